@@ -1,0 +1,52 @@
+//! `appraise check FILE...`
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use appraise::load;
+
+use super::{EXIT_FAILURE, print_load_error, print_warnings};
+
+/// Arguments for `check`.
+#[derive(clap::Args)]
+#[command(after_help = "Examples:\n  \
+    appraise check review.toml\n  \
+    appraise check appraisals/*.toml\n\n\
+    Errors and warnings go to stderr as file:line:column with the offending line. \
+    Warnings (unscored cells, published totals that differ from the scores) do not \
+    make the check fail.")]
+pub struct Args {
+    /// The files to check.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+/// Checks every file, reporting all problems; fails if any file is invalid.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    let mut all_ok = true;
+    for path in &args.files {
+        match load::load_path(path) {
+            Ok(loaded) => {
+                print_warnings(&loaded);
+                let n = loaded.warnings.len();
+                let summary = match n {
+                    0 => String::new(),
+                    1 => " (1 warning)".to_string(),
+                    n => format!(" ({n} warnings)"),
+                };
+                writeln!(out, "{}: ok{summary}", path.display())?;
+            }
+            Err(e) => {
+                all_ok = false;
+                print_load_error(&e);
+            }
+        }
+    }
+    Ok(if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_FAILURE)
+    })
+}

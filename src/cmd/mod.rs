@@ -1,0 +1,79 @@
+//! Subcommands, and what they share: loading with diagnostics, colour and width.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use appraise::diagnostic::render_all;
+use appraise::load::{self, LoadError, Loaded};
+use appraise::report::TextStyle;
+
+pub mod check;
+pub mod rank;
+pub mod report;
+
+/// Exit status for a file that failed validation or a command that failed.
+pub const EXIT_FAILURE: u8 = 1;
+
+/// Whether colour is allowed on a stream: it must be a terminal and NO_COLOR unset.
+pub fn colour_for(is_terminal: bool) -> bool {
+    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Table style for stdout: the terminal's width and colour, or neither when piped.
+pub fn stdout_style() -> TextStyle {
+    let tty = std::io::stdout().is_terminal();
+    TextStyle {
+        // comfy-table already asks the terminal for its size.
+        width: if tty {
+            comfy_table::Table::new().width()
+        } else {
+            None
+        },
+        color: colour_for(tty),
+    }
+}
+
+/// Whether diagnostics on stderr may use colour.
+pub fn stderr_colour() -> bool {
+    colour_for(std::io::stderr().is_terminal())
+}
+
+/// Loads FILE, or the bundled example when none is given. On failure the
+/// diagnostics are printed and the exit code to use is returned.
+pub fn load_or_example(file: Option<&Path>) -> Result<Loaded, ExitCode> {
+    let loaded = match file {
+        Some(path) => load::load_path(path),
+        None => load::load_example(),
+    };
+    loaded.map_err(|e| {
+        print_load_error(&e);
+        ExitCode::from(EXIT_FAILURE)
+    })
+}
+
+/// Prints every diagnostic of a failed load to stderr, with a one-line summary.
+pub fn print_load_error(e: &LoadError) {
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{}", e.render(stderr_colour()));
+    let n = e.diagnostics.iter().filter(|d| d.is_error()).count();
+    let _ = writeln!(
+        err,
+        "{}: {n} {} found; nothing was changed",
+        e.file.name,
+        if n == 1 { "problem" } else { "problems" }
+    );
+}
+
+/// Prints a loaded file's warnings to stderr.
+pub fn print_warnings(loaded: &Loaded) {
+    if loaded.warnings.is_empty() {
+        return;
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = write!(
+        err,
+        "{}",
+        render_all(&loaded.source, &loaded.warnings, stderr_colour())
+    );
+}

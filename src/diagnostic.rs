@@ -1,0 +1,320 @@
+//! Diagnostics that point at a place in a file and say what to do about it.
+//!
+//! Rendering follows cargo's TOML errors: `path:line:column`, the offending
+//! line, a caret under the problem, and a help line.
+
+use std::ops::Range;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use serde::Serialize;
+
+/// A file's name (as the user gave it) and its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceFile {
+    /// The path to show in messages.
+    pub name: String,
+    /// The file's text, without any byte-order mark.
+    pub text: String,
+}
+
+impl SourceFile {
+    /// Pairs a display name with text, dropping a leading UTF-8 byte-order mark.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        let mut text: String = text.into();
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
+        SourceFile {
+            name: name.into(),
+            text,
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        line_col(&self.text, offset)
+    }
+}
+
+/// 1-based line and column (in characters, not counting `\r`) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().filter(|&c| c != '\r').count() + 1;
+    (line, col)
+}
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The file cannot be used until this is fixed.
+    Error,
+    /// The file can be used, but a reader should know.
+    Warning,
+}
+
+/// One problem found in a file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// A stable kebab-case name for the kind of problem, e.g. `unknown-key`.
+    pub kind: &'static str,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// Where in the file, as a byte range; `None` for whole-file problems.
+    #[serde(skip)]
+    pub span: Option<Range<usize>>,
+    /// A short note shown under the caret.
+    pub label: Option<String>,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error of `kind` at `span`.
+    pub fn error(
+        kind: &'static str,
+        message: impl Into<String>,
+        span: Option<Range<usize>>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            kind,
+            message: message.into(),
+            span,
+            label: None,
+            help: None,
+        }
+    }
+
+    /// A warning of `kind` at `span`.
+    pub fn warning(
+        kind: &'static str,
+        message: impl Into<String>,
+        span: Option<Range<usize>>,
+    ) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(kind, message, span)
+        }
+    }
+
+    /// Adds the note shown under the caret.
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds the advice on what to do.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Whether this is an error rather than a warning.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `path:line:column` for this diagnostic (just `path` when it has no position).
+    pub fn location(&self, file: &SourceFile) -> String {
+        match &self.span {
+            Some(span) => {
+                let (line, col) = file.line_col(span.start);
+                format!("{}:{line}:{col}", file.name)
+            }
+            None => file.name.clone(),
+        }
+    }
+
+    /// Renders the diagnostic with the offending line and a caret.
+    pub fn render(&self, file: &SourceFile, color: bool) -> String {
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level.primary_title(self.message.as_str()).id(self.kind);
+        let mut group = Group::with_title(title);
+        let excerpt;
+        if let Some(span) = &self.span {
+            // Hand the renderer only the lines involved, so a diagnostic in a huge
+            // file costs the same as one in a small file.
+            excerpt = Excerpt::around(&file.text, span.clone());
+            let mut annotation = AnnotationKind::Primary.span(excerpt.span.clone());
+            if let Some(label) = &self.label {
+                annotation = annotation.label(label.as_str());
+            }
+            group = group.element(
+                Snippet::source(excerpt.text.as_str())
+                    .line_start(excerpt.first_line)
+                    .path(file.name.as_str())
+                    .annotation(annotation),
+            );
+        } else {
+            group = group.element(Origin::path(file.name.as_str()));
+        }
+        let mut report: Vec<Group<'_>> = vec![group];
+        if let Some(help) = &self.help {
+            report.push(Group::with_title(
+                Level::HELP.secondary_title(help.as_str()),
+            ));
+        }
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&report)
+    }
+}
+
+/// The lines of a file that a span touches, with the span re-based onto them.
+struct Excerpt {
+    text: String,
+    span: Range<usize>,
+    first_line: usize,
+}
+
+impl Excerpt {
+    /// Lines shown at most, so a span over a whole table stays readable.
+    const MAX_LINES: usize = 6;
+
+    fn around(text: &str, span: Range<usize>) -> Excerpt {
+        let mut start = span.start.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = span.end.clamp(start, text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let mut line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        // Keep at most MAX_LINES lines of a long span.
+        if let Some((cut, _)) = text[line_start..line_end]
+            .match_indices('\n')
+            .nth(Self::MAX_LINES - 1)
+        {
+            line_end = line_start + cut;
+            end = end.min(line_end);
+        }
+        let first_line = text[..line_start].bytes().filter(|&b| b == b'\n').count() + 1;
+        Excerpt {
+            text: text[line_start..line_end].trim_end_matches('\r').to_owned(),
+            span: (start - line_start)..(end - line_start).min(line_end - line_start),
+            first_line,
+        }
+    }
+}
+
+/// Renders every diagnostic, errors first, separated by blank lines.
+pub fn render_all(file: &SourceFile, diagnostics: &[Diagnostic], color: bool) -> String {
+    let mut out = String::new();
+    let errors = diagnostics.iter().filter(|d| d.is_error());
+    let warnings = diagnostics.iter().filter(|d| !d.is_error());
+    for d in errors.chain(warnings) {
+        out.push_str(&d.render(file, color));
+        out.push_str("\n\n");
+    }
+    out
+}
+
+/// Picks the closest of `candidates` to `word`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    candidates
+        .iter()
+        .map(|c| (levenshtein(&word, c), *c))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Edit distance between two strings in characters, counting a swap of two
+/// neighbours as one edit (so `titel` is one edit from `title`).
+fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    // d[i][j]: distance between a[..i] and b[..j]; three rows suffice for swaps.
+    let mut prev2 = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(prev2[j - 2] + 1);
+            }
+            cur[j] = d;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let text = "a = 1\r\nbé = 2\n";
+        assert_eq!(line_col(text, 0), (1, 1));
+        let off = text.find('=').unwrap();
+        assert_eq!(line_col(text, off), (1, 3));
+        let off = text.rfind('=').unwrap();
+        assert_eq!(line_col(text, off), (2, 4));
+        assert_eq!(line_col(text, 10_000), (3, 1));
+    }
+
+    #[test]
+    fn byte_order_mark_is_dropped() {
+        assert_eq!(SourceFile::new("f", "\u{feff}x = 1").text, "x = 1");
+    }
+
+    #[test]
+    fn render_shows_path_line_column_and_caret() {
+        let file = SourceFile::new("f.toml", "[scale]\nmin = 0\nmxa = 5\n");
+        let d = Diagnostic::error("unknown-key", "unknown key `mxa` in [scale]", Some(16..19))
+            .with_label("did you mean `max`?")
+            .with_help("rename it to `max`");
+        let out = d.render(&file, false);
+        assert!(out.contains("f.toml:3:1"), "{out}");
+        assert!(out.contains("mxa = 5"), "{out}");
+        assert!(out.contains("^^^"), "{out}");
+        assert!(out.contains("help: rename it to `max`"), "{out}");
+        assert_eq!(d.location(&file), "f.toml:3:1");
+    }
+
+    #[test]
+    fn long_spans_are_cut_to_a_few_lines() {
+        let text = "x\n".repeat(100);
+        let file = SourceFile::new("f", text.clone());
+        let d = Diagnostic::error("k", "m", Some(0..text.len()));
+        let out = d.render(&file, false);
+        assert!(out.lines().count() < 20, "{out}");
+    }
+
+    #[test]
+    fn suggestions_catch_typos_only() {
+        let keys = ["weight", "name", "description", "id"];
+        assert_eq!(did_you_mean("wieght", &keys), Some("weight"));
+        assert_eq!(did_you_mean("Name", &keys), Some("name"));
+        assert_eq!(did_you_mean("descripton", &keys), Some("description"));
+        assert_eq!(did_you_mean("colour", &keys), None);
+        assert_eq!(did_you_mean("titel", &["title", "date"]), Some("title"));
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        assert_eq!(levenshtein("ab", "ba"), 1);
+        assert_eq!(levenshtein("", "abc"), 3);
+    }
+}

@@ -1,0 +1,17 @@
+//! `appraise`: option appraisal for council scrutiny panels.
+//!
+//! Load an appraisal from TOML ([`load`]), compute totals and ranks
+//! ([`compute`]), and present them ([`report`]).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+#![warn(missing_docs)]
+
+pub mod compute;
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod raw;
+pub mod report;
+
+pub use compute::{Results, compute};
+pub use load::{LoadError, Loaded, load_example, load_path, load_str};
+pub use model::Appraisal;

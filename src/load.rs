@@ -1,0 +1,789 @@
+//! Loading an appraisal file: read, parse, check every rule, build the model.
+//!
+//! Every problem in a file is reported together, each with its position.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use toml::de::{DeTable, DeValue};
+
+use crate::compute::{self, Warning, WarningKind};
+use crate::diagnostic::{Diagnostic, SourceFile, did_you_mean, render_all};
+use crate::model::{
+    Appraisal, AppraisalOption, Criterion, Id, Meta, ModelError, Scale, check_name, check_text,
+    fmt_num,
+};
+use crate::raw::{At, Sink, Span, Table, number, string};
+
+/// The bundled example appraisal, compiled into the binary.
+pub const EXAMPLE: &str = include_str!("../appraisals/children-services-ama-2017.toml");
+
+/// The name the bundled example goes by in messages.
+pub const EXAMPLE_NAME: &str = "appraisals/children-services-ama-2017.toml";
+
+/// A file that could not be loaded, with every problem found in it.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{} could not be loaded: {}", file.name, summary(diagnostics))]
+pub struct LoadError {
+    /// The file as read (text may be empty if it could not be read).
+    pub file: SourceFile,
+    /// Every error found, and any warnings.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl LoadError {
+    /// Renders every diagnostic with its source line and caret.
+    pub fn render(&self, color: bool) -> String {
+        render_all(&self.file, &self.diagnostics, color)
+    }
+}
+
+fn summary(diagnostics: &[Diagnostic]) -> String {
+    let n = diagnostics.iter().filter(|d| d.is_error()).count();
+    match diagnostics.iter().find(|d| d.is_error()) {
+        Some(first) if n == 1 => first.message.clone(),
+        Some(first) => format!("{} (and {} more problems)", first.message, n - 1),
+        None => "no errors".into(),
+    }
+}
+
+/// Where the parts of each option sit in the file, for placing warnings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceMap {
+    /// One entry per option, in file order.
+    pub options: Vec<OptionSpans>,
+}
+
+/// Positions of one option's parts.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OptionSpans {
+    /// The option's table.
+    pub table: Span,
+    /// The `published_total` value.
+    pub published_total: Option<Span>,
+    /// The scores table.
+    pub scores: Option<Span>,
+}
+
+/// A successfully loaded appraisal with its source and warnings.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The validated appraisal.
+    pub appraisal: Appraisal,
+    /// The file it came from.
+    pub source: SourceFile,
+    /// Where each option sits in the file.
+    pub map: SourceMap,
+    /// Warnings (unscored cells, published-total mismatches), each with a position.
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl SourceMap {
+    /// Turns a model-level warning into a positioned diagnostic.
+    pub fn locate(&self, appraisal: &Appraisal, w: &Warning) -> Diagnostic {
+        let spans = appraisal
+            .option_index(&w.option)
+            .and_then(|i| self.options.get(i));
+        let (span, label, help) = match w.kind {
+            WarningKind::MissingScore => (
+                spans.map(|s| s.scores.clone().unwrap_or_else(|| s.table.clone())),
+                format!("no score for `{}`", w.criterion.as_deref().unwrap_or("?")),
+                "add the score when it is agreed; until then the option is marked incomplete",
+            ),
+            WarningKind::PublishedTotalMismatch => (
+                spans.map(|s| s.published_total.clone().unwrap_or_else(|| s.table.clone())),
+                "differs from the sum of the scores".to_string(),
+                "check each score against the source, or record the corrected total",
+            ),
+        };
+        Diagnostic::warning(w.kind.as_str(), w.message.clone(), span)
+            .with_label(label)
+            .with_help(help)
+    }
+}
+
+/// Loads and validates an appraisal file.
+pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
+    let name = path.display().to_string();
+    match std::fs::read(path) {
+        Ok(bytes) => load_bytes(&name, bytes),
+        Err(e) => {
+            let help = match e.kind() {
+                std::io::ErrorKind::NotFound => "check the file name and folder",
+                std::io::ErrorKind::PermissionDenied => {
+                    "check that you are allowed to read the file"
+                }
+                _ => "check that the path names a readable file",
+            };
+            let kind = if path.is_dir() {
+                "a folder, not a file"
+            } else {
+                "unreadable"
+            };
+            let message = if path.is_dir() {
+                format!("cannot read the file: it is {kind}")
+            } else {
+                format!("cannot read the file: {e}")
+            };
+            Err(LoadError {
+                file: SourceFile::new(name, ""),
+                diagnostics: vec![Diagnostic::error("unreadable", message, None).with_help(help)],
+            })
+        }
+    }
+}
+
+/// Loads an appraisal from raw bytes, reporting text that is not UTF-8.
+pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Loaded, LoadError> {
+    match String::from_utf8(bytes) {
+        Ok(text) => load_str(name, &text),
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            // Offsets in the lossy text match the original up to the first bad byte.
+            let span = valid..valid + 1;
+            let utf16 =
+                e.as_bytes().starts_with(&[0xff, 0xfe]) || e.as_bytes().starts_with(&[0xfe, 0xff]);
+            let help = if utf16 {
+                "this file looks like UTF-16; save it as UTF-8 (in most editors: Save As, then choose UTF-8 encoding)"
+            } else {
+                "save the file as UTF-8 (in most editors: Save As, then choose UTF-8 encoding)"
+            };
+            Err(LoadError {
+                file: SourceFile::new(name, text),
+                diagnostics: vec![
+                    Diagnostic::error("not-utf8", "the file is not UTF-8 text", Some(span))
+                        .with_label("this byte is not valid UTF-8")
+                        .with_help(help),
+                ],
+            })
+        }
+    }
+}
+
+/// Loads the bundled example appraisal.
+pub fn load_example() -> Result<Loaded, LoadError> {
+    load_str(EXAMPLE_NAME, EXAMPLE)
+}
+
+/// Loads an appraisal from text; `name` is used in messages.
+pub fn load_str(name: &str, text: &str) -> Result<Loaded, LoadError> {
+    let file = SourceFile::new(name, text);
+    if file.text.trim().is_empty() {
+        return Err(LoadError {
+            diagnostics: vec![
+                Diagnostic::error("empty-file", "the file is empty", Some(0..0)).with_help(
+                    "start from the bundled example (appraise report prints it) or see docs/format.md",
+                ),
+            ],
+            file,
+        });
+    }
+    let result = {
+        let parsed = DeTable::parse(&file.text);
+        match parsed {
+            Err(e) => Err(vec![syntax_error(&e, &file)]),
+            Ok(root) => {
+                let mut sink = Sink::new(&file.text);
+                let root_table = Table {
+                    entries: root.get_ref(),
+                    span: 0..0,
+                    name: "the top level of the file",
+                };
+                let built = build(&root_table, &mut sink);
+                match built {
+                    Some((appraisal, map)) if !sink.has_errors() => Ok((appraisal, map)),
+                    _ => Err(sink.diagnostics),
+                }
+            }
+        }
+    };
+    match result {
+        Ok((appraisal, map)) => {
+            let results = compute::compute(&appraisal);
+            let warnings = compute::warnings(&appraisal, &results)
+                .iter()
+                .map(|w| map.locate(&appraisal, w))
+                .collect();
+            Ok(Loaded {
+                appraisal,
+                source: file,
+                map,
+                warnings,
+            })
+        }
+        Err(diagnostics) => Err(LoadError { file, diagnostics }),
+    }
+}
+
+fn syntax_error(e: &toml::de::Error, file: &SourceFile) -> Diagnostic {
+    let span = e.span().unwrap_or(0..0);
+    let message = e.message().trim().to_string();
+    let mut help =
+        "check the line for a missing quote, bracket, comma or `=`; text must be in double quotes"
+            .to_string();
+    let lower = message.to_lowercase();
+    if lower.contains("duplicate") {
+        help = "each key may appear only once per table, and each [table] header only once; merge or rename the repeated one".into();
+    } else if lower.contains("invalid string") || lower.contains("expected `\"`") {
+        help = "text must be in double quotes; a quote inside text is written \\\"".into();
+    }
+    let _ = file;
+    Diagnostic::error(
+        "syntax",
+        format!("this is not valid TOML: {message}"),
+        Some(span),
+    )
+    .with_label("here")
+    .with_help(help)
+}
+
+const TOP_KEYS: &[&str] = &["appraisal", "scale", "criteria", "options"];
+const META_KEYS: &[&str] = &["title", "organisation", "date", "source", "description"];
+const SCALE_KEYS: &[&str] = &["min", "max", "step", "labels"];
+const CRITERION_KEYS: &[&str] = &["id", "name", "weight", "description"];
+const OPTION_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "group",
+    "description",
+    "strengths",
+    "weaknesses",
+    "published_total",
+    "scores",
+    "notes",
+];
+
+fn build(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<(Appraisal, SourceMap)> {
+    root.check_keys(TOP_KEYS, sink);
+    let meta = read_meta(root, sink);
+    let scale = read_scale(root, sink);
+    let criteria = read_criteria(root, sink);
+    let ids: HashMap<&str, usize> = criteria
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.as_ref().map(|c| (c.id().as_str(), i)))
+        .collect();
+    let crit_ids: Vec<&str> = ids.keys().copied().collect();
+    let (options, map) = read_options(root, &ids, &crit_ids, criteria.len(), scale.as_ref(), sink);
+
+    let (meta, scale) = (meta?, scale?);
+    let criteria: Option<Vec<Criterion>> = criteria.into_iter().collect();
+    let options: Option<Vec<AppraisalOption>> = options.into_iter().collect();
+    let (criteria, options) = (criteria?, options?);
+    if sink.has_errors() {
+        return None;
+    }
+    match Appraisal::new(meta, scale, criteria, options) {
+        Ok(a) => Some((a, map)),
+        Err(e) => {
+            // Validation above mirrors every model rule, so this is a safety net.
+            sink.push(Diagnostic::error("invalid", e.to_string(), Some(0..0)));
+            None
+        }
+    }
+}
+
+/// Reports a model rule broken by a value at `span`.
+fn rule(sink: &mut Sink, kind: &'static str, err: &ModelError, span: &Span, help: &str) {
+    sink.push(Diagnostic::error(kind, err.to_string(), Some(span.clone())).with_help(help));
+}
+
+fn checked_name(v: Option<At<String>>, what: &str, sink: &mut Sink<'_>) -> Option<String> {
+    let v = v?;
+    match check_name(&v.value) {
+        Ok(()) => Some(v.value),
+        Err(e) => {
+            rule(
+                sink,
+                "invalid-text",
+                &e,
+                &v.span,
+                &format!("give {what} as one line of ordinary text"),
+            );
+            None
+        }
+    }
+}
+
+fn checked_text(v: Option<At<String>>, sink: &mut Sink<'_>) -> Option<String> {
+    let v = v?;
+    match check_text(&v.value) {
+        Ok(()) => Some(v.value),
+        Err(e) => {
+            rule(
+                sink,
+                "invalid-text",
+                &e,
+                &v.span,
+                "remove the control character from the text",
+            );
+            None
+        }
+    }
+}
+
+fn read_meta(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Meta> {
+    let Some(t) = root.table("appraisal", "[appraisal]", sink) else {
+        if root.get("appraisal").is_none() {
+            sink.push(
+                Diagnostic::error(
+                    "missing-key",
+                    "the file has no [appraisal] table",
+                    Some(0..0),
+                )
+                .with_help("add an [appraisal] section at the top with at least: title = \"...\""),
+            );
+        }
+        return None;
+    };
+    t.check_keys(META_KEYS, sink);
+    let title = checked_name(
+        t.string("title", Some("\"Options for ...\""), sink),
+        "the title",
+        sink,
+    );
+    let organisation = checked_name(
+        t.string("organisation", None, sink),
+        "the organisation",
+        sink,
+    );
+    let date = checked_name(t.string("date", None, sink), "the date", sink);
+    let source = checked_text(t.string("source", None, sink), sink);
+    let description = checked_text(t.string("description", None, sink), sink);
+    Some(Meta {
+        title: title?,
+        organisation,
+        date,
+        source,
+        description,
+    })
+}
+
+fn read_scale(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Scale> {
+    let Some(t) = root.table("scale", "[scale]", sink) else {
+        if root.get("scale").is_none() {
+            sink.push(
+                Diagnostic::error("missing-key", "the file has no [scale] table", Some(0..0))
+                    .with_help("add a [scale] section, for example: [scale] min = 0, max = 5 (each on its own line)"),
+            );
+        }
+        return None;
+    };
+    t.check_keys(SCALE_KEYS, sink);
+    let min = t.number("min", Some("0"), sink);
+    let max = t.number("max", Some("5"), sink);
+    let step = t.number("step", None, sink);
+    let (min, max) = (min?, max?);
+    let step_value = step.as_ref().map_or(1.0, |s| s.value);
+    let mut scale = match Scale::new(min.value, max.value, step_value) {
+        Ok(s) => s,
+        Err(e) => {
+            let span = if !step_value.is_finite() || step_value <= 0.0 {
+                step.map_or(t.span.clone(), |s| s.span)
+            } else if !min.value.is_finite() {
+                min.span
+            } else {
+                max.span
+            };
+            rule(
+                sink,
+                "invalid-scale",
+                &e,
+                &span,
+                "make max greater than min, with max a whole number of steps above min",
+            );
+            return None;
+        }
+    };
+    if let Some(labels) = t.table("labels", "[scale.labels]", sink) {
+        for (key, value) in labels.entries.iter() {
+            let k: &str = key.get_ref();
+            // `2.5 = "..."` is a dotted key in TOML: table "2" holding "5". Read it as 2.5.
+            let (text_value, key_text) = match value.get_ref() {
+                DeValue::Table(inner) if inner.len() == 1 => match inner.iter().next() {
+                    Some((frac, v)) if frac.get_ref().bytes().all(|b| b.is_ascii_digit()) => {
+                        (v, format!("{k}.{}", frac.get_ref()))
+                    }
+                    _ => (value, k.to_string()),
+                },
+                _ => (value, k.to_string()),
+            };
+            let Ok(point) = key_text.trim().parse::<f64>() else {
+                sink.push(
+                    Diagnostic::error(
+                        "label-off-scale",
+                        format!("the label key `{key_text}` is not a number"),
+                        Some(key.span()),
+                    )
+                    .with_help("each label key is a point on the scale, such as 0, 3 or 5"),
+                );
+                continue;
+            };
+            let Some(text) = string(text_value, "a scale label", sink) else {
+                continue;
+            };
+            if let Err(e) = scale.set_label(point, text.value) {
+                let help = match e {
+                    ModelError::ControlCharacter(_) => {
+                        "remove the control character from the label".to_string()
+                    }
+                    _ => format!(
+                        "use a point on the scale: {} to {} in steps of {}",
+                        fmt_num(scale.min()),
+                        fmt_num(scale.max()),
+                        fmt_num(scale.step())
+                    ),
+                };
+                let kind = if matches!(e, ModelError::ControlCharacter(_)) {
+                    "invalid-text"
+                } else {
+                    "label-off-scale"
+                };
+                sink.push(
+                    Diagnostic::error(
+                        kind,
+                        format!("the label for {key_text} is not usable: {e}"),
+                        Some(key.span()),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+    Some(scale)
+}
+
+/// Reads an id, reporting bad characters and duplicates (`seen` maps id to the line it was first used).
+fn read_id(
+    t: &Table<'_, '_>,
+    seen: &mut HashMap<String, Span>,
+    what: &str,
+    sink: &mut Sink<'_>,
+) -> Option<Id> {
+    let raw = t.string("id", Some("\"short-name\""), sink)?;
+    let id = match Id::new(&raw.value) {
+        Ok(id) => id,
+        Err(e) => {
+            let suggestion: String = raw
+                .value
+                .trim()
+                .to_lowercase()
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect::<String>()
+                .split('-')
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join("-");
+            let help = if !suggestion.is_empty() && Id::new(&suggestion).is_ok() {
+                format!("use lowercase letters, digits and '-', for example \"{suggestion}\"")
+            } else {
+                "use lowercase letters, digits and '-', for example \"child-focused\"".to_string()
+            };
+            rule(sink, "invalid-id", &e, &raw.span, &help);
+            return None;
+        }
+    };
+    if let Some(first) = seen.get(id.as_str()) {
+        let line = sink.line_of(first);
+        sink.push(
+            Diagnostic::error(
+                "duplicate-id",
+                format!("the {what} id `{id}` is used twice"),
+                Some(raw.span.clone()),
+            )
+            .with_label(format!("already used on line {line}"))
+            .with_help(format!("give each {what} its own id")),
+        );
+        return None;
+    }
+    seen.insert(id.to_string(), raw.span);
+    Some(id)
+}
+
+fn read_criteria(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Vec<Option<Criterion>> {
+    let Some(items) = root.array_of_tables("criteria", sink) else {
+        if root.get("criteria").is_none() {
+            sink.push(
+                Diagnostic::error("no-criteria", "the file has no criteria", Some(0..0))
+                    .with_help("add at least one [[criteria]] section with an id and a name"),
+            );
+        }
+        return Vec::new();
+    };
+    if items.is_empty() {
+        sink.push(
+            Diagnostic::error(
+                "no-criteria",
+                "the list of criteria is empty",
+                root.get("criteria").map(|v| v.span()),
+            )
+            .with_help("add at least one [[criteria]] section with an id and a name"),
+        );
+    }
+    let mut seen = HashMap::new();
+    let names: Vec<String> = (1..=items.len())
+        .map(|i| format!("criterion {i}"))
+        .collect();
+    let mut out = Vec::with_capacity(items.len());
+    let mut weights = Vec::with_capacity(items.len());
+    for ((entries, span), name) in items.into_iter().zip(&names) {
+        let t = Table {
+            entries,
+            span,
+            name,
+        };
+        t.check_keys(CRITERION_KEYS, sink);
+        let id = read_id(&t, &mut seen, "criterion", sink);
+        let cname = checked_name(
+            t.string("name", Some("\"Criterion name\""), sink),
+            "the name",
+            sink,
+        );
+        let weight = match t.number("weight", None, sink) {
+            Some(w) if !w.value.is_finite() || w.value < 0.0 => {
+                let e = ModelError::InvalidWeight(fmt_num(w.value));
+                rule(
+                    sink,
+                    "invalid-weight",
+                    &e,
+                    &w.span,
+                    "use a weight of zero or more, such as 1",
+                );
+                None
+            }
+            Some(w) => Some(w),
+            None if t.get("weight").is_some() => None,
+            None => Some(At {
+                value: 1.0,
+                span: t.span.clone(),
+            }),
+        };
+        if let Some(w) = &weight {
+            weights.push(w.clone());
+        }
+        let description = checked_text(t.string("description", None, sink), sink);
+        out.push(match (id, cname, weight) {
+            (Some(id), Some(n), Some(w)) => Criterion::new(id, &n, w.value).ok().map(|mut c| {
+                c.description = description;
+                c
+            }),
+            _ => None,
+        });
+    }
+    if !weights.is_empty() && weights.len() == out.len() {
+        if weights.iter().all(|w| w.value == 0.0) {
+            let span = weights.first().map(|w| w.span.clone());
+            sink.push(
+                Diagnostic::error(
+                    "all-weights-zero",
+                    "every criterion has a weight of zero",
+                    span,
+                )
+                .with_help("give at least one criterion a weight above zero, such as 1"),
+            );
+        } else if !weights.iter().map(|w| w.value).sum::<f64>().is_finite() {
+            let biggest = weights.iter().max_by(|a, b| a.value.total_cmp(&b.value));
+            sink.push(
+                Diagnostic::error(
+                    "weight-overflow",
+                    ModelError::TotalOverflow.to_string(),
+                    biggest.map(|w| w.span.clone()),
+                )
+                .with_help("use smaller weights; only their ratios matter for the ranking"),
+            );
+        }
+    }
+    out
+}
+
+type OptionsRead = (Vec<Option<AppraisalOption>>, SourceMap);
+
+fn read_options(
+    root: &Table<'_, '_>,
+    ids: &HashMap<&str, usize>,
+    crit_ids: &[&str],
+    n_criteria: usize,
+    scale: Option<&Scale>,
+    sink: &mut Sink<'_>,
+) -> OptionsRead {
+    let mut map = SourceMap::default();
+    let Some(items) = root.array_of_tables("options", sink) else {
+        if root.get("options").is_none() {
+            sink.push(
+                Diagnostic::error("no-options", "the file has no options", Some(0..0))
+                    .with_help("add at least one [[options]] section with an id and a name"),
+            );
+        }
+        return (Vec::new(), map);
+    };
+    if items.is_empty() {
+        sink.push(
+            Diagnostic::error(
+                "no-options",
+                "the list of options is empty",
+                root.get("options").map(|v| v.span()),
+            )
+            .with_help("add at least one [[options]] section with an id and a name"),
+        );
+    }
+    let mut seen = HashMap::new();
+    let names: Vec<String> = (1..=items.len()).map(|i| format!("option {i}")).collect();
+    let mut out = Vec::with_capacity(items.len());
+    for ((entries, span), name) in items.into_iter().zip(&names) {
+        let t = Table {
+            entries,
+            span,
+            name,
+        };
+        t.check_keys(OPTION_KEYS, sink);
+        let id = read_id(&t, &mut seen, "option", sink);
+        let oname = checked_name(
+            t.string("name", Some("\"Option name\""), sink),
+            "the name",
+            sink,
+        );
+        let group = checked_name(t.string("group", None, sink), "the group", sink);
+        let description = checked_text(t.string("description", None, sink), sink);
+        let strengths: Vec<String> = t
+            .string_list("strengths", sink)
+            .into_iter()
+            .filter_map(|s| checked_text(Some(s), sink))
+            .collect();
+        let weaknesses: Vec<String> = t
+            .string_list("weaknesses", sink)
+            .into_iter()
+            .filter_map(|s| checked_text(Some(s), sink))
+            .collect();
+        let published = t.number("published_total", None, sink);
+        if let Some(p) = &published
+            && !p.value.is_finite()
+        {
+            sink.push(
+                Diagnostic::error(
+                    "invalid-value",
+                    "`published_total` must be an ordinary finite number",
+                    Some(p.span.clone()),
+                )
+                .with_help("write the total as the source document gives it, such as 33"),
+            );
+        }
+
+        let mut scores = vec![None; n_criteria];
+        let scores_table = t.table("scores", "the scores table", sink);
+        if let Some(st) = &scores_table {
+            for (key, value) in st.entries.iter() {
+                let Some(c) =
+                    criterion_key(key.get_ref(), &key.span(), ids, crit_ids, "score", sink)
+                else {
+                    continue;
+                };
+                let Some(v) = number(value, "a score", sink) else {
+                    continue;
+                };
+                if let Some(scale) = scale {
+                    match scale.check(v.value) {
+                        Ok(()) => scores[c] = Some(v.value),
+                        Err(e) => {
+                            let kind = match e {
+                                ModelError::ScoreOffStep { .. } => "score-off-step",
+                                _ => "score-out-of-range",
+                            };
+                            let help = format!(
+                                "use a score from {} to {} in steps of {}",
+                                fmt_num(scale.min()),
+                                fmt_num(scale.max()),
+                                fmt_num(scale.step())
+                            );
+                            sink.push(
+                                Diagnostic::error(
+                                    kind,
+                                    format!(
+                                        "the score for `{}` is not on the scale: {e}",
+                                        key.get_ref()
+                                    ),
+                                    Some(v.span),
+                                )
+                                .with_help(help),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let mut notes = vec![None; n_criteria];
+        if let Some(nt) = t.table("notes", "the notes table", sink) {
+            for (key, value) in nt.entries.iter() {
+                let Some(c) =
+                    criterion_key(key.get_ref(), &key.span(), ids, crit_ids, "note", sink)
+                else {
+                    continue;
+                };
+                notes[c] = checked_text(string(value, "a note", sink), sink);
+            }
+        }
+        map.options.push(crate::load::OptionSpans {
+            table: t.span.clone(),
+            published_total: published.as_ref().map(|p| p.span.clone()),
+            scores: scores_table.as_ref().map(|s| s.span.clone()),
+        });
+        let built = match (id, oname) {
+            (Some(id), Some(n)) => {
+                AppraisalOption::new(id, &n, n_criteria)
+                    .ok()
+                    .and_then(|mut o| {
+                        o.group = group;
+                        o.description = description;
+                        o.strengths = strengths;
+                        o.weaknesses = weaknesses;
+                        o.published_total = published.map(|p| p.value);
+                        for (c, note) in notes.into_iter().enumerate() {
+                            o.set_note(c, note).ok()?;
+                        }
+                        Some((o, scores))
+                    })
+            }
+            _ => None,
+        };
+        out.push(built.map(|(mut o, scores)| {
+            o.set_scores_unchecked(scores);
+            o
+        }));
+    }
+    (out, map)
+}
+
+/// Resolves a key in a scores or notes table to a criterion index.
+fn criterion_key(
+    key: &str,
+    span: &Span,
+    ids: &HashMap<&str, usize>,
+    crit_ids: &[&str],
+    what: &str,
+    sink: &mut Sink<'_>,
+) -> Option<usize> {
+    if let Some(&c) = ids.get(key) {
+        return Some(c);
+    }
+    let mut d = Diagnostic::error(
+        "unknown-criterion",
+        format!("this {what} names `{key}`, which is not the id of any criterion"),
+        Some(span.clone()),
+    );
+    let mut sorted = crit_ids.to_vec();
+    sorted.sort_unstable();
+    d = match did_you_mean(key, &sorted) {
+        Some(s) => d
+            .with_label(format!("did you mean `{s}`?"))
+            .with_help(format!(
+                "rename it to `{s}`, or add a criterion with the id `{key}`"
+            )),
+        None => d.with_help(format!(
+            "use one of the criterion ids: {}",
+            sorted.join(", ")
+        )),
+    };
+    sink.push(d);
+    None
+}

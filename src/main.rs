@@ -1,0 +1,65 @@
+//! The `appraise` command line: a thin layer over the library.
+//!
+//! Each subcommand lives in `cmd/<name>.rs` with its arguments and a `run`.
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+#[derive(Parser)]
+#[command(
+    name = "appraise",
+    version,
+    about = "Score options against weighted criteria, rank them, and check the result",
+    long_about = "Option appraisal for council scrutiny panels and their officers.\n\n\
+        An appraisal is a TOML file of criteria, weights and options with their scores \
+        (see docs/format.md). With no command, appraise shows the report for FILE, \
+        or for the bundled example appraisal when no FILE is given.",
+    after_help = "Examples:\n  \
+        appraise                              report on the bundled example\n  \
+        appraise check my-review.toml         validate a file\n  \
+        appraise rank my-review.toml          ranked totals\n  \
+        appraise report my-review.toml        criteria, scores, totals and warnings\n\n\
+        Exit status: 0 success, 1 invalid appraisal or failed command, 2 usage error.",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    /// Appraisal file to report on (default: the bundled example).
+    file: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check appraisal files for problems; exit 0 if all are valid, 1 if any is not.
+    Check(cmd::check::Args),
+    /// Print options ranked by weighted total.
+    Rank(cmd::rank::Args),
+    /// Print a readable summary: criteria, weights, scores, totals, ranks and warnings.
+    Report(cmd::report::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => cmd::report::run(cmd::report::Args { file: cli.file }),
+        Some(Command::Check(args)) => cmd::check::run(args),
+        Some(Command::Rank(args)) => cmd::rank::run(args),
+        Some(Command::Report(args)) => cmd::report::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            ExitCode::from(cmd::EXIT_FAILURE)
+        }
+    }
+}

@@ -1,0 +1,935 @@
+//! The validated appraisal model.
+//!
+//! Every value here has passed validation, and every mutator re-checks the
+//! rules, so code that holds an [`Appraisal`] can rely on them:
+//! ids are well formed and unique, scores lie on the scale, weights are finite
+//! and non-negative with at least one positive, and no total can overflow.
+
+use std::fmt;
+
+use thiserror::Error;
+
+/// Longest id accepted; ids are short labels, not prose.
+pub const MAX_ID_LEN: usize = 64;
+
+/// Most points a scale may have; keeps score stepping and robustness search bounded.
+pub const MAX_SCALE_POINTS: f64 = 10_000.0;
+
+/// A rule broken by an attempted change to the model.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ModelError {
+    /// The id is empty, too long or has characters other than `a-z`, `0-9` and `-`.
+    #[error(
+        "`{0}` is not a valid id: use lowercase letters a-z, digits and '-', at most {MAX_ID_LEN} characters"
+    )]
+    InvalidId(String),
+    /// Another option or criterion already uses this id.
+    #[error("the id `{0}` is already used")]
+    DuplicateId(String),
+    /// A name is blank.
+    #[error("a name cannot be blank")]
+    BlankName,
+    /// Text contains a control character that would corrupt tables or terminals.
+    #[error("the text contains a control character (code {0:#04x}); remove it")]
+    ControlCharacter(u32),
+    /// The score is outside the scale.
+    #[error("{value} is outside the scale {min} to {max}")]
+    ScoreOutOfRange {
+        /// The rejected score.
+        value: String,
+        /// The scale minimum.
+        min: String,
+        /// The scale maximum.
+        max: String,
+    },
+    /// The score is within the scale but not on one of its steps.
+    #[error("{value} is not on the scale's steps of {step} from {min}")]
+    ScoreOffStep {
+        /// The rejected score.
+        value: String,
+        /// The scale minimum.
+        min: String,
+        /// The scale step.
+        step: String,
+    },
+    /// A weight is negative, NaN or infinite.
+    #[error("a weight must be a finite number of zero or more, not {0}")]
+    InvalidWeight(String),
+    /// The change would leave every weight at zero.
+    #[error("at least one criterion must have a weight above zero")]
+    AllWeightsZero,
+    /// The weights are so large that a total would overflow.
+    #[error("the weights are too large: the maximum possible total is not a finite number")]
+    TotalOverflow,
+    /// The scale itself is malformed.
+    #[error("{0}")]
+    InvalidScale(String),
+    /// The change would leave no options or no criteria.
+    #[error("an appraisal needs at least one {0}")]
+    WouldBeEmpty(&'static str),
+    /// An index was out of bounds.
+    #[error("there is no {0} at position {1}")]
+    NoSuchIndex(&'static str, usize),
+}
+
+/// A validated identifier: lowercase ASCII letters, digits and `-`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Id(String);
+
+impl Id {
+    /// Checks `s` against the id rules and wraps it.
+    pub fn new(s: &str) -> Result<Id, ModelError> {
+        let ok = !s.is_empty()
+            && s.len() <= MAX_ID_LEN
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if ok {
+            Ok(Id(s.to_owned()))
+        } else {
+            Err(ModelError::InvalidId(s.to_owned()))
+        }
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Checks a one-line name: not blank and free of control characters.
+pub fn check_name(name: &str) -> Result<(), ModelError> {
+    if name.trim().is_empty() {
+        return Err(ModelError::BlankName);
+    }
+    if let Some(c) = name.chars().find(|c| c.is_control()) {
+        return Err(ModelError::ControlCharacter(c as u32));
+    }
+    Ok(())
+}
+
+/// Checks free text (descriptions, notes): newlines and tabs are fine, other
+/// control characters are not, since they can rewrite a terminal or break an export.
+pub fn check_text(text: &str) -> Result<(), ModelError> {
+    match text
+        .chars()
+        .find(|&c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+    {
+        Some(c) => Err(ModelError::ControlCharacter(c as u32)),
+        None => Ok(()),
+    }
+}
+
+/// Descriptive details of the appraisal as a whole.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Meta {
+    /// The appraisal's title (required, one line).
+    pub title: String,
+    /// The organisation carrying out the appraisal.
+    pub organisation: Option<String>,
+    /// When the appraisal was made, as free text.
+    pub date: Option<String>,
+    /// The document the appraisal comes from.
+    pub source: Option<String>,
+    /// A longer description.
+    pub description: Option<String>,
+}
+
+/// The scoring scale: every score is `min + k * step` within `[min, max]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scale {
+    min: f64,
+    max: f64,
+    step: f64,
+    labels: Vec<(f64, String)>,
+}
+
+impl Scale {
+    /// Builds a scale, checking that `max > min`, `step > 0`, and that `max` lies on a step.
+    pub fn new(min: f64, max: f64, step: f64) -> Result<Scale, ModelError> {
+        if !min.is_finite() || !max.is_finite() || !(max - min).is_finite() {
+            return Err(ModelError::InvalidScale(
+                "the scale's min and max must be ordinary finite numbers".into(),
+            ));
+        }
+        if max <= min {
+            return Err(ModelError::InvalidScale(format!(
+                "the scale's max ({}) must be greater than its min ({})",
+                fmt_num(max),
+                fmt_num(min)
+            )));
+        }
+        if !step.is_finite() || step <= 0.0 {
+            return Err(ModelError::InvalidScale(format!(
+                "the scale's step must be a number above zero, not {}",
+                fmt_num(step)
+            )));
+        }
+        let points = (max - min) / step;
+        if points > MAX_SCALE_POINTS {
+            return Err(ModelError::InvalidScale(format!(
+                "the scale has {} steps; at most {} are supported",
+                fmt_num(points.floor()),
+                MAX_SCALE_POINTS
+            )));
+        }
+        let scale = Scale {
+            min,
+            max,
+            step,
+            labels: Vec::new(),
+        };
+        if !scale.on_step(max) {
+            return Err(ModelError::InvalidScale(format!(
+                "the scale's max ({}) must be a whole number of steps ({}) above its min ({})",
+                fmt_num(max),
+                fmt_num(step),
+                fmt_num(min)
+            )));
+        }
+        Ok(scale)
+    }
+
+    /// Adds or replaces the anchor wording for a point on the scale.
+    pub fn set_label(&mut self, value: f64, text: String) -> Result<(), ModelError> {
+        self.check(value)?;
+        check_text(&text)?;
+        match self.labels.iter_mut().find(|(v, _)| *v == value) {
+            Some(slot) => slot.1 = text,
+            None => {
+                self.labels.push((value, text));
+                self.labels.sort_by(|a, b| a.0.total_cmp(&b.0));
+            }
+        }
+        Ok(())
+    }
+
+    /// The lowest score.
+    pub fn min(&self) -> f64 {
+        self.min
+    }
+
+    /// The highest score.
+    pub fn max(&self) -> f64 {
+        self.max
+    }
+
+    /// The distance between neighbouring scores.
+    pub fn step(&self) -> f64 {
+        self.step
+    }
+
+    /// Anchor wording, sorted by scale value.
+    pub fn labels(&self) -> &[(f64, String)] {
+        &self.labels
+    }
+
+    /// The anchor wording exactly at `value`, if any.
+    pub fn label(&self, value: f64) -> Option<&str> {
+        self.labels
+            .iter()
+            .find(|(v, _)| (*v - value).abs() < self.tolerance())
+            .map(|(_, s)| s.as_str())
+    }
+
+    /// How many steps the scale spans (`(max - min) / step`).
+    pub fn step_count(&self) -> u32 {
+        // Bounded by MAX_SCALE_POINTS in `new`, so the cast is exact.
+        ((self.max - self.min) / self.step).round() as u32
+    }
+
+    /// Every point on the scale, from min to max.
+    pub fn points(&self) -> impl Iterator<Item = f64> + '_ {
+        (0..=self.step_count()).map(|k| self.point(k))
+    }
+
+    /// The `k`-th point above the minimum.
+    pub fn point(&self, k: u32) -> f64 {
+        snap(self.min + f64::from(k) * self.step)
+    }
+
+    /// Which step a score on this scale sits at.
+    pub fn index_of(&self, value: f64) -> u32 {
+        ((value - self.min) / self.step)
+            .round()
+            .clamp(0.0, f64::from(self.step_count())) as u32
+    }
+
+    /// Moves `value` by `delta` steps, clamped to the scale.
+    pub fn nudge(&self, value: f64, delta: i64) -> f64 {
+        let k = i64::from(self.index_of(value)) + delta;
+        self.point(k.clamp(0, i64::from(self.step_count())) as u32)
+    }
+
+    fn tolerance(&self) -> f64 {
+        self.step * 1e-9
+    }
+
+    fn on_step(&self, value: f64) -> bool {
+        let k = ((value - self.min) / self.step).round();
+        (self.min + k * self.step - value).abs() <= self.tolerance()
+    }
+
+    /// Checks that `value` is a score this scale allows.
+    pub fn check(&self, value: f64) -> Result<(), ModelError> {
+        let tol = self.tolerance();
+        if !value.is_finite() || value < self.min - tol || value > self.max + tol {
+            return Err(ModelError::ScoreOutOfRange {
+                value: fmt_num(value),
+                min: fmt_num(self.min),
+                max: fmt_num(self.max),
+            });
+        }
+        if !self.on_step(value) {
+            return Err(ModelError::ScoreOffStep {
+                value: fmt_num(value),
+                min: fmt_num(self.min),
+                step: fmt_num(self.step),
+            });
+        }
+        Ok(())
+    }
+
+    /// The largest absolute value a score can take, used for overflow checks.
+    fn magnitude(&self) -> f64 {
+        self.min.abs().max(self.max.abs())
+    }
+}
+
+/// Rounds away binary noise such as `0.30000000000000004`, so stepped scores print cleanly.
+fn snap(x: f64) -> f64 {
+    let r = (x * 1e9).round() / 1e9;
+    if r.is_finite() { r } else { x }
+}
+
+/// One criterion against which every option is scored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Criterion {
+    id: Id,
+    name: String,
+    weight: f64,
+    /// What the criterion asks of an option.
+    pub description: Option<String>,
+}
+
+impl Criterion {
+    /// A new criterion with a checked name and weight.
+    pub fn new(id: Id, name: &str, weight: f64) -> Result<Criterion, ModelError> {
+        check_name(name)?;
+        check_weight(weight)?;
+        Ok(Criterion {
+            id,
+            name: name.to_owned(),
+            weight,
+            description: None,
+        })
+    }
+
+    /// The criterion's id.
+    pub fn id(&self) -> &Id {
+        &self.id
+    }
+
+    /// The criterion's display name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The weight, used as written (not normalised).
+    pub fn weight(&self) -> f64 {
+        self.weight
+    }
+
+    /// Renames the criterion.
+    pub fn set_name(&mut self, name: &str) -> Result<(), ModelError> {
+        check_name(name)?;
+        self.name = name.to_owned();
+        Ok(())
+    }
+}
+
+fn check_weight(w: f64) -> Result<(), ModelError> {
+    if w.is_finite() && w >= 0.0 {
+        Ok(())
+    } else {
+        Err(ModelError::InvalidWeight(fmt_num(w)))
+    }
+}
+
+/// One option under appraisal, with its scores and notes per criterion.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppraisalOption {
+    id: Id,
+    name: String,
+    /// The strategic group or category the option belongs to.
+    pub group: Option<String>,
+    /// What the option is.
+    pub description: Option<String>,
+    /// Its main strengths, one per entry.
+    pub strengths: Vec<String>,
+    /// Its main weaknesses, one per entry.
+    pub weaknesses: Vec<String>,
+    /// The total the source document states, for reconciliation.
+    pub published_total: Option<f64>,
+    // Aligned with the appraisal's criteria; `None` means "not yet scored".
+    scores: Vec<Option<f64>>,
+    notes: Vec<Option<String>>,
+}
+
+impl AppraisalOption {
+    /// A new, unscored option for an appraisal with `criteria` criteria.
+    pub fn new(id: Id, name: &str, criteria: usize) -> Result<AppraisalOption, ModelError> {
+        check_name(name)?;
+        Ok(AppraisalOption {
+            id,
+            name: name.to_owned(),
+            group: None,
+            description: None,
+            strengths: Vec::new(),
+            weaknesses: Vec::new(),
+            published_total: None,
+            scores: vec![None; criteria],
+            notes: vec![None; criteria],
+        })
+    }
+
+    /// The option's id.
+    pub fn id(&self) -> &Id {
+        &self.id
+    }
+
+    /// The option's display name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Renames the option.
+    pub fn set_name(&mut self, name: &str) -> Result<(), ModelError> {
+        check_name(name)?;
+        self.name = name.to_owned();
+        Ok(())
+    }
+
+    /// Scores in criterion order; `None` where not yet scored.
+    pub fn scores(&self) -> &[Option<f64>] {
+        &self.scores
+    }
+
+    /// The score against criterion `c`, if given.
+    pub fn score(&self, c: usize) -> Option<f64> {
+        self.scores.get(c).copied().flatten()
+    }
+
+    /// Notes in criterion order.
+    pub fn notes(&self) -> &[Option<String>] {
+        &self.notes
+    }
+
+    /// The note explaining the score against criterion `c`, if any.
+    pub fn note(&self, c: usize) -> Option<&str> {
+        self.notes.get(c).and_then(|n| n.as_deref())
+    }
+
+    /// Sets or clears the note on criterion `c`. Blank text clears it.
+    pub fn set_note(&mut self, c: usize, note: Option<String>) -> Result<(), ModelError> {
+        let slot = self
+            .notes
+            .get_mut(c)
+            .ok_or(ModelError::NoSuchIndex("criterion", c))?;
+        let note = note.filter(|n| !n.trim().is_empty());
+        if let Some(n) = &note {
+            check_text(n)?;
+        }
+        *slot = note;
+        Ok(())
+    }
+
+    /// Replaces the whole row of scores; the caller has checked them against the scale
+    /// and `Appraisal::new` checks the length.
+    pub(crate) fn set_scores_unchecked(&mut self, scores: Vec<Option<f64>>) {
+        self.scores = scores;
+    }
+
+    /// Whether every criterion has a score.
+    pub fn is_complete(&self) -> bool {
+        self.scores.iter().all(Option::is_some)
+    }
+}
+
+/// A whole appraisal: options scored against weighted criteria on one scale.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Appraisal {
+    /// Title, organisation and other descriptive details.
+    pub meta: Meta,
+    scale: Scale,
+    criteria: Vec<Criterion>,
+    options: Vec<AppraisalOption>,
+}
+
+impl Appraisal {
+    /// Assembles an appraisal, checking every cross-cutting rule.
+    pub fn new(
+        meta: Meta,
+        scale: Scale,
+        criteria: Vec<Criterion>,
+        options: Vec<AppraisalOption>,
+    ) -> Result<Appraisal, ModelError> {
+        check_name(&meta.title)?;
+        if criteria.is_empty() {
+            return Err(ModelError::WouldBeEmpty("criterion"));
+        }
+        if options.is_empty() {
+            return Err(ModelError::WouldBeEmpty("option"));
+        }
+        for (i, c) in criteria.iter().enumerate() {
+            if criteria[..i].iter().any(|d| d.id == c.id) {
+                return Err(ModelError::DuplicateId(c.id.to_string()));
+            }
+        }
+        for (i, o) in options.iter().enumerate() {
+            if options[..i].iter().any(|p| p.id == o.id) {
+                return Err(ModelError::DuplicateId(o.id.to_string()));
+            }
+            if o.scores.len() != criteria.len() || o.notes.len() != criteria.len() {
+                return Err(ModelError::NoSuchIndex("criterion", criteria.len()));
+            }
+            for s in o.scores.iter().flatten() {
+                scale.check(*s)?;
+            }
+        }
+        check_weights(&criteria, &scale)?;
+        Ok(Appraisal {
+            meta,
+            scale,
+            criteria,
+            options,
+        })
+    }
+
+    /// The scoring scale.
+    pub fn scale(&self) -> &Scale {
+        &self.scale
+    }
+
+    /// Criteria in file order.
+    pub fn criteria(&self) -> &[Criterion] {
+        &self.criteria
+    }
+
+    /// Options in file order.
+    pub fn options(&self) -> &[AppraisalOption] {
+        &self.options
+    }
+
+    /// The option at `o`, for edits that cannot break cross-item rules.
+    pub fn option_mut(&mut self, o: usize) -> Option<&mut AppraisalOption> {
+        self.options.get_mut(o)
+    }
+
+    /// The criterion at `c`, for edits that cannot break cross-item rules.
+    pub fn criterion_mut(&mut self, c: usize) -> Option<&mut Criterion> {
+        self.criteria.get_mut(c)
+    }
+
+    /// Position of the criterion with this id.
+    pub fn criterion_index(&self, id: &str) -> Option<usize> {
+        self.criteria.iter().position(|c| c.id.as_str() == id)
+    }
+
+    /// Position of the option with this id.
+    pub fn option_index(&self, id: &str) -> Option<usize> {
+        self.options.iter().position(|o| o.id.as_str() == id)
+    }
+
+    /// Weights in criterion order.
+    pub fn weights(&self) -> Vec<f64> {
+        self.criteria.iter().map(|c| c.weight).collect()
+    }
+
+    /// The sum of all weights.
+    pub fn total_weight(&self) -> f64 {
+        self.criteria.iter().map(|c| c.weight).sum()
+    }
+
+    /// Sets or clears one score, checking it against the scale.
+    pub fn set_score(&mut self, o: usize, c: usize, value: Option<f64>) -> Result<(), ModelError> {
+        if let Some(v) = value {
+            self.scale.check(v)?;
+        }
+        let v = value.map(snap);
+        let opt = self
+            .options
+            .get_mut(o)
+            .ok_or(ModelError::NoSuchIndex("option", o))?;
+        let slot = opt
+            .scores
+            .get_mut(c)
+            .ok_or(ModelError::NoSuchIndex("criterion", c))?;
+        *slot = v;
+        Ok(())
+    }
+
+    /// Sets one weight, keeping at least one positive and every total finite.
+    pub fn set_weight(&mut self, c: usize, weight: f64) -> Result<(), ModelError> {
+        check_weight(weight)?;
+        let old = self
+            .criteria
+            .get(c)
+            .ok_or(ModelError::NoSuchIndex("criterion", c))?
+            .weight;
+        self.criteria[c].weight = weight;
+        if let Err(e) = check_weights(&self.criteria, &self.scale) {
+            self.criteria[c].weight = old;
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Replaces every weight at once (as the swing-weighting assistant does).
+    pub fn set_weights(&mut self, weights: &[f64]) -> Result<(), ModelError> {
+        if weights.len() != self.criteria.len() {
+            return Err(ModelError::NoSuchIndex("criterion", weights.len()));
+        }
+        for w in weights {
+            check_weight(*w)?;
+        }
+        let old = self.weights();
+        for (c, w) in self.criteria.iter_mut().zip(weights) {
+            c.weight = *w;
+        }
+        if let Err(e) = check_weights(&self.criteria, &self.scale) {
+            for (c, w) in self.criteria.iter_mut().zip(old) {
+                c.weight = w;
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Inserts an option at position `at` (clamped to the end).
+    pub fn insert_option(
+        &mut self,
+        at: usize,
+        option: AppraisalOption,
+    ) -> Result<usize, ModelError> {
+        if self.option_index(option.id.as_str()).is_some() {
+            return Err(ModelError::DuplicateId(option.id.to_string()));
+        }
+        if option.scores.len() != self.criteria.len() || option.notes.len() != self.criteria.len() {
+            return Err(ModelError::NoSuchIndex("criterion", option.scores.len()));
+        }
+        for s in option.scores.iter().flatten() {
+            self.scale.check(*s)?;
+        }
+        let at = at.min(self.options.len());
+        self.options.insert(at, option);
+        Ok(at)
+    }
+
+    /// Removes and returns the option at `o`; the last option cannot be removed.
+    pub fn remove_option(&mut self, o: usize) -> Result<AppraisalOption, ModelError> {
+        if o >= self.options.len() {
+            return Err(ModelError::NoSuchIndex("option", o));
+        }
+        if self.options.len() == 1 {
+            return Err(ModelError::WouldBeEmpty("option"));
+        }
+        Ok(self.options.remove(o))
+    }
+
+    /// Moves the option at `from` to position `to`.
+    pub fn move_option(&mut self, from: usize, to: usize) -> Result<(), ModelError> {
+        let n = self.options.len();
+        if from >= n || to >= n {
+            return Err(ModelError::NoSuchIndex("option", from.max(to)));
+        }
+        let item = self.options.remove(from);
+        self.options.insert(to, item);
+        Ok(())
+    }
+
+    /// Inserts a criterion at `at` with the given column of scores and notes
+    /// (one per option, in option order); pass empty vectors for an unscored column.
+    pub fn insert_criterion(
+        &mut self,
+        at: usize,
+        criterion: Criterion,
+        scores: Vec<Option<f64>>,
+        notes: Vec<Option<String>>,
+    ) -> Result<usize, ModelError> {
+        if self.criterion_index(criterion.id.as_str()).is_some() {
+            return Err(ModelError::DuplicateId(criterion.id.to_string()));
+        }
+        let n = self.options.len();
+        let scores = if scores.is_empty() {
+            vec![None; n]
+        } else {
+            scores
+        };
+        let notes = if notes.is_empty() {
+            vec![None; n]
+        } else {
+            notes
+        };
+        if scores.len() != n || notes.len() != n {
+            return Err(ModelError::NoSuchIndex(
+                "option",
+                scores.len().min(notes.len()),
+            ));
+        }
+        for s in scores.iter().flatten() {
+            self.scale.check(*s)?;
+        }
+        let mut with = self.criteria.clone();
+        let at = at.min(with.len());
+        with.insert(at, criterion);
+        check_weights(&with, &self.scale)?;
+        self.criteria = with;
+        for ((o, s), note) in self.options.iter_mut().zip(scores).zip(notes) {
+            o.scores.insert(at, s);
+            o.notes.insert(at, note);
+        }
+        Ok(at)
+    }
+
+    /// Removes the criterion at `c`, returning it with its column of scores and notes.
+    pub fn remove_criterion(&mut self, c: usize) -> Result<RemovedCriterion, ModelError> {
+        if c >= self.criteria.len() {
+            return Err(ModelError::NoSuchIndex("criterion", c));
+        }
+        if self.criteria.len() == 1 {
+            return Err(ModelError::WouldBeEmpty("criterion"));
+        }
+        let mut rest = self.criteria.clone();
+        rest.remove(c);
+        check_weights(&rest, &self.scale)?;
+        let criterion = self.criteria.remove(c);
+        let mut scores = Vec::with_capacity(self.options.len());
+        let mut notes = Vec::with_capacity(self.options.len());
+        for o in &mut self.options {
+            scores.push(o.scores.remove(c));
+            notes.push(o.notes.remove(c));
+        }
+        Ok(RemovedCriterion {
+            criterion,
+            scores,
+            notes,
+        })
+    }
+
+    /// Moves the criterion at `from` (and its column) to position `to`.
+    pub fn move_criterion(&mut self, from: usize, to: usize) -> Result<(), ModelError> {
+        let n = self.criteria.len();
+        if from >= n || to >= n {
+            return Err(ModelError::NoSuchIndex("criterion", from.max(to)));
+        }
+        let item = self.criteria.remove(from);
+        self.criteria.insert(to, item);
+        for o in &mut self.options {
+            let s = o.scores.remove(from);
+            o.scores.insert(to, s);
+            let note = o.notes.remove(from);
+            o.notes.insert(to, note);
+        }
+        Ok(())
+    }
+}
+
+/// A criterion taken out of an appraisal, with its column, so it can be put back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RemovedCriterion {
+    /// The criterion itself.
+    pub criterion: Criterion,
+    /// Its scores, one per option in option order.
+    pub scores: Vec<Option<f64>>,
+    /// Its notes, one per option in option order.
+    pub notes: Vec<Option<String>>,
+}
+
+fn check_weights(criteria: &[Criterion], scale: &Scale) -> Result<(), ModelError> {
+    if !criteria.iter().any(|c| c.weight > 0.0) {
+        return Err(ModelError::AllWeightsZero);
+    }
+    let bound: f64 = criteria.iter().map(|c| c.weight * scale.magnitude()).sum();
+    let spread: f64 = criteria
+        .iter()
+        .map(|c| c.weight * (scale.max - scale.min))
+        .sum();
+    if !bound.is_finite() || !spread.is_finite() {
+        return Err(ModelError::TotalOverflow);
+    }
+    Ok(())
+}
+
+/// Formats a number for people: whole numbers without decimals, others with at most two.
+pub fn fmt_num(x: f64) -> String {
+    fmt_dp(x, 2)
+}
+
+/// Formats a number with at most `dp` decimals, trimming trailing zeros.
+/// Non-finite values are written in words, so `inf` never reaches a report.
+pub fn fmt_dp(x: f64, dp: usize) -> String {
+    if x.is_nan() {
+        return "not a number".into();
+    }
+    if x.is_infinite() {
+        return if x > 0.0 {
+            "too large".into()
+        } else {
+            "too small".into()
+        };
+    }
+    let s = format!("{x:.dp$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        s
+    };
+    if s == "-0" { "0".into() } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Appraisal {
+        let scale = Scale::new(0.0, 5.0, 1.0).unwrap();
+        let criteria = vec![
+            Criterion::new(Id::new("a").unwrap(), "A", 1.0).unwrap(),
+            Criterion::new(Id::new("b").unwrap(), "B", 2.0).unwrap(),
+        ];
+        let options = vec![
+            AppraisalOption::new(Id::new("x").unwrap(), "X", 2).unwrap(),
+            AppraisalOption::new(Id::new("y").unwrap(), "Y", 2).unwrap(),
+        ];
+        let meta = Meta {
+            title: "T".into(),
+            ..Meta::default()
+        };
+        Appraisal::new(meta, scale, criteria, options).unwrap()
+    }
+
+    #[test]
+    fn ids_follow_the_rules() {
+        assert!(Id::new("child-focused").is_ok());
+        assert!(Id::new("a1").is_ok());
+        for bad in ["", "Child", "a b", "a_b", "é", &"x".repeat(MAX_ID_LEN + 1)] {
+            assert!(Id::new(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+
+    #[test]
+    fn scale_checks_range_and_step() {
+        let s = Scale::new(0.0, 5.0, 0.5).unwrap();
+        assert!(s.check(2.5).is_ok());
+        assert!(matches!(
+            s.check(2.25),
+            Err(ModelError::ScoreOffStep { .. })
+        ));
+        assert!(matches!(
+            s.check(5.5),
+            Err(ModelError::ScoreOutOfRange { .. })
+        ));
+        assert!(matches!(
+            s.check(f64::NAN),
+            Err(ModelError::ScoreOutOfRange { .. })
+        ));
+        assert_eq!(s.step_count(), 10);
+        assert_eq!(s.nudge(4.5, 3), 5.0);
+        assert_eq!(s.nudge(0.5, -1), 0.0);
+        assert!(Scale::new(5.0, 5.0, 1.0).is_err());
+        assert!(Scale::new(0.0, 5.0, 2.0).is_err(), "max off the step grid");
+        assert!(Scale::new(0.0, 5.0, 0.0).is_err());
+        assert!(Scale::new(-1e308, 1e308, 1.0).is_err());
+    }
+
+    #[test]
+    fn tenth_steps_print_cleanly() {
+        let s = Scale::new(0.0, 1.0, 0.1).unwrap();
+        assert_eq!(fmt_num(s.point(3)), "0.3");
+        assert!(s.check(0.3).is_ok());
+    }
+
+    #[test]
+    fn scores_are_checked_against_the_scale() {
+        let mut a = tiny();
+        assert!(a.set_score(0, 1, Some(4.0)).is_ok());
+        assert_eq!(a.options()[0].score(1), Some(4.0));
+        assert!(a.set_score(0, 1, Some(6.0)).is_err());
+        assert_eq!(
+            a.options()[0].score(1),
+            Some(4.0),
+            "a rejected edit changes nothing"
+        );
+        assert!(a.set_score(0, 5, Some(1.0)).is_err());
+        assert!(a.set_score(0, 1, None).is_ok());
+        assert_eq!(a.options()[0].score(1), None);
+    }
+
+    #[test]
+    fn weights_cannot_all_be_zero_or_overflow() {
+        let mut a = tiny();
+        assert!(a.set_weight(0, 0.0).is_ok());
+        assert_eq!(a.set_weight(1, 0.0), Err(ModelError::AllWeightsZero));
+        assert_eq!(a.criteria()[1].weight(), 2.0);
+        assert_eq!(a.set_weight(1, f64::MAX), Err(ModelError::TotalOverflow));
+        assert!(matches!(
+            a.set_weight(1, -1.0),
+            Err(ModelError::InvalidWeight(_))
+        ));
+        assert!(a.set_weights(&[0.0, 0.0]).is_err());
+        assert_eq!(a.weights(), vec![0.0, 2.0]);
+    }
+
+    #[test]
+    fn criteria_move_with_their_columns() {
+        let mut a = tiny();
+        a.set_score(0, 0, Some(1.0)).unwrap();
+        a.set_score(0, 1, Some(2.0)).unwrap();
+        a.move_criterion(0, 1).unwrap();
+        assert_eq!(a.criteria()[0].id().as_str(), "b");
+        assert_eq!(a.options()[0].scores(), &[Some(2.0), Some(1.0)]);
+        let removed = a.remove_criterion(0).unwrap();
+        assert_eq!(removed.scores, vec![Some(2.0), None]);
+        a.insert_criterion(0, removed.criterion, removed.scores, removed.notes)
+            .unwrap();
+        assert_eq!(a.options()[0].scores(), &[Some(2.0), Some(1.0)]);
+    }
+
+    #[test]
+    fn the_last_option_and_duplicates_are_refused() {
+        let mut a = tiny();
+        let dup = AppraisalOption::new(Id::new("x").unwrap(), "X again", 2).unwrap();
+        assert_eq!(
+            a.insert_option(0, dup),
+            Err(ModelError::DuplicateId("x".into()))
+        );
+        a.remove_option(0).unwrap();
+        assert_eq!(a.remove_option(0), Err(ModelError::WouldBeEmpty("option")));
+    }
+
+    #[test]
+    fn names_and_text_refuse_control_characters() {
+        assert!(check_name("Fine name").is_ok());
+        assert_eq!(check_name("  "), Err(ModelError::BlankName));
+        assert!(check_name("two\nlines").is_err());
+        assert!(check_text("two\nlines\tok").is_ok());
+        assert!(check_text("bell\u{7}").is_err());
+        assert!(check_text("escape\u{1b}[2J").is_err());
+    }
+
+    #[test]
+    fn numbers_format_for_people() {
+        assert_eq!(fmt_num(33.0), "33");
+        assert_eq!(fmt_num(16.5), "16.5");
+        assert_eq!(fmt_num(1.0 / 3.0), "0.33");
+        assert_eq!(fmt_num(-0.0001), "0");
+        assert_eq!(fmt_num(f64::INFINITY), "too large");
+        assert_eq!(fmt_dp(82.5, 1), "82.5");
+    }
+}

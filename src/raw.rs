@@ -1,0 +1,366 @@
+//! Reading a parsed TOML tree, with the position of every value, while
+//! collecting every problem instead of stopping at the first.
+//!
+//! This is the loose layer between TOML text and the validated model: it knows
+//! which keys exist and what type each holds, and nothing about appraisal rules.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, did_you_mean};
+
+/// A byte range in the source text.
+pub type Span = Range<usize>;
+
+/// A value paired with where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct At<T> {
+    /// The value.
+    pub value: T,
+    /// Where it is in the file.
+    pub span: Span,
+}
+
+/// Collects diagnostics while the tree is read.
+#[derive(Debug)]
+pub struct Sink<'s> {
+    /// The text being read, for turning positions into line numbers in messages.
+    pub text: &'s str,
+    /// Everything found so far, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'s> Sink<'s> {
+    /// An empty sink for diagnostics about `text`.
+    pub fn new(text: &'s str) -> Sink<'s> {
+        Sink {
+            text,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// The 1-based line a position falls on.
+    pub fn line_of(&self, span: &Span) -> usize {
+        crate::diagnostic::line_col(self.text, span.start).0
+    }
+
+    /// Records a diagnostic.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    /// Whether any error (not warning) has been recorded.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Describes a TOML value's type the way a non-programmer would.
+pub fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "text",
+        DeValue::Integer(_) => "a whole number",
+        DeValue::Float(_) => "a number",
+        DeValue::Boolean(_) => "true/false",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "a list",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// Reads a TOML number (integer or float) as `f64`.
+///
+/// Text that looks like a number is refused with a hint, since `"4"` in quotes
+/// is a common slip in hand-edited files.
+pub fn number(v: &Spanned<DeValue<'_>>, what: &str, sink: &mut Sink<'_>) -> Option<At<f64>> {
+    let span = v.span();
+    let parsed = match v.get_ref() {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .map(|n| n as f64)
+            .ok()
+            .or_else(|| {
+                (i.radix() == 10)
+                    .then(|| i.as_str().parse::<f64>().ok())
+                    .flatten()
+            }),
+        DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
+        DeValue::String(s) => {
+            let hint = if s.trim().parse::<f64>().is_ok() {
+                format!(
+                    "remove the quotes: write {} rather than \"{}\"",
+                    s.trim(),
+                    s
+                )
+            } else {
+                format!("write {what} as a number, such as 3")
+            };
+            sink.push(
+                Diagnostic::error(
+                    "wrong-type",
+                    format!("{what} must be a number, not text"),
+                    Some(span),
+                )
+                .with_label("this is text")
+                .with_help(hint),
+            );
+            return None;
+        }
+        other => {
+            sink.push(
+                Diagnostic::error(
+                    "wrong-type",
+                    format!("{what} must be a number, not {}", type_name(other)),
+                    Some(span),
+                )
+                .with_help(format!("write {what} as a number, such as 3")),
+            );
+            return None;
+        }
+    };
+    match parsed {
+        Some(value) => Some(At { value, span }),
+        None => {
+            sink.push(
+                Diagnostic::error(
+                    "wrong-type",
+                    format!("{what} is not a number this tool can read"),
+                    Some(span),
+                )
+                .with_help("write an ordinary decimal number, such as 3 or 2.5"),
+            );
+            None
+        }
+    }
+}
+
+/// Reads a TOML string.
+pub fn string(v: &Spanned<DeValue<'_>>, what: &str, sink: &mut Sink<'_>) -> Option<At<String>> {
+    match v.get_ref() {
+        DeValue::String(s) => Some(At {
+            value: s.to_string(),
+            span: v.span(),
+        }),
+        other => {
+            sink.push(
+                Diagnostic::error(
+                    "wrong-type",
+                    format!("{what} must be text, not {}", type_name(other)),
+                    Some(v.span()),
+                )
+                .with_help(format!("put {what} in double quotes, like \"...\"")),
+            );
+            None
+        }
+    }
+}
+
+/// A table being read, remembering where it is and what to call it in messages.
+#[derive(Clone)]
+pub struct Table<'t, 'i> {
+    /// The table's entries.
+    pub entries: &'t DeTable<'i>,
+    /// Where the table is (its header, or the whole inline table).
+    pub span: Span,
+    /// How to refer to it in messages, e.g. "[scale]" or "criterion 3".
+    pub name: &'t str,
+}
+
+impl<'t, 'i> Table<'t, 'i> {
+    /// The raw value under `key`.
+    pub fn get(&self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
+        self.entries.get(key)
+    }
+
+    /// Reports every key not in `known`, suggesting the nearest known key.
+    pub fn check_keys(&self, known: &[&str], sink: &mut Sink<'_>) {
+        for key in self.entries.keys() {
+            let k: &str = key.get_ref();
+            if known.contains(&k) {
+                continue;
+            }
+            let mut d = Diagnostic::error(
+                "unknown-key",
+                format!("unknown key `{k}` in {}", self.name),
+                Some(key.span()),
+            );
+            match did_you_mean(k, known) {
+                Some(s) => {
+                    d = d
+                        .with_label(format!("did you mean `{s}`?"))
+                        .with_help(format!("rename `{k}` to `{s}`"));
+                }
+                None => {
+                    d = d.with_help(format!(
+                        "remove it; the keys allowed here are: {}",
+                        known.join(", ")
+                    ));
+                }
+            }
+            sink.push(d);
+        }
+    }
+
+    /// Reports a missing required key at the table's position.
+    pub fn missing(&self, key: &str, example: &str, sink: &mut Sink<'_>) {
+        // A misspelt key is already reported with a suggestion to rename it.
+        let misspelt = self
+            .entries
+            .keys()
+            .any(|k| did_you_mean(k.get_ref(), &[key]).is_some());
+        if misspelt {
+            return;
+        }
+        sink.push(
+            Diagnostic::error(
+                "missing-key",
+                format!("{} is missing the required key `{key}`", self.name),
+                Some(self.span.clone()),
+            )
+            .with_help(format!("add a line such as: {key} = {example}")),
+        );
+    }
+
+    /// Reads a text value; reports it if required and absent.
+    pub fn string(
+        &self,
+        key: &str,
+        required: Option<&str>,
+        sink: &mut Sink<'_>,
+    ) -> Option<At<String>> {
+        match self.get(key) {
+            Some(v) => string(v, &format!("`{key}`"), sink),
+            None => {
+                if let Some(example) = required {
+                    self.missing(key, example, sink);
+                }
+                None
+            }
+        }
+    }
+
+    /// Reads a number; reports it if required and absent.
+    pub fn number(
+        &self,
+        key: &str,
+        required: Option<&str>,
+        sink: &mut Sink<'_>,
+    ) -> Option<At<f64>> {
+        match self.get(key) {
+            Some(v) => number(v, &format!("`{key}`"), sink),
+            None => {
+                if let Some(example) = required {
+                    self.missing(key, example, sink);
+                }
+                None
+            }
+        }
+    }
+
+    /// Reads a list of text values; absent means empty.
+    pub fn string_list(&self, key: &str, sink: &mut Sink<'_>) -> Vec<At<String>> {
+        let Some(v) = self.get(key) else {
+            return Vec::new();
+        };
+        match v.get_ref() {
+            DeValue::Array(items) => items
+                .iter()
+                .filter_map(|item| string(item, &format!("each entry of `{key}`"), sink))
+                .collect(),
+            other => {
+                sink.push(
+                    Diagnostic::error(
+                        "wrong-type",
+                        format!("`{key}` must be a list of text, not {}", type_name(other)),
+                        Some(v.span()),
+                    )
+                    .with_help(format!("write {key} = [\"first\", \"second\"]")),
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    /// Reads a sub-table (inline or `[a.b]` form); absent gives `None`.
+    pub fn table(&self, key: &str, name: &'t str, sink: &mut Sink<'_>) -> Option<Table<'t, 'i>> {
+        let v = self.get(key)?;
+        match v.get_ref() {
+            DeValue::Table(t) => Some(Table {
+                entries: t,
+                span: v.span(),
+                name,
+            }),
+            other => {
+                sink.push(
+                    Diagnostic::error(
+                        "wrong-type",
+                        format!(
+                            "`{key}` in {} must be a table, not {}",
+                            self.name,
+                            type_name(other)
+                        ),
+                        Some(v.span()),
+                    )
+                    .with_help(format!(
+                        "write {key} = {{ ... }} or start a [{key}] section"
+                    )),
+                );
+                None
+            }
+        }
+    }
+
+    /// Reads an array of tables (`[[key]]`); absent gives `None`.
+    pub fn array_of_tables(
+        &self,
+        key: &str,
+        sink: &mut Sink<'_>,
+    ) -> Option<Vec<(&'t DeTable<'i>, Span)>> {
+        let v = self.get(key)?;
+        match v.get_ref() {
+            DeValue::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    match item.get_ref() {
+                        DeValue::Table(t) => out.push((t, item.span())),
+                        other => sink.push(
+                            Diagnostic::error(
+                                "wrong-type",
+                                format!(
+                                    "each entry of `{key}` must be a table, not {}",
+                                    type_name(other)
+                                ),
+                                Some(item.span()),
+                            )
+                            .with_help(format!("start each entry with a [[{key}]] line")),
+                        ),
+                    }
+                }
+                Some(out)
+            }
+            DeValue::Table(_) => {
+                sink.push(
+                    Diagnostic::error(
+                        "wrong-type",
+                        format!("`{key}` must be a list of tables, written [[{key}]], not a single [{key}] table"),
+                        Some(v.span()),
+                    )
+                    .with_help(format!("use double brackets: [[{key}]] before each entry")),
+                );
+                None
+            }
+            other => {
+                sink.push(
+                    Diagnostic::error(
+                        "wrong-type",
+                        format!("`{key}` must be a list of tables, not {}", type_name(other)),
+                        Some(v.span()),
+                    )
+                    .with_help(format!("start each entry with a [[{key}]] line")),
+                );
+                None
+            }
+        }
+    }
+}
