@@ -41,6 +41,8 @@ struct Cli {
 enum Command {
     /// Check appraisal files for problems; exit 0 if all are valid, 1 if any is not.
     Check(cmd::check::Args),
+    /// Export report tables and charts as md, html, csv, xlsx, docx, json or svg.
+    Export(cmd::export::Args),
     /// Print options ranked by weighted total.
     Rank(cmd::rank::Args),
     /// Print a readable summary: criteria, weights, scores, totals, ranks and warnings.
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         None => cmd::report::run(cmd::report::Args { file: cli.file }),
         Some(Command::Check(args)) => cmd::check::run(args),
+        Some(Command::Export(args)) => cmd::export::run(args),
         Some(Command::Rank(args)) => cmd::rank::run(args),
         Some(Command::Report(args)) => cmd::report::run(args),
     };
