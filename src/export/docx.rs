@@ -228,17 +228,26 @@ fn body_xml(report: &Report, media: &mut Vec<Media>) -> Result<String, ExportErr
     Ok(s)
 }
 
-/// Column widths in twips that fill `total`: each column gets room for its
-/// longest line (within limits), prose columns take what is left.
-fn column_widths(t: &ReportTable, total: u32) -> Vec<u32> {
-    let n = t.columns.len().max(1);
-    let natural: Vec<f64> = t
+/// About this many twips per character at the table's 8.5 pt, plus cell margins.
+const TWIPS_PER_CHAR: f64 = 95.0;
+const CELL_MARGINS: f64 = 230.0;
+/// The narrowest a prose column may become.
+const MIN_PROSE: f64 = 2800.0;
+
+/// Column widths in twips that fill `total`. Each ordinary column wants room
+/// for its longest line (up to a limit) and needs room for the longest word
+/// of its header; prose columns share whatever is left.
+pub fn column_widths(t: &ReportTable, total: u32) -> Vec<u32> {
+    let total_f = f64::from(total);
+    let chars = |n: usize| n as f64 * TWIPS_PER_CHAR + CELL_MARGINS;
+    // (wanted, least) for each ordinary column; None for prose columns.
+    let wants: Vec<Option<(f64, f64)>> = t
         .columns
         .iter()
         .enumerate()
         .map(|(c, col)| {
             if col.wide {
-                return 9000.0;
+                return None;
             }
             let longest = t
                 .rows
@@ -258,25 +267,58 @@ fn column_widths(t: &ReportTable, total: u32) -> Vec<u32> {
                 .map(|w| w.chars().count())
                 .max()
                 .unwrap_or(0);
-            // About 95 twips per character at 8.5 pt, plus cell margins.
-            (longest.max(header_word).max(3) as f64 * 95.0 + 230.0).min(3600.0)
+            let wanted = chars(longest.max(header_word).clamp(3, 34));
+            let least = chars(header_word.max(longest.min(8)).clamp(3, 16)).min(wanted);
+            Some((wanted, least))
         })
         .collect();
-    let sum: f64 = natural.iter().sum();
-    let mut widths: Vec<u32> = if natural.is_empty() {
-        vec![total]
+    let prose = wants.iter().filter(|w| w.is_none()).count() as f64;
+    let want_sum: f64 = wants.iter().flatten().map(|w| w.0).sum();
+    let least_sum: f64 = wants.iter().flatten().map(|w| w.1).sum();
+    // Room the ordinary columns may take, leaving prose columns their minimum.
+    let room = (total_f - prose * MIN_PROSE).max(0.0);
+    let ordinary: Vec<f64> = wants
+        .iter()
+        .map(|w| match w {
+            None => 0.0,
+            Some((wanted, least)) => {
+                if want_sum <= room {
+                    if prose > 0.0 {
+                        *wanted
+                    } else {
+                        // No prose column to absorb the slack: spread it.
+                        wanted * total_f / want_sum.max(1.0)
+                    }
+                } else if least_sum <= room && want_sum > least_sum {
+                    least + (wanted - least) * (room - least_sum) / (want_sum - least_sum)
+                } else {
+                    least * room / least_sum.max(1.0)
+                }
+            }
+        })
+        .collect();
+    let used: f64 = ordinary.iter().sum();
+    let prose_each = if prose > 0.0 {
+        ((total_f - used) / prose).max(0.0)
     } else {
-        natural
-            .iter()
-            .map(|w| (w / sum * f64::from(total)).floor() as u32)
-            .collect()
+        0.0
     };
-    // Give any rounding remainder to the last column so the grid fills the width.
-    let used: u32 = widths.iter().sum();
-    if let Some(last) = widths.last_mut() {
-        *last += total.saturating_sub(used);
+    let mut widths: Vec<u32> = wants
+        .iter()
+        .zip(&ordinary)
+        .map(|(w, o)| match w {
+            None => prose_each.floor() as u32,
+            Some(_) => o.floor() as u32,
+        })
+        .collect();
+    if widths.is_empty() {
+        return vec![total];
     }
-    widths.truncate(n);
+    // Give any rounding remainder to the widest column so the grid fills the width.
+    let used: u32 = widths.iter().sum();
+    if let Some(widest) = widths.iter_mut().max() {
+        *widest += total.saturating_sub(used);
+    }
     widths
 }
 
@@ -444,6 +486,15 @@ mod tests {
         let w = column_widths(&t, 9638);
         assert_eq!(w.iter().sum::<u32>(), 9638);
         assert!(w[1] > w[0] && w[0] > w[2], "{w:?}");
+        // The score column keeps room for its header.
+        assert!(
+            f64::from(w[2]) >= 5.0 * TWIPS_PER_CHAR + CELL_MARGINS,
+            "{w:?}"
+        );
+        // Without a prose column the ordinary columns stretch to fill the width.
+        t.columns[1] = Column::text("Evaluation");
+        let w = column_widths(&t, 9638);
+        assert_eq!(w.iter().sum::<u32>(), 9638);
     }
 
     #[test]

@@ -26,7 +26,8 @@ caption { text-align: left; font-weight: bold; font-size: 1.05rem; padding: 0 0 
 th, td { border: 1px solid #888; padding: 0.3rem 0.45rem; vertical-align: top; text-align: left; }
 thead th { background: #e6e6e6; border-bottom: 2px solid #333; vertical-align: bottom; }
 tbody th { font-weight: normal; }
-.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 .remark { white-space: normal; font-size: 0.85em; }
 tr.total th, tr.total td { font-weight: bold; border-top: 2px solid #333; }
 tr.parameters th, tr.parameters td { font-style: italic; background: #f4f4f4; }
@@ -35,8 +36,10 @@ td ul { margin: 0; padding-left: 1.1rem; }
 .note { font-size: 0.85rem; color: #222; margin: 0.25rem 0; }
 figure.chart { margin: 1.25rem 0; }
 figure.chart svg { max-width: 100%; height: auto; }
+@page { size: A4; margin: 15mm 14mm; }
+@page wide { size: A4 landscape; margin: 15mm 14mm; }
 @media print {
-  @page { size: A4; margin: 15mm 14mm; }
+  section.wide { page: wide; }
   body { font-size: 10pt; }
   main, header { max-width: none; padding: 0; }
   .table-wrap { overflow: visible; }
@@ -47,6 +50,9 @@ figure.chart svg { max-width: 100%; height: auto; }
   thead th, tr.parameters td, tr.parameters th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 "#;
+
+/// Tables with more columns than this print on a landscape page.
+const WIDE_COLUMNS: usize = 7;
 
 /// Writes the whole report as one HTML page.
 pub fn write(report: &Report, out: &mut impl Write) -> Result<(), ExportError> {
@@ -63,9 +69,28 @@ pub fn write(report: &Report, out: &mut impl Write) -> Result<(), ExportError> {
         writeln!(out, "<p class=\"byline\">{}</p>", xml(line))?;
     }
     writeln!(out, "</header>\n<main>")?;
-    for block in &report.blocks {
+    // Each heading opens a section; a section with a wide table prints landscape.
+    let mut open = false;
+    for (i, block) in report.blocks.iter().enumerate() {
         match block {
-            Block::Heading(h) => writeln!(out, "<h2>{}</h2>", xml(h))?,
+            Block::Heading(h) => {
+                if open {
+                    writeln!(out, "</section>")?;
+                }
+                let rest = report.blocks.get(i + 1..).unwrap_or_default();
+                let end = rest
+                    .iter()
+                    .position(|b| matches!(b, Block::Heading(_)))
+                    .unwrap_or(rest.len());
+                let wide = rest
+                    .get(..end)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|b| matches!(b, Block::Table(t) if t.columns.len() > WIDE_COLUMNS));
+                let class = if wide { " class=\"wide\"" } else { "" };
+                writeln!(out, "<section{class}>\n<h2>{}</h2>", xml(h))?;
+                open = true;
+            }
             Block::Paragraph(p) => writeln!(out, "<p>{}</p>", with_breaks(p))?,
             Block::Table(t) => write_table(t, out)?,
             Block::Chart(c) => {
@@ -74,6 +99,9 @@ pub fn write(report: &Report, out: &mut impl Write) -> Result<(), ExportError> {
                 writeln!(out, "</figure>")?;
             }
         }
+    }
+    if open {
+        writeln!(out, "</section>")?;
     }
     writeln!(out, "</main>\n</body>\n</html>")?;
     Ok(())

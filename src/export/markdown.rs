@@ -9,20 +9,20 @@ use std::io::Write;
 
 use super::ExportError;
 use super::doc::{Align, Block, Report, ReportTable, RowKind};
-use super::text::{markdown as esc, markdown_paragraph as para};
+use super::text::{markdown as esc, markdown_heading as heading, markdown_paragraph as para};
 
 /// Writes the whole report as Markdown.
 pub fn write(report: &Report, out: &mut impl Write) -> Result<(), ExportError> {
-    writeln!(out, "# {}", esc(&report.title))?;
+    writeln!(out, "# {}", heading(&report.title))?;
     if !report.byline.is_empty() {
         writeln!(out)?;
-        let lines: Vec<String> = report.byline.iter().map(|l| esc(l)).collect();
+        let lines: Vec<String> = report.byline.iter().map(|l| para(l)).collect();
         writeln!(out, "{}", lines.join("  \n"))?;
     }
     for block in &report.blocks {
         writeln!(out)?;
         match block {
-            Block::Heading(h) => writeln!(out, "## {}", esc(h))?,
+            Block::Heading(h) => writeln!(out, "## {}", heading(h))?,
             Block::Paragraph(p) => writeln!(out, "{}", para(p))?,
             Block::Table(t) => write_table(t, out)?,
             // Markdown has no charts of its own; the SVG export carries them.
@@ -34,7 +34,7 @@ pub fn write(report: &Report, out: &mut impl Write) -> Result<(), ExportError> {
 
 /// Writes one table with its heading, intro and notes.
 pub fn write_table(t: &ReportTable, out: &mut impl Write) -> Result<(), ExportError> {
-    writeln!(out, "### {}", esc(&t.title))?;
+    writeln!(out, "### {}", heading(&t.title))?;
     writeln!(out)?;
     if let Some(intro) = &t.intro {
         writeln!(out, "{}", para(intro))?;

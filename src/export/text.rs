@@ -57,7 +57,7 @@ pub fn markdown(s: &str) -> String {
     let s = s.replace("\r\n", "\n");
     for c in s.chars() {
         match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' | '$' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '$' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -74,6 +74,12 @@ pub fn markdown(s: &str) -> String {
     out
 }
 
+/// Escapes a Markdown heading's text: as [`markdown`], with `#` escaped too
+/// so a trailing `#` is not taken for a closing sequence.
+pub fn markdown_heading(s: &str) -> String {
+    markdown(s).replace('#', "\\#")
+}
+
 /// Escapes a Markdown paragraph: as [`markdown`], but newlines stay line
 /// breaks, and a line that would start a list, quote or heading is escaped.
 pub fn markdown_paragraph(s: &str) -> String {
@@ -82,7 +88,7 @@ pub fn markdown_paragraph(s: &str) -> String {
         .map(|line| {
             let esc = markdown(line);
             let trimmed = esc.trim_start();
-            if trimmed.starts_with(['-', '+', '=']) {
+            if trimmed.starts_with(['-', '+', '=', '#']) {
                 return format!("\\{trimmed}");
             }
             // "1. text" would start a numbered list: escape its dot.
