@@ -478,7 +478,7 @@ fn read_id(
                 .filter(|s| !s.is_empty())
                 .collect::<Vec<_>>()
                 .join("-");
-            let help = if raw.value.chars().any(|c| !c.is_ascii()) {
+            let help = if !raw.value.is_ascii() {
                 "use only lowercase letters a-z, digits and '-'; accented letters, symbols and emoji are not allowed in ids (names may use them)".to_string()
             } else if !suggestion.is_empty() && Id::new(&suggestion).is_ok() {
                 format!("use lowercase letters, digits and '-', for example \"{suggestion}\"")
