@@ -12,6 +12,7 @@ pub mod model;
 pub mod panel;
 pub mod raw;
 pub mod report;
+pub mod synth;
 
 pub use compute::{Results, compute};
 pub use load::{LoadError, Loaded, load_example, load_path, load_str};
