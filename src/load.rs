@@ -115,13 +115,8 @@ pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
                 }
                 _ => "check that the path names a readable file",
             };
-            let kind = if path.is_dir() {
-                "a folder, not a file"
-            } else {
-                "unreadable"
-            };
             let message = if path.is_dir() {
-                format!("cannot read the file: it is {kind}")
+                "cannot read the file: it is a folder, not a file".to_string()
             } else {
                 format!("cannot read the file: {e}")
             };
@@ -182,7 +177,7 @@ pub fn load_str(name: &str, text: &str) -> Result<Loaded, LoadError> {
     let result = {
         let parsed = DeTable::parse(&file.text);
         match parsed {
-            Err(e) => Err(vec![syntax_error(&e, &file)]),
+            Err(e) => Err(vec![syntax_error(&e)]),
             Ok(root) => {
                 let mut sink = Sink::new(&file.text);
                 let root_table = Table {
@@ -216,7 +211,7 @@ pub fn load_str(name: &str, text: &str) -> Result<Loaded, LoadError> {
     }
 }
 
-fn syntax_error(e: &toml::de::Error, file: &SourceFile) -> Diagnostic {
+fn syntax_error(e: &toml::de::Error) -> Diagnostic {
     let span = e.span().unwrap_or(0..0);
     let message = e.message().trim().to_string();
     let mut help =
@@ -230,7 +225,6 @@ fn syntax_error(e: &toml::de::Error, file: &SourceFile) -> Diagnostic {
     } else if lower.contains("invalid string") || lower.contains("expected `\"`") {
         help = "text must be in double quotes; a quote inside text is written \\\"".into();
     }
-    let _ = file;
     Diagnostic::error(
         "syntax",
         format!("this is not valid TOML: {message}"),
