@@ -10,8 +10,10 @@ pub mod diagnostic;
 pub mod export;
 pub mod load;
 pub mod model;
+pub mod panel;
 pub mod raw;
 pub mod report;
+pub mod synth;
 
 pub use compute::{Results, compute};
 pub use load::{LoadError, Loaded, load_example, load_path, load_str};

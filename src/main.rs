@@ -47,6 +47,10 @@ enum Command {
     Rank(cmd::rank::Args),
     /// Print a readable summary: criteria, weights, scores, totals, ranks and warnings.
     Report(cmd::report::Args),
+    /// Create members' scoresheets.
+    Sheet(cmd::sheet::Args),
+    /// Merge members' scoresheets and show where they disagree.
+    Panel(cmd::panel::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +61,8 @@ fn main() -> ExitCode {
         Some(Command::Export(args)) => cmd::export::run(args),
         Some(Command::Rank(args)) => cmd::rank::run(args),
         Some(Command::Report(args)) => cmd::report::run(args),
+        Some(Command::Sheet(args)) => cmd::sheet::run(args),
+        Some(Command::Panel(args)) => cmd::panel::run(args),
     };
     match result {
         Ok(code) => code,

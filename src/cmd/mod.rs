@@ -10,8 +10,10 @@ use appraise::report::TextStyle;
 
 pub mod check;
 pub mod export;
+pub mod panel;
 pub mod rank;
 pub mod report;
+pub mod sheet;
 
 /// Exit status for a file that failed validation or a command that failed.
 pub const EXIT_FAILURE: u8 = 1;
