@@ -2,8 +2,8 @@
 //!
 //! Every piece of text is escaped (see [`super::text::markdown`]) so that a
 //! pipe stays inside its cell, a newline becomes `<br>`, and nothing in the
-//! appraisal becomes a link, emphasis or raw HTML. Charts are not part of the
-//! Markdown output; export them with `--format svg`.
+//! appraisal becomes a link, emphasis or raw HTML. Markdown cannot draw, so
+//! each chart is named in one line; export charts with `--format svg`.
 
 use std::io::Write;
 
@@ -25,8 +25,12 @@ pub fn write(report: &Report, out: &mut impl Write) -> Result<(), ExportError> {
             Block::Heading(h) => writeln!(out, "## {}", heading(h))?,
             Block::Paragraph(p) => writeln!(out, "{}", para(p))?,
             Block::Table(t) => write_table(t, out)?,
-            // Markdown has no charts of its own; the SVG export carries them.
-            Block::Chart(_) => {}
+            // Markdown cannot draw; point the reader to the formats that do.
+            Block::Chart(c) => writeln!(
+                out,
+                "Chart: {} (drawn in the HTML, Word and SVG exports).",
+                para(&c.title)
+            )?,
         }
     }
     Ok(())

@@ -276,8 +276,6 @@ pub fn build(
     }
     let mut report = tables::frame(appraisal);
     let mut found = BTreeSet::new();
-    let mut valid: Vec<String> = vec!["all".into()];
-    valid.extend(TableName::ALL.iter().map(|g| g.as_str().to_string()));
     for g in TableName::ALL {
         let whole = all || groups.contains(&g);
         if !whole && keys.is_empty() {
@@ -300,9 +298,6 @@ pub fn build(
                 }
                 Block::Paragraph(_) => continue,
             };
-            if !valid.contains(&key) {
-                valid.push(key.clone());
-            }
             if keys.contains(key.as_str()) {
                 found.insert(key);
                 if let Some(h) = heading.take() {
@@ -315,7 +310,7 @@ pub fn build(
     if let Some(missing) = keys.into_iter().find(|k| !found.contains(*k)) {
         return Err(ExportError::UnknownTable {
             name: missing.to_string(),
-            valid,
+            valid: table_names(appraisal, results, options),
         });
     }
     Ok(report)
