@@ -115,7 +115,7 @@ pub fn sheet_name(wanted: &str, used: &mut HashSet<String>) -> String {
 fn width_for(t: &ReportTable, c: usize, header_len: usize) -> f64 {
     let col_wide = t.columns.get(c).is_some_and(|col| col.wide);
     if col_wide {
-        return 60.0;
+        return 50.0;
     }
     let longest_cell = t
         .rows
@@ -153,17 +153,78 @@ fn base_format() -> Format {
         .set_align(FormatAlign::Top)
 }
 
+/// Excel's default row height in points (Calibri 11).
+const LINE_HEIGHT: f64 = 15.0;
+/// The tallest row Excel allows, in points.
+const MAX_ROW_HEIGHT: f64 = 409.0;
+
+/// How many lines `text` takes when wrapped in a column `width` characters wide.
+fn wrapped_lines(text: &str, width: f64) -> usize {
+    // Proportional text fits a little more than the width in digits; keep a margin.
+    let per_line = (width - 1.5).max(1.0);
+    text.lines()
+        .map(|l| ((l.chars().count() as f64) / per_line).ceil().max(1.0) as usize)
+        .sum::<usize>()
+        .max(1)
+}
+
+/// Sets a row's height to fit its wrapped text. Excel fits rows itself when
+/// it opens a file, but LibreOffice and printing do not, so it is set here.
+fn fit_row(ws: &mut Worksheet, row: u32, lines: usize) -> Result<(), ExportError> {
+    if lines > 1 {
+        let h = (lines as f64 * LINE_HEIGHT).min(MAX_ROW_HEIGHT);
+        ws.set_row_height(row, h).map_err(xerr)?;
+    }
+    Ok(())
+}
+
+/// Writes a paragraph (intro or note) merged across the table's width, wrapped.
+fn write_paragraph(
+    ws: &mut Worksheet,
+    row: u32,
+    widths: &[f64],
+    text: &str,
+    format: &Format,
+) -> Result<(), ExportError> {
+    let text = clean(text);
+    let format = format.clone().set_text_wrap().set_align(FormatAlign::Top);
+    let format = if is_formula_like(&text) {
+        format.set_quote_prefix()
+    } else {
+        format
+    };
+    let last = widths.len().saturating_sub(1) as u16;
+    if last == 0 {
+        ws.write_string_with_format(row, 0, &text, &format)
+            .map_err(xerr)?;
+    } else {
+        ws.merge_range(row, 0, row, last, &text, &format)
+            .map_err(xerr)?;
+    }
+    let total: f64 = widths.iter().sum();
+    fit_row(ws, row, wrapped_lines(&text, total))
+}
+
 fn write_sheet(ws: &mut Worksheet, t: &ReportTable) -> Result<(), ExportError> {
+    let remarks = has_remarks(t);
+    let n = t.columns.len();
+    let mut widths: Vec<f64> = (0..n)
+        .map(|c| width_for(t, c, t.columns[c].header.chars().count()))
+        .collect();
+    if remarks {
+        widths.push(REMARKS_WIDTH);
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w).map_err(xerr)?;
+    }
     let title_fmt = Format::new().set_bold().set_font_size(14);
     ws.write_string_with_format(0, 0, clean(&t.title), &title_fmt)
         .map_err(xerr)?;
     if let Some(intro) = &t.intro {
-        ws.write_string(1, 0, clean(intro)).map_err(xerr)?;
+        write_paragraph(ws, 1, &widths, intro, &Format::new())?;
     }
     let header_row: u32 = 2;
     let body_row = header_row + 1;
-    let remarks = has_remarks(t);
-    let n = t.columns.len();
     let header_fmt = Format::new()
         .set_bold()
         .set_background_color("#D9D9D9")
@@ -173,18 +234,20 @@ fn write_sheet(ws: &mut Worksheet, t: &ReportTable) -> Result<(), ExportError> {
         .set_border_bottom_color("#000000")
         .set_text_wrap()
         .set_align(FormatAlign::Bottom);
+    let mut header_lines = 1;
     for (c, col) in t.columns.iter().enumerate() {
         let mut f = header_fmt.clone();
         if col.align == super::doc::Align::Right {
             f = f.set_align(FormatAlign::Right);
         }
         write_text(ws, header_row, c as u16, &col.header, &f)?;
-        ws.set_column_width(c as u16, width_for(t, c, col.header.chars().count()))
-            .map_err(xerr)?;
+        // Headers wrap at word boundaries, which can take an extra line.
+        let lines = wrapped_lines(&col.header, widths[c] - 1.0);
+        header_lines = header_lines.max(lines);
     }
+    fit_row(ws, header_row, header_lines)?;
     if remarks {
         write_text(ws, header_row, n as u16, "Remarks", &header_fmt)?;
-        ws.set_column_width(n as u16, 30.0).map_err(xerr)?;
     }
     for (r, row) in t.rows.iter().enumerate() {
         let xr = body_row + r as u32;
@@ -201,6 +264,7 @@ fn write_sheet(ws: &mut Worksheet, t: &ReportTable) -> Result<(), ExportError> {
                 f = f.set_italic().set_background_color("#F2F2F2");
             }
         }
+        let mut lines = 1;
         for c in 0..n {
             let xc = c as u16;
             let wrap = t.columns.get(c).is_some_and(|col| col.wide);
@@ -219,6 +283,7 @@ fn write_sheet(ws: &mut Worksheet, t: &ReportTable) -> Result<(), ExportError> {
                     if text.contains('\n') {
                         cf = cf.set_text_wrap();
                     }
+                    lines = lines.max(wrapped_lines(&text, widths[c]));
                     write_text(ws, xr, xc, &text, &cf)?;
                 }
                 Value::Number { value, .. } => {
@@ -238,26 +303,40 @@ fn write_sheet(ws: &mut Worksheet, t: &ReportTable) -> Result<(), ExportError> {
         }
         if remarks {
             let text = row_remarks(t, &row.cells);
+            lines = lines.max(wrapped_lines(&text, REMARKS_WIDTH));
             write_text(ws, xr, n as u16, &text, &f.clone().set_text_wrap())?;
         }
+        fit_row(ws, xr, lines)?;
     }
     if let Some(ws_spec) = &t.weighted_sum {
         write_weighted_sum(ws, t, ws_spec, body_row)?;
     }
     let first_note = body_row + t.rows.len() as u32 + 1;
     for (note_row, note) in (first_note..).zip(&t.notes) {
-        write_text(ws, note_row, 0, &format!("Note: {note}"), &Format::new())?;
+        write_paragraph(
+            ws,
+            note_row,
+            &widths,
+            &format!("Note: {note}"),
+            &Format::new(),
+        )?;
     }
     let freeze_col = t.row_header.map_or(0, |c| (c + 1) as u16);
     ws.set_freeze_panes(body_row, freeze_col).map_err(xerr)?;
     ws.set_paper_size(9);
-    if n > 6 {
+    if widths.iter().sum::<f64>() > PORTRAIT_WIDTH {
         ws.set_landscape();
     }
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(header_row, header_row).map_err(xerr)?;
     Ok(())
 }
+
+/// Width of the Remarks column, in characters.
+const REMARKS_WIDTH: f64 = 30.0;
+
+/// About how many characters of column width fit across A4 portrait.
+const PORTRAIT_WIDTH: f64 = 100.0;
 
 /// Writes text as text: formula-like text gets Excel's quote prefix so it is
 /// shown as written and never run.
