@@ -112,7 +112,7 @@ pub fn sheet_name(wanted: &str, used: &mut HashSet<String>) -> String {
 }
 
 /// Column width in Excel character units from the text it must show.
-fn width_for(t: &ReportTable, c: usize, header_len: usize) -> f64 {
+fn width_for(t: &ReportTable, c: usize) -> f64 {
     let col_wide = t.columns.get(c).is_some_and(|col| col.wide);
     if col_wide {
         return 50.0;
@@ -142,7 +142,7 @@ fn width_for(t: &ReportTable, c: usize, header_len: usize) -> f64 {
                 .max()
                 .unwrap_or(0)
         })
-        .unwrap_or(header_len);
+        .unwrap_or(0);
     (longest_cell.max(header_word).max(4) as f64 + 2.0).min(45.0)
 }
 
@@ -208,9 +208,7 @@ fn write_paragraph(
 fn write_sheet(ws: &mut Worksheet, t: &ReportTable) -> Result<(), ExportError> {
     let remarks = has_remarks(t);
     let n = t.columns.len();
-    let mut widths: Vec<f64> = (0..n)
-        .map(|c| width_for(t, c, t.columns[c].header.chars().count()))
-        .collect();
+    let mut widths: Vec<f64> = (0..n).map(|c| width_for(t, c)).collect();
     if remarks {
         widths.push(REMARKS_WIDTH);
     }
@@ -242,7 +240,7 @@ fn write_sheet(ws: &mut Worksheet, t: &ReportTable) -> Result<(), ExportError> {
         }
         write_text(ws, header_row, c as u16, &col.header, &f)?;
         // Headers wrap at word boundaries, which can take an extra line.
-        let lines = wrapped_lines(&col.header, widths[c] - 1.0);
+        let lines = wrapped_lines(&col.header, widths.get(c).copied().unwrap_or(10.0) - 1.0);
         header_lines = header_lines.max(lines);
     }
     fit_row(ws, header_row, header_lines)?;
@@ -265,7 +263,7 @@ fn write_sheet(ws: &mut Worksheet, t: &ReportTable) -> Result<(), ExportError> {
             }
         }
         let mut lines = 1;
-        for c in 0..n {
+        for (c, &width) in widths.iter().enumerate().take(n) {
             let xc = c as u16;
             let wrap = t.columns.get(c).is_some_and(|col| col.wide);
             let cell = row.cells.get(c);
@@ -283,7 +281,7 @@ fn write_sheet(ws: &mut Worksheet, t: &ReportTable) -> Result<(), ExportError> {
                     if text.contains('\n') {
                         cf = cf.set_text_wrap();
                     }
-                    lines = lines.max(wrapped_lines(&text, widths[c]));
+                    lines = lines.max(wrapped_lines(&text, width));
                     write_text(ws, xr, xc, &text, &cf)?;
                 }
                 Value::Number { value, .. } => {
