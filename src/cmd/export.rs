@@ -104,35 +104,6 @@ fn report_error(e: &ExportError) -> ExitCode {
     }
 }
 
-/// Whether PATH names a folder: it exists as one, or ends with a separator.
-fn is_folder(path: &Path) -> bool {
-    path.is_dir() || path.as_os_str().to_string_lossy().ends_with(['/', '\\'])
-}
-
-/// Writes bytes to a file by way of a temporary file in the same folder, so
-/// a failure never leaves a half-written export behind.
-fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".appraise-export-");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    let mut tmp = builder
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write in the folder {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .with_context(|| format!("writing {}", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
-}
-
 /// Exports the appraisal.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let format = Format::from(args.format);
@@ -173,35 +144,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         stdout.flush().context("writing to standard output")?;
         return Ok(ExitCode::SUCCESS);
     };
-    if is_folder(&out) {
-        let stem = args.file.as_deref().and_then(Path::file_stem).map_or_else(
-            || "children-services-ama-2017".to_string(),
-            |s| s.to_string_lossy().into_owned(),
-        );
-        let files = match export::export_files(appraisal, &results, &options, format, &stem) {
-            Ok(f) => f,
-            Err(e) => return Ok(report_error(&e)),
-        };
-        std::fs::create_dir_all(&out)
-            .with_context(|| format!("cannot create the folder {}", out.display()))?;
-        for f in &files {
-            write_atomic(&out.join(&f.name), &f.bytes)?;
-        }
-        let mut err = std::io::stderr().lock();
+    let stem = args.file.as_deref().and_then(Path::file_stem).map_or_else(
+        || "children-services-ama-2017".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let folder = export::save::is_folder(&out);
+    let written = match export::save(appraisal, &results, &options, format, &out, &stem) {
+        Ok(w) => w,
+        Err(e) => return Ok(report_error(&e)),
+    };
+    let mut err = std::io::stderr().lock();
+    if folder {
         let _ = writeln!(
             err,
             "wrote {} {} to {}",
-            files.len(),
-            if files.len() == 1 { "file" } else { "files" },
+            written.len(),
+            if written.len() == 1 { "file" } else { "files" },
             out.display()
         );
     } else {
-        let mut buf = Vec::new();
-        if let Err(e) = export::export(appraisal, &results, &options, format, &mut buf) {
-            return Ok(report_error(&e));
-        }
-        write_atomic(&out, &buf)?;
-        let _ = writeln!(std::io::stderr(), "wrote {}", out.display());
+        let _ = writeln!(err, "wrote {}", out.display());
     }
     Ok(ExitCode::SUCCESS)
 }

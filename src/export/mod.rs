@@ -6,6 +6,7 @@
 //! - [`export`] writes one format to any [`Write`], in memory or to a file;
 //! - [`export_files`] returns the files for a folder (one per table for CSV,
 //!   one per chart for SVG, one file otherwise);
+//! - [`save()`] writes to a file or folder on disk, never leaving half a file;
 //! - [`build`] gives the [`Report`] itself, for callers with their own writers.
 //!
 //! None of them panics on any valid appraisal; problems come back as
@@ -29,12 +30,14 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod png;
+pub mod save;
 pub mod svg;
 pub mod tables;
 pub mod text;
 pub mod xlsx;
 
 pub use doc::{Block, Cell, Chart, ChartKind, Column, Report, ReportTable, Row, RowKind, Value};
+pub use save::save;
 pub use tables::TableName;
 
 /// The export formats.
