@@ -74,7 +74,7 @@ fn clean(s: &str) -> String {
         .collect()
 }
 
-/// A valid, unique worksheet name: at most 31 characters, none of `[]:*?/\`,
+/// A valid, unique worksheet name: at most 31 UTF-16 units, none of `[]:*?/\`,
 /// no apostrophe at either end, not "History", unique ignoring case.
 pub fn sheet_name(wanted: &str, used: &mut HashSet<String>) -> String {
     let base: String = wanted
@@ -100,8 +100,15 @@ pub fn sheet_name(wanted: &str, used: &mut HashSet<String>) -> String {
         } else {
             format!(" ({k})")
         };
-        let room = 31 - suffix.chars().count();
-        let stem: String = base.chars().take(room).collect();
+        // Excel counts the 31 in UTF-16 units, so an emoji takes two.
+        let room = 31 - suffix.encode_utf16().count();
+        let mut stem = String::new();
+        for c in base.chars() {
+            if stem.encode_utf16().count() + c.len_utf16() > room {
+                break;
+            }
+            stem.push(c);
+        }
         let stem = stem.trim_end().trim_end_matches('\'').to_string();
         let name = format!("{stem}{suffix}");
         if used.insert(name.to_lowercase()) {
@@ -429,5 +436,7 @@ mod tests {
         assert_eq!(b.chars().count(), 31);
         assert_ne!(a, b);
         assert_eq!(sheet_name("  ", &mut used), "Sheet 7");
+        let emoji = "🙂".repeat(20);
+        assert_eq!(sheet_name(&emoji, &mut used).encode_utf16().count(), 30);
     }
 }
