@@ -45,6 +45,8 @@ enum Command {
     Rank(cmd::rank::Args),
     /// Print a readable summary: criteria, weights, scores, totals, ranks and warnings.
     Report(cmd::report::Args),
+    /// Test how sure the ranking is: weight and score sensitivity, leave-one-out, Monte Carlo.
+    Sensitivity(cmd::sensitivity::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => cmd::check::run(args),
         Some(Command::Rank(args)) => cmd::rank::run(args),
         Some(Command::Report(args)) => cmd::report::run(args),
+        Some(Command::Sensitivity(args)) => cmd::sensitivity::run(args),
     };
     match result {
         Ok(code) => code,
