@@ -50,14 +50,20 @@ pub fn appraisal_toml(spec: Spec) -> String {
         );
     }
     for o in 1..=spec.options {
-        let _ = write!(out, "\n[[options]]\nid = \"o{o}\"\nname = \"Option {o}\"\n[options.scores]\n");
+        let _ = write!(
+            out,
+            "\n[[options]]\nid = \"o{o}\"\nname = \"Option {o}\"\n[options.scores]\n"
+        );
         for c in 1..=spec.criteria {
             let _ = writeln!(out, "c{c} = {}", rng.below(6));
         }
         if spec.notes {
             out.push_str("[options.notes]\n");
             for c in 1..=spec.criteria {
-                let _ = writeln!(out, "c{c} = \"Evidence for option {o} against criterion {c}, from the review.\"");
+                let _ = writeln!(
+                    out,
+                    "c{c} = \"Evidence for option {o} against criterion {c}, from the review.\""
+                );
             }
         }
     }
