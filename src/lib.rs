@@ -13,6 +13,7 @@ pub mod model;
 pub mod panel;
 pub mod raw;
 pub mod report;
+pub mod sensitivity;
 pub mod synth;
 
 pub use compute::{Results, compute};

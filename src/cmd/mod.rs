@@ -13,6 +13,7 @@ pub mod export;
 pub mod panel;
 pub mod rank;
 pub mod report;
+pub mod sensitivity;
 pub mod sheet;
 
 /// Exit status for a file that failed validation or a command that failed.
