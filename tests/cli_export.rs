@@ -158,7 +158,7 @@ fn csv_needs_one_table_or_a_folder() {
         .args(["export", "--format", "csv", "--excel", "--out", &out])
         .assert()
         .success()
-        .stderr(predicate::str::contains("wrote 13 files"));
+        .stderr(predicate::str::contains("wrote 17 files"));
     let ranking = std::fs::read(dir.path().join("tables/ranking.csv")).expect("ranking.csv");
     assert!(
         ranking.starts_with(b"\xEF\xBB\xBFRank,Option"),
@@ -193,4 +193,71 @@ fn help_shows_examples_and_tables() {
         .success()
         .stdout(predicate::str::contains("annex"))
         .stdout(predicate::str::contains("--format docx --out report.docx"));
+}
+
+#[test]
+fn samples_add_monte_carlo_acceptability() {
+    let out = appraise()
+        .args([
+            "export",
+            "--format",
+            "json",
+            "--samples",
+            "20000",
+            "--seed",
+            "7",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).expect("JSON");
+    let mc = &v["sensitivity"]["monte_carlo"];
+    assert_eq!(mc["samples"], 20000);
+    assert_eq!(mc["seed"], 7);
+    let ppp = mc["acceptability"]["peer-practice-partner"]
+        .as_array()
+        .expect("acceptability per rank");
+    assert_eq!(ppp.len(), 8);
+    assert!(ppp[0].as_f64().expect("a share") > 0.9);
+    // Without --samples the exact analyses are there and Monte Carlo is not.
+    let out = appraise()
+        .args(["export", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).expect("JSON");
+    assert!(v["sensitivity"]["monte_carlo"].is_null());
+    assert_eq!(v["sensitivity"]["weights"][0]["criterion"], "child-focused");
+    appraise()
+        .args([
+            "export",
+            "--format",
+            "svg",
+            "--tables",
+            "chart-acceptability",
+            "--samples",
+            "5000",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Rank acceptability"));
+    appraise()
+        .args(["export", "--format", "md", "--samples", "0"])
+        .assert()
+        .code(2);
+    appraise()
+        .args([
+            "export",
+            "--format",
+            "svg",
+            "--tables",
+            "chart-acceptability",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--samples"));
 }

@@ -21,7 +21,9 @@ const EXIT_USAGE: u8 = 2;
     summary      strengths, weaknesses and score of each option\n  \
     ranking      rank, total and percent, with the totals chart\n  \
     matrix       the score matrix with weights, totals and ranks\n  \
-    sensitivity  how the totals move with each criterion's weight (charts)\n  \
+    sensitivity  key findings, weight stability with a chart per criterion,\n               \
+    score robustness, leave one criterion out; with --samples, rank\n               \
+    acceptability under any weighting with a stacked bar chart\n  \
     annex        one table per option: criterion, evaluation, score, TOTAL\n  \
     One table or chart can also be named by its key, such as annex-shared-service\n  \
     or chart-totals; a misspelt name lists every key.\n\n\
@@ -33,7 +35,8 @@ const EXIT_USAGE: u8 = 2;
     appraise export review.toml --format csv --tables ranking --excel --out ranking.csv\n  \
     appraise export review.toml --format csv --out tables/      (one file per table)\n  \
     appraise export review.toml --format svg --out charts/      (one file per chart)\n  \
-    appraise export review.toml --format json > review.json\n\n\
+    appraise export review.toml --format json > review.json\n  \
+    appraise export review.toml --format html --samples 100000 --out report.html\n\n\
     Text formats (md, html, csv, json, svg) go to standard output when --out is not given;\n\
     xlsx and docx need --out. See docs/exporting.md.")]
 pub struct Args {
@@ -52,6 +55,13 @@ pub struct Args {
     /// Start CSV files with a byte order mark so Excel reads accented letters and symbols correctly.
     #[arg(long)]
     pub excel: bool,
+    /// Run a Monte Carlo analysis with N random weightings and add rank
+    /// acceptability to the sensitivity section (as `appraise sensitivity`).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub samples: Option<u64>,
+    /// Seed for the Monte Carlo analysis; the same seed gives the same figures.
+    #[arg(long, value_name = "S", default_value_t = export::DEFAULT_SEED)]
+    pub seed: u64,
 }
 
 /// The formats on the command line.
@@ -98,6 +108,7 @@ fn report_error(e: &ExportError) -> ExitCode {
     match e {
         ExportError::EmptySelection
         | ExportError::UnknownTable { .. }
+        | ExportError::NeedsSamples { .. }
         | ExportError::NeedsOneItem { .. }
         | ExportError::NothingToWrite { .. } => ExitCode::from(EXIT_USAGE),
         _ => ExitCode::from(EXIT_FAILURE),
@@ -130,7 +141,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let options = ExportOptions {
         tables,
         excel_bom: args.excel,
-        ..ExportOptions::default()
+        samples: args.samples,
+        seed: args.seed,
     };
     let Some(out) = args.out else {
         let mut buf = Vec::new();

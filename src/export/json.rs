@@ -29,8 +29,8 @@ pub struct ExportJson<'a> {
     pub results: ResultsJson<'a>,
     /// Every warning.
     pub warnings: Vec<Warning>,
-    /// The sensitivity analysis; `null` until it is available.
-    pub sensitivity: Option<serde_json::Value>,
+    /// The sensitivity analysis, in the schema of `appraise sensitivity --format json`.
+    pub sensitivity: serde_json::Value,
 }
 
 /// Descriptive details.
@@ -146,7 +146,13 @@ pub struct RankJson<'a> {
 }
 
 /// Builds the export document.
-pub fn document<'a>(appraisal: &'a Appraisal, results: &Results) -> ExportJson<'a> {
+pub fn document<'a>(
+    appraisal: &'a Appraisal,
+    results: &Results,
+    options: &ExportOptions,
+) -> Result<ExportJson<'a>, ExportError> {
+    let analyses = super::sensitivity::analyse(appraisal, options)?;
+    let sensitivity = super::sensitivity::json(appraisal, &analyses)?;
     let meta = &appraisal.meta;
     let total_weight = appraisal.total_weight();
     let mismatches = reconcile(appraisal, results);
@@ -166,7 +172,7 @@ pub fn document<'a>(appraisal: &'a Appraisal, results: &Results) -> ExportJson<'
             })
         })
         .collect();
-    ExportJson {
+    Ok(ExportJson {
         schema: SCHEMA,
         appraisal: MetaJson {
             title: &meta.title,
@@ -229,8 +235,8 @@ pub fn document<'a>(appraisal: &'a Appraisal, results: &Results) -> ExportJson<'
             ranking,
         },
         warnings: warnings(appraisal, results),
-        sensitivity: None,
-    }
+        sensitivity,
+    })
 }
 
 /// Writes the export document as pretty-printed JSON.
@@ -240,8 +246,7 @@ pub fn write(
     options: &ExportOptions,
     out: &mut impl Write,
 ) -> Result<(), ExportError> {
-    let _ = options;
-    let doc = document(appraisal, results);
+    let doc = document(appraisal, results, options)?;
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(|e| ExportError::Json(e.to_string()))?;
     writeln!(out)?;
     Ok(())

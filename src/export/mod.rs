@@ -31,6 +31,7 @@ pub mod json;
 pub mod markdown;
 pub mod png;
 pub mod save;
+pub mod sensitivity;
 pub mod svg;
 pub mod tables;
 pub mod text;
@@ -179,7 +180,7 @@ pub struct ExportOptions {
     /// Which tables and charts to include (JSON always holds everything).
     pub tables: Selection,
     /// Monte Carlo samples for rank acceptability; `None` skips it.
-    pub samples: Option<usize>,
+    pub samples: Option<u64>,
     /// The Monte Carlo seed.
     pub seed: u64,
     /// Start CSV with a UTF-8 byte order mark so Excel reads accents and symbols correctly.
@@ -197,8 +198,9 @@ impl Default for ExportOptions {
     }
 }
 
-/// The Monte Carlo seed used when none is given, so repeated runs agree.
-pub const DEFAULT_SEED: u64 = 2017;
+/// The Monte Carlo seed used when none is given, so repeated runs agree; the
+/// same as `appraise sensitivity`'s, so the two give the same figures.
+pub const DEFAULT_SEED: u64 = 1;
 
 /// Why an export could not be produced.
 #[derive(Debug, Error)]
@@ -213,6 +215,14 @@ pub enum ExportError {
         name: String,
         /// Every valid name.
         valid: Vec<String>,
+    },
+    /// A Monte Carlo table or chart was named without asking for samples.
+    #[error(
+        "`{name}` comes from the Monte Carlo analysis; add --samples N (for example --samples 100000)"
+    )]
+    NeedsSamples {
+        /// The name given.
+        name: String,
     },
     /// A one-item-per-file format was asked to write several items to one stream.
     #[error(
@@ -252,6 +262,9 @@ pub enum ExportError {
     /// Drawing a chart as an image failed.
     #[error("drawing a chart failed: {0}")]
     Chart(String),
+    /// The sensitivity analysis could not run (for example, an invalid sample count).
+    #[error("the sensitivity analysis failed: {0}")]
+    Sensitivity(String),
     /// Serialising JSON failed.
     #[error("writing JSON failed: {0}")]
     Json(String),
@@ -284,7 +297,7 @@ pub fn build(
         if !whole && keys.is_empty() {
             continue;
         }
-        let blocks = tables::group_blocks(appraisal, results, g, options);
+        let blocks = tables::group_blocks(appraisal, results, g, options)?;
         if whole {
             report.blocks.extend(blocks);
             continue;
@@ -311,6 +324,13 @@ pub fn build(
         }
     }
     if let Some(missing) = keys.into_iter().find(|k| !found.contains(*k)) {
+        if options.samples.is_none()
+            && matches!(missing, "chart-acceptability" | "sensitivity-acceptability")
+        {
+            return Err(ExportError::NeedsSamples {
+                name: missing.to_string(),
+            });
+        }
         return Err(ExportError::UnknownTable {
             name: missing.to_string(),
             valid: table_names(appraisal, results, options),
@@ -328,13 +348,23 @@ pub fn table_names(
 ) -> Vec<String> {
     let mut names = vec!["all".to_string()];
     names.extend(TableName::ALL.iter().map(|g| g.as_str().to_string()));
-    let report = tables::build_report(appraisal, results, &TableName::ALL, options);
+    // Monte Carlo adds one table and one chart; name them without running it.
+    let quick = ExportOptions {
+        samples: None,
+        ..options.clone()
+    };
+    let report =
+        tables::build_report(appraisal, results, &TableName::ALL, &quick).unwrap_or_default();
     for b in &report.blocks {
         match b {
             Block::Table(t) if !names.contains(&t.key) => names.push(t.key.clone()),
             Block::Chart(c) => names.push(c.key.clone()),
             _ => {}
         }
+    }
+    if options.samples.is_some() {
+        names.push("sensitivity-acceptability".into());
+        names.push("chart-acceptability".into());
     }
     names
 }
@@ -534,7 +564,8 @@ mod tests {
         export(&a, &r, &opts("ranking"), Format::Csv, &mut out).unwrap();
         assert!(!out.is_empty());
         let files = export_files(&a, &r, &ExportOptions::default(), Format::Csv, "x").unwrap();
-        assert_eq!(files.len(), 5 + 8);
+        // Five tables, four for sensitivity, eight annex tables.
+        assert_eq!(files.len(), 5 + 4 + 8);
         let err = export(&a, &r, &opts("criteria"), Format::Svg, &mut out).unwrap_err();
         assert!(matches!(err, ExportError::NothingToWrite { .. }), "{err}");
     }

@@ -7,11 +7,11 @@ use std::str::FromStr;
 use crate::compute::{Results, reconcile};
 use crate::model::{Appraisal, fmt_dp, fmt_num};
 
-use super::ExportOptions;
 use super::doc::{
-    Bar, BarChart, Block, Cell, Chart, ChartKind, Column, LineChart, Marker, Report, ReportTable,
-    Row, RowKind, Series, Value, WeightedSum,
+    Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Report, ReportTable, Row, RowKind, Value,
+    WeightedSum,
 };
+use super::{ExportError, ExportOptions};
 
 /// The groups of tables that can be selected with `--tables`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -503,83 +503,6 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
     }
 }
 
-/// Every option's total when criterion `k` carries share `p` of the total
-/// weight and the other weights keep their proportions: a straight line, so
-/// its two ends describe it. Returns (total at p = 0, total at p = 1).
-pub fn weight_line(appraisal: &Appraisal, k: usize, option: usize) -> Option<(f64, f64)> {
-    let crits = appraisal.criteria();
-    let o = appraisal.options().get(option)?;
-    crits.get(k)?;
-    if crits.len() < 2 {
-        return None;
-    }
-    let total_weight = appraisal.total_weight();
-    let rest: f64 = total_weight - crits[k].weight();
-    let others: Vec<(f64, f64)> = crits
-        .iter()
-        .enumerate()
-        .filter(|(j, _)| *j != k)
-        .map(|(j, c)| {
-            // With every other weight at zero their proportions are undefined;
-            // sharing the remainder equally is the natural reading.
-            let w = if rest > 0.0 { c.weight() / rest } else { 1.0 };
-            (w, o.score(j).unwrap_or(0.0))
-        })
-        .collect();
-    let wsum: f64 = others.iter().map(|(w, _)| w).sum();
-    let at0 = if wsum > 0.0 {
-        total_weight * others.iter().map(|(w, s)| w * s).sum::<f64>() / wsum
-    } else {
-        0.0
-    };
-    let at1 = total_weight * o.score(k).unwrap_or(0.0);
-    Some((at0, at1))
-}
-
-/// The weight-sensitivity chart for criterion `k`: each option's total as
-/// the criterion's share of the weight runs from 0% to 100%.
-pub fn weight_chart(appraisal: &Appraisal, results: &Results, k: usize) -> Option<Chart> {
-    let crit = appraisal.criteria().get(k)?;
-    let series: Vec<Series> = appraisal
-        .options()
-        .iter()
-        .enumerate()
-        .filter_map(|(i, o)| {
-            let (a, b) = weight_line(appraisal, k, i)?;
-            Some(Series {
-                label: o.name().to_string(),
-                points: vec![(0.0, a), (1.0, b)],
-            })
-        })
-        .collect();
-    if series.is_empty() {
-        return None;
-    }
-    let p0 = share(appraisal, k) / 100.0;
-    Some(Chart {
-        key: format!("chart-weight-{}", crit.id()),
-        title: format!("Sensitivity to the weight of {}", crit.name()),
-        description: format!(
-            "Line chart of each option's total as {}'s share of the total weight runs from 0% to 100%, the other weights keeping their proportions; its current share is {}%.",
-            crit.name(),
-            fmt_dp(100.0 * p0, 1)
-        ),
-        kind: ChartKind::Lines(LineChart {
-            x_label: format!("{}'s share of the total weight", crit.name()),
-            y_label: "Weighted total".into(),
-            x_percent: true,
-            x_range: (0.0, 1.0),
-            y_range: (results.min_total, results.max_total),
-            series,
-            marker: Some(Marker {
-                x: p0,
-                label: format!("now {}%", fmt_dp(100.0 * p0, 1)),
-            }),
-            band: None,
-        }),
-    })
-}
-
 /// The report's frame: title, byline and the appraisal's description, with
 /// no tables yet.
 pub fn frame(appraisal: &Appraisal) -> Report {
@@ -612,8 +535,7 @@ pub fn group_blocks(
     results: &Results,
     group: TableName,
     options: &ExportOptions,
-) -> Vec<Block> {
-    let _ = options;
+) -> Result<Vec<Block>, ExportError> {
     let mut blocks = Vec::new();
     match group {
         TableName::Criteria => {
@@ -639,12 +561,7 @@ pub fn group_blocks(
             blocks.push(Block::Table(matrix_table(appraisal, results)));
         }
         TableName::Sensitivity => {
-            blocks.push(Block::Heading("Sensitivity".into()));
-            for k in 0..appraisal.criteria().len() {
-                if let Some(c) = weight_chart(appraisal, results, k) {
-                    blocks.push(Block::Chart(c));
-                }
-            }
+            blocks.extend(super::sensitivity::blocks(appraisal, results, options)?);
         }
         TableName::Annex => {
             blocks.push(Block::Heading("Annex: full option appraisal".into()));
@@ -655,7 +572,7 @@ pub fn group_blocks(
             );
         }
     }
-    blocks
+    Ok(blocks)
 }
 
 /// The whole report for the chosen groups, in report order.
@@ -664,16 +581,16 @@ pub fn build_report(
     results: &Results,
     groups: &[TableName],
     options: &ExportOptions,
-) -> Report {
+) -> Result<Report, ExportError> {
     let mut report = frame(appraisal);
     for g in TableName::ALL {
         if groups.contains(&g) {
             report
                 .blocks
-                .extend(group_blocks(appraisal, results, g, options));
+                .extend(group_blocks(appraisal, results, g, options)?);
         }
     }
-    report
+    Ok(report)
 }
 
 #[cfg(test)]
@@ -731,22 +648,6 @@ mod tests {
             assert_eq!(last.cells[0].display(), "TOTAL");
         }
         assert_eq!(tables[0].key, "annex-peer-practice-partner");
-    }
-
-    #[test]
-    fn weight_lines_pass_through_the_current_total() {
-        let (mut a, _) = example();
-        a.set_weight(0, 3.0).unwrap();
-        a.set_weight(4, 0.5).unwrap();
-        let r = crate::compute(&a);
-        for k in 0..a.criteria().len() {
-            let p0 = share(&a, k) / 100.0;
-            for i in 0..a.options().len() {
-                let (y0, y1) = weight_line(&a, k, i).unwrap();
-                let at = y0 + (y1 - y0) * p0;
-                assert!((at - r.options[i].total).abs() < 1e-9, "k={k} i={i}");
-            }
-        }
     }
 
     #[test]
