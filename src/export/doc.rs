@@ -284,6 +284,9 @@ pub struct WeightedSum {
     pub rank_column: Option<usize>,
 }
 
+/// Tables wanting more characters across than this print on landscape pages.
+pub const WIDE_TABLE_CHARS: usize = 100;
+
 /// A table ready for any format.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReportTable {
@@ -340,6 +343,42 @@ impl ReportTable {
     pub fn with_row_header(mut self, column: usize) -> Self {
         self.row_header = Some(column);
         self
+    }
+
+    /// Whether the table needs a landscape page: the room its columns want
+    /// (each column's longest line or longest header word, up to 20
+    /// characters) adds up to more than [`WIDE_TABLE_CHARS`].
+    pub fn is_wide(&self) -> bool {
+        let want: usize = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(c, col)| {
+                let header = col
+                    .header
+                    .split_whitespace()
+                    .map(|w| w.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                let cells = if col.wide {
+                    20
+                } else {
+                    self.rows
+                        .iter()
+                        .filter_map(|r| r.cells.get(c))
+                        .flat_map(|cell| {
+                            cell.display()
+                                .lines()
+                                .map(|l| l.chars().count())
+                                .collect::<Vec<_>>()
+                        })
+                        .max()
+                        .unwrap_or(0)
+                };
+                header.max(cells).min(20) + 1
+            })
+            .sum();
+        want > WIDE_TABLE_CHARS
     }
 
     /// The cell at (`row`, `column`), if the row has one.

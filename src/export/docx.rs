@@ -29,9 +29,6 @@ const PAGE_W: u32 = 11906;
 const PAGE_H: u32 = 16838;
 const MARGIN: u32 = 1134;
 
-/// Tables with more columns than this go in a landscape section.
-const LANDSCAPE_COLUMNS: usize = 7;
-
 /// English Metric Units per twip, for picture sizes.
 const EMU_PER_TWIP: u64 = 635;
 
@@ -175,7 +172,7 @@ fn sect_pr(landscape: bool) -> String {
 /// Whether a run of blocks (a heading and what follows it) needs landscape.
 fn needs_landscape(blocks: &[Block]) -> bool {
     blocks.iter().any(|b| match b {
-        Block::Table(t) => t.columns.len() > LANDSCAPE_COLUMNS,
+        Block::Table(t) => t.is_wide(),
         _ => false,
     })
 }

@@ -47,12 +47,10 @@ figure.chart svg { max-width: 100%; height: auto; }
   thead { display: table-header-group; }
   tr, figure.chart, .note { break-inside: avoid; page-break-inside: avoid; }
   h2, caption, .intro { break-after: avoid; page-break-after: avoid; }
+  .note { break-before: avoid; page-break-before: avoid; }
   thead th, tr.parameters td, tr.parameters th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 "#;
-
-/// Tables with more columns than this print on a landscape page.
-const WIDE_COLUMNS: usize = 7;
 
 /// Writes the whole report as one HTML page.
 pub fn write(report: &Report, out: &mut impl Write) -> Result<(), ExportError> {
@@ -86,7 +84,7 @@ pub fn write(report: &Report, out: &mut impl Write) -> Result<(), ExportError> {
                     .get(..end)
                     .unwrap_or_default()
                     .iter()
-                    .any(|b| matches!(b, Block::Table(t) if t.columns.len() > WIDE_COLUMNS));
+                    .any(|b| matches!(b, Block::Table(t) if t.is_wide()));
                 let class = if wide { " class=\"wide\"" } else { "" };
                 writeln!(out, "<section{class}>\n<h2>{}</h2>", xml(h))?;
                 open = true;

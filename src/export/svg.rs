@@ -410,7 +410,7 @@ fn lines(chart: &LineChart, id: &str) -> (f64, String) {
         let (a, c) = (sx(b.from.min(b.to)), sx(b.from.max(b.to)));
         let _ = writeln!(
             s,
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#e8e8e8\"/>",
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#eeeeee\"/>",
             n(a),
             n(y0),
             n((c - a).max(0.0)),
@@ -627,8 +627,8 @@ fn segment_style(k: usize) -> (&'static str, &'static str, usize) {
         ("#dbe8f4", "#1f3f6f", 3),
         ("#f4d8b8", "#8a4b0f", 4),
         ("#e39a55", "#8a4b0f", 2),
-        ("#b05f17", "#ffffff", 1),
-        ("#6b3a0d", "#6b3a0d", 0),
+        ("#b05f17", "#ffffff", 4),
+        ("#6b3a0d", "#ffffff", 3),
     ];
     STYLES[k % STYLES.len()]
 }

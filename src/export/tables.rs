@@ -651,6 +651,16 @@ mod tests {
     }
 
     #[test]
+    fn only_the_matrix_needs_a_landscape_page() {
+        let (a, r) = example();
+        assert!(matrix_table(&a, &r).is_wide());
+        assert!(!ranking_table(&a, &r).is_wide());
+        assert!(!summary_table(&a, &r).is_wide());
+        assert!(!criteria_table(&a).is_wide());
+        assert!(annex_tables(&a, &r).iter().all(|t| !t.is_wide()));
+    }
+
+    #[test]
     fn table_names_round_trip() {
         for t in TableName::ALL {
             assert_eq!(t.as_str().parse::<TableName>(), Ok(t));
