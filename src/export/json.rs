@@ -30,7 +30,7 @@ pub struct ExportJson<'a> {
     /// Every warning.
     pub warnings: Vec<Warning>,
     /// The sensitivity analysis, in the schema of `appraise sensitivity --format json`.
-    pub sensitivity: serde_json::Value,
+    pub sensitivity: super::sensitivity::SensitivityJson,
 }
 
 /// Descriptive details.
@@ -152,7 +152,7 @@ pub fn document<'a>(
     options: &ExportOptions,
 ) -> Result<ExportJson<'a>, ExportError> {
     let analyses = super::sensitivity::analyse(appraisal, options)?;
-    let sensitivity = super::sensitivity::json(appraisal, &analyses)?;
+    let sensitivity = super::sensitivity::json(appraisal, &analyses);
     let meta = &appraisal.meta;
     let total_weight = appraisal.total_weight();
     let mismatches = reconcile(appraisal, results);

@@ -415,24 +415,66 @@ pub fn blocks(
     Ok(out)
 }
 
-/// The sensitivity analysis as JSON, in the schema of
-/// `appraise sensitivity --format json` (see `docs/methods.md`), with
-/// `monte_carlo` null when no samples were asked for.
-pub fn json(appraisal: &Appraisal, a: &Analyses) -> Result<serde_json::Value, ExportError> {
-    let to_json = |doc: &sensitivity::output::Document| {
-        serde_json::to_value(doc).map_err(|e| ExportError::Json(e.to_string()))
-    };
+/// The sensitivity analysis for the JSON export: the document
+/// `appraise sensitivity --format json` prints, field for field and in the
+/// same order, with `monte_carlo` null when no samples were asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SensitivityJson {
+    doc: sensitivity::output::Document,
+    monte_carlo: bool,
+}
+
+/// The engine's document with its Monte Carlo part left out (written as null).
+#[derive(serde::Serialize)]
+struct ExactOnly<'a> {
+    title: &'a str,
+    leader: &'a str,
+    leaders: &'a [String],
+    provisional: bool,
+    weights: &'a [sensitivity::output::WeightEntry],
+    scores: &'a sensitivity::output::ScoresEntry,
+    leave_one_out: &'a [sensitivity::output::LeaveOutEntry],
+    monte_carlo: Option<()>,
+    statements: &'a [String],
+}
+
+impl serde::Serialize for SensitivityJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.monte_carlo {
+            return self.doc.serialize(s);
+        }
+        let d = &self.doc;
+        ExactOnly {
+            title: &d.title,
+            leader: &d.leader,
+            leaders: &d.leaders,
+            provisional: d.provisional,
+            weights: &d.weights,
+            scores: &d.scores,
+            leave_one_out: &d.leave_one_out,
+            monte_carlo: None,
+            statements: &d.statements,
+        }
+        .serialize(s)
+    }
+}
+
+/// Builds the sensitivity part of the JSON export.
+pub fn json(appraisal: &Appraisal, a: &Analyses) -> SensitivityJson {
     match &a.smaa {
-        Some(m) => to_json(&sensitivity::output::document(
-            appraisal,
-            &sensitivity::Sensitivity {
-                exact: a.exact.clone(),
-                smaa: m.clone(),
-            },
-        )),
+        Some(m) => SensitivityJson {
+            doc: sensitivity::output::document(
+                appraisal,
+                &sensitivity::Sensitivity {
+                    exact: a.exact.clone(),
+                    smaa: m.clone(),
+                },
+            ),
+            monte_carlo: true,
+        },
         None => {
             // The engine's document always has a Monte Carlo part; build it
-            // around an empty run, then drop that part and its statements.
+            // around an empty run, which the serialiser then leaves out.
             let empty = Smaa {
                 config: smaa_config(0, 0),
                 sampled_criteria: Vec::new(),
@@ -449,11 +491,10 @@ pub fn json(appraisal: &Appraisal, a: &Analyses) -> Result<serde_json::Value, Ex
                 .into_iter()
                 .map(|s| s.text)
                 .collect();
-            let mut v = to_json(&doc)?;
-            if let Some(obj) = v.as_object_mut() {
-                obj.insert("monte_carlo".into(), serde_json::Value::Null);
+            SensitivityJson {
+                doc,
+                monte_carlo: false,
             }
-            Ok(v)
         }
     }
 }
@@ -540,9 +581,46 @@ mod tests {
     fn json_has_no_monte_carlo_without_samples() {
         let a = load_example().unwrap().appraisal;
         let an = analyse(&a, &ExportOptions::default()).unwrap();
-        let v = json(&a, &an).unwrap();
+        let v = serde_json::to_value(json(&a, &an)).unwrap();
         assert!(v["monte_carlo"].is_null());
         assert_eq!(v["weights"].as_array().unwrap().len(), 8);
         assert!(!v["statements"].as_array().unwrap().is_empty());
+    }
+
+    #[test]
+    fn json_matches_the_sensitivity_command_field_for_field() {
+        let a = load_example().unwrap().appraisal;
+        let opts = ExportOptions {
+            samples: Some(5_000),
+            ..ExportOptions::default()
+        };
+        let an = analyse(&a, &opts).unwrap();
+        let full = sensitivity::analyse(&a, &smaa_config(5_000, opts.seed)).unwrap();
+        let expected = serde_json::to_string(&sensitivity::output::document(&a, &full)).unwrap();
+        assert_eq!(serde_json::to_string(&json(&a, &an)).unwrap(), expected);
+        // Without samples, the same fields in the same order, Monte Carlo null.
+        let exact = analyse(&a, &ExportOptions::default()).unwrap();
+        let without = serde_json::to_string(&json(&a, &exact)).unwrap();
+        let keys = |s: &str| -> Vec<String> {
+            let v: serde_json::Value = serde_json::from_str(s).unwrap();
+            v.as_object().unwrap().keys().cloned().collect()
+        };
+        assert_eq!(
+            keys(&without),
+            keys(&expected),
+            "a field was added to the engine's document"
+        );
+        let order = |s: &str| -> Vec<usize> {
+            [
+                "\"title\"",
+                "\"weights\"",
+                "\"monte_carlo\"",
+                "\"statements\"",
+            ]
+            .iter()
+            .map(|k| s.find(k).unwrap())
+            .collect()
+        };
+        assert!(order(&without).windows(2).all(|w| w[0] < w[1]));
     }
 }
