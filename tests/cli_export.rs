@@ -107,7 +107,7 @@ fn tables_select_what_is_exported() {
     let md = String::from_utf8(out).expect("UTF-8");
     assert!(md.contains("### Evaluation criteria and weights"));
     assert!(md.contains("### Ranking of options"));
-    assert!(!md.contains("### Score matrix"));
+    assert!(!md.contains("### Full score matrix"));
     assert!(!md.contains("### Annex"));
     let out = appraise()
         .args([

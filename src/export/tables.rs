@@ -356,9 +356,13 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         "Total (of {})",
         fmt_num(results.max_total)
     )));
-    let mut t = ReportTable::new("matrix", "Score matrix", columns)
-        .with_row_header(1)
-        .with_short_name("Matrix");
+    let mut t = ReportTable::new(
+        "matrix",
+        "Full score matrix: weights, scores, totals and ranks",
+        columns,
+    )
+    .with_row_header(1)
+    .with_short_name("Matrix");
     let mut weights = vec![Cell::empty(), Cell::text("Weight")];
     weights.extend(
         appraisal
