@@ -396,3 +396,66 @@ fn the_sheet_example_in_the_format_docs_is_valid() {
     assert_eq!(s.scores[0], [Some(4.0), None]);
     assert!(s.notes[0][0].is_some());
 }
+
+#[test]
+fn panel_renders_through_the_report_writers() {
+    let (dir, review, paths) = panel_dir();
+    let md = appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .args(["--format", "md"])
+        .assert()
+        .success();
+    let md = String::from_utf8(md.get_output().stdout.clone()).expect("utf8");
+    assert!(md.contains("### Cells to discuss"), "{md}");
+    assert!(
+        md.contains("| Option A | Ex | 4 | 2 | 5 | 3.67 | 3 | 3 of 3 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Option A | 3.67 (spread 3) | 3 (spread 2) |"),
+        "{md}"
+    );
+
+    let html = appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .args(["--format", "html"])
+        .assert()
+        .success();
+    let html = String::from_utf8(html.get_output().stdout.clone()).expect("utf8");
+    assert!(
+        html.contains("<caption>Cells to discuss</caption>"),
+        "{html}"
+    );
+    assert!(!html.contains("<script"));
+
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .args(["--format", "xlsx"])
+        .assert()
+        .code(2);
+    let out = dir.path().join("panel.xlsx");
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .args(["--format", "xlsx", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&out).expect("workbook");
+    let names = wb.sheet_names();
+    assert!(names.iter().any(|n| n == "Consensus ranking"), "{names:?}");
+    let range = wb.worksheet_range("To discuss").expect("sheet");
+    let values: Vec<String> = range
+        .rows()
+        .flat_map(|r| r.iter().map(|c| c.to_string()))
+        .collect();
+    assert!(values.iter().any(|v| v == "Option A"), "{values:?}");
+}

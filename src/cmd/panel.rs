@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use appraise::export;
 use appraise::panel::{self, MergeOptions, Method};
+use appraise::report::TextStyle;
 use clap::ValueEnum;
 
 use super::{EXIT_FAILURE, load_or_example, print_load_error, stdout_style};
@@ -36,6 +38,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Write the report to this file instead of stdout (required for xlsx).
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
 }
 
 /// Consensus methods on the command line.
@@ -56,6 +61,12 @@ pub enum Format {
     Table,
     /// Everything as JSON.
     Json,
+    /// Markdown tables for a report.
+    Md,
+    /// One self-contained HTML page.
+    Html,
+    /// An Excel workbook, one sheet per table (needs --out).
+    Xlsx,
 }
 
 /// Merges the sheets and prints the panel report.
@@ -88,20 +99,60 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         flag_steps: args.flag_spread,
     };
     let merged = panel::merge(&loaded.appraisal, &sheets, options)?;
-    let mut out = std::io::stdout().lock();
+    for s in &sheets {
+        for w in &s.warnings {
+            eprintln!("{}: warning: {}", s.source.name, w.message);
+        }
+    }
+    let mut bytes = Vec::new();
     match args.format {
         Format::Table => {
+            let style = if args.out.is_some() {
+                TextStyle::default()
+            } else {
+                stdout_style()
+            };
             write!(
-                out,
+                bytes,
                 "{}",
-                panel::text_report(&loaded.appraisal, &merged, stdout_style())
+                panel::text_report(&loaded.appraisal, &merged, style)
             )?;
         }
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &panel::json_report(&loaded.appraisal, &merged))
-                .context("writing JSON")?;
-            writeln!(out)?;
+            serde_json::to_writer_pretty(
+                &mut bytes,
+                &panel::json_report(&loaded.appraisal, &merged),
+            )
+            .context("writing JSON")?;
+            writeln!(bytes)?;
         }
+        Format::Md | Format::Html | Format::Xlsx => {
+            let format = match args.format {
+                Format::Md => export::Format::Markdown,
+                Format::Html => export::Format::Html,
+                _ => export::Format::Xlsx,
+            };
+            if format.is_binary() && args.out.is_none() {
+                eprintln!(
+                    "error: --format xlsx writes a workbook, which needs a file: add --out panel.xlsx"
+                );
+                return Ok(ExitCode::from(2));
+            }
+            let report = panel::panel_report(&loaded.appraisal, &merged);
+            export::write_report(
+                &report,
+                &export::ExportOptions::default(),
+                format,
+                &mut bytes,
+            )?;
+        }
+    }
+    match &args.out {
+        Some(path) => {
+            export::save::write_atomic(path, &bytes)?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => std::io::stdout().lock().write_all(&bytes)?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 //! shows where members disagree, and what it would take to change the result.
 
 pub mod merge;
+pub mod report;
 pub mod sheet;
 
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ use crate::model::{Appraisal, fmt_dp, fmt_num};
 use crate::report::{TextStyle, total_of};
 
 pub use merge::{Cell as MergedCell, Influence, MergeError, MergeOptions, Merged, Method, merge};
+pub use report::panel_report;
 pub use sheet::{Sheet, blank_sheet, default_sheet_path, load_sheet, parse_sheet};
 
 /// Loads every sheet against the appraisal, then checks across them (one member per sheet).
