@@ -12,7 +12,7 @@
 
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-/// Samples drawn together, one per lane.
+/// Independent random streams advanced together (one vector of `u64`).
 pub const LANES: usize = 8;
 
 /// Coefficients of `q` in `ln(1 + f) = f * q(f)` for `f` in
@@ -151,15 +151,35 @@ pub struct Problem {
     pub hi: f64,
 }
 
+/// Samples evaluated together in one block (a multiple of `LANES`).
+pub const BLOCK: usize = 64;
+
+/// Above this many options, ranks are tallied one sample at a time rather
+/// than with a per-rank vector histogram.
+const HISTOGRAM_MAX_OPTIONS: usize = 16;
+
+/// Above this many options, ranks come from sorting rather than pairwise counting.
+const PAIRWISE_MAX_OPTIONS: usize = 48;
+
 /// Counts and sums from one chunk of samples.
+///
+/// Central weights are accumulated per block of [`BLOCK`] samples: `cw` sums
+/// the block totals `X` of normalised weights over the samples where the
+/// option is first, and `cw_x2`, `cw_xk`, `k2` the squares and cross products
+/// with the block counts `K`, which give the standard error of the ratio
+/// `sum X / sum K` (see `docs/methods.md`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChunkTally {
     /// `counts[i * n + r]`: samples in which option `i` took rank `r + 1`.
     pub counts: Vec<u64>,
     /// `cw[i * m + j]`: sum of normalised weight `j` over samples where `i` was first.
     pub cw: Vec<f64>,
-    /// Sum of the squares of the same.
-    pub cw_sq: Vec<f64>,
+    /// Sum over blocks of `X^2`.
+    pub cw_x2: Vec<f64>,
+    /// Sum over blocks of `X * K`.
+    pub cw_xk: Vec<f64>,
+    /// `k2[i]`: sum over blocks of `K^2`.
+    pub k2: Vec<f64>,
 }
 
 impl ChunkTally {
@@ -168,7 +188,9 @@ impl ChunkTally {
         ChunkTally {
             counts: vec![0; n * n],
             cw: vec![0.0; n * m],
-            cw_sq: vec![0.0; n * m],
+            cw_x2: vec![0.0; n * m],
+            cw_xk: vec![0.0; n * m],
+            k2: vec![0.0; n],
         }
     }
 
@@ -177,21 +199,65 @@ impl ChunkTally {
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             *a += b;
         }
-        for (a, b) in self.cw.iter_mut().zip(&other.cw) {
-            *a += b;
-        }
-        for (a, b) in self.cw_sq.iter_mut().zip(&other.cw_sq) {
-            *a += b;
+        for (mine, theirs) in [
+            (&mut self.cw, &other.cw),
+            (&mut self.cw_x2, &other.cw_x2),
+            (&mut self.cw_xk, &other.cw_xk),
+            (&mut self.k2, &other.k2),
+        ] {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                *a += b;
+            }
         }
     }
 }
 
-/// Scratch space for one block of `LANES` samples.
+type Lane<T> = [T; BLOCK];
+
+/// Scratch space for one block of samples.
 struct Scratch {
-    w: Vec<[f64; LANES]>,
-    s: Vec<[f64; LANES]>,
-    t: Vec<[f64; LANES]>,
-    r: Vec<[u64; LANES]>,
+    /// Weights, criterion-major (two rows per pair of 32-bit draws).
+    w: Vec<Lane<f64>>,
+    /// Perturbed scores, cell-major (only with a score spread).
+    s: Vec<Lane<f64>>,
+    /// Totals, option-major.
+    t: Vec<Lane<f64>>,
+    /// Number of options strictly ahead, option-major; `n` marks an unused lane.
+    r: Vec<Lane<u64>>,
+    /// 1 / sum of the weights, per sample.
+    inv: Lane<f64>,
+    /// Byte-packed rank counters `hist[i * words + q]` (few options only).
+    hist: Vec<[u64; LANES]>,
+    /// Blocks added to `hist` since it was last emptied.
+    blocks: usize,
+}
+
+/// Blocks between emptying the byte counters: each lane adds `BLOCK / LANES`
+/// per block, and a byte must stay below 256.
+const FLUSH_BLOCKS: usize = 255 / (BLOCK / LANES);
+
+/// Moves the byte-packed rank counts into the tally and clears them.
+fn flush_histogram(sc: &mut Scratch, tally: &mut ChunkTally, n: usize) {
+    let words = n.div_ceil(8);
+    for i in 0..n {
+        for q in 0..words {
+            let Some(h) = sc.hist.get_mut(i * words + q) else {
+                continue;
+            };
+            for lane in h.iter_mut() {
+                for b in 0..8 {
+                    let rank = q * 8 + b;
+                    if rank < n
+                        && let Some(c) = tally.counts.get_mut(i * n + rank)
+                    {
+                        *c += (*lane >> (8 * b)) & 0xFF;
+                    }
+                }
+                *lane = 0;
+            }
+        }
+    }
+    sc.blocks = 0;
 }
 
 /// Runs `samples` samples of the rank acceptability simulation.
@@ -228,126 +294,211 @@ unsafe fn run_chunk_avx2(p: &Problem, rng: &mut LaneRng, samples: usize) -> Chun
 /// The portable loop; the wrappers above only compile it for wider vectors.
 #[inline(always)]
 pub fn run_chunk_generic(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
-    let mut tally = ChunkTally::new(p.n, p.m);
-    let pairs = p.m.div_ceil(2);
+    let (n, m) = (p.n, p.m);
+    let mut tally = ChunkTally::new(n, m);
+    let pairs = m.div_ceil(2);
     let mut sc = Scratch {
-        w: vec![[0.0; LANES]; 2 * pairs],
-        s: vec![[0.0; LANES]; if p.score_spread > 0.0 { p.n * p.m } else { 0 }],
-        t: vec![[0.0; LANES]; p.n],
-        r: vec![[0; LANES]; p.n],
+        w: vec![[0.0; BLOCK]; 2 * pairs],
+        s: vec![[0.0; BLOCK]; if p.score_spread > 0.0 { n * m } else { 0 }],
+        t: vec![[0.0; BLOCK]; n],
+        r: vec![[0; BLOCK]; n],
+        inv: [0.0; BLOCK],
+        hist: vec![
+            [0; LANES];
+            if n <= HISTOGRAM_MAX_OPTIONS {
+                n * n.div_ceil(8)
+            } else {
+                0
+            }
+        ],
+        blocks: 0,
     };
     let mut done = 0;
     while done < samples {
-        let valid = (samples - done).min(LANES);
+        let valid = (samples - done).min(BLOCK);
         block(p, rng, &mut sc, &mut tally, valid);
         done += valid;
     }
+    flush_histogram(&mut sc, &mut tally, n);
     tally
+}
+
+/// Fills `rows` with uniforms in (0, 1) (or `1 + u` when `plus_one`), two
+/// rows per `BLOCK / LANES` draws of the generator, and applies `f`.
+#[inline(always)]
+fn fill_pairs(rng: &mut LaneRng, rows: &mut [Lane<f64>], f: impl Fn(f64) -> f64) {
+    for pair in rows.chunks_mut(2) {
+        for g in 0..BLOCK / LANES {
+            let bits = rng.next_lanes();
+            let base = g * LANES;
+            if let Some(a) = pair.first_mut() {
+                for l in 0..LANES {
+                    a[base + l] = f(one_plus_uniform(bits[l] >> 32));
+                }
+            }
+            if let Some(b) = pair.get_mut(1) {
+                for l in 0..LANES {
+                    b[base + l] = f(one_plus_uniform(bits[l]));
+                }
+            }
+        }
+    }
 }
 
 #[inline(always)]
 fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTally, valid: usize) {
     let (n, m) = (p.n, p.m);
-    // 1. Weights: two 32-bit uniforms from every 64-bit draw.
-    for pair in sc.w.chunks_exact_mut(2) {
-        let bits = rng.next_lanes();
-        let [a, b] = pair else { continue };
-        match p.weights {
-            WeightDraw::Simplex => {
-                for l in 0..LANES {
-                    a[l] = exponential(one_plus_uniform(bits[l] >> 32));
-                    b[l] = exponential(one_plus_uniform(bits[l]));
+    // 1. Weights (unnormalised: only the order of totals matters until step 5).
+    match p.weights {
+        WeightDraw::Simplex => fill_pairs(rng, &mut sc.w, exponential),
+        WeightDraw::Spread(spread) => {
+            fill_pairs(rng, &mut sc.w, |x| x - 1.0);
+            for (wj, base) in sc.w.iter_mut().zip(&p.base) {
+                for x in wj.iter_mut() {
+                    *x = base * (1.0 + spread * (2.0 * *x - 1.0));
                 }
-            }
-            WeightDraw::Spread(_) => {
-                for l in 0..LANES {
-                    a[l] = one_plus_uniform(bits[l] >> 32) - 1.0;
-                    b[l] = one_plus_uniform(bits[l]) - 1.0;
-                }
-            }
-        }
-    }
-    if let WeightDraw::Spread(spread) = p.weights {
-        for (wj, base) in sc.w.iter_mut().zip(&p.base) {
-            for x in wj.iter_mut() {
-                *x = base * (1.0 + spread * (2.0 * *x - 1.0));
             }
         }
     }
     let w = &sc.w[..m];
-    // 2. Scores, perturbed if asked: uniform within the spread, clamped to the scale.
-    let scores_now: &[[f64; LANES]] = if p.score_spread > 0.0 {
-        let cells = n * m;
-        let mut c = 0;
-        while c < cells {
-            let bits = rng.next_lanes();
-            for half in 0..2 {
-                let Some(slot) = sc.s.get_mut(c) else { break };
-                let base = p.scores[c];
-                if p.present[c] {
-                    for l in 0..LANES {
-                        let k = if half == 0 { bits[l] >> 32 } else { bits[l] };
-                        let u = one_plus_uniform(k) - 1.0;
-                        let v = base + p.score_spread * (2.0 * u - 1.0);
-                        slot[l] = v.max(p.lo).min(p.hi);
-                    }
-                } else {
-                    *slot = [0.0; LANES];
-                }
-                c += 1;
+    // 2. Totals, with scores perturbed if asked (uniform, clamped to the scale).
+    if p.score_spread > 0.0 {
+        let (lo, hi, d) = (p.lo, p.hi, p.score_spread);
+        fill_pairs(rng, &mut sc.s, |x| x - 1.0);
+        for ((row, &base), &present) in sc.s.iter_mut().zip(&p.scores).zip(&p.present) {
+            for x in row.iter_mut() {
+                let v = (base + d * (2.0 * *x - 1.0)).max(lo).min(hi);
+                *x = if present { v } else { 0.0 };
             }
         }
-        &sc.s
+        for (t, cells) in sc.t.iter_mut().zip(sc.s.chunks_exact(m.max(1))) {
+            let mut acc = [0.0; BLOCK];
+            for (wj, sij) in w.iter().zip(cells) {
+                for l in 0..BLOCK {
+                    acc[l] += sij[l] * wj[l];
+                }
+            }
+            *t = acc;
+        }
     } else {
-        &[]
-    };
-    // 3. Totals (unnormalised weights: only the order matters here).
-    for (i, t) in sc.t.iter_mut().enumerate() {
-        let mut acc = [0.0; LANES];
+        for (t, row) in sc.t.iter_mut().zip(p.scores.chunks_exact(m.max(1))) {
+            let mut acc = [0.0; BLOCK];
+            for (wj, &sij) in w.iter().zip(row) {
+                for l in 0..BLOCK {
+                    acc[l] += sij * wj[l];
+                }
+            }
+            *t = acc;
+        }
+    }
+    // 3. Ranks: how many options are strictly ahead (ties share the better rank).
+    if n <= PAIRWISE_MAX_OPTIONS {
+        for (i, r) in sc.r.iter_mut().enumerate() {
+            let ti = &sc.t[i];
+            // Branch-free, so the counters stay in vector registers.
+            let mut c = [0u64; BLOCK];
+            for tk in &sc.t {
+                for l in 0..BLOCK {
+                    c[l] += u64::from(tk[l] > ti[l]);
+                }
+            }
+            *r = c;
+        }
+    } else {
+        let mut order: Vec<(f64, usize)> = Vec::with_capacity(n);
+        for l in 0..valid {
+            order.clear();
+            order.extend(sc.t.iter().enumerate().map(|(i, t)| (t[l], i)));
+            order.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let mut ahead = 0;
+            for (pos, &(t, i)) in order.iter().enumerate() {
+                if pos > 0 && order[pos - 1].0 != t {
+                    ahead = pos;
+                }
+                sc.r[i][l] = ahead as u64;
+            }
+        }
+    }
+    // Lanes past the end of the run take no rank at all.
+    for r in sc.r.iter_mut() {
+        for x in r[valid..].iter_mut() {
+            *x = n as u64;
+        }
+    }
+    // 4. Tally ranks. For few options, each option's rank sets one byte of
+    // a 64-bit counter (rank r adds 1 << 8(r mod 8) to word r / 8), so one
+    // vector add counts every rank at once; the bytes are emptied into the
+    // tally before they can overflow.
+    if n <= HISTOGRAM_MAX_OPTIONS {
+        let words = n.div_ceil(8);
+        for (i, r) in sc.r.iter().enumerate() {
+            for q in 0..words {
+                let Some(h) = sc.hist.get_mut(i * words + q) else {
+                    continue;
+                };
+                let mut acc = *h;
+                for g in 0..BLOCK / LANES {
+                    for l in 0..LANES {
+                        let rank = r[g * LANES + l];
+                        let bit = 1u64 << ((rank & 7) << 3);
+                        acc[l] += if rank >> 3 == q as u64 { bit } else { 0 };
+                    }
+                }
+                *h = acc;
+            }
+        }
+        sc.blocks += 1;
+    } else {
+        for (i, r) in sc.r.iter().enumerate() {
+            for &rank in &r[..valid] {
+                if let Some(c) = tally.counts.get_mut(i * n + rank as usize) {
+                    *c += 1;
+                }
+            }
+        }
+    }
+    // 5. Central weights: block sums of the normalised weights of whoever is first.
+    let mut have_inv = false;
+    for (i, r) in sc.r.iter().enumerate() {
+        let k: u64 = r.iter().map(|&x| u64::from(x == 0)).sum();
+        if k == 0 {
+            continue;
+        }
+        if !have_inv {
+            let mut sum = [0.0; BLOCK];
+            for wj in w {
+                for l in 0..BLOCK {
+                    sum[l] += wj[l];
+                }
+            }
+            for l in 0..BLOCK {
+                sc.inv[l] = 1.0 / sum[l];
+            }
+            have_inv = true;
+        }
+        let k = k as f64;
+        tally.k2[i] += k * k;
         for (j, wj) in w.iter().enumerate() {
-            if p.score_spread > 0.0 {
-                let s = &scores_now[i * m + j];
+            // Lane-wise partial sums, then a fixed-order total: the same
+            // result whatever the vector width.
+            let mut part = [0.0; LANES];
+            for g in 0..BLOCK / LANES {
                 for l in 0..LANES {
-                    acc[l] += s[l] * wj[l];
-                }
-            } else {
-                let s = p.scores[i * m + j];
-                for l in 0..LANES {
-                    acc[l] += s * wj[l];
+                    let at = g * LANES + l;
+                    // Branch-free select: all ones keeps the weight, zero drops it.
+                    let keep = 0u64.wrapping_sub(u64::from(r[at] == 0));
+                    part[l] += f64::from_bits((wj[at] * sc.inv[at]).to_bits() & keep);
                 }
             }
+            let x = part.iter().sum::<f64>();
+            let at = i * m + j;
+            tally.cw[at] += x;
+            tally.cw_x2[at] += x * x;
+            tally.cw_xk[at] += x * k;
         }
-        *t = acc;
     }
-    // 4. Ranks by counting who is strictly ahead: ties share the better rank.
-    for (i, r) in sc.r.iter_mut().enumerate() {
-        let ti = sc.t[i];
-        let mut c = [0u64; LANES];
-        for tk in &sc.t {
-            for l in 0..LANES {
-                c[l] += u64::from(tk[l] > ti[l]);
-            }
-        }
-        *r = c;
-    }
-    // 5. Tally ranks, and the normalised weights of whoever is first.
-    for l in 0..valid {
-        let mut inv = None;
-        for i in 0..n {
-            let rank = sc.r[i][l] as usize;
-            if let Some(c) = tally.counts.get_mut(i * n + rank) {
-                *c += 1;
-            }
-            if rank == 0 {
-                let inv = *inv.get_or_insert_with(|| 1.0 / w.iter().map(|x| x[l]).sum::<f64>());
-                let row = i * m;
-                for (j, wj) in w.iter().enumerate() {
-                    let x = wj[l] * inv;
-                    tally.cw[row + j] += x;
-                    tally.cw_sq[row + j] += x * x;
-                }
-            }
-        }
+    if sc.blocks == FLUSH_BLOCKS {
+        flush_histogram(sc, tally, n);
     }
 }
 

@@ -284,18 +284,27 @@ pub fn smaa(appraisal: &Appraisal, config: &SmaaConfig) -> Result<Smaa, SmaaErro
                 (None, None)
             } else {
                 let k = firsts as f64;
+                // Blocks of samples, for the ratio estimator's variance.
+                let blocks = sizes
+                    .iter()
+                    .map(|s| s.div_ceil(kernel::BLOCK))
+                    .sum::<usize>() as f64;
+                let correction = if blocks > 1.0 {
+                    blocks / (blocks - 1.0)
+                } else {
+                    0.0
+                };
                 let mut full = vec![0.0; appraisal.criteria().len()];
                 let mut full_se = vec![0.0; appraisal.criteria().len()];
                 for (jj, &j) in crit.iter().enumerate() {
-                    let mean = tally.cw[i * m + jj] / k;
-                    let var = (tally.cw_sq[i * m + jj] / k - mean * mean).max(0.0);
+                    let at = i * m + jj;
+                    let mean = tally.cw[at] / k;
+                    // sum over blocks of (X_b - mean * K_b)^2
+                    let ss = (tally.cw_x2[at] - 2.0 * mean * tally.cw_xk[at]
+                        + mean * mean * tally.k2[i])
+                        .max(0.0);
                     full[j] = mean;
-                    // Sample variance of the mean; zero when there is a single sample.
-                    full_se[j] = if firsts > 1 {
-                        (var * k / (k - 1.0) / k).sqrt()
-                    } else {
-                        0.0
-                    };
+                    full_se[j] = (ss * correction).sqrt() / k;
                 }
                 (Some(full), Some(full_se))
             };
