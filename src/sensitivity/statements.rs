@@ -71,7 +71,7 @@ fn prob(p: f64) -> String {
     } else if p < 0.0005 {
         "less than 0.1%".into()
     } else {
-        format!("{}%", fmt_dp(p * 100.0, 1))
+        format!("{:.1}%", p * 100.0)
     }
 }
 
@@ -82,7 +82,7 @@ fn se_pct(se: f64) -> String {
     } else if se < 0.00005 {
         "less than 0.01%".into()
     } else {
-        format!("{}%", fmt_dp(se * 100.0, 2))
+        format!("{:.2}%", se * 100.0)
     }
 }
 
