@@ -1,35 +1,53 @@
 //! The Monte Carlo inner loop, laid out so the compiler vectorises it.
 //!
-//! Samples are drawn `LANES` at a time. Each lane has its own xoshiro256++
-//! stream, and every per-sample quantity is stored as `[f64; LANES]` arrays
-//! (structure of arrays), so each step is the same arithmetic across lanes.
-//! Only IEEE basic operations are used (no `mul_add`, no library `ln`), so
-//! every lane computes bit-for-bit the same whatever vector width the CPU
-//! offers; the AVX2 and AVX-512 builds of the loop exist only for speed.
+//! Samples are evaluated in blocks of [`BLOCK`]; every per-sample quantity is
+//! a `[f32; BLOCK]` row (structure of arrays), so each step is the same
+//! arithmetic across samples. The random bits come from [`LANES`]
+//! xoshiro256++ streams advanced together.
+//!
+//! The rank acceptability pass works in `f32`: exponential variates from a
+//! polynomial logarithm (absolute error below 1.1e-7), totals and comparisons
+//! in single precision. `docs/methods.md` gives the tolerance argument, and
+//! the tests compare every sample's ranks with an `f64` evaluation of the
+//! same draws. Only IEEE basic operations are used (no `mul_add`, no library
+//! `ln`), so every sample computes bit-for-bit the same whatever vector width
+//! the CPU offers; the AVX2 and AVX-512 builds exist only for speed.
 
 // Lane loops index several arrays in step; that is the pattern the vectoriser wants.
 #![allow(clippy::needless_range_loop)]
 
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-/// Samples drawn together, one per lane.
+/// Independent random streams advanced together (one vector of `u64`).
 pub const LANES: usize = 8;
+
+/// Samples evaluated together in one block.
+pub const BLOCK: usize = 64;
+
+/// 32-bit values produced by one step of the streams.
+const WORDS: usize = 2 * LANES;
 
 /// Coefficients of `q` in `ln(1 + f) = f * q(f)` for `f` in
 /// `[sqrt(1/2) - 1, sqrt(2) - 1]`, interpolated at Chebyshev nodes by
-/// `benches/fit_log_poly.py`. Largest absolute error of `f * q(f)`: 1.7e-9.
-const LOG1P_Q: [f64; 10] = [
-    0.999_999_999_383_255_2,
-    -0.499_999_884_961_426_33,
-    0.333_333_453_498_063_26,
-    -0.250_015_790_991_609_5,
-    0.200_009_394_404_306_7,
-    -0.166_083_694_141_307_94,
-    0.141_996_500_971_414_09,
-    -0.132_660_313_599_723_63,
-    0.128_066_104_383_387_9,
-    -0.074_511_862_325_905_1,
+/// `benches/fit_log_poly.py`; evaluated in `f32`, the largest absolute error
+/// of `f * q(f)` is 1.1e-7.
+const LOG1P_Q: [f32; 8] = [
+    0.999_999_94,
+    -0.500_003_76,
+    0.333_346_07,
+    -0.249_689_07,
+    0.199_133_49,
+    -0.172_782_06,
+    0.161_262_48,
+    -0.098_953_51,
 ];
+
+/// Above this many options, ranks are tallied one sample at a time rather
+/// than with byte-packed counters.
+const HISTOGRAM_MAX_OPTIONS: usize = 16;
+
+/// Above this many options, ranks come from sorting rather than pairwise counting.
+const PAIRWISE_MAX_OPTIONS: usize = 48;
 
 /// `xoshiro256++` run in `LANES` independent streams at once.
 #[derive(Debug, Clone)]
@@ -85,30 +103,24 @@ impl LaneRng {
     }
 }
 
-/// The open-interval uniform `(k + 0.5) / 2^32` built from 32 random bits,
-/// returned as `1 + u` so that it is exact: the bits go straight into the mantissa.
+/// The uniform `(k + 0.5) / 2^23` on (0, 1) from the top 23 of 32 random
+/// bits; exact in `f32`, never 0 or 1.
 #[inline(always)]
-fn one_plus_uniform(k: u64) -> f64 {
-    f64::from_bits(0x3FF0_0000_0000_0000 | ((k & 0xFFFF_FFFF) << 20) | (1 << 19))
+pub fn uniform_f32(k: u32) -> f32 {
+    ((k >> 9) as i32 as f32 + 0.5) * (1.0 / 8_388_608.0)
 }
 
-/// `-ln(1 - v)` for `1 + v = m` in `(1, 2)`: a standard exponential variate.
+/// `-ln(u)` for `u` in (0, 1): a standard exponential variate.
 #[inline(always)]
-fn exponential(m: f64) -> f64 {
-    // 2 - m is exact (Sterbenz) and lies in (0, 1).
-    let u = 2.0 - m;
+pub fn neg_ln_f32(u: f32) -> f32 {
     let bits = u.to_bits();
-    // The biased exponent as a float, without an integer-to-float conversion.
-    let e =
-        f64::from_bits(0x4330_0000_0000_0000 | (bits >> 52)) - (4_503_599_627_370_496.0 + 1023.0);
-    let mant = f64::from_bits((bits & 0x000F_FFFF_FFFF_FFFF) | 0x3FF0_0000_0000_0000);
-    let big = mant > std::f64::consts::SQRT_2;
+    let e = ((bits >> 23) as i32 - 127) as f32;
+    let mant = f32::from_bits((bits & 0x007F_FFFF) | 0x3F80_0000);
+    let big = mant > std::f32::consts::SQRT_2;
     let mant = if big { mant * 0.5 } else { mant };
     let e = if big { e + 1.0 } else { e };
     let f = mant - 1.0;
-    let mut q = LOG1P_Q[9];
-    q = q * f + LOG1P_Q[8];
-    q = q * f + LOG1P_Q[7];
+    let mut q = LOG1P_Q[7];
     q = q * f + LOG1P_Q[6];
     q = q * f + LOG1P_Q[5];
     q = q * f + LOG1P_Q[4];
@@ -116,7 +128,7 @@ fn exponential(m: f64) -> f64 {
     q = q * f + LOG1P_Q[2];
     q = q * f + LOG1P_Q[1];
     q = q * f + LOG1P_Q[0];
-    -(e * std::f64::consts::LN_2 + f * q)
+    -(e * std::f32::consts::LN_2 + f * q)
 }
 
 /// How the weights of one sample are drawn.
@@ -125,7 +137,7 @@ pub enum WeightDraw {
     /// Uniform on the simplex: independent standard exponentials, normalised.
     Simplex,
     /// Each base weight times `1 + spread * (2u - 1)`, `u` uniform on (0, 1).
-    Spread(f64),
+    Spread(f32),
 }
 
 /// Everything the inner loop needs, flattened for speed.
@@ -136,30 +148,40 @@ pub struct Problem {
     /// Number of sampled criteria (those with positive weight).
     pub m: usize,
     /// Scores, option-major (`i * m + j`); unscored cells hold 0.
-    pub scores: Vec<f64>,
+    pub scores: Vec<f32>,
     /// Whether each cell is scored (unscored cells are never perturbed).
     pub present: Vec<bool>,
     /// Base weights of the sampled criteria, normalised to sum 1.
-    pub base: Vec<f64>,
+    pub base: Vec<f32>,
     /// How weights are drawn.
     pub weights: WeightDraw,
     /// Half-width of the uniform score perturbation, in score units (0 for none).
-    pub score_spread: f64,
+    pub score_spread: f32,
     /// Lowest score on the scale.
-    pub lo: f64,
+    pub lo: f32,
     /// Highest score on the scale.
-    pub hi: f64,
+    pub hi: f32,
 }
 
 /// Counts and sums from one chunk of samples.
+///
+/// Central weights are accumulated in batches: slot `l` of every block of a
+/// chunk is one batch. `cw` sums the batch totals `X` of normalised weights
+/// over the samples where the option is first, and `cw_x2`, `cw_xk`, `k2` the
+/// squares and cross products with the batch counts `K`, which give the
+/// standard error of the ratio `sum X / sum K` (see `docs/methods.md`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChunkTally {
     /// `counts[i * n + r]`: samples in which option `i` took rank `r + 1`.
     pub counts: Vec<u64>,
     /// `cw[i * m + j]`: sum of normalised weight `j` over samples where `i` was first.
     pub cw: Vec<f64>,
-    /// Sum of the squares of the same.
-    pub cw_sq: Vec<f64>,
+    /// Sum over blocks of `X^2`.
+    pub cw_x2: Vec<f64>,
+    /// Sum over blocks of `X * K`.
+    pub cw_xk: Vec<f64>,
+    /// `k2[i]`: sum over blocks of `K^2`.
+    pub k2: Vec<f64>,
 }
 
 impl ChunkTally {
@@ -168,7 +190,9 @@ impl ChunkTally {
         ChunkTally {
             counts: vec![0; n * n],
             cw: vec![0.0; n * m],
-            cw_sq: vec![0.0; n * m],
+            cw_x2: vec![0.0; n * m],
+            cw_xk: vec![0.0; n * m],
+            k2: vec![0.0; n],
         }
     }
 
@@ -177,28 +201,93 @@ impl ChunkTally {
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             *a += b;
         }
-        for (a, b) in self.cw.iter_mut().zip(&other.cw) {
-            *a += b;
-        }
-        for (a, b) in self.cw_sq.iter_mut().zip(&other.cw_sq) {
-            *a += b;
+        for (mine, theirs) in [
+            (&mut self.cw, &other.cw),
+            (&mut self.cw_x2, &other.cw_x2),
+            (&mut self.cw_xk, &other.cw_xk),
+            (&mut self.k2, &other.k2),
+        ] {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                *a += b;
+            }
         }
     }
 }
 
-/// Scratch space for one block of `LANES` samples.
+type Row<T> = [T; BLOCK];
+
+/// Scratch space for one block of samples.
 struct Scratch {
-    w: Vec<[f64; LANES]>,
-    s: Vec<[f64; LANES]>,
-    t: Vec<[f64; LANES]>,
-    r: Vec<[u64; LANES]>,
+    /// Weights, criterion-major.
+    w: Vec<Row<f32>>,
+    /// Perturbed scores, cell-major (only with a score spread).
+    s: Vec<Row<f32>>,
+    /// Totals, option-major.
+    t: Vec<Row<f32>>,
+    /// Number of options strictly ahead, option-major; `n` marks an unused slot.
+    r: Vec<Row<u32>>,
+    /// Byte-packed rank counters `hist[i * words + q]`, one per slot (few options only).
+    hist: Vec<Row<u32>>,
+    /// Blocks added to `hist` since it was last emptied.
+    blocks: usize,
+    /// Normalised weights, criterion-major.
+    wn: Vec<Row<f32>>,
+    /// Per-slot central weight sums for the options that have been first.
+    central: CentralSlots,
 }
+
+/// Per-slot sums for one option: `x[j][l]` adds the normalised weight `j`
+/// over the samples in slot `l` where the option was first, `k[l]` counts them.
+struct Slots {
+    x: Vec<Row<f64>>,
+    k: Row<u32>,
+}
+
+/// Per-slot sums, allocated only for options that are ever first.
+struct CentralSlots(Vec<Option<Slots>>);
+
+impl CentralSlots {
+    fn entry(&mut self, i: usize, m: usize) -> &mut Slots {
+        if self.0.len() <= i {
+            self.0.resize_with(i + 1, || None);
+        }
+        self.0[i].get_or_insert_with(|| Slots {
+            x: vec![[0.0; BLOCK]; m],
+            k: [0; BLOCK],
+        })
+    }
+}
+
+/// Moves the per-slot central weight sums into the tally: each slot is one
+/// batch, contributing its sum `X`, and `X^2`, `X * K`, `K^2` for the
+/// standard error, added in slot order.
+fn finish_central(sc: &Scratch, tally: &mut ChunkTally, m: usize) {
+    for (i, slots) in sc.central.0.iter().enumerate() {
+        let Some(s) = slots else { continue };
+        for l in 0..BLOCK {
+            let k = f64::from(s.k[l]);
+            tally.k2[i] += k * k;
+            for (j, x) in s.x.iter().enumerate() {
+                let x = x[l];
+                let at = i * m + j;
+                tally.cw[at] += x;
+                tally.cw_x2[at] += x * x;
+                tally.cw_xk[at] += x * k;
+            }
+        }
+    }
+}
+
+/// Blocks between emptying the byte counters: each gains at most 1 per
+/// block, and a byte must stay below 256.
+const FLUSH_BLOCKS: usize = 255;
 
 /// Runs `samples` samples of the rank acceptability simulation.
 pub fn run_chunk(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f")
+            && std::arch::is_x86_feature_detected!("avx512bw")
             && std::arch::is_x86_feature_detected!("avx512dq")
             && std::arch::is_x86_feature_detected!("avx512vl")
         {
@@ -214,7 +303,7 @@ pub fn run_chunk(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2")]
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx2")]
 unsafe fn run_chunk_avx512(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
     run_chunk_generic(p, rng, samples)
 }
@@ -228,131 +317,230 @@ unsafe fn run_chunk_avx2(p: &Problem, rng: &mut LaneRng, samples: usize) -> Chun
 /// The portable loop; the wrappers above only compile it for wider vectors.
 #[inline(always)]
 pub fn run_chunk_generic(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
-    let mut tally = ChunkTally::new(p.n, p.m);
-    let pairs = p.m.div_ceil(2);
+    let (n, m) = (p.n, p.m);
+    let mut tally = ChunkTally::new(n, m);
+    let words = n.div_ceil(4);
     let mut sc = Scratch {
-        w: vec![[0.0; LANES]; 2 * pairs],
-        s: vec![[0.0; LANES]; if p.score_spread > 0.0 { p.n * p.m } else { 0 }],
-        t: vec![[0.0; LANES]; p.n],
-        r: vec![[0; LANES]; p.n],
+        w: vec![[0.0; BLOCK]; m],
+        s: vec![[0.0; BLOCK]; if p.score_spread > 0.0 { n * m } else { 0 }],
+        t: vec![[0.0; BLOCK]; n],
+        r: vec![[0; BLOCK]; n],
+        hist: vec![
+            [0; BLOCK];
+            if n <= HISTOGRAM_MAX_OPTIONS {
+                n * words
+            } else {
+                0
+            }
+        ],
+        blocks: 0,
+        wn: vec![[0.0; BLOCK]; m],
+        central: CentralSlots(Vec::new()),
     };
     let mut done = 0;
     while done < samples {
-        let valid = (samples - done).min(LANES);
+        let valid = (samples - done).min(BLOCK);
         block(p, rng, &mut sc, &mut tally, valid);
         done += valid;
     }
+    flush_histogram(&mut sc, &mut tally, n);
+    finish_central(&sc, &mut tally, m);
     tally
+}
+
+/// Fills each row with uniforms on (0, 1) passed through `f`: `BLOCK / WORDS`
+/// steps of the streams per row, high halves then low halves of each word.
+#[inline(always)]
+pub fn fill_rows(rng: &mut LaneRng, rows: &mut [Row<f32>], f: impl Fn(f32) -> f32) {
+    for row in rows.iter_mut() {
+        for g in 0..BLOCK / WORDS {
+            let bits = rng.next_lanes();
+            let at = g * WORDS;
+            for l in 0..LANES {
+                row[at + l] = f(uniform_f32((bits[l] >> 32) as u32));
+                row[at + LANES + l] = f(uniform_f32(bits[l] as u32));
+            }
+        }
+    }
+}
+
+/// Moves the byte-packed rank counts into the tally and clears them.
+fn flush_histogram(sc: &mut Scratch, tally: &mut ChunkTally, n: usize) {
+    let words = n.div_ceil(4);
+    for i in 0..n {
+        for q in 0..words {
+            let Some(h) = sc.hist.get_mut(i * words + q) else {
+                continue;
+            };
+            for lane in h.iter_mut() {
+                for b in 0..4 {
+                    let rank = q * 4 + b;
+                    if rank < n
+                        && let Some(c) = tally.counts.get_mut(i * n + rank)
+                    {
+                        *c += u64::from((*lane >> (8 * b)) & 0xFF);
+                    }
+                }
+                *lane = 0;
+            }
+        }
+    }
+    sc.blocks = 0;
 }
 
 #[inline(always)]
 fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTally, valid: usize) {
     let (n, m) = (p.n, p.m);
-    // 1. Weights: two 32-bit uniforms from every 64-bit draw.
-    for pair in sc.w.chunks_exact_mut(2) {
-        let bits = rng.next_lanes();
-        let [a, b] = pair else { continue };
-        match p.weights {
-            WeightDraw::Simplex => {
-                for l in 0..LANES {
-                    a[l] = exponential(one_plus_uniform(bits[l] >> 32));
-                    b[l] = exponential(one_plus_uniform(bits[l]));
-                }
-            }
-            WeightDraw::Spread(_) => {
-                for l in 0..LANES {
-                    a[l] = one_plus_uniform(bits[l] >> 32) - 1.0;
-                    b[l] = one_plus_uniform(bits[l]) - 1.0;
+    // 1. Weights (unnormalised: only the order of totals matters until step 5).
+    match p.weights {
+        WeightDraw::Simplex => fill_rows(rng, &mut sc.w, neg_ln_f32),
+        WeightDraw::Spread(spread) => {
+            fill_rows(rng, &mut sc.w, |u| u);
+            for (wj, base) in sc.w.iter_mut().zip(&p.base) {
+                for x in wj.iter_mut() {
+                    *x = base * (1.0 + spread * (2.0 * *x - 1.0));
                 }
             }
         }
     }
-    if let WeightDraw::Spread(spread) = p.weights {
-        for (wj, base) in sc.w.iter_mut().zip(&p.base) {
-            for x in wj.iter_mut() {
-                *x = base * (1.0 + spread * (2.0 * *x - 1.0));
+    // 2. Totals, with scores perturbed if asked (uniform, clamped to the scale).
+    if p.score_spread > 0.0 {
+        let (lo, hi, d) = (p.lo, p.hi, p.score_spread);
+        fill_rows(rng, &mut sc.s, |u| u);
+        for ((row, &base), &present) in sc.s.iter_mut().zip(&p.scores).zip(&p.present) {
+            for x in row.iter_mut() {
+                let v = (base + d * (2.0 * *x - 1.0)).max(lo).min(hi);
+                *x = if present { v } else { 0.0 };
             }
         }
-    }
-    let w = &sc.w[..m];
-    // 2. Scores, perturbed if asked: uniform within the spread, clamped to the scale.
-    let scores_now: &[[f64; LANES]] = if p.score_spread > 0.0 {
-        let cells = n * m;
-        let mut c = 0;
-        while c < cells {
-            let bits = rng.next_lanes();
-            for half in 0..2 {
-                let Some(slot) = sc.s.get_mut(c) else { break };
-                let base = p.scores[c];
-                if p.present[c] {
-                    for l in 0..LANES {
-                        let k = if half == 0 { bits[l] >> 32 } else { bits[l] };
-                        let u = one_plus_uniform(k) - 1.0;
-                        let v = base + p.score_spread * (2.0 * u - 1.0);
-                        slot[l] = v.max(p.lo).min(p.hi);
-                    }
-                } else {
-                    *slot = [0.0; LANES];
+        for (t, cells) in sc.t.iter_mut().zip(sc.s.chunks_exact(m.max(1))) {
+            let mut acc = [0.0; BLOCK];
+            for (wj, sij) in sc.w.iter().zip(cells) {
+                for l in 0..BLOCK {
+                    acc[l] += sij[l] * wj[l];
                 }
-                c += 1;
             }
+            *t = acc;
         }
-        &sc.s
     } else {
-        &[]
-    };
-    // 3. Totals (unnormalised weights: only the order matters here).
-    for (i, t) in sc.t.iter_mut().enumerate() {
-        let mut acc = [0.0; LANES];
-        for (j, wj) in w.iter().enumerate() {
-            if p.score_spread > 0.0 {
-                let s = &scores_now[i * m + j];
-                for l in 0..LANES {
-                    acc[l] += s[l] * wj[l];
-                }
-            } else {
-                let s = p.scores[i * m + j];
-                for l in 0..LANES {
-                    acc[l] += s * wj[l];
+        for (t, row) in sc.t.iter_mut().zip(p.scores.chunks_exact(m.max(1))) {
+            let mut acc = [0.0; BLOCK];
+            for (wj, &sij) in sc.w.iter().zip(row) {
+                for l in 0..BLOCK {
+                    acc[l] += sij * wj[l];
                 }
             }
+            *t = acc;
         }
-        *t = acc;
     }
-    // 4. Ranks by counting who is strictly ahead: ties share the better rank.
-    for (i, r) in sc.r.iter_mut().enumerate() {
-        let ti = sc.t[i];
-        let mut c = [0u64; LANES];
-        for tk in &sc.t {
-            for l in 0..LANES {
-                c[l] += u64::from(tk[l] > ti[l]);
+    // 3. Ranks: how many options are strictly ahead (ties share the better rank).
+    if n <= PAIRWISE_MAX_OPTIONS {
+        for (i, r) in sc.r.iter_mut().enumerate() {
+            let ti = &sc.t[i];
+            // Branch-free, so the counters stay in vector registers.
+            let mut c = [0u32; BLOCK];
+            for tk in &sc.t {
+                for l in 0..BLOCK {
+                    c[l] += u32::from(tk[l] > ti[l]);
+                }
+            }
+            *r = c;
+        }
+    } else {
+        let mut order: Vec<(f32, usize)> = Vec::with_capacity(n);
+        for l in 0..valid {
+            order.clear();
+            order.extend(sc.t.iter().enumerate().map(|(i, t)| (t[l], i)));
+            order.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let mut ahead = 0;
+            for (pos, &(t, i)) in order.iter().enumerate() {
+                if pos > 0 && order[pos - 1].0 != t {
+                    ahead = pos;
+                }
+                sc.r[i][l] = ahead as u32;
             }
         }
-        *r = c;
     }
-    // 5. Tally ranks, and the normalised weights of whoever is first.
-    for l in 0..valid {
-        let mut inv = None;
-        for i in 0..n {
-            let rank = sc.r[i][l] as usize;
-            if let Some(c) = tally.counts.get_mut(i * n + rank) {
-                *c += 1;
-            }
-            if rank == 0 {
-                let inv = *inv.get_or_insert_with(|| 1.0 / w.iter().map(|x| x[l]).sum::<f64>());
-                let row = i * m;
-                for (j, wj) in w.iter().enumerate() {
-                    let x = wj[l] * inv;
-                    tally.cw[row + j] += x;
-                    tally.cw_sq[row + j] += x * x;
+    // Slots past the end of the run take no rank at all.
+    for r in sc.r.iter_mut() {
+        for x in r[valid..].iter_mut() {
+            *x = n as u32;
+        }
+    }
+    // 4. Tally ranks. For few options, rank r adds 1 << 8(r mod 4) to
+    // counter word r / 4, so one vector add counts four ranks at once; the
+    // bytes are emptied into the tally before they can overflow.
+    if n <= HISTOGRAM_MAX_OPTIONS {
+        let words = n.div_ceil(4);
+        for (i, r) in sc.r.iter().enumerate() {
+            for q in 0..words {
+                let Some(h) = sc.hist.get_mut(i * words + q) else {
+                    continue;
+                };
+                let q = q as u32;
+                for l in 0..BLOCK {
+                    let rank = r[l];
+                    let bit = 1u32 << ((rank & 3) << 3);
+                    h[l] += if rank >> 2 == q { bit } else { 0 };
                 }
             }
         }
+        sc.blocks += 1;
+    } else {
+        for (i, r) in sc.r.iter().enumerate() {
+            for &rank in &r[..valid] {
+                if let Some(c) = tally.counts.get_mut(i * n + rank as usize) {
+                    *c += 1;
+                }
+            }
+        }
+    }
+    // 5. Central weights: per-slot sums of the normalised weights of whoever
+    // is first. Slot l of every block forms one batch of the chunk's samples;
+    // the batch sums give the standard error (see `finish_central`).
+    let mut normalised = false;
+    for (i, r) in sc.r.iter().enumerate() {
+        // A full count rather than `any`, so it vectorises without branches.
+        if r.iter().map(|&x| u32::from(x == 0)).sum::<u32>() == 0 {
+            continue;
+        }
+        if !normalised {
+            let mut sum = [0.0f32; BLOCK];
+            for wj in &sc.w {
+                for l in 0..BLOCK {
+                    sum[l] += wj[l];
+                }
+            }
+            for l in 0..BLOCK {
+                sum[l] = 1.0 / sum[l];
+            }
+            for (wn, wj) in sc.wn.iter_mut().zip(&sc.w) {
+                for l in 0..BLOCK {
+                    wn[l] = wj[l] * sum[l];
+                }
+            }
+            normalised = true;
+        }
+        let slot = sc.central.entry(i, m);
+        for l in 0..BLOCK {
+            slot.k[l] += u32::from(r[l] == 0);
+        }
+        for (acc, wn) in slot.x.iter_mut().zip(&sc.wn) {
+            for l in 0..BLOCK {
+                // Branch-free select: all ones keeps the weight, zero drops it.
+                let keep = 0u32.wrapping_sub(u32::from(r[l] == 0));
+                acc[l] += f64::from(f32::from_bits(wn[l].to_bits() & keep));
+            }
+        }
+    }
+    if sc.blocks == FLUSH_BLOCKS {
+        flush_histogram(sc, tally, n);
     }
 }
 
 /// Counts, for each option with central weights, the samples of perturbed
-/// scores in which it ranks first (ties count) under those weights.
+/// scores in which it ranks first (ties count) under those weights. This pass
+/// runs only with a score spread, and works in `f64`.
 pub fn confidence_chunk(
     p: &Problem,
     central: &[Option<Vec<f64>>],
@@ -360,47 +548,40 @@ pub fn confidence_chunk(
     samples: usize,
 ) -> Vec<u64> {
     let (n, m) = (p.n, p.m);
+    let (lo, hi, d) = (f64::from(p.lo), f64::from(p.hi), f64::from(p.score_spread));
     let mut firsts = vec![0u64; n];
-    let mut s = vec![[0.0; LANES]; n * m];
-    let mut t = vec![[0.0; LANES]; n];
+    let mut u = vec![[0.0f32; BLOCK]; n * m];
+    let mut s = vec![[0.0f64; BLOCK]; n * m];
+    let mut t = vec![[0.0f64; BLOCK]; n];
     let mut done = 0;
     while done < samples {
-        let valid = (samples - done).min(LANES);
-        let mut c = 0;
-        while c < n * m {
-            let bits = rng.next_lanes();
-            for half in 0..2 {
-                let Some(slot) = s.get_mut(c) else { break };
-                let base = p.scores[c];
-                if p.present[c] {
-                    for l in 0..LANES {
-                        let k = if half == 0 { bits[l] >> 32 } else { bits[l] };
-                        let u = one_plus_uniform(k) - 1.0;
-                        let v = base + p.score_spread * (2.0 * u - 1.0);
-                        slot[l] = v.max(p.lo).min(p.hi);
-                    }
-                } else {
-                    *slot = [0.0; LANES];
-                }
-                c += 1;
+        let valid = (samples - done).min(BLOCK);
+        fill_rows(rng, &mut u, |x| x);
+        for (c, (row, urow)) in s.iter_mut().zip(&u).enumerate() {
+            let base = f64::from(p.scores[c]);
+            let present = p.present[c];
+            for l in 0..BLOCK {
+                let v = (base + d * (2.0 * f64::from(urow[l]) - 1.0))
+                    .max(lo)
+                    .min(hi);
+                row[l] = if present { v } else { 0.0 };
             }
         }
         for (o, cw) in central.iter().enumerate() {
             let Some(cw) = cw else { continue };
-            for (i, ti) in t.iter_mut().enumerate() {
-                let mut acc = [0.0; LANES];
-                for (j, wj) in cw.iter().enumerate() {
-                    let sij = &s[i * m + j];
-                    for l in 0..LANES {
+            for (ti, cells) in t.iter_mut().zip(s.chunks_exact(m.max(1))) {
+                let mut acc = [0.0; BLOCK];
+                for (&wj, sij) in cw.iter().zip(cells) {
+                    for l in 0..BLOCK {
                         acc[l] += sij[l] * wj;
                     }
                 }
                 *ti = acc;
             }
             let mine = t[o];
-            let mut first = [true; LANES];
+            let mut first = [true; BLOCK];
             for tk in &t {
-                for l in 0..LANES {
+                for l in 0..BLOCK {
                     first[l] &= tk[l] <= mine[l];
                 }
             }
@@ -430,30 +611,122 @@ mod tests {
     }
 
     #[test]
+    fn uniforms_are_exact_and_open() {
+        assert_eq!(uniform_f32(0), 0.5 / 8_388_608.0);
+        assert_eq!(uniform_f32(u32::MAX), 1.0 - 0.5 / 8_388_608.0);
+        assert!(uniform_f32(u32::MAX) < 1.0);
+    }
+
+    #[test]
     fn exponentials_are_accurate() {
-        for k in [
-            0u64,
-            1,
-            2,
-            1000,
-            1 << 31,
-            (1 << 32) - 2,
-            (1 << 32) - 1,
-            123_456_789,
-        ] {
-            let m = one_plus_uniform(k);
-            let u = 1.0 - (k as f64 + 0.5) / 4_294_967_296.0;
-            assert_eq!(2.0 - m, u);
-            let want = -u.ln();
-            let got = exponential(m);
-            assert!((got - want).abs() < 2e-9, "k={k}: {got} vs {want}");
+        // Every one of the 2^23 possible uniforms.
+        let mut worst: f64 = 0.0;
+        for k in 0..(1u32 << 23) {
+            let u = uniform_f32(k << 9);
+            let got = f64::from(neg_ln_f32(u));
+            let want = -f64::from(u).ln();
+            worst = worst.max((got - want).abs() / want.max(1.0));
         }
-        // Dense sweep of the whole range.
-        for i in 0..100_000u64 {
-            let k = i * 42_949;
-            let m = one_plus_uniform(k);
-            let u = 2.0 - m;
-            assert!((exponential(m) + u.ln()).abs() < 2e-9);
+        assert!(worst < 2e-7, "worst error {worst}");
+    }
+
+    /// A plain f64 evaluation of the same draws: ranks per sample, with the
+    /// library logarithm and double-precision totals.
+    fn reference_counts(p: &Problem, rng: &mut LaneRng, samples: usize) -> Vec<u64> {
+        let (n, m) = (p.n, p.m);
+        let mut counts = vec![0u64; n * n];
+        let mut w = vec![[0.0f32; BLOCK]; m];
+        let mut done = 0;
+        while done < samples {
+            let valid = (samples - done).min(BLOCK);
+            fill_rows(rng, &mut w, |u| u);
+            for l in 0..valid {
+                let e: Vec<f64> = w.iter().map(|row| -f64::from(row[l]).ln()).collect();
+                let t: Vec<f64> = (0..n)
+                    .map(|i| (0..m).map(|j| f64::from(p.scores[i * m + j]) * e[j]).sum())
+                    .collect();
+                for i in 0..n {
+                    let ahead = t.iter().filter(|&&x| x > t[i]).count();
+                    counts[i * n + ahead] += 1;
+                }
+            }
+            done += valid;
+        }
+        counts
+    }
+
+    fn streams(seed: u64) -> LaneRng {
+        use rand_xoshiro::rand_core::SeedableRng;
+        let mut base = Xoshiro256PlusPlus::seed_from_u64(seed);
+        let lanes: [Xoshiro256PlusPlus; LANES] = std::array::from_fn(|_| {
+            let g = base.clone();
+            base.jump();
+            g
+        });
+        LaneRng::new(&lanes)
+    }
+
+    fn problem(n: usize, m: usize, scores: Vec<f32>) -> Problem {
+        Problem {
+            n,
+            m,
+            present: vec![true; n * m],
+            scores,
+            base: vec![1.0 / m as f32; m],
+            weights: WeightDraw::Simplex,
+            score_spread: 0.0,
+            lo: 0.0,
+            hi: 5.0,
+        }
+    }
+
+    #[test]
+    fn single_precision_ranks_match_double_precision() {
+        // Sum over options and ranks of |count difference|: each sample whose
+        // ranks differ moves at most 2n of it. Bounds, as in docs/methods.md:
+        // the example, 1e-5 of the samples; a deliberately hard case (twelve
+        // options with near-equal scores of 60-68 on ten criteria), 5e-4.
+        let example = crate::load::load_example().unwrap().appraisal;
+        let ex: Vec<f32> = example
+            .options()
+            .iter()
+            .flat_map(|o| o.scores().iter().map(|s| s.unwrap_or(0.0) as f32))
+            .collect();
+        let mut x: u64 = 12345;
+        let mut next = || {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) as u32
+        };
+        let hard: Vec<f32> = (0..12 * 10).map(|_| 60.0 + (next() % 9) as f32).collect();
+        for (p, samples, bound) in [
+            (problem(8, 8, ex), 200_000, 1e-5),
+            (problem(12, 10, hard), 100_000, 5e-4),
+        ] {
+            let fast = run_chunk(&p, &mut streams(5), samples).counts;
+            let slow = reference_counts(&p, &mut streams(5), samples);
+            let moved: u64 = fast.iter().zip(&slow).map(|(a, b)| a.abs_diff(*b)).sum();
+            assert!(
+                moved as f64 <= bound * samples as f64,
+                "{moved} rank counts differ in {samples} samples"
+            );
+        }
+    }
+
+    #[test]
+    fn every_vector_width_gives_the_same_bits() {
+        let example = crate::load::load_example().unwrap().appraisal;
+        let scores: Vec<f32> = example
+            .options()
+            .iter()
+            .flat_map(|o| o.scores().iter().map(|s| s.unwrap_or(0.0) as f32))
+            .collect();
+        let mut p = problem(8, 8, scores);
+        for spread in [0.0, 0.5] {
+            p.score_spread = spread;
+            let portable = run_chunk_generic(&p, &mut streams(9), 10_000);
+            assert_eq!(run_chunk(&p, &mut streams(9), 10_000), portable);
         }
     }
 }

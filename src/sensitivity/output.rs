@@ -587,7 +587,7 @@ pub fn central_weights_table(appraisal: &Appraisal, s: &Sensitivity, style: Text
             continue;
         };
         let mut row = vec![Cell::new(appraisal.options()[i].name())];
-        row.extend(cw.iter().map(|&w| right(fmt_dp(100.0 * w, 1))));
+        row.extend(cw.iter().map(|&w| right(format!("{:.1}", 100.0 * w))));
         t.add_row(row);
     }
     t.to_string()

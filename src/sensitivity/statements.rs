@@ -71,7 +71,7 @@ fn prob(p: f64) -> String {
     } else if p < 0.0005 {
         "less than 0.1%".into()
     } else {
-        format!("{}%", fmt_dp(p * 100.0, 1))
+        format!("{:.1}%", p * 100.0)
     }
 }
 
@@ -82,7 +82,7 @@ fn se_pct(se: f64) -> String {
     } else if se < 0.00005 {
         "less than 0.01%".into()
     } else {
-        format!("{}%", fmt_dp(se * 100.0, 2))
+        format!("{:.2}%", se * 100.0)
     }
 }
 
@@ -173,15 +173,24 @@ pub fn exact_statements(appraisal: &Appraisal, e: &super::Exact) -> Vec<Statemen
                 lname
             ),
         ));
-    } else if let Some(second) = e.results.rank_order().get(1) {
+    } else if let Some(&second) = e.results.rank_order().get(1) {
+        let rank2 = e.results.options[second].rank;
+        let seconds: Vec<String> = e
+            .results
+            .rank_order()
+            .into_iter()
+            .filter(|&i| e.results.options[i].rank == rank2)
+            .map(opt)
+            .collect();
         out.push(st(
             StatementKind::Ranking,
             format!(
-                "{} is first with {}, ahead of {} with {}.",
+                "{} is first with {}, ahead of {} with {}{}.",
                 lname,
                 fmt_num(e.results.options[leader].total),
-                opt(*second),
-                fmt_num(e.results.options[*second].total)
+                join_and(&seconds),
+                fmt_num(e.results.options[second].total),
+                if seconds.len() > 1 { " each" } else { "" }
             ),
         ));
     }
@@ -257,27 +266,38 @@ pub fn exact_statements(appraisal: &Appraisal, e: &super::Exact) -> Vec<Statemen
                 _ => {}
             }
             text.push('.');
-            let parts: Vec<String> = ch
-                .overtake_changes
-                .iter()
-                .map(|c| {
-                    let who = if c.option == leader {
-                        format!("{lname}'s")
-                    } else {
-                        format!("{}'s", opt(c.option))
-                    };
-                    let verb = match c.direction {
-                        super::Direction::Down => "fell",
-                        super::Direction::Up => "rose",
-                    };
-                    format!(
-                        "{who} {} score {verb} from {} to {}",
+            // "A's X score fell from 5 to 0 and its Y score from 5 to 2".
+            let mut parts: Vec<String> = Vec::new();
+            let mut prev: Option<(usize, super::Direction)> = None;
+            for c in &ch.overtake_changes {
+                let verb = match c.direction {
+                    super::Direction::Down => "fell",
+                    super::Direction::Up => "rose",
+                };
+                let text = match prev {
+                    Some((o, d)) if o == c.option && d == c.direction => format!(
+                        "its {} score from {} to {}",
                         crit(c.criterion),
                         fmt_num(c.from),
                         fmt_num(c.to)
-                    )
-                })
-                .collect();
+                    ),
+                    Some((o, _)) if o == c.option => format!(
+                        "its {} score {verb} from {} to {}",
+                        crit(c.criterion),
+                        fmt_num(c.from),
+                        fmt_num(c.to)
+                    ),
+                    _ => format!(
+                        "{}'s {} score {verb} from {} to {}",
+                        opt(c.option),
+                        crit(c.criterion),
+                        fmt_num(c.from),
+                        fmt_num(c.to)
+                    ),
+                };
+                parts.push(text);
+                prev = Some((c.option, c.direction));
+            }
             if !parts.is_empty() {
                 text.push_str(&format!(
                     " For example, {} would overtake it if {}.",
@@ -308,11 +328,26 @@ pub fn exact_statements(appraisal: &Appraisal, e: &super::Exact) -> Vec<Statemen
         .iter()
         .filter(|l| !l.no_weight_left && !l.same_leaders(&e.results))
         .collect();
+    for l in e.leave_one_out.iter().filter(|l| l.no_weight_left) {
+        out.push(st(
+            StatementKind::LeaveOneOut,
+            format!(
+                "Leaving out {} leaves no weight to rank by.",
+                crit(l.criterion)
+            ),
+        ));
+    }
+    let all_weighted = e.leave_one_out.iter().all(|l| !l.no_weight_left);
     if changed.is_empty() {
-        let text = if tied {
-            "Leaving out any one criterion keeps the same options tied for first.".to_string()
+        let any = if all_weighted {
+            "any one criterion"
         } else {
-            format!("Leaving out any one criterion, {lname} stays first.")
+            "any other criterion"
+        };
+        let text = if tied {
+            format!("Leaving out {any} keeps the same options tied for first.")
+        } else {
+            format!("Leaving out {any}, {lname} stays first.")
         };
         out.push(st(StatementKind::LeaveOneOut, text));
     } else {
@@ -501,6 +536,96 @@ mod tests {
         assert_eq!(prob(0.0001), "less than 0.1%");
         assert_eq!(se_pct(0.000_173), "0.02%");
         assert_eq!(se_pct(0.000_001), "less than 0.01%");
+    }
+
+    use crate::sensitivity::testutil::{build, full};
+    use crate::sensitivity::{SmaaConfig, analyse};
+
+    fn texts(a: &Appraisal) -> Vec<String> {
+        let config = SmaaConfig {
+            samples: 4_000,
+            threads: Some(1),
+            ..SmaaConfig::default()
+        };
+        statements(a, &analyse(a, &config).unwrap())
+            .into_iter()
+            .map(|s| s.text)
+            .collect()
+    }
+
+    #[test]
+    fn a_tie_for_first_is_stated_and_followed_through() {
+        // Option 1 (3, 2) and Option 2 (2, 3) tie on 5 with equal weights.
+        let t = texts(&full(&[1.0, 1.0], &[&[3.0, 2.0], &[2.0, 3.0], &[1.0, 1.0]]));
+        assert_eq!(
+            t[0],
+            "Option 1 and Option 2 are tied for first with 5 each; the analysis below follows Option 1, the first listed."
+        );
+        assert!(t.contains(
+            &"Giving Criterion 1 any less weight (it now carries 50%) would put Option 2 ahead of Option 1.".to_string()
+        ), "{t:#?}");
+        assert!(t.iter().any(|s| s.starts_with(
+            "At least 1 single-point score change would be needed for another option to overtake Option 1; Option 2 is already level with it."
+        )), "{t:#?}");
+    }
+
+    #[test]
+    fn a_single_option_has_nothing_to_compare() {
+        let t = texts(&full(&[1.0, 1.0], &[&[3.0, 2.0]]));
+        assert_eq!(
+            t,
+            vec![
+                "Option 1 is the only option, so there is nothing to compare it with and no sensitivity to test."
+            ]
+        );
+    }
+
+    #[test]
+    fn zero_weight_criteria_are_named_honestly() {
+        // Option 1 = (4, 0), Option 2 = (3, 5), weights (1, 0). Giving
+        // Criterion 2 share p: 4(1 - p) vs 3(1 - p) + 5p, equal at p = 1/6.
+        let t = texts(&full(&[1.0, 0.0], &[&[4.0, 0.0], &[3.0, 5.0]]));
+        assert!(t.contains(&"Option 1 stays first unless Criterion 2 carries more than 16.6% of the total weight (it now carries no weight); then Option 2 leads.".to_string()), "{t:#?}");
+        assert!(t.contains(&"Option 1 stays first unless Criterion 1 carries less than 83.4% of the total weight (it now carries 100%); then Option 2 leads.".to_string()), "{t:#?}");
+        assert!(
+            t.contains(&"Leaving out Criterion 1 leaves no weight to rank by.".to_string()),
+            "{t:#?}"
+        );
+        assert!(t.iter().any(|s| s.starts_with(
+            "Under any weighting of the criteria that carry weight (leaving out Criterion 2, which carries none), Option 1 ranks first in 100% of cases"
+        )), "{t:#?}");
+    }
+
+    #[test]
+    fn a_leader_that_holds_everywhere_is_summarised_once() {
+        let t = texts(&full(&[1.0, 2.0], &[&[5.0, 5.0], &[1.0, 2.0]]));
+        assert!(
+            t.contains(
+                &"Option 1 stays first however much or little weight any single criterion carries."
+                    .to_string()
+            ),
+            "{t:#?}"
+        );
+        assert!(t.contains(&"Leaving out any one criterion, Option 1 stays first.".to_string()));
+        assert!(
+            t.contains(&"No other option ranked first in any of the 4000 samples.".to_string()),
+            "{t:#?}"
+        );
+    }
+
+    #[test]
+    fn incomplete_scoring_is_provisional() {
+        let a = build(
+            &[1.0, 1.0],
+            &[&[Some(4.0), None], &[Some(3.0), Some(2.0)]],
+            1.0,
+        );
+        let t = texts(&a);
+        assert_eq!(
+            t[0],
+            "These results are provisional: 1 score is not yet scored, and an unscored cell counts as nothing."
+        );
+        assert!(t.contains(&"Unscored cells are left out of the score-change count, since they have no score to move.".to_string()));
     }
 
     #[test]

@@ -1,0 +1,176 @@
+//! The `appraise sensitivity` command, run as a user would.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn appraise() -> Command {
+    let mut c = Command::cargo_bin("appraise").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+#[test]
+fn table_output_on_the_example() {
+    let out = appraise()
+        .args([
+            "sensitivity",
+            "--samples",
+            "20000",
+            "--threads",
+            "1",
+            "--seed",
+            "3",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    insta::assert_snapshot!("sensitivity_example_table", text);
+}
+
+#[test]
+fn same_seed_same_output_whatever_the_threads() {
+    let run = |threads: &str| {
+        appraise()
+            .args([
+                "sensitivity",
+                "--samples",
+                "70000",
+                "--seed",
+                "9",
+                "--format",
+                "json",
+                "--threads",
+                threads,
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("4"));
+}
+
+#[test]
+fn json_output_has_the_documented_fields() {
+    let out = appraise()
+        .args([
+            "sensitivity",
+            "--samples",
+            "10000",
+            "--threads",
+            "2",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let w = &v["weights"][0];
+    assert_eq!(w["criterion"], "child-focused");
+    assert_eq!(w["share"], 0.125);
+    assert_eq!(w["stable_from"], 0.0);
+    assert!((w["stable_to"].as_f64().unwrap() - 8.0 / 15.0).abs() < 1e-12);
+    assert!(w["below"].is_null());
+    assert_eq!(w["above"], "community-interest-company");
+    assert!(v["weights"][1]["above"].is_null());
+    assert_eq!(v["scores"]["leader"], "peer-practice-partner");
+    assert_eq!(v["scores"]["min_steps_to_tie"], 7);
+    assert_eq!(v["scores"]["min_steps_to_overtake"], 8);
+    assert_eq!(v["scores"]["challenger"], "community-interest-company");
+    let loo = &v["leave_one_out"][0];
+    assert_eq!(loo["criterion"], "child-focused");
+    assert_eq!(loo["leader"], "peer-practice-partner");
+    assert_eq!(loo["ranking"].as_array().unwrap().len(), 8);
+    let mc = &v["monte_carlo"];
+    assert_eq!(mc["samples"], 10000);
+    assert_eq!(mc["seed"], 1);
+    let acc = mc["acceptability"]["peer-practice-partner"]
+        .as_array()
+        .unwrap();
+    assert_eq!(acc.len(), 8);
+    let sum: f64 = acc.iter().map(|x| x.as_f64().unwrap()).sum();
+    assert!((sum - 1.0).abs() < 1e-9);
+    // Keys keep the file's order, and never-first options have null central weights.
+    let keys: Vec<&String> = mc["acceptability"].as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 8);
+    assert!(mc["central_weights"]["shared-service"].is_null());
+    assert!(mc["confidence"]["shared-service"].is_null());
+    assert_eq!(
+        mc["central_weights"]["peer-practice-partner"]
+            .as_object()
+            .unwrap()
+            .len(),
+        8
+    );
+    assert!(v["statements"].as_array().unwrap().len() >= 4);
+}
+
+#[test]
+fn spreads_are_reported() {
+    appraise()
+        .args(["sensitivity", "--samples", "5000", "--weight-spread", "20", "--score-spread", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "With each weight varied at random within 20% of its current value and every score varied at random by up to 1 point either way, Peer Practice Partner ranks first in",
+        ))
+        .stdout(predicate::str::contains("Using the weights under which it typically wins"));
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    for args in [
+        vec!["sensitivity", "--samples", "0"],
+        vec!["sensitivity", "--samples", "lots"],
+        vec!["sensitivity", "--threads", "0"],
+        vec!["sensitivity", "--weight-spread", "150"],
+        vec!["sensitivity", "--weight-spread", "-5"],
+        vec!["sensitivity", "--score-spread", "-1"],
+        vec!["sensitivity", "--score-spread", "NaN"],
+        vec!["sensitivity", "--format", "xml"],
+        vec!["sensitivity", "--seed", "-1"],
+    ] {
+        appraise().args(&args).assert().code(2);
+    }
+}
+
+#[test]
+fn a_missing_file_fails_cleanly() {
+    appraise()
+        .args(["sensitivity", "no-such-file.toml"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty());
+}
+
+#[test]
+fn provisional_results_say_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("partial.toml");
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/appraisals/children-services-ama-2017.toml"
+    ))
+    .unwrap();
+    // Drop the first option's Risk score.
+    let partial = example.replacen("risk = 4\n", "", 1);
+    assert_ne!(partial, example);
+    std::fs::write(&path, partial).unwrap();
+    appraise()
+        .args(["sensitivity", "--samples", "2000"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "These results are provisional: 1 score is not yet scored",
+        ));
+}
