@@ -11,6 +11,8 @@ pub mod load;
 pub mod model;
 pub mod raw;
 pub mod report;
+pub mod save;
+pub mod tui;
 
 pub use compute::{Results, compute};
 pub use load::{LoadError, Loaded, load_example, load_path, load_str};
