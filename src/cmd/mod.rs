@@ -11,6 +11,7 @@ use appraise::report::TextStyle;
 pub mod check;
 pub mod rank;
 pub mod report;
+pub mod tui;
 
 /// Exit status for a file that failed validation or a command that failed.
 pub const EXIT_FAILURE: u8 = 1;

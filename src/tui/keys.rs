@@ -1,0 +1,138 @@
+//! The words for the keys: the hints on the bottom line and the help screen.
+//! Kept beside each other so that help lists every key the keymap knows.
+
+use super::app::{App, Confirm, Focus, Mode};
+use super::swing::SwingStep;
+
+/// Key hints for the bottom line, most useful first; as many as fit are shown.
+pub fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
+    match &app.view.mode {
+        Mode::Normal | Mode::Sensitivity => {
+            let mut h = vec![("?", "help")];
+            match app.view.focus {
+                Focus::Grid => h.extend([
+                    ("←↑↓→", "move"),
+                    (digits_hint(app), "score"),
+                    ("x", "clear"),
+                    ("n", "note"),
+                    ("w", "weight"),
+                    ("u", "undo"),
+                    ("^S", "save"),
+                    ("q", "quit"),
+                    ("Tab", "details"),
+                    ("s", "sort"),
+                    ("W", "swing weights"),
+                    ("e", "export"),
+                ]),
+                Focus::Details => h.extend([
+                    ("↑↓", "scroll"),
+                    ("Tab", "back to grid"),
+                    ("n", "note"),
+                    ("^S", "save"),
+                    ("q", "quit"),
+                ]),
+            }
+            h
+        }
+        Mode::Help(_) => vec![("↑↓", "scroll"), ("Esc", "close")],
+        Mode::Note(_) => vec![
+            ("Esc", "done"),
+            ("Enter", "new line"),
+            ("←↑↓→", "move"),
+            ("^S", "done and save"),
+        ],
+        Mode::Prompt(_) => vec![("Enter", "accept"), ("Esc", "cancel"), ("←→", "move")],
+        Mode::Confirm(c) => match c {
+            Confirm::Quit => vec![("y", "save and quit"), ("n", "quit, discard"), ("Esc", "stay")],
+            Confirm::RemoveOption(_) | Confirm::RemoveCriterion(_) | Confirm::Replace { .. } => {
+                vec![("y", "yes"), ("n", "no")]
+            }
+            Confirm::Conflict { .. } => {
+                vec![("o", "overwrite"), ("a", "save as"), ("Esc", "cancel")]
+            }
+            Confirm::Recovery { .. } => {
+                vec![("r", "restore"), ("d", "discard"), ("q", "quit")]
+            }
+        },
+        Mode::Swing(s) => match s.step {
+            SwingStep::Order => vec![
+                ("↑↓", "choose"),
+                ("J/K", "move"),
+                ("Enter", "next"),
+                ("Esc", "cancel"),
+            ],
+            SwingStep::Value => vec![
+                ("↑↓", "choose"),
+                ("0-9", "value"),
+                ("Enter", "write weights"),
+                ("Esc", "back"),
+            ],
+        },
+        Mode::Export(_) => vec![("↑↓", "choose"), ("Enter", "next"), ("Esc", "cancel")],
+    }
+}
+
+fn digits_hint(app: &App) -> &'static str {
+    let s = app.doc.appraisal().scale();
+    if s.max() <= 9.0 && s.min() >= 0.0 {
+        if s.step() < 1.0 { "0-9 ." } else { "0-9" }
+    } else {
+        "digits"
+    }
+}
+
+/// Every key, grouped, for the help screen: (key, what it does). A line with
+/// an empty description is a heading.
+pub fn help_lines() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("Moving around", ""),
+        ("← ↑ ↓ →", "move between cells (also h j k l)"),
+        ("PgUp PgDn", "a page of options up or down"),
+        ("Home End", "first or last option (also g G)"),
+        ("Tab", "switch between the grid and the details pane"),
+        ("mouse", "click a cell to select it; the wheel scrolls"),
+        ("", ""),
+        ("Scoring", ""),
+        ("0-9", "set the selected score (1 then 0 gives 10 on a 0-10 scale)"),
+        (".", "add a half (on scales with half points): 3 then . gives 3.5"),
+        ("+ -", "step the score up or down the scale"),
+        ("Delete x", "clear the score (an empty cell shows ·)"),
+        ("n Enter", "write or edit the cell's note (¶ marks cells with notes)"),
+        ("", ""),
+        ("Weights", ""),
+        ("w", "type a new weight for the selected criterion"),
+        ("W", "swing-weighting assistant: order the criteria, value each swing"),
+        ("", ""),
+        ("Options and criteria", ""),
+        ("r", "rename the selected option"),
+        ("R", "rename the selected criterion"),
+        ("a", "add an option below the selected one"),
+        ("A", "add a criterion right of the selected one"),
+        ("d", "remove the selected option (asks first)"),
+        ("D", "remove the selected criterion (asks first)"),
+        ("J K", "move the option down or up (also Shift-↓ Shift-↑)"),
+        ("H L", "move the criterion left or right (also Shift-← Shift-→)"),
+        ("s", "sort options by rank, or back to file order"),
+        ("", ""),
+        ("Undo, save and leave", ""),
+        ("u Ctrl-z", "undo (as far back as the session goes)"),
+        ("Ctrl-y Ctrl-r", "redo"),
+        ("Ctrl-s", "save to the file (asks where for the bundled example)"),
+        ("S", "save as another file"),
+        ("e", "export: text report, ranks as JSON, or a copy of the file"),
+        ("q Ctrl-c", "quit (asks first if there are unsaved changes)"),
+        ("Esc", "clear the message line; cancel a dialog"),
+        ("? F1", "this help"),
+        ("", ""),
+        ("In the grid", ""),
+        ("▁▂▃▄▅▆▇█", "the bar rises with the score, so the grid reads without colour"),
+        ("·", "not scored yet"),
+        ("¶", "the cell has a note"),
+        ("Total *", "some cells unscored: the total counts the scored ones only"),
+        ("Rank 3=", "tied with another option"),
+        ("", ""),
+        ("Your work is safe", ""),
+        ("recovery", "unsaved changes are kept in a recovery file as you work;"),
+        ("", "if appraise closes unexpectedly, they are offered next time"),
+    ]
+}
