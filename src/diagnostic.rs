@@ -232,7 +232,11 @@ pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates
         .iter()
         .map(|c| (levenshtein(&word, c), *c))
-        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1))
+        .filter(|(d, c)| {
+            let len = c.chars().count();
+            // A one-letter difference from a one-letter key is not a typo.
+            *d <= (len / 3).max(1) && *d < len
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
@@ -312,6 +316,7 @@ mod tests {
         assert_eq!(did_you_mean("Name", &keys), Some("name"));
         assert_eq!(did_you_mean("descripton", &keys), Some("description"));
         assert_eq!(did_you_mean("colour", &keys), None);
+        assert_eq!(did_you_mean("b", &["a"]), None);
         assert_eq!(did_you_mean("titel", &["title", "date"]), Some("title"));
         assert_eq!(levenshtein("kitten", "sitting"), 3);
         assert_eq!(levenshtein("ab", "ba"), 1);

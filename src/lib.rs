@@ -9,6 +9,7 @@ pub mod compute;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
+pub mod panel;
 pub mod raw;
 pub mod report;
 pub mod save;

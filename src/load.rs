@@ -262,13 +262,13 @@ fn build(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<(Appraisal, Source
     let ids: HashMap<&str, usize> = criteria
         .iter()
         .enumerate()
-        .filter_map(|(i, c)| c.as_ref().map(|c| (c.id().as_str(), i)))
+        .filter_map(|(i, (id, _))| id.as_ref().map(|id| (id.as_str(), i)))
         .collect();
     let crit_ids: Vec<&str> = ids.keys().copied().collect();
     let (options, map) = read_options(root, &ids, &crit_ids, criteria.len(), scale.as_ref(), sink);
 
     let (meta, scale) = (meta?, scale?);
-    let criteria: Option<Vec<Criterion>> = criteria.into_iter().collect();
+    let criteria: Option<Vec<Criterion>> = criteria.into_iter().map(|(_, c)| c).collect();
     let options: Option<Vec<AppraisalOption>> = options.into_iter().collect();
     let (criteria, options) = (criteria?, options?);
     if sink.has_errors() {
@@ -502,7 +502,11 @@ fn read_id(
     Some(id)
 }
 
-fn read_criteria(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Vec<Option<Criterion>> {
+/// Each criterion as read: its id (if valid, so scores can still be matched to it
+/// when another of its fields is wrong) and the criterion (if entirely valid).
+type CriteriaRead = Vec<(Option<Id>, Option<Criterion>)>;
+
+fn read_criteria(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> CriteriaRead {
     let Some(items) = root.array_of_tables("criteria", sink) else {
         if root.get("criteria").is_none() {
             sink.push(
@@ -564,13 +568,16 @@ fn read_criteria(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Vec<Option<Criter
             weights.push(w.clone());
         }
         let description = checked_text(t.string("description", None, sink), sink);
-        out.push(match (id, cname, weight) {
-            (Some(id), Some(n), Some(w)) => Criterion::new(id, &n, w.value).ok().map(|mut c| {
-                c.description = description;
-                c
-            }),
+        let criterion = match (&id, cname, weight) {
+            (Some(id), Some(n), Some(w)) => {
+                Criterion::new(id.clone(), &n, w.value).ok().map(|mut c| {
+                    c.description = description;
+                    c
+                })
+            }
             _ => None,
-        });
+        };
+        out.push((id, criterion));
     }
     if !weights.is_empty() && weights.len() == out.len() {
         if weights.iter().all(|w| w.value == 0.0) {

@@ -49,6 +49,10 @@ enum Command {
     Report(cmd::report::Args),
     /// Score, weigh and see totals interactively in the terminal.
     Tui(cmd::tui::Args),
+    /// Create members' scoresheets.
+    Sheet(cmd::sheet::Args),
+    /// Merge members' scoresheets and show where they disagree.
+    Panel(cmd::panel::Args),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +64,8 @@ fn main() -> ExitCode {
         Some(Command::Rank(args)) => cmd::rank::run(args),
         Some(Command::Report(args)) => cmd::report::run(args),
         Some(Command::Tui(args)) => cmd::tui::run(args),
+        Some(Command::Sheet(args)) => cmd::sheet::run(args),
+        Some(Command::Panel(args)) => cmd::panel::run(args),
     };
     match result {
         Ok(code) => code,

@@ -53,7 +53,7 @@ pub enum ModelError {
         step: String,
     },
     /// A weight is negative, NaN or infinite.
-    #[error("a weight must be a finite number of zero or more, not {0}")]
+    #[error("a weight of {0} is not allowed: weights must be finite numbers, zero or more")]
     InvalidWeight(String),
     /// The change would leave every weight at zero.
     #[error("at least one criterion must have a weight above zero")]
@@ -772,17 +772,13 @@ pub fn fmt_num(x: f64) -> String {
 }
 
 /// Formats a number with at most `dp` decimals, trimming trailing zeros.
-/// Non-finite values are written in words, so `inf` never reaches a report.
 pub fn fmt_dp(x: f64, dp: usize) -> String {
+    // Only error messages meet these: the model keeps every value finite.
     if x.is_nan() {
-        return "not a number".into();
+        return "NaN".into();
     }
     if x.is_infinite() {
-        return if x > 0.0 {
-            "too large".into()
-        } else {
-            "too small".into()
-        };
+        return if x > 0.0 { "infinity" } else { "-infinity" }.into();
     }
     let s = format!("{x:.dp$}");
     let s = if s.contains('.') {
@@ -929,7 +925,7 @@ mod tests {
         assert_eq!(fmt_num(16.5), "16.5");
         assert_eq!(fmt_num(1.0 / 3.0), "0.33");
         assert_eq!(fmt_num(-0.0001), "0");
-        assert_eq!(fmt_num(f64::INFINITY), "too large");
+        assert_eq!(fmt_num(f64::INFINITY), "infinity");
         assert_eq!(fmt_dp(82.5, 1), "82.5");
     }
 }

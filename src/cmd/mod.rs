@@ -9,9 +9,11 @@ use appraise::load::{self, LoadError, Loaded};
 use appraise::report::TextStyle;
 
 pub mod check;
+pub mod panel;
 pub mod rank;
 pub mod report;
 pub mod tui;
+pub mod sheet;
 
 /// Exit status for a file that failed validation or a command that failed.
 pub const EXIT_FAILURE: u8 = 1;

@@ -1,0 +1,118 @@
+//! `appraise sheet new APPRAISAL --member NAME [--out PATH]`
+
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use appraise::panel;
+
+use super::load_or_example;
+
+/// Arguments for `sheet`.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: SheetCommand,
+}
+
+/// What to do with scoresheets.
+#[derive(clap::Subcommand)]
+pub enum SheetCommand {
+    /// Create a blank scoresheet for one member, listing every option and criterion.
+    #[command(after_help = "Examples:\n  \
+        appraise sheet new review.toml --member \"Cllr A. Clark\"\n  \
+        appraise sheet new review.toml --member \"Cllr B. Shah\" --out sheets/shah.toml\n\n\
+        Each member fills in their own sheet (or scores it with `appraise tui review.toml --member NAME`); \
+        `appraise panel review.toml sheets/*.toml` then merges them.")]
+    New(NewArgs),
+}
+
+/// Arguments for `sheet new`.
+#[derive(clap::Args)]
+pub struct NewArgs {
+    /// The appraisal the sheet is for.
+    pub appraisal: PathBuf,
+    /// The member's name, as it should appear in panel reports.
+    #[arg(long)]
+    pub member: String,
+    /// Where to write the sheet (default: beside the appraisal, named after the member).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Runs a `sheet` subcommand.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    match args.command {
+        SheetCommand::New(a) => new(a),
+    }
+}
+
+fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
+    let loaded = match load_or_example(Some(&args.appraisal)) {
+        Ok(l) => l,
+        Err(code) => return Ok(code),
+    };
+    if let Err(e) = appraise::model::check_name(&args.member) {
+        bail!("the member name is not usable: {e}");
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| panel::default_sheet_path(&args.appraisal, &args.member));
+    let folder = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let reference = relative_path(&args.appraisal, folder);
+    let text = panel::blank_sheet(&loaded.appraisal, &reference, &args.member);
+    let mut file = if args.force {
+        std::fs::File::create(&out)
+    } else {
+        std::fs::File::options()
+            .write(true)
+            .create_new(true)
+            .open(&out)
+    }
+    .with_context(|| {
+        if out.exists() {
+            format!(
+                "{} already exists; use --force to replace it or --out to choose another name",
+                out.display()
+            )
+        } else {
+            format!("cannot create {}", out.display())
+        }
+    })?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.sync_all())
+        .with_context(|| format!("writing {}", out.display()))?;
+    println!("wrote {} for {}", out.display(), args.member);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `target` written relative to `from_dir`, so the sheet still finds its appraisal
+/// when the two are moved together; absolute when no relative path exists.
+fn relative_path(target: &Path, from_dir: &Path) -> String {
+    let (Ok(target), Ok(from)) = (target.canonicalize(), from_dir.canonicalize()) else {
+        return target.display().to_string();
+    };
+    let t: Vec<Component<'_>> = target.components().collect();
+    let f: Vec<Component<'_>> = from.components().collect();
+    let common = t.iter().zip(&f).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return target.display().to_string();
+    }
+    let mut rel = PathBuf::new();
+    for _ in common..f.len() {
+        rel.push("..");
+    }
+    for c in &t[common..] {
+        rel.push(c.as_os_str());
+    }
+    // Forward slashes keep the sheet portable between Windows and Unix.
+    rel.to_string_lossy().replace('\\', "/")
+}

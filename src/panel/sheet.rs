@@ -1,0 +1,470 @@
+//! Members' scoresheets: one small TOML file per member, naming the appraisal
+//! it belongs to and holding that member's scores and notes.
+//!
+//! ```toml
+//! [sheet]
+//! appraisal = "children-services-ama-2017.toml"   # relative to the sheet's folder
+//! member = "Cllr A. Example"
+//!
+//! [scores.peer-practice-partner]
+//! child-focused = 4
+//! partnerships = ""        # "" means not yet scored
+//!
+//! [notes.peer-practice-partner]
+//! child-focused = "Strong evidence from the Ofsted letters."
+//! ```
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::load::LoadError;
+use crate::model::{Appraisal, check_name, check_text, fmt_num};
+use crate::raw::{Sink, Span, Table, number, string};
+
+/// One member's scores and notes, aligned with an appraisal's options and criteria.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    /// The member's name as written in the sheet.
+    pub member: String,
+    /// The sheet file's text and display name, for later diagnostics.
+    pub source: SourceFile,
+    /// Where the member's name is in the file.
+    pub member_span: Span,
+    /// Scores by option then criterion, in the appraisal's order; `None` = blank.
+    pub scores: Vec<Vec<Option<f64>>>,
+    /// Notes by option then criterion, in the appraisal's order.
+    pub notes: Vec<Vec<Option<String>>>,
+    /// Warnings found while reading (for example an option the sheet has no table for).
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Sheet {
+    /// How many cells this member has scored.
+    pub fn scored(&self) -> usize {
+        self.scores.iter().flatten().filter(|s| s.is_some()).count()
+    }
+}
+
+const SHEET_TOP: &[&str] = &["sheet", "scores", "notes"];
+const SHEET_KEYS: &[&str] = &["appraisal", "member"];
+
+/// Reads a sheet file and checks it against `appraisal`, which was loaded from `appraisal_path`.
+pub fn load_sheet(
+    path: &Path,
+    appraisal: &Appraisal,
+    appraisal_path: Option<&Path>,
+) -> Result<Sheet, LoadError> {
+    let name = path.display().to_string();
+    let text = match std::fs::read(path) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                return Err(LoadError {
+                    file: SourceFile::new(name, String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                    diagnostics: vec![
+                        Diagnostic::error(
+                            "not-utf8",
+                            "the scoresheet is not UTF-8 text",
+                            Some(valid..valid + 1),
+                        )
+                        .with_help("save the sheet as UTF-8"),
+                    ],
+                });
+            }
+        },
+        Err(e) => {
+            return Err(LoadError {
+                file: SourceFile::new(name, ""),
+                diagnostics: vec![
+                    Diagnostic::error(
+                        "unreadable",
+                        format!("cannot read the scoresheet: {e}"),
+                        None,
+                    )
+                    .with_help("check the file name and folder"),
+                ],
+            });
+        }
+    };
+    let base = path.parent().unwrap_or(Path::new("."));
+    parse_sheet(SourceFile::new(name, text), appraisal, appraisal_path, base)
+}
+
+/// Parses sheet text; `base` is the folder that the sheet's `appraisal` path is relative to.
+pub fn parse_sheet(
+    file: SourceFile,
+    appraisal: &Appraisal,
+    appraisal_path: Option<&Path>,
+    base: &Path,
+) -> Result<Sheet, LoadError> {
+    let parsed = DeTable::parse(&file.text);
+    let root = match parsed {
+        Ok(root) => root,
+        Err(e) => {
+            let d = Diagnostic::error(
+                "syntax",
+                format!("this is not valid TOML: {}", e.message().trim()),
+                Some(e.span().unwrap_or(0..0)),
+            )
+            .with_help(
+                "check the line for a missing quote, bracket or `=`; a blank score is written \"\"",
+            );
+            return Err(LoadError {
+                diagnostics: vec![d],
+                file,
+            });
+        }
+    };
+    let mut sink = Sink::new(&file.text);
+    let top = Table {
+        entries: root.get_ref(),
+        span: 0..0,
+        name: "the top level of the scoresheet",
+    };
+    top.check_keys(SHEET_TOP, &mut sink);
+    let n_opt = appraisal.options().len();
+    let n_crit = appraisal.criteria().len();
+    let mut sheet = Sheet {
+        member: String::new(),
+        source: SourceFile::new(file.name.clone(), String::new()),
+        member_span: 0..0,
+        scores: vec![vec![None; n_crit]; n_opt],
+        notes: vec![vec![None; n_crit]; n_opt],
+        warnings: Vec::new(),
+    };
+
+    match top.table("sheet", "[sheet]", &mut sink) {
+        Some(t) => {
+            t.check_keys(SHEET_KEYS, &mut sink);
+            if let Some(m) = t.string("member", Some("\"Cllr A. Example\""), &mut sink) {
+                match check_name(&m.value) {
+                    Ok(()) => {
+                        sheet.member = m.value.trim().to_string();
+                        sheet.member_span = m.span;
+                    }
+                    Err(e) => sink.push(
+                        Diagnostic::error("invalid-text", e.to_string(), Some(m.span))
+                            .with_help("write the member's name on one line"),
+                    ),
+                }
+            }
+            if let Some(a) = t.string("appraisal", Some("\"review.toml\""), &mut sink) {
+                check_appraisal_ref(&a.value, &a.span, appraisal_path, base, &mut sink);
+            }
+        }
+        None if top.get("sheet").is_none() => sink.push(
+            Diagnostic::error("missing-key", "the scoresheet has no [sheet] table", Some(0..0)).with_help(
+                "start the sheet with [sheet], then appraisal = \"review.toml\" and member = \"Your name\"; \
+                 `appraise sheet new` writes one for you",
+            ),
+        ),
+        None => {}
+    }
+
+    let option_ids: HashMap<&str, usize> = appraisal
+        .options()
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.id().as_str(), i))
+        .collect();
+    let criterion_ids: HashMap<&str, usize> = appraisal
+        .criteria()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id().as_str(), i))
+        .collect();
+    let scale = appraisal.scale();
+    let mut seen_scores = vec![false; n_opt];
+
+    if let Some(scores) = top.table("scores", "[scores]", &mut sink) {
+        for (okey, ovalue) in scores.entries.iter() {
+            let Some(o) = lookup(
+                okey.get_ref(),
+                &okey.span(),
+                &option_ids,
+                "option",
+                &mut sink,
+            ) else {
+                continue;
+            };
+            seen_scores[o] = true;
+            let Some(cells) = as_table(ovalue, &format!("[scores.{}]", okey.get_ref()), &mut sink)
+            else {
+                continue;
+            };
+            for (ckey, cvalue) in cells.iter() {
+                let Some(c) = lookup(
+                    ckey.get_ref(),
+                    &ckey.span(),
+                    &criterion_ids,
+                    "criterion",
+                    &mut sink,
+                ) else {
+                    continue;
+                };
+                // "" is the placeholder `sheet new` writes for a blank score.
+                if matches!(cvalue.get_ref(), DeValue::String(s) if s.trim().is_empty()) {
+                    continue;
+                }
+                let Some(v) = number(cvalue, "a score", &mut sink) else {
+                    continue;
+                };
+                match scale.check(v.value) {
+                    Ok(()) => sheet.scores[o][c] = Some(v.value),
+                    Err(e) => {
+                        let kind = if matches!(e, crate::model::ModelError::ScoreOffStep { .. }) {
+                            "score-off-step"
+                        } else {
+                            "score-out-of-range"
+                        };
+                        sink.push(
+                            Diagnostic::error(kind, format!("the score for `{}` is not on the scale: {e}", ckey.get_ref()), Some(v.span))
+                                .with_help(format!(
+                                    "use a score from {} to {} in steps of {}, or \"\" to leave it blank",
+                                    fmt_num(scale.min()),
+                                    fmt_num(scale.max()),
+                                    fmt_num(scale.step())
+                                )),
+                        );
+                    }
+                }
+            }
+        }
+    } else if top.get("scores").is_none() {
+        sink.push(
+            Diagnostic::error("missing-key", "the scoresheet has no [scores] tables", Some(0..0))
+                .with_help("add a [scores.OPTION-ID] table for each option; `appraise sheet new` writes them for you"),
+        );
+    }
+
+    if let Some(notes) = top.table("notes", "[notes]", &mut sink) {
+        for (okey, ovalue) in notes.entries.iter() {
+            let Some(o) = lookup(
+                okey.get_ref(),
+                &okey.span(),
+                &option_ids,
+                "option",
+                &mut sink,
+            ) else {
+                continue;
+            };
+            let Some(cells) = as_table(ovalue, &format!("[notes.{}]", okey.get_ref()), &mut sink)
+            else {
+                continue;
+            };
+            for (ckey, cvalue) in cells.iter() {
+                let Some(c) = lookup(
+                    ckey.get_ref(),
+                    &ckey.span(),
+                    &criterion_ids,
+                    "criterion",
+                    &mut sink,
+                ) else {
+                    continue;
+                };
+                if let Some(t) = string(cvalue, "a note", &mut sink) {
+                    match check_text(&t.value) {
+                        Ok(()) if t.value.trim().is_empty() => {}
+                        Ok(()) => sheet.notes[o][c] = Some(t.value),
+                        Err(e) => sink.push(
+                            Diagnostic::error("invalid-text", e.to_string(), Some(t.span))
+                                .with_help("remove the control character from the note"),
+                        ),
+                    }
+                }
+            }
+        }
+    }
+
+    if sink.has_errors() {
+        return Err(LoadError {
+            diagnostics: sink.diagnostics,
+            file,
+        });
+    }
+    for (o, seen) in seen_scores.iter().enumerate() {
+        if !seen {
+            let opt = &appraisal.options()[o];
+            sheet.warnings.push(
+                Diagnostic::warning(
+                    "missing-option",
+                    format!("the sheet has no scores for {} (`{}`)", opt.name(), opt.id()),
+                    Some(0..0),
+                )
+                .with_help("the option may have been added after the sheet was made; its cells count as not scored"),
+            );
+        }
+    }
+    sheet.source = file;
+    Ok(sheet)
+}
+
+fn as_table<'t, 'i>(
+    v: &'t toml::Spanned<DeValue<'i>>,
+    name: &str,
+    sink: &mut Sink<'_>,
+) -> Option<&'t DeTable<'i>> {
+    match v.get_ref() {
+        DeValue::Table(t) => Some(t),
+        other => {
+            sink.push(
+                Diagnostic::error(
+                    "wrong-type",
+                    format!("{name} must be a table of criterion scores, not {}", crate::raw::type_name(other)),
+                    Some(v.span()),
+                )
+                .with_help("write a [scores.OPTION-ID] section with one `criterion-id = score` line per criterion"),
+            );
+            None
+        }
+    }
+}
+
+/// Resolves an option or criterion id named in a sheet; unknown ids mean the
+/// sheet was made for a different appraisal (or a different version of it).
+fn lookup(
+    key: &str,
+    span: &Span,
+    ids: &HashMap<&str, usize>,
+    what: &str,
+    sink: &mut Sink<'_>,
+) -> Option<usize> {
+    if let Some(&i) = ids.get(key) {
+        return Some(i);
+    }
+    let mut known: Vec<&str> = ids.keys().copied().collect();
+    known.sort_unstable();
+    let mut d = Diagnostic::error(
+        "sheet-mismatch",
+        format!("this sheet names the {what} `{key}`, which is not in the appraisal"),
+        Some(span.clone()),
+    );
+    d = match crate::diagnostic::did_you_mean(key, &known) {
+        Some(s) => d
+            .with_label(format!("did you mean `{s}`?"))
+            .with_help(format!("rename it to `{s}`; if the sheet is for a different appraisal, merge it with that one")),
+        None => d.with_help(format!(
+            "the sheet does not match this appraisal; make a fresh sheet with `appraise sheet new`, \
+             or check it is for the right appraisal (its {what} ids are: {})",
+            known.join(", ")
+        )),
+    };
+    sink.push(d);
+    None
+}
+
+/// Checks the sheet's `appraisal = "..."` against the appraisal being merged.
+///
+/// A sheet emailed to another folder no longer resolves; it is still accepted
+/// when its file name matches the appraisal given on the command line.
+fn check_appraisal_ref(
+    value: &str,
+    span: &Span,
+    appraisal_path: Option<&Path>,
+    base: &Path,
+    sink: &mut Sink<'_>,
+) {
+    let Some(expected) = appraisal_path else {
+        return;
+    };
+    let named = base.join(value);
+    let same_name = Path::new(value).file_name() == expected.file_name();
+    match (named.canonicalize(), expected.canonicalize()) {
+        (Ok(a), Ok(b)) if a == b => {}
+        (Ok(a), Ok(_)) => sink.push(
+            Diagnostic::error(
+                "sheet-mismatch",
+                format!("this sheet belongs to {}, not to {}", a.display(), expected.display()),
+                Some(span.clone()),
+            )
+            .with_help("merge the sheet with the appraisal it was made for, or correct the `appraisal` line"),
+        ),
+        (Err(_), _) if same_name => {}
+        (Err(_), _) => sink.push(
+            Diagnostic::error(
+                "missing-appraisal",
+                format!("this sheet points at {value}, which does not exist"),
+                Some(span.clone()),
+            )
+            .with_label(format!("looked for {}", named.display()))
+            .with_help(format!(
+                "correct the path (it is relative to the sheet's folder), or set it to \"{}\"",
+                expected.file_name().map(|f| f.to_string_lossy()).unwrap_or_default()
+            )),
+        ),
+        (Ok(_), Err(_)) => {}
+    }
+}
+
+/// Writes a blank scoresheet for `member`: every option and criterion listed, scores `""`.
+///
+/// `appraisal_ref` is the path written into the sheet, relative to where the sheet will live.
+pub fn blank_sheet(appraisal: &Appraisal, appraisal_ref: &str, member: &str) -> String {
+    let q = |s: &str| toml_edit::Value::from(s).to_string();
+    let scale = appraisal.scale();
+    let mut out = String::new();
+    out.push_str(&format!("# Scoresheet for {}\n", one_line(member)));
+    out.push_str(&format!(
+        "# Appraisal: {}\n",
+        one_line(&appraisal.meta.title)
+    ));
+    out.push_str(&format!(
+        "# Score each option from {} to {} in steps of {}. Leave \"\" where you have not decided.\n",
+        fmt_num(scale.min()),
+        fmt_num(scale.max()),
+        fmt_num(scale.step())
+    ));
+    for (v, label) in scale.labels() {
+        out.push_str(&format!("#   {} = {}\n", fmt_num(*v), one_line(label)));
+    }
+    out.push_str(
+        "# Notes on your reasons go in the [notes.OPTION] tables, as criterion = \"text\".\n\n",
+    );
+    out.push_str("[sheet]\n");
+    out.push_str(&format!("appraisal = {}\n", q(appraisal_ref)));
+    out.push_str(&format!("member = {}\n", q(member)));
+    for o in appraisal.options() {
+        out.push_str(&format!(
+            "\n# {}\n[scores.{}]\n",
+            one_line(o.name()),
+            o.id()
+        ));
+        for c in appraisal.criteria() {
+            out.push_str(&format!("{} = \"\"  # {}\n", c.id(), one_line(c.name())));
+        }
+        out.push_str(&format!("\n[notes.{}]\n", o.id()));
+    }
+    out
+}
+
+/// Flattens text for use inside a `#` comment.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The default file name for a member's sheet: `<appraisal stem>.<member slug>.sheet.toml`.
+pub fn default_sheet_path(appraisal_path: &Path, member: &str) -> PathBuf {
+    let stem = appraisal_path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "appraisal".into());
+    let slug: String = member
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let slug = if slug.is_empty() {
+        "member".to_string()
+    } else {
+        slug
+    };
+    appraisal_path.with_file_name(format!("{stem}.{slug}.sheet.toml"))
+}

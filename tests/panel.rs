@@ -1,0 +1,391 @@
+//! Panels of members' sheets: a merge worked out by hand, member exclusion,
+//! rejected sheets, and the JSON report's shape.
+
+use std::path::{Path, PathBuf};
+
+use appraise::load::load_path;
+use appraise::panel::{self, MergeOptions, Method};
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+const APPRAISAL: &str = r#"[appraisal]
+title = "Two options"
+
+[scale]
+min = 0
+max = 5
+
+[[criteria]]
+id = "x"
+name = "Ex"
+weight = 2
+
+[[criteria]]
+id = "y"
+name = "Why"
+
+[[options]]
+id = "a"
+name = "Option A"
+
+[[options]]
+id = "b"
+name = "Option B"
+"#;
+
+fn sheet(member: &str, a: (&str, &str), b: (&str, &str)) -> String {
+    format!(
+        "[sheet]\nappraisal = \"review.toml\"\nmember = \"{member}\"\n\n\
+         [scores.a]\nx = {}\ny = {}\n\n[scores.b]\nx = {}\ny = {}\n\n[notes.a]\nx = \"reason from {member}\"\n",
+        a.0, a.1, b.0, b.1
+    )
+}
+
+/// A folder with the appraisal and three members' sheets:
+/// M1 a=(4,2) b=(3,5); M2 a=(2,4) b=(3,blank); M3 a=(5,3) b=(1,4).
+fn panel_dir() -> (tempfile::TempDir, PathBuf, Vec<PathBuf>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let review = dir.path().join("review.toml");
+    std::fs::write(&review, APPRAISAL).expect("write");
+    let sheets = [
+        ("M1", ("4", "2"), ("3", "5")),
+        ("M2", ("2", "4"), ("3", "\"\"")),
+        ("M3", ("5", "3"), ("1", "4")),
+    ];
+    let mut paths = Vec::new();
+    for (m, a, b) in sheets {
+        let p = dir.path().join(format!("{m}.sheet.toml"));
+        std::fs::write(&p, sheet(m, a, b)).expect("write");
+        paths.push(p);
+    }
+    (dir, review, paths)
+}
+
+fn merged(method: Method, round: bool) -> panel::Merged {
+    let (_dir, review, paths) = panel_dir();
+    let a = load_path(&review).expect("appraisal").appraisal;
+    let refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let sheets = panel::load_sheets(&refs, &a, Some(&review)).expect("sheets");
+    panel::merge(
+        &a,
+        &sheets,
+        MergeOptions {
+            method,
+            round,
+            flag_steps: 2.0,
+        },
+    )
+    .expect("merge")
+}
+
+#[test]
+fn mean_merge_worked_by_hand() {
+    let m = merged(Method::Mean, false);
+    let c = &m.cells;
+    // a.x = (4+2+5)/3 = 3.67 (to a hundredth of a step); a.y = (2+4+3)/3 = 3.
+    assert_eq!(c[0][0].consensus, Some(3.67));
+    assert_eq!(c[0][1].consensus, Some(3.0));
+    // b.x = (3+3+1)/3 = 2.33; b.y = (5+4)/2 = 4.5, from the two members who scored it.
+    assert_eq!(c[1][0].consensus, Some(2.33));
+    assert_eq!(c[1][1].consensus, Some(4.5));
+    assert_eq!(c[1][1].scored, 2);
+    assert_eq!(c[1][1].scores, vec![Some(5.0), None, Some(4.0)]);
+    // Spreads: 3, 2, 2, 1; flagged at 2 steps or more.
+    let spreads: Vec<Option<f64>> = c.iter().flatten().map(|x| x.spread).collect();
+    assert_eq!(spreads, [Some(3.0), Some(2.0), Some(2.0), Some(1.0)]);
+    assert_eq!(m.flagged(), [(0, 0), (0, 1), (1, 0)]);
+    // Totals: a = 2 x 3.67 + 3 = 10.34; b = 2 x 2.33 + 4.5 = 9.16.
+    let totals: Vec<f64> = m
+        .results
+        .options
+        .iter()
+        .map(|r| (r.total * 100.0).round() / 100.0)
+        .collect();
+    assert_eq!(totals, [10.34, 9.16]);
+    assert_eq!(m.influence.leaders, [0]);
+}
+
+#[test]
+fn median_and_rounding_worked_by_hand() {
+    let m = merged(Method::Median, false);
+    // a.x median of 2,4,5 = 4; b.y median of 5,4 = 4.5.
+    assert_eq!(m.cells[0][0].consensus, Some(4.0));
+    assert_eq!(m.cells[1][1].consensus, Some(4.5));
+    let m = merged(Method::Mean, true);
+    // Rounded to whole points: 3.67 -> 4, 2.33 -> 2, 4.5 -> 5.
+    let v: Vec<Option<f64>> = m.cells.iter().flatten().map(|x| x.consensus).collect();
+    assert_eq!(v, [Some(4.0), Some(3.0), Some(2.0), Some(5.0)]);
+    assert_eq!(m.consensus.options()[0].score(0), Some(4.0));
+}
+
+#[test]
+fn each_members_own_ranking_and_agreement() {
+    let m = merged(Method::Mean, false);
+    // M1: a = 2x4+2 = 10, b = 2x3+5 = 11, so M1 puts b first: the reverse of the consensus.
+    assert_eq!(m.views[0].totals, [10.0, 11.0]);
+    assert_eq!(m.views[0].ranks, [2, 1]);
+    assert_eq!(m.views[0].tau, Some(-1.0));
+    // M2: a = 8, b = 6 (blank counts nothing); M3: a = 13, b = 6. Both agree.
+    assert_eq!(m.views[1].totals, [8.0, 6.0]);
+    assert_eq!(m.views[1].tau, Some(1.0));
+    assert_eq!(m.views[2].tau, Some(1.0));
+    assert_eq!(m.views[1].scored, 3);
+}
+
+#[test]
+fn leaving_out_one_member_can_change_the_leader() {
+    let m = merged(Method::Mean, false);
+    // Without M1: a = 2x3.5+3.5 = 10.5, b = 2x2+4 = 8: a still leads.
+    // Without M2: a = 2x4.5+2.5 = 11.5, b = 2x2+4.5 = 8.5: a still leads.
+    // Without M3: a = 2x3+3 = 9, b = 2x3+5 = 11: b leads. So M3 is pivotal.
+    assert_eq!(m.influence.pivotal, [(2, vec![1])]);
+    let text = panel::statements(&load_path(&panel_dir().1).expect("a").appraisal, &m).join("\n");
+    assert!(
+        text.contains("Without M3's scores, Option B would lead instead."),
+        "{text}"
+    );
+}
+
+fn appraise() -> Command {
+    let mut c = Command::cargo_bin("appraise").expect("binary");
+    c.env("NO_COLOR", "1");
+    c
+}
+
+#[test]
+fn a_sheet_for_a_different_appraisal_is_rejected() {
+    let (dir, review, mut paths) = panel_dir();
+    let other = dir.path().join("other.sheet.toml");
+    std::fs::write(
+        &other,
+        sheet("M4", ("1", "1"), ("1", "1")).replace("[scores.b]", "[scores.c]"),
+    )
+    .expect("write");
+    paths.push(other.clone());
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("{}:9:9", other.display())))
+        .stderr(predicate::str::contains(
+            "this sheet names the option `c`, which is not in the appraisal",
+        ));
+}
+
+#[test]
+fn a_criterion_the_appraisal_lacks_is_rejected() {
+    let (dir, review, _) = panel_dir();
+    let bad = dir.path().join("bad.sheet.toml");
+    std::fs::write(
+        &bad,
+        sheet("M9", ("1", "1"), ("1", "1")).replacen("y = 1", "z = 1", 1),
+    )
+    .expect("write");
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("{}:7:1", bad.display())))
+        .stderr(predicate::str::contains("criterion `z`"));
+}
+
+#[test]
+fn two_sheets_for_the_same_member_are_rejected() {
+    let (dir, review, paths) = panel_dir();
+    let again = dir.path().join("again.sheet.toml");
+    std::fs::write(&again, sheet("m1", ("1", "1"), ("1", "1"))).expect("write");
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .arg(&again)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!(
+            "{}:3:10",
+            again.display()
+        )))
+        .stderr(predicate::str::contains(
+            "m1 already has a sheet in this panel",
+        ))
+        .stderr(predicate::str::contains("M1.sheet.toml:3"));
+}
+
+#[test]
+fn scores_off_the_scale_are_rejected() {
+    let (dir, review, _) = panel_dir();
+    let bad = dir.path().join("bad.sheet.toml");
+    std::fs::write(&bad, sheet("M5", ("6", "1"), ("1", "2.5"))).expect("write");
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("{}:6:5", bad.display())))
+        .stderr(predicate::str::contains("6 is outside the scale 0 to 5"))
+        .stderr(predicate::str::contains(format!("{}:11:5", bad.display())))
+        .stderr(predicate::str::contains("2.5 is not on the scale's steps"));
+}
+
+#[test]
+fn a_sheet_pointing_at_a_missing_appraisal_is_rejected() {
+    let (dir, review, _) = panel_dir();
+    let bad = dir.path().join("lost.sheet.toml");
+    std::fs::write(
+        &bad,
+        sheet("M6", ("1", "1"), ("1", "1")).replace("review.toml", "old/elsewhere.toml"),
+    )
+    .expect("write");
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(format!("{}:2:13", bad.display())))
+        .stderr(predicate::str::contains(
+            "this sheet points at old/elsewhere.toml, which does not exist",
+        ));
+}
+
+#[test]
+fn a_sheet_moved_away_from_its_appraisal_is_still_accepted() {
+    // Sheets are emailed around: the name still matches the appraisal given.
+    let (_dir, review, _) = panel_dir();
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let moved = elsewhere.path().join("M1.sheet.toml");
+    std::fs::write(&moved, sheet("M1", ("4", "2"), ("3", "5"))).expect("write");
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .arg(&moved)
+        .assert()
+        .success();
+}
+
+#[test]
+fn sheet_new_writes_a_blank_sheet_that_merges() {
+    let (dir, review, _) = panel_dir();
+    appraise()
+        .args(["sheet", "new"])
+        .arg(&review)
+        .args(["--member", "Cllr New Member"])
+        .assert()
+        .success();
+    let made = dir.path().join("review.cllr-new-member.sheet.toml");
+    let text = std::fs::read_to_string(&made).expect("sheet written");
+    assert!(
+        text.contains("[scores.a]\nx = \"\"  # Ex\ny = \"\"  # Why\n"),
+        "{text}"
+    );
+    assert!(text.contains("appraisal = \"review.toml\""));
+    // Refuses to overwrite.
+    appraise()
+        .args(["sheet", "new"])
+        .arg(&review)
+        .args(["--member", "Cllr New Member"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("already exists"));
+    // A blank sheet merges: every cell unscored.
+    let out = appraise()
+        .arg("panel")
+        .arg(&review)
+        .arg(&made)
+        .args(["--format", "json"])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("json");
+    assert!(
+        v["cells"]
+            .as_array()
+            .expect("cells")
+            .iter()
+            .all(|c| c["scored"] == 0)
+    );
+}
+
+#[test]
+fn panel_json_has_the_documented_shape() {
+    let (_dir, review, paths) = panel_dir();
+    let out = appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .args(["--format", "json"])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("json");
+    assert_eq!(v["title"], "Two options");
+    assert_eq!(v["method"], "mean");
+    assert_eq!(v["rounded"], false);
+    assert_eq!(v["flag_steps"], 2.0);
+    assert_eq!(v["members"], serde_json::json!(["M1", "M2", "M3"]));
+    let cells = v["cells"].as_array().expect("cells");
+    assert_eq!(cells.len(), 4);
+    let first = &cells[0];
+    for key in [
+        "option",
+        "criterion",
+        "scores",
+        "consensus",
+        "min",
+        "max",
+        "spread",
+        "scored",
+        "flagged",
+    ] {
+        assert!(first.get(key).is_some(), "cell lacks {key}");
+    }
+    assert_eq!(
+        first["scores"][1],
+        serde_json::json!({"member": "M2", "score": 2.0})
+    );
+    assert_eq!(cells[3]["scores"][1]["score"], serde_json::Value::Null);
+    assert_eq!(v["consensus"][0]["option"], "a");
+    assert_eq!(v["consensus"][0]["rank"], 1);
+    assert_eq!(
+        v["member_views"][0]["ranking"],
+        serde_json::json!(["b", "a"])
+    );
+    assert_eq!(v["member_views"][0]["tau"], -1.0);
+    assert_eq!(v["leaders"], serde_json::json!(["a"]));
+    assert_eq!(v["pivotal_members"][0]["member"], "M3");
+    assert_eq!(
+        v["pivotal_members"][0]["leaders_without"],
+        serde_json::json!(["b"])
+    );
+    assert!(v["statements"].as_array().expect("statements").len() >= 3);
+}
+
+#[test]
+fn panel_table_names_the_cells_to_discuss() {
+    let (_dir, review, paths) = panel_dir();
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Cells to discuss"))
+        .stdout(predicate::str::contains("3 of 4 cells show a spread"))
+        .stdout(predicate::str::contains("Without M3's scores"));
+}
+
+#[test]
+fn the_sheet_example_in_the_format_docs_is_valid() {
+    let doc = std::fs::read_to_string("docs/format.md").expect("docs/format.md");
+    let blocks: Vec<&str> = doc.split("```toml\n").skip(1).map(|b| b.split("```").next().unwrap_or("")).collect();
+    assert_eq!(blocks.len(), 2, "an appraisal example and a sheet example");
+    let a = appraise::load::load_str("format.md", blocks[0]).expect("appraisal").appraisal;
+    let file = appraise::diagnostic::SourceFile::new("sheet", blocks[1]);
+    let s = panel::parse_sheet(file, &a, None, Path::new(".")).expect("the documented sheet parses");
+    assert_eq!(s.member, "Cllr A. Clark");
+    assert_eq!(s.scores[0], [Some(4.0), None]);
+    assert!(s.notes[0][0].is_some());
+}
