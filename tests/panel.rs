@@ -380,11 +380,18 @@ fn panel_table_names_the_cells_to_discuss() {
 #[test]
 fn the_sheet_example_in_the_format_docs_is_valid() {
     let doc = std::fs::read_to_string("docs/format.md").expect("docs/format.md");
-    let blocks: Vec<&str> = doc.split("```toml\n").skip(1).map(|b| b.split("```").next().unwrap_or("")).collect();
+    let blocks: Vec<&str> = doc
+        .split("```toml\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap_or(""))
+        .collect();
     assert_eq!(blocks.len(), 2, "an appraisal example and a sheet example");
-    let a = appraise::load::load_str("format.md", blocks[0]).expect("appraisal").appraisal;
+    let a = appraise::load::load_str("format.md", blocks[0])
+        .expect("appraisal")
+        .appraisal;
     let file = appraise::diagnostic::SourceFile::new("sheet", blocks[1]);
-    let s = panel::parse_sheet(file, &a, None, Path::new(".")).expect("the documented sheet parses");
+    let s =
+        panel::parse_sheet(file, &a, None, Path::new(".")).expect("the documented sheet parses");
     assert_eq!(s.member, "Cllr A. Clark");
     assert_eq!(s.scores[0], [Some(4.0), None]);
     assert!(s.notes[0][0].is_some());

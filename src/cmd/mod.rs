@@ -12,8 +12,8 @@ pub mod check;
 pub mod panel;
 pub mod rank;
 pub mod report;
-pub mod tui;
 pub mod sheet;
+pub mod tui;
 
 /// Exit status for a file that failed validation or a command that failed.
 pub const EXIT_FAILURE: u8 = 1;

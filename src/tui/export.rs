@@ -41,11 +41,10 @@ pub const FORMATS: &[Format] = &[
 
 /// A file name to suggest for `format`: the appraisal's file stem with the format's extension.
 pub fn default_file_name(app: &App, format: usize) -> String {
-    let stem = app
-        .doc
-        .path()
-        .and_then(Path::file_stem)
-        .map_or_else(|| "appraisal".to_owned(), |s| s.to_string_lossy().into_owned());
+    let stem = app.doc.path().and_then(Path::file_stem).map_or_else(
+        || "appraisal".to_owned(),
+        |s| s.to_string_lossy().into_owned(),
+    );
     let ext = FORMATS.get(format).map_or("txt", |f| f.extension);
     if ext == "toml" {
         format!("{stem}-copy.toml")

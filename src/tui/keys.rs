@@ -1,24 +1,26 @@
 //! The words for the keys: the hints on the bottom line and the help screen.
 //! Kept beside each other so that help lists every key the keymap knows.
 
+use crate::model::fmt_num;
+
 use super::app::{App, Confirm, Focus, Mode};
 use super::swing::SwingStep;
 
 /// Key hints for the bottom line, most useful first; as many as fit are shown.
-pub fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
-    match &app.view.mode {
+pub fn hints(app: &App) -> Vec<(String, &'static str)> {
+    let h: Vec<(&str, &'static str)> = match &app.view.mode {
         Mode::Normal | Mode::Sensitivity => {
             let mut h = vec![("?", "help")];
             match app.view.focus {
                 Focus::Grid => h.extend([
                     ("←↑↓→", "move"),
-                    (digits_hint(app), "score"),
-                    ("x", "clear"),
+                    ("DIGITS", "score"),
                     ("n", "note"),
-                    ("w", "weight"),
                     ("u", "undo"),
                     ("^S", "save"),
                     ("q", "quit"),
+                    ("x", "clear"),
+                    ("w", "weight"),
                     ("Tab", "details"),
                     ("s", "sort"),
                     ("W", "swing weights"),
@@ -43,7 +45,11 @@ pub fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
         ],
         Mode::Prompt(_) => vec![("Enter", "accept"), ("Esc", "cancel"), ("←→", "move")],
         Mode::Confirm(c) => match c {
-            Confirm::Quit => vec![("y", "save and quit"), ("n", "quit, discard"), ("Esc", "stay")],
+            Confirm::Quit => vec![
+                ("y", "save and quit"),
+                ("n", "quit, discard"),
+                ("Esc", "stay"),
+            ],
             Confirm::RemoveOption(_) | Confirm::RemoveCriterion(_) | Confirm::Replace { .. } => {
                 vec![("y", "yes"), ("n", "no")]
             }
@@ -69,15 +75,31 @@ pub fn hints(app: &App) -> Vec<(&'static str, &'static str)> {
             ],
         },
         Mode::Export(_) => vec![("↑↓", "choose"), ("Enter", "next"), ("Esc", "cancel")],
-    }
+    };
+    h.into_iter()
+        .map(|(k, d)| {
+            let k = if k == "DIGITS" {
+                digits_hint(app)
+            } else {
+                k.to_owned()
+            };
+            (k, d)
+        })
+        .collect()
 }
 
-fn digits_hint(app: &App) -> &'static str {
+/// The score keys for this scale: "0-5", or "0-5 ." with half points.
+fn digits_hint(app: &App) -> String {
     let s = app.doc.appraisal().scale();
-    if s.max() <= 9.0 && s.min() >= 0.0 {
-        if s.step() < 1.0 { "0-9 ." } else { "0-9" }
+    let range = if s.max() <= 9.0 && s.min() >= 0.0 {
+        format!("{}-{}", fmt_num(s.min().ceil()), fmt_num(s.max().floor()))
     } else {
-        "digits"
+        "0-9".to_owned()
+    };
+    if s.step() < 1.0 {
+        format!("{range} .")
+    } else {
+        range
     }
 }
 
@@ -93,15 +115,27 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
         ("mouse", "click a cell to select it; the wheel scrolls"),
         ("", ""),
         ("Scoring", ""),
-        ("0-9", "set the selected score (1 then 0 gives 10 on a 0-10 scale)"),
-        (".", "add a half (on scales with half points): 3 then . gives 3.5"),
+        (
+            "0-9",
+            "set the selected score (1 then 0 gives 10 on a 0-10 scale)",
+        ),
+        (
+            ".",
+            "add a half (on scales with half points): 3 then . gives 3.5",
+        ),
         ("+ -", "step the score up or down the scale"),
         ("Delete x", "clear the score (an empty cell shows ·)"),
-        ("n Enter", "write or edit the cell's note (¶ marks cells with notes)"),
+        (
+            "n Enter",
+            "write or edit the cell's note (¶ marks cells with notes)",
+        ),
         ("", ""),
         ("Weights", ""),
         ("w", "type a new weight for the selected criterion"),
-        ("W", "swing-weighting assistant: order the criteria, value each swing"),
+        (
+            "W",
+            "swing-weighting assistant: order the criteria, value each swing",
+        ),
         ("", ""),
         ("Options and criteria", ""),
         ("r", "rename the selected option"),
@@ -111,28 +145,49 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
         ("d", "remove the selected option (asks first)"),
         ("D", "remove the selected criterion (asks first)"),
         ("J K", "move the option down or up (also Shift-↓ Shift-↑)"),
-        ("H L", "move the criterion left or right (also Shift-← Shift-→)"),
+        (
+            "H L",
+            "move the criterion left or right (also Shift-← Shift-→)",
+        ),
         ("s", "sort options by rank, or back to file order"),
         ("", ""),
         ("Undo, save and leave", ""),
         ("u Ctrl-z", "undo (as far back as the session goes)"),
         ("Ctrl-y Ctrl-r", "redo"),
-        ("Ctrl-s", "save to the file (asks where for the bundled example)"),
+        (
+            "Ctrl-s",
+            "save to the file (asks where for the bundled example)",
+        ),
         ("S", "save as another file"),
-        ("e", "export: text report, ranks as JSON, or a copy of the file"),
+        (
+            "e",
+            "export: text report, ranks as JSON, or a copy of the file",
+        ),
         ("q Ctrl-c", "quit (asks first if there are unsaved changes)"),
         ("Esc", "clear the message line; cancel a dialog"),
         ("? F1", "this help"),
         ("", ""),
         ("In the grid", ""),
-        ("▁▂▃▄▅▆▇█", "the bar rises with the score, so the grid reads without colour"),
+        (
+            "▁▂▃▄▅▆▇█",
+            "the bar rises with the score, so the grid reads without colour",
+        ),
         ("·", "not scored yet"),
         ("¶", "the cell has a note"),
-        ("Total *", "some cells unscored: the total counts the scored ones only"),
+        (
+            "Total *",
+            "some cells unscored: the total counts the scored ones only",
+        ),
         ("Rank 3=", "tied with another option"),
         ("", ""),
         ("Your work is safe", ""),
-        ("recovery", "unsaved changes are kept in a recovery file as you work;"),
-        ("", "if appraise closes unexpectedly, they are offered next time"),
+        (
+            "recovery",
+            "unsaved changes are kept in a recovery file as you work;",
+        ),
+        (
+            "",
+            "if appraise closes unexpectedly, they are offered next time",
+        ),
     ]
 }

@@ -186,10 +186,11 @@ name = "X"
         let a = load_str("t", T).unwrap().appraisal;
         let mut s = Swing::start(&a);
         s.select(2);
-        s.move_selected(-2);
+        s.move_selected(-1);
+        s.move_selected(-1);
         assert_eq!(s.order, vec![0, 1, 2]);
         // Values belong to positions: the top is always 100.
-        s.select(-1);
+        s.select(1);
         s.backspace();
         s.backspace();
         s.type_char('8');

@@ -195,7 +195,11 @@ mod tests {
         assert_eq!(t.cursor(), (0, 2));
         t.home();
         t.backspace();
-        assert_eq!(t.text(), "aXb\ncd", "backspace at the very start does nothing");
+        assert_eq!(
+            t.text(),
+            "aXb\ncd",
+            "backspace at the very start does nothing"
+        );
         t.down();
         t.home();
         t.backspace();

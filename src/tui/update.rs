@@ -111,7 +111,8 @@ fn normal(app: &mut App, action: Action) {
             match app.view.focus {
                 Focus::Grid => move_rows(app, delta),
                 Focus::Details => {
-                    app.view.details_scroll = app.view.details_scroll.saturating_add_signed(delta as i16);
+                    app.view.details_scroll =
+                        app.view.details_scroll.saturating_add_signed(delta as i16);
                 }
             }
         }
@@ -149,7 +150,12 @@ fn normal(app: &mut App, action: Action) {
         Action::Step(delta) => step(app, delta),
         Action::Clear => {
             let (o, c) = (app.view.option, app.view.criterion);
-            let old = app.doc.appraisal().options().get(o).and_then(|x| x.score(c));
+            let old = app
+                .doc
+                .appraisal()
+                .options()
+                .get(o)
+                .and_then(|x| x.score(c));
             if old.is_none() {
                 app.view.info("This cell is already empty");
             } else {
@@ -179,8 +185,9 @@ fn normal(app: &mut App, action: Action) {
                 save_to(app, None, false, false);
             } else {
                 open_save_as(app, false);
-                app.view
-                    .info("The bundled example has no file of its own: choose where to save your copy");
+                app.view.info(
+                    "The bundled example has no file of its own: choose where to save your copy",
+                );
             }
         }
         Action::SaveAs => open_save_as(app, false),
@@ -211,7 +218,12 @@ fn normal(app: &mut App, action: Action) {
         }
         Action::EditWeight => {
             let c = app.view.criterion;
-            let w = app.doc.appraisal().criteria().get(c).map_or(1.0, |x| x.weight());
+            let w = app
+                .doc
+                .appraisal()
+                .criteria()
+                .get(c)
+                .map_or(1.0, |x| x.weight());
             app.view.mode = Mode::Prompt(Prompt {
                 kind: PromptKind::Weight(c),
                 input: TextInput::single(&fmt_num_exact(w)),
@@ -219,7 +231,13 @@ fn normal(app: &mut App, action: Action) {
         }
         Action::RenameOption => {
             let o = app.view.option;
-            let name = app.doc.appraisal().options().get(o).map_or("", |x| x.name()).to_owned();
+            let name = app
+                .doc
+                .appraisal()
+                .options()
+                .get(o)
+                .map_or("", |x| x.name())
+                .to_owned();
             app.view.mode = Mode::Prompt(Prompt {
                 kind: PromptKind::RenameOption(o),
                 input: TextInput::single(&name),
@@ -227,7 +245,13 @@ fn normal(app: &mut App, action: Action) {
         }
         Action::RenameCriterion => {
             let c = app.view.criterion;
-            let name = app.doc.appraisal().criteria().get(c).map_or("", |x| x.name()).to_owned();
+            let name = app
+                .doc
+                .appraisal()
+                .criteria()
+                .get(c)
+                .map_or("", |x| x.name())
+                .to_owned();
             app.view.mode = Mode::Prompt(Prompt {
                 kind: PromptKind::RenameCriterion(c),
                 input: TextInput::single(&name),
@@ -247,14 +271,16 @@ fn normal(app: &mut App, action: Action) {
         }
         Action::RemoveOption => {
             if n_options(app) <= 1 {
-                app.view.error(ModelError::WouldBeEmpty("option").to_string());
+                app.view
+                    .error(ModelError::WouldBeEmpty("option").to_string());
             } else {
                 app.view.mode = Mode::Confirm(Confirm::RemoveOption(app.view.option));
             }
         }
         Action::RemoveCriterion => {
             if n_criteria(app) <= 1 {
-                app.view.error(ModelError::WouldBeEmpty("criterion").to_string());
+                app.view
+                    .error(ModelError::WouldBeEmpty("criterion").to_string());
             } else {
                 app.view.mode = Mode::Confirm(Confirm::RemoveCriterion(app.view.criterion));
             }
@@ -266,8 +292,12 @@ fn normal(app: &mut App, action: Action) {
                 return;
             }
             let from = app.view.option;
-            let Some(to) = from.checked_add_signed(isize::from(d)).filter(|&t| t < n_options(app)) else {
-                app.view.info("The option is already at that end of the list");
+            let Some(to) = from
+                .checked_add_signed(isize::from(d))
+                .filter(|&t| t < n_options(app))
+            else {
+                app.view
+                    .info("The option is already at that end of the list");
                 return;
             };
             if apply(app, Edit::MoveOption { from, to }) {
@@ -276,7 +306,10 @@ fn normal(app: &mut App, action: Action) {
         }
         Action::MoveCriterion(d) => {
             let from = app.view.criterion;
-            let Some(to) = from.checked_add_signed(isize::from(d)).filter(|&t| t < n_criteria(app)) else {
+            let Some(to) = from
+                .checked_add_signed(isize::from(d))
+                .filter(|&t| t < n_criteria(app))
+            else {
                 app.view.info("The criterion is already at that end");
                 return;
             };
@@ -425,13 +458,21 @@ fn half(app: &mut App) {
         return;
     }
     let (o, c) = (app.view.option, app.view.criterion);
-    let Some(current) = app.doc.appraisal().options().get(o).and_then(|x| x.score(c)) else {
-        app.view.error("Type a whole number first, then . to add a half");
+    let Some(current) = app
+        .doc
+        .appraisal()
+        .options()
+        .get(o)
+        .and_then(|x| x.score(c))
+    else {
+        app.view
+            .error("Type a whole number first, then . to add a half");
         return;
     };
     let base = current.floor();
     if current - base > 1e-9 {
-        app.view.info(format!("{} already has a half", fmt_num(current)));
+        app.view
+            .info(format!("{} already has a half", fmt_num(current)));
         return;
     }
     set_score(app, Some(base + 0.5));
@@ -440,7 +481,12 @@ fn half(app: &mut App) {
 fn step(app: &mut App, delta: i64) {
     let (o, c) = (app.view.option, app.view.criterion);
     let scale = app.doc.appraisal().scale().clone();
-    let current = app.doc.appraisal().options().get(o).and_then(|x| x.score(c));
+    let current = app
+        .doc
+        .appraisal()
+        .options()
+        .get(o)
+        .and_then(|x| x.score(c));
     let new = match current {
         None if delta > 0 => scale.min(),
         None => scale.max(),
@@ -448,7 +494,8 @@ fn step(app: &mut App, delta: i64) {
             let n = scale.nudge(v, delta);
             if n == v {
                 let end = if delta > 0 { "top" } else { "bottom" };
-                app.view.info(format!("{} is already the {end} of the scale", fmt_num(v)));
+                app.view
+                    .info(format!("{} is already the {end} of the scale", fmt_num(v)));
                 return;
             }
             n
@@ -576,7 +623,11 @@ fn id_from_name(name: &str, taken: &[&str], fallback: &str) -> Option<Id> {
         .filter(|s| !s.is_empty())
         .collect::<Vec<_>>()
         .join("-");
-    let mut base: String = if slug.is_empty() { fallback.to_owned() } else { slug };
+    let mut base: String = if slug.is_empty() {
+        fallback.to_owned()
+    } else {
+        slug
+    };
     base.truncate(crate::model::MAX_ID_LEN - 4);
     let base = base.trim_end_matches('-').to_owned();
     let mut candidate = base.clone();
@@ -608,11 +659,7 @@ fn prompt_input(app: &mut App, mut prompt: Prompt, action: Action) {
             app.view.info("Cancelled");
             return;
         }
-        Input::Enter => {
-            if submit_prompt(app, &prompt) {
-                return;
-            }
-        }
+        Input::Enter if submit_prompt(app, &prompt) => return,
         _ => {}
     }
     app.view.mode = Mode::Prompt(prompt);
@@ -626,8 +673,9 @@ fn submit_prompt(app: &mut App, prompt: &Prompt) -> bool {
         PromptKind::Weight(c) => {
             let c = *c;
             let Ok(new) = answer.trim_end_matches('%').trim().parse::<f64>() else {
-                app.view
-                    .error(format!("{answer:?} is not a number: type a weight such as 1, 2 or 0.5"));
+                app.view.error(format!(
+                    "{answer:?} is not a number: type a weight such as 1, 2 or 0.5"
+                ));
                 return false;
             };
             let Some(old) = app.doc.appraisal().criteria().get(c).map(|x| x.weight()) else {
@@ -639,7 +687,13 @@ fn submit_prompt(app: &mut App, prompt: &Prompt) -> bool {
             apply(app, Edit::Weight { c, old, new })
         }
         PromptKind::RenameOption(o) => {
-            let Some(old) = app.doc.appraisal().options().get(*o).map(|x| x.name().to_owned()) else {
+            let Some(old) = app
+                .doc
+                .appraisal()
+                .options()
+                .get(*o)
+                .map(|x| x.name().to_owned())
+            else {
                 return true;
             };
             if old == answer {
@@ -655,7 +709,12 @@ fn submit_prompt(app: &mut App, prompt: &Prompt) -> bool {
             )
         }
         PromptKind::RenameCriterion(c) => {
-            let Some(old) = app.doc.appraisal().criteria().get(*c).map(|x| x.name().to_owned())
+            let Some(old) = app
+                .doc
+                .appraisal()
+                .criteria()
+                .get(*c)
+                .map(|x| x.name().to_owned())
             else {
                 return true;
             };
@@ -675,7 +734,8 @@ fn submit_prompt(app: &mut App, prompt: &Prompt) -> bool {
             let a = app.doc.appraisal();
             let taken: Vec<&str> = a.options().iter().map(|o| o.id().as_str()).collect();
             let Some(id) = id_from_name(answer, &taken, "option") else {
-                app.view.error("Could not make an id from that name; try a shorter one");
+                app.view
+                    .error("Could not make an id from that name; try a shorter one");
                 return false;
             };
             let option = match AppraisalOption::new(id, answer, a.criteria().len()) {
@@ -695,7 +755,8 @@ fn submit_prompt(app: &mut App, prompt: &Prompt) -> bool {
             ) {
                 app.view.option = at;
                 app.view.criterion = 0;
-                app.view.info(format!("Added option {answer}: type its scores"));
+                app.view
+                    .info(format!("Added option {answer}: type its scores"));
                 true
             } else {
                 false
@@ -705,7 +766,8 @@ fn submit_prompt(app: &mut App, prompt: &Prompt) -> bool {
             let a = app.doc.appraisal();
             let taken: Vec<&str> = a.criteria().iter().map(|c| c.id().as_str()).collect();
             let Some(id) = id_from_name(answer, &taken, "criterion") else {
-                app.view.error("Could not make an id from that name; try a shorter one");
+                app.view
+                    .error("Could not make an id from that name; try a shorter one");
                 return false;
             };
             let criterion = match Criterion::new(id, answer, 1.0) {
@@ -728,8 +790,9 @@ fn submit_prompt(app: &mut App, prompt: &Prompt) -> bool {
                 },
             ) {
                 app.view.criterion = at;
-                app.view
-                    .info(format!("Added criterion {answer} with weight 1 (w to change)"));
+                app.view.info(format!(
+                    "Added criterion {answer} with weight 1 (w to change)"
+                ));
                 true
             } else {
                 false
@@ -737,7 +800,8 @@ fn submit_prompt(app: &mut App, prompt: &Prompt) -> bool {
         }
         PromptKind::SaveAs { then_quit } => {
             if answer.is_empty() {
-                app.view.error("Type a file name, such as my-appraisal.toml");
+                app.view
+                    .error("Type a file name, such as my-appraisal.toml");
                 return false;
             }
             let path = expand_home(answer);
@@ -845,7 +909,8 @@ fn confirm_input(app: &mut App, confirm: Confirm, action: Action) {
                     },
                 ) {
                     app.view.criterion = c.saturating_sub(1);
-                    app.view.info(format!("Removed criterion {name} (u to undo)"));
+                    app.view
+                        .info(format!("Removed criterion {name} (u to undo)"));
                 }
             }
         }
@@ -861,10 +926,22 @@ fn confirm_input(app: &mut App, confirm: Confirm, action: Action) {
         (Confirm::Replace { path, then_quit }, Some('y')) => {
             save_to(app, Some(path), true, then_quit)
         }
-        (Confirm::Replace { then_quit, .. }, _) => open_save_as(app, then_quit),
+        (Confirm::Replace { path, then_quit }, _) => {
+            // Back to the name as typed, to change it.
+            app.view.mode = Mode::Prompt(Prompt {
+                kind: PromptKind::SaveAs { then_quit },
+                input: TextInput::single(&path.display().to_string()),
+            });
+        }
         (Confirm::Recovery { recovered }, Some('r' | 'y')) => {
             let old = Box::new(app.doc.appraisal().clone());
-            if apply(app, Edit::Replace { old, new: recovered }) {
+            if apply(
+                app,
+                Edit::Replace {
+                    old,
+                    new: recovered,
+                },
+            ) {
                 app.view.info(
                     "Restored your unsaved work from last time: Ctrl-s to save it, u to undo the restore",
                 );
@@ -877,7 +954,8 @@ fn confirm_input(app: &mut App, confirm: Confirm, action: Action) {
         (Confirm::Recovery { .. }, Some('q')) => app.quit = true,
         (c @ Confirm::Recovery { .. }, _) => {
             app.view.mode = Mode::Confirm(c);
-            app.view.error("Press r to restore the unsaved work, or d to discard it");
+            app.view
+                .error("Press r to restore the unsaved work, or d to discard it");
         }
         (c, _) => app.view.mode = Mode::Confirm(c),
     }

@@ -20,17 +20,17 @@ use super::keys;
 use super::swing::SwingStep;
 
 /// Width of the Total, % and Rank columns together.
-const RIGHT_W: u16 = 19;
+const RIGHT_W: u16 = 17;
 /// Narrowest criterion column: a space and five characters.
 const MIN_CELL_W: u16 = 6;
 /// Widest criterion column.
 const MAX_CELL_W: u16 = 14;
-/// Terminals at least this wide put the details pane beside the grid.
-const WIDE: u16 = 110;
+/// The narrowest the details pane gets when it sits beside the grid.
+const SIDE_MIN_W: u16 = 40;
 /// Rows the details pane keeps when it sits under the grid.
 const MIN_DETAILS_H: u16 = 7;
-/// Header lines above the option rows: criterion names and weights.
-const HEADER_H: u16 = 2;
+/// Header lines above the option rows: criterion names (two lines) and weights.
+const HEADER_H: u16 = 3;
 
 /// Where the parts of the screen go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,8 +56,17 @@ pub fn screen_layout(app: &App, area: Rect) -> ScreenLayout {
     let message = line(h.saturating_sub(2));
     let mid_y = area.y + 1.min(h);
     let mid_h = h.saturating_sub(3);
-    let (grid, side) = if area.width >= WIDE {
-        let side_w = (area.width / 3).clamp(36, 56);
+    let a = app.doc.appraisal();
+    let longest = a
+        .options()
+        .iter()
+        .map(|o| o.name().chars().count() as u16)
+        .max()
+        .unwrap_or(0);
+    // Details go beside the grid only when the grid still gets roomy columns.
+    let natural = (longest + 2).min(28) + a.criteria().len() as u16 * 9 + RIGHT_W;
+    let (grid, side) = if area.width >= natural + SIDE_MIN_W {
+        let side_w = (area.width - natural).clamp(SIDE_MIN_W, 60);
         let grid_w = area.width - side_w;
         (
             Rect::new(area.x, mid_y, grid_w, mid_h),
@@ -66,7 +75,9 @@ pub fn screen_layout(app: &App, area: Rect) -> ScreenLayout {
     } else {
         let n = app.doc.appraisal().options().len() as u16;
         let wanted = 1 + HEADER_H + n.max(1);
-        let grid_h = wanted.min(mid_h.saturating_sub(MIN_DETAILS_H)).max(mid_h.min(4));
+        let grid_h = wanted
+            .min(mid_h.saturating_sub(MIN_DETAILS_H))
+            .max(mid_h.min(4));
         (
             Rect::new(area.x, mid_y, area.width, grid_h),
             Rect::new(area.x, mid_y + grid_h, area.width, mid_h - grid_h),
@@ -94,6 +105,8 @@ pub struct GridGeometry {
     pub cols_visible: usize,
     /// How many option rows fit.
     pub rows_visible: usize,
+    /// Characters needed for the longest score on the scale.
+    pub score_w: usize,
 }
 
 /// The grid's geometry for the terminal size the app last saw.
@@ -125,12 +138,23 @@ fn geometry_in(app: &App, pane: Rect) -> GridGeometry {
     let cell_w = (cell_room / n).clamp(MIN_CELL_W, MAX_CELL_W);
     let cols_visible = usize::from(cell_room / cell_w).min(usize::from(n)).max(1);
     let rows_visible = usize::from(inner.height.saturating_sub(HEADER_H));
+    let score_w = [
+        a.scale().min(),
+        a.scale().max(),
+        a.scale().min() + a.scale().step(),
+    ]
+    .iter()
+    .map(|v| fmt_num(*v).chars().count())
+    .max()
+    .unwrap_or(1)
+    .max(if a.scale().step() < 1.0 { 3 } else { 1 });
     GridGeometry {
         inner,
         name_w,
         cell_w,
         cols_visible,
         rows_visible,
+        score_w,
     }
 }
 
@@ -171,6 +195,39 @@ fn fit(s: &str, w: usize) -> String {
     let mut out: String = s.chars().take(w - 1).collect();
     out.push('…');
     out
+}
+
+/// Splits a header into two lines of at most `w` characters, breaking at a
+/// space where possible: "Child focused" -> ("Child", "focused").
+fn two_lines(s: &str, w: usize) -> (String, String) {
+    if s.chars().count() <= w {
+        return (s.to_owned(), String::new());
+    }
+    let mut words = s.split_whitespace();
+    let first_word = words.next().unwrap_or("");
+    if first_word.chars().count() > w {
+        // One long word: hyphenate it and carry on on the second line.
+        let cut = w.saturating_sub(1).max(1);
+        let mut first: String = first_word.chars().take(cut).collect();
+        first.push('-');
+        let mut rest: String = first_word.chars().skip(cut).collect();
+        for word in words {
+            rest.push(' ');
+            rest.push_str(word);
+        }
+        return (first, fit(&rest, w));
+    }
+    let mut first = first_word.to_owned();
+    let mut rest: Vec<&str> = Vec::new();
+    for word in words {
+        if rest.is_empty() && first.chars().count() + 1 + word.chars().count() <= w {
+            first.push(' ');
+            first.push_str(word);
+        } else {
+            rest.push(word);
+        }
+    }
+    (first, fit(&rest.join(" "), w))
 }
 
 /// Eighth-block marks from low to high, so scores read without colour.
@@ -273,7 +330,13 @@ fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
         &format!(" appraise │ {}", app.doc.appraisal().meta.title),
         left_w,
     );
-    buf.set_stringn(area.x, area.y, &left, left_w, style.add_modifier(Modifier::BOLD));
+    buf.set_stringn(
+        area.x,
+        area.y,
+        &left,
+        left_w,
+        style.add_modifier(Modifier::BOLD),
+    );
     if area.width > right_w {
         buf.set_stringn(
             area.right() - right_w,
@@ -313,10 +376,7 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
     let last_row = (first_row + g.rows_visible).min(n_opt);
     let first_col = app.view.col_offset.min(n_crit);
     let last_col = (first_col + g.cols_visible).min(n_crit);
-    let mut title = format!(
-        "Scores · {} options × {} criteria",
-        n_opt, n_crit
-    );
+    let mut title = format!("Scores · {} options × {} criteria", n_opt, n_crit);
     if last_row - first_row < n_opt {
         title.push_str(&format!(" · rows {}-{}", first_row + 1, last_row));
     }
@@ -340,7 +400,13 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
     // Frozen header: option column, criteria, totals.
     let left_hint = if first_col > 0 { "◀ more" } else { "" };
     buf.set_stringn(x0, y0, "Option", usize::from(g.name_w), head);
-    buf.set_stringn(x0, y0 + 1, left_hint, usize::from(g.name_w), Style::default());
+    buf.set_stringn(
+        x0,
+        y0 + 2,
+        left_hint,
+        usize::from(g.name_w),
+        Style::default(),
+    );
     for c in first_col..last_col {
         let crit = &a.criteria()[c];
         let x = x0 + g.name_w + g.cell_w * (c - first_col) as u16 + 1;
@@ -350,7 +416,9 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
         } else {
             head
         };
-        buf.set_stringn(x, y0, format!("{:<cw$}", fit(crit.name(), cw)), cw, style);
+        let (l1, l2) = two_lines(crit.name(), cw);
+        buf.set_stringn(x, y0, format!("{l1:^cw$}"), cw, style);
+        buf.set_stringn(x, y0 + 1, format!("{l2:^cw$}"), cw, style);
         let mut w = format!("w{}", fmt_num(crit.weight()));
         if cw >= 10 {
             w.push_str(&format!(" {}", share_percent(a, c)));
@@ -360,18 +428,18 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
         } else {
             Style::default()
         };
-        buf.set_stringn(x, y0 + 1, format!("{w:>cw$}"), cw, wstyle);
+        buf.set_stringn(x, y0 + 2, format!("{w:^cw$}"), cw, wstyle);
     }
     if last_col < n_crit {
-        buf.set_stringn(right_x.saturating_sub(1), y0 + 1, "▶", 1, head);
+        buf.set_stringn(right_x.saturating_sub(1), y0 + 2, "▶", 1, head);
     }
     if right_x + RIGHT_W <= inner.right() {
-        buf.set_stringn(right_x, y0, "  Total     %  Rank", 19, head);
+        buf.set_stringn(right_x, y0 + 1, " Total     % Rank", 17, head);
         buf.set_stringn(
             right_x,
-            y0 + 1,
-            format!("{:>7}", format!("/{}", fmt_num(res.max_total))),
-            7,
+            y0 + 2,
+            format!("{:>6}", format!("/{}", fmt_num(res.max_total))),
+            6,
             Style::default(),
         );
     }
@@ -383,7 +451,11 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
         }
         let opt = &a.options()[o];
         let selected_row = o == app.view.option;
-        let name_style = if selected_row { bold() } else { Style::default() };
+        let name_style = if selected_row {
+            bold()
+        } else {
+            Style::default()
+        };
         let marker = if selected_row { "▶ " } else { "  " };
         let nw = usize::from(g.name_w);
         buf.set_stringn(
@@ -399,7 +471,8 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
             let (text, mut style) = match opt.score(c) {
                 Some(v) => {
                     let s = fmt_num(v);
-                    let text = format!("{:>w$} {}", s, mark(scale, v), w = cw.saturating_sub(2));
+                    let score_w = g.score_w;
+                    let text = format!("{:^cw$}", format!("{s:>score_w$} {}", mark(scale, v)));
                     let style = if colour {
                         let (bg, fg) = heat(scale, v);
                         Style::default().bg(bg).fg(fg)
@@ -415,7 +488,13 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
             };
             if opt.note(c).is_some() {
                 // The gap before a cell shows ¶ when the cell has a note.
-                buf.set_stringn(x - 1, y, "¶", 1, Style::default());
+                buf.set_stringn(
+                    x - 1,
+                    y,
+                    "¶",
+                    1,
+                    Style::default().add_modifier(Modifier::DIM),
+                );
             }
             if selected {
                 style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
@@ -425,19 +504,19 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
         if right_x + RIGHT_W <= inner.right()
             && let Some(r) = res.options.get(o)
         {
-            let total = format!(
-                "{}{}",
-                fmt_num(r.total),
-                if r.complete { " " } else { "*" }
-            );
+            let total = format!("{}{}", fmt_num(r.total), if r.complete { " " } else { "*" });
             let line = format!(
-                "{:>7}{:>6}{:>6}",
+                "{:>6}{:>6}{:>5}",
                 total,
                 fmt_dp(r.percent, 1),
                 rank_text(app, o)
             );
-            let style = if r.rank == 1 { bold() } else { Style::default() };
-            buf.set_stringn(right_x, y, &line, 19, style);
+            let style = if r.rank == 1 {
+                bold()
+            } else {
+                Style::default()
+            };
+            buf.set_stringn(right_x, y, &line, 17, style);
         }
     }
 }
@@ -498,7 +577,12 @@ fn details_lines(app: &App) -> Vec<Line<'static>> {
         )));
         for (v, text) in scale.labels() {
             let here = score.is_some_and(|s| (s - v).abs() < 1e-9);
-            let line = format!("{} {:>3}  {}", if here { "▶" } else { " " }, fmt_num(*v), text);
+            let line = format!(
+                "{} {:>3}  {}",
+                if here { "▶" } else { " " },
+                fmt_num(*v),
+                text
+            );
             lines.push(if here {
                 Line::styled(line, bold())
             } else {
@@ -526,7 +610,11 @@ fn render_details(app: &App, pane: Rect, buf: &mut Buffer) {
         return;
     }
     let focused = app.view.focus == Focus::Details;
-    let hint = if focused { " (↑↓ scroll, Tab back)" } else { " (Tab to scroll)" };
+    let hint = if focused {
+        " (↑↓ scroll, Tab back)"
+    } else {
+        " (Tab to scroll)"
+    };
     pane_title(pane, buf, &format!("Details{hint}"), focused);
     let inner = Rect::new(
         pane.x + 1.min(pane.width),
@@ -585,7 +673,7 @@ fn render_keys(app: &App, area: Rect, buf: &mut Buffer) {
         if x + need > right {
             break;
         }
-        buf.set_string(x + 1, area.y, format!("{k}"), key_style);
+        buf.set_string(x + 1, area.y, &k, key_style);
         let kx = x + 1 + k.chars().count() as u16;
         buf.set_string(kx, area.y, format!(" {label}"), Style::default());
         x += need;
@@ -593,7 +681,12 @@ fn render_keys(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn render_help(scroll: u16, area: Rect, buf: &mut Buffer) {
-    pane_title(area, buf, "Help: every key (↑↓ scroll, any other key closes)", true);
+    pane_title(
+        area,
+        buf,
+        "Help: every key (↑↓ scroll, any other key closes)",
+        true,
+    );
     let lines: Vec<Line> = keys::help_lines()
         .into_iter()
         .map(|(k, d)| {
@@ -613,9 +706,7 @@ fn render_help(scroll: u16, area: Rect, buf: &mut Buffer) {
         area.width.saturating_sub(2),
         area.height.saturating_sub(1),
     );
-    Paragraph::new(lines)
-        .scroll((scroll, 0))
-        .render(inner, buf);
+    Paragraph::new(lines).scroll((scroll, 0)).render(inner, buf);
 }
 
 /// A box centred in `area`, cleared and framed, returning its inside.
@@ -636,7 +727,11 @@ fn popup(area: Rect, w: u16, h: u16, title: &str, buf: &mut Buffer) -> Rect {
 
 /// Splits text into screen lines of at most `w` characters, returning them
 /// and where the cursor falls (line, column).
-fn wrap_with_cursor(lines: &[String], cursor: (usize, usize), w: usize) -> (Vec<String>, (usize, usize)) {
+fn wrap_with_cursor(
+    lines: &[String],
+    cursor: (usize, usize),
+    w: usize,
+) -> (Vec<String>, (usize, usize)) {
     let w = w.max(1);
     let mut out = Vec::new();
     let mut at = (0, 0);
@@ -652,24 +747,26 @@ fn wrap_with_cursor(lines: &[String], cursor: (usize, usize), w: usize) -> (Vec<
         for chunk in chars.chunks(w) {
             out.push(chunk.iter().collect());
         }
-        if !chars.is_empty() && chars.len() % w == 0 && i == cursor.0 && cursor.1 >= chars.len() {
+        if !chars.is_empty() && chars.len().is_multiple_of(w) && i == cursor.0 && cursor.1 >= chars.len() {
             out.push(String::new());
         }
     }
     (out, at)
 }
 
-fn draw_input(
-    lines: &[String],
-    cursor: (usize, usize),
-    area: Rect,
-    buf: &mut Buffer,
-) {
-    let (wrapped, (cy, cx)) = wrap_with_cursor(lines, cursor, usize::from(area.width.saturating_sub(1)));
+fn draw_input(lines: &[String], cursor: (usize, usize), area: Rect, buf: &mut Buffer) {
+    let (wrapped, (cy, cx)) =
+        wrap_with_cursor(lines, cursor, usize::from(area.width.saturating_sub(1)));
     let h = usize::from(area.height).max(1);
     let top = cy.saturating_sub(h - 1);
     for (i, l) in wrapped.iter().skip(top).take(h).enumerate() {
-        buf.set_stringn(area.x, area.y + i as u16, l, area.width as usize, Style::default());
+        buf.set_stringn(
+            area.x,
+            area.y + i as u16,
+            l,
+            area.width as usize,
+            Style::default(),
+        );
     }
     let x = area.x + cx as u16;
     let y = area.y + (cy - top) as u16;
@@ -694,7 +791,13 @@ fn render_note(app: &App, area: Rect, buf: &mut Buffer) {
     );
     let w = area.width.saturating_sub(4).min(76);
     let h = area.height.saturating_sub(2).min(16);
-    let inner = popup(area, w, h, &fit(&title, usize::from(w.saturating_sub(4))), buf);
+    let inner = popup(
+        area,
+        w,
+        h,
+        &fit(&title, usize::from(w.saturating_sub(4))),
+        buf,
+    );
     if inner.height < 2 {
         return;
     }
@@ -717,7 +820,10 @@ fn render_prompt(app: &App, area: Rect, buf: &mut Buffer) {
     let a = app.doc.appraisal();
     let (title, help) = match &p.kind {
         PromptKind::Weight(c) => (
-            format!("Weight of {}", a.criteria().get(*c).map_or("", |x| x.name())),
+            format!(
+                "Weight of {}",
+                a.criteria().get(*c).map_or("", |x| x.name())
+            ),
             "A number of 0 or more; only the ratios between weights matter".to_owned(),
         ),
         PromptKind::RenameOption(_) => ("Rename option".to_owned(), "One line of text".to_owned()),
@@ -751,13 +857,24 @@ fn render_prompt(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let line: Vec<String> = p.input.lines().collect();
-    draw_input(&line, p.input.cursor(), Rect::new(inner.x, inner.y, inner.width, 1), buf);
+    draw_input(
+        &line,
+        p.input.cursor(),
+        Rect::new(inner.x, inner.y, inner.width, 1),
+        buf,
+    );
     let hint = Paragraph::new(vec![
         Line::styled(help, Style::default().add_modifier(Modifier::DIM)),
-        Line::styled("Enter accept · Esc cancel", Style::default().add_modifier(Modifier::DIM)),
+        Line::styled(
+            "Enter accept · Esc cancel",
+            Style::default().add_modifier(Modifier::DIM),
+        ),
     ])
     .wrap(Wrap { trim: true });
-    hint.render(Rect::new(inner.x, inner.y + 2, inner.width, inner.height - 2), buf);
+    hint.render(
+        Rect::new(inner.x, inner.y + 2, inner.width, inner.height - 2),
+        buf,
+    );
 }
 
 fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
@@ -870,7 +987,10 @@ fn render_swing(app: &App, area: Rect, buf: &mut Buffer) {
             ));
         }
         SwingStep::Value => {
-            lines.push(Line::styled("Step 2 of 2: value each swing against the top one", bold()));
+            lines.push(Line::styled(
+                "Step 2 of 2: value each swing against the top one",
+                bold(),
+            ));
             lines.push(Line::from(
                 "The top swing is worth 100. Type what each other swing is worth compared with it (0-100).",
             ));
@@ -885,19 +1005,35 @@ fn render_swing(app: &App, area: Rect, buf: &mut Buffer) {
         .values
         .iter()
         .enumerate()
-        .map(|(i, v)| if i == 0 { 100.0 } else { v.parse().unwrap_or(0.0) })
+        .map(|(i, v)| {
+            if i == 0 {
+                100.0
+            } else {
+                v.parse().unwrap_or(0.0)
+            }
+        })
         .sum();
     let out_of_order = s.out_of_order();
     let header_lines = lines.len();
-    let list_h = usize::from(inner.height).saturating_sub(header_lines + 1).max(1);
+    let list_h = usize::from(inner.height)
+        .saturating_sub(header_lines + 1)
+        .max(1);
     let top = s.selected.saturating_sub(list_h - 1);
     for (pos, &c) in s.order.iter().enumerate().skip(top).take(list_h) {
         let name = a.criteria().get(c).map_or("", |x| x.name());
         let value = s.values.get(pos).map_or("", String::as_str);
-        let v: f64 = if pos == 0 { 100.0 } else { value.parse().unwrap_or(0.0) };
+        let v: f64 = if pos == 0 {
+            100.0
+        } else {
+            value.parse().unwrap_or(0.0)
+        };
         let share = if total > 0.0 { 100.0 * v / total } else { 0.0 };
         let sel = pos == s.selected;
-        let flag = if out_of_order.contains(&pos) { " ⚠ above the one before" } else { "" };
+        let flag = if out_of_order.contains(&pos) {
+            " ⚠ above the one before"
+        } else {
+            ""
+        };
         let text = format!(
             "{} {:>2}. {:<38} {:>6}  {:>5}%  now w{}{}",
             if sel { "▶" } else { " " },
@@ -929,7 +1065,13 @@ fn render_export(app: &App, area: Rect, buf: &mut Buffer) {
     let mut lines = vec![Line::from("Choose a format:")];
     for (i, f) in export::FORMATS.iter().enumerate() {
         let sel = i == ch.selected;
-        let text = format!("{} {} (.{}): {}", if sel { "▶" } else { " " }, f.label, f.extension, f.hint);
+        let text = format!(
+            "{} {} (.{}): {}",
+            if sel { "▶" } else { " " },
+            f.label,
+            f.extension,
+            f.hint
+        );
         lines.push(if sel {
             Line::styled(text, Style::default().add_modifier(Modifier::REVERSED))
         } else {
@@ -959,6 +1101,23 @@ mod tests {
         let (w, at) = wrap_with_cursor(&["abcd".to_owned()], (0, 4), 4);
         assert_eq!(w, vec!["abcd", ""]);
         assert_eq!(at, (1, 0));
+    }
+
+    #[test]
+    fn headers_split_over_two_lines() {
+        assert_eq!(two_lines("Risk", 5), ("Risk".into(), String::new()));
+        assert_eq!(
+            two_lines("Child focused", 8),
+            ("Child".into(), "focused".into())
+        );
+        assert_eq!(
+            two_lines("Partnerships", 8),
+            ("Partner-".into(), "ships".into())
+        );
+        assert_eq!(
+            two_lines("Political oversight and governance", 8),
+            ("Politic-".into(), "al over…".into())
+        );
     }
 
     #[test]
