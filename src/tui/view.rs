@@ -181,7 +181,20 @@ pub fn hit_test(app: &App, x: u16, y: u16) -> Option<(usize, Option<usize>)> {
 /// The furthest the help screen can scroll.
 pub fn help_max_scroll(app: &App) -> u16 {
     let rows = app.view.size.1.saturating_sub(4);
-    (keys::help_lines().len() as u16).saturating_sub(rows)
+    let width = usize::from(app.view.size.0.saturating_sub(2)).max(1);
+    // Long lines wrap, so count screen lines rather than help entries.
+    let lines: usize = keys::help_lines()
+        .iter()
+        .map(|(k, d)| {
+            let len = if d.is_empty() {
+                k.chars().count()
+            } else {
+                18 + d.chars().count()
+            };
+            len.div_ceil(width).max(1)
+        })
+        .sum();
+    (lines as u16).saturating_sub(rows)
 }
 
 /// Truncates to `w` characters, ending with an ellipsis when cut.
@@ -725,8 +738,26 @@ fn popup(area: Rect, w: u16, h: u16, title: &str, buf: &mut Buffer) -> Rect {
     inner
 }
 
-/// Splits text into screen lines of at most `w` characters, returning them
-/// and where the cursor falls (line, column).
+/// Where each screen line of one text line starts and ends (character
+/// offsets), breaking after a space where possible so words stay whole.
+fn segments(chars: &[char], w: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while chars.len() - start > w {
+        let hard = start + w;
+        let end = (start + 1..=hard)
+            .rev()
+            .find(|&i| chars[i - 1] == ' ')
+            .unwrap_or(hard);
+        out.push((start, end));
+        start = end;
+    }
+    out.push((start, chars.len()));
+    out
+}
+
+/// Splits text into screen lines of at most `w` characters, word by word,
+/// returning them and where the cursor falls (line, column).
 fn wrap_with_cursor(
     lines: &[String],
     cursor: (usize, usize),
@@ -737,18 +768,18 @@ fn wrap_with_cursor(
     let mut at = (0, 0);
     for (i, l) in lines.iter().enumerate() {
         let chars: Vec<char> = l.chars().collect();
-        if i == cursor.0 {
-            let col = cursor.1.min(chars.len());
-            at = (out.len() + col / w, col % w);
+        let mut segs = segments(&chars, w);
+        let col = cursor.1.min(chars.len());
+        // A cursor at the very end of a full line goes on a fresh line.
+        if i == cursor.0 && col == chars.len() && segs.last().is_some_and(|&(s, e)| e - s == w) {
+            segs.push((chars.len(), chars.len()));
         }
-        if chars.is_empty() {
-            out.push(String::new());
-        }
-        for chunk in chars.chunks(w) {
-            out.push(chunk.iter().collect());
-        }
-        if !chars.is_empty() && chars.len().is_multiple_of(w) && i == cursor.0 && cursor.1 >= chars.len() {
-            out.push(String::new());
+        for (k, &(s, e)) in segs.iter().enumerate() {
+            let last = k + 1 == segs.len();
+            if i == cursor.0 && col >= s && (col < e || last) {
+                at = (out.len(), col - s);
+            }
+            out.push(chars[s..e].iter().collect());
         }
     }
     (out, at)
@@ -1016,7 +1047,7 @@ fn render_swing(app: &App, area: Rect, buf: &mut Buffer) {
     let out_of_order = s.out_of_order();
     let header_lines = lines.len();
     let list_h = usize::from(inner.height)
-        .saturating_sub(header_lines + 1)
+        .saturating_sub(header_lines + 5)
         .max(1);
     let top = s.selected.saturating_sub(list_h - 1);
     for (pos, &c) in s.order.iter().enumerate().skip(top).take(list_h) {
@@ -1030,15 +1061,16 @@ fn render_swing(app: &App, area: Rect, buf: &mut Buffer) {
         let share = if total > 0.0 { 100.0 * v / total } else { 0.0 };
         let sel = pos == s.selected;
         let flag = if out_of_order.contains(&pos) {
-            " ⚠ above the one before"
+            " ⚠"
         } else {
             ""
         };
+        let name_w = usize::from(inner.width).saturating_sub(42).clamp(10, 40);
         let text = format!(
-            "{} {:>2}. {:<38} {:>6}  {:>5}%  now w{}{}",
+            "{} {:>2}. {:<name_w$} {:>6}  {:>5}%  now w{}{}",
             if sel { "▶" } else { " " },
             pos + 1,
-            fit(name, 38),
+            fit(name, name_w),
             value,
             fmt_dp(share, 1),
             fmt_num(a.criteria().get(c).map_or(0.0, |x| x.weight())),
@@ -1050,6 +1082,12 @@ fn render_swing(app: &App, area: Rect, buf: &mut Buffer) {
             Style::default()
         };
         lines.push(Line::styled(text, style));
+    }
+    if !out_of_order.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(
+            "⚠ valued above the swing ranked before it: check the order (Esc goes back to step 1)",
+        ));
     }
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
@@ -1096,6 +1134,10 @@ mod tests {
         let (w, at) = wrap_with_cursor(&lines, (0, 4), 4);
         assert_eq!(w, vec!["abcd", "ef", "gh"]);
         assert_eq!(at, (1, 0));
+        let words = vec!["one two three".to_owned()];
+        let (w, at) = wrap_with_cursor(&words, (0, 9), 8);
+        assert_eq!(w, vec!["one two ", "three"]);
+        assert_eq!(at, (1, 1));
         let (_, at) = wrap_with_cursor(&lines, (1, 2), 4);
         assert_eq!(at, (2, 2));
         let (w, at) = wrap_with_cursor(&["abcd".to_owned()], (0, 4), 4);
