@@ -69,7 +69,6 @@ pub fn run(mut app: App) -> io::Result<App> {
     install_panic_hook();
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    terminal.clear()?;
     app.view.colour = colour_allowed();
     let size = terminal.size()?;
     update(&mut app, Action::Resize(size.width, size.height));
