@@ -22,14 +22,23 @@ fn key_to_frame(app: &mut App, term: &mut Terminal<TestBackend>, code: KeyCode) 
     if let Some(a) = key_to_action(app, KeyEvent::new(code, KeyModifiers::NONE)) {
         update(app, a);
     }
-    term.draw(|f| f.render_widget(&*app, f.area())).expect("draw");
+    term.draw(|f| f.render_widget(&*app, f.area()))
+        .expect("draw");
 }
 
 fn bench(c: &mut Criterion) {
-    let big = appraise::tui::generated_toml(1000, 50);
+    let big = appraise::synth::appraisal_toml(appraise::synth::Spec {
+        options: 1000,
+        criteria: 50,
+        notes: true,
+        seed: 1,
+    });
     let example = appraise::load::EXAMPLE;
     let mut g = c.benchmark_group("key_to_frame");
-    for (name, text) in [("example_8x8", example), ("generated_1000x50", big.as_str())] {
+    for (name, text) in [
+        ("example_8x8", example),
+        ("generated_1000x50", big.as_str()),
+    ] {
         for (w, h) in [(80u16, 24u16), (120, 40)] {
             let mut app = app_for(text, w, h);
             let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");

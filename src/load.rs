@@ -11,7 +11,7 @@ use crate::compute::{self, Warning, WarningKind};
 use crate::diagnostic::{Diagnostic, SourceFile, did_you_mean, render_all};
 use crate::model::{
     Appraisal, AppraisalOption, Criterion, Id, Meta, ModelError, Scale, check_name, check_text,
-    fmt_num,
+    fmt_num, shorten,
 };
 use crate::raw::{At, Sink, Span, Table, number, string};
 
@@ -115,13 +115,8 @@ pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
                 }
                 _ => "check that the path names a readable file",
             };
-            let kind = if path.is_dir() {
-                "a folder, not a file"
-            } else {
-                "unreadable"
-            };
             let message = if path.is_dir() {
-                format!("cannot read the file: it is {kind}")
+                "cannot read the file: it is a folder, not a file".to_string()
             } else {
                 format!("cannot read the file: {e}")
             };
@@ -182,7 +177,7 @@ pub fn load_str(name: &str, text: &str) -> Result<Loaded, LoadError> {
     let result = {
         let parsed = DeTable::parse(&file.text);
         match parsed {
-            Err(e) => Err(vec![syntax_error(&e, &file)]),
+            Err(e) => Err(vec![syntax_error(&e)]),
             Ok(root) => {
                 let mut sink = Sink::new(&file.text);
                 let root_table = Table {
@@ -216,19 +211,20 @@ pub fn load_str(name: &str, text: &str) -> Result<Loaded, LoadError> {
     }
 }
 
-fn syntax_error(e: &toml::de::Error, file: &SourceFile) -> Diagnostic {
+fn syntax_error(e: &toml::de::Error) -> Diagnostic {
     let span = e.span().unwrap_or(0..0);
     let message = e.message().trim().to_string();
     let mut help =
         "check the line for a missing quote, bracket, comma or `=`; text must be in double quotes"
             .to_string();
     let lower = message.to_lowercase();
-    if lower.contains("duplicate") {
+    if lower.contains("recurs") {
+        help = "the file nests lists or tables far too deeply; an appraisal needs at most three levels".into();
+    } else if lower.contains("duplicate") {
         help = "each key may appear only once per table, and each [table] header only once; merge or rename the repeated one".into();
     } else if lower.contains("invalid string") || lower.contains("expected `\"`") {
         help = "text must be in double quotes; a quote inside text is written \\\"".into();
     }
-    let _ = file;
     Diagnostic::error(
         "syntax",
         format!("this is not valid TOML: {message}"),
@@ -258,7 +254,7 @@ fn build(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<(Appraisal, Source
     root.check_keys(TOP_KEYS, sink);
     let meta = read_meta(root, sink);
     let scale = read_scale(root, sink);
-    let criteria = read_criteria(root, sink);
+    let criteria = read_criteria(root, scale.as_ref(), sink);
     let ids: HashMap<&str, usize> = criteria
         .iter()
         .enumerate()
@@ -476,7 +472,9 @@ fn read_id(
                 .filter(|s| !s.is_empty())
                 .collect::<Vec<_>>()
                 .join("-");
-            let help = if !suggestion.is_empty() && Id::new(&suggestion).is_ok() {
+            let help = if !raw.value.is_ascii() {
+                "use only lowercase letters a-z, digits and '-'; accented letters, symbols and emoji are not allowed in ids (names may use them)".to_string()
+            } else if !suggestion.is_empty() && Id::new(&suggestion).is_ok() {
                 format!("use lowercase letters, digits and '-', for example \"{suggestion}\"")
             } else {
                 "use lowercase letters, digits and '-', for example \"child-focused\"".to_string()
@@ -506,7 +504,7 @@ fn read_id(
 /// when another of its fields is wrong) and the criterion (if entirely valid).
 type CriteriaRead = Vec<(Option<Id>, Option<Criterion>)>;
 
-fn read_criteria(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> CriteriaRead {
+fn read_criteria(root: &Table<'_, '_>, scale: Option<&Scale>, sink: &mut Sink<'_>) -> CriteriaRead {
     let Some(items) = root.array_of_tables("criteria", sink) else {
         if root.get("criteria").is_none() {
             sink.push(
@@ -590,7 +588,7 @@ fn read_criteria(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> CriteriaRead {
                 )
                 .with_help("give at least one criterion a weight above zero, such as 1"),
             );
-        } else if !weights.iter().map(|w| w.value).sum::<f64>().is_finite() {
+        } else if !scale.is_none_or(|s| s.totals_finite(weights.iter().map(|w| w.value))) {
             let biggest = weights.iter().max_by(|a, b| a.value.total_cmp(&b.value));
             sink.push(
                 Diagnostic::error(
@@ -775,7 +773,10 @@ fn criterion_key(
     }
     let mut d = Diagnostic::error(
         "unknown-criterion",
-        format!("this {what} names `{key}`, which is not the id of any criterion"),
+        format!(
+            "this {what} names `{}`, which is not the id of any criterion",
+            shorten(key)
+        ),
         Some(span.clone()),
     );
     let mut sorted = crit_ids.to_vec();
@@ -784,7 +785,7 @@ fn criterion_key(
         Some(s) => d
             .with_label(format!("did you mean `{s}`?"))
             .with_help(format!(
-                "rename it to `{s}`, or add a criterion with the id `{key}`"
+                "rename it to `{s}`, or add a criterion with that id"
             )),
         None => d.with_help(format!(
             "use one of the criterion ids: {}",

@@ -86,7 +86,7 @@ impl Id {
         if ok {
             Ok(Id(s.to_owned()))
         } else {
-            Err(ModelError::InvalidId(s.to_owned()))
+            Err(ModelError::InvalidId(shorten(s)))
         }
     }
 
@@ -295,9 +295,15 @@ impl Scale {
         Ok(())
     }
 
-    /// The largest absolute value a score can take, used for overflow checks.
-    fn magnitude(&self) -> f64 {
-        self.min.abs().max(self.max.abs())
+    /// Whether every total these weights can produce on this scale is finite.
+    pub fn totals_finite(&self, weights: impl Iterator<Item = f64>) -> bool {
+        let magnitude = self.min.abs().max(self.max.abs());
+        let (mut bound, mut spread) = (0.0f64, 0.0f64);
+        for w in weights {
+            bound += w * magnitude;
+            spread += w * (self.max - self.min);
+        }
+        bound.is_finite() && spread.is_finite()
     }
 }
 
@@ -755,15 +761,22 @@ fn check_weights(criteria: &[Criterion], scale: &Scale) -> Result<(), ModelError
     if !criteria.iter().any(|c| c.weight > 0.0) {
         return Err(ModelError::AllWeightsZero);
     }
-    let bound: f64 = criteria.iter().map(|c| c.weight * scale.magnitude()).sum();
-    let spread: f64 = criteria
-        .iter()
-        .map(|c| c.weight * (scale.max - scale.min))
-        .sum();
-    if !bound.is_finite() || !spread.is_finite() {
+    if !scale.totals_finite(criteria.iter().map(|c| c.weight)) {
         return Err(ModelError::TotalOverflow);
     }
     Ok(())
+}
+
+/// Shortens text quoted in a message, so a hostile 5,000-character value does not
+/// fill the screen.
+pub fn shorten(s: &str) -> String {
+    const MAX: usize = 40;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        let head: String = s.chars().take(MAX).collect();
+        format!("{head}…")
+    }
 }
 
 /// Formats a number for people: whole numbers without decimals, others with at most two.
@@ -779,6 +792,10 @@ pub fn fmt_dp(x: f64, dp: usize) -> String {
     }
     if x.is_infinite() {
         return if x > 0.0 { "infinity" } else { "-infinity" }.into();
+    }
+    if x.abs() >= 1e15 {
+        // Whole-number formatting of 1e26 would print 27 misleading digits.
+        return format!("{x:e}");
     }
     let s = format!("{x:.dp$}");
     let s = if s.contains('.') {

@@ -10,6 +10,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::model::shorten;
 
 /// A byte range in the source text.
 pub type Span = Range<usize>;
@@ -182,14 +183,14 @@ impl<'t, 'i> Table<'t, 'i> {
             }
             let mut d = Diagnostic::error(
                 "unknown-key",
-                format!("unknown key `{k}` in {}", self.name),
+                format!("unknown key `{}` in {}", shorten(k), self.name),
                 Some(key.span()),
             );
             match did_you_mean(k, known) {
                 Some(s) => {
                     d = d
                         .with_label(format!("did you mean `{s}`?"))
-                        .with_help(format!("rename `{k}` to `{s}`"));
+                        .with_help(format!("rename `{}` to `{s}`", shorten(k)));
                 }
                 None => {
                     d = d.with_help(format!(

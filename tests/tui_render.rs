@@ -144,7 +144,16 @@ fn quit_confirmation_80x24() {
 
 #[test]
 fn large_appraisal_scrolls_with_frozen_headers_80x24() {
-    let loaded = appraise::load_str("big.toml", &appraise::tui::generated_toml(1000, 50)).unwrap();
+    let loaded = appraise::load_str(
+        "big.toml",
+        &appraise::synth::appraisal_toml(appraise::synth::Spec {
+            options: 1000,
+            criteria: 50,
+            notes: false,
+            seed: 1,
+        }),
+    )
+    .unwrap();
     let mut app = App::new(loaded, None);
     update(&mut app, Action::Resize(80, 24));
     press(&mut app, KeyCode::PageDown);

@@ -117,7 +117,15 @@ fn arrows_move_and_stop_at_the_edges() {
 
 #[test]
 fn a_click_selects_and_the_wheel_scrolls() {
-    let mut app = from_text(&crate::tui::generated_toml(100, 30), None);
+    let mut app = from_text(
+        &crate::synth::appraisal_toml(crate::synth::Spec {
+            options: 100,
+            criteria: 30,
+            notes: false,
+            seed: 1,
+        }),
+        None,
+    );
     update(
         &mut app,
         Action::Select {
@@ -163,7 +171,15 @@ fn hit_test_finds_the_cell_under_the_mouse() {
 
 #[test]
 fn moving_off_screen_scrolls_with_frozen_headers() {
-    let mut app = from_text(&crate::tui::generated_toml(40, 25), None);
+    let mut app = from_text(
+        &crate::synth::appraisal_toml(crate::synth::Spec {
+            options: 40,
+            criteria: 25,
+            notes: false,
+            seed: 1,
+        }),
+        None,
+    );
     let g = view::grid_geometry(&app);
     assert!(g.rows_visible < 40 && g.cols_visible < 25);
     for _ in 0..39 {
@@ -180,7 +196,15 @@ fn moving_off_screen_scrolls_with_frozen_headers() {
 
 #[test]
 fn resizing_keeps_the_selection_visible() {
-    let mut app = from_text(&crate::tui::generated_toml(60, 10), None);
+    let mut app = from_text(
+        &crate::synth::appraisal_toml(crate::synth::Spec {
+            options: 60,
+            criteria: 10,
+            notes: false,
+            seed: 1,
+        }),
+        None,
+    );
     update(&mut app, Action::Resize(120, 40));
     update(&mut app, Action::Last);
     update(&mut app, Action::Resize(80, 24));
