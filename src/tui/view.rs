@@ -219,15 +219,17 @@ fn two_lines(s: &str, w: usize) -> (String, String) {
     let mut words = s.split_whitespace();
     let first_word = words.next().unwrap_or("");
     if first_word.chars().count() > w {
-        // One long word: hyphenate it and carry on on the second line.
+        let rest: Vec<&str> = words.collect();
+        if !rest.is_empty() {
+            // A long first word: shorten it, and keep the next words, which
+            // tell similar names apart ("Criterion 6", "Criterion 7").
+            return (fit(first_word, w), fit(&rest.join(" "), w));
+        }
+        // One long word: hyphenate it over the two lines.
         let cut = w.saturating_sub(1).max(1);
         let mut first: String = first_word.chars().take(cut).collect();
         first.push('-');
-        let mut rest: String = first_word.chars().skip(cut).collect();
-        for word in words {
-            rest.push(' ');
-            rest.push_str(word);
-        }
+        let rest: String = first_word.chars().skip(cut).collect();
         return (first, fit(&rest, w));
     }
     let mut first = first_word.to_owned();
@@ -1158,8 +1160,9 @@ mod tests {
         );
         assert_eq!(
             two_lines("Political oversight and governance", 8),
-            ("Politic-".into(), "al over…".into())
+            ("Politic…".into(), "oversig…".into())
         );
+        assert_eq!(two_lines("Criterion 12", 5), ("Crit…".into(), "12".into()));
     }
 
     #[test]
