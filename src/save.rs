@@ -428,8 +428,13 @@ fn set_list(t: &mut dyn TableLike, key: &str, items: &[String]) {
 
 /// Writes `contents` to `path` atomically: a temp file in the same folder is
 /// written, flushed to disk and renamed over the target. An existing file's
-/// permissions are kept.
+/// permissions are kept; a new file gets the usual ones for new files (as
+/// the user's umask allows).
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), SaveError> {
+    write_atomic_as(path, contents, false)
+}
+
+fn write_atomic_as(path: &Path, contents: &[u8], private: bool) -> Result<(), SaveError> {
     let io = |source| SaveError::Io {
         path: path.to_owned(),
         source,
@@ -439,10 +444,17 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), SaveError> {
         _ => PathBuf::from("."),
     };
     let perms = std::fs::metadata(path).ok().map(|m| m.permissions());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".appraise-save-")
-        .tempfile_in(&dir)
-        .map_err(io)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".appraise-save-");
+    #[cfg(unix)]
+    if !private && perms.is_none() {
+        use std::os::unix::fs::PermissionsExt;
+        // Temp files are owner-only by default; a new saved file should not be.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    #[cfg(not(unix))]
+    let _ = private;
+    let mut tmp = builder.tempfile_in(&dir).map_err(io)?;
     tmp.write_all(contents).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     if let Some(p) = perms {
@@ -557,7 +569,8 @@ pub fn write_recovery(recovery: &Path, text: &str) -> Result<(), SaveError> {
     let mut body = String::with_capacity(RECOVERY_HEADER.len() + text.len());
     body.push_str(RECOVERY_HEADER);
     body.push_str(text);
-    write_atomic(recovery, body.as_bytes())
+    // Recovery files may hold confidential scoring: owner-only, like temp files.
+    write_atomic_as(recovery, body.as_bytes(), true)
 }
 
 /// Reads a recovery file, returning the appraisal text without its header.
@@ -765,6 +778,21 @@ cost = "Saves one lease."
         // No temp files are left behind.
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1);
+        // A new file is not left owner-only, as temp files are.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let fresh = dir.path().join("fresh.toml");
+            write_atomic(&fresh, b"x").unwrap();
+            let mode = std::fs::metadata(&fresh).unwrap().permissions().mode();
+            // The same as any newly created file under the current umask.
+            let plain = dir.path().join("plain.toml");
+            std::fs::write(&plain, b"x").unwrap();
+            let want = std::fs::metadata(&plain).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, want & 0o777);
+            std::fs::remove_file(&fresh).unwrap();
+            std::fs::remove_file(&plain).unwrap();
+        }
         // Someone else edits the file: the old fingerprint no longer matches.
         std::fs::write(&path, "# changed elsewhere\n").unwrap();
         let err = save(&path, Some(SMALL), &a, Some(saved.fingerprint), false).unwrap_err();

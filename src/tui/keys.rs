@@ -15,10 +15,10 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
                 Focus::Grid => h.extend([
                     ("←↑↓→", "move"),
                     ("DIGITS", "score"),
-                    ("n", "note"),
                     ("u", "undo"),
                     ("^S", "save"),
                     ("q", "quit"),
+                    ("n", "note"),
                     ("x", "clear"),
                     ("w", "weight"),
                     ("Tab", "details"),
