@@ -54,6 +54,10 @@ struct Session {
 
 impl Session {
     fn start(args: &[&str], cwd: &Path) -> Session {
+        Session::start_with(args, cwd, None)
+    }
+
+    fn start_with(args: &[&str], cwd: &Path, state_dir: Option<&Path>) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -66,7 +70,10 @@ impl Session {
         cmd.args(args);
         cmd.cwd(cwd);
         cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("APPRAISE_STATE_DIR");
+        match state_dir {
+            Some(d) => cmd.env("APPRAISE_STATE_DIR", d),
+            None => cmd.env_remove("APPRAISE_STATE_DIR"),
+        }
         let child = pty.slave.spawn_command(cmd).expect("appraise starts");
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -243,6 +250,39 @@ fn work_survives_a_crash_and_is_offered_next_time() {
     let saved = std::fs::read_to_string(&path).unwrap();
     assert!(saved.starts_with("# Library review: scored at the March panel."));
     assert!(saved.contains("cost = 4    # expensive"));
+}
+
+#[test]
+fn the_bundled_example_asks_where_to_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let recovery = state.join("example.appraise-recovery");
+    let mut s = Session::start_with(&[], dir.path(), Some(&state));
+    s.wait_for("bundled example");
+    s.wait_for("Peer Practi");
+    s.keys(b"1");
+    let start = Instant::now();
+    while !recovery.exists() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(recovery.exists(), "unsaved work on the example is kept too");
+    s.keys(CTRL_S);
+    s.wait_for("Save as");
+    s.wait_for("my-appraisal.toml");
+    s.keys(b"\r");
+    s.wait_for("Saved to my-appraisal.toml");
+    s.wait_for("my-appraisal.toml");
+    s.keys(b"q");
+    assert!(s.wait_exit());
+    let saved = dir.path().join("my-appraisal.toml");
+    let back = appraise::load_path(&saved).unwrap().appraisal;
+    assert_eq!(back.options()[0].score(0), Some(1.0));
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert!(
+        text.starts_with("# Bundled example appraisal"),
+        "the example's comments are kept"
+    );
+    assert!(!recovery.exists());
 }
 
 #[test]

@@ -9,7 +9,7 @@ use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 
 fn app_at(w: u16, h: u16) -> App {
-    let mut app = App::example().unwrap();
+    let mut app = App::new(appraise::load_example().unwrap(), None);
     app.view.colour = true;
     update(&mut app, Action::Resize(w, h));
     app

@@ -269,7 +269,7 @@ mod tests {
 
     #[test]
     fn the_fixed_keys_map_as_documented() {
-        let app = App::example().unwrap();
+        let app = App::new(crate::load::load_example().unwrap(), None);
         let none = KeyModifiers::NONE;
         let ctrl = KeyModifiers::CONTROL;
         let cases = [
@@ -299,7 +299,7 @@ mod tests {
 
     #[test]
     fn in_a_note_letters_are_typed_not_commands() {
-        let mut app = App::example().unwrap();
+        let mut app = App::new(crate::load::load_example().unwrap(), None);
         app.view.mode = Mode::Note(super::super::app::NoteEditor {
             o: 0,
             c: 0,

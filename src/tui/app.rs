@@ -413,33 +413,34 @@ impl View {
 }
 
 impl App {
-    /// Opens a loaded appraisal; `path` is `None` for the bundled example.
-    ///
-    /// If a recovery file from an earlier session holds different work, the
-    /// app starts by offering to restore it.
+    /// Wraps a loaded appraisal; `path` is `None` for the bundled example.
+    /// Unlike [`App::open`], this does not look for a recovery file.
     pub fn new(loaded: Loaded, path: Option<PathBuf>) -> App {
-        let doc = Doc::new(loaded, path);
-        let mut app = App {
-            doc,
+        App {
+            doc: Doc::new(loaded, path),
             view: View::default(),
             quit: false,
-        };
-        app.offer_recovery();
-        app
+        }
     }
 
-    /// Opens the file at `path`.
+    /// Opens the file at `path`. If a recovery file from an earlier session
+    /// holds different work, the app starts by offering to restore it.
     pub fn open(path: &Path) -> Result<App, LoadError> {
         let loaded = load::load_path(path)?;
-        Ok(App::new(loaded, Some(path.to_owned())))
+        let mut app = App::new(loaded, Some(path.to_owned()));
+        app.offer_recovery();
+        Ok(app)
     }
 
-    /// Opens the bundled example.
+    /// Opens the bundled example, offering any recovery file as [`App::open`] does.
     pub fn example() -> Result<App, LoadError> {
-        Ok(App::new(load::load_example()?, None))
+        let mut app = App::new(load::load_example()?, None);
+        app.offer_recovery();
+        Ok(app)
     }
 
-    fn offer_recovery(&mut self) {
+    /// Offers to restore unsaved work left in the recovery file, if there is any.
+    pub fn offer_recovery(&mut self) {
         let Some(rec) = self.doc.recovery.clone() else {
             return;
         };

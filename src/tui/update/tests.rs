@@ -7,7 +7,7 @@ use crate::load::load_str;
 use crate::tui::app::{Severity, View};
 
 fn example() -> App {
-    let mut app = App::example().unwrap();
+    let mut app = App::new(crate::load::load_example().unwrap(), None);
     update(&mut app, Action::Resize(80, 24));
     app
 }
