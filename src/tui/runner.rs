@@ -22,6 +22,8 @@ use super::update::update;
 const IDLE: Duration = Duration::from_millis(400);
 /// While keys keep coming, the recovery file is still written at least this often.
 const RECOVERY_EVERY: Duration = Duration::from_secs(2);
+/// How often the file on disk is checked for changes made by someone else.
+const DISK_CHECK_EVERY: Duration = Duration::from_secs(3);
 
 /// Puts the terminal back as it was. Safe to call more than once.
 pub fn restore_terminal() {
@@ -73,6 +75,8 @@ pub fn run(mut app: App) -> io::Result<App> {
     let size = terminal.size()?;
     update(&mut app, Action::Resize(size.width, size.height));
     let mut last_flush = Instant::now();
+    let mut last_disk_check = Instant::now();
+    let mut warned_changed_on_disk = false;
     let mut reported_recovery_error = false;
     loop {
         draw(&mut terminal, &app)?;
@@ -88,6 +92,19 @@ pub fn run(mut app: App) -> io::Result<App> {
                 if app.quit || !event::poll(Duration::ZERO)? {
                     break;
                 }
+            }
+        }
+        if idle && last_disk_check.elapsed() >= DISK_CHECK_EVERY {
+            last_disk_check = Instant::now();
+            let changed = app.doc.changed_on_disk();
+            if changed && !warned_changed_on_disk && app.view.message.is_none() {
+                app.view.error(format!(
+                    "{} was changed elsewhere; Ctrl-s will ask before overwriting it",
+                    app.doc.display_name()
+                ));
+                warned_changed_on_disk = true;
+            } else if !changed {
+                warned_changed_on_disk = false;
             }
         }
         if app.doc.recovery_is_stale() && (idle || last_flush.elapsed() >= RECOVERY_EVERY) {
