@@ -13,6 +13,7 @@ pub mod panel;
 pub mod raw;
 pub mod report;
 pub mod save;
+pub mod sensitivity;
 pub mod synth;
 pub mod tui;
 

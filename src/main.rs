@@ -53,6 +53,8 @@ enum Command {
     Sheet(cmd::sheet::Args),
     /// Merge members' scoresheets and show where they disagree.
     Panel(cmd::panel::Args),
+    /// Test how sure the ranking is: weight and score sensitivity, leave-one-out, Monte Carlo.
+    Sensitivity(cmd::sensitivity::Args),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +68,7 @@ fn main() -> ExitCode {
         Some(Command::Tui(args)) => cmd::tui::run(args),
         Some(Command::Sheet(args)) => cmd::sheet::run(args),
         Some(Command::Panel(args)) => cmd::panel::run(args),
+        Some(Command::Sensitivity(args)) => cmd::sensitivity::run(args),
     };
     match result {
         Ok(code) => code,

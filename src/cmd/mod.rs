@@ -12,6 +12,7 @@ pub mod check;
 pub mod panel;
 pub mod rank;
 pub mod report;
+pub mod sensitivity;
 pub mod sheet;
 pub mod tui;
 

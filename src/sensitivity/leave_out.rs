@@ -1,0 +1,89 @@
+//! Leave one criterion out: the ranking with each criterion removed in turn.
+
+use serde::Serialize;
+
+use crate::compute::{Results, competition_ranks};
+use crate::model::Appraisal;
+
+/// An option whose rank changes when a criterion is left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RankMove {
+    /// Index of the option.
+    pub option: usize,
+    /// Its rank with every criterion.
+    pub from: usize,
+    /// Its rank with the criterion left out.
+    pub to: usize,
+}
+
+/// The ranking with one criterion left out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeaveOneOut {
+    /// Index of the criterion left out.
+    pub criterion: usize,
+    /// Totals without it, in file order.
+    pub totals: Vec<f64>,
+    /// Competition ranks without it, in file order (ties share the better rank).
+    pub ranks: Vec<usize>,
+    /// Option indices by rank, then file order.
+    pub ranking: Vec<usize>,
+    /// The options ranked first (more than one when tied).
+    pub leaders: Vec<usize>,
+    /// Options whose rank changes, in the new ranking's order.
+    pub moved: Vec<RankMove>,
+    /// True when the criterion carried all the weight, so nothing is left to rank by.
+    pub no_weight_left: bool,
+}
+
+impl LeaveOneOut {
+    /// Whether the set of options ranked first is the same as with every criterion.
+    pub fn same_leaders(&self, results: &Results) -> bool {
+        self.leaders == results.leaders()
+    }
+}
+
+/// The ranking with each criterion left out in turn, in criterion order.
+pub fn leave_one_out(appraisal: &Appraisal, results: &Results) -> Vec<LeaveOneOut> {
+    (0..appraisal.criteria().len())
+        .map(|k| leave_out(appraisal, results, k))
+        .collect()
+}
+
+/// The ranking with criterion `k` left out.
+pub fn leave_out(appraisal: &Appraisal, results: &Results, k: usize) -> LeaveOneOut {
+    let mut weights = appraisal.weights();
+    if let Some(w) = weights.get_mut(k) {
+        *w = 0.0;
+    }
+    let no_weight_left = !weights.iter().any(|&w| w > 0.0);
+    // Summed afresh rather than subtracted, so ties come out exactly as `compute` finds them.
+    let totals: Vec<f64> = appraisal
+        .options()
+        .iter()
+        .map(|o| crate::compute::weighted_total(&weights, o.scores()))
+        .collect();
+    let ranks = competition_ranks(&totals);
+    let mut ranking: Vec<usize> = (0..totals.len()).collect();
+    ranking.sort_by_key(|&i| (ranks[i], i));
+    let leaders = ranking.iter().copied().filter(|&i| ranks[i] == 1).collect();
+    let moved = ranking
+        .iter()
+        .filter_map(|&i| {
+            let from = results.options.get(i)?.rank;
+            (from != ranks[i]).then_some(RankMove {
+                option: i,
+                from,
+                to: ranks[i],
+            })
+        })
+        .collect();
+    LeaveOneOut {
+        criterion: k,
+        totals,
+        ranks,
+        ranking,
+        leaders,
+        moved,
+        no_weight_left,
+    }
+}

@@ -1,0 +1,80 @@
+//! Sensitivity analysis: how sure can a panel be of its ranking?
+//!
+//! - [`weights`]: exact one-way weight sensitivity (stability intervals,
+//!   switchover shares, and each option's total as a line for charts);
+//! - [`scores`]: how many single-step score changes would let another option
+//!   draw level with or overtake the leader;
+//! - [`leave_out`]: the ranking with each criterion left out in turn;
+//! - [`smaa`]: Monte Carlo rank acceptability (SMAA-2);
+//! - [`statements`]: plain-English sentences for a report;
+//! - [`output`]: the JSON document and terminal tables.
+//!
+//! The exact analyses are cheap (linear in options times criteria, apart from
+//! the on-demand [`weights::CriterionSensitivity::swap_points`]), so a live
+//! view can call [`exact`] after every edit, and [`smaa::smaa`] with a sample
+//! count it chooses. The mathematics is in `docs/methods.md`.
+
+pub mod kernel;
+pub mod leave_out;
+pub mod output;
+pub mod scores;
+pub mod smaa;
+pub mod statements;
+#[cfg(test)]
+mod testutil;
+pub mod weights;
+
+use serde::Serialize;
+
+use crate::compute::{Results, compute};
+use crate::model::Appraisal;
+
+pub use leave_out::{LeaveOneOut, RankMove, leave_one_out};
+pub use scores::{Challenge, Direction, ScoreChange, ScoreRobustness, score_robustness};
+pub use smaa::{OptionAcceptability, Smaa, SmaaConfig, SmaaError, WeightModel, smaa};
+pub use statements::{Statement, StatementKind, statements};
+pub use weights::{
+    CriterionSensitivity, LeadSegment, OptionLine, SwapPoint, criterion_sensitivity,
+    weight_sensitivity,
+};
+
+/// The three exact analyses together.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Exact {
+    /// Totals and ranks at the current weights and scores.
+    pub results: Results,
+    /// One-way weight sensitivity, one entry per criterion.
+    pub weights: Vec<CriterionSensitivity>,
+    /// Score robustness of the leader.
+    pub scores: ScoreRobustness,
+    /// The ranking with each criterion left out, one entry per criterion.
+    pub leave_one_out: Vec<LeaveOneOut>,
+}
+
+/// Runs the exact analyses (weights, scores, leave-one-out).
+pub fn exact(appraisal: &Appraisal) -> Exact {
+    let results = compute(appraisal);
+    Exact {
+        weights: weight_sensitivity(appraisal, &results),
+        scores: score_robustness(appraisal, &results),
+        leave_one_out: leave_one_out(appraisal, &results),
+        results,
+    }
+}
+
+/// Everything the `sensitivity` command reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sensitivity {
+    /// The exact analyses.
+    pub exact: Exact,
+    /// The Monte Carlo run.
+    pub smaa: Smaa,
+}
+
+/// Runs every analysis.
+pub fn analyse(appraisal: &Appraisal, config: &SmaaConfig) -> Result<Sensitivity, SmaaError> {
+    Ok(Sensitivity {
+        exact: exact(appraisal),
+        smaa: smaa(appraisal, config)?,
+    })
+}

@@ -1,0 +1,537 @@
+//! Monte Carlo rank acceptability analysis (SMAA-2, Lahdelma & Salminen 2001).
+//!
+//! Weights are drawn uniformly from the simplex (Dirichlet(1, ..., 1), via
+//! normalised exponential draws) or within a band around the base weights;
+//! scores may be perturbed within a band of scale steps. For every option the
+//! result gives its rank acceptabilities, central weight vector and
+//! confidence factor, each with a standard error.
+//!
+//! Reproducibility: samples are split into chunks of [`CHUNK_SAMPLES`]; chunk
+//! `c` draws from `LANES` xoshiro256++ streams that are the seed's stream
+//! advanced by `jump()` (2^128 steps) `c * LANES + lane` times. Chunks are
+//! tallied independently and merged in chunk order, so the numbers depend
+//! only on the seed and the sample count, never on the number of threads.
+
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rand_xoshiro::rand_core::SeedableRng;
+use rayon::prelude::*;
+use serde::Serialize;
+use thiserror::Error;
+
+use super::kernel::{self, ChunkTally, LANES, LaneRng, Problem, WeightDraw};
+use crate::model::Appraisal;
+
+/// Samples per chunk: the unit of parallel work and of random stream assignment.
+/// Changing it changes the numbers a given seed produces.
+pub const CHUNK_SAMPLES: usize = 32_768;
+
+/// Most samples accepted in one run.
+pub const MAX_SAMPLES: u64 = 1_000_000_000;
+
+/// Chunks tallied in parallel before their results are merged; bounds memory.
+const BATCH_CHUNKS: usize = 64;
+
+/// How the weights are varied.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum WeightModel {
+    /// Any weighting at all: uniform over every set of shares that add up to 1.
+    Uniform,
+    /// Each weight independently within plus or minus `percent`% of its base value.
+    Spread {
+        /// Half-width of the band, as a percentage of each base weight (0-100).
+        percent: f64,
+    },
+}
+
+/// Settings for a Monte Carlo run.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SmaaConfig {
+    /// Number of samples (the TUI uses a few thousand for live updates).
+    pub samples: u64,
+    /// Seed of the random streams.
+    pub seed: u64,
+    /// Worker threads; `None` uses rayon's global pool, `Some(1)` runs on the caller's thread.
+    #[serde(skip)]
+    pub threads: Option<usize>,
+    /// How the weights are varied.
+    pub weights: WeightModel,
+    /// Half-width of the uniform score perturbation in scale steps (0 for none).
+    pub score_spread: f64,
+}
+
+impl Default for SmaaConfig {
+    fn default() -> Self {
+        SmaaConfig {
+            samples: 1_000_000,
+            seed: 1,
+            threads: None,
+            weights: WeightModel::Uniform,
+            score_spread: 0.0,
+        }
+    }
+}
+
+/// Why a Monte Carlo run could not start.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum SmaaError {
+    /// Zero samples, or more than [`MAX_SAMPLES`].
+    #[error("the number of samples must be between 1 and {MAX_SAMPLES}, not {0}")]
+    Samples(u64),
+    /// The weight spread is not a percentage from 0 to 100.
+    #[error("the weight spread must be a percentage from 0 to 100, not {0}")]
+    WeightSpread(f64),
+    /// The score spread is negative or not a number.
+    #[error("the score spread must be a number of scale steps, zero or more, not {0}")]
+    ScoreSpread(f64),
+    /// Zero threads were asked for.
+    #[error("the number of threads must be at least 1")]
+    Threads,
+    /// The thread pool could not be started.
+    #[error("could not start {0} worker threads")]
+    Pool(usize),
+}
+
+/// Monte Carlo results for one option.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OptionAcceptability {
+    /// Index of the option in file order.
+    pub option: usize,
+    /// `acceptability[r]`: share of samples in which the option ranks `r + 1`
+    /// (ties share the better rank), i.e. b_i^r.
+    pub acceptability: Vec<f64>,
+    /// Standard error of each acceptability, `sqrt(b(1 - b) / N)`.
+    pub acceptability_se: Vec<f64>,
+    /// Mean normalised weights over the samples where it ranks first, one per
+    /// criterion in file order (0 for criteria with no weight); `None` if it never does.
+    pub central_weights: Option<Vec<f64>>,
+    /// Standard error of each central weight.
+    pub central_weights_se: Option<Vec<f64>>,
+    /// Share of score samples in which it ranks first under its central
+    /// weights; `None` without central weights.
+    pub confidence: Option<f64>,
+    /// Standard error of the confidence factor (0 when scores are not perturbed).
+    pub confidence_se: Option<f64>,
+}
+
+/// The result of a Monte Carlo run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Smaa {
+    /// The settings used.
+    pub config: SmaaConfig,
+    /// Criteria whose weights were varied (those with positive base weight), in file order.
+    pub sampled_criteria: Vec<usize>,
+    /// One entry per option, in file order.
+    pub options: Vec<OptionAcceptability>,
+}
+
+impl Smaa {
+    /// Share of samples in which option `i` ranks first (0 if out of range).
+    pub fn first_share(&self, i: usize) -> f64 {
+        self.options
+            .get(i)
+            .and_then(|o| o.acceptability.first())
+            .copied()
+            .unwrap_or(0.0)
+    }
+}
+
+/// Builds the flattened problem for the kernel.
+fn problem(appraisal: &Appraisal, config: &SmaaConfig) -> (Problem, Vec<usize>) {
+    let crit: Vec<usize> = appraisal
+        .criteria()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.weight() > 0.0)
+        .map(|(j, _)| j)
+        .collect();
+    let n = appraisal.options().len();
+    let m = crit.len();
+    let mut scores = Vec::with_capacity(n * m);
+    let mut present = Vec::with_capacity(n * m);
+    for o in appraisal.options() {
+        for &j in &crit {
+            scores.push(o.score(j).unwrap_or(0.0));
+            present.push(o.score(j).is_some());
+        }
+    }
+    let wsum: f64 = crit.iter().map(|&j| appraisal.criteria()[j].weight()).sum();
+    let base = crit
+        .iter()
+        .map(|&j| appraisal.criteria()[j].weight() / wsum)
+        .collect();
+    let scale = appraisal.scale();
+    let weights = match config.weights {
+        WeightModel::Uniform => WeightDraw::Simplex,
+        WeightModel::Spread { percent } => WeightDraw::Spread(percent / 100.0),
+    };
+    (
+        Problem {
+            n,
+            m,
+            scores,
+            present,
+            base,
+            weights,
+            score_spread: config.score_spread * scale.step(),
+            lo: scale.min(),
+            hi: scale.max(),
+        },
+        crit,
+    )
+}
+
+fn check(config: &SmaaConfig) -> Result<(), SmaaError> {
+    if config.samples == 0 || config.samples > MAX_SAMPLES {
+        return Err(SmaaError::Samples(config.samples));
+    }
+    if let WeightModel::Spread { percent } = config.weights
+        && !(0.0..=100.0).contains(&percent)
+    {
+        return Err(SmaaError::WeightSpread(percent));
+    }
+    if !(config.score_spread >= 0.0 && config.score_spread.is_finite()) {
+        return Err(SmaaError::ScoreSpread(config.score_spread));
+    }
+    if config.threads == Some(0) {
+        return Err(SmaaError::Threads);
+    }
+    Ok(())
+}
+
+/// The random streams for `chunks` chunks: `LANES` per chunk, each the
+/// previous one advanced by `jump()`.
+fn streams(mut base: Xoshiro256PlusPlus, chunks: usize) -> Vec<LaneRng> {
+    (0..chunks)
+        .map(|_| {
+            let lanes: [Xoshiro256PlusPlus; LANES] = std::array::from_fn(|_| {
+                let g = base.clone();
+                base.jump();
+                g
+            });
+            LaneRng::new(&lanes)
+        })
+        .collect()
+}
+
+/// Sizes of the chunks that make up `samples`.
+fn chunk_sizes(samples: u64) -> Vec<usize> {
+    let full = (samples / CHUNK_SAMPLES as u64) as usize;
+    let rest = (samples % CHUNK_SAMPLES as u64) as usize;
+    let mut sizes = vec![CHUNK_SAMPLES; full];
+    if rest > 0 {
+        sizes.push(rest);
+    }
+    sizes
+}
+
+/// Runs `f` in a pool of `threads` threads, or rayon's global pool for `None`.
+fn in_pool<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T, SmaaError> {
+    match threads {
+        None => Ok(f()),
+        Some(t) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(t)
+                .build()
+                .map_err(|_| SmaaError::Pool(t))?;
+            Ok(pool.install(f))
+        }
+    }
+}
+
+/// Runs the SMAA-2 simulation on `appraisal`.
+pub fn smaa(appraisal: &Appraisal, config: &SmaaConfig) -> Result<Smaa, SmaaError> {
+    check(config)?;
+    let (p, crit) = problem(appraisal, config);
+    let (n, m) = (p.n, p.m);
+    let sizes = chunk_sizes(config.samples);
+    let mut rngs = streams(Xoshiro256PlusPlus::seed_from_u64(config.seed), sizes.len());
+    let serial = config.threads == Some(1);
+
+    let mut tally = ChunkTally::new(n, m);
+    let mut work: Vec<(usize, &mut LaneRng)> = sizes.iter().copied().zip(rngs.iter_mut()).collect();
+    for batch in work.chunks_mut(BATCH_CHUNKS) {
+        let parts: Vec<ChunkTally> = if serial {
+            batch
+                .iter_mut()
+                .map(|(s, r)| kernel::run_chunk(&p, r, *s))
+                .collect()
+        } else {
+            in_pool(config.threads, || {
+                batch
+                    .par_iter_mut()
+                    .map(|(s, r)| kernel::run_chunk(&p, r, *s))
+                    .collect()
+            })?
+        };
+        for part in &parts {
+            tally.add(part);
+        }
+    }
+
+    let total = config.samples as f64;
+    let mut central: Vec<Option<Vec<f64>>> = Vec::with_capacity(n);
+    let mut options: Vec<OptionAcceptability> = (0..n)
+        .map(|i| {
+            let counts = &tally.counts[i * n..(i + 1) * n];
+            let acceptability: Vec<f64> = counts.iter().map(|&c| c as f64 / total).collect();
+            let acceptability_se = acceptability
+                .iter()
+                .map(|&b| (b * (1.0 - b) / total).sqrt())
+                .collect();
+            let firsts = counts.first().copied().unwrap_or(0);
+            let (cw, cw_se) = if firsts == 0 {
+                (None, None)
+            } else {
+                let k = firsts as f64;
+                let mut full = vec![0.0; appraisal.criteria().len()];
+                let mut full_se = vec![0.0; appraisal.criteria().len()];
+                for (jj, &j) in crit.iter().enumerate() {
+                    let mean = tally.cw[i * m + jj] / k;
+                    let var = (tally.cw_sq[i * m + jj] / k - mean * mean).max(0.0);
+                    full[j] = mean;
+                    // Sample variance of the mean; zero when there is a single sample.
+                    full_se[j] = if firsts > 1 {
+                        (var * k / (k - 1.0) / k).sqrt()
+                    } else {
+                        0.0
+                    };
+                }
+                (Some(full), Some(full_se))
+            };
+            central.push(
+                cw.as_ref()
+                    .map(|v: &Vec<f64>| crit.iter().map(|&j| v[j]).collect()),
+            );
+            OptionAcceptability {
+                option: i,
+                acceptability,
+                acceptability_se,
+                central_weights: cw,
+                central_weights_se: cw_se,
+                confidence: None,
+                confidence_se: None,
+            }
+        })
+        .collect();
+
+    // Confidence factors: exact when scores are fixed, simulated otherwise.
+    if p.score_spread > 0.0 {
+        let mut base2 = Xoshiro256PlusPlus::seed_from_u64(config.seed);
+        base2.long_jump();
+        let mut rngs2 = streams(base2, sizes.len());
+        let mut firsts = vec![0u64; n];
+        let mut work: Vec<(usize, &mut LaneRng)> =
+            sizes.iter().copied().zip(rngs2.iter_mut()).collect();
+        for batch in work.chunks_mut(BATCH_CHUNKS) {
+            let parts: Vec<Vec<u64>> = if serial {
+                batch
+                    .iter_mut()
+                    .map(|(s, r)| kernel::confidence_chunk(&p, &central, r, *s))
+                    .collect()
+            } else {
+                in_pool(config.threads, || {
+                    batch
+                        .par_iter_mut()
+                        .map(|(s, r)| kernel::confidence_chunk(&p, &central, r, *s))
+                        .collect()
+                })?
+            };
+            for part in &parts {
+                for (a, b) in firsts.iter_mut().zip(part) {
+                    *a += b;
+                }
+            }
+        }
+        for (o, f) in options.iter_mut().zip(&firsts) {
+            if o.central_weights.is_some() {
+                let c = *f as f64 / total;
+                o.confidence = Some(c);
+                o.confidence_se = Some((c * (1.0 - c) / total).sqrt());
+            }
+        }
+    } else {
+        for (i, o) in options.iter_mut().enumerate() {
+            let Some(cw) = &central[i] else { continue };
+            let totals: Vec<f64> = (0..n)
+                .map(|k| (0..m).map(|j| p.scores[k * m + j] * cw[j]).sum())
+                .collect();
+            let first = totals.iter().all(|&t| t <= totals[i]);
+            o.confidence = Some(if first { 1.0 } else { 0.0 });
+            o.confidence_se = Some(0.0);
+        }
+    }
+    Ok(Smaa {
+        config: *config,
+        sampled_criteria: crit,
+        options,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Appraisal;
+
+    fn appraisal(weights: &[f64], rows: &[&[f64]]) -> Appraisal {
+        crate::sensitivity::testutil::full(weights, rows)
+    }
+
+    fn cfg(samples: u64, seed: u64, threads: usize) -> SmaaConfig {
+        SmaaConfig {
+            samples,
+            seed,
+            threads: Some(threads),
+            ..SmaaConfig::default()
+        }
+    }
+
+    fn within(x: f64, want: f64, se: f64) {
+        assert!(
+            (x - want).abs() <= 4.0 * se,
+            "{x} is not within 4 standard errors ({se}) of {want}"
+        );
+    }
+
+    #[test]
+    fn two_criteria_closed_form() {
+        // A = (5, 1), B = (2, 3): A is first when 5a + (1 - a) >= 2a + 3(1 - a),
+        // i.e. a >= 0.4 for a ~ U(0, 1): P = 0.6. Central weight of A on the first
+        // criterion: E[a | a >= 0.4] = 0.7; of B: E[a | a < 0.4] = 0.2.
+        let a = appraisal(&[1.0, 1.0], &[&[5.0, 1.0], &[2.0, 3.0]]);
+        let r = smaa(&a, &cfg(200_000, 7, 1)).unwrap();
+        let oa = &r.options[0];
+        within(oa.acceptability[0], 0.6, oa.acceptability_se[0]);
+        within(r.options[1].acceptability[0], 0.4, oa.acceptability_se[0]);
+        let cw = oa.central_weights.as_ref().unwrap();
+        let se = oa.central_weights_se.as_ref().unwrap();
+        within(cw[0], 0.7, se[0]);
+        let cwb = r.options[1].central_weights.as_ref().unwrap();
+        let seb = r.options[1].central_weights_se.as_ref().unwrap();
+        within(cwb[0], 0.2, seb[0]);
+        // Standard error of a uniform on [0.4, 1] mean: sd = 0.6 / sqrt(12).
+        let want_se = 0.6 / 12f64.sqrt() / (0.6 * 200_000.0f64).sqrt();
+        assert!((se[0] / want_se - 1.0).abs() < 0.05);
+        assert_eq!(oa.confidence, Some(1.0));
+    }
+
+    #[test]
+    fn three_criteria_closed_form_is_a_true_dirichlet() {
+        // A = (2, 0, 0) beats B = (0, 1, 1) when 2a >= 1 - a, i.e. a >= 1/3.
+        // Under Dirichlet(1, 1, 1), a ~ Beta(1, 2): P = (2/3)^2 = 4/9.
+        // Normalised uniform draws would give a different answer.
+        let a = appraisal(&[1.0, 1.0, 1.0], &[&[2.0, 0.0, 0.0], &[0.0, 1.0, 1.0]]);
+        let r = smaa(&a, &cfg(300_000, 3, 2)).unwrap();
+        let o = &r.options[0];
+        within(o.acceptability[0], 4.0 / 9.0, o.acceptability_se[0]);
+    }
+
+    #[test]
+    fn weight_spread_closed_form() {
+        // Base weights (1, 1), spread 100%: weights u1, u2 uniform on (0, 1),
+        // normalised. A = (5, 1) first when u1 / (u1 + u2) >= 0.4, i.e.
+        // u1 >= (2/3) u2: P = 1 - (2/3) / 2 = 2/3.
+        let a = appraisal(&[1.0, 1.0], &[&[5.0, 1.0], &[2.0, 3.0]]);
+        let config = SmaaConfig {
+            weights: WeightModel::Spread { percent: 100.0 },
+            ..cfg(200_000, 11, 2)
+        };
+        let r = smaa(&a, &config).unwrap();
+        let o = &r.options[0];
+        within(o.acceptability[0], 2.0 / 3.0, o.acceptability_se[0]);
+    }
+
+    #[test]
+    fn score_spread_closed_form() {
+        // One criterion, scores 3 and 2, spread of one step: 3 + x vs 2 + y with
+        // x, y ~ U(-1, 1); A ranks second only when y - x > 1: P = 1/8.
+        let a = appraisal(&[1.0], &[&[3.0], &[2.0]]);
+        let config = SmaaConfig {
+            score_spread: 1.0,
+            ..cfg(200_000, 5, 2)
+        };
+        let r = smaa(&a, &config).unwrap();
+        let o = &r.options[0];
+        within(o.acceptability[1], 1.0 / 8.0, o.acceptability_se[1]);
+        // With weight fixed at 1, the confidence factor is the same probability.
+        within(o.confidence.unwrap(), 7.0 / 8.0, o.confidence_se.unwrap());
+    }
+
+    #[test]
+    fn same_seed_same_numbers_whatever_the_threads() {
+        let a = crate::load::load_example().unwrap().appraisal;
+        let samples = 3 * CHUNK_SAMPLES as u64 + 123;
+        let one = smaa(&a, &cfg(samples, 42, 1)).unwrap();
+        for t in [2, 4] {
+            assert_eq!(smaa(&a, &cfg(samples, 42, t)).unwrap().options, one.options);
+        }
+        let global = smaa(
+            &a,
+            &SmaaConfig {
+                threads: None,
+                ..cfg(samples, 42, 1)
+            },
+        )
+        .unwrap();
+        assert_eq!(global.options, one.options);
+        let other = smaa(&a, &cfg(samples, 43, 1)).unwrap();
+        assert_ne!(other.options, one.options);
+        let spread = SmaaConfig {
+            score_spread: 0.5,
+            weights: WeightModel::Spread { percent: 30.0 },
+            ..cfg(samples, 42, 1)
+        };
+        let s1 = smaa(&a, &spread).unwrap();
+        let s4 = smaa(
+            &a,
+            &SmaaConfig {
+                threads: Some(4),
+                ..spread
+            },
+        )
+        .unwrap();
+        assert_eq!(s1.options, s4.options);
+    }
+
+    #[test]
+    fn acceptabilities_add_up_and_ties_share_the_better_rank() {
+        // Two identical options always tie for first.
+        let a = appraisal(&[1.0, 2.0], &[&[3.0, 4.0], &[3.0, 4.0], &[1.0, 1.0]]);
+        let r = smaa(&a, &cfg(10_000, 1, 1)).unwrap();
+        assert_eq!(r.options[0].acceptability[0], 1.0);
+        assert_eq!(r.options[1].acceptability[0], 1.0);
+        assert_eq!(r.options[2].acceptability[2], 1.0);
+        for o in &r.options {
+            let sum: f64 = o.acceptability.iter().sum();
+            assert!((sum - 1.0).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn bad_settings_are_refused() {
+        let a = appraisal(&[1.0], &[&[3.0], &[2.0]]);
+        assert_eq!(smaa(&a, &cfg(0, 1, 1)), Err(SmaaError::Samples(0)));
+        let bad = SmaaConfig {
+            weights: WeightModel::Spread { percent: 120.0 },
+            ..cfg(10, 1, 1)
+        };
+        assert!(matches!(smaa(&a, &bad), Err(SmaaError::WeightSpread(_))));
+        let bad = SmaaConfig {
+            score_spread: f64::NAN,
+            ..cfg(10, 1, 1)
+        };
+        assert!(matches!(smaa(&a, &bad), Err(SmaaError::ScoreSpread(_))));
+        assert_eq!(smaa(&a, &cfg(10, 1, 0)), Err(SmaaError::Threads));
+    }
+
+    #[test]
+    fn zero_weight_criteria_are_not_sampled() {
+        // The second criterion has no weight: under any weighting of the first,
+        // A (4, 0) beats B (3, 5).
+        let a = appraisal(&[1.0, 0.0], &[&[4.0, 0.0], &[3.0, 5.0]]);
+        let r = smaa(&a, &cfg(5_000, 1, 1)).unwrap();
+        assert_eq!(r.sampled_criteria, vec![0]);
+        assert_eq!(r.options[0].acceptability[0], 1.0);
+        assert_eq!(r.options[0].central_weights, Some(vec![1.0, 0.0]));
+    }
+}

@@ -1,0 +1,513 @@
+//! Plain-English statements an officer can paste into a report.
+//!
+//! Each statement stands on its own (it names the option rather than saying
+//! "it") and rounds figures towards the cautious side: a share up to which
+//! the leader is safe is rounded down, one from which it is safe is rounded up.
+
+use serde::Serialize;
+
+use super::Sensitivity;
+use super::smaa::{Smaa, WeightModel};
+use super::weights::CriterionSensitivity;
+use crate::model::{Appraisal, fmt_dp, fmt_num};
+
+/// What a statement is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StatementKind {
+    /// A caveat that applies to everything else (incomplete scoring, a single option).
+    Caveat,
+    /// Who is first now, and any tie.
+    Ranking,
+    /// One-way weight sensitivity.
+    Weights,
+    /// Score robustness.
+    Scores,
+    /// Leave one criterion out.
+    LeaveOneOut,
+    /// Monte Carlo rank acceptability.
+    MonteCarlo,
+}
+
+/// One sentence (or two) for a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Statement {
+    /// What it is about.
+    pub kind: StatementKind,
+    /// The text, ready to paste.
+    pub text: String,
+}
+
+fn st(kind: StatementKind, text: String) -> Statement {
+    Statement { kind, text }
+}
+
+/// A share of the total weight as a percentage with one decimal, rounded
+/// down (`up = false`) or up (`up = true`).
+fn pct_dir(p: f64, up: bool) -> String {
+    let x = p * 1000.0;
+    // Guard against 53.3333 becoming 53.4 through representation error.
+    let r = if up {
+        (x - 1e-6).ceil()
+    } else {
+        (x + 1e-6).floor()
+    };
+    format!("{}%", fmt_dp(r / 10.0, 1))
+}
+
+/// A current share, rounded to one decimal.
+fn pct(p: f64) -> String {
+    format!("{}%", fmt_dp(p * 100.0, 1))
+}
+
+/// A probability as a percentage, never showing 0% or 100% unless exact.
+fn prob(p: f64) -> String {
+    if p >= 1.0 {
+        "100%".into()
+    } else if p <= 0.0 {
+        "0%".into()
+    } else if p >= 0.9995 {
+        "more than 99.9%".into()
+    } else if p < 0.0005 {
+        "less than 0.1%".into()
+    } else {
+        format!("{}%", fmt_dp(p * 100.0, 1))
+    }
+}
+
+/// A standard error as a percentage with two decimals.
+fn se_pct(se: f64) -> String {
+    if se <= 0.0 {
+        "0%".into()
+    } else if se < 0.00005 {
+        "less than 0.01%".into()
+    } else {
+        format!("{}%", fmt_dp(se * 100.0, 2))
+    }
+}
+
+/// "A", "A and B", "A, B and C".
+pub fn join_and(items: &[String]) -> String {
+    join_with(items, "and")
+}
+
+fn join_with(items: &[String], word: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {word} {last}", rest.join(", ")),
+    }
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Every statement for a full analysis, in reading order.
+pub fn statements(appraisal: &Appraisal, s: &Sensitivity) -> Vec<Statement> {
+    let mut out = exact_statements(appraisal, &s.exact);
+    out.extend(smaa_statements(appraisal, &s.exact.results, &s.smaa));
+    out
+}
+
+/// Statements for the exact analyses only (caveats, ranking, weights, scores, leave-one-out).
+pub fn exact_statements(appraisal: &Appraisal, e: &super::Exact) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let opt = |i: usize| {
+        appraisal
+            .options()
+            .get(i)
+            .map_or("?".to_string(), |o| o.name().to_string())
+    };
+    let crit = |k: usize| {
+        appraisal
+            .criteria()
+            .get(k)
+            .map_or("?".to_string(), |c| c.name().to_string())
+    };
+    let missing: usize = appraisal
+        .options()
+        .iter()
+        .map(|o| o.scores().iter().filter(|s| s.is_none()).count())
+        .sum();
+    if missing > 0 {
+        out.push(st(
+            StatementKind::Caveat,
+            format!(
+                "These results are provisional: {} not yet scored, and an unscored cell counts as nothing.",
+                if missing == 1 {
+                    "1 score is".to_string()
+                } else {
+                    format!("{missing} scores are")
+                }
+            ),
+        ));
+    }
+    let n = appraisal.options().len();
+    if n < 2 {
+        out.push(st(
+            StatementKind::Caveat,
+            format!(
+                "{} is the only option, so there is nothing to compare it with and no sensitivity to test.",
+                opt(0)
+            ),
+        ));
+        return out;
+    }
+    let leaders = e.results.leaders();
+    let leader = e.scores.leader;
+    let lname = opt(leader);
+    let tied = leaders.len() > 1;
+    if tied {
+        let names: Vec<String> = leaders.iter().map(|&i| opt(i)).collect();
+        out.push(st(
+            StatementKind::Ranking,
+            format!(
+                "{} are tied for first with {} each; the analysis below follows {}, the first listed.",
+                join_and(&names),
+                fmt_num(e.results.options[leader].total),
+                lname
+            ),
+        ));
+    } else if let Some(second) = e.results.rank_order().get(1) {
+        out.push(st(
+            StatementKind::Ranking,
+            format!(
+                "{} is first with {}, ahead of {} with {}.",
+                lname,
+                fmt_num(e.results.options[leader].total),
+                opt(*second),
+                fmt_num(e.results.options[*second].total)
+            ),
+        ));
+    }
+
+    // Weights.
+    let weighted: Vec<&CriterionSensitivity> = e.weights.iter().collect();
+    if appraisal.criteria().len() == 1 {
+        out.push(st(
+            StatementKind::Weights,
+            format!(
+                "There is only one criterion, {}, so changing its weight cannot change the ranking.",
+                crit(0)
+            ),
+        ));
+    } else {
+        let mut holds = Vec::new();
+        for cs in &weighted {
+            if cs.holds_throughout() {
+                holds.push(crit(cs.criterion));
+                continue;
+            }
+            out.push(st(
+                StatementKind::Weights,
+                weight_sentence(&lname, &crit(cs.criterion), cs, &opt),
+            ));
+        }
+        if !holds.is_empty() {
+            let all = holds.len() == weighted.len();
+            let text = if all {
+                format!(
+                    "{lname} stays first however much or little weight any single criterion carries."
+                )
+            } else if holds.len() == 1 {
+                format!(
+                    "{lname} stays first however much or little weight {} carries.",
+                    holds[0]
+                )
+            } else {
+                format!(
+                    "{lname} stays first however much or little weight any one of {} carries.",
+                    join_with(&holds, "or")
+                )
+            };
+            out.push(st(StatementKind::Weights, text));
+        }
+    }
+
+    // Scores.
+    let sr = &e.scores;
+    let unit = appraisal.scale().step();
+    let single = if unit == 1.0 {
+        "single-point".to_string()
+    } else {
+        format!("single-step ({}-point)", fmt_num(unit))
+    };
+    match (sr.min_steps_to_overtake, sr.easiest()) {
+        (Some(k), Some(ch)) => {
+            let mut text = format!(
+                "At least {} would be needed for another option to overtake {lname}",
+                plural(
+                    u64::from(k),
+                    &format!("{single} score change"),
+                    &format!("{single} score changes")
+                )
+            );
+            match (sr.min_steps_to_tie, sr.tie_challenger) {
+                (Some(0), Some(t)) => {
+                    text.push_str(&format!("; {} is already level with it", opt(t)));
+                }
+                (Some(tk), Some(t)) if tk < k => {
+                    text.push_str(&format!("; {} would bring {} level with it", tk, opt(t)));
+                }
+                _ => {}
+            }
+            text.push('.');
+            let parts: Vec<String> = ch
+                .overtake_changes
+                .iter()
+                .map(|c| {
+                    let who = if c.option == leader {
+                        format!("{lname}'s")
+                    } else {
+                        format!("{}'s", opt(c.option))
+                    };
+                    let verb = match c.direction {
+                        super::Direction::Down => "fell",
+                        super::Direction::Up => "rose",
+                    };
+                    format!(
+                        "{who} {} score {verb} from {} to {}",
+                        crit(c.criterion),
+                        fmt_num(c.from),
+                        fmt_num(c.to)
+                    )
+                })
+                .collect();
+            if !parts.is_empty() {
+                text.push_str(&format!(
+                    " For example, {} would overtake it if {}.",
+                    opt(ch.challenger),
+                    join_and(&parts)
+                ));
+            }
+            out.push(st(StatementKind::Scores, text));
+        }
+        _ => out.push(st(
+            StatementKind::Scores,
+            format!(
+                "No changes of score within the scale could let another option overtake {lname}."
+            ),
+        )),
+    }
+    if sr.has_unscored {
+        out.push(st(
+            StatementKind::Caveat,
+            "Unscored cells are left out of the score-change count, since they have no score to move."
+                .to_string(),
+        ));
+    }
+
+    // Leave one out.
+    let changed: Vec<&super::LeaveOneOut> = e
+        .leave_one_out
+        .iter()
+        .filter(|l| !l.no_weight_left && !l.same_leaders(&e.results))
+        .collect();
+    if changed.is_empty() {
+        let text = if tied {
+            "Leaving out any one criterion keeps the same options tied for first.".to_string()
+        } else {
+            format!("Leaving out any one criterion, {lname} stays first.")
+        };
+        out.push(st(StatementKind::LeaveOneOut, text));
+    } else {
+        for l in changed {
+            let names: Vec<String> = l.leaders.iter().map(|&i| opt(i)).collect();
+            let who = if names.len() > 1 {
+                format!("leaves {} tied for first", join_and(&names))
+            } else {
+                format!("puts {} first", join_and(&names))
+            };
+            out.push(st(
+                StatementKind::LeaveOneOut,
+                format!("Leaving out {} {who}.", crit(l.criterion)),
+            ));
+        }
+    }
+    out
+}
+
+fn weight_sentence(
+    lname: &str,
+    cname: &str,
+    cs: &CriterionSensitivity,
+    opt: &dyn Fn(usize) -> String,
+) -> String {
+    let now = if cs.share > 0.0 {
+        format!("it now carries {}", pct(cs.share))
+    } else {
+        "it now carries no weight".to_string()
+    };
+    match (cs.below, cs.above) {
+        (None, Some(a)) if cs.stable_to <= cs.share => format!(
+            "Giving {cname} any more weight ({now}) would put {} ahead of {lname}.",
+            opt(a)
+        ),
+        (Some(b), None) if cs.stable_from >= cs.share => format!(
+            "Giving {cname} any less weight ({now}) would put {} ahead of {lname}.",
+            opt(b)
+        ),
+        (None, Some(a)) => format!(
+            "{lname} stays first unless {cname} carries more than {} of the total weight ({now}); then {} leads.",
+            pct_dir(cs.stable_to, false),
+            opt(a)
+        ),
+        (Some(b), None) => format!(
+            "{lname} stays first unless {cname} carries less than {} of the total weight ({now}); then {} leads.",
+            pct_dir(cs.stable_from, true),
+            opt(b)
+        ),
+        (Some(b), Some(a)) => format!(
+            "{lname} stays first while {cname} carries between {} and {} of the total weight ({now}); below that {} leads, above it {}.",
+            pct_dir(cs.stable_from, true),
+            pct_dir(cs.stable_to, false),
+            opt(b),
+            opt(a)
+        ),
+        (None, None) => {
+            format!("{lname} stays first however much or little weight {cname} carries.")
+        }
+    }
+}
+
+/// Statements for a Monte Carlo run.
+pub fn smaa_statements(
+    appraisal: &Appraisal,
+    results: &crate::compute::Results,
+    m: &Smaa,
+) -> Vec<Statement> {
+    let mut out = Vec::new();
+    if appraisal.options().len() < 2 {
+        return out;
+    }
+    let opt = |i: usize| {
+        appraisal
+            .options()
+            .get(i)
+            .map_or("?".to_string(), |o| o.name().to_string())
+    };
+    let leader = results.rank_order().first().copied().unwrap_or(0);
+    let Some(lo) = m.options.get(leader) else {
+        return out;
+    };
+    let unweighted: Vec<String> = appraisal
+        .criteria()
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| !m.sampled_criteria.contains(j))
+        .map(|(_, c)| c.name().to_string())
+        .collect();
+    let mut how = match m.config.weights {
+        WeightModel::Uniform => {
+            if unweighted.is_empty() {
+                "Under any weighting of the criteria".to_string()
+            } else {
+                format!(
+                    "Under any weighting of the criteria that carry weight (leaving out {}, which carr{} none)",
+                    join_and(&unweighted),
+                    if unweighted.len() == 1 { "ies" } else { "y" }
+                )
+            }
+        }
+        WeightModel::Spread { percent } => format!(
+            "With each weight varied at random within {}% of its current value",
+            fmt_num(percent)
+        ),
+    };
+    let scale = appraisal.scale();
+    if m.config.score_spread > 0.0 {
+        let points = m.config.score_spread * scale.step();
+        how.push_str(&format!(
+            " and every score varied at random by up to {} {} either way",
+            fmt_num(points),
+            if points == 1.0 { "point" } else { "points" }
+        ));
+    }
+    let b1 = lo.acceptability.first().copied().unwrap_or(0.0);
+    let se1 = lo.acceptability_se.first().copied().unwrap_or(0.0);
+    out.push(st(
+        StatementKind::MonteCarlo,
+        format!(
+            "{how}, {} ranks first in {} of cases (standard error {}).",
+            opt(leader),
+            prob(b1),
+            se_pct(se1)
+        ),
+    ));
+    // The strongest alternative.
+    let runner = m
+        .options
+        .iter()
+        .filter(|o| o.option != leader)
+        .max_by(|a, b| {
+            a.acceptability
+                .first()
+                .unwrap_or(&0.0)
+                .total_cmp(b.acceptability.first().unwrap_or(&0.0))
+                .then(b.option.cmp(&a.option))
+        });
+    if let Some(r) = runner {
+        let b = r.acceptability.first().copied().unwrap_or(0.0);
+        let text = if b > 0.0 {
+            format!(
+                "The option most often first otherwise is {}, in {} of cases (standard error {}).",
+                opt(r.option),
+                prob(b),
+                se_pct(r.acceptability_se.first().copied().unwrap_or(0.0))
+            )
+        } else {
+            format!(
+                "No other option ranked first in any of the {} samples.",
+                m.config.samples
+            )
+        };
+        out.push(st(StatementKind::MonteCarlo, text));
+    }
+    if m.config.score_spread > 0.0
+        && let (Some(c), Some(se)) = (lo.confidence, lo.confidence_se)
+    {
+        out.push(st(
+            StatementKind::MonteCarlo,
+            format!(
+                "Using the weights under which it typically wins (its central weights), {} stays first in {} of the score variations (standard error {}).",
+                opt(leader),
+                prob(c),
+                se_pct(se)
+            ),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_round_towards_caution() {
+        assert_eq!(pct_dir(8.0 / 15.0, false), "53.3%");
+        assert_eq!(pct_dir(8.0 / 15.0, true), "53.4%");
+        assert_eq!(pct_dir(0.5, false), "50%");
+        assert_eq!(pct_dir(0.5, true), "50%");
+        assert_eq!(pct(0.125), "12.5%");
+        assert_eq!(prob(0.969_04), "96.9%");
+        assert_eq!(prob(0.99999), "more than 99.9%");
+        assert_eq!(prob(1.0), "100%");
+        assert_eq!(prob(0.0001), "less than 0.1%");
+        assert_eq!(se_pct(0.000_173), "0.02%");
+        assert_eq!(se_pct(0.000_001), "less than 0.01%");
+    }
+
+    #[test]
+    fn lists_read_naturally() {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(join_and(&v(&["A"])), "A");
+        assert_eq!(join_and(&v(&["A", "B"])), "A and B");
+        assert_eq!(join_and(&v(&["A", "B", "C"])), "A, B and C");
+    }
+}
