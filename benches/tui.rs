@@ -64,6 +64,29 @@ fn bench(c: &mut Criterion) {
                 })
             });
         }
+        // With the live sensitivity view open, every edit reruns the analyses
+        // (exact ones and a Monte Carlo run sized to fit a frame).
+        for (w, h) in [(80u16, 24u16), (120, 40)] {
+            let mut app = app_for(text, w, h);
+            update(&mut app, Action::Sensitivity);
+            let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+            let mut flip = false;
+            g.bench_function(format!("{name}/score_digit_sensitivity/{w}x{h}"), |b| {
+                b.iter(|| {
+                    flip = !flip;
+                    let key = KeyCode::Char(if flip { '1' } else { '2' });
+                    key_to_frame(black_box(&mut app), &mut term, key);
+                })
+            });
+        }
+        // The live analysis itself: within the key press for small
+        // appraisals, once the keys stop for large ones.
+        let appraisal = appraise::load_str("bench.toml", text)
+            .expect("valid")
+            .appraisal;
+        g.bench_function(format!("{name}/live_analysis"), |b| {
+            b.iter(|| appraise::tui::live::Live::compute(black_box(&appraisal), 0))
+        });
         // Sorted by rank, every edit re-sorts the rows.
         let mut app = app_for(text, 80, 24);
         update(&mut app, Action::ToggleSort);

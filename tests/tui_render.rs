@@ -106,6 +106,46 @@ fn help_view_120x40() {
 }
 
 #[test]
+fn sensitivity_view_80x24() {
+    let mut app = app_at(80, 24);
+    press(&mut app, KeyCode::Char('v'));
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn sensitivity_view_scrolled_to_the_chart_80x24() {
+    let mut app = app_at(80, 24);
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Tab);
+    for _ in 0..10 {
+        press(&mut app, KeyCode::Down);
+    }
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn sensitivity_view_120x40() {
+    let mut app = app_at(120, 40);
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Char('>'));
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn sensitivity_view_without_colour_marks_the_lines() {
+    let mut app = app_at(120, 40);
+    app.view.colour = false;
+    press(&mut app, KeyCode::Char('v'));
+    press(&mut app, KeyCode::Tab);
+    for _ in 0..6 {
+        press(&mut app, KeyCode::Down);
+    }
+    let text = screen(&app);
+    assert!(text.contains("• Community Interest Company"), "{text}");
+    assert!(text.contains("█ Shared Service"), "{text}");
+}
+
+#[test]
 fn note_editor_80x24() {
     let mut app = app_at(80, 24);
     press(&mut app, KeyCode::Char('n'));

@@ -115,8 +115,10 @@ pub enum Action {
     ToggleSort,
     /// Open the swing-weighting assistant.
     Swing,
-    /// Open or close the sensitivity view.
+    /// Open or close the live sensitivity view.
     Sensitivity,
+    /// Move the selected criterion's weight down (-1) or up (+1) by a tidy step.
+    NudgeWeight(i8),
     /// Export the appraisal.
     Export,
     /// Clear the message line.
@@ -236,6 +238,8 @@ fn normal_key(key: KeyEvent, ctrl: bool, shift: bool) -> Option<Action> {
         KeyCode::Char('s') => A::ToggleSort,
         KeyCode::Char('W') => A::Swing,
         KeyCode::Char('v') => A::Sensitivity,
+        KeyCode::Char('<') => A::NudgeWeight(-1),
+        KeyCode::Char('>') => A::NudgeWeight(1),
         KeyCode::Char('e') => A::Export,
         KeyCode::Esc => A::Dismiss,
         _ => return None,

@@ -9,6 +9,7 @@ use crate::model::{Appraisal, ModelError};
 use crate::save::{self, Fingerprint, SaveError};
 
 use super::edit::{Edit, History};
+use super::live::Live;
 use super::swing::Swing;
 use super::text::TextInput;
 
@@ -38,6 +39,10 @@ pub struct Doc {
     fingerprint: Option<Fingerprint>,
     recovery: Option<PathBuf>,
     recovery_stale: bool,
+    /// Counts edits (and undos), so derived data knows when it is stale.
+    version: u64,
+    /// The live sensitivity analysis, when the view has asked for it.
+    live: Option<Live>,
 }
 
 impl Doc {
@@ -57,6 +62,8 @@ impl Doc {
             fingerprint,
             recovery,
             recovery_stale: false,
+            version: 0,
+            live: None,
         }
     }
 
@@ -105,7 +112,32 @@ impl Doc {
         }
     }
 
+    /// Counts changes to the appraisal; derived data compares against it.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The live sensitivity analysis, if it has been worked out.
+    pub fn live(&self) -> Option<&Live> {
+        self.live.as_ref()
+    }
+
+    /// Whether the live sensitivity analysis matches the appraisal as it stands.
+    pub fn live_is_current(&self) -> bool {
+        self.live
+            .as_ref()
+            .is_some_and(|l| l.is_current(self.version))
+    }
+
+    /// Brings the live sensitivity analysis up to date with the appraisal.
+    pub fn refresh_live(&mut self) {
+        if !self.live_is_current() {
+            self.live = Some(Live::compute(&self.appraisal, self.version));
+        }
+    }
+
     fn refresh(&mut self) {
+        self.version += 1;
         self.results = compute(&self.appraisal);
         self.dirty = self.appraisal != self.saved;
         self.recovery_stale = true;

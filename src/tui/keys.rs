@@ -9,7 +9,18 @@ use super::swing::SwingStep;
 /// Key hints for the bottom line, most useful first; as many as fit are shown.
 pub fn hints(app: &App) -> Vec<(String, &'static str)> {
     let h: Vec<(&str, &'static str)> = match &app.view.mode {
-        Mode::Normal | Mode::Sensitivity => {
+        Mode::Sensitivity => vec![
+            ("v", "close"),
+            ("←→", "criterion"),
+            ("< >", "weight"),
+            ("Tab", "scroll"),
+            ("DIGITS", "score"),
+            ("u", "undo"),
+            ("^S", "save"),
+            ("q", "quit"),
+            ("?", "help"),
+        ],
+        Mode::Normal => {
             let mut h = vec![("?", "help")];
             match app.view.focus {
                 Focus::Grid => h.extend([
@@ -24,6 +35,7 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
                     ("Tab", "details"),
                     ("s", "sort"),
                     ("W", "swing weights"),
+                    ("v", "sensitivity"),
                     ("e", "export"),
                 ]),
                 Focus::Details => h.extend([
@@ -133,6 +145,10 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
         ("Weights", ""),
         ("w", "type a new weight for the selected criterion"),
         (
+            "< >",
+            "move the selected criterion's weight down or up a step",
+        ),
+        (
             "W",
             "swing-weighting assistant: order the criteria, value each swing",
         ),
@@ -150,6 +166,25 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
             "move the criterion left or right (also Shift-← Shift-→)",
         ),
         ("s", "sort options by rank, or back to file order"),
+        ("", ""),
+        ("Sensitivity", ""),
+        (
+            "v",
+            "live sensitivity: how sure is the ranking? (v again to close)",
+        ),
+        (
+            "",
+            "shows the robustness statement, the selected criterion's chart of",
+        ),
+        (
+            "",
+            "totals against its share of the weight, each option's chance of",
+        ),
+        (
+            "",
+            "ranking first, and how far each weight can move; all of it is",
+        ),
+        ("", "worked out again as you change scores and weights"),
         ("", ""),
         ("Undo, save and leave", ""),
         ("u Ctrl-z", "undo (as far back as the session goes)"),

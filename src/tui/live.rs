@@ -13,19 +13,31 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Widget, Wrap};
 
 use crate::model::{Appraisal, fmt_dp, fmt_num};
-use crate::sensitivity::{
-    self, Exact, Smaa, SmaaConfig, Statement, StatementKind, WeightModel, exact_statements,
-    smaa_statements,
-};
+use crate::sensitivity::statements::{exact_statements, smaa_statements};
+use crate::sensitivity::{self, Exact, Smaa, SmaaConfig, Statement, StatementKind, WeightModel};
 
 use super::app::App;
+
+/// How far each weight may wander in the "near your weights" Monte Carlo run.
+pub const NEAR_PERCENT: f64 = 25.0;
 
 /// Seed for the live Monte Carlo run, so the same appraisal always shows the same figures.
 pub const LIVE_SEED: u64 = 2017;
 
-/// Score cells times samples the live Monte Carlo run may use: a few
-/// milliseconds on one core, so it fits in a frame.
-const LIVE_BUDGET: u64 = 400_000;
+/// Score cells times samples each live Monte Carlo run may use: a
+/// millisecond or two on one core, so both runs fit in a frame.
+const LIVE_BUDGET: u64 = 200_000;
+
+/// Appraisals with at most this many cells are analysed within the key
+/// press that changed them, so the figures in the next frame are current.
+/// Larger ones are analysed when the keys stop (see [`Live::is_current`]),
+/// so typing never waits for the analysis.
+pub const SYNC_CELLS: usize = 2_500;
+
+/// Whether `appraisal` is small enough to analyse within a key press.
+pub fn analyse_in_frame(appraisal: &Appraisal) -> bool {
+    appraisal.options().len() * appraisal.criteria().len() <= SYNC_CELLS
+}
 
 /// How many samples the live view draws for an appraisal of this size.
 pub fn live_samples(options: usize, criteria: usize) -> u64 {
@@ -40,8 +52,11 @@ pub struct Live {
     pub version: u64,
     /// Weight stability, score robustness and leave-one-out.
     pub exact: Exact,
-    /// Monte Carlo rank acceptability, or why it could not run.
+    /// Monte Carlo rank acceptability over any weights, or why it could not run.
     pub smaa: Result<Smaa, String>,
+    /// The same with each weight within ±[`NEAR_PERCENT`]% of its current
+    /// value, which follows the weights as they are changed.
+    pub smaa_near: Result<Smaa, String>,
     /// Plain-English statements, in reading order.
     pub statements: Vec<Statement>,
 }
@@ -58,6 +73,13 @@ impl Live {
             score_spread: 0.0,
         };
         let smaa = sensitivity::smaa(appraisal, &config).map_err(|e| e.to_string());
+        let near = SmaaConfig {
+            weights: WeightModel::Spread {
+                percent: NEAR_PERCENT,
+            },
+            ..config
+        };
+        let smaa_near = sensitivity::smaa(appraisal, &near).map_err(|e| e.to_string());
         let mut statements = exact_statements(appraisal, &exact);
         if let Ok(m) = &smaa {
             statements.extend(smaa_statements(appraisal, &exact.results, m));
@@ -66,6 +88,7 @@ impl Live {
             version,
             exact,
             smaa,
+            smaa_near,
             statements,
         }
     }
@@ -154,68 +177,137 @@ struct Section {
     draw: Draw,
 }
 
+/// How many rows `lines` take when wrapped to `width`: drawn into a scratch
+/// buffer and measured, so it matches what the paragraph really does.
 fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let chars: usize = lines.iter().map(|l| l.width() + 1).sum();
+    let bound = (2 * chars / usize::from(width.max(1)) + 2 * lines.len() + 1).min(2000) as u16;
+    let area = Rect::new(0, 0, width.max(1), bound);
+    let mut scratch = Buffer::empty(area);
     Paragraph::new(lines.to_vec())
         .wrap(Wrap { trim: false })
-        .line_count(width) as u16
+        .render(area, &mut scratch);
+    (0..bound)
+        .rev()
+        .find(|&y| (0..area.width).any(|x| scratch[(x, y)].symbol() != " "))
+        .map_or(0, |y| y + 1)
 }
 
 fn sections(app: &App, live: &Live, width: u16) -> Vec<Section> {
     let n_opt = app.doc.appraisal().options().len();
     let n_crit = app.doc.appraisal().criteria().len();
+    let blank = || Section {
+        height: 1,
+        draw: draw_blank,
+    };
     vec![
         Section {
-            height: wrapped_height(&statement_lines(live), width),
-            draw: draw_statements,
+            height: wrapped_height(&statement_lines(live, HEADLINE), width),
+            draw: draw_headline,
         },
+        blank(),
         Section {
-            height: 1,
-            draw: draw_blank,
+            height: wrapped_height(&criterion_lines(app, live), width),
+            draw: draw_criterion,
         },
         Section {
             height: if n_opt > 1 { 14 } else { 0 },
             draw: draw_chart,
         },
-        Section {
-            height: 1,
-            draw: draw_blank,
-        },
+        blank(),
         Section {
             height: (n_opt.min(8) + 2) as u16,
             draw: draw_acceptability,
         },
-        Section {
-            height: 1,
-            draw: draw_blank,
-        },
+        blank(),
         Section {
             height: (n_crit + 2) as u16,
             draw: draw_stability,
+        },
+        blank(),
+        Section {
+            height: wrapped_height(&statement_lines(live, IN_WORDS), width) + 1,
+            draw: draw_in_words,
         },
     ]
 }
 
 fn draw_blank(_: &App, _: &Live, _: Rect, _: &mut Buffer) {}
 
-fn statement_lines(live: &Live) -> Vec<Line<'static>> {
+/// Statements at the top: caveats, who leads, and how robust that is to scores.
+const HEADLINE: &[StatementKind] = &[
+    StatementKind::Caveat,
+    StatementKind::Ranking,
+    StatementKind::Scores,
+];
+
+/// Statements at the end: the weights and leave-one-out findings in words.
+const IN_WORDS: &[StatementKind] = &[
+    StatementKind::Weights,
+    StatementKind::LeaveOneOut,
+    StatementKind::MonteCarlo,
+];
+
+fn statement_lines(live: &Live, kinds: &[StatementKind]) -> Vec<Line<'static>> {
     live.statements
         .iter()
-        .filter(|s| {
-            matches!(
-                s.kind,
-                StatementKind::Caveat
-                    | StatementKind::Ranking
-                    | StatementKind::Weights
-                    | StatementKind::Scores
-                    | StatementKind::MonteCarlo
-            )
-        })
+        .filter(|s| kinds.contains(&s.kind))
         .map(|s| Line::from(format!("• {}", s.text)))
         .collect()
 }
 
-fn draw_statements(_: &App, live: &Live, r: Rect, buf: &mut Buffer) {
-    Paragraph::new(statement_lines(live))
+fn draw_headline(_: &App, live: &Live, r: Rect, buf: &mut Buffer) {
+    Paragraph::new(statement_lines(live, HEADLINE))
+        .wrap(Wrap { trim: false })
+        .render(r, buf);
+}
+
+fn draw_in_words(_: &App, live: &Live, r: Rect, buf: &mut Buffer) {
+    let mut lines = vec![Line::styled("In words", bold())];
+    lines.extend(statement_lines(live, IN_WORDS));
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(r, buf);
+}
+
+/// One sentence on the selected criterion: how far its share can move.
+fn criterion_lines(app: &App, live: &Live) -> Vec<Line<'static>> {
+    let a = app.doc.appraisal();
+    let c = app.view.criterion;
+    let (Some(crit), Some(s)) = (a.criteria().get(c), live.exact.weights.get(c)) else {
+        return Vec::new();
+    };
+    let name = |o: usize| a.options().get(o).map_or("?", |x| x.name()).to_owned();
+    let mut text = format!(
+        "{} carries {} of the weight. {} stays first ",
+        crit.name(),
+        pct(s.share),
+        name(s.leader)
+    );
+    if s.holds_throughout() {
+        text.push_str("whatever its share.");
+    } else {
+        text.push_str(&format!(
+            "while its share is from {} to {}",
+            pct(s.stable_from),
+            pct(s.stable_to)
+        ));
+        match (s.below, s.above) {
+            (Some(b), Some(u)) => text.push_str(&format!(
+                "; below that {} leads, above it {}.",
+                name(b),
+                name(u)
+            )),
+            (Some(b), None) => text.push_str(&format!("; below that {} leads.", name(b))),
+            (None, Some(u)) => text.push_str(&format!("; above that {} leads.", name(u))),
+            (None, None) => text.push('.'),
+        }
+    }
+    vec![Line::styled(text, bold())]
+}
+
+fn draw_criterion(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
+    Paragraph::new(criterion_lines(app, live))
         .wrap(Wrap { trim: false })
         .render(r, buf);
 }
@@ -267,9 +359,7 @@ fn draw_chart(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
     let mut datasets: Vec<Dataset> = Vec::new();
     for (i, pts) in points.iter().enumerate() {
         let (marker, _) = LINE_MARKERS[i % LINE_MARKERS.len()];
-        let mut d = Dataset::default()
-            .graph_type(GraphType::Line)
-            .data(pts);
+        let mut d = Dataset::default().graph_type(GraphType::Line).data(pts);
         d = if colour {
             d.marker(Marker::Braille)
                 .style(Style::default().fg(LINE_COLOURS[i % LINE_COLOURS.len()]))
@@ -286,19 +376,14 @@ fn draw_chart(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
             .data(&now),
     );
     let title = format!(
-        "Totals as {}'s share of the weight moves (now {}, the dotted line)",
+        "Each option's total as {}'s share moves from 0% to 100% (│ marks now, {})",
         crit.name(),
         pct(sens.share)
     );
     let head = Rect::new(r.x, r.y, r.width, 1);
-    Paragraph::new(Line::styled(title, bold())).render(head, buf);
+    Paragraph::new(Line::from(title)).render(head, buf);
     let legend_h = 2.min(r.height.saturating_sub(1));
-    let chart_area = Rect::new(
-        r.x,
-        r.y + 1,
-        r.width,
-        r.height.saturating_sub(1 + legend_h),
-    );
+    let chart_area = Rect::new(r.x, r.y + 1, r.width, r.height.saturating_sub(1 + legend_h));
     let chart = Chart::new(datasets)
         .legend_position(None)
         .x_axis(
@@ -306,11 +391,11 @@ fn draw_chart(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
                 .bounds([0.0, 100.0])
                 .labels(["0%", "50%", "100%"]),
         )
-        .y_axis(
-            Axis::default()
-                .bounds([lo, hi])
-                .labels([fmt_num(lo), fmt_num((lo + hi) / 2.0), fmt_num(hi)]),
-        );
+        .y_axis(Axis::default().bounds([lo, hi]).labels([
+            fmt_num(lo),
+            fmt_num((lo + hi) / 2.0),
+            fmt_num(hi),
+        ]));
     chart.render(chart_area, buf);
     // A legend that works without colour: each line's marker, then its option.
     let mut spans: Vec<Span> = Vec::new();
@@ -335,23 +420,31 @@ fn draw_chart(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
 fn draw_acceptability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
     let a = app.doc.appraisal();
     let mut lines = Vec::new();
-    match &live.smaa {
-        Err(e) => {
+    match (&live.smaa, &live.smaa_near) {
+        (Err(e), _) | (_, Err(e)) => {
             lines.push(Line::styled("Chance of ranking first", bold()));
-            lines.push(Line::from(format!("The Monte Carlo run could not start: {e}")));
+            lines.push(Line::from(format!(
+                "The Monte Carlo run could not start: {e}"
+            )));
         }
-        Ok(m) => {
+        (Ok(m), Ok(near)) => {
             lines.push(Line::styled(
                 format!(
-                    "Chance of ranking first over any weights ({} samples; `appraise sensitivity` runs more)",
+                    "Chance of ranking first: over any weights (bar), and with each weight within ±{}% of now ({} samples each)",
+                    fmt_num(NEAR_PERCENT),
                     m.config.samples
                 ),
                 bold(),
             ));
             let mut order: Vec<usize> = (0..a.options().len()).collect();
-            order.sort_by(|&x, &y| m.first_share(y).total_cmp(&m.first_share(x)).then(x.cmp(&y)));
+            order.sort_by(|&x, &y| {
+                m.first_share(y)
+                    .total_cmp(&m.first_share(x))
+                    .then(near.first_share(y).total_cmp(&near.first_share(x)))
+                    .then(x.cmp(&y))
+            });
             let name_w = usize::from(r.width / 3).clamp(8, 30);
-            let bar_w = usize::from(r.width).saturating_sub(name_w + 9).max(1);
+            let bar_w = usize::from(r.width).saturating_sub(name_w + 22).max(1);
             for &o in order.iter().take(8) {
                 let share = m.first_share(o);
                 let filled = ((share * bar_w as f64).round() as usize).min(bar_w);
@@ -368,11 +461,14 @@ fn draw_acceptability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
                     Span::styled("█".repeat(filled), bar_style(app)),
                     Span::raw("░".repeat(bar_w - filled)),
                     Span::raw(format!(" {:>6}", pct(share))),
+                    Span::raw(format!("  near {:>6}", pct(near.first_share(o)))),
                 ]));
             }
         }
     }
-    Paragraph::new(lines).render(r, buf);
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(r, buf);
 }
 
 fn bar_style(app: &App) -> Style {
@@ -392,7 +488,9 @@ fn draw_stability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
         .and_then(|s| a.options().get(s.leader))
         .map_or("the leader", |o| o.name());
     let mut lines = vec![Line::styled(
-        format!("Weight stability: how far each criterion's share can move with {leader} still first"),
+        format!(
+            "Weight stability: how far each criterion's share can move with {leader} still first"
+        ),
         bold(),
     )];
     let name_w = usize::from(r.width).saturating_sub(44).clamp(8, 36);

@@ -7,7 +7,8 @@
 //!   selection, scrolling, focus, open dialog, sort order);
 //! - [`action`]: the [`Action`] enum and the keymap from key and mouse events;
 //! - [`update()`]: applies an action, with no terminal involved;
-//! - [`view`]: pure rendering from `&App` (`impl Widget for &App`);
+//! - [`view`]: pure rendering from `&App` (`impl Widget for &App`), with
+//!   [`live`] for the live sensitivity panel;
 //! - [`runner`]: owns the real terminal and restores it on exit, error or panic.
 //!
 //! Saving goes through [`crate::save`], which keeps the file's comments and
@@ -18,6 +19,7 @@ pub mod app;
 pub mod edit;
 pub mod export;
 pub mod keys;
+pub mod live;
 pub mod runner;
 pub mod swing;
 pub mod text;

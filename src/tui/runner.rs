@@ -83,6 +83,14 @@ pub fn run(mut app: App) -> io::Result<App> {
         if app.quit {
             break;
         }
+        if app.view.mode == super::app::Mode::Sensitivity
+            && !app.doc.live_is_current()
+            && !event::poll(Duration::ZERO)?
+        {
+            // A large appraisal's analysis waits until the keys stop.
+            app.doc.refresh_live();
+            continue;
+        }
         let idle = !event::poll(IDLE)?;
         if !idle {
             // Apply every waiting event before drawing again, so a burst of

@@ -13,6 +13,7 @@ use super::action::{Action, Input};
 use super::app::{App, Confirm, ExportChooser, Focus, Mode, NoteEditor, Prompt, PromptKind, Sort};
 use super::edit::Edit;
 use super::export;
+use super::live;
 use super::swing::{Swing, SwingStep};
 use super::text::TextInput;
 use super::view;
@@ -38,8 +39,21 @@ pub fn update(app: &mut App, action: Action) {
             match action {
                 Action::Sensitivity | Action::Input(Input::Esc) | Action::Dismiss => {
                     app.view.mode = Mode::Normal;
+                    app.view.details_scroll = 0;
                 }
-                other => normal(app, other),
+                other => {
+                    app.view.mode = Mode::Normal;
+                    let scroll = app.view.details_scroll;
+                    normal(app, other);
+                    if matches!(other, Action::Left | Action::Right) {
+                        // Changing criterion keeps the panel where the user put it.
+                        app.view.details_scroll = scroll;
+                    }
+                    // Stay in the live view unless the action opened something else.
+                    if app.view.mode == Mode::Normal {
+                        app.view.mode = Mode::Sensitivity;
+                    }
+                }
             }
         }
         Mode::Help(scroll) => help(app, scroll, action),
@@ -51,6 +65,14 @@ pub fn update(app: &mut App, action: Action) {
     }
     clamp_selection(app);
     ensure_visible(app);
+    if app.view.mode == Mode::Sensitivity
+        && (live::analyse_in_frame(app.doc.appraisal()) || app.doc.live().is_none())
+    {
+        // Within the same key press, so the next frame shows the new figures.
+        // Large appraisals are brought up to date by the runner once the keys
+        // stop, so typing stays quick (the panel says it is updating).
+        app.doc.refresh_live();
+    }
 }
 
 fn n_options(app: &App) -> usize {
@@ -329,9 +351,10 @@ fn normal(app: &mut App, action: Action) {
         }
         Action::Swing => app.view.mode = Mode::Swing(Swing::start(app.doc.appraisal())),
         Action::Sensitivity => {
-            app.view
-                .error("The sensitivity view is not in this build yet");
+            app.view.mode = Mode::Sensitivity;
+            app.view.details_scroll = 0;
         }
+        Action::NudgeWeight(d) => nudge_weight(app, d),
         Action::Export => {
             if export::FORMATS.is_empty() {
                 app.view.error("Export is not available in this build");
@@ -341,6 +364,55 @@ fn normal(app: &mut App, action: Action) {
         }
         Action::Dismiss => {}
         Action::Resize(..) | Action::Input(_) => {}
+    }
+}
+
+/// The step `<` and `>` move a weight by: a tenth of the largest weight,
+/// rounded to 1, 2 or 5 times a power of ten, so weights stay tidy.
+fn weight_step(max_weight: f64) -> f64 {
+    let raw = (max_weight / 10.0).max(1e-6);
+    let p = 10f64.powf(raw.log10().floor());
+    let m = raw / p;
+    let nice = if m < 1.5 {
+        1.0
+    } else if m < 3.5 {
+        2.0
+    } else if m < 7.5 {
+        5.0
+    } else {
+        10.0
+    };
+    nice * p
+}
+
+fn nudge_weight(app: &mut App, d: i8) {
+    let c = app.view.criterion;
+    let a = app.doc.appraisal();
+    let Some(old) = a.criteria().get(c).map(|x| x.weight()) else {
+        return;
+    };
+    let max = a.weights().into_iter().fold(0.0, f64::max);
+    let step = weight_step(max);
+    // Round to the step so repeated presses land on tidy values.
+    let new = (((old / step).round() + f64::from(d)) * step).max(0.0);
+    let new = (new * 1e9).round() / 1e9;
+    if new == old {
+        app.view.info("The weight is already zero");
+        return;
+    }
+    if apply(app, Edit::Weight { c, old, new }) {
+        let name = app
+            .doc
+            .appraisal()
+            .criteria()
+            .get(c)
+            .map_or("", |x| x.name())
+            .to_owned();
+        app.view.info(format!(
+            "Weight of {name}: {} → {}",
+            fmt_num(old),
+            fmt_num(new)
+        ));
     }
 }
 

@@ -75,9 +75,13 @@ pub fn screen_layout(app: &App, area: Rect) -> ScreenLayout {
     } else {
         let n = app.doc.appraisal().options().len() as u16;
         let wanted = 1 + HEADER_H + n.max(1);
-        let grid_h = wanted
-            .min(mid_h.saturating_sub(MIN_DETAILS_H))
-            .max(mid_h.min(4));
+        // The live sensitivity panel needs more room than the details do.
+        let side_min = if app.view.mode == Mode::Sensitivity {
+            mid_h / 2
+        } else {
+            MIN_DETAILS_H
+        };
+        let grid_h = wanted.min(mid_h.saturating_sub(side_min)).max(mid_h.min(4));
         (
             Rect::new(area.x, mid_y, area.width, grid_h),
             Rect::new(area.x, mid_y + grid_h, area.width, mid_h - grid_h),
@@ -622,6 +626,33 @@ fn details_lines(app: &App) -> Vec<Line<'static>> {
 
 fn render_details(app: &App, pane: Rect, buf: &mut Buffer) {
     if pane.height == 0 {
+        return;
+    }
+    if app.view.mode == Mode::Sensitivity {
+        let focused = app.view.focus == Focus::Details;
+        let hint = if focused {
+            " (↑↓ scroll, Tab back)"
+        } else {
+            " (Tab to scroll)"
+        };
+        let state = if app.doc.live_is_current() {
+            ""
+        } else {
+            " · updating…"
+        };
+        pane_title(
+            pane,
+            buf,
+            &format!("Sensitivity, live{state}{hint}"),
+            focused,
+        );
+        let inner = Rect::new(
+            pane.x + 1.min(pane.width),
+            pane.y + 1,
+            pane.width.saturating_sub(2),
+            pane.height - 1,
+        );
+        super::live::render_panel(app, inner, app.view.details_scroll, buf);
         return;
     }
     let focused = app.view.focus == Focus::Details;

@@ -850,10 +850,92 @@ fn export_to_a_bad_path_explains_and_stays_open() {
 }
 
 #[test]
-fn sensitivity_key_is_handled() {
+fn the_live_sensitivity_view_follows_every_edit() {
+    let mut app = example();
+    assert!(
+        app.doc.live().is_none(),
+        "nothing is worked out until asked for"
+    );
+    update(&mut app, Action::Sensitivity);
+    assert_eq!(app.view.mode, Mode::Sensitivity);
+    let live = app.doc.live().unwrap();
+    assert!(live.is_current(app.doc.version()));
+    let leader_share = live.smaa.as_ref().unwrap().first_share(0);
+    assert!(
+        leader_share > 0.9,
+        "Peer Practice Partner leads in most samples"
+    );
+    // Scoring still works in the grid, and the analysis keeps up.
+    update(&mut app, Action::Digit(0));
+    update(&mut app, Action::Right);
+    update(&mut app, Action::Digit(0));
+    assert_eq!(app.view.mode, Mode::Sensitivity);
+    let live = app.doc.live().unwrap();
+    assert!(live.is_current(app.doc.version()));
+    assert!(live.smaa.as_ref().unwrap().first_share(0) < leader_share);
+    // The selected criterion's line data is there for the chart.
+    assert_eq!(live.exact.weights[1].lines.len(), 8);
+    // Dialogs opened from the view return to the grid when done.
+    update(&mut app, Action::Help);
+    assert_eq!(app.view.mode, Mode::Help(0));
+    update(&mut app, Action::Input(Input::Esc));
+    update(&mut app, Action::Sensitivity);
+    update(&mut app, Action::Sensitivity);
+    assert_eq!(app.view.mode, Mode::Normal, "v toggles the view");
+    update(&mut app, Action::Sensitivity);
+    update(&mut app, Action::Dismiss);
+    assert_eq!(app.view.mode, Mode::Normal, "Esc closes it");
+}
+
+#[test]
+fn the_live_panel_scrolls_and_keeps_its_place_across_criteria() {
     let mut app = example();
     update(&mut app, Action::Sensitivity);
-    assert!(app.view.message.is_some());
+    update(&mut app, Action::SwitchPane);
+    update(&mut app, Action::Down);
+    update(&mut app, Action::Down);
+    assert_eq!(app.view.details_scroll, 2);
+    update(&mut app, Action::Right);
+    assert_eq!(app.view.criterion, 1);
+    assert_eq!(app.view.details_scroll, 2);
+}
+
+#[test]
+fn large_appraisals_are_analysed_when_the_keys_stop() {
+    let text = crate::synth::appraisal_toml(crate::synth::Spec {
+        options: 200,
+        criteria: 20,
+        notes: false,
+        seed: 3,
+    });
+    let mut app = from_text(&text, None);
+    update(&mut app, Action::Sensitivity);
+    assert!(
+        app.doc.live_is_current(),
+        "opening the view works it out once"
+    );
+    update(&mut app, Action::Digit(5));
+    assert!(!app.doc.live_is_current(), "typing does not wait for it");
+    app.doc.refresh_live();
+    assert!(app.doc.live_is_current());
+}
+
+#[test]
+fn angle_brackets_nudge_the_weight_by_tidy_steps() {
+    let mut app = example();
+    update(&mut app, Action::NudgeWeight(1));
+    assert_eq!(app.doc.appraisal().criteria()[0].weight(), 1.1);
+    update(&mut app, Action::NudgeWeight(-1));
+    update(&mut app, Action::NudgeWeight(-1));
+    assert_eq!(app.doc.appraisal().criteria()[0].weight(), 0.9);
+    for _ in 0..20 {
+        update(&mut app, Action::NudgeWeight(-1));
+    }
+    assert_eq!(app.doc.appraisal().criteria()[0].weight(), 0.0);
+    assert!(message(&app).contains("already zero"));
+    assert_eq!(weight_step(100.0), 10.0);
+    assert_eq!(weight_step(30.0), 2.0);
+    assert_eq!(weight_step(5.0), 0.5);
 }
 
 #[test]
