@@ -461,6 +461,7 @@ impl App {
         let loaded = load::load_path(path)?;
         let mut app = App::new(loaded, Some(path.to_owned()));
         app.offer_recovery();
+        app.note_published_totals();
         Ok(app)
     }
 
@@ -468,7 +469,31 @@ impl App {
     pub fn example() -> Result<App, LoadError> {
         let mut app = App::new(load::load_example()?, None);
         app.offer_recovery();
+        app.note_published_totals();
         Ok(app)
+    }
+
+    /// Mentions, in the message line, options whose published total differs
+    /// from the sum of their scores, since the grid shows only the latter.
+    pub fn note_published_totals(&mut self) {
+        if self.view.message.is_some() {
+            return;
+        }
+        let a = &self.doc.appraisal;
+        let found = crate::compute::reconcile(a, &self.doc.results);
+        let Some(&(o, published, computed)) = found.first() else {
+            return;
+        };
+        let name = a.options().get(o).map_or("", |x| x.name());
+        let more = match found.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        self.view.info(format!(
+            "Note: {name}'s published total is {} but its scores add up to {}{more}",
+            crate::model::fmt_num(published),
+            crate::model::fmt_num(computed)
+        ));
     }
 
     /// Offers to restore unsaved work left in the recovery file, if there is any.

@@ -1054,6 +1054,15 @@ fn an_unwritable_folder_gives_a_message_not_a_crash() {
 }
 
 #[test]
+fn opening_mentions_published_totals_that_differ() {
+    let (_dir, _path, app) = on_disk(crate::load::EXAMPLE);
+    assert_eq!(
+        message(&app),
+        "Note: Shared Service's published total is 24 but its scores add up to 26"
+    );
+}
+
+#[test]
 fn view_defaults_are_sensible() {
     let v = View::default();
     assert_eq!(v.size, (80, 24));
