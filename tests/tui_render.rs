@@ -258,6 +258,12 @@ fn tiny_terminals_do_not_panic() {
         press(&mut app, KeyCode::Char('n'));
         let _ = screen(&app);
         press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('v'));
+        let _ = screen(&app);
+        press(&mut app, KeyCode::Char('e'));
+        let _ = screen(&app);
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Char('v'));
         press_mod(&mut app, KeyCode::Char('z'), KeyModifiers::CONTROL);
     }
 }

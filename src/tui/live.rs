@@ -157,7 +157,12 @@ pub fn render_panel(app: &App, area: Rect, scroll: u16, buf: &mut Buffer) {
             break;
         }
         for col in 0..width {
-            buf[(area.x + col, area.y + row)] = scratch[(col, sy)].clone();
+            if let (Some(to), Some(from)) = (
+                buf.cell_mut((area.x + col, area.y + row)),
+                scratch.cell((col, sy)),
+            ) {
+                *to = from.clone();
+            }
         }
     }
 }

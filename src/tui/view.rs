@@ -834,8 +834,10 @@ fn draw_input(lines: &[String], cursor: (usize, usize), area: Rect, buf: &mut Bu
     }
     let x = area.x + cx as u16;
     let y = area.y + (cy - top) as u16;
-    if x < area.right() && y < area.bottom() {
-        let cell = &mut buf[(x, y)];
+    if x < area.right()
+        && y < area.bottom()
+        && let Some(cell) = buf.cell_mut((x, y))
+    {
         if cell.symbol().trim().is_empty() {
             cell.set_symbol(" ");
         }
