@@ -823,6 +823,106 @@ cost = "Saves one lease."
         remove_recovery(&rec).unwrap();
     }
 
+    /// One random change to an appraisal, for the round-trip property.
+    #[derive(Debug, Clone)]
+    enum Op {
+        Score(usize, usize, Option<u8>),
+        Note(usize, usize, Option<String>),
+        Weight(usize, u8),
+        MoveOption(usize, usize),
+        MoveCriterion(usize, usize),
+        AddOption(usize),
+        RemoveOption(usize),
+        AddCriterion(usize),
+        RemoveCriterion(usize),
+        Rename(usize, String),
+    }
+
+    fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+        use proptest::prelude::*;
+        let text = "[a-zA-Z0-9 '\"\n#=.,£-]{0,30}";
+        prop_oneof![
+            (0..6usize, 0..6usize, proptest::option::of(0..6u8))
+                .prop_map(|(o, c, v)| Op::Score(o, c, v)),
+            (0..6usize, 0..6usize, proptest::option::of(text))
+                .prop_map(|(o, c, t)| Op::Note(o, c, t)),
+            (0..6usize, 0..5u8).prop_map(|(c, w)| Op::Weight(c, w)),
+            (0..6usize, 0..6usize).prop_map(|(a, b)| Op::MoveOption(a, b)),
+            (0..6usize, 0..6usize).prop_map(|(a, b)| Op::MoveCriterion(a, b)),
+            (0..6usize).prop_map(Op::AddOption),
+            (0..6usize).prop_map(Op::RemoveOption),
+            (0..6usize).prop_map(Op::AddCriterion),
+            (0..6usize).prop_map(Op::RemoveCriterion),
+            (0..6usize, "[A-Za-z][A-Za-z \"#]{0,20}").prop_map(|(o, n)| Op::Rename(o, n)),
+        ]
+    }
+
+    fn apply_op(a: &mut Appraisal, op: &Op, fresh: &mut usize) {
+        let n = a.criteria().len();
+        match op {
+            Op::Score(o, c, v) => {
+                let _ = a.set_score(*o, *c, v.map(f64::from));
+            }
+            Op::Note(o, c, t) => {
+                if let Some(opt) = a.option_mut(*o) {
+                    let _ = opt.set_note(*c, t.clone());
+                }
+            }
+            Op::Weight(c, w) => {
+                let _ = a.set_weight(*c, f64::from(*w) / 2.0);
+            }
+            Op::MoveOption(x, y) => {
+                let _ = a.move_option(*x, *y);
+            }
+            Op::MoveCriterion(x, y) => {
+                let _ = a.move_criterion(*x, *y);
+            }
+            Op::AddOption(at) => {
+                *fresh += 1;
+                let id = Id::new(&format!("new-{fresh}")).unwrap();
+                let _ = a.insert_option(*at, AppraisalOption::new(id, "New", n).unwrap());
+            }
+            Op::RemoveOption(o) => {
+                let _ = a.remove_option(*o);
+            }
+            Op::AddCriterion(at) => {
+                *fresh += 1;
+                let id = Id::new(&format!("crit-{fresh}")).unwrap();
+                let c = Criterion::new(id, "Added", 1.0).unwrap();
+                let _ = a.insert_criterion(*at, c, Vec::new(), Vec::new());
+            }
+            Op::RemoveCriterion(c) => {
+                let _ = a.remove_criterion(*c);
+            }
+            Op::Rename(o, name) => {
+                if let Some(opt) = a.option_mut(*o) {
+                    let _ = opt.set_name(name);
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// Whatever is edited, the saved text loads back as the edited
+        /// appraisal, and the leading comment survives.
+        #[test]
+        fn any_edits_round_trip(ops in proptest::collection::vec(op(), 0..12)) {
+            let mut a = loaded();
+            let mut fresh = 0;
+            for op in &ops {
+                apply_op(&mut a, op, &mut fresh);
+            }
+            let out = update_document(SMALL, &a).unwrap();
+            let back = load_str("out.toml", &out).unwrap().appraisal;
+            proptest::prop_assert_eq!(back, a);
+            proptest::prop_assert!(out.starts_with("# Budget options, scored by the panel."));
+            // Saving again with no further change alters nothing.
+            let again = update_document(&out, &load_str("o", &out).unwrap().appraisal).unwrap();
+            proptest::prop_assert_eq!(again, out);
+        }
+    }
+
     #[test]
     fn fingerprints_are_stable() {
         assert_eq!(Fingerprint::of(b"").hash, 0xcbf2_9ce4_8422_2325);
