@@ -7,6 +7,7 @@
 
 pub mod compute;
 pub mod diagnostic;
+pub mod export;
 pub mod load;
 pub mod model;
 pub mod panel;

@@ -43,6 +43,8 @@ struct Cli {
 enum Command {
     /// Check appraisal files for problems; exit 0 if all are valid, 1 if any is not.
     Check(cmd::check::Args),
+    /// Export report tables and charts as md, html, csv, xlsx, docx, json or svg.
+    Export(cmd::export::Args),
     /// Print options ranked by weighted total.
     Rank(cmd::rank::Args),
     /// Print a readable summary: criteria, weights, scores, totals, ranks and warnings.
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
         None if cmd::tui::interactive() => cmd::tui::run(cmd::tui::Args { file: cli.file }),
         None => cmd::report::run(cmd::report::Args { file: cli.file }),
         Some(Command::Check(args)) => cmd::check::run(args),
+        Some(Command::Export(args)) => cmd::export::run(args),
         Some(Command::Rank(args)) => cmd::rank::run(args),
         Some(Command::Report(args)) => cmd::report::run(args),
         Some(Command::Tui(args)) => cmd::tui::run(args),

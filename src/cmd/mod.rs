@@ -9,6 +9,7 @@ use appraise::load::{self, LoadError, Loaded};
 use appraise::report::TextStyle;
 
 pub mod check;
+pub mod export;
 pub mod panel;
 pub mod rank;
 pub mod report;

@@ -1,0 +1,181 @@
+//! `appraise export FILE --format FORMAT [--out PATH] [--tables LIST] [--excel]`
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use appraise::export::{self, ExportError, ExportOptions, Format, Selection};
+use clap::ValueEnum;
+
+use super::{EXIT_FAILURE, load_or_example, print_warnings};
+
+/// Exit status for a usage mistake, matching clap's own.
+const EXIT_USAGE: u8 = 2;
+
+/// Arguments for `export`.
+#[derive(clap::Args)]
+#[command(after_help = "Tables (--tables, comma-separated; default all):\n  \
+    criteria     criteria, weights, shares and descriptions\n  \
+    options      options by group, with descriptions\n  \
+    summary      strengths, weaknesses and score of each option\n  \
+    ranking      rank, total and percent, with the totals chart\n  \
+    matrix       the score matrix with weights, totals and ranks\n  \
+    sensitivity  key findings, weight stability with a chart per criterion,\n               \
+    score robustness, leave one criterion out; with --samples, rank\n               \
+    acceptability under any weighting with a stacked bar chart\n  \
+    annex        one table per option: criterion, evaluation, score, TOTAL\n  \
+    One table or chart can also be named by its key, such as annex-shared-service\n  \
+    or chart-totals; a misspelt name lists every key.\n\n\
+    Examples:\n  \
+    appraise export review.toml --format md > report.md\n  \
+    appraise export review.toml --format html --out report.html\n  \
+    appraise export review.toml --format docx --out report.docx\n  \
+    appraise export review.toml --format xlsx --out scores.xlsx\n  \
+    appraise export review.toml --format csv --tables ranking --excel --out ranking.csv\n  \
+    appraise export review.toml --format csv --out tables/      (one file per table)\n  \
+    appraise export review.toml --format svg --out charts/      (one file per chart)\n  \
+    appraise export review.toml --format json > review.json\n  \
+    appraise export review.toml --format html --samples 100000 --out report.html\n\n\
+    Text formats (md, html, csv, json, svg) go to standard output when --out is not given;\n\
+    xlsx and docx need --out. See docs/exporting.md.")]
+pub struct Args {
+    /// Appraisal file (default: the bundled example).
+    pub file: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum)]
+    pub format: FormatArg,
+    /// Where to write: a file, or a folder (an existing one, or a path ending in
+    /// `/`) to get one file per table (csv) or chart (svg).
+    #[arg(long, short = 'o', value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Which tables to include, comma-separated (see below).
+    #[arg(long, value_name = "LIST", default_value = "all")]
+    pub tables: String,
+    /// Start CSV files with a byte order mark so Excel reads accented letters and symbols correctly.
+    #[arg(long)]
+    pub excel: bool,
+    /// Run a Monte Carlo analysis with N random weightings and add rank
+    /// acceptability to the sensitivity section (as `appraise sensitivity`).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
+    pub samples: Option<u64>,
+    /// Seed for the Monte Carlo analysis; the same seed gives the same figures.
+    #[arg(long, value_name = "S", default_value_t = export::DEFAULT_SEED)]
+    pub seed: u64,
+}
+
+/// The formats on the command line.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// Markdown with pipe tables.
+    Md,
+    /// One self-contained HTML page with charts.
+    Html,
+    /// CSV, one table per file.
+    Csv,
+    /// Excel workbook, one sheet per table, live totals in the matrix.
+    Xlsx,
+    /// Word document with tables and charts.
+    Docx,
+    /// Everything in one JSON document.
+    Json,
+    /// SVG charts, one per file.
+    Svg,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Md => Format::Markdown,
+            FormatArg::Html => Format::Html,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Xlsx => Format::Xlsx,
+            FormatArg::Docx => Format::Docx,
+            FormatArg::Json => Format::Json,
+            FormatArg::Svg => Format::Svg,
+        }
+    }
+}
+
+fn usage(message: impl std::fmt::Display) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "error: {message}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+/// Exit code for an export error: naming mistakes are usage errors.
+fn report_error(e: &ExportError) -> ExitCode {
+    let _ = writeln!(std::io::stderr(), "error: {e}");
+    match e {
+        ExportError::EmptySelection
+        | ExportError::UnknownTable { .. }
+        | ExportError::NeedsSamples { .. }
+        | ExportError::NeedsOneItem { .. }
+        | ExportError::NothingToWrite { .. } => ExitCode::from(EXIT_USAGE),
+        _ => ExitCode::from(EXIT_FAILURE),
+    }
+}
+
+/// Exports the appraisal.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let format = Format::from(args.format);
+    if args.excel && format != Format::Csv {
+        return Ok(usage("--excel applies only to --format csv"));
+    }
+    let tables = match Selection::parse(&args.tables) {
+        Ok(t) => t,
+        Err(e) => return Ok(report_error(&e)),
+    };
+    if args.out.is_none() && format.is_binary() {
+        return Ok(usage(format!(
+            "{format} is a binary format and cannot go to the terminal; give a file with --out, for example --out report.{}",
+            format.extension()
+        )));
+    }
+    let loaded = match load_or_example(args.file.as_deref()) {
+        Ok(l) => l,
+        Err(code) => return Ok(code),
+    };
+    print_warnings(&loaded);
+    let appraisal = &loaded.appraisal;
+    let results = appraise::compute(appraisal);
+    let options = ExportOptions {
+        tables,
+        excel_bom: args.excel,
+        samples: args.samples,
+        seed: args.seed,
+    };
+    let Some(out) = args.out else {
+        let mut buf = Vec::new();
+        if let Err(e) = export::export(appraisal, &results, &options, format, &mut buf) {
+            return Ok(report_error(&e));
+        }
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(&buf)
+            .context("writing to standard output")?;
+        stdout.flush().context("writing to standard output")?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let stem = args.file.as_deref().and_then(Path::file_stem).map_or_else(
+        || "children-services-ama-2017".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
+    let folder = export::save::is_folder(&out);
+    let written = match export::save(appraisal, &results, &options, format, &out, &stem) {
+        Ok(w) => w,
+        Err(e) => return Ok(report_error(&e)),
+    };
+    let mut err = std::io::stderr().lock();
+    if folder {
+        let _ = writeln!(
+            err,
+            "wrote {} {} to {}",
+            written.len(),
+            if written.len() == 1 { "file" } else { "files" },
+            out.display()
+        );
+    } else {
+        let _ = writeln!(err, "wrote {}", out.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,168 @@
+//! CSV: RFC 4180, one table per file, written with the csv crate.
+//!
+//! A CSV file holds data, not a document: it has the header row and the body
+//! rows, and no caption or notes. Numbers are written as plain numbers (a
+//! "T/max" total as its total, with the maximum moved into the header, since
+//! spreadsheets read "3/5" as a date). Remarks go in a final "Remarks"
+//! column. Text that a spreadsheet would run as a formula is neutralised with
+//! a leading apostrophe; real numbers, negative ones included, are left alone.
+
+use std::io::Write;
+
+use super::ExportError;
+use super::doc::{Cell, ReportTable, Value};
+use super::text::neutralise_formula;
+use crate::model::fmt_dp;
+
+/// The byte order mark that tells Excel a CSV file is UTF-8.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A number as CSV text: up to nine decimals, trailing zeros trimmed, so binary
+/// noise such as 0.30000000000000004 never reaches the file.
+pub fn plain_number(x: f64) -> String {
+    fmt_dp(x, 9)
+}
+
+/// The header text for column `c`, with the shared maximum of any "T/max"
+/// values appended so the figure keeps its meaning as a bare number.
+pub fn header_with_max(t: &ReportTable, c: usize) -> String {
+    let header = t.columns.get(c).map_or("", |col| col.header.as_str());
+    let maxes: Vec<f64> = t
+        .rows
+        .iter()
+        .filter_map(|r| match r.cells.get(c).map(|cell| &cell.value) {
+            Some(Value::OutOf { max, .. }) => Some(*max),
+            _ => None,
+        })
+        .collect();
+    match maxes.first() {
+        Some(m) if maxes.iter().all(|x| x == m) => {
+            format!("{header} (out of {})", crate::model::fmt_num(*m))
+        }
+        _ => header.to_string(),
+    }
+}
+
+/// Whether any cell of the table carries a remark.
+pub fn has_remarks(t: &ReportTable) -> bool {
+    t.rows
+        .iter()
+        .any(|r| r.cells.iter().any(|c| c.remark.is_some()))
+}
+
+/// The remarks of a row, each prefixed by its column's header.
+pub fn row_remarks(t: &ReportTable, cells: &[Cell]) -> String {
+    cells
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let r = c.remark.as_ref()?;
+            let h = t.columns.get(i).map_or("", |col| col.header.as_str());
+            Some(if h.is_empty() {
+                r.clone()
+            } else {
+                format!("{h}: {r}")
+            })
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn field(value: &Value) -> String {
+    match value {
+        Value::Empty | Value::Missing => String::new(),
+        Value::Number { value, .. } | Value::Percent { value, .. } | Value::OutOf { value, .. } => {
+            plain_number(*value)
+        }
+        Value::Text { .. } | Value::List { .. } => neutralise_formula(&value.display()),
+    }
+}
+
+/// Writes one table as CSV, with a UTF-8 byte order mark first when `bom` is set.
+pub fn write_table(t: &ReportTable, bom: bool, out: &mut impl Write) -> Result<(), ExportError> {
+    if bom {
+        out.write_all(UTF8_BOM)?;
+    }
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .flexible(false)
+        .from_writer(out);
+    let remarks = has_remarks(t);
+    let n = t.columns.len();
+    let mut header: Vec<String> = (0..n)
+        .map(|c| neutralise_formula(&header_with_max(t, c)))
+        .collect();
+    if remarks {
+        header.push("Remarks".into());
+    }
+    w.write_record(&header).map_err(csv_error)?;
+    for row in &t.rows {
+        let mut rec: Vec<String> = (0..n)
+            .map(|c| {
+                row.cells
+                    .get(c)
+                    .map(|cell| field(&cell.value))
+                    .unwrap_or_default()
+            })
+            .collect();
+        if remarks {
+            rec.push(neutralise_formula(&row_remarks(t, &row.cells)));
+        }
+        w.write_record(&rec).map_err(csv_error)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn csv_error(e: csv::Error) -> ExportError {
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => ExportError::Io(io),
+        other => ExportError::Io(std::io::Error::other(format!("{other:?}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::doc::{Column, Row};
+
+    #[test]
+    fn numbers_stay_numbers_and_formulas_are_neutralised() {
+        let mut t = ReportTable::new("t", "T", vec![Column::text("Name"), Column::number("N")]);
+        t.rows.push(Row::body(vec![
+            Cell::text("=HYPERLINK(\"http://x\")"),
+            Cell::new(Value::Number {
+                value: -2.0,
+                display: "-2".into(),
+            }),
+        ]));
+        t.rows.push(Row::body(vec![
+            Cell::text("a,\"b\"\nc"),
+            Cell::new(Value::OutOf {
+                value: 26.0,
+                max: 40.0,
+                display: "26/40".into(),
+            })
+            .with_remark("published as 24"),
+        ]));
+        let mut out = Vec::new();
+        write_table(&t, true, &mut out).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert_eq!(
+            s,
+            "\u{feff}Name,N (out of 40),Remarks\r\n\"'=HYPERLINK(\"\"http://x\"\")\",-2,\r\n\"a,\"\"b\"\"\nc\",26,N: published as 24\r\n"
+        );
+    }
+
+    #[test]
+    fn out_of_headers_name_the_maximum() {
+        let mut t = ReportTable::new("t", "T", vec![Column::number("Total")]);
+        t.rows.push(Row::body(vec![Cell::new(Value::OutOf {
+            value: 1.0,
+            max: 5.0,
+            display: "1/5".into(),
+        })]));
+        assert_eq!(header_with_max(&t, 0), "Total (out of 5)");
+        assert_eq!(plain_number(0.1 + 0.2), "0.3");
+    }
+}

@@ -1,0 +1,533 @@
+//! The format-neutral report: tables, charts and text, built once and then
+//! rendered by one writer per format.
+//!
+//! Nothing here knows about appraisals. Any feature that wants report output
+//! (the appraisal tables in [`super::tables`], a panel's disagreement tables)
+//! builds a [`Report`] of [`Block`]s and hands it to the writers in
+//! [`super::markdown`], [`super::html`], [`super::csv`], [`super::xlsx`] and
+//! [`super::docx`]. Text in these types is plain and unescaped; every writer
+//! escapes it for its own format.
+
+use serde::Serialize;
+
+/// A whole report: a title, some lines under it, and blocks in reading order.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Report {
+    /// The document title (the appraisal's title).
+    pub title: String,
+    /// Short lines shown under the title: organisation, date, source.
+    pub byline: Vec<String>,
+    /// The content in reading order.
+    pub blocks: Vec<Block>,
+}
+
+/// One piece of a report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Block {
+    /// A section heading.
+    Heading(String),
+    /// A paragraph of plain text.
+    Paragraph(String),
+    /// A table.
+    Table(ReportTable),
+    /// A chart.
+    Chart(Chart),
+}
+
+impl Report {
+    /// Every table in reading order.
+    pub fn tables(&self) -> impl Iterator<Item = &ReportTable> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Table(t) => Some(t),
+            _ => None,
+        })
+    }
+
+    /// Every chart in reading order.
+    pub fn charts(&self) -> impl Iterator<Item = &Chart> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Chart(c) => Some(c),
+            _ => None,
+        })
+    }
+}
+
+/// Horizontal alignment of a column's cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Align {
+    /// Text columns.
+    #[default]
+    Left,
+    /// Numbers.
+    Right,
+    /// Short codes and marks.
+    Centre,
+}
+
+/// A column: its header and how its cells sit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Column {
+    /// Header text.
+    pub header: String,
+    /// Alignment of the column's cells.
+    pub align: Align,
+    /// Whether the column holds long prose that should wrap (notes, descriptions).
+    pub wide: bool,
+}
+
+impl Column {
+    /// A left-aligned text column.
+    pub fn text(header: impl Into<String>) -> Column {
+        Column {
+            header: header.into(),
+            align: Align::Left,
+            wide: false,
+        }
+    }
+
+    /// A left-aligned column of long, wrapping prose.
+    pub fn prose(header: impl Into<String>) -> Column {
+        Column {
+            header: header.into(),
+            align: Align::Left,
+            wide: true,
+        }
+    }
+
+    /// A right-aligned numeric column.
+    pub fn number(header: impl Into<String>) -> Column {
+        Column {
+            header: header.into(),
+            align: Align::Right,
+            wide: false,
+        }
+    }
+}
+
+/// What a cell holds. Numbers keep both their value (for spreadsheets) and the
+/// text people see (for documents), so every format shows the same figure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Value {
+    /// Nothing at all.
+    Empty,
+    /// A value that does not exist yet, such as an unscored cell: shown as a
+    /// dash in documents and left blank in CSV and spreadsheets.
+    Missing,
+    /// Plain text; it may contain newlines.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// A list of short items (strengths, weaknesses), one per line; with more
+    /// than one item, text formats put a bullet (•) before each.
+    List {
+        /// The items.
+        items: Vec<String>,
+    },
+    /// A number.
+    Number {
+        /// The value, stored as a number in spreadsheets.
+        value: f64,
+        /// How it reads in documents.
+        display: String,
+    },
+    /// A percentage; `value` is on the 0-100 scale.
+    Percent {
+        /// The percentage, 0-100.
+        value: f64,
+        /// How it reads in documents, such as `82.5%`.
+        display: String,
+    },
+    /// A total out of a maximum, read as "T/max".
+    OutOf {
+        /// The total.
+        value: f64,
+        /// The maximum possible.
+        max: f64,
+        /// How it reads in documents, such as `33/40`.
+        display: String,
+    },
+}
+
+impl Value {
+    /// Plain text.
+    pub fn text(s: impl Into<String>) -> Value {
+        Value::Text { text: s.into() }
+    }
+
+    /// The text a document shows for this value (without any remark).
+    pub fn display(&self) -> String {
+        match self {
+            Value::Empty => String::new(),
+            Value::Missing => "–".into(),
+            Value::Text { text } => text.clone(),
+            Value::List { items } if items.len() > 1 => items
+                .iter()
+                .map(|i| format!("• {i}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Value::List { items } => items.join("\n"),
+            Value::Number { display, .. }
+            | Value::Percent { display, .. }
+            | Value::OutOf { display, .. } => display.clone(),
+        }
+    }
+
+    /// The number behind the value, if it is numeric.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Value::Number { value, .. }
+            | Value::Percent { value, .. }
+            | Value::OutOf { value, .. } => Some(*value),
+            _ => None,
+        }
+    }
+}
+
+/// One cell: a value and an optional short remark shown after it in brackets,
+/// such as "26/40 (published as 24)". A table note explains each remark.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cell {
+    /// What the cell holds.
+    pub value: Value,
+    /// A short remark, shown after the value in brackets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remark: Option<String>,
+}
+
+impl Cell {
+    /// A cell holding `value` with no remark.
+    pub fn new(value: Value) -> Cell {
+        Cell {
+            value,
+            remark: None,
+        }
+    }
+
+    /// A plain text cell.
+    pub fn text(s: impl Into<String>) -> Cell {
+        Cell::new(Value::text(s))
+    }
+
+    /// An empty cell.
+    pub fn empty() -> Cell {
+        Cell::new(Value::Empty)
+    }
+
+    /// Adds a remark to the cell.
+    pub fn with_remark(mut self, remark: impl Into<String>) -> Cell {
+        self.remark = Some(remark.into());
+        self
+    }
+
+    /// The full text a document shows: the value, then any remark in brackets.
+    pub fn display(&self) -> String {
+        let v = self.value.display();
+        match &self.remark {
+            Some(r) if v.is_empty() => format!("({r})"),
+            Some(r) => format!("{v} ({r})"),
+            None => v,
+        }
+    }
+}
+
+/// How a row is presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RowKind {
+    /// An ordinary row.
+    #[default]
+    Body,
+    /// A total row, shown in bold.
+    Total,
+    /// A row of parameters above the body, such as the weights over a score
+    /// matrix, shown in italics.
+    Parameters,
+}
+
+/// One table row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Row {
+    /// How the row is shown.
+    pub kind: RowKind,
+    /// One cell per column (a short row is padded with empty cells).
+    pub cells: Vec<Cell>,
+}
+
+impl Row {
+    /// An ordinary row.
+    pub fn body(cells: Vec<Cell>) -> Row {
+        Row {
+            kind: RowKind::Body,
+            cells,
+        }
+    }
+}
+
+/// A weighted sum that spreadsheets should keep live: each body row's total is
+/// the SUMPRODUCT of the weight row and the row's scores, and the rank column
+/// ranks the totals. Indices count from zero.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeightedSum {
+    /// The row (index into [`ReportTable::rows`]) that holds the weights.
+    pub weight_row: usize,
+    /// The rows whose totals are weighted sums.
+    pub rows: std::ops::Range<usize>,
+    /// The columns holding weights and scores.
+    pub columns: std::ops::Range<usize>,
+    /// The column that holds each row's total.
+    pub total_column: usize,
+    /// The column that holds each row's rank by total, if any.
+    pub rank_column: Option<usize>,
+}
+
+/// Tables wanting more characters across than this print on landscape pages.
+pub const WIDE_TABLE_CHARS: usize = 100;
+
+/// A table ready for any format.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportTable {
+    /// A stable name used for file names, sheet names and `--tables`, such as
+    /// `ranking` or `annex-shared-service`.
+    pub key: String,
+    /// The caption, such as "Ranking of options".
+    pub title: String,
+    /// A short name for worksheet tabs, such as "Ranking"; the title is used
+    /// when there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub short_name: Option<String>,
+    /// An optional sentence shown before the table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intro: Option<String>,
+    /// The columns, with their headers.
+    pub columns: Vec<Column>,
+    /// The rows.
+    pub rows: Vec<Row>,
+    /// The column that names each row (marked up as a row header in HTML and
+    /// kept in view when a spreadsheet scrolls), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row_header: Option<usize>,
+    /// Notes shown under the table, explaining remarks and marks.
+    pub notes: Vec<String>,
+    /// Live weighted totals for spreadsheets, where the table has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weighted_sum: Option<WeightedSum>,
+}
+
+impl ReportTable {
+    /// A table with a key, caption and columns, and no rows yet.
+    pub fn new(key: impl Into<String>, title: impl Into<String>, columns: Vec<Column>) -> Self {
+        ReportTable {
+            key: key.into(),
+            title: title.into(),
+            short_name: None,
+            intro: None,
+            columns,
+            rows: Vec::new(),
+            row_header: None,
+            notes: Vec::new(),
+            weighted_sum: None,
+        }
+    }
+
+    /// Gives the table a short name for worksheet tabs.
+    pub fn with_short_name(mut self, name: impl Into<String>) -> Self {
+        self.short_name = Some(name.into());
+        self
+    }
+
+    /// Names the column that labels each row.
+    pub fn with_row_header(mut self, column: usize) -> Self {
+        self.row_header = Some(column);
+        self
+    }
+
+    /// Whether the table needs a landscape page: the room its columns want
+    /// (each column's longest line or longest header word, up to 20
+    /// characters) adds up to more than [`WIDE_TABLE_CHARS`].
+    pub fn is_wide(&self) -> bool {
+        let want: usize = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(c, col)| {
+                let header = col
+                    .header
+                    .split_whitespace()
+                    .map(|w| w.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                let cells = if col.wide {
+                    20
+                } else {
+                    self.rows
+                        .iter()
+                        .filter_map(|r| r.cells.get(c))
+                        .flat_map(|cell| {
+                            cell.display()
+                                .lines()
+                                .map(|l| l.chars().count())
+                                .collect::<Vec<_>>()
+                        })
+                        .max()
+                        .unwrap_or(0)
+                };
+                header.max(cells).min(20) + 1
+            })
+            .sum();
+        want > WIDE_TABLE_CHARS
+    }
+
+    /// The cell at (`row`, `column`), if the row has one.
+    pub fn cell(&self, row: usize, column: usize) -> Option<&Cell> {
+        self.rows.get(row).and_then(|r| r.cells.get(column))
+    }
+}
+
+/// A chart, described by its data; [`super::svg`] draws it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Chart {
+    /// A stable name used for file names and `--tables`, such as `chart-totals`.
+    pub key: String,
+    /// The chart's title.
+    pub title: String,
+    /// A sentence describing what the chart shows, for screen readers and as
+    /// the image's description in documents.
+    pub description: String,
+    /// The chart itself.
+    pub kind: ChartKind,
+}
+
+/// The kinds of chart the reports use.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum ChartKind {
+    /// Horizontal bars, one per item, top to bottom.
+    Bars(BarChart),
+    /// Straight-line series against a shared x axis.
+    Lines(LineChart),
+    /// Horizontal bars split into stacked shares that add up to 100%.
+    Stacked(StackedChart),
+}
+
+/// A horizontal bar chart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BarChart {
+    /// The label of the value axis.
+    pub axis_label: String,
+    /// The axis starts here.
+    pub min: f64,
+    /// The axis ends here.
+    pub max: f64,
+    /// The bars, drawn top to bottom.
+    pub bars: Vec<Bar>,
+}
+
+/// One bar.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bar {
+    /// The item's name, drawn to the left of the bar.
+    pub label: String,
+    /// The bar's length.
+    pub value: f64,
+    /// The value as written at the end of the bar.
+    pub display: String,
+}
+
+/// A chart of straight-line series.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LineChart {
+    /// The x axis label.
+    pub x_label: String,
+    /// The y axis label.
+    pub y_label: String,
+    /// Whether x values are shares from 0 to 1, labelled as percentages.
+    pub x_percent: bool,
+    /// The x range drawn.
+    pub x_range: (f64, f64),
+    /// The y range drawn.
+    pub y_range: (f64, f64),
+    /// The series; each is labelled directly at its right-hand end.
+    pub series: Vec<Series>,
+    /// A vertical marker, such as the current weight share, with its label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub marker: Option<Marker>,
+    /// A shaded x interval, such as where the leader stays first, with its label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub band: Option<Band>,
+}
+
+/// One line in a line chart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Series {
+    /// The name drawn beside the line.
+    pub label: String,
+    /// The points, in increasing x.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// A vertical line across a chart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Marker {
+    /// Where it sits on the x axis.
+    pub x: f64,
+    /// Its label.
+    pub label: String,
+}
+
+/// A shaded interval on the x axis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Band {
+    /// Where the band starts.
+    pub from: f64,
+    /// Where the band ends.
+    pub to: f64,
+    /// Its label.
+    pub label: String,
+}
+
+/// A stacked horizontal bar chart of shares.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StackedChart {
+    /// The label of the value axis.
+    pub axis_label: String,
+    /// The names of the segments, in stacking order (such as "1st", "2nd").
+    pub segments: Vec<String>,
+    /// The bars, top to bottom.
+    pub bars: Vec<StackedBar>,
+}
+
+/// One stacked bar.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StackedBar {
+    /// The item's name.
+    pub label: String,
+    /// One share (0-1) per segment; they should add up to 1.
+    pub shares: Vec<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_read_with_their_remarks() {
+        let c = Cell::new(Value::OutOf {
+            value: 26.0,
+            max: 40.0,
+            display: "26/40".into(),
+        })
+        .with_remark("published as 24");
+        assert_eq!(c.display(), "26/40 (published as 24)");
+        assert_eq!(Cell::empty().with_remark("x").display(), "(x)");
+        assert_eq!(Cell::new(Value::Missing).display(), "–");
+        let list = Value::List {
+            items: vec!["a".into(), "b".into()],
+        };
+        assert_eq!(list.display(), "• a\n• b");
+        assert_eq!(list.number(), None);
+    }
+}

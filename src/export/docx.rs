@@ -1,0 +1,514 @@
+//! DOCX: a Word document written directly as Office Open XML in a zip.
+//!
+//! Each table is a real Word table: a caption above it, a header row that
+//! repeats on every page, rows that never split across pages, numbers aligned
+//! right, and its notes below. Wide tables (the score matrix) get a landscape
+//! section. Charts are embedded as SVG with a PNG fallback, the way Word
+//! itself stores SVG pictures (the `asvg:svgBlip` extension): Word 2016 and
+//! later draw the SVG; LibreOffice and older Word draw the PNG.
+//!
+//! The parts are written by hand rather than with a docx crate because the
+//! crates available number their pictures and paragraphs with process-wide
+//! counters, so the same report exported twice in one process would differ,
+//! and none writes repeating header rows. The zip entries carry a fixed date.
+
+use std::fmt::Write as _;
+use std::io::{Cursor, Write};
+
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use super::ExportError;
+use super::doc::{Align, Block, Chart, Report, ReportTable, RowKind};
+use super::png::svg_to_png;
+use super::svg::{WIDTH as SVG_WIDTH, chart_svg};
+use super::text::xml;
+
+/// Page size and margins, in twentieths of a point (twips): A4 with 2 cm margins.
+const PAGE_W: u32 = 11906;
+const PAGE_H: u32 = 16838;
+const MARGIN: u32 = 1134;
+
+/// English Metric Units per twip, for picture sizes.
+const EMU_PER_TWIP: u64 = 635;
+
+/// How much larger than their SVG size charts are rasterised, for sharp print.
+const PNG_SCALE: f32 = 2.0;
+
+fn zerr(e: zip::result::ZipError) -> ExportError {
+    ExportError::Docx(e.to_string())
+}
+
+/// Writes the report as a Word document.
+pub fn write(report: &Report, out: &mut impl Write) -> Result<(), ExportError> {
+    let bytes = document_bytes(report)?;
+    out.write_all(&bytes)?;
+    Ok(())
+}
+
+/// A picture to store in the package.
+struct Media {
+    png: Vec<u8>,
+    svg: Vec<u8>,
+}
+
+/// The document's bytes.
+pub fn document_bytes(report: &Report) -> Result<Vec<u8>, ExportError> {
+    let mut media = Vec::new();
+    let body = body_xml(report, &mut media)?;
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644);
+    let mut part = |name: &str, data: &[u8]| -> Result<(), ExportError> {
+        zip.start_file(name, opts).map_err(zerr)?;
+        zip.write_all(data)?;
+        Ok(())
+    };
+    part("[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
+    part("_rels/.rels", ROOT_RELS.as_bytes())?;
+    part("docProps/core.xml", core_xml(&report.title).as_bytes())?;
+    part("docProps/app.xml", APP_XML.as_bytes())?;
+    part("word/document.xml", body.as_bytes())?;
+    part("word/styles.xml", STYLES.as_bytes())?;
+    part("word/settings.xml", SETTINGS.as_bytes())?;
+    part(
+        "word/_rels/document.xml.rels",
+        document_rels(media.len()).as_bytes(),
+    )?;
+    for (i, m) in media.iter().enumerate() {
+        part(&format!("word/media/chart{}.png", i + 1), &m.png)?;
+        part(&format!("word/media/chart{}.svg", i + 1), &m.svg)?;
+    }
+    let cursor = zip.finish().map_err(zerr)?;
+    Ok(cursor.into_inner())
+}
+
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/><Default Extension="svg" ContentType="image/svg+xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"#;
+
+const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>"#;
+
+const APP_XML: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"><Application>appraise</Application></Properties>"#;
+
+const SETTINGS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>"#;
+
+/// Styles: Arial (Liberation Sans stands in for it where Arial is missing),
+/// headings that keep with the next paragraph, and a caption style.
+const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial" w:eastAsia="Arial" w:cs="Arial"/><w:sz w:val="21"/><w:szCs w:val="21"/><w:lang w:val="en-GB"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="120" w:line="264" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:spacing w:after="200"/></w:pPr><w:rPr><w:b/><w:sz w:val="36"/><w:szCs w:val="36"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:keepLines/><w:spacing w:before="360" w:after="120"/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/><w:sz w:val="30"/><w:szCs w:val="30"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Caption"><w:name w:val="caption"/><w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/><w:pPr><w:keepNext/><w:spacing w:before="240" w:after="80"/></w:pPr><w:rPr><w:b/><w:sz w:val="21"/><w:szCs w:val="21"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Byline"><w:name w:val="Byline"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:after="60"/></w:pPr><w:rPr><w:color w:val="333333"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="TableText"><w:name w:val="Table Text"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:before="20" w:after="20" w:line="240" w:lineRule="auto"/></w:pPr><w:rPr><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="TableNote"><w:name w:val="Table Note"/><w:basedOn w:val="Normal"/><w:pPr><w:spacing w:before="40" w:after="40"/></w:pPr><w:rPr><w:sz w:val="17"/><w:szCs w:val="17"/></w:rPr></w:style><w:style w:type="paragraph" w:styleId="Figure"><w:name w:val="Figure"/><w:basedOn w:val="Normal"/><w:pPr><w:keepLines/><w:spacing w:before="240" w:after="240"/><w:jc w:val="center"/></w:pPr></w:style></w:styles>"#;
+
+fn core_xml(title: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:title>{}</dc:title><dc:creator>appraise</dc:creator></cp:coreProperties>"#,
+        xml(title)
+    )
+}
+
+fn document_rels(charts: usize) -> String {
+    let mut s = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>"#,
+    );
+    for i in 1..=charts {
+        let _ = write!(
+            s,
+            r#"<Relationship Id="rIdPng{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/chart{i}.png"/><Relationship Id="rIdSvg{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/chart{i}.svg"/>"#
+        );
+    }
+    s.push_str("</Relationships>");
+    s
+}
+
+/// Runs for text with newlines, as `<w:r>` elements joined by breaks.
+fn runs(text: &str, bold: bool, italic: bool) -> String {
+    let mut rpr = String::new();
+    if bold {
+        rpr.push_str("<w:b/>");
+    }
+    if italic {
+        rpr.push_str("<w:i/>");
+    }
+    let rpr = if rpr.is_empty() {
+        String::new()
+    } else {
+        format!("<w:rPr>{rpr}</w:rPr>")
+    };
+    let mut s = String::new();
+    for (i, line) in text.replace("\r\n", "\n").split('\n').enumerate() {
+        s.push_str("<w:r>");
+        s.push_str(&rpr);
+        if i > 0 {
+            s.push_str("<w:br/>");
+        }
+        let _ = write!(s, "<w:t xml:space=\"preserve\">{}</w:t></w:r>", xml(line));
+    }
+    s
+}
+
+fn paragraph(style: Option<&str>, text: &str) -> String {
+    let ppr = style.map_or(String::new(), |s| {
+        format!("<w:pPr><w:pStyle w:val=\"{s}\"/></w:pPr>")
+    });
+    format!("<w:p>{ppr}{}</w:p>", runs(text, false, false))
+}
+
+fn sect_pr(landscape: bool) -> String {
+    let (w, h, orient) = if landscape {
+        (PAGE_H, PAGE_W, " w:orient=\"landscape\"")
+    } else {
+        (PAGE_W, PAGE_H, "")
+    };
+    format!(
+        "<w:sectPr><w:pgSz w:w=\"{w}\" w:h=\"{h}\"{orient}/><w:pgMar w:top=\"{MARGIN}\" w:right=\"{MARGIN}\" w:bottom=\"{MARGIN}\" w:left=\"{MARGIN}\" w:header=\"567\" w:footer=\"567\" w:gutter=\"0\"/></w:sectPr>"
+    )
+}
+
+/// Whether a run of blocks (a heading and what follows it) needs landscape.
+fn needs_landscape(blocks: &[Block]) -> bool {
+    blocks.iter().any(|b| match b {
+        Block::Table(t) => t.is_wide(),
+        _ => false,
+    })
+}
+
+fn body_xml(report: &Report, media: &mut Vec<Media>) -> Result<String, ExportError> {
+    let mut s = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body>"#,
+    );
+    s.push_str(&paragraph(Some("Title"), &report.title));
+    for line in &report.byline {
+        s.push_str(&paragraph(Some("Byline"), line));
+    }
+    // Split into sections at headings, so a wide table and its heading share a landscape page.
+    let mut sections: Vec<&[Block]> = Vec::new();
+    let mut start = 0;
+    for (i, b) in report.blocks.iter().enumerate() {
+        if matches!(b, Block::Heading(_)) && i > start {
+            sections.push(&report.blocks[start..i]);
+            start = i;
+        }
+    }
+    if start < report.blocks.len() {
+        sections.push(&report.blocks[start..]);
+    }
+    let mut landscape = false;
+    for section in sections {
+        let wide = needs_landscape(section);
+        if wide != landscape {
+            // Close the current section with its own orientation.
+            let _ = write!(s, "<w:p><w:pPr>{}</w:pPr></w:p>", sect_pr(landscape));
+            landscape = wide;
+        }
+        let text_width = if landscape {
+            PAGE_H - 2 * MARGIN
+        } else {
+            PAGE_W - 2 * MARGIN
+        };
+        for b in section {
+            match b {
+                Block::Heading(h) => s.push_str(&paragraph(Some("Heading1"), h)),
+                Block::Paragraph(p) => s.push_str(&paragraph(None, p)),
+                Block::Table(t) => table_xml(&mut s, t, text_width),
+                Block::Chart(c) => chart_xml(&mut s, c, media, text_width)?,
+            }
+        }
+    }
+    s.push_str(&sect_pr(landscape));
+    s.push_str("</w:body></w:document>");
+    Ok(s)
+}
+
+/// About this many twips per character at the table's 8.5 pt, plus cell margins.
+const TWIPS_PER_CHAR: f64 = 95.0;
+const CELL_MARGINS: f64 = 230.0;
+/// The narrowest a prose column may become.
+const MIN_PROSE: f64 = 2800.0;
+
+/// Column widths in twips that fill `total`. Each ordinary column wants room
+/// for its longest line (up to a limit) and needs room for the longest word
+/// of its header; prose columns share whatever is left.
+pub fn column_widths(t: &ReportTable, total: u32) -> Vec<u32> {
+    let total_f = f64::from(total);
+    let chars = |n: usize| n as f64 * TWIPS_PER_CHAR + CELL_MARGINS;
+    // (wanted, least) for each ordinary column; None for prose columns.
+    let wants: Vec<Option<(f64, f64)>> = t
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(c, col)| {
+            if col.wide {
+                return None;
+            }
+            let longest = t
+                .rows
+                .iter()
+                .filter_map(|r| r.cells.get(c))
+                .flat_map(|cell| {
+                    cell.display()
+                        .lines()
+                        .map(|l| l.chars().count())
+                        .collect::<Vec<_>>()
+                })
+                .max()
+                .unwrap_or(0);
+            let header_word = col
+                .header
+                .split_whitespace()
+                .map(|w| w.chars().count())
+                .max()
+                .unwrap_or(0);
+            let wanted = chars(longest.max(header_word).clamp(3, 34));
+            let least = chars(header_word.max(longest.min(8)).clamp(3, 16)).min(wanted);
+            Some((wanted, least))
+        })
+        .collect();
+    let prose = wants.iter().filter(|w| w.is_none()).count() as f64;
+    let want_sum: f64 = wants.iter().flatten().map(|w| w.0).sum();
+    let least_sum: f64 = wants.iter().flatten().map(|w| w.1).sum();
+    // Room the ordinary columns may take, leaving prose columns their minimum.
+    let room = (total_f - prose * MIN_PROSE).max(0.0);
+    let ordinary: Vec<f64> = wants
+        .iter()
+        .map(|w| match w {
+            None => 0.0,
+            Some((wanted, least)) => {
+                if want_sum <= room {
+                    if prose > 0.0 {
+                        *wanted
+                    } else {
+                        // No prose column to absorb the slack: spread it.
+                        wanted * total_f / want_sum.max(1.0)
+                    }
+                } else if least_sum <= room && want_sum > least_sum {
+                    least + (wanted - least) * (room - least_sum) / (want_sum - least_sum)
+                } else {
+                    least * room / least_sum.max(1.0)
+                }
+            }
+        })
+        .collect();
+    let used: f64 = ordinary.iter().sum();
+    let prose_each = if prose > 0.0 {
+        ((total_f - used) / prose).max(0.0)
+    } else {
+        0.0
+    };
+    let mut widths: Vec<u32> = wants
+        .iter()
+        .zip(&ordinary)
+        .map(|(w, o)| match w {
+            None => prose_each.floor() as u32,
+            Some(_) => o.floor() as u32,
+        })
+        .collect();
+    if widths.is_empty() {
+        return vec![total];
+    }
+    // Give any rounding remainder to the widest column so the grid fills the width.
+    let used: u32 = widths.iter().sum();
+    if let Some(widest) = widths.iter_mut().max() {
+        *widest += total.saturating_sub(used);
+    }
+    widths
+}
+
+fn table_xml(s: &mut String, t: &ReportTable, text_width: u32) {
+    let _ = write!(
+        s,
+        "<w:p><w:pPr><w:pStyle w:val=\"Caption\"/></w:pPr>{}</w:p>",
+        runs(&t.title, false, false)
+    );
+    if let Some(intro) = &t.intro {
+        let _ = write!(
+            s,
+            "<w:p><w:pPr><w:keepNext/></w:pPr>{}</w:p>",
+            runs(intro, false, false)
+        );
+    }
+    let widths = column_widths(t, text_width);
+    let border = |side: &str| {
+        format!("<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"808080\"/>")
+    };
+    let _ = write!(
+        s,
+        "<w:tbl><w:tblPr><w:tblW w:w=\"{text_width}\" w:type=\"dxa\"/><w:tblLayout w:type=\"fixed\"/><w:tblBorders>{}{}{}{}{}{}</w:tblBorders><w:tblCellMar><w:left w:w=\"85\" w:type=\"dxa\"/><w:right w:w=\"85\" w:type=\"dxa\"/></w:tblCellMar><w:tblLook w:val=\"04A0\" w:firstRow=\"1\" w:lastRow=\"0\" w:firstColumn=\"0\" w:lastColumn=\"0\" w:noHBand=\"1\" w:noVBand=\"1\"/></w:tblPr><w:tblGrid>",
+        border("top"),
+        border("left"),
+        border("bottom"),
+        border("right"),
+        border("insideH"),
+        border("insideV"),
+    );
+    for w in &widths {
+        let _ = write!(s, "<w:gridCol w:w=\"{w}\"/>");
+    }
+    s.push_str("</w:tblGrid>");
+    // The header row repeats on every page and never splits.
+    s.push_str("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
+    for (c, col) in t.columns.iter().enumerate() {
+        let w = widths.get(c).copied().unwrap_or(0);
+        cell_xml(
+            s,
+            w,
+            Some("D9D9D9"),
+            col.align,
+            &col.header,
+            true,
+            false,
+            true,
+        );
+    }
+    s.push_str("</w:tr>");
+    for row in &t.rows {
+        s.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+        let (bold, italic, fill) = match row.kind {
+            RowKind::Body => (false, false, None),
+            RowKind::Total => (true, false, Some("F2F2F2")),
+            RowKind::Parameters => (false, true, Some("F2F2F2")),
+        };
+        for (c, col) in t.columns.iter().enumerate() {
+            let w = widths.get(c).copied().unwrap_or(0);
+            let text = row
+                .cells
+                .get(c)
+                .map(|cell| cell.display())
+                .unwrap_or_default();
+            cell_xml(s, w, fill, col.align, &text, bold, italic, false);
+        }
+        s.push_str("</w:tr>");
+    }
+    s.push_str("</w:tbl>");
+    for note in &t.notes {
+        s.push_str(&paragraph(Some("TableNote"), &format!("Note: {note}")));
+    }
+    if t.notes.is_empty() {
+        // Word joins two tables that touch; an empty paragraph keeps them apart.
+        s.push_str("<w:p><w:pPr><w:pStyle w:val=\"TableNote\"/></w:pPr></w:p>");
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cell_xml(
+    s: &mut String,
+    width: u32,
+    fill: Option<&str>,
+    align: Align,
+    text: &str,
+    bold: bool,
+    italic: bool,
+    header: bool,
+) {
+    let shd = fill.map_or(String::new(), |f| {
+        format!("<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"{f}\"/>")
+    });
+    let valign = if header { "bottom" } else { "top" };
+    let jc = match align {
+        Align::Left => "",
+        Align::Right => "<w:jc w:val=\"right\"/>",
+        Align::Centre => "<w:jc w:val=\"center\"/>",
+    };
+    let _ = write!(
+        s,
+        "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>{shd}<w:vAlign w:val=\"{valign}\"/></w:tcPr><w:p><w:pPr><w:pStyle w:val=\"TableText\"/>{}{jc}</w:pPr>{}</w:p></w:tc>",
+        if header { "<w:keepNext/>" } else { "" },
+        runs(text, bold, italic)
+    );
+}
+
+fn chart_xml(
+    s: &mut String,
+    chart: &Chart,
+    media: &mut Vec<Media>,
+    text_width: u32,
+) -> Result<(), ExportError> {
+    let svg = chart_svg(chart);
+    let png = svg_to_png(&svg, PNG_SCALE)?;
+    let (w_px, h_px) = svg_size(&svg).unwrap_or((SVG_WIDTH, SVG_WIDTH * 0.6));
+    // Fit the chart to the text width, keeping its proportions.
+    let cx = u64::from(text_width) * EMU_PER_TWIP;
+    let cy = (cx as f64 * h_px / w_px).round() as u64;
+    media.push(Media {
+        png,
+        svg: svg.into_bytes(),
+    });
+    let i = media.len();
+    let title = xml(&chart.title);
+    let descr = xml(&chart.description);
+    let _ = write!(
+        s,
+        "<w:p><w:pPr><w:pStyle w:val=\"Figure\"/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:docPr id=\"{i}\" name=\"Chart {i}\" title=\"{title}\" descr=\"{descr}\"/><wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic><pic:nvPicPr><pic:cNvPr id=\"{i}\" name=\"chart{i}.png\" descr=\"{descr}\"/><pic:cNvPicPr><a:picLocks noChangeAspect=\"1\"/></pic:cNvPicPr></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"rIdPng{i}\"><a:extLst><a:ext uri=\"{{96DAC541-7B7A-43D3-8B79-37D633B846F1}}\"><asvg:svgBlip xmlns:asvg=\"http://schemas.microsoft.com/office/drawing/2016/SVG/main\" r:embed=\"rIdSvg{i}\"/></a:ext></a:extLst></a:blip><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+    );
+    Ok(())
+}
+
+/// The width and height attributes of an SVG we drew.
+fn svg_size(svg: &str) -> Option<(f64, f64)> {
+    let attr = |name: &str| -> Option<f64> {
+        let start = svg.find(&format!(" {name}=\""))? + name.len() + 3;
+        let end = start + svg.get(start..)?.find('"')?;
+        svg.get(start..end)?.parse().ok()
+    };
+    let (w, h) = (attr("width")?, attr("height")?);
+    (w > 0.0 && h > 0.0).then_some((w, h))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::doc::{Cell, Column, Row};
+
+    #[test]
+    fn widths_fill_the_text_width() {
+        let mut t = ReportTable::new(
+            "t",
+            "T",
+            vec![
+                Column::text("Criterion"),
+                Column::prose("Evaluation"),
+                Column::number("Score"),
+            ],
+        );
+        t.rows.push(Row::body(vec![
+            Cell::text("Child focused"),
+            Cell::text("long text ".repeat(30)),
+            Cell::text("5"),
+        ]));
+        let w = column_widths(&t, 9638);
+        assert_eq!(w.iter().sum::<u32>(), 9638);
+        assert!(w[1] > w[0] && w[0] > w[2], "{w:?}");
+        // The score column keeps room for its header.
+        assert!(
+            f64::from(w[2]) >= 5.0 * TWIPS_PER_CHAR + CELL_MARGINS,
+            "{w:?}"
+        );
+        // Without a prose column the ordinary columns stretch to fill the width.
+        t.columns[1] = Column::text("Evaluation");
+        let w = column_widths(&t, 9638);
+        assert_eq!(w.iter().sum::<u32>(), 9638);
+    }
+
+    #[test]
+    fn runs_escape_and_break_lines() {
+        let r = runs("a<b>\nc & d", true, false);
+        assert_eq!(
+            r,
+            "<w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">a&lt;b&gt;</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:br/><w:t xml:space=\"preserve\">c &amp; d</w:t></w:r>"
+        );
+    }
+
+    #[test]
+    fn svg_size_reads_our_attributes() {
+        assert_eq!(
+            svg_size("<svg xmlns=\"x\" width=\"760\" height=\"321.5\">"),
+            Some((760.0, 321.5))
+        );
+        assert_eq!(svg_size("<svg>"), None);
+    }
+}

@@ -1,0 +1,195 @@
+//! HTML: one self-contained page with accessible tables and inline SVG charts.
+//!
+//! The page has no scripts and no external assets; a Content-Security-Policy
+//! forbids loading anything, so even a mistake in escaping could not make it
+//! fetch or run anything. The print stylesheet targets A4, repeats table
+//! headers on each page and keeps rows, charts and headings from splitting.
+
+use std::io::Write;
+
+use super::ExportError;
+use super::doc::{Align, Block, Cell, Report, ReportTable, RowKind, Value};
+use super::svg::chart_svg;
+use super::text::xml;
+
+const STYLE: &str = r#"
+:root { color-scheme: light; }
+body { font-family: "DejaVu Sans", "Liberation Sans", Arial, Helvetica, sans-serif; font-size: 15px; line-height: 1.45; color: #111; background: #fff; margin: 0; }
+main, header { max-width: 62rem; margin: 0 auto; padding: 0 1.25rem; }
+header { padding-top: 1.5rem; }
+h1 { font-size: 1.6rem; margin: 0 0 0.5rem; }
+h2 { font-size: 1.3rem; margin: 2rem 0 0.75rem; border-bottom: 2px solid #333; padding-bottom: 0.2rem; }
+.byline { color: #333; margin: 0.2rem 0; }
+.table-wrap { overflow-x: auto; margin: 1rem 0 0.5rem; }
+table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+caption { text-align: left; font-weight: bold; font-size: 1.05rem; padding: 0 0 0.4rem; }
+th, td { border: 1px solid #888; padding: 0.3rem 0.45rem; vertical-align: top; text-align: left; }
+thead th { background: #e6e6e6; border-bottom: 2px solid #333; vertical-align: bottom; }
+tbody th { font-weight: normal; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+.remark { white-space: normal; font-size: 0.85em; }
+tr.total th, tr.total td { font-weight: bold; border-top: 2px solid #333; }
+tr.parameters th, tr.parameters td { font-style: italic; background: #f4f4f4; }
+td ul { margin: 0; padding-left: 1.1rem; }
+.intro { margin: 1rem 0 0.25rem; }
+.note { font-size: 0.85rem; color: #222; margin: 0.25rem 0; }
+figure.chart { margin: 1.25rem 0; }
+figure.chart svg { max-width: 100%; height: auto; }
+@page { size: A4; margin: 15mm 14mm; }
+@page wide { size: A4 landscape; margin: 15mm 14mm; }
+@media print {
+  section.wide { page: wide; }
+  body { font-size: 10pt; }
+  main, header { max-width: none; padding: 0; }
+  .table-wrap { overflow: visible; }
+  table { font-size: 8.5pt; }
+  thead { display: table-header-group; }
+  tr, figure.chart, .note { break-inside: avoid; page-break-inside: avoid; }
+  h2, caption, .intro { break-after: avoid; page-break-after: avoid; }
+  .note { break-before: avoid; page-break-before: avoid; }
+  thead th, tr.parameters td, tr.parameters th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"#;
+
+/// Writes the whole report as one HTML page.
+pub fn write(report: &Report, out: &mut impl Write) -> Result<(), ExportError> {
+    let title = xml(&report.title);
+    write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"appraise\">\n<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <header>\n<h1>{title}</h1>\n"
+    )?;
+    for line in &report.byline {
+        writeln!(out, "<p class=\"byline\">{}</p>", xml(line))?;
+    }
+    writeln!(out, "</header>\n<main>")?;
+    // Each heading opens a section; a section with a wide table prints landscape.
+    let mut open = false;
+    for (i, block) in report.blocks.iter().enumerate() {
+        match block {
+            Block::Heading(h) => {
+                if open {
+                    writeln!(out, "</section>")?;
+                }
+                let rest = report.blocks.get(i + 1..).unwrap_or_default();
+                let end = rest
+                    .iter()
+                    .position(|b| matches!(b, Block::Heading(_)))
+                    .unwrap_or(rest.len());
+                let wide = rest
+                    .get(..end)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|b| matches!(b, Block::Table(t) if t.is_wide()));
+                let class = if wide { " class=\"wide\"" } else { "" };
+                writeln!(out, "<section{class}>\n<h2>{}</h2>", xml(h))?;
+                open = true;
+            }
+            Block::Paragraph(p) => writeln!(out, "<p>{}</p>", with_breaks(p))?,
+            Block::Table(t) => write_table(t, out)?,
+            Block::Chart(c) => {
+                writeln!(out, "<figure class=\"chart\" id=\"{}\">", id_of(&c.key))?;
+                out.write_all(chart_svg(c).as_bytes())?;
+                writeln!(out, "</figure>")?;
+            }
+        }
+    }
+    if open {
+        writeln!(out, "</section>")?;
+    }
+    writeln!(out, "</main>\n</body>\n</html>")?;
+    Ok(())
+}
+
+/// An id attribute value made from a key.
+fn id_of(key: &str) -> String {
+    let s: String = key
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("t-{s}")
+}
+
+/// Escaped text with newlines as `<br>`.
+fn with_breaks(s: &str) -> String {
+    xml(&s.replace("\r\n", "\n")).replace('\n', "<br>\n")
+}
+
+/// The inner HTML of a cell.
+fn cell_html(cell: &Cell) -> String {
+    let mut s = match &cell.value {
+        Value::List { items } if items.len() > 1 => {
+            let lis: Vec<String> = items
+                .iter()
+                .map(|i| format!("<li>{}</li>", with_breaks(i)))
+                .collect();
+            format!("<ul>{}</ul>", lis.join(""))
+        }
+        v => with_breaks(&v.display()),
+    };
+    if let Some(r) = &cell.remark {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(&format!("<span class=\"remark\">({})</span>", xml(r)));
+    }
+    s
+}
+
+fn align_class(a: Align) -> &'static str {
+    match a {
+        Align::Left => "",
+        Align::Right => " class=\"num\"",
+        Align::Centre => " style=\"text-align:center\"",
+    }
+}
+
+/// Writes one table with its caption, intro and notes.
+pub fn write_table(t: &ReportTable, out: &mut impl Write) -> Result<(), ExportError> {
+    if let Some(intro) = &t.intro {
+        writeln!(out, "<p class=\"intro\">{}</p>", with_breaks(intro))?;
+    }
+    writeln!(
+        out,
+        "<div class=\"table-wrap\"><table id=\"{}\">\n<caption>{}</caption>\n<thead><tr>",
+        id_of(&t.key),
+        xml(&t.title)
+    )?;
+    for c in &t.columns {
+        writeln!(
+            out,
+            "<th scope=\"col\"{}>{}</th>",
+            align_class(c.align),
+            xml(&c.header)
+        )?;
+    }
+    writeln!(out, "</tr></thead>\n<tbody>")?;
+    for row in &t.rows {
+        let class = match row.kind {
+            RowKind::Body => "",
+            RowKind::Total => " class=\"total\"",
+            RowKind::Parameters => " class=\"parameters\"",
+        };
+        write!(out, "<tr{class}>")?;
+        for (i, col) in t.columns.iter().enumerate() {
+            let html = row.cells.get(i).map(cell_html).unwrap_or_default();
+            let tag = if t.row_header == Some(i) { "th" } else { "td" };
+            let scope = if tag == "th" { " scope=\"row\"" } else { "" };
+            write!(
+                out,
+                "<{tag}{scope}{}>{html}</{tag}>",
+                align_class(col.align)
+            )?;
+        }
+        writeln!(out, "</tr>")?;
+    }
+    writeln!(out, "</tbody>\n</table></div>")?;
+    for note in &t.notes {
+        writeln!(out, "<p class=\"note\">Note: {}</p>", with_breaks(note))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,253 @@
+//! JSON: the model, results, warnings and sensitivity in one document.
+//! The schema is documented in `docs/exporting.md`; `schema` names its version.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{ExportError, ExportOptions};
+use crate::compute::{Results, Warning, reconcile, warnings};
+use crate::model::Appraisal;
+
+/// The schema identifier written into every document.
+pub const SCHEMA: &str = "appraise-export/1";
+
+/// The whole export document.
+#[derive(Debug, Serialize)]
+pub struct ExportJson<'a> {
+    /// Always [`SCHEMA`].
+    pub schema: &'static str,
+    /// Title and other details of the appraisal.
+    pub appraisal: MetaJson<'a>,
+    /// The scoring scale.
+    pub scale: ScaleJson<'a>,
+    /// Criteria in file order.
+    pub criteria: Vec<CriterionJson<'a>>,
+    /// Options in file order, with their scores and notes.
+    pub options: Vec<OptionJson<'a>>,
+    /// Totals and ranks.
+    pub results: ResultsJson<'a>,
+    /// Every warning.
+    pub warnings: Vec<Warning>,
+    /// The sensitivity analysis, in the schema of `appraise sensitivity --format json`.
+    pub sensitivity: super::sensitivity::SensitivityJson,
+}
+
+/// Descriptive details.
+#[derive(Debug, Serialize)]
+pub struct MetaJson<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Organisation, if given.
+    pub organisation: Option<&'a str>,
+    /// Date, as written.
+    pub date: Option<&'a str>,
+    /// Source document.
+    pub source: Option<&'a str>,
+    /// Description.
+    pub description: Option<&'a str>,
+}
+
+/// The scale.
+#[derive(Debug, Serialize)]
+pub struct ScaleJson<'a> {
+    /// Lowest score.
+    pub min: f64,
+    /// Highest score.
+    pub max: f64,
+    /// Step between scores.
+    pub step: f64,
+    /// Anchor wording, by value.
+    pub labels: Vec<LabelJson<'a>>,
+}
+
+/// One anchor on the scale.
+#[derive(Debug, Serialize)]
+pub struct LabelJson<'a> {
+    /// The score.
+    pub value: f64,
+    /// Its wording.
+    pub label: &'a str,
+}
+
+/// One criterion.
+#[derive(Debug, Serialize)]
+pub struct CriterionJson<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Weight as written.
+    pub weight: f64,
+    /// Share of the total weight, 0-1.
+    pub share: f64,
+    /// Description.
+    pub description: Option<&'a str>,
+}
+
+/// One option.
+#[derive(Debug, Serialize)]
+pub struct OptionJson<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Group.
+    pub group: Option<&'a str>,
+    /// Description.
+    pub description: Option<&'a str>,
+    /// Strengths.
+    pub strengths: &'a [String],
+    /// Weaknesses.
+    pub weaknesses: &'a [String],
+    /// The total the source document states.
+    pub published_total: Option<f64>,
+    /// One entry per criterion, in criterion order.
+    pub scores: Vec<ScoreJson<'a>>,
+}
+
+/// One cell of the score matrix.
+#[derive(Debug, Serialize)]
+pub struct ScoreJson<'a> {
+    /// The criterion's id.
+    pub criterion: &'a str,
+    /// The score, or null if not yet given.
+    pub score: Option<f64>,
+    /// The evaluation note.
+    pub note: Option<&'a str>,
+}
+
+/// Totals and ranks.
+#[derive(Debug, Serialize)]
+pub struct ResultsJson<'a> {
+    /// Highest possible total.
+    pub max_total: f64,
+    /// Lowest possible total.
+    pub min_total: f64,
+    /// Options in rank order (ties in file order).
+    pub ranking: Vec<RankJson<'a>>,
+}
+
+/// One option's result.
+#[derive(Debug, Serialize)]
+pub struct RankJson<'a> {
+    /// The option's id.
+    pub option: &'a str,
+    /// Competition rank (ties share the better rank).
+    pub rank: usize,
+    /// Weighted total.
+    pub total: f64,
+    /// Position between the lowest and highest possible totals, 0-100.
+    pub percent: f64,
+    /// Whether every criterion is scored.
+    pub complete: bool,
+    /// The published total, when it differs from `total`.
+    pub published_total_differs: Option<f64>,
+}
+
+/// Builds the export document.
+pub fn document<'a>(
+    appraisal: &'a Appraisal,
+    results: &Results,
+    options: &ExportOptions,
+) -> Result<ExportJson<'a>, ExportError> {
+    let analyses = super::sensitivity::analyse(appraisal, options)?;
+    let sensitivity = super::sensitivity::json(appraisal, &analyses);
+    let meta = &appraisal.meta;
+    let total_weight = appraisal.total_weight();
+    let mismatches = reconcile(appraisal, results);
+    let ranking = results
+        .rank_order()
+        .into_iter()
+        .filter_map(|i| {
+            let o = appraisal.options().get(i)?;
+            let r = results.options.get(i)?;
+            Some(RankJson {
+                option: o.id().as_str(),
+                rank: r.rank,
+                total: r.total,
+                percent: r.percent,
+                complete: r.complete,
+                published_total_differs: mismatches.iter().find(|m| m.0 == i).map(|m| m.1),
+            })
+        })
+        .collect();
+    Ok(ExportJson {
+        schema: SCHEMA,
+        appraisal: MetaJson {
+            title: &meta.title,
+            organisation: meta.organisation.as_deref(),
+            date: meta.date.as_deref(),
+            source: meta.source.as_deref(),
+            description: meta.description.as_deref(),
+        },
+        scale: ScaleJson {
+            min: appraisal.scale().min(),
+            max: appraisal.scale().max(),
+            step: appraisal.scale().step(),
+            labels: appraisal
+                .scale()
+                .labels()
+                .iter()
+                .map(|(v, l)| LabelJson {
+                    value: *v,
+                    label: l,
+                })
+                .collect(),
+        },
+        criteria: appraisal
+            .criteria()
+            .iter()
+            .map(|c| CriterionJson {
+                id: c.id().as_str(),
+                name: c.name(),
+                weight: c.weight(),
+                share: c.weight() / total_weight,
+                description: c.description.as_deref(),
+            })
+            .collect(),
+        options: appraisal
+            .options()
+            .iter()
+            .map(|o| OptionJson {
+                id: o.id().as_str(),
+                name: o.name(),
+                group: o.group.as_deref(),
+                description: o.description.as_deref(),
+                strengths: &o.strengths,
+                weaknesses: &o.weaknesses,
+                published_total: o.published_total,
+                scores: appraisal
+                    .criteria()
+                    .iter()
+                    .enumerate()
+                    .map(|(c, crit)| ScoreJson {
+                        criterion: crit.id().as_str(),
+                        score: o.score(c),
+                        note: o.note(c),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        results: ResultsJson {
+            max_total: results.max_total,
+            min_total: results.min_total,
+            ranking,
+        },
+        warnings: warnings(appraisal, results),
+        sensitivity,
+    })
+}
+
+/// Writes the export document as pretty-printed JSON.
+pub fn write(
+    appraisal: &Appraisal,
+    results: &Results,
+    options: &ExportOptions,
+    out: &mut impl Write,
+) -> Result<(), ExportError> {
+    let doc = document(appraisal, results, options)?;
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(|e| ExportError::Json(e.to_string()))?;
+    writeln!(out)?;
+    Ok(())
+}

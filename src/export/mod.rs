@@ -1,0 +1,581 @@
+//! Report-ready exports: the appraisal's tables and charts as Markdown, HTML,
+//! CSV, XLSX, DOCX, JSON and SVG.
+//!
+//! The tables are built once as a format-neutral [`Report`] ([`doc`],
+//! [`tables`]) and each format has one writer. Entry points:
+//! - [`export`] writes one format to any [`Write`], in memory or to a file;
+//! - [`export_files`] returns the files for a folder (one per table for CSV,
+//!   one per chart for SVG, one file otherwise);
+//! - [`save()`] writes to a file or folder on disk, never leaving half a file;
+//! - [`build`] gives the [`Report`] itself, for callers with their own writers.
+//!
+//! None of them panics on any valid appraisal; problems come back as
+//! [`ExportError`]. Text from the appraisal is treated as untrusted by every
+//! writer: see `docs/exporting.md` for the safety measures.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::io::{self, Write};
+use std::str::FromStr;
+
+use thiserror::Error;
+
+use crate::compute::Results;
+use crate::model::Appraisal;
+
+pub mod csv;
+pub mod doc;
+pub mod docx;
+pub mod html;
+pub mod json;
+pub mod markdown;
+pub mod png;
+pub mod save;
+pub mod sensitivity;
+pub mod svg;
+pub mod tables;
+pub mod text;
+pub mod xlsx;
+
+pub use doc::{Block, Cell, Chart, ChartKind, Column, Report, ReportTable, Row, RowKind, Value};
+pub use save::save;
+pub use tables::TableName;
+
+/// The export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// GitHub/pandoc Markdown with pipe tables.
+    Markdown,
+    /// One self-contained HTML page with inline SVG charts.
+    Html,
+    /// RFC 4180 CSV, one table per file.
+    Csv,
+    /// An Excel workbook, one worksheet per table.
+    Xlsx,
+    /// A Word document with real tables and the charts.
+    Docx,
+    /// Everything in one JSON document.
+    Json,
+    /// Standalone SVG charts.
+    Svg,
+}
+
+impl Format {
+    /// Every format.
+    pub const ALL: [Format; 7] = [
+        Format::Markdown,
+        Format::Html,
+        Format::Csv,
+        Format::Xlsx,
+        Format::Docx,
+        Format::Json,
+        Format::Svg,
+    ];
+
+    /// The name used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Markdown => "md",
+            Format::Html => "html",
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Docx => "docx",
+            Format::Json => "json",
+            Format::Svg => "svg",
+        }
+    }
+
+    /// The file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        self.as_str()
+    }
+
+    /// Whether the format is binary (and so must not go to a terminal).
+    pub fn is_binary(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Docx)
+    }
+
+    /// Whether the format holds one table or chart per file, so that several
+    /// need a folder.
+    pub fn one_item_per_file(self) -> bool {
+        matches!(self, Format::Csv | Format::Svg)
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.to_ascii_lowercase();
+        let s = if s == "markdown" { "md" } else { s.as_str() };
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| format!("unknown format `{s}`"))
+    }
+}
+
+/// Which tables and charts to export: `all`, group names such as `ranking`,
+/// or the key of one table or chart such as `annex-shared-service`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    entries: Vec<String>,
+}
+
+impl Default for Selection {
+    fn default() -> Self {
+        Selection::all()
+    }
+}
+
+impl Selection {
+    /// Everything.
+    pub fn all() -> Selection {
+        Selection {
+            entries: vec!["all".into()],
+        }
+    }
+
+    /// Exactly these groups.
+    pub fn groups(groups: &[TableName]) -> Selection {
+        Selection {
+            entries: groups.iter().map(|g| g.as_str().to_string()).collect(),
+        }
+    }
+
+    /// Parses a comma-separated list; names are checked against the
+    /// appraisal when the export is built.
+    pub fn parse(list: &str) -> Result<Selection, ExportError> {
+        let entries: Vec<String> = list
+            .split(',')
+            .map(|s| s.trim().to_ascii_lowercase())
+            .filter(|s| !s.is_empty())
+            .collect();
+        if entries.is_empty() {
+            return Err(ExportError::EmptySelection);
+        }
+        Ok(Selection { entries })
+    }
+
+    /// Whether everything is selected.
+    pub fn is_all(&self) -> bool {
+        self.entries.iter().any(|e| e == "all")
+    }
+
+    /// The entries as given.
+    pub fn entries(&self) -> &[String] {
+        &self.entries
+    }
+}
+
+/// Everything an export needs besides the appraisal and its results.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportOptions {
+    /// Which tables and charts to include (JSON always holds everything).
+    pub tables: Selection,
+    /// Monte Carlo samples for rank acceptability; `None` skips it.
+    pub samples: Option<u64>,
+    /// The Monte Carlo seed.
+    pub seed: u64,
+    /// Start CSV with a UTF-8 byte order mark so Excel reads accents and symbols correctly.
+    pub excel_bom: bool,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            tables: Selection::all(),
+            samples: None,
+            seed: DEFAULT_SEED,
+            excel_bom: false,
+        }
+    }
+}
+
+/// The Monte Carlo seed used when none is given, so repeated runs agree; the
+/// same as `appraise sensitivity`'s, so the two give the same figures.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// Why an export could not be produced.
+#[derive(Debug, Error)]
+pub enum ExportError {
+    /// `--tables` was given an empty list.
+    #[error("no tables were named; use `all` or names such as `ranking,matrix`")]
+    EmptySelection,
+    /// A name in `--tables` matches no table or chart.
+    #[error("there is no table called `{name}`; choose from: {}", valid.join(", "))]
+    UnknownTable {
+        /// The name given.
+        name: String,
+        /// Every valid name.
+        valid: Vec<String>,
+    },
+    /// A Monte Carlo table or chart was named without asking for samples.
+    #[error(
+        "`{name}` comes from the Monte Carlo analysis; add --samples N (for example --samples 100000)"
+    )]
+    NeedsSamples {
+        /// The name given.
+        name: String,
+    },
+    /// A one-item-per-file format was asked to write several items to one stream.
+    #[error(
+        "{format} holds one {what} per file, and this selection has {count}: {}; \
+         choose one with --tables NAME, or give --out a folder to write one file each",
+        keys.join(", ")
+    )]
+    NeedsOneItem {
+        /// The format.
+        format: Format,
+        /// "table" or "chart".
+        what: &'static str,
+        /// How many were selected.
+        count: usize,
+        /// Their keys.
+        keys: Vec<String>,
+    },
+    /// The selection holds nothing this format can show.
+    #[error("the selection has no {what} to write as {format}; {hint}")]
+    NothingToWrite {
+        /// The format.
+        format: Format,
+        /// "tables" or "charts".
+        what: &'static str,
+        /// What to do instead.
+        hint: &'static str,
+    },
+    /// Writing failed.
+    #[error("writing the export failed: {0}")]
+    Io(#[from] io::Error),
+    /// The spreadsheet library reported a problem.
+    #[error("building the spreadsheet failed: {0}")]
+    Xlsx(String),
+    /// Building the Word document's archive failed.
+    #[error("building the Word document failed: {0}")]
+    Docx(String),
+    /// Drawing a chart as an image failed.
+    #[error("drawing a chart failed: {0}")]
+    Chart(String),
+    /// The sensitivity analysis could not run (for example, an invalid sample count).
+    #[error("the sensitivity analysis failed: {0}")]
+    Sensitivity(String),
+    /// Serialising JSON failed.
+    #[error("writing JSON failed: {0}")]
+    Json(String),
+}
+
+/// Builds the report for the selected tables and charts.
+pub fn build(
+    appraisal: &Appraisal,
+    results: &Results,
+    options: &ExportOptions,
+) -> Result<Report, ExportError> {
+    let all = options.tables.is_all();
+    let mut groups = BTreeSet::new();
+    let mut keys = BTreeSet::new();
+    for e in options.tables.entries() {
+        match e.parse::<TableName>() {
+            Ok(g) => {
+                groups.insert(g);
+            }
+            Err(()) if e == "all" => {}
+            Err(()) => {
+                keys.insert(e.as_str());
+            }
+        }
+    }
+    let mut report = tables::frame(appraisal);
+    let mut found = BTreeSet::new();
+    for g in TableName::ALL {
+        let whole = all || groups.contains(&g);
+        if !whole && keys.is_empty() {
+            continue;
+        }
+        let blocks = tables::group_blocks(appraisal, results, g, options)?;
+        if whole {
+            report.blocks.extend(blocks);
+            continue;
+        }
+        // Only named tables or charts from this group, under its heading.
+        let mut heading = None;
+        for b in blocks {
+            let key = match &b {
+                Block::Table(t) => t.key.clone(),
+                Block::Chart(c) => c.key.clone(),
+                Block::Heading(_) => {
+                    heading = Some(b);
+                    continue;
+                }
+                Block::Paragraph(_) => continue,
+            };
+            if keys.contains(key.as_str()) {
+                found.insert(key);
+                if let Some(h) = heading.take() {
+                    report.blocks.push(h);
+                }
+                report.blocks.push(b);
+            }
+        }
+    }
+    if let Some(missing) = keys.into_iter().find(|k| !found.contains(*k)) {
+        if options.samples.is_none()
+            && matches!(missing, "chart-acceptability" | "sensitivity-acceptability")
+        {
+            return Err(ExportError::NeedsSamples {
+                name: missing.to_string(),
+            });
+        }
+        return Err(ExportError::UnknownTable {
+            name: missing.to_string(),
+            valid: table_names(appraisal, results, options),
+        });
+    }
+    Ok(report)
+}
+
+/// Every name `--tables` accepts for this appraisal: `all`, the groups, and
+/// the key of every table and chart.
+pub fn table_names(
+    appraisal: &Appraisal,
+    results: &Results,
+    options: &ExportOptions,
+) -> Vec<String> {
+    let mut names = vec!["all".to_string()];
+    names.extend(TableName::ALL.iter().map(|g| g.as_str().to_string()));
+    // Monte Carlo adds one table and one chart; name them without running it.
+    let quick = ExportOptions {
+        samples: None,
+        ..options.clone()
+    };
+    let report =
+        tables::build_report(appraisal, results, &TableName::ALL, &quick).unwrap_or_default();
+    for b in &report.blocks {
+        match b {
+            Block::Table(t) if !names.contains(&t.key) => names.push(t.key.clone()),
+            Block::Chart(c) => names.push(c.key.clone()),
+            _ => {}
+        }
+    }
+    if options.samples.is_some() {
+        names.push("sensitivity-acceptability".into());
+        names.push("chart-acceptability".into());
+    }
+    names
+}
+
+/// Writes the export in `format` to `out`.
+///
+/// CSV and SVG hold one table or chart each, so with several selected this
+/// returns [`ExportError::NeedsOneItem`]; use [`export_files`] for a folder.
+pub fn export(
+    appraisal: &Appraisal,
+    results: &Results,
+    options: &ExportOptions,
+    format: Format,
+    out: &mut impl Write,
+) -> Result<(), ExportError> {
+    if format == Format::Json {
+        return json::write(appraisal, results, options, out);
+    }
+    let report = build(appraisal, results, options)?;
+    write_report(&report, options, format, out)
+}
+
+/// Writes an already-built report in `format` to `out` (JSON needs the
+/// appraisal itself: use [`export`] for it; here it writes the report's tables).
+pub fn write_report(
+    report: &Report,
+    options: &ExportOptions,
+    format: Format,
+    out: &mut impl Write,
+) -> Result<(), ExportError> {
+    match format {
+        Format::Markdown => markdown::write(report, out),
+        Format::Html => html::write(report, out),
+        Format::Xlsx => xlsx::write(report, out),
+        Format::Docx => docx::write(report, out),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, report)
+                .map_err(|e| ExportError::Json(e.to_string()))?;
+            writeln!(out)?;
+            Ok(())
+        }
+        Format::Csv => {
+            let tables: Vec<&ReportTable> = report.tables().collect();
+            match tables.as_slice() {
+                [t] => csv::write_table(t, options.excel_bom, out),
+                [] => Err(ExportError::NothingToWrite {
+                    format,
+                    what: "tables",
+                    hint: "choose a group such as `ranking` with --tables",
+                }),
+                many => Err(ExportError::NeedsOneItem {
+                    format,
+                    what: "table",
+                    count: many.len(),
+                    keys: many.iter().map(|t| t.key.clone()).collect(),
+                }),
+            }
+        }
+        Format::Svg => {
+            let charts: Vec<&Chart> = report.charts().collect();
+            match charts.as_slice() {
+                [c] => svg::write_chart(c, out),
+                [] => Err(ExportError::NothingToWrite {
+                    format,
+                    what: "charts",
+                    hint: "charts come with `ranking` and `sensitivity`",
+                }),
+                many => Err(ExportError::NeedsOneItem {
+                    format,
+                    what: "chart",
+                    count: many.len(),
+                    keys: many.iter().map(|c| c.key.clone()).collect(),
+                }),
+            }
+        }
+    }
+}
+
+/// One file of an export to a folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportFile {
+    /// The file name, without any folder.
+    pub name: String,
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// The files an export to a folder holds: one per table (CSV) or chart (SVG),
+/// otherwise one file named `<stem>.<ext>`.
+pub fn export_files(
+    appraisal: &Appraisal,
+    results: &Results,
+    options: &ExportOptions,
+    format: Format,
+    stem: &str,
+) -> Result<Vec<ExportFile>, ExportError> {
+    let mut files = Vec::new();
+    if format.one_item_per_file() {
+        let report = build(appraisal, results, options)?;
+        match format {
+            Format::Csv => {
+                for t in report.tables() {
+                    let mut bytes = Vec::new();
+                    csv::write_table(t, options.excel_bom, &mut bytes)?;
+                    files.push(ExportFile {
+                        name: format!("{}.csv", t.key),
+                        bytes,
+                    });
+                }
+            }
+            _ => {
+                for c in report.charts() {
+                    let mut bytes = Vec::new();
+                    svg::write_chart(c, &mut bytes)?;
+                    files.push(ExportFile {
+                        name: format!("{}.svg", c.key),
+                        bytes,
+                    });
+                }
+            }
+        }
+        if files.is_empty() {
+            return Err(ExportError::NothingToWrite {
+                format,
+                what: if format == Format::Csv {
+                    "tables"
+                } else {
+                    "charts"
+                },
+                hint: "check the names given to --tables",
+            });
+        }
+    } else {
+        let mut bytes = Vec::new();
+        export(appraisal, results, options, format, &mut bytes)?;
+        files.push(ExportFile {
+            name: format!("{stem}.{}", format.extension()),
+            bytes,
+        });
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::load_example;
+
+    fn example() -> (Appraisal, Results) {
+        let a = load_example().unwrap().appraisal;
+        let r = crate::compute(&a);
+        (a, r)
+    }
+
+    fn opts(list: &str) -> ExportOptions {
+        ExportOptions {
+            tables: Selection::parse(list).unwrap(),
+            ..ExportOptions::default()
+        }
+    }
+
+    #[test]
+    fn selection_by_group_and_by_key() {
+        let (a, r) = example();
+        let rep = build(&a, &r, &opts("ranking")).unwrap();
+        let keys: Vec<&str> = rep.tables().map(|t| t.key.as_str()).collect();
+        assert_eq!(keys, ["ranking"]);
+        assert_eq!(rep.charts().count(), 1);
+        let rep = build(&a, &r, &opts("annex-shared-service, criteria")).unwrap();
+        let keys: Vec<&str> = rep.tables().map(|t| t.key.as_str()).collect();
+        assert_eq!(keys, ["criteria", "annex-shared-service"]);
+        let rep = build(&a, &r, &opts("chart-totals")).unwrap();
+        assert_eq!(rep.tables().count(), 0);
+        assert_eq!(rep.charts().count(), 1);
+    }
+
+    #[test]
+    fn unknown_names_list_the_valid_ones() {
+        let (a, r) = example();
+        let err = build(&a, &r, &opts("rankings")).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("`rankings`"), "{msg}");
+        assert!(msg.contains("ranking,") || msg.contains("ranking"), "{msg}");
+        assert!(msg.contains("annex-shared-service"), "{msg}");
+        assert!(matches!(
+            Selection::parse(" , "),
+            Err(ExportError::EmptySelection)
+        ));
+    }
+
+    #[test]
+    fn csv_to_one_stream_needs_one_table() {
+        let (a, r) = example();
+        let mut out = Vec::new();
+        let err = export(&a, &r, &ExportOptions::default(), Format::Csv, &mut out).unwrap_err();
+        assert!(matches!(err, ExportError::NeedsOneItem { .. }), "{err}");
+        export(&a, &r, &opts("ranking"), Format::Csv, &mut out).unwrap();
+        assert!(!out.is_empty());
+        let files = export_files(&a, &r, &ExportOptions::default(), Format::Csv, "x").unwrap();
+        // Five tables, four for sensitivity, eight annex tables.
+        assert_eq!(files.len(), 5 + 4 + 8);
+        let err = export(&a, &r, &opts("criteria"), Format::Svg, &mut out).unwrap_err();
+        assert!(matches!(err, ExportError::NothingToWrite { .. }), "{err}");
+    }
+
+    #[test]
+    fn formats_parse() {
+        for f in Format::ALL {
+            assert_eq!(f.as_str().parse::<Format>(), Ok(f));
+        }
+        assert_eq!("Markdown".parse::<Format>(), Ok(Format::Markdown));
+        assert!("pdf".parse::<Format>().is_err());
+    }
+}

@@ -1,0 +1,89 @@
+//! PNG copies of the SVG charts, for the Word document.
+//!
+//! Word 2016 and later show SVG pictures but require a PNG beside them for
+//! older readers, and LibreOffice uses the PNG; see `docs/exporting.md`.
+//! Rendering uses resvg with only the bundled DejaVu Sans fonts, never the
+//! system's, so the same chart gives the same pixels on every machine, and it
+//! refuses every external image reference.
+
+use std::sync::{Arc, OnceLock};
+
+use resvg::tiny_skia::{Pixmap, Transform};
+use resvg::usvg::{self, ImageHrefResolver, fontdb};
+
+use super::ExportError;
+
+/// The bundled fonts, loaded once.
+fn fonts() -> Arc<fontdb::Database> {
+    static DB: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
+    DB.get_or_init(|| {
+        let mut db = fontdb::Database::new();
+        db.load_font_data(dejavu::sans::regular().to_vec());
+        db.load_font_data(dejavu::sans::bold().to_vec());
+        db.set_sans_serif_family("DejaVu Sans");
+        db.set_serif_family("DejaVu Sans");
+        Arc::new(db)
+    })
+    .clone()
+}
+
+/// Renders SVG text to PNG bytes at `scale` times its own size.
+pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, ExportError> {
+    let opt = usvg::Options {
+        font_family: "DejaVu Sans".into(),
+        fontdb: fonts(),
+        image_href_resolver: ImageHrefResolver {
+            resolve_data: Box::new(|_, _, _| None),
+            resolve_string: Box::new(|_, _| None),
+        },
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| ExportError::Chart(e.to_string()))?;
+    let size = tree.size();
+    let scale = if scale.is_finite() && scale > 0.0 {
+        scale
+    } else {
+        1.0
+    };
+    let w = (size.width() * scale).ceil().clamp(1.0, 8192.0) as u32;
+    let h = (size.height() * scale).ceil().clamp(1.0, 8192.0) as u32;
+    let mut pixmap = Pixmap::new(w, h)
+        .ok_or_else(|| ExportError::Chart(format!("cannot make a {w}x{h} image")))?;
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+        .encode_png()
+        .map_err(|e| ExportError::Chart(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_text_with_the_bundled_font() {
+        let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\">\
+                   <text x=\"2\" y=\"15\" font-family=\"Nonexistent\" font-size=\"14\">Ab</text></svg>";
+        let png = svg_to_png(svg, 1.0).unwrap();
+        assert!(png.starts_with(b"\x89PNG"));
+        let blank = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"></svg>";
+        assert_ne!(png, svg_to_png(blank, 1.0).unwrap(), "the text was drawn");
+        assert_eq!(
+            png,
+            svg_to_png(svg, 1.0).unwrap(),
+            "rendering is repeatable"
+        );
+    }
+
+    #[test]
+    fn external_images_are_not_loaded() {
+        let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"10\" height=\"10\">\
+                   <image href=\"/etc/passwd\" width=\"10\" height=\"10\"/></svg>";
+        assert!(svg_to_png(svg, 1.0).is_ok());
+        assert!(svg_to_png("not svg", 1.0).is_err());
+    }
+}

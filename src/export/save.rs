@@ -1,0 +1,127 @@
+//! Saving an export to disk: to one file, or one file per table or chart in a
+//! folder. Each file is written to a temporary file beside it and then
+//! renamed into place, so a failure never leaves half a file behind.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{ExportError, ExportOptions, Format, export, export_files};
+use crate::compute::Results;
+use crate::model::Appraisal;
+
+/// Whether `path` names a folder: it is an existing one, or ends with a separator.
+pub fn is_folder(path: &Path) -> bool {
+    path.is_dir() || path.as_os_str().to_string_lossy().ends_with(['/', '\\'])
+}
+
+/// Writes `bytes` to `path` by way of a temporary file in the same folder.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".appraise-export-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Exports are documents to share: readable like any file the user saves.
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let context = |e: std::io::Error| {
+        ExportError::Io(std::io::Error::new(
+            e.kind(),
+            format!("cannot write {}: {e}", path.display()),
+        ))
+    };
+    let mut tmp = builder.tempfile_in(dir).map_err(context)?;
+    tmp.write_all(bytes).map_err(context)?;
+    tmp.persist(path).map_err(|e| context(e.error))?;
+    Ok(())
+}
+
+/// Saves the export at `path`, returning the files written.
+///
+/// When `path` is a folder (see [`is_folder`]) it is created if needed and
+/// receives one file per table (CSV) or chart (SVG), or `<stem>.<ext>` for
+/// the other formats; otherwise `path` is the file.
+pub fn save(
+    appraisal: &Appraisal,
+    results: &Results,
+    options: &ExportOptions,
+    format: Format,
+    path: &Path,
+    stem: &str,
+) -> Result<Vec<PathBuf>, ExportError> {
+    if is_folder(path) {
+        let files = export_files(appraisal, results, options, format, stem)?;
+        std::fs::create_dir_all(path).map_err(|e| {
+            ExportError::Io(std::io::Error::new(
+                e.kind(),
+                format!("cannot create the folder {}: {e}", path.display()),
+            ))
+        })?;
+        let mut written = Vec::new();
+        for f in files {
+            let target = path.join(&f.name);
+            write_atomic(&target, &f.bytes)?;
+            written.push(target);
+        }
+        Ok(written)
+    } else {
+        let mut buf = Vec::new();
+        export(appraisal, results, options, format, &mut buf)?;
+        write_atomic(path, &buf)?;
+        Ok(vec![path.to_path_buf()])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::load_example;
+
+    #[test]
+    fn saves_files_and_folders_without_leftovers() {
+        let a = load_example().unwrap().appraisal;
+        let r = crate::compute(&a);
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("r.md");
+        let out = save(
+            &a,
+            &r,
+            &ExportOptions::default(),
+            Format::Markdown,
+            &file,
+            "x",
+        )
+        .unwrap();
+        assert_eq!(out, vec![file.clone()]);
+        assert!(std::fs::read_to_string(&file).unwrap().starts_with("# "));
+        let folder = dir.path().join("charts/");
+        let out = save(&a, &r, &ExportOptions::default(), Format::Svg, &folder, "x").unwrap();
+        assert_eq!(out.len(), 9);
+        assert!(folder.join("chart-totals.svg").exists());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert!(
+            names.iter().all(|n| !n.starts_with(".appraise-export-")),
+            "{names:?}"
+        );
+        // A file in a folder that does not exist is an error, not a panic.
+        let missing = dir.path().join("no/such/folder/r.md");
+        assert!(
+            save(
+                &a,
+                &r,
+                &ExportOptions::default(),
+                Format::Markdown,
+                &missing,
+                "x"
+            )
+            .is_err()
+        );
+    }
+}

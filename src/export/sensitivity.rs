@@ -1,0 +1,626 @@
+//! The sensitivity section of a report: key findings, weight stability with
+//! its charts, score robustness, leave-one-criterion-out and, when Monte Carlo
+//! ran, rank acceptability with its stacked bar chart. The numbers come from
+//! [`crate::sensitivity`]; this module only lays them out.
+
+use crate::compute::Results;
+use crate::model::{Appraisal, fmt_dp, fmt_num};
+use crate::sensitivity::{self, Exact, Smaa, SmaaConfig, StatementKind, WeightModel};
+
+use super::doc::{
+    Band, Block, Cell, Chart, ChartKind, Column, LineChart, Marker, ReportTable, Row, Series,
+    StackedBar, StackedChart, Value,
+};
+use super::{ExportError, ExportOptions};
+
+/// The analyses a report needs: always the exact ones, Monte Carlo when asked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Analyses {
+    /// Weight stability, score robustness and leave-one-out.
+    pub exact: Exact,
+    /// Rank acceptability, when `--samples` was given.
+    pub smaa: Option<Smaa>,
+}
+
+/// The Monte Carlo settings for an export: uniform weights over the simplex,
+/// scores as given, and the export's samples and seed.
+pub fn smaa_config(samples: u64, seed: u64) -> SmaaConfig {
+    SmaaConfig {
+        samples,
+        seed,
+        threads: None,
+        weights: WeightModel::Uniform,
+        score_spread: 0.0,
+    }
+}
+
+/// Runs the analyses the options ask for.
+pub fn analyse(appraisal: &Appraisal, options: &ExportOptions) -> Result<Analyses, ExportError> {
+    let exact = sensitivity::exact(appraisal);
+    let smaa = match options.samples {
+        Some(n) => Some(
+            sensitivity::smaa(appraisal, &smaa_config(n, options.seed))
+                .map_err(|e| ExportError::Sensitivity(e.to_string()))?,
+        ),
+        None => None,
+    };
+    Ok(Analyses { exact, smaa })
+}
+
+fn option_name(appraisal: &Appraisal, i: usize) -> String {
+    appraisal
+        .options()
+        .get(i)
+        .map_or_else(|| "?".to_string(), |o| o.name().to_string())
+}
+
+fn share_cell(share: f64) -> Cell {
+    Cell::new(Value::Percent {
+        value: 100.0 * share,
+        display: format!("{}%", fmt_dp(100.0 * share, 1)),
+    })
+}
+
+fn topic(kind: StatementKind) -> &'static str {
+    match kind {
+        StatementKind::Caveat => "Caveat",
+        StatementKind::Ranking => "Ranking",
+        StatementKind::Weights => "Weights",
+        StatementKind::Scores => "Scores",
+        StatementKind::LeaveOneOut => "Leaving a criterion out",
+        StatementKind::MonteCarlo => "Any weighting",
+    }
+}
+
+/// The plain-English findings, one per row, ready to paste into a report.
+pub fn findings_table(appraisal: &Appraisal, a: &Analyses) -> ReportTable {
+    let mut list = sensitivity::statements::exact_statements(appraisal, &a.exact);
+    if let Some(m) = &a.smaa {
+        list.extend(sensitivity::statements::smaa_statements(
+            appraisal,
+            &a.exact.results,
+            m,
+        ));
+    }
+    let mut t = ReportTable::new(
+        "sensitivity-findings",
+        "How sure is the ranking? Key findings",
+        vec![Column::text("Topic"), Column::prose("Finding")],
+    )
+    .with_row_header(0)
+    .with_short_name("Findings");
+    for s in list {
+        t.rows.push(Row::body(vec![
+            Cell::text(topic(s.kind)),
+            Cell::text(s.text),
+        ]));
+    }
+    t
+}
+
+/// Weight stability: for each criterion, the range of its share of the total
+/// weight over which the leader stays first, and who leads outside it.
+pub fn weights_table(appraisal: &Appraisal, a: &Analyses) -> ReportTable {
+    let mut t = ReportTable::new(
+        "sensitivity-weights",
+        "Weight stability: how far each criterion's weight can move before the leader changes",
+        vec![
+            Column::text("Criterion"),
+            Column::number("Share now"),
+            Column::number("Leader first from"),
+            Column::number("to"),
+            Column::text("Leads below that"),
+            Column::text("Leads above that"),
+        ],
+    )
+    .with_row_header(0)
+    .with_short_name("Weight stability");
+    let mut shared_equally = false;
+    for cs in &a.exact.weights {
+        let Some(c) = appraisal.criteria().get(cs.criterion) else {
+            continue;
+        };
+        shared_equally |= cs.others_shared_equally;
+        let who = |i: Option<usize>| match i {
+            Some(i) => Cell::text(option_name(appraisal, i)),
+            None => Cell::text("nobody"),
+        };
+        t.rows.push(Row::body(vec![
+            Cell::text(c.name()),
+            share_cell(cs.share),
+            share_cell(cs.stable_from),
+            share_cell(cs.stable_to),
+            who(cs.below),
+            who(cs.above),
+        ]));
+    }
+    if let Some(cs) = a.exact.weights.first() {
+        t.notes.push(format!(
+            "The leader is {}. Each row moves one criterion's share of the total weight from 0% to 100% while the other criteria keep their proportions to each other; the leader stays first (or level first) between the two shares given, and the option named leads just outside them (nobody: the leader holds all the way).",
+            option_name(appraisal, cs.leader)
+        ));
+    }
+    if shared_equally {
+        t.notes.push(
+            "Where every other criterion has no weight, the rest of the weight is shared equally between them.".into(),
+        );
+    }
+    t
+}
+
+/// Score robustness: how many single-step score changes each challenger needs.
+pub fn scores_table(appraisal: &Appraisal, a: &Analyses) -> ReportTable {
+    let sr = &a.exact.scores;
+    let mut t = ReportTable::new(
+        "sensitivity-scores",
+        "Score robustness: changes of score needed to catch the leader",
+        vec![
+            Column::text("Challenger"),
+            Column::number("Behind by"),
+            Column::number("Changes to draw level"),
+            Column::number("Changes to overtake"),
+        ],
+    )
+    .with_row_header(0)
+    .with_short_name("Score robustness");
+    let steps = |n: Option<u32>| match n {
+        Some(n) => Cell::new(Value::Number {
+            value: f64::from(n),
+            display: n.to_string(),
+        }),
+        None => Cell::text("not possible"),
+    };
+    for c in &sr.challenges {
+        t.rows.push(Row::body(vec![
+            Cell::text(option_name(appraisal, c.challenger)),
+            Cell::new(Value::Number {
+                value: c.gap,
+                display: fmt_num(c.gap),
+            }),
+            steps(c.steps_to_tie),
+            steps(c.steps_to_overtake),
+        ]));
+    }
+    t.notes.push(format!(
+        "The leader is {}. A change moves one score by one step of the scale: one of the leader's scores down, or one of the challenger's up. The counts are the fewest changes that would do it.",
+        option_name(appraisal, sr.leader)
+    ));
+    if appraisal.options().iter().any(|o| !o.is_complete()) {
+        t.notes
+            .push("Unscored cells are left out: a missing score cannot be moved by a step.".into());
+    }
+    t
+}
+
+/// The ranking with each criterion left out in turn.
+pub fn leave_one_out_table(appraisal: &Appraisal, a: &Analyses) -> ReportTable {
+    let mut t = ReportTable::new(
+        "sensitivity-leave-one-out",
+        "Leaving one criterion out",
+        vec![
+            Column::text("Criterion left out"),
+            Column::text("First"),
+            Column::prose("Options whose rank changes"),
+        ],
+    )
+    .with_row_header(0)
+    .with_short_name("Leave one out");
+    for l in &a.exact.leave_one_out {
+        let Some(c) = appraisal.criteria().get(l.criterion) else {
+            continue;
+        };
+        let first = if l.no_weight_left {
+            "no weight left".to_string()
+        } else {
+            l.leaders
+                .iter()
+                .map(|&i| option_name(appraisal, i))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        };
+        let moved = if l.moved.is_empty() {
+            "none".to_string()
+        } else {
+            l.moved
+                .iter()
+                .map(|m| format!("{} {} → {}", option_name(appraisal, m.option), m.from, m.to))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        t.rows.push(Row::body(vec![
+            Cell::text(c.name()),
+            Cell::text(first),
+            Cell::text(moved),
+        ]));
+    }
+    t.notes.push(
+        "Each row ranks the options on the other criteria only; \"A 2 → 3\" means A moves from rank 2 to rank 3."
+            .into(),
+    );
+    t
+}
+
+/// Ordinal names for ranks: 1st, 2nd, 3rd, 4th, … 11th, 12th, 13th, 21st.
+pub fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// Rank acceptability from Monte Carlo: each option's share of samples at each rank.
+pub fn acceptability_table(appraisal: &Appraisal, results: &Results, m: &Smaa) -> ReportTable {
+    let n = appraisal.options().len();
+    let mut columns = vec![Column::text("Option")];
+    columns.extend((1..=n).map(|r| Column::number(ordinal(r))));
+    // No confidence factor: with the scores held as given it is always 0 or
+    // 100%, which says nothing a reader could use.
+    let mut t = ReportTable::new(
+        "sensitivity-acceptability",
+        "Rank acceptability under any weighting (Monte Carlo)",
+        columns,
+    )
+    .with_row_header(0)
+    .with_short_name("Rank acceptability");
+    let mut max_se: f64 = 0.0;
+    for i in results.rank_order() {
+        let Some(o) = m.options.iter().find(|o| o.option == i) else {
+            continue;
+        };
+        let mut cells = vec![Cell::text(option_name(appraisal, i))];
+        for r in 0..n {
+            let b = o.acceptability.get(r).copied().unwrap_or(0.0);
+            cells.push(share_cell(b));
+        }
+        max_se = o.acceptability_se.iter().copied().fold(max_se, f64::max);
+        t.rows.push(Row::body(cells));
+    }
+    t.notes.push(format!(
+        "Each column is the share of {} random weightings (drawn uniformly from all possible weightings, seed {}) in which the option takes that rank; ties share the better rank. The largest standard error is {} percentage points.",
+        group_thousands(m.config.samples),
+        m.config.seed,
+        fmt_dp(100.0 * max_se, 2)
+    ));
+    t
+}
+
+/// 1000000 as "1,000,000".
+fn group_thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The weight-sensitivity chart for one criterion, from the exact analysis:
+/// every option's total as a line, the current share marked, and the range
+/// over which the leader stays first shaded.
+pub fn weight_chart(
+    appraisal: &Appraisal,
+    results: &Results,
+    cs: &sensitivity::CriterionSensitivity,
+) -> Option<Chart> {
+    let crit = appraisal.criteria().get(cs.criterion)?;
+    if appraisal.criteria().len() < 2 {
+        return None;
+    }
+    let series: Vec<Series> = cs
+        .lines
+        .iter()
+        .map(|l| Series {
+            label: option_name(appraisal, l.option),
+            points: vec![(0.0, l.at_zero), (1.0, l.at_one)],
+        })
+        .collect();
+    let p0 = cs.share;
+    let leader = option_name(appraisal, cs.leader);
+    Some(Chart {
+        key: format!("chart-weight-{}", crit.id()),
+        title: format!("Sensitivity to the weight of {}", crit.name()),
+        description: format!(
+            "Line chart of each option's total as {}'s share of the total weight runs from 0% to 100%, the other weights keeping their proportions; its current share is {}%, and {} stays first from {}% to {}% (shaded).",
+            crit.name(),
+            fmt_dp(100.0 * p0, 1),
+            leader,
+            fmt_dp(100.0 * cs.stable_from, 1),
+            fmt_dp(100.0 * cs.stable_to, 1)
+        ),
+        kind: ChartKind::Lines(LineChart {
+            x_label: format!("{}'s share of the total weight", crit.name()),
+            y_label: "Weighted total".into(),
+            x_percent: true,
+            x_range: (0.0, 1.0),
+            y_range: (results.min_total, results.max_total),
+            series,
+            marker: Some(Marker {
+                x: p0,
+                label: format!("now {}%", fmt_dp(100.0 * p0, 1)),
+            }),
+            band: Some(Band {
+                from: cs.stable_from,
+                to: cs.stable_to,
+                label: format!("{leader} first"),
+            }),
+        }),
+    })
+}
+
+/// The stacked bar chart of rank acceptability.
+pub fn acceptability_chart(appraisal: &Appraisal, results: &Results, m: &Smaa) -> Chart {
+    let n = appraisal.options().len();
+    let bars = results
+        .rank_order()
+        .into_iter()
+        .filter_map(|i| {
+            let o = m.options.iter().find(|o| o.option == i)?;
+            Some(StackedBar {
+                label: option_name(appraisal, i),
+                shares: (0..n)
+                    .map(|r| o.acceptability.get(r).copied().unwrap_or(0.0))
+                    .collect(),
+            })
+        })
+        .collect();
+    Chart {
+        key: "chart-acceptability".into(),
+        title: "Rank acceptability under any weighting".into(),
+        description: format!(
+            "Stacked bar chart: for each option, the share of {} random weightings in which it ranks 1st, 2nd and so on.",
+            group_thousands(m.config.samples)
+        ),
+        kind: ChartKind::Stacked(StackedChart {
+            axis_label: "Share of random weightings".into(),
+            segments: (1..=n).map(ordinal).collect(),
+            bars,
+        }),
+    }
+}
+
+/// The whole sensitivity section.
+pub fn blocks(
+    appraisal: &Appraisal,
+    results: &Results,
+    options: &ExportOptions,
+) -> Result<Vec<Block>, ExportError> {
+    let a = analyse(appraisal, options)?;
+    let mut out = vec![
+        Block::Heading("Sensitivity".into()),
+        Block::Table(findings_table(appraisal, &a)),
+        Block::Table(weights_table(appraisal, &a)),
+    ];
+    for cs in &a.exact.weights {
+        if let Some(c) = weight_chart(appraisal, results, cs) {
+            out.push(Block::Chart(c));
+        }
+    }
+    if appraisal.options().len() > 1 {
+        out.push(Block::Table(scores_table(appraisal, &a)));
+    }
+    if appraisal.criteria().len() > 1 {
+        out.push(Block::Table(leave_one_out_table(appraisal, &a)));
+    }
+    if let Some(m) = &a.smaa {
+        out.push(Block::Table(acceptability_table(appraisal, results, m)));
+        out.push(Block::Chart(acceptability_chart(appraisal, results, m)));
+    }
+    Ok(out)
+}
+
+/// The sensitivity analysis for the JSON export: the document
+/// `appraise sensitivity --format json` prints, field for field and in the
+/// same order, with `monte_carlo` null when no samples were asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SensitivityJson {
+    doc: sensitivity::output::Document,
+    monte_carlo: bool,
+}
+
+/// The engine's document with its Monte Carlo part left out (written as null).
+#[derive(serde::Serialize)]
+struct ExactOnly<'a> {
+    title: &'a str,
+    leader: &'a str,
+    leaders: &'a [String],
+    provisional: bool,
+    weights: &'a [sensitivity::output::WeightEntry],
+    scores: &'a sensitivity::output::ScoresEntry,
+    leave_one_out: &'a [sensitivity::output::LeaveOutEntry],
+    monte_carlo: Option<()>,
+    statements: &'a [String],
+}
+
+impl serde::Serialize for SensitivityJson {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if self.monte_carlo {
+            return self.doc.serialize(s);
+        }
+        let d = &self.doc;
+        ExactOnly {
+            title: &d.title,
+            leader: &d.leader,
+            leaders: &d.leaders,
+            provisional: d.provisional,
+            weights: &d.weights,
+            scores: &d.scores,
+            leave_one_out: &d.leave_one_out,
+            monte_carlo: None,
+            statements: &d.statements,
+        }
+        .serialize(s)
+    }
+}
+
+/// Builds the sensitivity part of the JSON export.
+pub fn json(appraisal: &Appraisal, a: &Analyses) -> SensitivityJson {
+    match &a.smaa {
+        Some(m) => SensitivityJson {
+            doc: sensitivity::output::document(
+                appraisal,
+                &sensitivity::Sensitivity {
+                    exact: a.exact.clone(),
+                    smaa: m.clone(),
+                },
+            ),
+            monte_carlo: true,
+        },
+        None => {
+            // The engine's document always has a Monte Carlo part; build it
+            // around an empty run, which the serialiser then leaves out.
+            let empty = Smaa {
+                config: smaa_config(0, 0),
+                sampled_criteria: Vec::new(),
+                options: Vec::new(),
+            };
+            let mut doc = sensitivity::output::document(
+                appraisal,
+                &sensitivity::Sensitivity {
+                    exact: a.exact.clone(),
+                    smaa: empty,
+                },
+            );
+            doc.statements = sensitivity::statements::exact_statements(appraisal, &a.exact)
+                .into_iter()
+                .map(|s| s.text)
+                .collect();
+            SensitivityJson {
+                doc,
+                monte_carlo: false,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::load_example;
+
+    #[test]
+    fn ordinals_read_naturally() {
+        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111]
+            .into_iter()
+            .map(ordinal)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st",
+                "111th"
+            ]
+        );
+        assert_eq!(group_thousands(1_000_000), "1,000,000");
+        assert_eq!(group_thousands(999), "999");
+    }
+
+    #[test]
+    fn example_weight_table_and_chart_agree_with_the_engine() {
+        let a = load_example().unwrap().appraisal;
+        let r = crate::compute(&a);
+        let an = analyse(&a, &ExportOptions::default()).unwrap();
+        assert!(an.smaa.is_none());
+        let t = weights_table(&a, &an);
+        assert_eq!(t.rows.len(), 8);
+        // Every chart line passes through the option's current total at the current share.
+        for cs in &an.exact.weights {
+            let chart = weight_chart(&a, &r, cs).unwrap();
+            let ChartKind::Lines(l) = chart.kind else {
+                panic!("a line chart")
+            };
+            for (s, res) in l.series.iter().zip(&r.options) {
+                let (x0, y0) = s.points[0];
+                let (x1, y1) = s.points[1];
+                let at = y0 + (y1 - y0) * (cs.share - x0) / (x1 - x0);
+                assert!((at - res.total).abs() < 1e-9);
+            }
+            let band = l.band.unwrap();
+            assert!(band.from <= cs.share && cs.share <= band.to);
+        }
+    }
+
+    #[test]
+    fn monte_carlo_adds_acceptability() {
+        let a = load_example().unwrap().appraisal;
+        let r = crate::compute(&a);
+        let opts = ExportOptions {
+            samples: Some(20_000),
+            ..ExportOptions::default()
+        };
+        let blocks = blocks(&a, &r, &opts).unwrap();
+        let table = blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Table(t) if t.key == "sensitivity-acceptability" => Some(t),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(table.rows.len(), 8);
+        assert_eq!(table.columns.len(), 1 + 8);
+        for row in &table.rows {
+            let sum: f64 = row.cells[1..].iter().filter_map(|c| c.value.number()).sum();
+            assert!((sum - 100.0).abs() < 1e-6, "shares add up to 100%: {sum}");
+        }
+        assert!(
+            blocks
+                .iter()
+                .any(|b| matches!(b, Block::Chart(c) if c.key == "chart-acceptability"))
+        );
+        let again = super::blocks(&a, &r, &opts).unwrap();
+        assert_eq!(blocks, again, "the same seed gives the same numbers");
+    }
+
+    #[test]
+    fn json_has_no_monte_carlo_without_samples() {
+        let a = load_example().unwrap().appraisal;
+        let an = analyse(&a, &ExportOptions::default()).unwrap();
+        let v = serde_json::to_value(json(&a, &an)).unwrap();
+        assert!(v["monte_carlo"].is_null());
+        assert_eq!(v["weights"].as_array().unwrap().len(), 8);
+        assert!(!v["statements"].as_array().unwrap().is_empty());
+    }
+
+    #[test]
+    fn json_matches_the_sensitivity_command_field_for_field() {
+        let a = load_example().unwrap().appraisal;
+        let opts = ExportOptions {
+            samples: Some(5_000),
+            ..ExportOptions::default()
+        };
+        let an = analyse(&a, &opts).unwrap();
+        let full = sensitivity::analyse(&a, &smaa_config(5_000, opts.seed)).unwrap();
+        let expected = serde_json::to_string(&sensitivity::output::document(&a, &full)).unwrap();
+        assert_eq!(serde_json::to_string(&json(&a, &an)).unwrap(), expected);
+        // Without samples, the same fields in the same order, Monte Carlo null.
+        let exact = analyse(&a, &ExportOptions::default()).unwrap();
+        let without = serde_json::to_string(&json(&a, &exact)).unwrap();
+        let keys = |s: &str| -> Vec<String> {
+            let v: serde_json::Value = serde_json::from_str(s).unwrap();
+            v.as_object().unwrap().keys().cloned().collect()
+        };
+        assert_eq!(
+            keys(&without),
+            keys(&expected),
+            "a field was added to the engine's document"
+        );
+        let order = |s: &str| -> Vec<usize> {
+            [
+                "\"title\"",
+                "\"weights\"",
+                "\"monte_carlo\"",
+                "\"statements\"",
+            ]
+            .iter()
+            .map(|k| s.find(k).unwrap())
+            .collect()
+        };
+        assert!(order(&without).windows(2).all(|w| w[0] < w[1]));
+    }
+}

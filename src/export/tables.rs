@@ -1,0 +1,674 @@
+//! The appraisal's report tables and charts, built once as a format-neutral
+//! [`Report`] that every writer renders.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::compute::{Results, reconcile};
+use crate::model::{Appraisal, fmt_dp, fmt_num};
+
+use super::doc::{
+    Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Report, ReportTable, Row, RowKind, Value,
+    WeightedSum,
+};
+use super::{ExportError, ExportOptions};
+
+/// The groups of tables that can be selected with `--tables`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TableName {
+    /// Criteria with weights, shares and descriptions.
+    Criteria,
+    /// Options by group, with descriptions.
+    Options,
+    /// Strengths, weaknesses and score of each option.
+    Summary,
+    /// Rank, total and percent, with the totals chart.
+    Ranking,
+    /// The full score matrix with weights, totals and ranks.
+    Matrix,
+    /// The sensitivity statements, tables and charts.
+    Sensitivity,
+    /// One table per option: criterion, evaluation note, score and total.
+    Annex,
+}
+
+impl TableName {
+    /// Every group, in the order a report presents them.
+    pub const ALL: [TableName; 7] = [
+        TableName::Criteria,
+        TableName::Options,
+        TableName::Summary,
+        TableName::Ranking,
+        TableName::Matrix,
+        TableName::Sensitivity,
+        TableName::Annex,
+    ];
+
+    /// The name used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableName::Criteria => "criteria",
+            TableName::Options => "options",
+            TableName::Summary => "summary",
+            TableName::Ranking => "ranking",
+            TableName::Matrix => "matrix",
+            TableName::Sensitivity => "sensitivity",
+            TableName::Annex => "annex",
+        }
+    }
+}
+
+impl fmt::Display for TableName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for TableName {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        TableName::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or(())
+    }
+}
+
+/// The scale in one sentence, with its anchor wording.
+pub fn scale_sentence(appraisal: &Appraisal) -> String {
+    let s = appraisal.scale();
+    let mut text = format!(
+        "Each option is scored from {} to {} in steps of {} against each criterion.",
+        fmt_num(s.min()),
+        fmt_num(s.max()),
+        fmt_num(s.step())
+    );
+    for (v, label) in s.labels() {
+        text.push_str(&format!(
+            " {} = {}.",
+            fmt_num(*v),
+            label.trim_end_matches('.')
+        ));
+    }
+    text
+}
+
+fn out_of(value: f64, max: f64) -> Value {
+    Value::OutOf {
+        value,
+        max,
+        display: format!("{}/{}", fmt_num(value), fmt_num(max)),
+    }
+}
+
+fn number(value: f64) -> Value {
+    Value::Number {
+        value,
+        display: fmt_num(value),
+    }
+}
+
+fn percent(value: f64) -> Value {
+    Value::Percent {
+        value,
+        display: format!("{}%", fmt_dp(value, 1)),
+    }
+}
+
+fn text_or_empty(s: Option<&str>) -> Cell {
+    match s {
+        Some(t) => Cell::text(t),
+        None => Cell::empty(),
+    }
+}
+
+fn score_cell(score: Option<f64>) -> Cell {
+    match score {
+        Some(s) => Cell::new(number(s)),
+        None => Cell::new(Value::Missing),
+    }
+}
+
+/// A weight's share of the total weight, 0-100.
+fn share(appraisal: &Appraisal, c: usize) -> f64 {
+    let w = appraisal.criteria().get(c).map_or(0.0, |c| c.weight());
+    100.0 * w / appraisal.total_weight()
+}
+
+fn all_weights_one(appraisal: &Appraisal) -> bool {
+    appraisal.criteria().iter().all(|c| c.weight() == 1.0)
+}
+
+/// The criteria with weights, shares and descriptions (the review's Table 3).
+pub fn criteria_table(appraisal: &Appraisal) -> ReportTable {
+    let mut t = ReportTable::new(
+        "criteria",
+        "Evaluation criteria and weights",
+        vec![
+            Column::text("#"),
+            Column::text("Criterion"),
+            Column::number("Weight"),
+            Column::number("Share of total weight"),
+            Column::prose("Description"),
+        ],
+    )
+    .with_row_header(1)
+    .with_short_name("Criteria");
+    for (c, crit) in appraisal.criteria().iter().enumerate() {
+        t.rows.push(Row::body(vec![
+            Cell::text(format!("C{}", c + 1)),
+            Cell::text(crit.name()),
+            Cell::new(number(crit.weight())),
+            Cell::new(percent(share(appraisal, c))),
+            text_or_empty(crit.description.as_deref()),
+        ]));
+    }
+    t.notes.push(format!(
+        "The weights add up to {}. A criterion's share is its weight divided by that sum.",
+        fmt_num(appraisal.total_weight())
+    ));
+    t
+}
+
+/// Options by group, with descriptions (the review's Table 4). Options keep
+/// file order within each group; groups appear in order of first use.
+pub fn options_table(appraisal: &Appraisal) -> ReportTable {
+    let grouped = appraisal.options().iter().any(|o| o.group.is_some());
+    let mut columns = Vec::new();
+    if grouped {
+        columns.push(Column::text("Group"));
+    }
+    columns.push(Column::text("Option"));
+    columns.push(Column::prose("Description"));
+    let mut t = ReportTable::new("options", "Options by group", columns)
+        .with_row_header(usize::from(grouped))
+        .with_short_name("Options");
+    let mut groups: Vec<Option<&str>> = Vec::new();
+    for o in appraisal.options() {
+        if !groups.contains(&o.group.as_deref()) {
+            groups.push(o.group.as_deref());
+        }
+    }
+    for g in groups {
+        for o in appraisal
+            .options()
+            .iter()
+            .filter(|o| o.group.as_deref() == g)
+        {
+            let mut cells = Vec::new();
+            if grouped {
+                cells.push(text_or_empty(g));
+            }
+            cells.push(Cell::text(o.name()));
+            cells.push(text_or_empty(o.description.as_deref()));
+            t.rows.push(Row::body(cells));
+        }
+    }
+    if !grouped {
+        t.title = "Options".into();
+    }
+    t
+}
+
+/// The remark and note for an option's total: incomplete scoring and
+/// published-total mismatches.
+fn total_remark(
+    appraisal: &Appraisal,
+    results: &Results,
+    mismatches: &[(usize, f64, f64)],
+    i: usize,
+) -> (Option<String>, Vec<String>) {
+    let mut remarks = Vec::new();
+    let mut notes = Vec::new();
+    let (Some(o), Some(r)) = (appraisal.options().get(i), results.options.get(i)) else {
+        return (None, notes);
+    };
+    if !r.complete {
+        let scored = o.scores().iter().filter(|s| s.is_some()).count();
+        let n = o.scores().len();
+        remarks.push("incomplete".to_string());
+        notes.push(format!(
+            "{} is incomplete: {scored} of {n} criteria are scored, so its total counts only those and may rise when scoring is finished.",
+            o.name()
+        ));
+    }
+    if let Some((_, published, computed)) = mismatches.iter().find(|m| m.0 == i) {
+        remarks.push(format!("published as {}", fmt_num(*published)));
+        notes.push(format!(
+            "{}: the source document gives a total of {}, but the scores recorded for it add up to {}. The total shown is the sum of the scores.",
+            o.name(),
+            fmt_num(*published),
+            fmt_num(*computed)
+        ));
+    }
+    let remark = (!remarks.is_empty()).then(|| remarks.join("; "));
+    (remark, notes)
+}
+
+fn push_unique(notes: &mut Vec<String>, new: Vec<String>) {
+    for n in new {
+        if !notes.contains(&n) {
+            notes.push(n);
+        }
+    }
+}
+
+/// Strengths, weaknesses and score of each option, in file order (the review's Table 5).
+pub fn summary_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
+    let mut t = ReportTable::new(
+        "summary",
+        "Summary of options: strengths, weaknesses and score",
+        vec![
+            Column::text("Option"),
+            Column::prose("Main strengths"),
+            Column::prose("Main weaknesses"),
+            Column::number("Score"),
+        ],
+    )
+    .with_row_header(0)
+    .with_short_name("Summary");
+    let mismatches = reconcile(appraisal, results);
+    for (i, (o, r)) in appraisal.options().iter().zip(&results.options).enumerate() {
+        let (remark, notes) = total_remark(appraisal, results, &mismatches, i);
+        push_unique(&mut t.notes, notes);
+        let mut score = Cell::new(out_of(r.total, results.max_total));
+        score.remark = remark;
+        t.rows.push(Row::body(vec![
+            Cell::text(o.name()),
+            Cell::new(Value::List {
+                items: o.strengths.clone(),
+            }),
+            Cell::new(Value::List {
+                items: o.weaknesses.clone(),
+            }),
+            score,
+        ]));
+    }
+    t
+}
+
+/// Rank, option, total and percent, best first (the review's Table 6).
+pub fn ranking_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
+    let mut t = ReportTable::new(
+        "ranking",
+        "Ranking of options",
+        vec![
+            Column::number("Rank"),
+            Column::text("Option"),
+            Column::number("Total"),
+            Column::number("Percent"),
+        ],
+    )
+    .with_row_header(1)
+    .with_short_name("Ranking");
+    let mismatches = reconcile(appraisal, results);
+    for i in results.rank_order() {
+        let (Some(o), Some(r)) = (appraisal.options().get(i), results.options.get(i)) else {
+            continue;
+        };
+        let (remark, notes) = total_remark(appraisal, results, &mismatches, i);
+        push_unique(&mut t.notes, notes);
+        let mut total = Cell::new(out_of(r.total, results.max_total));
+        total.remark = remark;
+        t.rows.push(Row::body(vec![
+            Cell::new(Value::Number {
+                value: r.rank as f64,
+                display: r.rank.to_string(),
+            }),
+            Cell::text(o.name()),
+            total,
+            Cell::new(percent(r.percent)),
+        ]));
+    }
+    let mut ranks: Vec<usize> = results.options.iter().map(|r| r.rank).collect();
+    ranks.sort_unstable();
+    if ranks.windows(2).any(|w| w[0] == w[1]) {
+        t.notes.push(
+            "Options with equal totals share the higher rank; the next rank is skipped.".into(),
+        );
+    }
+    if results.min_total != 0.0 {
+        t.notes.push(format!(
+            "Percent shows where the total sits between the lowest possible total ({}) and the highest ({}).",
+            fmt_num(results.min_total),
+            fmt_num(results.max_total)
+        ));
+    } else {
+        t.notes
+            .push("Percent is the total as a share of the highest possible total.".into());
+    }
+    t
+}
+
+/// The full score matrix in rank order: a weight row, one row per option,
+/// totals and ranks. Spreadsheets keep the totals and ranks live.
+pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
+    let n = appraisal.criteria().len();
+    let mut columns = vec![Column::number("Rank"), Column::text("Option")];
+    columns.extend(
+        appraisal
+            .criteria()
+            .iter()
+            .map(|c| Column::number(c.name())),
+    );
+    columns.push(Column::number(format!(
+        "Total (of {})",
+        fmt_num(results.max_total)
+    )));
+    let mut t = ReportTable::new(
+        "matrix",
+        "Full score matrix: weights, scores, totals and ranks",
+        columns,
+    )
+    .with_row_header(1)
+    .with_short_name("Matrix");
+    let mut weights = vec![Cell::empty(), Cell::text("Weight")];
+    weights.extend(
+        appraisal
+            .criteria()
+            .iter()
+            .map(|c| Cell::new(number(c.weight()))),
+    );
+    weights.push(Cell::empty());
+    t.rows.push(Row {
+        kind: RowKind::Parameters,
+        cells: weights,
+    });
+    let mut any_missing = false;
+    for i in results.rank_order() {
+        let (Some(o), Some(r)) = (appraisal.options().get(i), results.options.get(i)) else {
+            continue;
+        };
+        any_missing |= !r.complete;
+        let mut cells = vec![
+            Cell::new(Value::Number {
+                value: r.rank as f64,
+                display: r.rank.to_string(),
+            }),
+            Cell::text(o.name()),
+        ];
+        cells.extend(o.scores().iter().map(|s| score_cell(*s)));
+        cells.push(Cell::new(number(r.total)));
+        t.rows.push(Row::body(cells));
+    }
+    t.weighted_sum = Some(WeightedSum {
+        weight_row: 0,
+        rows: 1..t.rows.len(),
+        columns: 2..2 + n,
+        total_column: 2 + n,
+        rank_column: Some(0),
+    });
+    t.notes
+        .push("Each total is the sum of every score multiplied by its criterion's weight.".into());
+    if any_missing {
+        t.notes
+            .push("– marks a score not yet given; it counts as nothing in the total.".into());
+    }
+    t
+}
+
+/// A table key part made from an id: ids are already lowercase and dashed.
+fn annex_key(id: &str) -> String {
+    format!("annex-{id}")
+}
+
+/// One table per option: criterion, evaluation note, score and a TOTAL row
+/// (the review's Annex 1). Weight columns appear when any weight is not 1.
+pub fn annex_tables(appraisal: &Appraisal, results: &Results) -> Vec<ReportTable> {
+    let weighted = !all_weights_one(appraisal);
+    let mismatches = reconcile(appraisal, results);
+    let mut out = Vec::new();
+    for (i, (o, r)) in appraisal.options().iter().zip(&results.options).enumerate() {
+        let mut columns = vec![Column::text("Criterion"), Column::prose("Evaluation")];
+        if weighted {
+            columns.push(Column::number("Weight"));
+        }
+        columns.push(Column::number("Score"));
+        if weighted {
+            columns.push(Column::number("Weighted score"));
+        }
+        let mut t = ReportTable::new(
+            annex_key(o.id().as_str()),
+            format!("Annex: {}", o.name()),
+            columns,
+        )
+        .with_row_header(0)
+        .with_short_name(format!("Annex - {}", o.name()));
+        t.intro = o.description.clone();
+        let mut any_missing = false;
+        for (c, crit) in appraisal.criteria().iter().enumerate() {
+            let score = o.score(c);
+            any_missing |= score.is_none();
+            let mut cells = vec![Cell::text(crit.name()), text_or_empty(o.note(c))];
+            if weighted {
+                cells.push(Cell::new(number(crit.weight())));
+            }
+            cells.push(score_cell(score));
+            if weighted {
+                cells.push(match score {
+                    Some(s) => Cell::new(number(s * crit.weight())),
+                    None => Cell::new(Value::Missing),
+                });
+            }
+            t.rows.push(Row::body(cells));
+        }
+        let (remark, notes) = total_remark(appraisal, results, &mismatches, i);
+        t.notes = notes;
+        let mut total = Cell::new(out_of(r.total, results.max_total));
+        total.remark = remark;
+        let mut cells = vec![Cell::text("TOTAL"), Cell::empty()];
+        if weighted {
+            cells.push(Cell::empty());
+            cells.push(Cell::empty());
+        }
+        cells.push(total);
+        t.rows.push(Row {
+            kind: RowKind::Total,
+            cells,
+        });
+        if any_missing {
+            t.notes
+                .push("– marks a score not yet given; it counts as nothing in the total.".into());
+        }
+        out.push(t);
+    }
+    out
+}
+
+/// The horizontal bar chart of totals, in rank order.
+pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
+    let bars = results
+        .rank_order()
+        .into_iter()
+        .filter_map(|i| {
+            let o = appraisal.options().get(i)?;
+            let r = results.options.get(i)?;
+            Some(Bar {
+                label: o.name().to_string(),
+                value: r.total,
+                display: format!("{}/{}", fmt_num(r.total), fmt_num(results.max_total)),
+            })
+        })
+        .collect();
+    Chart {
+        key: "chart-totals".into(),
+        title: "Total score of each option".into(),
+        description: format!(
+            "Horizontal bar chart of each option's weighted total out of {}, highest first.",
+            fmt_num(results.max_total)
+        ),
+        kind: ChartKind::Bars(BarChart {
+            axis_label: format!("Weighted total (of {})", fmt_num(results.max_total)),
+            min: results.min_total.min(0.0),
+            max: results.max_total,
+            bars,
+        }),
+    }
+}
+
+/// The report's frame: title, byline and the appraisal's description, with
+/// no tables yet.
+pub fn frame(appraisal: &Appraisal) -> Report {
+    let meta = &appraisal.meta;
+    let mut byline = Vec::new();
+    let org_date: Vec<&str> = [meta.organisation.as_deref(), meta.date.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !org_date.is_empty() {
+        byline.push(org_date.join(", "));
+    }
+    if let Some(s) = &meta.source {
+        byline.push(format!("Source: {s}"));
+    }
+    let mut blocks = Vec::new();
+    if let Some(d) = &meta.description {
+        blocks.push(Block::Paragraph(d.clone()));
+    }
+    Report {
+        title: meta.title.clone(),
+        byline,
+        blocks,
+    }
+}
+
+/// The blocks of one group: its heading, any text, its tables and charts.
+pub fn group_blocks(
+    appraisal: &Appraisal,
+    results: &Results,
+    group: TableName,
+    options: &ExportOptions,
+) -> Result<Vec<Block>, ExportError> {
+    let mut blocks = Vec::new();
+    match group {
+        TableName::Criteria => {
+            blocks.push(Block::Heading("Criteria".into()));
+            blocks.push(Block::Paragraph(scale_sentence(appraisal)));
+            blocks.push(Block::Table(criteria_table(appraisal)));
+        }
+        TableName::Options => {
+            blocks.push(Block::Heading("Options".into()));
+            blocks.push(Block::Table(options_table(appraisal)));
+        }
+        TableName::Summary => {
+            blocks.push(Block::Heading("Summary".into()));
+            blocks.push(Block::Table(summary_table(appraisal, results)));
+        }
+        TableName::Ranking => {
+            blocks.push(Block::Heading("Ranking".into()));
+            blocks.push(Block::Table(ranking_table(appraisal, results)));
+            blocks.push(Block::Chart(totals_chart(appraisal, results)));
+        }
+        TableName::Matrix => {
+            blocks.push(Block::Heading("Score matrix".into()));
+            blocks.push(Block::Table(matrix_table(appraisal, results)));
+        }
+        TableName::Sensitivity => {
+            blocks.extend(super::sensitivity::blocks(appraisal, results, options)?);
+        }
+        TableName::Annex => {
+            blocks.push(Block::Heading("Annex: full option appraisal".into()));
+            blocks.extend(
+                annex_tables(appraisal, results)
+                    .into_iter()
+                    .map(Block::Table),
+            );
+        }
+    }
+    Ok(blocks)
+}
+
+/// The whole report for the chosen groups, in report order.
+pub fn build_report(
+    appraisal: &Appraisal,
+    results: &Results,
+    groups: &[TableName],
+    options: &ExportOptions,
+) -> Result<Report, ExportError> {
+    let mut report = frame(appraisal);
+    for g in TableName::ALL {
+        if groups.contains(&g) {
+            report
+                .blocks
+                .extend(group_blocks(appraisal, results, g, options)?);
+        }
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::load_example;
+
+    fn example() -> (Appraisal, Results) {
+        let a = load_example().unwrap().appraisal;
+        let r = crate::compute(&a);
+        (a, r)
+    }
+
+    #[test]
+    fn ranking_marks_the_published_mismatch() {
+        let (a, r) = example();
+        let t = ranking_table(&a, &r);
+        assert_eq!(t.rows.len(), 8);
+        let shared = t
+            .rows
+            .iter()
+            .find(|row| row.cells[1].display() == "Shared Service")
+            .unwrap();
+        assert_eq!(shared.cells[2].display(), "26/40 (published as 24)");
+        assert!(t.notes.iter().any(|n| n.contains("gives a total of 24")));
+        assert_eq!(t.rows[0].cells[0].display(), "1");
+    }
+
+    #[test]
+    fn matrix_describes_its_weighted_sum() {
+        let (a, r) = example();
+        let t = matrix_table(&a, &r);
+        let ws = t.weighted_sum.clone().unwrap();
+        assert_eq!(ws.columns, 2..10);
+        assert_eq!(ws.total_column, 10);
+        assert_eq!(t.rows[0].kind, RowKind::Parameters);
+        for row in &t.rows[ws.rows.clone()] {
+            let sum: f64 = row.cells[ws.columns.clone()]
+                .iter()
+                .filter_map(|c| c.value.number())
+                .sum();
+            assert_eq!(row.cells[ws.total_column].value.number(), Some(sum));
+        }
+    }
+
+    #[test]
+    fn annex_has_a_total_row_per_option() {
+        let (a, r) = example();
+        let tables = annex_tables(&a, &r);
+        assert_eq!(tables.len(), 8);
+        for t in &tables {
+            assert_eq!(t.rows.len(), 9);
+            let last = t.rows.last().unwrap();
+            assert_eq!(last.kind, RowKind::Total);
+            assert_eq!(last.cells[0].display(), "TOTAL");
+        }
+        assert_eq!(tables[0].key, "annex-peer-practice-partner");
+    }
+
+    #[test]
+    fn only_the_matrix_needs_a_landscape_page() {
+        let (a, r) = example();
+        assert!(matrix_table(&a, &r).is_wide());
+        assert!(!ranking_table(&a, &r).is_wide());
+        assert!(!summary_table(&a, &r).is_wide());
+        assert!(!criteria_table(&a).is_wide());
+        assert!(annex_tables(&a, &r).iter().all(|t| !t.is_wide()));
+    }
+
+    #[test]
+    fn table_names_round_trip() {
+        for t in TableName::ALL {
+            assert_eq!(t.as_str().parse::<TableName>(), Ok(t));
+        }
+        assert!("tables".parse::<TableName>().is_err());
+    }
+}
