@@ -1,13 +1,27 @@
 //! Export from inside the TUI: the formats on offer and writing one to a path.
+//! The report formats come from [`crate::export`]; the TUI adds a plain-text
+//! report and a copy of the appraisal file as it now stands.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::compute::compute;
+use crate::export::{self as reports, ExportOptions, Format as ReportFormat};
 use crate::model::Appraisal;
 use crate::report::{self, TextStyle};
 use crate::save;
 
 use super::app::App;
+
+/// What an entry in the export menu writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// One of the report formats of [`crate::export`].
+    Report(ReportFormat),
+    /// The terminal report as plain text.
+    Text,
+    /// The appraisal file as it now stands, comments kept.
+    Copy,
+}
 
 /// One export format offered in the TUI.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,39 +32,93 @@ pub struct Format {
     pub extension: &'static str,
     /// A short note on what the format is for.
     pub hint: &'static str,
+    /// What it writes.
+    pub kind: Kind,
 }
 
-/// The formats offered, in menu order.
+impl Format {
+    /// Whether the format writes a folder of files (one per table or chart).
+    pub fn is_folder(&self) -> bool {
+        matches!(self.kind, Kind::Report(f) if f.one_item_per_file())
+    }
+}
+
+/// The formats offered, in menu order: the ones officers paste into
+/// committee papers first.
 pub const FORMATS: &[Format] = &[
+    Format {
+        label: "Word document",
+        extension: "docx",
+        hint: "tables and charts for a committee report",
+        kind: Kind::Report(ReportFormat::Docx),
+    },
+    Format {
+        label: "Excel workbook",
+        extension: "xlsx",
+        hint: "one sheet per table, numbers as numbers",
+        kind: Kind::Report(ReportFormat::Xlsx),
+    },
+    Format {
+        label: "Web page",
+        extension: "html",
+        hint: "one page to open in a browser or paste into Word",
+        kind: Kind::Report(ReportFormat::Html),
+    },
+    Format {
+        label: "Markdown",
+        extension: "md",
+        hint: "plain-text tables for wikis and documents",
+        kind: Kind::Report(ReportFormat::Markdown),
+    },
+    Format {
+        label: "CSV files",
+        extension: "csv",
+        hint: "a folder with one spreadsheet file per table",
+        kind: Kind::Report(ReportFormat::Csv),
+    },
+    Format {
+        label: "SVG charts",
+        extension: "svg",
+        hint: "a folder with one picture per chart",
+        kind: Kind::Report(ReportFormat::Svg),
+    },
+    Format {
+        label: "JSON",
+        extension: "json",
+        hint: "everything, for other programs",
+        kind: Kind::Report(ReportFormat::Json),
+    },
     Format {
         label: "Text report",
         extension: "txt",
-        hint: "criteria, scores, totals, ranks and warnings as plain text tables",
+        hint: "the terminal report as plain text",
+        kind: Kind::Text,
     },
     Format {
-        label: "Ranks as JSON",
-        extension: "json",
-        hint: "totals and ranks for other programs",
-    },
-    Format {
-        label: "Appraisal file (TOML copy)",
+        label: "Copy of the appraisal file",
         extension: "toml",
-        hint: "a copy of the appraisal as it now stands, to share or keep",
+        hint: "the file as it now stands, comments kept, to share or keep",
+        kind: Kind::Copy,
     },
 ];
 
-/// A file name to suggest for `format`: the appraisal's file stem with the format's extension.
+/// A file (or folder) name to suggest for `format`: the appraisal's file
+/// stem with the format's extension, or a folder for CSV and SVG.
 pub fn default_file_name(app: &App, format: usize) -> String {
-    let stem = app.doc.path().and_then(Path::file_stem).map_or_else(
+    let stem = file_stem(app);
+    match FORMATS.get(format) {
+        Some(f) if f.is_folder() => format!("{stem}-{}/", f.extension),
+        Some(f) if f.kind == Kind::Copy => format!("{stem}-copy.toml"),
+        Some(f) => format!("{stem}.{}", f.extension),
+        None => format!("{stem}.txt"),
+    }
+}
+
+fn file_stem(app: &App) -> String {
+    app.doc.path().and_then(Path::file_stem).map_or_else(
         || "appraisal".to_owned(),
         |s| s.to_string_lossy().into_owned(),
-    );
-    let ext = FORMATS.get(format).map_or("txt", |f| f.extension);
-    if ext == "toml" {
-        format!("{stem}-copy.toml")
-    } else {
-        format!("{stem}.{ext}")
-    }
+    )
 }
 
 /// Why an export failed.
@@ -59,70 +127,140 @@ pub enum ExportError {
     /// No such format.
     #[error("there is no export format number {0}")]
     NoSuchFormat(usize),
-    /// Building the output failed.
-    #[error("{0}")]
-    Build(String),
+    /// Building or writing a report failed.
+    #[error(transparent)]
+    Report(#[from] reports::ExportError),
     /// Writing failed.
     #[error(transparent)]
     Save(#[from] save::SaveError),
+    /// Building the text report failed.
+    #[error("{0}")]
+    Text(String),
 }
 
-/// The bytes of `appraisal` in `format`.
-pub fn render(appraisal: &Appraisal, format: usize) -> Result<Vec<u8>, ExportError> {
-    let results = compute(appraisal);
-    match format {
-        0 => {
+/// Monte Carlo samples for an export: as many as take a second or so, up to
+/// 100,000; none for appraisals too large to sample usefully in that time.
+pub fn export_samples(a: &Appraisal) -> Option<u64> {
+    let cells = (a.options().len() * a.criteria().len()).max(1) as u64;
+    let n = (20_000_000 / cells).min(100_000);
+    (n >= 1_000).then_some(n)
+}
+
+/// Writes the appraisal in `format` to `path` and returns the files written.
+/// CSV and SVG write a folder of files at `path`.
+pub fn export_to(app: &App, format: usize, path: &Path) -> Result<Vec<PathBuf>, ExportError> {
+    let f = FORMATS
+        .get(format)
+        .ok_or(ExportError::NoSuchFormat(format))?;
+    let a = app.doc.appraisal();
+    match f.kind {
+        Kind::Report(rf) => {
+            let results = compute(a);
+            let options = ExportOptions {
+                samples: export_samples(a),
+                ..ExportOptions::default()
+            };
+            // A folder format needs the path taken as a folder even if it
+            // does not exist yet and was typed without a trailing slash.
+            let target = if f.is_folder() && !reports::save::is_folder(path) {
+                let mut p = path.as_os_str().to_owned();
+                p.push(std::path::MAIN_SEPARATOR_STR);
+                PathBuf::from(p)
+            } else {
+                path.to_owned()
+            };
+            Ok(reports::save(
+                a,
+                &results,
+                &options,
+                rf,
+                &target,
+                &file_stem(app),
+            )?)
+        }
+        Kind::Text => {
             let mut out = Vec::new();
             report::write_report(
                 &mut out,
-                appraisal,
-                &results,
+                a,
+                &compute(a),
                 TextStyle {
                     width: None,
                     color: false,
                 },
             )
-            .map_err(|e| ExportError::Build(e.to_string()))?;
-            Ok(out)
+            .map_err(|e| ExportError::Text(e.to_string()))?;
+            save::write_atomic(path, &out)?;
+            Ok(vec![path.to_owned()])
         }
-        1 => {
-            let mut s = serde_json::to_string_pretty(&report::rank_json(appraisal, &results))
-                .map_err(|e| ExportError::Build(e.to_string()))?;
-            s.push('\n');
-            Ok(s.into_bytes())
+        Kind::Copy => {
+            let text =
+                save::update_document(app.doc.original(), a).unwrap_or_else(|_| save::to_toml(a));
+            save::write_atomic(path, text.as_bytes())?;
+            Ok(vec![path.to_owned()])
         }
-        2 => Ok(save::to_toml(appraisal).into_bytes()),
-        n => Err(ExportError::NoSuchFormat(n)),
     }
-}
-
-/// Writes `appraisal` in `format` to `path`, atomically.
-pub fn export_to(appraisal: &Appraisal, format: usize, path: &Path) -> Result<(), ExportError> {
-    let bytes = render(appraisal, format)?;
-    save::write_atomic(path, &bytes)?;
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::Action;
 
     #[test]
-    fn every_format_writes_something_loadable_or_readable() {
-        let a = crate::load::load_example().unwrap().appraisal;
+    fn every_format_writes_its_files() {
+        let mut app = App::new(crate::load::load_example().unwrap(), None);
+        crate::tui::update(&mut app, Action::Digit(2));
         let dir = tempfile::tempdir().unwrap();
         for (i, f) in FORMATS.iter().enumerate() {
-            let p = dir.path().join(format!("out.{}", f.extension));
-            export_to(&a, i, &p).unwrap();
-            let text = std::fs::read_to_string(&p).unwrap();
-            assert!(text.contains("Peer Practice Partner"), "{}", f.label);
+            let name = default_file_name(&app, i);
+            let path = dir.path().join(&name);
+            let written = export_to(&app, i, &path).unwrap();
+            assert!(!written.is_empty(), "{}", f.label);
+            for w in &written {
+                assert!(std::fs::metadata(w).unwrap().len() > 0, "{}", w.display());
+            }
+            if f.is_folder() {
+                assert!(path.is_dir(), "{} writes a folder", f.label);
+                assert!(written.len() > 1, "{} writes one file per item", f.label);
+            }
         }
-        let toml = std::fs::read_to_string(dir.path().join("out.toml")).unwrap();
-        assert_eq!(crate::load::load_str("t", &toml).unwrap().appraisal, a);
-        let json: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.json")).unwrap())
-                .unwrap();
-        assert!(json.is_object());
-        assert!(render(&a, 99).is_err());
+        // The copy keeps the example's comments and carries the edit.
+        let copy = std::fs::read_to_string(dir.path().join("appraisal-copy.toml")).unwrap();
+        assert!(copy.starts_with("# Bundled example appraisal"));
+        assert_eq!(
+            crate::load::load_str("c", &copy).unwrap().appraisal,
+            *app.doc.appraisal()
+        );
+        let text = std::fs::read_to_string(dir.path().join("appraisal.txt")).unwrap();
+        assert!(text.contains("Peer Practice Partner"));
+        assert!(export_to(&app, 99, dir.path()).is_err());
+    }
+
+    #[test]
+    fn a_folder_format_accepts_a_name_without_a_slash() {
+        let app = App::new(crate::load::load_example().unwrap(), None);
+        let dir = tempfile::tempdir().unwrap();
+        let csv = FORMATS
+            .iter()
+            .position(|f| f.kind == Kind::Report(ReportFormat::Csv))
+            .unwrap();
+        let written = export_to(&app, csv, &dir.path().join("tables")).unwrap();
+        assert!(dir.path().join("tables").is_dir());
+        assert!(written.iter().all(|p| p.extension().unwrap() == "csv"));
+    }
+
+    #[test]
+    fn samples_shrink_with_size() {
+        let small = crate::load::load_example().unwrap().appraisal;
+        assert_eq!(export_samples(&small), Some(100_000));
+        let big = crate::synth::appraisal_toml(crate::synth::Spec {
+            options: 1000,
+            criteria: 50,
+            notes: false,
+            seed: 1,
+        });
+        let big = crate::load::load_str("b", &big).unwrap().appraisal;
+        assert_eq!(export_samples(&big), None);
     }
 }

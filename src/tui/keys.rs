@@ -196,8 +196,9 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
         ("S", "save as another file"),
         (
             "e",
-            "export: text report, ranks as JSON, or a copy of the file",
+            "export: Word, Excel, web page, Markdown, CSV, SVG charts, JSON,",
         ),
+        ("", "a text report, or a copy of the appraisal file"),
         ("q Ctrl-c", "quit (asks first if there are unsaved changes)"),
         ("Esc", "clear the message line; cancel a dialog"),
         ("? F1", "this help"),

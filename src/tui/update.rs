@@ -899,9 +899,14 @@ fn submit_prompt(app: &mut App, prompt: &Prompt) -> bool {
                 return false;
             }
             let path = expand_home(answer);
-            match export::export_to(app.doc.appraisal(), *format, &path) {
-                Ok(()) => {
-                    app.view.info(format!("Exported to {}", path.display()));
+            match export::export_to(app, *format, &path) {
+                Ok(files) => {
+                    let what = match files.len() {
+                        1 => String::new(),
+                        n => format!(" ({n} files)"),
+                    };
+                    app.view
+                        .info(format!("Exported to {}{what}", path.display()));
                     true
                 }
                 Err(e) => {

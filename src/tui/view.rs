@@ -914,7 +914,11 @@ fn render_prompt(app: &App, area: Rect, buf: &mut Buffer) {
                 "Export: {}",
                 export::FORMATS.get(*f).map_or("", |x| x.label)
             ),
-            "File to write; relative to the folder appraise was started in".to_owned(),
+            if export::FORMATS.get(*f).is_some_and(|x| x.is_folder()) {
+                "Folder to write the files into (it is created if needed)".to_owned()
+            } else {
+                "File to write; relative to the folder appraise was started in".to_owned()
+            },
         ),
     };
     let w = area.width.saturating_sub(4).min(72);
@@ -1135,14 +1139,21 @@ fn render_export(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let w = area.width.saturating_sub(4).min(76);
     let inner = popup(area, w, export::FORMATS.len() as u16 + 5, "Export", buf);
+    let start = ch
+        .selected
+        .saturating_sub(usize::from(inner.height.saturating_sub(4)).max(1) - 1);
     let mut lines = vec![Line::from("Choose a format:")];
-    for (i, f) in export::FORMATS.iter().enumerate() {
+    for (i, f) in export::FORMATS.iter().enumerate().skip(start) {
         let sel = i == ch.selected;
+        let ext = if f.is_folder() {
+            format!("folder of .{}", f.extension)
+        } else {
+            format!(".{}", f.extension)
+        };
         let text = format!(
-            "{} {} (.{}): {}",
+            "{} {} ({ext}): {}",
             if sel { "▶" } else { " " },
             f.label,
-            f.extension,
             f.hint
         );
         lines.push(if sel {

@@ -818,7 +818,10 @@ fn export_asks_for_a_format_and_a_file() {
     let mut app = example();
     update(&mut app, Action::Export);
     assert!(matches!(app.view.mode, Mode::Export(_)));
-    update(&mut app, Action::Input(Input::Down));
+    // JSON is the seventh format.
+    for _ in 0..6 {
+        update(&mut app, Action::Input(Input::Down));
+    }
     update(&mut app, Action::Input(Input::Enter));
     let Mode::Prompt(p) = &app.view.mode else {
         panic!("asks for a file");
@@ -832,6 +835,8 @@ fn export_asks_for_a_format_and_a_file() {
     assert!(message(&app).starts_with("Exported to"));
     let json = std::fs::read_to_string(&target).unwrap();
     assert!(json.contains("peer-practice-partner"));
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(json.is_object());
     update(&mut app, Action::Export);
     update(&mut app, Action::Input(Input::Esc));
     assert_eq!(message(&app), "Nothing exported");
