@@ -52,12 +52,16 @@ fn merge_and_analyse(c: &mut Criterion) {
         g.bench_function(format!("merge_{}", method.as_str()), |b| {
             b.iter(|| merge(black_box(&appraisal), black_box(&sheets), options).expect("merge"))
         });
-        g.bench_function(format!("merge_and_exact_sensitivity_{}", method.as_str()), |b| {
-            b.iter(|| {
-                let merged = merge(black_box(&appraisal), black_box(&sheets), options).expect("merge");
-                appraise::sensitivity::exact(&merged.consensus)
-            })
-        });
+        g.bench_function(
+            format!("merge_and_exact_sensitivity_{}", method.as_str()),
+            |b| {
+                b.iter(|| {
+                    let merged =
+                        merge(black_box(&appraisal), black_box(&sheets), options).expect("merge");
+                    appraise::sensitivity::exact(&merged.consensus)
+                })
+            },
+        );
     }
     g.finish();
 }

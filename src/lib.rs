@@ -13,8 +13,10 @@ pub mod model;
 pub mod panel;
 pub mod raw;
 pub mod report;
+pub mod save;
 pub mod sensitivity;
 pub mod synth;
+pub mod tui;
 
 pub use compute::{Results, compute};
 pub use load::{LoadError, Loaded, load_example, load_path, load_str};

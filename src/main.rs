@@ -19,10 +19,12 @@ mod cmd;
     about = "Score options against weighted criteria, rank them, and check the result",
     long_about = "Option appraisal for council scrutiny panels and their officers.\n\n\
         An appraisal is a TOML file of criteria, weights and options with their scores \
-        (see docs/format.md). With no command, appraise shows the report for FILE, \
-        or for the bundled example appraisal when no FILE is given.",
+        (see docs/format.md). With no command, appraise opens FILE (or the bundled \
+        example) in the interactive scoring screen when run in a terminal, and prints \
+        its report otherwise.",
     after_help = "Examples:\n  \
-        appraise                              report on the bundled example\n  \
+        appraise                              open the bundled example to explore\n  \
+        appraise my-review.toml               score and weigh interactively\n  \
         appraise check my-review.toml         validate a file\n  \
         appraise rank my-review.toml          ranked totals\n  \
         appraise report my-review.toml        criteria, scores, totals and warnings\n\n\
@@ -30,7 +32,7 @@ mod cmd;
     args_conflicts_with_subcommands = true
 )]
 struct Cli {
-    /// Appraisal file to report on (default: the bundled example).
+    /// Appraisal file to open (default: the bundled example).
     file: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -47,6 +49,8 @@ enum Command {
     Rank(cmd::rank::Args),
     /// Print a readable summary: criteria, weights, scores, totals, ranks and warnings.
     Report(cmd::report::Args),
+    /// Score, weigh and see totals interactively in the terminal.
+    Tui(cmd::tui::Args),
     /// Create members' scoresheets.
     Sheet(cmd::sheet::Args),
     /// Merge members' scoresheets and show where they disagree.
@@ -58,11 +62,13 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        None if cmd::tui::interactive() => cmd::tui::run(cmd::tui::Args { file: cli.file }),
         None => cmd::report::run(cmd::report::Args { file: cli.file }),
         Some(Command::Check(args)) => cmd::check::run(args),
         Some(Command::Export(args)) => cmd::export::run(args),
         Some(Command::Rank(args)) => cmd::rank::run(args),
         Some(Command::Report(args)) => cmd::report::run(args),
+        Some(Command::Tui(args)) => cmd::tui::run(args),
         Some(Command::Sheet(args)) => cmd::sheet::run(args),
         Some(Command::Panel(args)) => cmd::panel::run(args),
         Some(Command::Sensitivity(args)) => cmd::sensitivity::run(args),

@@ -15,6 +15,7 @@ pub mod rank;
 pub mod report;
 pub mod sensitivity;
 pub mod sheet;
+pub mod tui;
 
 /// Exit status for a file that failed validation or a command that failed.
 pub const EXIT_FAILURE: u8 = 1;

@@ -1,0 +1,321 @@
+//! What the user asked for ([`Action`]) and the keymap that turns key and mouse
+//! events into it. The keys are fixed so that people and tests can rely on them.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
+
+use super::app::{App, Mode};
+use super::view;
+
+/// A key typed into an open editor, prompt or dialog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// A printable character.
+    Char(char),
+    /// Enter: new line in a note, accept elsewhere.
+    Enter,
+    /// Escape: finish a note, cancel elsewhere.
+    Esc,
+    /// Delete the character before the cursor.
+    Backspace,
+    /// Delete the character under the cursor.
+    Delete,
+    /// Cursor or highlight left.
+    Left,
+    /// Cursor or highlight right.
+    Right,
+    /// Cursor or highlight up.
+    Up,
+    /// Cursor or highlight down.
+    Down,
+    /// Start of line.
+    Home,
+    /// End of line.
+    End,
+    /// Move the highlighted item up (Shift-Up or `K`).
+    MoveUp,
+    /// Move the highlighted item down (Shift-Down or `J`).
+    MoveDown,
+    /// Tab: next step or field.
+    Tab,
+    /// Shift-Tab: previous step or field.
+    BackTab,
+}
+
+/// Everything the user can ask the TUI to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Move the selection (or scroll the details pane) up.
+    Up,
+    /// Move the selection (or scroll the details pane) down.
+    Down,
+    /// Move the selection left.
+    Left,
+    /// Move the selection right.
+    Right,
+    /// Up a page of options.
+    PageUp,
+    /// Down a page of options.
+    PageDown,
+    /// First option.
+    First,
+    /// Last option.
+    Last,
+    /// Select a cell (a mouse click): option index, and criterion index if on a score.
+    Select {
+        /// Option index in file order.
+        option: usize,
+        /// Criterion index, if the click was on a score cell.
+        criterion: Option<usize>,
+    },
+    /// Scroll the grid by this many rows (the mouse wheel).
+    Scroll(i32),
+    /// Switch between the grid and the details pane.
+    SwitchPane,
+    /// Type a digit into the selected score.
+    Digit(u8),
+    /// Add a half to the selected score (half-step scales).
+    Half,
+    /// Step the selected score up or down by this many scale steps.
+    Step(i64),
+    /// Clear the selected score.
+    Clear,
+    /// Undo the latest edit.
+    Undo,
+    /// Redo the latest undone edit.
+    Redo,
+    /// Save to the file.
+    Save,
+    /// Save to another file.
+    SaveAs,
+    /// Quit, asking first if there are unsaved changes.
+    Quit,
+    /// Open or close help.
+    Help,
+    /// Edit the selected cell's note.
+    EditNote,
+    /// Edit the selected criterion's weight.
+    EditWeight,
+    /// Rename the selected option.
+    RenameOption,
+    /// Rename the selected criterion.
+    RenameCriterion,
+    /// Add an option after the selected one.
+    AddOption,
+    /// Add a criterion after the selected one.
+    AddCriterion,
+    /// Remove the selected option (asks first).
+    RemoveOption,
+    /// Remove the selected criterion (asks first).
+    RemoveCriterion,
+    /// Move the selected option up (-1) or down (+1) the file order.
+    MoveOption(i8),
+    /// Move the selected criterion left (-1) or right (+1).
+    MoveCriterion(i8),
+    /// Switch between file order and rank order.
+    ToggleSort,
+    /// Open the swing-weighting assistant.
+    Swing,
+    /// Open or close the live sensitivity view.
+    Sensitivity,
+    /// Move the selected criterion's weight down (-1) or up (+1) by a tidy step.
+    NudgeWeight(i8),
+    /// Export the appraisal.
+    Export,
+    /// Clear the message line.
+    Dismiss,
+    /// The terminal was resized to (columns, rows).
+    Resize(u16, u16),
+    /// A key for the open editor, prompt or dialog.
+    Input(Input),
+}
+
+/// Turns a key press into an action for the app in its current mode.
+pub fn key_to_action(app: &App, key: KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let shift = key.modifiers.contains(KeyModifiers::SHIFT);
+    // Saving works from anywhere except while typing a file name.
+    if ctrl && matches!(key.code, KeyCode::Char('s')) {
+        return match &app.view.mode {
+            Mode::Prompt(_) | Mode::Confirm(_) => None,
+            _ => Some(Action::Save),
+        };
+    }
+    match &app.view.mode {
+        Mode::Normal | Mode::Sensitivity => normal_key(key, ctrl, shift),
+        Mode::Help(_) => match key.code {
+            KeyCode::Up | KeyCode::Char('k') => Some(Action::Input(Input::Up)),
+            KeyCode::Down | KeyCode::Char('j') => Some(Action::Input(Input::Down)),
+            KeyCode::PageUp => Some(Action::PageUp),
+            KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::PageDown),
+            _ => Some(Action::Input(Input::Esc)),
+        },
+        Mode::Swing(_) => match key.code {
+            KeyCode::Char('K') => Some(Action::Input(Input::MoveUp)),
+            KeyCode::Char('J') => Some(Action::Input(Input::MoveDown)),
+            KeyCode::Up if shift => Some(Action::Input(Input::MoveUp)),
+            KeyCode::Down if shift => Some(Action::Input(Input::MoveDown)),
+            KeyCode::Char('k') => Some(Action::Input(Input::Up)),
+            KeyCode::Char('j') => Some(Action::Input(Input::Down)),
+            _ => text_key(key, ctrl),
+        },
+        Mode::Note(_) | Mode::Prompt(_) | Mode::Confirm(_) | Mode::Export(_) => {
+            if ctrl && matches!(key.code, KeyCode::Char('c')) {
+                return Some(Action::Input(Input::Esc));
+            }
+            text_key(key, ctrl)
+        }
+    }
+}
+
+fn text_key(key: KeyEvent, ctrl: bool) -> Option<Action> {
+    let input = match key.code {
+        KeyCode::Char(c) if !ctrl => Input::Char(c),
+        KeyCode::Enter => Input::Enter,
+        KeyCode::Esc => Input::Esc,
+        KeyCode::Backspace => Input::Backspace,
+        KeyCode::Delete => Input::Delete,
+        KeyCode::Left => Input::Left,
+        KeyCode::Right => Input::Right,
+        KeyCode::Up => Input::Up,
+        KeyCode::Down => Input::Down,
+        KeyCode::Home => Input::Home,
+        KeyCode::End => Input::End,
+        KeyCode::Tab => Input::Tab,
+        KeyCode::BackTab => Input::BackTab,
+        _ => return None,
+    };
+    Some(Action::Input(input))
+}
+
+fn normal_key(key: KeyEvent, ctrl: bool, shift: bool) -> Option<Action> {
+    use Action as A;
+    if ctrl {
+        return match key.code {
+            KeyCode::Char('z') => Some(A::Undo),
+            KeyCode::Char('y') | KeyCode::Char('r') => Some(A::Redo),
+            KeyCode::Char('c') | KeyCode::Char('q') => Some(A::Quit),
+            _ => None,
+        };
+    }
+    Some(match key.code {
+        KeyCode::Up if shift => A::MoveOption(-1),
+        KeyCode::Down if shift => A::MoveOption(1),
+        KeyCode::Left if shift => A::MoveCriterion(-1),
+        KeyCode::Right if shift => A::MoveCriterion(1),
+        KeyCode::Up | KeyCode::Char('k') => A::Up,
+        KeyCode::Down | KeyCode::Char('j') => A::Down,
+        KeyCode::Left | KeyCode::Char('h') => A::Left,
+        KeyCode::Right | KeyCode::Char('l') => A::Right,
+        KeyCode::Char('K') => A::MoveOption(-1),
+        KeyCode::Char('J') => A::MoveOption(1),
+        KeyCode::Char('H') => A::MoveCriterion(-1),
+        KeyCode::Char('L') => A::MoveCriterion(1),
+        KeyCode::PageUp => A::PageUp,
+        KeyCode::PageDown => A::PageDown,
+        KeyCode::Home | KeyCode::Char('g') => A::First,
+        KeyCode::End | KeyCode::Char('G') => A::Last,
+        KeyCode::Tab | KeyCode::BackTab => A::SwitchPane,
+        KeyCode::Char(c @ '0'..='9') => A::Digit(c as u8 - b'0'),
+        KeyCode::Char('.') => A::Half,
+        KeyCode::Char('+') | KeyCode::Char('=') => A::Step(1),
+        KeyCode::Char('-') => A::Step(-1),
+        KeyCode::Delete | KeyCode::Backspace | KeyCode::Char('x') => A::Clear,
+        KeyCode::Char('u') => A::Undo,
+        KeyCode::Char('S') => A::SaveAs,
+        KeyCode::Char('q') => A::Quit,
+        KeyCode::Char('?') | KeyCode::F(1) => A::Help,
+        KeyCode::Enter | KeyCode::Char('n') => A::EditNote,
+        KeyCode::Char('w') => A::EditWeight,
+        KeyCode::Char('r') => A::RenameOption,
+        KeyCode::Char('R') => A::RenameCriterion,
+        KeyCode::Char('a') => A::AddOption,
+        KeyCode::Char('A') => A::AddCriterion,
+        KeyCode::Char('d') => A::RemoveOption,
+        KeyCode::Char('D') => A::RemoveCriterion,
+        KeyCode::Char('s') => A::ToggleSort,
+        KeyCode::Char('W') => A::Swing,
+        KeyCode::Char('v') => A::Sensitivity,
+        KeyCode::Char('<') => A::NudgeWeight(-1),
+        KeyCode::Char('>') => A::NudgeWeight(1),
+        KeyCode::Char('e') => A::Export,
+        KeyCode::Esc => A::Dismiss,
+        _ => return None,
+    })
+}
+
+/// Turns a mouse event into an action: a click selects the cell under it,
+/// the wheel scrolls the grid.
+pub fn mouse_to_action(app: &App, mouse: MouseEvent) -> Option<Action> {
+    match mouse.kind {
+        MouseEventKind::ScrollDown => Some(Action::Scroll(3)),
+        MouseEventKind::ScrollUp => Some(Action::Scroll(-3)),
+        MouseEventKind::Down(crossterm::event::MouseButton::Left) => {
+            if !matches!(app.view.mode, Mode::Normal | Mode::Sensitivity) {
+                return None;
+            }
+            view::hit_test(app, mouse.column, mouse.row)
+                .map(|(option, criterion)| Action::Select { option, criterion })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, m)
+    }
+
+    #[test]
+    fn the_fixed_keys_map_as_documented() {
+        let app = App::new(crate::load::load_example().unwrap(), None);
+        let none = KeyModifiers::NONE;
+        let ctrl = KeyModifiers::CONTROL;
+        let cases = [
+            (key(KeyCode::Up, none), Action::Up),
+            (key(KeyCode::Char('k'), none), Action::Up),
+            (key(KeyCode::Char('j'), none), Action::Down),
+            (key(KeyCode::Char('h'), none), Action::Left),
+            (key(KeyCode::Char('l'), none), Action::Right),
+            (key(KeyCode::Tab, none), Action::SwitchPane),
+            (key(KeyCode::Char('4'), none), Action::Digit(4)),
+            (key(KeyCode::Char('.'), none), Action::Half),
+            (key(KeyCode::Char('+'), none), Action::Step(1)),
+            (key(KeyCode::Char('-'), none), Action::Step(-1)),
+            (key(KeyCode::Delete, none), Action::Clear),
+            (key(KeyCode::Char('x'), none), Action::Clear),
+            (key(KeyCode::Char('u'), none), Action::Undo),
+            (key(KeyCode::Char('z'), ctrl), Action::Undo),
+            (key(KeyCode::Char('y'), ctrl), Action::Redo),
+            (key(KeyCode::Char('s'), ctrl), Action::Save),
+            (key(KeyCode::Char('q'), none), Action::Quit),
+            (key(KeyCode::Char('?'), none), Action::Help),
+        ];
+        for (k, want) in cases {
+            assert_eq!(key_to_action(&app, k), Some(want), "{k:?}");
+        }
+    }
+
+    #[test]
+    fn in_a_note_letters_are_typed_not_commands() {
+        let mut app = App::new(crate::load::load_example().unwrap(), None);
+        app.view.mode = Mode::Note(super::super::app::NoteEditor {
+            o: 0,
+            c: 0,
+            input: super::super::text::TextInput::multi(""),
+        });
+        assert_eq!(
+            key_to_action(&app, key(KeyCode::Char('q'), KeyModifiers::NONE)),
+            Some(Action::Input(Input::Char('q')))
+        );
+        assert_eq!(
+            key_to_action(&app, key(KeyCode::Char('s'), KeyModifiers::CONTROL)),
+            Some(Action::Save)
+        );
+    }
+}

@@ -1,0 +1,545 @@
+//! The TUI's state: the document being edited ([`Doc`]) kept apart from how it
+//! is being looked at ([`View`]).
+
+use std::path::{Path, PathBuf};
+
+use crate::compute::{Results, compute};
+use crate::load::{self, LoadError, Loaded};
+use crate::model::{Appraisal, ModelError};
+use crate::save::{self, Fingerprint, SaveError};
+
+use super::edit::{Edit, History};
+use super::live::Live;
+use super::swing::Swing;
+use super::text::TextInput;
+
+/// Everything the TUI knows: the document and the view of it.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// The appraisal being edited and its file.
+    pub doc: Doc,
+    /// Selection, scrolling, the open dialog and other presentation state.
+    pub view: View,
+    /// Set when the user has chosen to leave.
+    pub quit: bool,
+}
+
+/// The data being edited: the appraisal, its history and its file.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    appraisal: Appraisal,
+    results: Results,
+    history: History,
+    /// The appraisal as last loaded or saved, to tell whether there are unsaved changes.
+    saved: Appraisal,
+    dirty: bool,
+    path: Option<PathBuf>,
+    /// The text on disk as last loaded or saved; saving edits this text.
+    original: String,
+    fingerprint: Option<Fingerprint>,
+    recovery: Option<PathBuf>,
+    recovery_stale: bool,
+    /// Counts edits (and undos), so derived data knows when it is stale.
+    version: u64,
+    /// The live sensitivity analysis, when the view has asked for it.
+    live: Option<Live>,
+}
+
+impl Doc {
+    fn new(loaded: Loaded, path: Option<PathBuf>) -> Doc {
+        let original = loaded.source.text;
+        let fingerprint = path.as_ref().map(|_| Fingerprint::of(original.as_bytes()));
+        let recovery = save::recovery_path(path.as_deref());
+        let results = compute(&loaded.appraisal);
+        Doc {
+            saved: loaded.appraisal.clone(),
+            appraisal: loaded.appraisal,
+            results,
+            history: History::default(),
+            dirty: false,
+            path,
+            original,
+            fingerprint,
+            recovery,
+            recovery_stale: false,
+            version: 0,
+            live: None,
+        }
+    }
+
+    /// The appraisal as it now stands.
+    pub fn appraisal(&self) -> &Appraisal {
+        &self.appraisal
+    }
+
+    /// Totals, percentages and ranks, kept up to date with every edit.
+    pub fn results(&self) -> &Results {
+        &self.results
+    }
+
+    /// Undo and redo stacks.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// Whether there are changes not yet saved.
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// The file being edited; `None` for the bundled example.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The text on disk as last loaded or saved.
+    pub fn original(&self) -> &str {
+        &self.original
+    }
+
+    /// Where unsaved work is kept in case of a crash.
+    pub fn recovery_path(&self) -> Option<&Path> {
+        self.recovery.as_deref()
+    }
+
+    /// A name for the document in titles and messages.
+    pub fn display_name(&self) -> String {
+        match &self.path {
+            Some(p) => p
+                .file_name()
+                .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into()),
+            None => "bundled example".to_owned(),
+        }
+    }
+
+    /// Counts changes to the appraisal; derived data compares against it.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// The live sensitivity analysis, if it has been worked out.
+    pub fn live(&self) -> Option<&Live> {
+        self.live.as_ref()
+    }
+
+    /// Whether the live sensitivity analysis matches the appraisal as it stands.
+    pub fn live_is_current(&self) -> bool {
+        self.live
+            .as_ref()
+            .is_some_and(|l| l.is_current(self.version))
+    }
+
+    /// Brings the live sensitivity analysis up to date with the appraisal.
+    pub fn refresh_live(&mut self) {
+        if !self.live_is_current() {
+            self.live = Some(Live::compute(&self.appraisal, self.version));
+        }
+    }
+
+    fn refresh(&mut self) {
+        self.version += 1;
+        self.results = compute(&self.appraisal);
+        self.dirty = self.appraisal != self.saved;
+        self.recovery_stale = true;
+    }
+
+    /// Applies and records an edit.
+    pub fn apply(&mut self, edit: Edit) -> Result<(), ModelError> {
+        self.history.apply(&mut self.appraisal, edit)?;
+        self.refresh();
+        Ok(())
+    }
+
+    /// Undoes the latest edit, if any.
+    pub fn undo(&mut self) -> Option<Result<Edit, ModelError>> {
+        let r = self.history.undo(&mut self.appraisal);
+        self.refresh();
+        r
+    }
+
+    /// Redoes the latest undone edit, if any.
+    pub fn redo(&mut self) -> Option<Result<Edit, ModelError>> {
+        let r = self.history.redo(&mut self.appraisal);
+        self.refresh();
+        r
+    }
+
+    /// Saves to the current file (or `path` for save-as), refusing to
+    /// overwrite a file changed on disk unless `force`.
+    pub fn save(&mut self, path: Option<&Path>, force: bool) -> Result<PathBuf, SaveError> {
+        let target = match path.or(self.path.as_deref()) {
+            Some(p) => p.to_owned(),
+            None => {
+                return Err(SaveError::Layout(
+                    "the bundled example has no file of its own; choose where to save".into(),
+                ));
+            }
+        };
+        let same_file = self.path.as_deref() == Some(target.as_path());
+        // Only the file we loaded is checked for outside changes; a save-as
+        // target is confirmed by the user before we get here.
+        let expected = if same_file { self.fingerprint } else { None };
+        let saved = save::save(
+            &target,
+            Some(&self.original),
+            &self.appraisal,
+            expected,
+            force,
+        )?;
+        let old_recovery = self.recovery.clone();
+        self.original = saved.text;
+        self.fingerprint = Some(saved.fingerprint);
+        self.saved = self.appraisal.clone();
+        self.dirty = false;
+        self.path = Some(target.clone());
+        self.recovery = save::recovery_path(Some(&target));
+        for r in [old_recovery, self.recovery.clone()].into_iter().flatten() {
+            let _ = save::remove_recovery(&r);
+        }
+        self.recovery_stale = false;
+        Ok(target)
+    }
+
+    /// Writes (or, with nothing unsaved, removes) the recovery file if edits
+    /// happened since it was last written. Errors are returned for a message,
+    /// and the write is tried again after the next edit.
+    pub fn flush_recovery(&mut self) -> Result<(), SaveError> {
+        if !self.recovery_stale {
+            return Ok(());
+        }
+        self.recovery_stale = false;
+        let Some(rec) = self.recovery.clone() else {
+            return Ok(());
+        };
+        if !self.dirty {
+            return save::remove_recovery(&rec);
+        }
+        let text = save::update_document(&self.original, &self.appraisal)
+            .unwrap_or_else(|_| save::to_toml(&self.appraisal));
+        save::write_recovery(&rec, &text)
+    }
+
+    /// Whether edits have happened since the recovery file was last written.
+    pub fn recovery_is_stale(&self) -> bool {
+        self.recovery_stale
+    }
+
+    /// Throws away the recovery file (the user chose to discard unsaved work).
+    pub fn discard_recovery(&mut self) {
+        if let Some(r) = &self.recovery {
+            let _ = save::remove_recovery(r);
+        }
+        self.recovery_stale = false;
+    }
+
+    /// Whether the file on disk differs from what was loaded or last saved.
+    pub fn changed_on_disk(&self) -> bool {
+        match (&self.path, self.fingerprint) {
+            (Some(p), Some(fp)) => Fingerprint::of_file(p).is_some_and(|now| now != fp),
+            _ => false,
+        }
+    }
+}
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    /// The score grid: arrows move between cells.
+    #[default]
+    Grid,
+    /// The details pane: arrows scroll it.
+    Details,
+}
+
+/// The order options are listed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// As in the file.
+    #[default]
+    File,
+    /// Best total first.
+    Rank,
+}
+
+/// What a one-line prompt is asking for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PromptKind {
+    /// A new weight for criterion `c`.
+    Weight(usize),
+    /// A new name for option `o`.
+    RenameOption(usize),
+    /// A new name for criterion `c`.
+    RenameCriterion(usize),
+    /// The name of a new option.
+    AddOption,
+    /// The name of a new criterion.
+    AddCriterion,
+    /// A file to save to.
+    SaveAs {
+        /// Quit once saved.
+        then_quit: bool,
+    },
+    /// A file to export to, in the given format.
+    ExportPath(usize),
+}
+
+/// A one-line question with its answer being typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    /// What is being asked.
+    pub kind: PromptKind,
+    /// The answer so far.
+    pub input: TextInput,
+}
+
+/// A yes/no (or similar) question.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Confirm {
+    /// Unsaved changes: save, discard or stay?
+    Quit,
+    /// Remove option `o`?
+    RemoveOption(usize),
+    /// Remove criterion `c`?
+    RemoveCriterion(usize),
+    /// The file changed on disk: overwrite, save elsewhere or cancel?
+    Conflict {
+        /// Quit once saved.
+        then_quit: bool,
+    },
+    /// A save-as target exists already: replace it?
+    Replace {
+        /// The target.
+        path: PathBuf,
+        /// Quit once saved.
+        then_quit: bool,
+    },
+    /// A recovery file was found: restore or discard it?
+    Recovery {
+        /// The recovered appraisal.
+        recovered: Box<Appraisal>,
+    },
+}
+
+/// The note being edited for one cell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteEditor {
+    /// Option index.
+    pub o: usize,
+    /// Criterion index.
+    pub c: usize,
+    /// The text and cursor.
+    pub input: TextInput,
+}
+
+/// Choosing an export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportChooser {
+    /// The highlighted format.
+    pub selected: usize,
+}
+
+/// What is on screen besides the grid.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Mode {
+    /// The grid and details, ready for keys.
+    #[default]
+    Normal,
+    /// The help screen, scrolled by this many lines.
+    Help(u16),
+    /// Editing a note.
+    Note(NoteEditor),
+    /// Asking for a line of text.
+    Prompt(Prompt),
+    /// Asking a question.
+    Confirm(Confirm),
+    /// The swing-weighting assistant.
+    Swing(Swing),
+    /// The live sensitivity view.
+    Sensitivity,
+    /// Choosing an export format.
+    Export(ExportChooser),
+}
+
+/// How important a status message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// Something done ("Saved").
+    Info,
+    /// Something refused, with the reason.
+    Error,
+}
+
+/// A one-line message under the grid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// How it is shown.
+    pub severity: Severity,
+    /// The text.
+    pub text: String,
+}
+
+/// How the document is being looked at: nothing here is saved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    /// Terminal size (columns, rows), from the last resize.
+    pub size: (u16, u16),
+    /// Selected option, as an index in file order (so it survives re-sorting).
+    pub option: usize,
+    /// Selected criterion index.
+    pub criterion: usize,
+    /// First option row shown (in display order).
+    pub row_offset: usize,
+    /// First criterion column shown.
+    pub col_offset: usize,
+    /// Which pane has the keyboard.
+    pub focus: Focus,
+    /// Lines the details pane is scrolled by.
+    pub details_scroll: u16,
+    /// Order of the option rows.
+    pub sort: Sort,
+    /// The open dialog or screen.
+    pub mode: Mode,
+    /// The latest message.
+    pub message: Option<Message>,
+    /// Digits typed into the selected cell so far, so `1` then `0` gives 10 on a 0-10 scale.
+    pub digits: Option<(usize, usize, String)>,
+    /// Whether colour may be used (off when NO_COLOR is set).
+    pub colour: bool,
+}
+
+impl Default for View {
+    fn default() -> View {
+        View {
+            size: (80, 24),
+            option: 0,
+            criterion: 0,
+            row_offset: 0,
+            col_offset: 0,
+            focus: Focus::Grid,
+            details_scroll: 0,
+            sort: Sort::File,
+            mode: Mode::Normal,
+            message: None,
+            digits: None,
+            colour: true,
+        }
+    }
+}
+
+impl View {
+    /// Shows an informational message.
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            severity: Severity::Info,
+            text: text.into(),
+        });
+    }
+
+    /// Shows an error message.
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            severity: Severity::Error,
+            text: text.into(),
+        });
+    }
+}
+
+impl App {
+    /// Wraps a loaded appraisal; `path` is `None` for the bundled example.
+    /// Unlike [`App::open`], this does not look for a recovery file.
+    pub fn new(loaded: Loaded, path: Option<PathBuf>) -> App {
+        App {
+            doc: Doc::new(loaded, path),
+            view: View::default(),
+            quit: false,
+        }
+    }
+
+    /// Opens the file at `path`. If a recovery file from an earlier session
+    /// holds different work, the app starts by offering to restore it.
+    pub fn open(path: &Path) -> Result<App, LoadError> {
+        let loaded = load::load_path(path)?;
+        let mut app = App::new(loaded, Some(path.to_owned()));
+        app.offer_recovery();
+        app.note_published_totals();
+        Ok(app)
+    }
+
+    /// Opens the bundled example, offering any recovery file as [`App::open`] does.
+    pub fn example() -> Result<App, LoadError> {
+        let mut app = App::new(load::load_example()?, None);
+        app.offer_recovery();
+        app.note_published_totals();
+        Ok(app)
+    }
+
+    /// Mentions, in the message line, options whose published total differs
+    /// from the sum of their scores, since the grid shows only the latter.
+    pub fn note_published_totals(&mut self) {
+        if self.view.message.is_some() {
+            return;
+        }
+        let a = &self.doc.appraisal;
+        let found = crate::compute::reconcile(a, &self.doc.results);
+        let Some(&(o, published, computed)) = found.first() else {
+            return;
+        };
+        let name = a.options().get(o).map_or("", |x| x.name());
+        let more = match found.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        self.view.info(format!(
+            "Note: {name}'s published total is {} but its scores add up to {}{more}",
+            crate::model::fmt_num(published),
+            crate::model::fmt_num(computed)
+        ));
+    }
+
+    /// Offers to restore unsaved work left in the recovery file, if there is any.
+    pub fn offer_recovery(&mut self) {
+        let Some(rec) = self.doc.recovery.clone() else {
+            return;
+        };
+        let Some(text) = save::read_recovery(&rec) else {
+            return;
+        };
+        match load::load_str(&rec.display().to_string(), &text) {
+            Ok(l) if l.appraisal != self.doc.appraisal => {
+                self.view.mode = Mode::Confirm(Confirm::Recovery {
+                    recovered: Box::new(l.appraisal),
+                });
+            }
+            Ok(_) => {
+                // Same as the file: nothing to recover.
+                let _ = save::remove_recovery(&rec);
+            }
+            Err(_) => {
+                self.view.error(format!(
+                    "a recovery file at {} could not be read; it was left in place",
+                    rec.display()
+                ));
+            }
+        }
+    }
+
+    /// The option indices in the order the rows are shown.
+    pub fn display_order(&self) -> Vec<usize> {
+        match self.view.sort {
+            Sort::File => (0..self.doc.appraisal.options().len()).collect(),
+            Sort::Rank => self.doc.results.rank_order(),
+        }
+    }
+
+    /// The display row of the selected option.
+    pub fn selected_row(&self) -> usize {
+        match self.view.sort {
+            Sort::File => self.view.option,
+            Sort::Rank => self
+                .display_order()
+                .iter()
+                .position(|&o| o == self.view.option)
+                .unwrap_or(0),
+        }
+    }
+}

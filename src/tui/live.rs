@@ -1,0 +1,552 @@
+//! The live sensitivity view: the analysis kept up to date as scores and
+//! weights change, and the panel that shows it.
+//!
+//! The analysis is derived data: `update` refreshes it after an edit while
+//! the view is open (see [`Live::is_current`]), and rendering only reads it,
+//! so rendering stays pure.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Widget, Wrap};
+
+use crate::model::{Appraisal, fmt_dp, fmt_num};
+use crate::sensitivity::statements::{exact_statements, smaa_statements};
+use crate::sensitivity::{self, Exact, Smaa, SmaaConfig, Statement, StatementKind, WeightModel};
+
+use super::app::App;
+
+/// How far each weight may wander in the "near your weights" Monte Carlo run.
+pub const NEAR_PERCENT: f64 = 25.0;
+
+/// Seed for the live Monte Carlo run, so the same appraisal always shows the same figures.
+pub const LIVE_SEED: u64 = 2017;
+
+/// Score cells times samples each live Monte Carlo run may use: a
+/// millisecond or two on one core, so both runs fit in a frame.
+const LIVE_BUDGET: u64 = 200_000;
+
+/// Appraisals with at most this many cells are analysed within the key
+/// press that changed them, so the figures in the next frame are current.
+/// Larger ones are analysed when the keys stop (see [`Live::is_current`]),
+/// so typing never waits for the analysis.
+pub const SYNC_CELLS: usize = 2_500;
+
+/// Whether `appraisal` is small enough to analyse within a key press.
+pub fn analyse_in_frame(appraisal: &Appraisal) -> bool {
+    appraisal.options().len() * appraisal.criteria().len() <= SYNC_CELLS
+}
+
+/// How many samples the live view draws for an appraisal of this size.
+pub fn live_samples(options: usize, criteria: usize) -> u64 {
+    let cells = (options.max(1) * criteria.max(1)) as u64;
+    (LIVE_BUDGET / cells).clamp(200, 20_000)
+}
+
+/// The analysis behind the live view, for one state of the appraisal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Live {
+    /// Which edit of the document this was computed for.
+    pub version: u64,
+    /// Weight stability, score robustness and leave-one-out.
+    pub exact: Exact,
+    /// Monte Carlo rank acceptability over any weights, or why it could not run.
+    pub smaa: Result<Smaa, String>,
+    /// The same with each weight within ±[`NEAR_PERCENT`]% of its current
+    /// value, which follows the weights as they are changed.
+    pub smaa_near: Result<Smaa, String>,
+    /// Plain-English statements, in reading order.
+    pub statements: Vec<Statement>,
+}
+
+impl Live {
+    /// Runs the analyses for `appraisal` as it stands at `version`.
+    pub fn compute(appraisal: &Appraisal, version: u64) -> Live {
+        let exact = sensitivity::exact(appraisal);
+        let config = SmaaConfig {
+            samples: live_samples(appraisal.options().len(), appraisal.criteria().len()),
+            seed: LIVE_SEED,
+            threads: Some(1),
+            weights: WeightModel::Uniform,
+            score_spread: 0.0,
+        };
+        let smaa = sensitivity::smaa(appraisal, &config).map_err(|e| e.to_string());
+        let near = SmaaConfig {
+            weights: WeightModel::Spread {
+                percent: NEAR_PERCENT,
+            },
+            ..config
+        };
+        let smaa_near = sensitivity::smaa(appraisal, &near).map_err(|e| e.to_string());
+        let mut statements = exact_statements(appraisal, &exact);
+        if let Ok(m) = &smaa {
+            statements.extend(smaa_statements(appraisal, &exact.results, m));
+        }
+        Live {
+            version,
+            exact,
+            smaa,
+            smaa_near,
+            statements,
+        }
+    }
+
+    /// Whether this analysis is for document version `version`.
+    pub fn is_current(&self, version: u64) -> bool {
+        self.version == version
+    }
+}
+
+/// Colours for the chart's lines, when colour is allowed.
+const LINE_COLOURS: [Color; 6] = [
+    Color::Cyan,
+    Color::Yellow,
+    Color::Magenta,
+    Color::Green,
+    Color::Red,
+    Color::Blue,
+];
+
+/// Markers for the chart's lines without colour, so lines can still be told apart.
+const LINE_MARKERS: [(Marker, &str); 5] = [
+    (Marker::Braille, "⣿"),
+    (Marker::Dot, "•"),
+    (Marker::Block, "█"),
+    (Marker::HalfBlock, "▀"),
+    (Marker::Bar, "▄"),
+];
+
+/// How many options the chart draws: the leaders at the current weights.
+const CHART_OPTIONS: usize = 5;
+
+fn bold() -> Style {
+    Style::default().add_modifier(Modifier::BOLD)
+}
+
+fn pct(p: f64) -> String {
+    format!("{}%", fmt_dp(p * 100.0, 1))
+}
+
+/// Draws the live panel into `area`, scrolled by `scroll` lines.
+pub fn render_panel(app: &App, area: Rect, scroll: u16, buf: &mut Buffer) {
+    if area.width < 4 || area.height == 0 {
+        return;
+    }
+    let Some(live) = app.doc.live() else {
+        Paragraph::new("Working out the sensitivity…").render(area, buf);
+        return;
+    };
+    // Sections are drawn one under another into a tall scratch buffer, then
+    // the visible part is copied across, so the panel scrolls as one page.
+    let width = area.width;
+    let sections = sections(app, live, width);
+    let total: u16 = sections.iter().map(|s| s.height).sum();
+    let mut scratch = Buffer::empty(Rect::new(0, 0, width, total.max(1)));
+    let mut y = 0;
+    for s in &sections {
+        let r = Rect::new(0, y, width, s.height);
+        (s.draw)(app, live, r, &mut scratch);
+        y += s.height;
+    }
+    let scroll = scroll.min(total.saturating_sub(area.height));
+    for row in 0..area.height {
+        let sy = scroll + row;
+        if sy >= total {
+            break;
+        }
+        for col in 0..width {
+            if let (Some(to), Some(from)) = (
+                buf.cell_mut((area.x + col, area.y + row)),
+                scratch.cell((col, sy)),
+            ) {
+                *to = from.clone();
+            }
+        }
+    }
+}
+
+/// The panel's total height for `app` at `width`, for scrolling limits.
+pub fn panel_height(app: &App, width: u16) -> u16 {
+    match app.doc.live() {
+        Some(live) => sections(app, live, width).iter().map(|s| s.height).sum(),
+        None => 1,
+    }
+}
+
+type Draw = fn(&App, &Live, Rect, &mut Buffer);
+
+struct Section {
+    height: u16,
+    draw: Draw,
+}
+
+/// How many rows `lines` take when wrapped to `width`: drawn into a scratch
+/// buffer and measured, so it matches what the paragraph really does.
+fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+    let chars: usize = lines.iter().map(|l| l.width() + 1).sum();
+    let bound = (2 * chars / usize::from(width.max(1)) + 2 * lines.len() + 1).min(2000) as u16;
+    let area = Rect::new(0, 0, width.max(1), bound);
+    let mut scratch = Buffer::empty(area);
+    Paragraph::new(lines.to_vec())
+        .wrap(Wrap { trim: false })
+        .render(area, &mut scratch);
+    (0..bound)
+        .rev()
+        .find(|&y| (0..area.width).any(|x| scratch[(x, y)].symbol() != " "))
+        .map_or(0, |y| y + 1)
+}
+
+fn sections(app: &App, live: &Live, width: u16) -> Vec<Section> {
+    let n_opt = app.doc.appraisal().options().len();
+    let n_crit = app.doc.appraisal().criteria().len();
+    let blank = || Section {
+        height: 1,
+        draw: draw_blank,
+    };
+    vec![
+        Section {
+            height: wrapped_height(&statement_lines(live, HEADLINE), width),
+            draw: draw_headline,
+        },
+        blank(),
+        Section {
+            height: wrapped_height(&criterion_lines(app, live), width),
+            draw: draw_criterion,
+        },
+        Section {
+            height: if n_opt > 1 { 14 } else { 0 },
+            draw: draw_chart,
+        },
+        blank(),
+        Section {
+            height: (n_opt.min(8) + 2) as u16,
+            draw: draw_acceptability,
+        },
+        blank(),
+        Section {
+            height: (n_crit + 2) as u16,
+            draw: draw_stability,
+        },
+        blank(),
+        Section {
+            height: wrapped_height(&statement_lines(live, IN_WORDS), width) + 1,
+            draw: draw_in_words,
+        },
+    ]
+}
+
+fn draw_blank(_: &App, _: &Live, _: Rect, _: &mut Buffer) {}
+
+/// Statements at the top: caveats, who leads, and how robust that is to scores.
+const HEADLINE: &[StatementKind] = &[
+    StatementKind::Caveat,
+    StatementKind::Ranking,
+    StatementKind::Scores,
+];
+
+/// Statements at the end: the weights and leave-one-out findings in words.
+const IN_WORDS: &[StatementKind] = &[
+    StatementKind::Weights,
+    StatementKind::LeaveOneOut,
+    StatementKind::MonteCarlo,
+];
+
+fn statement_lines(live: &Live, kinds: &[StatementKind]) -> Vec<Line<'static>> {
+    live.statements
+        .iter()
+        .filter(|s| kinds.contains(&s.kind))
+        .map(|s| Line::from(format!("• {}", s.text)))
+        .collect()
+}
+
+fn draw_headline(_: &App, live: &Live, r: Rect, buf: &mut Buffer) {
+    Paragraph::new(statement_lines(live, HEADLINE))
+        .wrap(Wrap { trim: false })
+        .render(r, buf);
+}
+
+fn draw_in_words(_: &App, live: &Live, r: Rect, buf: &mut Buffer) {
+    let mut lines = vec![Line::styled("In words", bold())];
+    lines.extend(statement_lines(live, IN_WORDS));
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(r, buf);
+}
+
+/// One sentence on the selected criterion: how far its share can move.
+fn criterion_lines(app: &App, live: &Live) -> Vec<Line<'static>> {
+    let a = app.doc.appraisal();
+    let c = app.view.criterion;
+    let (Some(crit), Some(s)) = (a.criteria().get(c), live.exact.weights.get(c)) else {
+        return Vec::new();
+    };
+    let name = |o: usize| a.options().get(o).map_or("?", |x| x.name()).to_owned();
+    let mut text = format!(
+        "{} carries {} of the weight. {} stays first ",
+        crit.name(),
+        pct(s.share),
+        name(s.leader)
+    );
+    if s.holds_throughout() {
+        text.push_str("whatever its share.");
+    } else {
+        text.push_str(&format!(
+            "while its share is from {} to {}",
+            pct(s.stable_from),
+            pct(s.stable_to)
+        ));
+        match (s.below, s.above) {
+            (Some(b), Some(u)) => text.push_str(&format!(
+                "; below that {} leads, above it {}.",
+                name(b),
+                name(u)
+            )),
+            (Some(b), None) => text.push_str(&format!("; below that {} leads.", name(b))),
+            (None, Some(u)) => text.push_str(&format!("; above that {} leads.", name(u))),
+            (None, None) => text.push('.'),
+        }
+    }
+    vec![Line::styled(text, bold())]
+}
+
+fn draw_criterion(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
+    Paragraph::new(criterion_lines(app, live))
+        .wrap(Wrap { trim: false })
+        .render(r, buf);
+}
+
+/// The options the chart shows: the best few at the current weights, and the
+/// selected option if it is not among them.
+fn charted(app: &App) -> Vec<usize> {
+    let mut shown: Vec<usize> = app
+        .doc
+        .results()
+        .rank_order()
+        .into_iter()
+        .take(CHART_OPTIONS)
+        .collect();
+    if !shown.contains(&app.view.option) && shown.len() == CHART_OPTIONS {
+        shown.pop();
+        shown.push(app.view.option);
+    }
+    shown
+}
+
+fn draw_chart(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
+    let a = app.doc.appraisal();
+    let c = app.view.criterion;
+    let (Some(crit), Some(sens)) = (a.criteria().get(c), live.exact.weights.get(c)) else {
+        return;
+    };
+    let shown = charted(app);
+    let points: Vec<[(f64, f64); 2]> = shown
+        .iter()
+        .filter_map(|&o| sens.lines.get(o))
+        .map(|l| [(0.0, l.at_zero), (100.0, l.at_one)])
+        .collect();
+    let (mut lo, mut hi) = points
+        .iter()
+        .flatten()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &(_, y)| {
+            (lo.min(y), hi.max(y))
+        });
+    if !lo.is_finite() || !hi.is_finite() {
+        return;
+    }
+    if hi - lo < 1e-9 {
+        lo -= 1.0;
+        hi += 1.0;
+    }
+    let now = [(sens.share * 100.0, lo), (sens.share * 100.0, hi)];
+    let colour = app.view.colour;
+    let mut datasets: Vec<Dataset> = Vec::new();
+    for (i, pts) in points.iter().enumerate() {
+        let (marker, _) = LINE_MARKERS[i % LINE_MARKERS.len()];
+        let mut d = Dataset::default().graph_type(GraphType::Line).data(pts);
+        d = if colour {
+            d.marker(Marker::Braille)
+                .style(Style::default().fg(LINE_COLOURS[i % LINE_COLOURS.len()]))
+        } else {
+            d.marker(marker)
+        };
+        datasets.push(d);
+    }
+    datasets.push(
+        Dataset::default()
+            .graph_type(GraphType::Line)
+            .marker(Marker::Braille)
+            .style(Style::default().add_modifier(Modifier::DIM))
+            .data(&now),
+    );
+    let title = format!(
+        "Each option's total as {}'s share moves from 0% to 100% (│ marks now, {})",
+        crit.name(),
+        pct(sens.share)
+    );
+    let head = Rect::new(r.x, r.y, r.width, 1);
+    Paragraph::new(Line::from(title)).render(head, buf);
+    let legend_h = 2.min(r.height.saturating_sub(1));
+    let chart_area = Rect::new(r.x, r.y + 1, r.width, r.height.saturating_sub(1 + legend_h));
+    let chart = Chart::new(datasets)
+        .legend_position(None)
+        .x_axis(
+            Axis::default()
+                .bounds([0.0, 100.0])
+                .labels(["0%", "50%", "100%"]),
+        )
+        .y_axis(Axis::default().bounds([lo, hi]).labels([
+            fmt_num(lo),
+            fmt_num((lo + hi) / 2.0),
+            fmt_num(hi),
+        ]));
+    chart.render(chart_area, buf);
+    // A legend that works without colour: each line's marker, then its option.
+    let mut spans: Vec<Span> = Vec::new();
+    for (i, &o) in shown.iter().enumerate() {
+        let name = a.options().get(o).map_or("", |x| x.name());
+        let (_, symbol) = LINE_MARKERS[i % LINE_MARKERS.len()];
+        let style = if colour {
+            Style::default().fg(LINE_COLOURS[i % LINE_COLOURS.len()])
+        } else {
+            Style::default()
+        };
+        let sym = if colour { "⣿" } else { symbol };
+        spans.push(Span::styled(format!("{sym} "), style));
+        spans.push(Span::raw(format!("{name}   ")));
+    }
+    let legend = Rect::new(r.x, r.y + 1 + chart_area.height, r.width, legend_h);
+    Paragraph::new(Line::from(spans))
+        .wrap(Wrap { trim: true })
+        .render(legend, buf);
+}
+
+fn draw_acceptability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
+    let a = app.doc.appraisal();
+    let mut lines = Vec::new();
+    match (&live.smaa, &live.smaa_near) {
+        (Err(e), _) | (_, Err(e)) => {
+            lines.push(Line::styled("Chance of ranking first", bold()));
+            lines.push(Line::from(format!(
+                "The Monte Carlo run could not start: {e}"
+            )));
+        }
+        (Ok(m), Ok(near)) => {
+            lines.push(Line::styled(
+                format!(
+                    "Chance of ranking first: over any weights (bar), and with each weight within ±{}% of now ({} samples each)",
+                    fmt_num(NEAR_PERCENT),
+                    m.config.samples
+                ),
+                bold(),
+            ));
+            let mut order: Vec<usize> = (0..a.options().len()).collect();
+            order.sort_by(|&x, &y| {
+                m.first_share(y)
+                    .total_cmp(&m.first_share(x))
+                    .then(near.first_share(y).total_cmp(&near.first_share(x)))
+                    .then(x.cmp(&y))
+            });
+            let name_w = usize::from(r.width / 3).clamp(8, 30);
+            let bar_w = usize::from(r.width).saturating_sub(name_w + 22).max(1);
+            for &o in order.iter().take(8) {
+                let share = m.first_share(o);
+                let filled = ((share * bar_w as f64).round() as usize).min(bar_w);
+                let name = a.options().get(o).map_or("", |x| x.name());
+                let name: String = if name.chars().count() > name_w {
+                    let mut s: String = name.chars().take(name_w - 1).collect();
+                    s.push('…');
+                    s
+                } else {
+                    name.to_owned()
+                };
+                lines.push(Line::from(vec![
+                    Span::raw(format!("{name:<name_w$} ")),
+                    Span::styled("█".repeat(filled), bar_style(app)),
+                    Span::raw("░".repeat(bar_w - filled)),
+                    Span::raw(format!(" {:>6}", pct(share))),
+                    Span::raw(format!("  near {:>6}", pct(near.first_share(o)))),
+                ]));
+            }
+        }
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(r, buf);
+}
+
+fn bar_style(app: &App) -> Style {
+    if app.view.colour {
+        Style::default().fg(Color::Cyan)
+    } else {
+        Style::default()
+    }
+}
+
+fn draw_stability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
+    let a = app.doc.appraisal();
+    let leader = live
+        .exact
+        .weights
+        .first()
+        .and_then(|s| a.options().get(s.leader))
+        .map_or("the leader", |o| o.name());
+    let mut lines = vec![Line::styled(
+        format!(
+            "Weight stability: how far each criterion's share can move with {leader} still first"
+        ),
+        bold(),
+    )];
+    let name_w = usize::from(r.width).saturating_sub(44).clamp(8, 36);
+    lines.push(Line::styled(
+        format!(
+            "  {:<name_w$} {:>6} {:>7}  {:<17} {}",
+            "Criterion", "Weight", "Share", "Still first from", "Then first"
+        ),
+        Style::default().add_modifier(Modifier::UNDERLINED),
+    ));
+    for s in &live.exact.weights {
+        let Some(crit) = a.criteria().get(s.criterion) else {
+            continue;
+        };
+        let name: String = if crit.name().chars().count() > name_w {
+            let mut n: String = crit.name().chars().take(name_w - 1).collect();
+            n.push('…');
+            n
+        } else {
+            crit.name().to_owned()
+        };
+        let range = if s.holds_throughout() {
+            "0% to 100%".to_owned()
+        } else {
+            format!("{} to {}", pct(s.stable_from), pct(s.stable_to))
+        };
+        let then = match (s.below, s.above) {
+            (None, None) => "no change".to_owned(),
+            (Some(b), None) => format!("↓ {}", a.options().get(b).map_or("", |o| o.name())),
+            (None, Some(u)) => format!("↑ {}", a.options().get(u).map_or("", |o| o.name())),
+            (Some(b), Some(u)) => format!(
+                "↓ {} ↑ {}",
+                a.options().get(b).map_or("", |o| o.name()),
+                a.options().get(u).map_or("", |o| o.name())
+            ),
+        };
+        let sel = s.criterion == app.view.criterion;
+        let text = format!(
+            "{} {:<name_w$} {:>6} {:>7}  {:<17} {}",
+            if sel { "▶" } else { " " },
+            name,
+            fmt_num(crit.weight()),
+            pct(s.share),
+            range,
+            then
+        );
+        lines.push(if sel {
+            Line::styled(text, bold())
+        } else {
+            Line::from(text)
+        });
+    }
+    Paragraph::new(lines).render(r, buf);
+}

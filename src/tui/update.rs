@@ -1,0 +1,1109 @@
+//! `update`: applies one [`Action`] to the [`App`]. No terminal is involved,
+//! so every behaviour can be tested directly.
+//!
+//! A refused edit leaves the appraisal unchanged and explains itself in the
+//! message line; nothing a user types can make this panic.
+
+use std::path::PathBuf;
+
+use crate::model::{AppraisalOption, Criterion, Id, ModelError, RemovedCriterion, fmt_num};
+use crate::save::SaveError;
+
+use super::action::{Action, Input};
+use super::app::{App, Confirm, ExportChooser, Focus, Mode, NoteEditor, Prompt, PromptKind, Sort};
+use super::edit::Edit;
+use super::export;
+use super::live;
+use super::swing::{Swing, SwingStep};
+use super::text::TextInput;
+use super::view;
+
+/// Applies `action` to `app`.
+pub fn update(app: &mut App, action: Action) {
+    if let Action::Resize(w, h) = action {
+        app.view.size = (w.max(1), h.max(1));
+        ensure_visible(app);
+        return;
+    }
+    if !matches!(action, Action::Digit(_)) {
+        app.view.digits = None;
+    }
+    if !matches!(action, Action::Scroll(_)) {
+        app.view.message = None;
+    }
+    let mode = std::mem::take(&mut app.view.mode);
+    match mode {
+        Mode::Normal => normal(app, action),
+        Mode::Sensitivity => {
+            app.view.mode = Mode::Sensitivity;
+            match action {
+                Action::Sensitivity | Action::Input(Input::Esc) | Action::Dismiss => {
+                    app.view.mode = Mode::Normal;
+                    app.view.details_scroll = 0;
+                }
+                other => {
+                    app.view.mode = Mode::Normal;
+                    let scroll = app.view.details_scroll;
+                    normal(app, other);
+                    if matches!(other, Action::Left | Action::Right) {
+                        // Changing criterion keeps the panel where the user put it.
+                        app.view.details_scroll = scroll;
+                    }
+                    // Stay in the live view unless the action opened something else.
+                    if app.view.mode == Mode::Normal {
+                        app.view.mode = Mode::Sensitivity;
+                    }
+                }
+            }
+        }
+        Mode::Help(scroll) => help(app, scroll, action),
+        Mode::Note(editor) => note(app, editor, action),
+        Mode::Prompt(prompt) => prompt_input(app, prompt, action),
+        Mode::Confirm(confirm) => confirm_input(app, confirm, action),
+        Mode::Swing(swing) => swing_input(app, swing, action),
+        Mode::Export(chooser) => export_input(app, chooser, action),
+    }
+    clamp_selection(app);
+    ensure_visible(app);
+    if app.view.mode == Mode::Sensitivity
+        && (live::analyse_in_frame(app.doc.appraisal()) || app.doc.live().is_none())
+    {
+        // Within the same key press, so the next frame shows the new figures.
+        // Large appraisals are brought up to date by the runner once the keys
+        // stop, so typing stays quick (the panel says it is updating).
+        app.doc.refresh_live();
+    }
+}
+
+fn n_options(app: &App) -> usize {
+    app.doc.appraisal().options().len()
+}
+
+fn n_criteria(app: &App) -> usize {
+    app.doc.appraisal().criteria().len()
+}
+
+fn clamp_selection(app: &mut App) {
+    let (no, nc) = (n_options(app), n_criteria(app));
+    app.view.option = app.view.option.min(no.saturating_sub(1));
+    app.view.criterion = app.view.criterion.min(nc.saturating_sub(1));
+}
+
+/// Scrolls so that the selected cell is on screen.
+fn ensure_visible(app: &mut App) {
+    let g = view::grid_geometry(app);
+    let rows = g.rows_visible.max(1);
+    let cols = g.cols_visible.max(1);
+    let row = app.selected_row();
+    let v = &mut app.view;
+    if row < v.row_offset {
+        v.row_offset = row;
+    } else if row >= v.row_offset + rows {
+        v.row_offset = row + 1 - rows;
+    }
+    let no = app.doc.appraisal().options().len();
+    v.row_offset = v.row_offset.min(no.saturating_sub(rows));
+    if v.criterion < v.col_offset {
+        v.col_offset = v.criterion;
+    } else if v.criterion >= v.col_offset + cols {
+        v.col_offset = v.criterion + 1 - cols;
+    }
+    let nc = app.doc.appraisal().criteria().len();
+    v.col_offset = v.col_offset.min(nc.saturating_sub(cols));
+}
+
+/// Selects the option shown at display row `row` (clamped).
+fn select_row(app: &mut App, row: usize) {
+    let order = app.display_order();
+    if let Some(&o) = order.get(row.min(order.len().saturating_sub(1))) {
+        app.view.option = o;
+    }
+}
+
+fn move_rows(app: &mut App, delta: isize) {
+    let row = app.selected_row().saturating_add_signed(delta);
+    select_row(app, row);
+}
+
+fn normal(app: &mut App, action: Action) {
+    let page = view::grid_geometry(app).rows_visible.max(1) as isize;
+    match action {
+        Action::Up | Action::Down => {
+            let delta = if action == Action::Up { -1 } else { 1 };
+            match app.view.focus {
+                Focus::Grid => move_rows(app, delta),
+                Focus::Details => {
+                    app.view.details_scroll =
+                        app.view.details_scroll.saturating_add_signed(delta as i16);
+                }
+            }
+        }
+        Action::Left => {
+            app.view.criterion = app.view.criterion.saturating_sub(1);
+            app.view.details_scroll = 0;
+        }
+        Action::Right => {
+            app.view.criterion += 1;
+            app.view.details_scroll = 0;
+        }
+        Action::PageUp => move_rows(app, -page),
+        Action::PageDown => move_rows(app, page),
+        Action::First => select_row(app, 0),
+        Action::Last => select_row(app, usize::MAX),
+        Action::Select { option, criterion } => {
+            if option < n_options(app) {
+                app.view.option = option;
+            }
+            if let Some(c) = criterion {
+                app.view.criterion = c;
+            }
+            app.view.focus = Focus::Grid;
+            app.view.details_scroll = 0;
+        }
+        Action::Scroll(n) => scroll(app, n),
+        Action::SwitchPane => {
+            app.view.focus = match app.view.focus {
+                Focus::Grid => Focus::Details,
+                Focus::Details => Focus::Grid,
+            };
+        }
+        Action::Digit(d) => digit(app, d),
+        Action::Half => half(app),
+        Action::Step(delta) => step(app, delta),
+        Action::Clear => {
+            let (o, c) = (app.view.option, app.view.criterion);
+            let old = app
+                .doc
+                .appraisal()
+                .options()
+                .get(o)
+                .and_then(|x| x.score(c));
+            if old.is_none() {
+                app.view.info("This cell is already empty");
+            } else {
+                set_score(app, None);
+            }
+        }
+        Action::Undo => match app.doc.undo() {
+            None => app.view.info("Nothing to undo"),
+            Some(Ok(e)) => {
+                let text = e.describe(app.doc.appraisal());
+                follow_edit(app, &e.inverse());
+                app.view.info(format!("Undid: {text}"));
+            }
+            Some(Err(e)) => app.view.error(format!("Could not undo: {e}")),
+        },
+        Action::Redo => match app.doc.redo() {
+            None => app.view.info("Nothing to redo"),
+            Some(Ok(e)) => {
+                follow_edit(app, &e);
+                let text = e.describe(app.doc.appraisal());
+                app.view.info(format!("Redid: {text}"));
+            }
+            Some(Err(e)) => app.view.error(format!("Could not redo: {e}")),
+        },
+        Action::Save => {
+            if app.doc.path().is_some() {
+                save_to(app, None, false, false);
+            } else {
+                open_save_as(app, false);
+                app.view.info(
+                    "The bundled example has no file of its own: choose where to save your copy",
+                );
+            }
+        }
+        Action::SaveAs => open_save_as(app, false),
+        Action::Quit => {
+            if app.doc.is_dirty() {
+                app.view.mode = Mode::Confirm(Confirm::Quit);
+            } else {
+                app.doc.discard_recovery();
+                app.quit = true;
+            }
+        }
+        Action::Help => app.view.mode = Mode::Help(0),
+        Action::EditNote => {
+            let (o, c) = (app.view.option, app.view.criterion);
+            let text = app
+                .doc
+                .appraisal()
+                .options()
+                .get(o)
+                .and_then(|x| x.note(c))
+                .unwrap_or("")
+                .to_owned();
+            app.view.mode = Mode::Note(NoteEditor {
+                o,
+                c,
+                input: TextInput::multi(&text),
+            });
+        }
+        Action::EditWeight => {
+            let c = app.view.criterion;
+            let w = app
+                .doc
+                .appraisal()
+                .criteria()
+                .get(c)
+                .map_or(1.0, |x| x.weight());
+            app.view.mode = Mode::Prompt(Prompt {
+                kind: PromptKind::Weight(c),
+                input: TextInput::single(&fmt_num_exact(w)),
+            });
+        }
+        Action::RenameOption => {
+            let o = app.view.option;
+            let name = app
+                .doc
+                .appraisal()
+                .options()
+                .get(o)
+                .map_or("", |x| x.name())
+                .to_owned();
+            app.view.mode = Mode::Prompt(Prompt {
+                kind: PromptKind::RenameOption(o),
+                input: TextInput::single(&name),
+            });
+        }
+        Action::RenameCriterion => {
+            let c = app.view.criterion;
+            let name = app
+                .doc
+                .appraisal()
+                .criteria()
+                .get(c)
+                .map_or("", |x| x.name())
+                .to_owned();
+            app.view.mode = Mode::Prompt(Prompt {
+                kind: PromptKind::RenameCriterion(c),
+                input: TextInput::single(&name),
+            });
+        }
+        Action::AddOption => {
+            app.view.mode = Mode::Prompt(Prompt {
+                kind: PromptKind::AddOption,
+                input: TextInput::single(""),
+            });
+        }
+        Action::AddCriterion => {
+            app.view.mode = Mode::Prompt(Prompt {
+                kind: PromptKind::AddCriterion,
+                input: TextInput::single(""),
+            });
+        }
+        Action::RemoveOption => {
+            if n_options(app) <= 1 {
+                app.view
+                    .error(ModelError::WouldBeEmpty("option").to_string());
+            } else {
+                app.view.mode = Mode::Confirm(Confirm::RemoveOption(app.view.option));
+            }
+        }
+        Action::RemoveCriterion => {
+            if n_criteria(app) <= 1 {
+                app.view
+                    .error(ModelError::WouldBeEmpty("criterion").to_string());
+            } else {
+                app.view.mode = Mode::Confirm(Confirm::RemoveCriterion(app.view.criterion));
+            }
+        }
+        Action::MoveOption(d) => {
+            if app.view.sort == Sort::Rank {
+                app.view
+                    .error("Options are sorted by rank: press s for file order to move them");
+                return;
+            }
+            let from = app.view.option;
+            let Some(to) = from
+                .checked_add_signed(isize::from(d))
+                .filter(|&t| t < n_options(app))
+            else {
+                app.view
+                    .info("The option is already at that end of the list");
+                return;
+            };
+            if apply(app, Edit::MoveOption { from, to }) {
+                app.view.option = to;
+            }
+        }
+        Action::MoveCriterion(d) => {
+            let from = app.view.criterion;
+            let Some(to) = from
+                .checked_add_signed(isize::from(d))
+                .filter(|&t| t < n_criteria(app))
+            else {
+                app.view.info("The criterion is already at that end");
+                return;
+            };
+            if apply(app, Edit::MoveCriterion { from, to }) {
+                app.view.criterion = to;
+            }
+        }
+        Action::ToggleSort => {
+            app.view.sort = match app.view.sort {
+                Sort::File => Sort::Rank,
+                Sort::Rank => Sort::File,
+            };
+            app.view.info(match app.view.sort {
+                Sort::File => "Options in file order",
+                Sort::Rank => "Options sorted by rank, best first",
+            });
+        }
+        Action::Swing => app.view.mode = Mode::Swing(Swing::start(app.doc.appraisal())),
+        Action::Sensitivity => {
+            app.view.mode = Mode::Sensitivity;
+            app.view.details_scroll = 0;
+        }
+        Action::NudgeWeight(d) => nudge_weight(app, d),
+        Action::Export => {
+            if export::FORMATS.is_empty() {
+                app.view.error("Export is not available in this build");
+            } else {
+                app.view.mode = Mode::Export(ExportChooser { selected: 0 });
+            }
+        }
+        Action::Dismiss => {}
+        Action::Resize(..) | Action::Input(_) => {}
+    }
+}
+
+/// The step `<` and `>` move a weight by: a tenth of the largest weight,
+/// rounded to 1, 2 or 5 times a power of ten, so weights stay tidy.
+fn weight_step(max_weight: f64) -> f64 {
+    let raw = (max_weight / 10.0).max(1e-6);
+    let p = 10f64.powf(raw.log10().floor());
+    let m = raw / p;
+    let nice = if m < 1.5 {
+        1.0
+    } else if m < 3.5 {
+        2.0
+    } else if m < 7.5 {
+        5.0
+    } else {
+        10.0
+    };
+    nice * p
+}
+
+fn nudge_weight(app: &mut App, d: i8) {
+    let c = app.view.criterion;
+    let a = app.doc.appraisal();
+    let Some(old) = a.criteria().get(c).map(|x| x.weight()) else {
+        return;
+    };
+    let max = a.weights().into_iter().fold(0.0, f64::max);
+    let step = weight_step(max);
+    // Round to the step so repeated presses land on tidy values.
+    let new = (((old / step).round() + f64::from(d)) * step).max(0.0);
+    let new = (new * 1e9).round() / 1e9;
+    if new == old {
+        app.view.info("The weight is already zero");
+        return;
+    }
+    if apply(app, Edit::Weight { c, old, new }) {
+        let name = app
+            .doc
+            .appraisal()
+            .criteria()
+            .get(c)
+            .map_or("", |x| x.name())
+            .to_owned();
+        app.view.info(format!(
+            "Weight of {name}: {} → {}",
+            fmt_num(old),
+            fmt_num(new)
+        ));
+    }
+}
+
+/// Moves the selection to where an undone or redone edit happened, so the
+/// user sees what changed.
+fn follow_edit(app: &mut App, e: &Edit) {
+    match e {
+        Edit::Score { o, c, .. } | Edit::Note { o, c, .. } => {
+            app.view.option = *o;
+            app.view.criterion = *c;
+        }
+        Edit::Weight { c, .. } | Edit::RenameCriterion { c, .. } => app.view.criterion = *c,
+        Edit::RenameOption { o, .. } => app.view.option = *o,
+        Edit::InsertOption { at, .. } => app.view.option = *at,
+        Edit::RemoveOption { at, .. } => app.view.option = at.saturating_sub(1),
+        Edit::MoveOption { to, .. } => app.view.option = *to,
+        Edit::InsertCriterion { at, .. } => app.view.criterion = *at,
+        Edit::RemoveCriterion { at, .. } => app.view.criterion = at.saturating_sub(1),
+        Edit::MoveCriterion { to, .. } => app.view.criterion = *to,
+        Edit::Weights { .. } | Edit::Replace { .. } => {}
+    }
+}
+
+fn scroll(app: &mut App, n: i32) {
+    let rows = view::grid_geometry(app).rows_visible.max(1);
+    let total = n_options(app);
+    let max_offset = total.saturating_sub(rows);
+    let off = (app.view.row_offset as i64 + i64::from(n)).clamp(0, max_offset as i64) as usize;
+    app.view.row_offset = off;
+    let row = app.selected_row();
+    if row < off {
+        select_row(app, off);
+    } else if row >= off + rows {
+        select_row(app, off + rows - 1);
+    }
+}
+
+/// Applies an edit, reporting a refusal in the message line. Returns whether it applied.
+fn apply(app: &mut App, edit: Edit) -> bool {
+    match app.doc.apply(edit) {
+        Ok(()) => true,
+        Err(e) => {
+            app.view.error(friendly(&e));
+            false
+        }
+    }
+}
+
+/// A model error as a sentence for the message line.
+fn friendly(e: &ModelError) -> String {
+    let mut s = e.to_string();
+    if let Some(first) = s.get(..1) {
+        let upper = first.to_uppercase();
+        s.replace_range(..1, &upper);
+    }
+    s
+}
+
+fn set_score(app: &mut App, new: Option<f64>) -> bool {
+    let (o, c) = (app.view.option, app.view.criterion);
+    let Some(opt) = app.doc.appraisal().options().get(o) else {
+        return false;
+    };
+    let old = opt.score(c);
+    if let Some(v) = new
+        && let Err(e) = app.doc.appraisal().scale().check(v)
+    {
+        let scale = app.doc.appraisal().scale();
+        app.view.error(format!(
+            "{}: use {} to {} in steps of {}",
+            friendly(&e),
+            fmt_num(scale.min()),
+            fmt_num(scale.max()),
+            fmt_num(scale.step())
+        ));
+        return false;
+    }
+    if old == new {
+        return true;
+    }
+    apply(app, Edit::Score { o, c, old, new })
+}
+
+fn digit(app: &mut App, d: u8) {
+    let (o, c) = (app.view.option, app.view.criterion);
+    let mut typed = match app.view.digits.take() {
+        Some((po, pc, s)) if po == o && pc == c => s,
+        _ => String::new(),
+    };
+    typed.push(char::from(b'0' + d));
+    let scale = app.doc.appraisal().scale().clone();
+    // "1" then "0" makes 10 where the scale allows it; otherwise the new digit starts afresh.
+    let value = match typed.parse::<f64>() {
+        Ok(v) if typed.len() > 1 && scale.check(v).is_ok() => v,
+        _ => {
+            typed = char::from(b'0' + d).to_string();
+            f64::from(d)
+        }
+    };
+    if set_score(app, Some(value)) {
+        app.view.digits = Some((o, c, typed));
+    }
+}
+
+fn half(app: &mut App) {
+    let scale = app.doc.appraisal().scale().clone();
+    let halves = 0.5 / scale.step();
+    if (halves - halves.round()).abs() > 1e-9 || halves < 1.0 - 1e-9 {
+        app.view.error(format!(
+            "This scale has no half points: it runs from {} to {} in steps of {}",
+            fmt_num(scale.min()),
+            fmt_num(scale.max()),
+            fmt_num(scale.step())
+        ));
+        return;
+    }
+    let (o, c) = (app.view.option, app.view.criterion);
+    let Some(current) = app
+        .doc
+        .appraisal()
+        .options()
+        .get(o)
+        .and_then(|x| x.score(c))
+    else {
+        app.view
+            .error("Type a whole number first, then . to add a half");
+        return;
+    };
+    let base = current.floor();
+    if current - base > 1e-9 {
+        app.view
+            .info(format!("{} already has a half", fmt_num(current)));
+        return;
+    }
+    set_score(app, Some(base + 0.5));
+}
+
+fn step(app: &mut App, delta: i64) {
+    let (o, c) = (app.view.option, app.view.criterion);
+    let scale = app.doc.appraisal().scale().clone();
+    let current = app
+        .doc
+        .appraisal()
+        .options()
+        .get(o)
+        .and_then(|x| x.score(c));
+    let new = match current {
+        None if delta > 0 => scale.min(),
+        None => scale.max(),
+        Some(v) => {
+            let n = scale.nudge(v, delta);
+            if n == v {
+                let end = if delta > 0 { "top" } else { "bottom" };
+                app.view
+                    .info(format!("{} is already the {end} of the scale", fmt_num(v)));
+                return;
+            }
+            n
+        }
+    };
+    set_score(app, Some(new));
+}
+
+/// A weight written out in full, so editing it starts from the exact value.
+fn fmt_num_exact(w: f64) -> String {
+    let s = format!("{w}");
+    s.strip_suffix(".0").map_or(s.clone(), str::to_owned)
+}
+
+fn open_save_as(app: &mut App, then_quit: bool) {
+    let suggestion = match app.doc.path() {
+        Some(p) => p.display().to_string(),
+        None => "my-appraisal.toml".to_owned(),
+    };
+    app.view.mode = Mode::Prompt(Prompt {
+        kind: PromptKind::SaveAs { then_quit },
+        input: TextInput::single(&suggestion),
+    });
+}
+
+fn save_to(app: &mut App, path: Option<PathBuf>, force: bool, then_quit: bool) {
+    match app.doc.save(path.as_deref(), force) {
+        Ok(p) => {
+            app.view.info(format!("Saved to {}", p.display()));
+            if then_quit {
+                app.quit = true;
+            }
+        }
+        Err(SaveError::Conflict { .. }) => {
+            app.view.mode = Mode::Confirm(Confirm::Conflict { then_quit });
+        }
+        Err(e) => app.view.error(format!("Not saved: {e}")),
+    }
+}
+
+fn help(app: &mut App, scroll: u16, action: Action) {
+    app.view.mode = match action {
+        Action::Input(Input::Up) | Action::Up => Mode::Help(scroll.saturating_sub(1)),
+        Action::Input(Input::Down) | Action::Down => Mode::Help(scroll.saturating_add(1)),
+        Action::PageUp => Mode::Help(scroll.saturating_sub(10)),
+        Action::PageDown => Mode::Help(scroll.saturating_add(10)),
+        Action::Scroll(n) => Mode::Help(scroll.saturating_add_signed(n.clamp(-100, 100) as i16)),
+        Action::Save => {
+            normal(app, Action::Save);
+            return;
+        }
+        _ => Mode::Normal,
+    };
+    let max = view::help_max_scroll(app);
+    if let Mode::Help(s) = &mut app.view.mode {
+        *s = (*s).min(max);
+    }
+}
+
+fn commit_note(app: &mut App, editor: &NoteEditor) {
+    let old = app
+        .doc
+        .appraisal()
+        .options()
+        .get(editor.o)
+        .and_then(|x| x.note(editor.c))
+        .map(str::to_owned);
+    let text = editor.input.text();
+    let new = (!text.trim().is_empty()).then_some(text);
+    if old != new {
+        apply(
+            app,
+            Edit::Note {
+                o: editor.o,
+                c: editor.c,
+                old,
+                new,
+            },
+        );
+    }
+}
+
+fn note(app: &mut App, mut editor: NoteEditor, action: Action) {
+    match action {
+        Action::Input(i) => match i {
+            Input::Char(ch) => editor.input.insert(ch),
+            Input::Tab => {
+                for _ in 0..4 {
+                    editor.input.insert(' ');
+                }
+            }
+            Input::Enter => editor.input.newline(),
+            Input::Backspace => editor.input.backspace(),
+            Input::Delete => editor.input.delete(),
+            Input::Left => editor.input.left(),
+            Input::Right => editor.input.right(),
+            Input::Up | Input::MoveUp => editor.input.up(),
+            Input::Down | Input::MoveDown => editor.input.down(),
+            Input::Home => editor.input.home(),
+            Input::End => editor.input.end(),
+            Input::BackTab => {}
+            Input::Esc => {
+                commit_note(app, &editor);
+                return;
+            }
+        },
+        Action::Save => {
+            commit_note(app, &editor);
+            normal(app, Action::Save);
+            return;
+        }
+        _ => {}
+    }
+    app.view.mode = Mode::Note(editor);
+}
+
+/// Makes an id from a name, unique among `taken`: "Shared Service" -> "shared-service".
+fn id_from_name(name: &str, taken: &[&str], fallback: &str) -> Option<Id> {
+    let slug: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let mut base: String = if slug.is_empty() {
+        fallback.to_owned()
+    } else {
+        slug
+    };
+    base.truncate(crate::model::MAX_ID_LEN - 4);
+    let base = base.trim_end_matches('-').to_owned();
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while taken.contains(&candidate.as_str()) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    Id::new(&candidate).ok()
+}
+
+fn prompt_input(app: &mut App, mut prompt: Prompt, action: Action) {
+    let input = match action {
+        Action::Input(i) => i,
+        _ => {
+            app.view.mode = Mode::Prompt(prompt);
+            return;
+        }
+    };
+    match input {
+        Input::Char(ch) => prompt.input.insert(ch),
+        Input::Backspace => prompt.input.backspace(),
+        Input::Delete => prompt.input.delete(),
+        Input::Left => prompt.input.left(),
+        Input::Right => prompt.input.right(),
+        Input::Home | Input::Up => prompt.input.home(),
+        Input::End | Input::Down => prompt.input.end(),
+        Input::Esc => {
+            app.view.info("Cancelled");
+            return;
+        }
+        Input::Enter if submit_prompt(app, &prompt) => return,
+        _ => {}
+    }
+    app.view.mode = Mode::Prompt(prompt);
+}
+
+/// Acts on a prompt's answer. Returns true when the prompt should close.
+fn submit_prompt(app: &mut App, prompt: &Prompt) -> bool {
+    let text = prompt.input.text();
+    let answer = text.trim();
+    match &prompt.kind {
+        PromptKind::Weight(c) => {
+            let c = *c;
+            let Ok(new) = answer.trim_end_matches('%').trim().parse::<f64>() else {
+                app.view.error(format!(
+                    "{answer:?} is not a number: type a weight such as 1, 2 or 0.5"
+                ));
+                return false;
+            };
+            let Some(old) = app.doc.appraisal().criteria().get(c).map(|x| x.weight()) else {
+                return true;
+            };
+            if old == new {
+                return true;
+            }
+            apply(app, Edit::Weight { c, old, new })
+        }
+        PromptKind::RenameOption(o) => {
+            let Some(old) = app
+                .doc
+                .appraisal()
+                .options()
+                .get(*o)
+                .map(|x| x.name().to_owned())
+            else {
+                return true;
+            };
+            if old == answer {
+                return true;
+            }
+            apply(
+                app,
+                Edit::RenameOption {
+                    o: *o,
+                    old,
+                    new: answer.to_owned(),
+                },
+            )
+        }
+        PromptKind::RenameCriterion(c) => {
+            let Some(old) = app
+                .doc
+                .appraisal()
+                .criteria()
+                .get(*c)
+                .map(|x| x.name().to_owned())
+            else {
+                return true;
+            };
+            if old == answer {
+                return true;
+            }
+            apply(
+                app,
+                Edit::RenameCriterion {
+                    c: *c,
+                    old,
+                    new: answer.to_owned(),
+                },
+            )
+        }
+        PromptKind::AddOption => {
+            let a = app.doc.appraisal();
+            let taken: Vec<&str> = a.options().iter().map(|o| o.id().as_str()).collect();
+            let Some(id) = id_from_name(answer, &taken, "option") else {
+                app.view
+                    .error("Could not make an id from that name; try a shorter one");
+                return false;
+            };
+            let option = match AppraisalOption::new(id, answer, a.criteria().len()) {
+                Ok(o) => o,
+                Err(e) => {
+                    app.view.error(friendly(&e));
+                    return false;
+                }
+            };
+            let at = (app.view.option + 1).min(a.options().len());
+            if apply(
+                app,
+                Edit::InsertOption {
+                    at,
+                    option: Box::new(option),
+                },
+            ) {
+                app.view.option = at;
+                app.view.criterion = 0;
+                app.view
+                    .info(format!("Added option {answer}: type its scores"));
+                true
+            } else {
+                false
+            }
+        }
+        PromptKind::AddCriterion => {
+            let a = app.doc.appraisal();
+            let taken: Vec<&str> = a.criteria().iter().map(|c| c.id().as_str()).collect();
+            let Some(id) = id_from_name(answer, &taken, "criterion") else {
+                app.view
+                    .error("Could not make an id from that name; try a shorter one");
+                return false;
+            };
+            let criterion = match Criterion::new(id, answer, 1.0) {
+                Ok(c) => c,
+                Err(e) => {
+                    app.view.error(friendly(&e));
+                    return false;
+                }
+            };
+            let at = (app.view.criterion + 1).min(a.criteria().len());
+            if apply(
+                app,
+                Edit::InsertCriterion {
+                    at,
+                    column: Box::new(RemovedCriterion {
+                        criterion,
+                        scores: Vec::new(),
+                        notes: Vec::new(),
+                    }),
+                },
+            ) {
+                app.view.criterion = at;
+                app.view.info(format!(
+                    "Added criterion {answer} with weight 1 (w to change)"
+                ));
+                true
+            } else {
+                false
+            }
+        }
+        PromptKind::SaveAs { then_quit } => {
+            if answer.is_empty() {
+                app.view
+                    .error("Type a file name, such as my-appraisal.toml");
+                return false;
+            }
+            let path = expand_home(answer);
+            if path.is_dir() {
+                app.view
+                    .error(format!("{} is a folder: add a file name", path.display()));
+                return false;
+            }
+            let same = app.doc.path() == Some(path.as_path());
+            if !same && path.exists() {
+                app.view.mode = Mode::Confirm(Confirm::Replace {
+                    path,
+                    then_quit: *then_quit,
+                });
+                return true;
+            }
+            save_to(app, Some(path), false, *then_quit);
+            true
+        }
+        PromptKind::ExportPath(format) => {
+            if answer.is_empty() {
+                app.view.error("Type a file name for the export");
+                return false;
+            }
+            let path = expand_home(answer);
+            match export::export_to(app, *format, &path) {
+                Ok(files) => {
+                    let what = match files.len() {
+                        1 => String::new(),
+                        n => format!(" ({n} files)"),
+                    };
+                    app.view
+                        .info(format!("Exported to {}{what}", path.display()));
+                    true
+                }
+                Err(e) => {
+                    app.view.error(format!("Not exported: {e}"));
+                    false
+                }
+            }
+        }
+    }
+}
+
+fn expand_home(p: &str) -> PathBuf {
+    if let Some(rest) = p.strip_prefix("~/")
+        && let Some(home) = std::env::var_os("HOME")
+    {
+        return PathBuf::from(home).join(rest);
+    }
+    PathBuf::from(p)
+}
+
+fn confirm_input(app: &mut App, confirm: Confirm, action: Action) {
+    let key = match action {
+        Action::Input(Input::Char(c)) => Some(c.to_ascii_lowercase()),
+        Action::Input(Input::Esc) => None,
+        Action::Input(Input::Enter) => Some('\n'),
+        _ => {
+            app.view.mode = Mode::Confirm(confirm);
+            return;
+        }
+    };
+    match (confirm, key) {
+        (Confirm::Quit, Some('y' | 's' | '\n')) => {
+            if app.doc.path().is_some() {
+                save_to(app, None, false, true);
+            } else {
+                open_save_as(app, true);
+            }
+        }
+        (Confirm::Quit, Some('n' | 'd')) => {
+            app.doc.discard_recovery();
+            app.quit = true;
+        }
+        (Confirm::Quit, None | Some('c')) => app.view.info("Still here: nothing was lost"),
+        (Confirm::RemoveOption(o), Some('y')) => {
+            if let Some(option) = app.doc.appraisal().options().get(o).cloned() {
+                let name = option.name().to_owned();
+                if apply(
+                    app,
+                    Edit::RemoveOption {
+                        at: o,
+                        option: Box::new(option),
+                    },
+                ) {
+                    app.view.option = o.saturating_sub(1);
+                    app.view.info(format!("Removed option {name} (u to undo)"));
+                }
+            }
+        }
+        (Confirm::RemoveCriterion(c), Some('y')) => {
+            let a = app.doc.appraisal();
+            if let Some(criterion) = a.criteria().get(c).cloned() {
+                let name = criterion.name().to_owned();
+                let column = RemovedCriterion {
+                    criterion,
+                    scores: a.options().iter().map(|o| o.score(c)).collect(),
+                    notes: a
+                        .options()
+                        .iter()
+                        .map(|o| o.note(c).map(str::to_owned))
+                        .collect(),
+                };
+                if apply(
+                    app,
+                    Edit::RemoveCriterion {
+                        at: c,
+                        column: Box::new(column),
+                    },
+                ) {
+                    app.view.criterion = c.saturating_sub(1);
+                    app.view
+                        .info(format!("Removed criterion {name} (u to undo)"));
+                }
+            }
+        }
+        (Confirm::RemoveOption(_) | Confirm::RemoveCriterion(_), _) => {
+            app.view.info("Nothing was removed");
+        }
+        (Confirm::Conflict { then_quit }, Some('o')) => save_to(app, None, true, then_quit),
+        (Confirm::Conflict { then_quit }, Some('a')) => open_save_as(app, then_quit),
+        (Confirm::Conflict { .. }, _) => {
+            app.view
+                .info("Not saved. Your changes are still here; Ctrl-s to try again");
+        }
+        (Confirm::Replace { path, then_quit }, Some('y')) => {
+            save_to(app, Some(path), true, then_quit)
+        }
+        (Confirm::Replace { path, then_quit }, _) => {
+            // Back to the name as typed, to change it.
+            app.view.mode = Mode::Prompt(Prompt {
+                kind: PromptKind::SaveAs { then_quit },
+                input: TextInput::single(&path.display().to_string()),
+            });
+        }
+        (Confirm::Recovery { recovered }, Some('r' | 'y')) => {
+            let old = Box::new(app.doc.appraisal().clone());
+            if apply(
+                app,
+                Edit::Replace {
+                    old,
+                    new: recovered,
+                },
+            ) {
+                app.view.info(
+                    "Restored your unsaved work from last time: Ctrl-s to save it, u to undo the restore",
+                );
+            }
+        }
+        (Confirm::Recovery { .. }, Some('d' | 'n')) => {
+            app.doc.discard_recovery();
+            app.view.info("Discarded the unsaved work from last time");
+        }
+        (Confirm::Recovery { .. }, Some('q')) => app.quit = true,
+        (c @ Confirm::Recovery { .. }, _) => {
+            app.view.mode = Mode::Confirm(c);
+            app.view
+                .error("Press r to restore the unsaved work, or d to discard it");
+        }
+        (c, _) => app.view.mode = Mode::Confirm(c),
+    }
+}
+
+fn swing_input(app: &mut App, mut swing: Swing, action: Action) {
+    let Action::Input(input) = action else {
+        app.view.mode = Mode::Swing(swing);
+        return;
+    };
+    match (swing.step, input) {
+        (_, Input::Up) => swing.select(-1),
+        (_, Input::Down) => swing.select(1),
+        (SwingStep::Order, Input::MoveUp) => swing.move_selected(-1),
+        (SwingStep::Order, Input::MoveDown) => swing.move_selected(1),
+        (SwingStep::Order, Input::Enter | Input::Tab) => {
+            swing.step = SwingStep::Value;
+            swing.selected = usize::from(swing.order.len() > 1);
+        }
+        (SwingStep::Order, Input::Esc) => {
+            app.view.info("Weights unchanged");
+            return;
+        }
+        (SwingStep::Value, Input::Esc | Input::BackTab) => {
+            swing.step = SwingStep::Order;
+            swing.selected = 0;
+        }
+        (SwingStep::Value, Input::Char(ch)) => swing.type_char(ch),
+        (SwingStep::Value, Input::Backspace | Input::Delete) => swing.backspace(),
+        (SwingStep::Value, Input::Enter) => {
+            let n = n_criteria(app);
+            match swing.weights(n) {
+                Ok(new) => {
+                    let old = app.doc.appraisal().weights();
+                    if old == new || apply(app, Edit::Weights { old, new }) {
+                        app.view
+                            .info("Weights set from the swing values (u to undo)");
+                        return;
+                    }
+                }
+                Err(msg) => app.view.error(msg),
+            }
+        }
+        _ => {}
+    }
+    app.view.mode = Mode::Swing(swing);
+}
+
+fn export_input(app: &mut App, mut chooser: ExportChooser, action: Action) {
+    let n = export::FORMATS.len();
+    match action {
+        Action::Input(Input::Up) => chooser.selected = chooser.selected.saturating_sub(1),
+        Action::Input(Input::Down) => {
+            chooser.selected = (chooser.selected + 1).min(n.saturating_sub(1));
+        }
+        Action::Input(Input::Esc) => {
+            app.view.info("Nothing exported");
+            return;
+        }
+        Action::Input(Input::Enter) => {
+            let name = export::default_file_name(app, chooser.selected);
+            app.view.mode = Mode::Prompt(Prompt {
+                kind: PromptKind::ExportPath(chooser.selected),
+                input: TextInput::single(&name),
+            });
+            return;
+        }
+        _ => {}
+    }
+    app.view.mode = Mode::Export(chooser);
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1076 @@
+//! `update()` tests: one or more per action, with no terminal.
+
+use std::path::PathBuf;
+
+use super::*;
+use crate::load::load_str;
+use crate::tui::app::{Severity, View};
+
+fn example() -> App {
+    let mut app = App::new(crate::load::load_example().unwrap(), None);
+    update(&mut app, Action::Resize(80, 24));
+    app
+}
+
+fn from_text(text: &str, path: Option<PathBuf>) -> App {
+    let loaded = load_str("test.toml", text).unwrap();
+    let mut app = App::new(loaded, path);
+    update(&mut app, Action::Resize(80, 24));
+    app
+}
+
+/// A file on disk (in a temp folder) opened in the app.
+fn on_disk(text: &str) -> (tempfile::TempDir, PathBuf, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.toml");
+    std::fs::write(&path, text).unwrap();
+    let mut app = App::open(&path).unwrap();
+    update(&mut app, Action::Resize(80, 24));
+    (dir, path, app)
+}
+
+fn score(app: &App, o: usize, c: usize) -> Option<f64> {
+    app.doc.appraisal().options()[o].score(c)
+}
+
+fn message(app: &App) -> String {
+    app.view
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
+}
+
+fn is_error(app: &App) -> bool {
+    app.view
+        .message
+        .as_ref()
+        .is_some_and(|m| m.severity == Severity::Error)
+}
+
+fn type_text(app: &mut App, s: &str) {
+    for ch in s.chars() {
+        update(app, Action::Input(Input::Char(ch)));
+    }
+}
+
+fn clear_prompt(app: &mut App) {
+    for _ in 0..200 {
+        update(app, Action::Input(Input::Backspace));
+    }
+}
+
+const HALVES: &str = r#"
+[appraisal]
+title = "Halves"
+[scale]
+min = 0
+max = 10
+step = 0.5
+[[criteria]]
+id = "a"
+name = "A"
+[[criteria]]
+id = "b"
+name = "B"
+[[options]]
+id = "x"
+name = "X"
+scores = { a = 3 }
+[[options]]
+id = "y"
+name = "Y"
+"#;
+
+#[test]
+fn starts_on_the_first_options_first_criterion() {
+    let app = example();
+    assert_eq!((app.view.option, app.view.criterion), (0, 0));
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert!(!app.doc.is_dirty());
+}
+
+#[test]
+fn arrows_move_and_stop_at_the_edges() {
+    let mut app = example();
+    update(&mut app, Action::Up);
+    update(&mut app, Action::Left);
+    assert_eq!((app.view.option, app.view.criterion), (0, 0));
+    update(&mut app, Action::Down);
+    update(&mut app, Action::Right);
+    update(&mut app, Action::Right);
+    assert_eq!((app.view.option, app.view.criterion), (1, 2));
+    for _ in 0..20 {
+        update(&mut app, Action::Down);
+        update(&mut app, Action::Right);
+    }
+    assert_eq!((app.view.option, app.view.criterion), (7, 7));
+    update(&mut app, Action::First);
+    assert_eq!(app.view.option, 0);
+    update(&mut app, Action::Last);
+    assert_eq!(app.view.option, 7);
+    update(&mut app, Action::PageUp);
+    assert_eq!(app.view.option, 0);
+    update(&mut app, Action::PageDown);
+    assert_eq!(app.view.option, 7);
+}
+
+#[test]
+fn a_click_selects_and_the_wheel_scrolls() {
+    let mut app = from_text(
+        &crate::synth::appraisal_toml(crate::synth::Spec {
+            options: 100,
+            criteria: 30,
+            notes: false,
+            seed: 1,
+        }),
+        None,
+    );
+    update(
+        &mut app,
+        Action::Select {
+            option: 5,
+            criterion: Some(3),
+        },
+    );
+    assert_eq!((app.view.option, app.view.criterion), (5, 3));
+    update(&mut app, Action::Scroll(30));
+    assert_eq!(app.view.row_offset, 30);
+    // The selection is brought into view.
+    assert_eq!(app.view.option, 30);
+    update(&mut app, Action::Scroll(-1000));
+    assert_eq!(app.view.row_offset, 0);
+    update(&mut app, Action::Scroll(10_000));
+    let rows = view::grid_geometry(&app).rows_visible;
+    assert_eq!(app.view.row_offset, 100 - rows);
+    // A click on an option name keeps the criterion.
+    update(
+        &mut app,
+        Action::Select {
+            option: 99,
+            criterion: None,
+        },
+    );
+    assert_eq!((app.view.option, app.view.criterion), (99, 3));
+}
+
+#[test]
+fn hit_test_finds_the_cell_under_the_mouse() {
+    let app = example();
+    let g = view::grid_geometry(&app);
+    let y = g.inner.y + 3 + 2; // third option row
+    let x = g.inner.x + g.name_w + g.cell_w * 4 + 2;
+    assert_eq!(view::hit_test(&app, x, y), Some((2, Some(4))));
+    assert_eq!(view::hit_test(&app, g.inner.x + 1, y), Some((2, None)));
+    assert_eq!(
+        view::hit_test(&app, x, 0),
+        None,
+        "the title line is not a cell"
+    );
+}
+
+#[test]
+fn moving_off_screen_scrolls_with_frozen_headers() {
+    let mut app = from_text(
+        &crate::synth::appraisal_toml(crate::synth::Spec {
+            options: 40,
+            criteria: 25,
+            notes: false,
+            seed: 1,
+        }),
+        None,
+    );
+    let g = view::grid_geometry(&app);
+    assert!(g.rows_visible < 40 && g.cols_visible < 25);
+    for _ in 0..39 {
+        update(&mut app, Action::Down);
+    }
+    assert_eq!(app.view.row_offset, 40 - g.rows_visible);
+    for _ in 0..24 {
+        update(&mut app, Action::Right);
+    }
+    assert_eq!(app.view.col_offset, 25 - g.cols_visible);
+    update(&mut app, Action::First);
+    assert_eq!(app.view.row_offset, 0);
+}
+
+#[test]
+fn resizing_keeps_the_selection_visible() {
+    let mut app = from_text(
+        &crate::synth::appraisal_toml(crate::synth::Spec {
+            options: 60,
+            criteria: 10,
+            notes: false,
+            seed: 1,
+        }),
+        None,
+    );
+    update(&mut app, Action::Resize(120, 40));
+    update(&mut app, Action::Last);
+    update(&mut app, Action::Resize(80, 24));
+    let rows = view::grid_geometry(&app).rows_visible;
+    assert!(app.view.row_offset + rows > 59);
+    assert_eq!(app.view.size, (80, 24));
+}
+
+#[test]
+fn tab_switches_panes_and_arrows_then_scroll_details() {
+    let mut app = example();
+    update(&mut app, Action::SwitchPane);
+    assert_eq!(app.view.focus, Focus::Details);
+    update(&mut app, Action::Down);
+    update(&mut app, Action::Down);
+    assert_eq!(app.view.details_scroll, 2);
+    assert_eq!(app.view.option, 0, "the selection stays put");
+    update(&mut app, Action::Up);
+    assert_eq!(app.view.details_scroll, 1);
+    update(&mut app, Action::SwitchPane);
+    assert_eq!(app.view.focus, Focus::Grid);
+}
+
+#[test]
+fn digits_set_scores_and_totals_follow() {
+    let mut app = example();
+    let before = app.doc.results().options[0].total;
+    update(&mut app, Action::Digit(1));
+    assert_eq!(score(&app, 0, 0), Some(1.0));
+    assert_eq!(app.doc.results().options[0].total, before - 3.0);
+    assert!(app.doc.is_dirty());
+}
+
+#[test]
+fn a_digit_off_the_scale_is_refused_with_a_message() {
+    let mut app = example();
+    update(&mut app, Action::Digit(7));
+    assert_eq!(score(&app, 0, 0), Some(4.0));
+    assert!(is_error(&app));
+    assert!(
+        message(&app).contains("outside the scale 0 to 5"),
+        "{}",
+        message(&app)
+    );
+    assert!(!app.doc.is_dirty());
+}
+
+#[test]
+fn two_digits_make_ten_on_a_ten_point_scale() {
+    let mut app = from_text(HALVES, None);
+    update(&mut app, Action::Digit(1));
+    update(&mut app, Action::Digit(0));
+    assert_eq!(score(&app, 0, 0), Some(10.0));
+    // Moving away starts afresh.
+    update(&mut app, Action::Right);
+    update(&mut app, Action::Digit(1));
+    update(&mut app, Action::Left);
+    update(&mut app, Action::Digit(2));
+    assert_eq!(score(&app, 0, 0), Some(2.0));
+}
+
+#[test]
+fn dot_adds_a_half_on_half_step_scales_only() {
+    let mut app = from_text(HALVES, None);
+    update(&mut app, Action::Half);
+    assert_eq!(score(&app, 0, 0), Some(3.5));
+    update(&mut app, Action::Half);
+    assert_eq!(score(&app, 0, 0), Some(3.5));
+    update(&mut app, Action::Right);
+    update(&mut app, Action::Half);
+    assert!(is_error(&app), "an empty cell needs a whole number first");
+    let mut ex = example();
+    update(&mut ex, Action::Half);
+    assert!(message(&ex).contains("no half points"));
+    assert_eq!(score(&ex, 0, 0), Some(4.0));
+}
+
+#[test]
+fn plus_and_minus_step_along_the_scale() {
+    let mut app = example();
+    update(&mut app, Action::Step(1));
+    assert_eq!(score(&app, 0, 0), Some(5.0));
+    update(&mut app, Action::Step(1));
+    assert_eq!(score(&app, 0, 0), Some(5.0));
+    assert!(message(&app).contains("top of the scale"));
+    update(&mut app, Action::Step(-1));
+    update(&mut app, Action::Step(-1));
+    assert_eq!(score(&app, 0, 0), Some(3.0));
+    let mut halves = from_text(HALVES, None);
+    halves.view.option = 1;
+    update(&mut halves, Action::Step(1));
+    assert_eq!(
+        score(&halves, 1, 0),
+        Some(0.0),
+        "+ on an empty cell starts at the bottom"
+    );
+    update(&mut halves, Action::Step(1));
+    assert_eq!(score(&halves, 1, 0), Some(0.5));
+}
+
+#[test]
+fn delete_clears_a_score() {
+    let mut app = example();
+    update(&mut app, Action::Clear);
+    assert_eq!(score(&app, 0, 0), None);
+    assert!(!app.doc.results().options[0].complete);
+    update(&mut app, Action::Clear);
+    assert!(message(&app).contains("already empty"));
+}
+
+#[test]
+fn undo_and_redo_without_limit() {
+    let mut app = example();
+    let start = app.doc.appraisal().clone();
+    for _ in 0..300 {
+        update(&mut app, Action::Step(-1));
+        update(&mut app, Action::Step(1));
+    }
+    update(&mut app, Action::Digit(0));
+    while app.doc.history().undo_len() > 0 {
+        update(&mut app, Action::Undo);
+    }
+    assert_eq!(app.doc.appraisal(), &start);
+    assert!(
+        !app.doc.is_dirty(),
+        "back where we started: nothing unsaved"
+    );
+    update(&mut app, Action::Undo);
+    assert_eq!(message(&app), "Nothing to undo");
+    update(&mut app, Action::Redo);
+    assert_eq!(score(&app, 0, 0), Some(3.0));
+    while app.doc.history().redo_len() > 0 {
+        update(&mut app, Action::Redo);
+    }
+    assert_eq!(score(&app, 0, 0), Some(0.0));
+    update(&mut app, Action::Redo);
+    assert_eq!(message(&app), "Nothing to redo");
+}
+
+#[test]
+fn undo_moves_the_selection_to_the_change() {
+    let mut app = example();
+    update(&mut app, Action::Down);
+    update(&mut app, Action::Right);
+    update(&mut app, Action::Digit(0));
+    update(&mut app, Action::First);
+    update(&mut app, Action::Undo);
+    assert_eq!((app.view.option, app.view.criterion), (1, 1));
+    assert!(message(&app).starts_with("Undid:"), "{}", message(&app));
+}
+
+#[test]
+fn save_writes_only_what_changed() {
+    let text = crate::load::EXAMPLE;
+    let (_dir, path, mut app) = on_disk(text);
+    update(&mut app, Action::Digit(2));
+    update(&mut app, Action::Save);
+    assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
+    assert!(!app.doc.is_dirty());
+    let saved = std::fs::read_to_string(&path).unwrap();
+    let changed: Vec<_> = text
+        .lines()
+        .zip(saved.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(changed, vec![("child-focused = 4", "child-focused = 2")]);
+}
+
+#[test]
+fn saving_the_example_asks_where_and_then_writes_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("copy.toml");
+    let mut app = example();
+    update(&mut app, Action::Digit(3));
+    update(&mut app, Action::Save);
+    assert!(matches!(
+        app.view.mode,
+        Mode::Prompt(Prompt {
+            kind: PromptKind::SaveAs { then_quit: false },
+            ..
+        })
+    ));
+    clear_prompt(&mut app);
+    update(&mut app, Action::Input(Input::Enter));
+    assert!(is_error(&app), "an empty name is refused");
+    type_text(&mut app, target.to_str().unwrap());
+    update(&mut app, Action::Input(Input::Enter));
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert_eq!(app.doc.path(), Some(target.as_path()));
+    let back = crate::load::load_path(&target).unwrap().appraisal;
+    assert_eq!(&back, app.doc.appraisal());
+    // Saving again goes straight to the new file.
+    update(&mut app, Action::Digit(1));
+    update(&mut app, Action::Save);
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert_eq!(
+        crate::load::load_path(&target).unwrap().appraisal.options()[0].score(0),
+        Some(1.0)
+    );
+}
+
+#[test]
+fn save_as_asks_before_replacing_another_file() {
+    let (dir, _path, mut app) = on_disk(crate::load::EXAMPLE);
+    let other = dir.path().join("other.toml");
+    std::fs::write(&other, "keep me").unwrap();
+    update(&mut app, Action::SaveAs);
+    clear_prompt(&mut app);
+    type_text(&mut app, other.to_str().unwrap());
+    update(&mut app, Action::Input(Input::Enter));
+    assert!(matches!(
+        app.view.mode,
+        Mode::Confirm(Confirm::Replace { .. })
+    ));
+    update(&mut app, Action::Input(Input::Char('n')));
+    assert!(
+        matches!(app.view.mode, Mode::Prompt(_)),
+        "back to choosing a name"
+    );
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), "keep me");
+    update(&mut app, Action::Input(Input::Enter));
+    update(&mut app, Action::Input(Input::Char('y')));
+    assert_ne!(std::fs::read_to_string(&other).unwrap(), "keep me");
+    assert_eq!(app.doc.path(), Some(other.as_path()));
+}
+
+#[test]
+fn save_conflict_asks_before_overwriting() {
+    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
+    update(&mut app, Action::Digit(1));
+    // Someone else saves the file meanwhile.
+    let theirs = crate::load::EXAMPLE.replace("partnerships = 5", "partnerships = 0");
+    std::fs::write(&path, &theirs).unwrap();
+    assert!(app.doc.changed_on_disk());
+    update(&mut app, Action::Save);
+    assert!(matches!(
+        app.view.mode,
+        Mode::Confirm(Confirm::Conflict { then_quit: false })
+    ));
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        theirs,
+        "nothing written yet"
+    );
+    update(&mut app, Action::Input(Input::Esc));
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert!(app.doc.is_dirty());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
+    // Save as another file instead.
+    update(&mut app, Action::Save);
+    update(&mut app, Action::Input(Input::Char('a')));
+    assert!(matches!(app.view.mode, Mode::Prompt(_)));
+    update(&mut app, Action::Input(Input::Esc));
+    // Or overwrite.
+    update(&mut app, Action::Save);
+    update(&mut app, Action::Input(Input::Char('o')));
+    assert!(!app.doc.is_dirty());
+    let now = crate::load::load_path(&path).unwrap().appraisal;
+    assert_eq!(now.options()[0].score(0), Some(1.0));
+    assert_eq!(now.options()[0].score(1), Some(5.0), "our version won");
+}
+
+#[test]
+fn quit_asks_only_when_there_are_unsaved_changes() {
+    let mut app = example();
+    update(&mut app, Action::Quit);
+    assert!(app.quit);
+
+    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
+    update(&mut app, Action::Digit(0));
+    update(&mut app, Action::Quit);
+    assert!(!app.quit);
+    assert_eq!(app.view.mode, Mode::Confirm(Confirm::Quit));
+    update(&mut app, Action::Input(Input::Esc));
+    assert!(!app.quit);
+    assert_eq!(app.view.mode, Mode::Normal);
+    update(&mut app, Action::Quit);
+    update(&mut app, Action::Input(Input::Char('y')));
+    assert!(app.quit, "saved, then quit");
+    assert_eq!(
+        crate::load::load_path(&path).unwrap().appraisal.options()[0].score(0),
+        Some(0.0)
+    );
+}
+
+#[test]
+fn quitting_without_saving_discards_the_recovery_file() {
+    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
+    update(&mut app, Action::Digit(0));
+    app.doc.flush_recovery().unwrap();
+    let rec = app.doc.recovery_path().unwrap().to_owned();
+    assert!(rec.exists());
+    update(&mut app, Action::Quit);
+    update(&mut app, Action::Input(Input::Char('n')));
+    assert!(app.quit);
+    assert!(!rec.exists());
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        crate::load::EXAMPLE
+    );
+}
+
+#[test]
+fn help_opens_scrolls_and_closes() {
+    let mut app = example();
+    update(&mut app, Action::Help);
+    assert_eq!(app.view.mode, Mode::Help(0));
+    update(&mut app, Action::Input(Input::Down));
+    update(&mut app, Action::PageDown);
+    assert_eq!(
+        app.view.mode,
+        Mode::Help(11.min(view::help_max_scroll(&app)))
+    );
+    for _ in 0..100 {
+        update(&mut app, Action::Input(Input::Down));
+    }
+    assert_eq!(app.view.mode, Mode::Help(view::help_max_scroll(&app)));
+    update(&mut app, Action::Input(Input::Esc));
+    assert_eq!(app.view.mode, Mode::Normal);
+}
+
+#[test]
+fn notes_are_edited_over_several_lines() {
+    let mut app = example();
+    update(&mut app, Action::Right);
+    update(&mut app, Action::EditNote);
+    let Mode::Note(ed) = &app.view.mode else {
+        panic!("note editor should be open");
+    };
+    assert_eq!(
+        ed.input.text(),
+        app.doc.appraisal().options()[0].note(1).unwrap()
+    );
+    for _ in 0..2000 {
+        update(&mut app, Action::Input(Input::Backspace));
+    }
+    type_text(&mut app, "First line");
+    update(&mut app, Action::Input(Input::Enter));
+    type_text(&mut app, "second");
+    update(&mut app, Action::Input(Input::Left));
+    update(&mut app, Action::Input(Input::Up));
+    update(&mut app, Action::Input(Input::Home));
+    update(&mut app, Action::Input(Input::Delete));
+    update(&mut app, Action::Input(Input::End));
+    update(&mut app, Action::Input(Input::Down));
+    update(&mut app, Action::Input(Input::Right));
+    update(&mut app, Action::Input(Input::Esc));
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert_eq!(
+        app.doc.appraisal().options()[0].note(1),
+        Some("irst line\nsecond")
+    );
+    update(&mut app, Action::Undo);
+    assert_ne!(
+        app.doc.appraisal().options()[0].note(1),
+        Some("irst line\nsecond")
+    );
+}
+
+#[test]
+fn ctrl_s_in_a_note_keeps_it_and_saves() {
+    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
+    update(&mut app, Action::EditNote);
+    type_text(&mut app, " Checked.");
+    update(&mut app, Action::Save);
+    assert_eq!(app.view.mode, Mode::Normal);
+    let back = crate::load::load_path(&path).unwrap().appraisal;
+    assert!(
+        back.options()[0]
+            .note(0)
+            .unwrap()
+            .ends_with("stability. Checked.")
+    );
+}
+
+#[test]
+fn weights_are_typed_and_checked() {
+    let mut app = example();
+    update(&mut app, Action::EditWeight);
+    clear_prompt(&mut app);
+    type_text(&mut app, "three");
+    update(&mut app, Action::Input(Input::Enter));
+    assert!(is_error(&app));
+    assert!(
+        matches!(app.view.mode, Mode::Prompt(_)),
+        "the prompt stays open to fix it"
+    );
+    clear_prompt(&mut app);
+    type_text(&mut app, "-1");
+    update(&mut app, Action::Input(Input::Enter));
+    assert!(message(&app).contains("zero or more"), "{}", message(&app));
+    clear_prompt(&mut app);
+    type_text(&mut app, "2.5");
+    update(&mut app, Action::Input(Input::Enter));
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert_eq!(app.doc.appraisal().criteria()[0].weight(), 2.5);
+    assert_eq!(app.doc.results().max_total, 47.5);
+}
+
+#[test]
+fn the_last_positive_weight_cannot_go_to_zero() {
+    let text = HALVES.replace("name = \"B\"", "name = \"B\"\nweight = 0");
+    let mut app = from_text(&text, None);
+    update(&mut app, Action::EditWeight);
+    clear_prompt(&mut app);
+    type_text(&mut app, "0");
+    update(&mut app, Action::Input(Input::Enter));
+    assert!(
+        message(&app).contains("At least one criterion"),
+        "{}",
+        message(&app)
+    );
+    assert_eq!(app.doc.appraisal().criteria()[0].weight(), 1.0);
+}
+
+#[test]
+fn options_and_criteria_are_renamed() {
+    let mut app = example();
+    update(&mut app, Action::RenameOption);
+    clear_prompt(&mut app);
+    update(&mut app, Action::Input(Input::Enter));
+    assert!(message(&app).contains("blank"));
+    type_text(&mut app, "Partner in Practice");
+    update(&mut app, Action::Input(Input::Enter));
+    assert_eq!(
+        app.doc.appraisal().options()[0].name(),
+        "Partner in Practice"
+    );
+    update(&mut app, Action::RenameCriterion);
+    clear_prompt(&mut app);
+    type_text(&mut app, "Children first");
+    update(&mut app, Action::Input(Input::Enter));
+    assert_eq!(app.doc.appraisal().criteria()[0].name(), "Children first");
+    update(&mut app, Action::RenameCriterion);
+    update(&mut app, Action::Input(Input::Esc));
+    assert_eq!(message(&app), "Cancelled");
+}
+
+#[test]
+fn options_and_criteria_are_added_with_fresh_ids() {
+    let mut app = example();
+    update(&mut app, Action::AddOption);
+    type_text(&mut app, "Shared Service");
+    update(&mut app, Action::Input(Input::Enter));
+    let a = app.doc.appraisal();
+    assert_eq!(a.options().len(), 9);
+    assert_eq!(a.options()[1].name(), "Shared Service");
+    assert_eq!(a.options()[1].id().as_str(), "shared-service-2");
+    assert_eq!(app.view.option, 1);
+    assert_eq!(score(&app, 1, 0), None);
+    update(&mut app, Action::AddCriterion);
+    type_text(&mut app, "Value for money!");
+    update(&mut app, Action::Input(Input::Enter));
+    let a = app.doc.appraisal();
+    assert_eq!(a.criteria().len(), 9);
+    assert_eq!(a.criteria()[1].id().as_str(), "value-for-money");
+    assert_eq!(a.criteria()[1].weight(), 1.0);
+    assert_eq!(app.view.criterion, 1);
+}
+
+#[test]
+fn removing_asks_first_and_can_be_undone() {
+    let mut app = example();
+    let name = app.doc.appraisal().options()[0].name().to_owned();
+    update(&mut app, Action::RemoveOption);
+    assert_eq!(app.view.mode, Mode::Confirm(Confirm::RemoveOption(0)));
+    update(&mut app, Action::Input(Input::Char('n')));
+    assert_eq!(app.doc.appraisal().options().len(), 8);
+    update(&mut app, Action::RemoveOption);
+    update(&mut app, Action::Input(Input::Char('y')));
+    assert_eq!(app.doc.appraisal().options().len(), 7);
+    assert!(message(&app).contains(&name));
+    update(&mut app, Action::Right);
+    update(&mut app, Action::RemoveCriterion);
+    update(&mut app, Action::Input(Input::Char('y')));
+    assert_eq!(app.doc.appraisal().criteria().len(), 7);
+    assert_eq!(
+        app.doc.appraisal().criteria()[1].id().as_str(),
+        "commissioning"
+    );
+    update(&mut app, Action::Undo);
+    update(&mut app, Action::Undo);
+    assert_eq!(app.doc.appraisal(), example().doc.appraisal());
+}
+
+#[test]
+fn the_last_option_or_criterion_cannot_be_removed() {
+    let text = r#"
+[appraisal]
+title = "One"
+[scale]
+min = 0
+max = 5
+[[criteria]]
+id = "a"
+name = "A"
+[[options]]
+id = "x"
+name = "X"
+"#;
+    let mut app = from_text(text, None);
+    update(&mut app, Action::RemoveOption);
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert!(
+        message(&app).contains("at least one option"),
+        "{}",
+        message(&app)
+    );
+    update(&mut app, Action::RemoveCriterion);
+    assert!(message(&app).contains("at least one criterion"));
+}
+
+#[test]
+fn options_and_criteria_are_reordered() {
+    let mut app = example();
+    let first = app.doc.appraisal().options()[0].id().clone();
+    update(&mut app, Action::MoveOption(1));
+    assert_eq!(app.doc.appraisal().options()[1].id(), &first);
+    assert_eq!(app.view.option, 1, "the selection moves with the option");
+    update(&mut app, Action::MoveOption(-1));
+    update(&mut app, Action::MoveOption(-1));
+    assert!(message(&app).contains("already at that end"));
+    update(&mut app, Action::MoveCriterion(1));
+    assert_eq!(
+        app.doc.appraisal().criteria()[1].id().as_str(),
+        "child-focused"
+    );
+    assert_eq!(app.view.criterion, 1);
+    assert_eq!(
+        score(&app, 0, 1),
+        Some(4.0),
+        "scores move with their column"
+    );
+}
+
+#[test]
+fn sorting_by_rank_keeps_the_selected_option() {
+    let mut app = example();
+    update(&mut app, Action::Last); // Shared Service, file row 8, rank 2=
+    update(&mut app, Action::ToggleSort);
+    assert_eq!(app.view.sort, Sort::Rank);
+    assert_eq!(app.view.option, 7);
+    assert_eq!(app.selected_row(), 2);
+    assert_eq!(app.display_order()[0], 0);
+    update(&mut app, Action::MoveOption(1));
+    assert!(is_error(&app), "no reordering while sorted by rank");
+    update(&mut app, Action::First);
+    assert_eq!(app.view.option, 0);
+    update(&mut app, Action::ToggleSort);
+    assert_eq!(app.view.sort, Sort::File);
+}
+
+#[test]
+fn swing_weighting_writes_weights_and_can_be_undone() {
+    let mut app = example();
+    update(&mut app, Action::Swing);
+    assert!(matches!(app.view.mode, Mode::Swing(_)));
+    // Step 1: move "Risk" (last) to the top.
+    for _ in 0..7 {
+        update(&mut app, Action::Input(Input::Down));
+    }
+    for _ in 0..7 {
+        update(&mut app, Action::Input(Input::MoveUp));
+    }
+    update(&mut app, Action::Input(Input::Enter));
+    // Step 2: value the others; the second gets 50, the rest keep 100.
+    update(&mut app, Action::Input(Input::Backspace));
+    update(&mut app, Action::Input(Input::Backspace));
+    update(&mut app, Action::Input(Input::Backspace));
+    type_text(&mut app, "50");
+    update(&mut app, Action::Input(Input::Down));
+    update(&mut app, Action::Input(Input::Backspace));
+    update(&mut app, Action::Input(Input::Backspace));
+    update(&mut app, Action::Input(Input::Backspace));
+    update(&mut app, Action::Input(Input::Enter));
+    assert!(is_error(&app), "an empty value is refused");
+    type_text(&mut app, "200");
+    update(&mut app, Action::Input(Input::Enter));
+    assert!(message(&app).contains("0 to 100"));
+    update(&mut app, Action::Input(Input::Backspace));
+    update(&mut app, Action::Input(Input::Backspace));
+    update(&mut app, Action::Input(Input::Enter));
+    assert_eq!(app.view.mode, Mode::Normal);
+    let w = app.doc.appraisal().weights();
+    assert_eq!(w[7], 100.0, "risk is on top");
+    assert_eq!(w[0], 50.0, "child focused came second");
+    assert_eq!(w[1], 2.0);
+    assert_eq!(w[2], 100.0);
+    update(&mut app, Action::Undo);
+    assert_eq!(app.doc.appraisal().weights(), vec![1.0; 8]);
+}
+
+#[test]
+fn swing_weighting_can_go_back_and_cancel() {
+    let mut app = example();
+    update(&mut app, Action::Swing);
+    update(&mut app, Action::Input(Input::Enter));
+    update(&mut app, Action::Input(Input::Esc));
+    let Mode::Swing(s) = &app.view.mode else {
+        panic!("still in the assistant");
+    };
+    assert_eq!(s.step, SwingStep::Order);
+    update(&mut app, Action::Input(Input::Esc));
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert!(!app.doc.is_dirty());
+}
+
+#[test]
+fn export_asks_for_a_format_and_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = example();
+    update(&mut app, Action::Export);
+    assert!(matches!(app.view.mode, Mode::Export(_)));
+    // JSON is the seventh format.
+    for _ in 0..6 {
+        update(&mut app, Action::Input(Input::Down));
+    }
+    update(&mut app, Action::Input(Input::Enter));
+    let Mode::Prompt(p) = &app.view.mode else {
+        panic!("asks for a file");
+    };
+    assert_eq!(p.input.text(), "appraisal.json");
+    clear_prompt(&mut app);
+    let target = dir.path().join("ranks.json");
+    type_text(&mut app, target.to_str().unwrap());
+    update(&mut app, Action::Input(Input::Enter));
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert!(message(&app).starts_with("Exported to"));
+    let json = std::fs::read_to_string(&target).unwrap();
+    assert!(json.contains("peer-practice-partner"));
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(json.is_object());
+    update(&mut app, Action::Export);
+    update(&mut app, Action::Input(Input::Esc));
+    assert_eq!(message(&app), "Nothing exported");
+}
+
+#[test]
+fn export_to_a_bad_path_explains_and_stays_open() {
+    let mut app = example();
+    update(&mut app, Action::Export);
+    update(&mut app, Action::Input(Input::Enter));
+    clear_prompt(&mut app);
+    type_text(&mut app, "/nonexistent-folder/x/report.txt");
+    update(&mut app, Action::Input(Input::Enter));
+    assert!(is_error(&app));
+    assert!(matches!(app.view.mode, Mode::Prompt(_)));
+}
+
+#[test]
+fn the_live_sensitivity_view_follows_every_edit() {
+    let mut app = example();
+    assert!(
+        app.doc.live().is_none(),
+        "nothing is worked out until asked for"
+    );
+    update(&mut app, Action::Sensitivity);
+    assert_eq!(app.view.mode, Mode::Sensitivity);
+    let live = app.doc.live().unwrap();
+    assert!(live.is_current(app.doc.version()));
+    let leader_share = live.smaa.as_ref().unwrap().first_share(0);
+    assert!(
+        leader_share > 0.9,
+        "Peer Practice Partner leads in most samples"
+    );
+    // Scoring still works in the grid, and the analysis keeps up.
+    update(&mut app, Action::Digit(0));
+    update(&mut app, Action::Right);
+    update(&mut app, Action::Digit(0));
+    assert_eq!(app.view.mode, Mode::Sensitivity);
+    let live = app.doc.live().unwrap();
+    assert!(live.is_current(app.doc.version()));
+    assert!(live.smaa.as_ref().unwrap().first_share(0) < leader_share);
+    // The selected criterion's line data is there for the chart.
+    assert_eq!(live.exact.weights[1].lines.len(), 8);
+    // Dialogs opened from the view return to the grid when done.
+    update(&mut app, Action::Help);
+    assert_eq!(app.view.mode, Mode::Help(0));
+    update(&mut app, Action::Input(Input::Esc));
+    update(&mut app, Action::Sensitivity);
+    update(&mut app, Action::Sensitivity);
+    assert_eq!(app.view.mode, Mode::Normal, "v toggles the view");
+    update(&mut app, Action::Sensitivity);
+    update(&mut app, Action::Dismiss);
+    assert_eq!(app.view.mode, Mode::Normal, "Esc closes it");
+}
+
+#[test]
+fn the_live_panel_scrolls_and_keeps_its_place_across_criteria() {
+    let mut app = example();
+    update(&mut app, Action::Sensitivity);
+    update(&mut app, Action::SwitchPane);
+    update(&mut app, Action::Down);
+    update(&mut app, Action::Down);
+    assert_eq!(app.view.details_scroll, 2);
+    update(&mut app, Action::Right);
+    assert_eq!(app.view.criterion, 1);
+    assert_eq!(app.view.details_scroll, 2);
+}
+
+#[test]
+fn large_appraisals_are_analysed_when_the_keys_stop() {
+    let text = crate::synth::appraisal_toml(crate::synth::Spec {
+        options: 200,
+        criteria: 20,
+        notes: false,
+        seed: 3,
+    });
+    let mut app = from_text(&text, None);
+    update(&mut app, Action::Sensitivity);
+    assert!(
+        app.doc.live_is_current(),
+        "opening the view works it out once"
+    );
+    update(&mut app, Action::Digit(5));
+    assert!(!app.doc.live_is_current(), "typing does not wait for it");
+    app.doc.refresh_live();
+    assert!(app.doc.live_is_current());
+}
+
+#[test]
+fn angle_brackets_nudge_the_weight_by_tidy_steps() {
+    let mut app = example();
+    update(&mut app, Action::NudgeWeight(1));
+    assert_eq!(app.doc.appraisal().criteria()[0].weight(), 1.1);
+    update(&mut app, Action::NudgeWeight(-1));
+    update(&mut app, Action::NudgeWeight(-1));
+    assert_eq!(app.doc.appraisal().criteria()[0].weight(), 0.9);
+    for _ in 0..20 {
+        update(&mut app, Action::NudgeWeight(-1));
+    }
+    assert_eq!(app.doc.appraisal().criteria()[0].weight(), 0.0);
+    assert!(message(&app).contains("already zero"));
+    assert_eq!(weight_step(100.0), 10.0);
+    assert_eq!(weight_step(30.0), 2.0);
+    assert_eq!(weight_step(5.0), 0.5);
+}
+
+#[test]
+fn escape_dismisses_the_message() {
+    let mut app = example();
+    update(&mut app, Action::Digit(9));
+    assert!(app.view.message.is_some());
+    update(&mut app, Action::Dismiss);
+    assert!(app.view.message.is_none());
+}
+
+#[test]
+fn text_input_is_ignored_outside_editors() {
+    let mut app = example();
+    let before = app.doc.appraisal().clone();
+    update(&mut app, Action::Input(Input::Char('5')));
+    update(&mut app, Action::Input(Input::Enter));
+    assert_eq!(app.doc.appraisal(), &before);
+    assert_eq!(app.view.mode, Mode::Normal);
+}
+
+#[test]
+fn recovery_file_is_written_offered_and_restored() {
+    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
+    update(&mut app, Action::Digit(0));
+    update(&mut app, Action::Right);
+    update(&mut app, Action::Digit(1));
+    app.doc.flush_recovery().unwrap();
+    let rec = app.doc.recovery_path().unwrap().to_owned();
+    assert_eq!(
+        rec.file_name().unwrap().to_str().unwrap(),
+        ".review.toml.appraise-recovery"
+    );
+    let edited = app.doc.appraisal().clone();
+    // The process dies here: nothing saved, the file untouched.
+    drop(app);
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        crate::load::EXAMPLE
+    );
+    let mut again = App::open(&path).unwrap();
+    assert!(matches!(
+        again.view.mode,
+        Mode::Confirm(Confirm::Recovery { .. })
+    ));
+    update(&mut again, Action::Input(Input::Esc));
+    assert!(
+        matches!(again.view.mode, Mode::Confirm(Confirm::Recovery { .. })),
+        "a choice must be made"
+    );
+    update(&mut again, Action::Input(Input::Char('r')));
+    assert_eq!(again.doc.appraisal(), &edited);
+    assert!(again.doc.is_dirty());
+    update(&mut again, Action::Save);
+    assert!(!rec.exists(), "a successful save removes the recovery file");
+    assert_eq!(crate::load::load_path(&path).unwrap().appraisal, edited);
+}
+
+#[test]
+fn recovery_can_be_discarded() {
+    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
+    update(&mut app, Action::Digit(0));
+    app.doc.flush_recovery().unwrap();
+    let rec = app.doc.recovery_path().unwrap().to_owned();
+    drop(app);
+    let mut again = App::open(&path).unwrap();
+    update(&mut again, Action::Input(Input::Char('d')));
+    assert_eq!(again.view.mode, Mode::Normal);
+    assert!(!rec.exists());
+    assert!(!again.doc.is_dirty());
+    assert_eq!(score(&again, 0, 0), Some(4.0));
+}
+
+#[test]
+fn undoing_every_edit_removes_the_recovery_file() {
+    let (_dir, _path, mut app) = on_disk(crate::load::EXAMPLE);
+    update(&mut app, Action::Digit(0));
+    app.doc.flush_recovery().unwrap();
+    let rec = app.doc.recovery_path().unwrap().to_owned();
+    assert!(rec.exists());
+    update(&mut app, Action::Undo);
+    app.doc.flush_recovery().unwrap();
+    assert!(!rec.exists());
+}
+
+#[test]
+fn a_corrupt_recovery_file_is_reported_not_fatal() {
+    let (_dir, path, app) = on_disk(crate::load::EXAMPLE);
+    let rec = app.doc.recovery_path().unwrap().to_owned();
+    std::fs::write(&rec, "this is [not toml").unwrap();
+    let again = App::open(&path).unwrap();
+    assert_eq!(again.view.mode, Mode::Normal);
+    assert!(
+        again
+            .view
+            .message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("could not be read")
+    );
+    assert!(rec.exists(), "left in place for the user");
+}
+
+#[test]
+fn an_unwritable_folder_gives_a_message_not_a_crash() {
+    let (dir, path, mut app) = on_disk(crate::load::EXAMPLE);
+    update(&mut app, Action::Digit(0));
+    // Make saving impossible by replacing the file with a folder.
+    std::fs::remove_file(&path).unwrap();
+    std::fs::create_dir(&path).unwrap();
+    update(&mut app, Action::Save);
+    assert!(is_error(&app), "{}", message(&app));
+    assert!(app.doc.is_dirty());
+    drop(dir);
+}
+
+#[test]
+fn opening_mentions_published_totals_that_differ() {
+    let (_dir, _path, app) = on_disk(crate::load::EXAMPLE);
+    assert_eq!(
+        message(&app),
+        "Note: Shared Service's published total is 24 but its scores add up to 26"
+    );
+}
+
+#[test]
+fn view_defaults_are_sensible() {
+    let v = View::default();
+    assert_eq!(v.size, (80, 24));
+    assert_eq!(v.sort, Sort::File);
+    assert_eq!(v.focus, Focus::Grid);
+}

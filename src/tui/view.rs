@@ -1,0 +1,1219 @@
+//! Drawing the TUI. Rendering is pure: everything on screen comes from `&App`
+//! (`impl Widget for &App`), so tests can render to a `TestBackend` and
+//! compare the lines.
+//!
+//! The geometry functions here are shared with `update` (to keep the selection
+//! on screen) and with the mouse handling (to find the cell under a click).
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
+
+use crate::model::{Scale, fmt_dp, fmt_num};
+use crate::report::share_percent;
+
+use super::app::{App, Confirm, Focus, Mode, PromptKind, Severity, Sort};
+use super::export;
+use super::keys;
+use super::swing::SwingStep;
+
+/// Width of the Total, % and Rank columns together.
+const RIGHT_W: u16 = 17;
+/// Narrowest criterion column: a space and five characters.
+const MIN_CELL_W: u16 = 6;
+/// Widest criterion column.
+const MAX_CELL_W: u16 = 14;
+/// The narrowest the details pane gets when it sits beside the grid.
+const SIDE_MIN_W: u16 = 40;
+/// Rows the details pane keeps when it sits under the grid.
+const MIN_DETAILS_H: u16 = 7;
+/// Header lines above the option rows: criterion names (two lines) and weights.
+const HEADER_H: u16 = 3;
+
+/// Where the parts of the screen go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScreenLayout {
+    /// The title line.
+    pub title: Rect,
+    /// The score grid, including its title line.
+    pub grid: Rect,
+    /// The details pane, including its title line.
+    pub side: Rect,
+    /// The message line.
+    pub message: Rect,
+    /// The key hints line.
+    pub keys: Rect,
+}
+
+/// Lays out the screen for an area.
+pub fn screen_layout(app: &App, area: Rect) -> ScreenLayout {
+    let h = area.height;
+    let line = |y: u16| Rect::new(area.x, area.y + y.min(h.saturating_sub(1)), area.width, 1);
+    let title = line(0);
+    let keys = line(h.saturating_sub(1));
+    let message = line(h.saturating_sub(2));
+    let mid_y = area.y + 1.min(h);
+    let mid_h = h.saturating_sub(3);
+    let a = app.doc.appraisal();
+    let longest = a
+        .options()
+        .iter()
+        .map(|o| o.name().chars().count() as u16)
+        .max()
+        .unwrap_or(0);
+    // Details go beside the grid only when the grid still gets roomy columns.
+    let natural = (longest + 2).min(28) + a.criteria().len() as u16 * 9 + RIGHT_W;
+    let (grid, side) = if area.width >= natural + SIDE_MIN_W {
+        let side_w = (area.width - natural).clamp(SIDE_MIN_W, 60);
+        let grid_w = area.width - side_w;
+        (
+            Rect::new(area.x, mid_y, grid_w, mid_h),
+            Rect::new(area.x + grid_w, mid_y, side_w, mid_h),
+        )
+    } else {
+        let n = app.doc.appraisal().options().len() as u16;
+        let wanted = 1 + HEADER_H + n.max(1);
+        // The live sensitivity panel needs more room than the details do.
+        let side_min = if app.view.mode == Mode::Sensitivity {
+            mid_h / 2
+        } else {
+            MIN_DETAILS_H
+        };
+        let grid_h = wanted.min(mid_h.saturating_sub(side_min)).max(mid_h.min(4));
+        (
+            Rect::new(area.x, mid_y, area.width, grid_h),
+            Rect::new(area.x, mid_y + grid_h, area.width, mid_h - grid_h),
+        )
+    };
+    ScreenLayout {
+        title,
+        grid,
+        side,
+        message,
+        keys,
+    }
+}
+
+/// How the score grid is laid out within its pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GridGeometry {
+    /// The pane below its title line.
+    pub inner: Rect,
+    /// Width of the option-name column.
+    pub name_w: u16,
+    /// Width of each criterion column (one space of gap included).
+    pub cell_w: u16,
+    /// How many criterion columns fit.
+    pub cols_visible: usize,
+    /// How many option rows fit.
+    pub rows_visible: usize,
+    /// Characters needed for the longest score on the scale.
+    pub score_w: usize,
+}
+
+/// The grid's geometry for the terminal size the app last saw.
+pub fn grid_geometry(app: &App) -> GridGeometry {
+    let (w, h) = app.view.size;
+    geometry_in(app, screen_layout(app, Rect::new(0, 0, w, h)).grid)
+}
+
+fn geometry_in(app: &App, pane: Rect) -> GridGeometry {
+    let inner = Rect::new(
+        pane.x,
+        pane.y + 1.min(pane.height),
+        pane.width,
+        pane.height.saturating_sub(1),
+    );
+    let a = app.doc.appraisal();
+    let n = a.criteria().len().max(1) as u16;
+    let longest = a
+        .options()
+        .iter()
+        .map(|o| o.name().chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(60) as u16;
+    let room = inner.width.saturating_sub(RIGHT_W);
+    let spare_for_names = room.saturating_sub(n.saturating_mul(MIN_CELL_W));
+    let name_w = (longest + 2).min(28).min(spare_for_names).max(12).min(room);
+    let cell_room = room.saturating_sub(name_w);
+    let cell_w = (cell_room / n).clamp(MIN_CELL_W, MAX_CELL_W);
+    let cols_visible = usize::from(cell_room / cell_w).min(usize::from(n)).max(1);
+    let rows_visible = usize::from(inner.height.saturating_sub(HEADER_H));
+    let score_w = [
+        a.scale().min(),
+        a.scale().max(),
+        a.scale().min() + a.scale().step(),
+    ]
+    .iter()
+    .map(|v| fmt_num(*v).chars().count())
+    .max()
+    .unwrap_or(1)
+    .max(if a.scale().step() < 1.0 { 3 } else { 1 });
+    GridGeometry {
+        inner,
+        name_w,
+        cell_w,
+        cols_visible,
+        rows_visible,
+        score_w,
+    }
+}
+
+/// The option (file index) and criterion under a screen position, if any.
+pub fn hit_test(app: &App, x: u16, y: u16) -> Option<(usize, Option<usize>)> {
+    let g = grid_geometry(app);
+    let top = g.inner.y + HEADER_H;
+    if y < top || y >= g.inner.y + g.inner.height || x < g.inner.x || x >= g.inner.right() {
+        return None;
+    }
+    let row = app.view.row_offset + usize::from(y - top);
+    let option = *app.display_order().get(row)?;
+    let cx = x - g.inner.x;
+    let criterion = if cx < g.name_w {
+        None
+    } else {
+        let col = usize::from((cx - g.name_w) / g.cell_w);
+        let c = app.view.col_offset + col;
+        (col < g.cols_visible && c < app.doc.appraisal().criteria().len()).then_some(c)
+    };
+    Some((option, criterion))
+}
+
+/// The furthest the help screen can scroll.
+pub fn help_max_scroll(app: &App) -> u16 {
+    let rows = app.view.size.1.saturating_sub(4);
+    let width = usize::from(app.view.size.0.saturating_sub(2)).max(1);
+    // Long lines wrap, so count screen lines rather than help entries.
+    let lines: usize = keys::help_lines()
+        .iter()
+        .map(|(k, d)| {
+            let len = if d.is_empty() {
+                k.chars().count()
+            } else {
+                18 + d.chars().count()
+            };
+            len.div_ceil(width).max(1)
+        })
+        .sum();
+    (lines as u16).saturating_sub(rows)
+}
+
+/// Truncates to `w` characters, ending with an ellipsis when cut.
+fn fit(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        return s.to_owned();
+    }
+    if w == 0 {
+        return String::new();
+    }
+    let mut out: String = s.chars().take(w - 1).collect();
+    out.push('…');
+    out
+}
+
+/// Splits a header into two lines of at most `w` characters, breaking at a
+/// space where possible: "Child focused" -> ("Child", "focused").
+fn two_lines(s: &str, w: usize) -> (String, String) {
+    if s.chars().count() <= w {
+        return (s.to_owned(), String::new());
+    }
+    let mut words = s.split_whitespace();
+    let first_word = words.next().unwrap_or("");
+    if first_word.chars().count() > w {
+        let rest: Vec<&str> = words.collect();
+        if !rest.is_empty() {
+            // A long first word: shorten it, and keep the next words, which
+            // tell similar names apart ("Criterion 6", "Criterion 7").
+            return (fit(first_word, w), fit(&rest.join(" "), w));
+        }
+        // One long word: hyphenate it over the two lines.
+        let cut = w.saturating_sub(1).max(1);
+        let mut first: String = first_word.chars().take(cut).collect();
+        first.push('-');
+        let rest: String = first_word.chars().skip(cut).collect();
+        return (first, fit(&rest, w));
+    }
+    let mut first = first_word.to_owned();
+    let mut rest: Vec<&str> = Vec::new();
+    for word in words {
+        if rest.is_empty() && first.chars().count() + 1 + word.chars().count() <= w {
+            first.push(' ');
+            first.push_str(word);
+        } else {
+            rest.push(word);
+        }
+    }
+    (first, fit(&rest.join(" "), w))
+}
+
+/// Eighth-block marks from low to high, so scores read without colour.
+const MARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// Where a score sits on the scale, from 0 to 1.
+fn fraction(scale: &Scale, v: f64) -> f64 {
+    ((v - scale.min()) / (scale.max() - scale.min())).clamp(0.0, 1.0)
+}
+
+fn mark(scale: &Scale, v: f64) -> char {
+    let i = (fraction(scale, v) * 7.0).round() as usize;
+    MARKS[i.min(7)]
+}
+
+/// Heat-map colours, low to high: (background, text).
+fn heat(scale: &Scale, v: f64) -> (Color, Color) {
+    let f = fraction(scale, v);
+    if f < 0.2 {
+        (Color::Red, Color::White)
+    } else if f < 0.4 {
+        (Color::LightRed, Color::Black)
+    } else if f < 0.6 {
+        (Color::Yellow, Color::Black)
+    } else if f < 0.8 {
+        (Color::LightGreen, Color::Black)
+    } else {
+        (Color::Green, Color::Black)
+    }
+}
+
+/// Competition rank as written in UK tables: "3=" for a tie.
+fn rank_text(app: &App, o: usize) -> String {
+    let r = &app.doc.results().options;
+    let Some(me) = r.get(o) else {
+        return String::new();
+    };
+    let tied = r.iter().filter(|x| x.rank == me.rank).count() > 1;
+    if tied {
+        format!("{}=", me.rank)
+    } else {
+        me.rank.to_string()
+    }
+}
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self;
+        let layout = screen_layout(app, area);
+        render_title(app, layout.title, buf);
+        match &app.view.mode {
+            Mode::Help(scroll) => {
+                let mid = Rect::new(
+                    area.x,
+                    layout.grid.y,
+                    area.width,
+                    area.height.saturating_sub(3),
+                );
+                render_help(*scroll, mid, buf);
+            }
+            _ => {
+                render_grid(app, layout.grid, buf);
+                render_details(app, layout.side, buf);
+            }
+        }
+        render_message(app, layout.message, buf);
+        render_keys(app, layout.keys, buf);
+        let mid = Rect::new(
+            area.x,
+            layout.grid.y,
+            area.width,
+            area.height.saturating_sub(3),
+        );
+        match &app.view.mode {
+            Mode::Note(_) => render_note(app, mid, buf),
+            Mode::Prompt(_) => render_prompt(app, mid, buf),
+            Mode::Confirm(_) => render_confirm(app, mid, buf),
+            Mode::Swing(_) => render_swing(app, mid, buf),
+            Mode::Export(_) => render_export(app, mid, buf),
+            Mode::Normal | Mode::Help(_) | Mode::Sensitivity => {}
+        }
+    }
+}
+
+fn bold() -> Style {
+    Style::default().add_modifier(Modifier::BOLD)
+}
+
+fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
+    let style = Style::default().add_modifier(Modifier::REVERSED);
+    buf.set_style(area, style);
+    let right = format!(
+        " {}{} ",
+        app.doc.display_name(),
+        if app.doc.is_dirty() { " ●" } else { "" }
+    );
+    let right_w = right.chars().count() as u16;
+    let left_w = area.width.saturating_sub(right_w) as usize;
+    let left = fit(
+        &format!(" appraise │ {}", app.doc.appraisal().meta.title),
+        left_w,
+    );
+    buf.set_stringn(
+        area.x,
+        area.y,
+        &left,
+        left_w,
+        style.add_modifier(Modifier::BOLD),
+    );
+    if area.width > right_w {
+        buf.set_stringn(
+            area.right() - right_w,
+            area.y,
+            &right,
+            right_w as usize,
+            style,
+        );
+    }
+}
+
+fn pane_title(area: Rect, buf: &mut Buffer, title: &str, focused: bool) {
+    if area.height == 0 {
+        return;
+    }
+    let style = if focused {
+        bold()
+    } else {
+        Style::default().add_modifier(Modifier::DIM)
+    };
+    let rule: String = "─".repeat(area.width as usize);
+    buf.set_stringn(area.x, area.y, &rule, area.width as usize, style);
+    let marker = if focused { "▶ " } else { "  " };
+    let text = format!("{marker}{title} ");
+    buf.set_stringn(area.x, area.y, &text, area.width as usize, style);
+}
+
+fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
+    let g = geometry_in(app, pane);
+    let a = app.doc.appraisal();
+    let res = app.doc.results();
+    let scale = a.scale();
+    let order = app.display_order();
+    let n_opt = order.len();
+    let n_crit = a.criteria().len();
+    let first_row = app.view.row_offset.min(n_opt);
+    let last_row = (first_row + g.rows_visible).min(n_opt);
+    let first_col = app.view.col_offset.min(n_crit);
+    let last_col = (first_col + g.cols_visible).min(n_crit);
+    let mut title = format!("Scores · {} options × {} criteria", n_opt, n_crit);
+    if last_row - first_row < n_opt {
+        title.push_str(&format!(" · rows {}-{}", first_row + 1, last_row));
+    }
+    if last_col - first_col < n_crit {
+        title.push_str(&format!(" · columns {}-{}", first_col + 1, last_col));
+    }
+    if app.view.sort == Sort::Rank {
+        title.push_str(" · by rank");
+    }
+    pane_title(pane, buf, &title, app.view.focus == Focus::Grid);
+    let inner = g.inner;
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let colour = app.view.colour;
+    let x0 = inner.x;
+    let y0 = inner.y;
+    let right_x = x0 + g.name_w + g.cell_w * (last_col - first_col) as u16;
+    let cw = usize::from(g.cell_w - 1);
+    let head = bold();
+    // Frozen header: option column, criteria, totals.
+    let left_hint = if first_col > 0 { "◀ more" } else { "" };
+    buf.set_stringn(x0, y0, "Option", usize::from(g.name_w), head);
+    buf.set_stringn(
+        x0,
+        y0 + 2,
+        left_hint,
+        usize::from(g.name_w),
+        Style::default(),
+    );
+    for c in first_col..last_col {
+        let crit = &a.criteria()[c];
+        let x = x0 + g.name_w + g.cell_w * (c - first_col) as u16 + 1;
+        let sel = c == app.view.criterion;
+        let style = if sel {
+            head.add_modifier(Modifier::REVERSED)
+        } else {
+            head
+        };
+        let (l1, l2) = two_lines(crit.name(), cw);
+        buf.set_stringn(x, y0, format!("{l1:^cw$}"), cw, style);
+        buf.set_stringn(x, y0 + 1, format!("{l2:^cw$}"), cw, style);
+        let mut w = format!("w{}", fmt_num(crit.weight()));
+        if cw >= 10 {
+            w.push_str(&format!(" {}", share_percent(a, c)));
+        }
+        let wstyle = if sel {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
+        buf.set_stringn(x, y0 + 2, format!("{w:^cw$}"), cw, wstyle);
+    }
+    if last_col < n_crit {
+        buf.set_stringn(right_x.saturating_sub(1), y0 + 2, "▶", 1, head);
+    }
+    if right_x + RIGHT_W <= inner.right() {
+        buf.set_stringn(right_x, y0 + 1, " Total     % Rank", 17, head);
+        buf.set_stringn(
+            right_x,
+            y0 + 2,
+            format!("{:>6}", format!("/{}", fmt_num(res.max_total))),
+            6,
+            Style::default(),
+        );
+    }
+    // Option rows.
+    for (i, &o) in order[first_row..last_row].iter().enumerate() {
+        let y = y0 + HEADER_H + i as u16;
+        if y >= inner.bottom() {
+            break;
+        }
+        let opt = &a.options()[o];
+        let selected_row = o == app.view.option;
+        let name_style = if selected_row {
+            bold()
+        } else {
+            Style::default()
+        };
+        let marker = if selected_row { "▶ " } else { "  " };
+        let nw = usize::from(g.name_w);
+        buf.set_stringn(
+            x0,
+            y,
+            format!("{marker}{}", fit(opt.name(), nw.saturating_sub(3))),
+            nw,
+            name_style,
+        );
+        for c in first_col..last_col {
+            let x = x0 + g.name_w + g.cell_w * (c - first_col) as u16 + 1;
+            let selected = selected_row && c == app.view.criterion;
+            let (text, mut style) = match opt.score(c) {
+                Some(v) => {
+                    let s = fmt_num(v);
+                    let score_w = g.score_w;
+                    let text = format!("{:^cw$}", format!("{s:>score_w$} {}", mark(scale, v)));
+                    let style = if colour {
+                        let (bg, fg) = heat(scale, v);
+                        Style::default().bg(bg).fg(fg)
+                    } else {
+                        Style::default()
+                    };
+                    (text, style)
+                }
+                None => (
+                    format!("{:^cw$}", "·"),
+                    Style::default().add_modifier(Modifier::DIM),
+                ),
+            };
+            if opt.note(c).is_some() {
+                // The gap before a cell shows ¶ when the cell has a note.
+                buf.set_stringn(
+                    x - 1,
+                    y,
+                    "¶",
+                    1,
+                    Style::default().add_modifier(Modifier::DIM),
+                );
+            }
+            if selected {
+                style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
+            }
+            buf.set_stringn(x, y, &text, cw, style);
+        }
+        if right_x + RIGHT_W <= inner.right()
+            && let Some(r) = res.options.get(o)
+        {
+            let total = format!("{}{}", fmt_num(r.total), if r.complete { " " } else { "*" });
+            let line = format!(
+                "{:>6}{:>6}{:>5}",
+                total,
+                fmt_dp(r.percent, 1),
+                rank_text(app, o)
+            );
+            let style = if r.rank == 1 {
+                bold()
+            } else {
+                Style::default()
+            };
+            buf.set_stringn(right_x, y, &line, 17, style);
+        }
+    }
+}
+
+fn details_lines(app: &App) -> Vec<Line<'static>> {
+    let a = app.doc.appraisal();
+    let (o, c) = (app.view.option, app.view.criterion);
+    let (Some(opt), Some(crit)) = (a.options().get(o), a.criteria().get(c)) else {
+        return Vec::new();
+    };
+    let scale = a.scale();
+    let mut lines = Vec::new();
+    let score = opt.score(c);
+    let score_text = match score {
+        Some(v) => format!("score {} of {}", fmt_num(v), fmt_num(scale.max())),
+        None => "not scored yet".to_owned(),
+    };
+    lines.push(Line::from(vec![
+        Span::styled(opt.name().to_owned(), bold()),
+        Span::raw(" · "),
+        Span::styled(crit.name().to_owned(), bold()),
+        Span::raw(format!(" · {score_text}")),
+    ]));
+    match opt.note(c) {
+        Some(n) => {
+            for (i, l) in n.lines().enumerate() {
+                let prefix = if i == 0 { "Note: " } else { "      " };
+                lines.push(Line::from(format!("{prefix}{l}")));
+            }
+        }
+        None => lines.push(Line::styled(
+            "No note yet (press n to write one)",
+            Style::default().add_modifier(Modifier::DIM),
+        )),
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from(vec![
+        Span::styled(format!("{} ", crit.name()), bold()),
+        Span::raw(format!(
+            "(weight {}, {} of the total weight)",
+            fmt_num(crit.weight()),
+            share_percent(a, c)
+        )),
+    ]));
+    if let Some(d) = &crit.description {
+        lines.push(Line::from(d.clone()));
+    }
+    if !scale.labels().is_empty() {
+        lines.push(Line::from(format!(
+            "Scale {} to {}{}:",
+            fmt_num(scale.min()),
+            fmt_num(scale.max()),
+            if scale.step() == 1.0 {
+                String::new()
+            } else {
+                format!(" in steps of {}", fmt_num(scale.step()))
+            }
+        )));
+        for (v, text) in scale.labels() {
+            let here = score.is_some_and(|s| (s - v).abs() < 1e-9);
+            let line = format!(
+                "{} {:>3}  {}",
+                if here { "▶" } else { " " },
+                fmt_num(*v),
+                text
+            );
+            lines.push(if here {
+                Line::styled(line, bold())
+            } else {
+                Line::from(line)
+            });
+        }
+    }
+    let list = |title: &str, items: &[String], lines: &mut Vec<Line<'static>>| {
+        if items.is_empty() {
+            return;
+        }
+        lines.push(Line::from(""));
+        lines.push(Line::styled(format!("{title} of {}", opt.name()), bold()));
+        for s in items {
+            lines.push(Line::from(format!("  • {s}")));
+        }
+    };
+    list("Strengths", &opt.strengths, &mut lines);
+    list("Weaknesses", &opt.weaknesses, &mut lines);
+    lines
+}
+
+fn render_details(app: &App, pane: Rect, buf: &mut Buffer) {
+    if pane.height == 0 {
+        return;
+    }
+    if app.view.mode == Mode::Sensitivity {
+        let focused = app.view.focus == Focus::Details;
+        let hint = if focused {
+            " (↑↓ scroll, Tab back)"
+        } else {
+            " (Tab to scroll)"
+        };
+        let state = if app.doc.live_is_current() {
+            ""
+        } else {
+            " · updating…"
+        };
+        pane_title(
+            pane,
+            buf,
+            &format!("Sensitivity, live{state}{hint}"),
+            focused,
+        );
+        let inner = Rect::new(
+            pane.x + 1.min(pane.width),
+            pane.y + 1,
+            pane.width.saturating_sub(2),
+            pane.height - 1,
+        );
+        super::live::render_panel(app, inner, app.view.details_scroll, buf);
+        return;
+    }
+    let focused = app.view.focus == Focus::Details;
+    let hint = if focused {
+        " (↑↓ scroll, Tab back)"
+    } else {
+        " (Tab to scroll)"
+    };
+    pane_title(pane, buf, &format!("Details{hint}"), focused);
+    let inner = Rect::new(
+        pane.x + 1.min(pane.width),
+        pane.y + 1,
+        pane.width.saturating_sub(2),
+        pane.height - 1,
+    );
+    Paragraph::new(details_lines(app))
+        .wrap(Wrap { trim: false })
+        .scroll((app.view.details_scroll, 0))
+        .render(inner, buf);
+}
+
+fn render_message(app: &App, area: Rect, buf: &mut Buffer) {
+    let (text, style) = match &app.view.message {
+        Some(m) if m.severity == Severity::Error => {
+            let style = if app.view.colour {
+                bold().fg(Color::Red)
+            } else {
+                bold()
+            };
+            (format!(" ⚠ {}", m.text), style)
+        }
+        Some(m) => (format!(" {}", m.text), Style::default()),
+        None => {
+            let a = app.doc.appraisal();
+            let unscored: usize = a
+                .options()
+                .iter()
+                .map(|o| o.scores().iter().filter(|s| s.is_none()).count())
+                .sum();
+            let mut s = if app.doc.is_dirty() {
+                " ● Unsaved changes".to_owned()
+            } else {
+                " All changes saved".to_owned()
+            };
+            if unscored > 0 {
+                s.push_str(&format!(" · {unscored} cells to score (·)"));
+            }
+            if a.options().iter().any(|o| !o.is_complete()) {
+                s.push_str(" · * total of scored cells only");
+            }
+            (s, Style::default().add_modifier(Modifier::DIM))
+        }
+    };
+    buf.set_stringn(area.x, area.y, &text, area.width as usize, style);
+}
+
+fn render_keys(app: &App, area: Rect, buf: &mut Buffer) {
+    let hints = keys::hints(app);
+    let key_style = Style::default().add_modifier(Modifier::REVERSED);
+    let mut x = area.x;
+    let right = area.right();
+    for (k, label) in hints {
+        let need = (k.chars().count() + label.chars().count() + 3) as u16;
+        if x + need > right {
+            break;
+        }
+        buf.set_string(x + 1, area.y, &k, key_style);
+        let kx = x + 1 + k.chars().count() as u16;
+        buf.set_string(kx, area.y, format!(" {label}"), Style::default());
+        x += need;
+    }
+}
+
+fn render_help(scroll: u16, area: Rect, buf: &mut Buffer) {
+    pane_title(
+        area,
+        buf,
+        "Help: every key (↑↓ scroll, any other key closes)",
+        true,
+    );
+    let lines: Vec<Line> = keys::help_lines()
+        .into_iter()
+        .map(|(k, d)| {
+            if d.is_empty() {
+                Line::styled(k.to_owned(), bold())
+            } else {
+                Line::from(vec![
+                    Span::styled(format!("  {k:<16}"), bold()),
+                    Span::raw(d.to_owned()),
+                ])
+            }
+        })
+        .collect();
+    let inner = Rect::new(
+        area.x + 1.min(area.width),
+        area.y + 1.min(area.height),
+        area.width.saturating_sub(2),
+        area.height.saturating_sub(1),
+    );
+    Paragraph::new(lines).scroll((scroll, 0)).render(inner, buf);
+}
+
+/// A box centred in `area`, cleared and framed, returning its inside.
+fn popup(area: Rect, w: u16, h: u16, title: &str, buf: &mut Buffer) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    let x = area.x + (area.width - w) / 2;
+    let y = area.y + (area.height - h) / 2;
+    let r = Rect::new(x, y, w, h);
+    Clear.render(r, buf);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Line::styled(format!(" {title} "), bold()));
+    let inner = block.inner(r);
+    block.render(r, buf);
+    inner
+}
+
+/// Where each screen line of one text line starts and ends (character
+/// offsets), breaking after a space where possible so words stay whole.
+fn segments(chars: &[char], w: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while chars.len() - start > w {
+        let hard = start + w;
+        let end = (start + 1..=hard)
+            .rev()
+            .find(|&i| chars[i - 1] == ' ')
+            .unwrap_or(hard);
+        out.push((start, end));
+        start = end;
+    }
+    out.push((start, chars.len()));
+    out
+}
+
+/// Splits text into screen lines of at most `w` characters, word by word,
+/// returning them and where the cursor falls (line, column).
+fn wrap_with_cursor(
+    lines: &[String],
+    cursor: (usize, usize),
+    w: usize,
+) -> (Vec<String>, (usize, usize)) {
+    let w = w.max(1);
+    let mut out = Vec::new();
+    let mut at = (0, 0);
+    for (i, l) in lines.iter().enumerate() {
+        let chars: Vec<char> = l.chars().collect();
+        let mut segs = segments(&chars, w);
+        let col = cursor.1.min(chars.len());
+        // A cursor at the very end of a full line goes on a fresh line.
+        if i == cursor.0 && col == chars.len() && segs.last().is_some_and(|&(s, e)| e - s == w) {
+            segs.push((chars.len(), chars.len()));
+        }
+        for (k, &(s, e)) in segs.iter().enumerate() {
+            let last = k + 1 == segs.len();
+            if i == cursor.0 && col >= s && (col < e || last) {
+                at = (out.len(), col - s);
+            }
+            out.push(chars[s..e].iter().collect());
+        }
+    }
+    (out, at)
+}
+
+fn draw_input(lines: &[String], cursor: (usize, usize), area: Rect, buf: &mut Buffer) {
+    let (wrapped, (cy, cx)) =
+        wrap_with_cursor(lines, cursor, usize::from(area.width.saturating_sub(1)));
+    let h = usize::from(area.height).max(1);
+    let top = cy.saturating_sub(h - 1);
+    for (i, l) in wrapped.iter().skip(top).take(h).enumerate() {
+        buf.set_stringn(
+            area.x,
+            area.y + i as u16,
+            l,
+            area.width as usize,
+            Style::default(),
+        );
+    }
+    let x = area.x + cx as u16;
+    let y = area.y + (cy - top) as u16;
+    if x < area.right()
+        && y < area.bottom()
+        && let Some(cell) = buf.cell_mut((x, y))
+    {
+        if cell.symbol().trim().is_empty() {
+            cell.set_symbol(" ");
+        }
+        cell.set_style(Style::default().add_modifier(Modifier::REVERSED));
+    }
+}
+
+fn render_note(app: &App, area: Rect, buf: &mut Buffer) {
+    let Mode::Note(ed) = &app.view.mode else {
+        return;
+    };
+    let a = app.doc.appraisal();
+    let title = format!(
+        "Note: {} / {}",
+        a.options().get(ed.o).map_or("", |o| o.name()),
+        a.criteria().get(ed.c).map_or("", |c| c.name())
+    );
+    let w = area.width.saturating_sub(4).min(76);
+    let h = area.height.saturating_sub(2).min(16);
+    let inner = popup(
+        area,
+        w,
+        h,
+        &fit(&title, usize::from(w.saturating_sub(4))),
+        buf,
+    );
+    if inner.height < 2 {
+        return;
+    }
+    let text_area = Rect::new(inner.x, inner.y, inner.width, inner.height - 1);
+    let lines: Vec<String> = ed.input.lines().collect();
+    draw_input(&lines, ed.input.cursor(), text_area, buf);
+    buf.set_stringn(
+        inner.x,
+        inner.bottom() - 1,
+        "Esc done · Enter new line · arrows move · Ctrl-s done and save",
+        inner.width as usize,
+        Style::default().add_modifier(Modifier::DIM),
+    );
+}
+
+fn render_prompt(app: &App, area: Rect, buf: &mut Buffer) {
+    let Mode::Prompt(p) = &app.view.mode else {
+        return;
+    };
+    let a = app.doc.appraisal();
+    let (title, help) = match &p.kind {
+        PromptKind::Weight(c) => (
+            format!(
+                "Weight of {}",
+                a.criteria().get(*c).map_or("", |x| x.name())
+            ),
+            "A number of 0 or more; only the ratios between weights matter".to_owned(),
+        ),
+        PromptKind::RenameOption(_) => ("Rename option".to_owned(), "One line of text".to_owned()),
+        PromptKind::RenameCriterion(_) => {
+            ("Rename criterion".to_owned(), "One line of text".to_owned())
+        }
+        PromptKind::AddOption => (
+            "New option".to_owned(),
+            "Its name; it is added below the selected option, unscored".to_owned(),
+        ),
+        PromptKind::AddCriterion => (
+            "New criterion".to_owned(),
+            "Its name; it is added right of the selected column with weight 1".to_owned(),
+        ),
+        PromptKind::SaveAs { .. } => (
+            "Save as".to_owned(),
+            "File to save to (a .toml file); relative to the folder appraise was started in"
+                .to_owned(),
+        ),
+        PromptKind::ExportPath(f) => (
+            format!(
+                "Export: {}",
+                export::FORMATS.get(*f).map_or("", |x| x.label)
+            ),
+            if export::FORMATS.get(*f).is_some_and(|x| x.is_folder()) {
+                "Folder to write the files into (it is created if needed)".to_owned()
+            } else {
+                "File to write; relative to the folder appraise was started in".to_owned()
+            },
+        ),
+    };
+    let w = area.width.saturating_sub(4).min(72);
+    let inner = popup(area, w, 6, &title, buf);
+    if inner.height < 3 {
+        return;
+    }
+    let line: Vec<String> = p.input.lines().collect();
+    draw_input(
+        &line,
+        p.input.cursor(),
+        Rect::new(inner.x, inner.y, inner.width, 1),
+        buf,
+    );
+    let hint = Paragraph::new(vec![
+        Line::styled(help, Style::default().add_modifier(Modifier::DIM)),
+        Line::styled(
+            "Enter accept · Esc cancel",
+            Style::default().add_modifier(Modifier::DIM),
+        ),
+    ])
+    .wrap(Wrap { trim: true });
+    hint.render(
+        Rect::new(inner.x, inner.y + 2, inner.width, inner.height - 2),
+        buf,
+    );
+}
+
+fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
+    let Mode::Confirm(c) = &app.view.mode else {
+        return;
+    };
+    let a = app.doc.appraisal();
+    let (title, body): (&str, Vec<String>) = match c {
+        Confirm::Quit => (
+            "Unsaved changes",
+            vec![
+                "You have changes that are not saved.".into(),
+                String::new(),
+                "y  save, then quit".into(),
+                "n  quit without saving (changes are lost)".into(),
+                "Esc  keep working".into(),
+            ],
+        ),
+        Confirm::RemoveOption(o) => (
+            "Remove option?",
+            vec![
+                format!(
+                    "Remove {} and all its scores and notes?",
+                    a.options().get(*o).map_or("", |x| x.name())
+                ),
+                String::new(),
+                "y  remove it (u undoes this)".into(),
+                "n or Esc  keep it".into(),
+            ],
+        ),
+        Confirm::RemoveCriterion(ci) => (
+            "Remove criterion?",
+            vec![
+                format!(
+                    "Remove {} and every option's score and note for it?",
+                    a.criteria().get(*ci).map_or("", |x| x.name())
+                ),
+                String::new(),
+                "y  remove it (u undoes this)".into(),
+                "n or Esc  keep it".into(),
+            ],
+        ),
+        Confirm::Conflict { .. } => (
+            "File changed on disk",
+            vec![
+                format!(
+                    "{} was changed by another program since you opened it.",
+                    app.doc.display_name()
+                ),
+                "Saving now would overwrite those changes.".into(),
+                String::new(),
+                "o  overwrite it with your version".into(),
+                "a  save your version as another file".into(),
+                "Esc  don't save yet".into(),
+            ],
+        ),
+        Confirm::Replace { path, .. } => (
+            "Replace file?",
+            vec![
+                format!("{} already exists.", path.display()),
+                String::new(),
+                "y  replace it".into(),
+                "n or Esc  choose another name".into(),
+            ],
+        ),
+        Confirm::Recovery { .. } => (
+            "Unsaved work found",
+            vec![
+                "Changes from an earlier session were not saved".into(),
+                "(appraise may have closed unexpectedly).".into(),
+                String::new(),
+                "r  restore them (then Ctrl-s to save)".into(),
+                "d  discard them and open the file as saved".into(),
+                "q  quit and decide later".into(),
+            ],
+        ),
+    };
+    let w = body
+        .iter()
+        .map(|l| l.chars().count() as u16)
+        .max()
+        .unwrap_or(20)
+        .max(title.len() as u16 + 4)
+        + 4;
+    let inner = popup(area, w.min(area.width), body.len() as u16 + 2, title, buf);
+    Paragraph::new(body.into_iter().map(Line::from).collect::<Vec<_>>())
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}
+
+fn render_swing(app: &App, area: Rect, buf: &mut Buffer) {
+    let Mode::Swing(s) = &app.view.mode else {
+        return;
+    };
+    let a = app.doc.appraisal();
+    let w = area.width.saturating_sub(2).min(84);
+    let h = area.height;
+    let inner = popup(area, w, h, "Swing weighting", buf);
+    let mut lines: Vec<Line> = Vec::new();
+    let dim = Style::default().add_modifier(Modifier::DIM);
+    match s.step {
+        SwingStep::Order => {
+            lines.push(Line::styled("Step 1 of 2: order the criteria", bold()));
+            lines.push(Line::from(
+                "Imagine each criterion moving from its worst to its best score. Put the swing that matters most at the top.",
+            ));
+            lines.push(Line::styled(
+                "↑↓ choose · J/K or Shift-↑↓ move · Enter next · Esc cancel",
+                dim,
+            ));
+        }
+        SwingStep::Value => {
+            lines.push(Line::styled(
+                "Step 2 of 2: value each swing against the top one",
+                bold(),
+            ));
+            lines.push(Line::from(
+                "The top swing is worth 100. Type what each other swing is worth compared with it (0-100).",
+            ));
+            lines.push(Line::styled(
+                "↑↓ choose · type a number · Backspace delete · Enter write weights · Esc back",
+                dim,
+            ));
+        }
+    }
+    lines.push(Line::from(""));
+    let total: f64 = s
+        .values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            if i == 0 {
+                100.0
+            } else {
+                v.parse().unwrap_or(0.0)
+            }
+        })
+        .sum();
+    let out_of_order = s.out_of_order();
+    let header_lines = lines.len();
+    let list_h = usize::from(inner.height)
+        .saturating_sub(header_lines + 5)
+        .max(1);
+    let top = s.selected.saturating_sub(list_h - 1);
+    for (pos, &c) in s.order.iter().enumerate().skip(top).take(list_h) {
+        let name = a.criteria().get(c).map_or("", |x| x.name());
+        let value = s.values.get(pos).map_or("", String::as_str);
+        let v: f64 = if pos == 0 {
+            100.0
+        } else {
+            value.parse().unwrap_or(0.0)
+        };
+        let share = if total > 0.0 { 100.0 * v / total } else { 0.0 };
+        let sel = pos == s.selected;
+        let flag = if out_of_order.contains(&pos) {
+            " ⚠"
+        } else {
+            ""
+        };
+        let name_w = usize::from(inner.width).saturating_sub(42).clamp(10, 40);
+        let text = format!(
+            "{} {:>2}. {:<name_w$} {:>6}  {:>5}%  now w{}{}",
+            if sel { "▶" } else { " " },
+            pos + 1,
+            fit(name, name_w),
+            value,
+            fmt_dp(share, 1),
+            fmt_num(a.criteria().get(c).map_or(0.0, |x| x.weight())),
+            flag
+        );
+        let style = if sel {
+            Style::default().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::styled(text, style));
+    }
+    if !out_of_order.is_empty() {
+        lines.push(Line::from(""));
+        lines.push(Line::from(
+            "⚠ valued above the swing ranked before it: check the order (Esc goes back to step 1)",
+        ));
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}
+
+fn render_export(app: &App, area: Rect, buf: &mut Buffer) {
+    let Mode::Export(ch) = &app.view.mode else {
+        return;
+    };
+    let w = area.width.saturating_sub(4).min(76);
+    let inner = popup(area, w, export::FORMATS.len() as u16 + 5, "Export", buf);
+    let start = ch
+        .selected
+        .saturating_sub(usize::from(inner.height.saturating_sub(4)).max(1) - 1);
+    let mut lines = vec![Line::from("Choose a format:")];
+    for (i, f) in export::FORMATS.iter().enumerate().skip(start) {
+        let sel = i == ch.selected;
+        let ext = if f.is_folder() {
+            format!("folder of .{}", f.extension)
+        } else {
+            format!(".{}", f.extension)
+        };
+        let text = format!(
+            "{} {} ({ext}): {}",
+            if sel { "▶" } else { " " },
+            f.label,
+            f.hint
+        );
+        lines.push(if sel {
+            Line::styled(text, Style::default().add_modifier(Modifier::REVERSED))
+        } else {
+            Line::from(text)
+        });
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::styled(
+        "↑↓ choose · Enter pick a file name · Esc cancel",
+        Style::default().add_modifier(Modifier::DIM),
+    ));
+    Paragraph::new(lines).render(inner, buf);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_places_the_cursor() {
+        let lines = vec!["abcdef".to_owned(), "gh".to_owned()];
+        let (w, at) = wrap_with_cursor(&lines, (0, 4), 4);
+        assert_eq!(w, vec!["abcd", "ef", "gh"]);
+        assert_eq!(at, (1, 0));
+        let words = vec!["one two three".to_owned()];
+        let (w, at) = wrap_with_cursor(&words, (0, 9), 8);
+        assert_eq!(w, vec!["one two ", "three"]);
+        assert_eq!(at, (1, 1));
+        let (_, at) = wrap_with_cursor(&lines, (1, 2), 4);
+        assert_eq!(at, (2, 2));
+        let (w, at) = wrap_with_cursor(&["abcd".to_owned()], (0, 4), 4);
+        assert_eq!(w, vec!["abcd", ""]);
+        assert_eq!(at, (1, 0));
+    }
+
+    #[test]
+    fn headers_split_over_two_lines() {
+        assert_eq!(two_lines("Risk", 5), ("Risk".into(), String::new()));
+        assert_eq!(
+            two_lines("Child focused", 8),
+            ("Child".into(), "focused".into())
+        );
+        assert_eq!(
+            two_lines("Partnerships", 8),
+            ("Partner-".into(), "ships".into())
+        );
+        assert_eq!(
+            two_lines("Political oversight and governance", 8),
+            ("Politic…".into(), "oversig…".into())
+        );
+        assert_eq!(two_lines("Criterion 12", 5), ("Crit…".into(), "12".into()));
+    }
+
+    #[test]
+    fn marks_rise_with_the_score() {
+        let s = Scale::new(0.0, 5.0, 1.0).unwrap();
+        assert_eq!(mark(&s, 0.0), '▁');
+        assert_eq!(mark(&s, 5.0), '█');
+        assert!(mark(&s, 2.0) < mark(&s, 3.0));
+    }
+}

@@ -1,0 +1,303 @@
+//! End-to-end: the real `appraise` binary in a pseudo-terminal (portable-pty),
+//! with the screen read back through a terminal emulator (vt100). Keys are
+//! typed as a person would; the file on disk is checked afterwards.
+//! Pure Rust: nothing needs installing for `cargo test`.
+#![cfg(unix)]
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+
+const FILE: &str = r#"# Library review: scored at the March panel.
+
+[appraisal]
+title = "Library review"   # working title
+
+[scale]
+min = 0
+max = 5
+
+# Cost matters most.
+[[criteria]]
+id = "cost"
+name = "Cost"
+weight = 2
+
+[[criteria]]
+id = "reach"
+name = "Reach"
+weight = 1
+
+[[options]]
+id = "keep"
+name = "Keep all branches"
+
+[options.scores]
+cost = 1    # expensive
+reach = 5
+
+[[options]]
+id = "merge"
+name = "Merge two branches"
+scores = { cost = 3, reach = 3 }
+"#;
+
+/// A running `appraise` in a pseudo-terminal, and what its screen shows.
+struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    screen: Arc<Mutex<vt100::Parser>>,
+}
+
+impl Session {
+    fn start(args: &[&str], cwd: &Path) -> Session {
+        Session::start_with(args, cwd, None)
+    }
+
+    fn start_with(args: &[&str], cwd: &Path, state_dir: Option<&Path>) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_appraise"));
+        cmd.args(args);
+        cmd.cwd(cwd);
+        cmd.env("TERM", "xterm-256color");
+        match state_dir {
+            Some(d) => cmd.env("APPRAISE_STATE_DIR", d),
+            None => cmd.env_remove("APPRAISE_STATE_DIR"),
+        }
+        let child = pty.slave.spawn_command(cmd).expect("appraise starts");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(24).unwrap(),
+            std::num::NonZeroU16::new(80).unwrap(),
+            0,
+        )));
+        let feed = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            // Keep the master open for as long as the reader runs.
+            let _master = pty.master;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                feed.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Session {
+            child,
+            writer,
+            screen,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `text`, failing with the screen if it never does.
+    fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "the screen never showed {text:?}; it shows:\n{}",
+            self.contents()
+        );
+    }
+
+    fn keys(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+        // Let the app draw before the next key, as a person would.
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    fn wait_exit(&mut self) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        panic!("appraise did not exit; screen:\n{}", self.contents());
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+    }
+}
+
+const CTRL_S: &[u8] = b"\x13";
+const DOWN: &[u8] = b"\x1b[B";
+const RIGHT: &[u8] = b"\x1b[C";
+
+#[test]
+fn score_save_and_quit_in_a_real_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.toml");
+    std::fs::write(&path, FILE).unwrap();
+    let mut s = Session::start(&["tui", "review.toml"], dir.path());
+    s.wait_for("Scores");
+    s.wait_for("Keep all branches");
+    // First option, first criterion is selected: score it 2.
+    s.keys(b"2");
+    s.wait_for("Unsaved changes");
+    // Down to Merge, right to Reach, step it up, write a note.
+    s.keys(DOWN);
+    s.keys(RIGHT);
+    s.keys(b"+");
+    s.keys(b"n");
+    s.wait_for("Note: Merge two branches / Reach");
+    s.keys(b"Agreed");
+    s.keys(b"\x1b");
+    s.keys(CTRL_S);
+    s.wait_for("Saved to");
+    s.keys(b"q");
+    assert!(s.wait_exit(), "exits successfully");
+
+    let saved = std::fs::read_to_string(&path).unwrap();
+    let expected = FILE
+        .replace("cost = 1    # expensive", "cost = 2    # expensive")
+        .replace(
+            "scores = { cost = 3, reach = 3 }\n",
+            "scores = { cost = 3, reach = 4 }\n\n[options.notes]\nreach = \"Agreed\"\n",
+        );
+    assert_eq!(saved, expected);
+    assert!(
+        !dir.path().join(".review.toml.appraise-recovery").exists(),
+        "no recovery file after a save"
+    );
+}
+
+#[test]
+fn quit_with_unsaved_changes_asks_then_discards() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.toml");
+    std::fs::write(&path, FILE).unwrap();
+    let mut s = Session::start(&["review.toml"], dir.path());
+    s.wait_for("Keep all branches");
+    s.keys(b"0");
+    s.keys(b"q");
+    s.wait_for("You have changes that are not saved");
+    s.keys(b"\x1b");
+    s.wait_for("nothing was lost");
+    s.keys(b"q");
+    s.wait_for("You have changes that are not saved");
+    s.keys(b"n");
+    assert!(s.wait_exit());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), FILE);
+    assert!(!dir.path().join(".review.toml.appraise-recovery").exists());
+}
+
+#[test]
+fn work_survives_a_crash_and_is_offered_next_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.toml");
+    let recovery = dir.path().join(".review.toml.appraise-recovery");
+    std::fs::write(&path, FILE).unwrap();
+    let mut s = Session::start(&["tui", "review.toml"], dir.path());
+    s.wait_for("Keep all branches");
+    s.keys(b"4");
+    s.keys(RIGHT);
+    s.keys(b"x");
+    // The recovery file is written within moments of the edits.
+    let start = Instant::now();
+    while !recovery.exists() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(recovery.exists(), "recovery file written");
+    std::thread::sleep(Duration::from_millis(600));
+    // The process dies without saving.
+    s.child.kill().unwrap();
+    let _ = s.child.wait();
+    drop(s);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), FILE);
+
+    let mut s = Session::start(&["tui", "review.toml"], dir.path());
+    s.wait_for("Unsaved work found");
+    s.keys(b"r");
+    s.wait_for("Restored your unsaved work");
+    s.keys(CTRL_S);
+    s.wait_for("Saved to");
+    s.keys(b"q");
+    assert!(s.wait_exit());
+    let back = appraise::load_path(&path).unwrap().appraisal;
+    assert_eq!(back.options()[0].score(0), Some(4.0));
+    assert_eq!(back.options()[0].score(1), None);
+    assert!(!recovery.exists());
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert!(saved.starts_with("# Library review: scored at the March panel."));
+    assert!(saved.contains("cost = 4    # expensive"));
+}
+
+#[test]
+fn the_bundled_example_asks_where_to_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let recovery = state.join("example.appraise-recovery");
+    let mut s = Session::start_with(&[], dir.path(), Some(&state));
+    s.wait_for("bundled example");
+    s.wait_for("Peer Practi");
+    s.keys(b"1");
+    let start = Instant::now();
+    while !recovery.exists() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(recovery.exists(), "unsaved work on the example is kept too");
+    s.keys(CTRL_S);
+    s.wait_for("Save as");
+    s.wait_for("my-appraisal.toml");
+    s.keys(b"\r");
+    s.wait_for("Saved to my-appraisal.toml");
+    s.wait_for("my-appraisal.toml");
+    s.keys(b"q");
+    assert!(s.wait_exit());
+    let saved = dir.path().join("my-appraisal.toml");
+    let back = appraise::load_path(&saved).unwrap().appraisal;
+    assert_eq!(back.options()[0].score(0), Some(1.0));
+    let text = std::fs::read_to_string(&saved).unwrap();
+    assert!(
+        text.starts_with("# Bundled example appraisal"),
+        "the example's comments are kept"
+    );
+    assert!(!recovery.exists());
+}
+
+#[test]
+fn plain_appraise_outside_a_terminal_still_prints_the_report() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_appraise"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Peer Practice Partner"));
+    let tui = std::process::Command::new(env!("CARGO_BIN_EXE_appraise"))
+        .arg("tui")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(tui.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&tui.stderr).contains("needs a terminal"));
+}
