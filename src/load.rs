@@ -909,22 +909,20 @@ impl<'h> OptionsReader<'h> {
             (Some(id), Some(n)) => {
                 AppraisalOption::new(id, &n, self.n_criteria)
                     .ok()
-                    .and_then(|mut o| {
+                    .map(|mut o| {
                         o.group = group;
                         o.description = description;
                         o.strengths = strengths;
                         o.weaknesses = weaknesses;
                         o.published_total = published.map(|p| p.value);
                         o.set_notes_unchecked(notes);
-                        Some((o, scores))
+                        o.set_scores_unchecked(scores);
+                        o
                     })
             }
             _ => None,
         };
-        self.out.push(built.map(|(mut o, scores)| {
-            o.set_scores_unchecked(scores);
-            o
-        }));
+        self.out.push(built);
     }
 }
 
