@@ -192,6 +192,9 @@ pub fn scores_table(appraisal: &Appraisal, a: &Analyses) -> ReportTable {
     t
 }
 
+/// Most rank changes listed per criterion in the leave-one-out table.
+pub const MOVES_LISTED: usize = 12;
+
 /// The ranking with each criterion left out in turn.
 pub fn leave_one_out_table(appraisal: &Appraisal, a: &Analyses) -> ReportTable {
     let mut t = ReportTable::new(
@@ -221,11 +224,21 @@ pub fn leave_one_out_table(appraisal: &Appraisal, a: &Analyses) -> ReportTable {
         let moved = if l.moved.is_empty() {
             "none".to_string()
         } else {
-            l.moved
+            // The biggest moves first; a long list is cut, since in a large
+            // appraisal nearly every option shifts a place or two.
+            let mut moves: Vec<_> = l.moved.iter().collect();
+            if moves.len() > MOVES_LISTED {
+                moves.sort_by_key(|m| (std::cmp::Reverse(m.from.abs_diff(m.to)), m.from));
+            }
+            let mut lines: Vec<String> = moves
                 .iter()
+                .take(MOVES_LISTED)
                 .map(|m| format!("{} {} → {}", option_name(appraisal, m.option), m.from, m.to))
-                .collect::<Vec<_>>()
-                .join("\n")
+                .collect();
+            if moves.len() > MOVES_LISTED {
+                lines.push(format!("and {} more", moves.len() - MOVES_LISTED));
+            }
+            lines.join("\n")
         };
         t.rows.push(Row::body(vec![
             Cell::text(c.name()),

@@ -69,10 +69,27 @@ pub fn workbook_bytes(report: &Report) -> Result<Vec<u8>, ExportError> {
 /// Removes characters that cannot appear in worksheet XML (the model already
 /// refuses most control characters; this is a last line of defence).
 fn clean(s: &str) -> String {
-    s.chars()
+    let mut out: String = s
+        .chars()
         .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-        .collect()
+        .take(CELL_CHARS + 1)
+        .collect();
+    if out.chars().count() > CELL_CHARS {
+        // Excel refuses longer cells outright; say where the text was cut.
+        out = out
+            .chars()
+            .take(CELL_CHARS - CUT_MARK.chars().count())
+            .collect();
+        out.push_str(CUT_MARK);
+    }
+    out
 }
+
+/// Most characters Excel keeps in one cell.
+const CELL_CHARS: usize = 32_767;
+
+/// Appended where text was cut to fit a cell.
+const CUT_MARK: &str = " … [cut: an Excel cell holds at most 32,767 characters]";
 
 /// A valid, unique worksheet name: at most 31 UTF-16 units, none of `[]:*?/\`,
 /// no apostrophe at either end, not "History", unique ignoring case.
@@ -420,6 +437,15 @@ fn write_weighted_sum(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn overlong_text_is_cut_to_fit_a_cell() {
+        let long = "x".repeat(40_000);
+        let cut = super::clean(&long);
+        assert_eq!(cut.chars().count(), super::CELL_CHARS);
+        assert!(cut.ends_with(super::CUT_MARK));
+        assert_eq!(super::clean("short"), "short");
+    }
+
     use super::*;
 
     #[test]
