@@ -572,15 +572,37 @@ fn write_with(
     }
     match existing {
         Existing::Replace => tmp.persist(&target).map(drop).map_err(|e| io(e.error))?,
-        Existing::Keep => tmp.persist_noclobber(&target).map(drop).map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                SaveError::Exists {
+        Existing::Keep => match tmp.persist_noclobber(&target) {
+            Ok(_) => {}
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(SaveError::Exists {
                     path: path.to_owned(),
-                }
-            } else {
-                io(e.error)
+                });
             }
-        })?,
+            Err(e) => {
+                // File systems with neither hard links nor RENAME_NOREPLACE
+                // (FAT, some network shares): claim the name with an
+                // exclusive create, then rename the full file over it.
+                let tmp = e.file;
+                match std::fs::File::options()
+                    .write(true)
+                    .create_new(true)
+                    .open(&target)
+                {
+                    Ok(_) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        return Err(SaveError::Exists {
+                            path: path.to_owned(),
+                        });
+                    }
+                    Err(e) => return Err(io(e)),
+                }
+                if let Err(e) = tmp.persist(&target) {
+                    let _ = std::fs::remove_file(&target);
+                    return Err(io(e.error));
+                }
+            }
+        },
     }
     // Make the rename itself durable where the platform allows it.
     if let Ok(d) = std::fs::File::open(&dir) {

@@ -38,7 +38,7 @@ fn replay(target: &str, run: fn(&[u8])) -> usize {
 
 #[test]
 fn crashes_found_by_the_everything_target_stay_fixed() {
-    replay("everything", fuzz_pipeline::everything);
+    replay("everything", fuzz_pipeline::everything_with_docx);
 }
 
 #[test]
@@ -62,7 +62,7 @@ fn the_seed_appraisals_pass_the_whole_pipeline() {
     assert!(seeds.len() > 30, "the seed corpus is in place");
     for path in &seeds {
         let bytes = std::fs::read(path).expect("readable");
-        fuzz_pipeline::everything(&bytes);
+        fuzz_pipeline::everything_with_docx(&bytes);
     }
 }
 
