@@ -1,11 +1,10 @@
 //! `appraise sheet new APPRAISAL --member NAME [--out PATH]`
 
-use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
-use appraise::panel;
+use anyhow::bail;
+use appraise::{panel, save};
 
 use super::load_or_example;
 
@@ -69,27 +68,21 @@ fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
         .unwrap_or(Path::new("."));
     let reference = relative_path(&args.appraisal, folder);
     let text = panel::blank_sheet(&loaded.appraisal, &reference, &args.member);
-    let mut file = if args.force {
-        std::fs::File::create(&out)
+    // Written whole or not at all: a full disk or a crash never leaves half a
+    // sheet that a later `panel` would read as a member's partial scores.
+    let written = if args.force {
+        save::write_atomic(&out, text.as_bytes())
     } else {
-        std::fs::File::options()
-            .write(true)
-            .create_new(true)
-            .open(&out)
+        save::write_new(&out, text.as_bytes())
+    };
+    match written {
+        Ok(()) => {}
+        Err(save::SaveError::Exists { .. }) => bail!(
+            "{} already exists; use --force to replace it or --out to choose another name",
+            out.display()
+        ),
+        Err(e) => bail!("the sheet was not written: {e}"),
     }
-    .with_context(|| {
-        if out.exists() {
-            format!(
-                "{} already exists; use --force to replace it or --out to choose another name",
-                out.display()
-            )
-        } else {
-            format!("cannot create {}", out.display())
-        }
-    })?;
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.sync_all())
-        .with_context(|| format!("writing {}", out.display()))?;
     println!("wrote {} for {}", out.display(), args.member);
     Ok(ExitCode::SUCCESS)
 }

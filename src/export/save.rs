@@ -2,7 +2,6 @@
 //! folder. Each file is written to a temporary file beside it and then
 //! renamed into place, so a failure never leaves half a file behind.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{ExportError, ExportOptions, Format, export, export_files};
@@ -14,30 +13,21 @@ pub fn is_folder(path: &Path) -> bool {
     path.is_dir() || path.as_os_str().to_string_lossy().ends_with(['/', '\\'])
 }
 
-/// Writes `bytes` to `path` by way of a temporary file in the same folder.
+/// Writes `bytes` to `path` atomically with the same writer as saving an
+/// appraisal ([`crate::save::write_atomic`]): a temporary file beside it,
+/// flushed to disk and renamed into place, keeping an existing file's
+/// permissions and refusing a read-only one. On failure the file on disk is
+/// as it was, and the message says so.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".appraise-export-");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // Exports are documents to share: readable like any file the user saves.
-        builder.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    let context = |e: std::io::Error| {
-        ExportError::Io(std::io::Error::new(
-            e.kind(),
-            format!("cannot write {}: {e}", path.display()),
-        ))
-    };
-    let mut tmp = builder.tempfile_in(dir).map_err(context)?;
-    tmp.write_all(bytes).map_err(context)?;
-    tmp.persist(path).map_err(|e| context(e.error))?;
-    Ok(())
+    crate::save::write_atomic(path, bytes).map_err(|e| {
+        let kind = match &e {
+            crate::save::SaveError::Io { source, .. } => source.kind(),
+            crate::save::SaveError::ReadOnly { .. } => std::io::ErrorKind::PermissionDenied,
+            crate::save::SaveError::Exists { .. } => std::io::ErrorKind::AlreadyExists,
+            _ => std::io::ErrorKind::Other,
+        };
+        ExportError::Io(std::io::Error::new(kind, e.to_string()))
+    })
 }
 
 /// Saves the export at `path`, returning the files written.
@@ -106,10 +96,7 @@ mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
-        assert!(
-            names.iter().all(|n| !n.starts_with(".appraise-export-")),
-            "{names:?}"
-        );
+        assert!(names.iter().all(|n| !n.starts_with('.')), "{names:?}");
         // A file in a folder that does not exist is an error, not a panic.
         let missing = dir.path().join("no/such/folder/r.md");
         assert!(

@@ -232,6 +232,14 @@ impl Doc {
         self.recovery_stale = false;
     }
 
+    /// Whether the file that was loaded or last saved is no longer there
+    /// (deleted, or moved away); saving will create it again.
+    pub fn missing_on_disk(&self) -> bool {
+        self.path
+            .as_deref()
+            .is_some_and(|p| self.fingerprint.is_some() && !p.exists())
+    }
+
     /// Whether the file on disk differs from what was loaded or last saved.
     pub fn changed_on_disk(&self) -> bool {
         match (&self.path, self.fingerprint) {

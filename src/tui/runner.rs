@@ -17,6 +17,7 @@ use ratatui::backend::CrosstermBackend;
 use super::action::{Action, key_to_action, mouse_to_action};
 use super::app::App;
 use super::update::update;
+use crate::save::Fingerprint;
 
 /// How long the app waits for a key before doing idle work (writing the recovery file).
 const IDLE: Duration = Duration::from_millis(400);
@@ -76,7 +77,7 @@ pub fn run(mut app: App) -> io::Result<App> {
     update(&mut app, Action::Resize(size.width, size.height));
     let mut last_flush = Instant::now();
     let mut last_disk_check = Instant::now();
-    let mut warned_changed_on_disk = false;
+    let mut warned_about: Option<Option<Fingerprint>> = None;
     let mut reported_recovery_error = false;
     loop {
         draw(&mut terminal, &app)?;
@@ -105,14 +106,27 @@ pub fn run(mut app: App) -> io::Result<App> {
         if idle && last_disk_check.elapsed() >= DISK_CHECK_EVERY {
             last_disk_check = Instant::now();
             let changed = app.doc.changed_on_disk();
-            if changed && !warned_changed_on_disk && app.view.message.is_none() {
-                app.view.error(format!(
-                    "{} was changed elsewhere; Ctrl-s will ask before overwriting it",
-                    app.doc.display_name()
-                ));
-                warned_changed_on_disk = true;
-            } else if !changed {
-                warned_changed_on_disk = false;
+            let missing = app.doc.missing_on_disk();
+            if changed || missing {
+                // Warn once per state of the disk, so a second change after a
+                // save (or after a deletion) is reported too.
+                let now = app.doc.path().and_then(Fingerprint::of_file);
+                if warned_about != Some(now) && app.view.message.is_none() {
+                    app.view.error(if missing {
+                        format!(
+                            "{} was deleted or moved elsewhere; Ctrl-s will save it again",
+                            app.doc.display_name()
+                        )
+                    } else {
+                        format!(
+                            "{} was changed elsewhere; Ctrl-s will ask before overwriting it",
+                            app.doc.display_name()
+                        )
+                    });
+                    warned_about = Some(now);
+                }
+            } else {
+                warned_about = None;
             }
         }
         if app.doc.recovery_is_stale() && (idle || last_flush.elapsed() >= RECOVERY_EVERY) {
