@@ -62,7 +62,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None if cmd::tui::interactive() => cmd::tui::run(cmd::tui::Args { file: cli.file }),
+        None if cmd::tui::interactive() => cmd::tui::run(cmd::tui::Args {
+            file: cli.file,
+            ..Default::default()
+        }),
         None => cmd::report::run(cmd::report::Args { file: cli.file }),
         Some(Command::Check(args)) => cmd::check::run(args),
         Some(Command::Export(args)) => cmd::export::run(args),

@@ -3,26 +3,92 @@
 
 use crate::model::fmt_num;
 
-use super::app::{App, Confirm, Focus, Mode};
+use super::app::{App, Confirm, Focus, Mode, Showing};
 use super::swing::SwingStep;
 
 /// Key hints for the bottom line, most useful first; as many as fit are shown.
 pub fn hints(app: &App) -> Vec<(String, &'static str)> {
+    let member = app.doc.member().is_some();
     let h: Vec<(&str, &'static str)> = match &app.view.mode {
-        Mode::Sensitivity => vec![
-            ("v", "close"),
-            ("←→", "criterion"),
-            ("< >", "weight"),
-            ("Tab", "scroll"),
-            ("DIGITS", "score"),
+        Mode::Sensitivity => {
+            let mut h = vec![("v", "close"), ("←→", "criterion")];
+            if !member {
+                h.push(("< >", "weight"));
+            }
+            h.extend([
+                ("Tab", "scroll"),
+                ("DIGITS", "score"),
+                ("u", "undo"),
+                ("^S", "save"),
+                ("q", "quit"),
+                ("?", "help"),
+            ]);
+            h
+        }
+        Mode::Panel => vec![
+            ("p", "close"),
+            ("f F", "next/prev flagged"),
+            ("m", "method"),
+            ("←↑↓→", "move"),
+            ("Tab", "details"),
+            ("s", "sort"),
+            ("q", "quit"),
+            ("?", "help"),
+        ],
+        Mode::Normal if app.showing() == Showing::Shared => vec![
+            ("c", "back to your scores"),
+            ("←↑↓→", "move"),
+            ("Tab", "details"),
             ("u", "undo"),
             ("^S", "save"),
             ("q", "quit"),
             ("?", "help"),
         ],
+        Mode::Normal if member => {
+            let mut h = vec![("?", "help")];
+            match app.view.focus {
+                Focus::Grid => h.extend([
+                    ("←↑↓→", "move"),
+                    ("DIGITS", "score"),
+                    ("n", "note"),
+                    ("c", "shared scores"),
+                    ("u", "undo"),
+                    ("^S", "save"),
+                    ("q", "quit"),
+                    ("x", "clear"),
+                    ("Tab", "details"),
+                    ("s", "sort"),
+                    ("v", "sensitivity"),
+                    ("e", "export"),
+                ]),
+                Focus::Details => h.extend([
+                    ("↑↓", "scroll"),
+                    ("Tab", "back to grid"),
+                    ("n", "note"),
+                    ("^S", "save"),
+                    ("q", "quit"),
+                ]),
+            }
+            h
+        }
         Mode::Normal => {
             let mut h = vec![("?", "help")];
             match app.view.focus {
+                Focus::Grid if app.panel.is_some() => h.extend([
+                    ("←↑↓→", "move"),
+                    ("DIGITS", "score"),
+                    ("p", "panel"),
+                    ("u", "undo"),
+                    ("^S", "save"),
+                    ("q", "quit"),
+                    ("n", "note"),
+                    ("x", "clear"),
+                    ("w", "weight"),
+                    ("Tab", "details"),
+                    ("s", "sort"),
+                    ("v", "sensitivity"),
+                    ("e", "export"),
+                ]),
                 Focus::Grid => h.extend([
                     ("←↑↓→", "move"),
                     ("DIGITS", "score"),
@@ -186,6 +252,26 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
         ),
         ("", "worked out again as you change scores and weights"),
         ("", ""),
+        ("Members and panels", ""),
+        (
+            "c",
+            "member mode: show the shared scores, read-only (c again: yours)",
+        ),
+        (
+            "",
+            "a member scores and writes notes into their own scoresheet;",
+        ),
+        (
+            "",
+            "weights, names, options and criteria stay as the appraisal has them",
+        ),
+        (
+            "p",
+            "panel view: members' sheets merged, shaded by disagreement",
+        ),
+        ("f F", "panel view: next or previous flagged cell"),
+        ("m", "panel view: combine by mean, median or trimmed mean"),
+        ("", ""),
         ("Undo, save and leave", ""),
         ("u Ctrl-z", "undo (as far back as the session goes)"),
         ("Ctrl-y Ctrl-r", "redo"),
@@ -215,6 +301,10 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
             "some cells unscored: the total counts the scored ones only",
         ),
         ("Rank 3=", "tied with another option"),
+        (
+            "! ~",
+            "panel view: ! members 2+ steps apart (flagged), ~ a smaller spread",
+        ),
         ("", ""),
         ("Your work is safe", ""),
         (
