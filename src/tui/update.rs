@@ -1355,3 +1355,6 @@ fn export_input(app: &mut App, mut chooser: ExportChooser, action: Action) {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod panel_tests;

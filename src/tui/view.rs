@@ -408,7 +408,7 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
     let mut title = match (showing, app.doc.member(), app.panel.as_ref()) {
         (Showing::Panel, _, Some(p)) => panel::grid_title(p),
         (Showing::Shared, Some(m), _) => format!(
-            "SHARED scores from {}, read-only (c: back to yours) · {n_opt} options × {n_crit} criteria",
+            "SHARED scores from {}, read-only · c: back to yours",
             m.appraisal_name()
         ),
         (_, Some(m), _) => format!(
