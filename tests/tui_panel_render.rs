@@ -102,7 +102,8 @@ fn panel_app(review: &Path, paths: &[PathBuf], w: u16, h: u16) -> App {
     .unwrap();
     app.set_panel(p);
     update(&mut app, Action::Resize(w, h));
-    update(&mut app, Action::Panel);
+    app.view
+        .info("Panel view: f jumps to the next flagged cell, m changes the method, p closes");
     app
 }
 

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use appraise::panel::{MergeOptions, Method};
+use appraise::tui::App;
 use appraise::tui::panel::PanelState;
-use appraise::tui::{Action, App};
 
 use super::panel::MethodArg;
 use super::{EXIT_FAILURE, print_load_error};
@@ -115,12 +115,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .map(|(s, w)| format!("{}: {}", s.source.name, w.message))
             .next();
         app.set_panel(panel);
-        // A recovery question comes first; the panel is a key away after it.
-        if app.view.mode == appraise::tui::app::Mode::Normal {
-            appraise::tui::update(&mut app, Action::Panel);
-        }
-        if let Some(w) = warning {
-            app.view.info(w);
+        match warning {
+            Some(w) => app.view.info(w),
+            None if app.view.message.is_none() => app.view.info(
+                "Panel view: f jumps to the next flagged cell, m changes the method, p closes",
+            ),
+            None => {}
         }
     }
     let app = appraise::tui::run(app).context("the terminal stopped working")?;

@@ -181,7 +181,7 @@ pub fn key_to_action(app: &App, key: KeyEvent) -> Option<Action> {
         };
     }
     match &app.view.mode {
-        Mode::Normal | Mode::Sensitivity | Mode::Panel => normal_key(key, ctrl, shift),
+        Mode::Normal | Mode::Sensitivity => normal_key(key, ctrl, shift),
         Mode::Help(_) => match key.code {
             KeyCode::Up | KeyCode::Char('k') => Some(Action::Input(Input::Up)),
             KeyCode::Down | KeyCode::Char('j') => Some(Action::Input(Input::Down)),
@@ -295,10 +295,7 @@ pub fn mouse_to_action(app: &App, mouse: MouseEvent) -> Option<Action> {
         MouseEventKind::ScrollDown => Some(Action::Scroll(3)),
         MouseEventKind::ScrollUp => Some(Action::Scroll(-3)),
         MouseEventKind::Down(crossterm::event::MouseButton::Left) => {
-            if !matches!(
-                app.view.mode,
-                Mode::Normal | Mode::Sensitivity | Mode::Panel
-            ) {
+            if !matches!(app.view.mode, Mode::Normal | Mode::Sensitivity) {
                 return None;
             }
             view::hit_test(app, mouse.column, mouse.row)

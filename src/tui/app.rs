@@ -494,8 +494,6 @@ pub enum Mode {
     Swing(Swing),
     /// The live sensitivity view.
     Sensitivity,
-    /// The panel view: the consensus of members' sheets, read-only.
-    Panel,
     /// Choosing an export format.
     Export(ExportChooser),
 }
@@ -548,6 +546,9 @@ pub struct View {
     /// In member mode, whether the grid shows the shared scores (read-only)
     /// instead of the member's own.
     pub shared: bool,
+    /// Whether the panel view is open: the grid shows the consensus of the
+    /// members' sheets, read-only. Dialogs such as help open over it.
+    pub panel: bool,
 }
 
 impl Default for View {
@@ -566,6 +567,7 @@ impl Default for View {
             digits: None,
             colour: true,
             shared: false,
+            panel: false,
         }
     }
 }
@@ -638,15 +640,18 @@ impl App {
         Ok(app)
     }
 
-    /// Attaches members' sheets for the panel view.
-    pub fn set_panel(&mut self, panel: PanelState) {
+    /// Attaches members' sheets and opens the panel view on them.
+    pub fn set_panel(&mut self, mut panel: PanelState) {
+        panel.refresh(&self.doc.appraisal, self.doc.version);
         self.panel = Some(panel);
+        self.view.panel = true;
+        self.view.shared = false;
     }
 
     /// What the grid is showing: the document's own scores, the shared
     /// scores (member mode) or the panel's consensus (panel view).
     pub fn showing(&self) -> Showing {
-        if self.view.mode == Mode::Panel && self.panel.is_some() {
+        if self.view.panel && self.panel.is_some() {
             Showing::Panel
         } else if self.view.shared && self.doc.member().is_some() {
             Showing::Shared

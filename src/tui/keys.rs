@@ -25,7 +25,7 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
             ]);
             h
         }
-        Mode::Panel => vec![
+        Mode::Normal if app.showing() == Showing::Panel => vec![
             ("p", "close"),
             ("f F", "next/prev flagged"),
             ("m", "method"),

@@ -36,6 +36,7 @@ pub fn update(app: &mut App, action: Action) {
     }
     let mode = std::mem::take(&mut app.view.mode);
     match mode {
+        Mode::Normal if app.view.panel => panel_mode(app, action),
         Mode::Normal => normal(app, action),
         Mode::Sensitivity => {
             app.view.mode = Mode::Sensitivity;
@@ -70,7 +71,6 @@ pub fn update(app: &mut App, action: Action) {
         Mode::Confirm(confirm) => confirm_input(app, confirm, action),
         Mode::Swing(swing) => swing_input(app, swing, action),
         Mode::Export(chooser) => export_input(app, chooser, action),
-        Mode::Panel => panel_mode(app, action),
     }
     clamp_selection(app);
     ensure_visible(app);
@@ -82,7 +82,7 @@ pub fn update(app: &mut App, action: Action) {
         // stop, so typing stays quick (the panel says it is updating).
         app.doc.refresh_live();
     }
-    if app.view.mode == Mode::Panel {
+    if app.view.panel {
         refresh_panel(app);
     }
 }
@@ -106,10 +106,9 @@ fn structure_refusal(action: Action, appraisal: &str) -> String {
 
 /// The panel view: moving, the merge method and flagged cells; nothing that edits.
 fn panel_mode(app: &mut App, action: Action) {
-    app.view.mode = Mode::Panel;
     match action {
-        Action::Panel | Action::Input(Input::Esc) | Action::Dismiss => {
-            app.view.mode = Mode::Normal;
+        Action::Panel | Action::Dismiss => {
+            app.view.panel = false;
             app.view.details_scroll = 0;
             app.view.info("Panel view closed: the grid shows the appraisal's own scores");
         }
@@ -188,7 +187,7 @@ fn open_panel(app: &mut App) -> bool {
         app.view
             .info("Panel view: f jumps to the next flagged cell, m changes the method, p closes");
     }
-    app.view.mode = Mode::Panel;
+    app.view.panel = true;
     app.view.shared = false;
     app.view.details_scroll = 0;
     refresh_panel(app);

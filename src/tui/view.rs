@@ -327,7 +327,7 @@ impl Widget for &App {
             Mode::Confirm(_) => render_confirm(app, mid, buf),
             Mode::Swing(_) => render_swing(app, mid, buf),
             Mode::Export(_) => render_export(app, mid, buf),
-            Mode::Normal | Mode::Help(_) | Mode::Sensitivity | Mode::Panel => {}
+            Mode::Normal | Mode::Help(_) | Mode::Sensitivity => {}
         }
     }
 }

@@ -411,6 +411,14 @@ fn panel_app(review: &Path, paths: &[PathBuf]) -> App {
     )
     .unwrap();
     app.set_panel(p);
+    assert_eq!(
+        app.showing(),
+        Showing::Panel,
+        "attaching a panel opens its view"
+    );
+    // Start from the appraisal's own scores, as after pressing p.
+    update(&mut app, Action::Panel);
+    assert_eq!(app.showing(), Showing::Own);
     update(&mut app, Action::Resize(80, 24));
     app
 }
@@ -424,7 +432,6 @@ fn the_panel_view_opens_closes_and_shows_the_consensus() {
     let (_dir, review, paths) = panel_dir();
     let mut app = panel_app(&review, &paths);
     update(&mut app, Action::Panel);
-    assert_eq!(app.view.mode, Mode::Panel);
     assert_eq!(app.showing(), Showing::Panel);
     let m = merged(&app);
     let cell = &m.cells[0][0];
@@ -434,11 +441,17 @@ fn the_panel_view_opens_closes_and_shows_the_consensus() {
     // The grid shows the consensus: keep/cost = (1 + 4 + 5) / 3.
     assert!((app.shown_appraisal().options()[0].score(0).unwrap() - 10.0 / 3.0).abs() < 0.01);
     update(&mut app, Action::Panel);
-    assert_eq!(app.view.mode, Mode::Normal);
+    assert_eq!(app.showing(), Showing::Own);
     assert_eq!(app.shown_appraisal().options()[0].score(0), Some(1.0));
     update(&mut app, Action::Panel);
+    update(&mut app, Action::Dismiss);
+    assert_eq!(app.showing(), Showing::Own, "Esc closes it too");
+    // Help opens over the panel view and closes back to it.
+    update(&mut app, Action::Panel);
+    update(&mut app, Action::Help);
+    assert!(matches!(app.view.mode, Mode::Help(_)));
     update(&mut app, Action::Input(Input::Esc));
-    assert_eq!(app.view.mode, Mode::Normal, "Esc closes it too");
+    assert_eq!(app.showing(), Showing::Panel);
 }
 
 #[test]
@@ -472,7 +485,7 @@ fn the_flag_keys_step_through_flagged_cells_and_wrap() {
     // From the normal view, f opens the panel and jumps.
     update(&mut app, Action::Down);
     update(&mut app, Action::NextFlagged(1));
-    assert_eq!(app.view.mode, Mode::Panel);
+    assert_eq!(app.showing(), Showing::Panel);
     // Flagged: keep/cost (1..5) and hub/cost (0..5).
     assert_eq!(merged(&app).flagged(), vec![(0, 0), (2, 0)]);
     assert_eq!((app.view.option, app.view.criterion), (2, 0));
@@ -488,7 +501,11 @@ fn the_flag_keys_step_through_flagged_cells_and_wrap() {
     assert_eq!((app.view.option, app.view.criterion), (2, 0));
     // In rank order, "next" follows the rows as shown.
     update(&mut app, Action::ToggleSort);
-    assert_eq!(app.view.mode, Mode::Panel, "sorting keeps the panel view");
+    assert_eq!(
+        app.showing(),
+        Showing::Panel,
+        "sorting keeps the panel view"
+    );
     let order = app.display_order();
     assert_eq!(order, merged(&app).results.rank_order());
     update(&mut app, Action::First);
@@ -514,7 +531,7 @@ fn no_flagged_cells_is_said_plainly() {
         .unwrap(),
     );
     update(&mut app, Action::NextFlagged(1));
-    assert_eq!(app.view.mode, Mode::Panel);
+    assert_eq!(app.showing(), Showing::Panel);
     assert!(
         message(&app).starts_with("No cells are flagged"),
         "{}",
@@ -551,11 +568,11 @@ fn the_panel_view_is_read_only() {
             "{a:?}: {}",
             message(&app)
         );
-        assert_eq!(app.view.mode, Mode::Panel, "{a:?}");
+        assert_eq!(app.showing(), Showing::Panel, "{a:?}");
     }
     update(&mut app, Action::Sensitivity);
     assert!(is_error(&app));
-    assert_eq!(app.view.mode, Mode::Panel);
+    assert_eq!(app.showing(), Showing::Panel);
     update(&mut app, Action::Save);
     assert_eq!(app.doc.appraisal(), &appraisal);
     for (p, text) in paths.iter().zip(&before) {
@@ -568,7 +585,7 @@ fn the_panel_view_is_read_only() {
     // Moving, help and quitting still work.
     update(&mut app, Action::Right);
     assert_eq!(app.view.criterion, 1);
-    assert_eq!(app.view.mode, Mode::Panel);
+    assert_eq!(app.showing(), Showing::Panel);
     update(&mut app, Action::Quit);
     assert!(app.quit, "nothing unsaved");
 }
@@ -612,7 +629,7 @@ fn p_finds_sheets_beside_the_appraisal() {
     let mut app = App::open(&review).unwrap();
     update(&mut app, Action::Resize(80, 24));
     update(&mut app, Action::Panel);
-    assert_eq!(app.view.mode, Mode::Panel, "{}", message(&app));
+    assert_eq!(app.showing(), Showing::Panel, "{}", message(&app));
     assert!(message(&app).starts_with("Opened the panel: 3 members' sheets"));
     assert_eq!(merged(&app).members, vec!["M1", "M2", "M3"]);
 }
