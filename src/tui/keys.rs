@@ -236,34 +236,19 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
         ("Sensitivity", ""),
         (
             "v",
-            "live sensitivity: how sure is the ranking? (v again to close)",
+            "live sensitivity: how sure is the ranking? (v again to close). \
+             It shows the robustness statement, the selected criterion's chart of \
+             totals against its share of the weight, each option's chance of \
+             ranking first, and how far each weight can move; all of it is \
+             worked out again as you change scores and weights",
         ),
-        (
-            "",
-            "shows the robustness statement, the selected criterion's chart of",
-        ),
-        (
-            "",
-            "totals against its share of the weight, each option's chance of",
-        ),
-        (
-            "",
-            "ranking first, and how far each weight can move; all of it is",
-        ),
-        ("", "worked out again as you change scores and weights"),
         ("", ""),
         ("Members and panels", ""),
         (
             "c",
-            "member mode: show the shared scores, read-only (c again: yours)",
-        ),
-        (
-            "",
-            "a member scores and writes notes into their own scoresheet;",
-        ),
-        (
-            "",
-            "weights, names, options and criteria stay as the appraisal has them",
+            "member mode: show the shared scores, read-only (c again: yours). \
+             A member scores and writes notes; weights, names, options and \
+             criteria stay as the appraisal has them",
         ),
         (
             "p",
@@ -282,9 +267,9 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
         ("S", "save as another file"),
         (
             "e",
-            "export: Word, Excel, web page, Markdown, CSV, SVG charts, JSON,",
+            "export: Word, Excel, web page, Markdown, CSV, SVG charts, JSON, \
+             a text report, or a copy of the appraisal file",
         ),
-        ("", "a text report, or a copy of the appraisal file"),
         ("q Ctrl-c", "quit (asks first if there are unsaved changes)"),
         ("Esc", "clear the message line; cancel a dialog"),
         ("? F1", "this help"),
@@ -303,7 +288,7 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
         ("Rank 3=", "tied with another option"),
         (
             "! ~",
-            "panel view: ! members 2+ steps apart (flagged), ~ a smaller spread",
+            "panel view: ! members 2 or more steps apart (flagged), ~ a smaller spread",
         ),
         ("", ""),
         ("Your work is safe", ""),

@@ -186,20 +186,39 @@ pub fn hit_test(app: &App, x: u16, y: u16) -> Option<(usize, Option<usize>)> {
 /// The furthest the help screen can scroll.
 pub fn help_max_scroll(app: &App) -> u16 {
     let rows = app.view.size.1.saturating_sub(4);
-    let width = usize::from(app.view.size.0.saturating_sub(2)).max(1);
-    // Long lines wrap, so count screen lines rather than help entries.
-    let lines: usize = keys::help_lines()
-        .iter()
-        .map(|(k, d)| {
-            let len = if d.is_empty() {
-                k.chars().count()
-            } else {
-                18 + d.chars().count()
-            };
-            len.div_ceil(width).max(1)
-        })
-        .sum();
+    let width = usize::from(app.view.size.0.saturating_sub(2));
+    let lines = help_screen_lines(width).len();
     (lines as u16).saturating_sub(rows)
+}
+
+/// Width of the key column on the help screen.
+const HELP_KEY_W: usize = 18;
+
+/// The help screen's lines for a width: each description wrapped at word
+/// boundaries under its own column, so nothing is cut off on narrow screens.
+fn help_screen_lines(width: usize) -> Vec<Line<'static>> {
+    let room = width.saturating_sub(HELP_KEY_W).max(20);
+    let mut out = Vec::new();
+    for (k, d) in keys::help_lines() {
+        if d.is_empty() {
+            out.push(Line::styled(k.to_owned(), bold()));
+            continue;
+        }
+        let chars: Vec<char> = d.chars().collect();
+        for (i, (start, end)) in segments(&chars, room).into_iter().enumerate() {
+            let text: String = chars[start..end].iter().collect();
+            let key = if i == 0 {
+                format!("  {k:<w$}", w = HELP_KEY_W - 2)
+            } else {
+                " ".repeat(HELP_KEY_W)
+            };
+            out.push(Line::from(vec![
+                Span::styled(key, bold()),
+                Span::raw(text.trim_end().to_owned()),
+            ]));
+        }
+    }
+    out
 }
 
 /// Truncates to `w` characters, ending with an ellipsis when cut.
@@ -831,19 +850,7 @@ fn render_help(scroll: u16, area: Rect, buf: &mut Buffer) {
         "Help: every key (↑↓ scroll, any other key closes)",
         true,
     );
-    let lines: Vec<Line> = keys::help_lines()
-        .into_iter()
-        .map(|(k, d)| {
-            if d.is_empty() {
-                Line::styled(k.to_owned(), bold())
-            } else {
-                Line::from(vec![
-                    Span::styled(format!("  {k:<16}"), bold()),
-                    Span::raw(d.to_owned()),
-                ])
-            }
-        })
-        .collect();
+    let lines = help_screen_lines(usize::from(area.width.saturating_sub(2)));
     let inner = Rect::new(
         area.x + 1.min(area.width),
         area.y + 1.min(area.height),
