@@ -298,6 +298,20 @@ fn heat(scale: &Scale, v: f64) -> (Color, Color) {
     }
 }
 
+/// A total in at most `width` characters and `places` decimal places,
+/// dropping places (rounding) only when it would not fit: 106.25 in five is 106.3.
+fn total_text(v: f64, places: usize, width: usize) -> String {
+    let mut text = fmt_num(v);
+    for p in (0..=places).rev() {
+        let scale = 10f64.powi(p as i32);
+        text = fmt_num((v * scale).round() / scale);
+        if text.chars().count() <= width {
+            break;
+        }
+    }
+    text
+}
+
 /// Competition rank as written in UK tables: "3=" for a tie.
 fn rank_text(app: &App, o: usize) -> String {
     let r = &app.shown_results().options;
@@ -579,13 +593,19 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
         if right_x + RIGHT_W <= inner.right()
             && let Some(r) = res.options.get(o)
         {
-            // A consensus total is shown to one place, so it keeps to its column.
-            let shown = if showing == Showing::Panel {
-                (r.total * 10.0).round() / 10.0
+            // A consensus total is shown to one place; any total loses places
+            // rather than run into its neighbours.
+            // The panel's totals keep a space before them, as its cells end in a digit or mark.
+            let (places, width) = if showing == Showing::Panel {
+                (1, 4)
             } else {
-                r.total
+                (2, 5)
             };
-            let total = format!("{}{}", fmt_num(shown), if r.complete { " " } else { "*" });
+            let total = format!(
+                "{}{}",
+                total_text(r.total, places, width),
+                if r.complete { " " } else { "*" }
+            );
             let line = format!(
                 "{:>6}{:>6}{:>5}",
                 total,
@@ -1314,6 +1334,15 @@ mod tests {
             ("Politic…".into(), "oversig…".into())
         );
         assert_eq!(two_lines("Criterion 12", 5), ("Crit…".into(), "12".into()));
+    }
+
+    #[test]
+    fn totals_keep_to_their_column() {
+        assert_eq!(total_text(33.0, 2, 5), "33");
+        assert_eq!(total_text(20.82, 2, 5), "20.82");
+        assert_eq!(total_text(20.82, 1, 5), "20.8");
+        assert_eq!(total_text(106.25, 2, 5), "106.3");
+        assert_eq!(total_text(1234.56, 2, 5), "1235");
     }
 
     #[test]
