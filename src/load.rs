@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use rayon::prelude::*;
 use toml::de::{DeTable, DeValue};
 
 use crate::compute::{self, Warning, WarningKind};
@@ -174,24 +175,9 @@ pub fn load_str(name: &str, text: &str) -> Result<Loaded, LoadError> {
             file,
         });
     }
-    let result = {
-        let parsed = DeTable::parse(&file.text);
-        match parsed {
-            Err(e) => Err(vec![syntax_error(&e)]),
-            Ok(root) => {
-                let mut sink = Sink::new(&file.text);
-                let root_table = Table {
-                    entries: root.get_ref(),
-                    span: 0..0,
-                    name: "the top level of the file",
-                };
-                let built = build(&root_table, &mut sink);
-                match built {
-                    Some((appraisal, map)) if !sink.has_errors() => Ok((appraisal, map)),
-                    _ => Err(sink.diagnostics),
-                }
-            }
-        }
+    let result = match read_in_pieces(&file.text) {
+        Some(result) => result,
+        None => read_whole(&file.text),
     };
     match result {
         Ok((appraisal, map)) => {
@@ -209,6 +195,132 @@ pub fn load_str(name: &str, text: &str) -> Result<Loaded, LoadError> {
         }
         Err(diagnostics) => Err(LoadError { file, diagnostics }),
     }
+}
+
+type Built = Result<(Appraisal, SourceMap), Vec<Diagnostic>>;
+
+/// Parses and checks the whole text as one document.
+fn read_whole(text: &str) -> Built {
+    let root = DeTable::parse(text).map_err(|e| vec![syntax_error(&e)])?;
+    let mut sink = Sink::new(text);
+    let root_table = Table {
+        entries: root.get_ref(),
+        span: 0..0,
+        name: "the top level of the file",
+    };
+    match build(&root_table, &mut sink) {
+        Some(built) if !sink.has_errors() => Ok(built),
+        _ => Err(sink.diagnostics),
+    }
+}
+
+/// Files smaller than this are parsed whole; splitting only pays off for large ones.
+const PIECES_MIN_BYTES: usize = 4 << 20;
+
+/// Roughly how much text each piece holds.
+const PIECE_BYTES: usize = 1 << 20;
+
+/// Reads a large file in pieces: the part before the first `[[options]]` line,
+/// then runs of options, each parsed on its own (in parallel) and checked in order.
+///
+/// TOML parsing dominates loading, and its cost grows faster than the file:
+/// small pieces stay in the processor's caches and use two cores. The result is
+/// the same as reading the whole document, because a piece that starts at an
+/// `[[options]]` line can only add options. Anything that would make the pieces
+/// differ from the whole (a split inside a multi-line string leaves a piece
+/// that fails to parse; a later piece holding anything but options) returns
+/// `None`, and the caller reads the whole document instead, with exact errors.
+fn read_in_pieces(text: &str) -> Option<Built> {
+    if text.len() < PIECES_MIN_BYTES {
+        return None;
+    }
+    read_pieces_of(text, PIECE_BYTES)
+}
+
+/// [`read_in_pieces`] with a chosen piece size, for any file size.
+fn read_pieces_of(text: &str, piece_bytes: usize) -> Option<Built> {
+    let pieces = option_pieces(text, piece_bytes);
+    let first = pieces.first()?.start;
+    let head_tree = DeTable::parse(&text[..first]).ok()?;
+    if head_tree.get_ref().contains_key("options") {
+        return None;
+    }
+    let mut sink = Sink::new(text);
+    let root = Table {
+        entries: head_tree.get_ref(),
+        span: 0..0,
+        name: "the top level of the file",
+    };
+    let head = read_head(&root, &mut sink);
+    let ids = criterion_ids(&head);
+    let mut reader = OptionsReader::new(&head, &ids);
+    // A few pieces per thread at a time keeps memory to a few parse trees, and
+    // the next group is parsed while this one is checked.
+    let batch = 2 * rayon::current_num_threads().max(1);
+    let groups: Vec<&[std::ops::Range<usize>]> = pieces.chunks(batch).collect();
+    let parse = |group: &[std::ops::Range<usize>]| -> Vec<_> {
+        group
+            .par_iter()
+            .map(|r| DeTable::parse(&text[r.clone()]).ok())
+            .collect()
+    };
+    let mut trees = groups.first().map(|g| parse(g)).unwrap_or_default();
+    for (k, group) in groups.iter().enumerate() {
+        let next = groups.get(k + 1);
+        let (checked, next_trees) = rayon::join(
+            || -> Option<()> {
+                for (range, tree) in group.iter().zip(&trees) {
+                    let entries = tree.as_ref()?.get_ref();
+                    let (Some(options), 1) = (entries.get("options"), entries.len()) else {
+                        return None;
+                    };
+                    let DeValue::Array(items) = options.get_ref() else {
+                        return None;
+                    };
+                    sink.offset = range.start;
+                    for item in items.iter() {
+                        let DeValue::Table(t) = item.get_ref() else {
+                            return None;
+                        };
+                        let span = sink.at(item);
+                        reader.read(t, span, &mut sink);
+                    }
+                }
+                Some(())
+            },
+            || next.map(|g| parse(g)),
+        );
+        checked?;
+        trees = next_trees.unwrap_or_default();
+    }
+    sink.offset = 0;
+    let read = reader.into_parts();
+    Some(match finish(head, read, &mut sink) {
+        Some(built) if !sink.has_errors() => Ok(built),
+        _ => Err(sink.diagnostics),
+    })
+}
+
+/// Byte ranges of runs of options, each starting at an `[[options]]` line and
+/// holding about `piece_bytes`; empty if the file has no such line.
+fn option_pieces(text: &str, piece_bytes: usize) -> Vec<std::ops::Range<usize>> {
+    let mut starts = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with("[[options]]") {
+            starts.push(at);
+        }
+        at += line.len();
+    }
+    let mut pieces: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, &s) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(text.len());
+        match pieces.last_mut() {
+            Some(last) if last.end - last.start < piece_bytes => last.end = end,
+            _ => pieces.push(s..end),
+        }
+    }
+    pieces
 }
 
 fn syntax_error(e: &toml::de::Error) -> Diagnostic {
@@ -250,23 +362,34 @@ const OPTION_KEYS: &[&str] = &[
     "notes",
 ];
 
-fn build(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<(Appraisal, SourceMap)> {
+/// The parts of an appraisal read before its options.
+struct Head {
+    meta: Option<Meta>,
+    scale: Option<Scale>,
+    criteria: CriteriaRead,
+}
+
+fn read_head(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Head {
     root.check_keys(TOP_KEYS, sink);
     let meta = read_meta(root, sink);
     let scale = read_scale(root, sink);
     let criteria = read_criteria(root, scale.as_ref(), sink);
-    let ids: HashMap<&str, usize> = criteria
-        .iter()
-        .enumerate()
-        .filter_map(|(i, (id, _))| id.as_ref().map(|id| (id.as_str(), i)))
-        .collect();
-    let crit_ids: Vec<&str> = ids.keys().copied().collect();
-    let (options, map) = read_options(root, &ids, &crit_ids, criteria.len(), scale.as_ref(), sink);
+    Head {
+        meta,
+        scale,
+        criteria,
+    }
+}
 
-    let (meta, scale) = (meta?, scale?);
-    let criteria: Option<Vec<Criterion>> = criteria.into_iter().map(|(_, c)| c).collect();
+/// Builds the appraisal from everything read, if nothing was wrong.
+fn finish(
+    head: Head,
+    (options, map): (Vec<Option<AppraisalOption>>, SourceMap),
+    sink: &mut Sink<'_>,
+) -> Option<(Appraisal, SourceMap)> {
     let options: Option<Vec<AppraisalOption>> = options.into_iter().collect();
-    let (criteria, options) = (criteria?, options?);
+    let criteria: Option<Vec<Criterion>> = head.criteria.into_iter().map(|(_, c)| c).collect();
+    let (meta, scale, criteria, options) = (head.meta?, head.scale?, criteria?, options?);
     if sink.has_errors() {
         return None;
     }
@@ -278,6 +401,45 @@ fn build(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<(Appraisal, Source
             None
         }
     }
+}
+
+/// Reads a whole parsed document.
+fn build(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<(Appraisal, SourceMap)> {
+    let head = read_head(root, sink);
+    let ids = criterion_ids(&head);
+    let mut reader = OptionsReader::new(&head, &ids);
+    match root.array_of_tables("options", sink) {
+        None => {
+            if root.get("options").is_none() {
+                sink.push(
+                    Diagnostic::error("no-options", "the file has no options", Some(0..0))
+                        .with_help("add at least one [[options]] section with an id and a name"),
+                );
+            }
+        }
+        Some(items) => {
+            if items.is_empty() {
+                let span = root.get("options").map(|v| sink.at(v));
+                sink.push(
+                    Diagnostic::error("no-options", "the list of options is empty", span)
+                        .with_help("add at least one [[options]] section with an id and a name"),
+                );
+            }
+            for (entries, span) in items {
+                reader.read(entries, span, sink);
+            }
+        }
+    }
+    let read = reader.into_parts();
+    finish(head, read, sink)
+}
+
+fn criterion_ids(head: &Head) -> HashMap<&str, usize> {
+    head.criteria
+        .iter()
+        .enumerate()
+        .filter_map(|(i, (id, _))| id.as_ref().map(|id| (id.as_str(), i)))
+        .collect()
 }
 
 /// Reports a model rule broken by a value at `span`.
@@ -410,7 +572,7 @@ fn read_scale(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Scale> {
                     Diagnostic::error(
                         "label-off-scale",
                         format!("the label key `{key_text}` is not a number"),
-                        Some(key.span()),
+                        Some(sink.at(key)),
                     )
                     .with_help("each label key is a point on the scale, such as 0, 3 or 5"),
                 );
@@ -440,7 +602,7 @@ fn read_scale(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Scale> {
                     Diagnostic::error(
                         kind,
                         format!("the label for {key_text} is not usable: {e}"),
-                        Some(key.span()),
+                        Some(sink.at(key)),
                     )
                     .with_help(help),
                 );
@@ -519,7 +681,7 @@ fn read_criteria(root: &Table<'_, '_>, scale: Option<&Scale>, sink: &mut Sink<'_
             Diagnostic::error(
                 "no-criteria",
                 "the list of criteria is empty",
-                root.get("criteria").map(|v| v.span()),
+                root.get("criteria").map(|v| sink.at(v)),
             )
             .with_help("add at least one [[criteria]] section with an id and a name"),
         );
@@ -603,47 +765,46 @@ fn read_criteria(root: &Table<'_, '_>, scale: Option<&Scale>, sink: &mut Sink<'_
     out
 }
 
-type OptionsRead = (Vec<Option<AppraisalOption>>, SourceMap);
-
-fn read_options(
-    root: &Table<'_, '_>,
-    ids: &HashMap<&str, usize>,
-    crit_ids: &[&str],
+/// Reads options one at a time, so they can come from several parsed pieces
+/// of a large file as well as from one whole document.
+struct OptionsReader<'h> {
+    ids: &'h HashMap<&'h str, usize>,
+    crit_ids: Vec<&'h str>,
     n_criteria: usize,
-    scale: Option<&Scale>,
-    sink: &mut Sink<'_>,
-) -> OptionsRead {
-    let mut map = SourceMap::default();
-    let Some(items) = root.array_of_tables("options", sink) else {
-        if root.get("options").is_none() {
-            sink.push(
-                Diagnostic::error("no-options", "the file has no options", Some(0..0))
-                    .with_help("add at least one [[options]] section with an id and a name"),
-            );
+    scale: Option<&'h Scale>,
+    seen: HashMap<String, Span>,
+    map: SourceMap,
+    out: Vec<Option<AppraisalOption>>,
+}
+
+impl<'h> OptionsReader<'h> {
+    fn new(head: &'h Head, ids: &'h HashMap<&'h str, usize>) -> OptionsReader<'h> {
+        OptionsReader {
+            ids,
+            crit_ids: ids.keys().copied().collect(),
+            n_criteria: head.criteria.len(),
+            scale: head.scale.as_ref(),
+            seen: HashMap::new(),
+            map: SourceMap::default(),
+            out: Vec::new(),
         }
-        return (Vec::new(), map);
-    };
-    if items.is_empty() {
-        sink.push(
-            Diagnostic::error(
-                "no-options",
-                "the list of options is empty",
-                root.get("options").map(|v| v.span()),
-            )
-            .with_help("add at least one [[options]] section with an id and a name"),
-        );
     }
-    let mut seen = HashMap::new();
-    let names: Vec<String> = (1..=items.len()).map(|i| format!("option {i}")).collect();
-    let mut out = Vec::with_capacity(items.len());
-    for ((entries, span), name) in items.into_iter().zip(&names) {
+
+    /// The options read (`None` where one was invalid) and where they are.
+    fn into_parts(self) -> (Vec<Option<AppraisalOption>>, SourceMap) {
+        (self.out, self.map)
+    }
+
+    /// Reads the next option, the table `entries` whose header is at `span`.
+    fn read(&mut self, entries: &DeTable<'_>, span: Span, sink: &mut Sink<'_>) {
+        let name = format!("option {}", self.out.len() + 1);
         let t = Table {
             entries,
             span,
-            name,
+            name: &name,
         };
         t.check_keys(OPTION_KEYS, sink);
-        let id = read_id(&t, &mut seen, "option", sink);
+        let id = read_id(&t, &mut self.seen, "option", sink);
         let oname = checked_name(
             t.string("name", Some("\"Option name\""), sink),
             "the name",
@@ -675,19 +836,24 @@ fn read_options(
             );
         }
 
-        let mut scores = vec![None; n_criteria];
+        let mut scores = vec![None; self.n_criteria];
         let scores_table = t.table("scores", "the scores table", sink);
         if let Some(st) = &scores_table {
             for (key, value) in st.entries.iter() {
-                let Some(c) =
-                    criterion_key(key.get_ref(), &key.span(), ids, crit_ids, "score", sink)
-                else {
+                let Some(c) = criterion_key(
+                    key.get_ref(),
+                    &sink.at(key),
+                    self.ids,
+                    &self.crit_ids,
+                    "score",
+                    sink,
+                ) else {
                     continue;
                 };
                 let Some(v) = number(value, "a score", sink) else {
                     continue;
                 };
-                if let Some(scale) = scale {
+                if let Some(scale) = self.scale {
                     match scale.check(v.value) {
                         Ok(()) => scores[c] = Some(v.value),
                         Err(e) => {
@@ -717,46 +883,47 @@ fn read_options(
                 }
             }
         }
-        let mut notes = vec![None; n_criteria];
+        let mut notes = vec![None; self.n_criteria];
         if let Some(nt) = t.table("notes", "the notes table", sink) {
             for (key, value) in nt.entries.iter() {
-                let Some(c) =
-                    criterion_key(key.get_ref(), &key.span(), ids, crit_ids, "note", sink)
-                else {
+                let Some(c) = criterion_key(
+                    key.get_ref(),
+                    &sink.at(key),
+                    self.ids,
+                    &self.crit_ids,
+                    "note",
+                    sink,
+                ) else {
                     continue;
                 };
-                notes[c] = checked_text(string(value, "a note", sink), sink);
+                notes[c] = checked_text(string(value, "a note", sink), sink)
+                    .filter(|n| !n.trim().is_empty());
             }
         }
-        map.options.push(crate::load::OptionSpans {
+        self.map.options.push(crate::load::OptionSpans {
             table: t.span.clone(),
             published_total: published.as_ref().map(|p| p.span.clone()),
             scores: scores_table.as_ref().map(|s| s.span.clone()),
         });
         let built = match (id, oname) {
             (Some(id), Some(n)) => {
-                AppraisalOption::new(id, &n, n_criteria)
+                AppraisalOption::new(id, &n, self.n_criteria)
                     .ok()
-                    .and_then(|mut o| {
+                    .map(|mut o| {
                         o.group = group;
                         o.description = description;
                         o.strengths = strengths;
                         o.weaknesses = weaknesses;
                         o.published_total = published.map(|p| p.value);
-                        for (c, note) in notes.into_iter().enumerate() {
-                            o.set_note(c, note).ok()?;
-                        }
-                        Some((o, scores))
+                        o.set_notes_unchecked(notes);
+                        o.set_scores_unchecked(scores);
+                        o
                     })
             }
             _ => None,
         };
-        out.push(built.map(|(mut o, scores)| {
-            o.set_scores_unchecked(scores);
-            o
-        }));
+        self.out.push(built);
     }
-    (out, map)
 }
 
 /// Resolves a key in a scores or notes table to a criterion index.
@@ -794,4 +961,80 @@ fn criterion_key(
     };
     sink.push(d);
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::{Spec, appraisal_toml};
+
+    fn synthetic(options: usize) -> String {
+        appraisal_toml(Spec {
+            options,
+            criteria: 6,
+            notes: true,
+            seed: 11,
+        })
+    }
+
+    #[test]
+    fn pieces_give_the_same_appraisal_as_the_whole() {
+        let text = synthetic(300);
+        let whole = read_whole(&text).expect("valid");
+        for piece in [1, 500, 4000, 1 << 20] {
+            let pieces = read_pieces_of(&text, piece)
+                .expect("splits")
+                .expect("valid");
+            assert_eq!(pieces, whole, "piece size {piece}");
+        }
+    }
+
+    #[test]
+    fn pieces_give_the_same_errors_at_the_same_places() {
+        let text = synthetic(200)
+            .replace("id = \"o150\"", "id = \"o3\"")
+            .replace("c2 = 4\nc3", "c2 = 9\nc3")
+            .replacen("[options.notes]", "[options.notes]\nbogus = \"x\"", 1);
+        let whole = read_whole(&text).expect_err("invalid");
+        assert!(whole.len() > 3, "{whole:?}");
+        assert!(whole.iter().any(|d| d.kind == "duplicate-id"));
+        let pieces = read_pieces_of(&text, 3000)
+            .expect("splits")
+            .expect_err("invalid");
+        assert_eq!(pieces, whole);
+    }
+
+    #[test]
+    fn anything_but_options_in_a_later_piece_reads_the_whole_file() {
+        // A table after the options belongs to the document as a whole.
+        let text = synthetic(50).replace("[scale]\nmin = 0\nmax = 5\n", "")
+            + "\n[scale]\nmin = 0\nmax = 5\n";
+        assert!(read_pieces_of(&text, 100).is_none());
+        assert!(read_whole(&text).is_ok());
+    }
+
+    #[test]
+    fn a_split_inside_a_multi_line_string_reads_the_whole_file() {
+        let text = synthetic(50).replacen(
+            "name = \"Option 7\"",
+            "name = \"Option 7\"\ndescription = \"\"\"\n[[options]]\nnot a header\"\"\"",
+            1,
+        );
+        assert!(read_pieces_of(&text, 1).is_none());
+        let whole = read_whole(&text).expect("valid");
+        assert!(
+            whole.0.options()[6]
+                .description
+                .as_deref()
+                .is_some_and(|d| d.contains("[[options]]"))
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_in_a_piece_reads_the_whole_file_for_an_exact_message() {
+        let text = synthetic(50).replacen("c4 = ", "c4 = = ", 1);
+        assert!(read_pieces_of(&text, 100).is_none());
+        let e = read_whole(&text).expect_err("invalid");
+        assert_eq!(e[0].kind, "syntax");
+    }
 }

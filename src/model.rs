@@ -116,6 +116,13 @@ pub fn check_name(name: &str) -> Result<(), ModelError> {
 /// Checks free text (descriptions, notes): newlines and tabs are fine, other
 /// control characters are not, since they can rewrite a terminal or break an export.
 pub fn check_text(text: &str) -> Result<(), ModelError> {
+    // Most text is printable ASCII; checking bytes first keeps large files fast.
+    if text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || b == b'\n')
+    {
+        return Ok(());
+    }
     match text
         .chars()
         .find(|&c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
@@ -461,6 +468,12 @@ impl AppraisalOption {
         self.scores = scores;
     }
 
+    /// Replaces the whole row of notes; the caller has checked each with
+    /// [`check_text`] and dropped blank ones, and `Appraisal::new` checks the length.
+    pub(crate) fn set_notes_unchecked(&mut self, notes: Vec<Option<String>>) {
+        self.notes = notes;
+    }
+
     /// Whether every criterion has a score.
     pub fn is_complete(&self) -> bool {
         self.scores.iter().all(Option::is_some)
@@ -492,13 +505,16 @@ impl Appraisal {
         if options.is_empty() {
             return Err(ModelError::WouldBeEmpty("option"));
         }
-        for (i, c) in criteria.iter().enumerate() {
-            if criteria[..i].iter().any(|d| d.id == c.id) {
+        // Sets, not pairwise comparison: appraisals can have thousands of options.
+        let mut seen = std::collections::HashSet::new();
+        for c in &criteria {
+            if !seen.insert(c.id.as_str()) {
                 return Err(ModelError::DuplicateId(c.id.to_string()));
             }
         }
-        for (i, o) in options.iter().enumerate() {
-            if options[..i].iter().any(|p| p.id == o.id) {
+        let mut seen = std::collections::HashSet::new();
+        for o in &options {
+            if !seen.insert(o.id.as_str()) {
                 return Err(ModelError::DuplicateId(o.id.to_string()));
             }
             if o.scores.len() != criteria.len() || o.notes.len() != criteria.len() {

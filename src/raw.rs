@@ -29,6 +29,8 @@ pub struct At<T> {
 pub struct Sink<'s> {
     /// The text being read, for turning positions into line numbers in messages.
     pub text: &'s str,
+    /// Where the piece being read starts in `text`; added to every position.
+    pub offset: usize,
     /// Everything found so far, in the order found.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -38,8 +40,15 @@ impl<'s> Sink<'s> {
     pub fn new(text: &'s str) -> Sink<'s> {
         Sink {
             text,
+            offset: 0,
             diagnostics: Vec::new(),
         }
+    }
+
+    /// Where `v` is in the whole text.
+    pub fn at<T>(&self, v: &Spanned<T>) -> Span {
+        let s = v.span();
+        s.start + self.offset..s.end + self.offset
     }
 
     /// The 1-based line a position falls on.
@@ -76,7 +85,7 @@ pub fn type_name(v: &DeValue<'_>) -> &'static str {
 /// Text that looks like a number is refused with a hint, since `"4"` in quotes
 /// is a common slip in hand-edited files.
 pub fn number(v: &Spanned<DeValue<'_>>, what: &str, sink: &mut Sink<'_>) -> Option<At<f64>> {
-    let span = v.span();
+    let span = sink.at(v);
     let parsed = match v.get_ref() {
         DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
             .map(|n| n as f64)
@@ -141,14 +150,14 @@ pub fn string(v: &Spanned<DeValue<'_>>, what: &str, sink: &mut Sink<'_>) -> Opti
     match v.get_ref() {
         DeValue::String(s) => Some(At {
             value: s.to_string(),
-            span: v.span(),
+            span: sink.at(v),
         }),
         other => {
             sink.push(
                 Diagnostic::error(
                     "wrong-type",
                     format!("{what} must be text, not {}", type_name(other)),
-                    Some(v.span()),
+                    Some(sink.at(v)),
                 )
                 .with_help(format!("put {what} in double quotes, like \"...\"")),
             );
@@ -184,7 +193,7 @@ impl<'t, 'i> Table<'t, 'i> {
             let mut d = Diagnostic::error(
                 "unknown-key",
                 format!("unknown key `{}` in {}", shorten(k), self.name),
-                Some(key.span()),
+                Some(sink.at(key)),
             );
             match did_you_mean(k, known) {
                 Some(s) => {
@@ -274,7 +283,7 @@ impl<'t, 'i> Table<'t, 'i> {
                     Diagnostic::error(
                         "wrong-type",
                         format!("`{key}` must be a list of text, not {}", type_name(other)),
-                        Some(v.span()),
+                        Some(sink.at(v)),
                     )
                     .with_help(format!("write {key} = [\"first\", \"second\"]")),
                 );
@@ -289,7 +298,7 @@ impl<'t, 'i> Table<'t, 'i> {
         match v.get_ref() {
             DeValue::Table(t) => Some(Table {
                 entries: t,
-                span: v.span(),
+                span: sink.at(v),
                 name,
             }),
             other => {
@@ -301,7 +310,7 @@ impl<'t, 'i> Table<'t, 'i> {
                             self.name,
                             type_name(other)
                         ),
-                        Some(v.span()),
+                        Some(sink.at(v)),
                     )
                     .with_help(format!(
                         "write {key} = {{ ... }} or start a [{key}] section"
@@ -324,7 +333,7 @@ impl<'t, 'i> Table<'t, 'i> {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items.iter() {
                     match item.get_ref() {
-                        DeValue::Table(t) => out.push((t, item.span())),
+                        DeValue::Table(t) => out.push((t, sink.at(item))),
                         other => sink.push(
                             Diagnostic::error(
                                 "wrong-type",
@@ -332,7 +341,7 @@ impl<'t, 'i> Table<'t, 'i> {
                                     "each entry of `{key}` must be a table, not {}",
                                     type_name(other)
                                 ),
-                                Some(item.span()),
+                                Some(sink.at(item)),
                             )
                             .with_help(format!("start each entry with a [[{key}]] line")),
                         ),
@@ -345,7 +354,7 @@ impl<'t, 'i> Table<'t, 'i> {
                     Diagnostic::error(
                         "wrong-type",
                         format!("`{key}` must be a list of tables, written [[{key}]], not a single [{key}] table"),
-                        Some(v.span()),
+                        Some(sink.at(v)),
                     )
                     .with_help(format!("use double brackets: [[{key}]] before each entry")),
                 );
@@ -356,7 +365,7 @@ impl<'t, 'i> Table<'t, 'i> {
                     Diagnostic::error(
                         "wrong-type",
                         format!("`{key}` must be a list of tables, not {}", type_name(other)),
-                        Some(v.span()),
+                        Some(sink.at(v)),
                     )
                     .with_help(format!("start each entry with a [[{key}]] line")),
                 );

@@ -459,3 +459,89 @@ fn panel_renders_through_the_report_writers() {
         .collect();
     assert!(values.iter().any(|v| v == "Option A"), "{values:?}");
 }
+
+#[test]
+fn write_consensus_updates_scores_and_notes_keeping_comments() {
+    let (_dir, review, paths) = panel_dir();
+    let original = std::fs::read_to_string(&review).expect("read");
+    let commented = original.replace(
+        "[[options]]\nid = \"a\"",
+        "# The first option.\n[[options]]\nid = \"a\"  # keep this id",
+    );
+    std::fs::write(&review, &commented).expect("write");
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .arg("--write-consensus")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "4 scores changed, 4 notes updated, 0 cells left",
+        ));
+    let written = std::fs::read_to_string(&review).expect("read");
+    assert!(
+        written.contains("# The first option.\n[[options]]\nid = \"a\"  # keep this id"),
+        "{written}"
+    );
+    let loaded = appraise::load::load_str("r", &written).expect("still valid");
+    let a = &loaded.appraisal;
+    // Consensus 3.67, 3, 2.33, 4.5, rounded to whole points: 4, 3, 2, 5.
+    assert_eq!(a.options()[0].scores(), [Some(4.0), Some(3.0)]);
+    assert_eq!(a.options()[1].scores(), [Some(2.0), Some(5.0)]);
+    assert_eq!(
+        a.options()[0].note(0),
+        Some("Panel: mean 3.67 of 3 members (3 scored), range 2-5, spread 3; written as 4.")
+    );
+    assert_eq!(
+        a.options()[1].note(1),
+        Some("Panel: mean 4.5 of 3 members (2 scored), range 4-5, spread 1; written as 5.")
+    );
+    // A second run replaces the panel lines rather than adding more.
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .arg("--write-consensus")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "0 scores changed, 0 notes updated",
+        ));
+    assert_eq!(std::fs::read_to_string(&review).expect("read"), written);
+}
+
+#[test]
+fn sensitivity_runs_on_the_consensus() {
+    let (_dir, review, paths) = panel_dir();
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .args(["--sensitivity", "--samples", "20000"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Sensitivity of the consensus"))
+        .stdout(predicate::str::contains("Option A stays first unless"));
+    let out = appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .args(["--sensitivity", "--samples", "20000", "--format", "json"])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("json");
+    assert_eq!(v["sensitivity"]["leader"], "a");
+    assert_eq!(v["sensitivity"]["monte_carlo"]["samples"], 20000);
+    let md = appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .args(["--sensitivity", "--format", "md"])
+        .assert()
+        .success();
+    assert!(
+        String::from_utf8_lossy(&md.get_output().stdout)
+            .contains("## Sensitivity of the consensus")
+    );
+}

@@ -10,6 +10,8 @@ use appraise::panel::{self, MergeOptions, Method};
 use appraise::report::TextStyle;
 use clap::ValueEnum;
 
+use appraise::{load, save, sensitivity};
+
 use super::{EXIT_FAILURE, load_or_example, print_load_error, stdout_style};
 
 /// Arguments for `panel`.
@@ -17,7 +19,8 @@ use super::{EXIT_FAILURE, load_or_example, print_load_error, stdout_style};
 #[command(after_help = "Examples:\n  \
     appraise panel review.toml sheets/*.toml\n  \
     appraise panel review.toml sheets/*.toml --method median --flag-spread 3\n  \
-    appraise panel review.toml sheets/*.toml --format json > panel.json\n\n\
+    appraise panel review.toml sheets/*.toml --format json > panel.json\n  \
+    appraise panel review.toml sheets/*.toml --method median --write-consensus\n\n\
     Each cell's consensus uses only the members who scored it. Cells whose scores are \
     two or more scale steps apart are flagged for discussion.")]
 pub struct Args {
@@ -38,6 +41,19 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Write the consensus scores into the appraisal file (rounded to the scale's
+    /// step), adding each cell's spread to its note. Comments and layout are kept.
+    #[arg(long)]
+    pub write_consensus: bool,
+    /// Also run every sensitivity analysis on the consensus.
+    #[arg(long)]
+    pub sensitivity: bool,
+    /// Monte Carlo samples for --sensitivity.
+    #[arg(long, default_value_t = 100_000, value_name = "N")]
+    pub samples: u64,
+    /// Monte Carlo seed for --sensitivity.
+    #[arg(long, default_value_t = 1, value_name = "S")]
+    pub seed: u64,
     /// Write the report to this file instead of stdout (required for xlsx).
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
@@ -74,9 +90,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if !(args.flag_spread.is_finite() && args.flag_spread >= 0.0) {
         anyhow::bail!("--flag-spread must be a number of steps, zero or more");
     }
-    let loaded = match load_or_example(Some(&args.appraisal)) {
+    // Read the bytes once, so a consensus write can tell if the file changed meanwhile.
+    let bytes = match std::fs::read(&args.appraisal) {
+        Ok(b) => b,
+        Err(_) => {
+            return Ok(match load_or_example(Some(&args.appraisal)) {
+                Ok(_) => ExitCode::from(EXIT_FAILURE),
+                Err(code) => code,
+            });
+        }
+    };
+    let fingerprint = save::Fingerprint::of(&bytes);
+    let loaded = match load::load_bytes(&args.appraisal.display().to_string(), bytes) {
         Ok(l) => l,
-        Err(code) => return Ok(code),
+        Err(e) => {
+            print_load_error(&e);
+            return Ok(ExitCode::from(EXIT_FAILURE));
+        }
     };
     let paths: Vec<&Path> = args.sheets.iter().map(PathBuf::as_path).collect();
     let sheets = match panel::load_sheets(&paths, &loaded.appraisal, Some(&args.appraisal)) {
@@ -104,6 +134,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             eprintln!("{}: warning: {}", s.source.name, w.message);
         }
     }
+    let export_options = export::ExportOptions {
+        samples: Some(args.samples),
+        seed: args.seed,
+        ..export::ExportOptions::default()
+    };
     let mut bytes = Vec::new();
     match args.format {
         Format::Table => {
@@ -117,13 +152,28 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 "{}",
                 panel::text_report(&loaded.appraisal, &merged, style)
             )?;
+            if args.sensitivity {
+                let config = export::sensitivity::smaa_config(args.samples, args.seed);
+                let s = sensitivity::analyse(&merged.consensus, &config)?;
+                write!(
+                    bytes,
+                    "\nSensitivity of the consensus\n{}",
+                    sensitivity::output::text_report(&merged.consensus, &s, style)
+                )?;
+            }
         }
         Format::Json => {
-            serde_json::to_writer_pretty(
-                &mut bytes,
-                &panel::json_report(&loaded.appraisal, &merged),
-            )
-            .context("writing JSON")?;
+            let mut doc = serde_json::to_value(panel::json_report(&loaded.appraisal, &merged))?;
+            if args.sensitivity
+                && let serde_json::Value::Object(map) = &mut doc
+            {
+                let a = export::sensitivity::analyse(&merged.consensus, &export_options)?;
+                map.insert(
+                    "sensitivity".into(),
+                    serde_json::to_value(export::sensitivity::json(&merged.consensus, &a))?,
+                );
+            }
+            serde_json::to_writer_pretty(&mut bytes, &doc).context("writing JSON")?;
             writeln!(bytes)?;
         }
         Format::Md | Format::Html | Format::Xlsx => {
@@ -138,7 +188,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 );
                 return Ok(ExitCode::from(2));
             }
-            let report = panel::panel_report(&loaded.appraisal, &merged);
+            let mut report = panel::panel_report(&loaded.appraisal, &merged);
+            if args.sensitivity {
+                let mut blocks = export::sensitivity::blocks(
+                    &merged.consensus,
+                    &merged.results,
+                    &export_options,
+                )?;
+                if let Some(export::Block::Heading(h)) = blocks.first_mut() {
+                    *h = "Sensitivity of the consensus".into();
+                }
+                report.blocks.extend(blocks);
+            }
             export::write_report(
                 &report,
                 &export::ExportOptions::default(),
@@ -146,6 +207,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 &mut bytes,
             )?;
         }
+    }
+    if args.write_consensus {
+        let (updated, changes) = panel::apply_consensus(&loaded.appraisal, &merged)?;
+        save::save(
+            &args.appraisal,
+            Some(&loaded.source.text),
+            &updated,
+            Some(fingerprint),
+            false,
+        )
+        .with_context(|| format!("writing the consensus into {}", args.appraisal.display()))?;
+        eprintln!(
+            "wrote the consensus into {}: {} scores changed, {} notes updated, {} cells left as they were (no member scored them)",
+            args.appraisal.display(),
+            changes.scores_changed,
+            changes.notes_updated,
+            changes.cells_unscored
+        );
     }
     match &args.out {
         Some(path) => {

@@ -5,6 +5,7 @@ pub mod member;
 pub mod merge;
 pub mod report;
 pub mod sheet;
+pub mod write;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -20,6 +21,7 @@ use crate::report::{TextStyle, total_of};
 pub use merge::{Cell as MergedCell, Influence, MergeError, MergeOptions, Merged, Method, merge};
 pub use report::panel_report;
 pub use sheet::{Sheet, blank_sheet, default_sheet_path, load_sheet, parse_sheet};
+pub use write::{ConsensusChanges, apply_consensus};
 
 /// Loads every sheet against the appraisal, then checks across them (one member per sheet).
 ///
