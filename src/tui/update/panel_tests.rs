@@ -661,3 +661,50 @@ fn p_without_sheets_or_with_a_bad_one_explains() {
     update(&mut example, Action::Panel);
     assert!(message(&example).contains("--panel"));
 }
+
+#[test]
+fn a_sheet_missing_an_option_says_so_and_gains_it_when_scored() {
+    let (_dir, review, sheet) = member_dir();
+    let short = SHEET.replace(
+        "# One central hub\n[scores.hub]\ncost = \"\"\nreach = \"\"\n",
+        "",
+    );
+    std::fs::write(&sheet, &short).unwrap();
+    let mut app = open_member(&review, None);
+    assert!(
+        message(&app).contains("the sheet has no scores for One central hub"),
+        "{}",
+        message(&app)
+    );
+    update(&mut app, Action::Last);
+    update(&mut app, Action::Digit(2));
+    update(&mut app, Action::Save);
+    let saved = std::fs::read_to_string(&sheet).unwrap();
+    // The new table goes after the others; the sheet's closing blank line stays last.
+    assert_eq!(
+        saved,
+        format!("{short}[scores.hub]\ncost = 2\nreach = \"\"\n\n")
+    );
+}
+
+#[test]
+fn exporting_a_copy_in_member_mode_copies_the_sheet() {
+    let (dir, review, _sheet) = member_dir();
+    let mut app = open_member(&review, None);
+    update(&mut app, Action::Digit(5));
+    let copy = crate::tui::export::FORMATS
+        .iter()
+        .position(|f| f.kind == crate::tui::export::Kind::Copy)
+        .unwrap();
+    assert_eq!(
+        crate::tui::export::label(&app, &crate::tui::export::FORMATS[copy]),
+        "Copy of your scoresheet"
+    );
+    let target = dir.path().join("copy.toml");
+    crate::tui::export::export_to(&app, copy, &target).unwrap();
+    let text = std::fs::read_to_string(&target).unwrap();
+    assert_eq!(
+        text,
+        SHEET.replace("cost = 2      # the leases", "cost = 5      # the leases")
+    );
+}
