@@ -809,6 +809,14 @@ pub fn fmt_dp(x: f64, dp: usize) -> String {
     if x.is_infinite() {
         return if x > 0.0 { "infinity" } else { "-infinity" }.into();
     }
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        // Whole numbers are most of what is printed; integer formatting is far cheaper.
+        return if x == 0.0 {
+            "0".into()
+        } else {
+            (x as i64).to_string()
+        };
+    }
     if x.abs() >= 1e15 {
         // Whole-number formatting of 1e26 would print 27 misleading digits.
         return format!("{x:e}");

@@ -252,11 +252,37 @@ pub fn ordinal(n: usize) -> String {
     format!("{n}{suffix}")
 }
 
-/// Rank acceptability from Monte Carlo: each option's share of samples at each rank.
+/// Ranks given a column of their own in acceptability tables and charts; lower
+/// ranks share one "or lower" column, so a long list stays readable.
+pub const ACCEPTABILITY_RANKS: usize = 10;
+
+/// The acceptability shares to show: ranks 1..k-1 each, then rank k or lower
+/// together (all ranks separately when there are few options).
+fn shown_shares(shares: &[f64], n: usize) -> Vec<f64> {
+    let get = |r: usize| shares.get(r).copied().unwrap_or(0.0);
+    if n <= ACCEPTABILITY_RANKS {
+        return (0..n).map(get).collect();
+    }
+    let mut out: Vec<f64> = (0..ACCEPTABILITY_RANKS - 1).map(get).collect();
+    out.push((ACCEPTABILITY_RANKS - 1..n).map(get).sum());
+    out
+}
+
+/// Headers for [`shown_shares`].
+fn shown_ranks(n: usize) -> Vec<String> {
+    if n <= ACCEPTABILITY_RANKS {
+        return (1..=n).map(ordinal).collect();
+    }
+    let mut out: Vec<String> = (1..ACCEPTABILITY_RANKS).map(ordinal).collect();
+    out.push(format!("{} or lower", ordinal(ACCEPTABILITY_RANKS)));
+    out
+}
+
+/// The table of rank acceptability: each option's share of random weightings at each rank.
 pub fn acceptability_table(appraisal: &Appraisal, results: &Results, m: &Smaa) -> ReportTable {
     let n = appraisal.options().len();
     let mut columns = vec![Column::text("Option")];
-    columns.extend((1..=n).map(|r| Column::number(ordinal(r))));
+    columns.extend(shown_ranks(n).into_iter().map(Column::number));
     // No confidence factor: with the scores held as given it is always 0 or
     // 100%, which says nothing a reader could use.
     let mut t = ReportTable::new(
@@ -272,10 +298,11 @@ pub fn acceptability_table(appraisal: &Appraisal, results: &Results, m: &Smaa) -
             continue;
         };
         let mut cells = vec![Cell::text(option_name(appraisal, i))];
-        for r in 0..n {
-            let b = o.acceptability.get(r).copied().unwrap_or(0.0);
-            cells.push(share_cell(b));
-        }
+        cells.extend(
+            shown_shares(&o.acceptability, n)
+                .into_iter()
+                .map(share_cell),
+        );
         max_se = o.acceptability_se.iter().copied().fold(max_se, f64::max);
         t.rows.push(Row::body(cells));
     }
@@ -313,21 +340,32 @@ pub fn weight_chart(
     if appraisal.criteria().len() < 2 {
         return None;
     }
-    let series: Vec<Series> = cs
-        .lines
+    let shown = cs.chart_options(&results.rank_order(), sensitivity::CHART_OPTIONS);
+    let series: Vec<Series> = shown
         .iter()
+        .filter_map(|&i| cs.lines.iter().find(|l| l.option == i))
         .map(|l| Series {
             label: option_name(appraisal, l.option),
             points: vec![(0.0, l.at_zero), (1.0, l.at_one)],
         })
         .collect();
+    let omitted = cs.lines.len() - series.len();
+    let scope = if omitted > 0 {
+        format!(
+            " It shows the {} options that lead somewhere or rank highest; {} others are left out.",
+            series.len(),
+            omitted
+        )
+    } else {
+        String::new()
+    };
     let p0 = cs.share;
     let leader = option_name(appraisal, cs.leader);
     Some(Chart {
         key: format!("chart-weight-{}", crit.id()),
         title: format!("Sensitivity to the weight of {}", crit.name()),
         description: format!(
-            "Line chart of each option's total as {}'s share of the total weight runs from 0% to 100%, the other weights keeping their proportions; its current share is {}%, and {} stays first from {}% to {}% (shaded).",
+            "Line chart of each option's total as {}'s share of the total weight runs from 0% to 100%, the other weights keeping their proportions; its current share is {}%, and {} stays first from {}% to {}% (shaded).{scope}",
             crit.name(),
             fmt_dp(100.0 * p0, 1),
             leader,
@@ -364,11 +402,10 @@ pub fn acceptability_chart(appraisal: &Appraisal, results: &Results, m: &Smaa) -
             let o = m.options.iter().find(|o| o.option == i)?;
             Some(StackedBar {
                 label: option_name(appraisal, i),
-                shares: (0..n)
-                    .map(|r| o.acceptability.get(r).copied().unwrap_or(0.0))
-                    .collect(),
+                shares: shown_shares(&o.acceptability, n),
             })
         })
+        .take(sensitivity::CHART_OPTIONS)
         .collect();
     Chart {
         key: "chart-acceptability".into(),
@@ -379,7 +416,7 @@ pub fn acceptability_chart(appraisal: &Appraisal, results: &Results, m: &Smaa) -
         ),
         kind: ChartKind::Stacked(StackedChart {
             axis_label: "Share of random weightings".into(),
-            segments: (1..=n).map(ordinal).collect(),
+            segments: shown_ranks(n),
             bars,
         }),
     }

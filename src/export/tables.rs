@@ -476,11 +476,16 @@ pub fn annex_tables(appraisal: &Appraisal, results: &Results) -> Vec<ReportTable
     out
 }
 
-/// The horizontal bar chart of totals, in rank order.
+/// Most bars in the totals chart; the ranking table lists every option.
+pub const TOTALS_CHART_BARS: usize = 30;
+
+/// The horizontal bar chart of totals in rank order.
 pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
+    let n = results.options.len();
     let bars = results
         .rank_order()
         .into_iter()
+        .take(TOTALS_CHART_BARS)
         .filter_map(|i| {
             let o = appraisal.options().get(i)?;
             let r = results.options.get(i)?;
@@ -493,10 +498,19 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
         .collect();
     Chart {
         key: "chart-totals".into(),
-        title: "Total score of each option".into(),
+        title: if n > TOTALS_CHART_BARS {
+            format!("Total score of the {TOTALS_CHART_BARS} highest-ranked options (of {n})")
+        } else {
+            "Total score of each option".into()
+        },
         description: format!(
-            "Horizontal bar chart of each option's weighted total out of {}, highest first.",
-            fmt_num(results.max_total)
+            "Horizontal bar chart of each option's weighted total out of {}, highest first{}.",
+            fmt_num(results.max_total),
+            if n > TOTALS_CHART_BARS {
+                format!("; the ranking table lists all {n}")
+            } else {
+                String::new()
+            }
         ),
         kind: ChartKind::Bars(BarChart {
             axis_label: format!("Weighted total (of {})", fmt_num(results.max_total)),

@@ -51,6 +51,10 @@ pub struct Exact {
     pub leave_one_out: Vec<LeaveOneOut>,
 }
 
+/// How many options charts (and the swap points listed with them) cover:
+/// every option that leads somewhere, then the highest ranked.
+pub const CHART_OPTIONS: usize = 12;
+
 /// Runs the exact analyses (weights, scores, leave-one-out).
 pub fn exact(appraisal: &Appraisal) -> Exact {
     let results = compute(appraisal);

@@ -234,6 +234,7 @@ pub fn document(appraisal: &Appraisal, s: &Sensitivity) -> Document {
             .map_or(String::new(), |c| c.id().to_string())
     };
     let e = &s.exact;
+    let rank_order = e.results.rank_order();
     let weights = e
         .weights
         .iter()
@@ -265,7 +266,7 @@ pub fn document(appraisal: &Appraisal, s: &Sensitivity) -> Document {
                 })
                 .collect(),
             swaps: cs
-                .swap_points()
+                .swap_points_among(&cs.chart_options(&rank_order, super::CHART_OPTIONS))
                 .iter()
                 .map(|w| SwapEntry {
                     share: w.share,

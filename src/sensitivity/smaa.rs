@@ -28,6 +28,11 @@ pub const CHUNK_SAMPLES: usize = 32_768;
 /// Most samples accepted in one run.
 pub const MAX_SAMPLES: u64 = 1_000_000_000;
 
+/// Most options a Monte Carlo run takes. Ranking costs grow with the square of
+/// the options, as does the rank table; beyond this a run would take minutes
+/// and gigabytes, and a table of thousands of ranks helps nobody.
+pub const MAX_OPTIONS: usize = 2_000;
+
 /// Chunks tallied in parallel before their results are merged; bounds memory.
 const BATCH_CHUNKS: usize = 64;
 
@@ -84,6 +89,11 @@ pub enum SmaaError {
     /// The score spread is negative or not a number.
     #[error("the score spread must be a number of scale steps, zero or more, not {0}")]
     ScoreSpread(f64),
+    /// Too many options for a Monte Carlo run.
+    #[error(
+        "Monte Carlo rank acceptability handles at most {MAX_OPTIONS} options; this appraisal has {0}"
+    )]
+    TooManyOptions(usize),
     /// Zero threads were asked for.
     #[error("the number of threads must be at least 1")]
     Threads,
@@ -242,6 +252,9 @@ fn in_pool<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Res
 /// Runs the SMAA-2 simulation on `appraisal`.
 pub fn smaa(appraisal: &Appraisal, config: &SmaaConfig) -> Result<Smaa, SmaaError> {
     check(config)?;
+    if appraisal.options().len() > MAX_OPTIONS {
+        return Err(SmaaError::TooManyOptions(appraisal.options().len()));
+    }
     let (p, crit) = problem(appraisal, config);
     let (n, m) = (p.n, p.m);
     let sizes = chunk_sizes(config.samples);

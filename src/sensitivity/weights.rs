@@ -94,6 +94,29 @@ impl CriterionSensitivity {
         self.below.is_none() && self.above.is_none()
     }
 
+    /// The options worth drawing against this criterion's share: every option
+    /// that leads somewhere on the range, then the highest ranked of the rest
+    /// (in `rank_order`), up to `max` in all (more only if more options lead).
+    /// In file order.
+    pub fn chart_options(&self, rank_order: &[usize], max: usize) -> Vec<usize> {
+        let mut chosen: Vec<usize> = Vec::new();
+        for seg in &self.segments {
+            if !chosen.contains(&seg.leader) {
+                chosen.push(seg.leader);
+            }
+        }
+        for &i in rank_order {
+            if chosen.len() >= max {
+                break;
+            }
+            if i < self.lines.len() && !chosen.contains(&i) {
+                chosen.push(i);
+            }
+        }
+        chosen.sort_unstable();
+        chosen
+    }
+
     /// Every share strictly between 0 and 1 at which two options change
     /// order, sorted by share, then by option. There can be `n(n-1)/2` of
     /// them, so this is computed on demand rather than stored.
