@@ -58,8 +58,9 @@ pub fn update(app: &mut App, action: Action) {
                         // Changing criterion keeps the panel where the user put it.
                         app.view.details_scroll = scroll;
                     }
-                    // Stay in the live view unless the action opened something else.
-                    if app.view.mode == Mode::Normal {
+                    // Stay in the live view unless the action opened something
+                    // else (a dialog, or the panel view, which replaces it).
+                    if app.view.mode == Mode::Normal && !app.view.panel {
                         app.view.mode = Mode::Sensitivity;
                     }
                 }

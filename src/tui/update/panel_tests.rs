@@ -708,3 +708,20 @@ fn exporting_a_copy_in_member_mode_copies_the_sheet() {
         SHEET.replace("cost = 2      # the leases", "cost = 5      # the leases")
     );
 }
+
+#[test]
+fn opening_the_panel_from_the_sensitivity_view_replaces_it() {
+    let (_dir, review, paths) = panel_dir();
+    let mut app = panel_app(&review, &paths);
+    update(&mut app, Action::Sensitivity);
+    assert_eq!(app.view.mode, Mode::Sensitivity);
+    update(&mut app, Action::Panel);
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert_eq!(app.showing(), Showing::Panel);
+    update(&mut app, Action::Panel);
+    update(&mut app, Action::Sensitivity);
+    update(&mut app, Action::NextFlagged(1));
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert_eq!(app.showing(), Showing::Panel);
+    assert_eq!((app.view.option, app.view.criterion), (2, 0));
+}
