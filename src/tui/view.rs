@@ -301,7 +301,7 @@ fn heat(scale: &Scale, v: f64) -> (Color, Color) {
 /// A total in at most `width` characters and `places` decimal places,
 /// dropping places (rounding) only when it would not fit: 106.25 in five is 106.3.
 fn total_text(v: f64, places: usize, width: usize) -> String {
-    let mut text = fmt_num(v);
+    let mut text = String::new();
     for p in (0..=places).rev() {
         let scale = 10f64.powi(p as i32);
         text = fmt_num((v * scale).round() / scale);
@@ -593,9 +593,9 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
         if right_x + RIGHT_W <= inner.right()
             && let Some(r) = res.options.get(o)
         {
-            // A consensus total is shown to one place; any total loses places
-            // rather than run into its neighbours.
-            // The panel's totals keep a space before them, as its cells end in a digit or mark.
+            // A total loses decimal places rather than run into its
+            // neighbours. Consensus totals are shown to one place, in four
+            // characters, so a space always separates them from the last cell.
             let (places, width) = if showing == Showing::Panel {
                 (1, 4)
             } else {
