@@ -27,7 +27,11 @@ mod cmd;
         appraise my-review.toml               score and weigh interactively\n  \
         appraise check my-review.toml         validate a file\n  \
         appraise rank my-review.toml          ranked totals\n  \
-        appraise report my-review.toml        criteria, scores, totals and warnings\n\n\
+        appraise report my-review.toml        criteria, scores, totals and warnings\n  \
+        appraise tui my-review.toml --member \"Cllr A. Clark\"\n                                        \
+        score into your own scoresheet\n  \
+        appraise tui my-review.toml --panel sheets/*.toml\n                                        \
+        see where the members of a panel disagree\n\n\
         Exit status: 0 success, 1 invalid appraisal or failed command, 2 usage error.",
     args_conflicts_with_subcommands = true
 )]
@@ -62,7 +66,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None if cmd::tui::interactive() => cmd::tui::run(cmd::tui::Args { file: cli.file }),
+        None if cmd::tui::interactive() => cmd::tui::run(cmd::tui::Args {
+            file: cli.file,
+            ..Default::default()
+        }),
         None => cmd::report::run(cmd::report::Args { file: cli.file }),
         Some(Command::Check(args)) => cmd::check::run(args),
         Some(Command::Export(args)) => cmd::export::run(args),

@@ -301,3 +301,143 @@ fn plain_appraise_outside_a_terminal_still_prints_the_report() {
     assert_eq!(tui.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&tui.stderr).contains("needs a terminal"));
 }
+
+#[test]
+fn a_member_scores_into_their_sheet_and_the_panel_merges_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = dir.path().join("review.toml");
+    std::fs::write(&review, FILE).unwrap();
+    let mut s = Session::start(
+        &["tui", "review.toml", "--member", "Cllr A. Clark"],
+        dir.path(),
+    );
+    s.wait_for("Cllr A. Clark's scores");
+    s.wait_for("New sheet review.cllr-a-clark.sheet.toml for Cllr A. Clark");
+    // Keep all branches: cost 4, reach 2 with a note.
+    s.keys(b"4");
+    s.keys(RIGHT);
+    s.keys(b"2");
+    s.keys(b"n");
+    s.wait_for("Note: Keep all branches / Reach");
+    s.keys(b"Well used");
+    s.keys(b"\x1b");
+    // Weights belong to the appraisal: refused, with the reason.
+    s.keys(b"w");
+    s.wait_for("Weights are fixed by review.toml");
+    // The shared scores, on request, read-only.
+    s.keys(b"c");
+    s.wait_for("SHARED scores from review.toml");
+    s.keys(b"0");
+    s.wait_for("The shared scores are read-only");
+    s.keys(b"c");
+    s.wait_for("Back to your own scores");
+    s.keys(CTRL_S);
+    s.wait_for("Saved to review.cllr-a-clark.sheet.toml");
+    s.keys(b"q");
+    assert!(s.wait_exit(), "exits successfully");
+
+    let appraisal = appraise::load_path(&review).unwrap().appraisal;
+    let blank = appraise::panel::blank_sheet(&appraisal, "review.toml", "Cllr A. Clark");
+    let expected = blank
+        .replacen("cost = \"\"  # Cost", "cost = 4  # Cost", 1)
+        .replacen("reach = \"\"  # Reach", "reach = 2  # Reach", 1)
+        .replacen("[notes.keep]\n", "[notes.keep]\nreach = \"Well used\"\n", 1);
+    let sheet = dir.path().join("review.cllr-a-clark.sheet.toml");
+    assert_eq!(std::fs::read_to_string(&sheet).unwrap(), expected);
+    assert_eq!(
+        std::fs::read_to_string(&review).unwrap(),
+        FILE,
+        "the appraisal is untouched"
+    );
+    assert!(
+        !dir.path()
+            .join(".review.cllr-a-clark.sheet.toml.appraise-recovery")
+            .exists()
+    );
+
+    // The sheet merges: keep scores 4 x 2 + 2 = 10 of 15; merge is blank.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_appraise"))
+        .args([
+            "panel",
+            "review.toml",
+            "review.cllr-a-clark.sheet.toml",
+            "--format",
+            "json",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["members"], serde_json::json!(["Cllr A. Clark"]));
+    assert_eq!(json["consensus"][0]["option"], "keep");
+    assert_eq!(json["consensus"][0]["total"], 10.0);
+    assert_eq!(json["cells"][0]["scores"][0]["score"], 4.0);
+    assert_eq!(json["cells"][2]["scored"], 0, "merge / cost left blank");
+}
+
+#[test]
+fn the_panel_view_opens_from_the_command_line_and_leaves_sheets_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("review.toml"), FILE).unwrap();
+    let sheet = |m: &str, cost: u8| {
+        format!(
+            "[sheet]\nappraisal = \"review.toml\"\nmember = \"{m}\"\n\n\
+             [scores.keep]\ncost = {cost}\nreach = 5\n\n[notes.keep]\ncost = \"{m} thinks so\"\n"
+        )
+    };
+    let sheets = [
+        ("a.toml", sheet("Cllr A", 1)),
+        ("b.toml", sheet("Cllr B", 4)),
+    ];
+    for (name, text) in &sheets {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let mut s = Session::start(
+        &[
+            "tui",
+            "review.toml",
+            "--panel",
+            "a.toml",
+            "b.toml",
+            "--method",
+            "median",
+        ],
+        dir.path(),
+    );
+    s.wait_for("Panel consensus · median of 2 members · 1 flagged");
+    s.keys(b"f");
+    s.wait_for("Flagged 1 of 1: Keep all branches / Cost, spread 3 steps");
+    s.wait_for("Cllr B thinks so");
+    s.keys(b"m");
+    s.wait_for("Consensus by the trimmed mean");
+    s.keys(b"3");
+    s.wait_for("The panel view is read-only");
+    s.keys(b"q");
+    assert!(s.wait_exit());
+    for (name, text) in &sheets {
+        assert_eq!(
+            &std::fs::read_to_string(dir.path().join(name)).unwrap(),
+            text
+        );
+    }
+}
+
+#[test]
+fn a_mismatched_sheet_stops_the_panel_view_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("review.toml"), FILE).unwrap();
+    std::fs::write(
+        dir.path().join("a.toml"),
+        "[sheet]\nappraisal = \"review.toml\"\nmember = \"A\"\n\n[scores.close]\ncost = 1\n",
+    )
+    .unwrap();
+    let mut s = Session::start(&["tui", "review.toml", "--panel", "a.toml"], dir.path());
+    s.wait_for("which is not in the appraisal");
+    s.wait_for("a.toml:5:");
+    assert!(!s.wait_exit(), "exits with a failure");
+}

@@ -1,6 +1,6 @@
 //! `appraise sheet new APPRAISAL --member NAME [--out PATH]`
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::bail;
@@ -66,7 +66,7 @@ fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let reference = relative_path(&args.appraisal, folder);
+    let reference = panel::member::relative_path(&args.appraisal, folder);
     let text = panel::blank_sheet(&loaded.appraisal, &reference, &args.member);
     // Written whole or not at all: a full disk or a crash never leaves half a
     // sheet that a later `panel` would read as a member's partial scores.
@@ -85,27 +85,4 @@ fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
     }
     println!("wrote {} for {}", out.display(), args.member);
     Ok(ExitCode::SUCCESS)
-}
-
-/// `target` written relative to `from_dir`, so the sheet still finds its appraisal
-/// when the two are moved together; absolute when no relative path exists.
-fn relative_path(target: &Path, from_dir: &Path) -> String {
-    let (Ok(target), Ok(from)) = (target.canonicalize(), from_dir.canonicalize()) else {
-        return target.display().to_string();
-    };
-    let t: Vec<Component<'_>> = target.components().collect();
-    let f: Vec<Component<'_>> = from.components().collect();
-    let common = t.iter().zip(&f).take_while(|(a, b)| a == b).count();
-    if common == 0 {
-        return target.display().to_string();
-    }
-    let mut rel = PathBuf::new();
-    for _ in common..f.len() {
-        rel.push("..");
-    }
-    for c in &t[common..] {
-        rel.push(c.as_os_str());
-    }
-    // Forward slashes keep the sheet portable between Windows and Unix.
-    rel.to_string_lossy().replace('\\', "/")
 }

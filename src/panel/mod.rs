@@ -1,6 +1,7 @@
 //! Panels: members score separately in their own sheets; the panel merges them,
 //! shows where members disagree, and what it would take to change the result.
 
+pub mod member;
 pub mod merge;
 pub mod report;
 pub mod sheet;

@@ -121,12 +121,49 @@ pub enum Action {
     NudgeWeight(i8),
     /// Export the appraisal.
     Export,
+    /// In member mode, show the shared scores (read-only) or go back to the member's own.
+    ToggleShared,
+    /// Open or close the panel view.
+    Panel,
+    /// In the panel view, combine the members' scores by the next method.
+    CycleMethod,
+    /// In the panel view, jump to the next (+1) or previous (-1) flagged cell.
+    NextFlagged(i8),
     /// Clear the message line.
     Dismiss,
     /// The terminal was resized to (columns, rows).
     Resize(u16, u16),
     /// A key for the open editor, prompt or dialog.
     Input(Input),
+}
+
+impl Action {
+    /// Whether the action changes the appraisal's weights, names, options or
+    /// criteria, which a member's scoresheet does not hold.
+    pub fn changes_structure(self) -> bool {
+        matches!(
+            self,
+            Action::EditWeight
+                | Action::NudgeWeight(_)
+                | Action::Swing
+                | Action::RenameOption
+                | Action::RenameCriterion
+                | Action::AddOption
+                | Action::AddCriterion
+                | Action::RemoveOption
+                | Action::RemoveCriterion
+                | Action::MoveOption(_)
+                | Action::MoveCriterion(_)
+        )
+    }
+
+    /// Whether the action changes the selected cell's score or note.
+    pub fn edits_cell(self) -> bool {
+        matches!(
+            self,
+            Action::Digit(_) | Action::Half | Action::Step(_) | Action::Clear | Action::EditNote
+        )
+    }
 }
 
 /// Turns a key press into an action for the app in its current mode.
@@ -241,6 +278,11 @@ fn normal_key(key: KeyEvent, ctrl: bool, shift: bool) -> Option<Action> {
         KeyCode::Char('<') => A::NudgeWeight(-1),
         KeyCode::Char('>') => A::NudgeWeight(1),
         KeyCode::Char('e') => A::Export,
+        KeyCode::Char('c') => A::ToggleShared,
+        KeyCode::Char('p') => A::Panel,
+        KeyCode::Char('m') => A::CycleMethod,
+        KeyCode::Char('f') => A::NextFlagged(1),
+        KeyCode::Char('F') => A::NextFlagged(-1),
         KeyCode::Esc => A::Dismiss,
         _ => return None,
     })
@@ -295,6 +337,14 @@ mod tests {
             (key(KeyCode::Char('s'), ctrl), Action::Save),
             (key(KeyCode::Char('q'), none), Action::Quit),
             (key(KeyCode::Char('?'), none), Action::Help),
+            (key(KeyCode::Char('c'), none), Action::ToggleShared),
+            (key(KeyCode::Char('p'), none), Action::Panel),
+            (key(KeyCode::Char('m'), none), Action::CycleMethod),
+            (key(KeyCode::Char('f'), none), Action::NextFlagged(1)),
+            (
+                key(KeyCode::Char('F'), KeyModifiers::SHIFT),
+                Action::NextFlagged(-1),
+            ),
         ];
         for (k, want) in cases {
             assert_eq!(key_to_action(&app, k), Some(want), "{k:?}");

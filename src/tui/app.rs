@@ -10,6 +10,8 @@ use crate::save::{self, Fingerprint, SaveError};
 
 use super::edit::{Edit, History};
 use super::live::Live;
+use super::member::{self, MemberSheet};
+use super::panel::PanelState;
 use super::swing::Swing;
 use super::text::TextInput;
 
@@ -22,6 +24,30 @@ pub struct App {
     pub view: View,
     /// Set when the user has chosen to leave.
     pub quit: bool,
+    /// Members' sheets merged for the panel view, when a panel was opened.
+    pub panel: Option<PanelState>,
+}
+
+/// Which file the document is saved to.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// The appraisal file itself (or the bundled example).
+    Appraisal,
+    /// A member's scoresheet: the document holds the member's scores and notes
+    /// on the shared appraisal's options and criteria, and saving writes them
+    /// into the sheet.
+    Sheet(Box<MemberSheet>),
+}
+
+/// What the grid is showing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Showing {
+    /// The document's own scores (the member's, in member mode).
+    Own,
+    /// The appraisal's shared scores, read-only, in member mode.
+    Shared,
+    /// The panel's consensus, read-only.
+    Panel,
 }
 
 /// The data being edited: the appraisal, its history and its file.
@@ -43,6 +69,8 @@ pub struct Doc {
     version: u64,
     /// The live sensitivity analysis, when the view has asked for it.
     live: Option<Live>,
+    /// Whether this is the appraisal file or a member's sheet.
+    target: Target,
 }
 
 impl Doc {
@@ -64,6 +92,73 @@ impl Doc {
             recovery_stale: false,
             version: 0,
             live: None,
+            target: Target::Appraisal,
+        }
+    }
+
+    fn for_sheet(opened: member::Opened) -> Doc {
+        let member::Opened {
+            member,
+            appraisal,
+            text,
+            sheet_path,
+            ..
+        } = opened;
+        let fingerprint = Some(Fingerprint::of(text.as_bytes()));
+        let recovery = save::recovery_path(Some(&sheet_path));
+        Doc {
+            saved: appraisal.clone(),
+            results: compute(&appraisal),
+            appraisal,
+            history: History::default(),
+            dirty: false,
+            path: Some(sheet_path),
+            original: text,
+            fingerprint,
+            recovery,
+            recovery_stale: false,
+            version: 0,
+            live: None,
+            target: Target::Sheet(Box::new(member)),
+        }
+    }
+
+    /// Whether this is the appraisal file or a member's sheet.
+    pub fn target(&self) -> &Target {
+        &self.target
+    }
+
+    /// In member mode, the member and the shared appraisal.
+    pub fn member(&self) -> Option<&MemberSheet> {
+        match &self.target {
+            Target::Sheet(m) => Some(m),
+            Target::Appraisal => None,
+        }
+    }
+
+    /// The file's text as it would be saved now: the original with the
+    /// changes applied, comments and layout kept. If the original cannot be
+    /// edited, the text is written afresh.
+    pub fn text_now(&self) -> String {
+        match &self.target {
+            Target::Appraisal => save::update_document(&self.original, &self.appraisal)
+                .unwrap_or_else(|_| save::to_toml(&self.appraisal)),
+            Target::Sheet(m) => {
+                crate::panel::member::update_sheet(&self.original, &self.appraisal, None)
+                    .unwrap_or_else(|_| {
+                        let reference = self
+                            .path
+                            .as_deref()
+                            .map(crate::panel::member::folder_of)
+                            .map_or_else(
+                                || m.appraisal_path.display().to_string(),
+                                |dir| crate::panel::member::relative_path(&m.appraisal_path, dir),
+                            );
+                        let blank = crate::panel::blank_sheet(&m.shared, &reference, &m.member);
+                        crate::panel::member::update_sheet(&blank, &self.appraisal, None)
+                            .unwrap_or(blank)
+                    })
+            }
         }
     }
 
@@ -179,13 +274,24 @@ impl Doc {
         // Only the file we loaded is checked for outside changes; a save-as
         // target is confirmed by the user before we get here.
         let expected = if same_file { self.fingerprint } else { None };
-        let saved = save::save(
-            &target,
-            Some(&self.original),
-            &self.appraisal,
-            expected,
-            force,
-        )?;
+        let saved = match &self.target {
+            Target::Appraisal => save::save(
+                &target,
+                Some(&self.original),
+                &self.appraisal,
+                expected,
+                force,
+            )?,
+            Target::Sheet(m) => save_sheet(
+                m,
+                self.path.as_deref(),
+                &target,
+                &self.original,
+                &self.appraisal,
+                expected,
+                force,
+            )?,
+        };
         let old_recovery = self.recovery.clone();
         self.original = saved.text;
         self.fingerprint = Some(saved.fingerprint);
@@ -214,9 +320,7 @@ impl Doc {
         if !self.dirty {
             return save::remove_recovery(&rec);
         }
-        let text = save::update_document(&self.original, &self.appraisal)
-            .unwrap_or_else(|_| save::to_toml(&self.appraisal));
-        save::write_recovery(&rec, &text)
+        save::write_recovery(&rec, &self.text_now())
     }
 
     /// Whether edits have happened since the recovery file was last written.
@@ -247,6 +351,40 @@ impl Doc {
             _ => false,
         }
     }
+}
+
+/// Saves a member's scores and notes into their sheet at `target`, refusing
+/// to overwrite a sheet changed on disk unless `force`, as [`save::save`] does
+/// for appraisals. A sheet saved into another folder has its `appraisal` path
+/// rewritten so that it still finds the appraisal.
+fn save_sheet(
+    member: &MemberSheet,
+    from: Option<&Path>,
+    target: &Path,
+    original: &str,
+    appraisal: &Appraisal,
+    expected: Option<Fingerprint>,
+    force: bool,
+) -> Result<save::Saved, SaveError> {
+    if let (Some(expected), false) = (expected, force)
+        && Fingerprint::of_file(target).is_some_and(|now| now != expected)
+    {
+        return Err(SaveError::Conflict {
+            path: target.to_owned(),
+        });
+    }
+    let reference = member::moves_folder(from, target).then(|| {
+        crate::panel::member::relative_path(
+            &member.appraisal_path,
+            crate::panel::member::folder_of(target),
+        )
+    });
+    let text = crate::panel::member::update_sheet(original, appraisal, reference.as_deref())?;
+    save::write_atomic(target, text.as_bytes())?;
+    Ok(save::Saved {
+        fingerprint: Fingerprint::of(text.as_bytes()),
+        text,
+    })
 }
 
 /// Which pane has the keyboard.
@@ -413,6 +551,12 @@ pub struct View {
     pub digits: Option<(usize, usize, String)>,
     /// Whether colour may be used (off when NO_COLOR is set).
     pub colour: bool,
+    /// In member mode, whether the grid shows the shared scores (read-only)
+    /// instead of the member's own.
+    pub shared: bool,
+    /// Whether the panel view is open: the grid shows the consensus of the
+    /// members' sheets, read-only. Dialogs such as help open over it.
+    pub panel: bool,
 }
 
 impl Default for View {
@@ -430,6 +574,8 @@ impl Default for View {
             message: None,
             digits: None,
             colour: true,
+            shared: false,
+            panel: false,
         }
     }
 }
@@ -460,6 +606,97 @@ impl App {
             doc: Doc::new(loaded, path),
             view: View::default(),
             quit: false,
+            panel: None,
+        }
+    }
+
+    /// Opens `member`'s scoresheet for the appraisal at `appraisal_path` (the
+    /// sheet at `sheet`, or the default path beside the appraisal), creating it
+    /// blank if it does not exist yet. As with [`App::open`], unsaved work in a
+    /// recovery file is offered first.
+    pub fn open_member(
+        appraisal_path: &Path,
+        member: &str,
+        sheet: Option<&Path>,
+    ) -> Result<App, LoadError> {
+        let opened = member::open(appraisal_path, member, sheet)?;
+        let created = opened.created;
+        let warning = opened.warnings.first().cloned();
+        let mut app = App {
+            doc: Doc::for_sheet(opened),
+            view: View::default(),
+            quit: false,
+            panel: None,
+        };
+        let name = app.doc.display_name();
+        let who = app
+            .doc
+            .member()
+            .map_or("", |m| m.member.as_str())
+            .to_owned();
+        if created {
+            app.view
+                .info(format!("New sheet {name} for {who}; Ctrl-s saves"));
+        } else if let Some(w) = warning {
+            app.view.info(w);
+        } else {
+            app.view.info(format!(
+                "Scoring as {who} into {name}; c shows the shared scores"
+            ));
+        }
+        app.offer_recovery();
+        Ok(app)
+    }
+
+    /// Attaches members' sheets and opens the panel view on them.
+    pub fn set_panel(&mut self, mut panel: PanelState) {
+        panel.refresh(&self.doc.appraisal, self.doc.version);
+        self.panel = Some(panel);
+        self.view.panel = true;
+        self.view.shared = false;
+    }
+
+    /// What the grid is showing: the document's own scores, the shared
+    /// scores (member mode) or the panel's consensus (panel view).
+    pub fn showing(&self) -> Showing {
+        if self.view.panel && self.panel.is_some() {
+            Showing::Panel
+        } else if self.view.shared && self.doc.member().is_some() {
+            Showing::Shared
+        } else {
+            Showing::Own
+        }
+    }
+
+    /// The appraisal whose scores the grid is showing.
+    pub fn shown_appraisal(&self) -> &Appraisal {
+        match self.showing() {
+            Showing::Own => self.doc.appraisal(),
+            Showing::Shared => self
+                .doc
+                .member()
+                .map_or(self.doc.appraisal(), |m| &m.shared),
+            Showing::Panel => self
+                .panel
+                .as_ref()
+                .and_then(PanelState::merged)
+                .map_or(self.doc.appraisal(), |m| &m.consensus),
+        }
+    }
+
+    /// Totals and ranks of what the grid is showing.
+    pub fn shown_results(&self) -> &Results {
+        match self.showing() {
+            Showing::Own => self.doc.results(),
+            Showing::Shared => self
+                .doc
+                .member()
+                .map_or(self.doc.results(), |m| &m.shared_results),
+            Showing::Panel => self
+                .panel
+                .as_ref()
+                .and_then(PanelState::merged)
+                .map_or(self.doc.results(), |m| &m.results),
         }
     }
 
@@ -512,10 +749,17 @@ impl App {
         let Some(text) = save::read_recovery(&rec) else {
             return;
         };
-        match load::load_str(&rec.display().to_string(), &text) {
-            Ok(l) if l.appraisal != self.doc.appraisal => {
+        let name = rec.display().to_string();
+        let read = match (&self.doc.target, &self.doc.path) {
+            (Target::Sheet(m), Some(sheet)) => {
+                m.read_text(&name, &text, crate::panel::member::folder_of(sheet))
+            }
+            _ => load::load_str(&name, &text).map(|l| l.appraisal),
+        };
+        match read {
+            Ok(recovered) if recovered != self.doc.appraisal => {
                 self.view.mode = Mode::Confirm(Confirm::Recovery {
-                    recovered: Box::new(l.appraisal),
+                    recovered: Box::new(recovered),
                 });
             }
             Ok(_) => {
@@ -535,7 +779,15 @@ impl App {
     pub fn display_order(&self) -> Vec<usize> {
         match self.view.sort {
             Sort::File => (0..self.doc.appraisal.options().len()).collect(),
-            Sort::Rank => self.doc.results.rank_order(),
+            Sort::Rank => {
+                let order = self.shown_results().rank_order();
+                // The shown results cover the same options; fall back if not.
+                if order.len() == self.doc.appraisal.options().len() {
+                    order
+                } else {
+                    self.doc.results.rank_order()
+                }
+            }
         }
     }
 

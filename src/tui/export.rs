@@ -102,6 +102,14 @@ pub const FORMATS: &[Format] = &[
     },
 ];
 
+/// What the menu calls `format`: in member mode the copy is of the member's sheet.
+pub fn label(app: &App, format: &Format) -> &'static str {
+    match format.kind {
+        Kind::Copy if app.doc.member().is_some() => "Copy of your scoresheet",
+        _ => format.label,
+    }
+}
+
 /// A file (or folder) name to suggest for `format`: the appraisal's file
 /// stem with the format's extension, or a folder for CSV and SVG.
 pub fn default_file_name(app: &App, format: usize) -> String {
@@ -194,8 +202,8 @@ pub fn export_to(app: &App, format: usize, path: &Path) -> Result<Vec<PathBuf>, 
             Ok(vec![path.to_owned()])
         }
         Kind::Copy => {
-            let text =
-                save::update_document(app.doc.original(), a).unwrap_or_else(|_| save::to_toml(a));
+            // In member mode this is the member's sheet as it now stands.
+            let text = app.doc.text_now();
             save::write_atomic(path, text.as_bytes())?;
             Ok(vec![path.to_owned()])
         }

@@ -3,26 +3,92 @@
 
 use crate::model::fmt_num;
 
-use super::app::{App, Confirm, Focus, Mode};
+use super::app::{App, Confirm, Focus, Mode, Showing};
 use super::swing::SwingStep;
 
 /// Key hints for the bottom line, most useful first; as many as fit are shown.
 pub fn hints(app: &App) -> Vec<(String, &'static str)> {
+    let member = app.doc.member().is_some();
     let h: Vec<(&str, &'static str)> = match &app.view.mode {
-        Mode::Sensitivity => vec![
-            ("v", "close"),
-            ("←→", "criterion"),
-            ("< >", "weight"),
-            ("Tab", "scroll"),
-            ("DIGITS", "score"),
+        Mode::Sensitivity => {
+            let mut h = vec![("v", "close"), ("←→", "criterion")];
+            if !member {
+                h.push(("< >", "weight"));
+            }
+            h.extend([
+                ("Tab", "scroll"),
+                ("DIGITS", "score"),
+                ("u", "undo"),
+                ("^S", "save"),
+                ("q", "quit"),
+                ("?", "help"),
+            ]);
+            h
+        }
+        Mode::Normal if app.showing() == Showing::Panel => vec![
+            ("p", "close"),
+            ("f F", "next/prev flagged"),
+            ("m", "method"),
+            ("←↑↓→", "move"),
+            ("Tab", "details"),
+            ("s", "sort"),
+            ("q", "quit"),
+            ("?", "help"),
+        ],
+        Mode::Normal if app.showing() == Showing::Shared => vec![
+            ("c", "back to your scores"),
+            ("←↑↓→", "move"),
+            ("Tab", "details"),
             ("u", "undo"),
             ("^S", "save"),
             ("q", "quit"),
             ("?", "help"),
         ],
+        Mode::Normal if member => {
+            let mut h = vec![("?", "help")];
+            match app.view.focus {
+                Focus::Grid => h.extend([
+                    ("←↑↓→", "move"),
+                    ("DIGITS", "score"),
+                    ("n", "note"),
+                    ("c", "shared scores"),
+                    ("u", "undo"),
+                    ("^S", "save"),
+                    ("q", "quit"),
+                    ("x", "clear"),
+                    ("Tab", "details"),
+                    ("s", "sort"),
+                    ("v", "sensitivity"),
+                    ("e", "export"),
+                ]),
+                Focus::Details => h.extend([
+                    ("↑↓", "scroll"),
+                    ("Tab", "back to grid"),
+                    ("n", "note"),
+                    ("^S", "save"),
+                    ("q", "quit"),
+                ]),
+            }
+            h
+        }
         Mode::Normal => {
             let mut h = vec![("?", "help")];
             match app.view.focus {
+                Focus::Grid if app.panel.is_some() => h.extend([
+                    ("←↑↓→", "move"),
+                    ("DIGITS", "score"),
+                    ("p", "panel"),
+                    ("u", "undo"),
+                    ("^S", "save"),
+                    ("q", "quit"),
+                    ("n", "note"),
+                    ("x", "clear"),
+                    ("w", "weight"),
+                    ("Tab", "details"),
+                    ("s", "sort"),
+                    ("v", "sensitivity"),
+                    ("e", "export"),
+                ]),
                 Focus::Grid => h.extend([
                     ("←↑↓→", "move"),
                     ("DIGITS", "score"),
@@ -170,21 +236,26 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
         ("Sensitivity", ""),
         (
             "v",
-            "live sensitivity: how sure is the ranking? (v again to close)",
+            "live sensitivity: how sure is the ranking? (v again to close). \
+             It shows the robustness statement, the selected criterion's chart of \
+             totals against its share of the weight, each option's chance of \
+             ranking first, and how far each weight can move; all of it is \
+             worked out again as you change scores and weights",
+        ),
+        ("", ""),
+        ("Members and panels", ""),
+        (
+            "c",
+            "member mode: show the shared scores, read-only (c again: yours). \
+             A member scores and writes notes; weights, names, options and \
+             criteria stay as the appraisal has them",
         ),
         (
-            "",
-            "shows the robustness statement, the selected criterion's chart of",
+            "p",
+            "panel view: members' sheets merged, shaded by disagreement",
         ),
-        (
-            "",
-            "totals against its share of the weight, each option's chance of",
-        ),
-        (
-            "",
-            "ranking first, and how far each weight can move; all of it is",
-        ),
-        ("", "worked out again as you change scores and weights"),
+        ("f F", "panel view: next or previous flagged cell"),
+        ("m", "panel view: combine by mean, median or trimmed mean"),
         ("", ""),
         ("Undo, save and leave", ""),
         ("u Ctrl-z", "undo (as far back as the session goes)"),
@@ -196,9 +267,9 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
         ("S", "save as another file"),
         (
             "e",
-            "export: Word, Excel, web page, Markdown, CSV, SVG charts, JSON,",
+            "export: Word, Excel, web page, Markdown, CSV, SVG charts, JSON, \
+             a text report, or a copy of the appraisal file",
         ),
-        ("", "a text report, or a copy of the appraisal file"),
         ("q Ctrl-c", "quit (asks first if there are unsaved changes)"),
         ("Esc", "clear the message line; cancel a dialog"),
         ("? F1", "this help"),
@@ -215,6 +286,10 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
             "some cells unscored: the total counts the scored ones only",
         ),
         ("Rank 3=", "tied with another option"),
+        (
+            "! ~",
+            "panel view: ! members 2 or more steps apart (flagged), ~ a smaller spread",
+        ),
         ("", ""),
         ("Your work is safe", ""),
         (

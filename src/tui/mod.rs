@@ -11,6 +11,10 @@
 //!   [`live`] for the live sensitivity panel;
 //! - [`runner`]: owns the real terminal and restores it on exit, error or panic.
 //!
+//! The document is either the appraisal file or, in member mode, one member's
+//! scoresheet ([`app::Target`]); the same grid, undo, notes and saving serve
+//! both. The [`panel`] view shows members' sheets merged into a consensus.
+//!
 //! Saving goes through [`crate::save`], which keeps the file's comments and
 //! layout and writes atomically.
 
@@ -20,6 +24,8 @@ pub mod edit;
 pub mod export;
 pub mod keys;
 pub mod live;
+pub mod member;
+pub mod panel;
 pub mod runner;
 pub mod swing;
 pub mod text;

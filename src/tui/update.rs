@@ -4,16 +4,19 @@
 //! A refused edit leaves the appraisal unchanged and explains itself in the
 //! message line; nothing a user types can make this panic.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::model::{AppraisalOption, Criterion, Id, ModelError, RemovedCriterion, fmt_num};
 use crate::save::SaveError;
 
 use super::action::{Action, Input};
-use super::app::{App, Confirm, ExportChooser, Focus, Mode, NoteEditor, Prompt, PromptKind, Sort};
+use super::app::{
+    App, Confirm, ExportChooser, Focus, Mode, NoteEditor, Prompt, PromptKind, Showing, Sort,
+};
 use super::edit::Edit;
 use super::export;
 use super::live;
+use super::panel::{PanelState, method_words, next_method, spread_text};
 use super::swing::{Swing, SwingStep};
 use super::text::TextInput;
 use super::view;
@@ -33,6 +36,7 @@ pub fn update(app: &mut App, action: Action) {
     }
     let mode = std::mem::take(&mut app.view.mode);
     match mode {
+        Mode::Normal if app.view.panel => panel_mode(app, action),
         Mode::Normal => normal(app, action),
         Mode::Sensitivity => {
             app.view.mode = Mode::Sensitivity;
@@ -40,6 +44,11 @@ pub fn update(app: &mut App, action: Action) {
                 Action::Sensitivity | Action::Input(Input::Esc) | Action::Dismiss => {
                     app.view.mode = Mode::Normal;
                     app.view.details_scroll = 0;
+                }
+                Action::ToggleShared | Action::Panel if app.doc.member().is_some() => {
+                    app.view.error(
+                        "The sensitivity view analyses your own scores: press v to close it first",
+                    );
                 }
                 other => {
                     app.view.mode = Mode::Normal;
@@ -49,8 +58,9 @@ pub fn update(app: &mut App, action: Action) {
                         // Changing criterion keeps the panel where the user put it.
                         app.view.details_scroll = scroll;
                     }
-                    // Stay in the live view unless the action opened something else.
-                    if app.view.mode == Mode::Normal {
+                    // Stay in the live view unless the action opened something
+                    // else (a dialog, or the panel view, which replaces it).
+                    if app.view.mode == Mode::Normal && !app.view.panel {
                         app.view.mode = Mode::Sensitivity;
                     }
                 }
@@ -73,6 +83,197 @@ pub fn update(app: &mut App, action: Action) {
         // stop, so typing stays quick (the panel says it is updating).
         app.doc.refresh_live();
     }
+    if app.view.panel {
+        refresh_panel(app);
+    }
+}
+
+/// Brings the panel's merge up to date with the appraisal.
+fn refresh_panel(app: &mut App) {
+    if let Some(p) = app.panel.as_mut() {
+        p.refresh(app.doc.appraisal(), app.doc.version());
+    }
+}
+
+/// Why a structural edit is refused in member mode.
+fn structure_refusal(action: Action, appraisal: &str) -> String {
+    let what = match action {
+        Action::EditWeight | Action::NudgeWeight(_) | Action::Swing => "Weights are",
+        Action::RenameOption | Action::RenameCriterion => "Names are",
+        _ => "Options and criteria are",
+    };
+    format!("{what} fixed by {appraisal}: in your sheet you score and write notes")
+}
+
+/// The panel view: moving, the merge method and flagged cells; nothing that edits.
+fn panel_mode(app: &mut App, action: Action) {
+    match action {
+        Action::Panel | Action::Dismiss => {
+            app.view.panel = false;
+            app.view.details_scroll = 0;
+            app.view.info("Panel view closed: the grid shows the appraisal's own scores");
+        }
+        Action::CycleMethod => cycle_method(app),
+        Action::NextFlagged(d) => next_flagged(app, d),
+        Action::Sensitivity => app.view.error(
+            "The sensitivity view works on the appraisal's own scores: press p to close the panel first",
+        ),
+        Action::Export => app.view.error(
+            "To export the panel's report, use appraise panel FILE SHEETS --format html --out panel.html",
+        ),
+        a if a.changes_structure() || a.edits_cell() || matches!(a, Action::Undo | Action::Redo) => {
+            app.view.error(
+                "The panel view is read-only: press p to go back to the appraisal's own scores",
+            );
+        }
+        other => {
+            normal(app, other);
+            if matches!(other, Action::Left | Action::Right) {
+                app.view.details_scroll = 0;
+            }
+        }
+    }
+}
+
+/// Opens the panel view, first looking for members' sheets beside the
+/// appraisal if none were given. Returns whether it opened.
+fn open_panel(app: &mut App) -> bool {
+    if app.doc.member().is_some() {
+        app.view.error(
+            "The panel view is for the chair; members score on their own, without each other's sheets",
+        );
+        return false;
+    }
+    if app.panel.is_none() {
+        let Some(path) = app.doc.path().map(Path::to_path_buf) else {
+            app.view.error(
+                "No panel is open: start with the members' sheets, as in appraise tui review.toml --panel sheets/*.toml",
+            );
+            return false;
+        };
+        let found = crate::panel::member::find_sheets(&path);
+        if found.is_empty() {
+            let stem = path
+                .file_stem()
+                .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+            app.view.error(format!(
+                "No panel is open and no {stem}.*.sheet.toml sheets are beside it: use appraise tui FILE --panel SHEETS"
+            ));
+            return false;
+        }
+        match PanelState::load(&found, app.doc.appraisal(), Some(&path), Default::default()) {
+            Ok(p) => {
+                let n = p.sheets().len();
+                app.panel = Some(p);
+                app.view.info(format!(
+                    "Opened the panel: {n} members' sheets found beside {}",
+                    app.doc.display_name()
+                ));
+            }
+            Err(errors) => {
+                let first = errors.first().and_then(|e| {
+                    e.diagnostics
+                        .iter()
+                        .find(|d| d.is_error())
+                        .map(|d| format!("{}: {}", d.location(&e.file), d.message))
+                });
+                app.view.error(format!(
+                    "The panel could not be opened: {}",
+                    first.unwrap_or_else(|| "a sheet could not be read".to_owned())
+                ));
+                return false;
+            }
+        }
+    } else {
+        app.view
+            .info("Panel view: f jumps to the next flagged cell, m changes the method, p closes");
+    }
+    app.view.panel = true;
+    app.view.shared = false;
+    app.view.details_scroll = 0;
+    refresh_panel(app);
+    true
+}
+
+fn cycle_method(app: &mut App) {
+    let Some(p) = app.panel.as_mut() else {
+        return;
+    };
+    let method = next_method(p.options().method);
+    p.set_method(method);
+    refresh_panel(app);
+    let leaders = app
+        .panel
+        .as_ref()
+        .and_then(PanelState::merged)
+        .map(|m| {
+            m.results
+                .leaders()
+                .iter()
+                .filter_map(|&o| app.doc.appraisal().options().get(o).map(|x| x.name()))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        })
+        .unwrap_or_default();
+    app.view.info(format!(
+        "Consensus by the {} of members' scores: {leaders} first (m for the next method)",
+        method_words(method)
+    ));
+}
+
+/// Selects the next (or previous) flagged cell in the order the grid shows them.
+fn next_flagged(app: &mut App, d: i8) {
+    refresh_panel(app);
+    let Some(m) = app.panel.as_ref().and_then(PanelState::merged) else {
+        app.view.error("The panel has not been merged");
+        return;
+    };
+    let flagged = m.flagged();
+    if flagged.is_empty() {
+        app.view.info(format!(
+            "No cells are flagged: on every cell the members are less than {} steps apart",
+            fmt_num(m.options.flag_steps)
+        ));
+        return;
+    }
+    let order = app.display_order();
+    let row_of = |o: usize| order.iter().position(|&x| x == o).unwrap_or(o);
+    let mut keyed: Vec<(usize, usize, usize)> =
+        flagged.iter().map(|&(o, c)| (row_of(o), c, o)).collect();
+    keyed.sort_unstable();
+    let here = (app.selected_row(), app.view.criterion);
+    let (found, wrapped) = if d >= 0 {
+        match keyed.iter().find(|k| (k.0, k.1) > here) {
+            Some(k) => (k, false),
+            None => (&keyed[0], true),
+        }
+    } else {
+        match keyed.iter().rev().find(|k| (k.0, k.1) < here) {
+            Some(k) => (k, false),
+            None => (&keyed[keyed.len() - 1], true),
+        }
+    };
+    let &(_, c, o) = found;
+    let index = keyed.iter().position(|k| k == found).unwrap_or(0) + 1;
+    let spread = m
+        .cells
+        .get(o)
+        .and_then(|r| r.get(c))
+        .and_then(|x| x.spread)
+        .unwrap_or(0.0);
+    let a = app.doc.appraisal();
+    let text = format!(
+        "Flagged {index} of {}: {} / {}, spread {}{}",
+        keyed.len(),
+        a.options().get(o).map_or("", |x| x.name()),
+        a.criteria().get(c).map_or("", |x| x.name()),
+        spread_text(spread, a.scale()),
+        if wrapped { " (round again)" } else { "" }
+    );
+    app.view.option = o;
+    app.view.criterion = c;
+    app.view.details_scroll = 0;
+    app.view.info(text);
 }
 
 fn n_options(app: &App) -> usize {
@@ -126,6 +327,24 @@ fn move_rows(app: &mut App, delta: isize) {
 }
 
 fn normal(app: &mut App, action: Action) {
+    if action.changes_structure()
+        && let Some(m) = app.doc.member()
+    {
+        let text = structure_refusal(action, &m.appraisal_name());
+        app.view.error(text);
+        return;
+    }
+    if app.showing() == Showing::Shared {
+        if action.edits_cell() {
+            app.view
+                .error("The shared scores are read-only: press c to go back to yours");
+            return;
+        }
+        if matches!(action, Action::Undo | Action::Redo | Action::Sensitivity) {
+            // Undo shows the change it makes, which is to the member's own scores.
+            app.view.shared = false;
+        }
+    }
     let page = view::grid_geometry(app).rows_visible.max(1) as isize;
     match action {
         Action::Up | Action::Down => {
@@ -360,6 +579,35 @@ fn normal(app: &mut App, action: Action) {
                 app.view.error("Export is not available in this build");
             } else {
                 app.view.mode = Mode::Export(ExportChooser { selected: 0 });
+            }
+        }
+        Action::ToggleShared => match app.doc.member() {
+            None => app.view.error(
+                "c shows the shared scores when scoring as a member: appraise tui FILE --member NAME",
+            ),
+            Some(m) => {
+                let name = m.appraisal_name();
+                app.view.shared = !app.view.shared;
+                if app.view.shared {
+                    app.view.info(format!(
+                        "Showing the shared scores from {name}, read-only: c goes back to your own"
+                    ));
+                } else {
+                    app.view.info("Back to your own scores");
+                }
+            }
+        },
+        Action::Panel => {
+            open_panel(app);
+        }
+        Action::CycleMethod => {
+            if open_panel(app) {
+                cycle_method(app);
+            }
+        }
+        Action::NextFlagged(d) => {
+            if open_panel(app) {
+                next_flagged(app, d);
             }
         }
         Action::Dismiss => {}
@@ -1107,3 +1355,6 @@ fn export_input(app: &mut App, mut chooser: ExportChooser, action: Action) {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod panel_tests;

@@ -14,9 +14,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 use crate::model::{Scale, fmt_dp, fmt_num};
 use crate::report::share_percent;
 
-use super::app::{App, Confirm, Focus, Mode, PromptKind, Severity, Sort};
+use super::app::{App, Confirm, Focus, Mode, PromptKind, Severity, Showing, Sort};
 use super::export;
 use super::keys;
+use super::panel;
 use super::swing::SwingStep;
 
 /// Width of the Total, % and Rank columns together.
@@ -185,20 +186,39 @@ pub fn hit_test(app: &App, x: u16, y: u16) -> Option<(usize, Option<usize>)> {
 /// The furthest the help screen can scroll.
 pub fn help_max_scroll(app: &App) -> u16 {
     let rows = app.view.size.1.saturating_sub(4);
-    let width = usize::from(app.view.size.0.saturating_sub(2)).max(1);
-    // Long lines wrap, so count screen lines rather than help entries.
-    let lines: usize = keys::help_lines()
-        .iter()
-        .map(|(k, d)| {
-            let len = if d.is_empty() {
-                k.chars().count()
-            } else {
-                18 + d.chars().count()
-            };
-            len.div_ceil(width).max(1)
-        })
-        .sum();
+    let width = usize::from(app.view.size.0.saturating_sub(2));
+    let lines = help_screen_lines(width).len();
     (lines as u16).saturating_sub(rows)
+}
+
+/// Width of the key column on the help screen.
+const HELP_KEY_W: usize = 18;
+
+/// The help screen's lines for a width: each description wrapped at word
+/// boundaries under its own column, so nothing is cut off on narrow screens.
+fn help_screen_lines(width: usize) -> Vec<Line<'static>> {
+    let room = width.saturating_sub(HELP_KEY_W).max(20);
+    let mut out = Vec::new();
+    for (k, d) in keys::help_lines() {
+        if d.is_empty() {
+            out.push(Line::styled(k.to_owned(), bold()));
+            continue;
+        }
+        let chars: Vec<char> = d.chars().collect();
+        for (i, (start, end)) in segments(&chars, room).into_iter().enumerate() {
+            let text: String = chars[start..end].iter().collect();
+            let key = if i == 0 {
+                format!("  {k:<w$}", w = HELP_KEY_W - 2)
+            } else {
+                " ".repeat(HELP_KEY_W)
+            };
+            out.push(Line::from(vec![
+                Span::styled(key, bold()),
+                Span::raw(text.trim_end().to_owned()),
+            ]));
+        }
+    }
+    out
 }
 
 /// Truncates to `w` characters, ending with an ellipsis when cut.
@@ -278,9 +298,23 @@ fn heat(scale: &Scale, v: f64) -> (Color, Color) {
     }
 }
 
+/// A total in at most `width` characters and `places` decimal places,
+/// dropping places (rounding) only when it would not fit: 106.25 in five is 106.3.
+fn total_text(v: f64, places: usize, width: usize) -> String {
+    let mut text = String::new();
+    for p in (0..=places).rev() {
+        let scale = 10f64.powi(p as i32);
+        text = fmt_num((v * scale).round() / scale);
+        if text.chars().count() <= width {
+            break;
+        }
+    }
+    text
+}
+
 /// Competition rank as written in UK tables: "3=" for a tie.
 fn rank_text(app: &App, o: usize) -> String {
-    let r = &app.doc.results().options;
+    let r = &app.shown_results().options;
     let Some(me) = r.get(o) else {
         return String::new();
     };
@@ -345,8 +379,12 @@ fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
     );
     let right_w = right.chars().count() as u16;
     let left_w = area.width.saturating_sub(right_w) as usize;
+    let whose = match app.doc.member() {
+        Some(m) => format!(" · {}'s scoresheet", m.member),
+        None => String::new(),
+    };
     let left = fit(
-        &format!(" appraise │ {}", app.doc.appraisal().meta.title),
+        &format!(" appraise │ {}{whose}", app.doc.appraisal().meta.title),
         left_w,
     );
     buf.set_stringn(
@@ -385,8 +423,13 @@ fn pane_title(area: Rect, buf: &mut Buffer, title: &str, focused: bool) {
 
 fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
     let g = geometry_in(app, pane);
-    let a = app.doc.appraisal();
-    let res = app.doc.results();
+    let showing = app.showing();
+    let a = app.shown_appraisal();
+    let res = app.shown_results();
+    let merged = match showing {
+        Showing::Panel => app.panel.as_ref().and_then(panel::PanelState::merged),
+        _ => None,
+    };
     let scale = a.scale();
     let order = app.display_order();
     let n_opt = order.len();
@@ -395,7 +438,18 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
     let last_row = (first_row + g.rows_visible).min(n_opt);
     let first_col = app.view.col_offset.min(n_crit);
     let last_col = (first_col + g.cols_visible).min(n_crit);
-    let mut title = format!("Scores · {} options × {} criteria", n_opt, n_crit);
+    let mut title = match (showing, app.doc.member(), app.panel.as_ref()) {
+        (Showing::Panel, _, Some(p)) => panel::grid_title(p),
+        (Showing::Shared, Some(m), _) => format!(
+            "SHARED scores from {}, read-only · c: back to yours",
+            m.appraisal_name()
+        ),
+        (_, Some(m), _) => format!(
+            "{}'s scores · {n_opt} options × {n_crit} criteria",
+            m.member
+        ),
+        _ => format!("Scores · {} options × {} criteria", n_opt, n_crit),
+    };
     if last_row - first_row < n_opt {
         title.push_str(&format!(" · rows {}-{}", first_row + 1, last_row));
     }
@@ -406,6 +460,14 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
         title.push_str(" · by rank");
     }
     pane_title(pane, buf, &title, app.view.focus == Focus::Grid);
+    if showing == Showing::Shared && pane.height > 0 {
+        // Reversed, so that nobody mistakes the shared scores for their own.
+        let w = (title.chars().count() as u16 + 1).min(pane.width.saturating_sub(2));
+        buf.set_style(
+            Rect::new(pane.x + 2.min(pane.width), pane.y, w, 1),
+            bold().add_modifier(Modifier::REVERSED),
+        );
+    }
     let inner = g.inner;
     if inner.height == 0 || inner.width == 0 {
         return;
@@ -487,25 +549,33 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
         for c in first_col..last_col {
             let x = x0 + g.name_w + g.cell_w * (c - first_col) as u16 + 1;
             let selected = selected_row && c == app.view.criterion;
-            let (text, mut style) = match opt.score(c) {
-                Some(v) => {
-                    let s = fmt_num(v);
-                    let score_w = g.score_w;
-                    let text = format!("{:^cw$}", format!("{s:>score_w$} {}", mark(scale, v)));
-                    let style = if colour {
-                        let (bg, fg) = heat(scale, v);
-                        Style::default().bg(bg).fg(fg)
-                    } else {
-                        Style::default()
-                    };
-                    (text, style)
-                }
-                None => (
-                    format!("{:^cw$}", "·"),
-                    Style::default().add_modifier(Modifier::DIM),
-                ),
+            let panel_cell = merged.and_then(|m| m.cells.get(o)).and_then(|r| r.get(c));
+            let (text, mut style) = match (panel_cell, opt.score(c)) {
+                (Some(cell), _) => panel::cell_show(cell, cw, colour),
+                (None, score) => match score {
+                    Some(v) => {
+                        let s = fmt_num(v);
+                        let score_w = g.score_w;
+                        let text = format!("{:^cw$}", format!("{s:>score_w$} {}", mark(scale, v)));
+                        let style = if colour {
+                            let (bg, fg) = heat(scale, v);
+                            Style::default().bg(bg).fg(fg)
+                        } else {
+                            Style::default()
+                        };
+                        (text, style)
+                    }
+                    None => (
+                        format!("{:^cw$}", "·"),
+                        Style::default().add_modifier(Modifier::DIM),
+                    ),
+                },
             };
-            if opt.note(c).is_some() {
+            let has_note = match (showing, app.panel.as_ref()) {
+                (Showing::Panel, Some(p)) => panel::any_note(p.sheets(), o, c),
+                _ => opt.note(c).is_some(),
+            };
+            if has_note {
                 // The gap before a cell shows ¶ when the cell has a note.
                 buf.set_stringn(
                     x - 1,
@@ -523,7 +593,19 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
         if right_x + RIGHT_W <= inner.right()
             && let Some(r) = res.options.get(o)
         {
-            let total = format!("{}{}", fmt_num(r.total), if r.complete { " " } else { "*" });
+            // A total loses decimal places rather than run into its
+            // neighbours. Consensus totals are shown to one place, in four
+            // characters, so a space always separates them from the last cell.
+            let (places, width) = if showing == Showing::Panel {
+                (1, 4)
+            } else {
+                (2, 5)
+            };
+            let total = format!(
+                "{}{}",
+                total_text(r.total, places, width),
+                if r.complete { " " } else { "*" }
+            );
             let line = format!(
                 "{:>6}{:>6}{:>5}",
                 total,
@@ -541,7 +623,11 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
 }
 
 fn details_lines(app: &App) -> Vec<Line<'static>> {
-    let a = app.doc.appraisal();
+    if app.showing() == Showing::Panel {
+        return panel::details_lines(app);
+    }
+    let shared = app.showing() == Showing::Shared;
+    let a = app.shown_appraisal();
     let (o, c) = (app.view.option, app.view.criterion);
     let (Some(opt), Some(crit)) = (a.options().get(o), a.criteria().get(c)) else {
         return Vec::new();
@@ -549,10 +635,24 @@ fn details_lines(app: &App) -> Vec<Line<'static>> {
     let scale = a.scale();
     let mut lines = Vec::new();
     let score = opt.score(c);
-    let score_text = match score {
-        Some(v) => format!("score {} of {}", fmt_num(v), fmt_num(scale.max())),
-        None => "not scored yet".to_owned(),
+    let mut score_text = match (score, shared) {
+        (Some(v), false) => format!("score {} of {}", fmt_num(v), fmt_num(scale.max())),
+        (Some(v), true) => format!("shared score {} of {}", fmt_num(v), fmt_num(scale.max())),
+        (None, false) => "not scored yet".to_owned(),
+        (None, true) => "no shared score".to_owned(),
     };
+    if shared {
+        let yours = app
+            .doc
+            .appraisal()
+            .options()
+            .get(o)
+            .and_then(|x| x.score(c));
+        score_text.push_str(&match yours {
+            Some(v) => format!(" (yours: {})", fmt_num(v)),
+            None => " (you have not scored it)".to_owned(),
+        });
+    }
     lines.push(Line::from(vec![
         Span::styled(opt.name().to_owned(), bold()),
         Span::raw(" · "),
@@ -562,10 +662,19 @@ fn details_lines(app: &App) -> Vec<Line<'static>> {
     match opt.note(c) {
         Some(n) => {
             for (i, l) in n.lines().enumerate() {
-                let prefix = if i == 0 { "Note: " } else { "      " };
+                let prefix = match (i, shared) {
+                    (0, false) => "Note: ",
+                    (0, true) => "Shared note: ",
+                    (_, false) => "      ",
+                    (_, true) => "             ",
+                };
                 lines.push(Line::from(format!("{prefix}{l}")));
             }
         }
+        None if shared => lines.push(Line::styled(
+            "No shared note",
+            Style::default().add_modifier(Modifier::DIM),
+        )),
         None => lines.push(Line::styled(
             "No note yet (press n to write one)",
             Style::default().add_modifier(Modifier::DIM),
@@ -661,7 +770,12 @@ fn render_details(app: &App, pane: Rect, buf: &mut Buffer) {
     } else {
         " (Tab to scroll)"
     };
-    pane_title(pane, buf, &format!("Details{hint}"), focused);
+    let what = match app.showing() {
+        Showing::Panel => "Members on this cell",
+        Showing::Shared => "Details, shared scores",
+        Showing::Own => "Details",
+    };
+    pane_title(pane, buf, &format!("{what}{hint}"), focused);
     let inner = Rect::new(
         pane.x + 1.min(pane.width),
         pane.y + 1,
@@ -685,6 +799,29 @@ fn render_message(app: &App, area: Rect, buf: &mut Buffer) {
             (format!(" ⚠ {}", m.text), style)
         }
         Some(m) => (format!(" {}", m.text), Style::default()),
+        None if app.showing() == Showing::Panel => {
+            let flagged = app
+                .panel
+                .as_ref()
+                .and_then(panel::PanelState::merged)
+                .map_or(0, |m| m.flagged().len());
+            (
+                format!(
+                    " Panel view, read-only · {flagged} cells flagged · f next flagged · m method · p close"
+                ),
+                Style::default().add_modifier(Modifier::DIM),
+            )
+        }
+        None if app.showing() == Showing::Shared => (
+            format!(
+                " Shared scores from {}, read-only · c: back to your own scores",
+                app.doc
+                    .member()
+                    .map(|m| m.appraisal_name())
+                    .unwrap_or_default()
+            ),
+            bold(),
+        ),
         None => {
             let a = app.doc.appraisal();
             let unscored: usize = a
@@ -733,19 +870,7 @@ fn render_help(scroll: u16, area: Rect, buf: &mut Buffer) {
         "Help: every key (↑↓ scroll, any other key closes)",
         true,
     );
-    let lines: Vec<Line> = keys::help_lines()
-        .into_iter()
-        .map(|(k, d)| {
-            if d.is_empty() {
-                Line::styled(k.to_owned(), bold())
-            } else {
-                Line::from(vec![
-                    Span::styled(format!("  {k:<16}"), bold()),
-                    Span::raw(d.to_owned()),
-                ])
-            }
-        })
-        .collect();
+    let lines = help_screen_lines(usize::from(area.width.saturating_sub(2)));
     let inner = Rect::new(
         area.x + 1.min(area.width),
         area.y + 1.min(area.height),
@@ -912,7 +1037,9 @@ fn render_prompt(app: &App, area: Rect, buf: &mut Buffer) {
         PromptKind::ExportPath(f) => (
             format!(
                 "Export: {}",
-                export::FORMATS.get(*f).map_or("", |x| x.label)
+                export::FORMATS
+                    .get(*f)
+                    .map_or("", |x| export::label(app, x))
             ),
             if export::FORMATS.get(*f).is_some_and(|x| x.is_folder()) {
                 "Folder to write the files into (it is created if needed)".to_owned()
@@ -1153,7 +1280,7 @@ fn render_export(app: &App, area: Rect, buf: &mut Buffer) {
         let text = format!(
             "{} {} ({ext}): {}",
             if sel { "▶" } else { " " },
-            f.label,
+            export::label(app, f),
             f.hint
         );
         lines.push(if sel {
@@ -1207,6 +1334,15 @@ mod tests {
             ("Politic…".into(), "oversig…".into())
         );
         assert_eq!(two_lines("Criterion 12", 5), ("Crit…".into(), "12".into()));
+    }
+
+    #[test]
+    fn totals_keep_to_their_column() {
+        assert_eq!(total_text(33.0, 2, 5), "33");
+        assert_eq!(total_text(20.82, 2, 5), "20.82");
+        assert_eq!(total_text(20.82, 1, 5), "20.8");
+        assert_eq!(total_text(106.25, 2, 5), "106.3");
+        assert_eq!(total_text(1234.56, 2, 5), "1235");
     }
 
     #[test]

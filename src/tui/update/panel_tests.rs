@@ -1,0 +1,727 @@
+//! `update()` tests for member mode (scoring into a member's sheet) and the
+//! panel view (members' sheets merged).
+
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::panel::{MergeOptions, Method};
+use crate::tui::app::{Severity, Showing};
+use crate::tui::panel::PanelState;
+
+const REVIEW: &str = r#"# Library review: the shared scores, agreed in March.
+
+[appraisal]
+title = "Library review"
+
+[scale]
+min = 0
+max = 5
+
+[[criteria]]
+id = "cost"
+name = "Cost"
+weight = 2   # cost counts double
+
+[[criteria]]
+id = "reach"
+name = "Reach"
+
+[[options]]
+id = "keep"
+name = "Keep all branches"
+scores = { cost = 1, reach = 5 }
+notes = { cost = "Shared note on cost." }
+
+[[options]]
+id = "merge"
+name = "Merge two branches"
+scores = { cost = 3, reach = 3 }
+
+[[options]]
+id = "hub"
+name = "One central hub"
+scores = { cost = 5, reach = 1 }
+"#;
+
+/// A member's sheet with comments, blanks and a note.
+const SHEET: &str = r#"# Scoresheet for Cllr A. Clark
+# Written by hand after the site visits.
+
+[sheet]
+appraisal = "review.toml"   # beside this sheet
+member = "Cllr A. Clark"
+
+# Keep all branches
+[scores.keep]
+cost = 2      # the leases are cheap
+reach = ""    # Reach
+
+[notes.keep]
+cost = "Leases run to 2030."
+
+# Merge two branches
+[scores.merge]
+cost = ""     # Cost
+reach = 4     # Reach
+
+[notes.merge]
+
+# One central hub
+[scores.hub]
+cost = ""
+reach = ""
+"#;
+
+/// A folder with the appraisal and Cllr A. Clark's sheet at its default path.
+fn member_dir() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let review = dir.path().join("review.toml");
+    std::fs::write(&review, REVIEW).unwrap();
+    let sheet = dir.path().join("review.cllr-a-clark.sheet.toml");
+    std::fs::write(&sheet, SHEET).unwrap();
+    (dir, review, sheet)
+}
+
+fn open_member(review: &Path, sheet: Option<&Path>) -> App {
+    let mut app = App::open_member(review, "Cllr A. Clark", sheet).unwrap();
+    update(&mut app, Action::Resize(80, 24));
+    app
+}
+
+fn message(app: &App) -> String {
+    app.view
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
+}
+
+fn is_error(app: &App) -> bool {
+    app.view
+        .message
+        .as_ref()
+        .is_some_and(|m| m.severity == Severity::Error)
+}
+
+fn type_text(app: &mut App, s: &str) {
+    for ch in s.chars() {
+        update(app, Action::Input(Input::Char(ch)));
+    }
+}
+
+fn score(app: &App, o: usize, c: usize) -> Option<f64> {
+    app.doc.appraisal().options()[o].score(c)
+}
+
+#[test]
+fn member_mode_shows_the_members_own_scores() {
+    let (_dir, review, _sheet) = member_dir();
+    let app = open_member(&review, None);
+    assert_eq!(app.doc.member().unwrap().member, "Cllr A. Clark");
+    assert_eq!(app.showing(), Showing::Own);
+    assert_eq!(score(&app, 0, 0), Some(2.0));
+    assert_eq!(score(&app, 0, 1), None);
+    assert_eq!(score(&app, 1, 1), Some(4.0));
+    assert_eq!(
+        app.doc.appraisal().options()[0].note(0),
+        Some("Leases run to 2030.")
+    );
+    // Totals are the member's: keep = 2 x 2, merge = 4.
+    assert_eq!(app.doc.results().options[0].total, 4.0);
+    assert_eq!(app.doc.display_name(), "review.cllr-a-clark.sheet.toml");
+    assert!(!app.doc.is_dirty());
+    assert!(message(&app).contains("Scoring as Cllr A. Clark"));
+}
+
+#[test]
+fn member_edits_save_into_the_sheet_keeping_its_comments() {
+    let (_dir, review, sheet) = member_dir();
+    let mut app = open_member(&review, None);
+    // Keep / Reach: the "" placeholder becomes 3.
+    update(&mut app, Action::Right);
+    update(&mut app, Action::Digit(3));
+    // Merge / Reach: clear the 4, back to "".
+    update(&mut app, Action::Down);
+    update(&mut app, Action::Clear);
+    // Hub / Cost: 5, with a note.
+    update(&mut app, Action::Down);
+    update(&mut app, Action::Left);
+    update(&mut app, Action::Digit(5));
+    update(&mut app, Action::EditNote);
+    type_text(&mut app, "Cheapest to run");
+    update(&mut app, Action::Input(Input::Esc));
+    assert!(app.doc.is_dirty());
+    update(&mut app, Action::Save);
+    assert!(!is_error(&app), "{}", message(&app));
+    assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
+    assert!(!app.doc.is_dirty());
+    let saved = std::fs::read_to_string(&sheet).unwrap();
+    let expected = SHEET
+        .replace("reach = \"\"    # Reach", "reach = 3    # Reach")
+        .replace("reach = 4     # Reach", "reach = \"\"     # Reach")
+        .replace("[scores.hub]\ncost = \"\"\n", "[scores.hub]\ncost = 5\n");
+    // The hub had no [notes] table: one is added with the note.
+    let expected = format!("{expected}\n[notes.hub]\ncost = \"Cheapest to run\"\n");
+    assert_eq!(saved, expected);
+    // The appraisal file itself is untouched.
+    assert_eq!(std::fs::read_to_string(&review).unwrap(), REVIEW);
+    // And the sheet merges as a panel would read it.
+    let a = crate::load::load_path(&review).unwrap().appraisal;
+    let s = crate::panel::load_sheet(&sheet, &a, Some(&review)).unwrap();
+    assert_eq!(s.scores[0], vec![Some(2.0), Some(3.0)]);
+    assert_eq!(s.scores[1], vec![None, None]);
+    assert_eq!(s.scores[2], vec![Some(5.0), None]);
+    assert_eq!(s.notes[2][0].as_deref(), Some("Cheapest to run"));
+}
+
+#[test]
+fn member_undo_redo_and_quit_guard_work_as_for_an_appraisal() {
+    let (_dir, review, sheet) = member_dir();
+    let mut app = open_member(&review, None);
+    update(&mut app, Action::Digit(4));
+    update(&mut app, Action::Step(1));
+    assert_eq!(score(&app, 0, 0), Some(5.0));
+    update(&mut app, Action::Undo);
+    update(&mut app, Action::Undo);
+    assert_eq!(score(&app, 0, 0), Some(2.0));
+    assert!(!app.doc.is_dirty(), "back as loaded");
+    update(&mut app, Action::Redo);
+    assert_eq!(score(&app, 0, 0), Some(4.0));
+    update(&mut app, Action::Quit);
+    assert!(matches!(app.view.mode, Mode::Confirm(Confirm::Quit)));
+    update(&mut app, Action::Input(Input::Char('y')));
+    assert!(app.quit, "saved, then quit");
+    let saved = std::fs::read_to_string(&sheet).unwrap();
+    assert!(
+        saved.contains("cost = 4      # the leases are cheap"),
+        "{saved}"
+    );
+}
+
+#[test]
+fn member_mode_refuses_structure_edits_and_says_why() {
+    let (_dir, review, _sheet) = member_dir();
+    let mut app = open_member(&review, None);
+    let before = app.doc.appraisal().clone();
+    let refused = [
+        (Action::EditWeight, "Weights are fixed by review.toml"),
+        (Action::NudgeWeight(1), "Weights are fixed by review.toml"),
+        (Action::Swing, "Weights are fixed by review.toml"),
+        (Action::RenameOption, "Names are fixed by review.toml"),
+        (Action::RenameCriterion, "Names are fixed by review.toml"),
+        (Action::AddOption, "Options and criteria are fixed"),
+        (Action::AddCriterion, "Options and criteria are fixed"),
+        (Action::RemoveOption, "Options and criteria are fixed"),
+        (Action::RemoveCriterion, "Options and criteria are fixed"),
+        (Action::MoveOption(1), "Options and criteria are fixed"),
+        (Action::MoveCriterion(1), "Options and criteria are fixed"),
+    ];
+    for (action, says) in refused {
+        update(&mut app, action);
+        assert!(is_error(&app), "{action:?}");
+        assert!(
+            message(&app).starts_with(says),
+            "{action:?}: {}",
+            message(&app)
+        );
+        assert!(message(&app).contains("you score and write notes"));
+        assert_eq!(app.view.mode, Mode::Normal, "{action:?} opened nothing");
+        assert_eq!(app.doc.appraisal(), &before);
+    }
+    // The live sensitivity view still works, but its weight keys are refused too.
+    update(&mut app, Action::Sensitivity);
+    update(&mut app, Action::NudgeWeight(-1));
+    assert_eq!(app.view.mode, Mode::Sensitivity);
+    assert!(message(&app).starts_with("Weights are fixed"));
+    assert_eq!(app.doc.appraisal(), &before);
+    update(&mut app, Action::Digit(1));
+    assert_eq!(score(&app, 0, 0), Some(1.0), "scoring still works there");
+    // The panel view is not for members.
+    update(&mut app, Action::Sensitivity);
+    update(&mut app, Action::Panel);
+    assert!(is_error(&app));
+    assert_eq!(app.view.mode, Mode::Normal);
+}
+
+#[test]
+fn the_shared_scores_are_shown_only_on_request_and_read_only() {
+    let (_dir, review, _sheet) = member_dir();
+    let mut app = open_member(&review, None);
+    assert_eq!(app.shown_appraisal().options()[0].score(0), Some(2.0));
+    update(&mut app, Action::ToggleShared);
+    assert_eq!(app.showing(), Showing::Shared);
+    assert!(message(&app).contains("shared scores from review.toml"));
+    assert_eq!(app.shown_appraisal().options()[0].score(0), Some(1.0));
+    assert_eq!(app.shown_results().options[0].total, 7.0);
+    // Nothing typed in the shared view changes anything.
+    let before = app.doc.appraisal().clone();
+    for a in [
+        Action::Digit(4),
+        Action::Half,
+        Action::Step(1),
+        Action::Clear,
+        Action::EditNote,
+    ] {
+        update(&mut app, a);
+        assert!(is_error(&app), "{a:?}");
+        assert!(message(&app).contains("press c"), "{}", message(&app));
+        assert_eq!(app.view.mode, Mode::Normal);
+    }
+    assert_eq!(app.doc.appraisal(), &before);
+    // Moving and sorting still work.
+    update(&mut app, Action::Down);
+    assert_eq!(app.view.option, 1);
+    update(&mut app, Action::ToggleShared);
+    assert_eq!(app.showing(), Showing::Own);
+    assert_eq!(message(&app), "Back to your own scores");
+    update(&mut app, Action::Digit(4));
+    assert_eq!(score(&app, 1, 0), Some(4.0));
+    // Undo from the shared view goes back to the member's own scores to show it.
+    update(&mut app, Action::ToggleShared);
+    update(&mut app, Action::Undo);
+    assert_eq!(app.showing(), Showing::Own);
+    assert_eq!(score(&app, 1, 0), None);
+}
+
+#[test]
+fn the_shared_view_is_only_for_members() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.toml");
+    std::fs::write(&path, REVIEW).unwrap();
+    let mut app = App::open(&path).unwrap();
+    update(&mut app, Action::ToggleShared);
+    assert!(is_error(&app));
+    assert!(message(&app).contains("--member"));
+    assert_eq!(app.showing(), Showing::Own);
+}
+
+#[test]
+fn a_sheet_changed_on_disk_is_not_overwritten_without_asking() {
+    let (_dir, review, sheet) = member_dir();
+    let mut app = open_member(&review, None);
+    update(&mut app, Action::Digit(0));
+    let theirs = SHEET.replace("reach = 4     # Reach", "reach = 1     # Reach");
+    std::fs::write(&sheet, &theirs).unwrap();
+    assert!(app.doc.changed_on_disk());
+    update(&mut app, Action::Save);
+    assert!(matches!(
+        app.view.mode,
+        Mode::Confirm(Confirm::Conflict { .. })
+    ));
+    assert_eq!(std::fs::read_to_string(&sheet).unwrap(), theirs);
+    update(&mut app, Action::Input(Input::Char('o')));
+    let saved = std::fs::read_to_string(&sheet).unwrap();
+    assert!(saved.contains("cost = 0      # the leases are cheap"));
+    assert!(saved.contains("reach = 4     # Reach"), "our version won");
+}
+
+#[test]
+fn unsaved_member_work_is_recovered_into_the_sheet() {
+    let (_dir, review, sheet) = member_dir();
+    let mut app = open_member(&review, None);
+    update(&mut app, Action::Right);
+    update(&mut app, Action::Digit(5));
+    app.doc.flush_recovery().unwrap();
+    let rec = app.doc.recovery_path().unwrap().to_owned();
+    assert_eq!(
+        rec.file_name().unwrap().to_str().unwrap(),
+        ".review.cllr-a-clark.sheet.toml.appraise-recovery"
+    );
+    let text = crate::save::read_recovery(&rec).unwrap();
+    assert!(text.contains("reach = 5    # Reach"), "{text}");
+    let edited = app.doc.appraisal().clone();
+    drop(app);
+    assert_eq!(std::fs::read_to_string(&sheet).unwrap(), SHEET);
+    let mut again = App::open_member(&review, "Cllr A. Clark", None).unwrap();
+    assert!(matches!(
+        again.view.mode,
+        Mode::Confirm(Confirm::Recovery { .. })
+    ));
+    update(&mut again, Action::Input(Input::Char('r')));
+    assert_eq!(again.doc.appraisal(), &edited);
+    update(&mut again, Action::Save);
+    assert!(!rec.exists());
+    assert!(
+        std::fs::read_to_string(&sheet)
+            .unwrap()
+            .contains("reach = 5    # Reach")
+    );
+}
+
+#[test]
+fn a_sheet_saved_into_another_folder_still_finds_its_appraisal() {
+    let (dir, review, _sheet) = member_dir();
+    std::fs::create_dir(dir.path().join("sheets")).unwrap();
+    let mut app = open_member(&review, None);
+    update(&mut app, Action::Digit(1));
+    update(&mut app, Action::SaveAs);
+    for _ in 0..200 {
+        update(&mut app, Action::Input(Input::Backspace));
+    }
+    let target = dir.path().join("sheets").join("clark.toml");
+    type_text(&mut app, &target.display().to_string());
+    update(&mut app, Action::Input(Input::Enter));
+    let text = std::fs::read_to_string(&target).unwrap();
+    assert!(
+        text.contains("appraisal = \"../review.toml\"   # beside this sheet"),
+        "{text}"
+    );
+    let a = crate::load::load_path(&review).unwrap().appraisal;
+    let s = crate::panel::load_sheet(&target, &a, Some(&review)).unwrap();
+    assert_eq!(s.scores[0][0], Some(1.0));
+}
+
+/// Three members' sheets: on keep/cost they give 1, 4 and 5 (flagged);
+/// on merge/reach 3, 4 and blank; everything else they agree on, or leave.
+fn panel_dir() -> (tempfile::TempDir, PathBuf, Vec<PathBuf>) {
+    let dir = tempfile::tempdir().unwrap();
+    let review = dir.path().join("review.toml");
+    std::fs::write(&review, REVIEW).unwrap();
+    let sheets = [
+        ("M1", "1", "3", "5", "Too dear."),
+        ("M2", "4", "4", "5", ""),
+        ("M3", "5", "\"\"", "0", "Cheap enough."),
+    ];
+    let mut paths = Vec::new();
+    for (m, keep_cost, merge_reach, hub_cost, note) in sheets {
+        let p = dir
+            .path()
+            .join(format!("review.{}.sheet.toml", m.to_lowercase()));
+        std::fs::write(
+            &p,
+            format!(
+                "[sheet]\nappraisal = \"review.toml\"\nmember = \"{m}\"\n\n\
+                 [scores.keep]\ncost = {keep_cost}\nreach = 2\n\n[notes.keep]\ncost = \"{note}\"\n\n\
+                 [scores.merge]\ncost = 3\nreach = {merge_reach}\n\n[scores.hub]\ncost = {hub_cost}\nreach = 1\n"
+            ),
+        )
+        .unwrap();
+        paths.push(p);
+    }
+    (dir, review, paths)
+}
+
+fn panel_app(review: &Path, paths: &[PathBuf]) -> App {
+    let mut app = App::open(review).unwrap();
+    let p = PanelState::load(
+        paths,
+        app.doc.appraisal(),
+        Some(review),
+        MergeOptions::default(),
+    )
+    .unwrap();
+    app.set_panel(p);
+    assert_eq!(
+        app.showing(),
+        Showing::Panel,
+        "attaching a panel opens its view"
+    );
+    // Start from the appraisal's own scores, as after pressing p.
+    update(&mut app, Action::Panel);
+    assert_eq!(app.showing(), Showing::Own);
+    update(&mut app, Action::Resize(80, 24));
+    app
+}
+
+fn merged(app: &App) -> &crate::panel::Merged {
+    app.panel.as_ref().unwrap().merged().unwrap()
+}
+
+#[test]
+fn the_panel_view_opens_closes_and_shows_the_consensus() {
+    let (_dir, review, paths) = panel_dir();
+    let mut app = panel_app(&review, &paths);
+    update(&mut app, Action::Panel);
+    assert_eq!(app.showing(), Showing::Panel);
+    let m = merged(&app);
+    let cell = &m.cells[0][0];
+    assert_eq!(cell.scores, vec![Some(1.0), Some(4.0), Some(5.0)]);
+    assert!(cell.flagged);
+    assert_eq!(m.cells[1][1].scored, 2);
+    // The grid shows the consensus: keep/cost = (1 + 4 + 5) / 3.
+    assert!((app.shown_appraisal().options()[0].score(0).unwrap() - 10.0 / 3.0).abs() < 0.01);
+    update(&mut app, Action::Panel);
+    assert_eq!(app.showing(), Showing::Own);
+    assert_eq!(app.shown_appraisal().options()[0].score(0), Some(1.0));
+    update(&mut app, Action::Panel);
+    update(&mut app, Action::Dismiss);
+    assert_eq!(app.showing(), Showing::Own, "Esc closes it too");
+    // Help opens over the panel view and closes back to it.
+    update(&mut app, Action::Panel);
+    update(&mut app, Action::Help);
+    assert!(matches!(app.view.mode, Mode::Help(_)));
+    update(&mut app, Action::Input(Input::Esc));
+    assert_eq!(app.showing(), Showing::Panel);
+}
+
+#[test]
+fn the_method_key_cycles_the_consensus() {
+    let (_dir, review, paths) = panel_dir();
+    let mut app = panel_app(&review, &paths);
+    update(&mut app, Action::Panel);
+    update(&mut app, Action::CycleMethod);
+    assert_eq!(app.panel.as_ref().unwrap().options().method, Method::Median);
+    assert_eq!(merged(&app).cells[0][0].consensus, Some(4.0));
+    assert!(
+        message(&app).starts_with("Consensus by the median"),
+        "{}",
+        message(&app)
+    );
+    update(&mut app, Action::CycleMethod);
+    assert_eq!(
+        app.panel.as_ref().unwrap().options().method,
+        Method::TrimmedMean
+    );
+    // Three scores: the trimmed mean drops the highest and lowest.
+    assert_eq!(merged(&app).cells[0][0].consensus, Some(4.0));
+    update(&mut app, Action::CycleMethod);
+    assert_eq!(app.panel.as_ref().unwrap().options().method, Method::Mean);
+}
+
+#[test]
+fn the_flag_keys_step_through_flagged_cells_and_wrap() {
+    let (_dir, review, paths) = panel_dir();
+    let mut app = panel_app(&review, &paths);
+    // From the normal view, f opens the panel and jumps.
+    update(&mut app, Action::Down);
+    update(&mut app, Action::NextFlagged(1));
+    assert_eq!(app.showing(), Showing::Panel);
+    // Flagged: keep/cost (1..5) and hub/cost (0..5).
+    assert_eq!(merged(&app).flagged(), vec![(0, 0), (2, 0)]);
+    assert_eq!((app.view.option, app.view.criterion), (2, 0));
+    assert!(message(&app).starts_with("Flagged 2 of 2: One central hub / Cost, spread 5 steps"));
+    update(&mut app, Action::NextFlagged(1));
+    assert_eq!((app.view.option, app.view.criterion), (0, 0));
+    assert!(
+        message(&app).ends_with("(round again)"),
+        "{}",
+        message(&app)
+    );
+    update(&mut app, Action::NextFlagged(-1));
+    assert_eq!((app.view.option, app.view.criterion), (2, 0));
+    // In rank order, "next" follows the rows as shown.
+    update(&mut app, Action::ToggleSort);
+    assert_eq!(
+        app.showing(),
+        Showing::Panel,
+        "sorting keeps the panel view"
+    );
+    let order = app.display_order();
+    assert_eq!(order, merged(&app).results.rank_order());
+    update(&mut app, Action::First);
+    update(&mut app, Action::NextFlagged(1));
+    let first_flagged_row = order.iter().position(|&o| o == 0 || o == 2).unwrap();
+    assert_eq!(app.view.option, order[first_flagged_row]);
+}
+
+#[test]
+fn no_flagged_cells_is_said_plainly() {
+    let (_dir, review, paths) = panel_dir();
+    let mut app = panel_app(&review, &paths);
+    app.panel = Some(
+        PanelState::load(
+            &paths,
+            app.doc.appraisal(),
+            Some(&review),
+            MergeOptions {
+                flag_steps: 6.0,
+                ..MergeOptions::default()
+            },
+        )
+        .unwrap(),
+    );
+    update(&mut app, Action::NextFlagged(1));
+    assert_eq!(app.showing(), Showing::Panel);
+    assert!(
+        message(&app).starts_with("No cells are flagged"),
+        "{}",
+        message(&app)
+    );
+    assert_eq!((app.view.option, app.view.criterion), (0, 0));
+}
+
+#[test]
+fn the_panel_view_is_read_only() {
+    let (_dir, review, paths) = panel_dir();
+    let before: Vec<String> = paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let mut app = panel_app(&review, &paths);
+    update(&mut app, Action::Panel);
+    let appraisal = app.doc.appraisal().clone();
+    for a in [
+        Action::Digit(3),
+        Action::Clear,
+        Action::Step(1),
+        Action::EditNote,
+        Action::EditWeight,
+        Action::NudgeWeight(1),
+        Action::AddOption,
+        Action::RemoveCriterion,
+        Action::Undo,
+    ] {
+        update(&mut app, a);
+        assert!(is_error(&app), "{a:?}");
+        assert!(
+            message(&app).contains("read-only"),
+            "{a:?}: {}",
+            message(&app)
+        );
+        assert_eq!(app.showing(), Showing::Panel, "{a:?}");
+    }
+    update(&mut app, Action::Sensitivity);
+    assert!(is_error(&app));
+    assert_eq!(app.showing(), Showing::Panel);
+    update(&mut app, Action::Save);
+    assert_eq!(app.doc.appraisal(), &appraisal);
+    for (p, text) in paths.iter().zip(&before) {
+        assert_eq!(
+            &std::fs::read_to_string(p).unwrap(),
+            text,
+            "sheets untouched"
+        );
+    }
+    // Moving, help and quitting still work.
+    update(&mut app, Action::Right);
+    assert_eq!(app.view.criterion, 1);
+    assert_eq!(app.showing(), Showing::Panel);
+    update(&mut app, Action::Quit);
+    assert!(app.quit, "nothing unsaved");
+}
+
+#[test]
+fn the_panel_follows_weights_changed_outside_it() {
+    let (_dir, review, paths) = panel_dir();
+    let mut app = panel_app(&review, &paths);
+    update(&mut app, Action::Panel);
+    let before = merged(&app).results.options[0].total;
+    update(&mut app, Action::Panel);
+    update(&mut app, Action::EditWeight);
+    for _ in 0..10 {
+        update(&mut app, Action::Input(Input::Backspace));
+    }
+    type_text(&mut app, "4");
+    update(&mut app, Action::Input(Input::Enter));
+    update(&mut app, Action::Panel);
+    let after = merged(&app).results.options[0].total;
+    // keep/cost's consensus (10/3, kept to a hundredth) now weighs 4 rather than 2.
+    assert!(
+        (after - before - 2.0 * 3.33).abs() < 1e-9,
+        "{before} -> {after}"
+    );
+    // A removed option is followed by id.
+    update(&mut app, Action::Panel);
+    update(&mut app, Action::RemoveOption);
+    update(&mut app, Action::Input(Input::Char('y')));
+    update(&mut app, Action::Panel);
+    assert_eq!(merged(&app).cells.len(), 2);
+    assert_eq!(
+        merged(&app).cells[0][1].scores,
+        vec![Some(3.0), Some(4.0), None],
+        "merge / reach, now the first row"
+    );
+}
+
+#[test]
+fn p_finds_sheets_beside_the_appraisal() {
+    let (_dir, review, _paths) = panel_dir();
+    let mut app = App::open(&review).unwrap();
+    update(&mut app, Action::Resize(80, 24));
+    update(&mut app, Action::Panel);
+    assert_eq!(app.showing(), Showing::Panel, "{}", message(&app));
+    assert!(message(&app).starts_with("Opened the panel: 3 members' sheets"));
+    assert_eq!(merged(&app).members, vec!["M1", "M2", "M3"]);
+}
+
+#[test]
+fn p_without_sheets_or_with_a_bad_one_explains() {
+    let dir = tempfile::tempdir().unwrap();
+    let review = dir.path().join("review.toml");
+    std::fs::write(&review, REVIEW).unwrap();
+    let mut app = App::open(&review).unwrap();
+    update(&mut app, Action::Panel);
+    assert!(is_error(&app));
+    assert!(message(&app).contains("--panel"), "{}", message(&app));
+    assert_eq!(app.view.mode, Mode::Normal);
+    std::fs::write(
+        dir.path().join("review.x.sheet.toml"),
+        "[sheet]\nappraisal = \"review.toml\"\nmember = \"X\"\n[scores.keep]\ncost = 9\n",
+    )
+    .unwrap();
+    update(&mut app, Action::CycleMethod);
+    assert!(is_error(&app));
+    assert!(
+        message(&app).contains("review.x.sheet.toml:5:8"),
+        "{}",
+        message(&app)
+    );
+    assert!(app.panel.is_none());
+    let mut example = App::new(crate::load::load_example().unwrap(), None);
+    update(&mut example, Action::Panel);
+    assert!(message(&example).contains("--panel"));
+}
+
+#[test]
+fn a_sheet_missing_an_option_says_so_and_gains_it_when_scored() {
+    let (_dir, review, sheet) = member_dir();
+    let short = SHEET.replace(
+        "# One central hub\n[scores.hub]\ncost = \"\"\nreach = \"\"\n",
+        "",
+    );
+    std::fs::write(&sheet, &short).unwrap();
+    let mut app = open_member(&review, None);
+    assert!(
+        message(&app).contains("the sheet has no scores for One central hub"),
+        "{}",
+        message(&app)
+    );
+    update(&mut app, Action::Last);
+    update(&mut app, Action::Digit(2));
+    update(&mut app, Action::Save);
+    let saved = std::fs::read_to_string(&sheet).unwrap();
+    // The new table goes after the others; the sheet's closing blank line stays last.
+    assert_eq!(
+        saved,
+        format!("{short}[scores.hub]\ncost = 2\nreach = \"\"\n\n")
+    );
+}
+
+#[test]
+fn exporting_a_copy_in_member_mode_copies_the_sheet() {
+    let (dir, review, _sheet) = member_dir();
+    let mut app = open_member(&review, None);
+    update(&mut app, Action::Digit(5));
+    let copy = crate::tui::export::FORMATS
+        .iter()
+        .position(|f| f.kind == crate::tui::export::Kind::Copy)
+        .unwrap();
+    assert_eq!(
+        crate::tui::export::label(&app, &crate::tui::export::FORMATS[copy]),
+        "Copy of your scoresheet"
+    );
+    let target = dir.path().join("copy.toml");
+    crate::tui::export::export_to(&app, copy, &target).unwrap();
+    let text = std::fs::read_to_string(&target).unwrap();
+    assert_eq!(
+        text,
+        SHEET.replace("cost = 2      # the leases", "cost = 5      # the leases")
+    );
+}
+
+#[test]
+fn opening_the_panel_from_the_sensitivity_view_replaces_it() {
+    let (_dir, review, paths) = panel_dir();
+    let mut app = panel_app(&review, &paths);
+    update(&mut app, Action::Sensitivity);
+    assert_eq!(app.view.mode, Mode::Sensitivity);
+    update(&mut app, Action::Panel);
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert_eq!(app.showing(), Showing::Panel);
+    update(&mut app, Action::Panel);
+    update(&mut app, Action::Sensitivity);
+    update(&mut app, Action::NextFlagged(1));
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert_eq!(app.showing(), Showing::Panel);
+    assert_eq!((app.view.option, app.view.criterion), (2, 0));
+}
