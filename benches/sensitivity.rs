@@ -5,53 +5,18 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use appraise::model::{Appraisal, AppraisalOption, Criterion as Crit, Id, Meta, Scale};
+use appraise::model::Appraisal;
 use appraise::sensitivity::{self, SmaaConfig, WeightModel};
 use criterion::{Criterion, criterion_group, criterion_main};
 
-/// A deterministic pseudo-random appraisal: `n` options, `m` criteria, scores 0-5.
+/// A deterministic appraisal: `n` options, `m` criteria, scores 0-5.
 fn synthetic(n: usize, m: usize) -> Appraisal {
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = move || {
-        // SplitMix64: reproducible and dependency-free.
-        x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = x;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    };
-    let scale = Scale::new(0.0, 5.0, 1.0).unwrap();
-    let criteria = (0..m)
-        .map(|j| {
-            Crit::new(
-                Id::new(&format!("c{j}")).unwrap(),
-                &format!("Criterion {j}"),
-                1.0 + (next() % 5) as f64,
-            )
-            .unwrap()
-        })
-        .collect();
-    let options = (0..n)
-        .map(|i| {
-            AppraisalOption::new(
-                Id::new(&format!("o{i}")).unwrap(),
-                &format!("Option {i}"),
-                m,
-            )
-            .unwrap()
-        })
-        .collect();
-    let meta = Meta {
-        title: "Synthetic".into(),
-        ..Meta::default()
-    };
-    let mut a = Appraisal::new(meta, scale, criteria, options).unwrap();
-    for i in 0..n {
-        for j in 0..m {
-            a.set_score(i, j, Some((next() % 6) as f64)).unwrap();
-        }
-    }
-    a
+    appraise::synth::appraisal(appraise::synth::Spec {
+        options: n,
+        criteria: m,
+        notes: false,
+        seed: 1,
+    })
 }
 
 fn monte_carlo(c: &mut Criterion) {

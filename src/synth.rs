@@ -70,6 +70,15 @@ pub fn appraisal_toml(spec: Spec) -> String {
     out
 }
 
+/// The appraisal [`appraisal_toml`] describes, loaded.
+pub fn appraisal(spec: Spec) -> crate::model::Appraisal {
+    match crate::load::load_str("synthetic", &appraisal_toml(spec)) {
+        Ok(loaded) => loaded.appraisal,
+        // The generator writes only valid files; a failure here is a bug in it.
+        Err(e) => panic!("synthetic appraisal failed to load: {}", e.render(false)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
