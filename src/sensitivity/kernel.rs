@@ -5,9 +5,10 @@
 //! arithmetic across samples. The random bits come from [`LANES`]
 //! xoshiro256++ streams advanced together.
 //!
-//! The rank acceptability pass works in `f32`: exponential variates from a
-//! polynomial logarithm (absolute error below 1.1e-7), totals and comparisons
-//! in single precision. `docs/methods.md` gives the tolerance argument, and
+//! The rank acceptability pass works in `f32`: simplex weights as the gaps
+//! between uniforms sorted by a sorting network (or, for many criteria,
+//! exponential variates from a polynomial logarithm with absolute error below
+//! 1.1e-7), totals and comparisons in single precision. `docs/methods.md` gives the tolerance argument, and
 //! the tests compare every sample's ranks with an `f64` evaluation of the
 //! same draws. Only IEEE basic operations are used (no `mul_add`, no library
 //! `ln`), so every sample computes bit-for-bit the same whatever vector width
@@ -131,10 +132,17 @@ pub fn neg_ln_f32(u: f32) -> f32 {
     -(e * std::f32::consts::LN_2 + f * q)
 }
 
+/// Up to this many criteria, simplex weights are the spacings of sorted
+/// uniforms; above it, normalised exponentials, since a sorting network
+/// grows as `m log^2 m` while logarithms grow as `m`.
+pub const SPACINGS_MAX_CRITERIA: usize = 64;
+
 /// How the weights of one sample are drawn.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum WeightDraw {
-    /// Uniform on the simplex: independent standard exponentials, normalised.
+    /// Uniform on the simplex: the gaps between `m - 1` sorted uniforms (up
+    /// to [`SPACINGS_MAX_CRITERIA`] criteria), else independent standard
+    /// exponentials (normalised only where the shares are needed).
     Simplex,
     /// Each base weight times `1 + spread * (2u - 1)`, `u` uniform on (0, 1).
     Spread(f32),
@@ -232,14 +240,24 @@ struct Scratch {
     blocks: usize,
     /// Normalised weights, criterion-major.
     wn: Vec<Row<f32>>,
+    /// Whether simplex weights are spacings, which already sum to 1.
+    spaced: bool,
+    /// Comparators of the sorting network for spacings.
+    net: Vec<(usize, usize)>,
     /// Per-slot central weight sums for the options that have been first.
     central: CentralSlots,
 }
 
 /// Per-slot sums for one option: `x[j][l]` adds the normalised weight `j`
 /// over the samples in slot `l` where the option was first, `k[l]` counts them.
+///
+/// The weights are first added in single precision into `part`, which is
+/// moved into the double-precision `x` every [`FLUSH_BLOCKS`] blocks: a
+/// vector add per weight rather than a widening, and at most 255 terms of at
+/// most 1 in any single-precision sum.
 struct Slots {
     x: Vec<Row<f64>>,
+    part: Vec<Row<f32>>,
     k: Row<u32>,
 }
 
@@ -253,8 +271,21 @@ impl CentralSlots {
         }
         self.0[i].get_or_insert_with(|| Slots {
             x: vec![[0.0; BLOCK]; m],
+            part: vec![[0.0; BLOCK]; m],
             k: [0; BLOCK],
         })
+    }
+
+    /// Moves the single-precision partial sums into the double-precision ones.
+    fn flush(&mut self) {
+        for s in self.0.iter_mut().flatten() {
+            for (x, part) in s.x.iter_mut().zip(s.part.iter_mut()) {
+                for l in 0..BLOCK {
+                    x[l] += f64::from(part[l]);
+                }
+                *part = [0.0; BLOCK];
+            }
+        }
     }
 }
 
@@ -278,8 +309,9 @@ fn finish_central(sc: &Scratch, tally: &mut ChunkTally, m: usize) {
     }
 }
 
-/// Blocks between emptying the byte counters: each gains at most 1 per
-/// block, and a byte must stay below 256.
+/// Blocks between emptying the byte counters (each gains at most 1 per
+/// block, and a byte must stay below 256) and the single-precision central
+/// weight sums.
 const FLUSH_BLOCKS: usize = 255;
 
 /// Runs `samples` samples of the rank acceptability simulation.
@@ -320,6 +352,7 @@ pub fn run_chunk_generic(p: &Problem, rng: &mut LaneRng, samples: usize) -> Chun
     let (n, m) = (p.n, p.m);
     let mut tally = ChunkTally::new(n, m);
     let words = n.div_ceil(4);
+    let spaced = p.weights == WeightDraw::Simplex && m <= SPACINGS_MAX_CRITERIA;
     let mut sc = Scratch {
         w: vec![[0.0; BLOCK]; m],
         s: vec![[0.0; BLOCK]; if p.score_spread > 0.0 { n * m } else { 0 }],
@@ -335,6 +368,12 @@ pub fn run_chunk_generic(p: &Problem, rng: &mut LaneRng, samples: usize) -> Chun
         ],
         blocks: 0,
         wn: vec![[0.0; BLOCK]; m],
+        spaced,
+        net: if spaced {
+            sorting_network(m.saturating_sub(1))
+        } else {
+            Vec::new()
+        },
         central: CentralSlots(Vec::new()),
     };
     let mut done = 0;
@@ -344,22 +383,93 @@ pub fn run_chunk_generic(p: &Problem, rng: &mut LaneRng, samples: usize) -> Chun
         done += valid;
     }
     flush_histogram(&mut sc, &mut tally, n);
+    sc.central.flush();
     finish_central(&sc, &mut tally, m);
     tally
 }
 
 /// Fills each row with uniforms on (0, 1) passed through `f`: `BLOCK / WORDS`
 /// steps of the streams per row, high halves then low halves of each word.
+///
+/// The raw bits are gathered first and transformed in a second pass, so `f`
+/// runs over whole rows at the full vector width rather than one stream
+/// step (eight values) at a time. The values are the same either way.
 #[inline(always)]
 pub fn fill_rows(rng: &mut LaneRng, rows: &mut [Row<f32>], f: impl Fn(f32) -> f32) {
     for row in rows.iter_mut() {
+        let mut raw = [0u32; BLOCK];
         for g in 0..BLOCK / WORDS {
             let bits = rng.next_lanes();
             let at = g * WORDS;
             for l in 0..LANES {
-                row[at + l] = f(uniform_f32((bits[l] >> 32) as u32));
-                row[at + LANES + l] = f(uniform_f32(bits[l] as u32));
+                raw[at + l] = (bits[l] >> 32) as u32;
+                raw[at + LANES + l] = bits[l] as u32;
             }
+        }
+        for (x, &k) in row.iter_mut().zip(&raw) {
+            *x = f(uniform_f32(k));
+        }
+    }
+}
+
+/// Comparators `(a, b)`, `a < b`, of Batcher's odd-even merge sort for `n`
+/// values (Knuth, TAOCP 5.3.4, algorithm M). Comparators that would touch
+/// positions past `n` are dropped, as if the missing values were +infinity.
+pub fn sorting_network(n: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut p = 1;
+    while p < n {
+        let mut k = p;
+        while k >= 1 {
+            let mut j = k % p;
+            while j + k < n {
+                for i in 0..k.min(n - j - k) {
+                    if (i + j) / (2 * p) == (i + j + k) / (2 * p) {
+                        out.push((i + j, i + j + k));
+                    }
+                }
+                j += 2 * k;
+            }
+            k /= 2;
+        }
+        p *= 2;
+    }
+    out
+}
+
+/// Uniform weights on the simplex for every sample of a block: `m - 1`
+/// uniforms are sorted, lane by lane, by a sorting network and `w_j` is the
+/// gap between the `j`th and `(j + 1)`th of `0, u_(1), ..., u_(m-1), 1`
+/// (Devroye, 1986, ch. V.2). No logarithms, and the weights already sum to 1.
+#[inline(always)]
+fn spacings(rng: &mut LaneRng, w: &mut [Row<f32>], net: &[(usize, usize)]) {
+    let Some(top) = w.len().checked_sub(1) else {
+        return;
+    };
+    fill_rows(rng, &mut w[..top], |u| u);
+    for &(a, b) in net {
+        let (low, high) = w.split_at_mut(b);
+        let (ra, rb) = (&mut low[a], &mut high[0]);
+        for l in 0..BLOCK {
+            let (x, y) = (ra[l], rb[l]);
+            // Plain selects, so they compile to vector min and max.
+            ra[l] = if y < x { y } else { x };
+            rb[l] = if y < x { x } else { y };
+        }
+    }
+    // Gaps from the top down, so each row still holds its uniform when read.
+    if top == 0 {
+        w[0] = [1.0; BLOCK];
+        return;
+    }
+    let (below, last) = w.split_at_mut(top);
+    for l in 0..BLOCK {
+        last[0][l] = 1.0 - below[top - 1][l];
+    }
+    for j in (1..top).rev() {
+        let (low, high) = w.split_at_mut(j);
+        for l in 0..BLOCK {
+            high[0][l] -= low[j - 1][l];
         }
     }
 }
@@ -391,8 +501,10 @@ fn flush_histogram(sc: &mut Scratch, tally: &mut ChunkTally, n: usize) {
 #[inline(always)]
 fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTally, valid: usize) {
     let (n, m) = (p.n, p.m);
-    // 1. Weights (unnormalised: only the order of totals matters until step 5).
+    // 1. Weights (exponentials and spreads are left unnormalised: only the
+    // order of totals matters until step 5).
     match p.weights {
+        WeightDraw::Simplex if sc.spaced => spacings(rng, &mut sc.w, &sc.net),
         WeightDraw::Simplex => fill_rows(rng, &mut sc.w, neg_ln_f32),
         WeightDraw::Spread(spread) => {
             fill_rows(rng, &mut sc.w, |u| u);
@@ -423,14 +535,23 @@ fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTall
             *t = acc;
         }
     } else {
-        for (t, row) in sc.t.iter_mut().zip(p.scores.chunks_exact(m.max(1))) {
-            let mut acc = [0.0; BLOCK];
-            for (wj, &sij) in sc.w.iter().zip(row) {
+        // Two options at a time: twice the independent additions in flight,
+        // and each weight row loaded once for both.
+        for (ts, rows) in sc.t.chunks_mut(2).zip(p.scores.chunks(2 * m.max(1))) {
+            let (ra, rb) = rows.split_at(m.min(rows.len()));
+            let (mut a, mut b) = ([0.0; BLOCK], [0.0; BLOCK]);
+            for (j, wj) in sc.w.iter().enumerate() {
+                let sa = ra.get(j).copied().unwrap_or(0.0);
+                let sb = rb.get(j).copied().unwrap_or(0.0);
                 for l in 0..BLOCK {
-                    acc[l] += sij * wj[l];
+                    a[l] += sa * wj[l];
+                    b[l] += sb * wj[l];
                 }
             }
-            *t = acc;
+            ts[0] = a;
+            if let Some(t) = ts.get_mut(1) {
+                *t = b;
+            }
         }
     }
     // 3. Ranks: how many options are strictly ahead (ties share the better rank).
@@ -441,7 +562,8 @@ fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTall
             let mut c = [0u32; BLOCK];
             for tk in &sc.t {
                 for l in 0..BLOCK {
-                    c[l] += u32::from(tk[l] > ti[l]);
+                    // A select rather than adding the bool: one masked add.
+                    c[l] = if tk[l] > ti[l] { c[l] + 1 } else { c[l] };
                 }
             }
             *r = c;
@@ -485,7 +607,6 @@ fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTall
                 }
             }
         }
-        sc.blocks += 1;
     } else {
         for (i, r) in sc.r.iter().enumerate() {
             for &rank in &r[..valid] {
@@ -498,7 +619,8 @@ fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTall
     // 5. Central weights: per-slot sums of the normalised weights of whoever
     // is first. Slot l of every block forms one batch of the chunk's samples;
     // the batch sums give the standard error (see `finish_central`).
-    let mut normalised = false;
+    // Spacings already sum to 1.
+    let mut normalised = sc.spaced;
     for (i, r) in sc.r.iter().enumerate() {
         // A full count rather than `any`, so it vectorises without branches.
         if r.iter().map(|&x| u32::from(x == 0)).sum::<u32>() == 0 {
@@ -525,16 +647,17 @@ fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTall
         for l in 0..BLOCK {
             slot.k[l] += u32::from(r[l] == 0);
         }
-        for (acc, wn) in slot.x.iter_mut().zip(&sc.wn) {
+        let shares = if sc.spaced { &sc.w } else { &sc.wn };
+        for (acc, wn) in slot.part.iter_mut().zip(shares) {
             for l in 0..BLOCK {
-                // Branch-free select: all ones keeps the weight, zero drops it.
-                let keep = 0u32.wrapping_sub(u32::from(r[l] == 0));
-                acc[l] += f64::from(f32::from_bits(wn[l].to_bits() & keep));
+                acc[l] += if r[l] == 0 { wn[l] } else { 0.0 };
             }
         }
     }
+    sc.blocks += 1;
     if sc.blocks == FLUSH_BLOCKS {
         flush_histogram(sc, tally, n);
+        sc.central.flush();
     }
 }
 
@@ -630,8 +753,8 @@ mod tests {
         assert!(worst < 2e-7, "worst error {worst}");
     }
 
-    /// A plain f64 evaluation of the same draws: ranks per sample, with the
-    /// library logarithm and double-precision totals.
+    /// A plain f64 evaluation of the same draws: ranks per sample, with a
+    /// library sort (or logarithm) and double-precision totals.
     fn reference_counts(p: &Problem, rng: &mut LaneRng, samples: usize) -> Vec<u64> {
         let (n, m) = (p.n, p.m);
         let mut counts = vec![0u64; n * n];
@@ -639,9 +762,20 @@ mod tests {
         let mut done = 0;
         while done < samples {
             let valid = (samples - done).min(BLOCK);
-            fill_rows(rng, &mut w, |u| u);
+            let spacings = m <= SPACINGS_MAX_CRITERIA;
+            let rows = if spacings { m - 1 } else { m };
+            fill_rows(rng, &mut w[..rows], |u| u);
             for l in 0..valid {
-                let e: Vec<f64> = w.iter().map(|row| -f64::from(row[l]).ln()).collect();
+                let e: Vec<f64> = if spacings {
+                    let mut u: Vec<f64> = w[..rows].iter().map(|row| f64::from(row[l])).collect();
+                    u.sort_by(f64::total_cmp);
+                    u.push(1.0);
+                    u.iter()
+                        .scan(0.0, |prev, &x| Some(x - std::mem::replace(prev, x)))
+                        .collect()
+                } else {
+                    w.iter().map(|row| -f64::from(row[l]).ln()).collect()
+                };
                 let t: Vec<f64> = (0..n)
                     .map(|i| (0..m).map(|j| f64::from(p.scores[i * m + j]) * e[j]).sum())
                     .collect();
@@ -712,6 +846,74 @@ mod tests {
                 "{moved} rank counts differ in {samples} samples"
             );
         }
+    }
+
+    #[test]
+    fn sorting_networks_sort() {
+        // The 0-1 principle: a comparator network sorts every input if it
+        // sorts every input of 0s and 1s. Exhaustive up to 14 values.
+        for n in 0..=14 {
+            let net = sorting_network(n);
+            assert!(net.iter().all(|&(a, b)| a < b && b < n));
+            for bits in 0u32..(1 << n) {
+                let mut v: Vec<u32> = (0..n).map(|i| (bits >> i) & 1).collect();
+                for &(a, b) in &net {
+                    if v[b] < v[a] {
+                        v.swap(a, b);
+                    }
+                }
+                assert!(v.is_sorted(), "n = {n}, input {bits:b}");
+            }
+        }
+        // Larger sizes, on random inputs up to the largest size used.
+        let mut x: u64 = 7;
+        for n in [15, 31, 33, 63] {
+            let net = sorting_network(n);
+            for _ in 0..200 {
+                let mut v: Vec<u64> = (0..n)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        x % 50
+                    })
+                    .collect();
+                for &(a, b) in &net {
+                    if v[b] < v[a] {
+                        v.swap(a, b);
+                    }
+                }
+                assert!(v.is_sorted(), "n = {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn spacings_are_shares() {
+        for m in [1, 2, 3, 8, 17, SPACINGS_MAX_CRITERIA] {
+            let net = sorting_network(m - 1);
+            let mut w = vec![[0.0f32; BLOCK]; m];
+            let mut rng = streams(m as u64);
+            for _ in 0..20 {
+                spacings(&mut rng, &mut w, &net);
+                for l in 0..BLOCK {
+                    let sum: f64 = w.iter().map(|row| f64::from(row[l])).sum();
+                    assert!((sum - 1.0).abs() < 1e-6, "m = {m}: sum {sum}");
+                    assert!(w.iter().all(|row| (0.0..=1.0).contains(&row[l])));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn many_criteria_use_exponentials_that_match_double_precision() {
+        let (n, m) = (4, SPACINGS_MAX_CRITERIA + 6);
+        let scores: Vec<f32> = (0..n * m).map(|c| ((c * 7) % 6) as f32).collect();
+        let p = problem(n, m, scores);
+        let fast = run_chunk(&p, &mut streams(11), 20_000).counts;
+        let slow = reference_counts(&p, &mut streams(11), 20_000);
+        let moved: u64 = fast.iter().zip(&slow).map(|(a, b)| a.abs_diff(*b)).sum();
+        assert!(moved <= 2, "{moved} rank counts differ");
     }
 
     #[test]

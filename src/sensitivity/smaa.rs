@@ -1,7 +1,8 @@
 //! Monte Carlo rank acceptability analysis (SMAA-2, Lahdelma & Salminen 2001).
 //!
-//! Weights are drawn uniformly from the simplex (Dirichlet(1, ..., 1), via
-//! normalised exponential draws) or within a band around the base weights;
+//! Weights are drawn uniformly from the simplex (Dirichlet(1, ..., 1), as the
+//! gaps between sorted uniforms, or normalised exponentials for more than 64
+//! criteria) or within a band around the base weights;
 //! scores may be perturbed within a band of scale steps. For every option the
 //! result gives its rank acceptabilities, central weight vector and
 //! confidence factor, each with a standard error.
