@@ -54,9 +54,14 @@ impl Drop for TerminalGuard {
 /// Makes a panic restore the terminal before its message is printed, so the
 /// message is readable and the shell usable.
 fn install_panic_hook() {
+    chain_panic_hook(restore_terminal);
+}
+
+/// Runs `first` on every panic, then whatever hook was installed before.
+fn chain_panic_hook(first: fn()) {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        restore_terminal();
+        first();
         previous(info);
     }));
 }
@@ -158,5 +163,44 @@ fn handle(app: &mut App, ev: Event) {
     };
     if let Some(a) = action {
         update(app, a);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static ORDER: Mutex<Vec<&str>> = Mutex::new(Vec::new());
+    static RESTORED: AtomicUsize = AtomicUsize::new(0);
+
+    fn restore() {
+        RESTORED.fetch_add(1, Ordering::SeqCst);
+        ORDER
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push("restore");
+    }
+
+    #[test]
+    fn a_panic_restores_first_and_still_reports() {
+        // The hook is process-wide; this is the only test in the crate that sets one.
+        let before = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {
+            ORDER
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push("message");
+        }));
+        chain_panic_hook(restore);
+        let outcome = std::thread::spawn(|| panic!("boom")).join();
+        std::panic::set_hook(before);
+        assert!(outcome.is_err());
+        assert_eq!(RESTORED.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            *ORDER.lock().unwrap_or_else(|e| e.into_inner()),
+            ["restore", "message"]
+        );
     }
 }
