@@ -109,6 +109,30 @@ pub fn compute(appraisal: &Appraisal) -> Results {
     }
 }
 
+/// Brings `results` up to date after only option `o`'s scores changed:
+/// its total, share and completeness, then every rank. The same numbers as
+/// [`compute`], without re-adding every other option's row.
+pub fn recompute_option(results: &mut Results, appraisal: &Appraisal, o: usize) {
+    let (Some(option), true) = (
+        appraisal.options().get(o),
+        results.options.len() == appraisal.options().len(),
+    ) else {
+        *results = compute(appraisal);
+        return;
+    };
+    let total = weighted_total(&appraisal.weights(), option.scores());
+    let span = results.max_total - results.min_total;
+    if let Some(r) = results.options.get_mut(o) {
+        r.total = total;
+        r.percent = 100.0 * (total - results.min_total) / span;
+        r.complete = option.is_complete();
+    }
+    let totals: Vec<f64> = results.options.iter().map(|r| r.total).collect();
+    for (r, rank) in results.options.iter_mut().zip(competition_ranks(&totals)) {
+        r.rank = rank;
+    }
+}
+
 /// What a warning is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

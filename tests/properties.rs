@@ -1,6 +1,6 @@
 //! Invariants of the computation, checked on random appraisals.
 
-use appraise::compute::compute;
+use appraise::compute::{compute, recompute_option};
 use appraise::model::{Appraisal, AppraisalOption, Criterion, Id, Meta, Scale};
 use proptest::prelude::*;
 
@@ -91,6 +91,23 @@ fn by_id(a: &Appraisal) -> Vec<(String, f64, usize)> {
 }
 
 proptest! {
+    #[test]
+    fn recomputing_one_option_matches_computing_everything(
+        c in case(),
+        at in any::<prop::sample::Index>(),
+        crit in any::<prop::sample::Index>(),
+        half_points in prop::option::of(0u32..=10),
+    ) {
+        let m = c.weights.len();
+        let n = c.scores.len();
+        let mut a = build(&as_f64(&c.weights), &c.scores, &identity(m), &identity(n));
+        let mut results = compute(&a);
+        let (o, j) = (at.index(n), crit.index(m));
+        a.set_score(o, j, half_points.map(|h| f64::from(h) / 2.0)).expect("on scale");
+        recompute_option(&mut results, &a, o);
+        prop_assert_eq!(results, compute(&a));
+    }
+
     #[test]
     fn scaling_all_weights_never_changes_ranks(c in case(), k in 1u32..800) {
         let m = c.weights.len();

@@ -50,15 +50,50 @@ pub enum Showing {
     Panel,
 }
 
+/// Counts the status line and grid layout need, kept with the results so a
+/// frame never walks every cell of a large appraisal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Cells not yet scored.
+    pub unscored: usize,
+    /// Whether any option has an unscored cell.
+    pub incomplete: bool,
+    /// The longest option name, in characters.
+    pub longest_name: usize,
+}
+
+impl Summary {
+    /// Counts over every option of the appraisal.
+    pub fn of(a: &Appraisal) -> Summary {
+        let mut s = Summary {
+            unscored: 0,
+            incomplete: false,
+            longest_name: 0,
+        };
+        for o in a.options() {
+            let missing = o.scores().iter().filter(|x| x.is_none()).count();
+            s.unscored += missing;
+            s.incomplete |= missing > 0;
+            s.longest_name = s.longest_name.max(o.name().chars().count());
+        }
+        s
+    }
+}
+
 /// The data being edited: the appraisal, its history and its file.
 #[derive(Debug, Clone)]
 pub struct Doc {
     appraisal: Appraisal,
     results: Results,
+    summary: Summary,
     history: History,
     /// The appraisal as last loaded or saved, to tell whether there are unsaved changes.
     saved: Appraisal,
     dirty: bool,
+    /// How many options differ from their saved selves, when the two option
+    /// lists line up (same length) and nothing outside the options differs;
+    /// lets a one-cell edit settle `dirty` by comparing one option.
+    differing: Option<usize>,
     path: Option<PathBuf>,
     /// The text on disk as last loaded or saved; saving edits this text.
     original: String,
@@ -81,10 +116,12 @@ impl Doc {
         let results = compute(&loaded.appraisal);
         Doc {
             saved: loaded.appraisal.clone(),
+            summary: Summary::of(&loaded.appraisal),
             appraisal: loaded.appraisal,
             results,
             history: History::default(),
             dirty: false,
+            differing: Some(0),
             path,
             original,
             fingerprint,
@@ -109,9 +146,11 @@ impl Doc {
         Doc {
             saved: appraisal.clone(),
             results: compute(&appraisal),
+            summary: Summary::of(&appraisal),
             appraisal,
             history: History::default(),
             dirty: false,
+            differing: Some(0),
             path: Some(sheet_path),
             original: text,
             fingerprint,
@@ -170,6 +209,11 @@ impl Doc {
     /// Totals, percentages and ranks, kept up to date with every edit.
     pub fn results(&self) -> &Results {
         &self.results
+    }
+
+    /// Unscored cells and the longest option name, kept up to date with every edit.
+    pub fn summary(&self) -> &Summary {
+        &self.summary
     }
 
     /// Undo and redo stacks.
@@ -234,29 +278,96 @@ impl Doc {
     fn refresh(&mut self) {
         self.version += 1;
         self.results = compute(&self.appraisal);
-        self.dirty = self.appraisal != self.saved;
+        self.summary = Summary::of(&self.appraisal);
+        self.differing = self.count_differing();
+        self.dirty = match self.differing {
+            Some(k) => k > 0,
+            None => self.appraisal != self.saved,
+        };
         self.recovery_stale = true;
+    }
+
+    /// Options that differ from the saved ones, if nothing else differs and
+    /// the two option lists line up.
+    fn count_differing(&self) -> Option<usize> {
+        let (a, s) = (&self.appraisal, &self.saved);
+        let lined_up = a.options().len() == s.options().len()
+            && a.meta == s.meta
+            && a.scale() == s.scale()
+            && a.criteria() == s.criteria();
+        lined_up.then(|| {
+            a.options()
+                .iter()
+                .zip(s.options())
+                .filter(|(x, y)| x != y)
+                .count()
+        })
+    }
+
+    /// The option a score or note edit touched, whose change leaves
+    /// everything else as it was.
+    fn cell_edit_option(edit: &Edit) -> Option<usize> {
+        match edit {
+            Edit::Score { o, .. } | Edit::Note { o, .. } => Some(*o),
+            _ => None,
+        }
+    }
+
+    /// Runs `change` (which edits at most option `o`'s cells when `o` is
+    /// given), then brings the derived data up to date: for a one-cell edit
+    /// only that option is recomputed and compared, so a key costs the same
+    /// on a large appraisal as on a small one.
+    fn changing<T>(&mut self, o: Option<usize>, change: impl FnOnce(&mut Self) -> T) -> T {
+        let before = o.and_then(|o| {
+            let differing = self.differing?;
+            let a = self.appraisal.options().get(o)?;
+            let s = self.saved.options().get(o)?;
+            Some((
+                o,
+                differing,
+                a != s,
+                a.scores().iter().filter(|x| x.is_none()).count(),
+            ))
+        });
+        let out = change(self);
+        let Some((o, differing, was_different, was_unscored)) = before else {
+            self.refresh();
+            return out;
+        };
+        let (Some(a), Some(s)) = (self.appraisal.options().get(o), self.saved.options().get(o))
+        else {
+            self.refresh();
+            return out;
+        };
+        let is_different = a != s;
+        let unscored = a.scores().iter().filter(|x| x.is_none()).count();
+        self.version += 1;
+        crate::compute::recompute_option(&mut self.results, &self.appraisal, o);
+        self.summary.unscored = self.summary.unscored + unscored - was_unscored;
+        self.summary.incomplete = self.summary.unscored > 0;
+        let differing = differing + usize::from(is_different) - usize::from(was_different);
+        self.differing = Some(differing);
+        self.dirty = differing > 0;
+        self.recovery_stale = true;
+        out
     }
 
     /// Applies and records an edit.
     pub fn apply(&mut self, edit: Edit) -> Result<(), ModelError> {
-        self.history.apply(&mut self.appraisal, edit)?;
-        self.refresh();
-        Ok(())
+        let o = Self::cell_edit_option(&edit);
+        self.changing(o, |d| d.history.apply(&mut d.appraisal, edit))
     }
 
     /// Undoes the latest edit, if any.
     pub fn undo(&mut self) -> Option<Result<Edit, ModelError>> {
-        let r = self.history.undo(&mut self.appraisal);
-        self.refresh();
-        r
+        let o = self.history.next_undo().and_then(Self::cell_edit_option);
+        self.changing(o, |d| d.history.undo(&mut d.appraisal))
     }
 
     /// Redoes the latest undone edit, if any.
     pub fn redo(&mut self) -> Option<Result<Edit, ModelError>> {
-        let r = self.history.redo(&mut self.appraisal);
-        self.refresh();
-        r
+        let o = self.history.next_redo().and_then(Self::cell_edit_option);
+        self.changing(o, |d| d.history.redo(&mut d.appraisal))
     }
 
     /// Saves to the current file (or `path` for save-as), refusing to
@@ -297,6 +408,7 @@ impl Doc {
         self.fingerprint = Some(saved.fingerprint);
         self.saved = self.appraisal.clone();
         self.dirty = false;
+        self.differing = Some(0);
         self.path = Some(target.clone());
         self.recovery = save::recovery_path(Some(&target));
         for r in [old_recovery, self.recovery.clone()].into_iter().flatten() {

@@ -297,6 +297,16 @@ impl History {
         self.undo.len()
     }
 
+    /// The edit that [`History::undo`] would undo next.
+    pub fn next_undo(&self) -> Option<&Edit> {
+        self.undo.last()
+    }
+
+    /// The edit that [`History::redo`] would redo next.
+    pub fn next_redo(&self) -> Option<&Edit> {
+        self.redo.last()
+    }
+
     /// How many edits can be redone.
     pub fn redo_len(&self) -> usize {
         self.redo.len()

@@ -58,12 +58,7 @@ pub fn screen_layout(app: &App, area: Rect) -> ScreenLayout {
     let mid_y = area.y + 1.min(h);
     let mid_h = h.saturating_sub(3);
     let a = app.doc.appraisal();
-    let longest = a
-        .options()
-        .iter()
-        .map(|o| o.name().chars().count() as u16)
-        .max()
-        .unwrap_or(0);
+    let longest = u16::try_from(app.doc.summary().longest_name).unwrap_or(u16::MAX);
     // Details go beside the grid only when the grid still gets roomy columns.
     let natural = (longest + 2).min(28) + a.criteria().len() as u16 * 9 + RIGHT_W;
     let (grid, side) = if area.width >= natural + SIDE_MIN_W {
@@ -129,13 +124,7 @@ fn geometry_in(app: &App, pane: Rect) -> GridGeometry {
     );
     let a = app.doc.appraisal();
     let n = a.criteria().len().max(1) as u16;
-    let longest = a
-        .options()
-        .iter()
-        .map(|o| o.name().chars().count())
-        .max()
-        .unwrap_or(0)
-        .min(60) as u16;
+    let longest = app.doc.summary().longest_name.min(60) as u16;
     let room = inner.width.saturating_sub(RIGHT_W);
     let spare_for_names = room.saturating_sub(n.saturating_mul(MIN_CELL_W));
     let name_w = (longest + 2).min(28).min(spare_for_names).max(12).min(room);
@@ -823,12 +812,8 @@ fn render_message(app: &App, area: Rect, buf: &mut Buffer) {
             bold(),
         ),
         None => {
-            let a = app.doc.appraisal();
-            let unscored: usize = a
-                .options()
-                .iter()
-                .map(|o| o.scores().iter().filter(|s| s.is_none()).count())
-                .sum();
+            let summary = app.doc.summary();
+            let unscored = summary.unscored;
             let mut s = if app.doc.is_dirty() {
                 " ● Unsaved changes".to_owned()
             } else {
@@ -837,7 +822,7 @@ fn render_message(app: &App, area: Rect, buf: &mut Buffer) {
             if unscored > 0 {
                 s.push_str(&format!(" · {unscored} cells to score (·)"));
             }
-            if a.options().iter().any(|o| !o.is_complete()) {
+            if summary.incomplete {
                 s.push_str(" · * total of scored cells only");
             }
             (s, Style::default().add_modifier(Modifier::DIM))

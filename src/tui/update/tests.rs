@@ -1074,3 +1074,62 @@ fn view_defaults_are_sensible() {
     assert_eq!(v.sort, Sort::File);
     assert_eq!(v.focus, Focus::Grid);
 }
+
+#[test]
+fn the_status_counts_follow_every_edit_undo_and_redo() {
+    let mut app = example();
+    let start = app.doc.summary().clone();
+    assert_eq!(start, crate::tui::app::Summary::of(app.doc.appraisal()));
+    assert_eq!(start.unscored, 0);
+    update(&mut app, Action::Clear);
+    assert_eq!(app.doc.summary().unscored, 1);
+    assert!(app.doc.summary().incomplete);
+    update(&mut app, Action::Undo);
+    assert_eq!(*app.doc.summary(), start);
+    update(&mut app, Action::Redo);
+    assert_eq!(app.doc.summary().unscored, 1);
+    let longest = app
+        .doc
+        .appraisal()
+        .options()
+        .iter()
+        .map(|o| o.name().chars().count())
+        .max();
+    assert_eq!(Some(app.doc.summary().longest_name), longest);
+}
+
+#[test]
+fn one_cell_edits_keep_results_counts_and_unsaved_state_exact() {
+    let mut app = example();
+    let original = score(&app, 0, 0).unwrap() as u8;
+    let other = if original == 5 { 4 } else { original + 1 };
+    let check = |app: &App| {
+        assert_eq!(
+            *app.doc.results(),
+            crate::compute::compute(app.doc.appraisal())
+        );
+        assert_eq!(
+            *app.doc.summary(),
+            crate::tui::app::Summary::of(app.doc.appraisal())
+        );
+    };
+    update(&mut app, Action::Digit(other));
+    check(&app);
+    assert!(app.doc.is_dirty());
+    // Typing the saved value back leaves nothing unsaved, though there is history.
+    update(&mut app, Action::Digit(original));
+    check(&app);
+    assert!(!app.doc.is_dirty());
+    update(&mut app, Action::Clear);
+    check(&app);
+    assert!(app.doc.is_dirty());
+    update(&mut app, Action::Undo);
+    check(&app);
+    assert!(!app.doc.is_dirty());
+    update(&mut app, Action::Undo);
+    check(&app);
+    assert!(app.doc.is_dirty());
+    update(&mut app, Action::Redo);
+    check(&app);
+    assert!(!app.doc.is_dirty());
+}
