@@ -478,6 +478,11 @@ impl AppraisalOption {
     pub fn is_complete(&self) -> bool {
         self.scores.iter().all(Option::is_some)
     }
+
+    /// How many criteria have no score yet.
+    pub fn unscored(&self) -> usize {
+        self.scores.iter().filter(|s| s.is_none()).count()
+    }
 }
 
 /// A whole appraisal: options scored against weighted criteria on one scale.

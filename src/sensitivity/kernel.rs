@@ -564,8 +564,7 @@ fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTall
             let mut c = [0u32; BLOCK];
             for tk in &sc.t {
                 for l in 0..BLOCK {
-                    // A select rather than adding the bool: one masked add.
-                    c[l] = if tk[l] > ti[l] { c[l] + 1 } else { c[l] };
+                    c[l] += u32::from(tk[l] > ti[l]);
                 }
             }
             *r = c;

@@ -129,11 +129,7 @@ pub fn exact_statements(appraisal: &Appraisal, e: &super::Exact) -> Vec<Statemen
             .get(k)
             .map_or("?".to_string(), |c| c.name().to_string())
     };
-    let missing: usize = appraisal
-        .options()
-        .iter()
-        .map(|o| o.scores().iter().filter(|s| s.is_none()).count())
-        .sum();
+    let missing: usize = appraisal.options().iter().map(|o| o.unscored()).sum();
     if missing > 0 {
         out.push(st(
             StatementKind::Caveat,

@@ -71,7 +71,7 @@ impl Summary {
             longest_name: 0,
         };
         for o in a.options() {
-            let missing = o.scores().iter().filter(|x| x.is_none()).count();
+            let missing = o.unscored();
             s.unscored += missing;
             s.incomplete |= missing > 0;
             s.longest_name = s.longest_name.max(o.name().chars().count());
@@ -322,12 +322,7 @@ impl Doc {
             let differing = self.differing?;
             let a = self.appraisal.options().get(o)?;
             let s = self.saved.options().get(o)?;
-            Some((
-                o,
-                differing,
-                a != s,
-                a.scores().iter().filter(|x| x.is_none()).count(),
-            ))
+            Some((o, differing, a != s, a.unscored()))
         });
         let out = change(self);
         let Some((o, differing, was_different, was_unscored)) = before else {
@@ -340,7 +335,7 @@ impl Doc {
             return out;
         };
         let is_different = a != s;
-        let unscored = a.scores().iter().filter(|x| x.is_none()).count();
+        let unscored = a.unscored();
         self.version += 1;
         crate::compute::recompute_option(&mut self.results, &self.appraisal, o);
         self.summary.unscored = self.summary.unscored + unscored - was_unscored;
