@@ -158,11 +158,13 @@ fn problem(appraisal: &Appraisal, config: &SmaaConfig) -> (Problem, Vec<usize>) 
         .collect();
     let n = appraisal.options().len();
     let m = crit.len();
+    let scale = appraisal.scale();
+    let unit = score_unit(scale.min(), scale.max());
     let mut scores = Vec::with_capacity(n * m);
     let mut present = Vec::with_capacity(n * m);
     for o in appraisal.options() {
         for &j in &crit {
-            scores.push(o.score(j).unwrap_or(0.0) as f32);
+            scores.push((o.score(j).unwrap_or(0.0) / unit) as f32);
             present.push(o.score(j).is_some());
         }
     }
@@ -171,7 +173,6 @@ fn problem(appraisal: &Appraisal, config: &SmaaConfig) -> (Problem, Vec<usize>) 
         .iter()
         .map(|&j| (appraisal.criteria()[j].weight() / wsum) as f32)
         .collect();
-    let scale = appraisal.scale();
     let weights = match config.weights {
         WeightModel::Uniform => WeightDraw::Simplex,
         WeightModel::Spread { percent } => WeightDraw::Spread((percent / 100.0) as f32),
@@ -184,12 +185,25 @@ fn problem(appraisal: &Appraisal, config: &SmaaConfig) -> (Problem, Vec<usize>) 
             present,
             base,
             weights,
-            score_spread: (config.score_spread * scale.step()) as f32,
-            lo: scale.min() as f32,
-            hi: scale.max() as f32,
+            score_spread: (config.score_spread * scale.step() / unit) as f32,
+            lo: (scale.min() / unit) as f32,
+            hi: (scale.max() / unit) as f32,
         },
         crit,
     )
+}
+
+/// The unit scores are measured in for the single-precision kernel: 1 for
+/// any ordinary scale, else the power of two that brings the scale's largest
+/// magnitude into [1, 2), so that scores like 1e300 (beyond `f32`) or 1e-300
+/// (below it) neither overflow nor vanish. Dividing every score by a power
+/// of two is exact and scales every total alike, so no ranking changes.
+fn score_unit(lo: f64, hi: f64) -> f64 {
+    let big = lo.abs().max(hi.abs());
+    if big == 0.0 || !big.is_finite() || (2f64.powi(-60)..=2f64.powi(60)).contains(&big) {
+        return 1.0;
+    }
+    2f64.powi(big.log2().floor() as i32)
 }
 
 fn check(config: &SmaaConfig) -> Result<(), SmaaError> {
@@ -444,6 +458,27 @@ mod tests {
         let r = smaa(&a, &cfg(300_000, 3, 2)).unwrap();
         let o = &r.options[0];
         within(o.acceptability[0], 4.0 / 9.0, o.acceptability_se[0]);
+    }
+
+    #[test]
+    fn scales_beyond_single_precision_give_the_same_answers() {
+        // The Dirichlet case above on scales of 0-5e300 and 0-5e-300, where
+        // single precision alone would overflow to infinity (everyone tied
+        // first) or vanish to zero.
+        for unit in ["e300", "e-300"] {
+            let text = format!(
+                "[appraisal]\ntitle = \"T\"\n[scale]\nmin = 0\nmax = 5{unit}\nstep = 1{unit}\n\
+                 [[criteria]]\nid = \"a\"\nname = \"A\"\n[[criteria]]\nid = \"b\"\nname = \"B\"\n\
+                 [[criteria]]\nid = \"c\"\nname = \"C\"\n\
+                 [[options]]\nid = \"x\"\nname = \"X\"\nscores = {{ a = 2{unit}, b = 0, c = 0 }}\n\
+                 [[options]]\nid = \"y\"\nname = \"Y\"\nscores = {{ a = 0, b = 1{unit}, c = 1{unit} }}\n"
+            );
+            let a = crate::load::load_str("t.toml", &text).unwrap().appraisal;
+            let r = smaa(&a, &cfg(100_000, 3, 2)).unwrap();
+            let (x, y) = (&r.options[0], &r.options[1]);
+            within(x.acceptability[0], 4.0 / 9.0, x.acceptability_se[0]);
+            within(y.acceptability[0], 5.0 / 9.0, y.acceptability_se[0]);
+        }
     }
 
     #[test]
