@@ -465,10 +465,7 @@ fn normal(app: &mut App, action: Action) {
                 .criteria()
                 .get(c)
                 .map_or(1.0, |x| x.weight());
-            app.view.mode = Mode::Prompt(Prompt {
-                kind: PromptKind::Weight(c),
-                input: TextInput::single(&fmt_num_exact(w)),
-            });
+            open_prompt(app, PromptKind::Weight(c), &fmt_num_exact(w));
         }
         Action::RenameOption => {
             let o = app.view.option;
@@ -479,10 +476,7 @@ fn normal(app: &mut App, action: Action) {
                 .get(o)
                 .map_or("", |x| x.name())
                 .to_owned();
-            app.view.mode = Mode::Prompt(Prompt {
-                kind: PromptKind::RenameOption(o),
-                input: TextInput::single(&name),
-            });
+            open_prompt(app, PromptKind::RenameOption(o), &name);
         }
         Action::RenameCriterion => {
             let c = app.view.criterion;
@@ -493,22 +487,13 @@ fn normal(app: &mut App, action: Action) {
                 .get(c)
                 .map_or("", |x| x.name())
                 .to_owned();
-            app.view.mode = Mode::Prompt(Prompt {
-                kind: PromptKind::RenameCriterion(c),
-                input: TextInput::single(&name),
-            });
+            open_prompt(app, PromptKind::RenameCriterion(c), &name);
         }
         Action::AddOption => {
-            app.view.mode = Mode::Prompt(Prompt {
-                kind: PromptKind::AddOption,
-                input: TextInput::single(""),
-            });
+            open_prompt(app, PromptKind::AddOption, "");
         }
         Action::AddCriterion => {
-            app.view.mode = Mode::Prompt(Prompt {
-                kind: PromptKind::AddCriterion,
-                input: TextInput::single(""),
-            });
+            open_prompt(app, PromptKind::AddCriterion, "");
         }
         Action::RemoveOption => {
             if n_options(app) <= 1 {
@@ -719,6 +704,14 @@ fn friendly(e: &ModelError) -> String {
     s
 }
 
+/// Opens a one-line prompt of the given kind, its text box holding `text`.
+fn open_prompt(app: &mut App, kind: PromptKind, text: &str) {
+    app.view.mode = Mode::Prompt(Prompt {
+        kind,
+        input: TextInput::single(text),
+    });
+}
+
 fn set_score(app: &mut App, new: Option<f64>) -> bool {
     let (o, c) = (app.view.option, app.view.criterion);
     let Some(opt) = app.doc.appraisal().options().get(o) else {
@@ -835,10 +828,7 @@ fn open_save_as(app: &mut App, then_quit: bool) {
         Some(p) => p.display().to_string(),
         None => "my-appraisal.toml".to_owned(),
     };
-    app.view.mode = Mode::Prompt(Prompt {
-        kind: PromptKind::SaveAs { then_quit },
-        input: TextInput::single(&suggestion),
-    });
+    open_prompt(app, PromptKind::SaveAs { then_quit }, &suggestion);
 }
 
 fn save_to(app: &mut App, path: Option<PathBuf>, force: bool, then_quit: bool) {
@@ -1253,10 +1243,11 @@ fn confirm_input(app: &mut App, confirm: Confirm, action: Action) {
         }
         (Confirm::Replace { path, then_quit }, _) => {
             // Back to the name as typed, to change it.
-            app.view.mode = Mode::Prompt(Prompt {
-                kind: PromptKind::SaveAs { then_quit },
-                input: TextInput::single(&path.display().to_string()),
-            });
+            open_prompt(
+                app,
+                PromptKind::SaveAs { then_quit },
+                &path.display().to_string(),
+            );
         }
         (Confirm::Recovery { recovered }, Some('r' | 'y')) => {
             let old = Box::new(app.doc.appraisal().clone());
@@ -1342,10 +1333,7 @@ fn export_input(app: &mut App, mut chooser: ExportChooser, action: Action) {
         }
         Action::Input(Input::Enter) => {
             let name = export::default_file_name(app, chooser.selected);
-            app.view.mode = Mode::Prompt(Prompt {
-                kind: PromptKind::ExportPath(chooser.selected),
-                input: TextInput::single(&name),
-            });
+            open_prompt(app, PromptKind::ExportPath(chooser.selected), &name);
             return;
         }
         _ => {}
