@@ -13,12 +13,14 @@
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use appraise::export::{self, ExportOptions, Format};
 use appraise::save::{self, SaveError};
 use appraise::tui::{Action, App, update};
+
+mod common;
+use common::Session;
 
 const BIN: &str = env!("CARGO_BIN_EXE_appraise");
 
@@ -418,86 +420,6 @@ fn a_file_replaced_while_open_is_never_overwritten_without_asking() {
     );
 }
 
-/// A running `appraise tui` in a pseudo-terminal.
-struct Pty {
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    screen: Arc<Mutex<vt100::Parser>>,
-}
-
-impl Pty {
-    fn start(args: &[&str], cwd: &Path) -> Pty {
-        use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 100,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(BIN);
-        cmd.args(args);
-        cmd.cwd(cwd);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("APPRAISE_STATE_DIR");
-        let child = pty.slave.spawn_command(cmd).unwrap();
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let writer = pty.master.take_writer().unwrap();
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZeroU16::new(24).unwrap(),
-            std::num::NonZeroU16::new(100).unwrap(),
-            0,
-        )));
-        let feed = Arc::clone(&screen);
-        std::thread::spawn(move || {
-            let _master = pty.master;
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                feed.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        Pty {
-            child,
-            writer,
-            screen,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, text: &str) {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(20) {
-            if self.contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("the screen never showed {text:?}:\n{}", self.contents());
-    }
-
-    fn keys(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).unwrap();
-        self.writer.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(150));
-    }
-}
-
-impl Drop for Pty {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-        }
-    }
-}
-
 const SMALL: &str = r#"[appraisal]
 title = "Library review"
 
@@ -520,7 +442,7 @@ fn the_running_tui_warns_when_its_file_is_deleted_or_replaced() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("review.toml");
     std::fs::write(&path, SMALL).unwrap();
-    let mut s = Pty::start(&["tui", "review.toml"], dir.path());
+    let mut s = Session::start_with(&["tui", "review.toml"], dir.path(), None, 100);
     s.wait_for("Keep all branches");
     s.keys(b"3");
     s.wait_for("Unsaved changes");

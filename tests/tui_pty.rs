@@ -4,12 +4,11 @@
 //! Pure Rust: nothing needs installing for `cargo test`.
 #![cfg(unix)]
 
-use std::io::{Read, Write};
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+mod common;
+
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use common::Session;
 
 const FILE: &str = r#"# Library review: scored at the March panel.
 
@@ -44,110 +43,6 @@ id = "merge"
 name = "Merge two branches"
 scores = { cost = 3, reach = 3 }
 "#;
-
-/// A running `appraise` in a pseudo-terminal, and what its screen shows.
-struct Session {
-    child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    screen: Arc<Mutex<vt100::Parser>>,
-}
-
-impl Session {
-    fn start(args: &[&str], cwd: &Path) -> Session {
-        Session::start_with(args, cwd, None)
-    }
-
-    fn start_with(args: &[&str], cwd: &Path, state_dir: Option<&Path>) -> Session {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pseudo-terminal");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_appraise"));
-        cmd.args(args);
-        cmd.cwd(cwd);
-        cmd.env("TERM", "xterm-256color");
-        match state_dir {
-            Some(d) => cmd.env("APPRAISE_STATE_DIR", d),
-            None => cmd.env_remove("APPRAISE_STATE_DIR"),
-        }
-        let child = pty.slave.spawn_command(cmd).expect("appraise starts");
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let writer = pty.master.take_writer().unwrap();
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(
-            std::num::NonZeroU16::new(24).unwrap(),
-            std::num::NonZeroU16::new(80).unwrap(),
-            0,
-        )));
-        let feed = Arc::clone(&screen);
-        std::thread::spawn(move || {
-            // Keep the master open for as long as the reader runs.
-            let _master = pty.master;
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                feed.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        Session {
-            child,
-            writer,
-            screen,
-        }
-    }
-
-    fn contents(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until the screen shows `text`, failing with the screen if it never does.
-    fn wait_for(&self, text: &str) {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(20) {
-            if self.contents().contains(text) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!(
-            "the screen never showed {text:?}; it shows:\n{}",
-            self.contents()
-        );
-    }
-
-    fn keys(&mut self, bytes: &[u8]) {
-        self.writer.write_all(bytes).unwrap();
-        self.writer.flush().unwrap();
-        // Let the app draw before the next key, as a person would.
-        std::thread::sleep(Duration::from_millis(150));
-    }
-
-    fn wait_exit(&mut self) -> bool {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(20) {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return status.success();
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        panic!("appraise did not exit; screen:\n{}", self.contents());
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-        }
-    }
-}
 
 const CTRL_S: &[u8] = b"\x13";
 const DOWN: &[u8] = b"\x1b[B";
@@ -230,8 +125,7 @@ fn work_survives_a_crash_and_is_offered_next_time() {
     assert!(recovery.exists(), "recovery file written");
     std::thread::sleep(Duration::from_millis(600));
     // The process dies without saving.
-    s.child.kill().unwrap();
-    let _ = s.child.wait();
+    s.kill().unwrap();
     drop(s);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), FILE);
 
@@ -257,7 +151,7 @@ fn the_bundled_example_asks_where_to_save() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state");
     let recovery = state.join("example.appraise-recovery");
-    let mut s = Session::start_with(&[], dir.path(), Some(&state));
+    let mut s = Session::start_with(&[], dir.path(), Some(&state), 80);
     s.wait_for("bundled example");
     s.wait_for("Peer Practi");
     s.keys(b"1");
