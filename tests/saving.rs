@@ -20,7 +20,7 @@ use appraise::save::{self, SaveError};
 use appraise::tui::{Action, App, update};
 
 mod common;
-use common::Session;
+use common::pty::Session;
 
 const BIN: &str = env!("CARGO_BIN_EXE_appraise");
 

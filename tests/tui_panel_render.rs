@@ -1,15 +1,15 @@
 //! Renders of member mode and the panel view to a `TestBackend`, compared as
 //! text snapshots, after key presses through the real keymap.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use appraise::panel::MergeOptions;
 use appraise::tui::panel::PanelState;
 use appraise::tui::{Action, App, key_to_action, update};
+use common::screen::{buffer, screen};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 
 fn press(app: &mut App, code: KeyCode) {
@@ -21,26 +21,6 @@ fn press(app: &mut App, code: KeyCode) {
     if let Some(a) = key_to_action(app, KeyEvent::new(code, m)) {
         update(app, a);
     }
-}
-
-fn buffer(app: &App) -> Buffer {
-    let (w, h) = app.view.size;
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| f.render_widget(app, f.area())).unwrap();
-    t.backend().buffer().clone()
-}
-
-/// The screen as text, one line per row, trailing spaces trimmed.
-fn screen(app: &App) -> String {
-    let buf = buffer(app);
-    let w = buf.area.width as usize;
-    let mut out = String::new();
-    for row in buf.content.chunks(w) {
-        let line: String = row.iter().map(|c| c.symbol()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 /// Member k's score for option o, criterion c: the shared score moved by a

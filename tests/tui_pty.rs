@@ -8,7 +8,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::Session;
+use common::pty::Session;
 
 const FILE: &str = r#"# Library review: scored at the March panel.
 

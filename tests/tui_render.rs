@@ -1,11 +1,11 @@
 //! Renders of the TUI to a `TestBackend`, compared as text snapshots, after
 //! simulated key presses through the real keymap.
 
+mod common;
+
 use appraise::tui::{Action, App, key_to_action, update};
+use common::screen::{buffer, screen};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 
 fn app_at(w: u16, h: u16) -> App {
@@ -23,26 +23,6 @@ fn press_mod(app: &mut App, code: KeyCode, m: KeyModifiers) {
     if let Some(a) = key_to_action(app, KeyEvent::new(code, m)) {
         update(app, a);
     }
-}
-
-fn buffer(app: &App) -> Buffer {
-    let (w, h) = app.view.size;
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| f.render_widget(app, f.area())).unwrap();
-    t.backend().buffer().clone()
-}
-
-/// The screen as text, one line per row, trailing spaces trimmed.
-fn screen(app: &App) -> String {
-    let buf = buffer(app);
-    let w = buf.area.width as usize;
-    let mut out = String::new();
-    for row in buf.content.chunks(w) {
-        let line: String = row.iter().map(|c| c.symbol()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 #[test]

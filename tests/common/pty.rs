@@ -1,0 +1,126 @@
+//! The real binary in a pseudo-terminal (portable-pty), with its screen read
+//! back through a terminal emulator (vt100).
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+
+/// A running `appraise` in a pseudo-terminal, and what its screen shows.
+pub struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    screen: Arc<Mutex<vt100::Parser>>,
+}
+
+impl Session {
+    /// Starts `appraise ARGS` in `cwd` on an 80 x 24 screen, with no state folder set.
+    pub fn start(args: &[&str], cwd: &Path) -> Session {
+        Session::start_with(args, cwd, None, 80)
+    }
+
+    /// Starts `appraise ARGS` in `cwd` on a `cols` x 24 screen; `state_dir`
+    /// sets where recovery files go (unset: the default).
+    pub fn start_with(args: &[&str], cwd: &Path, state_dir: Option<&Path>, cols: u16) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_appraise"));
+        cmd.args(args);
+        cmd.cwd(cwd);
+        cmd.env("TERM", "xterm-256color");
+        match state_dir {
+            Some(d) => cmd.env("APPRAISE_STATE_DIR", d),
+            None => cmd.env_remove("APPRAISE_STATE_DIR"),
+        }
+        let child = pty.slave.spawn_command(cmd).expect("appraise starts");
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            std::num::NonZeroU16::new(24).unwrap(),
+            std::num::NonZeroU16::new(cols).unwrap(),
+            0,
+        )));
+        let feed = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            // Keep the master open for as long as the reader runs.
+            let _master = pty.master;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                feed.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Session {
+            child,
+            writer,
+            screen,
+        }
+    }
+
+    /// The screen as text.
+    pub fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `text`, failing with the screen if it never does.
+    pub fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if self.contents().contains(text) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "the screen never showed {text:?}; it shows:\n{}",
+            self.contents()
+        );
+    }
+
+    /// Types `bytes`, then pauses as a person would.
+    pub fn keys(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+        // Let the app draw before the next key, as a person would.
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    /// Kills the program at once (a crash, as far as it can tell) and reaps it.
+    pub fn kill(&mut self) -> std::io::Result<()> {
+        self.child.kill()?;
+        let _ = self.child.wait();
+        Ok(())
+    }
+
+    /// Waits for the program to end; whether it succeeded.
+    pub fn wait_exit(&mut self) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.success();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        panic!("appraise did not exit; screen:\n{}", self.contents());
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! A TUI frame rendered into ratatui's `TestBackend`, as cells or as text.
+
+use appraise::tui::App;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+/// Draws `app` at its current size and returns the cells.
+pub fn buffer(app: &App) -> Buffer {
+    let (w, h) = app.view.size;
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| f.render_widget(app, f.area())).unwrap();
+    t.backend().buffer().clone()
+}
+
+/// The screen as text, one line per row, trailing spaces trimmed.
+pub fn screen(app: &App) -> String {
+    let buf = buffer(app);
+    let w = buf.area.width as usize;
+    let mut out = String::new();
+    for row in buf.content.chunks(w) {
+        let line: String = row.iter().map(|c| c.symbol()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
