@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use super::tests::{is_error, message, type_text};
 use super::*;
 use crate::panel::{MergeOptions, Method};
-use crate::tui::app::{Severity, Showing};
+use crate::tui::app::Showing;
 use crate::tui::panel::PanelState;
 
 const REVIEW: &str = r#"# Library review: the shared scores, agreed in March.
@@ -86,27 +87,6 @@ fn open_member(review: &Path, sheet: Option<&Path>) -> App {
     let mut app = App::open_member(review, "Cllr A. Clark", sheet).unwrap();
     update(&mut app, Action::Resize(80, 24));
     app
-}
-
-fn message(app: &App) -> String {
-    app.view
-        .message
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default()
-}
-
-fn is_error(app: &App) -> bool {
-    app.view
-        .message
-        .as_ref()
-        .is_some_and(|m| m.severity == Severity::Error)
-}
-
-fn type_text(app: &mut App, s: &str) {
-    for ch in s.chars() {
-        update(app, Action::Input(Input::Char(ch)));
-    }
 }
 
 fn score(app: &App, o: usize, c: usize) -> Option<f64> {

@@ -33,7 +33,7 @@ fn score(app: &App, o: usize, c: usize) -> Option<f64> {
     app.doc.appraisal().options()[o].score(c)
 }
 
-fn message(app: &App) -> String {
+pub(super) fn message(app: &App) -> String {
     app.view
         .message
         .as_ref()
@@ -41,14 +41,14 @@ fn message(app: &App) -> String {
         .unwrap_or_default()
 }
 
-fn is_error(app: &App) -> bool {
+pub(super) fn is_error(app: &App) -> bool {
     app.view
         .message
         .as_ref()
         .is_some_and(|m| m.severity == Severity::Error)
 }
 
-fn type_text(app: &mut App, s: &str) {
+pub(super) fn type_text(app: &mut App, s: &str) {
     for ch in s.chars() {
         update(app, Action::Input(Input::Char(ch)));
     }
