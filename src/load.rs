@@ -132,7 +132,7 @@ pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
 /// Loads an appraisal from raw bytes, reporting text that is not UTF-8.
 pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Loaded, LoadError> {
     match String::from_utf8(bytes) {
-        Ok(text) => load_str(name, &text),
+        Ok(text) => load_string(name, text),
         Err(e) => {
             let valid = e.utf8_error().valid_up_to();
             let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
@@ -164,6 +164,12 @@ pub fn load_example() -> Result<Loaded, LoadError> {
 
 /// Loads an appraisal from text; `name` is used in messages.
 pub fn load_str(name: &str, text: &str) -> Result<Loaded, LoadError> {
+    load_string(name, text.to_owned())
+}
+
+/// [`load_str`] for text already owned, which the result keeps without a
+/// copy (for a large file, a copy costs as much time as checking it).
+fn load_string(name: &str, text: String) -> Result<Loaded, LoadError> {
     let file = SourceFile::new(name, text);
     if file.text.trim().is_empty() {
         return Err(LoadError {
