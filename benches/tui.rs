@@ -2,29 +2,16 @@
 //! then a full frame rendered to a `TestBackend`, as the runner does per key.
 //! Run with `cargo bench --bench tui`.
 
+mod common;
+
 use std::hint::black_box;
 
-use appraise::tui::{Action, App, key_to_action, update};
+use appraise::tui::{Action, update};
+use common::{app_for, key_to_frame};
 use criterion::{Criterion, criterion_group, criterion_main};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-
-fn app_for(text: &str, w: u16, h: u16) -> App {
-    let loaded = appraise::load_str("bench.toml", text).expect("valid");
-    let mut app = App::new(loaded, None);
-    update(&mut app, Action::Resize(w, h));
-    app
-}
-
-/// One key press and the frame that shows it.
-fn key_to_frame(app: &mut App, term: &mut Terminal<TestBackend>, code: KeyCode) {
-    if let Some(a) = key_to_action(app, KeyEvent::new(code, KeyModifiers::NONE)) {
-        update(app, a);
-    }
-    term.draw(|f| f.render_widget(&*app, f.area()))
-        .expect("draw");
-}
 
 fn bench(c: &mut Criterion) {
     let big = appraise::synth::appraisal_toml(appraise::synth::Spec {

@@ -3,14 +3,16 @@
 //!
 //! Run with `cargo bench --bench tui_panel`.
 
+mod common;
+
 use std::hint::black_box;
 
 use appraise::diagnostic::SourceFile;
 use appraise::panel::{MergeOptions, Sheet, blank_sheet};
 use appraise::tui::panel::PanelState;
-use appraise::tui::{Action, App, key_to_action, update};
+use common::{app_for, key_to_frame};
 use criterion::{Criterion, criterion_group, criterion_main};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -51,21 +53,6 @@ fn sheets(a: &appraise::Appraisal, members: usize) -> Vec<Sheet> {
             warnings: Vec::new(),
         })
         .collect()
-}
-
-fn app_for(text: &str, w: u16, h: u16) -> App {
-    let loaded = appraise::load_str("bench.toml", text).expect("valid");
-    let mut app = App::new(loaded, None);
-    update(&mut app, Action::Resize(w, h));
-    app
-}
-
-fn key_to_frame(app: &mut App, term: &mut Terminal<TestBackend>, code: KeyCode) {
-    if let Some(a) = key_to_action(app, KeyEvent::new(code, KeyModifiers::NONE)) {
-        update(app, a);
-    }
-    term.draw(|f| f.render_widget(&*app, f.area()))
-        .expect("draw");
 }
 
 fn panel_view(c: &mut Criterion) {
