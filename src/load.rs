@@ -273,9 +273,12 @@ fn read_pieces_of(text: &str, piece_bytes: usize) -> Option<Built> {
     let mut trees = groups.first().map(|g| parse(g)).unwrap_or_default();
     for (k, group) in groups.iter().enumerate() {
         let next = groups.get(k + 1);
+        let current = std::mem::take(&mut trees);
+        // The trees are dropped inside the check, so freeing them overlaps
+        // the next parse instead of following it.
         let (checked, next_trees) = rayon::join(
             || -> Option<()> {
-                for (range, tree) in group.iter().zip(&trees) {
+                for (range, tree) in group.iter().zip(current) {
                     let entries = tree.as_ref()?.get_ref();
                     let (Some(options), 1) = (entries.get("options"), entries.len()) else {
                         return None;
@@ -309,24 +312,44 @@ fn read_pieces_of(text: &str, piece_bytes: usize) -> Option<Built> {
 
 /// Byte ranges of runs of options, each starting at an `[[options]]` line and
 /// holding about `piece_bytes`; empty if the file has no such line.
+///
+/// A piece ends at the first `[[options]]` line at least `piece_bytes` after
+/// its start, so only a little text past each boundary is searched.
 fn option_pieces(text: &str, piece_bytes: usize) -> Vec<std::ops::Range<usize>> {
-    let mut starts = Vec::new();
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        if line.trim_start().starts_with("[[options]]") {
-            starts.push(at);
-        }
-        at += line.len();
+    let mut pieces = Vec::new();
+    let Some(mut start) = options_line(text, 0) else {
+        return pieces;
+    };
+    while let Some(next) = options_line(text, start + piece_bytes.max(1)) {
+        pieces.push(start..next);
+        start = next;
     }
-    let mut pieces: Vec<std::ops::Range<usize>> = Vec::new();
-    for (i, &s) in starts.iter().enumerate() {
-        let end = starts.get(i + 1).copied().unwrap_or(text.len());
-        match pieces.last_mut() {
-            Some(last) if last.end - last.start < piece_bytes => last.end = end,
-            _ => pieces.push(s..end),
-        }
-    }
+    pieces.push(start..text.len());
     pieces
+}
+
+/// The start of the first line at or after byte `from` that is `[[options]]`
+/// after any spaces or tabs.
+fn options_line(text: &str, from: usize) -> Option<usize> {
+    const HEADER: &[u8] = b"[[options]]";
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while at < bytes.len() {
+        let found = at
+            + bytes
+                .get(at..)?
+                .windows(HEADER.len())
+                .position(|w| w == HEADER)?;
+        let line = bytes[..found]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |nl| nl + 1);
+        if line >= from && bytes[line..found].iter().all(|&b| b == b' ' || b == b'\t') {
+            return Some(line);
+        }
+        at = found + 1;
+    }
+    None
 }
 
 fn syntax_error(e: &toml::de::Error) -> Diagnostic {
@@ -776,6 +799,9 @@ fn read_criteria(root: &Table<'_, '_>, scale: Option<&Scale>, sink: &mut Sink<'_
 struct OptionsReader<'h> {
     ids: &'h HashMap<&'h str, usize>,
     crit_ids: Vec<&'h str>,
+    /// Criterion ids by index: keys usually follow this order, and comparing
+    /// with the expected id is cheaper than hashing.
+    order: Vec<Option<&'h str>>,
     n_criteria: usize,
     scale: Option<&'h Scale>,
     seen: HashMap<String, Span>,
@@ -788,6 +814,11 @@ impl<'h> OptionsReader<'h> {
         OptionsReader {
             ids,
             crit_ids: ids.keys().copied().collect(),
+            order: head
+                .criteria
+                .iter()
+                .map(|(id, _)| id.as_ref().map(|id| id.as_str()))
+                .collect(),
             n_criteria: head.criteria.len(),
             scale: head.scale.as_ref(),
             seen: HashMap::new(),
@@ -845,15 +876,21 @@ impl<'h> OptionsReader<'h> {
         let mut scores = vec![None; self.n_criteria];
         let scores_table = t.table("scores", "the scores table", sink);
         if let Some(st) = &scores_table {
-            for (key, value) in st.entries.iter() {
-                let Some(c) = criterion_key(
-                    key.get_ref(),
-                    &sink.at(key),
-                    self.ids,
-                    &self.crit_ids,
-                    "score",
-                    sink,
-                ) else {
+            for (k, (key, value)) in st.entries.iter().enumerate() {
+                let expected = self.order.get(k).copied().flatten();
+                let c = if expected == Some(key.get_ref().as_ref()) {
+                    Some(k)
+                } else {
+                    criterion_key(
+                        key.get_ref(),
+                        &sink.at(key),
+                        self.ids,
+                        &self.crit_ids,
+                        "score",
+                        sink,
+                    )
+                };
+                let Some(c) = c else {
                     continue;
                 };
                 let Some(v) = number(value, "a score", sink) else {
@@ -891,15 +928,21 @@ impl<'h> OptionsReader<'h> {
         }
         let mut notes = vec![None; self.n_criteria];
         if let Some(nt) = t.table("notes", "the notes table", sink) {
-            for (key, value) in nt.entries.iter() {
-                let Some(c) = criterion_key(
-                    key.get_ref(),
-                    &sink.at(key),
-                    self.ids,
-                    &self.crit_ids,
-                    "note",
-                    sink,
-                ) else {
+            for (k, (key, value)) in nt.entries.iter().enumerate() {
+                let expected = self.order.get(k).copied().flatten();
+                let c = if expected == Some(key.get_ref().as_ref()) {
+                    Some(k)
+                } else {
+                    criterion_key(
+                        key.get_ref(),
+                        &sink.at(key),
+                        self.ids,
+                        &self.crit_ids,
+                        "note",
+                        sink,
+                    )
+                };
+                let Some(c) = c else {
                     continue;
                 };
                 notes[c] = checked_text(string(value, "a note", sink), sink)
@@ -1017,6 +1060,25 @@ mod tests {
             + "\n[scale]\nmin = 0\nmax = 5\n";
         assert!(read_pieces_of(&text, 100).is_none());
         assert!(read_whole(&text).is_ok());
+    }
+
+    #[test]
+    fn pieces_start_only_at_options_header_lines() {
+        let text = "a = \"[[options]]\"\n  [[options]]\nid = \"x\"\n[[options]]\nid = \"y\"\n";
+        let first = text.find("  [[options]]").expect("indented header");
+        let second = text.rfind("[[options]]").expect("second header");
+        // Text that merely contains the header is not a header line.
+        assert_eq!(options_line(text, 0), Some(first));
+        // Searching from inside a header line finds the next one.
+        assert_eq!(options_line(text, first + 3), Some(second));
+        assert_eq!(options_line(text, second + 1), None);
+        // Each piece runs to the first header at least `piece_bytes` on.
+        assert_eq!(
+            option_pieces(text, 1),
+            vec![first..second, second..text.len()]
+        );
+        assert_eq!(option_pieces(text, 1000), vec![first..text.len()]);
+        assert!(option_pieces("id = 1\n", 1).is_empty());
     }
 
     #[test]
