@@ -15,6 +15,7 @@
 use std::fmt::Write as _;
 use std::io::{Cursor, Write};
 
+use rayon::prelude::*;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
@@ -22,7 +23,7 @@ use super::ExportError;
 use super::doc::{Align, Block, Chart, Report, ReportTable, RowKind};
 use super::png::svg_to_png;
 use super::svg::{WIDTH as SVG_WIDTH, chart_svg};
-use super::text::xml;
+use super::text::{push_xml, xml};
 
 /// Page size and margins, in twentieths of a point (twips): A4 with 2 cm margins.
 const PAGE_W: u32 = 11906;
@@ -54,8 +55,27 @@ struct Media {
 
 /// The document's bytes.
 pub fn document_bytes(report: &Report) -> Result<Vec<u8>, ExportError> {
-    let mut media = Vec::new();
-    let body = body_xml(report, &mut media)?;
+    // Rasterising the charts is most of the work for a small report, and
+    // each chart is independent: draw them all on every core, in order.
+    let charts: Vec<&Chart> = report
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Chart(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let media = charts
+        .par_iter()
+        .map(|c| {
+            let svg = chart_svg(c);
+            Ok(Media {
+                png: svg_to_png(&svg, PNG_SCALE)?,
+                svg: svg.into_bytes(),
+            })
+        })
+        .collect::<Result<Vec<Media>, ExportError>>()?;
+    let body = body_xml(report, &media);
     let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
     let opts = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
@@ -64,25 +84,30 @@ pub fn document_bytes(report: &Report) -> Result<Vec<u8>, ExportError> {
         .compression_level(Some(1))
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
-    let mut part = |name: &str, data: &[u8]| -> Result<(), ExportError> {
+    let mut parts = |name: &str, pieces: &[&[u8]]| -> Result<(), ExportError> {
         zip.start_file(name, opts).map_err(zerr)?;
-        zip.write_all(data)?;
+        for piece in pieces {
+            zip.write_all(piece)?;
+        }
         Ok(())
     };
-    part("[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
-    part("_rels/.rels", ROOT_RELS.as_bytes())?;
-    part("docProps/core.xml", core_xml(&report.title).as_bytes())?;
-    part("docProps/app.xml", APP_XML.as_bytes())?;
-    part("word/document.xml", body.as_bytes())?;
-    part("word/styles.xml", STYLES.as_bytes())?;
-    part("word/settings.xml", SETTINGS.as_bytes())?;
-    part(
+    parts("[Content_Types].xml", &[CONTENT_TYPES.as_bytes()])?;
+    parts("_rels/.rels", &[ROOT_RELS.as_bytes()])?;
+    parts("docProps/core.xml", &[core_xml(&report.title).as_bytes()])?;
+    parts("docProps/app.xml", &[APP_XML.as_bytes()])?;
+    // The document part goes to the package piece by piece, never joined
+    // into one string: for a large appraisal that would double the memory.
+    let pieces: Vec<&[u8]> = body.iter().map(|p| p.as_bytes()).collect();
+    parts("word/document.xml", &pieces)?;
+    parts("word/styles.xml", &[STYLES.as_bytes()])?;
+    parts("word/settings.xml", &[SETTINGS.as_bytes()])?;
+    parts(
         "word/_rels/document.xml.rels",
-        document_rels(media.len()).as_bytes(),
+        &[document_rels(media.len()).as_bytes()],
     )?;
     for (i, m) in media.iter().enumerate() {
-        part(&format!("word/media/chart{}.png", i + 1), &m.png)?;
-        part(&format!("word/media/chart{}.svg", i + 1), &m.svg)?;
+        parts(&format!("word/media/chart{}.png", i + 1), &[&m.png])?;
+        parts(&format!("word/media/chart{}.svg", i + 1), &[&m.svg])?;
     }
     let cursor = zip.finish().map_err(zerr)?;
     Ok(cursor.into_inner())
@@ -130,28 +155,30 @@ fn document_rels(charts: usize) -> String {
 
 /// Runs for text with newlines, as `<w:r>` elements joined by breaks.
 fn runs(text: &str, bold: bool, italic: bool) -> String {
-    let mut rpr = String::new();
-    if bold {
-        rpr.push_str("<w:b/>");
-    }
-    if italic {
-        rpr.push_str("<w:i/>");
-    }
-    let rpr = if rpr.is_empty() {
-        String::new()
-    } else {
-        format!("<w:rPr>{rpr}</w:rPr>")
-    };
     let mut s = String::new();
-    for (i, line) in text.replace("\r\n", "\n").split('\n').enumerate() {
+    push_runs(&mut s, text, bold, italic);
+    s
+}
+
+/// [`runs`], appended to `s`. Carriage returns are dropped by the escaping,
+/// so `\r\n` breaks a line as `\n` does.
+fn push_runs(s: &mut String, text: &str, bold: bool, italic: bool) {
+    let rpr = match (bold, italic) {
+        (false, false) => "",
+        (true, false) => "<w:rPr><w:b/></w:rPr>",
+        (false, true) => "<w:rPr><w:i/></w:rPr>",
+        (true, true) => "<w:rPr><w:b/><w:i/></w:rPr>",
+    };
+    for (i, line) in text.split('\n').enumerate() {
         s.push_str("<w:r>");
-        s.push_str(&rpr);
+        s.push_str(rpr);
         if i > 0 {
             s.push_str("<w:br/>");
         }
-        let _ = write!(s, "<w:t xml:space=\"preserve\">{}</w:t></w:r>", xml(line));
+        s.push_str("<w:t xml:space=\"preserve\">");
+        push_xml(s, line);
+        s.push_str("</w:t></w:r>");
     }
-    s
 }
 
 fn paragraph(style: Option<&str>, text: &str) -> String {
@@ -180,7 +207,9 @@ fn needs_landscape(blocks: &[Block]) -> bool {
     })
 }
 
-fn body_xml(report: &Report, media: &mut Vec<Media>) -> Result<String, ExportError> {
+/// The document part, in pieces to write one after another; `media` holds
+/// the report's charts drawn, in order.
+fn body_xml(report: &Report, media: &[Media]) -> Vec<String> {
     let mut s = String::from(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body>"#,
@@ -201,12 +230,18 @@ fn body_xml(report: &Report, media: &mut Vec<Media>) -> Result<String, ExportErr
     if start < report.blocks.len() {
         sections.push(&report.blocks[start..]);
     }
+    // First the layout: where sections break, each block's text width and
+    // each chart's number. Then every block's XML on every core (a large
+    // appraisal's annex has a table per option), joined in order.
     let mut landscape = false;
+    let mut charts = 0;
+    let mut plan: Vec<(Option<bool>, &Block, u32, usize)> = Vec::new();
     for section in sections {
         let wide = needs_landscape(section);
+        // The orientation of the section this block closes, if it starts a new one.
+        let mut closes = None;
         if wide != landscape {
-            // Close the current section with its own orientation.
-            let _ = write!(s, "<w:p><w:pPr>{}</w:pPr></w:p>", sect_pr(landscape));
+            closes = Some(landscape);
             landscape = wide;
         }
         let text_width = if landscape {
@@ -215,17 +250,36 @@ fn body_xml(report: &Report, media: &mut Vec<Media>) -> Result<String, ExportErr
             PAGE_W - 2 * MARGIN
         };
         for b in section {
+            if matches!(b, Block::Chart(_)) {
+                charts += 1;
+            }
+            plan.push((closes.take(), b, text_width, charts));
+        }
+    }
+    let mut parts: Vec<String> = plan
+        .par_iter()
+        .map(|&(closes, b, text_width, chart)| {
+            let mut s = String::new();
+            if let Some(orientation) = closes {
+                // Close the current section with its own orientation.
+                let _ = write!(s, "<w:p><w:pPr>{}</w:pPr></w:p>", sect_pr(orientation));
+            }
             match b {
                 Block::Heading(h) => s.push_str(&paragraph(Some("Heading1"), h)),
                 Block::Paragraph(p) => s.push_str(&paragraph(None, p)),
                 Block::Table(t) => table_xml(&mut s, t, text_width),
-                Block::Chart(c) => chart_xml(&mut s, c, media, text_width)?,
+                Block::Chart(c) => {
+                    if let Some(m) = chart.checked_sub(1).and_then(|k| media.get(k)) {
+                        chart_xml(&mut s, c, m, chart, text_width);
+                    }
+                }
             }
-        }
-    }
-    s.push_str(&sect_pr(landscape));
-    s.push_str("</w:body></w:document>");
-    Ok(s)
+            s
+        })
+        .collect();
+    parts.insert(0, s);
+    parts.push(format!("{}</w:body></w:document>", sect_pr(landscape)));
+    parts
 }
 
 /// About this many twips per character at the table's 8.5 pt, plus cell margins.
@@ -408,47 +462,43 @@ fn cell_xml(
     italic: bool,
     header: bool,
 ) {
-    let shd = fill.map_or(String::new(), |f| {
-        format!("<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"{f}\"/>")
+    let _ = write!(s, "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>");
+    if let Some(f) = fill {
+        let _ = write!(
+            s,
+            "<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"{f}\"/>"
+        );
+    }
+    s.push_str(if header {
+        "<w:vAlign w:val=\"bottom\"/></w:tcPr><w:p><w:pPr><w:pStyle w:val=\"TableText\"/><w:keepNext/>"
+    } else {
+        "<w:vAlign w:val=\"top\"/></w:tcPr><w:p><w:pPr><w:pStyle w:val=\"TableText\"/>"
     });
-    let valign = if header { "bottom" } else { "top" };
-    let jc = match align {
+    s.push_str(match align {
         Align::Left => "",
         Align::Right => "<w:jc w:val=\"right\"/>",
         Align::Centre => "<w:jc w:val=\"center\"/>",
-    };
-    let _ = write!(
-        s,
-        "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>{shd}<w:vAlign w:val=\"{valign}\"/></w:tcPr><w:p><w:pPr><w:pStyle w:val=\"TableText\"/>{}{jc}</w:pPr>{}</w:p></w:tc>",
-        if header { "<w:keepNext/>" } else { "" },
-        runs(text, bold, italic)
-    );
+    });
+    s.push_str("</w:pPr>");
+    push_runs(s, text, bold, italic);
+    s.push_str("</w:p></w:tc>");
 }
 
-fn chart_xml(
-    s: &mut String,
-    chart: &Chart,
-    media: &mut Vec<Media>,
-    text_width: u32,
-) -> Result<(), ExportError> {
-    let svg = chart_svg(chart);
-    let png = svg_to_png(&svg, PNG_SCALE)?;
-    let (w_px, h_px) = svg_size(&svg).unwrap_or((SVG_WIDTH, SVG_WIDTH * 0.6));
+/// The drawing for chart number `i` (from 1), drawn as `m`.
+fn chart_xml(s: &mut String, chart: &Chart, m: &Media, i: usize, text_width: u32) {
+    let (w_px, h_px) = std::str::from_utf8(&m.svg)
+        .ok()
+        .and_then(svg_size)
+        .unwrap_or((SVG_WIDTH, SVG_WIDTH * 0.6));
     // Fit the chart to the text width, keeping its proportions.
     let cx = u64::from(text_width) * EMU_PER_TWIP;
     let cy = (cx as f64 * h_px / w_px).round() as u64;
-    media.push(Media {
-        png,
-        svg: svg.into_bytes(),
-    });
-    let i = media.len();
     let title = xml(&chart.title);
     let descr = xml(&chart.description);
     let _ = write!(
         s,
         "<w:p><w:pPr><w:pStyle w:val=\"Figure\"/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:docPr id=\"{i}\" name=\"Chart {i}\" title=\"{title}\" descr=\"{descr}\"/><wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic><pic:nvPicPr><pic:cNvPr id=\"{i}\" name=\"chart{i}.png\" descr=\"{descr}\"/><pic:cNvPicPr><a:picLocks noChangeAspect=\"1\"/></pic:cNvPicPr></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"rIdPng{i}\"><a:extLst><a:ext uri=\"{{96DAC541-7B7A-43D3-8B79-37D633B846F1}}\"><asvg:svgBlip xmlns:asvg=\"http://schemas.microsoft.com/office/drawing/2016/SVG/main\" r:embed=\"rIdSvg{i}\"/></a:ext></a:extLst></a:blip><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
     );
-    Ok(())
 }
 
 /// The width and height attributes of an SVG we drew.

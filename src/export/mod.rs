@@ -18,6 +18,7 @@ use std::fmt;
 use std::io::{self, Write};
 use std::str::FromStr;
 
+use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::compute::Results;
@@ -292,12 +293,21 @@ pub fn build(
     }
     let mut report = tables::frame(appraisal);
     let mut found = BTreeSet::new();
-    for g in TableName::ALL {
+    // Groups are independent, and for a large appraisal the sensitivity
+    // analyses and the annex each take seconds: build them side by side.
+    let built: Vec<Option<Result<Vec<Block>, ExportError>>> = TableName::ALL
+        .par_iter()
+        .map(|&g| {
+            let wanted = all || groups.contains(&g) || !keys.is_empty();
+            wanted.then(|| tables::group_blocks(appraisal, results, g, options))
+        })
+        .collect();
+    for (g, blocks) in TableName::ALL.into_iter().zip(built) {
         let whole = all || groups.contains(&g);
-        if !whole && keys.is_empty() {
+        let Some(blocks) = blocks else {
             continue;
-        }
-        let blocks = tables::group_blocks(appraisal, results, g, options)?;
+        };
+        let blocks = blocks?;
         if whole {
             report.blocks.extend(blocks);
             continue;

@@ -8,6 +8,19 @@
 /// most of them; this is the last line of defence).
 pub fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_xml(&mut out, s);
+    out
+}
+
+/// [`xml`], appended to `out`.
+pub fn push_xml(out: &mut String, s: &str) {
+    // Most text needs no escaping; copying it whole keeps large exports fast.
+    let plain =
+        |b: u8| (0x20..0x7f).contains(&b) && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    if s.bytes().all(plain) {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -21,7 +34,6 @@ pub fn xml(s: &str) -> String {
             _ => {}
         }
     }
-    out
 }
 
 /// Whether XML 1.0 allows the character in a document.
@@ -116,6 +128,14 @@ mod tests {
         );
         assert_eq!(xml("a\u{1}b\u{FFFE}c"), "abc");
         assert_eq!(xml("🙂"), "🙂");
+    }
+
+    #[test]
+    fn push_xml_appends_plain_text_whole_and_escapes_the_rest() {
+        let mut out = String::from("<w:t>");
+        push_xml(&mut out, "Evidence from the review.");
+        push_xml(&mut out, " A&B\r\n\u{1}");
+        assert_eq!(out, "<w:t>Evidence from the review. A&amp;B\n");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Leave one criterion out: the ranking with each criterion removed in turn.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::compute::{Results, competition_ranks};
@@ -45,6 +46,7 @@ impl LeaveOneOut {
 /// The ranking with each criterion left out in turn, in criterion order.
 pub fn leave_one_out(appraisal: &Appraisal, results: &Results) -> Vec<LeaveOneOut> {
     (0..appraisal.criteria().len())
+        .into_par_iter()
         .map(|k| leave_out(appraisal, results, k))
         .collect()
 }

@@ -58,10 +58,20 @@ pub const CHART_OPTIONS: usize = 12;
 /// Runs the exact analyses (weights, scores, leave-one-out).
 pub fn exact(appraisal: &Appraisal) -> Exact {
     let results = compute(appraisal);
+    // Three independent analyses; on a large appraisal each takes a while.
+    let ((weights, scores), leave_one_out) = rayon::join(
+        || {
+            rayon::join(
+                || weight_sensitivity(appraisal, &results),
+                || score_robustness(appraisal, &results),
+            )
+        },
+        || leave_one_out(appraisal, &results),
+    );
     Exact {
-        weights: weight_sensitivity(appraisal, &results),
-        scores: score_robustness(appraisal, &results),
-        leave_one_out: leave_one_out(appraisal, &results),
+        weights,
+        scores,
+        leave_one_out,
         results,
     }
 }
