@@ -360,21 +360,15 @@ impl ReportTable {
                     .map(|w| w.chars().count())
                     .max()
                     .unwrap_or(0);
-                let cells = if col.wide {
-                    20
-                } else {
-                    self.rows
-                        .iter()
-                        .filter_map(|r| r.cells.get(c))
-                        .flat_map(|cell| {
-                            cell.display()
-                                .lines()
-                                .map(|l| l.chars().count())
-                                .collect::<Vec<_>>()
-                        })
-                        .max()
-                        .unwrap_or(0)
-                };
+                let mut cells = if col.wide { 20 } else { 0 };
+                for cell in self.rows.iter().filter_map(|r| r.cells.get(c)) {
+                    // The want is capped at 20, so a longer line settles the column.
+                    if cells >= 20 {
+                        break;
+                    }
+                    let longest = cell.display().lines().map(|l| l.chars().count()).max();
+                    cells = cells.max(longest.unwrap_or(0));
+                }
                 header.max(cells).min(20) + 1
             })
             .sum();

@@ -116,7 +116,13 @@ fn id_of(key: &str) -> String {
 
 /// Escaped text with newlines as `<br>`.
 fn with_breaks(s: &str) -> String {
-    xml(&s.replace("\r\n", "\n")).replace('\n', "<br>\n")
+    let escaped = xml(s);
+    // `xml` drops carriage returns, so `\r\n` breaks a line as `\n` does.
+    if escaped.contains('\n') {
+        escaped.replace('\n', "<br>\n")
+    } else {
+        escaped
+    }
 }
 
 /// The inner HTML of a cell.

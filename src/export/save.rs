@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::{ExportError, ExportOptions, Format, export, export_files};
 use crate::compute::Results;
 use crate::model::Appraisal;
@@ -51,13 +53,16 @@ pub fn save(
                 format!("cannot create the folder {}: {e}", path.display()),
             ))
         })?;
-        let mut written = Vec::new();
-        for f in files {
-            let target = path.join(&f.name);
-            write_atomic(&target, &f.bytes)?;
-            written.push(target);
-        }
-        Ok(written)
+        // Each file is flushed to disk before it is renamed; writing several
+        // at once overlaps those waits (a large appraisal has thousands of tables).
+        files
+            .par_iter()
+            .map(|f| {
+                let target = path.join(&f.name);
+                write_atomic(&target, &f.bytes)?;
+                Ok(target)
+            })
+            .collect()
     } else {
         let mut buf = Vec::new();
         export(appraisal, results, options, format, &mut buf)?;

@@ -65,6 +65,17 @@ pub fn neutralise_formula(s: &str) -> String {
 /// the text becomes markup, and newlines become `<br>`, which GitHub and
 /// pandoc both accept inside pipe tables.
 pub fn markdown(s: &str) -> String {
+    // Most cells need no escaping; copying them whole keeps large exports fast.
+    let plain = |b: u8| {
+        (0x20..0x7f).contains(&b)
+            && !matches!(
+                b,
+                b'\\' | b'`' | b'*' | b'_' | b'[' | b']' | b'|' | b'~' | b'$' | b'<' | b'>' | b'&'
+            )
+    };
+    if s.bytes().all(plain) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let s = s.replace("\r\n", "\n");
     for c in s.chars() {
