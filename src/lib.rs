@@ -8,6 +8,7 @@
 pub mod compute;
 pub mod diagnostic;
 pub mod export;
+mod fast_options;
 pub mod load;
 pub mod model;
 pub mod panel;

@@ -10,6 +10,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::compute::{self, Warning, WarningKind};
 use crate::diagnostic::{Diagnostic, SourceFile, did_you_mean, render_all};
+use crate::fast_options::{self, RawOption, Scalar};
 use crate::model::{
     Appraisal, AppraisalOption, Criterion, Id, Meta, ModelError, Scale, check_name, check_text,
     fmt_num, shorten,
@@ -264,10 +265,15 @@ fn read_pieces_of(text: &str, piece_bytes: usize) -> Option<Built> {
     // the next group is parsed while this one is checked.
     let batch = 2 * rayon::current_num_threads().max(1);
     let groups: Vec<&[std::ops::Range<usize>]> = pieces.chunks(batch).collect();
-    let parse = |group: &[std::ops::Range<usize>]| -> Vec<_> {
+    // Plain option tables are read from the parser's events; anything else
+    // gets the full tree.
+    let parse = |group: &[std::ops::Range<usize>]| -> Vec<Parsed<'_>> {
         group
             .par_iter()
-            .map(|r| DeTable::parse(&text[r.clone()]).ok())
+            .map(|r| match fast_options::collect(&text[r.clone()]) {
+                Some(options) => Parsed::Plain(options),
+                None => Parsed::Tree(DeTable::parse(&text[r.clone()]).ok()),
+            })
             .collect()
     };
     let mut trees = groups.first().map(|g| parse(g)).unwrap_or_default();
@@ -278,7 +284,16 @@ fn read_pieces_of(text: &str, piece_bytes: usize) -> Option<Built> {
         // the next parse instead of following it.
         let (checked, next_trees) = rayon::join(
             || -> Option<()> {
-                for (range, tree) in group.iter().zip(current) {
+                for (range, parsed) in group.iter().zip(current) {
+                    let tree = match parsed {
+                        Parsed::Plain(options) if reader.read_plain(&options, range.start) => {
+                            continue;
+                        }
+                        // Something breaks a rule: read the piece again with
+                        // spans for every value, to say exactly what.
+                        Parsed::Plain(_) => DeTable::parse(&text[range.clone()]).ok(),
+                        Parsed::Tree(tree) => tree,
+                    };
                     let entries = tree.as_ref()?.get_ref();
                     let (Some(options), 1) = (entries.get("options"), entries.len()) else {
                         return None;
@@ -308,6 +323,14 @@ fn read_pieces_of(text: &str, piece_bytes: usize) -> Option<Built> {
         Some(built) if !sink.has_errors() => Ok(built),
         _ => Err(sink.diagnostics),
     })
+}
+
+/// A piece of a large file after the parallel step.
+enum Parsed<'i> {
+    /// Plain option tables, read from the parser's events.
+    Plain(Vec<RawOption<'i>>),
+    /// The full tree (`None` if the piece does not parse on its own).
+    Tree(Option<toml::Spanned<DeTable<'i>>>),
 }
 
 /// Byte ranges of runs of options, each starting at an `[[options]]` line and
@@ -832,6 +855,118 @@ impl<'h> OptionsReader<'h> {
         (self.out, self.map)
     }
 
+    /// Reads a piece's options from their plain tables (see [`fast_options`])
+    /// if every one keeps every rule, as [`OptionsReader::read`] would find
+    /// them. Otherwise it changes nothing and returns false, and the caller
+    /// reads the piece the ordinary way, which says exactly what is wrong.
+    fn read_plain(&mut self, options: &[RawOption<'_>], offset: usize) -> bool {
+        let mut fresh: HashMap<String, Span> = HashMap::new();
+        let mut built = Vec::with_capacity(options.len());
+        for raw in options {
+            let Some((option, spans, id_span)) = self.plain_option(raw, offset, &fresh) else {
+                return false;
+            };
+            fresh.insert(option.id().to_string(), id_span);
+            built.push((option, spans));
+        }
+        self.seen.extend(fresh);
+        for (option, spans) in built {
+            self.out.push(Some(option));
+            self.map.options.push(spans);
+        }
+        true
+    }
+
+    /// One option from its plain table, or `None` at the first broken rule;
+    /// `fresh` holds the ids of this piece's earlier options.
+    fn plain_option(
+        &self,
+        raw: &RawOption<'_>,
+        offset: usize,
+        fresh: &HashMap<String, Span>,
+    ) -> Option<(AppraisalOption, crate::load::OptionSpans, Span)> {
+        let scale = self.scale?;
+        let at = |r: &Span| r.start + offset..r.end + offset;
+        let mut text: [Option<(&str, Span)>; 4] = [None, None, None, None];
+        let mut published = None;
+        for (key, value, span) in &raw.fields {
+            let slot = match key.as_ref() {
+                "id" => 0,
+                "name" => 1,
+                "group" => 2,
+                "description" => 3,
+                "published_total" => {
+                    match value {
+                        Scalar::Number(x) if x.is_finite() && published.is_none() => {
+                            published = Some((*x, at(span)));
+                        }
+                        _ => return None,
+                    }
+                    continue;
+                }
+                _ => return None,
+            };
+            let (Scalar::Text(t), None) = (value, &text[slot]) else {
+                return None;
+            };
+            text[slot] = Some((t.as_ref(), at(span)));
+        }
+        let [id, name, group, description] = text;
+        let (id_text, id_span) = id?;
+        let id = Id::new(id_text).ok()?;
+        if self.seen.contains_key(id.as_str()) || fresh.contains_key(id.as_str()) {
+            return None;
+        }
+        let group = match group {
+            Some((g, _)) => Some(check_name(g).ok().map(|()| g.to_string())?),
+            None => None,
+        };
+        let description = match description {
+            Some((d, _)) => Some(check_text(d).ok().map(|()| d.to_string())?),
+            None => None,
+        };
+        let mut scores = vec![None; self.n_criteria];
+        for (k, (key, value, _)) in raw.scores.iter().flat_map(|(_, e)| e.iter().enumerate()) {
+            let c = self.plain_criterion(k, key)?;
+            let (Scalar::Number(v), None) = (value, scores.get(c)?) else {
+                return None;
+            };
+            scale.check(*v).ok()?;
+            scores[c] = Some(*v);
+        }
+        let mut notes = vec![None; self.n_criteria];
+        let mut noted = vec![false; self.n_criteria];
+        for (k, (key, value, _)) in raw.notes.iter().flat_map(|(_, e)| e.iter().enumerate()) {
+            let c = self.plain_criterion(k, key)?;
+            let (Scalar::Text(t), false) = (value, noted.get(c).copied()?) else {
+                return None;
+            };
+            check_text(t).ok()?;
+            noted[c] = true;
+            notes[c] = (!t.trim().is_empty()).then(|| t.to_string());
+        }
+        let mut option = AppraisalOption::new(id, name?.0, self.n_criteria).ok()?;
+        option.group = group;
+        option.description = description;
+        option.published_total = published.as_ref().map(|p| p.0);
+        option.set_notes_unchecked(notes);
+        option.set_scores_unchecked(scores);
+        let spans = crate::load::OptionSpans {
+            table: at(&raw.header),
+            published_total: published.map(|p| p.1),
+            scores: raw.scores.as_ref().map(|(header, _)| at(header)),
+        };
+        Some((option, spans, id_span))
+    }
+
+    /// The criterion a plain scores or notes key at position `k` names.
+    fn plain_criterion(&self, k: usize, key: &str) -> Option<usize> {
+        if self.order.get(k).copied().flatten() == Some(key) {
+            return Some(k);
+        }
+        self.ids.get(key).copied()
+    }
+
     /// Reads the next option, the table `entries` whose header is at `span`.
     fn read(&mut self, entries: &DeTable<'_>, span: Span, sink: &mut Sink<'_>) {
         let name = format!("option {}", self.out.len() + 1);
@@ -1037,6 +1172,105 @@ mod tests {
             assert_eq!(pieces, whole, "piece size {piece}");
         }
     }
+
+    #[test]
+    fn plain_and_unusual_option_tables_read_as_the_whole_file_does() {
+        let head = "[appraisal]\ntitle = \"T\"\n[scale]\nmin = 0\nmax = 10\nstep = 0.5\n\n[[criteria]]\nid = \"a\"\nname = \"A\"\nweight = 2\n[[criteria]]\nid = \"b-2\"\nname = \"B\"\n[[criteria]]\nid = \"c\"\nname = \"C\"\n";
+        let options = [
+            // Plain: quoted keys, literal strings, escapes, comments, `_` in numbers.
+            "[[options]]\nid = 'p1' # first\nname = \"Caf\\u00e9 \\\"one\\\"\"\ngroup = \"G\"\ndescription = \"\"\"two\nlines\"\"\"\npublished_total = 1_0\n[options.scores]\n\"b-2\" = 7.5\na = 3\n[options.notes]\nc = \"  \"\na = 'Why: \\no escape'\n",
+            "[[options]]\r\nid = \"p2\"\r\nname = \"Two\"\r\n[options.scores]\r\na = 0\r\nb-2 = 10\r\nc = 5\r\n",
+            "[[options]]\nid = \"p3\"\nname = \"No scores\"\n",
+            // Unusual: read through the tree.
+            "[[options]]\nid = \"u1\"\nname = \"Inline\"\nscores = { a = 1, c = 2 }\nstrengths = [\"s\"]\n",
+            "[[options]]\nid = \"u2\"\nname = \"Dotted\"\nscores.a = 4\nnotes.b-2 = \"n\"\n",
+        ];
+        let text = format!("{head}\n{}", options.join("\n"));
+        let whole = read_whole(&text).expect("valid");
+        assert_eq!(whole.0.options().len(), 5);
+        for piece in [1, 200, 1 << 20] {
+            let pieces = read_pieces_of(&text, piece)
+                .expect("splits")
+                .expect("valid");
+            assert_eq!(pieces, whole, "piece size {piece}");
+        }
+        // Each rule broken in a plain table gives the whole file's messages.
+        for (from, to) in [
+            ("a = 3\n", "a = 3.2\n"),
+            ("a = 3\n", "a = 3\na = 4\n"),
+            ("a = 3\n", "d = 3\n"),
+            ("id = \"p2\"", "id = \"p1\""),
+            ("id = \"p2\"", "id = \"P 2\""),
+            ("name = \"Two\"", "name = \"T\\u0007\""),
+            ("published_total = 1_0", "published_total = \"10\""),
+            ("group = \"G\"", "group = \"G\"\ncolour = \"red\""),
+            ("name = \"No scores\"\n", ""),
+        ] {
+            let broken = text.replacen(from, to, 1);
+            let whole = read_whole(&broken).expect_err(to);
+            // `None` (a duplicate key is a syntax error) means the caller reads the whole file.
+            if let Some(pieces) = read_pieces_of(&broken, 1) {
+                assert_eq!(pieces.expect_err(to), whole, "{to:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Any line of a plain file replaced by something odd (a wrong type,
+        /// an off-scale score, a bad id, an unknown key, a stray table) reads
+        /// in pieces exactly as the whole file does: the plain path accepts
+        /// only what the tree path accepts, and yields the same result.
+        #[test]
+        fn edited_files_read_in_pieces_as_whole(
+            edits in proptest::collection::vec((0..2000usize, 0..EDITS.len()), 1..4),
+        ) {
+            let text = synthetic(12);
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            for (line, edit) in edits {
+                let at = line % lines.len();
+                let key = lines[at].split('=').next().unwrap_or("").trim().to_string();
+                lines[at] = EDITS[edit].replace("KEY", if key.is_empty() { "k" } else { &key });
+            }
+            let edited = lines.join("\n");
+            let whole = read_whole(&edited);
+            if let Some(pieces) = read_pieces_of(&edited, 1) {
+                proptest::prop_assert_eq!(pieces, whole);
+            }
+        }
+    }
+
+    /// Replacement lines for the property above; `KEY` keeps the line's key.
+    const EDITS: &[&str] = &[
+        "KEY = 4",
+        "KEY = 4.5",
+        "KEY = 9",
+        "KEY = -1",
+        "KEY = 1e3",
+        "KEY = inf",
+        "KEY = 0x3",
+        "KEY = \"3\"",
+        "KEY = true",
+        "KEY = 1979-05-27",
+        "KEY = \"Text\\u0007\"",
+        "KEY = \"  \"",
+        "KEY = 'literal'",
+        "KEY = [1, 2]",
+        "KEY = { a = 1 }",
+        "c1 = 2",
+        "c99 = 2",
+        "id = \"o1\"",
+        "id = \"Bad Id\"",
+        "published_total = 12",
+        "colour = \"red\"",
+        "[options.scores]",
+        "[options.notes]",
+        "[options.other]",
+        "[[options]]",
+        "# a comment",
+        "",
+    ];
 
     #[test]
     fn pieces_give_the_same_errors_at_the_same_places() {
