@@ -26,6 +26,8 @@ pub(crate) enum Scalar<'i> {
     Text(Cow<'i, str>),
     /// An integer or float, as the ordinary path converts it.
     Number(f64),
+    /// A list of strings, such as `strengths`.
+    List(Vec<Cow<'i, str>>),
 }
 
 /// One `key = value` line: the key, the value and where the value is.
@@ -61,6 +63,8 @@ struct Collector<'i> {
     header: Option<(usize, Vec<Cow<'i, str>>)>,
     /// The key of the line being read.
     key: Option<Cow<'i, str>>,
+    /// A list of strings being read: its key, where it starts, its items.
+    list: Option<(Cow<'i, str>, usize, Vec<Cow<'i, str>>)>,
     gave_up: bool,
 }
 
@@ -142,9 +146,24 @@ impl<'i> EventReceiver for Collector<'i> {
         self.gave_up = true;
         false
     }
-    fn array_open(&mut self, _span: Span, _error: &mut dyn ErrorSink) -> bool {
-        self.gave_up = true;
-        false
+    fn array_open(&mut self, span: Span, _error: &mut dyn ErrorSink) -> bool {
+        // Only a flat list of strings among an option's own keys.
+        match (self.key.take(), &self.list, self.section) {
+            (Some(key), None, Some(Section::Option)) => {
+                self.list = Some((key, span.start(), Vec::new()));
+                true
+            }
+            _ => {
+                self.gave_up = true;
+                false
+            }
+        }
+    }
+    fn array_close(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        match self.list.take() {
+            Some((key, start, items)) => self.push((key, Scalar::List(items), start..span.end())),
+            None => self.gave_up = true,
+        }
     }
     fn simple_key(&mut self, span: Span, kind: Option<Encoding>, error: &mut dyn ErrorSink) {
         let Some(key) = self.key(span, kind, error) else {
@@ -159,6 +178,17 @@ impl<'i> EventReceiver for Collector<'i> {
         }
     }
     fn scalar(&mut self, span: Span, kind: Option<Encoding>, error: &mut dyn ErrorSink) {
+        if self.list.is_some() {
+            let item = self.raw(span, kind).map(|raw| {
+                let mut out: Cow<'i, str> = Cow::Borrowed("");
+                (raw.decode_scalar(&mut out, error), out)
+            });
+            match (item, &mut self.list) {
+                (Some((ScalarKind::String, text)), Some((_, _, items))) => items.push(text),
+                _ => self.gave_up = true,
+            }
+            return;
+        }
         let (Some(key), Some(raw)) = (self.key.take(), self.raw(span, kind)) else {
             self.gave_up = true;
             return;
@@ -194,7 +224,16 @@ impl<'i> EventReceiver for Collector<'i> {
                 return;
             }
         };
-        let entry = (key, value, span.start()..span.end());
+        self.push((key, value, span.start()..span.end()));
+    }
+    fn error(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
+        self.gave_up = true;
+    }
+}
+
+impl<'i> Collector<'i> {
+    /// Adds a finished `key = value` line to the table being read.
+    fn push(&mut self, entry: Entry<'i>) {
         let Some(option) = self.options.last_mut() else {
             self.gave_up = true;
             return;
@@ -212,9 +251,6 @@ impl<'i> EventReceiver for Collector<'i> {
             None => self.gave_up = true,
         }
     }
-    fn error(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
-        self.gave_up = true;
-    }
 }
 
 /// The option tables of `text`, which must start with an `[[options]]`
@@ -228,11 +264,16 @@ pub(crate) fn collect(text: &str) -> Option<Vec<RawOption<'_>>> {
         section: None,
         header: None,
         key: None,
+        list: None,
         gave_up: false,
     };
     let mut errors: Vec<ParseError> = Vec::new();
     toml_parser::parser::parse_document(&tokens, &mut collector, &mut errors);
-    if collector.gave_up || !errors.is_empty() || collector.key.is_some() {
+    if collector.gave_up
+        || !errors.is_empty()
+        || collector.key.is_some()
+        || collector.list.is_some()
+    {
         return None;
     }
     Some(collector.options)
@@ -260,13 +301,21 @@ mod tests {
         let (_, notes) = a.notes.as_ref().expect("notes");
         assert_eq!(notes[0].1, Scalar::Text("Why é".into()));
         assert_eq!(got[1].fields.len(), 1);
+        let listed =
+            collect("[[options]]\nstrengths = [\n  \"a\", # one\n  'b',\n]\n").expect("a list");
+        assert_eq!(
+            listed[0].fields[0].1,
+            Scalar::List(vec!["a".into(), "b".into()])
+        );
     }
 
     #[test]
     fn anything_unusual_gives_up() {
         for text in [
             "[[options]]\nscores = { c1 = 3 }\n",
-            "[[options]]\nstrengths = [\"x\"]\n",
+            "[[options]]\nstrengths = [\"x\", [\"y\"]]\n",
+            "[[options]]\nstrengths = [\"x\", 1]\n",
+            "[[options]]\n[options.scores]\nc1 = [1]\n",
             "[[options]]\nscores.c1 = 3\n",
             "[[options]]\nok = true\n",
             "[[options]]\nid = \"a\"\n[options.scores]\n[options.scores]\n",

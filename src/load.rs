@@ -325,6 +325,18 @@ fn read_pieces_of(text: &str, piece_bytes: usize) -> Option<Built> {
     })
 }
 
+/// Whether reading `text` in pieces of about `piece_bytes`, as large files are
+/// read, gives exactly what reading it whole gives (or declines, leaving it
+/// to the whole-file path). For the fuzz targets, which check it on every
+/// input with small pieces so that small files exercise the large-file path.
+#[doc(hidden)]
+pub fn pieces_agree(text: &str, piece_bytes: usize) -> bool {
+    match read_pieces_of(text, piece_bytes) {
+        None => true,
+        Some(pieces) => pieces == read_whole(text),
+    }
+}
+
 /// A piece of a large file after the parallel step.
 enum Parsed<'i> {
     /// Plain option tables, read from the parser's events.
@@ -889,8 +901,22 @@ impl<'h> OptionsReader<'h> {
         let at = |r: &Span| r.start + offset..r.end + offset;
         let mut text: [Option<(&str, Span)>; 4] = [None, None, None, None];
         let mut published = None;
+        let mut lists: [Option<Vec<String>>; 2] = [None, None];
         for (key, value, span) in &raw.fields {
             let slot = match key.as_ref() {
+                "strengths" | "weaknesses" => {
+                    let slot = usize::from(key == "weaknesses");
+                    let (Scalar::List(items), None) = (value, &lists[slot]) else {
+                        return None;
+                    };
+                    let mut checked = Vec::with_capacity(items.len());
+                    for item in items {
+                        check_text(item).ok()?;
+                        checked.push(item.to_string());
+                    }
+                    lists[slot] = Some(checked);
+                    continue;
+                }
                 "id" => 0,
                 "name" => 1,
                 "group" => 2,
@@ -946,8 +972,11 @@ impl<'h> OptionsReader<'h> {
             notes[c] = (!t.trim().is_empty()).then(|| t.to_string());
         }
         let mut option = AppraisalOption::new(id, name?.0, self.n_criteria).ok()?;
+        let [strengths, weaknesses] = lists;
         option.group = group;
         option.description = description;
+        option.strengths = strengths.unwrap_or_default();
+        option.weaknesses = weaknesses.unwrap_or_default();
         option.published_total = published.as_ref().map(|p| p.0);
         option.set_notes_unchecked(notes);
         option.set_scores_unchecked(scores);
@@ -1178,13 +1207,19 @@ mod tests {
         let head = "[appraisal]\ntitle = \"T\"\n[scale]\nmin = 0\nmax = 10\nstep = 0.5\n\n[[criteria]]\nid = \"a\"\nname = \"A\"\nweight = 2\n[[criteria]]\nid = \"b-2\"\nname = \"B\"\n[[criteria]]\nid = \"c\"\nname = \"C\"\n";
         let options = [
             // Plain: quoted keys, literal strings, escapes, comments, `_` in numbers.
-            "[[options]]\nid = 'p1' # first\nname = \"Caf\\u00e9 \\\"one\\\"\"\ngroup = \"G\"\ndescription = \"\"\"two\nlines\"\"\"\npublished_total = 1_0\n[options.scores]\n\"b-2\" = 7.5\na = 3\n[options.notes]\nc = \"  \"\na = 'Why: \\no escape'\n",
+            "[[options]]\nid = 'p1' # first\nname = \"Caf\\u00e9 \\\"one\\\"\"\ngroup = \"G\"\ndescription = \"\"\"two\nlines\"\"\"\nstrengths = [\"S1\", 'S2',]\nweaknesses = []\npublished_total = 1_0\n[options.scores]\n\"b-2\" = 7.5\na = 3\n[options.notes]\nc = \"  \"\na = 'Why: \\no escape'\n",
             "[[options]]\r\nid = \"p2\"\r\nname = \"Two\"\r\n[options.scores]\r\na = 0\r\nb-2 = 10\r\nc = 5\r\n",
             "[[options]]\nid = \"p3\"\nname = \"No scores\"\n",
             // Unusual: read through the tree.
             "[[options]]\nid = \"u1\"\nname = \"Inline\"\nscores = { a = 1, c = 2 }\nstrengths = [\"s\"]\n",
             "[[options]]\nid = \"u2\"\nname = \"Dotted\"\nscores.a = 4\nnotes.b-2 = \"n\"\n",
         ];
+        // The bundled example, with lists of strengths and comments, in pieces.
+        let example = read_whole(EXAMPLE).expect("valid");
+        for piece in [1, 3000] {
+            let pieces = read_pieces_of(EXAMPLE, piece).expect("splits");
+            assert_eq!(pieces.expect("valid"), example, "piece size {piece}");
+        }
         let text = format!("{head}\n{}", options.join("\n"));
         let whole = read_whole(&text).expect("valid");
         assert_eq!(whole.0.options().len(), 5);
@@ -1203,6 +1238,9 @@ mod tests {
             ("id = \"p2\"", "id = \"P 2\""),
             ("name = \"Two\"", "name = \"T\\u0007\""),
             ("published_total = 1_0", "published_total = \"10\""),
+            ("'S2'", "\"S\\u0001\""),
+            ("'S2'", "2"),
+            ("weaknesses = []", "weaknesses = \"w\""),
             ("group = \"G\"", "group = \"G\"\ncolour = \"red\""),
             ("name = \"No scores\"\n", ""),
         ] {
@@ -1257,6 +1295,8 @@ mod tests {
         "KEY = \"  \"",
         "KEY = 'literal'",
         "KEY = [1, 2]",
+        "KEY = [\"a\", 'b']",
+        "strengths = [\"a\"]",
         "KEY = { a = 1 }",
         "c1 = 2",
         "c99 = 2",
