@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use toml_parser::decoder::{Encoding, IntegerRadix, ScalarKind};
-use toml_parser::parser::EventReceiver;
+use toml_parser::parser::{EventReceiver, ValidateWhitespace};
 use toml_parser::{ErrorSink, ParseError, Raw, Source, Span};
 
 /// A value on the right of `=`.
@@ -268,7 +268,10 @@ pub(crate) fn collect(text: &str) -> Option<Vec<RawOption<'_>>> {
         gave_up: false,
     };
     let mut errors: Vec<ParseError> = Vec::new();
-    toml_parser::parser::parse_document(&tokens, &mut collector, &mut errors);
+    // The same checks of comments and line endings as the ordinary path
+    // (the parser itself leaves them to the receiver).
+    let mut validated = ValidateWhitespace::new(&mut collector, source);
+    toml_parser::parser::parse_document(&tokens, &mut validated, &mut errors);
     if collector.gave_up
         || !errors.is_empty()
         || collector.key.is_some()
@@ -322,6 +325,8 @@ mod tests {
             "[[options]]\nid = \"a\"\n[criteria]\n",
             "[[options]]\nid = \n",
             "[[options]]\nn = 99999999999999999999\n",
+            "[[options]]\nid = \"a\" # \u{1}\n",
+            "[[options]]\nid = \"a\"\r",
             "id = \"a\"\n",
         ] {
             assert_eq!(collect(text), None, "{text:?}");
