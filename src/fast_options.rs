@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use toml_parser::decoder::{Encoding, IntegerRadix, ScalarKind};
-use toml_parser::parser::{EventReceiver, ValidateWhitespace};
+use toml_parser::parser::EventReceiver;
 use toml_parser::{ErrorSink, ParseError, Raw, Source, Span};
 
 /// A value on the right of `=`.
@@ -226,6 +226,21 @@ impl<'i> EventReceiver for Collector<'i> {
         };
         self.push((key, value, span.start()..span.end()));
     }
+    // Comments and line endings get the checks the ordinary path's
+    // whitespace validator makes (the parser leaves them to the receiver).
+    fn comment(&mut self, span: Span, error: &mut dyn ErrorSink) {
+        match self.raw(span, None) {
+            Some(raw) => raw.decode_comment(error),
+            None => self.gave_up = true,
+        }
+    }
+    fn newline(&mut self, span: Span, _error: &mut dyn ErrorSink) {
+        // The only line endings; anything else is for the ordinary path to report.
+        let text = self.source.input().as_bytes();
+        if !matches!(text.get(span.start()..span.end()), Some(b"\n" | b"\r\n")) {
+            self.gave_up = true;
+        }
+    }
     fn error(&mut self, _span: Span, _error: &mut dyn ErrorSink) {
         self.gave_up = true;
     }
@@ -268,10 +283,7 @@ pub(crate) fn collect(text: &str) -> Option<Vec<RawOption<'_>>> {
         gave_up: false,
     };
     let mut errors: Vec<ParseError> = Vec::new();
-    // The same checks of comments and line endings as the ordinary path
-    // (the parser itself leaves them to the receiver).
-    let mut validated = ValidateWhitespace::new(&mut collector, source);
-    toml_parser::parser::parse_document(&tokens, &mut validated, &mut errors);
+    toml_parser::parser::parse_document(&tokens, &mut collector, &mut errors);
     if collector.gave_up
         || !errors.is_empty()
         || collector.key.is_some()
@@ -327,6 +339,7 @@ mod tests {
             "[[options]]\nn = 99999999999999999999\n",
             "[[options]]\nid = \"a\" # \u{1}\n",
             "[[options]]\nid = \"a\"\r",
+            "[[options]]\nid = \"a\"\rname = \"b\"\n",
             "id = \"a\"\n",
         ] {
             assert_eq!(collect(text), None, "{text:?}");
