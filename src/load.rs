@@ -988,7 +988,9 @@ impl<'h> OptionsReader<'h> {
         Some((option, spans, id_span))
     }
 
-    /// The criterion a plain scores or notes key at position `k` names.
+    /// The criterion a scores or notes key at position `k` names, if any.
+    /// Keys usually follow the criteria's order, so the id expected at that
+    /// position is compared before any hashing.
     fn plain_criterion(&self, k: usize, key: &str) -> Option<usize> {
         if self.order.get(k).copied().flatten() == Some(key) {
             return Some(k);
@@ -1041,10 +1043,7 @@ impl<'h> OptionsReader<'h> {
         let scores_table = t.table("scores", "the scores table", sink);
         if let Some(st) = &scores_table {
             for (k, (key, value)) in st.entries.iter().enumerate() {
-                let expected = self.order.get(k).copied().flatten();
-                let c = if expected == Some(key.get_ref().as_ref()) {
-                    Some(k)
-                } else {
+                let Some(c) = self.plain_criterion(k, key.get_ref()).or_else(|| {
                     criterion_key(
                         key.get_ref(),
                         &sink.at(key),
@@ -1053,8 +1052,7 @@ impl<'h> OptionsReader<'h> {
                         "score",
                         sink,
                     )
-                };
-                let Some(c) = c else {
+                }) else {
                     continue;
                 };
                 let Some(v) = number(value, "a score", sink) else {
@@ -1093,10 +1091,7 @@ impl<'h> OptionsReader<'h> {
         let mut notes = vec![None; self.n_criteria];
         if let Some(nt) = t.table("notes", "the notes table", sink) {
             for (k, (key, value)) in nt.entries.iter().enumerate() {
-                let expected = self.order.get(k).copied().flatten();
-                let c = if expected == Some(key.get_ref().as_ref()) {
-                    Some(k)
-                } else {
+                let Some(c) = self.plain_criterion(k, key.get_ref()).or_else(|| {
                     criterion_key(
                         key.get_ref(),
                         &sink.at(key),
@@ -1105,8 +1100,7 @@ impl<'h> OptionsReader<'h> {
                         "note",
                         sink,
                     )
-                };
-                let Some(c) = c else {
+                }) else {
                     continue;
                 };
                 notes[c] = checked_text(string(value, "a note", sink), sink)
