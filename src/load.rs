@@ -988,6 +988,27 @@ impl<'h> OptionsReader<'h> {
         Some((option, spans, id_span))
     }
 
+    /// The criterion a scores or notes key at position `k` names; a key
+    /// that names none is reported (`what` is "score" or "note").
+    fn key_criterion(
+        &self,
+        k: usize,
+        key: &toml::Spanned<std::borrow::Cow<'_, str>>,
+        what: &str,
+        sink: &mut Sink<'_>,
+    ) -> Option<usize> {
+        self.plain_criterion(k, key.get_ref()).or_else(|| {
+            criterion_key(
+                key.get_ref(),
+                &sink.at(key),
+                self.ids,
+                &self.crit_ids,
+                what,
+                sink,
+            )
+        })
+    }
+
     /// The criterion a scores or notes key at position `k` names, if any.
     /// Keys usually follow the criteria's order, so the id expected at that
     /// position is compared before any hashing.
@@ -1043,16 +1064,7 @@ impl<'h> OptionsReader<'h> {
         let scores_table = t.table("scores", "the scores table", sink);
         if let Some(st) = &scores_table {
             for (k, (key, value)) in st.entries.iter().enumerate() {
-                let Some(c) = self.plain_criterion(k, key.get_ref()).or_else(|| {
-                    criterion_key(
-                        key.get_ref(),
-                        &sink.at(key),
-                        self.ids,
-                        &self.crit_ids,
-                        "score",
-                        sink,
-                    )
-                }) else {
+                let Some(c) = self.key_criterion(k, key, "score", sink) else {
                     continue;
                 };
                 let Some(v) = number(value, "a score", sink) else {
@@ -1091,16 +1103,7 @@ impl<'h> OptionsReader<'h> {
         let mut notes = vec![None; self.n_criteria];
         if let Some(nt) = t.table("notes", "the notes table", sink) {
             for (k, (key, value)) in nt.entries.iter().enumerate() {
-                let Some(c) = self.plain_criterion(k, key.get_ref()).or_else(|| {
-                    criterion_key(
-                        key.get_ref(),
-                        &sink.at(key),
-                        self.ids,
-                        &self.crit_ids,
-                        "note",
-                        sink,
-                    )
-                }) else {
+                let Some(c) = self.key_criterion(k, key, "note", sink) else {
                     continue;
                 };
                 notes[c] = checked_text(string(value, "a note", sink), sink)
