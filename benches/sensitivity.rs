@@ -59,6 +59,51 @@ fn monte_carlo(c: &mut Criterion) {
     g.finish();
 }
 
+/// The inner loop alone, one thread, 1M samples of the example in chunks:
+/// the hand-written AVX-512 loop (what `run_chunk` picks on such a CPU)
+/// against the portable loop compiled for the same CPU, in the same run.
+fn kernels(c: &mut Criterion) {
+    use appraise::sensitivity::kernel::{self, LANES, LaneRng, Problem};
+    use rand_xoshiro::Xoshiro256PlusPlus;
+    use rand_xoshiro::rand_core::SeedableRng;
+
+    let example = appraise::load_example().unwrap().appraisal;
+    let (n, m) = (example.options().len(), example.criteria().len());
+    let scores: Vec<f32> = example
+        .options()
+        .iter()
+        .flat_map(|o| o.scores().iter().map(|s| s.unwrap_or(0.0) as f32))
+        .collect();
+    let p = Problem::uniform_weights(n, m, scores);
+    let chunks = 1_000_000 / 32_768;
+    let streams = || {
+        let mut seed = Xoshiro256PlusPlus::seed_from_u64(1);
+        let lanes: [Xoshiro256PlusPlus; LANES] = std::array::from_fn(|_| {
+            let g = seed.clone();
+            seed.jump();
+            g
+        });
+        LaneRng::new(&lanes)
+    };
+    let mut g = c.benchmark_group("kernel_example_1m");
+    g.sample_size(20).measurement_time(Duration::from_secs(6));
+    type Loop = fn(&Problem, &mut LaneRng, usize) -> kernel::ChunkTally;
+    for (name, run) in [
+        ("chosen_loop", kernel::run_chunk as Loop),
+        ("portable_loop", kernel::portable_chunk as Loop),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let mut rng = streams();
+                (0..chunks)
+                    .map(|_| run(black_box(&p), &mut rng, 32_768).counts[0])
+                    .sum::<u64>()
+            })
+        });
+    }
+    g.finish();
+}
+
 fn exact(c: &mut Criterion) {
     let big = synthetic(1000, 50);
     let example = appraise::load_example().unwrap().appraisal;
@@ -78,5 +123,5 @@ fn exact(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, monte_carlo, exact);
+criterion_group!(benches, monte_carlo, kernels, exact);
 criterion_main!(benches);

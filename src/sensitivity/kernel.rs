@@ -8,16 +8,21 @@
 //! The rank acceptability pass works in `f32`: simplex weights as the gaps
 //! between uniforms sorted by a sorting network (or, for many criteria,
 //! exponential variates from a polynomial logarithm with absolute error below
-//! 1.1e-7), totals and comparisons in single precision. `docs/methods.md` gives the tolerance argument, and
-//! the tests compare every sample's ranks with an `f64` evaluation of the
-//! same draws. Only IEEE basic operations are used (no `mul_add`, no library
-//! `ln`), so every sample computes bit-for-bit the same whatever vector width
-//! the CPU offers; the AVX2 and AVX-512 builds exist only for speed.
+//! 1.1e-7), totals and comparisons in single precision. `docs/methods.md`
+//! gives the tolerance argument, and the tests compare every sample's ranks
+//! with an `f64` evaluation of the same draws. Only IEEE basic operations are
+//! used (no `mul_add`, no library `ln`), so every sample computes bit-for-bit
+//! the same whatever vector width the CPU offers; the AVX2 and AVX-512 builds,
+//! and the hand-written AVX-512 loop (module `avx512`) for the common case, exist
+//! only for speed.
 
 // Lane loops index several arrays in step; that is the pattern the vectoriser wants.
 #![allow(clippy::needless_range_loop)]
 
 use rand_xoshiro::Xoshiro256PlusPlus;
+
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 
 /// Independent random streams advanced together (one vector of `u64`).
 pub const LANES: usize = 8;
@@ -25,8 +30,11 @@ pub const LANES: usize = 8;
 /// Samples evaluated together in one block.
 pub const BLOCK: usize = 64;
 
-/// 32-bit values produced by one step of the streams.
-const WORDS: usize = 2 * LANES;
+/// 32-bit values produced by one step of the streams: one group of samples.
+pub const WORDS: usize = 2 * LANES;
+
+/// Groups of [`WORDS`] samples in a block.
+const GROUPS: usize = BLOCK / WORDS;
 
 /// Coefficients of `q` in `ln(1 + f) = f * q(f)` for `f` in
 /// `[sqrt(1/2) - 1, sqrt(2) - 1]`, interpolated at Chebyshev nodes by
@@ -108,9 +116,13 @@ impl LaneRng {
 
 /// The uniform `(k + 0.5) / 2^23` on (0, 1) from the top 23 of 32 random
 /// bits; exact in `f32`, never 0 or 1.
+///
+/// Built from bits rather than converted: `1 + k / 2^23` has `k` as its
+/// mantissa, and subtracting `1 - 2^-24` (representable, and within a factor
+/// of two, so the subtraction is exact) leaves `(k + 0.5) / 2^23`.
 #[inline(always)]
 pub fn uniform_f32(k: u32) -> f32 {
-    ((k >> 9) as i32 as f32 + 0.5) * (1.0 / 8_388_608.0)
+    f32::from_bits((k >> 9) | 0x3F80_0000) - (1.0 - 1.0 / 16_777_216.0)
 }
 
 /// `-ln(u)` for `u` in (0, 1): a standard exponential variate.
@@ -173,6 +185,24 @@ pub struct Problem {
     pub hi: f32,
 }
 
+impl Problem {
+    /// Weights uniform on the simplex and fixed scores, every cell scored
+    /// (`scores` option-major, `n * m` of them, on a 0-5 scale).
+    pub fn uniform_weights(n: usize, m: usize, scores: Vec<f32>) -> Problem {
+        Problem {
+            n,
+            m,
+            present: vec![true; n * m],
+            scores,
+            base: vec![1.0 / m as f32; m],
+            weights: WeightDraw::Simplex,
+            score_spread: 0.0,
+            lo: 0.0,
+            hi: 5.0,
+        }
+    }
+}
+
 /// Counts and sums from one chunk of samples.
 ///
 /// Central weights are accumulated in batches: slot `l` of every block of a
@@ -228,7 +258,8 @@ type Row<T> = [T; BLOCK];
 
 /// Scratch space for one block of samples.
 struct Scratch {
-    /// Weights, criterion-major.
+    /// The drawn weights, criterion-major: with spacings the `m - 1` sorted
+    /// uniforms, otherwise `m` unnormalised weights.
     w: Vec<Row<f32>>,
     /// Perturbed scores, cell-major (only with a score spread).
     s: Vec<Row<f32>>,
@@ -240,22 +271,60 @@ struct Scratch {
     hist: Vec<Row<u32>>,
     /// Blocks added to `hist` since it was last emptied.
     blocks: usize,
-    /// Normalised weights, criterion-major.
+    /// Shares, criterion-major: the normalised weights, or with spacings the
+    /// gaps (formed only when a score spread needs them).
     wn: Vec<Row<f32>>,
-    /// Whether simplex weights are spacings, which already sum to 1.
+    /// Whether simplex weights are spacings of sorted uniforms.
     spaced: bool,
     /// Comparators of the sorting network for spacings.
     net: Vec<(usize, usize)>,
+    /// Totals as linear functions of the rows of `w` (fixed scores only).
+    linear: Linear,
+    /// `twin[i * n + k]`: options with identical scores, which always tie.
+    /// Present when only they can tie (see [`rank_once`]).
+    twin: Option<Vec<bool>>,
     /// Per-slot central weight sums for the options that have been first.
     central: CentralSlots,
 }
 
-/// Per-slot sums for one option: `x[j][l]` adds the normalised weight `j`
-/// over the samples in slot `l` where the option was first, `k[l]` counts them.
+/// Totals as `start[i] + sum_j coeffs[i * rows + j] * w[j]`, for fixed scores.
 ///
-/// The weights are first added in single precision into `part`, which is
+/// For ordinary weights the coefficients are the scores and the start is 0.
+/// For spacings, with `w_1 = U_1`, `w_j = U_j - U_(j-1)` and `w_m = 1 - U_(m-1)`,
+/// `sum_j s_j w_j = s_m + sum_(j<m) (s_j - s_(j+1)) U_j`: the totals come
+/// straight from the sorted uniforms, one product per criterion fewer and
+/// without forming the gaps.
+struct Linear {
+    coeffs: Vec<f32>,
+    start: Vec<f32>,
+}
+
+impl Linear {
+    fn new(p: &Problem, spaced: bool) -> Linear {
+        let (n, m) = (p.n, p.m);
+        if !spaced {
+            return Linear {
+                coeffs: p.scores.clone(),
+                start: vec![0.0; n],
+            };
+        }
+        let mut coeffs = Vec::with_capacity(n * m.saturating_sub(1));
+        let mut start = Vec::with_capacity(n);
+        for row in p.scores.chunks_exact(m.max(1)).take(n) {
+            coeffs.extend(row.windows(2).map(|x| x[0] - x[1]));
+            start.push(if m == 0 { 0.0 } else { row[m - 1] });
+        }
+        Linear { coeffs, start }
+    }
+}
+
+/// Per-slot sums for one option: `x[j][l]` adds row `j` of the shares (or,
+/// with spacings, of the sorted uniforms) over the samples in slot `l` where
+/// the option was first, `k[l]` counts them.
+///
+/// The rows are first added in single precision into `part`, which is
 /// moved into the double-precision `x` every [`FLUSH_BLOCKS`] blocks: a
-/// vector add per weight rather than a widening, and at most 255 terms of at
+/// vector add per row rather than a widening, and at most 255 terms of at
 /// most 1 in any single-precision sum.
 struct Slots {
     x: Vec<Row<f64>>,
@@ -267,13 +336,13 @@ struct Slots {
 struct CentralSlots(Vec<Option<Slots>>);
 
 impl CentralSlots {
-    fn entry(&mut self, i: usize, m: usize) -> &mut Slots {
+    fn entry(&mut self, i: usize, rows: usize) -> &mut Slots {
         if self.0.len() <= i {
             self.0.resize_with(i + 1, || None);
         }
         self.0[i].get_or_insert_with(|| Slots {
-            x: vec![[0.0; BLOCK]; m],
-            part: vec![[0.0; BLOCK]; m],
+            x: vec![[0.0; BLOCK]; rows],
+            part: vec![[0.0; BLOCK]; rows],
             k: [0; BLOCK],
         })
     }
@@ -293,15 +362,23 @@ impl CentralSlots {
 
 /// Moves the per-slot central weight sums into the tally: each slot is one
 /// batch, contributing its sum `X`, and `X^2`, `X * K`, `K^2` for the
-/// standard error, added in slot order.
-fn finish_central(sc: &Scratch, tally: &mut ChunkTally, m: usize) {
-    for (i, slots) in sc.central.0.iter().enumerate() {
+/// standard error, added in slot order. With spacings the slots hold sums of
+/// sorted uniforms `U_j`, and the sums of the gaps are their differences,
+/// with `U_0 = 0` and `U_m = K` (every sample's last uniform-to-1 gap ends at 1).
+fn finish_central(central: &CentralSlots, spaced: bool, tally: &mut ChunkTally, m: usize) {
+    for (i, slots) in central.0.iter().enumerate() {
         let Some(s) = slots else { continue };
         for l in 0..BLOCK {
             let k = f64::from(s.k[l]);
             tally.k2[i] += k * k;
-            for (j, x) in s.x.iter().enumerate() {
-                let x = x[l];
+            let mut below = 0.0;
+            for j in 0..m {
+                let x = if spaced {
+                    let upper = s.x.get(j).map_or(k, |row| row[l]);
+                    upper - std::mem::replace(&mut below, upper)
+                } else {
+                    s.x[j][l]
+                };
                 let at = i * m + j;
                 tally.cw[at] += x;
                 tally.cw_x2[at] += x * x;
@@ -319,18 +396,25 @@ const FLUSH_BLOCKS: usize = 255;
 /// Runs `samples` samples of the rank acceptability simulation.
 pub fn run_chunk(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
     #[cfg(target_arch = "x86_64")]
+    if let Some(tally) = avx512::run(p, rng, samples) {
+        return tally;
+    }
+    portable_chunk(p, rng, samples)
+}
+
+/// Runs `samples` samples with the portable loop, compiled for the widest
+/// vectors the CPU offers (what [`run_chunk`] uses when the hand-written
+/// loop does not apply).
+pub fn portable_chunk(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
+    #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx512f")
-            && std::arch::is_x86_feature_detected!("avx512bw")
-            && std::arch::is_x86_feature_detected!("avx512dq")
-            && std::arch::is_x86_feature_detected!("avx512vl")
-        {
+        if avx512::available() {
             // SAFETY: the CPU supports the features the function is compiled for.
-            return unsafe { run_chunk_avx512(p, rng, samples) };
+            return unsafe { portable_avx512(p, rng, samples) };
         }
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: as above.
-            return unsafe { run_chunk_avx2(p, rng, samples) };
+            return unsafe { portable_avx2(p, rng, samples) };
         }
     }
     run_chunk_generic(p, rng, samples)
@@ -338,13 +422,13 @@ pub fn run_chunk(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx2")]
-unsafe fn run_chunk_avx512(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
+unsafe fn portable_avx512(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
     run_chunk_generic(p, rng, samples)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn run_chunk_avx2(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
+unsafe fn portable_avx2(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
     run_chunk_generic(p, rng, samples)
 }
 
@@ -355,8 +439,10 @@ pub fn run_chunk_generic(p: &Problem, rng: &mut LaneRng, samples: usize) -> Chun
     let mut tally = ChunkTally::new(n, m);
     let words = n.div_ceil(4);
     let spaced = p.weights == WeightDraw::Simplex && m <= SPACINGS_MAX_CRITERIA;
+    let only_twins_tie =
+        p.weights == WeightDraw::Simplex && p.score_spread == 0.0 && n <= PAIRWISE_MAX_OPTIONS;
     let mut sc = Scratch {
-        w: vec![[0.0; BLOCK]; m],
+        w: vec![[0.0; BLOCK]; if spaced { m.saturating_sub(1) } else { m }],
         s: vec![[0.0; BLOCK]; if p.score_spread > 0.0 { n * m } else { 0 }],
         t: vec![[0.0; BLOCK]; n],
         r: vec![[0; BLOCK]; n],
@@ -376,6 +462,8 @@ pub fn run_chunk_generic(p: &Problem, rng: &mut LaneRng, samples: usize) -> Chun
         } else {
             Vec::new()
         },
+        linear: Linear::new(p, spaced),
+        twin: only_twins_tie.then(|| twins(p)),
         central: CentralSlots(Vec::new()),
     };
     let mut done = 0;
@@ -386,30 +474,44 @@ pub fn run_chunk_generic(p: &Problem, rng: &mut LaneRng, samples: usize) -> Chun
     }
     flush_histogram(&mut sc, &mut tally, n);
     sc.central.flush();
-    finish_central(&sc, &mut tally, m);
+    finish_central(&sc.central, sc.spaced, &mut tally, m);
     tally
 }
 
-/// Fills each row with uniforms on (0, 1) passed through `f`: `BLOCK / WORDS`
-/// steps of the streams per row, high halves then low halves of each word.
+/// `twin[i * n + k]`: whether options `i` and `k` have the same scores, so
+/// that every sample gives them the same total.
+fn twins(p: &Problem) -> Vec<bool> {
+    let rows: Vec<&[f32]> = p.scores.chunks_exact(p.m.max(1)).take(p.n).collect();
+    let mut twin = vec![false; p.n * p.n];
+    for (i, a) in rows.iter().enumerate() {
+        for (k, b) in rows.iter().enumerate() {
+            // `==` rather than bits: 0 and -0 give the same totals.
+            twin[i * p.n + k] = i != k && a.iter().zip(b.iter()).all(|(x, y)| x == y);
+        }
+    }
+    twin
+}
+
+/// Fills each row with uniforms on (0, 1) passed through `f`.
 ///
-/// The raw bits are gathered first and transformed in a second pass, so `f`
-/// runs over whole rows at the full vector width rather than one stream
-/// step (eight values) at a time. The values are the same either way.
+/// One step of the streams gives [`WORDS`] values, a group of samples for one
+/// row; groups are filled in order and, within a group, the rows in order.
+/// Stream `l`'s low half goes to sample `2l` and its high half to `2l + 1`,
+/// which is the memory order of the eight 64-bit words, so a vector
+/// implementation reads them without shuffling.
 #[inline(always)]
 pub fn fill_rows(rng: &mut LaneRng, rows: &mut [Row<f32>], f: impl Fn(f32) -> f32) {
-    for row in rows.iter_mut() {
-        let mut raw = [0u32; BLOCK];
-        for g in 0..BLOCK / WORDS {
+    for g in 0..GROUPS {
+        for row in rows.iter_mut() {
             let bits = rng.next_lanes();
-            let at = g * WORDS;
+            let mut raw = [0u32; WORDS];
             for l in 0..LANES {
-                raw[at + l] = (bits[l] >> 32) as u32;
-                raw[at + LANES + l] = bits[l] as u32;
+                raw[2 * l] = bits[l] as u32;
+                raw[2 * l + 1] = (bits[l] >> 32) as u32;
             }
-        }
-        for (x, &k) in row.iter_mut().zip(&raw) {
-            *x = f(uniform_f32(k));
+            for (x, &k) in row[g * WORDS..(g + 1) * WORDS].iter_mut().zip(&raw) {
+                *x = f(uniform_f32(k));
+            }
         }
     }
 }
@@ -418,39 +520,69 @@ pub fn fill_rows(rng: &mut LaneRng, rows: &mut [Row<f32>], f: impl Fn(f32) -> f3
 /// values (Knuth, TAOCP 5.3.4, algorithm M). Comparators that would touch
 /// positions past `n` are dropped, as if the missing values were +infinity.
 pub fn sorting_network(n: usize) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut p = 1;
-    while p < n {
-        let mut k = p;
-        while k >= 1 {
-            let mut j = k % p;
-            while j + k < n {
-                for i in 0..k.min(n - j - k) {
-                    if (i + j) / (2 * p) == (i + j + k) / (2 * p) {
-                        out.push((i + j, i + j + k));
-                    }
-                }
-                j += 2 * k;
-            }
-            k /= 2;
-        }
-        p *= 2;
-    }
-    out
+    let net = Network::batcher(n);
+    net.pairs[..net.len]
+        .iter()
+        .map(|&(a, b)| (usize::from(a), usize::from(b)))
+        .collect()
 }
 
-/// Uniform weights on the simplex for every sample of a block: `m - 1`
-/// uniforms are sorted, lane by lane, by a sorting network and `w_j` is the
-/// gap between the `j`th and `(j + 1)`th of `0, u_(1), ..., u_(m-1), 1`
-/// (Devroye, 1986, ch. V.2). No logarithms, and the weights already sum to 1.
+/// Most comparators [`Network::batcher`] gives, reached at 63 values.
+const NETWORK_MAX: usize = 537;
+
+/// A sorting network of at most [`NETWORK_MAX`] comparators, built at compile
+/// time where the size is known, so a vector kernel can unroll it.
+#[derive(Debug, Clone, Copy)]
+pub struct Network {
+    /// Comparators `(a, b)`, `a < b`; the first `len` are used.
+    pub pairs: [(u8, u8); NETWORK_MAX],
+    /// Number of comparators.
+    pub len: usize,
+}
+
+impl Network {
+    /// Batcher's odd-even merge sort for `n` values, `n` at most 63 (more
+    /// gives an empty network).
+    pub const fn batcher(n: usize) -> Network {
+        let mut net = Network {
+            pairs: [(0, 0); NETWORK_MAX],
+            len: 0,
+        };
+        if n > 63 {
+            return net;
+        }
+        let mut p = 1;
+        while p < n {
+            let mut k = p;
+            while k >= 1 {
+                let mut j = k % p;
+                while j + k < n {
+                    let mut i = 0;
+                    while i < k && i < n - j - k {
+                        if (i + j) / (2 * p) == (i + j + k) / (2 * p) && net.len < NETWORK_MAX {
+                            net.pairs[net.len] = ((i + j) as u8, (i + j + k) as u8);
+                            net.len += 1;
+                        }
+                        i += 1;
+                    }
+                    j += 2 * k;
+                }
+                k /= 2;
+            }
+            p *= 2;
+        }
+        net
+    }
+}
+
+/// Sorts every sample's values across the rows, lane by lane, with the
+/// comparators `net`. Applied to `m - 1` uniforms this gives the order
+/// statistics `U_(1) <= ... <= U_(m-1)` whose gaps, with 0 and 1 at the ends,
+/// are uniform on the simplex (Devroye, 1986, ch. V.2).
 #[inline(always)]
-fn spacings(rng: &mut LaneRng, w: &mut [Row<f32>], net: &[(usize, usize)]) {
-    let Some(top) = w.len().checked_sub(1) else {
-        return;
-    };
-    fill_rows(rng, &mut w[..top], |u| u);
+fn sort_rows(rows: &mut [Row<f32>], net: &[(usize, usize)]) {
     for &(a, b) in net {
-        let (low, high) = w.split_at_mut(b);
+        let (low, high) = rows.split_at_mut(b);
         let (ra, rb) = (&mut low[a], &mut high[0]);
         for l in 0..BLOCK {
             let (x, y) = (ra[l], rb[l]);
@@ -459,20 +591,20 @@ fn spacings(rng: &mut LaneRng, w: &mut [Row<f32>], net: &[(usize, usize)]) {
             rb[l] = if y < x { x } else { y };
         }
     }
-    // Gaps from the top down, so each row still holds its uniform when read.
-    if top == 0 {
-        w[0] = [1.0; BLOCK];
-        return;
-    }
-    let (below, last) = w.split_at_mut(top);
-    for l in 0..BLOCK {
-        last[0][l] = 1.0 - below[top - 1][l];
-    }
-    for j in (1..top).rev() {
-        let (low, high) = w.split_at_mut(j);
+}
+
+/// The gaps between consecutive values of `0, u[0], ..., u[m - 2], 1`: the
+/// `m` weights given by sorted uniforms. Every gap is a multiple of 2^-24
+/// below 1, so each subtraction is exact.
+#[inline(always)]
+fn gaps(u: &[Row<f32>], w: &mut [Row<f32>]) {
+    let mut below = [0.0f32; BLOCK];
+    for (j, wj) in w.iter_mut().enumerate() {
+        let upper = u.get(j).copied().unwrap_or([1.0; BLOCK]);
         for l in 0..BLOCK {
-            high[0][l] -= low[j - 1][l];
+            wj[l] = upper[l] - below[l];
         }
+        below = upper;
     }
 }
 
@@ -500,13 +632,80 @@ fn flush_histogram(sc: &mut Scratch, tally: &mut ChunkTally, n: usize) {
     sc.blocks = 0;
 }
 
+/// Totals `start + coeffs . rows` for every option, two options at a time:
+/// twice the independent additions in flight, and each row loaded once for both.
+#[inline(always)]
+fn linear_totals(t: &mut [Row<f32>], rows: &[Row<f32>], linear: &Linear) {
+    let r = rows.len();
+    for ((ts, cs), starts) in t
+        .chunks_mut(2)
+        .zip(linear.coeffs.chunks(2 * r.max(1)))
+        .zip(linear.start.chunks(2))
+    {
+        let (ca, cb) = cs.split_at(r.min(cs.len()));
+        let sa = starts.first().copied().unwrap_or(0.0);
+        let sb = starts.get(1).copied().unwrap_or(0.0);
+        let (mut a, mut b) = ([sa; BLOCK], [sb; BLOCK]);
+        for (j, row) in rows.iter().enumerate() {
+            let xa = ca.get(j).copied().unwrap_or(0.0);
+            let xb = cb.get(j).copied().unwrap_or(0.0);
+            for l in 0..BLOCK {
+                a[l] += xa * row[l];
+                b[l] += xb * row[l];
+            }
+        }
+        ts[0] = a;
+        if let Some(t) = ts.get_mut(1) {
+            *t = b;
+        }
+    }
+}
+
+/// Ranks when only twins (options with identical scores) can tie: options
+/// that are not twins are ordered strictly, the lower-numbered option taking
+/// an exact tie; twins are never compared, so they share the better rank.
+/// Option `i` counts as ahead of it every later option with a larger total
+/// and every earlier one with a total at least as large.
+///
+/// With weights uniform on the simplex and fixed scores, two options whose
+/// scores differ anywhere tie only on a set of weights of probability zero
+/// (their difference is a non-zero linear function of the weights that is
+/// not constant on the simplex), so rounding is the only way such a tie can
+/// arise, and settling it either way is as good as the rounding itself.
+#[inline(always)]
+fn rank_once(t: &[Row<f32>], r: &mut [Row<u32>], twin: &[bool]) {
+    let n = t.len();
+    for (i, (ti, ri)) in t.iter().zip(r.iter_mut()).enumerate() {
+        // Branch-free inside, so the counters stay in vector registers.
+        let mut c = [0u32; BLOCK];
+        for (k, tk) in t.iter().enumerate() {
+            if k == i || twin[i * n + k] {
+                continue;
+            }
+            if k < i {
+                for l in 0..BLOCK {
+                    c[l] += u32::from(tk[l] >= ti[l]);
+                }
+            } else {
+                for l in 0..BLOCK {
+                    c[l] += u32::from(tk[l] > ti[l]);
+                }
+            }
+        }
+        *ri = c;
+    }
+}
+
 #[inline(always)]
 fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTally, valid: usize) {
     let (n, m) = (p.n, p.m);
     // 1. Weights (exponentials and spreads are left unnormalised: only the
     // order of totals matters until step 5).
     match p.weights {
-        WeightDraw::Simplex if sc.spaced => spacings(rng, &mut sc.w, &sc.net),
+        WeightDraw::Simplex if sc.spaced => {
+            fill_rows(rng, &mut sc.w, |u| u);
+            sort_rows(&mut sc.w, &sc.net);
+        }
         WeightDraw::Simplex => fill_rows(rng, &mut sc.w, neg_ln_f32),
         WeightDraw::Spread(spread) => {
             fill_rows(rng, &mut sc.w, |u| u);
@@ -527,9 +726,13 @@ fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTall
                 *x = if present { v } else { 0.0 };
             }
         }
+        if sc.spaced {
+            gaps(&sc.w, &mut sc.wn);
+        }
+        let weights = if sc.spaced { &sc.wn } else { &sc.w };
         for (t, cells) in sc.t.iter_mut().zip(sc.s.chunks_exact(m.max(1))) {
             let mut acc = [0.0; BLOCK];
-            for (wj, sij) in sc.w.iter().zip(cells) {
+            for (wj, sij) in weights.iter().zip(cells) {
                 for l in 0..BLOCK {
                     acc[l] += sij[l] * wj[l];
                 }
@@ -537,27 +740,12 @@ fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTall
             *t = acc;
         }
     } else {
-        // Two options at a time: twice the independent additions in flight,
-        // and each weight row loaded once for both.
-        for (ts, rows) in sc.t.chunks_mut(2).zip(p.scores.chunks(2 * m.max(1))) {
-            let (ra, rb) = rows.split_at(m.min(rows.len()));
-            let (mut a, mut b) = ([0.0; BLOCK], [0.0; BLOCK]);
-            for (j, wj) in sc.w.iter().enumerate() {
-                let sa = ra.get(j).copied().unwrap_or(0.0);
-                let sb = rb.get(j).copied().unwrap_or(0.0);
-                for l in 0..BLOCK {
-                    a[l] += sa * wj[l];
-                    b[l] += sb * wj[l];
-                }
-            }
-            ts[0] = a;
-            if let Some(t) = ts.get_mut(1) {
-                *t = b;
-            }
-        }
+        linear_totals(&mut sc.t, &sc.w, &sc.linear);
     }
     // 3. Ranks: how many options are strictly ahead (ties share the better rank).
-    if n <= PAIRWISE_MAX_OPTIONS {
+    if let Some(twin) = &sc.twin {
+        rank_once(&sc.t, &mut sc.r, twin);
+    } else if n <= PAIRWISE_MAX_OPTIONS {
         for (i, r) in sc.r.iter_mut().enumerate() {
             let ti = &sc.t[i];
             // Branch-free, so the counters stay in vector registers.
@@ -634,10 +822,11 @@ fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTall
             }
         }
     }
-    // 5. Central weights: per-slot sums of the normalised weights of whoever
-    // is first. Slot l of every block forms one batch of the chunk's samples;
-    // the batch sums give the standard error (see `finish_central`).
-    // Spacings already sum to 1.
+    // 5. Central weights: per-slot sums of the shares (with spacings, of the
+    // sorted uniforms, whose differences give the shares' sums at the end)
+    // of whoever is first. Slot l of every block forms one batch of the
+    // chunk's samples; the batch sums give the standard error (see
+    // `finish_central`).
     let mut normalised = sc.spaced;
     for (i, r) in sc.r.iter().enumerate() {
         // A full count rather than `any`, so it vectorises without branches.
@@ -661,11 +850,11 @@ fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTall
             }
             normalised = true;
         }
-        let slot = sc.central.entry(i, m);
+        let shares = if sc.spaced { &sc.w } else { &sc.wn };
+        let slot = sc.central.entry(i, shares.len());
         for l in 0..BLOCK {
             slot.k[l] += u32::from(r[l] == 0);
         }
-        let shares = if sc.spaced { &sc.w } else { &sc.wn };
         for (acc, wn) in slot.part.iter_mut().zip(shares) {
             for l in 0..BLOCK {
                 acc[l] += if r[l] == 0 { wn[l] } else { 0.0 };
@@ -756,6 +945,11 @@ mod tests {
         assert_eq!(uniform_f32(0), 0.5 / 8_388_608.0);
         assert_eq!(uniform_f32(u32::MAX), 1.0 - 0.5 / 8_388_608.0);
         assert!(uniform_f32(u32::MAX) < 1.0);
+        // The bit construction gives exactly (k + 0.5) / 2^23 for every k.
+        for k in 0..(1u32 << 23) {
+            let want = (f64::from(k) + 0.5) / 8_388_608.0;
+            assert_eq!(f64::from(uniform_f32(k << 9 | 0x1FF)), want, "k = {k}");
+        }
     }
 
     #[test]
@@ -819,17 +1013,7 @@ mod tests {
     }
 
     fn problem(n: usize, m: usize, scores: Vec<f32>) -> Problem {
-        Problem {
-            n,
-            m,
-            present: vec![true; n * m],
-            scores,
-            base: vec![1.0 / m as f32; m],
-            weights: WeightDraw::Simplex,
-            score_spread: 0.0,
-            lo: 0.0,
-            hi: 5.0,
-        }
+        Problem::uniform_weights(n, m, scores)
     }
 
     #[test]
@@ -853,7 +1037,7 @@ mod tests {
         };
         let hard: Vec<f32> = (0..12 * 10).map(|_| 60.0 + (next() % 9) as f32).collect();
         for (p, samples, bound) in [
-            (problem(8, 8, ex), 200_000, 1e-5),
+            (problem(8, 8, ex), 400_000, 2e-5),
             (problem(12, 10, hard), 100_000, 5e-4),
         ] {
             let fast = run_chunk(&p, &mut streams(5), samples).counts;
@@ -927,15 +1111,47 @@ mod tests {
     fn spacings_are_shares() {
         for m in [1, 2, 3, 8, 17, SPACINGS_MAX_CRITERIA] {
             let net = sorting_network(m - 1);
+            let mut u = vec![[0.0f32; BLOCK]; m - 1];
             let mut w = vec![[0.0f32; BLOCK]; m];
             let mut rng = streams(m as u64);
             for _ in 0..20 {
-                spacings(&mut rng, &mut w, &net);
+                fill_rows(&mut rng, &mut u, |x| x);
+                sort_rows(&mut u, &net);
+                gaps(&u, &mut w);
                 for l in 0..BLOCK {
                     let sum: f64 = w.iter().map(|row| f64::from(row[l])).sum();
                     assert!((sum - 1.0).abs() < 1e-6, "m = {m}: sum {sum}");
                     assert!(w.iter().all(|row| (0.0..=1.0).contains(&row[l])));
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn totals_from_sorted_uniforms_equal_totals_from_gaps() {
+        // The rewriting in `Linear` is exact in real arithmetic; in single
+        // precision the two agree to rounding.
+        let scores: Vec<f32> = (0..5 * 7).map(|c| ((c * 13) % 11) as f32 * 0.5).collect();
+        let p = problem(5, 7, scores);
+        let linear = Linear::new(&p, true);
+        let net = sorting_network(6);
+        let mut u = vec![[0.0f32; BLOCK]; 6];
+        let mut w = vec![[0.0f32; BLOCK]; 7];
+        let mut t = vec![[0.0f32; BLOCK]; 5];
+        fill_rows(&mut streams(4), &mut u, |x| x);
+        sort_rows(&mut u, &net);
+        gaps(&u, &mut w);
+        linear_totals(&mut t, &u, &linear);
+        for (i, ti) in t.iter().enumerate() {
+            for l in 0..BLOCK {
+                let want: f64 = (0..7)
+                    .map(|j| f64::from(p.scores[i * 7 + j]) * f64::from(w[j][l]))
+                    .sum();
+                assert!(
+                    (f64::from(ti[l]) - want).abs() < 1e-5,
+                    "{} against {want}",
+                    ti[l]
+                );
             }
         }
     }
@@ -963,7 +1179,63 @@ mod tests {
         for spread in [0.0, 0.5] {
             p.score_spread = spread;
             let portable = run_chunk_generic(&p, &mut streams(9), 10_000);
+            assert_eq!(portable_chunk(&p, &mut streams(9), 10_000), portable);
             assert_eq!(run_chunk(&p, &mut streams(9), 10_000), portable);
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_avx512_loop_gives_the_portable_loops_bits() {
+        if !avx512::available() {
+            eprintln!("this CPU has no AVX-512: the loop it would check is never used here");
+            return;
+        }
+        // Every padding bucket, twins, a single option or criterion, runs
+        // that end mid-group and mid-block, and runs long enough to pass
+        // every counter flush (nibbles at 15 groups, bytes at 255 groups,
+        // central sums at 255 blocks).
+        let mut x: u64 = 99;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for (n, m, samples) in [
+            (1, 1, 100),
+            (1, 3, 77),
+            (2, 2, 1_000),
+            (3, 4, 5_000),
+            (5, 7, 1_234),
+            (8, 8, 20_000),
+            (8, 9, 333),
+            (7, 16, 2_000),
+            (9, 3, 1_000),
+            (12, 12, 2_500),
+            (16, 16, 1_500),
+            (16, 5, 40_000),
+        ] {
+            let mut scores: Vec<f32> = (0..n * m).map(|_| (next() % 11) as f32 * 0.5).collect();
+            if n >= 3 {
+                // Options 0 and 2 are twins: always tied, sharing a rank.
+                let first: Vec<f32> = scores[..m].to_vec();
+                scores[2 * m..3 * m].copy_from_slice(&first);
+            }
+            let p = problem(n, m, scores);
+            assert!(avx512::fits(&p), "{n} x {m}");
+            let (mut a, mut b) = (streams(n as u64), streams(n as u64));
+            let fast = avx512::run(&p, &mut a, samples);
+            let portable = run_chunk_generic(&p, &mut b, samples);
+            assert_eq!(
+                fast.as_ref(),
+                Some(&portable),
+                "{n} x {m}, {samples} samples"
+            );
+            assert_eq!(a.next_lanes(), b.next_lanes(), "streams left apart");
+            if n >= 3 {
+                assert_eq!(portable.counts[..n], portable.counts[2 * n..3 * n]);
+            }
         }
     }
 }
