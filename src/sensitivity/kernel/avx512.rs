@@ -138,7 +138,12 @@ fn run_sized<const NP: usize, const RP: usize>(
             }
         }
     }
+    // Every option's sums exist from the start, so the loop only looks them
+    // up; an option never first adds nothing (`finish_central` skips it).
     let mut central = CentralSlots(Vec::new());
+    for i in 0..n {
+        central.entry(i, r);
+    }
 
     let mut s = [
         load_u64s(&rng.s0),
@@ -178,7 +183,7 @@ fn run_sized<const NP: usize, const RP: usize>(
             for i in 0..NP {
                 let mut acc = _mm512_set1_ps(start[i]);
                 for j in 0..RP {
-                    acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_set1_ps(coeff[i][j]), u[j]));
+                    acc = _mm512_fmadd_ps(_mm512_set1_ps(coeff[i][j]), u[j], acc);
                 }
                 t[i] = acc;
             }
@@ -211,7 +216,9 @@ fn run_sized<const NP: usize, const RP: usize>(
                 if i >= n || first == 0 {
                     continue;
                 }
-                let slot = central.entry(i, r);
+                let Some(slot) = central.0.get_mut(i).and_then(Option::as_mut) else {
+                    continue;
+                };
                 let at = g * WORDS;
                 add_masked_u32(&mut slot.k[at..at + WORDS], first, one);
                 for (part, &uj) in slot.part.iter_mut().zip(&u) {
