@@ -687,23 +687,25 @@ fn linear_totals(t: &mut [Row<f32>], rows: &[Row<f32>], linear: &Linear) {
 fn rank_once(t: &[Row<f32>], r: &mut [Row<u32>], twin: &[bool]) {
     let n = t.len();
     for (i, (ti, ri)) in t.iter().zip(r.iter_mut()).enumerate() {
-        // Branch-free inside, so the counters stay in vector registers.
+        // Every other option is compared, without branches, so the counters
+        // stay in vector registers. A twin's total is computed exactly as
+        // this option's, so an earlier twin always counts (>=) and a later
+        // one never does (>); the earlier twins are taken off afterwards.
         let mut c = [0u32; BLOCK];
-        for (k, tk) in t.iter().enumerate() {
-            if k == i || twin[i * n + k] {
-                continue;
-            }
-            if k < i {
-                for l in 0..BLOCK {
-                    c[l] += u32::from(tk[l] >= ti[l]);
-                }
-            } else {
-                for l in 0..BLOCK {
-                    c[l] += u32::from(tk[l] > ti[l]);
-                }
+        for tk in &t[..i] {
+            for l in 0..BLOCK {
+                c[l] += u32::from(tk[l] >= ti[l]);
             }
         }
-        *ri = c;
+        for tk in &t[i + 1..] {
+            for l in 0..BLOCK {
+                c[l] += u32::from(tk[l] > ti[l]);
+            }
+        }
+        let twins_before = twin[i * n..i * n + i].iter().filter(|&&x| x).count() as u32;
+        for l in 0..BLOCK {
+            ri[l] = c[l] - twins_before;
+        }
     }
 }
 
