@@ -9,8 +9,8 @@
 //! between uniforms sorted by a sorting network (or, for many criteria,
 //! exponential variates from a polynomial logarithm with absolute error below
 //! 1.1e-7), totals and comparisons in single precision. `docs/methods.md`
-//! gives the tolerance argument, and the tests compare every sample's ranks
-//! with an `f64` evaluation of the same draws. Only correctly rounded
+//! gives the tolerance argument, and the tests compare the rank counts with
+//! an `f64` evaluation of the same draws. Only correctly rounded
 //! operations are used (IEEE basic operations, and fused multiply-add for
 //! the totals; no library `ln`), so every sample computes bit-for-bit the
 //! same on every machine; the AVX2 and AVX-512 builds, and the hand-written
@@ -222,11 +222,11 @@ pub struct ChunkTally {
     pub counts: Vec<u64>,
     /// `cw[i * m + j]`: sum of normalised weight `j` over samples where `i` was first.
     pub cw: Vec<f64>,
-    /// Sum over blocks of `X^2`.
+    /// Sum over batches of `X^2`.
     pub cw_x2: Vec<f64>,
-    /// Sum over blocks of `X * K`.
+    /// Sum over batches of `X * K`.
     pub cw_xk: Vec<f64>,
-    /// `k2[i]`: sum over blocks of `K^2`.
+    /// `k2[i]`: sum over batches of `K^2`.
     pub k2: Vec<f64>,
 }
 
@@ -271,7 +271,7 @@ struct Scratch {
     s: Vec<Row<f32>>,
     /// Totals, option-major.
     t: Vec<Row<f32>>,
-    /// Number of options strictly ahead, option-major; `n` marks an unused slot.
+    /// Number of options ahead, option-major; `n` marks an unused slot.
     r: Vec<Row<u32>>,
     /// Byte-packed rank counters `hist[i * words + q]`, one per slot (few options only).
     hist: Vec<Row<u32>>,
@@ -465,7 +465,15 @@ pub fn run_chunk_generic(p: &Problem, rng: &mut LaneRng, samples: usize) -> Chun
             }
         ],
         blocks: 0,
-        wn: vec![[0.0; BLOCK]; m],
+        // Needed for normalised shares, or for gaps with a score spread.
+        wn: vec![
+            [0.0; BLOCK];
+            if spaced && p.score_spread == 0.0 {
+                0
+            } else {
+                m
+            }
+        ],
         spaced,
         net: if spaced {
             sorting_network(m.saturating_sub(1))
@@ -509,19 +517,27 @@ fn twins(p: &Problem) -> Vec<bool> {
 /// Stream `l`'s low half goes to sample `2l` and its high half to `2l + 1`,
 /// which is the memory order of the eight 64-bit words, so a vector
 /// implementation reads them without shuffling.
+///
+/// The raw bits are parked in the rows first and transformed in a second
+/// pass, so `f` runs over whole rows rather than interleaved with the
+/// generator; the values are the same either way. Parking only moves bits
+/// (`from_bits` and `to_bits` with no arithmetic between), so every pattern,
+/// NaNs included, comes back unchanged.
 #[inline(always)]
 pub fn fill_rows(rng: &mut LaneRng, rows: &mut [Row<f32>], f: impl Fn(f32) -> f32) {
     for g in 0..GROUPS {
         for row in rows.iter_mut() {
             let bits = rng.next_lanes();
-            let mut raw = [0u32; WORDS];
+            let out = &mut row[g * WORDS..(g + 1) * WORDS];
             for l in 0..LANES {
-                raw[2 * l] = bits[l] as u32;
-                raw[2 * l + 1] = (bits[l] >> 32) as u32;
+                out[2 * l] = f32::from_bits(bits[l] as u32);
+                out[2 * l + 1] = f32::from_bits((bits[l] >> 32) as u32);
             }
-            for (x, &k) in row[g * WORDS..(g + 1) * WORDS].iter_mut().zip(&raw) {
-                *x = f(uniform_f32(k));
-            }
+        }
+    }
+    for row in rows.iter_mut() {
+        for x in row.iter_mut() {
+            *x = f(uniform_f32(x.to_bits()));
         }
     }
 }
@@ -648,12 +664,12 @@ fn flush_histogram(sc: &mut Scratch, tally: &mut ChunkTally, n: usize) {
 #[inline(always)]
 fn linear_totals(t: &mut [Row<f32>], rows: &[Row<f32>], linear: &Linear) {
     let r = rows.len();
-    for ((ts, cs), starts) in t
-        .chunks_mut(2)
-        .zip(linear.coeffs.chunks(2 * r.max(1)))
-        .zip(linear.start.chunks(2))
-    {
-        let (ca, cb) = cs.split_at(r.min(cs.len()));
+    // Driven by the options, not the coefficients: with one criterion there
+    // are no coefficients and each total is its start.
+    for (pair, (ts, starts)) in t.chunks_mut(2).zip(linear.start.chunks(2)).enumerate() {
+        let at = 2 * pair * r;
+        let ca = linear.coeffs.get(at..at + r).unwrap_or(&[]);
+        let cb = linear.coeffs.get(at + r..at + 2 * r).unwrap_or(&[]);
         let sa = starts.first().copied().unwrap_or(0.0);
         let sb = starts.get(1).copied().unwrap_or(0.0);
         let (mut a, mut b) = ([sa; BLOCK], [sb; BLOCK]);
@@ -674,9 +690,9 @@ fn linear_totals(t: &mut [Row<f32>], rows: &[Row<f32>], linear: &Linear) {
 
 /// Ranks when only twins (options with identical scores) can tie: options
 /// that are not twins are ordered strictly, the lower-numbered option taking
-/// an exact tie; twins are never compared, so they share the better rank.
-/// Option `i` counts as ahead of it every later option with a larger total
-/// and every earlier one with a total at least as large.
+/// an exact tie, and twins share the better rank. Option `i` counts as ahead
+/// of it every later option with a larger total and every earlier one with a
+/// total at least as large, other than its twins.
 ///
 /// With weights uniform on the simplex and fixed scores, two options whose
 /// scores differ anywhere tie only on a set of weights of probability zero
@@ -755,7 +771,7 @@ fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTall
     } else {
         linear_totals(&mut sc.t, &sc.w, &sc.linear);
     }
-    // 3. Ranks: how many options are strictly ahead (ties share the better rank).
+    // 3. Ranks: how many options are ahead (options that tie share the better rank).
     if let Some(twin) = &sc.twin {
         rank_once(&sc.t, &mut sc.r, twin);
     } else if n <= PAIRWISE_MAX_OPTIONS {
@@ -1181,6 +1197,10 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(
+        all(windows, target_env = "gnu"),
+        ignore = "MinGW's fmaf, which the baseline build calls, is not correctly rounded"
+    )]
     fn every_vector_width_gives_the_same_bits() {
         let example = crate::load::load_example().unwrap().appraisal;
         let scores: Vec<f32> = example
@@ -1197,8 +1217,64 @@ mod tests {
         }
     }
 
+    #[test]
+    fn one_criterion_ranks_by_its_scores() {
+        // One sampled criterion: every total is the option's score. The best
+        // option is listed last, past the hand-written loop's 16 options and
+        // past the pairwise limit (where ranks come from sorting).
+        for n in [2, 17, PAIRWISE_MAX_OPTIONS + 44] {
+            let scores: Vec<f32> = (0..n).map(|i| i as f32 * 0.5).collect();
+            let p = problem(n, 1, scores);
+            let slow = reference_counts(&p, &mut streams(2), 1_000);
+            for fast in [
+                run_chunk(&p, &mut streams(2), 1_000),
+                portable_chunk(&p, &mut streams(2), 1_000),
+                run_chunk_generic(&p, &mut streams(2), 1_000),
+            ] {
+                assert_eq!(fast.counts, slow, "{n} options");
+                assert_eq!(fast.counts[(n - 1) * n], 1_000, "{n} options");
+            }
+        }
+    }
+
+    #[test]
+    #[cfg_attr(
+        all(windows, target_env = "gnu"),
+        ignore = "MinGW's fmaf, which the baseline build calls, is not correctly rounded"
+    )]
+    fn an_exact_tie_between_different_options_goes_to_the_first_listed() {
+        // (3, 3) and (3, 3 + 2^-22) differ, but their single-precision totals
+        // 3 and 3 + 2^-22 (1 - U_1) round to the same value in about half the
+        // samples. Such a tie goes to whichever is listed first; otherwise
+        // the second option is ahead.
+        let (a, b) = ([3.0f32, 3.0], [3.0f32, 3.0 + 1.0 / 4_194_304.0]);
+        let samples = 5_000;
+        for (first, second, always) in [(a, b, false), (b, a, true)] {
+            let p = problem(2, 2, [first, second].concat());
+            let runs = [
+                run_chunk(&p, &mut streams(8), samples),
+                portable_chunk(&p, &mut streams(8), samples),
+                run_chunk_generic(&p, &mut streams(8), samples),
+            ];
+            for r in &runs {
+                assert_eq!(r, &runs[0]);
+                // Never both first: no tie is shared.
+                assert_eq!(r.counts[0] + r.counts[2], samples as u64);
+                if always {
+                    assert_eq!(r.counts[0], samples as u64);
+                } else {
+                    assert!(r.counts[0] > 1_000 && r.counts[2] > 1_000, "{:?}", r.counts);
+                }
+            }
+        }
+    }
+
     #[cfg(target_arch = "x86_64")]
     #[test]
+    #[cfg_attr(
+        all(windows, target_env = "gnu"),
+        ignore = "MinGW's fmaf, which the baseline build calls, is not correctly rounded"
+    )]
     fn the_avx512_loop_gives_the_portable_loops_bits() {
         if !avx512::available() {
             eprintln!("this CPU has no AVX-512: the loop it would check is never used here");

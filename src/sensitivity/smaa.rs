@@ -109,7 +109,8 @@ pub struct OptionAcceptability {
     /// Index of the option in file order.
     pub option: usize,
     /// `acceptability[r]`: share of samples in which the option ranks `r + 1`
-    /// (ties share the better rank), i.e. b_i^r.
+    /// (options that tie share the better rank; see `docs/methods.md` for
+    /// when a tie can occur), i.e. b_i^r.
     pub acceptability: Vec<f64>,
     /// Standard error of each acceptability, `sqrt(b(1 - b) / N)`.
     pub acceptability_se: Vec<f64>,
@@ -577,6 +578,19 @@ mod tests {
         };
         assert!(matches!(smaa(&a, &bad), Err(SmaaError::ScoreSpread(_))));
         assert_eq!(smaa(&a, &cfg(10, 1, 0)), Err(SmaaError::Threads));
+    }
+
+    #[test]
+    fn a_single_weighted_criterion_decides_alone() {
+        // Only the second criterion carries weight, and the option listed
+        // last is best on it.
+        let a = appraisal(&[0.0, 1.0], &[&[5.0, 1.0], &[0.0, 3.0], &[0.0, 4.0]]);
+        for threads in [1, 2] {
+            let r = smaa(&a, &cfg(3_000, 4, threads)).unwrap();
+            assert_eq!(r.options[2].acceptability, vec![1.0, 0.0, 0.0]);
+            assert_eq!(r.options[1].acceptability, vec![0.0, 1.0, 0.0]);
+            assert_eq!(r.options[0].acceptability, vec![0.0, 0.0, 1.0]);
+        }
     }
 
     #[test]

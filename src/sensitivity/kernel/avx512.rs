@@ -12,8 +12,9 @@
 //!
 //! Sizes are fixed at compile time (options padded up to 8 or 16, uniforms
 //! to 3, 7 or 15), so the sorting network and every loop unroll and the
-//! arrays of vectors stay in registers; padded uniforms sort to the end and
-//! are never used.
+//! arrays of vectors stay in registers. Padded uniforms sort to the end and
+//! enter the totals only with coefficient 0; padded options are never
+//! compared and their counts are never read.
 
 use std::arch::x86_64::*;
 
@@ -27,6 +28,11 @@ const MAX_OPTIONS: usize = 16;
 
 /// Most sorted uniforms (criteria less one) this kernel takes.
 const MAX_UNIFORMS: usize = 15;
+
+// Within these sizes the portable loop ranks pairwise and draws spacings,
+// which is what this loop reproduces.
+const _: () = assert!(MAX_OPTIONS <= PAIRWISE_MAX_OPTIONS);
+const _: () = assert!(MAX_UNIFORMS < SPACINGS_MAX_CRITERIA);
 
 /// Groups between moving the 4-bit rank counters into 8-bit ones: each lane
 /// gains at most 1 per group, so a nibble stays below 16.
@@ -49,8 +55,8 @@ pub fn available() -> bool {
 pub fn fits(p: &Problem) -> bool {
     p.weights == WeightDraw::Simplex
         && p.score_spread == 0.0
-        && (1..=MAX_OPTIONS.min(PAIRWISE_MAX_OPTIONS)).contains(&p.n)
-        && (1..=(MAX_UNIFORMS + 1).min(SPACINGS_MAX_CRITERIA)).contains(&p.m)
+        && (1..=MAX_OPTIONS).contains(&p.n)
+        && (1..=MAX_UNIFORMS + 1).contains(&p.m)
 }
 
 /// Runs `samples` samples of a problem that [`fits`], on a CPU that is
