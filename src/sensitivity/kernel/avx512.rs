@@ -225,10 +225,13 @@ fn run_sized<const NP: usize, const RP: usize>(
                 let Some(slot) = central.0.get_mut(i).and_then(Option::as_mut) else {
                     continue;
                 };
-                let at = g * WORDS;
-                add_masked_u32(&mut slot.k[at..at + WORDS], first, one);
+                if let Some(k) = slot.k.as_chunks_mut::<WORDS>().0.get_mut(g) {
+                    add_masked_u32(k, first, one);
+                }
                 for (part, &uj) in slot.part.iter_mut().zip(&u) {
-                    add_masked_f32(&mut part[at..at + WORDS], first, uj);
+                    if let Some(x) = part.as_chunks_mut::<WORDS>().0.get_mut(g) {
+                        add_masked_f32(x, first, uj);
+                    }
                 }
             }
         }
@@ -352,9 +355,8 @@ impl<const NP: usize> Histogram<NP> {
 /// `x[l] += add[l]` where `mask` has bit `l`, for one group of 16.
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-fn add_masked_u32(x: &mut [u32], mask: __mmask16, add: __m512i) {
-    assert!(x.len() >= WORDS);
-    // SAFETY: `x` has at least 16 elements (checked above).
+fn add_masked_u32(x: &mut [u32; WORDS], mask: __mmask16, add: __m512i) {
+    // SAFETY: `x` is exactly one vector of 16 u32.
     unsafe {
         let v = _mm512_loadu_si512(x.as_ptr().cast());
         _mm512_storeu_si512(
@@ -367,9 +369,8 @@ fn add_masked_u32(x: &mut [u32], mask: __mmask16, add: __m512i) {
 /// `x[l] += add[l]` where `mask` has bit `l`, for one group of 16.
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl")]
-fn add_masked_f32(x: &mut [f32], mask: __mmask16, add: __m512) {
-    assert!(x.len() >= WORDS);
-    // SAFETY: `x` has at least 16 elements (checked above).
+fn add_masked_f32(x: &mut [f32; WORDS], mask: __mmask16, add: __m512) {
+    // SAFETY: `x` is exactly one vector of 16 f32.
     unsafe {
         let v = _mm512_loadu_ps(x.as_ptr());
         _mm512_storeu_ps(x.as_mut_ptr(), _mm512_mask_add_ps(v, mask, v, add));
