@@ -37,7 +37,7 @@ pub const LANES: usize = 8;
 pub const BLOCK: usize = 64;
 
 /// 32-bit values produced by one step of the streams: one group of samples.
-pub const WORDS: usize = 2 * LANES;
+const WORDS: usize = 2 * LANES;
 
 /// Groups of [`WORDS`] samples in a block.
 const GROUPS: usize = BLOCK / WORDS;
@@ -559,17 +559,17 @@ const NETWORK_MAX: usize = 537;
 /// A sorting network of at most [`NETWORK_MAX`] comparators, built at compile
 /// time where the size is known, so a vector kernel can unroll it.
 #[derive(Debug, Clone, Copy)]
-pub struct Network {
+struct Network {
     /// Comparators `(a, b)`, `a < b`; the first `len` are used.
-    pub pairs: [(u8, u8); NETWORK_MAX],
+    pairs: [(u8, u8); NETWORK_MAX],
     /// Number of comparators.
-    pub len: usize,
+    len: usize,
 }
 
 impl Network {
     /// Batcher's odd-even merge sort for `n` values, `n` at most 63 (more
     /// gives an empty network).
-    pub const fn batcher(n: usize) -> Network {
+    const fn batcher(n: usize) -> Network {
         let mut net = Network {
             pairs: [(0, 0); NETWORK_MAX],
             len: 0,
