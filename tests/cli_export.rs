@@ -19,7 +19,7 @@ fn text_formats_go_to_stdout() {
             "# Alternative Management Arrangements",
         ))
         .stdout(predicate::str::contains(
-            "| 2 | Shared Service | 26/40 (published as 24) | 65% |",
+            "| 2 | Shared Service | 26/40 (published as 24) | 65.0% |",
         ));
     appraise()
         .args(["export", "--format", "html"])

@@ -284,7 +284,7 @@ fn docx_has_real_tables_with_repeating_headers_and_charts() {
     assert_eq!(text_of(rows[1]), "1Peer Practice Partner33/4082.5%");
     assert_eq!(
         text_of(rows[3]),
-        "2Shared Service26/40 (published as 24)65%"
+        "2Shared Service26/40 (published as 24)65.0%"
     );
     // Charts: PNG with the SVG original beside it, both in the package.
     let pictures = tree
@@ -339,7 +339,7 @@ fn html_tables_are_accessible_and_self_contained() {
         .collect();
     assert_eq!(
         cells,
-        ["2", "Shared Service", "26/40 (published as 24)", "65%"]
+        ["2", "Shared Service", "26/40 (published as 24)", "65.0%"]
     );
     assert_eq!(html.select(&sel("script")).count(), 0);
     assert_eq!(html.select(&sel("link, img, iframe, object")).count(), 0);

@@ -5,7 +5,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::compute::{Results, reconcile};
-use crate::model::{Appraisal, fmt_dp, fmt_num};
+use crate::model::Appraisal;
+use crate::numbers;
 
 use super::doc::{
     Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Report, ReportTable, Row, RowKind, Value,
@@ -80,14 +81,14 @@ pub fn scale_sentence(appraisal: &Appraisal) -> String {
     let s = appraisal.scale();
     let mut text = format!(
         "Each option is scored from {} to {} in steps of {} against each criterion.",
-        fmt_num(s.min()),
-        fmt_num(s.max()),
-        fmt_num(s.step())
+        numbers::score(s.min()),
+        numbers::score(s.max()),
+        numbers::score(s.step())
     );
     for (v, label) in s.labels() {
         text.push_str(&format!(
             " {} = {}.",
-            fmt_num(*v),
+            numbers::score(*v),
             label.trim_end_matches('.')
         ));
     }
@@ -98,21 +99,22 @@ fn out_of(value: f64, max: f64) -> Value {
     Value::OutOf {
         value,
         max,
-        display: format!("{}/{}", fmt_num(value), fmt_num(max)),
+        display: numbers::total_of(value, max),
     }
 }
 
-fn number(value: f64) -> Value {
+/// A number shown by `rule`, one of [`numbers`]' rules for its quantity.
+fn number(value: f64, rule: fn(f64) -> String) -> Value {
     Value::Number {
         value,
-        display: fmt_num(value),
+        display: rule(value),
     }
 }
 
 fn percent(value: f64) -> Value {
     Value::Percent {
         value,
-        display: format!("{}%", fmt_dp(value, 1)),
+        display: numbers::percent(value),
     }
 }
 
@@ -125,7 +127,7 @@ fn text_or_empty(s: Option<&str>) -> Cell {
 
 fn score_cell(score: Option<f64>) -> Cell {
     match score {
-        Some(s) => Cell::new(number(s)),
+        Some(s) => Cell::new(number(s, numbers::score)),
         None => Cell::new(Value::Missing),
     }
 }
@@ -159,14 +161,14 @@ pub fn criteria_table(appraisal: &Appraisal) -> ReportTable {
         t.rows.push(Row::body(vec![
             Cell::text(format!("C{}", c + 1)),
             Cell::text(crit.name()),
-            Cell::new(number(crit.weight())),
+            Cell::new(number(crit.weight(), numbers::weight)),
             Cell::new(percent(share(appraisal, c))),
             text_or_empty(crit.description.as_deref()),
         ]));
     }
     t.notes.push(format!(
         "The weights add up to {}. A criterion's share is its weight divided by that sum.",
-        fmt_num(appraisal.total_weight())
+        numbers::weight(appraisal.total_weight())
     ));
     t
 }
@@ -234,12 +236,12 @@ fn total_remark(
         ));
     }
     if let Some((_, published, computed)) = mismatches.iter().find(|m| m.0 == i) {
-        remarks.push(format!("published as {}", fmt_num(*published)));
+        remarks.push(format!("published as {}", numbers::as_given(*published)));
         notes.push(format!(
             "{}: the source document gives a total of {}, but the scores recorded for it add up to {}. The total shown is the sum of the scores.",
             o.name(),
-            fmt_num(*published),
-            fmt_num(*computed)
+            numbers::as_given(*published),
+            numbers::total(*computed)
         ));
     }
     let remark = (!remarks.is_empty()).then(|| remarks.join("; "));
@@ -331,8 +333,8 @@ pub fn ranking_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     if results.min_total != 0.0 {
         t.notes.push(format!(
             "Percent shows where the total sits between the lowest possible total ({}) and the highest ({}).",
-            fmt_num(results.min_total),
-            fmt_num(results.max_total)
+            numbers::total(results.min_total),
+            numbers::total(results.max_total)
         ));
     } else {
         t.notes
@@ -354,7 +356,7 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     );
     columns.push(Column::number(format!(
         "Total (of {})",
-        fmt_num(results.max_total)
+        numbers::total(results.max_total)
     )));
     let mut t = ReportTable::new(
         "matrix",
@@ -368,7 +370,7 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         appraisal
             .criteria()
             .iter()
-            .map(|c| Cell::new(number(c.weight()))),
+            .map(|c| Cell::new(number(c.weight(), numbers::weight))),
     );
     weights.push(Cell::empty());
     t.rows.push(Row {
@@ -389,7 +391,7 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
             Cell::text(o.name()),
         ];
         cells.extend(o.scores().iter().map(|s| score_cell(*s)));
-        cells.push(Cell::new(number(r.total)));
+        cells.push(Cell::new(number(r.total, numbers::total)));
         t.rows.push(Row::body(cells));
     }
     t.weighted_sum = Some(WeightedSum {
@@ -442,12 +444,12 @@ pub fn annex_tables(appraisal: &Appraisal, results: &Results) -> Vec<ReportTable
             any_missing |= score.is_none();
             let mut cells = vec![Cell::text(crit.name()), text_or_empty(o.note(c))];
             if weighted {
-                cells.push(Cell::new(number(crit.weight())));
+                cells.push(Cell::new(number(crit.weight(), numbers::weight)));
             }
             cells.push(score_cell(score));
             if weighted {
                 cells.push(match score {
-                    Some(s) => Cell::new(number(s * crit.weight())),
+                    Some(s) => Cell::new(number(s * crit.weight(), numbers::total)),
                     None => Cell::new(Value::Missing),
                 });
             }
@@ -492,7 +494,7 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
             Some(Bar {
                 label: o.name().to_string(),
                 value: r.total,
-                display: format!("{}/{}", fmt_num(r.total), fmt_num(results.max_total)),
+                display: numbers::total_of(r.total, results.max_total),
             })
         })
         .collect();
@@ -505,7 +507,7 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
         },
         description: format!(
             "Horizontal bar chart of each option's weighted total out of {}, highest first{}.",
-            fmt_num(results.max_total),
+            numbers::total(results.max_total),
             if n > TOTALS_CHART_BARS {
                 format!("; the ranking table lists all {n}")
             } else {
@@ -513,7 +515,7 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
             }
         ),
         kind: ChartKind::Bars(BarChart {
-            axis_label: format!("Weighted total (of {})", fmt_num(results.max_total)),
+            axis_label: format!("Weighted total (of {})", numbers::total(results.max_total)),
             min: results.min_total.min(0.0),
             max: results.max_total,
             bars,
