@@ -376,11 +376,15 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         cells: weights,
     });
     let mut any_missing = false;
+    let mismatches = reconcile(appraisal, results);
+    let mut remarks = Vec::new();
     for i in results.rank_order() {
         let (Some(o), Some(r)) = (appraisal.options().get(i), results.options.get(i)) else {
             continue;
         };
         any_missing |= !r.complete;
+        let (remark, notes) = total_remark(appraisal, results, &mismatches, i);
+        push_unique(&mut remarks, notes);
         let mut cells = vec![
             Cell::new(Value::Number {
                 value: r.rank as f64,
@@ -389,7 +393,9 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
             Cell::text(o.name()),
         ];
         cells.extend(o.scores().iter().map(|s| score_cell(*s)));
-        cells.push(Cell::new(number(r.total)));
+        let mut total = Cell::new(number(r.total));
+        total.remark = remark;
+        cells.push(total);
         t.rows.push(Row::body(cells));
     }
     t.weighted_sum = Some(WeightedSum {
@@ -401,6 +407,7 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     });
     t.notes
         .push("Each total is the sum of every score multiplied by its criterion's weight.".into());
+    t.notes.extend(remarks);
     if any_missing {
         t.notes
             .push("– marks a score not yet given; it counts as nothing in the total.".into());
@@ -482,6 +489,7 @@ pub const TOTALS_CHART_BARS: usize = 30;
 /// The horizontal bar chart of totals in rank order.
 pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
     let n = results.options.len();
+    let mismatches = reconcile(appraisal, results);
     let bars = results
         .rank_order()
         .into_iter()
@@ -489,10 +497,20 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
         .filter_map(|i| {
             let o = appraisal.options().get(i)?;
             let r = results.options.get(i)?;
+            let published = mismatches.iter().find(|m| m.0 == i).map(|m| m.1);
             Some(Bar {
                 label: o.name().to_string(),
                 value: r.total,
-                display: format!("{}/{}", fmt_num(r.total), fmt_num(results.max_total)),
+                display: match published {
+                    // Marked here too: the chart is often pasted on its own.
+                    Some(p) => format!(
+                        "{}/{} (published as {})",
+                        fmt_num(r.total),
+                        fmt_num(results.max_total),
+                        fmt_num(p)
+                    ),
+                    None => format!("{}/{}", fmt_num(r.total), fmt_num(results.max_total)),
+                },
             })
         })
         .collect();
@@ -512,6 +530,7 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
                 String::new()
             }
         ),
+        number: None,
         kind: ChartKind::Bars(BarChart {
             axis_label: format!("Weighted total (of {})", fmt_num(results.max_total)),
             min: results.min_total.min(0.0),
@@ -583,11 +602,16 @@ pub fn group_blocks(
         }
         TableName::Annex => {
             blocks.push(Block::Heading("Annex: full option appraisal".into()));
-            blocks.extend(
-                annex_tables(appraisal, results)
-                    .into_iter()
-                    .map(Block::Table),
-            );
+            for (o, t) in appraisal
+                .options()
+                .iter()
+                .zip(annex_tables(appraisal, results))
+            {
+                // Each option under its own heading, so its description
+                // (the table's intro) follows its name, not the last table.
+                blocks.push(Block::Subheading(o.name().to_string()));
+                blocks.push(Block::Table(t));
+            }
         }
     }
     Ok(blocks)
