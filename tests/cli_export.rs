@@ -56,6 +56,22 @@ fn the_file_argument_is_used() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
+            "\u{feff}Rank,Option,Total (out of 6),Percent,Remarks\r\n",
+        ));
+    // Without the byte order mark, for tools that do not expect one.
+    appraise()
+        .args([
+            "export",
+            "tests/fixtures/export/hostile.toml",
+            "--format",
+            "csv",
+            "--tables",
+            "ranking",
+            "--no-bom",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
             "Rank,Option,Total (out of 6),Percent,Remarks\r\n",
         ));
     appraise()
@@ -105,10 +121,13 @@ fn tables_select_what_is_exported() {
         .stdout
         .clone();
     let md = String::from_utf8(out).expect("UTF-8");
-    assert!(md.contains("### Evaluation criteria and weights"));
-    assert!(md.contains("### Ranking of options"));
-    assert!(!md.contains("### Full score matrix"));
-    assert!(!md.contains("### Annex"));
+    assert!(
+        md.contains("**Table 1: Evaluation criteria and weights**"),
+        "{md}"
+    );
+    assert!(md.contains("**Table 2: Ranking of options**"), "{md}");
+    assert!(!md.contains("Full score matrix"));
+    assert!(!md.contains("Annex:"));
     let out = appraise()
         .args([
             "export",
@@ -124,7 +143,8 @@ fn tables_select_what_is_exported() {
         .clone();
     let md = String::from_utf8(out).expect("UTF-8");
     assert_eq!(md.matches("\n### ").count(), 1, "{md}");
-    assert!(md.contains("### Annex: Joint Venture"));
+    assert!(md.contains("\n### Joint Venture\n"), "{md}");
+    assert!(md.contains("**Table 1: Annex: Joint Venture**"), "{md}");
 }
 
 #[test]

@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use appraise::atomic::{self, WriteError};
+use appraise::document;
 use appraise::export::{self, ExportOptions, Format};
 use appraise::save::{self, SaveError};
 use appraise::tui::{Action, App, update};
@@ -226,7 +228,10 @@ fn full_disk_checks(dir: &Path, original: &str, report: &str, reason: &str) {
     a.set_score(0, 0, Some(if now == Some(1.0) { 2.0 } else { 1.0 }))
         .unwrap();
     let err = save::save(&path, Some(original), &a, None, false).unwrap_err();
-    assert!(matches!(err, SaveError::Io { .. }), "{err}");
+    assert!(
+        matches!(err, SaveError::Write(WriteError::Io { .. })),
+        "{err}"
+    );
     let msg = err.to_string();
     assert!(
         msg.contains("review.toml") && msg.contains(reason) && msg.contains("not changed"),
@@ -505,8 +510,8 @@ fn versions() -> Versions {
         .set_note(1, Some("Changed".into()))
         .unwrap();
     let appraisal = [
-        save::update_document(&original, &edited[0]).unwrap(),
-        save::update_document(&original, &edited[1]).unwrap(),
+        document::update_document(&original, &edited[0]).unwrap(),
+        document::update_document(&original, &edited[1]).unwrap(),
     ];
     let export = [0, 1].map(|i| {
         let mut out = Vec::new();
@@ -554,7 +559,7 @@ fn killed_mid_save_child() {
         )
         .unwrap();
         export::save::write_atomic(&dir.join("report.html"), &v.export[k]).unwrap();
-        save::write_new(&dir.join(format!("sheet-{i}.toml")), &v.sheet).unwrap();
+        atomic::write_new(&dir.join(format!("sheet-{i}.toml")), &v.sheet).unwrap();
         let _ = writeln!(out, "saved {i}");
         let _ = out.flush();
     }
@@ -581,7 +586,7 @@ fn a_save_killed_at_any_moment_leaves_the_old_or_the_new_file() {
     )
     .unwrap();
     export::save::write_atomic(&scratch.path().join("r.html"), &v.export[0]).unwrap();
-    save::write_new(&scratch.path().join("s.toml"), &v.sheet).unwrap();
+    atomic::write_new(&scratch.path().join("s.toml"), &v.sheet).unwrap();
     let round = start.elapsed().as_millis().max(1) as u64;
     let mut seed = 7u64;
     let mut saves = 0;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use appraise::export::{self, ExportError, ExportOptions, Format, Selection};
+use appraise::export::{self, CaptionSetting, ExportError, ExportOptions, Format, Selection};
 use clap::ValueEnum;
 
 use super::{EXIT_FAILURE, load_or_example, print_warnings};
@@ -52,9 +52,17 @@ pub struct Args {
     /// Which tables to include, comma-separated (see below).
     #[arg(long, value_name = "LIST", default_value = "all")]
     pub tables: String,
-    /// Start CSV files with a byte order mark so Excel reads accented letters and symbols correctly.
-    #[arg(long)]
+    /// Start CSV files with a byte order mark so Excel reads £, accented
+    /// letters and symbols correctly (the default; kept for old scripts).
+    #[arg(long, conflicts_with = "no_bom")]
     pub excel: bool,
+    /// Leave the byte order mark out of CSV files, for tools that do not expect one.
+    #[arg(long)]
+    pub no_bom: bool,
+    /// Set a caption's number and/or title: KEY=NUMBER:TITLE, KEY=NUMBER or
+    /// KEY=TITLE (repeatable). Numbering goes on from a number set this way.
+    #[arg(long, value_name = "KEY=N:TITLE")]
+    pub caption: Vec<String>,
     /// Run a Monte Carlo analysis with N random weightings and add rank
     /// acceptability to the sensitivity section (as `appraise sensitivity`).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
@@ -107,6 +115,7 @@ fn report_error(e: &ExportError) -> ExitCode {
     let _ = writeln!(std::io::stderr(), "error: {e}");
     match e {
         ExportError::EmptySelection
+        | ExportError::BadCaption { .. }
         | ExportError::UnknownTable { .. }
         | ExportError::NeedsSamples { .. }
         | ExportError::NeedsOneItem { .. }
@@ -118,8 +127,18 @@ fn report_error(e: &ExportError) -> ExitCode {
 /// Exports the appraisal.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let format = Format::from(args.format);
-    if args.excel && format != Format::Csv {
-        return Ok(usage("--excel applies only to --format csv"));
+    if (args.excel || args.no_bom) && format != Format::Csv {
+        return Ok(usage(format!(
+            "{} applies only to --format csv",
+            if args.excel { "--excel" } else { "--no-bom" }
+        )));
+    }
+    let mut captions = Vec::new();
+    for c in &args.caption {
+        match CaptionSetting::parse(c) {
+            Ok(c) => captions.push(c),
+            Err(e) => return Ok(report_error(&e)),
+        }
     }
     let tables = match Selection::parse(&args.tables) {
         Ok(t) => t,
@@ -140,7 +159,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let results = appraise::compute(appraisal);
     let options = ExportOptions {
         tables,
-        excel_bom: args.excel,
+        excel_bom: !args.no_bom,
+        captions,
         samples: args.samples,
         seed: args.seed,
     };

@@ -16,20 +16,13 @@ pub fn is_folder(path: &Path) -> bool {
 }
 
 /// Writes `bytes` to `path` atomically with the same writer as saving an
-/// appraisal ([`crate::save::write_atomic`]): a temporary file beside it,
+/// appraisal ([`crate::atomic::write`]): a temporary file beside it,
 /// flushed to disk and renamed into place, keeping an existing file's
 /// permissions and refusing a read-only one. On failure the file on disk is
 /// as it was, and the message says so.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    crate::save::write_atomic(path, bytes).map_err(|e| {
-        let kind = match &e {
-            crate::save::SaveError::Io { source, .. } => source.kind(),
-            crate::save::SaveError::ReadOnly { .. } => std::io::ErrorKind::PermissionDenied,
-            crate::save::SaveError::Exists { .. } => std::io::ErrorKind::AlreadyExists,
-            _ => std::io::ErrorKind::Other,
-        };
-        ExportError::Io(std::io::Error::new(kind, e.to_string()))
-    })
+    crate::atomic::write(path, bytes)
+        .map_err(|e| ExportError::Io(std::io::Error::new(e.kind(), e.to_string())))
 }
 
 /// Saves the export at `path`, returning the files written.

@@ -401,6 +401,7 @@ pub fn weight_chart(
             shown.from_text(),
             shown.to_text()
         ),
+        number: None,
         kind: ChartKind::Lines(LineChart {
             x_label: format!("{}'s share of the total weight", crit.name()),
             y_label: "Weighted total".into(),
@@ -443,6 +444,7 @@ pub fn acceptability_chart(appraisal: &Appraisal, results: &Results, m: &Smaa) -
             "Stacked bar chart: for each option, the share of {} random weightings in which it ranks 1st, 2nd and so on.",
             group_thousands(m.config.samples)
         ),
+        number: None,
         kind: ChartKind::Stacked(StackedChart {
             axis_label: "Share of random weightings".into(),
             segments: shown_ranks(n),
@@ -460,7 +462,9 @@ pub fn blocks(
     let a = analyse(appraisal, options)?;
     let mut out = vec![
         Block::Heading("Sensitivity".into()),
+        Block::Subheading("Key findings".into()),
         Block::Table(findings_table(appraisal, &a)),
+        Block::Subheading("Weight stability".into()),
         Block::Table(weights_table(appraisal, &a)),
     ];
     for cs in &a.exact.weights {
@@ -469,12 +473,15 @@ pub fn blocks(
         }
     }
     if appraisal.options().len() > 1 {
+        out.push(Block::Subheading("Score robustness".into()));
         out.push(Block::Table(scores_table(appraisal, &a)));
     }
     if appraisal.criteria().len() > 1 {
+        out.push(Block::Subheading("Leaving one criterion out".into()));
         out.push(Block::Table(leave_one_out_table(appraisal, &a)));
     }
     if let Some(m) = &a.smaa {
+        out.push(Block::Subheading("Rank acceptability".into()));
         out.push(Block::Table(acceptability_table(appraisal, results, m)));
         out.push(Block::Chart(acceptability_chart(appraisal, results, m)));
     }

@@ -833,6 +833,7 @@ mod tests {
                 title: evil.into(),
                 description: evil.into(),
                 kind,
+                number: None,
             };
             let svg = chart_svg(&c);
             assert!(!svg.contains("<script"), "{svg}");

@@ -378,11 +378,15 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         cells: weights,
     });
     let mut any_missing = false;
+    let mismatches = reconcile(appraisal, results);
+    let mut remarks = Vec::new();
     for i in results.rank_order() {
         let (Some(o), Some(r)) = (appraisal.options().get(i), results.options.get(i)) else {
             continue;
         };
         any_missing |= !r.complete;
+        let (remark, notes) = total_remark(appraisal, results, &mismatches, i);
+        push_unique(&mut remarks, notes);
         let mut cells = vec![
             Cell::new(Value::Number {
                 value: r.rank as f64,
@@ -391,7 +395,9 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
             Cell::text(o.name()),
         ];
         cells.extend(o.scores().iter().map(|s| score_cell(*s)));
-        cells.push(Cell::new(number(r.total, numbers::total)));
+        let mut total = Cell::new(number(r.total, numbers::total));
+        total.remark = remark;
+        cells.push(total);
         t.rows.push(Row::body(cells));
     }
     t.weighted_sum = Some(WeightedSum {
@@ -403,6 +409,7 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     });
     t.notes
         .push("Each total is the sum of every score multiplied by its criterion's weight.".into());
+    t.notes.extend(remarks);
     if any_missing {
         t.notes
             .push("– marks a score not yet given; it counts as nothing in the total.".into());
@@ -484,6 +491,7 @@ pub const TOTALS_CHART_BARS: usize = 30;
 /// The horizontal bar chart of totals in rank order.
 pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
     let n = results.options.len();
+    let mismatches = reconcile(appraisal, results);
     let bars = results
         .rank_order()
         .into_iter()
@@ -491,10 +499,19 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
         .filter_map(|i| {
             let o = appraisal.options().get(i)?;
             let r = results.options.get(i)?;
+            let published = mismatches.iter().find(|m| m.0 == i).map(|m| m.1);
             Some(Bar {
                 label: o.name().to_string(),
                 value: r.total,
-                display: numbers::total_of(r.total, results.max_total),
+                display: match published {
+                    // Marked here too: the chart is often pasted on its own.
+                    Some(p) => format!(
+                        "{} (published as {})",
+                        numbers::total_of(r.total, results.max_total),
+                        numbers::as_given(p)
+                    ),
+                    None => numbers::total_of(r.total, results.max_total),
+                },
             })
         })
         .collect();
@@ -514,6 +531,7 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
                 String::new()
             }
         ),
+        number: None,
         kind: ChartKind::Bars(BarChart {
             axis_label: format!("Weighted total (of {})", numbers::total(results.max_total)),
             min: results.min_total.min(0.0),
@@ -585,11 +603,16 @@ pub fn group_blocks(
         }
         TableName::Annex => {
             blocks.push(Block::Heading("Annex: full option appraisal".into()));
-            blocks.extend(
-                annex_tables(appraisal, results)
-                    .into_iter()
-                    .map(Block::Table),
-            );
+            for (o, t) in appraisal
+                .options()
+                .iter()
+                .zip(annex_tables(appraisal, results))
+            {
+                // Each option under its own heading, so its description
+                // (the table's intro) follows its name, not the last table.
+                blocks.push(Block::Subheading(o.name().to_string()));
+                blocks.push(Block::Table(t));
+            }
         }
     }
     Ok(blocks)

@@ -3,9 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::atomic;
 use crate::compute::{Results, compute};
+use crate::document;
 use crate::load::{self, LoadError, Loaded};
 use crate::model::{Appraisal, ModelError};
+use crate::recovery;
 use crate::save::{self, Fingerprint, SaveError};
 
 use super::edit::{Edit, History};
@@ -112,7 +115,7 @@ impl Doc {
     fn new(loaded: Loaded, path: Option<PathBuf>) -> Doc {
         let original = loaded.source.text;
         let fingerprint = path.as_ref().map(|_| Fingerprint::of(original.as_bytes()));
-        let recovery = save::recovery_path(path.as_deref());
+        let recovery = recovery::recovery_path(path.as_deref());
         let results = compute(&loaded.appraisal);
         Doc {
             saved: loaded.appraisal.clone(),
@@ -142,7 +145,7 @@ impl Doc {
             ..
         } = opened;
         let fingerprint = Some(Fingerprint::of(text.as_bytes()));
-        let recovery = save::recovery_path(Some(&sheet_path));
+        let recovery = recovery::recovery_path(Some(&sheet_path));
         Doc {
             saved: appraisal.clone(),
             results: compute(&appraisal),
@@ -180,8 +183,8 @@ impl Doc {
     /// edited, the text is written afresh.
     pub fn text_now(&self) -> String {
         match &self.target {
-            Target::Appraisal => save::update_document(&self.original, &self.appraisal)
-                .unwrap_or_else(|_| save::to_toml(&self.appraisal)),
+            Target::Appraisal => document::update_document(&self.original, &self.appraisal)
+                .unwrap_or_else(|_| document::to_toml(&self.appraisal)),
             Target::Sheet(m) => {
                 crate::panel::member::update_sheet(&self.original, &self.appraisal, None)
                     .unwrap_or_else(|_| {
@@ -371,9 +374,7 @@ impl Doc {
         let target = match path.or(self.path.as_deref()) {
             Some(p) => p.to_owned(),
             None => {
-                return Err(SaveError::Layout(
-                    "the bundled example has no file of its own; choose where to save".into(),
-                ));
+                return Err(SaveError::NoFile);
             }
         };
         let same_file = self.path.as_deref() == Some(target.as_path());
@@ -405,9 +406,9 @@ impl Doc {
         self.dirty = false;
         self.differing = Some(0);
         self.path = Some(target.clone());
-        self.recovery = save::recovery_path(Some(&target));
+        self.recovery = recovery::recovery_path(Some(&target));
         for r in [old_recovery, self.recovery.clone()].into_iter().flatten() {
-            let _ = save::remove_recovery(&r);
+            let _ = recovery::remove_recovery(&r);
         }
         self.recovery_stale = false;
         Ok(target)
@@ -416,7 +417,7 @@ impl Doc {
     /// Writes (or, with nothing unsaved, removes) the recovery file if edits
     /// happened since it was last written. Errors are returned for a message,
     /// and the write is tried again after the next edit.
-    pub fn flush_recovery(&mut self) -> Result<(), SaveError> {
+    pub fn flush_recovery(&mut self) -> Result<(), atomic::WriteError> {
         if !self.recovery_stale {
             return Ok(());
         }
@@ -425,9 +426,9 @@ impl Doc {
             return Ok(());
         };
         if !self.dirty {
-            return save::remove_recovery(&rec);
+            return recovery::remove_recovery(&rec);
         }
-        save::write_recovery(&rec, &self.text_now())
+        recovery::write_recovery(&rec, &self.text_now())
     }
 
     /// Whether edits have happened since the recovery file was last written.
@@ -438,7 +439,7 @@ impl Doc {
     /// Throws away the recovery file (the user chose to discard unsaved work).
     pub fn discard_recovery(&mut self) {
         if let Some(r) = &self.recovery {
-            let _ = save::remove_recovery(r);
+            let _ = recovery::remove_recovery(r);
         }
         self.recovery_stale = false;
     }
@@ -487,7 +488,7 @@ fn save_sheet(
         )
     });
     let text = crate::panel::member::update_sheet(original, appraisal, reference.as_deref())?;
-    save::write_atomic(target, text.as_bytes())?;
+    atomic::write(target, text.as_bytes())?;
     Ok(save::Saved {
         fingerprint: Fingerprint::of(text.as_bytes()),
         text,
@@ -853,7 +854,7 @@ impl App {
         let Some(rec) = self.doc.recovery.clone() else {
             return;
         };
-        let Some(text) = save::read_recovery(&rec) else {
+        let Some(text) = recovery::read_recovery(&rec) else {
             return;
         };
         let name = rec.display().to_string();
@@ -871,7 +872,7 @@ impl App {
             }
             Ok(_) => {
                 // Same as the file: nothing to recover.
-                let _ = save::remove_recovery(&rec);
+                let _ = recovery::remove_recovery(&rec);
             }
             Err(_) => {
                 self.view.error(format!(

@@ -4,11 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::atomic;
 use crate::compute::compute;
 use crate::export::{self as reports, ExportOptions, Format as ReportFormat};
 use crate::model::Appraisal;
 use crate::report::{self, TextStyle};
-use crate::save;
 
 use super::app::App;
 
@@ -140,7 +140,7 @@ pub enum ExportError {
     Report(#[from] reports::ExportError),
     /// Writing failed.
     #[error(transparent)]
-    Save(#[from] save::SaveError),
+    Write(#[from] atomic::WriteError),
     /// Building the text report failed.
     #[error("{0}")]
     Text(String),
@@ -198,13 +198,13 @@ pub fn export_to(app: &App, format: usize, path: &Path) -> Result<Vec<PathBuf>, 
                 },
             )
             .map_err(|e| ExportError::Text(e.to_string()))?;
-            save::write_atomic(path, &out)?;
+            atomic::write(path, &out)?;
             Ok(vec![path.to_owned()])
         }
         Kind::Copy => {
             // In member mode this is the member's sheet as it now stands.
             let text = app.doc.text_now();
-            save::write_atomic(path, text.as_bytes())?;
+            atomic::write(path, text.as_bytes())?;
             Ok(vec![path.to_owned()])
         }
     }

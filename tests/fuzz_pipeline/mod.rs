@@ -11,13 +11,13 @@ use std::io::Read;
 
 use appraise::compute::{Results, compute, warnings};
 use appraise::diagnostic::SourceFile;
+use appraise::document::{to_toml, update_document};
 use appraise::export::{self, ExportOptions, Format, Selection};
 use appraise::load::{Loaded, load_bytes, load_str};
 use appraise::model::{Appraisal, AppraisalOption, Criterion, Id};
 use appraise::panel::merge::{MergeOptions, Method, merge};
 use appraise::panel::sheet::{blank_sheet, parse_sheet};
 use appraise::report::{TextStyle, write_report};
-use appraise::save::{to_toml, update_document};
 use appraise::sensitivity::{self, SmaaConfig, WeightModel};
 
 /// Monte Carlo samples in the fuzz pipeline: enough to reach every code path,
@@ -123,6 +123,7 @@ fn exports(a: &Appraisal, results: &Results, docx: bool) {
         samples: Some(SAMPLES),
         seed: 7,
         excel_bom: true,
+        ..ExportOptions::default()
     };
     for format in Format::ALL {
         if format == Format::Docx && !docx {

@@ -307,7 +307,7 @@ fn unsaved_member_work_is_recovered_into_the_sheet() {
         rec.file_name().unwrap().to_str().unwrap(),
         ".review.cllr-a-clark.sheet.toml.appraise-recovery"
     );
-    let text = crate::save::read_recovery(&rec).unwrap();
+    let text = crate::recovery::read_recovery(&rec).unwrap();
     assert!(text.contains("reach = 5    # Reach"), "{text}");
     let edited = app.doc.appraisal().clone();
     drop(app);
