@@ -593,7 +593,7 @@ fn hostile_csv_neutralises_formulas_but_keeps_numbers() {
         .expect("matrix.csv");
     let s = String::from_utf8(matrix.bytes).expect("UTF-8");
     assert!(
-        s.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\""),
+        s.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\") (-2 to 2)\""),
         "{s}"
     );
     assert!(s.contains(",-2,1,-3,"), "{s}");
@@ -769,5 +769,103 @@ fn every_word_and_excel_file_passes_an_independent_ooxml_validator() {
     common::ooxml::validate(
         "every_word_and_excel_file_passes_an_independent_ooxml_validator",
         &files,
+    );
+}
+
+// ---------------------------------------------------------------- characters XML forbids
+
+/// Every part of a zip package, by name.
+fn zip_parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip archive");
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).expect("entry");
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).expect("read");
+            (f.name().expect("entry name").to_string(), b)
+        })
+        .collect()
+}
+
+#[test]
+fn characters_xml_forbids_never_reach_an_xml_part() {
+    let a = load_path(std::path::Path::new(
+        "tests/fixtures/export/xml-invalid.toml",
+    ))
+    .expect("fixture loads")
+    .appraisal;
+    let r = compute(&a);
+    let mut office = Vec::new();
+    for format in [Format::Docx, Format::Xlsx] {
+        let b = bytes(&a, &r, format, "all");
+        for (name, part) in zip_parts(&b) {
+            if name.ends_with(".xml") || name.ends_with(".rels") || name.ends_with(".svg") {
+                let text = String::from_utf8(part).expect("UTF-8 part");
+                assert!(
+                    !text.contains(['\u{FFFE}', '\u{FFFF}']),
+                    "{format} {name} holds a character XML forbids"
+                );
+                roxmltree::Document::parse(&text)
+                    .unwrap_or_else(|e| panic!("{format} {name} is not well-formed: {e}"));
+            }
+        }
+        office.push((format!("xml-invalid.{format}"), b));
+    }
+    let wb = workbook(office[1].1.clone());
+    assert!(
+        wb.sheet_names().iter().any(|n| n == "Annex - Option"),
+        "{:?}",
+        wb.sheet_names()
+    );
+    for format in [Format::Html, Format::Markdown, Format::Json] {
+        let t = text(&a, &r, format, "all");
+        if format != Format::Json {
+            assert!(!t.contains(['\u{FFFE}', '\u{FFFF}']), "{format}");
+        }
+    }
+    for f in files(&a, &r, Format::Svg) {
+        let s = String::from_utf8(f.bytes).expect("UTF-8");
+        roxmltree::Document::parse(&s).expect("well-formed SVG");
+    }
+    common::ooxml::validate("characters_xml_forbids_never_reach_an_xml_part", &office);
+}
+
+// ---------------------------------------------------------------- CSV units
+
+#[test]
+fn csv_headers_name_each_column_s_real_unit() {
+    let (a, r) = example();
+    let annex = text(&a, &r, Format::Csv, "annex-shared-service");
+    let mut lines = annex.lines();
+    assert_eq!(
+        lines.next(),
+        Some("\u{feff}\"Criterion\",\"Evaluation\",\"Score (0 to 5)\",\"Remarks\"")
+    );
+    assert!(
+        annex.contains("\r\n\"TOTAL (out of 40)\",\"\",26,"),
+        "{annex}"
+    );
+    // Unequal weights: the weighted score is not out of the total's maximum.
+    let mut weighted = a.clone();
+    weighted.set_weight(0, 3.0).expect("weight");
+    let wr = compute(&weighted);
+    let annex = text(&weighted, &wr, Format::Csv, "annex-shared-service");
+    let header = annex.lines().next().expect("header");
+    assert_eq!(
+        header,
+        "\u{feff}\"Criterion\",\"Evaluation\",\"Weight\",\"Score (0 to 5)\",\"Weighted score (weight × score)\",\"Remarks\""
+    );
+    assert!(annex.contains("\"TOTAL (out of 50)\""), "{annex}");
+    assert!(
+        !annex.contains("out of 25") && !header.contains("out of"),
+        "{annex}"
+    );
+    // A column that is all "T/max" still names its maximum.
+    let ranking = text(&a, &r, Format::Csv, "ranking");
+    assert!(
+        ranking.starts_with(
+            "\u{feff}\"Rank\",\"Option\",\"Total (out of 40)\",\"Percent\",\"Remarks\"\r\n"
+        ),
+        "{ranking}"
     );
 }

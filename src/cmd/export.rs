@@ -1,6 +1,6 @@
 //! `appraise export FILE --format FORMAT [--out PATH] [--tables LIST] [--excel]`
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -45,8 +45,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, short = 'f', value_enum)]
     pub format: FormatArg,
-    /// Where to write: a file, or a folder (an existing one, or a path ending in
-    /// `/`) to get one file per table (csv) or chart (svg).
+    /// Where to write: a file, `-` for standard output, or a folder (an
+    /// existing one, or a path ending in `/`) to get one file per table (csv)
+    /// or chart (svg, png).
     #[arg(long, short = 'o', value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// Which tables to include, comma-separated (see below).
@@ -144,7 +145,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(t) => t,
         Err(e) => return Ok(report_error(&e)),
     };
-    if args.out.is_none() && format.is_binary() {
+    // `--out -` is standard output, as for most command-line tools; a binary
+    // format may go there only when it is not a terminal.
+    let named_stdout = args.out.as_deref().is_some_and(export::save::is_stdout);
+    let out_path = args.out.clone().filter(|_| !named_stdout);
+    if out_path.is_none()
+        && format.is_binary()
+        && (!named_stdout || std::io::stdout().is_terminal())
+    {
         return Ok(usage(format!(
             "{format} is a binary format and cannot go to the terminal; give a file with --out, for example --out report.{}",
             format.extension()
@@ -164,16 +172,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         samples: args.samples,
         seed: args.seed,
     };
-    let Some(out) = args.out else {
+    let Some(out) = out_path else {
         let mut buf = Vec::new();
         if let Err(e) = export::export(appraisal, &results, &options, format, &mut buf) {
             return Ok(report_error(&e));
         }
         let mut stdout = std::io::stdout().lock();
-        stdout
-            .write_all(&buf)
-            .context("writing to standard output")?;
-        stdout.flush().context("writing to standard output")?;
+        match stdout.write_all(&buf).and_then(|()| stdout.flush()) {
+            // A reader that stopped early (`| head`) is not a failure.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            r => r.context("writing to standard output")?,
+        }
         return Ok(ExitCode::SUCCESS);
     };
     let stem = args.file.as_deref().and_then(Path::file_stem).map_or_else(

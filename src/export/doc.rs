@@ -78,6 +78,10 @@ pub struct Column {
     pub align: Align,
     /// Whether the column holds long prose that should wrap (notes, descriptions).
     pub wide: bool,
+    /// The unit of the column's figures, such as "0 to 5" for scores, for
+    /// formats that show bare numbers under the header (CSV).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 impl Column {
@@ -87,6 +91,7 @@ impl Column {
             header: header.into(),
             align: Align::Left,
             wide: false,
+            unit: None,
         }
     }
 
@@ -96,7 +101,14 @@ impl Column {
             header: header.into(),
             align: Align::Left,
             wide: true,
+            unit: None,
         }
+    }
+
+    /// The column with the unit of its figures.
+    pub fn with_unit(mut self, unit: impl Into<String>) -> Column {
+        self.unit = Some(unit.into());
+        self
     }
 
     /// A right-aligned numeric column.
@@ -105,6 +117,7 @@ impl Column {
             header: header.into(),
             align: Align::Right,
             wide: false,
+            unit: None,
         }
     }
 }

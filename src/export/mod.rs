@@ -313,6 +313,37 @@ pub enum ExportError {
         /// The text given.
         given: String,
     },
+    /// Writing a file failed; the file on disk is as it was.
+    #[error(transparent)]
+    Write(#[from] crate::atomic::WriteError),
+    /// The path given is a symbolic link to something that does not exist.
+    #[error(
+        "{} is a symbolic link to {}, which does not exist; remove the link or give another name with --out",
+        path.display(),
+        target.display()
+    )]
+    DanglingLink {
+        /// The link.
+        path: std::path::PathBuf,
+        /// Where it points.
+        target: std::path::PathBuf,
+    },
+    /// The path is something an export cannot be written to.
+    #[error("{} is {kind}, so nothing was written there; give a file name with --out", path.display())]
+    SpecialFile {
+        /// The path.
+        path: std::path::PathBuf,
+        /// What it is, such as "a disk device".
+        kind: &'static str,
+    },
+    /// Writing into a device or pipe failed part-way.
+    #[error("could not write to {}: {}", path.display(), crate::atomic::describe(source))]
+    Stream {
+        /// The device or pipe.
+        path: std::path::PathBuf,
+        /// What went wrong.
+        source: io::Error,
+    },
     /// Writing failed.
     #[error("writing the export failed: {0}")]
     Io(#[from] io::Error),

@@ -95,6 +95,12 @@ pub fn scale_sentence(appraisal: &Appraisal) -> String {
     text
 }
 
+/// The scale's range, as the unit of a score: "0 to 5".
+fn scale_range(appraisal: &Appraisal) -> String {
+    let s = appraisal.scale();
+    format!("{} to {}", numbers::score(s.min()), numbers::score(s.max()))
+}
+
 fn out_of(value: f64, max: f64) -> Value {
     Value::OutOf {
         value,
@@ -352,7 +358,7 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         appraisal
             .criteria()
             .iter()
-            .map(|c| Column::number(c.name())),
+            .map(|c| Column::number(c.name()).with_unit(scale_range(appraisal))),
     );
     columns.push(Column::number(format!(
         "Total (of {})",
@@ -433,9 +439,9 @@ pub fn annex_tables(appraisal: &Appraisal, results: &Results) -> Vec<ReportTable
         if weighted {
             columns.push(Column::number("Weight"));
         }
-        columns.push(Column::number("Score"));
+        columns.push(Column::number("Score").with_unit(scale_range(appraisal)));
         if weighted {
-            columns.push(Column::number("Weighted score"));
+            columns.push(Column::number("Weighted score").with_unit("weight × score"));
         }
         let mut t = ReportTable::new(
             annex_key(o.id().as_str()),

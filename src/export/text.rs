@@ -90,7 +90,9 @@ pub fn markdown(s: &str) -> String {
             '\n' => out.push_str("<br>"),
             '\r' => {}
             '\t' => out.push(' '),
-            c if c.is_control() => {}
+            // Nothing a Markdown reader would turn into HTML may hold a
+            // character XML forbids.
+            c if c.is_control() || !is_xml_char(c) => {}
             c => out.push(c),
         }
     }
