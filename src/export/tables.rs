@@ -241,14 +241,11 @@ fn total_remark(
             o.name()
         ));
     }
-    if let Some((_, published, computed)) = mismatches.iter().find(|m| m.0 == i) {
-        remarks.push(format!("published as {}", numbers::as_given(*published)));
-        notes.push(format!(
-            "{}: the source document gives a total of {}, but the scores recorded for it add up to {}. The total shown is the sum of the scores.",
-            o.name(),
-            numbers::as_given(*published),
-            numbers::total(*computed)
-        ));
+    if mismatches.iter().any(|m| m.0 == i)
+        && let Some(p) = o.published()
+    {
+        remarks.push(format!("published as {}", p.text()));
+        notes.extend(crate::compute::mismatch_note(appraisal, results, i));
     }
     let remark = (!remarks.is_empty()).then(|| remarks.join("; "));
     (remark, notes)
@@ -345,6 +342,9 @@ pub fn ranking_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     } else {
         t.notes
             .push("Percent is the total as a share of the highest possible total.".into());
+    }
+    for (_, note) in crate::compute::rounding_notes(appraisal, results) {
+        t.notes.push(format!("{note}."));
     }
     t
 }
@@ -505,7 +505,11 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
         .filter_map(|i| {
             let o = appraisal.options().get(i)?;
             let r = results.options.get(i)?;
-            let published = mismatches.iter().find(|m| m.0 == i).map(|m| m.1);
+            let published = mismatches
+                .iter()
+                .any(|m| m.0 == i)
+                .then(|| o.published())
+                .flatten();
             Some(Bar {
                 label: o.name().to_string(),
                 value: r.total,
@@ -514,7 +518,7 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
                     Some(p) => format!(
                         "{} (published as {})",
                         numbers::total_of(r.total, results.max_total),
-                        numbers::as_given(p)
+                        p.text()
                     ),
                     None => numbers::total_of(r.total, results.max_total),
                 },

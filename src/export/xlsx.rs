@@ -163,11 +163,12 @@ pub fn sheet_name(wanted: &str, used: &mut HashSet<String>) -> String {
 /// the last word boundary that leaves room for "…" (or mid-word when the
 /// first word alone is too long).
 fn shorten_at_word(s: &str, room: usize) -> String {
+    // Spaces and marks together, so "U' -" loses all three, not just the dash.
     let tidy = |t: &str| {
-        t.trim_end()
-            .trim_end_matches(['\'', '-', ',', '(', ':', ';'])
-            .trim_end()
-            .to_string()
+        t.trim_end_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '\'' | '-' | ',' | '(' | ':' | ';')
+        })
+        .to_string()
     };
     if s.encode_utf16().count() <= room {
         return tidy(s);
@@ -521,6 +522,10 @@ mod tests {
         assert_eq!(sheet_name(&emoji, &mut used).encode_utf16().count(), 31);
         // Characters XML cannot hold never reach a sheet name.
         assert_eq!(sheet_name("a\u{FFFE}b\u{FFFF}", &mut used), "a b");
+        assert_eq!(
+            sheet_name("Annex - (U' - ", &mut HashSet::new()),
+            "Annex - (U"
+        );
     }
 
     #[test]
