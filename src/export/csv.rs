@@ -12,7 +12,7 @@ use std::io::Write;
 use super::ExportError;
 use super::doc::{Cell, ReportTable, Value};
 use super::text::neutralise_formula;
-use crate::model::fmt_dp;
+use crate::numbers;
 
 /// The byte order mark that tells Excel a CSV file is UTF-8.
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -20,7 +20,7 @@ pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// A number as CSV text: up to nine decimals, trailing zeros trimmed, so binary
 /// noise such as 0.30000000000000004 never reaches the file.
 pub fn plain_number(x: f64) -> String {
-    fmt_dp(x, 9)
+    numbers::decimals(x, 9)
 }
 
 /// The header text for column `c`, with the shared maximum of any "T/max"
@@ -37,7 +37,7 @@ pub fn header_with_max(t: &ReportTable, c: usize) -> String {
     };
     let header = col.header.as_str();
     match shared_max(t, c) {
-        Some(m) => format!("{header} (out of {})", crate::model::fmt_num(m)),
+        Some(m) => format!("{header} (out of {})", numbers::total(m)),
         None => match &col.unit {
             Some(u) => format!("{header} ({u})"),
             None => header.to_string(),
@@ -76,7 +76,7 @@ pub fn total_label(t: &ReportTable, cells: &[Cell], label: &str) -> String {
             _ => None,
         });
     match max {
-        Some(m) => format!("{label} (out of {})", crate::model::fmt_num(m)),
+        Some(m) => format!("{label} (out of {})", numbers::total(m)),
         None => label.to_string(),
     }
 }

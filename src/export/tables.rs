@@ -5,7 +5,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::compute::{Results, reconcile};
-use crate::model::{Appraisal, fmt_dp, fmt_num};
+use crate::model::Appraisal;
+use crate::numbers;
 
 use super::doc::{
     Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Live, Report, ReportTable, Row, RowKind,
@@ -80,9 +81,9 @@ pub fn scale_sentence(appraisal: &Appraisal) -> String {
     let s = appraisal.scale();
     format!(
         "Each option is scored from {} to {} in steps of {} against each criterion.",
-        fmt_num(s.min()),
-        fmt_num(s.max()),
-        fmt_num(s.step())
+        numbers::score(s.min()),
+        numbers::score(s.max()),
+        numbers::score(s.step())
     )
 }
 
@@ -105,14 +106,16 @@ pub fn scale_table(appraisal: &Appraisal) -> ReportTable {
     }
     points.sort_by(|a, b| a.0.total_cmp(&b.0));
     for (v, label) in points {
-        t.rows
-            .push(Row::body(vec![Cell::new(number(v)), Cell::text(label)]));
+        t.rows.push(Row::body(vec![
+            Cell::new(number(v, numbers::score)),
+            Cell::text(label),
+        ]));
     }
     t.notes.push(format!(
         "Scores run from {} to {} in steps of {}; a score between two anchors lies between their meanings.",
-        fmt_num(s.min()),
-        fmt_num(s.max()),
-        fmt_num(s.step())
+        numbers::score(s.min()),
+        numbers::score(s.max()),
+        numbers::score(s.step())
     ));
     t
 }
@@ -120,28 +123,29 @@ pub fn scale_table(appraisal: &Appraisal) -> ReportTable {
 /// The scale's range, as the unit of a score: "0 to 5".
 fn scale_range(appraisal: &Appraisal) -> String {
     let s = appraisal.scale();
-    format!("{} to {}", fmt_num(s.min()), fmt_num(s.max()))
+    format!("{} to {}", numbers::score(s.min()), numbers::score(s.max()))
 }
 
 fn out_of(value: f64, max: f64) -> Value {
     Value::OutOf {
         value,
         max,
-        display: format!("{}/{}", fmt_num(value), fmt_num(max)),
+        display: numbers::total_of(value, max),
     }
 }
 
-fn number(value: f64) -> Value {
+/// A number shown by `rule`, one of [`numbers`]' rules for its quantity.
+fn number(value: f64, rule: fn(f64) -> String) -> Value {
     Value::Number {
         value,
-        display: fmt_num(value),
+        display: rule(value),
     }
 }
 
 fn percent(value: f64) -> Value {
     Value::Percent {
         value,
-        display: format!("{}%", fmt_dp(value, 1)),
+        display: numbers::percent(value),
     }
 }
 
@@ -154,7 +158,7 @@ fn text_or_empty(s: Option<&str>) -> Cell {
 
 fn score_cell(score: Option<f64>) -> Cell {
     match score {
-        Some(s) => Cell::new(number(s)),
+        Some(s) => Cell::new(number(s, numbers::score)),
         None => Cell::new(Value::Missing),
     }
 }
@@ -188,14 +192,15 @@ pub fn criteria_table(appraisal: &Appraisal) -> ReportTable {
         t.rows.push(Row::body(vec![
             Cell::text(format!("C{}", c + 1)),
             Cell::text(crit.name()),
-            Cell::new(number(crit.weight())).with_live(Live::Weight { criterion: c }),
+            Cell::new(number(crit.weight(), numbers::weight))
+                .with_live(Live::Weight { criterion: c }),
             Cell::new(percent(share(appraisal, c))).with_live(Live::Share { criterion: c }),
             text_or_empty(crit.description.as_deref()),
         ]));
     }
     t.notes.push(format!(
         "The weights add up to {}. A criterion's share is its weight divided by that sum.",
-        fmt_num(appraisal.total_weight())
+        numbers::weight(appraisal.total_weight())
     ));
     t
 }
@@ -263,12 +268,12 @@ fn total_remark(
         ));
     }
     if let Some((_, published, computed)) = mismatches.iter().find(|m| m.0 == i) {
-        remarks.push(format!("published as {}", fmt_num(*published)));
+        remarks.push(format!("published as {}", numbers::as_given(*published)));
         notes.push(format!(
             "{}: the source document gives a total of {}, but the scores recorded for it add up to {}. The total shown is the sum of the scores.",
             o.name(),
-            fmt_num(*published),
-            fmt_num(*computed)
+            numbers::as_given(*published),
+            numbers::total(*computed)
         ));
     }
     let remark = (!remarks.is_empty()).then(|| remarks.join("; "));
@@ -363,8 +368,8 @@ pub fn ranking_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     if results.min_total != 0.0 {
         t.notes.push(format!(
             "Percent shows where the total sits between the lowest possible total ({}) and the highest ({}).",
-            fmt_num(results.min_total),
-            fmt_num(results.max_total)
+            numbers::total(results.min_total),
+            numbers::total(results.max_total)
         ));
     } else {
         t.notes
@@ -386,7 +391,7 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     );
     columns.push(Column::number(format!(
         "Total (of {})",
-        fmt_num(results.max_total)
+        numbers::total(results.max_total)
     )));
     debug_assert!(
         columns
@@ -413,7 +418,7 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         appraisal
             .criteria()
             .iter()
-            .map(|c| Cell::new(number(c.weight()))),
+            .map(|c| Cell::new(number(c.weight(), numbers::weight))),
     );
     weights.push(Cell::empty());
     if published {
@@ -442,12 +447,12 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
             Cell::text(o.name()),
         ];
         cells.extend(o.scores().iter().map(|s| score_cell(*s)));
-        let mut total = Cell::new(number(r.total));
+        let mut total = Cell::new(number(r.total, numbers::total));
         total.remark = remark;
         cells.push(total);
         if published {
             cells.push(match o.published_total {
-                Some(p) => Cell::new(number(p)),
+                Some(p) => Cell::new(number(p, numbers::total)),
                 None => Cell::empty(),
             });
         }
@@ -515,7 +520,8 @@ pub fn annex_tables(appraisal: &Appraisal, results: &Results) -> Vec<ReportTable
             let mut cells = vec![Cell::text(crit.name()), text_or_empty(o.note(c))];
             if weighted {
                 cells.push(
-                    Cell::new(number(crit.weight())).with_live(Live::Weight { criterion: c }),
+                    Cell::new(number(crit.weight(), numbers::weight))
+                        .with_live(Live::Weight { criterion: c }),
                 );
             }
             cells.push(score_cell(score).with_live(Live::Score {
@@ -524,7 +530,7 @@ pub fn annex_tables(appraisal: &Appraisal, results: &Results) -> Vec<ReportTable
             }));
             if weighted {
                 let weighted = match score {
-                    Some(s) => Cell::new(number(s * crit.weight())),
+                    Some(s) => Cell::new(number(s * crit.weight(), numbers::total)),
                     None => Cell::new(Value::Missing),
                 };
                 cells.push(weighted.with_live(Live::WeightedScore {
@@ -579,12 +585,11 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
                 display: match published {
                     // Marked here too: the chart is often pasted on its own.
                     Some(p) => format!(
-                        "{}/{} (published as {})",
-                        fmt_num(r.total),
-                        fmt_num(results.max_total),
-                        fmt_num(p)
+                        "{} (published as {})",
+                        numbers::total_of(r.total, results.max_total),
+                        numbers::as_given(p)
                     ),
-                    None => format!("{}/{}", fmt_num(r.total), fmt_num(results.max_total)),
+                    None => numbers::total_of(r.total, results.max_total),
                 },
             })
         })
@@ -598,7 +603,7 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
         },
         description: format!(
             "Horizontal bar chart of each option's weighted total out of {}, highest first{}.",
-            fmt_num(results.max_total),
+            numbers::total(results.max_total),
             if n > TOTALS_CHART_BARS {
                 format!("; the ranking table lists all {n}")
             } else {
@@ -607,7 +612,7 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
         ),
         number: None,
         kind: ChartKind::Bars(BarChart {
-            axis_label: format!("Weighted total (of {})", fmt_num(results.max_total)),
+            axis_label: format!("Weighted total (of {})", numbers::total(results.max_total)),
             min: results.min_total.min(0.0),
             max: results.max_total,
             bars,
