@@ -708,7 +708,7 @@ fn friendly(e: &ModelError) -> String {
 fn open_prompt(app: &mut App, kind: PromptKind, text: &str) {
     app.view.mode = Mode::Prompt(Prompt {
         kind,
-        input: TextInput::single(text),
+        input: TextInput::prefilled(text),
     });
 }
 
@@ -975,6 +975,42 @@ fn prompt_input(app: &mut App, mut prompt: Prompt, action: Action) {
     app.view.mode = Mode::Prompt(prompt);
 }
 
+/// The weight a typed answer asks for: a number, or a share of the total
+/// weight such as `12%` (the other weights stay as they are, so the criterion
+/// gets the weight that makes its share 12%).
+fn weight_from_answer(a: &crate::model::Appraisal, c: usize, answer: &str) -> Result<f64, String> {
+    let not_a_number = || {
+        format!(
+            "{answer:?} is not a number: type a weight such as 1, 2 or 0.5, or a share such as 20%"
+        )
+    };
+    let Some(share) = answer.strip_suffix('%') else {
+        return answer.parse::<f64>().map_err(|_| not_a_number());
+    };
+    let share: f64 = share.trim().parse().map_err(|_| not_a_number())?;
+    let others: f64 = a
+        .weights()
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != c)
+        .map(|(_, w)| w)
+        .sum();
+    if !(0.0..100.0).contains(&share) {
+        return Err(format!(
+            "A share must be from 0% to less than 100% of the total weight; {answer} is not"
+        ));
+    }
+    if others <= 0.0 {
+        return Err(
+            "The other criteria have no weight, so a share cannot be set: type a weight such as 1"
+                .to_owned(),
+        );
+    }
+    // share / 100 = w / (w + others), so w = others * share / (100 - share).
+    let w = others * share / (100.0 - share);
+    Ok((w * 1e4).round() / 1e4)
+}
+
 /// Acts on a prompt's answer. Returns true when the prompt should close.
 fn submit_prompt(app: &mut App, prompt: &Prompt) -> bool {
     let text = prompt.input.text();
@@ -982,14 +1018,15 @@ fn submit_prompt(app: &mut App, prompt: &Prompt) -> bool {
     match &prompt.kind {
         PromptKind::Weight(c) => {
             let c = *c;
-            let Ok(new) = answer.trim_end_matches('%').trim().parse::<f64>() else {
-                app.view.error(format!(
-                    "{answer:?} is not a number: type a weight such as 1, 2 or 0.5"
-                ));
-                return false;
-            };
             let Some(old) = app.doc.appraisal().criteria().get(c).map(|x| x.weight()) else {
                 return true;
+            };
+            let new = match weight_from_answer(app.doc.appraisal(), c, answer) {
+                Ok(w) => w,
+                Err(msg) => {
+                    app.view.error(msg);
+                    return false;
+                }
             };
             if old == new {
                 return true;
@@ -1290,6 +1327,7 @@ fn swing_input(app: &mut App, mut swing: Swing, action: Action) {
         (SwingStep::Order, Input::Enter | Input::Tab) => {
             swing.step = SwingStep::Value;
             swing.selected = usize::from(swing.order.len() > 1);
+            swing.fresh = true;
         }
         (SwingStep::Order, Input::Esc) => {
             app.view.info("Weights unchanged");
