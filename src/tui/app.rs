@@ -29,6 +29,8 @@ pub struct App {
     pub quit: bool,
     /// Members' sheets merged for the panel view, when a panel was opened.
     pub panel: Option<PanelState>,
+    /// The signal that ended the app (`SIGTERM`, `SIGHUP`), if one did.
+    pub stopped_by: Option<&'static str>,
 }
 
 /// Which file the document is saved to.
@@ -182,26 +184,12 @@ impl Doc {
     /// changes applied, comments and layout kept. If the original cannot be
     /// edited, the text is written afresh.
     pub fn text_now(&self) -> String {
-        match &self.target {
-            Target::Appraisal => document::update_document(&self.original, &self.appraisal)
-                .unwrap_or_else(|_| document::to_toml(&self.appraisal)),
-            Target::Sheet(m) => {
-                crate::panel::member::update_sheet(&self.original, &self.appraisal, None)
-                    .unwrap_or_else(|_| {
-                        let reference = self
-                            .path
-                            .as_deref()
-                            .map(crate::panel::member::folder_of)
-                            .map_or_else(
-                                || m.appraisal_path.display().to_string(),
-                                |dir| crate::panel::member::relative_path(&m.appraisal_path, dir),
-                            );
-                        let blank = crate::panel::blank_sheet(&m.shared, &reference, &m.member);
-                        crate::panel::member::update_sheet(&blank, &self.appraisal, None)
-                            .unwrap_or(blank)
-                    })
-            }
-        }
+        text_of(
+            &self.target,
+            &self.original,
+            &self.appraisal,
+            self.path.as_deref(),
+        )
     }
 
     /// The appraisal as it now stands.
@@ -410,7 +398,9 @@ impl Doc {
         for r in [old_recovery, self.recovery.clone()].into_iter().flatten() {
             let _ = recovery::remove_recovery(&r);
         }
-        self.recovery_stale = false;
+        // A recovery write still under way elsewhere may land after the
+        // removal above; the next job (nothing unsaved) removes it again.
+        self.recovery_stale = true;
         Ok(target)
     }
 
@@ -418,17 +408,25 @@ impl Doc {
     /// happened since it was last written. Errors are returned for a message,
     /// and the write is tried again after the next edit.
     pub fn flush_recovery(&mut self) -> Result<(), atomic::WriteError> {
-        if !self.recovery_stale {
-            return Ok(());
+        self.take_recovery_job().map_or(Ok(()), RecoveryJob::run)
+    }
+
+    /// The recovery write that edits since the last one call for, to be run
+    /// off the key path ([`RecoveryJob::run`]); `None` if nothing changed.
+    /// Taking it counts as writing: a failed job should be reported, and the
+    /// next edit brings a new one.
+    pub fn take_recovery_job(&mut self) -> Option<RecoveryJob> {
+        if !std::mem::take(&mut self.recovery_stale) {
+            return None;
         }
-        self.recovery_stale = false;
-        let Some(rec) = self.recovery.clone() else {
-            return Ok(());
-        };
-        if !self.dirty {
-            return recovery::remove_recovery(&rec);
-        }
-        recovery::write_recovery(&rec, &self.text_now())
+        let path = self.recovery.clone()?;
+        let text = self.dirty.then(|| RecoveryText {
+            target: self.target.clone(),
+            original: self.original.clone(),
+            appraisal: self.appraisal.clone(),
+            doc_path: self.path.clone(),
+        });
+        Some(RecoveryJob { path, text })
     }
 
     /// Whether edits have happened since the recovery file was last written.
@@ -457,6 +455,60 @@ impl Doc {
         match (&self.path, self.fingerprint) {
             (Some(p), Some(fp)) => Fingerprint::of_file(p).is_some_and(|now| now != fp),
             _ => false,
+        }
+    }
+}
+
+/// The text `appraisal` would be saved as: `original` with the changes
+/// applied (into the sheet, for a member), or written afresh if it cannot be edited.
+fn text_of(target: &Target, original: &str, appraisal: &Appraisal, path: Option<&Path>) -> String {
+    match target {
+        Target::Appraisal => document::update_document(original, appraisal)
+            .unwrap_or_else(|_| document::to_toml(appraisal)),
+        Target::Sheet(m) => crate::panel::member::update_sheet(original, appraisal, None)
+            .unwrap_or_else(|_| {
+                let reference = path.map(crate::panel::member::folder_of).map_or_else(
+                    || m.appraisal_path.display().to_string(),
+                    |dir| crate::panel::member::relative_path(&m.appraisal_path, dir),
+                );
+                let blank = crate::panel::blank_sheet(&m.shared, &reference, &m.member);
+                crate::panel::member::update_sheet(&blank, appraisal, None).unwrap_or(blank)
+            }),
+    }
+}
+
+/// One write (or removal) of a recovery file, for one state of the
+/// document, self-contained so that it can run on another thread.
+#[derive(Debug, Clone)]
+pub struct RecoveryJob {
+    path: PathBuf,
+    /// What to write; `None` when nothing is unsaved, so the file goes.
+    text: Option<RecoveryText>,
+}
+
+#[derive(Debug, Clone)]
+struct RecoveryText {
+    target: Target,
+    original: String,
+    appraisal: Appraisal,
+    doc_path: Option<PathBuf>,
+}
+
+impl RecoveryJob {
+    /// Where the job writes.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Works out the text and writes the recovery file, or removes it when
+    /// nothing is unsaved.
+    pub fn run(self) -> Result<(), atomic::WriteError> {
+        match self.text {
+            None => recovery::remove_recovery(&self.path),
+            Some(t) => {
+                let text = text_of(&t.target, &t.original, &t.appraisal, t.doc_path.as_deref());
+                recovery::write_recovery(&self.path, &text)
+            }
         }
     }
 }
@@ -566,6 +618,15 @@ pub enum Confirm {
         path: PathBuf,
         /// Quit once saved.
         then_quit: bool,
+    },
+    /// An export would replace files already there: replace them?
+    ReplaceExport {
+        /// The export format (an index into the export menu).
+        format: usize,
+        /// The file or folder typed.
+        path: PathBuf,
+        /// What is there already, in words ("review.md", "3 .csv files").
+        existing: String,
     },
     /// A recovery file was found: restore or discard it?
     Recovery {
@@ -715,6 +776,7 @@ impl App {
             view: View::default(),
             quit: false,
             panel: None,
+            stopped_by: None,
         }
     }
 
@@ -735,6 +797,7 @@ impl App {
             view: View::default(),
             quit: false,
             panel: None,
+            stopped_by: None,
         };
         let name = app.doc.display_name();
         let who = app

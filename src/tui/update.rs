@@ -34,6 +34,10 @@ pub fn update(app: &mut App, action: Action) {
     if !matches!(action, Action::Scroll(_)) {
         app.view.message = None;
     }
+    if let Action::Paste(text) = &action {
+        paste(app, text);
+        return;
+    }
     let mode = std::mem::take(&mut app.view.mode);
     match mode {
         Mode::Normal if app.view.panel => panel_mode(app, action),
@@ -53,8 +57,9 @@ pub fn update(app: &mut App, action: Action) {
                 other => {
                     app.view.mode = Mode::Normal;
                     let scroll = app.view.details_scroll;
+                    let sideways = matches!(other, Action::Left | Action::Right);
                     normal(app, other);
-                    if matches!(other, Action::Left | Action::Right) {
+                    if sideways {
                         // Changing criterion keeps the panel where the user put it.
                         app.view.details_scroll = scroll;
                     }
@@ -85,6 +90,41 @@ pub fn update(app: &mut App, action: Action) {
     }
     if app.view.panel {
         refresh_panel(app);
+    }
+}
+
+/// Pasted text: typed into an open note or one-line box (a one-line box
+/// takes the lines joined by spaces), and refused anywhere else, so that a
+/// paste on the grid never runs as a string of commands.
+fn paste(app: &mut App, text: &str) {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    match &mut app.view.mode {
+        Mode::Note(editor) => {
+            for ch in text.chars() {
+                match ch {
+                    '\n' => editor.input.newline(),
+                    '\t' => (0..4).for_each(|_| editor.input.insert(' ')),
+                    c => editor.input.insert(c),
+                }
+            }
+        }
+        Mode::Prompt(prompt) => {
+            let line = text.trim_end_matches('\n').replace(['\n', '\t'], " ");
+            for ch in line.chars() {
+                prompt.input.insert(ch);
+            }
+        }
+        Mode::Swing(swing) if swing.step == SwingStep::Value => {
+            for ch in text.trim().chars() {
+                swing.type_char(ch);
+            }
+        }
+        Mode::Normal | Mode::Sensitivity => app.view.error(
+            "Pasting does nothing on the grid, so pasted text cannot run as keys: press n to open the cell's note, then paste",
+        ),
+        _ => app
+            .view
+            .error("Pasting does nothing here: paste into a note or a text box"),
     }
 }
 
@@ -127,8 +167,9 @@ fn panel_mode(app: &mut App, action: Action) {
             );
         }
         other => {
+            let sideways = matches!(other, Action::Left | Action::Right);
             normal(app, other);
-            if matches!(other, Action::Left | Action::Right) {
+            if sideways {
                 app.view.details_scroll = 0;
             }
         }
@@ -596,7 +637,7 @@ fn normal(app: &mut App, action: Action) {
             }
         }
         Action::Dismiss => {}
-        Action::Resize(..) | Action::Input(_) => {}
+        Action::Resize(..) | Action::Input(_) | Action::Paste(_) => {}
     }
 }
 
@@ -1174,21 +1215,34 @@ fn submit_prompt(app: &mut App, prompt: &Prompt) -> bool {
                 return false;
             }
             let path = expand_home(answer);
-            match export::export_to(app, *format, &path) {
-                Ok(files) => {
-                    let what = match files.len() {
-                        1 => String::new(),
-                        n => format!(" ({n} files)"),
-                    };
-                    app.view
-                        .info(format!("Exported to {}{what}", path.display()));
-                    true
-                }
-                Err(e) => {
-                    app.view.error(format!("Not exported: {e}"));
-                    false
-                }
+            if let Some(existing) = export::would_replace(*format, &path) {
+                app.view.mode = Mode::Confirm(Confirm::ReplaceExport {
+                    format: *format,
+                    path,
+                    existing,
+                });
+                return true;
             }
+            export_now(app, *format, &path)
+        }
+    }
+}
+
+/// Writes the export and says so; returns whether it was written.
+fn export_now(app: &mut App, format: usize, path: &Path) -> bool {
+    match export::export_to(app, format, path) {
+        Ok(files) => {
+            let what = match files.len() {
+                1 => String::new(),
+                n => format!(" ({n} files)"),
+            };
+            app.view
+                .info(format!("Exported to {}{what}", path.display()));
+            true
+        }
+        Err(e) => {
+            app.view.error(format!("Not exported: {e}"));
+            false
         }
     }
 }
@@ -1285,6 +1339,25 @@ fn confirm_input(app: &mut App, confirm: Confirm, action: Action) {
                 PromptKind::SaveAs { then_quit },
                 &path.display().to_string(),
             );
+        }
+        (Confirm::ReplaceExport { format, path, .. }, Some('y')) => {
+            if !export_now(app, format, &path) {
+                open_prompt(
+                    app,
+                    PromptKind::ExportPath(format),
+                    &path.display().to_string(),
+                );
+            }
+        }
+        (Confirm::ReplaceExport { format, path, .. }, _) => {
+            // Back to the name as typed, to change it.
+            open_prompt(
+                app,
+                PromptKind::ExportPath(format),
+                &path.display().to_string(),
+            );
+            app.view
+                .info("Nothing was replaced: type another name, or Esc");
         }
         (Confirm::Recovery { recovered }, Some('r' | 'y')) => {
             let old = Box::new(app.doc.appraisal().clone());

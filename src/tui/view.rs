@@ -1117,6 +1117,15 @@ fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
                 "Esc  don't save yet".into(),
             ],
         ),
+        Confirm::ReplaceExport { existing, path, .. } => (
+            "Replace file?",
+            vec![
+                format!("{} already holds {existing}.", path.display()),
+                String::new(),
+                "y  replace with this export".into(),
+                "n or Esc  choose another name".into(),
+            ],
+        ),
         Confirm::Replace { path, .. } => (
             "Replace file?",
             vec![

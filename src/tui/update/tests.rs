@@ -1179,7 +1179,7 @@ fn one_cell_edits_keep_results_counts_and_unsaved_state_exact() {
         (Action::Undo, true),
         (Action::Redo, false),
     ] {
-        update(&mut app, action);
+        update(&mut app, action.clone());
         check(&app);
         assert_eq!(app.doc.is_dirty(), dirty, "after {action:?}");
     }
