@@ -68,6 +68,8 @@ pub fn write_recovery(recovery: &Path, text: &str) -> Result<(), WriteError> {
             source,
         })?;
     }
+    // A byte-order mark belongs at the start of a file, not after the header.
+    let text = text.strip_prefix(crate::document::BOM).unwrap_or(text);
     let mut body = String::with_capacity(RECOVERY_HEADER.len() + text.len());
     body.push_str(RECOVERY_HEADER);
     body.push_str(text);

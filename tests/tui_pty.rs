@@ -461,3 +461,31 @@ fn export_asks_before_replacing_a_file() {
             .contains("Keep all branches")
     );
 }
+
+#[test]
+fn a_windows_file_keeps_its_byte_order_mark_and_line_endings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.toml");
+    let windows = format!("\u{feff}{}", FILE.replace('\n', "\r\n"));
+    std::fs::write(&path, &windows).unwrap();
+    let mut s = Session::start(&["tui", "review.toml"], dir.path());
+    s.wait_for("Keep all branches");
+    // The disk is checked every three idle seconds: no false alarm.
+    std::thread::sleep(Duration::from_millis(3600));
+    assert!(
+        !s.contents().contains("changed elsewhere"),
+        "{}",
+        s.contents()
+    );
+    s.keys(b"2");
+    s.keys(CTRL_S);
+    s.wait_for("Saved to");
+    s.keys(b"q");
+    assert!(s.wait_exit());
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        saved,
+        windows.replace("cost = 1    # expensive", "cost = 2    # expensive"),
+        "only the score changed: the mark and every CRLF are kept"
+    );
+}

@@ -115,8 +115,13 @@ pub struct Doc {
 
 impl Doc {
     fn new(loaded: Loaded, path: Option<PathBuf>) -> Doc {
-        let original = loaded.source.text;
-        let fingerprint = path.as_ref().map(|_| Fingerprint::of(original.as_bytes()));
+        let (original, fingerprint) = match &path {
+            Some(p) => {
+                let (text, fp) = save::as_on_disk(p, loaded.source.text);
+                (text, Some(fp))
+            }
+            None => (loaded.source.text, None),
+        };
         let recovery = recovery::recovery_path(path.as_deref());
         let results = compute(&loaded.appraisal);
         Doc {
@@ -146,7 +151,8 @@ impl Doc {
             sheet_path,
             ..
         } = opened;
-        let fingerprint = Some(Fingerprint::of(text.as_bytes()));
+        let (text, fingerprint) = save::as_on_disk(&sheet_path, text);
+        let fingerprint = Some(fingerprint);
         let recovery = recovery::recovery_path(Some(&sheet_path));
         Doc {
             saved: appraisal.clone(),
@@ -456,6 +462,19 @@ impl Doc {
             (Some(p), Some(fp)) => Fingerprint::of_file(p).is_some_and(|now| now != fp),
             _ => false,
         }
+    }
+}
+
+/// Removes temporary files that a crash part-way through a save left beside
+/// `file` or its recovery file, where that is safe ([`atomic::remove_leftovers`]).
+fn clean_up_after_crashes(file: &Path) {
+    atomic::remove_leftovers(crate::panel::member::folder_of(file));
+    if let Some(dir) = recovery::recovery_path(Some(file))
+        .as_deref()
+        .and_then(Path::parent)
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        atomic::remove_leftovers(dir);
     }
 }
 
@@ -790,6 +809,7 @@ impl App {
         sheet: Option<&Path>,
     ) -> Result<App, LoadError> {
         let opened = member::open(appraisal_path, member, sheet)?;
+        clean_up_after_crashes(&opened.sheet_path);
         let created = opened.created;
         let warning = opened.warnings.first().cloned();
         let mut app = App {
@@ -875,6 +895,7 @@ impl App {
     /// holds different work, the app starts by offering to restore it.
     pub fn open(path: &Path) -> Result<App, LoadError> {
         let loaded = load::load_path(path)?;
+        clean_up_after_crashes(path);
         let mut app = App::new(loaded, Some(path.to_owned()));
         app.offer_recovery();
         app.note_published_totals();
