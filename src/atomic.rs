@@ -365,7 +365,9 @@ fn keep_owner(
     old: &std::fs::Metadata,
 ) -> Result<(), (String, Option<std::io::Error>)> {
     use std::os::unix::fs::MetadataExt;
-    let new = file.metadata().map_err(|e| ("its owner could not be read".to_owned(), Some(e)))?;
+    let new = file
+        .metadata()
+        .map_err(|e| ("its owner could not be read".to_owned(), Some(e)))?;
     if (new.uid(), new.gid()) == (old.uid(), old.gid()) {
         return Ok(());
     }

@@ -671,7 +671,13 @@ fn second_user(test: &str) -> Option<PathBuf> {
         .is_ok_and(|s| s.success());
     if !exists {
         let made = Command::new("useradd")
-            .args(["--system", "--no-create-home", "--shell", "/bin/sh", OTHER_USER])
+            .args([
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/bin/sh",
+                OTHER_USER,
+            ])
             .status()
             .is_ok_and(|s| s.success());
         if !made {
@@ -713,7 +719,13 @@ fn shared_folder() -> tempfile::TempDir {
 }
 
 const SHEET_ARGS: [&str; 7] = [
-    "sheet", "new", "review.toml", "--member", "Cllr X", "--out", "sheet.toml",
+    "sheet",
+    "new",
+    "review.toml",
+    "--member",
+    "Cllr X",
+    "--out",
+    "sheet.toml",
 ];
 
 #[test]

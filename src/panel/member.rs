@@ -54,9 +54,7 @@ pub fn update_sheet(
     member: &Appraisal,
     appraisal_ref: Option<&str>,
 ) -> Result<String, DocumentError> {
-    crate::document::keeping_layout(original, |body| {
-        edit_sheet(body, member, appraisal_ref)
-    })
+    crate::document::keeping_layout(original, |body| edit_sheet(body, member, appraisal_ref))
 }
 
 fn edit_sheet(
