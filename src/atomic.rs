@@ -146,8 +146,20 @@ pub fn write_file(
     write_with(path, existing, access, |f| f.write_all(contents))
 }
 
+/// Writes `contents` to `path` atomically like [`write`], but never through
+/// a symbolic link: a link at `path` is replaced by the new file and what it
+/// points at is left alone. For names the program makes up itself (a file
+/// per table in an export folder), where a link planted by someone who can
+/// write to the folder must not redirect the write.
+pub fn write_no_follow(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
+    write_links(path, Existing::Replace, Access::Usual, false, |f| {
+        f.write_all(contents)
+    })
+}
+
 /// [`write_file`] with the body written by `fill`, so tests can make the
-/// writing fail part-way as a full disk would.
+/// writing fail part-way as a full disk would, and callers can stream a
+/// large file instead of holding it in memory.
 pub(crate) fn write_with(
     path: &Path,
     existing: Existing,
@@ -158,7 +170,17 @@ pub(crate) fn write_with(
     // it points at. A private file (a recovery file, whose name is derived,
     // in a folder others may write to) never is: a link planted there is
     // replaced, not followed, so it cannot redirect the write elsewhere.
-    let follow = access == Access::Usual;
+    write_links(path, existing, access, access == Access::Usual, fill)
+}
+
+/// [`write_with`], saying whether a symbolic link at `path` is followed.
+pub(crate) fn write_links(
+    path: &Path,
+    existing: Existing,
+    access: Access,
+    follow: bool,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
     let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
     let target = match (follow && is_link).then(|| std::fs::canonicalize(path)) {
         Some(Ok(real)) => real,
@@ -430,7 +452,7 @@ fn copy_attributes(from: &Path, to: &std::fs::File) -> Result<(), (String, std::
 }
 
 /// A write failure in plain words, with the system's own wording after it.
-fn describe(e: &std::io::Error) -> String {
+pub(crate) fn describe(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
     let plain = match e.kind() {
         K::StorageFull => "the disk is full",

@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-use crate::model::{Appraisal, fmt_num};
+use crate::model::Appraisal;
+use crate::numbers;
 
 /// How close a computed total must be to a published one to count as equal.
 const RECONCILE_TOLERANCE: f64 = 1e-6;
@@ -208,8 +209,8 @@ pub fn warnings(appraisal: &Appraisal, results: &Results) -> Vec<Warning> {
             message: format!(
                 "{} has a published total of {} but its scores add up to {}; check the scores or correct the published figure",
                 o.name(),
-                fmt_num(published),
-                fmt_num(computed)
+                numbers::as_given(published),
+                numbers::total(computed)
             ),
         });
     }

@@ -237,7 +237,7 @@ fn apply_scale(t: &mut dyn TableLike, s: &Scale) {
     let labels: Vec<(String, &str)> = s
         .labels()
         .iter()
-        .map(|(v, text)| (crate::model::fmt_dp(*v, 9), text.as_str()))
+        .map(|(v, text)| (crate::numbers::decimals(*v, 9), text.as_str()))
         .collect();
     let current = read_labels(t);
     let same = current.len() == labels.len()
@@ -269,11 +269,11 @@ fn read_labels(t: &dyn TableLike) -> Vec<(String, String)> {
         if let Some(inner) = item.as_table_like() {
             for (frac, v) in inner.iter() {
                 if let (Ok(n), Some(s)) = (format!("{k}.{frac}").parse::<f64>(), v.as_str()) {
-                    out.push((crate::model::fmt_dp(n, 9), s.to_owned()));
+                    out.push((crate::numbers::decimals(n, 9), s.to_owned()));
                 }
             }
         } else if let (Ok(n), Some(s)) = (k.trim().parse::<f64>(), item.as_str()) {
-            out.push((crate::model::fmt_dp(n, 9), s.to_owned()));
+            out.push((crate::numbers::decimals(n, 9), s.to_owned()));
         }
     }
     out

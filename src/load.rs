@@ -13,8 +13,8 @@ use crate::diagnostic::{Diagnostic, SourceFile, did_you_mean, render_all};
 use crate::fast_options::{self, RawOption, Scalar};
 use crate::model::{
     Appraisal, AppraisalOption, Criterion, Id, Meta, ModelError, Scale, check_name, check_text,
-    fmt_num, shorten,
 };
+use crate::numbers::{self, shorten};
 use crate::raw::{At, Sink, Span, Table, number, string};
 
 /// The bundled example appraisal, compiled into the binary.
@@ -652,9 +652,9 @@ fn read_scale(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Scale> {
                     }
                     _ => format!(
                         "use a point on the scale: {} to {} in steps of {}",
-                        fmt_num(scale.min()),
-                        fmt_num(scale.max()),
-                        fmt_num(scale.step())
+                        numbers::score(scale.min()),
+                        numbers::score(scale.max()),
+                        numbers::score(scale.step())
                     ),
                 };
                 let kind = if matches!(e, ModelError::ControlCharacter(_)) {
@@ -771,7 +771,7 @@ fn read_criteria(root: &Table<'_, '_>, scale: Option<&Scale>, sink: &mut Sink<'_
         );
         let weight = match t.number("weight", None, sink) {
             Some(w) if !w.value.is_finite() || w.value < 0.0 => {
-                let e = ModelError::InvalidWeight(fmt_num(w.value));
+                let e = ModelError::InvalidWeight(numbers::as_given(w.value));
                 rule(
                     sink,
                     "invalid-weight",
@@ -1080,9 +1080,9 @@ impl<'h> OptionsReader<'h> {
                             };
                             let help = format!(
                                 "use a score from {} to {} in steps of {}",
-                                fmt_num(scale.min()),
-                                fmt_num(scale.max()),
-                                fmt_num(scale.step())
+                                numbers::score(scale.min()),
+                                numbers::score(scale.max()),
+                                numbers::score(scale.step())
                             );
                             sink.push(
                                 Diagnostic::error(

@@ -9,6 +9,8 @@ use std::fmt;
 
 use thiserror::Error;
 
+use crate::numbers::{as_given, score, shorten};
+
 /// Longest id accepted; ids are short labels, not prose.
 pub const MAX_ID_LEN: usize = 64;
 
@@ -64,6 +66,9 @@ pub enum ModelError {
     /// The scale itself is malformed.
     #[error("{0}")]
     InvalidScale(String),
+    /// The scale has more steps than a score can sensibly be typed on.
+    #[error("the scale has {0} steps from its min to its max; at most 10,000 are allowed")]
+    TooManySteps(String),
     /// The change would leave no options or no criteria.
     #[error("an appraisal needs at least one {0}")]
     WouldBeEmpty(&'static str),
@@ -170,23 +175,19 @@ impl Scale {
         if max <= min {
             return Err(ModelError::InvalidScale(format!(
                 "the scale's max ({}) must be greater than its min ({})",
-                fmt_num(max),
-                fmt_num(min)
+                as_given(max),
+                as_given(min)
             )));
         }
         if !step.is_finite() || step <= 0.0 {
             return Err(ModelError::InvalidScale(format!(
                 "the scale's step must be a number above zero, not {}",
-                fmt_num(step)
+                as_given(step)
             )));
         }
         let points = (max - min) / step;
         if points > MAX_SCALE_POINTS {
-            return Err(ModelError::InvalidScale(format!(
-                "the scale has {} steps; at most {} are supported",
-                fmt_num(points.floor()),
-                MAX_SCALE_POINTS
-            )));
+            return Err(ModelError::TooManySteps(score(points.floor())));
         }
         let scale = Scale {
             min,
@@ -197,9 +198,9 @@ impl Scale {
         if !scale.on_step(max) {
             return Err(ModelError::InvalidScale(format!(
                 "the scale's max ({}) must be a whole number of steps ({}) above its min ({})",
-                fmt_num(max),
-                fmt_num(step),
-                fmt_num(min)
+                as_given(max),
+                as_given(step),
+                as_given(min)
             )));
         }
         Ok(scale)
@@ -290,16 +291,16 @@ impl Scale {
         let tol = self.tolerance();
         if !value.is_finite() || value < self.min - tol || value > self.max + tol {
             return Err(ModelError::ScoreOutOfRange {
-                value: fmt_num(value),
-                min: fmt_num(self.min),
-                max: fmt_num(self.max),
+                value: as_given(value),
+                min: score(self.min),
+                max: score(self.max),
             });
         }
         if !self.on_step(value) {
             return Err(ModelError::ScoreOffStep {
-                value: fmt_num(value),
-                min: fmt_num(self.min),
-                step: fmt_num(self.step),
+                value: as_given(value),
+                min: score(self.min),
+                step: score(self.step),
             });
         }
         Ok(())
@@ -373,7 +374,7 @@ fn check_weight(w: f64) -> Result<(), ModelError> {
     if w.is_finite() && w >= 0.0 {
         Ok(())
     } else {
-        Err(ModelError::InvalidWeight(fmt_num(w)))
+        Err(ModelError::InvalidWeight(as_given(w)))
     }
 }
 
@@ -791,53 +792,6 @@ fn check_weights(criteria: &[Criterion], scale: &Scale) -> Result<(), ModelError
     Ok(())
 }
 
-/// Shortens text quoted in a message, so a hostile 5,000-character value does not
-/// fill the screen.
-pub fn shorten(s: &str) -> String {
-    const MAX: usize = 40;
-    if s.chars().count() <= MAX {
-        s.to_string()
-    } else {
-        let head: String = s.chars().take(MAX).collect();
-        format!("{head}…")
-    }
-}
-
-/// Formats a number for people: whole numbers without decimals, others with at most two.
-pub fn fmt_num(x: f64) -> String {
-    fmt_dp(x, 2)
-}
-
-/// Formats a number with at most `dp` decimals, trimming trailing zeros.
-pub fn fmt_dp(x: f64, dp: usize) -> String {
-    // Only error messages meet these: the model keeps every value finite.
-    if x.is_nan() {
-        return "NaN".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "infinity" } else { "-infinity" }.into();
-    }
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        // Whole numbers are most of what is printed; integer formatting is far cheaper.
-        return if x == 0.0 {
-            "0".into()
-        } else {
-            (x as i64).to_string()
-        };
-    }
-    if x.abs() >= 1e15 {
-        // Whole-number formatting of 1e26 would print 27 misleading digits.
-        return format!("{x:e}");
-    }
-    let s = format!("{x:.dp$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_owned()
-    } else {
-        s
-    };
-    if s == "-0" { "0".into() } else { s }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -896,7 +850,7 @@ mod tests {
     #[test]
     fn tenth_steps_print_cleanly() {
         let s = Scale::new(0.0, 1.0, 0.1).unwrap();
-        assert_eq!(fmt_num(s.point(3)), "0.3");
+        assert_eq!(score(s.point(3)), "0.3");
         assert!(s.check(0.3).is_ok());
     }
 
@@ -966,15 +920,5 @@ mod tests {
         assert!(check_text("two\nlines\tok").is_ok());
         assert!(check_text("bell\u{7}").is_err());
         assert!(check_text("escape\u{1b}[2J").is_err());
-    }
-
-    #[test]
-    fn numbers_format_for_people() {
-        assert_eq!(fmt_num(33.0), "33");
-        assert_eq!(fmt_num(16.5), "16.5");
-        assert_eq!(fmt_num(1.0 / 3.0), "0.33");
-        assert_eq!(fmt_num(-0.0001), "0");
-        assert_eq!(fmt_num(f64::INFINITY), "infinity");
-        assert_eq!(fmt_dp(82.5, 1), "82.5");
     }
 }

@@ -10,7 +10,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::model::shorten;
+use crate::numbers::shorten;
 
 /// A byte range in the source text.
 pub type Span = Range<usize>;

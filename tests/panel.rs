@@ -408,7 +408,7 @@ fn panel_renders_through_the_report_writers() {
         .assert()
         .success();
     let md = String::from_utf8(md.get_output().stdout.clone()).expect("utf8");
-    assert!(md.contains("### Cells to discuss"), "{md}");
+    assert!(md.contains("**Cells to discuss**"), "{md}");
     assert!(
         md.contains("| Option A | Ex | 4 | 2 | 5 | 3.67 | 3 | 3 of 3 |"),
         "{md}"
@@ -426,10 +426,7 @@ fn panel_renders_through_the_report_writers() {
         .assert()
         .success();
     let html = String::from_utf8(html.get_output().stdout.clone()).expect("utf8");
-    assert!(
-        html.contains("<caption>Cells to discuss</caption>"),
-        "{html}"
-    );
+    assert!(html.contains("\">Cells to discuss</caption>"), "{html}");
     assert!(!html.contains("<script"));
 
     appraise()

@@ -169,7 +169,7 @@ pub fn ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
 }
 
 fn tick_label(v: f64) -> String {
-    crate::model::fmt_num(v)
+    crate::numbers::decimals(v, 2)
 }
 
 fn bars(chart: &BarChart, id: &str) -> (f64, String) {
@@ -709,7 +709,7 @@ fn stacked(chart: &StackedChart, id: &str) -> (f64, String) {
             let xb = sx(acc + share);
             acc += share;
             let name = chart.segments.get(k).map_or("", String::as_str);
-            let pct = format!("{}%", crate::model::fmt_dp(100.0 * share, 1));
+            let pct = crate::numbers::probability(share);
             let _ = writeln!(
                 s,
                 "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{id}-p{k})\" stroke=\"#1a1a1a\" stroke-width=\"0.6\"><title>{}, {}: {}</title></rect>",
@@ -833,6 +833,7 @@ mod tests {
                 title: evil.into(),
                 description: evil.into(),
                 kind,
+                number: None,
             };
             let svg = chart_svg(&c);
             assert!(!svg.contains("<script"), "{svg}");

@@ -5,7 +5,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::compute::{Results, reconcile};
-use crate::model::{Appraisal, fmt_dp, fmt_num};
+use crate::model::Appraisal;
+use crate::numbers;
 
 use super::doc::{
     Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Report, ReportTable, Row, RowKind, Value,
@@ -80,39 +81,46 @@ pub fn scale_sentence(appraisal: &Appraisal) -> String {
     let s = appraisal.scale();
     let mut text = format!(
         "Each option is scored from {} to {} in steps of {} against each criterion.",
-        fmt_num(s.min()),
-        fmt_num(s.max()),
-        fmt_num(s.step())
+        numbers::score(s.min()),
+        numbers::score(s.max()),
+        numbers::score(s.step())
     );
     for (v, label) in s.labels() {
         text.push_str(&format!(
             " {} = {}.",
-            fmt_num(*v),
+            numbers::score(*v),
             label.trim_end_matches('.')
         ));
     }
     text
 }
 
+/// The scale's range, as the unit of a score: "0 to 5".
+fn scale_range(appraisal: &Appraisal) -> String {
+    let s = appraisal.scale();
+    format!("{} to {}", numbers::score(s.min()), numbers::score(s.max()))
+}
+
 fn out_of(value: f64, max: f64) -> Value {
     Value::OutOf {
         value,
         max,
-        display: format!("{}/{}", fmt_num(value), fmt_num(max)),
+        display: numbers::total_of(value, max),
     }
 }
 
-fn number(value: f64) -> Value {
+/// A number shown by `rule`, one of [`numbers`]' rules for its quantity.
+fn number(value: f64, rule: fn(f64) -> String) -> Value {
     Value::Number {
         value,
-        display: fmt_num(value),
+        display: rule(value),
     }
 }
 
 fn percent(value: f64) -> Value {
     Value::Percent {
         value,
-        display: format!("{}%", fmt_dp(value, 1)),
+        display: numbers::percent(value),
     }
 }
 
@@ -125,7 +133,7 @@ fn text_or_empty(s: Option<&str>) -> Cell {
 
 fn score_cell(score: Option<f64>) -> Cell {
     match score {
-        Some(s) => Cell::new(number(s)),
+        Some(s) => Cell::new(number(s, numbers::score)),
         None => Cell::new(Value::Missing),
     }
 }
@@ -159,14 +167,14 @@ pub fn criteria_table(appraisal: &Appraisal) -> ReportTable {
         t.rows.push(Row::body(vec![
             Cell::text(format!("C{}", c + 1)),
             Cell::text(crit.name()),
-            Cell::new(number(crit.weight())),
+            Cell::new(number(crit.weight(), numbers::weight)),
             Cell::new(percent(share(appraisal, c))),
             text_or_empty(crit.description.as_deref()),
         ]));
     }
     t.notes.push(format!(
         "The weights add up to {}. A criterion's share is its weight divided by that sum.",
-        fmt_num(appraisal.total_weight())
+        numbers::weight(appraisal.total_weight())
     ));
     t
 }
@@ -234,12 +242,12 @@ fn total_remark(
         ));
     }
     if let Some((_, published, computed)) = mismatches.iter().find(|m| m.0 == i) {
-        remarks.push(format!("published as {}", fmt_num(*published)));
+        remarks.push(format!("published as {}", numbers::as_given(*published)));
         notes.push(format!(
             "{}: the source document gives a total of {}, but the scores recorded for it add up to {}. The total shown is the sum of the scores.",
             o.name(),
-            fmt_num(*published),
-            fmt_num(*computed)
+            numbers::as_given(*published),
+            numbers::total(*computed)
         ));
     }
     let remark = (!remarks.is_empty()).then(|| remarks.join("; "));
@@ -331,8 +339,8 @@ pub fn ranking_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     if results.min_total != 0.0 {
         t.notes.push(format!(
             "Percent shows where the total sits between the lowest possible total ({}) and the highest ({}).",
-            fmt_num(results.min_total),
-            fmt_num(results.max_total)
+            numbers::total(results.min_total),
+            numbers::total(results.max_total)
         ));
     } else {
         t.notes
@@ -350,11 +358,11 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         appraisal
             .criteria()
             .iter()
-            .map(|c| Column::number(c.name())),
+            .map(|c| Column::number(c.name()).with_unit(scale_range(appraisal))),
     );
     columns.push(Column::number(format!(
         "Total (of {})",
-        fmt_num(results.max_total)
+        numbers::total(results.max_total)
     )));
     let mut t = ReportTable::new(
         "matrix",
@@ -368,7 +376,7 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         appraisal
             .criteria()
             .iter()
-            .map(|c| Cell::new(number(c.weight()))),
+            .map(|c| Cell::new(number(c.weight(), numbers::weight))),
     );
     weights.push(Cell::empty());
     t.rows.push(Row {
@@ -376,11 +384,15 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         cells: weights,
     });
     let mut any_missing = false;
+    let mismatches = reconcile(appraisal, results);
+    let mut remarks = Vec::new();
     for i in results.rank_order() {
         let (Some(o), Some(r)) = (appraisal.options().get(i), results.options.get(i)) else {
             continue;
         };
         any_missing |= !r.complete;
+        let (remark, notes) = total_remark(appraisal, results, &mismatches, i);
+        push_unique(&mut remarks, notes);
         let mut cells = vec![
             Cell::new(Value::Number {
                 value: r.rank as f64,
@@ -389,7 +401,9 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
             Cell::text(o.name()),
         ];
         cells.extend(o.scores().iter().map(|s| score_cell(*s)));
-        cells.push(Cell::new(number(r.total)));
+        let mut total = Cell::new(number(r.total, numbers::total));
+        total.remark = remark;
+        cells.push(total);
         t.rows.push(Row::body(cells));
     }
     t.weighted_sum = Some(WeightedSum {
@@ -401,6 +415,7 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     });
     t.notes
         .push("Each total is the sum of every score multiplied by its criterion's weight.".into());
+    t.notes.extend(remarks);
     if any_missing {
         t.notes
             .push("– marks a score not yet given; it counts as nothing in the total.".into());
@@ -424,9 +439,9 @@ pub fn annex_tables(appraisal: &Appraisal, results: &Results) -> Vec<ReportTable
         if weighted {
             columns.push(Column::number("Weight"));
         }
-        columns.push(Column::number("Score"));
+        columns.push(Column::number("Score").with_unit(scale_range(appraisal)));
         if weighted {
-            columns.push(Column::number("Weighted score"));
+            columns.push(Column::number("Weighted score").with_unit("weight × score"));
         }
         let mut t = ReportTable::new(
             annex_key(o.id().as_str()),
@@ -442,12 +457,12 @@ pub fn annex_tables(appraisal: &Appraisal, results: &Results) -> Vec<ReportTable
             any_missing |= score.is_none();
             let mut cells = vec![Cell::text(crit.name()), text_or_empty(o.note(c))];
             if weighted {
-                cells.push(Cell::new(number(crit.weight())));
+                cells.push(Cell::new(number(crit.weight(), numbers::weight)));
             }
             cells.push(score_cell(score));
             if weighted {
                 cells.push(match score {
-                    Some(s) => Cell::new(number(s * crit.weight())),
+                    Some(s) => Cell::new(number(s * crit.weight(), numbers::total)),
                     None => Cell::new(Value::Missing),
                 });
             }
@@ -482,6 +497,7 @@ pub const TOTALS_CHART_BARS: usize = 30;
 /// The horizontal bar chart of totals in rank order.
 pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
     let n = results.options.len();
+    let mismatches = reconcile(appraisal, results);
     let bars = results
         .rank_order()
         .into_iter()
@@ -489,10 +505,19 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
         .filter_map(|i| {
             let o = appraisal.options().get(i)?;
             let r = results.options.get(i)?;
+            let published = mismatches.iter().find(|m| m.0 == i).map(|m| m.1);
             Some(Bar {
                 label: o.name().to_string(),
                 value: r.total,
-                display: format!("{}/{}", fmt_num(r.total), fmt_num(results.max_total)),
+                display: match published {
+                    // Marked here too: the chart is often pasted on its own.
+                    Some(p) => format!(
+                        "{} (published as {})",
+                        numbers::total_of(r.total, results.max_total),
+                        numbers::as_given(p)
+                    ),
+                    None => numbers::total_of(r.total, results.max_total),
+                },
             })
         })
         .collect();
@@ -505,15 +530,16 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
         },
         description: format!(
             "Horizontal bar chart of each option's weighted total out of {}, highest first{}.",
-            fmt_num(results.max_total),
+            numbers::total(results.max_total),
             if n > TOTALS_CHART_BARS {
                 format!("; the ranking table lists all {n}")
             } else {
                 String::new()
             }
         ),
+        number: None,
         kind: ChartKind::Bars(BarChart {
-            axis_label: format!("Weighted total (of {})", fmt_num(results.max_total)),
+            axis_label: format!("Weighted total (of {})", numbers::total(results.max_total)),
             min: results.min_total.min(0.0),
             max: results.max_total,
             bars,
@@ -583,11 +609,16 @@ pub fn group_blocks(
         }
         TableName::Annex => {
             blocks.push(Block::Heading("Annex: full option appraisal".into()));
-            blocks.extend(
-                annex_tables(appraisal, results)
-                    .into_iter()
-                    .map(Block::Table),
-            );
+            for (o, t) in appraisal
+                .options()
+                .iter()
+                .zip(annex_tables(appraisal, results))
+            {
+                // Each option under its own heading, so its description
+                // (the table's intro) follows its name, not the last table.
+                blocks.push(Block::Subheading(o.name().to_string()));
+                blocks.push(Block::Table(t));
+            }
         }
     }
     Ok(blocks)

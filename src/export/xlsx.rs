@@ -28,7 +28,7 @@ use rust_xlsxwriter::{
 use super::ExportError;
 use super::csv::{has_remarks, plain_number, row_remarks};
 use super::doc::{Report, ReportTable, RowKind, Value};
-use super::text::is_formula_like;
+use super::text::{is_formula_like, is_xml_char};
 
 fn xerr(e: XlsxError) -> ExportError {
     ExportError::Xlsx(e.to_string())
@@ -99,7 +99,7 @@ const FAST_DEFLATE_CELLS: usize = 1_000_000;
 fn clean(s: &str) -> String {
     let mut out: String = s
         .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .filter(|&c| (!c.is_control() || matches!(c, '\n' | '\t')) && is_xml_char(c))
         .take(CELL_CHARS + 1)
         .collect();
     if out.chars().count() > CELL_CHARS {
@@ -125,7 +125,10 @@ pub fn sheet_name(wanted: &str, used: &mut HashSet<String>) -> String {
     let base: String = wanted
         .chars()
         .map(|c| {
-            if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') || c.is_control() {
+            if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\')
+                || c.is_control()
+                || !is_xml_char(c)
+            {
                 ' '
             } else {
                 c
@@ -147,20 +150,44 @@ pub fn sheet_name(wanted: &str, used: &mut HashSet<String>) -> String {
         };
         // Excel counts the 31 in UTF-16 units, so an emoji takes two.
         let room = 31 - suffix.encode_utf16().count();
-        let mut stem = String::new();
-        for c in base.chars() {
-            if stem.encode_utf16().count() + c.len_utf16() > room {
-                break;
-            }
-            stem.push(c);
-        }
-        let stem = stem.trim_end().trim_end_matches('\'').to_string();
+        let stem = shorten_at_word(&base, room);
         let name = format!("{stem}{suffix}");
         if used.insert(name.to_lowercase()) {
             return name;
         }
         k += 1;
     }
+}
+
+/// `s` in at most `room` UTF-16 units: whole if it fits, otherwise cut at
+/// the last word boundary that leaves room for "…" (or mid-word when the
+/// first word alone is too long).
+fn shorten_at_word(s: &str, room: usize) -> String {
+    let tidy = |t: &str| {
+        t.trim_end()
+            .trim_end_matches(['\'', '-', ',', '(', ':', ';'])
+            .trim_end()
+            .to_string()
+    };
+    if s.encode_utf16().count() <= room {
+        return tidy(s);
+    }
+    let room = room.saturating_sub(1);
+    let mut cut = String::new();
+    let mut last_word_end = None;
+    for c in s.chars() {
+        if cut.encode_utf16().count() + c.len_utf16() > room {
+            break;
+        }
+        if c.is_whitespace() {
+            last_word_end = Some(cut.len());
+        }
+        cut.push(c);
+    }
+    if let Some(end) = last_word_end.filter(|&e| !tidy(&cut[..e]).is_empty()) {
+        cut.truncate(end);
+    }
+    format!("{}…", tidy(&cut))
 }
 
 /// Column width in Excel character units from the text it must show.
@@ -491,6 +518,20 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(sheet_name("  ", &mut used), "Sheet 7");
         let emoji = "🙂".repeat(20);
-        assert_eq!(sheet_name(&emoji, &mut used).encode_utf16().count(), 30);
+        assert_eq!(sheet_name(&emoji, &mut used).encode_utf16().count(), 31);
+        // Characters XML cannot hold never reach a sheet name.
+        assert_eq!(sheet_name("a\u{FFFE}b\u{FFFF}", &mut used), "a b");
+    }
+
+    #[test]
+    fn long_sheet_names_are_cut_between_words_and_stay_unique() {
+        let mut used = HashSet::new();
+        let a = sheet_name("Annex - Wholly owned company (Trust)", &mut used);
+        assert_eq!(a, "Annex - Wholly owned company…");
+        let b = sheet_name("Annex - Wholly owned company (Trust) two", &mut used);
+        assert_eq!(b, "Annex - Wholly owned… (2)");
+        assert!(b.encode_utf16().count() <= 31);
+        let c = sheet_name("Annex - Political oversight and governance", &mut used);
+        assert_eq!(c, "Annex - Political oversight…");
     }
 }

@@ -15,8 +15,9 @@ use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::LoadError;
-use crate::model::{Appraisal, fmt_dp, fmt_num};
-use crate::report::{TextStyle, total_of};
+use crate::model::Appraisal;
+use crate::numbers;
+use crate::report::TextStyle;
 
 pub use merge::{Cell as MergedCell, Influence, MergeError, MergeOptions, Merged, Method, merge};
 pub use report::panel_report;
@@ -85,8 +86,8 @@ fn right(text: impl ToString) -> Cell {
     Cell::new(text).set_alignment(CellAlignment::Right)
 }
 
-fn opt_num(v: Option<f64>) -> String {
-    v.map_or_else(|| "-".to_string(), fmt_num)
+fn opt_num(v: Option<f64>, rule: fn(f64) -> String) -> String {
+    v.map_or_else(|| "-".to_string(), rule)
 }
 
 /// Plain-English sentences summarising the panel for a chair or a report.
@@ -122,7 +123,7 @@ pub fn statements(appraisal: &Appraisal, merged: &Merged) -> Vec<String> {
         "{} of {} cells show a spread of {} or more scale steps and are flagged for discussion.",
         flagged.len(),
         cells,
-        fmt_num(merged.options.flag_steps)
+        numbers::score(merged.options.flag_steps)
     ));
     if n > 1 {
         if merged.influence.pivotal.is_empty() {
@@ -165,8 +166,8 @@ pub fn text_report(appraisal: &Appraisal, merged: &Merged, style: TextStyle) -> 
         t.add_row(vec![
             right(r.rank),
             Cell::new(appraisal.options()[i].name()),
-            right(total_of(r.total, merged.results.max_total)),
-            right(format!("{:.1}", r.percent)),
+            right(numbers::total_of(r.total, merged.results.max_total)),
+            right(numbers::percent_figure(r.percent)),
         ]);
     }
     out.push_str(&format!(
@@ -187,15 +188,19 @@ pub fn text_report(appraisal: &Appraisal, merged: &Merged, style: TextStyle) -> 
                 Cell::new(appraisal.options()[o].name()),
                 Cell::new(appraisal.criteria()[c].name()),
             ];
-            row.extend(cell.scores.iter().map(|s| right(opt_num(*s))));
-            row.push(right(opt_num(cell.consensus)));
-            row.push(right(opt_num(cell.spread)));
+            row.extend(
+                cell.scores
+                    .iter()
+                    .map(|s| right(opt_num(*s, numbers::score))),
+            );
+            row.push(right(opt_num(cell.consensus, numbers::total)));
+            row.push(right(opt_num(cell.spread, numbers::score)));
             row.push(right(format!("{}/{}", cell.scored, merged.members.len())));
             t.add_row(row);
         }
         out.push_str(&format!(
             "\nCells to discuss (spread of {} steps or more)\n{t}\n",
-            fmt_num(merged.options.flag_steps)
+            numbers::score(merged.options.flag_steps)
         ));
     }
 
@@ -223,7 +228,7 @@ pub fn text_report(appraisal: &Appraisal, merged: &Merged, style: TextStyle) -> 
         t.add_row(vec![
             Cell::new(&v.member),
             Cell::new(leads),
-            right(v.tau.map_or("n/a".to_string(), |t| fmt_dp(t, 2))),
+            right(v.tau.map_or("n/a".to_string(), numbers::correlation)),
             right(format!("{}/{cells}", v.scored)),
         ]);
     }

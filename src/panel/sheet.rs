@@ -21,7 +21,8 @@ use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::load::LoadError;
-use crate::model::{Appraisal, check_name, check_text, fmt_num};
+use crate::model::{Appraisal, check_name, check_text};
+use crate::numbers;
 use crate::raw::{Sink, Span, Table, number, string};
 
 /// One member's scores and notes, aligned with an appraisal's options and criteria.
@@ -225,9 +226,9 @@ pub fn parse_sheet(
                             Diagnostic::error(kind, format!("the score for `{}` is not on the scale: {e}", ckey.get_ref()), Some(v.span))
                                 .with_help(format!(
                                     "use a score from {} to {} in steps of {}, or \"\" to leave it blank",
-                                    fmt_num(scale.min()),
-                                    fmt_num(scale.max()),
-                                    fmt_num(scale.step())
+                                    numbers::score(scale.min()),
+                                    numbers::score(scale.max()),
+                                    numbers::score(scale.step())
                                 )),
                         );
                     }
@@ -414,12 +415,16 @@ pub fn blank_sheet(appraisal: &Appraisal, appraisal_ref: &str, member: &str) -> 
     ));
     out.push_str(&format!(
         "# Score each option from {} to {} in steps of {}. Leave \"\" where you have not decided.\n",
-        fmt_num(scale.min()),
-        fmt_num(scale.max()),
-        fmt_num(scale.step())
+        numbers::score(scale.min()),
+        numbers::score(scale.max()),
+        numbers::score(scale.step())
     ));
     for (v, label) in scale.labels() {
-        out.push_str(&format!("#   {} = {}\n", fmt_num(*v), one_line(label)));
+        out.push_str(&format!(
+            "#   {} = {}\n",
+            numbers::score(*v),
+            one_line(label)
+        ));
     }
     out.push_str(
         "# Notes on your reasons go in the [notes.OPTION] tables, as criterion = \"text\".\n\n",

@@ -1,6 +1,7 @@
 //! Writing a panel's consensus back into the appraisal.
 
-use crate::model::{Appraisal, ModelError, fmt_num};
+use crate::model::{Appraisal, ModelError};
+use crate::numbers;
 use crate::panel::merge::{Cell, Merged};
 
 /// Notes written by the panel start with this, so a later merge replaces the
@@ -29,15 +30,15 @@ fn panel_line(cell: &Cell, merged: &Merged, written: f64) -> String {
     };
     let mut line = format!(
         "{PANEL_NOTE_PREFIX}{method} {} of {} members ({} scored), range {}-{}, spread {}",
-        fmt_num(consensus),
+        numbers::total(consensus),
         merged.members.len(),
         cell.scored,
-        fmt_num(min),
-        fmt_num(max),
-        fmt_num(spread)
+        numbers::score(min),
+        numbers::score(max),
+        numbers::score(spread)
     );
     if (written - consensus).abs() > 1e-9 {
-        line.push_str(&format!("; written as {}", fmt_num(written)));
+        line.push_str(&format!("; written as {}", numbers::score(written)));
     }
     line.push('.');
     line

@@ -928,8 +928,8 @@ impl App {
         };
         self.view.info(format!(
             "Note: {name}'s published total is {} but its scores add up to {}{more}",
-            crate::model::fmt_num(published),
-            crate::model::fmt_num(computed)
+            crate::numbers::as_given(published),
+            crate::numbers::total(computed)
         ));
     }
 

@@ -3,7 +3,8 @@
 //! from its worst to its best score, give the top one 100, value the others
 //! relative to it, and use those values as weights.
 
-use crate::model::{Appraisal, fmt_num};
+use crate::model::Appraisal;
+use crate::numbers;
 
 /// Which step of the assistant is showing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +51,7 @@ impl Swing {
                 if pos == 0 || top <= 0.0 {
                     "100".to_owned()
                 } else {
-                    fmt_num((100.0 * weights[i] / top).clamp(0.0, 100.0))
+                    numbers::weight((100.0 * weights[i] / top).clamp(0.0, 100.0))
                 }
             })
             .collect();
@@ -133,7 +134,7 @@ impl Swing {
                 return Err(format!(
                     "value {} in the list is {}: values run from 0 to 100, relative to the top criterion's 100",
                     pos + 1,
-                    fmt_num(v)
+                    numbers::as_given(v)
                 ));
             }
             if let Some(w) = weights.get_mut(c) {

@@ -6,7 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::model::{AppraisalOption, Criterion, Id, ModelError, RemovedCriterion, fmt_num};
+use crate::model::{AppraisalOption, Criterion, Id, ModelError, RemovedCriterion};
+use crate::numbers;
 use crate::save::SaveError;
 
 use super::action::{Action, Input};
@@ -273,7 +274,7 @@ fn next_flagged(app: &mut App, d: i8) {
     if flagged.is_empty() {
         app.view.info(format!(
             "No cells are flagged: on every cell the members are less than {} steps apart",
-            fmt_num(m.options.flag_steps)
+            numbers::score(m.options.flag_steps)
         ));
         return;
     }
@@ -506,7 +507,8 @@ fn normal(app: &mut App, action: Action) {
                 .criteria()
                 .get(c)
                 .map_or(1.0, |x| x.weight());
-            open_prompt(app, PromptKind::Weight(c), &fmt_num_exact(w));
+            // Written out in full, so editing starts from the exact value.
+            open_prompt(app, PromptKind::Weight(c), &numbers::as_given(w));
         }
         Action::RenameOption => {
             let o = app.view.option;
@@ -684,8 +686,8 @@ fn nudge_weight(app: &mut App, d: i8) {
             .to_owned();
         app.view.info(format!(
             "Weight of {name}: {} → {}",
-            fmt_num(old),
-            fmt_num(new)
+            numbers::weight(old),
+            numbers::weight(new)
         ));
     }
 }
@@ -766,9 +768,9 @@ fn set_score(app: &mut App, new: Option<f64>) -> bool {
         app.view.error(format!(
             "{}: use {} to {} in steps of {}",
             friendly(&e),
-            fmt_num(scale.min()),
-            fmt_num(scale.max()),
-            fmt_num(scale.step())
+            numbers::score(scale.min()),
+            numbers::score(scale.max()),
+            numbers::score(scale.step())
         ));
         return false;
     }
@@ -805,9 +807,9 @@ fn half(app: &mut App) {
     if (halves - halves.round()).abs() > 1e-9 || halves < 1.0 - 1e-9 {
         app.view.error(format!(
             "This scale has no half points: it runs from {} to {} in steps of {}",
-            fmt_num(scale.min()),
-            fmt_num(scale.max()),
-            fmt_num(scale.step())
+            numbers::score(scale.min()),
+            numbers::score(scale.max()),
+            numbers::score(scale.step())
         ));
         return;
     }
@@ -826,7 +828,7 @@ fn half(app: &mut App) {
     let base = current.floor();
     if current - base > 1e-9 {
         app.view
-            .info(format!("{} already has a half", fmt_num(current)));
+            .info(format!("{} already has a half", numbers::score(current)));
         return;
     }
     set_score(app, Some(base + 0.5));
@@ -848,20 +850,16 @@ fn step(app: &mut App, delta: i64) {
             let n = scale.nudge(v, delta);
             if n == v {
                 let end = if delta > 0 { "top" } else { "bottom" };
-                app.view
-                    .info(format!("{} is already the {end} of the scale", fmt_num(v)));
+                app.view.info(format!(
+                    "{} is already the {end} of the scale",
+                    numbers::score(v)
+                ));
                 return;
             }
             n
         }
     };
     set_score(app, Some(new));
-}
-
-/// A weight written out in full, so editing it starts from the exact value.
-fn fmt_num_exact(w: f64) -> String {
-    let s = format!("{w}");
-    s.strip_suffix(".0").map_or(s.clone(), str::to_owned)
 }
 
 fn open_save_as(app: &mut App, then_quit: bool) {

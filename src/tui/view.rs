@@ -11,7 +11,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use crate::model::{Scale, fmt_dp, fmt_num};
+use crate::model::Scale;
+use crate::numbers;
 use crate::report::share_percent;
 
 use super::app::{App, Confirm, Focus, Mode, PromptKind, Severity, Showing, Sort};
@@ -138,7 +139,7 @@ fn geometry_in(app: &App, pane: Rect) -> GridGeometry {
         a.scale().min() + a.scale().step(),
     ]
     .iter()
-    .map(|v| fmt_num(*v).chars().count())
+    .map(|v| numbers::score(*v).chars().count())
     .max()
     .unwrap_or(1)
     .max(if a.scale().step() < 1.0 { 3 } else { 1 });
@@ -292,8 +293,7 @@ fn heat(scale: &Scale, v: f64) -> (Color, Color) {
 fn total_text(v: f64, places: usize, width: usize) -> String {
     let mut text = String::new();
     for p in (0..=places).rev() {
-        let scale = 10f64.powi(p as i32);
-        text = fmt_num((v * scale).round() / scale);
+        text = numbers::decimals(v, p as u32);
         if text.chars().count() <= width {
             break;
         }
@@ -489,7 +489,7 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
         let (l1, l2) = two_lines(crit.name(), cw);
         buf.set_stringn(x, y0, format!("{l1:^cw$}"), cw, style);
         buf.set_stringn(x, y0 + 1, format!("{l2:^cw$}"), cw, style);
-        let mut w = format!("w{}", fmt_num(crit.weight()));
+        let mut w = format!("w{}", numbers::weight(crit.weight()));
         if cw >= 10 {
             w.push_str(&format!(" {}", share_percent(a, c)));
         }
@@ -508,7 +508,7 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
         buf.set_stringn(
             right_x,
             y0 + 2,
-            format!("{:>6}", format!("/{}", fmt_num(res.max_total))),
+            format!("{:>6}", format!("/{}", numbers::total(res.max_total))),
             6,
             Style::default(),
         );
@@ -543,7 +543,7 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
                 (Some(cell), _) => panel::cell_show(cell, cw, colour),
                 (None, score) => match score {
                     Some(v) => {
-                        let s = fmt_num(v);
+                        let s = numbers::score(v);
                         let score_w = g.score_w;
                         let text = format!("{:^cw$}", format!("{s:>score_w$} {}", mark(scale, v)));
                         let style = if colour {
@@ -598,7 +598,7 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
             let line = format!(
                 "{:>6}{:>6}{:>5}",
                 total,
-                fmt_dp(r.percent, 1),
+                numbers::percent_figure(r.percent),
                 rank_text(app, o)
             );
             let style = if r.rank == 1 {
@@ -625,8 +625,16 @@ fn details_lines(app: &App) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let score = opt.score(c);
     let mut score_text = match (score, shared) {
-        (Some(v), false) => format!("score {} of {}", fmt_num(v), fmt_num(scale.max())),
-        (Some(v), true) => format!("shared score {} of {}", fmt_num(v), fmt_num(scale.max())),
+        (Some(v), false) => format!(
+            "score {} of {}",
+            numbers::score(v),
+            numbers::score(scale.max())
+        ),
+        (Some(v), true) => format!(
+            "shared score {} of {}",
+            numbers::score(v),
+            numbers::score(scale.max())
+        ),
         (None, false) => "not scored yet".to_owned(),
         (None, true) => "no shared score".to_owned(),
     };
@@ -638,7 +646,7 @@ fn details_lines(app: &App) -> Vec<Line<'static>> {
             .get(o)
             .and_then(|x| x.score(c));
         score_text.push_str(&match yours {
-            Some(v) => format!(" (yours: {})", fmt_num(v)),
+            Some(v) => format!(" (yours: {})", numbers::score(v)),
             None => " (you have not scored it)".to_owned(),
         });
     }
@@ -674,7 +682,7 @@ fn details_lines(app: &App) -> Vec<Line<'static>> {
         Span::styled(format!("{} ", crit.name()), bold()),
         Span::raw(format!(
             "(weight {}, {} of the total weight)",
-            fmt_num(crit.weight()),
+            numbers::weight(crit.weight()),
             share_percent(a, c)
         )),
     ]));
@@ -684,12 +692,12 @@ fn details_lines(app: &App) -> Vec<Line<'static>> {
     if !scale.labels().is_empty() {
         lines.push(Line::from(format!(
             "Scale {} to {}{}:",
-            fmt_num(scale.min()),
-            fmt_num(scale.max()),
+            numbers::score(scale.min()),
+            numbers::score(scale.max()),
             if scale.step() == 1.0 {
                 String::new()
             } else {
-                format!(" in steps of {}", fmt_num(scale.step()))
+                format!(" in steps of {}", numbers::score(scale.step()))
             }
         )));
         for (v, text) in scale.labels() {
@@ -697,7 +705,7 @@ fn details_lines(app: &App) -> Vec<Line<'static>> {
             let line = format!(
                 "{} {:>3}  {}",
                 if here { "▶" } else { " " },
-                fmt_num(*v),
+                numbers::score(*v),
                 text
             );
             lines.push(if here {
@@ -1236,8 +1244,8 @@ fn render_swing(app: &App, area: Rect, buf: &mut Buffer) {
             pos + 1,
             fit(name, name_w),
             value,
-            fmt_dp(share, 1),
-            fmt_num(a.criteria().get(c).map_or(0.0, |x| x.weight())),
+            numbers::percent_figure(share),
+            numbers::weight(a.criteria().get(c).map_or(0.0, |x| x.weight())),
             flag
         );
         let style = if sel {

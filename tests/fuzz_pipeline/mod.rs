@@ -123,6 +123,7 @@ fn exports(a: &Appraisal, results: &Results, docx: bool) {
         samples: Some(SAMPLES),
         seed: 7,
         excel_bom: true,
+        ..ExportOptions::default()
     };
     for format in Format::ALL {
         if format == Format::Docx && !docx {
