@@ -489,3 +489,71 @@ fn a_windows_file_keeps_its_byte_order_mark_and_line_endings() {
         "only the score changed: the mark and every CRLF are kept"
     );
 }
+
+/// Recovery files for review.toml in `dir`: the plain one and any copy's own.
+fn recovery_files(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".review.toml.appraise-recovery"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn two_copies_on_one_file_keep_their_own_work_and_warn() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.toml");
+    std::fs::write(&path, FILE).unwrap();
+    let mut first = Session::start(&["tui", "review.toml"], dir.path());
+    first.wait_for("Keep all branches");
+    let mut second = Session::start(&["tui", "review.toml"], dir.path());
+    second.wait_for("review.toml is also open");
+    // Each scores a different cell; each keeps its own recovery file.
+    first.keys(b"4");
+    second.keys(RIGHT);
+    second.keys(b"0");
+    let start = Instant::now();
+    while recovery_files(dir.path()).len() < 2 && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let files = recovery_files(dir.path());
+    assert_eq!(files.len(), 2, "one recovery file each: {files:?}");
+    // The second saves and quits: the first copy's unsaved work stays.
+    second.keys(CTRL_S);
+    second.wait_for("Saved to");
+    second.keys(b"q");
+    assert!(second.wait_exit());
+    assert_eq!(
+        recovery_files(dir.path()),
+        [".review.toml.appraise-recovery"],
+        "the first copy's work is kept"
+    );
+    // Then the first crashes: its work is offered next time.
+    first.kill().unwrap();
+    drop(first);
+    let kept =
+        appraise::recovery::read_recovery(&dir.path().join(".review.toml.appraise-recovery"))
+            .expect("the first copy's recovery file");
+    let kept = appraise::load_str("r", &kept).unwrap().appraisal;
+    assert_eq!(
+        kept.options()[0].score(0),
+        Some(4.0),
+        "the first copy's edit"
+    );
+    let mut third = Session::start(&["tui", "review.toml"], dir.path());
+    third.wait_for("Unsaved work found");
+    assert!(
+        !third.contents().contains("also open"),
+        "a crashed copy is not taken for a running one"
+    );
+    third.keys(b"q");
+    assert!(third.wait_exit());
+    let locks: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("appraise-lock"))
+        .collect();
+    assert!(locks.is_empty(), "no lock is left: {locks:?}");
+}

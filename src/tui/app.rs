@@ -111,6 +111,9 @@ pub struct Doc {
     live: Option<Live>,
     /// Whether this is the appraisal file or a member's sheet.
     target: Target,
+    /// This copy's lock beside the file and its own recovery file, when
+    /// opened for real ([`App::open`]); shared by clones, released with the last.
+    claim: Option<std::sync::Arc<recovery::Claim>>,
 }
 
 impl Doc {
@@ -140,6 +143,7 @@ impl Doc {
             version: 0,
             live: None,
             target: Target::Appraisal,
+            claim: None,
         }
     }
 
@@ -170,6 +174,33 @@ impl Doc {
             version: 0,
             live: None,
             target: Target::Sheet(Box::new(member)),
+            claim: None,
+        }
+    }
+
+    /// Takes this copy's hold on the file: a lock beside it naming who has it
+    /// open, and a recovery file of its own (see [`recovery::Claim`]).
+    fn claim(&mut self) {
+        let Some(plain) = recovery::recovery_path(self.path.as_deref()) else {
+            return;
+        };
+        let claim = recovery::Claim::take(&plain);
+        self.recovery = Some(claim.recovery().to_owned());
+        self.claim = Some(std::sync::Arc::new(claim));
+    }
+
+    /// Other running copies that have this file open, as found on opening it.
+    pub fn other_copies(&self) -> Vec<&recovery::OtherCopy> {
+        self.claim
+            .as_deref()
+            .map(|c| c.others().iter().filter(|o| o.live).collect())
+            .unwrap_or_default()
+    }
+
+    /// Refreshes this copy's lock, so copies elsewhere see it is still open.
+    pub fn heartbeat(&self) {
+        if let Some(c) = &self.claim {
+            c.heartbeat();
         }
     }
 
@@ -399,8 +430,15 @@ impl Doc {
         self.saved = self.appraisal.clone();
         self.dirty = false;
         self.differing = Some(0);
+        let moved = self.path.as_deref() != Some(target.as_path());
         self.path = Some(target.clone());
-        self.recovery = recovery::recovery_path(Some(&target));
+        if moved {
+            // A new file: a recovery file (and a hold) of its own there.
+            self.recovery = recovery::recovery_path(Some(&target));
+            if self.claim.is_some() {
+                self.claim();
+            }
+        }
         for r in [old_recovery, self.recovery.clone()].into_iter().flatten() {
             let _ = recovery::remove_recovery(&r);
         }
@@ -651,6 +689,12 @@ pub enum Confirm {
     Recovery {
         /// The recovered appraisal.
         recovered: Box<Appraisal>,
+        /// The recovery file it came from.
+        from: PathBuf,
+        /// Who left it, if another copy's stale lock names it.
+        left_by: Option<String>,
+        /// That copy's lock, to remove once the work is dealt with.
+        stale_lock: Option<PathBuf>,
     },
 }
 
@@ -835,6 +879,8 @@ impl App {
                 "Scoring as {who} into {name}; c shows the shared scores"
             ));
         }
+        app.doc.claim();
+        app.note_other_copies();
         app.offer_recovery();
         Ok(app)
     }
@@ -897,6 +943,8 @@ impl App {
         let loaded = load::load_path(path)?;
         clean_up_after_crashes(path);
         let mut app = App::new(loaded, Some(path.to_owned()));
+        app.doc.claim();
+        app.note_other_copies();
         app.offer_recovery();
         app.note_published_totals();
         Ok(app)
@@ -905,6 +953,7 @@ impl App {
     /// Opens the bundled example, offering any recovery file as [`App::open`] does.
     pub fn example() -> Result<App, LoadError> {
         let mut app = App::new(load::load_example()?, None);
+        app.doc.claim();
         app.offer_recovery();
         app.note_published_totals();
         Ok(app)
@@ -933,37 +982,90 @@ impl App {
         ));
     }
 
-    /// Offers to restore unsaved work left in the recovery file, if there is any.
+    /// Says, in the message line, who else has the file open.
+    fn note_other_copies(&mut self) {
+        let others = self.doc.other_copies();
+        let Some(first) = others.first() else {
+            return;
+        };
+        let more = match others.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        let text = format!(
+            "{} is also open: {}{more}. Each copy keeps its own unsaved work; Ctrl-s asks before overwriting the other's saves",
+            self.doc.display_name(),
+            first.owner.describe()
+        );
+        self.view.error(text);
+    }
+
+    /// Offers to restore unsaved work that a copy which ended without saving
+    /// left in a recovery file, if there is any (the newest first). Work that
+    /// belongs to another running copy is never offered or touched.
     pub fn offer_recovery(&mut self) {
-        let Some(rec) = self.doc.recovery.clone() else {
+        let Some(plain) = recovery::recovery_path(self.doc.path.as_deref()) else {
             return;
         };
-        let Some(text) = recovery::read_recovery(&rec) else {
-            return;
-        };
-        let name = rec.display().to_string();
-        let read = match (&self.doc.target, &self.doc.path) {
-            (Target::Sheet(m), Some(sheet)) => {
-                m.read_text(&name, &text, crate::panel::member::folder_of(sheet))
+        let others = self
+            .doc
+            .claim
+            .as_deref()
+            .map(|c| c.others().to_vec())
+            .unwrap_or_default();
+        let mut found = recovery::orphans(&plain, &others);
+        if self.doc.claim.is_none() {
+            // Without a claim, only this copy's own file counts.
+            found.retain(|(p, _)| Some(p.as_path()) == self.doc.recovery.as_deref());
+        }
+        for (rec, left_by) in found {
+            let Some(text) = recovery::read_recovery(&rec) else {
+                continue;
+            };
+            let name = rec.display().to_string();
+            let read = match (&self.doc.target, &self.doc.path) {
+                (Target::Sheet(m), Some(sheet)) => {
+                    m.read_text(&name, &text, crate::panel::member::folder_of(sheet))
+                }
+                _ => load::load_str(&name, &text).map(|l| l.appraisal),
+            };
+            match read {
+                Ok(recovered) if recovered != self.doc.appraisal => {
+                    self.view.mode = Mode::Confirm(Confirm::Recovery {
+                        recovered: Box::new(recovered),
+                        from: rec,
+                        left_by: left_by.as_ref().map(|o| {
+                            format!(
+                                "{} on {}, last seen {} ago",
+                                o.owner.user,
+                                o.owner.host,
+                                recovery::ago(o.quiet_for)
+                            )
+                        }),
+                        stale_lock: left_by.map(|o| o.lock),
+                    });
+                    return;
+                }
+                Ok(_) => {
+                    // Same as the file: nothing to recover.
+                    let _ = recovery::remove_recovery(&rec);
+                }
+                Err(_) => {
+                    self.view.error(format!(
+                        "a recovery file at {} could not be read; it was left in place",
+                        rec.display()
+                    ));
+                    return;
+                }
             }
-            _ => load::load_str(&name, &text).map(|l| l.appraisal),
-        };
-        match read {
-            Ok(recovered) if recovered != self.doc.appraisal => {
-                self.view.mode = Mode::Confirm(Confirm::Recovery {
-                    recovered: Box::new(recovered),
-                });
-            }
-            Ok(_) => {
-                // Same as the file: nothing to recover.
-                let _ = recovery::remove_recovery(&rec);
-            }
-            Err(_) => {
-                self.view.error(format!(
-                    "a recovery file at {} could not be read; it was left in place",
-                    rec.display()
-                ));
-            }
+        }
+    }
+
+    /// Removes a recovery file whose work was restored or discarded (not
+    /// this copy's own, which follows the document).
+    pub fn settle_recovery(&mut self, from: &Path) {
+        if Some(from) != self.doc.recovery.as_deref() {
+            let _ = recovery::remove_recovery(from);
         }
     }
 

@@ -182,6 +182,7 @@ pub fn run(mut app: App) -> io::Result<App> {
     let writer = RecoveryWriter::start();
     let mut last_key = Instant::now();
     let mut last_disk_check = Instant::now();
+    let mut last_heartbeat = Instant::now();
     let mut warned_about: Option<Option<Fingerprint>> = None;
     let mut reported_recovery_error = false;
     let result = loop {
@@ -241,6 +242,10 @@ pub fn run(mut app: App) -> io::Result<App> {
             } else {
                 warned_about = None;
             }
+        }
+        if last_heartbeat.elapsed() >= crate::recovery::HEARTBEAT {
+            last_heartbeat = Instant::now();
+            app.doc.heartbeat();
         }
         if let Some(job) = app.doc.take_recovery_job() {
             let sent = writer.send(job);

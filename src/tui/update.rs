@@ -1357,7 +1357,15 @@ fn confirm_input(app: &mut App, confirm: Confirm, action: Action) {
             app.view
                 .info("Nothing was replaced: type another name, or Esc");
         }
-        (Confirm::Recovery { recovered }, Some('r' | 'y')) => {
+        (
+            Confirm::Recovery {
+                recovered,
+                from,
+                stale_lock,
+                ..
+            },
+            Some('r' | 'y'),
+        ) => {
             let old = Box::new(app.doc.appraisal().clone());
             if apply(
                 app,
@@ -1366,13 +1374,26 @@ fn confirm_input(app: &mut App, confirm: Confirm, action: Action) {
                     new: recovered,
                 },
             ) {
+                // The work now lives in this copy (and its own recovery file).
+                app.settle_recovery(&from);
+                if let Some(lock) = stale_lock {
+                    let _ = std::fs::remove_file(lock);
+                }
                 app.view.info(
                     "Restored your unsaved work from last time: Ctrl-s to save it, u to undo the restore",
                 );
             }
         }
-        (Confirm::Recovery { .. }, Some('d' | 'n')) => {
-            app.doc.discard_recovery();
+        (
+            Confirm::Recovery {
+                from, stale_lock, ..
+            },
+            Some('d' | 'n'),
+        ) => {
+            let _ = crate::recovery::remove_recovery(&from);
+            if let Some(lock) = stale_lock {
+                let _ = std::fs::remove_file(lock);
+            }
             app.view.info("Discarded the unsaved work from last time");
         }
         (Confirm::Recovery { .. }, Some('q')) => app.quit = true,

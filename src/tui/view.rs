@@ -1143,11 +1143,14 @@ fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
                 "n or Esc  choose another name".into(),
             ],
         ),
-        Confirm::Recovery { .. } => (
+        Confirm::Recovery { left_by, .. } => (
             "Unsaved work found",
             vec![
                 "Changes from an earlier session were not saved".into(),
-                "(appraise may have closed unexpectedly).".into(),
+                match left_by {
+                    Some(who) => format!("(left by {who})."),
+                    None => "(appraise may have closed unexpectedly).".into(),
+                },
                 String::new(),
                 "r  restore them (then Ctrl-s to save)".into(),
                 "d  discard them and open the file as saved".into(),
