@@ -156,17 +156,45 @@ pub struct Meta {
 }
 
 /// The scoring scale: every score is `min + k * step` within `[min, max]`.
+///
+/// A panel's consensus is held on a scale that also allows values between
+/// the steps (see [`Scale::for_consensus`]): a mean of 3 and 4 is 3.5, exactly.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scale {
     min: f64,
     max: f64,
     step: f64,
     labels: Vec<(f64, String)>,
+    between_steps: bool,
 }
 
 impl Scale {
-    /// Builds a scale, checking that `max > min`, `step > 0`, and that `max` lies on a step.
+    /// Builds a scale, checking that `max > min`, `step > 0`, that `max` lies
+    /// on a step, and that there are at most [`MAX_SCALE_POINTS`] steps.
     pub fn new(min: f64, max: f64, step: f64) -> Result<Scale, ModelError> {
+        let scale = Scale::unbounded(min, max, step)?;
+        let points = (max - min) / step;
+        if points > MAX_SCALE_POINTS {
+            return Err(ModelError::TooManySteps(score(points.floor())));
+        }
+        Ok(scale)
+    }
+
+    /// A scale for a panel's consensus: any value from `min` to `max`, not only
+    /// the steps, and no limit on the number of steps (a summed consensus of
+    /// many members spans many). `step` stays the unit of a score change.
+    pub fn for_consensus(min: f64, max: f64, step: f64) -> Result<Scale, ModelError> {
+        let mut scale = Scale::unbounded(min, max, step)?;
+        scale.between_steps = true;
+        Ok(scale)
+    }
+
+    /// Whether scores may lie between the steps (a consensus scale).
+    pub fn allows_between_steps(&self) -> bool {
+        self.between_steps
+    }
+
+    fn unbounded(min: f64, max: f64, step: f64) -> Result<Scale, ModelError> {
         if !min.is_finite() || !max.is_finite() || !(max - min).is_finite() {
             return Err(ModelError::InvalidScale(
                 "the scale's min and max must be ordinary finite numbers".into(),
@@ -185,15 +213,12 @@ impl Scale {
                 as_given(step)
             )));
         }
-        let points = (max - min) / step;
-        if points > MAX_SCALE_POINTS {
-            return Err(ModelError::TooManySteps(score(points.floor())));
-        }
         let scale = Scale {
             min,
             max,
             step,
             labels: Vec::new(),
+            between_steps: false,
         };
         if !scale.on_step(max) {
             return Err(ModelError::InvalidScale(format!(
@@ -250,8 +275,25 @@ impl Scale {
 
     /// How many steps the scale spans (`(max - min) / step`).
     pub fn step_count(&self) -> u32 {
-        // Bounded by MAX_SCALE_POINTS in `new`, so the cast is exact.
+        // Bounded by MAX_SCALE_POINTS in `new`; a consensus scale saturates.
         ((self.max - self.min) / self.step).round() as u32
+    }
+
+    /// How many whole steps `value` can move down without leaving the scale
+    /// (for a value between steps, the whole steps below it).
+    pub fn steps_down(&self, value: f64) -> u32 {
+        ((value - self.min) / self.step + 1e-9).floor().max(0.0) as u32
+    }
+
+    /// How many whole steps `value` can move up without leaving the scale.
+    pub fn steps_up(&self, value: f64) -> u32 {
+        ((self.max - value) / self.step + 1e-9).floor().max(0.0) as u32
+    }
+
+    /// `value` moved by `delta` whole steps, clamped to the scale; a value
+    /// between steps stays between them.
+    pub fn shifted(&self, value: f64, delta: i64) -> f64 {
+        snap(value + delta as f64 * self.step).clamp(self.min, self.max)
     }
 
     /// Every point on the scale, from min to max.
@@ -296,7 +338,7 @@ impl Scale {
                 max: score(self.max),
             });
         }
-        if !self.on_step(value) {
+        if !self.between_steps && !self.on_step(value) {
             return Err(ModelError::ScoreOffStep {
                 value: as_given(value),
                 min: score(self.min),
@@ -319,7 +361,7 @@ impl Scale {
 }
 
 /// Rounds away binary noise such as `0.30000000000000004`, so stepped scores print cleanly.
-fn snap(x: f64) -> f64 {
+pub(crate) fn snap(x: f64) -> f64 {
     let r = (x * 1e9).round() / 1e9;
     if r.is_finite() { r } else { x }
 }

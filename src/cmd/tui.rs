@@ -90,6 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 None | Some(MethodArg::Mean) => Method::Mean,
                 Some(MethodArg::Median) => Method::Median,
                 Some(MethodArg::TrimmedMean) => Method::TrimmedMean,
+                Some(MethodArg::Sum) => Method::Sum,
             },
             round: args.round,
             flag_steps,

@@ -103,7 +103,7 @@ pub fn statements(appraisal: &Appraisal, merged: &Merged) -> Vec<String> {
     let leaders = &merged.influence.leaders;
     out.push(format!(
         "On the {} of {} {}, {} {} first.",
-        merged.options.method.as_str().replace('-', " "),
+        merged.options.method.words(),
         n,
         if n == 1 {
             "member's scores"
@@ -140,9 +140,18 @@ pub fn statements(appraisal: &Appraisal, merged: &Merged) -> Vec<String> {
     }
     let blanks: usize = merged.cells.iter().flatten().map(|c| n - c.scored).sum();
     if blanks > 0 {
-        out.push(format!(
-            "{blanks} individual scores are blank; each consensus uses only the members who scored that cell."
-        ));
+        let scores = if blanks == 1 {
+            "1 individual score is blank"
+        } else {
+            &format!("{blanks} individual scores are blank")
+        };
+        out.push(if merged.options.method == Method::Sum {
+            format!(
+                "{scores} and add nothing to the sums, so an option with blank scores has a lower total than its members' views alone would give it."
+            )
+        } else {
+            format!("{scores}; each consensus uses only the members who scored that cell.")
+        });
     }
     out
 }
@@ -151,9 +160,9 @@ pub fn statements(appraisal: &Appraisal, merged: &Merged) -> Vec<String> {
 pub fn text_report(appraisal: &Appraisal, merged: &Merged, style: TextStyle) -> String {
     let mut out = String::new();
     out.push_str(&format!(
-        "{}\nPanel of {} members\n\n",
+        "{}\nPanel of {}\n\n",
         appraisal.meta.title,
-        merged.members.len()
+        numbers::count(merged.members.len() as f64, "member", "members")
     ));
     for s in statements(appraisal, merged) {
         out.push_str(&format!("- {s}\n"));
@@ -171,8 +180,8 @@ pub fn text_report(appraisal: &Appraisal, merged: &Merged, style: TextStyle) -> 
         ]);
     }
     out.push_str(&format!(
-        "\nConsensus ranking ({})\n{t}\n",
-        merged.options.method.as_str()
+        "\nConsensus ranking ({} of members' scores)\n{t}\n",
+        merged.options.method.words()
     ));
 
     let flagged = merged.flagged();

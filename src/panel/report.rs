@@ -32,7 +32,7 @@ pub fn panel_report(appraisal: &Appraisal, merged: &Merged) -> Report {
         "panel-ranking",
         format!(
             "Consensus ranking ({} of members' scores)",
-            merged.options.method.as_str().replace('-', " ")
+            merged.options.method.words()
         ),
         vec![
             Column::number("Rank"),

@@ -180,6 +180,7 @@ pub fn parse_sheet(
         .collect();
     let scale = appraisal.scale();
     let mut seen_scores = vec![false; n_opt];
+    let mut warnings = Vec::new();
 
     if let Some(scores) = top.table("scores", "[scores]", &mut sink) {
         for (okey, ovalue) in scores.entries.iter() {
@@ -208,7 +209,24 @@ pub fn parse_sheet(
                     continue;
                 };
                 // "" is the placeholder `sheet new` writes for a blank score.
-                if matches!(cvalue.get_ref(), DeValue::String(s) if s.trim().is_empty()) {
+                if let DeValue::String(s) = cvalue.get_ref()
+                    && s.trim().is_empty()
+                {
+                    if !s.is_empty() {
+                        warnings.push(
+                            Diagnostic::warning(
+                                "blank-score-with-spaces",
+                                format!(
+                                    "the score for `{}` is {:?}, spaces in quotes; it is read as blank (not scored)",
+                                    ckey.get_ref(),
+                                    s.as_ref()
+                                ),
+                                Some(cvalue.span()),
+                            )
+                            .with_label("read as blank")
+                            .with_help("write \"\" to leave the score blank on purpose, or the score as a number"),
+                        );
+                    }
                     continue;
                 }
                 let Some(v) = number(cvalue, "a score", &mut sink) else {
@@ -287,6 +305,7 @@ pub fn parse_sheet(
             file,
         });
     }
+    sheet.warnings = warnings;
     for (o, seen) in seen_scores.iter().enumerate() {
         if !seen {
             let opt = &appraisal.options()[o];
@@ -294,7 +313,7 @@ pub fn parse_sheet(
                 Diagnostic::warning(
                     "missing-option",
                     format!("the sheet has no scores for {} (`{}`)", opt.name(), opt.id()),
-                    Some(0..0),
+                    None,
                 )
                 .with_help("the option may have been added after the sheet was made; its cells count as not scored"),
             );

@@ -138,17 +138,14 @@ pub fn next_method(m: Method) -> Method {
     match m {
         Method::Mean => Method::Median,
         Method::Median => Method::TrimmedMean,
-        Method::TrimmedMean => Method::Mean,
+        Method::TrimmedMean => Method::Sum,
+        Method::Sum => Method::Mean,
     }
 }
 
-/// A method's name in a sentence: "mean", "median", "trimmed mean".
+/// A method's name in a sentence: "mean", "median", "trimmed mean", "sum".
 pub fn method_words(m: Method) -> &'static str {
-    match m {
-        Method::Mean => "mean",
-        Method::Median => "median",
-        Method::TrimmedMean => "trimmed mean",
-    }
+    m.words()
 }
 
 /// Moves a sheet's scores and notes from one set of ids to another; cells
@@ -506,7 +503,8 @@ mod tests {
     fn methods_cycle_and_spreads_read_in_steps() {
         assert_eq!(next_method(Method::Mean), Method::Median);
         assert_eq!(next_method(Method::Median), Method::TrimmedMean);
-        assert_eq!(next_method(Method::TrimmedMean), Method::Mean);
+        assert_eq!(next_method(Method::TrimmedMean), Method::Sum);
+        assert_eq!(next_method(Method::Sum), Method::Mean);
         let s = Scale::new(0.0, 5.0, 1.0).unwrap();
         assert_eq!(spread_text(1.0, &s), "1 step");
         assert_eq!(spread_text(3.0, &s), "3 steps");

@@ -455,6 +455,10 @@ fn the_method_key_cycles_the_consensus() {
     // Three scores: the trimmed mean drops the highest and lowest.
     assert_eq!(merged(&app).cells[0][0].consensus, Some(4.0));
     update(&mut app, Action::CycleMethod);
+    assert_eq!(app.panel.as_ref().unwrap().options().method, Method::Sum);
+    // The members' points added up.
+    assert_eq!(merged(&app).cells[0][0].consensus, Some(10.0));
+    update(&mut app, Action::CycleMethod);
     assert_eq!(app.panel.as_ref().unwrap().options().method, Method::Mean);
 }
 
@@ -585,9 +589,9 @@ fn the_panel_follows_weights_changed_outside_it() {
     update(&mut app, Action::Input(Input::Enter));
     update(&mut app, Action::Panel);
     let after = merged(&app).results.options[0].total;
-    // keep/cost's consensus (10/3, kept to a hundredth) now weighs 4 rather than 2.
+    // keep/cost's consensus (exactly 10/3) now weighs 4 rather than 2.
     assert!(
-        (after - before - 2.0 * 3.33).abs() < 1e-9,
+        (after - before - 2.0 * 10.0 / 3.0).abs() < 1e-8,
         "{before} -> {after}"
     );
     // A removed option is followed by id.
