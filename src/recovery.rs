@@ -321,7 +321,7 @@ pub fn orphans(plain: &Path, others: &[OtherCopy]) -> Vec<(PathBuf, Option<Other
             Some((m.modified().ok()?, path, owner.cloned()))
         })
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|f| std::cmp::Reverse(f.0));
     found.into_iter().map(|(_, p, o)| (p, o)).collect()
 }
 
