@@ -6,7 +6,7 @@ use crate::model::Appraisal;
 use crate::numbers;
 
 /// How close a computed total must be to a published one to count as equal.
-const RECONCILE_TOLERANCE: f64 = 1e-6;
+pub(crate) const RECONCILE_TOLERANCE: f64 = 1e-6;
 
 /// The computed result for one option.
 #[derive(Debug, Clone, PartialEq, Serialize)]

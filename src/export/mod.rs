@@ -704,7 +704,7 @@ mod tests {
         assert_eq!(rep.charts().count(), 1);
         let rep = build(&a, &r, &opts("annex-shared-service, criteria")).unwrap();
         let keys: Vec<&str> = rep.tables().map(|t| t.key.as_str()).collect();
-        assert_eq!(keys, ["criteria", "annex-shared-service"]);
+        assert_eq!(keys, ["scale", "criteria", "annex-shared-service"]);
         let rep = build(&a, &r, &opts("chart-totals")).unwrap();
         assert_eq!(rep.tables().count(), 0);
         assert_eq!(rep.charts().count(), 1);
@@ -734,7 +734,8 @@ mod tests {
         assert!(!out.is_empty());
         let files = export_files(&a, &r, &ExportOptions::default(), Format::Csv, "x").unwrap();
         // Five tables, four for sensitivity, eight annex tables.
-        assert_eq!(files.len(), 5 + 4 + 8);
+        // Six tables (the scale among them), four for sensitivity, eight annex tables.
+        assert_eq!(files.len(), 6 + 4 + 8);
         let err = export(&a, &r, &opts("criteria"), Format::Svg, &mut out).unwrap_err();
         assert!(matches!(err, ExportError::NothingToWrite { .. }), "{err}");
     }
