@@ -66,6 +66,43 @@ impl Fingerprint {
     }
 }
 
+/// `text` with a byte-order mark in front if the file at `path` starts with
+/// one and `text` does not (the loader drops the mark), so a save keeps it.
+pub fn with_mark_on_disk<'a>(path: &Path, text: &'a str) -> std::borrow::Cow<'a, str> {
+    let marked = || {
+        use std::io::Read;
+        let mut head = [0u8; 3];
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_exact(&mut head))
+            .is_ok_and(|()| head == [0xef, 0xbb, 0xbf])
+    };
+    if !text.starts_with(document::BOM) && marked() {
+        std::borrow::Cow::Owned(format!("{}{text}", document::BOM))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// The text a file was loaded as, and its fingerprint, as they are on disk:
+/// the loader drops a byte-order mark, which is put back here so that the
+/// file is not taken for changed and a save keeps the mark. If the file on
+/// disk is not (any longer) the text given, the text's own fingerprint is
+/// kept, so a later save notices the change.
+pub fn as_on_disk(path: &Path, text: String) -> (String, Fingerprint) {
+    let own = Fingerprint::of(text.as_bytes());
+    let Ok(bytes) = std::fs::read(path) else {
+        return (text, own);
+    };
+    let disk = Fingerprint::of(&bytes);
+    if disk == own {
+        return (text, own);
+    }
+    match bytes.strip_prefix(&[0xef, 0xbb, 0xbf]) {
+        Some(rest) if rest == text.as_bytes() => (format!("{}{text}", document::BOM), disk),
+        _ => (text, own),
+    }
+}
+
 /// What a successful [`save`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Saved {
@@ -97,7 +134,7 @@ pub fn save(
         }
     }
     let text = match original {
-        Some(o) => document::update_document(o, appraisal)?,
+        Some(o) => document::update_document(&with_mark_on_disk(path, o), appraisal)?,
         None => document::to_toml(appraisal),
     };
     atomic::write(path, text.as_bytes())?;

@@ -128,7 +128,10 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
                 ("n", "quit, discard"),
                 ("Esc", "stay"),
             ],
-            Confirm::RemoveOption(_) | Confirm::RemoveCriterion(_) | Confirm::Replace { .. } => {
+            Confirm::RemoveOption(_)
+            | Confirm::RemoveCriterion(_)
+            | Confirm::Replace { .. }
+            | Confirm::ReplaceExport { .. } => {
                 vec![("y", "yes"), ("n", "no")]
             }
             Confirm::Conflict { .. } => {

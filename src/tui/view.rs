@@ -1047,18 +1047,22 @@ fn render_prompt(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let line: Vec<String> = p.input.lines().collect();
-    draw_input(
-        &line,
-        p.input.cursor(),
-        Rect::new(inner.x, inner.y, inner.width, 1),
-        buf,
-    );
+    let field = Rect::new(inner.x, inner.y, inner.width, 1);
+    draw_input(&line, p.input.cursor(), field, buf);
+    let keys = if p.input.is_selected() {
+        // The pre-filled text is selected: shown reversed, replaced by typing.
+        let n = line.first().map_or(0, |l| l.chars().count()) as u16;
+        buf.set_style(
+            Rect::new(field.x, field.y, n.min(field.width), 1),
+            Style::default().add_modifier(Modifier::REVERSED),
+        );
+        "Typing replaces the text · ← → edit it · Enter accept · Esc cancel"
+    } else {
+        "Enter accept · Esc cancel"
+    };
     let hint = Paragraph::new(vec![
         Line::styled(help, Style::default().add_modifier(Modifier::DIM)),
-        Line::styled(
-            "Enter accept · Esc cancel",
-            Style::default().add_modifier(Modifier::DIM),
-        ),
+        Line::styled(keys, Style::default().add_modifier(Modifier::DIM)),
     ])
     .wrap(Wrap { trim: true });
     hint.render(
@@ -1121,6 +1125,15 @@ fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
                 "Esc  don't save yet".into(),
             ],
         ),
+        Confirm::ReplaceExport { existing, path, .. } => (
+            "Replace file?",
+            vec![
+                format!("{} already holds {existing}.", path.display()),
+                String::new(),
+                "y  replace with this export".into(),
+                "n or Esc  choose another name".into(),
+            ],
+        ),
         Confirm::Replace { path, .. } => (
             "Replace file?",
             vec![
@@ -1130,11 +1143,14 @@ fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
                 "n or Esc  choose another name".into(),
             ],
         ),
-        Confirm::Recovery { .. } => (
+        Confirm::Recovery { left_by, .. } => (
             "Unsaved work found",
             vec![
                 "Changes from an earlier session were not saved".into(),
-                "(appraise may have closed unexpectedly).".into(),
+                match left_by {
+                    Some(who) => format!("(left by {who})."),
+                    None => "(appraise may have closed unexpectedly).".into(),
+                },
                 String::new(),
                 "r  restore them (then Ctrl-s to save)".into(),
                 "d  discard them and open the file as saved".into(),
