@@ -61,6 +61,20 @@ pub const RECOVERY_HEADER: &str = "# appraise recovery file: unsaved changes, ke
 
 /// Writes the recovery file for unsaved work (atomically, creating its folder).
 pub fn write_recovery(recovery: &Path, text: &str) -> Result<(), WriteError> {
+    write_recovery_on(recovery, text, None)
+}
+
+/// The line that records which version of the file the work was based on.
+const BASE_LINE: &str = "# based on the file with fingerprint ";
+
+/// Writes the recovery file for work based on the version of the file with
+/// fingerprint `base`, so that a restore can tell whether the file has
+/// changed since (a colleague's edits) and show what differs.
+pub fn write_recovery_on(
+    recovery: &Path,
+    text: &str,
+    base: Option<Fingerprint>,
+) -> Result<(), WriteError> {
     if let Some(dir) = recovery.parent()
         && !dir.as_os_str().is_empty()
     {
@@ -73,6 +87,9 @@ pub fn write_recovery(recovery: &Path, text: &str) -> Result<(), WriteError> {
     let text = text.strip_prefix(crate::document::BOM).unwrap_or(text);
     let mut body = String::with_capacity(RECOVERY_HEADER.len() + text.len());
     body.push_str(RECOVERY_HEADER);
+    if let Some(b) = base {
+        body.push_str(&format!("{BASE_LINE}{}\n", b.to_text()));
+    }
     body.push_str(text);
     // Recovery files may hold confidential scoring: owner-only, like temp files.
     write_file(
@@ -85,11 +102,22 @@ pub fn write_recovery(recovery: &Path, text: &str) -> Result<(), WriteError> {
 
 /// Reads a recovery file, returning the appraisal text without its header.
 pub fn read_recovery(recovery: &Path) -> Option<String> {
+    read_recovery_on(recovery).map(|(text, _)| text)
+}
+
+/// Reads a recovery file: the appraisal text, and the fingerprint of the
+/// version of the file it was based on, if recorded.
+pub fn read_recovery_on(recovery: &Path) -> Option<(String, Option<Fingerprint>)> {
     let text = std::fs::read_to_string(recovery).ok()?;
-    Some(
-        text.strip_prefix(RECOVERY_HEADER)
-            .map_or(text.clone(), str::to_owned),
-    )
+    let Some(rest) = text.strip_prefix(RECOVERY_HEADER) else {
+        return Some((text, None));
+    };
+    if let Some(after) = rest.strip_prefix(BASE_LINE)
+        && let Some((fp, body)) = after.split_once('\n')
+    {
+        return Some((body.to_owned(), Fingerprint::parse(fp.trim())));
+    }
+    Some((rest.to_owned(), None))
 }
 
 /// Removes a recovery file; a file that is already gone is fine.

@@ -54,6 +54,20 @@ impl Fingerprint {
         }
     }
 
+    /// The fingerprint as text, to be stored: `HASH-LENGTH` in hex and decimal.
+    pub fn to_text(&self) -> String {
+        format!("{:016x}-{}", self.hash, self.len)
+    }
+
+    /// Reads a fingerprint written by [`Fingerprint::to_text`].
+    pub fn parse(text: &str) -> Option<Fingerprint> {
+        let (hash, len) = text.split_once('-')?;
+        Some(Fingerprint {
+            hash: u64::from_str_radix(hash, 16).ok()?,
+            len: len.parse().ok()?,
+        })
+    }
+
     /// The 64-bit hash alone, for naming things after a fingerprint.
     pub fn hash(&self) -> u64 {
         self.hash

@@ -867,3 +867,76 @@ fn temporary_files_left_by_a_crash_are_cleaned_up_when_safe() {
     assert!(!crashed.exists(), "an hour-old leftover is removed");
     assert!(in_progress.exists(), "a fresh one may be another save's");
 }
+
+#[test]
+fn restoring_work_after_a_colleague_changed_the_file_shows_each_cell() {
+    use appraise::tui::Input;
+    use appraise::tui::app::{Confirm, Mode};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.toml");
+    let original = big(6, 5);
+    std::fs::write(&path, &original).unwrap();
+    // A copy scores one cell, keeps it in its recovery file, and crashes.
+    let mut mine = App::open(&path).unwrap();
+    let yours = if mine.doc.appraisal().options()[0].score(0) == Some(4.0) {
+        1.0
+    } else {
+        4.0
+    };
+    mine.doc
+        .apply(appraise::tui::edit::Edit::Score {
+            o: 0,
+            c: 0,
+            old: mine.doc.appraisal().options()[0].score(0),
+            new: Some(yours),
+        })
+        .unwrap();
+    mine.doc.flush_recovery().unwrap();
+    drop(mine);
+    // Then a colleague changes three other scores and saves.
+    let mut theirs = appraise::load_path(&path).unwrap().appraisal;
+    let mut changed = Vec::new();
+    for o in 1..4 {
+        let old = theirs.options()[o].score(1);
+        let new = if old == Some(0.0) { 1.0 } else { 0.0 };
+        theirs.set_score(o, 1, Some(new)).unwrap();
+        changed.push((o, new));
+    }
+    std::fs::write(
+        &path,
+        document::update_document(&original, &theirs).unwrap(),
+    )
+    .unwrap();
+
+    let mut app = App::open(&path).unwrap();
+    let Mode::Confirm(Confirm::RecoveryClash(k)) = &app.view.mode else {
+        panic!(
+            "the differences are shown, not restored blindly: {:?}",
+            app.view.mode
+        );
+    };
+    let cells: Vec<(usize, usize)> = k.cells.iter().map(|c| (c.o, c.c)).collect();
+    assert_eq!(cells, [(0, 0), (1, 1), (2, 1), (3, 1)]);
+    // Keep the colleague's three cells, and this copy's own one.
+    for _ in 0..3 {
+        update(&mut app, Action::Input(Input::Down));
+        update(&mut app, Action::Input(Input::Char(' ')));
+    }
+    update(&mut app, Action::Input(Input::Enter));
+    assert!(
+        message(&app).contains("on 1 of 4 cells"),
+        "{}",
+        message(&app)
+    );
+    update(&mut app, Action::Save);
+    assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
+    let back = appraise::load_path(&path).unwrap().appraisal;
+    assert_eq!(back.options()[0].score(0), Some(yours), "your work");
+    for (o, new) in changed {
+        assert_eq!(
+            back.options()[o].score(1),
+            Some(new),
+            "the colleague's edit"
+        );
+    }
+}

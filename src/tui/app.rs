@@ -465,6 +465,7 @@ impl Doc {
         }
         let path = self.recovery.clone()?;
         let text = self.dirty.then(|| RecoveryText {
+            base: self.fingerprint,
             target: self.target.clone(),
             original: self.original.clone(),
             appraisal: self.appraisal.clone(),
@@ -545,6 +546,7 @@ pub struct RecoveryJob {
 
 #[derive(Debug, Clone)]
 struct RecoveryText {
+    base: Option<Fingerprint>,
     target: Target,
     original: String,
     appraisal: Appraisal,
@@ -564,7 +566,7 @@ impl RecoveryJob {
             None => recovery::remove_recovery(&self.path),
             Some(t) => {
                 let text = text_of(&t.target, &t.original, &t.appraisal, t.doc_path.as_deref());
-                recovery::write_recovery(&self.path, &text)
+                recovery::write_recovery_on(&self.path, &text, t.base)
             }
         }
     }
@@ -685,6 +687,10 @@ pub enum Confirm {
         /// What is there already, in words ("review.md", "3 .csv files").
         existing: String,
     },
+    /// A recovery file was found, but the file changed on disk after the
+    /// work was kept (a colleague's edits): choose, cell by cell or as a
+    /// whole, between the restored work and the file as it is now.
+    RecoveryClash(Box<Clashes>),
     /// A recovery file was found: restore or discard it?
     Recovery {
         /// The recovered appraisal.
@@ -696,6 +702,107 @@ pub enum Confirm {
         /// That copy's lock, to remove once the work is dealt with.
         stale_lock: Option<PathBuf>,
     },
+}
+
+/// One cell on which restored work and the file as it now is disagree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clash {
+    /// Option index.
+    pub o: usize,
+    /// Criterion index.
+    pub c: usize,
+    /// The restored work's score and note.
+    pub yours: (Option<f64>, Option<String>),
+    /// The score and note in the file now.
+    pub theirs: (Option<f64>, Option<String>),
+}
+
+/// Restored work set against the file as it now is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clashes {
+    /// The restored work, whole.
+    pub recovered: Appraisal,
+    /// The recovery file it came from.
+    pub from: PathBuf,
+    /// A stale lock of the copy that left it, to remove once dealt with.
+    pub stale_lock: Option<PathBuf>,
+    /// The cells that differ.
+    pub cells: Vec<Clash>,
+    /// For each cell, whether to take the restored work's version.
+    pub take_yours: Vec<bool>,
+    /// The highlighted cell.
+    pub selected: usize,
+    /// Whether more than cells differ (weights, names, options, criteria).
+    pub beyond_cells: bool,
+}
+
+impl Clashes {
+    /// Sets `recovered` against `now` (the file as loaded), or `None` if
+    /// their options or criteria differ, so cells cannot be matched.
+    pub fn between(recovered: Appraisal, now: &Appraisal, from: PathBuf) -> Option<Clashes> {
+        let ids = |a: &Appraisal| {
+            (
+                a.options()
+                    .iter()
+                    .map(|o| o.id().clone())
+                    .collect::<Vec<_>>(),
+                a.criteria()
+                    .iter()
+                    .map(|c| c.id().clone())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        if ids(&recovered) != ids(now) {
+            return None;
+        }
+        let mut cells = Vec::new();
+        for (o, (mine, theirs)) in recovered.options().iter().zip(now.options()).enumerate() {
+            for c in 0..now.criteria().len() {
+                let y = (mine.score(c), mine.note(c).map(str::to_owned));
+                let t = (theirs.score(c), theirs.note(c).map(str::to_owned));
+                if y != t {
+                    cells.push(Clash {
+                        o,
+                        c,
+                        yours: y,
+                        theirs: t,
+                    });
+                }
+            }
+        }
+        let mut merged = now.clone();
+        for cell in &cells {
+            set_cell(&mut merged, cell.o, cell.c, &cell.yours);
+        }
+        let beyond_cells = merged != recovered;
+        Some(Clashes {
+            take_yours: vec![true; cells.len()],
+            recovered,
+            from,
+            stale_lock: None,
+            cells,
+            selected: 0,
+            beyond_cells,
+        })
+    }
+
+    /// The file as it now is, with the cells chosen from the restored work.
+    pub fn merged(&self, now: &Appraisal) -> Appraisal {
+        let mut out = now.clone();
+        for (cell, &yours) in self.cells.iter().zip(&self.take_yours) {
+            if yours {
+                set_cell(&mut out, cell.o, cell.c, &cell.yours);
+            }
+        }
+        out
+    }
+}
+
+fn set_cell(a: &mut Appraisal, o: usize, c: usize, (score, note): &(Option<f64>, Option<String>)) {
+    let _ = a.set_score(o, c, *score);
+    if let Some(opt) = a.option_mut(o) {
+        let _ = opt.set_note(c, note.clone());
+    }
 }
 
 /// The note being edited for one cell.
@@ -1019,7 +1126,7 @@ impl App {
             found.retain(|(p, _)| Some(p.as_path()) == self.doc.recovery.as_deref());
         }
         for (rec, left_by) in found {
-            let Some(text) = recovery::read_recovery(&rec) else {
+            let Some((text, base)) = recovery::read_recovery_on(&rec) else {
                 continue;
             };
             let name = rec.display().to_string();
@@ -1030,6 +1137,32 @@ impl App {
                 _ => load::load_str(&name, &text).map(|l| l.appraisal),
             };
             match read {
+                Ok(recovered)
+                    if recovered != self.doc.appraisal
+                        && base.is_some()
+                        && base != self.doc.fingerprint =>
+                {
+                    // The file changed after the work was kept: show what differs.
+                    match Clashes::between(recovered.clone(), &self.doc.appraisal, rec.clone()) {
+                        Some(mut clashes) => {
+                            clashes.stale_lock = left_by.map(|o| o.lock);
+                            self.view.mode =
+                                Mode::Confirm(Confirm::RecoveryClash(Box::new(clashes)));
+                        }
+                        None => {
+                            self.view.mode = Mode::Confirm(Confirm::Recovery {
+                                recovered: Box::new(recovered),
+                                from: rec,
+                                left_by: Some(
+                                    "the file has changed since, and restoring replaces it as a whole"
+                                        .to_owned(),
+                                ),
+                                stale_lock: left_by.map(|o| o.lock),
+                            });
+                        }
+                    }
+                    return;
+                }
                 Ok(recovered) if recovered != self.doc.appraisal => {
                     self.view.mode = Mode::Confirm(Confirm::Recovery {
                         recovered: Box::new(recovered),

@@ -137,6 +137,13 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
             Confirm::Conflict { .. } => {
                 vec![("o", "overwrite"), ("a", "save as"), ("Esc", "cancel")]
             }
+            Confirm::RecoveryClash(_) => vec![
+                ("↑↓", "cell"),
+                ("Space", "yours/theirs"),
+                ("Enter", "restore as chosen"),
+                ("y", "all yours"),
+                ("t", "all theirs"),
+            ],
             Confirm::Recovery { .. } => {
                 vec![("r", "restore"), ("d", "discard"), ("q", "quit")]
             }

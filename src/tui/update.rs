@@ -1254,7 +1254,84 @@ fn expand_home(p: &str) -> PathBuf {
     PathBuf::from(p)
 }
 
+/// The choice between restored work and the file as it now is.
+fn clash_input(app: &mut App, mut k: Box<super::app::Clashes>, action: Action) {
+    let n = k.cells.len();
+    match action {
+        Action::Input(Input::Up) => k.selected = k.selected.saturating_sub(1),
+        Action::Input(Input::Down) => k.selected = (k.selected + 1).min(n.saturating_sub(1)),
+        Action::Input(Input::Char(' ') | Input::Tab) => {
+            if let Some(t) = k.take_yours.get_mut(k.selected) {
+                *t = !*t;
+            }
+        }
+        Action::Input(Input::Char('t' | 'T')) => {
+            // All theirs: the file as it is; the kept work is no longer needed.
+            let _ = crate::recovery::remove_recovery(&k.from);
+            if let Some(lock) = &k.stale_lock {
+                let _ = std::fs::remove_file(lock);
+            }
+            app.view
+                .info("Kept the file as it now is; the earlier unsaved work was discarded");
+            return;
+        }
+        Action::Input(Input::Char('y' | 'Y' | 'r' | 'R')) | Action::Input(Input::Enter) => {
+            let whole = matches!(action, Action::Input(Input::Char(_)));
+            let new = if whole {
+                k.recovered.clone()
+            } else {
+                k.merged(app.doc.appraisal())
+            };
+            let old = Box::new(app.doc.appraisal().clone());
+            if new != *old
+                && !apply(
+                    app,
+                    Edit::Replace {
+                        old,
+                        new: Box::new(new),
+                    },
+                )
+            {
+                app.view.mode = Mode::Confirm(Confirm::RecoveryClash(k));
+                return;
+            }
+            app.settle_recovery(&k.from);
+            if let Some(lock) = &k.stale_lock {
+                let _ = std::fs::remove_file(lock);
+            }
+            let kept = if whole {
+                n
+            } else {
+                k.take_yours.iter().filter(|&&t| t).count()
+            };
+            app.view.info(format!(
+                "Restored your unsaved work on {kept} of {n} cells over the file as it now is: Ctrl-s to save, u to undo"
+            ));
+            return;
+        }
+        Action::Input(Input::Char('q' | 'Q')) => {
+            app.quit = true;
+            return;
+        }
+        Action::Input(Input::Esc) => app.view.error(
+            "Choose whose version each cell keeps and press Enter, or t to keep the file as it is",
+        ),
+        _ => {}
+    }
+    if let Some(t) = k.take_yours.get(k.selected) {
+        let what = if *t { "yours" } else { "theirs" };
+        if !matches!(action, Action::Input(Input::Esc)) {
+            app.view.info(format!("This cell keeps {what}"));
+        }
+    }
+    app.view.mode = Mode::Confirm(Confirm::RecoveryClash(k));
+}
+
 fn confirm_input(app: &mut App, confirm: Confirm, action: Action) {
+    let confirm = match confirm {
+        Confirm::RecoveryClash(k) => return clash_input(app, k, action),
+        other => other,
+    };
     let key = match action {
         Action::Input(Input::Char(c)) => Some(c.to_ascii_lowercase()),
         Action::Input(Input::Esc) => None,
