@@ -55,6 +55,21 @@ pub enum WriteError {
         /// The existing file.
         path: PathBuf,
     },
+    /// Replacing the file would change who may read or write it, or split
+    /// it from its other names, so it was not replaced.
+    #[error(
+        "{} was not changed: {reason}; save under another name instead",
+        path.display()
+    )]
+    Unsafe {
+        /// The file.
+        path: PathBuf,
+        /// What replacing it would break, in words.
+        reason: String,
+        /// The system's error, where one caused the refusal.
+        #[source]
+        source: Option<std::io::Error>,
+    },
 }
 
 impl WriteError {
@@ -63,7 +78,8 @@ impl WriteError {
         match self {
             WriteError::Io { path, .. }
             | WriteError::ReadOnly { path }
-            | WriteError::Exists { path } => path,
+            | WriteError::Exists { path }
+            | WriteError::Unsafe { path, .. } => path,
         }
     }
 
@@ -73,6 +89,7 @@ impl WriteError {
             WriteError::Io { source, .. } => source.kind(),
             WriteError::ReadOnly { .. } => std::io::ErrorKind::PermissionDenied,
             WriteError::Exists { .. } => std::io::ErrorKind::AlreadyExists,
+            WriteError::Unsafe { .. } => std::io::ErrorKind::PermissionDenied,
         }
     }
 }
@@ -197,16 +214,30 @@ pub(crate) fn write_links(
                     path: path.to_owned(),
                 });
             }
-            Existing::Replace if m.permissions().readonly() => {
+            Existing::Replace if m.permissions().readonly() || !may_write(&target) => {
                 return Err(WriteError::ReadOnly {
                     path: path.to_owned(),
                 });
             }
             Existing::Replace => {}
         }
+        #[cfg(unix)]
+        if follow {
+            use std::os::unix::fs::MetadataExt;
+            if m.nlink() > 1 {
+                return Err(WriteError::Unsafe {
+                    path: path.to_owned(),
+                    reason: format!(
+                        "it has {} names (hard links), and replacing it would leave the others with the old version",
+                        m.nlink()
+                    ),
+                    source: None,
+                });
+            }
+        }
     }
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".appraise-save-");
+    builder.prefix(TEMP_PREFIX);
     #[cfg(unix)]
     if access == Access::Usual && old.is_none() {
         use std::os::unix::fs::PermissionsExt;
@@ -215,17 +246,26 @@ pub(crate) fn write_links(
     }
     let mut tmp = builder.tempfile_in(&dir).map_err(io)?;
     fill(tmp.as_file_mut()).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
     if let Some(m) = &old {
         tmp.as_file().set_permissions(m.permissions()).map_err(io)?;
         #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            // Keep the owner when saving someone else's file (only root may);
-            // failing to is harmless.
-            let _ = std::os::unix::fs::fchown(tmp.as_file(), Some(m.uid()), Some(m.gid()));
+        if follow {
+            keep_owner(tmp.as_file(), m).map_err(|(reason, source)| WriteError::Unsafe {
+                path: path.to_owned(),
+                reason,
+                source,
+            })?;
+            // After the permissions: an ACL sets the mode's group bits too.
+            copy_attributes(&target, tmp.as_file()).map_err(|(reason, source)| {
+                WriteError::Unsafe {
+                    path: path.to_owned(),
+                    reason,
+                    source: Some(source),
+                }
+            })?;
         }
     }
+    tmp.as_file().sync_all().map_err(io)?;
     match existing {
         Existing::Replace => tmp.persist(&target).map(drop).map_err(|e| io(e.error))?,
         Existing::Keep => match tmp.persist_noclobber(&target) {
@@ -263,6 +303,150 @@ pub(crate) fn write_links(
     // Make the rename itself durable where the platform allows it.
     if let Ok(d) = std::fs::File::open(&dir) {
         let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// The prefix of every temporary file this writer makes.
+pub const TEMP_PREFIX: &str = ".appraise-save-";
+
+/// How long a temporary file must have been left alone before it is taken
+/// for one a crash left behind. A save writes its temporary file and renames
+/// it within moments, so one untouched for this long belongs to no save in
+/// progress, on this machine or another sharing the folder.
+pub const LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// Removes the temporary files (`.appraise-save-XXXXXX`) that a crash or a
+/// `kill -9` part-way through a save left in `dir`, where that is safe: the
+/// file is a plain file (not a link), it belongs to this user, and nothing
+/// has written to it for [`LEFTOVER_AGE`]. Returns what was removed.
+pub fn remove_leftovers(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name();
+        if !name.to_string_lossy().starts_with(TEMP_PREFIX) {
+            continue;
+        }
+        let path = e.path();
+        let Ok(m) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
+        let old = m
+            .modified()
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= LEFTOVER_AGE);
+        #[cfg(unix)]
+        let mine = {
+            use std::os::unix::fs::MetadataExt;
+            m.uid() == rustix::process::geteuid().as_raw()
+        };
+        #[cfg(not(unix))]
+        let mine = true;
+        if m.file_type().is_file() && old && mine && std::fs::remove_file(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed.sort();
+    removed
+}
+
+/// Whether the system says this user may write the file at `path`: the
+/// permission bits, ACLs and the file system all count, as they do when the
+/// file is opened. (The rename that replaces a file needs only the folder to
+/// be writable, so without this check anyone who may write a shared folder
+/// could replace a file they may only read, and become its owner.)
+fn may_write(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use rustix::fs::{Access, AtFlags, CWD, accessat};
+        // EACCESS: as the effective user, who does the writing.
+        match accessat(CWD, path, Access::WRITE_OK, AtFlags::EACCESS) {
+            Ok(()) => true,
+            Err(e) => e != rustix::io::Errno::ACCESS && e != rustix::io::Errno::PERM,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        true
+    }
+}
+
+/// Gives the new file the old one's owner and group. Without this a user
+/// who may write someone else's file (through its group, say) would become
+/// its owner on saving; where the system does not allow keeping them (and
+/// the group could do anything with the file), the reason is returned and
+/// nothing is replaced.
+#[cfg(unix)]
+fn keep_owner(
+    file: &std::fs::File,
+    old: &std::fs::Metadata,
+) -> Result<(), (String, Option<std::io::Error>)> {
+    use std::os::unix::fs::MetadataExt;
+    let new = file
+        .metadata()
+        .map_err(|e| ("its owner could not be read".to_owned(), Some(e)))?;
+    if (new.uid(), new.gid()) == (old.uid(), old.gid()) {
+        return Ok(());
+    }
+    match std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid())) {
+        Ok(()) => Ok(()),
+        Err(e) if new.uid() != old.uid() => Err((
+            format!(
+                "it belongs to another user (uid {}), and replacing it would make it yours",
+                old.uid()
+            ),
+            Some(e),
+        )),
+        // A group that may do nothing with the file can change harmlessly.
+        Err(_) if old.mode() & 0o070 == 0 => Ok(()),
+        Err(e) => Err((
+            format!(
+                "its group (gid {}) could not be kept, so others could lose access",
+                old.gid()
+            ),
+            Some(e),
+        )),
+    }
+}
+
+/// Copies the old file's extended attributes to the new one, among them its
+/// POSIX ACL (`system.posix_acl_access`), so that saving does not change who
+/// may read it. A file system without extended attributes has none to copy;
+/// one that cannot be copied is a reason not to save.
+#[cfg(unix)]
+fn copy_attributes(from: &Path, to: &std::fs::File) -> Result<(), (String, std::io::Error)> {
+    use xattr::FileExt;
+    let names = match xattr::list(from) {
+        Ok(names) => names,
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::NOTSUP.raw_os_error()) => {
+            return Ok(());
+        }
+        Err(e) => return Err(("its extended attributes could not be read".to_owned(), e)),
+    };
+    for name in names {
+        let shown = name.to_string_lossy().into_owned();
+        let what = if shown == "system.posix_acl_access" {
+            "its access control list (ACL)".to_owned()
+        } else {
+            format!("its extended attribute {shown}")
+        };
+        let value = match xattr::get(from, &name) {
+            Ok(Some(v)) => v,
+            Ok(None) => continue,
+            Err(e) => return Err((format!("{what} could not be read"), e)),
+        };
+        if let Ok(Some(same)) = to.get_xattr(&name)
+            && same == value
+        {
+            continue;
+        }
+        to.set_xattr(&name, &value)
+            .map_err(|e| (format!("{what} could not be carried over"), e))?;
     }
     Ok(())
 }
@@ -347,6 +531,38 @@ mod tests {
         );
         assert_eq!(std::fs::read_to_string(&path).unwrap(), SMALL);
         assert_eq!(listing(dir.path()), ["review.toml"]);
+    }
+
+    #[test]
+    fn only_old_leftover_temporary_files_of_this_user_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join(".appraise-save-AbC123");
+        let fresh = dir.path().join(".appraise-save-XyZ789");
+        let other = dir.path().join("review.toml");
+        for p in [&old, &fresh, &other] {
+            std::fs::write(p, SMALL).unwrap();
+        }
+        let long_ago = std::time::SystemTime::now() - LEFTOVER_AGE * 2;
+        for p in [&old, &other] {
+            std::fs::File::options()
+                .write(true)
+                .open(p)
+                .unwrap()
+                .set_modified(long_ago)
+                .unwrap();
+        }
+        assert_eq!(remove_leftovers(dir.path()), vec![old.clone()]);
+        assert!(!old.exists());
+        assert!(fresh.exists(), "a save may still be writing it");
+        assert!(other.exists(), "only temporary files are touched");
+        #[cfg(unix)]
+        {
+            // A link with the name is not followed or removed.
+            let link = dir.path().join(".appraise-save-link00");
+            std::os::unix::fs::symlink(&other, &link).unwrap();
+            assert!(remove_leftovers(dir.path()).is_empty());
+            assert!(other.exists());
+        }
     }
 
     #[test]

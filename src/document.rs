@@ -32,10 +32,56 @@ pub enum DocumentError {
 /// decor (spacing and trailing comment). Options and criteria are matched by id:
 /// removed ones are dropped with their comments, new ones are added in place,
 /// and reordered ones move with their comments and sub-tables.
+///
+/// The file's byte-order mark and line endings are kept (see [`keeping_layout`]).
 pub fn update_document(original: &str, appraisal: &Appraisal) -> Result<String, DocumentError> {
-    let mut doc: DocumentMut = original.parse()?;
-    apply(&mut doc, appraisal)?;
-    Ok(doc.to_string())
+    keeping_layout(original, |body| {
+        let mut doc: DocumentMut = body.parse()?;
+        apply(&mut doc, appraisal)?;
+        Ok(doc.to_string())
+    })
+}
+
+/// The UTF-8 byte-order mark, as some Windows editors start a file with it.
+pub const BOM: char = '\u{feff}';
+
+/// Runs `edit` on `original` without its byte-order mark, then gives the
+/// result the mark and the line endings `original` had, so that a file
+/// written on Windows (a mark, CRLF line endings) keeps them when one value
+/// changes. `toml_edit` writes every line with LF; in a file whose lines end
+/// mostly with CRLF, every line of the result ends with CRLF again, so a diff
+/// shows only the changed values.
+pub fn keeping_layout<E>(
+    original: &str,
+    edit: impl FnOnce(&str) -> Result<String, E>,
+) -> Result<String, E> {
+    let (bom, body) = match original.strip_prefix(BOM) {
+        Some(rest) => (true, rest),
+        None => (false, original),
+    };
+    let out = edit(body)?;
+    let crlf = body.matches("\r\n").count();
+    let lines = body.matches('\n').count();
+    let out = if crlf > 0 && 2 * crlf >= lines {
+        to_crlf(&out)
+    } else {
+        out
+    };
+    Ok(if bom { format!("{BOM}{out}") } else { out })
+}
+
+/// Ends every line with CRLF (lines already ending so are left alone).
+fn to_crlf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut prev = '\0';
+    for ch in text.chars() {
+        if ch == '\n' && prev != '\r' {
+            out.push('\r');
+        }
+        out.push(ch);
+        prev = ch;
+    }
+    out
 }
 
 /// Writes a whole appraisal as fresh TOML, for when there is no original text.
@@ -545,6 +591,32 @@ cost = "Saves one lease."
         assert!(!out.contains("Saves one lease"));
         assert!(out.contains("# -- options --"));
         assert_eq!(load_str("o", &out).unwrap().appraisal, a);
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_windows_line_endings_are_kept() {
+        let windows = format!("{BOM}{}", SMALL.replace('\n', "\r\n"));
+        let mut a = load_str("w.toml", &windows).unwrap().appraisal;
+        assert_eq!(update_document(&windows, &a).unwrap(), windows);
+        a.set_score(0, 0, Some(2.0)).unwrap();
+        let out = update_document(&windows, &a).unwrap();
+        assert!(out.starts_with(BOM), "the mark is kept");
+        assert_eq!(out.matches('\n').count(), out.matches("\r\n").count());
+        let changed: Vec<_> = windows
+            .split("\r\n")
+            .zip(out.split("\r\n"))
+            .filter(|(x, y)| x != y)
+            .collect();
+        assert_eq!(
+            changed,
+            [(
+                "scores = { cost = 1, reach = 5 }   # inline form",
+                "scores = { cost = 2, reach = 5 }   # inline form"
+            )]
+        );
+        // A file with LF line endings keeps them.
+        let plain = update_document(SMALL, &a).unwrap();
+        assert!(!plain.contains('\r') && !plain.starts_with(BOM));
     }
 
     #[test]

@@ -489,11 +489,16 @@ impl Published {
         }
     }
 
+    /// How far a total may be from this figure and still agree with it:
+    /// half a unit of its last decimal, and a little for binary noise.
+    pub fn allowance(&self) -> f64 {
+        let half = 0.5 * 10f64.powi(-(self.decimals as i32));
+        half + PUBLISHED_TOLERANCE * self.value.abs().max(1.0)
+    }
+
     /// Whether `total` rounds to this figure at its precision.
     pub fn agrees_with(&self, total: f64) -> bool {
-        let half = 0.5 * 10f64.powi(-(self.decimals as i32));
-        let tol = PUBLISHED_TOLERANCE * self.value.abs().max(1.0);
-        (total - self.value).abs() <= half + tol
+        (total - self.value).abs() <= self.allowance()
     }
 
     /// `total` rounded to this figure's precision, as the source would print it.

@@ -54,6 +54,20 @@ impl Fingerprint {
         }
     }
 
+    /// The fingerprint as text, to be stored: `HASH-LENGTH` in hex and decimal.
+    pub fn to_text(&self) -> String {
+        format!("{:016x}-{}", self.hash, self.len)
+    }
+
+    /// Reads a fingerprint written by [`Fingerprint::to_text`].
+    pub fn parse(text: &str) -> Option<Fingerprint> {
+        let (hash, len) = text.split_once('-')?;
+        Some(Fingerprint {
+            hash: u64::from_str_radix(hash, 16).ok()?,
+            len: len.parse().ok()?,
+        })
+    }
+
     /// The 64-bit hash alone, for naming things after a fingerprint.
     pub fn hash(&self) -> u64 {
         self.hash
@@ -63,6 +77,43 @@ impl Fingerprint {
     /// (for example because it was deleted).
     pub fn of_file(path: &Path) -> Option<Fingerprint> {
         std::fs::read(path).ok().map(|b| Fingerprint::of(&b))
+    }
+}
+
+/// `text` with a byte-order mark in front if the file at `path` starts with
+/// one and `text` does not (the loader drops the mark), so a save keeps it.
+pub fn with_mark_on_disk<'a>(path: &Path, text: &'a str) -> std::borrow::Cow<'a, str> {
+    let marked = || {
+        use std::io::Read;
+        let mut head = [0u8; 3];
+        std::fs::File::open(path)
+            .and_then(|mut f| f.read_exact(&mut head))
+            .is_ok_and(|()| head == [0xef, 0xbb, 0xbf])
+    };
+    if !text.starts_with(document::BOM) && marked() {
+        std::borrow::Cow::Owned(format!("{}{text}", document::BOM))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// The text a file was loaded as, and its fingerprint, as they are on disk:
+/// the loader drops a byte-order mark, which is put back here so that the
+/// file is not taken for changed and a save keeps the mark. If the file on
+/// disk is not (any longer) the text given, the text's own fingerprint is
+/// kept, so a later save notices the change.
+pub fn as_on_disk(path: &Path, text: String) -> (String, Fingerprint) {
+    let own = Fingerprint::of(text.as_bytes());
+    let Ok(bytes) = std::fs::read(path) else {
+        return (text, own);
+    };
+    let disk = Fingerprint::of(&bytes);
+    if disk == own {
+        return (text, own);
+    }
+    match bytes.strip_prefix(&[0xef, 0xbb, 0xbf]) {
+        Some(rest) if rest == text.as_bytes() => (format!("{}{text}", document::BOM), disk),
+        _ => (text, own),
     }
 }
 
@@ -97,7 +148,7 @@ pub fn save(
         }
     }
     let text = match original {
-        Some(o) => document::update_document(o, appraisal)?,
+        Some(o) => document::update_document(&with_mark_on_disk(path, o), appraisal)?,
         None => document::to_toml(appraisal),
     };
     atomic::write(path, text.as_bytes())?;

@@ -122,10 +122,10 @@ fn tables_select_what_is_exported() {
         .clone();
     let md = String::from_utf8(out).expect("UTF-8");
     assert!(
-        md.contains("**Table 1: Evaluation criteria and weights**"),
+        md.contains("**Table 2: Evaluation criteria and weights**"),
         "{md}"
     );
-    assert!(md.contains("**Table 2: Ranking of options**"), "{md}");
+    assert!(md.contains("**Table 3: Ranking of options**"), "{md}");
     assert!(!md.contains("Full score matrix"));
     assert!(!md.contains("Annex:"));
     let out = appraise()
@@ -178,7 +178,7 @@ fn csv_needs_one_table_or_a_folder() {
         .args(["export", "--format", "csv", "--excel", "--out", &out])
         .assert()
         .success()
-        .stderr(predicate::str::contains("wrote 17 files"));
+        .stderr(predicate::str::contains("wrote 18 files"));
     let ranking = std::fs::read(dir.path().join("tables/ranking.csv")).expect("ranking.csv");
     assert!(
         ranking.starts_with(b"\xEF\xBB\xBF\"Rank\",\"Option\""),

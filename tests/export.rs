@@ -141,11 +141,13 @@ fn xlsx_holds_numbers_and_live_formulas() {
     let mut wb = workbook(bytes(&a, &r, Format::Xlsx, "all"));
     let names = wb.sheet_names();
     assert_eq!(
-        &names[..5],
-        ["Criteria", "Options", "Summary", "Ranking", "Matrix"]
+        &names[..6],
+        [
+            "Scale", "Criteria", "Options", "Summary", "Ranking", "Matrix"
+        ]
     );
     assert_eq!(
-        &names[5..9],
+        &names[6..10],
         [
             "Findings",
             "Weight stability",
@@ -153,7 +155,7 @@ fn xlsx_holds_numbers_and_live_formulas() {
             "Leave one out"
         ]
     );
-    assert_eq!(names.len(), 5 + 4 + 8, "{names:?}");
+    assert_eq!(names.len(), 6 + 4 + 8, "{names:?}");
     assert!(names.contains(&"Annex - Shared Service".to_string()));
 
     // Ranking: title, then header at row 3 (index 2), body from index 3.
@@ -164,7 +166,7 @@ fn xlsx_holds_numbers_and_live_formulas() {
     );
     assert_eq!(
         ranking.get_value((2, 2)),
-        Some(&Data::String("Total".into()))
+        Some(&Data::String("Total (out of 40)".into()))
     );
     assert_eq!(ranking.get_value((3, 0)), Some(&Data::Float(1.0)));
     assert_eq!(
@@ -226,7 +228,7 @@ fn xlsx_holds_numbers_and_live_formulas() {
         .expect("annex sheet");
     assert_eq!(
         annex.get_value((11, 0)),
-        Some(&Data::String("TOTAL".into()))
+        Some(&Data::String("TOTAL (out of 40)".into()))
     );
     assert_eq!(annex.get_value((11, 2)), Some(&Data::Float(33.0)));
 
@@ -253,7 +255,7 @@ fn docx_has_real_tables_with_repeating_headers_and_charts() {
         .descendants()
         .filter(|n| n.has_tag_name((w, "tbl")))
         .collect();
-    assert_eq!(tables.len(), 5 + 4 + 8, "one Word table per report table");
+    assert_eq!(tables.len(), 6 + 4 + 8, "one Word table per report table");
     for t in &tables {
         let first_row = t
             .children()
@@ -342,9 +344,10 @@ fn docx_has_numbered_captions_navigable_headings_and_page_numbers() {
         .filter(|(s, _)| s == "Caption")
         .map(|(_, t)| t.as_str())
         .collect();
-    assert_eq!(captions[0], "Table 1: Evaluation criteria and weights");
+    assert_eq!(captions[0], "Table 1: Scoring scale");
+    assert_eq!(captions[1], "Table 2: Evaluation criteria and weights");
     assert!(
-        captions.contains(&"Table 4: Ranking of options"),
+        captions.contains(&"Table 5: Ranking of options"),
         "{captions:?}"
     );
     assert!(
@@ -352,7 +355,7 @@ fn docx_has_numbered_captions_navigable_headings_and_page_numbers() {
         "{captions:?}"
     );
     // Every caption's number is a SEQ field, so Word renumbers them.
-    assert_eq!(doc.matches("SEQ Table").count(), 17);
+    assert_eq!(doc.matches("SEQ Table").count(), 18);
     assert_eq!(doc.matches("SEQ Figure").count(), 9);
     // Each annex option and each part of the sensitivity section is a Heading 2.
     let h2: Vec<&str> = paras
@@ -372,7 +375,7 @@ fn docx_has_numbered_captions_navigable_headings_and_page_numbers() {
     assert!(
         paras[at + 2]
             .1
-            .starts_with("Table 17: Annex: Shared Service"),
+            .starts_with("Table 18: Annex: Shared Service"),
         "{:?}",
         paras[at + 2]
     );
@@ -450,7 +453,7 @@ fn html_tables_are_accessible_and_self_contained() {
     let html = Html::parse_document(&text(&a, &r, Format::Html, "all"));
     let sel = |s: &str| Selector::parse(s).expect("selector");
     let tables: Vec<_> = html.select(&sel("table")).collect();
-    assert_eq!(tables.len(), 5 + 4 + 8);
+    assert_eq!(tables.len(), 6 + 4 + 8);
     for t in &tables {
         let caption = t.select(&sel("caption")).next().expect("caption");
         assert!(!caption.text().collect::<String>().trim().is_empty());
@@ -610,10 +613,18 @@ fn hostile_xlsx_stores_text_as_text() {
             if f.is_empty() {
                 continue;
             }
+            // Only the workbook's own formulas: totals, ranks, references to
+            // the matrix, and labels that name the highest possible total.
             assert!(
-                f.starts_with("SUMPRODUCT(") || f.starts_with("RANK("),
+                ["SUMPRODUCT(", "RANK(", "IF(", "SUM(", "'Matrix'!", "\""]
+                    .iter()
+                    .any(|p| f.starts_with(p)),
                 "{name}: unexpected formula {f}"
             );
+            // No text from the appraisal ever becomes part of a formula.
+            for evil in ["HYPERLINK", "alert", "cmd", "SUM(A1)", "script"] {
+                assert!(!f.contains(evil), "{name}: {f}");
+            }
         }
     }
     let matrix = wb.worksheet_range("Matrix").expect("Matrix");
@@ -710,11 +721,14 @@ fn every_selection_exports_in_every_format_without_failing() {
             let result = export_files(&a, &r, &opts, format, "x");
             match (format, g) {
                 // SVG has nothing to draw for the groups without charts.
-                (Format::Svg, TableName::Criteria)
-                | (Format::Svg, TableName::Options)
-                | (Format::Svg, TableName::Summary)
-                | (Format::Svg, TableName::Matrix)
-                | (Format::Svg, TableName::Annex) => assert!(
+                (
+                    Format::Svg | Format::Png,
+                    TableName::Criteria
+                    | TableName::Options
+                    | TableName::Summary
+                    | TableName::Matrix
+                    | TableName::Annex,
+                ) => assert!(
                     matches!(result, Err(export::ExportError::NothingToWrite { .. })),
                     "{format} {g}"
                 ),
@@ -868,4 +882,49 @@ fn csv_headers_name_each_column_s_real_unit() {
         ),
         "{ranking}"
     );
+}
+
+// ---------------------------------------------------------------- charts
+
+#[test]
+fn charts_read_well_and_say_their_values() {
+    let (a, r) = example();
+    let svg = text(&a, &r, Format::Svg, "chart-weight-partnerships").replace("&#39;", "'");
+    assert!(
+        svg.contains("Partnerships' share of the total weight"),
+        "{svg}"
+    );
+    assert!(!svg.contains("s's share"), "{svg}");
+    // Screen readers hear the description: it holds the figures.
+    let tree = roxmltree::Document::parse(&svg).expect("SVG");
+    let desc = tree
+        .descendants()
+        .find(|n| n.has_tag_name("desc"))
+        .and_then(|n| n.text())
+        .expect("a description");
+    assert!(desc.contains("Peer Practice Partner 33"), "{desc}");
+    let totals = text(&a, &r, Format::Svg, "chart-totals");
+    let tree = roxmltree::Document::parse(&totals).expect("SVG");
+    let desc = tree
+        .descendants()
+        .find(|n| n.has_tag_name("desc"))
+        .and_then(|n| n.text())
+        .expect("a description");
+    assert!(
+        desc.contains("Shared Service 26/40 (published as 24)"),
+        "{desc}"
+    );
+    // The published figure is drawn on the chart too.
+    assert!(
+        totals.contains(">26/40 (published as 24)</text>"),
+        "{totals}"
+    );
+    // Every chart comes as a PNG picture as well.
+    let pngs = files(&a, &r, Format::Png);
+    assert_eq!(pngs.len(), 1 + 8);
+    assert!(
+        pngs.iter()
+            .all(|f| f.bytes.starts_with(b"\x89PNG") && f.name.ends_with(".png"))
+    );
+    assert!(pngs.iter().any(|f| f.name == "chart-totals.png"));
 }

@@ -47,7 +47,7 @@ pub fn header_with_max(t: &ReportTable, c: usize) -> String {
 
 /// The maximum shared by every figure of column `c`, when all of them are
 /// "T/max" values with one maximum.
-fn shared_max(t: &ReportTable, c: usize) -> Option<f64> {
+pub fn shared_max(t: &ReportTable, c: usize) -> Option<f64> {
     let mut max = None;
     for v in t
         .rows
@@ -88,6 +88,12 @@ pub fn has_remarks(t: &ReportTable) -> bool {
         .any(|r| r.cells.iter().any(|c| c.remark.is_some()))
 }
 
+/// A column's header as it names a remark: without any bracketed part such
+/// as "(of 40)", which a live workbook would otherwise have to keep current.
+pub fn remark_header(header: &str) -> &str {
+    header.split(" (").next().unwrap_or(header).trim()
+}
+
 /// The remarks of a row, each prefixed by its column's header.
 pub fn row_remarks(t: &ReportTable, cells: &[Cell]) -> String {
     cells
@@ -95,7 +101,7 @@ pub fn row_remarks(t: &ReportTable, cells: &[Cell]) -> String {
         .enumerate()
         .filter_map(|(i, c)| {
             let r = c.remark.as_ref()?;
-            let h = t.columns.get(i).map_or("", |col| col.header.as_str());
+            let h = remark_header(t.columns.get(i).map_or("", |col| col.header.as_str()));
             Some(if h.is_empty() {
                 r.clone()
             } else {

@@ -212,6 +212,56 @@ pub struct Cell {
     /// A short remark, shown after the value in brackets.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
+    /// What the figure is in terms of the score matrix, so a spreadsheet
+    /// can derive it by formula from the matrix's cells instead of storing
+    /// a copy that would go stale when a score or weight is edited.
+    #[serde(skip)]
+    pub live: Option<Live>,
+}
+
+/// A figure derived from the scores and weights. Options and criteria are
+/// counted in file order from zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Live {
+    /// An option's score on a criterion.
+    Score {
+        /// The option.
+        option: usize,
+        /// The criterion.
+        criterion: usize,
+    },
+    /// A criterion's weight.
+    Weight {
+        /// The criterion.
+        criterion: usize,
+    },
+    /// A criterion's share of the total weight.
+    Share {
+        /// The criterion.
+        criterion: usize,
+    },
+    /// An option's score times its criterion's weight.
+    WeightedScore {
+        /// The option.
+        option: usize,
+        /// The criterion.
+        criterion: usize,
+    },
+    /// An option's weighted total.
+    Total {
+        /// The option.
+        option: usize,
+    },
+    /// An option's rank by total.
+    Rank {
+        /// The option.
+        option: usize,
+    },
+    /// Where an option's total sits between the lowest and highest possible totals.
+    Percent {
+        /// The option.
+        option: usize,
+    },
 }
 
 impl Cell {
@@ -220,7 +270,14 @@ impl Cell {
         Cell {
             value,
             remark: None,
+            live: None,
         }
+    }
+
+    /// Says what the figure is in terms of the score matrix (see [`Live`]).
+    pub fn with_live(mut self, live: Live) -> Cell {
+        self.live = Some(live);
+        self
     }
 
     /// A plain text cell.
@@ -298,6 +355,22 @@ pub struct WeightedSum {
     pub total_column: usize,
     /// The column that holds each row's rank by total, if any.
     pub rank_column: Option<usize>,
+    /// The option (in file order) each of `rows` holds, so other tables can
+    /// refer to its cells.
+    pub options: Vec<usize>,
+    /// The scale's lowest score, highest score and step, for checking
+    /// entries and for the lowest and highest possible totals.
+    pub scale: (f64, f64, f64),
+    /// The lowest and highest possible totals now.
+    pub totals: (f64, f64),
+    /// The word the total column's header starts with, before "(of N)".
+    pub total_label: String,
+    /// The column of totals a source document published, if any.
+    pub published_column: Option<usize>,
+    /// For each of `rows`, how far its total may be from its published
+    /// figure and still agree with it (the figure's own precision; see
+    /// [`crate::model::Published::allowance`]); 0 where none was published.
+    pub published_allowance: Vec<f64>,
 }
 
 /// Tables wanting more characters across than this print on landscape pages.

@@ -59,11 +59,14 @@ pub enum Format {
     Json,
     /// Standalone SVG charts.
     Svg,
+    /// The charts as PNG pictures, for web systems that refuse SVG and for
+    /// slides.
+    Png,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Markdown,
         Format::Html,
         Format::Csv,
@@ -71,6 +74,7 @@ impl Format {
         Format::Docx,
         Format::Json,
         Format::Svg,
+        Format::Png,
     ];
 
     /// The name used on the command line.
@@ -83,6 +87,7 @@ impl Format {
             Format::Docx => "docx",
             Format::Json => "json",
             Format::Svg => "svg",
+            Format::Png => "png",
         }
     }
 
@@ -93,13 +98,13 @@ impl Format {
 
     /// Whether the format is binary (and so must not go to a terminal).
     pub fn is_binary(self) -> bool {
-        matches!(self, Format::Xlsx | Format::Docx)
+        matches!(self, Format::Xlsx | Format::Docx | Format::Png)
     }
 
     /// Whether the format holds one table or chart per file, so that several
     /// need a folder.
     pub fn one_item_per_file(self) -> bool {
-        matches!(self, Format::Csv | Format::Svg)
+        matches!(self, Format::Csv | Format::Svg | Format::Png)
     }
 }
 
@@ -592,9 +597,10 @@ pub fn write_report(
                 }),
             }
         }
-        Format::Svg => {
+        Format::Svg | Format::Png => {
             let charts: Vec<&Chart> = report.charts().collect();
             match charts.as_slice() {
+                [c] if format == Format::Png => png::write_chart(c, out),
                 [c] => svg::write_chart(c, out),
                 [] => Err(ExportError::NothingToWrite {
                     format,
@@ -642,6 +648,25 @@ pub fn export_files(
                         name: format!("{}.csv", t.key),
                         bytes,
                     });
+                }
+            }
+            Format::Png => {
+                // Drawing is the slow part; charts are independent.
+                let drawn: Vec<Result<ExportFile, ExportError>> = report
+                    .charts()
+                    .collect::<Vec<_>>()
+                    .par_iter()
+                    .map(|c| {
+                        let mut bytes = Vec::new();
+                        png::write_chart(c, &mut bytes)?;
+                        Ok(ExportFile {
+                            name: format!("{}.png", c.key),
+                            bytes,
+                        })
+                    })
+                    .collect();
+                for f in drawn {
+                    files.push(f?);
                 }
             }
             _ => {
@@ -704,7 +729,7 @@ mod tests {
         assert_eq!(rep.charts().count(), 1);
         let rep = build(&a, &r, &opts("annex-shared-service, criteria")).unwrap();
         let keys: Vec<&str> = rep.tables().map(|t| t.key.as_str()).collect();
-        assert_eq!(keys, ["criteria", "annex-shared-service"]);
+        assert_eq!(keys, ["scale", "criteria", "annex-shared-service"]);
         let rep = build(&a, &r, &opts("chart-totals")).unwrap();
         assert_eq!(rep.tables().count(), 0);
         assert_eq!(rep.charts().count(), 1);
@@ -734,7 +759,8 @@ mod tests {
         assert!(!out.is_empty());
         let files = export_files(&a, &r, &ExportOptions::default(), Format::Csv, "x").unwrap();
         // Five tables, four for sensitivity, eight annex tables.
-        assert_eq!(files.len(), 5 + 4 + 8);
+        // Six tables (the scale among them), four for sensitivity, eight annex tables.
+        assert_eq!(files.len(), 6 + 4 + 8);
         let err = export(&a, &r, &opts("criteria"), Format::Svg, &mut out).unwrap_err();
         assert!(matches!(err, ExportError::NothingToWrite { .. }), "{err}");
     }

@@ -9,8 +9,8 @@ use crate::model::Appraisal;
 use crate::numbers;
 
 use super::doc::{
-    Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Report, ReportTable, Row, RowKind, Value,
-    WeightedSum,
+    Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Live, Report, ReportTable, Row, RowKind,
+    Value, WeightedSum,
 };
 use super::{ExportError, ExportOptions};
 
@@ -76,23 +76,48 @@ impl FromStr for TableName {
     }
 }
 
-/// The scale in one sentence, with its anchor wording.
+/// The scale in one sentence; [`scale_table`] gives what the scores mean.
 pub fn scale_sentence(appraisal: &Appraisal) -> String {
     let s = appraisal.scale();
-    let mut text = format!(
+    format!(
         "Each option is scored from {} to {} in steps of {} against each criterion.",
         numbers::score(s.min()),
         numbers::score(s.max()),
         numbers::score(s.step())
-    );
-    for (v, label) in s.labels() {
-        text.push_str(&format!(
-            " {} = {}.",
-            numbers::score(*v),
-            label.trim_end_matches('.')
-        ));
+    )
+}
+
+/// The scoring scale: its lowest and highest scores and every anchor, with
+/// what each means (the review's scoring key).
+pub fn scale_table(appraisal: &Appraisal) -> ReportTable {
+    let s = appraisal.scale();
+    let mut t = ReportTable::new(
+        "scale",
+        "Scoring scale",
+        vec![Column::number("Score"), Column::prose("Meaning")],
+    )
+    .with_row_header(0)
+    .with_short_name("Scale");
+    let mut points: Vec<(f64, String)> = s.labels().to_vec();
+    for (end, word) in [(s.min(), "lowest score"), (s.max(), "highest score")] {
+        if !points.iter().any(|(v, _)| *v == end) {
+            points.push((end, format!("The {word}.")));
+        }
     }
-    text
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (v, label) in points {
+        t.rows.push(Row::body(vec![
+            Cell::new(number(v, numbers::score)),
+            Cell::text(label),
+        ]));
+    }
+    t.notes.push(format!(
+        "Scores run from {} to {} in steps of {}; a score between two anchors lies between their meanings.",
+        numbers::score(s.min()),
+        numbers::score(s.max()),
+        numbers::score(s.step())
+    ));
+    t
 }
 
 /// The scale's range, as the unit of a score: "0 to 5".
@@ -167,8 +192,9 @@ pub fn criteria_table(appraisal: &Appraisal) -> ReportTable {
         t.rows.push(Row::body(vec![
             Cell::text(format!("C{}", c + 1)),
             Cell::text(crit.name()),
-            Cell::new(number(crit.weight(), numbers::weight)),
-            Cell::new(percent(share(appraisal, c))),
+            Cell::new(number(crit.weight(), numbers::weight))
+                .with_live(Live::Weight { criterion: c }),
+            Cell::new(percent(share(appraisal, c))).with_live(Live::Share { criterion: c }),
             text_or_empty(crit.description.as_deref()),
         ]));
     }
@@ -277,7 +303,8 @@ pub fn summary_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     for (i, (o, r)) in appraisal.options().iter().zip(&results.options).enumerate() {
         let (remark, notes) = total_remark(appraisal, results, &mismatches, i);
         push_unique(&mut t.notes, notes);
-        let mut score = Cell::new(out_of(r.total, results.max_total));
+        let mut score =
+            Cell::new(out_of(r.total, results.max_total)).with_live(Live::Total { option: i });
         score.remark = remark;
         t.rows.push(Row::body(vec![
             Cell::text(o.name()),
@@ -314,16 +341,18 @@ pub fn ranking_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         };
         let (remark, notes) = total_remark(appraisal, results, &mismatches, i);
         push_unique(&mut t.notes, notes);
-        let mut total = Cell::new(out_of(r.total, results.max_total));
+        let mut total =
+            Cell::new(out_of(r.total, results.max_total)).with_live(Live::Total { option: i });
         total.remark = remark;
         t.rows.push(Row::body(vec![
             Cell::new(Value::Number {
                 value: r.rank as f64,
                 display: r.rank.to_string(),
-            }),
+            })
+            .with_live(Live::Rank { option: i }),
             Cell::text(o.name()),
             total,
-            Cell::new(percent(r.percent)),
+            Cell::new(percent(r.percent)).with_live(Live::Percent { option: i }),
         ]));
     }
     let mut ranks: Vec<usize> = results.options.iter().map(|r| r.rank).collect();
@@ -364,6 +393,19 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         "Total (of {})",
         numbers::total(results.max_total)
     )));
+    debug_assert!(
+        columns
+            .last()
+            .is_some_and(|c| c.header.starts_with("Total (of "))
+    );
+    // The totals a source document printed, beside the ones the scores give.
+    let published = appraisal
+        .options()
+        .iter()
+        .any(|o| o.published_total().is_some());
+    if published {
+        columns.push(Column::number("Published total"));
+    }
     let mut t = ReportTable::new(
         "matrix",
         "Full score matrix: weights, scores, totals and ranks",
@@ -379,10 +421,14 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
             .map(|c| Cell::new(number(c.weight(), numbers::weight))),
     );
     weights.push(Cell::empty());
+    if published {
+        weights.push(Cell::empty());
+    }
     t.rows.push(Row {
         kind: RowKind::Parameters,
         cells: weights,
     });
+    let mut order = Vec::new();
     let mut any_missing = false;
     let mismatches = reconcile(appraisal, results);
     let mut remarks = Vec::new();
@@ -404,14 +450,45 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         let mut total = Cell::new(number(r.total, numbers::total));
         total.remark = remark;
         cells.push(total);
+        if published {
+            cells.push(match o.published() {
+                // As the source printed it: 3.80 keeps both decimals.
+                Some(p) => Cell::new(Value::Number {
+                    value: p.value(),
+                    display: p.text(),
+                }),
+                None => Cell::empty(),
+            });
+        }
         t.rows.push(Row::body(cells));
+        order.push(i);
     }
+    let published_allowance = order
+        .iter()
+        .map(|&i| {
+            appraisal
+                .options()
+                .get(i)
+                .and_then(|o| o.published())
+                .map_or(0.0, |p| p.allowance())
+        })
+        .collect();
     t.weighted_sum = Some(WeightedSum {
         weight_row: 0,
         rows: 1..t.rows.len(),
         columns: 2..2 + n,
         total_column: 2 + n,
         rank_column: Some(0),
+        options: order,
+        scale: (
+            appraisal.scale().min(),
+            appraisal.scale().max(),
+            appraisal.scale().step(),
+        ),
+        totals: (results.min_total, results.max_total),
+        total_label: "Total".into(),
+        published_column: published.then_some(3 + n),
+        published_allowance,
     });
     t.notes
         .push("Each total is the sum of every score multiplied by its criterion's weight.".into());
@@ -457,20 +534,31 @@ pub fn annex_tables(appraisal: &Appraisal, results: &Results) -> Vec<ReportTable
             any_missing |= score.is_none();
             let mut cells = vec![Cell::text(crit.name()), text_or_empty(o.note(c))];
             if weighted {
-                cells.push(Cell::new(number(crit.weight(), numbers::weight)));
+                cells.push(
+                    Cell::new(number(crit.weight(), numbers::weight))
+                        .with_live(Live::Weight { criterion: c }),
+                );
             }
-            cells.push(score_cell(score));
+            cells.push(score_cell(score).with_live(Live::Score {
+                option: i,
+                criterion: c,
+            }));
             if weighted {
-                cells.push(match score {
+                let weighted = match score {
                     Some(s) => Cell::new(number(s * crit.weight(), numbers::total)),
                     None => Cell::new(Value::Missing),
-                });
+                };
+                cells.push(weighted.with_live(Live::WeightedScore {
+                    option: i,
+                    criterion: c,
+                }));
             }
             t.rows.push(Row::body(cells));
         }
         let (remark, notes) = total_remark(appraisal, results, &mismatches, i);
         t.notes = notes;
-        let mut total = Cell::new(out_of(r.total, results.max_total));
+        let mut total =
+            Cell::new(out_of(r.total, results.max_total)).with_live(Live::Total { option: i });
         total.remark = remark;
         let mut cells = vec![Cell::text("TOTAL"), Cell::empty()];
         if weighted {
@@ -589,6 +677,7 @@ pub fn group_blocks(
         TableName::Criteria => {
             blocks.push(Block::Heading("Criteria".into()));
             blocks.push(Block::Paragraph(scale_sentence(appraisal)));
+            blocks.push(Block::Table(scale_table(appraisal)));
             blocks.push(Block::Table(criteria_table(appraisal)));
         }
         TableName::Options => {

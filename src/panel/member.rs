@@ -47,8 +47,17 @@ pub fn member_appraisal(shared: &Appraisal, sheet: &Sheet) -> Result<Appraisal, 
 /// Scores and notes are found by option and criterion id. Unchanged values
 /// keep their exact text; changed ones keep their spacing and trailing
 /// comment. With `appraisal_ref`, the sheet's `[sheet] appraisal` path is set
-/// to it (after a save to another folder).
+/// to it (after a save to another folder). The sheet's byte-order mark and
+/// line endings are kept.
 pub fn update_sheet(
+    original: &str,
+    member: &Appraisal,
+    appraisal_ref: Option<&str>,
+) -> Result<String, DocumentError> {
+    crate::document::keeping_layout(original, |body| edit_sheet(body, member, appraisal_ref))
+}
+
+fn edit_sheet(
     original: &str,
     member: &Appraisal,
     appraisal_ref: Option<&str>,

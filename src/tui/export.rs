@@ -146,6 +146,28 @@ pub enum ExportError {
     Text(String),
 }
 
+/// What exporting `format` to `path` would replace, in words, or `None` if
+/// nothing: the file itself, or for a folder format the files of that kind
+/// already in the folder.
+pub fn would_replace(format: usize, path: &Path) -> Option<String> {
+    let f = FORMATS.get(format)?;
+    if !f.is_folder() {
+        let meta = std::fs::metadata(path).ok()?;
+        return (!meta.is_dir()).then(|| "a file of that name".to_owned());
+    }
+    let ext = std::ffi::OsStr::new(f.extension);
+    let n = std::fs::read_dir(path)
+        .ok()?
+        .flatten()
+        .filter(|e| e.path().extension() == Some(ext))
+        .count();
+    match n {
+        0 => None,
+        1 => Some(format!("a .{} file", f.extension)),
+        n => Some(format!("{n} .{} files", f.extension)),
+    }
+}
+
 /// Monte Carlo samples for an export: as many as take a second or so, up to
 /// 100,000; none for appraisals too large to sample usefully in that time.
 pub fn export_samples(a: &Appraisal) -> Option<u64> {

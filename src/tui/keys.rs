@@ -128,12 +128,22 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
                 ("n", "quit, discard"),
                 ("Esc", "stay"),
             ],
-            Confirm::RemoveOption(_) | Confirm::RemoveCriterion(_) | Confirm::Replace { .. } => {
+            Confirm::RemoveOption(_)
+            | Confirm::RemoveCriterion(_)
+            | Confirm::Replace { .. }
+            | Confirm::ReplaceExport { .. } => {
                 vec![("y", "yes"), ("n", "no")]
             }
             Confirm::Conflict { .. } => {
                 vec![("o", "overwrite"), ("a", "save as"), ("Esc", "cancel")]
             }
+            Confirm::RecoveryClash(_) => vec![
+                ("↑↓", "cell"),
+                ("Space", "yours/theirs"),
+                ("Enter", "restore as chosen"),
+                ("y", "all yours"),
+                ("t", "all theirs"),
+            ],
             Confirm::Recovery { .. } => {
                 vec![("r", "restore"), ("d", "discard"), ("q", "quit")]
             }

@@ -26,6 +26,9 @@ pub struct Swing {
     pub values: Vec<String>,
     /// The highlighted position in `order`.
     pub selected: usize,
+    /// Whether the highlighted value is as shown, not yet typed into: the
+    /// first digit typed replaces it, as in a spreadsheet cell.
+    pub fresh: bool,
 }
 
 impl Swing {
@@ -57,6 +60,7 @@ impl Swing {
             order,
             values,
             selected: 0,
+            fresh: true,
         }
     }
 
@@ -75,6 +79,7 @@ impl Swing {
     pub fn select(&mut self, delta: isize) {
         let last = self.order.len().saturating_sub(1);
         self.selected = self.selected.saturating_add_signed(delta).min(last);
+        self.fresh = true;
     }
 
     /// Types into the highlighted value (the top criterion stays at 100).
@@ -82,10 +87,14 @@ impl Swing {
         if self.selected == 0 || !(ch.is_ascii_digit() || ch == '.') {
             return;
         }
-        if let Some(v) = self.values.get_mut(self.selected)
-            && v.len() < 8
-        {
-            v.push(ch);
+        let fresh = std::mem::take(&mut self.fresh);
+        if let Some(v) = self.values.get_mut(self.selected) {
+            if fresh {
+                v.clear();
+            }
+            if v.len() < 8 {
+                v.push(ch);
+            }
         }
     }
 
@@ -94,8 +103,13 @@ impl Swing {
         if self.selected == 0 {
             return;
         }
+        let fresh = std::mem::take(&mut self.fresh);
         if let Some(v) = self.values.get_mut(self.selected) {
-            v.pop();
+            if fresh {
+                v.clear();
+            } else {
+                v.pop();
+            }
         }
     }
 
@@ -206,6 +220,20 @@ name = "X"
         s.select(-9);
         s.type_char('1');
         assert_eq!(s.values[0], "100", "the top value cannot be changed");
+    }
+
+    #[test]
+    fn the_first_digit_replaces_the_value_shown() {
+        let a = load_str("t", T).unwrap().appraisal;
+        let mut s = Swing::start(&a);
+        s.select(1);
+        assert_eq!(s.values[1], "50");
+        s.type_char('8');
+        s.type_char('0');
+        assert_eq!(s.values[1], "80", "80 over 50 is 80, not 5080");
+        s.select(1);
+        s.type_char('5');
+        assert_eq!(s.values[2], "5");
     }
 
     #[test]

@@ -1047,18 +1047,22 @@ fn render_prompt(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let line: Vec<String> = p.input.lines().collect();
-    draw_input(
-        &line,
-        p.input.cursor(),
-        Rect::new(inner.x, inner.y, inner.width, 1),
-        buf,
-    );
+    let field = Rect::new(inner.x, inner.y, inner.width, 1);
+    draw_input(&line, p.input.cursor(), field, buf);
+    let keys = if p.input.is_selected() {
+        // The pre-filled text is selected: shown reversed, replaced by typing.
+        let n = line.first().map_or(0, |l| l.chars().count()) as u16;
+        buf.set_style(
+            Rect::new(field.x, field.y, n.min(field.width), 1),
+            Style::default().add_modifier(Modifier::REVERSED),
+        );
+        "Typing replaces the text · ← → edit it · Enter accept · Esc cancel"
+    } else {
+        "Enter accept · Esc cancel"
+    };
     let hint = Paragraph::new(vec![
         Line::styled(help, Style::default().add_modifier(Modifier::DIM)),
-        Line::styled(
-            "Enter accept · Esc cancel",
-            Style::default().add_modifier(Modifier::DIM),
-        ),
+        Line::styled(keys, Style::default().add_modifier(Modifier::DIM)),
     ])
     .wrap(Wrap { trim: true });
     hint.render(
@@ -1072,7 +1076,12 @@ fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     };
     let a = app.doc.appraisal();
+    if let Confirm::RecoveryClash(clashes) = c {
+        render_clashes(app, clashes, area, buf);
+        return;
+    }
     let (title, body): (&str, Vec<String>) = match c {
+        Confirm::RecoveryClash(_) => ("", Vec::new()),
         Confirm::Quit => (
             "Unsaved changes",
             vec![
@@ -1121,6 +1130,15 @@ fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
                 "Esc  don't save yet".into(),
             ],
         ),
+        Confirm::ReplaceExport { existing, path, .. } => (
+            "Replace file?",
+            vec![
+                format!("{} already holds {existing}.", path.display()),
+                String::new(),
+                "y  replace with this export".into(),
+                "n or Esc  choose another name".into(),
+            ],
+        ),
         Confirm::Replace { path, .. } => (
             "Replace file?",
             vec![
@@ -1130,11 +1148,14 @@ fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
                 "n or Esc  choose another name".into(),
             ],
         ),
-        Confirm::Recovery { .. } => (
+        Confirm::Recovery { left_by, .. } => (
             "Unsaved work found",
             vec![
                 "Changes from an earlier session were not saved".into(),
-                "(appraise may have closed unexpectedly).".into(),
+                match left_by {
+                    Some(who) => format!("(left by {who})."),
+                    None => "(appraise may have closed unexpectedly).".into(),
+                },
                 String::new(),
                 "r  restore them (then Ctrl-s to save)".into(),
                 "d  discard them and open the file as saved".into(),
@@ -1151,6 +1172,68 @@ fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
         + 4;
     let inner = popup(area, w.min(area.width), body.len() as u16 + 2, title, buf);
     Paragraph::new(body.into_iter().map(Line::from).collect::<Vec<_>>())
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}
+
+/// Restored work against the file as it now is: one line per differing
+/// cell, saying whose version will be kept.
+fn render_clashes(app: &App, k: &super::app::Clashes, area: Rect, buf: &mut Buffer) {
+    let a = app.doc.appraisal();
+    let w = area.width.saturating_sub(2).min(84);
+    let inner = popup(
+        area,
+        w,
+        area.height,
+        "Unsaved work found, and the file has changed since",
+        buf,
+    );
+    let show = |(s, n): &(Option<f64>, Option<String>)| {
+        let score = s.map_or_else(|| "·".to_owned(), crate::numbers::as_given);
+        match n {
+            Some(_) => format!("{score} + note"),
+            None => score,
+        }
+    };
+    let mut lines = vec![
+        Line::from(format!(
+            "Someone changed {} after this work was kept. {} cells differ; choose whose version each keeps.",
+            app.doc.display_name(),
+            k.cells.len()
+        )),
+        Line::styled(
+            "↑↓ cell · Space yours/theirs · y all yours · t all theirs · Enter restore as chosen · q quit",
+            Style::default().add_modifier(Modifier::DIM),
+        ),
+    ];
+    if k.beyond_cells {
+        lines.push(Line::from(
+            "Weights, names or other parts differ too: only y (all yours) restores those.",
+        ));
+    }
+    lines.push(Line::from(""));
+    let list_h = usize::from(inner.height).saturating_sub(lines.len()).max(1);
+    let top = k.selected.saturating_sub(list_h - 1);
+    let name_w = usize::from(inner.width).saturating_sub(44).clamp(12, 40);
+    for (i, cell) in k.cells.iter().enumerate().skip(top).take(list_h) {
+        let opt = a.options().get(cell.o).map_or("", |x| x.name());
+        let crit = a.criteria().get(cell.c).map_or("", |x| x.name());
+        let yours = k.take_yours.get(i).copied().unwrap_or(true);
+        let text = format!(
+            "{} {:<name_w$} yours {:<10} theirs {:<10} keep {}",
+            if i == k.selected { "▶" } else { " " },
+            fit(&format!("{opt} / {crit}"), name_w),
+            show(&cell.yours),
+            show(&cell.theirs),
+            if yours { "YOURS" } else { "THEIRS" }
+        );
+        lines.push(if i == k.selected {
+            Line::styled(text, Style::default().add_modifier(Modifier::REVERSED))
+        } else {
+            Line::from(text)
+        });
+    }
+    Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);
 }

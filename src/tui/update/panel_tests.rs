@@ -197,7 +197,7 @@ fn member_mode_refuses_structure_edits_and_says_why() {
         (Action::MoveCriterion(1), "Options and criteria are fixed"),
     ];
     for (action, says) in refused {
-        update(&mut app, action);
+        update(&mut app, action.clone());
         assert!(is_error(&app), "{action:?}");
         assert!(
             message(&app).starts_with(says),
@@ -242,7 +242,7 @@ fn the_shared_scores_are_shown_only_on_request_and_read_only() {
         Action::Clear,
         Action::EditNote,
     ] {
-        update(&mut app, a);
+        update(&mut app, a.clone());
         assert!(is_error(&app), "{a:?}");
         assert!(message(&app).contains("press c"), "{}", message(&app));
         assert_eq!(app.view.mode, Mode::Normal);
@@ -545,7 +545,7 @@ fn the_panel_view_is_read_only() {
         Action::RemoveCriterion,
         Action::Undo,
     ] {
-        update(&mut app, a);
+        update(&mut app, a.clone());
         assert!(is_error(&app), "{a:?}");
         assert!(
             message(&app).contains("read-only"),
