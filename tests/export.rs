@@ -721,11 +721,14 @@ fn every_selection_exports_in_every_format_without_failing() {
             let result = export_files(&a, &r, &opts, format, "x");
             match (format, g) {
                 // SVG has nothing to draw for the groups without charts.
-                (Format::Svg, TableName::Criteria)
-                | (Format::Svg, TableName::Options)
-                | (Format::Svg, TableName::Summary)
-                | (Format::Svg, TableName::Matrix)
-                | (Format::Svg, TableName::Annex) => assert!(
+                (
+                    Format::Svg | Format::Png,
+                    TableName::Criteria
+                    | TableName::Options
+                    | TableName::Summary
+                    | TableName::Matrix
+                    | TableName::Annex,
+                ) => assert!(
                     matches!(result, Err(export::ExportError::NothingToWrite { .. })),
                     "{format} {g}"
                 ),
@@ -879,4 +882,49 @@ fn csv_headers_name_each_column_s_real_unit() {
         ),
         "{ranking}"
     );
+}
+
+// ---------------------------------------------------------------- charts
+
+#[test]
+fn charts_read_well_and_say_their_values() {
+    let (a, r) = example();
+    let svg = text(&a, &r, Format::Svg, "chart-weight-partnerships").replace("&#39;", "'");
+    assert!(
+        svg.contains("Partnerships' share of the total weight"),
+        "{svg}"
+    );
+    assert!(!svg.contains("s's share"), "{svg}");
+    // Screen readers hear the description: it holds the figures.
+    let tree = roxmltree::Document::parse(&svg).expect("SVG");
+    let desc = tree
+        .descendants()
+        .find(|n| n.has_tag_name("desc"))
+        .and_then(|n| n.text())
+        .expect("a description");
+    assert!(desc.contains("Peer Practice Partner 33"), "{desc}");
+    let totals = text(&a, &r, Format::Svg, "chart-totals");
+    let tree = roxmltree::Document::parse(&totals).expect("SVG");
+    let desc = tree
+        .descendants()
+        .find(|n| n.has_tag_name("desc"))
+        .and_then(|n| n.text())
+        .expect("a description");
+    assert!(
+        desc.contains("Shared Service 26/40 (published as 24)"),
+        "{desc}"
+    );
+    // The published figure is drawn on the chart too.
+    assert!(
+        totals.contains(">26/40 (published as 24)</text>"),
+        "{totals}"
+    );
+    // Every chart comes as a PNG picture as well.
+    let pngs = files(&a, &r, Format::Png);
+    assert_eq!(pngs.len(), 1 + 8);
+    assert!(
+        pngs.iter()
+            .all(|f| f.bytes.starts_with(b"\x89PNG") && f.name.ends_with(".png"))
+    );
+    assert!(pngs.iter().any(|f| f.name == "chart-totals.png"));
 }

@@ -35,10 +35,11 @@ const EXIT_USAGE: u8 = 2;
     appraise export review.toml --format csv --tables ranking --excel --out ranking.csv\n  \
     appraise export review.toml --format csv --out tables/      (one file per table)\n  \
     appraise export review.toml --format svg --out charts/      (one file per chart)\n  \
+    appraise export review.toml --format png --out charts/      (the same as PNG pictures)\n  \
     appraise export review.toml --format json > review.json\n  \
     appraise export review.toml --format html --samples 100000 --out report.html\n\n\
     Text formats (md, html, csv, json, svg) go to standard output when --out is not given;\n\
-    xlsx and docx need --out. See docs/exporting.md.")]
+    xlsx, docx and png need --out (or --out - into a pipe). See docs/exporting.md.")]
 pub struct Args {
     /// Appraisal file (default: the bundled example).
     pub file: Option<PathBuf>,
@@ -90,6 +91,8 @@ pub enum FormatArg {
     Json,
     /// SVG charts, one per file.
     Svg,
+    /// PNG pictures of the charts, one per file.
+    Png,
 }
 
 impl From<FormatArg> for Format {
@@ -102,6 +105,7 @@ impl From<FormatArg> for Format {
             FormatArg::Docx => Format::Docx,
             FormatArg::Json => Format::Json,
             FormatArg::Svg => Format::Svg,
+            FormatArg::Png => Format::Png,
         }
     }
 }

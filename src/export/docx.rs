@@ -35,9 +35,6 @@ const MARGIN: u32 = 1134;
 /// English Metric Units per twip, for picture sizes.
 const EMU_PER_TWIP: u64 = 635;
 
-/// How much larger than their SVG size charts are rasterised, for sharp print.
-const PNG_SCALE: f32 = 2.0;
-
 fn zerr(e: zip::result::ZipError) -> ExportError {
     ExportError::Docx(e.to_string())
 }
@@ -72,7 +69,7 @@ pub fn document_bytes(report: &Report) -> Result<Vec<u8>, ExportError> {
         .map(|c| {
             let svg = chart_svg(c);
             Ok(Media {
-                png: svg_to_png(&svg, PNG_SCALE)?,
+                png: svg_to_png(&svg, super::png::CHART_SCALE)?,
                 svg: svg.into_bytes(),
             })
         })
@@ -536,7 +533,12 @@ fn chart_xml(s: &mut String, chart: &Chart, m: &Media, i: usize, text_width: u32
     let cy = (cx as f64 * h_px / w_px).round() as u64;
     caption_xml(s, FIGURE_LABEL, chart.number, &chart.title);
     let title = xml(&chart.title);
-    let descr = xml(&chart.description);
+    // The alternative text carries the figures, as the SVG's description does.
+    let descr = xml(&format!(
+        "{} {}",
+        chart.description,
+        super::svg::values_text(chart)
+    ));
     let _ = write!(
         s,
         "<w:p><w:pPr><w:pStyle w:val=\"Figure\"/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:effectExtent l=\"0\" t=\"0\" r=\"0\" b=\"0\"/><wp:docPr id=\"{i}\" name=\"Chart {i}\" title=\"{title}\" descr=\"{descr}\"/><wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic><pic:nvPicPr><pic:cNvPr id=\"{i}\" name=\"chart{i}.png\" descr=\"{descr}\"/><pic:cNvPicPr><a:picLocks noChangeAspect=\"1\"/></pic:cNvPicPr></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"rIdPng{i}\"><a:extLst><a:ext uri=\"{{96DAC541-7B7A-43D3-8B79-37D633B846F1}}\"><asvg:svgBlip xmlns:asvg=\"http://schemas.microsoft.com/office/drawing/2016/SVG/main\" r:embed=\"rIdSvg{i}\"/></a:ext></a:extLst></a:blip><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"

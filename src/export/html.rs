@@ -20,13 +20,15 @@ header { padding-top: 1.5rem; }
 h1 { font-size: 1.6rem; margin: 0 0 0.5rem; }
 h2 { font-size: 1.3rem; margin: 2rem 0 0.75rem; border-bottom: 2px solid #333; padding-bottom: 0.2rem; }
 h3 { font-size: 1.12rem; margin: 1.6rem 0 0.5rem; }
-p, li, caption, figcaption, th, td { overflow-wrap: anywhere; }
+p, li, caption, figcaption { overflow-wrap: anywhere; }
+th, td { overflow-wrap: break-word; }
+td.prose { overflow-wrap: anywhere; min-width: 12rem; }
+abbr { text-decoration: none; }
 .byline { color: #333; margin: 0.2rem 0; }
 .table-wrap { overflow-x: auto; margin: 1rem 0 0.5rem; }
 .table-wrap:focus { outline: 3px solid #1f5f9f; outline-offset: 2px; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
-table.matrix thead th.num { hyphens: auto; overflow-wrap: normal; word-break: normal; font-size: 0.8rem; }
-table.matrix td.num { padding-left: 0.3rem; padding-right: 0.3rem; }
+table.matrix td.num, table.matrix thead th.num { padding-left: 0.3rem; padding-right: 0.3rem; }
 caption { text-align: left; font-weight: bold; font-size: 1.05rem; padding: 0 0 0.4rem; }
 th, td { border: 1px solid #888; padding: 0.3rem 0.45rem; vertical-align: top; text-align: left; }
 thead th { background: #e6e6e6; border-bottom: 2px solid #333; vertical-align: bottom; }
@@ -192,12 +194,25 @@ pub fn write_table(t: &ReportTable, out: &mut impl Write) -> Result<(), ExportEr
         "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-labelledby=\"{id}-caption\"><table id=\"{id}\"{class}>\n<caption id=\"{id}-caption\">{}</caption>\n<thead><tr>",
         xml(&t.caption())
     )?;
-    for c in &t.columns {
+    // A matrix names its criteria by code (C1, C2, ... as in the criteria
+    // table), with the full name as the code's title and a key under the
+    // table, so its score columns stay as narrow as their figures.
+    let coded = t.weighted_sum.as_ref().map(|w| w.columns.clone());
+    let code = |i: usize| {
+        coded
+            .as_ref()
+            .filter(|r| r.contains(&i))
+            .map(|r| format!("C{}", i - r.start + 1))
+    };
+    for (i, c) in t.columns.iter().enumerate() {
+        let header = match code(i) {
+            Some(k) => format!("<abbr title=\"{}\">{k}</abbr>", xml(&c.header)),
+            None => xml(&c.header),
+        };
         writeln!(
             out,
-            "<th scope=\"col\"{}>{}</th>",
-            align_class(c.align),
-            xml(&c.header)
+            "<th scope=\"col\"{}>{header}</th>",
+            align_class(c.align)
         )?;
     }
     writeln!(out, "</tr></thead>\n<tbody>")?;
@@ -212,15 +227,27 @@ pub fn write_table(t: &ReportTable, out: &mut impl Write) -> Result<(), ExportEr
             let html = row.cells.get(i).map(cell_html).unwrap_or_default();
             let tag = if t.row_header == Some(i) { "th" } else { "td" };
             let scope = if tag == "th" { " scope=\"row\"" } else { "" };
-            write!(
-                out,
-                "<{tag}{scope}{}>{html}</{tag}>",
+            let class = if col.wide && tag == "td" {
+                " class=\"prose\""
+            } else {
                 align_class(col.align)
-            )?;
+            };
+            write!(out, "<{tag}{scope}{class}>{html}</{tag}>")?;
         }
         writeln!(out, "</tr>")?;
     }
     writeln!(out, "</tbody>\n</table></div>")?;
+    if let Some(r) = &coded {
+        let key: Vec<String> = t
+            .columns
+            .get(r.clone())
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .map(|(k, c)| format!("C{} {}", k + 1, xml(&c.header)))
+            .collect();
+        writeln!(out, "<p class=\"note\">Key: {}.</p>", key.join("; "))?;
+    }
     for note in &t.notes {
         writeln!(out, "<p class=\"note\">Note: {}</p>", with_breaks(note))?;
     }

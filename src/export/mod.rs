@@ -59,11 +59,14 @@ pub enum Format {
     Json,
     /// Standalone SVG charts.
     Svg,
+    /// The charts as PNG pictures, for web systems that refuse SVG and for
+    /// slides.
+    Png,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Markdown,
         Format::Html,
         Format::Csv,
@@ -71,6 +74,7 @@ impl Format {
         Format::Docx,
         Format::Json,
         Format::Svg,
+        Format::Png,
     ];
 
     /// The name used on the command line.
@@ -83,6 +87,7 @@ impl Format {
             Format::Docx => "docx",
             Format::Json => "json",
             Format::Svg => "svg",
+            Format::Png => "png",
         }
     }
 
@@ -93,13 +98,13 @@ impl Format {
 
     /// Whether the format is binary (and so must not go to a terminal).
     pub fn is_binary(self) -> bool {
-        matches!(self, Format::Xlsx | Format::Docx)
+        matches!(self, Format::Xlsx | Format::Docx | Format::Png)
     }
 
     /// Whether the format holds one table or chart per file, so that several
     /// need a folder.
     pub fn one_item_per_file(self) -> bool {
-        matches!(self, Format::Csv | Format::Svg)
+        matches!(self, Format::Csv | Format::Svg | Format::Png)
     }
 }
 
@@ -592,9 +597,10 @@ pub fn write_report(
                 }),
             }
         }
-        Format::Svg => {
+        Format::Svg | Format::Png => {
             let charts: Vec<&Chart> = report.charts().collect();
             match charts.as_slice() {
+                [c] if format == Format::Png => png::write_chart(c, out),
                 [c] => svg::write_chart(c, out),
                 [] => Err(ExportError::NothingToWrite {
                     format,
@@ -642,6 +648,25 @@ pub fn export_files(
                         name: format!("{}.csv", t.key),
                         bytes,
                     });
+                }
+            }
+            Format::Png => {
+                // Drawing is the slow part; charts are independent.
+                let drawn: Vec<Result<ExportFile, ExportError>> = report
+                    .charts()
+                    .collect::<Vec<_>>()
+                    .par_iter()
+                    .map(|c| {
+                        let mut bytes = Vec::new();
+                        png::write_chart(c, &mut bytes)?;
+                        Ok(ExportFile {
+                            name: format!("{}.png", c.key),
+                            bytes,
+                        })
+                    })
+                    .collect();
+                for f in drawn {
+                    files.push(f?);
                 }
             }
             _ => {

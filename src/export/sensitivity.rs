@@ -394,8 +394,8 @@ pub fn weight_chart(
         key: format!("chart-weight-{}", crit.id()),
         title: format!("Sensitivity to the weight of {}", crit.name()),
         description: format!(
-            "Line chart of each option's total as {}'s share of the total weight runs from 0% to 100%, the other weights keeping their proportions; its current share is {}, and {} stays first from {} to {} (shaded).{scope}",
-            crit.name(),
+            "Line chart of each option's total as {} share of the total weight runs from 0% to 100%, the other weights keeping their proportions; its current share is {}, and {} stays first from {} to {} (shaded).{scope}",
+            possessive(crit.name()),
             shown.share_text(),
             leader,
             shown.from_text(),
@@ -403,7 +403,7 @@ pub fn weight_chart(
         ),
         number: None,
         kind: ChartKind::Lines(LineChart {
-            x_label: format!("{}'s share of the total weight", crit.name()),
+            x_label: format!("{} share of the total weight", possessive(crit.name())),
             y_label: "Weighted total".into(),
             x_percent: true,
             x_range: (0.0, 1.0),
@@ -420,6 +420,16 @@ pub fn weight_chart(
             }),
         }),
     })
+}
+
+/// A name as a possessive: "Risk's", but "Partnerships'" for a name that
+/// ends in s.
+pub fn possessive(name: &str) -> String {
+    if name.ends_with(['s', 'S']) {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
+    }
 }
 
 /// The stacked bar chart of rank acceptability.
