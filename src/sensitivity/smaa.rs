@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use thiserror::Error;
 
-use super::kernel::{self, ChunkTally, LANES, LaneRng, Problem, WeightDraw};
+use super::kernel::{self, ChunkTally, Isa, IsaError, LANES, LaneRng, Problem, WeightDraw};
 use crate::model::Appraisal;
 
 /// Samples per chunk: the unit of parallel work and of random stream assignment.
@@ -101,6 +101,9 @@ pub enum SmaaError {
     /// The thread pool could not be started.
     #[error("could not start {0} worker threads")]
     Pool(usize),
+    /// The instruction set asked for cannot be used.
+    #[error(transparent)]
+    Isa(#[from] IsaError),
 }
 
 /// Monte Carlo results for one option.
@@ -186,6 +189,8 @@ fn problem(appraisal: &Appraisal, config: &SmaaConfig) -> (Problem, Vec<usize>) 
             present,
             base,
             weights,
+            affine: None,
+            reject: Vec::new(),
             score_spread: (config.score_spread * scale.step() / unit) as f32,
             lo: (scale.min() / unit) as f32,
             hi: (scale.max() / unit) as f32,
@@ -271,6 +276,7 @@ pub fn smaa(appraisal: &Appraisal, config: &SmaaConfig) -> Result<Smaa, SmaaErro
     if appraisal.options().len() > MAX_OPTIONS {
         return Err(SmaaError::TooManyOptions(appraisal.options().len()));
     }
+    let isa = Isa::chosen()?;
     let (p, crit) = problem(appraisal, config);
     let (n, m) = (p.n, p.m);
     let sizes = chunk_sizes(config.samples);
@@ -283,13 +289,13 @@ pub fn smaa(appraisal: &Appraisal, config: &SmaaConfig) -> Result<Smaa, SmaaErro
         let parts: Vec<ChunkTally> = if serial {
             batch
                 .iter_mut()
-                .map(|(s, r)| kernel::run_chunk(&p, r, *s))
+                .map(|(s, r)| kernel::run_chunk(isa, &p, r, *s))
                 .collect()
         } else {
             in_pool(config.threads, || {
                 batch
                     .par_iter_mut()
-                    .map(|(s, r)| kernel::run_chunk(&p, r, *s))
+                    .map(|(s, r)| kernel::run_chunk(isa, &p, r, *s))
                     .collect()
             })?
         };
