@@ -33,9 +33,9 @@ const MAX_UNIFORMS: usize = 15;
 const _: () = assert!(MAX_OPTIONS <= PAIRWISE_MAX_OPTIONS);
 const _: () = assert!(MAX_UNIFORMS < SPACINGS_MAX_CRITERIA);
 
-/// Groups between moving the 4-bit rank counters into 8-bit ones: each lane
-/// gains at most 1 per group, so a nibble stays below 16.
-const NIBBLE_GROUPS: usize = 15;
+/// Vectors counted between moving the 4-bit rank counters into 8-bit ones:
+/// each lane gains at most 1 per vector, so a nibble stays below 16.
+const NIBBLE_ADDS: usize = 15;
 
 /// Nibble moves between emptying the 8-bit counters: each adds at most 15,
 /// so a byte stays below 256.
@@ -194,92 +194,104 @@ fn run_sized<S: Simd, const NP: usize, const RP: usize>(
         central.entry(i, r);
     }
 
-    let mut s = [
-        v.load_u64s(&rng.s0),
-        v.load_u64s(&rng.s1),
-        v.load_u64s(&rng.s2),
-        v.load_u64s(&rng.s3),
-    ];
+    // A vector holds a group of samples or half of one; each half is the
+    // samples of half of the streams, so it is computed on its own.
+    let passes = WIDTH / S::LANES;
+    let streams = S::LANES / 2;
+    let full = (u32::MAX >> (32 - S::LANES)) as u16;
+    let mut state: [[S::U64s; 4]; 2] = std::array::from_fn(|pass| {
+        let at = if pass < passes { pass * streams } else { 0 };
+        [
+            v.load_u64s(&rng.s0[at..]),
+            v.load_u64s(&rng.s1[at..]),
+            v.load_u64s(&rng.s2[at..]),
+            v.load_u64s(&rng.s3[at..]),
+        ]
+    });
     let dead_rank = v.splat_i32(n as i32);
     let mut hist = Histogram::<S, NP>::new(v);
     let mut blocks = 0;
     let cap = (samples as u64).saturating_mul(MAX_PROPOSALS_PER_SAMPLE);
     while (tally.samples as usize) < samples && tally.proposals < cap {
         for g in 0..GROUPS {
-            // Loops run to the padded sizes, so they unroll with constant
-            // indices and the arrays stay in registers; padded entries are
-            // skipped or never read.
-            // 1. Uniforms (padding sorts past every real one), sorted.
-            let mut u = [v.splat(2.0); RP];
-            for (j, uj) in u.iter_mut().enumerate() {
-                if j < r {
-                    *uj = v.uniforms(step(v, &mut s));
+            for (pass, s) in state.iter_mut().enumerate().take(passes) {
+                // This vector's samples are slots `off..off + LANES` of the block.
+                let off = g * WIDTH + pass * S::LANES;
+                // Loops run to the padded sizes, so they unroll with constant
+                // indices and the arrays stay in registers; padded entries are
+                // skipped or never read.
+                // 1. Uniforms (padding sorts past every real one), sorted.
+                let mut u = [v.splat(2.0); RP];
+                for (j, uj) in u.iter_mut().enumerate() {
+                    if j < r {
+                        *uj = v.uniforms(step(v, s));
+                    }
                 }
-            }
-            let net = &Net::<RP>::NET;
-            for c in 0..net.len {
-                let (a, b) = (usize::from(net.pairs[c].0), usize::from(net.pairs[c].1));
-                let (x, y) = (u[a], u[b]);
-                u[a] = v.min(x, y);
-                u[b] = v.max(x, y);
-            }
-            // 2. Which samples count: those meeting every condition, up to
-            // the number still needed.
-            let mut pass = u16::MAX;
-            for (c0, c) in &limits {
-                pass &= v.bits(v.le_zero(linear(v, *c0, c, &u)));
-            }
-            let need = samples - tally.samples as usize;
-            let (alive, looked) = first_bits(u64::from(pass), need, WIDTH as u32);
-            let alive = alive as u16;
-            tally.samples += u64::from(alive.count_ones());
-            tally.proposals += looked;
-            // 3. Totals, in the order `linear_totals` adds them. A padded
-            // uniform has coefficient 0 and adds 0, which changes a total
-            // only if it is -0 (to +0), and no comparison tells those apart.
-            let mut t = [v.splat(0.0); NP];
-            for i in 0..NP {
-                t[i] = linear(v, start[i], &coeff[i], &u);
-            }
-            // 4. Ranks, one comparison per pair.
-            let mut c = [v.splat_i32(0); NP];
-            for i in 0..NP {
-                c[i] = v.splat_i32(base[i]);
-            }
-            for i in 0..NP {
-                for k in i + 1..NP {
-                    let ahead = v.gt(t[k], t[i]);
-                    c[i] = v.inc(c[i], ahead);
-                    c[k] = v.dec(c[k], ahead);
+                let net = &Net::<RP>::NET;
+                for c in 0..net.len {
+                    let (a, b) = (usize::from(net.pairs[c].0), usize::from(net.pairs[c].1));
+                    let (x, y) = (u[a], u[b]);
+                    u[a] = v.min(x, y);
+                    u[b] = v.max(x, y);
                 }
-            }
-            // Samples that do not count take rank n, which is never counted.
-            if alive != u16::MAX {
-                let keep = v.from_bits(alive);
-                for ci in c.iter_mut() {
-                    *ci = v.select_i32(keep, *ci, dead_rank);
+                // 2. Which samples count: those meeting every condition, up
+                // to the number still needed.
+                let mut pass_bits = full;
+                for (c0, c) in &limits {
+                    pass_bits &= v.bits(v.le_zero(linear(v, *c0, c, &u)));
                 }
-            }
-            // 5. Rank counts.
-            hist.add(&c, &mut tally, n);
-            // 6. Central weights: sums of the sorted uniforms where first.
-            for i in 0..NP {
-                if i >= n {
-                    break;
+                let need = samples - tally.samples as usize;
+                let (alive, looked) = first_bits(u64::from(pass_bits), need, S::LANES as u32);
+                let alive = alive as u16;
+                tally.samples += u64::from(alive.count_ones());
+                tally.proposals += looked;
+                // 3. Totals, in the order `linear_totals` adds them. A padded
+                // uniform has coefficient 0 and adds 0, which changes a total
+                // only if it is -0 (to +0), and no comparison tells those apart.
+                let mut t = [v.splat(0.0); NP];
+                for i in 0..NP {
+                    t[i] = linear(v, start[i], &coeff[i], &u);
                 }
-                let first = v.eq_zero(c[i]);
-                if v.bits(first) == 0 {
-                    continue;
+                // 4. Ranks, one comparison per pair.
+                let mut c = [v.splat_i32(0); NP];
+                for i in 0..NP {
+                    c[i] = v.splat_i32(base[i]);
                 }
-                let Some(slot) = central.0.get_mut(i).and_then(Option::as_mut) else {
-                    continue;
-                };
-                if let Some(k) = slot.k.as_chunks_mut::<WIDTH>().0.get_mut(g) {
-                    v.add_one_where(k, first);
+                for i in 0..NP {
+                    for k in i + 1..NP {
+                        let ahead = v.gt(t[k], t[i]);
+                        c[i] = v.inc(c[i], ahead);
+                        c[k] = v.dec(c[k], ahead);
+                    }
                 }
-                for (part, &uj) in slot.part.iter_mut().zip(&u) {
-                    if let Some(x) = part.as_chunks_mut::<WIDTH>().0.get_mut(g) {
-                        v.add_where(x, first, uj);
+                // Samples that do not count take rank n, which is never counted.
+                if alive != full {
+                    let keep = v.from_bits(alive);
+                    for ci in c.iter_mut() {
+                        *ci = v.select_i32(keep, *ci, dead_rank);
+                    }
+                }
+                // 5. Rank counts.
+                hist.add(&c, &mut tally, n);
+                // 6. Central weights: sums of the sorted uniforms where first.
+                for i in 0..NP {
+                    if i >= n {
+                        break;
+                    }
+                    let first = v.eq_zero(c[i]);
+                    if v.bits(first) == 0 {
+                        continue;
+                    }
+                    let Some(slot) = central.0.get_mut(i).and_then(Option::as_mut) else {
+                        continue;
+                    };
+                    if let Some(k) = slot.k.get_mut(off..off + S::LANES) {
+                        v.add_one_where(k, first);
+                    }
+                    for (part, &uj) in slot.part.iter_mut().zip(&u) {
+                        if let Some(x) = part.get_mut(off..off + S::LANES) {
+                            v.add_where(x, first, uj);
+                        }
                     }
                 }
             }
@@ -295,23 +307,28 @@ fn run_sized<S: Simd, const NP: usize, const RP: usize>(
     hist.empty(&mut tally, n);
     central.flush();
     finish_central(&central, p, true, &mut tally);
-    v.store_u64s(&mut rng.s0, s[0]);
-    v.store_u64s(&mut rng.s1, s[1]);
-    v.store_u64s(&mut rng.s2, s[2]);
-    v.store_u64s(&mut rng.s3, s[3]);
+    for (pass, s) in state.iter().enumerate().take(passes) {
+        let at = pass * streams;
+        v.store_u64s(&mut rng.s0[at..], s[0]);
+        v.store_u64s(&mut rng.s1[at..], s[1]);
+        v.store_u64s(&mut rng.s2[at..], s[2]);
+        v.store_u64s(&mut rng.s3[at..], s[3]);
+    }
     tally
 }
 
 /// Rank counts for every option and lane: rank `r` adds `1 << 4(r mod 8)` to
 /// the 4-bit counters in word `r / 8`, which are moved into 8-bit counters
 /// (even ranks and odd ranks apart) before they fill, and those into the
-/// tally before they fill.
+/// tally before they fill. Counts are summed over lanes, so a vector of
+/// either width counts the same.
 struct Histogram<S: Simd, const NP: usize> {
     v: S,
     nibbles: [[S::I32s; 2]; NP],
     even: [[S::I32s; 2]; NP],
     odd: [[S::I32s; 2]; NP],
-    groups: usize,
+    /// Vectors counted since the nibbles were last moved.
+    adds: usize,
     moves: usize,
 }
 
@@ -327,12 +344,12 @@ impl<S: Simd, const NP: usize> Histogram<S, NP> {
             nibbles: zero,
             even: zero,
             odd: zero,
-            groups: 0,
+            adds: 0,
             moves: 0,
         }
     }
 
-    /// Counts one group's ranks.
+    /// Counts one vector's ranks.
     #[inline(always)]
     fn add(&mut self, c: &[S::I32s; NP], tally: &mut ChunkTally, n: usize) {
         let v = self.v;
@@ -344,8 +361,8 @@ impl<S: Simd, const NP: usize> Histogram<S, NP> {
                 self.nibbles[i][q] = v.add_i32(self.nibbles[i][q], v.one_shl(shift));
             }
         }
-        self.groups += 1;
-        if self.groups == NIBBLE_GROUPS {
+        self.adds += 1;
+        if self.adds == NIBBLE_ADDS {
             self.move_nibbles();
             if self.moves == BYTE_MOVES {
                 self.empty(tally, n);
@@ -365,7 +382,7 @@ impl<S: Simd, const NP: usize> Histogram<S, NP> {
                 self.nibbles[i][q] = v.splat_i32(0);
             }
         }
-        self.groups = 0;
+        self.adds = 0;
         self.moves += 1;
     }
 

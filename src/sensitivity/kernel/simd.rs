@@ -1,10 +1,11 @@
 //! The vector operations the register-resident Monte Carlo loop is written
 //! in, implemented once per instruction set.
 //!
-//! Every type is one *group* of samples whatever the hardware: 16 lanes of
-//! `f32` or `i32`, and the 8 random streams as 8 lanes of `u64`. AVX-512
-//! holds a group in one register, AVX2 in two, and the portable version in
-//! plain arrays that the compiler vectorises as it can. Each operation is
+//! A vector holds [`Simd::LANES`] samples: 16 for AVX-512 (a whole group of
+//! samples, from the 8 random streams) and 8 for AVX2 (half a group, from 4
+//! of the streams, so the loop makes two passes over each group with half
+//! the registers live); the portable version holds 16 in plain arrays that
+//! the compiler vectorises as it can. Each operation is
 //! an IEEE basic operation or a fused multiply-add, or exact integer
 //! arithmetic, so the three give the same bits; the tests in `kernel.rs`
 //! check that on every path the machine can run.
@@ -17,24 +18,26 @@
 // Lane loops index several arrays in step; that is the pattern the vectoriser wants.
 #![allow(clippy::needless_range_loop)]
 
-/// Lanes in a group of samples.
+/// Samples in a group: one step of the 8 random streams.
 pub const WIDTH: usize = 16;
 
-/// The operations of the Monte Carlo loop on one group of samples.
+/// The operations of the Monte Carlo loop on one vector of samples.
 pub trait Simd: Copy {
-    /// The 8 random streams' state words, one `u64` lane each.
+    /// Samples per vector: 16 or 8 (a group or half of one).
+    const LANES: usize;
+    /// `LANES / 2` random streams' state words, one `u64` lane each.
     type U64s: Copy;
-    /// 16 lanes of `f32`.
+    /// `LANES` lanes of `f32`.
     type F32s: Copy;
-    /// 16 lanes of `i32`.
+    /// `LANES` lanes of `i32`.
     type I32s: Copy;
-    /// 16 lanes of true or false.
+    /// `LANES` lanes of true or false.
     type Mask: Copy;
 
-    /// Loads the 8 streams' words.
-    fn load_u64s(self, x: &[u64; 8]) -> Self::U64s;
-    /// Stores the 8 streams' words.
-    fn store_u64s(self, x: &mut [u64; 8], v: Self::U64s);
+    /// Loads the words of `LANES / 2` streams.
+    fn load_u64s(self, x: &[u64]) -> Self::U64s;
+    /// Stores the words of `LANES / 2` streams.
+    fn store_u64s(self, x: &mut [u64], v: Self::U64s);
     /// Wrapping addition.
     fn add_u64(self, a: Self::U64s, b: Self::U64s) -> Self::U64s;
     /// Exclusive or.
@@ -47,7 +50,7 @@ pub trait Simd: Copy {
     fn rotl23_u64(self, a: Self::U64s) -> Self::U64s;
     /// Rotate left by 45.
     fn rotl45_u64(self, a: Self::U64s) -> Self::U64s;
-    /// The 16 uniforms `(k + 0.5) / 2^23` from the top 23 bits of each
+    /// The `LANES` uniforms `(k + 0.5) / 2^23` from the top 23 bits of each
     /// 32-bit half, low half first, as [`super::uniform_f32`] makes them.
     fn uniforms(self, bits: Self::U64s) -> Self::F32s;
 
@@ -92,12 +95,12 @@ pub trait Simd: Copy {
     fn one_shl(self, s: Self::I32s) -> Self::I32s;
     /// Logical shift right of each lane by its own count (0 from 32 up).
     fn shr_by(self, a: Self::I32s, s: Self::I32s) -> Self::I32s;
-    /// Wrapping sum of the 16 lanes.
+    /// Wrapping sum of the lanes.
     fn sum_i32(self, a: Self::I32s) -> u32;
-    /// `x[l] += 1` where `m` holds.
-    fn add_one_where(self, x: &mut [u32; WIDTH], m: Self::Mask);
-    /// `x[l] += v[l]` where `m` holds.
-    fn add_where(self, x: &mut [f32; WIDTH], m: Self::Mask, v: Self::F32s);
+    /// `x[l] += 1` where `m` holds (`x` holds `LANES` values).
+    fn add_one_where(self, x: &mut [u32], m: Self::Mask);
+    /// `x[l] += v[l]` where `m` holds (`x` holds `LANES` values).
+    fn add_where(self, x: &mut [f32], m: Self::Mask, v: Self::F32s);
 }
 
 /// Plain arrays: any CPU; the compiler vectorises what it can for the
@@ -117,18 +120,19 @@ fn zip<T: Copy, U, const N: usize>(a: [T; N], b: [T; N], f: impl Fn(T, T) -> U) 
 }
 
 impl Simd for Scalar {
+    const LANES: usize = WIDTH;
     type U64s = [u64; 8];
     type F32s = [f32; WIDTH];
     type I32s = [i32; WIDTH];
     type Mask = [bool; WIDTH];
 
     #[inline(always)]
-    fn load_u64s(self, x: &[u64; 8]) -> [u64; 8] {
-        *x
+    fn load_u64s(self, x: &[u64]) -> [u64; 8] {
+        std::array::from_fn(|l| x[l])
     }
     #[inline(always)]
-    fn store_u64s(self, x: &mut [u64; 8], v: [u64; 8]) {
-        *x = v;
+    fn store_u64s(self, x: &mut [u64], v: [u64; 8]) {
+        x[..8].copy_from_slice(&v);
     }
     #[inline(always)]
     fn add_u64(self, a: [u64; 8], b: [u64; 8]) -> [u64; 8] {
@@ -246,13 +250,13 @@ impl Simd for Scalar {
         a.iter().fold(0u32, |acc, &x| acc.wrapping_add(x as u32))
     }
     #[inline(always)]
-    fn add_one_where(self, x: &mut [u32; WIDTH], m: [bool; WIDTH]) {
+    fn add_one_where(self, x: &mut [u32], m: [bool; WIDTH]) {
         for l in 0..WIDTH {
             x[l] += u32::from(m[l]);
         }
     }
     #[inline(always)]
-    fn add_where(self, x: &mut [f32; WIDTH], m: [bool; WIDTH], v: [f32; WIDTH]) {
+    fn add_where(self, x: &mut [f32], m: [bool; WIDTH], v: [f32; WIDTH]) {
         for l in 0..WIDTH {
             x[l] += if m[l] { v[l] } else { 0.0 };
         }
@@ -298,226 +302,180 @@ mod x86 {
 
     // SAFETY (every `unsafe` block in the two implementations below): an
     // `Avx2` or `Avx512` value exists only where `new` found the CPU
-    // features its intrinsics need, and memory intrinsics read and write
-    // exactly the array they are given (an unaligned vector's worth).
-
-    type U2 = [__m256i; 2];
-    type F2 = [__m256; 2];
-
-    #[inline(always)]
-    fn both<T, U>(a: [T; 2], f: impl Fn(T) -> U) -> [U; 2] {
-        let [x, y] = a;
-        [f(x), f(y)]
-    }
-
-    #[inline(always)]
-    fn pair<T, U>(a: [T; 2], b: [T; 2], f: impl Fn(T, T) -> U) -> [U; 2] {
-        let ([a0, a1], [b0, b1]) = (a, b);
-        [f(a0, b0), f(a1, b1)]
-    }
+    // features its intrinsics need, and memory intrinsics read and write one
+    // unaligned vector's worth of a slice asserted to be at least that long.
 
     impl Simd for Avx2 {
-        type U64s = U2;
-        type F32s = F2;
-        type I32s = U2;
-        type Mask = U2;
+        const LANES: usize = 8;
+        type U64s = __m256i;
+        type F32s = __m256;
+        type I32s = __m256i;
+        type Mask = __m256i;
 
         #[inline(always)]
-        fn load_u64s(self, x: &[u64; 8]) -> U2 {
-            let p = x.as_ptr().cast::<__m256i>();
-            unsafe { [_mm256_loadu_si256(p), _mm256_loadu_si256(p.add(1))] }
+        fn load_u64s(self, x: &[u64]) -> __m256i {
+            assert!(x.len() >= 4);
+            unsafe { _mm256_loadu_si256(x.as_ptr().cast()) }
         }
         #[inline(always)]
-        fn store_u64s(self, x: &mut [u64; 8], v: U2) {
-            let p = x.as_mut_ptr().cast::<__m256i>();
+        fn store_u64s(self, x: &mut [u64], v: __m256i) {
+            assert!(x.len() >= 4);
+            unsafe { _mm256_storeu_si256(x.as_mut_ptr().cast(), v) }
+        }
+        #[inline(always)]
+        fn add_u64(self, a: __m256i, b: __m256i) -> __m256i {
+            unsafe { _mm256_add_epi64(a, b) }
+        }
+        #[inline(always)]
+        fn xor_u64(self, a: __m256i, b: __m256i) -> __m256i {
+            unsafe { _mm256_xor_si256(a, b) }
+        }
+        #[inline(always)]
+        fn shl17_u64(self, a: __m256i) -> __m256i {
+            unsafe { _mm256_slli_epi64::<17>(a) }
+        }
+        #[inline(always)]
+        fn rotl23_u64(self, a: __m256i) -> __m256i {
+            unsafe { _mm256_or_si256(_mm256_slli_epi64::<23>(a), _mm256_srli_epi64::<41>(a)) }
+        }
+        #[inline(always)]
+        fn rotl45_u64(self, a: __m256i) -> __m256i {
+            unsafe { _mm256_or_si256(_mm256_slli_epi64::<45>(a), _mm256_srli_epi64::<19>(a)) }
+        }
+        #[inline(always)]
+        fn uniforms(self, bits: __m256i) -> __m256 {
             unsafe {
-                _mm256_storeu_si256(p, v[0]);
-                _mm256_storeu_si256(p.add(1), v[1]);
-            }
-        }
-        #[inline(always)]
-        fn add_u64(self, a: U2, b: U2) -> U2 {
-            pair(a, b, |x, y| unsafe { _mm256_add_epi64(x, y) })
-        }
-        #[inline(always)]
-        fn xor_u64(self, a: U2, b: U2) -> U2 {
-            pair(a, b, |x, y| unsafe { _mm256_xor_si256(x, y) })
-        }
-        #[inline(always)]
-        fn shl17_u64(self, a: U2) -> U2 {
-            both(a, |x| unsafe { _mm256_slli_epi64::<17>(x) })
-        }
-        #[inline(always)]
-        fn rotl23_u64(self, a: U2) -> U2 {
-            both(a, |x| unsafe {
-                _mm256_or_si256(_mm256_slli_epi64::<23>(x), _mm256_srli_epi64::<41>(x))
-            })
-        }
-        #[inline(always)]
-        fn rotl45_u64(self, a: U2) -> U2 {
-            both(a, |x| unsafe {
-                _mm256_or_si256(_mm256_slli_epi64::<45>(x), _mm256_srli_epi64::<19>(x))
-            })
-        }
-        #[inline(always)]
-        fn uniforms(self, bits: U2) -> F2 {
-            both(bits, |b| unsafe {
-                let m = _mm256_or_si256(_mm256_srli_epi32::<9>(b), _mm256_set1_epi32(0x3F80_0000));
+                let m =
+                    _mm256_or_si256(_mm256_srli_epi32::<9>(bits), _mm256_set1_epi32(0x3F80_0000));
                 _mm256_sub_ps(
                     _mm256_castsi256_ps(m),
                     _mm256_set1_ps(1.0 - 1.0 / 16_777_216.0),
                 )
-            })
+            }
         }
         #[inline(always)]
-        fn splat(self, x: f32) -> F2 {
-            let v = unsafe { _mm256_set1_ps(x) };
-            [v, v]
+        fn splat(self, x: f32) -> __m256 {
+            unsafe { _mm256_set1_ps(x) }
         }
         #[inline(always)]
-        fn min(self, a: F2, b: F2) -> F2 {
-            pair(a, b, |x, y| unsafe { _mm256_min_ps(x, y) })
+        fn min(self, a: __m256, b: __m256) -> __m256 {
+            unsafe { _mm256_min_ps(a, b) }
         }
         #[inline(always)]
-        fn max(self, a: F2, b: F2) -> F2 {
-            pair(a, b, |x, y| unsafe { _mm256_max_ps(x, y) })
+        fn max(self, a: __m256, b: __m256) -> __m256 {
+            unsafe { _mm256_max_ps(a, b) }
         }
         #[inline(always)]
-        fn mul_add(self, c: f32, x: F2, acc: F2) -> F2 {
-            let c = unsafe { _mm256_set1_ps(c) };
-            pair(x, acc, |x, a| unsafe { _mm256_fmadd_ps(c, x, a) })
+        fn mul_add(self, c: f32, x: __m256, acc: __m256) -> __m256 {
+            unsafe { _mm256_fmadd_ps(_mm256_set1_ps(c), x, acc) }
         }
         #[inline(always)]
-        fn gt(self, a: F2, b: F2) -> U2 {
-            pair(a, b, |x, y| unsafe {
-                _mm256_castps_si256(_mm256_cmp_ps::<_CMP_GT_OQ>(x, y))
-            })
+        fn gt(self, a: __m256, b: __m256) -> __m256i {
+            unsafe { _mm256_castps_si256(_mm256_cmp_ps::<_CMP_GT_OQ>(a, b)) }
         }
         #[inline(always)]
-        fn le_zero(self, a: F2) -> U2 {
-            both(a, |x| unsafe {
-                _mm256_castps_si256(_mm256_cmp_ps::<_CMP_LE_OQ>(x, _mm256_setzero_ps()))
-            })
+        fn le_zero(self, a: __m256) -> __m256i {
+            unsafe { _mm256_castps_si256(_mm256_cmp_ps::<_CMP_LE_OQ>(a, _mm256_setzero_ps())) }
         }
         #[inline(always)]
-        fn bits(self, m: U2) -> u16 {
-            let [lo, hi] = both(m, |x| unsafe { _mm256_movemask_ps(_mm256_castsi256_ps(x)) });
-            (lo as u16) | ((hi as u16) << 8)
+        fn bits(self, m: __m256i) -> u16 {
+            unsafe { _mm256_movemask_ps(_mm256_castsi256_ps(m)) as u16 }
         }
         #[inline(always)]
-        fn from_bits(self, bits: u16) -> U2 {
+        fn from_bits(self, bits: u16) -> __m256i {
             unsafe {
                 let lane = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
-                let half = |b: u16| {
-                    let v = _mm256_and_si256(_mm256_set1_epi32(i32::from(b)), lane);
-                    _mm256_cmpeq_epi32(v, lane)
-                };
-                [half(bits & 0xFF), half(bits >> 8)]
+                let v = _mm256_and_si256(_mm256_set1_epi32(i32::from(bits)), lane);
+                _mm256_cmpeq_epi32(v, lane)
             }
         }
         #[inline(always)]
-        fn splat_i32(self, x: i32) -> U2 {
-            let v = unsafe { _mm256_set1_epi32(x) };
-            [v, v]
+        fn splat_i32(self, x: i32) -> __m256i {
+            unsafe { _mm256_set1_epi32(x) }
         }
         #[inline(always)]
-        fn inc(self, c: U2, m: U2) -> U2 {
+        fn inc(self, c: __m256i, m: __m256i) -> __m256i {
             // A true lane is all ones, -1.
-            pair(c, m, |c, m| unsafe { _mm256_sub_epi32(c, m) })
+            unsafe { _mm256_sub_epi32(c, m) }
         }
         #[inline(always)]
-        fn dec(self, c: U2, m: U2) -> U2 {
-            pair(c, m, |c, m| unsafe { _mm256_add_epi32(c, m) })
+        fn dec(self, c: __m256i, m: __m256i) -> __m256i {
+            unsafe { _mm256_add_epi32(c, m) }
         }
         #[inline(always)]
-        fn select_i32(self, m: U2, a: U2, b: U2) -> U2 {
-            let ([m0, m1], [a0, a1], [b0, b1]) = (m, a, b);
-            unsafe {
-                [
-                    _mm256_blendv_epi8(b0, a0, m0),
-                    _mm256_blendv_epi8(b1, a1, m1),
-                ]
-            }
+        fn select_i32(self, m: __m256i, a: __m256i, b: __m256i) -> __m256i {
+            unsafe { _mm256_blendv_epi8(b, a, m) }
         }
         #[inline(always)]
-        fn eq_zero(self, a: U2) -> U2 {
-            both(a, |x| unsafe {
-                _mm256_cmpeq_epi32(x, _mm256_setzero_si256())
-            })
+        fn eq_zero(self, a: __m256i) -> __m256i {
+            unsafe { _mm256_cmpeq_epi32(a, _mm256_setzero_si256()) }
         }
         #[inline(always)]
-        fn add_i32(self, a: U2, b: U2) -> U2 {
-            pair(a, b, |x, y| unsafe { _mm256_add_epi32(x, y) })
+        fn add_i32(self, a: __m256i, b: __m256i) -> __m256i {
+            unsafe { _mm256_add_epi32(a, b) }
         }
         #[inline(always)]
-        fn sub_i32(self, a: U2, b: U2) -> U2 {
-            pair(a, b, |x, y| unsafe { _mm256_sub_epi32(x, y) })
+        fn sub_i32(self, a: __m256i, b: __m256i) -> __m256i {
+            unsafe { _mm256_sub_epi32(a, b) }
         }
         #[inline(always)]
-        fn and_i32(self, a: U2, b: U2) -> U2 {
-            pair(a, b, |x, y| unsafe { _mm256_and_si256(x, y) })
+        fn and_i32(self, a: __m256i, b: __m256i) -> __m256i {
+            unsafe { _mm256_and_si256(a, b) }
         }
         #[inline(always)]
-        fn shl2_i32(self, a: U2) -> U2 {
-            both(a, |x| unsafe { _mm256_slli_epi32::<2>(x) })
+        fn shl2_i32(self, a: __m256i) -> __m256i {
+            unsafe { _mm256_slli_epi32::<2>(a) }
         }
         #[inline(always)]
-        fn shr4_i32(self, a: U2) -> U2 {
-            both(a, |x| unsafe { _mm256_srli_epi32::<4>(x) })
+        fn shr4_i32(self, a: __m256i) -> __m256i {
+            unsafe { _mm256_srli_epi32::<4>(a) }
         }
         #[inline(always)]
-        fn one_shl(self, s: U2) -> U2 {
-            both(s, |s| unsafe { _mm256_sllv_epi32(_mm256_set1_epi32(1), s) })
+        fn one_shl(self, s: __m256i) -> __m256i {
+            unsafe { _mm256_sllv_epi32(_mm256_set1_epi32(1), s) }
         }
         #[inline(always)]
-        fn shr_by(self, a: U2, s: U2) -> U2 {
-            pair(a, s, |x, s| unsafe { _mm256_srlv_epi32(x, s) })
+        fn shr_by(self, a: __m256i, s: __m256i) -> __m256i {
+            unsafe { _mm256_srlv_epi32(a, s) }
         }
         #[inline(always)]
-        fn sum_i32(self, a: U2) -> u32 {
-            let mut lanes = [0u32; WIDTH];
-            let p = lanes.as_mut_ptr().cast::<__m256i>();
-            unsafe {
-                _mm256_storeu_si256(p, a[0]);
-                _mm256_storeu_si256(p.add(1), a[1]);
-            }
+        fn sum_i32(self, a: __m256i) -> u32 {
+            let mut lanes = [0u32; 8];
+            unsafe { _mm256_storeu_si256(lanes.as_mut_ptr().cast(), a) };
             lanes.iter().fold(0u32, |acc, &x| acc.wrapping_add(x))
         }
         #[inline(always)]
-        fn add_one_where(self, x: &mut [u32; WIDTH], m: U2) {
+        fn add_one_where(self, x: &mut [u32], m: __m256i) {
+            assert!(x.len() >= 8);
             let p = x.as_mut_ptr().cast::<__m256i>();
-            unsafe {
-                for h in 0..2 {
-                    let v = _mm256_loadu_si256(p.add(h));
-                    _mm256_storeu_si256(p.add(h), _mm256_sub_epi32(v, m[h]));
-                }
-            }
+            unsafe { _mm256_storeu_si256(p, _mm256_sub_epi32(_mm256_loadu_si256(p), m)) }
         }
         #[inline(always)]
-        fn add_where(self, x: &mut [f32; WIDTH], m: U2, v: F2) {
+        fn add_where(self, x: &mut [f32], m: __m256i, v: __m256) {
+            assert!(x.len() >= 8);
             let p = x.as_mut_ptr();
             unsafe {
-                for h in 0..2 {
-                    let keep = _mm256_and_ps(v[h], _mm256_castsi256_ps(m[h]));
-                    let old = _mm256_loadu_ps(p.add(8 * h));
-                    _mm256_storeu_ps(p.add(8 * h), _mm256_add_ps(old, keep));
-                }
+                let keep = _mm256_and_ps(v, _mm256_castsi256_ps(m));
+                _mm256_storeu_ps(p, _mm256_add_ps(_mm256_loadu_ps(p), keep));
             }
         }
     }
 
     impl Simd for Avx512 {
+        const LANES: usize = WIDTH;
         type U64s = __m512i;
         type F32s = __m512;
         type I32s = __m512i;
         type Mask = __mmask16;
 
         #[inline(always)]
-        fn load_u64s(self, x: &[u64; 8]) -> __m512i {
+        fn load_u64s(self, x: &[u64]) -> __m512i {
+            assert!(x.len() >= 8);
             unsafe { _mm512_loadu_si512(x.as_ptr().cast()) }
         }
         #[inline(always)]
-        fn store_u64s(self, x: &mut [u64; 8], v: __m512i) {
+        fn store_u64s(self, x: &mut [u64], v: __m512i) {
+            assert!(x.len() >= 8);
             unsafe { _mm512_storeu_si512(x.as_mut_ptr().cast(), v) }
         }
         #[inline(always)]
@@ -636,7 +594,8 @@ mod x86 {
             unsafe { _mm512_reduce_add_epi32(a) as u32 }
         }
         #[inline(always)]
-        fn add_one_where(self, x: &mut [u32; WIDTH], m: __mmask16) {
+        fn add_one_where(self, x: &mut [u32], m: __mmask16) {
+            assert!(x.len() >= WIDTH);
             unsafe {
                 let v = _mm512_loadu_si512(x.as_ptr().cast());
                 let sum = _mm512_mask_add_epi32(v, m, v, _mm512_set1_epi32(1));
@@ -644,7 +603,8 @@ mod x86 {
             }
         }
         #[inline(always)]
-        fn add_where(self, x: &mut [f32; WIDTH], m: __mmask16, v: __m512) {
+        fn add_where(self, x: &mut [f32], m: __mmask16, v: __m512) {
+            assert!(x.len() >= WIDTH);
             unsafe {
                 let old = _mm512_loadu_ps(x.as_ptr());
                 _mm512_storeu_ps(x.as_mut_ptr(), _mm512_mask_add_ps(old, m, old, v));
