@@ -818,6 +818,38 @@ fn general_portable(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTall
     tally
 }
 
+/// Of `blocks` blocks of proposals drawn from `rng`, how many meet the
+/// problem's rejection conditions: a pilot run, to choose how to sample.
+pub fn count_accepted(p: &Problem, rng: &mut LaneRng, blocks: usize) -> u64 {
+    let plan = Plan::new(p);
+    let drawn = if plan.spaced {
+        plan.k.saturating_sub(1)
+    } else {
+        plan.k
+    };
+    let net = if plan.spaced {
+        sorting_network(drawn)
+    } else {
+        Vec::new()
+    };
+    let mut w = vec![[0.0f32; BLOCK]; drawn];
+    let mut h = vec![[0.0f32; BLOCK]; plan.limits.start.len()];
+    let mut accepted = 0;
+    for _ in 0..blocks {
+        if plan.spaced {
+            fill_rows(rng, &mut w, |u| u);
+            sort_rows(&mut w, &net);
+        } else {
+            fill_rows(rng, &mut w, neg_ln_f32);
+        }
+        linear_totals(&mut h, &w, &plan.limits);
+        accepted += (0..BLOCK)
+            .filter(|&l| h.iter().all(|row| row[l] <= 0.0))
+            .count() as u64;
+    }
+    accepted
+}
+
 /// Fills each row with uniforms on (0, 1) passed through `f`.
 ///
 /// One step of the streams gives [`WORDS`] values, a group of samples for one
