@@ -21,7 +21,7 @@
 use serde::Serialize;
 use thiserror::Error;
 
-use super::kernel::{Affine, Halfspace, SPACINGS_MAX_CRITERIA};
+use super::kernel::{Affine, Halfspace};
 use crate::model::Appraisal;
 
 /// Fewest samples in a hundred that must pass the checks for rejection to
@@ -221,11 +221,6 @@ pub enum ConstraintError {
         /// Why, in words.
         reason: String,
     },
-    /// Too many criteria are left to vary for the constrained sampler.
-    #[error(
-        "constrained sampling varies at most {SPACINGS_MAX_CRITERIA} criteria at once; these constraints leave {0}"
-    )]
-    TooManyCriteria(usize),
     /// Too few weightings meet the constraints for rejection sampling.
     #[error(
         "the constraints are met by only about {} of all weightings that the sampler proposes, too few to sample exactly this way; loosen them, or fix the shares that are nearly determined", pct(*.acceptance))]
@@ -494,9 +489,6 @@ pub fn plan(
     let free: Vec<usize> = (0..m).filter(|&j| pinned[j].is_none()).collect();
     let left = 1.0 - pinned.iter().flatten().sum::<f64>();
     let k = free.len();
-    if k > SPACINGS_MAX_CRITERIA {
-        return Err(ConstraintError::TooManyCriteria(k));
-    }
     if list.is_empty()
         || (k == m
             && l.iter().all(|&x| x <= 0.0)

@@ -575,9 +575,10 @@ fn twins(linear: &Linear, n: usize) -> Vec<bool> {
 }
 
 /// The first `need` set bits of `bits` (all of them if there are fewer),
-/// and how many lanes, from the lowest, were looked at to find them.
+/// and how many lanes, from the lowest, were looked at to find them: all
+/// `lanes` if fewer than `need` are set, else up to the last one kept.
 fn first_bits(bits: u64, need: usize, lanes: u32) -> (u64, u64) {
-    if (bits.count_ones() as usize) <= need {
+    if (bits.count_ones() as usize) < need {
         return (bits, u64::from(lanes));
     }
     let mut out = 0;
@@ -1795,5 +1796,83 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// `p` constrained as `constraints::plan` would: the first criterion
+    /// at least as important as the second, the third's share at most 30%,
+    /// and the last fixed at 10%. Needs at least four criteria.
+    fn constrained(mut p: Problem) -> Problem {
+        use crate::sensitivity::constraints::{self, WeightConstraints};
+        let m = p.m;
+        // The plan needs only the criteria.
+        let a = crate::sensitivity::testutil::full(&vec![1.0; m], &[&vec![0.0; m]]);
+        let mut c = WeightConstraints::new();
+        c.order(&[&[0], &[1]]).share(2, 0.0, 0.3).fixed(m - 1, 0.1);
+        let crit: Vec<usize> = (0..m).collect();
+        let plan = constraints::plan(&a, &crit, &c).unwrap();
+        p.affine = plan.affine;
+        p.reject = plan.reject;
+        assert!(!p.reject.is_empty());
+        p
+    }
+
+    #[test]
+    #[cfg_attr(
+        all(windows, target_env = "gnu"),
+        ignore = "MinGW's fmaf, which the baseline build calls, is not correctly rounded"
+    )]
+    fn constrained_sampling_gives_the_same_bits_on_every_path() {
+        let test = "constrained_sampling_gives_the_same_bits_on_every_path";
+        let isas = runnable(test);
+        for p in register_shapes().into_iter().filter(|p| p.m >= 4) {
+            let p = constrained(p);
+            for samples in [1, 700, 5_000] {
+                for &isa in &isas {
+                    let general = same_bits(isa, &p, samples);
+                    assert_eq!(general.samples, samples as u64);
+                    if samples > 1 {
+                        assert!(general.proposals > general.samples, "{} x {}", p.n, p.m);
+                    }
+                }
+            }
+        }
+        // The general loop alone: a score spread, exponentials past 64
+        // criteria, more options than the register loop takes.
+        let mut x = 7u32;
+        let mut next = move || {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (x >> 16) % 11
+        };
+        for (n, m, spread) in [(5, 6, 0.5), (3, 70, 0.0), (20, 5, 0.0), (20, 5, 0.25)] {
+            let scores: Vec<f32> = (0..n * m).map(|_| next() as f32 * 0.5).collect();
+            let mut p = constrained(problem(n, m, scores));
+            p.score_spread = spread;
+            let portable = general_portable(&p, &mut streams(4), 3_000);
+            assert_eq!(portable.samples, 3_000);
+            for &isa in &isas {
+                assert_eq!(
+                    general_chunk(isa, &p, &mut streams(4), 3_000),
+                    portable,
+                    "{isa}: {n} x {m}"
+                );
+                assert_eq!(
+                    run_chunk(isa, &p, &mut streams(4), 3_000),
+                    portable,
+                    "{isa}: {n} x {m}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rejection_counts_exactly_the_samples_asked_for_in_sample_order() {
+        // Keeping the first `need` passing samples of a block, by slot.
+        assert_eq!(first_bits(0b1011_0110, 2, 64), (0b0000_0110, 3));
+        assert_eq!(first_bits(0b1011_0110, 5, 64), (0b1011_0110, 8));
+        assert_eq!(first_bits(0b1011_0110, 6, 64), (0b1011_0110, 64));
+        assert_eq!(first_bits(0b1011_0110, 0, 64), (0, 0));
+        assert_eq!(first_bits(u64::MAX, 64, 64), (u64::MAX, 64));
+        assert_eq!(first_bits(0xFFFF, 16, 16), (0xFFFF, 16));
+        assert_eq!(first_bits(0, 3, 16), (0, 16));
     }
 }
