@@ -248,7 +248,7 @@ pub enum Sampler {
 /// criteria as an affine function of a uniform simplex point, and the
 /// conditions that point must meet.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// `None` when the constraints change nothing: the shares are uniform
     /// on the whole simplex, exactly as without them.
     pub affine: Option<Affine>,
@@ -269,7 +269,7 @@ struct Source {
 
 /// Turns constraints into a sampling plan for the sampled criteria `crit`
 /// (indices into the appraisal's criteria, in order).
-pub fn plan(
+pub(crate) fn plan(
     appraisal: &Appraisal,
     crit: &[usize],
     constraints: &WeightConstraints,

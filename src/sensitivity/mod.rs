@@ -16,8 +16,10 @@
 //! view can call [`exact`] after every edit, and [`smaa::smaa`] with a sample
 //! count it chooses. The mathematics is in `docs/methods.md`.
 
+#[doc(hidden)]
+pub mod bench_support;
 pub mod constraints;
-pub mod kernel;
+mod kernel;
 pub mod leave_out;
 pub mod output;
 pub mod scores;
@@ -33,6 +35,7 @@ use crate::compute::{Results, compute};
 use crate::model::Appraisal;
 
 pub use constraints::{ConstraintError, Sampler, WeightConstraint, WeightConstraints};
+pub use kernel::{ISA_VAR, Isa, IsaError};
 pub use leave_out::{LeaveOneOut, RankMove, leave_one_out};
 pub use scores::{Challenge, Direction, ScoreChange, ScoreRobustness, score_robustness};
 pub use smaa::{

@@ -50,6 +50,20 @@ pub fn fits(p: &Problem) -> bool {
         && (1..=MAX_UNIFORMS + 1).contains(&p.k())
 }
 
+/// Calls `$run::<NP, RP>(args)` with the padded sizes for problem `$p`.
+macro_rules! by_size {
+    ($run:ident, $p:expr, $($arg:expr),*) => {
+        match ($p.n <= 8, $p.k() - 1) {
+            (true, 0..=3) => $run::<8, 3>($($arg),*),
+            (true, 4..=7) => $run::<8, 7>($($arg),*),
+            (true, _) => $run::<8, 15>($($arg),*),
+            (false, 0..=3) => $run::<16, 3>($($arg),*),
+            (false, 4..=7) => $run::<16, 7>($($arg),*),
+            (false, _) => $run::<16, 15>($($arg),*),
+        }
+    };
+}
+
 /// Runs a problem that [`fits`] on `isa`, or on the portable path if this
 /// CPU lacks it.
 pub fn run(isa: Isa, p: &Problem, plan: &Plan, rng: &mut LaneRng, samples: usize) -> ChunkTally {
@@ -60,61 +74,54 @@ pub fn run(isa: Isa, p: &Problem, plan: &Plan, rng: &mut LaneRng, samples: usize
             && let Some(s) = Avx512::new()
         {
             // SAFETY: `Avx512::new` has confirmed the target features.
-            return unsafe { on_avx512(s, p, plan, rng, samples) };
+            return unsafe { by_size!(on_avx512, p, s, p, plan, rng, samples) };
         }
         if isa == Isa::Avx2
             && let Some(s) = Avx2::new()
         {
             // SAFETY: `Avx2::new` has confirmed the target features.
-            return unsafe { on_avx2(s, p, plan, rng, samples) };
+            return unsafe { by_size!(on_avx2, p, s, p, plan, rng, samples) };
         }
     }
     let _ = isa;
-    by_size(Scalar, p, plan, rng, samples)
+    by_size!(on_scalar, p, Scalar, p, plan, rng, samples)
 }
 
+/// The loop compiled for the baseline instruction set.
+fn on_scalar<const NP: usize, const RP: usize>(
+    s: Scalar,
+    p: &Problem,
+    plan: &Plan,
+    rng: &mut LaneRng,
+    samples: usize,
+) -> ChunkTally {
+    run_sized::<_, NP, RP>(s, p, plan, rng, samples)
+}
+
+/// The loop compiled for AVX-512.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")]
-fn on_avx512(
+fn on_avx512<const NP: usize, const RP: usize>(
     s: super::simd::Avx512,
     p: &Problem,
     plan: &Plan,
     rng: &mut LaneRng,
     samples: usize,
 ) -> ChunkTally {
-    by_size(s, p, plan, rng, samples)
+    run_sized::<_, NP, RP>(s, p, plan, rng, samples)
 }
 
+/// The loop compiled for AVX2 with FMA.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-fn on_avx2(
+fn on_avx2<const NP: usize, const RP: usize>(
     s: super::simd::Avx2,
     p: &Problem,
     plan: &Plan,
     rng: &mut LaneRng,
     samples: usize,
 ) -> ChunkTally {
-    by_size(s, p, plan, rng, samples)
-}
-
-/// Picks the padded sizes.
-#[inline(always)]
-fn by_size<S: Simd>(
-    s: S,
-    p: &Problem,
-    plan: &Plan,
-    rng: &mut LaneRng,
-    samples: usize,
-) -> ChunkTally {
-    let r = p.k() - 1;
-    match (p.n <= 8, r) {
-        (true, 0..=3) => run_sized::<S, 8, 3>(s, p, plan, rng, samples),
-        (true, 4..=7) => run_sized::<S, 8, 7>(s, p, plan, rng, samples),
-        (true, _) => run_sized::<S, 8, 15>(s, p, plan, rng, samples),
-        (false, 0..=3) => run_sized::<S, 16, 3>(s, p, plan, rng, samples),
-        (false, 4..=7) => run_sized::<S, 16, 7>(s, p, plan, rng, samples),
-        (false, _) => run_sized::<S, 16, 15>(s, p, plan, rng, samples),
-    }
+    run_sized::<_, NP, RP>(s, p, plan, rng, samples)
 }
 
 /// The sorting network for `RP` values, built at compile time.
@@ -139,15 +146,16 @@ fn step<S: Simd>(v: S, s: &mut [S::U64s; 4]) -> S::U64s {
 }
 
 /// `start + coeffs . u`, in the order the general loop's `linear_totals`
-/// adds the terms.
+/// adds the terms. The constants come as whole vectors, made once per
+/// chunk: AVX2 has no multiply-add that broadcasts its operand.
 #[inline(always)]
 fn linear<S: Simd, const RP: usize>(
     v: S,
-    start: f32,
-    coeffs: &[f32; RP],
+    start: S::F32s,
+    coeffs: &[S::F32s; RP],
     u: &[S::F32s; RP],
 ) -> S::F32s {
-    let mut acc = v.splat(start);
+    let mut acc = start;
     for j in 0..RP {
         acc = v.mul_add(coeffs[j], u[j], acc);
     }
@@ -172,13 +180,15 @@ fn run_sized<S: Simd, const NP: usize, const RP: usize>(
         start[i] = plan.linear.start[i];
         coeff[i][..r].copy_from_slice(&plan.linear.coeffs[i * r..(i + 1) * r]);
     }
-    let limits: Vec<(f32, [f32; RP])> = (0..plan.limits.start.len())
+    let limits: Vec<(S::F32s, [S::F32s; RP])> = (0..plan.limits.start.len())
         .map(|h| {
             let mut c = [0.0f32; RP];
             c[..r].copy_from_slice(&plan.limits.coeffs[h * r..(h + 1) * r]);
-            (plan.limits.start[h], c)
+            (v.splat(plan.limits.start[h]), c.map(|x| v.splat(x)))
         })
         .collect();
+    let coeff: [[S::F32s; RP]; NP] = coeff.map(|row| row.map(|x| v.splat(x)));
+    let start: [S::F32s; NP] = start.map(|x| v.splat(x));
     // Each option's count before the comparisons: one for every earlier
     // option that is not its twin, taken back when that option turns out to
     // be behind (see `rank_once`). A twin's total is computed from the same
@@ -273,15 +283,21 @@ fn run_sized<S: Simd, const NP: usize, const RP: usize>(
                 }
                 // 5. Rank counts.
                 hist.add(&c, &mut tally, n);
-                // 6. Central weights: sums of the sorted uniforms where first.
+                let mut firsts = [0u16; NP];
                 for i in 0..NP {
-                    if i >= n {
-                        break;
-                    }
-                    let first = v.eq_zero(c[i]);
-                    if v.bits(first) == 0 {
-                        continue;
-                    }
+                    firsts[i] = v.bits(v.eq_zero(c[i]));
+                }
+                // 6. Central weights: sums of the sorted uniforms where first,
+                // for the (usually one or two) options first somewhere.
+                let mut who = 0u32;
+                for i in 0..NP {
+                    who |= u32::from(firsts[i] != 0) << i;
+                }
+                who &= (1u32 << n) - 1;
+                while who != 0 {
+                    let i = who.trailing_zeros() as usize;
+                    who &= who - 1;
+                    let first = v.from_bits(firsts[i]);
                     let Some(slot) = central.0.get_mut(i).and_then(Option::as_mut) else {
                         continue;
                     };

@@ -60,8 +60,8 @@ pub trait Simd: Copy {
     fn min(self, a: Self::F32s, b: Self::F32s) -> Self::F32s;
     /// Lane-wise maximum.
     fn max(self, a: Self::F32s, b: Self::F32s) -> Self::F32s;
-    /// `c * x + acc` with one rounding.
-    fn mul_add(self, c: f32, x: Self::F32s, acc: Self::F32s) -> Self::F32s;
+    /// `c * x + acc` with one rounding, lane by lane.
+    fn mul_add(self, c: Self::F32s, x: Self::F32s, acc: Self::F32s) -> Self::F32s;
     /// `a > b` (false if either is NaN).
     fn gt(self, a: Self::F32s, b: Self::F32s) -> Self::Mask;
     /// `a <= 0`.
@@ -174,8 +174,8 @@ impl Simd for Scalar {
         zip(a, b, |x, y| if y < x { x } else { y })
     }
     #[inline(always)]
-    fn mul_add(self, c: f32, x: [f32; WIDTH], acc: [f32; WIDTH]) -> [f32; WIDTH] {
-        zip(x, acc, |x, a| c.mul_add(x, a))
+    fn mul_add(self, c: [f32; WIDTH], x: [f32; WIDTH], acc: [f32; WIDTH]) -> [f32; WIDTH] {
+        std::array::from_fn(|l| c[l].mul_add(x[l], acc[l]))
     }
     #[inline(always)]
     fn gt(self, a: [f32; WIDTH], b: [f32; WIDTH]) -> [bool; WIDTH] {
@@ -366,8 +366,8 @@ mod x86 {
             unsafe { _mm256_max_ps(a, b) }
         }
         #[inline(always)]
-        fn mul_add(self, c: f32, x: __m256, acc: __m256) -> __m256 {
-            unsafe { _mm256_fmadd_ps(_mm256_set1_ps(c), x, acc) }
+        fn mul_add(self, c: __m256, x: __m256, acc: __m256) -> __m256 {
+            unsafe { _mm256_fmadd_ps(c, x, acc) }
         }
         #[inline(always)]
         fn gt(self, a: __m256, b: __m256) -> __m256i {
@@ -522,8 +522,8 @@ mod x86 {
             unsafe { _mm512_max_ps(a, b) }
         }
         #[inline(always)]
-        fn mul_add(self, c: f32, x: __m512, acc: __m512) -> __m512 {
-            unsafe { _mm512_fmadd_ps(_mm512_set1_ps(c), x, acc) }
+        fn mul_add(self, c: __m512, x: __m512, acc: __m512) -> __m512 {
+            unsafe { _mm512_fmadd_ps(c, x, acc) }
         }
         #[inline(always)]
         fn gt(self, a: __m512, b: __m512) -> __mmask16 {
