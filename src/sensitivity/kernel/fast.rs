@@ -194,8 +194,10 @@ fn run_sized<S: Simd, const NP: usize, const RP: usize>(
     // be behind (see `rank_once`). A twin's total is computed from the same
     // numbers, so neither is ever ahead of the other.
     let mut base = [0i32; NP];
+    let mut twins_before = [0i32; NP];
     for k in 0..n {
         base[k] = (0..k).filter(|&i| !plan.twin[i * n + k]).count() as i32;
+        twins_before[k] = k as i32 - base[k];
     }
     // Every option's sums exist from the start, so the loop only looks them
     // up; an option never first adds nothing (`finish_central` skips it).
@@ -262,16 +264,35 @@ fn run_sized<S: Simd, const NP: usize, const RP: usize>(
                 for i in 0..NP {
                     t[i] = linear(v, start[i], &coeff[i], &u);
                 }
-                // 4. Ranks, one comparison per pair.
+                // 4. Ranks: with many registers one comparison per pair,
+                // counting for both options; with few, each option's count
+                // on its own (every later option with a larger total and
+                // every earlier one with one at least as large, less its
+                // earlier twins, as `rank_once` counts), so that only one
+                // count is live at a time. The two give the same counts.
                 let mut c = [v.splat_i32(0); NP];
-                for i in 0..NP {
-                    c[i] = v.splat_i32(base[i]);
-                }
-                for i in 0..NP {
-                    for k in i + 1..NP {
-                        let ahead = v.gt(t[k], t[i]);
-                        c[i] = v.inc(c[i], ahead);
-                        c[k] = v.dec(c[k], ahead);
+                if S::FEW_REGISTERS {
+                    for i in 0..NP {
+                        let mut ci = v.splat_i32(-twins_before[i]);
+                        for k in 0..NP {
+                            if k < i {
+                                ci = v.inc(ci, v.ge(t[k], t[i]));
+                            } else if k > i {
+                                ci = v.inc(ci, v.gt(t[k], t[i]));
+                            }
+                        }
+                        c[i] = ci;
+                    }
+                } else {
+                    for i in 0..NP {
+                        c[i] = v.splat_i32(base[i]);
+                    }
+                    for i in 0..NP {
+                        for k in i + 1..NP {
+                            let ahead = v.gt(t[k], t[i]);
+                            c[i] = v.inc(c[i], ahead);
+                            c[k] = v.dec(c[k], ahead);
+                        }
                     }
                 }
                 // Samples that do not count take rank n, which is never counted.

@@ -25,6 +25,9 @@ pub const WIDTH: usize = 16;
 pub trait Simd: Copy {
     /// Samples per vector: 16 or 8 (a group or half of one).
     const LANES: usize;
+    /// Whether registers are few (16 rather than 32), so that the loop
+    /// should trade a little arithmetic for fewer values live at once.
+    const FEW_REGISTERS: bool;
     /// `LANES / 2` random streams' state words, one `u64` lane each.
     type U64s: Copy;
     /// `LANES` lanes of `f32`.
@@ -64,6 +67,8 @@ pub trait Simd: Copy {
     fn mul_add(self, c: Self::F32s, x: Self::F32s, acc: Self::F32s) -> Self::F32s;
     /// `a > b` (false if either is NaN).
     fn gt(self, a: Self::F32s, b: Self::F32s) -> Self::Mask;
+    /// `a >= b` (false if either is NaN).
+    fn ge(self, a: Self::F32s, b: Self::F32s) -> Self::Mask;
     /// `a <= 0`.
     fn le_zero(self, a: Self::F32s) -> Self::Mask;
     /// Lane `l` is bit `l`.
@@ -121,6 +126,7 @@ fn zip<T: Copy, U, const N: usize>(a: [T; N], b: [T; N], f: impl Fn(T, T) -> U) 
 
 impl Simd for Scalar {
     const LANES: usize = WIDTH;
+    const FEW_REGISTERS: bool = false;
     type U64s = [u64; 8];
     type F32s = [f32; WIDTH];
     type I32s = [i32; WIDTH];
@@ -180,6 +186,10 @@ impl Simd for Scalar {
     #[inline(always)]
     fn gt(self, a: [f32; WIDTH], b: [f32; WIDTH]) -> [bool; WIDTH] {
         zip(a, b, |x, y| x > y)
+    }
+    #[inline(always)]
+    fn ge(self, a: [f32; WIDTH], b: [f32; WIDTH]) -> [bool; WIDTH] {
+        zip(a, b, |x, y| x >= y)
     }
     #[inline(always)]
     fn le_zero(self, a: [f32; WIDTH]) -> [bool; WIDTH] {
@@ -307,6 +317,7 @@ mod x86 {
 
     impl Simd for Avx2 {
         const LANES: usize = 8;
+        const FEW_REGISTERS: bool = true;
         type U64s = __m256i;
         type F32s = __m256;
         type I32s = __m256i;
@@ -372,6 +383,10 @@ mod x86 {
         #[inline(always)]
         fn gt(self, a: __m256, b: __m256) -> __m256i {
             unsafe { _mm256_castps_si256(_mm256_cmp_ps::<_CMP_GT_OQ>(a, b)) }
+        }
+        #[inline(always)]
+        fn ge(self, a: __m256, b: __m256) -> __m256i {
+            unsafe { _mm256_castps_si256(_mm256_cmp_ps::<_CMP_GE_OQ>(a, b)) }
         }
         #[inline(always)]
         fn le_zero(self, a: __m256) -> __m256i {
@@ -463,6 +478,7 @@ mod x86 {
 
     impl Simd for Avx512 {
         const LANES: usize = WIDTH;
+        const FEW_REGISTERS: bool = false;
         type U64s = __m512i;
         type F32s = __m512;
         type I32s = __m512i;
@@ -528,6 +544,10 @@ mod x86 {
         #[inline(always)]
         fn gt(self, a: __m512, b: __m512) -> __mmask16 {
             unsafe { _mm512_cmp_ps_mask::<_CMP_GT_OQ>(a, b) }
+        }
+        #[inline(always)]
+        fn ge(self, a: __m512, b: __m512) -> __mmask16 {
+            unsafe { _mm512_cmp_ps_mask::<_CMP_GE_OQ>(a, b) }
         }
         #[inline(always)]
         fn le_zero(self, a: __m512) -> __mmask16 {
