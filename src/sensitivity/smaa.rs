@@ -306,7 +306,7 @@ const PILOT_BLOCKS: usize = 256;
 
 /// Seed of the pilot run: fixed, so that whether a set of constraints can
 /// be sampled does not depend on the seed.
-const PILOT_SEED: u64 = 0x5EED_0F_C0_5747;
+const PILOT_SEED: u64 = 0x5EED_0FC0_5747;
 
 /// Runs the SMAA-2 simulation with the weights uniform over the weightings
 /// that meet `constraints` (see [`constraints`]). `config.weights` must be
@@ -789,7 +789,8 @@ mod tests {
             c[j] = -1.0;
             (c, -b)
         };
-        let cases: Vec<(WeightConstraints, Vec<([f64; 3], f64)>, &str)> = vec![
+        type Halfplanes = Vec<([f64; 3], f64)>;
+        let cases: Vec<(WeightConstraints, Halfplanes, &str)> = vec![
             (
                 WeightConstraints::new().order(&[&[1], &[0], &[2]]).clone(),
                 vec![ge(1, 0), ge(0, 2)],

@@ -297,7 +297,7 @@ fn run_sized<S: Simd, const NP: usize, const RP: usize>(
                 }
                 // Samples that do not count take rank n, which is never counted.
                 if alive != full {
-                    let keep = v.from_bits(alive);
+                    let keep = v.mask_of(alive);
                     for ci in c.iter_mut() {
                         *ci = v.select_i32(keep, *ci, dead_rank);
                     }
@@ -318,7 +318,7 @@ fn run_sized<S: Simd, const NP: usize, const RP: usize>(
                 while who != 0 {
                     let i = who.trailing_zeros() as usize;
                     who &= who - 1;
-                    let first = v.from_bits(firsts[i]);
+                    let first = v.mask_of(firsts[i]);
                     let Some(slot) = central.0.get_mut(i).and_then(Option::as_mut) else {
                         continue;
                     };

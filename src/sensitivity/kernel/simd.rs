@@ -74,7 +74,7 @@ pub trait Simd: Copy {
     /// Lane `l` is bit `l`.
     fn bits(self, m: Self::Mask) -> u16;
     /// The mask whose lane `l` is bit `l` of `bits`.
-    fn from_bits(self, bits: u16) -> Self::Mask;
+    fn mask_of(self, bits: u16) -> Self::Mask;
 
     /// Every lane `x`.
     fn splat_i32(self, x: i32) -> Self::I32s;
@@ -202,7 +202,7 @@ impl Simd for Scalar {
             .fold(0, |acc, (l, &b)| acc | (u16::from(b) << l))
     }
     #[inline(always)]
-    fn from_bits(self, bits: u16) -> [bool; WIDTH] {
+    fn mask_of(self, bits: u16) -> [bool; WIDTH] {
         std::array::from_fn(|l| bits >> l & 1 == 1)
     }
     #[inline(always)]
@@ -397,7 +397,7 @@ mod x86 {
             unsafe { _mm256_movemask_ps(_mm256_castsi256_ps(m)) as u16 }
         }
         #[inline(always)]
-        fn from_bits(self, bits: u16) -> __m256i {
+        fn mask_of(self, bits: u16) -> __m256i {
             unsafe {
                 let lane = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
                 let v = _mm256_and_si256(_mm256_set1_epi32(i32::from(bits)), lane);
@@ -558,7 +558,7 @@ mod x86 {
             m
         }
         #[inline(always)]
-        fn from_bits(self, bits: u16) -> __mmask16 {
+        fn mask_of(self, bits: u16) -> __mmask16 {
             bits
         }
         #[inline(always)]
