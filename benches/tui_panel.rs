@@ -126,7 +126,7 @@ fn sheet_text(c: &mut Criterion) {
     });
     g.bench_function("appraisal_peer", |b| {
         b.iter(|| {
-            appraise::save::update_document(black_box(&text), black_box(&member)).expect("doc")
+            appraise::document::update_document(black_box(&text), black_box(&member)).expect("doc")
         })
     });
     g.finish();

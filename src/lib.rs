@@ -5,14 +5,18 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 #![warn(missing_docs)]
 
+pub mod atomic;
 pub mod compute;
 pub mod diagnostic;
+pub mod document;
 pub mod export;
 mod fast_options;
 pub mod load;
 pub mod model;
+pub mod numbers;
 pub mod panel;
 pub mod raw;
+pub mod recovery;
 pub mod report;
 pub mod save;
 pub mod sensitivity;

@@ -9,6 +9,8 @@ use std::fmt;
 
 use thiserror::Error;
 
+use crate::numbers::{as_given, score, shorten};
+
 /// Longest id accepted; ids are short labels, not prose.
 pub const MAX_ID_LEN: usize = 64;
 
@@ -32,6 +34,13 @@ pub enum ModelError {
     /// Text contains a control character that would corrupt tables or terminals.
     #[error("the text contains a control character (code {0:#04x}); remove it")]
     ControlCharacter(u32),
+    /// A one-line name contains a Unicode line or paragraph separator.
+    #[error(
+        "the text contains a {kind} (U+{code:04X}), which some programs show as a line break; a name must be one line",
+        kind = if *.0 == 0x2029 { "paragraph separator" } else { "line separator" },
+        code = .0
+    )]
+    LineSeparator(u32),
     /// The score is outside the scale.
     #[error("{value} is outside the scale {min} to {max}")]
     ScoreOutOfRange {
@@ -64,6 +73,9 @@ pub enum ModelError {
     /// The scale itself is malformed.
     #[error("{0}")]
     InvalidScale(String),
+    /// The scale has more steps than a score can sensibly be typed on.
+    #[error("the scale has {0} steps from its min to its max; at most 10,000 are allowed")]
+    TooManySteps(String),
     /// The change would leave no options or no criteria.
     #[error("an appraisal needs at least one {0}")]
     WouldBeEmpty(&'static str),
@@ -102,13 +114,18 @@ impl fmt::Display for Id {
     }
 }
 
-/// Checks a one-line name: not blank and free of control characters.
+/// Checks a one-line name: not blank, free of control characters and of
+/// Unicode line and paragraph separators.
 pub fn check_name(name: &str) -> Result<(), ModelError> {
     if name.trim().is_empty() {
         return Err(ModelError::BlankName);
     }
     if let Some(c) = name.chars().find(|c| c.is_control()) {
         return Err(ModelError::ControlCharacter(c as u32));
+    }
+    // Invisible in most editors, yet a line break in Word, browsers and JSON readers.
+    if let Some(c) = name.chars().find(|c| matches!(c, '\u{2028}' | '\u{2029}')) {
+        return Err(ModelError::LineSeparator(c as u32));
     }
     Ok(())
 }
@@ -151,17 +168,45 @@ pub struct Meta {
 }
 
 /// The scoring scale: every score is `min + k * step` within `[min, max]`.
+///
+/// A panel's consensus is held on a scale that also allows values between
+/// the steps (see [`Scale::for_consensus`]): a mean of 3 and 4 is 3.5, exactly.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scale {
     min: f64,
     max: f64,
     step: f64,
     labels: Vec<(f64, String)>,
+    between_steps: bool,
 }
 
 impl Scale {
-    /// Builds a scale, checking that `max > min`, `step > 0`, and that `max` lies on a step.
+    /// Builds a scale, checking that `max > min`, `step > 0`, that `max` lies
+    /// on a step, and that there are at most [`MAX_SCALE_POINTS`] steps.
     pub fn new(min: f64, max: f64, step: f64) -> Result<Scale, ModelError> {
+        let scale = Scale::unbounded(min, max, step)?;
+        let points = (max - min) / step;
+        if points > MAX_SCALE_POINTS {
+            return Err(ModelError::TooManySteps(score(points.floor())));
+        }
+        Ok(scale)
+    }
+
+    /// A scale for a panel's consensus: any value from `min` to `max`, not only
+    /// the steps, and no limit on the number of steps (a summed consensus of
+    /// many members spans many). `step` stays the unit of a score change.
+    pub fn for_consensus(min: f64, max: f64, step: f64) -> Result<Scale, ModelError> {
+        let mut scale = Scale::unbounded(min, max, step)?;
+        scale.between_steps = true;
+        Ok(scale)
+    }
+
+    /// Whether scores may lie between the steps (a consensus scale).
+    pub fn allows_between_steps(&self) -> bool {
+        self.between_steps
+    }
+
+    fn unbounded(min: f64, max: f64, step: f64) -> Result<Scale, ModelError> {
         if !min.is_finite() || !max.is_finite() || !(max - min).is_finite() {
             return Err(ModelError::InvalidScale(
                 "the scale's min and max must be ordinary finite numbers".into(),
@@ -170,22 +215,14 @@ impl Scale {
         if max <= min {
             return Err(ModelError::InvalidScale(format!(
                 "the scale's max ({}) must be greater than its min ({})",
-                fmt_num(max),
-                fmt_num(min)
+                as_given(max),
+                as_given(min)
             )));
         }
         if !step.is_finite() || step <= 0.0 {
             return Err(ModelError::InvalidScale(format!(
                 "the scale's step must be a number above zero, not {}",
-                fmt_num(step)
-            )));
-        }
-        let points = (max - min) / step;
-        if points > MAX_SCALE_POINTS {
-            return Err(ModelError::InvalidScale(format!(
-                "the scale has {} steps; at most {} are supported",
-                fmt_num(points.floor()),
-                MAX_SCALE_POINTS
+                as_given(step)
             )));
         }
         let scale = Scale {
@@ -193,13 +230,14 @@ impl Scale {
             max,
             step,
             labels: Vec::new(),
+            between_steps: false,
         };
         if !scale.on_step(max) {
             return Err(ModelError::InvalidScale(format!(
                 "the scale's max ({}) must be a whole number of steps ({}) above its min ({})",
-                fmt_num(max),
-                fmt_num(step),
-                fmt_num(min)
+                as_given(max),
+                as_given(step),
+                as_given(min)
             )));
         }
         Ok(scale)
@@ -249,8 +287,25 @@ impl Scale {
 
     /// How many steps the scale spans (`(max - min) / step`).
     pub fn step_count(&self) -> u32 {
-        // Bounded by MAX_SCALE_POINTS in `new`, so the cast is exact.
+        // Bounded by MAX_SCALE_POINTS in `new`; a consensus scale saturates.
         ((self.max - self.min) / self.step).round() as u32
+    }
+
+    /// How many whole steps `value` can move down without leaving the scale
+    /// (for a value between steps, the whole steps below it).
+    pub fn steps_down(&self, value: f64) -> u32 {
+        ((value - self.min) / self.step + 1e-9).floor().max(0.0) as u32
+    }
+
+    /// How many whole steps `value` can move up without leaving the scale.
+    pub fn steps_up(&self, value: f64) -> u32 {
+        ((self.max - value) / self.step + 1e-9).floor().max(0.0) as u32
+    }
+
+    /// `value` moved by `delta` whole steps, clamped to the scale; a value
+    /// between steps stays between them.
+    pub fn shifted(&self, value: f64, delta: i64) -> f64 {
+        snap(value + delta as f64 * self.step).clamp(self.min, self.max)
     }
 
     /// Every point on the scale, from min to max.
@@ -290,16 +345,16 @@ impl Scale {
         let tol = self.tolerance();
         if !value.is_finite() || value < self.min - tol || value > self.max + tol {
             return Err(ModelError::ScoreOutOfRange {
-                value: fmt_num(value),
-                min: fmt_num(self.min),
-                max: fmt_num(self.max),
+                value: as_given(value),
+                min: score(self.min),
+                max: score(self.max),
             });
         }
-        if !self.on_step(value) {
+        if !self.between_steps && !self.on_step(value) {
             return Err(ModelError::ScoreOffStep {
-                value: fmt_num(value),
-                min: fmt_num(self.min),
-                step: fmt_num(self.step),
+                value: as_given(value),
+                min: score(self.min),
+                step: score(self.step),
             });
         }
         Ok(())
@@ -318,7 +373,7 @@ impl Scale {
 }
 
 /// Rounds away binary noise such as `0.30000000000000004`, so stepped scores print cleanly.
-fn snap(x: f64) -> f64 {
+pub(crate) fn snap(x: f64) -> f64 {
     let r = (x * 1e9).round() / 1e9;
     if r.is_finite() { r } else { x }
 }
@@ -373,8 +428,104 @@ fn check_weight(w: f64) -> Result<(), ModelError> {
     if w.is_finite() && w >= 0.0 {
         Ok(())
     } else {
-        Err(ModelError::InvalidWeight(fmt_num(w)))
+        Err(ModelError::InvalidWeight(as_given(w)))
     }
+}
+
+/// Most decimals a published figure's precision is taken to have; beyond
+/// this, binary floating point has no more to compare.
+const MAX_PUBLISHED_DECIMALS: u32 = 15;
+
+/// How close a total must be to a published figure, beyond the figure's own
+/// rounding, to agree with it: binary noise in the sums of weighted scores.
+const PUBLISHED_TOLERANCE: f64 = 1e-9;
+
+/// A total as a source document printed it: its value and the number of
+/// decimals it was written with ("3.8" has one, "24" none, "3.80" two).
+///
+/// A source that prints 3.8 for a total of 3.75 has rounded, not erred, so a
+/// computed total agrees with a published figure when it rounds to it at the
+/// figure's own precision (either way at an exact half, since sources round
+/// halves both ways).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Published {
+    value: f64,
+    decimals: u32,
+}
+
+impl Published {
+    /// A figure with the precision of its shortest written form: 24 has no
+    /// decimals, 3.75 two.
+    pub fn new(value: f64) -> Published {
+        Published::written(value, &as_given(value))
+    }
+
+    /// A figure as written in a file: `text` is the number's text (`3.80`,
+    /// `1_000`, `3.8e1`), which sets its precision.
+    pub fn written(value: f64, text: &str) -> Published {
+        Published {
+            value,
+            decimals: written_decimals(text),
+        }
+    }
+
+    /// The figure's value.
+    pub fn value(&self) -> f64 {
+        self.value
+    }
+
+    /// How many decimals it was written with.
+    pub fn decimals(&self) -> u32 {
+        self.decimals
+    }
+
+    /// The figure as written: with its decimals, so 3.80 stays 3.80.
+    pub fn text(&self) -> String {
+        let text = crate::numbers::fixed(self.value, self.decimals);
+        if text.parse::<f64>() == Ok(self.value) {
+            text
+        } else {
+            as_given(self.value)
+        }
+    }
+
+    /// How far a total may be from this figure and still agree with it:
+    /// half a unit of its last decimal, and a little for binary noise.
+    pub fn allowance(&self) -> f64 {
+        let half = 0.5 * 10f64.powi(-(self.decimals as i32));
+        half + PUBLISHED_TOLERANCE * self.value.abs().max(1.0)
+    }
+
+    /// Whether `total` rounds to this figure at its precision.
+    pub fn agrees_with(&self, total: f64) -> bool {
+        (total - self.value).abs() <= self.allowance()
+    }
+
+    /// `total` rounded to this figure's precision, as the source would print it.
+    pub fn rounded(&self, total: f64) -> String {
+        crate::numbers::fixed(total, self.decimals)
+    }
+}
+
+/// How many decimals a number's text shows: "3.8" one, "24" none, "3.8e1"
+/// none (it is 38), "1.25e-1" three, hexadecimal none.
+pub fn written_decimals(text: &str) -> u32 {
+    let t: String = text
+        .trim()
+        .trim_start_matches(['+', '-'])
+        .chars()
+        .filter(|&c| c != '_')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if t.starts_with("0x") || t.starts_with("0o") || t.starts_with("0b") {
+        return 0;
+    }
+    let (mantissa, exponent) = match t.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i64>().unwrap_or(0)),
+        None => (t.as_str(), 0),
+    };
+    let fraction = mantissa.split_once('.').map_or(0, |(_, f)| f.len() as i64);
+    (fraction - exponent).clamp(0, i64::from(MAX_PUBLISHED_DECIMALS)) as u32
 }
 
 /// One option under appraisal, with its scores and notes per criterion.
@@ -390,8 +541,8 @@ pub struct AppraisalOption {
     pub strengths: Vec<String>,
     /// Its main weaknesses, one per entry.
     pub weaknesses: Vec<String>,
-    /// The total the source document states, for reconciliation.
-    pub published_total: Option<f64>,
+    // The total the source document states, for reconciliation.
+    published: Option<Published>,
     // Aligned with the appraisal's criteria; `None` means "not yet scored".
     scores: Vec<Option<f64>>,
     notes: Vec<Option<String>>,
@@ -408,7 +559,7 @@ impl AppraisalOption {
             description: None,
             strengths: Vec::new(),
             weaknesses: Vec::new(),
-            published_total: None,
+            published: None,
             scores: vec![None; criteria],
             notes: vec![None; criteria],
         })
@@ -422,6 +573,26 @@ impl AppraisalOption {
     /// The option's display name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The total the source document states, if any.
+    pub fn published_total(&self) -> Option<f64> {
+        self.published.map(|p| p.value())
+    }
+
+    /// The published total with the precision it was written with.
+    pub fn published(&self) -> Option<Published> {
+        self.published
+    }
+
+    /// Sets the published total as it was written.
+    pub fn set_published(&mut self, published: Option<Published>) {
+        self.published = published;
+    }
+
+    /// Sets the published total to a value, written as a person would type it.
+    pub fn set_published_total(&mut self, value: Option<f64>) {
+        self.published = value.map(Published::new);
     }
 
     /// Renames the option.
@@ -791,53 +962,6 @@ fn check_weights(criteria: &[Criterion], scale: &Scale) -> Result<(), ModelError
     Ok(())
 }
 
-/// Shortens text quoted in a message, so a hostile 5,000-character value does not
-/// fill the screen.
-pub fn shorten(s: &str) -> String {
-    const MAX: usize = 40;
-    if s.chars().count() <= MAX {
-        s.to_string()
-    } else {
-        let head: String = s.chars().take(MAX).collect();
-        format!("{head}…")
-    }
-}
-
-/// Formats a number for people: whole numbers without decimals, others with at most two.
-pub fn fmt_num(x: f64) -> String {
-    fmt_dp(x, 2)
-}
-
-/// Formats a number with at most `dp` decimals, trimming trailing zeros.
-pub fn fmt_dp(x: f64, dp: usize) -> String {
-    // Only error messages meet these: the model keeps every value finite.
-    if x.is_nan() {
-        return "NaN".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "infinity" } else { "-infinity" }.into();
-    }
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        // Whole numbers are most of what is printed; integer formatting is far cheaper.
-        return if x == 0.0 {
-            "0".into()
-        } else {
-            (x as i64).to_string()
-        };
-    }
-    if x.abs() >= 1e15 {
-        // Whole-number formatting of 1e26 would print 27 misleading digits.
-        return format!("{x:e}");
-    }
-    let s = format!("{x:.dp$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_owned()
-    } else {
-        s
-    };
-    if s == "-0" { "0".into() } else { s }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -896,7 +1020,7 @@ mod tests {
     #[test]
     fn tenth_steps_print_cleanly() {
         let s = Scale::new(0.0, 1.0, 0.1).unwrap();
-        assert_eq!(fmt_num(s.point(3)), "0.3");
+        assert_eq!(score(s.point(3)), "0.3");
         assert!(s.check(0.3).is_ok());
     }
 
@@ -969,12 +1093,25 @@ mod tests {
     }
 
     #[test]
-    fn numbers_format_for_people() {
-        assert_eq!(fmt_num(33.0), "33");
-        assert_eq!(fmt_num(16.5), "16.5");
-        assert_eq!(fmt_num(1.0 / 3.0), "0.33");
-        assert_eq!(fmt_num(-0.0001), "0");
-        assert_eq!(fmt_num(f64::INFINITY), "infinity");
-        assert_eq!(fmt_dp(82.5, 1), "82.5");
+    fn published_figures_keep_their_precision() {
+        assert_eq!(written_decimals("3.8"), 1);
+        assert_eq!(written_decimals("24"), 0);
+        assert_eq!(written_decimals("3.80"), 2);
+        assert_eq!(written_decimals("-1_000.5"), 1);
+        assert_eq!(written_decimals("3.8e1"), 0);
+        assert_eq!(written_decimals("1.25E-1"), 3);
+        assert_eq!(written_decimals("0x1F"), 0);
+        let p = Published::written(3.8, "3.8");
+        assert!(p.agrees_with(3.75), "3.75 prints as 3.8");
+        assert!(p.agrees_with(3.85), "either way at an exact half");
+        assert!(!p.agrees_with(3.7));
+        assert!(Published::written(6.0, "6.0").agrees_with(5.95));
+        assert!(!Published::written(24.0, "24").agrees_with(26.0));
+        assert!(Published::written(24.0, "24").agrees_with(24.4));
+        assert!(!Published::written(3.80, "3.80").agrees_with(3.75 + 0.001));
+        assert_eq!(Published::written(3.8, "3.80").text(), "3.80");
+        assert_eq!(Published::new(3.75).decimals(), 2);
+        assert_eq!(Published::new(33.0).text(), "33");
+        assert_eq!(Published::written(3.8, "3.8").rounded(3.75), "3.8");
     }
 }

@@ -6,7 +6,8 @@ use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement, Table, pre
 use serde::Serialize;
 
 use crate::compute::{Results, Warning, WarningKind, reconcile, warnings};
-use crate::model::{Appraisal, fmt_dp, fmt_num};
+use crate::model::Appraisal;
+use crate::numbers;
 
 /// How terminal tables are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,15 +50,10 @@ fn right(text: impl ToString) -> Cell {
     Cell::new(text).set_alignment(CellAlignment::Right)
 }
 
-/// "33/40": a total out of the maximum possible.
-pub fn total_of(total: f64, max: f64) -> String {
-    format!("{}/{}", fmt_num(total), fmt_num(max))
-}
-
-/// A weight's share of the total weight, as a percentage with one decimal.
+/// A weight's share of the total weight, as [`numbers::share`] shows it.
 pub fn share_percent(appraisal: &Appraisal, c: usize) -> String {
     let w = appraisal.criteria()[c].weight();
-    format!("{}%", fmt_dp(100.0 * w / appraisal.total_weight(), 1))
+    numbers::share(w / appraisal.total_weight())
 }
 
 /// Remarks for the ranking table: incomplete scoring and published-total mismatches.
@@ -75,7 +71,7 @@ pub fn remarks(appraisal: &Appraisal, results: &Results, option: usize) -> Vec<S
         .into_iter()
         .find(|r| r.0 == option)
     {
-        out.push(format!("published as {}", fmt_num(published)));
+        out.push(format!("published as {}", numbers::as_given(published)));
     }
     out
 }
@@ -89,8 +85,8 @@ pub fn rank_table(appraisal: &Appraisal, results: &Results, style: TextStyle) ->
         t.add_row(vec![
             right(r.rank),
             Cell::new(appraisal.options()[i].name()),
-            right(total_of(r.total, results.max_total)),
-            right(format!("{:.1}", r.percent)),
+            right(numbers::total_of(r.total, results.max_total)),
+            right(numbers::percent_figure(r.percent)),
             Cell::new(remarks(appraisal, results, i).join("; ")),
         ]);
     }
@@ -105,7 +101,7 @@ pub fn criteria_table(appraisal: &Appraisal, style: TextStyle) -> String {
         t.add_row(vec![
             right(format!("C{}", c + 1)),
             Cell::new(crit.name()),
-            right(fmt_num(crit.weight())),
+            right(numbers::weight(crit.weight())),
             right(share_percent(appraisal, c)),
         ]);
     }
@@ -126,9 +122,12 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results, style: TextStyle) 
         row.extend(
             o.scores()
                 .iter()
-                .map(|s| right(s.map_or("-".into(), fmt_num))),
+                .map(|s| right(s.map_or("-".into(), numbers::score))),
         );
-        row.push(right(total_of(results.options[i].total, results.max_total)));
+        row.push(right(numbers::total_of(
+            results.options[i].total,
+            results.max_total,
+        )));
         t.add_row(row);
     }
     t.to_string()
@@ -154,13 +153,13 @@ pub fn write_report(
     write!(
         out,
         "\nScores run from {} to {} in steps of {}.",
-        fmt_num(scale.min()),
-        fmt_num(scale.max()),
-        fmt_num(scale.step())
+        numbers::score(scale.min()),
+        numbers::score(scale.max()),
+        numbers::score(scale.step())
     )?;
     writeln!(out)?;
     for (v, label) in scale.labels() {
-        writeln!(out, "  {} = {}", fmt_num(*v), label)?;
+        writeln!(out, "  {} = {}", numbers::score(*v), label)?;
     }
     writeln!(out, "\nCriteria\n{}", criteria_table(appraisal, style))?;
     writeln!(out, "\nScores\n{}", matrix_table(appraisal, results, style))?;
@@ -175,13 +174,15 @@ pub fn write_report(
     Ok(())
 }
 
-/// Collapses warnings for display: mismatches in full, unscored cells counted per option.
+/// Collapses warnings for display: published totals in full, unscored cells counted per option.
 pub fn summarise_warnings(warns: &[Warning]) -> Vec<String> {
     let mut lines = Vec::new();
     let mut missing: Vec<(&str, usize)> = Vec::new();
     for w in warns {
         match w.kind {
-            WarningKind::PublishedTotalMismatch => lines.push(w.message.clone()),
+            WarningKind::PublishedTotalMismatch | WarningKind::PublishedRoundingHidesOrder => {
+                lines.push(w.message.clone())
+            }
             WarningKind::MissingScore => match missing.iter_mut().find(|(o, _)| *o == w.option) {
                 Some(entry) => entry.1 += 1,
                 None => missing.push((&w.option, 1)),
@@ -260,7 +261,7 @@ pub fn rank_json<'a>(appraisal: &'a Appraisal, results: &Results) -> RankJson<'a
                 percent: r.percent,
                 rank: r.rank,
                 complete: r.complete,
-                published_total: o.published_total,
+                published_total: o.published_total(),
             }
         })
         .collect();

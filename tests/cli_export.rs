@@ -19,7 +19,7 @@ fn text_formats_go_to_stdout() {
             "# Alternative Management Arrangements",
         ))
         .stdout(predicate::str::contains(
-            "| 2 | Shared Service | 26/40 (published as 24) | 65% |",
+            "| 2 | Shared Service | 26/40 (published as 24) | 65.0% |",
         ));
     appraise()
         .args(["export", "--format", "html"])
@@ -56,7 +56,23 @@ fn the_file_argument_is_used() {
         .assert()
         .success()
         .stdout(predicate::str::starts_with(
-            "Rank,Option,Total (out of 6),Percent,Remarks\r\n",
+            "\u{feff}\"Rank\",\"Option\",\"Total (out of 6)\",\"Percent\",\"Remarks\"\r\n",
+        ));
+    // Without the byte order mark, for tools that do not expect one.
+    appraise()
+        .args([
+            "export",
+            "tests/fixtures/export/hostile.toml",
+            "--format",
+            "csv",
+            "--tables",
+            "ranking",
+            "--no-bom",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "\"Rank\",\"Option\",\"Total (out of 6)\",\"Percent\",\"Remarks\"\r\n",
         ));
     appraise()
         .args(["export", "no-such-file.toml", "--format", "md"])
@@ -105,10 +121,13 @@ fn tables_select_what_is_exported() {
         .stdout
         .clone();
     let md = String::from_utf8(out).expect("UTF-8");
-    assert!(md.contains("### Evaluation criteria and weights"));
-    assert!(md.contains("### Ranking of options"));
-    assert!(!md.contains("### Full score matrix"));
-    assert!(!md.contains("### Annex"));
+    assert!(
+        md.contains("**Table 2: Evaluation criteria and weights**"),
+        "{md}"
+    );
+    assert!(md.contains("**Table 3: Ranking of options**"), "{md}");
+    assert!(!md.contains("Full score matrix"));
+    assert!(!md.contains("Annex:"));
     let out = appraise()
         .args([
             "export",
@@ -124,7 +143,8 @@ fn tables_select_what_is_exported() {
         .clone();
     let md = String::from_utf8(out).expect("UTF-8");
     assert_eq!(md.matches("\n### ").count(), 1, "{md}");
-    assert!(md.contains("### Annex: Joint Venture"));
+    assert!(md.contains("\n### Joint Venture\n"), "{md}");
+    assert!(md.contains("**Table 1: Annex: Joint Venture**"), "{md}");
 }
 
 #[test]
@@ -158,10 +178,10 @@ fn csv_needs_one_table_or_a_folder() {
         .args(["export", "--format", "csv", "--excel", "--out", &out])
         .assert()
         .success()
-        .stderr(predicate::str::contains("wrote 17 files"));
+        .stderr(predicate::str::contains("wrote 18 files"));
     let ranking = std::fs::read(dir.path().join("tables/ranking.csv")).expect("ranking.csv");
     assert!(
-        ranking.starts_with(b"\xEF\xBB\xBFRank,Option"),
+        ranking.starts_with(b"\xEF\xBB\xBF\"Rank\",\"Option\""),
         "BOM for Excel"
     );
     assert!(dir.path().join("tables/annex-shared-service.csv").exists());
@@ -260,4 +280,165 @@ fn samples_add_monte_carlo_acceptability() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("--samples"));
+}
+
+// ---------------------------------------------------------------- output paths
+
+#[test]
+fn a_link_planted_in_an_export_folder_is_replaced_not_followed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").expect("victim");
+    let shared = dir.path().join("shared");
+    std::fs::create_dir(&shared).expect("folder");
+    std::os::unix::fs::symlink("../victim.txt", shared.join("ranking.csv")).expect("link");
+    std::os::unix::fs::symlink("../victim.txt", shared.join("report.docx")).expect("link");
+    appraise()
+        .args(["export", "--format", "csv", "--out"])
+        .arg(format!("{}/", shared.display()))
+        .assert()
+        .success();
+    appraise()
+        .args([
+            "export",
+            "tests/fixtures/export/hostile.toml",
+            "--format",
+            "docx",
+            "--out",
+        ])
+        .arg(&shared)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+    let ranking = shared.join("ranking.csv");
+    assert!(
+        ranking.symlink_metadata().expect("file").is_file(),
+        "the link was replaced by the file"
+    );
+    assert!(
+        std::fs::read_to_string(&ranking)
+            .expect("csv")
+            .contains("Peer Practice Partner")
+    );
+    assert!(
+        std::fs::read(shared.join("hostile.docx"))
+            .expect("docx")
+            .starts_with(b"PK")
+    );
+}
+
+#[test]
+fn a_link_the_user_names_is_followed_but_a_dangling_one_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let real = dir.path().join("real.md");
+    std::fs::write(&real, "old").expect("file");
+    let link = dir.path().join("link.md");
+    std::os::unix::fs::symlink(&real, &link).expect("link");
+    appraise()
+        .args(["export", "--format", "md", "--out"])
+        .arg(&link)
+        .assert()
+        .success();
+    assert!(
+        link.symlink_metadata()
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .expect("file")
+            .starts_with("# ")
+    );
+
+    let dangling = dir.path().join("dangling.md");
+    std::os::unix::fs::symlink(dir.path().join("missing/target.md"), &dangling).expect("link");
+    appraise()
+        .args(["export", "--format", "md", "--out"])
+        .arg(&dangling)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("does not exist"))
+        .stderr(predicate::str::contains("dangling.md"));
+    assert!(
+        dangling
+            .symlink_metadata()
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    assert!(!dir.path().join("missing").exists());
+}
+
+#[test]
+fn devices_and_pipes_are_written_into_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    appraise()
+        .args(["export", "--format", "md", "--out", "/dev/null"])
+        .assert()
+        .success();
+    assert!(
+        std::fs::metadata("/dev/null")
+            .expect("null")
+            .file_type()
+            .is_char_device(),
+        "/dev/null is still a device"
+    );
+    // A full device reports that it is full.
+    appraise()
+        .args(["export", "--format", "html", "--out", "/dev/full"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("/dev/full"))
+        .stderr(predicate::str::contains("No space left on device"));
+    // A named pipe: another program reads what the export writes.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).expect("read the pipe"))
+    };
+    appraise()
+        .args(["export", "--format", "csv", "--tables", "ranking", "--out"])
+        .arg(&fifo)
+        .assert()
+        .success();
+    let got = reader.join().expect("reader");
+    assert!(got.starts_with("\u{feff}\"Rank\",\"Option\""), "{got}");
+    assert!(
+        std::fs::metadata(&fifo)
+            .expect("fifo")
+            .file_type()
+            .is_fifo()
+    );
+}
+
+#[test]
+fn dash_means_standard_output() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    appraise()
+        .current_dir(dir.path())
+        .args(["export", "--format", "md", "--out", "-"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("# Alternative"));
+    let out = appraise()
+        .current_dir(dir.path())
+        .args(["export", "--format", "docx", "--out", "-"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(out.starts_with(b"PK"), "a Word file on a pipe");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("dir").count(),
+        0,
+        "no file named -"
+    );
 }

@@ -14,6 +14,8 @@ use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
 use resvg::usvg::roxmltree;
 use scraper::{Html, Selector};
 
+mod common;
+
 fn example() -> (Appraisal, Results) {
     let a = load_example().expect("example loads").appraisal;
     let r = compute(&a);
@@ -139,11 +141,13 @@ fn xlsx_holds_numbers_and_live_formulas() {
     let mut wb = workbook(bytes(&a, &r, Format::Xlsx, "all"));
     let names = wb.sheet_names();
     assert_eq!(
-        &names[..5],
-        ["Criteria", "Options", "Summary", "Ranking", "Matrix"]
+        &names[..6],
+        [
+            "Scale", "Criteria", "Options", "Summary", "Ranking", "Matrix"
+        ]
     );
     assert_eq!(
-        &names[5..9],
+        &names[6..10],
         [
             "Findings",
             "Weight stability",
@@ -151,7 +155,7 @@ fn xlsx_holds_numbers_and_live_formulas() {
             "Leave one out"
         ]
     );
-    assert_eq!(names.len(), 5 + 4 + 8, "{names:?}");
+    assert_eq!(names.len(), 6 + 4 + 8, "{names:?}");
     assert!(names.contains(&"Annex - Shared Service".to_string()));
 
     // Ranking: title, then header at row 3 (index 2), body from index 3.
@@ -162,7 +166,7 @@ fn xlsx_holds_numbers_and_live_formulas() {
     );
     assert_eq!(
         ranking.get_value((2, 2)),
-        Some(&Data::String("Total".into()))
+        Some(&Data::String("Total (out of 40)".into()))
     );
     assert_eq!(ranking.get_value((3, 0)), Some(&Data::Float(1.0)));
     assert_eq!(
@@ -224,7 +228,7 @@ fn xlsx_holds_numbers_and_live_formulas() {
         .expect("annex sheet");
     assert_eq!(
         annex.get_value((11, 0)),
-        Some(&Data::String("TOTAL".into()))
+        Some(&Data::String("TOTAL (out of 40)".into()))
     );
     assert_eq!(annex.get_value((11, 2)), Some(&Data::Float(33.0)));
 
@@ -251,7 +255,7 @@ fn docx_has_real_tables_with_repeating_headers_and_charts() {
         .descendants()
         .filter(|n| n.has_tag_name((w, "tbl")))
         .collect();
-    assert_eq!(tables.len(), 5 + 4 + 8, "one Word table per report table");
+    assert_eq!(tables.len(), 6 + 4 + 8, "one Word table per report table");
     for t in &tables {
         let first_row = t
             .children()
@@ -284,7 +288,7 @@ fn docx_has_real_tables_with_repeating_headers_and_charts() {
     assert_eq!(text_of(rows[1]), "1Peer Practice Partner33/4082.5%");
     assert_eq!(
         text_of(rows[3]),
-        "2Shared Service26/40 (published as 24)65%"
+        "2Shared Service26/40 (published as 24)65.0%"
     );
     // Charts: PNG with the SVG original beside it, both in the package.
     let pictures = tree
@@ -306,6 +310,141 @@ fn docx_has_real_tables_with_repeating_headers_and_charts() {
     assert!(!core.contains("dcterms:created"), "no timestamp: {core}");
 }
 
+/// The paragraphs of a Word document with their style ids and text.
+fn word_paragraphs(doc: &str) -> Vec<(String, String)> {
+    let tree = roxmltree::Document::parse(doc).expect("well-formed");
+    let w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    tree.descendants()
+        .filter(|n| n.has_tag_name((w, "p")))
+        .map(|p| {
+            let style = p
+                .descendants()
+                .find(|n| n.has_tag_name((w, "pStyle")))
+                .and_then(|n| n.attribute((w, "val")))
+                .unwrap_or("")
+                .to_string();
+            let text: String = p
+                .descendants()
+                .filter(|n| n.has_tag_name((w, "t")))
+                .filter_map(|n| n.text())
+                .collect();
+            (style, text)
+        })
+        .collect()
+}
+
+#[test]
+fn docx_has_numbered_captions_navigable_headings_and_page_numbers() {
+    let (a, r) = example();
+    let docx = bytes(&a, &r, Format::Docx, "all");
+    let doc = zip_part(&docx, "word/document.xml");
+    let paras = word_paragraphs(&doc);
+    let captions: Vec<&str> = paras
+        .iter()
+        .filter(|(s, _)| s == "Caption")
+        .map(|(_, t)| t.as_str())
+        .collect();
+    assert_eq!(captions[0], "Table 1: Scoring scale");
+    assert_eq!(captions[1], "Table 2: Evaluation criteria and weights");
+    assert!(
+        captions.contains(&"Table 5: Ranking of options"),
+        "{captions:?}"
+    );
+    assert!(
+        captions.contains(&"Figure 1: Total score of each option"),
+        "{captions:?}"
+    );
+    // Every caption's number is a SEQ field, so Word renumbers them.
+    assert_eq!(doc.matches("SEQ Table").count(), 18);
+    assert_eq!(doc.matches("SEQ Figure").count(), 9);
+    // Each annex option and each part of the sensitivity section is a Heading 2.
+    let h2: Vec<&str> = paras
+        .iter()
+        .filter(|(s, _)| s == "Heading2")
+        .map(|(_, t)| t.as_str())
+        .collect();
+    assert!(h2.contains(&"Shared Service"), "{h2:?}");
+    assert!(h2.contains(&"Weight stability"), "{h2:?}");
+    assert_eq!(h2.len(), 8 + 4, "{h2:?}");
+    // An annex option's description follows its heading, before its caption.
+    let at = paras
+        .iter()
+        .position(|(s, t)| s == "Heading2" && t == "Shared Service")
+        .expect("heading");
+    assert_eq!(paras[at + 1].0, "", "the description: {:?}", paras[at + 1]);
+    assert!(
+        paras[at + 2]
+            .1
+            .starts_with("Table 18: Annex: Shared Service"),
+        "{:?}",
+        paras[at + 2]
+    );
+    // Page numbers in the footer of every section.
+    let footer = zip_part(&docx, "word/footer1.xml");
+    assert!(
+        footer.contains(" PAGE ") && footer.contains(" NUMPAGES "),
+        "{footer}"
+    );
+    assert_eq!(
+        doc.matches("<w:footerReference").count(),
+        doc.matches("<w:sectPr>").count()
+    );
+    // Table text and notes are at least 10 pt (20 half-points).
+    let styles = zip_part(&docx, "word/styles.xml");
+    for id in ["TableText", "TableNote"] {
+        let at = styles.find(&format!("w:styleId=\"{id}\"")).expect("style");
+        let rest = &styles[at..];
+        let sz = rest.find("<w:sz w:val=\"").expect("size") + 13;
+        let half_points: u32 = rest[sz..sz + 2].parse().expect("number");
+        assert!(half_points >= 20, "{id} is {half_points} half-points");
+    }
+    // The parts Word expects are there and related.
+    let rels = zip_part(&docx, "word/_rels/document.xml.rels");
+    assert!(rels.contains("relationships/fontTable") && rels.contains("relationships/theme"));
+}
+
+#[test]
+fn officers_set_caption_numbers_and_titles() {
+    let (a, r) = example();
+    let opts = ExportOptions {
+        tables: Selection::parse("summary,ranking").expect("selection"),
+        captions: vec![
+            export::CaptionSetting::parse("summary=5:Summary of options").expect("caption"),
+            export::CaptionSetting::parse("chart-totals=3").expect("caption"),
+        ],
+        ..ExportOptions::default()
+    };
+    let mut md = Vec::new();
+    export(&a, &r, &opts, Format::Markdown, &mut md).expect("export");
+    let md = String::from_utf8(md).expect("UTF-8");
+    assert!(md.contains("**Table 5: Summary of options**"), "{md}");
+    assert!(md.contains("**Table 6: Ranking of options**"), "{md}");
+    assert!(md.contains("Figure 3: Total score of each option"), "{md}");
+    let mut docx = Vec::new();
+    export(&a, &r, &opts, Format::Docx, &mut docx).expect("export");
+    let doc = zip_part(&docx, "word/document.xml");
+    assert!(
+        doc.contains("SEQ Table \\* ARABIC \\r 5 "),
+        "the count restarts at 5"
+    );
+    assert!(
+        doc.contains("SEQ Table \\* ARABIC \"><w:r><w:t>6<"),
+        "then goes on to 6"
+    );
+    // A caption for a table that does not exist is refused.
+    let bad = ExportOptions {
+        captions: vec![export::CaptionSetting::parse("rankings=2").expect("caption")],
+        ..opts
+    };
+    assert!(matches!(
+        export(&a, &r, &bad, Format::Markdown, &mut Vec::new()),
+        Err(export::ExportError::UnknownTable { .. })
+    ));
+    for wrong in ["ranking", "=3", "ranking=", "ranking=0"] {
+        assert!(export::CaptionSetting::parse(wrong).is_err(), "{wrong}");
+    }
+}
+
 // ---------------------------------------------------------------- HTML
 
 #[test]
@@ -314,7 +453,7 @@ fn html_tables_are_accessible_and_self_contained() {
     let html = Html::parse_document(&text(&a, &r, Format::Html, "all"));
     let sel = |s: &str| Selector::parse(s).expect("selector");
     let tables: Vec<_> = html.select(&sel("table")).collect();
-    assert_eq!(tables.len(), 5 + 4 + 8);
+    assert_eq!(tables.len(), 6 + 4 + 8);
     for t in &tables {
         let caption = t.select(&sel("caption")).next().expect("caption");
         assert!(!caption.text().collect::<String>().trim().is_empty());
@@ -339,7 +478,7 @@ fn html_tables_are_accessible_and_self_contained() {
         .collect();
     assert_eq!(
         cells,
-        ["2", "Shared Service", "26/40 (published as 24)", "65%"]
+        ["2", "Shared Service", "26/40 (published as 24)", "65.0%"]
     );
     assert_eq!(html.select(&sel("script")).count(), 0);
     assert_eq!(html.select(&sel("link, img, iframe, object")).count(), 0);
@@ -457,10 +596,10 @@ fn hostile_csv_neutralises_formulas_but_keeps_numbers() {
         .expect("matrix.csv");
     let s = String::from_utf8(matrix.bytes).expect("UTF-8");
     assert!(
-        s.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\""),
+        s.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\") (-2 to 2)\""),
         "{s}"
     );
-    assert!(s.contains(",-2,1,-3\r\n"), "{s}");
+    assert!(s.contains(",-2,1,-3,"), "{s}");
 }
 
 #[test]
@@ -474,10 +613,18 @@ fn hostile_xlsx_stores_text_as_text() {
             if f.is_empty() {
                 continue;
             }
+            // Only the workbook's own formulas: totals, ranks, references to
+            // the matrix, and labels that name the highest possible total.
             assert!(
-                f.starts_with("SUMPRODUCT(") || f.starts_with("RANK("),
+                ["SUMPRODUCT(", "RANK(", "IF(", "SUM(", "'Matrix'!", "\""]
+                    .iter()
+                    .any(|p| f.starts_with(p)),
                 "{name}: unexpected formula {f}"
             );
+            // No text from the appraisal ever becomes part of a formula.
+            for evil in ["HYPERLINK", "alert", "cmd", "SUM(A1)", "script"] {
+                assert!(!f.contains(evil), "{name}: {f}");
+            }
         }
     }
     let matrix = wb.worksheet_range("Matrix").expect("Matrix");
@@ -574,11 +721,14 @@ fn every_selection_exports_in_every_format_without_failing() {
             let result = export_files(&a, &r, &opts, format, "x");
             match (format, g) {
                 // SVG has nothing to draw for the groups without charts.
-                (Format::Svg, TableName::Criteria)
-                | (Format::Svg, TableName::Options)
-                | (Format::Svg, TableName::Summary)
-                | (Format::Svg, TableName::Matrix)
-                | (Format::Svg, TableName::Annex) => assert!(
+                (
+                    Format::Svg | Format::Png,
+                    TableName::Criteria
+                    | TableName::Options
+                    | TableName::Summary
+                    | TableName::Matrix
+                    | TableName::Annex,
+                ) => assert!(
                     matches!(result, Err(export::ExportError::NothingToWrite { .. })),
                     "{format} {g}"
                 ),
@@ -586,4 +736,195 @@ fn every_selection_exports_in_every_format_without_failing() {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------- OOXML validity
+
+/// Every Word and Excel file these tests make, for the validator: the example
+/// and the hostile appraisal, whole and by group, and with Monte Carlo.
+fn office_files() -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut selections: Vec<String> = vec!["all".into(), "annex-shared-service".into()];
+    selections.extend(TableName::ALL.iter().map(|g| g.as_str().to_string()));
+    for (label, (a, r)) in [("example", example()), ("hostile", hostile())] {
+        for sel in &selections {
+            let Ok(tables) = Selection::parse(sel) else {
+                continue;
+            };
+            let opts = ExportOptions {
+                tables,
+                ..ExportOptions::default()
+            };
+            for format in [Format::Docx, Format::Xlsx] {
+                let mut bytes = Vec::new();
+                if export(&a, &r, &opts, format, &mut bytes).is_ok() {
+                    out.push((format!("{label}-{sel}.{format}"), bytes));
+                }
+            }
+        }
+    }
+    let (a, r) = example();
+    let opts = ExportOptions {
+        samples: Some(2_000),
+        ..ExportOptions::default()
+    };
+    for format in [Format::Docx, Format::Xlsx] {
+        let mut bytes = Vec::new();
+        export(&a, &r, &opts, format, &mut bytes).expect("export");
+        out.push((format!("example-monte-carlo.{format}"), bytes));
+    }
+    out
+}
+
+#[test]
+fn every_word_and_excel_file_passes_an_independent_ooxml_validator() {
+    let files = office_files();
+    assert!(files.len() >= 30, "{}", files.len());
+    common::ooxml::validate(
+        "every_word_and_excel_file_passes_an_independent_ooxml_validator",
+        &files,
+    );
+}
+
+// ---------------------------------------------------------------- characters XML forbids
+
+/// Every part of a zip package, by name.
+fn zip_parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip archive");
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).expect("entry");
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).expect("read");
+            (f.name().expect("entry name").to_string(), b)
+        })
+        .collect()
+}
+
+#[test]
+fn characters_xml_forbids_never_reach_an_xml_part() {
+    let a = load_path(std::path::Path::new(
+        "tests/fixtures/export/xml-invalid.toml",
+    ))
+    .expect("fixture loads")
+    .appraisal;
+    let r = compute(&a);
+    let mut office = Vec::new();
+    for format in [Format::Docx, Format::Xlsx] {
+        let b = bytes(&a, &r, format, "all");
+        for (name, part) in zip_parts(&b) {
+            if name.ends_with(".xml") || name.ends_with(".rels") || name.ends_with(".svg") {
+                let text = String::from_utf8(part).expect("UTF-8 part");
+                assert!(
+                    !text.contains(['\u{FFFE}', '\u{FFFF}']),
+                    "{format} {name} holds a character XML forbids"
+                );
+                roxmltree::Document::parse(&text)
+                    .unwrap_or_else(|e| panic!("{format} {name} is not well-formed: {e}"));
+            }
+        }
+        office.push((format!("xml-invalid.{format}"), b));
+    }
+    let wb = workbook(office[1].1.clone());
+    assert!(
+        wb.sheet_names().iter().any(|n| n == "Annex - Option"),
+        "{:?}",
+        wb.sheet_names()
+    );
+    for format in [Format::Html, Format::Markdown, Format::Json] {
+        let t = text(&a, &r, format, "all");
+        if format != Format::Json {
+            assert!(!t.contains(['\u{FFFE}', '\u{FFFF}']), "{format}");
+        }
+    }
+    for f in files(&a, &r, Format::Svg) {
+        let s = String::from_utf8(f.bytes).expect("UTF-8");
+        roxmltree::Document::parse(&s).expect("well-formed SVG");
+    }
+    common::ooxml::validate("characters_xml_forbids_never_reach_an_xml_part", &office);
+}
+
+// ---------------------------------------------------------------- CSV units
+
+#[test]
+fn csv_headers_name_each_column_s_real_unit() {
+    let (a, r) = example();
+    let annex = text(&a, &r, Format::Csv, "annex-shared-service");
+    let mut lines = annex.lines();
+    assert_eq!(
+        lines.next(),
+        Some("\u{feff}\"Criterion\",\"Evaluation\",\"Score (0 to 5)\",\"Remarks\"")
+    );
+    assert!(
+        annex.contains("\r\n\"TOTAL (out of 40)\",\"\",26,"),
+        "{annex}"
+    );
+    // Unequal weights: the weighted score is not out of the total's maximum.
+    let mut weighted = a.clone();
+    weighted.set_weight(0, 3.0).expect("weight");
+    let wr = compute(&weighted);
+    let annex = text(&weighted, &wr, Format::Csv, "annex-shared-service");
+    let header = annex.lines().next().expect("header");
+    assert_eq!(
+        header,
+        "\u{feff}\"Criterion\",\"Evaluation\",\"Weight\",\"Score (0 to 5)\",\"Weighted score (weight × score)\",\"Remarks\""
+    );
+    assert!(annex.contains("\"TOTAL (out of 50)\""), "{annex}");
+    assert!(
+        !annex.contains("out of 25") && !header.contains("out of"),
+        "{annex}"
+    );
+    // A column that is all "T/max" still names its maximum.
+    let ranking = text(&a, &r, Format::Csv, "ranking");
+    assert!(
+        ranking.starts_with(
+            "\u{feff}\"Rank\",\"Option\",\"Total (out of 40)\",\"Percent\",\"Remarks\"\r\n"
+        ),
+        "{ranking}"
+    );
+}
+
+// ---------------------------------------------------------------- charts
+
+#[test]
+fn charts_read_well_and_say_their_values() {
+    let (a, r) = example();
+    let svg = text(&a, &r, Format::Svg, "chart-weight-partnerships").replace("&#39;", "'");
+    assert!(
+        svg.contains("Partnerships' share of the total weight"),
+        "{svg}"
+    );
+    assert!(!svg.contains("s's share"), "{svg}");
+    // Screen readers hear the description: it holds the figures.
+    let tree = roxmltree::Document::parse(&svg).expect("SVG");
+    let desc = tree
+        .descendants()
+        .find(|n| n.has_tag_name("desc"))
+        .and_then(|n| n.text())
+        .expect("a description");
+    assert!(desc.contains("Peer Practice Partner 33"), "{desc}");
+    let totals = text(&a, &r, Format::Svg, "chart-totals");
+    let tree = roxmltree::Document::parse(&totals).expect("SVG");
+    let desc = tree
+        .descendants()
+        .find(|n| n.has_tag_name("desc"))
+        .and_then(|n| n.text())
+        .expect("a description");
+    assert!(
+        desc.contains("Shared Service 26/40 (published as 24)"),
+        "{desc}"
+    );
+    // The published figure is drawn on the chart too.
+    assert!(
+        totals.contains(">26/40 (published as 24)</text>"),
+        "{totals}"
+    );
+    // Every chart comes as a PNG picture as well.
+    let pngs = files(&a, &r, Format::Png);
+    assert_eq!(pngs.len(), 1 + 8);
+    assert!(
+        pngs.iter()
+            .all(|f| f.bytes.starts_with(b"\x89PNG") && f.name.ends_with(".png"))
+    );
+    assert!(pngs.iter().any(|f| f.name == "chart-totals.png"));
 }

@@ -62,7 +62,7 @@ fn appraisal() -> impl Strategy<Value = Appraisal> {
                         o.group = group.clone();
                         o.description = Some(desc.clone());
                         o.strengths = strengths.clone();
-                        o.published_total = published.map(f64::from);
+                        o.set_published_total(published.map(f64::from));
                         for (c, (_, note)) in cells.iter().enumerate() {
                             o.set_note(c, Some(note.clone())).ok()?;
                         }
@@ -145,10 +145,10 @@ proptest! {
         let doc = scraper::Html::parse_document(&String::from_utf8(html).expect("UTF-8"));
         let tables = scraper::Selector::parse("table").expect("selector");
         let scripts = scraper::Selector::parse("script, a, img").expect("selector");
-        // Five tables, the sensitivity findings and weight stability, score
+        // Six tables (the scale among them), the sensitivity findings and weight stability, score
         // robustness with a challenger, leave-one-out with two criteria, annexes.
         let (no, nc) = (a.options().len(), a.criteria().len());
-        let expected = 5 + 2 + usize::from(no > 1) + usize::from(nc > 1) + no;
+        let expected = 6 + 2 + usize::from(no > 1) + usize::from(nc > 1) + no;
         prop_assert_eq!(doc.select(&tables).count(), expected);
         prop_assert_eq!(doc.select(&scripts).count(), 0);
 

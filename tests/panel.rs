@@ -82,11 +82,20 @@ fn merged(method: Method, round: bool) -> panel::Merged {
 fn mean_merge_worked_by_hand() {
     let m = merged(Method::Mean, false);
     let c = &m.cells;
-    // a.x = (4+2+5)/3 = 3.67 (to a hundredth of a step); a.y = (2+4+3)/3 = 3.
-    assert_eq!(c[0][0].consensus, Some(3.67));
+    let near = |x: Option<f64>, want: f64| x.is_some_and(|x| (x - want).abs() < 1e-8);
+    // a.x = (4+2+5)/3 = 11/3, exactly (not to a hundredth); a.y = (2+4+3)/3 = 3.
+    assert!(
+        near(c[0][0].consensus, 11.0 / 3.0),
+        "{:?}",
+        c[0][0].consensus
+    );
     assert_eq!(c[0][1].consensus, Some(3.0));
-    // b.x = (3+3+1)/3 = 2.33; b.y = (5+4)/2 = 4.5, from the two members who scored it.
-    assert_eq!(c[1][0].consensus, Some(2.33));
+    // b.x = (3+3+1)/3 = 7/3; b.y = (5+4)/2 = 4.5, from the two members who scored it.
+    assert!(
+        near(c[1][0].consensus, 7.0 / 3.0),
+        "{:?}",
+        c[1][0].consensus
+    );
     assert_eq!(c[1][1].consensus, Some(4.5));
     assert_eq!(c[1][1].scored, 2);
     assert_eq!(c[1][1].scores, vec![Some(5.0), None, Some(4.0)]);
@@ -94,14 +103,9 @@ fn mean_merge_worked_by_hand() {
     let spreads: Vec<Option<f64>> = c.iter().flatten().map(|x| x.spread).collect();
     assert_eq!(spreads, [Some(3.0), Some(2.0), Some(2.0), Some(1.0)]);
     assert_eq!(m.flagged(), [(0, 0), (0, 1), (1, 0)]);
-    // Totals: a = 2 x 3.67 + 3 = 10.34; b = 2 x 2.33 + 4.5 = 9.16.
-    let totals: Vec<f64> = m
-        .results
-        .options
-        .iter()
-        .map(|r| (r.total * 100.0).round() / 100.0)
-        .collect();
-    assert_eq!(totals, [10.34, 9.16]);
+    // Totals: a = 2 x 11/3 + 3 = 31/3; b = 2 x 7/3 + 4.5 = 55/6.
+    assert!(near(Some(m.results.options[0].total), 31.0 / 3.0));
+    assert!(near(Some(m.results.options[1].total), 55.0 / 6.0));
     assert_eq!(m.influence.leaders, [0]);
 }
 
@@ -408,7 +412,7 @@ fn panel_renders_through_the_report_writers() {
         .assert()
         .success();
     let md = String::from_utf8(md.get_output().stdout.clone()).expect("utf8");
-    assert!(md.contains("### Cells to discuss"), "{md}");
+    assert!(md.contains("**Cells to discuss**"), "{md}");
     assert!(
         md.contains("| Option A | Ex | 4 | 2 | 5 | 3.67 | 3 | 3 of 3 |"),
         "{md}"
@@ -426,10 +430,7 @@ fn panel_renders_through_the_report_writers() {
         .assert()
         .success();
     let html = String::from_utf8(html.get_output().stdout.clone()).expect("utf8");
-    assert!(
-        html.contains("<caption>Cells to discuss</caption>"),
-        "{html}"
-    );
+    assert!(html.contains("\">Cells to discuss</caption>"), "{html}");
     assert!(!html.contains("<script"));
 
     appraise()
@@ -491,11 +492,15 @@ fn write_consensus_updates_scores_and_notes_keeping_comments() {
     assert_eq!(a.options()[1].scores(), [Some(2.0), Some(5.0)]);
     assert_eq!(
         a.options()[0].note(0),
-        Some("Panel: mean 3.67 of 3 members (3 scored), range 2-5, spread 3; written as 4.")
+        Some(
+            "Panel consensus (written by appraise): mean 3.67 of 3 members (3 scored), range 2 to 5, spread 3; written as 4."
+        )
     );
     assert_eq!(
         a.options()[1].note(1),
-        Some("Panel: mean 4.5 of 3 members (2 scored), range 4-5, spread 1; written as 5.")
+        Some(
+            "Panel consensus (written by appraise): mean 4.5 of 3 members (2 scored), range 4 to 5, spread 1; written as 5."
+        )
     );
     // A second run replaces the panel lines rather than adding more.
     appraise()
@@ -544,4 +549,235 @@ fn sensitivity_runs_on_the_consensus() {
         String::from_utf8_lossy(&md.get_output().stdout)
             .contains("## Sensitivity of the consensus")
     );
+}
+
+/// One member's cells: (option id, criterion id, score as written).
+type Cells<'a> = &'a [(&'a str, &'a str, &'a str)];
+
+/// A folder with `appraisal` as review.toml and one sheet per member.
+fn custom_panel(
+    appraisal: &str,
+    members: &[(&str, Cells<'_>)],
+) -> (tempfile::TempDir, PathBuf, Vec<PathBuf>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let review = dir.path().join("review.toml");
+    std::fs::write(&review, appraisal).expect("write");
+    let mut paths = Vec::new();
+    for (m, cells) in members {
+        let mut text = format!("[sheet]\nappraisal = \"review.toml\"\nmember = \"{m}\"\n");
+        let mut options: Vec<&str> = cells.iter().map(|c| c.0).collect();
+        options.dedup();
+        for o in options {
+            text.push_str(&format!("\n[scores.{o}]\n"));
+            for (_, c, s) in cells.iter().filter(|c| c.0 == o) {
+                text.push_str(&format!("{c} = {s}\n"));
+            }
+        }
+        let p = dir.path().join(format!("{m}.sheet.toml"));
+        std::fs::write(&p, text).expect("write");
+        paths.push(p);
+    }
+    (dir, review, paths)
+}
+
+fn half_point_scale(max: &str) -> String {
+    format!(
+        "[appraisal]\ntitle = \"Fine scale\"\n\n[scale]\nmin = 0\nmax = {max}\nstep = 0.5\n\n\
+         [[criteria]]\nid = \"q\"\nname = \"Quality\"\n\n\
+         [[options]]\nid = \"a\"\nname = \"A\"\n\n[[options]]\nid = \"b\"\nname = \"B\"\n"
+    )
+}
+
+fn panel_json(review: &Path, paths: &[PathBuf], extra: &[&str]) -> serde_json::Value {
+    let out = appraise()
+        .arg("panel")
+        .arg(review)
+        .args(paths)
+        .args(["--format", "json"])
+        .args(extra)
+        .assert()
+        .success();
+    serde_json::from_slice(&out.get_output().stdout).expect("json")
+}
+
+#[test]
+fn the_consensus_is_exact_on_a_scale_of_any_size() {
+    // A: 70, 71, 70.5, 70 (mean 70.375); B: 70.5, 70.5, 70.5, 71 (mean 70.625).
+    let a = ["70", "71", "70.5", "70"];
+    let b = ["70.5", "70.5", "70.5", "71"];
+    for max in ["100", "101", "5000"] {
+        let cells: Vec<[(&str, &str, &str); 2]> = (0..4)
+            .map(|m| [("a", "q", a[m]), ("b", "q", b[m])])
+            .collect();
+        let members: Vec<(&str, Cells<'_>)> = ["M1", "M2", "M3", "M4"]
+            .iter()
+            .zip(&cells)
+            .map(|(m, c)| (*m, c.as_slice()))
+            .collect();
+        let (_dir, review, paths) = custom_panel(&half_point_scale(max), &members);
+        let v = panel_json(&review, &paths, &[]);
+        assert_eq!(v["rounded"], false);
+        assert_eq!(v["cells"][0]["consensus"], 70.375, "max {max}");
+        assert_eq!(v["cells"][1]["consensus"], 70.625, "max {max}");
+        let ranking: Vec<(String, f64, u64)> = v["consensus"]
+            .as_array()
+            .expect("ranking")
+            .iter()
+            .map(|r| {
+                (
+                    r["option"].as_str().expect("id").to_string(),
+                    r["total"].as_f64().expect("total"),
+                    r["rank"].as_u64().expect("rank"),
+                )
+            })
+            .collect();
+        assert_eq!(
+            ranking,
+            [("b".to_string(), 70.625, 1), ("a".to_string(), 70.375, 2)],
+            "max {max}: no tie, B ahead"
+        );
+        assert_eq!(v["leaders"], serde_json::json!(["b"]), "max {max}");
+        // Rounded on request: both to the nearest half point, 70.5, and tied.
+        let v = panel_json(&review, &paths, &["--round"]);
+        assert_eq!(v["rounded"], true);
+        assert_eq!(v["cells"][0]["consensus"], 70.5);
+        assert_eq!(v["leaders"], serde_json::json!(["a", "b"]));
+    }
+}
+
+#[test]
+fn a_panel_can_total_its_members_points() {
+    let (_dir, review, paths) = panel_dir();
+    // M1 a=(4,2) b=(3,5); M2 a=(2,4) b=(3,blank); M3 a=(5,3) b=(1,4); weights x 2, y 1.
+    let v = panel_json(&review, &paths, &["--method", "sum"]);
+    assert_eq!(v["method"], "sum");
+    let cells: Vec<f64> = v["cells"]
+        .as_array()
+        .expect("cells")
+        .iter()
+        .map(|c| c["consensus"].as_f64().expect("scored"))
+        .collect();
+    assert_eq!(cells, [11.0, 9.0, 7.0, 9.0]);
+    // a = 2 x 11 + 9 = 31; b = 2 x 7 + 9 = 23; out of 3 members x (2 + 1) x 5 = 45.
+    assert_eq!(v["consensus"][0]["option"], "a");
+    assert_eq!(v["consensus"][0]["total"], 31.0);
+    assert_eq!(v["consensus"][1]["total"], 23.0);
+    assert_eq!(v["max_total"], 45.0);
+    let statements = v["statements"].as_array().expect("statements");
+    assert_eq!(
+        statements[0],
+        "On the sum of 3 members' scores, Option A ranks first."
+    );
+    assert!(
+        statements.iter().any(|s| s
+            .as_str()
+            .is_some_and(|s| s.contains("add nothing to the sums"))),
+        "{statements:?}"
+    );
+    // Every output says which method was used.
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .args(["--method", "sum"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Consensus ranking (sum of members' scores)",
+        ))
+        .stdout(predicate::str::contains("31/45"));
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .args(["--method", "sum", "--format", "md"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Consensus ranking (sum of members' scores)",
+        ));
+    // A sum is not on the appraisal's scale, so it cannot be written into it.
+    let before = std::fs::read(&review).expect("read");
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .args(["--method", "sum", "--write-consensus"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--method mean"));
+    assert_eq!(std::fs::read(&review).expect("read"), before);
+}
+
+#[test]
+fn write_consensus_never_removes_what_a_person_wrote() {
+    let (_dir, review, paths) = panel_dir();
+    let original = std::fs::read_to_string(&review).expect("read");
+    // A councillor's own "Panel:" line, and a line an earlier version wrote.
+    let noted = original.replace(
+        "[[options]]\nid = \"a\"\nname = \"Option A\"\n",
+        "[[options]]\nid = \"a\"\nname = \"Option A\"\n\
+         notes = { x = \"Site visit.\\nPanel: we visited the site on 3 May and saw the new rooms.\\nPanel: mean 3 of 2 members (2 scored), range 2-4, spread 2.\" }\n",
+    );
+    assert_ne!(noted, original);
+    std::fs::write(&review, &noted).expect("write");
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .arg("--write-consensus")
+        .assert()
+        .success();
+    let written = std::fs::read_to_string(&review).expect("read");
+    let a = appraise::load::load_str("r", &written)
+        .expect("still valid")
+        .appraisal;
+    let note = a.options()[0].note(0).expect("note");
+    assert_eq!(
+        note,
+        "Site visit.\nPanel: we visited the site on 3 May and saw the new rooms.\n\
+         Panel consensus (written by appraise): mean 3.67 of 3 members (3 scored), range 2 to 5, spread 3; written as 4.",
+        "the person's lines stay, the old generated line is replaced"
+    );
+    // Merging again replaces only the generated line.
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .arg("--write-consensus")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("0 notes updated"));
+    assert_eq!(std::fs::read_to_string(&review).expect("read"), written);
+}
+
+#[test]
+fn spaces_in_quotes_are_a_blank_score_with_a_warning() {
+    let (dir, review, _) = panel_dir();
+    let spaced = dir.path().join("spaced.sheet.toml");
+    std::fs::write(&spaced, sheet("M7", ("4", "\" \""), ("3", "5"))).expect("write");
+    let out = appraise()
+        .arg("panel")
+        .arg(&review)
+        .arg(&spaced)
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!("{}:7:5", spaced.display())))
+        .stderr(predicate::str::contains(
+            "warning[blank-score-with-spaces]: the score for `y` is \" \", spaces in quotes; it is read as blank (not scored)",
+        ))
+        .stderr(predicate::str::contains("write \"\" to leave the score blank"));
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("json");
+    assert_eq!(v["cells"][1]["scored"], 0);
+    // "" itself is the ordinary blank and says nothing.
+    let blank = dir.path().join("blank.sheet.toml");
+    std::fs::write(&blank, sheet("M8", ("4", "\"\""), ("3", "5"))).expect("write");
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .arg(&blank)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning").not());
 }

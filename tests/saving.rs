@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use appraise::atomic::{self, WriteError};
+use appraise::document;
 use appraise::export::{self, ExportOptions, Format};
 use appraise::save::{self, SaveError};
 use appraise::tui::{Action, App, update};
@@ -226,7 +228,10 @@ fn full_disk_checks(dir: &Path, original: &str, report: &str, reason: &str) {
     a.set_score(0, 0, Some(if now == Some(1.0) { 2.0 } else { 1.0 }))
         .unwrap();
     let err = save::save(&path, Some(original), &a, None, false).unwrap_err();
-    assert!(matches!(err, SaveError::Io { .. }), "{err}");
+    assert!(
+        matches!(err, SaveError::Write(WriteError::Io { .. })),
+        "{err}"
+    );
     let msg = err.to_string();
     assert!(
         msg.contains("review.toml") && msg.contains(reason) && msg.contains("not changed"),
@@ -505,8 +510,8 @@ fn versions() -> Versions {
         .set_note(1, Some("Changed".into()))
         .unwrap();
     let appraisal = [
-        save::update_document(&original, &edited[0]).unwrap(),
-        save::update_document(&original, &edited[1]).unwrap(),
+        document::update_document(&original, &edited[0]).unwrap(),
+        document::update_document(&original, &edited[1]).unwrap(),
     ];
     let export = [0, 1].map(|i| {
         let mut out = Vec::new();
@@ -554,7 +559,7 @@ fn killed_mid_save_child() {
         )
         .unwrap();
         export::save::write_atomic(&dir.join("report.html"), &v.export[k]).unwrap();
-        save::write_new(&dir.join(format!("sheet-{i}.toml")), &v.sheet).unwrap();
+        atomic::write_new(&dir.join(format!("sheet-{i}.toml")), &v.sheet).unwrap();
         let _ = writeln!(out, "saved {i}");
         let _ = out.flush();
     }
@@ -581,7 +586,7 @@ fn a_save_killed_at_any_moment_leaves_the_old_or_the_new_file() {
     )
     .unwrap();
     export::save::write_atomic(&scratch.path().join("r.html"), &v.export[0]).unwrap();
-    save::write_new(&scratch.path().join("s.toml"), &v.sheet).unwrap();
+    atomic::write_new(&scratch.path().join("s.toml"), &v.sheet).unwrap();
     let round = start.elapsed().as_millis().max(1) as u64;
     let mut seed = 7u64;
     let mut saves = 0;
@@ -644,6 +649,294 @@ fn a_save_killed_at_any_moment_leaves_the_old_or_the_new_file() {
             ["review.toml", "report.html"].contains(&name.as_str())
                 || name.starts_with(".appraise-save-"),
             "unexpected {name}"
+        );
+    }
+}
+
+// ------------------------------------------------------- file security
+
+/// The second, unprivileged user the security tests run as.
+const OTHER_USER: &str = "appraise-test";
+
+/// Makes sure the second user exists (creating it needs root, as on CI) and
+/// that `runuser` is there to run commands as it; otherwise the test is
+/// skipped, visibly (and fails on CI).
+fn second_user(test: &str) -> Option<PathBuf> {
+    let runuser = common::tools::find(test, "runuser", "APPRAISE_TEST_RUNUSER")?;
+    let exists = Command::new("id")
+        .args(["-u", OTHER_USER])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !exists {
+        let made = Command::new("useradd")
+            .args([
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/bin/sh",
+                OTHER_USER,
+            ])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !made {
+            return common::tools::missing(
+                test,
+                &format!("no second user {OTHER_USER} (useradd needs root)"),
+            );
+        }
+    }
+    Some(runuser)
+}
+
+fn uid_of(user: &str) -> u32 {
+    let out = Command::new("id").args(["-u", user]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+}
+
+fn gid_of(user: &str) -> u32 {
+    let out = Command::new("id").args(["-g", user]).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+}
+
+/// `appraise ARGS` run as the second user in `dir`.
+fn as_other_user(runuser: &Path, dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(runuser)
+        .args(["-u", OTHER_USER, "--", BIN])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// A folder everyone may write to, as shared folders often are.
+fn shared_folder() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    dir
+}
+
+const SHEET_ARGS: [&str; 7] = [
+    "sheet",
+    "new",
+    "review.toml",
+    "--member",
+    "Cllr X",
+    "--out",
+    "sheet.toml",
+];
+
+#[test]
+fn another_users_file_in_a_shared_folder_is_not_taken_over() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let test = "another_users_file_in_a_shared_folder_is_not_taken_over";
+    let Some(runuser) = second_user(test) else {
+        return;
+    };
+    let dir = shared_folder();
+    std::fs::write(dir.path().join("review.toml"), big(3, 3)).unwrap();
+    // Root's file, readable by all, writable by root only, in a folder
+    // anyone may write to: the rename alone would be allowed.
+    let sheet = dir.path().join("sheet.toml");
+    std::fs::write(&sheet, "precious\n").unwrap();
+    std::fs::set_permissions(&sheet, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut args = SHEET_ARGS.to_vec();
+    args.push("--force");
+    let out = as_other_user(&runuser, dir.path(), &args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "refused: {stderr}");
+    assert!(stderr.contains("sheet.toml is read-only"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&sheet).unwrap(), "precious\n");
+    assert_eq!(std::fs::metadata(&sheet).unwrap().uid(), 0, "still root's");
+    no_temp_files(dir.path());
+
+    // The mode says anyone may write it, but an ACL says this user may only
+    // read it: the system is asked, not the mode bits.
+    let Some(setfacl) = common::tools::find(test, "setfacl", "APPRAISE_TEST_SETFACL") else {
+        return;
+    };
+    std::fs::set_permissions(&sheet, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let acl = format!("u:{OTHER_USER}:r");
+    assert!(
+        Command::new(&setfacl)
+            .args(["-m", &acl])
+            .arg(&sheet)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = as_other_user(&runuser, dir.path(), &args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "refused: {stderr}");
+    assert!(stderr.contains("sheet.toml is read-only"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&sheet).unwrap(), "precious\n");
+}
+
+#[test]
+fn saving_keeps_the_acl_and_extended_attributes() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let test = "saving_keeps_the_acl_and_extended_attributes";
+    let Some(runuser) = second_user(test) else {
+        return;
+    };
+    let Some(setfacl) = common::tools::find(test, "setfacl", "APPRAISE_TEST_SETFACL") else {
+        return;
+    };
+    let dir = shared_folder();
+    std::fs::write(dir.path().join("review.toml"), big(3, 3)).unwrap();
+    // The second user's own sheet; a named colleague (nobody) may read it,
+    // the group may not.
+    let sheet = dir.path().join("sheet.toml");
+    std::fs::write(&sheet, "old\n").unwrap();
+    std::fs::set_permissions(&sheet, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let uid = uid_of(OTHER_USER);
+    let gid = gid_of(OTHER_USER);
+    std::os::unix::fs::chown(&sheet, Some(uid), Some(gid)).unwrap();
+    assert!(
+        Command::new(&setfacl)
+            .args(["-m", "u:nobody:r"])
+            .arg(&sheet)
+            .status()
+            .unwrap()
+            .success()
+    );
+    xattr::set(&sheet, "user.appraise.test", b"kept").unwrap();
+    let acl = xattr::get(&sheet, "system.posix_acl_access").unwrap();
+    assert!(acl.is_some(), "the ACL is set");
+    let mode = std::fs::metadata(&sheet).unwrap().mode();
+
+    let mut args = SHEET_ARGS.to_vec();
+    args.push("--force");
+    let out = as_other_user(&runuser, dir.path(), &args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::read_to_string(&sheet).unwrap().contains("Cllr X"));
+    assert_eq!(xattr::get(&sheet, "system.posix_acl_access").unwrap(), acl);
+    assert_eq!(
+        xattr::get(&sheet, "user.appraise.test").unwrap().as_deref(),
+        Some(&b"kept"[..])
+    );
+    let m = std::fs::metadata(&sheet).unwrap();
+    assert_eq!(m.mode(), mode, "the mode (and the ACL's mask) is kept");
+    assert_eq!(m.uid(), uid);
+    no_temp_files(dir.path());
+}
+
+#[test]
+fn a_file_with_hard_links_is_not_split_from_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.toml");
+    let other = dir.path().join("other-name.toml");
+    let original = big(4, 3);
+    std::fs::write(&path, &original).unwrap();
+    std::fs::hard_link(&path, &other).unwrap();
+    let mut app = edited_app(&path);
+    update(&mut app, Action::Save);
+    let msg = message(&app);
+    assert!(
+        msg.contains("hard links") && msg.contains("save under another name"),
+        "{msg}"
+    );
+    assert!(app.doc.is_dirty(), "the work is still there");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), original);
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), original);
+    no_temp_files(dir.path());
+}
+
+#[test]
+fn temporary_files_left_by_a_crash_are_cleaned_up_when_safe() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.toml");
+    std::fs::write(&path, big(5, 3)).unwrap();
+    let crashed = dir.path().join(".appraise-save-Q1w2E3");
+    let in_progress = dir.path().join(".appraise-save-R4t5Y6");
+    std::fs::write(&crashed, "half a file").unwrap();
+    std::fs::write(&in_progress, "being written").unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&crashed)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - Duration::from_secs(3600))
+        .unwrap();
+    let _app = App::open(&path).unwrap();
+    assert!(!crashed.exists(), "an hour-old leftover is removed");
+    assert!(in_progress.exists(), "a fresh one may be another save's");
+}
+
+#[test]
+fn restoring_work_after_a_colleague_changed_the_file_shows_each_cell() {
+    use appraise::tui::Input;
+    use appraise::tui::app::{Confirm, Mode};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.toml");
+    let original = big(6, 5);
+    std::fs::write(&path, &original).unwrap();
+    // A copy scores one cell, keeps it in its recovery file, and crashes.
+    let mut mine = App::open(&path).unwrap();
+    let yours = if mine.doc.appraisal().options()[0].score(0) == Some(4.0) {
+        1.0
+    } else {
+        4.0
+    };
+    mine.doc
+        .apply(appraise::tui::edit::Edit::Score {
+            o: 0,
+            c: 0,
+            old: mine.doc.appraisal().options()[0].score(0),
+            new: Some(yours),
+        })
+        .unwrap();
+    mine.doc.flush_recovery().unwrap();
+    drop(mine);
+    // Then a colleague changes three other scores and saves.
+    let mut theirs = appraise::load_path(&path).unwrap().appraisal;
+    let mut changed = Vec::new();
+    for o in 1..4 {
+        let old = theirs.options()[o].score(1);
+        let new = if old == Some(0.0) { 1.0 } else { 0.0 };
+        theirs.set_score(o, 1, Some(new)).unwrap();
+        changed.push((o, new));
+    }
+    std::fs::write(
+        &path,
+        document::update_document(&original, &theirs).unwrap(),
+    )
+    .unwrap();
+
+    let mut app = App::open(&path).unwrap();
+    let Mode::Confirm(Confirm::RecoveryClash(k)) = &app.view.mode else {
+        panic!(
+            "the differences are shown, not restored blindly: {:?}",
+            app.view.mode
+        );
+    };
+    let cells: Vec<(usize, usize)> = k.cells.iter().map(|c| (c.o, c.c)).collect();
+    assert_eq!(cells, [(0, 0), (1, 1), (2, 1), (3, 1)]);
+    // Keep the colleague's three cells, and this copy's own one.
+    for _ in 0..3 {
+        update(&mut app, Action::Input(Input::Down));
+        update(&mut app, Action::Input(Input::Char(' ')));
+    }
+    update(&mut app, Action::Input(Input::Enter));
+    assert!(
+        message(&app).contains("on 1 of 4 cells"),
+        "{}",
+        message(&app)
+    );
+    update(&mut app, Action::Save);
+    assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
+    let back = appraise::load_path(&path).unwrap().appraisal;
+    assert_eq!(back.options()[0].score(0), Some(yours), "your work");
+    for (o, new) in changed {
+        assert_eq!(
+            back.options()[o].score(1),
+            Some(new),
+            "the colleague's edit"
         );
     }
 }

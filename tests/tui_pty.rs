@@ -335,3 +335,225 @@ fn a_mismatched_sheet_stops_the_panel_view_with_its_position() {
     s.wait_for("a.toml:5:");
     assert!(!s.wait_exit(), "exits with a failure");
 }
+
+/// The screen's row that holds `text`, if one does.
+fn row_with(s: &Session, text: &str) -> Option<String> {
+    s.contents()
+        .lines()
+        .find(|l| l.contains(text))
+        .map(str::to_owned)
+}
+
+#[test]
+fn a_paste_on_the_grid_runs_no_keys_and_in_a_note_is_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.toml");
+    std::fs::write(&path, FILE).unwrap();
+    let mut s = Session::start(&["tui", "review.toml"], dir.path());
+    s.wait_for("Keep all branches");
+    // As a right-click paste in PuTTY: "dy" would remove the option, "Sx"
+    // and a newline would save to a new file.
+    s.paste("dy");
+    s.wait_for("Pasting does nothing on the grid");
+    s.paste("Sx\r");
+    assert!(
+        row_with(&s, "Keep all branches").is_some(),
+        "no option removed"
+    );
+    assert!(!s.contents().contains("Save as"), "no save dialog opened");
+    assert!(!s.contents().contains("Unsaved changes"), "nothing changed");
+    // In a note, a paste is text, newlines and all.
+    s.keys(b"n");
+    s.wait_for("Note: Keep all branches / Cost");
+    s.paste("Costs rise\r\nin 2027 q");
+    s.keys(b"\x1b");
+    s.keys(CTRL_S);
+    s.wait_for("Saved to");
+    s.keys(b"q");
+    assert!(s.wait_exit());
+    let back = appraise::load_path(&path).unwrap().appraisal;
+    assert_eq!(back.options()[0].note(0), Some("Costs rise\nin 2027 q"));
+    assert_eq!(back.options().len(), 2);
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains("tomlx")), "{names:?}");
+}
+
+/// SIGTERM or SIGHUP just after an edit: the edit reaches the recovery
+/// file, the terminal is put back, and the next start offers the work.
+fn a_signal_keeps_the_edit_and_restores_the_terminal(signal: &str, code: u32) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.toml");
+    let recovery = dir.path().join(".review.toml.appraise-recovery");
+    std::fs::write(&path, FILE).unwrap();
+    let mut s = Session::start(&["tui", "review.toml"], dir.path());
+    s.wait_for("Keep all branches");
+    s.wait_for("All changes saved");
+    // No pause after the key: the signal comes straight after it.
+    s.keys_now(b"4");
+    s.signal(signal);
+    assert_eq!(s.wait_code(), code, "ends as a shell expects for {signal}");
+    assert!(
+        s.on_main_screen(),
+        "off the alternate screen after {signal}"
+    );
+    assert!(
+        s.terminal_is_cooked(),
+        "raw mode is switched off after {signal}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), FILE);
+    let kept = appraise::recovery::read_recovery(&recovery).expect("a recovery file");
+    let a = appraise::load_str("r", &kept).unwrap().appraisal;
+    assert_eq!(a.options()[0].score(0), Some(4.0), "the edit was kept");
+    drop(s);
+    let mut s = Session::start(&["tui", "review.toml"], dir.path());
+    s.wait_for("Unsaved work found");
+    s.keys(b"d");
+    s.keys(b"q");
+    assert!(s.wait_exit());
+}
+
+#[test]
+fn sigterm_just_after_an_edit_keeps_it_and_restores_the_terminal() {
+    a_signal_keeps_the_edit_and_restores_the_terminal("TERM", 143);
+}
+
+#[test]
+fn sighup_just_after_an_edit_keeps_it_and_restores_the_terminal() {
+    a_signal_keeps_the_edit_and_restores_the_terminal("HUP", 129);
+}
+
+#[test]
+fn export_asks_before_replacing_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("review.toml"), FILE).unwrap();
+    let report = dir.path().join("review.md");
+    std::fs::write(&report, "an earlier report\n").unwrap();
+    let mut s = Session::start(&["tui", "review.toml"], dir.path());
+    s.wait_for("Keep all branches");
+    s.keys(b"e");
+    s.wait_for("Choose a format");
+    // Markdown is the fourth format.
+    s.keys(DOWN);
+    s.keys(DOWN);
+    s.keys(DOWN);
+    s.keys(b"\r");
+    s.wait_for("review.md");
+    s.keys(b"\r");
+    s.wait_for("Replace file?");
+    s.keys(b"n");
+    s.wait_for("Nothing was replaced");
+    assert_eq!(
+        std::fs::read_to_string(&report).unwrap(),
+        "an earlier report\n"
+    );
+    s.keys(b"\r");
+    s.wait_for("Replace file?");
+    s.keys(b"y");
+    s.wait_for("Exported to review.md");
+    s.keys(b"q");
+    assert!(s.wait_exit());
+    assert!(
+        std::fs::read_to_string(&report)
+            .unwrap()
+            .contains("Keep all branches")
+    );
+}
+
+#[test]
+fn a_windows_file_keeps_its_byte_order_mark_and_line_endings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.toml");
+    let windows = format!("\u{feff}{}", FILE.replace('\n', "\r\n"));
+    std::fs::write(&path, &windows).unwrap();
+    let mut s = Session::start(&["tui", "review.toml"], dir.path());
+    s.wait_for("Keep all branches");
+    // The disk is checked every three idle seconds: no false alarm.
+    std::thread::sleep(Duration::from_millis(3600));
+    assert!(
+        !s.contents().contains("changed elsewhere"),
+        "{}",
+        s.contents()
+    );
+    s.keys(b"2");
+    s.keys(CTRL_S);
+    s.wait_for("Saved to");
+    s.keys(b"q");
+    assert!(s.wait_exit());
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        saved,
+        windows.replace("cost = 1    # expensive", "cost = 2    # expensive"),
+        "only the score changed: the mark and every CRLF are kept"
+    );
+}
+
+/// Recovery files for review.toml in `dir`: the plain one and any copy's own.
+fn recovery_files(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".review.toml.appraise-recovery"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn two_copies_on_one_file_keep_their_own_work_and_warn() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.toml");
+    std::fs::write(&path, FILE).unwrap();
+    let mut first = Session::start(&["tui", "review.toml"], dir.path());
+    first.wait_for("Keep all branches");
+    let mut second = Session::start(&["tui", "review.toml"], dir.path());
+    second.wait_for("review.toml is also open");
+    // Each scores a different cell; each keeps its own recovery file.
+    first.keys(b"4");
+    second.keys(RIGHT);
+    second.keys(b"0");
+    let start = Instant::now();
+    while recovery_files(dir.path()).len() < 2 && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let files = recovery_files(dir.path());
+    assert_eq!(files.len(), 2, "one recovery file each: {files:?}");
+    // The second saves and quits: the first copy's unsaved work stays.
+    second.keys(CTRL_S);
+    second.wait_for("Saved to");
+    second.keys(b"q");
+    assert!(second.wait_exit());
+    assert_eq!(
+        recovery_files(dir.path()),
+        [".review.toml.appraise-recovery"],
+        "the first copy's work is kept"
+    );
+    // Then the first crashes: its work is offered next time.
+    first.kill().unwrap();
+    drop(first);
+    let kept =
+        appraise::recovery::read_recovery(&dir.path().join(".review.toml.appraise-recovery"))
+            .expect("the first copy's recovery file");
+    let kept = appraise::load_str("r", &kept).unwrap().appraisal;
+    assert_eq!(
+        kept.options()[0].score(0),
+        Some(4.0),
+        "the first copy's edit"
+    );
+    let mut third = Session::start(&["tui", "review.toml"], dir.path());
+    third.wait_for("Unsaved work found");
+    assert!(
+        !third.contents().contains("also open"),
+        "a crashed copy is not taken for a running one"
+    );
+    third.keys(b"q");
+    assert!(third.wait_exit());
+    let locks: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("appraise-lock"))
+        .collect();
+    assert!(locks.is_empty(), "no lock is left: {locks:?}");
+}

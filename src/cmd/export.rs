@@ -1,11 +1,11 @@
 //! `appraise export FILE --format FORMAT [--out PATH] [--tables LIST] [--excel]`
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use appraise::export::{self, ExportError, ExportOptions, Format, Selection};
+use appraise::export::{self, CaptionSetting, ExportError, ExportOptions, Format, Selection};
 use clap::ValueEnum;
 
 use super::{EXIT_FAILURE, load_or_example, print_warnings};
@@ -35,26 +35,36 @@ const EXIT_USAGE: u8 = 2;
     appraise export review.toml --format csv --tables ranking --excel --out ranking.csv\n  \
     appraise export review.toml --format csv --out tables/      (one file per table)\n  \
     appraise export review.toml --format svg --out charts/      (one file per chart)\n  \
+    appraise export review.toml --format png --out charts/      (the same as PNG pictures)\n  \
     appraise export review.toml --format json > review.json\n  \
     appraise export review.toml --format html --samples 100000 --out report.html\n\n\
     Text formats (md, html, csv, json, svg) go to standard output when --out is not given;\n\
-    xlsx and docx need --out. See docs/exporting.md.")]
+    xlsx, docx and png need --out (or --out - into a pipe). See docs/exporting.md.")]
 pub struct Args {
     /// Appraisal file (default: the bundled example).
     pub file: Option<PathBuf>,
     /// Output format.
     #[arg(long, short = 'f', value_enum)]
     pub format: FormatArg,
-    /// Where to write: a file, or a folder (an existing one, or a path ending in
-    /// `/`) to get one file per table (csv) or chart (svg).
+    /// Where to write: a file, `-` for standard output, or a folder (an
+    /// existing one, or a path ending in `/`) to get one file per table (csv)
+    /// or chart (svg, png).
     #[arg(long, short = 'o', value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// Which tables to include, comma-separated (see below).
     #[arg(long, value_name = "LIST", default_value = "all")]
     pub tables: String,
-    /// Start CSV files with a byte order mark so Excel reads accented letters and symbols correctly.
-    #[arg(long)]
+    /// Start CSV files with a byte order mark so Excel reads £, accented
+    /// letters and symbols correctly (the default; kept for old scripts).
+    #[arg(long, conflicts_with = "no_bom")]
     pub excel: bool,
+    /// Leave the byte order mark out of CSV files, for tools that do not expect one.
+    #[arg(long)]
+    pub no_bom: bool,
+    /// Set a caption's number and/or title: KEY=NUMBER:TITLE, KEY=NUMBER or
+    /// KEY=TITLE (repeatable). Numbering goes on from a number set this way.
+    #[arg(long, value_name = "KEY=N:TITLE")]
+    pub caption: Vec<String>,
     /// Run a Monte Carlo analysis with N random weightings and add rank
     /// acceptability to the sensitivity section (as `appraise sensitivity`).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
@@ -81,6 +91,8 @@ pub enum FormatArg {
     Json,
     /// SVG charts, one per file.
     Svg,
+    /// PNG pictures of the charts, one per file.
+    Png,
 }
 
 impl From<FormatArg> for Format {
@@ -93,6 +105,7 @@ impl From<FormatArg> for Format {
             FormatArg::Docx => Format::Docx,
             FormatArg::Json => Format::Json,
             FormatArg::Svg => Format::Svg,
+            FormatArg::Png => Format::Png,
         }
     }
 }
@@ -107,6 +120,7 @@ fn report_error(e: &ExportError) -> ExitCode {
     let _ = writeln!(std::io::stderr(), "error: {e}");
     match e {
         ExportError::EmptySelection
+        | ExportError::BadCaption { .. }
         | ExportError::UnknownTable { .. }
         | ExportError::NeedsSamples { .. }
         | ExportError::NeedsOneItem { .. }
@@ -118,14 +132,31 @@ fn report_error(e: &ExportError) -> ExitCode {
 /// Exports the appraisal.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let format = Format::from(args.format);
-    if args.excel && format != Format::Csv {
-        return Ok(usage("--excel applies only to --format csv"));
+    if (args.excel || args.no_bom) && format != Format::Csv {
+        return Ok(usage(format!(
+            "{} applies only to --format csv",
+            if args.excel { "--excel" } else { "--no-bom" }
+        )));
+    }
+    let mut captions = Vec::new();
+    for c in &args.caption {
+        match CaptionSetting::parse(c) {
+            Ok(c) => captions.push(c),
+            Err(e) => return Ok(report_error(&e)),
+        }
     }
     let tables = match Selection::parse(&args.tables) {
         Ok(t) => t,
         Err(e) => return Ok(report_error(&e)),
     };
-    if args.out.is_none() && format.is_binary() {
+    // `--out -` is standard output, as for most command-line tools; a binary
+    // format may go there only when it is not a terminal.
+    let named_stdout = args.out.as_deref().is_some_and(export::save::is_stdout);
+    let out_path = args.out.clone().filter(|_| !named_stdout);
+    if out_path.is_none()
+        && format.is_binary()
+        && (!named_stdout || std::io::stdout().is_terminal())
+    {
         return Ok(usage(format!(
             "{format} is a binary format and cannot go to the terminal; give a file with --out, for example --out report.{}",
             format.extension()
@@ -140,20 +171,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let results = appraise::compute(appraisal);
     let options = ExportOptions {
         tables,
-        excel_bom: args.excel,
+        excel_bom: !args.no_bom,
+        captions,
         samples: args.samples,
         seed: args.seed,
     };
-    let Some(out) = args.out else {
+    let Some(out) = out_path else {
         let mut buf = Vec::new();
         if let Err(e) = export::export(appraisal, &results, &options, format, &mut buf) {
             return Ok(report_error(&e));
         }
         let mut stdout = std::io::stdout().lock();
-        stdout
-            .write_all(&buf)
-            .context("writing to standard output")?;
-        stdout.flush().context("writing to standard output")?;
+        match stdout.write_all(&buf).and_then(|()| stdout.flush()) {
+            // A reader that stopped early (`| head`) is not a failure.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            r => r.context("writing to standard output")?,
+        }
         return Ok(ExitCode::SUCCESS);
     };
     let stem = args.file.as_deref().and_then(Path::file_stem).map_or_else(

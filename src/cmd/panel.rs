@@ -68,6 +68,8 @@ pub enum MethodArg {
     Median,
     /// Mean without the highest and lowest fifth.
     TrimmedMean,
+    /// The members' scores added up, for panels that total their points.
+    Sum,
 }
 
 /// Output formats for `panel`.
@@ -122,7 +124,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         MethodArg::Mean => Method::Mean,
         MethodArg::Median => Method::Median,
         MethodArg::TrimmedMean => Method::TrimmedMean,
+        MethodArg::Sum => Method::Sum,
     };
+    if args.write_consensus && method == Method::Sum {
+        eprintln!(
+            "error: --write-consensus writes one score per cell on the appraisal's own scale, and a sum of members' scores is not on it; use --method mean, median or trimmed-mean to write a consensus"
+        );
+        return Ok(ExitCode::from(2));
+    }
     let options = MergeOptions {
         method,
         round: args.round,
@@ -130,8 +139,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let merged = panel::merge(&loaded.appraisal, &sheets, options)?;
     for s in &sheets {
-        for w in &s.warnings {
-            eprintln!("{}: warning: {}", s.source.name, w.message);
+        if !s.warnings.is_empty() {
+            eprint!(
+                "{}",
+                appraise::diagnostic::render_all(&s.source, &s.warnings, super::stderr_colour())
+            );
         }
     }
     let export_options = export::ExportOptions {
@@ -157,7 +169,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 let s = sensitivity::analyse(&merged.consensus, &config)?;
                 write!(
                     bytes,
-                    "\nSensitivity of the consensus\n{}",
+                    "\nSensitivity of the consensus ({} of members' scores)\n{}",
+                    merged.options.method.words(),
                     sensitivity::output::text_report(&merged.consensus, &s, style)
                 )?;
             }
@@ -196,7 +209,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     &export_options,
                 )?;
                 if let Some(export::Block::Heading(h)) = blocks.first_mut() {
-                    *h = "Sensitivity of the consensus".into();
+                    *h = format!(
+                        "Sensitivity of the consensus ({} of members' scores)",
+                        merged.options.method.words()
+                    );
                 }
                 report.blocks.extend(blocks);
             }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::bail;
-use appraise::{panel, save};
+use appraise::{atomic, panel};
 
 use super::load_or_example;
 
@@ -71,13 +71,13 @@ fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
     // Written whole or not at all: a full disk or a crash never leaves half a
     // sheet that a later `panel` would read as a member's partial scores.
     let written = if args.force {
-        save::write_atomic(&out, text.as_bytes())
+        atomic::write(&out, text.as_bytes())
     } else {
-        save::write_new(&out, text.as_bytes())
+        atomic::write_new(&out, text.as_bytes())
     };
     match written {
         Ok(()) => {}
-        Err(save::SaveError::Exists { .. }) => bail!(
+        Err(atomic::WriteError::Exists { .. }) => bail!(
             "{} already exists; use --force to replace it or --out to choose another name",
             out.display()
         ),

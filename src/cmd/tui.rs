@@ -90,6 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 None | Some(MethodArg::Mean) => Method::Mean,
                 Some(MethodArg::Median) => Method::Median,
                 Some(MethodArg::TrimmedMean) => Method::TrimmedMean,
+                Some(MethodArg::Sum) => Method::Sum,
             },
             round: args.round,
             flag_steps,
@@ -132,5 +133,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             r.display()
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(match app.stopped_by {
+        // As a shell reports a process ended by a signal: 128 + its number.
+        Some("SIGHUP") => ExitCode::from(129),
+        Some(_) => ExitCode::from(143),
+        None => ExitCode::SUCCESS,
+    })
 }

@@ -12,7 +12,7 @@ use std::io::Write;
 use super::ExportError;
 use super::doc::{Cell, ReportTable, Value};
 use super::text::neutralise_formula;
-use crate::model::fmt_dp;
+use crate::numbers;
 
 /// The byte order mark that tells Excel a CSV file is UTF-8.
 pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -20,26 +20,64 @@ pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// A number as CSV text: up to nine decimals, trailing zeros trimmed, so binary
 /// noise such as 0.30000000000000004 never reaches the file.
 pub fn plain_number(x: f64) -> String {
-    fmt_dp(x, 9)
+    numbers::decimals(x, 9)
 }
 
 /// The header text for column `c`, with the shared maximum of any "T/max"
 /// values appended so the figure keeps its meaning as a bare number.
+///
+/// The maximum is named only when every figure in the column is a "T/max"
+/// with the same maximum; otherwise the column's own unit is named, if it
+/// has one (a score column reads "Score (0 to 5)"), and a total row in a
+/// column of other figures names its maximum in its own label instead (see
+/// [`total_label`]), so no header claims a unit that some rows do not have.
 pub fn header_with_max(t: &ReportTable, c: usize) -> String {
-    let header = t.columns.get(c).map_or("", |col| col.header.as_str());
-    let maxes: Vec<f64> = t
+    let Some(col) = t.columns.get(c) else {
+        return String::new();
+    };
+    let header = col.header.as_str();
+    match shared_max(t, c) {
+        Some(m) => format!("{header} (out of {})", numbers::total(m)),
+        None => match &col.unit {
+            Some(u) => format!("{header} ({u})"),
+            None => header.to_string(),
+        },
+    }
+}
+
+/// The maximum shared by every figure of column `c`, when all of them are
+/// "T/max" values with one maximum.
+pub fn shared_max(t: &ReportTable, c: usize) -> Option<f64> {
+    let mut max = None;
+    for v in t
         .rows
         .iter()
-        .filter_map(|r| match r.cells.get(c).map(|cell| &cell.value) {
-            Some(Value::OutOf { max, .. }) => Some(*max),
-            _ => None,
-        })
-        .collect();
-    match maxes.first() {
-        Some(m) if maxes.iter().all(|x| x == m) => {
-            format!("{header} (out of {})", crate::model::fmt_num(*m))
+        .filter_map(|r| r.cells.get(c))
+        .map(|cell| &cell.value)
+    {
+        match v {
+            Value::OutOf { max: m, .. } if max.is_none_or(|x| x == *m) => max = Some(*m),
+            Value::Empty | Value::Missing | Value::Text { .. } | Value::List { .. } => {}
+            _ => return None,
         }
-        _ => header.to_string(),
+    }
+    max
+}
+
+/// The label of a row holding a "T/max" figure in a column of other
+/// figures (an annex's TOTAL row under per-criterion scores): the label with
+/// the maximum after it, "TOTAL (out of 40)".
+pub fn total_label(t: &ReportTable, cells: &[Cell], label: &str) -> String {
+    let max = cells
+        .iter()
+        .enumerate()
+        .find_map(|(c, cell)| match cell.value {
+            Value::OutOf { max, .. } if shared_max(t, c).is_none() => Some(max),
+            _ => None,
+        });
+    match max {
+        Some(m) => format!("{label} (out of {})", numbers::total(m)),
+        None => label.to_string(),
     }
 }
 
@@ -50,6 +88,12 @@ pub fn has_remarks(t: &ReportTable) -> bool {
         .any(|r| r.cells.iter().any(|c| c.remark.is_some()))
 }
 
+/// A column's header as it names a remark: without any bracketed part such
+/// as "(of 40)", which a live workbook would otherwise have to keep current.
+pub fn remark_header(header: &str) -> &str {
+    header.split(" (").next().unwrap_or(header).trim()
+}
+
 /// The remarks of a row, each prefixed by its column's header.
 pub fn row_remarks(t: &ReportTable, cells: &[Cell]) -> String {
     cells
@@ -57,7 +101,7 @@ pub fn row_remarks(t: &ReportTable, cells: &[Cell]) -> String {
         .enumerate()
         .filter_map(|(i, c)| {
             let r = c.remark.as_ref()?;
-            let h = t.columns.get(i).map_or("", |col| col.header.as_str());
+            let h = remark_header(t.columns.get(i).map_or("", |col| col.header.as_str()));
             Some(if h.is_empty() {
                 r.clone()
             } else {
@@ -83,7 +127,11 @@ pub fn write_table(t: &ReportTable, bom: bool, out: &mut impl Write) -> Result<(
     if bom {
         out.write_all(UTF8_BOM)?;
     }
+    // Every text field is quoted, numbers are not: a spreadsheet in a
+    // locale whose list separator is `;` (or a tab) then never splits a text
+    // field such as `x;=2+5` into a formula, and numbers stay numbers.
     let mut w = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::NonNumeric)
         .terminator(csv::Terminator::CRLF)
         .flexible(false)
         .from_writer(out);
@@ -96,6 +144,7 @@ pub fn write_table(t: &ReportTable, bom: bool, out: &mut impl Write) -> Result<(
         header.push("Remarks".into());
     }
     w.write_record(&header).map_err(csv_error)?;
+    let label_column = t.row_header.unwrap_or(0);
     for row in &t.rows {
         let mut rec: Vec<String> = (0..n)
             .map(|c| {
@@ -105,6 +154,9 @@ pub fn write_table(t: &ReportTable, bom: bool, out: &mut impl Write) -> Result<(
                     .unwrap_or_default()
             })
             .collect();
+        if let Some(label) = rec.get_mut(label_column) {
+            *label = total_label(t, &row.cells, label);
+        }
         if remarks {
             rec.push(neutralise_formula(&row_remarks(t, &row.cells)));
         }
@@ -150,7 +202,25 @@ mod tests {
         let s = String::from_utf8(out).unwrap();
         assert_eq!(
             s,
-            "\u{feff}Name,N (out of 40),Remarks\r\n\"'=HYPERLINK(\"\"http://x\"\")\",-2,\r\n\"a,\"\"b\"\"\nc\",26,N: published as 24\r\n"
+            "\u{feff}\"Name\",\"N\",\"Remarks\"\r\n\"'=HYPERLINK(\"\"http://x\"\")\",-2,\"\"\r\n\"a,\"\"b\"\"\nc (out of 40)\",26,\"N: published as 24\"\r\n"
+        );
+    }
+
+    #[test]
+    fn text_holding_either_separator_is_quoted() {
+        let mut t = ReportTable::new("t", "T", vec![Column::text("A"), Column::number("B")]);
+        t.rows.push(Row::body(vec![
+            Cell::text("x;=2+5"),
+            Cell::new(Value::Number {
+                value: 1.5,
+                display: "1.5".into(),
+            }),
+        ]));
+        let mut out = Vec::new();
+        write_table(&t, false, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\"A\",\"B\"\r\n\"x;=2+5\",1.5\r\n"
         );
     }
 

@@ -27,6 +27,9 @@ pub struct Report {
 pub enum Block {
     /// A section heading.
     Heading(String),
+    /// A sub-section heading inside a section, such as one option of the
+    /// annex (Heading 2 in Word, so it shows in the navigation pane).
+    Subheading(String),
     /// A paragraph of plain text.
     Paragraph(String),
     /// A table.
@@ -75,6 +78,10 @@ pub struct Column {
     pub align: Align,
     /// Whether the column holds long prose that should wrap (notes, descriptions).
     pub wide: bool,
+    /// The unit of the column's figures, such as "0 to 5" for scores, for
+    /// formats that show bare numbers under the header (CSV).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 impl Column {
@@ -84,6 +91,7 @@ impl Column {
             header: header.into(),
             align: Align::Left,
             wide: false,
+            unit: None,
         }
     }
 
@@ -93,7 +101,14 @@ impl Column {
             header: header.into(),
             align: Align::Left,
             wide: true,
+            unit: None,
         }
+    }
+
+    /// The column with the unit of its figures.
+    pub fn with_unit(mut self, unit: impl Into<String>) -> Column {
+        self.unit = Some(unit.into());
+        self
     }
 
     /// A right-aligned numeric column.
@@ -102,6 +117,7 @@ impl Column {
             header: header.into(),
             align: Align::Right,
             wide: false,
+            unit: None,
         }
     }
 }
@@ -196,6 +212,56 @@ pub struct Cell {
     /// A short remark, shown after the value in brackets.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub remark: Option<String>,
+    /// What the figure is in terms of the score matrix, so a spreadsheet
+    /// can derive it by formula from the matrix's cells instead of storing
+    /// a copy that would go stale when a score or weight is edited.
+    #[serde(skip)]
+    pub live: Option<Live>,
+}
+
+/// A figure derived from the scores and weights. Options and criteria are
+/// counted in file order from zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Live {
+    /// An option's score on a criterion.
+    Score {
+        /// The option.
+        option: usize,
+        /// The criterion.
+        criterion: usize,
+    },
+    /// A criterion's weight.
+    Weight {
+        /// The criterion.
+        criterion: usize,
+    },
+    /// A criterion's share of the total weight.
+    Share {
+        /// The criterion.
+        criterion: usize,
+    },
+    /// An option's score times its criterion's weight.
+    WeightedScore {
+        /// The option.
+        option: usize,
+        /// The criterion.
+        criterion: usize,
+    },
+    /// An option's weighted total.
+    Total {
+        /// The option.
+        option: usize,
+    },
+    /// An option's rank by total.
+    Rank {
+        /// The option.
+        option: usize,
+    },
+    /// Where an option's total sits between the lowest and highest possible totals.
+    Percent {
+        /// The option.
+        option: usize,
+    },
 }
 
 impl Cell {
@@ -204,7 +270,14 @@ impl Cell {
         Cell {
             value,
             remark: None,
+            live: None,
         }
+    }
+
+    /// Says what the figure is in terms of the score matrix (see [`Live`]).
+    pub fn with_live(mut self, live: Live) -> Cell {
+        self.live = Some(live);
+        self
     }
 
     /// A plain text cell.
@@ -282,6 +355,22 @@ pub struct WeightedSum {
     pub total_column: usize,
     /// The column that holds each row's rank by total, if any.
     pub rank_column: Option<usize>,
+    /// The option (in file order) each of `rows` holds, so other tables can
+    /// refer to its cells.
+    pub options: Vec<usize>,
+    /// The scale's lowest score, highest score and step, for checking
+    /// entries and for the lowest and highest possible totals.
+    pub scale: (f64, f64, f64),
+    /// The lowest and highest possible totals now.
+    pub totals: (f64, f64),
+    /// The word the total column's header starts with, before "(of N)".
+    pub total_label: String,
+    /// The column of totals a source document published, if any.
+    pub published_column: Option<usize>,
+    /// For each of `rows`, how far its total may be from its published
+    /// figure and still agree with it (the figure's own precision; see
+    /// [`crate::model::Published::allowance`]); 0 where none was published.
+    pub published_allowance: Vec<f64>,
 }
 
 /// Tables wanting more characters across than this print on landscape pages.
@@ -315,6 +404,27 @@ pub struct ReportTable {
     /// Live weighted totals for spreadsheets, where the table has them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weighted_sum: Option<WeightedSum>,
+    /// The caption's number ("Table 5"), given when the report is numbered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<Numbering>,
+}
+
+/// A caption's number, and whether the count is set afresh there (an
+/// officer's own number) rather than following on from the caption before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Numbering {
+    /// The number shown.
+    pub number: u32,
+    /// Whether the count restarts at this number (Word's `SEQ \r`).
+    pub restart: bool,
+}
+
+/// "Table 5: title", or the title alone when there is no number.
+fn numbered(label: &str, number: Option<Numbering>, title: &str) -> String {
+    match number {
+        Some(n) => format!("{label} {}: {title}", n.number),
+        None => title.to_string(),
+    }
 }
 
 impl ReportTable {
@@ -330,7 +440,14 @@ impl ReportTable {
             row_header: None,
             notes: Vec::new(),
             weighted_sum: None,
+            number: None,
         }
+    }
+
+    /// The caption as shown: "Table 5: Ranking of options", or the title
+    /// alone for an unnumbered table.
+    pub fn caption(&self) -> String {
+        numbered(TABLE_LABEL, self.number, &self.title)
     }
 
     /// Gives the table a short name for worksheet tabs.
@@ -375,10 +492,96 @@ impl ReportTable {
         want > WIDE_TABLE_CHARS
     }
 
+    /// Shows every figure of a column with the same number of decimals, the
+    /// most any of them has (65%, 62.5% becomes 65.0%, 62.5%), so figures
+    /// line up and none looks more or less precise than its neighbours.
+    /// Parameter rows (weights over scores) are aligned among themselves.
+    pub fn align_decimals(&mut self) {
+        for c in 0..self.columns.len() {
+            for params in [false, true] {
+                let in_group = |r: &Row| (r.kind == RowKind::Parameters) == params;
+                let want = self
+                    .rows
+                    .iter()
+                    .filter(|r| in_group(r))
+                    .filter_map(|r| r.cells.get(c))
+                    .filter_map(|cell| figure_text(&cell.value))
+                    .map(decimals)
+                    .max()
+                    .unwrap_or(0);
+                if want == 0 {
+                    continue;
+                }
+                for r in self.rows.iter_mut().filter(|r| in_group(r)) {
+                    if let Some(cell) = r.cells.get_mut(c) {
+                        pad_value(&mut cell.value, want);
+                    }
+                }
+            }
+        }
+    }
+
     /// The cell at (`row`, `column`), if the row has one.
     pub fn cell(&self, row: usize, column: usize) -> Option<&Cell> {
         self.rows.get(row).and_then(|r| r.cells.get(column))
     }
+}
+
+/// The display text of a numeric value, where decimals can be aligned.
+fn figure_text(v: &Value) -> Option<&str> {
+    match v {
+        Value::Number { display, .. }
+        | Value::Percent { display, .. }
+        | Value::OutOf { display, .. } => Some(display),
+        _ => None,
+    }
+}
+
+/// Where the first figure in `s` is: its start, the end of its whole part,
+/// and its end.
+fn figure_span(s: &str) -> Option<(usize, usize, usize)> {
+    let b = s.as_bytes();
+    let start = b.iter().position(u8::is_ascii_digit)?;
+    let mut end = start;
+    while end < b.len() && (b[end].is_ascii_digit() || b[end] == b',') {
+        end += 1;
+    }
+    let whole = end;
+    if end + 1 < b.len() && b[end] == b'.' && b[end + 1].is_ascii_digit() {
+        end += 1;
+        while end < b.len() && b[end].is_ascii_digit() {
+            end += 1;
+        }
+    }
+    Some((start, whole, end))
+}
+
+/// How many decimals the first figure in `s` has.
+fn decimals(s: &str) -> usize {
+    figure_span(s).map_or(0, |(_, whole, end)| end.saturating_sub(whole + 1))
+}
+
+/// Pads the first figure of a numeric value's display with zeros to `want` decimals.
+fn pad_value(v: &mut Value, want: usize) {
+    let (Value::Number { display, .. }
+    | Value::Percent { display, .. }
+    | Value::OutOf { display, .. }) = v
+    else {
+        return;
+    };
+    let Some((_, whole, end)) = figure_span(display) else {
+        return;
+    };
+    let have = end.saturating_sub(whole + 1);
+    if have >= want {
+        return;
+    }
+    let mut pad = String::new();
+    if have == 0 {
+        pad.push('.');
+    }
+    pad.extend(std::iter::repeat_n('0', want - have));
+    display.insert_str(end, &pad);
 }
 
 /// A chart, described by its data; [`super::svg`] draws it.
@@ -393,6 +596,22 @@ pub struct Chart {
     pub description: String,
     /// The chart itself.
     pub kind: ChartKind,
+    /// The caption's number ("Figure 2"), given when the report is numbered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<Numbering>,
+}
+
+/// The word before a table's number.
+pub const TABLE_LABEL: &str = "Table";
+/// The word before a chart's number.
+pub const FIGURE_LABEL: &str = "Figure";
+
+impl Chart {
+    /// The caption as shown: "Figure 2: Total score of each option", or the
+    /// title alone for an unnumbered chart.
+    pub fn caption(&self) -> String {
+        numbered(FIGURE_LABEL, self.number, &self.title)
+    }
 }
 
 /// The kinds of chart the reports use.
@@ -506,6 +725,41 @@ pub struct StackedBar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_column_shows_one_number_of_decimals() {
+        let pct = |v: f64, d: &str| {
+            Cell::new(Value::Percent {
+                value: v,
+                display: d.into(),
+            })
+        };
+        let mut t = ReportTable::new("t", "T", vec![Column::number("P"), Column::number("T")]);
+        let out_of = |d: &str| {
+            Cell::new(Value::OutOf {
+                value: 1.0,
+                max: 40.0,
+                display: d.into(),
+            })
+        };
+        t.rows
+            .push(Row::body(vec![pct(65.0, "65%"), out_of("26/40")]));
+        t.rows
+            .push(Row::body(vec![pct(62.5, "62.5%"), out_of("26.5/40")]));
+        t.rows.push(Row::body(vec![
+            Cell::text("n/a"),
+            Cell::new(Value::Missing),
+        ]));
+        t.rows.push(Row {
+            kind: RowKind::Parameters,
+            cells: vec![pct(1.0, "1%"), Cell::empty()],
+        });
+        t.align_decimals();
+        let shown: Vec<String> = t.rows.iter().map(|r| r.cells[0].display()).collect();
+        assert_eq!(shown, ["65.0%", "62.5%", "n/a", "1%"]);
+        assert_eq!(t.rows[0].cells[1].display(), "26.0/40");
+        assert_eq!(t.rows[2].cells[1].display(), "–");
+    }
 
     #[test]
     fn cells_read_with_their_remarks() {

@@ -19,9 +19,16 @@ main, header { max-width: 62rem; margin: 0 auto; padding: 0 1.25rem; }
 header { padding-top: 1.5rem; }
 h1 { font-size: 1.6rem; margin: 0 0 0.5rem; }
 h2 { font-size: 1.3rem; margin: 2rem 0 0.75rem; border-bottom: 2px solid #333; padding-bottom: 0.2rem; }
+h3 { font-size: 1.12rem; margin: 1.6rem 0 0.5rem; }
+p, li, caption, figcaption { overflow-wrap: anywhere; }
+th, td { overflow-wrap: break-word; }
+td.prose { overflow-wrap: anywhere; min-width: 12rem; }
+abbr { text-decoration: none; }
 .byline { color: #333; margin: 0.2rem 0; }
 .table-wrap { overflow-x: auto; margin: 1rem 0 0.5rem; }
+.table-wrap:focus { outline: 3px solid #1f5f9f; outline-offset: 2px; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+table.matrix td.num, table.matrix thead th.num { padding-left: 0.3rem; padding-right: 0.3rem; }
 caption { text-align: left; font-weight: bold; font-size: 1.05rem; padding: 0 0 0.4rem; }
 th, td { border: 1px solid #888; padding: 0.3rem 0.45rem; vertical-align: top; text-align: left; }
 thead th { background: #e6e6e6; border-bottom: 2px solid #333; vertical-align: bottom; }
@@ -35,6 +42,14 @@ td ul { margin: 0; padding-left: 1.1rem; }
 .intro { margin: 1rem 0 0.25rem; }
 .note { font-size: 0.85rem; color: #222; margin: 0.25rem 0; }
 figure.chart { margin: 1.25rem 0; }
+figcaption { font-weight: bold; margin: 0 0 0.4rem; }
+@media (max-width: 40rem) {
+  body { font-size: 16px; }
+  main, header { padding: 0 0.6rem; }
+  table { font-size: 0.95rem; }
+  th, td { padding: 0.25rem 0.3rem; }
+  td.num { white-space: normal; }
+}
 figure.chart svg { max-width: 100%; height: auto; }
 @page { size: A4; margin: 15mm 14mm; }
 @page wide { size: A4 landscape; margin: 15mm 14mm; }
@@ -43,7 +58,7 @@ figure.chart svg { max-width: 100%; height: auto; }
   body { font-size: 10pt; }
   main, header { max-width: none; padding: 0; }
   .table-wrap { overflow: visible; }
-  table { font-size: 8.5pt; }
+  table { font-size: 10pt; }
   thead { display: table-header-group; }
   tr, figure.chart, .note { break-inside: avoid; page-break-inside: avoid; }
   h2, caption, .intro { break-after: avoid; page-break-after: avoid; }
@@ -89,10 +104,16 @@ pub fn write(report: &Report, out: &mut impl Write) -> Result<(), ExportError> {
                 writeln!(out, "<section{class}>\n<h2>{}</h2>", xml(h))?;
                 open = true;
             }
+            Block::Subheading(h) => writeln!(out, "<h3>{}</h3>", xml(h))?,
             Block::Paragraph(p) => writeln!(out, "<p>{}</p>", with_breaks(p))?,
             Block::Table(t) => write_table(t, out)?,
             Block::Chart(c) => {
-                writeln!(out, "<figure class=\"chart\" id=\"{}\">", id_of(&c.key))?;
+                writeln!(
+                    out,
+                    "<figure class=\"chart\" id=\"{}\">\n<figcaption>{}</figcaption>",
+                    id_of(&c.key),
+                    xml(&c.caption())
+                )?;
                 out.write_all(chart_svg(c).as_bytes())?;
                 writeln!(out, "</figure>")?;
             }
@@ -159,18 +180,39 @@ pub fn write_table(t: &ReportTable, out: &mut impl Write) -> Result<(), ExportEr
     if let Some(intro) = &t.intro {
         writeln!(out, "<p class=\"intro\">{}</p>", with_breaks(intro))?;
     }
+    // The wrapper scrolls when a table is wider than the screen; it can take
+    // the keyboard's focus (so it can be scrolled without a mouse) and is
+    // named by the table's caption.
+    let id = id_of(&t.key);
+    let class = if t.weighted_sum.is_some() {
+        " class=\"matrix\""
+    } else {
+        ""
+    };
     writeln!(
         out,
-        "<div class=\"table-wrap\"><table id=\"{}\">\n<caption>{}</caption>\n<thead><tr>",
-        id_of(&t.key),
-        xml(&t.title)
+        "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-labelledby=\"{id}-caption\"><table id=\"{id}\"{class}>\n<caption id=\"{id}-caption\">{}</caption>\n<thead><tr>",
+        xml(&t.caption())
     )?;
-    for c in &t.columns {
+    // A matrix names its criteria by code (C1, C2, ... as in the criteria
+    // table), with the full name as the code's title and a key under the
+    // table, so its score columns stay as narrow as their figures.
+    let coded = t.weighted_sum.as_ref().map(|w| w.columns.clone());
+    let code = |i: usize| {
+        coded
+            .as_ref()
+            .filter(|r| r.contains(&i))
+            .map(|r| format!("C{}", i - r.start + 1))
+    };
+    for (i, c) in t.columns.iter().enumerate() {
+        let header = match code(i) {
+            Some(k) => format!("<abbr title=\"{}\">{k}</abbr>", xml(&c.header)),
+            None => xml(&c.header),
+        };
         writeln!(
             out,
-            "<th scope=\"col\"{}>{}</th>",
-            align_class(c.align),
-            xml(&c.header)
+            "<th scope=\"col\"{}>{header}</th>",
+            align_class(c.align)
         )?;
     }
     writeln!(out, "</tr></thead>\n<tbody>")?;
@@ -185,15 +227,27 @@ pub fn write_table(t: &ReportTable, out: &mut impl Write) -> Result<(), ExportEr
             let html = row.cells.get(i).map(cell_html).unwrap_or_default();
             let tag = if t.row_header == Some(i) { "th" } else { "td" };
             let scope = if tag == "th" { " scope=\"row\"" } else { "" };
-            write!(
-                out,
-                "<{tag}{scope}{}>{html}</{tag}>",
+            let class = if col.wide && tag == "td" {
+                " class=\"prose\""
+            } else {
                 align_class(col.align)
-            )?;
+            };
+            write!(out, "<{tag}{scope}{class}>{html}</{tag}>")?;
         }
         writeln!(out, "</tr>")?;
     }
     writeln!(out, "</tbody>\n</table></div>")?;
+    if let Some(r) = &coded {
+        let key: Vec<String> = t
+            .columns
+            .get(r.clone())
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .map(|(k, c)| format!("C{} {}", k + 1, xml(&c.header)))
+            .collect();
+        writeln!(out, "<p class=\"note\">Key: {}.</p>", key.join("; "))?;
+    }
     for note in &t.notes {
         writeln!(out, "<p class=\"note\">Note: {}</p>", with_breaks(note))?;
     }

@@ -1,4 +1,5 @@
-//! Markdown: GitHub and pandoc pipe tables, one heading per table.
+//! Markdown: GitHub and pandoc pipe tables, each under its numbered caption
+//! in bold; sections are `##` headings and sub-sections `###`.
 //!
 //! Every piece of text is escaped (see [`super::text::markdown`]) so that a
 //! pipe stays inside its cell, a newline becomes `<br>`, and nothing in the
@@ -23,13 +24,14 @@ pub fn write(report: &Report, out: &mut impl Write) -> Result<(), ExportError> {
         writeln!(out)?;
         match block {
             Block::Heading(h) => writeln!(out, "## {}", heading(h))?,
+            Block::Subheading(h) => writeln!(out, "### {}", heading(h))?,
             Block::Paragraph(p) => writeln!(out, "{}", para(p))?,
             Block::Table(t) => write_table(t, out)?,
             // Markdown cannot draw; point the reader to the formats that do.
             Block::Chart(c) => writeln!(
                 out,
-                "Chart: {} (drawn in the HTML, Word and SVG exports).",
-                para(&c.title)
+                "{} (drawn in the HTML, Word, SVG and PNG exports).",
+                para(&c.caption())
             )?,
         }
     }
@@ -38,7 +40,7 @@ pub fn write(report: &Report, out: &mut impl Write) -> Result<(), ExportError> {
 
 /// Writes one table with its heading, intro and notes.
 pub fn write_table(t: &ReportTable, out: &mut impl Write) -> Result<(), ExportError> {
-    writeln!(out, "### {}", heading(&t.title))?;
+    writeln!(out, "**{}**", esc(&t.caption()))?;
     writeln!(out)?;
     if let Some(intro) = &t.intro {
         writeln!(out, "{}", para(intro))?;
@@ -104,7 +106,7 @@ mod tests {
         let s = String::from_utf8(out).unwrap();
         assert_eq!(
             s,
-            "### A \\| B\n\n| x\\|y | n |\n| :--- | ---: |\n| one<br>two \\| three |  |\n"
+            "**A \\| B**\n\n| x\\|y | n |\n| :--- | ---: |\n| one<br>two \\| three |  |\n"
         );
     }
 }

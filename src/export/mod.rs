@@ -59,11 +59,14 @@ pub enum Format {
     Json,
     /// Standalone SVG charts.
     Svg,
+    /// The charts as PNG pictures, for web systems that refuse SVG and for
+    /// slides.
+    Png,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Markdown,
         Format::Html,
         Format::Csv,
@@ -71,6 +74,7 @@ impl Format {
         Format::Docx,
         Format::Json,
         Format::Svg,
+        Format::Png,
     ];
 
     /// The name used on the command line.
@@ -83,6 +87,7 @@ impl Format {
             Format::Docx => "docx",
             Format::Json => "json",
             Format::Svg => "svg",
+            Format::Png => "png",
         }
     }
 
@@ -93,13 +98,13 @@ impl Format {
 
     /// Whether the format is binary (and so must not go to a terminal).
     pub fn is_binary(self) -> bool {
-        matches!(self, Format::Xlsx | Format::Docx)
+        matches!(self, Format::Xlsx | Format::Docx | Format::Png)
     }
 
     /// Whether the format holds one table or chart per file, so that several
     /// need a folder.
     pub fn one_item_per_file(self) -> bool {
-        matches!(self, Format::Csv | Format::Svg)
+        matches!(self, Format::Csv | Format::Svg | Format::Png)
     }
 }
 
@@ -186,6 +191,59 @@ pub struct ExportOptions {
     pub seed: u64,
     /// Start CSV with a UTF-8 byte order mark so Excel reads accents and symbols correctly.
     pub excel_bom: bool,
+    /// Officers' own caption numbers and titles, by table or chart key.
+    pub captions: Vec<CaptionSetting>,
+}
+
+/// An officer's caption for one table or chart: its number (the count goes
+/// on from there, as Word's `SEQ \r` does), its title, or both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaptionSetting {
+    /// The key of the table or chart, such as `summary` or `chart-totals`.
+    pub key: String,
+    /// The number to give it.
+    pub number: Option<u32>,
+    /// The title to give it.
+    pub title: Option<String>,
+}
+
+impl CaptionSetting {
+    /// Parses `KEY=NUMBER:TITLE`, `KEY=NUMBER` or `KEY=TITLE`, as given to
+    /// `--caption` (for example `summary=5:Summary of options`).
+    pub fn parse(s: &str) -> Result<CaptionSetting, ExportError> {
+        let bad = || ExportError::BadCaption {
+            given: s.to_string(),
+        };
+        let (key, rest) = s.split_once('=').ok_or_else(bad)?;
+        let key = key.trim().to_ascii_lowercase();
+        if key.is_empty() {
+            return Err(bad());
+        }
+        let digits = rest
+            .trim_start()
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        let rest = rest.trim_start();
+        let (number, title) = if digits > 0 {
+            let number: u32 = rest[..digits].parse().map_err(|_| bad())?;
+            match rest[digits..].trim_start().strip_prefix(':') {
+                Some(t) => (Some(number), Some(t.trim())),
+                None if rest[digits..].trim().is_empty() => (Some(number), None),
+                None => (None, Some(rest.trim())),
+            }
+        } else {
+            (None, Some(rest.trim()))
+        };
+        if number == Some(0) {
+            return Err(bad());
+        }
+        let title = title.filter(|t| !t.is_empty()).map(str::to_string);
+        if number.is_none() && title.is_none() {
+            return Err(bad());
+        }
+        Ok(CaptionSetting { key, number, title })
+    }
 }
 
 impl Default for ExportOptions {
@@ -194,7 +252,8 @@ impl Default for ExportOptions {
             tables: Selection::all(),
             samples: None,
             seed: DEFAULT_SEED,
-            excel_bom: false,
+            excel_bom: true,
+            captions: Vec::new(),
         }
     }
 }
@@ -250,6 +309,45 @@ pub enum ExportError {
         what: &'static str,
         /// What to do instead.
         hint: &'static str,
+    },
+    /// A `--caption` was not `KEY=NUMBER:TITLE`, `KEY=NUMBER` or `KEY=TITLE`.
+    #[error(
+        "`{given}` is not a caption; write KEY=NUMBER:TITLE, KEY=NUMBER or KEY=TITLE, for example summary=5:Summary of options (numbers start at 1)"
+    )]
+    BadCaption {
+        /// The text given.
+        given: String,
+    },
+    /// Writing a file failed; the file on disk is as it was.
+    #[error(transparent)]
+    Write(#[from] crate::atomic::WriteError),
+    /// The path given is a symbolic link to something that does not exist.
+    #[error(
+        "{} is a symbolic link to {}, which does not exist; remove the link or give another name with --out",
+        path.display(),
+        target.display()
+    )]
+    DanglingLink {
+        /// The link.
+        path: std::path::PathBuf,
+        /// Where it points.
+        target: std::path::PathBuf,
+    },
+    /// The path is something an export cannot be written to.
+    #[error("{} is {kind}, so nothing was written there; give a file name with --out", path.display())]
+    SpecialFile {
+        /// The path.
+        path: std::path::PathBuf,
+        /// What it is, such as "a disk device".
+        kind: &'static str,
+    },
+    /// Writing into a device or pipe failed part-way.
+    #[error("could not write to {}: {}", path.display(), crate::atomic::describe(source))]
+    Stream {
+        /// The device or pipe.
+        path: std::path::PathBuf,
+        /// What went wrong.
+        source: io::Error,
     },
     /// Writing failed.
     #[error("writing the export failed: {0}")]
@@ -312,14 +410,20 @@ pub fn build(
             report.blocks.extend(blocks);
             continue;
         }
-        // Only named tables or charts from this group, under its heading.
+        // Only named tables or charts from this group, under its heading
+        // and any sub-heading of their own.
         let mut heading = None;
+        let mut subheading = None;
         for b in blocks {
             let key = match &b {
                 Block::Table(t) => t.key.clone(),
                 Block::Chart(c) => c.key.clone(),
                 Block::Heading(_) => {
                     heading = Some(b);
+                    continue;
+                }
+                Block::Subheading(_) => {
+                    subheading = Some(b);
                     continue;
                 }
                 Block::Paragraph(_) => continue,
@@ -329,24 +433,84 @@ pub fn build(
                 if let Some(h) = heading.take() {
                     report.blocks.push(h);
                 }
+                if let Some(h) = subheading.take() {
+                    report.blocks.push(h);
+                }
                 report.blocks.push(b);
             }
         }
     }
     if let Some(missing) = keys.into_iter().find(|k| !found.contains(*k)) {
+        return Err(missing_name(appraisal, results, options, missing));
+    }
+    for b in &mut report.blocks {
+        if let Block::Table(t) = b {
+            t.align_decimals();
+        }
+    }
+    if let Err(name) = number_captions(&mut report, &options.captions) {
+        // A caption for a table that exists but was not selected is fine:
+        // officers keep one list of captions for every export.
+        if !table_names(appraisal, results, options).contains(&name) {
+            return Err(missing_name(appraisal, results, options, &name));
+        }
+    }
+    Ok(report)
+}
+
+/// Numbers every table and chart caption in reading order ("Table 1",
+/// "Figure 1", ...) and applies the officer's own numbers and titles; an
+/// officer's number restarts the count there. Returns the first key that
+/// names nothing in the report.
+pub fn number_captions(report: &mut Report, settings: &[CaptionSetting]) -> Result<(), String> {
+    let mut used = BTreeSet::new();
+    let (mut tables, mut figures) = (0u32, 0u32);
+    for b in &mut report.blocks {
+        let (key, title, number, count) = match b {
+            Block::Table(t) => (&t.key, &mut t.title, &mut t.number, &mut tables),
+            Block::Chart(c) => (&c.key, &mut c.title, &mut c.number, &mut figures),
+            _ => continue,
+        };
+        let setting = settings.iter().rev().find(|s| s.key == *key);
+        let restart = setting.and_then(|s| s.number);
+        *count = restart.unwrap_or(count.saturating_add(1));
+        *number = Some(doc::Numbering {
+            number: *count,
+            restart: restart.is_some(),
+        });
+        if let Some(s) = setting {
+            used.insert(s.key.clone());
+            if let Some(t) = &s.title {
+                *title = t.clone();
+            }
+        }
+    }
+    match settings.iter().find(|s| !used.contains(&s.key)) {
+        Some(s) => Err(s.key.clone()),
+        None => Ok(()),
+    }
+}
+
+/// The error for a name that matches nothing.
+fn missing_name(
+    appraisal: &Appraisal,
+    results: &Results,
+    options: &ExportOptions,
+    missing: &str,
+) -> ExportError {
+    {
         if options.samples.is_none()
             && matches!(missing, "chart-acceptability" | "sensitivity-acceptability")
         {
-            return Err(ExportError::NeedsSamples {
+            return ExportError::NeedsSamples {
                 name: missing.to_string(),
-            });
+            };
         }
-        return Err(ExportError::UnknownTable {
+        ExportError::UnknownTable {
             name: missing.to_string(),
             valid: table_names(appraisal, results, options),
-        });
+        }
     }
-    Ok(report)
 }
 
 /// Every name `--tables` accepts for this appraisal: `all`, the groups, and
@@ -433,9 +597,10 @@ pub fn write_report(
                 }),
             }
         }
-        Format::Svg => {
+        Format::Svg | Format::Png => {
             let charts: Vec<&Chart> = report.charts().collect();
             match charts.as_slice() {
+                [c] if format == Format::Png => png::write_chart(c, out),
                 [c] => svg::write_chart(c, out),
                 [] => Err(ExportError::NothingToWrite {
                     format,
@@ -483,6 +648,25 @@ pub fn export_files(
                         name: format!("{}.csv", t.key),
                         bytes,
                     });
+                }
+            }
+            Format::Png => {
+                // Drawing is the slow part; charts are independent.
+                let drawn: Vec<Result<ExportFile, ExportError>> = report
+                    .charts()
+                    .collect::<Vec<_>>()
+                    .par_iter()
+                    .map(|c| {
+                        let mut bytes = Vec::new();
+                        png::write_chart(c, &mut bytes)?;
+                        Ok(ExportFile {
+                            name: format!("{}.png", c.key),
+                            bytes,
+                        })
+                    })
+                    .collect();
+                for f in drawn {
+                    files.push(f?);
                 }
             }
             _ => {
@@ -545,7 +729,7 @@ mod tests {
         assert_eq!(rep.charts().count(), 1);
         let rep = build(&a, &r, &opts("annex-shared-service, criteria")).unwrap();
         let keys: Vec<&str> = rep.tables().map(|t| t.key.as_str()).collect();
-        assert_eq!(keys, ["criteria", "annex-shared-service"]);
+        assert_eq!(keys, ["scale", "criteria", "annex-shared-service"]);
         let rep = build(&a, &r, &opts("chart-totals")).unwrap();
         assert_eq!(rep.tables().count(), 0);
         assert_eq!(rep.charts().count(), 1);
@@ -575,7 +759,8 @@ mod tests {
         assert!(!out.is_empty());
         let files = export_files(&a, &r, &ExportOptions::default(), Format::Csv, "x").unwrap();
         // Five tables, four for sensitivity, eight annex tables.
-        assert_eq!(files.len(), 5 + 4 + 8);
+        // Six tables (the scale among them), four for sensitivity, eight annex tables.
+        assert_eq!(files.len(), 6 + 4 + 8);
         let err = export(&a, &r, &opts("criteria"), Format::Svg, &mut out).unwrap_err();
         assert!(matches!(err, ExportError::NothingToWrite { .. }), "{err}");
     }

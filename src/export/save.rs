@@ -1,7 +1,15 @@
 //! Saving an export to disk: to one file, or one file per table or chart in a
 //! folder. Each file is written to a temporary file beside it and then
 //! renamed into place, so a failure never leaves half a file behind.
+//!
+//! The policy for paths: a name the program derives itself (a file per
+//! table in a folder) is never followed through a symbolic link; a file the
+//! user names is (the link stays, the file it points at is replaced), unless
+//! the link points at nothing, which is refused. Devices and named pipes
+//! the user names (`/dev/null`, a FIFO) are written into directly, never
+//! replaced; disk devices and sockets are refused. `-` is standard output.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -15,28 +23,125 @@ pub fn is_folder(path: &Path) -> bool {
     path.is_dir() || path.as_os_str().to_string_lossy().ends_with(['/', '\\'])
 }
 
-/// Writes `bytes` to `path` atomically with the same writer as saving an
-/// appraisal ([`crate::save::write_atomic`]): a temporary file beside it,
-/// flushed to disk and renamed into place, keeping an existing file's
-/// permissions and refusing a read-only one. On failure the file on disk is
-/// as it was, and the message says so.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    crate::save::write_atomic(path, bytes).map_err(|e| {
-        let kind = match &e {
-            crate::save::SaveError::Io { source, .. } => source.kind(),
-            crate::save::SaveError::ReadOnly { .. } => std::io::ErrorKind::PermissionDenied,
-            crate::save::SaveError::Exists { .. } => std::io::ErrorKind::AlreadyExists,
-            _ => std::io::ErrorKind::Other,
+/// Whether `path` is `-`, which means standard output.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Where a path the user named for one file leads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// A regular file, or nothing yet: written atomically (through a
+    /// symbolic link to the file it names, which the user chose).
+    File,
+    /// A character device or a named pipe (FIFO), such as `/dev/null` or a
+    /// pipe another program reads: written into directly, never replaced.
+    Stream,
+}
+
+/// Decides how to write to `path`, a file the user named: regular files
+/// (and new names) atomically, character devices and FIFOs directly. A
+/// symbolic link to nothing, a block device, a socket or a folder is refused,
+/// since writing there would replace the link, damage a disk or fail.
+pub fn destination(path: &Path) -> Result<Destination, ExportError> {
+    use std::os::unix::fs::FileTypeExt;
+    let Ok(link) = std::fs::symlink_metadata(path) else {
+        return Ok(Destination::File);
+    };
+    let meta = if link.file_type().is_symlink() {
+        match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(_) => {
+                return Err(ExportError::DanglingLink {
+                    path: path.to_owned(),
+                    target: std::fs::read_link(path).unwrap_or_default(),
+                });
+            }
+        }
+    } else {
+        link
+    };
+    let t = meta.file_type();
+    if t.is_file() {
+        Ok(Destination::File)
+    } else if t.is_char_device() || t.is_fifo() {
+        Ok(Destination::Stream)
+    } else {
+        let kind = if t.is_dir() {
+            "a folder"
+        } else if t.is_block_device() {
+            "a disk device"
+        } else if t.is_socket() {
+            "a socket"
+        } else {
+            "not a regular file"
         };
-        ExportError::Io(std::io::Error::new(kind, e.to_string()))
-    })
+        Err(ExportError::SpecialFile {
+            path: path.to_owned(),
+            kind,
+        })
+    }
+}
+
+/// Writes `bytes` to `path`, a file the user named (see [`destination`]):
+/// atomically with the writer every save uses ([`crate::atomic::write`]),
+/// or straight into a device or pipe, reporting a failure such as a full
+/// device (`/dev/full`) with the path.
+pub fn write_named(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    match destination(path)? {
+        Destination::File => Ok(crate::atomic::write(path, bytes)?),
+        Destination::Stream => {
+            let stream = |source| ExportError::Stream {
+                path: path.to_owned(),
+                source,
+            };
+            // No create and no truncate: the device or pipe stays what it is.
+            let mut f = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(stream)?;
+            f.write_all(bytes).map_err(stream)?;
+            f.flush().map_err(stream)?;
+            Ok(())
+        }
+    }
+}
+
+/// Writes `bytes` to a file the user named: the same as [`write_named`],
+/// under the name callers outside exports (panel reports) know it by.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    write_named(path, bytes)
+}
+
+/// Writes `bytes` to `path`, a name the program made up inside a folder:
+/// atomically, and never through a symbolic link, so a link planted in a
+/// shared folder cannot redirect the write to another file. A device or pipe
+/// under such a name is refused rather than replaced.
+pub fn write_derived(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    use std::os::unix::fs::FileTypeExt;
+    if let Ok(m) = std::fs::symlink_metadata(path) {
+        let t = m.file_type();
+        if t.is_char_device() || t.is_fifo() || t.is_block_device() || t.is_socket() || t.is_dir() {
+            return Err(ExportError::SpecialFile {
+                path: path.to_owned(),
+                kind: if t.is_dir() {
+                    "a folder"
+                } else {
+                    "not a regular file"
+                },
+            });
+        }
+    }
+    Ok(crate::atomic::write_no_follow(path, bytes)?)
 }
 
 /// Saves the export at `path`, returning the files written.
 ///
 /// When `path` is a folder (see [`is_folder`]) it is created if needed and
 /// receives one file per table (CSV) or chart (SVG), or `<stem>.<ext>` for
-/// the other formats; otherwise `path` is the file.
+/// the other formats, each written without following links; otherwise
+/// `path` is the file (see [`write_named`]). Standard output (`-`) is the
+/// caller's to write: see [`export`].
 pub fn save(
     appraisal: &Appraisal,
     results: &Results,
@@ -59,14 +164,16 @@ pub fn save(
             .par_iter()
             .map(|f| {
                 let target = path.join(&f.name);
-                write_atomic(&target, &f.bytes)?;
+                write_derived(&target, &f.bytes)?;
                 Ok(target)
             })
             .collect()
     } else {
+        // Refuse a dangling link or a disk device before doing the work.
+        destination(path)?;
         let mut buf = Vec::new();
         export(appraisal, results, options, format, &mut buf)?;
-        write_atomic(path, &buf)?;
+        write_named(path, &buf)?;
         Ok(vec![path.to_path_buf()])
     }
 }

@@ -4,7 +4,8 @@
 //! [`crate::sensitivity`]; this module only lays them out.
 
 use crate::compute::Results;
-use crate::model::{Appraisal, fmt_dp, fmt_num};
+use crate::model::Appraisal;
+use crate::numbers::{self, WeightRange};
 use crate::sensitivity::{self, Exact, Smaa, SmaaConfig, StatementKind, WeightModel};
 
 use super::doc::{
@@ -54,11 +55,24 @@ fn option_name(appraisal: &Appraisal, i: usize) -> String {
         .map_or_else(|| "?".to_string(), |o| o.name().to_string())
 }
 
-fn share_cell(share: f64) -> Cell {
+/// A probability by [`numbers::probability`].
+fn probability_cell(p: f64) -> Cell {
     Cell::new(Value::Percent {
-        value: 100.0 * share,
-        display: format!("{}%", fmt_dp(100.0 * share, 1)),
+        value: 100.0 * p,
+        display: numbers::probability(p),
     })
+}
+
+/// The share now and the ends of the stable range, each holding the value
+/// as shown: the ends are rounded towards caution, which no spreadsheet
+/// number format can reproduce from the exact value.
+fn range_cells(r: &WeightRange) -> [Cell; 3] {
+    let cell = |value: f64, display: String| Cell::new(Value::Percent { value, display });
+    [
+        cell(r.share, r.share_text()),
+        cell(r.from, r.from_text()),
+        cell(r.to, r.to_text()),
+    ]
 }
 
 fn topic(kind: StatementKind) -> &'static str {
@@ -125,11 +139,12 @@ pub fn weights_table(appraisal: &Appraisal, a: &Analyses) -> ReportTable {
             Some(i) => Cell::text(option_name(appraisal, i)),
             None => Cell::text("nobody"),
         };
+        let [share, from, to] = range_cells(&cs.shown());
         t.rows.push(Row::body(vec![
             Cell::text(c.name()),
-            share_cell(cs.share),
-            share_cell(cs.stable_from),
-            share_cell(cs.stable_to),
+            share,
+            from,
+            to,
             who(cs.below),
             who(cs.above),
         ]));
@@ -175,7 +190,7 @@ pub fn scores_table(appraisal: &Appraisal, a: &Analyses) -> ReportTable {
             Cell::text(option_name(appraisal, c.challenger)),
             Cell::new(Value::Number {
                 value: c.gap,
-                display: fmt_num(c.gap),
+                display: numbers::total(c.gap),
             }),
             steps(c.steps_to_tie),
             steps(c.steps_to_overtake),
@@ -314,16 +329,16 @@ pub fn acceptability_table(appraisal: &Appraisal, results: &Results, m: &Smaa) -
         cells.extend(
             shown_shares(&o.acceptability, n)
                 .into_iter()
-                .map(share_cell),
+                .map(probability_cell),
         );
         max_se = o.acceptability_se.iter().copied().fold(max_se, f64::max);
         t.rows.push(Row::body(cells));
     }
     t.notes.push(format!(
-        "Each column is the share of {} random weightings (drawn uniformly from all possible weightings, seed {}) in which the option takes that rank; ties share the better rank. The largest standard error is {} percentage points.",
+        "Each column is the share of {} random weightings (drawn uniformly from all possible weightings, seed {}) in which the option takes that rank; ties share the better rank. The largest standard error is {}.",
         group_thousands(m.config.samples),
         m.config.seed,
-        fmt_dp(100.0 * max_se, 2)
+        numbers::standard_error(max_se)
     ));
     t
 }
@@ -373,20 +388,22 @@ pub fn weight_chart(
         String::new()
     };
     let p0 = cs.share;
+    let shown = cs.shown();
     let leader = option_name(appraisal, cs.leader);
     Some(Chart {
         key: format!("chart-weight-{}", crit.id()),
         title: format!("Sensitivity to the weight of {}", crit.name()),
         description: format!(
-            "Line chart of each option's total as {}'s share of the total weight runs from 0% to 100%, the other weights keeping their proportions; its current share is {}%, and {} stays first from {}% to {}% (shaded).{scope}",
-            crit.name(),
-            fmt_dp(100.0 * p0, 1),
+            "Line chart of each option's total as {} share of the total weight runs from 0% to 100%, the other weights keeping their proportions; its current share is {}, and {} stays first from {} to {} (shaded).{scope}",
+            possessive(crit.name()),
+            shown.share_text(),
             leader,
-            fmt_dp(100.0 * cs.stable_from, 1),
-            fmt_dp(100.0 * cs.stable_to, 1)
+            shown.from_text(),
+            shown.to_text()
         ),
+        number: None,
         kind: ChartKind::Lines(LineChart {
-            x_label: format!("{}'s share of the total weight", crit.name()),
+            x_label: format!("{} share of the total weight", possessive(crit.name())),
             y_label: "Weighted total".into(),
             x_percent: true,
             x_range: (0.0, 1.0),
@@ -394,7 +411,7 @@ pub fn weight_chart(
             series,
             marker: Some(Marker {
                 x: p0,
-                label: format!("now {}%", fmt_dp(100.0 * p0, 1)),
+                label: format!("now {}", shown.share_text()),
             }),
             band: Some(Band {
                 from: cs.stable_from,
@@ -403,6 +420,16 @@ pub fn weight_chart(
             }),
         }),
     })
+}
+
+/// A name as a possessive: "Risk's", but "Partnerships'" for a name that
+/// ends in s.
+pub fn possessive(name: &str) -> String {
+    if name.ends_with(['s', 'S']) {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
+    }
 }
 
 /// The stacked bar chart of rank acceptability.
@@ -427,6 +454,7 @@ pub fn acceptability_chart(appraisal: &Appraisal, results: &Results, m: &Smaa) -
             "Stacked bar chart: for each option, the share of {} random weightings in which it ranks 1st, 2nd and so on.",
             group_thousands(m.config.samples)
         ),
+        number: None,
         kind: ChartKind::Stacked(StackedChart {
             axis_label: "Share of random weightings".into(),
             segments: shown_ranks(n),
@@ -444,7 +472,9 @@ pub fn blocks(
     let a = analyse(appraisal, options)?;
     let mut out = vec![
         Block::Heading("Sensitivity".into()),
+        Block::Subheading("Key findings".into()),
         Block::Table(findings_table(appraisal, &a)),
+        Block::Subheading("Weight stability".into()),
         Block::Table(weights_table(appraisal, &a)),
     ];
     for cs in &a.exact.weights {
@@ -453,12 +483,15 @@ pub fn blocks(
         }
     }
     if appraisal.options().len() > 1 {
+        out.push(Block::Subheading("Score robustness".into()));
         out.push(Block::Table(scores_table(appraisal, &a)));
     }
     if appraisal.criteria().len() > 1 {
+        out.push(Block::Subheading("Leaving one criterion out".into()));
         out.push(Block::Table(leave_one_out_table(appraisal, &a)));
     }
     if let Some(m) = &a.smaa {
+        out.push(Block::Subheading("Rank acceptability".into()));
         out.push(Block::Table(acceptability_table(appraisal, results, m)));
         out.push(Block::Chart(acceptability_chart(appraisal, results, m)));
     }

@@ -33,6 +33,96 @@ const DASHES: [&str; 8] = [
     "", "9 4", "2 3", "12 3 3 3", "5 5", "14 4", "3 3 9 3", "1 3",
 ];
 
+/// The colour, dash pattern and marker shape of line `i`. The marker turns
+/// one step for each round of colours, so no two of the first 64 lines share
+/// both colour and marker (and the first 16 differ in dash pattern too,
+/// or in colour), for readers who see no colour.
+pub fn series_style(i: usize) -> (&'static str, &'static str, usize) {
+    let round = i / COLOURS.len();
+    (
+        COLOURS[i % COLOURS.len()],
+        DASHES[(i + 3 * round) % DASHES.len()],
+        (i + round) % 8,
+    )
+}
+
+/// The chart's figures in words, for its description: screen readers hear
+/// the description of a picture but not the text drawn inside it.
+pub fn values_text(chart: &Chart) -> String {
+    let pct = |x: f64| format!("{}%", crate::numbers::fixed(100.0 * x, 1));
+    match &chart.kind {
+        ChartKind::Bars(b) => {
+            let items: Vec<String> = b
+                .bars
+                .iter()
+                .map(|bar| format!("{} {}", bar.label, bar.display))
+                .collect();
+            format!("Values: {}.", items.join("; "))
+        }
+        ChartKind::Lines(l) => {
+            // Each line's total at the left (`last` false) or right end.
+            let ends = |last: bool| -> Vec<String> {
+                l.series
+                    .iter()
+                    .filter_map(|se| {
+                        let p = if last {
+                            se.points.last()
+                        } else {
+                            se.points.first()
+                        };
+                        p.map(|p| format!("{} {}", se.label, crate::numbers::total(p.1)))
+                    })
+                    .collect()
+            };
+            let (x0, x1) = l.x_range;
+            let fmt_x = |x: f64| {
+                if l.x_percent {
+                    pct(x)
+                } else {
+                    crate::numbers::total(x)
+                }
+            };
+            let mut s = format!(
+                "Values at {} {}: {}. At {}: {}.",
+                l.x_label,
+                fmt_x(x0),
+                ends(false).join("; "),
+                fmt_x(x1),
+                ends(true).join("; ")
+            );
+            if let Some(m) = &l.marker {
+                let now: Vec<String> = l
+                    .series
+                    .iter()
+                    .filter_map(|se| {
+                        interpolate(&se.points, m.x)
+                            .map(|y| format!("{} {}", se.label, crate::numbers::total(y)))
+                    })
+                    .collect();
+                s.push_str(&format!(" Now ({}): {}.", m.label, now.join("; ")));
+            }
+            s
+        }
+        ChartKind::Stacked(st) => {
+            let bars: Vec<String> = st
+                .bars
+                .iter()
+                .map(|b| {
+                    let parts: Vec<String> = b
+                        .shares
+                        .iter()
+                        .zip(&st.segments)
+                        .filter(|(x, _)| **x > 0.0)
+                        .map(|(x, seg)| format!("{seg} {}", pct(*x)))
+                        .collect();
+                    format!("{}: {}", b.label, parts.join(", "))
+                })
+                .collect();
+            format!("Values: {}.", bars.join("; "))
+        }
+    }
+}
+
 /// The SVG for a chart, without an XML declaration (for inlining in HTML).
 pub fn chart_svg(chart: &Chart) -> String {
     let id = safe_id(&chart.key);
@@ -52,7 +142,7 @@ pub fn chart_svg(chart: &Chart) -> String {
         w = n(WIDTH),
         h = n(height),
         title = xml(&chart.title),
-        desc = xml(&chart.description),
+        desc = xml(&format!("{} {}", chart.description, values_text(chart))),
         pad = n(PAD),
     );
     out.push_str(&body);
@@ -169,7 +259,7 @@ pub fn ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
 }
 
 fn tick_label(v: f64) -> String {
-    crate::model::fmt_num(v)
+    crate::numbers::decimals(v, 2)
 }
 
 fn bars(chart: &BarChart, id: &str) -> (f64, String) {
@@ -186,7 +276,8 @@ fn bars(chart: &BarChart, id: &str) -> (f64, String) {
         .iter()
         .map(|b| text_width(&b.display, FONT_SIZE))
         .fold(30.0, f64::max)
-        .min(120.0);
+        // Room for a mark such as "(published as 24)" after the figure.
+        .min(200.0);
     let x0 = PAD + label_w + 8.0;
     let x1 = WIDTH - PAD - value_w - 8.0;
     let bar_h = 20.0;
@@ -406,6 +497,7 @@ fn lines(chart: &LineChart, id: &str) -> (f64, String) {
     let (ylo, yhi) = ordered(chart.y_range);
     let sx = |v: f64| x0 + (v.clamp(xlo, xhi) - xlo) / (xhi - xlo) * (x1 - x0);
     let sy = |v: f64| y1 - (v.clamp(ylo, yhi) - ylo) / (yhi - ylo) * (y1 - y0);
+    let mut band_label = None;
     if let Some(b) = &chart.band {
         let (a, c) = (sx(b.from.min(b.to)), sx(b.from.max(b.to)));
         let _ = writeln!(
@@ -416,14 +508,7 @@ fn lines(chart: &LineChart, id: &str) -> (f64, String) {
             n((c - a).max(0.0)),
             n(plot_h)
         );
-        s.push_str(&label(
-            (a + c) / 2.0,
-            y1 - 6.0,
-            "middle",
-            &b.label,
-            (c - a).max(120.0),
-            " font-size=\"11\" fill=\"#333333\"",
-        ));
+        band_label = Some((a, c, b.label.clone()));
     }
     for t in ticks(ylo, yhi, 8) {
         let y = sy(t);
@@ -480,10 +565,13 @@ fn lines(chart: &LineChart, id: &str) -> (f64, String) {
             " font-weight=\"bold\"",
         ));
     }
+    if let Some((a, c, text)) = band_label {
+        let marker_x = chart.marker.as_ref().map(|m| sx(m.x));
+        s.push_str(&band_text(a, c, y1 - 6.0, &text, marker_x, (x0, x1)));
+    }
     let count = chart.series.len().max(1);
     for (i, se) in chart.series.iter().enumerate() {
-        let colour = COLOURS[i % COLOURS.len()];
-        let dash = DASHES[(i + i / DASHES.len()) % DASHES.len()];
+        let (colour, dash, shape) = series_style(i);
         let d: Vec<String> = se
             .points
             .iter()
@@ -508,7 +596,7 @@ fn lines(chart: &LineChart, id: &str) -> (f64, String) {
             let fx = half + 0.05 + 0.4 * (i as f64 + 0.5) / count as f64;
             let xv = xlo + fx * (xhi - xlo);
             if let Some(yv) = interpolate(&se.points, xv) {
-                s.push_str(&marker(i, sx(xv), sy(yv), colour));
+                s.push_str(&marker(shape, sx(xv), sy(yv), colour));
                 s.push('\n');
             }
         }
@@ -521,8 +609,7 @@ fn lines(chart: &LineChart, id: &str) -> (f64, String) {
         .collect();
     let placed = spread(&ends, row_gap, y0 + 4.0, y1 - 4.0);
     for (i, se) in chart.series.iter().enumerate() {
-        let colour = COLOURS[i % COLOURS.len()];
-        let dash = DASHES[(i + i / DASHES.len()) % DASHES.len()];
+        let (colour, dash, shape) = series_style(i);
         let ly = placed.get(i).copied().unwrap_or(y1);
         let ey = ends.get(i).copied().unwrap_or(y1);
         let kx = x1 + 8.0;
@@ -541,7 +628,7 @@ fn lines(chart: &LineChart, id: &str) -> (f64, String) {
             n(kx + key_w - 6.0),
             n(ly)
         );
-        s.push_str(&marker(i, kx + (key_w - 6.0) / 2.0 + 2.0, ly, colour));
+        s.push_str(&marker(shape, kx + (key_w - 6.0) / 2.0 + 2.0, ly, colour));
         s.push('\n');
         s.push_str(&label(
             kx + key_w,
@@ -569,6 +656,53 @@ fn lines(chart: &LineChart, id: &str) -> (f64, String) {
         y = n(cy)
     );
     (y1 + 50.0, s)
+}
+
+/// Size of the band's label.
+const BAND_SIZE: f64 = 11.0;
+
+/// The band's label, inside the band and clear of the marker line at
+/// `marker_x`: centred when the line misses it, otherwise on the wider side
+/// of the line (within the plot's `bounds`), shortened to fit there.
+fn band_text(
+    a: f64,
+    c: f64,
+    y: f64,
+    text: &str,
+    marker_x: Option<f64>,
+    bounds: (f64, f64),
+) -> String {
+    let gap = 5.0;
+    let room = (c - a).max(120.0);
+    let w = text_width(text, BAND_SIZE).min(room);
+    let centre = (a + c) / 2.0;
+    let style = " font-size=\"11\" fill=\"#333333\"";
+    let draw = |x: f64, anchor: &str, width: f64| {
+        let shown = fit(text, width, BAND_SIZE);
+        let tip = if shown == text {
+            String::new()
+        } else {
+            format!("<title>{}</title>", xml(text))
+        };
+        format!(
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"{anchor}\"{style}>{tip}{}</text>\n",
+            n(x),
+            n(y),
+            xml(&shown)
+        )
+    };
+    match marker_x {
+        Some(m) if (centre - w / 2.0 - gap..=centre + w / 2.0 + gap).contains(&m) => {
+            let left = m - a.max(bounds.0);
+            let right = c.min(bounds.1) - m;
+            if right >= left {
+                draw(m + gap, "start", (right - gap).max(40.0))
+            } else {
+                draw(m - gap, "end", (left - gap).max(40.0))
+            }
+        }
+        _ => draw(centre, "middle", room),
+    }
 }
 
 fn ordered((a, b): (f64, f64)) -> (f64, f64) {
@@ -709,7 +843,7 @@ fn stacked(chart: &StackedChart, id: &str) -> (f64, String) {
             let xb = sx(acc + share);
             acc += share;
             let name = chart.segments.get(k).map_or("", String::as_str);
-            let pct = format!("{}%", crate::model::fmt_dp(100.0 * share, 1));
+            let pct = crate::numbers::probability(share);
             let _ = writeln!(
                 s,
                 "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#{id}-p{k})\" stroke=\"#1a1a1a\" stroke-width=\"0.6\"><title>{}, {}: {}</title></rect>",
@@ -833,10 +967,59 @@ mod tests {
                 title: evil.into(),
                 description: evil.into(),
                 kind,
+                number: None,
             };
             let svg = chart_svg(&c);
             assert!(!svg.contains("<script"), "{svg}");
             assert!(svg.contains("&lt;script&gt;"));
+        }
+    }
+
+    #[test]
+    fn sixteen_lines_differ_in_colour_or_marker() {
+        let mut seen = std::collections::HashSet::new();
+        for i in 0..16 {
+            let (colour, _, shape) = series_style(i);
+            assert!(
+                seen.insert((colour, shape)),
+                "line {i} repeats an earlier one"
+            );
+        }
+    }
+
+    #[test]
+    fn the_band_label_stays_clear_of_the_marker_line() {
+        let bounds = (70.0, 500.0);
+        for m in [150.0, 200.0, 250.0, 300.0, 349.0] {
+            let t = band_text(
+                100.0,
+                400.0,
+                300.0,
+                "Peer Practice Partner first",
+                Some(m),
+                bounds,
+            );
+            let x: f64 = t
+                .split("x=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            let w = text_width("Peer Practice Partner first", BAND_SIZE);
+            let (from, to) = if t.contains("\"start\"") {
+                (x, x + w)
+            } else if t.contains("\"end\"") {
+                (x - w, x)
+            } else {
+                (x - w / 2.0, x + w / 2.0)
+            };
+            assert!(
+                m < from || m > to,
+                "marker at {m} crosses {from}..{to}: {t}"
+            );
         }
     }
 

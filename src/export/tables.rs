@@ -5,11 +5,12 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::compute::{Results, reconcile};
-use crate::model::{Appraisal, fmt_dp, fmt_num};
+use crate::model::Appraisal;
+use crate::numbers;
 
 use super::doc::{
-    Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Report, ReportTable, Row, RowKind, Value,
-    WeightedSum,
+    Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Live, Report, ReportTable, Row, RowKind,
+    Value, WeightedSum,
 };
 use super::{ExportError, ExportOptions};
 
@@ -75,44 +76,76 @@ impl FromStr for TableName {
     }
 }
 
-/// The scale in one sentence, with its anchor wording.
+/// The scale in one sentence; [`scale_table`] gives what the scores mean.
 pub fn scale_sentence(appraisal: &Appraisal) -> String {
     let s = appraisal.scale();
-    let mut text = format!(
+    format!(
         "Each option is scored from {} to {} in steps of {} against each criterion.",
-        fmt_num(s.min()),
-        fmt_num(s.max()),
-        fmt_num(s.step())
-    );
-    for (v, label) in s.labels() {
-        text.push_str(&format!(
-            " {} = {}.",
-            fmt_num(*v),
-            label.trim_end_matches('.')
-        ));
+        numbers::score(s.min()),
+        numbers::score(s.max()),
+        numbers::score(s.step())
+    )
+}
+
+/// The scoring scale: its lowest and highest scores and every anchor, with
+/// what each means (the review's scoring key).
+pub fn scale_table(appraisal: &Appraisal) -> ReportTable {
+    let s = appraisal.scale();
+    let mut t = ReportTable::new(
+        "scale",
+        "Scoring scale",
+        vec![Column::number("Score"), Column::prose("Meaning")],
+    )
+    .with_row_header(0)
+    .with_short_name("Scale");
+    let mut points: Vec<(f64, String)> = s.labels().to_vec();
+    for (end, word) in [(s.min(), "lowest score"), (s.max(), "highest score")] {
+        if !points.iter().any(|(v, _)| *v == end) {
+            points.push((end, format!("The {word}.")));
+        }
     }
-    text
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (v, label) in points {
+        t.rows.push(Row::body(vec![
+            Cell::new(number(v, numbers::score)),
+            Cell::text(label),
+        ]));
+    }
+    t.notes.push(format!(
+        "Scores run from {} to {} in steps of {}; a score between two anchors lies between their meanings.",
+        numbers::score(s.min()),
+        numbers::score(s.max()),
+        numbers::score(s.step())
+    ));
+    t
+}
+
+/// The scale's range, as the unit of a score: "0 to 5".
+fn scale_range(appraisal: &Appraisal) -> String {
+    let s = appraisal.scale();
+    format!("{} to {}", numbers::score(s.min()), numbers::score(s.max()))
 }
 
 fn out_of(value: f64, max: f64) -> Value {
     Value::OutOf {
         value,
         max,
-        display: format!("{}/{}", fmt_num(value), fmt_num(max)),
+        display: numbers::total_of(value, max),
     }
 }
 
-fn number(value: f64) -> Value {
+/// A number shown by `rule`, one of [`numbers`]' rules for its quantity.
+fn number(value: f64, rule: fn(f64) -> String) -> Value {
     Value::Number {
         value,
-        display: fmt_num(value),
+        display: rule(value),
     }
 }
 
 fn percent(value: f64) -> Value {
     Value::Percent {
         value,
-        display: format!("{}%", fmt_dp(value, 1)),
+        display: numbers::percent(value),
     }
 }
 
@@ -125,7 +158,7 @@ fn text_or_empty(s: Option<&str>) -> Cell {
 
 fn score_cell(score: Option<f64>) -> Cell {
     match score {
-        Some(s) => Cell::new(number(s)),
+        Some(s) => Cell::new(number(s, numbers::score)),
         None => Cell::new(Value::Missing),
     }
 }
@@ -159,14 +192,15 @@ pub fn criteria_table(appraisal: &Appraisal) -> ReportTable {
         t.rows.push(Row::body(vec![
             Cell::text(format!("C{}", c + 1)),
             Cell::text(crit.name()),
-            Cell::new(number(crit.weight())),
-            Cell::new(percent(share(appraisal, c))),
+            Cell::new(number(crit.weight(), numbers::weight))
+                .with_live(Live::Weight { criterion: c }),
+            Cell::new(percent(share(appraisal, c))).with_live(Live::Share { criterion: c }),
             text_or_empty(crit.description.as_deref()),
         ]));
     }
     t.notes.push(format!(
         "The weights add up to {}. A criterion's share is its weight divided by that sum.",
-        fmt_num(appraisal.total_weight())
+        numbers::weight(appraisal.total_weight())
     ));
     t
 }
@@ -233,14 +267,11 @@ fn total_remark(
             o.name()
         ));
     }
-    if let Some((_, published, computed)) = mismatches.iter().find(|m| m.0 == i) {
-        remarks.push(format!("published as {}", fmt_num(*published)));
-        notes.push(format!(
-            "{}: the source document gives a total of {}, but the scores recorded for it add up to {}. The total shown is the sum of the scores.",
-            o.name(),
-            fmt_num(*published),
-            fmt_num(*computed)
-        ));
+    if mismatches.iter().any(|m| m.0 == i)
+        && let Some(p) = o.published()
+    {
+        remarks.push(format!("published as {}", p.text()));
+        notes.extend(crate::compute::mismatch_note(appraisal, results, i));
     }
     let remark = (!remarks.is_empty()).then(|| remarks.join("; "));
     (remark, notes)
@@ -272,7 +303,8 @@ pub fn summary_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     for (i, (o, r)) in appraisal.options().iter().zip(&results.options).enumerate() {
         let (remark, notes) = total_remark(appraisal, results, &mismatches, i);
         push_unique(&mut t.notes, notes);
-        let mut score = Cell::new(out_of(r.total, results.max_total));
+        let mut score =
+            Cell::new(out_of(r.total, results.max_total)).with_live(Live::Total { option: i });
         score.remark = remark;
         t.rows.push(Row::body(vec![
             Cell::text(o.name()),
@@ -309,16 +341,18 @@ pub fn ranking_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         };
         let (remark, notes) = total_remark(appraisal, results, &mismatches, i);
         push_unique(&mut t.notes, notes);
-        let mut total = Cell::new(out_of(r.total, results.max_total));
+        let mut total =
+            Cell::new(out_of(r.total, results.max_total)).with_live(Live::Total { option: i });
         total.remark = remark;
         t.rows.push(Row::body(vec![
             Cell::new(Value::Number {
                 value: r.rank as f64,
                 display: r.rank.to_string(),
-            }),
+            })
+            .with_live(Live::Rank { option: i }),
             Cell::text(o.name()),
             total,
-            Cell::new(percent(r.percent)),
+            Cell::new(percent(r.percent)).with_live(Live::Percent { option: i }),
         ]));
     }
     let mut ranks: Vec<usize> = results.options.iter().map(|r| r.rank).collect();
@@ -331,12 +365,15 @@ pub fn ranking_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     if results.min_total != 0.0 {
         t.notes.push(format!(
             "Percent shows where the total sits between the lowest possible total ({}) and the highest ({}).",
-            fmt_num(results.min_total),
-            fmt_num(results.max_total)
+            numbers::total(results.min_total),
+            numbers::total(results.max_total)
         ));
     } else {
         t.notes
             .push("Percent is the total as a share of the highest possible total.".into());
+    }
+    for (_, note) in crate::compute::rounding_notes(appraisal, results) {
+        t.notes.push(format!("{note}."));
     }
     t
 }
@@ -350,12 +387,25 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         appraisal
             .criteria()
             .iter()
-            .map(|c| Column::number(c.name())),
+            .map(|c| Column::number(c.name()).with_unit(scale_range(appraisal))),
     );
     columns.push(Column::number(format!(
         "Total (of {})",
-        fmt_num(results.max_total)
+        numbers::total(results.max_total)
     )));
+    debug_assert!(
+        columns
+            .last()
+            .is_some_and(|c| c.header.starts_with("Total (of "))
+    );
+    // The totals a source document printed, beside the ones the scores give.
+    let published = appraisal
+        .options()
+        .iter()
+        .any(|o| o.published_total().is_some());
+    if published {
+        columns.push(Column::number("Published total"));
+    }
     let mut t = ReportTable::new(
         "matrix",
         "Full score matrix: weights, scores, totals and ranks",
@@ -368,19 +418,27 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         appraisal
             .criteria()
             .iter()
-            .map(|c| Cell::new(number(c.weight()))),
+            .map(|c| Cell::new(number(c.weight(), numbers::weight))),
     );
     weights.push(Cell::empty());
+    if published {
+        weights.push(Cell::empty());
+    }
     t.rows.push(Row {
         kind: RowKind::Parameters,
         cells: weights,
     });
+    let mut order = Vec::new();
     let mut any_missing = false;
+    let mismatches = reconcile(appraisal, results);
+    let mut remarks = Vec::new();
     for i in results.rank_order() {
         let (Some(o), Some(r)) = (appraisal.options().get(i), results.options.get(i)) else {
             continue;
         };
         any_missing |= !r.complete;
+        let (remark, notes) = total_remark(appraisal, results, &mismatches, i);
+        push_unique(&mut remarks, notes);
         let mut cells = vec![
             Cell::new(Value::Number {
                 value: r.rank as f64,
@@ -389,18 +447,52 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
             Cell::text(o.name()),
         ];
         cells.extend(o.scores().iter().map(|s| score_cell(*s)));
-        cells.push(Cell::new(number(r.total)));
+        let mut total = Cell::new(number(r.total, numbers::total));
+        total.remark = remark;
+        cells.push(total);
+        if published {
+            cells.push(match o.published() {
+                // As the source printed it: 3.80 keeps both decimals.
+                Some(p) => Cell::new(Value::Number {
+                    value: p.value(),
+                    display: p.text(),
+                }),
+                None => Cell::empty(),
+            });
+        }
         t.rows.push(Row::body(cells));
+        order.push(i);
     }
+    let published_allowance = order
+        .iter()
+        .map(|&i| {
+            appraisal
+                .options()
+                .get(i)
+                .and_then(|o| o.published())
+                .map_or(0.0, |p| p.allowance())
+        })
+        .collect();
     t.weighted_sum = Some(WeightedSum {
         weight_row: 0,
         rows: 1..t.rows.len(),
         columns: 2..2 + n,
         total_column: 2 + n,
         rank_column: Some(0),
+        options: order,
+        scale: (
+            appraisal.scale().min(),
+            appraisal.scale().max(),
+            appraisal.scale().step(),
+        ),
+        totals: (results.min_total, results.max_total),
+        total_label: "Total".into(),
+        published_column: published.then_some(3 + n),
+        published_allowance,
     });
     t.notes
         .push("Each total is the sum of every score multiplied by its criterion's weight.".into());
+    t.notes.extend(remarks);
     if any_missing {
         t.notes
             .push("– marks a score not yet given; it counts as nothing in the total.".into());
@@ -424,9 +516,9 @@ pub fn annex_tables(appraisal: &Appraisal, results: &Results) -> Vec<ReportTable
         if weighted {
             columns.push(Column::number("Weight"));
         }
-        columns.push(Column::number("Score"));
+        columns.push(Column::number("Score").with_unit(scale_range(appraisal)));
         if weighted {
-            columns.push(Column::number("Weighted score"));
+            columns.push(Column::number("Weighted score").with_unit("weight × score"));
         }
         let mut t = ReportTable::new(
             annex_key(o.id().as_str()),
@@ -442,20 +534,31 @@ pub fn annex_tables(appraisal: &Appraisal, results: &Results) -> Vec<ReportTable
             any_missing |= score.is_none();
             let mut cells = vec![Cell::text(crit.name()), text_or_empty(o.note(c))];
             if weighted {
-                cells.push(Cell::new(number(crit.weight())));
+                cells.push(
+                    Cell::new(number(crit.weight(), numbers::weight))
+                        .with_live(Live::Weight { criterion: c }),
+                );
             }
-            cells.push(score_cell(score));
+            cells.push(score_cell(score).with_live(Live::Score {
+                option: i,
+                criterion: c,
+            }));
             if weighted {
-                cells.push(match score {
-                    Some(s) => Cell::new(number(s * crit.weight())),
+                let weighted = match score {
+                    Some(s) => Cell::new(number(s * crit.weight(), numbers::total)),
                     None => Cell::new(Value::Missing),
-                });
+                };
+                cells.push(weighted.with_live(Live::WeightedScore {
+                    option: i,
+                    criterion: c,
+                }));
             }
             t.rows.push(Row::body(cells));
         }
         let (remark, notes) = total_remark(appraisal, results, &mismatches, i);
         t.notes = notes;
-        let mut total = Cell::new(out_of(r.total, results.max_total));
+        let mut total =
+            Cell::new(out_of(r.total, results.max_total)).with_live(Live::Total { option: i });
         total.remark = remark;
         let mut cells = vec![Cell::text("TOTAL"), Cell::empty()];
         if weighted {
@@ -482,6 +585,7 @@ pub const TOTALS_CHART_BARS: usize = 30;
 /// The horizontal bar chart of totals in rank order.
 pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
     let n = results.options.len();
+    let mismatches = reconcile(appraisal, results);
     let bars = results
         .rank_order()
         .into_iter()
@@ -489,10 +593,23 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
         .filter_map(|i| {
             let o = appraisal.options().get(i)?;
             let r = results.options.get(i)?;
+            let published = mismatches
+                .iter()
+                .any(|m| m.0 == i)
+                .then(|| o.published())
+                .flatten();
             Some(Bar {
                 label: o.name().to_string(),
                 value: r.total,
-                display: format!("{}/{}", fmt_num(r.total), fmt_num(results.max_total)),
+                display: match published {
+                    // Marked here too: the chart is often pasted on its own.
+                    Some(p) => format!(
+                        "{} (published as {})",
+                        numbers::total_of(r.total, results.max_total),
+                        p.text()
+                    ),
+                    None => numbers::total_of(r.total, results.max_total),
+                },
             })
         })
         .collect();
@@ -505,15 +622,16 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
         },
         description: format!(
             "Horizontal bar chart of each option's weighted total out of {}, highest first{}.",
-            fmt_num(results.max_total),
+            numbers::total(results.max_total),
             if n > TOTALS_CHART_BARS {
                 format!("; the ranking table lists all {n}")
             } else {
                 String::new()
             }
         ),
+        number: None,
         kind: ChartKind::Bars(BarChart {
-            axis_label: format!("Weighted total (of {})", fmt_num(results.max_total)),
+            axis_label: format!("Weighted total (of {})", numbers::total(results.max_total)),
             min: results.min_total.min(0.0),
             max: results.max_total,
             bars,
@@ -559,6 +677,7 @@ pub fn group_blocks(
         TableName::Criteria => {
             blocks.push(Block::Heading("Criteria".into()));
             blocks.push(Block::Paragraph(scale_sentence(appraisal)));
+            blocks.push(Block::Table(scale_table(appraisal)));
             blocks.push(Block::Table(criteria_table(appraisal)));
         }
         TableName::Options => {
@@ -583,11 +702,16 @@ pub fn group_blocks(
         }
         TableName::Annex => {
             blocks.push(Block::Heading("Annex: full option appraisal".into()));
-            blocks.extend(
-                annex_tables(appraisal, results)
-                    .into_iter()
-                    .map(Block::Table),
-            );
+            for (o, t) in appraisal
+                .options()
+                .iter()
+                .zip(annex_tables(appraisal, results))
+            {
+                // Each option under its own heading, so its description
+                // (the table's intro) follows its name, not the last table.
+                blocks.push(Block::Subheading(o.name().to_string()));
+                blocks.push(Block::Table(t));
+            }
         }
     }
     Ok(blocks)

@@ -37,7 +37,7 @@ pub fn push_xml(out: &mut String, s: &str) {
 }
 
 /// Whether XML 1.0 allows the character in a document.
-fn is_xml_char(c: char) -> bool {
+pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
 }
 
@@ -90,7 +90,9 @@ pub fn markdown(s: &str) -> String {
             '\n' => out.push_str("<br>"),
             '\r' => {}
             '\t' => out.push(' '),
-            c if c.is_control() => {}
+            // Nothing a Markdown reader would turn into HTML may hold a
+            // character XML forbids.
+            c if c.is_control() || !is_xml_char(c) => {}
             c => out.push(c),
         }
     }

@@ -21,14 +21,14 @@ use std::io::Write;
 use rayon::prelude::*;
 
 use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet,
-    XlsxError, utility::column_number_to_name,
+    DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula,
+    Workbook, Worksheet, XlsxError, utility::column_number_to_name,
 };
 
 use super::ExportError;
-use super::csv::{has_remarks, plain_number, row_remarks};
-use super::doc::{Report, ReportTable, RowKind, Value};
-use super::text::is_formula_like;
+use super::csv::{has_remarks, header_with_max, plain_number, row_remarks, shared_max};
+use super::doc::{Live, Report, ReportTable, RowKind, Value};
+use super::text::{is_formula_like, is_xml_char};
 
 fn xerr(e: XlsxError) -> ExportError {
     ExportError::Xlsx(e.to_string())
@@ -61,12 +61,15 @@ pub fn workbook_bytes(report: &Report) -> Result<Vec<u8>, ExportError> {
     // Sheets are built on every core (a large appraisal has one annex sheet
     // per option) and added in report order, so the bytes do not depend on
     // the thread count.
+    let refs = tables
+        .iter()
+        .find_map(|(t, name)| MatrixRefs::locate(t, name));
     let sheets: Vec<Result<Worksheet, ExportError>> = tables
         .par_iter()
         .map(|(t, name)| {
             let mut ws = Worksheet::new();
             ws.set_name(name).map_err(xerr)?;
-            write_sheet(&mut ws, t)?;
+            write_sheet(&mut ws, t, refs.as_ref())?;
             Ok(ws)
         })
         .collect();
@@ -99,7 +102,7 @@ const FAST_DEFLATE_CELLS: usize = 1_000_000;
 fn clean(s: &str) -> String {
     let mut out: String = s
         .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .filter(|&c| (!c.is_control() || matches!(c, '\n' | '\t')) && is_xml_char(c))
         .take(CELL_CHARS + 1)
         .collect();
     if out.chars().count() > CELL_CHARS {
@@ -125,7 +128,10 @@ pub fn sheet_name(wanted: &str, used: &mut HashSet<String>) -> String {
     let base: String = wanted
         .chars()
         .map(|c| {
-            if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\') || c.is_control() {
+            if matches!(c, '[' | ']' | ':' | '*' | '?' | '/' | '\\')
+                || c.is_control()
+                || !is_xml_char(c)
+            {
                 ' '
             } else {
                 c
@@ -147,20 +153,45 @@ pub fn sheet_name(wanted: &str, used: &mut HashSet<String>) -> String {
         };
         // Excel counts the 31 in UTF-16 units, so an emoji takes two.
         let room = 31 - suffix.encode_utf16().count();
-        let mut stem = String::new();
-        for c in base.chars() {
-            if stem.encode_utf16().count() + c.len_utf16() > room {
-                break;
-            }
-            stem.push(c);
-        }
-        let stem = stem.trim_end().trim_end_matches('\'').to_string();
+        let stem = shorten_at_word(&base, room);
         let name = format!("{stem}{suffix}");
         if used.insert(name.to_lowercase()) {
             return name;
         }
         k += 1;
     }
+}
+
+/// `s` in at most `room` UTF-16 units: whole if it fits, otherwise cut at
+/// the last word boundary that leaves room for "…" (or mid-word when the
+/// first word alone is too long).
+fn shorten_at_word(s: &str, room: usize) -> String {
+    // Spaces and marks together, so "U' -" loses all three, not just the dash.
+    let tidy = |t: &str| {
+        t.trim_end_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '\'' | '-' | ',' | '(' | ':' | ';')
+        })
+        .to_string()
+    };
+    if s.encode_utf16().count() <= room {
+        return tidy(s);
+    }
+    let room = room.saturating_sub(1);
+    let mut cut = String::new();
+    let mut last_word_end = None;
+    for c in s.chars() {
+        if cut.encode_utf16().count() + c.len_utf16() > room {
+            break;
+        }
+        if c.is_whitespace() {
+            last_word_end = Some(cut.len());
+        }
+        cut.push(c);
+    }
+    if let Some(end) = last_word_end.filter(|&e| !tidy(&cut[..e]).is_empty()) {
+        cut.truncate(end);
+    }
+    format!("{}…", tidy(&cut))
 }
 
 /// Column width in Excel character units from the text it must show.
@@ -257,7 +288,185 @@ fn write_paragraph(
     fit_row(ws, row, wrapped_lines(&text, total))
 }
 
-fn write_sheet(ws: &mut Worksheet, t: &ReportTable) -> Result<(), ExportError> {
+/// The row (0-based) of a sheet's header; the title is in row 0 and any intro in row 1.
+const HEADER_ROW: u32 = 2;
+/// The row (0-based) of a sheet's first body row.
+const BODY_ROW: u32 = HEADER_ROW + 1;
+
+/// Where the score matrix's cells are, so every other sheet can derive its
+/// figures from them by formula. The matrix's scores and weights are the
+/// only figures entered in the workbook.
+struct MatrixRefs {
+    /// The sheet name, quoted for formulas.
+    sheet: String,
+    /// The weights' row, 1-based as in formulas.
+    weight_row: u32,
+    /// The first criterion's column.
+    first_col: u16,
+    /// How many criteria.
+    criteria: usize,
+    /// Each option's row (1-based), by file order.
+    rows: Vec<Option<u32>>,
+    /// The totals' column.
+    total_col: u16,
+    /// The ranks' column.
+    rank_col: Option<u16>,
+    /// The first row (0-based) of the block under the notes that states
+    /// the scale and the lowest and highest possible totals.
+    block_row: u32,
+    /// The scale: lowest, highest, step.
+    scale: (f64, f64, f64),
+    /// The lowest and highest possible totals now.
+    totals: (f64, f64),
+    /// The published totals' column.
+    published_col: Option<u16>,
+    /// How far each option's total (by file order) may be from its
+    /// published figure and still agree, as the loader's check allows.
+    published_allowance: Vec<f64>,
+}
+
+impl MatrixRefs {
+    /// The matrix's layout, if `t` is the matrix (it has a weighted sum).
+    fn locate(t: &ReportTable, name: &str) -> Option<MatrixRefs> {
+        let spec = t.weighted_sum.as_ref()?;
+        let n = t.columns.len();
+        let ok = spec.columns.start < spec.columns.end
+            && spec.columns.end <= n
+            && spec.total_column < n
+            && spec.weight_row < t.rows.len()
+            && spec.rows.end <= t.rows.len()
+            && spec.rows.len() == spec.options.len();
+        if !ok {
+            return None;
+        }
+        let most = spec.options.iter().copied().max().map_or(0, |m| m + 1);
+        let mut rows = vec![None; most];
+        let mut published_allowance = vec![0.0; most];
+        for (k, (r, &o)) in spec.rows.clone().zip(&spec.options).enumerate() {
+            if let Some(slot) = rows.get_mut(o) {
+                *slot = Some(BODY_ROW + r as u32 + 1);
+            }
+            if let (Some(slot), Some(&a)) = (
+                published_allowance.get_mut(o),
+                spec.published_allowance.get(k),
+            ) {
+                *slot = a;
+            }
+        }
+        Some(MatrixRefs {
+            sheet: format!("'{}'", name.replace('\'', "''")),
+            weight_row: BODY_ROW + spec.weight_row as u32 + 1,
+            first_col: spec.columns.start as u16,
+            criteria: spec.columns.len(),
+            rows,
+            total_col: spec.total_column as u16,
+            rank_col: spec.rank_column.map(|c| c as u16),
+            block_row: BODY_ROW + t.rows.len() as u32 + 1 + t.notes.len() as u32 + 1,
+            scale: spec.scale,
+            totals: spec.totals,
+            published_col: spec.published_column.filter(|&c| c < n).map(|c| c as u16),
+            published_allowance,
+        })
+    }
+
+    fn col(c: u16) -> String {
+        column_number_to_name(c)
+    }
+
+    /// The weights' range, absolute: `'Matrix'!$C$4:$J$4`.
+    fn weights(&self) -> String {
+        let last = self.first_col + self.criteria.saturating_sub(1) as u16;
+        format!(
+            "{s}!${a}${r}:${b}${r}",
+            s = self.sheet,
+            a = Self::col(self.first_col),
+            b = Self::col(last),
+            r = self.weight_row
+        )
+    }
+
+    /// The cell of the highest (or lowest) possible total.
+    fn bound(&self, highest: bool) -> String {
+        let row = self.block_row + if highest { 5 } else { 6 } + 1;
+        format!("{}!$C${row}", self.sheet)
+    }
+
+    /// A formula for `live`, or `None` when the matrix does not hold it.
+    fn formula(&self, live: Live) -> Option<String> {
+        let s = &self.sheet;
+        let crit = |c: usize| (c < self.criteria).then(|| Self::col(self.first_col + c as u16));
+        let row = |o: usize| self.rows.get(o).copied().flatten();
+        Some(match live {
+            Live::Score { option, criterion } => {
+                let (c, r) = (crit(criterion)?, row(option)?);
+                format!("=IF(ISBLANK({s}!{c}{r}),\"\",{s}!{c}{r})")
+            }
+            Live::Weight { criterion } => format!("={s}!{}${}", crit(criterion)?, self.weight_row),
+            Live::Share { criterion } => format!(
+                "={s}!{}${}/SUM({})",
+                crit(criterion)?,
+                self.weight_row,
+                self.weights()
+            ),
+            Live::WeightedScore { option, criterion } => {
+                let (c, r) = (crit(criterion)?, row(option)?);
+                format!(
+                    "=IF(ISBLANK({s}!{c}{r}),\"\",{s}!{c}{r}*{s}!{c}${})",
+                    self.weight_row
+                )
+            }
+            Live::Total { option } => format!("={s}!{}{}", Self::col(self.total_col), row(option)?),
+            Live::Rank { option } => format!("={s}!{}{}", Self::col(self.rank_col?), row(option)?),
+            Live::Percent { option } => {
+                let total = format!("{s}!{}{}", Self::col(self.total_col), row(option)?);
+                let (hi, lo) = (self.bound(true), self.bound(false));
+                format!("=IF({hi}={lo},0,({total}-{lo})/({hi}-{lo}))")
+            }
+        })
+    }
+
+    /// The remark on an option's total as a formula that follows the
+    /// matrix: "H: incomplete" while a score is blank, "H: published as N"
+    /// while the total disagrees with the published one (at the figure's own
+    /// precision, as the loader's check allows), both joined with "; ".
+    fn remark_formula(&self, option: usize, header: &str) -> Option<String> {
+        let s = &self.sheet;
+        let r = self.rows.get(option).copied().flatten()?;
+        let first = Self::col(self.first_col);
+        let last = Self::col(self.first_col + self.criteria.saturating_sub(1) as u16);
+        let total = format!("{s}!{}{r}", Self::col(self.total_col));
+        let h = header.replace('"', "\"\"");
+        let inc = format!("COUNTBLANK({s}!{first}{r}:{last}{r})>0");
+        let Some(pc) = self.published_col else {
+            return Some(format!("=IF({inc},\"{h}: incomplete\",\"\")"));
+        };
+        let p = format!("{s}!{}{r}", Self::col(pc));
+        let allowance = self.published_allowance.get(option).copied().unwrap_or(0.0);
+        let differs = format!(
+            "AND(ISNUMBER({p}),ABS({p}-{total})>{})",
+            plain_number(allowance)
+        );
+        Some(format!(
+            "=IF(AND({inc},{differs}),\"{h}: incomplete; published as \"&{p},IF({inc},\"{h}: incomplete\",IF({differs},\"{h}: published as \"&{p},\"\")))"
+        ))
+    }
+
+    /// "(out of N)" as a formula that follows the weights: for a header or
+    /// a total row's label.
+    fn out_of_label(&self, label: &str) -> String {
+        format!(
+            "=\"{} (out of \"&TEXT({},\"General\")&\")\"",
+            label.replace('"', "\"\""),
+            self.bound(true)
+        )
+    }
+}
+
+fn write_sheet(
+    ws: &mut Worksheet,
+    t: &ReportTable,
+    refs: Option<&MatrixRefs>,
+) -> Result<(), ExportError> {
     let remarks = has_remarks(t);
     let n = t.columns.len();
     let mut widths: Vec<f64> = (0..n).map(|c| width_for(t, c)).collect();
@@ -273,8 +482,20 @@ fn write_sheet(ws: &mut Worksheet, t: &ReportTable) -> Result<(), ExportError> {
     if let Some(intro) = &t.intro {
         write_paragraph(ws, 1, &widths, intro, &Format::new())?;
     }
-    let header_row: u32 = 2;
-    let body_row = header_row + 1;
+    let header_row = HEADER_ROW;
+    let body_row = BODY_ROW;
+    // Figures the matrix holds are formulas over its cells, unless this is
+    // the matrix, whose scores and weights are the workbook's entries.
+    let own = refs.filter(|_| t.weighted_sum.is_some());
+    let refs = refs.filter(|_| t.weighted_sum.is_none());
+    let live_out_of = |c: usize| {
+        refs.is_some()
+            && t.rows.iter().any(|r| {
+                r.cells.get(c).is_some_and(|cell| {
+                    cell.live.is_some() && matches!(cell.value, Value::OutOf { .. })
+                })
+            })
+    };
     let header_fmt = Format::new()
         .set_bold()
         .set_background_color("#D9D9D9")
@@ -290,7 +511,37 @@ fn write_sheet(ws: &mut Worksheet, t: &ReportTable) -> Result<(), ExportError> {
         if col.align == super::doc::Align::Right {
             f = f.set_align(FormatAlign::Right);
         }
-        write_text(ws, header_row, c as u16, &col.header, &f)?;
+        match refs {
+            // A column of live totals names a maximum that follows the weights.
+            Some(m) if live_out_of(c) && shared_max(t, c).is_some() => {
+                let result = header_with_max(t, c);
+                ws.write_formula_with_format(
+                    header_row,
+                    c as u16,
+                    Formula::new(m.out_of_label(&col.header)).set_result(clean(&result)),
+                    &f,
+                )
+                .map_err(xerr)?;
+            }
+            _ => match (own, &t.weighted_sum) {
+                // The matrix's own total header names a maximum that follows its weights.
+                (Some(m), Some(spec)) if spec.total_column == c => {
+                    let label = format!(
+                        "=\"{} (of \"&TEXT({},\"General\")&\")\"",
+                        spec.total_label.replace('"', "\"\""),
+                        m.bound(true)
+                    );
+                    ws.write_formula_with_format(
+                        header_row,
+                        c as u16,
+                        Formula::new(label).set_result(clean(&col.header)),
+                        &f,
+                    )
+                    .map_err(xerr)?;
+                }
+                _ => write_text(ws, header_row, c as u16, &col.header, &f)?,
+            },
+        }
         // Headers wrap at word boundaries, which can take an extra line.
         let lines = wrapped_lines(&col.header, widths.get(c).copied().unwrap_or(10.0) - 1.0);
         header_lines = header_lines.max(lines);
@@ -324,6 +575,41 @@ fn write_sheet(ws: &mut Worksheet, t: &ReportTable) -> Result<(), ExportError> {
             if wrap || matches!(value, Value::List { .. }) {
                 cf = cf.set_text_wrap();
             }
+            let formula = cell
+                .and_then(|cell| cell.live)
+                .and_then(|l| refs.and_then(|m| m.formula(l)));
+            if let Some(formula) = formula {
+                let cf = match value {
+                    Value::Percent { .. } => cf.set_num_format("0.0%"),
+                    _ => cf,
+                };
+                let cached = match value {
+                    Value::Percent { value, .. } => plain_number(value / 100.0),
+                    v => v.number().map(plain_number).unwrap_or_default(),
+                };
+                ws.write_formula_with_format(xr, xc, Formula::new(formula).set_result(cached), &cf)
+                    .map_err(xerr)?;
+                continue;
+            }
+            // A total row's label names the maximum, which follows the weights.
+            if let (Some(m), RowKind::Total, Value::Text { text }) = (refs, row.kind, value)
+                && Some(c) == Some(t.row_header.unwrap_or(0))
+                && row.cells.iter().enumerate().any(|(k, cell)| {
+                    cell.live.is_some()
+                        && matches!(cell.value, Value::OutOf { .. })
+                        && shared_max(t, k).is_none()
+                })
+            {
+                let shown = super::csv::total_label(t, &row.cells, text);
+                ws.write_formula_with_format(
+                    xr,
+                    xc,
+                    Formula::new(m.out_of_label(text)).set_result(clean(&shown)),
+                    &cf,
+                )
+                .map_err(xerr)?;
+                continue;
+            }
             match value {
                 Value::Empty | Value::Missing => {
                     ws.write_blank(xr, xc, &cf).map_err(xerr)?;
@@ -354,12 +640,46 @@ fn write_sheet(ws: &mut Worksheet, t: &ReportTable) -> Result<(), ExportError> {
         if remarks {
             let text = row_remarks(t, &row.cells);
             lines = lines.max(wrapped_lines(&text, REMARKS_WIDTH));
-            write_text(ws, xr, n as u16, &text, &f.clone().set_text_wrap())?;
+            // Remarks on a live total follow the matrix as the total does.
+            let live_total = row
+                .cells
+                .iter()
+                .enumerate()
+                .find_map(|(k, cell)| match cell.live {
+                    Some(Live::Total { option }) => Some((k, option)),
+                    _ => None,
+                });
+            let live_total = live_total.or_else(|| {
+                let spec = own.and(t.weighted_sum.as_ref())?;
+                let at = spec.rows.clone().position(|x| x == r)?;
+                Some((spec.total_column, *spec.options.get(at)?))
+            });
+            let refs_here = refs.or(own);
+            let formula = live_total.and_then(|(k, option)| {
+                let header = t.columns.get(k).map_or("", |c| c.header.as_str());
+                refs_here?.remark_formula(option, super::csv::remark_header(header))
+            });
+            let rf = f.clone().set_text_wrap();
+            match formula {
+                Some(formula) => {
+                    ws.write_formula_with_format(
+                        xr,
+                        n as u16,
+                        Formula::new(formula).set_result(clean(&text)),
+                        &rf,
+                    )
+                    .map_err(xerr)?;
+                }
+                None => write_text(ws, xr, n as u16, &text, &rf)?,
+            }
         }
         fit_row(ws, xr, lines)?;
     }
     if let Some(ws_spec) = &t.weighted_sum {
         write_weighted_sum(ws, t, ws_spec, body_row)?;
+        if let Some(m) = own {
+            write_matrix_block(ws, m)?;
+        }
     }
     let first_note = body_row + t.rows.len() as u32 + 1;
     for (note_row, note) in (first_note..).zip(&t.notes) {
@@ -405,6 +725,106 @@ fn write_text(
     };
     ws.write_string_with_format(row, col, text, &f)
         .map_err(xerr)?;
+    Ok(())
+}
+
+/// Under the matrix's notes: the scale and the lowest and highest possible
+/// totals (which follow the weights), and checks on every score cell so an
+/// entry off the scale is refused with a message saying what is allowed.
+fn write_matrix_block(ws: &mut Worksheet, m: &MatrixRefs) -> Result<(), ExportError> {
+    let (min, max, step) = m.scale;
+    let r = m.block_row;
+    let bold = Format::new().set_bold();
+    let label = Format::new();
+    ws.write_string_with_format(r, 1, "Scale and possible totals", &bold)
+        .map_err(xerr)?;
+    let weights = m.weights();
+    let rows: [(&str, Option<String>, f64); 6] = [
+        ("Lowest score", None, min),
+        ("Highest score", None, max),
+        ("Step between scores", None, step),
+        ("Total weight", Some(format!("=SUM({weights})")), 0.0),
+        (
+            "Highest possible total",
+            Some(format!("=SUM({weights})*$C${}", r + 3)),
+            m.totals.1,
+        ),
+        (
+            "Lowest possible total",
+            Some(format!("=SUM({weights})*$C${}", r + 2)),
+            m.totals.0,
+        ),
+    ];
+    for (k, (text, formula, value)) in rows.into_iter().enumerate() {
+        let row = r + 1 + k as u32;
+        ws.write_string_with_format(row, 1, text, &label)
+            .map_err(xerr)?;
+        match formula {
+            Some(f) => {
+                // The total weight is the span of possible totals over the scale's span.
+                let cached = if k == 3 && max > min {
+                    (m.totals.1 - m.totals.0) / (max - min)
+                } else {
+                    value
+                };
+                ws.write_formula(row, 2, Formula::new(f).set_result(plain_number(cached)))
+                    .map_err(xerr)?;
+            }
+            None => {
+                ws.write_number(row, 2, value).map_err(xerr)?;
+            }
+        }
+    }
+    ws.write_string_with_format(
+        r + 8,
+        1,
+        "Scores and weights are entered on this sheet only; every other figure in the workbook follows them, except the sensitivity sheets, which show the analysis as exported. The Scale sheet says what each score means.",
+        &label,
+    )
+    .map_err(xerr)?;
+    // Every score cell takes only a score on the scale, or nothing.
+    let first_row = m.rows.iter().flatten().copied().min();
+    let last_row = m.rows.iter().flatten().copied().max();
+    if let (Some(top), Some(bottom)) = (first_row, last_row)
+        && m.criteria > 0
+    {
+        let first = column_number_to_name(m.first_col);
+        let cell = format!("{first}{top}");
+        let rule = format!(
+            "=AND(ISNUMBER({cell}),{cell}>={lo},{cell}<={hi},MOD(ROUND(({cell}-({lo}))/{st},6),1)=0)",
+            lo = plain_number(min),
+            hi = plain_number(max),
+            st = plain_number(step),
+        );
+        let v = DataValidation::new()
+            .allow_custom(Formula::new(rule))
+            .set_error_title("Not a score on the scale")
+            .map_err(xerr)?
+            .set_error_message(format!(
+                "Enter a score from {} to {} in steps of {}, or leave the cell empty if it is not scored yet.",
+                plain_number(min),
+                plain_number(max),
+                plain_number(step)
+            ))
+            .map_err(xerr)?
+            .set_input_title("Score")
+            .map_err(xerr)?
+            .set_input_message(format!(
+                "From {} to {} in steps of {}.",
+                plain_number(min),
+                plain_number(max),
+                plain_number(step)
+            ))
+            .map_err(xerr)?;
+        ws.add_data_validation(
+            top - 1,
+            m.first_col,
+            bottom - 1,
+            m.first_col + m.criteria as u16 - 1,
+            &v,
+        )
+        .map_err(xerr)?;
+    }
     Ok(())
 }
 
@@ -491,6 +911,24 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(sheet_name("  ", &mut used), "Sheet 7");
         let emoji = "🙂".repeat(20);
-        assert_eq!(sheet_name(&emoji, &mut used).encode_utf16().count(), 30);
+        assert_eq!(sheet_name(&emoji, &mut used).encode_utf16().count(), 31);
+        // Characters XML cannot hold never reach a sheet name.
+        assert_eq!(sheet_name("a\u{FFFE}b\u{FFFF}", &mut used), "a b");
+        assert_eq!(
+            sheet_name("Annex - (U' - ", &mut HashSet::new()),
+            "Annex - (U"
+        );
+    }
+
+    #[test]
+    fn long_sheet_names_are_cut_between_words_and_stay_unique() {
+        let mut used = HashSet::new();
+        let a = sheet_name("Annex - Wholly owned company (Trust)", &mut used);
+        assert_eq!(a, "Annex - Wholly owned company…");
+        let b = sheet_name("Annex - Wholly owned company (Trust) two", &mut used);
+        assert_eq!(b, "Annex - Wholly owned… (2)");
+        assert!(b.encode_utf16().count() <= 31);
+        let c = sheet_name("Annex - Political oversight and governance", &mut used);
+        assert_eq!(c, "Annex - Political oversight…");
     }
 }

@@ -7,14 +7,14 @@
 //! when scored, a cleared score goes back to `""`, and notes go into the
 //! sheet's `[notes.OPTION]` tables. Every other byte stays as it was.
 
-use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
-use toml_edit::{DocumentMut, Item, Table, TableLike, Value};
+use toml_edit::{DocumentMut, Item, Table, Value};
 
+use crate::atomic::{self, WriteError};
+use crate::document::{DocumentError, num_value, replace_value};
 use crate::model::{Appraisal, ModelError};
 use crate::panel::sheet::{Sheet, blank_sheet};
-use crate::save::SaveError;
 
 /// The appraisal as `sheet`'s member sees it: the shared appraisal's options,
 /// criteria, weights and scale, with the member's scores and notes in place of
@@ -35,7 +35,7 @@ pub fn member_appraisal(shared: &Appraisal, sheet: &Sheet) -> Result<Appraisal, 
         }
         if let Some(opt) = a.option_mut(o) {
             // A published total belongs to the shared scores, not to the member's.
-            opt.published_total = None;
+            opt.set_published(None);
         }
     }
     Ok(a)
@@ -47,12 +47,21 @@ pub fn member_appraisal(shared: &Appraisal, sheet: &Sheet) -> Result<Appraisal, 
 /// Scores and notes are found by option and criterion id. Unchanged values
 /// keep their exact text; changed ones keep their spacing and trailing
 /// comment. With `appraisal_ref`, the sheet's `[sheet] appraisal` path is set
-/// to it (after a save to another folder).
+/// to it (after a save to another folder). The sheet's byte-order mark and
+/// line endings are kept.
 pub fn update_sheet(
     original: &str,
     member: &Appraisal,
     appraisal_ref: Option<&str>,
-) -> Result<String, SaveError> {
+) -> Result<String, DocumentError> {
+    crate::document::keeping_layout(original, |body| edit_sheet(body, member, appraisal_ref))
+}
+
+fn edit_sheet(
+    original: &str,
+    member: &Appraisal,
+    appraisal_ref: Option<&str>,
+) -> Result<String, DocumentError> {
     let mut doc: DocumentMut = original.parse()?;
     if let Some(r) = appraisal_ref {
         let sheet = doc
@@ -60,7 +69,7 @@ pub fn update_sheet(
             .entry("sheet")
             .or_insert_with(|| Item::Table(Table::new()))
             .as_table_like_mut()
-            .ok_or_else(|| SaveError::Layout("`sheet` is not a table".into()))?;
+            .ok_or_else(|| DocumentError::Layout("`sheet` is not a table".into()))?;
         replace_value(sheet, "appraisal", Value::from(r));
     }
     let crit_ids: Vec<&str> = member.criteria().iter().map(|c| c.id().as_str()).collect();
@@ -92,7 +101,7 @@ pub fn update_sheet(
         });
         let top = top
             .as_table_like_mut()
-            .ok_or_else(|| SaveError::Layout(format!("`{key}` is not a table")))?;
+            .ok_or_else(|| DocumentError::Layout(format!("`{key}` is not a table")))?;
         for (o, opt) in member.options().iter().enumerate() {
             let cells: Vec<Option<Value>> = (0..crit_ids.len())
                 .map(|c| match part {
@@ -135,7 +144,7 @@ pub fn update_sheet(
             let table = top
                 .get_mut(id)
                 .and_then(Item::as_table_like_mut)
-                .ok_or_else(|| SaveError::Layout(format!("`{key}.{id}` is not a table")))?;
+                .ok_or_else(|| DocumentError::Layout(format!("`{key}.{id}` is not a table")))?;
             for (c, cid) in crit_ids.iter().enumerate() {
                 match (part, cells.get(c).cloned().flatten()) {
                     (_, Some(v)) => replace_value(table, cid, v),
@@ -166,44 +175,6 @@ impl Part {
         match self {
             Part::Scores => "scores",
             Part::Notes => "notes",
-        }
-    }
-}
-
-/// A score as TOML: whole numbers as integers, so `4` is written `4`, not `4.0`.
-fn num_value(x: f64) -> Value {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        Value::from(x as i64)
-    } else {
-        Value::from(x)
-    }
-}
-
-/// Whether an existing value already says what `new` says (so it is left as
-/// written): equal numbers, equal strings, or two blanks.
-fn same_value(old: &Value, new: &Value) -> bool {
-    let num = |v: &Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
-    match (old, new) {
-        (Value::String(a), Value::String(b)) => {
-            a.value() == b.value() || (a.value().trim().is_empty() && b.value().is_empty())
-        }
-        (a, b) => matches!((num(a), num(b)), (Some(x), Some(y)) if x == y),
-    }
-}
-
-/// Sets `key` to `new`, keeping the old value's spacing and comment; leaves it alone if equal.
-fn replace_value(t: &mut dyn TableLike, key: &str, mut new: Value) {
-    match t.get_mut(key) {
-        Some(Item::Value(old)) => {
-            if same_value(old, &new) {
-                return;
-            }
-            *new.decor_mut() = old.decor().clone();
-            *old = new;
-        }
-        Some(item) => *item = Item::Value(new),
-        None => {
-            t.insert(key, Item::Value(new));
         }
     }
 }
@@ -241,27 +212,17 @@ pub fn folder_of(path: &Path) -> &Path {
 }
 
 /// Writes a new blank sheet for `member` at `sheet_path`, pointing at
-/// `appraisal_path`. Refuses to replace an existing file.
+/// `appraisal_path`. Refuses to replace an existing file, and never leaves a
+/// partly written sheet.
 pub fn create_blank_sheet(
     appraisal: &Appraisal,
     appraisal_path: &Path,
     member: &str,
     sheet_path: &Path,
-) -> Result<(), SaveError> {
+) -> Result<(), WriteError> {
     let reference = relative_path(appraisal_path, folder_of(sheet_path));
     let text = blank_sheet(appraisal, &reference, member);
-    let io = |source| SaveError::Io {
-        path: sheet_path.to_owned(),
-        source,
-    };
-    let mut file = std::fs::File::options()
-        .write(true)
-        .create_new(true)
-        .open(sheet_path)
-        .map_err(io)?;
-    file.write_all(text.as_bytes()).map_err(io)?;
-    file.sync_all().map_err(io)?;
-    Ok(())
+    atomic::write_new(sheet_path, text.as_bytes())
 }
 
 /// Sheets beside `appraisal_path` with the default names
@@ -372,7 +333,7 @@ reach = 2  # Reach
         assert_eq!(a.options()[0].scores(), &[Some(4.0), None]);
         assert_eq!(a.options()[1].scores(), &[None, Some(2.0)]);
         assert_eq!(a.options()[0].note(0), Some("Leases are cheap."));
-        assert_eq!(a.options()[0].published_total, None);
+        assert_eq!(a.options()[0].published_total(), None);
         assert_eq!(a.criteria(), shared().criteria());
     }
 

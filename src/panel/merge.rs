@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::compute::{Results, competition_ranks, compute, weighted_total};
-use crate::model::{Appraisal, ModelError, Scale};
+use crate::model::{Appraisal, ModelError, Scale, snap};
 use crate::panel::sheet::Sheet;
 
 /// How the members' scores for a cell are combined.
@@ -19,6 +19,9 @@ pub enum Method {
     /// The mean after dropping the highest and lowest fifth of the scores
     /// (at least one at each end once three or more members scored the cell).
     TrimmedMean,
+    /// The members' scores added up, as panels that total their points do;
+    /// totals then run up to the number of members times the usual maximum.
+    Sum,
 }
 
 impl Method {
@@ -28,6 +31,17 @@ impl Method {
             Method::Mean => "mean",
             Method::Median => "median",
             Method::TrimmedMean => "trimmed-mean",
+            Method::Sum => "sum",
+        }
+    }
+
+    /// The method in words for a sentence or a heading: "mean", "trimmed mean", "sum".
+    pub fn words(self) -> &'static str {
+        match self {
+            Method::Mean => "mean",
+            Method::Median => "median",
+            Method::TrimmedMean => "trimmed mean",
+            Method::Sum => "sum",
         }
     }
 }
@@ -37,7 +51,8 @@ impl Method {
 pub struct MergeOptions {
     /// How scores are combined.
     pub method: Method,
-    /// Round each consensus to the nearest point on the scale.
+    /// Round each consensus to the nearest point on the scale (halves up).
+    /// Without it the consensus is exact.
     pub round: bool,
     /// Cells whose spread is at least this many scale steps are flagged for discussion.
     pub flag_steps: f64,
@@ -75,8 +90,10 @@ pub fn combine(scores: &[f64], method: Method) -> Option<f64> {
             let kept = &v[k..n - k];
             kept.iter().sum::<f64>() / kept.len() as f64
         }
+        Method::Sum => v.iter().sum::<f64>(),
     };
-    Some(value)
+    // Binary noise removed as the model removes it from every score.
+    Some(snap(value))
 }
 
 /// One cell of the merged grid.
@@ -86,7 +103,8 @@ pub struct Cell {
     pub scores: Vec<Option<f64>>,
     /// How many members scored the cell.
     pub scored: usize,
-    /// The combined score, if anyone scored the cell.
+    /// The combined score, if anyone scored the cell: exact unless rounding
+    /// was asked for; for [`Method::Sum`], the members' scores added up.
     pub consensus: Option<f64>,
     /// The lowest score given.
     pub min: Option<f64>,
@@ -170,10 +188,6 @@ pub enum MergeError {
     Model(#[from] ModelError),
 }
 
-/// Finer steps for an unrounded consensus, so a mean such as 3.4 stays exact enough
-/// (to a hundredth of a step) while still being a valid score on a scale.
-const CONSENSUS_SUBSTEPS: f64 = 100.0;
-
 /// Merges `sheets` (already checked against `appraisal`) into a consensus.
 pub fn merge(
     appraisal: &Appraisal,
@@ -185,7 +199,7 @@ pub fn merge(
     }
     let n_opt = appraisal.options().len();
     let n_crit = appraisal.criteria().len();
-    let scale = appraisal.scale();
+    let scale = consensus_scale(appraisal.scale(), options.method, sheets.len())?;
     let grid = |o: usize, c: usize| -> Vec<Option<f64>> {
         sheets
             .iter()
@@ -196,11 +210,11 @@ pub fn merge(
     for o in 0..n_opt {
         let mut row = Vec::with_capacity(n_crit);
         for c in 0..n_crit {
-            row.push(cell(grid(o, c), scale, options));
+            row.push(cell(grid(o, c), appraisal.scale(), &scale, options));
         }
         cells.push(row);
     }
-    let consensus = consensus_appraisal(appraisal, &cells, options.round)?;
+    let consensus = consensus_appraisal(appraisal, &cells, scale)?;
     let results = compute(&consensus);
 
     let weights = appraisal.weights();
@@ -229,7 +243,7 @@ pub fn merge(
     let mut pivotal = Vec::new();
     if sheets.len() > 1 {
         for m in 0..sheets.len() {
-            let totals = consensus_totals(appraisal, sheets, Some(m), options);
+            let totals = consensus_totals(appraisal, sheets, Some(m), &consensus, options);
             let ranks = competition_ranks(&totals);
             let new_leaders: Vec<usize> = (0..ranks.len()).filter(|&i| ranks[i] == 1).collect();
             if new_leaders != leaders {
@@ -249,15 +263,40 @@ pub fn merge(
     })
 }
 
-fn cell(scores: Vec<Option<f64>>, scale: &Scale, options: MergeOptions) -> Cell {
+/// The scale a consensus lives on: the appraisal's own range (its steps
+/// still the unit of change, its labels still meaningful), or for a sum the
+/// range of `members` scores added up; either way any value in range is allowed.
+fn consensus_scale(scale: &Scale, method: Method, members: usize) -> Result<Scale, ModelError> {
+    match method {
+        Method::Sum => {
+            let n = members as f64;
+            Scale::for_consensus(n * scale.min(), n * scale.max(), scale.step())
+        }
+        _ => {
+            let mut out = Scale::for_consensus(scale.min(), scale.max(), scale.step())?;
+            for (v, text) in scale.labels() {
+                out.set_label(*v, text.clone())?;
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// One cell: `member` scale for the spread, `consensus` scale for the result.
+fn cell(
+    scores: Vec<Option<f64>>,
+    member: &Scale,
+    consensus: &Scale,
+    options: MergeOptions,
+) -> Cell {
     let given: Vec<f64> = scores.iter().flatten().copied().collect();
     let min = given.iter().copied().min_by(f64::total_cmp);
     let max = given.iter().copied().max_by(f64::total_cmp);
     let spread = min.zip(max).map(|(a, b)| b - a);
-    let consensus = combine(&given, options.method).map(|v| settle(v, scale, options.round));
+    let consensus = combine(&given, options.method).map(|v| settle(v, consensus, options.round));
     Cell {
         scored: given.len(),
-        flagged: spread.is_some_and(|s| s + 1e-9 >= options.flag_steps * scale.step()),
+        flagged: spread.is_some_and(|s| s + 1e-9 >= options.flag_steps * member.step()),
         scores,
         consensus,
         min,
@@ -266,15 +305,16 @@ fn cell(scores: Vec<Option<f64>>, scale: &Scale, options: MergeOptions) -> Cell 
     }
 }
 
-/// Puts a combined score onto the scale's grid: whole steps when rounding, else hundredths of a step.
+/// A combined score as the panel reports it: exact, or the nearest point on
+/// the scale when rounding was asked for (halves up).
 fn settle(v: f64, scale: &Scale, round: bool) -> f64 {
-    let step = if round {
-        scale.step()
-    } else {
-        scale.step() / CONSENSUS_SUBSTEPS
-    };
-    let k = ((v - scale.min()) / step).round();
-    (scale.min() + k * step).clamp(scale.min(), scale.max())
+    if !round {
+        return v;
+    }
+    let k = ((v - scale.min()) / scale.step() + 1e-9).round();
+    scale
+        .point(k.max(0.0) as u32)
+        .clamp(scale.min(), scale.max())
 }
 
 /// The consensus totals, leaving out member `skip`, without building a whole appraisal.
@@ -282,10 +322,11 @@ fn consensus_totals(
     appraisal: &Appraisal,
     sheets: &[Sheet],
     skip: Option<usize>,
+    consensus: &Appraisal,
     options: MergeOptions,
 ) -> Vec<f64> {
     let weights = appraisal.weights();
-    let scale = appraisal.scale();
+    let scale = consensus.scale();
     (0..appraisal.options().len())
         .map(|o| {
             let row: Vec<Option<f64>> = (0..weights.len())
@@ -306,35 +347,31 @@ fn consensus_totals(
         .collect()
 }
 
-/// A copy of `appraisal` whose scores are the consensus. When not rounding, the
-/// scale's step is refined so that a consensus such as 3.4 is a valid score.
+/// A copy of `appraisal` whose scores are the consensus, on `scale`.
 fn consensus_appraisal(
     appraisal: &Appraisal,
     cells: &[Vec<Cell>],
-    round: bool,
+    scale: Scale,
 ) -> Result<Appraisal, MergeError> {
-    let old = appraisal.scale();
-    let mut scale = if round {
-        old.clone()
-    } else {
-        Scale::new(old.min(), old.max(), old.step() / CONSENSUS_SUBSTEPS).or_else(|_| {
-            // A scale with very many steps cannot be refined further; fall back to rounding.
-            Ok::<Scale, ModelError>(old.clone())
-        })?
-    };
-    for (v, text) in old.labels() {
-        scale.set_label(*v, text.clone())?;
-    }
+    // Cleared first: the file's own scores need not lie on a summed scale.
+    let options = appraisal
+        .options()
+        .iter()
+        .map(|o| {
+            let mut o = o.clone();
+            o.set_scores_unchecked(vec![None; appraisal.criteria().len()]);
+            o
+        })
+        .collect();
     let mut out = Appraisal::new(
         appraisal.meta.clone(),
-        scale.clone(),
+        scale,
         appraisal.criteria().to_vec(),
-        appraisal.options().to_vec(),
+        options,
     )?;
     for (o, row) in cells.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
-            let v = cell.consensus.map(|v| settle(v, &scale, true));
-            out.set_score(o, c, v)?;
+            out.set_score(o, c, cell.consensus)?;
         }
     }
     Ok(out)

@@ -15,8 +15,9 @@ use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::LoadError;
-use crate::model::{Appraisal, fmt_dp, fmt_num};
-use crate::report::{TextStyle, total_of};
+use crate::model::Appraisal;
+use crate::numbers;
+use crate::report::TextStyle;
 
 pub use merge::{Cell as MergedCell, Influence, MergeError, MergeOptions, Merged, Method, merge};
 pub use report::panel_report;
@@ -85,8 +86,8 @@ fn right(text: impl ToString) -> Cell {
     Cell::new(text).set_alignment(CellAlignment::Right)
 }
 
-fn opt_num(v: Option<f64>) -> String {
-    v.map_or_else(|| "-".to_string(), fmt_num)
+fn opt_num(v: Option<f64>, rule: fn(f64) -> String) -> String {
+    v.map_or_else(|| "-".to_string(), rule)
 }
 
 /// Plain-English sentences summarising the panel for a chair or a report.
@@ -102,7 +103,7 @@ pub fn statements(appraisal: &Appraisal, merged: &Merged) -> Vec<String> {
     let leaders = &merged.influence.leaders;
     out.push(format!(
         "On the {} of {} {}, {} {} first.",
-        merged.options.method.as_str().replace('-', " "),
+        merged.options.method.words(),
         n,
         if n == 1 {
             "member's scores"
@@ -122,7 +123,7 @@ pub fn statements(appraisal: &Appraisal, merged: &Merged) -> Vec<String> {
         "{} of {} cells show a spread of {} or more scale steps and are flagged for discussion.",
         flagged.len(),
         cells,
-        fmt_num(merged.options.flag_steps)
+        numbers::score(merged.options.flag_steps)
     ));
     if n > 1 {
         if merged.influence.pivotal.is_empty() {
@@ -139,9 +140,18 @@ pub fn statements(appraisal: &Appraisal, merged: &Merged) -> Vec<String> {
     }
     let blanks: usize = merged.cells.iter().flatten().map(|c| n - c.scored).sum();
     if blanks > 0 {
-        out.push(format!(
-            "{blanks} individual scores are blank; each consensus uses only the members who scored that cell."
-        ));
+        let scores = if blanks == 1 {
+            "1 individual score is blank"
+        } else {
+            &format!("{blanks} individual scores are blank")
+        };
+        out.push(if merged.options.method == Method::Sum {
+            format!(
+                "{scores} and add nothing to the sums, so an option with blank scores has a lower total than its members' views alone would give it."
+            )
+        } else {
+            format!("{scores}; each consensus uses only the members who scored that cell.")
+        });
     }
     out
 }
@@ -150,9 +160,9 @@ pub fn statements(appraisal: &Appraisal, merged: &Merged) -> Vec<String> {
 pub fn text_report(appraisal: &Appraisal, merged: &Merged, style: TextStyle) -> String {
     let mut out = String::new();
     out.push_str(&format!(
-        "{}\nPanel of {} members\n\n",
+        "{}\nPanel of {}\n\n",
         appraisal.meta.title,
-        merged.members.len()
+        numbers::count(merged.members.len() as f64, "member", "members")
     ));
     for s in statements(appraisal, merged) {
         out.push_str(&format!("- {s}\n"));
@@ -165,13 +175,13 @@ pub fn text_report(appraisal: &Appraisal, merged: &Merged, style: TextStyle) -> 
         t.add_row(vec![
             right(r.rank),
             Cell::new(appraisal.options()[i].name()),
-            right(total_of(r.total, merged.results.max_total)),
-            right(format!("{:.1}", r.percent)),
+            right(numbers::total_of(r.total, merged.results.max_total)),
+            right(numbers::percent_figure(r.percent)),
         ]);
     }
     out.push_str(&format!(
-        "\nConsensus ranking ({})\n{t}\n",
-        merged.options.method.as_str()
+        "\nConsensus ranking ({} of members' scores)\n{t}\n",
+        merged.options.method.words()
     ));
 
     let flagged = merged.flagged();
@@ -187,15 +197,19 @@ pub fn text_report(appraisal: &Appraisal, merged: &Merged, style: TextStyle) -> 
                 Cell::new(appraisal.options()[o].name()),
                 Cell::new(appraisal.criteria()[c].name()),
             ];
-            row.extend(cell.scores.iter().map(|s| right(opt_num(*s))));
-            row.push(right(opt_num(cell.consensus)));
-            row.push(right(opt_num(cell.spread)));
+            row.extend(
+                cell.scores
+                    .iter()
+                    .map(|s| right(opt_num(*s, numbers::score))),
+            );
+            row.push(right(opt_num(cell.consensus, numbers::total)));
+            row.push(right(opt_num(cell.spread, numbers::score)));
             row.push(right(format!("{}/{}", cell.scored, merged.members.len())));
             t.add_row(row);
         }
         out.push_str(&format!(
             "\nCells to discuss (spread of {} steps or more)\n{t}\n",
-            fmt_num(merged.options.flag_steps)
+            numbers::score(merged.options.flag_steps)
         ));
     }
 
@@ -223,7 +237,7 @@ pub fn text_report(appraisal: &Appraisal, merged: &Merged, style: TextStyle) -> 
         t.add_row(vec![
             Cell::new(&v.member),
             Cell::new(leads),
-            right(v.tau.map_or("n/a".to_string(), |t| fmt_dp(t, 2))),
+            right(v.tau.map_or("n/a".to_string(), numbers::correlation)),
             right(format!("{}/{cells}", v.scored)),
         ]);
     }

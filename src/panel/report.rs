@@ -2,19 +2,21 @@
 //! XLSX through the same writers as the appraisal's own tables.
 
 use crate::export::{Block, Cell, Column, Report, ReportTable, Row, Value};
-use crate::model::{Appraisal, fmt_dp, fmt_num};
+use crate::model::Appraisal;
+use crate::numbers;
 use crate::panel::merge::Merged;
 use crate::panel::statements;
 
-fn number(v: f64) -> Value {
+/// A number shown by `rule`, one of [`numbers`]' rules for its quantity.
+fn number(v: f64, rule: fn(f64) -> String) -> Value {
     Value::Number {
         value: v,
-        display: fmt_num(v),
+        display: rule(v),
     }
 }
 
-fn maybe(v: Option<f64>) -> Value {
-    v.map_or(Value::Missing, number)
+fn maybe(v: Option<f64>, rule: fn(f64) -> String) -> Value {
+    v.map_or(Value::Missing, |v| number(v, rule))
 }
 
 /// Builds the panel report: summary, consensus ranking, consensus grid,
@@ -30,7 +32,7 @@ pub fn panel_report(appraisal: &Appraisal, merged: &Merged) -> Report {
         "panel-ranking",
         format!(
             "Consensus ranking ({} of members' scores)",
-            merged.options.method.as_str().replace('-', " ")
+            merged.options.method.words()
         ),
         vec![
             Column::number("Rank"),
@@ -44,16 +46,19 @@ pub fn panel_report(appraisal: &Appraisal, merged: &Merged) -> Report {
     for i in merged.results.rank_order() {
         let r = &merged.results.options[i];
         ranking.rows.push(Row::body(vec![
-            Cell::new(number(r.rank as f64)),
+            Cell::new(Value::Number {
+                value: r.rank as f64,
+                display: r.rank.to_string(),
+            }),
             Cell::text(appraisal.options()[i].name()),
             Cell::new(Value::OutOf {
                 value: r.total,
                 max: merged.results.max_total,
-                display: format!("{}/{}", fmt_num(r.total), fmt_num(merged.results.max_total)),
+                display: numbers::total_of(r.total, merged.results.max_total),
             }),
             Cell::new(Value::Percent {
                 value: r.percent,
-                display: format!("{}%", fmt_dp(r.percent, 1)),
+                display: numbers::percent(r.percent),
             }),
         ]));
     }
@@ -72,9 +77,12 @@ pub fn panel_report(appraisal: &Appraisal, merged: &Merged) -> Report {
     for (o, row) in merged.cells.iter().enumerate() {
         let mut cells = vec![Cell::text(appraisal.options()[o].name())];
         for cell in row {
-            let c = Cell::new(maybe(cell.consensus));
+            let c = Cell::new(maybe(cell.consensus, numbers::total));
             cells.push(if cell.flagged {
-                c.with_remark(format!("spread {}", fmt_num(cell.spread.unwrap_or(0.0))))
+                c.with_remark(format!(
+                    "spread {}",
+                    numbers::score(cell.spread.unwrap_or(0.0))
+                ))
             } else {
                 c
             });
@@ -83,7 +91,7 @@ pub fn panel_report(appraisal: &Appraisal, merged: &Merged) -> Report {
     }
     grid.notes.push(format!(
         "A bracketed spread marks a cell whose highest and lowest scores are {} or more scale steps apart; a dash marks a cell no member has scored.",
-        fmt_num(merged.options.flag_steps)
+        numbers::score(merged.options.flag_steps)
     ));
     blocks.push(Block::Table(grid));
 
@@ -105,9 +113,13 @@ pub fn panel_report(appraisal: &Appraisal, merged: &Merged) -> Report {
                 Cell::text(appraisal.options()[o].name()),
                 Cell::text(appraisal.criteria()[c].name()),
             ];
-            cells.extend(cell.scores.iter().map(|s| Cell::new(maybe(*s))));
-            cells.push(Cell::new(maybe(cell.consensus)));
-            cells.push(Cell::new(maybe(cell.spread)));
+            cells.extend(
+                cell.scores
+                    .iter()
+                    .map(|s| Cell::new(maybe(*s, numbers::score))),
+            );
+            cells.push(Cell::new(maybe(cell.consensus, numbers::total)));
+            cells.push(Cell::new(maybe(cell.spread, numbers::score)));
             cells.push(Cell::text(format!(
                 "{} of {}",
                 cell.scored,
@@ -148,7 +160,7 @@ pub fn panel_report(appraisal: &Appraisal, merged: &Merged) -> Report {
             },
             Cell::new(v.tau.map_or(Value::Missing, |t| Value::Number {
                 value: t,
-                display: fmt_dp(t, 2),
+                display: numbers::correlation(t),
             })),
             Cell::text(format!("{} of {cells_total}", v.scored)),
         ]));

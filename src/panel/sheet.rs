@@ -21,7 +21,8 @@ use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::load::LoadError;
-use crate::model::{Appraisal, check_name, check_text, fmt_num};
+use crate::model::{Appraisal, check_name, check_text};
+use crate::numbers;
 use crate::raw::{Sink, Span, Table, number, string};
 
 /// One member's scores and notes, aligned with an appraisal's options and criteria.
@@ -105,14 +106,17 @@ pub fn parse_sheet(
     let root = match parsed {
         Ok(root) => root,
         Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let help = match crate::raw::percent_key(&file.text, span.start) {
+                Some(key) => crate::raw::percent_help(&format!("`{key}`")),
+                None => "check the line for a missing quote, bracket or `=`; a blank score is written \"\"".to_string(),
+            };
             let d = Diagnostic::error(
                 "syntax",
                 format!("this is not valid TOML: {}", e.message().trim()),
-                Some(e.span().unwrap_or(0..0)),
+                Some(span),
             )
-            .with_help(
-                "check the line for a missing quote, bracket or `=`; a blank score is written \"\"",
-            );
+            .with_help(help);
             return Err(LoadError {
                 diagnostics: vec![d],
                 file,
@@ -179,6 +183,7 @@ pub fn parse_sheet(
         .collect();
     let scale = appraisal.scale();
     let mut seen_scores = vec![false; n_opt];
+    let mut warnings = Vec::new();
 
     if let Some(scores) = top.table("scores", "[scores]", &mut sink) {
         for (okey, ovalue) in scores.entries.iter() {
@@ -207,7 +212,24 @@ pub fn parse_sheet(
                     continue;
                 };
                 // "" is the placeholder `sheet new` writes for a blank score.
-                if matches!(cvalue.get_ref(), DeValue::String(s) if s.trim().is_empty()) {
+                if let DeValue::String(s) = cvalue.get_ref()
+                    && s.trim().is_empty()
+                {
+                    if !s.is_empty() {
+                        warnings.push(
+                            Diagnostic::warning(
+                                "blank-score-with-spaces",
+                                format!(
+                                    "the score for `{}` is {:?}, spaces in quotes; it is read as blank (not scored)",
+                                    ckey.get_ref(),
+                                    s.as_ref()
+                                ),
+                                Some(cvalue.span()),
+                            )
+                            .with_label("read as blank")
+                            .with_help("write \"\" to leave the score blank on purpose, or the score as a number"),
+                        );
+                    }
                     continue;
                 }
                 let Some(v) = number(cvalue, "a score", &mut sink) else {
@@ -216,20 +238,15 @@ pub fn parse_sheet(
                 match scale.check(v.value) {
                     Ok(()) => sheet.scores[o][c] = Some(v.value),
                     Err(e) => {
-                        let kind = if matches!(e, crate::model::ModelError::ScoreOffStep { .. }) {
-                            "score-off-step"
-                        } else {
-                            "score-out-of-range"
-                        };
-                        sink.push(
-                            Diagnostic::error(kind, format!("the score for `{}` is not on the scale: {e}", ckey.get_ref()), Some(v.span))
-                                .with_help(format!(
-                                    "use a score from {} to {} in steps of {}, or \"\" to leave it blank",
-                                    fmt_num(scale.min()),
-                                    fmt_num(scale.max()),
-                                    fmt_num(scale.step())
-                                )),
+                        let d = crate::load::score_problem(
+                            ckey.get_ref(),
+                            e,
+                            scale,
+                            &v.span,
+                            &sink,
+                            ", or \"\" to leave it blank",
                         );
+                        sink.push(d);
                     }
                 }
             }
@@ -286,6 +303,7 @@ pub fn parse_sheet(
             file,
         });
     }
+    sheet.warnings = warnings;
     for (o, seen) in seen_scores.iter().enumerate() {
         if !seen {
             let opt = &appraisal.options()[o];
@@ -293,7 +311,7 @@ pub fn parse_sheet(
                 Diagnostic::warning(
                     "missing-option",
                     format!("the sheet has no scores for {} (`{}`)", opt.name(), opt.id()),
-                    Some(0..0),
+                    None,
                 )
                 .with_help("the option may have been added after the sheet was made; its cells count as not scored"),
             );
@@ -414,12 +432,16 @@ pub fn blank_sheet(appraisal: &Appraisal, appraisal_ref: &str, member: &str) -> 
     ));
     out.push_str(&format!(
         "# Score each option from {} to {} in steps of {}. Leave \"\" where you have not decided.\n",
-        fmt_num(scale.min()),
-        fmt_num(scale.max()),
-        fmt_num(scale.step())
+        numbers::score(scale.min()),
+        numbers::score(scale.max()),
+        numbers::score(scale.step())
     ));
     for (v, label) in scale.labels() {
-        out.push_str(&format!("#   {} = {}\n", fmt_num(*v), one_line(label)));
+        out.push_str(&format!(
+            "#   {} = {}\n",
+            numbers::score(*v),
+            one_line(label)
+        ));
     }
     out.push_str(
         "# Notes on your reasons go in the [notes.OPTION] tables, as criterion = \"text\".\n\n",

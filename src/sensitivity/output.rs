@@ -11,7 +11,8 @@ use super::Sensitivity;
 use super::scores::Direction;
 use super::smaa::WeightModel;
 use super::statements::{Statement, statements};
-use crate::model::{Appraisal, fmt_dp, fmt_num};
+use crate::model::Appraisal;
+use crate::numbers;
 use crate::report::TextStyle;
 
 /// A JSON object whose keys keep the order they were added in.
@@ -436,26 +437,6 @@ fn right(text: impl ToString) -> Cell {
     Cell::new(text).set_alignment(CellAlignment::Right)
 }
 
-fn pct1(x: f64) -> String {
-    format!("{}%", fmt_dp(100.0 * x, 1))
-}
-
-/// A probability for a table: one decimal, "<0.1" and ">99.9" instead of
-/// rounding to a misleading 0 or 100.
-fn table_prob(x: f64) -> String {
-    if x <= 0.0 {
-        "0".into()
-    } else if x >= 1.0 {
-        "100".into()
-    } else if x < 0.0005 {
-        "<0.1".into()
-    } else if x >= 0.9995 {
-        ">99.9".into()
-    } else {
-        format!("{x:.1}", x = 100.0 * x)
-    }
-}
-
 /// The weight stability table: one row per criterion.
 pub fn weights_table(appraisal: &Appraisal, s: &Sensitivity, style: TextStyle) -> String {
     let name = |i: Option<usize>| {
@@ -476,11 +457,12 @@ pub fn weights_table(appraisal: &Appraisal, s: &Sensitivity, style: TextStyle) -
     ));
     for cs in &s.exact.weights {
         let c = &appraisal.criteria()[cs.criterion];
+        let shown = cs.shown();
         t.add_row(vec![
             Cell::new(c.name()),
-            right(pct1(cs.share)),
-            right(pct1(cs.stable_from)),
-            right(pct1(cs.stable_to)),
+            right(shown.share_text()),
+            right(shown.from_text()),
+            right(shown.to_text()),
             Cell::new(name(cs.below)),
             Cell::new(name(cs.above)),
         ]);
@@ -504,7 +486,7 @@ pub fn scores_table(appraisal: &Appraisal, s: &Sensitivity, style: TextStyle) ->
     for c in &s.exact.scores.challenges {
         t.add_row(vec![
             Cell::new(appraisal.options()[c.challenger].name()),
-            right(fmt_num(c.gap)),
+            right(numbers::total(c.gap)),
             right(steps(c.steps_to_tie)),
             right(steps(c.steps_to_overtake)),
         ]);
@@ -570,28 +552,84 @@ pub fn acceptability_table(appraisal: &Appraisal, s: &Sensitivity, style: TextSt
     for i in s.exact.results.rank_order() {
         let o = &m.options[i];
         let mut row = vec![Cell::new(appraisal.options()[i].name())];
-        row.extend(o.acceptability.iter().map(|&b| right(table_prob(b))));
-        row.push(right(o.confidence.map_or("-".to_string(), table_prob)));
+        row.extend(
+            o.acceptability
+                .iter()
+                .map(|&b| right(numbers::probability_figure(b))),
+        );
+        row.push(right(
+            o.confidence
+                .map_or("-".to_string(), numbers::probability_figure),
+        ));
         t.add_row(row);
     }
     t.to_string()
 }
 
-/// Central weights table: for each option ever ranked first, its mean winning weights.
+/// Width assumed for a table when the output is not a terminal.
+const PLAIN_WIDTH: usize = 120;
+
+/// Central weights table: for each option ever ranked first, its mean
+/// winning weights. Criteria are headed by name where the names fit the
+/// width; otherwise by number (C1, C2, ...) with a key beneath.
 pub fn central_weights_table(appraisal: &Appraisal, s: &Sensitivity, style: TextStyle) -> String {
+    let rows: Vec<usize> = s
+        .exact
+        .results
+        .rank_order()
+        .into_iter()
+        .filter(|&i| s.smaa.options[i].central_weights.is_some())
+        .collect();
+    let option_w = rows
+        .iter()
+        .map(|&i| appraisal.options()[i].name().chars().count())
+        .chain(["Option".len()])
+        .max()
+        .unwrap_or(0);
+    let named: Vec<String> = appraisal
+        .criteria()
+        .iter()
+        .map(|c| format!("{} %", c.name()))
+        .collect();
+    // Each column is its header or a figure such as "100.0", plus its borders.
+    let width = option_w
+        + 4
+        + named
+            .iter()
+            .map(|h| h.chars().count().max(5) + 3)
+            .sum::<usize>();
+    let limit = style.width.map_or(PLAIN_WIDTH, usize::from);
+    let fits = width <= limit;
     let mut head = vec!["Option".to_string()];
-    head.extend((1..=appraisal.criteria().len()).map(|c| format!("C{c} %")));
+    if fits {
+        head.extend(named);
+    } else {
+        head.extend((1..=appraisal.criteria().len()).map(|c| format!("C{c} %")));
+    }
     let mut t = new_table(style);
     t.set_header(header(style, &head));
-    for i in s.exact.results.rank_order() {
+    for i in rows {
         let Some(cw) = &s.smaa.options[i].central_weights else {
             continue;
         };
         let mut row = vec![Cell::new(appraisal.options()[i].name())];
-        row.extend(cw.iter().map(|&w| right(format!("{:.1}", 100.0 * w))));
+        row.extend(
+            cw.iter()
+                .map(|&w| right(numbers::percent_figure(100.0 * w))),
+        );
         t.add_row(row);
     }
-    t.to_string()
+    let mut out = t.to_string();
+    if !fits {
+        let key: Vec<String> = appraisal
+            .criteria()
+            .iter()
+            .enumerate()
+            .map(|(k, c)| format!("C{} {}", k + 1, c.name()))
+            .collect();
+        out.push_str(&format!("\nKey: {}", key.join("; ")));
+    }
+    out
 }
 
 /// The statements as a bulleted list.
@@ -620,12 +658,19 @@ pub fn text_report(appraisal: &Appraisal, s: &Sensitivity, style: TextStyle) -> 
     out.push_str(&leave_out_table(appraisal, s, style));
     let how = match m.config.weights {
         WeightModel::Uniform => "weights uniform over all weightings".to_string(),
-        WeightModel::Spread { percent } => {
-            format!("weights within {}% of their values", fmt_num(percent))
+        WeightModel::Spread { percent } if percent > 0.0 => {
+            format!(
+                "weights within {}% of their values",
+                numbers::weight(percent)
+            )
         }
+        WeightModel::Spread { .. } => "weights held at their values".to_string(),
     };
     let scores = if m.config.score_spread > 0.0 {
-        format!(", scores within {} steps", fmt_num(m.config.score_spread))
+        format!(
+            ", scores within {}",
+            numbers::count(m.config.score_spread, "step", "steps")
+        )
     } else {
         String::new()
     };

@@ -192,10 +192,10 @@ fn cells(appraisal: &Appraisal, o: usize, direction: Direction) -> Vec<Cell> {
         .filter(|(_, c)| c.weight() > 0.0)
         .filter_map(|(j, c)| {
             let score = opt.score(j)?;
-            let at = scale.index_of(score);
+            // Whole steps within the scale; a consensus between steps keeps its offset.
             let headroom = match direction {
-                Direction::Down => at,
-                Direction::Up => scale.step_count() - at,
+                Direction::Down => scale.steps_down(score),
+                Direction::Up => scale.steps_up(score),
             };
             (headroom > 0).then_some(Cell {
                 option: o,
@@ -255,7 +255,7 @@ fn fewest_steps(
             direction: cell.direction,
             steps: take,
             from: cell.score,
-            to: scale.nudge(cell.score, delta),
+            to: scale.shifted(cell.score, delta),
         });
         if reached(closed) {
             return (Some(steps), changes);

@@ -9,7 +9,8 @@ use serde::Serialize;
 use super::Sensitivity;
 use super::smaa::{Smaa, WeightModel};
 use super::weights::CriterionSensitivity;
-use crate::model::{Appraisal, fmt_dp, fmt_num};
+use crate::model::Appraisal;
+use crate::numbers::{self, join_and, join_with};
 
 /// What a statement is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -40,71 +41,6 @@ pub struct Statement {
 
 fn st(kind: StatementKind, text: String) -> Statement {
     Statement { kind, text }
-}
-
-/// A share of the total weight as a percentage with one decimal, rounded
-/// down (`up = false`) or up (`up = true`).
-fn pct_dir(p: f64, up: bool) -> String {
-    let x = p * 1000.0;
-    // Guard against 53.3333 becoming 53.4 through representation error.
-    let r = if up {
-        (x - 1e-6).ceil()
-    } else {
-        (x + 1e-6).floor()
-    };
-    format!("{}%", fmt_dp(r / 10.0, 1))
-}
-
-/// A current share, rounded to one decimal.
-fn pct(p: f64) -> String {
-    format!("{}%", fmt_dp(p * 100.0, 1))
-}
-
-/// A probability as a percentage, never showing 0% or 100% unless exact.
-fn prob(p: f64) -> String {
-    if p >= 1.0 {
-        "100%".into()
-    } else if p <= 0.0 {
-        "0%".into()
-    } else if p >= 0.9995 {
-        "more than 99.9%".into()
-    } else if p < 0.0005 {
-        "less than 0.1%".into()
-    } else {
-        format!("{:.1}%", p * 100.0)
-    }
-}
-
-/// A standard error as a percentage with two decimals.
-fn se_pct(se: f64) -> String {
-    if se <= 0.0 {
-        "0%".into()
-    } else if se < 0.00005 {
-        "less than 0.01%".into()
-    } else {
-        format!("{:.2}%", se * 100.0)
-    }
-}
-
-/// "A", "A and B", "A, B and C".
-pub fn join_and(items: &[String]) -> String {
-    join_with(items, "and")
-}
-
-fn join_with(items: &[String], word: &str) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} {word} {last}", rest.join(", ")),
-    }
-}
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
 }
 
 /// Every statement for a full analysis, in reading order.
@@ -165,7 +101,7 @@ pub fn exact_statements(appraisal: &Appraisal, e: &super::Exact) -> Vec<Statemen
             format!(
                 "{} are tied for first with {} each; the analysis below follows {}, the first listed.",
                 join_and(&names),
-                fmt_num(e.results.options[leader].total),
+                numbers::total(e.results.options[leader].total),
                 lname
             ),
         ));
@@ -183,9 +119,9 @@ pub fn exact_statements(appraisal: &Appraisal, e: &super::Exact) -> Vec<Statemen
             format!(
                 "{} is first with {}, ahead of {} with {}{}.",
                 lname,
-                fmt_num(e.results.options[leader].total),
+                numbers::total(e.results.options[leader].total),
                 join_and(&seconds),
-                fmt_num(e.results.options[second].total),
+                numbers::total(e.results.options[second].total),
                 if seconds.len() > 1 { " each" } else { "" }
             ),
         ));
@@ -240,14 +176,14 @@ pub fn exact_statements(appraisal: &Appraisal, e: &super::Exact) -> Vec<Statemen
     let single = if unit == 1.0 {
         "single-point".to_string()
     } else {
-        format!("single-step ({}-point)", fmt_num(unit))
+        format!("single-step ({}-point)", numbers::score(unit))
     };
     match (sr.min_steps_to_overtake, sr.easiest()) {
         (Some(k), Some(ch)) => {
             let mut text = format!(
                 "At least {} would be needed for another option to overtake {lname}",
-                plural(
-                    u64::from(k),
+                numbers::count(
+                    f64::from(k),
                     &format!("{single} score change"),
                     &format!("{single} score changes")
                 )
@@ -274,21 +210,21 @@ pub fn exact_statements(appraisal: &Appraisal, e: &super::Exact) -> Vec<Statemen
                     Some((o, d)) if o == c.option && d == c.direction => format!(
                         "its {} score from {} to {}",
                         crit(c.criterion),
-                        fmt_num(c.from),
-                        fmt_num(c.to)
+                        numbers::score(c.from),
+                        numbers::score(c.to)
                     ),
                     Some((o, _)) if o == c.option => format!(
                         "its {} score {verb} from {} to {}",
                         crit(c.criterion),
-                        fmt_num(c.from),
-                        fmt_num(c.to)
+                        numbers::score(c.from),
+                        numbers::score(c.to)
                     ),
                     _ => format!(
                         "{}'s {} score {verb} from {} to {}",
                         opt(c.option),
                         crit(c.criterion),
-                        fmt_num(c.from),
-                        fmt_num(c.to)
+                        numbers::score(c.from),
+                        numbers::score(c.to)
                     ),
                 };
                 parts.push(text);
@@ -369,8 +305,9 @@ fn weight_sentence(
     cs: &CriterionSensitivity,
     opt: &dyn Fn(usize) -> String,
 ) -> String {
+    let shown = cs.shown();
     let now = if cs.share > 0.0 {
-        format!("it now carries {}", pct(cs.share))
+        format!("it now carries {}", shown.share_text())
     } else {
         "it now carries no weight".to_string()
     };
@@ -385,18 +322,18 @@ fn weight_sentence(
         ),
         (None, Some(a)) => format!(
             "{lname} stays first unless {cname} carries more than {} of the total weight ({now}); then {} leads.",
-            pct_dir(cs.stable_to, false),
+            shown.to_text(),
             opt(a)
         ),
         (Some(b), None) => format!(
             "{lname} stays first unless {cname} carries less than {} of the total weight ({now}); then {} leads.",
-            pct_dir(cs.stable_from, true),
+            shown.from_text(),
             opt(b)
         ),
         (Some(b), Some(a)) => format!(
             "{lname} stays first while {cname} carries between {} and {} of the total weight ({now}); below that {} leads, above it {}.",
-            pct_dir(cs.stable_from, true),
-            pct_dir(cs.stable_to, false),
+            shown.from_text(),
+            shown.to_text(),
             opt(b),
             opt(a)
         ),
@@ -445,18 +382,18 @@ pub fn smaa_statements(
                 )
             }
         }
-        WeightModel::Spread { percent } => format!(
+        WeightModel::Spread { percent } if percent > 0.0 => format!(
             "With each weight varied at random within {}% of its current value",
-            fmt_num(percent)
+            numbers::weight(percent)
         ),
+        WeightModel::Spread { .. } => "With the weights held at their current values".to_string(),
     };
     let scale = appraisal.scale();
     if m.config.score_spread > 0.0 {
         let points = m.config.score_spread * scale.step();
         how.push_str(&format!(
-            " and every score varied at random by up to {} {} either way",
-            fmt_num(points),
-            if points == 1.0 { "point" } else { "points" }
+            " and every score varied at random by up to {} either way",
+            numbers::count(points, "point", "points")
         ));
     }
     let b1 = lo.acceptability.first().copied().unwrap_or(0.0);
@@ -466,8 +403,8 @@ pub fn smaa_statements(
         format!(
             "{how}, {} ranks first in {} of cases (standard error {}).",
             opt(leader),
-            prob(b1),
-            se_pct(se1)
+            numbers::probability_words(b1),
+            numbers::standard_error(se1)
         ),
     ));
     // The strongest alternative.
@@ -488,8 +425,8 @@ pub fn smaa_statements(
             format!(
                 "The option most often first otherwise is {}, in {} of cases (standard error {}).",
                 opt(r.option),
-                prob(b),
-                se_pct(r.acceptability_se.first().copied().unwrap_or(0.0))
+                numbers::probability_words(b),
+                numbers::standard_error(r.acceptability_se.first().copied().unwrap_or(0.0))
             )
         } else {
             format!(
@@ -507,8 +444,8 @@ pub fn smaa_statements(
             format!(
                 "Using the weights under which it typically wins (its central weights), {} stays first in {} of the score variations (standard error {}).",
                 opt(leader),
-                prob(c),
-                se_pct(se)
+                numbers::probability_words(c),
+                numbers::standard_error(se)
             ),
         ));
     }
@@ -518,21 +455,6 @@ pub fn smaa_statements(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percentages_round_towards_caution() {
-        assert_eq!(pct_dir(8.0 / 15.0, false), "53.3%");
-        assert_eq!(pct_dir(8.0 / 15.0, true), "53.4%");
-        assert_eq!(pct_dir(0.5, false), "50%");
-        assert_eq!(pct_dir(0.5, true), "50%");
-        assert_eq!(pct(0.125), "12.5%");
-        assert_eq!(prob(0.969_04), "96.9%");
-        assert_eq!(prob(0.99999), "more than 99.9%");
-        assert_eq!(prob(1.0), "100%");
-        assert_eq!(prob(0.0001), "less than 0.1%");
-        assert_eq!(se_pct(0.000_173), "0.02%");
-        assert_eq!(se_pct(0.000_001), "less than 0.01%");
-    }
 
     use crate::sensitivity::testutil::{build, full};
     use crate::sensitivity::{SmaaConfig, analyse};
@@ -558,7 +480,7 @@ mod tests {
             "Option 1 and Option 2 are tied for first with 5 each; the analysis below follows Option 1, the first listed."
         );
         assert!(t.contains(
-            &"Giving Criterion 1 any less weight (it now carries 50%) would put Option 2 ahead of Option 1.".to_string()
+            &"Giving Criterion 1 any less weight (it now carries 50.0%) would put Option 2 ahead of Option 1.".to_string()
         ), "{t:#?}");
         assert!(t.iter().any(|s| s.starts_with(
             "At least 1 single-point score change would be needed for another option to overtake Option 1; Option 2 is already level with it."
@@ -582,13 +504,13 @@ mod tests {
         // Criterion 2 share p: 4(1 - p) vs 3(1 - p) + 5p, equal at p = 1/6.
         let t = texts(&full(&[1.0, 0.0], &[&[4.0, 0.0], &[3.0, 5.0]]));
         assert!(t.contains(&"Option 1 stays first unless Criterion 2 carries more than 16.6% of the total weight (it now carries no weight); then Option 2 leads.".to_string()), "{t:#?}");
-        assert!(t.contains(&"Option 1 stays first unless Criterion 1 carries less than 83.4% of the total weight (it now carries 100%); then Option 2 leads.".to_string()), "{t:#?}");
+        assert!(t.contains(&"Option 1 stays first unless Criterion 1 carries less than 83.4% of the total weight (it now carries 100.0%); then Option 2 leads.".to_string()), "{t:#?}");
         assert!(
             t.contains(&"Leaving out Criterion 1 leaves no weight to rank by.".to_string()),
             "{t:#?}"
         );
         assert!(t.iter().any(|s| s.starts_with(
-            "Under any weighting of the criteria that carry weight (leaving out Criterion 2, which carries none), Option 1 ranks first in 100% of cases"
+            "Under any weighting of the criteria that carry weight (leaving out Criterion 2, which carries none), Option 1 ranks first in 100.0% of cases"
         )), "{t:#?}");
     }
 

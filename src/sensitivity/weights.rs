@@ -94,6 +94,12 @@ impl CriterionSensitivity {
         self.below.is_none() && self.above.is_none()
     }
 
+    /// The share now and the stable range as they are shown everywhere
+    /// (rounded towards caution; see [`crate::numbers::WeightRange`]).
+    pub fn shown(&self) -> crate::numbers::WeightRange {
+        crate::numbers::WeightRange::new(self.share, self.stable_from, self.stable_to)
+    }
+
     /// The options worth drawing against this criterion's share: every option
     /// that leads somewhere on the range, then the highest ranked of the rest
     /// (in `rank_order`), up to `max` in all (more only if more options lead).

@@ -42,7 +42,7 @@ pub enum Input {
 }
 
 /// Everything the user can ask the TUI to do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     /// Move the selection (or scroll the details pane) up.
     Up,
@@ -135,12 +135,15 @@ pub enum Action {
     Resize(u16, u16),
     /// A key for the open editor, prompt or dialog.
     Input(Input),
+    /// Text pasted into the terminal, as one event (bracketed paste): typed
+    /// into an open text box, refused on the grid so that it cannot run as keys.
+    Paste(String),
 }
 
 impl Action {
     /// Whether the action changes the appraisal's weights, names, options or
     /// criteria, which a member's scoresheet does not hold.
-    pub fn changes_structure(self) -> bool {
+    pub fn changes_structure(&self) -> bool {
         matches!(
             self,
             Action::EditWeight
@@ -158,7 +161,7 @@ impl Action {
     }
 
     /// Whether the action changes the selected cell's score or note.
-    pub fn edits_cell(self) -> bool {
+    pub fn edits_cell(&self) -> bool {
         matches!(
             self,
             Action::Digit(_) | Action::Half | Action::Step(_) | Action::Clear | Action::EditNote

@@ -3,9 +3,12 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::atomic;
 use crate::compute::{Results, compute};
+use crate::document;
 use crate::load::{self, LoadError, Loaded};
 use crate::model::{Appraisal, ModelError};
+use crate::recovery;
 use crate::save::{self, Fingerprint, SaveError};
 
 use super::edit::{Edit, History};
@@ -26,6 +29,8 @@ pub struct App {
     pub quit: bool,
     /// Members' sheets merged for the panel view, when a panel was opened.
     pub panel: Option<PanelState>,
+    /// The signal that ended the app (`SIGTERM`, `SIGHUP`), if one did.
+    pub stopped_by: Option<&'static str>,
 }
 
 /// Which file the document is saved to.
@@ -106,13 +111,21 @@ pub struct Doc {
     live: Option<Live>,
     /// Whether this is the appraisal file or a member's sheet.
     target: Target,
+    /// This copy's lock beside the file and its own recovery file, when
+    /// opened for real ([`App::open`]); shared by clones, released with the last.
+    claim: Option<std::sync::Arc<recovery::Claim>>,
 }
 
 impl Doc {
     fn new(loaded: Loaded, path: Option<PathBuf>) -> Doc {
-        let original = loaded.source.text;
-        let fingerprint = path.as_ref().map(|_| Fingerprint::of(original.as_bytes()));
-        let recovery = save::recovery_path(path.as_deref());
+        let (original, fingerprint) = match &path {
+            Some(p) => {
+                let (text, fp) = save::as_on_disk(p, loaded.source.text);
+                (text, Some(fp))
+            }
+            None => (loaded.source.text, None),
+        };
+        let recovery = recovery::recovery_path(path.as_deref());
         let results = compute(&loaded.appraisal);
         Doc {
             saved: loaded.appraisal.clone(),
@@ -130,6 +143,7 @@ impl Doc {
             version: 0,
             live: None,
             target: Target::Appraisal,
+            claim: None,
         }
     }
 
@@ -141,8 +155,9 @@ impl Doc {
             sheet_path,
             ..
         } = opened;
-        let fingerprint = Some(Fingerprint::of(text.as_bytes()));
-        let recovery = save::recovery_path(Some(&sheet_path));
+        let (text, fingerprint) = save::as_on_disk(&sheet_path, text);
+        let fingerprint = Some(fingerprint);
+        let recovery = recovery::recovery_path(Some(&sheet_path));
         Doc {
             saved: appraisal.clone(),
             results: compute(&appraisal),
@@ -159,6 +174,33 @@ impl Doc {
             version: 0,
             live: None,
             target: Target::Sheet(Box::new(member)),
+            claim: None,
+        }
+    }
+
+    /// Takes this copy's hold on the file: a lock beside it naming who has it
+    /// open, and a recovery file of its own (see [`recovery::Claim`]).
+    fn claim(&mut self) {
+        let Some(plain) = recovery::recovery_path(self.path.as_deref()) else {
+            return;
+        };
+        let claim = recovery::Claim::take(&plain);
+        self.recovery = Some(claim.recovery().to_owned());
+        self.claim = Some(std::sync::Arc::new(claim));
+    }
+
+    /// Other running copies that have this file open, as found on opening it.
+    pub fn other_copies(&self) -> Vec<&recovery::OtherCopy> {
+        self.claim
+            .as_deref()
+            .map(|c| c.others().iter().filter(|o| o.live).collect())
+            .unwrap_or_default()
+    }
+
+    /// Refreshes this copy's lock, so copies elsewhere see it is still open.
+    pub fn heartbeat(&self) {
+        if let Some(c) = &self.claim {
+            c.heartbeat();
         }
     }
 
@@ -179,26 +221,12 @@ impl Doc {
     /// changes applied, comments and layout kept. If the original cannot be
     /// edited, the text is written afresh.
     pub fn text_now(&self) -> String {
-        match &self.target {
-            Target::Appraisal => save::update_document(&self.original, &self.appraisal)
-                .unwrap_or_else(|_| save::to_toml(&self.appraisal)),
-            Target::Sheet(m) => {
-                crate::panel::member::update_sheet(&self.original, &self.appraisal, None)
-                    .unwrap_or_else(|_| {
-                        let reference = self
-                            .path
-                            .as_deref()
-                            .map(crate::panel::member::folder_of)
-                            .map_or_else(
-                                || m.appraisal_path.display().to_string(),
-                                |dir| crate::panel::member::relative_path(&m.appraisal_path, dir),
-                            );
-                        let blank = crate::panel::blank_sheet(&m.shared, &reference, &m.member);
-                        crate::panel::member::update_sheet(&blank, &self.appraisal, None)
-                            .unwrap_or(blank)
-                    })
-            }
-        }
+        text_of(
+            &self.target,
+            &self.original,
+            &self.appraisal,
+            self.path.as_deref(),
+        )
     }
 
     /// The appraisal as it now stands.
@@ -371,9 +399,7 @@ impl Doc {
         let target = match path.or(self.path.as_deref()) {
             Some(p) => p.to_owned(),
             None => {
-                return Err(SaveError::Layout(
-                    "the bundled example has no file of its own; choose where to save".into(),
-                ));
+                return Err(SaveError::NoFile);
             }
         };
         let same_file = self.path.as_deref() == Some(target.as_path());
@@ -404,30 +430,48 @@ impl Doc {
         self.saved = self.appraisal.clone();
         self.dirty = false;
         self.differing = Some(0);
+        let moved = self.path.as_deref() != Some(target.as_path());
         self.path = Some(target.clone());
-        self.recovery = save::recovery_path(Some(&target));
-        for r in [old_recovery, self.recovery.clone()].into_iter().flatten() {
-            let _ = save::remove_recovery(&r);
+        if moved {
+            // A new file: a recovery file (and a hold) of its own there.
+            self.recovery = recovery::recovery_path(Some(&target));
+            if self.claim.is_some() {
+                self.claim();
+            }
         }
-        self.recovery_stale = false;
+        for r in [old_recovery, self.recovery.clone()].into_iter().flatten() {
+            let _ = recovery::remove_recovery(&r);
+        }
+        // A recovery write still under way elsewhere may land after the
+        // removal above; the next job (nothing unsaved) removes it again.
+        self.recovery_stale = true;
         Ok(target)
     }
 
     /// Writes (or, with nothing unsaved, removes) the recovery file if edits
     /// happened since it was last written. Errors are returned for a message,
     /// and the write is tried again after the next edit.
-    pub fn flush_recovery(&mut self) -> Result<(), SaveError> {
-        if !self.recovery_stale {
-            return Ok(());
+    pub fn flush_recovery(&mut self) -> Result<(), atomic::WriteError> {
+        self.take_recovery_job().map_or(Ok(()), RecoveryJob::run)
+    }
+
+    /// The recovery write that edits since the last one call for, to be run
+    /// off the key path ([`RecoveryJob::run`]); `None` if nothing changed.
+    /// Taking it counts as writing: a failed job should be reported, and the
+    /// next edit brings a new one.
+    pub fn take_recovery_job(&mut self) -> Option<RecoveryJob> {
+        if !std::mem::take(&mut self.recovery_stale) {
+            return None;
         }
-        self.recovery_stale = false;
-        let Some(rec) = self.recovery.clone() else {
-            return Ok(());
-        };
-        if !self.dirty {
-            return save::remove_recovery(&rec);
-        }
-        save::write_recovery(&rec, &self.text_now())
+        let path = self.recovery.clone()?;
+        let text = self.dirty.then(|| RecoveryText {
+            base: self.fingerprint,
+            target: self.target.clone(),
+            original: self.original.clone(),
+            appraisal: self.appraisal.clone(),
+            doc_path: self.path.clone(),
+        });
+        Some(RecoveryJob { path, text })
     }
 
     /// Whether edits have happened since the recovery file was last written.
@@ -438,7 +482,7 @@ impl Doc {
     /// Throws away the recovery file (the user chose to discard unsaved work).
     pub fn discard_recovery(&mut self) {
         if let Some(r) = &self.recovery {
-            let _ = save::remove_recovery(r);
+            let _ = recovery::remove_recovery(r);
         }
         self.recovery_stale = false;
     }
@@ -456,6 +500,74 @@ impl Doc {
         match (&self.path, self.fingerprint) {
             (Some(p), Some(fp)) => Fingerprint::of_file(p).is_some_and(|now| now != fp),
             _ => false,
+        }
+    }
+}
+
+/// Removes temporary files that a crash part-way through a save left beside
+/// `file` or its recovery file, where that is safe ([`atomic::remove_leftovers`]).
+fn clean_up_after_crashes(file: &Path) {
+    atomic::remove_leftovers(crate::panel::member::folder_of(file));
+    if let Some(dir) = recovery::recovery_path(Some(file))
+        .as_deref()
+        .and_then(Path::parent)
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        atomic::remove_leftovers(dir);
+    }
+}
+
+/// The text `appraisal` would be saved as: `original` with the changes
+/// applied (into the sheet, for a member), or written afresh if it cannot be edited.
+fn text_of(target: &Target, original: &str, appraisal: &Appraisal, path: Option<&Path>) -> String {
+    match target {
+        Target::Appraisal => document::update_document(original, appraisal)
+            .unwrap_or_else(|_| document::to_toml(appraisal)),
+        Target::Sheet(m) => crate::panel::member::update_sheet(original, appraisal, None)
+            .unwrap_or_else(|_| {
+                let reference = path.map(crate::panel::member::folder_of).map_or_else(
+                    || m.appraisal_path.display().to_string(),
+                    |dir| crate::panel::member::relative_path(&m.appraisal_path, dir),
+                );
+                let blank = crate::panel::blank_sheet(&m.shared, &reference, &m.member);
+                crate::panel::member::update_sheet(&blank, appraisal, None).unwrap_or(blank)
+            }),
+    }
+}
+
+/// One write (or removal) of a recovery file, for one state of the
+/// document, self-contained so that it can run on another thread.
+#[derive(Debug, Clone)]
+pub struct RecoveryJob {
+    path: PathBuf,
+    /// What to write; `None` when nothing is unsaved, so the file goes.
+    text: Option<RecoveryText>,
+}
+
+#[derive(Debug, Clone)]
+struct RecoveryText {
+    base: Option<Fingerprint>,
+    target: Target,
+    original: String,
+    appraisal: Appraisal,
+    doc_path: Option<PathBuf>,
+}
+
+impl RecoveryJob {
+    /// Where the job writes.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Works out the text and writes the recovery file, or removes it when
+    /// nothing is unsaved.
+    pub fn run(self) -> Result<(), atomic::WriteError> {
+        match self.text {
+            None => recovery::remove_recovery(&self.path),
+            Some(t) => {
+                let text = text_of(&t.target, &t.original, &t.appraisal, t.doc_path.as_deref());
+                recovery::write_recovery_on(&self.path, &text, t.base)
+            }
         }
     }
 }
@@ -487,7 +599,7 @@ fn save_sheet(
         )
     });
     let text = crate::panel::member::update_sheet(original, appraisal, reference.as_deref())?;
-    save::write_atomic(target, text.as_bytes())?;
+    atomic::write(target, text.as_bytes())?;
     Ok(save::Saved {
         fingerprint: Fingerprint::of(text.as_bytes()),
         text,
@@ -566,11 +678,131 @@ pub enum Confirm {
         /// Quit once saved.
         then_quit: bool,
     },
+    /// An export would replace files already there: replace them?
+    ReplaceExport {
+        /// The export format (an index into the export menu).
+        format: usize,
+        /// The file or folder typed.
+        path: PathBuf,
+        /// What is there already, in words ("review.md", "3 .csv files").
+        existing: String,
+    },
+    /// A recovery file was found, but the file changed on disk after the
+    /// work was kept (a colleague's edits): choose, cell by cell or as a
+    /// whole, between the restored work and the file as it is now.
+    RecoveryClash(Box<Clashes>),
     /// A recovery file was found: restore or discard it?
     Recovery {
         /// The recovered appraisal.
         recovered: Box<Appraisal>,
+        /// The recovery file it came from.
+        from: PathBuf,
+        /// Who left it, if another copy's stale lock names it.
+        left_by: Option<String>,
+        /// That copy's lock, to remove once the work is dealt with.
+        stale_lock: Option<PathBuf>,
     },
+}
+
+/// One cell on which restored work and the file as it now is disagree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clash {
+    /// Option index.
+    pub o: usize,
+    /// Criterion index.
+    pub c: usize,
+    /// The restored work's score and note.
+    pub yours: (Option<f64>, Option<String>),
+    /// The score and note in the file now.
+    pub theirs: (Option<f64>, Option<String>),
+}
+
+/// Restored work set against the file as it now is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clashes {
+    /// The restored work, whole.
+    pub recovered: Appraisal,
+    /// The recovery file it came from.
+    pub from: PathBuf,
+    /// A stale lock of the copy that left it, to remove once dealt with.
+    pub stale_lock: Option<PathBuf>,
+    /// The cells that differ.
+    pub cells: Vec<Clash>,
+    /// For each cell, whether to take the restored work's version.
+    pub take_yours: Vec<bool>,
+    /// The highlighted cell.
+    pub selected: usize,
+    /// Whether more than cells differ (weights, names, options, criteria).
+    pub beyond_cells: bool,
+}
+
+impl Clashes {
+    /// Sets `recovered` against `now` (the file as loaded), or `None` if
+    /// their options or criteria differ, so cells cannot be matched.
+    pub fn between(recovered: Appraisal, now: &Appraisal, from: PathBuf) -> Option<Clashes> {
+        let ids = |a: &Appraisal| {
+            (
+                a.options()
+                    .iter()
+                    .map(|o| o.id().clone())
+                    .collect::<Vec<_>>(),
+                a.criteria()
+                    .iter()
+                    .map(|c| c.id().clone())
+                    .collect::<Vec<_>>(),
+            )
+        };
+        if ids(&recovered) != ids(now) {
+            return None;
+        }
+        let mut cells = Vec::new();
+        for (o, (mine, theirs)) in recovered.options().iter().zip(now.options()).enumerate() {
+            for c in 0..now.criteria().len() {
+                let y = (mine.score(c), mine.note(c).map(str::to_owned));
+                let t = (theirs.score(c), theirs.note(c).map(str::to_owned));
+                if y != t {
+                    cells.push(Clash {
+                        o,
+                        c,
+                        yours: y,
+                        theirs: t,
+                    });
+                }
+            }
+        }
+        let mut merged = now.clone();
+        for cell in &cells {
+            set_cell(&mut merged, cell.o, cell.c, &cell.yours);
+        }
+        let beyond_cells = merged != recovered;
+        Some(Clashes {
+            take_yours: vec![true; cells.len()],
+            recovered,
+            from,
+            stale_lock: None,
+            cells,
+            selected: 0,
+            beyond_cells,
+        })
+    }
+
+    /// The file as it now is, with the cells chosen from the restored work.
+    pub fn merged(&self, now: &Appraisal) -> Appraisal {
+        let mut out = now.clone();
+        for (cell, &yours) in self.cells.iter().zip(&self.take_yours) {
+            if yours {
+                set_cell(&mut out, cell.o, cell.c, &cell.yours);
+            }
+        }
+        out
+    }
+}
+
+fn set_cell(a: &mut Appraisal, o: usize, c: usize, (score, note): &(Option<f64>, Option<String>)) {
+    let _ = a.set_score(o, c, *score);
+    if let Some(opt) = a.option_mut(o) {
+        let _ = opt.set_note(c, note.clone());
+    }
 }
 
 /// The note being edited for one cell.
@@ -714,6 +946,7 @@ impl App {
             view: View::default(),
             quit: false,
             panel: None,
+            stopped_by: None,
         }
     }
 
@@ -727,6 +960,7 @@ impl App {
         sheet: Option<&Path>,
     ) -> Result<App, LoadError> {
         let opened = member::open(appraisal_path, member, sheet)?;
+        clean_up_after_crashes(&opened.sheet_path);
         let created = opened.created;
         let warning = opened.warnings.first().cloned();
         let mut app = App {
@@ -734,6 +968,7 @@ impl App {
             view: View::default(),
             quit: false,
             panel: None,
+            stopped_by: None,
         };
         let name = app.doc.display_name();
         let who = app
@@ -751,6 +986,8 @@ impl App {
                 "Scoring as {who} into {name}; c shows the shared scores"
             ));
         }
+        app.doc.claim();
+        app.note_other_copies();
         app.offer_recovery();
         Ok(app)
     }
@@ -811,7 +1048,10 @@ impl App {
     /// holds different work, the app starts by offering to restore it.
     pub fn open(path: &Path) -> Result<App, LoadError> {
         let loaded = load::load_path(path)?;
+        clean_up_after_crashes(path);
         let mut app = App::new(loaded, Some(path.to_owned()));
+        app.doc.claim();
+        app.note_other_copies();
         app.offer_recovery();
         app.note_published_totals();
         Ok(app)
@@ -820,6 +1060,7 @@ impl App {
     /// Opens the bundled example, offering any recovery file as [`App::open`] does.
     pub fn example() -> Result<App, LoadError> {
         let mut app = App::new(load::load_example()?, None);
+        app.doc.claim();
         app.offer_recovery();
         app.note_published_totals();
         Ok(app)
@@ -833,52 +1074,136 @@ impl App {
         }
         let a = &self.doc.appraisal;
         let found = crate::compute::reconcile(a, &self.doc.results);
-        let Some(&(o, published, computed)) = found.first() else {
+        let Some(&(o, _, computed)) = found.first() else {
             return;
         };
         let name = a.options().get(o).map_or("", |x| x.name());
+        let published = a
+            .options()
+            .get(o)
+            .and_then(|x| x.published())
+            .map_or_else(String::new, |p| p.text());
         let more = match found.len() {
             1 => String::new(),
             n => format!(" (and {} more)", n - 1),
         };
         self.view.info(format!(
-            "Note: {name}'s published total is {} but its scores add up to {}{more}",
-            crate::model::fmt_num(published),
-            crate::model::fmt_num(computed)
+            "Note: {name}'s published total is {published} but {} {}{more}",
+            crate::compute::total_phrase(a),
+            crate::numbers::total(computed)
         ));
     }
 
-    /// Offers to restore unsaved work left in the recovery file, if there is any.
+    /// Says, in the message line, who else has the file open.
+    fn note_other_copies(&mut self) {
+        let others = self.doc.other_copies();
+        let Some(first) = others.first() else {
+            return;
+        };
+        let more = match others.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        let text = format!(
+            "{} is also open: {}{more}. Each copy keeps its own unsaved work; Ctrl-s asks before overwriting the other's saves",
+            self.doc.display_name(),
+            first.owner.describe()
+        );
+        self.view.error(text);
+    }
+
+    /// Offers to restore unsaved work that a copy which ended without saving
+    /// left in a recovery file, if there is any (the newest first). Work that
+    /// belongs to another running copy is never offered or touched.
     pub fn offer_recovery(&mut self) {
-        let Some(rec) = self.doc.recovery.clone() else {
+        let Some(plain) = recovery::recovery_path(self.doc.path.as_deref()) else {
             return;
         };
-        let Some(text) = save::read_recovery(&rec) else {
-            return;
-        };
-        let name = rec.display().to_string();
-        let read = match (&self.doc.target, &self.doc.path) {
-            (Target::Sheet(m), Some(sheet)) => {
-                m.read_text(&name, &text, crate::panel::member::folder_of(sheet))
+        let others = self
+            .doc
+            .claim
+            .as_deref()
+            .map(|c| c.others().to_vec())
+            .unwrap_or_default();
+        let mut found = recovery::orphans(&plain, &others);
+        if self.doc.claim.is_none() {
+            // Without a claim, only this copy's own file counts.
+            found.retain(|(p, _)| Some(p.as_path()) == self.doc.recovery.as_deref());
+        }
+        for (rec, left_by) in found {
+            let Some((text, base)) = recovery::read_recovery_on(&rec) else {
+                continue;
+            };
+            let name = rec.display().to_string();
+            let read = match (&self.doc.target, &self.doc.path) {
+                (Target::Sheet(m), Some(sheet)) => {
+                    m.read_text(&name, &text, crate::panel::member::folder_of(sheet))
+                }
+                _ => load::load_str(&name, &text).map(|l| l.appraisal),
+            };
+            match read {
+                Ok(recovered)
+                    if recovered != self.doc.appraisal
+                        && base.is_some()
+                        && base != self.doc.fingerprint =>
+                {
+                    // The file changed after the work was kept: show what differs.
+                    match Clashes::between(recovered.clone(), &self.doc.appraisal, rec.clone()) {
+                        Some(mut clashes) => {
+                            clashes.stale_lock = left_by.map(|o| o.lock);
+                            self.view.mode =
+                                Mode::Confirm(Confirm::RecoveryClash(Box::new(clashes)));
+                        }
+                        None => {
+                            self.view.mode = Mode::Confirm(Confirm::Recovery {
+                                recovered: Box::new(recovered),
+                                from: rec,
+                                left_by: Some(
+                                    "the file has changed since, and restoring replaces it as a whole"
+                                        .to_owned(),
+                                ),
+                                stale_lock: left_by.map(|o| o.lock),
+                            });
+                        }
+                    }
+                    return;
+                }
+                Ok(recovered) if recovered != self.doc.appraisal => {
+                    self.view.mode = Mode::Confirm(Confirm::Recovery {
+                        recovered: Box::new(recovered),
+                        from: rec,
+                        left_by: left_by.as_ref().map(|o| {
+                            format!(
+                                "{} on {}, last seen {} ago",
+                                o.owner.user,
+                                o.owner.host,
+                                recovery::ago(o.quiet_for)
+                            )
+                        }),
+                        stale_lock: left_by.map(|o| o.lock),
+                    });
+                    return;
+                }
+                Ok(_) => {
+                    // Same as the file: nothing to recover.
+                    let _ = recovery::remove_recovery(&rec);
+                }
+                Err(_) => {
+                    self.view.error(format!(
+                        "a recovery file at {} could not be read; it was left in place",
+                        rec.display()
+                    ));
+                    return;
+                }
             }
-            _ => load::load_str(&name, &text).map(|l| l.appraisal),
-        };
-        match read {
-            Ok(recovered) if recovered != self.doc.appraisal => {
-                self.view.mode = Mode::Confirm(Confirm::Recovery {
-                    recovered: Box::new(recovered),
-                });
-            }
-            Ok(_) => {
-                // Same as the file: nothing to recover.
-                let _ = save::remove_recovery(&rec);
-            }
-            Err(_) => {
-                self.view.error(format!(
-                    "a recovery file at {} could not be read; it was left in place",
-                    rec.display()
-                ));
-            }
+        }
+    }
+
+    /// Removes a recovery file whose work was restored or discarded (not
+    /// this copy's own, which follows the document).
+    pub fn settle_recovery(&mut self, from: &Path) {
+        if Some(from) != self.doc.recovery.as_deref() {
+            let _ = recovery::remove_recovery(from);
         }
     }
 

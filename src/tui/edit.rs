@@ -4,7 +4,8 @@
 //! inverse. This costs memory in proportion to the edit, not the appraisal,
 //! which matters on large appraisals where a snapshot per keystroke would not.
 
-use crate::model::{Appraisal, AppraisalOption, ModelError, RemovedCriterion, fmt_num};
+use crate::model::{Appraisal, AppraisalOption, ModelError, RemovedCriterion};
+use crate::numbers;
 
 /// One change to an appraisal, with enough detail to reverse it.
 #[derive(Debug, Clone, PartialEq)]
@@ -211,7 +212,7 @@ impl Edit {
                 .get(*c)
                 .map_or_else(|| "a criterion".to_owned(), |x| x.name().to_owned())
         };
-        let score = |s: &Option<f64>| s.map_or_else(|| "empty".to_owned(), fmt_num);
+        let score = |s: &Option<f64>| s.map_or_else(|| "empty".to_owned(), numbers::score);
         match self {
             Edit::Score { o, c, old, new } => format!(
                 "{} on {}: {} → {}",
@@ -224,8 +225,8 @@ impl Edit {
             Edit::Weight { c, old, new } => format!(
                 "weight of {}: {} → {}",
                 cname(c),
-                fmt_num(*old),
-                fmt_num(*new)
+                numbers::weight(*old),
+                numbers::weight(*new)
             ),
             Edit::Weights { .. } => "all weights".to_owned(),
             Edit::RenameOption { old, new, .. } | Edit::RenameCriterion { old, new, .. } => {

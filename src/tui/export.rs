@@ -4,11 +4,11 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::atomic;
 use crate::compute::compute;
 use crate::export::{self as reports, ExportOptions, Format as ReportFormat};
 use crate::model::Appraisal;
 use crate::report::{self, TextStyle};
-use crate::save;
 
 use super::app::App;
 
@@ -140,10 +140,32 @@ pub enum ExportError {
     Report(#[from] reports::ExportError),
     /// Writing failed.
     #[error(transparent)]
-    Save(#[from] save::SaveError),
+    Write(#[from] atomic::WriteError),
     /// Building the text report failed.
     #[error("{0}")]
     Text(String),
+}
+
+/// What exporting `format` to `path` would replace, in words, or `None` if
+/// nothing: the file itself, or for a folder format the files of that kind
+/// already in the folder.
+pub fn would_replace(format: usize, path: &Path) -> Option<String> {
+    let f = FORMATS.get(format)?;
+    if !f.is_folder() {
+        let meta = std::fs::metadata(path).ok()?;
+        return (!meta.is_dir()).then(|| "a file of that name".to_owned());
+    }
+    let ext = std::ffi::OsStr::new(f.extension);
+    let n = std::fs::read_dir(path)
+        .ok()?
+        .flatten()
+        .filter(|e| e.path().extension() == Some(ext))
+        .count();
+    match n {
+        0 => None,
+        1 => Some(format!("a .{} file", f.extension)),
+        n => Some(format!("{n} .{} files", f.extension)),
+    }
 }
 
 /// Monte Carlo samples for an export: as many as take a second or so, up to
@@ -198,13 +220,13 @@ pub fn export_to(app: &App, format: usize, path: &Path) -> Result<Vec<PathBuf>, 
                 },
             )
             .map_err(|e| ExportError::Text(e.to_string()))?;
-            save::write_atomic(path, &out)?;
+            atomic::write(path, &out)?;
             Ok(vec![path.to_owned()])
         }
         Kind::Copy => {
             // In member mode this is the member's sheet as it now stands.
             let text = app.doc.text_now();
-            save::write_atomic(path, text.as_bytes())?;
+            atomic::write(path, text.as_bytes())?;
             Ok(vec![path.to_owned()])
         }
     }

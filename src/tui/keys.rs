@@ -1,7 +1,7 @@
 //! The words for the keys: the hints on the bottom line and the help screen.
 //! Kept beside each other so that help lists every key the keymap knows.
 
-use crate::model::fmt_num;
+use crate::numbers;
 
 use super::app::{App, Confirm, Focus, Mode, Showing};
 use super::swing::SwingStep;
@@ -128,12 +128,22 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
                 ("n", "quit, discard"),
                 ("Esc", "stay"),
             ],
-            Confirm::RemoveOption(_) | Confirm::RemoveCriterion(_) | Confirm::Replace { .. } => {
+            Confirm::RemoveOption(_)
+            | Confirm::RemoveCriterion(_)
+            | Confirm::Replace { .. }
+            | Confirm::ReplaceExport { .. } => {
                 vec![("y", "yes"), ("n", "no")]
             }
             Confirm::Conflict { .. } => {
                 vec![("o", "overwrite"), ("a", "save as"), ("Esc", "cancel")]
             }
+            Confirm::RecoveryClash(_) => vec![
+                ("↑↓", "cell"),
+                ("Space", "yours/theirs"),
+                ("Enter", "restore as chosen"),
+                ("y", "all yours"),
+                ("t", "all theirs"),
+            ],
             Confirm::Recovery { .. } => {
                 vec![("r", "restore"), ("d", "discard"), ("q", "quit")]
             }
@@ -170,7 +180,11 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
 fn digits_hint(app: &App) -> String {
     let s = app.doc.appraisal().scale();
     let range = if s.max() <= 9.0 && s.min() >= 0.0 {
-        format!("{}-{}", fmt_num(s.min().ceil()), fmt_num(s.max().floor()))
+        format!(
+            "{}-{}",
+            numbers::score(s.min().ceil()),
+            numbers::score(s.max().floor())
+        )
     } else {
         "0-9".to_owned()
     };

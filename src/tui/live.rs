@@ -12,7 +12,8 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Widget, Wrap};
 
-use crate::model::{Appraisal, fmt_dp, fmt_num};
+use crate::model::Appraisal;
+use crate::numbers;
 use crate::sensitivity::statements::{exact_statements, smaa_statements};
 use crate::sensitivity::{self, Exact, Smaa, SmaaConfig, Statement, StatementKind, WeightModel};
 
@@ -123,10 +124,6 @@ const CHART_OPTIONS: usize = 5;
 
 fn bold() -> Style {
     Style::default().add_modifier(Modifier::BOLD)
-}
-
-fn pct(p: f64) -> String {
-    format!("{}%", fmt_dp(p * 100.0, 1))
 }
 
 /// Draws the live panel into `area`, scrolled by `scroll` lines.
@@ -283,10 +280,11 @@ fn criterion_lines(app: &App, live: &Live) -> Vec<Line<'static>> {
         return Vec::new();
     };
     let name = |o: usize| a.options().get(o).map_or("?", |x| x.name()).to_owned();
+    let shown = s.shown();
     let mut text = format!(
         "{} carries {} of the weight. {} stays first ",
         crit.name(),
-        pct(s.share),
+        shown.share_text(),
         name(s.leader)
     );
     if s.holds_throughout() {
@@ -294,8 +292,8 @@ fn criterion_lines(app: &App, live: &Live) -> Vec<Line<'static>> {
     } else {
         text.push_str(&format!(
             "while its share is from {} to {}",
-            pct(s.stable_from),
-            pct(s.stable_to)
+            shown.from_text(),
+            shown.to_text()
         ));
         match (s.below, s.above) {
             (Some(b), Some(u)) => text.push_str(&format!(
@@ -383,7 +381,7 @@ fn draw_chart(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
     let title = format!(
         "Each option's total as {}'s share moves from 0% to 100% (│ marks now, {})",
         crit.name(),
-        pct(sens.share)
+        sens.shown().share_text()
     );
     let head = Rect::new(r.x, r.y, r.width, 1);
     Paragraph::new(Line::from(title)).render(head, buf);
@@ -397,9 +395,9 @@ fn draw_chart(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
                 .labels(["0%", "50%", "100%"]),
         )
         .y_axis(Axis::default().bounds([lo, hi]).labels([
-            fmt_num(lo),
-            fmt_num((lo + hi) / 2.0),
-            fmt_num(hi),
+            numbers::total(lo),
+            numbers::total((lo + hi) / 2.0),
+            numbers::total(hi),
         ]));
     chart.render(chart_area, buf);
     // A legend that works without colour: each line's marker, then its option.
@@ -436,7 +434,7 @@ fn draw_acceptability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
             lines.push(Line::styled(
                 format!(
                     "Chance of ranking first: over any weights (bar), and with each weight within ±{}% of now ({} samples each)",
-                    fmt_num(NEAR_PERCENT),
+                    numbers::weight(NEAR_PERCENT),
                     m.config.samples
                 ),
                 bold(),
@@ -465,8 +463,11 @@ fn draw_acceptability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
                     Span::raw(format!("{name:<name_w$} ")),
                     Span::styled("█".repeat(filled), bar_style(app)),
                     Span::raw("░".repeat(bar_w - filled)),
-                    Span::raw(format!(" {:>6}", pct(share))),
-                    Span::raw(format!("  near {:>6}", pct(near.first_share(o)))),
+                    Span::raw(format!(" {:>6}", numbers::probability(share))),
+                    Span::raw(format!(
+                        "  near {:>6}",
+                        numbers::probability(near.first_share(o))
+                    )),
                 ]));
             }
         }
@@ -517,11 +518,8 @@ fn draw_stability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
         } else {
             crit.name().to_owned()
         };
-        let range = if s.holds_throughout() {
-            "0% to 100%".to_owned()
-        } else {
-            format!("{} to {}", pct(s.stable_from), pct(s.stable_to))
-        };
+        let shown = s.shown();
+        let range = format!("{} to {}", shown.from_text(), shown.to_text());
         let then = match (s.below, s.above) {
             (None, None) => "no change".to_owned(),
             (Some(b), None) => format!("↓ {}", a.options().get(b).map_or("", |o| o.name())),
@@ -537,8 +535,8 @@ fn draw_stability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
             "{} {:<name_w$} {:>6} {:>7}  {:<17} {}",
             if sel { "▶" } else { " " },
             name,
-            fmt_num(crit.weight()),
-            pct(s.share),
+            numbers::weight(crit.weight()),
+            shown.share_text(),
             range,
             then
         );

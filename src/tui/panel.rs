@@ -12,7 +12,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use crate::load::LoadError;
-use crate::model::{Appraisal, Scale, fmt_dp, fmt_num};
+use crate::model::{Appraisal, Scale};
+use crate::numbers;
 use crate::panel::{self, MergeOptions, Merged, MergedCell, Method, Sheet};
 
 use super::app::App;
@@ -137,17 +138,14 @@ pub fn next_method(m: Method) -> Method {
     match m {
         Method::Mean => Method::Median,
         Method::Median => Method::TrimmedMean,
-        Method::TrimmedMean => Method::Mean,
+        Method::TrimmedMean => Method::Sum,
+        Method::Sum => Method::Mean,
     }
 }
 
-/// A method's name in a sentence: "mean", "median", "trimmed mean".
+/// A method's name in a sentence: "mean", "median", "trimmed mean", "sum".
 pub fn method_words(m: Method) -> &'static str {
-    match m {
-        Method::Mean => "mean",
-        Method::Median => "median",
-        Method::TrimmedMean => "trimmed mean",
-    }
+    m.words()
 }
 
 /// Moves a sheet's scores and notes from one set of ids to another; cells
@@ -213,9 +211,9 @@ pub fn steps(spread: f64, scale: &Scale) -> f64 {
     spread / scale.step()
 }
 
-/// A consensus as shown in the grid: one decimal place at most.
+/// A consensus as shown in the grid and everywhere else.
 pub fn short_value(v: f64) -> String {
-    fmt_num((v * 10.0).round() / 10.0)
+    numbers::total(v)
 }
 
 /// "3 steps", "1 step", "1.5 (3 steps)" on a half-point scale.
@@ -227,9 +225,9 @@ pub fn spread_text(spread: f64, scale: &Scale) -> String {
         "steps"
     };
     if scale.step() == 1.0 {
-        format!("{} {unit}", fmt_num(n))
+        format!("{} {unit}", numbers::score(n))
     } else {
-        format!("{} ({} {unit})", fmt_num(spread), fmt_num(n))
+        format!("{} ({} {unit})", numbers::score(spread), numbers::score(n))
     }
 }
 
@@ -242,7 +240,12 @@ pub fn cell_show(cell: &MergedCell, width: usize, colour: bool) -> (String, Styl
             Style::default().add_modifier(Modifier::DIM),
         );
     };
-    let value = short_value(v);
+    // Two decimals as everywhere else, or one where the cell is too narrow
+    // to keep the mark beside them.
+    let mut value = short_value(v);
+    if value.chars().count() + 2 > width {
+        value = numbers::decimals(v, 1);
+    }
     let text = format!("{:^width$}", format!("{value:>3} {}", level.mark()));
     let mut style = Style::default();
     if colour {
@@ -276,7 +279,7 @@ pub fn grid_title(p: &PanelState) -> String {
         "Panel consensus · {} of {n} member{} · {flagged} flagged ! (spread ≥ {} steps)",
         method_words(p.options().method),
         if n == 1 { "" } else { "s" },
-        fmt_num(p.options().flag_steps)
+        numbers::score(p.options().flag_steps)
     )
 }
 
@@ -326,11 +329,11 @@ pub fn details_lines(app: &App) -> Vec<Line<'static>> {
         (Some(v), Some(lo), Some(hi), Some(spread)) => {
             lines.push(Line::from(format!(
                 "Consensus {} ({}, {} of {n} scored) · lowest {}, highest {} · spread {}",
-                fmt_num((v * 100.0).round() / 100.0),
+                numbers::total(v),
                 method_words(m.options.method),
                 cell.scored,
-                fmt_num(lo),
-                fmt_num(hi),
+                numbers::score(lo),
+                numbers::score(hi),
                 spread_text(spread, scale)
             )));
         }
@@ -351,7 +354,7 @@ pub fn details_lines(app: &App) -> Vec<Line<'static>> {
     ));
     for (i, member) in m.members.iter().enumerate() {
         let score = cell.scores.get(i).copied().flatten();
-        let score_text = score.map_or_else(|| "–".to_owned(), fmt_num);
+        let score_text = score.map_or_else(|| "–".to_owned(), numbers::score);
         let note = p
             .sheets()
             .get(i)
@@ -390,7 +393,7 @@ pub fn details_lines(app: &App) -> Vec<Line<'static>> {
             format!(
                 "Score in {}: {}",
                 app.doc.display_name(),
-                shared.map_or_else(|| "not scored".to_owned(), fmt_num)
+                shared.map_or_else(|| "not scored".to_owned(), numbers::score)
             ),
             dim(),
         ));
@@ -421,14 +424,14 @@ pub fn details_lines(app: &App) -> Vec<Line<'static>> {
         lines.push(Line::from(format!(
             "{:<name_w$} {:>5}  {leads}",
             v.member,
-            v.tau.map_or_else(|| "n/a".to_owned(), |t| fmt_dp(t, 2)),
+            v.tau.map_or_else(|| "n/a".to_owned(), numbers::correlation),
         )));
     }
     lines.push(Line::from(""));
     lines.push(Line::styled(
         format!(
             "Marks: ! spread of {} steps or more (flagged) · ~ smaller spread · no mark: all agree · · not scored · ¶ a member wrote a note",
-            fmt_num(m.options.flag_steps)
+            numbers::score(m.options.flag_steps)
         ),
         dim(),
     ));
@@ -500,13 +503,14 @@ mod tests {
     fn methods_cycle_and_spreads_read_in_steps() {
         assert_eq!(next_method(Method::Mean), Method::Median);
         assert_eq!(next_method(Method::Median), Method::TrimmedMean);
-        assert_eq!(next_method(Method::TrimmedMean), Method::Mean);
+        assert_eq!(next_method(Method::TrimmedMean), Method::Sum);
+        assert_eq!(next_method(Method::Sum), Method::Mean);
         let s = Scale::new(0.0, 5.0, 1.0).unwrap();
         assert_eq!(spread_text(1.0, &s), "1 step");
         assert_eq!(spread_text(3.0, &s), "3 steps");
         let h = Scale::new(0.0, 10.0, 0.5).unwrap();
         assert_eq!(spread_text(1.5, &h), "1.5 (3 steps)");
-        assert_eq!(short_value(3.25), "3.3");
+        assert_eq!(short_value(3.25), "3.25");
         assert_eq!(short_value(10.0), "10");
     }
 }

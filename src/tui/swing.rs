@@ -3,7 +3,8 @@
 //! from its worst to its best score, give the top one 100, value the others
 //! relative to it, and use those values as weights.
 
-use crate::model::{Appraisal, fmt_num};
+use crate::model::Appraisal;
+use crate::numbers;
 
 /// Which step of the assistant is showing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +26,9 @@ pub struct Swing {
     pub values: Vec<String>,
     /// The highlighted position in `order`.
     pub selected: usize,
+    /// Whether the highlighted value is as shown, not yet typed into: the
+    /// first digit typed replaces it, as in a spreadsheet cell.
+    pub fresh: bool,
 }
 
 impl Swing {
@@ -47,7 +51,7 @@ impl Swing {
                 if pos == 0 || top <= 0.0 {
                     "100".to_owned()
                 } else {
-                    fmt_num((100.0 * weights[i] / top).clamp(0.0, 100.0))
+                    numbers::weight((100.0 * weights[i] / top).clamp(0.0, 100.0))
                 }
             })
             .collect();
@@ -56,6 +60,7 @@ impl Swing {
             order,
             values,
             selected: 0,
+            fresh: true,
         }
     }
 
@@ -74,6 +79,7 @@ impl Swing {
     pub fn select(&mut self, delta: isize) {
         let last = self.order.len().saturating_sub(1);
         self.selected = self.selected.saturating_add_signed(delta).min(last);
+        self.fresh = true;
     }
 
     /// Types into the highlighted value (the top criterion stays at 100).
@@ -81,10 +87,14 @@ impl Swing {
         if self.selected == 0 || !(ch.is_ascii_digit() || ch == '.') {
             return;
         }
-        if let Some(v) = self.values.get_mut(self.selected)
-            && v.len() < 8
-        {
-            v.push(ch);
+        let fresh = std::mem::take(&mut self.fresh);
+        if let Some(v) = self.values.get_mut(self.selected) {
+            if fresh {
+                v.clear();
+            }
+            if v.len() < 8 {
+                v.push(ch);
+            }
         }
     }
 
@@ -93,8 +103,13 @@ impl Swing {
         if self.selected == 0 {
             return;
         }
+        let fresh = std::mem::take(&mut self.fresh);
         if let Some(v) = self.values.get_mut(self.selected) {
-            v.pop();
+            if fresh {
+                v.clear();
+            } else {
+                v.pop();
+            }
         }
     }
 
@@ -119,7 +134,7 @@ impl Swing {
                 return Err(format!(
                     "value {} in the list is {}: values run from 0 to 100, relative to the top criterion's 100",
                     pos + 1,
-                    fmt_num(v)
+                    numbers::as_given(v)
                 ));
             }
             if let Some(w) = weights.get_mut(c) {
@@ -205,6 +220,20 @@ name = "X"
         s.select(-9);
         s.type_char('1');
         assert_eq!(s.values[0], "100", "the top value cannot be changed");
+    }
+
+    #[test]
+    fn the_first_digit_replaces_the_value_shown() {
+        let a = load_str("t", T).unwrap().appraisal;
+        let mut s = Swing::start(&a);
+        s.select(1);
+        assert_eq!(s.values[1], "50");
+        s.type_char('8');
+        s.type_char('0');
+        assert_eq!(s.values[1], "80", "80 over 50 is 80, not 5080");
+        s.select(1);
+        s.type_char('5');
+        assert_eq!(s.values[2], "5");
     }
 
     #[test]

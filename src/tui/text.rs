@@ -7,6 +7,9 @@ pub struct TextInput {
     row: usize,
     col: usize,
     multiline: bool,
+    /// Whether the whole text is selected, as a pre-filled box is: the first
+    /// character typed replaces it, and a cursor key keeps it for editing.
+    selected: bool,
 }
 
 impl TextInput {
@@ -19,7 +22,34 @@ impl TextInput {
             row: 0,
             col,
             multiline: false,
+            selected: false,
         }
+    }
+
+    /// A one-line input holding `text`, all of it selected, as a spreadsheet
+    /// cell or a dialog's pre-filled box is: typing replaces it, Backspace or
+    /// Delete clears it, and a cursor key keeps it and moves into it.
+    pub fn prefilled(text: &str) -> TextInput {
+        let mut t = TextInput::single(text);
+        t.selected = !t.text().is_empty();
+        t
+    }
+
+    /// Whether the whole text is selected (see [`TextInput::prefilled`]).
+    pub fn is_selected(&self) -> bool {
+        self.selected
+    }
+
+    /// Replaces the selected text with nothing, if it is selected.
+    fn take_selection(&mut self) -> bool {
+        if !self.selected {
+            return false;
+        }
+        self.selected = false;
+        self.lines = vec![Vec::new()];
+        self.row = 0;
+        self.col = 0;
+        true
     }
 
     /// A many-line input holding `text`, cursor at the end.
@@ -38,6 +68,7 @@ impl TextInput {
             row,
             col,
             multiline: true,
+            selected: false,
         }
     }
 
@@ -74,6 +105,7 @@ impl TextInput {
         if ch.is_control() {
             return;
         }
+        self.take_selection();
         let col = self.col;
         let line = self.line();
         let at = col.min(line.len());
@@ -86,6 +118,7 @@ impl TextInput {
         if !self.multiline {
             return;
         }
+        self.take_selection();
         let col = self.col;
         let line = self.line();
         let rest = line.split_off(col.min(line.len()));
@@ -96,6 +129,9 @@ impl TextInput {
 
     /// Deletes the character before the cursor, joining lines at the start of one.
     pub fn backspace(&mut self) {
+        if self.take_selection() {
+            return;
+        }
         if self.col > 0 {
             let col = self.col;
             let line = self.line();
@@ -115,6 +151,9 @@ impl TextInput {
 
     /// Deletes the character under the cursor, joining the next line at the end of one.
     pub fn delete(&mut self) {
+        if self.take_selection() {
+            return;
+        }
         let col = self.col;
         let row = self.row;
         let len = self.line().len();
@@ -128,6 +167,9 @@ impl TextInput {
 
     /// Moves the cursor one character left, to the end of the previous line at a line start.
     pub fn left(&mut self) {
+        if std::mem::take(&mut self.selected) {
+            return self.home();
+        }
         if self.col > 0 {
             self.col -= 1;
         } else if self.row > 0 {
@@ -138,6 +180,9 @@ impl TextInput {
 
     /// Moves the cursor one character right, to the next line's start at a line end.
     pub fn right(&mut self) {
+        if std::mem::take(&mut self.selected) {
+            return self.end();
+        }
         let len = self.line().len();
         if self.col < len {
             self.col += 1;
@@ -149,6 +194,7 @@ impl TextInput {
 
     /// Moves the cursor up a line.
     pub fn up(&mut self) {
+        self.selected = false;
         if self.row > 0 {
             self.row -= 1;
             self.col = self.col.min(self.line().len());
@@ -157,6 +203,7 @@ impl TextInput {
 
     /// Moves the cursor down a line.
     pub fn down(&mut self) {
+        self.selected = false;
         if self.row + 1 < self.lines.len() {
             self.row += 1;
             self.col = self.col.min(self.line().len());
@@ -165,11 +212,13 @@ impl TextInput {
 
     /// Moves the cursor to the start of the line.
     pub fn home(&mut self) {
+        self.selected = false;
         self.col = 0;
     }
 
     /// Moves the cursor to the end of the line.
     pub fn end(&mut self) {
+        self.selected = false;
         self.col = self.line().len();
     }
 }
@@ -222,6 +271,28 @@ mod tests {
         assert_eq!(t.text(), "name");
         t.backspace();
         assert_eq!(t.text(), "nam");
+    }
+
+    #[test]
+    fn a_prefilled_box_is_replaced_by_typing_and_kept_by_a_cursor_key() {
+        let mut t = TextInput::prefilled("1");
+        assert!(t.is_selected());
+        t.insert('2');
+        assert_eq!(t.text(), "2");
+        t.insert('5');
+        assert_eq!(t.text(), "25", "only the first key replaces");
+        let mut t = TextInput::prefilled("50");
+        t.end();
+        t.insert('0');
+        assert_eq!(t.text(), "500");
+        let mut t = TextInput::prefilled("Keep");
+        t.left();
+        t.insert('X');
+        assert_eq!(t.text(), "XKeep");
+        let mut t = TextInput::prefilled("gone");
+        t.backspace();
+        assert_eq!(t.text(), "");
+        assert!(!TextInput::prefilled("").is_selected());
     }
 
     #[test]

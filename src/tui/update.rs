@@ -6,7 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::model::{AppraisalOption, Criterion, Id, ModelError, RemovedCriterion, fmt_num};
+use crate::model::{AppraisalOption, Criterion, Id, ModelError, RemovedCriterion};
+use crate::numbers;
 use crate::save::SaveError;
 
 use super::action::{Action, Input};
@@ -34,6 +35,10 @@ pub fn update(app: &mut App, action: Action) {
     if !matches!(action, Action::Scroll(_)) {
         app.view.message = None;
     }
+    if let Action::Paste(text) = &action {
+        paste(app, text);
+        return;
+    }
     let mode = std::mem::take(&mut app.view.mode);
     match mode {
         Mode::Normal if app.view.panel => panel_mode(app, action),
@@ -53,8 +58,9 @@ pub fn update(app: &mut App, action: Action) {
                 other => {
                     app.view.mode = Mode::Normal;
                     let scroll = app.view.details_scroll;
+                    let sideways = matches!(other, Action::Left | Action::Right);
                     normal(app, other);
-                    if matches!(other, Action::Left | Action::Right) {
+                    if sideways {
                         // Changing criterion keeps the panel where the user put it.
                         app.view.details_scroll = scroll;
                     }
@@ -85,6 +91,41 @@ pub fn update(app: &mut App, action: Action) {
     }
     if app.view.panel {
         refresh_panel(app);
+    }
+}
+
+/// Pasted text: typed into an open note or one-line box (a one-line box
+/// takes the lines joined by spaces), and refused anywhere else, so that a
+/// paste on the grid never runs as a string of commands.
+fn paste(app: &mut App, text: &str) {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    match &mut app.view.mode {
+        Mode::Note(editor) => {
+            for ch in text.chars() {
+                match ch {
+                    '\n' => editor.input.newline(),
+                    '\t' => (0..4).for_each(|_| editor.input.insert(' ')),
+                    c => editor.input.insert(c),
+                }
+            }
+        }
+        Mode::Prompt(prompt) => {
+            let line = text.trim_end_matches('\n').replace(['\n', '\t'], " ");
+            for ch in line.chars() {
+                prompt.input.insert(ch);
+            }
+        }
+        Mode::Swing(swing) if swing.step == SwingStep::Value => {
+            for ch in text.trim().chars() {
+                swing.type_char(ch);
+            }
+        }
+        Mode::Normal | Mode::Sensitivity => app.view.error(
+            "Pasting does nothing on the grid, so pasted text cannot run as keys: press n to open the cell's note, then paste",
+        ),
+        _ => app
+            .view
+            .error("Pasting does nothing here: paste into a note or a text box"),
     }
 }
 
@@ -127,8 +168,9 @@ fn panel_mode(app: &mut App, action: Action) {
             );
         }
         other => {
+            let sideways = matches!(other, Action::Left | Action::Right);
             normal(app, other);
-            if matches!(other, Action::Left | Action::Right) {
+            if sideways {
                 app.view.details_scroll = 0;
             }
         }
@@ -232,7 +274,7 @@ fn next_flagged(app: &mut App, d: i8) {
     if flagged.is_empty() {
         app.view.info(format!(
             "No cells are flagged: on every cell the members are less than {} steps apart",
-            fmt_num(m.options.flag_steps)
+            numbers::score(m.options.flag_steps)
         ));
         return;
     }
@@ -465,7 +507,8 @@ fn normal(app: &mut App, action: Action) {
                 .criteria()
                 .get(c)
                 .map_or(1.0, |x| x.weight());
-            open_prompt(app, PromptKind::Weight(c), &fmt_num_exact(w));
+            // Written out in full, so editing starts from the exact value.
+            open_prompt(app, PromptKind::Weight(c), &numbers::as_given(w));
         }
         Action::RenameOption => {
             let o = app.view.option;
@@ -596,7 +639,7 @@ fn normal(app: &mut App, action: Action) {
             }
         }
         Action::Dismiss => {}
-        Action::Resize(..) | Action::Input(_) => {}
+        Action::Resize(..) | Action::Input(_) | Action::Paste(_) => {}
     }
 }
 
@@ -643,8 +686,8 @@ fn nudge_weight(app: &mut App, d: i8) {
             .to_owned();
         app.view.info(format!(
             "Weight of {name}: {} → {}",
-            fmt_num(old),
-            fmt_num(new)
+            numbers::weight(old),
+            numbers::weight(new)
         ));
     }
 }
@@ -708,7 +751,7 @@ fn friendly(e: &ModelError) -> String {
 fn open_prompt(app: &mut App, kind: PromptKind, text: &str) {
     app.view.mode = Mode::Prompt(Prompt {
         kind,
-        input: TextInput::single(text),
+        input: TextInput::prefilled(text),
     });
 }
 
@@ -725,9 +768,9 @@ fn set_score(app: &mut App, new: Option<f64>) -> bool {
         app.view.error(format!(
             "{}: use {} to {} in steps of {}",
             friendly(&e),
-            fmt_num(scale.min()),
-            fmt_num(scale.max()),
-            fmt_num(scale.step())
+            numbers::score(scale.min()),
+            numbers::score(scale.max()),
+            numbers::score(scale.step())
         ));
         return false;
     }
@@ -764,9 +807,9 @@ fn half(app: &mut App) {
     if (halves - halves.round()).abs() > 1e-9 || halves < 1.0 - 1e-9 {
         app.view.error(format!(
             "This scale has no half points: it runs from {} to {} in steps of {}",
-            fmt_num(scale.min()),
-            fmt_num(scale.max()),
-            fmt_num(scale.step())
+            numbers::score(scale.min()),
+            numbers::score(scale.max()),
+            numbers::score(scale.step())
         ));
         return;
     }
@@ -785,7 +828,7 @@ fn half(app: &mut App) {
     let base = current.floor();
     if current - base > 1e-9 {
         app.view
-            .info(format!("{} already has a half", fmt_num(current)));
+            .info(format!("{} already has a half", numbers::score(current)));
         return;
     }
     set_score(app, Some(base + 0.5));
@@ -807,20 +850,16 @@ fn step(app: &mut App, delta: i64) {
             let n = scale.nudge(v, delta);
             if n == v {
                 let end = if delta > 0 { "top" } else { "bottom" };
-                app.view
-                    .info(format!("{} is already the {end} of the scale", fmt_num(v)));
+                app.view.info(format!(
+                    "{} is already the {end} of the scale",
+                    numbers::score(v)
+                ));
                 return;
             }
             n
         }
     };
     set_score(app, Some(new));
-}
-
-/// A weight written out in full, so editing it starts from the exact value.
-fn fmt_num_exact(w: f64) -> String {
-    let s = format!("{w}");
-    s.strip_suffix(".0").map_or(s.clone(), str::to_owned)
 }
 
 fn open_save_as(app: &mut App, then_quit: bool) {
@@ -975,6 +1014,42 @@ fn prompt_input(app: &mut App, mut prompt: Prompt, action: Action) {
     app.view.mode = Mode::Prompt(prompt);
 }
 
+/// The weight a typed answer asks for: a number, or a share of the total
+/// weight such as `12%` (the other weights stay as they are, so the criterion
+/// gets the weight that makes its share 12%).
+fn weight_from_answer(a: &crate::model::Appraisal, c: usize, answer: &str) -> Result<f64, String> {
+    let not_a_number = || {
+        format!(
+            "{answer:?} is not a number: type a weight such as 1, 2 or 0.5, or a share such as 20%"
+        )
+    };
+    let Some(share) = answer.strip_suffix('%') else {
+        return answer.parse::<f64>().map_err(|_| not_a_number());
+    };
+    let share: f64 = share.trim().parse().map_err(|_| not_a_number())?;
+    let others: f64 = a
+        .weights()
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != c)
+        .map(|(_, w)| w)
+        .sum();
+    if !(0.0..100.0).contains(&share) {
+        return Err(format!(
+            "A share must be from 0% to less than 100% of the total weight; {answer} is not"
+        ));
+    }
+    if others <= 0.0 {
+        return Err(
+            "The other criteria have no weight, so a share cannot be set: type a weight such as 1"
+                .to_owned(),
+        );
+    }
+    // share / 100 = w / (w + others), so w = others * share / (100 - share).
+    let w = others * share / (100.0 - share);
+    Ok((w * 1e4).round() / 1e4)
+}
+
 /// Acts on a prompt's answer. Returns true when the prompt should close.
 fn submit_prompt(app: &mut App, prompt: &Prompt) -> bool {
     let text = prompt.input.text();
@@ -982,14 +1057,15 @@ fn submit_prompt(app: &mut App, prompt: &Prompt) -> bool {
     match &prompt.kind {
         PromptKind::Weight(c) => {
             let c = *c;
-            let Ok(new) = answer.trim_end_matches('%').trim().parse::<f64>() else {
-                app.view.error(format!(
-                    "{answer:?} is not a number: type a weight such as 1, 2 or 0.5"
-                ));
-                return false;
-            };
             let Some(old) = app.doc.appraisal().criteria().get(c).map(|x| x.weight()) else {
                 return true;
+            };
+            let new = match weight_from_answer(app.doc.appraisal(), c, answer) {
+                Ok(w) => w,
+                Err(msg) => {
+                    app.view.error(msg);
+                    return false;
+                }
             };
             if old == new {
                 return true;
@@ -1137,21 +1213,34 @@ fn submit_prompt(app: &mut App, prompt: &Prompt) -> bool {
                 return false;
             }
             let path = expand_home(answer);
-            match export::export_to(app, *format, &path) {
-                Ok(files) => {
-                    let what = match files.len() {
-                        1 => String::new(),
-                        n => format!(" ({n} files)"),
-                    };
-                    app.view
-                        .info(format!("Exported to {}{what}", path.display()));
-                    true
-                }
-                Err(e) => {
-                    app.view.error(format!("Not exported: {e}"));
-                    false
-                }
+            if let Some(existing) = export::would_replace(*format, &path) {
+                app.view.mode = Mode::Confirm(Confirm::ReplaceExport {
+                    format: *format,
+                    path,
+                    existing,
+                });
+                return true;
             }
+            export_now(app, *format, &path)
+        }
+    }
+}
+
+/// Writes the export and says so; returns whether it was written.
+fn export_now(app: &mut App, format: usize, path: &Path) -> bool {
+    match export::export_to(app, format, path) {
+        Ok(files) => {
+            let what = match files.len() {
+                1 => String::new(),
+                n => format!(" ({n} files)"),
+            };
+            app.view
+                .info(format!("Exported to {}{what}", path.display()));
+            true
+        }
+        Err(e) => {
+            app.view.error(format!("Not exported: {e}"));
+            false
         }
     }
 }
@@ -1165,7 +1254,84 @@ fn expand_home(p: &str) -> PathBuf {
     PathBuf::from(p)
 }
 
+/// The choice between restored work and the file as it now is.
+fn clash_input(app: &mut App, mut k: Box<super::app::Clashes>, action: Action) {
+    let n = k.cells.len();
+    match action {
+        Action::Input(Input::Up) => k.selected = k.selected.saturating_sub(1),
+        Action::Input(Input::Down) => k.selected = (k.selected + 1).min(n.saturating_sub(1)),
+        Action::Input(Input::Char(' ') | Input::Tab) => {
+            if let Some(t) = k.take_yours.get_mut(k.selected) {
+                *t = !*t;
+            }
+        }
+        Action::Input(Input::Char('t' | 'T')) => {
+            // All theirs: the file as it is; the kept work is no longer needed.
+            let _ = crate::recovery::remove_recovery(&k.from);
+            if let Some(lock) = &k.stale_lock {
+                let _ = std::fs::remove_file(lock);
+            }
+            app.view
+                .info("Kept the file as it now is; the earlier unsaved work was discarded");
+            return;
+        }
+        Action::Input(Input::Char('y' | 'Y' | 'r' | 'R')) | Action::Input(Input::Enter) => {
+            let whole = matches!(action, Action::Input(Input::Char(_)));
+            let new = if whole {
+                k.recovered.clone()
+            } else {
+                k.merged(app.doc.appraisal())
+            };
+            let old = Box::new(app.doc.appraisal().clone());
+            if new != *old
+                && !apply(
+                    app,
+                    Edit::Replace {
+                        old,
+                        new: Box::new(new),
+                    },
+                )
+            {
+                app.view.mode = Mode::Confirm(Confirm::RecoveryClash(k));
+                return;
+            }
+            app.settle_recovery(&k.from);
+            if let Some(lock) = &k.stale_lock {
+                let _ = std::fs::remove_file(lock);
+            }
+            let kept = if whole {
+                n
+            } else {
+                k.take_yours.iter().filter(|&&t| t).count()
+            };
+            app.view.info(format!(
+                "Restored your unsaved work on {kept} of {n} cells over the file as it now is: Ctrl-s to save, u to undo"
+            ));
+            return;
+        }
+        Action::Input(Input::Char('q' | 'Q')) => {
+            app.quit = true;
+            return;
+        }
+        Action::Input(Input::Esc) => app.view.error(
+            "Choose whose version each cell keeps and press Enter, or t to keep the file as it is",
+        ),
+        _ => {}
+    }
+    if let Some(t) = k.take_yours.get(k.selected) {
+        let what = if *t { "yours" } else { "theirs" };
+        if !matches!(action, Action::Input(Input::Esc)) {
+            app.view.info(format!("This cell keeps {what}"));
+        }
+    }
+    app.view.mode = Mode::Confirm(Confirm::RecoveryClash(k));
+}
+
 fn confirm_input(app: &mut App, confirm: Confirm, action: Action) {
+    let confirm = match confirm {
+        Confirm::RecoveryClash(k) => return clash_input(app, k, action),
+        other => other,
+    };
     let key = match action {
         Action::Input(Input::Char(c)) => Some(c.to_ascii_lowercase()),
         Action::Input(Input::Esc) => None,
@@ -1249,7 +1415,34 @@ fn confirm_input(app: &mut App, confirm: Confirm, action: Action) {
                 &path.display().to_string(),
             );
         }
-        (Confirm::Recovery { recovered }, Some('r' | 'y')) => {
+        (Confirm::ReplaceExport { format, path, .. }, Some('y')) => {
+            if !export_now(app, format, &path) {
+                open_prompt(
+                    app,
+                    PromptKind::ExportPath(format),
+                    &path.display().to_string(),
+                );
+            }
+        }
+        (Confirm::ReplaceExport { format, path, .. }, _) => {
+            // Back to the name as typed, to change it.
+            open_prompt(
+                app,
+                PromptKind::ExportPath(format),
+                &path.display().to_string(),
+            );
+            app.view
+                .info("Nothing was replaced: type another name, or Esc");
+        }
+        (
+            Confirm::Recovery {
+                recovered,
+                from,
+                stale_lock,
+                ..
+            },
+            Some('r' | 'y'),
+        ) => {
             let old = Box::new(app.doc.appraisal().clone());
             if apply(
                 app,
@@ -1258,13 +1451,26 @@ fn confirm_input(app: &mut App, confirm: Confirm, action: Action) {
                     new: recovered,
                 },
             ) {
+                // The work now lives in this copy (and its own recovery file).
+                app.settle_recovery(&from);
+                if let Some(lock) = stale_lock {
+                    let _ = std::fs::remove_file(lock);
+                }
                 app.view.info(
                     "Restored your unsaved work from last time: Ctrl-s to save it, u to undo the restore",
                 );
             }
         }
-        (Confirm::Recovery { .. }, Some('d' | 'n')) => {
-            app.doc.discard_recovery();
+        (
+            Confirm::Recovery {
+                from, stale_lock, ..
+            },
+            Some('d' | 'n'),
+        ) => {
+            let _ = crate::recovery::remove_recovery(&from);
+            if let Some(lock) = stale_lock {
+                let _ = std::fs::remove_file(lock);
+            }
             app.view.info("Discarded the unsaved work from last time");
         }
         (Confirm::Recovery { .. }, Some('q')) => app.quit = true,
@@ -1290,6 +1496,7 @@ fn swing_input(app: &mut App, mut swing: Swing, action: Action) {
         (SwingStep::Order, Input::Enter | Input::Tab) => {
             swing.step = SwingStep::Value;
             swing.selected = usize::from(swing.order.len() > 1);
+            swing.fresh = true;
         }
         (SwingStep::Order, Input::Esc) => {
             app.view.info("Weights unchanged");

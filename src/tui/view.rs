@@ -11,7 +11,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use crate::model::{Scale, fmt_dp, fmt_num};
+use crate::model::Scale;
+use crate::numbers;
 use crate::report::share_percent;
 
 use super::app::{App, Confirm, Focus, Mode, PromptKind, Severity, Showing, Sort};
@@ -138,7 +139,7 @@ fn geometry_in(app: &App, pane: Rect) -> GridGeometry {
         a.scale().min() + a.scale().step(),
     ]
     .iter()
-    .map(|v| fmt_num(*v).chars().count())
+    .map(|v| numbers::score(*v).chars().count())
     .max()
     .unwrap_or(1)
     .max(if a.scale().step() < 1.0 { 3 } else { 1 });
@@ -292,8 +293,7 @@ fn heat(scale: &Scale, v: f64) -> (Color, Color) {
 fn total_text(v: f64, places: usize, width: usize) -> String {
     let mut text = String::new();
     for p in (0..=places).rev() {
-        let scale = 10f64.powi(p as i32);
-        text = fmt_num((v * scale).round() / scale);
+        text = numbers::decimals(v, p as u32);
         if text.chars().count() <= width {
             break;
         }
@@ -489,7 +489,7 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
         let (l1, l2) = two_lines(crit.name(), cw);
         buf.set_stringn(x, y0, format!("{l1:^cw$}"), cw, style);
         buf.set_stringn(x, y0 + 1, format!("{l2:^cw$}"), cw, style);
-        let mut w = format!("w{}", fmt_num(crit.weight()));
+        let mut w = format!("w{}", numbers::weight(crit.weight()));
         if cw >= 10 {
             w.push_str(&format!(" {}", share_percent(a, c)));
         }
@@ -508,7 +508,7 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
         buf.set_stringn(
             right_x,
             y0 + 2,
-            format!("{:>6}", format!("/{}", fmt_num(res.max_total))),
+            format!("{:>6}", format!("/{}", numbers::total(res.max_total))),
             6,
             Style::default(),
         );
@@ -543,7 +543,7 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
                 (Some(cell), _) => panel::cell_show(cell, cw, colour),
                 (None, score) => match score {
                     Some(v) => {
-                        let s = fmt_num(v);
+                        let s = numbers::score(v);
                         let score_w = g.score_w;
                         let text = format!("{:^cw$}", format!("{s:>score_w$} {}", mark(scale, v)));
                         let style = if colour {
@@ -598,7 +598,7 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
             let line = format!(
                 "{:>6}{:>6}{:>5}",
                 total,
-                fmt_dp(r.percent, 1),
+                numbers::percent_figure(r.percent),
                 rank_text(app, o)
             );
             let style = if r.rank == 1 {
@@ -625,8 +625,16 @@ fn details_lines(app: &App) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let score = opt.score(c);
     let mut score_text = match (score, shared) {
-        (Some(v), false) => format!("score {} of {}", fmt_num(v), fmt_num(scale.max())),
-        (Some(v), true) => format!("shared score {} of {}", fmt_num(v), fmt_num(scale.max())),
+        (Some(v), false) => format!(
+            "score {} of {}",
+            numbers::score(v),
+            numbers::score(scale.max())
+        ),
+        (Some(v), true) => format!(
+            "shared score {} of {}",
+            numbers::score(v),
+            numbers::score(scale.max())
+        ),
         (None, false) => "not scored yet".to_owned(),
         (None, true) => "no shared score".to_owned(),
     };
@@ -638,7 +646,7 @@ fn details_lines(app: &App) -> Vec<Line<'static>> {
             .get(o)
             .and_then(|x| x.score(c));
         score_text.push_str(&match yours {
-            Some(v) => format!(" (yours: {})", fmt_num(v)),
+            Some(v) => format!(" (yours: {})", numbers::score(v)),
             None => " (you have not scored it)".to_owned(),
         });
     }
@@ -674,7 +682,7 @@ fn details_lines(app: &App) -> Vec<Line<'static>> {
         Span::styled(format!("{} ", crit.name()), bold()),
         Span::raw(format!(
             "(weight {}, {} of the total weight)",
-            fmt_num(crit.weight()),
+            numbers::weight(crit.weight()),
             share_percent(a, c)
         )),
     ]));
@@ -684,12 +692,12 @@ fn details_lines(app: &App) -> Vec<Line<'static>> {
     if !scale.labels().is_empty() {
         lines.push(Line::from(format!(
             "Scale {} to {}{}:",
-            fmt_num(scale.min()),
-            fmt_num(scale.max()),
+            numbers::score(scale.min()),
+            numbers::score(scale.max()),
             if scale.step() == 1.0 {
                 String::new()
             } else {
-                format!(" in steps of {}", fmt_num(scale.step()))
+                format!(" in steps of {}", numbers::score(scale.step()))
             }
         )));
         for (v, text) in scale.labels() {
@@ -697,7 +705,7 @@ fn details_lines(app: &App) -> Vec<Line<'static>> {
             let line = format!(
                 "{} {:>3}  {}",
                 if here { "▶" } else { " " },
-                fmt_num(*v),
+                numbers::score(*v),
                 text
             );
             lines.push(if here {
@@ -1039,18 +1047,22 @@ fn render_prompt(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let line: Vec<String> = p.input.lines().collect();
-    draw_input(
-        &line,
-        p.input.cursor(),
-        Rect::new(inner.x, inner.y, inner.width, 1),
-        buf,
-    );
+    let field = Rect::new(inner.x, inner.y, inner.width, 1);
+    draw_input(&line, p.input.cursor(), field, buf);
+    let keys = if p.input.is_selected() {
+        // The pre-filled text is selected: shown reversed, replaced by typing.
+        let n = line.first().map_or(0, |l| l.chars().count()) as u16;
+        buf.set_style(
+            Rect::new(field.x, field.y, n.min(field.width), 1),
+            Style::default().add_modifier(Modifier::REVERSED),
+        );
+        "Typing replaces the text · ← → edit it · Enter accept · Esc cancel"
+    } else {
+        "Enter accept · Esc cancel"
+    };
     let hint = Paragraph::new(vec![
         Line::styled(help, Style::default().add_modifier(Modifier::DIM)),
-        Line::styled(
-            "Enter accept · Esc cancel",
-            Style::default().add_modifier(Modifier::DIM),
-        ),
+        Line::styled(keys, Style::default().add_modifier(Modifier::DIM)),
     ])
     .wrap(Wrap { trim: true });
     hint.render(
@@ -1064,7 +1076,12 @@ fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     };
     let a = app.doc.appraisal();
+    if let Confirm::RecoveryClash(clashes) = c {
+        render_clashes(app, clashes, area, buf);
+        return;
+    }
     let (title, body): (&str, Vec<String>) = match c {
+        Confirm::RecoveryClash(_) => ("", Vec::new()),
         Confirm::Quit => (
             "Unsaved changes",
             vec![
@@ -1113,6 +1130,15 @@ fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
                 "Esc  don't save yet".into(),
             ],
         ),
+        Confirm::ReplaceExport { existing, path, .. } => (
+            "Replace file?",
+            vec![
+                format!("{} already holds {existing}.", path.display()),
+                String::new(),
+                "y  replace with this export".into(),
+                "n or Esc  choose another name".into(),
+            ],
+        ),
         Confirm::Replace { path, .. } => (
             "Replace file?",
             vec![
@@ -1122,11 +1148,14 @@ fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
                 "n or Esc  choose another name".into(),
             ],
         ),
-        Confirm::Recovery { .. } => (
+        Confirm::Recovery { left_by, .. } => (
             "Unsaved work found",
             vec![
                 "Changes from an earlier session were not saved".into(),
-                "(appraise may have closed unexpectedly).".into(),
+                match left_by {
+                    Some(who) => format!("(left by {who})."),
+                    None => "(appraise may have closed unexpectedly).".into(),
+                },
                 String::new(),
                 "r  restore them (then Ctrl-s to save)".into(),
                 "d  discard them and open the file as saved".into(),
@@ -1143,6 +1172,68 @@ fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
         + 4;
     let inner = popup(area, w.min(area.width), body.len() as u16 + 2, title, buf);
     Paragraph::new(body.into_iter().map(Line::from).collect::<Vec<_>>())
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
+}
+
+/// Restored work against the file as it now is: one line per differing
+/// cell, saying whose version will be kept.
+fn render_clashes(app: &App, k: &super::app::Clashes, area: Rect, buf: &mut Buffer) {
+    let a = app.doc.appraisal();
+    let w = area.width.saturating_sub(2).min(84);
+    let inner = popup(
+        area,
+        w,
+        area.height,
+        "Unsaved work found, and the file has changed since",
+        buf,
+    );
+    let show = |(s, n): &(Option<f64>, Option<String>)| {
+        let score = s.map_or_else(|| "·".to_owned(), crate::numbers::as_given);
+        match n {
+            Some(_) => format!("{score} + note"),
+            None => score,
+        }
+    };
+    let mut lines = vec![
+        Line::from(format!(
+            "Someone changed {} after this work was kept. {} cells differ; choose whose version each keeps.",
+            app.doc.display_name(),
+            k.cells.len()
+        )),
+        Line::styled(
+            "↑↓ cell · Space yours/theirs · y all yours · t all theirs · Enter restore as chosen · q quit",
+            Style::default().add_modifier(Modifier::DIM),
+        ),
+    ];
+    if k.beyond_cells {
+        lines.push(Line::from(
+            "Weights, names or other parts differ too: only y (all yours) restores those.",
+        ));
+    }
+    lines.push(Line::from(""));
+    let list_h = usize::from(inner.height).saturating_sub(lines.len()).max(1);
+    let top = k.selected.saturating_sub(list_h - 1);
+    let name_w = usize::from(inner.width).saturating_sub(44).clamp(12, 40);
+    for (i, cell) in k.cells.iter().enumerate().skip(top).take(list_h) {
+        let opt = a.options().get(cell.o).map_or("", |x| x.name());
+        let crit = a.criteria().get(cell.c).map_or("", |x| x.name());
+        let yours = k.take_yours.get(i).copied().unwrap_or(true);
+        let text = format!(
+            "{} {:<name_w$} yours {:<10} theirs {:<10} keep {}",
+            if i == k.selected { "▶" } else { " " },
+            fit(&format!("{opt} / {crit}"), name_w),
+            show(&cell.yours),
+            show(&cell.theirs),
+            if yours { "YOURS" } else { "THEIRS" }
+        );
+        lines.push(if i == k.selected {
+            Line::styled(text, Style::default().add_modifier(Modifier::REVERSED))
+        } else {
+            Line::from(text)
+        });
+    }
+    Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);
 }
@@ -1223,8 +1314,8 @@ fn render_swing(app: &App, area: Rect, buf: &mut Buffer) {
             pos + 1,
             fit(name, name_w),
             value,
-            fmt_dp(share, 1),
-            fmt_num(a.criteria().get(c).map_or(0.0, |x| x.weight())),
+            numbers::percent_figure(share),
+            numbers::weight(a.criteria().get(c).map_or(0.0, |x| x.weight())),
             flag
         );
         let style = if sel {

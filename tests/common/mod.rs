@@ -4,6 +4,7 @@
 // Each test file is its own crate and uses only some of these.
 #![allow(dead_code)]
 
+pub mod ooxml;
 pub mod pty;
 pub mod screen;
 pub mod tools;

@@ -6,13 +6,14 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 /// A running `appraise` in a pseudo-terminal, and what its screen shows.
 pub struct Session {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     screen: Arc<Mutex<vt100::Parser>>,
+    master: Box<dyn MasterPty + Send>,
 }
 
 impl Session {
@@ -50,9 +51,8 @@ impl Session {
             0,
         )));
         let feed = Arc::clone(&screen);
+        let master = pty.master;
         std::thread::spawn(move || {
-            // Keep the master open for as long as the reader runs.
-            let _master = pty.master;
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
@@ -65,7 +65,59 @@ impl Session {
             child,
             writer,
             screen,
+            master,
         }
+    }
+
+    /// Pastes `text` as a terminal does: wrapped in the bracketed-paste
+    /// markers if the program asked for them, as raw keys if it did not.
+    pub fn paste(&mut self, text: &str) {
+        let bracketed = self.screen.lock().unwrap().screen().bracketed_paste();
+        let bytes = if bracketed {
+            format!("\x1b[200~{text}\x1b[201~")
+        } else {
+            text.to_owned()
+        };
+        self.keys(bytes.as_bytes());
+    }
+
+    /// Whether the program has put the screen back: off the alternate screen.
+    pub fn on_main_screen(&self) -> bool {
+        !self.screen.lock().unwrap().screen().alternate_screen()
+    }
+
+    /// Whether the terminal is in its ordinary (cooked) mode, echoing and
+    /// editing lines, as a shell expects it after a program ends.
+    pub fn terminal_is_cooked(&self) -> bool {
+        use nix::sys::termios::LocalFlags;
+        self.master.get_termios().is_some_and(|t| {
+            t.local_flags
+                .contains(LocalFlags::ICANON | LocalFlags::ECHO)
+        })
+    }
+
+    /// Sends `signal` (a name `kill` knows, such as `TERM` or `HUP`) to the program.
+    pub fn signal(&self, signal: &str) {
+        let pid = self.child.process_id().expect("a process id");
+        let ok = std::process::Command::new("kill")
+            .args([format!("-{signal}"), pid.to_string()])
+            .status()
+            .expect("kill runs")
+            .success();
+        assert!(ok, "kill -{signal} {pid}");
+    }
+
+    /// Waits for the program to end; its exit code.
+    pub fn wait_code(&mut self) -> u32 {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.exit_code();
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        panic!("appraise did not exit; screen:\n{}", self.contents());
     }
 
     /// The screen as text.
@@ -94,6 +146,12 @@ impl Session {
         self.writer.flush().unwrap();
         // Let the app draw before the next key, as a person would.
         std::thread::sleep(Duration::from_millis(150));
+    }
+
+    /// Types `bytes` and carries straight on.
+    pub fn keys_now(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
     }
 
     /// Kills the program at once (a crash, as far as it can tell) and reaps it.

@@ -197,7 +197,7 @@ fn member_mode_refuses_structure_edits_and_says_why() {
         (Action::MoveCriterion(1), "Options and criteria are fixed"),
     ];
     for (action, says) in refused {
-        update(&mut app, action);
+        update(&mut app, action.clone());
         assert!(is_error(&app), "{action:?}");
         assert!(
             message(&app).starts_with(says),
@@ -242,7 +242,7 @@ fn the_shared_scores_are_shown_only_on_request_and_read_only() {
         Action::Clear,
         Action::EditNote,
     ] {
-        update(&mut app, a);
+        update(&mut app, a.clone());
         assert!(is_error(&app), "{a:?}");
         assert!(message(&app).contains("press c"), "{}", message(&app));
         assert_eq!(app.view.mode, Mode::Normal);
@@ -307,7 +307,7 @@ fn unsaved_member_work_is_recovered_into_the_sheet() {
         rec.file_name().unwrap().to_str().unwrap(),
         ".review.cllr-a-clark.sheet.toml.appraise-recovery"
     );
-    let text = crate::save::read_recovery(&rec).unwrap();
+    let text = crate::recovery::read_recovery(&rec).unwrap();
     assert!(text.contains("reach = 5    # Reach"), "{text}");
     let edited = app.doc.appraisal().clone();
     drop(app);
@@ -455,6 +455,10 @@ fn the_method_key_cycles_the_consensus() {
     // Three scores: the trimmed mean drops the highest and lowest.
     assert_eq!(merged(&app).cells[0][0].consensus, Some(4.0));
     update(&mut app, Action::CycleMethod);
+    assert_eq!(app.panel.as_ref().unwrap().options().method, Method::Sum);
+    // The members' points added up.
+    assert_eq!(merged(&app).cells[0][0].consensus, Some(10.0));
+    update(&mut app, Action::CycleMethod);
     assert_eq!(app.panel.as_ref().unwrap().options().method, Method::Mean);
 }
 
@@ -541,7 +545,7 @@ fn the_panel_view_is_read_only() {
         Action::RemoveCriterion,
         Action::Undo,
     ] {
-        update(&mut app, a);
+        update(&mut app, a.clone());
         assert!(is_error(&app), "{a:?}");
         assert!(
             message(&app).contains("read-only"),
@@ -585,9 +589,9 @@ fn the_panel_follows_weights_changed_outside_it() {
     update(&mut app, Action::Input(Input::Enter));
     update(&mut app, Action::Panel);
     let after = merged(&app).results.options[0].total;
-    // keep/cost's consensus (10/3, kept to a hundredth) now weighs 4 rather than 2.
+    // keep/cost's consensus (exactly 10/3) now weighs 4 rather than 2.
     assert!(
-        (after - before - 2.0 * 3.33).abs() < 1e-9,
+        (after - before - 2.0 * 10.0 / 3.0).abs() < 1e-8,
         "{before} -> {after}"
     );
     // A removed option is followed by id.

@@ -605,6 +605,62 @@ fn weights_are_typed_and_checked() {
 }
 
 #[test]
+fn typing_into_the_prefilled_weight_replaces_it() {
+    let mut app = example();
+    update(&mut app, Action::EditWeight);
+    // The box holds 1, selected: typing 2 gives 2, not 12.
+    type_text(&mut app, "2");
+    update(&mut app, Action::Input(Input::Enter));
+    assert_eq!(app.doc.appraisal().criteria()[0].weight(), 2.0);
+    // A cursor key keeps the value for editing.
+    update(&mut app, Action::EditWeight);
+    update(&mut app, Action::Input(Input::End));
+    type_text(&mut app, "5");
+    update(&mut app, Action::Input(Input::Enter));
+    assert_eq!(app.doc.appraisal().criteria()[0].weight(), 25.0);
+}
+
+#[test]
+fn a_weight_typed_as_a_percentage_is_a_share_of_the_total() {
+    let mut app = example();
+    update(&mut app, Action::EditWeight);
+    type_text(&mut app, "12%");
+    update(&mut app, Action::Input(Input::Enter));
+    let a = app.doc.appraisal();
+    let w = a.criteria()[0].weight();
+    assert_ne!(w, 12.0, "12% is not a weight of 12");
+    let share = w / a.weights().iter().sum::<f64>();
+    assert!((share - 0.12).abs() < 1e-4, "share {share}");
+    // Shares of 100% or more cannot be had while others keep their weight.
+    update(&mut app, Action::EditWeight);
+    type_text(&mut app, "100%");
+    update(&mut app, Action::Input(Input::Enter));
+    assert!(is_error(&app));
+    assert!(
+        message(&app).contains("less than 100%"),
+        "{}",
+        message(&app)
+    );
+    assert!(matches!(app.view.mode, Mode::Prompt(_)));
+}
+
+#[test]
+fn swing_values_typed_replace_the_value_shown() {
+    let mut app = example();
+    update(&mut app, Action::Swing);
+    update(&mut app, Action::Input(Input::Enter));
+    let Mode::Swing(s) = &app.view.mode else {
+        panic!("the assistant is open");
+    };
+    assert_eq!(s.values[1], "100");
+    type_text(&mut app, "80");
+    let Mode::Swing(s) = &app.view.mode else {
+        panic!("the assistant is open");
+    };
+    assert_eq!(s.values[1], "80", "80 over 100 is 80, not 10080");
+}
+
+#[test]
 fn the_last_positive_weight_cannot_go_to_zero() {
     let text = HALVES.replace("name = \"B\"", "name = \"B\"\nweight = 0");
     let mut app = from_text(&text, None);
@@ -1123,7 +1179,7 @@ fn one_cell_edits_keep_results_counts_and_unsaved_state_exact() {
         (Action::Undo, true),
         (Action::Redo, false),
     ] {
-        update(&mut app, action);
+        update(&mut app, action.clone());
         check(&app);
         assert_eq!(app.doc.is_dirty(), dirty, "after {action:?}");
     }

@@ -1,0 +1,312 @@
+//! The workbook is live: a score and a weight changed on the Matrix sheet,
+//! then recalculated by a real spreadsheet engine (LibreOffice, headless),
+//! give on every sheet exactly what a fresh export of the changed appraisal
+//! gives. Also: each score and weight is entered in one cell only, and the
+//! score cells refuse entries off the scale.
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Write};
+use std::process::Command;
+
+use appraise::compute::compute;
+use appraise::export::{ExportOptions, Format, export};
+use appraise::load::load_example;
+use calamine::{Data, Reader, Xlsx, open_workbook_from_rs};
+
+mod common;
+
+fn xlsx(a: &appraise::model::Appraisal) -> Vec<u8> {
+    let r = compute(a);
+    let mut out = Vec::new();
+    export(a, &r, &ExportOptions::default(), Format::Xlsx, &mut out).expect("export");
+    out
+}
+
+fn open(bytes: &[u8]) -> Xlsx<Cursor<Vec<u8>>> {
+    open_workbook_from_rs(Cursor::new(bytes.to_vec())).expect("a workbook")
+}
+
+/// The package with one part's text changed by `edit`.
+fn edit_part(bytes: &[u8], part: &str, edit: impl FnOnce(String) -> String) -> Vec<u8> {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let mut edit = Some(edit);
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).expect("entry");
+        let name = f.name().expect("name").to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).expect("read");
+        if name == part
+            && let Some(e) = edit.take()
+        {
+            data = e(String::from_utf8(data).expect("UTF-8")).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("start");
+        out.write_all(&data).expect("write");
+    }
+    assert!(edit.is_none(), "{part} is in the package");
+    out.finish().expect("finish").into_inner()
+}
+
+/// Sets the number in cell `at` (such as `C5`) of a worksheet's XML.
+fn set_number(sheet: String, at: &str, value: f64) -> String {
+    let start = sheet
+        .find(&format!("<c r=\"{at}\""))
+        .unwrap_or_else(|| panic!("cell {at}"));
+    let v = start + sheet[start..].find("<v>").expect("a value") + 3;
+    let end = v + sheet[v..].find("</v>").expect("value end");
+    format!("{}{value}{}", &sheet[..v], &sheet[end..])
+}
+
+/// Recalculates the workbook in LibreOffice, with recalculation on load
+/// forced (its default keeps the cached results), and returns the result.
+fn recalculate(test: &str, bytes: &[u8]) -> Option<Vec<u8>> {
+    let soffice = common::tools::find(test, "soffice", "SOFFICE")?;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let profile = dir.path().join("profile/user");
+    std::fs::create_dir_all(&profile).expect("profile");
+    std::fs::write(
+        profile.join("registrymodifications.xcu"),
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"#,
+    )
+    .expect("settings");
+    let input = dir.path().join("in/edited.xlsx");
+    std::fs::create_dir_all(input.parent().expect("parent")).expect("in");
+    std::fs::write(&input, bytes).expect("input");
+    let out = dir.path().join("out");
+    let status = Command::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            dir.path().join("profile").display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+        ])
+        .arg(&out)
+        .arg(&input)
+        .output()
+        .expect("LibreOffice runs");
+    let result = out.join("edited.xlsx");
+    assert!(
+        result.exists(),
+        "LibreOffice wrote nothing: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    Some(std::fs::read(result).expect("result"))
+}
+
+/// A sheet's cells as text (numbers rounded to 9 decimals), by position.
+fn cells(wb: &mut Xlsx<Cursor<Vec<u8>>>, sheet: &str) -> BTreeMap<(u32, u32), String> {
+    let range = wb.worksheet_range(sheet).expect("sheet");
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    range
+        .used_cells()
+        .map(|(r, c, d)| {
+            let v = match d {
+                Data::Float(f) => format!("{:.9}", f),
+                Data::Int(i) => format!("{:.9}", *i as f64),
+                Data::String(s) => s.clone(),
+                Data::Empty => String::new(),
+                other => other.to_string(),
+            };
+            ((r0 + r as u32, c0 + c as u32), v)
+        })
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+}
+
+/// Rows keyed by the text in `key_col`, for sheets whose row order follows the ranking.
+fn rows_by(
+    cells: &BTreeMap<(u32, u32), String>,
+    key_col: u32,
+    from: u32,
+) -> BTreeMap<String, Vec<String>> {
+    let mut rows: BTreeMap<u32, Vec<(u32, String)>> = BTreeMap::new();
+    for (&(r, c), v) in cells.iter().filter(|((r, _), _)| *r >= from) {
+        rows.entry(r).or_default().push((c, v.clone()));
+    }
+    rows.into_values()
+        .filter_map(|row| {
+            let key = row.iter().find(|(c, _)| *c == key_col)?.1.clone();
+            Some((
+                key,
+                row.into_iter()
+                    .filter(|(c, _)| *c != key_col)
+                    .map(|(_, v)| v)
+                    .collect(),
+            ))
+        })
+        .collect()
+}
+
+/// An annex sheet's scores by criterion, and its total.
+fn annex_figures(c: &BTreeMap<(u32, u32), String>) -> BTreeMap<String, String> {
+    let score_col = c
+        .iter()
+        .find(|((r, _), v)| *r == 2 && v.starts_with("Score"))
+        .map(|((_, col), _)| *col)
+        .expect("a Score column");
+    let mut out = BTreeMap::new();
+    for (&(r, col), v) in c.iter().filter(|((r, col), _)| *r > 2 && *col == 0) {
+        let _ = col;
+        let figure = if v.starts_with("TOTAL") {
+            c.range((r, 1)..(r + 1, 0))
+                .rfind(|(_, x)| x.parse::<f64>().is_ok())
+                .map(|(_, x)| x.clone())
+        } else {
+            c.get(&(r, score_col)).cloned()
+        };
+        out.insert(v.clone(), figure.unwrap_or_default());
+    }
+    out
+}
+
+/// Sheets that show the analysis as exported rather than following edits.
+const SNAPSHOT_SHEETS: [&str; 4] = [
+    "Findings",
+    "Weight stability",
+    "Score robustness",
+    "Leave one out",
+];
+
+#[test]
+fn a_changed_score_and_weight_flow_through_every_sheet() {
+    let test = "a_changed_score_and_weight_flow_through_every_sheet";
+    let a = load_example().expect("example").appraisal;
+    let before = xlsx(&a);
+    let mut wb = open(&before);
+    let names = wb.sheet_names();
+    let matrix_index = names
+        .iter()
+        .position(|n| n == "Matrix")
+        .expect("a Matrix sheet");
+    let matrix = cells(&mut wb, "Matrix");
+    // Shared Service's row on the Matrix sheet, and Child focused's column (C).
+    let shared = a.option_index("shared-service").expect("option");
+    let row = matrix
+        .iter()
+        .find(|(_, v)| *v == "Shared Service")
+        .map(|((r, _), _)| r + 1)
+        .expect("Shared Service row");
+    let weight_row = matrix
+        .iter()
+        .find(|(_, v)| *v == "Weight")
+        .map(|((r, _), _)| r + 1)
+        .expect("weight row");
+    let part = format!("xl/worksheets/sheet{}.xml", matrix_index + 1);
+    let edited = edit_part(&before, &part, |s| {
+        let s = set_number(s, &format!("C{row}"), 1.0);
+        set_number(s, &format!("D{weight_row}"), 3.0)
+    });
+    let Some(recalculated) = recalculate(test, &edited) else {
+        return;
+    };
+    // What the changed appraisal exports afresh.
+    let mut changed = a.clone();
+    changed.set_score(shared, 0, Some(1.0)).expect("score");
+    changed.set_weight(1, 3.0).expect("weight");
+    let fresh = xlsx(&changed);
+    let (mut got, mut want) = (open(&recalculated), open(&fresh));
+    assert_eq!(got.sheet_names(), want.sheet_names());
+    let mut compared = 0;
+    for name in want.sheet_names() {
+        if SNAPSHOT_SHEETS.contains(&name.as_str()) {
+            continue;
+        }
+        let (g, w) = (cells(&mut got, &name), cells(&mut want, &name));
+        // Notes are prose written at export; the table above them is compared.
+        let notes_from = |c: &BTreeMap<(u32, u32), String>| {
+            c.iter()
+                .find(|(_, v)| v.starts_with("Note: ") || *v == "Scale and possible totals")
+                .map_or(u32::MAX, |((r, _), _)| *r)
+        };
+        let cut = notes_from(&w);
+        let keep = |c: BTreeMap<(u32, u32), String>| -> BTreeMap<(u32, u32), String> {
+            c.into_iter().filter(|((r, _), _)| *r < cut).collect()
+        };
+        let (g, w) = (keep(g), keep(w));
+        if name.starts_with("Annex - ") {
+            // Weight columns appear in the annex only when weights differ,
+            // so compare each criterion's score and the total.
+            assert_eq!(annex_figures(&g), annex_figures(&w), "{name}");
+        } else if name == "Ranking" || name == "Matrix" {
+            // Rows follow the ranking at export; compare them by option.
+            assert_eq!(rows_by(&g, 1, 0), rows_by(&w, 1, 0), "{name}");
+        } else {
+            assert_eq!(g, w, "{name}");
+        }
+        compared += 1;
+    }
+    assert!(compared >= 5 + 8, "{compared} sheets compared");
+    // The possible totals follow the weights too.
+    let m = cells(&mut got, "Matrix");
+    let highest = m
+        .iter()
+        .find(|(_, v)| *v == "Highest possible total")
+        .and_then(|((r, _), _)| m.get(&(*r, 2)).cloned());
+    assert_eq!(highest.as_deref(), Some("50.000000000"));
+}
+
+#[test]
+fn scores_and_weights_are_entered_once_and_checked() {
+    let a = load_example().expect("example").appraisal;
+    let bytes = xlsx(&a);
+    let mut wb = open(&bytes);
+    // Outside the Matrix and the sensitivity sheets, every figure is a formula.
+    for name in wb.sheet_names() {
+        if name == "Matrix" || name == "Scale" || SNAPSHOT_SHEETS.contains(&name.as_str()) {
+            continue;
+        }
+        let values = wb.worksheet_range(&name).expect("sheet");
+        let formulas = wb.worksheet_formula(&name).expect("formulas");
+        for (r, c, d) in values.used_cells() {
+            if matches!(d, Data::Float(_) | Data::Int(_)) {
+                let (r0, c0) = values.start().unwrap_or((0, 0));
+                let at = (r0 + r as u32, c0 + c as u32);
+                let f = formulas.get_value(at).cloned().unwrap_or_default();
+                assert!(!f.is_empty(), "{name} {at:?} holds a number, not a formula");
+            }
+        }
+    }
+    let m = zip_text(&bytes, "xl/worksheets/sheet6.xml");
+    assert!(
+        m.contains("<dataValidation type=\"custom\""),
+        "score cells are checked"
+    );
+    assert!(
+        m.contains("sqref=\"C5:J12\""),
+        "{}",
+        &m[m.find("<dataValidations").unwrap_or(0)..]
+    );
+    assert!(wb.sheet_names().iter().any(|n| n == "Scale"));
+    let scale = cells(&mut wb, "Scale");
+    assert!(
+        scale.values().any(|v| v.starts_with("Unsatisfactory")),
+        "{scale:?}"
+    );
+    let matrix = cells(&mut wb, "Matrix");
+    assert!(matrix.values().any(|v| v == "Published total"));
+    common::ooxml::validate(
+        "scores_and_weights_are_entered_once_and_checked",
+        &[("live.xlsx".into(), bytes)],
+    );
+}
+
+fn zip_text(bytes: &[u8], name: &str) -> String {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
+    let mut s = String::new();
+    z.by_name(name)
+        .expect("part")
+        .read_to_string(&mut s)
+        .expect("text");
+    s
+}
