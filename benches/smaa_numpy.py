@@ -101,7 +101,9 @@ def compare(a, scores):
             if long is None or short is None:
                 best[isa] = None
                 continue
-            if best[isa] is not None:
+            # On a loaded machine the difference can come out at or below
+            # zero; such a round says nothing and is left out.
+            if best[isa] is not None and long > short:
                 best[isa] = min(best[isa], (long - short) / mil)
     cpu = next(
         (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
@@ -112,6 +114,8 @@ def compare(a, scores):
     for isa, t in best.items():
         if t is None:
             print(f"appraise {isa}: not run (this CPU does not have it)")
+        elif t == float("inf"):
+            print(f"appraise {isa}: no usable round (the machine is too busy)")
         else:
             print(f"appraise {isa}: {t * 1000:.1f} ms per million samples, {best_numpy / t:.1f} times faster than numpy")
 
