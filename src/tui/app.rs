@@ -1105,8 +1105,7 @@ impl App {
             n => format!(" and {} more", n - 1),
         };
         let text = format!(
-            "{} is also open: {}{more}. Each copy keeps its own unsaved work; Ctrl-s asks before overwriting the other's saves",
-            self.doc.display_name(),
+            "Also open by {}{more}; each copy keeps its own unsaved work, and Ctrl-s asks before overwriting the other's saves",
             first.owner.describe()
         );
         self.view.error(text);
