@@ -90,5 +90,69 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// Key to frame on 1,000 x 60 opened from a file on the ordinary disk, with
+/// the recovery file kept as the runner keeps it: the state is handed to a
+/// writer thread after the key (off the key path), which builds the text and
+/// writes it with fsync meanwhile. The peer writes the recovery file inside
+/// the key press, as the runner once did.
+fn recovery(c: &mut Criterion) {
+    let text = appraise::synth::appraisal_toml(appraise::synth::Spec {
+        options: 1000,
+        criteria: 60,
+        notes: true,
+        seed: 1,
+    });
+    // Under target/, on the disk the project is on (not a RAM disk).
+    let dir = tempfile::Builder::new()
+        .prefix("bench-recovery-")
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+        .expect("a folder");
+    let path = dir.path().join("large.toml");
+    std::fs::write(&path, &text).expect("written");
+    let mut g = c.benchmark_group("key_to_frame_with_recovery");
+    g.sample_size(30);
+    let (w, h) = (80u16, 24u16);
+    let mut app = appraise::tui::App::open(&path).expect("opens");
+    update(&mut app, Action::Resize(w, h));
+    let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+    let (tx, rx) = std::sync::mpsc::channel::<appraise::tui::app::RecoveryJob>();
+    let writer = std::thread::spawn(move || {
+        while let Ok(mut job) = rx.recv() {
+            while let Ok(newer) = rx.try_recv() {
+                job = newer;
+            }
+            job.run().expect("recovery written");
+        }
+    });
+    let mut flip = false;
+    g.bench_function(
+        "generated_1000x60/score_digit/recovery_off_key_path/80x24",
+        |b| {
+            b.iter(|| {
+                flip = !flip;
+                let key = KeyCode::Char(if flip { '1' } else { '2' });
+                key_to_frame(black_box(&mut app), &mut term, key);
+                if let Some(job) = app.doc.take_recovery_job() {
+                    tx.send(job).expect("writer runs");
+                }
+            })
+        },
+    );
+    drop(tx);
+    writer.join().expect("writer ends");
+    g.bench_function(
+        "generated_1000x60/score_digit/recovery_on_key_path/80x24",
+        |b| {
+            b.iter(|| {
+                flip = !flip;
+                let key = KeyCode::Char(if flip { '1' } else { '2' });
+                key_to_frame(black_box(&mut app), &mut term, key);
+                app.doc.flush_recovery().expect("recovery written");
+            })
+        },
+    );
+    g.finish();
+}
+
+criterion_group!(benches, bench, recovery);
 criterion_main!(benches);

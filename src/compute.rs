@@ -2,11 +2,8 @@
 
 use serde::Serialize;
 
-use crate::model::Appraisal;
+use crate::model::{Appraisal, Published};
 use crate::numbers;
-
-/// How close a computed total must be to a published one to count as equal.
-pub(crate) const RECONCILE_TOLERANCE: f64 = 1e-6;
 
 /// The computed result for one option.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -142,6 +139,8 @@ pub enum WarningKind {
     MissingScore,
     /// The source document's total differs from the computed one.
     PublishedTotalMismatch,
+    /// The source's rounding hides or reverses the order of some options.
+    PublishedRoundingHidesOrder,
 }
 
 impl WarningKind {
@@ -150,6 +149,7 @@ impl WarningKind {
         match self {
             WarningKind::MissingScore => "missing-score",
             WarningKind::PublishedTotalMismatch => "published-total-mismatch",
+            WarningKind::PublishedRoundingHidesOrder => "published-rounding-hides-order",
         }
     }
 }
@@ -167,21 +167,208 @@ pub struct Warning {
     pub message: String,
 }
 
-/// Options whose published total differs from the computed one: (option index, published, computed).
+/// Options whose published total disagrees with the computed one at the
+/// precision the source printed it with (see [`crate::model::Published`]):
+/// (option index, published, computed).
 pub fn reconcile(appraisal: &Appraisal, results: &Results) -> Vec<(usize, f64, f64)> {
     appraisal
         .options()
         .iter()
         .zip(&results.options)
         .filter_map(|(o, r)| {
-            let p = o.published_total?;
-            let tol = RECONCILE_TOLERANCE * p.abs().max(1.0);
-            ((p - r.total).abs() > tol).then_some((r.index, p, r.total))
+            let p = o.published()?;
+            (!p.agrees_with(r.total)).then_some((r.index, p.value(), r.total))
         })
         .collect()
 }
 
-/// Every warning for the appraisal: unscored cells, then published-total mismatches.
+/// Whether every weight is 1, so a total is a plain sum of scores.
+fn unweighted(appraisal: &Appraisal) -> bool {
+    appraisal.criteria().iter().all(|c| c.weight() == 1.0)
+}
+
+/// How an option's total is named beside a published figure: "its scores
+/// add up to" where every weight is 1, else "its weighted total is" (the
+/// plain scores of a weighted option add up to something else).
+pub fn total_phrase(appraisal: &Appraisal) -> &'static str {
+    if unweighted(appraisal) {
+        "its scores add up to"
+    } else {
+        "its weighted total is"
+    }
+}
+
+/// "26", or "3.65 (3.7 to one decimal, as the source prints it)" where the
+/// published figure's precision shows the total differently.
+fn computed_words(published: &Published, computed: f64) -> String {
+    let at = published.rounded(computed);
+    let shown = numbers::total(computed);
+    if at == shown || at.parse::<f64>().ok() == shown.parse::<f64>().ok() {
+        shown
+    } else {
+        let precision = match published.decimals() {
+            0 => "to the nearest whole number".to_string(),
+            1 => "to one decimal".to_string(),
+            d => format!("to {d} decimals"),
+        };
+        format!("{shown} ({at} {precision}, as the source prints it)")
+    }
+}
+
+/// The sentence for an option whose published total disagrees, as warnings
+/// and the scoring screen say it.
+pub fn mismatch_sentence(appraisal: &Appraisal, results: &Results, i: usize) -> Option<String> {
+    let o = appraisal.options().get(i)?;
+    let p = o.published()?;
+    let computed = results.options.get(i)?.total;
+    Some(format!(
+        "{} has a published total of {} but {} {}",
+        o.name(),
+        p.text(),
+        total_phrase(appraisal),
+        computed_words(&p, computed)
+    ))
+}
+
+/// The note an export puts under a table whose total disagrees with the
+/// published one, saying which figure the table shows.
+pub fn mismatch_note(appraisal: &Appraisal, results: &Results, i: usize) -> Option<String> {
+    let o = appraisal.options().get(i)?;
+    let p = o.published()?;
+    let computed = results.options.get(i)?.total;
+    let (gives, shown) = if unweighted(appraisal) {
+        (
+            "the scores recorded for it add up to",
+            "the sum of the scores",
+        )
+    } else {
+        (
+            "its weighted total from the scores recorded is",
+            "the weighted total",
+        )
+    };
+    Some(format!(
+        "{}: the source document gives a total of {}, but {gives} {}. The total shown is {shown}.",
+        o.name(),
+        p.text(),
+        computed_words(&p, computed)
+    ))
+}
+
+/// Totals with enough decimals (two to six) that different totals read differently.
+fn distinct_totals(values: &[f64]) -> Vec<String> {
+    let mut dp = 2;
+    loop {
+        let texts: Vec<String> = values.iter().map(|&v| numbers::decimals(v, dp)).collect();
+        let clash = values.iter().enumerate().any(|(a, &x)| {
+            values
+                .iter()
+                .enumerate()
+                .any(|(b, &y)| a != b && x != y && texts[a] == texts[b])
+        });
+        if !clash || dp >= 6 {
+            return texts;
+        }
+        dp += 1;
+    }
+}
+
+/// Where the rounding of published figures hides or reverses the order of
+/// options whose figures agree with their totals: (option to point at, sentence).
+pub fn rounding_notes(appraisal: &Appraisal, results: &Results) -> Vec<(usize, String)> {
+    let tol = 1e-9 * (results.max_total - results.min_total).abs().max(1.0);
+    let agreeing: Vec<(usize, Published, f64)> = appraisal
+        .options()
+        .iter()
+        .zip(&results.options)
+        .filter_map(|(o, r)| {
+            let p = o.published()?;
+            p.agrees_with(r.total).then_some((r.index, p, r.total))
+        })
+        .collect();
+    let name = |i: usize| appraisal.options()[i].name().to_string();
+    let mut out = Vec::new();
+    // Options printed with the same figure but with different totals.
+    let mut seen = vec![false; agreeing.len()];
+    for a in 0..agreeing.len() {
+        if seen[a] {
+            continue;
+        }
+        let mut group: Vec<&(usize, Published, f64)> = agreeing
+            .iter()
+            .enumerate()
+            .filter(|(b, x)| *b >= a && x.1.value() == agreeing[a].1.value())
+            .map(|(b, x)| {
+                seen[b] = true;
+                x
+            })
+            .collect();
+        let spread = group
+            .iter()
+            .map(|x| x.2)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), t| {
+                (lo.min(t), hi.max(t))
+            });
+        if group.len() < 2 || spread.1 - spread.0 <= tol {
+            continue;
+        }
+        group.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.0.cmp(&y.0)));
+        let figure = agreeing[a].1.text();
+        let totals = distinct_totals(&group.iter().map(|x| x.2).collect::<Vec<_>>());
+        let at = group.iter().map(|x| x.0).max().unwrap_or(agreeing[a].0);
+        let text = if group.len() == 2 {
+            format!(
+                "{} and {} were both published as {figure}, but {}'s total ({}) is ahead of {}'s ({}); the rounding in the source hides the order",
+                name(group[0].0),
+                name(group[1].0),
+                name(group[0].0),
+                totals[0],
+                name(group[1].0),
+                totals[1]
+            )
+        } else {
+            let listed: Vec<String> = group
+                .iter()
+                .zip(&totals)
+                .map(|(x, t)| format!("{} {t}", name(x.0)))
+                .collect();
+            let names: Vec<String> = group.iter().map(|x| name(x.0)).collect();
+            format!(
+                "{} were all published as {figure}, but their totals differ ({}); the rounding in the source hides the order",
+                numbers::join_and(&names),
+                listed.join(", ")
+            )
+        };
+        out.push((at, text));
+    }
+    // Figures printed in one order whose totals run the other way (possible
+    // when the figures were printed with different precisions).
+    for x in &agreeing {
+        for y in &agreeing {
+            if x.1.value() > y.1.value() && x.2 + tol < y.2 {
+                let totals = distinct_totals(&[y.2, x.2]);
+                out.push((
+                    x.0.max(y.0),
+                    format!(
+                        "{} was published as {}, ahead of {} at {}, but {}'s total ({}) is higher than {}'s ({}); the rounding in the source reverses the order",
+                        name(x.0),
+                        x.1.text(),
+                        name(y.0),
+                        y.1.text(),
+                        name(y.0),
+                        totals[0],
+                        name(x.0),
+                        totals[1]
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Every warning for the appraisal: unscored cells, then published totals
+/// that disagree, then published figures whose rounding hides an order.
 pub fn warnings(appraisal: &Appraisal, results: &Results) -> Vec<Warning> {
     let mut out = Vec::new();
     for o in appraisal.options() {
@@ -200,18 +387,23 @@ pub fn warnings(appraisal: &Appraisal, results: &Results) -> Vec<Warning> {
             }
         }
     }
-    for (i, published, computed) in reconcile(appraisal, results) {
-        let o = &appraisal.options()[i];
+    for (i, _, _) in reconcile(appraisal, results) {
+        let Some(sentence) = mismatch_sentence(appraisal, results, i) else {
+            continue;
+        };
         out.push(Warning {
             kind: WarningKind::PublishedTotalMismatch,
-            option: o.id().to_string(),
+            option: appraisal.options()[i].id().to_string(),
             criterion: None,
-            message: format!(
-                "{} has a published total of {} but its scores add up to {}; check the scores or correct the published figure",
-                o.name(),
-                numbers::as_given(published),
-                numbers::total(computed)
-            ),
+            message: format!("{sentence}; check the scores or correct the published figure"),
+        });
+    }
+    for (i, message) in rounding_notes(appraisal, results) {
+        out.push(Warning {
+            kind: WarningKind::PublishedRoundingHidesOrder,
+            option: appraisal.options()[i].id().to_string(),
+            criterion: None,
+            message,
         });
     }
     out

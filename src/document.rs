@@ -293,7 +293,19 @@ fn apply_option(t: &mut Table, o: &AppraisalOption, criteria: &[Criterion]) {
     set_str(t, "description", o.description.as_deref());
     set_list(t, "strengths", &o.strengths);
     set_list(t, "weaknesses", &o.weaknesses);
-    set_num(t, "published_total", o.published_total);
+    match o.published() {
+        // As written, so a figure printed as 3.80 keeps its two decimals.
+        Some(p) => replace_value(
+            t,
+            "published_total",
+            p.text()
+                .parse::<Value>()
+                .unwrap_or_else(|_| num_value(p.value())),
+        ),
+        None => {
+            t.remove("published_total");
+        }
+    }
     sync_cells(t, "scores", criteria, |c| o.score(c).map(num_value));
     sync_cells(t, "notes", criteria, |c| o.note(c).map(Value::from));
 }

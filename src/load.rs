@@ -12,7 +12,8 @@ use crate::compute::{self, Warning, WarningKind};
 use crate::diagnostic::{Diagnostic, SourceFile, did_you_mean, render_all};
 use crate::fast_options::{self, RawOption, Scalar};
 use crate::model::{
-    Appraisal, AppraisalOption, Criterion, Id, Meta, ModelError, Scale, check_name, check_text,
+    Appraisal, AppraisalOption, Criterion, Id, Meta, ModelError, Published, Scale, check_name,
+    check_text,
 };
 use crate::numbers::{self, shorten};
 use crate::raw::{At, Sink, Span, Table, number, string};
@@ -76,7 +77,9 @@ pub struct Loaded {
     pub source: SourceFile,
     /// Where each option sits in the file.
     pub map: SourceMap,
-    /// Warnings (unscored cells, published-total mismatches), each with a position.
+    /// Warnings (unscored cells, published totals that disagree, rounding
+    /// that hides an order, and problems in how the file is written), each
+    /// with a position.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -94,8 +97,17 @@ impl SourceMap {
             ),
             WarningKind::PublishedTotalMismatch => (
                 spans.map(|s| s.published_total.clone().unwrap_or_else(|| s.table.clone())),
-                "differs from the sum of the scores".to_string(),
+                if appraisal.criteria().iter().all(|c| c.weight() == 1.0) {
+                    "differs from the sum of the scores".to_string()
+                } else {
+                    "differs from the weighted total".to_string()
+                },
                 "check each score against the source, or record the corrected total",
+            ),
+            WarningKind::PublishedRoundingHidesOrder => (
+                spans.map(|s| s.published_total.clone().unwrap_or_else(|| s.table.clone())),
+                "rounded in the source".to_string(),
+                "when quoting the published figures, say that the computed totals put these options in a definite order",
             ),
         };
         Diagnostic::warning(w.kind.as_str(), w.message.clone(), span)
@@ -186,12 +198,31 @@ fn load_string(name: &str, text: String) -> Result<Loaded, LoadError> {
         Some(result) => result,
         None => read_whole(&file.text),
     };
+    // A second mark means two programs each added one; most editors show neither.
+    let doubled_mark = file.text.starts_with('\u{feff}').then(|| {
+        Diagnostic::warning(
+            "doubled-byte-order-mark",
+            "the file starts with two byte-order marks (invisible characters that say the file is UTF-8); one is enough",
+            Some(0..'\u{feff}'.len_utf8()),
+        )
+        .with_label("a second byte-order mark")
+        .with_help("save the file again as UTF-8 in your editor, or delete the invisible first character of the file")
+    });
+    let result = result.map_err(|mut diagnostics| {
+        diagnostics.extend(doubled_mark.clone());
+        diagnostics
+    });
     match result {
-        Ok((appraisal, map)) => {
+        Ok((appraisal, map, read_warnings)) => {
             let results = compute::compute(&appraisal);
-            let warnings = compute::warnings(&appraisal, &results)
-                .iter()
-                .map(|w| map.locate(&appraisal, w))
+            let warnings = doubled_mark
+                .into_iter()
+                .chain(read_warnings)
+                .chain(
+                    compute::warnings(&appraisal, &results)
+                        .iter()
+                        .map(|w| map.locate(&appraisal, w)),
+                )
                 .collect();
             Ok(Loaded {
                 appraisal,
@@ -204,11 +235,13 @@ fn load_string(name: &str, text: String) -> Result<Loaded, LoadError> {
     }
 }
 
-type Built = Result<(Appraisal, SourceMap), Vec<Diagnostic>>;
+/// What reading a file gives: the appraisal, where its options are, and
+/// warnings about how it is written; or every problem found.
+type Built = Result<(Appraisal, SourceMap, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 /// Parses and checks the whole text as one document.
 fn read_whole(text: &str) -> Built {
-    let root = DeTable::parse(text).map_err(|e| vec![syntax_error(&e)])?;
+    let root = DeTable::parse(text).map_err(|e| vec![syntax_error(&e, text)])?;
     let mut sink = Sink::new(text);
     let root_table = Table {
         entries: root.get_ref(),
@@ -216,7 +249,7 @@ fn read_whole(text: &str) -> Built {
         name: "the top level of the file",
     };
     match build(&root_table, &mut sink) {
-        Some(built) if !sink.has_errors() => Ok(built),
+        Some((appraisal, map)) if !sink.has_errors() => Ok((appraisal, map, sink.diagnostics)),
         _ => Err(sink.diagnostics),
     }
 }
@@ -286,7 +319,9 @@ fn read_pieces_of(text: &str, piece_bytes: usize) -> Option<Built> {
             || -> Option<()> {
                 for (range, parsed) in group.iter().zip(current) {
                     let tree = match parsed {
-                        Parsed::Plain(options) if reader.read_plain(&options, range.start) => {
+                        Parsed::Plain(options)
+                            if reader.read_plain(&options, text, range.start) =>
+                        {
                             continue;
                         }
                         // Something breaks a rule: read the piece again with
@@ -320,7 +355,7 @@ fn read_pieces_of(text: &str, piece_bytes: usize) -> Option<Built> {
     sink.offset = 0;
     let read = reader.into_parts();
     Some(match finish(head, read, &mut sink) {
-        Some(built) if !sink.has_errors() => Ok(built),
+        Some((appraisal, map)) if !sink.has_errors() => Ok((appraisal, map, sink.diagnostics)),
         _ => Err(sink.diagnostics),
     })
 }
@@ -387,8 +422,20 @@ fn options_line(text: &str, from: usize) -> Option<usize> {
     None
 }
 
-fn syntax_error(e: &toml::de::Error) -> Diagnostic {
+fn syntax_error(e: &toml::de::Error, text: &str) -> Diagnostic {
     let span = e.span().unwrap_or(0..0);
+    if let Some(key) = crate::raw::percent_key(text, span.start) {
+        return Diagnostic::error(
+            "syntax",
+            format!(
+                "`{}` is written with a % sign, which TOML does not allow in a number",
+                shorten(key)
+            ),
+            Some(span),
+        )
+        .with_label("a number with %")
+        .with_help(crate::raw::percent_help(&format!("`{}`", shorten(key))));
+    }
     let message = e.message().trim().to_string();
     let mut help =
         "check the line for a missing quote, bracket, comma or `=`; text must be in double quotes"
@@ -608,13 +655,13 @@ fn read_scale(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Scale> {
             } else {
                 max.span
             };
-            rule(
-                sink,
-                "invalid-scale",
-                &e,
-                &span,
-                "make max greater than min, with max a whole number of steps above min",
-            );
+            let help = match e {
+                ModelError::TooManySteps(_) => {
+                    "a score is a judgement on a short scale, so a scale may have at most 10,000 steps (this keeps typing, stepping and the score-change analysis quick); to score a measure such as a cost in pounds, turn it into points first (for example 0 for the dearest option to 10 for the cheapest) and put the figures in the notes"
+                }
+                _ => "make max greater than min, with max a whole number of steps above min",
+            };
+            rule(sink, "invalid-scale", &e, &span, help);
             return None;
         }
     };
@@ -756,6 +803,9 @@ fn read_criteria(root: &Table<'_, '_>, scale: Option<&Scale>, sink: &mut Sink<'_
         .collect();
     let mut out = Vec::with_capacity(items.len());
     let mut weights = Vec::with_capacity(items.len());
+    // Criteria with a weight written (its text) and without one (name, header).
+    let mut written: Vec<String> = Vec::new();
+    let mut defaulted: Vec<(String, Span)> = Vec::new();
     for ((entries, span), name) in items.into_iter().zip(&names) {
         let t = Table {
             entries,
@@ -771,7 +821,7 @@ fn read_criteria(root: &Table<'_, '_>, scale: Option<&Scale>, sink: &mut Sink<'_
         );
         let weight = match t.number("weight", None, sink) {
             Some(w) if !w.value.is_finite() || w.value < 0.0 => {
-                let e = ModelError::InvalidWeight(numbers::as_given(w.value));
+                let e = ModelError::InvalidWeight(written_text(sink, &w.span));
                 rule(
                     sink,
                     "invalid-weight",
@@ -791,6 +841,24 @@ fn read_criteria(root: &Table<'_, '_>, scale: Option<&Scale>, sink: &mut Sink<'_
         if let Some(w) = &weight {
             weights.push(w.clone());
         }
+        if t.get("weight").is_some() {
+            if let Some(w) = &weight {
+                written.push(written_text(sink, &w.span));
+                if let (Some(scale), Some(n)) = (scale, &cname) {
+                    tiny_weight(w, n, scale, sink);
+                }
+            }
+        } else if !t
+            .entries
+            .keys()
+            .any(|k| did_you_mean(k.get_ref(), &["weight"]).is_some())
+        {
+            // (A misspelt `weight` is reported as such, not as a missing weight.)
+            defaulted.push((
+                cname.clone().unwrap_or_else(|| name.clone()),
+                t.span.clone(),
+            ));
+        }
         let description = checked_text(t.string("description", None, sink), sink);
         let criterion = match (&id, cname, weight) {
             (Some(id), Some(n), Some(w)) => {
@@ -802,6 +870,9 @@ fn read_criteria(root: &Table<'_, '_>, scale: Option<&Scale>, sink: &mut Sink<'_
             _ => None,
         };
         out.push((id, criterion));
+    }
+    if !written.is_empty() && !defaulted.is_empty() {
+        partly_weighted(&written, &defaulted, out.len(), sink);
     }
     if !weights.is_empty() && weights.len() == out.len() {
         if weights.iter().all(|w| w.value == 0.0) {
@@ -827,6 +898,85 @@ fn read_criteria(root: &Table<'_, '_>, scale: Option<&Scale>, sink: &mut Sink<'_
         }
     }
     out
+}
+
+/// A number as the file writes it, for quoting in a message.
+fn written_text(sink: &Sink<'_>, span: &Span) -> String {
+    sink.text
+        .get(span.clone())
+        .map_or_else(String::new, |t| shorten(t.trim()))
+}
+
+/// Smallest change a total can show: totals are shown to two decimals.
+const SMALLEST_SHOWN_CHANGE: f64 = 0.005;
+
+/// Warns when a one-step change of score on a criterion moves a total by
+/// less than a total shows, so that totals (at worst every one "0/0") hide
+/// the scores.
+fn tiny_weight(w: &At<f64>, name: &str, scale: &Scale, sink: &mut Sink<'_>) {
+    let change = w.value * scale.step();
+    if w.value <= 0.0 || change >= SMALLEST_SHOWN_CHANGE {
+        return;
+    }
+    let d = Diagnostic::warning(
+        "weight-too-small",
+        format!(
+            "a weight of {} is too small to show: a one-step change of score on {} moves a total by {}, and totals are shown to two decimals",
+            written_text(sink, &w.span),
+            shorten(name),
+            numbers::as_given(change)
+        ),
+        Some(w.span.clone()),
+    )
+    .with_label("too small to show in a total")
+    .with_help("use larger weights: only their proportions matter, so multiply every weight by the same number (such as 100 or 1000)");
+    sink.push(d);
+}
+
+/// Warns when some criteria are given weights and the rest are left to the
+/// default of 1, which is almost always an oversight (weights of 0.1 and 0.3
+/// beside defaults of 1 hand the unweighted criteria most of the weight).
+fn partly_weighted(
+    written: &[String],
+    defaulted: &[(String, Span)],
+    n: usize,
+    sink: &mut Sink<'_>,
+) {
+    const LISTED: usize = 5;
+    let list = |items: Vec<String>, total: usize| {
+        let mut shown: Vec<String> = items.into_iter().take(LISTED).collect();
+        if total > LISTED {
+            shown.push(format!("{} more", total - LISTED));
+        }
+        numbers::join_and(&shown)
+    };
+    let given = written.len();
+    let rest = defaulted.len();
+    let weights = list(written.to_vec(), given).replace(" and ", ", ");
+    let names = list(defaulted.iter().map(|(n, _)| shorten(n)).collect(), rest);
+    let message = format!(
+        "{given} of {n} criteria {} ({weights}) and the {} ({names}) {} 1 by default",
+        if given == 1 {
+            "has a weight"
+        } else {
+            "have weights"
+        },
+        if rest == 1 {
+            "other".to_string()
+        } else {
+            format!("other {rest}")
+        },
+        if rest == 1 { "weighs" } else { "weigh" }
+    );
+    sink.push(
+        Diagnostic::warning(
+            "criteria-partly-weighted",
+            message,
+            Some(defaulted[0].1.clone()),
+        )
+        .with_label("no weight given, so it weighs 1")
+        .with_help("give every criterion a weight, writing weight = 1 where 1 is meant"),
+    );
 }
 
 /// Reads options one at a time, so they can come from several parsed pieces
@@ -871,11 +1021,12 @@ impl<'h> OptionsReader<'h> {
     /// if every one keeps every rule, as [`OptionsReader::read`] would find
     /// them. Otherwise it changes nothing and returns false, and the caller
     /// reads the piece the ordinary way, which says exactly what is wrong.
-    fn read_plain(&mut self, options: &[RawOption<'_>], offset: usize) -> bool {
+    fn read_plain(&mut self, options: &[RawOption<'_>], text: &str, offset: usize) -> bool {
         let mut fresh: HashMap<String, Span> = HashMap::new();
         let mut built = Vec::with_capacity(options.len());
         for raw in options {
-            let Some((option, spans, id_span)) = self.plain_option(raw, offset, &fresh) else {
+            let Some((option, spans, id_span)) = self.plain_option(raw, text, offset, &fresh)
+            else {
                 return false;
             };
             fresh.insert(option.id().to_string(), id_span);
@@ -894,6 +1045,7 @@ impl<'h> OptionsReader<'h> {
     fn plain_option(
         &self,
         raw: &RawOption<'_>,
+        whole: &str,
         offset: usize,
         fresh: &HashMap<String, Span>,
     ) -> Option<(AppraisalOption, crate::load::OptionSpans, Span)> {
@@ -977,7 +1129,11 @@ impl<'h> OptionsReader<'h> {
         option.description = description;
         option.strengths = strengths.unwrap_or_default();
         option.weaknesses = weaknesses.unwrap_or_default();
-        option.published_total = published.as_ref().map(|p| p.0);
+        option.set_published(
+            published
+                .as_ref()
+                .and_then(|(x, span)| Some(Published::written(*x, whole.get(span.clone())?))),
+        );
         option.set_notes_unchecked(notes);
         option.set_scores_unchecked(scores);
         let spans = crate::load::OptionSpans {
@@ -1074,27 +1230,8 @@ impl<'h> OptionsReader<'h> {
                     match scale.check(v.value) {
                         Ok(()) => scores[c] = Some(v.value),
                         Err(e) => {
-                            let kind = match e {
-                                ModelError::ScoreOffStep { .. } => "score-off-step",
-                                _ => "score-out-of-range",
-                            };
-                            let help = format!(
-                                "use a score from {} to {} in steps of {}",
-                                numbers::score(scale.min()),
-                                numbers::score(scale.max()),
-                                numbers::score(scale.step())
-                            );
-                            sink.push(
-                                Diagnostic::error(
-                                    kind,
-                                    format!(
-                                        "the score for `{}` is not on the scale: {e}",
-                                        key.get_ref()
-                                    ),
-                                    Some(v.span),
-                                )
-                                .with_help(help),
-                            );
+                            let d = score_problem(key.get_ref(), e, scale, &v.span, sink, "");
+                            sink.push(d);
                         }
                     }
                 }
@@ -1124,7 +1261,9 @@ impl<'h> OptionsReader<'h> {
                         o.description = description;
                         o.strengths = strengths;
                         o.weaknesses = weaknesses;
-                        o.published_total = published.map(|p| p.value);
+                        o.set_published(published.and_then(|p| {
+                            Some(Published::written(p.value, sink.text.get(p.span)?))
+                        }));
                         o.set_notes_unchecked(notes);
                         o.set_scores_unchecked(scores);
                         o
@@ -1134,6 +1273,68 @@ impl<'h> OptionsReader<'h> {
         };
         self.out.push(built);
     }
+}
+
+/// The error for a score the scale does not allow, quoting the score as the
+/// file writes it (4.0000001, not a rounded 4); `more_help` is added to the
+/// advice (a scoresheet says how to leave a score blank).
+pub(crate) fn score_problem(
+    key: &str,
+    e: ModelError,
+    scale: &Scale,
+    span: &Span,
+    sink: &Sink<'_>,
+    more_help: &str,
+) -> Diagnostic {
+    let written = written_text(sink, span);
+    if let ModelError::ScoreOutOfRange { .. } = e
+        && written.parse::<f64>().is_ok_and(|x| !x.is_finite())
+    {
+        return Diagnostic::error(
+            "score-out-of-range",
+            format!(
+                "the score for `{}` is {written}, which is not an ordinary number",
+                shorten(key)
+            ),
+            Some(span.clone()),
+        )
+        .with_help(format!(
+            "use a score from {} to {} in steps of {}{more_help}",
+            numbers::score(scale.min()),
+            numbers::score(scale.max()),
+            numbers::score(scale.step())
+        ));
+    }
+    let (kind, e) = match e {
+        ModelError::ScoreOffStep { min, step, .. } => (
+            "score-off-step",
+            ModelError::ScoreOffStep {
+                value: written,
+                min,
+                step,
+            },
+        ),
+        ModelError::ScoreOutOfRange { min, max, .. } => (
+            "score-out-of-range",
+            ModelError::ScoreOutOfRange {
+                value: written,
+                min,
+                max,
+            },
+        ),
+        other => ("score-out-of-range", other),
+    };
+    Diagnostic::error(
+        kind,
+        format!("the score for `{}` is not on the scale: {e}", shorten(key)),
+        Some(span.clone()),
+    )
+    .with_help(format!(
+        "use a score from {} to {} in steps of {}{more_help}",
+        numbers::score(scale.min()),
+        numbers::score(scale.max()),
+        numbers::score(scale.step())
+    ))
 }
 
 /// Resolves a key in a scores or notes table to a criterion index.

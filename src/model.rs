@@ -34,6 +34,13 @@ pub enum ModelError {
     /// Text contains a control character that would corrupt tables or terminals.
     #[error("the text contains a control character (code {0:#04x}); remove it")]
     ControlCharacter(u32),
+    /// A one-line name contains a Unicode line or paragraph separator.
+    #[error(
+        "the text contains a {kind} (U+{code:04X}), which some programs show as a line break; a name must be one line",
+        kind = if *.0 == 0x2029 { "paragraph separator" } else { "line separator" },
+        code = .0
+    )]
+    LineSeparator(u32),
     /// The score is outside the scale.
     #[error("{value} is outside the scale {min} to {max}")]
     ScoreOutOfRange {
@@ -107,13 +114,18 @@ impl fmt::Display for Id {
     }
 }
 
-/// Checks a one-line name: not blank and free of control characters.
+/// Checks a one-line name: not blank, free of control characters and of
+/// Unicode line and paragraph separators.
 pub fn check_name(name: &str) -> Result<(), ModelError> {
     if name.trim().is_empty() {
         return Err(ModelError::BlankName);
     }
     if let Some(c) = name.chars().find(|c| c.is_control()) {
         return Err(ModelError::ControlCharacter(c as u32));
+    }
+    // Invisible in most editors, yet a line break in Word, browsers and JSON readers.
+    if let Some(c) = name.chars().find(|c| matches!(c, '\u{2028}' | '\u{2029}')) {
+        return Err(ModelError::LineSeparator(c as u32));
     }
     Ok(())
 }
@@ -420,6 +432,102 @@ fn check_weight(w: f64) -> Result<(), ModelError> {
     }
 }
 
+/// Most decimals a published figure's precision is taken to have; beyond
+/// this, binary floating point has no more to compare.
+const MAX_PUBLISHED_DECIMALS: u32 = 15;
+
+/// How close a total must be to a published figure, beyond the figure's own
+/// rounding, to agree with it: binary noise in the sums of weighted scores.
+const PUBLISHED_TOLERANCE: f64 = 1e-9;
+
+/// A total as a source document printed it: its value and the number of
+/// decimals it was written with ("3.8" has one, "24" none, "3.80" two).
+///
+/// A source that prints 3.8 for a total of 3.75 has rounded, not erred, so a
+/// computed total agrees with a published figure when it rounds to it at the
+/// figure's own precision (either way at an exact half, since sources round
+/// halves both ways).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Published {
+    value: f64,
+    decimals: u32,
+}
+
+impl Published {
+    /// A figure with the precision of its shortest written form: 24 has no
+    /// decimals, 3.75 two.
+    pub fn new(value: f64) -> Published {
+        Published::written(value, &as_given(value))
+    }
+
+    /// A figure as written in a file: `text` is the number's text (`3.80`,
+    /// `1_000`, `3.8e1`), which sets its precision.
+    pub fn written(value: f64, text: &str) -> Published {
+        Published {
+            value,
+            decimals: written_decimals(text),
+        }
+    }
+
+    /// The figure's value.
+    pub fn value(&self) -> f64 {
+        self.value
+    }
+
+    /// How many decimals it was written with.
+    pub fn decimals(&self) -> u32 {
+        self.decimals
+    }
+
+    /// The figure as written: with its decimals, so 3.80 stays 3.80.
+    pub fn text(&self) -> String {
+        let text = crate::numbers::fixed(self.value, self.decimals);
+        if text.parse::<f64>() == Ok(self.value) {
+            text
+        } else {
+            as_given(self.value)
+        }
+    }
+
+    /// How far a total may be from this figure and still agree with it:
+    /// half a unit of its last decimal, and a little for binary noise.
+    pub fn allowance(&self) -> f64 {
+        let half = 0.5 * 10f64.powi(-(self.decimals as i32));
+        half + PUBLISHED_TOLERANCE * self.value.abs().max(1.0)
+    }
+
+    /// Whether `total` rounds to this figure at its precision.
+    pub fn agrees_with(&self, total: f64) -> bool {
+        (total - self.value).abs() <= self.allowance()
+    }
+
+    /// `total` rounded to this figure's precision, as the source would print it.
+    pub fn rounded(&self, total: f64) -> String {
+        crate::numbers::fixed(total, self.decimals)
+    }
+}
+
+/// How many decimals a number's text shows: "3.8" one, "24" none, "3.8e1"
+/// none (it is 38), "1.25e-1" three, hexadecimal none.
+pub fn written_decimals(text: &str) -> u32 {
+    let t: String = text
+        .trim()
+        .trim_start_matches(['+', '-'])
+        .chars()
+        .filter(|&c| c != '_')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if t.starts_with("0x") || t.starts_with("0o") || t.starts_with("0b") {
+        return 0;
+    }
+    let (mantissa, exponent) = match t.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i64>().unwrap_or(0)),
+        None => (t.as_str(), 0),
+    };
+    let fraction = mantissa.split_once('.').map_or(0, |(_, f)| f.len() as i64);
+    (fraction - exponent).clamp(0, i64::from(MAX_PUBLISHED_DECIMALS)) as u32
+}
+
 /// One option under appraisal, with its scores and notes per criterion.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppraisalOption {
@@ -433,8 +541,8 @@ pub struct AppraisalOption {
     pub strengths: Vec<String>,
     /// Its main weaknesses, one per entry.
     pub weaknesses: Vec<String>,
-    /// The total the source document states, for reconciliation.
-    pub published_total: Option<f64>,
+    // The total the source document states, for reconciliation.
+    published: Option<Published>,
     // Aligned with the appraisal's criteria; `None` means "not yet scored".
     scores: Vec<Option<f64>>,
     notes: Vec<Option<String>>,
@@ -451,7 +559,7 @@ impl AppraisalOption {
             description: None,
             strengths: Vec::new(),
             weaknesses: Vec::new(),
-            published_total: None,
+            published: None,
             scores: vec![None; criteria],
             notes: vec![None; criteria],
         })
@@ -465,6 +573,26 @@ impl AppraisalOption {
     /// The option's display name.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The total the source document states, if any.
+    pub fn published_total(&self) -> Option<f64> {
+        self.published.map(|p| p.value())
+    }
+
+    /// The published total with the precision it was written with.
+    pub fn published(&self) -> Option<Published> {
+        self.published
+    }
+
+    /// Sets the published total as it was written.
+    pub fn set_published(&mut self, published: Option<Published>) {
+        self.published = published;
+    }
+
+    /// Sets the published total to a value, written as a person would type it.
+    pub fn set_published_total(&mut self, value: Option<f64>) {
+        self.published = value.map(Published::new);
     }
 
     /// Renames the option.
@@ -962,5 +1090,28 @@ mod tests {
         assert!(check_text("two\nlines\tok").is_ok());
         assert!(check_text("bell\u{7}").is_err());
         assert!(check_text("escape\u{1b}[2J").is_err());
+    }
+
+    #[test]
+    fn published_figures_keep_their_precision() {
+        assert_eq!(written_decimals("3.8"), 1);
+        assert_eq!(written_decimals("24"), 0);
+        assert_eq!(written_decimals("3.80"), 2);
+        assert_eq!(written_decimals("-1_000.5"), 1);
+        assert_eq!(written_decimals("3.8e1"), 0);
+        assert_eq!(written_decimals("1.25E-1"), 3);
+        assert_eq!(written_decimals("0x1F"), 0);
+        let p = Published::written(3.8, "3.8");
+        assert!(p.agrees_with(3.75), "3.75 prints as 3.8");
+        assert!(p.agrees_with(3.85), "either way at an exact half");
+        assert!(!p.agrees_with(3.7));
+        assert!(Published::written(6.0, "6.0").agrees_with(5.95));
+        assert!(!Published::written(24.0, "24").agrees_with(26.0));
+        assert!(Published::written(24.0, "24").agrees_with(24.4));
+        assert!(!Published::written(3.80, "3.80").agrees_with(3.75 + 0.001));
+        assert_eq!(Published::written(3.8, "3.80").text(), "3.80");
+        assert_eq!(Published::new(3.75).decimals(), 2);
+        assert_eq!(Published::new(33.0).text(), "33");
+        assert_eq!(Published::written(3.8, "3.8").rounded(3.75), "3.8");
     }
 }

@@ -1,6 +1,7 @@
 //! Numbers for people: one rule per quantity, used by the terminal, the
 //! scoring screen and every export, so a figure reads the same wherever it
-//! appears.
+//! appears; with the few pieces of wording that go with them (counts that
+//! agree in number, lists joined with "and", text quoted in messages).
 //!
 //! Each quantity is rounded once, here, by the rule written beside its
 //! function; `docs/format.md` ("How numbers are shown") says the same for
@@ -153,6 +154,20 @@ pub fn total(x: f64) -> String {
 /// "33/40": a total out of the highest possible, both by [`total`].
 pub fn total_of(value: f64, max: f64) -> String {
     format!("{}/{}", total(value), total(max))
+}
+
+/// "A", "A and B", "A, B and C".
+pub fn join_and(items: &[String]) -> String {
+    join_with(items, "and")
+}
+
+/// [`join_and`] with another last word: "A, B or C".
+pub fn join_with(items: &[String], word: &str) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {word} {last}", rest.join(", ")),
+    }
 }
 
 /// A percentage on the 0-100 scale without its sign, with one decimal: "82.5".

@@ -80,29 +80,73 @@ pub fn type_name(v: &DeValue<'_>) -> &'static str {
     }
 }
 
+/// Advice for a value written as a percentage (`40%`), by what it is for.
+pub fn percent_help(what: &str) -> String {
+    if what.contains("weight") {
+        "a weight is a number, as in `weight = 40` or `weight = 0.4`; write it without the % sign (only the weights' proportions matter, so 40, 30, 30 and 0.4, 0.3, 0.3 give the same ranking)".to_string()
+    } else {
+        format!("write {what} as a plain number, without the % sign")
+    }
+}
+
+/// Where a syntax error at `offset` is a number written with a `%` sign
+/// (`weight = 40%`), the key it was written for (`weight`).
+pub fn percent_key(text: &str, offset: usize) -> Option<&str> {
+    let rest = text.get(offset..)?;
+    let token_len = rest
+        .find(|c: char| c.is_whitespace() || matches!(c, ',' | '}' | ']' | '#'))
+        .unwrap_or(rest.len());
+    let number = rest[..token_len].strip_suffix('%')?;
+    number.trim().parse::<f64>().ok()?;
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let before = text[line_start..offset].trim_end().strip_suffix('=')?;
+    let key = before
+        .rsplit(|c: char| c.is_whitespace() || matches!(c, '{' | ',' | '.'))
+        .find(|k| !k.is_empty())?;
+    Some(key.trim_matches('"'))
+}
+
 /// Reads a TOML number (integer or float) as `f64`.
 ///
 /// Text that looks like a number is refused with a hint, since `"4"` in quotes
-/// is a common slip in hand-edited files.
+/// is a common slip in hand-edited files. An integer beyond 64 bits is refused
+/// too: TOML requires it, and such a value could never be written back.
 pub fn number(v: &Spanned<DeValue<'_>>, what: &str, sink: &mut Sink<'_>) -> Option<At<f64>> {
     let span = sink.at(v);
     let parsed = match v.get_ref() {
-        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-            .map(|n| n as f64)
-            .ok()
-            .or_else(|| {
-                (i.radix() == 10)
-                    .then(|| i.as_str().parse::<f64>().ok())
-                    .flatten()
-            }),
+        DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+            Ok(n) => Some(n as f64),
+            Err(_) => {
+                let written = sink.text.get(span.clone()).unwrap_or(i.as_str());
+                sink.push(
+                    Diagnostic::error(
+                        "number-too-large",
+                        format!(
+                            "{} is too large for a whole number: TOML allows whole numbers from {} to {}",
+                            shorten(written),
+                            i64::MIN,
+                            i64::MAX
+                        ),
+                        Some(span),
+                    )
+                    .with_label("too large")
+                    .with_help(format!(
+                        "check {what} for a typing error; a value this large is almost always one"
+                    )),
+                );
+                return None;
+            }
+        },
         DeValue::Float(f) => f.as_str().parse::<f64>().ok(),
         DeValue::String(s) => {
-            let hint = if s.trim().parse::<f64>().is_ok() {
-                format!(
-                    "remove the quotes: write {} rather than \"{}\"",
-                    s.trim(),
-                    s
-                )
+            let trimmed = s.trim();
+            let hint = if trimmed.parse::<f64>().is_ok() {
+                format!("remove the quotes: write {trimmed} rather than \"{s}\"")
+            } else if trimmed
+                .strip_suffix('%')
+                .is_some_and(|n| n.trim().parse::<f64>().is_ok())
+            {
+                percent_help(what)
             } else {
                 format!("write {what} as a number, such as 3")
             };

@@ -164,6 +164,7 @@ impl Owner {
         let user = ["USER", "LOGNAME", "USERNAME"]
             .iter()
             .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+            .or_else(login_name)
             .unwrap_or_else(|| "someone".to_owned());
         Owner {
             user: clean(&user),
@@ -448,6 +449,25 @@ fn clean(s: &str) -> String {
         "unknown".to_owned()
     } else {
         out
+    }
+}
+
+/// This user's login name from the password file, when the environment
+/// does not say (a service, or a terminal started without a login).
+fn login_name() -> Option<String> {
+    #[cfg(unix)]
+    {
+        let uid = rustix::process::geteuid().as_raw().to_string();
+        let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+        passwd.lines().find_map(|l| {
+            let mut f = l.split(':');
+            let name = f.next()?;
+            (f.nth(1)? == uid).then(|| name.to_owned())
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        None
     }
 }
 

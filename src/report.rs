@@ -174,13 +174,15 @@ pub fn write_report(
     Ok(())
 }
 
-/// Collapses warnings for display: mismatches in full, unscored cells counted per option.
+/// Collapses warnings for display: published totals in full, unscored cells counted per option.
 pub fn summarise_warnings(warns: &[Warning]) -> Vec<String> {
     let mut lines = Vec::new();
     let mut missing: Vec<(&str, usize)> = Vec::new();
     for w in warns {
         match w.kind {
-            WarningKind::PublishedTotalMismatch => lines.push(w.message.clone()),
+            WarningKind::PublishedTotalMismatch | WarningKind::PublishedRoundingHidesOrder => {
+                lines.push(w.message.clone())
+            }
             WarningKind::MissingScore => match missing.iter_mut().find(|(o, _)| *o == w.option) {
                 Some(entry) => entry.1 += 1,
                 None => missing.push((&w.option, 1)),
@@ -259,7 +261,7 @@ pub fn rank_json<'a>(appraisal: &'a Appraisal, results: &Results) -> RankJson<'a
                 percent: r.percent,
                 rank: r.rank,
                 complete: r.complete,
-                published_total: o.published_total,
+                published_total: o.published_total(),
             }
         })
         .collect();

@@ -102,7 +102,7 @@ fn example_scores_match_annex_one() {
         let o = &a.options()[a.option_index(id).expect("option exists")];
         let got: Vec<f64> = o.scores().iter().map(|s| s.expect("scored")).collect();
         assert_eq!(got, scores, "{id}");
-        assert_eq!(o.published_total, Some(published), "{id}");
+        assert_eq!(o.published_total(), Some(published), "{id}");
     }
 }
 

@@ -62,7 +62,7 @@ fn appraisal() -> impl Strategy<Value = Appraisal> {
                         o.group = group.clone();
                         o.description = Some(desc.clone());
                         o.strengths = strengths.clone();
-                        o.published_total = published.map(f64::from);
+                        o.set_published_total(published.map(f64::from));
                         for (c, (_, note)) in cells.iter().enumerate() {
                             o.set_note(c, Some(note.clone())).ok()?;
                         }

@@ -168,3 +168,266 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Every figure the terminal prints is the JSON's, rounded by the documented
+// rule (docs/format.md, "How numbers are shown").
+
+use appraise::numbers::{self, WeightRange};
+use appraise::report::TextStyle;
+use appraise::sensitivity::{self, SmaaConfig, WeightModel};
+
+/// A random appraisal with named options and criteria, weights that are
+/// fractions as often as whole numbers, and a score spread in some runs.
+#[derive(Debug, Clone)]
+struct Shown {
+    weights: Vec<u32>,
+    tenths: bool,
+    scores: Vec<Vec<Option<u32>>>,
+    score_spread: bool,
+}
+
+fn shown_case() -> impl Strategy<Value = Shown> {
+    (2usize..6, 1usize..6).prop_flat_map(|(n, m)| {
+        (
+            prop::collection::vec(0u32..12, m).prop_map(|mut w| {
+                if w.iter().all(|&x| x == 0) {
+                    w[0] = 3;
+                }
+                w
+            }),
+            any::<bool>(),
+            prop::collection::vec(
+                prop::collection::vec(prop::option::weighted(0.95, 0u32..=10), m),
+                n,
+            ),
+            prop::bool::weighted(0.25),
+        )
+            .prop_map(|(weights, tenths, scores, score_spread)| Shown {
+                weights,
+                tenths,
+                scores,
+                score_spread,
+            })
+    })
+}
+
+fn named(case: &Shown) -> Appraisal {
+    let scale = Scale::new(0.0, 5.0, 0.5).expect("scale");
+    let criteria = case
+        .weights
+        .iter()
+        .enumerate()
+        .map(|(c, &w)| {
+            let w = if case.tenths {
+                f64::from(w) / 10.0
+            } else {
+                f64::from(w)
+            };
+            Criterion::new(
+                Id::new(&format!("c{c}")).expect("id"),
+                &format!("Criterion {}", c + 1),
+                w,
+            )
+            .expect("criterion")
+        })
+        .collect();
+    let options = (0..case.scores.len())
+        .map(|o| {
+            AppraisalOption::new(
+                Id::new(&format!("o{o}")).expect("id"),
+                &format!("Option {}", o + 1),
+                case.weights.len(),
+            )
+            .expect("option")
+        })
+        .collect();
+    let meta = Meta {
+        title: "Shown".into(),
+        ..Meta::default()
+    };
+    let mut a = Appraisal::new(meta, scale, criteria, options).expect("appraisal");
+    for (o, row) in case.scores.iter().enumerate() {
+        for (c, s) in row.iter().enumerate() {
+            a.set_score(o, c, s.map(|h| f64::from(h) / 2.0))
+                .expect("on scale");
+        }
+    }
+    a
+}
+
+/// The cells of each row of the terminal table that follows the line
+/// starting with `title`, keyed by the row's first cell.
+fn table_rows(text: &str, title: &str) -> Vec<Vec<String>> {
+    let Some(start) = text.find(&format!("\n{title}")) else {
+        return Vec::new();
+    };
+    let mut rows = Vec::new();
+    let mut header_done = false;
+    for line in text[start + 1..].lines().skip(1) {
+        if line.starts_with('╞') {
+            header_done = true;
+            continue;
+        }
+        if line.starts_with('└') {
+            break;
+        }
+        if header_done && line.starts_with('│') {
+            let inner = line.trim_start_matches('│').trim_end_matches('│');
+            rows.push(inner.split('┆').map(|c| c.trim().to_string()).collect());
+        }
+    }
+    rows
+}
+
+/// Every figure followed by `%` in `text`: "53.3", "<0.1".
+fn percentages(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices('%') {
+        let start = text[..i]
+            .rfind(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .map_or(0, |p| p + 1);
+        if start < i {
+            out.push(text[start..i].to_string());
+        }
+    }
+    out
+}
+
+fn json<T: serde::Serialize>(v: &T) -> serde_json::Value {
+    // Through text, as a reader of the JSON gets it.
+    serde_json::from_str(&serde_json::to_string(v).expect("json")).expect("parse")
+}
+
+fn f(v: &serde_json::Value) -> f64 {
+    v.as_f64().expect("a number")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn every_percentage_and_boundary_in_the_terminal_is_the_jsons_rounded_by_the_rule(
+        case in shown_case()
+    ) {
+        let a = named(&case);
+        let style = TextStyle::default();
+
+        // The ranking.
+        let results = compute(&a);
+        let rank = json(&appraise::report::rank_json(&a, &results));
+        let rank_rows = table_rows(
+            &format!("\nRanking\n{}", appraise::report::rank_table(&a, &results, style)),
+            "Ranking",
+        );
+        let options = rank["options"].as_array().expect("options");
+        prop_assert_eq!(rank_rows.len(), options.len());
+        for (row, o) in rank_rows.iter().zip(options) {
+            prop_assert_eq!(&row[1], o["name"].as_str().expect("name"));
+            prop_assert_eq!(&row[2], &numbers::total_of(f(&o["total"]), f(&rank["max_total"])));
+            prop_assert_eq!(&row[3], &numbers::percent_figure(f(&o["percent"])));
+        }
+
+        // The sensitivity report.
+        let config = SmaaConfig {
+            samples: 3_000,
+            seed: 7,
+            threads: Some(1),
+            weights: WeightModel::Uniform,
+            score_spread: if case.score_spread { 1.0 } else { 0.0 },
+        };
+        let s = sensitivity::analyse(&a, &config).expect("analysis");
+        let text = sensitivity::output::text_report(&a, &s, style);
+        let doc = json(&sensitivity::output::document(&a, &s));
+        let ranges: Vec<(String, WeightRange)> = doc["weights"]
+            .as_array()
+            .expect("weights")
+            .iter()
+            .map(|w| {
+                let c = a.criterion_index(w["criterion"].as_str().expect("id")).expect("criterion");
+                (
+                    a.criteria()[c].name().to_string(),
+                    WeightRange::new(f(&w["share"]), f(&w["stable_from"]), f(&w["stable_to"])),
+                )
+            })
+            .collect();
+        let weights = table_rows(&text, "Weight sensitivity");
+        prop_assert_eq!(weights.len(), ranges.len());
+        for (row, (name, r)) in weights.iter().zip(&ranges) {
+            prop_assert_eq!(&row[0], name);
+            prop_assert_eq!(&row[1], &r.share_text());
+            prop_assert_eq!(&row[2], &r.from_text());
+            prop_assert_eq!(&row[3], &r.to_text());
+            prop_assert!(r.from <= r.share && r.share <= r.to, "{:?}", r);
+        }
+
+        // The statements are the JSON's, and every share in one about a
+        // criterion's weight is that criterion's, as the table shows it.
+        let statements: Vec<&str> = text
+            .split("In plain English\n")
+            .nth(1)
+            .expect("statements")
+            .lines()
+            .take_while(|l| l.starts_with("- "))
+            .map(|l| &l[2..])
+            .collect();
+        let in_json: Vec<&str> = doc["statements"]
+            .as_array()
+            .expect("statements")
+            .iter()
+            .map(|v| v.as_str().expect("text"))
+            .collect();
+        prop_assert_eq!(&statements, &in_json);
+        for st in &statements {
+            let about = ranges.iter().find(|(name, _)| {
+                st.contains(&format!("unless {name} carries"))
+                    || st.contains(&format!("while {name} carries"))
+                    || st.contains(&format!("Giving {name} any"))
+            });
+            if let Some((_, r)) = about {
+                for p in percentages(st) {
+                    let allowed = [r.share_figure(), r.from_figure(), r.to_figure()];
+                    prop_assert!(allowed.contains(&p), "{} in {:?}: {:?}", p, st, r);
+                }
+            }
+        }
+
+        // Rank acceptability, confidence and central weights.
+        let mc = &doc["monte_carlo"];
+        let accept = table_rows(&text, "Rank acceptability");
+        for row in &accept {
+            let o = a.options().iter().find(|o| o.name() == row[0]).expect("option");
+            let id = o.id().as_str();
+            let shares = mc["acceptability"][id].as_array().expect("shares");
+            for (cell, b) in row[1..=shares.len()].iter().zip(shares) {
+                prop_assert_eq!(cell, &numbers::probability_figure(f(b)));
+            }
+            let conf = &mc["confidence"][id];
+            let want = if conf.is_null() {
+                "-".to_string()
+            } else {
+                numbers::probability_figure(f(conf))
+            };
+            prop_assert_eq!(&row[shares.len() + 1], &want);
+        }
+        prop_assert_eq!(accept.len(), a.options().len());
+        for row in table_rows(&text, "Central weights") {
+            let o = a.options().iter().find(|o| o.name() == row[0]).expect("option");
+            let cw = &mc["central_weights"][o.id().as_str()];
+            for (cell, c) in row[1..].iter().zip(a.criteria()) {
+                prop_assert_eq!(cell, &numbers::percent_figure(100.0 * f(&cw[c.id().as_str()])));
+            }
+        }
+        let leader = doc["leader"].as_str().expect("leader");
+        if a.options().len() > 1 {
+            let b1 = f(&mc["acceptability"][leader][0]);
+            let se1 = f(&mc["acceptability_se"][leader][0]);
+            let phrase = format!(
+                "ranks first in {} of cases (standard error {})",
+                numbers::probability_words(b1),
+                numbers::standard_error(se1)
+            );
+            prop_assert!(statements.iter().any(|s| s.contains(&phrase)), "{}", phrase);
+        }
+    }
+}

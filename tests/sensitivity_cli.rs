@@ -174,3 +174,117 @@ fn provisional_results_say_so() {
             "These results are provisional: 1 score is not yet scored",
         ));
 }
+
+/// Two criteria of equal weight; A (4, 2) and B (2, 3) are level when the
+/// first criterion carries a third of the weight, so A is first from 33.3...%.
+const THIRD: &str = "[appraisal]\ntitle = \"A third\"\n[scale]\nmin = 0\nmax = 5\n\
+    [[criteria]]\nid = \"x\"\nname = \"Ex\"\nweight = 1\n\
+    [[criteria]]\nid = \"y\"\nname = \"Why\"\nweight = 1\n\
+    [[options]]\nid = \"a\"\nname = \"A\"\nscores = { x = 4, y = 2 }\n\
+    [[options]]\nid = \"b\"\nname = \"B\"\nscores = { x = 2, y = 3 }\n";
+
+#[test]
+fn a_boundary_reads_the_same_in_the_sentence_and_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("third.toml");
+    std::fs::write(&path, THIRD).unwrap();
+    let out = appraise()
+        .arg("sensitivity")
+        .arg(&path)
+        .args(["--samples", "2000", "--threads", "1"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    // Rounded up, so "first from 33.4%" is true; never 33.3% in one place and 33.4% in another.
+    assert!(
+        text.contains("A stays first unless Ex carries less than 33.4% of the total weight (it now carries 50.0%); then B leads."),
+        "{text}"
+    );
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("│ Ex "))
+        .expect("the weight table's row for Ex");
+    assert!(row.contains("33.4%"), "{row}");
+    assert!(!text.contains("33.3%"), "{text}");
+}
+
+#[test]
+fn spreads_are_worded_in_the_right_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("third.toml");
+    std::fs::write(&path, THIRD).unwrap();
+    let run = |args: &[&str]| {
+        let out = appraise()
+            .arg("sensitivity")
+            .arg(&path)
+            .args(["--samples", "2000", "--threads", "1"])
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let zero = run(&["--weight-spread", "0"]);
+    assert!(
+        zero.contains("With the weights held at their current values,"),
+        "{zero}"
+    );
+    assert!(zero.contains("weights held at their values"), "{zero}");
+    assert!(!zero.contains("within 0%"), "{zero}");
+    let one = run(&["--score-spread", "1"]);
+    assert!(one.contains("scores within 1 step\n"), "{one}");
+    assert!(one.contains("by up to 1 point either way"), "{one}");
+    let two = run(&["--score-spread", "2", "--weight-spread", "20"]);
+    assert!(two.contains("scores within 2 steps\n"), "{two}");
+    assert!(two.contains("by up to 2 points either way"), "{two}");
+    assert!(two.contains("within 20% of its current value"), "{two}");
+}
+
+#[test]
+fn central_weights_are_headed_by_criterion_names_where_they_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("third.toml");
+    std::fs::write(&path, THIRD).unwrap();
+    let out = appraise()
+        .arg("sensitivity")
+        .arg(&path)
+        .args(["--samples", "2000", "--threads", "1"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    let central = text
+        .split("Central weights")
+        .nth(1)
+        .expect("central weights");
+    assert!(
+        central.contains("Ex %") && central.contains("Why %"),
+        "{central}"
+    );
+    assert!(!central.contains("C1 %"), "{central}");
+    // Long names that do not fit get numbers and a key.
+    let long = appraise()
+        .args(["sensitivity", "--samples", "2000", "--threads", "1"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let long = String::from_utf8(long).unwrap();
+    let central = long
+        .split("Central weights")
+        .nth(1)
+        .expect("central weights");
+    assert!(central.contains("C1 %"), "{central}");
+    assert!(
+        central.contains("Key: C1 Child focused; C2 Partnerships;"),
+        "{central}"
+    );
+}

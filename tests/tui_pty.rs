@@ -509,7 +509,7 @@ fn two_copies_on_one_file_keep_their_own_work_and_warn() {
     let mut first = Session::start(&["tui", "review.toml"], dir.path());
     first.wait_for("Keep all branches");
     let mut second = Session::start(&["tui", "review.toml"], dir.path());
-    second.wait_for("review.toml is also open");
+    second.wait_for("Also open by");
     // Each scores a different cell; each keeps its own recovery file.
     first.keys(b"4");
     second.keys(RIGHT);

@@ -367,6 +367,10 @@ pub struct WeightedSum {
     pub total_label: String,
     /// The column of totals a source document published, if any.
     pub published_column: Option<usize>,
+    /// For each of `rows`, how far its total may be from its published
+    /// figure and still agree with it (the figure's own precision; see
+    /// [`crate::model::Published::allowance`]); 0 where none was published.
+    pub published_allowance: Vec<f64>,
 }
 
 /// Tables wanting more characters across than this print on landscape pages.

@@ -216,7 +216,7 @@ pub fn document<'a>(
                 description: o.description.as_deref(),
                 strengths: &o.strengths,
                 weaknesses: &o.weaknesses,
-                published_total: o.published_total,
+                published_total: o.published_total(),
                 scores: appraisal
                     .criteria()
                     .iter()

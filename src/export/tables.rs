@@ -267,14 +267,11 @@ fn total_remark(
             o.name()
         ));
     }
-    if let Some((_, published, computed)) = mismatches.iter().find(|m| m.0 == i) {
-        remarks.push(format!("published as {}", numbers::as_given(*published)));
-        notes.push(format!(
-            "{}: the source document gives a total of {}, but the scores recorded for it add up to {}. The total shown is the sum of the scores.",
-            o.name(),
-            numbers::as_given(*published),
-            numbers::total(*computed)
-        ));
+    if mismatches.iter().any(|m| m.0 == i)
+        && let Some(p) = o.published()
+    {
+        remarks.push(format!("published as {}", p.text()));
+        notes.extend(crate::compute::mismatch_note(appraisal, results, i));
     }
     let remark = (!remarks.is_empty()).then(|| remarks.join("; "));
     (remark, notes)
@@ -375,6 +372,9 @@ pub fn ranking_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         t.notes
             .push("Percent is the total as a share of the highest possible total.".into());
     }
+    for (_, note) in crate::compute::rounding_notes(appraisal, results) {
+        t.notes.push(format!("{note}."));
+    }
     t
 }
 
@@ -402,7 +402,7 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     let published = appraisal
         .options()
         .iter()
-        .any(|o| o.published_total.is_some());
+        .any(|o| o.published_total().is_some());
     if published {
         columns.push(Column::number("Published total"));
     }
@@ -451,14 +451,28 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         total.remark = remark;
         cells.push(total);
         if published {
-            cells.push(match o.published_total {
-                Some(p) => Cell::new(number(p, numbers::total)),
+            cells.push(match o.published() {
+                // As the source printed it: 3.80 keeps both decimals.
+                Some(p) => Cell::new(Value::Number {
+                    value: p.value(),
+                    display: p.text(),
+                }),
                 None => Cell::empty(),
             });
         }
         t.rows.push(Row::body(cells));
         order.push(i);
     }
+    let published_allowance = order
+        .iter()
+        .map(|&i| {
+            appraisal
+                .options()
+                .get(i)
+                .and_then(|o| o.published())
+                .map_or(0.0, |p| p.allowance())
+        })
+        .collect();
     t.weighted_sum = Some(WeightedSum {
         weight_row: 0,
         rows: 1..t.rows.len(),
@@ -474,6 +488,7 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         totals: (results.min_total, results.max_total),
         total_label: "Total".into(),
         published_column: published.then_some(3 + n),
+        published_allowance,
     });
     t.notes
         .push("Each total is the sum of every score multiplied by its criterion's weight.".into());
@@ -578,7 +593,11 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
         .filter_map(|i| {
             let o = appraisal.options().get(i)?;
             let r = results.options.get(i)?;
-            let published = mismatches.iter().find(|m| m.0 == i).map(|m| m.1);
+            let published = mismatches
+                .iter()
+                .any(|m| m.0 == i)
+                .then(|| o.published())
+                .flatten();
             Some(Bar {
                 label: o.name().to_string(),
                 value: r.total,
@@ -587,7 +606,7 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
                     Some(p) => format!(
                         "{} (published as {})",
                         numbers::total_of(r.total, results.max_total),
-                        numbers::as_given(p)
+                        p.text()
                     ),
                     None => numbers::total_of(r.total, results.max_total),
                 },

@@ -166,11 +166,12 @@ pub fn sheet_name(wanted: &str, used: &mut HashSet<String>) -> String {
 /// the last word boundary that leaves room for "…" (or mid-word when the
 /// first word alone is too long).
 fn shorten_at_word(s: &str, room: usize) -> String {
+    // Spaces and marks together, so "U' -" loses all three, not just the dash.
     let tidy = |t: &str| {
-        t.trim_end()
-            .trim_end_matches(['\'', '-', ',', '(', ':', ';'])
-            .trim_end()
-            .to_string()
+        t.trim_end_matches(|c: char| {
+            c.is_whitespace() || matches!(c, '\'' | '-' | ',' | '(' | ':' | ';')
+        })
+        .to_string()
     };
     if s.encode_utf16().count() <= room {
         return tidy(s);
@@ -319,6 +320,9 @@ struct MatrixRefs {
     totals: (f64, f64),
     /// The published totals' column.
     published_col: Option<u16>,
+    /// How far each option's total (by file order) may be from its
+    /// published figure and still agree, as the loader's check allows.
+    published_allowance: Vec<f64>,
 }
 
 impl MatrixRefs {
@@ -337,9 +341,16 @@ impl MatrixRefs {
         }
         let most = spec.options.iter().copied().max().map_or(0, |m| m + 1);
         let mut rows = vec![None; most];
-        for (r, &o) in spec.rows.clone().zip(&spec.options) {
+        let mut published_allowance = vec![0.0; most];
+        for (k, (r, &o)) in spec.rows.clone().zip(&spec.options).enumerate() {
             if let Some(slot) = rows.get_mut(o) {
                 *slot = Some(BODY_ROW + r as u32 + 1);
+            }
+            if let (Some(slot), Some(&a)) = (
+                published_allowance.get_mut(o),
+                spec.published_allowance.get(k),
+            ) {
+                *slot = a;
             }
         }
         Some(MatrixRefs {
@@ -354,6 +365,7 @@ impl MatrixRefs {
             scale: spec.scale,
             totals: spec.totals,
             published_col: spec.published_column.filter(|&c| c < n).map(|c| c as u16),
+            published_allowance,
         })
     }
 
@@ -415,8 +427,8 @@ impl MatrixRefs {
 
     /// The remark on an option's total as a formula that follows the
     /// matrix: "H: incomplete" while a score is blank, "H: published as N"
-    /// while the total differs from the published one (with the tolerance
-    /// the loader's check uses), both joined with "; ".
+    /// while the total disagrees with the published one (at the figure's own
+    /// precision, as the loader's check allows), both joined with "; ".
     fn remark_formula(&self, option: usize, header: &str) -> Option<String> {
         let s = &self.sheet;
         let r = self.rows.get(option).copied().flatten()?;
@@ -429,9 +441,10 @@ impl MatrixRefs {
             return Some(format!("=IF({inc},\"{h}: incomplete\",\"\")"));
         };
         let p = format!("{s}!{}{r}", Self::col(pc));
+        let allowance = self.published_allowance.get(option).copied().unwrap_or(0.0);
         let differs = format!(
-            "AND(ISNUMBER({p}),ABS({p}-{total})>{tol}*MAX(1,ABS({p})))",
-            tol = plain_number(crate::compute::RECONCILE_TOLERANCE)
+            "AND(ISNUMBER({p}),ABS({p}-{total})>{})",
+            plain_number(allowance)
         );
         Some(format!(
             "=IF(AND({inc},{differs}),\"{h}: incomplete; published as \"&{p},IF({inc},\"{h}: incomplete\",IF({differs},\"{h}: published as \"&{p},\"\")))"
@@ -901,6 +914,10 @@ mod tests {
         assert_eq!(sheet_name(&emoji, &mut used).encode_utf16().count(), 31);
         // Characters XML cannot hold never reach a sheet name.
         assert_eq!(sheet_name("a\u{FFFE}b\u{FFFF}", &mut used), "a b");
+        assert_eq!(
+            sheet_name("Annex - (U' - ", &mut HashSet::new()),
+            "Annex - (U"
+        );
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub fn member_appraisal(shared: &Appraisal, sheet: &Sheet) -> Result<Appraisal, 
         }
         if let Some(opt) = a.option_mut(o) {
             // A published total belongs to the shared scores, not to the member's.
-            opt.published_total = None;
+            opt.set_published(None);
         }
     }
     Ok(a)
@@ -333,7 +333,7 @@ reach = 2  # Reach
         assert_eq!(a.options()[0].scores(), &[Some(4.0), None]);
         assert_eq!(a.options()[1].scores(), &[None, Some(2.0)]);
         assert_eq!(a.options()[0].note(0), Some("Leases are cheap."));
-        assert_eq!(a.options()[0].published_total, None);
+        assert_eq!(a.options()[0].published_total(), None);
         assert_eq!(a.criteria(), shared().criteria());
     }
 

@@ -106,14 +106,17 @@ pub fn parse_sheet(
     let root = match parsed {
         Ok(root) => root,
         Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let help = match crate::raw::percent_key(&file.text, span.start) {
+                Some(key) => crate::raw::percent_help(&format!("`{key}`")),
+                None => "check the line for a missing quote, bracket or `=`; a blank score is written \"\"".to_string(),
+            };
             let d = Diagnostic::error(
                 "syntax",
                 format!("this is not valid TOML: {}", e.message().trim()),
-                Some(e.span().unwrap_or(0..0)),
+                Some(span),
             )
-            .with_help(
-                "check the line for a missing quote, bracket or `=`; a blank score is written \"\"",
-            );
+            .with_help(help);
             return Err(LoadError {
                 diagnostics: vec![d],
                 file,
@@ -235,20 +238,15 @@ pub fn parse_sheet(
                 match scale.check(v.value) {
                     Ok(()) => sheet.scores[o][c] = Some(v.value),
                     Err(e) => {
-                        let kind = if matches!(e, crate::model::ModelError::ScoreOffStep { .. }) {
-                            "score-off-step"
-                        } else {
-                            "score-out-of-range"
-                        };
-                        sink.push(
-                            Diagnostic::error(kind, format!("the score for `{}` is not on the scale: {e}", ckey.get_ref()), Some(v.span))
-                                .with_help(format!(
-                                    "use a score from {} to {} in steps of {}, or \"\" to leave it blank",
-                                    numbers::score(scale.min()),
-                                    numbers::score(scale.max()),
-                                    numbers::score(scale.step())
-                                )),
+                        let d = crate::load::score_problem(
+                            ckey.get_ref(),
+                            e,
+                            scale,
+                            &v.span,
+                            &sink,
+                            ", or \"\" to leave it blank",
                         );
+                        sink.push(d);
                     }
                 }
             }

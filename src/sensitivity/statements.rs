@@ -10,7 +10,7 @@ use super::Sensitivity;
 use super::smaa::{Smaa, WeightModel};
 use super::weights::CriterionSensitivity;
 use crate::model::Appraisal;
-use crate::numbers;
+use crate::numbers::{self, join_and, join_with};
 
 /// What a statement is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -41,19 +41,6 @@ pub struct Statement {
 
 fn st(kind: StatementKind, text: String) -> Statement {
     Statement { kind, text }
-}
-
-/// "A", "A and B", "A, B and C".
-pub fn join_and(items: &[String]) -> String {
-    join_with(items, "and")
-}
-
-fn join_with(items: &[String], word: &str) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} {word} {last}", rest.join(", ")),
-    }
 }
 
 /// Every statement for a full analysis, in reading order.

@@ -1074,17 +1074,22 @@ impl App {
         }
         let a = &self.doc.appraisal;
         let found = crate::compute::reconcile(a, &self.doc.results);
-        let Some(&(o, published, computed)) = found.first() else {
+        let Some(&(o, _, computed)) = found.first() else {
             return;
         };
         let name = a.options().get(o).map_or("", |x| x.name());
+        let published = a
+            .options()
+            .get(o)
+            .and_then(|x| x.published())
+            .map_or_else(String::new, |p| p.text());
         let more = match found.len() {
             1 => String::new(),
             n => format!(" (and {} more)", n - 1),
         };
         self.view.info(format!(
-            "Note: {name}'s published total is {} but its scores add up to {}{more}",
-            crate::numbers::as_given(published),
+            "Note: {name}'s published total is {published} but {} {}{more}",
+            crate::compute::total_phrase(a),
             crate::numbers::total(computed)
         ));
     }
@@ -1100,8 +1105,7 @@ impl App {
             n => format!(" and {} more", n - 1),
         };
         let text = format!(
-            "{} is also open: {}{more}. Each copy keeps its own unsaved work; Ctrl-s asks before overwriting the other's saves",
-            self.doc.display_name(),
+            "Also open by {}{more}; each copy keeps its own unsaved work, and Ctrl-s asks before overwriting the other's saves",
             first.owner.describe()
         );
         self.view.error(text);

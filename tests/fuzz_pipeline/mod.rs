@@ -605,7 +605,7 @@ pub fn edits(data: &[u8]) {
                 let o = b.index(n_opt);
                 let total = b.byte().is_multiple_of(2).then(|| f64::from(b.byte()));
                 if let Some(opt) = a.option_mut(o) {
-                    opt.published_total = total;
+                    opt.set_published_total(total);
                 }
             }
             _ => {
