@@ -51,7 +51,10 @@ pub fn load_sheets(
                 diagnostics: vec![
                     Diagnostic::error(
                         "duplicate-member",
-                        format!("{} already has a sheet in this panel", s.member),
+                        format!(
+                            "{} already has a sheet in this panel",
+                            numbers::shorten(&s.member)
+                        ),
                         Some(s.member_span.clone()),
                     )
                     .with_label(format!("also the member in {}:{line}", first_sheet.source.name))
