@@ -1320,6 +1320,12 @@ pub(crate) fn score_problem(
     more_help: &str,
 ) -> Diagnostic {
     let written = written_text(sink, span);
+    let help = format!(
+        "use a score from {} to {} in steps of {}{more_help}",
+        numbers::score(scale.min()),
+        numbers::score(scale.max()),
+        numbers::score(scale.step())
+    );
     if let ModelError::ScoreOutOfRange { .. } = e
         && written.parse::<f64>().is_ok_and(|x| !x.is_finite())
     {
@@ -1331,12 +1337,7 @@ pub(crate) fn score_problem(
             ),
             Some(span.clone()),
         )
-        .with_help(format!(
-            "use a score from {} to {} in steps of {}{more_help}",
-            numbers::score(scale.min()),
-            numbers::score(scale.max()),
-            numbers::score(scale.step())
-        ));
+        .with_help(help);
     }
     let (kind, e) = match e {
         ModelError::ScoreOffStep { min, step, .. } => (
@@ -1362,12 +1363,7 @@ pub(crate) fn score_problem(
         format!("the score for `{}` is not on the scale: {e}", shorten(key)),
         Some(span.clone()),
     )
-    .with_help(format!(
-        "use a score from {} to {} in steps of {}{more_help}",
-        numbers::score(scale.min()),
-        numbers::score(scale.max()),
-        numbers::score(scale.step())
-    ))
+    .with_help(help)
 }
 
 /// Resolves a key in a scores or notes table to a criterion index.

@@ -123,10 +123,10 @@ pub fn statements(appraisal: &Appraisal, merged: &Merged) -> Vec<String> {
     let flagged = merged.flagged();
     let cells = appraisal.options().len() * appraisal.criteria().len();
     out.push(format!(
-        "{} of {} cells show a spread of {} or more scale steps and are flagged for discussion.",
+        "{} of {} cells show a spread of {} or more and are flagged for discussion.",
         flagged.len(),
         cells,
-        numbers::score(merged.options.flag_steps)
+        numbers::count(merged.options.flag_steps, "scale step", "scale steps")
     ));
     if n > 1 {
         if merged.influence.pivotal.is_empty() {
@@ -211,8 +211,8 @@ pub fn text_report(appraisal: &Appraisal, merged: &Merged, style: TextStyle) -> 
             t.add_row(row);
         }
         out.push_str(&format!(
-            "\nCells to discuss (spread of {} steps or more)\n{t}\n",
-            numbers::score(merged.options.flag_steps)
+            "\nCells to discuss (spread of {} or more)\n{t}\n",
+            numbers::count(merged.options.flag_steps, "step", "steps")
         ));
     }
 
