@@ -474,15 +474,7 @@ pub fn default_sheet_path(appraisal_path: &Path, member: &str) -> PathBuf {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "appraisal".into());
-    let slug: String = member
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
+    let slug = crate::model::slug(member);
     let slug = if slug.is_empty() {
         "member".to_string()
     } else {
