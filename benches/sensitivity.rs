@@ -1,12 +1,15 @@
 //! Benchmarks for the sensitivity analyses (see docs/performance.md).
 //!
-//! Run with `cargo bench --bench sensitivity`.
+//! Run with `cargo bench --bench sensitivity`. The whole-run groups use the
+//! instruction set `APPRAISE_SIMD` names (`scalar`, `avx2`, `avx512`), or
+//! the best the CPU has; the inner-loop group measures every instruction
+//! set the CPU has, in the same run.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use appraise::model::Appraisal;
-use appraise::sensitivity::{self, SmaaConfig, WeightModel};
+use appraise::sensitivity::{self, Isa, SmaaConfig, WeightConstraints, WeightModel};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 /// A deterministic appraisal: `n` options, `m` criteria, scores 0-5.
@@ -45,6 +48,39 @@ fn monte_carlo(c: &mut Criterion) {
     g.bench_function("weight_and_score_spread_threads_1", |b| {
         b.iter(|| sensitivity::smaa(black_box(&example), &spread).unwrap())
     });
+    // Partial weight information (issue 18): a complete order of
+    // importance (the criteria in file order), a share between 10% and 30%,
+    // and one criterion most important of all (a partial order).
+    let one = SmaaConfig {
+        samples: 1_000_000,
+        seed: 1,
+        threads: Some(1),
+        ..SmaaConfig::default()
+    };
+    let m = example.criteria().len();
+    let chain: Vec<Vec<usize>> = (0..m).map(|j| vec![j]).collect();
+    let chain: Vec<&[usize]> = chain.iter().map(Vec::as_slice).collect();
+    let rest: Vec<usize> = (1..m).collect();
+    for (name, constraints) in [
+        (
+            "complete_order_threads_1",
+            WeightConstraints::new().order(&chain).clone(),
+        ),
+        (
+            "share_10_to_30_percent_threads_1",
+            WeightConstraints::new().share(4, 0.1, 0.3).clone(),
+        ),
+        (
+            "one_most_important_threads_1",
+            WeightConstraints::new().order(&[&[0], &rest]).clone(),
+        ),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                sensitivity::smaa_constrained(black_box(&example), &one, &constraints).unwrap()
+            })
+        });
+    }
     g.finish();
     let mut g = c.benchmark_group("smaa_example_live");
     let live = SmaaConfig {
@@ -59,13 +95,12 @@ fn monte_carlo(c: &mut Criterion) {
     g.finish();
 }
 
-/// The inner loop alone, one thread, 1M samples of the example in chunks:
-/// the hand-written AVX-512 loop (what `run_chunk` picks on such a CPU)
-/// against the portable loop compiled for the same CPU, in the same run.
+/// The inner loops alone, one thread, 1M samples of the example in chunks
+/// (30 of 32,768), no thread pool: the register loop (what a run uses here)
+/// and the general loop, on every instruction set this CPU has, in the same
+/// run.
 fn kernels(c: &mut Criterion) {
-    use appraise::sensitivity::kernel::{self, LANES, LaneRng, Problem};
-    use rand_xoshiro::Xoshiro256PlusPlus;
-    use rand_xoshiro::rand_core::SeedableRng;
+    use appraise::sensitivity::bench_support::{self, Loop};
 
     let example = appraise::load_example().unwrap().appraisal;
     let (n, m) = (example.options().len(), example.criteria().len());
@@ -74,32 +109,20 @@ fn kernels(c: &mut Criterion) {
         .iter()
         .flat_map(|o| o.scores().iter().map(|s| s.unwrap_or(0.0) as f32))
         .collect();
-    let p = Problem::uniform_weights(n, m, scores);
+    let p = bench_support::uniform_problem(n, m, scores);
     let chunks = 1_000_000 / 32_768;
-    let streams = || {
-        let mut seed = Xoshiro256PlusPlus::seed_from_u64(1);
-        let lanes: [Xoshiro256PlusPlus; LANES] = std::array::from_fn(|_| {
-            let g = seed.clone();
-            seed.jump();
-            g
-        });
-        LaneRng::new(&lanes)
-    };
     let mut g = c.benchmark_group("kernel_example_1m");
     g.sample_size(20).measurement_time(Duration::from_secs(6));
-    type Loop = fn(&Problem, &mut LaneRng, usize) -> kernel::ChunkTally;
-    for (name, run) in [
-        ("chosen_loop", kernel::run_chunk as Loop),
-        ("portable_loop", kernel::portable_chunk as Loop),
-    ] {
-        g.bench_function(name, |b| {
-            b.iter(|| {
-                let mut rng = streams();
-                (0..chunks)
-                    .map(|_| run(black_box(&p), &mut rng, 32_768).counts[0])
-                    .sum::<u64>()
-            })
-        });
+    for isa in Isa::ALL {
+        if !isa.available() {
+            eprintln!("SKIPPED: kernel_example_1m/{isa}: this CPU does not have it");
+            continue;
+        }
+        for (which, name) in [(Loop::Chosen, "register"), (Loop::General, "general")] {
+            g.bench_function(format!("{isa}_{name}"), |b| {
+                b.iter(|| bench_support::run(isa, which, black_box(&p), chunks))
+            });
+        }
     }
     g.finish();
 }

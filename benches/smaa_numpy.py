@@ -7,11 +7,20 @@ numpy. See docs/performance.md.
 Usage: python3 benches/smaa_numpy.py [FILE] [--samples N] [--seed S] [--repeat R]
 Prints the best wall time of R runs and the first-rank acceptabilities, so
 the two tools' results can be compared within their standard errors.
+
+With --compare BINARY (a release build of appraise), each of R rounds times
+the numpy peer and then `BINARY sensitivity` on one thread on every
+instruction set the CPU has (APPRAISE_SIMD=scalar, avx2, avx512), so the
+ratios come from runs made back to back under the same load. appraise's
+time per million samples is the difference between a long run and a
+one-sample run of the same command (which leaves out loading, the exact
+analyses and starting the process), divided by the millions.
 """
 
 import argparse
 import os
 import pathlib
+import subprocess
 import time
 import tomllib
 
@@ -65,14 +74,64 @@ def smaa(scores, samples, seed, chunk=65_536):
     return acc, central
 
 
+def appraise_seconds(binary, file, isa, samples):
+    """Wall time of one single-threaded `sensitivity` run, or None if the
+    binary refuses the instruction set (the CPU lacks it)."""
+    env = dict(os.environ, APPRAISE_SIMD=isa)
+    cmd = [binary, "sensitivity", file, "--samples", str(samples), "--threads", "1", "--format", "json"]
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - t0
+    return elapsed if done.returncode == 0 else None
+
+
+def compare(a, scores):
+    # The portable path is slow (no FMA instruction at the SSE2 baseline),
+    # so it runs fewer samples.
+    millions = {"scalar": 1, "avx2": 10, "avx512": 10}
+    best_numpy = float("inf")
+    best = {isa: float("inf") for isa in millions}
+    for _ in range(a.repeat):
+        t0 = time.perf_counter()
+        smaa(scores, 1_000_000, a.seed)
+        best_numpy = min(best_numpy, time.perf_counter() - t0)
+        for isa, mil in millions.items():
+            long = appraise_seconds(a.compare, a.file, isa, mil * 1_000_000)
+            short = appraise_seconds(a.compare, a.file, isa, 1)
+            if long is None or short is None:
+                best[isa] = None
+                continue
+            # On a loaded machine the difference can come out at or below
+            # zero; such a round says nothing and is left out.
+            if best[isa] is not None and long > short:
+                best[isa] = min(best[isa], (long - short) / mil)
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+        "unknown CPU",
+    )
+    print(f"{cpu}; load average {os.getloadavg()[0]:.2f}; numpy {np.__version__}; best of {a.repeat} rounds")
+    print(f"numpy peer: {best_numpy * 1000:.1f} ms per million samples")
+    for isa, t in best.items():
+        if t is None:
+            print(f"appraise {isa}: not run (this CPU does not have it)")
+        elif t == float("inf"):
+            print(f"appraise {isa}: no usable round (the machine is too busy)")
+        else:
+            print(f"appraise {isa}: {t * 1000:.1f} ms per million samples, {best_numpy / t:.1f} times faster than numpy")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("file", nargs="?", default=str(DEFAULT))
     ap.add_argument("--samples", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=10)
+    ap.add_argument("--compare", metavar="BINARY", help="time this appraise build too")
     a = ap.parse_args()
     names, scores = load(a.file)
+    if a.compare:
+        compare(a, scores)
+        return
     best = float("inf")
     for _ in range(a.repeat):
         t0 = time.perf_counter()

@@ -188,7 +188,7 @@ fn load_string(name: &str, text: String) -> Result<Loaded, LoadError> {
         return Err(LoadError {
             diagnostics: vec![
                 Diagnostic::error("empty-file", "the file is empty", Some(0..0)).with_help(
-                    "start from the bundled example (appraise report prints it) or see docs/format.md",
+                    "start from the commented example in docs/format.md, or from a copy of appraisals/children-services-ama-2017.toml",
                 ),
             ],
             file,
@@ -241,7 +241,7 @@ type Built = Result<(Appraisal, SourceMap, Vec<Diagnostic>), Vec<Diagnostic>>;
 
 /// Parses and checks the whole text as one document.
 fn read_whole(text: &str) -> Built {
-    let root = DeTable::parse(text).map_err(|e| vec![syntax_error(&e, text)])?;
+    let root = DeTable::parse(text).map_err(|e| vec![syntax_error(&e, text, "")])?;
     let mut sink = Sink::new(text);
     let root_table = Table {
         entries: root.get_ref(),
@@ -422,7 +422,9 @@ fn options_line(text: &str, from: usize) -> Option<usize> {
     None
 }
 
-fn syntax_error(e: &toml::de::Error, text: &str) -> Diagnostic {
+/// A TOML syntax error, said as plainly as the text allows; `blank_hint`
+/// is added to the general advice (a scoresheet says how a blank is written).
+pub(crate) fn syntax_error(e: &toml::de::Error, text: &str, blank_hint: &str) -> Diagnostic {
     let span = e.span().unwrap_or(0..0);
     if let Some(key) = crate::raw::percent_key(text, span.start) {
         return Diagnostic::error(
@@ -436,25 +438,56 @@ fn syntax_error(e: &toml::de::Error, text: &str) -> Diagnostic {
         .with_label("a number with %")
         .with_help(crate::raw::percent_help(&format!("`{}`", shorten(key))));
     }
+    let found = text.get(span.clone()).unwrap_or("");
+    // An invisible character inside text: say which, since the line looks fine.
+    if let Some(c) = text
+        .get(span.start..)
+        .and_then(|t| t.chars().next())
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Diagnostic::error(
+            "syntax",
+            format!(
+                "this is not valid TOML: the text holds an invisible control character (code {:#04x})",
+                c as u32
+            ),
+            Some(span),
+        )
+        .with_label("an invisible character here")
+        .with_help("delete the character (most editors do not show it); text copied from another program is best pasted as plain text");
+    }
     let message = e.message().trim().to_string();
-    let mut help =
-        "check the line for a missing quote, bracket, comma or `=`; text must be in double quotes"
-            .to_string();
     let lower = message.to_lowercase();
+    let mut label = "here".to_string();
+    let mut help = format!(
+        "check the line for a missing quote, bracket, comma or `=`; text must be in double quotes{blank_hint}"
+    );
+    let mut said = format!("this is not valid TOML: {message}");
     if lower.contains("recurs") {
         help = "the file nests lists or tables far too deeply; an appraisal needs at most three levels".into();
     } else if lower.contains("duplicate") {
+        let line_start = text[..span.start.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let header = text[line_start..span.start.min(text.len())]
+            .trim_start()
+            .starts_with('[');
+        let name = shorten(found.trim().trim_matches('"'));
+        if !name.is_empty() {
+            said = if header {
+                format!("this is not valid TOML: the table [{name}] is written twice")
+            } else {
+                format!("this is not valid TOML: `{name}` is written twice in the same table")
+            };
+            label = "written again here".into();
+        }
         help = "each key may appear only once per table, and each [table] header only once; merge or rename the repeated one".into();
     } else if lower.contains("invalid string") || lower.contains("expected `\"`") {
         help = "text must be in double quotes; a quote inside text is written \\\"".into();
     }
-    Diagnostic::error(
-        "syntax",
-        format!("this is not valid TOML: {message}"),
-        Some(span),
-    )
-    .with_label("here")
-    .with_help(help)
+    Diagnostic::error("syntax", said, Some(span))
+        .with_label(label)
+        .with_help(help)
 }
 
 const TOP_KEYS: &[&str] = &["appraisal", "scale", "criteria", "options"];
@@ -634,7 +667,7 @@ fn read_scale(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Scale> {
         if root.get("scale").is_none() {
             sink.push(
                 Diagnostic::error("missing-key", "the file has no [scale] table", Some(0..0))
-                    .with_help("add a [scale] section, for example: [scale] min = 0, max = 5 (each on its own line)"),
+                    .with_help("add a [scale] section with the lowest and highest scores: a line [scale], then min = 0 and max = 5 on lines of their own"),
             );
         }
         return None;
@@ -682,7 +715,7 @@ fn read_scale(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Scale> {
                 sink.push(
                     Diagnostic::error(
                         "label-off-scale",
-                        format!("the label key `{key_text}` is not a number"),
+                        format!("the label key `{}` is not a number", shorten(&key_text)),
                         Some(sink.at(key)),
                     )
                     .with_help("each label key is a point on the scale, such as 0, 3 or 5"),
@@ -712,7 +745,7 @@ fn read_scale(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Scale> {
                 sink.push(
                     Diagnostic::error(
                         kind,
-                        format!("the label for {key_text} is not usable: {e}"),
+                        format!("the label for {} is not usable: {e}", shorten(&key_text)),
                         Some(sink.at(key)),
                     )
                     .with_help(help),
@@ -1287,6 +1320,12 @@ pub(crate) fn score_problem(
     more_help: &str,
 ) -> Diagnostic {
     let written = written_text(sink, span);
+    let help = format!(
+        "use a score from {} to {} in steps of {}{more_help}",
+        numbers::score(scale.min()),
+        numbers::score(scale.max()),
+        numbers::score(scale.step())
+    );
     if let ModelError::ScoreOutOfRange { .. } = e
         && written.parse::<f64>().is_ok_and(|x| !x.is_finite())
     {
@@ -1298,12 +1337,7 @@ pub(crate) fn score_problem(
             ),
             Some(span.clone()),
         )
-        .with_help(format!(
-            "use a score from {} to {} in steps of {}{more_help}",
-            numbers::score(scale.min()),
-            numbers::score(scale.max()),
-            numbers::score(scale.step())
-        ));
+        .with_help(help);
     }
     let (kind, e) = match e {
         ModelError::ScoreOffStep { min, step, .. } => (
@@ -1329,12 +1363,7 @@ pub(crate) fn score_problem(
         format!("the score for `{}` is not on the scale: {e}", shorten(key)),
         Some(span.clone()),
     )
-    .with_help(format!(
-        "use a score from {} to {} in steps of {}{more_help}",
-        numbers::score(scale.min()),
-        numbers::score(scale.max()),
-        numbers::score(scale.step())
-    ))
+    .with_help(help)
 }
 
 /// Resolves a key in a scores or notes table to a criterion index.

@@ -32,7 +32,7 @@ pub enum ModelError {
     #[error("a name cannot be blank")]
     BlankName,
     /// Text contains a control character that would corrupt tables or terminals.
-    #[error("the text contains a control character (code {0:#04x}); remove it")]
+    #[error("{}", control_message(*.0))]
     ControlCharacter(u32),
     /// A one-line name contains a Unicode line or paragraph separator.
     #[error(
@@ -82,6 +82,18 @@ pub enum ModelError {
     /// An index was out of bounds.
     #[error("there is no {0} at position {1}")]
     NoSuchIndex(&'static str, usize),
+}
+
+/// What a control character is, in words, for [`ModelError::ControlCharacter`].
+fn control_message(code: u32) -> String {
+    match code {
+        0x0a | 0x0d => "the text contains a line break, which a one-line field cannot hold".into(),
+        0x09 => "the text contains a tab, which a one-line field cannot hold".into(),
+        0x1b => "the text contains an escape character (code 0x1b), which can change what a terminal shows; remove it".into(),
+        _ => format!(
+            "the text contains an invisible control character (code {code:#04x}), which can corrupt tables and terminals; remove it"
+        ),
+    }
 }
 
 /// A validated identifier: lowercase ASCII letters, digits and `-`.

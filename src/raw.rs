@@ -239,6 +239,19 @@ impl<'t, 'i> Table<'t, 'i> {
                 format!("unknown key `{}` in {}", shorten(k), self.name),
                 Some(sink.at(key)),
             );
+            const SECTIONS: &[&str] = &["appraisal", "scale", "criteria", "options"];
+            if SECTIONS.contains(&k) && !self.name.starts_with("the top level") {
+                let header = if matches!(k, "criteria" | "options") {
+                    format!("[[{k}]]")
+                } else {
+                    format!("[{k}]")
+                };
+                sink.push(d.with_help(format!(
+                    "`{k}` is a section of its own, not a key of {}: write {header} on a line of its own, with its keys on the lines below it (see docs/format.md)",
+                    self.name
+                )));
+                continue;
+            }
             match did_you_mean(k, known) {
                 Some(s) => {
                     d = d

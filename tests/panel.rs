@@ -781,3 +781,46 @@ fn spaces_in_quotes_are_a_blank_score_with_a_warning() {
         .success()
         .stderr(predicate::str::contains("warning").not());
 }
+
+#[test]
+fn counts_in_panel_messages_agree_in_number() {
+    let (_dir, review, paths) = panel_dir();
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .args(["--flag-spread", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Cells to discuss (spread of 1 step or more)",
+        ))
+        .stdout(predicate::str::contains(
+            "show a spread of 1 scale step or more",
+        ));
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .arg(&paths[0])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Panel of 1 member\n"));
+    // One sheet, written twice: the second run changes nothing and says so.
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .arg(&paths[0])
+        .arg("--write-consensus")
+        .assert()
+        .success();
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .arg(&paths[0])
+        .arg("--write-consensus")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "0 scores changed, 0 notes updated, 0 cells left",
+        ));
+}

@@ -102,7 +102,7 @@ fn duplicate_table_is_a_syntax_error() {
         &text,
         "syntax",
         &format!("{}:2", VALID.lines().count() + 2),
-        "duplicate",
+        "the table [scale] is written twice",
     );
 }
 
@@ -441,7 +441,7 @@ fn control_characters_in_names_are_refused() {
         &with("name = \"Cost\"", "name = \"Co\\u001bst\""),
         "invalid-text",
         "11:8",
-        "control character",
+        "escape character (code 0x1b)",
     );
 }
 

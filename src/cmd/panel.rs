@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use appraise::export;
+use appraise::numbers;
 use appraise::panel::{self, MergeOptions, Method};
 use appraise::report::TextStyle;
 use clap::ValueEnum;
@@ -235,11 +236,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         )
         .with_context(|| format!("writing the consensus into {}", args.appraisal.display()))?;
         eprintln!(
-            "wrote the consensus into {}: {} scores changed, {} notes updated, {} cells left as they were (no member scored them)",
+            "wrote the consensus into {}: {} changed, {} updated, {} left as they were (no member scored them)",
             args.appraisal.display(),
-            changes.scores_changed,
-            changes.notes_updated,
-            changes.cells_unscored
+            numbers::count(changes.scores_changed as f64, "score", "scores"),
+            numbers::count(changes.notes_updated as f64, "note", "notes"),
+            numbers::count(changes.cells_unscored as f64, "cell", "cells")
         );
     }
     match &args.out {

@@ -67,7 +67,10 @@ pub fn load_each_sheet(
                 diagnostics: vec![
                     Diagnostic::error(
                         "duplicate-member",
-                        format!("{} already has a sheet in this panel", s.member),
+                        format!(
+                            "{} already has a sheet in this panel",
+                            numbers::shorten(&s.member)
+                        ),
                         Some(s.member_span.clone()),
                     )
                     .with_label(format!("also the member in {}:{line}", first_sheet.source.name))
@@ -132,10 +135,10 @@ pub fn statements(appraisal: &Appraisal, merged: &Merged) -> Vec<String> {
     let flagged = merged.flagged();
     let cells = appraisal.options().len() * appraisal.criteria().len();
     out.push(format!(
-        "{} of {} cells show a spread of {} or more scale steps and are flagged for discussion.",
+        "{} of {} cells show a spread of {} or more and are flagged for discussion.",
         flagged.len(),
         cells,
-        numbers::score(merged.options.flag_steps)
+        numbers::count(merged.options.flag_steps, "scale step", "scale steps")
     ));
     if n > 1 {
         if merged.influence.pivotal.is_empty() {
@@ -220,8 +223,8 @@ pub fn text_report(appraisal: &Appraisal, merged: &Merged, style: TextStyle) -> 
             t.add_row(row);
         }
         out.push_str(&format!(
-            "\nCells to discuss (spread of {} steps or more)\n{t}\n",
-            numbers::score(merged.options.flag_steps)
+            "\nCells to discuss (spread of {} or more)\n{t}\n",
+            numbers::count(merged.options.flag_steps, "step", "steps")
         ));
     }
 

@@ -106,17 +106,7 @@ pub fn parse_sheet(
     let root = match parsed {
         Ok(root) => root,
         Err(e) => {
-            let span = e.span().unwrap_or(0..0);
-            let help = match crate::raw::percent_key(&file.text, span.start) {
-                Some(key) => crate::raw::percent_help(&format!("`{key}`")),
-                None => "check the line for a missing quote, bracket or `=`; a blank score is written \"\"".to_string(),
-            };
-            let d = Diagnostic::error(
-                "syntax",
-                format!("this is not valid TOML: {}", e.message().trim()),
-                Some(span),
-            )
-            .with_help(help);
+            let d = crate::load::syntax_error(&e, &file.text, "; a blank score is written \"\"");
             return Err(LoadError {
                 diagnostics: vec![d],
                 file,
@@ -152,7 +142,7 @@ pub fn parse_sheet(
                     }
                     Err(e) => sink.push(
                         Diagnostic::error("invalid-text", e.to_string(), Some(m.span))
-                            .with_help("write the member's name on one line"),
+                            .with_help("write the member's name on one line, such as member = \"Cllr A. Example\""),
                     ),
                 }
             }
@@ -221,7 +211,7 @@ pub fn parse_sheet(
                                 "blank-score-with-spaces",
                                 format!(
                                     "the score for `{}` is {:?}, spaces in quotes; it is read as blank (not scored)",
-                                    ckey.get_ref(),
+                                    numbers::shorten(ckey.get_ref()),
                                     s.as_ref()
                                 ),
                                 Some(cvalue.span()),
@@ -332,7 +322,11 @@ fn as_table<'t, 'i>(
             sink.push(
                 Diagnostic::error(
                     "wrong-type",
-                    format!("{name} must be a table of criterion scores, not {}", crate::raw::type_name(other)),
+                    format!(
+                        "{} must be a table of criterion scores, not {}",
+                        numbers::shorten(name),
+                        crate::raw::type_name(other)
+                    ),
                     Some(v.span()),
                 )
                 .with_help("write a [scores.OPTION-ID] section with one `criterion-id = score` line per criterion"),
@@ -358,7 +352,10 @@ fn lookup(
     known.sort_unstable();
     let mut d = Diagnostic::error(
         "sheet-mismatch",
-        format!("this sheet names the {what} `{key}`, which is not in the appraisal"),
+        format!(
+            "this sheet names the {what} `{}`, which is not in the appraisal",
+            numbers::shorten(key)
+        ),
         Some(span.clone()),
     );
     d = match crate::diagnostic::did_you_mean(key, &known) {
@@ -405,10 +402,13 @@ fn check_appraisal_ref(
         (Err(_), _) => sink.push(
             Diagnostic::error(
                 "missing-appraisal",
-                format!("this sheet points at {value}, which does not exist"),
+                format!(
+                    "this sheet points at {}, which does not exist",
+                    numbers::shorten(value)
+                ),
                 Some(span.clone()),
             )
-            .with_label(format!("looked for {}", named.display()))
+            .with_label(format!("looked for {}", numbers::shorten(&named.display().to_string())))
             .with_help(format!(
                 "correct the path (it is relative to the sheet's folder), or set it to \"{}\"",
                 expected.file_name().map(|f| f.to_string_lossy()).unwrap_or_default()

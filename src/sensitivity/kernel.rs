@@ -1,9 +1,23 @@
-//! The Monte Carlo inner loop, laid out so the compiler vectorises it.
+//! The Monte Carlo inner loops, laid out so every step is the same
+//! arithmetic across a group of samples.
 //!
 //! Samples are evaluated in blocks of [`BLOCK`]; every per-sample quantity is
-//! a `[f32; BLOCK]` row (structure of arrays), so each step is the same
-//! arithmetic across samples. The random bits come from [`LANES`]
-//! xoshiro256++ streams advanced together.
+//! a `[f32; BLOCK]` row (structure of arrays). The random bits come from
+//! [`LANES`] xoshiro256++ streams advanced together.
+//!
+//! There are two loops, each written once for every instruction set:
+//!
+//! - the *register loop* (module `fast`), for the common case: weights
+//!   uniform on a simplex (the whole simplex or the one that a set of
+//!   constraints maps to), fixed scores, at most 16 options and 16 sampled
+//!   coordinates. It is generic over the small vector trait in module
+//!   `simd`, implemented for AVX-512, for AVX2 with FMA and for plain arrays,
+//!   and keeps one group of 16 samples in registers from the random bits to
+//!   the rank counters;
+//! - the *general loop* (here), for everything else (score and weight
+//!   spreads, more options or criteria, exponentials past 64 criteria),
+//!   written for the compiler to vectorise and compiled for the same three
+//!   instruction sets.
 //!
 //! The rank acceptability pass works in `f32`: simplex weights as the gaps
 //! between uniforms sorted by a sorting network (or, for many criteria,
@@ -13,22 +27,25 @@
 //! an `f64` evaluation of the same draws. Only correctly rounded
 //! operations are used (IEEE basic operations, and fused multiply-add for
 //! the totals; no library `ln`), so every sample computes bit-for-bit the
-//! same on every machine; the AVX2 and AVX-512 builds, and the hand-written
-//! AVX-512 loop (module `avx512`) for the common case, exist only for speed.
+//! same on every machine and in both loops, whichever instruction set runs
+//! them; the tests check it for every path the machine can run.
 //!
-//! The fused multiply-adds are hardware instructions in every build chosen
-//! at run time (AVX-512 implies FMA; the AVX2 build also requires it). Only
-//! the portable fallback, on an x86 CPU older than 2013 without FMA, gets
-//! `mul_add` as a call to the C library's correctly rounded `fmaf`: slower
-//! there, but with the same numbers.
+//! The instruction set is the best the CPU has, or the one named by the
+//! environment variable [`ISA_VAR`] (for benchmarks and tests). The fused
+//! multiply-adds are hardware instructions on the AVX2 and AVX-512 paths;
+//! the portable path on x86 (SSE2, which has no FMA) gets `mul_add` as a call
+//! to the C library's correctly rounded `fmaf`: slower, the same numbers.
 
 // Lane loops index several arrays in step; that is the pattern the vectoriser wants.
 #![allow(clippy::needless_range_loop)]
 
-use rand_xoshiro::Xoshiro256PlusPlus;
+use std::fmt;
 
-#[cfg(target_arch = "x86_64")]
-mod avx512;
+use rand_xoshiro::Xoshiro256PlusPlus;
+use thiserror::Error;
+
+mod fast;
+mod simd;
 
 /// Independent random streams advanced together (one vector of `u64`).
 pub const LANES: usize = 8;
@@ -41,6 +58,8 @@ const WORDS: usize = 2 * LANES;
 
 /// Groups of [`WORDS`] samples in a block.
 const GROUPS: usize = BLOCK / WORDS;
+
+const _: () = assert!(WORDS == simd::WIDTH);
 
 /// Coefficients of `q` in `ln(1 + f) = f * q(f)` for `f` in
 /// `[sqrt(1/2) - 1, sqrt(2) - 1]`, interpolated at Chebyshev nodes by
@@ -65,6 +84,101 @@ const HISTOGRAM_MAX_OPTIONS: usize = 16;
 /// counting: counting grows as `n^2` and sorting as `n log n`, and on the
 /// benchmark machine they cost the same at about 300 options.
 const PAIRWISE_MAX_OPTIONS: usize = 256;
+
+/// The environment variable that forces an instruction set: `scalar`,
+/// `avx2` or `avx512` (case-insensitive); unset or empty for the best the
+/// CPU has.
+pub const ISA_VAR: &str = "APPRAISE_SIMD";
+
+/// An instruction set the Monte Carlo loops are compiled for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Isa {
+    /// Plain Rust, vectorised by the compiler for the baseline target
+    /// (SSE2 on x86-64); what every other architecture runs.
+    Scalar,
+    /// AVX2 with FMA (x86-64 from about 2013 on).
+    Avx2,
+    /// AVX-512 F, BW, DQ and VL.
+    Avx512,
+}
+
+impl Isa {
+    /// Every instruction set, narrowest first.
+    pub const ALL: [Isa; 3] = [Isa::Scalar, Isa::Avx2, Isa::Avx512];
+
+    /// The name [`ISA_VAR`] takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Isa::Scalar => "scalar",
+            Isa::Avx2 => "avx2",
+            Isa::Avx512 => "avx512",
+        }
+    }
+
+    /// Whether this CPU can run it.
+    pub fn available(self) -> bool {
+        match self {
+            Isa::Scalar => true,
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => simd::Avx2::new().is_some(),
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => simd::Avx512::new().is_some(),
+            #[cfg(not(target_arch = "x86_64"))]
+            _ => false,
+        }
+    }
+
+    /// The widest this CPU can run.
+    pub fn best() -> Isa {
+        Isa::ALL
+            .into_iter()
+            .rev()
+            .find(|isa| isa.available())
+            .unwrap_or(Isa::Scalar)
+    }
+
+    /// The instruction set named by `value` (as [`ISA_VAR`] gives it).
+    pub fn from_name(value: &str) -> Option<Isa> {
+        Isa::ALL
+            .into_iter()
+            .find(|isa| isa.name().eq_ignore_ascii_case(value.trim()))
+    }
+
+    /// The instruction set to run: the one [`ISA_VAR`] names, or the best
+    /// available. Naming one this CPU lacks is an error rather than a quiet
+    /// fallback, so a benchmark or test never measures another path than
+    /// it says.
+    pub fn chosen() -> Result<Isa, IsaError> {
+        match std::env::var(ISA_VAR) {
+            Ok(v) if !v.trim().is_empty() => {
+                let isa = Isa::from_name(&v).ok_or_else(|| IsaError::Unknown(v.clone()))?;
+                if isa.available() {
+                    Ok(isa)
+                } else {
+                    Err(IsaError::Unavailable(isa))
+                }
+            }
+            _ => Ok(Isa::best()),
+        }
+    }
+}
+
+impl fmt::Display for Isa {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why [`ISA_VAR`] cannot be followed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum IsaError {
+    /// Not the name of an instruction set.
+    #[error("{ISA_VAR}={0:?} is not an instruction set: use scalar, avx2 or avx512")]
+    Unknown(String),
+    /// This CPU lacks it.
+    #[error("{ISA_VAR} asks for {0}, which this CPU does not have")]
+    Unavailable(Isa),
+}
 
 /// `xoshiro256++` run in `LANES` independent streams at once.
 #[derive(Debug, Clone)]
@@ -152,20 +266,45 @@ pub fn neg_ln_f32(u: f32) -> f32 {
     -(e * std::f32::consts::LN_2 + f * q)
 }
 
-/// Up to this many criteria, simplex weights are the spacings of sorted
-/// uniforms; above it, normalised exponentials, since a sorting network
-/// grows as `m log^2 m` while logarithms grow as `m`.
+/// Up to this many sampled coordinates, simplex weights are the spacings of
+/// sorted uniforms; above it, normalised exponentials, since a sorting
+/// network grows as `m log^2 m` while logarithms grow as `m`.
 pub const SPACINGS_MAX_CRITERIA: usize = 64;
 
 /// How the weights of one sample are drawn.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum WeightDraw {
-    /// Uniform on the simplex: the gaps between `m - 1` sorted uniforms (up
-    /// to [`SPACINGS_MAX_CRITERIA`] criteria), else independent standard
-    /// exponentials (normalised only where the shares are needed).
+    /// Uniform on a simplex: the gaps between `k - 1` sorted uniforms (up
+    /// to [`SPACINGS_MAX_CRITERIA`] coordinates), else independent standard
+    /// exponentials (normalised only where the shares are needed). Without
+    /// [`Problem::affine`] the simplex is the shares themselves.
     Simplex,
     /// Each base weight times `1 + spread * (2u - 1)`, `u` uniform on (0, 1).
     Spread(f32),
+}
+
+/// Shares as an affine function `w = offset + matrix * g` of a point `g`
+/// uniform on the standard simplex of `k` coordinates: how constrained
+/// weights are sampled (see `docs/methods.md`). Kept in double precision;
+/// the loops round what they need once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Affine {
+    /// Coordinates of the simplex sampled.
+    pub k: usize,
+    /// `offset[j]`: the share of sampled criterion `j` at `g = 0`.
+    pub offset: Vec<f64>,
+    /// `matrix[j * k + q]`: how much coordinate `q` adds to share `j`.
+    pub matrix: Vec<f64>,
+}
+
+/// A condition `coeffs . g <= bound` on the simplex point that a sample
+/// must meet; samples that do not are rejected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Halfspace {
+    /// One coefficient per simplex coordinate.
+    pub coeffs: Vec<f64>,
+    /// The bound.
+    pub bound: f64,
 }
 
 /// Everything the inner loop needs, flattened for speed.
@@ -183,6 +322,11 @@ pub struct Problem {
     pub base: Vec<f32>,
     /// How weights are drawn.
     pub weights: WeightDraw,
+    /// With [`WeightDraw::Simplex`], the shares as a function of the
+    /// simplex point; `None` when the point is the shares.
+    pub affine: Option<Affine>,
+    /// With [`WeightDraw::Simplex`], conditions a sample must meet.
+    pub reject: Vec<Halfspace>,
     /// Half-width of the uniform score perturbation, in score units (0 for none).
     pub score_spread: f32,
     /// Lowest score on the scale.
@@ -202,10 +346,22 @@ impl Problem {
             scores,
             base: vec![1.0 / m as f32; m],
             weights: WeightDraw::Simplex,
+            affine: None,
+            reject: Vec::new(),
             score_spread: 0.0,
             lo: 0.0,
             hi: 5.0,
         }
+    }
+
+    /// Coordinates of the simplex sampled (`m` without an affine map).
+    pub fn k(&self) -> usize {
+        self.affine.as_ref().map_or(self.m, |a| a.k)
+    }
+
+    /// Whether simplex weights are spacings of sorted uniforms.
+    fn spaced(&self) -> bool {
+        self.weights == WeightDraw::Simplex && self.k() <= SPACINGS_MAX_CRITERIA
     }
 }
 
@@ -218,6 +374,10 @@ impl Problem {
 /// standard error of the ratio `sum X / sum K` (see `docs/methods.md`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChunkTally {
+    /// Samples counted (those accepted).
+    pub samples: u64,
+    /// Samples drawn to get them (more than `samples` only with rejection).
+    pub proposals: u64,
     /// `counts[i * n + r]`: samples in which option `i` took rank `r + 1`.
     pub counts: Vec<u64>,
     /// `cw[i * m + j]`: sum of normalised weight `j` over samples where `i` was first.
@@ -234,6 +394,8 @@ impl ChunkTally {
     /// An empty tally for `n` options and `m` criteria.
     pub fn new(n: usize, m: usize) -> ChunkTally {
         ChunkTally {
+            samples: 0,
+            proposals: 0,
             counts: vec![0; n * n],
             cw: vec![0.0; n * m],
             cw_x2: vec![0.0; n * m],
@@ -244,6 +406,8 @@ impl ChunkTally {
 
     /// Adds another tally; callers merge in chunk order so float sums are reproducible.
     pub fn add(&mut self, other: &ChunkTally) {
+        self.samples += other.samples;
+        self.proposals += other.proposals;
         for (a, b) in self.counts.iter_mut().zip(&other.counts) {
             *a += b;
         }
@@ -260,68 +424,171 @@ impl ChunkTally {
     }
 }
 
+/// Most proposals a chunk draws for each sample it must count before it
+/// gives up (see [`run_chunk`]); callers only reject where acceptance is
+/// far higher.
+pub const MAX_PROPOSALS_PER_SAMPLE: u64 = 100_000;
+
 type Row<T> = [T; BLOCK];
 
-/// Scratch space for one block of samples.
-struct Scratch {
-    /// The drawn weights, criterion-major: with spacings the `m - 1` sorted
-    /// uniforms, otherwise `m` unnormalised weights.
-    w: Vec<Row<f32>>,
-    /// Perturbed scores, cell-major (only with a score spread).
-    s: Vec<Row<f32>>,
-    /// Totals, option-major.
-    t: Vec<Row<f32>>,
-    /// Number of options ahead, option-major; `n` marks an unused slot.
-    r: Vec<Row<u32>>,
-    /// Byte-packed rank counters `hist[i * words + q]`, one per slot (few options only).
-    hist: Vec<Row<u32>>,
-    /// Blocks added to `hist` since it was last emptied.
-    blocks: usize,
-    /// Shares, criterion-major: the normalised weights, or with spacings the
-    /// gaps (formed only when a score spread needs them).
-    wn: Vec<Row<f32>>,
-    /// Whether simplex weights are spacings of sorted uniforms.
-    spaced: bool,
-    /// Comparators of the sorting network for spacings.
-    net: Vec<(usize, usize)>,
-    /// Totals as linear functions of the rows of `w` (fixed scores only).
-    linear: Linear,
-    /// `twin[i * n + k]`: options with identical scores, which always tie.
-    /// Present when only they can tie (see [`rank_once`]).
-    twin: Option<Vec<bool>>,
-    /// Per-slot central weight sums for the options that have been first.
-    central: CentralSlots,
-}
-
-/// Totals as `start[i] + sum_j coeffs[i * rows + j] * w[j]`, for fixed scores.
+/// Linear functions `start[i] + sum_j coeffs[i * rows + j] * x[j]` of the
+/// drawn rows (sorted uniforms, or exponentials): the totals with fixed
+/// scores, or the rejection conditions (a sample passes when every value
+/// is at most 0).
 ///
-/// For ordinary weights the coefficients are the scores and the start is 0.
-/// For spacings, with `w_1 = U_1`, `w_j = U_j - U_(j-1)` and `w_m = 1 - U_(m-1)`,
-/// `sum_j s_j w_j = s_m + sum_(j<m) (s_j - s_(j+1)) U_j`: the totals come
-/// straight from the sorted uniforms, one product per criterion fewer and
-/// without forming the gaps.
+/// For the totals without an affine map the coefficients are the scores
+/// and the start is 0; with spacings, `w_1 = U_1`, `w_j = U_j - U_(j-1)`
+/// and `w_m = 1 - U_(m-1)` give `sum_j s_j w_j = s_m + sum_(j<m) (s_j -
+/// s_(j+1)) U_j`: the totals come straight from the sorted uniforms, one
+/// product per criterion fewer and without forming the gaps. An affine map
+/// `w = b + V g` first turns the scores `s` into `s . b` plus coefficients
+/// `s V` on the simplex point `g`; with exponentials, which are `g` up to a
+/// positive factor, the constant is spread over the coordinates instead.
+#[derive(Debug, Clone, PartialEq)]
 struct Linear {
     coeffs: Vec<f32>,
     start: Vec<f32>,
 }
 
 impl Linear {
-    fn new(p: &Problem, spaced: bool) -> Linear {
-        let (n, m) = (p.n, p.m);
-        if !spaced {
-            return Linear {
-                coeffs: p.scores.clone(),
-                start: vec![0.0; n],
-            };
-        }
-        let mut coeffs = Vec::with_capacity(n * m.saturating_sub(1));
-        let mut start = Vec::with_capacity(n);
-        for row in p.scores.chunks_exact(m.max(1)).take(n) {
-            coeffs.extend(row.windows(2).map(|x| x[0] - x[1]));
-            start.push(if m == 0 { 0.0 } else { row[m - 1] });
+    /// Coefficients per function.
+    fn width(&self) -> usize {
+        self.coeffs.len().checked_div(self.start.len()).unwrap_or(0)
+    }
+
+    /// `start + coeffs . x` for functions `constant + a . g` of the
+    /// simplex point, given as `(constant, a)` in double precision and
+    /// rounded once.
+    fn of_simplex(functions: impl Iterator<Item = (f64, Vec<f64>)>, spaced: bool) -> Linear {
+        let mut coeffs = Vec::new();
+        let mut start = Vec::new();
+        for (c, a) in functions {
+            if spaced {
+                coeffs.extend(a.windows(2).map(|x| (x[0] - x[1]) as f32));
+                start.push((c + a.last().copied().unwrap_or(0.0)) as f32);
+            } else {
+                coeffs.extend(a.iter().map(|x| (c + x) as f32));
+                start.push(0.0);
+            }
         }
         Linear { coeffs, start }
     }
+
+    /// The totals, for fixed scores.
+    fn totals(p: &Problem, spaced: bool) -> Linear {
+        let (n, m) = (p.n, p.m);
+        let rows = p.scores.chunks_exact(m.max(1)).take(n);
+        let Some(a) = &p.affine else {
+            // In single precision, as the scores are: a difference of two
+            // single-precision numbers rounded once.
+            if !spaced {
+                return Linear {
+                    coeffs: p.scores.clone(),
+                    start: vec![0.0; n],
+                };
+            }
+            let mut coeffs = Vec::with_capacity(n * m.saturating_sub(1));
+            let mut start = Vec::with_capacity(n);
+            for row in rows {
+                coeffs.extend(row.windows(2).map(|x| x[0] - x[1]));
+                start.push(if m == 0 { 0.0 } else { row[m - 1] });
+            }
+            return Linear { coeffs, start };
+        };
+        let k = a.k;
+        let functions = rows.map(|s| {
+            let constant: f64 = s
+                .iter()
+                .zip(&a.offset)
+                .map(|(&x, b)| f64::from(x) * b)
+                .sum();
+            let coeffs = (0..k)
+                .map(|q| {
+                    s.iter()
+                        .enumerate()
+                        .map(|(j, &x)| f64::from(x) * a.matrix[j * k + q])
+                        .sum()
+                })
+                .collect();
+            (constant, coeffs)
+        });
+        Linear::of_simplex(functions, spaced)
+    }
+
+    /// The rejection conditions `a . g - bound <= 0`.
+    fn limits(p: &Problem, spaced: bool) -> Linear {
+        Linear::of_simplex(
+            p.reject.iter().map(|h| (-h.bound, h.coeffs.clone())),
+            spaced,
+        )
+    }
+}
+
+/// What both loops work out from a problem before drawing anything.
+struct Plan {
+    /// Whether simplex weights are spacings of sorted uniforms.
+    spaced: bool,
+    /// Coordinates of the simplex sampled.
+    k: usize,
+    /// Totals from the drawn rows (fixed scores only).
+    linear: Linear,
+    /// Rejection conditions on the drawn rows.
+    limits: Linear,
+    /// `twin[i * n + k]`: options whose totals are computed from the same
+    /// numbers, so that they always tie (see [`rank_once`]).
+    twin: Vec<bool>,
+}
+
+impl Plan {
+    fn new(p: &Problem) -> Plan {
+        let spaced = p.spaced();
+        let linear = Linear::totals(p, spaced);
+        let twin = twins(&linear, p.n);
+        Plan {
+            spaced,
+            k: p.k(),
+            limits: Linear::limits(p, spaced),
+            linear,
+            twin,
+        }
+    }
+}
+
+/// `twin[i * n + k]`: whether options `i` and `k` have the same start and
+/// coefficients, so that every sample gives them the same total.
+fn twins(linear: &Linear, n: usize) -> Vec<bool> {
+    let w = linear.width();
+    let row = |i: usize| (linear.start[i], linear.coeffs.get(i * w..(i + 1) * w));
+    let mut twin = vec![false; n * n];
+    for i in 0..n.min(linear.start.len()) {
+        for k in 0..n.min(linear.start.len()) {
+            let (a, b) = (row(i), row(k));
+            // `==` rather than bits: 0 and -0 give the same totals.
+            twin[i * n + k] = i != k
+                && a.0 == b.0
+                && a.1
+                    .zip(b.1)
+                    .is_some_and(|(x, y)| x.iter().zip(y).all(|(p, q)| p == q));
+        }
+    }
+    twin
+}
+
+/// The first `need` set bits of `bits` (all of them if there are fewer),
+/// and how many lanes, from the lowest, were looked at to find them: all
+/// `lanes` if fewer than `need` are set, else up to the last one kept.
+fn first_bits(bits: u64, need: usize, lanes: u32) -> (u64, u64) {
+    if (bits.count_ones() as usize) < need {
+        return (bits, u64::from(lanes));
+    }
+    let mut out = 0;
+    let mut rest = bits;
+    for _ in 0..need {
+        let low = rest & rest.wrapping_neg();
+        out |= low;
+        rest ^= low;
+    }
+    (out, u64::from(64 - out.leading_zeros()))
 }
 
 /// Per-slot sums for one option: `x[j][l]` adds row `j` of the shares (or,
@@ -370,28 +637,46 @@ impl CentralSlots {
 /// batch, contributing its sum `X`, and `X^2`, `X * K`, `K^2` for the
 /// standard error, added in slot order. With spacings the slots hold sums of
 /// sorted uniforms `U_j`, and the sums of the gaps are their differences,
-/// with `U_0 = 0` and `U_m = K` (every sample's last uniform-to-1 gap ends at 1).
-fn finish_central(central: &CentralSlots, spaced: bool, tally: &mut ChunkTally, m: usize) {
+/// with `U_0 = 0` and `U_k = K` (every sample's last uniform-to-1 gap ends
+/// at 1). With an affine map the sums of the simplex coordinates are then
+/// turned into sums of shares, `K b + V X`, batch by batch.
+fn finish_central(central: &CentralSlots, p: &Problem, spaced: bool, tally: &mut ChunkTally) {
+    let (m, k) = (p.m, p.k());
+    let mut g = vec![0.0; k];
+    let mut w = vec![0.0; m];
     for (i, slots) in central.0.iter().enumerate() {
         let Some(s) = slots else { continue };
         if s.k.iter().all(|&k| k == 0) {
             continue;
         }
         for l in 0..BLOCK {
-            let k = f64::from(s.k[l]);
-            tally.k2[i] += k * k;
+            let count = f64::from(s.k[l]);
+            tally.k2[i] += count * count;
             let mut below = 0.0;
-            for j in 0..m {
-                let x = if spaced {
-                    let upper = s.x.get(j).map_or(k, |row| row[l]);
+            for (q, gq) in g.iter_mut().enumerate() {
+                *gq = if spaced {
+                    let upper = s.x.get(q).map_or(count, |row| row[l]);
                     upper - std::mem::replace(&mut below, upper)
                 } else {
-                    s.x[j][l]
+                    s.x[q][l]
                 };
+            }
+            let shares = match &p.affine {
+                None => &g,
+                Some(a) => {
+                    for (j, wj) in w.iter_mut().enumerate() {
+                        let row = &a.matrix[j * k..(j + 1) * k];
+                        *wj = count * a.offset[j]
+                            + row.iter().zip(&g).map(|(v, x)| v * x).sum::<f64>();
+                    }
+                    &w
+                }
+            };
+            for (j, &x) in shares.iter().enumerate() {
                 let at = i * m + j;
                 tally.cw[at] += x;
                 tally.cw_x2[at] += x * x;
-                tally.cw_xk[at] += x * k;
+                tally.cw_xk[at] += x * count;
             }
         }
     }
@@ -402,59 +687,99 @@ fn finish_central(central: &CentralSlots, spaced: bool, tally: &mut ChunkTally, 
 /// weight sums.
 const FLUSH_BLOCKS: usize = 255;
 
-/// Runs `samples` samples of the rank acceptability simulation.
-pub fn run_chunk(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(tally) = avx512::run(p, rng, samples) {
-        return tally;
+/// Runs samples of the rank acceptability simulation on instruction set
+/// `isa` (the portable path if this CPU lacks it) until `samples` are
+/// accepted, or until [`MAX_PROPOSALS_PER_SAMPLE`] times as many have been
+/// drawn (the tally then counts fewer).
+pub fn run_chunk(isa: Isa, p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
+    if fast::fits(p) {
+        return fast::run(isa, p, &Plan::new(p), rng, samples);
     }
-    portable_chunk(p, rng, samples)
+    general_chunk(isa, p, rng, samples)
 }
 
-/// Runs `samples` samples with the portable loop, compiled for the widest
-/// vectors the CPU offers (what [`run_chunk`] uses when the hand-written
-/// loop does not apply).
-pub fn portable_chunk(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
+/// Runs the general loop, compiled for `isa` (the portable build if this
+/// CPU lacks it), whatever the problem; [`run_chunk`] uses it where the
+/// register loop does not apply, and the tests and benchmarks to compare
+/// the two.
+pub fn general_chunk(isa: Isa, p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
     #[cfg(target_arch = "x86_64")]
     {
-        if avx512::available() {
+        if isa == Isa::Avx512 && isa.available() {
             // SAFETY: the CPU supports the features the function is compiled for.
-            return unsafe { portable_avx512(p, rng, samples) };
+            return unsafe { general_avx512(p, rng, samples) };
         }
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
+        if isa == Isa::Avx2 && isa.available() {
             // SAFETY: as above.
-            return unsafe { portable_avx2(p, rng, samples) };
+            return unsafe { general_avx2(p, rng, samples) };
         }
     }
-    run_chunk_generic(p, rng, samples)
+    let _ = isa;
+    general_portable(p, rng, samples)
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx2")]
-unsafe fn portable_avx512(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
-    run_chunk_generic(p, rng, samples)
+#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")]
+fn general_avx512(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
+    general_portable(p, rng, samples)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn portable_avx2(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
-    run_chunk_generic(p, rng, samples)
+fn general_avx2(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
+    general_portable(p, rng, samples)
 }
 
-/// The portable loop; the wrappers above only compile it for wider vectors.
+/// Scratch space for one block of samples.
+struct Scratch {
+    /// The drawn rows, criterion-major: with spacings the `k - 1` sorted
+    /// uniforms, otherwise `k` unnormalised weights.
+    w: Vec<Row<f32>>,
+    /// Perturbed scores, cell-major (only with a score spread).
+    s: Vec<Row<f32>>,
+    /// Totals, option-major.
+    t: Vec<Row<f32>>,
+    /// Values of the rejection conditions.
+    h: Vec<Row<f32>>,
+    /// Number of options ahead, option-major; `n` marks an unused slot.
+    r: Vec<Row<u32>>,
+    /// Byte-packed rank counters `hist[i * words + q]`, one per slot (few options only).
+    hist: Vec<Row<u32>>,
+    /// Blocks added to `hist` since it was last emptied.
+    blocks: usize,
+    /// Simplex coordinates, coordinate-major: the normalised weights, or
+    /// with spacings the gaps (formed only when a score spread needs them).
+    wn: Vec<Row<f32>>,
+    /// The shares, with an affine map and a score spread.
+    shares: Vec<Row<f32>>,
+    /// The affine map in single precision (offsets, then the matrix).
+    affine: Option<(Vec<f32>, Vec<f32>)>,
+    /// Comparators of the sorting network for spacings.
+    net: Vec<(usize, usize)>,
+    /// Per-slot central weight sums for the options that have been first.
+    central: CentralSlots,
+}
+
+/// The general loop; the wrappers above only compile it for wider vectors.
 #[inline(always)]
-pub fn run_chunk_generic(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
+fn general_portable(p: &Problem, rng: &mut LaneRng, samples: usize) -> ChunkTally {
     let (n, m) = (p.n, p.m);
+    let plan = Plan::new(p);
+    let k = plan.k;
     let mut tally = ChunkTally::new(n, m);
     let words = n.div_ceil(4);
-    let spaced = p.weights == WeightDraw::Simplex && m <= SPACINGS_MAX_CRITERIA;
-    let only_twins_tie =
-        p.weights == WeightDraw::Simplex && p.score_spread == 0.0 && n <= PAIRWISE_MAX_OPTIONS;
+    let spaced = plan.spaced;
+    let spread = p.score_spread > 0.0;
+    let drawn = match p.weights {
+        WeightDraw::Simplex if spaced => k.saturating_sub(1),
+        WeightDraw::Simplex => k,
+        WeightDraw::Spread(_) => m,
+    };
     let mut sc = Scratch {
-        w: vec![[0.0; BLOCK]; if spaced { m.saturating_sub(1) } else { m }],
-        s: vec![[0.0; BLOCK]; if p.score_spread > 0.0 { n * m } else { 0 }],
+        w: vec![[0.0; BLOCK]; drawn],
+        s: vec![[0.0; BLOCK]; if spread { n * m } else { 0 }],
         t: vec![[0.0; BLOCK]; n],
+        h: vec![[0.0; BLOCK]; plan.limits.start.len()],
         r: vec![[0; BLOCK]; n],
         hist: vec![
             [0; BLOCK];
@@ -466,48 +791,64 @@ pub fn run_chunk_generic(p: &Problem, rng: &mut LaneRng, samples: usize) -> Chun
         ],
         blocks: 0,
         // Needed for normalised shares, or for gaps with a score spread.
-        wn: vec![
-            [0.0; BLOCK];
-            if spaced && p.score_spread == 0.0 {
-                0
-            } else {
-                m
-            }
-        ],
-        spaced,
+        wn: vec![[0.0; BLOCK]; if spaced && !spread { 0 } else { k }],
+        shares: vec![[0.0; BLOCK]; if spread && p.affine.is_some() { m } else { 0 }],
+        affine: p.affine.as_ref().map(|a| {
+            (
+                a.offset.iter().map(|&x| x as f32).collect(),
+                a.matrix.iter().map(|&x| x as f32).collect(),
+            )
+        }),
         net: if spaced {
-            sorting_network(m.saturating_sub(1))
+            sorting_network(k.saturating_sub(1))
         } else {
             Vec::new()
         },
-        linear: Linear::new(p, spaced),
-        twin: only_twins_tie.then(|| twins(p)),
         central: CentralSlots(Vec::new()),
     };
-    let mut done = 0;
-    while done < samples {
-        let valid = (samples - done).min(BLOCK);
-        block(p, rng, &mut sc, &mut tally, valid);
-        done += valid;
+    let only_twins_tie = p.weights == WeightDraw::Simplex && !spread && n <= PAIRWISE_MAX_OPTIONS;
+    let twin = only_twins_tie.then_some(plan.twin.as_slice());
+    let cap = (samples as u64).saturating_mul(MAX_PROPOSALS_PER_SAMPLE);
+    while (tally.samples as usize) < samples && tally.proposals < cap {
+        let need = samples - tally.samples as usize;
+        block(p, &plan, twin, rng, &mut sc, &mut tally, need);
     }
     flush_histogram(&mut sc, &mut tally, n);
     sc.central.flush();
-    finish_central(&sc.central, sc.spaced, &mut tally, m);
+    finish_central(&sc.central, p, spaced, &mut tally);
     tally
 }
 
-/// `twin[i * n + k]`: whether options `i` and `k` have the same scores, so
-/// that every sample gives them the same total.
-fn twins(p: &Problem) -> Vec<bool> {
-    let rows: Vec<&[f32]> = p.scores.chunks_exact(p.m.max(1)).take(p.n).collect();
-    let mut twin = vec![false; p.n * p.n];
-    for (i, a) in rows.iter().enumerate() {
-        for (k, b) in rows.iter().enumerate() {
-            // `==` rather than bits: 0 and -0 give the same totals.
-            twin[i * p.n + k] = i != k && a.iter().zip(b.iter()).all(|(x, y)| x == y);
+/// Of `blocks` blocks of proposals drawn from `rng`, how many meet the
+/// problem's rejection conditions: a pilot run, to choose how to sample.
+pub fn count_accepted(p: &Problem, rng: &mut LaneRng, blocks: usize) -> u64 {
+    let plan = Plan::new(p);
+    let drawn = if plan.spaced {
+        plan.k.saturating_sub(1)
+    } else {
+        plan.k
+    };
+    let net = if plan.spaced {
+        sorting_network(drawn)
+    } else {
+        Vec::new()
+    };
+    let mut w = vec![[0.0f32; BLOCK]; drawn];
+    let mut h = vec![[0.0f32; BLOCK]; plan.limits.start.len()];
+    let mut accepted = 0;
+    for _ in 0..blocks {
+        if plan.spaced {
+            fill_rows(rng, &mut w, |u| u);
+            sort_rows(&mut w, &net);
+        } else {
+            fill_rows(rng, &mut w, neg_ln_f32);
         }
+        linear_totals(&mut h, &w, &plan.limits);
+        accepted += (0..BLOCK)
+            .filter(|&l| h.iter().all(|row| row[l] <= 0.0))
+            .count() as u64;
     }
-    twin
+    accepted
 }
 
 /// Fills each row with uniforms on (0, 1) passed through `f`.
@@ -541,7 +882,6 @@ pub fn fill_rows(rng: &mut LaneRng, rows: &mut [Row<f32>], f: impl Fn(f32) -> f3
         }
     }
 }
-
 /// Comparators `(a, b)`, `a < b`, of Batcher's odd-even merge sort for `n`
 /// values (Knuth, TAOCP 5.3.4, algorithm M). Comparators that would touch
 /// positions past `n` are dropped, as if the missing values were +infinity.
@@ -725,13 +1065,24 @@ fn rank_once(t: &[Row<f32>], r: &mut [Row<u32>], twin: &[bool]) {
     }
 }
 
+/// One block of samples: draws, tests the rejection conditions, and counts
+/// the first `need` samples that pass.
 #[inline(always)]
-fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTally, valid: usize) {
+fn block(
+    p: &Problem,
+    plan: &Plan,
+    twin: Option<&[bool]>,
+    rng: &mut LaneRng,
+    sc: &mut Scratch,
+    tally: &mut ChunkTally,
+    need: usize,
+) {
     let (n, m) = (p.n, p.m);
+    let spaced = plan.spaced;
     // 1. Weights (exponentials and spreads are left unnormalised: only the
     // order of totals matters until step 5).
     match p.weights {
-        WeightDraw::Simplex if sc.spaced => {
+        WeightDraw::Simplex if spaced => {
             fill_rows(rng, &mut sc.w, |u| u);
             sort_rows(&mut sc.w, &sc.net);
         }
@@ -745,7 +1096,27 @@ fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTall
             }
         }
     }
-    // 2. Totals, with scores perturbed if asked (uniform, clamped to the scale).
+    // 2. Which samples count: those that meet every rejection condition,
+    // up to the number still needed, in sample order.
+    let mut pass = [true; BLOCK];
+    if !sc.h.is_empty() {
+        linear_totals(&mut sc.h, &sc.w, &plan.limits);
+        for h in &sc.h {
+            for l in 0..BLOCK {
+                pass[l] &= h[l] <= 0.0;
+            }
+        }
+    }
+    let bits = pass
+        .iter()
+        .enumerate()
+        .fold(0u64, |acc, (l, &b)| acc | (u64::from(b) << l));
+    let (alive, looked) = first_bits(bits, need, BLOCK as u32);
+    tally.samples += u64::from(alive.count_ones());
+    tally.proposals += looked;
+    let live = |l: usize| alive >> l & 1 == 1;
+    // 3. Totals, with scores perturbed if asked (uniform, clamped to the scale).
+    let mut normalised = spaced;
     if p.score_spread > 0.0 {
         let (lo, hi, d) = (p.lo, p.hi, p.score_spread);
         fill_rows(rng, &mut sc.s, |u| u);
@@ -755,10 +1126,31 @@ fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTall
                 *x = if present { v } else { 0.0 };
             }
         }
-        if sc.spaced {
+        if spaced {
             gaps(&sc.w, &mut sc.wn);
+        } else if sc.affine.is_some() {
+            normalise(&sc.w, &mut sc.wn);
+            normalised = true;
         }
-        let weights = if sc.spaced { &sc.wn } else { &sc.w };
+        let weights = if let Some((offset, matrix)) = &sc.affine {
+            // The shares themselves: the totals are not linear in the
+            // simplex point once scores vary.
+            let k = sc.wn.len();
+            for (j, wj) in sc.shares.iter_mut().enumerate() {
+                let mut acc = [offset[j]; BLOCK];
+                for (gq, &v) in sc.wn.iter().zip(&matrix[j * k..(j + 1) * k]) {
+                    for l in 0..BLOCK {
+                        acc[l] = v.mul_add(gq[l], acc[l]);
+                    }
+                }
+                *wj = acc;
+            }
+            &sc.shares
+        } else if spaced {
+            &sc.wn
+        } else {
+            &sc.w
+        };
         for (t, cells) in sc.t.iter_mut().zip(sc.s.chunks_exact(m.max(1))) {
             let mut acc = [0.0; BLOCK];
             for (wj, sij) in weights.iter().zip(cells) {
@@ -769,10 +1161,10 @@ fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTall
             *t = acc;
         }
     } else {
-        linear_totals(&mut sc.t, &sc.w, &sc.linear);
+        linear_totals(&mut sc.t, &sc.w, &plan.linear);
     }
-    // 3. Ranks: how many options are ahead (options that tie share the better rank).
-    if let Some(twin) = &sc.twin {
+    // 4. Ranks: how many options are ahead (options that tie share the better rank).
+    if let Some(twin) = twin {
         rank_once(&sc.t, &mut sc.r, twin);
     } else if n <= PAIRWISE_MAX_OPTIONS {
         for (i, r) in sc.r.iter_mut().enumerate() {
@@ -791,7 +1183,7 @@ fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTall
         // totals give smaller keys, then the option's index. Sorting plain
         // integers is several times faster than sorting pairs by a float.
         let mut keys: Vec<u64> = Vec::with_capacity(n);
-        for l in 0..valid {
+        for l in (0..BLOCK).filter(|&l| live(l)) {
             keys.clear();
             keys.extend(sc.t.iter().enumerate().map(|(i, t)| {
                 // Adding 0 turns -0 into +0, which the comparisons treat as equal.
@@ -818,13 +1210,17 @@ fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTall
             }
         }
     }
-    // Slots past the end of the run take no rank at all.
-    for r in sc.r.iter_mut() {
-        for x in r[valid..].iter_mut() {
-            *x = n as u32;
+    // Slots that do not count take no rank at all.
+    if alive != u64::MAX {
+        for r in sc.r.iter_mut() {
+            for (l, x) in r.iter_mut().enumerate() {
+                if !live(l) {
+                    *x = n as u32;
+                }
+            }
         }
     }
-    // 4. Tally ranks. For few options, rank r adds 1 << 8(r mod 4) to
+    // 5. Tally ranks. For few options, rank r adds 1 << 8(r mod 4) to
     // counter word r / 4, so one vector add counts four ranks at once; the
     // bytes are emptied into the tally before they can overflow.
     if n <= HISTOGRAM_MAX_OPTIONS {
@@ -844,42 +1240,28 @@ fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTall
         }
     } else {
         for (i, r) in sc.r.iter().enumerate() {
-            for &rank in &r[..valid] {
+            for &rank in r.iter().filter(|&&rank| (rank as usize) < n) {
                 if let Some(c) = tally.counts.get_mut(i * n + rank as usize) {
                     *c += 1;
                 }
             }
         }
     }
-    // 5. Central weights: per-slot sums of the shares (with spacings, of the
-    // sorted uniforms, whose differences give the shares' sums at the end)
-    // of whoever is first. Slot l of every block forms one batch of the
-    // chunk's samples; the batch sums give the standard error (see
-    // `finish_central`).
-    let mut normalised = sc.spaced;
+    // 6. Central weights: per-slot sums of the simplex coordinates (with
+    // spacings, of the sorted uniforms, whose differences give the
+    // coordinates' sums at the end) of whoever is first. Slot l of every
+    // block forms one batch of the chunk's samples; the batch sums give the
+    // standard error (see `finish_central`).
     for (i, r) in sc.r.iter().enumerate() {
         // A full count rather than `any`, so it vectorises without branches.
         if r.iter().map(|&x| u32::from(x == 0)).sum::<u32>() == 0 {
             continue;
         }
         if !normalised {
-            let mut sum = [0.0f32; BLOCK];
-            for wj in &sc.w {
-                for l in 0..BLOCK {
-                    sum[l] += wj[l];
-                }
-            }
-            for l in 0..BLOCK {
-                sum[l] = 1.0 / sum[l];
-            }
-            for (wn, wj) in sc.wn.iter_mut().zip(&sc.w) {
-                for l in 0..BLOCK {
-                    wn[l] = wj[l] * sum[l];
-                }
-            }
+            normalise(&sc.w, &mut sc.wn);
             normalised = true;
         }
-        let shares = if sc.spaced { &sc.w } else { &sc.wn };
+        let shares = if spaced { &sc.w } else { &sc.wn };
         let slot = sc.central.entry(i, shares.len());
         for l in 0..BLOCK {
             slot.k[l] += u32::from(r[l] == 0);
@@ -894,6 +1276,25 @@ fn block(p: &Problem, rng: &mut LaneRng, sc: &mut Scratch, tally: &mut ChunkTall
     if sc.blocks == FLUSH_BLOCKS {
         flush_histogram(sc, tally, n);
         sc.central.flush();
+    }
+}
+
+/// Weights divided by their sum, sample by sample.
+#[inline(always)]
+fn normalise(w: &[Row<f32>], out: &mut [Row<f32>]) {
+    let mut sum = [0.0f32; BLOCK];
+    for wj in w {
+        for l in 0..BLOCK {
+            sum[l] += wj[l];
+        }
+    }
+    for l in 0..BLOCK {
+        sum[l] = 1.0 / sum[l];
+    }
+    for (wn, wj) in out.iter_mut().zip(w) {
+        for l in 0..BLOCK {
+            wn[l] = wj[l] * sum[l];
+        }
     }
 }
 
@@ -1069,7 +1470,7 @@ mod tests {
             (problem(8, 8, ex), 400_000, 2e-5),
             (problem(12, 10, hard), 100_000, 5e-4),
         ] {
-            let fast = run_chunk(&p, &mut streams(5), samples).counts;
+            let fast = run_chunk(Isa::best(), &p, &mut streams(5), samples).counts;
             let slow = reference_counts(&p, &mut streams(5), samples);
             let moved: u64 = fast.iter().zip(&slow).map(|(a, b)| a.abs_diff(*b)).sum();
             assert!(
@@ -1128,7 +1529,7 @@ mod tests {
             .map(|c| ((c / m % 20) * (c % m + 1) % 7) as f32)
             .collect();
         let p = problem(n, m, scores);
-        let fast = run_chunk(&p, &mut streams(3), 640).counts;
+        let fast = run_chunk(Isa::best(), &p, &mut streams(3), 640).counts;
         let slow = reference_counts(&p, &mut streams(3), 640);
         let moved: u64 = fast.iter().zip(&slow).map(|(a, b)| a.abs_diff(*b)).sum();
         assert!(moved <= 2 * n as u64, "{moved} rank counts differ");
@@ -1162,7 +1563,7 @@ mod tests {
         // precision the two agree to rounding.
         let scores: Vec<f32> = (0..5 * 7).map(|c| ((c * 13) % 11) as f32 * 0.5).collect();
         let p = problem(5, 7, scores);
-        let linear = Linear::new(&p, true);
+        let linear = Linear::totals(&p, true);
         let net = sorting_network(6);
         let mut u = vec![[0.0f32; BLOCK]; 6];
         let mut w = vec![[0.0f32; BLOCK]; 7];
@@ -1190,10 +1591,48 @@ mod tests {
         let (n, m) = (4, SPACINGS_MAX_CRITERIA + 6);
         let scores: Vec<f32> = (0..n * m).map(|c| ((c * 7) % 6) as f32).collect();
         let p = problem(n, m, scores);
-        let fast = run_chunk(&p, &mut streams(11), 20_000).counts;
+        let fast = run_chunk(Isa::best(), &p, &mut streams(11), 20_000).counts;
         let slow = reference_counts(&p, &mut streams(11), 20_000);
         let moved: u64 = fast.iter().zip(&slow).map(|(a, b)| a.abs_diff(*b)).sum();
         assert!(moved <= 2, "{moved} rank counts differ");
+    }
+
+    /// The instruction sets `test` can run here. The others are reported
+    /// as skipped on stderr, or fail the test where the environment
+    /// variable `APPRAISE_REQUIRE_SIMD` names them (a comma-separated list,
+    /// or `all`), as a machine that must have them would set it.
+    fn runnable(test: &str) -> Vec<Isa> {
+        let required = std::env::var("APPRAISE_REQUIRE_SIMD").unwrap_or_default();
+        let must = |isa: Isa| {
+            required.split(',').any(|r| {
+                let r = r.trim();
+                r.eq_ignore_ascii_case("all") || r.eq_ignore_ascii_case(isa.name())
+            })
+        };
+        Isa::ALL
+            .into_iter()
+            .filter(|&isa| {
+                if isa.available() {
+                    return true;
+                }
+                assert!(
+                    !must(isa),
+                    "{test}: APPRAISE_REQUIRE_SIMD says this machine has {isa}, but it does not"
+                );
+                eprintln!("SKIPPED: {test} on {isa}: this CPU does not have it");
+                false
+            })
+            .collect()
+    }
+
+    /// The example's scores, option-major, on the sampled criteria.
+    fn example_scores() -> Vec<f32> {
+        let example = crate::load::load_example().unwrap().appraisal;
+        example
+            .options()
+            .iter()
+            .flat_map(|o| o.scores().iter().map(|s| s.unwrap_or(0.0) as f32))
+            .collect()
     }
 
     #[test]
@@ -1201,19 +1640,23 @@ mod tests {
         all(windows, target_env = "gnu"),
         ignore = "MinGW's fmaf, which the baseline build calls, is not correctly rounded"
     )]
-    fn every_vector_width_gives_the_same_bits() {
-        let example = crate::load::load_example().unwrap().appraisal;
-        let scores: Vec<f32> = example
-            .options()
-            .iter()
-            .flat_map(|o| o.scores().iter().map(|s| s.unwrap_or(0.0) as f32))
-            .collect();
-        let mut p = problem(8, 8, scores);
+    fn every_instruction_set_gives_the_same_bits() {
+        let mut p = problem(8, 8, example_scores());
         for spread in [0.0, 0.5] {
             p.score_spread = spread;
-            let portable = run_chunk_generic(&p, &mut streams(9), 10_000);
-            assert_eq!(portable_chunk(&p, &mut streams(9), 10_000), portable);
-            assert_eq!(run_chunk(&p, &mut streams(9), 10_000), portable);
+            let portable = general_portable(&p, &mut streams(9), 10_000);
+            for isa in runnable("every_instruction_set_gives_the_same_bits") {
+                assert_eq!(
+                    general_chunk(isa, &p, &mut streams(9), 10_000),
+                    portable,
+                    "{isa}"
+                );
+                assert_eq!(
+                    run_chunk(isa, &p, &mut streams(9), 10_000),
+                    portable,
+                    "{isa}"
+                );
+            }
         }
     }
 
@@ -1226,11 +1669,16 @@ mod tests {
             let scores: Vec<f32> = (0..n).map(|i| i as f32 * 0.5).collect();
             let p = problem(n, 1, scores);
             let slow = reference_counts(&p, &mut streams(2), 1_000);
-            for fast in [
-                run_chunk(&p, &mut streams(2), 1_000),
-                portable_chunk(&p, &mut streams(2), 1_000),
-                run_chunk_generic(&p, &mut streams(2), 1_000),
-            ] {
+            let runs = Isa::ALL
+                .into_iter()
+                .filter(|isa| isa.available())
+                .flat_map(|isa| {
+                    [
+                        run_chunk(isa, &p, &mut streams(2), 1_000),
+                        general_chunk(isa, &p, &mut streams(2), 1_000),
+                    ]
+                });
+            for fast in runs {
                 assert_eq!(fast.counts, slow, "{n} options");
                 assert_eq!(fast.counts[(n - 1) * n], 1_000, "{n} options");
             }
@@ -1251,11 +1699,16 @@ mod tests {
         let samples = 5_000;
         for (first, second, always) in [(a, b, false), (b, a, true)] {
             let p = problem(2, 2, [first, second].concat());
-            let runs = [
-                run_chunk(&p, &mut streams(8), samples),
-                portable_chunk(&p, &mut streams(8), samples),
-                run_chunk_generic(&p, &mut streams(8), samples),
-            ];
+            let runs: Vec<ChunkTally> = Isa::ALL
+                .into_iter()
+                .filter(|isa| isa.available())
+                .flat_map(|isa| {
+                    [
+                        run_chunk(isa, &p, &mut streams(8), samples),
+                        general_chunk(isa, &p, &mut streams(8), samples),
+                    ]
+                })
+                .collect();
             for r in &runs {
                 assert_eq!(r, &runs[0]);
                 // Never both first: no tie is shared.
@@ -1269,21 +1722,11 @@ mod tests {
         }
     }
 
-    #[cfg(target_arch = "x86_64")]
-    #[test]
-    #[cfg_attr(
-        all(windows, target_env = "gnu"),
-        ignore = "MinGW's fmaf, which the baseline build calls, is not correctly rounded"
-    )]
-    fn the_avx512_loop_gives_the_portable_loops_bits() {
-        if !avx512::available() {
-            eprintln!("this CPU has no AVX-512: the loop it would check is never used here");
-            return;
-        }
-        // Every padding bucket, twins, a single option or criterion, runs
-        // that end mid-group and mid-block, and runs long enough to pass
-        // every counter flush (nibbles at 15 groups, bytes at 255 groups,
-        // central sums at 255 blocks).
+    /// Shapes the register loop takes: every padding bucket, twins, a
+    /// single option or criterion, runs that end mid-group and mid-block,
+    /// and runs long enough to pass every counter flush (nibbles at 15
+    /// groups, bytes at 255 groups, central sums at 255 blocks).
+    fn register_shapes() -> Vec<Problem> {
         let mut x: u64 = 99;
         let mut next = move || {
             x ^= x << 13;
@@ -1291,40 +1734,145 @@ mod tests {
             x ^= x << 17;
             x
         };
-        for (n, m, samples) in [
-            (1, 1, 100),
-            (1, 3, 77),
-            (2, 2, 1_000),
-            (3, 4, 5_000),
-            (5, 7, 1_234),
-            (8, 8, 20_000),
-            (8, 9, 333),
-            (7, 16, 2_000),
-            (9, 3, 1_000),
-            (12, 12, 2_500),
-            (16, 16, 1_500),
-            (16, 5, 40_000),
-        ] {
+        [
+            (1, 1),
+            (1, 3),
+            (2, 2),
+            (3, 4),
+            (5, 7),
+            (8, 8),
+            (8, 9),
+            (7, 16),
+            (9, 3),
+            (12, 12),
+            (16, 16),
+            (16, 5),
+        ]
+        .into_iter()
+        .map(|(n, m)| {
             let mut scores: Vec<f32> = (0..n * m).map(|_| (next() % 11) as f32 * 0.5).collect();
             if n >= 3 {
                 // Options 0 and 2 are twins: always tied, sharing a rank.
                 let first: Vec<f32> = scores[..m].to_vec();
                 scores[2 * m..3 * m].copy_from_slice(&first);
             }
-            let p = problem(n, m, scores);
-            assert!(avx512::fits(&p), "{n} x {m}");
-            let (mut a, mut b) = (streams(n as u64), streams(n as u64));
-            let fast = avx512::run(&p, &mut a, samples);
-            let portable = run_chunk_generic(&p, &mut b, samples);
-            assert_eq!(
-                fast.as_ref(),
-                Some(&portable),
-                "{n} x {m}, {samples} samples"
-            );
-            assert_eq!(a.next_lanes(), b.next_lanes(), "streams left apart");
-            if n >= 3 {
-                assert_eq!(portable.counts[..n], portable.counts[2 * n..3 * n]);
+            problem(n, m, scores)
+        })
+        .collect()
+    }
+
+    /// Runs the register loop on `isa` and the general loop's portable
+    /// build on the same streams, and compares everything.
+    fn same_bits(isa: Isa, p: &Problem, samples: usize) -> ChunkTally {
+        assert!(fast::fits(p), "{} x {}", p.n, p.m);
+        let (mut a, mut b) = (streams(p.n as u64), streams(p.n as u64));
+        let quick = fast::run(isa, p, &Plan::new(p), &mut a, samples);
+        let general = general_portable(p, &mut b, samples);
+        assert_eq!(
+            quick, general,
+            "{isa}: {} x {}, {samples} samples",
+            p.n, p.m
+        );
+        assert_eq!(a.next_lanes(), b.next_lanes(), "{isa}: streams left apart");
+        general
+    }
+
+    #[test]
+    #[cfg_attr(
+        all(windows, target_env = "gnu"),
+        ignore = "MinGW's fmaf, which the baseline build calls, is not correctly rounded"
+    )]
+    fn the_register_loop_gives_the_general_loops_bits_on_every_instruction_set() {
+        let samples = [
+            100, 77, 1_000, 5_000, 1_234, 20_000, 333, 2_000, 1_000, 2_500, 1_500, 40_000,
+        ];
+        for isa in runnable("the_register_loop_gives_the_general_loops_bits") {
+            for (p, &samples) in register_shapes().iter().zip(&samples) {
+                let general = same_bits(isa, p, samples);
+                let n = p.n;
+                assert_eq!(general.samples, samples as u64);
+                if n >= 3 {
+                    assert_eq!(general.counts[..n], general.counts[2 * n..3 * n]);
+                }
             }
         }
+    }
+
+    /// `p` constrained as `constraints::plan` would: the first criterion
+    /// at least as important as the second, the third's share at most 30%,
+    /// and the last fixed at 10%. Needs at least four criteria.
+    fn constrained(mut p: Problem) -> Problem {
+        use crate::sensitivity::constraints::{self, WeightConstraints};
+        let m = p.m;
+        // The plan needs only the criteria.
+        let a = crate::sensitivity::testutil::full(&vec![1.0; m], &[&vec![0.0; m]]);
+        let mut c = WeightConstraints::new();
+        c.order(&[&[0], &[1]]).share(2, 0.0, 0.3).fixed(m - 1, 0.1);
+        let crit: Vec<usize> = (0..m).collect();
+        let plan = constraints::plan(&a, &crit, &c).unwrap();
+        p.affine = plan.affine;
+        p.reject = plan.reject;
+        assert!(!p.reject.is_empty());
+        p
+    }
+
+    #[test]
+    #[cfg_attr(
+        all(windows, target_env = "gnu"),
+        ignore = "MinGW's fmaf, which the baseline build calls, is not correctly rounded"
+    )]
+    fn constrained_sampling_gives_the_same_bits_on_every_path() {
+        let test = "constrained_sampling_gives_the_same_bits_on_every_path";
+        let isas = runnable(test);
+        for p in register_shapes().into_iter().filter(|p| p.m >= 4) {
+            let p = constrained(p);
+            for samples in [1, 700, 5_000] {
+                for &isa in &isas {
+                    let general = same_bits(isa, &p, samples);
+                    assert_eq!(general.samples, samples as u64);
+                    if samples > 1 {
+                        assert!(general.proposals > general.samples, "{} x {}", p.n, p.m);
+                    }
+                }
+            }
+        }
+        // The general loop alone: a score spread, exponentials past 64
+        // criteria, more options than the register loop takes.
+        let mut x = 7u32;
+        let mut next = move || {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (x >> 16) % 11
+        };
+        for (n, m, spread) in [(5, 6, 0.5), (3, 70, 0.0), (20, 5, 0.0), (20, 5, 0.25)] {
+            let scores: Vec<f32> = (0..n * m).map(|_| next() as f32 * 0.5).collect();
+            let mut p = constrained(problem(n, m, scores));
+            p.score_spread = spread;
+            let portable = general_portable(&p, &mut streams(4), 3_000);
+            assert_eq!(portable.samples, 3_000);
+            for &isa in &isas {
+                assert_eq!(
+                    general_chunk(isa, &p, &mut streams(4), 3_000),
+                    portable,
+                    "{isa}: {n} x {m}"
+                );
+                assert_eq!(
+                    run_chunk(isa, &p, &mut streams(4), 3_000),
+                    portable,
+                    "{isa}: {n} x {m}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rejection_counts_exactly_the_samples_asked_for_in_sample_order() {
+        // Keeping the first `need` passing samples of a block, by slot.
+        assert_eq!(first_bits(0b1011_0110, 2, 64), (0b0000_0110, 3));
+        assert_eq!(first_bits(0b1011_0110, 5, 64), (0b1011_0110, 8));
+        assert_eq!(first_bits(0b1011_0110, 6, 64), (0b1011_0110, 64));
+        assert_eq!(first_bits(0b1011_0110, 0, 64), (0, 0));
+        assert_eq!(first_bits(u64::MAX, 64, 64), (u64::MAX, 64));
+        assert_eq!(first_bits(0xFFFF, 16, 16), (0xFFFF, 16));
+        assert_eq!(first_bits(0, 3, 16), (0, 16));
     }
 }

@@ -5,7 +5,9 @@
 //! - [`scores`]: how many single-step score changes would let another option
 //!   draw level with or overtake the leader;
 //! - [`leave_out`]: the ranking with each criterion left out in turn;
-//! - [`smaa`]: Monte Carlo rank acceptability (SMAA-2);
+//! - [`smaa`]: Monte Carlo rank acceptability (SMAA-2), over every
+//!   weighting or, with [`smaa::smaa_constrained`], over the weightings
+//!   that meet what the panel agrees on ([`constraints`]);
 //! - [`statements`]: plain-English sentences for a report;
 //! - [`output`]: the JSON document and terminal tables.
 //!
@@ -14,7 +16,10 @@
 //! view can call [`exact`] after every edit, and [`smaa::smaa`] with a sample
 //! count it chooses. The mathematics is in `docs/methods.md`.
 
-pub mod kernel;
+#[doc(hidden)]
+pub mod bench_support;
+pub mod constraints;
+mod kernel;
 pub mod leave_out;
 pub mod output;
 pub mod scores;
@@ -29,9 +34,14 @@ use serde::Serialize;
 use crate::compute::{Results, compute};
 use crate::model::Appraisal;
 
+pub use constraints::{ConstraintError, Sampler, WeightConstraint, WeightConstraints};
+pub use kernel::{ISA_VAR, Isa, IsaError};
 pub use leave_out::{LeaveOneOut, RankMove, leave_one_out};
 pub use scores::{Challenge, Direction, ScoreChange, ScoreRobustness, score_robustness};
-pub use smaa::{OptionAcceptability, Smaa, SmaaConfig, SmaaError, WeightModel, smaa};
+pub use smaa::{
+    ConstrainedSmaa, OptionAcceptability, Smaa, SmaaConfig, SmaaError, WeightModel, smaa,
+    smaa_constrained,
+};
 pub use statements::{Statement, StatementKind, statements};
 pub use weights::{
     CriterionSensitivity, LeadSegment, OptionLine, SwapPoint, criterion_sensitivity,

@@ -19,7 +19,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use thiserror::Error;
 
-use super::kernel::{self, ChunkTally, LANES, LaneRng, Problem, WeightDraw};
+use super::constraints::{self, ConstraintError, MIN_ACCEPTANCE, Sampler, WeightConstraints};
+use super::kernel::{self, ChunkTally, Isa, IsaError, LANES, LaneRng, Problem, WeightDraw};
 use crate::model::Appraisal;
 
 /// Samples per chunk: the unit of parallel work and of random stream assignment.
@@ -101,6 +102,17 @@ pub enum SmaaError {
     /// The thread pool could not be started.
     #[error("could not start {0} worker threads")]
     Pool(usize),
+    /// The instruction set asked for cannot be used.
+    #[error(transparent)]
+    Isa(#[from] IsaError),
+    /// The weight constraints cannot be sampled.
+    #[error(transparent)]
+    Constraints(#[from] ConstraintError),
+    /// Weight constraints were given with a weight spread.
+    #[error(
+        "weight constraints describe which weightings are possible, so they go with uniform weights, not a weight spread"
+    )]
+    ConstraintsWithSpread,
 }
 
 /// Monte Carlo results for one option.
@@ -186,6 +198,8 @@ fn problem(appraisal: &Appraisal, config: &SmaaConfig) -> (Problem, Vec<usize>) 
             present,
             base,
             weights,
+            affine: None,
+            reject: Vec::new(),
             score_spread: (config.score_spread * scale.step() / unit) as f32,
             lo: (scale.min() / unit) as f32,
             hi: (scale.max() / unit) as f32,
@@ -207,7 +221,10 @@ fn score_unit(lo: f64, hi: f64) -> f64 {
     2f64.powi(big.log2().floor() as i32)
 }
 
-fn check(config: &SmaaConfig) -> Result<(), SmaaError> {
+fn check(config: &SmaaConfig, appraisal: &Appraisal) -> Result<(), SmaaError> {
+    if appraisal.options().len() > MAX_OPTIONS {
+        return Err(SmaaError::TooManyOptions(appraisal.options().len()));
+    }
     if config.samples == 0 || config.samples > MAX_SAMPLES {
         return Err(SmaaError::Samples(config.samples));
     }
@@ -267,11 +284,82 @@ fn in_pool<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Res
 
 /// Runs the SMAA-2 simulation on `appraisal`.
 pub fn smaa(appraisal: &Appraisal, config: &SmaaConfig) -> Result<Smaa, SmaaError> {
-    check(config)?;
-    if appraisal.options().len() > MAX_OPTIONS {
-        return Err(SmaaError::TooManyOptions(appraisal.options().len()));
-    }
+    check(config, appraisal)?;
     let (p, crit) = problem(appraisal, config);
+    run(appraisal, config, p, crit).map(|(smaa, _)| smaa)
+}
+
+/// A Monte Carlo run under weight constraints, with how it was sampled.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConstrainedSmaa {
+    /// The results.
+    pub smaa: Smaa,
+    /// The constraints assumed.
+    pub constraints: WeightConstraints,
+    /// How the weights were sampled.
+    pub sampler: Sampler,
+}
+
+/// Proposals in the pilot run that decides whether rejection is fast
+/// enough (blocks of 64).
+const PILOT_BLOCKS: usize = 256;
+
+/// Seed of the pilot run: fixed, so that whether a set of constraints can
+/// be sampled does not depend on the seed.
+const PILOT_SEED: u64 = 0x5EED_0FC0_5747;
+
+/// Runs the SMAA-2 simulation with the weights uniform over the weightings
+/// that meet `constraints` (see [`constraints`]). `config.weights` must be
+/// [`WeightModel::Uniform`]. With no constraints, or only ones that never
+/// bind, the numbers are exactly those of [`smaa`].
+pub fn smaa_constrained(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    constraints: &WeightConstraints,
+) -> Result<ConstrainedSmaa, SmaaError> {
+    check(config, appraisal)?;
+    if config.weights != WeightModel::Uniform && !constraints.is_empty() {
+        return Err(SmaaError::ConstraintsWithSpread);
+    }
+    let (mut p, crit) = problem(appraisal, config);
+    let plan = constraints::plan(appraisal, &crit, constraints)?;
+    p.affine = plan.affine;
+    p.reject = plan.reject;
+    let rejecting = !p.reject.is_empty();
+    if rejecting {
+        let mut pilot = streams(Xoshiro256PlusPlus::seed_from_u64(PILOT_SEED), 1);
+        let passed = pilot
+            .first_mut()
+            .map_or(0, |rng| kernel::count_accepted(&p, rng, PILOT_BLOCKS));
+        let acceptance = passed as f64 / (PILOT_BLOCKS * kernel::BLOCK) as f64;
+        if acceptance < MIN_ACCEPTANCE {
+            return Err(ConstraintError::TooTight { acceptance }.into());
+        }
+    }
+    let (smaa, tally) = run(appraisal, config, p, crit)?;
+    let sampler = if rejecting {
+        Sampler::Rejection {
+            acceptance: tally.samples as f64 / tally.proposals.max(1) as f64,
+        }
+    } else {
+        Sampler::Direct
+    };
+    Ok(ConstrainedSmaa {
+        smaa,
+        constraints: constraints.clone(),
+        sampler,
+    })
+}
+
+/// The simulation for a problem built by [`problem`] (and perhaps
+/// constrained), with the merged tally's sample and proposal counts.
+fn run(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    p: Problem,
+    crit: Vec<usize>,
+) -> Result<(Smaa, ChunkTally), SmaaError> {
+    let isa = Isa::chosen()?;
     let (n, m) = (p.n, p.m);
     let sizes = chunk_sizes(config.samples);
     let mut rngs = streams(Xoshiro256PlusPlus::seed_from_u64(config.seed), sizes.len());
@@ -283,19 +371,26 @@ pub fn smaa(appraisal: &Appraisal, config: &SmaaConfig) -> Result<Smaa, SmaaErro
         let parts: Vec<ChunkTally> = if serial {
             batch
                 .iter_mut()
-                .map(|(s, r)| kernel::run_chunk(&p, r, *s))
+                .map(|(s, r)| kernel::run_chunk(isa, &p, r, *s))
                 .collect()
         } else {
             in_pool(config.threads, || {
                 batch
                     .par_iter_mut()
-                    .map(|(s, r)| kernel::run_chunk(&p, r, *s))
+                    .map(|(s, r)| kernel::run_chunk(isa, &p, r, *s))
                     .collect()
             })?
         };
         for part in &parts {
             tally.add(part);
         }
+    }
+    if tally.samples != config.samples {
+        // Rejection gave up on a chunk (far below the pilot's acceptance).
+        return Err(ConstraintError::TooTight {
+            acceptance: tally.samples as f64 / tally.proposals.max(1) as f64,
+        }
+        .into());
     }
 
     let total = config.samples as f64;
@@ -396,11 +491,22 @@ pub fn smaa(appraisal: &Appraisal, config: &SmaaConfig) -> Result<Smaa, SmaaErro
             o.confidence_se = Some(0.0);
         }
     }
-    Ok(Smaa {
-        config: *config,
-        sampled_criteria: crit,
-        options,
-    })
+    let summary = ChunkTally {
+        counts: Vec::new(),
+        cw: Vec::new(),
+        cw_x2: Vec::new(),
+        cw_xk: Vec::new(),
+        k2: Vec::new(),
+        ..tally
+    };
+    Ok((
+        Smaa {
+            config: *config,
+            sampled_criteria: crit,
+            options,
+        },
+        summary,
+    ))
 }
 
 #[cfg(test)]
@@ -603,5 +709,399 @@ mod tests {
         assert_eq!(r.options[0].acceptability[0], 1.0);
         let cw = r.options[0].central_weights.clone().unwrap();
         assert!((cw[0] - 1.0).abs() < 1e-6 && cw[1] == 0.0, "{cw:?}");
+    }
+
+    fn constrained(a: &Appraisal, config: &SmaaConfig, c: &WeightConstraints) -> ConstrainedSmaa {
+        smaa_constrained(a, config, c).unwrap()
+    }
+
+    /// The exact share of the weight simplex of three criteria, among the
+    /// weightings that meet `halfplanes`, where option `i` is first:
+    /// polygon areas in the coordinates (w1, w2), with w3 = 1 - w1 - w2.
+    /// Each halfplane is `a . (w1, w2, w3) <= b`.
+    fn exact_first(scores: &[[f64; 3]], halfplanes: &[([f64; 3], f64)], i: usize) -> f64 {
+        // In (w1, w2): a . w = (a1 - a3) w1 + (a2 - a3) w2 + a3.
+        let planar = |(a, b): &([f64; 3], f64)| ([a[0] - a[2], a[1] - a[2]], b - a[2]);
+        let clip = |poly: Vec<[f64; 2]>, (a, b): ([f64; 2], f64)| {
+            let inside = |p: &[f64; 2]| a[0] * p[0] + a[1] * p[1] <= b;
+            let mut out = Vec::new();
+            for (k, p) in poly.iter().enumerate() {
+                let q = &poly[(k + 1) % poly.len()];
+                let (fp, fq) = (a[0] * p[0] + a[1] * p[1] - b, a[0] * q[0] + a[1] * q[1] - b);
+                if inside(p) {
+                    out.push(*p);
+                }
+                if (fp < 0.0) != (fq < 0.0) && fp != fq {
+                    let t = fp / (fp - fq);
+                    out.push([p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])]);
+                }
+            }
+            out
+        };
+        let area = |poly: &[[f64; 2]]| {
+            let mut twice = 0.0;
+            for (k, p) in poly.iter().enumerate() {
+                let q = &poly[(k + 1) % poly.len()];
+                twice += p[0] * q[1] - q[0] * p[1];
+            }
+            (twice / 2.0).abs()
+        };
+        let mut region = vec![[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]];
+        for h in halfplanes {
+            region = clip(region, planar(h));
+        }
+        let whole = area(&region);
+        for (k, sk) in scores.iter().enumerate() {
+            if k != i {
+                // Option k no further ahead: (s_k - s_i) . w <= 0.
+                let a = [
+                    sk[0] - scores[i][0],
+                    sk[1] - scores[i][1],
+                    sk[2] - scores[i][2],
+                ];
+                region = clip(region, planar(&(a, 0.0)));
+            }
+        }
+        area(&region) / whole
+    }
+
+    #[test]
+    fn constrained_shares_match_exact_areas() {
+        // Three criteria; A = (2, 0, 0), B = (0, 1, 1), C = (1, 1, 0).
+        let scores = [[2.0, 0.0, 0.0], [0.0, 1.0, 1.0], [1.0, 1.0, 0.0]];
+        let a = appraisal(
+            &[1.0, 1.0, 1.0],
+            &[&[2.0, 0.0, 0.0], &[0.0, 1.0, 1.0], &[1.0, 1.0, 0.0]],
+        );
+        let ge = |x: usize, y: usize| {
+            let mut c = [0.0; 3];
+            c[y] = 1.0;
+            c[x] = -1.0;
+            (c, 0.0)
+        };
+        let at_most = |j: usize, b: f64| {
+            let mut c = [0.0; 3];
+            c[j] = 1.0;
+            (c, b)
+        };
+        let at_least = |j: usize, b: f64| {
+            let mut c = [0.0; 3];
+            c[j] = -1.0;
+            (c, -b)
+        };
+        type Halfplanes = Vec<([f64; 3], f64)>;
+        let cases: Vec<(WeightConstraints, Halfplanes, &str)> = vec![
+            (
+                WeightConstraints::new().order(&[&[1], &[0], &[2]]).clone(),
+                vec![ge(1, 0), ge(0, 2)],
+                "direct",
+            ),
+            (
+                WeightConstraints::new().order(&[&[1], &[0, 2]]).clone(),
+                vec![ge(1, 0), ge(1, 2)],
+                "rejection",
+            ),
+            (
+                WeightConstraints::new().share(0, 0.2, 0.5).clone(),
+                vec![at_least(0, 0.2), at_most(0, 0.5)],
+                "rejection",
+            ),
+            (
+                WeightConstraints::new()
+                    .share(1, 0.25, 1.0)
+                    .share(2, 0.1, 1.0)
+                    .clone(),
+                vec![at_least(1, 0.25), at_least(2, 0.1)],
+                "direct",
+            ),
+            (
+                WeightConstraints::new()
+                    .order(&[&[2], &[1], &[0]])
+                    .share(0, 0.1, 0.3)
+                    .share(2, 0.0, 0.6)
+                    .clone(),
+                vec![
+                    ge(2, 1),
+                    ge(1, 0),
+                    at_least(0, 0.1),
+                    at_most(0, 0.3),
+                    at_most(2, 0.6),
+                ],
+                "rejection",
+            ),
+        ];
+        for (c, planes, how) in &cases {
+            let run = constrained(&a, &cfg(200_000, 21, 2), c);
+            assert_eq!(
+                matches!(run.sampler, Sampler::Direct),
+                *how == "direct",
+                "{c:?}: {:?}",
+                run.sampler
+            );
+            for i in 0..3 {
+                let want = exact_first(&scores, planes, i);
+                let o = &run.smaa.options[i];
+                within(o.acceptability[0], want, o.acceptability_se[0].max(1e-4));
+            }
+        }
+    }
+
+    #[test]
+    fn two_criteria_orders_and_bounds_closed_form() {
+        // A = (5, 1), B = (2, 3): A is first when w1 >= 0.4.
+        let a = appraisal(&[1.0, 1.0], &[&[5.0, 1.0], &[2.0, 3.0]]);
+        let config = cfg(200_000, 5, 2);
+        // w2 >= w1: w1 ~ U(0, 0.5); A first with probability 0.2, and its
+        // central weight on the first criterion is 0.45.
+        let r = constrained(&a, &config, WeightConstraints::new().order(&[&[1], &[0]]));
+        let o = &r.smaa.options[0];
+        within(o.acceptability[0], 0.2, o.acceptability_se[0]);
+        let (cw, se) = (
+            o.central_weights.as_ref().unwrap(),
+            o.central_weights_se.as_ref().unwrap(),
+        );
+        within(cw[0], 0.45, se[0]);
+        assert_eq!(r.sampler, Sampler::Direct);
+        // w1 >= w2: A is always first.
+        let r = constrained(&a, &config, WeightConstraints::new().order(&[&[0], &[1]]));
+        assert_eq!(r.smaa.options[0].acceptability[0], 1.0);
+        // w1 between 30% and 60%: P = 2/3, central weight 0.5.
+        let r = constrained(&a, &config, WeightConstraints::new().share(0, 0.3, 0.6));
+        let o = &r.smaa.options[0];
+        within(o.acceptability[0], 2.0 / 3.0, o.acceptability_se[0]);
+        within(
+            o.central_weights.as_ref().unwrap()[0],
+            0.5,
+            o.central_weights_se.as_ref().unwrap()[0],
+        );
+        let Sampler::Rejection { acceptance } = r.sampler else {
+            panic!("{:?}", r.sampler)
+        };
+        // Proposals put w1 uniformly on [0.3, 1]; 0.3 of that 0.7 passes.
+        assert!((acceptance - 3.0 / 7.0).abs() < 0.01, "{acceptance}");
+        // w1 fixed at 35%: B is always first (1.75 + 0.65 < 0.7 + 1.95).
+        let r = constrained(&a, &config, WeightConstraints::new().fixed(0, 0.35));
+        assert_eq!(r.smaa.options[1].acceptability[0], 1.0);
+        let cw = r.smaa.options[1].central_weights.as_ref().unwrap();
+        assert!(
+            (cw[0] - 0.35).abs() < 1e-6 && (cw[1] - 0.65).abs() < 1e-6,
+            "{cw:?}"
+        );
+    }
+
+    #[test]
+    fn a_fixed_share_leaves_the_rest_uniform() {
+        // Three criteria, w3 fixed at 40%: (w1, w2) uniform on w1 + w2 = 0.6.
+        // A = (2, 0, 0) beats B = (0, 1, 1) when 2 w1 >= w2 + 0.4, i.e.
+        // w1 >= 1/3: P = (0.6 - 1/3) / 0.6 = 4/9.
+        let a = appraisal(&[1.0, 1.0, 1.0], &[&[2.0, 0.0, 0.0], &[0.0, 1.0, 1.0]]);
+        let r = constrained(
+            &a,
+            &cfg(200_000, 8, 2),
+            WeightConstraints::new().fixed(2, 0.4),
+        );
+        let o = &r.smaa.options[0];
+        within(o.acceptability[0], 4.0 / 9.0, o.acceptability_se[0]);
+        let cw = o.central_weights.as_ref().unwrap();
+        assert!((cw[2] - 0.4).abs() < 1e-6, "{cw:?}");
+        // Central weight of A on the first criterion: uniform on [1/3, 0.6].
+        within(
+            cw[0],
+            (1.0 / 3.0 + 0.6) / 2.0,
+            o.central_weights_se.as_ref().unwrap()[0],
+        );
+    }
+
+    #[test]
+    fn a_complete_order_on_the_example_agrees_with_the_ordered_simplex_vertices() {
+        // With the criteria in file order of importance, the weights lie in
+        // the simplex whose vertices give equal shares to the first q
+        // criteria. Totals are linear, so an option ahead of another at
+        // every vertex is ahead everywhere, and one behind some option at
+        // every vertex is never first.
+        let a = crate::load::load_example().unwrap().appraisal;
+        let (n, m) = (a.options().len(), a.criteria().len());
+        let tiers: Vec<Vec<usize>> = (0..m).map(|j| vec![j]).collect();
+        let tiers: Vec<&[usize]> = tiers.iter().map(Vec::as_slice).collect();
+        let r = constrained(
+            &a,
+            &cfg(500_000, 3, 2),
+            WeightConstraints::new().order(&tiers),
+        );
+        assert_eq!(r.sampler, Sampler::Direct);
+        let vertex = |i: usize, q: usize| {
+            (0..q)
+                .map(|j| a.options()[i].score(j).unwrap_or(0.0))
+                .sum::<f64>()
+                / q as f64
+        };
+        let mut decided = 0;
+        for i in 0..n {
+            let first = r.smaa.options[i].acceptability[0];
+            let always = (0..n)
+                .filter(|&k| k != i)
+                .all(|k| (1..=m).all(|q| vertex(i, q) > vertex(k, q)));
+            let never = (0..n)
+                .filter(|&k| k != i)
+                .any(|k| (1..=m).all(|q| vertex(k, q) > vertex(i, q)));
+            if always {
+                assert_eq!(first, 1.0, "option {i}");
+                decided += 1;
+            }
+            if never {
+                assert_eq!(first, 0.0, "option {i}");
+                decided += 1;
+            }
+        }
+        assert!(
+            decided >= n / 2,
+            "only {decided} options decided by the vertices"
+        );
+        // The order's central weights are ordered.
+        for o in &r.smaa.options {
+            if let Some(cw) = &o.central_weights {
+                assert!(cw.windows(2).all(|w| w[0] >= w[1] - 1e-9), "{cw:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn constraints_that_never_bind_give_the_unconstrained_numbers() {
+        let a = crate::load::load_example().unwrap().appraisal;
+        let config = cfg(3 * CHUNK_SAMPLES as u64 + 7, 42, 2);
+        let plain = smaa(&a, &config).unwrap();
+        let mut loose = WeightConstraints::new();
+        for j in 0..a.criteria().len() {
+            loose.share(j, 0.0, 1.0);
+        }
+        for c in [WeightConstraints::new(), loose] {
+            let r = constrained(&a, &config, &c);
+            assert_eq!(r.smaa.options, plain.options);
+            assert_eq!(r.sampler, Sampler::Direct);
+        }
+    }
+
+    #[test]
+    fn constrained_runs_give_the_same_numbers_whatever_the_threads() {
+        let a = crate::load::load_example().unwrap().appraisal;
+        let mut c = WeightConstraints::new();
+        c.order(&[&[0], &[1, 2, 3]])
+            .share(4, 0.05, 0.2)
+            .fixed(7, 0.1);
+        let samples = 2 * CHUNK_SAMPLES as u64 + 99;
+        let one = constrained(&a, &cfg(samples, 9, 1), &c);
+        assert!(
+            matches!(one.sampler, Sampler::Rejection { .. }),
+            "{:?}",
+            one.sampler
+        );
+        for t in [2, 3] {
+            let other = constrained(&a, &cfg(samples, 9, t), &c);
+            assert_eq!(other.smaa.options, one.smaa.options);
+            assert_eq!(other.sampler, one.sampler);
+        }
+        // Every option's central weights meet the constraints (they are
+        // means of weightings that do, and the region is convex).
+        for o in &one.smaa.options {
+            if let Some(w) = &o.central_weights {
+                assert!(w[0] + 1e-6 >= w[1] && w[0] + 1e-6 >= w[2] && w[0] + 1e-6 >= w[3]);
+                assert!((0.05 - 1e-6..=0.2 + 1e-6).contains(&w[4]), "{w:?}");
+                assert!((w[7] - 0.1).abs() < 1e-6);
+            }
+        }
+    }
+
+    #[test]
+    fn conflicting_constraints_are_named() {
+        let a = appraisal(
+            &[1.0, 1.0, 1.0, 0.0],
+            &[&[1.0, 2.0, 3.0, 4.0], &[3.0, 2.0, 1.0, 0.0]],
+        );
+        let config = cfg(1_000, 1, 1);
+        let err = |c: &WeightConstraints| smaa_constrained(&a, &config, c).unwrap_err();
+        // Order against bounds, through a chain.
+        let mut c = WeightConstraints::new();
+        c.share(0, 0.0, 0.2)
+            .order(&[&[0], &[1], &[2]])
+            .share(2, 0.3, 1.0);
+        let SmaaError::Constraints(ConstraintError::Conflict { at, what, .. }) = err(&c) else {
+            panic!("{:?}", err(&c))
+        };
+        assert_eq!(at, vec![0, 1, 2, 3]);
+        assert_eq!(what[0], "Criterion 1 between 0% and 20%");
+        // Lower bounds adding up to more than everything; the order that
+        // plays no part is not named.
+        let mut c = WeightConstraints::new();
+        c.order(&[&[1], &[2]]).share(0, 0.5, 1.0).fixed(1, 0.6);
+        let SmaaError::Constraints(ConstraintError::Conflict { at, reason, .. }) = err(&c) else {
+            panic!("{:?}", err(&c))
+        };
+        assert_eq!(at, vec![1, 2], "{reason}");
+        assert!(reason.contains("110%"), "{reason}");
+        // Upper bounds adding up to less than everything.
+        let mut c = WeightConstraints::new();
+        c.share(0, 0.0, 0.3).share(1, 0.0, 0.3).share(2, 0.1, 0.3);
+        assert!(matches!(
+            err(&c),
+            SmaaError::Constraints(ConstraintError::Conflict { .. })
+        ));
+        // A circle, an unweighted criterion, a bad share, an unknown criterion.
+        let mut c = WeightConstraints::new();
+        c.order(&[&[0], &[1], &[2]]).order(&[&[2], &[0]]);
+        let SmaaError::Constraints(ConstraintError::Circular { at, .. }) = err(&c) else {
+            panic!("{:?}", err(&c))
+        };
+        assert_eq!(at, vec![0, 1, 2]);
+        let c = WeightConstraints::new().share(3, 0.1, 0.2).clone();
+        assert!(matches!(
+            err(&c),
+            SmaaError::Constraints(ConstraintError::Unweighted { at: 0, .. })
+        ));
+        let c = WeightConstraints::new().share(1, 0.4, 0.2).clone();
+        assert!(matches!(
+            err(&c),
+            SmaaError::Constraints(ConstraintError::BadShare { at: 0, .. })
+        ));
+        let c = WeightConstraints::new().fixed(9, 0.2).clone();
+        assert!(matches!(
+            err(&c),
+            SmaaError::Constraints(ConstraintError::UnknownCriterion { at: 0, .. })
+        ));
+        // Too tight for rejection: a sliver of the simplex.
+        let c = WeightConstraints::new()
+            .share(0, 0.5, 0.501)
+            .share(1, 0.1, 0.1005)
+            .clone();
+        assert!(
+            matches!(
+                err(&c),
+                SmaaError::Constraints(ConstraintError::TooTight { .. })
+            ),
+            "{:?}",
+            err(&c)
+        );
+        // With a weight spread.
+        let spread = SmaaConfig {
+            weights: WeightModel::Spread { percent: 10.0 },
+            ..config
+        };
+        let c = WeightConstraints::new().share(0, 0.1, 0.5).clone();
+        assert_eq!(
+            smaa_constrained(&a, &spread, &c),
+            Err(SmaaError::ConstraintsWithSpread)
+        );
+    }
+
+    #[test]
+    fn shares_that_leave_one_weighting_rank_at_it() {
+        // Lower bounds adding up to exactly 100% pin every share.
+        let a = appraisal(&[1.0, 1.0], &[&[5.0, 1.0], &[2.0, 3.0]]);
+        let c = WeightConstraints::new()
+            .share(0, 0.3, 1.0)
+            .share(1, 0.7, 1.0)
+            .clone();
+        let r = constrained(&a, &cfg(5_000, 1, 1), &c);
+        // 0.3 * 5 + 0.7 = 2.2 against 0.6 + 2.1 = 2.7.
+        assert_eq!(r.smaa.options[1].acceptability[0], 1.0);
     }
 }

@@ -318,10 +318,10 @@ pub fn grid_title(p: &PanelState) -> String {
     let n = p.sheets().len();
     let flagged = p.merged().map_or(0, |m| m.flagged().len());
     let mut title = format!(
-        "Panel consensus · {} of {n} member{} · {flagged} flagged ! (spread ≥ {} steps)",
+        "Panel consensus · {} of {n} member{} · {flagged} flagged ! (spread ≥ {})",
         method_words(p.options().method),
         if n == 1 { "" } else { "s" },
-        numbers::score(p.options().flag_steps)
+        numbers::count(p.options().flag_steps, "step", "steps")
     );
     if !p.problems.is_empty() {
         title.push_str(&format!(" · ⚠ {} sheet(s) left out", p.problems.len()));
@@ -526,8 +526,8 @@ pub fn details_lines(app: &App) -> Vec<Line<'static>> {
     lines.push(Line::from(""));
     lines.push(Line::styled(
         format!(
-            "Marks: ! spread of {} steps or more (flagged) · ~ smaller spread · no mark: all agree · · not scored · ¶ a member wrote a note",
-            numbers::score(m.options.flag_steps)
+            "Marks: ! spread of {} or more (flagged) · ~ smaller spread · no mark: all agree · · not scored · ¶ a member wrote a note",
+            numbers::count(m.options.flag_steps, "step", "steps")
         ),
         dim(),
     ));

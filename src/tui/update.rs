@@ -302,8 +302,8 @@ fn next_flagged(app: &mut App, d: i8) {
     let flagged = m.flagged();
     if flagged.is_empty() {
         app.view.info(format!(
-            "No cells are flagged: on every cell the members are less than {} steps apart",
-            numbers::score(m.options.flag_steps)
+            "No cells are flagged: on every cell the members are less than {} apart",
+            numbers::count(m.options.flag_steps, "step", "steps")
         ));
         return;
     }
