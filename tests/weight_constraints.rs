@@ -85,7 +85,7 @@ proptest! {
         let config = SmaaConfig { samples: 4_096, seed: 3, threads: Some(1), ..SmaaConfig::default() };
         match smaa_constrained(&a, &config, &build(&list)) {
             Ok(run) => {
-                for o in &run.smaa.options {
+                for o in &run.options {
                     let total: f64 = o.acceptability.iter().sum();
                     prop_assert!((total - 1.0).abs() < 1e-9);
                     // A central weight vector is a mean of weightings that

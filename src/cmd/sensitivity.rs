@@ -1,11 +1,11 @@
-//! `appraise sensitivity FILE [--samples N] [--seed S] [--threads T] [--weight-spread P] [--score-spread D] [--format table|json]`
+//! `appraise sensitivity FILE [--samples N] [--seed S] [--threads T] [--weight-spread P] [--score-spread D] [--order O] [--share C=LO..HI] [--fix C=S] [--format table|json]`
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use appraise::sensitivity::{self, SmaaConfig, WeightModel, output};
+use appraise::sensitivity::{self, SmaaConfig, WeightConstraints, WeightModel, output};
 use clap::ValueEnum;
 
 use super::{load_or_example, print_warnings, stdout_style};
@@ -16,7 +16,11 @@ use super::{load_or_example, print_warnings, stdout_style};
     appraise sensitivity                             the bundled example\n  \
     appraise sensitivity review.toml\n  \
     appraise sensitivity review.toml --weight-spread 20 --score-spread 1\n  \
-    appraise sensitivity review.toml --samples 100000 --seed 7 --format json > sensitivity.json\n\n\
+    appraise sensitivity review.toml --samples 100000 --seed 7 --format json > sensitivity.json\n  \
+    appraise sensitivity --order \"child>rest\"      if the panel agrees only that child matters most\n  \
+    appraise sensitivity --order \"child>workforce>rest\" --share risk=10%..30% --fix cost=20%\n\n\
+    Criteria are named by id or name. --order, --share and --fix may be given more than once;\n\
+    the Monte Carlo then samples only the weightings that meet all of them.\n\
     The same seed and sample count give the same numbers whatever --threads is.")]
 pub struct Args {
     /// Appraisal file (default: the bundled example).
@@ -36,6 +40,15 @@ pub struct Args {
     /// Vary every score uniformly within plus or minus D scale steps, clamped to the scale.
     #[arg(long, value_name = "D", default_value_t = 0.0, value_parser = parse_steps)]
     pub score_spread: f64,
+    /// What the panel agrees on: an order of importance, most important first ("child>workforce>rest"; commas join criteria of equal standing; rest is every weighted criterion not named).
+    #[arg(long, value_name = "ORDER")]
+    pub order: Vec<String>,
+    /// What the panel agrees on: bounds on a criterion's share of the weight ("risk=10%..30%", "risk=..30%").
+    #[arg(long, value_name = "C=LO..HI")]
+    pub share: Vec<String>,
+    /// What the panel agrees on: a criterion's share fixed ("cost=20%").
+    #[arg(long, value_name = "C=S")]
+    pub fix: Vec<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -89,7 +102,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         score_spread: args.score_spread,
     };
-    let result = sensitivity::analyse(&loaded.appraisal, &config)?;
+    let a = &loaded.appraisal;
+    let mut constraints = WeightConstraints::new();
+    for text in &args.order {
+        constraints.parse_order(a, text).context("--order")?;
+    }
+    for text in &args.share {
+        constraints.parse_share(a, text).context("--share")?;
+    }
+    for text in &args.fix {
+        constraints.parse_fixed(a, text).context("--fix")?;
+    }
+    let result = sensitivity::analyse_constrained(a, &config, &constraints)?;
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Table => {

@@ -605,6 +605,8 @@ pub fn json(appraisal: &Appraisal, a: &Analyses) -> SensitivityJson {
                 config: smaa_config(0, 0),
                 sampled_criteria: Vec::new(),
                 options: Vec::new(),
+                constraints: sensitivity::WeightConstraints::new(),
+                sampler: sensitivity::Sampler::Direct,
             };
             let mut doc = sensitivity::output::document(
                 appraisal,

@@ -13,7 +13,9 @@
 //! - whatever that simplex does not already guarantee (an upper bound, or
 //!   the rest of a partial order) is checked sample by sample, and samples
 //!   that fail are rejected. Rejection keeps the draws exact and uniform;
-//!   it is used only while enough samples pass ([`MIN_ACCEPTANCE`]).
+//!   it is used only while enough samples pass ([`MIN_ACCEPTANCE`]), and
+//!   hit-and-run chains walk through the region otherwise
+//!   ([`super::hit_and_run`]).
 //!
 //! A set of constraints that no weighting meets is refused with the
 //! constraints that conflict.
@@ -25,8 +27,7 @@ use super::kernel::{Affine, Halfspace};
 use crate::model::Appraisal;
 
 /// Fewest samples in a hundred that must pass the checks for rejection to
-/// be used; below it the constraints are refused as too tight to sample
-/// this way (see [`ConstraintError::TooTight`]).
+/// be used; below it the weights are sampled by hit-and-run.
 pub const MIN_ACCEPTANCE: f64 = 0.02;
 
 /// Shares closer than this are treated as equal when constraints are checked
@@ -99,6 +100,85 @@ impl WeightConstraint {
     }
 }
 
+/// A constraint as the JSON document gives it: criteria by id, with the
+/// constraint in words.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConstraintEntry {
+    /// The constraint, criteria by id.
+    #[serde(flatten)]
+    pub constraint: ConstraintIds,
+    /// The constraint in words.
+    pub text: String,
+}
+
+/// [`WeightConstraint`] with criteria by id.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ConstraintIds {
+    /// `more` matters at least as much as `less`.
+    AtLeastAsImportant {
+        /// Id of the criterion that matters more (or as much).
+        more: String,
+        /// Id of the criterion that matters less (or as much).
+        less: String,
+    },
+    /// The share is between `min` and `max` (fractions of 1), inclusive.
+    Share {
+        /// Criterion id.
+        criterion: String,
+        /// Smallest share.
+        min: f64,
+        /// Largest share.
+        max: f64,
+    },
+    /// The share is exactly `share`.
+    Fixed {
+        /// Criterion id.
+        criterion: String,
+        /// The share.
+        share: f64,
+    },
+}
+
+impl WeightConstraints {
+    /// The constraints for the JSON document.
+    pub fn entries(&self, appraisal: &Appraisal) -> Vec<ConstraintEntry> {
+        let id = |j: usize| {
+            appraisal
+                .criteria()
+                .get(j)
+                .map_or_else(String::new, |c| c.id().to_string())
+        };
+        self.list
+            .iter()
+            .map(|c| ConstraintEntry {
+                constraint: match *c {
+                    WeightConstraint::AtLeastAsImportant { more, less } => {
+                        ConstraintIds::AtLeastAsImportant {
+                            more: id(more),
+                            less: id(less),
+                        }
+                    }
+                    WeightConstraint::Share {
+                        criterion,
+                        min,
+                        max,
+                    } => ConstraintIds::Share {
+                        criterion: id(criterion),
+                        min,
+                        max,
+                    },
+                    WeightConstraint::Fixed { criterion, share } => ConstraintIds::Fixed {
+                        criterion: id(criterion),
+                        share,
+                    },
+                },
+                text: c.describe(appraisal),
+            })
+            .collect()
+    }
+}
+
 /// A share as a percentage, without trailing zeros.
 fn pct(x: f64) -> String {
     let s = format!("{:.4}", x * 100.0);
@@ -164,6 +244,290 @@ impl WeightConstraints {
     pub fn fixed(&mut self, criterion: usize, share: f64) -> &mut WeightConstraints {
         self.push(WeightConstraint::Fixed { criterion, share })
     }
+}
+
+/// Why a constraint written as text (a command-line flag) cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ConstraintParseError {
+    /// A name that is no criterion's id or name.
+    #[error("`{text}`: there is no criterion `{name}`; the criteria are {known}")]
+    UnknownCriterion {
+        /// The text given.
+        text: String,
+        /// The name not found.
+        name: String,
+        /// The criteria's ids, listed.
+        known: String,
+    },
+    /// The text does not have the expected shape.
+    #[error("`{text}`: {problem}; write it like {example}")]
+    Syntax {
+        /// The text given.
+        text: String,
+        /// What is wrong.
+        problem: String,
+        /// An example of the right shape.
+        example: &'static str,
+    },
+}
+
+const ORDER_EXAMPLE: &str = "\"child>workforce>rest\" or \"child,risk>rest\"";
+const SHARE_EXAMPLE: &str = "\"risk=10%..30%\", \"risk=..30%\" or \"risk=10%..\"";
+const FIX_EXAMPLE: &str = "\"cost=20%\"";
+
+impl WeightConstraints {
+    /// Reads an order of importance such as `child>workforce>rest`: tiers
+    /// from most to least important separated by `>` (or `>=`), criteria
+    /// within a tier by commas, each named by id or by name (any case).
+    /// `rest` stands for every weighted criterion the order does not name.
+    pub fn parse_order(
+        &mut self,
+        appraisal: &Appraisal,
+        text: &str,
+    ) -> Result<&mut WeightConstraints, ConstraintParseError> {
+        let syntax = |problem: &str| ConstraintParseError::Syntax {
+            text: text.to_string(),
+            problem: problem.to_string(),
+            example: ORDER_EXAMPLE,
+        };
+        let parts: Vec<&str> = text.split('>').map(|t| t.trim_start_matches('=')).collect();
+        if parts.len() < 2 {
+            return Err(syntax("an order needs at least two tiers separated by `>`"));
+        }
+        let mut tiers: Vec<Option<Vec<usize>>> = Vec::new();
+        let mut named = Vec::new();
+        for part in parts {
+            let names: Vec<&str> = part.split(',').map(str::trim).collect();
+            if names.iter().any(|n| n.is_empty()) {
+                return Err(syntax("a tier is empty"));
+            }
+            if names.len() == 1 && names[0].eq_ignore_ascii_case("rest") {
+                tiers.push(None);
+                continue;
+            }
+            let mut tier = Vec::new();
+            for name in names {
+                let j = find(appraisal, text, name)?;
+                if named.contains(&j) {
+                    return Err(syntax(&format!(
+                        "{} is named twice",
+                        appraisal.criteria()[j].name()
+                    )));
+                }
+                named.push(j);
+                tier.push(j);
+            }
+            tiers.push(Some(tier));
+        }
+        if tiers.iter().filter(|t| t.is_none()).count() > 1 {
+            return Err(syntax("`rest` can appear only once"));
+        }
+        let rest: Vec<usize> = appraisal
+            .criteria()
+            .iter()
+            .enumerate()
+            .filter(|(j, c)| c.weight() > 0.0 && !named.contains(j))
+            .map(|(j, _)| j)
+            .collect();
+        let tiers: Vec<Vec<usize>> = tiers
+            .into_iter()
+            .map(|t| t.unwrap_or_else(|| rest.clone()))
+            .filter(|t| !t.is_empty())
+            .collect();
+        let refs: Vec<&[usize]> = tiers.iter().map(Vec::as_slice).collect();
+        Ok(self.order(&refs))
+    }
+
+    /// Reads bounds on a share such as `risk=10%..30%` (either end may be
+    /// left open; the `%` is optional, the numbers are percentages).
+    pub fn parse_share(
+        &mut self,
+        appraisal: &Appraisal,
+        text: &str,
+    ) -> Result<&mut WeightConstraints, ConstraintParseError> {
+        let syntax = |problem: &str| ConstraintParseError::Syntax {
+            text: text.to_string(),
+            problem: problem.to_string(),
+            example: SHARE_EXAMPLE,
+        };
+        let (name, range) = text
+            .split_once('=')
+            .ok_or_else(|| syntax("name the criterion, then `=`"))?;
+        let j = find(appraisal, text, name.trim())?;
+        let (lo, hi) = range
+            .split_once("..")
+            .ok_or_else(|| syntax("give the range as low..high"))?;
+        let bound = |x: &str, open: f64| -> Result<f64, ConstraintParseError> {
+            let x = x.trim();
+            if x.is_empty() {
+                Ok(open)
+            } else {
+                percent(x)
+                    .ok_or_else(|| syntax(&format!("`{x}` is not a percentage from 0 to 100")))
+            }
+        };
+        let (min, max) = (bound(lo, 0.0)?, bound(hi, 1.0)?);
+        if min > max {
+            return Err(syntax("the smaller share comes first"));
+        }
+        Ok(self.share(j, min, max))
+    }
+
+    /// Reads a fixed share such as `cost=20%`.
+    pub fn parse_fixed(
+        &mut self,
+        appraisal: &Appraisal,
+        text: &str,
+    ) -> Result<&mut WeightConstraints, ConstraintParseError> {
+        let syntax = |problem: &str| ConstraintParseError::Syntax {
+            text: text.to_string(),
+            problem: problem.to_string(),
+            example: FIX_EXAMPLE,
+        };
+        let (name, value) = text
+            .split_once('=')
+            .ok_or_else(|| syntax("name the criterion, then `=`"))?;
+        let j = find(appraisal, text, name.trim())?;
+        let share = percent(value.trim()).ok_or_else(|| {
+            syntax(&format!(
+                "`{}` is not a percentage from 0 to 100",
+                value.trim()
+            ))
+        })?;
+        Ok(self.fixed(j, share))
+    }
+
+    /// The constraints as a clause for a sentence ("Child focused matters
+    /// most and Risk carries between 10% and 30% of the weight"): order
+    /// steps from one criterion are gathered, and one criterion that
+    /// matters at least as much as every other weighted criterion "matters
+    /// most".
+    pub fn clause(&self, appraisal: &Appraisal) -> String {
+        let name = |j: usize| {
+            appraisal
+                .criteria()
+                .get(j)
+                .map_or_else(|| format!("criterion {}", j + 1), |c| c.name().to_string())
+        };
+        let weighted: Vec<usize> = appraisal
+            .criteria()
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.weight() > 0.0)
+            .map(|(j, _)| j)
+            .collect();
+        // Order steps gathered by the criterion that matters more, in the
+        // order first given.
+        let mut above: Vec<(usize, Vec<usize>)> = Vec::new();
+        let mut parts: Vec<(usize, String)> = Vec::new();
+        for (at, c) in self.list.iter().enumerate() {
+            match *c {
+                WeightConstraint::AtLeastAsImportant { more, less } => {
+                    match above.iter_mut().find(|(m, _)| *m == more) {
+                        Some((_, l)) => {
+                            if !l.contains(&less) {
+                                l.push(less);
+                            }
+                        }
+                        None => {
+                            above.push((more, vec![less]));
+                            parts.push((at, String::new()));
+                        }
+                    }
+                }
+                WeightConstraint::Share {
+                    criterion,
+                    min,
+                    max,
+                } => {
+                    let text = if min <= 0.0 {
+                        format!(
+                            "{} carries at most {} of the weight",
+                            name(criterion),
+                            pct(max)
+                        )
+                    } else if max >= 1.0 {
+                        format!(
+                            "{} carries at least {} of the weight",
+                            name(criterion),
+                            pct(min)
+                        )
+                    } else {
+                        format!(
+                            "{} carries between {} and {} of the weight",
+                            name(criterion),
+                            pct(min),
+                            pct(max)
+                        )
+                    };
+                    parts.push((at, text));
+                }
+                WeightConstraint::Fixed { criterion, share } => parts.push((
+                    at,
+                    format!(
+                        "{} carries exactly {} of the weight",
+                        name(criterion),
+                        pct(share)
+                    ),
+                )),
+            }
+        }
+        let mut steps = above.into_iter();
+        let words: Vec<String> = parts
+            .into_iter()
+            .map(|(_, text)| {
+                if !text.is_empty() {
+                    return text;
+                }
+                let Some((more, less)) = steps.next() else {
+                    return text;
+                };
+                let others: Vec<usize> = weighted.iter().copied().filter(|&j| j != more).collect();
+                let mut sorted = less.clone();
+                sorted.sort_unstable();
+                if sorted == others && others.len() > 1 {
+                    format!("{} matters most", name(more))
+                } else {
+                    let names: Vec<String> = less.iter().map(|&j| name(j)).collect();
+                    format!(
+                        "{} matters at least as much as {}",
+                        name(more),
+                        crate::numbers::join_and(&names)
+                    )
+                }
+            })
+            .collect();
+        crate::numbers::join_and(&words)
+    }
+}
+
+/// A percentage such as `12.5%` or `12.5`, as a fraction of 1.
+fn percent(text: &str) -> Option<f64> {
+    let x: f64 = text.trim().trim_end_matches('%').trim().parse().ok()?;
+    (0.0..=100.0).contains(&x).then_some(x / 100.0)
+}
+
+/// The criterion with this id, or else this name (any case).
+fn find(appraisal: &Appraisal, text: &str, name: &str) -> Result<usize, ConstraintParseError> {
+    let criteria = appraisal.criteria();
+    criteria
+        .iter()
+        .position(|c| c.id().as_str() == name)
+        .or_else(|| {
+            criteria.iter().position(|c| {
+                c.name().eq_ignore_ascii_case(name) || c.id().as_str().eq_ignore_ascii_case(name)
+            })
+        })
+        .ok_or_else(|| ConstraintParseError::UnknownCriterion {
+            text: text.to_string(),
+            name: name.to_string(),
+            known: crate::numbers::join_and(
+                &criteria
+                    .iter()
+                    .map(|c| c.id().to_string())
+                    .collect::<Vec<_>>(),
+            ),
+        })
 }
 
 /// Why a set of constraints cannot be sampled. Every variant lists the
@@ -242,6 +606,26 @@ pub enum Sampler {
         /// Share of proposals that passed in the run.
         acceptance: f64,
     },
+    /// By hit-and-run chains, because too few proposals would pass for
+    /// rejection (see `docs/methods.md`, "Hit-and-run").
+    HitAndRun {
+        /// Share of the pilot's proposals that passed: why rejection was not used.
+        pilot_acceptance: f64,
+        /// Independent chains (one per chunk of samples).
+        chains: usize,
+        /// Steps discarded at the start of each chain.
+        burn_in: u64,
+        /// Steps between kept samples.
+        thinning: u64,
+        /// What the samples are worth in independent samples: the smallest,
+        /// over the options with a first-rank acceptability strictly between
+        /// 0 and 1, of `b (1 - b) / se^2` with the batch-means standard
+        /// error; the sample count when there is none.
+        effective_samples: f64,
+        /// Largest potential scale reduction factor over the shares (1 when
+        /// the chains agree; above 1.1 says they have not mixed).
+        psrf: f64,
+    },
 }
 
 /// The plan for sampling under constraints: the shares of the sampled
@@ -254,6 +638,49 @@ pub(crate) struct Plan {
     pub affine: Option<Affine>,
     /// Conditions checked sample by sample.
     pub reject: Vec<Halfspace>,
+    /// The allowed shares as bounds and order steps, for hit-and-run.
+    pub region: Region,
+}
+
+/// The allowed weightings of the sampled criteria, as hit-and-run needs
+/// them: each share between its bounds (carried through the order), the
+/// order's steps between shares that are not determined, and the shares
+/// that are.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Region {
+    /// Smallest share of each sampled criterion.
+    pub low: Vec<f64>,
+    /// Largest share of each sampled criterion.
+    pub high: Vec<f64>,
+    /// The share of each sampled criterion that is determined.
+    pub pinned: Vec<Option<f64>>,
+    /// The sampled criteria whose shares vary, in order.
+    pub free: Vec<usize>,
+    /// `(a, b)`: share `a` at least share `b`, both free.
+    pub edges: Vec<(usize, usize)>,
+}
+
+impl Region {
+    /// A weighting that meets every constraint: each free share the same
+    /// fraction of the way from its lower bound to its upper, the fraction
+    /// chosen so the shares add up to 1. The bounds respect the order, so
+    /// this mixture does too.
+    pub fn start(&self) -> Vec<f64> {
+        let fixed: f64 = self.pinned.iter().flatten().sum();
+        let (lo, hi): (f64, f64) = self
+            .free
+            .iter()
+            .map(|&j| (self.low[j], self.high[j]))
+            .fold((0.0, 0.0), |(a, b), (l, u)| (a + l, b + u));
+        let theta = if hi > lo {
+            ((1.0 - fixed - lo) / (hi - lo)).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        (0..self.low.len())
+            .map(|j| self.pinned[j].unwrap_or(self.low[j] + theta * (self.high[j] - self.low[j])))
+            .collect()
+    }
 }
 
 /// Where a bound on one criterion's share comes from.
@@ -489,6 +916,17 @@ pub(crate) fn plan(
     let free: Vec<usize> = (0..m).filter(|&j| pinned[j].is_none()).collect();
     let left = 1.0 - pinned.iter().flatten().sum::<f64>();
     let k = free.len();
+    let region = Region {
+        low: l.clone(),
+        high: u.clone(),
+        pinned: pinned.clone(),
+        free: free.clone(),
+        edges: free
+            .iter()
+            .flat_map(|&a| edges[a].iter().map(move |&(b, _)| (a, b)))
+            .filter(|&(_, b)| pinned[b].is_none())
+            .collect(),
+    };
     if list.is_empty()
         || (k == m
             && l.iter().all(|&x| x <= 0.0)
@@ -499,6 +937,7 @@ pub(crate) fn plan(
         return Ok(Plan {
             affine: None,
             reject: Vec::new(),
+            region,
         });
     }
 
@@ -517,6 +956,7 @@ pub(crate) fn plan(
                 matrix: vec![0.0; m],
             }),
             reject: Vec::new(),
+            region,
         });
     }
     match &chain {
@@ -571,6 +1011,7 @@ pub(crate) fn plan(
     Ok(Plan {
         affine: Some(affine),
         reject,
+        region,
     })
 }
 

@@ -19,6 +19,7 @@
 #[doc(hidden)]
 pub mod bench_support;
 pub mod constraints;
+pub mod hit_and_run;
 mod kernel;
 pub mod leave_out;
 pub mod output;
@@ -34,13 +35,14 @@ use serde::Serialize;
 use crate::compute::{Results, compute};
 use crate::model::Appraisal;
 
-pub use constraints::{ConstraintError, Sampler, WeightConstraint, WeightConstraints};
+pub use constraints::{
+    ConstraintError, ConstraintParseError, Sampler, WeightConstraint, WeightConstraints,
+};
 pub use kernel::{ISA_VAR, Isa, IsaError};
 pub use leave_out::{LeaveOneOut, RankMove, leave_one_out};
 pub use scores::{Challenge, Direction, ScoreChange, ScoreRobustness, score_robustness};
 pub use smaa::{
-    ConstrainedSmaa, OptionAcceptability, Smaa, SmaaConfig, SmaaError, WeightModel, smaa,
-    smaa_constrained,
+    OptionAcceptability, Smaa, SmaaConfig, SmaaError, WeightModel, smaa, smaa_constrained,
 };
 pub use statements::{Statement, StatementKind, statements};
 pub use weights::{
@@ -100,5 +102,18 @@ pub fn analyse(appraisal: &Appraisal, config: &SmaaConfig) -> Result<Sensitivity
     Ok(Sensitivity {
         exact: exact(appraisal),
         smaa: smaa(appraisal, config)?,
+    })
+}
+
+/// Runs every analysis, the Monte Carlo over the weightings that meet
+/// `constraints` (the same as [`analyse`] when there are none).
+pub fn analyse_constrained(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    constraints: &WeightConstraints,
+) -> Result<Sensitivity, SmaaError> {
+    Ok(Sensitivity {
+        exact: exact(appraisal),
+        smaa: smaa_constrained(appraisal, config, constraints)?,
     })
 }

@@ -206,6 +206,11 @@ pub struct MonteCarloEntry {
     pub score_spread_steps: f64,
     /// Criterion ids whose weights were varied.
     pub sampled_criteria: Vec<String>,
+    /// What the panel agrees on about the weights, assumed by the run
+    /// (empty for any weighting at all).
+    pub constraints: Vec<super::constraints::ConstraintEntry>,
+    /// How the weights were sampled, with hit-and-run's mixing diagnostics.
+    pub sampler: super::Sampler,
     /// b_i^r per option: share of samples at rank 1, 2, ...
     pub acceptability: Ordered<Vec<f64>>,
     /// Standard errors of the acceptabilities.
@@ -361,6 +366,8 @@ pub fn document(appraisal: &Appraisal, s: &Sensitivity) -> Document {
         },
         score_spread_steps: m.config.score_spread,
         sampled_criteria: m.sampled_criteria.iter().map(|&k| cid(k)).collect(),
+        constraints: m.constraints.entries(appraisal),
+        sampler: m.sampler.clone(),
         acceptability: Ordered(
             m.options
                 .iter()

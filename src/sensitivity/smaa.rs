@@ -19,7 +19,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 use thiserror::Error;
 
-use super::constraints::{self, ConstraintError, MIN_ACCEPTANCE, Sampler, WeightConstraints};
+use super::constraints::{
+    self, ConstraintError, MIN_ACCEPTANCE, Region, Sampler, WeightConstraints,
+};
+use super::hit_and_run;
 use super::kernel::{self, ChunkTally, Isa, IsaError, LANES, LaneRng, Problem, WeightDraw};
 use crate::model::Appraisal;
 
@@ -147,6 +150,11 @@ pub struct Smaa {
     pub sampled_criteria: Vec<usize>,
     /// One entry per option, in file order.
     pub options: Vec<OptionAcceptability>,
+    /// What the panel agrees on about the weights, assumed by the run
+    /// (empty for any weighting at all).
+    pub constraints: WeightConstraints,
+    /// How the weights were sampled.
+    pub sampler: Sampler,
 }
 
 impl Smaa {
@@ -289,17 +297,6 @@ pub fn smaa(appraisal: &Appraisal, config: &SmaaConfig) -> Result<Smaa, SmaaErro
     run(appraisal, config, p, crit).map(|(smaa, _)| smaa)
 }
 
-/// A Monte Carlo run under weight constraints, with how it was sampled.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ConstrainedSmaa {
-    /// The results.
-    pub smaa: Smaa,
-    /// The constraints assumed.
-    pub constraints: WeightConstraints,
-    /// How the weights were sampled.
-    pub sampler: Sampler,
-}
-
 /// Proposals in the pilot run that decides whether rejection is fast
 /// enough (blocks of 64).
 const PILOT_BLOCKS: usize = 256;
@@ -316,7 +313,18 @@ pub fn smaa_constrained(
     appraisal: &Appraisal,
     config: &SmaaConfig,
     constraints: &WeightConstraints,
-) -> Result<ConstrainedSmaa, SmaaError> {
+) -> Result<Smaa, SmaaError> {
+    constrained_with(appraisal, config, constraints, false)
+}
+
+/// [`smaa_constrained`], with hit-and-run whatever the acceptance rate when
+/// `always_hit_and_run` (for the tests that check it against exact answers).
+fn constrained_with(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    constraints: &WeightConstraints,
+    always_hit_and_run: bool,
+) -> Result<Smaa, SmaaError> {
     check(config, appraisal)?;
     if config.weights != WeightModel::Uniform && !constraints.is_empty() {
         return Err(SmaaError::ConstraintsWithSpread);
@@ -326,29 +334,107 @@ pub fn smaa_constrained(
     p.affine = plan.affine;
     p.reject = plan.reject;
     let rejecting = !p.reject.is_empty();
+    let mut pilot_acceptance = 1.0;
     if rejecting {
         let mut pilot = streams(Xoshiro256PlusPlus::seed_from_u64(PILOT_SEED), 1);
         let passed = pilot
             .first_mut()
             .map_or(0, |rng| kernel::count_accepted(&p, rng, PILOT_BLOCKS));
-        let acceptance = passed as f64 / (PILOT_BLOCKS * kernel::BLOCK) as f64;
-        if acceptance < MIN_ACCEPTANCE {
-            return Err(ConstraintError::TooTight { acceptance }.into());
+        pilot_acceptance = passed as f64 / (PILOT_BLOCKS * kernel::BLOCK) as f64;
+    }
+    let mut smaa = if always_hit_and_run || (rejecting && pilot_acceptance < MIN_ACCEPTANCE) {
+        hit_and_run(appraisal, config, p, crit, &plan.region, pilot_acceptance)?
+    } else {
+        let (mut smaa, tally) = run(appraisal, config, p, crit)?;
+        if rejecting {
+            smaa.sampler = Sampler::Rejection {
+                acceptance: tally.samples as f64 / tally.proposals.max(1) as f64,
+            };
+        }
+        smaa
+    };
+    smaa.constraints = constraints.clone();
+    Ok(smaa)
+}
+
+/// The simulation with weights from hit-and-run chains, one per chunk.
+fn hit_and_run(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    p: Problem,
+    crit: Vec<usize>,
+    region: &Region,
+    pilot_acceptance: f64,
+) -> Result<Smaa, SmaaError> {
+    let (n, m) = (p.n, p.m);
+    let sizes = chunk_sizes(config.samples);
+    // Streams apart from the rank pass (the seed's stream) and the
+    // confidence pass (after one long jump).
+    let mut base = Xoshiro256PlusPlus::seed_from_u64(config.seed);
+    base.long_jump();
+    base.long_jump();
+    let mut rngs: Vec<Xoshiro256PlusPlus> = sizes
+        .iter()
+        .map(|_| {
+            let g = base.clone();
+            base.jump();
+            g
+        })
+        .collect();
+    let serial = config.threads == Some(1);
+    let mut tally = hit_and_run::ChainTally::empty(n, m);
+    let mut work: Vec<(usize, &mut Xoshiro256PlusPlus)> =
+        sizes.iter().copied().zip(rngs.iter_mut()).collect();
+    for batch in work.chunks_mut(BATCH_CHUNKS) {
+        let parts: Vec<hit_and_run::ChainTally> = if serial {
+            batch
+                .iter_mut()
+                .map(|(s, r)| hit_and_run::chain(&p, region, r, *s))
+                .collect()
+        } else {
+            in_pool(config.threads, || {
+                batch
+                    .par_iter_mut()
+                    .map(|(s, r)| hit_and_run::chain(&p, region, r, *s))
+                    .collect()
+            })?
+        };
+        for part in &parts {
+            tally.add(part);
         }
     }
-    let (smaa, tally) = run(appraisal, config, p, crit)?;
-    let sampler = if rejecting {
-        Sampler::Rejection {
-            acceptance: tally.samples as f64 / tally.proposals.max(1) as f64,
-        }
-    } else {
-        Sampler::Direct
+    let se = tally.acceptability_se(n);
+    let psrf = tally.psrf();
+    let batches = tally.batches;
+    let mut smaa = finish(
+        appraisal,
+        config,
+        &p,
+        crit,
+        &tally.tally,
+        batches,
+        Some(&se),
+    )?;
+    let total = config.samples as f64;
+    let effective_samples = smaa
+        .options
+        .iter()
+        .filter_map(|o| {
+            let b = o.acceptability.first().copied()?;
+            let se = o.acceptability_se.first().copied()?;
+            (b > 0.0 && b < 1.0 && se > 0.0).then(|| (b * (1.0 - b) / (se * se)).min(total))
+        })
+        .fold(total, f64::min);
+    let thin = hit_and_run::thinning(region.free.len());
+    smaa.sampler = Sampler::HitAndRun {
+        pilot_acceptance,
+        chains: sizes.len(),
+        burn_in: (hit_and_run::BURN_IN_SAMPLES * thin) as u64,
+        thinning: thin as u64,
+        effective_samples,
+        psrf,
     };
-    Ok(ConstrainedSmaa {
-        smaa,
-        constraints: constraints.clone(),
-        sampler,
-    })
+    Ok(smaa)
 }
 
 /// The simulation for a problem built by [`problem`] (and perhaps
@@ -393,23 +479,61 @@ fn run(
         .into());
     }
 
+    let smaa = finish(
+        appraisal,
+        config,
+        &p,
+        crit,
+        &tally,
+        sizes.len() * kernel::BLOCK,
+        None,
+    )?;
+    let summary = ChunkTally {
+        counts: Vec::new(),
+        cw: Vec::new(),
+        cw_x2: Vec::new(),
+        cw_xk: Vec::new(),
+        k2: Vec::new(),
+        ..tally
+    };
+    Ok((smaa, summary))
+}
+
+/// Results from a merged tally of `batches` batches: acceptabilities (with
+/// standard errors `sqrt(b (1 - b) / N)` for independent samples, or those
+/// given, `i * n + r`), central weights and confidence factors.
+fn finish(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    p: &Problem,
+    crit: Vec<usize>,
+    tally: &ChunkTally,
+    batches: usize,
+    acceptability_se: Option<&[f64]>,
+) -> Result<Smaa, SmaaError> {
+    let (n, m) = (p.n, p.m);
+    let sizes = chunk_sizes(config.samples);
+    let serial = config.threads == Some(1);
     let total = config.samples as f64;
     let mut central: Vec<Option<Vec<f64>>> = Vec::with_capacity(n);
     let mut options: Vec<OptionAcceptability> = (0..n)
         .map(|i| {
             let counts = &tally.counts[i * n..(i + 1) * n];
             let acceptability: Vec<f64> = counts.iter().map(|&c| c as f64 / total).collect();
-            let acceptability_se = acceptability
-                .iter()
-                .map(|&b| (b * (1.0 - b) / total).sqrt())
-                .collect();
+            let acceptability_se = match acceptability_se {
+                Some(se) => se[i * n..(i + 1) * n].to_vec(),
+                None => acceptability
+                    .iter()
+                    .map(|&b| (b * (1.0 - b) / total).sqrt())
+                    .collect(),
+            };
             let firsts = counts.first().copied().unwrap_or(0);
             let (cw, cw_se) = if firsts == 0 {
                 (None, None)
             } else {
                 let k = firsts as f64;
-                // Batches (one per block slot per chunk), for the ratio estimator's variance.
-                let blocks = (sizes.len() * kernel::BLOCK) as f64;
+                // Batches, for the ratio estimator's variance.
+                let blocks = batches as f64;
                 let correction = if blocks > 1.0 {
                     blocks / (blocks - 1.0)
                 } else {
@@ -457,13 +581,13 @@ fn run(
             let parts: Vec<Vec<u64>> = if serial {
                 batch
                     .iter_mut()
-                    .map(|(s, r)| kernel::confidence_chunk(&p, &central, r, *s))
+                    .map(|(s, r)| kernel::confidence_chunk(p, &central, r, *s))
                     .collect()
             } else {
                 in_pool(config.threads, || {
                     batch
                         .par_iter_mut()
-                        .map(|(s, r)| kernel::confidence_chunk(&p, &central, r, *s))
+                        .map(|(s, r)| kernel::confidence_chunk(p, &central, r, *s))
                         .collect()
                 })?
             };
@@ -491,22 +615,13 @@ fn run(
             o.confidence_se = Some(0.0);
         }
     }
-    let summary = ChunkTally {
-        counts: Vec::new(),
-        cw: Vec::new(),
-        cw_x2: Vec::new(),
-        cw_xk: Vec::new(),
-        k2: Vec::new(),
-        ..tally
-    };
-    Ok((
-        Smaa {
-            config: *config,
-            sampled_criteria: crit,
-            options,
-        },
-        summary,
-    ))
+    Ok(Smaa {
+        config: *config,
+        sampled_criteria: crit,
+        options,
+        constraints: WeightConstraints::new(),
+        sampler: Sampler::Direct,
+    })
 }
 
 #[cfg(test)]
@@ -711,7 +826,7 @@ mod tests {
         assert!((cw[0] - 1.0).abs() < 1e-6 && cw[1] == 0.0, "{cw:?}");
     }
 
-    fn constrained(a: &Appraisal, config: &SmaaConfig, c: &WeightConstraints) -> ConstrainedSmaa {
+    fn constrained(a: &Appraisal, config: &SmaaConfig, c: &WeightConstraints) -> Smaa {
         smaa_constrained(a, config, c).unwrap()
     }
 
@@ -840,7 +955,7 @@ mod tests {
             );
             for i in 0..3 {
                 let want = exact_first(&scores, planes, i);
-                let o = &run.smaa.options[i];
+                let o = &run.options[i];
                 within(o.acceptability[0], want, o.acceptability_se[0].max(1e-4));
             }
         }
@@ -854,7 +969,7 @@ mod tests {
         // w2 >= w1: w1 ~ U(0, 0.5); A first with probability 0.2, and its
         // central weight on the first criterion is 0.45.
         let r = constrained(&a, &config, WeightConstraints::new().order(&[&[1], &[0]]));
-        let o = &r.smaa.options[0];
+        let o = &r.options[0];
         within(o.acceptability[0], 0.2, o.acceptability_se[0]);
         let (cw, se) = (
             o.central_weights.as_ref().unwrap(),
@@ -864,10 +979,10 @@ mod tests {
         assert_eq!(r.sampler, Sampler::Direct);
         // w1 >= w2: A is always first.
         let r = constrained(&a, &config, WeightConstraints::new().order(&[&[0], &[1]]));
-        assert_eq!(r.smaa.options[0].acceptability[0], 1.0);
+        assert_eq!(r.options[0].acceptability[0], 1.0);
         // w1 between 30% and 60%: P = 2/3, central weight 0.5.
         let r = constrained(&a, &config, WeightConstraints::new().share(0, 0.3, 0.6));
-        let o = &r.smaa.options[0];
+        let o = &r.options[0];
         within(o.acceptability[0], 2.0 / 3.0, o.acceptability_se[0]);
         within(
             o.central_weights.as_ref().unwrap()[0],
@@ -881,8 +996,8 @@ mod tests {
         assert!((acceptance - 3.0 / 7.0).abs() < 0.01, "{acceptance}");
         // w1 fixed at 35%: B is always first (1.75 + 0.65 < 0.7 + 1.95).
         let r = constrained(&a, &config, WeightConstraints::new().fixed(0, 0.35));
-        assert_eq!(r.smaa.options[1].acceptability[0], 1.0);
-        let cw = r.smaa.options[1].central_weights.as_ref().unwrap();
+        assert_eq!(r.options[1].acceptability[0], 1.0);
+        let cw = r.options[1].central_weights.as_ref().unwrap();
         assert!(
             (cw[0] - 0.35).abs() < 1e-6 && (cw[1] - 0.65).abs() < 1e-6,
             "{cw:?}"
@@ -900,7 +1015,7 @@ mod tests {
             &cfg(200_000, 8, 2),
             WeightConstraints::new().fixed(2, 0.4),
         );
-        let o = &r.smaa.options[0];
+        let o = &r.options[0];
         within(o.acceptability[0], 4.0 / 9.0, o.acceptability_se[0]);
         let cw = o.central_weights.as_ref().unwrap();
         assert!((cw[2] - 0.4).abs() < 1e-6, "{cw:?}");
@@ -937,7 +1052,7 @@ mod tests {
         };
         let mut decided = 0;
         for i in 0..n {
-            let first = r.smaa.options[i].acceptability[0];
+            let first = r.options[i].acceptability[0];
             let always = (0..n)
                 .filter(|&k| k != i)
                 .all(|k| (1..=m).all(|q| vertex(i, q) > vertex(k, q)));
@@ -958,7 +1073,7 @@ mod tests {
             "only {decided} options decided by the vertices"
         );
         // The order's central weights are ordered.
-        for o in &r.smaa.options {
+        for o in &r.options {
             if let Some(cw) = &o.central_weights {
                 assert!(cw.windows(2).all(|w| w[0] >= w[1] - 1e-9), "{cw:?}");
             }
@@ -976,7 +1091,7 @@ mod tests {
         }
         for c in [WeightConstraints::new(), loose] {
             let r = constrained(&a, &config, &c);
-            assert_eq!(r.smaa.options, plain.options);
+            assert_eq!(r.options, plain.options);
             assert_eq!(r.sampler, Sampler::Direct);
         }
     }
@@ -997,12 +1112,12 @@ mod tests {
         );
         for t in [2, 3] {
             let other = constrained(&a, &cfg(samples, 9, t), &c);
-            assert_eq!(other.smaa.options, one.smaa.options);
+            assert_eq!(other.options, one.options);
             assert_eq!(other.sampler, one.sampler);
         }
         // Every option's central weights meet the constraints (they are
         // means of weightings that do, and the region is convex).
-        for o in &one.smaa.options {
+        for o in &one.options {
             if let Some(w) = &o.central_weights {
                 assert!(w[0] + 1e-6 >= w[1] && w[0] + 1e-6 >= w[2] && w[0] + 1e-6 >= w[3]);
                 assert!((0.05 - 1e-6..=0.2 + 1e-6).contains(&w[4]), "{w:?}");
@@ -1067,19 +1182,6 @@ mod tests {
             err(&c),
             SmaaError::Constraints(ConstraintError::UnknownCriterion { at: 0, .. })
         ));
-        // Too tight for rejection: a sliver of the simplex.
-        let c = WeightConstraints::new()
-            .share(0, 0.5, 0.501)
-            .share(1, 0.1, 0.1005)
-            .clone();
-        assert!(
-            matches!(
-                err(&c),
-                SmaaError::Constraints(ConstraintError::TooTight { .. })
-            ),
-            "{:?}",
-            err(&c)
-        );
         // With a weight spread.
         let spread = SmaaConfig {
             weights: WeightModel::Spread { percent: 10.0 },
@@ -1102,6 +1204,168 @@ mod tests {
             .clone();
         let r = constrained(&a, &cfg(5_000, 1, 1), &c);
         // 0.3 * 5 + 0.7 = 2.2 against 0.6 + 2.1 = 2.7.
-        assert_eq!(r.smaa.options[1].acceptability[0], 1.0);
+        assert_eq!(r.options[1].acceptability[0], 1.0);
+    }
+
+    fn hit_and_run_run(a: &Appraisal, config: &SmaaConfig, c: &WeightConstraints) -> Smaa {
+        let r = constrained_with(a, config, c, true).unwrap();
+        let Sampler::HitAndRun {
+            chains,
+            effective_samples,
+            psrf,
+            ..
+        } = r.sampler
+        else {
+            panic!("{:?}", r.sampler)
+        };
+        assert_eq!(chains, chunk_sizes(config.samples).len());
+        assert!(psrf < 1.05, "{psrf}");
+        assert!(
+            effective_samples > 0.05 * config.samples as f64,
+            "{effective_samples}"
+        );
+        r
+    }
+
+    #[test]
+    fn bounds_too_tight_for_rejection_are_sampled_by_hit_and_run_exactly() {
+        // Three criteria in order of importance, the first at most 36%:
+        // a sliver of 0.64% of the simplex at equal weights, where
+        // A = (2, 0, 1), B = (0, 3, 0) and C = (1, 1, 1) all tie. A is first
+        // where w1 + 1 > 4 w2, B where w2 is above that and 1/3.
+        let scores = [[2.0, 0.0, 1.0], [0.0, 3.0, 0.0], [1.0, 1.0, 1.0]];
+        let a = appraisal(
+            &[1.0, 1.0, 1.0],
+            &[&[2.0, 0.0, 1.0], &[0.0, 3.0, 0.0], &[1.0, 1.0, 1.0]],
+        );
+        let c = WeightConstraints::new()
+            .order(&[&[0], &[1], &[2]])
+            .share(0, 0.0, 0.36)
+            .clone();
+        let r = constrained(&a, &cfg(200_000, 4, 2), &c);
+        let Sampler::HitAndRun {
+            pilot_acceptance, ..
+        } = r.sampler
+        else {
+            panic!("{:?}", r.sampler)
+        };
+        assert!(pilot_acceptance < MIN_ACCEPTANCE, "{pilot_acceptance}");
+        let planes = vec![
+            ([-1.0, 1.0, 0.0], 0.0),
+            ([0.0, -1.0, 1.0], 0.0),
+            ([1.0, 0.0, 0.0], 0.36),
+        ];
+        for i in 0..3 {
+            let o = &r.options[i];
+            let want = exact_first(&scores, &planes, i);
+            assert!(i == 2 || want > 0.1, "{i}: {want}");
+            within(o.acceptability[0], want, o.acceptability_se[0].max(1e-4));
+        }
+        // Two criteria, the first between 39.5% and 40.5%: A = (5, 1) is
+        // first above 40%, half the time, with central weight 40.25%.
+        let a = appraisal(&[1.0, 1.0], &[&[5.0, 1.0], &[2.0, 3.0]]);
+        let c = WeightConstraints::new().share(0, 0.395, 0.405).clone();
+        let r = constrained(&a, &cfg(200_000, 6, 2), &c);
+        assert!(
+            matches!(r.sampler, Sampler::HitAndRun { .. }),
+            "{:?}",
+            r.sampler
+        );
+        let o = &r.options[0];
+        within(o.acceptability[0], 0.5, o.acceptability_se[0]);
+        within(
+            o.central_weights.as_ref().unwrap()[0],
+            0.4025,
+            o.central_weights_se.as_ref().unwrap()[0],
+        );
+    }
+
+    #[test]
+    fn hit_and_run_agrees_with_exact_answers_where_other_samplers_are_exact() {
+        // No constraints binding: the Dirichlet case, A first with 4/9.
+        let a = appraisal(&[1.0, 1.0, 1.0], &[&[2.0, 0.0, 0.0], &[0.0, 1.0, 1.0]]);
+        let loose = WeightConstraints::new().share(0, 0.0, 1.0).clone();
+        let r = hit_and_run_run(&a, &cfg(200_000, 3, 2), &loose);
+        let o = &r.options[0];
+        within(o.acceptability[0], 4.0 / 9.0, o.acceptability_se[0]);
+        // A complete order on the example: what the ordered simplex's
+        // vertices decide, hit-and-run decides too, and the rest agree
+        // with direct sampling to within their standard errors.
+        let a = crate::load::load_example().unwrap().appraisal;
+        let m = a.criteria().len();
+        let tiers: Vec<Vec<usize>> = (0..m).map(|j| vec![j]).collect();
+        let tiers: Vec<&[usize]> = tiers.iter().map(Vec::as_slice).collect();
+        let order = WeightConstraints::new().order(&tiers).clone();
+        let config = cfg(200_000, 5, 2);
+        let direct = constrained(&a, &config, &order);
+        assert_eq!(direct.sampler, Sampler::Direct);
+        let walked = hit_and_run_run(&a, &config, &order);
+        for (d, w) in direct.options.iter().zip(&walked.options) {
+            if d.acceptability[0] == 0.0 || d.acceptability[0] == 1.0 {
+                assert_eq!(w.acceptability[0], d.acceptability[0]);
+            }
+            for r in 0..d.acceptability.len() {
+                let se = (d.acceptability_se[r].powi(2) + w.acceptability_se[r].powi(2)).sqrt();
+                within(w.acceptability[r], d.acceptability[r], se.max(1e-4));
+            }
+        }
+        // Bounds with an order: against rejection, which is exact.
+        let mut c = WeightConstraints::new();
+        c.order(&[&[0], &[1, 2, 3]]).share(4, 0.05, 0.2);
+        let rejected = constrained(&a, &config, &c);
+        assert!(matches!(rejected.sampler, Sampler::Rejection { .. }));
+        let walked = hit_and_run_run(&a, &config, &c);
+        for (d, w) in rejected.options.iter().zip(&walked.options) {
+            let se = (d.acceptability_se[0].powi(2) + w.acceptability_se[0].powi(2)).sqrt();
+            within(w.acceptability[0], d.acceptability[0], se.max(1e-4));
+        }
+    }
+
+    #[test]
+    fn hit_and_run_gives_the_same_numbers_whatever_the_threads() {
+        let a = crate::load::load_example().unwrap().appraisal;
+        let c = WeightConstraints::new()
+            .share(0, 0.3, 0.305)
+            .share(4, 0.05, 0.2)
+            .order(&[&[1], &[2, 3]])
+            .clone();
+        let samples = 2 * CHUNK_SAMPLES as u64 + 99;
+        let one = constrained(&a, &cfg(samples, 9, 1), &c);
+        assert!(
+            matches!(one.sampler, Sampler::HitAndRun { .. }),
+            "{:?}",
+            one.sampler
+        );
+        for t in [2, 3] {
+            let other = constrained(&a, &cfg(samples, 9, t), &c);
+            assert_eq!(other.options, one.options);
+            assert_eq!(other.sampler, one.sampler);
+        }
+        assert_ne!(
+            constrained(&a, &cfg(samples, 10, 1), &c).options,
+            one.options
+        );
+        for o in &one.options {
+            if let Some(w) = &o.central_weights {
+                assert!((0.3 - 1e-9..=0.305 + 1e-9).contains(&w[0]), "{w:?}");
+                assert!(w[1] + 1e-9 >= w[2] && w[1] + 1e-9 >= w[3], "{w:?}");
+            }
+        }
+        // With a score spread too.
+        let spread = SmaaConfig {
+            score_spread: 0.5,
+            ..cfg(samples, 9, 1)
+        };
+        let s1 = constrained(&a, &spread, &c);
+        let s3 = constrained(
+            &a,
+            &SmaaConfig {
+                threads: Some(3),
+                ..spread
+            },
+            &c,
+        );
+        assert_eq!(s1.options, s3.options);
+        assert_ne!(s1.options, one.options);
     }
 }

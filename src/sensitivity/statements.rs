@@ -7,7 +7,12 @@
 use serde::Serialize;
 
 use super::Sensitivity;
+use super::constraints::Sampler;
 use super::smaa::{Smaa, WeightModel};
+
+/// Chains whose largest potential scale reduction factor is at most this
+/// are said to agree (Gelman and Rubin's customary 1.1).
+pub const PSRF_MIXED: f64 = 1.1;
 use super::weights::CriterionSensitivity;
 use crate::model::Appraisal;
 use crate::numbers::{self, join_and, join_with};
@@ -371,6 +376,20 @@ pub fn smaa_statements(
         .map(|(_, c)| c.name().to_string())
         .collect();
     let mut how = match m.config.weights {
+        WeightModel::Uniform if !m.constraints.is_empty() => {
+            let mut how = format!(
+                "If the panel agrees only that {}",
+                m.constraints.clause(appraisal)
+            );
+            if !unweighted.is_empty() {
+                how.push_str(&format!(
+                    " (leaving out {}, which carr{} no weight)",
+                    join_and(&unweighted),
+                    if unweighted.len() == 1 { "ies" } else { "y" }
+                ));
+            }
+            how
+        }
         WeightModel::Uniform => {
             if unweighted.is_empty() {
                 "Under any weighting of the criteria".to_string()
@@ -435,6 +454,34 @@ pub fn smaa_statements(
             )
         };
         out.push(st(StatementKind::MonteCarlo, text));
+    }
+    if let Sampler::HitAndRun {
+        pilot_acceptance,
+        chains,
+        burn_in,
+        thinning,
+        effective_samples,
+        psrf,
+    } = m.sampler
+    {
+        let mixed = if psrf <= PSRF_MIXED {
+            "the chains agree"
+        } else {
+            "the chains do NOT agree, so treat these figures with caution and run more samples"
+        };
+        out.push(st(
+            StatementKind::MonteCarlo,
+            format!(
+                "So few weightings meet these constraints (about {} of those proposed) that they were sampled by hit-and-run: {} each kept a sample every {} after {} of burn-in. The {} samples are worth about {} independent ones, and {mixed} (largest potential scale reduction factor {:.3}).",
+                numbers::probability_words(pilot_acceptance),
+                numbers::count(chains as f64, "chain", "chains"),
+                numbers::count(thinning as f64, "step", "steps"),
+                numbers::count(burn_in as f64, "step", "steps"),
+                m.config.samples,
+                effective_samples.round() as u64,
+                psrf
+            ),
+        ));
     }
     if m.config.score_spread > 0.0
         && let (Some(c), Some(se)) = (lo.confidence, lo.confidence_se)

@@ -1,0 +1,183 @@
+//! `appraise sensitivity` with what the panel agrees on about the weights,
+//! run as a user would.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn appraise() -> Command {
+    let mut c = Command::cargo_bin("appraise").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn run(args: &[&str]) -> String {
+    let mut all = vec!["sensitivity", "--samples", "40000", "--threads", "1"];
+    all.extend_from_slice(args);
+    let out = appraise()
+        .args(&all)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--format", "json"]);
+    serde_json::from_str(&run(&all)).unwrap()
+}
+
+#[test]
+fn an_order_is_stated_with_its_result() {
+    let text = run(&["--order", "child-focused>rest"]);
+    // The leader's share under the constraint, as the JSON gives it.
+    let doc = json(&["--order", "child-focused>rest"]);
+    let b1 = doc["monte_carlo"]["acceptability"]["peer-practice-partner"][0]
+        .as_f64()
+        .unwrap();
+    let shown = format!("{:.1}%", b1 * 100.0);
+    assert!(
+        text.contains(&format!(
+            "If the panel agrees only that Child focused matters most, Peer Practice Partner ranks first in {shown} of cases"
+        )),
+        "{text}"
+    );
+    let mc = &doc["monte_carlo"];
+    // One criterion above the rest is a partial order: rejection from the
+    // simplex of shares.
+    assert_eq!(mc["sampler"]["kind"], "rejection");
+    let c = mc["constraints"].as_array().unwrap();
+    assert_eq!(c.len(), 7);
+    assert_eq!(c[0]["kind"], "at-least-as-important");
+    assert_eq!(c[0]["more"], "child-focused");
+    assert_eq!(c[0]["less"], "partnerships");
+    assert_eq!(
+        c[0]["text"],
+        "Child focused matters at least as much as Partnerships"
+    );
+    // Every central weight puts Child focused first.
+    for (_, w) in mc["central_weights"].as_object().unwrap() {
+        if let Some(w) = w.as_object() {
+            let top = w["child-focused"].as_f64().unwrap();
+            assert!(
+                w.values().all(|x| x.as_f64().unwrap() <= top + 1e-9),
+                "{w:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn bounds_and_fixed_shares_by_name_or_id_are_met_and_stated() {
+    let args = [
+        "--share",
+        "risk=10%..30%",
+        "--fix",
+        "Workforce=20%",
+        "--order",
+        "child-focused,partnerships>commissioning",
+    ];
+    let text = run(&args);
+    assert!(
+        text.contains(
+            "If the panel agrees only that Child focused matters at least as much as Commissioning, Partnerships matters at least as much as Commissioning, Risk carries between 10% and 30% of the weight and Workforce carries exactly 20% of the weight, Peer Practice Partner ranks first in "
+        ),
+        "{text}"
+    );
+    let doc = json(&args);
+    let mc = &doc["monte_carlo"];
+    assert_eq!(mc["sampler"]["kind"], "rejection");
+    for (_, w) in mc["central_weights"].as_object().unwrap() {
+        if let Some(w) = w.as_object() {
+            let risk = w["risk"].as_f64().unwrap();
+            assert!((0.1 - 1e-9..=0.3 + 1e-9).contains(&risk), "{w:?}");
+            assert!((w["workforce"].as_f64().unwrap() - 0.2).abs() < 1e-6);
+        }
+    }
+}
+
+#[test]
+fn tight_bounds_are_sampled_by_hit_and_run_and_say_how_well_it_mixed() {
+    let args = ["--share", "risk=30%..31%", "--share", "workforce=..2%"];
+    let text = run(&args);
+    assert!(
+        text.contains("were sampled by hit-and-run: 2 chains each kept a sample every 32 steps after 6400 steps of burn-in"),
+        "{text}"
+    );
+    assert!(text.contains("and the chains agree"), "{text}");
+    let doc = json(&args);
+    let s = &doc["monte_carlo"]["sampler"];
+    assert_eq!(s["kind"], "hit-and-run");
+    assert_eq!(s["chains"], 2);
+    assert_eq!(s["thinning"], 32);
+    assert!(s["pilot_acceptance"].as_f64().unwrap() < 0.02, "{s}");
+    assert!(s["psrf"].as_f64().unwrap() < 1.1, "{s}");
+    let ess = s["effective_samples"].as_f64().unwrap();
+    assert!(ess > 1_000.0 && ess <= 40_000.0, "{s}");
+}
+
+#[test]
+fn constraints_that_cannot_be_read_or_met_are_explained() {
+    appraise()
+        .args(["sensitivity", "--samples", "1000", "--order", "child>rest"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "--order: `child>rest`: there is no criterion `child`; the criteria are child-focused, partnerships",
+        ));
+    appraise()
+        .args([
+            "sensitivity",
+            "--samples",
+            "1000",
+            "--share",
+            "risk=30%-50%",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("give the range as low..high"));
+    appraise()
+        .args([
+            "sensitivity",
+            "--samples",
+            "1000",
+            "--share",
+            "risk=..10%",
+            "--order",
+            "risk>workforce",
+            "--fix",
+            "workforce=15%",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "no weighting meets all of these together: Risk matters at least as much as Workforce; Risk between 0% and 10%; Workforce fixed at 15%; together they put the share of Workforce at least 15% and at most 10%",
+        ));
+    appraise()
+        .args([
+            "sensitivity",
+            "--samples",
+            "1000",
+            "--weight-spread",
+            "10",
+            "--fix",
+            "risk=10%",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("go with uniform weights"));
+}
+
+#[test]
+fn no_constraints_give_exactly_the_plain_run() {
+    let plain = json(&[]);
+    let loose = json(&["--share", "risk=0%..100%"]);
+    assert_eq!(
+        plain["monte_carlo"]["acceptability"],
+        loose["monte_carlo"]["acceptability"]
+    );
+    assert_eq!(plain["monte_carlo"]["constraints"], serde_json::json!([]));
+    assert_eq!(plain["monte_carlo"]["sampler"]["kind"], "direct");
+}
