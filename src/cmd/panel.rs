@@ -49,10 +49,14 @@ pub struct Args {
     /// Also run every sensitivity analysis on the consensus.
     #[arg(long)]
     pub sensitivity: bool,
-    /// Monte Carlo samples for --sensitivity.
+    /// Also ask how sure the ranking is given how much the members disagree:
+    /// a Monte Carlo run drawing each cell's score from the members' own scores.
+    #[arg(long)]
+    pub disagreement: bool,
+    /// Monte Carlo samples for --sensitivity and --disagreement.
     #[arg(long, default_value_t = 100_000, value_name = "N")]
     pub samples: u64,
-    /// Monte Carlo seed for --sensitivity.
+    /// Monte Carlo seed for --sensitivity and --disagreement.
     #[arg(long, default_value_t = 1, value_name = "S")]
     pub seed: u64,
     /// Write the report to this file instead of stdout (required for xlsx).
@@ -152,6 +156,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         ..export::ExportOptions::default()
     };
+    let disagreement = if args.disagreement {
+        if !matches!(args.format, Format::Table | Format::Json) {
+            eprintln!("error: --disagreement is shown in the table and json formats only");
+            return Ok(ExitCode::from(2));
+        }
+        let config = sensitivity::disagreement::DisagreementConfig {
+            samples: args.samples,
+            seed: args.seed,
+            threads: None,
+        };
+        Some(sensitivity::disagreement::panel_disagreement(
+            &merged, &config,
+        )?)
+    } else {
+        None
+    };
     let mut bytes = Vec::new();
     match args.format {
         Format::Table => {
@@ -175,6 +195,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     sensitivity::output::text_report(&merged.consensus, &s, style)
                 )?;
             }
+            if let Some(d) = &disagreement {
+                write!(
+                    bytes,
+                    "\nHow sure, given how much the members disagree\n{}",
+                    sensitivity::disagreement::text_report(
+                        &merged.consensus,
+                        d,
+                        &merged.results.rank_order(),
+                        style
+                    )
+                )?;
+            }
         }
         Format::Json => {
             let mut doc = serde_json::to_value(panel::json_report(&loaded.appraisal, &merged))?;
@@ -185,6 +217,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 map.insert(
                     "sensitivity".into(),
                     serde_json::to_value(export::sensitivity::json(&merged.consensus, &a))?,
+                );
+            }
+            if let (Some(d), serde_json::Value::Object(map)) = (&disagreement, &mut doc) {
+                let leader = merged.results.rank_order().first().copied().unwrap_or(0);
+                map.insert(
+                    "disagreement".into(),
+                    sensitivity::disagreement::json(&merged.consensus, d, leader),
                 );
             }
             serde_json::to_writer_pretty(&mut bytes, &doc).context("writing JSON")?;

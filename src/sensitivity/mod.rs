@@ -8,6 +8,8 @@
 //! - [`smaa`]: Monte Carlo rank acceptability (SMAA-2), over every
 //!   weighting or, with [`smaa::smaa_constrained`], over the weightings
 //!   that meet what the panel agrees on ([`constraints`]);
+//! - [`disagreement`]: rank acceptability with each score drawn from a
+//!   panel's members' own scores for the cell;
 //! - [`statements`]: plain-English sentences for a report;
 //! - [`output`]: the JSON document and terminal tables.
 //!
@@ -19,6 +21,7 @@
 #[doc(hidden)]
 pub mod bench_support;
 pub mod constraints;
+pub mod disagreement;
 pub mod hit_and_run;
 mod kernel;
 pub mod leave_out;
