@@ -4,7 +4,7 @@ faster than it sorts uniforms; ranks by counting who is
 strictly ahead, ties sharing the better rank, central weights) in vectorised
 numpy. See docs/performance.md.
 
-Usage: python3 benches/smaa_numpy.py [FILE] [--samples N] [--seed S] [--repeat R]
+Usage: python3 benches/smaa_numpy.py [FILE] [--samples N] [--seed S] [--repeat R] [--case C]
 Prints the best wall time of R runs and the first-rank acceptabilities, so
 the two tools' results can be compared within their standard errors.
 
@@ -15,6 +15,15 @@ ratios come from runs made back to back under the same load. appraise's
 time per million samples is the difference between a long run and a
 one-sample run of the same command (which leaves out loading, the exact
 analyses and starting the process), divided by the millions.
+
+--case chooses what the panel agrees on about the weights (issue 18), the
+same for both tools: `plain` (nothing: any weighting), `order` (a complete
+order, the criteria in file order: numpy sorts each sample's shares),
+`share` (the fifth criterion between 10% and 30%: both propose from the
+simplex shifted up by the lower bound and reject samples outside), `tight`
+(the eighth criterion between 30% and 31% and the sixth at most 2%: numpy
+rejects from the shifted simplex, about 1.4% passing, appraise walks
+hit-and-run chains), or `all`.
 """
 
 import argparse
@@ -44,10 +53,33 @@ def load(path):
     scores = np.array(
         [[float(o.get("scores", {}).get(c, 0.0)) for c in ids] for o in doc["options"]]
     )
-    return names, scores
+    return names, scores, ids
 
 
-def smaa(scores, samples, seed, chunk=65_536):
+CASES = ["plain", "order", "share", "tight"]
+
+
+def flags(case, ids):
+    """appraise's flags for a case."""
+    if case == "order":
+        return ["--order", ">".join(ids)]
+    if case == "share":
+        return ["--share", f"{ids[4]}=10%..30%"]
+    if case == "tight":
+        return ["--share", f"{ids[7]}=30%..31%", "--share", f"{ids[5]}=..2%"]
+    return []
+
+
+def keep(case, w):
+    """The samples (columns of normalised shares) that meet a case's bounds."""
+    if case == "share":
+        return (w[4] >= 0.1) & (w[4] <= 0.3)
+    if case == "tight":
+        return (w[7] >= 0.3) & (w[7] <= 0.31) & (w[5] <= 0.02)
+    return None
+
+
+def smaa(scores, samples, seed, chunk=65_536, case="plain"):
     n, m = scores.shape
     rng = np.random.default_rng(seed)
     # Single precision, as appraise uses for this pass: half the memory traffic.
@@ -60,6 +92,21 @@ def smaa(scores, samples, seed, chunk=65_536):
         k = min(chunk, samples - done)
         # criterion-major layout: one contiguous row per criterion
         w = rng.standard_exponential((m, k), dtype=np.float32)
+        if case != "plain":
+            w /= w.sum(axis=0)
+            # Proposals as appraise makes them: the simplex shifted up by
+            # the lower bound, then rejection.
+            if case == "share":
+                w *= 0.9
+                w[4] += 0.1
+            elif case == "tight":
+                w *= 0.7
+                w[7] += 0.3
+            if case == "order":
+                w = np.sort(w, axis=0)[::-1]
+            else:
+                w = w[:, keep(case, w)][:, :k]
+                k = w.shape[1]
         t = s32 @ w  # (n, k) totals, option-major; only their order matters
         # rank of i = number of options strictly ahead of it, all pairs at once
         r = np.add.reduce(t[None, :, :] > t[:, None, :], axis=1, dtype=np.int16)
@@ -74,30 +121,31 @@ def smaa(scores, samples, seed, chunk=65_536):
     return acc, central
 
 
-def appraise_seconds(binary, file, isa, samples):
+def appraise_seconds(binary, file, isa, samples, extra=()):
     """Wall time of one single-threaded `sensitivity` run, or None if the
     binary refuses the instruction set (the CPU lacks it)."""
     env = dict(os.environ, APPRAISE_SIMD=isa)
-    cmd = [binary, "sensitivity", file, "--samples", str(samples), "--threads", "1", "--format", "json"]
+    cmd = [binary, "sensitivity", file, "--samples", str(samples), "--threads", "1", "--format", "json", *extra]
     t0 = time.perf_counter()
     done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     elapsed = time.perf_counter() - t0
     return elapsed if done.returncode == 0 else None
 
 
-def compare(a, scores):
+def compare(a, scores, ids, case):
     # The portable path is slow (no FMA instruction at the SSE2 baseline),
     # so it runs fewer samples.
     millions = {"scalar": 1, "avx2": 10, "avx512": 10}
+    extra = flags(case, ids)
     best_numpy = float("inf")
     best = {isa: float("inf") for isa in millions}
     for _ in range(a.repeat):
         t0 = time.perf_counter()
-        smaa(scores, 1_000_000, a.seed)
+        smaa(scores, 1_000_000, a.seed, case=case)
         best_numpy = min(best_numpy, time.perf_counter() - t0)
         for isa, mil in millions.items():
-            long = appraise_seconds(a.compare, a.file, isa, mil * 1_000_000)
-            short = appraise_seconds(a.compare, a.file, isa, 1)
+            long = appraise_seconds(a.compare, a.file, isa, mil * 1_000_000, extra)
+            short = appraise_seconds(a.compare, a.file, isa, 1, extra)
             if long is None or short is None:
                 best[isa] = None
                 continue
@@ -109,6 +157,7 @@ def compare(a, scores):
         (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
         "unknown CPU",
     )
+    print(f"case {case} {' '.join(extra)}")
     print(f"{cpu}; load average {os.getloadavg()[0]:.2f}; numpy {np.__version__}; best of {a.repeat} rounds")
     print(f"numpy peer: {best_numpy * 1000:.1f} ms per million samples")
     for isa, t in best.items():
@@ -127,15 +176,18 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=10)
     ap.add_argument("--compare", metavar="BINARY", help="time this appraise build too")
+    ap.add_argument("--case", choices=CASES + ["all"], default="plain", help="weight constraints")
     a = ap.parse_args()
-    names, scores = load(a.file)
+    names, scores, ids = load(a.file)
+    cases = CASES if a.case == "all" else [a.case]
     if a.compare:
-        compare(a, scores)
+        for case in cases:
+            compare(a, scores, ids, case)
         return
     best = float("inf")
     for _ in range(a.repeat):
         t0 = time.perf_counter()
-        acc, central = smaa(scores, a.samples, a.seed)
+        acc, central = smaa(scores, a.samples, a.seed, case=cases[0])
         best = min(best, time.perf_counter() - t0)
     print(f"numpy {np.__version__}: {a.samples} samples, {scores.shape[0]} options x {scores.shape[1]} criteria")
     print(f"best of {a.repeat}: {best * 1000:.1f} ms")
