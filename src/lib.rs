@@ -21,6 +21,7 @@ pub mod report;
 pub mod save;
 pub mod sensitivity;
 pub mod synth;
+pub mod terminal;
 pub mod tui;
 
 pub use compute::{Results, compute};

@@ -1,22 +1,18 @@
 //! Terminal and JSON presentations of totals and ranks.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use crate::compute::{Results, Warning, WarningKind, reconcile, warnings};
+#[cfg(doc)]
+use crate::compute::reconcile;
+use crate::compute::{Results, Warning, WarningKind, warnings};
 use crate::model::Appraisal;
 use crate::numbers;
 
-/// How terminal tables are drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct TextStyle {
-    /// Fit tables to this many columns; `None` means no limit.
-    pub width: Option<u16>,
-    /// Whether to use bold and colour (off when NO_COLOR is set or output is not a terminal).
-    pub color: bool,
-}
+pub use crate::terminal::TextStyle;
 
 fn new_table(style: TextStyle) -> Table {
     let mut t = Table::new();
@@ -67,8 +63,10 @@ pub fn remarks(appraisal: &Appraisal, results: &Results, option: usize) -> Vec<S
             o.scores().len()
         ));
     }
-    if reconcile(appraisal, results).iter().any(|r| r.0 == option)
-        && let Some(p) = o.published()
+    // The rule of [`reconcile`], for one option: calling it per row made a
+    // table of n options cost n² (80,000 options took 20 s).
+    if let Some(p) = o.published()
+        && !p.agrees_with(results.options[option].total)
     {
         // As the source printed it: 3.80 keeps both decimals.
         out.push(format!("published as {}", p.text()));
@@ -177,15 +175,21 @@ pub fn write_report(
 /// Collapses warnings for display: published totals in full, unscored cells counted per option.
 pub fn summarise_warnings(warns: &[Warning]) -> Vec<String> {
     let mut lines = Vec::new();
+    // Counts in order of first appearance, found by option id in constant
+    // time so that many incomplete options cost linear time.
     let mut missing: Vec<(&str, usize)> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
     for w in warns {
         match w.kind {
             WarningKind::PublishedTotalMismatch | WarningKind::PublishedRoundingHidesOrder => {
                 lines.push(w.message.clone())
             }
-            WarningKind::MissingScore => match missing.iter_mut().find(|(o, _)| *o == w.option) {
-                Some(entry) => entry.1 += 1,
-                None => missing.push((&w.option, 1)),
+            WarningKind::MissingScore => match at.get(w.option.as_str()) {
+                Some(&k) => missing[k].1 += 1,
+                None => {
+                    at.insert(&w.option, missing.len());
+                    missing.push((&w.option, 1));
+                }
             },
         }
     }

@@ -117,7 +117,21 @@ fn usage(message: impl std::fmt::Display) -> ExitCode {
 
 /// Exit code for an export error: naming mistakes are usage errors.
 fn report_error(e: &ExportError) -> ExitCode {
-    let _ = writeln!(std::io::stderr(), "error: {e}");
+    // `appraise export ... | head`: the reader has what it wanted.
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        {
+            return ExitCode::SUCCESS;
+        }
+        cause = c.source();
+    }
+    let _ = writeln!(
+        std::io::stderr(),
+        "error: {}",
+        appraise::terminal::sanitise(&e.to_string())
+    );
     match e {
         ExportError::EmptySelection
         | ExportError::BadCaption { .. }
@@ -205,10 +219,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "wrote {} {} to {}",
             written.len(),
             if written.len() == 1 { "file" } else { "files" },
-            out.display()
+            appraise::terminal::shown(&out)
         );
     } else {
-        let _ = writeln!(err, "wrote {}", out.display());
+        let _ = writeln!(err, "wrote {}", appraise::terminal::shown(&out));
     }
     Ok(ExitCode::SUCCESS)
 }
