@@ -11,6 +11,7 @@ use appraise::report::TextStyle;
 pub mod check;
 pub mod export;
 pub mod panel;
+pub mod progress;
 pub mod rank;
 pub mod report;
 pub mod sensitivity;
