@@ -255,11 +255,12 @@ pub fn mismatch_note(appraisal: &Appraisal, results: &Results, i: usize) -> Opti
     ))
 }
 
-/// Totals with enough decimals (two to six) that different totals read differently.
+/// Totals with as many decimals (two to six, all alike) as different totals
+/// need to read differently: 6.00 and 5.95.
 fn distinct_totals(values: &[f64]) -> Vec<String> {
     let mut dp = 2;
     loop {
-        let texts: Vec<String> = values.iter().map(|&v| numbers::decimals(v, dp)).collect();
+        let texts: Vec<String> = values.iter().map(|&v| numbers::fixed(v, dp)).collect();
         let clash = values.iter().enumerate().any(|(a, &x)| {
             values
                 .iter()

@@ -67,11 +67,11 @@ pub fn remarks(appraisal: &Appraisal, results: &Results, option: usize) -> Vec<S
             o.scores().len()
         ));
     }
-    if let Some((_, published, _)) = reconcile(appraisal, results)
-        .into_iter()
-        .find(|r| r.0 == option)
+    if reconcile(appraisal, results).iter().any(|r| r.0 == option)
+        && let Some(p) = o.published()
     {
-        out.push(format!("published as {}", numbers::as_given(published)));
+        // As the source printed it: 3.80 keeps both decimals.
+        out.push(format!("published as {}", p.text()));
     }
     out
 }

@@ -624,7 +624,7 @@ fn rounding_in_the_source_that_hides_an_order_is_noted() {
     assert_eq!(w[0].1, "23:19", "placed on the second figure");
     assert_eq!(
         w[0].2,
-        "A and B were both published as 6.0, but A's total (6) is ahead of B's (5.95); the rounding in the source hides the order"
+        "A and B were both published as 6.0, but A's total (6.00) is ahead of B's (5.95); the rounding in the source hides the order"
     );
     // Equal totals printed equally hide nothing.
     assert_eq!(

@@ -539,6 +539,23 @@ impl ReportTable {
         }
     }
 
+    /// For a score matrix: the same table with its criteria named by code
+    /// (C1, C2, ... as in the criteria table) and a key to the codes as its
+    /// first note, so the score columns can be as narrow as their figures.
+    pub fn with_coded_criteria(&self) -> Option<ReportTable> {
+        let range = self.weighted_sum.as_ref()?.columns.clone();
+        let mut t = self.clone();
+        let mut key = Vec::new();
+        for (k, c) in range.enumerate() {
+            if let Some(col) = t.columns.get_mut(c) {
+                key.push(format!("C{} {}", k + 1, col.header));
+                col.header = format!("C{}", k + 1);
+            }
+        }
+        t.notes.insert(0, format!("Key: {}.", key.join("; ")));
+        Some(t)
+    }
+
     /// The cell at (`row`, `column`), if the row has one.
     pub fn cell(&self, row: usize, column: usize) -> Option<&Cell> {
         self.rows.get(row).and_then(|r| r.cells.get(column))

@@ -297,8 +297,8 @@ fn body_xml(report: &Report, media: &[Media]) -> Vec<String> {
     parts
 }
 
-/// About this many twips per character at the table's 8.5 pt, plus cell margins.
-const TWIPS_PER_CHAR: f64 = 95.0;
+/// About this many twips per character at the table's 10 pt, plus cell margins.
+const TWIPS_PER_CHAR: f64 = 112.0;
 const CELL_MARGINS: f64 = 230.0;
 /// The narrowest a prose column may become.
 const MIN_PROSE: f64 = 2800.0;
@@ -392,6 +392,10 @@ pub fn column_widths(t: &ReportTable, total: u32) -> Vec<u32> {
 }
 
 fn table_xml(s: &mut String, t: &ReportTable, text_width: u32) {
+    // A score matrix names its criteria by code, with a key, so its score
+    // columns fit the page without breaking words.
+    let coded = t.with_coded_criteria();
+    let t = coded.as_ref().unwrap_or(t);
     if let Some(intro) = &t.intro {
         let _ = write!(
             s,

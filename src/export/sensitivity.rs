@@ -463,6 +463,36 @@ pub fn acceptability_chart(appraisal: &Appraisal, results: &Results, m: &Smaa) -
     }
 }
 
+/// Most weight charts in a report: past this many criteria, a chart each
+/// would bury the few that matter (and take minutes to draw).
+pub const WEIGHT_CHARTS: usize = 30;
+
+/// The criteria that get a weight chart: all of them up to
+/// [`WEIGHT_CHARTS`], otherwise those whose share can move least before the
+/// leader changes (ties in file order).
+fn charted_criteria(weights: &[sensitivity::CriterionSensitivity]) -> Vec<usize> {
+    if weights.len() <= WEIGHT_CHARTS {
+        return weights.iter().map(|cs| cs.criterion).collect();
+    }
+    let mut order: Vec<(f64, usize)> = weights
+        .iter()
+        .map(|cs| {
+            let room = (cs.share - cs.stable_from).min(cs.stable_to - cs.share);
+            (
+                if room.is_finite() {
+                    room
+                } else {
+                    f64::INFINITY
+                },
+                cs.criterion,
+            )
+        })
+        .collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    order.truncate(WEIGHT_CHARTS);
+    order.into_iter().map(|(_, c)| c).collect()
+}
+
 /// The whole sensitivity section.
 pub fn blocks(
     appraisal: &Appraisal,
@@ -477,7 +507,20 @@ pub fn blocks(
         Block::Subheading("Weight stability".into()),
         Block::Table(weights_table(appraisal, &a)),
     ];
-    for cs in &a.exact.weights {
+    let charted = charted_criteria(&a.exact.weights);
+    if charted.len() < a.exact.weights.len() {
+        out.push(Block::Paragraph(format!(
+            "Charts follow for the {} criteria whose weight can move least before the leader changes; the table above covers all {}.",
+            charted.len(),
+            a.exact.weights.len()
+        )));
+    }
+    for cs in a
+        .exact
+        .weights
+        .iter()
+        .filter(|cs| charted.contains(&cs.criterion))
+    {
         if let Some(c) = weight_chart(appraisal, results, cs) {
             out.push(Block::Chart(c));
         }
@@ -627,6 +670,28 @@ mod tests {
             let band = l.band.unwrap();
             assert!(band.from <= cs.share && cs.share <= band.to);
         }
+    }
+
+    #[test]
+    fn many_criteria_chart_only_the_most_sensitive() {
+        let a = crate::synth::appraisal(crate::synth::Spec {
+            options: 4,
+            criteria: 80,
+            notes: false,
+            seed: 3,
+        });
+        let r = crate::compute(&a);
+        let blocks = blocks(&a, &r, &ExportOptions::default()).unwrap();
+        let charts = blocks
+            .iter()
+            .filter(|b| matches!(b, Block::Chart(_)))
+            .count();
+        assert_eq!(charts, WEIGHT_CHARTS);
+        assert!(
+            blocks
+                .iter()
+                .any(|b| matches!(b, Block::Paragraph(p) if p.contains("covers all 80")))
+        );
     }
 
     #[test]
