@@ -13,6 +13,7 @@ pub mod export;
 mod fast_options;
 pub mod load;
 pub mod model;
+pub mod naming;
 pub mod numbers;
 pub mod panel;
 pub mod raw;

@@ -533,31 +533,7 @@ pub const MAX_SLUG_CHARS: usize = 40;
 /// lowercased, with every run of other characters one `-`, and cut at a
 /// word to [`MAX_SLUG_CHARS`]. Empty when nothing readable is left.
 pub fn member_slug(member: &str) -> String {
-    let ascii = deunicode::deunicode(member).to_lowercase();
-    let words: Vec<&str> = ascii
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut slug = String::new();
-    for w in words {
-        let extra = if slug.is_empty() {
-            w.len()
-        } else {
-            w.len() + 1
-        };
-        if slug.len() + extra > MAX_SLUG_CHARS {
-            if slug.is_empty() {
-                // One very long word: cut it.
-                slug.push_str(&w[..MAX_SLUG_CHARS]);
-            }
-            break;
-        }
-        if !slug.is_empty() {
-            slug.push('-');
-        }
-        slug.push_str(w);
-    }
-    slug
+    crate::naming::slug(member, MAX_SLUG_CHARS)
 }
 
 /// Who a sheet file at a path belongs to.
