@@ -21,6 +21,7 @@ pub mod recovery;
 pub mod report;
 pub mod save;
 pub mod sensitivity;
+pub mod skeleton;
 pub mod synth;
 pub mod tui;
 

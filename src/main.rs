@@ -61,6 +61,8 @@ enum Command {
     Panel(cmd::panel::Args),
     /// Test how sure the ranking is: weight and score sensitivity, leave-one-out, Monte Carlo.
     Sensitivity(cmd::sensitivity::Args),
+    /// Start a new appraisal: write a commented skeleton file to fill in.
+    New(cmd::new::Args),
 }
 
 fn main() -> ExitCode {
@@ -79,6 +81,7 @@ fn main() -> ExitCode {
         Some(Command::Sheet(args)) => cmd::sheet::run(args),
         Some(Command::Panel(args)) => cmd::panel::run(args),
         Some(Command::Sensitivity(args)) => cmd::sensitivity::run(args),
+        Some(Command::New(args)) => cmd::new::run(args),
     };
     match result {
         Ok(code) => code,

@@ -10,6 +10,7 @@ use appraise::report::TextStyle;
 
 pub mod check;
 pub mod export;
+pub mod new;
 pub mod panel;
 pub mod progress;
 pub mod rank;
