@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod cmd;
 
@@ -63,6 +63,10 @@ enum Command {
     Sensitivity(cmd::sensitivity::Args),
     /// Start a new appraisal: write a commented skeleton file to fill in.
     New(cmd::new::Args),
+    /// Print shell completions for bash, zsh, fish or PowerShell.
+    Completions(cmd::completions::Args),
+    /// Print the manual page (or write every page into a folder).
+    Man(cmd::man::Args),
 }
 
 fn main() -> ExitCode {
@@ -82,6 +86,8 @@ fn main() -> ExitCode {
         Some(Command::Panel(args)) => cmd::panel::run(args),
         Some(Command::Sensitivity(args)) => cmd::sensitivity::run(args),
         Some(Command::New(args)) => cmd::new::run(args),
+        Some(Command::Completions(args)) => cmd::completions::run(args, Cli::command()),
+        Some(Command::Man(args)) => cmd::man::run(args, Cli::command()),
     };
     match result {
         Ok(code) => code,
