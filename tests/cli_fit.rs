@@ -189,3 +189,32 @@ fn scoresheet_file_names_are_safe_recognisable_and_never_shared() {
         .collect();
     assert_eq!(sheets.len(), 5, "{sheets:?}");
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    // The reading end is closed before the command writes a byte, so every
+    // write meets a broken pipe.
+    for args in [
+        vec!["report", EXAMPLE],
+        vec!["rank", EXAMPLE],
+        vec!["sensitivity", EXAMPLE],
+        vec!["completions", "bash"],
+        vec!["man"],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Std::new(env!("CARGO_BIN_EXE_appraise"))
+            .args(&args)
+            .env("NO_COLOR", "1")
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {err}");
+        assert!(
+            !err.to_lowercase().contains("broken pipe"),
+            "{args:?}: {err}"
+        );
+    }
+}
