@@ -8,6 +8,7 @@
 pub mod atomic;
 pub mod compute;
 pub mod diagnostic;
+pub mod diff;
 pub mod document;
 pub mod export;
 mod fast_options;

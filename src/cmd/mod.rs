@@ -10,6 +10,7 @@ use appraise::report::TextStyle;
 
 pub mod check;
 pub mod completions;
+pub mod diff;
 pub mod export;
 pub mod man;
 pub mod new;
