@@ -489,3 +489,41 @@ fn cell_comments_on_scores_become_notes() {
         Some("Two branches close on Sundays")
     );
 }
+
+#[test]
+fn notes_on_several_lines_keep_their_lines_through_a_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(example_path()).unwrap();
+    let at = text.find("[options.notes]").unwrap();
+    let end = at + text[at..].find('\n').unwrap() + 1;
+    let line_end = end + text[end..].find('\n').unwrap();
+    let (key, _) = text[end..line_end].split_once(" = ").unwrap();
+    let edited = format!(
+        "{}{key} = \"First point.\\nSecond point.\"{}",
+        &text[..end],
+        &text[line_end..]
+    );
+    let source = dir.path().join("lines.toml");
+    std::fs::write(&source, edited).unwrap();
+    let xlsx = dir.path().join("lines.xlsx");
+    appraise()
+        .arg("export")
+        .arg(&source)
+        .args(["--format", "xlsx", "--out"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    let back = dir.path().join("back.toml");
+    appraise()
+        .arg("import")
+        .arg(&xlsx)
+        .arg("--out")
+        .arg(&back)
+        .assert()
+        .success();
+    same_appraisal(&load(&source), &load(&back));
+    assert_eq!(
+        load(&back).options()[0].note(load(&back).criterion_index(key.trim()).unwrap()),
+        Some("First point.\nSecond point.")
+    );
+}
