@@ -1,5 +1,5 @@
 //! Importing a score matrix from a spreadsheet: XLSX, XLSM, XLS or ODS
-//! (read by `calamine`) or CSV (`csv`).
+//! (read by `calamine`), CSV (`csv`), or a table in a Word document.
 //!
 //! [`read::read`] turns the file into grids of cells; [`find`] finds the
 //! matrix in them ([`layout`]: the block of numbers, which edge holds the
@@ -14,6 +14,7 @@
 //! so that export followed by import gives the appraisal back.
 
 mod comments;
+mod docx;
 pub mod layout;
 pub mod read;
 mod workbook;
@@ -75,7 +76,7 @@ pub enum Question {
 pub enum ImportError {
     /// The file is not of a kind the importer reads.
     #[error(
-        "{}: cannot import this kind of file; import reads .xlsx, .xlsm, .xls, .ods and .csv (save a Word table as a spreadsheet first)",
+        "{}: cannot import this kind of file; import reads .xlsx, .xlsm, .xls, .ods, .csv and the tables of a .docx (save other files as one of those first)",
         path.display()
     )]
     Unsupported {
@@ -394,6 +395,7 @@ fn check_scores(draft: &Draft) -> Vec<Problem> {
                     sheet: draft.sheet.clone(),
                     cell: "--scale".into(),
                     line: None,
+                    table: None,
                 },
                 message: format!(
                     "the scale {} to {} in steps of {} cannot be used: {e}",
