@@ -594,3 +594,40 @@ fn the_scoring_table_of_a_word_document_written_by_libreoffice() {
             "Table 2, row 4, column 3: 'four' is not a number",
         ));
 }
+
+#[test]
+fn the_matrix_exported_as_csv_imports_with_its_scale_scores_and_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("matrix.csv");
+    appraise()
+        .arg("export")
+        .arg(example_path())
+        .args(["--format", "csv", "--tables", "matrix", "--out"])
+        .arg(&csv)
+        .assert()
+        .success();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "matrix.csv"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "scale: 0 to 5 in steps of 1, from the criterion headings",
+        ));
+    let (a, b) = (load(&example_path()), load(&dir.path().join("matrix.toml")));
+    assert_eq!((b.scale().min(), b.scale().max()), (0.0, 5.0));
+    let names = |x: &Appraisal| -> Vec<String> {
+        x.criteria().iter().map(|c| c.name().to_string()).collect()
+    };
+    assert_eq!(names(&a), names(&b));
+    // The CSV is in rank order; match options by name.
+    for o in a.options() {
+        let i = b
+            .options()
+            .iter()
+            .position(|p| p.name() == o.name())
+            .unwrap();
+        assert_eq!(o.scores(), b.options()[i].scores(), "{}", o.name());
+        assert_eq!(o.published_total(), b.options()[i].published_total());
+    }
+}

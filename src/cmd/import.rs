@@ -214,6 +214,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     ", inferred from the scores: check it (or give --scale)",
                 import::ScaleSource::Default => ", assumed (no scores): check it",
                 import::ScaleSource::Given => ", as given",
+                import::ScaleSource::Headed =>
+                    ", from the criterion headings (the step from the scores)",
                 import::ScaleSource::Read => ", from the workbook",
             }
         );
