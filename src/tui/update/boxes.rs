@@ -377,15 +377,7 @@ pub(super) fn weight_from_answer(a: &Appraisal, c: usize, answer: &str) -> Resul
 
 /// Makes an id from a name, unique among `taken`: "Shared Service" -> "shared-service".
 fn id_from_name(name: &str, taken: &[&str], fallback: &str) -> Option<Id> {
-    let slug: String = name
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
+    let slug = crate::model::slug(name);
     let mut base: String = if slug.is_empty() {
         fallback.to_owned()
     } else {
