@@ -357,17 +357,21 @@ pub fn run(mut app: App) -> io::Result<App> {
     let mut export_started: Option<Instant> = None;
     let result = loop {
         if let Err(e) = draw(&mut terminal, &app) {
+            if hangup.hung_up() {
+                app.stopped_by = Some(TERMINAL_LOST);
+                break Ok(());
+            }
             break Err(e);
         }
         if app.quit {
             break Ok(());
         }
-        if let Some(sig) = caught(&signals) {
-            app.stopped_by = Some(sig);
-            break Ok(());
-        }
-        if hangup.hung_up() {
-            app.stopped_by = Some(TERMINAL_LOST);
+        let stop = caught(&signals).or_else(|| hangup.hung_up().then_some(TERMINAL_LOST));
+        if let Some(why) = stop {
+            // Keys typed just before the signal are still on their way
+            // from the terminal: take them in, so that they are kept too.
+            take_last_keys(&mut app, &mut jobs, &rx);
+            app.stopped_by = Some(why);
             break Ok(());
         }
         let first = match rx.recv_timeout(TICK) {
@@ -454,6 +458,29 @@ pub fn run(mut app: App) -> io::Result<App> {
     }
     jobs.writer.finish();
     result.map(|()| app)
+}
+
+/// How long keys already typed may take to arrive once the app is told to stop.
+const LAST_KEYS: Duration = Duration::from_millis(100);
+
+/// Applies the keys already typed when a signal came, waiting briefly for
+/// those still on their way from the terminal (a key read just before the
+/// signal must not be lost with it).
+fn take_last_keys(app: &mut App, jobs: &mut Jobs, rx: &mpsc::Receiver<Incoming>) {
+    let until = Instant::now() + LAST_KEYS;
+    while let Some(left) = until.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left.min(Duration::from_millis(20))) {
+            Ok(Incoming::Event(ev)) => {
+                let fx = handle(app, ev);
+                jobs.perform_all(app, fx);
+            }
+            Ok(Incoming::Done(done)) => {
+                let fx = finish(app, done);
+                jobs.perform_all(app, fx);
+            }
+            Ok(Incoming::ReadFailed(_)) | Err(_) => return,
+        }
+    }
 }
 
 /// What [`App::stopped_by`] holds when the terminal went away.
