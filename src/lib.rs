@@ -12,6 +12,7 @@ pub mod diff;
 pub mod document;
 pub mod export;
 mod fast_options;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod naming;

@@ -61,6 +61,8 @@ enum Command {
     Panel(cmd::panel::Args),
     /// Test how sure the ranking is: weight and score sensitivity, leave-one-out, Monte Carlo.
     Sensitivity(cmd::sensitivity::Args),
+    /// Read a score matrix from a spreadsheet (XLSX, ODS, CSV) into a new appraisal file.
+    Import(cmd::import::Args),
     /// What changed between two versions of an appraisal: scores, weights, notes, ranks, sensitivity.
     Diff(cmd::diff::Args),
     /// Start a new appraisal: write a commented skeleton file to fill in.
@@ -88,6 +90,7 @@ fn main() -> ExitCode {
         Some(Command::Panel(args)) => cmd::panel::run(args),
         Some(Command::Sensitivity(args)) => cmd::sensitivity::run(args),
         Some(Command::Diff(args)) => cmd::diff::run(args),
+        Some(Command::Import(args)) => cmd::import::run(args),
         Some(Command::New(args)) => cmd::new::run(args),
         Some(Command::Completions(args)) => cmd::completions::run(args, Cli::command()),
         Some(Command::Man(args)) => cmd::man::run(args, Cli::command()),

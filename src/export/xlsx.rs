@@ -180,7 +180,7 @@ const FAST_DEFLATE_CELLS: usize = 1_000_000;
 fn clean(s: &str) -> String {
     let mut out: String = s
         .chars()
-        .filter(|&c| (!c.is_control() || matches!(c, '\n' | '\t')) && is_xml_char(c))
+        .filter(|&c| matches!(c, '\n' | '\t') || (!c.is_control() && is_xml_char(c)))
         .take(CELL_CHARS + 1)
         .collect();
     if out.chars().count() > CELL_CHARS {
