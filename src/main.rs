@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod cmd;
 
@@ -61,10 +61,21 @@ enum Command {
     Panel(cmd::panel::Args),
     /// Test how sure the ranking is: weight and score sensitivity, leave-one-out, Monte Carlo.
     Sensitivity(cmd::sensitivity::Args),
+    /// Read a score matrix from a spreadsheet (XLSX, ODS, CSV) into a new appraisal file.
+    Import(cmd::import::Args),
+    /// What changed between two versions of an appraisal: scores, weights, notes, ranks, sensitivity.
+    Diff(cmd::diff::Args),
+    /// Start a new appraisal: write a commented skeleton file to fill in.
+    New(cmd::new::Args),
+    /// Print shell completions for bash, zsh, fish or PowerShell.
+    Completions(cmd::completions::Args),
+    /// Print the manual page (or write every page into a folder).
+    Man(cmd::man::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    cap_rayon_threads();
     let result = match cli.command {
         None if cmd::tui::interactive() => cmd::tui::run(cmd::tui::Args {
             file: cli.file,
@@ -79,12 +90,58 @@ fn main() -> ExitCode {
         Some(Command::Sheet(args)) => cmd::sheet::run(args),
         Some(Command::Panel(args)) => cmd::panel::run(args),
         Some(Command::Sensitivity(args)) => cmd::sensitivity::run(args),
+        Some(Command::Diff(args)) => cmd::diff::run(args),
+        Some(Command::Import(args)) => cmd::import::run(args),
+        Some(Command::New(args)) => cmd::new::run(args),
+        Some(Command::Completions(args)) => cmd::completions::run(args, Cli::command()),
+        Some(Command::Man(args)) => cmd::man::run(args, Cli::command()),
     };
     match result {
         Ok(code) => code,
+        // A reader that stops early (`appraise report | head`) is not a failure.
+        Err(err) if broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            // Errors quote file names and values, which may hold escape sequences.
+            let message = format!("{err:#}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: {}",
+                appraise::terminal::sanitise(&message)
+            );
             ExitCode::from(cmd::EXIT_FAILURE)
         }
+    }
+}
+
+/// Whether an error comes from writing to a pipe whose reader has gone.
+fn broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Holds rayon's shared pool to at most [`cmd::MAX_THREADS`] threads, the
+/// cap on `--threads`: `RAYON_NUM_THREADS=100000` would otherwise start a
+/// hundred thousand threads before any work began.
+fn cap_rayon_threads() {
+    let Some(asked) = std::env::var_os("RAYON_NUM_THREADS") else {
+        return;
+    };
+    let asked = asked.to_string_lossy();
+    let Ok(n) = asked.trim().parse::<usize>() else {
+        return;
+    };
+    if n > cmd::MAX_THREADS {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: RAYON_NUM_THREADS={n} is more than {} threads; using {}",
+            cmd::MAX_THREADS,
+            cmd::MAX_THREADS
+        );
+        // Fails only if the pool already exists, and nothing has used it yet.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(cmd::MAX_THREADS)
+            .build_global();
     }
 }

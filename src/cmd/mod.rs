@@ -9,8 +9,14 @@ use appraise::load::{self, LoadError, Loaded};
 use appraise::report::TextStyle;
 
 pub mod check;
+pub mod completions;
+pub mod diff;
 pub mod export;
+pub mod import;
+pub mod man;
+pub mod new;
 pub mod panel;
+pub mod progress;
 pub mod rank;
 pub mod report;
 pub mod sensitivity;
@@ -19,6 +25,10 @@ pub mod tui;
 
 /// Exit status for a file that failed validation or a command that failed.
 pub const EXIT_FAILURE: u8 = 1;
+
+/// Most worker threads any command starts, whether asked for with
+/// `--threads` or through `RAYON_NUM_THREADS`.
+pub const MAX_THREADS: usize = 1024;
 
 /// Whether colour is allowed on a stream: it must be a terminal and NO_COLOR unset.
 pub fn colour_for(is_terminal: bool) -> bool {
@@ -65,7 +75,7 @@ pub fn print_load_error(e: &LoadError) {
     let _ = writeln!(
         err,
         "{}: {n} {} found; nothing was changed",
-        e.file.name,
+        appraise::terminal::sanitise_line(&e.file.name),
         if n == 1 { "problem" } else { "problems" }
     );
 }
@@ -81,4 +91,15 @@ pub fn print_warnings(loaded: &Loaded) {
         "{}",
         render_all(&loaded.source, &loaded.warnings, stderr_colour())
     );
+}
+
+/// Writes `bytes` to standard output; a reader that stops early (`| head`)
+/// is not a failure.
+pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(anyhow::Error::new(e).context("writing to standard output")),
+        Ok(()) => Ok(ExitCode::SUCCESS),
+    }
 }

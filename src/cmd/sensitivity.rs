@@ -32,7 +32,7 @@ pub struct Args {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Worker threads (default: one per core).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=super::MAX_THREADS as u64))]
     pub threads: Option<u64>,
     /// Vary each weight within plus or minus P% of its value, instead of over every possible weighting.
     #[arg(long, value_name = "P", value_parser = parse_percent)]
@@ -113,7 +113,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for text in &args.fix {
         constraints.parse_fixed(a, text).context("--fix")?;
     }
-    let result = sensitivity::analyse_constrained(a, &config, &constraints)?;
+    // A million samples on a large appraisal take a while: show how far it is.
+    let bar = super::progress::counted(config.samples, "Monte Carlo", "samples");
+    let result = sensitivity::analyse_constrained(a, &config, &constraints, &|p| {
+        bar.set_length(p.total);
+        bar.set_position(p.done);
+    });
+    bar.finish_and_clear();
+    let result = result?;
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Table => {

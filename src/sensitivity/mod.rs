@@ -102,21 +102,32 @@ pub struct Sensitivity {
 
 /// Runs every analysis.
 pub fn analyse(appraisal: &Appraisal, config: &SmaaConfig) -> Result<Sensitivity, SmaaError> {
+    analyse_with_progress(appraisal, config, &|_| {})
+}
+
+/// [`analyse`], telling `progress` how far the Monte Carlo run has gone.
+pub fn analyse_with_progress(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    progress: &dyn Fn(smaa::Progress),
+) -> Result<Sensitivity, SmaaError> {
     Ok(Sensitivity {
         exact: exact(appraisal),
-        smaa: smaa(appraisal, config)?,
+        smaa: smaa::smaa_with_progress(appraisal, config, progress)?,
     })
 }
 
 /// Runs every analysis, the Monte Carlo over the weightings that meet
-/// `constraints` (the same as [`analyse`] when there are none).
+/// `constraints` (the same as [`analyse_with_progress`] when there are
+/// none), telling `progress` how far the Monte Carlo run has gone.
 pub fn analyse_constrained(
     appraisal: &Appraisal,
     config: &SmaaConfig,
     constraints: &WeightConstraints,
+    progress: &dyn Fn(smaa::Progress),
 ) -> Result<Sensitivity, SmaaError> {
     Ok(Sensitivity {
         exact: exact(appraisal),
-        smaa: smaa_constrained(appraisal, config, constraints)?,
+        smaa: smaa::smaa_constrained_with_progress(appraisal, config, constraints, progress)?,
     })
 }

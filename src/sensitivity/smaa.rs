@@ -292,9 +292,29 @@ fn in_pool<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Res
 
 /// Runs the SMAA-2 simulation on `appraisal`.
 pub fn smaa(appraisal: &Appraisal, config: &SmaaConfig) -> Result<Smaa, SmaaError> {
+    smaa_with_progress(appraisal, config, &|_| {})
+}
+
+/// How far a Monte Carlo run has gone: samples done of the total. A run that
+/// also varies the scores passes over the samples twice, so `total` counts both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Samples done so far.
+    pub done: u64,
+    /// Samples the whole run takes.
+    pub total: u64,
+}
+
+/// [`smaa`], telling `progress` after each batch of samples (on the calling
+/// thread, so it may draw a progress bar). The results are the same.
+pub fn smaa_with_progress(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    progress: &dyn Fn(Progress),
+) -> Result<Smaa, SmaaError> {
     check(config, appraisal)?;
     let (p, crit) = problem(appraisal, config);
-    run(appraisal, config, p, crit).map(|(smaa, _)| smaa)
+    run(appraisal, config, p, crit, progress).map(|(smaa, _)| smaa)
 }
 
 /// Proposals in the pilot run that decides whether rejection is fast
@@ -314,7 +334,18 @@ pub fn smaa_constrained(
     config: &SmaaConfig,
     constraints: &WeightConstraints,
 ) -> Result<Smaa, SmaaError> {
-    constrained_with(appraisal, config, constraints, false)
+    constrained_with(appraisal, config, constraints, false, &|_| {})
+}
+
+/// [`smaa_constrained`], telling `progress` after each batch of samples
+/// (on the calling thread). The results are the same.
+pub fn smaa_constrained_with_progress(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    constraints: &WeightConstraints,
+    progress: &dyn Fn(Progress),
+) -> Result<Smaa, SmaaError> {
+    constrained_with(appraisal, config, constraints, false, progress)
 }
 
 /// [`smaa_constrained`], with hit-and-run whatever the acceptance rate when
@@ -324,6 +355,7 @@ fn constrained_with(
     config: &SmaaConfig,
     constraints: &WeightConstraints,
     always_hit_and_run: bool,
+    progress: &dyn Fn(Progress),
 ) -> Result<Smaa, SmaaError> {
     check(config, appraisal)?;
     if config.weights != WeightModel::Uniform && !constraints.is_empty() {
@@ -343,9 +375,17 @@ fn constrained_with(
         pilot_acceptance = passed as f64 / (PILOT_BLOCKS * kernel::BLOCK) as f64;
     }
     let mut smaa = if always_hit_and_run || (rejecting && pilot_acceptance < MIN_ACCEPTANCE) {
-        hit_and_run(appraisal, config, p, crit, &plan.region, pilot_acceptance)?
+        hit_and_run(
+            appraisal,
+            config,
+            p,
+            crit,
+            &plan.region,
+            pilot_acceptance,
+            progress,
+        )?
     } else {
-        let (mut smaa, tally) = run(appraisal, config, p, crit)?;
+        let (mut smaa, tally) = run(appraisal, config, p, crit, progress)?;
         if rejecting {
             smaa.sampler = Sampler::Rejection {
                 acceptance: tally.samples as f64 / tally.proposals.max(1) as f64,
@@ -365,7 +405,9 @@ fn hit_and_run(
     crit: Vec<usize>,
     region: &Region,
     pilot_acceptance: f64,
+    progress: &dyn Fn(Progress),
 ) -> Result<Smaa, SmaaError> {
+    let mut teller = Teller::new(progress, config);
     let (n, m) = (p.n, p.m);
     let sizes = chunk_sizes(config.samples);
     // Streams apart from the rank pass (the seed's stream) and the
@@ -402,6 +444,7 @@ fn hit_and_run(
         for part in &parts {
             tally.add(part);
         }
+        teller.tell(batch.iter().map(|(s, _)| *s as u64).sum());
     }
     let se = tally.acceptability_se(n);
     let psrf = tally.psrf();
@@ -412,8 +455,11 @@ fn hit_and_run(
         &p,
         crit,
         &tally.tally,
-        batches,
-        Some(&se),
+        Errors {
+            batches,
+            acceptability_se: Some(&se),
+        },
+        &mut teller,
     )?;
     let total = config.samples as f64;
     let effective_samples = smaa
@@ -437,6 +483,33 @@ fn hit_and_run(
     Ok(smaa)
 }
 
+/// Counts samples done and tells a progress callback.
+struct Teller<'a> {
+    progress: &'a dyn Fn(Progress),
+    done: u64,
+    total: u64,
+}
+
+impl<'a> Teller<'a> {
+    /// For a run of `config` (two passes when scores vary).
+    fn new(progress: &'a dyn Fn(Progress), config: &SmaaConfig) -> Teller<'a> {
+        let passes = if config.score_spread > 0.0 { 2 } else { 1 };
+        Teller {
+            progress,
+            done: 0,
+            total: config.samples.saturating_mul(passes),
+        }
+    }
+
+    fn tell(&mut self, samples: u64) {
+        self.done += samples;
+        (self.progress)(Progress {
+            done: self.done.min(self.total),
+            total: self.total,
+        });
+    }
+}
+
 /// The simulation for a problem built by [`problem`] (and perhaps
 /// constrained), with the merged tally's sample and proposal counts.
 fn run(
@@ -444,10 +517,12 @@ fn run(
     config: &SmaaConfig,
     p: Problem,
     crit: Vec<usize>,
+    progress: &dyn Fn(Progress),
 ) -> Result<(Smaa, ChunkTally), SmaaError> {
     let isa = Isa::chosen()?;
     let (n, m) = (p.n, p.m);
     let sizes = chunk_sizes(config.samples);
+    let mut teller = Teller::new(progress, config);
     let mut rngs = streams(Xoshiro256PlusPlus::seed_from_u64(config.seed), sizes.len());
     let serial = config.threads == Some(1);
 
@@ -470,6 +545,7 @@ fn run(
         for part in &parts {
             tally.add(part);
         }
+        teller.tell(batch.iter().map(|(s, _)| *s as u64).sum());
     }
     if tally.samples != config.samples {
         // Rejection gave up on a chunk (far below the pilot's acceptance).
@@ -485,8 +561,11 @@ fn run(
         &p,
         crit,
         &tally,
-        sizes.len() * kernel::BLOCK,
-        None,
+        Errors {
+            batches: sizes.len() * kernel::BLOCK,
+            acceptability_se: None,
+        },
+        &mut teller,
     )?;
     let summary = ChunkTally {
         counts: Vec::new(),
@@ -499,6 +578,16 @@ fn run(
     Ok((smaa, summary))
 }
 
+/// What the standard errors come from: the tally's batches, and the
+/// acceptabilities' own standard errors where samples are correlated.
+struct Errors<'a> {
+    /// Batches in the tally, for the central weights' standard errors.
+    batches: usize,
+    /// Standard errors of the acceptabilities, `i * n + r`; `None` for
+    /// independent samples.
+    acceptability_se: Option<&'a [f64]>,
+}
+
 /// Results from a merged tally of `batches` batches: acceptabilities (with
 /// standard errors `sqrt(b (1 - b) / N)` for independent samples, or those
 /// given, `i * n + r`), central weights and confidence factors.
@@ -508,9 +597,13 @@ fn finish(
     p: &Problem,
     crit: Vec<usize>,
     tally: &ChunkTally,
-    batches: usize,
-    acceptability_se: Option<&[f64]>,
+    errors: Errors,
+    teller: &mut Teller,
 ) -> Result<Smaa, SmaaError> {
+    let Errors {
+        batches,
+        acceptability_se,
+    } = errors;
     let (n, m) = (p.n, p.m);
     let sizes = chunk_sizes(config.samples);
     let serial = config.threads == Some(1);
@@ -596,6 +689,7 @@ fn finish(
                     *a += b;
                 }
             }
+            teller.tell(batch.iter().map(|(s, _)| *s as u64).sum());
         }
         for (o, f) in options.iter_mut().zip(&firsts) {
             if o.central_weights.is_some() {
@@ -1208,7 +1302,7 @@ mod tests {
     }
 
     fn hit_and_run_run(a: &Appraisal, config: &SmaaConfig, c: &WeightConstraints) -> Smaa {
-        let r = constrained_with(a, config, c, true).unwrap();
+        let r = constrained_with(a, config, c, true, &|_| {}).unwrap();
         let Sampler::HitAndRun {
             chains,
             effective_samples,
