@@ -239,6 +239,8 @@ fn options_as_rows_with_weights_totals_and_notes() {
     ] {
         assert!(err.contains(needle), "{needle}\n{err}");
     }
+    // Piped: no spinner, no control characters.
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
     let text = std::fs::read_to_string(dir.path().join("scores.toml")).unwrap();
     assert!(
         text.contains("# Inferred from the scores, which run from 2 to 5 in whole points: CHECK"),
