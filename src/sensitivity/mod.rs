@@ -11,7 +11,8 @@
 //! - [`disagreement`]: rank acceptability with each score drawn from a
 //!   panel's members' own scores for the cell;
 //! - [`statements`]: plain-English sentences for a report;
-//! - [`output`]: the JSON document and terminal tables.
+//! - [`output`]: the JSON document (the report's tables, for the terminal
+//!   and every export, are in [`crate::export::sensitivity`]).
 //!
 //! The exact analyses are cheap (linear in options times criteria, apart from
 //! the on-demand [`weights::CriterionSensitivity::swap_points`]), so a live
@@ -91,13 +92,22 @@ pub fn exact(appraisal: &Appraisal) -> Exact {
     }
 }
 
-/// Everything the `sensitivity` command reports.
+/// Everything a sensitivity report holds: always the exact analyses, and
+/// the Monte Carlo run when one was asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sensitivity {
     /// The exact analyses.
     pub exact: Exact,
-    /// The Monte Carlo run.
-    pub smaa: Smaa,
+    /// The Monte Carlo run, if any.
+    pub smaa: Option<Smaa>,
+}
+
+/// The exact analyses alone, without a Monte Carlo run.
+pub fn analyse_exact(appraisal: &Appraisal) -> Sensitivity {
+    Sensitivity {
+        exact: exact(appraisal),
+        smaa: None,
+    }
 }
 
 /// Runs every analysis.
@@ -113,7 +123,7 @@ pub fn analyse_with_progress(
 ) -> Result<Sensitivity, SmaaError> {
     Ok(Sensitivity {
         exact: exact(appraisal),
-        smaa: smaa::smaa_with_progress(appraisal, config, progress)?,
+        smaa: Some(smaa::smaa_with_progress(appraisal, config, progress)?),
     })
 }
 
@@ -128,6 +138,11 @@ pub fn analyse_constrained(
 ) -> Result<Sensitivity, SmaaError> {
     Ok(Sensitivity {
         exact: exact(appraisal),
-        smaa: smaa::smaa_constrained_with_progress(appraisal, config, constraints, progress)?,
+        smaa: Some(smaa::smaa_constrained_with_progress(
+            appraisal,
+            config,
+            constraints,
+            progress,
+        )?),
     })
 }
