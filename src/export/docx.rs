@@ -13,7 +13,7 @@
 //! and none writes repeating header rows. The zip entries carry a fixed date.
 
 use std::fmt::Write as _;
-use std::io::{Cursor, Write};
+use std::io::{Cursor, Seek, Write};
 
 use rayon::prelude::*;
 use zip::write::SimpleFileOptions;
@@ -24,6 +24,7 @@ use super::doc::{
     Align, Block, Chart, FIGURE_LABEL, Numbering, Report, ReportTable, RowKind, TABLE_LABEL,
 };
 use super::png::svg_to_png;
+use super::stream::ReportStream;
 use super::svg::{WIDTH as SVG_WIDTH, chart_svg};
 use super::text::{push_xml, xml};
 
@@ -54,16 +55,20 @@ struct Media {
 
 /// The document's bytes.
 pub fn document_bytes(report: &Report) -> Result<Vec<u8>, ExportError> {
+    let mut out = Cursor::new(Vec::new());
+    write_stream(&ReportStream::from(report), &mut out)?;
+    Ok(out.into_inner())
+}
+
+/// Writes `report` as a Word document to `out`, the annex's tables written
+/// into the document part as the report streams them.
+pub fn write_stream<W: Write + Seek>(
+    report: &ReportStream<'_>,
+    out: &mut W,
+) -> Result<(), ExportError> {
     // Rasterising the charts is most of the work for a small report, and
     // each chart is independent: draw them all on every core, in order.
-    let charts: Vec<&Chart> = report
-        .blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Chart(c) => Some(c),
-            _ => None,
-        })
-        .collect();
+    let charts: Vec<&Chart> = report.charts().collect();
     let media = charts
         .par_iter()
         .map(|c| {
@@ -74,8 +79,7 @@ pub fn document_bytes(report: &Report) -> Result<Vec<u8>, ExportError> {
             })
         })
         .collect::<Result<Vec<Media>, ExportError>>()?;
-    let body = body_xml(report, &media);
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    let mut zip = ZipWriter::new(out);
     let opts = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         // Level 1: several times faster than the default on a large document,
@@ -83,36 +87,39 @@ pub fn document_bytes(report: &Report) -> Result<Vec<u8>, ExportError> {
         .compression_level(Some(1))
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
-    let mut parts = |name: &str, pieces: &[&[u8]]| -> Result<(), ExportError> {
+    let part = |zip: &mut ZipWriter<&mut W>, name: &str, bytes: &[u8]| {
         zip.start_file(name, opts).map_err(zerr)?;
-        for piece in pieces {
-            zip.write_all(piece)?;
-        }
-        Ok(())
+        zip.write_all(bytes)?;
+        Ok::<(), ExportError>(())
     };
-    parts("[Content_Types].xml", &[CONTENT_TYPES.as_bytes()])?;
-    parts("_rels/.rels", &[ROOT_RELS.as_bytes()])?;
-    parts("docProps/core.xml", &[core_xml(&report.title).as_bytes()])?;
-    parts("docProps/app.xml", &[APP_XML.as_bytes()])?;
-    // The document part goes to the package piece by piece, never joined
-    // into one string: for a large appraisal that would double the memory.
-    let pieces: Vec<&[u8]> = body.iter().map(|p| p.as_bytes()).collect();
-    parts("word/document.xml", &pieces)?;
-    parts("word/styles.xml", &[STYLES.as_bytes()])?;
-    parts("word/settings.xml", &[SETTINGS.as_bytes()])?;
-    parts("word/fontTable.xml", &[FONT_TABLE.as_bytes()])?;
-    parts("word/theme/theme1.xml", &[THEME.as_bytes()])?;
-    parts("word/footer1.xml", &[FOOTER.as_bytes()])?;
-    parts(
+    part(&mut zip, "[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
+    part(&mut zip, "_rels/.rels", ROOT_RELS.as_bytes())?;
+    part(
+        &mut zip,
+        "docProps/core.xml",
+        core_xml(report.title()).as_bytes(),
+    )?;
+    part(&mut zip, "docProps/app.xml", APP_XML.as_bytes())?;
+    // The document part goes to the package piece by piece as it is made,
+    // never held whole: for a large appraisal it is over a gigabyte.
+    zip.start_file("word/document.xml", opts).map_err(zerr)?;
+    write_body(report, &media, &mut zip)?;
+    part(&mut zip, "word/styles.xml", STYLES.as_bytes())?;
+    part(&mut zip, "word/settings.xml", SETTINGS.as_bytes())?;
+    part(&mut zip, "word/fontTable.xml", FONT_TABLE.as_bytes())?;
+    part(&mut zip, "word/theme/theme1.xml", THEME.as_bytes())?;
+    part(&mut zip, "word/footer1.xml", FOOTER.as_bytes())?;
+    part(
+        &mut zip,
         "word/_rels/document.xml.rels",
-        &[document_rels(media.len()).as_bytes()],
+        document_rels(media.len()).as_bytes(),
     )?;
     for (i, m) in media.iter().enumerate() {
-        parts(&format!("word/media/chart{}.png", i + 1), &[&m.png])?;
-        parts(&format!("word/media/chart{}.svg", i + 1), &[&m.svg])?;
+        part(&mut zip, &format!("word/media/chart{}.png", i + 1), &m.png)?;
+        part(&mut zip, &format!("word/media/chart{}.svg", i + 1), &m.svg)?;
     }
-    let cursor = zip.finish().map_err(zerr)?;
-    Ok(cursor.into_inner())
+    zip.finish().map_err(zerr)?;
+    Ok(())
 }
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -213,88 +220,88 @@ fn sect_pr(landscape: bool) -> String {
     )
 }
 
-/// Whether a run of blocks (a heading and what follows it) needs landscape.
-fn needs_landscape(blocks: &[Block]) -> bool {
-    blocks.iter().any(|b| match b {
-        Block::Table(t) => t.is_wide(),
-        _ => false,
-    })
-}
-
-/// The document part, in pieces to write one after another; `media` holds
-/// the report's charts drawn, in order.
-fn body_xml(report: &Report, media: &[Media]) -> Vec<String> {
+/// Writes the document part to `out` piece by piece: the start, each
+/// block's XML (made on every core, a run of blocks at a time), and the
+/// end; `media` holds the report's charts drawn, in order.
+fn write_body(
+    report: &ReportStream<'_>,
+    media: &[Media],
+    out: &mut impl Write,
+) -> Result<(), ExportError> {
     let mut s = String::from(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body>"#,
     );
-    s.push_str(&paragraph(Some("Title"), &report.title));
-    for line in &report.byline {
+    s.push_str(&paragraph(Some("Title"), report.title()));
+    for line in report.byline() {
         s.push_str(&paragraph(Some("Byline"), line));
     }
-    // Split into sections at headings, so a wide table and its heading share a landscape page.
-    let mut sections: Vec<&[Block]> = Vec::new();
-    let mut start = 0;
-    for (i, b) in report.blocks.iter().enumerate() {
-        if matches!(b, Block::Heading(_)) && i > start {
-            sections.push(&report.blocks[start..i]);
-            start = i;
-        }
-    }
-    if start < report.blocks.len() {
-        sections.push(&report.blocks[start..]);
-    }
-    // First the layout: where sections break, each block's text width and
-    // each chart's number. Then every block's XML on every core (a large
-    // appraisal's annex has a table per option), joined in order.
+    out.write_all(s.as_bytes())?;
+    // Sections break at headings, so a wide table and its heading share a
+    // landscape page. First the layout, in order: where sections break,
+    // each block's text width and each chart's number; then every block's
+    // XML on every core, written in order.
+    let wide = report.wide_sections();
+    let mut section = 0;
     let mut landscape = false;
     let mut charts = 0;
-    let mut plan: Vec<(Option<bool>, &Block, u32, usize)> = Vec::new();
-    for section in sections {
-        let wide = needs_landscape(section);
-        // The orientation of the section this block closes, if it starts a new one.
-        let mut closes = None;
-        if wide != landscape {
-            closes = Some(landscape);
-            landscape = wide;
-        }
-        let text_width = if landscape {
-            PAGE_H - 2 * MARGIN
-        } else {
-            PAGE_W - 2 * MARGIN
-        };
-        for b in section {
+    let mut first = true;
+    report.runs(|blocks| {
+        let mut plan: Vec<(Option<bool>, &Block, u32, usize)> = Vec::with_capacity(blocks.len());
+        for b in blocks {
+            let mut closes = None;
+            if matches!(b, Block::Heading(_)) {
+                section += 1;
+            }
+            let starts = first || matches!(b, Block::Heading(_));
+            first = false;
+            if starts {
+                let w = wide.get(section).copied().unwrap_or(false);
+                // The orientation of the section this block closes, if it starts a new one.
+                if w != landscape {
+                    closes = Some(landscape);
+                    landscape = w;
+                }
+            }
+            let text_width = if landscape {
+                PAGE_H - 2 * MARGIN
+            } else {
+                PAGE_W - 2 * MARGIN
+            };
             if matches!(b, Block::Chart(_)) {
                 charts += 1;
             }
-            plan.push((closes.take(), b, text_width, charts));
+            plan.push((closes, b, text_width, charts));
         }
-    }
-    let mut parts: Vec<String> = plan
-        .par_iter()
-        .map(|&(closes, b, text_width, chart)| {
-            let mut s = String::new();
-            if let Some(orientation) = closes {
-                // Close the current section with its own orientation.
-                let _ = write!(s, "<w:p><w:pPr>{}</w:pPr></w:p>", sect_pr(orientation));
-            }
-            match b {
-                Block::Heading(h) => s.push_str(&paragraph(Some("Heading1"), h)),
-                Block::Subheading(h) => s.push_str(&paragraph(Some("Heading2"), h)),
-                Block::Paragraph(p) => s.push_str(&paragraph(None, p)),
-                Block::Table(t) => table_xml(&mut s, t, text_width),
-                Block::Chart(c) => {
-                    if let Some(m) = chart.checked_sub(1).and_then(|k| media.get(k)) {
-                        chart_xml(&mut s, c, m, chart, text_width);
+        let parts: Vec<String> = plan
+            .par_iter()
+            .map(|&(closes, b, text_width, chart)| {
+                let mut s = String::new();
+                if let Some(orientation) = closes {
+                    // Close the current section with its own orientation.
+                    let _ = write!(s, "<w:p><w:pPr>{}</w:pPr></w:p>", sect_pr(orientation));
+                }
+                match b {
+                    Block::Heading(h) => s.push_str(&paragraph(Some("Heading1"), h)),
+                    Block::Subheading(h) => s.push_str(&paragraph(Some("Heading2"), h)),
+                    Block::Paragraph(p) => s.push_str(&paragraph(None, p)),
+                    Block::Table(t) => table_xml(&mut s, t, text_width),
+                    Block::Chart(c) => {
+                        if let Some(m) = chart.checked_sub(1).and_then(|k| media.get(k)) {
+                            chart_xml(&mut s, c, m, chart, text_width);
+                        }
                     }
                 }
-            }
-            s
-        })
-        .collect();
-    parts.insert(0, s);
-    parts.push(format!("{}</w:body></w:document>", sect_pr(landscape)));
-    parts
+                s
+            })
+            .collect();
+        for p in parts {
+            out.write_all(p.as_bytes())?;
+        }
+        Ok::<(), ExportError>(())
+    })?;
+    out.write_all(format!("{}</w:body></w:document>", sect_pr(landscape)).as_bytes())?;
+    Ok(())
 }
 
 /// About this many twips per character at the table's 10 pt, plus cell margins.
