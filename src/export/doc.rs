@@ -525,17 +525,29 @@ impl ReportTable {
     /// (C1, C2, ... as in the criteria table) and a key to the codes as its
     /// first note, so the score columns can be as narrow as their figures.
     pub fn with_coded_criteria(&self) -> Option<ReportTable> {
-        let range = self.weighted_sum.as_ref()?.columns.clone();
+        let (headers, key) = self.coded_headers()?;
         let mut t = self.clone();
+        for (col, h) in t.columns.iter_mut().zip(headers) {
+            col.header = h;
+        }
+        t.notes.insert(0, key);
+        Some(t)
+    }
+
+    /// For a score matrix: every column's header with the criteria named by
+    /// code (see [`ReportTable::with_coded_criteria`]), and the key to the
+    /// codes, without copying the table.
+    pub fn coded_headers(&self) -> Option<(Vec<String>, String)> {
+        let range = self.weighted_sum.as_ref()?.columns.clone();
+        let mut headers: Vec<String> = self.columns.iter().map(|c| c.header.clone()).collect();
         let mut key = Vec::new();
         for (k, c) in range.enumerate() {
-            if let Some(col) = t.columns.get_mut(c) {
-                key.push(format!("C{} {}", k + 1, col.header));
-                col.header = format!("C{}", k + 1);
+            if let Some(h) = headers.get_mut(c) {
+                key.push(format!("C{} {}", k + 1, h));
+                *h = format!("C{}", k + 1);
             }
         }
-        t.notes.insert(0, format!("Key: {}.", key.join("; ")));
-        Some(t)
+        Some((headers, format!("Key: {}.", key.join("; "))))
     }
 
     /// The cell at (`row`, `column`), if the row has one.

@@ -310,44 +310,55 @@ const CELL_MARGINS: f64 = 230.0;
 /// The narrowest a prose column may become.
 const MIN_PROSE: f64 = 2800.0;
 
+/// Most columns a table may have for Word to open the file: it refuses a
+/// document with a wider one.
+pub const WORD_MAX_COLUMNS: usize = 63;
+
+/// What an ordinary column wants and needs in twips, (wanted, least), for
+/// column `c` of `t` under `header`; `None` for a prose column.
+fn column_want(t: &ReportTable, c: usize, header: &str) -> Option<(f64, f64)> {
+    let chars = |n: usize| n as f64 * TWIPS_PER_CHAR + CELL_MARGINS;
+    if t.columns.get(c).is_none_or(|col| col.wide) {
+        return None;
+    }
+    let longest = t
+        .rows
+        .iter()
+        .filter_map(|r| r.cells.get(c))
+        .flat_map(|cell| {
+            cell.display()
+                .lines()
+                .map(|l| l.chars().count())
+                .collect::<Vec<_>>()
+        })
+        .max()
+        .unwrap_or(0);
+    let header_word = header
+        .split_whitespace()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    let wanted = chars(longest.max(header_word).clamp(3, 34));
+    let least = chars(header_word.max(longest.min(8)).clamp(3, 16)).min(wanted);
+    Some((wanted, least))
+}
+
 /// Column widths in twips that fill `total`. Each ordinary column wants room
 /// for its longest line (up to a limit) and needs room for the longest word
 /// of its header; prose columns share whatever is left.
 pub fn column_widths(t: &ReportTable, total: u32) -> Vec<u32> {
-    let total_f = f64::from(total);
-    let chars = |n: usize| n as f64 * TWIPS_PER_CHAR + CELL_MARGINS;
-    // (wanted, least) for each ordinary column; None for prose columns.
     let wants: Vec<Option<(f64, f64)>> = t
         .columns
         .iter()
         .enumerate()
-        .map(|(c, col)| {
-            if col.wide {
-                return None;
-            }
-            let longest = t
-                .rows
-                .iter()
-                .filter_map(|r| r.cells.get(c))
-                .flat_map(|cell| {
-                    cell.display()
-                        .lines()
-                        .map(|l| l.chars().count())
-                        .collect::<Vec<_>>()
-                })
-                .max()
-                .unwrap_or(0);
-            let header_word = col
-                .header
-                .split_whitespace()
-                .map(|w| w.chars().count())
-                .max()
-                .unwrap_or(0);
-            let wanted = chars(longest.max(header_word).clamp(3, 34));
-            let least = chars(header_word.max(longest.min(8)).clamp(3, 16)).min(wanted);
-            Some((wanted, least))
-        })
+        .map(|(c, col)| column_want(t, c, &col.header))
         .collect();
+    widths_from(&wants, total)
+}
+
+/// [`column_widths`] from each column's (wanted, least) width.
+fn widths_from(wants: &[Option<(f64, f64)>], total: u32) -> Vec<u32> {
+    let total_f = f64::from(total);
     let prose = wants.iter().filter(|w| w.is_none()).count() as f64;
     let want_sum: f64 = wants.iter().flatten().map(|w| w.0).sum();
     let least_sum: f64 = wants.iter().flatten().map(|w| w.1).sum();
@@ -398,20 +409,149 @@ pub fn column_widths(t: &ReportTable, total: u32) -> Vec<u32> {
     widths
 }
 
+/// The columns of each Word table that shows `t`, whose columns want
+/// `wants`: one table when it fits the page at its columns' least widths
+/// and has no more than [`WORD_MAX_COLUMNS`]; otherwise consecutive runs of
+/// the columns after the row header, each part repeating the columns up to
+/// and including the row header (a matrix's rank and option name).
+fn word_parts(t: &ReportTable, wants: &[Option<(f64, f64)>], text_width: u32) -> Vec<Vec<usize>> {
+    let n = wants.len();
+    let least = |c: usize| match wants.get(c) {
+        Some(Some((_, least))) => *least,
+        _ => MIN_PROSE,
+    };
+    let width = f64::from(text_width);
+    let all: f64 = (0..n).map(least).sum();
+    let lead = t.row_header.map_or(0, |c| c + 1).min(n);
+    if (n <= WORD_MAX_COLUMNS && all <= width) || lead >= n || lead >= WORD_MAX_COLUMNS {
+        return vec![(0..n).collect()];
+    }
+    let room = width - (0..lead).map(least).sum::<f64>();
+    let most = WORD_MAX_COLUMNS - lead;
+    let mut parts = Vec::new();
+    let mut part: Vec<usize> = (0..lead).collect();
+    let mut used = 0.0;
+    for c in lead..n {
+        let w = least(c);
+        if part.len() > lead && (part.len() - lead == most || used + w > room) {
+            parts.push(std::mem::replace(&mut part, (0..lead).collect()));
+            used = 0.0;
+        }
+        part.push(c);
+        used += w;
+    }
+    parts.push(part);
+    // As many parts again, but even: a last part of a few columns stretched
+    // across the page reads worse than parts of about the same width.
+    let k = parts.len();
+    let per = (n - lead).div_ceil(k);
+    let even: Vec<Vec<usize>> = (lead..n)
+        .collect::<Vec<_>>()
+        .chunks(per)
+        .map(|chunk| (0..lead).chain(chunk.iter().copied()).collect())
+        .collect();
+    let fits = |p: &Vec<usize>| {
+        p.len() - lead <= most && p.iter().skip(lead).map(|&c| least(c)).sum::<f64>() <= room
+    };
+    if even.len() == k && even.iter().all(fits) {
+        even
+    } else {
+        parts
+    }
+}
+
+/// The sentence before a table shown in `parts` Word tables.
+fn parts_note(t: &ReportTable, headers: &[String], parts: usize) -> String {
+    let n = t.columns.len();
+    let why = if n > WORD_MAX_COLUMNS {
+        format!("its {n} columns are more than the {WORD_MAX_COLUMNS} a Word table can have")
+    } else {
+        format!("its {n} columns do not fit across the page at a readable size")
+    };
+    let lead = t.row_header.map_or(0, |c| c + 1).min(n);
+    let repeated: Vec<&str> = headers.iter().take(lead).map(String::as_str).collect();
+    let repeated = match repeated.as_slice() {
+        [] => String::new(),
+        [one] => format!(", each repeating the {one} column"),
+        [init @ .., last] => format!(
+            ", each repeating the {} and {last} columns",
+            init.join(", ")
+        ),
+    };
+    format!("This table is shown in {parts} parts{repeated}: {why}.")
+}
+
 fn table_xml(s: &mut String, t: &ReportTable, text_width: u32) {
     // A score matrix names its criteria by code, with a key, so its score
     // columns fit the page without breaking words.
-    let coded = t.with_coded_criteria();
-    let t = coded.as_ref().unwrap_or(t);
-    if let Some(intro) = &t.intro {
+    let coded = t.coded_headers();
+    let headers: Vec<String> = match &coded {
+        Some((headers, _)) => headers.clone(),
+        None => t.columns.iter().map(|c| c.header.clone()).collect(),
+    };
+    let mut notes: Vec<&str> = Vec::with_capacity(t.notes.len() + 1);
+    if let Some((_, key)) = &coded {
+        notes.push(key);
+    }
+    notes.extend(t.notes.iter().map(String::as_str));
+    let wants: Vec<Option<(f64, f64)>> = headers
+        .iter()
+        .enumerate()
+        .map(|(c, h)| column_want(t, c, h))
+        .collect();
+    let parts = word_parts(t, &wants, text_width);
+    let intro = match (&t.intro, parts.len()) {
+        (intro, 1) => intro.clone(),
+        (Some(intro), k) => Some(format!("{intro} {}", parts_note(t, &headers, k))),
+        (None, k) => Some(parts_note(t, &headers, k)),
+    };
+    if let Some(intro) = &intro {
         let _ = write!(
             s,
             "<w:p><w:pPr><w:keepNext/></w:pPr>{}</w:p>",
             runs(intro, false, false)
         );
     }
-    caption_xml(s, TABLE_LABEL, t.number, &t.title);
-    let widths = column_widths(t, text_width);
+    let count = parts.len();
+    for (k, cols) in parts.iter().enumerate() {
+        let (title, caption) = if count == 1 {
+            (t.title.clone(), t.caption())
+        } else {
+            let of = format!(" (part {} of {count})", k + 1);
+            (format!("{}{of}", t.title), format!("{}{of}", t.caption()))
+        };
+        caption_xml(s, TABLE_LABEL, t.number, &title, k > 0);
+        let part_wants: Vec<Option<(f64, f64)>> = cols
+            .iter()
+            .map(|&c| wants.get(c).copied().flatten())
+            .collect();
+        let widths = widths_from(&part_wants, text_width);
+        grid_xml(s, t, cols, &headers, &widths, text_width, &caption);
+        if k + 1 < count {
+            // Word joins two tables that touch; an empty paragraph keeps them apart.
+            s.push_str("<w:p><w:pPr><w:pStyle w:val=\"TableNote\"/></w:pPr></w:p>");
+        }
+    }
+    for note in &notes {
+        s.push_str(&paragraph(Some("TableNote"), &format!("Note: {note}")));
+    }
+    if notes.is_empty() {
+        // Word joins two tables that touch; an empty paragraph keeps them apart.
+        s.push_str("<w:p><w:pPr><w:pStyle w:val=\"TableNote\"/></w:pPr></w:p>");
+    }
+}
+
+/// One Word table: the columns `cols` of `t`, headed by `headers` (indexed
+/// by `t`'s columns), `widths` wide, with `caption` as its accessible name.
+fn grid_xml(
+    s: &mut String,
+    t: &ReportTable,
+    cols: &[usize],
+    headers: &[String],
+    widths: &[u32],
+    text_width: u32,
+    caption: &str,
+) {
     let border = |side: &str| {
         format!("<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"808080\"/>")
     };
@@ -424,26 +564,19 @@ fn table_xml(s: &mut String, t: &ReportTable, text_width: u32) {
         border("right"),
         border("insideH"),
         border("insideV"),
-        xml(&t.caption()),
+        xml(caption),
     );
-    for w in &widths {
+    for w in widths {
         let _ = write!(s, "<w:gridCol w:w=\"{w}\"/>");
     }
     s.push_str("</w:tblGrid>");
     // The header row repeats on every page and never splits.
     s.push_str("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
-    for (c, col) in t.columns.iter().enumerate() {
-        let w = widths.get(c).copied().unwrap_or(0);
-        cell_xml(
-            s,
-            w,
-            Some("D9D9D9"),
-            col.align,
-            &col.header,
-            true,
-            false,
-            true,
-        );
+    for (k, &c) in cols.iter().enumerate() {
+        let w = widths.get(k).copied().unwrap_or(0);
+        let align = t.columns.get(c).map_or(Align::Left, |col| col.align);
+        let header = headers.get(c).map_or("", String::as_str);
+        cell_xml(s, w, Some("D9D9D9"), align, header, true, false, true);
     }
     s.push_str("</w:tr>");
     for row in &t.rows {
@@ -453,36 +586,40 @@ fn table_xml(s: &mut String, t: &ReportTable, text_width: u32) {
             RowKind::Total => (true, false, Some("F2F2F2")),
             RowKind::Parameters => (false, true, Some("F2F2F2")),
         };
-        for (c, col) in t.columns.iter().enumerate() {
-            let w = widths.get(c).copied().unwrap_or(0);
+        for (k, &c) in cols.iter().enumerate() {
+            let w = widths.get(k).copied().unwrap_or(0);
+            let align = t.columns.get(c).map_or(Align::Left, |col| col.align);
             let text = row
                 .cells
                 .get(c)
                 .map(|cell| cell.display())
                 .unwrap_or_default();
-            cell_xml(s, w, fill, col.align, &text, bold, italic, false);
+            cell_xml(s, w, fill, align, &text, bold, italic, false);
         }
         s.push_str("</w:tr>");
     }
     s.push_str("</w:tbl>");
-    for note in &t.notes {
-        s.push_str(&paragraph(Some("TableNote"), &format!("Note: {note}")));
-    }
-    if t.notes.is_empty() {
-        // Word joins two tables that touch; an empty paragraph keeps them apart.
-        s.push_str("<w:p><w:pPr><w:pStyle w:val=\"TableNote\"/></w:pPr></w:p>");
-    }
 }
 
 /// A caption paragraph: "Table 5: title", the number as a Word `SEQ` field
 /// so that Word renumbers captions when tables are added or moved (F9), and
 /// the title as ordinary text an officer can edit. A number the officer set
 /// restarts the count there (`\r`), as it does in every other format.
-fn caption_xml(s: &mut String, label: &str, number: Option<Numbering>, title: &str) {
+fn caption_xml(
+    s: &mut String,
+    label: &str,
+    number: Option<Numbering>,
+    title: &str,
+    continued: bool,
+) {
     s.push_str("<w:p><w:pPr><w:pStyle w:val=\"Caption\"/></w:pPr>");
     match number {
         Some(n) => {
-            let restart = if n.restart {
+            // A later part of a table split across several repeats the
+            // number before it (`\c`) rather than taking the next.
+            let restart = if continued {
+                " \\c".to_string()
+            } else if n.restart {
                 format!(" \\r {}", n.number)
             } else {
                 String::new()
@@ -542,7 +679,7 @@ fn chart_xml(s: &mut String, chart: &Chart, m: &Media, i: usize, text_width: u32
     // Fit the chart to the text width, keeping its proportions.
     let cx = u64::from(text_width) * EMU_PER_TWIP;
     let cy = (cx as f64 * h_px / w_px).round() as u64;
-    caption_xml(s, FIGURE_LABEL, chart.number, &chart.title);
+    caption_xml(s, FIGURE_LABEL, chart.number, &chart.title, false);
     let title = xml(&chart.title);
     // The alternative text carries the figures, as the SVG's description does.
     let descr = xml(&format!(

@@ -41,19 +41,19 @@ fn xerr(e: XlsxError) -> ExportError {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settings {
     /// Whether worksheets keep only their current row in memory and write
-    /// the rest to a temporary file (rust_xlsxwriter's "constant memory"
-    /// mode, with text stored in each cell rather than in a shared table);
+    /// the rest to a temporary file (rust_xlsxwriter's "low memory" mode:
+    /// each sheet's cells go to disk a row at a time, and text still goes
+    /// into the workbook's one table of shared strings, as Excel writes it);
     /// `None` chooses by size ([`CONSTANT_MEMORY_CELLS`]).
     pub constant_memory: Option<bool>,
     /// Where those temporary files go; the system's temporary folder when
-    /// `None`. Exports to a file put them beside it, so a large workbook's
-    /// cells never wait in a memory-backed `/tmp`.
+    /// `None`.
     pub tempdir: Option<std::path::PathBuf>,
 }
 
 /// Cells past which a workbook is built a row at a time on disk. Below it
 /// the workbook is built in memory, which lets its sheets be built side by
-/// side and keeps text in one shared table (a smaller file).
+/// side.
 pub const CONSTANT_MEMORY_CELLS: usize = 2_000_000;
 
 /// Writes every table of the report as one workbook.
@@ -141,9 +141,14 @@ pub fn write_stream<W: Write + Send>(
         on_disk -= split;
         let (disk, memory) = tables.split_at(split);
         for (t, name) in disk {
-            let mut ws = wb.new_worksheet_with_constant_memory().map_err(xerr)?;
+            let mut ws = wb.new_worksheet_with_low_memory().map_err(xerr)?;
             ws.set_name(name).map_err(xerr)?;
-            write_sheet(&mut ws, t, refs)?;
+            let next = write_sheet(&mut ws, t, refs)?;
+            // rust_xlsxwriter 0.102 writes a sheet's last row twice when it
+            // kept that row on disk and the row has a height of its own (a
+            // note's wrapped lines): Excel would then repair the file. A blank
+            // cell in the row after, with no format or height, is last instead.
+            ws.write_blank(next, 0, &Format::new()).map_err(xerr)?;
             wb.push_worksheet(ws);
         }
         let built: Vec<Result<Worksheet, ExportError>> = memory
@@ -705,12 +710,13 @@ fn weighted_sum_formula(
 }
 
 /// Writes one table as a worksheet, strictly row after row (a sheet kept
-/// on disk cannot go back to a row it has left).
+/// on disk cannot go back to a row it has left). Returns the first row
+/// after everything written.
 fn write_sheet(
     ws: &mut Worksheet,
     t: &ReportTable,
     refs: Option<&MatrixRefs>,
-) -> Result<(), ExportError> {
+) -> Result<u32, ExportError> {
     let remarks = has_remarks(t);
     let n = t.columns.len();
     let mut widths: Vec<f64> = (0..n).map(|c| width_for(t, c)).collect();
@@ -937,8 +943,9 @@ fn write_sheet(
             &Format::new(),
         )?;
     }
+    let mut next = first_note + t.notes.len() as u32;
     if let Some(m) = own {
-        write_matrix_block(ws, m)?;
+        next = write_matrix_block(ws, m)?;
     }
     let freeze_col = t.row_header.map_or(0, |c| (c + 1) as u16);
     ws.set_freeze_panes(body_row, freeze_col).map_err(xerr)?;
@@ -948,7 +955,7 @@ fn write_sheet(
     }
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(header_row, header_row).map_err(xerr)?;
-    Ok(())
+    Ok(next)
 }
 
 /// Width of the Remarks column, in characters.
@@ -980,7 +987,8 @@ fn write_text(
 /// Under the matrix's notes: the scale and the lowest and highest possible
 /// totals (which follow the weights), and checks on every score cell so an
 /// entry off the scale is refused with a message saying what is allowed.
-fn write_matrix_block(ws: &mut Worksheet, m: &MatrixRefs) -> Result<(), ExportError> {
+/// Returns the first row after the block.
+fn write_matrix_block(ws: &mut Worksheet, m: &MatrixRefs) -> Result<u32, ExportError> {
     let (min, max, step) = m.scale;
     let r = m.block_row;
     let bold = Format::new().set_bold();
@@ -1074,7 +1082,7 @@ fn write_matrix_block(ws: &mut Worksheet, m: &MatrixRefs) -> Result<(), ExportEr
         )
         .map_err(xerr)?;
     }
-    Ok(())
+    Ok(r + 9)
 }
 
 #[cfg(test)]
