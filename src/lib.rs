@@ -8,11 +8,14 @@
 pub mod atomic;
 pub mod compute;
 pub mod diagnostic;
+pub mod diff;
 pub mod document;
 pub mod export;
 mod fast_options;
+pub mod import;
 pub mod load;
 pub mod model;
+pub mod naming;
 pub mod numbers;
 pub mod panel;
 pub mod raw;
@@ -20,6 +23,7 @@ pub mod recovery;
 pub mod report;
 pub mod save;
 pub mod sensitivity;
+pub mod skeleton;
 pub mod synth;
 pub mod tui;
 

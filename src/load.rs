@@ -767,17 +767,7 @@ fn read_id(
     let id = match Id::new(&raw.value) {
         Ok(id) => id,
         Err(e) => {
-            let suggestion: String = raw
-                .value
-                .trim()
-                .to_lowercase()
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                .collect::<String>()
-                .split('-')
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join("-");
+            let suggestion = crate::model::slug(&raw.value);
             let help = if !raw.value.is_ascii() {
                 "use only lowercase letters a-z, digits and '-'; accented letters, symbols and emoji are not allowed in ids (names may use them)".to_string()
             } else if !suggestion.is_empty() && Id::new(&suggestion).is_ok() {

@@ -126,6 +126,28 @@ impl fmt::Display for Id {
     }
 }
 
+/// The id-shaped form of any text: lowercase ASCII letters and digits, with
+/// every run of anything else turned into one `-` ("Shared Service (2)" ->
+/// "shared-service-2"); empty when the text holds no ASCII letter or digit.
+///
+/// Ids suggested in messages, ids made from names on the scoring screen and
+/// the member part of a scoresheet's file name all come from here.
+pub fn slug(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Lowercase first, as Unicode does it: the Kelvin sign becomes `k`.
+    for c in text.to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
 /// Checks a one-line name: not blank, free of control characters and of
 /// Unicode line and paragraph separators.
 pub fn check_name(name: &str) -> Result<(), ModelError> {
@@ -977,6 +999,16 @@ fn check_weights(criteria: &[Criterion], scale: &Scale) -> Result<(), ModelError
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slugs_keep_ascii_letters_and_digits_joined_by_single_dashes() {
+        assert_eq!(slug("Shared Service (2)"), "shared-service-2");
+        assert_eq!(slug("  --Cllr A. Example--  "), "cllr-a-example");
+        assert_eq!(slug("Café"), "caf");
+        assert_eq!(slug("\u{212a}elvin"), "kelvin");
+        assert_eq!(slug("éé"), "");
+        assert!(Id::new(&slug("Peer Practice Partner")).is_ok());
+    }
 
     fn tiny() -> Appraisal {
         let scale = Scale::new(0.0, 5.0, 1.0).unwrap();

@@ -66,7 +66,8 @@ fn score_save_and_quit_in_a_real_terminal() {
     s.keys(b"n");
     s.wait_for("Note: Merge two branches / Reach");
     s.keys(b"Agreed");
-    s.keys(b"\x1b");
+    // Enter keeps the note, as Enter confirms a spreadsheet cell.
+    s.keys(b"\r");
     s.keys(CTRL_S);
     s.wait_for("Saved to");
     s.keys(b"q");
@@ -214,7 +215,7 @@ fn a_member_scores_into_their_sheet_and_the_panel_merges_it() {
     s.keys(b"n");
     s.wait_for("Note: Keep all branches / Reach");
     s.keys(b"Well used");
-    s.keys(b"\x1b");
+    s.keys(b"\r");
     // Weights belong to the appraisal: refused, with the reason.
     s.keys(b"w");
     s.wait_for("Weights are fixed by review.toml");
@@ -366,7 +367,7 @@ fn a_paste_on_the_grid_runs_no_keys_and_in_a_note_is_text() {
     s.keys(b"n");
     s.wait_for("Note: Keep all branches / Cost");
     s.paste("Costs rise\r\nin 2027 q");
-    s.keys(b"\x1b");
+    s.keys(b"\r");
     s.keys(CTRL_S);
     s.wait_for("Saved to");
     s.keys(b"q");
@@ -556,4 +557,36 @@ fn two_copies_on_one_file_keep_their_own_work_and_warn() {
         .filter(|n| n.contains("appraise-lock"))
         .collect();
     assert!(locks.is_empty(), "no lock is left: {locks:?}");
+}
+
+#[test]
+fn m_lets_the_terminal_select_text_and_the_cursor_follows_the_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("review.toml"), FILE).unwrap();
+    let mut s = Session::start(&["tui", "review.toml"], dir.path());
+    s.wait_for("Keep all branches");
+    assert!(s.mouse_captured(), "clicks select cells at first");
+    // The cursor sits on the selected cell, for screen magnifiers: the
+    // first option's row, and one column further right after →.
+    let row = s
+        .contents()
+        .lines()
+        .position(|l| l.starts_with("▶ Keep all branches"))
+        .unwrap() as u16;
+    let first = s.cursor().expect("the cursor is shown");
+    assert_eq!(first.0, row);
+    s.keys(RIGHT);
+    let next = s.cursor().expect("the cursor is shown");
+    assert!(next.0 == row && next.1 > first.1, "{first:?} then {next:?}");
+    s.keys(b"M");
+    s.wait_for("Mouse off");
+    assert!(
+        !s.mouse_captured(),
+        "M gives the mouse back to the terminal"
+    );
+    s.keys(b"M");
+    s.wait_for("Mouse on");
+    assert!(s.mouse_captured());
+    s.keys(b"q");
+    assert!(s.wait_exit());
 }

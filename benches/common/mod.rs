@@ -18,6 +18,6 @@ pub fn key_to_frame(app: &mut App, term: &mut Terminal<TestBackend>, code: KeyCo
     if let Some(a) = key_to_action(app, KeyEvent::new(code, KeyModifiers::NONE)) {
         update(app, a);
     }
-    term.draw(|f| f.render_widget(&*app, f.area()))
+    term.draw(|f| appraise::tui::view::draw(f, app))
         .expect("draw");
 }

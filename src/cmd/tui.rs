@@ -109,12 +109,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::from(EXIT_FAILURE));
             }
         };
-        let warning = panel
-            .sheets()
-            .iter()
-            .flat_map(|s| s.warnings.iter().map(move |w| (s, w)))
-            .map(|(s, w)| format!("{}: {}", s.source.name, w.message))
-            .next();
+        let warning = if panel.problems().is_empty() {
+            panel
+                .sheets()
+                .iter()
+                .flat_map(|s| s.warnings.iter().map(move |w| (s, w)))
+                .map(|(s, w)| format!("{}: {}", s.source.name, w.message))
+                .next()
+        } else {
+            Some(appraise::tui::panel::opened_message(&panel, None))
+        };
         app.set_panel(panel);
         match warning {
             Some(w) => app.view.info(w),

@@ -213,6 +213,11 @@ impl<'a> ReportStream<'a> {
         &self.report.title
     }
 
+    /// The appraisal the report was made from, for a program to read back.
+    pub fn origin(&self) -> Option<&super::doc::Origin> {
+        self.report.origin.as_ref()
+    }
+
     /// The lines under the title.
     pub fn byline(&self) -> &[String] {
         &self.report.byline

@@ -49,7 +49,7 @@ pub fn series_style(i: usize) -> (&'static str, &'static str, usize) {
 /// The chart's figures in words, for its description: screen readers hear
 /// the description of a picture but not the text drawn inside it.
 pub fn values_text(chart: &Chart) -> String {
-    let pct = |x: f64| format!("{}%", crate::numbers::fixed(100.0 * x, 1));
+    let pct = crate::numbers::share;
     match &chart.kind {
         ChartKind::Bars(b) => {
             let items: Vec<String> = b
@@ -113,7 +113,7 @@ pub fn values_text(chart: &Chart) -> String {
                         .iter()
                         .zip(&st.segments)
                         .filter(|(x, _)| **x > 0.0)
-                        .map(|(x, seg)| format!("{seg} {}", pct(*x)))
+                        .map(|(x, seg)| format!("{seg} {}", crate::numbers::probability(*x)))
                         .collect();
                     format!("{}: {}", b.label, parts.join(", "))
                 })

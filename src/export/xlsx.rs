@@ -128,6 +128,8 @@ pub fn write_stream<W: Write + Send>(
         .find_map(|(t, name)| MatrixRefs::locate(t, name));
     let refs = refs.as_ref();
     let mut first = Some(first);
+    // Each annex table's key and sheet, for the ids sheet.
+    let mut annex_sheets: Vec<(String, String)> = Vec::new();
     report.runs(|blocks| {
         let tables = match first.take() {
             Some(tables) => tables,
@@ -137,6 +139,11 @@ pub fn write_stream<W: Write + Send>(
         // are numbered in the same order every time; sheets in memory are
         // built on every core and added in report order, so the bytes do
         // not depend on the thread count.
+        for (t, name) in &tables {
+            if t.key.starts_with(ANNEX_KEY_PREFIX) {
+                annex_sheets.push((t.key.clone(), name.clone()));
+            }
+        }
         let split = on_disk.min(tables.len());
         on_disk -= split;
         let (disk, memory) = tables.split_at(split);
@@ -165,6 +172,11 @@ pub fn write_stream<W: Write + Send>(
         }
         Ok::<(), ExportError>(())
     })?;
+    if let Some(origin) = report.origin().filter(|_| sheets > 0) {
+        let name = sheet_name(IDS_SHEET, &mut used);
+        let ws = ids_sheet(&name, origin, &annex_sheets)?;
+        wb.push_worksheet(ws);
+    }
     if sheets == 0 {
         // A workbook needs a sheet; say why it is empty rather than fail.
         let ws = wb.add_worksheet();
@@ -214,6 +226,84 @@ fn open_file_room(sheets: usize) -> usize {
     }
 }
 
+/// How every annex table's key begins (`annex-` and the option's id).
+const ANNEX_KEY_PREFIX: &str = "annex-";
+
+/// The name of the hidden sheet that holds the appraisal's ids and details.
+pub const IDS_SHEET: &str = "Ids";
+
+/// The words at the top of the ids sheet, which `appraise import` looks for.
+pub const IDS_SHEET_TITLE: &str = "appraise: ids and details";
+
+/// The hidden sheet that keeps what the tables show only as names: the
+/// appraisal's details, and the id behind each criterion and option (with
+/// the sheet of its annex), so that `appraise import` of this workbook gives
+/// back the same ids. Names, scores and notes are read from the other
+/// sheets, where people edit them.
+fn ids_sheet(
+    name: &str,
+    origin: &super::doc::Origin,
+    annex_sheets: &[(String, String)],
+) -> Result<Worksheet, ExportError> {
+    let mut ws = Worksheet::new();
+    ws.set_name(name).map_err(xerr)?;
+    ws.set_hidden(true);
+    let bold = Format::new().set_bold();
+    let plain = Format::new();
+    ws.write_string_with_format(0, 0, IDS_SHEET_TITLE, &bold)
+        .map_err(xerr)?;
+    write_text(
+        &mut ws,
+        1,
+        0,
+        "appraise import reads this sheet to give back the appraisal's ids and details. Change names, scores and notes on the other sheets; leave this one as it is.",
+        &plain,
+    )?;
+    for (c, header) in ["Kind", "Key or id", "Text or name", "Annex sheet"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(3, c as u16, *header, &bold)
+            .map_err(xerr)?;
+    }
+    // By key: a large appraisal has thousands of annex sheets.
+    let by_key: std::collections::HashMap<&str, &str> = annex_sheets
+        .iter()
+        .map(|(k, name)| (k.as_str(), name.as_str()))
+        .collect();
+    let annex_sheet = |id: &str| {
+        let key = format!("{ANNEX_KEY_PREFIX}{id}");
+        by_key.get(key.as_str()).map(|name| name.to_string())
+    };
+    let mut row = 4;
+    let mut put = |ws: &mut Worksheet, cells: [Option<&str>; 4]| -> Result<(), ExportError> {
+        for (c, text) in cells.iter().enumerate() {
+            if let Some(text) = text {
+                write_text(ws, row, c as u16, text, &plain)?;
+            }
+        }
+        row += 1;
+        Ok(())
+    };
+    for (key, text) in &origin.details {
+        put(&mut ws, [Some("appraisal"), Some(key), Some(text), None])?;
+    }
+    for (id, name) in &origin.criteria {
+        put(&mut ws, [Some("criterion"), Some(id), Some(name), None])?;
+    }
+    for (id, name) in &origin.options {
+        let annex = annex_sheet(id);
+        put(
+            &mut ws,
+            [Some("option"), Some(id), Some(name), annex.as_deref()],
+        )?;
+    }
+    ws.set_column_width(1, 24).map_err(xerr)?;
+    ws.set_column_width(2, 50).map_err(xerr)?;
+    ws.set_column_width(3, 30).map_err(xerr)?;
+    Ok(ws)
+}
+
 /// Cells above which the workbook is compressed at the fastest level.
 const FAST_DEFLATE_CELLS: usize = 1_000_000;
 
@@ -222,7 +312,7 @@ const FAST_DEFLATE_CELLS: usize = 1_000_000;
 fn clean(s: &str) -> String {
     let mut out: String = s
         .chars()
-        .filter(|&c| (!c.is_control() || matches!(c, '\n' | '\t')) && is_xml_char(c))
+        .filter(|&c| matches!(c, '\n' | '\t') || (!c.is_control() && is_xml_char(c)))
         .take(CELL_CHARS + 1)
         .collect();
     if out.chars().count() > CELL_CHARS {

@@ -255,6 +255,54 @@ pub fn find_sheets(appraisal_path: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// Scoresheets for the appraisal at `appraisal_path` that sit beside it
+/// under other names than [`find_sheets`] looks for (`clark.toml`, say):
+/// TOML files with a `[sheet]` table whose `appraisal` names this file.
+/// They are not opened on their own, but a user should be told they exist.
+pub fn other_sheets(appraisal_path: &Path) -> Vec<PathBuf> {
+    /// Larger files are appraisals, not sheets; skip reading them.
+    const MOST: u64 = 4 << 20;
+    let Some(own) = appraisal_path.file_name() else {
+        return Vec::new();
+    };
+    let named = find_sheets(appraisal_path);
+    let Ok(entries) = std::fs::read_dir(folder_of(appraisal_path)) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.metadata().is_ok_and(|m| m.is_file() && m.len() <= MOST))
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "toml")
+                && p.file_name() != Some(own)
+                && !named.iter().any(|n| n.file_name() == p.file_name())
+        })
+        .filter(|p| {
+            let Ok(text) = std::fs::read_to_string(p) else {
+                return false;
+            };
+            let Ok(table) = text.parse::<toml::Table>() else {
+                return false;
+            };
+            table
+                .get("sheet")
+                .and_then(|s| s.get("appraisal"))
+                .and_then(|a| a.as_str())
+                .and_then(|a| Path::new(a).file_name().map(|n| n == own))
+                .unwrap_or(false)
+        })
+        .map(|p| match appraisal_path.parent() {
+            Some(dir) if dir.as_os_str().is_empty() => {
+                p.file_name().map_or(p.clone(), PathBuf::from)
+            }
+            _ => p,
+        })
+        .collect();
+    found.sort();
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

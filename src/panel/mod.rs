@@ -32,6 +32,22 @@ pub fn load_sheets(
     appraisal: &Appraisal,
     appraisal_path: Option<&Path>,
 ) -> Result<Vec<Sheet>, Vec<LoadError>> {
+    let (sheets, errors) = load_each_sheet(paths, appraisal, appraisal_path);
+    if errors.is_empty() {
+        Ok(sheets)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Loads every sheet it can, as [`load_sheets`] does, returning the good
+/// sheets and, apart, the diagnostics of every sheet that could not be used,
+/// so that one bad sheet need not keep the others from being shown.
+pub fn load_each_sheet(
+    paths: &[&Path],
+    appraisal: &Appraisal,
+    appraisal_path: Option<&Path>,
+) -> (Vec<Sheet>, Vec<LoadError>) {
     let mut sheets = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -67,11 +83,7 @@ pub fn load_sheets(
         first_by_member.insert(key, keep.len());
         keep.push(s);
     }
-    if errors.is_empty() {
-        Ok(keep)
-    } else {
-        Err(errors)
-    }
+    (keep, errors)
 }
 
 fn new_table(style: TextStyle) -> Table {

@@ -11,9 +11,11 @@ use super::view;
 pub enum Input {
     /// A printable character.
     Char(char),
-    /// Enter: new line in a note, accept elsewhere.
+    /// Enter: accept (a note, a prompt, a choice).
     Enter,
-    /// Escape: finish a note, cancel elsewhere.
+    /// A new line in a note: Alt-Enter, or Ctrl-j in any terminal.
+    NewLine,
+    /// Escape: cancel, asking first if a box holds changes.
     Esc,
     /// Delete the character before the cursor.
     Backspace,
@@ -39,6 +41,32 @@ pub enum Input {
     Tab,
     /// Shift-Tab: previous step or field.
     BackTab,
+}
+
+impl Input {
+    /// The key's name, for hints.
+    pub fn name(self) -> String {
+        match self {
+            Input::Char(' ') => "Space",
+            Input::Char(c) => return c.to_string(),
+            Input::Enter => "Enter",
+            Input::NewLine => "Alt-Enter",
+            Input::Esc => "Esc",
+            Input::Backspace => "Backspace",
+            Input::Delete => "Delete",
+            Input::Left => "←",
+            Input::Right => "→",
+            Input::Up => "↑",
+            Input::Down => "↓",
+            Input::Home => "Home",
+            Input::End => "End",
+            Input::MoveUp => "K",
+            Input::MoveDown => "J",
+            Input::Tab => "Tab",
+            Input::BackTab => "Shift-Tab",
+        }
+        .to_owned()
+    }
 }
 
 /// Everything the user can ask the TUI to do.
@@ -129,6 +157,14 @@ pub enum Action {
     CycleMethod,
     /// In the panel view, jump to the next (+1) or previous (-1) flagged cell.
     NextFlagged(i8),
+    /// Enter on the grid: confirm the score typed and move down, as in a spreadsheet.
+    Confirm,
+    /// Turn the mouse on (clicks select cells) or off (the terminal's own
+    /// selection, for copying text).
+    ToggleMouse,
+    /// A key that does nothing where it was pressed, by name, so the screen
+    /// can say so.
+    Unbound(String),
     /// Clear the message line.
     Dismiss,
     /// The terminal was resized to (columns, rows).
@@ -169,23 +205,60 @@ impl Action {
     }
 }
 
-/// Turns a key press into an action for the app in its current mode.
+/// A key's name as the screen and help write it: `z`, `Ctrl-b`, `F5`, `Insert`.
+pub fn key_name(key: KeyEvent) -> String {
+    let mut name = String::new();
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        name.push_str("Ctrl-");
+    }
+    if key.modifiers.contains(KeyModifiers::ALT) {
+        name.push_str("Alt-");
+    }
+    match key.code {
+        KeyCode::Char(' ') => name.push_str("Space"),
+        KeyCode::Char(c) => name.push(c),
+        KeyCode::F(n) => name.push_str(&format!("F{n}")),
+        KeyCode::Enter => name.push_str("Enter"),
+        KeyCode::Esc => name.push_str("Esc"),
+        KeyCode::Tab => name.push_str("Tab"),
+        KeyCode::BackTab => name.push_str("Shift-Tab"),
+        KeyCode::Insert => name.push_str("Insert"),
+        KeyCode::Backspace => name.push_str("Backspace"),
+        KeyCode::Delete => name.push_str("Delete"),
+        other => name.push_str(&format!("{other:?}")),
+    }
+    name
+}
+
+/// Turns a key press into an action for the app in its current mode. A key
+/// that means nothing there becomes [`Action::Unbound`], so the screen can
+/// say so rather than ignore it.
 pub fn key_to_action(app: &App, key: KeyEvent) -> Option<Action> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
+    if matches!(
+        key.code,
+        KeyCode::Modifier(_) | KeyCode::Null | KeyCode::CapsLock | KeyCode::NumLock
+    ) {
+        return None;
+    }
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     let shift = key.modifiers.contains(KeyModifiers::SHIFT);
-    // Saving works from anywhere except while typing a file name.
+    // Saving works from anywhere except while answering a question.
     if ctrl && matches!(key.code, KeyCode::Char('s')) {
         return match &app.view.mode {
-            Mode::Prompt(_) | Mode::Confirm(_) => None,
+            Mode::Prompt(_) | Mode::Confirm(_) => Some(Action::Unbound(key_name(key))),
             _ => Some(Action::Save),
         };
     }
-    match &app.view.mode {
+    // F1 is help everywhere, even in a text box, where ? is typed.
+    if key.code == KeyCode::F(1) {
+        return Some(Action::Help);
+    }
+    let action = match &app.view.mode {
         Mode::Normal | Mode::Sensitivity => normal_key(key, ctrl, shift),
-        Mode::Help(_) => match key.code {
+        Mode::Help { .. } => match key.code {
             KeyCode::Up | KeyCode::Char('k') => Some(Action::Input(Input::Up)),
             KeyCode::Down | KeyCode::Char('j') => Some(Action::Input(Input::Down)),
             KeyCode::PageUp => Some(Action::PageUp),
@@ -193,6 +266,7 @@ pub fn key_to_action(app: &App, key: KeyEvent) -> Option<Action> {
             _ => Some(Action::Input(Input::Esc)),
         },
         Mode::Swing(_) => match key.code {
+            KeyCode::Char('?') => Some(Action::Help),
             KeyCode::Char('K') => Some(Action::Input(Input::MoveUp)),
             KeyCode::Char('J') => Some(Action::Input(Input::MoveDown)),
             KeyCode::Up if shift => Some(Action::Input(Input::MoveUp)),
@@ -201,18 +275,31 @@ pub fn key_to_action(app: &App, key: KeyEvent) -> Option<Action> {
             KeyCode::Char('j') => Some(Action::Input(Input::Down)),
             _ => text_key(key, ctrl),
         },
-        Mode::Note(_) | Mode::Prompt(_) | Mode::Confirm(_) | Mode::Export(_) => {
+        Mode::Confirm(_) | Mode::Export(_) => {
+            if ctrl && matches!(key.code, KeyCode::Char('c')) {
+                return Some(Action::Input(Input::Esc));
+            }
+            match key.code {
+                KeyCode::Char('?') => Some(Action::Help),
+                _ => text_key(key, ctrl),
+            }
+        }
+        Mode::Note(_) | Mode::Prompt(_) => {
             if ctrl && matches!(key.code, KeyCode::Char('c')) {
                 return Some(Action::Input(Input::Esc));
             }
             text_key(key, ctrl)
         }
-    }
+    };
+    Some(action.unwrap_or_else(|| Action::Unbound(key_name(key))))
 }
 
 fn text_key(key: KeyEvent, ctrl: bool) -> Option<Action> {
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
     let input = match key.code {
+        KeyCode::Char('j') if ctrl => Input::NewLine,
         KeyCode::Char(c) if !ctrl => Input::Char(c),
+        KeyCode::Enter if alt => Input::NewLine,
         KeyCode::Enter => Input::Enter,
         KeyCode::Esc => Input::Esc,
         KeyCode::Backspace => Input::Backspace,
@@ -266,8 +353,9 @@ fn normal_key(key: KeyEvent, ctrl: bool, shift: bool) -> Option<Action> {
         KeyCode::Char('u') => A::Undo,
         KeyCode::Char('S') => A::SaveAs,
         KeyCode::Char('q') => A::Quit,
-        KeyCode::Char('?') | KeyCode::F(1) => A::Help,
-        KeyCode::Enter | KeyCode::Char('n') => A::EditNote,
+        KeyCode::Char('?') => A::Help,
+        KeyCode::Enter => A::Confirm,
+        KeyCode::Char('n') => A::EditNote,
         KeyCode::Char('w') => A::EditWeight,
         KeyCode::Char('r') => A::RenameOption,
         KeyCode::Char('R') => A::RenameCriterion,
@@ -284,6 +372,7 @@ fn normal_key(key: KeyEvent, ctrl: bool, shift: bool) -> Option<Action> {
         KeyCode::Char('c') => A::ToggleShared,
         KeyCode::Char('p') => A::Panel,
         KeyCode::Char('m') => A::CycleMethod,
+        KeyCode::Char('M') => A::ToggleMouse,
         KeyCode::Char('f') => A::NextFlagged(1),
         KeyCode::Char('F') => A::NextFlagged(-1),
         KeyCode::Esc => A::Dismiss,
@@ -298,7 +387,7 @@ pub fn mouse_to_action(app: &App, mouse: MouseEvent) -> Option<Action> {
         MouseEventKind::ScrollDown => Some(Action::Scroll(3)),
         MouseEventKind::ScrollUp => Some(Action::Scroll(-3)),
         MouseEventKind::Down(crossterm::event::MouseButton::Left) => {
-            if !matches!(app.view.mode, Mode::Normal | Mode::Sensitivity) {
+            if !matches!(app.view.mode, Mode::Normal | Mode::Sensitivity) || !app.view.mouse {
                 return None;
             }
             view::hit_test(app, mouse.column, mouse.row)
@@ -357,11 +446,7 @@ mod tests {
     #[test]
     fn in_a_note_letters_are_typed_not_commands() {
         let mut app = App::new(crate::load::load_example().unwrap(), None);
-        app.view.mode = Mode::Note(super::super::app::NoteEditor {
-            o: 0,
-            c: 0,
-            input: super::super::text::TextInput::multi(""),
-        });
+        app.view.mode = Mode::Note(super::super::app::NoteEditor::open(0, 0, ""));
         assert_eq!(
             key_to_action(&app, key(KeyCode::Char('q'), KeyModifiers::NONE)),
             Some(Action::Input(Input::Char('q')))

@@ -65,23 +65,39 @@ pub struct Summary {
     pub incomplete: bool,
     /// The longest option name, in characters.
     pub longest_name: usize,
+    /// Options whose published total differs from the one worked out.
+    pub published_differ: usize,
 }
 
 impl Summary {
-    /// Counts over every option of the appraisal.
-    pub fn of(a: &Appraisal) -> Summary {
+    /// Counts over every option of the appraisal, with its results.
+    pub fn of(a: &Appraisal, results: &Results) -> Summary {
         let mut s = Summary {
             unscored: 0,
             incomplete: false,
             longest_name: 0,
+            published_differ: 0,
         };
-        for o in a.options() {
+        for (i, o) in a.options().iter().enumerate() {
             let missing = o.unscored();
             s.unscored += missing;
             s.incomplete |= missing > 0;
             s.longest_name = s.longest_name.max(o.name().chars().count());
+            s.published_differ += usize::from(published_differs(a, results, i));
         }
         s
+    }
+}
+
+/// Whether option `o`'s published total (if it has one) differs from the
+/// total worked out from its scores.
+pub fn published_differs(a: &Appraisal, results: &Results, o: usize) -> bool {
+    match (
+        a.options().get(o).and_then(|x| x.published()),
+        results.options.get(o),
+    ) {
+        (Some(p), Some(r)) => !p.agrees_with(r.total),
+        _ => false,
     }
 }
 
@@ -129,7 +145,7 @@ impl Doc {
         let results = compute(&loaded.appraisal);
         Doc {
             saved: loaded.appraisal.clone(),
-            summary: Summary::of(&loaded.appraisal),
+            summary: Summary::of(&loaded.appraisal, &results),
             appraisal: loaded.appraisal,
             results,
             history: History::default(),
@@ -158,10 +174,11 @@ impl Doc {
         let (text, fingerprint) = save::as_on_disk(&sheet_path, text);
         let fingerprint = Some(fingerprint);
         let recovery = recovery::recovery_path(Some(&sheet_path));
+        let results = compute(&appraisal);
         Doc {
             saved: appraisal.clone(),
-            results: compute(&appraisal),
-            summary: Summary::of(&appraisal),
+            summary: Summary::of(&appraisal, &results),
+            results,
             appraisal,
             history: History::default(),
             dirty: false,
@@ -306,7 +323,7 @@ impl Doc {
     fn refresh(&mut self) {
         self.version += 1;
         self.results = compute(&self.appraisal);
-        self.summary = Summary::of(&self.appraisal);
+        self.summary = Summary::of(&self.appraisal, &self.results);
         self.differing = self.count_differing();
         self.dirty = match self.differing {
             Some(k) => k > 0,
@@ -350,10 +367,11 @@ impl Doc {
             let differing = self.differing?;
             let a = self.appraisal.options().get(o)?;
             let s = self.saved.options().get(o)?;
-            Some((o, differing, a != s, a.unscored()))
+            let differs = published_differs(&self.appraisal, &self.results, o);
+            Some((o, differing, a != s, a.unscored(), differs))
         });
         let out = change(self);
-        let Some((o, differing, was_different, was_unscored)) = before else {
+        let Some((o, differing, was_different, was_unscored, was_published_differ)) = before else {
             self.refresh();
             return out;
         };
@@ -368,6 +386,9 @@ impl Doc {
         crate::compute::recompute_option(&mut self.results, &self.appraisal, o);
         self.summary.unscored = self.summary.unscored + unscored - was_unscored;
         self.summary.incomplete = self.summary.unscored > 0;
+        self.summary.published_differ = self.summary.published_differ
+            + usize::from(published_differs(&self.appraisal, &self.results, o))
+            - usize::from(was_published_differ);
         let differing = differing + usize::from(is_different) - usize::from(was_different);
         self.differing = Some(differing);
         self.dirty = differing > 0;
@@ -691,6 +712,13 @@ pub enum Confirm {
     /// work was kept (a colleague's edits): choose, cell by cell or as a
     /// whole, between the restored work and the file as it is now.
     RecoveryClash(Box<Clashes>),
+    /// Esc in a box holding changes: throw them away?
+    Discard {
+        /// What would be thrown away, in words ("your changes to this note").
+        what: String,
+        /// The box, as it was, to go back to.
+        back: Box<Mode>,
+    },
     /// A recovery file was found: restore or discard it?
     Recovery {
         /// The recovered appraisal.
@@ -814,6 +842,25 @@ pub struct NoteEditor {
     pub c: usize,
     /// The text and cursor.
     pub input: TextInput,
+    /// The note as it was when the box opened, to tell whether it changed.
+    pub was: String,
+}
+
+impl NoteEditor {
+    /// Opens the note of cell (`o`, `c`), holding `text`.
+    pub fn open(o: usize, c: usize, text: &str) -> NoteEditor {
+        NoteEditor {
+            o,
+            c,
+            input: TextInput::multi(text),
+            was: text.to_owned(),
+        }
+    }
+
+    /// Whether the text differs from the note as it was.
+    pub fn changed(&self) -> bool {
+        self.input.text() != self.was
+    }
 }
 
 /// Choosing an export format.
@@ -829,8 +876,13 @@ pub enum Mode {
     /// The grid and details, ready for keys.
     #[default]
     Normal,
-    /// The help screen, scrolled by this many lines.
-    Help(u16),
+    /// The help screen over what was open before it.
+    Help {
+        /// Lines scrolled.
+        scroll: u16,
+        /// What closing the help goes back to (a dialog, the live view, the grid).
+        back: Box<Mode>,
+    },
     /// Editing a note.
     Note(NoteEditor),
     /// Asking for a line of text.
@@ -896,6 +948,9 @@ pub struct View {
     /// Whether the panel view is open: the grid shows the consensus of the
     /// members' sheets, read-only. Dialogs such as help open over it.
     pub panel: bool,
+    /// Whether the mouse selects cells (on) or is left to the terminal for
+    /// selecting and copying text (off).
+    pub mouse: bool,
 }
 
 impl Default for View {
@@ -915,6 +970,7 @@ impl Default for View {
             colour: true,
             shared: false,
             panel: false,
+            mouse: true,
         }
     }
 }

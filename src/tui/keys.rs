@@ -3,8 +3,99 @@
 
 use crate::numbers;
 
+use crate::model::Scale;
+
 use super::app::{App, Confirm, Focus, Mode, Showing};
 use super::swing::SwingStep;
+
+/// The keys a question takes: (keys as shown, what they do, the characters
+/// accepted, with `\n` for Enter). Esc is always taken; what it does is
+/// listed like any other key.
+pub fn confirm_keys(c: &Confirm) -> Vec<(&'static str, &'static str, &'static [char])> {
+    match c {
+        Confirm::Quit => vec![
+            ("y Enter", "save, then quit", &['y', 's', '\n']),
+            (
+                "n",
+                "quit without saving (the changes are lost)",
+                &['n', 'd'],
+            ),
+            ("Esc", "keep working", &['c']),
+        ],
+        Confirm::RemoveOption(_) | Confirm::RemoveCriterion(_) => vec![
+            ("y", "remove it (u undoes this)", &['y']),
+            ("n Enter Esc", "keep it", &['n', '\n']),
+        ],
+        Confirm::Conflict { .. } => vec![
+            ("o", "overwrite it with your version", &['o']),
+            ("a", "save your version as another file", &['a']),
+            ("n Enter Esc", "don't save yet", &['n', '\n']),
+        ],
+        Confirm::Replace { .. } => vec![
+            ("y", "replace it", &['y']),
+            ("n Enter Esc", "choose another name", &['n', '\n']),
+        ],
+        Confirm::ReplaceExport { .. } => vec![
+            ("y", "replace it with this export", &['y']),
+            ("n Enter Esc", "choose another name", &['n', '\n']),
+        ],
+        Confirm::Discard { .. } => vec![
+            ("y", "discard them and close the box", &['y']),
+            ("n Enter Esc", "go back to the box", &['n', '\n']),
+        ],
+        Confirm::Recovery { .. } => vec![
+            ("r", "restore them (then Ctrl-s to save)", &['r', 'y']),
+            ("d", "discard them and open the file as saved", &['d', 'n']),
+            ("q", "quit and decide later", &['q']),
+        ],
+        Confirm::RecoveryClash(_) => vec![
+            ("↑↓", "cell", &[]),
+            ("Space", "yours/theirs", &[' ']),
+            ("Enter", "restore as chosen", &['\n']),
+            ("y", "all yours", &['y', 'r']),
+            ("t", "all theirs", &['t']),
+            ("q", "quit and decide later", &['q']),
+        ],
+    }
+}
+
+/// Whether the question `c` takes the key `k` (a lower-case letter, or `\n`).
+pub fn confirm_takes(c: &Confirm, k: char) -> bool {
+    confirm_keys(c).iter().any(|(_, _, cs)| cs.contains(&k))
+}
+
+/// The question's keys in a sentence: "y or Enter: save, then quit; ...".
+pub fn confirm_choices(c: &Confirm) -> String {
+    confirm_keys(c)
+        .iter()
+        .map(|(k, d, _)| format!("{}: {d}", k.split(' ').collect::<Vec<_>>().join(" or ")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The swing assistant's keys in a sentence, for the step shown.
+pub fn swing_choices(step: SwingStep) -> &'static str {
+    match step {
+        SwingStep::Order => {
+            "↑↓ choose a criterion, J/K move it, Enter goes on to the values, Esc cancels, ? help"
+        }
+        SwingStep::Value => {
+            "↑↓ choose, type a number from 0 to 100, Enter writes the weights, Shift-Tab goes back, Esc cancels, ? help"
+        }
+    }
+}
+
+/// What to say when `key` does nothing where it was pressed: where it does
+/// work, if anywhere, and how to find the keys that work here.
+pub fn unbound_hint(app: &App, key: &str) -> String {
+    let here = match app.showing() {
+        Showing::Panel => "in the panel view",
+        Showing::Shared => "on the shared scores",
+        Showing::Own if app.view.mode == Mode::Sensitivity => "in the sensitivity view",
+        Showing::Own => "on the grid",
+    };
+    format!("{key} does nothing {here}: ? lists every key")
+}
 
 /// Key hints for the bottom line, most useful first; as many as fit are shown.
 pub fn hints(app: &App) -> Vec<(String, &'static str)> {
@@ -26,7 +117,7 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
             h
         }
         Mode::Normal if app.showing() == Showing::Panel => vec![
-            ("p", "close"),
+            ("p Esc", "close"),
             ("f F", "next/prev flagged"),
             ("m", "method"),
             ("←↑↓→", "move"),
@@ -36,7 +127,7 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
             ("?", "help"),
         ],
         Mode::Normal if app.showing() == Showing::Shared => vec![
-            ("c", "back to your scores"),
+            ("c Esc", "back to your scores"),
             ("←↑↓→", "move"),
             ("Tab", "details"),
             ("u", "undo"),
@@ -114,55 +205,47 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
             }
             h
         }
-        Mode::Help(_) => vec![("↑↓", "scroll"), ("Esc", "close")],
+        Mode::Help { .. } => vec![("↑↓", "scroll"), ("Esc", "close")],
         Mode::Note(_) => vec![
-            ("Esc", "done"),
-            ("Enter", "new line"),
-            ("←↑↓→", "move"),
-            ("^S", "done and save"),
+            ("Enter", "keep"),
+            ("Esc", "cancel"),
+            ("Alt-Enter ^J", "new line"),
+            ("^S", "keep and save"),
+            ("F1", "help"),
         ],
-        Mode::Prompt(_) => vec![("Enter", "accept"), ("Esc", "cancel"), ("←→", "move")],
-        Mode::Confirm(c) => match c {
-            Confirm::Quit => vec![
-                ("y", "save and quit"),
-                ("n", "quit, discard"),
-                ("Esc", "stay"),
-            ],
-            Confirm::RemoveOption(_)
-            | Confirm::RemoveCriterion(_)
-            | Confirm::Replace { .. }
-            | Confirm::ReplaceExport { .. } => {
-                vec![("y", "yes"), ("n", "no")]
-            }
-            Confirm::Conflict { .. } => {
-                vec![("o", "overwrite"), ("a", "save as"), ("Esc", "cancel")]
-            }
-            Confirm::RecoveryClash(_) => vec![
-                ("↑↓", "cell"),
-                ("Space", "yours/theirs"),
-                ("Enter", "restore as chosen"),
-                ("y", "all yours"),
-                ("t", "all theirs"),
-            ],
-            Confirm::Recovery { .. } => {
-                vec![("r", "restore"), ("d", "discard"), ("q", "quit")]
-            }
-        },
+        Mode::Prompt(_) => vec![
+            ("Enter", "accept"),
+            ("Esc", "cancel"),
+            ("←→", "move"),
+            ("F1", "help"),
+        ],
+        Mode::Confirm(c) => confirm_keys(c)
+            .into_iter()
+            .map(|(k, d, _)| (k, d))
+            .collect(),
         Mode::Swing(s) => match s.step {
             SwingStep::Order => vec![
                 ("↑↓", "choose"),
                 ("J/K", "move"),
                 ("Enter", "next"),
                 ("Esc", "cancel"),
+                ("?", "help"),
             ],
             SwingStep::Value => vec![
                 ("↑↓", "choose"),
                 ("0-9", "value"),
                 ("Enter", "write weights"),
-                ("Esc", "back"),
+                ("Shift-Tab", "back"),
+                ("Esc", "cancel"),
+                ("?", "help"),
             ],
         },
-        Mode::Export(_) => vec![("↑↓", "choose"), ("Enter", "next"), ("Esc", "cancel")],
+        Mode::Export(_) => vec![
+            ("↑↓", "choose"),
+            ("Enter", "next"),
+            ("Esc", "cancel"),
+            ("?", "help"),
+        ],
     };
     h.into_iter()
         .map(|(k, d)| {
@@ -195,6 +278,44 @@ fn digits_hint(app: &App) -> String {
     }
 }
 
+/// What the scale means, for the help screen: (key column, text) lines as
+/// [`help_lines`] gives them.
+pub fn scale_help(scale: &Scale) -> Vec<(String, String)> {
+    let mut out = vec![
+        ("The scale".to_owned(), String::new()),
+        (
+            format!(
+                "{} to {}",
+                numbers::score(scale.min()),
+                numbers::score(scale.max())
+            ),
+            format!(
+                "every cell is scored on this scale{}: higher is better. An option's total adds its scores, each times its criterion's weight",
+                if scale.step() == 1.0 {
+                    String::new()
+                } else {
+                    format!(", in steps of {}", numbers::score(scale.step()))
+                }
+            ),
+        ),
+    ];
+    if scale.labels().is_empty() {
+        out.push((
+            String::new(),
+            "the file gives no wording for the points of the scale".to_owned(),
+        ));
+    }
+    for (v, text) in scale.labels() {
+        out.push((numbers::score(*v), text.clone()));
+    }
+    out.push((
+        String::new(),
+        "the line under the grid and the top of the details pane show these for the selected cell"
+            .to_owned(),
+    ));
+    out
+}
+
 /// Every key, grouped, for the help screen: (key, what it does). A line with
 /// an empty description is a heading.
 pub fn help_lines() -> Vec<(&'static str, &'static str)> {
@@ -205,11 +326,21 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
         ("Home End", "first or last option (also g G)"),
         ("Tab", "switch between the grid and the details pane"),
         ("mouse", "click a cell to select it; the wheel scrolls"),
+        (
+            "M",
+            "mouse off (or on again): with it off, drag to select and copy text \
+             as in any terminal. With it on, most terminals still copy with Shift held while dragging",
+        ),
         ("", ""),
         ("Scoring", ""),
         (
             "0-9",
-            "set the selected score (1 then 0 gives 10 on a 0-10 scale)",
+            "set the selected score (1 then 0 gives 10 on a 0-10 scale; \
+             a number off the scale is refused and the score stays)",
+        ),
+        (
+            "Enter",
+            "confirm and move down to the next option, as in a spreadsheet",
         ),
         (
             ".",
@@ -218,8 +349,10 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
         ("+ -", "step the score up or down the scale"),
         ("Delete x", "clear the score (an empty cell shows ·)"),
         (
-            "n Enter",
-            "write or edit the cell's note (¶ marks cells with notes)",
+            "n",
+            "write or edit the cell's note (¶ marks cells with notes). In the \
+             note: Enter keeps it, Alt-Enter or Ctrl-j starts a new line, Esc \
+             cancels (asking first if you changed it), Ctrl-s keeps it and saves",
         ),
         ("", ""),
         ("Weights", ""),
@@ -285,8 +418,19 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
              a text report, or a copy of the appraisal file",
         ),
         ("q Ctrl-c", "quit (asks first if there are unsaved changes)"),
-        ("Esc", "clear the message line; cancel a dialog"),
-        ("? F1", "this help"),
+        (
+            "Esc",
+            "cancel a box or dialog (a box with changes asks first); close the \
+             live view, the panel view or the shared scores; clear the message line",
+        ),
+        (
+            "Enter",
+            "in a box or dialog: accept (each dialog lists its keys)",
+        ),
+        (
+            "? F1",
+            "this help, from anywhere (F1 in a text box); any key closes it",
+        ),
         ("", ""),
         ("In the grid", ""),
         (
@@ -298,6 +442,14 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
         (
             "Total *",
             "some cells unscored: the total counts the scored ones only",
+        ),
+        (
+            "Total ≠",
+            "the option's published total differs from its scores' total (the details say by how much)",
+        ),
+        (
+            "C1 C2",
+            "criteria by number when their names do not fit; the line under the grid names the selected one, and the details list them all",
         ),
         ("Rank 3=", "tied with another option"),
         (

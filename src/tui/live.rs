@@ -18,6 +18,7 @@ use crate::sensitivity::statements::{exact_statements, smaa_statements};
 use crate::sensitivity::{self, Exact, Smaa, SmaaConfig, Statement, StatementKind, WeightModel};
 
 use super::app::App;
+use super::measure::wrapped_height;
 
 /// How far each weight may wander in the "near your weights" Monte Carlo run.
 pub const NEAR_PERCENT: f64 = 25.0;
@@ -179,22 +180,6 @@ struct Section {
     draw: Draw,
 }
 
-/// How many rows `lines` take when wrapped to `width`: drawn into a scratch
-/// buffer and measured, so it matches what the paragraph really does.
-fn wrapped_height(lines: &[Line], width: u16) -> u16 {
-    let chars: usize = lines.iter().map(|l| l.width() + 1).sum();
-    let bound = (2 * chars / usize::from(width.max(1)) + 2 * lines.len() + 1).min(2000) as u16;
-    let area = Rect::new(0, 0, width.max(1), bound);
-    let mut scratch = Buffer::empty(area);
-    Paragraph::new(lines.to_vec())
-        .wrap(Wrap { trim: false })
-        .render(area, &mut scratch);
-    (0..bound)
-        .rev()
-        .find(|&y| (0..area.width).any(|x| scratch[(x, y)].symbol() != " "))
-        .map_or(0, |y| y + 1)
-}
-
 fn sections(app: &App, live: &Live, width: u16) -> Vec<Section> {
     let n_opt = app.doc.appraisal().options().len();
     let n_crit = app.doc.appraisal().criteria().len();
@@ -213,17 +198,22 @@ fn sections(app: &App, live: &Live, width: u16) -> Vec<Section> {
             draw: draw_criterion,
         },
         Section {
-            height: if n_opt > 1 { 14 } else { 0 },
+            height: if n_opt > 1 {
+                13 + wrapped_height(&[Line::from(chart_title(app, live))], width)
+            } else {
+                0
+            },
             draw: draw_chart,
         },
         blank(),
         Section {
-            height: (n_opt.min(8) + 2) as u16,
+            height: wrapped_height(&acceptability_lines(app, live, width), width),
             draw: draw_acceptability,
         },
         blank(),
         Section {
-            height: (n_crit + 2) as u16,
+            height: wrapped_height(&stability_lines(app, live, width), width)
+                .max(n_crit.min(1) as u16),
             draw: draw_stability,
         },
         blank(),
@@ -332,10 +322,26 @@ fn charted(app: &App) -> Vec<usize> {
     shown
 }
 
+/// The chart's title, which wraps on a narrow screen.
+fn chart_title(app: &App, live: &Live) -> String {
+    let c = app.view.criterion;
+    match (
+        app.doc.appraisal().criteria().get(c),
+        live.exact.weights.get(c),
+    ) {
+        (Some(crit), Some(sens)) => format!(
+            "Each option's total as {}'s share moves from 0% to 100% (│ marks now, {})",
+            crit.name(),
+            sens.shown().share_text()
+        ),
+        _ => String::new(),
+    }
+}
+
 fn draw_chart(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
     let a = app.doc.appraisal();
     let c = app.view.criterion;
-    let (Some(crit), Some(sens)) = (a.criteria().get(c), live.exact.weights.get(c)) else {
+    let (Some(_), Some(sens)) = (a.criteria().get(c), live.exact.weights.get(c)) else {
         return;
     };
     let shown = charted(app);
@@ -378,15 +384,19 @@ fn draw_chart(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
             .style(Style::default().add_modifier(Modifier::DIM))
             .data(&now),
     );
-    let title = format!(
-        "Each option's total as {}'s share moves from 0% to 100% (│ marks now, {})",
-        crit.name(),
-        sens.shown().share_text()
+    let title = Line::from(chart_title(app, live));
+    let head_h = wrapped_height(std::slice::from_ref(&title), r.width).min(r.height);
+    let head = Rect::new(r.x, r.y, r.width, head_h);
+    Paragraph::new(title)
+        .wrap(Wrap { trim: false })
+        .render(head, buf);
+    let legend_h = 2.min(r.height.saturating_sub(head_h));
+    let chart_area = Rect::new(
+        r.x,
+        r.y + head_h,
+        r.width,
+        r.height.saturating_sub(head_h + legend_h),
     );
-    let head = Rect::new(r.x, r.y, r.width, 1);
-    Paragraph::new(Line::from(title)).render(head, buf);
-    let legend_h = 2.min(r.height.saturating_sub(1));
-    let chart_area = Rect::new(r.x, r.y + 1, r.width, r.height.saturating_sub(1 + legend_h));
     let chart = Chart::new(datasets)
         .legend_position(None)
         .x_axis(
@@ -414,13 +424,14 @@ fn draw_chart(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
         spans.push(Span::styled(format!("{sym} "), style));
         spans.push(Span::raw(format!("{name}   ")));
     }
-    let legend = Rect::new(r.x, r.y + 1 + chart_area.height, r.width, legend_h);
+    let legend = Rect::new(r.x, r.y + head_h + chart_area.height, r.width, legend_h);
     Paragraph::new(Line::from(spans))
         .wrap(Wrap { trim: true })
         .render(legend, buf);
 }
 
-fn draw_acceptability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
+/// Each option's chance of ranking first, as bars, the likeliest first.
+fn acceptability_lines(app: &App, live: &Live, width: u16) -> Vec<Line<'static>> {
     let a = app.doc.appraisal();
     let mut lines = Vec::new();
     match (&live.smaa, &live.smaa_near) {
@@ -446,19 +457,22 @@ fn draw_acceptability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
                     .then(near.first_share(y).total_cmp(&near.first_share(x)))
                     .then(x.cmp(&y))
             });
-            let name_w = usize::from(r.width / 3).clamp(8, 30);
-            let bar_w = usize::from(r.width).saturating_sub(name_w + 22).max(1);
+            // Names as long as the longest, leaving the bars ten characters or more.
+            let longest = a
+                .options()
+                .iter()
+                .map(|o| o.name().chars().count())
+                .max()
+                .unwrap_or(8);
+            let name_w = longest
+                .min(usize::from(width).saturating_sub(32))
+                .clamp(8, 40);
+            let bar_w = usize::from(width).saturating_sub(name_w + 22).max(1);
             for &o in order.iter().take(8) {
                 let share = m.first_share(o);
                 let filled = ((share * bar_w as f64).round() as usize).min(bar_w);
                 let name = a.options().get(o).map_or("", |x| x.name());
-                let name: String = if name.chars().count() > name_w {
-                    let mut s: String = name.chars().take(name_w - 1).collect();
-                    s.push('…');
-                    s
-                } else {
-                    name.to_owned()
-                };
+                let name = shorten(name, name_w);
                 lines.push(Line::from(vec![
                     Span::raw(format!("{name:<name_w$} ")),
                     Span::styled("█".repeat(filled), bar_style(app)),
@@ -472,7 +486,21 @@ fn draw_acceptability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
             }
         }
     }
-    Paragraph::new(lines)
+    lines
+}
+
+/// `s` cut to `w` characters, with an ellipsis when cut.
+fn shorten(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(w.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+fn draw_acceptability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
+    Paragraph::new(acceptability_lines(app, live, r.width))
         .wrap(Wrap { trim: false })
         .render(r, buf);
 }
@@ -485,21 +513,77 @@ fn bar_style(app: &App) -> Style {
     }
 }
 
-fn draw_stability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
+/// How far each weight can move with the leader still first, as a table.
+/// Where the whole row does not fit the width, the option that would then
+/// lead goes on a line of its own under it, so nothing is cut off.
+fn stability_lines(app: &App, live: &Live, width: u16) -> Vec<Line<'static>> {
     let a = app.doc.appraisal();
+    let name = |o: usize| a.options().get(o).map_or("", |x| x.name()).to_owned();
     let leader = live
         .exact
         .weights
         .first()
-        .and_then(|s| a.options().get(s.leader))
-        .map_or("the leader", |o| o.name());
+        .map_or_else(|| "the leader".to_owned(), |s| name(s.leader));
     let mut lines = vec![Line::styled(
         format!(
             "Weight stability: how far each criterion's share can move with {leader} still first"
         ),
         bold(),
     )];
-    let name_w = usize::from(r.width).saturating_sub(44).clamp(8, 36);
+    let then_of = |s: &crate::sensitivity::CriterionSensitivity| match (s.below, s.above) {
+        (None, None) => "no change".to_owned(),
+        (Some(b), None) => format!("↓ {}", name(b)),
+        (None, Some(u)) => format!("↑ {}", name(u)),
+        (Some(b), Some(u)) => format!("↓ {} ↑ {}", name(b), name(u)),
+    };
+    let longest_name = a
+        .criteria()
+        .iter()
+        .map(|c| c.name().chars().count())
+        .max()
+        .unwrap_or(9)
+        .max(9);
+    let longest_then = live
+        .exact
+        .weights
+        .iter()
+        .map(|s| then_of(s).chars().count())
+        .max()
+        .unwrap_or(10)
+        .max(10);
+    // Selection mark, name, weight, share, range: then the option that leads.
+    let fixed = 2 + 1 + 6 + 1 + 7 + 2 + 17;
+    let w = usize::from(width);
+    let name_w = longest_name.max(9);
+    let table = fixed + name_w + 1 + longest_then <= w;
+    if !table {
+        // Too narrow for the table: each criterion in words over two lines,
+        // which wrap rather than cut anything off.
+        for s in &live.exact.weights {
+            let Some(crit) = a.criteria().get(s.criterion) else {
+                continue;
+            };
+            let shown = s.shown();
+            let sel = s.criterion == app.view.criterion;
+            let style = if sel { bold() } else { Style::default() };
+            lines.push(Line::styled(
+                format!("{} {}", if sel { "▶" } else { " " }, crit.name()),
+                style,
+            ));
+            let then = match (s.below, s.above) {
+                (None, None) => "no change".to_owned(),
+                _ => format!("then {}", then_of(s)),
+            };
+            lines.push(Line::from(format!(
+                "    w{} · {} · first from {} to {} · {then}",
+                numbers::weight(crit.weight()),
+                shown.share_text(),
+                shown.from_text(),
+                shown.to_text(),
+            )));
+        }
+        return lines;
+    }
     lines.push(Line::styled(
         format!(
             "  {:<name_w$} {:>6} {:>7}  {:<17} {}",
@@ -511,34 +595,17 @@ fn draw_stability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
         let Some(crit) = a.criteria().get(s.criterion) else {
             continue;
         };
-        let name: String = if crit.name().chars().count() > name_w {
-            let mut n: String = crit.name().chars().take(name_w - 1).collect();
-            n.push('…');
-            n
-        } else {
-            crit.name().to_owned()
-        };
         let shown = s.shown();
         let range = format!("{} to {}", shown.from_text(), shown.to_text());
-        let then = match (s.below, s.above) {
-            (None, None) => "no change".to_owned(),
-            (Some(b), None) => format!("↓ {}", a.options().get(b).map_or("", |o| o.name())),
-            (None, Some(u)) => format!("↑ {}", a.options().get(u).map_or("", |o| o.name())),
-            (Some(b), Some(u)) => format!(
-                "↓ {} ↑ {}",
-                a.options().get(b).map_or("", |o| o.name()),
-                a.options().get(u).map_or("", |o| o.name())
-            ),
-        };
         let sel = s.criterion == app.view.criterion;
         let text = format!(
             "{} {:<name_w$} {:>6} {:>7}  {:<17} {}",
             if sel { "▶" } else { " " },
-            name,
+            shorten(crit.name(), name_w),
             numbers::weight(crit.weight()),
             shown.share_text(),
             range,
-            then
+            then_of(s)
         );
         lines.push(if sel {
             Line::styled(text, bold())
@@ -546,5 +613,11 @@ fn draw_stability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
             Line::from(text)
         });
     }
-    Paragraph::new(lines).render(r, buf);
+    lines
+}
+
+fn draw_stability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
+    Paragraph::new(stability_lines(app, live, r.width))
+        .wrap(Wrap { trim: false })
+        .render(r, buf);
 }

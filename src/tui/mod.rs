@@ -24,6 +24,7 @@ pub mod edit;
 pub mod export;
 pub mod keys;
 pub mod live;
+pub mod measure;
 pub mod member;
 pub mod panel;
 pub mod runner;

@@ -30,6 +30,23 @@ pub struct PanelState {
     /// The document version the merge was worked out for.
     merged_for: Option<u64>,
     error: Option<String>,
+    /// Sheets that could not be read or used, each as "file:line:column:
+    /// what is wrong", shown beside the others rather than blocking them.
+    problems: Vec<String>,
+    /// Sheets beside the appraisal under other names, not opened.
+    left_out: Vec<PathBuf>,
+}
+
+/// A sheet's first error as one line: "file:line:column: what is wrong".
+pub fn problem_text(e: &LoadError) -> String {
+    e.diagnostics
+        .iter()
+        .find(|d| d.is_error())
+        .or(e.diagnostics.first())
+        .map_or_else(
+            || format!("{}: the sheet could not be read", e.file.name),
+            |d| format!("{}: {}", d.location(&e.file), d.message),
+        )
 }
 
 fn ids(a: &Appraisal) -> (Vec<String>, Vec<String>) {
@@ -51,11 +68,16 @@ impl PanelState {
             merged: None,
             merged_for: None,
             error: None,
+            problems: Vec::new(),
+            left_out: Vec::new(),
         }
     }
 
     /// Reads and checks the sheets at `paths` against `appraisal` (loaded from
-    /// `appraisal_path`), as `appraise panel` does.
+    /// `appraisal_path`), as `appraise panel` does. Sheets that cannot be
+    /// used are left out and listed ([`PanelState::problems`]), so that one
+    /// bad sheet does not hide the others; only when no sheet can be used at
+    /// all is every error returned.
     pub fn load(
         paths: &[PathBuf],
         appraisal: &Appraisal,
@@ -63,8 +85,28 @@ impl PanelState {
         options: MergeOptions,
     ) -> Result<PanelState, Vec<LoadError>> {
         let refs: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
-        let sheets = panel::load_sheets(&refs, appraisal, appraisal_path)?;
-        Ok(PanelState::new(appraisal, sheets, options))
+        let (sheets, errors) = panel::load_each_sheet(&refs, appraisal, appraisal_path);
+        if sheets.is_empty() && !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut p = PanelState::new(appraisal, sheets, options);
+        p.problems = errors.iter().map(problem_text).collect();
+        Ok(p)
+    }
+
+    /// Sheets that could not be used, each with its first error.
+    pub fn problems(&self) -> &[String] {
+        &self.problems
+    }
+
+    /// Notes sheets beside the appraisal that have other names and were not opened.
+    pub fn set_left_out(&mut self, left_out: Vec<PathBuf>) {
+        self.left_out = left_out;
+    }
+
+    /// Sheets beside the appraisal under other names, not opened.
+    pub fn left_out(&self) -> &[PathBuf] {
+        &self.left_out
     }
 
     /// The members' sheets, in the order given.
@@ -275,12 +317,39 @@ pub fn any_note(sheets: &[Sheet], o: usize, c: usize) -> bool {
 pub fn grid_title(p: &PanelState) -> String {
     let n = p.sheets().len();
     let flagged = p.merged().map_or(0, |m| m.flagged().len());
-    format!(
+    let mut title = format!(
         "Panel consensus · {} of {n} member{} · {flagged} flagged ! (spread ≥ {})",
         method_words(p.options().method),
         if n == 1 { "" } else { "s" },
         numbers::count(p.options().flag_steps, "step", "steps")
-    )
+    );
+    if !p.problems.is_empty() {
+        title.push_str(&format!(" · ⚠ {} sheet(s) left out", p.problems.len()));
+    }
+    title
+}
+
+/// What opening the panel says: how many sheets, and any left out.
+pub fn opened_message(p: &PanelState, beside: Option<&str>) -> String {
+    let n = p.sheets().len();
+    let mut text = match beside {
+        Some(name) => format!("Opened the panel: {n} members' sheets found beside {name}"),
+        None => format!("Opened the panel: {n} members' sheets"),
+    };
+    match p.problems.len() {
+        0 => {}
+        1 => text.push_str("; 1 sheet could not be used (the details say why)"),
+        k => text.push_str(&format!(
+            "; {k} sheets could not be used (the details say why)"
+        )),
+    }
+    if !p.left_out.is_empty() {
+        text.push_str(&format!(
+            "; {} more with other file names were not opened",
+            p.left_out.len()
+        ));
+    }
+    text
 }
 
 fn bold() -> Style {
@@ -298,6 +367,33 @@ pub fn details_lines(app: &App) -> Vec<Line<'static>> {
     let Some(p) = app.panel.as_ref() else {
         return lines;
     };
+    if !p.problems.is_empty() {
+        let n = p.problems.len();
+        lines.push(Line::styled(
+            format!(
+                "⚠ {n} sheet{} could not be used and {} left out; fix {} and open the panel again:",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "is" } else { "are" },
+                if n == 1 { "it" } else { "them" }
+            ),
+            bold(),
+        ));
+        for e in &p.problems {
+            lines.push(Line::from(format!("  {e}")));
+        }
+        lines.push(Line::from(""));
+    }
+    if !p.left_out.is_empty() {
+        let names: Vec<String> = p.left_out.iter().map(|x| x.display().to_string()).collect();
+        lines.push(Line::styled(
+            format!(
+                "Also beside the appraisal, not opened (other file names): {}. To include them: appraise tui FILE --panel SHEETS",
+                names.join(", ")
+            ),
+            dim(),
+        ));
+        lines.push(Line::from(""));
+    }
     let Some(m) = p.merged() else {
         lines.push(Line::from(format!(
             "The panel could not be merged: {}",

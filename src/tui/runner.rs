@@ -185,7 +185,17 @@ pub fn run(mut app: App) -> io::Result<App> {
     let mut last_heartbeat = Instant::now();
     let mut warned_about: Option<Option<Fingerprint>> = None;
     let mut reported_recovery_error = false;
+    let mut mouse = true;
     let result = loop {
+        if app.view.mouse != mouse {
+            // M turned the mouse off (for the terminal's own text selection) or on.
+            mouse = app.view.mouse;
+            let _ = if mouse {
+                execute!(io::stdout(), EnableMouseCapture)
+            } else {
+                execute!(io::stdout(), DisableMouseCapture)
+            };
+        }
         if let Err(e) = draw(&mut terminal, &app) {
             break Err(e);
         }
@@ -290,7 +300,7 @@ fn caught(signals: &AtomicUsize) -> Option<&'static str> {
 }
 
 fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &App) -> io::Result<()> {
-    terminal.draw(|f| f.render_widget(app, f.area()))?;
+    terminal.draw(|f| super::view::draw(f, app))?;
     Ok(())
 }
 

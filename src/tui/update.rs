@@ -16,6 +16,7 @@ use super::app::{
 };
 use super::edit::Edit;
 use super::export;
+use super::keys;
 use super::live;
 use super::panel::{PanelState, method_words, next_method, spread_text};
 use super::swing::{Swing, SwingStep};
@@ -27,6 +28,10 @@ pub fn update(app: &mut App, action: Action) {
     if let Action::Resize(w, h) = action {
         app.view.size = (w.max(1), h.max(1));
         ensure_visible(app);
+        return;
+    }
+    if view::too_small(app.view.size) {
+        too_small(app, action);
         return;
     }
     if !matches!(action, Action::Digit(_)) {
@@ -50,6 +55,7 @@ pub fn update(app: &mut App, action: Action) {
                     app.view.mode = Mode::Normal;
                     app.view.details_scroll = 0;
                 }
+                Action::Help => open_help(app, Mode::Sensitivity),
                 Action::ToggleShared | Action::Panel if app.doc.member().is_some() => {
                     app.view.error(
                         "The sensitivity view analyses your own scores: press v to close it first",
@@ -72,7 +78,7 @@ pub fn update(app: &mut App, action: Action) {
                 }
             }
         }
-        Mode::Help(scroll) => help(app, scroll, action),
+        Mode::Help { scroll, back } => help(app, scroll, *back, action),
         Mode::Note(editor) => note(app, editor, action),
         Mode::Prompt(prompt) => prompt_input(app, prompt, action),
         Mode::Confirm(confirm) => confirm_input(app, confirm, action),
@@ -92,6 +98,27 @@ pub fn update(app: &mut App, action: Action) {
     if app.view.panel {
         refresh_panel(app);
     }
+}
+
+/// While the window is too small to show the grid, no key changes the
+/// appraisal: saving and quitting still work, so nothing is trapped.
+fn too_small(app: &mut App, action: Action) {
+    match action {
+        Action::Save if app.doc.path().is_some() => save_to(app, None, false, false),
+        Action::Quit if !app.doc.is_dirty() => {
+            app.doc.discard_recovery();
+            app.quit = true;
+        }
+        _ => {}
+    }
+}
+
+/// Opens the help screen over `back`, which closing it returns to.
+fn open_help(app: &mut App, back: Mode) {
+    app.view.mode = Mode::Help {
+        scroll: 0,
+        back: Box::new(back),
+    };
 }
 
 /// Pasted text: typed into an open note or one-line box (a one-line box
@@ -194,33 +221,35 @@ fn open_panel(app: &mut App) -> bool {
             return false;
         };
         let found = crate::panel::member::find_sheets(&path);
+        let others = crate::panel::member::other_sheets(&path);
         if found.is_empty() {
             let stem = path
                 .file_stem()
                 .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+            let also = match others.len() {
+                0 => String::new(),
+                n => format!(
+                    " ({n} sheet{} with other names, such as {}, can be named that way)",
+                    if n == 1 { "" } else { "s" },
+                    others[0].display()
+                ),
+            };
             app.view.error(format!(
-                "No panel is open and no {stem}.*.sheet.toml sheets are beside it: use appraise tui FILE --panel SHEETS"
+                "No panel is open and no {stem}.*.sheet.toml sheets are beside it: use appraise tui FILE --panel SHEETS{also}"
             ));
             return false;
         }
         match PanelState::load(&found, app.doc.appraisal(), Some(&path), Default::default()) {
-            Ok(p) => {
-                let n = p.sheets().len();
+            Ok(mut p) => {
+                p.set_left_out(others);
+                let text = super::panel::opened_message(&p, Some(&app.doc.display_name()));
                 app.panel = Some(p);
-                app.view.info(format!(
-                    "Opened the panel: {n} members' sheets found beside {}",
-                    app.doc.display_name()
-                ));
+                app.view.info(text);
             }
             Err(errors) => {
-                let first = errors.first().and_then(|e| {
-                    e.diagnostics
-                        .iter()
-                        .find(|d| d.is_error())
-                        .map(|d| format!("{}: {}", d.location(&e.file), d.message))
-                });
+                let first = errors.first().map(super::panel::problem_text);
                 app.view.error(format!(
-                    "The panel could not be opened: {}",
+                    "The panel could not be opened: no sheet could be used. {}",
                     first.unwrap_or_else(|| "a sheet could not be read".to_owned())
                 ));
                 return false;
@@ -355,6 +384,27 @@ fn ensure_visible(app: &mut App) {
     v.col_offset = v.col_offset.min(nc.saturating_sub(cols));
 }
 
+/// Why a move does nothing, when the selection is already at that edge:
+/// a key should never seem to do nothing without a word.
+fn at_edge(app: &App, action: &Action) -> Option<&'static str> {
+    let row = app.selected_row();
+    let last_row = n_options(app).saturating_sub(1);
+    let grid = app.view.focus == Focus::Grid;
+    match action {
+        Action::Up | Action::PageUp | Action::First if grid && row == 0 => {
+            Some("Already at the first option")
+        }
+        Action::Down | Action::PageDown | Action::Last if grid && row >= last_row => {
+            Some("Already at the last option")
+        }
+        Action::Left if app.view.criterion == 0 => Some("Already at the first criterion"),
+        Action::Right if app.view.criterion + 1 >= n_criteria(app) => {
+            Some("Already at the last criterion")
+        }
+        _ => None,
+    }
+}
+
 /// Selects the option shown at display row `row` (clamped).
 fn select_row(app: &mut App, row: usize) {
     let order = app.display_order();
@@ -388,6 +438,10 @@ fn normal(app: &mut App, action: Action) {
         }
     }
     let page = view::grid_geometry(app).rows_visible.max(1) as isize;
+    if let Some(edge) = at_edge(app, &action) {
+        app.view.info(edge);
+        return;
+    }
     match action {
         Action::Up | Action::Down => {
             let delta = if action == Action::Up { -1 } else { 1 };
@@ -482,7 +536,28 @@ fn normal(app: &mut App, action: Action) {
                 app.quit = true;
             }
         }
-        Action::Help => app.view.mode = Mode::Help(0),
+        Action::Help => open_help(app, Mode::Normal),
+        Action::Confirm => {
+            // Enter confirms the score typed and moves down, as in a spreadsheet.
+            if app.selected_row() + 1 >= n_options(app) {
+                app.view
+                    .info("That was the last option: Enter moves down, ↑ goes back up");
+            } else {
+                move_rows(app, 1);
+            }
+        }
+        Action::ToggleMouse => {
+            app.view.mouse = !app.view.mouse;
+            app.view.info(if app.view.mouse {
+                "Mouse on: click a cell to select it (M turns it off to select and copy text)"
+            } else {
+                "Mouse off: drag to select and copy text as usual; M turns the mouse back on"
+            });
+        }
+        Action::Unbound(key) => {
+            let text = keys::unbound_hint(app, &key);
+            app.view.info(text);
+        }
         Action::EditNote => {
             let (o, c) = (app.view.option, app.view.criterion);
             let text = app
@@ -493,11 +568,7 @@ fn normal(app: &mut App, action: Action) {
                 .and_then(|x| x.note(c))
                 .unwrap_or("")
                 .to_owned();
-            app.view.mode = Mode::Note(NoteEditor {
-                o,
-                c,
-                input: TextInput::multi(&text),
-            });
+            app.view.mode = Mode::Note(NoteEditor::open(o, c, &text));
         }
         Action::EditWeight => {
             let c = app.view.criterion;
@@ -637,6 +708,10 @@ fn normal(app: &mut App, action: Action) {
             if open_panel(app) {
                 next_flagged(app, d);
             }
+        }
+        Action::Dismiss if app.showing() == Showing::Shared => {
+            app.view.shared = false;
+            app.view.info("Back to your own scores");
         }
         Action::Dismiss => {}
         Action::Resize(..) | Action::Input(_) | Action::Paste(_) => {}
@@ -782,22 +857,33 @@ fn set_score(app: &mut App, new: Option<f64>) -> bool {
 
 fn digit(app: &mut App, d: u8) {
     let (o, c) = (app.view.option, app.view.criterion);
-    let mut typed = match app.view.digits.take() {
+    let typed = match app.view.digits.take() {
         Some((po, pc, s)) if po == o && pc == c => s,
         _ => String::new(),
     };
-    typed.push(char::from(b'0' + d));
     let scale = app.doc.appraisal().scale().clone();
-    // "1" then "0" makes 10 where the scale allows it; otherwise the new digit starts afresh.
-    let value = match typed.parse::<f64>() {
-        Ok(v) if typed.len() > 1 && scale.check(v).is_ok() => v,
-        _ => {
-            typed = char::from(b'0' + d).to_string();
-            f64::from(d)
+    let next = format!("{typed}{d}");
+    if !typed.is_empty() {
+        // A second digit on the same cell: "1" then "0" makes 10 where the
+        // scale allows it. Where it does not, the score stays as it was and
+        // the screen says so, rather than the second digit silently
+        // replacing the first.
+        match next.parse::<f64>() {
+            Ok(v) if scale.check(v).is_ok() => {
+                if set_score(app, Some(v)) {
+                    app.view.digits = Some((o, c, next));
+                }
+            }
+            _ => app.view.error(format!(
+                "{next} is not on the scale ({} to {}): the score stays {typed}; press {d} again to score {d}",
+                numbers::score(scale.min()),
+                numbers::score(scale.max()),
+            )),
         }
-    };
-    if set_score(app, Some(value)) {
-        app.view.digits = Some((o, c, typed));
+        return;
+    }
+    if set_score(app, Some(f64::from(d))) {
+        app.view.digits = Some((o, c, next));
     }
 }
 
@@ -885,23 +971,29 @@ fn save_to(app: &mut App, path: Option<PathBuf>, force: bool, then_quit: bool) {
     }
 }
 
-fn help(app: &mut App, scroll: u16, action: Action) {
-    app.view.mode = match action {
-        Action::Input(Input::Up) | Action::Up => Mode::Help(scroll.saturating_sub(1)),
-        Action::Input(Input::Down) | Action::Down => Mode::Help(scroll.saturating_add(1)),
-        Action::PageUp => Mode::Help(scroll.saturating_sub(10)),
-        Action::PageDown => Mode::Help(scroll.saturating_add(10)),
-        Action::Scroll(n) => Mode::Help(scroll.saturating_add_signed(n.clamp(-100, 100) as i16)),
+fn help(app: &mut App, scroll: u16, back: Mode, action: Action) {
+    let scroll = match action {
+        Action::Input(Input::Up) | Action::Up => scroll.saturating_sub(1),
+        Action::Input(Input::Down) | Action::Down => scroll.saturating_add(1),
+        Action::PageUp => scroll.saturating_sub(10),
+        Action::PageDown => scroll.saturating_add(10),
+        Action::Scroll(n) => scroll.saturating_add_signed(n.clamp(-100, 100) as i16),
         Action::Save => {
-            normal(app, Action::Save);
+            app.view.mode = back;
+            update(app, Action::Save);
             return;
         }
-        _ => Mode::Normal,
+        _ => {
+            // Back to what was open, as it was.
+            app.view.mode = back;
+            return;
+        }
     };
-    let max = view::help_max_scroll(app);
-    if let Mode::Help(s) = &mut app.view.mode {
-        *s = (*s).min(max);
-    }
+    let scroll = scroll.min(view::help_max_scroll(app));
+    app.view.mode = Mode::Help {
+        scroll,
+        back: Box::new(back),
+    };
 }
 
 fn commit_note(app: &mut App, editor: &NoteEditor) {
@@ -914,16 +1006,25 @@ fn commit_note(app: &mut App, editor: &NoteEditor) {
         .map(str::to_owned);
     let text = editor.input.text();
     let new = (!text.trim().is_empty()).then_some(text);
-    if old != new {
-        apply(
-            app,
-            Edit::Note {
-                o: editor.o,
-                c: editor.c,
-                old,
-                new,
-            },
-        );
+    if old == new {
+        app.view.info("Note closed, unchanged");
+        return;
+    }
+    let removed = new.is_none();
+    if apply(
+        app,
+        Edit::Note {
+            o: editor.o,
+            c: editor.c,
+            old,
+            new,
+        },
+    ) {
+        app.view.info(if removed {
+            "Note removed (u to undo)"
+        } else {
+            "Note kept (u to undo)"
+        });
     }
 }
 
@@ -936,7 +1037,7 @@ fn note(app: &mut App, mut editor: NoteEditor, action: Action) {
                     editor.input.insert(' ');
                 }
             }
-            Input::Enter => editor.input.newline(),
+            Input::NewLine => editor.input.newline(),
             Input::Backspace => editor.input.backspace(),
             Input::Delete => editor.input.delete(),
             Input::Left => editor.input.left(),
@@ -946,14 +1047,32 @@ fn note(app: &mut App, mut editor: NoteEditor, action: Action) {
             Input::Home => editor.input.home(),
             Input::End => editor.input.end(),
             Input::BackTab => {}
-            Input::Esc => {
+            // Enter keeps the note, as Enter confirms a spreadsheet cell.
+            Input::Enter => {
                 commit_note(app, &editor);
+                return;
+            }
+            // Esc cancels, as in every box; typed changes are not thrown
+            // away without asking.
+            Input::Esc => {
+                if editor.changed() {
+                    app.view.mode = Mode::Confirm(Confirm::Discard {
+                        what: "your changes to this note".to_owned(),
+                        back: Box::new(Mode::Note(editor)),
+                    });
+                } else {
+                    app.view.info("Note closed, unchanged");
+                }
                 return;
             }
         },
         Action::Save => {
             commit_note(app, &editor);
             normal(app, Action::Save);
+            return;
+        }
+        Action::Help => {
+            open_help(app, Mode::Note(editor));
             return;
         }
         _ => {}
@@ -963,15 +1082,7 @@ fn note(app: &mut App, mut editor: NoteEditor, action: Action) {
 
 /// Makes an id from a name, unique among `taken`: "Shared Service" -> "shared-service".
 fn id_from_name(name: &str, taken: &[&str], fallback: &str) -> Option<Id> {
-    let slug: String = name
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
+    let slug = crate::model::slug(name);
     let mut base: String = if slug.is_empty() {
         fallback.to_owned()
     } else {
@@ -991,6 +1102,10 @@ fn id_from_name(name: &str, taken: &[&str], fallback: &str) -> Option<Id> {
 fn prompt_input(app: &mut App, mut prompt: Prompt, action: Action) {
     let input = match action {
         Action::Input(i) => i,
+        Action::Help => {
+            open_help(app, Mode::Prompt(prompt));
+            return;
+        }
         _ => {
             app.view.mode = Mode::Prompt(prompt);
             return;
@@ -1332,16 +1447,41 @@ fn confirm_input(app: &mut App, confirm: Confirm, action: Action) {
         Confirm::RecoveryClash(k) => return clash_input(app, k, action),
         other => other,
     };
+    if action == Action::Help {
+        open_help(app, Mode::Confirm(confirm));
+        return;
+    }
     let key = match action {
         Action::Input(Input::Char(c)) => Some(c.to_ascii_lowercase()),
         Action::Input(Input::Esc) => None,
         Action::Input(Input::Enter) => Some('\n'),
-        _ => {
+        other => {
+            if let Some(k) = pressed(&other) {
+                app.view.info(format!(
+                    "{k} does nothing here: {}",
+                    keys::confirm_choices(&confirm)
+                ));
+            }
             app.view.mode = Mode::Confirm(confirm);
             return;
         }
     };
+    if let Some(k) = key.filter(|k| !keys::confirm_takes(&confirm, *k)) {
+        let name = if k == '\n' {
+            "Enter".to_owned()
+        } else {
+            k.to_string()
+        };
+        app.view.info(format!(
+            "{name} does nothing here: {}",
+            keys::confirm_choices(&confirm)
+        ));
+        app.view.mode = Mode::Confirm(confirm);
+        return;
+    }
     match (confirm, key) {
+        (Confirm::Discard { .. }, Some('y')) => app.view.info("Closed: nothing was changed"),
+        (Confirm::Discard { back, .. }, _) => app.view.mode = *back,
         (Confirm::Quit, Some('y' | 's' | '\n')) => {
             if app.doc.path().is_some() {
                 save_to(app, None, false, true);
@@ -1484,9 +1624,22 @@ fn confirm_input(app: &mut App, confirm: Confirm, action: Action) {
 }
 
 fn swing_input(app: &mut App, mut swing: Swing, action: Action) {
-    let Action::Input(input) = action else {
-        app.view.mode = Mode::Swing(swing);
-        return;
+    let input = match action {
+        Action::Input(input) => input,
+        Action::Help => {
+            open_help(app, Mode::Swing(swing));
+            return;
+        }
+        other => {
+            if let Some(k) = pressed(&other) {
+                app.view.info(format!(
+                    "{k} does nothing here: {}",
+                    keys::swing_choices(swing.step)
+                ));
+            }
+            app.view.mode = Mode::Swing(swing);
+            return;
+        }
     };
     match (swing.step, input) {
         (_, Input::Up) => swing.select(-1),
@@ -1498,15 +1651,27 @@ fn swing_input(app: &mut App, mut swing: Swing, action: Action) {
             swing.selected = usize::from(swing.order.len() > 1);
             swing.fresh = true;
         }
-        (SwingStep::Order, Input::Esc) => {
-            app.view.info("Weights unchanged");
+        // Esc cancels the assistant, as it cancels every box, asking first
+        // if anything was changed in it.
+        (_, Input::Esc) => {
+            let fresh = Swing::start(app.doc.appraisal());
+            if swing.order != fresh.order || swing.values != fresh.values {
+                app.view.mode = Mode::Confirm(Confirm::Discard {
+                    what: "the order and values set in the swing assistant".to_owned(),
+                    back: Box::new(Mode::Swing(swing)),
+                });
+            } else {
+                app.view.info("Weights unchanged");
+            }
             return;
         }
-        (SwingStep::Value, Input::Esc | Input::BackTab) => {
+        (SwingStep::Value, Input::BackTab) => {
             swing.step = SwingStep::Order;
             swing.selected = 0;
         }
-        (SwingStep::Value, Input::Char(ch)) => swing.type_char(ch),
+        (SwingStep::Value, Input::Char(ch)) if ch.is_ascii_digit() || ch == '.' => {
+            swing.type_char(ch)
+        }
         (SwingStep::Value, Input::Backspace | Input::Delete) => swing.backspace(),
         (SwingStep::Value, Input::Enter) => {
             let n = n_criteria(app);
@@ -1522,7 +1687,11 @@ fn swing_input(app: &mut App, mut swing: Swing, action: Action) {
                 Err(msg) => app.view.error(msg),
             }
         }
-        _ => {}
+        (step, other) => app.view.info(format!(
+            "{} does nothing here: {}",
+            other.name(),
+            keys::swing_choices(step)
+        )),
     }
     app.view.mode = Mode::Swing(swing);
 }
@@ -1543,9 +1712,29 @@ fn export_input(app: &mut App, mut chooser: ExportChooser, action: Action) {
             open_prompt(app, PromptKind::ExportPath(chooser.selected), &name);
             return;
         }
-        _ => {}
+        Action::Help => {
+            open_help(app, Mode::Export(chooser));
+            return;
+        }
+        other => {
+            if let Some(k) = pressed(&other) {
+                app.view.info(format!(
+                    "{k} does nothing here: ↑↓ choose a format, Enter picks it, Esc cancels"
+                ));
+            }
+        }
     }
     app.view.mode = Mode::Export(chooser);
+}
+
+/// The key behind an action that does nothing where it was pressed, by
+/// name, for a hint; `None` for what is not a key (a resize, a paste).
+fn pressed(action: &Action) -> Option<String> {
+    match action {
+        Action::Unbound(k) => Some(k.clone()),
+        Action::Input(i) => Some(i.name()),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 //! on screen) and with the mouse handling (to find the cell under a click).
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
@@ -15,7 +15,7 @@ use crate::model::Scale;
 use crate::numbers;
 use crate::report::share_percent;
 
-use super::app::{App, Confirm, Focus, Mode, PromptKind, Severity, Showing, Sort};
+use super::app::{self, App, Confirm, Focus, Mode, PromptKind, Severity, Showing, Sort};
 use super::export;
 use super::keys;
 use super::panel;
@@ -23,46 +23,90 @@ use super::swing::SwingStep;
 
 /// Width of the Total, % and Rank columns together.
 const RIGHT_W: u16 = 17;
-/// Narrowest criterion column: a space and five characters.
-const MIN_CELL_W: u16 = 6;
+/// Narrowest column that shows criterion names (over two lines) rather than codes.
+const NAME_CELL_W: u16 = 9;
 /// Widest criterion column.
 const MAX_CELL_W: u16 = 14;
+/// Widest criterion column when criteria are shown by code.
+const MAX_CODE_CELL_W: u16 = 8;
+/// Characters of every option name the grid keeps before it scrolls the
+/// criteria or shows them by code: enough to tell similar names apart.
+pub const NAME_KEEP: u16 = 24;
+/// Widest the option-name column gets, in characters of name.
+const NAME_MAX: u16 = 40;
+/// The option-name column's marker ("▶ ") and trailing space.
+const NAME_PAD: u16 = 3;
 /// The narrowest the details pane gets when it sits beside the grid.
 const SIDE_MIN_W: u16 = 40;
 /// Rows the details pane keeps when it sits under the grid.
 const MIN_DETAILS_H: u16 = 7;
-/// Header lines above the option rows: criterion names (two lines) and weights.
-const HEADER_H: u16 = 3;
+/// Rows the grid keeps for options when the screen is short.
+const MIN_GRID_ROWS: u16 = 3;
+/// The smallest window the screen works in: below it, a notice asks for a
+/// larger window and no keys but quitting and saving are taken.
+pub const MIN_SIZE: (u16, u16) = (60, 16);
+/// Most lines the message line may wrap over.
+const MESSAGE_MAX_H: u16 = 3;
+
+/// Whether a window of `size` (columns, rows) is too small to work in.
+pub fn too_small(size: (u16, u16)) -> bool {
+    size.0 < MIN_SIZE.0 || size.1 < MIN_SIZE.1
+}
 
 /// Where the parts of the screen go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScreenLayout {
     /// The title line.
     pub title: Rect,
-    /// The score grid, including its title line.
+    /// The score grid, including its title line and the selected cell's line.
     pub grid: Rect,
     /// The details pane, including its title line.
     pub side: Rect,
-    /// The message line.
+    /// The message line (more than one row when a message wraps).
     pub message: Rect,
     /// The key hints line.
     pub keys: Rect,
 }
 
+/// The message as shown: its text and style, wrapped to `width`.
+fn message_rows(app: &App, width: u16) -> u16 {
+    let (text, _) = message_text(app);
+    let text = text.trim_start();
+    if text.chars().count() < usize::from(width) {
+        return 1;
+    }
+    let rows =
+        super::measure::wrapped_height(&[Line::from(text.to_owned())], width.saturating_sub(1));
+    rows.clamp(1, MESSAGE_MAX_H)
+}
+
 /// Lays out the screen for an area.
 pub fn screen_layout(app: &App, area: Rect) -> ScreenLayout {
     let h = area.height;
-    let line = |y: u16| Rect::new(area.x, area.y + y.min(h.saturating_sub(1)), area.width, 1);
-    let title = line(0);
-    let keys = line(h.saturating_sub(1));
-    let message = line(h.saturating_sub(2));
+    let line = |y: u16, rows: u16| {
+        Rect::new(
+            area.x,
+            area.y + y.min(h.saturating_sub(1)),
+            area.width,
+            rows.min(h),
+        )
+    };
+    let title = line(0, 1);
+    let keys = line(h.saturating_sub(1), 1);
+    // A long message wraps, as long as the grid keeps its rows.
+    let msg_h = message_rows(app, area.width).min(h.saturating_sub(12).max(1));
+    let message = line(h.saturating_sub(1 + msg_h), msg_h);
     let mid_y = area.y + 1.min(h);
-    let mid_h = h.saturating_sub(3);
+    let mid_h = h.saturating_sub(2 + msg_h);
     let a = app.doc.appraisal();
     let longest = u16::try_from(app.doc.summary().longest_name).unwrap_or(u16::MAX);
-    // Details go beside the grid only when the grid still gets roomy columns.
-    let natural = (longest + 2).min(28) + a.criteria().len() as u16 * 9 + RIGHT_W;
-    let (grid, side) = if area.width >= natural + SIDE_MIN_W {
+    let n_crit = u16::try_from(a.criteria().len()).unwrap_or(u16::MAX);
+    // Details go beside the grid only when the grid still shows every
+    // criterion by name and every option's name in full.
+    let natural = (longest.min(NAME_MAX) + NAME_PAD)
+        .saturating_add(n_crit.saturating_mul(NAME_CELL_W))
+        .saturating_add(RIGHT_W);
+    let (grid, side) = if area.width >= natural.saturating_add(SIDE_MIN_W) {
         let side_w = (area.width - natural).clamp(SIDE_MIN_W, 60);
         let grid_w = area.width - side_w;
         (
@@ -70,15 +114,21 @@ pub fn screen_layout(app: &App, area: Rect) -> ScreenLayout {
             Rect::new(area.x + grid_w, mid_y, side_w, mid_h),
         )
     } else {
-        let n = app.doc.appraisal().options().len() as u16;
-        let wanted = 1 + HEADER_H + n.max(1);
+        let n = u16::try_from(a.options().len()).unwrap_or(u16::MAX);
+        let fixed = {
+            let g = geometry_in(app, Rect::new(area.x, mid_y, area.width, mid_h));
+            1 + g.header_h + g.cell_line_h
+        };
+        let wanted = fixed.saturating_add(n.max(1));
         // The live sensitivity panel needs more room than the details do.
         let side_min = if app.view.mode == Mode::Sensitivity {
             mid_h / 2
         } else {
             MIN_DETAILS_H
         };
-        let grid_h = wanted.min(mid_h.saturating_sub(side_min)).max(mid_h.min(4));
+        // On a short screen the grid keeps a few rows before the details get theirs.
+        let grid_min = (fixed + MIN_GRID_ROWS.min(n.max(1))).min(mid_h);
+        let grid_h = wanted.min(mid_h.saturating_sub(side_min)).max(grid_min);
         (
             Rect::new(area.x, mid_y, area.width, grid_h),
             Rect::new(area.x, mid_y + grid_h, area.width, mid_h - grid_h),
@@ -108,12 +158,35 @@ pub struct GridGeometry {
     pub rows_visible: usize,
     /// Characters needed for the longest score on the scale.
     pub score_w: usize,
+    /// Whether criteria are headed by code (C1, C2, ...) rather than by name.
+    pub codes: bool,
+    /// Header lines above the option rows.
+    pub header_h: u16,
+    /// Lines under the rows that describe the selected cell.
+    pub cell_line_h: u16,
+}
+
+impl GridGeometry {
+    /// The screen row of the first option row.
+    pub fn first_row_y(&self) -> u16 {
+        self.inner.y + self.header_h
+    }
 }
 
 /// The grid's geometry for the terminal size the app last saw.
 pub fn grid_geometry(app: &App) -> GridGeometry {
     let (w, h) = app.view.size;
     geometry_in(app, screen_layout(app, Rect::new(0, 0, w, h)).grid)
+}
+
+/// Characters needed for the longest score on `scale`.
+fn score_width(scale: &Scale) -> usize {
+    [scale.min(), scale.max(), scale.min() + scale.step()]
+        .iter()
+        .map(|v| numbers::score(*v).chars().count())
+        .max()
+        .unwrap_or(1)
+        .max(if scale.step() < 1.0 { 3 } else { 1 })
 }
 
 fn geometry_in(app: &App, pane: Rect) -> GridGeometry {
@@ -125,24 +198,58 @@ fn geometry_in(app: &App, pane: Rect) -> GridGeometry {
     );
     let a = app.doc.appraisal();
     let n = a.criteria().len().max(1) as u16;
-    let longest = app.doc.summary().longest_name.min(60) as u16;
+    let score_w = score_width(a.scale());
+    // What a cell must hold: a score and its bar (a consensus and its mark
+    // in the panel view), the weight, and the code when shown by code.
+    let content = if app.showing() == Showing::Panel {
+        score_w.max(3) + 2
+    } else {
+        score_w + 2
+    };
+    let weight_w = a
+        .criteria()
+        .iter()
+        .map(|c| numbers::weight(c.weight()).chars().count())
+        .max()
+        .unwrap_or(1)
+        .min(6);
+    let code_w = format!("C{n}").len();
+    let cell_min = content.max(weight_w).max(code_w) as u16 + 1;
+    let longest = app.doc.summary().longest_name.min(usize::from(NAME_MAX)) as u16;
+    let name_full = (longest + NAME_PAD).max(12);
+    // A name cut short ends in "…", so keeping 24 characters takes 25.
+    let name_keep = (longest.min(NAME_KEEP + 1) + NAME_PAD).max(12);
     let room = inner.width.saturating_sub(RIGHT_W);
-    let spare_for_names = room.saturating_sub(n.saturating_mul(MIN_CELL_W));
-    let name_w = (longest + 2).min(28).min(spare_for_names).max(12).min(room);
+    let (codes, name_w, cell_w) = if room >= name_keep + n.saturating_mul(NAME_CELL_W) {
+        // Every criterion by name, in columns wide enough for two lines of it.
+        let name_w = name_full.min(room - n * NAME_CELL_W);
+        let cell_w = ((room - name_w) / n).clamp(NAME_CELL_W, MAX_CELL_W);
+        (false, name_w, cell_w)
+    } else {
+        // Criteria by code, with a key below; the option names keep their
+        // characters, and the criteria scroll when they do not all fit.
+        let name_w = if room >= name_full.saturating_add(n.saturating_mul(cell_min)) {
+            name_full
+        } else if room >= name_keep.saturating_add(n.saturating_mul(cell_min)) {
+            room.saturating_sub(n.saturating_mul(cell_min))
+                .clamp(name_keep, name_full)
+        } else if room >= name_keep + cell_min {
+            // The criteria scroll anyway: the names may take up to half the room.
+            name_full.min(room / 2).max(name_keep)
+        } else {
+            room.saturating_sub(cell_min).max(room.min(12))
+        };
+        let cell_w =
+            (room.saturating_sub(name_w) / n).clamp(cell_min, MAX_CODE_CELL_W.max(cell_min));
+        (true, name_w, cell_w)
+    };
     let cell_room = room.saturating_sub(name_w);
-    let cell_w = (cell_room / n).clamp(MIN_CELL_W, MAX_CELL_W);
-    let cols_visible = usize::from(cell_room / cell_w).min(usize::from(n)).max(1);
-    let rows_visible = usize::from(inner.height.saturating_sub(HEADER_H));
-    let score_w = [
-        a.scale().min(),
-        a.scale().max(),
-        a.scale().min() + a.scale().step(),
-    ]
-    .iter()
-    .map(|v| numbers::score(*v).chars().count())
-    .max()
-    .unwrap_or(1)
-    .max(if a.scale().step() < 1.0 { 3 } else { 1 });
+    let cols_visible = usize::from(cell_room / cell_w.max(1))
+        .min(usize::from(n))
+        .max(1);
+    let header_h = if codes { 2 } else { 3 };
+    let cell_line_h = cell_line_height(app, inner.width);
+    let rows_visible = usize::from(inner.height.saturating_sub(header_h + cell_line_h));
     GridGeometry {
         inner,
         name_w,
@@ -150,14 +257,18 @@ fn geometry_in(app: &App, pane: Rect) -> GridGeometry {
         cols_visible,
         rows_visible,
         score_w,
+        codes,
+        header_h,
+        cell_line_h,
     }
 }
 
 /// The option (file index) and criterion under a screen position, if any.
 pub fn hit_test(app: &App, x: u16, y: u16) -> Option<(usize, Option<usize>)> {
     let g = grid_geometry(app);
-    let top = g.inner.y + HEADER_H;
-    if y < top || y >= g.inner.y + g.inner.height || x < g.inner.x || x >= g.inner.right() {
+    let top = g.first_row_y();
+    let bottom = top + g.rows_visible as u16;
+    if y < top || y >= bottom || x < g.inner.x || x >= g.inner.right() {
         return None;
     }
     let row = app.view.row_offset + usize::from(y - top);
@@ -173,11 +284,24 @@ pub fn hit_test(app: &App, x: u16, y: u16) -> Option<(usize, Option<usize>)> {
     Some((option, criterion))
 }
 
+/// Where the help screen goes: everything between the title and the message line.
+fn help_area(app: &App, area: Rect) -> Rect {
+    let layout = screen_layout(app, area);
+    Rect::new(
+        area.x,
+        layout.grid.y,
+        area.width,
+        layout.message.y.saturating_sub(layout.grid.y),
+    )
+}
+
 /// The furthest the help screen can scroll.
 pub fn help_max_scroll(app: &App) -> u16 {
-    let rows = app.view.size.1.saturating_sub(4);
-    let width = usize::from(app.view.size.0.saturating_sub(2));
-    let lines = help_screen_lines(width).len();
+    let (w, h) = app.view.size;
+    let area = help_area(app, Rect::new(0, 0, w, h));
+    let rows = area.height.saturating_sub(1);
+    let width = usize::from(area.width.saturating_sub(2));
+    let lines = help_screen_lines(app.doc.appraisal().scale(), width).len();
     (lines as u16).saturating_sub(rows)
 }
 
@@ -186,10 +310,21 @@ const HELP_KEY_W: usize = 18;
 
 /// The help screen's lines for a width: each description wrapped at word
 /// boundaries under its own column, so nothing is cut off on narrow screens.
-fn help_screen_lines(width: usize) -> Vec<Line<'static>> {
+fn help_screen_lines(scale: &Scale, width: usize) -> Vec<Line<'static>> {
     let room = width.saturating_sub(HELP_KEY_W).max(20);
     let mut out = Vec::new();
-    for (k, d) in keys::help_lines() {
+    let scale_lines = keys::scale_help(scale);
+    let key_lines = keys::help_lines();
+    let all = scale_lines
+        .iter()
+        .map(|(k, d)| (k.as_str(), d.as_str()))
+        .chain([("", "")])
+        .chain(key_lines.iter().copied());
+    for (k, d) in all {
+        if d.is_empty() && k.is_empty() {
+            out.push(Line::from(""));
+            continue;
+        }
         if d.is_empty() {
             out.push(Line::styled(k.to_owned(), bold()));
             continue;
@@ -272,20 +407,24 @@ fn mark(scale: &Scale, v: f64) -> char {
     MARKS[i.min(7)]
 }
 
-/// Heat-map colours, low to high: (background, text).
+/// Heat-map colours, low to high, as (background, text): six steps from
+/// red through amber and yellow to green, from the 256-colour palette that
+/// PuTTY, the Windows console and every common terminal show, so each point
+/// of a 0-5 scale has a colour of its own.
+const HEAT: [(u8, Color); 6] = [
+    (160, Color::White), // red
+    (202, Color::Black), // orange
+    (214, Color::Black), // amber
+    (226, Color::Black), // yellow
+    (112, Color::Black), // yellow-green
+    (28, Color::White),  // green
+];
+
+/// A score's heat-map colours: (background, text).
 fn heat(scale: &Scale, v: f64) -> (Color, Color) {
-    let f = fraction(scale, v);
-    if f < 0.2 {
-        (Color::Red, Color::White)
-    } else if f < 0.4 {
-        (Color::LightRed, Color::Black)
-    } else if f < 0.6 {
-        (Color::Yellow, Color::Black)
-    } else if f < 0.8 {
-        (Color::LightGreen, Color::Black)
-    } else {
-        (Color::Green, Color::Black)
-    }
+    let i = (fraction(scale, v) * (HEAT.len() - 1) as f64).round() as usize;
+    let (bg, fg) = HEAT[i.min(HEAT.len() - 1)];
+    (Color::Indexed(bg), fg)
 }
 
 /// A total in at most `width` characters and `places` decimal places,
@@ -317,41 +456,93 @@ fn rank_text(app: &App, o: usize) -> String {
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let app = self;
-        let layout = screen_layout(app, area);
-        render_title(app, layout.title, buf);
-        match &app.view.mode {
-            Mode::Help(scroll) => {
-                let mid = Rect::new(
-                    area.x,
-                    layout.grid.y,
-                    area.width,
-                    area.height.saturating_sub(3),
-                );
-                render_help(*scroll, mid, buf);
-            }
-            _ => {
-                render_grid(app, layout.grid, buf);
-                render_details(app, layout.side, buf);
-            }
+        render_all(self, area, buf);
+    }
+}
+
+/// Draws a whole frame and places the terminal's cursor on what has the
+/// keyboard (the selected cell, or the cursor in a text box), so that screen
+/// magnifiers and readers follow it.
+pub fn draw(frame: &mut ratatui::Frame, app: &App) {
+    let area = frame.area();
+    if let Some(at) = render_all(app, area, frame.buffer_mut()) {
+        frame.set_cursor_position(at);
+    }
+}
+
+/// Draws everything into `buf`; returns where the terminal's cursor goes.
+fn render_all(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
+    if too_small((area.width, area.height)) {
+        render_too_small(app, area, buf);
+        return None;
+    }
+    let layout = screen_layout(app, area);
+    render_title(app, layout.title, buf);
+    let g = geometry_in(app, layout.grid);
+    let mut cursor = None;
+    match &app.view.mode {
+        Mode::Help { scroll, .. } => {
+            render_help(app, *scroll, help_area(app, area), buf);
         }
-        render_message(app, layout.message, buf);
-        render_keys(app, layout.keys, buf);
-        let mid = Rect::new(
-            area.x,
-            layout.grid.y,
-            area.width,
-            area.height.saturating_sub(3),
-        );
-        match &app.view.mode {
-            Mode::Note(_) => render_note(app, mid, buf),
-            Mode::Prompt(_) => render_prompt(app, mid, buf),
-            Mode::Confirm(_) => render_confirm(app, mid, buf),
-            Mode::Swing(_) => render_swing(app, mid, buf),
-            Mode::Export(_) => render_export(app, mid, buf),
-            Mode::Normal | Mode::Help(_) | Mode::Sensitivity => {}
+        _ => {
+            render_grid(app, layout.grid, buf);
+            render_details(app, layout.side, g.codes, buf);
+            cursor = cell_position(app, &g);
         }
     }
+    render_message(app, layout.message, buf);
+    render_keys(app, layout.keys, buf);
+    let mid = Rect::new(
+        area.x,
+        layout.grid.y,
+        area.width,
+        layout.message.y.saturating_sub(layout.grid.y),
+    );
+    let dialog = match &app.view.mode {
+        Mode::Note(_) => render_note(app, mid, buf),
+        Mode::Prompt(_) => render_prompt(app, mid, buf),
+        Mode::Confirm(_) => render_confirm(app, mid, buf),
+        Mode::Swing(_) => render_swing(app, mid, buf),
+        Mode::Export(_) => render_export(app, mid, buf),
+        Mode::Normal | Mode::Help { .. } | Mode::Sensitivity => None,
+    };
+    dialog.or(cursor)
+}
+
+/// Where the selected cell's score is on screen, if it is showing.
+fn cell_position(app: &App, g: &GridGeometry) -> Option<Position> {
+    let row = app.selected_row().checked_sub(app.view.row_offset)?;
+    let col = app.view.criterion.checked_sub(app.view.col_offset)?;
+    if row >= g.rows_visible || col >= g.cols_visible {
+        return None;
+    }
+    let x = g.inner.x + g.name_w + g.cell_w * col as u16 + 1;
+    let y = g.first_row_y() + row as u16;
+    (x < g.inner.right() && y < g.inner.bottom()).then_some(Position::new(x, y))
+}
+
+/// The notice shown instead of the screen when the window is too small to
+/// work in; nothing typed is taken meanwhile except saving and quitting.
+fn render_too_small(app: &App, area: Rect, buf: &mut Buffer) {
+    let (w, h) = MIN_SIZE;
+    let mut lines = vec![
+        Line::styled("Make the window larger", bold()),
+        Line::from(""),
+        Line::from(format!(
+            "appraise needs at least {w} columns and {h} rows to show the scores; this window has {} × {}.",
+            area.width, area.height
+        )),
+        Line::from("Nothing you type is taken until it is larger."),
+        Line::from(""),
+    ];
+    lines.push(Line::from(if app.doc.is_dirty() {
+        "Your unsaved changes are safe. Ctrl-s saves; q asks before quitting."
+    } else {
+        "Your work is safe. q quits."
+    }));
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: true })
+        .render(area, buf);
 }
 
 fn bold() -> Style {
@@ -430,7 +621,7 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
     let mut title = match (showing, app.doc.member(), app.panel.as_ref()) {
         (Showing::Panel, _, Some(p)) => panel::grid_title(p),
         (Showing::Shared, Some(m), _) => format!(
-            "SHARED scores from {}, read-only · c: back to yours",
+            "SHARED scores from {}, read-only · c or Esc: back to yours",
             m.appraisal_name()
         ),
         (_, Some(m), _) => format!(
@@ -467,16 +658,12 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
     let right_x = x0 + g.name_w + g.cell_w * (last_col - first_col) as u16;
     let cw = usize::from(g.cell_w - 1);
     let head = bold();
+    // The weights line is the header's last.
+    let wy = y0 + g.header_h - 1;
     // Frozen header: option column, criteria, totals.
     let left_hint = if first_col > 0 { "◀ more" } else { "" };
     buf.set_stringn(x0, y0, "Option", usize::from(g.name_w), head);
-    buf.set_stringn(
-        x0,
-        y0 + 2,
-        left_hint,
-        usize::from(g.name_w),
-        Style::default(),
-    );
+    buf.set_stringn(x0, wy, left_hint, usize::from(g.name_w), Style::default());
     for c in first_col..last_col {
         let crit = &a.criteria()[c];
         let x = x0 + g.name_w + g.cell_w * (c - first_col) as u16 + 1;
@@ -486,11 +673,18 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
         } else {
             head
         };
-        let (l1, l2) = two_lines(crit.name(), cw);
-        buf.set_stringn(x, y0, format!("{l1:^cw$}"), cw, style);
-        buf.set_stringn(x, y0 + 1, format!("{l2:^cw$}"), cw, style);
-        let mut w = format!("w{}", numbers::weight(crit.weight()));
-        if cw >= 10 {
+        if g.codes {
+            buf.set_stringn(x, y0, format!("{:^cw$}", code(c)), cw, style);
+        } else {
+            let (l1, l2) = two_lines(crit.name(), cw);
+            buf.set_stringn(x, y0, format!("{l1:^cw$}"), cw, style);
+            buf.set_stringn(x, y0 + 1, format!("{l2:^cw$}"), cw, style);
+        }
+        let figure = numbers::weight(crit.weight());
+        let mut w = format!("w{figure}");
+        if w.chars().count() > cw {
+            w = figure;
+        } else if cw >= 10 {
             w.push_str(&format!(" {}", share_percent(a, c)));
         }
         let wstyle = if sel {
@@ -498,16 +692,16 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
         } else {
             Style::default()
         };
-        buf.set_stringn(x, y0 + 2, format!("{w:^cw$}"), cw, wstyle);
+        buf.set_stringn(x, wy, format!("{w:^cw$}"), cw, wstyle);
     }
     if last_col < n_crit {
-        buf.set_stringn(right_x.saturating_sub(1), y0 + 2, "▶", 1, head);
+        buf.set_stringn(right_x.saturating_sub(1), wy, "▶", 1, head);
     }
     if right_x + RIGHT_W <= inner.right() {
-        buf.set_stringn(right_x, y0 + 1, " Total     % Rank", 17, head);
+        buf.set_stringn(right_x, wy - 1, " Total     % Rank", 17, head);
         buf.set_stringn(
             right_x,
-            y0 + 2,
+            wy,
             format!("{:>6}", format!("/{}", numbers::total(res.max_total))),
             6,
             Style::default(),
@@ -515,7 +709,7 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
     }
     // Option rows.
     for (i, &o) in order[first_row..last_row].iter().enumerate() {
-        let y = y0 + HEADER_H + i as u16;
+        let y = g.first_row_y() + i as u16;
         if y >= inner.bottom() {
             break;
         }
@@ -590,10 +784,20 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
             } else {
                 (2, 5)
             };
+            // * some cells unscored; ≠ a published total that differs,
+            // kept beside the total for as long as the difference stands.
+            let mut flags = String::new();
+            if !r.complete {
+                flags.push('*');
+            }
+            if showing != Showing::Panel && app::published_differs(a, res, o) {
+                flags.push('≠');
+            }
+            let width = width + 1 - flags.chars().count().max(1);
             let total = format!(
                 "{}{}",
                 total_text(r.total, places, width),
-                if r.complete { " " } else { "*" }
+                if flags.is_empty() { " " } else { &flags }
             );
             let line = format!(
                 "{:>6}{:>6}{:>5}",
@@ -609,9 +813,147 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
             buf.set_stringn(right_x, y, &line, 17, style);
         }
     }
+    // The selected cell, in words: the option's full name, the criterion
+    // (by code and name) and the score.
+    let cell_y = g.first_row_y() + g.rows_visible as u16;
+    if g.cell_line_h > 0 && cell_y < inner.bottom() {
+        let area = Rect::new(
+            x0,
+            cell_y,
+            inner.width,
+            g.cell_line_h.min(inner.bottom() - cell_y),
+        );
+        Paragraph::new(cell_line(app, g.codes))
+            .wrap(Wrap { trim: false })
+            .render(area, buf);
+    }
 }
 
-fn details_lines(app: &App) -> Vec<Line<'static>> {
+/// A criterion's code, as the grid, the key and the reports name it: C1, C2, ...
+pub fn code(c: usize) -> String {
+    format!("C{}", c + 1)
+}
+
+/// Lines the selected cell's description takes at `width`: one, or two for
+/// an option name too long for one.
+fn cell_line_height(app: &App, width: u16) -> u16 {
+    let len: usize = cell_line(app, true).width();
+    if len <= usize::from(width) { 1 } else { 2 }
+}
+
+/// The selected cell in words, for the line under the grid: the option's
+/// full name, the criterion, and the score (or consensus) there.
+fn cell_line(app: &App, codes: bool) -> Line<'static> {
+    let a = app.shown_appraisal();
+    let (o, c) = (app.view.option, app.view.criterion);
+    let (Some(opt), Some(crit)) = (a.options().get(o), a.criteria().get(c)) else {
+        return Line::default();
+    };
+    let scale = a.scale();
+    let of = |v: f64| format!("{} of {}", numbers::score(v), numbers::score(scale.max()));
+    let what = match app.showing() {
+        Showing::Own => opt.score(c).map_or_else(
+            || "not scored yet".to_owned(),
+            |v| format!("score {}", of(v)),
+        ),
+        Showing::Shared => {
+            let yours = app
+                .doc
+                .appraisal()
+                .options()
+                .get(o)
+                .and_then(|x| x.score(c))
+                .map_or_else(
+                    || "you have not scored it".to_owned(),
+                    |v| format!("yours {}", numbers::score(v)),
+                );
+            match opt.score(c) {
+                Some(v) => format!("shared score {} ({yours})", of(v)),
+                None => format!("no shared score ({yours})"),
+            }
+        }
+        Showing::Panel => {
+            let cell = app
+                .panel
+                .as_ref()
+                .and_then(panel::PanelState::merged)
+                .and_then(|m| m.cells.get(o))
+                .and_then(|r| r.get(c));
+            match cell.and_then(|x| x.consensus.zip(x.spread)) {
+                Some((v, spread)) => format!(
+                    "consensus {}, spread {}",
+                    numbers::total(v),
+                    panel::spread_text(spread, scale)
+                ),
+                None => "no member has scored it".to_owned(),
+            }
+        }
+    };
+    let mut spans = vec![
+        Span::raw("▶ "),
+        Span::styled(opt.name().to_owned(), bold()),
+        Span::raw(" · "),
+    ];
+    if codes {
+        spans.push(Span::styled(format!("{} ", code(c)), bold()));
+    }
+    spans.push(Span::styled(crit.name().to_owned(), bold()));
+    spans.push(Span::raw(format!(" · {what}")));
+    if app.showing() != Showing::Panel
+        && let Some(p) = opt
+            .published()
+            .filter(|_| app::published_differs(a, app.shown_results(), o))
+    {
+        spans.push(Span::raw(format!(" · ≠ published total {}", p.text())));
+    }
+    Line::from(spans)
+}
+
+/// The scale's anchors in a line or two: "Scale 0 to 5: 0 Unsatisfactory … ·
+/// 3 Partly meets … · 5 Meets every …", the selected score's in bold.
+pub fn scale_line(scale: &Scale, score: Option<f64>) -> Line<'static> {
+    let steps = if scale.step() == 1.0 {
+        String::new()
+    } else {
+        format!(" in steps of {}", numbers::score(scale.step()))
+    };
+    let mut spans = vec![Span::styled(
+        format!(
+            "Scale {} to {}{steps}",
+            numbers::score(scale.min()),
+            numbers::score(scale.max())
+        ),
+        bold(),
+    )];
+    if scale.labels().is_empty() {
+        spans.push(Span::raw(format!(
+            ": {} is the lowest, {} the highest (the file gives no wording for the points)",
+            numbers::score(scale.min()),
+            numbers::score(scale.max())
+        )));
+        return Line::from(spans);
+    }
+    spans.push(Span::raw(": "));
+    for (i, (v, text)) in scale.labels().iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw(" · "));
+        }
+        let here = score.is_some_and(|s| (s - v).abs() < 1e-9);
+        let item = format!(
+            "{}{} {text}",
+            if here { "▶" } else { "" },
+            numbers::score(*v)
+        );
+        spans.push(if here {
+            Span::styled(item, bold().add_modifier(Modifier::UNDERLINED))
+        } else {
+            Span::raw(item)
+        });
+    }
+    Line::from(spans)
+}
+
+fn details_lines(app: &App, codes: bool) -> Vec<Line<'static>> {
     if app.showing() == Showing::Panel {
         return panel::details_lines(app);
     }
@@ -624,38 +966,8 @@ fn details_lines(app: &App) -> Vec<Line<'static>> {
     let scale = a.scale();
     let mut lines = Vec::new();
     let score = opt.score(c);
-    let mut score_text = match (score, shared) {
-        (Some(v), false) => format!(
-            "score {} of {}",
-            numbers::score(v),
-            numbers::score(scale.max())
-        ),
-        (Some(v), true) => format!(
-            "shared score {} of {}",
-            numbers::score(v),
-            numbers::score(scale.max())
-        ),
-        (None, false) => "not scored yet".to_owned(),
-        (None, true) => "no shared score".to_owned(),
-    };
-    if shared {
-        let yours = app
-            .doc
-            .appraisal()
-            .options()
-            .get(o)
-            .and_then(|x| x.score(c));
-        score_text.push_str(&match yours {
-            Some(v) => format!(" (yours: {})", numbers::score(v)),
-            None => " (you have not scored it)".to_owned(),
-        });
-    }
-    lines.push(Line::from(vec![
-        Span::styled(opt.name().to_owned(), bold()),
-        Span::raw(" · "),
-        Span::styled(crit.name().to_owned(), bold()),
-        Span::raw(format!(" · {score_text}")),
-    ]));
+    // What the points of the scale mean, first: it is what a score is given by.
+    lines.push(scale_line(scale, score));
     match opt.note(c) {
         Some(n) => {
             for (i, l) in n.lines().enumerate() {
@@ -677,9 +989,27 @@ fn details_lines(app: &App) -> Vec<Line<'static>> {
             Style::default().add_modifier(Modifier::DIM),
         )),
     }
+    if let Some(p) = opt
+        .published()
+        .filter(|_| app::published_differs(a, app.shown_results(), o))
+    {
+        let computed = app.shown_results().options.get(o).map_or(0.0, |r| r.total);
+        lines.push(Line::from(format!(
+            "≠ The published total of {} is {}, but {} {}.",
+            opt.name(),
+            p.text(),
+            crate::compute::total_phrase(a),
+            numbers::total(computed)
+        )));
+    }
     lines.push(Line::from(""));
+    let head = if codes {
+        format!("{} {} ", code(c), crit.name())
+    } else {
+        format!("{} ", crit.name())
+    };
     lines.push(Line::from(vec![
-        Span::styled(format!("{} ", crit.name()), bold()),
+        Span::styled(head, bold()),
         Span::raw(format!(
             "(weight {}, {} of the total weight)",
             numbers::weight(crit.weight()),
@@ -688,32 +1018,6 @@ fn details_lines(app: &App) -> Vec<Line<'static>> {
     ]));
     if let Some(d) = &crit.description {
         lines.push(Line::from(d.clone()));
-    }
-    if !scale.labels().is_empty() {
-        lines.push(Line::from(format!(
-            "Scale {} to {}{}:",
-            numbers::score(scale.min()),
-            numbers::score(scale.max()),
-            if scale.step() == 1.0 {
-                String::new()
-            } else {
-                format!(" in steps of {}", numbers::score(scale.step()))
-            }
-        )));
-        for (v, text) in scale.labels() {
-            let here = score.is_some_and(|s| (s - v).abs() < 1e-9);
-            let line = format!(
-                "{} {:>3}  {}",
-                if here { "▶" } else { " " },
-                numbers::score(*v),
-                text
-            );
-            lines.push(if here {
-                Line::styled(line, bold())
-            } else {
-                Line::from(line)
-            });
-        }
     }
     let list = |title: &str, items: &[String], lines: &mut Vec<Line<'static>>| {
         if items.is_empty() {
@@ -727,10 +1031,22 @@ fn details_lines(app: &App) -> Vec<Line<'static>> {
     };
     list("Strengths", &opt.strengths, &mut lines);
     list("Weaknesses", &opt.weaknesses, &mut lines);
+    if codes {
+        lines.push(Line::from(""));
+        lines.push(Line::styled("Criteria", bold()));
+        for (i, k) in a.criteria().iter().enumerate() {
+            lines.push(Line::from(format!(
+                "  {:<4} {} (w{})",
+                code(i),
+                k.name(),
+                numbers::weight(k.weight())
+            )));
+        }
+    }
     lines
 }
 
-fn render_details(app: &App, pane: Rect, buf: &mut Buffer) {
+fn render_details(app: &App, pane: Rect, codes: bool, buf: &mut Buffer) {
     if pane.height == 0 {
         return;
     }
@@ -779,14 +1095,16 @@ fn render_details(app: &App, pane: Rect, buf: &mut Buffer) {
         pane.width.saturating_sub(2),
         pane.height - 1,
     );
-    Paragraph::new(details_lines(app))
+    Paragraph::new(details_lines(app, codes))
         .wrap(Wrap { trim: false })
         .scroll((app.view.details_scroll, 0))
         .render(inner, buf);
 }
 
-fn render_message(app: &App, area: Rect, buf: &mut Buffer) {
-    let (text, style) = match &app.view.message {
+/// The message line's text and style: the latest message, or else what
+/// the grid shows and how the work stands.
+fn message_text(app: &App) -> (String, Style) {
+    match &app.view.message {
         Some(m) if m.severity == Severity::Error => {
             let style = if app.view.colour {
                 bold().fg(Color::Red)
@@ -804,14 +1122,14 @@ fn render_message(app: &App, area: Rect, buf: &mut Buffer) {
                 .map_or(0, |m| m.flagged().len());
             (
                 format!(
-                    " Panel view, read-only · {flagged} cells flagged · f next flagged · m method · p close"
+                    " Panel view, read-only · {flagged} cells flagged · f next flagged · m method · p or Esc close"
                 ),
                 Style::default().add_modifier(Modifier::DIM),
             )
         }
         None if app.showing() == Showing::Shared => (
             format!(
-                " Shared scores from {}, read-only · c: back to your own scores",
+                " Shared scores from {}, read-only · c or Esc: back to your own scores",
                 app.doc
                     .member()
                     .map(|m| m.appraisal_name())
@@ -833,10 +1151,26 @@ fn render_message(app: &App, area: Rect, buf: &mut Buffer) {
             if summary.incomplete {
                 s.push_str(" · * total of scored cells only");
             }
+            if summary.published_differ > 0 {
+                s.push_str(" · ≠ published total differs");
+            }
             (s, Style::default().add_modifier(Modifier::DIM))
         }
-    };
-    buf.set_stringn(area.x, area.y, &text, area.width as usize, style);
+    }
+}
+
+fn render_message(app: &App, area: Rect, buf: &mut Buffer) {
+    let (text, style) = message_text(app);
+    // One column of margin, kept on every line when the message wraps.
+    let inner = Rect::new(
+        area.x + 1.min(area.width),
+        area.y,
+        area.width.saturating_sub(1),
+        area.height,
+    );
+    Paragraph::new(Line::styled(text.trim_start().to_owned(), style))
+        .wrap(Wrap { trim: false })
+        .render(inner, buf);
 }
 
 fn render_keys(app: &App, area: Rect, buf: &mut Buffer) {
@@ -856,14 +1190,17 @@ fn render_keys(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
-fn render_help(scroll: u16, area: Rect, buf: &mut Buffer) {
+fn render_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
     pane_title(
         area,
         buf,
-        "Help: every key (↑↓ scroll, any other key closes)",
+        "Help: the scale and every key (↑↓ scroll, any other key closes)",
         true,
     );
-    let lines = help_screen_lines(usize::from(area.width.saturating_sub(2)));
+    let lines = help_screen_lines(
+        app.doc.appraisal().scale(),
+        usize::from(area.width.saturating_sub(2)),
+    );
     let inner = Rect::new(
         area.x + 1.min(area.width),
         area.y + 1.min(area.height),
@@ -936,7 +1273,12 @@ fn wrap_with_cursor(
     (out, at)
 }
 
-fn draw_input(lines: &[String], cursor: (usize, usize), area: Rect, buf: &mut Buffer) {
+fn draw_input(
+    lines: &[String],
+    cursor: (usize, usize),
+    area: Rect,
+    buf: &mut Buffer,
+) -> Option<Position> {
     let (wrapped, (cy, cx)) =
         wrap_with_cursor(lines, cursor, usize::from(area.width.saturating_sub(1)));
     let h = usize::from(area.height).max(1);
@@ -960,12 +1302,14 @@ fn draw_input(lines: &[String], cursor: (usize, usize), area: Rect, buf: &mut Bu
             cell.set_symbol(" ");
         }
         cell.set_style(Style::default().add_modifier(Modifier::REVERSED));
+        return Some(Position::new(x, y));
     }
+    None
 }
 
-fn render_note(app: &App, area: Rect, buf: &mut Buffer) {
+fn render_note(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let Mode::Note(ed) = &app.view.mode else {
-        return;
+        return None;
     };
     let a = app.doc.appraisal();
     let title = format!(
@@ -983,23 +1327,32 @@ fn render_note(app: &App, area: Rect, buf: &mut Buffer) {
         buf,
     );
     if inner.height < 2 {
-        return;
+        return None;
     }
-    let text_area = Rect::new(inner.x, inner.y, inner.width, inner.height - 1);
+    let keys = "Enter keep the note · Esc cancel · Alt-Enter or Ctrl-j new line · Ctrl-s keep and save · F1 help";
+    let keys_h = if keys.chars().count() <= usize::from(inner.width) || inner.height < 4 {
+        1
+    } else {
+        2
+    };
+    let text_area = Rect::new(inner.x, inner.y, inner.width, inner.height - keys_h);
     let lines: Vec<String> = ed.input.lines().collect();
-    draw_input(&lines, ed.input.cursor(), text_area, buf);
-    buf.set_stringn(
-        inner.x,
-        inner.bottom() - 1,
-        "Esc done · Enter new line · arrows move · Ctrl-s done and save",
-        inner.width as usize,
+    let at = draw_input(&lines, ed.input.cursor(), text_area, buf);
+    Paragraph::new(Line::styled(
+        keys,
         Style::default().add_modifier(Modifier::DIM),
+    ))
+    .wrap(Wrap { trim: true })
+    .render(
+        Rect::new(inner.x, inner.bottom() - keys_h, inner.width, keys_h),
+        buf,
     );
+    at
 }
 
-fn render_prompt(app: &App, area: Rect, buf: &mut Buffer) {
+fn render_prompt(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let Mode::Prompt(p) = &app.view.mode else {
-        return;
+        return None;
     };
     let a = app.doc.appraisal();
     let (title, help) = match &p.kind {
@@ -1044,11 +1397,11 @@ fn render_prompt(app: &App, area: Rect, buf: &mut Buffer) {
     let w = area.width.saturating_sub(4).min(72);
     let inner = popup(area, w, 6, &title, buf);
     if inner.height < 3 {
-        return;
+        return None;
     }
     let line: Vec<String> = p.input.lines().collect();
     let field = Rect::new(inner.x, inner.y, inner.width, 1);
-    draw_input(&line, p.input.cursor(), field, buf);
+    let at = draw_input(&line, p.input.cursor(), field, buf);
     let keys = if p.input.is_selected() {
         // The pre-filled text is selected: shown reversed, replaced by typing.
         let n = line.first().map_or(0, |l| l.chars().count()) as u16;
@@ -1069,52 +1422,36 @@ fn render_prompt(app: &App, area: Rect, buf: &mut Buffer) {
         Rect::new(inner.x, inner.y + 2, inner.width, inner.height - 2),
         buf,
     );
+    at
 }
 
-fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
+fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let Mode::Confirm(c) = &app.view.mode else {
-        return;
+        return None;
     };
     let a = app.doc.appraisal();
     if let Confirm::RecoveryClash(clashes) = c {
-        render_clashes(app, clashes, area, buf);
-        return;
+        return render_clashes(app, clashes, area, buf);
     }
-    let (title, body): (&str, Vec<String>) = match c {
+    let (title, mut body): (&str, Vec<String>) = match c {
         Confirm::RecoveryClash(_) => ("", Vec::new()),
         Confirm::Quit => (
             "Unsaved changes",
-            vec![
-                "You have changes that are not saved.".into(),
-                String::new(),
-                "y  save, then quit".into(),
-                "n  quit without saving (changes are lost)".into(),
-                "Esc  keep working".into(),
-            ],
+            vec!["You have changes that are not saved.".into()],
         ),
         Confirm::RemoveOption(o) => (
             "Remove option?",
-            vec![
-                format!(
-                    "Remove {} and all its scores and notes?",
-                    a.options().get(*o).map_or("", |x| x.name())
-                ),
-                String::new(),
-                "y  remove it (u undoes this)".into(),
-                "n or Esc  keep it".into(),
-            ],
+            vec![format!(
+                "Remove {} and all its scores and notes?",
+                a.options().get(*o).map_or("", |x| x.name())
+            )],
         ),
         Confirm::RemoveCriterion(ci) => (
             "Remove criterion?",
-            vec![
-                format!(
-                    "Remove {} and every option's score and note for it?",
-                    a.criteria().get(*ci).map_or("", |x| x.name())
-                ),
-                String::new(),
-                "y  remove it (u undoes this)".into(),
-                "n or Esc  keep it".into(),
-            ],
+            vec![format!(
+                "Remove {} and every option's score and note for it?",
+                a.criteria().get(*ci).map_or("", |x| x.name())
+            )],
         ),
         Confirm::Conflict { .. } => (
             "File changed on disk",
@@ -1124,30 +1461,17 @@ fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
                     app.doc.display_name()
                 ),
                 "Saving now would overwrite those changes.".into(),
-                String::new(),
-                "o  overwrite it with your version".into(),
-                "a  save your version as another file".into(),
-                "Esc  don't save yet".into(),
             ],
         ),
         Confirm::ReplaceExport { existing, path, .. } => (
             "Replace file?",
-            vec![
-                format!("{} already holds {existing}.", path.display()),
-                String::new(),
-                "y  replace with this export".into(),
-                "n or Esc  choose another name".into(),
-            ],
+            vec![format!("{} already holds {existing}.", path.display())],
         ),
         Confirm::Replace { path, .. } => (
             "Replace file?",
-            vec![
-                format!("{} already exists.", path.display()),
-                String::new(),
-                "y  replace it".into(),
-                "n or Esc  choose another name".into(),
-            ],
+            vec![format!("{} already exists.", path.display())],
         ),
+        Confirm::Discard { what, .. } => ("Discard changes?", vec![format!("Throw away {what}?")]),
         Confirm::Recovery { left_by, .. } => (
             "Unsaved work found",
             vec![
@@ -1156,13 +1480,20 @@ fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
                     Some(who) => format!("(left by {who})."),
                     None => "(appraise may have closed unexpectedly).".into(),
                 },
-                String::new(),
-                "r  restore them (then Ctrl-s to save)".into(),
-                "d  discard them and open the file as saved".into(),
-                "q  quit and decide later".into(),
             ],
         ),
     };
+    // The keys, from the same table that takes them: each one said.
+    body.push(String::new());
+    let keys = keys::confirm_keys(c);
+    let key_w = keys
+        .iter()
+        .map(|(k, _, _)| k.chars().count())
+        .max()
+        .unwrap_or(1);
+    for (k, d, _) in keys {
+        body.push(format!("{:<key_w$}  {d}", k.replace(' ', ", ")));
+    }
     let w = body
         .iter()
         .map(|l| l.chars().count() as u16)
@@ -1174,11 +1505,17 @@ fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) {
     Paragraph::new(body.into_iter().map(Line::from).collect::<Vec<_>>())
         .wrap(Wrap { trim: false })
         .render(inner, buf);
+    Some(inner.as_position())
 }
 
 /// Restored work against the file as it now is: one line per differing
 /// cell, saying whose version will be kept.
-fn render_clashes(app: &App, k: &super::app::Clashes, area: Rect, buf: &mut Buffer) {
+fn render_clashes(
+    app: &App,
+    k: &super::app::Clashes,
+    area: Rect,
+    buf: &mut Buffer,
+) -> Option<Position> {
     let a = app.doc.appraisal();
     let w = area.width.saturating_sub(2).min(84);
     let inner = popup(
@@ -1236,11 +1573,12 @@ fn render_clashes(app: &App, k: &super::app::Clashes, area: Rect, buf: &mut Buff
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);
+    Some(inner.as_position())
 }
 
-fn render_swing(app: &App, area: Rect, buf: &mut Buffer) {
+fn render_swing(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let Mode::Swing(s) = &app.view.mode else {
-        return;
+        return None;
     };
     let a = app.doc.appraisal();
     let w = area.width.saturating_sub(2).min(84);
@@ -1255,7 +1593,7 @@ fn render_swing(app: &App, area: Rect, buf: &mut Buffer) {
                 "Imagine each criterion moving from its worst to its best score. Put the swing that matters most at the top.",
             ));
             lines.push(Line::styled(
-                "↑↓ choose · J/K or Shift-↑↓ move · Enter next · Esc cancel",
+                "↑↓ choose · J/K or Shift-↑↓ move · Enter next · Esc cancel · ? help",
                 dim,
             ));
         }
@@ -1268,7 +1606,7 @@ fn render_swing(app: &App, area: Rect, buf: &mut Buffer) {
                 "The top swing is worth 100. Type what each other swing is worth compared with it (0-100).",
             ));
             lines.push(Line::styled(
-                "↑↓ choose · type a number · Backspace delete · Enter write weights · Esc back",
+                "↑↓ choose · type a number · Backspace delete · Enter write weights · Shift-Tab back · Esc cancel · ? help",
                 dim,
             ));
         }
@@ -1328,17 +1666,18 @@ fn render_swing(app: &App, area: Rect, buf: &mut Buffer) {
     if !out_of_order.is_empty() {
         lines.push(Line::from(""));
         lines.push(Line::from(
-            "⚠ valued above the swing ranked before it: check the order (Esc goes back to step 1)",
+            "⚠ valued above the swing ranked before it: check the order (Shift-Tab goes back to step 1)",
         ));
     }
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(inner, buf);
+    Some(inner.as_position())
 }
 
-fn render_export(app: &App, area: Rect, buf: &mut Buffer) {
+fn render_export(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let Mode::Export(ch) = &app.view.mode else {
-        return;
+        return None;
     };
     let w = area.width.saturating_sub(4).min(76);
     let inner = popup(area, w, export::FORMATS.len() as u16 + 5, "Export", buf);
@@ -1367,10 +1706,12 @@ fn render_export(app: &App, area: Rect, buf: &mut Buffer) {
     }
     lines.push(Line::from(""));
     lines.push(Line::styled(
-        "↑↓ choose · Enter pick a file name · Esc cancel",
+        "↑↓ choose · Enter pick a file name · Esc cancel · ? help",
         Style::default().add_modifier(Modifier::DIM),
     ));
     Paragraph::new(lines).render(inner, buf);
+    let row = inner.y + 1 + (ch.selected - start) as u16;
+    (row < inner.bottom()).then_some(Position::new(inner.x, row))
 }
 
 #[cfg(test)]

@@ -81,6 +81,18 @@ impl Session {
         self.keys(bytes.as_bytes());
     }
 
+    /// Whether the program has asked the terminal for mouse events.
+    pub fn mouse_captured(&self) -> bool {
+        self.screen.lock().unwrap().screen().mouse_protocol_mode() != vt100::MouseProtocolMode::None
+    }
+
+    /// Where the terminal's cursor is (row, column), if it is shown.
+    pub fn cursor(&self) -> Option<(u16, u16)> {
+        let parser = self.screen.lock().unwrap();
+        let screen = parser.screen();
+        (!screen.hide_cursor()).then(|| screen.cursor_position())
+    }
+
     /// Whether the program has put the screen back: off the alternate screen.
     pub fn on_main_screen(&self) -> bool {
         !self.screen.lock().unwrap().screen().alternate_screen()

@@ -5,12 +5,17 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
-/// Draws `app` at its current size and returns the cells.
-pub fn buffer(app: &App) -> Buffer {
+/// Draws `app` at its current size, as the runner draws it, into a terminal.
+pub fn terminal(app: &App) -> Terminal<TestBackend> {
     let (w, h) = app.view.size;
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| f.render_widget(app, f.area())).unwrap();
-    t.backend().buffer().clone()
+    t.draw(|f| appraise::tui::view::draw(f, app)).unwrap();
+    t
+}
+
+/// Draws `app` at its current size and returns the cells.
+pub fn buffer(app: &App) -> Buffer {
+    terminal(app).backend().buffer().clone()
 }
 
 /// The screen as text, one line per row, trailing spaces trimmed.

@@ -129,7 +129,7 @@ fn member_edits_save_into_the_sheet_keeping_its_comments() {
     update(&mut app, Action::Digit(5));
     update(&mut app, Action::EditNote);
     type_text(&mut app, "Cheapest to run");
-    update(&mut app, Action::Input(Input::Esc));
+    update(&mut app, Action::Input(Input::Enter));
     assert!(app.doc.is_dirty());
     update(&mut app, Action::Save);
     assert!(!is_error(&app), "{}", message(&app));
@@ -429,7 +429,7 @@ fn the_panel_view_opens_closes_and_shows_the_consensus() {
     // Help opens over the panel view and closes back to it.
     update(&mut app, Action::Panel);
     update(&mut app, Action::Help);
-    assert!(matches!(app.view.mode, Mode::Help(_)));
+    assert!(matches!(app.view.mode, Mode::Help { .. }));
     update(&mut app, Action::Input(Input::Esc));
     assert_eq!(app.showing(), Showing::Panel);
 }
@@ -708,4 +708,93 @@ fn opening_the_panel_from_the_sensitivity_view_replaces_it() {
     assert_eq!(app.view.mode, Mode::Normal);
     assert_eq!(app.showing(), Showing::Panel);
     assert_eq!((app.view.option, app.view.criterion), (2, 0));
+}
+
+#[test]
+fn esc_leaves_the_shared_scores_view() {
+    let (_dir, review, _sheet) = member_dir();
+    let mut app = open_member(&review, None);
+    update(&mut app, Action::ToggleShared);
+    assert_eq!(app.showing(), Showing::Shared);
+    update(&mut app, Action::Dismiss);
+    assert_eq!(app.showing(), Showing::Own);
+    assert_eq!(message(&app), "Back to your own scores");
+}
+
+#[test]
+fn one_bad_sheet_leaves_the_others_shown_with_its_error() {
+    let (dir, review, mut paths) = panel_dir();
+    let bad = dir.path().join("review.m4.sheet.toml");
+    std::fs::write(
+        &bad,
+        "[sheet]\nappraisal = \"review.toml\"\nmember = \"M4\"\n[scores.keep]\ncost = 9\n",
+    )
+    .unwrap();
+    paths.push(bad);
+    // Named on the command line, and found by p: the good three open.
+    let p = PanelState::load(
+        &paths,
+        &crate::load::load_path(&review).unwrap().appraisal,
+        Some(&review),
+        MergeOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(p.sheets().len(), 3);
+    assert_eq!(p.problems().len(), 1);
+    assert!(
+        p.problems()[0].contains("review.m4.sheet.toml:5:8"),
+        "{:?}",
+        p.problems()
+    );
+    let mut app = App::open(&review).unwrap();
+    update(&mut app, Action::Resize(80, 24));
+    update(&mut app, Action::Panel);
+    assert_eq!(app.showing(), Showing::Panel, "{}", message(&app));
+    assert_eq!(merged(&app).members, vec!["M1", "M2", "M3"]);
+    assert!(
+        message(&app).contains("1 sheet could not be used"),
+        "{}",
+        message(&app)
+    );
+    let details: String = crate::tui::panel::details_lines(&app)
+        .iter()
+        .map(|l| l.to_string() + "\n")
+        .collect();
+    assert!(details.contains("review.m4.sheet.toml:5:8"), "{details}");
+    assert!(details.contains("left out"), "{details}");
+}
+
+#[test]
+fn p_says_when_sheets_with_other_names_were_not_opened() {
+    let (dir, review, _paths) = panel_dir();
+    std::fs::write(
+        dir.path().join("clark.toml"),
+        "[sheet]\nappraisal = \"review.toml\"\nmember = \"Clark\"\n[scores.keep]\ncost = 2\n",
+    )
+    .unwrap();
+    // Another appraisal's sheet, and a file that is no sheet, are not mentioned.
+    std::fs::write(
+        dir.path().join("other.toml"),
+        "[sheet]\nappraisal = \"other-review.toml\"\nmember = \"Oz\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("notes.toml"), "title = \"x\"\n").unwrap();
+    let mut app = App::open(&review).unwrap();
+    update(&mut app, Action::Resize(80, 24));
+    update(&mut app, Action::Panel);
+    assert_eq!(app.showing(), Showing::Panel);
+    assert!(
+        message(&app).contains("1 more with other file names were not opened"),
+        "{}",
+        message(&app)
+    );
+    let details: String = crate::tui::panel::details_lines(&app)
+        .iter()
+        .map(|l| l.to_string() + "\n")
+        .collect();
+    assert!(details.contains("clark.toml"), "{details}");
+    assert!(
+        !details.contains("other.toml") && !details.contains("notes.toml"),
+        "{details}"
+    );
 }

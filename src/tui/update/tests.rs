@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use super::*;
 use crate::load::load_str;
 use crate::tui::app::{Severity, View};
+use crate::tui::key_to_action;
 
 fn example() -> App {
     let mut app = App::new(crate::load::load_example().unwrap(), None);
@@ -158,7 +159,7 @@ fn a_click_selects_and_the_wheel_scrolls() {
 fn hit_test_finds_the_cell_under_the_mouse() {
     let app = example();
     let g = view::grid_geometry(&app);
-    let y = g.inner.y + 3 + 2; // third option row
+    let y = g.first_row_y() + 2; // third option row
     let x = g.inner.x + g.name_w + g.cell_w * 4 + 2;
     assert_eq!(view::hit_test(&app, x, y), Some((2, Some(4))));
     assert_eq!(view::hit_test(&app, g.inner.x + 1, y), Some((2, None)));
@@ -507,21 +508,26 @@ fn quitting_without_saving_discards_the_recovery_file() {
     );
 }
 
+/// The help screen scrolled by `scroll`, over the grid.
+fn help_at(scroll: u16) -> Mode {
+    Mode::Help {
+        scroll,
+        back: Box::new(Mode::Normal),
+    }
+}
+
 #[test]
 fn help_opens_scrolls_and_closes() {
     let mut app = example();
     update(&mut app, Action::Help);
-    assert_eq!(app.view.mode, Mode::Help(0));
+    assert_eq!(app.view.mode, help_at(0));
     update(&mut app, Action::Input(Input::Down));
     update(&mut app, Action::PageDown);
-    assert_eq!(
-        app.view.mode,
-        Mode::Help(11.min(view::help_max_scroll(&app)))
-    );
-    for _ in 0..100 {
+    assert_eq!(app.view.mode, help_at(11.min(view::help_max_scroll(&app))));
+    for _ in 0..300 {
         update(&mut app, Action::Input(Input::Down));
     }
-    assert_eq!(app.view.mode, Mode::Help(view::help_max_scroll(&app)));
+    assert_eq!(app.view.mode, help_at(view::help_max_scroll(&app)));
     update(&mut app, Action::Input(Input::Esc));
     assert_eq!(app.view.mode, Mode::Normal);
 }
@@ -542,7 +548,7 @@ fn notes_are_edited_over_several_lines() {
         update(&mut app, Action::Input(Input::Backspace));
     }
     type_text(&mut app, "First line");
-    update(&mut app, Action::Input(Input::Enter));
+    update(&mut app, Action::Input(Input::NewLine));
     type_text(&mut app, "second");
     update(&mut app, Action::Input(Input::Left));
     update(&mut app, Action::Input(Input::Up));
@@ -551,7 +557,8 @@ fn notes_are_edited_over_several_lines() {
     update(&mut app, Action::Input(Input::End));
     update(&mut app, Action::Input(Input::Down));
     update(&mut app, Action::Input(Input::Right));
-    update(&mut app, Action::Input(Input::Esc));
+    // Enter keeps the note.
+    update(&mut app, Action::Input(Input::Enter));
     assert_eq!(app.view.mode, Mode::Normal);
     assert_eq!(
         app.doc.appraisal().options()[0].note(1),
@@ -858,14 +865,39 @@ fn swing_weighting_can_go_back_and_cancel() {
     let mut app = example();
     update(&mut app, Action::Swing);
     update(&mut app, Action::Input(Input::Enter));
-    update(&mut app, Action::Input(Input::Esc));
+    update(&mut app, Action::Input(Input::BackTab));
     let Mode::Swing(s) = &app.view.mode else {
         panic!("still in the assistant");
     };
     assert_eq!(s.step, SwingStep::Order);
+    // Nothing changed in it: Esc cancels at once.
     update(&mut app, Action::Input(Input::Esc));
     assert_eq!(app.view.mode, Mode::Normal);
     assert!(!app.doc.is_dirty());
+}
+
+#[test]
+fn esc_cancels_the_swing_assistant_asking_first_if_values_were_typed() {
+    let mut app = example();
+    update(&mut app, Action::Swing);
+    update(&mut app, Action::Input(Input::Enter));
+    type_text(&mut app, "40");
+    update(&mut app, Action::Input(Input::Esc));
+    assert!(
+        matches!(app.view.mode, Mode::Confirm(Confirm::Discard { .. })),
+        "{:?}",
+        app.view.mode
+    );
+    // n goes back to the assistant, values as typed.
+    update(&mut app, Action::Input(Input::Char('n')));
+    let Mode::Swing(s) = &app.view.mode else {
+        panic!("back in the assistant");
+    };
+    assert_eq!(s.values[1], "40");
+    update(&mut app, Action::Input(Input::Esc));
+    update(&mut app, Action::Input(Input::Char('y')));
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert_eq!(app.doc.appraisal().weights(), vec![1.0; 8]);
 }
 
 #[test]
@@ -936,13 +968,22 @@ fn the_live_sensitivity_view_follows_every_edit() {
     assert!(live.smaa.as_ref().unwrap().first_share(0) < leader_share);
     // The selected criterion's line data is there for the chart.
     assert_eq!(live.exact.weights[1].lines.len(), 8);
-    // Dialogs opened from the view return to the grid when done.
+    // Help opened from the view goes back to it when closed.
     update(&mut app, Action::Help);
-    assert_eq!(app.view.mode, Mode::Help(0));
+    assert_eq!(
+        app.view.mode,
+        Mode::Help {
+            scroll: 0,
+            back: Box::new(Mode::Sensitivity)
+        }
+    );
     update(&mut app, Action::Input(Input::Esc));
-    update(&mut app, Action::Sensitivity);
+    assert_eq!(app.view.mode, Mode::Sensitivity);
     update(&mut app, Action::Sensitivity);
     assert_eq!(app.view.mode, Mode::Normal, "v toggles the view");
+    update(&mut app, Action::Sensitivity);
+    update(&mut app, Action::Sensitivity);
+    assert_eq!(app.view.mode, Mode::Normal);
     update(&mut app, Action::Sensitivity);
     update(&mut app, Action::Dismiss);
     assert_eq!(app.view.mode, Mode::Normal, "Esc closes it");
@@ -1135,7 +1176,10 @@ fn view_defaults_are_sensible() {
 fn the_status_counts_follow_every_edit_undo_and_redo() {
     let mut app = example();
     let start = app.doc.summary().clone();
-    assert_eq!(start, crate::tui::app::Summary::of(app.doc.appraisal()));
+    assert_eq!(
+        start,
+        crate::tui::app::Summary::of(app.doc.appraisal(), app.doc.results())
+    );
     assert_eq!(start.unscored, 0);
     update(&mut app, Action::Clear);
     assert_eq!(app.doc.summary().unscored, 1);
@@ -1166,13 +1210,14 @@ fn one_cell_edits_keep_results_counts_and_unsaved_state_exact() {
         );
         assert_eq!(
             *app.doc.summary(),
-            crate::tui::app::Summary::of(app.doc.appraisal())
+            crate::tui::app::Summary::of(app.doc.appraisal(), app.doc.results())
         );
     };
     // Each step, and whether the appraisal then differs from the saved one.
     // Typing the saved value back leaves nothing unsaved, though there is history.
     for (action, dirty) in [
         (Action::Digit(other), true),
+        (Action::Dismiss, true),
         (Action::Digit(original), false),
         (Action::Clear, true),
         (Action::Undo, false),
@@ -1183,4 +1228,177 @@ fn one_cell_edits_keep_results_counts_and_unsaved_state_exact() {
         check(&app);
         assert_eq!(app.doc.is_dirty(), dirty, "after {action:?}");
     }
+}
+
+#[test]
+fn a_second_digit_off_the_scale_is_refused_not_taken_as_a_new_score() {
+    let mut app = example();
+    update(&mut app, Action::Digit(1));
+    update(&mut app, Action::Digit(0));
+    assert_eq!(score(&app, 0, 0), Some(1.0), "1 then 0 on 0-5 is not 0");
+    assert!(is_error(&app));
+    assert!(
+        message(&app).contains("10 is not on the scale (0 to 5)"),
+        "{}",
+        message(&app)
+    );
+    assert!(message(&app).contains("press 0 again"), "{}", message(&app));
+    // Pressed again, it is a fresh score.
+    update(&mut app, Action::Digit(0));
+    assert_eq!(score(&app, 0, 0), Some(0.0));
+}
+
+#[test]
+fn enter_confirms_the_score_and_moves_down_and_n_opens_notes() {
+    let mut app = example();
+    update(&mut app, Action::Digit(2));
+    update(&mut app, Action::Confirm);
+    assert_eq!(app.view.mode, Mode::Normal, "Enter opens no note");
+    assert_eq!(app.view.option, 1, "Enter moves down");
+    // The next digits score the next option, not a note.
+    update(&mut app, Action::Digit(3));
+    assert_eq!(score(&app, 0, 0), Some(2.0));
+    assert_eq!(score(&app, 1, 0), Some(3.0));
+    assert_eq!(
+        key_to_action(
+            &app,
+            crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Enter)
+        ),
+        Some(Action::Confirm)
+    );
+    update(&mut app, Action::EditNote);
+    assert!(matches!(app.view.mode, Mode::Note(_)), "n opens the note");
+    // At the last option Enter stays and says so.
+    update(&mut app, Action::Input(Input::Esc));
+    update(&mut app, Action::Last);
+    update(&mut app, Action::Confirm);
+    assert_eq!(app.view.option, 7);
+    assert!(message(&app).contains("last option"), "{}", message(&app));
+}
+
+#[test]
+fn esc_cancels_a_note_asking_first_when_it_was_changed() {
+    let mut app = example();
+    let before = app.doc.appraisal().options()[0].note(0).map(str::to_owned);
+    // Unchanged: Esc closes at once.
+    update(&mut app, Action::EditNote);
+    update(&mut app, Action::Input(Input::Esc));
+    assert_eq!(app.view.mode, Mode::Normal);
+    // Changed: Esc asks; n (or Esc) goes back to the note as typed.
+    update(&mut app, Action::EditNote);
+    type_text(&mut app, " More.");
+    update(&mut app, Action::Input(Input::Esc));
+    assert!(matches!(
+        app.view.mode,
+        Mode::Confirm(Confirm::Discard { .. })
+    ));
+    update(&mut app, Action::Input(Input::Esc));
+    let Mode::Note(ed) = &app.view.mode else {
+        panic!("back in the note: {:?}", app.view.mode);
+    };
+    assert!(ed.input.text().ends_with(" More."));
+    // y discards: the note is as it was, and nothing is unsaved.
+    update(&mut app, Action::Input(Input::Esc));
+    update(&mut app, Action::Input(Input::Char('y')));
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert_eq!(
+        app.doc.appraisal().options()[0].note(0).map(str::to_owned),
+        before
+    );
+    assert!(!app.doc.is_dirty());
+}
+
+#[test]
+fn help_opens_over_the_swing_assistant_and_returns_to_it() {
+    let mut app = example();
+    update(&mut app, Action::Swing);
+    update(&mut app, Action::Input(Input::Enter));
+    type_text(&mut app, "70");
+    let key = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char('?'));
+    assert_eq!(key_to_action(&app, key), Some(Action::Help));
+    update(&mut app, Action::Help);
+    assert!(matches!(app.view.mode, Mode::Help { .. }));
+    update(&mut app, Action::Input(Input::Esc));
+    let Mode::Swing(s) = &app.view.mode else {
+        panic!("back in the assistant: {:?}", app.view.mode);
+    };
+    assert_eq!(s.values[1], "70", "as it was left");
+}
+
+#[test]
+fn a_key_that_does_nothing_says_so() {
+    let mut app = example();
+    let z = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char('z'));
+    let action = key_to_action(&app, z).unwrap();
+    assert_eq!(action, Action::Unbound("z".into()));
+    update(&mut app, action);
+    assert!(
+        message(&app).contains("z does nothing on the grid"),
+        "{}",
+        message(&app)
+    );
+    assert!(
+        message(&app).contains('?'),
+        "points to help: {}",
+        message(&app)
+    );
+    // A move past the edge says so too.
+    update(&mut app, Action::Up);
+    assert_eq!(message(&app), "Already at the first option");
+    update(&mut app, Action::Left);
+    assert_eq!(message(&app), "Already at the first criterion");
+    // In a dialog, a key it does not take names the keys it does.
+    update(&mut app, Action::Digit(3));
+    update(&mut app, Action::Quit);
+    update(&mut app, Action::Input(Input::Char('x')));
+    assert!(
+        matches!(app.view.mode, Mode::Confirm(Confirm::Quit)),
+        "still asking"
+    );
+    assert!(
+        message(&app).contains("x does nothing here"),
+        "{}",
+        message(&app)
+    );
+    assert!(
+        message(&app).contains("y or Enter: save, then quit"),
+        "{}",
+        message(&app)
+    );
+}
+
+#[test]
+fn the_mouse_can_be_turned_off_for_copying_text() {
+    let mut app = example();
+    let click = crossterm::event::MouseEvent {
+        kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+        column: 40,
+        row: 6,
+        modifiers: crossterm::event::KeyModifiers::NONE,
+    };
+    assert!(crate::tui::mouse_to_action(&app, click).is_some());
+    let m = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('M'),
+        crossterm::event::KeyModifiers::SHIFT,
+    );
+    let toggle = key_to_action(&app, m).unwrap();
+    assert_eq!(toggle, Action::ToggleMouse);
+    update(&mut app, toggle.clone());
+    assert!(!app.view.mouse);
+    assert!(message(&app).contains("copy"), "{}", message(&app));
+    assert_eq!(crate::tui::mouse_to_action(&app, click), None);
+    update(&mut app, toggle);
+    assert!(app.view.mouse);
+}
+
+#[test]
+fn the_quit_dialog_saves_and_quits_on_enter() {
+    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
+    update(&mut app, Action::Digit(2));
+    update(&mut app, Action::Quit);
+    assert!(keys::confirm_takes(&Confirm::Quit, '\n'));
+    update(&mut app, Action::Input(Input::Enter));
+    assert!(app.quit);
+    let back = crate::load::load_path(&path).unwrap().appraisal;
+    assert_eq!(back.options()[0].score(0), Some(2.0));
 }
