@@ -280,6 +280,20 @@ pub enum Live {
         /// The option.
         option: usize,
     },
+    /// The sum of the weights.
+    TotalWeight,
+}
+
+/// A figure inside a table note that a spreadsheet can keep live: the
+/// note's text shows it as `shown`, and it is `live` in terms of the matrix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoteFigure {
+    /// Which note (an index into [`ReportTable::notes`]).
+    pub note: usize,
+    /// The figure as the note's text shows it, such as `8`.
+    pub shown: String,
+    /// What the figure is.
+    pub live: Live,
 }
 
 impl Cell {
@@ -419,6 +433,10 @@ pub struct ReportTable {
     pub row_header: Option<usize>,
     /// Notes shown under the table, explaining remarks and marks.
     pub notes: Vec<String>,
+    /// Figures in the notes that follow the scores and weights in a live
+    /// spreadsheet, such as the sum of the weights.
+    #[serde(skip)]
+    pub note_figures: Vec<NoteFigure>,
     /// Live weighted totals for spreadsheets, where the table has them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weighted_sum: Option<WeightedSum>,
@@ -457,6 +475,7 @@ impl ReportTable {
             rows: Vec::new(),
             row_header: None,
             notes: Vec::new(),
+            note_figures: Vec::new(),
             weighted_sum: None,
             number: None,
         }

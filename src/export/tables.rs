@@ -9,8 +9,8 @@ use crate::model::Appraisal;
 use crate::numbers;
 
 use super::doc::{
-    Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Live, Origin, Report, ReportTable, Row,
-    RowKind, Value, WeightedSum,
+    Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Live, NoteFigure, Origin, Report,
+    ReportTable, Row, RowKind, Value, WeightedSum,
 };
 use super::{ExportError, ExportOptions};
 
@@ -198,9 +198,14 @@ pub fn criteria_table(appraisal: &Appraisal) -> ReportTable {
             text_or_empty(crit.description.as_deref()),
         ]));
     }
+    let total = numbers::weight(appraisal.total_weight());
+    t.note_figures.push(NoteFigure {
+        note: t.notes.len(),
+        shown: total.clone(),
+        live: Live::TotalWeight,
+    });
     t.notes.push(format!(
-        "The weights add up to {}. A criterion's share is its weight divided by that sum.",
-        numbers::weight(appraisal.total_weight())
+        "The weights add up to {total}. A criterion's share is its weight divided by that sum."
     ));
     t
 }

@@ -226,6 +226,59 @@ fn open_file_room(sheets: usize) -> usize {
     }
 }
 
+/// Notes only a live workbook needs, under the table's own: what follows
+/// the Matrix sheet and what does not. `live` says whether the workbook's
+/// figures follow the matrix.
+fn workbook_notes(t: &ReportTable, live: bool) -> Vec<&'static str> {
+    let mut notes = Vec::new();
+    let has = |want: fn(&Live) -> bool| {
+        t.rows
+            .iter()
+            .flat_map(|r| &r.cells)
+            .any(|c| c.live.as_ref().is_some_and(want))
+    };
+    if t.key.starts_with("sensitivity-") {
+        notes.push(
+            "This analysis was worked out when the workbook was exported: it does not follow changes to scores or weights made on the Matrix sheet. Export again to bring it up to date.",
+        );
+    }
+    if !live {
+        return notes;
+    }
+    let ranked = has(|l| matches!(l, Live::Rank { .. }))
+        || t.weighted_sum
+            .as_ref()
+            .is_some_and(|w| w.rank_column.is_some());
+    if ranked {
+        notes.push(
+            "Rows are in rank order as exported. Ranks follow the Matrix sheet, so after a score or weight there changes, sort the rows by rank to see the new order.",
+        );
+    }
+    let unweighted = t.key.starts_with(ANNEX_KEY_PREFIX)
+        && has(|l| matches!(l, Live::Total { .. }))
+        && !has(|l| matches!(l, Live::WeightedScore { .. }));
+    if unweighted {
+        notes.push(
+            "Every weight was 1 when the workbook was exported, so this sheet shows no weights and the total is the sum of the scores. If a weight is changed on the Matrix sheet, the total here follows it; the Matrix shows the weights.",
+        );
+    }
+    notes
+}
+
+/// `text` as a formula's string literal: quotes doubled, and in pieces
+/// joined by `&`, since Excel refuses a literal longer than 255 characters.
+fn text_literal(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.is_empty() {
+        return "\"\"".to_string();
+    }
+    chars
+        .chunks(200)
+        .map(|c| format!("\"{}\"", c.iter().collect::<String>().replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// How every annex table's key begins (`annex-` and the option's id).
 const ANNEX_KEY_PREFIX: &str = "annex-";
 
@@ -571,7 +624,11 @@ impl MatrixRefs {
             rows,
             total_col: spec.total_column as u16,
             rank_col: spec.rank_column.map(|c| c as u16),
-            block_row: BODY_ROW + t.rows.len() as u32 + 1 + t.notes.len() as u32 + 1,
+            block_row: BODY_ROW
+                + t.rows.len() as u32
+                + 1
+                + (t.notes.len() + workbook_notes(t, true).len()) as u32
+                + 1,
             scale: spec.scale,
             totals: spec.totals,
             published_col: spec.published_column.filter(|&c| c < n).map(|c| c as u16),
@@ -632,7 +689,29 @@ impl MatrixRefs {
                 let (hi, lo) = (self.bound(true), self.bound(false));
                 format!("=IF({hi}={lo},0,({total}-{lo})/({hi}-{lo}))")
             }
+            Live::TotalWeight => format!("=SUM({})", self.weights()),
         })
+    }
+
+    /// A note whose figures follow the matrix, as a formula: its text in
+    /// pieces joined by `&`, each figure a `TEXT` of its formula. `None`
+    /// when the note has no such figure or the matrix does not hold one.
+    fn note_formula(&self, text: &str, figures: &[&super::doc::NoteFigure]) -> Option<String> {
+        let mut pieces = Vec::new();
+        let mut rest = text;
+        for f in figures {
+            let at = rest.find(f.shown.as_str())?;
+            let formula = self.formula(f.live)?;
+            let formula = formula.strip_prefix('=').unwrap_or(&formula);
+            pieces.push(text_literal(&rest[..at]));
+            pieces.push(format!("TEXT({formula},\"General\")"));
+            rest = &rest[at + f.shown.len()..];
+        }
+        if pieces.is_empty() {
+            return None;
+        }
+        pieces.push(text_literal(rest));
+        Some(format!("={}", pieces.join("&")))
     }
 
     /// The remark on an option's total as a formula that follows the
@@ -1024,16 +1103,33 @@ fn write_sheet(
         fit_row(ws, xr, lines)?;
     }
     let first_note = body_row + t.rows.len() as u32 + 1;
-    for (note_row, note) in (first_note..).zip(&t.notes) {
-        write_paragraph(
-            ws,
-            note_row,
-            &widths,
-            &format!("Note: {note}"),
-            &Format::new(),
-        )?;
+    let extra = workbook_notes(t, own.is_some() || refs.is_some());
+    let notes = t
+        .notes
+        .iter()
+        .map(String::as_str)
+        .chain(extra.iter().copied());
+    for (k, (note_row, note)) in (first_note..).zip(notes).enumerate() {
+        let text = format!("Note: {note}");
+        write_paragraph(ws, note_row, &widths, &text, &Format::new())?;
+        // A figure such as the sum of the weights follows the matrix.
+        let figures: Vec<&super::doc::NoteFigure> =
+            t.note_figures.iter().filter(|f| f.note == k).collect();
+        if let Some(formula) = refs
+            .or(own)
+            .and_then(|m| m.note_formula(&clean(&text), &figures))
+        {
+            let f = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+            ws.write_formula_with_format(
+                note_row,
+                0,
+                Formula::new(formula).set_result(clean(&text)),
+                &f,
+            )
+            .map_err(xerr)?;
+        }
     }
-    let mut next = first_note + t.notes.len() as u32;
+    let mut next = first_note + (t.notes.len() + extra.len()) as u32;
     if let Some(m) = own {
         next = write_matrix_block(ws, m)?;
     }
