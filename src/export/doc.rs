@@ -443,6 +443,10 @@ pub struct ReportTable {
     /// The caption's number ("Table 5"), given when the report is numbered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<Numbering>,
+    /// The columns that hold one criterion each, in criterion order, where
+    /// they are not a weighted sum's (see [`ReportTable::with_coded_criteria`]).
+    #[serde(skip)]
+    pub criteria_columns: Option<std::ops::Range<usize>>,
 }
 
 /// A caption's number, and whether the count is set afresh there (an
@@ -478,7 +482,15 @@ impl ReportTable {
             note_figures: Vec::new(),
             weighted_sum: None,
             number: None,
+            criteria_columns: None,
         }
+    }
+
+    /// Marks the columns that hold one criterion each, so that a narrow
+    /// writer may head them by code ([`ReportTable::with_coded_criteria`]).
+    pub fn with_criteria_columns(mut self, columns: std::ops::Range<usize>) -> Self {
+        self.criteria_columns = Some(columns);
+        self
     }
 
     /// The caption as shown: "Table 5: Ranking of options", or the title
@@ -558,9 +570,10 @@ impl ReportTable {
         }
     }
 
-    /// For a score matrix: the same table with its criteria named by code
-    /// (C1, C2, ... as in the criteria table) and a key to the codes as its
-    /// first note, so the score columns can be as narrow as their figures.
+    /// For a score matrix, or any table with a column per criterion: the
+    /// same table with its criteria named by code (C1, C2, ... as in the
+    /// criteria table) and a key to the codes as its first note, so the
+    /// score columns can be as narrow as their figures.
     pub fn with_coded_criteria(&self) -> Option<ReportTable> {
         let (headers, key) = self.coded_headers()?;
         let mut t = self.clone();
@@ -571,11 +584,15 @@ impl ReportTable {
         Some(t)
     }
 
-    /// For a score matrix: every column's header with the criteria named by
+    /// For a score matrix, or any table with a column per criterion: every
+    /// column's header with the criteria named by
     /// code (see [`ReportTable::with_coded_criteria`]), and the key to the
     /// codes, without copying the table.
     pub fn coded_headers(&self) -> Option<(Vec<String>, String)> {
-        let range = self.weighted_sum.as_ref()?.columns.clone();
+        let range = match &self.criteria_columns {
+            Some(r) => r.clone(),
+            None => self.weighted_sum.as_ref()?.columns.clone(),
+        };
         let mut headers: Vec<String> = self.columns.iter().map(|c| c.header.clone()).collect();
         let mut key = Vec::new();
         for (k, c) in range.enumerate() {
