@@ -306,7 +306,14 @@ fn apply_option(t: &mut Table, o: &AppraisalOption, criteria: &[Criterion]) {
             t.remove("published_total");
         }
     }
-    sync_cells(t, "scores", criteria, |c| o.score(c).map(num_value));
+    // A measured criterion's score is derived from its raw value, never written.
+    sync_cells(t, "scores", criteria, |c| {
+        if criteria[c].measure().is_some() {
+            None
+        } else {
+            o.score(c).map(num_value)
+        }
+    });
     sync_cells(t, "notes", criteria, |c| o.note(c).map(Value::from));
 }
 

@@ -180,9 +180,12 @@ pub fn summarise_warnings(warns: &[Warning]) -> Vec<String> {
     let mut missing: Vec<(&str, usize)> = Vec::new();
     for w in warns {
         match w.kind {
-            WarningKind::PublishedTotalMismatch | WarningKind::PublishedRoundingHidesOrder => {
-                lines.push(w.message.clone())
-            }
+            WarningKind::PublishedTotalMismatch
+            | WarningKind::PublishedRoundingHidesOrder
+            | WarningKind::PublishedRankMismatch
+            | WarningKind::PublishedPercentMismatch
+            | WarningKind::PublishedSubtotalMismatch
+            | WarningKind::MissingScreening => lines.push(w.message.clone()),
             WarningKind::MissingScore => match missing.iter_mut().find(|(o, _)| *o == w.option) {
                 Some(entry) => entry.1 += 1,
                 None => missing.push((&w.option, 1)),
