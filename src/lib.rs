@@ -7,6 +7,7 @@
 
 pub mod atomic;
 pub mod compute;
+pub mod detail;
 pub mod diagnostic;
 pub mod document;
 pub mod export;

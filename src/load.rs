@@ -2107,9 +2107,7 @@ impl OptionsReader<'_> {
                             format!("`{}` is not a measured criterion, so it takes a score, not a raw value", shorten(key.get_ref())),
                             Some(v.span.clone()),
                         )
-                        .with_help(format!(
-                            "move it to [options.scores], or make the criterion measured with better = \"lower\" and value = \"linear\" in its [[criteria]] section"
-                        )),
+                        .with_help("move it to [options.scores], or make the criterion measured with better = \"lower\" and value = \"linear\" in its [[criteria]] section"),
                     );
                     continue;
                 }

@@ -447,8 +447,20 @@ fn read_points(
         if off_scale(&score, min_max, sink) {
             ok = false;
         }
+        if !raw.value.is_finite() {
+            sink.push(
+                Diagnostic::error(
+                    "invalid-value-function",
+                    "a point's raw value must be an ordinary finite number",
+                    Some(raw.span.clone()),
+                )
+                .with_help(help),
+            );
+            ok = false;
+            continue;
+        }
         if let Some(prev) = out.last()
-            && !(raw.value > prev.0)
+            && raw.value <= prev.0
         {
             sink.push(
                 Diagnostic::error(
@@ -528,6 +540,17 @@ fn read_bands(
         .into_iter()
         .filter_map(|c| t.number(c.key(), None, sink).map(|v| (c, v)))
         .collect();
+        if let Some((_, limit)) = tests.iter().find(|(_, v)| !v.value.is_finite()) {
+            sink.push(
+                Diagnostic::error(
+                    "invalid-value-function",
+                    "a band's limit must be an ordinary finite number",
+                    Some(limit.span.clone()),
+                )
+                .with_help(help),
+            );
+            ok = false;
+        }
         if tests.len() > 1 {
             sink.push(
                 Diagnostic::error("invalid-value-function", "a band may test the value only once", Some(t.span.clone()))

@@ -220,6 +220,9 @@ pub struct RankedOption<'a> {
     pub complete: bool,
     /// The total the source document states, if any.
     pub published_total: Option<f64>,
+    /// Version-2 details (reference, subtotals, derived scores), where used.
+    #[serde(flatten)]
+    pub detail: crate::detail::OptionDetail<'a>,
 }
 
 /// The scale's bounds in the JSON output.
@@ -242,10 +245,13 @@ pub struct RankJson<'a> {
     pub scale: ScaleJson,
     /// The highest total possible.
     pub max_total: f64,
-    /// Options in rank order.
+    /// Options in rank order (the shortlist, where options are screened out).
     pub options: Vec<RankedOption<'a>>,
     /// Every warning.
     pub warnings: Vec<Warning>,
+    /// Version-2 details (groups, criteria, the long list), where used.
+    #[serde(flatten)]
+    pub detail: crate::detail::StructureDetail<'a>,
 }
 
 /// Builds the `rank --format json` document.
@@ -265,6 +271,7 @@ pub fn rank_json<'a>(appraisal: &'a Appraisal, results: &Results) -> RankJson<'a
                 rank: r.rank,
                 complete: r.complete,
                 published_total: o.published_total(),
+                detail: crate::detail::option(appraisal, results, i),
             }
         })
         .collect();
@@ -278,5 +285,6 @@ pub fn rank_json<'a>(appraisal: &'a Appraisal, results: &Results) -> RankJson<'a
         max_total: results.max_total,
         options,
         warnings: warnings(appraisal, results),
+        detail: crate::detail::structure(appraisal, results),
     }
 }

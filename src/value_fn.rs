@@ -210,13 +210,12 @@ impl Measure {
                     return Err(ValueError::NotPositive(self.with_unit(raw)));
                 }
             }
-            ValueFunction::Bands { bands } => {
+            ValueFunction::Bands { bands }
                 if !bands
                     .iter()
-                    .any(|b| b.test.is_none_or(|(c, l)| c.holds(raw, l)))
-                {
-                    return Err(ValueError::NoBand(self.with_unit(raw)));
-                }
+                    .any(|b| b.test.is_none_or(|(c, l)| c.holds(raw, l))) =>
+            {
+                return Err(ValueError::NoBand(self.with_unit(raw)));
             }
             _ => {}
         }
@@ -414,7 +413,7 @@ pub fn with_unit(unit: Option<&str>, raw: f64) -> String {
             Some((i, _)) => format!("{}{n}{}", &u[..i], &u[i..]),
             None => format!("{u}{n}"),
         },
-        Some(u) if u == "%" => format!("{n}%"),
+        Some("%") => format!("{n}%"),
         Some(u) => format!("{n} {u}"),
     }
 }

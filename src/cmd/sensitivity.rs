@@ -89,7 +89,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         score_spread: args.score_spread,
     };
-    let result = sensitivity::analyse(&loaded.appraisal, &config)?;
+    // The shortlist at effective weights, every score as points on one scale.
+    let appraisal = loaded.appraisal.for_analysis();
+    let result = sensitivity::analyse(&appraisal, &config)?;
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Table => {
@@ -97,11 +99,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             write!(
                 out,
                 "{}",
-                output::text_report(&loaded.appraisal, &result, stdout_style())
+                output::text_report(&appraisal, &result, stdout_style())
             )?;
         }
         Format::Json => {
-            let doc = output::document(&loaded.appraisal, &result);
+            let doc = output::document(&appraisal, &result);
             serde_json::to_writer_pretty(&mut out, &doc).context("writing JSON")?;
             writeln!(out)?;
         }
