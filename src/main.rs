@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod cmd;
 
@@ -61,6 +61,16 @@ enum Command {
     Panel(cmd::panel::Args),
     /// Test how sure the ranking is: weight and score sensitivity, leave-one-out, Monte Carlo.
     Sensitivity(cmd::sensitivity::Args),
+    /// Read a score matrix from a spreadsheet (XLSX, ODS, CSV) into a new appraisal file.
+    Import(cmd::import::Args),
+    /// What changed between two versions of an appraisal: scores, weights, notes, ranks, sensitivity.
+    Diff(cmd::diff::Args),
+    /// Start a new appraisal: write a commented skeleton file to fill in.
+    New(cmd::new::Args),
+    /// Print shell completions for bash, zsh, fish or PowerShell.
+    Completions(cmd::completions::Args),
+    /// Print the manual page (or write every page into a folder).
+    Man(cmd::man::Args),
 }
 
 fn main() -> ExitCode {
@@ -79,12 +89,27 @@ fn main() -> ExitCode {
         Some(Command::Sheet(args)) => cmd::sheet::run(args),
         Some(Command::Panel(args)) => cmd::panel::run(args),
         Some(Command::Sensitivity(args)) => cmd::sensitivity::run(args),
+        Some(Command::Diff(args)) => cmd::diff::run(args),
+        Some(Command::Import(args)) => cmd::import::run(args),
+        Some(Command::New(args)) => cmd::new::run(args),
+        Some(Command::Completions(args)) => cmd::completions::run(args, Cli::command()),
+        Some(Command::Man(args)) => cmd::man::run(args, Cli::command()),
     };
     match result {
         Ok(code) => code,
+        // A reader that stops early (`appraise report | head`) is not a failure.
+        Err(err) if broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let _ = writeln!(std::io::stderr(), "error: {err:#}");
             ExitCode::from(cmd::EXIT_FAILURE)
         }
     }
+}
+
+/// Whether an error comes from writing to a pipe whose reader has gone.
+fn broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -10,6 +10,9 @@ use clap::ValueEnum;
 
 use super::{EXIT_FAILURE, load_or_example, print_warnings};
 
+/// Score cells from which an export shows a spinner on a terminal.
+const LARGE_EXPORT_CELLS: usize = 50_000;
+
 /// Exit status for a usage mistake, matching clap's own.
 const EXIT_USAGE: u8 = 2;
 
@@ -176,9 +179,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         samples: args.samples,
         seed: args.seed,
     };
+    // A large appraisal or a Monte Carlo run takes a while to export: say so
+    // on a terminal (a spinner, since a writer cannot count its steps).
+    let cells = appraisal.options().len() * appraisal.criteria().len();
+    let bar = if cells >= LARGE_EXPORT_CELLS || args.samples.is_some() {
+        super::progress::spinner(format!("exporting {format}"))
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let Some(out) = out_path else {
         let mut buf = Vec::new();
-        if let Err(e) = export::export(appraisal, &results, &options, format, &mut buf) {
+        let exported = export::export(appraisal, &results, &options, format, &mut buf);
+        bar.finish_and_clear();
+        if let Err(e) = exported {
             return Ok(report_error(&e));
         }
         let mut stdout = std::io::stdout().lock();
@@ -194,7 +207,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         |s| s.to_string_lossy().into_owned(),
     );
     let folder = export::save::is_folder(&out);
-    let written = match export::save(appraisal, &results, &options, format, &out, &stem) {
+    let saved = export::save(appraisal, &results, &options, format, &out, &stem);
+    bar.finish_and_clear();
+    let written = match saved {
         Ok(w) => w,
         Err(e) => return Ok(report_error(&e)),
     };

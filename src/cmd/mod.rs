@@ -9,8 +9,14 @@ use appraise::load::{self, LoadError, Loaded};
 use appraise::report::TextStyle;
 
 pub mod check;
+pub mod completions;
+pub mod diff;
 pub mod export;
+pub mod import;
+pub mod man;
+pub mod new;
 pub mod panel;
+pub mod progress;
 pub mod rank;
 pub mod report;
 pub mod sensitivity;
@@ -81,4 +87,15 @@ pub fn print_warnings(loaded: &Loaded) {
         "{}",
         render_all(&loaded.source, &loaded.warnings, stderr_colour())
     );
+}
+
+/// Writes `bytes` to standard output; a reader that stops early (`| head`)
+/// is not a failure.
+pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(anyhow::Error::new(e).context("writing to standard output")),
+        Ok(()) => Ok(ExitCode::SUCCESS),
+    }
 }

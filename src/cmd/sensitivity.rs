@@ -91,7 +91,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     // The shortlist at effective weights, every score as points on one scale.
     let appraisal = loaded.appraisal.for_analysis();
-    let result = sensitivity::analyse(&appraisal, &config)?;
+    // A million samples on a large appraisal take a while: show how far it is.
+    let bar = super::progress::counted(config.samples, "Monte Carlo", "samples");
+    let result = sensitivity::analyse_with_progress(&appraisal, &config, &|p| {
+        bar.set_length(p.total);
+        bar.set_position(p.done);
+    });
+    bar.finish_and_clear();
+    let result = result?;
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Table => {

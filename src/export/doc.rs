@@ -19,6 +19,24 @@ pub struct Report {
     pub byline: Vec<String>,
     /// The content in reading order.
     pub blocks: Vec<Block>,
+    /// The appraisal the report was made from, for a program to read back.
+    #[serde(skip)]
+    pub origin: Option<Origin>,
+}
+
+/// The ids and details behind a report's names, which its tables do not
+/// show. Writers for people leave this out; the workbook keeps it on a
+/// hidden sheet so that `appraise import` gives back the same ids (which
+/// scoresheets and `appraise diff` match by) and details.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Origin {
+    /// The appraisal's details in file order, as (key, text): `title`,
+    /// `organisation`, `date`, `source`, `description` where given.
+    pub details: Vec<(String, String)>,
+    /// Each criterion's (id, name), in file order.
+    pub criteria: Vec<(String, String)>,
+    /// Each option's (id, name), in file order.
+    pub options: Vec<(String, String)>,
 }
 
 /// One piece of a report.

@@ -9,8 +9,8 @@ use crate::model::Appraisal;
 use crate::numbers;
 
 use super::doc::{
-    Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Live, Report, ReportTable, Row, RowKind,
-    Value, WeightedSum,
+    Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Live, Origin, Report, ReportTable, Row,
+    RowKind, Value, WeightedSum,
 };
 use super::{ExportError, ExportOptions};
 
@@ -658,10 +658,35 @@ pub fn frame(appraisal: &Appraisal) -> Report {
     if let Some(d) = &meta.description {
         blocks.push(Block::Paragraph(d.clone()));
     }
+    let mut details = vec![("title".to_string(), meta.title.clone())];
+    for (key, value) in [
+        ("organisation", &meta.organisation),
+        ("date", &meta.date),
+        ("source", &meta.source),
+        ("description", &meta.description),
+    ] {
+        if let Some(v) = value {
+            details.push((key.to_string(), v.clone()));
+        }
+    }
+    let origin = Origin {
+        details,
+        criteria: appraisal
+            .criteria()
+            .iter()
+            .map(|c| (c.id().to_string(), c.name().to_string()))
+            .collect(),
+        options: appraisal
+            .options()
+            .iter()
+            .map(|o| (o.id().to_string(), o.name().to_string()))
+            .collect(),
+    };
     Report {
         title: meta.title.clone(),
         byline,
         blocks,
+        origin: Some(origin),
     }
 }
 

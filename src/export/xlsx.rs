@@ -76,6 +76,11 @@ pub fn workbook_bytes(report: &Report) -> Result<Vec<u8>, ExportError> {
     for ws in sheets {
         wb.push_worksheet(ws?);
     }
+    if let Some(origin) = report.origin.as_ref().filter(|_| !tables.is_empty()) {
+        let name = sheet_name(IDS_SHEET, &mut used);
+        let ws = ids_sheet(&name, origin, &tables)?;
+        wb.push_worksheet(ws);
+    }
     if tables.is_empty() {
         // A workbook needs a sheet; say why it is empty rather than fail.
         let ws = wb.add_worksheet();
@@ -94,6 +99,79 @@ pub fn workbook_bytes(report: &Report) -> Result<Vec<u8>, ExportError> {
     wb.save_to_buffer().map_err(xerr)
 }
 
+/// The name of the hidden sheet that holds the appraisal's ids and details.
+pub const IDS_SHEET: &str = "Ids";
+
+/// The words at the top of the ids sheet, which `appraise import` looks for.
+pub const IDS_SHEET_TITLE: &str = "appraise: ids and details";
+
+/// The hidden sheet that keeps what the tables show only as names: the
+/// appraisal's details, and the id behind each criterion and option (with
+/// the sheet of its annex), so that `appraise import` of this workbook gives
+/// back the same ids. Names, scores and notes are read from the other
+/// sheets, where people edit them.
+fn ids_sheet(
+    name: &str,
+    origin: &super::doc::Origin,
+    tables: &[(&ReportTable, String)],
+) -> Result<Worksheet, ExportError> {
+    let mut ws = Worksheet::new();
+    ws.set_name(name).map_err(xerr)?;
+    ws.set_hidden(true);
+    let bold = Format::new().set_bold();
+    let plain = Format::new();
+    ws.write_string_with_format(0, 0, IDS_SHEET_TITLE, &bold)
+        .map_err(xerr)?;
+    write_text(
+        &mut ws,
+        1,
+        0,
+        "appraise import reads this sheet to give back the appraisal's ids and details. Change names, scores and notes on the other sheets; leave this one as it is.",
+        &plain,
+    )?;
+    for (c, header) in ["Kind", "Key or id", "Text or name", "Annex sheet"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string_with_format(3, c as u16, *header, &bold)
+            .map_err(xerr)?;
+    }
+    let annex_sheet = |id: &str| {
+        let key = format!("annex-{id}");
+        tables
+            .iter()
+            .find(|(t, _)| t.key == key)
+            .map(|(_, name)| name.clone())
+    };
+    let mut row = 4;
+    let mut put = |ws: &mut Worksheet, cells: [Option<&str>; 4]| -> Result<(), ExportError> {
+        for (c, text) in cells.iter().enumerate() {
+            if let Some(text) = text {
+                write_text(ws, row, c as u16, text, &plain)?;
+            }
+        }
+        row += 1;
+        Ok(())
+    };
+    for (key, text) in &origin.details {
+        put(&mut ws, [Some("appraisal"), Some(key), Some(text), None])?;
+    }
+    for (id, name) in &origin.criteria {
+        put(&mut ws, [Some("criterion"), Some(id), Some(name), None])?;
+    }
+    for (id, name) in &origin.options {
+        let annex = annex_sheet(id);
+        put(
+            &mut ws,
+            [Some("option"), Some(id), Some(name), annex.as_deref()],
+        )?;
+    }
+    ws.set_column_width(1, 24).map_err(xerr)?;
+    ws.set_column_width(2, 50).map_err(xerr)?;
+    ws.set_column_width(3, 30).map_err(xerr)?;
+    Ok(ws)
+}
+
 /// Cells above which the workbook is compressed at the fastest level.
 const FAST_DEFLATE_CELLS: usize = 1_000_000;
 
@@ -102,7 +180,7 @@ const FAST_DEFLATE_CELLS: usize = 1_000_000;
 fn clean(s: &str) -> String {
     let mut out: String = s
         .chars()
-        .filter(|&c| (!c.is_control() || matches!(c, '\n' | '\t')) && is_xml_char(c))
+        .filter(|&c| matches!(c, '\n' | '\t') || (!c.is_control() && is_xml_char(c)))
         .take(CELL_CHARS + 1)
         .collect();
     if out.chars().count() > CELL_CHARS {

@@ -179,5 +179,6 @@ pub fn panel_report(appraisal: &Appraisal, merged: &Merged) -> Report {
             merged.members.join(", ")
         )],
         blocks,
+        origin: None,
     }
 }

@@ -500,17 +500,183 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The default file name for a member's sheet: `<appraisal stem>.<member slug>.sheet.toml`.
+/// The default file for a member's sheet, beside the appraisal:
+/// `<appraisal stem>.<member>.sheet.toml`, with the member's name made safe
+/// and recognisable ([`member_slug`]: Cllr A. Clark → `cllr-a-clark`,
+/// 王小明 → `wang-xiao-ming`, Émile → `emile`).
+///
+/// Two members never share a file. Names that read alike (A. Clark and
+/// A Clark, or two long names that begin alike) give the same slug, so when
+/// that file already holds another member's sheet the name gets a short code
+/// made from the member's own name (`cllr-a-clark-3f9a1c`). The same member
+/// (compared without regard to case, as panels compare them) always comes
+/// back to the same file.
 pub fn default_sheet_path(appraisal_path: &Path, member: &str) -> PathBuf {
     let stem = appraisal_path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "appraisal".into());
-    let slug = crate::model::slug(member);
-    let slug = if slug.is_empty() {
-        "member".to_string()
+    // The appraisal's own name fits the folder; leave room for the member's.
+    let stem = cut_at_char(&stem, MAX_STEM_BYTES);
+    let slug = member_slug(member);
+    let key = member.trim().to_lowercase();
+    let code = |digits: usize| format!("{:016x}", fnv1a(key.as_bytes()))[..digits].to_string();
+    let mut candidates = Vec::new();
+    if slug.is_empty() {
+        candidates.push(format!("member-{}", code(6)));
     } else {
-        slug
+        candidates.push(slug.clone());
+        candidates.push(format!("{slug}-{}", code(6)));
+    }
+    // Only if two names share six hex digits of their code.
+    candidates.push(format!(
+        "{}-{}",
+        if slug.is_empty() { "member" } else { &slug },
+        code(16)
+    ));
+    let paths: Vec<PathBuf> = candidates
+        .iter()
+        .map(|c| appraisal_path.with_file_name(format!("{stem}.{c}.sheet.toml")))
+        .collect();
+    for p in &paths {
+        match sheet_member(p) {
+            Holder::Nobody => return p.clone(),
+            Holder::Member(m) if m.trim().to_lowercase() == key => return p.clone(),
+            // A file that is not a readable sheet is shown to this member,
+            // rather than passed over for a new, empty one.
+            Holder::Unknown => return p.clone(),
+            Holder::Member(_) => {}
+        }
+    }
+    paths
+        .last()
+        .cloned()
+        .unwrap_or_else(|| appraisal_path.with_extension("sheet.toml"))
+}
+
+/// Longest part of a sheet's file name taken from the appraisal's name, in bytes.
+const MAX_STEM_BYTES: usize = 100;
+
+/// Longest member part of a sheet's file name, in characters (before any code).
+pub const MAX_SLUG_CHARS: usize = 40;
+
+/// A member's name as a file-name part: transliterated to ASCII
+/// (`deunicode`, so 王小明 gives `wang-xiao-ming` and Émile `emile`),
+/// lowercased, with every run of other characters one `-`, and cut at a
+/// word to [`MAX_SLUG_CHARS`]. Empty when nothing readable is left.
+pub fn member_slug(member: &str) -> String {
+    crate::naming::slug(member, MAX_SLUG_CHARS)
+}
+
+/// Who a sheet file at a path belongs to.
+enum Holder {
+    /// There is no file.
+    Nobody,
+    /// A sheet naming this member.
+    Member(String),
+    /// A file that cannot be read as a sheet.
+    Unknown,
+}
+
+fn sheet_member(path: &Path) -> Holder {
+    if !path.exists() {
+        return Holder::Nobody;
+    }
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Holder::Unknown;
     };
-    appraisal_path.with_file_name(format!("{stem}.{slug}.sheet.toml"))
+    let Ok(doc) = text.parse::<toml::Table>() else {
+        return Holder::Unknown;
+    };
+    match doc
+        .get("sheet")
+        .and_then(|s| s.get("member"))
+        .and_then(toml::Value::as_str)
+    {
+        Some(m) => Holder::Member(m.to_string()),
+        None => Holder::Unknown,
+    }
+}
+
+/// `s` cut to at most `max` bytes at a character boundary.
+fn cut_at_char(s: &str, max: usize) -> String {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_string()
+}
+
+/// FNV-1a, 64 bits: a short, stable code for a name (the same on every
+/// machine and in every version, unlike the standard library's hasher).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_names_become_safe_recognisable_file_names() {
+        assert_eq!(member_slug("Cllr A. Clark"), "cllr-a-clark");
+        assert_eq!(member_slug("王小明"), "wang-xiao-ming");
+        assert_eq!(member_slug("émile"), "emile");
+        assert_eq!(member_slug("Zoë O'Brien-Smith"), "zoe-o-brien-smith");
+        assert_eq!(member_slug("!!!"), "");
+        let long = "Councillor Bartholomew ".repeat(15);
+        let slug = member_slug(&long);
+        assert!(slug.len() <= MAX_SLUG_CHARS, "{slug}");
+        assert!(slug.starts_with("councillor-bartholomew"), "{slug}");
+        assert!(!slug.ends_with('-'));
+        assert_eq!(member_slug(&"x".repeat(300)).len(), MAX_SLUG_CHARS);
+    }
+
+    #[test]
+    fn two_members_never_share_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let review = dir.path().join("review.toml");
+        let write = |p: &Path, m: &str| {
+            std::fs::write(
+                p,
+                format!("[sheet]\nappraisal = \"review.toml\"\nmember = \"{m}\"\n"),
+            )
+            .unwrap();
+        };
+        let a = default_sheet_path(&review, "Cllr A. Clark");
+        assert_eq!(a, dir.path().join("review.cllr-a-clark.sheet.toml"));
+        write(&a, "Cllr A. Clark");
+        // The same member, however capitalised, comes back to the same file.
+        assert_eq!(default_sheet_path(&review, "cllr a. clark"), a);
+        // Another member whose name reads alike gets a file of their own.
+        let b = default_sheet_path(&review, "Cllr A Clark");
+        assert_ne!(a, b);
+        let name = b.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with("review.cllr-a-clark-") && name.ends_with(".sheet.toml"),
+            "{name}"
+        );
+        write(&b, "Cllr A Clark");
+        assert_eq!(default_sheet_path(&review, "Cllr A Clark"), b);
+        // Names with nothing to transliterate still get distinct files.
+        let c = default_sheet_path(&review, "🙂");
+        let d = default_sheet_path(&review, "🙃🙃");
+        assert_ne!(c, d);
+    }
+
+    #[test]
+    fn a_very_long_name_gives_a_file_name_the_system_accepts() {
+        let dir = tempfile::tempdir().unwrap();
+        let review = dir.path().join("review.toml");
+        let long = "Councillor ".to_string() + &"Ánne-Marie ".repeat(27);
+        assert!(long.chars().count() >= 300);
+        let p = default_sheet_path(&review, &long);
+        std::fs::write(&p, "x").unwrap();
+        assert!(p.file_name().unwrap().len() < 100, "{}", p.display());
+    }
 }

@@ -97,8 +97,17 @@ pub struct Sensitivity {
 
 /// Runs every analysis.
 pub fn analyse(appraisal: &Appraisal, config: &SmaaConfig) -> Result<Sensitivity, SmaaError> {
+    analyse_with_progress(appraisal, config, &|_| {})
+}
+
+/// [`analyse`], telling `progress` how far the Monte Carlo run has gone.
+pub fn analyse_with_progress(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    progress: &dyn Fn(smaa::Progress),
+) -> Result<Sensitivity, SmaaError> {
     Ok(Sensitivity {
         exact: exact(appraisal),
-        smaa: smaa(appraisal, config)?,
+        smaa: smaa::smaa_with_progress(appraisal, config, progress)?,
     })
 }

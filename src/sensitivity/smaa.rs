@@ -284,9 +284,29 @@ fn in_pool<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Res
 
 /// Runs the SMAA-2 simulation on `appraisal`.
 pub fn smaa(appraisal: &Appraisal, config: &SmaaConfig) -> Result<Smaa, SmaaError> {
+    smaa_with_progress(appraisal, config, &|_| {})
+}
+
+/// How far a Monte Carlo run has gone: samples done of the total. A run that
+/// also varies the scores passes over the samples twice, so `total` counts both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Samples done so far.
+    pub done: u64,
+    /// Samples the whole run takes.
+    pub total: u64,
+}
+
+/// [`smaa`], telling `progress` after each batch of samples (on the calling
+/// thread, so it may draw a progress bar). The results are the same.
+pub fn smaa_with_progress(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    progress: &dyn Fn(Progress),
+) -> Result<Smaa, SmaaError> {
     check(config, appraisal)?;
     let (p, crit) = problem(appraisal, config);
-    run(appraisal, config, p, crit).map(|(smaa, _)| smaa)
+    run(appraisal, config, p, crit, progress).map(|(smaa, _)| smaa)
 }
 
 /// A Monte Carlo run under weight constraints, with how it was sampled.
@@ -336,7 +356,7 @@ pub fn smaa_constrained(
             return Err(ConstraintError::TooTight { acceptance }.into());
         }
     }
-    let (smaa, tally) = run(appraisal, config, p, crit)?;
+    let (smaa, tally) = run(appraisal, config, p, crit, &|_| {})?;
     let sampler = if rejecting {
         Sampler::Rejection {
             acceptance: tally.samples as f64 / tally.proposals.max(1) as f64,
@@ -358,10 +378,21 @@ fn run(
     config: &SmaaConfig,
     p: Problem,
     crit: Vec<usize>,
+    progress: &dyn Fn(Progress),
 ) -> Result<(Smaa, ChunkTally), SmaaError> {
     let isa = Isa::chosen()?;
     let (n, m) = (p.n, p.m);
     let sizes = chunk_sizes(config.samples);
+    let passes = if p.score_spread > 0.0 { 2 } else { 1 };
+    let total_work = config.samples.saturating_mul(passes);
+    let mut done = 0u64;
+    let mut tell = |samples: u64| {
+        done += samples;
+        progress(Progress {
+            done: done.min(total_work),
+            total: total_work,
+        });
+    };
     let mut rngs = streams(Xoshiro256PlusPlus::seed_from_u64(config.seed), sizes.len());
     let serial = config.threads == Some(1);
 
@@ -384,6 +415,7 @@ fn run(
         for part in &parts {
             tally.add(part);
         }
+        tell(batch.iter().map(|(s, _)| *s as u64).sum());
     }
     if tally.samples != config.samples {
         // Rejection gave up on a chunk (far below the pilot's acceptance).
@@ -472,6 +504,7 @@ fn run(
                     *a += b;
                 }
             }
+            tell(batch.iter().map(|(s, _)| *s as u64).sum());
         }
         for (o, f) in options.iter_mut().zip(&firsts) {
             if o.central_weights.is_some() {

@@ -1,0 +1,110 @@
+//! `appraise new FILE [--criteria N] [--options N] [--title T] [--criterion NAME]... [--option NAME]...`
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use appraise::skeleton::{self, Plan, SkeletonError};
+
+use super::EXIT_FAILURE;
+
+/// Arguments for `new`.
+#[derive(clap::Args)]
+#[command(after_help = "Examples:\n  \
+    appraise new review.toml --criteria 6 --options 4\n  \
+    appraise new libraries.toml --title \"Options for the library service\" \\\n      \
+    --criterion Cost --criterion \"Access for residents\" --option \"Keep in house\" --option Trust\n  \
+    appraise new review.toml --criteria 5 --options 3 --min 1 --max 10\n\n\
+    The file is a commented appraisal with weights of 1 and no scores yet; it passes\n\
+    `appraise check` as it is. An existing file is never replaced. To start from a\n\
+    spreadsheet instead, use `appraise import`.")]
+pub struct Args {
+    /// The new appraisal file to write.
+    pub file: PathBuf,
+    /// How many criteria (named ones from --criterion count towards it).
+    #[arg(long, value_name = "N")]
+    pub criteria: Option<usize>,
+    /// How many options (named ones from --option count towards it).
+    #[arg(long, value_name = "N")]
+    pub options: Option<usize>,
+    /// The appraisal's title.
+    #[arg(long, default_value = "New appraisal")]
+    pub title: String,
+    /// A criterion's name (repeatable, in order).
+    #[arg(long = "criterion", value_name = "NAME")]
+    pub criterion_names: Vec<String>,
+    /// An option's name (repeatable, in order).
+    #[arg(long = "option", value_name = "NAME")]
+    pub option_names: Vec<String>,
+    /// The lowest score.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    pub min: f64,
+    /// The highest score.
+    #[arg(long, default_value_t = 5.0, allow_negative_numbers = true)]
+    pub max: f64,
+    /// The step between scores (0.5 allows half points).
+    #[arg(long, default_value_t = 1.0)]
+    pub step: f64,
+}
+
+/// Default number of criteria and options when neither a count nor names are given.
+const DEFAULT_COUNT: usize = 3;
+
+/// `names`, then numbered placeholders up to `count`.
+fn fill(mut names: Vec<String>, count: Option<usize>, word: &str) -> Vec<String> {
+    let want = count.unwrap_or(if names.is_empty() {
+        DEFAULT_COUNT
+    } else {
+        names.len()
+    });
+    let mut k = names.len();
+    while names.len() < want {
+        k += 1;
+        names.push(format!("{word} {k}"));
+    }
+    names
+}
+
+/// Writes the skeleton.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    for (given, count, what) in [
+        (args.criterion_names.len(), args.criteria, "--criteria"),
+        (args.option_names.len(), args.options, "--options"),
+    ] {
+        if let Some(n) = count
+            && n < given
+        {
+            eprintln!("error: {what} {n} is fewer than the {given} names given");
+            return Ok(ExitCode::from(2));
+        }
+    }
+    let plan = Plan {
+        title: args.title.clone(),
+        scale: (args.min, args.max, args.step),
+        labels: Vec::new(),
+        criteria: fill(args.criterion_names, args.criteria, "Criterion"),
+        options: fill(args.option_names, args.options, "Option"),
+    };
+    match skeleton::write_new(&args.file, &plan) {
+        Ok(_) => {
+            eprintln!(
+                "wrote {} with {} criteria and {} options; next: edit it, or score it with `appraise tui {}`",
+                args.file.display(),
+                plan.criteria.len(),
+                plan.options.len(),
+                args.file.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(
+            e
+            @ (SkeletonError::Text { .. } | SkeletonError::Scale(_) | SkeletonError::Count { .. }),
+        ) => {
+            eprintln!("error: {e}; nothing was written");
+            Ok(ExitCode::from(2))
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(EXIT_FAILURE))
+        }
+    }
+}

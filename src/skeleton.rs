@@ -1,0 +1,319 @@
+//! A new appraisal's starting file: a commented skeleton with the criteria
+//! and options named or numbered, weights of 1 and no scores yet, that
+//! `check` accepts as it is.
+//!
+//! `appraise new review.toml --criteria 6 --options 4` writes one; a guided
+//! start (in the scoring screen) gathers the same [`Plan`] from the officer
+//! and calls [`skeleton`] or [`write_new`].
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use thiserror::Error;
+
+use crate::atomic::{self, WriteError};
+use crate::load::{self, LoadError};
+use crate::model::{ModelError, Scale, check_name};
+use crate::naming;
+use crate::numbers;
+
+/// Most criteria or options a skeleton may have; a larger appraisal is
+/// better made by `appraise import` from the spreadsheet that holds it.
+pub const MAX_ITEMS: usize = 1_000;
+
+/// What a new appraisal starts with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// The title.
+    pub title: String,
+    /// The lowest score, the highest and the step between scores.
+    pub scale: (f64, f64, f64),
+    /// Wording for points on the scale, as (point, meaning).
+    pub labels: Vec<(f64, String)>,
+    /// The criteria's names, in order.
+    pub criteria: Vec<String>,
+    /// The options' names, in order.
+    pub options: Vec<String>,
+}
+
+impl Plan {
+    /// A plan with `criteria` criteria and `options` options numbered
+    /// "Criterion 1", "Option 1", ..., scored 0 to 5 in whole points.
+    pub fn numbered(criteria: usize, options: usize) -> Plan {
+        Plan {
+            title: "New appraisal".into(),
+            scale: (0.0, 5.0, 1.0),
+            labels: Vec::new(),
+            criteria: (1..=criteria).map(|k| format!("Criterion {k}")).collect(),
+            options: (1..=options).map(|k| format!("Option {k}")).collect(),
+        }
+    }
+}
+
+/// Why a skeleton could not be made or written.
+#[derive(Debug, Error)]
+pub enum SkeletonError {
+    /// A name, the title or a label breaks the format's rules.
+    #[error("{what} is not usable: {source}")]
+    Text {
+        /// What it is ("the title", "criterion 2's name").
+        what: String,
+        /// The rule broken.
+        source: ModelError,
+    },
+    /// The scale is not a scale.
+    #[error("the scale is not usable: {0}")]
+    Scale(ModelError),
+    /// No criteria or no options, or too many.
+    #[error("an appraisal needs from 1 to {MAX_ITEMS} {what}; {given} were asked for")]
+    Count {
+        /// "criteria" or "options".
+        what: &'static str,
+        /// How many were asked for.
+        given: usize,
+    },
+    /// The file is already there; it was left alone.
+    #[error("{} already exists, so it was left as it was; choose another name, or edit that file", path.display())]
+    Exists {
+        /// The existing file.
+        path: std::path::PathBuf,
+    },
+    /// Writing failed; nothing was written.
+    #[error(transparent)]
+    Write(WriteError),
+    /// The skeleton did not pass the checks it is meant to pass (a defect).
+    #[error("the new file would not load: {0}")]
+    Invalid(Box<LoadError>),
+}
+
+/// The skeleton file for `plan`: a commented appraisal that passes `check`.
+pub fn skeleton(plan: &Plan) -> Result<String, SkeletonError> {
+    let text_error = |what: String| move |source| SkeletonError::Text { what, source };
+    check_name(&plan.title).map_err(text_error("the title".into()))?;
+    for (what, n) in [
+        ("criteria", plan.criteria.len()),
+        ("options", plan.options.len()),
+    ] {
+        if n == 0 || n > MAX_ITEMS {
+            return Err(SkeletonError::Count { what, given: n });
+        }
+    }
+    let (min, max, step) = plan.scale;
+    let mut scale = Scale::new(min, max, step).map_err(SkeletonError::Scale)?;
+    for (point, text) in &plan.labels {
+        scale
+            .set_label(*point, text.clone())
+            .map_err(text_error(format!(
+                "the label for {}",
+                numbers::score(*point)
+            )))?;
+    }
+    for (k, name) in plan.criteria.iter().enumerate() {
+        check_name(name).map_err(text_error(format!("criterion {}'s name", k + 1)))?;
+    }
+    for (k, name) in plan.options.iter().enumerate() {
+        check_name(name).map_err(text_error(format!("option {}'s name", k + 1)))?;
+    }
+    let mut used = HashSet::new();
+    let criteria: Vec<(String, &str)> = plan
+        .criteria
+        .iter()
+        .enumerate()
+        .map(|(k, n)| {
+            (
+                naming::unique_id(n, "criterion", k + 1, &mut used).to_string(),
+                n.as_str(),
+            )
+        })
+        .collect();
+    let mut used = HashSet::new();
+    let options: Vec<(String, &str)> = plan
+        .options
+        .iter()
+        .enumerate()
+        .map(|(k, n)| {
+            (
+                naming::unique_id(n, "option", k + 1, &mut used).to_string(),
+                n.as_str(),
+            )
+        })
+        .collect();
+
+    let q = |s: &str| toml_edit::Value::from(s).to_string();
+    let (lo, hi) = (numbers::score(min), numbers::score(max));
+    let mut out = String::new();
+    out.push_str(&format!(
+        "# {}: a new appraisal, started with `appraise new`.\n\
+         #\n\
+         # Next: name the criteria and options, set the weights, then score each\n\
+         # option, by hand here or on screen with `appraise tui FILE`. `appraise\n\
+         # check FILE` checks the file; docs/format.md describes every key.\n\
+         # Lines starting with '#' are comments: remove the '#' to use one.\n\n",
+        one_line(&plan.title)
+    ));
+    out.push_str("[appraisal]\n");
+    out.push_str(&format!("title = {}\n", q(&plan.title)));
+    out.push_str("# organisation = \"Example Borough Council\"\n");
+    out.push_str("# date = \"2026-03\"\n");
+    out.push_str("# source = \"Report to Cabinet, 12 March 2026, appendix B\"\n");
+    out.push_str("# description = \"What the review is deciding, and why.\"\n\n");
+    out.push_str("[scale]\n");
+    out.push_str(&format!(
+        "min = {}\nmax = {}\n",
+        toml_number(min),
+        toml_number(max)
+    ));
+    let points: Vec<String> = scale.points().take(7).map(numbers::score).collect();
+    let which = match points.split_last() {
+        Some((last, rest)) if points.len() <= 6 => format!("{} or {last}", rest.join(", ")),
+        _ => format!(
+            "{}, ... up to {hi}",
+            points[..3.min(points.len())].join(", ")
+        ),
+    };
+    out.push_str(&format!(
+        "step = {}   # so a score is {which}\n",
+        toml_number(step)
+    ));
+    if scale.labels().is_empty() {
+        out.push_str(&format!(
+            "# What the points mean, for the panel (any points on the scale):\n\
+             # labels = {{ {lo} = \"Does not meet the criterion\", {hi} = \"Fully meets the criterion\" }}\n"
+        ));
+    } else {
+        let labels: Vec<String> = scale
+            .labels()
+            .iter()
+            .map(|(v, t)| format!("{} = {}", q(&numbers::score(*v)), q(t)))
+            .collect();
+        out.push_str(&format!("labels = {{ {} }}\n", labels.join(", ")));
+    }
+    out.push_str(
+        "\n# One [[criteria]] section per criterion, in the order they are shown.\n\
+         # A total is the sum of weight x score; weights need not add up to anything.\n",
+    );
+    for (id, name) in &criteria {
+        out.push_str("\n[[criteria]]\n");
+        out.push_str(&format!(
+            "id = {}   # a short handle for scores: a-z, 0-9 and '-'\n",
+            q(id)
+        ));
+        out.push_str(&format!("name = {}\n", q(name)));
+        out.push_str("weight = 1\n");
+        out.push_str("# description = \"What the criterion asks of an option.\"\n");
+    }
+    out.push_str("\n# One [[options]] section per option.\n");
+    for (id, name) in &options {
+        out.push_str("\n[[options]]\n");
+        out.push_str(&format!("id = {}\n", q(id)));
+        out.push_str(&format!("name = {}\n", q(name)));
+        out.push_str("# group = \"A category, if options fall into groups\"\n");
+        out.push_str("# description = \"What the option is.\"\n");
+        out.push_str("# strengths = [\"...\"]\n# weaknesses = [\"...\"]\n");
+        out.push_str(&format!(
+            "\n[options.scores]   # from {lo} to {hi}; a criterion left out is not yet scored\n"
+        ));
+        for (cid, cname) in &criteria {
+            out.push_str(&format!("# {cid} = {lo}   # {}\n", one_line(cname)));
+        }
+        out.push_str("\n[options.notes]    # the reasons for each score\n");
+        if let Some((cid, _)) = criteria.first() {
+            out.push_str(&format!("# {cid} = \"The evidence behind the score.\"\n"));
+        }
+    }
+    // The skeleton is only useful if it loads: check it as `check` would.
+    load::load_str("new appraisal", &out).map_err(|e| SkeletonError::Invalid(Box::new(e)))?;
+    Ok(out)
+}
+
+/// Writes the skeleton for `plan` to `path`, which must not exist yet; the
+/// file is written whole or not at all.
+pub fn write_new(path: &Path, plan: &Plan) -> Result<String, SkeletonError> {
+    let text = skeleton(plan)?;
+    match atomic::write_new(path, text.as_bytes()) {
+        Ok(()) => Ok(text),
+        Err(WriteError::Exists { path }) => Err(SkeletonError::Exists { path }),
+        Err(e) => Err(SkeletonError::Write(e)),
+    }
+}
+
+/// A number as TOML writes it: whole numbers without a decimal point.
+fn toml_number(x: f64) -> String {
+    crate::document::num_value(x).to_string().trim().to_string()
+}
+
+/// Text flattened for a `#` comment.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_numbered_skeleton_loads_with_every_cell_unscored() {
+        let text = skeleton(&Plan::numbered(6, 4)).unwrap();
+        let loaded = load::load_str("new.toml", &text).unwrap();
+        let a = &loaded.appraisal;
+        assert_eq!(a.criteria().len(), 6);
+        assert_eq!(a.options().len(), 4);
+        assert_eq!(a.criteria()[0].id().as_str(), "criterion-1");
+        assert_eq!(a.options()[3].name(), "Option 4");
+        assert!(a.options().iter().all(|o| o.unscored() == 6));
+        assert!(a.criteria().iter().all(|c| c.weight() == 1.0));
+        assert!(text.contains("# criterion-6 = 0   # Criterion 6"), "{text}");
+    }
+
+    #[test]
+    fn names_labels_and_scales_are_kept_and_checked() {
+        let plan = Plan {
+            title: "Libraries \"review\"".into(),
+            scale: (1.0, 3.0, 0.5),
+            labels: vec![(1.0, "Poor".into()), (3.0, "Good".into())],
+            criteria: vec!["Cost".into(), "cost".into(), "Accès".into()],
+            options: vec!["Keep in house".into()],
+        };
+        let text = skeleton(&plan).unwrap();
+        let a = load::load_str("new.toml", &text).unwrap().appraisal;
+        assert_eq!(a.meta.title, "Libraries \"review\"");
+        let ids: Vec<&str> = a.criteria().iter().map(|c| c.id().as_str()).collect();
+        assert_eq!(ids, ["cost", "cost-2", "acces"]);
+        assert_eq!(a.scale().step(), 0.5);
+        assert_eq!(a.scale().label(3.0), Some("Good"));
+        let bad = Plan {
+            criteria: vec!["Line\nbreak".into()],
+            ..plan.clone()
+        };
+        assert!(matches!(skeleton(&bad), Err(SkeletonError::Text { .. })));
+        let none = Plan {
+            options: vec![],
+            ..plan.clone()
+        };
+        assert!(matches!(
+            skeleton(&none),
+            Err(SkeletonError::Count {
+                what: "options",
+                ..
+            })
+        ));
+        let upside_down = Plan {
+            scale: (5.0, 0.0, 1.0),
+            ..plan
+        };
+        assert!(matches!(
+            skeleton(&upside_down),
+            Err(SkeletonError::Scale(_))
+        ));
+    }
+
+    #[test]
+    fn an_existing_file_is_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("review.toml");
+        std::fs::write(&path, "mine").unwrap();
+        let err = write_new(&path, &Plan::numbered(2, 2)).unwrap_err();
+        assert!(matches!(err, SkeletonError::Exists { .. }), "{err}");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine");
+    }
+}

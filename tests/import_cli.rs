@@ -1,0 +1,529 @@
+//! `appraise import`: workbooks made here in several layouts (and one
+//! written by LibreOffice), CSV, problems named by sheet and cell, and the
+//! round trip from `export --format xlsx` back to the same appraisal.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Std;
+
+use appraise::model::Appraisal;
+use assert_cmd::Command;
+use predicates::prelude::*;
+use rust_xlsxwriter::{Note, Workbook};
+
+const EXAMPLE: &str = "appraisals/children-services-ama-2017.toml";
+
+fn appraise() -> Command {
+    let mut cmd = Command::cargo_bin("appraise").expect("binary built");
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+fn example_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(EXAMPLE)
+}
+
+/// A workbook of one sheet from rows of cells (numbers where they parse).
+fn workbook(path: &Path, sheets: &[(&str, &[&[&str]])]) {
+    let mut wb = Workbook::new();
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                if cell.is_empty() {
+                    continue;
+                }
+                match cell.parse::<f64>() {
+                    Ok(x) => ws.write_number(r as u32, c as u16, x).unwrap(),
+                    Err(_) => ws.write_string(r as u32, c as u16, *cell).unwrap(),
+                };
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+fn load(path: &Path) -> Appraisal {
+    appraise::load_path(path)
+        .unwrap_or_else(|e| panic!("{}", e.render(false)))
+        .appraisal
+}
+
+/// Every value the round trip must keep, option by option.
+fn same_appraisal(a: &Appraisal, b: &Appraisal) {
+    assert_eq!(a.meta, b.meta);
+    assert_eq!(
+        (a.scale().min(), a.scale().max(), a.scale().step()),
+        (b.scale().min(), b.scale().max(), b.scale().step())
+    );
+    assert_eq!(a.scale().labels(), b.scale().labels());
+    assert_eq!(a.criteria().len(), b.criteria().len());
+    for (x, y) in a.criteria().iter().zip(b.criteria()) {
+        assert_eq!(
+            (x.id(), x.name(), x.weight(), &x.description),
+            (y.id(), y.name(), y.weight(), &y.description)
+        );
+    }
+    assert_eq!(a.options().len(), b.options().len());
+    for (x, y) in a.options().iter().zip(b.options()) {
+        assert_eq!((x.id(), x.name()), (y.id(), y.name()));
+        assert_eq!(x.scores(), y.scores(), "{}", x.name());
+        assert_eq!(x.notes(), y.notes(), "{}", x.name());
+        assert_eq!(x.published_total(), y.published_total(), "{}", x.name());
+        assert_eq!(
+            (&x.group, &x.description, &x.strengths, &x.weaknesses),
+            (&y.group, &y.description, &y.strengths, &y.weaknesses)
+        );
+    }
+}
+
+#[test]
+fn an_exported_workbook_imports_as_the_same_appraisal() {
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("review.xlsx");
+    appraise()
+        .args(["export"])
+        .arg(example_path())
+        .args(["--format", "xlsx", "--out"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    let out = appraise()
+        .current_dir(dir.path())
+        .args(["import", "review.xlsx"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    // What was found is shown before the file is written, and the one
+    // published total that differs from the scores is flagged at once.
+    let found = err.find("Found in review.xlsx, sheet \"Matrix\":").unwrap();
+    let wrote = err.find("wrote review.toml").unwrap();
+    assert!(found < wrote, "{err}");
+    assert!(err.contains("an appraise workbook"), "{err}");
+    assert!(
+        err.contains("Shared Service has a published total of 24"),
+        "{err}"
+    );
+    let imported = dir.path().join("review.toml");
+    same_appraisal(&load(&example_path()), &load(&imported));
+    appraise().arg("check").arg(&imported).assert().success();
+    appraise()
+        .arg("diff")
+        .arg(example_path())
+        .arg(&imported)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "The two versions hold the same appraisal.",
+        ));
+}
+
+/// Converts `input` with LibreOffice to `ext` in `out`; `None` (a visible
+/// skip) where LibreOffice is not installed.
+fn libreoffice(test: &str, input: &Path, ext: &str, out: &Path) -> Option<PathBuf> {
+    let soffice = common::tools::find(test, "soffice", "SOFFICE")?;
+    let profile = out.join("profile");
+    let status = Std::new(soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--norestore", "--convert-to", ext, "--outdir"])
+        .arg(out)
+        .arg(input)
+        .output()
+        .expect("LibreOffice runs");
+    let stem = input.file_stem().unwrap().to_string_lossy().into_owned();
+    let result = out.join(format!("{stem}.{ext}"));
+    assert!(
+        result.exists(),
+        "LibreOffice wrote nothing: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    Some(result)
+}
+
+#[test]
+fn a_workbook_saved_by_libreoffice_imports_as_the_same_appraisal() {
+    let test = "a_workbook_saved_by_libreoffice_imports_as_the_same_appraisal";
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("review.xlsx");
+    appraise()
+        .args(["export"])
+        .arg(example_path())
+        .args(["--format", "xlsx", "--out"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    let out = dir.path().join("lo");
+    std::fs::create_dir_all(&out).unwrap();
+    let Some(ods) = libreoffice(test, &xlsx, "ods", &out) else {
+        return;
+    };
+    let imported = dir.path().join("from-ods.toml");
+    appraise()
+        .arg("import")
+        .arg(&ods)
+        .arg("--out")
+        .arg(&imported)
+        .assert()
+        .success();
+    same_appraisal(&load(&example_path()), &load(&imported));
+}
+
+const ROWS: &[&[&str]] = &[
+    &["Library service: options appraisal"],
+    &[],
+    &[
+        "Rank",
+        "Option",
+        "Cost",
+        "Access",
+        "Quality",
+        "Cost notes",
+        "Total",
+    ],
+    &["", "Weight", "3", "2", "1"],
+    &[
+        "1",
+        "Keep in house",
+        "4",
+        "4",
+        "3",
+        "Budget held flat",
+        "23",
+    ],
+    &["2", "Charitable trust", "3", "4", "4", "", "21"],
+    &[
+        "3",
+        "Community library",
+        "2",
+        "3",
+        "5",
+        "Volunteers needed",
+        "20",
+    ],
+];
+
+#[test]
+fn options_as_rows_with_weights_totals_and_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    workbook(&dir.path().join("scores.xlsx"), &[("Matrix", ROWS)]);
+    let out = appraise()
+        .current_dir(dir.path())
+        .args(["import", "scores.xlsx"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    for needle in [
+        "layout: options as rows, criteria as columns",
+        "3 criteria: Cost, Access, Quality in C3:E3",
+        "3 options: Keep in house, Charitable trust, Community library in B5:B7",
+        "weights: C4:E4",
+        "totals: column G (\"Total\")",
+        "notes for Cost: column F",
+        "not imported (worked out again): column A (\"Rank\")",
+        "scale: 1 to 5 in steps of 1, inferred from the scores: check it",
+        // 2x3 + 3x2 + 5 = 17, not 20: flagged by the first check.
+        "Community library has a published total of 20 but its weighted total is 17",
+    ] {
+        assert!(err.contains(needle), "{needle}\n{err}");
+    }
+    let text = std::fs::read_to_string(dir.path().join("scores.toml")).unwrap();
+    assert!(
+        text.contains("# Inferred from the scores, which run from 2 to 5 in whole points: CHECK"),
+        "{text}"
+    );
+    assert!(
+        text.contains("published_total = 20   # the spreadsheet's total, Matrix!G7"),
+        "{text}"
+    );
+    let a = load(&dir.path().join("scores.toml"));
+    assert_eq!(a.meta.title, "Library service: options appraisal");
+    assert_eq!(a.criteria()[0].weight(), 3.0);
+    assert_eq!(a.options()[2].id().as_str(), "community-library");
+    assert_eq!(a.options()[2].note(0), Some("Volunteers needed"));
+    appraise()
+        .current_dir(dir.path())
+        .args(["check", "scores.toml"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn options_as_columns_from_a_sheet_written_by_libreoffice() {
+    let test = "options_as_columns_from_a_sheet_written_by_libreoffice";
+    let dir = tempfile::tempdir().unwrap();
+    let rows: &[&[&str]] = &[
+        &["Criterion", "Weight", "Keep in house", "Trust", "Community"],
+        &["Cost", "30", "4", "3", "2"],
+        &["Access", "50", "4", "4", "3"],
+        &["Quality", "20", "3", "4", "5"],
+        &["Total", "", "3.9", "3.7", "3.1"],
+    ];
+    let xlsx = dir.path().join("columns.xlsx");
+    workbook(&xlsx, &[("Scores", rows)]);
+    let out = dir.path().join("lo");
+    std::fs::create_dir_all(&out).unwrap();
+    let Some(ods) = libreoffice(test, &xlsx, "ods", &out) else {
+        return;
+    };
+    let toml = dir.path().join("columns.toml");
+    let run = appraise()
+        .arg("import")
+        .arg(&ods)
+        .arg("--out")
+        .arg(&toml)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{err}");
+    assert!(
+        err.contains("layout: options as columns, criteria as rows"),
+        "{err}"
+    );
+    let a = load(&toml);
+    let names: Vec<&str> = a.options().iter().map(|o| o.name()).collect();
+    assert_eq!(names, ["Keep in house", "Trust", "Community"]);
+    assert_eq!(a.criteria()[1].weight(), 50.0);
+    assert_eq!(a.options()[1].scores(), [Some(3.0), Some(4.0), Some(4.0)]);
+    // The sheet's totals are weighted averages, not sums: kept as published,
+    // so check flags every one for the officer to look at.
+    assert_eq!(a.options()[0].published_total(), Some(3.9));
+}
+
+#[test]
+fn problems_name_the_sheet_and_cell_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows: Vec<Vec<&str>> = ROWS.iter().map(|r| r.to_vec()).collect();
+    rows[6][3] = "four";
+    rows[4][4] = "#N/A";
+    let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+    workbook(&dir.path().join("scores.xlsx"), &[("Matrix", &rows)]);
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "scores.xlsx"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("error: scores.xlsx: Matrix!E5: '#N/A' is not a number")
+                .and(predicate::str::contains(
+                    "error: scores.xlsx: Matrix!D7: 'four' is not a number",
+                ))
+                .and(predicate::str::contains(
+                    "2 problems found; nothing was written",
+                )),
+        );
+    assert!(!dir.path().join("scores.toml").exists());
+}
+
+#[test]
+fn csv_problems_name_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("scores.csv"),
+        "Option,Cost,Access,Quality\n\"Keep\nin house\",4,4,3\nTrust,four,3,2\n",
+    )
+    .unwrap();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "scores.csv"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "scores.csv: 4:2 (cell B3): 'four' is not a number",
+        ));
+    std::fs::write(
+        dir.path().join("scores.csv"),
+        "Option,Cost,Access,Quality\nKeep in house,4,4,3\nTrust,5,n/a,2\n",
+    )
+    .unwrap();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "scores.csv", "--scale", "0-5"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("1 cell marked as not scored"));
+    let a = load(&dir.path().join("scores.toml"));
+    assert_eq!(a.options()[1].score(1), None);
+    assert_eq!(a.scale().min(), 0.0);
+}
+
+#[test]
+fn an_ambiguous_layout_is_refused_off_a_terminal_with_the_flag_that_settles_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plain.csv"),
+        ",Cost,Access,Quality\nKeep,4,4,3\nTrust,3,3,2\n",
+    )
+    .unwrap();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "plain.csv"])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("--options rows or --options columns")
+                .and(predicate::str::contains("nothing was written")),
+        );
+    assert!(!dir.path().join("plain.toml").exists());
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "plain.csv", "--options", "columns"])
+        .assert()
+        .success();
+    let a = load(&dir.path().join("plain.toml"));
+    let names: Vec<&str> = a.options().iter().map(|o| o.name()).collect();
+    assert_eq!(names, ["Cost", "Access", "Quality"]);
+    // Two sheets with a matrix each: the sheet must be named.
+    workbook(
+        &dir.path().join("two.xlsx"),
+        &[("March", ROWS), ("April", ROWS)],
+    );
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "two.xlsx"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("choose one with --sheet NAME"));
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "two.xlsx", "--sheet", "April"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn an_ambiguous_layout_is_asked_about_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plain.csv"),
+        ",Cost,Access,Quality\nKeep,4,4,3\nTrust,3,3,2\n",
+    )
+    .unwrap();
+    let mut s = common::pty::Session::start(&["import", "plain.csv"], dir.path());
+    s.wait_for("Are the options the rows or the columns? [r/c]");
+    assert!(s.contents().contains("the rows are named Keep, Trust"));
+    s.keys(b"r\r");
+    s.wait_for("wrote plain.toml");
+    assert_eq!(s.wait_code(), 0);
+    let a = load(&dir.path().join("plain.toml"));
+    let names: Vec<&str> = a.options().iter().map(|o| o.name()).collect();
+    assert_eq!(names, ["Keep", "Trust"]);
+}
+
+#[test]
+fn an_existing_file_is_kept_unless_force_is_given_and_dry_run_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    workbook(&dir.path().join("scores.xlsx"), &[("Matrix", ROWS)]);
+    std::fs::write(dir.path().join("scores.toml"), "# mine\n").unwrap();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "scores.xlsx"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("scores.toml already exists"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("scores.toml")).unwrap(),
+        "# mine\n"
+    );
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "scores.xlsx", "--dry-run", "--out", "new.toml"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("[[criteria]]"));
+    assert!(!dir.path().join("new.toml").exists());
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "scores.xlsx", "--force"])
+        .assert()
+        .success();
+    assert!(
+        std::fs::read_to_string(dir.path().join("scores.toml"))
+            .unwrap()
+            .contains("[[options]]")
+    );
+}
+
+#[test]
+fn cell_comments_on_scores_become_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("commented.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Matrix").unwrap();
+    for (r, row) in ROWS.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if cell.is_empty() {
+                continue;
+            }
+            match cell.parse::<f64>() {
+                Ok(x) => ws.write_number(r as u32, c as u16, x).unwrap(),
+                Err(_) => ws.write_string(r as u32, c as u16, *cell).unwrap(),
+            };
+        }
+    }
+    ws.insert_note(
+        5,
+        3,
+        &Note::new("Two branches close on Sundays").set_author("Officer"),
+    )
+    .unwrap();
+    wb.save(&path).unwrap();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "commented.xlsx"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "1 cell comment on scores, kept as notes",
+        ));
+    let a = load(&dir.path().join("commented.toml"));
+    assert_eq!(
+        a.options()[1].note(1),
+        Some("Two branches close on Sundays")
+    );
+}
+
+#[test]
+fn notes_on_several_lines_keep_their_lines_through_a_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(example_path()).unwrap();
+    let at = text.find("[options.notes]").unwrap();
+    let end = at + text[at..].find('\n').unwrap() + 1;
+    let line_end = end + text[end..].find('\n').unwrap();
+    let (key, _) = text[end..line_end].split_once(" = ").unwrap();
+    let edited = format!(
+        "{}{key} = \"First point.\\nSecond point.\"{}",
+        &text[..end],
+        &text[line_end..]
+    );
+    let source = dir.path().join("lines.toml");
+    std::fs::write(&source, edited).unwrap();
+    let xlsx = dir.path().join("lines.xlsx");
+    appraise()
+        .arg("export")
+        .arg(&source)
+        .args(["--format", "xlsx", "--out"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    let back = dir.path().join("back.toml");
+    appraise()
+        .arg("import")
+        .arg(&xlsx)
+        .arg("--out")
+        .arg(&back)
+        .assert()
+        .success();
+    same_appraisal(&load(&source), &load(&back));
+    assert_eq!(
+        load(&back).options()[0].note(load(&back).criterion_index(key.trim()).unwrap()),
+        Some("First point.\nSecond point.")
+    );
+}
