@@ -146,3 +146,25 @@ fn the_rank_json_of_a_version_1_file_has_no_version_2_fields() {
         assert!(!text.contains(field), "{field} in v1 output");
     }
 }
+
+#[test]
+fn a_version_2_file_saves_back_unchanged_and_writes_afresh_in_full() {
+    let l = contract();
+    let a = &l.appraisal;
+    let same = appraise::document::update_document(&l.source.text, a).expect("saves");
+    assert_eq!(same, l.source.text, "an edit-free save changes nothing");
+    let fresh = appraise::document::to_toml(a);
+    let back =
+        load_str("fresh.toml", &fresh).unwrap_or_else(|e| panic!("{}\n{fresh}", e.render(false)));
+    assert_eq!(
+        &back.appraisal, a,
+        "fresh TOML keeps every version-2 part:\n{fresh}"
+    );
+    // A raw value edited in the model is written back, and no score with it.
+    let mut edited = a.clone();
+    edited.set_measure(1, 3, Some(9.5)).expect("valid");
+    let text = appraise::document::update_document(&l.source.text, &edited).expect("saves");
+    assert!(text.contains("cost = 9.5"), "{text}");
+    let back = load_str("edited.toml", &text).expect("loads");
+    assert_eq!(back.appraisal, edited);
+}
