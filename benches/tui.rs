@@ -6,6 +6,7 @@ mod common;
 
 use std::hint::black_box;
 
+use appraise::tui::keep::RecoveryWriter;
 use appraise::tui::{Action, update};
 use common::{app_for, key_to_frame};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -91,10 +92,11 @@ fn bench(c: &mut Criterion) {
 }
 
 /// Key to frame on 1,000 x 60 opened from a file on the ordinary disk, with
-/// the recovery file kept as the runner keeps it: the state is handed to a
-/// writer thread after the key (off the key path), which builds the text and
-/// writes it with fsync meanwhile. The peer writes the recovery file inside
-/// the key press, as the runner once did.
+/// the recovery file kept as the runner keeps it: the edit is passed to the
+/// recovery writer's thread (off the key path), which follows it in its own
+/// copy and, once the keys pause or every few seconds while they do not,
+/// builds the text and writes it with fsync. The peer writes the recovery
+/// file inside the key press.
 fn recovery(c: &mut Criterion) {
     let text = appraise::synth::appraisal_toml(appraise::synth::Spec {
         options: 1000,
@@ -115,15 +117,11 @@ fn recovery(c: &mut Criterion) {
     let mut app = appraise::tui::App::open(&path).expect("opens");
     update(&mut app, Action::Resize(w, h));
     let mut term = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-    let (tx, rx) = std::sync::mpsc::channel::<appraise::tui::app::RecoveryJob>();
-    let writer = std::thread::spawn(move || {
-        while let Ok(mut job) = rx.recv() {
-            while let Ok(newer) = rx.try_recv() {
-                job = newer;
-            }
-            job.run().expect("recovery written");
-        }
-    });
+    let mut writer = RecoveryWriter::start(appraise::tui::keep::PAUSE);
+    // The document as opened, as the runner hands it over on starting.
+    if let Some(news) = app.doc.take_recovery_news() {
+        writer.send(news).expect("writer runs");
+    }
     let mut flip = false;
     g.bench_function(
         "generated_1000x60/score_digit/recovery_off_key_path/80x24",
@@ -132,14 +130,13 @@ fn recovery(c: &mut Criterion) {
                 flip = !flip;
                 let key = KeyCode::Char(if flip { '1' } else { '2' });
                 key_to_frame(black_box(&mut app), &mut term, key);
-                if let Some(job) = app.doc.take_recovery_job() {
-                    tx.send(job).expect("writer runs");
+                if let Some(news) = app.doc.take_recovery_news() {
+                    writer.send(news).expect("writer runs");
                 }
             })
         },
     );
-    drop(tx);
-    writer.join().expect("writer ends");
+    writer.finish();
     g.bench_function(
         "generated_1000x60/score_digit/recovery_on_key_path/80x24",
         |b| {

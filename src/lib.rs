@@ -28,6 +28,7 @@ pub mod screening;
 pub mod sensitivity;
 pub mod skeleton;
 pub mod synth;
+pub mod terminal;
 pub mod tui;
 pub mod value_fn;
 

@@ -19,7 +19,8 @@ use appraise::atomic::{self, WriteError};
 use appraise::document;
 use appraise::export::{self, ExportOptions, Format};
 use appraise::save::{self, SaveError};
-use appraise::tui::{Action, App, update};
+use appraise::tui::{Action, App};
+use common::screen::update;
 
 mod common;
 use common::pty::Session;
@@ -109,8 +110,18 @@ fn a_read_only_file_is_never_replaced_and_the_user_is_told() {
 
     // Saving elsewhere works.
     let copy = dir.path().join("copy.toml");
-    app.doc.save(Some(&copy), false).expect("save as");
-    assert!(!app.doc.is_dirty());
+    let job = app
+        .doc
+        .save_job(Some(&copy), false, false)
+        .expect("save as");
+    appraise::tui::effect::perform_now(
+        &mut app,
+        vec![appraise::tui::effect::Effect::Save {
+            job,
+            then_quit: false,
+        }],
+    );
+    assert!(!app.doc.is_dirty(), "{}", message(&app));
 
     // An export over a read-only report.
     let out = Command::new(BIN)

@@ -3,8 +3,9 @@
 
 mod common;
 
-use appraise::tui::{Action, App, key_to_action, update};
+use appraise::tui::{Action, App, key_to_action};
 use common::screen::screen;
+use common::screen::update;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// A (4, 2) and B (2, 3) on equal weights are level when the first

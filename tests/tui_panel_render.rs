@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use appraise::panel::MergeOptions;
 use appraise::tui::panel::PanelState;
-use appraise::tui::{Action, App, key_to_action, update};
+use appraise::tui::{Action, App, key_to_action};
+use common::screen::update;
 use common::screen::{buffer, screen};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;
@@ -188,7 +189,7 @@ fn panel_view_is_shaded_in_colour_and_marked_without() {
     let (_dir, review, paths) = panel_folder();
     let mut app = panel_app(&review, &paths, 80, 24);
     let g = appraise::tui::view::grid_geometry(&app);
-    let flagged = app.panel.as_ref().unwrap().merged().unwrap().flagged();
+    let flagged = app.panel().unwrap().merged().unwrap().flagged();
     let &(o, c) = flagged
         .iter()
         .find(|&&(o, c)| (o, c) != (0, 0) && c < g.cols_visible)

@@ -426,6 +426,66 @@ fn sighup_just_after_an_edit_keeps_it_and_restores_the_terminal() {
     a_signal_keeps_the_edit_and_restores_the_terminal("HUP", 129);
 }
 
+/// The terminal goes away with no SIGHUP reaching appraise (a tmux server
+/// or terminal emulator killed, with appraise started from a script): it
+/// notices, keeps the unsaved edit in the recovery file and ends with the
+/// hang-up code within moments, rather than reading the dead terminal
+/// forever.
+#[test]
+fn a_terminal_that_goes_away_ends_the_program_and_keeps_the_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.toml");
+    let recovery = dir.path().join(".review.toml.appraise-recovery");
+    let status = dir.path().join("status");
+    std::fs::write(&path, FILE).unwrap();
+    let mut s = Session::start_under_shell(&["tui", "review.toml"], dir.path(), &status);
+    s.wait_for("Keep all branches");
+    s.wait_for("All changes saved");
+    s.keys(b"4");
+    s.wait_for("Unsaved changes");
+    s.close_terminal();
+    let closed = std::time::Instant::now();
+    while !status.exists() {
+        assert!(
+            closed.elapsed() < std::time::Duration::from_secs(5),
+            "appraise still runs 5 s after its terminal went away"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let code = std::fs::read_to_string(&status).unwrap();
+    assert_eq!(code.trim(), "129", "ends as after a hang-up");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), FILE);
+    let kept = appraise::recovery::read_recovery(&recovery).expect("a recovery file");
+    let a = appraise::load_str("r", &kept).unwrap().appraisal;
+    assert_eq!(a.options()[0].score(0), Some(4.0), "the edit was kept");
+}
+
+/// SIGTERM while the screen waits for keys, some time after an edit.
+#[test]
+fn sigterm_while_idle_keeps_the_edit_and_ends_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.toml");
+    let recovery = dir.path().join(".review.toml.appraise-recovery");
+    std::fs::write(&path, FILE).unwrap();
+    let mut s = Session::start(&["tui", "review.toml"], dir.path());
+    s.wait_for("All changes saved");
+    s.keys(b"4");
+    s.wait_for("Unsaved changes");
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let sent = std::time::Instant::now();
+    s.signal("TERM");
+    assert_eq!(s.wait_code(), 143);
+    assert!(
+        sent.elapsed() < std::time::Duration::from_secs(2),
+        "took {:?}",
+        sent.elapsed()
+    );
+    assert!(s.on_main_screen() && s.terminal_is_cooked());
+    let kept = appraise::recovery::read_recovery(&recovery).expect("a recovery file");
+    let a = appraise::load_str("r", &kept).unwrap().appraisal;
+    assert_eq!(a.options()[0].score(0), Some(4.0), "the edit was kept");
+}
+
 #[test]
 fn export_asks_before_replacing_a_file() {
     let dir = tempfile::tempdir().unwrap();

@@ -3,7 +3,8 @@
 
 mod common;
 
-use appraise::tui::{Action, App, key_to_action, update};
+use appraise::tui::{Action, App, key_to_action};
+use common::screen::update;
 use common::screen::{buffer, screen};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Color;

@@ -1,5 +1,7 @@
 //! Helpers shared by the TUI benchmarks.
 
+use appraise::tui::effect::{Effect, perform_now};
+use appraise::tui::live::analyse_in_frame;
 use appraise::tui::{Action, App, key_to_action, update};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -13,10 +15,19 @@ pub fn app_for(text: &str, w: u16, h: u16) -> App {
     app
 }
 
-/// One key press and the frame that shows it.
+/// One key press and the frame that shows it, with the work the runner
+/// does within the key press: the live analysis, when the appraisal is small
+/// enough for it to be worked out in the frame (a large one waits until the
+/// keys stop, and recovery files are kept off the key path).
 pub fn key_to_frame(app: &mut App, term: &mut Terminal<TestBackend>, code: KeyCode) {
     if let Some(a) = key_to_action(app, KeyEvent::new(code, KeyModifiers::NONE)) {
-        update(app, a);
+        let fx = update(app, a);
+        let in_frame = analyse_in_frame(app.doc.appraisal());
+        let now: Vec<Effect> = fx
+            .into_iter()
+            .filter(|e| matches!(e, Effect::Analyse) && in_frame)
+            .collect();
+        perform_now(app, now);
     }
     term.draw(|f| appraise::tui::view::draw(f, app))
         .expect("draw");

@@ -1,7 +1,7 @@
 //! `appraise tui [FILE]`: score and weigh interactively; with `--member`, score
 //! into a member's scoresheet; with `--panel`, see members' sheets merged.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -132,14 +132,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if app.doc.is_dirty()
         && let Some(r) = app.doc.recovery_path().filter(|r| r.exists())
     {
-        eprintln!(
+        // The terminal may have gone: a failed write must not end in a panic.
+        let _ = writeln!(
+            std::io::stderr(),
             "Unsaved changes are kept in {}; open the file again to restore them.",
-            r.display()
+            appraise::terminal::shown(&r)
         );
     }
     Ok(match app.stopped_by {
         // As a shell reports a process ended by a signal: 128 + its number.
-        Some("SIGHUP") => ExitCode::from(129),
+        // A terminal that went away without a signal counts as a hang-up.
+        Some("SIGHUP" | appraise::tui::runner::TERMINAL_LOST) => ExitCode::from(129),
         Some(_) => ExitCode::from(143),
         None => ExitCode::SUCCESS,
     })

@@ -1,21 +1,19 @@
 //! The TUI's state: the document being edited ([`Doc`]) kept apart from how it
-//! is being looked at ([`View`]).
+//! is being looked at ([`View`]) and from what the grid shows ([`Grid`]).
 
 use std::path::{Path, PathBuf};
 
-use crate::atomic;
-use crate::compute::{Results, compute};
-use crate::document;
+use crate::compute::Results;
 use crate::load::{self, LoadError, Loaded};
-use crate::model::{Appraisal, ModelError};
+use crate::model::Appraisal;
 use crate::recovery;
-use crate::save::{self, Fingerprint, SaveError};
 
-use super::edit::{Edit, History};
-use super::live::Live;
-use super::member::{self, MemberSheet};
+use super::doc::clean_up_after_crashes;
+pub use super::doc::{Doc, Summary, published_differs};
+use super::member;
 use super::panel::PanelState;
 use super::swing::Swing;
+pub use super::target::Target;
 use super::text::TextInput;
 
 /// Everything the TUI knows: the document and the view of it.
@@ -25,23 +23,101 @@ pub struct App {
     pub doc: Doc,
     /// Selection, scrolling, the open dialog and other presentation state.
     pub view: View,
+    /// What the grid shows: the document's own scores, the shared ones, or
+    /// the panel's consensus.
+    pub grid: Grid,
+    /// Work under way off the key path, for the screen to show.
+    pub jobs: Jobs,
     /// Set when the user has chosen to leave.
     pub quit: bool,
-    /// Members' sheets merged for the panel view, when a panel was opened.
-    pub panel: Option<PanelState>,
     /// The signal that ended the app (`SIGTERM`, `SIGHUP`), if one did.
     pub stopped_by: Option<&'static str>,
 }
 
-/// Which file the document is saved to.
-#[derive(Debug, Clone)]
-pub enum Target {
-    /// The appraisal file itself (or the bundled example).
-    Appraisal,
-    /// A member's scoresheet: the document holds the member's scores and notes
-    /// on the shared appraisal's options and criteria, and saving writes them
-    /// into the sheet.
-    Sheet(Box<MemberSheet>),
+/// What the grid shows: one place, so the views cannot disagree.
+#[derive(Debug, Clone, Default)]
+pub enum Grid {
+    /// The document's own scores (the member's, in member mode). A panel
+    /// opened before is kept, so that opening it again is instant.
+    #[default]
+    Own,
+    /// [`Grid::Own`], with a panel opened earlier kept to open again.
+    OwnKeepingPanel(Box<PanelState>),
+    /// The appraisal's shared scores, read-only, in member mode.
+    Shared,
+    /// The panel's consensus of members' sheets, read-only.
+    Panel(Box<PanelState>),
+}
+
+impl Grid {
+    /// What is showing, without the panel.
+    pub fn showing(&self) -> Showing {
+        match self {
+            Grid::Own | Grid::OwnKeepingPanel(_) => Showing::Own,
+            Grid::Shared => Showing::Shared,
+            Grid::Panel(_) => Showing::Panel,
+        }
+    }
+
+    /// The panel, open or kept.
+    pub fn panel(&self) -> Option<&PanelState> {
+        match self {
+            Grid::Panel(p) | Grid::OwnKeepingPanel(p) => Some(p),
+            Grid::Own | Grid::Shared => None,
+        }
+    }
+
+    /// The panel, open or kept, to change.
+    pub fn panel_mut(&mut self) -> Option<&mut PanelState> {
+        match self {
+            Grid::Panel(p) | Grid::OwnKeepingPanel(p) => Some(p),
+            Grid::Own | Grid::Shared => None,
+        }
+    }
+
+    /// Back to the document's own scores, keeping any panel to open again.
+    pub fn close(&mut self) {
+        *self = match std::mem::take(self) {
+            Grid::Panel(p) | Grid::OwnKeepingPanel(p) => Grid::OwnKeepingPanel(p),
+            Grid::Own | Grid::Shared => Grid::Own,
+        };
+    }
+
+    /// Opens the panel view on the panel kept, if there is one.
+    pub fn reopen_panel(&mut self) -> bool {
+        match std::mem::take(self) {
+            Grid::OwnKeepingPanel(p) | Grid::Panel(p) => {
+                *self = Grid::Panel(p);
+                true
+            }
+            other => {
+                *self = other;
+                false
+            }
+        }
+    }
+}
+
+/// Work under way off the key path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Jobs {
+    /// A save is being written.
+    pub saving: bool,
+    /// Members' sheets are being read.
+    pub loading_panel: bool,
+    /// An export is being written: what, the stage it is at, and for how long.
+    pub export: Option<Progress>,
+}
+
+/// A long job's progress, as the screen shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// What is being done ("Exporting review.docx").
+    pub what: String,
+    /// The stage it is at ("working out the tables and the sensitivity").
+    pub stage: String,
+    /// Seconds since it started.
+    pub seconds: u64,
 }
 
 /// What the grid is showing.
@@ -53,578 +129,6 @@ pub enum Showing {
     Shared,
     /// The panel's consensus, read-only.
     Panel,
-}
-
-/// Counts the status line and grid layout need, kept with the results so a
-/// frame never walks every cell of a large appraisal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Summary {
-    /// Cells not yet scored.
-    pub unscored: usize,
-    /// Whether any option has an unscored cell.
-    pub incomplete: bool,
-    /// The longest option name, in characters.
-    pub longest_name: usize,
-    /// Options whose published total differs from the one worked out.
-    pub published_differ: usize,
-}
-
-impl Summary {
-    /// Counts over every option of the appraisal, with its results.
-    pub fn of(a: &Appraisal, results: &Results) -> Summary {
-        let mut s = Summary {
-            unscored: 0,
-            incomplete: false,
-            longest_name: 0,
-            published_differ: 0,
-        };
-        for (i, o) in a.options().iter().enumerate() {
-            let missing = o.unscored();
-            s.unscored += missing;
-            s.incomplete |= missing > 0;
-            s.longest_name = s.longest_name.max(o.name().chars().count());
-            s.published_differ += usize::from(published_differs(a, results, i));
-        }
-        s
-    }
-}
-
-/// Whether option `o`'s published total (if it has one) differs from the
-/// total worked out from its scores.
-pub fn published_differs(a: &Appraisal, results: &Results, o: usize) -> bool {
-    match (
-        a.options().get(o).and_then(|x| x.published()),
-        results.options.get(o),
-    ) {
-        (Some(p), Some(r)) => !p.agrees_with(r.total),
-        _ => false,
-    }
-}
-
-/// The data being edited: the appraisal, its history and its file.
-#[derive(Debug, Clone)]
-pub struct Doc {
-    appraisal: Appraisal,
-    results: Results,
-    summary: Summary,
-    history: History,
-    /// The appraisal as last loaded or saved, to tell whether there are unsaved changes.
-    saved: Appraisal,
-    dirty: bool,
-    /// How many options differ from their saved selves, when the two option
-    /// lists line up (same length) and nothing outside the options differs;
-    /// lets a one-cell edit settle `dirty` by comparing one option.
-    differing: Option<usize>,
-    path: Option<PathBuf>,
-    /// The text on disk as last loaded or saved; saving edits this text.
-    original: String,
-    fingerprint: Option<Fingerprint>,
-    recovery: Option<PathBuf>,
-    recovery_stale: bool,
-    /// Counts edits (and undos), so derived data knows when it is stale.
-    version: u64,
-    /// The live sensitivity analysis, when the view has asked for it.
-    live: Option<Live>,
-    /// Whether this is the appraisal file or a member's sheet.
-    target: Target,
-    /// This copy's lock beside the file and its own recovery file, when
-    /// opened for real ([`App::open`]); shared by clones, released with the last.
-    claim: Option<std::sync::Arc<recovery::Claim>>,
-}
-
-impl Doc {
-    fn new(loaded: Loaded, path: Option<PathBuf>) -> Doc {
-        let (original, fingerprint) = match &path {
-            Some(p) => {
-                let (text, fp) = save::as_on_disk(p, loaded.source.text);
-                (text, Some(fp))
-            }
-            None => (loaded.source.text, None),
-        };
-        let recovery = recovery::recovery_path(path.as_deref());
-        let results = compute(&loaded.appraisal);
-        Doc {
-            saved: loaded.appraisal.clone(),
-            summary: Summary::of(&loaded.appraisal, &results),
-            appraisal: loaded.appraisal,
-            results,
-            history: History::default(),
-            dirty: false,
-            differing: Some(0),
-            path,
-            original,
-            fingerprint,
-            recovery,
-            recovery_stale: false,
-            version: 0,
-            live: None,
-            target: Target::Appraisal,
-            claim: None,
-        }
-    }
-
-    fn for_sheet(opened: member::Opened) -> Doc {
-        let member::Opened {
-            member,
-            appraisal,
-            text,
-            sheet_path,
-            ..
-        } = opened;
-        let (text, fingerprint) = save::as_on_disk(&sheet_path, text);
-        let fingerprint = Some(fingerprint);
-        let recovery = recovery::recovery_path(Some(&sheet_path));
-        let results = compute(&appraisal);
-        Doc {
-            saved: appraisal.clone(),
-            summary: Summary::of(&appraisal, &results),
-            results,
-            appraisal,
-            history: History::default(),
-            dirty: false,
-            differing: Some(0),
-            path: Some(sheet_path),
-            original: text,
-            fingerprint,
-            recovery,
-            recovery_stale: false,
-            version: 0,
-            live: None,
-            target: Target::Sheet(Box::new(member)),
-            claim: None,
-        }
-    }
-
-    /// Takes this copy's hold on the file: a lock beside it naming who has it
-    /// open, and a recovery file of its own (see [`recovery::Claim`]).
-    fn claim(&mut self) {
-        let Some(plain) = recovery::recovery_path(self.path.as_deref()) else {
-            return;
-        };
-        let claim = recovery::Claim::take(&plain);
-        self.recovery = Some(claim.recovery().to_owned());
-        self.claim = Some(std::sync::Arc::new(claim));
-    }
-
-    /// Other running copies that have this file open, as found on opening it.
-    pub fn other_copies(&self) -> Vec<&recovery::OtherCopy> {
-        self.claim
-            .as_deref()
-            .map(|c| c.others().iter().filter(|o| o.live).collect())
-            .unwrap_or_default()
-    }
-
-    /// Refreshes this copy's lock, so copies elsewhere see it is still open.
-    pub fn heartbeat(&self) {
-        if let Some(c) = &self.claim {
-            c.heartbeat();
-        }
-    }
-
-    /// Whether this is the appraisal file or a member's sheet.
-    pub fn target(&self) -> &Target {
-        &self.target
-    }
-
-    /// In member mode, the member and the shared appraisal.
-    pub fn member(&self) -> Option<&MemberSheet> {
-        match &self.target {
-            Target::Sheet(m) => Some(m),
-            Target::Appraisal => None,
-        }
-    }
-
-    /// The file's text as it would be saved now: the original with the
-    /// changes applied, comments and layout kept. If the original cannot be
-    /// edited, the text is written afresh.
-    pub fn text_now(&self) -> String {
-        text_of(
-            &self.target,
-            &self.original,
-            &self.appraisal,
-            self.path.as_deref(),
-        )
-    }
-
-    /// The appraisal as it now stands.
-    pub fn appraisal(&self) -> &Appraisal {
-        &self.appraisal
-    }
-
-    /// Totals, percentages and ranks, kept up to date with every edit.
-    pub fn results(&self) -> &Results {
-        &self.results
-    }
-
-    /// Unscored cells and the longest option name, kept up to date with every edit.
-    pub fn summary(&self) -> &Summary {
-        &self.summary
-    }
-
-    /// Undo and redo stacks.
-    pub fn history(&self) -> &History {
-        &self.history
-    }
-
-    /// Whether there are changes not yet saved.
-    pub fn is_dirty(&self) -> bool {
-        self.dirty
-    }
-
-    /// The file being edited; `None` for the bundled example.
-    pub fn path(&self) -> Option<&Path> {
-        self.path.as_deref()
-    }
-
-    /// The text on disk as last loaded or saved.
-    pub fn original(&self) -> &str {
-        &self.original
-    }
-
-    /// Where unsaved work is kept in case of a crash.
-    pub fn recovery_path(&self) -> Option<&Path> {
-        self.recovery.as_deref()
-    }
-
-    /// A name for the document in titles and messages.
-    pub fn display_name(&self) -> String {
-        match &self.path {
-            Some(p) => p
-                .file_name()
-                .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into()),
-            None => "bundled example".to_owned(),
-        }
-    }
-
-    /// Counts changes to the appraisal; derived data compares against it.
-    pub fn version(&self) -> u64 {
-        self.version
-    }
-
-    /// The live sensitivity analysis, if it has been worked out.
-    pub fn live(&self) -> Option<&Live> {
-        self.live.as_ref()
-    }
-
-    /// Whether the live sensitivity analysis matches the appraisal as it stands.
-    pub fn live_is_current(&self) -> bool {
-        self.live
-            .as_ref()
-            .is_some_and(|l| l.is_current(self.version))
-    }
-
-    /// Brings the live sensitivity analysis up to date with the appraisal.
-    pub fn refresh_live(&mut self) {
-        if !self.live_is_current() {
-            self.live = Some(Live::compute(&self.appraisal, self.version));
-        }
-    }
-
-    fn refresh(&mut self) {
-        self.version += 1;
-        self.results = compute(&self.appraisal);
-        self.summary = Summary::of(&self.appraisal, &self.results);
-        self.differing = self.count_differing();
-        self.dirty = match self.differing {
-            Some(k) => k > 0,
-            None => self.appraisal != self.saved,
-        };
-        self.recovery_stale = true;
-    }
-
-    /// Options that differ from the saved ones, if nothing else differs and
-    /// the two option lists line up.
-    fn count_differing(&self) -> Option<usize> {
-        let (a, s) = (&self.appraisal, &self.saved);
-        let lined_up = a.options().len() == s.options().len()
-            && a.meta == s.meta
-            && a.scale() == s.scale()
-            && a.criteria() == s.criteria();
-        lined_up.then(|| {
-            a.options()
-                .iter()
-                .zip(s.options())
-                .filter(|(x, y)| x != y)
-                .count()
-        })
-    }
-
-    /// The option a score or note edit touched, whose change leaves
-    /// everything else as it was.
-    fn cell_edit_option(edit: &Edit) -> Option<usize> {
-        match edit {
-            Edit::Score { o, .. } | Edit::Note { o, .. } => Some(*o),
-            _ => None,
-        }
-    }
-
-    /// Runs `change` (which edits at most option `o`'s cells when `o` is
-    /// given), then brings the derived data up to date: for a one-cell edit
-    /// only that option is recomputed and compared, so a key costs the same
-    /// on a large appraisal as on a small one.
-    fn changing<T>(&mut self, o: Option<usize>, change: impl FnOnce(&mut Self) -> T) -> T {
-        let before = o.and_then(|o| {
-            let differing = self.differing?;
-            let a = self.appraisal.options().get(o)?;
-            let s = self.saved.options().get(o)?;
-            let differs = published_differs(&self.appraisal, &self.results, o);
-            Some((o, differing, a != s, a.unscored(), differs))
-        });
-        let out = change(self);
-        let Some((o, differing, was_different, was_unscored, was_published_differ)) = before else {
-            self.refresh();
-            return out;
-        };
-        let (Some(a), Some(s)) = (self.appraisal.options().get(o), self.saved.options().get(o))
-        else {
-            self.refresh();
-            return out;
-        };
-        let is_different = a != s;
-        let unscored = a.unscored();
-        self.version += 1;
-        crate::compute::recompute_option(&mut self.results, &self.appraisal, o);
-        self.summary.unscored = self.summary.unscored + unscored - was_unscored;
-        self.summary.incomplete = self.summary.unscored > 0;
-        self.summary.published_differ = self.summary.published_differ
-            + usize::from(published_differs(&self.appraisal, &self.results, o))
-            - usize::from(was_published_differ);
-        let differing = differing + usize::from(is_different) - usize::from(was_different);
-        self.differing = Some(differing);
-        self.dirty = differing > 0;
-        self.recovery_stale = true;
-        out
-    }
-
-    /// Applies and records an edit.
-    pub fn apply(&mut self, edit: Edit) -> Result<(), ModelError> {
-        let o = Self::cell_edit_option(&edit);
-        self.changing(o, |d| d.history.apply(&mut d.appraisal, edit))
-    }
-
-    /// Undoes the latest edit, if any.
-    pub fn undo(&mut self) -> Option<Result<Edit, ModelError>> {
-        let o = self.history.next_undo().and_then(Self::cell_edit_option);
-        self.changing(o, |d| d.history.undo(&mut d.appraisal))
-    }
-
-    /// Redoes the latest undone edit, if any.
-    pub fn redo(&mut self) -> Option<Result<Edit, ModelError>> {
-        let o = self.history.next_redo().and_then(Self::cell_edit_option);
-        self.changing(o, |d| d.history.redo(&mut d.appraisal))
-    }
-
-    /// Saves to the current file (or `path` for save-as), refusing to
-    /// overwrite a file changed on disk unless `force`.
-    pub fn save(&mut self, path: Option<&Path>, force: bool) -> Result<PathBuf, SaveError> {
-        let target = match path.or(self.path.as_deref()) {
-            Some(p) => p.to_owned(),
-            None => {
-                return Err(SaveError::NoFile);
-            }
-        };
-        let same_file = self.path.as_deref() == Some(target.as_path());
-        // Only the file we loaded is checked for outside changes; a save-as
-        // target is confirmed by the user before we get here.
-        let expected = if same_file { self.fingerprint } else { None };
-        let saved = match &self.target {
-            Target::Appraisal => save::save(
-                &target,
-                Some(&self.original),
-                &self.appraisal,
-                expected,
-                force,
-            )?,
-            Target::Sheet(m) => save_sheet(
-                m,
-                self.path.as_deref(),
-                &target,
-                &self.original,
-                &self.appraisal,
-                expected,
-                force,
-            )?,
-        };
-        let old_recovery = self.recovery.clone();
-        self.original = saved.text;
-        self.fingerprint = Some(saved.fingerprint);
-        self.saved = self.appraisal.clone();
-        self.dirty = false;
-        self.differing = Some(0);
-        let moved = self.path.as_deref() != Some(target.as_path());
-        self.path = Some(target.clone());
-        if moved {
-            // A new file: a recovery file (and a hold) of its own there.
-            self.recovery = recovery::recovery_path(Some(&target));
-            if self.claim.is_some() {
-                self.claim();
-            }
-        }
-        for r in [old_recovery, self.recovery.clone()].into_iter().flatten() {
-            let _ = recovery::remove_recovery(&r);
-        }
-        // A recovery write still under way elsewhere may land after the
-        // removal above; the next job (nothing unsaved) removes it again.
-        self.recovery_stale = true;
-        Ok(target)
-    }
-
-    /// Writes (or, with nothing unsaved, removes) the recovery file if edits
-    /// happened since it was last written. Errors are returned for a message,
-    /// and the write is tried again after the next edit.
-    pub fn flush_recovery(&mut self) -> Result<(), atomic::WriteError> {
-        self.take_recovery_job().map_or(Ok(()), RecoveryJob::run)
-    }
-
-    /// The recovery write that edits since the last one call for, to be run
-    /// off the key path ([`RecoveryJob::run`]); `None` if nothing changed.
-    /// Taking it counts as writing: a failed job should be reported, and the
-    /// next edit brings a new one.
-    pub fn take_recovery_job(&mut self) -> Option<RecoveryJob> {
-        if !std::mem::take(&mut self.recovery_stale) {
-            return None;
-        }
-        let path = self.recovery.clone()?;
-        let text = self.dirty.then(|| RecoveryText {
-            base: self.fingerprint,
-            target: self.target.clone(),
-            original: self.original.clone(),
-            appraisal: self.appraisal.clone(),
-            doc_path: self.path.clone(),
-        });
-        Some(RecoveryJob { path, text })
-    }
-
-    /// Whether edits have happened since the recovery file was last written.
-    pub fn recovery_is_stale(&self) -> bool {
-        self.recovery_stale
-    }
-
-    /// Throws away the recovery file (the user chose to discard unsaved work).
-    pub fn discard_recovery(&mut self) {
-        if let Some(r) = &self.recovery {
-            let _ = recovery::remove_recovery(r);
-        }
-        self.recovery_stale = false;
-    }
-
-    /// Whether the file that was loaded or last saved is no longer there
-    /// (deleted, or moved away); saving will create it again.
-    pub fn missing_on_disk(&self) -> bool {
-        self.path
-            .as_deref()
-            .is_some_and(|p| self.fingerprint.is_some() && !p.exists())
-    }
-
-    /// Whether the file on disk differs from what was loaded or last saved.
-    pub fn changed_on_disk(&self) -> bool {
-        match (&self.path, self.fingerprint) {
-            (Some(p), Some(fp)) => Fingerprint::of_file(p).is_some_and(|now| now != fp),
-            _ => false,
-        }
-    }
-}
-
-/// Removes temporary files that a crash part-way through a save left beside
-/// `file` or its recovery file, where that is safe ([`atomic::remove_leftovers`]).
-fn clean_up_after_crashes(file: &Path) {
-    atomic::remove_leftovers(crate::panel::member::folder_of(file));
-    if let Some(dir) = recovery::recovery_path(Some(file))
-        .as_deref()
-        .and_then(Path::parent)
-        .filter(|d| !d.as_os_str().is_empty())
-    {
-        atomic::remove_leftovers(dir);
-    }
-}
-
-/// The text `appraisal` would be saved as: `original` with the changes
-/// applied (into the sheet, for a member), or written afresh if it cannot be edited.
-fn text_of(target: &Target, original: &str, appraisal: &Appraisal, path: Option<&Path>) -> String {
-    match target {
-        Target::Appraisal => document::update_document(original, appraisal)
-            .unwrap_or_else(|_| document::to_toml(appraisal)),
-        Target::Sheet(m) => crate::panel::member::update_sheet(original, appraisal, None)
-            .unwrap_or_else(|_| {
-                let reference = path.map(crate::panel::member::folder_of).map_or_else(
-                    || m.appraisal_path.display().to_string(),
-                    |dir| crate::panel::member::relative_path(&m.appraisal_path, dir),
-                );
-                let blank = crate::panel::blank_sheet(&m.shared, &reference, &m.member);
-                crate::panel::member::update_sheet(&blank, appraisal, None).unwrap_or(blank)
-            }),
-    }
-}
-
-/// One write (or removal) of a recovery file, for one state of the
-/// document, self-contained so that it can run on another thread.
-#[derive(Debug, Clone)]
-pub struct RecoveryJob {
-    path: PathBuf,
-    /// What to write; `None` when nothing is unsaved, so the file goes.
-    text: Option<RecoveryText>,
-}
-
-#[derive(Debug, Clone)]
-struct RecoveryText {
-    base: Option<Fingerprint>,
-    target: Target,
-    original: String,
-    appraisal: Appraisal,
-    doc_path: Option<PathBuf>,
-}
-
-impl RecoveryJob {
-    /// Where the job writes.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Works out the text and writes the recovery file, or removes it when
-    /// nothing is unsaved.
-    pub fn run(self) -> Result<(), atomic::WriteError> {
-        match self.text {
-            None => recovery::remove_recovery(&self.path),
-            Some(t) => {
-                let text = text_of(&t.target, &t.original, &t.appraisal, t.doc_path.as_deref());
-                recovery::write_recovery_on(&self.path, &text, t.base)
-            }
-        }
-    }
-}
-
-/// Saves a member's scores and notes into their sheet at `target`, refusing
-/// to overwrite a sheet changed on disk unless `force`, as [`save::save`] does
-/// for appraisals. A sheet saved into another folder has its `appraisal` path
-/// rewritten so that it still finds the appraisal.
-fn save_sheet(
-    member: &MemberSheet,
-    from: Option<&Path>,
-    target: &Path,
-    original: &str,
-    appraisal: &Appraisal,
-    expected: Option<Fingerprint>,
-    force: bool,
-) -> Result<save::Saved, SaveError> {
-    if let (Some(expected), false) = (expected, force)
-        && Fingerprint::of_file(target).is_some_and(|now| now != expected)
-    {
-        return Err(SaveError::Conflict {
-            path: target.to_owned(),
-        });
-    }
-    let reference = member::moves_folder(from, target).then(|| {
-        crate::panel::member::relative_path(
-            &member.appraisal_path,
-            crate::panel::member::folder_of(target),
-        )
-    });
-    let text = crate::panel::member::update_sheet(original, appraisal, reference.as_deref())?;
-    atomic::write(target, text.as_bytes())?;
-    Ok(save::Saved {
-        fingerprint: Fingerprint::of(text.as_bytes()),
-        text,
-    })
 }
 
 /// Which pane has the keyboard.
@@ -942,12 +446,6 @@ pub struct View {
     pub digits: Option<(usize, usize, String)>,
     /// Whether colour may be used (off when NO_COLOR is set).
     pub colour: bool,
-    /// In member mode, whether the grid shows the shared scores (read-only)
-    /// instead of the member's own.
-    pub shared: bool,
-    /// Whether the panel view is open: the grid shows the consensus of the
-    /// members' sheets, read-only. Dialogs such as help open over it.
-    pub panel: bool,
     /// Whether the mouse selects cells (on) or is left to the terminal for
     /// selecting and copying text (off).
     pub mouse: bool,
@@ -968,8 +466,6 @@ impl Default for View {
             message: None,
             digits: None,
             colour: true,
-            shared: false,
-            panel: false,
             mouse: true,
         }
     }
@@ -997,11 +493,16 @@ impl App {
     /// Wraps a loaded appraisal; `path` is `None` for the bundled example.
     /// Unlike [`App::open`], this does not look for a recovery file.
     pub fn new(loaded: Loaded, path: Option<PathBuf>) -> App {
+        App::with(Doc::new(loaded, path))
+    }
+
+    fn with(doc: Doc) -> App {
         App {
-            doc: Doc::new(loaded, path),
+            doc,
             view: View::default(),
+            grid: Grid::Own,
+            jobs: Jobs::default(),
             quit: false,
-            panel: None,
             stopped_by: None,
         }
     }
@@ -1019,13 +520,7 @@ impl App {
         clean_up_after_crashes(&opened.sheet_path);
         let created = opened.created;
         let warning = opened.warnings.first().cloned();
-        let mut app = App {
-            doc: Doc::for_sheet(opened),
-            view: View::default(),
-            quit: false,
-            panel: None,
-            stopped_by: None,
-        };
+        let mut app = App::with(Doc::for_sheet(opened));
         let name = app.doc.display_name();
         let who = app
             .doc
@@ -1050,22 +545,20 @@ impl App {
 
     /// Attaches members' sheets and opens the panel view on them.
     pub fn set_panel(&mut self, mut panel: PanelState) {
-        panel.refresh(&self.doc.appraisal, self.doc.version);
-        self.panel = Some(panel);
-        self.view.panel = true;
-        self.view.shared = false;
+        panel.refresh(self.doc.appraisal(), self.doc.version());
+        self.grid = Grid::Panel(Box::new(panel));
+    }
+
+    /// The members' sheets, if a panel has been opened (whether or not the
+    /// panel view is showing now).
+    pub fn panel(&self) -> Option<&PanelState> {
+        self.grid.panel()
     }
 
     /// What the grid is showing: the document's own scores, the shared
     /// scores (member mode) or the panel's consensus (panel view).
     pub fn showing(&self) -> Showing {
-        if self.view.panel && self.panel.is_some() {
-            Showing::Panel
-        } else if self.view.shared && self.doc.member().is_some() {
-            Showing::Shared
-        } else {
-            Showing::Own
-        }
+        self.grid.showing()
     }
 
     /// The appraisal whose scores the grid is showing.
@@ -1077,8 +570,7 @@ impl App {
                 .member()
                 .map_or(self.doc.appraisal(), |m| &m.shared),
             Showing::Panel => self
-                .panel
-                .as_ref()
+                .panel()
                 .and_then(PanelState::merged)
                 .map_or(self.doc.appraisal(), |m| &m.consensus),
         }
@@ -1093,8 +585,7 @@ impl App {
                 .member()
                 .map_or(self.doc.results(), |m| &m.shared_results),
             Showing::Panel => self
-                .panel
-                .as_ref()
+                .panel()
                 .and_then(PanelState::merged)
                 .map_or(self.doc.results(), |m| &m.results),
         }
@@ -1128,8 +619,8 @@ impl App {
         if self.view.message.is_some() {
             return;
         }
-        let a = &self.doc.appraisal;
-        let found = crate::compute::reconcile(a, &self.doc.results);
+        let a = self.doc.appraisal();
+        let found = crate::compute::reconcile(a, self.doc.results());
         let Some(&(o, _, computed)) = found.first() else {
             return;
         };
@@ -1171,39 +662,33 @@ impl App {
     /// left in a recovery file, if there is any (the newest first). Work that
     /// belongs to another running copy is never offered or touched.
     pub fn offer_recovery(&mut self) {
-        let Some(plain) = recovery::recovery_path(self.doc.path.as_deref()) else {
+        let Some(plain) = recovery::recovery_path(self.doc.path()) else {
             return;
         };
         let others = self
             .doc
-            .claim
-            .as_deref()
+            .claim_held()
             .map(|c| c.others().to_vec())
             .unwrap_or_default();
         let mut found = recovery::orphans(&plain, &others);
-        if self.doc.claim.is_none() {
+        if self.doc.claim_held().is_none() {
             // Without a claim, only this copy's own file counts.
-            found.retain(|(p, _)| Some(p.as_path()) == self.doc.recovery.as_deref());
+            found.retain(|(p, _)| Some(p.as_path()) == self.doc.recovery_path());
         }
         for (rec, left_by) in found {
             let Some((text, base)) = recovery::read_recovery_on(&rec) else {
                 continue;
             };
             let name = rec.display().to_string();
-            let read = match (&self.doc.target, &self.doc.path) {
-                (Target::Sheet(m), Some(sheet)) => {
-                    m.read_text(&name, &text, crate::panel::member::folder_of(sheet))
-                }
-                _ => load::load_str(&name, &text).map(|l| l.appraisal),
-            };
+            let read = self.doc.target().read(&name, &text, self.doc.path());
             match read {
                 Ok(recovered)
-                    if recovered != self.doc.appraisal
+                    if recovered != *self.doc.appraisal()
                         && base.is_some()
-                        && base != self.doc.fingerprint =>
+                        && base != self.doc.fingerprint() =>
                 {
                     // The file changed after the work was kept: show what differs.
-                    match Clashes::between(recovered.clone(), &self.doc.appraisal, rec.clone()) {
+                    match Clashes::between(recovered.clone(), self.doc.appraisal(), rec.clone()) {
                         Some(mut clashes) => {
                             clashes.stale_lock = left_by.map(|o| o.lock);
                             self.view.mode =
@@ -1223,7 +708,7 @@ impl App {
                     }
                     return;
                 }
-                Ok(recovered) if recovered != self.doc.appraisal => {
+                Ok(recovered) if recovered != *self.doc.appraisal() => {
                     self.view.mode = Mode::Confirm(Confirm::Recovery {
                         recovered: Box::new(recovered),
                         from: rec,
@@ -1254,25 +739,29 @@ impl App {
         }
     }
 
-    /// Removes a recovery file whose work was restored or discarded (not
-    /// this copy's own, which follows the document).
-    pub fn settle_recovery(&mut self, from: &Path) {
-        if Some(from) != self.doc.recovery.as_deref() {
-            let _ = recovery::remove_recovery(from);
+    /// The files to remove once recovered work was restored or discarded:
+    /// the recovery file it came from (unless it is this copy's own, which
+    /// follows the document) and the lock of the copy that left it.
+    pub fn settled_files(&self, from: &Path, stale_lock: Option<&Path>) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        if Some(from) != self.doc.recovery_path() {
+            out.push(from.to_owned());
         }
+        out.extend(stale_lock.map(Path::to_path_buf));
+        out
     }
 
     /// The option indices in the order the rows are shown.
     pub fn display_order(&self) -> Vec<usize> {
         match self.view.sort {
-            Sort::File => (0..self.doc.appraisal.options().len()).collect(),
+            Sort::File => (0..self.doc.appraisal().options().len()).collect(),
             Sort::Rank => {
                 let order = self.shown_results().rank_order();
                 // The shown results cover the same options; fall back if not.
-                if order.len() == self.doc.appraisal.options().len() {
+                if order.len() == self.doc.appraisal().options().len() {
                     order
                 } else {
-                    self.doc.results.rank_order()
+                    self.doc.results().rank_order()
                 }
             }
         }

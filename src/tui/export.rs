@@ -10,7 +10,8 @@ use crate::export::{self as reports, ExportOptions, Format as ReportFormat};
 use crate::model::Appraisal;
 use crate::report::{self, TextStyle};
 
-use super::app::App;
+use super::doc::Doc;
+use super::target::Target;
 
 /// What an entry in the export menu writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,17 +104,17 @@ pub const FORMATS: &[Format] = &[
 ];
 
 /// What the menu calls `format`: in member mode the copy is of the member's sheet.
-pub fn label(app: &App, format: &Format) -> &'static str {
+pub fn label(target: &Target, format: &Format) -> &'static str {
     match format.kind {
-        Kind::Copy if app.doc.member().is_some() => "Copy of your scoresheet",
+        Kind::Copy => target.copy_label(),
         _ => format.label,
     }
 }
 
-/// A file (or folder) name to suggest for `format`: the appraisal's file
+/// A file (or folder) name to suggest for `format`: the document's file
 /// stem with the format's extension, or a folder for CSV and SVG.
-pub fn default_file_name(app: &App, format: usize) -> String {
-    let stem = file_stem(app);
+pub fn default_file_name(doc_path: Option<&Path>, format: usize) -> String {
+    let stem = file_stem(doc_path);
     match FORMATS.get(format) {
         Some(f) if f.is_folder() => format!("{stem}-{}/", f.extension),
         Some(f) if f.kind == Kind::Copy => format!("{stem}-copy.toml"),
@@ -122,8 +123,8 @@ pub fn default_file_name(app: &App, format: usize) -> String {
     }
 }
 
-fn file_stem(app: &App) -> String {
-    app.doc.path().and_then(Path::file_stem).map_or_else(
+fn file_stem(doc_path: Option<&Path>) -> String {
+    doc_path.and_then(Path::file_stem).map_or_else(
         || "appraisal".to_owned(),
         |s| s.to_string_lossy().into_owned(),
     )
@@ -176,58 +177,158 @@ pub fn export_samples(a: &Appraisal) -> Option<u64> {
     (n >= 1_000).then_some(n)
 }
 
-/// Writes the appraisal in `format` to `path` and returns the files written.
-/// CSV and SVG write a folder of files at `path`.
-pub fn export_to(app: &App, format: usize, path: &Path) -> Result<Vec<PathBuf>, ExportError> {
-    let f = FORMATS
-        .get(format)
-        .ok_or(ExportError::NoSuchFormat(format))?;
-    let a = app.doc.appraisal();
-    match f.kind {
-        Kind::Report(rf) => {
-            let results = compute(a);
-            let options = ExportOptions {
-                samples: export_samples(a),
-                ..ExportOptions::default()
-            };
-            // A folder format needs the path taken as a folder even if it
-            // does not exist yet and was typed without a trailing slash.
-            let target = if f.is_folder() && !reports::save::is_folder(path) {
-                let mut p = path.as_os_str().to_owned();
-                p.push(std::path::MAIN_SEPARATOR_STR);
-                PathBuf::from(p)
-            } else {
-                path.to_owned()
-            };
-            Ok(reports::save(
-                a,
-                &results,
-                &options,
-                rf,
-                &target,
-                &file_stem(app),
-            )?)
+/// A count with its thousands marked, as a report writes it: 100,000.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
         }
-        Kind::Text => {
-            let mut out = Vec::new();
-            report::write_report(
-                &mut out,
-                a,
-                &compute(a),
-                TextStyle {
-                    width: None,
-                    color: false,
-                },
-            )
-            .map_err(|e| ExportError::Text(e.to_string()))?;
-            atomic::write(path, &out)?;
-            Ok(vec![path.to_owned()])
+        out.push(ch);
+    }
+    out
+}
+
+/// One export of the document as it stood when asked for, self-contained
+/// so that it can run on another thread ([`ExportJob::run`]) while the
+/// screen goes on answering keys.
+#[derive(Debug, Clone)]
+pub struct ExportJob {
+    /// The format, as an index into [`FORMATS`].
+    pub format: usize,
+    /// The file or folder typed.
+    pub path: PathBuf,
+    /// Whether the user has agreed to replace what is there.
+    pub replace: bool,
+    appraisal: Appraisal,
+    stem: String,
+    target: Target,
+    original: std::sync::Arc<str>,
+    doc_path: Option<PathBuf>,
+}
+
+/// How an export ended.
+#[derive(Debug)]
+pub enum ExportOutcome {
+    /// Written: the files.
+    Written(Vec<PathBuf>),
+    /// Files are there already (in words): ask before replacing them.
+    WouldReplace(String),
+    /// Not written, and why.
+    Failed(ExportError),
+}
+
+impl ExportJob {
+    /// An export of `doc` as it stands, in `format`, to `path`.
+    pub fn new(doc: &Doc, format: usize, path: PathBuf, replace: bool) -> ExportJob {
+        ExportJob {
+            format,
+            path,
+            replace,
+            appraisal: doc.appraisal().clone(),
+            stem: file_stem(doc.path()),
+            target: doc.target().clone(),
+            original: std::sync::Arc::from(doc.original()),
+            doc_path: doc.path().map(Path::to_path_buf),
         }
-        Kind::Copy => {
-            // In member mode this is the member's sheet as it now stands.
-            let text = app.doc.text_now();
-            atomic::write(path, text.as_bytes())?;
-            Ok(vec![path.to_owned()])
+    }
+
+    /// The format's name as the menu shows it.
+    pub fn label(&self) -> &'static str {
+        FORMATS
+            .get(self.format)
+            .map_or("export", |f| label(&self.target, f))
+    }
+
+    /// Writes the export, telling `progress` what it is doing at each stage
+    /// (working out the figures, writing the document, saving it). Asks
+    /// first ([`ExportOutcome::WouldReplace`]) if it would replace files,
+    /// unless agreed. CSV and SVG write a folder of files at the path.
+    pub fn run(self, progress: &mut dyn FnMut(&str)) -> ExportOutcome {
+        if !self.replace
+            && let Some(existing) = would_replace(self.format, &self.path)
+        {
+            return ExportOutcome::WouldReplace(existing);
+        }
+        match self.write(progress) {
+            Ok(files) => ExportOutcome::Written(files),
+            Err(e) => ExportOutcome::Failed(e),
+        }
+    }
+
+    fn write(self, progress: &mut dyn FnMut(&str)) -> Result<Vec<PathBuf>, ExportError> {
+        let f = FORMATS
+            .get(self.format)
+            .ok_or(ExportError::NoSuchFormat(self.format))?;
+        let a = &self.appraisal;
+        let path = &self.path;
+        match f.kind {
+            Kind::Report(rf) => {
+                let results = compute(a);
+                let samples = export_samples(a);
+                let options = ExportOptions {
+                    samples,
+                    ..ExportOptions::default()
+                };
+                let figures = match samples {
+                    Some(n) => format!(
+                        "working out the tables and the sensitivity ({} Monte Carlo samples)",
+                        grouped(n)
+                    ),
+                    None => "working out the tables and the sensitivity".to_owned(),
+                };
+                if f.is_folder() || rf == ReportFormat::Json {
+                    progress(&figures);
+                    // A folder format needs the path taken as a folder even
+                    // if it does not exist yet and was typed without a slash.
+                    let target = if f.is_folder() && !reports::save::is_folder(path) {
+                        let mut p = path.as_os_str().to_owned();
+                        p.push(std::path::MAIN_SEPARATOR_STR);
+                        PathBuf::from(p)
+                    } else {
+                        path.to_owned()
+                    };
+                    return Ok(reports::save(
+                        a, &results, &options, rf, &target, &self.stem,
+                    )?);
+                }
+                // One file, in three stages the screen can report.
+                reports::save::destination(path)?;
+                progress(&figures);
+                let report = reports::build(a, &results, &options)?;
+                progress(&format!("writing the {}", f.label.to_lowercase()));
+                let mut bytes = Vec::new();
+                reports::write_report(&report, &options, rf, &mut bytes)?;
+                progress("saving it to disk");
+                reports::save::write_named(path, &bytes)?;
+                Ok(vec![path.to_owned()])
+            }
+            Kind::Text => {
+                progress("writing the text report");
+                let mut out = Vec::new();
+                report::write_report(
+                    &mut out,
+                    a,
+                    &compute(a),
+                    TextStyle {
+                        width: None,
+                        color: false,
+                    },
+                )
+                .map_err(|e| ExportError::Text(e.to_string()))?;
+                atomic::write(path, &out)?;
+                Ok(vec![path.to_owned()])
+            }
+            Kind::Copy => {
+                progress("writing the copy");
+                // In member mode this is the member's sheet as it now stands.
+                let text = self
+                    .target
+                    .render(&self.original, a, self.doc_path.as_deref());
+                atomic::write(path, text.as_bytes())?;
+                Ok(vec![path.to_owned()])
+            }
         }
     }
 }
@@ -235,15 +336,24 @@ pub fn export_to(app: &App, format: usize, path: &Path) -> Result<Vec<PathBuf>, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::Action;
+    use crate::tui::{Action, App};
+
+    /// Writes `format` of `app`'s document to `path`, as the runner would.
+    fn export_to(app: &App, format: usize, path: &Path) -> Result<Vec<PathBuf>, ExportError> {
+        match ExportJob::new(&app.doc, format, path.to_owned(), true).run(&mut |_| {}) {
+            ExportOutcome::Written(files) => Ok(files),
+            ExportOutcome::Failed(e) => Err(e),
+            ExportOutcome::WouldReplace(_) => unreachable!("replacing was agreed"),
+        }
+    }
 
     #[test]
     fn every_format_writes_its_files() {
         let mut app = App::new(crate::load::load_example().unwrap(), None);
-        crate::tui::update(&mut app, Action::Digit(2));
+        let _ = crate::tui::update(&mut app, Action::Digit(2));
         let dir = tempfile::tempdir().unwrap();
         for (i, f) in FORMATS.iter().enumerate() {
-            let name = default_file_name(&app, i);
+            let name = default_file_name(app.doc.path(), i);
             let path = dir.path().join(&name);
             let written = export_to(&app, i, &path).unwrap();
             assert!(!written.is_empty(), "{}", f.label);

@@ -17,8 +17,8 @@ use crate::numbers;
 use crate::sensitivity::statements::{exact_statements, smaa_statements};
 use crate::sensitivity::{self, Exact, Smaa, SmaaConfig, Statement, StatementKind, WeightModel};
 
-use super::app::App;
 use super::measure::wrapped_height;
+use crate::compute::Results;
 
 /// How far each weight may wander in the "near your weights" Monte Carlo run.
 pub const NEAR_PERCENT: f64 = 25.0;
@@ -127,12 +127,48 @@ fn bold() -> Style {
     Style::default().add_modifier(Modifier::BOLD)
 }
 
-/// Draws the live panel into `area`, scrolled by `scroll` lines.
-pub fn render_panel(app: &App, area: Rect, scroll: u16, buf: &mut Buffer) {
+/// The live panel: what it draws, and nothing more.
+#[derive(Debug, Clone, Copy)]
+pub struct LivePanel<'a> {
+    /// The analysis, once worked out.
+    pub live: Option<&'a Live>,
+    /// The appraisal analysed.
+    pub appraisal: &'a Appraisal,
+    /// Its totals and ranks.
+    pub results: &'a Results,
+    /// The selected criterion, which the chart is about.
+    pub criterion: usize,
+    /// The selected option, always charted.
+    pub option: usize,
+    /// Whether colour may be used.
+    pub colour: bool,
+    /// Lines scrolled.
+    pub scroll: u16,
+}
+
+impl LivePanel<'_> {
+    /// The panel's whole height at `width`, for scrolling limits.
+    pub fn height(&self, width: u16) -> u16 {
+        match self.live {
+            Some(live) => sections(self, live, width).iter().map(|s| s.height).sum(),
+            None => 1,
+        }
+    }
+}
+
+impl Widget for LivePanel<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        render_panel(&self, area, buf);
+    }
+}
+
+/// Draws the live panel into `area`, scrolled as it says.
+fn render_panel(app: &LivePanel, area: Rect, buf: &mut Buffer) {
+    let scroll = app.scroll;
     if area.width < 4 || area.height == 0 {
         return;
     }
-    let Some(live) = app.doc.live() else {
+    let Some(live) = app.live else {
         Paragraph::new("Working out the sensitivity…").render(area, buf);
         return;
     };
@@ -165,24 +201,16 @@ pub fn render_panel(app: &App, area: Rect, scroll: u16, buf: &mut Buffer) {
     }
 }
 
-/// The panel's total height for `app` at `width`, for scrolling limits.
-pub fn panel_height(app: &App, width: u16) -> u16 {
-    match app.doc.live() {
-        Some(live) => sections(app, live, width).iter().map(|s| s.height).sum(),
-        None => 1,
-    }
-}
-
-type Draw = fn(&App, &Live, Rect, &mut Buffer);
+type Draw = fn(&LivePanel, &Live, Rect, &mut Buffer);
 
 struct Section {
     height: u16,
     draw: Draw,
 }
 
-fn sections(app: &App, live: &Live, width: u16) -> Vec<Section> {
-    let n_opt = app.doc.appraisal().options().len();
-    let n_crit = app.doc.appraisal().criteria().len();
+fn sections(app: &LivePanel, live: &Live, width: u16) -> Vec<Section> {
+    let n_opt = app.appraisal.options().len();
+    let n_crit = app.appraisal.criteria().len();
     let blank = || Section {
         height: 1,
         draw: draw_blank,
@@ -224,7 +252,7 @@ fn sections(app: &App, live: &Live, width: u16) -> Vec<Section> {
     ]
 }
 
-fn draw_blank(_: &App, _: &Live, _: Rect, _: &mut Buffer) {}
+fn draw_blank(_: &LivePanel, _: &Live, _: Rect, _: &mut Buffer) {}
 
 /// Statements at the top: caveats, who leads, and how robust that is to scores.
 const HEADLINE: &[StatementKind] = &[
@@ -248,13 +276,13 @@ fn statement_lines(live: &Live, kinds: &[StatementKind]) -> Vec<Line<'static>> {
         .collect()
 }
 
-fn draw_headline(_: &App, live: &Live, r: Rect, buf: &mut Buffer) {
+fn draw_headline(_: &LivePanel, live: &Live, r: Rect, buf: &mut Buffer) {
     Paragraph::new(statement_lines(live, HEADLINE))
         .wrap(Wrap { trim: false })
         .render(r, buf);
 }
 
-fn draw_in_words(_: &App, live: &Live, r: Rect, buf: &mut Buffer) {
+fn draw_in_words(_: &LivePanel, live: &Live, r: Rect, buf: &mut Buffer) {
     let mut lines = vec![Line::styled("In words", bold())];
     lines.extend(statement_lines(live, IN_WORDS));
     Paragraph::new(lines)
@@ -263,9 +291,9 @@ fn draw_in_words(_: &App, live: &Live, r: Rect, buf: &mut Buffer) {
 }
 
 /// One sentence on the selected criterion: how far its share can move.
-fn criterion_lines(app: &App, live: &Live) -> Vec<Line<'static>> {
-    let a = app.doc.appraisal();
-    let c = app.view.criterion;
+fn criterion_lines(app: &LivePanel, live: &Live) -> Vec<Line<'static>> {
+    let a = app.appraisal;
+    let c = app.criterion;
     let (Some(crit), Some(s)) = (a.criteria().get(c), live.exact.weights.get(c)) else {
         return Vec::new();
     };
@@ -299,7 +327,7 @@ fn criterion_lines(app: &App, live: &Live) -> Vec<Line<'static>> {
     vec![Line::styled(text, bold())]
 }
 
-fn draw_criterion(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
+fn draw_criterion(app: &LivePanel, live: &Live, r: Rect, buf: &mut Buffer) {
     Paragraph::new(criterion_lines(app, live))
         .wrap(Wrap { trim: false })
         .render(r, buf);
@@ -307,28 +335,24 @@ fn draw_criterion(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
 
 /// The options the chart shows: the best few at the current weights, and the
 /// selected option if it is not among them.
-fn charted(app: &App) -> Vec<usize> {
+fn charted(app: &LivePanel) -> Vec<usize> {
     let mut shown: Vec<usize> = app
-        .doc
-        .results()
+        .results
         .rank_order()
         .into_iter()
         .take(CHART_OPTIONS)
         .collect();
-    if !shown.contains(&app.view.option) && shown.len() == CHART_OPTIONS {
+    if !shown.contains(&app.option) && shown.len() == CHART_OPTIONS {
         shown.pop();
-        shown.push(app.view.option);
+        shown.push(app.option);
     }
     shown
 }
 
 /// The chart's title, which wraps on a narrow screen.
-fn chart_title(app: &App, live: &Live) -> String {
-    let c = app.view.criterion;
-    match (
-        app.doc.appraisal().criteria().get(c),
-        live.exact.weights.get(c),
-    ) {
+fn chart_title(app: &LivePanel, live: &Live) -> String {
+    let c = app.criterion;
+    match (app.appraisal.criteria().get(c), live.exact.weights.get(c)) {
         (Some(crit), Some(sens)) => format!(
             "Each option's total as {}'s share moves from 0% to 100% (│ marks now, {})",
             crit.name(),
@@ -338,9 +362,9 @@ fn chart_title(app: &App, live: &Live) -> String {
     }
 }
 
-fn draw_chart(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
-    let a = app.doc.appraisal();
-    let c = app.view.criterion;
+fn draw_chart(app: &LivePanel, live: &Live, r: Rect, buf: &mut Buffer) {
+    let a = app.appraisal;
+    let c = app.criterion;
     let (Some(_), Some(sens)) = (a.criteria().get(c), live.exact.weights.get(c)) else {
         return;
     };
@@ -364,7 +388,7 @@ fn draw_chart(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
         hi += 1.0;
     }
     let now = [(sens.share * 100.0, lo), (sens.share * 100.0, hi)];
-    let colour = app.view.colour;
+    let colour = app.colour;
     let mut datasets: Vec<Dataset> = Vec::new();
     for (i, pts) in points.iter().enumerate() {
         let (marker, _) = LINE_MARKERS[i % LINE_MARKERS.len()];
@@ -431,8 +455,8 @@ fn draw_chart(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
 }
 
 /// Each option's chance of ranking first, as bars, the likeliest first.
-fn acceptability_lines(app: &App, live: &Live, width: u16) -> Vec<Line<'static>> {
-    let a = app.doc.appraisal();
+fn acceptability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'static>> {
+    let a = app.appraisal;
     let mut lines = Vec::new();
     match (&live.smaa, &live.smaa_near) {
         (Err(e), _) | (_, Err(e)) => {
@@ -499,14 +523,14 @@ fn shorten(s: &str, w: usize) -> String {
     out
 }
 
-fn draw_acceptability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
+fn draw_acceptability(app: &LivePanel, live: &Live, r: Rect, buf: &mut Buffer) {
     Paragraph::new(acceptability_lines(app, live, r.width))
         .wrap(Wrap { trim: false })
         .render(r, buf);
 }
 
-fn bar_style(app: &App) -> Style {
-    if app.view.colour {
+fn bar_style(app: &LivePanel) -> Style {
+    if app.colour {
         Style::default().fg(Color::Cyan)
     } else {
         Style::default()
@@ -516,8 +540,8 @@ fn bar_style(app: &App) -> Style {
 /// How far each weight can move with the leader still first, as a table.
 /// Where the whole row does not fit the width, the option that would then
 /// lead goes on a line of its own under it, so nothing is cut off.
-fn stability_lines(app: &App, live: &Live, width: u16) -> Vec<Line<'static>> {
-    let a = app.doc.appraisal();
+fn stability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'static>> {
+    let a = app.appraisal;
     let name = |o: usize| a.options().get(o).map_or("", |x| x.name()).to_owned();
     let leader = live
         .exact
@@ -564,7 +588,7 @@ fn stability_lines(app: &App, live: &Live, width: u16) -> Vec<Line<'static>> {
                 continue;
             };
             let shown = s.shown();
-            let sel = s.criterion == app.view.criterion;
+            let sel = s.criterion == app.criterion;
             let style = if sel { bold() } else { Style::default() };
             lines.push(Line::styled(
                 format!("{} {}", if sel { "▶" } else { " " }, crit.name()),
@@ -597,7 +621,7 @@ fn stability_lines(app: &App, live: &Live, width: u16) -> Vec<Line<'static>> {
         };
         let shown = s.shown();
         let range = format!("{} to {}", shown.from_text(), shown.to_text());
-        let sel = s.criterion == app.view.criterion;
+        let sel = s.criterion == app.criterion;
         let text = format!(
             "{} {:<name_w$} {:>6} {:>7}  {:<17} {}",
             if sel { "▶" } else { " " },
@@ -616,7 +640,7 @@ fn stability_lines(app: &App, live: &Live, width: u16) -> Vec<Line<'static>> {
     lines
 }
 
-fn draw_stability(app: &App, live: &Live, r: Rect, buf: &mut Buffer) {
+fn draw_stability(app: &LivePanel, live: &Live, r: Rect, buf: &mut Buffer) {
     Paragraph::new(stability_lines(app, live, r.width))
         .wrap(Wrap { trim: false })
         .render(r, buf);

@@ -1,39 +1,49 @@
 //! The interactive scoring TUI (ratatui + crossterm), hosted in the library so
 //! that tests can drive it without a terminal.
 //!
-//! The parts follow the event → action → update → view pattern:
-//! - [`app`]: the state, with the document ([`app::Doc`]: appraisal, undo
-//!   history, file, recovery) kept apart from the view ([`app::View`]:
-//!   selection, scrolling, focus, open dialog, sort order);
-//! - [`action`]: the [`Action`] enum and the keymap from key and mouse events;
-//! - [`update()`]: applies an action, with no terminal involved;
-//! - [`view`]: pure rendering from `&App` (`impl Widget for &App`), with
-//!   [`live`] for the live sensitivity panel;
-//! - [`runner`]: owns the real terminal and restores it on exit, error or panic.
+//! The parts follow the event → action → update → effects → view pattern:
+//! - [`app`]: the state: the document ([`doc::Doc`]: appraisal, undo
+//!   history, file, what it is saved to) apart from the view ([`app::View`]:
+//!   selection, scrolling, focus, open dialog, sort order) and from what the
+//!   grid shows ([`app::Grid`]);
+//! - [`keymap`]: the one key table, which turns keys into [`Action`]s and
+//!   words the hint bar and the help; [`action`] holds the actions;
+//! - [`update()`]: applies an action and returns the [`effect::Effect`]s
+//!   (save, load the panel, export, work out the live analysis, keep the
+//!   recovery file) for the runner to perform; [`update::finish`] takes back
+//!   what those jobs found. Neither touches the disk or a terminal;
+//! - [`view`]: pure rendering from state, each part from only what it draws
+//!   ([`live`] for the live sensitivity panel, [`panel`] for the members);
+//! - [`runner`]: owns the real terminal, performs the effects (slow ones as
+//!   background jobs), keeps the recovery file through [`keep`], and always
+//!   restores the terminal, on exit, error, panic or signal.
 //!
-//! The document is either the appraisal file or, in member mode, one member's
-//! scoresheet ([`app::Target`]); the same grid, undo, notes and saving serve
-//! both. The [`panel`] view shows members' sheets merged into a consensus.
-//!
-//! Saving goes through [`crate::save`], which keeps the file's comments and
-//! layout and writes atomically.
+//! The document is saved to either the appraisal file or, in member mode,
+//! one member's scoresheet ([`target::Target`]); the same grid, undo, notes
+//! and saving serve both. The [`panel`] view shows members' sheets merged
+//! into a consensus.
 
 pub mod action;
 pub mod app;
+pub mod doc;
 pub mod edit;
+pub mod effect;
 pub mod export;
-pub mod keys;
+pub mod keep;
+pub mod keymap;
 pub mod live;
 pub mod measure;
 pub mod member;
 pub mod panel;
 pub mod runner;
 pub mod swing;
+pub mod target;
 pub mod text;
 pub mod update;
 pub mod view;
 
-pub use action::{Action, Input, key_to_action, mouse_to_action};
+pub use action::{Action, Input, mouse_to_action};
 pub use app::App;
+pub use keymap::key_to_action;
 pub use runner::run;
-pub use update::update;
+pub use update::{finish, update};

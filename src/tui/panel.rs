@@ -16,8 +16,6 @@ use crate::model::{Appraisal, Scale};
 use crate::numbers;
 use crate::panel::{self, MergeOptions, Merged, MergedCell, Method, Sheet};
 
-use super::app::App;
-
 /// Members' sheets and their merge, kept up to date with the appraisal.
 #[derive(Debug, Clone)]
 pub struct PanelState {
@@ -360,13 +358,17 @@ fn dim() -> Style {
     Style::default().add_modifier(Modifier::DIM)
 }
 
-/// The details pane in the panel view: the selected cell's consensus and
-/// spread, each member's score and note, then the panel as a whole.
-pub fn details_lines(app: &App) -> Vec<Line<'static>> {
+/// The details pane in the panel view: sheets left out, the selected
+/// cell's (option `o`, criterion `c`) consensus and spread, each member's
+/// score and note, then the panel as a whole. `a` is the appraisal, whose
+/// own scores are shown beside the members', from the file `doc_name`.
+pub fn details_lines(
+    p: &PanelState,
+    a: &Appraisal,
+    (o, c): (usize, usize),
+    doc_name: &str,
+) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
-    let Some(p) = app.panel.as_ref() else {
-        return lines;
-    };
     if !p.problems.is_empty() {
         let n = p.problems.len();
         lines.push(Line::styled(
@@ -401,9 +403,7 @@ pub fn details_lines(app: &App) -> Vec<Line<'static>> {
         )));
         return lines;
     };
-    let a = app.doc.appraisal();
     let scale = a.scale();
-    let (o, c) = (app.view.option, app.view.criterion);
     let (Some(opt), Some(crit), Some(cell)) = (
         a.options().get(o),
         a.criteria().get(c),
@@ -484,11 +484,11 @@ pub fn details_lines(app: &App) -> Vec<Line<'static>> {
             lines.push(Line::from(format!("{:width$}{l}", "", width = name_w + 8)));
         }
     }
-    if let Some(shared) = app.doc.appraisal().options().get(o).map(|x| x.score(c)) {
+    if let Some(shared) = a.options().get(o).map(|x| x.score(c)) {
         lines.push(Line::styled(
             format!(
                 "Score in {}: {}",
-                app.doc.display_name(),
+                doc_name,
                 shared.map_or_else(|| "not scored".to_owned(), numbers::score)
             ),
             dim(),

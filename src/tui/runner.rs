@@ -21,9 +21,13 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-use super::action::{Action, key_to_action, mouse_to_action};
-use super::app::{App, RecoveryJob};
-use super::update::update;
+use super::action::{Action, mouse_to_action};
+use super::app::{App, Mode};
+use super::effect::{Done, Effect, LiveJob};
+use super::keep::{Keep, RecoveryWriter};
+use super::keymap::key_to_action;
+use super::live::analyse_in_frame;
+use super::update::{finish, update};
 use crate::save::Fingerprint;
 
 /// How long after the last key the app counts as idle (and checks the disk).
@@ -88,68 +92,6 @@ pub fn colour_allowed() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Writes recovery files on a thread of its own, so that a key never waits
-/// for the disk (a large appraisal's recovery text takes a moment to build,
-/// and a slow or network disk longer to flush). Jobs that queue up while one
-/// is written are merged: only the newest state is written.
-struct RecoveryWriter {
-    jobs: Option<mpsc::Sender<RecoveryJob>>,
-    errors: mpsc::Receiver<String>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl RecoveryWriter {
-    fn start() -> RecoveryWriter {
-        let (jobs, inbox) = mpsc::channel::<RecoveryJob>();
-        let (report, errors) = mpsc::channel();
-        let thread = std::thread::Builder::new()
-            .name("recovery".into())
-            .spawn(move || {
-                while let Ok(mut job) = inbox.recv() {
-                    // Only the newest state matters.
-                    while let Ok(newer) = inbox.try_recv() {
-                        job = newer;
-                    }
-                    if let Err(e) = job.run() {
-                        let _ = report.send(e.to_string());
-                    }
-                }
-            })
-            .ok();
-        RecoveryWriter {
-            jobs: thread.as_ref().map(|_| jobs),
-            errors,
-            thread,
-        }
-    }
-
-    /// Queues a job; without a thread (none could be started), runs it here.
-    fn send(&self, job: RecoveryJob) -> Result<(), String> {
-        let job = match &self.jobs {
-            Some(tx) => match tx.send(job) {
-                Ok(()) => return Ok(()),
-                // The thread has gone: write it here instead.
-                Err(mpsc::SendError(job)) => job,
-            },
-            None => job,
-        };
-        job.run().map_err(|e| e.to_string())
-    }
-
-    /// The first error reported since the last call, if any.
-    fn error(&self) -> Option<String> {
-        self.errors.try_recv().ok()
-    }
-
-    /// Waits for queued jobs to be written.
-    fn finish(mut self) {
-        self.jobs = None;
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
 /// Signals that end the app: the window closed (SIGHUP), or a polite
 /// request to stop (SIGTERM, as from `kill` or a shutdown). Either way the
 /// unsaved work is written to the recovery file and the terminal restored
@@ -164,123 +106,410 @@ fn watch_signals() -> Arc<AtomicUsize> {
     caught
 }
 
-/// How often the loop wakes while waiting for keys, to notice a signal.
+/// How often the loop wakes while waiting for keys, to notice a signal, a
+/// lost terminal, or a finished job.
 const TICK: Duration = Duration::from_millis(50);
 
-/// Runs the app until the user quits, or until SIGTERM or SIGHUP (then
-/// [`App::stopped_by`] names the signal). Unsaved work is kept in the
-/// recovery file throughout, written off the key path just after each burst
-/// of keys, so even an error or a crash loses at most the last moment.
+/// What reaches the loop: a terminal event, or a job's result.
+enum Incoming {
+    /// A key, click, paste or resize.
+    Event(Event),
+    /// The terminal could not be read.
+    ReadFailed(io::Error),
+    /// A background job finished (or reports progress).
+    Done(Done),
+}
+
+/// Reads terminal events on a thread of its own and passes them on.
+///
+/// Crossterm's reader never returns once the terminal has gone (a closed
+/// pseudo-terminal reads as end-of-file, and it reads again at once,
+/// forever), so it must not run on the loop that notices signals and
+/// writes the recovery file; [`Hangup`] tells the loop instead.
+fn read_events(tx: mpsc::Sender<Incoming>) {
+    let _ = std::thread::Builder::new()
+        .name("terminal input".into())
+        .spawn(move || {
+            loop {
+                let msg = match event::read() {
+                    Ok(ev) => Incoming::Event(ev),
+                    Err(e) => Incoming::ReadFailed(e),
+                };
+                let failed = matches!(msg, Incoming::ReadFailed(_));
+                if tx.send(msg).is_err() || failed {
+                    return;
+                }
+            }
+        });
+}
+
+/// Notices when the terminal has gone without a signal saying so (the
+/// terminal emulator or tmux server killed, the pseudo-terminal's other end
+/// closed): the terminal then reports a hang-up when polled.
+struct Hangup {
+    #[cfg(unix)]
+    tty: Option<std::fs::File>,
+}
+
+impl Hangup {
+    fn watch() -> Hangup {
+        #[cfg(unix)]
+        {
+            use std::io::IsTerminal;
+            // Crossterm reads from standard input when it is a terminal,
+            // and from /dev/tty otherwise; watch the same.
+            let tty = if io::stdin().is_terminal() {
+                None
+            } else {
+                std::fs::File::open("/dev/tty").ok()
+            };
+            Hangup { tty }
+        }
+        #[cfg(not(unix))]
+        Hangup {}
+    }
+
+    /// Whether the terminal has hung up.
+    fn hung_up(&self) -> bool {
+        #[cfg(unix)]
+        {
+            use rustix::event::{PollFd, PollFlags, poll};
+            use std::os::fd::AsFd;
+            let stdin = io::stdin();
+            let fd = match &self.tty {
+                Some(f) => f.as_fd(),
+                None => stdin.as_fd(),
+            };
+            let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+            let zero = rustix::event::Timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
+            match poll(&mut fds, Some(&zero)) {
+                Ok(_) => fds[0]
+                    .revents()
+                    .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL),
+                Err(_) => false,
+            }
+        }
+        #[cfg(not(unix))]
+        false
+    }
+}
+
+/// Where jobs run: each slow effect on a thread of its own, its result sent
+/// back to the loop as [`Incoming::Done`], as gitui's async jobs do.
+struct Jobs {
+    tx: mpsc::Sender<Incoming>,
+    writer: RecoveryWriter,
+    /// A live analysis is being worked out.
+    analysing: bool,
+    /// Whether mouse capture is on.
+    mouse: bool,
+    /// Whether a failure to keep the recovery file has been reported.
+    reported: bool,
+}
+
+impl Jobs {
+    /// Runs `work` on a thread, sending its result back; if no thread can
+    /// be started, runs it here.
+    fn spawn(&self, name: &str, work: impl FnOnce() -> Done + Send + 'static) {
+        // The work is shared with the thread only so that it can still be
+        // done here if the thread cannot be started.
+        let slot = Arc::new(std::sync::Mutex::new(Some(work)));
+        let take = |slot: &std::sync::Mutex<Option<_>>| slot.lock().ok().and_then(|mut w| w.take());
+        let (theirs, tx) = (Arc::clone(&slot), self.tx.clone());
+        let started = std::thread::Builder::new()
+            .name(name.to_owned())
+            .spawn(move || {
+                if let Some(work) = take(&theirs) {
+                    let _ = tx.send(Incoming::Done(work()));
+                }
+            });
+        if started.is_err()
+            && let Some(work) = take(&slot)
+        {
+            let _ = self.tx.send(Incoming::Done(work()));
+        }
+    }
+
+    /// Performs one effect.
+    fn perform(&mut self, app: &mut App, effect: Effect) {
+        match effect {
+            Effect::Save { job, then_quit } => self.spawn("save", move || Done::Saved {
+                outcome: job.run(),
+                then_quit,
+            }),
+            Effect::LoadPanel(job) => {
+                self.spawn("panel", move || Done::PanelLoaded(Box::new(job.run())));
+            }
+            Effect::Export(job) => {
+                let tx = self.tx.clone();
+                self.spawn("export", move || {
+                    let started = Instant::now();
+                    let mut progress = |stage: &str| {
+                        let _ = tx.send(Incoming::Done(Done::Progress {
+                            stage: stage.to_owned(),
+                            seconds: started.elapsed().as_secs(),
+                        }));
+                    };
+                    let outcome = job.clone().run(&mut progress);
+                    Done::Exported {
+                        job: Box::new(job),
+                        outcome,
+                    }
+                });
+            }
+            Effect::Analyse => {
+                if app.doc.live_is_current() || self.analysing {
+                    // One at a time; the one under way asks again if stale.
+                    return;
+                }
+                let job = LiveJob::of(app);
+                if analyse_in_frame(app.doc.appraisal()) {
+                    let done = Done::Analysed(Box::new(job.run()));
+                    let more = finish(app, done);
+                    self.perform_all(app, more);
+                } else {
+                    self.analysing = true;
+                    self.spawn("analysis", move || Done::Analysed(Box::new(job.run())));
+                }
+            }
+            Effect::KeepRecovery => {
+                if let Some(news) = app.doc.take_recovery_news() {
+                    self.keep(app, news);
+                }
+            }
+            Effect::DiscardRecovery => self.keep(app, Keep::Discard),
+            Effect::Remove(paths) => {
+                for p in paths {
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            Effect::Release(claim) => drop(claim),
+            Effect::Mouse(on) => {
+                if on != self.mouse {
+                    self.mouse = on;
+                    let _ = if on {
+                        execute!(io::stdout(), EnableMouseCapture)
+                    } else {
+                        execute!(io::stdout(), DisableMouseCapture)
+                    };
+                }
+            }
+        }
+    }
+
+    fn perform_all(&mut self, app: &mut App, effects: Vec<Effect>) {
+        for e in effects {
+            self.perform(app, e);
+        }
+    }
+
+    fn keep(&mut self, app: &mut App, news: Keep) {
+        if let Err(e) = self.writer.send(news) {
+            self.report(app, &e);
+        }
+    }
+
+    /// Says, once, that the recovery file could not be kept.
+    fn report(&mut self, app: &mut App, e: &str) {
+        if !std::mem::replace(&mut self.reported, true) {
+            app.view.error(format!(
+                "Could not keep a recovery copy ({e}); save often with Ctrl-s"
+            ));
+        }
+    }
+}
+
+/// Runs the app until the user quits, or until SIGTERM or SIGHUP or the
+/// terminal goes away (then [`App::stopped_by`] says which). Unsaved work
+/// is kept in the recovery file throughout, written off the key path just
+/// after each burst of keys, so even an error or a crash loses at most the
+/// last moment.
 pub fn run(mut app: App) -> io::Result<App> {
     install_panic_hook();
     let signals = watch_signals();
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     app.view.colour = colour_allowed();
+    let (tx, rx) = mpsc::channel();
+    let mut jobs = Jobs {
+        tx: tx.clone(),
+        writer: RecoveryWriter::start(super::keep::PAUSE),
+        analysing: false,
+        mouse: true,
+        reported: false,
+    };
     let size = terminal.size()?;
-    update(&mut app, Action::Resize(size.width, size.height));
-    let writer = RecoveryWriter::start();
+    let fx = update(&mut app, Action::Resize(size.width, size.height));
+    jobs.perform_all(&mut app, fx);
+    // The document as opened, for the recovery writer to follow.
+    if let Some(news) = app.doc.take_recovery_news() {
+        jobs.keep(&mut app, news);
+    }
+    let hangup = Hangup::watch();
+    read_events(tx);
     let mut last_key = Instant::now();
     let mut last_disk_check = Instant::now();
     let mut last_heartbeat = Instant::now();
     let mut warned_about: Option<Option<Fingerprint>> = None;
-    let mut reported_recovery_error = false;
-    let mut mouse = true;
+    let mut export_started: Option<Instant> = None;
     let result = loop {
-        if app.view.mouse != mouse {
-            // M turned the mouse off (for the terminal's own text selection) or on.
-            mouse = app.view.mouse;
-            let _ = if mouse {
-                execute!(io::stdout(), EnableMouseCapture)
-            } else {
-                execute!(io::stdout(), DisableMouseCapture)
-            };
-        }
         if let Err(e) = draw(&mut terminal, &app) {
+            if hangup.hung_up() {
+                app.stopped_by = Some(TERMINAL_LOST);
+                break Ok(());
+            }
             break Err(e);
         }
         if app.quit {
             break Ok(());
         }
-        if let Some(sig) = caught(&signals) {
-            app.stopped_by = Some(sig);
+        let stop = caught(&signals).or_else(|| hangup.hung_up().then_some(TERMINAL_LOST));
+        if let Some(why) = stop {
+            // Keys typed just before the signal are still on their way
+            // from the terminal: take them in, so that they are kept too.
+            take_last_keys(&mut app, &mut jobs, &rx);
+            app.stopped_by = Some(why);
             break Ok(());
         }
-        if app.view.mode == super::app::Mode::Sensitivity
-            && !app.doc.live_is_current()
-            && !event::poll(Duration::ZERO)?
-        {
-            // A large appraisal's analysis waits until the keys stop.
-            app.doc.refresh_live();
-            continue;
-        }
-        let ready = event::poll(TICK)?;
-        if ready {
-            last_key = Instant::now();
-            // Apply every waiting event before drawing again, so a burst of
-            // keys (or a paste) never queues up behind frames.
-            loop {
-                handle(&mut app, event::read()?);
-                if app.quit || !event::poll(Duration::ZERO)? {
+        let first = match rx.recv_timeout(TICK) {
+            Ok(m) => Some(m),
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                app.stopped_by = Some(TERMINAL_LOST);
+                break Ok(());
+            }
+        };
+        // Apply everything waiting before drawing again, so a burst of keys
+        // (or a paste) never queues up behind frames.
+        let mut next = first;
+        let mut failed = None;
+        while let Some(msg) = next {
+            match msg {
+                Incoming::Event(ev) => {
+                    last_key = Instant::now();
+                    let fx = handle(&mut app, ev);
+                    jobs.perform_all(&mut app, fx);
+                }
+                Incoming::ReadFailed(e) => {
+                    failed = Some(e);
                     break;
                 }
+                Incoming::Done(done) => {
+                    if matches!(done, Done::Analysed(_)) {
+                        jobs.analysing = false;
+                    }
+                    let fx = finish(&mut app, done);
+                    jobs.perform_all(&mut app, fx);
+                }
             }
+            if app.quit {
+                break;
+            }
+            next = rx.try_recv().ok();
+        }
+        if let Some(e) = failed {
+            if hangup.hung_up() {
+                app.stopped_by = Some(TERMINAL_LOST);
+                break Ok(());
+            }
+            break Err(e);
+        }
+        // The export's clock, on the message line while it runs.
+        match (&app.jobs.export, export_started) {
+            (Some(p), Some(t)) if t.elapsed().as_secs() != p.seconds => {
+                let stage = p.stage.clone();
+                let fx = finish(
+                    &mut app,
+                    Done::Progress {
+                        stage,
+                        seconds: t.elapsed().as_secs(),
+                    },
+                );
+                jobs.perform_all(&mut app, fx);
+            }
+            (Some(_), None) => export_started = Some(Instant::now()),
+            (None, Some(_)) => export_started = None,
+            _ => {}
         }
         let idle = last_key.elapsed() >= IDLE;
+        if idle && app.view.mode == Mode::Sensitivity && !app.doc.live_is_current() {
+            // A large appraisal's analysis waits until the keys stop.
+            jobs.perform(&mut app, Effect::Analyse);
+        }
         if idle && last_disk_check.elapsed() >= DISK_CHECK_EVERY {
             last_disk_check = Instant::now();
-            let changed = app.doc.changed_on_disk();
-            let missing = app.doc.missing_on_disk();
-            if changed || missing {
-                // Warn once per state of the disk, so a second change after a
-                // save (or after a deletion) is reported too.
-                let now = app.doc.path().and_then(Fingerprint::of_file);
-                if warned_about != Some(now) && app.view.message.is_none() {
-                    app.view.error(if missing {
-                        format!(
-                            "{} was deleted or moved elsewhere; Ctrl-s will save it again",
-                            app.doc.display_name()
-                        )
-                    } else {
-                        format!(
-                            "{} was changed elsewhere; Ctrl-s will ask before overwriting it",
-                            app.doc.display_name()
-                        )
-                    });
-                    warned_about = Some(now);
-                }
-            } else {
-                warned_about = None;
-            }
+            check_disk(&mut app, &mut warned_about);
         }
         if last_heartbeat.elapsed() >= crate::recovery::HEARTBEAT {
             last_heartbeat = Instant::now();
             app.doc.heartbeat();
         }
-        if let Some(job) = app.doc.take_recovery_job() {
-            let sent = writer.send(job);
-            if let Err(e) = sent {
-                report_recovery_error(&mut app, &mut reported_recovery_error, &e);
-            }
-        }
-        if let Some(e) = writer.error() {
-            report_recovery_error(&mut app, &mut reported_recovery_error, &e);
+        if let Some(e) = jobs.writer.error() {
+            jobs.report(&mut app, &e);
         }
     };
     // Whatever ended the loop, the newest state reaches the recovery file
     // before the process goes (the file is removed if nothing is unsaved).
-    if let Some(job) = app.doc.take_recovery_job() {
-        let _ = writer.send(job);
+    if let Some(news) = app.doc.take_recovery_news() {
+        let _ = jobs.writer.send(news);
     }
-    writer.finish();
+    jobs.writer.finish();
     result.map(|()| app)
 }
 
-fn report_recovery_error(app: &mut App, reported: &mut bool, e: &str) {
-    if !std::mem::replace(reported, true) {
-        app.view.error(format!(
-            "Could not keep a recovery copy ({e}); save often with Ctrl-s"
-        ));
+/// How long keys already typed may take to arrive once the app is told to stop.
+const LAST_KEYS: Duration = Duration::from_millis(100);
+
+/// Applies the keys already typed when a signal came, waiting briefly for
+/// those still on their way from the terminal (a key read just before the
+/// signal must not be lost with it).
+fn take_last_keys(app: &mut App, jobs: &mut Jobs, rx: &mpsc::Receiver<Incoming>) {
+    let until = Instant::now() + LAST_KEYS;
+    while let Some(left) = until.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left.min(Duration::from_millis(20))) {
+            Ok(Incoming::Event(ev)) => {
+                let fx = handle(app, ev);
+                jobs.perform_all(app, fx);
+            }
+            Ok(Incoming::Done(done)) => {
+                let fx = finish(app, done);
+                jobs.perform_all(app, fx);
+            }
+            Ok(Incoming::ReadFailed(_)) | Err(_) => return,
+        }
+    }
+}
+
+/// What [`App::stopped_by`] holds when the terminal went away.
+pub const TERMINAL_LOST: &str = "terminal lost";
+
+/// Warns, once per state of the disk, when the file was changed or removed
+/// by someone else.
+fn check_disk(app: &mut App, warned_about: &mut Option<Option<Fingerprint>>) {
+    let changed = app.doc.changed_on_disk();
+    let missing = app.doc.missing_on_disk();
+    if !(changed || missing) {
+        *warned_about = None;
+        return;
+    }
+    // A second change after a save (or after a deletion) is reported too.
+    let now = app.doc.path().and_then(Fingerprint::of_file);
+    if *warned_about != Some(now) && app.view.message.is_none() {
+        app.view.error(if missing {
+            format!(
+                "{} was deleted or moved elsewhere; Ctrl-s will save it again",
+                app.doc.display_name()
+            )
+        } else {
+            format!(
+                "{} was changed elsewhere; Ctrl-s will ask before overwriting it",
+                app.doc.display_name()
+            )
+        });
+        *warned_about = Some(now);
     }
 }
 
@@ -304,7 +533,8 @@ fn draw(terminal: &mut Terminal<CrosstermBackend<Stdout>>, app: &App) -> io::Res
     Ok(())
 }
 
-fn handle(app: &mut App, ev: Event) {
+/// Turns a terminal event into an action through the key table, and applies it.
+fn handle(app: &mut App, ev: Event) -> Vec<Effect> {
     let action = match ev {
         Event::Key(k) => key_to_action(app, k),
         Event::Mouse(m) => mouse_to_action(app, m),
@@ -312,8 +542,9 @@ fn handle(app: &mut App, ev: Event) {
         Event::Paste(text) => Some(Action::Paste(text)),
         _ => None,
     };
-    if let Some(a) = action {
-        update(app, a);
+    match action {
+        Some(a) => update(app, a),
+        None => Vec::new(),
     }
 }
 

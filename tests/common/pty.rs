@@ -1,9 +1,12 @@
 //! The real binary in a pseudo-terminal (portable-pty), with its screen read
 //! back through a terminal emulator (vt100).
 
-use std::io::{Read, Write};
+use std::io::Write;
+use std::os::fd::{BorrowedFd, OwnedFd};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
@@ -13,7 +16,12 @@ pub struct Session {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     screen: Arc<Mutex<vt100::Parser>>,
-    master: Box<dyn MasterPty + Send>,
+    /// The terminal's end; `None` once closed.
+    master: Option<Box<dyn MasterPty + Send>>,
+    /// Tells the thread that reads the screen to stop, so that the
+    /// terminal's end can be closed ([`Session::close_terminal`]).
+    stop_reading: Arc<AtomicBool>,
+    reading: Option<JoinHandle<()>>,
 }
 
 impl Session {
@@ -25,6 +33,27 @@ impl Session {
     /// Starts `appraise ARGS` in `cwd` on a `cols` x 24 screen; `state_dir`
     /// sets where recovery files go (unset: the default).
     pub fn start_with(args: &[&str], cwd: &Path, state_dir: Option<&Path>, cols: u16) -> Session {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_appraise"));
+        cmd.args(args);
+        Session::spawn(cmd, cwd, state_dir, cols)
+    }
+
+    /// Starts `appraise ARGS` in `cwd` from a shell that ignores SIGHUP
+    /// and writes appraise's exit code to `status` once it ends. The shell
+    /// leads the terminal's session, so when the terminal goes away the
+    /// system's SIGHUP goes to the shell, not to appraise: as when a tmux
+    /// server is killed with the program started from a script.
+    pub fn start_under_shell(args: &[&str], cwd: &Path, status: &Path) -> Session {
+        let mut cmd = CommandBuilder::new("sh");
+        cmd.arg("-c");
+        cmd.arg(r#"trap '' HUP; "$0" "$@"; echo $? > "$APPRAISE_TEST_STATUS""#);
+        cmd.arg(env!("CARGO_BIN_EXE_appraise"));
+        cmd.args(args);
+        cmd.env("APPRAISE_TEST_STATUS", status);
+        Session::spawn(cmd, cwd, None, 80)
+    }
+
+    fn spawn(mut cmd: CommandBuilder, cwd: &Path, state_dir: Option<&Path>, cols: u16) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -33,8 +62,6 @@ impl Session {
                 pixel_height: 0,
             })
             .expect("a pseudo-terminal");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_appraise"));
-        cmd.args(args);
         cmd.cwd(cwd);
         cmd.env("TERM", "xterm-256color");
         match state_dir {
@@ -43,7 +70,14 @@ impl Session {
         }
         let child = pty.slave.spawn_command(cmd).expect("appraise starts");
         drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().unwrap();
+        // The screen is read through a copy of the terminal's end that the
+        // reading thread closes when told to, so that a test can close every
+        // copy and leave the program with a terminal that has gone away.
+        let raw = pty.master.as_raw_fd().expect("a pseudo-terminal's end");
+        // SAFETY: `raw` is the master's open descriptor, which the master
+        // keeps open for as long as this borrow (one `dup`) lasts.
+        let master_fd = unsafe { BorrowedFd::borrow_raw(raw) };
+        let reader: OwnedFd = rustix::io::dup(master_fd).expect("a copy of the terminal's end");
         let writer = pty.master.take_writer().unwrap();
         let screen = Arc::new(Mutex::new(vt100::Parser::new(
             std::num::NonZeroU16::new(24).unwrap(),
@@ -52,21 +86,30 @@ impl Session {
         )));
         let feed = Arc::clone(&screen);
         let master = pty.master;
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                feed.lock().unwrap().process(&buf[..n]);
-            }
-        });
+        let stop_reading = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&stop_reading);
+        let reading = std::thread::spawn(move || read_screen(reader, &feed, &stop));
         Session {
             child,
             writer,
             screen,
-            master,
+            master: Some(master),
+            stop_reading,
+            reading: Some(reading),
         }
+    }
+
+    /// Closes the terminal's end, as a terminal emulator or tmux server
+    /// that is killed does: the program is left with a terminal that has
+    /// gone away, and (not being the session leader, in a test that starts
+    /// it through a shell) no SIGHUP.
+    pub fn close_terminal(&mut self) {
+        self.stop_reading.store(true, Ordering::SeqCst);
+        if let Some(t) = self.reading.take() {
+            let _ = t.join();
+        }
+        self.writer = Box::new(std::io::sink());
+        self.master = None;
     }
 
     /// Pastes `text` as a terminal does: wrapped in the bracketed-paste
@@ -102,7 +145,8 @@ impl Session {
     /// editing lines, as a shell expects it after a program ends.
     pub fn terminal_is_cooked(&self) -> bool {
         use nix::sys::termios::LocalFlags;
-        self.master.get_termios().is_some_and(|t| {
+        let termios = self.master.as_ref().and_then(|m| m.get_termios());
+        termios.is_some_and(|t| {
             t.local_flags
                 .contains(LocalFlags::ICANON | LocalFlags::ECHO)
         })
@@ -124,12 +168,24 @@ impl Session {
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(20) {
             if let Ok(Some(status)) = self.child.try_wait() {
+                self.read_to_the_end();
                 return status.exit_code();
             }
             std::thread::sleep(Duration::from_millis(50));
         }
         let _ = self.child.kill();
         panic!("appraise did not exit; screen:\n{}", self.contents());
+    }
+
+    /// Once the program has ended, lets the screen take in the last of what
+    /// it wrote (the reading thread ends when the terminal's other end closes).
+    fn read_to_the_end(&mut self) {
+        let start = Instant::now();
+        while self.reading.as_ref().is_some_and(|t| !t.is_finished())
+            && start.elapsed() < Duration::from_secs(2)
+        {
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// The screen as text.
@@ -178,6 +234,7 @@ impl Session {
         let start = Instant::now();
         while start.elapsed() < Duration::from_secs(20) {
             if let Ok(Some(status)) = self.child.try_wait() {
+                self.read_to_the_end();
                 return status.success();
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -191,6 +248,30 @@ impl Drop for Session {
     fn drop(&mut self) {
         if let Ok(None) = self.child.try_wait() {
             let _ = self.child.kill();
+        }
+    }
+}
+
+/// Feeds what the program writes to the screen, until the program ends or
+/// `stop` is set; then closes its copy of the terminal's end.
+fn read_screen(fd: OwnedFd, screen: &Mutex<vt100::Parser>, stop: &AtomicBool) {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let mut buf = [0u8; 8192];
+    let tick = Timespec {
+        tv_sec: 0,
+        tv_nsec: 20_000_000,
+    };
+    while !stop.load(Ordering::SeqCst) {
+        let mut fds = [PollFd::new(&fd, PollFlags::IN)];
+        match poll(&mut fds, Some(&tick)) {
+            Ok(0) => continue,
+            Ok(_) => {}
+            Err(rustix::io::Errno::INTR) => continue,
+            Err(_) => return,
+        }
+        match rustix::io::read(&fd, &mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => screen.lock().unwrap().process(&buf[..n]),
         }
     }
 }

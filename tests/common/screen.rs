@@ -30,3 +30,12 @@ pub fn screen(app: &App) -> String {
     }
     out
 }
+
+/// Applies `action` and performs the effects it asks for (saving,
+/// exporting, reading sheets, the live analysis, the recovery file) in
+/// place, as the runner would without threads; returns the effects.
+pub fn update(app: &mut App, action: appraise::tui::Action) -> Vec<appraise::tui::effect::Effect> {
+    let fx = appraise::tui::update(app, action);
+    appraise::tui::effect::perform_now(app, fx.clone());
+    fx
+}

@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use super::tests::{is_error, message, type_text};
+use super::tests::{is_error, message, type_text, update};
 use super::*;
 use crate::panel::{MergeOptions, Method};
-use crate::tui::app::Showing;
+use crate::tui::action::Input;
+use crate::tui::app::{Confirm, Showing};
 use crate::tui::panel::PanelState;
 
 const REVIEW: &str = r#"# Library review: the shared scores, agreed in March.
@@ -404,7 +405,7 @@ fn panel_app(review: &Path, paths: &[PathBuf]) -> App {
 }
 
 fn merged(app: &App) -> &crate::panel::Merged {
-    app.panel.as_ref().unwrap().merged().unwrap()
+    app.panel().unwrap().merged().unwrap()
 }
 
 #[test]
@@ -440,7 +441,7 @@ fn the_method_key_cycles_the_consensus() {
     let mut app = panel_app(&review, &paths);
     update(&mut app, Action::Panel);
     update(&mut app, Action::CycleMethod);
-    assert_eq!(app.panel.as_ref().unwrap().options().method, Method::Median);
+    assert_eq!(app.panel().unwrap().options().method, Method::Median);
     assert_eq!(merged(&app).cells[0][0].consensus, Some(4.0));
     assert!(
         message(&app).starts_with("Consensus by the median"),
@@ -448,18 +449,15 @@ fn the_method_key_cycles_the_consensus() {
         message(&app)
     );
     update(&mut app, Action::CycleMethod);
-    assert_eq!(
-        app.panel.as_ref().unwrap().options().method,
-        Method::TrimmedMean
-    );
+    assert_eq!(app.panel().unwrap().options().method, Method::TrimmedMean);
     // Three scores: the trimmed mean drops the highest and lowest.
     assert_eq!(merged(&app).cells[0][0].consensus, Some(4.0));
     update(&mut app, Action::CycleMethod);
-    assert_eq!(app.panel.as_ref().unwrap().options().method, Method::Sum);
+    assert_eq!(app.panel().unwrap().options().method, Method::Sum);
     // The members' points added up.
     assert_eq!(merged(&app).cells[0][0].consensus, Some(10.0));
     update(&mut app, Action::CycleMethod);
-    assert_eq!(app.panel.as_ref().unwrap().options().method, Method::Mean);
+    assert_eq!(app.panel().unwrap().options().method, Method::Mean);
 }
 
 #[test]
@@ -502,7 +500,7 @@ fn the_flag_keys_step_through_flagged_cells_and_wrap() {
 fn no_flagged_cells_is_said_plainly() {
     let (_dir, review, paths) = panel_dir();
     let mut app = panel_app(&review, &paths);
-    app.panel = Some(
+    app.set_panel(
         PanelState::load(
             &paths,
             app.doc.appraisal(),
@@ -640,7 +638,7 @@ fn p_without_sheets_or_with_a_bad_one_explains() {
         "{}",
         message(&app)
     );
-    assert!(app.panel.is_none());
+    assert!(app.panel().is_none());
     let mut example = App::new(crate::load::load_example().unwrap(), None);
     update(&mut example, Action::Panel);
     assert!(message(&example).contains("--panel"));
@@ -681,11 +679,15 @@ fn exporting_a_copy_in_member_mode_copies_the_sheet() {
         .position(|f| f.kind == crate::tui::export::Kind::Copy)
         .unwrap();
     assert_eq!(
-        crate::tui::export::label(&app, &crate::tui::export::FORMATS[copy]),
+        crate::tui::export::label(app.doc.target(), &crate::tui::export::FORMATS[copy]),
         "Copy of your scoresheet"
     );
     let target = dir.path().join("copy.toml");
-    crate::tui::export::export_to(&app, copy, &target).unwrap();
+    let job = crate::tui::export::ExportJob::new(&app.doc, copy, target.clone(), false);
+    assert!(matches!(
+        job.run(&mut |_| {}),
+        crate::tui::export::ExportOutcome::Written(_)
+    ));
     let text = std::fs::read_to_string(&target).unwrap();
     assert_eq!(
         text,
@@ -756,10 +758,15 @@ fn one_bad_sheet_leaves_the_others_shown_with_its_error() {
         "{}",
         message(&app)
     );
-    let details: String = crate::tui::panel::details_lines(&app)
-        .iter()
-        .map(|l| l.to_string() + "\n")
-        .collect();
+    let details: String = crate::tui::panel::details_lines(
+        app.panel().unwrap(),
+        app.doc.appraisal(),
+        (app.view.option, app.view.criterion),
+        &app.doc.display_name(),
+    )
+    .iter()
+    .map(|l| l.to_string() + "\n")
+    .collect();
     assert!(details.contains("review.m4.sheet.toml:5:8"), "{details}");
     assert!(details.contains("left out"), "{details}");
 }
@@ -788,10 +795,15 @@ fn p_says_when_sheets_with_other_names_were_not_opened() {
         "{}",
         message(&app)
     );
-    let details: String = crate::tui::panel::details_lines(&app)
-        .iter()
-        .map(|l| l.to_string() + "\n")
-        .collect();
+    let details: String = crate::tui::panel::details_lines(
+        app.panel().unwrap(),
+        app.doc.appraisal(),
+        (app.view.option, app.view.criterion),
+        &app.doc.display_name(),
+    )
+    .iter()
+    .map(|l| l.to_string() + "\n")
+    .collect();
     assert!(details.contains("clark.toml"), "{details}");
     assert!(
         !details.contains("other.toml") && !details.contains("notes.toml"),

@@ -2,10 +2,23 @@
 
 use std::path::PathBuf;
 
+use super::grid::weight_step;
 use super::*;
 use crate::load::load_str;
-use crate::tui::app::{Severity, View};
+use crate::tui::action::Input;
+use crate::tui::app::{Confirm, Focus, Severity, Sort, View};
+use crate::tui::effect::perform_now;
 use crate::tui::key_to_action;
+use crate::tui::keymap as keys;
+use crate::tui::swing::SwingStep;
+
+/// Applies `action` and performs the effects it asks for in place, as the
+/// runner would (without threads), returning them.
+pub(super) fn update(app: &mut App, action: Action) -> Effects {
+    let fx = super::update(app, action);
+    perform_now(app, fx.clone());
+    fx
+}
 
 fn example() -> App {
     let mut app = App::new(crate::load::load_example().unwrap(), None);
@@ -1016,9 +1029,13 @@ fn large_appraisals_are_analysed_when_the_keys_stop() {
         app.doc.live_is_current(),
         "opening the view works it out once"
     );
-    update(&mut app, Action::Digit(5));
+    let fx = super::update(&mut app, Action::Digit(5));
     assert!(!app.doc.live_is_current(), "typing does not wait for it");
-    app.doc.refresh_live();
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Analyse)),
+        "it asks for the analysis to be worked out again"
+    );
+    perform_now(&mut app, fx);
     assert!(app.doc.live_is_current());
 }
 

@@ -13,13 +13,15 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
 use crate::model::Scale;
 use crate::numbers;
-use crate::report::share_percent;
 
 use super::app::{self, App, Confirm, Focus, Mode, PromptKind, Severity, Showing, Sort};
 use super::export;
-use super::keys;
+use super::keymap;
 use super::panel;
-use super::swing::SwingStep;
+
+pub mod details;
+pub mod dialogs;
+pub mod grid;
 
 /// Width of the Total, % and Rank columns together.
 const RIGHT_W: u16 = 17;
@@ -313,8 +315,8 @@ const HELP_KEY_W: usize = 18;
 fn help_screen_lines(scale: &Scale, width: usize) -> Vec<Line<'static>> {
     let room = width.saturating_sub(HELP_KEY_W).max(20);
     let mut out = Vec::new();
-    let scale_lines = keys::scale_help(scale);
-    let key_lines = keys::help_lines();
+    let scale_lines = keymap::scale_help(scale);
+    let key_lines = keymap::help_lines();
     let all = scale_lines
         .iter()
         .map(|(k, d)| (k.as_str(), d.as_str()))
@@ -440,20 +442,6 @@ fn total_text(v: f64, places: usize, width: usize) -> String {
     text
 }
 
-/// Competition rank as written in UK tables: "3=" for a tie.
-fn rank_text(app: &App, o: usize) -> String {
-    let r = &app.shown_results().options;
-    let Some(me) = r.get(o) else {
-        return String::new();
-    };
-    let tied = r.iter().filter(|x| x.rank == me.rank).count() > 1;
-    if tied {
-        format!("{}=", me.rank)
-    } else {
-        me.rank.to_string()
-    }
-}
-
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
         render_all(self, area, buf);
@@ -485,7 +473,7 @@ fn render_all(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
             render_help(app, *scroll, help_area(app, area), buf);
         }
         _ => {
-            render_grid(app, layout.grid, buf);
+            grid_view(app, g).render(layout.grid, buf);
             render_details(app, layout.side, g.codes, buf);
             cursor = cell_position(app, &g);
         }
@@ -499,11 +487,52 @@ fn render_all(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         layout.message.y.saturating_sub(layout.grid.y),
     );
     let dialog = match &app.view.mode {
-        Mode::Note(_) => render_note(app, mid, buf),
-        Mode::Prompt(_) => render_prompt(app, mid, buf),
-        Mode::Confirm(_) => render_confirm(app, mid, buf),
-        Mode::Swing(_) => render_swing(app, mid, buf),
-        Mode::Export(_) => render_export(app, mid, buf),
+        Mode::Note(editor) => {
+            let a = app.doc.appraisal();
+            dialogs::NoteBox {
+                editor,
+                option: a.options().get(editor.o).map_or("", |o| o.name()),
+                criterion: a.criteria().get(editor.c).map_or("", |c| c.name()),
+            }
+            .draw(mid, buf)
+        }
+        Mode::Prompt(prompt) => {
+            let (title, help) = prompt_words(app, &prompt.kind);
+            dialogs::PromptBox {
+                prompt,
+                title,
+                help,
+            }
+            .draw(mid, buf)
+        }
+        Mode::Confirm(Confirm::RecoveryClash(clashes)) => dialogs::ClashBox {
+            clashes,
+            appraisal: app.doc.appraisal(),
+            doc_name: &app.doc.display_name(),
+        }
+        .draw(mid, buf),
+        Mode::Confirm(c) => {
+            let (title, body) = question_words(app, c);
+            dialogs::QuestionBox {
+                title,
+                body,
+                keys: keymap::confirm_keys(c)
+                    .into_iter()
+                    .map(|(k, d, _)| (k, d))
+                    .collect(),
+            }
+            .draw(mid, buf)
+        }
+        Mode::Swing(swing) => dialogs::SwingBox {
+            swing,
+            appraisal: app.doc.appraisal(),
+        }
+        .draw(mid, buf),
+        Mode::Export(chooser) => dialogs::ExportMenu {
+            chooser,
+            target: app.doc.target(),
+        }
+        .draw(mid, buf),
         Mode::Normal | Mode::Help { .. } | Mode::Sensitivity => None,
     };
     dialog.or(cursor)
@@ -601,24 +630,16 @@ fn pane_title(area: Rect, buf: &mut Buffer, title: &str, focused: bool) {
     buf.set_stringn(area.x, area.y, &text, area.width as usize, style);
 }
 
-fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
-    let g = geometry_in(app, pane);
+/// The grid pane's title: what it shows, which rows and columns, the order.
+fn grid_title(app: &App, g: &GridGeometry) -> String {
     let showing = app.showing();
-    let a = app.shown_appraisal();
-    let res = app.shown_results();
-    let merged = match showing {
-        Showing::Panel => app.panel.as_ref().and_then(panel::PanelState::merged),
-        _ => None,
-    };
-    let scale = a.scale();
-    let order = app.display_order();
-    let n_opt = order.len();
-    let n_crit = a.criteria().len();
+    let n_opt = app.doc.appraisal().options().len();
+    let n_crit = app.doc.appraisal().criteria().len();
     let first_row = app.view.row_offset.min(n_opt);
     let last_row = (first_row + g.rows_visible).min(n_opt);
     let first_col = app.view.col_offset.min(n_crit);
     let last_col = (first_col + g.cols_visible).min(n_crit);
-    let mut title = match (showing, app.doc.member(), app.panel.as_ref()) {
+    let mut title = match (showing, app.doc.member(), app.panel()) {
         (Showing::Panel, _, Some(p)) => panel::grid_title(p),
         (Showing::Shared, Some(m), _) => format!(
             "SHARED scores from {}, read-only · c or Esc: back to yours",
@@ -639,194 +660,7 @@ fn render_grid(app: &App, pane: Rect, buf: &mut Buffer) {
     if app.view.sort == Sort::Rank {
         title.push_str(" · by rank");
     }
-    pane_title(pane, buf, &title, app.view.focus == Focus::Grid);
-    if showing == Showing::Shared && pane.height > 0 {
-        // Reversed, so that nobody mistakes the shared scores for their own.
-        let w = (title.chars().count() as u16 + 1).min(pane.width.saturating_sub(2));
-        buf.set_style(
-            Rect::new(pane.x + 2.min(pane.width), pane.y, w, 1),
-            bold().add_modifier(Modifier::REVERSED),
-        );
-    }
-    let inner = g.inner;
-    if inner.height == 0 || inner.width == 0 {
-        return;
-    }
-    let colour = app.view.colour;
-    let x0 = inner.x;
-    let y0 = inner.y;
-    let right_x = x0 + g.name_w + g.cell_w * (last_col - first_col) as u16;
-    let cw = usize::from(g.cell_w - 1);
-    let head = bold();
-    // The weights line is the header's last.
-    let wy = y0 + g.header_h - 1;
-    // Frozen header: option column, criteria, totals.
-    let left_hint = if first_col > 0 { "◀ more" } else { "" };
-    buf.set_stringn(x0, y0, "Option", usize::from(g.name_w), head);
-    buf.set_stringn(x0, wy, left_hint, usize::from(g.name_w), Style::default());
-    for c in first_col..last_col {
-        let crit = &a.criteria()[c];
-        let x = x0 + g.name_w + g.cell_w * (c - first_col) as u16 + 1;
-        let sel = c == app.view.criterion;
-        let style = if sel {
-            head.add_modifier(Modifier::REVERSED)
-        } else {
-            head
-        };
-        if g.codes {
-            buf.set_stringn(x, y0, format!("{:^cw$}", code(c)), cw, style);
-        } else {
-            let (l1, l2) = two_lines(crit.name(), cw);
-            buf.set_stringn(x, y0, format!("{l1:^cw$}"), cw, style);
-            buf.set_stringn(x, y0 + 1, format!("{l2:^cw$}"), cw, style);
-        }
-        let figure = numbers::weight(crit.weight());
-        let mut w = format!("w{figure}");
-        if w.chars().count() > cw {
-            w = figure;
-        } else if cw >= 10 {
-            w.push_str(&format!(" {}", share_percent(a, c)));
-        }
-        let wstyle = if sel {
-            Style::default().add_modifier(Modifier::REVERSED)
-        } else {
-            Style::default()
-        };
-        buf.set_stringn(x, wy, format!("{w:^cw$}"), cw, wstyle);
-    }
-    if last_col < n_crit {
-        buf.set_stringn(right_x.saturating_sub(1), wy, "▶", 1, head);
-    }
-    if right_x + RIGHT_W <= inner.right() {
-        buf.set_stringn(right_x, wy - 1, " Total     % Rank", 17, head);
-        buf.set_stringn(
-            right_x,
-            wy,
-            format!("{:>6}", format!("/{}", numbers::total(res.max_total))),
-            6,
-            Style::default(),
-        );
-    }
-    // Option rows.
-    for (i, &o) in order[first_row..last_row].iter().enumerate() {
-        let y = g.first_row_y() + i as u16;
-        if y >= inner.bottom() {
-            break;
-        }
-        let opt = &a.options()[o];
-        let selected_row = o == app.view.option;
-        let name_style = if selected_row {
-            bold()
-        } else {
-            Style::default()
-        };
-        let marker = if selected_row { "▶ " } else { "  " };
-        let nw = usize::from(g.name_w);
-        buf.set_stringn(
-            x0,
-            y,
-            format!("{marker}{}", fit(opt.name(), nw.saturating_sub(3))),
-            nw,
-            name_style,
-        );
-        for c in first_col..last_col {
-            let x = x0 + g.name_w + g.cell_w * (c - first_col) as u16 + 1;
-            let selected = selected_row && c == app.view.criterion;
-            let panel_cell = merged.and_then(|m| m.cells.get(o)).and_then(|r| r.get(c));
-            let (text, mut style) = match (panel_cell, opt.score(c)) {
-                (Some(cell), _) => panel::cell_show(cell, cw, colour),
-                (None, score) => match score {
-                    Some(v) => {
-                        let s = numbers::score(v);
-                        let score_w = g.score_w;
-                        let text = format!("{:^cw$}", format!("{s:>score_w$} {}", mark(scale, v)));
-                        let style = if colour {
-                            let (bg, fg) = heat(scale, v);
-                            Style::default().bg(bg).fg(fg)
-                        } else {
-                            Style::default()
-                        };
-                        (text, style)
-                    }
-                    None => (
-                        format!("{:^cw$}", "·"),
-                        Style::default().add_modifier(Modifier::DIM),
-                    ),
-                },
-            };
-            let has_note = match (showing, app.panel.as_ref()) {
-                (Showing::Panel, Some(p)) => panel::any_note(p.sheets(), o, c),
-                _ => opt.note(c).is_some(),
-            };
-            if has_note {
-                // The gap before a cell shows ¶ when the cell has a note.
-                buf.set_stringn(
-                    x - 1,
-                    y,
-                    "¶",
-                    1,
-                    Style::default().add_modifier(Modifier::DIM),
-                );
-            }
-            if selected {
-                style = style.add_modifier(Modifier::REVERSED | Modifier::BOLD);
-            }
-            buf.set_stringn(x, y, &text, cw, style);
-        }
-        if right_x + RIGHT_W <= inner.right()
-            && let Some(r) = res.options.get(o)
-        {
-            // A total loses decimal places rather than run into its
-            // neighbours. Consensus totals are shown to one place, in four
-            // characters, so a space always separates them from the last cell.
-            let (places, width) = if showing == Showing::Panel {
-                (1, 4)
-            } else {
-                (2, 5)
-            };
-            // * some cells unscored; ≠ a published total that differs,
-            // kept beside the total for as long as the difference stands.
-            let mut flags = String::new();
-            if !r.complete {
-                flags.push('*');
-            }
-            if showing != Showing::Panel && app::published_differs(a, res, o) {
-                flags.push('≠');
-            }
-            let width = width + 1 - flags.chars().count().max(1);
-            let total = format!(
-                "{}{}",
-                total_text(r.total, places, width),
-                if flags.is_empty() { " " } else { &flags }
-            );
-            let line = format!(
-                "{:>6}{:>6}{:>5}",
-                total,
-                numbers::percent_figure(r.percent),
-                rank_text(app, o)
-            );
-            let style = if r.rank == 1 {
-                bold()
-            } else {
-                Style::default()
-            };
-            buf.set_stringn(right_x, y, &line, 17, style);
-        }
-    }
-    // The selected cell, in words: the option's full name, the criterion
-    // (by code and name) and the score.
-    let cell_y = g.first_row_y() + g.rows_visible as u16;
-    if g.cell_line_h > 0 && cell_y < inner.bottom() {
-        let area = Rect::new(
-            x0,
-            cell_y,
-            inner.width,
-            g.cell_line_h.min(inner.bottom() - cell_y),
-        );
-        Paragraph::new(cell_line(app, g.codes))
-            .wrap(Wrap { trim: false })
-            .render(area, buf);
-    }
+    title
 }
 
 /// A criterion's code, as the grid, the key and the reports name it: C1, C2, ...
@@ -874,8 +708,7 @@ fn cell_line(app: &App, codes: bool) -> Line<'static> {
         }
         Showing::Panel => {
             let cell = app
-                .panel
-                .as_ref()
+                .panel()
                 .and_then(panel::PanelState::merged)
                 .and_then(|m| m.cells.get(o))
                 .and_then(|r| r.get(c));
@@ -909,154 +742,19 @@ fn cell_line(app: &App, codes: bool) -> Line<'static> {
     Line::from(spans)
 }
 
-/// The scale's anchors in a line or two: "Scale 0 to 5: 0 Unsatisfactory … ·
-/// 3 Partly meets … · 5 Meets every …", the selected score's in bold.
-pub fn scale_line(scale: &Scale, score: Option<f64>) -> Line<'static> {
-    let steps = if scale.step() == 1.0 {
-        String::new()
-    } else {
-        format!(" in steps of {}", numbers::score(scale.step()))
-    };
-    let mut spans = vec![Span::styled(
-        format!(
-            "Scale {} to {}{steps}",
-            numbers::score(scale.min()),
-            numbers::score(scale.max())
-        ),
-        bold(),
-    )];
-    if scale.labels().is_empty() {
-        spans.push(Span::raw(format!(
-            ": {} is the lowest, {} the highest (the file gives no wording for the points)",
-            numbers::score(scale.min()),
-            numbers::score(scale.max())
-        )));
-        return Line::from(spans);
-    }
-    spans.push(Span::raw(": "));
-    for (i, (v, text)) in scale.labels().iter().enumerate() {
-        if i > 0 {
-            spans.push(Span::raw(" · "));
-        }
-        let here = score.is_some_and(|s| (s - v).abs() < 1e-9);
-        let item = format!(
-            "{}{} {text}",
-            if here { "▶" } else { "" },
-            numbers::score(*v)
-        );
-        spans.push(if here {
-            Span::styled(item, bold().add_modifier(Modifier::UNDERLINED))
-        } else {
-            Span::raw(item)
-        });
-    }
-    Line::from(spans)
-}
-
-fn details_lines(app: &App, codes: bool) -> Vec<Line<'static>> {
-    if app.showing() == Showing::Panel {
-        return panel::details_lines(app);
-    }
-    let shared = app.showing() == Showing::Shared;
-    let a = app.shown_appraisal();
-    let (o, c) = (app.view.option, app.view.criterion);
-    let (Some(opt), Some(crit)) = (a.options().get(o), a.criteria().get(c)) else {
-        return Vec::new();
-    };
-    let scale = a.scale();
-    let mut lines = Vec::new();
-    let score = opt.score(c);
-    // What the points of the scale mean, first: it is what a score is given by.
-    lines.push(scale_line(scale, score));
-    match opt.note(c) {
-        Some(n) => {
-            for (i, l) in n.lines().enumerate() {
-                let prefix = match (i, shared) {
-                    (0, false) => "Note: ",
-                    (0, true) => "Shared note: ",
-                    (_, false) => "      ",
-                    (_, true) => "             ",
-                };
-                lines.push(Line::from(format!("{prefix}{l}")));
-            }
-        }
-        None if shared => lines.push(Line::styled(
-            "No shared note",
-            Style::default().add_modifier(Modifier::DIM),
-        )),
-        None => lines.push(Line::styled(
-            "No note yet (press n to write one)",
-            Style::default().add_modifier(Modifier::DIM),
-        )),
-    }
-    if let Some(p) = opt
-        .published()
-        .filter(|_| app::published_differs(a, app.shown_results(), o))
-    {
-        let computed = app.shown_results().options.get(o).map_or(0.0, |r| r.total);
-        lines.push(Line::from(format!(
-            "≠ The published total of {} is {}, but {} {}.",
-            opt.name(),
-            p.text(),
-            crate::compute::total_phrase(a),
-            numbers::total(computed)
-        )));
-    }
-    lines.push(Line::from(""));
-    let head = if codes {
-        format!("{} {} ", code(c), crit.name())
-    } else {
-        format!("{} ", crit.name())
-    };
-    lines.push(Line::from(vec![
-        Span::styled(head, bold()),
-        Span::raw(format!(
-            "(weight {}, {} of the total weight)",
-            numbers::weight(crit.weight()),
-            share_percent(a, c)
-        )),
-    ]));
-    if let Some(d) = &crit.description {
-        lines.push(Line::from(d.clone()));
-    }
-    let list = |title: &str, items: &[String], lines: &mut Vec<Line<'static>>| {
-        if items.is_empty() {
-            return;
-        }
-        lines.push(Line::from(""));
-        lines.push(Line::styled(format!("{title} of {}", opt.name()), bold()));
-        for s in items {
-            lines.push(Line::from(format!("  • {s}")));
-        }
-    };
-    list("Strengths", &opt.strengths, &mut lines);
-    list("Weaknesses", &opt.weaknesses, &mut lines);
-    if codes {
-        lines.push(Line::from(""));
-        lines.push(Line::styled("Criteria", bold()));
-        for (i, k) in a.criteria().iter().enumerate() {
-            lines.push(Line::from(format!(
-                "  {:<4} {} (w{})",
-                code(i),
-                k.name(),
-                numbers::weight(k.weight())
-            )));
-        }
-    }
-    lines
-}
-
+/// The pane under (or beside) the grid: the live analysis in its view, the
+/// members on the cell in the panel view, or the cell's details.
 fn render_details(app: &App, pane: Rect, codes: bool, buf: &mut Buffer) {
     if pane.height == 0 {
         return;
     }
+    let focused = app.view.focus == Focus::Details;
+    let hint = if focused {
+        " (↑↓ scroll, Tab back)"
+    } else {
+        " (Tab to scroll)"
+    };
     if app.view.mode == Mode::Sensitivity {
-        let focused = app.view.focus == Focus::Details;
-        let hint = if focused {
-            " (↑↓ scroll, Tab back)"
-        } else {
-            " (Tab to scroll)"
-        };
         let state = if app.doc.live_is_current() {
             ""
         } else {
@@ -1068,37 +766,74 @@ fn render_details(app: &App, pane: Rect, codes: bool, buf: &mut Buffer) {
             &format!("Sensitivity, live{state}{hint}"),
             focused,
         );
-        let inner = Rect::new(
-            pane.x + 1.min(pane.width),
-            pane.y + 1,
-            pane.width.saturating_sub(2),
-            pane.height - 1,
-        );
-        super::live::render_panel(app, inner, app.view.details_scroll, buf);
+        live_panel(app).render(details::inner(pane), buf);
         return;
     }
-    let focused = app.view.focus == Focus::Details;
-    let hint = if focused {
-        " (↑↓ scroll, Tab back)"
-    } else {
-        " (Tab to scroll)"
+    let (o, c) = (app.view.option, app.view.criterion);
+    let (what, lines) = match (app.showing(), app.panel()) {
+        (Showing::Panel, Some(p)) => (
+            "Members on this cell",
+            panel::details_lines(p, app.doc.appraisal(), (o, c), &app.doc.display_name()),
+        ),
+        (showing, _) => (
+            if showing == Showing::Shared {
+                "Details, shared scores"
+            } else {
+                "Details"
+            },
+            details::cell_details(
+                app.shown_appraisal(),
+                app.shown_results(),
+                (o, c),
+                showing == Showing::Shared,
+                codes,
+            ),
+        ),
     };
-    let what = match app.showing() {
-        Showing::Panel => "Members on this cell",
-        Showing::Shared => "Details, shared scores",
-        Showing::Own => "Details",
+    details::DetailsPane {
+        title: format!("{what}{hint}"),
+        focused,
+        lines,
+        scroll: app.view.details_scroll,
+    }
+    .render(pane, buf);
+}
+
+/// The grid as the app shows it.
+fn grid_view(app: &App, g: GridGeometry) -> grid::GridView<'_> {
+    let panel = match app.showing() {
+        Showing::Panel => app.panel(),
+        Showing::Own | Showing::Shared => None,
     };
-    pane_title(pane, buf, &format!("{what}{hint}"), focused);
-    let inner = Rect::new(
-        pane.x + 1.min(pane.width),
-        pane.y + 1,
-        pane.width.saturating_sub(2),
-        pane.height - 1,
-    );
-    Paragraph::new(details_lines(app, codes))
-        .wrap(Wrap { trim: false })
-        .scroll((app.view.details_scroll, 0))
-        .render(inner, buf);
+    grid::GridView {
+        appraisal: app.shown_appraisal(),
+        results: app.shown_results(),
+        merged: panel.and_then(panel::PanelState::merged),
+        sheets: panel.map(panel::PanelState::sheets),
+        order: app.display_order(),
+        option: app.view.option,
+        criterion: app.view.criterion,
+        offsets: (app.view.row_offset, app.view.col_offset),
+        title: grid_title(app, &g),
+        focused: app.view.focus == Focus::Grid,
+        shared: app.showing() == Showing::Shared,
+        colour: app.view.colour,
+        cell_line: cell_line(app, g.codes),
+        geometry: g,
+    }
+}
+
+/// The live panel as the app shows it.
+pub fn live_panel(app: &App) -> super::live::LivePanel<'_> {
+    super::live::LivePanel {
+        live: app.doc.live(),
+        appraisal: app.doc.appraisal(),
+        results: app.doc.results(),
+        criterion: app.view.criterion,
+        option: app.view.option,
+        colour: app.view.colour,
+        scroll: app.view.details_scroll,
+    }
 }
 
 /// The message line's text and style: the latest message, or else what
@@ -1114,10 +849,12 @@ fn message_text(app: &App) -> (String, Style) {
             (format!(" ⚠ {}", m.text), style)
         }
         Some(m) => (format!(" {}", m.text), Style::default()),
+        None if app.jobs.export.is_some() || app.jobs.loading_panel => {
+            (format!(" {}", job_line(&app.jobs)), bold())
+        }
         None if app.showing() == Showing::Panel => {
             let flagged = app
-                .panel
-                .as_ref()
+                .panel()
                 .and_then(panel::PanelState::merged)
                 .map_or(0, |m| m.flagged().len());
             (
@@ -1159,6 +896,25 @@ fn message_text(app: &App) -> (String, Style) {
     }
 }
 
+/// Work under way in the background, in words: "Exporting review.docx:
+/// writing the word document… 3 s (keep working meanwhile)".
+fn job_line(jobs: &app::Jobs) -> String {
+    match &jobs.export {
+        Some(p) => {
+            let clock = if p.seconds > 0 {
+                format!(" {} s", p.seconds)
+            } else {
+                String::new()
+            };
+            format!(
+                "{}: {}…{clock} (you can keep working meanwhile)",
+                p.what, p.stage
+            )
+        }
+        None => "Reading the members' sheets…".to_owned(),
+    }
+}
+
 fn render_message(app: &App, area: Rect, buf: &mut Buffer) {
     let (text, style) = message_text(app);
     // One column of margin, kept on every line when the message wraps.
@@ -1174,7 +930,7 @@ fn render_message(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 fn render_keys(app: &App, area: Rect, buf: &mut Buffer) {
-    let hints = keys::hints(app);
+    let hints = keymap::hints(app);
     let key_style = Style::default().add_modifier(Modifier::REVERSED);
     let mut x = area.x;
     let right = area.right();
@@ -1307,55 +1063,10 @@ fn draw_input(
     None
 }
 
-fn render_note(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
-    let Mode::Note(ed) = &app.view.mode else {
-        return None;
-    };
+/// A prompt's question and help, in the app's words.
+fn prompt_words(app: &App, kind: &PromptKind) -> (String, String) {
     let a = app.doc.appraisal();
-    let title = format!(
-        "Note: {} / {}",
-        a.options().get(ed.o).map_or("", |o| o.name()),
-        a.criteria().get(ed.c).map_or("", |c| c.name())
-    );
-    let w = area.width.saturating_sub(4).min(76);
-    let h = area.height.saturating_sub(2).min(16);
-    let inner = popup(
-        area,
-        w,
-        h,
-        &fit(&title, usize::from(w.saturating_sub(4))),
-        buf,
-    );
-    if inner.height < 2 {
-        return None;
-    }
-    let keys = "Enter keep the note · Esc cancel · Alt-Enter or Ctrl-j new line · Ctrl-s keep and save · F1 help";
-    let keys_h = if keys.chars().count() <= usize::from(inner.width) || inner.height < 4 {
-        1
-    } else {
-        2
-    };
-    let text_area = Rect::new(inner.x, inner.y, inner.width, inner.height - keys_h);
-    let lines: Vec<String> = ed.input.lines().collect();
-    let at = draw_input(&lines, ed.input.cursor(), text_area, buf);
-    Paragraph::new(Line::styled(
-        keys,
-        Style::default().add_modifier(Modifier::DIM),
-    ))
-    .wrap(Wrap { trim: true })
-    .render(
-        Rect::new(inner.x, inner.bottom() - keys_h, inner.width, keys_h),
-        buf,
-    );
-    at
-}
-
-fn render_prompt(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
-    let Mode::Prompt(p) = &app.view.mode else {
-        return None;
-    };
-    let a = app.doc.appraisal();
-    let (title, help) = match &p.kind {
+    match kind {
         PromptKind::Weight(c) => (
             format!(
                 "Weight of {}",
@@ -1385,7 +1096,7 @@ fn render_prompt(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
                 "Export: {}",
                 export::FORMATS
                     .get(*f)
-                    .map_or("", |x| export::label(app, x))
+                    .map_or("", |x| export::label(app.doc.target(), x))
             ),
             if export::FORMATS.get(*f).is_some_and(|x| x.is_folder()) {
                 "Folder to write the files into (it is created if needed)".to_owned()
@@ -1393,47 +1104,13 @@ fn render_prompt(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
                 "File to write; relative to the folder appraise was started in".to_owned()
             },
         ),
-    };
-    let w = area.width.saturating_sub(4).min(72);
-    let inner = popup(area, w, 6, &title, buf);
-    if inner.height < 3 {
-        return None;
     }
-    let line: Vec<String> = p.input.lines().collect();
-    let field = Rect::new(inner.x, inner.y, inner.width, 1);
-    let at = draw_input(&line, p.input.cursor(), field, buf);
-    let keys = if p.input.is_selected() {
-        // The pre-filled text is selected: shown reversed, replaced by typing.
-        let n = line.first().map_or(0, |l| l.chars().count()) as u16;
-        buf.set_style(
-            Rect::new(field.x, field.y, n.min(field.width), 1),
-            Style::default().add_modifier(Modifier::REVERSED),
-        );
-        "Typing replaces the text · ← → edit it · Enter accept · Esc cancel"
-    } else {
-        "Enter accept · Esc cancel"
-    };
-    let hint = Paragraph::new(vec![
-        Line::styled(help, Style::default().add_modifier(Modifier::DIM)),
-        Line::styled(keys, Style::default().add_modifier(Modifier::DIM)),
-    ])
-    .wrap(Wrap { trim: true });
-    hint.render(
-        Rect::new(inner.x, inner.y + 2, inner.width, inner.height - 2),
-        buf,
-    );
-    at
 }
 
-fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
-    let Mode::Confirm(c) = &app.view.mode else {
-        return None;
-    };
+/// A question's title and body, in the app's words.
+fn question_words(app: &App, c: &Confirm) -> (&'static str, Vec<String>) {
     let a = app.doc.appraisal();
-    if let Confirm::RecoveryClash(clashes) = c {
-        return render_clashes(app, clashes, area, buf);
-    }
-    let (title, mut body): (&str, Vec<String>) = match c {
+    match c {
         Confirm::RecoveryClash(_) => ("", Vec::new()),
         Confirm::Quit => (
             "Unsaved changes",
@@ -1482,236 +1159,7 @@ fn render_confirm(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
                 },
             ],
         ),
-    };
-    // The keys, from the same table that takes them: each one said.
-    body.push(String::new());
-    let keys = keys::confirm_keys(c);
-    let key_w = keys
-        .iter()
-        .map(|(k, _, _)| k.chars().count())
-        .max()
-        .unwrap_or(1);
-    for (k, d, _) in keys {
-        body.push(format!("{:<key_w$}  {d}", k.replace(' ', ", ")));
     }
-    let w = body
-        .iter()
-        .map(|l| l.chars().count() as u16)
-        .max()
-        .unwrap_or(20)
-        .max(title.len() as u16 + 4)
-        + 4;
-    let inner = popup(area, w.min(area.width), body.len() as u16 + 2, title, buf);
-    Paragraph::new(body.into_iter().map(Line::from).collect::<Vec<_>>())
-        .wrap(Wrap { trim: false })
-        .render(inner, buf);
-    Some(inner.as_position())
-}
-
-/// Restored work against the file as it now is: one line per differing
-/// cell, saying whose version will be kept.
-fn render_clashes(
-    app: &App,
-    k: &super::app::Clashes,
-    area: Rect,
-    buf: &mut Buffer,
-) -> Option<Position> {
-    let a = app.doc.appraisal();
-    let w = area.width.saturating_sub(2).min(84);
-    let inner = popup(
-        area,
-        w,
-        area.height,
-        "Unsaved work found, and the file has changed since",
-        buf,
-    );
-    let show = |(s, n): &(Option<f64>, Option<String>)| {
-        let score = s.map_or_else(|| "·".to_owned(), crate::numbers::as_given);
-        match n {
-            Some(_) => format!("{score} + note"),
-            None => score,
-        }
-    };
-    let mut lines = vec![
-        Line::from(format!(
-            "Someone changed {} after this work was kept. {} cells differ; choose whose version each keeps.",
-            app.doc.display_name(),
-            k.cells.len()
-        )),
-        Line::styled(
-            "↑↓ cell · Space yours/theirs · y all yours · t all theirs · Enter restore as chosen · q quit",
-            Style::default().add_modifier(Modifier::DIM),
-        ),
-    ];
-    if k.beyond_cells {
-        lines.push(Line::from(
-            "Weights, names or other parts differ too: only y (all yours) restores those.",
-        ));
-    }
-    lines.push(Line::from(""));
-    let list_h = usize::from(inner.height).saturating_sub(lines.len()).max(1);
-    let top = k.selected.saturating_sub(list_h - 1);
-    let name_w = usize::from(inner.width).saturating_sub(44).clamp(12, 40);
-    for (i, cell) in k.cells.iter().enumerate().skip(top).take(list_h) {
-        let opt = a.options().get(cell.o).map_or("", |x| x.name());
-        let crit = a.criteria().get(cell.c).map_or("", |x| x.name());
-        let yours = k.take_yours.get(i).copied().unwrap_or(true);
-        let text = format!(
-            "{} {:<name_w$} yours {:<10} theirs {:<10} keep {}",
-            if i == k.selected { "▶" } else { " " },
-            fit(&format!("{opt} / {crit}"), name_w),
-            show(&cell.yours),
-            show(&cell.theirs),
-            if yours { "YOURS" } else { "THEIRS" }
-        );
-        lines.push(if i == k.selected {
-            Line::styled(text, Style::default().add_modifier(Modifier::REVERSED))
-        } else {
-            Line::from(text)
-        });
-    }
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .render(inner, buf);
-    Some(inner.as_position())
-}
-
-fn render_swing(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
-    let Mode::Swing(s) = &app.view.mode else {
-        return None;
-    };
-    let a = app.doc.appraisal();
-    let w = area.width.saturating_sub(2).min(84);
-    let h = area.height;
-    let inner = popup(area, w, h, "Swing weighting", buf);
-    let mut lines: Vec<Line> = Vec::new();
-    let dim = Style::default().add_modifier(Modifier::DIM);
-    match s.step {
-        SwingStep::Order => {
-            lines.push(Line::styled("Step 1 of 2: order the criteria", bold()));
-            lines.push(Line::from(
-                "Imagine each criterion moving from its worst to its best score. Put the swing that matters most at the top.",
-            ));
-            lines.push(Line::styled(
-                "↑↓ choose · J/K or Shift-↑↓ move · Enter next · Esc cancel · ? help",
-                dim,
-            ));
-        }
-        SwingStep::Value => {
-            lines.push(Line::styled(
-                "Step 2 of 2: value each swing against the top one",
-                bold(),
-            ));
-            lines.push(Line::from(
-                "The top swing is worth 100. Type what each other swing is worth compared with it (0-100).",
-            ));
-            lines.push(Line::styled(
-                "↑↓ choose · type a number · Backspace delete · Enter write weights · Shift-Tab back · Esc cancel · ? help",
-                dim,
-            ));
-        }
-    }
-    lines.push(Line::from(""));
-    let total: f64 = s
-        .values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            if i == 0 {
-                100.0
-            } else {
-                v.parse().unwrap_or(0.0)
-            }
-        })
-        .sum();
-    let out_of_order = s.out_of_order();
-    let header_lines = lines.len();
-    let list_h = usize::from(inner.height)
-        .saturating_sub(header_lines + 5)
-        .max(1);
-    let top = s.selected.saturating_sub(list_h - 1);
-    for (pos, &c) in s.order.iter().enumerate().skip(top).take(list_h) {
-        let name = a.criteria().get(c).map_or("", |x| x.name());
-        let value = s.values.get(pos).map_or("", String::as_str);
-        let v: f64 = if pos == 0 {
-            100.0
-        } else {
-            value.parse().unwrap_or(0.0)
-        };
-        let share = if total > 0.0 { 100.0 * v / total } else { 0.0 };
-        let sel = pos == s.selected;
-        let flag = if out_of_order.contains(&pos) {
-            " ⚠"
-        } else {
-            ""
-        };
-        let name_w = usize::from(inner.width).saturating_sub(42).clamp(10, 40);
-        let text = format!(
-            "{} {:>2}. {:<name_w$} {:>6}  {:>5}%  now w{}{}",
-            if sel { "▶" } else { " " },
-            pos + 1,
-            fit(name, name_w),
-            value,
-            numbers::percent_figure(share),
-            numbers::weight(a.criteria().get(c).map_or(0.0, |x| x.weight())),
-            flag
-        );
-        let style = if sel {
-            Style::default().add_modifier(Modifier::REVERSED)
-        } else {
-            Style::default()
-        };
-        lines.push(Line::styled(text, style));
-    }
-    if !out_of_order.is_empty() {
-        lines.push(Line::from(""));
-        lines.push(Line::from(
-            "⚠ valued above the swing ranked before it: check the order (Shift-Tab goes back to step 1)",
-        ));
-    }
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .render(inner, buf);
-    Some(inner.as_position())
-}
-
-fn render_export(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
-    let Mode::Export(ch) = &app.view.mode else {
-        return None;
-    };
-    let w = area.width.saturating_sub(4).min(76);
-    let inner = popup(area, w, export::FORMATS.len() as u16 + 5, "Export", buf);
-    let start = ch
-        .selected
-        .saturating_sub(usize::from(inner.height.saturating_sub(4)).max(1) - 1);
-    let mut lines = vec![Line::from("Choose a format:")];
-    for (i, f) in export::FORMATS.iter().enumerate().skip(start) {
-        let sel = i == ch.selected;
-        let ext = if f.is_folder() {
-            format!("folder of .{}", f.extension)
-        } else {
-            format!(".{}", f.extension)
-        };
-        let text = format!(
-            "{} {} ({ext}): {}",
-            if sel { "▶" } else { " " },
-            export::label(app, f),
-            f.hint
-        );
-        lines.push(if sel {
-            Line::styled(text, Style::default().add_modifier(Modifier::REVERSED))
-        } else {
-            Line::from(text)
-        });
-    }
-    lines.push(Line::from(""));
-    lines.push(Line::styled(
-        "↑↓ choose · Enter pick a file name · Esc cancel · ? help",
-        Style::default().add_modifier(Modifier::DIM),
-    ));
-    Paragraph::new(lines).render(inner, buf);
-    let row = inner.y + 1 + (ch.selected - start) as u16;
-    (row < inner.bottom()).then_some(Position::new(inner.x, row))
 }
 
 #[cfg(test)]

@@ -1,0 +1,240 @@
+//! What `update` asks the outside world to do ([`Effect`]), and what comes
+//! back when it is done ([`Done`]).
+//!
+//! `update` never touches the disk or runs slow work itself: it changes the
+//! state and returns effects. The runner performs them, the slow ones (saving,
+//! exporting, reading members' sheets, the live analysis of a large
+//! appraisal) as background jobs whose results come back through
+//! [`super::update::finish`], as gitui's async jobs do. Tests assert the
+//! effects, or perform them in place with [`perform_now`].
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::model::Appraisal;
+use crate::panel::MergeOptions;
+use crate::recovery;
+
+use super::action::Action;
+use super::app::App;
+use super::doc::{SaveJob, SaveOutcome};
+use super::export::{ExportJob, ExportOutcome};
+use super::live::Live;
+use super::panel::PanelState;
+
+/// Something for the runner to do.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    /// Write the document to a file.
+    Save {
+        /// The write.
+        job: SaveJob,
+        /// Quit once it is written.
+        then_quit: bool,
+    },
+    /// Read members' sheets for the panel view.
+    LoadPanel(PanelJob),
+    /// Write an export.
+    Export(ExportJob),
+    /// The live analysis no longer matches the appraisal: work it out again.
+    Analyse,
+    /// The document changed: the recovery writer has news.
+    KeepRecovery,
+    /// The user threw the unsaved work away: remove this copy's recovery file.
+    DiscardRecovery,
+    /// Remove files that are done with: a recovery file whose work was
+    /// restored or discarded, the lock of a copy that crashed.
+    Remove(Vec<PathBuf>),
+    /// Let go of a hold on a file the document has left (its lock goes).
+    Release(Arc<recovery::Claim>),
+    /// Turn mouse capture on (clicks select cells) or off (the terminal
+    /// selects text).
+    Mouse(bool),
+}
+
+/// What a job sends back.
+#[derive(Debug)]
+pub enum Done {
+    /// A save ended.
+    Saved {
+        /// How.
+        outcome: SaveOutcome,
+        /// Quit if it was written.
+        then_quit: bool,
+    },
+    /// Members' sheets were read.
+    PanelLoaded(Box<PanelLoad>),
+    /// An export ended.
+    Exported {
+        /// The export asked for (to ask again about replacing, or retry).
+        job: Box<ExportJob>,
+        /// How it ended.
+        outcome: ExportOutcome,
+    },
+    /// A job is still at work, at this stage, this long after it started.
+    Progress {
+        /// What it is doing, in words.
+        stage: String,
+        /// Seconds since it started.
+        seconds: u64,
+    },
+    /// The live analysis was worked out.
+    Analysed(Box<Live>),
+}
+
+/// Reading members' sheets for the panel view, off the key path.
+#[derive(Debug, Clone)]
+pub struct PanelJob {
+    /// The sheets to read; `None` to look for them beside the appraisal.
+    pub sheets: Option<Vec<PathBuf>>,
+    /// The appraisal file.
+    pub appraisal_path: PathBuf,
+    /// The appraisal, to check the sheets against.
+    pub appraisal: Appraisal,
+    /// How scores are combined.
+    pub options: MergeOptions,
+    /// What to do once the panel is open (the key that asked for it).
+    pub then: Option<Action>,
+}
+
+/// The sheets read for the panel view, or why none could be.
+#[derive(Debug)]
+pub struct PanelLoad {
+    /// The panel (with any sheets that could not be used listed in it), or a message.
+    pub panel: Result<PanelState, String>,
+    /// Whether the sheets were found beside the appraisal (not named).
+    pub found_beside: bool,
+    /// What to do once the panel is open.
+    pub then: Option<Action>,
+}
+
+impl PanelJob {
+    /// Reads the sheets: those named, or those found beside the appraisal
+    /// (noting others there under other names).
+    pub fn run(self) -> PanelLoad {
+        let found_beside = self.sheets.is_none();
+        let (paths, others) = match self.sheets {
+            Some(p) => (p, Vec::new()),
+            None => (
+                crate::panel::member::find_sheets(&self.appraisal_path),
+                crate::panel::member::other_sheets(&self.appraisal_path),
+            ),
+        };
+        let panel = if paths.is_empty() {
+            Err(no_sheets_message(&self.appraisal_path, &others))
+        } else {
+            PanelState::load(
+                &paths,
+                &self.appraisal,
+                Some(&self.appraisal_path),
+                self.options,
+            )
+            .map(|mut p| {
+                p.set_left_out(others);
+                p
+            })
+            .map_err(|errors| {
+                let first = errors.first().map(super::panel::problem_text);
+                format!(
+                    "The panel could not be opened: no sheet could be used. {}",
+                    first.unwrap_or_else(|| "a sheet could not be read".to_owned())
+                )
+            })
+        };
+        PanelLoad {
+            panel,
+            found_beside,
+            then: self.then,
+        }
+    }
+}
+
+/// What to say when no sheets with the usual names are beside the appraisal.
+fn no_sheets_message(appraisal_path: &Path, others: &[PathBuf]) -> String {
+    let stem = appraisal_path
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned());
+    let also = match others {
+        [] => String::new(),
+        [first, rest @ ..] => format!(
+            " ({} sheet{} with other names, such as {}, can be named that way)",
+            rest.len() + 1,
+            if rest.is_empty() { "" } else { "s" },
+            first.display()
+        ),
+    };
+    format!(
+        "No panel is open and no {stem}.*.sheet.toml sheets are beside it: use appraise tui FILE --panel SHEETS{also}"
+    )
+}
+
+/// The live analysis of one state of the appraisal, off the key path.
+#[derive(Debug, Clone)]
+pub struct LiveJob {
+    appraisal: Appraisal,
+    version: u64,
+}
+
+impl LiveJob {
+    /// The analysis of `app`'s appraisal as it now stands.
+    pub fn of(app: &App) -> LiveJob {
+        LiveJob {
+            appraisal: app.doc.appraisal().clone(),
+            version: app.doc.version(),
+        }
+    }
+
+    /// Works it out.
+    pub fn run(self) -> Live {
+        Live::compute(&self.appraisal, self.version)
+    }
+}
+
+/// Performs `effects` here and now, feeding each job's result back through
+/// [`super::update::finish`] until nothing is left to do. This is what the
+/// runner does, without threads; tests use it to go from a key to the disk.
+pub fn perform_now(app: &mut App, effects: Vec<Effect>) {
+    let mut queue: std::collections::VecDeque<Effect> = effects.into();
+    while let Some(effect) = queue.pop_front() {
+        let done = match effect {
+            Effect::Save { job, then_quit } => Some(Done::Saved {
+                outcome: job.run(),
+                then_quit,
+            }),
+            Effect::LoadPanel(job) => Some(Done::PanelLoaded(Box::new(job.run()))),
+            Effect::Export(job) => {
+                let outcome = job.clone().run(&mut |_| {});
+                Some(Done::Exported {
+                    job: Box::new(job),
+                    outcome,
+                })
+            }
+            Effect::Analyse => (!app.doc.live_is_current())
+                .then(|| Done::Analysed(Box::new(LiveJob::of(app).run()))),
+            Effect::KeepRecovery => {
+                let _ = app.doc.flush_recovery();
+                None
+            }
+            Effect::DiscardRecovery => {
+                if let Some(r) = app.doc.recovery_path() {
+                    let _ = recovery::remove_recovery(r);
+                }
+                None
+            }
+            Effect::Remove(paths) => {
+                for p in paths {
+                    let _ = std::fs::remove_file(p);
+                }
+                None
+            }
+            Effect::Release(claim) => {
+                drop(claim);
+                None
+            }
+            Effect::Mouse(_) => None,
+        };
+        if let Some(done) = done {
+            queue.extend(super::update::finish(app, done));
+        }
+    }
+}

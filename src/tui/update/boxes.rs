@@ -1,0 +1,395 @@
+//! Boxes the user types into: a cell's note, and the one-line boxes that
+//! ask for a weight, a name or a file. Pasted text goes into them too.
+
+use crate::model::{Appraisal, AppraisalOption, Criterion, Id, RemovedCriterion};
+
+use super::super::action::{Action, Input};
+use super::super::app::{App, Confirm, Mode, NoteEditor, Prompt, PromptKind};
+use super::super::edit::Edit;
+use super::super::effect::Effect;
+use super::super::export::ExportJob;
+use super::super::swing::SwingStep;
+use super::grid::typed_path;
+use super::{Effects, apply, friendly, open_help, save, save_asking};
+
+/// Pasted text: typed into an open note or one-line box (a one-line box
+/// takes the lines joined by spaces), and refused anywhere else, so that a
+/// paste on the grid never runs as a string of commands.
+pub(super) fn paste(app: &mut App, text: &str) {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    match &mut app.view.mode {
+        Mode::Note(editor) => {
+            for ch in text.chars() {
+                match ch {
+                    '\n' => editor.input.newline(),
+                    '\t' => (0..4).for_each(|_| editor.input.insert(' ')),
+                    c => editor.input.insert(c),
+                }
+            }
+        }
+        Mode::Prompt(prompt) => {
+            let line = text.trim_end_matches('\n').replace(['\n', '\t'], " ");
+            for ch in line.chars() {
+                prompt.input.insert(ch);
+            }
+        }
+        Mode::Swing(swing) if swing.step == SwingStep::Value => {
+            for ch in text.trim().chars() {
+                swing.type_char(ch);
+            }
+        }
+        Mode::Normal | Mode::Sensitivity => app.view.error(
+            "Pasting does nothing on the grid, so pasted text cannot run as keys: press n to open the cell's note, then paste",
+        ),
+        _ => app
+            .view
+            .error("Pasting does nothing here: paste into a note or a text box"),
+    }
+}
+
+fn commit_note(app: &mut App, editor: &NoteEditor) {
+    let old = app
+        .doc
+        .appraisal()
+        .options()
+        .get(editor.o)
+        .and_then(|x| x.note(editor.c))
+        .map(str::to_owned);
+    let text = editor.input.text();
+    let new = (!text.trim().is_empty()).then_some(text);
+    if old == new {
+        app.view.info("Note closed, unchanged");
+        return;
+    }
+    let removed = new.is_none();
+    if apply(
+        app,
+        Edit::Note {
+            o: editor.o,
+            c: editor.c,
+            old,
+            new,
+        },
+    ) {
+        app.view.info(if removed {
+            "Note removed (u to undo)"
+        } else {
+            "Note kept (u to undo)"
+        });
+    }
+}
+
+pub(super) fn note(app: &mut App, mut editor: NoteEditor, action: Action, fx: &mut Effects) {
+    match action {
+        Action::Input(i) => match i {
+            Input::Char(ch) => editor.input.insert(ch),
+            Input::Tab => {
+                for _ in 0..4 {
+                    editor.input.insert(' ');
+                }
+            }
+            Input::NewLine => editor.input.newline(),
+            Input::Backspace => editor.input.backspace(),
+            Input::Delete => editor.input.delete(),
+            Input::Left => editor.input.left(),
+            Input::Right => editor.input.right(),
+            Input::Up | Input::MoveUp => editor.input.up(),
+            Input::Down | Input::MoveDown => editor.input.down(),
+            Input::Home => editor.input.home(),
+            Input::End => editor.input.end(),
+            Input::BackTab => {}
+            // Enter keeps the note, as Enter confirms a spreadsheet cell.
+            Input::Enter => {
+                commit_note(app, &editor);
+                return;
+            }
+            // Esc cancels, as in every box; typed changes are not thrown
+            // away without asking.
+            Input::Esc => {
+                if editor.changed() {
+                    app.view.mode = Mode::Confirm(Confirm::Discard {
+                        what: "your changes to this note".to_owned(),
+                        back: Box::new(Mode::Note(editor)),
+                    });
+                } else {
+                    app.view.info("Note closed, unchanged");
+                }
+                return;
+            }
+        },
+        Action::Save => {
+            commit_note(app, &editor);
+            save(app, None, false, false, fx);
+            return;
+        }
+        Action::Help => {
+            open_help(app, Mode::Note(editor));
+            return;
+        }
+        Action::Unbound(k) => app.view.info(format!(
+            "{k} does nothing in a note: Enter keeps it, Esc cancels"
+        )),
+        _ => {}
+    }
+    app.view.mode = Mode::Note(editor);
+}
+
+pub(super) fn prompt(app: &mut App, mut prompt: Prompt, action: Action, fx: &mut Effects) {
+    let input = match action {
+        Action::Input(i) => i,
+        Action::Help => {
+            open_help(app, Mode::Prompt(prompt));
+            return;
+        }
+        other => {
+            if let Some(k) = super::pressed(&other) {
+                app.view
+                    .info(format!("{k} does nothing here: Enter accepts, Esc cancels"));
+            }
+            app.view.mode = Mode::Prompt(prompt);
+            return;
+        }
+    };
+    match input {
+        Input::Char(ch) => prompt.input.insert(ch),
+        Input::Backspace => prompt.input.backspace(),
+        Input::Delete => prompt.input.delete(),
+        Input::Left => prompt.input.left(),
+        Input::Right => prompt.input.right(),
+        Input::Home | Input::Up => prompt.input.home(),
+        Input::End | Input::Down => prompt.input.end(),
+        Input::Esc => {
+            app.view.info("Cancelled");
+            return;
+        }
+        Input::Enter if submit(app, &prompt, fx) => return,
+        _ => {}
+    }
+    app.view.mode = Mode::Prompt(prompt);
+}
+
+/// Acts on a prompt's answer. Returns true when the prompt should close.
+fn submit(app: &mut App, prompt: &Prompt, fx: &mut Effects) -> bool {
+    let text = prompt.input.text();
+    let answer = text.trim();
+    match &prompt.kind {
+        PromptKind::Weight(c) => submit_weight(app, *c, answer),
+        PromptKind::RenameOption(_) | PromptKind::RenameCriterion(_) => {
+            rename(app, &prompt.kind, answer)
+        }
+        PromptKind::AddOption => add_option(app, answer),
+        PromptKind::AddCriterion => add_criterion(app, answer),
+        PromptKind::SaveAs { then_quit } => {
+            if answer.is_empty() {
+                app.view
+                    .error("Type a file name, such as my-appraisal.toml");
+                return false;
+            }
+            // The save itself finds out whether the name is a folder or
+            // another file to ask about, off the key path.
+            save_asking(app, Some(typed_path(answer)), false, *then_quit, true, fx);
+            true
+        }
+        PromptKind::ExportPath(format) => {
+            if answer.is_empty() {
+                app.view.error("Type a file name for the export");
+                return false;
+            }
+            export(app, *format, typed_path(answer), false, fx)
+        }
+    }
+}
+
+/// Asks for an export of the document as it stands; it is written in the
+/// background, its progress on the message line. Returns whether it was
+/// asked for.
+pub(super) fn export(
+    app: &mut App,
+    format: usize,
+    path: std::path::PathBuf,
+    replace: bool,
+    fx: &mut Effects,
+) -> bool {
+    if let Some(p) = &app.jobs.export {
+        app.view.error(format!(
+            "{} is still being written: wait for it to finish",
+            p.what.trim_start_matches("Exporting ")
+        ));
+        return false;
+    }
+    let job = ExportJob::new(&app.doc, format, path, replace);
+    app.jobs.export = Some(super::super::app::Progress {
+        what: format!("Exporting {}", job.path.display()),
+        stage: "starting".to_owned(),
+        seconds: 0,
+    });
+    fx.push(Effect::Export(job));
+    true
+}
+
+fn submit_weight(app: &mut App, c: usize, answer: &str) -> bool {
+    let Some(old) = app.doc.appraisal().criteria().get(c).map(|x| x.weight()) else {
+        return true;
+    };
+    let new = match weight_from_answer(app.doc.appraisal(), c, answer) {
+        Ok(w) => w,
+        Err(msg) => {
+            app.view.error(msg);
+            return false;
+        }
+    };
+    old == new || apply(app, Edit::Weight { c, old, new })
+}
+
+/// Renames the option or criterion the prompt is for.
+fn rename(app: &mut App, kind: &PromptKind, answer: &str) -> bool {
+    let a = app.doc.appraisal();
+    let edit = match *kind {
+        PromptKind::RenameOption(o) => a.options().get(o).map(|x| Edit::RenameOption {
+            o,
+            old: x.name().to_owned(),
+            new: answer.to_owned(),
+        }),
+        PromptKind::RenameCriterion(c) => a.criteria().get(c).map(|x| Edit::RenameCriterion {
+            c,
+            old: x.name().to_owned(),
+            new: answer.to_owned(),
+        }),
+        _ => None,
+    };
+    match edit {
+        Some(
+            Edit::RenameOption {
+                ref old, ref new, ..
+            }
+            | Edit::RenameCriterion {
+                ref old, ref new, ..
+            },
+        ) if old == new => true,
+        Some(e) => apply(app, e),
+        None => true,
+    }
+}
+
+fn add_option(app: &mut App, answer: &str) -> bool {
+    let a = app.doc.appraisal();
+    let taken: Vec<&str> = a.options().iter().map(|o| o.id().as_str()).collect();
+    let Some(id) = id_from_name(answer, &taken, "option") else {
+        app.view
+            .error("Could not make an id from that name; try a shorter one");
+        return false;
+    };
+    let option = match AppraisalOption::new(id, answer, a.criteria().len()) {
+        Ok(o) => o,
+        Err(e) => {
+            app.view.error(friendly(&e));
+            return false;
+        }
+    };
+    let at = (app.view.option + 1).min(a.options().len());
+    if !apply(
+        app,
+        Edit::InsertOption {
+            at,
+            option: Box::new(option),
+        },
+    ) {
+        return false;
+    }
+    app.view.option = at;
+    app.view.criterion = 0;
+    app.view
+        .info(format!("Added option {answer}: type its scores"));
+    true
+}
+
+fn add_criterion(app: &mut App, answer: &str) -> bool {
+    let a = app.doc.appraisal();
+    let taken: Vec<&str> = a.criteria().iter().map(|c| c.id().as_str()).collect();
+    let Some(id) = id_from_name(answer, &taken, "criterion") else {
+        app.view
+            .error("Could not make an id from that name; try a shorter one");
+        return false;
+    };
+    let criterion = match Criterion::new(id, answer, 1.0) {
+        Ok(c) => c,
+        Err(e) => {
+            app.view.error(friendly(&e));
+            return false;
+        }
+    };
+    let at = (app.view.criterion + 1).min(a.criteria().len());
+    if !apply(
+        app,
+        Edit::InsertCriterion {
+            at,
+            column: Box::new(RemovedCriterion {
+                criterion,
+                scores: Vec::new(),
+                notes: Vec::new(),
+            }),
+        },
+    ) {
+        return false;
+    }
+    app.view.criterion = at;
+    app.view.info(format!(
+        "Added criterion {answer} with weight 1 (w to change)"
+    ));
+    true
+}
+
+/// The weight a typed answer asks for: a number, or a share of the total
+/// weight such as `12%` (the other weights stay as they are, so the criterion
+/// gets the weight that makes its share 12%).
+pub(super) fn weight_from_answer(a: &Appraisal, c: usize, answer: &str) -> Result<f64, String> {
+    let not_a_number = || {
+        format!(
+            "{answer:?} is not a number: type a weight such as 1, 2 or 0.5, or a share such as 20%"
+        )
+    };
+    let Some(share) = answer.strip_suffix('%') else {
+        return answer.parse::<f64>().map_err(|_| not_a_number());
+    };
+    let share: f64 = share.trim().parse().map_err(|_| not_a_number())?;
+    let others: f64 = a
+        .weights()
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i != c)
+        .map(|(_, w)| w)
+        .sum();
+    if !(0.0..100.0).contains(&share) {
+        return Err(format!(
+            "A share must be from 0% to less than 100% of the total weight; {answer} is not"
+        ));
+    }
+    if others <= 0.0 {
+        return Err(
+            "The other criteria have no weight, so a share cannot be set: type a weight such as 1"
+                .to_owned(),
+        );
+    }
+    // share / 100 = w / (w + others), so w = others * share / (100 - share).
+    let w = others * share / (100.0 - share);
+    Ok((w * 1e4).round() / 1e4)
+}
+
+/// Makes an id from a name, unique among `taken`: "Shared Service" -> "shared-service".
+fn id_from_name(name: &str, taken: &[&str], fallback: &str) -> Option<Id> {
+    let slug = crate::model::slug(name);
+    let mut base: String = if slug.is_empty() {
+        fallback.to_owned()
+    } else {
+        slug
+    };
+    base.truncate(crate::model::MAX_ID_LEN - 4);
+    let base = base.trim_end_matches('-').to_owned();
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while taken.contains(&candidate.as_str()) {
+        candidate = format!("{base}-{n}");
+        n += 1;
+    }
+    Id::new(&candidate).ok()
+}

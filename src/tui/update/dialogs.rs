@@ -1,0 +1,250 @@
+//! Questions: each takes the keys its line of [`keymap::confirm_keys`]
+//! lists, says so for any other key, and cancels on Esc.
+
+use std::path::PathBuf;
+
+use super::super::action::{Action, Input};
+use super::super::app::{App, Clashes, Confirm, Mode, PromptKind};
+use super::super::edit::Edit;
+use super::super::effect::Effect;
+use super::super::keymap;
+use super::boxes;
+use super::grid::{criterion_column, open_save_as};
+use super::{Effects, apply, open_help, open_prompt, pressed, quit_now, save};
+
+pub(super) fn confirm(app: &mut App, confirm: Confirm, action: Action, fx: &mut Effects) {
+    let confirm = match confirm {
+        Confirm::RecoveryClash(k) => return clash(app, k, action, fx),
+        other => other,
+    };
+    if action == Action::Help {
+        open_help(app, Mode::Confirm(confirm));
+        return;
+    }
+    let key = match action {
+        Action::Input(Input::Char(c)) => Some(c.to_ascii_lowercase()),
+        Action::Input(Input::Esc) => None,
+        Action::Input(Input::Enter) => Some('\n'),
+        other => {
+            if let Some(k) = pressed(&other) {
+                app.view.info(format!(
+                    "{k} does nothing here: {}",
+                    keymap::confirm_choices(&confirm)
+                ));
+            }
+            app.view.mode = Mode::Confirm(confirm);
+            return;
+        }
+    };
+    if let Some(k) = key.filter(|k| !keymap::confirm_takes(&confirm, *k)) {
+        let name = if k == '\n' {
+            "Enter".to_owned()
+        } else {
+            k.to_string()
+        };
+        app.view.info(format!(
+            "{name} does nothing here: {}",
+            keymap::confirm_choices(&confirm)
+        ));
+        app.view.mode = Mode::Confirm(confirm);
+        return;
+    }
+    match (confirm, key) {
+        (Confirm::Discard { .. }, Some('y')) => app.view.info("Closed: nothing was changed"),
+        (Confirm::Discard { back, .. }, _) => app.view.mode = *back,
+        (Confirm::Quit, Some('y' | 's' | '\n')) => {
+            if app.doc.path().is_some() {
+                save(app, None, false, true, fx);
+            } else {
+                open_save_as(app, true);
+            }
+        }
+        (Confirm::Quit, Some('n' | 'd')) => quit_now(app, fx),
+        (Confirm::Quit, _) => app.view.info("Still here: nothing was lost"),
+        (Confirm::RemoveOption(o), Some('y')) => {
+            if let Some(option) = app.doc.appraisal().options().get(o).cloned() {
+                let name = option.name().to_owned();
+                if apply(
+                    app,
+                    Edit::RemoveOption {
+                        at: o,
+                        option: Box::new(option),
+                    },
+                ) {
+                    app.view.option = o.saturating_sub(1);
+                    app.view.info(format!("Removed option {name} (u to undo)"));
+                }
+            }
+        }
+        (Confirm::RemoveCriterion(c), Some('y')) => {
+            if let Some(column) = criterion_column(app, c) {
+                let name = column.criterion.name().to_owned();
+                if apply(
+                    app,
+                    Edit::RemoveCriterion {
+                        at: c,
+                        column: Box::new(column),
+                    },
+                ) {
+                    app.view.criterion = c.saturating_sub(1);
+                    app.view
+                        .info(format!("Removed criterion {name} (u to undo)"));
+                }
+            }
+        }
+        (Confirm::RemoveOption(_) | Confirm::RemoveCriterion(_), _) => {
+            app.view.info("Nothing was removed");
+        }
+        (Confirm::Conflict { then_quit }, Some('o')) => save(app, None, true, then_quit, fx),
+        (Confirm::Conflict { then_quit }, Some('a')) => open_save_as(app, then_quit),
+        (Confirm::Conflict { .. }, _) => {
+            app.view
+                .info("Not saved. Your changes are still here; Ctrl-s to try again");
+        }
+        (Confirm::Replace { path, then_quit }, Some('y')) => {
+            save(app, Some(path), false, then_quit, fx)
+        }
+        (Confirm::Replace { path, then_quit }, _) => {
+            // Back to the name as typed, to change it.
+            open_prompt(
+                app,
+                PromptKind::SaveAs { then_quit },
+                &path.display().to_string(),
+            );
+        }
+        (Confirm::ReplaceExport { format, path, .. }, Some('y')) => {
+            boxes::export(app, format, path, true, fx);
+        }
+        (Confirm::ReplaceExport { format, path, .. }, _) => {
+            // Back to the name as typed, to change it.
+            open_prompt(
+                app,
+                PromptKind::ExportPath(format),
+                &path.display().to_string(),
+            );
+            app.view
+                .info("Nothing was replaced: type another name, or Esc");
+        }
+        (
+            Confirm::Recovery {
+                recovered,
+                from,
+                stale_lock,
+                ..
+            },
+            Some('r' | 'y'),
+        ) => {
+            let old = Box::new(app.doc.appraisal().clone());
+            if apply(
+                app,
+                Edit::Replace {
+                    old,
+                    new: recovered,
+                },
+            ) {
+                // The work now lives in this copy (and its own recovery file).
+                fx.push(Effect::Remove(
+                    app.settled_files(&from, stale_lock.as_deref()),
+                ));
+                app.view.info(
+                    "Restored your unsaved work from last time: Ctrl-s to save it, u to undo the restore",
+                );
+            }
+        }
+        (
+            Confirm::Recovery {
+                from, stale_lock, ..
+            },
+            Some('d' | 'n'),
+        ) => {
+            fx.push(Effect::Remove(discarded(from, stale_lock)));
+            app.view.info("Discarded the unsaved work from last time");
+        }
+        (Confirm::Recovery { .. }, Some('q')) => app.quit = true,
+        (c @ Confirm::Recovery { .. }, _) => {
+            app.view.mode = Mode::Confirm(c);
+            app.view
+                .error("Press r to restore the unsaved work, or d to discard it");
+        }
+        (c, _) => app.view.mode = Mode::Confirm(c),
+    }
+}
+
+/// The files to remove when kept work is thrown away: the recovery file
+/// and the lock of the copy that left it.
+fn discarded(from: PathBuf, stale_lock: Option<PathBuf>) -> Vec<PathBuf> {
+    std::iter::once(from).chain(stale_lock).collect()
+}
+
+/// The choice between restored work and the file as it now is.
+fn clash(app: &mut App, mut k: Box<Clashes>, action: Action, fx: &mut Effects) {
+    let n = k.cells.len();
+    match action {
+        Action::Input(Input::Up) => k.selected = k.selected.saturating_sub(1),
+        Action::Input(Input::Down) => k.selected = (k.selected + 1).min(n.saturating_sub(1)),
+        Action::Input(Input::Char(' ') | Input::Tab) => {
+            if let Some(t) = k.take_yours.get_mut(k.selected) {
+                *t = !*t;
+            }
+        }
+        Action::Input(Input::Char('t' | 'T')) => {
+            // All theirs: the file as it is; the kept work is no longer needed.
+            fx.push(Effect::Remove(discarded(k.from, k.stale_lock)));
+            app.view
+                .info("Kept the file as it now is; the earlier unsaved work was discarded");
+            return;
+        }
+        Action::Input(Input::Char('y' | 'Y' | 'r' | 'R')) | Action::Input(Input::Enter) => {
+            let whole = matches!(action, Action::Input(Input::Char(_)));
+            let new = if whole {
+                k.recovered.clone()
+            } else {
+                k.merged(app.doc.appraisal())
+            };
+            let old = Box::new(app.doc.appraisal().clone());
+            if new != *old
+                && !apply(
+                    app,
+                    Edit::Replace {
+                        old,
+                        new: Box::new(new),
+                    },
+                )
+            {
+                app.view.mode = Mode::Confirm(Confirm::RecoveryClash(k));
+                return;
+            }
+            fx.push(Effect::Remove(
+                app.settled_files(&k.from, k.stale_lock.as_deref()),
+            ));
+            let kept = if whole {
+                n
+            } else {
+                k.take_yours.iter().filter(|&&t| t).count()
+            };
+            app.view.info(format!(
+                "Restored your unsaved work on {kept} of {n} cells over the file as it now is: Ctrl-s to save, u to undo"
+            ));
+            return;
+        }
+        Action::Input(Input::Char('q' | 'Q')) => {
+            app.quit = true;
+            return;
+        }
+        Action::Input(Input::Esc) => app.view.error(
+            "Choose whose version each cell keeps and press Enter, or t to keep the file as it is",
+        ),
+        Action::Help => {
+            open_help(app, Mode::Confirm(Confirm::RecoveryClash(k)));
+            return;
+        }
+        _ => {}
+    }
+    if let Some(t) = k.take_yours.get(k.selected) {
+        let what = if *t { "yours" } else { "theirs" };
+        if !matches!(action, Action::Input(Input::Esc)) {
+            app.view.info(format!("This cell keeps {what}"));
+        }
+    }
+    app.view.mode = Mode::Confirm(Confirm::RecoveryClash(k));
+}
