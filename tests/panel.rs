@@ -390,7 +390,11 @@ fn the_sheet_example_in_the_format_docs_is_valid() {
         .map(|b| b.split("```").next().unwrap_or(""))
         .collect();
     // The version-2 example follows them (tested in tests/v2_model.rs).
-    assert_eq!(blocks.len(), 3, "an appraisal example, a sheet example and the version-2 example");
+    assert_eq!(
+        blocks.len(),
+        3,
+        "an appraisal example, a sheet example and the version-2 example"
+    );
     let a = appraise::load::load_str("format.md", blocks[0])
         .expect("appraisal")
         .appraisal;

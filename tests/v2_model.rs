@@ -172,8 +172,15 @@ fn a_version_2_file_saves_back_unchanged_and_writes_afresh_in_full() {
 #[test]
 fn the_version_2_example_in_the_format_docs_is_valid_and_adds_up_as_it_says() {
     let doc = std::fs::read_to_string("docs/format.md").expect("docs/format.md");
-    let v2 = doc.split("### A commented example").nth(1).expect("the version-2 example");
-    let block = v2.split("```toml\n").nth(1).and_then(|b| b.split("```").next()).expect("a block");
+    let v2 = doc
+        .split("### A commented example")
+        .nth(1)
+        .expect("the version-2 example");
+    let block = v2
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a block");
     let l = load_str("format.md", block).unwrap_or_else(|e| panic!("{}", e.render(false)));
     let r = compute(&l.appraisal);
     assert!(l.warnings.is_empty(), "{:?}", l.warnings);
