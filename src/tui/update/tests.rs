@@ -1113,6 +1113,74 @@ fn recovery_file_is_written_offered_and_restored() {
     assert_eq!(crate::load::load_path(&path).unwrap().appraisal, edited);
 }
 
+/// Pretends a copy on another machine (a shared network drive) had the
+/// file open, writing to `rec`, and last refreshed its lock `quiet` seconds ago.
+fn lock_from_another_machine(rec: &std::path::Path, quiet: u64) -> PathBuf {
+    let name = rec.file_name().unwrap().to_string_lossy().into_owned();
+    let lock = rec.with_file_name(format!(
+        "{}.other-pc-4242",
+        name.replace(".appraise-recovery", ".appraise-lock")
+    ));
+    std::fs::write(
+        &lock,
+        format!(
+            "user = alice\nhost = other-pc\npid = 4242\nsince = 1700000000\nrecovery = {name}\n"
+        ),
+    )
+    .unwrap();
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(quiet);
+    std::fs::File::options()
+        .write(true)
+        .open(&lock)
+        .unwrap()
+        .set_modified(then)
+        .unwrap();
+    lock
+}
+
+#[test]
+fn work_left_on_another_machine_is_offered_only_once_its_lock_is_stale() {
+    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
+    update(&mut app, Action::Digit(0));
+    app.doc.flush_recovery().unwrap();
+    let rec = app.doc.recovery_path().unwrap().to_owned();
+    let edited = app.doc.appraisal().clone();
+    drop(app);
+    // Alice's copy on another machine refreshed its lock a minute ago: it
+    // is still running, so its work is neither offered nor touched.
+    let lock = lock_from_another_machine(&rec, 60);
+    let fresh = App::open(&path).unwrap();
+    assert_eq!(fresh.view.mode, Mode::Normal);
+    assert!(
+        message(&fresh).contains("Also open by alice on other-pc"),
+        "{}",
+        message(&fresh)
+    );
+    assert_ne!(fresh.doc.recovery_path(), Some(rec.as_path()));
+    drop(fresh);
+    assert!(rec.exists() && lock.exists());
+    // Quiet for longer than the heartbeat rule allows: stale.
+    let quiet = crate::recovery::STALE_AFTER.as_secs() + 60;
+    let lock = lock_from_another_machine(&rec, quiet);
+    let mut stale = App::open(&path).unwrap();
+    match &stale.view.mode {
+        Mode::Confirm(Confirm::Recovery { left_by, .. }) => {
+            let who = left_by.as_deref().unwrap_or_default();
+            assert!(
+                who.contains("alice on other-pc, last seen 3 minutes ago"),
+                "{who}"
+            );
+        }
+        other => panic!("not offered: {other:?}"),
+    }
+    update(&mut stale, Action::Input(Input::Char('r')));
+    assert_eq!(stale.doc.appraisal(), &edited);
+    assert!(
+        !lock.exists(),
+        "the stale lock goes once its work is dealt with"
+    );
+}
+
 #[test]
 fn recovery_can_be_discarded() {
     let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
