@@ -1181,6 +1181,79 @@ fn work_left_on_another_machine_is_offered_only_once_its_lock_is_stale() {
     );
 }
 
+const PARTLY_WEIGHTED: &str = r#"
+[appraisal]
+title = "Partly weighted"
+[scale]
+min = 0
+max = 5
+[[criteria]]
+id = "cost"
+name = "Cost"
+weight = 2
+[[criteria]]
+id = "reach"
+name = "Reach"
+[[options]]
+id = "x"
+name = "X"
+scores = { cost = 3, reach = 4 }
+"#;
+
+#[test]
+fn the_weights_warnings_are_checked_again_as_the_weights_change() {
+    let (_dir, _path, mut app) = on_disk(PARTLY_WEIGHTED);
+    let opened = App::open(&_path).unwrap();
+    assert!(
+        message(&opened).contains(
+            "Weights: 1 of 2 criteria has a weight (2) and the other (Reach) weighs 1 by default"
+        ),
+        "{}",
+        message(&opened)
+    );
+    // Giving Reach a weight of its own: the check runs again, off the key
+    // path, and the warning goes.
+    update(&mut app, Action::Right);
+    update(&mut app, Action::EditWeight);
+    let fx = super::update(&mut app, Action::Input(Input::Char('3')));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::CheckWeights(_))));
+    let fx = super::update(&mut app, Action::Input(Input::Enter));
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::CheckWeights(_))),
+        "a weight edit asks for the check: {fx:?}"
+    );
+    perform_now(&mut app, fx);
+    assert!(
+        app.doc.weight_notes().is_empty(),
+        "{:?}",
+        app.doc.weight_notes()
+    );
+    assert_eq!(
+        message(&app),
+        "Weights: the warning about them no longer applies"
+    );
+    // A weight too small to show in a total.
+    update(&mut app, Action::EditWeight);
+    type_text(&mut app, "0.0001");
+    update(&mut app, Action::Input(Input::Enter));
+    assert!(
+        message(&app).starts_with("Weights: a weight of 0.0001 is too small to show"),
+        "{}",
+        message(&app)
+    );
+    assert!(is_error(&app));
+    // Undone, the check runs again.
+    update(&mut app, Action::Undo);
+    assert!(
+        app.doc.weight_notes().is_empty(),
+        "{:?}",
+        app.doc.weight_notes()
+    );
+    // A score changes no weight: no check.
+    let fx = super::update(&mut app, Action::Digit(2));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::CheckWeights(_))));
+}
+
 #[test]
 fn recovery_can_be_discarded() {
     let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
