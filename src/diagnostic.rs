@@ -8,6 +8,8 @@ use std::ops::Range;
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
 
+use crate::terminal::{sanitise, sanitise_line};
+
 /// A file's name (as the user gave it) and its text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceFile {
@@ -38,15 +40,60 @@ impl SourceFile {
 
 /// 1-based line and column (in characters, not counting `\r`) of a byte offset in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = floor_boundary(text, offset);
+    let line = text[..offset].bytes().filter(|&b| b == b'\n').count() + 1;
+    (line, column(text, offset))
+}
+
+/// The nearest character boundary at or before `offset`, within `text`.
+fn floor_boundary(text: &str, offset: usize) -> usize {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
+    offset
+}
+
+/// The 1-based column (in characters, not counting `\r`) of a byte offset
+/// that is on a character boundary.
+fn column(text: &str, offset: usize) -> usize {
     let before = &text[..offset];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().filter(|&c| c != '\r').count() + 1;
-    (line, col)
+    before[line_start..].chars().filter(|&c| c != '\r').count() + 1
+}
+
+/// Where each line of a text starts, so that many diagnostics in one large
+/// file find their line numbers in logarithmic time rather than each
+/// counting lines from the top (40,000 problems in a 1.2 MB file took
+/// 14.7 s to print that way).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    /// Byte offsets of every `\n`.
+    newlines: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> LineIndex {
+        LineIndex {
+            newlines: text
+                .bytes()
+                .enumerate()
+                .filter_map(|(i, b)| (b == b'\n').then_some(i))
+                .collect(),
+        }
+    }
+
+    /// The 1-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.newlines.partition_point(|&n| n < offset) + 1
+    }
+
+    /// 1-based line and column of a byte offset in the indexed `text`, as [`line_col`].
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_boundary(text, offset);
+        (self.line(offset), column(text, offset))
+    }
 }
 
 /// How serious a diagnostic is.
@@ -123,47 +170,61 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// `path:line:column` for this diagnostic (just `path` when it has no position).
+    /// `path:line:column` for this diagnostic (just `path` when it has no
+    /// position), safe to show on a terminal.
     pub fn location(&self, file: &SourceFile) -> String {
+        let name = sanitise_line(&file.name);
         match &self.span {
             Some(span) => {
                 let (line, col) = file.line_col(span.start);
-                format!("{}:{line}:{col}", file.name)
+                format!("{name}:{line}:{col}")
             }
-            None => file.name.clone(),
+            None => name.into_owned(),
         }
     }
 
-    /// Renders the diagnostic with the offending line and a caret.
+    /// Renders the diagnostic with the offending line and a caret. Every
+    /// piece of text in it (the file's name, the message, the label and the
+    /// help, which may quote the file) passes through the terminal
+    /// sanitiser; the renderer shows control characters in the excerpt itself.
     pub fn render(&self, file: &SourceFile, color: bool) -> String {
+        self.render_indexed(file, &LineIndex::new(&file.text), color)
+    }
+
+    /// [`Diagnostic::render`] with the file's lines already indexed.
+    fn render_indexed(&self, file: &SourceFile, lines: &LineIndex, color: bool) -> String {
         let level = match self.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let title = level.primary_title(self.message.as_str()).id(self.kind);
+        let name = sanitise_line(&file.name);
+        let message = sanitise(&self.message);
+        let label = self.label.as_deref().map(sanitise);
+        let help = self.help.as_deref().map(sanitise);
+        let title = level.primary_title(message.as_ref()).id(self.kind);
         let mut group = Group::with_title(title);
         let excerpt;
         if let Some(span) = &self.span {
             // Hand the renderer only the lines involved, so a diagnostic in a huge
             // file costs the same as one in a small file.
-            excerpt = Excerpt::around(&file.text, span.clone());
+            excerpt = Excerpt::around(&file.text, lines, span.clone());
             let mut annotation = AnnotationKind::Primary.span(excerpt.span.clone());
-            if let Some(label) = &self.label {
-                annotation = annotation.label(label.as_str());
+            if let Some(label) = &label {
+                annotation = annotation.label(label.as_ref());
             }
             group = group.element(
                 Snippet::source(excerpt.text.as_str())
                     .line_start(excerpt.first_line)
-                    .path(file.name.as_str())
+                    .path(name.as_ref())
                     .annotation(annotation),
             );
         } else {
-            group = group.element(Origin::path(file.name.as_str()));
+            group = group.element(Origin::path(name.as_ref()));
         }
         let mut report: Vec<Group<'_>> = vec![group];
-        if let Some(help) = &self.help {
+        if let Some(help) = &help {
             report.push(Group::with_title(
-                Level::HELP.secondary_title(help.as_str()),
+                Level::HELP.secondary_title(help.as_ref()),
             ));
         }
         let renderer = if color {
@@ -186,7 +247,7 @@ impl Excerpt {
     /// Lines shown at most, so a span over a whole table stays readable.
     const MAX_LINES: usize = 6;
 
-    fn around(text: &str, span: Range<usize>) -> Excerpt {
+    fn around(text: &str, lines: &LineIndex, span: Range<usize>) -> Excerpt {
         let mut start = span.start.min(text.len());
         while !text.is_char_boundary(start) {
             start -= 1;
@@ -205,7 +266,7 @@ impl Excerpt {
             line_end = line_start + cut;
             end = end.min(line_end);
         }
-        let first_line = text[..line_start].bytes().filter(|&b| b == b'\n').count() + 1;
+        let first_line = lines.line(line_start);
         Excerpt {
             text: text[line_start..line_end].trim_end_matches('\r').to_owned(),
             span: (start - line_start)..(end - line_start).min(line_end - line_start),
@@ -217,10 +278,11 @@ impl Excerpt {
 /// Renders every diagnostic, errors first, separated by blank lines.
 pub fn render_all(file: &SourceFile, diagnostics: &[Diagnostic], color: bool) -> String {
     let mut out = String::new();
+    let lines = LineIndex::new(&file.text);
     let errors = diagnostics.iter().filter(|d| d.is_error());
     let warnings = diagnostics.iter().filter(|d| !d.is_error());
     for d in errors.chain(warnings) {
-        out.push_str(&d.render(file, color));
+        out.push_str(&d.render_indexed(file, &lines, color));
         out.push_str("\n\n");
     }
     out
@@ -279,6 +341,38 @@ mod tests {
         let off = text.rfind('=').unwrap();
         assert_eq!(line_col(text, off), (2, 4));
         assert_eq!(line_col(text, 10_000), (3, 1));
+    }
+
+    #[test]
+    fn the_line_index_agrees_with_counting() {
+        let text = "a\n\nbc\r\néd\nlast";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                index.line_col(text, offset),
+                line_col(text, offset),
+                "{offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn hostile_text_in_a_diagnostic_reaches_the_terminal_escaped() {
+        let file = SourceFile::new("e\u{1b}[2Jvil.toml", "member = \"x\"\n");
+        let d = Diagnostic::error("k", "named \u{1b}]0;pwned\u{7} here", Some(0..6))
+            .with_label("looked for \u{1b}[2J\u{202e}")
+            .with_help("try \u{9b}31m");
+        for color in [false, true] {
+            let out = d.render(&file, color);
+            assert!(out.contains("e\\u{1b}[2Jvil.toml:1:1"), "{out}");
+            assert!(out.contains("looked for \\u{1b}[2J\\u{202e}"), "{out}");
+            assert!(!out.contains('\u{7}') && !out.contains('\u{9b}'), "{out}");
+            assert!(!out.contains('\u{202e}'), "{out}");
+            if !color {
+                assert!(!out.contains('\u{1b}'), "{out}");
+            }
+        }
+        assert_eq!(d.location(&file), "e\\u{1b}[2Jvil.toml:1:1");
     }
 
     #[test]

@@ -75,6 +75,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    cap_rayon_threads();
     let result = match cli.command {
         None if cmd::tui::interactive() => cmd::tui::run(cmd::tui::Args {
             file: cli.file,
@@ -100,7 +101,13 @@ fn main() -> ExitCode {
         // A reader that stops early (`appraise report | head`) is not a failure.
         Err(err) if broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            // Errors quote file names and values, which may hold escape sequences.
+            let message = format!("{err:#}");
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: {}",
+                appraise::terminal::sanitise(&message)
+            );
             ExitCode::from(cmd::EXIT_FAILURE)
         }
     }
@@ -112,4 +119,29 @@ fn broken_pipe(err: &anyhow::Error) -> bool {
         e.downcast_ref::<std::io::Error>()
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// Holds rayon's shared pool to at most [`cmd::MAX_THREADS`] threads, the
+/// cap on `--threads`: `RAYON_NUM_THREADS=100000` would otherwise start a
+/// hundred thousand threads before any work began.
+fn cap_rayon_threads() {
+    let Some(asked) = std::env::var_os("RAYON_NUM_THREADS") else {
+        return;
+    };
+    let asked = asked.to_string_lossy();
+    let Ok(n) = asked.trim().parse::<usize>() else {
+        return;
+    };
+    if n > cmd::MAX_THREADS {
+        let _ = writeln!(
+            std::io::stderr(),
+            "warning: RAYON_NUM_THREADS={n} is more than {} threads; using {}",
+            cmd::MAX_THREADS,
+            cmd::MAX_THREADS
+        );
+        // Fails only if the pool already exists, and nothing has used it yet.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(cmd::MAX_THREADS)
+            .build_global();
+    }
 }

@@ -41,6 +41,11 @@ pub enum ModelError {
         code = .0
     )]
     LineSeparator(u32),
+    /// A one-line name contains a bidi embedding, override or isolate.
+    #[error(
+        "the text contains an invisible direction control (U+{0:04X}), which makes a name read in a different order from the characters it holds; remove it (right-to-left names need no such character)"
+    )]
+    BidiControl(u32),
     /// The score is outside the scale.
     #[error("{value} is outside the scale {min} to {max}")]
     ScoreOutOfRange {
@@ -148,8 +153,9 @@ pub fn slug(text: &str) -> String {
     out
 }
 
-/// Checks a one-line name: not blank, free of control characters and of
-/// Unicode line and paragraph separators.
+/// Checks a one-line name: not blank, free of control characters, of
+/// Unicode line and paragraph separators and of bidi embeddings, overrides
+/// and isolates.
 pub fn check_name(name: &str) -> Result<(), ModelError> {
     if name.trim().is_empty() {
         return Err(ModelError::BlankName);
@@ -160,6 +166,14 @@ pub fn check_name(name: &str) -> Result<(), ModelError> {
     // Invisible in most editors, yet a line break in Word, browsers and JSON readers.
     if let Some(c) = name.chars().find(|c| matches!(c, '\u{2028}' | '\u{2029}')) {
         return Err(ModelError::LineSeparator(c as u32));
+    }
+    // The "Trojan source" characters: a name is compared, sorted and shown
+    // beside others, and must read as what it holds.
+    if let Some(c) = name
+        .chars()
+        .find(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+    {
+        return Err(ModelError::BidiControl(c as u32));
     }
     Ok(())
 }
@@ -1134,6 +1148,18 @@ mod tests {
         assert!(check_text("two\nlines\tok").is_ok());
         assert!(check_text("bell\u{7}").is_err());
         assert!(check_text("escape\u{1b}[2J").is_err());
+    }
+
+    #[test]
+    fn names_refuse_direction_overrides_but_not_right_to_left_text() {
+        for c in ('\u{202A}'..='\u{202E}').chain('\u{2066}'..='\u{2069}') {
+            assert_eq!(
+                check_name(&format!("Option{c}A")),
+                Err(ModelError::BidiControl(c as u32))
+            );
+        }
+        assert!(check_name("خيار أ").is_ok());
+        assert!(check_name("אפשרות \u{200F}ב").is_ok());
     }
 
     #[test]

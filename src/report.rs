@@ -1,54 +1,18 @@
-//! Terminal and JSON presentations of totals and ranks.
+//! What `report` and `rank` print: the summary and the ranking as report
+//! blocks for the terminal writer, the warnings, and the ranking as JSON.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
-use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement, Table, presets};
 use serde::Serialize;
 
-use crate::compute::{Results, Warning, WarningKind, reconcile, warnings};
+use crate::compute::{Results, Warning, WarningKind, warnings};
+use crate::export::{Block, Report, tables};
 use crate::model::Appraisal;
 use crate::numbers;
+use crate::terminal;
 
-/// How terminal tables are drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct TextStyle {
-    /// Fit tables to this many columns; `None` means no limit.
-    pub width: Option<u16>,
-    /// Whether to use bold and colour (off when NO_COLOR is set or output is not a terminal).
-    pub color: bool,
-}
-
-fn new_table(style: TextStyle) -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED);
-    t.force_no_tty();
-    if style.color {
-        t.enforce_styling();
-    }
-    if let Some(w) = style.width {
-        t.set_width(w);
-        t.set_content_arrangement(ContentArrangement::Dynamic);
-    }
-    t
-}
-
-fn header(style: TextStyle, cells: &[&str]) -> Vec<Cell> {
-    cells
-        .iter()
-        .map(|h| {
-            let c = Cell::new(h);
-            if style.color {
-                c.add_attribute(Attribute::Bold)
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
-fn right(text: impl ToString) -> Cell {
-    Cell::new(text).set_alignment(CellAlignment::Right)
-}
+pub use crate::terminal::TextStyle;
 
 /// A weight's share of the total weight, as [`numbers::share`] shows it.
 pub fn share_percent(appraisal: &Appraisal, c: usize) -> String {
@@ -56,119 +20,57 @@ pub fn share_percent(appraisal: &Appraisal, c: usize) -> String {
     numbers::share(w / appraisal.total_weight())
 }
 
-/// Remarks for the ranking table: incomplete scoring and published-total mismatches.
-pub fn remarks(appraisal: &Appraisal, results: &Results, option: usize) -> Vec<String> {
-    let mut out = Vec::new();
-    let o = &appraisal.options()[option];
-    if !results.options[option].complete {
-        let scored = o.scores().iter().filter(|s| s.is_some()).count();
-        out.push(format!(
-            "incomplete: {scored} of {} scored",
-            o.scores().len()
-        ));
-    }
-    if reconcile(appraisal, results).iter().any(|r| r.0 == option)
-        && let Some(p) = o.published()
-    {
-        // As the source printed it: 3.80 keeps both decimals.
-        out.push(format!("published as {}", p.text()));
-    }
-    out
+/// The readable summary as report blocks, built by the same table builders
+/// as the exports: the frame (title, byline, description), the scale and
+/// criteria (without the criteria's descriptions, which the terminal has no
+/// room for), the score matrix and the ranking.
+pub fn summary_report(appraisal: &Appraisal, results: &Results) -> Report {
+    let mut report = tables::frame(appraisal);
+    let criteria = terminal::without_columns(&tables::criteria_table(appraisal), |c| c.wide);
+    report.blocks.extend([
+        Block::Heading("Criteria".into()),
+        Block::Paragraph(tables::scale_sentence(appraisal)),
+        Block::Table(tables::scale_table(appraisal)),
+        Block::Table(criteria),
+        Block::Heading("Scores".into()),
+        Block::Table(tables::matrix_table(appraisal, results)),
+        Block::Heading("Ranking".into()),
+        Block::Table(tables::ranking_table(appraisal, results)),
+    ]);
+    report
 }
 
-/// The ranking as a terminal table: rank, option, total, percent and remarks.
-pub fn rank_table(appraisal: &Appraisal, results: &Results, style: TextStyle) -> String {
-    let mut t = new_table(style);
-    t.set_header(header(style, &["Rank", "Option", "Total", "%", "Remarks"]));
-    for i in results.rank_order() {
-        let r = &results.options[i];
-        t.add_row(vec![
-            right(r.rank),
-            Cell::new(appraisal.options()[i].name()),
-            right(numbers::total_of(r.total, results.max_total)),
-            right(numbers::percent_figure(r.percent)),
-            Cell::new(remarks(appraisal, results, i).join("; ")),
-        ]);
+/// The ranking alone, as `appraise rank` prints it.
+pub fn ranking_report(appraisal: &Appraisal, results: &Results) -> Report {
+    Report {
+        blocks: vec![Block::Table(tables::ranking_table(appraisal, results))],
+        ..Report::default()
     }
-    t.to_string()
 }
 
-/// The criteria as a terminal table, numbered to match the score matrix.
-pub fn criteria_table(appraisal: &Appraisal, style: TextStyle) -> String {
-    let mut t = new_table(style);
-    t.set_header(header(style, &["#", "Criterion", "Weight", "Share"]));
-    for (c, crit) in appraisal.criteria().iter().enumerate() {
-        t.add_row(vec![
-            right(format!("C{}", c + 1)),
-            Cell::new(crit.name()),
-            right(numbers::weight(crit.weight())),
-            right(share_percent(appraisal, c)),
-        ]);
-    }
-    t.to_string()
+/// Writes the ranking for a terminal.
+pub fn write_ranking(
+    out: &mut impl Write,
+    appraisal: &Appraisal,
+    results: &Results,
+    style: TextStyle,
+) -> io::Result<()> {
+    terminal::write_report(out, &ranking_report(appraisal, results), style, false)
 }
 
-/// The full score matrix in rank order, with totals; unscored cells show as `-`.
-pub fn matrix_table(appraisal: &Appraisal, results: &Results, style: TextStyle) -> String {
-    let mut t = new_table(style);
-    let mut head = vec!["Rank".to_string(), "Option".to_string()];
-    head.extend((1..=appraisal.criteria().len()).map(|c| format!("C{c}")));
-    head.push("Total".into());
-    let head_refs: Vec<&str> = head.iter().map(String::as_str).collect();
-    t.set_header(header(style, &head_refs));
-    for i in results.rank_order() {
-        let o = &appraisal.options()[i];
-        let mut row = vec![right(results.options[i].rank), Cell::new(o.name())];
-        row.extend(
-            o.scores()
-                .iter()
-                .map(|s| right(s.map_or("-".into(), numbers::score))),
-        );
-        row.push(right(numbers::total_of(
-            results.options[i].total,
-            results.max_total,
-        )));
-        t.add_row(row);
-    }
-    t.to_string()
-}
-
-/// Writes the full terminal report: title, scale, criteria, matrix, ranking and warnings.
+/// Writes the full terminal report: the summary's blocks, then the warnings.
 pub fn write_report(
     out: &mut impl Write,
     appraisal: &Appraisal,
     results: &Results,
     style: TextStyle,
 ) -> io::Result<()> {
-    let meta = &appraisal.meta;
-    writeln!(out, "{}", meta.title)?;
-    let byline: Vec<&str> = [meta.organisation.as_deref(), meta.date.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
-    if !byline.is_empty() {
-        writeln!(out, "{}", byline.join(", "))?;
-    }
-    let scale = appraisal.scale();
-    write!(
-        out,
-        "\nScores run from {} to {} in steps of {}.",
-        numbers::score(scale.min()),
-        numbers::score(scale.max()),
-        numbers::score(scale.step())
-    )?;
-    writeln!(out)?;
-    for (v, label) in scale.labels() {
-        writeln!(out, "  {} = {}", numbers::score(*v), label)?;
-    }
-    writeln!(out, "\nCriteria\n{}", criteria_table(appraisal, style))?;
-    writeln!(out, "\nScores\n{}", matrix_table(appraisal, results, style))?;
-    writeln!(out, "\nRanking\n{}", rank_table(appraisal, results, style))?;
+    terminal::write_report(out, &summary_report(appraisal, results), style, false)?;
     let warns = warnings(appraisal, results);
     if !warns.is_empty() {
         writeln!(out, "\nWarnings")?;
         for w in summarise_warnings(&warns) {
-            writeln!(out, "  ! {w}")?;
+            writeln!(out, "  ! {}", terminal::sanitise(&w))?;
         }
     }
     Ok(())
@@ -177,15 +79,21 @@ pub fn write_report(
 /// Collapses warnings for display: published totals in full, unscored cells counted per option.
 pub fn summarise_warnings(warns: &[Warning]) -> Vec<String> {
     let mut lines = Vec::new();
+    // Counts in order of first appearance, found by option id in constant
+    // time so that many incomplete options cost linear time.
     let mut missing: Vec<(&str, usize)> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
     for w in warns {
         match w.kind {
             WarningKind::PublishedTotalMismatch | WarningKind::PublishedRoundingHidesOrder => {
                 lines.push(w.message.clone())
             }
-            WarningKind::MissingScore => match missing.iter_mut().find(|(o, _)| *o == w.option) {
-                Some(entry) => entry.1 += 1,
-                None => missing.push((&w.option, 1)),
+            WarningKind::MissingScore => match at.get(w.option.as_str()) {
+                Some(&k) => missing[k].1 += 1,
+                None => {
+                    at.insert(&w.option, missing.len());
+                    missing.push((&w.option, 1));
+                }
             },
         }
     }

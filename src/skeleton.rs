@@ -2,9 +2,9 @@
 //! and options named or numbered, weights of 1 and no scores yet, that
 //! `check` accepts as it is.
 //!
-//! `appraise new review.toml --criteria 6 --options 4` writes one; a guided
-//! start (in the scoring screen) gathers the same [`Plan`] from the officer
-//! and calls [`skeleton`] or [`write_new`].
+//! `appraise new review.toml --criteria 6 --options 4` writes one; on a
+//! terminal, `appraise new review.toml` asks for the same [`Plan`] question
+//! by question ([`ask_plan`]) and then opens the scoring screen on it.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -237,6 +237,180 @@ pub fn write_new(path: &Path, plan: &Plan) -> Result<String, SkeletonError> {
     }
 }
 
+/// What the guided start says before each question, and reads back.
+const GUIDED_INTRO: &str = "Answer each question and press Enter; Enter alone keeps the [suggestion].\n\
+Nothing is written until the end; Ctrl-C stops without writing.\n";
+
+/// Most points on a scale asked about one by one for their wording; a
+/// longer scale is asked about at its two ends.
+const LABEL_EACH_POINT: usize = 6;
+
+/// Asks, on `input` and `output` (a terminal), for everything a new
+/// appraisal starts with: the title, the scale and the wording of its
+/// points, the criteria and the options. Each answer is checked as it is
+/// given and asked again if it cannot be used. `None` when the input ends
+/// before the plan is complete (nothing should then be written).
+pub fn ask_plan(
+    input: &mut impl std::io::BufRead,
+    output: &mut impl std::io::Write,
+    start: &Plan,
+) -> std::io::Result<Option<Plan>> {
+    let mut ask = Asker { input, output };
+    ask.say(GUIDED_INTRO)?;
+    let Some(title) = ask.text("Title", &start.title)? else {
+        return Ok(None);
+    };
+    ask.say("\nThe scale every score is given on.\n")?;
+    let (min, max, step) = loop {
+        let Some(min) = ask.number("Lowest score", start.scale.0)? else {
+            return Ok(None);
+        };
+        let Some(max) = ask.number("Highest score", start.scale.1.max(min + 1.0))? else {
+            return Ok(None);
+        };
+        let Some(step) = ask.number(
+            "Step between scores (0.5 allows half points)",
+            start.scale.2,
+        )?
+        else {
+            return Ok(None);
+        };
+        match Scale::new(min, max, step) {
+            Ok(_) => break (min, max, step),
+            Err(e) => ask.say(&format!("  That scale cannot be used: {e}. Try again.\n"))?,
+        }
+    };
+    let scale = Scale::new(min, max, step).map_err(std::io::Error::other)?;
+    let points: Vec<f64> = scale.points().collect();
+    let asked: Vec<f64> = if points.len() <= LABEL_EACH_POINT {
+        points
+    } else {
+        vec![min, max]
+    };
+    ask.say("\nWhat the points mean, for the panel (Enter alone leaves a point without words).\n")?;
+    let mut labels = Vec::new();
+    for p in asked {
+        let Some(text) = ask.optional(&format!("  {}", numbers::score(p)))? else {
+            return Ok(None);
+        };
+        if !text.is_empty() {
+            labels.push((p, text));
+        }
+    }
+    ask.say("\nThe criteria, one per line; an empty line ends the list.\n")?;
+    let Some(criteria) = ask.list("criterion")? else {
+        return Ok(None);
+    };
+    ask.say("\nThe options, one per line; an empty line ends the list.\n")?;
+    let Some(options) = ask.list("option")? else {
+        return Ok(None);
+    };
+    Ok(Some(Plan {
+        title,
+        scale: (min, max, step),
+        labels,
+        criteria,
+        options,
+    }))
+}
+
+/// Questions and answers over a pair of streams.
+struct Asker<'a, R, W> {
+    input: &'a mut R,
+    output: &'a mut W,
+}
+
+impl<R: std::io::BufRead, W: std::io::Write> Asker<'_, R, W> {
+    fn say(&mut self, text: &str) -> std::io::Result<()> {
+        self.output.write_all(text.as_bytes())?;
+        self.output.flush()
+    }
+
+    /// One line, trimmed; `None` at the end of the input.
+    fn line(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
+        self.say(prompt)?;
+        let mut line = String::new();
+        if self.input.read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        Ok(Some(line.trim().to_string()))
+    }
+
+    /// A name: the suggestion when the answer is empty; asked again when it
+    /// cannot be used.
+    fn text(&mut self, question: &str, suggestion: &str) -> std::io::Result<Option<String>> {
+        loop {
+            let Some(answer) = self.line(&format!("{question} [{suggestion}]: "))? else {
+                return Ok(None);
+            };
+            let answer = if answer.is_empty() {
+                suggestion.to_string()
+            } else {
+                answer
+            };
+            match check_name(&answer) {
+                Ok(()) => return Ok(Some(answer)),
+                Err(e) => self.say(&format!("  That cannot be used: {e}. Try again.\n"))?,
+            }
+        }
+    }
+
+    /// Free text, empty allowed.
+    fn optional(&mut self, question: &str) -> std::io::Result<Option<String>> {
+        loop {
+            let Some(answer) = self.line(&format!("{question}: "))? else {
+                return Ok(None);
+            };
+            if answer.is_empty() {
+                return Ok(Some(answer));
+            }
+            match check_name(&answer) {
+                Ok(()) => return Ok(Some(answer)),
+                Err(e) => self.say(&format!("  That cannot be used: {e}. Try again.\n"))?,
+            }
+        }
+    }
+
+    fn number(&mut self, question: &str, suggestion: f64) -> std::io::Result<Option<f64>> {
+        loop {
+            let Some(answer) =
+                self.line(&format!("{question} [{}]: ", numbers::score(suggestion)))?
+            else {
+                return Ok(None);
+            };
+            if answer.is_empty() {
+                return Ok(Some(suggestion));
+            }
+            match answer.parse::<f64>() {
+                Ok(x) if x.is_finite() => return Ok(Some(x)),
+                _ => self.say(&format!("  '{answer}' is not a number. Try again.\n"))?,
+            }
+        }
+    }
+
+    /// Names one per line until an empty one; at least one.
+    fn list(&mut self, what: &str) -> std::io::Result<Option<Vec<String>>> {
+        let mut names: Vec<String> = Vec::new();
+        while names.len() < MAX_ITEMS {
+            let Some(answer) = self.line(&format!("  {what} {}: ", names.len() + 1))? else {
+                return Ok(None);
+            };
+            if answer.is_empty() {
+                if !names.is_empty() {
+                    break;
+                }
+                self.say(&format!("  An appraisal needs at least one {what}.\n"))?;
+                continue;
+            }
+            match check_name(&answer) {
+                Ok(()) => names.push(answer),
+                Err(e) => self.say(&format!("  That cannot be used: {e}. Try again.\n"))?,
+            }
+        }
+        Ok(Some(names))
+    }
+}
+
 /// A number as TOML writes it: whole numbers without a decimal point.
 fn toml_number(x: f64) -> String {
     crate::document::num_value(x).to_string().trim().to_string()
@@ -315,5 +489,42 @@ mod tests {
         let err = write_new(&path, &Plan::numbered(2, 2)).unwrap_err();
         assert!(matches!(err, SkeletonError::Exists { .. }), "{err}");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine");
+    }
+
+    #[test]
+    fn the_guided_start_asks_for_each_part_and_checks_each_answer() {
+        let answers = "Library service\n\n4\nx\n1\nPoor\n\n\nGood\n\nCost\nAccess\n\n\nKeep in house\nTrust\n\n";
+        let mut out = Vec::new();
+        let plan = ask_plan(
+            &mut std::io::Cursor::new(answers),
+            &mut out,
+            &Plan::numbered(0, 0),
+        )
+        .unwrap()
+        .unwrap();
+        let said = String::from_utf8(out).unwrap();
+        assert_eq!(plan.title, "Library service");
+        assert_eq!(plan.scale, (0.0, 4.0, 1.0));
+        assert_eq!(
+            plan.labels,
+            [(0.0, "Poor".to_string()), (3.0, "Good".to_string())]
+        );
+        assert_eq!(plan.criteria, ["Cost", "Access"]);
+        assert_eq!(plan.options, ["Keep in house", "Trust"]);
+        assert!(said.contains("'x' is not a number. Try again."), "{said}");
+        assert!(
+            said.contains("An appraisal needs at least one option."),
+            "{said}"
+        );
+        assert!(said.contains("Title [New appraisal]: "), "{said}");
+        skeleton(&plan).unwrap();
+        // Input that ends early gives no plan, so nothing is written.
+        let cut = ask_plan(
+            &mut std::io::Cursor::new("Library service\n0\n"),
+            &mut Vec::new(),
+            &Plan::numbered(0, 0),
+        )
+        .unwrap();
+        assert_eq!(cut, None);
     }
 }

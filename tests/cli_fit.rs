@@ -38,7 +38,16 @@ fn completions_are_written_for_each_shell_and_bash_loads_them() {
     ] {
         let script = stdout_of(&["completions", shell]);
         assert!(script.contains(marker), "{shell}: {script}");
-        for sub in ["check", "export", "new", "completions", "man", "sheet"] {
+        for sub in [
+            "check",
+            "export",
+            "import",
+            "diff",
+            "new",
+            "completions",
+            "man",
+            "sheet",
+        ] {
             assert!(script.contains(sub), "{shell} completes {sub}");
         }
     }

@@ -137,7 +137,8 @@ fn libreoffice(test: &str, input: &Path, ext: &str, out: &Path) -> Option<PathBu
         .output()
         .expect("LibreOffice runs");
     let stem = input.file_stem().unwrap().to_string_lossy().into_owned();
-    let result = out.join(format!("{stem}.{ext}"));
+    // "docx:MS Word 2007 XML" names a filter after the extension.
+    let result = out.join(format!("{stem}.{}", ext.split(':').next().unwrap_or(ext)));
     assert!(
         result.exists(),
         "LibreOffice wrote nothing: {}",
@@ -526,4 +527,107 @@ fn notes_on_several_lines_keep_their_lines_through_a_workbook() {
         load(&back).options()[0].note(load(&back).criterion_index(key.trim()).unwrap()),
         Some("First point.\nSecond point.")
     );
+}
+
+#[test]
+fn the_scoring_table_of_a_word_document_written_by_libreoffice() {
+    let test = "the_scoring_table_of_a_word_document_written_by_libreoffice";
+    let dir = tempfile::tempdir().unwrap();
+    // A report with a table of contents-like table first, then the scoring
+    // table, whose heading spans two columns as committee tables often do.
+    let html = dir.path().join("report.html");
+    std::fs::write(
+        &html,
+        "<html><body><h1>Library service review</h1>\
+         <table border=1><tr><td>Section</td><td>Page</td></tr><tr><td>Summary</td><td>2</td></tr></table>\
+         <p>Table 2: scores</p>\
+         <table border=1>\
+         <tr><th>Option</th><th>Cost</th><th>Access</th><th>Quality</th><th>Total</th></tr>\
+         <tr><td>Weight</td><td>3</td><td>2</td><td>1</td><td></td></tr>\
+         <tr><td>Keep in house</td><td>4</td><td>4</td><td>3</td><td>23</td></tr>\
+         <tr><td>Charitable trust</td><td>3</td><td>4</td><td>4</td><td>21</td></tr>\
+         <tr><td>Community library</td><td>2</td><td>3</td><td>5</td><td>17</td></tr>\
+         <tr><td colspan=2>Source: officers' scoring, March</td><td></td><td></td><td></td></tr>\
+         </table></body></html>",
+    )
+    .unwrap();
+    let out = dir.path().join("lo");
+    std::fs::create_dir_all(&out).unwrap();
+    let Some(docx) = libreoffice(test, &html, "docx:MS Word 2007 XML", &out) else {
+        return;
+    };
+    let run = appraise()
+        .current_dir(dir.path())
+        .arg("import")
+        .arg(&docx)
+        .args(["--out", "review.toml"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{err}");
+    assert!(err.contains("sheet \"Table 2\""), "{err}");
+    let a = load(&dir.path().join("review.toml"));
+    let names: Vec<&str> = a.options().iter().map(|o| o.name()).collect();
+    assert_eq!(
+        names,
+        ["Keep in house", "Charitable trust", "Community library"]
+    );
+    assert_eq!(a.criteria()[0].weight(), 3.0);
+    assert_eq!(a.options()[2].published_total(), Some(17.0));
+    // A problem in a Word table is named by table, row and column.
+    std::fs::write(
+        &html,
+        std::fs::read_to_string(&html).unwrap().replace(
+            "<td>3</td><td>4</td><td>4</td>",
+            "<td>3</td><td>four</td><td>4</td>",
+        ),
+    )
+    .unwrap();
+    let docx = libreoffice(test, &html, "docx:MS Word 2007 XML", &out).unwrap();
+    appraise()
+        .arg("import")
+        .arg(&docx)
+        .arg("--dry-run")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "Table 2, row 4, column 3: 'four' is not a number",
+        ));
+}
+
+#[test]
+fn the_matrix_exported_as_csv_imports_with_its_scale_scores_and_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("matrix.csv");
+    appraise()
+        .arg("export")
+        .arg(example_path())
+        .args(["--format", "csv", "--tables", "matrix", "--out"])
+        .arg(&csv)
+        .assert()
+        .success();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "matrix.csv"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "scale: 0 to 5 in steps of 1, from the criterion headings",
+        ));
+    let (a, b) = (load(&example_path()), load(&dir.path().join("matrix.toml")));
+    assert_eq!((b.scale().min(), b.scale().max()), (0.0, 5.0));
+    let names = |x: &Appraisal| -> Vec<String> {
+        x.criteria().iter().map(|c| c.name().to_string()).collect()
+    };
+    assert_eq!(names(&a), names(&b));
+    // The CSV is in rank order; match options by name.
+    for o in a.options() {
+        let i = b
+            .options()
+            .iter()
+            .position(|p| p.name() == o.name())
+            .unwrap();
+        assert_eq!(o.scores(), b.options()[i].scores(), "{}", o.name());
+        assert_eq!(o.published_total(), b.options()[i].published_total());
+    }
 }

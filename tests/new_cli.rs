@@ -1,6 +1,8 @@
 //! `appraise new`: a commented skeleton that `check` accepts, never
 //! written over an existing file.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 
@@ -132,4 +134,65 @@ fn new_never_replaces_a_file_and_refuses_bad_input() {
             "--criteria 1 is fewer than the 2 names given",
         ));
     assert!(!dir.path().join("other.toml").exists());
+}
+
+#[test]
+fn on_a_terminal_new_asks_question_by_question_then_opens_the_scoring_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = common::pty::Session::start(&["new", "libraries.toml"], dir.path());
+    s.wait_for("Title [New appraisal]:");
+    s.keys(b"Library service\r");
+    s.wait_for("Lowest score [0]:");
+    s.keys(b"\r");
+    s.wait_for("Highest score [5]:");
+    s.keys(b"ten\r");
+    s.wait_for("'ten' is not a number. Try again.");
+    s.keys(b"4\r");
+    s.wait_for("Step between scores");
+    s.keys(b"\r");
+    for (point, words) in [
+        ("0", "Poor"),
+        ("1", ""),
+        ("2", ""),
+        ("3", ""),
+        ("4", "Good"),
+    ] {
+        s.wait_for(&format!("  {point}: "));
+        s.keys(format!("{words}\r").as_bytes());
+    }
+    s.wait_for("criterion 1:");
+    s.keys(b"Cost\r");
+    s.keys(b"Access for residents\r");
+    s.keys(b"\r");
+    s.wait_for("option 1:");
+    s.keys(b"Keep in house\r");
+    s.keys(b"Charitable trust\r");
+    s.keys(b"\r");
+    // Straight into scoring.
+    s.wait_for("Charitable trust");
+    s.wait_for("Access for");
+    s.keys(b"q");
+    assert!(s.wait_exit(), "{}", s.contents());
+    let loaded = appraise::load_path(&dir.path().join("libraries.toml")).expect("loads");
+    let a = &loaded.appraisal;
+    assert_eq!(a.meta.title, "Library service");
+    assert_eq!(a.scale().max(), 4.0);
+    assert_eq!(a.scale().label(4.0), Some("Good"));
+    let names: Vec<&str> = a.criteria().iter().map(|c| c.name()).collect();
+    assert_eq!(names, ["Cost", "Access for residents"]);
+    assert_eq!(a.options()[1].id().as_str(), "charitable-trust");
+}
+
+#[test]
+fn a_guided_start_stopped_part_way_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = common::pty::Session::start(&["new", "review.toml"], dir.path());
+    s.wait_for("Title [New appraisal]:");
+    s.keys(b"Half done\r");
+    s.wait_for("Lowest score [0]:");
+    // Ctrl-D: the input ends.
+    s.keys(b"\x04");
+    s.wait_for("stopped; nothing was written");
+    assert!(!s.wait_exit());
+    assert!(!dir.path().join("review.toml").exists());
 }

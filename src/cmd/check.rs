@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use appraise::load;
+use appraise::terminal::shown;
 
 use super::{EXIT_FAILURE, print_load_error, print_warnings};
 
@@ -36,7 +37,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     1 => " (1 warning)".to_string(),
                     n => format!(" ({n} warnings)"),
                 };
-                writeln!(out, "{}: ok{summary}", path.display())?;
+                writeln!(out, "{}: ok{summary}", shown(path))?;
             }
             Err(e) => {
                 all_ok = false;

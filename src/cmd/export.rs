@@ -120,7 +120,11 @@ fn usage(message: impl std::fmt::Display) -> ExitCode {
 
 /// Exit code for an export error: naming mistakes are usage errors.
 fn report_error(e: &ExportError) -> ExitCode {
-    let _ = writeln!(std::io::stderr(), "error: {e}");
+    let _ = writeln!(
+        std::io::stderr(),
+        "error: {}",
+        appraise::terminal::sanitise(&e.to_string())
+    );
     match e {
         ExportError::EmptySelection
         | ExportError::BadCaption { .. }
@@ -220,10 +224,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "wrote {} {} to {}",
             written.len(),
             if written.len() == 1 { "file" } else { "files" },
-            out.display()
+            appraise::terminal::shown(&out)
         );
     } else {
-        let _ = writeln!(err, "wrote {}", out.display());
+        let _ = writeln!(err, "wrote {}", appraise::terminal::shown(&out));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -18,16 +18,19 @@ use super::{EXIT_FAILURE, print_warnings, write_stdout};
     appraise import scores.xlsx                       writes scores.toml beside it\n  \
     appraise import review.ods --sheet Matrix --out review.toml\n  \
     appraise import matrix.csv --options columns --scale 1-10\n  \
-    appraise import scores.xlsx --dry-run             show what was found, write nothing\n\n\
+    appraise import scores.xlsx --dry-run             show what was found, write nothing\n  \
+    appraise import report.docx --sheet \"Table 3\"     the scoring table of a Word report\n\n\
     The layout found (options as rows or columns, the criteria, weights, totals and\n\
     notes) is shown before anything is written. A workbook written by `appraise export\n\
     --format xlsx` gives back its ids, details and notes. Totals become each option's\n\
     published_total, so `appraise check` compares them with the scores. Nothing is\n\
     written while any cell has a problem. docs/importing.md has the details.")]
 pub struct Args {
-    /// The spreadsheet: .xlsx, .xlsm, .xls, .ods or .csv.
+    /// The spreadsheet: .xlsx, .xlsm, .xls, .ods or .csv, or a Word document
+    /// (.docx) whose tables are read as sheets named "Table 1", "Table 2", ...
     pub file: PathBuf,
-    /// The sheet holding the score matrix (needed when several do).
+    /// The sheet holding the score matrix (needed when several do); for a
+    /// Word document, "Table N".
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
     /// Where to write the appraisal (default: FILE with .toml, beside it;
@@ -211,6 +214,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     ", inferred from the scores: check it (or give --scale)",
                 import::ScaleSource::Default => ", assumed (no scores): check it",
                 import::ScaleSource::Given => ", as given",
+                import::ScaleSource::Headed =>
+                    ", from the criterion headings (the step from the scores)",
                 import::ScaleSource::Read => ", from the workbook",
             }
         );

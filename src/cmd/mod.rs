@@ -26,6 +26,10 @@ pub mod tui;
 /// Exit status for a file that failed validation or a command that failed.
 pub const EXIT_FAILURE: u8 = 1;
 
+/// Most worker threads any command starts, whether asked for with
+/// `--threads` or through `RAYON_NUM_THREADS`.
+pub const MAX_THREADS: usize = 1024;
+
 /// Whether colour is allowed on a stream: it must be a terminal and NO_COLOR unset.
 pub fn colour_for(is_terminal: bool) -> bool {
     is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -71,7 +75,7 @@ pub fn print_load_error(e: &LoadError) {
     let _ = writeln!(
         err,
         "{}: {n} {} found; nothing was changed",
-        e.file.name,
+        appraise::terminal::sanitise_line(&e.file.name),
         if n == 1 { "problem" } else { "problems" }
     );
 }

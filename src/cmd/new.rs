@@ -1,5 +1,10 @@
 //! `appraise new FILE [--criteria N] [--options N] [--title T] [--criterion NAME]... [--option NAME]...`
+//!
+//! On a terminal, with neither counts nor names, it asks for the title,
+//! scale, wording, criteria and options in turn, writes the file and opens
+//! the scoring screen on it.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,6 +15,7 @@ use super::EXIT_FAILURE;
 /// Arguments for `new`.
 #[derive(clap::Args)]
 #[command(after_help = "Examples:\n  \
+    appraise new review.toml                     on a terminal: asks question by question, then opens the scoring screen\n  \
     appraise new review.toml --criteria 6 --options 4\n  \
     appraise new libraries.toml --title \"Options for the library service\" \\\n      \
     --criterion Cost --criterion \"Access for residents\" --option \"Keep in house\" --option Trust\n  \
@@ -64,8 +70,68 @@ fn fill(mut names: Vec<String>, count: Option<usize>, word: &str) -> Vec<String>
     names
 }
 
+/// Whether to ask question by question: on a terminal, when the command
+/// line gives neither counts nor names.
+fn guided(args: &Args) -> bool {
+    args.criteria.is_none()
+        && args.options.is_none()
+        && args.criterion_names.is_empty()
+        && args.option_names.is_empty()
+        && std::io::stdin().is_terminal()
+        && std::io::stderr().is_terminal()
+}
+
+/// Asks for the plan, writes it and opens the scoring screen on it.
+fn run_guided(args: Args) -> anyhow::Result<ExitCode> {
+    // Say so now, not after every question has been answered.
+    if args.file.exists() {
+        eprintln!(
+            "error: {} already exists, so it was left as it was; choose another name, or edit that file",
+            args.file.display()
+        );
+        return Ok(ExitCode::from(EXIT_FAILURE));
+    }
+    let start = Plan {
+        title: args.title.clone(),
+        scale: (args.min, args.max, args.step),
+        labels: Vec::new(),
+        criteria: Vec::new(),
+        options: Vec::new(),
+    };
+    eprintln!("A new appraisal, {}.", args.file.display());
+    let plan = skeleton::ask_plan(&mut std::io::stdin().lock(), &mut std::io::stderr(), &start)?;
+    let Some(plan) = plan else {
+        eprintln!("\nstopped; nothing was written");
+        return Ok(ExitCode::from(EXIT_FAILURE));
+    };
+    match skeleton::write_new(&args.file, &plan) {
+        Ok(_) => {}
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(EXIT_FAILURE));
+        }
+    }
+    eprintln!(
+        "\nwrote {} with {} criteria and {} options",
+        args.file.display(),
+        plan.criteria.len(),
+        plan.options.len()
+    );
+    if !super::tui::interactive() {
+        eprintln!("next: score it with `appraise tui {}`", args.file.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    super::tui::run(super::tui::Args {
+        file: Some(args.file),
+        ..Default::default()
+    })
+}
+
 /// Writes the skeleton.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if guided(&args) {
+        return run_guided(args);
+    }
     for (given, count, what) in [
         (args.criterion_names.len(), args.criteria, "--criteria"),
         (args.option_names.len(), args.options, "--options"),

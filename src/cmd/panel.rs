@@ -9,6 +9,7 @@ use appraise::export;
 use appraise::numbers;
 use appraise::panel::{self, MergeOptions, Method};
 use appraise::report::TextStyle;
+use appraise::terminal::shown;
 use clap::ValueEnum;
 
 use appraise::{load, save, sensitivity};
@@ -234,10 +235,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Some(fingerprint),
             false,
         )
-        .with_context(|| format!("writing the consensus into {}", args.appraisal.display()))?;
+        .with_context(|| format!("writing the consensus into {}", shown(&args.appraisal)))?;
         eprintln!(
             "wrote the consensus into {}: {} changed, {} updated, {} left as they were (no member scored them)",
-            args.appraisal.display(),
+            shown(&args.appraisal),
             numbers::count(changes.scores_changed as f64, "score", "scores"),
             numbers::count(changes.notes_updated as f64, "note", "notes"),
             numbers::count(changes.cells_unscored as f64, "cell", "cells")
@@ -246,7 +247,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match &args.out {
         Some(path) => {
             export::save::write_atomic(path, &bytes)?;
-            eprintln!("wrote {}", path.display());
+            eprintln!("wrote {}", shown(path));
         }
         None => std::io::stdout().lock().write_all(&bytes)?,
     }

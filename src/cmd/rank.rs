@@ -43,11 +43,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.format {
         Format::Table => {
             print_warnings(&loaded);
-            writeln!(
-                out,
-                "{}",
-                report::rank_table(&loaded.appraisal, &results, stdout_style())
-            )?;
+            report::write_ranking(&mut out, &loaded.appraisal, &results, stdout_style())?;
         }
         Format::Json => {
             let doc = report::rank_json(&loaded.appraisal, &results);

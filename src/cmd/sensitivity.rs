@@ -28,7 +28,7 @@ pub struct Args {
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Worker threads (default: one per core).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=super::MAX_THREADS as u64))]
     pub threads: Option<u64>,
     /// Vary each weight within plus or minus P% of its value, instead of over every possible weighting.
     #[arg(long, value_name = "P", value_parser = parse_percent)]

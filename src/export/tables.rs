@@ -250,7 +250,6 @@ pub fn options_table(appraisal: &Appraisal) -> ReportTable {
 fn total_remark(
     appraisal: &Appraisal,
     results: &Results,
-    mismatches: &[(usize, f64, f64)],
     i: usize,
 ) -> (Option<String>, Vec<String>) {
     let mut remarks = Vec::new();
@@ -261,14 +260,16 @@ fn total_remark(
     if !r.complete {
         let scored = o.scores().iter().filter(|s| s.is_some()).count();
         let n = o.scores().len();
-        remarks.push("incomplete".to_string());
+        remarks.push(format!("incomplete: {scored} of {n} scored"));
         notes.push(format!(
             "{} is incomplete: {scored} of {n} criteria are scored, so its total counts only those and may rise when scoring is finished.",
             o.name()
         ));
     }
-    if mismatches.iter().any(|m| m.0 == i)
-        && let Some(p) = o.published()
+    // The rule of `reconcile`, for this option alone: looking it up in a
+    // list of mismatches made a table of n options cost up to n².
+    if let Some(p) = o.published()
+        && !p.agrees_with(r.total)
     {
         remarks.push(format!("published as {}", p.text()));
         notes.extend(crate::compute::mismatch_note(appraisal, results, i));
@@ -299,9 +300,8 @@ pub fn summary_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     )
     .with_row_header(0)
     .with_short_name("Summary");
-    let mismatches = reconcile(appraisal, results);
     for (i, (o, r)) in appraisal.options().iter().zip(&results.options).enumerate() {
-        let (remark, notes) = total_remark(appraisal, results, &mismatches, i);
+        let (remark, notes) = total_remark(appraisal, results, i);
         push_unique(&mut t.notes, notes);
         let mut score =
             Cell::new(out_of(r.total, results.max_total)).with_live(Live::Total { option: i });
@@ -334,12 +334,11 @@ pub fn ranking_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     )
     .with_row_header(1)
     .with_short_name("Ranking");
-    let mismatches = reconcile(appraisal, results);
     for i in results.rank_order() {
         let (Some(o), Some(r)) = (appraisal.options().get(i), results.options.get(i)) else {
             continue;
         };
-        let (remark, notes) = total_remark(appraisal, results, &mismatches, i);
+        let (remark, notes) = total_remark(appraisal, results, i);
         push_unique(&mut t.notes, notes);
         let mut total =
             Cell::new(out_of(r.total, results.max_total)).with_live(Live::Total { option: i });
@@ -430,14 +429,13 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     });
     let mut order = Vec::new();
     let mut any_missing = false;
-    let mismatches = reconcile(appraisal, results);
     let mut remarks = Vec::new();
     for i in results.rank_order() {
         let (Some(o), Some(r)) = (appraisal.options().get(i), results.options.get(i)) else {
             continue;
         };
         any_missing |= !r.complete;
-        let (remark, notes) = total_remark(appraisal, results, &mismatches, i);
+        let (remark, notes) = total_remark(appraisal, results, i);
         push_unique(&mut remarks, notes);
         let mut cells = vec![
             Cell::new(Value::Number {
@@ -509,7 +507,6 @@ fn annex_key(id: &str) -> String {
 /// (the review's Annex 1). Weight columns appear when any weight is not 1.
 pub fn annex_tables(appraisal: &Appraisal, results: &Results) -> Vec<ReportTable> {
     let weighted = !all_weights_one(appraisal);
-    let mismatches = reconcile(appraisal, results);
     let mut out = Vec::new();
     for (i, (o, r)) in appraisal.options().iter().zip(&results.options).enumerate() {
         let mut columns = vec![Column::text("Criterion"), Column::prose("Evaluation")];
@@ -555,7 +552,7 @@ pub fn annex_tables(appraisal: &Appraisal, results: &Results) -> Vec<ReportTable
             }
             t.rows.push(Row::body(cells));
         }
-        let (remark, notes) = total_remark(appraisal, results, &mismatches, i);
+        let (remark, notes) = total_remark(appraisal, results, i);
         t.notes = notes;
         let mut total =
             Cell::new(out_of(r.total, results.max_total)).with_live(Live::Total { option: i });

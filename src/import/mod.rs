@@ -1,5 +1,5 @@
 //! Importing a score matrix from a spreadsheet: XLSX, XLSM, XLS or ODS
-//! (read by `calamine`) or CSV (`csv`).
+//! (read by `calamine`), CSV (`csv`), or a table in a Word document.
 //!
 //! [`read::read`] turns the file into grids of cells; [`find`] finds the
 //! matrix in them ([`layout`]: the block of numbers, which edge holds the
@@ -14,6 +14,7 @@
 //! so that export followed by import gives the appraisal back.
 
 mod comments;
+mod docx;
 pub mod layout;
 pub mod read;
 mod workbook;
@@ -75,7 +76,7 @@ pub enum Question {
 pub enum ImportError {
     /// The file is not of a kind the importer reads.
     #[error(
-        "{}: cannot import this kind of file; import reads .xlsx, .xlsm, .xls, .ods and .csv (save a Word table as a spreadsheet first)",
+        "{}: cannot import this kind of file; import reads .xlsx, .xlsm, .xls, .ods, .csv and the tables of a .docx (save other files as one of those first)",
         path.display()
     )]
     Unsupported {
@@ -222,6 +223,9 @@ pub enum ScaleSource {
         /// The highest.
         hi: f64,
     },
+    /// The range was in every criterion's heading ("Cost (0 to 5)"); the
+    /// step was inferred from the scores.
+    Headed,
     /// No scores to infer from.
     Default,
 }
@@ -394,6 +398,7 @@ fn check_scores(draft: &Draft) -> Vec<Problem> {
                     sheet: draft.sheet.clone(),
                     cell: "--scale".into(),
                     line: None,
+                    table: None,
                 },
                 message: format!(
                     "the scale {} to {} in steps of {} cannot be used: {e}",
@@ -554,10 +559,25 @@ fn read_matrix(
     // Text beside the matrix: notes, descriptions, groups.
     // A heading typed on two lines in a cell is one name.
     let flat = |v: &Value| v.shown().split_whitespace().collect::<Vec<_>>().join(" ");
-    let criterion_names: Vec<String> = criteria_at
+    let mut criterion_names: Vec<String> = criteria_at
         .iter()
         .map(|&x| flat(view.get(header, x)))
         .collect();
+    // Headings that all end with the same range, "Cost (0 to 5)", say the
+    // scale; the names are the rest.
+    let ranges: Vec<Option<(String, (f64, f64))>> =
+        criterion_names.iter().map(|n| heading_range(n)).collect();
+    let headed = match ranges.first() {
+        Some(Some((_, range)))
+            if ranges
+                .iter()
+                .all(|r| r.as_ref().is_some_and(|(_, x)| x == range)) =>
+        {
+            criterion_names = ranges.iter().flatten().map(|(n, _)| n.clone()).collect();
+            Some(*range)
+        }
+        _ => None,
+    };
     let mut note_at: Vec<(usize, Option<usize>)> = Vec::new();
     let mut description_at = None;
     let mut group_at = None;
@@ -814,9 +834,13 @@ fn read_matrix(
         .iter()
         .flat_map(|o| o.scores.iter().flatten().copied())
         .collect();
-    let (scale, scale_source) = match settings.scale {
-        Some(s) => (s, ScaleSource::Given),
-        None => infer_scale(&all),
+    let (scale, scale_source) = match (settings.scale, headed) {
+        (Some(s), _) => (s, ScaleSource::Given),
+        (None, Some((min, max))) => {
+            let ((_, _, step), _) = infer_scale(&all);
+            ((min, max, step), ScaleSource::Headed)
+        }
+        (None, None) => infer_scale(&all),
     };
     let title = title_above(sheet, block);
     Ok(Draft {
@@ -833,6 +857,26 @@ fn read_matrix(
         options,
         weights_found: weight_line.is_some(),
     })
+}
+
+/// A heading's name and the range at its end: "Cost (0 to 5)", "Cost (1-10)".
+fn heading_range(heading: &str) -> Option<(String, (f64, f64))> {
+    let inner = heading.strip_suffix(')')?;
+    let open = inner.rfind('(')?;
+    let (name, range) = (inner[..open].trim(), &inner[open + 1..]);
+    let (a, b) = range
+        .split_once(" to ")
+        .or_else(|| range.split_once('–'))
+        .or_else(|| {
+            range
+                .char_indices()
+                .skip(1)
+                .find(|&(_, c)| c == '-')
+                .map(|(i, _)| (&range[..i], &range[i + 1..]))
+        })?;
+    let (a, b) = (a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?);
+    (!name.is_empty() && a.is_finite() && b.is_finite() && b > a)
+        .then(|| (name.to_string(), (a, b)))
 }
 
 /// The text in the first filled cell above the matrix, taken as its title.

@@ -1,5 +1,6 @@
 //! Reading a spreadsheet into plain grids of cells: XLSX, XLSM, XLS and ODS
-//! with `calamine`, CSV with `csv`, and the tables of a Word document.
+//! with `calamine`, CSV with `csv`, and the tables of a Word document
+//! ([`super::docx`]).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -80,6 +81,9 @@ pub struct Sheet {
     pub lines: Option<Vec<u64>>,
     /// Whether the workbook hides the sheet.
     pub hidden: bool,
+    /// Whether it is a table in a document, where cells are told by row and
+    /// column rather than by A1 name.
+    pub table: bool,
 }
 
 impl Sheet {
@@ -106,6 +110,7 @@ impl Sheet {
                 .lines
                 .as_ref()
                 .map(|l| (l.get(row).copied().unwrap_or(row as u64 + 1), col + 1)),
+            table: self.table.then_some((row + 1, col + 1)),
         }
     }
 }
@@ -119,13 +124,16 @@ pub struct Place {
     pub cell: String,
     /// For CSV, the line and column (from 1).
     pub line: Option<(u64, usize)>,
+    /// For a table in a document, the row and column (from 1).
+    pub table: Option<(usize, usize)>,
 }
 
 impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.line {
-            Some((line, col)) => write!(f, "{line}:{col} (cell {})", self.cell),
-            None => write!(f, "{}!{}", self.sheet, self.cell),
+        match (self.line, self.table) {
+            (Some((line, col)), _) => write!(f, "{line}:{col} (cell {})", self.cell),
+            (None, Some((row, col))) => write!(f, "{}, row {row}, column {col}", self.sheet),
+            (None, None) => write!(f, "{}!{}", self.sheet, self.cell),
         }
     }
 }
@@ -178,6 +186,7 @@ pub fn read(path: &Path) -> Result<Book, ImportError> {
     match ext.as_str() {
         "csv" | "tsv" | "txt" => read_csv(path, if ext == "tsv" { b'\t' } else { b',' }),
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => read_workbook(path),
+        "docx" => super::docx::read(path),
         _ => Err(ImportError::Unsupported {
             path: path.to_path_buf(),
         }),

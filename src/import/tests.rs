@@ -192,3 +192,25 @@ fn csv_places_are_lines_and_columns() {
     };
     assert_eq!(s.at(2, 1).to_string(), "4:2 (cell B3)");
 }
+
+#[test]
+fn a_range_in_every_heading_gives_the_scale_and_leaves_the_names() {
+    let rows: &[&[&str]] = &[
+        &["Option", "Cost (0 to 5)", "Access (0 to 5)"],
+        &["Keep", "3", "4"],
+        &["Trust", "2.5", "3"],
+    ];
+    let d = draft(&book(vec![sheet("Matrix", rows)]), &Settings::default()).unwrap();
+    assert_eq!(d.criteria[0].name, "Cost");
+    assert_eq!(d.scale, (0.0, 5.0, 0.5));
+    assert_eq!(d.scale_source, ScaleSource::Headed);
+    assert_eq!(
+        heading_range("Cost (1-10)"),
+        Some(("Cost".into(), (1.0, 10.0)))
+    );
+    assert_eq!(
+        heading_range("Risk (-2 to 2)"),
+        Some(("Risk".into(), (-2.0, 2.0)))
+    );
+    assert_eq!(heading_range("Value (VfM)"), None);
+}

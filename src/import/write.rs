@@ -75,6 +75,9 @@ pub fn to_toml(draft: &Draft) -> Result<String, ImportError> {
             out.push_str("# No scores yet, so 0 to 5 in whole points is assumed: CHECK this.\n")
         }
         ScaleSource::Given => out.push_str("# As given with --scale.\n"),
+        ScaleSource::Headed => out.push_str(
+            "# From the criterion headings; the step is inferred from the scores: check it.\n",
+        ),
         ScaleSource::Read => {}
     }
     out.push_str(&format!(

@@ -1,0 +1,308 @@
+//! Text for terminals: the one sanitiser every piece of text passes through
+//! on its way to a terminal, and the terminal's writer of the format-neutral
+//! [`Report`], beside the Markdown, HTML, CSV and other writers in
+//! [`crate::export`]. The commands that print to a terminal build the same
+//! blocks as the exports and hand them to [`write_report`].
+//!
+//! Text from files is untrusted. The model refuses control characters in
+//! names and notes, but file names, scoresheet fields quoted in messages and
+//! text that older checks let through still reach the terminal; an escape
+//! sequence there can clear the screen or retitle the window, and a bidi
+//! override can make a line read differently from what it holds. So every
+//! writer of terminal text ([`sanitise`]) shows such characters as visible
+//! escapes instead.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::{self, Write};
+
+use comfy_table::{Attribute, CellAlignment, ContentArrangement, Table, presets};
+
+use crate::export::doc::Align;
+use crate::export::{Block, Column, Report, ReportTable, RowKind};
+
+/// How terminal tables are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TextStyle {
+    /// Fit tables to this many columns; `None` means no limit.
+    pub width: Option<u16>,
+    /// Whether to use bold and colour (off when NO_COLOR is set or output is not a terminal).
+    pub color: bool,
+}
+
+/// Whether a character would act on a terminal, or change how the rest of a
+/// line reads, instead of showing as itself: control characters (C0, DEL and
+/// C1), the bidi embeddings, overrides and isolates (U+202A to U+202E and
+/// U+2066 to U+2069, the "Trojan source" characters), and the line and
+/// paragraph separators, which some terminals take as line breaks.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}'
+        )
+}
+
+/// Text made safe for a terminal: every [`is_unsafe`] character apart from
+/// the line break is shown as a Rust-style escape (`\u{1b}`, `\u{202e}`), so
+/// the reader sees that it is there and what it is. Plain text comes back
+/// as it was, without copying.
+pub fn sanitise(s: &str) -> Cow<'_, str> {
+    sanitise_keeping(s, true)
+}
+
+/// [`sanitise`] for text that must stay on one line (a file name, a table
+/// cell's line): line breaks are escaped too.
+pub fn sanitise_line(s: &str) -> Cow<'_, str> {
+    sanitise_keeping(s, false)
+}
+
+fn sanitise_keeping(s: &str, newlines: bool) -> Cow<'_, str> {
+    let safe = |c: char| (newlines && c == '\n') || !is_unsafe(c);
+    // Printable ASCII needs no look at characters; most text is that.
+    let ascii_safe = |b: u8| (0x20..0x7f).contains(&b) || (newlines && b == b'\n');
+    if s.bytes().all(ascii_safe) || s.chars().all(safe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if safe(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Displays text through [`sanitise_line`]: for file names and other
+/// one-line values in messages, as in `eprintln!("wrote {}", shown(path))`.
+pub struct Shown<'a>(Cow<'a, str>);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&sanitise_line(&self.0))
+    }
+}
+
+/// A path or text, ready to show on a terminal (see [`Shown`]).
+pub fn shown(path: &(impl AsRef<std::ffi::OsStr> + ?Sized)) -> Shown<'_> {
+    Shown(path.as_ref().to_string_lossy())
+}
+
+/// Width assumed for a table when the output is not a terminal, for the
+/// choice between naming criteria in full and by code.
+pub const PLAIN_WIDTH: usize = 120;
+
+/// Writes a report for a terminal: the title and byline, then each block.
+/// Headings stand on their own line after a blank one; a table's title is
+/// shown unless a heading has just introduced it; charts are left out (the
+/// tables hold their figures); table notes are left out unless `notes`.
+/// Every piece of text passes through [`sanitise`].
+pub fn write_report(
+    out: &mut impl Write,
+    report: &Report,
+    style: TextStyle,
+    notes: bool,
+) -> io::Result<()> {
+    if !report.title.is_empty() {
+        writeln!(out, "{}", sanitise_line(&report.title))?;
+    }
+    for line in &report.byline {
+        writeln!(out, "{}", sanitise_line(line))?;
+    }
+    let mut after_heading = false;
+    let mut first = report.title.is_empty() && report.byline.is_empty();
+    for b in &report.blocks {
+        match b {
+            Block::Heading(h) | Block::Subheading(h) => {
+                writeln!(out, "\n{}", sanitise_line(h))?;
+                after_heading = true;
+                first = false;
+                continue;
+            }
+            Block::Paragraph(p) => {
+                if !after_heading && !first {
+                    writeln!(out)?;
+                }
+                writeln!(out, "{}", wrap(&sanitise(p), style.width))?;
+            }
+            Block::Table(t) => {
+                if !after_heading && !first {
+                    writeln!(out, "{}", sanitise_line(&t.title))?;
+                }
+                writeln!(out, "{}", table(t, style, notes))?;
+            }
+            Block::Chart(_) => continue,
+        }
+        after_heading = false;
+        first = false;
+    }
+    Ok(())
+}
+
+/// A paragraph broken into lines of at most `width` characters at spaces.
+fn wrap(text: &str, width: Option<u16>) -> Cow<'_, str> {
+    let Some(width) = width.map(usize::from).filter(|&w| w > 20) else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len() + text.len() / width + 1);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut used = 0;
+        for word in line.split(' ') {
+            let n = word.chars().count();
+            if used > 0 && used + 1 + n > width {
+                out.push('\n');
+                used = 0;
+            } else if used > 0 {
+                out.push(' ');
+                used += 1;
+            }
+            out.push_str(word);
+            used += n;
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// How many characters across a table needs with every cell on one line.
+fn natural_width(t: &ReportTable) -> usize {
+    let widest = |s: &str| s.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    let mut widths: Vec<usize> = t.columns.iter().map(|c| widest(&c.header)).collect();
+    for row in &t.rows {
+        for (w, c) in widths.iter_mut().zip(&row.cells) {
+            *w = (*w).max(widest(&c.display()));
+        }
+    }
+    1 + widths.iter().map(|w| w + 3).sum::<usize>()
+}
+
+/// One table as terminal text, fitted to the style's width. A score matrix
+/// too wide to name its criteria in full names them by code, with the key
+/// beneath, as the Word export does.
+pub fn table(t: &ReportTable, style: TextStyle, notes: bool) -> String {
+    let limit = style.width.map_or(PLAIN_WIDTH, usize::from);
+    let coded = (natural_width(t) > limit)
+        .then(|| t.with_coded_criteria())
+        .flatten();
+    let (t, key) = match &coded {
+        // The key is the coded table's first note.
+        Some(c) => (c, c.notes.first()),
+        None => (t, None),
+    };
+    let mut out = draw(t, style);
+    let shown: Vec<&String> = if notes {
+        t.notes.iter().collect()
+    } else {
+        key.into_iter().collect()
+    };
+    for n in shown {
+        out.push('\n');
+        out.push_str(&wrap(&sanitise(n), style.width));
+    }
+    out
+}
+
+fn draw(t: &ReportTable, style: TextStyle) -> String {
+    let mut table = Table::new();
+    table.load_style(presets::UTF8_FULL_CONDENSED);
+    table.force_no_tty();
+    if style.color {
+        table.enforce_styling();
+    }
+    if let Some(w) = style.width {
+        table.set_width(w);
+        table.set_content_arrangement(ContentArrangement::Dynamic);
+    }
+    let styled = |cell: comfy_table::Cell, bold: bool| {
+        if bold && style.color {
+            cell.add_attribute(Attribute::Bold)
+        } else {
+            cell
+        }
+    };
+    table.set_header(
+        t.columns
+            .iter()
+            .map(|c| styled(comfy_table::Cell::new(sanitise(&c.header)), true)),
+    );
+    let align = |c: Option<&Column>| match c.map(|c| c.align) {
+        Some(Align::Right) => CellAlignment::Right,
+        Some(Align::Centre) => CellAlignment::Center,
+        _ => CellAlignment::Left,
+    };
+    for row in &t.rows {
+        let bold = row.kind == RowKind::Total;
+        table.add_row(row.cells.iter().enumerate().map(|(i, c)| {
+            styled(
+                comfy_table::Cell::new(sanitise(&c.display()))
+                    .set_alignment(align(t.columns.get(i))),
+                bold,
+            )
+        }));
+    }
+    table.to_string()
+}
+
+/// The table without the columns `drop` picks, for a terminal view that
+/// leaves out what it has no room for (a criteria table's descriptions).
+pub fn without_columns(t: &ReportTable, drop: impl Fn(&Column) -> bool) -> ReportTable {
+    let keep: Vec<bool> = t.columns.iter().map(|c| !drop(c)).collect();
+    fn kept<T>(v: &mut Vec<T>, keep: &[bool]) {
+        let mut i = 0;
+        v.retain(|_| {
+            i += 1;
+            keep.get(i - 1).copied().unwrap_or(true)
+        });
+    }
+    let mut out = t.clone();
+    kept(&mut out.columns, &keep);
+    for row in &mut out.rows {
+        kept(&mut row.cells, &keep);
+    }
+    // Formulas and row headers refer to column positions that have moved.
+    out.weighted_sum = None;
+    out.row_header = t
+        .row_header
+        .filter(|&h| keep.get(h).copied().unwrap_or(false))
+        .map(|h| keep[..h].iter().filter(|&&k| k).count());
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_not_copied() {
+        assert!(matches!(sanitise("Shared Service 26/40"), Cow::Borrowed(_)));
+        assert!(matches!(sanitise("Café – naïve\nline"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn escapes_and_bidi_controls_become_visible() {
+        assert_eq!(sanitise("a\u{1b}[2Jb"), "a\\u{1b}[2Jb");
+        assert_eq!(sanitise("x\u{7}\u{9b}y"), "x\\u{7}\\u{9b}y");
+        assert_eq!(
+            sanitise("abc\u{202e}fed\u{2066}x\u{2069}"),
+            "abc\\u{202e}fed\\u{2066}x\\u{2069}"
+        );
+        assert_eq!(sanitise("a\r\nb\tc"), "a\\u{d}\nb\\u{9}c");
+        assert_eq!(sanitise_line("a\nb\u{2028}c"), "a\\u{a}b\\u{2028}c");
+    }
+
+    #[test]
+    fn nothing_unsafe_survives() {
+        for c in ('\0'..='\u{3000}').filter(|&c| is_unsafe(c)) {
+            let s = format!("x{c}y");
+            assert!(!sanitise_line(&s).chars().any(is_unsafe), "{c:?}");
+        }
+        assert_eq!(
+            shown(std::path::Path::new("e\u{1b}[2Jvil.toml")).to_string(),
+            "e\\u{1b}[2Jvil.toml"
+        );
+    }
+}

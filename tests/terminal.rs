@@ -1,0 +1,226 @@
+//! What reaches a terminal: hostile text is shown escaped, a closed pipe ends
+//! the program quietly, and a hostile thread count is capped.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Stdio};
+
+use assert_cmd::Command;
+use assert_cmd::cargo::cargo_bin;
+
+const APPRAISAL: &str = r#"[appraisal]
+title = "Two options"
+
+[scale]
+min = 0
+max = 5
+
+[[criteria]]
+id = "x"
+name = "Ex"
+
+[[options]]
+id = "a"
+name = "Option A"
+[options.scores]
+x = 3
+
+[[options]]
+id = "b"
+name = "Option B"
+[options.scores]
+x = 4
+"#;
+
+/// An escape sequence that clears the screen, one that retitles the window,
+/// and a right-to-left override.
+const HOSTILE: &str = "\u{1b}[2J\u{1b}]0;pwned\u{7}\u{202e}";
+
+fn appraise() -> Command {
+    let mut cmd = Command::cargo_bin("appraise").expect("binary");
+    cmd.env("NO_COLOR", "1");
+    cmd
+}
+
+/// Whether output could act on a terminal or reorder a line.
+fn unsafe_for_a_terminal(s: &str) -> Option<char> {
+    s.chars().find(|&c| {
+        (c.is_control() && c != '\n')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    })
+}
+
+fn assert_safe(what: &str, bytes: &[u8]) {
+    let s = String::from_utf8_lossy(bytes);
+    if let Some(c) = unsafe_for_a_terminal(&s) {
+        panic!("{what} holds {c:?}:\n{s}");
+    }
+}
+
+fn hostile_dir() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(format!("review{HOSTILE}.toml"));
+    std::fs::write(&path, APPRAISAL).expect("write");
+    (dir, path)
+}
+
+#[test]
+fn hostile_file_names_are_escaped_in_ok_lines_and_summaries() {
+    let (dir, path) = hostile_dir();
+    let out = appraise().arg("check").arg(&path).output().expect("runs");
+    assert!(out.status.success());
+    assert_safe("check's ok line", &out.stdout);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("review\\u{1b}[2J\\u{1b}]0;pwned\\u{7}\\u{202e}.toml: ok"),
+        "{stdout}"
+    );
+
+    let bad = dir.path().join(format!("bad{HOSTILE}.toml"));
+    std::fs::write(&bad, APPRAISAL.replace("x = 4", "x = 9")).expect("write");
+    let out = appraise().arg("check").arg(&bad).output().expect("runs");
+    assert!(!out.status.success());
+    assert_safe("a diagnostic's --> line and summary", &out.stderr);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--> "), "{stderr}");
+    assert!(stderr.contains("bad\\u{1b}[2J"), "{stderr}");
+    assert!(stderr.contains("1 problem found"), "{stderr}");
+
+    // Errors from the top of the program quote paths too.
+    let missing = dir.path().join(format!("gone{HOSTILE}.toml"));
+    let out = appraise()
+        .arg("report")
+        .arg(&missing)
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    assert_safe("a missing file's message", &out.stderr);
+}
+
+#[test]
+fn a_scoresheet_naming_a_hostile_appraisal_is_quoted_escaped() {
+    let (dir, path) = hostile_dir();
+    let sheet = dir.path().join("clark.toml");
+    std::fs::write(
+        &sheet,
+        format!(
+            "[sheet]\nappraisal = \"{}elsewhere.toml\"\nmember = \"Cllr Clark\"\n\n[scores.a]\nx = 3\n\n[scores.b]\nx = 4\n",
+            "\\u001b[2J\\u001b]0;pwned\\u0007\\u202e"
+        ),
+    )
+    .expect("write");
+    let out = appraise()
+        .arg("panel")
+        .arg(&path)
+        .arg(&sheet)
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    assert_safe("the panel's diagnostics", &out.stderr);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("looked for"), "{stderr}");
+    assert!(stderr.contains("\\u{1b}[2J"), "{stderr}");
+}
+
+#[test]
+fn a_name_with_a_direction_override_is_refused_with_its_place() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bidi.toml");
+    std::fs::write(&path, APPRAISAL.replace("Option B", "Option \u{202e}B")).expect("write");
+    let out = appraise().arg("check").arg(&path).output().expect("runs");
+    assert!(!out.status.success());
+    assert_safe("the refusal", &out.stderr);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error[invalid-text]"), "{stderr}");
+    assert!(stderr.contains("bidi.toml:20:8"), "{stderr}");
+    assert!(stderr.contains("direction control (U+202E)"), "{stderr}");
+}
+
+#[test]
+fn bidi_overrides_never_reach_the_terminal_from_any_command() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("bidi.toml");
+    // Notes and descriptions may hold them; each command must neutralise them.
+    let text = APPRAISAL.replace(
+        "title = \"Two options\"",
+        "title = \"Two options\"\ndescription = \"evil \u{202e}txt.exe\"",
+    );
+    std::fs::write(&path, text).expect("write");
+    for args in [
+        &["report"][..],
+        &["rank"],
+        &["check"],
+        &["sensitivity", "--samples", "1000"],
+    ] {
+        let out = appraise().args(args).arg(&path).output().expect("runs");
+        assert_safe(&format!("{args:?} stdout"), &out.stdout);
+        assert_safe(&format!("{args:?} stderr"), &out.stderr);
+    }
+}
+
+/// A file large enough that its report cannot fit in a pipe's buffer, so
+/// the program is still writing when the reader goes away.
+fn large_appraisal(dir: &Path) -> PathBuf {
+    let path = dir.join("large.toml");
+    let text = appraise::synth::appraisal_toml(appraise::synth::Spec {
+        options: 20_000,
+        criteria: 3,
+        notes: false,
+        seed: 1,
+    });
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_program_quietly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = large_appraisal(dir.path());
+    for command in ["report", "rank"] {
+        let mut child = StdCommand::new(cargo_bin("appraise"))
+            .arg(command)
+            .arg(&path)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawns");
+        let mut first = String::new();
+        {
+            let stdout = child.stdout.take().expect("stdout");
+            let mut reader = BufReader::new(stdout);
+            reader.read_line(&mut first).expect("reads a line");
+            // Dropping the reader closes the pipe, as `head -1` does.
+        }
+        let out = child.wait_with_output().expect("ends");
+        assert!(!first.is_empty(), "{command} printed nothing");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "",
+            "{command} must say nothing about the closed pipe"
+        );
+        assert!(out.status.success(), "{command}: {:?}", out.status);
+    }
+}
+
+#[test]
+fn a_huge_rayon_thread_count_is_capped() {
+    let out = appraise()
+        .args(["sensitivity", "--samples", "2000"])
+        .env("RAYON_NUM_THREADS", "100000")
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("RAYON_NUM_THREADS=100000 is more than 1024 threads; using 1024"),
+        "{stderr}"
+    );
+    let out = appraise()
+        .args(["sensitivity", "--samples", "2000"])
+        .env("RAYON_NUM_THREADS", "2")
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("RAYON_NUM_THREADS"));
+}
