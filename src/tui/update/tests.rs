@@ -7,7 +7,7 @@ use super::*;
 use crate::load::load_str;
 use crate::tui::action::Input;
 use crate::tui::app::{Confirm, Focus, Severity, Sort, View};
-use crate::tui::effect::perform_now;
+use crate::tui::effect::{Done, perform_now};
 use crate::tui::key_to_action;
 use crate::tui::keymap as keys;
 use crate::tui::swing::SwingStep;
@@ -941,6 +941,76 @@ fn export_asks_for_a_format_and_a_file() {
     update(&mut app, Action::Export);
     update(&mut app, Action::Input(Input::Esc));
     assert_eq!(message(&app), "Nothing exported");
+}
+
+/// The export is a job the runner does in the background: the screen
+/// shows its stage and time, and takes keys meanwhile.
+#[test]
+fn an_export_runs_in_the_background_with_its_progress_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = example();
+    update(&mut app, Action::Export);
+    update(&mut app, Action::Input(Input::Enter)); // Word, the first format
+    clear_prompt(&mut app);
+    let target = dir.path().join("review.docx");
+    type_text(&mut app, target.to_str().unwrap());
+    let fx = super::update(&mut app, Action::Input(Input::Enter));
+    let job = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Export(job) => Some(job.clone()),
+            _ => None,
+        })
+        .expect("the export is asked of the runner");
+    assert!(!target.exists(), "nothing is written by update itself");
+    assert_eq!(app.view.mode, Mode::Normal);
+    let line = |app: &App| {
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| crate::tui::view::draw(f, app)).unwrap();
+        let buf = t.backend().buffer().clone();
+        (0..24)
+            .map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(line(&app).contains("Exporting"), "{}", line(&app));
+    // The runner reports the stage and the seconds as the job goes.
+    let _ = finish(
+        &mut app,
+        Done::Progress {
+            stage: "writing the word document".into(),
+            seconds: 3,
+        },
+    );
+    let screen = line(&app);
+    assert!(
+        screen.contains("writing the word document… 3 s"),
+        "{screen}"
+    );
+    // Keys are taken meanwhile: a score, and a second export is refused.
+    let before = score(&app, 0, 0);
+    update(
+        &mut app,
+        Action::Digit(if before == Some(1.0) { 2 } else { 1 }),
+    );
+    assert_ne!(score(&app, 0, 0), before, "the grid takes scores meanwhile");
+    assert!(app.jobs.export.is_some());
+    // The job, run as the runner would, comes back through finish.
+    let outcome = job.clone().run(&mut |_| {});
+    let _ = finish(
+        &mut app,
+        Done::Exported {
+            job: Box::new(job),
+            outcome,
+        },
+    );
+    assert!(app.jobs.export.is_none());
+    assert!(
+        message(&app).starts_with("Exported to"),
+        "{}",
+        message(&app)
+    );
+    assert!(std::fs::metadata(&target).unwrap().len() > 0);
 }
 
 #[test]
