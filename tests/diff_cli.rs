@@ -228,3 +228,34 @@ fn git_diff_shows_the_appraisal_diff_with_the_documented_set_up() {
         "{added}"
     );
 }
+
+#[test]
+fn diff_compares_the_monte_carlo_statements_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("new.toml");
+    std::fs::write(&new, edited()).unwrap();
+    let statements = |extra: &[&str]| -> usize {
+        let out = appraise()
+            .arg("diff")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(EXAMPLE))
+            .arg(&new)
+            .args(["--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let s = &v["statements"];
+        s["removed"].as_array().unwrap().len()
+            + s["added"].as_array().unwrap().len()
+            + s["unchanged"].as_u64().unwrap() as usize
+    };
+    let exact = statements(&[]);
+    let with_samples = statements(&["--samples", "2000", "--seed", "7"]);
+    assert!(with_samples > exact, "{exact} then {with_samples}");
+    // The same seed gives the same answer.
+    assert_eq!(
+        with_samples,
+        statements(&["--samples", "2000", "--seed", "7"])
+    );
+}

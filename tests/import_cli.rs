@@ -24,23 +24,28 @@ fn example_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(EXAMPLE)
 }
 
-/// A workbook of one sheet from rows of cells (numbers where they parse).
+/// Fills a worksheet from rows of cells (numbers where they parse).
+fn fill(ws: &mut rust_xlsxwriter::Worksheet, rows: &[&[&str]]) {
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            if cell.is_empty() {
+                continue;
+            }
+            match cell.parse::<f64>() {
+                Ok(x) => ws.write_number(r as u32, c as u16, x).unwrap(),
+                Err(_) => ws.write_string(r as u32, c as u16, *cell).unwrap(),
+            };
+        }
+    }
+}
+
+/// A workbook of named sheets from rows of cells.
 fn workbook(path: &Path, sheets: &[(&str, &[&[&str]])]) {
     let mut wb = Workbook::new();
     for (name, rows) in sheets {
         let ws = wb.add_worksheet();
         ws.set_name(*name).unwrap();
-        for (r, row) in rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                if cell.is_empty() {
-                    continue;
-                }
-                match cell.parse::<f64>() {
-                    Ok(x) => ws.write_number(r as u32, c as u16, x).unwrap(),
-                    Err(_) => ws.write_string(r as u32, c as u16, *cell).unwrap(),
-                };
-            }
-        }
+        fill(ws, rows);
     }
     wb.save(path).unwrap();
 }
@@ -234,6 +239,8 @@ fn options_as_rows_with_weights_totals_and_notes() {
     ] {
         assert!(err.contains(needle), "{needle}\n{err}");
     }
+    // Piped: no spinner, no control characters.
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
     let text = std::fs::read_to_string(dir.path().join("scores.toml")).unwrap();
     assert!(
         text.contains("# Inferred from the scores, which run from 2 to 5 in whole points: CHECK"),
@@ -458,17 +465,7 @@ fn cell_comments_on_scores_become_notes() {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Matrix").unwrap();
-    for (r, row) in ROWS.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            if cell.is_empty() {
-                continue;
-            }
-            match cell.parse::<f64>() {
-                Ok(x) => ws.write_number(r as u32, c as u16, x).unwrap(),
-                Err(_) => ws.write_string(r as u32, c as u16, *cell).unwrap(),
-            };
-        }
-    }
+    fill(ws, ROWS);
     ws.insert_note(
         5,
         3,

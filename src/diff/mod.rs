@@ -386,69 +386,89 @@ fn positions<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> 
     ids.enumerate().map(|(i, id)| (id, i)).collect()
 }
 
-/// Whether an item kept in both lists moved relative to the others kept:
-/// its position among the kept items differs.
-fn kept_order<'a>(old: &[&'a str], new: &[&'a str]) -> (Vec<&'a str>, Vec<&'a str>) {
-    let in_new: std::collections::HashSet<&str> = new.iter().copied().collect();
-    let in_old: std::collections::HashSet<&str> = old.iter().copied().collect();
-    (
-        old.iter()
-            .copied()
-            .filter(|id| in_new.contains(id))
-            .collect(),
-        new.iter()
-            .copied()
-            .filter(|id| in_old.contains(id))
-            .collect(),
-    )
+/// Ids (with names) in one version's order, for [`matched`].
+struct Listed<'a> {
+    ids: Vec<&'a str>,
+    names: Vec<&'a str>,
 }
 
-fn criteria(old: &Appraisal, new: &Appraisal, changes: &mut Vec<Change>) {
-    let old_at = positions(old.criteria().iter().map(|c| c.id().as_str()));
-    let new_at = positions(new.criteria().iter().map(|c| c.id().as_str()));
-    let subject = |id: &str, name: &str| Subject::Criterion {
-        id: id.to_string(),
-        name: name.to_string(),
-    };
-    for c in old.criteria() {
-        if !new_at.contains_key(c.id().as_str()) {
+impl Listed<'_> {
+    fn criteria(a: &Appraisal) -> Listed<'_> {
+        Listed {
+            ids: a.criteria().iter().map(|c| c.id().as_str()).collect(),
+            names: a.criteria().iter().map(|c| c.name()).collect(),
+        }
+    }
+
+    fn options(a: &Appraisal) -> Listed<'_> {
+        Listed {
+            ids: a.options().iter().map(|o| o.id().as_str()).collect(),
+            names: a.options().iter().map(|o| o.name()).collect(),
+        }
+    }
+}
+
+/// Matches two versions' criteria or options by id: records each one
+/// removed, added, renamed or moved (its place among those kept in both
+/// changed), and returns the (old, new) positions of those in both, with
+/// their subject, for the caller to compare their fields.
+fn matched(
+    old: &Listed,
+    new: &Listed,
+    subject: impl Fn(&str, &str) -> Subject,
+    old_summary: impl Fn(usize) -> String,
+    new_summary: impl Fn(usize) -> String,
+    changes: &mut Vec<Change>,
+) -> Vec<(usize, usize, Subject)> {
+    let old_at = positions(old.ids.iter().copied());
+    let new_at = positions(new.ids.iter().copied());
+    for (i, id) in old.ids.iter().enumerate() {
+        if !new_at.contains_key(id) {
+            let summary = old_summary(i);
             push(
                 changes,
-                subject(c.id().as_str(), c.name()),
-                What::Removed {
-                    summary: format!("weight {}", crate::numbers::weight(c.weight())),
-                },
+                subject(id, old.names[i]),
+                What::Removed { summary },
             );
         }
     }
-    let old_ids: Vec<&str> = old.criteria().iter().map(|c| c.id().as_str()).collect();
-    let new_ids: Vec<&str> = new.criteria().iter().map(|c| c.id().as_str()).collect();
-    let (kept_old, kept_new) = kept_order(&old_ids, &new_ids);
-    for (j, c) in new.criteria().iter().enumerate() {
-        let s = subject(c.id().as_str(), c.name());
-        let Some(&i) = old_at.get(c.id().as_str()) else {
+    let kept_old: Vec<&str> = old
+        .ids
+        .iter()
+        .copied()
+        .filter(|id| new_at.contains_key(id))
+        .collect();
+    let kept_new: Vec<&str> = new
+        .ids
+        .iter()
+        .copied()
+        .filter(|id| old_at.contains_key(id))
+        .collect();
+    let mut kept = Vec::new();
+    for (j, id) in new.ids.iter().enumerate() {
+        let s = subject(id, new.names[j]);
+        let Some(&i) = old_at.get(id) else {
             push(
                 changes,
                 s,
                 What::Added {
-                    summary: format!("weight {}", crate::numbers::weight(c.weight())),
+                    summary: new_summary(j),
                 },
             );
             continue;
         };
-        let was = &old.criteria()[i];
-        if was.name() != c.name() {
+        if old.names[i] != new.names[j] {
             push(
                 changes,
                 s.clone(),
                 What::Renamed {
-                    old: was.name().to_string(),
-                    new: c.name().to_string(),
+                    old: old.names[i].to_string(),
+                    new: new.names[j].to_string(),
                 },
             );
         }
-        let pos_old = kept_old.iter().position(|id| *id == c.id().as_str());
-        let pos_new = kept_new.iter().position(|id| *id == c.id().as_str());
+        let pos_old = kept_old.iter().position(|k| k == id);
+        let pos_new = kept_new.iter().position(|k| k == id);
         if pos_old != pos_new {
             push(
                 changes,
@@ -459,6 +479,31 @@ fn criteria(old: &Appraisal, new: &Appraisal, changes: &mut Vec<Change>) {
                 },
             );
         }
+        kept.push((i, j, s));
+    }
+    kept
+}
+
+fn criteria(old: &Appraisal, new: &Appraisal, changes: &mut Vec<Change>) {
+    let weight = |a: &Appraisal, k: usize| {
+        format!(
+            "weight {}",
+            crate::numbers::weight(a.criteria()[k].weight())
+        )
+    };
+    let kept = matched(
+        &Listed::criteria(old),
+        &Listed::criteria(new),
+        |id, name| Subject::Criterion {
+            id: id.to_string(),
+            name: name.to_string(),
+        },
+        |k| weight(old, k),
+        |k| weight(new, k),
+        changes,
+    );
+    for (i, j, s) in kept {
+        let (was, c) = (&old.criteria()[i], &new.criteria()[j]);
         number_change(
             changes,
             &s,
@@ -485,61 +530,19 @@ fn scored_summary(a: &Appraisal, o: usize) -> String {
 }
 
 fn option_changes(old: &Appraisal, new: &Appraisal, changes: &mut Vec<Change>) {
-    let old_at = positions(old.options().iter().map(|o| o.id().as_str()));
-    let new_at = positions(new.options().iter().map(|o| o.id().as_str()));
-    let subject = |id: &str, name: &str| Subject::Option {
-        id: id.to_string(),
-        name: name.to_string(),
-    };
-    for (i, o) in old.options().iter().enumerate() {
-        if !new_at.contains_key(o.id().as_str()) {
-            push(
-                changes,
-                subject(o.id().as_str(), o.name()),
-                What::Removed {
-                    summary: scored_summary(old, i),
-                },
-            );
-        }
-    }
-    let old_ids: Vec<&str> = old.options().iter().map(|o| o.id().as_str()).collect();
-    let new_ids: Vec<&str> = new.options().iter().map(|o| o.id().as_str()).collect();
-    let (kept_old, kept_new) = kept_order(&old_ids, &new_ids);
-    for (j, o) in new.options().iter().enumerate() {
-        let s = subject(o.id().as_str(), o.name());
-        let Some(&i) = old_at.get(o.id().as_str()) else {
-            push(
-                changes,
-                s,
-                What::Added {
-                    summary: scored_summary(new, j),
-                },
-            );
-            continue;
-        };
-        let was = &old.options()[i];
-        if was.name() != o.name() {
-            push(
-                changes,
-                s.clone(),
-                What::Renamed {
-                    old: was.name().to_string(),
-                    new: o.name().to_string(),
-                },
-            );
-        }
-        let pos_old = kept_old.iter().position(|id| *id == o.id().as_str());
-        let pos_new = kept_new.iter().position(|id| *id == o.id().as_str());
-        if pos_old != pos_new {
-            push(
-                changes,
-                s.clone(),
-                What::Moved {
-                    from: i + 1,
-                    to: j + 1,
-                },
-            );
-        }
+    let kept = matched(
+        &Listed::options(old),
+        &Listed::options(new),
+        |id, name| Subject::Option {
+            id: id.to_string(),
+            name: name.to_string(),
+        },
+        |k| scored_summary(old, k),
+        |k| scored_summary(new, k),
+        changes,
+    );
+    for (i, j, s) in kept {
+        let (was, o) = (&old.options()[i], &new.options()[j]);
         text_change(
             changes,
             &s,

@@ -139,13 +139,37 @@ pub fn read_xlsx(path: &Path, sheets: &mut [Sheet]) {
                         .unwrap_or(text),
                     _ => text,
                 };
-                let text = text.trim().replace("\r\n", "\n");
+                let text = threaded(text.trim()).replace("\r\n", "\n");
                 if !text.is_empty() {
                     sheet.comments.insert(at, text);
                 }
             }
         }
     }
+}
+
+/// The words of a comment that newer Excel writes as a thread: older
+/// readers get the thread as text behind an explanation, with the comment
+/// after "Comment:" and each answer after "Reply:".
+fn threaded(text: &str) -> String {
+    let Some(rest) = text.strip_prefix("[Threaded comment]") else {
+        return text.to_string();
+    };
+    let Some(start) = rest.find("Comment:") else {
+        return text.to_string();
+    };
+    rest[start + "Comment:".len()..]
+        .split("Reply:")
+        .map(|part| {
+            part.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// Adds the comments (annotations) of an ODS workbook to its sheets.
@@ -215,6 +239,16 @@ pub fn read_ods(path: &Path, sheets: &mut [Sheet]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_threaded_comment_keeps_its_words_and_replies() {
+        let legacy = "[Threaded comment]\n\nYour version of Excel allows you to read this threaded comment; however, any edits to it will get removed.\n\nComment:\n    Two branches close on Sundays\nReply:\n    Checked with the service";
+        assert_eq!(
+            threaded(legacy),
+            "Two branches close on Sundays\n\nChecked with the service"
+        );
+        assert_eq!(threaded("Plain note"), "Plain note");
+    }
 
     #[test]
     fn references_and_targets_resolve() {

@@ -131,6 +131,16 @@ pub enum ImportError {
         /// Every problem.
         problems: Vec<Problem>,
     },
+    /// The scale (given, or suggested by the scores) is not a scale.
+    #[error(
+        "{file}: {reason}; give the scale with --scale MIN-MAX or MIN-MAX/STEP, such as 0-5 or 1-10/0.5; nothing was written"
+    )]
+    Scale {
+        /// The file.
+        file: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The appraisal made from the spreadsheet does not load (a defect, or
     /// a rule the importer does not yet check cell by cell).
     #[error("{file}: the appraisal made from it would not load:\n{rendered}")]
@@ -377,7 +387,7 @@ pub fn find(
     if let Some(t) = &settings.title {
         draft.title = t.clone();
     }
-    let problems = check_scores(&draft);
+    let problems = check_scores(&draft)?;
     if !problems.is_empty() {
         return Err(ImportError::Problems {
             file: file.to_string(),
@@ -388,26 +398,24 @@ pub fn find(
 }
 
 /// Scores that the scale does not allow, each at its cell.
-fn check_scores(draft: &Draft) -> Vec<Problem> {
+fn check_scores(draft: &Draft) -> Result<Vec<Problem>, ImportError> {
     let (min, max, step) = draft.scale;
     let scale = match crate::model::Scale::new(min, max, step) {
         Ok(s) => s,
         Err(e) => {
-            return vec![Problem {
-                place: Place {
-                    sheet: draft.sheet.clone(),
-                    cell: "--scale".into(),
-                    line: None,
-                    table: None,
-                },
-                message: format!(
-                    "the scale {} to {} in steps of {} cannot be used: {e}",
+            return Err(ImportError::Scale {
+                file: draft.file.clone(),
+                reason: format!(
+                    "the scale {} to {} in steps of {} ({}) cannot be used: {e}",
                     numbers::score(min),
                     numbers::score(max),
-                    numbers::score(step)
+                    numbers::score(step),
+                    match draft.scale_source {
+                        ScaleSource::Given => "as given",
+                        _ => "as the scores suggest",
+                    }
                 ),
-                help: "give --scale MIN-MAX or MIN-MAX/STEP, such as 0-5 or 1-10/0.5".into(),
-            }];
+            });
         }
     };
     let mut problems = Vec::new();
@@ -429,7 +437,7 @@ fn check_scores(draft: &Draft) -> Vec<Problem> {
             }
         }
     }
-    problems
+    Ok(problems)
 }
 
 /// Text that means "not scored" rather than a mistake.

@@ -176,13 +176,17 @@ pub struct Book {
     pub sheets: Vec<Sheet>,
 }
 
-/// Reads every sheet of the file at `path`, choosing the reader by extension.
-pub fn read(path: &Path) -> Result<Book, ImportError> {
-    let ext = path
-        .extension()
+/// A file's extension, lowercased ("" when it has none).
+fn extension(path: &Path) -> String {
+    path.extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// Reads every sheet of the file at `path`, choosing the reader by extension.
+pub fn read(path: &Path) -> Result<Book, ImportError> {
+    let ext = extension(path);
     match ext.as_str() {
         "csv" | "tsv" | "txt" => read_csv(path, if ext == "tsv" { b'\t' } else { b',' }),
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => read_workbook(path),
@@ -246,12 +250,7 @@ fn read_workbook(path: &Path) -> Result<Book, ImportError> {
         }
         sheets.push(sheet);
     }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    match ext.as_str() {
+    match extension(path).as_str() {
         "xlsx" | "xlsm" => super::comments::read_xlsx(path, &mut sheets),
         "ods" => super::comments::read_ods(path, &mut sheets),
         _ => {}
