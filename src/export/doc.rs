@@ -425,6 +425,10 @@ pub struct ReportTable {
     /// The caption's number ("Table 5"), given when the report is numbered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<Numbering>,
+    /// The columns that hold one criterion each, in criterion order, where
+    /// they are not a weighted sum's (see [`ReportTable::with_coded_criteria`]).
+    #[serde(skip)]
+    pub criteria_columns: Option<std::ops::Range<usize>>,
 }
 
 /// A caption's number, and whether the count is set afresh there (an
@@ -459,7 +463,15 @@ impl ReportTable {
             notes: Vec::new(),
             weighted_sum: None,
             number: None,
+            criteria_columns: None,
         }
+    }
+
+    /// Marks the columns that hold one criterion each, so that a narrow
+    /// writer may head them by code ([`ReportTable::with_coded_criteria`]).
+    pub fn with_criteria_columns(mut self, columns: std::ops::Range<usize>) -> Self {
+        self.criteria_columns = Some(columns);
+        self
     }
 
     /// The caption as shown: "Table 5: Ranking of options", or the title
@@ -539,11 +551,15 @@ impl ReportTable {
         }
     }
 
-    /// For a score matrix: the same table with its criteria named by code
-    /// (C1, C2, ... as in the criteria table) and a key to the codes as its
-    /// first note, so the score columns can be as narrow as their figures.
+    /// For a score matrix, or any table with a column per criterion: the
+    /// same table with its criteria named by code (C1, C2, ... as in the
+    /// criteria table) and a key to the codes as its first note, so the
+    /// score columns can be as narrow as their figures.
     pub fn with_coded_criteria(&self) -> Option<ReportTable> {
-        let range = self.weighted_sum.as_ref()?.columns.clone();
+        let range = match &self.criteria_columns {
+            Some(r) => r.clone(),
+            None => self.weighted_sum.as_ref()?.columns.clone(),
+        };
         let mut t = self.clone();
         let mut key = Vec::new();
         for (k, c) in range.enumerate() {
