@@ -280,6 +280,20 @@ pub enum Live {
         /// The option.
         option: usize,
     },
+    /// The sum of the weights.
+    TotalWeight,
+}
+
+/// A figure inside a table note that a spreadsheet can keep live: the
+/// note's text shows it as `shown`, and it is `live` in terms of the matrix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoteFigure {
+    /// Which note (an index into [`ReportTable::notes`]).
+    pub note: usize,
+    /// The figure as the note's text shows it, such as `8`.
+    pub shown: String,
+    /// What the figure is.
+    pub live: Live,
 }
 
 impl Cell {
@@ -419,6 +433,10 @@ pub struct ReportTable {
     pub row_header: Option<usize>,
     /// Notes shown under the table, explaining remarks and marks.
     pub notes: Vec<String>,
+    /// Figures in the notes that follow the scores and weights in a live
+    /// spreadsheet, such as the sum of the weights.
+    #[serde(skip)]
+    pub note_figures: Vec<NoteFigure>,
     /// Live weighted totals for spreadsheets, where the table has them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weighted_sum: Option<WeightedSum>,
@@ -461,6 +479,7 @@ impl ReportTable {
             rows: Vec::new(),
             row_header: None,
             notes: Vec::new(),
+            note_figures: Vec::new(),
             weighted_sum: None,
             number: None,
             criteria_columns: None,
@@ -556,20 +575,33 @@ impl ReportTable {
     /// criteria table) and a key to the codes as its first note, so the
     /// score columns can be as narrow as their figures.
     pub fn with_coded_criteria(&self) -> Option<ReportTable> {
+        let (headers, key) = self.coded_headers()?;
+        let mut t = self.clone();
+        for (col, h) in t.columns.iter_mut().zip(headers) {
+            col.header = h;
+        }
+        t.notes.insert(0, key);
+        Some(t)
+    }
+
+    /// For a score matrix, or any table with a column per criterion: every
+    /// column's header with the criteria named by
+    /// code (see [`ReportTable::with_coded_criteria`]), and the key to the
+    /// codes, without copying the table.
+    pub fn coded_headers(&self) -> Option<(Vec<String>, String)> {
         let range = match &self.criteria_columns {
             Some(r) => r.clone(),
             None => self.weighted_sum.as_ref()?.columns.clone(),
         };
-        let mut t = self.clone();
+        let mut headers: Vec<String> = self.columns.iter().map(|c| c.header.clone()).collect();
         let mut key = Vec::new();
         for (k, c) in range.enumerate() {
-            if let Some(col) = t.columns.get_mut(c) {
-                key.push(format!("C{} {}", k + 1, col.header));
-                col.header = format!("C{}", k + 1);
+            if let Some(h) = headers.get_mut(c) {
+                key.push(format!("C{} {}", k + 1, h));
+                *h = format!("C{}", k + 1);
             }
         }
-        t.notes.insert(0, format!("Key: {}.", key.join("; ")));
-        Some(t)
+        Some((headers, format!("Key: {}.", key.join("; "))))
     }
 
     /// The cell at (`row`, `column`), if the row has one.
