@@ -96,7 +96,8 @@ pub const PLAIN_WIDTH: usize = 120;
 
 /// Writes a report for a terminal: the title and byline, then each block.
 /// Headings stand on their own line after a blank one; a table's title is
-/// shown unless a heading has just introduced it; charts are left out (the
+/// shown unless the heading just above says the same, or the table opens a
+/// report that has no title (`rank`); charts are left out (the
 /// tables hold their figures); table notes are left out unless `notes`.
 /// Every piece of text passes through [`sanitise`].
 pub fn write_report(
@@ -111,31 +112,33 @@ pub fn write_report(
     for line in &report.byline {
         writeln!(out, "{}", sanitise_line(line))?;
     }
-    let mut after_heading = false;
+    // The heading just written, if nothing has followed it yet.
+    let mut heading: Option<&str> = None;
     let mut first = report.title.is_empty() && report.byline.is_empty();
     for b in &report.blocks {
         match b {
             Block::Heading(h) | Block::Subheading(h) => {
                 writeln!(out, "\n{}", sanitise_line(h))?;
-                after_heading = true;
+                heading = Some(h);
                 first = false;
                 continue;
             }
             Block::Paragraph(p) => {
-                if !after_heading && !first {
+                if heading.is_none() && !first {
                     writeln!(out)?;
                 }
                 writeln!(out, "{}", wrap(&sanitise(p), style.width))?;
             }
             Block::Table(t) => {
-                if !after_heading && !first {
+                let said = heading.is_some_and(|h| t.title == h) || first;
+                if !said {
                     writeln!(out, "{}", sanitise_line(&t.title))?;
                 }
                 writeln!(out, "{}", table(t, style, notes))?;
             }
             Block::Chart(_) => continue,
         }
-        after_heading = false;
+        heading = None;
         first = false;
     }
     Ok(())

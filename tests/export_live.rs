@@ -247,6 +247,17 @@ fn a_changed_score_and_weight_flow_through_every_sheet() {
         compared += 1;
     }
     assert!(compared >= 5 + 8, "{compared} sheets compared");
+    // The sum of the weights in the Criteria sheet's note follows them too.
+    let note = |c: BTreeMap<(u32, u32), String>| {
+        c.into_values()
+            .find(|v| v.starts_with("Note: The weights add up to"))
+    };
+    let (g, w) = (
+        note(cells(&mut got, "Criteria")),
+        note(cells(&mut want, "Criteria")),
+    );
+    assert_eq!(g, w);
+    assert!(g.is_some_and(|n| n.contains("add up to 10.")), "{w:?}");
     // The possible totals follow the weights too.
     let m = cells(&mut got, "Matrix");
     let highest = m
@@ -309,4 +320,35 @@ fn zip_text(bytes: &[u8], name: &str) -> String {
         .read_to_string(&mut s)
         .expect("text");
     s
+}
+
+#[test]
+fn each_sheet_says_what_follows_the_matrix_and_what_does_not() {
+    let a = load_example().expect("example").appraisal;
+    let mut wb = open(&xlsx(&a));
+    let says =
+        |c: &BTreeMap<(u32, u32), String>, words: &str| c.values().any(|v| v.contains(words));
+    for name in wb.sheet_names() {
+        let c = cells(&mut wb, &name);
+        let sorted = says(&c, "sort the rows by rank");
+        assert_eq!(sorted, name == "Ranking" || name == "Matrix", "{name}");
+        let frozen = says(&c, "worked out when the workbook was exported");
+        let sensitivity = [
+            "Findings",
+            "Weight stability",
+            "Score robustness",
+            "Leave one out",
+        ];
+        assert_eq!(frozen, sensitivity.contains(&name.as_str()), "{name}");
+        // The example's weights are all 1, so its annex sheets show none.
+        let unweighted = says(&c, "Every weight was 1 when the workbook was exported");
+        assert_eq!(unweighted, name.starts_with("Annex - "), "{name}");
+    }
+    // With unequal weights the annex has its weight columns and no such note.
+    let mut weighted = a.clone();
+    weighted.set_weight(1, 3.0).expect("weight");
+    let mut wb = open(&xlsx(&weighted));
+    let c = cells(&mut wb, "Annex - Shared Service");
+    assert!(c.values().any(|v| v == "Weight"));
+    assert!(!c.values().any(|v| v.contains("Every weight was 1")));
 }

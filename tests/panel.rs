@@ -412,7 +412,10 @@ fn panel_renders_through_the_report_writers() {
         .assert()
         .success();
     let md = String::from_utf8(md.get_output().stdout.clone()).expect("utf8");
-    assert!(md.contains("**Cells to discuss**"), "{md}");
+    assert!(
+        md.contains("**Cells to discuss (spread of 2 steps or more)**"),
+        "{md}"
+    );
     assert!(
         md.contains("| Option A | Ex | 4 | 2 | 5 | 3.67 | 3 | 3 of 3 |"),
         "{md}"
@@ -430,7 +433,10 @@ fn panel_renders_through_the_report_writers() {
         .assert()
         .success();
     let html = String::from_utf8(html.get_output().stdout.clone()).expect("utf8");
-    assert!(html.contains("\">Cells to discuss</caption>"), "{html}");
+    assert!(
+        html.contains("\">Cells to discuss (spread of 2 steps or more)</caption>"),
+        "{html}"
+    );
     assert!(!html.contains("<script"));
 
     appraise()
@@ -804,7 +810,7 @@ fn counts_in_panel_messages_agree_in_number() {
         .arg(&paths[0])
         .assert()
         .success()
-        .stdout(predicate::str::contains("Panel of 1 member\n"));
+        .stdout(predicate::str::contains("Panel of 1 member: M1\n"));
     // One sheet, written twice: the second run changes nothing and says so.
     appraise()
         .arg("panel")

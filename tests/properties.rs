@@ -341,7 +341,7 @@ proptest! {
             score_spread: if case.score_spread { 1.0 } else { 0.0 },
         };
         let s = sensitivity::analyse(&a, &config).expect("analysis");
-        let text = sensitivity::output::text_report(&a, &s, style);
+        let text = appraise::export::sensitivity::terminal_text(&a, &s, style);
         let doc = json(&sensitivity::output::document(&a, &s));
         let ranges: Vec<(String, WeightRange)> = doc["weights"]
             .as_array()
@@ -355,7 +355,7 @@ proptest! {
                 )
             })
             .collect();
-        let weights = table_rows(&text, "Weight sensitivity");
+        let weights = table_rows(&text, "Weight stability");
         prop_assert_eq!(weights.len(), ranges.len());
         for (row, (name, r)) in weights.iter().zip(&ranges) {
             prop_assert_eq!(&row[0], name);
@@ -404,22 +404,27 @@ proptest! {
             let id = o.id().as_str();
             let shares = mc["acceptability"][id].as_array().expect("shares");
             for (cell, b) in row[1..=shares.len()].iter().zip(shares) {
-                prop_assert_eq!(cell, &numbers::probability_figure(f(b)));
+                prop_assert_eq!(cell, &numbers::probability(f(b)));
             }
-            let conf = &mc["confidence"][id];
-            let want = if conf.is_null() {
-                "-".to_string()
+            // The confidence factor says something only when scores vary.
+            if case.score_spread {
+                let conf = &mc["confidence"][id];
+                let want = if conf.is_null() {
+                    "–".to_string()
+                } else {
+                    numbers::probability(f(conf))
+                };
+                prop_assert_eq!(&row[shares.len() + 1], &want);
             } else {
-                numbers::probability_figure(f(conf))
-            };
-            prop_assert_eq!(&row[shares.len() + 1], &want);
+                prop_assert_eq!(row.len(), shares.len() + 1);
+            }
         }
         prop_assert_eq!(accept.len(), a.options().len());
         for row in table_rows(&text, "Central weights") {
             let o = a.options().iter().find(|o| o.name() == row[0]).expect("option");
             let cw = &mc["central_weights"][o.id().as_str()];
             for (cell, c) in row[1..].iter().zip(a.criteria()) {
-                prop_assert_eq!(cell, &numbers::percent_figure(100.0 * f(&cw[c.id().as_str()])));
+                prop_assert_eq!(cell, &numbers::percent(100.0 * f(&cw[c.id().as_str()])));
             }
         }
         let leader = doc["leader"].as_str().expect("leader");

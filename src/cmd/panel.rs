@@ -9,7 +9,7 @@ use appraise::export;
 use appraise::numbers;
 use appraise::panel::{self, MergeOptions, Method};
 use appraise::report::TextStyle;
-use appraise::terminal::shown;
+use appraise::terminal::{self, shown};
 use clap::ValueEnum;
 
 use appraise::{load, save, sensitivity};
@@ -161,20 +161,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             } else {
                 stdout_style()
             };
-            write!(
-                bytes,
-                "{}",
-                panel::text_report(&loaded.appraisal, &merged, style)
+            terminal::write_report(
+                &mut bytes,
+                &panel::terminal_report(&loaded.appraisal, &merged),
+                style,
+                false,
             )?;
             if args.sensitivity {
                 let config = export::sensitivity::smaa_config(args.samples, args.seed);
                 let s = sensitivity::analyse(&merged.consensus, &config)?;
-                write!(
-                    bytes,
-                    "\nSensitivity of the consensus ({} of members' scores)\n{}",
-                    merged.options.method.words(),
-                    sensitivity::output::text_report(&merged.consensus, &s, style)
-                )?;
+                let mut report = export::sensitivity::terminal_report(&merged.consensus, &s);
+                report.title = format!(
+                    "Sensitivity of the consensus ({} of members' scores)",
+                    merged.options.method.words()
+                );
+                writeln!(bytes)?;
+                terminal::write_report(&mut bytes, &report, style, true)?;
             }
         }
         Format::Json => {

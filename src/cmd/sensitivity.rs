@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use appraise::sensitivity::{self, SmaaConfig, WeightModel, output};
+use appraise::{export, terminal};
 use clap::ValueEnum;
 
 use super::{load_or_example, print_warnings, stdout_style};
@@ -101,11 +102,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.format {
         Format::Table => {
             print_warnings(&loaded);
-            write!(
-                out,
-                "{}",
-                output::text_report(&loaded.appraisal, &result, stdout_style())
-            )?;
+            let report = export::sensitivity::terminal_report(&loaded.appraisal, &result);
+            terminal::write_report(&mut out, &report, stdout_style(), true)?;
         }
         Format::Json => {
             let doc = output::document(&loaded.appraisal, &result);

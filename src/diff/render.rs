@@ -4,8 +4,6 @@
 
 use std::io::Write;
 
-use comfy_table::{ContentArrangement, Table, presets};
-
 use super::{Change, Diff, Place, Standing, Subject, What};
 use crate::export::ExportError;
 use crate::export::doc::{Block, Cell, Column, Report, ReportTable, Row, Value};
@@ -358,79 +356,14 @@ pub fn write_markdown(report: &Report, out: &mut impl Write) -> Result<(), Expor
     crate::export::markdown::write(report, out)
 }
 
-/// Writes the report as text for the terminal: headings, paragraphs wrapped
-/// to the width, and tables drawn as the other terminal tables are.
+/// Writes the report as text for the terminal, through the terminal's
+/// writer of reports (tables drawn and text sanitised as every command's
+/// are), fitted to the terminal or, when piped, to [`TEXT_WIDTH`] columns so
+/// the statements do not run to hundreds.
 pub fn write_text(report: &Report, style: TextStyle, out: &mut impl Write) -> std::io::Result<()> {
-    writeln!(out, "{}", report.title)?;
-    for line in &report.byline {
-        writeln!(out, "{line}")?;
-    }
-    for block in &report.blocks {
-        match block {
-            Block::Heading(h) | Block::Subheading(h) => {
-                writeln!(out)?;
-                writeln!(out, "{h}")?;
-                writeln!(out, "{}", "─".repeat(h.chars().count()))?;
-            }
-            Block::Paragraph(p) => {
-                for line in wrap(p, style.width.map_or(TEXT_WIDTH, usize::from)) {
-                    writeln!(out, "{line}")?;
-                }
-            }
-            Block::Table(t) => {
-                writeln!(out)?;
-                writeln!(out, "{}", t.caption())?;
-                writeln!(out, "{}", text_table(t, style))?;
-                for note in &t.notes {
-                    writeln!(out, "{note}")?;
-                }
-            }
-            Block::Chart(c) => writeln!(out, "{}", c.caption())?,
-        }
-    }
-    Ok(())
-}
-
-fn text_table(t: &ReportTable, style: TextStyle) -> String {
-    let mut table = Table::new();
-    table.load_style(presets::UTF8_FULL_CONDENSED);
-    table.force_no_tty();
-    if style.color {
-        table.enforce_styling();
-    }
-    // Piped, the statements would otherwise run to hundreds of columns.
-    table.set_width(style.width.unwrap_or(TEXT_WIDTH as u16));
-    table.set_content_arrangement(ContentArrangement::Dynamic);
-    table.set_header(t.columns.iter().map(|c| c.header.clone()));
-    for row in &t.rows {
-        table.add_row(row.cells.iter().map(Cell::display));
-    }
-    for (i, c) in t.columns.iter().enumerate() {
-        if c.align == crate::export::doc::Align::Right
-            && let Some(col) = table.column_mut(i)
-        {
-            col.set_cell_alignment(comfy_table::CellAlignment::Right);
-        }
-    }
-    table.to_string()
-}
-
-/// Words of `text` in lines of at most `width` characters (a longer word
-/// has a line of its own).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    for para in text.lines() {
-        let mut line = String::new();
-        for word in para.split_whitespace() {
-            if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-                lines.push(std::mem::take(&mut line));
-            }
-            if !line.is_empty() {
-                line.push(' ');
-            }
-            line.push_str(word);
-        }
-        lines.push(line);
-    }
-    lines
+    let style = TextStyle {
+        width: style.width.or(Some(TEXT_WIDTH as u16)),
+        ..style
+    };
+    crate::terminal::write_report(out, report, style, true)
 }

@@ -280,6 +280,20 @@ pub enum Live {
         /// The option.
         option: usize,
     },
+    /// The sum of the weights.
+    TotalWeight,
+}
+
+/// A figure inside a table note that a spreadsheet can keep live: the
+/// note's text shows it as `shown`, and it is `live` in terms of the matrix.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoteFigure {
+    /// Which note (an index into [`ReportTable::notes`]).
+    pub note: usize,
+    /// The figure as the note's text shows it, such as `8`.
+    pub shown: String,
+    /// What the figure is.
+    pub live: Live,
 }
 
 impl Cell {
@@ -419,12 +433,20 @@ pub struct ReportTable {
     pub row_header: Option<usize>,
     /// Notes shown under the table, explaining remarks and marks.
     pub notes: Vec<String>,
+    /// Figures in the notes that follow the scores and weights in a live
+    /// spreadsheet, such as the sum of the weights.
+    #[serde(skip)]
+    pub note_figures: Vec<NoteFigure>,
     /// Live weighted totals for spreadsheets, where the table has them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weighted_sum: Option<WeightedSum>,
     /// The caption's number ("Table 5"), given when the report is numbered.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<Numbering>,
+    /// The columns that hold one criterion each, in criterion order, where
+    /// they are not a weighted sum's (see [`ReportTable::with_coded_criteria`]).
+    #[serde(skip)]
+    pub criteria_columns: Option<std::ops::Range<usize>>,
 }
 
 /// A caption's number, and whether the count is set afresh there (an
@@ -457,9 +479,18 @@ impl ReportTable {
             rows: Vec::new(),
             row_header: None,
             notes: Vec::new(),
+            note_figures: Vec::new(),
             weighted_sum: None,
             number: None,
+            criteria_columns: None,
         }
+    }
+
+    /// Marks the columns that hold one criterion each, so that a narrow
+    /// writer may head them by code ([`ReportTable::with_coded_criteria`]).
+    pub fn with_criteria_columns(mut self, columns: std::ops::Range<usize>) -> Self {
+        self.criteria_columns = Some(columns);
+        self
     }
 
     /// The caption as shown: "Table 5: Ranking of options", or the title
@@ -539,21 +570,38 @@ impl ReportTable {
         }
     }
 
-    /// For a score matrix: the same table with its criteria named by code
-    /// (C1, C2, ... as in the criteria table) and a key to the codes as its
-    /// first note, so the score columns can be as narrow as their figures.
+    /// For a score matrix, or any table with a column per criterion: the
+    /// same table with its criteria named by code (C1, C2, ... as in the
+    /// criteria table) and a key to the codes as its first note, so the
+    /// score columns can be as narrow as their figures.
     pub fn with_coded_criteria(&self) -> Option<ReportTable> {
-        let range = self.weighted_sum.as_ref()?.columns.clone();
+        let (headers, key) = self.coded_headers()?;
         let mut t = self.clone();
+        for (col, h) in t.columns.iter_mut().zip(headers) {
+            col.header = h;
+        }
+        t.notes.insert(0, key);
+        Some(t)
+    }
+
+    /// For a score matrix, or any table with a column per criterion: every
+    /// column's header with the criteria named by
+    /// code (see [`ReportTable::with_coded_criteria`]), and the key to the
+    /// codes, without copying the table.
+    pub fn coded_headers(&self) -> Option<(Vec<String>, String)> {
+        let range = match &self.criteria_columns {
+            Some(r) => r.clone(),
+            None => self.weighted_sum.as_ref()?.columns.clone(),
+        };
+        let mut headers: Vec<String> = self.columns.iter().map(|c| c.header.clone()).collect();
         let mut key = Vec::new();
         for (k, c) in range.enumerate() {
-            if let Some(col) = t.columns.get_mut(c) {
-                key.push(format!("C{} {}", k + 1, col.header));
-                col.header = format!("C{}", k + 1);
+            if let Some(h) = headers.get_mut(c) {
+                key.push(format!("C{} {}", k + 1, h));
+                *h = format!("C{}", k + 1);
             }
         }
-        t.notes.insert(0, format!("Key: {}.", key.join("; ")));
-        Some(t)
+        Some((headers, format!("Key: {}.", key.join("; "))))
     }
 
     /// The cell at (`row`, `column`), if the row has one.

@@ -13,7 +13,7 @@
 //! and none writes repeating header rows. The zip entries carry a fixed date.
 
 use std::fmt::Write as _;
-use std::io::{Cursor, Write};
+use std::io::{Cursor, Seek, Write};
 
 use rayon::prelude::*;
 use zip::write::SimpleFileOptions;
@@ -24,6 +24,7 @@ use super::doc::{
     Align, Block, Chart, FIGURE_LABEL, Numbering, Report, ReportTable, RowKind, TABLE_LABEL,
 };
 use super::png::svg_to_png;
+use super::stream::ReportStream;
 use super::svg::{WIDTH as SVG_WIDTH, chart_svg};
 use super::text::{push_xml, xml};
 
@@ -54,16 +55,20 @@ struct Media {
 
 /// The document's bytes.
 pub fn document_bytes(report: &Report) -> Result<Vec<u8>, ExportError> {
+    let mut out = Cursor::new(Vec::new());
+    write_stream(&ReportStream::from(report), &mut out)?;
+    Ok(out.into_inner())
+}
+
+/// Writes `report` as a Word document to `out`, the annex's tables written
+/// into the document part as the report streams them.
+pub fn write_stream<W: Write + Seek>(
+    report: &ReportStream<'_>,
+    out: &mut W,
+) -> Result<(), ExportError> {
     // Rasterising the charts is most of the work for a small report, and
     // each chart is independent: draw them all on every core, in order.
-    let charts: Vec<&Chart> = report
-        .blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Chart(c) => Some(c),
-            _ => None,
-        })
-        .collect();
+    let charts: Vec<&Chart> = report.charts().collect();
     let media = charts
         .par_iter()
         .map(|c| {
@@ -74,8 +79,7 @@ pub fn document_bytes(report: &Report) -> Result<Vec<u8>, ExportError> {
             })
         })
         .collect::<Result<Vec<Media>, ExportError>>()?;
-    let body = body_xml(report, &media);
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    let mut zip = ZipWriter::new(out);
     let opts = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         // Level 1: several times faster than the default on a large document,
@@ -83,36 +87,39 @@ pub fn document_bytes(report: &Report) -> Result<Vec<u8>, ExportError> {
         .compression_level(Some(1))
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
-    let mut parts = |name: &str, pieces: &[&[u8]]| -> Result<(), ExportError> {
+    let part = |zip: &mut ZipWriter<&mut W>, name: &str, bytes: &[u8]| {
         zip.start_file(name, opts).map_err(zerr)?;
-        for piece in pieces {
-            zip.write_all(piece)?;
-        }
-        Ok(())
+        zip.write_all(bytes)?;
+        Ok::<(), ExportError>(())
     };
-    parts("[Content_Types].xml", &[CONTENT_TYPES.as_bytes()])?;
-    parts("_rels/.rels", &[ROOT_RELS.as_bytes()])?;
-    parts("docProps/core.xml", &[core_xml(&report.title).as_bytes()])?;
-    parts("docProps/app.xml", &[APP_XML.as_bytes()])?;
-    // The document part goes to the package piece by piece, never joined
-    // into one string: for a large appraisal that would double the memory.
-    let pieces: Vec<&[u8]> = body.iter().map(|p| p.as_bytes()).collect();
-    parts("word/document.xml", &pieces)?;
-    parts("word/styles.xml", &[STYLES.as_bytes()])?;
-    parts("word/settings.xml", &[SETTINGS.as_bytes()])?;
-    parts("word/fontTable.xml", &[FONT_TABLE.as_bytes()])?;
-    parts("word/theme/theme1.xml", &[THEME.as_bytes()])?;
-    parts("word/footer1.xml", &[FOOTER.as_bytes()])?;
-    parts(
+    part(&mut zip, "[Content_Types].xml", CONTENT_TYPES.as_bytes())?;
+    part(&mut zip, "_rels/.rels", ROOT_RELS.as_bytes())?;
+    part(
+        &mut zip,
+        "docProps/core.xml",
+        core_xml(report.title()).as_bytes(),
+    )?;
+    part(&mut zip, "docProps/app.xml", APP_XML.as_bytes())?;
+    // The document part goes to the package piece by piece as it is made,
+    // never held whole: for a large appraisal it is over a gigabyte.
+    zip.start_file("word/document.xml", opts).map_err(zerr)?;
+    write_body(report, &media, &mut zip)?;
+    part(&mut zip, "word/styles.xml", STYLES.as_bytes())?;
+    part(&mut zip, "word/settings.xml", SETTINGS.as_bytes())?;
+    part(&mut zip, "word/fontTable.xml", FONT_TABLE.as_bytes())?;
+    part(&mut zip, "word/theme/theme1.xml", THEME.as_bytes())?;
+    part(&mut zip, "word/footer1.xml", FOOTER.as_bytes())?;
+    part(
+        &mut zip,
         "word/_rels/document.xml.rels",
-        &[document_rels(media.len()).as_bytes()],
+        document_rels(media.len()).as_bytes(),
     )?;
     for (i, m) in media.iter().enumerate() {
-        parts(&format!("word/media/chart{}.png", i + 1), &[&m.png])?;
-        parts(&format!("word/media/chart{}.svg", i + 1), &[&m.svg])?;
+        part(&mut zip, &format!("word/media/chart{}.png", i + 1), &m.png)?;
+        part(&mut zip, &format!("word/media/chart{}.svg", i + 1), &m.svg)?;
     }
-    let cursor = zip.finish().map_err(zerr)?;
-    Ok(cursor.into_inner())
+    zip.finish().map_err(zerr)?;
+    Ok(())
 }
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -213,88 +220,88 @@ fn sect_pr(landscape: bool) -> String {
     )
 }
 
-/// Whether a run of blocks (a heading and what follows it) needs landscape.
-fn needs_landscape(blocks: &[Block]) -> bool {
-    blocks.iter().any(|b| match b {
-        Block::Table(t) => t.is_wide(),
-        _ => false,
-    })
-}
-
-/// The document part, in pieces to write one after another; `media` holds
-/// the report's charts drawn, in order.
-fn body_xml(report: &Report, media: &[Media]) -> Vec<String> {
+/// Writes the document part to `out` piece by piece: the start, each
+/// block's XML (made on every core, a run of blocks at a time), and the
+/// end; `media` holds the report's charts drawn, in order.
+fn write_body(
+    report: &ReportStream<'_>,
+    media: &[Media],
+    out: &mut impl Write,
+) -> Result<(), ExportError> {
     let mut s = String::from(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body>"#,
     );
-    s.push_str(&paragraph(Some("Title"), &report.title));
-    for line in &report.byline {
+    s.push_str(&paragraph(Some("Title"), report.title()));
+    for line in report.byline() {
         s.push_str(&paragraph(Some("Byline"), line));
     }
-    // Split into sections at headings, so a wide table and its heading share a landscape page.
-    let mut sections: Vec<&[Block]> = Vec::new();
-    let mut start = 0;
-    for (i, b) in report.blocks.iter().enumerate() {
-        if matches!(b, Block::Heading(_)) && i > start {
-            sections.push(&report.blocks[start..i]);
-            start = i;
-        }
-    }
-    if start < report.blocks.len() {
-        sections.push(&report.blocks[start..]);
-    }
-    // First the layout: where sections break, each block's text width and
-    // each chart's number. Then every block's XML on every core (a large
-    // appraisal's annex has a table per option), joined in order.
+    out.write_all(s.as_bytes())?;
+    // Sections break at headings, so a wide table and its heading share a
+    // landscape page. First the layout, in order: where sections break,
+    // each block's text width and each chart's number; then every block's
+    // XML on every core, written in order.
+    let wide = report.wide_sections();
+    let mut section = 0;
     let mut landscape = false;
     let mut charts = 0;
-    let mut plan: Vec<(Option<bool>, &Block, u32, usize)> = Vec::new();
-    for section in sections {
-        let wide = needs_landscape(section);
-        // The orientation of the section this block closes, if it starts a new one.
-        let mut closes = None;
-        if wide != landscape {
-            closes = Some(landscape);
-            landscape = wide;
-        }
-        let text_width = if landscape {
-            PAGE_H - 2 * MARGIN
-        } else {
-            PAGE_W - 2 * MARGIN
-        };
-        for b in section {
+    let mut first = true;
+    report.runs(|blocks| {
+        let mut plan: Vec<(Option<bool>, &Block, u32, usize)> = Vec::with_capacity(blocks.len());
+        for b in blocks {
+            let mut closes = None;
+            if matches!(b, Block::Heading(_)) {
+                section += 1;
+            }
+            let starts = first || matches!(b, Block::Heading(_));
+            first = false;
+            if starts {
+                let w = wide.get(section).copied().unwrap_or(false);
+                // The orientation of the section this block closes, if it starts a new one.
+                if w != landscape {
+                    closes = Some(landscape);
+                    landscape = w;
+                }
+            }
+            let text_width = if landscape {
+                PAGE_H - 2 * MARGIN
+            } else {
+                PAGE_W - 2 * MARGIN
+            };
             if matches!(b, Block::Chart(_)) {
                 charts += 1;
             }
-            plan.push((closes.take(), b, text_width, charts));
+            plan.push((closes, b, text_width, charts));
         }
-    }
-    let mut parts: Vec<String> = plan
-        .par_iter()
-        .map(|&(closes, b, text_width, chart)| {
-            let mut s = String::new();
-            if let Some(orientation) = closes {
-                // Close the current section with its own orientation.
-                let _ = write!(s, "<w:p><w:pPr>{}</w:pPr></w:p>", sect_pr(orientation));
-            }
-            match b {
-                Block::Heading(h) => s.push_str(&paragraph(Some("Heading1"), h)),
-                Block::Subheading(h) => s.push_str(&paragraph(Some("Heading2"), h)),
-                Block::Paragraph(p) => s.push_str(&paragraph(None, p)),
-                Block::Table(t) => table_xml(&mut s, t, text_width),
-                Block::Chart(c) => {
-                    if let Some(m) = chart.checked_sub(1).and_then(|k| media.get(k)) {
-                        chart_xml(&mut s, c, m, chart, text_width);
+        let parts: Vec<String> = plan
+            .par_iter()
+            .map(|&(closes, b, text_width, chart)| {
+                let mut s = String::new();
+                if let Some(orientation) = closes {
+                    // Close the current section with its own orientation.
+                    let _ = write!(s, "<w:p><w:pPr>{}</w:pPr></w:p>", sect_pr(orientation));
+                }
+                match b {
+                    Block::Heading(h) => s.push_str(&paragraph(Some("Heading1"), h)),
+                    Block::Subheading(h) => s.push_str(&paragraph(Some("Heading2"), h)),
+                    Block::Paragraph(p) => s.push_str(&paragraph(None, p)),
+                    Block::Table(t) => table_xml(&mut s, t, text_width),
+                    Block::Chart(c) => {
+                        if let Some(m) = chart.checked_sub(1).and_then(|k| media.get(k)) {
+                            chart_xml(&mut s, c, m, chart, text_width);
+                        }
                     }
                 }
-            }
-            s
-        })
-        .collect();
-    parts.insert(0, s);
-    parts.push(format!("{}</w:body></w:document>", sect_pr(landscape)));
-    parts
+                s
+            })
+            .collect();
+        for p in parts {
+            out.write_all(p.as_bytes())?;
+        }
+        Ok::<(), ExportError>(())
+    })?;
+    out.write_all(format!("{}</w:body></w:document>", sect_pr(landscape)).as_bytes())?;
+    Ok(())
 }
 
 /// About this many twips per character at the table's 10 pt, plus cell margins.
@@ -303,44 +310,55 @@ const CELL_MARGINS: f64 = 230.0;
 /// The narrowest a prose column may become.
 const MIN_PROSE: f64 = 2800.0;
 
+/// Most columns a table may have for Word to open the file: it refuses a
+/// document with a wider one.
+pub const WORD_MAX_COLUMNS: usize = 63;
+
+/// What an ordinary column wants and needs in twips, (wanted, least), for
+/// column `c` of `t` under `header`; `None` for a prose column.
+fn column_want(t: &ReportTable, c: usize, header: &str) -> Option<(f64, f64)> {
+    let chars = |n: usize| n as f64 * TWIPS_PER_CHAR + CELL_MARGINS;
+    if t.columns.get(c).is_none_or(|col| col.wide) {
+        return None;
+    }
+    let longest = t
+        .rows
+        .iter()
+        .filter_map(|r| r.cells.get(c))
+        .flat_map(|cell| {
+            cell.display()
+                .lines()
+                .map(|l| l.chars().count())
+                .collect::<Vec<_>>()
+        })
+        .max()
+        .unwrap_or(0);
+    let header_word = header
+        .split_whitespace()
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    let wanted = chars(longest.max(header_word).clamp(3, 34));
+    let least = chars(header_word.max(longest.min(8)).clamp(3, 16)).min(wanted);
+    Some((wanted, least))
+}
+
 /// Column widths in twips that fill `total`. Each ordinary column wants room
 /// for its longest line (up to a limit) and needs room for the longest word
 /// of its header; prose columns share whatever is left.
 pub fn column_widths(t: &ReportTable, total: u32) -> Vec<u32> {
-    let total_f = f64::from(total);
-    let chars = |n: usize| n as f64 * TWIPS_PER_CHAR + CELL_MARGINS;
-    // (wanted, least) for each ordinary column; None for prose columns.
     let wants: Vec<Option<(f64, f64)>> = t
         .columns
         .iter()
         .enumerate()
-        .map(|(c, col)| {
-            if col.wide {
-                return None;
-            }
-            let longest = t
-                .rows
-                .iter()
-                .filter_map(|r| r.cells.get(c))
-                .flat_map(|cell| {
-                    cell.display()
-                        .lines()
-                        .map(|l| l.chars().count())
-                        .collect::<Vec<_>>()
-                })
-                .max()
-                .unwrap_or(0);
-            let header_word = col
-                .header
-                .split_whitespace()
-                .map(|w| w.chars().count())
-                .max()
-                .unwrap_or(0);
-            let wanted = chars(longest.max(header_word).clamp(3, 34));
-            let least = chars(header_word.max(longest.min(8)).clamp(3, 16)).min(wanted);
-            Some((wanted, least))
-        })
+        .map(|(c, col)| column_want(t, c, &col.header))
         .collect();
+    widths_from(&wants, total)
+}
+
+/// [`column_widths`] from each column's (wanted, least) width.
+fn widths_from(wants: &[Option<(f64, f64)>], total: u32) -> Vec<u32> {
+    let total_f = f64::from(total);
     let prose = wants.iter().filter(|w| w.is_none()).count() as f64;
     let want_sum: f64 = wants.iter().flatten().map(|w| w.0).sum();
     let least_sum: f64 = wants.iter().flatten().map(|w| w.1).sum();
@@ -391,20 +409,149 @@ pub fn column_widths(t: &ReportTable, total: u32) -> Vec<u32> {
     widths
 }
 
+/// The columns of each Word table that shows `t`, whose columns want
+/// `wants`: one table when it fits the page at its columns' least widths
+/// and has no more than [`WORD_MAX_COLUMNS`]; otherwise consecutive runs of
+/// the columns after the row header, each part repeating the columns up to
+/// and including the row header (a matrix's rank and option name).
+fn word_parts(t: &ReportTable, wants: &[Option<(f64, f64)>], text_width: u32) -> Vec<Vec<usize>> {
+    let n = wants.len();
+    let least = |c: usize| match wants.get(c) {
+        Some(Some((_, least))) => *least,
+        _ => MIN_PROSE,
+    };
+    let width = f64::from(text_width);
+    let all: f64 = (0..n).map(least).sum();
+    let lead = t.row_header.map_or(0, |c| c + 1).min(n);
+    if (n <= WORD_MAX_COLUMNS && all <= width) || lead >= n || lead >= WORD_MAX_COLUMNS {
+        return vec![(0..n).collect()];
+    }
+    let room = width - (0..lead).map(least).sum::<f64>();
+    let most = WORD_MAX_COLUMNS - lead;
+    let mut parts = Vec::new();
+    let mut part: Vec<usize> = (0..lead).collect();
+    let mut used = 0.0;
+    for c in lead..n {
+        let w = least(c);
+        if part.len() > lead && (part.len() - lead == most || used + w > room) {
+            parts.push(std::mem::replace(&mut part, (0..lead).collect()));
+            used = 0.0;
+        }
+        part.push(c);
+        used += w;
+    }
+    parts.push(part);
+    // As many parts again, but even: a last part of a few columns stretched
+    // across the page reads worse than parts of about the same width.
+    let k = parts.len();
+    let per = (n - lead).div_ceil(k);
+    let even: Vec<Vec<usize>> = (lead..n)
+        .collect::<Vec<_>>()
+        .chunks(per)
+        .map(|chunk| (0..lead).chain(chunk.iter().copied()).collect())
+        .collect();
+    let fits = |p: &Vec<usize>| {
+        p.len() - lead <= most && p.iter().skip(lead).map(|&c| least(c)).sum::<f64>() <= room
+    };
+    if even.len() == k && even.iter().all(fits) {
+        even
+    } else {
+        parts
+    }
+}
+
+/// The sentence before a table shown in `parts` Word tables.
+fn parts_note(t: &ReportTable, headers: &[String], parts: usize) -> String {
+    let n = t.columns.len();
+    let why = if n > WORD_MAX_COLUMNS {
+        format!("its {n} columns are more than the {WORD_MAX_COLUMNS} a Word table can have")
+    } else {
+        format!("its {n} columns do not fit across the page at a readable size")
+    };
+    let lead = t.row_header.map_or(0, |c| c + 1).min(n);
+    let repeated: Vec<&str> = headers.iter().take(lead).map(String::as_str).collect();
+    let repeated = match repeated.as_slice() {
+        [] => String::new(),
+        [one] => format!(", each repeating the {one} column"),
+        [init @ .., last] => format!(
+            ", each repeating the {} and {last} columns",
+            init.join(", ")
+        ),
+    };
+    format!("This table is shown in {parts} parts{repeated}: {why}.")
+}
+
 fn table_xml(s: &mut String, t: &ReportTable, text_width: u32) {
     // A score matrix names its criteria by code, with a key, so its score
     // columns fit the page without breaking words.
-    let coded = t.with_coded_criteria();
-    let t = coded.as_ref().unwrap_or(t);
-    if let Some(intro) = &t.intro {
+    let coded = t.coded_headers();
+    let headers: Vec<String> = match &coded {
+        Some((headers, _)) => headers.clone(),
+        None => t.columns.iter().map(|c| c.header.clone()).collect(),
+    };
+    let mut notes: Vec<&str> = Vec::with_capacity(t.notes.len() + 1);
+    if let Some((_, key)) = &coded {
+        notes.push(key);
+    }
+    notes.extend(t.notes.iter().map(String::as_str));
+    let wants: Vec<Option<(f64, f64)>> = headers
+        .iter()
+        .enumerate()
+        .map(|(c, h)| column_want(t, c, h))
+        .collect();
+    let parts = word_parts(t, &wants, text_width);
+    let intro = match (&t.intro, parts.len()) {
+        (intro, 1) => intro.clone(),
+        (Some(intro), k) => Some(format!("{intro} {}", parts_note(t, &headers, k))),
+        (None, k) => Some(parts_note(t, &headers, k)),
+    };
+    if let Some(intro) = &intro {
         let _ = write!(
             s,
             "<w:p><w:pPr><w:keepNext/></w:pPr>{}</w:p>",
             runs(intro, false, false)
         );
     }
-    caption_xml(s, TABLE_LABEL, t.number, &t.title);
-    let widths = column_widths(t, text_width);
+    let count = parts.len();
+    for (k, cols) in parts.iter().enumerate() {
+        let (title, caption) = if count == 1 {
+            (t.title.clone(), t.caption())
+        } else {
+            let of = format!(" (part {} of {count})", k + 1);
+            (format!("{}{of}", t.title), format!("{}{of}", t.caption()))
+        };
+        caption_xml(s, TABLE_LABEL, t.number, &title, k > 0);
+        let part_wants: Vec<Option<(f64, f64)>> = cols
+            .iter()
+            .map(|&c| wants.get(c).copied().flatten())
+            .collect();
+        let widths = widths_from(&part_wants, text_width);
+        grid_xml(s, t, cols, &headers, &widths, text_width, &caption);
+        if k + 1 < count {
+            // Word joins two tables that touch; an empty paragraph keeps them apart.
+            s.push_str("<w:p><w:pPr><w:pStyle w:val=\"TableNote\"/></w:pPr></w:p>");
+        }
+    }
+    for note in &notes {
+        s.push_str(&paragraph(Some("TableNote"), &format!("Note: {note}")));
+    }
+    if notes.is_empty() {
+        // Word joins two tables that touch; an empty paragraph keeps them apart.
+        s.push_str("<w:p><w:pPr><w:pStyle w:val=\"TableNote\"/></w:pPr></w:p>");
+    }
+}
+
+/// One Word table: the columns `cols` of `t`, headed by `headers` (indexed
+/// by `t`'s columns), `widths` wide, with `caption` as its accessible name.
+fn grid_xml(
+    s: &mut String,
+    t: &ReportTable,
+    cols: &[usize],
+    headers: &[String],
+    widths: &[u32],
+    text_width: u32,
+    caption: &str,
+) {
     let border = |side: &str| {
         format!("<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"808080\"/>")
     };
@@ -417,26 +564,19 @@ fn table_xml(s: &mut String, t: &ReportTable, text_width: u32) {
         border("right"),
         border("insideH"),
         border("insideV"),
-        xml(&t.caption()),
+        xml(caption),
     );
-    for w in &widths {
+    for w in widths {
         let _ = write!(s, "<w:gridCol w:w=\"{w}\"/>");
     }
     s.push_str("</w:tblGrid>");
     // The header row repeats on every page and never splits.
     s.push_str("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
-    for (c, col) in t.columns.iter().enumerate() {
-        let w = widths.get(c).copied().unwrap_or(0);
-        cell_xml(
-            s,
-            w,
-            Some("D9D9D9"),
-            col.align,
-            &col.header,
-            true,
-            false,
-            true,
-        );
+    for (k, &c) in cols.iter().enumerate() {
+        let w = widths.get(k).copied().unwrap_or(0);
+        let align = t.columns.get(c).map_or(Align::Left, |col| col.align);
+        let header = headers.get(c).map_or("", String::as_str);
+        cell_xml(s, w, Some("D9D9D9"), align, header, true, false, true);
     }
     s.push_str("</w:tr>");
     for row in &t.rows {
@@ -446,36 +586,40 @@ fn table_xml(s: &mut String, t: &ReportTable, text_width: u32) {
             RowKind::Total => (true, false, Some("F2F2F2")),
             RowKind::Parameters => (false, true, Some("F2F2F2")),
         };
-        for (c, col) in t.columns.iter().enumerate() {
-            let w = widths.get(c).copied().unwrap_or(0);
+        for (k, &c) in cols.iter().enumerate() {
+            let w = widths.get(k).copied().unwrap_or(0);
+            let align = t.columns.get(c).map_or(Align::Left, |col| col.align);
             let text = row
                 .cells
                 .get(c)
                 .map(|cell| cell.display())
                 .unwrap_or_default();
-            cell_xml(s, w, fill, col.align, &text, bold, italic, false);
+            cell_xml(s, w, fill, align, &text, bold, italic, false);
         }
         s.push_str("</w:tr>");
     }
     s.push_str("</w:tbl>");
-    for note in &t.notes {
-        s.push_str(&paragraph(Some("TableNote"), &format!("Note: {note}")));
-    }
-    if t.notes.is_empty() {
-        // Word joins two tables that touch; an empty paragraph keeps them apart.
-        s.push_str("<w:p><w:pPr><w:pStyle w:val=\"TableNote\"/></w:pPr></w:p>");
-    }
 }
 
 /// A caption paragraph: "Table 5: title", the number as a Word `SEQ` field
 /// so that Word renumbers captions when tables are added or moved (F9), and
 /// the title as ordinary text an officer can edit. A number the officer set
 /// restarts the count there (`\r`), as it does in every other format.
-fn caption_xml(s: &mut String, label: &str, number: Option<Numbering>, title: &str) {
+fn caption_xml(
+    s: &mut String,
+    label: &str,
+    number: Option<Numbering>,
+    title: &str,
+    continued: bool,
+) {
     s.push_str("<w:p><w:pPr><w:pStyle w:val=\"Caption\"/></w:pPr>");
     match number {
         Some(n) => {
-            let restart = if n.restart {
+            // A later part of a table split across several repeats the
+            // number before it (`\c`) rather than taking the next.
+            let restart = if continued {
+                " \\c".to_string()
+            } else if n.restart {
                 format!(" \\r {}", n.number)
             } else {
                 String::new()
@@ -535,7 +679,7 @@ fn chart_xml(s: &mut String, chart: &Chart, m: &Media, i: usize, text_width: u32
     // Fit the chart to the text width, keeping its proportions.
     let cx = u64::from(text_width) * EMU_PER_TWIP;
     let cy = (cx as f64 * h_px / w_px).round() as u64;
-    caption_xml(s, FIGURE_LABEL, chart.number, &chart.title);
+    caption_xml(s, FIGURE_LABEL, chart.number, &chart.title, false);
     let title = xml(&chart.title);
     // The alternative text carries the figures, as the SVG's description does.
     let descr = xml(&format!(

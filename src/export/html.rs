@@ -7,8 +7,11 @@
 
 use std::io::Write;
 
+use rayon::prelude::*;
+
 use super::ExportError;
-use super::doc::{Align, Block, Cell, Report, ReportTable, RowKind, Value};
+use super::doc::{Align, Block, Cell, Chart, Report, ReportTable, RowKind, Value};
+use super::stream::ReportStream;
 use super::svg::chart_svg;
 use super::text::xml;
 
@@ -69,7 +72,13 @@ figure.chart svg { max-width: 100%; height: auto; }
 
 /// Writes the whole report as one HTML page.
 pub fn write(report: &Report, out: &mut impl Write) -> Result<(), ExportError> {
-    let title = xml(&report.title);
+    write_stream(&ReportStream::from(report), out)
+}
+
+/// Writes the whole report as one HTML page, the annex as the report
+/// streams it.
+pub fn write_stream(report: &ReportStream<'_>, out: &mut impl Write) -> Result<(), ExportError> {
+    let title = xml(report.title());
     write!(
         out,
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -78,51 +87,71 @@ pub fn write(report: &Report, out: &mut impl Write) -> Result<(), ExportError> {
          <meta name=\"generator\" content=\"appraise\">\n<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
          <header>\n<h1>{title}</h1>\n"
     )?;
-    for line in &report.byline {
+    for line in report.byline() {
         writeln!(out, "<p class=\"byline\">{}</p>", xml(line))?;
     }
     writeln!(out, "</header>\n<main>")?;
     // Each heading opens a section; a section with a wide table prints landscape.
+    let wide = report.wide_sections();
+    let mut section = 0;
     let mut open = false;
-    for (i, block) in report.blocks.iter().enumerate() {
-        match block {
-            Block::Heading(h) => {
-                if open {
-                    writeln!(out, "</section>")?;
+    report.runs(|blocks| {
+        // Tables and charts are made on every core, then written in order.
+        let made: Vec<Option<Result<Vec<u8>, ExportError>>> = blocks
+            .par_iter()
+            .map(|b| {
+                let mut s = Vec::new();
+                let r = match b {
+                    Block::Table(t) => write_table(t, &mut s),
+                    Block::Chart(c) => write_chart(c, &mut s),
+                    _ => return None,
+                };
+                Some(r.map(|()| s))
+            })
+            .collect();
+        for (block, made) in blocks.iter().zip(made) {
+            match block {
+                Block::Heading(h) => {
+                    if open {
+                        writeln!(out, "</section>")?;
+                    }
+                    section += 1;
+                    let class = if wide.get(section).copied().unwrap_or(false) {
+                        " class=\"wide\""
+                    } else {
+                        ""
+                    };
+                    writeln!(out, "<section{class}>\n<h2>{}</h2>", xml(h))?;
+                    open = true;
                 }
-                let rest = report.blocks.get(i + 1..).unwrap_or_default();
-                let end = rest
-                    .iter()
-                    .position(|b| matches!(b, Block::Heading(_)))
-                    .unwrap_or(rest.len());
-                let wide = rest
-                    .get(..end)
-                    .unwrap_or_default()
-                    .iter()
-                    .any(|b| matches!(b, Block::Table(t) if t.is_wide()));
-                let class = if wide { " class=\"wide\"" } else { "" };
-                writeln!(out, "<section{class}>\n<h2>{}</h2>", xml(h))?;
-                open = true;
-            }
-            Block::Subheading(h) => writeln!(out, "<h3>{}</h3>", xml(h))?,
-            Block::Paragraph(p) => writeln!(out, "<p>{}</p>", with_breaks(p))?,
-            Block::Table(t) => write_table(t, out)?,
-            Block::Chart(c) => {
-                writeln!(
-                    out,
-                    "<figure class=\"chart\" id=\"{}\">\n<figcaption>{}</figcaption>",
-                    id_of(&c.key),
-                    xml(&c.caption())
-                )?;
-                out.write_all(chart_svg(c).as_bytes())?;
-                writeln!(out, "</figure>")?;
+                Block::Subheading(h) => writeln!(out, "<h3>{}</h3>", xml(h))?,
+                Block::Paragraph(p) => writeln!(out, "<p>{}</p>", with_breaks(p))?,
+                Block::Table(_) | Block::Chart(_) => {
+                    if let Some(made) = made {
+                        out.write_all(&made?)?;
+                    }
+                }
             }
         }
-    }
+        Ok::<(), ExportError>(())
+    })?;
     if open {
         writeln!(out, "</section>")?;
     }
     writeln!(out, "</main>\n</body>\n</html>")?;
+    Ok(())
+}
+
+/// Writes one chart as a figure with its caption.
+fn write_chart(c: &Chart, out: &mut impl Write) -> Result<(), ExportError> {
+    writeln!(
+        out,
+        "<figure class=\"chart\" id=\"{}\">\n<figcaption>{}</figcaption>",
+        id_of(&c.key),
+        xml(&c.caption())
+    )?;
+    out.write_all(chart_svg(c).as_bytes())?;
+    writeln!(out, "</figure>")?;
     Ok(())
 }
 

@@ -30,7 +30,7 @@ pub struct ExportJson<'a> {
     /// Every warning.
     pub warnings: Vec<Warning>,
     /// The sensitivity analysis, in the schema of `appraise sensitivity --format json`.
-    pub sensitivity: super::sensitivity::SensitivityJson,
+    pub sensitivity: crate::sensitivity::output::Document,
 }
 
 /// Descriptive details.

@@ -8,32 +8,57 @@
 
 use std::io::Write;
 
+use rayon::prelude::*;
+
 use super::ExportError;
 use super::doc::{Align, Block, Report, ReportTable, RowKind};
+use super::stream::ReportStream;
 use super::text::{markdown as esc, markdown_heading as heading, markdown_paragraph as para};
 
 /// Writes the whole report as Markdown.
 pub fn write(report: &Report, out: &mut impl Write) -> Result<(), ExportError> {
-    writeln!(out, "# {}", heading(&report.title))?;
-    if !report.byline.is_empty() {
+    write_stream(&ReportStream::from(report), out)
+}
+
+/// Writes the whole report as Markdown, the annex as the report streams it.
+pub fn write_stream(report: &ReportStream<'_>, out: &mut impl Write) -> Result<(), ExportError> {
+    writeln!(out, "# {}", heading(report.title()))?;
+    if !report.byline().is_empty() {
         writeln!(out)?;
-        let lines: Vec<String> = report.byline.iter().map(|l| para(l)).collect();
+        let lines: Vec<String> = report.byline().iter().map(|l| para(l)).collect();
         writeln!(out, "{}", lines.join("  \n"))?;
     }
-    for block in &report.blocks {
-        writeln!(out)?;
-        match block {
-            Block::Heading(h) => writeln!(out, "## {}", heading(h))?,
-            Block::Subheading(h) => writeln!(out, "### {}", heading(h))?,
-            Block::Paragraph(p) => writeln!(out, "{}", para(p))?,
-            Block::Table(t) => write_table(t, out)?,
-            // Markdown cannot draw; point the reader to the formats that do.
-            Block::Chart(c) => writeln!(
-                out,
-                "{} (drawn in the HTML, Word, SVG and PNG exports).",
-                para(&c.caption())
-            )?,
+    report.runs(|blocks| {
+        // Each block's text is made on every core, then written in order.
+        let texts: Vec<Result<Vec<u8>, ExportError>> = blocks
+            .par_iter()
+            .map(|b| {
+                let mut s = Vec::new();
+                write_block(b, &mut s)?;
+                Ok(s)
+            })
+            .collect();
+        for t in texts {
+            out.write_all(&t?)?;
         }
+        Ok(())
+    })
+}
+
+/// Writes one block, after the blank line that separates it from the last.
+fn write_block(block: &Block, out: &mut impl Write) -> Result<(), ExportError> {
+    writeln!(out)?;
+    match block {
+        Block::Heading(h) => writeln!(out, "## {}", heading(h))?,
+        Block::Subheading(h) => writeln!(out, "### {}", heading(h))?,
+        Block::Paragraph(p) => writeln!(out, "{}", para(p))?,
+        Block::Table(t) => write_table(t, out)?,
+        // Markdown cannot draw; point the reader to the formats that do.
+        Block::Chart(c) => writeln!(
+            out,
+            "{} (drawn in the HTML, Word, SVG and PNG exports).",
+            para(&c.caption())
+        )?,
     }
     Ok(())
 }

@@ -33,6 +33,7 @@ pub mod markdown;
 pub mod png;
 pub mod save;
 pub mod sensitivity;
+pub mod stream;
 pub mod svg;
 pub mod tables;
 pub mod text;
@@ -369,93 +370,15 @@ pub enum ExportError {
     Json(String),
 }
 
-/// Builds the report for the selected tables and charts.
+/// Builds the report for the selected tables and charts, the annex
+/// included (see [`stream::ReportStream`] for the report that builds its
+/// annex as it is written).
 pub fn build(
     appraisal: &Appraisal,
     results: &Results,
     options: &ExportOptions,
 ) -> Result<Report, ExportError> {
-    let all = options.tables.is_all();
-    let mut groups = BTreeSet::new();
-    let mut keys = BTreeSet::new();
-    for e in options.tables.entries() {
-        match e.parse::<TableName>() {
-            Ok(g) => {
-                groups.insert(g);
-            }
-            Err(()) if e == "all" => {}
-            Err(()) => {
-                keys.insert(e.as_str());
-            }
-        }
-    }
-    let mut report = tables::frame(appraisal);
-    let mut found = BTreeSet::new();
-    // Groups are independent, and for a large appraisal the sensitivity
-    // analyses and the annex each take seconds: build them side by side.
-    let built: Vec<Option<Result<Vec<Block>, ExportError>>> = TableName::ALL
-        .par_iter()
-        .map(|&g| {
-            let wanted = all || groups.contains(&g) || !keys.is_empty();
-            wanted.then(|| tables::group_blocks(appraisal, results, g, options))
-        })
-        .collect();
-    for (g, blocks) in TableName::ALL.into_iter().zip(built) {
-        let whole = all || groups.contains(&g);
-        let Some(blocks) = blocks else {
-            continue;
-        };
-        let blocks = blocks?;
-        if whole {
-            report.blocks.extend(blocks);
-            continue;
-        }
-        // Only named tables or charts from this group, under its heading
-        // and any sub-heading of their own.
-        let mut heading = None;
-        let mut subheading = None;
-        for b in blocks {
-            let key = match &b {
-                Block::Table(t) => t.key.clone(),
-                Block::Chart(c) => c.key.clone(),
-                Block::Heading(_) => {
-                    heading = Some(b);
-                    continue;
-                }
-                Block::Subheading(_) => {
-                    subheading = Some(b);
-                    continue;
-                }
-                Block::Paragraph(_) => continue,
-            };
-            if keys.contains(key.as_str()) {
-                found.insert(key);
-                if let Some(h) = heading.take() {
-                    report.blocks.push(h);
-                }
-                if let Some(h) = subheading.take() {
-                    report.blocks.push(h);
-                }
-                report.blocks.push(b);
-            }
-        }
-    }
-    if let Some(missing) = keys.into_iter().find(|k| !found.contains(*k)) {
-        return Err(missing_name(appraisal, results, options, missing));
-    }
-    for b in &mut report.blocks {
-        if let Block::Table(t) = b {
-            t.align_decimals();
-        }
-    }
-    if let Err(name) = number_captions(&mut report, &options.captions) {
-        // A caption for a table that exists but was not selected is fine:
-        // officers keep one list of captions for every export.
-        if !table_names(appraisal, results, options).contains(&name) {
-            return Err(missing_name(appraisal, results, options, &name));
-        }
-    }
-    Ok(report)
+    stream::ReportStream::new(appraisal, results, options).map(stream::ReportStream::into_report)
 }
 
 /// Numbers every table and chart caption in reading order ("Table 1",
@@ -463,31 +386,81 @@ pub fn build(
 /// officer's number restarts the count there. Returns the first key that
 /// names nothing in the report.
 pub fn number_captions(report: &mut Report, settings: &[CaptionSetting]) -> Result<(), String> {
-    let mut used = BTreeSet::new();
-    let (mut tables, mut figures) = (0u32, 0u32);
+    let mut numbers = Numberer::new(settings);
     for b in &mut report.blocks {
-        let (key, title, number, count) = match b {
-            Block::Table(t) => (&t.key, &mut t.title, &mut t.number, &mut tables),
-            Block::Chart(c) => (&c.key, &mut c.title, &mut c.number, &mut figures),
-            _ => continue,
-        };
-        let setting = settings.iter().rev().find(|s| s.key == *key);
-        let restart = setting.and_then(|s| s.number);
-        *count = restart.unwrap_or(count.saturating_add(1));
-        *number = Some(doc::Numbering {
-            number: *count,
-            restart: restart.is_some(),
-        });
-        if let Some(s) = setting {
-            used.insert(s.key.clone());
-            if let Some(t) = &s.title {
-                *title = t.clone();
-            }
+        numbers.number(b);
+    }
+    numbers.unused()
+}
+
+/// The caption count as it runs through a report: the rule
+/// [`number_captions`] applies, kept so that the streamed annex (see
+/// [`stream`]) goes on counting where the blocks before it stopped.
+#[derive(Debug, Clone)]
+pub(crate) struct Numberer<'s> {
+    settings: &'s [CaptionSetting],
+    used: BTreeSet<&'s str>,
+    tables: u32,
+    figures: u32,
+}
+
+impl<'s> Numberer<'s> {
+    pub(crate) fn new(settings: &'s [CaptionSetting]) -> Self {
+        Numberer {
+            settings,
+            used: BTreeSet::new(),
+            tables: 0,
+            figures: 0,
         }
     }
-    match settings.iter().find(|s| !used.contains(&s.key)) {
-        Some(s) => Err(s.key.clone()),
-        None => Ok(()),
+
+    /// Numbers a table or chart block (other blocks are left alone).
+    pub(crate) fn number(&mut self, b: &mut Block) {
+        let (key, title, number, figure) = match b {
+            Block::Table(t) => (&t.key, &mut t.title, &mut t.number, false),
+            Block::Chart(c) => (&c.key, &mut c.title, &mut c.number, true),
+            _ => return,
+        };
+        let (n, new_title) = self.next(key, figure);
+        *number = Some(n);
+        if let Some(t) = new_title {
+            *title = t.to_string();
+        }
+    }
+
+    /// The number of the next table (or figure) with `key`, and the
+    /// officer's title for it, if any.
+    pub(crate) fn next(&mut self, key: &str, figure: bool) -> (doc::Numbering, Option<&'s str>) {
+        let count = if figure {
+            &mut self.figures
+        } else {
+            &mut self.tables
+        };
+        let setting = self.settings.iter().rev().find(|s| s.key == key);
+        let restart = setting.and_then(|s| s.number);
+        *count = restart.unwrap_or(count.saturating_add(1));
+        if let Some(s) = setting {
+            self.used.insert(s.key.as_str());
+        }
+        (
+            doc::Numbering {
+                number: *count,
+                restart: restart.is_some(),
+            },
+            setting.and_then(|s| s.title.as_deref()),
+        )
+    }
+
+    /// The first setting whose key named nothing numbered so far.
+    pub(crate) fn unused(&self) -> Result<(), String> {
+        match self
+            .settings
+            .iter()
+            .find(|s| !self.used.contains(s.key.as_str()))
+        {
+            Some(s) => Err(s.key.clone()),
+            None => Ok(()),
+        }
     }
 }
 
@@ -554,11 +527,40 @@ pub fn export(
     format: Format,
     out: &mut impl Write,
 ) -> Result<(), ExportError> {
-    if format == Format::Json {
-        return json::write(appraisal, results, options, out);
+    match format {
+        Format::Json => json::write(appraisal, results, options, out),
+        // The annex is most of a large report: these formats take it a few
+        // options at a time as they write, instead of all at once.
+        Format::Markdown => markdown::write_stream(
+            &stream::ReportStream::new(appraisal, results, options)?,
+            out,
+        ),
+        Format::Html => html::write_stream(
+            &stream::ReportStream::new(appraisal, results, options)?,
+            out,
+        ),
+        // A Word package is finished by going back to its start, and a
+        // workbook is written from another thread: both are made in memory
+        // (a fraction of the report's size) and then copied out.
+        Format::Docx => {
+            let report = stream::ReportStream::new(appraisal, results, options)?;
+            let mut bytes = io::Cursor::new(Vec::new());
+            docx::write_stream(&report, &mut bytes)?;
+            out.write_all(bytes.get_ref())?;
+            Ok(())
+        }
+        Format::Xlsx => {
+            let report = stream::ReportStream::new(appraisal, results, options)?;
+            let mut bytes = Vec::new();
+            xlsx::write_stream(&report, &xlsx::Settings::default(), &mut bytes)?;
+            out.write_all(&bytes)?;
+            Ok(())
+        }
+        Format::Csv | Format::Svg | Format::Png => {
+            let report = build(appraisal, results, options)?;
+            write_report(&report, options, format, out)
+        }
     }
-    let report = build(appraisal, results, options)?;
-    write_report(&report, options, format, out)
 }
 
 /// Writes an already-built report in `format` to `out` (JSON needs the

@@ -150,14 +150,12 @@ pub fn save(
     path: &Path,
     stem: &str,
 ) -> Result<Vec<PathBuf>, ExportError> {
+    if is_folder(path) && format == Format::Csv {
+        return save_csv_folder(appraisal, results, options, path);
+    }
     if is_folder(path) {
         let files = export_files(appraisal, results, options, format, stem)?;
-        std::fs::create_dir_all(path).map_err(|e| {
-            ExportError::Io(std::io::Error::new(
-                e.kind(),
-                format!("cannot create the folder {}: {e}", path.display()),
-            ))
-        })?;
+        create_folder(path)?;
         // Each file is flushed to disk before it is renamed; writing several
         // at once overlaps those waits (a large appraisal has thousands of tables).
         files
@@ -170,12 +168,97 @@ pub fn save(
             .collect()
     } else {
         // Refuse a dangling link or a disk device before doing the work.
-        destination(path)?;
-        let mut buf = Vec::new();
-        export(appraisal, results, options, format, &mut buf)?;
-        write_named(path, &buf)?;
+        match destination(path)? {
+            Destination::File => {
+                // Straight into the temporary file that replaces the old
+                // one, so a large export is never held whole in memory.
+                let mut failed = None;
+                let written = crate::atomic::write_with(
+                    path,
+                    crate::atomic::Existing::Replace,
+                    crate::atomic::Access::Usual,
+                    |f| {
+                        let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+                        match export(appraisal, results, options, format, &mut w) {
+                            Ok(()) => w.flush(),
+                            Err(ExportError::Io(e)) => Err(e),
+                            Err(e) => {
+                                failed = Some(e);
+                                Err(std::io::Error::other("the export failed"))
+                            }
+                        }
+                    },
+                );
+                if let Some(e) = failed {
+                    return Err(e);
+                }
+                written?;
+            }
+            Destination::Stream => {
+                let mut buf = Vec::new();
+                export(appraisal, results, options, format, &mut buf)?;
+                write_named(path, &buf)?;
+            }
+        }
         Ok(vec![path.to_path_buf()])
     }
+}
+
+/// Creates the export folder `path` if it does not exist.
+fn create_folder(path: &Path) -> Result<(), ExportError> {
+    std::fs::create_dir_all(path).map_err(|e| {
+        ExportError::Io(std::io::Error::new(
+            e.kind(),
+            format!("cannot create the folder {}: {e}", path.display()),
+        ))
+    })
+}
+
+/// Writes one CSV file per table into the folder `path`, each table written
+/// as soon as it is made: the annex of a large appraisal has thousands, and
+/// holding them all would take many times the memory of the appraisal.
+fn save_csv_folder(
+    appraisal: &Appraisal,
+    results: &Results,
+    options: &ExportOptions,
+    path: &Path,
+) -> Result<Vec<PathBuf>, ExportError> {
+    let report = super::stream::ReportStream::new(appraisal, results, options)?;
+    if report.table_count() == 0 {
+        return Err(ExportError::NothingToWrite {
+            format: Format::Csv,
+            what: "tables",
+            hint: "check the names given to --tables",
+        });
+    }
+    create_folder(path)?;
+    let mut written = Vec::with_capacity(report.table_count());
+    report.runs(|blocks| {
+        let tables: Vec<&super::ReportTable> = blocks
+            .iter()
+            .filter_map(|b| match b {
+                super::Block::Table(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        // Each file is flushed to disk before it is renamed; writing several
+        // at once overlaps those waits.
+        let paths: Vec<Result<PathBuf, ExportError>> = tables
+            .par_iter()
+            .map(|t| {
+                let mut bytes = Vec::new();
+                super::csv::write_table(t, options.excel_bom, &mut bytes)?;
+                let target = path.join(format!("{}.csv", t.key));
+                write_derived(&target, &bytes)?;
+                Ok(target)
+            })
+            .collect();
+        for p in paths {
+            written.push(p?);
+        }
+        Ok::<(), ExportError>(())
+    })?;
+    Ok(written)
 }
 
 #[cfg(test)]

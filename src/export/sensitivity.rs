@@ -6,22 +6,13 @@
 use crate::compute::Results;
 use crate::model::Appraisal;
 use crate::numbers::{self, WeightRange};
-use crate::sensitivity::{self, Exact, Smaa, SmaaConfig, StatementKind, WeightModel};
+use crate::sensitivity::{self, Sensitivity, Smaa, SmaaConfig, StatementKind, WeightModel};
 
 use super::doc::{
-    Band, Block, Cell, Chart, ChartKind, Column, LineChart, Marker, ReportTable, Row, Series,
-    StackedBar, StackedChart, Value,
+    Band, Block, Cell, Chart, ChartKind, Column, LineChart, Marker, Report, ReportTable, Row,
+    Series, StackedBar, StackedChart, Value,
 };
 use super::{ExportError, ExportOptions};
-
-/// The analyses a report needs: always the exact ones, Monte Carlo when asked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Analyses {
-    /// Weight stability, score robustness and leave-one-out.
-    pub exact: Exact,
-    /// Rank acceptability, when `--samples` was given.
-    pub smaa: Option<Smaa>,
-}
 
 /// The Monte Carlo settings for an export: uniform weights over the simplex,
 /// scores as given, and the export's samples and seed.
@@ -36,16 +27,12 @@ pub fn smaa_config(samples: u64, seed: u64) -> SmaaConfig {
 }
 
 /// Runs the analyses the options ask for.
-pub fn analyse(appraisal: &Appraisal, options: &ExportOptions) -> Result<Analyses, ExportError> {
-    let exact = sensitivity::exact(appraisal);
-    let smaa = match options.samples {
-        Some(n) => Some(
-            sensitivity::smaa(appraisal, &smaa_config(n, options.seed))
-                .map_err(|e| ExportError::Sensitivity(e.to_string()))?,
-        ),
-        None => None,
-    };
-    Ok(Analyses { exact, smaa })
+pub fn analyse(appraisal: &Appraisal, options: &ExportOptions) -> Result<Sensitivity, ExportError> {
+    match options.samples {
+        Some(n) => sensitivity::analyse(appraisal, &smaa_config(n, options.seed))
+            .map_err(|e| ExportError::Sensitivity(e.to_string())),
+        None => Ok(sensitivity::analyse_exact(appraisal)),
+    }
 }
 
 fn option_name(appraisal: &Appraisal, i: usize) -> String {
@@ -87,15 +74,8 @@ fn topic(kind: StatementKind) -> &'static str {
 }
 
 /// The plain-English findings, one per row, ready to paste into a report.
-pub fn findings_table(appraisal: &Appraisal, a: &Analyses) -> ReportTable {
-    let mut list = sensitivity::statements::exact_statements(appraisal, &a.exact);
-    if let Some(m) = &a.smaa {
-        list.extend(sensitivity::statements::smaa_statements(
-            appraisal,
-            &a.exact.results,
-            m,
-        ));
-    }
+pub fn findings_table(appraisal: &Appraisal, a: &Sensitivity) -> ReportTable {
+    let list = sensitivity::statements(appraisal, a);
     let mut t = ReportTable::new(
         "sensitivity-findings",
         "How sure is the ranking? Key findings",
@@ -114,7 +94,7 @@ pub fn findings_table(appraisal: &Appraisal, a: &Analyses) -> ReportTable {
 
 /// Weight stability: for each criterion, the range of its share of the total
 /// weight over which the leader stays first, and who leads outside it.
-pub fn weights_table(appraisal: &Appraisal, a: &Analyses) -> ReportTable {
+pub fn weights_table(appraisal: &Appraisal, a: &Sensitivity) -> ReportTable {
     let mut t = ReportTable::new(
         "sensitivity-weights",
         "Weight stability: how far each criterion's weight can move before the leader changes",
@@ -164,7 +144,7 @@ pub fn weights_table(appraisal: &Appraisal, a: &Analyses) -> ReportTable {
 }
 
 /// Score robustness: how many single-step score changes each challenger needs.
-pub fn scores_table(appraisal: &Appraisal, a: &Analyses) -> ReportTable {
+pub fn scores_table(appraisal: &Appraisal, a: &Sensitivity) -> ReportTable {
     let sr = &a.exact.scores;
     let mut t = ReportTable::new(
         "sensitivity-scores",
@@ -211,7 +191,7 @@ pub fn scores_table(appraisal: &Appraisal, a: &Analyses) -> ReportTable {
 pub const MOVES_LISTED: usize = 12;
 
 /// The ranking with each criterion left out in turn.
-pub fn leave_one_out_table(appraisal: &Appraisal, a: &Analyses) -> ReportTable {
+pub fn leave_one_out_table(appraisal: &Appraisal, a: &Sensitivity) -> ReportTable {
     let mut t = ReportTable::new(
         "sensitivity-leave-one-out",
         "Leaving one criterion out",
@@ -306,13 +286,50 @@ fn shown_ranks(n: usize) -> Vec<String> {
     out
 }
 
-/// The table of rank acceptability: each option's share of random weightings at each rank.
+/// The Monte Carlo run's result for option `i`.
+fn acceptability_of(m: &Smaa, i: usize) -> Option<&sensitivity::OptionAcceptability> {
+    // Options are held in file order; look further only if they are not.
+    m.options
+        .get(i)
+        .filter(|o| o.option == i)
+        .or_else(|| m.options.iter().find(|o| o.option == i))
+}
+
+/// How a Monte Carlo run drew its weightings and scores, in words: "drawn
+/// uniformly from all possible weightings", "with each weight within 20% of
+/// its value and each score within 1 step".
+pub fn sampling_words(m: &Smaa) -> String {
+    let weights = match m.config.weights {
+        WeightModel::Uniform => "drawn uniformly from all possible weightings".to_string(),
+        WeightModel::Spread { percent } if percent > 0.0 => format!(
+            "with each weight drawn within {}% of its value",
+            numbers::weight(percent)
+        ),
+        WeightModel::Spread { .. } => "with the weights held at their values".to_string(),
+    };
+    if m.config.score_spread > 0.0 {
+        format!(
+            "{weights}, and each score within {} of its value",
+            numbers::count(m.config.score_spread, "scale step", "scale steps")
+        )
+    } else {
+        weights
+    }
+}
+
+/// The table of rank acceptability: each option's share of random
+/// weightings at each rank, with the confidence factor where scores were
+/// varied too.
 pub fn acceptability_table(appraisal: &Appraisal, results: &Results, m: &Smaa) -> ReportTable {
     let n = appraisal.options().len();
     let mut columns = vec![Column::text("Option")];
     columns.extend(shown_ranks(n).into_iter().map(Column::number));
-    // No confidence factor: with the scores held as given it is always 0 or
+    // With the scores held as given the confidence factor is always 0 or
     // 100%, which says nothing a reader could use.
+    let confidence = m.config.score_spread > 0.0;
+    if confidence {
+        columns.push(Column::number("Confidence"));
+    }
     let mut t = ReportTable::new(
         "sensitivity-acceptability",
         "Rank acceptability under any weighting (Monte Carlo)",
@@ -322,7 +339,7 @@ pub fn acceptability_table(appraisal: &Appraisal, results: &Results, m: &Smaa) -
     .with_short_name("Rank acceptability");
     let mut max_se: f64 = 0.0;
     for i in results.rank_order() {
-        let Some(o) = m.options.iter().find(|o| o.option == i) else {
+        let Some(o) = acceptability_of(m, i) else {
             continue;
         };
         let mut cells = vec![Cell::text(option_name(appraisal, i))];
@@ -331,15 +348,63 @@ pub fn acceptability_table(appraisal: &Appraisal, results: &Results, m: &Smaa) -
                 .into_iter()
                 .map(probability_cell),
         );
+        if confidence {
+            cells.push(
+                o.confidence
+                    .map_or(Cell::new(Value::Missing), probability_cell),
+            );
+        }
         max_se = o.acceptability_se.iter().copied().fold(max_se, f64::max);
         t.rows.push(Row::body(cells));
     }
     t.notes.push(format!(
-        "Each column is the share of {} random weightings (drawn uniformly from all possible weightings, seed {}) in which the option takes that rank; ties share the better rank. The largest standard error is {}.",
+        "Each column is the share of {} random weightings ({}, seed {}) in which the option takes that rank; ties share the better rank. The largest standard error is {}.",
         group_thousands(m.config.samples),
+        sampling_words(m),
         m.config.seed,
         numbers::standard_error(max_se)
     ));
+    if confidence {
+        t.notes.push(
+            "The confidence factor is the share of the scores drawn under which the option ranks first with its central weights.".into(),
+        );
+    }
+    t
+}
+
+/// The central weights: for each option that ranks first under some
+/// weighting, the average of those weightings, as shares of the total weight.
+pub fn central_weights_table(appraisal: &Appraisal, results: &Results, m: &Smaa) -> ReportTable {
+    let mut columns = vec![Column::text("Option")];
+    columns.extend(
+        appraisal
+            .criteria()
+            .iter()
+            .map(|c| Column::number(c.name())),
+    );
+    let mut t = ReportTable::new(
+        "sensitivity-central-weights",
+        "Central weights: the average weights under which each option ranks first",
+        columns,
+    )
+    .with_row_header(0)
+    .with_short_name("Central weights")
+    .with_criteria_columns(1..1 + appraisal.criteria().len());
+    for i in results.rank_order() {
+        let Some(cw) = acceptability_of(m, i).and_then(|o| o.central_weights.as_ref()) else {
+            continue;
+        };
+        let mut cells = vec![Cell::text(option_name(appraisal, i))];
+        cells.extend(cw.iter().map(|&w| {
+            Cell::new(Value::Percent {
+                value: 100.0 * w,
+                display: numbers::percent(100.0 * w),
+            })
+        }));
+        t.rows.push(Row::body(cells));
+    }
+    t.notes
+        .push("Options that never rank first have no central weights and are not listed.".into());
     t
 }
 
@@ -493,19 +558,25 @@ fn charted_criteria(weights: &[sensitivity::CriterionSensitivity]) -> Vec<usize>
     order.into_iter().map(|(_, c)| c).collect()
 }
 
-/// The whole sensitivity section.
+/// The whole sensitivity section, running the analyses the options ask for.
 pub fn blocks(
     appraisal: &Appraisal,
     results: &Results,
     options: &ExportOptions,
 ) -> Result<Vec<Block>, ExportError> {
-    let a = analyse(appraisal, options)?;
+    Ok(section(appraisal, results, &analyse(appraisal, options)?))
+}
+
+/// The sensitivity section for analyses already run: key findings, weight
+/// stability with its charts, score robustness, leave-one-out and, with
+/// Monte Carlo, rank acceptability with its chart.
+pub fn section(appraisal: &Appraisal, results: &Results, a: &Sensitivity) -> Vec<Block> {
     let mut out = vec![
         Block::Heading("Sensitivity".into()),
         Block::Subheading("Key findings".into()),
-        Block::Table(findings_table(appraisal, &a)),
+        Block::Table(findings_table(appraisal, a)),
         Block::Subheading("Weight stability".into()),
-        Block::Table(weights_table(appraisal, &a)),
+        Block::Table(weights_table(appraisal, a)),
     ];
     let charted = charted_criteria(&a.exact.weights);
     if charted.len() < a.exact.weights.len() {
@@ -527,102 +598,75 @@ pub fn blocks(
     }
     if appraisal.options().len() > 1 {
         out.push(Block::Subheading("Score robustness".into()));
-        out.push(Block::Table(scores_table(appraisal, &a)));
+        out.push(Block::Table(scores_table(appraisal, a)));
     }
     if appraisal.criteria().len() > 1 {
         out.push(Block::Subheading("Leaving one criterion out".into()));
-        out.push(Block::Table(leave_one_out_table(appraisal, &a)));
+        out.push(Block::Table(leave_one_out_table(appraisal, a)));
     }
     if let Some(m) = &a.smaa {
         out.push(Block::Subheading("Rank acceptability".into()));
         out.push(Block::Table(acceptability_table(appraisal, results, m)));
         out.push(Block::Chart(acceptability_chart(appraisal, results, m)));
     }
-    Ok(out)
+    out
 }
 
-/// The sensitivity analysis for the JSON export: the document
-/// `appraise sensitivity --format json` prints, field for field and in the
-/// same order, with `monte_carlo` null when no samples were asked for.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SensitivityJson {
-    doc: sensitivity::output::Document,
-    monte_carlo: bool,
-}
-
-/// The engine's document with its Monte Carlo part left out (written as null).
-#[derive(serde::Serialize)]
-struct ExactOnly<'a> {
-    title: &'a str,
-    leader: &'a str,
-    leaders: &'a [String],
-    provisional: bool,
-    weights: &'a [sensitivity::output::WeightEntry],
-    scores: &'a sensitivity::output::ScoresEntry,
-    leave_one_out: &'a [sensitivity::output::LeaveOutEntry],
-    monte_carlo: Option<()>,
-    statements: &'a [String],
-}
-
-impl serde::Serialize for SensitivityJson {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.monte_carlo {
-            return self.doc.serialize(s);
-        }
-        let d = &self.doc;
-        ExactOnly {
-            title: &d.title,
-            leader: &d.leader,
-            leaders: &d.leaders,
-            provisional: d.provisional,
-            weights: &d.weights,
-            scores: &d.scores,
-            leave_one_out: &d.leave_one_out,
-            monte_carlo: None,
-            statements: &d.statements,
-        }
-        .serialize(s)
-    }
-}
-
-/// Builds the sensitivity part of the JSON export.
-pub fn json(appraisal: &Appraisal, a: &Analyses) -> SensitivityJson {
-    match &a.smaa {
-        Some(m) => SensitivityJson {
-            doc: sensitivity::output::document(
-                appraisal,
-                &sensitivity::Sensitivity {
-                    exact: a.exact.clone(),
-                    smaa: m.clone(),
-                },
-            ),
-            monte_carlo: true,
-        },
-        None => {
-            // The engine's document always has a Monte Carlo part; build it
-            // around an empty run, which the serialiser then leaves out.
-            let empty = Smaa {
-                config: smaa_config(0, 0),
-                sampled_criteria: Vec::new(),
-                options: Vec::new(),
-            };
-            let mut doc = sensitivity::output::document(
-                appraisal,
-                &sensitivity::Sensitivity {
-                    exact: a.exact.clone(),
-                    smaa: empty,
-                },
-            );
-            doc.statements = sensitivity::statements::exact_statements(appraisal, &a.exact)
+/// The sensitivity report for a terminal: the section, its findings as a
+/// list under "In plain English" rather than a table, and the central
+/// weights after the acceptability when Monte Carlo ran.
+pub fn terminal_report(appraisal: &Appraisal, a: &Sensitivity) -> Report {
+    let results = &a.exact.results;
+    let mut blocks = vec![
+        Block::Heading("In plain English".into()),
+        Block::Paragraph(bullets(
+            sensitivity::statements(appraisal, a)
                 .into_iter()
-                .map(|s| s.text)
-                .collect();
-            SensitivityJson {
-                doc,
-                monte_carlo: false,
-            }
-        }
+                .map(|s| s.text),
+        )),
+    ];
+    blocks.extend(
+        section(appraisal, results, a)
+            .into_iter()
+            .skip_while(|b| !matches!(b, Block::Subheading(h) if h == "Weight stability")),
+    );
+    if let Some(m) = &a.smaa {
+        blocks.push(Block::Subheading("Central weights".into()));
+        blocks.push(Block::Table(central_weights_table(appraisal, results, m)));
     }
+    Report {
+        title: format!("Sensitivity of {}", appraisal.meta.title),
+        blocks,
+        ..Report::default()
+    }
+}
+
+/// Sentences as a list, one per line, each after "- ".
+pub fn bullets(items: impl IntoIterator<Item = String>) -> String {
+    items
+        .into_iter()
+        .map(|s| format!("- {s}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The sensitivity report as terminal text (see [`terminal_report`]).
+pub fn terminal_text(
+    appraisal: &Appraisal,
+    a: &Sensitivity,
+    style: crate::terminal::TextStyle,
+) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = crate::terminal::write_report(&mut out, &terminal_report(appraisal, a), style, true);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The sensitivity part of the JSON export: the document
+/// `appraise sensitivity --format json` prints, field for field, with
+/// `monte_carlo` null when no samples were asked for.
+pub fn json(appraisal: &Appraisal, a: &Sensitivity) -> sensitivity::output::Document {
+    sensitivity::output::document(appraisal, a)
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use crate::model::Appraisal;
 use crate::numbers;
 
 use super::doc::{
-    Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Live, Origin, Report, ReportTable, Row,
-    RowKind, Value, WeightedSum,
+    Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Live, NoteFigure, Origin, Report,
+    ReportTable, Row, RowKind, Value, WeightedSum,
 };
 use super::{ExportError, ExportOptions};
 
@@ -198,9 +198,14 @@ pub fn criteria_table(appraisal: &Appraisal) -> ReportTable {
             text_or_empty(crit.description.as_deref()),
         ]));
     }
+    let total = numbers::weight(appraisal.total_weight());
+    t.note_figures.push(NoteFigure {
+        note: t.notes.len(),
+        shown: total.clone(),
+        live: Live::TotalWeight,
+    });
     t.notes.push(format!(
-        "The weights add up to {}. A criterion's share is its weight divided by that sum.",
-        numbers::weight(appraisal.total_weight())
+        "The weights add up to {total}. A criterion's share is its weight divided by that sum."
     ));
     t
 }
@@ -503,17 +508,77 @@ fn annex_key(id: &str) -> String {
     format!("annex-{id}")
 }
 
-/// One table per option: criterion, evaluation note, score and a TOTAL row
-/// (the review's Annex 1). Weight columns appear when any weight is not 1.
-pub fn annex_tables(appraisal: &Appraisal, results: &Results) -> Vec<ReportTable> {
-    let weighted = !all_weights_one(appraisal);
-    let mut out = Vec::new();
-    for (i, (o, r)) in appraisal.options().iter().zip(&results.options).enumerate() {
+/// The heading of the annex section.
+pub const ANNEX_HEADING: &str = "Annex: full option appraisal";
+
+/// Builds the annex one option at a time: what every option's table shares
+/// is worked out once, so a writer can ask for the tables a few at a time
+/// (see [`super::stream`]) instead of holding thousands of them at once.
+#[derive(Debug, Clone)]
+pub struct Annex<'a> {
+    appraisal: &'a Appraisal,
+    results: &'a Results,
+    weighted: bool,
+    score_unit: String,
+}
+
+impl<'a> Annex<'a> {
+    /// The annex of `appraisal`, with its `results`.
+    pub fn new(appraisal: &'a Appraisal, results: &'a Results) -> Annex<'a> {
+        Annex {
+            appraisal,
+            results,
+            weighted: !all_weights_one(appraisal),
+            score_unit: scale_range(appraisal),
+        }
+    }
+
+    /// How many options, and so tables, the annex has.
+    pub fn len(&self) -> usize {
+        self.appraisal
+            .options()
+            .len()
+            .min(self.results.options.len())
+    }
+
+    /// Whether the annex has no tables.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The key of option `i`'s table, such as `annex-shared-service`.
+    pub fn key(&self, i: usize) -> Option<String> {
+        self.appraisal
+            .options()
+            .get(i)
+            .map(|o| annex_key(o.id().as_str()))
+    }
+
+    /// Option `i`'s sub-heading and table: each option under its own
+    /// heading, so its description (the table's intro) follows its name, not
+    /// the previous table.
+    pub fn blocks(&self, i: usize) -> Option<[Block; 2]> {
+        let o = self.appraisal.options().get(i)?;
+        Some([
+            Block::Subheading(o.name().to_string()),
+            Block::Table(self.table(i)?),
+        ])
+    }
+
+    /// Option `i`'s table: criterion, evaluation note, score and a TOTAL
+    /// row (the review's Annex 1), with weight columns when any weight is
+    /// not 1.
+    pub fn table(&self, i: usize) -> Option<ReportTable> {
+        let appraisal = self.appraisal;
+        let results = self.results;
+        let weighted = self.weighted;
+        let o = appraisal.options().get(i)?;
+        let r = results.options.get(i)?;
         let mut columns = vec![Column::text("Criterion"), Column::prose("Evaluation")];
         if weighted {
             columns.push(Column::number("Weight"));
         }
-        columns.push(Column::number("Score").with_unit(scale_range(appraisal)));
+        columns.push(Column::number("Score").with_unit(self.score_unit.clone()));
         if weighted {
             columns.push(Column::number("Weighted score").with_unit("weight × score"));
         }
@@ -525,11 +590,14 @@ pub fn annex_tables(appraisal: &Appraisal, results: &Results) -> Vec<ReportTable
         .with_row_header(0)
         .with_short_name(format!("Annex - {}", o.name()));
         t.intro = o.description.clone();
+        t.rows.reserve(appraisal.criteria().len() + 1);
         let mut any_missing = false;
         for (c, crit) in appraisal.criteria().iter().enumerate() {
             let score = o.score(c);
             any_missing |= score.is_none();
-            let mut cells = vec![Cell::text(crit.name()), text_or_empty(o.note(c))];
+            let mut cells = Vec::with_capacity(t.columns.len());
+            cells.push(Cell::text(crit.name()));
+            cells.push(text_or_empty(o.note(c)));
             if weighted {
                 cells.push(
                     Cell::new(number(crit.weight(), numbers::weight))
@@ -571,9 +639,15 @@ pub fn annex_tables(appraisal: &Appraisal, results: &Results) -> Vec<ReportTable
             t.notes
                 .push("– marks a score not yet given; it counts as nothing in the total.".into());
         }
-        out.push(t);
+        Some(t)
     }
-    out
+}
+
+/// One table per option: criterion, evaluation note, score and a TOTAL row
+/// (the review's Annex 1). Weight columns appear when any weight is not 1.
+pub fn annex_tables(appraisal: &Appraisal, results: &Results) -> Vec<ReportTable> {
+    let annex = Annex::new(appraisal, results);
+    (0..annex.len()).filter_map(|i| annex.table(i)).collect()
 }
 
 /// Most bars in the totals chart; the ranking table lists every option.
@@ -723,16 +797,10 @@ pub fn group_blocks(
             blocks.extend(super::sensitivity::blocks(appraisal, results, options)?);
         }
         TableName::Annex => {
-            blocks.push(Block::Heading("Annex: full option appraisal".into()));
-            for (o, t) in appraisal
-                .options()
-                .iter()
-                .zip(annex_tables(appraisal, results))
-            {
-                // Each option under its own heading, so its description
-                // (the table's intro) follows its name, not the last table.
-                blocks.push(Block::Subheading(o.name().to_string()));
-                blocks.push(Block::Table(t));
+            blocks.push(Block::Heading(ANNEX_HEADING.into()));
+            let annex = Annex::new(appraisal, results);
+            for i in 0..annex.len() {
+                blocks.extend(annex.blocks(i).into_iter().flatten());
             }
         }
     }

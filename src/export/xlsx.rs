@@ -15,6 +15,7 @@
 //!
 //! The file's creation time is fixed, so the same report gives the same bytes.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::Write;
 
@@ -27,12 +28,33 @@ use rust_xlsxwriter::{
 
 use super::ExportError;
 use super::csv::{has_remarks, header_with_max, plain_number, row_remarks, shared_max};
-use super::doc::{Live, Report, ReportTable, RowKind, Value};
+use super::doc::{Block, Live, Report, ReportTable, RowKind, Value};
+use super::stream::ReportStream;
 use super::text::{is_formula_like, is_xml_char};
 
 fn xerr(e: XlsxError) -> ExportError {
     ExportError::Xlsx(e.to_string())
 }
+
+/// How a workbook is assembled. The defaults suit any size: small
+/// workbooks are built in memory, large ones a row at a time on disk.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Whether worksheets keep only their current row in memory and write
+    /// the rest to a temporary file (rust_xlsxwriter's "low memory" mode:
+    /// each sheet's cells go to disk a row at a time, and text still goes
+    /// into the workbook's one table of shared strings, as Excel writes it);
+    /// `None` chooses by size ([`CONSTANT_MEMORY_CELLS`]).
+    pub constant_memory: Option<bool>,
+    /// Where those temporary files go; the system's temporary folder when
+    /// `None`.
+    pub tempdir: Option<std::path::PathBuf>,
+}
+
+/// Cells past which a workbook is built a row at a time on disk. Below it
+/// the workbook is built in memory, which lets its sheets be built side by
+/// side.
+pub const CONSTANT_MEMORY_CELLS: usize = 2_000_000;
 
 /// Writes every table of the report as one workbook.
 pub fn write(report: &Report, out: &mut impl Write) -> Result<(), ExportError> {
@@ -43,45 +65,119 @@ pub fn write(report: &Report, out: &mut impl Write) -> Result<(), ExportError> {
 
 /// The workbook's bytes.
 pub fn workbook_bytes(report: &Report) -> Result<Vec<u8>, ExportError> {
+    let mut bytes = Vec::new();
+    write_stream(
+        &ReportStream::from(report),
+        &Settings::default(),
+        &mut bytes,
+    )?;
+    Ok(bytes)
+}
+
+/// The tables among `blocks`, each with its worksheet name.
+fn named<'b>(blocks: &'b [Block], used: &mut HashSet<String>) -> Vec<(&'b ReportTable, String)> {
+    blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(t) => Some(t),
+            _ => None,
+        })
+        .map(|t| {
+            let name = sheet_name(t.short_name.as_deref().unwrap_or(&t.title), used);
+            (t, name)
+        })
+        .collect()
+}
+
+/// Writes every table of `report` as one workbook to `out`, the annex's
+/// sheets built as the report streams them.
+pub fn write_stream<W: Write + Send>(
+    report: &ReportStream<'_>,
+    settings: &Settings,
+    out: W,
+) -> Result<(), ExportError> {
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(2000, 1, 1).map_err(xerr)?;
     let props = DocProperties::new()
-        .set_title(clean(&report.title))
+        .set_title(clean(report.title()))
         .set_comment("Made with appraise")
         .set_creation_datetime(&created);
     wb.set_properties(&props);
+    let cells = report.cells();
+    let sheets = report.table_count();
+    let constant = settings
+        .constant_memory
+        .unwrap_or(cells > CONSTANT_MEMORY_CELLS);
+    // Each sheet written a row at a time keeps its temporary file open
+    // until the workbook is saved; past what the system allows, the rest
+    // are built in memory.
+    let mut on_disk = if constant {
+        if let Some(dir) = &settings.tempdir {
+            wb.set_tempdir(dir).map_err(xerr)?;
+        }
+        open_file_room(sheets)
+    } else {
+        0
+    };
     let mut used = HashSet::new();
-    let tables: Vec<(&ReportTable, String)> = report
-        .tables()
-        .map(|t| {
-            let name = sheet_name(t.short_name.as_deref().unwrap_or(&t.title), &mut used);
-            (t, name)
-        })
-        .collect();
-    // Sheets are built on every core (a large appraisal has one annex sheet
-    // per option) and added in report order, so the bytes do not depend on
-    // the thread count.
-    let refs = tables
+    // The score matrix comes before the annex, so every formula that refers
+    // to it knows its sheet's name before the annex is built.
+    let first = named(report.blocks(), &mut used);
+    let refs = first
         .iter()
         .find_map(|(t, name)| MatrixRefs::locate(t, name));
-    let sheets: Vec<Result<Worksheet, ExportError>> = tables
-        .par_iter()
-        .map(|(t, name)| {
-            let mut ws = Worksheet::new();
+    let refs = refs.as_ref();
+    let mut first = Some(first);
+    // Each annex table's key and sheet, for the ids sheet.
+    let mut annex_sheets: Vec<(String, String)> = Vec::new();
+    report.runs(|blocks| {
+        let tables = match first.take() {
+            Some(tables) => tables,
+            None => named(blocks, &mut used),
+        };
+        // Sheets on disk are written one after another, so that formats
+        // are numbered in the same order every time; sheets in memory are
+        // built on every core and added in report order, so the bytes do
+        // not depend on the thread count.
+        for (t, name) in &tables {
+            if t.key.starts_with(ANNEX_KEY_PREFIX) {
+                annex_sheets.push((t.key.clone(), name.clone()));
+            }
+        }
+        let split = on_disk.min(tables.len());
+        on_disk -= split;
+        let (disk, memory) = tables.split_at(split);
+        for (t, name) in disk {
+            let mut ws = wb.new_worksheet_with_low_memory().map_err(xerr)?;
             ws.set_name(name).map_err(xerr)?;
-            write_sheet(&mut ws, t, refs.as_ref())?;
-            Ok(ws)
-        })
-        .collect();
-    for ws in sheets {
-        wb.push_worksheet(ws?);
-    }
-    if let Some(origin) = report.origin.as_ref().filter(|_| !tables.is_empty()) {
+            let next = write_sheet(&mut ws, t, refs)?;
+            // rust_xlsxwriter 0.102 writes a sheet's last row twice when it
+            // kept that row on disk and the row has a height of its own (a
+            // note's wrapped lines): Excel would then repair the file. A blank
+            // cell in the row after, with no format or height, is last instead.
+            ws.write_blank(next, 0, &Format::new()).map_err(xerr)?;
+            wb.push_worksheet(ws);
+        }
+        let built: Vec<Result<Worksheet, ExportError>> = memory
+            .par_iter()
+            .map(|(t, name)| {
+                let mut ws = Worksheet::new();
+                ws.set_name(name).map_err(xerr)?;
+                write_sheet(&mut ws, t, refs)?;
+                Ok(ws)
+            })
+            .collect();
+        for ws in built {
+            wb.push_worksheet(ws?);
+        }
+        Ok::<(), ExportError>(())
+    })?;
+    if let Some(origin) = report.origin().filter(|_| sheets > 0) {
         let name = sheet_name(IDS_SHEET, &mut used);
-        let ws = ids_sheet(&name, origin, &tables)?;
+        let ws = ids_sheet(&name, origin, &annex_sheets)?;
         wb.push_worksheet(ws);
     }
-    if tables.is_empty() {
+    if sheets == 0 {
         // A workbook needs a sheet; say why it is empty rather than fail.
         let ws = wb.add_worksheet();
         ws.write_string(0, 0, "No tables were selected.")
@@ -89,15 +185,102 @@ pub fn workbook_bytes(report: &Report) -> Result<Vec<u8>, ExportError> {
     }
     // Compressing dominates saving a large workbook: past a million cells,
     // the fastest level saves seconds for a file about half as large again.
-    let cells: usize = tables
-        .iter()
-        .map(|(t, _)| t.rows.len() * t.columns.len())
-        .sum();
     if cells > FAST_DEFLATE_CELLS {
         wb.set_zip_compression_level(1);
     }
-    wb.save_to_buffer().map_err(xerr)
+    wb.save_to_writer(out).map_err(xerr)
 }
+
+/// How many worksheets may keep a temporary file open: raises the limit on
+/// open files towards what `sheets` need where the system allows, and
+/// leaves room for everything else the program has open.
+fn open_file_room(sheets: usize) -> usize {
+    const SPARE: u64 = 64;
+    #[cfg(unix)]
+    {
+        use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+        let want = sheets as u64 + 2 * SPARE;
+        let limit = getrlimit(Resource::Nofile);
+        let mut soft = limit.current.unwrap_or(u64::MAX);
+        if soft < want {
+            let raised = limit.maximum.map_or(want, |hard| hard.min(want));
+            if raised > soft
+                && setrlimit(
+                    Resource::Nofile,
+                    Rlimit {
+                        current: Some(raised),
+                        maximum: limit.maximum,
+                    },
+                )
+                .is_ok()
+            {
+                soft = raised;
+            }
+        }
+        usize::try_from(soft.saturating_sub(2 * SPARE)).unwrap_or(usize::MAX)
+    }
+    #[cfg(not(unix))]
+    {
+        // Windows allows thousands of open files by default.
+        sheets.min(8_000)
+    }
+}
+
+/// Notes only a live workbook needs, under the table's own: what follows
+/// the Matrix sheet and what does not. `live` says whether the workbook's
+/// figures follow the matrix.
+fn workbook_notes(t: &ReportTable, live: bool) -> Vec<&'static str> {
+    let mut notes = Vec::new();
+    let has = |want: fn(&Live) -> bool| {
+        t.rows
+            .iter()
+            .flat_map(|r| &r.cells)
+            .any(|c| c.live.as_ref().is_some_and(want))
+    };
+    if t.key.starts_with("sensitivity-") {
+        notes.push(
+            "This analysis was worked out when the workbook was exported: it does not follow changes to scores or weights made on the Matrix sheet. Export again to bring it up to date.",
+        );
+    }
+    if !live {
+        return notes;
+    }
+    let ranked = has(|l| matches!(l, Live::Rank { .. }))
+        || t.weighted_sum
+            .as_ref()
+            .is_some_and(|w| w.rank_column.is_some());
+    if ranked {
+        notes.push(
+            "Rows are in rank order as exported. Ranks follow the Matrix sheet, so after a score or weight there changes, sort the rows by rank to see the new order.",
+        );
+    }
+    let unweighted = t.key.starts_with(ANNEX_KEY_PREFIX)
+        && has(|l| matches!(l, Live::Total { .. }))
+        && !has(|l| matches!(l, Live::WeightedScore { .. }));
+    if unweighted {
+        notes.push(
+            "Every weight was 1 when the workbook was exported, so this sheet shows no weights and the total is the sum of the scores. If a weight is changed on the Matrix sheet, the total here follows it; the Matrix shows the weights.",
+        );
+    }
+    notes
+}
+
+/// `text` as a formula's string literal: quotes doubled, and in pieces
+/// joined by `&`, since Excel refuses a literal longer than 255 characters.
+fn text_literal(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.is_empty() {
+        return "\"\"".to_string();
+    }
+    chars
+        .chunks(200)
+        .map(|c| format!("\"{}\"", c.iter().collect::<String>().replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// How every annex table's key begins (`annex-` and the option's id).
+const ANNEX_KEY_PREFIX: &str = "annex-";
 
 /// The name of the hidden sheet that holds the appraisal's ids and details.
 pub const IDS_SHEET: &str = "Ids";
@@ -113,7 +296,7 @@ pub const IDS_SHEET_TITLE: &str = "appraise: ids and details";
 fn ids_sheet(
     name: &str,
     origin: &super::doc::Origin,
-    tables: &[(&ReportTable, String)],
+    annex_sheets: &[(String, String)],
 ) -> Result<Worksheet, ExportError> {
     let mut ws = Worksheet::new();
     ws.set_name(name).map_err(xerr)?;
@@ -136,12 +319,14 @@ fn ids_sheet(
         ws.write_string_with_format(3, c as u16, *header, &bold)
             .map_err(xerr)?;
     }
+    // By key: a large appraisal has thousands of annex sheets.
+    let by_key: std::collections::HashMap<&str, &str> = annex_sheets
+        .iter()
+        .map(|(k, name)| (k.as_str(), name.as_str()))
+        .collect();
     let annex_sheet = |id: &str| {
-        let key = format!("annex-{id}");
-        tables
-            .iter()
-            .find(|(t, _)| t.key == key)
-            .map(|(_, name)| name.clone())
+        let key = format!("{ANNEX_KEY_PREFIX}{id}");
+        by_key.get(key.as_str()).map(|name| name.to_string())
     };
     let mut row = 4;
     let mut put = |ws: &mut Worksheet, cells: [Option<&str>; 4]| -> Result<(), ExportError> {
@@ -439,7 +624,11 @@ impl MatrixRefs {
             rows,
             total_col: spec.total_column as u16,
             rank_col: spec.rank_column.map(|c| c as u16),
-            block_row: BODY_ROW + t.rows.len() as u32 + 1 + t.notes.len() as u32 + 1,
+            block_row: BODY_ROW
+                + t.rows.len() as u32
+                + 1
+                + (t.notes.len() + workbook_notes(t, true).len()) as u32
+                + 1,
             scale: spec.scale,
             totals: spec.totals,
             published_col: spec.published_column.filter(|&c| c < n).map(|c| c as u16),
@@ -500,7 +689,29 @@ impl MatrixRefs {
                 let (hi, lo) = (self.bound(true), self.bound(false));
                 format!("=IF({hi}={lo},0,({total}-{lo})/({hi}-{lo}))")
             }
+            Live::TotalWeight => format!("=SUM({})", self.weights()),
         })
+    }
+
+    /// A note whose figures follow the matrix, as a formula: its text in
+    /// pieces joined by `&`, each figure a `TEXT` of its formula. `None`
+    /// when the note has no such figure or the matrix does not hold one.
+    fn note_formula(&self, text: &str, figures: &[&super::doc::NoteFigure]) -> Option<String> {
+        let mut pieces = Vec::new();
+        let mut rest = text;
+        for f in figures {
+            let at = rest.find(f.shown.as_str())?;
+            let formula = self.formula(f.live)?;
+            let formula = formula.strip_prefix('=').unwrap_or(&formula);
+            pieces.push(text_literal(&rest[..at]));
+            pieces.push(format!("TEXT({formula},\"General\")"));
+            rest = &rest[at + f.shown.len()..];
+        }
+        if pieces.is_empty() {
+            return None;
+        }
+        pieces.push(text_literal(rest));
+        Some(format!("={}", pieces.join("&")))
     }
 
     /// The remark on an option's total as a formula that follows the
@@ -540,11 +751,141 @@ impl MatrixRefs {
     }
 }
 
+/// The formats a sheet's body cells use, each made once: a format is a
+/// large value that rust_xlsxwriter looks up by hash for every cell, and
+/// a million cells each building their own took a second on its own.
+struct BodyFormats {
+    made: Vec<((RowKind, bool, NumberFormat, bool), Format)>,
+}
+
+/// A body cell's number format.
+#[derive(Clone, PartialEq)]
+enum NumberFormat {
+    General,
+    Percent,
+    /// A total shown as "T/max".
+    OutOf(f64),
+}
+
+impl BodyFormats {
+    fn new() -> Self {
+        BodyFormats { made: Vec::new() }
+    }
+
+    /// The format for a cell in a row of `kind`: wrapped or not, with a
+    /// number format, and quote-prefixed (text Excel would run) or not.
+    fn get(&mut self, kind: RowKind, wrap: bool, number: NumberFormat, quote: bool) -> &Format {
+        let key = (kind, wrap, number, quote);
+        let at = match self.made.iter().position(|(k, _)| *k == key) {
+            Some(at) => at,
+            None => {
+                let (kind, wrap, number, quote) = key.clone();
+                let mut f = row_format(kind);
+                if wrap {
+                    f = f.set_text_wrap();
+                }
+                f = match number {
+                    NumberFormat::General => f,
+                    NumberFormat::Percent => f.set_num_format("0.0%"),
+                    NumberFormat::OutOf(max) => {
+                        f.set_num_format(format!("General\"/{}\"", plain_number(max)))
+                    }
+                };
+                if quote {
+                    f = f.set_quote_prefix();
+                }
+                self.made.push((key, f));
+                self.made.len() - 1
+            }
+        };
+        &self.made[at].1
+    }
+}
+
+/// The format of a body row of `kind`: totals bold under a heavier line,
+/// parameters (the weights over a matrix) in italics on grey.
+fn row_format(kind: RowKind) -> Format {
+    let f = base_format();
+    match kind {
+        RowKind::Body => f,
+        RowKind::Total => f
+            .set_bold()
+            .set_border_top(FormatBorder::Medium)
+            .set_border_top_color("#000000"),
+        RowKind::Parameters => f.set_italic().set_background_color("#F2F2F2"),
+    }
+}
+
+/// A cell's text as written: the value's display, without copying plain text.
+fn cell_text(value: &Value) -> Cow<'_, str> {
+    match value {
+        Value::Text { text } => Cow::Borrowed(text),
+        v => Cow::Owned(v.display()),
+    }
+}
+
+/// Whether `spec` fits its table, so its formulas refer to real cells.
+fn weighted_sum_fits(t: &ReportTable, spec: &super::doc::WeightedSum) -> bool {
+    let n = t.columns.len();
+    spec.columns.start < spec.columns.end
+        && spec.columns.end <= n
+        && spec.total_column < n
+        && spec.weight_row < t.rows.len()
+        && spec.rows.end <= t.rows.len()
+        && spec.rank_column.is_none_or(|c| c < n)
+        && !spec.rows.is_empty()
+}
+
+/// The live total (a `SUMPRODUCT` of the weight row and the row's scores)
+/// or rank of the matrix cell in body row `r`, column `c`, if it holds one.
+fn weighted_sum_formula(
+    t: &ReportTable,
+    spec: &super::doc::WeightedSum,
+    r: usize,
+    c: usize,
+) -> Option<Formula> {
+    if !spec.rows.contains(&r) {
+        return None;
+    }
+    let number = |col: usize| {
+        t.cell(r, col)
+            .and_then(|cell| cell.value.number())
+            .unwrap_or(0.0)
+    };
+    let first = column_number_to_name(spec.columns.start as u16);
+    let last = column_number_to_name((spec.columns.end - 1) as u16);
+    let wr = BODY_ROW + spec.weight_row as u32 + 1;
+    let er = BODY_ROW + r as u32 + 1;
+    if c == spec.total_column {
+        return Some(
+            Formula::new(format!(
+                "=SUMPRODUCT(${first}${wr}:${last}${wr},{first}{er}:{last}{er})"
+            ))
+            .set_result(plain_number(number(c))),
+        );
+    }
+    if spec.rank_column == Some(c) {
+        let total_col = column_number_to_name(spec.total_column as u16);
+        let top = BODY_ROW + spec.rows.start as u32 + 1;
+        let bottom = BODY_ROW + spec.rows.end as u32;
+        return Some(
+            Formula::new(format!(
+                "=RANK({total_col}{er},${total_col}${top}:${total_col}${bottom})"
+            ))
+            .set_result(plain_number(number(c))),
+        );
+    }
+    None
+}
+
+/// Writes one table as a worksheet, strictly row after row (a sheet kept
+/// on disk cannot go back to a row it has left). Returns the first row
+/// after everything written.
 fn write_sheet(
     ws: &mut Worksheet,
     t: &ReportTable,
     refs: Option<&MatrixRefs>,
-) -> Result<(), ExportError> {
+) -> Result<u32, ExportError> {
     let remarks = has_remarks(t);
     let n = t.columns.len();
     let mut widths: Vec<f64> = (0..n).map(|c| width_for(t, c)).collect();
@@ -566,6 +907,10 @@ fn write_sheet(
     // the matrix, whose scores and weights are the workbook's entries.
     let own = refs.filter(|_| t.weighted_sum.is_some());
     let refs = refs.filter(|_| t.weighted_sum.is_none());
+    let sum = t
+        .weighted_sum
+        .as_ref()
+        .filter(|spec| weighted_sum_fits(t, spec));
     let live_out_of = |c: usize| {
         refs.is_some()
             && t.rows.iter().any(|r| {
@@ -628,49 +973,46 @@ fn write_sheet(
     if remarks {
         write_text(ws, header_row, n as u16, "Remarks", &header_fmt)?;
     }
+    let mut formats = BodyFormats::new();
     for (r, row) in t.rows.iter().enumerate() {
         let xr = body_row + r as u32;
-        let mut f = base_format();
-        match row.kind {
-            RowKind::Body => {}
-            RowKind::Total => {
-                f = f
-                    .set_bold()
-                    .set_border_top(FormatBorder::Medium)
-                    .set_border_top_color("#000000");
-            }
-            RowKind::Parameters => {
-                f = f.set_italic().set_background_color("#F2F2F2");
-            }
-        }
+        let kind = row.kind;
         let mut lines = 1;
         for (c, &width) in widths.iter().enumerate().take(n) {
             let xc = c as u16;
             let wrap = t.columns.get(c).is_some_and(|col| col.wide);
             let cell = row.cells.get(c);
             let value = cell.map_or(&Value::Empty, |cell| &cell.value);
-            let mut cf = f.clone();
-            if wrap || matches!(value, Value::List { .. }) {
-                cf = cf.set_text_wrap();
+            let wrap = wrap || matches!(value, Value::List { .. });
+            // The matrix's totals and ranks follow its scores and weights.
+            if let Some(formula) = sum.and_then(|spec| weighted_sum_formula(t, spec, r, c)) {
+                ws.write_formula_with_format(xr, xc, formula, &base_format())
+                    .map_err(xerr)?;
+                continue;
             }
             let formula = cell
                 .and_then(|cell| cell.live)
                 .and_then(|l| refs.and_then(|m| m.formula(l)));
             if let Some(formula) = formula {
-                let cf = match value {
-                    Value::Percent { .. } => cf.set_num_format("0.0%"),
-                    _ => cf,
+                let number = match value {
+                    Value::Percent { .. } => NumberFormat::Percent,
+                    _ => NumberFormat::General,
                 };
                 let cached = match value {
                     Value::Percent { value, .. } => plain_number(value / 100.0),
                     v => v.number().map(plain_number).unwrap_or_default(),
                 };
-                ws.write_formula_with_format(xr, xc, Formula::new(formula).set_result(cached), &cf)
-                    .map_err(xerr)?;
+                ws.write_formula_with_format(
+                    xr,
+                    xc,
+                    Formula::new(formula).set_result(cached),
+                    formats.get(kind, wrap, number, false),
+                )
+                .map_err(xerr)?;
                 continue;
             }
             // A total row's label names the maximum, which follows the weights.
-            if let (Some(m), RowKind::Total, Value::Text { text }) = (refs, row.kind, value)
+            if let (Some(m), RowKind::Total, Value::Text { text }) = (refs, kind, value)
                 && Some(c) == Some(t.row_header.unwrap_or(0))
                 && row.cells.iter().enumerate().any(|(k, cell)| {
                     cell.live.is_some()
@@ -683,34 +1025,37 @@ fn write_sheet(
                     xr,
                     xc,
                     Formula::new(m.out_of_label(text)).set_result(clean(&shown)),
-                    &cf,
+                    formats.get(kind, wrap, NumberFormat::General, false),
                 )
                 .map_err(xerr)?;
                 continue;
             }
             match value {
                 Value::Empty | Value::Missing => {
-                    ws.write_blank(xr, xc, &cf).map_err(xerr)?;
+                    let f = formats.get(kind, wrap, NumberFormat::General, false);
+                    ws.write_blank(xr, xc, f).map_err(xerr)?;
                 }
                 Value::Text { .. } | Value::List { .. } => {
-                    let text = value.display();
-                    if text.contains('\n') {
-                        cf = cf.set_text_wrap();
-                    }
+                    let text = cell_text(value);
+                    let wrap = wrap || text.contains('\n');
                     lines = lines.max(wrapped_lines(&text, width));
-                    write_text(ws, xr, xc, &text, &cf)?;
+                    let text = clean(&text);
+                    let f = formats.get(kind, wrap, NumberFormat::General, is_formula_like(&text));
+                    ws.write_string_with_format(xr, xc, text, f).map_err(xerr)?;
                 }
                 Value::Number { value, .. } => {
-                    ws.write_number_with_format(xr, xc, *value, &cf)
+                    let f = formats.get(kind, wrap, NumberFormat::General, false);
+                    ws.write_number_with_format(xr, xc, *value, f)
                         .map_err(xerr)?;
                 }
                 Value::Percent { value, .. } => {
-                    ws.write_number_with_format(xr, xc, value / 100.0, &cf.set_num_format("0.0%"))
+                    let f = formats.get(kind, wrap, NumberFormat::Percent, false);
+                    ws.write_number_with_format(xr, xc, value / 100.0, f)
                         .map_err(xerr)?;
                 }
                 Value::OutOf { value, max, .. } => {
-                    let fmt = format!("General\"/{}\"", plain_number(*max));
-                    ws.write_number_with_format(xr, xc, *value, &cf.set_num_format(fmt))
+                    let f = formats.get(kind, wrap, NumberFormat::OutOf(*max), false);
+                    ws.write_number_with_format(xr, xc, *value, f)
                         .map_err(xerr)?;
                 }
             }
@@ -737,37 +1082,56 @@ fn write_sheet(
                 let header = t.columns.get(k).map_or("", |c| c.header.as_str());
                 refs_here?.remark_formula(option, super::csv::remark_header(header))
             });
-            let rf = f.clone().set_text_wrap();
             match formula {
                 Some(formula) => {
                     ws.write_formula_with_format(
                         xr,
                         n as u16,
                         Formula::new(formula).set_result(clean(&text)),
-                        &rf,
+                        formats.get(kind, true, NumberFormat::General, false),
                     )
                     .map_err(xerr)?;
                 }
-                None => write_text(ws, xr, n as u16, &text, &rf)?,
+                None => {
+                    let text = clean(&text);
+                    let f = formats.get(kind, true, NumberFormat::General, is_formula_like(&text));
+                    ws.write_string_with_format(xr, n as u16, text, f)
+                        .map_err(xerr)?;
+                }
             }
         }
         fit_row(ws, xr, lines)?;
     }
-    if let Some(ws_spec) = &t.weighted_sum {
-        write_weighted_sum(ws, t, ws_spec, body_row)?;
-        if let Some(m) = own {
-            write_matrix_block(ws, m)?;
+    let first_note = body_row + t.rows.len() as u32 + 1;
+    let extra = workbook_notes(t, own.is_some() || refs.is_some());
+    let notes = t
+        .notes
+        .iter()
+        .map(String::as_str)
+        .chain(extra.iter().copied());
+    for (k, (note_row, note)) in (first_note..).zip(notes).enumerate() {
+        let text = format!("Note: {note}");
+        write_paragraph(ws, note_row, &widths, &text, &Format::new())?;
+        // A figure such as the sum of the weights follows the matrix.
+        let figures: Vec<&super::doc::NoteFigure> =
+            t.note_figures.iter().filter(|f| f.note == k).collect();
+        if let Some(formula) = refs
+            .or(own)
+            .and_then(|m| m.note_formula(&clean(&text), &figures))
+        {
+            let f = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+            ws.write_formula_with_format(
+                note_row,
+                0,
+                Formula::new(formula).set_result(clean(&text)),
+                &f,
+            )
+            .map_err(xerr)?;
         }
     }
-    let first_note = body_row + t.rows.len() as u32 + 1;
-    for (note_row, note) in (first_note..).zip(&t.notes) {
-        write_paragraph(
-            ws,
-            note_row,
-            &widths,
-            &format!("Note: {note}"),
-            &Format::new(),
-        )?;
+    let mut next = first_note + (t.notes.len() + extra.len()) as u32;
+    if let Some(m) = own {
+        next = write_matrix_block(ws, m)?;
     }
     let freeze_col = t.row_header.map_or(0, |c| (c + 1) as u16);
     ws.set_freeze_panes(body_row, freeze_col).map_err(xerr)?;
@@ -777,7 +1141,7 @@ fn write_sheet(
     }
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(header_row, header_row).map_err(xerr)?;
-    Ok(())
+    Ok(next)
 }
 
 /// Width of the Remarks column, in characters.
@@ -809,7 +1173,8 @@ fn write_text(
 /// Under the matrix's notes: the scale and the lowest and highest possible
 /// totals (which follow the weights), and checks on every score cell so an
 /// entry off the scale is refused with a message saying what is allowed.
-fn write_matrix_block(ws: &mut Worksheet, m: &MatrixRefs) -> Result<(), ExportError> {
+/// Returns the first row after the block.
+fn write_matrix_block(ws: &mut Worksheet, m: &MatrixRefs) -> Result<u32, ExportError> {
     let (min, max, step) = m.scale;
     let r = m.block_row;
     let bold = Format::new().set_bold();
@@ -903,62 +1268,7 @@ fn write_matrix_block(ws: &mut Worksheet, m: &MatrixRefs) -> Result<(), ExportEr
         )
         .map_err(xerr)?;
     }
-    Ok(())
-}
-
-fn write_weighted_sum(
-    ws: &mut Worksheet,
-    t: &ReportTable,
-    spec: &super::doc::WeightedSum,
-    body_row: u32,
-) -> Result<(), ExportError> {
-    let n = t.columns.len();
-    let valid = spec.columns.start < spec.columns.end
-        && spec.columns.end <= n
-        && spec.total_column < n
-        && spec.weight_row < t.rows.len()
-        && spec.rows.end <= t.rows.len()
-        && spec.rank_column.is_none_or(|c| c < n);
-    if !valid || spec.rows.is_empty() {
-        return Ok(());
-    }
-    let first = column_number_to_name(spec.columns.start as u16);
-    let last = column_number_to_name((spec.columns.end - 1) as u16);
-    let wr = body_row + spec.weight_row as u32 + 1;
-    let total_col = column_number_to_name(spec.total_column as u16);
-    let top = body_row + spec.rows.start as u32 + 1;
-    let bottom = body_row + spec.rows.end as u32;
-    for r in spec.rows.clone() {
-        let Some(row) = t.rows.get(r) else { continue };
-        let xr = body_row + r as u32;
-        let er = xr + 1;
-        let total = row
-            .cells
-            .get(spec.total_column)
-            .and_then(|c| c.value.number())
-            .unwrap_or(0.0);
-        let f = base_format();
-        let formula = Formula::new(format!(
-            "=SUMPRODUCT(${first}${wr}:${last}${wr},{first}{er}:{last}{er})"
-        ))
-        .set_result(plain_number(total));
-        ws.write_formula_with_format(xr, spec.total_column as u16, formula, &f)
-            .map_err(xerr)?;
-        if let Some(rc) = spec.rank_column {
-            let rank = row
-                .cells
-                .get(rc)
-                .and_then(|c| c.value.number())
-                .unwrap_or(0.0);
-            let formula = Formula::new(format!(
-                "=RANK({total_col}{er},${total_col}${top}:${total_col}${bottom})"
-            ))
-            .set_result(plain_number(rank));
-            ws.write_formula_with_format(xr, rc as u16, formula, &f)
-                .map_err(xerr)?;
-        }
-    }
-    Ok(())
+    Ok(r + 9)
 }
 
 #[cfg(test)]

@@ -10,14 +10,13 @@ pub mod write;
 use std::collections::HashMap;
 use std::path::Path;
 
-use comfy_table::{Cell, CellAlignment, ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::LoadError;
 use crate::model::Appraisal;
 use crate::numbers;
-use crate::report::TextStyle;
+use crate::terminal::TextStyle;
 
 pub use merge::{Cell as MergedCell, Influence, MergeError, MergeOptions, Merged, Method, merge};
 pub use report::panel_report;
@@ -86,25 +85,6 @@ pub fn load_each_sheet(
     (keep, errors)
 }
 
-fn new_table(style: TextStyle) -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED);
-    t.force_no_tty();
-    if let Some(w) = style.width {
-        t.set_width(w);
-        t.set_content_arrangement(ContentArrangement::Dynamic);
-    }
-    t
-}
-
-fn right(text: impl ToString) -> Cell {
-    Cell::new(text).set_alignment(CellAlignment::Right)
-}
-
-fn opt_num(v: Option<f64>, rule: fn(f64) -> String) -> String {
-    v.map_or_else(|| "-".to_string(), rule)
-}
-
 /// Plain-English sentences summarising the panel for a chair or a report.
 pub fn statements(appraisal: &Appraisal, merged: &Merged) -> Vec<String> {
     let names = |idx: &[usize]| -> String {
@@ -171,93 +151,48 @@ pub fn statements(appraisal: &Appraisal, merged: &Merged) -> Vec<String> {
     out
 }
 
-/// The panel report as terminal text: statements, consensus ranking, flagged cells, members.
+/// The panel report for a terminal: the report's blocks without the
+/// consensus grid, which a terminal has no room for (the cells to discuss
+/// show every member's score where it matters).
+pub fn terminal_report(appraisal: &Appraisal, merged: &Merged) -> crate::export::Report {
+    use crate::export::Block;
+    let mut report = panel_report(appraisal, merged);
+    report
+        .blocks
+        .retain(|b| !matches!(b, Block::Table(t) if t.key == "panel-consensus"));
+    // The summary's sentences as one list.
+    let sentences: Vec<String> = report
+        .blocks
+        .iter()
+        .take_while(|b| !matches!(b, Block::Table(_)))
+        .filter_map(|b| match b {
+            Block::Paragraph(p) => Some(p.clone()),
+            _ => None,
+        })
+        .collect();
+    report
+        .blocks
+        .retain(|b| !matches!(b, Block::Paragraph(p) if sentences.contains(p)));
+    if let Some(i) = report
+        .blocks
+        .iter()
+        .position(|b| matches!(b, Block::Heading(_)))
+    {
+        report.blocks.insert(
+            i + 1,
+            Block::Paragraph(crate::export::sensitivity::bullets(sentences)),
+        );
+    }
+    report
+}
+
+/// The panel report as terminal text (see [`terminal_report`]).
 pub fn text_report(appraisal: &Appraisal, merged: &Merged, style: TextStyle) -> String {
-    let mut out = String::new();
-    out.push_str(&format!(
-        "{}\nPanel of {}\n\n",
-        appraisal.meta.title,
-        numbers::count(merged.members.len() as f64, "member", "members")
-    ));
-    for s in statements(appraisal, merged) {
-        out.push_str(&format!("- {s}\n"));
-    }
-
-    let mut t = new_table(style);
-    t.set_header(vec!["Rank", "Option", "Consensus total", "%"]);
-    for i in merged.results.rank_order() {
-        let r = &merged.results.options[i];
-        t.add_row(vec![
-            right(r.rank),
-            Cell::new(appraisal.options()[i].name()),
-            right(numbers::total_of(r.total, merged.results.max_total)),
-            right(numbers::percent_figure(r.percent)),
-        ]);
-    }
-    out.push_str(&format!(
-        "\nConsensus ranking ({} of members' scores)\n{t}\n",
-        merged.options.method.words()
-    ));
-
-    let flagged = merged.flagged();
-    if !flagged.is_empty() {
-        let mut t = new_table(style);
-        let mut head = vec!["Option".to_string(), "Criterion".to_string()];
-        head.extend(merged.members.iter().cloned());
-        head.extend(["Consensus", "Spread", "Scored"].map(String::from));
-        t.set_header(head);
-        for (o, c) in flagged {
-            let cell = &merged.cells[o][c];
-            let mut row = vec![
-                Cell::new(appraisal.options()[o].name()),
-                Cell::new(appraisal.criteria()[c].name()),
-            ];
-            row.extend(
-                cell.scores
-                    .iter()
-                    .map(|s| right(opt_num(*s, numbers::score))),
-            );
-            row.push(right(opt_num(cell.consensus, numbers::total)));
-            row.push(right(opt_num(cell.spread, numbers::score)));
-            row.push(right(format!("{}/{}", cell.scored, merged.members.len())));
-            t.add_row(row);
-        }
-        out.push_str(&format!(
-            "\nCells to discuss (spread of {} or more)\n{t}\n",
-            numbers::count(merged.options.flag_steps, "step", "steps")
-        ));
-    }
-
-    let mut t = new_table(style);
-    t.set_header(vec![
-        "Member",
-        "Leads with",
-        "Agreement with consensus (Kendall tau)",
-        "Scored",
-    ]);
-    let cells = appraisal.options().len() * appraisal.criteria().len();
-    for v in &merged.views {
-        let leads: Vec<&str> = v
-            .ranks
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| **r == 1)
-            .map(|(i, _)| appraisal.options()[i].name())
-            .collect();
-        let leads = if v.scored == 0 {
-            "(no scores yet)".to_string()
-        } else {
-            leads.join(", ")
-        };
-        t.add_row(vec![
-            Cell::new(&v.member),
-            Cell::new(leads),
-            right(v.tau.map_or("n/a".to_string(), numbers::correlation)),
-            right(format!("{}/{cells}", v.scored)),
-        ]);
-    }
-    out.push_str(&format!("\nMembers\n{t}\n"));
-    out
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ =
+        crate::terminal::write_report(&mut out, &terminal_report(appraisal, merged), style, false);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// One cell in the JSON report.

@@ -104,7 +104,11 @@ pub fn panel_report(appraisal: &Appraisal, merged: &Merged) -> Report {
             Column::number("Spread"),
             Column::number("Scored by"),
         ]);
-        let mut discuss = ReportTable::new("panel-discuss", "Cells to discuss", columns)
+        let title = format!(
+            "Cells to discuss (spread of {} or more)",
+            numbers::count(merged.options.flag_steps, "step", "steps")
+        );
+        let mut discuss = ReportTable::new("panel-discuss", title, columns)
             .with_short_name("To discuss")
             .with_row_header(0);
         for (o, c) in flagged {
@@ -175,7 +179,7 @@ pub fn panel_report(appraisal: &Appraisal, merged: &Merged) -> Report {
         title: appraisal.meta.title.clone(),
         byline: vec![format!(
             "Panel of {}: {}",
-            merged.members.len(),
+            numbers::count(merged.members.len() as f64, "member", "members"),
             merged.members.join(", ")
         )],
         blocks,

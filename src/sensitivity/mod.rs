@@ -9,7 +9,8 @@
 //!   weighting or, with [`smaa::smaa_constrained`], over the weightings
 //!   that meet what the panel agrees on ([`constraints`]);
 //! - [`statements`]: plain-English sentences for a report;
-//! - [`output`]: the JSON document and terminal tables.
+//! - [`output`]: the JSON document (the report's tables, for the terminal
+//!   and every export, are in [`crate::export::sensitivity`]).
 //!
 //! The exact analyses are cheap (linear in options times criteria, apart from
 //! the on-demand [`weights::CriterionSensitivity::swap_points`]), so a live
@@ -86,13 +87,22 @@ pub fn exact(appraisal: &Appraisal) -> Exact {
     }
 }
 
-/// Everything the `sensitivity` command reports.
+/// Everything a sensitivity report holds: always the exact analyses, and
+/// the Monte Carlo run when one was asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sensitivity {
     /// The exact analyses.
     pub exact: Exact,
-    /// The Monte Carlo run.
-    pub smaa: Smaa,
+    /// The Monte Carlo run, if any.
+    pub smaa: Option<Smaa>,
+}
+
+/// The exact analyses alone, without a Monte Carlo run.
+pub fn analyse_exact(appraisal: &Appraisal) -> Sensitivity {
+    Sensitivity {
+        exact: exact(appraisal),
+        smaa: None,
+    }
 }
 
 /// Runs every analysis.
@@ -108,6 +118,6 @@ pub fn analyse_with_progress(
 ) -> Result<Sensitivity, SmaaError> {
     Ok(Sensitivity {
         exact: exact(appraisal),
-        smaa: smaa::smaa_with_progress(appraisal, config, progress)?,
+        smaa: Some(smaa::smaa_with_progress(appraisal, config, progress)?),
     })
 }

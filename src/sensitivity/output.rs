@@ -1,19 +1,16 @@
-//! The sensitivity JSON document and terminal tables.
+//! The sensitivity JSON document.
 //!
 //! The JSON uses ids, not indices, and `null` where a value does not exist;
 //! maps keyed by id keep the appraisal's file order. The schema is in
 //! `docs/methods.md`.
 
-use comfy_table::{Attribute, Cell, CellAlignment, ContentArrangement, Table, presets};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::Sensitivity;
 use super::scores::Direction;
 use super::smaa::WeightModel;
-use super::statements::{Statement, statements};
+use super::statements::statements;
 use crate::model::Appraisal;
-use crate::numbers;
-use crate::report::TextStyle;
 
 /// A JSON object whose keys keep the order they were added in.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,8 +43,8 @@ pub struct Document {
     pub scores: ScoresEntry,
     /// Leave-one-criterion-out rankings.
     pub leave_one_out: Vec<LeaveOutEntry>,
-    /// Monte Carlo results.
-    pub monte_carlo: MonteCarloEntry,
+    /// Monte Carlo results; null when no Monte Carlo run was asked for.
+    pub monte_carlo: Option<MonteCarloEntry>,
     /// The plain-English statements.
     pub statements: Vec<String>,
 }
@@ -332,7 +329,30 @@ pub fn document(appraisal: &Appraisal, s: &Sensitivity) -> Document {
             no_weight_left: l.no_weight_left,
         })
         .collect();
-    let m = &s.smaa;
+    let monte_carlo = s.smaa.as_ref().map(|m| monte_carlo(m, &oid, &cid));
+    let results = &e.results;
+    Document {
+        title: appraisal.meta.title.clone(),
+        leader: oid(sr.leader),
+        leaders: results.leaders().into_iter().map(oid).collect(),
+        provisional: appraisal.options().iter().any(|o| !o.is_complete()),
+        weights,
+        scores,
+        leave_one_out,
+        monte_carlo,
+        statements: statements(appraisal, s)
+            .into_iter()
+            .map(|st| st.text)
+            .collect(),
+    }
+}
+
+/// The Monte Carlo part of the document.
+fn monte_carlo(
+    m: &super::Smaa,
+    oid: &dyn Fn(usize) -> String,
+    cid: &dyn Fn(usize) -> String,
+) -> MonteCarloEntry {
     let per_option = |f: &dyn Fn(&super::OptionAcceptability) -> Option<Vec<f64>>| {
         Ordered(
             m.options
@@ -348,7 +368,7 @@ pub fn document(appraisal: &Appraisal, s: &Sensitivity) -> Document {
                 .collect(),
         )
     };
-    let monte_carlo = MonteCarloEntry {
+    MonteCarloEntry {
         samples: m.config.samples,
         seed: m.config.seed,
         weights: match m.config.weights {
@@ -387,300 +407,5 @@ pub fn document(appraisal: &Appraisal, s: &Sensitivity) -> Document {
                 .map(|o| (oid(o.option), o.confidence_se))
                 .collect(),
         ),
-    };
-    let results = &e.results;
-    Document {
-        title: appraisal.meta.title.clone(),
-        leader: oid(sr.leader),
-        leaders: results.leaders().into_iter().map(oid).collect(),
-        provisional: appraisal.options().iter().any(|o| !o.is_complete()),
-        weights,
-        scores,
-        leave_one_out,
-        monte_carlo,
-        statements: statements(appraisal, s)
-            .into_iter()
-            .map(|st| st.text)
-            .collect(),
     }
-}
-
-fn new_table(style: TextStyle) -> Table {
-    let mut t = Table::new();
-    t.load_style(presets::UTF8_FULL_CONDENSED);
-    t.force_no_tty();
-    if style.color {
-        t.enforce_styling();
-    }
-    if let Some(w) = style.width {
-        t.set_width(w);
-        t.set_content_arrangement(ContentArrangement::Dynamic);
-    }
-    t
-}
-
-fn header(style: TextStyle, cells: &[String]) -> Vec<Cell> {
-    cells
-        .iter()
-        .map(|h| {
-            let c = Cell::new(h);
-            if style.color {
-                c.add_attribute(Attribute::Bold)
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
-fn right(text: impl ToString) -> Cell {
-    Cell::new(text).set_alignment(CellAlignment::Right)
-}
-
-/// The weight stability table: one row per criterion.
-pub fn weights_table(appraisal: &Appraisal, s: &Sensitivity, style: TextStyle) -> String {
-    let name = |i: Option<usize>| {
-        i.and_then(|i| appraisal.options().get(i))
-            .map_or("-".to_string(), |o| o.name().to_string())
-    };
-    let mut t = new_table(style);
-    t.set_header(header(
-        style,
-        &[
-            "Criterion".into(),
-            "Share now".into(),
-            "Leader first from".into(),
-            "to".into(),
-            "Leads below".into(),
-            "Leads above".into(),
-        ],
-    ));
-    for cs in &s.exact.weights {
-        let c = &appraisal.criteria()[cs.criterion];
-        let shown = cs.shown();
-        t.add_row(vec![
-            Cell::new(c.name()),
-            right(shown.share_text()),
-            right(shown.from_text()),
-            right(shown.to_text()),
-            Cell::new(name(cs.below)),
-            Cell::new(name(cs.above)),
-        ]);
-    }
-    t.to_string()
-}
-
-/// The score robustness table: one row per challenger.
-pub fn scores_table(appraisal: &Appraisal, s: &Sensitivity, style: TextStyle) -> String {
-    let mut t = new_table(style);
-    t.set_header(header(
-        style,
-        &[
-            "Challenger".into(),
-            "Behind by".into(),
-            "Changes to draw level".into(),
-            "Changes to overtake".into(),
-        ],
-    ));
-    let steps = |x: Option<u32>| x.map_or("impossible".to_string(), |k| k.to_string());
-    for c in &s.exact.scores.challenges {
-        t.add_row(vec![
-            Cell::new(appraisal.options()[c.challenger].name()),
-            right(numbers::total(c.gap)),
-            right(steps(c.steps_to_tie)),
-            right(steps(c.steps_to_overtake)),
-        ]);
-    }
-    t.to_string()
-}
-
-/// The leave-one-out table: one row per criterion left out.
-pub fn leave_out_table(appraisal: &Appraisal, s: &Sensitivity, style: TextStyle) -> String {
-    let mut t = new_table(style);
-    t.set_header(header(
-        style,
-        &[
-            "Left out".into(),
-            "First".into(),
-            "Options that change rank".into(),
-        ],
-    ));
-    for l in &s.exact.leave_one_out {
-        let first: Vec<String> = l
-            .leaders
-            .iter()
-            .map(|&i| appraisal.options()[i].name().to_string())
-            .collect();
-        let moved: Vec<String> = l
-            .moved
-            .iter()
-            .map(|mv| {
-                format!(
-                    "{} {}→{}",
-                    appraisal.options()[mv.option].name(),
-                    mv.from,
-                    mv.to
-                )
-            })
-            .collect();
-        t.add_row(vec![
-            Cell::new(appraisal.criteria()[l.criterion].name()),
-            Cell::new(if l.no_weight_left {
-                "(no weight left)".to_string()
-            } else {
-                first.join(" = ")
-            }),
-            Cell::new(if moved.is_empty() {
-                "none".to_string()
-            } else {
-                moved.join("; ")
-            }),
-        ]);
-    }
-    t.to_string()
-}
-
-/// Rank acceptability table: percentage of samples at each rank, with the confidence factor.
-pub fn acceptability_table(appraisal: &Appraisal, s: &Sensitivity, style: TextStyle) -> String {
-    let m = &s.smaa;
-    let n = m.options.len();
-    let mut head = vec!["Option".to_string()];
-    head.extend((1..=n).map(|r| format!("Rank {r} %")));
-    head.push("Confidence %".into());
-    let mut t = new_table(style);
-    t.set_header(header(style, &head));
-    for i in s.exact.results.rank_order() {
-        let o = &m.options[i];
-        let mut row = vec![Cell::new(appraisal.options()[i].name())];
-        row.extend(
-            o.acceptability
-                .iter()
-                .map(|&b| right(numbers::probability_figure(b))),
-        );
-        row.push(right(
-            o.confidence
-                .map_or("-".to_string(), numbers::probability_figure),
-        ));
-        t.add_row(row);
-    }
-    t.to_string()
-}
-
-/// Width assumed for a table when the output is not a terminal.
-const PLAIN_WIDTH: usize = 120;
-
-/// Central weights table: for each option ever ranked first, its mean
-/// winning weights. Criteria are headed by name where the names fit the
-/// width; otherwise by number (C1, C2, ...) with a key beneath.
-pub fn central_weights_table(appraisal: &Appraisal, s: &Sensitivity, style: TextStyle) -> String {
-    let rows: Vec<usize> = s
-        .exact
-        .results
-        .rank_order()
-        .into_iter()
-        .filter(|&i| s.smaa.options[i].central_weights.is_some())
-        .collect();
-    let option_w = rows
-        .iter()
-        .map(|&i| appraisal.options()[i].name().chars().count())
-        .chain(["Option".len()])
-        .max()
-        .unwrap_or(0);
-    let named: Vec<String> = appraisal
-        .criteria()
-        .iter()
-        .map(|c| format!("{} %", c.name()))
-        .collect();
-    // Each column is its header or a figure such as "100.0", plus its borders.
-    let width = option_w
-        + 4
-        + named
-            .iter()
-            .map(|h| h.chars().count().max(5) + 3)
-            .sum::<usize>();
-    let limit = style.width.map_or(PLAIN_WIDTH, usize::from);
-    let fits = width <= limit;
-    let mut head = vec!["Option".to_string()];
-    if fits {
-        head.extend(named);
-    } else {
-        head.extend((1..=appraisal.criteria().len()).map(|c| format!("C{c} %")));
-    }
-    let mut t = new_table(style);
-    t.set_header(header(style, &head));
-    for i in rows {
-        let Some(cw) = &s.smaa.options[i].central_weights else {
-            continue;
-        };
-        let mut row = vec![Cell::new(appraisal.options()[i].name())];
-        row.extend(
-            cw.iter()
-                .map(|&w| right(numbers::percent_figure(100.0 * w))),
-        );
-        t.add_row(row);
-    }
-    let mut out = t.to_string();
-    if !fits {
-        let key: Vec<String> = appraisal
-            .criteria()
-            .iter()
-            .enumerate()
-            .map(|(k, c)| format!("C{} {}", k + 1, c.name()))
-            .collect();
-        out.push_str(&format!("\nKey: {}", key.join("; ")));
-    }
-    out
-}
-
-/// The statements as a bulleted list.
-pub fn statements_text(list: &[Statement]) -> String {
-    let mut out = String::new();
-    for s in list {
-        out.push_str("- ");
-        out.push_str(&s.text);
-        out.push('\n');
-    }
-    out
-}
-
-/// The whole terminal report of `appraise sensitivity`.
-pub fn text_report(appraisal: &Appraisal, s: &Sensitivity, style: TextStyle) -> String {
-    let m = &s.smaa;
-    let mut out = String::new();
-    out.push_str(&format!("Sensitivity of {}\n\n", appraisal.meta.title));
-    out.push_str("In plain English\n");
-    out.push_str(&statements_text(&statements(appraisal, s)));
-    out.push_str("\nWeight sensitivity: each criterion's share of the total weight moved from 0% to 100%, the others keeping their proportions\n");
-    out.push_str(&weights_table(appraisal, s, style));
-    out.push_str("\n\nScore changes needed: one change moves one score by one scale step\n");
-    out.push_str(&scores_table(appraisal, s, style));
-    out.push_str("\n\nLeave one criterion out\n");
-    out.push_str(&leave_out_table(appraisal, s, style));
-    let how = match m.config.weights {
-        WeightModel::Uniform => "weights uniform over all weightings".to_string(),
-        WeightModel::Spread { percent } if percent > 0.0 => {
-            format!(
-                "weights within {}% of their values",
-                numbers::weight(percent)
-            )
-        }
-        WeightModel::Spread { .. } => "weights held at their values".to_string(),
-    };
-    let scores = if m.config.score_spread > 0.0 {
-        format!(
-            ", scores within {}",
-            numbers::count(m.config.score_spread, "step", "steps")
-        )
-    } else {
-        String::new()
-    };
-    out.push_str(&format!(
-        "\n\nRank acceptability: {} samples, seed {}, {how}{scores}\n",
-        m.config.samples, m.config.seed
-    ));
-    out.push_str(&acceptability_table(appraisal, s, style));
-    out.push_str("\n\nCentral weights: the average weights under which each option ranks first\n");
-    out.push_str(&central_weights_table(appraisal, s, style));
-    out.push('\n');
-    out
 }

@@ -46,7 +46,9 @@ fn st(kind: StatementKind, text: String) -> Statement {
 /// Every statement for a full analysis, in reading order.
 pub fn statements(appraisal: &Appraisal, s: &Sensitivity) -> Vec<Statement> {
     let mut out = exact_statements(appraisal, &s.exact);
-    out.extend(smaa_statements(appraisal, &s.exact.results, &s.smaa));
+    if let Some(m) = &s.smaa {
+        out.extend(smaa_statements(appraisal, &s.exact.results, m));
+    }
     out
 }
 

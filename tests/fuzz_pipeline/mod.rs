@@ -233,14 +233,14 @@ fn sensitivities(a: &Appraisal) {
     ];
     for config in &configs {
         let s = sensitivity::analyse(a, config).expect("valid settings");
-        for o in &s.smaa.options {
+        for o in &s.smaa.as_ref().expect("a Monte Carlo run").options {
             let sum: f64 = o.acceptability.iter().sum();
             assert!((sum - 1.0).abs() < 1e-6, "acceptabilities add up to {sum}");
             assert!(o.acceptability.iter().all(|x| x.is_finite()));
         }
         let doc = sensitivity::output::document(a, &s);
         serde_json::to_string(&doc).expect("sensitivity JSON");
-        let _ = sensitivity::output::text_report(a, &s, TextStyle::default());
+        let _ = appraise::export::sensitivity::terminal_text(a, &s, TextStyle::default());
         for st in sensitivity::statements(a, &s) {
             assert!(!st.text.is_empty());
         }
