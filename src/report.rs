@@ -125,6 +125,9 @@ pub struct RankedOption<'a> {
     pub complete: bool,
     /// The total the source document states, if any.
     pub published_total: Option<f64>,
+    /// How many decimals the source printed it with (`3.8` has 1, `24` none):
+    /// the precision it is compared at.
+    pub published_decimals: Option<u32>,
 }
 
 /// The scale's bounds in the JSON output.
@@ -170,6 +173,7 @@ pub fn rank_json<'a>(appraisal: &'a Appraisal, results: &Results) -> RankJson<'a
                 rank: r.rank,
                 complete: r.complete,
                 published_total: o.published_total(),
+                published_decimals: o.published().map(|p| p.decimals()),
             }
         })
         .collect();
