@@ -128,6 +128,9 @@ pub struct RankedOption<'a> {
     pub complete: bool,
     /// The total the source document states, if any.
     pub published_total: Option<f64>,
+    /// How many decimals the source printed it with (`3.8` has 1, `24` none):
+    /// the precision it is compared at.
+    pub published_decimals: Option<u32>,
     /// Version-2 details (reference, subtotals, derived scores), where used.
     #[serde(flatten)]
     pub detail: crate::detail::OptionDetail<'a>,
@@ -179,6 +182,7 @@ pub fn rank_json<'a>(appraisal: &'a Appraisal, results: &Results) -> RankJson<'a
                 rank: r.rank,
                 complete: r.complete,
                 published_total: o.published_total(),
+                published_decimals: o.published().map(|p| p.decimals()),
                 detail: crate::detail::option(appraisal, results, i),
             }
         })
