@@ -103,7 +103,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         score_spread: args.score_spread,
     };
-    let a = &loaded.appraisal;
+    // The shortlist at effective weights, every score as points on one scale.
+    let appraisal = loaded.appraisal.for_analysis();
+    let a = &appraisal;
     let mut constraints = WeightConstraints::new();
     for text in &args.order {
         constraints.parse_order(a, text).context("--order")?;
@@ -126,11 +128,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.format {
         Format::Table => {
             print_warnings(&loaded);
-            let report = export::sensitivity::terminal_report(&loaded.appraisal, &result);
+            let report = export::sensitivity::terminal_report(&appraisal, &result);
             terminal::write_report(&mut out, &report, stdout_style(), true)?;
         }
         Format::Json => {
-            let doc = output::document(&loaded.appraisal, &result);
+            let doc = output::document(&appraisal, &result);
             serde_json::to_writer_pretty(&mut out, &doc).context("writing JSON")?;
             writeln!(out)?;
         }
