@@ -14,10 +14,20 @@ pub struct OptionResult {
     pub total: f64,
     /// Where the total sits between the lowest and highest possible, 0-100.
     pub percent: f64,
-    /// Competition rank: ties share the better rank (1, 2, 2, 4).
+    /// Competition rank among the shortlisted options: ties share the
+    /// better rank (1, 2, 2, 4). 0 for an option screened out, which is not ranked.
     pub rank: usize,
     /// Whether every criterion has a score.
     pub complete: bool,
+    /// Whether the option failed a screening test (it is then not ranked).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub screened_out: bool,
+    /// The total of each criteria group, in group order (empty without groups).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub subtotals: Vec<f64>,
+    /// The total less the baseline option's total, where there is a baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vs_baseline: Option<f64>,
 }
 
 /// Totals and ranks for every option.
@@ -29,14 +39,27 @@ pub struct Results {
     pub min_total: f64,
     /// One result per option, in the appraisal's file order.
     pub options: Vec<OptionResult>,
+    /// The highest subtotal possible for each criteria group (empty without groups).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub max_subtotals: Vec<f64>,
 }
 
 impl Results {
-    /// Option indices ordered by rank, then by file order within a tie.
+    /// Shortlisted option indices ordered by rank, then by file order
+    /// within a tie; options screened out are left out (see [`Results::long_list`]).
     pub fn rank_order(&self) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..self.options.len()).collect();
+        let mut order: Vec<usize> = (0..self.options.len())
+            .filter(|&i| !self.options[i].screened_out)
+            .collect();
         order.sort_by_key(|&i| (self.options[i].rank, i));
         order
+    }
+
+    /// Options screened out, in file order.
+    pub fn long_list(&self) -> Vec<usize> {
+        (0..self.options.len())
+            .filter(|&i| self.options[i].screened_out)
+            .collect()
     }
 
     /// The options ranked first (more than one when tied).
@@ -73,6 +96,40 @@ pub fn competition_ranks(totals: &[f64]) -> Vec<usize> {
     ranks
 }
 
+/// One option's total: the sum over its scored criteria of effective weight
+/// × the score as points on the appraisal's scale.
+fn option_total(appraisal: &Appraisal, weights: &[f64], o: usize) -> f64 {
+    match appraisal.options().get(o) {
+        Some(opt) if appraisal.is_flat() => weighted_total(weights, opt.scores()),
+        Some(_) => weighted_total(weights, &appraisal.points_row(o)),
+        None => 0.0,
+    }
+}
+
+/// Competition ranks of the shortlisted options; 0 for those screened out.
+fn shortlist_ranks(totals: &[f64], shortlisted: &[bool]) -> Vec<usize> {
+    let kept: Vec<usize> = (0..totals.len()).filter(|&i| shortlisted[i]).collect();
+    let ranks = competition_ranks(&kept.iter().map(|&i| totals[i]).collect::<Vec<_>>());
+    let mut out = vec![0; totals.len()];
+    for (&i, r) in kept.iter().zip(ranks) {
+        out[i] = r;
+    }
+    out
+}
+
+/// Each group's subtotal for option `o`: the criteria under it, directly
+/// or through subgroups, as in the total.
+fn subtotals(appraisal: &Appraisal, weights: &[f64], points: &[Option<f64>]) -> Vec<f64> {
+    (0..appraisal.groups().len())
+        .map(|g| {
+            (0..appraisal.criteria().len())
+                .filter(|&c| appraisal.in_group(c, g))
+                .filter_map(|c| points[c].map(|p| weights[c] * p))
+                .sum()
+        })
+        .collect()
+}
+
 /// Computes totals, percentages and ranks for every option.
 pub fn compute(appraisal: &Appraisal) -> Results {
     let weights = appraisal.weights();
@@ -81,12 +138,15 @@ pub fn compute(appraisal: &Appraisal) -> Results {
     let max_total = wsum * scale.max();
     let min_total = wsum * scale.min();
     let span = max_total - min_total;
-    let totals: Vec<f64> = appraisal
-        .options()
-        .iter()
-        .map(|o| weighted_total(&weights, o.scores()))
+    let n = appraisal.options().len();
+    let totals: Vec<f64> = (0..n)
+        .map(|o| option_total(appraisal, &weights, o))
         .collect();
-    let ranks = competition_ranks(&totals);
+    let shortlisted = appraisal.shortlisted();
+    let ranks = shortlist_ranks(&totals, &shortlisted);
+    let grouped = !appraisal.groups().is_empty();
+    let baseline = appraisal.baseline().map(|b| totals[b]);
+    let max_points: Vec<Option<f64>> = vec![Some(scale.max()); appraisal.criteria().len()];
     let options = appraisal
         .options()
         .iter()
@@ -98,12 +158,24 @@ pub fn compute(appraisal: &Appraisal) -> Results {
             percent: 100.0 * (totals[i] - min_total) / span,
             rank: ranks[i],
             complete: o.is_complete(),
+            screened_out: !shortlisted[i],
+            subtotals: if grouped {
+                subtotals(appraisal, &weights, &appraisal.points_row(i))
+            } else {
+                Vec::new()
+            },
+            vs_baseline: baseline.map(|b| totals[i] - b),
         })
         .collect();
     Results {
         max_total,
         min_total,
         options,
+        max_subtotals: if grouped {
+            subtotals(appraisal, &weights, &max_points)
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -118,6 +190,12 @@ pub fn recompute_option(results: &mut Results, appraisal: &Appraisal, o: usize) 
         *results = compute(appraisal);
         return;
     };
+    // Measured scores on a local scale, screening and baselines reach
+    // other options: recompute them all.
+    if !appraisal.is_flat() || appraisal.baseline().is_some() {
+        *results = compute(appraisal);
+        return;
+    }
     let total = weighted_total(&appraisal.weights(), option.scores());
     let span = results.max_total - results.min_total;
     if let Some(r) = results.options.get_mut(o) {
@@ -141,6 +219,14 @@ pub enum WarningKind {
     PublishedTotalMismatch,
     /// The source's rounding hides or reverses the order of some options.
     PublishedRoundingHidesOrder,
+    /// The source's rank differs from the computed one.
+    PublishedRankMismatch,
+    /// The source's percentage differs from the computed one.
+    PublishedPercentMismatch,
+    /// The source's subtotal for a criteria group differs from the computed one.
+    PublishedSubtotalMismatch,
+    /// An option has no result yet on a screening test.
+    MissingScreening,
 }
 
 impl WarningKind {
@@ -150,6 +236,10 @@ impl WarningKind {
             WarningKind::MissingScore => "missing-score",
             WarningKind::PublishedTotalMismatch => "published-total-mismatch",
             WarningKind::PublishedRoundingHidesOrder => "published-rounding-hides-order",
+            WarningKind::PublishedRankMismatch => "published-rank-mismatch",
+            WarningKind::PublishedPercentMismatch => "published-percent-mismatch",
+            WarningKind::PublishedSubtotalMismatch => "published-subtotal-mismatch",
+            WarningKind::MissingScreening => "missing-screening",
         }
     }
 }
@@ -161,7 +251,8 @@ pub struct Warning {
     pub kind: WarningKind,
     /// The option's id.
     pub option: String,
-    /// The criterion's id, where the warning is about one cell.
+    /// The criterion's id, where the warning is about one cell (or the
+    /// group's id for a subtotal, or the screening test's).
     pub criterion: Option<String>,
     /// A sentence saying what is wrong and what to do.
     pub message: String,
@@ -375,14 +466,33 @@ pub fn warnings(appraisal: &Appraisal, results: &Results) -> Vec<Warning> {
     for o in appraisal.options() {
         for (c, crit) in appraisal.criteria().iter().enumerate() {
             if o.score(c).is_none() {
+                let what = if crit.measure().is_some() {
+                    "value"
+                } else {
+                    "score"
+                };
                 out.push(Warning {
                     kind: WarningKind::MissingScore,
                     option: o.id().to_string(),
                     criterion: Some(crit.id().to_string()),
                     message: format!(
-                        "{} has no score for {} yet; its total counts only the criteria that are scored",
+                        "{} has no {what} for {} yet; its total counts only the criteria that are scored",
                         o.name(),
                         crit.name()
+                    ),
+                });
+            }
+        }
+        for (s, screen) in appraisal.screens().iter().enumerate() {
+            if o.screening().get(s).is_none_or(Option::is_none) {
+                out.push(Warning {
+                    kind: WarningKind::MissingScreening,
+                    option: o.id().to_string(),
+                    criterion: Some(screen.id().to_string()),
+                    message: format!(
+                        "{} has no result yet for the screening test {}; until it has, it stays on the shortlist",
+                        o.name(),
+                        screen.name()
                     ),
                 });
             }
@@ -406,6 +516,84 @@ pub fn warnings(appraisal: &Appraisal, results: &Results) -> Vec<Warning> {
             criterion: None,
             message,
         });
+    }
+    out.extend(published_figures(appraisal, results));
+    out
+}
+
+/// Published ranks, percentages and group subtotals that disagree with the
+/// computed ones, each at the precision the source printed it with.
+pub fn published_figures(appraisal: &Appraisal, results: &Results) -> Vec<Warning> {
+    let mut out = Vec::new();
+    for (o, r) in appraisal.options().iter().zip(&results.options) {
+        let id = o.id().to_string();
+        if let Some(rank) = o.published_rank {
+            let message = if r.screened_out {
+                Some(format!(
+                    "{} has a published rank of {rank} but is screened out, so it is not ranked",
+                    o.name()
+                ))
+            } else if rank as usize != r.rank {
+                Some(format!(
+                    "{} has a published rank of {rank} but ranks {} on its total; check the scores or correct the published rank",
+                    o.name(),
+                    r.rank
+                ))
+            } else {
+                None
+            };
+            if let Some(message) = message {
+                out.push(Warning {
+                    kind: WarningKind::PublishedRankMismatch,
+                    option: id.clone(),
+                    criterion: None,
+                    message,
+                });
+            }
+        }
+        if let Some(p) = o.published_percent
+            && !p.agrees_with(r.percent)
+        {
+            out.push(Warning {
+                kind: WarningKind::PublishedPercentMismatch,
+                option: id.clone(),
+                criterion: None,
+                message: format!(
+                    "{} has a published percentage of {} but its total is {} of the possible range{}; check the scores or correct the published figure",
+                    o.name(),
+                    p.text(),
+                    numbers::share(r.percent / 100.0),
+                    {
+                        let at = p.rounded(r.percent);
+                        if format!("{at}%") == numbers::share(r.percent / 100.0) {
+                            String::new()
+                        } else {
+                            format!(" ({at}% as the source prints figures)")
+                        }
+                    }
+                ),
+            });
+        }
+        for (g, p) in o.published_subtotals() {
+            let Some(&computed) = r.subtotals.get(*g) else {
+                continue;
+            };
+            if !p.agrees_with(computed) {
+                let group = &appraisal.groups()[*g];
+                out.push(Warning {
+                    kind: WarningKind::PublishedSubtotalMismatch,
+                    option: id.clone(),
+                    criterion: Some(group.id().to_string()),
+                    message: format!(
+                        "{} has a published subtotal for {} of {} but its subtotal is {}; check the scores or correct the published figure",
+                        o.name(),
+                        group.name(),
+                        p.text(),
+                        computed_words(p, computed)
+                    ),
+                });
+            }
+        }
     }
     out
 }

@@ -103,7 +103,8 @@ fn apply(doc: &mut DocumentMut, a: &Appraisal) -> Result<(), DocumentError> {
             .ok_or_else(|| DocumentError::Layout("`appraisal` is not a table".into()))?;
         apply_meta(meta, &a.meta);
     }
-    {
+    // A file without [scale] (every criterion has its own) keeps it out.
+    if root.contains_key("scale") || !a.no_common_scale() {
         let scale = root
             .entry("scale")
             .or_insert_with(|| Item::Table(Table::new()));
@@ -112,6 +113,7 @@ fn apply(doc: &mut DocumentMut, a: &Appraisal) -> Result<(), DocumentError> {
             .ok_or_else(|| DocumentError::Layout("`scale` is not a table".into()))?;
         apply_scale(scale, a.scale());
     }
+    write_structure(root, a);
     {
         let item = root
             .entry("criteria")
@@ -123,9 +125,11 @@ fn apply(doc: &mut DocumentMut, a: &Appraisal) -> Result<(), DocumentError> {
         sync_list(aot, &ids, |t, i| {
             if let Some(c) = a.criteria().get(i) {
                 apply_criterion(t, c);
+                add_criterion_v2(t, a, c);
             }
         });
     }
+    write_lists(root, a);
     {
         let item = root
             .entry("options")
@@ -137,10 +141,247 @@ fn apply(doc: &mut DocumentMut, a: &Appraisal) -> Result<(), DocumentError> {
         sync_list(aot, &ids, |t, i| {
             if let Some(o) = a.options().get(i) {
                 apply_option(t, o, a.criteria());
+                add_option_v2(t, a, o);
             }
         });
     }
     Ok(())
+}
+
+/// The parts of version 2 that sit before the criteria: the version, the
+/// way weights are written and the criteria groups. Written where the text
+/// does not have them yet (a fresh file); the model cannot change them, so
+/// text that has them keeps them as written.
+fn write_structure(root: &mut Table, a: &Appraisal) {
+    if !a.is_v2() {
+        return;
+    }
+    if !root.contains_key("version") {
+        root.insert("version", toml_edit::value(2));
+    }
+    if a.percent_weights()
+        && let Some(meta) = root.get_mut("appraisal").and_then(Item::as_table_like_mut)
+        && !meta.contains_key("weights")
+    {
+        meta.insert("weights", toml_edit::value("percent"));
+    }
+    if !a.groups().is_empty() && !root.contains_key("groups") {
+        let mut aot = ArrayOfTables::new();
+        for g in a.groups() {
+            let mut t = Table::new();
+            t.insert("id", toml_edit::value(g.id().as_str()));
+            t.insert("name", toml_edit::value(g.name()));
+            if let Some(p) = g.parent().and_then(|p| a.groups().get(p)) {
+                t.insert("group", toml_edit::value(p.id().as_str()));
+            }
+            t.insert("weight", Item::Value(num_value(g.weight())));
+            if let Some(d) = &g.description {
+                t.insert("description", toml_edit::value(d.as_str()));
+            }
+            aot.push(t);
+        }
+        root.insert("groups", Item::ArrayOfTables(aot));
+    }
+}
+
+/// The screening tests and option groups, written where the text has none.
+fn write_lists(root: &mut Table, a: &Appraisal) {
+    if !a.screens().is_empty() && !root.contains_key("screening") {
+        let mut aot = ArrayOfTables::new();
+        for x in a.screens() {
+            let mut t = Table::new();
+            t.insert("id", toml_edit::value(x.id().as_str()));
+            t.insert("name", toml_edit::value(x.name()));
+            if let Some(d) = &x.description {
+                t.insert("description", toml_edit::value(d.as_str()));
+            }
+            aot.push(t);
+        }
+        root.insert("screening", Item::ArrayOfTables(aot));
+    }
+    if !a.option_groups().is_empty() && !root.contains_key("option_groups") {
+        let mut aot = ArrayOfTables::new();
+        for g in a.option_groups() {
+            let mut t = Table::new();
+            t.insert("name", toml_edit::value(g.name.as_str()));
+            if let Some(d) = &g.description {
+                t.insert("description", toml_edit::value(d.as_str()));
+            }
+            aot.push(t);
+        }
+        root.insert("option_groups", Item::ArrayOfTables(aot));
+    }
+}
+
+/// A scale as an inline table: `{ min = 1, max = 3, labels = { ... } }`.
+fn scale_value(s: &Scale) -> Value {
+    let mut t = toml_edit::InlineTable::new();
+    t.insert("min", num_value(s.min()));
+    t.insert("max", num_value(s.max()));
+    if s.step() != 1.0 {
+        t.insert("step", num_value(s.step()));
+    }
+    if !s.labels().is_empty() {
+        let mut labels = toml_edit::InlineTable::new();
+        for (v, text) in s.labels() {
+            labels.insert(
+                crate::numbers::decimals(*v, 9).as_str(),
+                Value::from(text.as_str()),
+            );
+        }
+        t.insert("labels", Value::InlineTable(labels));
+    }
+    Value::InlineTable(t)
+}
+
+/// A value function as the file writes it.
+fn function_value(f: &crate::value_fn::ValueFunction) -> Value {
+    use crate::value_fn::ValueFunction;
+    let mut t = toml_edit::InlineTable::new();
+    t.insert("function", Value::from(f.name()));
+    match f {
+        ValueFunction::Linear { bounds: None } | ValueFunction::RelativeToBest => {
+            return Value::from(f.name());
+        }
+        ValueFunction::Linear {
+            bounds: Some((worst, best)),
+        } => {
+            t.insert("worst", num_value(*worst));
+            t.insert("best", num_value(*best));
+        }
+        ValueFunction::Piecewise { points } => {
+            let mut arr = Array::new();
+            for (raw, score) in points {
+                let mut p = Array::new();
+                p.push(num_value(*raw));
+                p.push(num_value(*score));
+                arr.push(Value::Array(p));
+            }
+            t.insert("points", Value::Array(arr));
+        }
+        ValueFunction::Bands { bands } => {
+            let mut arr = Array::new();
+            for b in bands {
+                let mut bt = toml_edit::InlineTable::new();
+                if let Some((c, limit)) = b.test {
+                    bt.insert(c.key(), num_value(limit));
+                }
+                bt.insert("score", num_value(b.score));
+                arr.push(Value::InlineTable(bt));
+            }
+            t.insert("bands", Value::Array(arr));
+        }
+    }
+    Value::InlineTable(t)
+}
+
+/// A criterion's group, own scale and measure, where the text lacks them.
+fn add_criterion_v2(t: &mut Table, a: &Appraisal, c: &Criterion) {
+    if let Some(g) = c.group().and_then(|g| a.groups().get(g))
+        && !t.contains_key("group")
+    {
+        t.insert("group", toml_edit::value(g.id().as_str()));
+    }
+    if let Some(s) = c.own_scale()
+        && !t.contains_key("scale")
+    {
+        t.insert("scale", Item::Value(scale_value(s)));
+    }
+    if let Some(m) = c.measure() {
+        if let Some(u) = &m.unit
+            && !t.contains_key("unit")
+        {
+            t.insert("unit", toml_edit::value(u.as_str()));
+        }
+        if !t.contains_key("better") {
+            t.insert("better", toml_edit::value(m.better.as_str()));
+        }
+        if !t.contains_key("value") {
+            t.insert("value", Item::Value(function_value(&m.function)));
+        }
+    }
+}
+
+/// A published figure as written, so 3.80 keeps its two decimals.
+fn published_value(p: &crate::model::Published) -> Value {
+    p.text()
+        .parse::<Value>()
+        .unwrap_or_else(|_| num_value(p.value()))
+}
+
+/// An option's reference, baseline mark, raw values, screening results,
+/// evidence and published figures. Raw values follow the model (they can
+/// be edited); the rest is written where the text lacks it.
+fn add_option_v2(t: &mut Table, a: &Appraisal, o: &AppraisalOption) {
+    let criteria = a.criteria();
+    sync_cells(t, "measures", criteria, |c| {
+        criteria[c].measure()?;
+        o.measure(c).map(num_value)
+    });
+    if let Some(r) = o.reference()
+        && !t.contains_key("ref")
+    {
+        t.insert("ref", toml_edit::value(r));
+    }
+    if o.is_baseline() && !t.contains_key("baseline") {
+        t.insert("baseline", toml_edit::value(true));
+    }
+    if let Some(r) = o.published_rank
+        && !t.contains_key("published_rank")
+    {
+        t.insert("published_rank", toml_edit::value(i64::from(r)));
+    }
+    if let Some(p) = &o.published_percent
+        && !t.contains_key("published_percent")
+    {
+        t.insert("published_percent", Item::Value(published_value(p)));
+    }
+    if !o.published_subtotals().is_empty() && !t.contains_key("published_subtotals") {
+        let mut sub = toml_edit::InlineTable::new();
+        for (g, p) in o.published_subtotals() {
+            if let Some(g) = a.groups().get(*g) {
+                sub.insert(g.id().as_str(), published_value(p));
+            }
+        }
+        t.insert("published_subtotals", Item::Value(Value::InlineTable(sub)));
+    }
+    if o.screening().iter().any(Option::is_some) && !t.contains_key("screening") {
+        let mut sub = toml_edit::InlineTable::new();
+        for (x, r) in a.screens().iter().zip(o.screening()) {
+            let Some(r) = r else { continue };
+            let v = match (&r.reason, r.pass) {
+                (None, pass) => Value::from(pass),
+                (Some(reason), pass) => {
+                    let mut rt = toml_edit::InlineTable::new();
+                    rt.insert("pass", Value::from(pass));
+                    rt.insert("reason", Value::from(reason.as_str()));
+                    Value::InlineTable(rt)
+                }
+            };
+            sub.insert(x.id().as_str(), v);
+        }
+        t.insert("screening", Item::Value(Value::InlineTable(sub)));
+    }
+    if o.evidence().iter().any(|e| !e.is_empty()) && !t.contains_key("evidence") {
+        let mut sub = Table::new();
+        for (c, e) in criteria.iter().zip(o.evidence()) {
+            if e.is_empty() {
+                continue;
+            }
+            let mut et = toml_edit::InlineTable::new();
+            for (key, items) in [("for", &e.for_), ("against", &e.against)] {
+                if !items.is_empty() {
+                    let mut arr = Array::new();
+                    for s in items {
+                        arr.push(s.as_str());
+                    }
+                    et.insert(key, Value::Array(arr));
+                }
+            }
+            sub.insert(c.id().as_str(), Item::Value(Value::InlineTable(et)));
+        }
+        t.insert("evidence", Item::Table(sub));
+    }
 }
 
 /// Makes an array of tables hold one table per id, in `ids` order, each
@@ -306,7 +547,14 @@ fn apply_option(t: &mut Table, o: &AppraisalOption, criteria: &[Criterion]) {
             t.remove("published_total");
         }
     }
-    sync_cells(t, "scores", criteria, |c| o.score(c).map(num_value));
+    // A measured criterion's score is derived from its raw value, never written.
+    sync_cells(t, "scores", criteria, |c| {
+        if criteria[c].measure().is_some() {
+            None
+        } else {
+            o.score(c).map(num_value)
+        }
+    });
     sync_cells(t, "notes", criteria, |c| o.note(c).map(Value::from));
 }
 

@@ -7,6 +7,7 @@
 
 pub mod atomic;
 pub mod compute;
+pub mod detail;
 pub mod diagnostic;
 pub mod diff;
 pub mod document;
@@ -14,6 +15,7 @@ pub mod export;
 mod fast_options;
 pub mod import;
 pub mod load;
+mod load_v2;
 pub mod model;
 pub mod naming;
 pub mod numbers;
@@ -22,11 +24,13 @@ pub mod raw;
 pub mod recovery;
 pub mod report;
 pub mod save;
+pub mod screening;
 pub mod sensitivity;
 pub mod skeleton;
 pub mod synth;
 pub mod terminal;
 pub mod tui;
+pub mod value_fn;
 
 pub use compute::{Results, compute};
 pub use load::{LoadError, Loaded, load_example, load_path, load_str};

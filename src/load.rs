@@ -66,6 +66,14 @@ pub struct OptionSpans {
     pub published_total: Option<Span>,
     /// The scores table.
     pub scores: Option<Span>,
+    /// The `published_rank` value.
+    pub published_rank: Option<Span>,
+    /// The `published_percent` value.
+    pub published_percent: Option<Span>,
+    /// Each published subtotal: (group index, where its value is).
+    pub published_subtotals: Vec<(usize, Span)>,
+    /// The screening table.
+    pub screening: Option<Span>,
 }
 
 /// A successfully loaded appraisal with its source and warnings.
@@ -108,6 +116,43 @@ impl SourceMap {
                 spans.map(|s| s.published_total.clone().unwrap_or_else(|| s.table.clone())),
                 "rounded in the source".to_string(),
                 "when quoting the published figures, say that the computed totals put these options in a definite order",
+            ),
+            WarningKind::PublishedRankMismatch => (
+                spans.map(|s| s.published_rank.clone().unwrap_or_else(|| s.table.clone())),
+                "differs from the computed rank".to_string(),
+                "check each score against the source, or record the corrected rank",
+            ),
+            WarningKind::PublishedPercentMismatch => (
+                spans.map(|s| {
+                    s.published_percent
+                        .clone()
+                        .unwrap_or_else(|| s.table.clone())
+                }),
+                "differs from the computed percentage".to_string(),
+                "check each score against the source, or record the corrected percentage",
+            ),
+            WarningKind::PublishedSubtotalMismatch => {
+                let g = w.criterion.as_deref().and_then(|id| {
+                    appraisal
+                        .groups()
+                        .iter()
+                        .position(|g| g.id().as_str() == id)
+                });
+                (
+                    spans.map(|s| {
+                        s.published_subtotals
+                            .iter()
+                            .find(|(x, _)| Some(*x) == g)
+                            .map_or_else(|| s.table.clone(), |(_, span)| span.clone())
+                    }),
+                    "differs from the computed subtotal".to_string(),
+                    "check each score in the group against the source, or record the corrected subtotal",
+                )
+            }
+            WarningKind::MissingScreening => (
+                spans.map(|s| s.screening.clone().unwrap_or_else(|| s.table.clone())),
+                format!("no result for `{}`", w.criterion.as_deref().unwrap_or("?")),
+                "record whether the option passes the test; an option fails only when a failure is recorded",
             ),
         };
         Diagnostic::warning(w.kind.as_str(), w.message.clone(), span)
@@ -490,20 +535,54 @@ pub(crate) fn syntax_error(e: &toml::de::Error, text: &str, blank_hint: &str) ->
         .with_help(help)
 }
 
-const TOP_KEYS: &[&str] = &["appraisal", "scale", "criteria", "options"];
-const META_KEYS: &[&str] = &["title", "organisation", "date", "source", "description"];
+const TOP_KEYS: &[&str] = &[
+    "version",
+    "appraisal",
+    "scale",
+    "groups",
+    "criteria",
+    "screening",
+    "option_groups",
+    "options",
+];
+const META_KEYS: &[&str] = &[
+    "title",
+    "organisation",
+    "date",
+    "source",
+    "description",
+    "weights",
+];
 const SCALE_KEYS: &[&str] = &["min", "max", "step", "labels"];
-const CRITERION_KEYS: &[&str] = &["id", "name", "weight", "description"];
-const OPTION_KEYS: &[&str] = &[
+const CRITERION_KEYS: &[&str] = &[
     "id",
     "name",
+    "weight",
+    "description",
     "group",
+    "scale",
+    "unit",
+    "better",
+    "value",
+];
+const OPTION_KEYS: &[&str] = &[
+    "id",
+    "ref",
+    "name",
+    "group",
+    "baseline",
     "description",
     "strengths",
     "weaknesses",
     "published_total",
+    "published_rank",
+    "published_percent",
+    "published_subtotals",
+    "screening",
     "scores",
+    "measures",
     "notes",
+    "evidence",
 ];
 
 /// The parts of an appraisal read before its options.
@@ -511,37 +590,456 @@ struct Head {
     meta: Option<Meta>,
     scale: Option<Scale>,
     criteria: CriteriaRead,
+    /// Each criterion's scale (its own or the common one), where known.
+    scales: Vec<Option<Scale>>,
+    /// Which criteria are measured (including ones whose rules are broken).
+    measured: Vec<bool>,
+    /// Criteria groups, as read.
+    groups: Vec<Option<crate::model::CriterionGroup>>,
+    /// Group ids to indices.
+    group_ids: HashMap<String, usize>,
+    screens: Vec<Option<crate::screening::Screen>>,
+    screen_ids: HashMap<String, usize>,
+    option_groups: Vec<crate::model::OptionGroup>,
+    percent: bool,
+    /// The version the file declares, if any, and where.
+    version: Option<At<f64>>,
+    /// Version-2 features used, and where (for the version check).
+    used: Vec<(String, Span)>,
+    no_common_scale: bool,
+    /// Where the first criterion is, for rules about the criteria as a whole.
+    criteria_span: Option<Span>,
+}
+
+impl Head {
+    /// Whether the options need the version-2 reader (the fast path for
+    /// large files knows only version 1).
+    fn plain(&self) -> bool {
+        self.used.is_empty()
+    }
 }
 
 fn read_head(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Head {
     root.check_keys(TOP_KEYS, sink);
-    let meta = read_meta(root, sink);
-    let scale = read_scale(root, sink);
-    let criteria = read_criteria(root, scale.as_ref(), sink);
+    let version = root.number("version", None, sink);
+    if let Some(v) = &version
+        && v.value != 1.0
+        && v.value != 2.0
+    {
+        sink.push(
+            Diagnostic::error(
+                "invalid-version",
+                format!(
+                    "this tool reads format versions 1 and 2, not {}",
+                    written_text(sink, &v.span)
+                ),
+                Some(v.span.clone()),
+            )
+            .with_help("write version = 2 (or leave `version` out: the version is then taken from what the file uses)"),
+        );
+    }
+    let mut used = Vec::new();
+    let (meta, percent) = read_meta(root, &mut used, sink);
+    let scale = match root.get("scale") {
+        Some(_) => root
+            .table("scale", "[scale]", sink)
+            .and_then(|t| read_scale_table(&t, sink)),
+        None => None,
+    };
+    let group_reads = crate::load_v2::read_groups(root, &mut used, sink);
+    let mut group_ids = HashMap::new();
+    for (i, g) in group_reads.iter().enumerate() {
+        if let Some(id) = &g.id {
+            group_ids.insert(id.to_string(), i);
+        }
+    }
+    // Without [scale], the criteria must each have their own; where none
+    // has, say so in file order, before the criteria's own messages.
+    let some_own_scale = match root.get("criteria").map(|v| v.get_ref()) {
+        Some(DeValue::Array(items)) => items
+            .iter()
+            .any(|c| matches!(c.get_ref(), DeValue::Table(t) if t.contains_key("scale"))),
+        _ => false,
+    };
+    if root.get("scale").is_none() && !some_own_scale {
+        sink.push(
+            Diagnostic::error("missing-key", "the file has no [scale] table", Some(0..0))
+                .with_help("add a [scale] section with the lowest and highest scores: a line [scale], then min = 0 and max = 5 on lines of their own"),
+        );
+    }
+    let read = read_criteria(root, scale.as_ref(), &group_ids, percent, &mut used, sink);
+    let no_common_scale = root.get("scale").is_none()
+        && !read.criteria.is_empty()
+        && read.scales.iter().all(Option::is_some);
+    if root.get("scale").is_none() && some_own_scale && !no_common_scale {
+        for (c, own) in read.own_scale.iter().enumerate() {
+            if !own && let Some(span) = read.spans.get(c) {
+                sink.push(
+                    Diagnostic::error(
+                        "missing-key",
+                        "this criterion has no scale of its own and the file has no [scale] table",
+                        Some(span.clone()),
+                    )
+                    .with_help("add a [scale] section for the criteria without a scale of their own (a line [scale], then min = 0 and max = 5), or give this criterion its own scale = { min = 0, max = 5 }"),
+                );
+            }
+        }
+    }
+    let scale = if no_common_scale {
+        // Every criterion has its own scale: a total is a sum of weight × a 0-1 value.
+        Scale::new(0.0, 1.0, 1.0).ok()
+    } else {
+        scale
+    };
+    let scales: Vec<Option<Scale>> = read
+        .scales
+        .iter()
+        .map(|s| s.clone().or_else(|| scale.clone()))
+        .collect();
+    let groups = resolve_groups(group_reads, &read, &group_ids, percent, sink);
+    let screens = crate::load_v2::read_screens(root, &mut used, sink);
+    let screen_ids = screens
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| s.as_ref().map(|s| (s.id().to_string(), i)))
+        .collect();
+    let option_groups = crate::load_v2::read_option_groups(root, &mut used, sink);
     Head {
+        criteria_span: read.spans.first().cloned(),
         meta,
         scale,
-        criteria,
+        criteria: read.criteria,
+        scales,
+        measured: read.measured,
+        groups,
+        group_ids,
+        screens,
+        screen_ids,
+        option_groups,
+        percent,
+        version,
+        used,
+        no_common_scale,
     }
 }
+
+/// Checks the groups against each other and the criteria, reporting every
+/// problem where it is written, and builds them.
+fn resolve_groups(
+    reads: Vec<crate::load_v2::GroupRead>,
+    criteria: &CriteriaParts,
+    ids: &HashMap<String, usize>,
+    percent: bool,
+    sink: &mut Sink<'_>,
+) -> Vec<Option<crate::model::CriterionGroup>> {
+    let n = reads.len();
+    let parents: Vec<Option<usize>> = reads
+        .iter()
+        .map(|g| {
+            g.parent
+                .as_ref()
+                .and_then(|p| crate::load_v2::resolve_group(p, ids, sink))
+        })
+        .collect();
+    // A group inside itself, through any chain of parents.
+    let mut cyclic = vec![false; n];
+    for i in 0..n {
+        let mut at = parents[i];
+        let mut steps = 0;
+        while let Some(p) = at {
+            if p == i {
+                cyclic[i] = true;
+                break;
+            }
+            steps += 1;
+            if steps > n {
+                break;
+            }
+            at = parents[p];
+        }
+    }
+    for (i, g) in reads.iter().enumerate() {
+        if cyclic[i] {
+            sink.push(
+                Diagnostic::error(
+                    "group-cycle",
+                    format!(
+                        "the group `{}` is inside itself, through the groups it belongs to",
+                        g.id.as_ref().map_or("?", |id| id.as_str())
+                    ),
+                    Some(g.parent.as_ref().map_or(g.span.clone(), |p| p.span.clone())),
+                )
+                .with_help("each group's `group` names the heading above it; the top-level groups have no `group`"),
+            );
+        }
+    }
+    // What each group holds, directly: criteria and groups, with weights.
+    let mut holds = vec![false; n];
+    for g in criteria.groups.iter().flatten() {
+        let mut at = Some(*g);
+        let mut steps = 0;
+        while let Some(x) = at {
+            if steps > n {
+                break;
+            }
+            holds[x] = true;
+            at = parents[x];
+            steps += 1;
+        }
+    }
+    // A misspelt group reference leaves its group empty: say only the first.
+    let misspelt = criteria.groups.len() == criteria.group_written.len()
+        && criteria
+            .groups
+            .iter()
+            .zip(&criteria.group_written)
+            .any(|(g, written)| *written && g.is_none());
+    for (i, g) in reads.iter().enumerate() {
+        if !holds[i] && !cyclic[i] && !misspelt && g.id.is_some() {
+            sink.push(
+                Diagnostic::error(
+                    "empty-group",
+                    format!(
+                        "the group `{}` has no criteria in it",
+                        g.id.as_ref().map_or("?", |id| id.as_str())
+                    ),
+                    Some(g.span.clone()),
+                )
+                .with_help("put criteria in it with group = \"<this id>\" in their [[criteria]] sections, or remove the group"),
+            );
+        }
+    }
+    // Weights: members of each set (the top level, each group).
+    let sets: Vec<Option<usize>> = std::iter::once(None).chain((0..n).map(Some)).collect();
+    for set in sets {
+        let mut members: Vec<(f64, bool, Span, String)> = Vec::new();
+        for (c, g) in criteria.groups.iter().enumerate() {
+            if *g == set
+                && let Some(w) = criteria.weights.get(c).cloned().flatten()
+            {
+                members.push((
+                    w.value,
+                    criteria.weight_written[c],
+                    w.span.clone(),
+                    criteria.names[c].clone(),
+                ));
+            }
+        }
+        for (i, g) in reads.iter().enumerate() {
+            if parents[i] == set
+                && let Some(w) = &g.weight
+            {
+                members.push((
+                    w.value,
+                    g.weight_written,
+                    w.span.clone(),
+                    g.name.clone().unwrap_or_default(),
+                ));
+            }
+        }
+        if members.is_empty() {
+            continue;
+        }
+        let set_name = match set {
+            None => "the top level".to_string(),
+            Some(i) => format!(
+                "the group `{}`",
+                reads[i].id.as_ref().map_or("?", |id| id.as_str())
+            ),
+        };
+        if let Some(i) = set
+            && !cyclic[i]
+            && reads[i].weight.as_ref().is_some_and(|w| w.value > 0.0)
+            && members.iter().all(|m| m.0 == 0.0)
+        {
+            sink.push(
+                Diagnostic::error(
+                    "group-weightless",
+                    format!("{set_name} has a weight, but everything in it weighs zero, so its weight would be lost"),
+                    Some(reads[i].span.clone()),
+                )
+                .with_help("give something in the group a weight above zero, or give the group a weight of 0"),
+            );
+        }
+        if percent {
+            check_percent(&members, set, &reads, &parents, &set_name, sink);
+        }
+    }
+    reads
+        .into_iter()
+        .enumerate()
+        .map(|(i, g)| {
+            if cyclic[i] || (g.parent.is_some() && parents[i].is_none()) {
+                return None;
+            }
+            let (id, name, weight) = (g.id?, g.name?, g.weight?);
+            crate::model::CriterionGroup::new(id, &name, weight.value, parents[i])
+                .ok()
+                .map(|mut x| {
+                    x.description = g.description;
+                    x
+                })
+        })
+        .collect()
+}
+
+/// With weights as percentages: every member's weight is written, and the
+/// set adds up to 100 (or, inside a group, to the group's own percentage
+/// of the whole, for files that give every weight as a share of the whole).
+fn check_percent(
+    members: &[(f64, bool, Span, String)],
+    set: Option<usize>,
+    reads: &[crate::load_v2::GroupRead],
+    parents: &[Option<usize>],
+    set_name: &str,
+    sink: &mut Sink<'_>,
+) {
+    let defaulted: Vec<&(f64, bool, Span, String)> = members.iter().filter(|m| !m.1).collect();
+    if let Some(first) = defaulted.first() {
+        let names: Vec<String> = defaulted.iter().map(|m| shorten(&m.3)).collect();
+        sink.push(
+            Diagnostic::error(
+                "percent-weight-missing",
+                format!(
+                    "weights are percentages, but {} in {set_name} {} no weight",
+                    numbers::join_and(&names),
+                    if defaulted.len() == 1 { "has" } else { "have" }
+                ),
+                Some(first.2.clone()),
+            )
+            .with_label("no weight given")
+            .with_help("with weights = \"percent\" every weight must be written, so that each set adds up to 100; write weight = 0 for a criterion that should not count"),
+        );
+        return;
+    }
+    let sum: f64 = members.iter().map(|m| m.0).sum();
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * b.abs().max(1.0);
+    if close(sum, 100.0) {
+        return;
+    }
+    // Inside a group, weights may instead be shares of the whole that add
+    // up to the group's own share of the whole.
+    if let Some(g) = set {
+        let mut share = reads[g].weight.as_ref().map_or(0.0, |w| w.value) / 100.0;
+        let mut at = parents[g];
+        let mut steps = 0;
+        while let Some(p) = at {
+            share *= reads[p].weight.as_ref().map_or(0.0, |w| w.value) / 100.0;
+            at = parents[p];
+            steps += 1;
+            if steps > reads.len() {
+                break;
+            }
+        }
+        if close(sum, 100.0 * share) {
+            return;
+        }
+    }
+    let listed: Vec<String> = members.iter().map(|m| numbers::as_given(m.0)).collect();
+    let alternative = match set {
+        Some(g) => format!(
+            " (or to the group's own share of the whole, {}%)",
+            numbers::as_given(reads[g].weight.as_ref().map_or(0.0, |w| w.value))
+        ),
+        None => String::new(),
+    };
+    sink.push(
+        Diagnostic::error(
+            "weights-not-percent",
+            format!(
+                "weights are percentages, but the weights in {set_name} add up to {} ({}), not 100",
+                numbers::as_given(sum),
+                listed.join(" + ")
+            ),
+            Some(members[0].2.clone()),
+        )
+        .with_help(format!(
+            "correct the weights so that they add up to 100{alternative}, or remove weights = \"percent\" from [appraisal] to use them as relative weights"
+        )),
+    );
+}
+
+/// The options as read (`None` where one was invalid), where they are, and
+/// the version-2 features they use.
+type OptionsRead = (Vec<Option<AppraisalOption>>, SourceMap, Vec<(String, Span)>);
 
 /// Builds the appraisal from everything read, if nothing was wrong.
 fn finish(
     head: Head,
-    (options, map): (Vec<Option<AppraisalOption>>, SourceMap),
+    (options, map, option_uses): OptionsRead,
     sink: &mut Sink<'_>,
 ) -> Option<(Appraisal, SourceMap)> {
+    // A file that says version 1 may not use what version 2 adds.
+    if let Some(v) = &head.version
+        && v.value == 1.0
+    {
+        let mut reported = std::collections::HashSet::new();
+        for (feature, span) in head.used.iter().chain(&option_uses) {
+            if reported.insert(feature.clone()) {
+                sink.push(
+                    Diagnostic::error(
+                        "version-1-feature",
+                        format!("{feature} belong to format version 2, but the file says version = 1"),
+                        Some(span.clone()),
+                    )
+                    .with_help("change the line version = 1 to version = 2 (every version-1 file is also a valid version-2 file)"),
+                );
+            }
+        }
+    }
+    if options.iter().flatten().count() > 0
+        && options
+            .iter()
+            .all(|o| o.as_ref().is_some_and(AppraisalOption::screened_out))
+    {
+        sink.push(
+            Diagnostic::error(
+                "all-screened-out",
+                "every option fails a screening test, so none is left to rank",
+                map.options.first().map(|o| o.table.clone()),
+            )
+            .with_help("check the screening results: at least one option must pass every test"),
+        );
+    }
     let options: Option<Vec<AppraisalOption>> = options.into_iter().collect();
     let criteria: Option<Vec<Criterion>> = head.criteria.into_iter().map(|(_, c)| c).collect();
+    let groups: Option<Vec<crate::model::CriterionGroup>> = head.groups.into_iter().collect();
+    let screens: Option<Vec<crate::screening::Screen>> = head.screens.into_iter().collect();
     let (meta, scale, criteria, options) = (head.meta?, head.scale?, criteria?, options?);
+    let (groups, screens) = (groups?, screens?);
     if sink.has_errors() {
         return None;
     }
-    match Appraisal::new(meta, scale, criteria, options) {
+    let v2 = !head.used.is_empty() || !option_uses.is_empty();
+    let structure = crate::model::Structure {
+        version: if v2 {
+            2
+        } else {
+            head.version.map_or(1, |v| v.value as u8)
+        },
+        groups,
+        percent_weights: head.percent,
+        option_groups: head.option_groups,
+        screens,
+        no_common_scale: head.no_common_scale,
+    };
+    match Appraisal::with_structure(meta, scale, criteria, options, structure) {
         Ok(a) => Some((a, map)),
         Err(e) => {
-            // Validation above mirrors every model rule, so this is a safety net.
-            sink.push(Diagnostic::error("invalid", e.to_string(), Some(0..0)));
+            let (kind, help) = match e {
+                ModelError::AllWeightsZero => (
+                    "all-weights-zero",
+                    "give at least one criterion a weight above zero, such as 1",
+                ),
+                ModelError::TotalOverflow => (
+                    "weight-overflow",
+                    "use smaller weights; only their ratios matter for the ranking",
+                ),
+                // Validation above mirrors every other model rule, so this is a safety net.
+                _ => ("invalid", "correct the file as the message says"),
+            };
+            let span = head.criteria_span.clone().unwrap_or(0..0);
+            sink.push(Diagnostic::error(kind, e.to_string(), Some(span)).with_help(help));
             None
         }
     }
@@ -591,7 +1089,11 @@ fn rule(sink: &mut Sink, kind: &'static str, err: &ModelError, span: &Span, help
     sink.push(Diagnostic::error(kind, err.to_string(), Some(span.clone())).with_help(help));
 }
 
-fn checked_name(v: Option<At<String>>, what: &str, sink: &mut Sink<'_>) -> Option<String> {
+pub(crate) fn checked_name(
+    v: Option<At<String>>,
+    what: &str,
+    sink: &mut Sink<'_>,
+) -> Option<String> {
     let v = v?;
     match check_name(&v.value) {
         Ok(()) => Some(v.value),
@@ -608,7 +1110,7 @@ fn checked_name(v: Option<At<String>>, what: &str, sink: &mut Sink<'_>) -> Optio
     }
 }
 
-fn checked_text(v: Option<At<String>>, sink: &mut Sink<'_>) -> Option<String> {
+pub(crate) fn checked_text(v: Option<At<String>>, sink: &mut Sink<'_>) -> Option<String> {
     let v = v?;
     match check_text(&v.value) {
         Ok(()) => Some(v.value),
@@ -625,7 +1127,11 @@ fn checked_text(v: Option<At<String>>, sink: &mut Sink<'_>) -> Option<String> {
     }
 }
 
-fn read_meta(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Meta> {
+fn read_meta(
+    root: &Table<'_, '_>,
+    used: &mut Vec<(String, Span)>,
+    sink: &mut Sink<'_>,
+) -> (Option<Meta>, bool) {
     let Some(t) = root.table("appraisal", "[appraisal]", sink) else {
         if root.get("appraisal").is_none() {
             sink.push(
@@ -637,9 +1143,30 @@ fn read_meta(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Meta> {
                 .with_help("add an [appraisal] section at the top with at least: title = \"...\""),
             );
         }
-        return None;
+        return (None, false);
     };
     t.check_keys(META_KEYS, sink);
+    let percent = match t.string("weights", None, sink) {
+        Some(w) => {
+            crate::load_v2::uses("weights as percentages", w.span.clone(), used);
+            match w.value.as_str() {
+                "percent" => true,
+                "relative" => false,
+                other => {
+                    sink.push(
+                        Diagnostic::error(
+                            "invalid-value",
+                            format!("`weights` must be \"percent\" or \"relative\", not \"{}\"", shorten(other)),
+                            Some(w.span),
+                        )
+                        .with_help("write weights = \"percent\" when the weights are percentages that add up to 100"),
+                    );
+                    false
+                }
+            }
+        }
+        None => false,
+    };
     let title = checked_name(
         t.string("title", Some("\"Options for ...\""), sink),
         "the title",
@@ -653,25 +1180,18 @@ fn read_meta(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Meta> {
     let date = checked_name(t.string("date", None, sink), "the date", sink);
     let source = checked_text(t.string("source", None, sink), sink);
     let description = checked_text(t.string("description", None, sink), sink);
-    Some(Meta {
-        title: title?,
+    let meta = title.map(|title| Meta {
+        title,
         organisation,
         date,
         source,
         description,
-    })
+    });
+    (meta, percent)
 }
 
-fn read_scale(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Scale> {
-    let Some(t) = root.table("scale", "[scale]", sink) else {
-        if root.get("scale").is_none() {
-            sink.push(
-                Diagnostic::error("missing-key", "the file has no [scale] table", Some(0..0))
-                    .with_help("add a [scale] section with the lowest and highest scores: a line [scale], then min = 0 and max = 5 on lines of their own"),
-            );
-        }
-        return None;
-    };
+/// Reads a scale table: `[scale]`, or a criterion's own `scale = { ... }`.
+fn read_scale_table(t: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Scale> {
     t.check_keys(SCALE_KEYS, sink);
     let min = t.number("min", Some("0"), sink);
     let max = t.number("max", Some("5"), sink);
@@ -757,7 +1277,7 @@ fn read_scale(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Scale> {
 }
 
 /// Reads an id, reporting bad characters and duplicates (`seen` maps id to the line it was first used).
-fn read_id(
+pub(crate) fn read_id(
     t: &Table<'_, '_>,
     seen: &mut HashMap<String, Span>,
     what: &str,
@@ -800,7 +1320,73 @@ fn read_id(
 /// when another of its fields is wrong) and the criterion (if entirely valid).
 type CriteriaRead = Vec<(Option<Id>, Option<Criterion>)>;
 
-fn read_criteria(root: &Table<'_, '_>, scale: Option<&Scale>, sink: &mut Sink<'_>) -> CriteriaRead {
+/// Everything read from the criteria, one entry per criterion.
+struct CriteriaParts {
+    criteria: CriteriaRead,
+    /// Its own scale, if it has one and it is valid.
+    scales: Vec<Option<Scale>>,
+    /// Whether it has a `scale` of its own (valid or not).
+    own_scale: Vec<bool>,
+    /// Whether it is measured (valid or not).
+    measured: Vec<bool>,
+    /// The group it is in, if that resolves.
+    groups: Vec<Option<usize>>,
+    /// Whether it names a group.
+    group_written: Vec<bool>,
+    /// Its weight, where valid (1 where left out).
+    weights: Vec<Option<At<f64>>>,
+    /// Whether its weight is written.
+    weight_written: Vec<bool>,
+    /// Its name (or "criterion N"), for messages.
+    names: Vec<String>,
+    /// Where its table is.
+    spans: Vec<Span>,
+}
+
+/// Reads a `weight`: a finite number of zero or more, 1 when left out;
+/// `None` if it is written wrongly (which is reported).
+pub(crate) fn read_weight(t: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<At<f64>> {
+    match t.number("weight", None, sink) {
+        Some(w) if !w.value.is_finite() || w.value < 0.0 => {
+            let e = ModelError::InvalidWeight(written_text(sink, &w.span));
+            rule(
+                sink,
+                "invalid-weight",
+                &e,
+                &w.span,
+                "use a weight of zero or more, such as 1",
+            );
+            None
+        }
+        Some(w) => Some(w),
+        None if t.get("weight").is_some() => None,
+        None => Some(At {
+            value: 1.0,
+            span: t.span.clone(),
+        }),
+    }
+}
+
+fn read_criteria(
+    root: &Table<'_, '_>,
+    scale: Option<&Scale>,
+    group_ids: &HashMap<String, usize>,
+    percent: bool,
+    used: &mut Vec<(String, Span)>,
+    sink: &mut Sink<'_>,
+) -> CriteriaParts {
+    let mut parts = CriteriaParts {
+        criteria: Vec::new(),
+        scales: Vec::new(),
+        own_scale: Vec::new(),
+        measured: Vec::new(),
+        groups: Vec::new(),
+        group_written: Vec::new(),
+        weights: Vec::new(),
+        weight_written: Vec::new(),
+        names: Vec::new(),
+        spans: Vec::new(),
+    };
     let Some(items) = root.array_of_tables("criteria", sink) else {
         if root.get("criteria").is_none() {
             sink.push(
@@ -808,7 +1394,7 @@ fn read_criteria(root: &Table<'_, '_>, scale: Option<&Scale>, sink: &mut Sink<'_
                     .with_help("add at least one [[criteria]] section with an id and a name"),
             );
         }
-        return Vec::new();
+        return parts;
     };
     if items.is_empty() {
         sink.push(
@@ -842,32 +1428,32 @@ fn read_criteria(root: &Table<'_, '_>, scale: Option<&Scale>, sink: &mut Sink<'_
             "the name",
             sink,
         );
-        let weight = match t.number("weight", None, sink) {
-            Some(w) if !w.value.is_finite() || w.value < 0.0 => {
-                let e = ModelError::InvalidWeight(written_text(sink, &w.span));
-                rule(
-                    sink,
-                    "invalid-weight",
-                    &e,
-                    &w.span,
-                    "use a weight of zero or more, such as 1",
-                );
-                None
+        let weight = read_weight(&t, sink);
+        let own = match t.get("scale") {
+            Some(v) => {
+                crate::load_v2::uses("a criterion's own scale", sink.at(v), used);
+                t.table("scale", "the criterion's scale", sink)
+                    .and_then(|st| read_scale_table(&st, sink))
             }
-            Some(w) => Some(w),
-            None if t.get("weight").is_some() => None,
-            None => Some(At {
-                value: 1.0,
-                span: t.span.clone(),
-            }),
+            None => None,
         };
+        let this_scale = own.as_ref().or(scale);
+        let group = match t.string("group", None, sink) {
+            Some(g) => {
+                crate::load_v2::uses("criteria groups", g.span.clone(), used);
+                crate::load_v2::resolve_group(&g, group_ids, sink)
+            }
+            None => None,
+        };
+        let (is_measured, measure) =
+            crate::load_v2::read_measure(&t, this_scale.map(|s| (s.min(), s.max())), used, sink);
         if let Some(w) = &weight {
             weights.push(w.clone());
         }
         if t.get("weight").is_some() {
             if let Some(w) = &weight {
                 written.push(written_text(sink, &w.span));
-                if let (Some(scale), Some(n)) = (scale, &cname) {
+                if let (Some(scale), Some(n)) = (this_scale, &cname) {
                     tiny_weight(w, n, scale, sink);
                 }
             }
@@ -883,9 +1469,15 @@ fn read_criteria(root: &Table<'_, '_>, scale: Option<&Scale>, sink: &mut Sink<'_
             ));
         }
         let description = checked_text(t.string("description", None, sink), sink);
-        let criterion = match (&id, cname, weight) {
-            (Some(id), Some(n), Some(w)) => {
-                Criterion::new(id.clone(), &n, w.value).ok().map(|mut c| {
+        let group_broken = t.get("group").is_some() && group.is_none();
+        let criterion = match (&id, cname.clone(), weight.clone()) {
+            (Some(id), Some(n), Some(w))
+                if !group_broken
+                    && (t.get("scale").is_none() || own.is_some())
+                    && (!is_measured || measure.is_some()) =>
+            {
+                Criterion::new(id.clone(), &n, w.value).ok().map(|c| {
+                    let mut c = c.in_group(group).with_scale(own.clone()).measured(measure);
                     c.description = description;
                     c
                 })
@@ -893,11 +1485,21 @@ fn read_criteria(root: &Table<'_, '_>, scale: Option<&Scale>, sink: &mut Sink<'_
             _ => None,
         };
         out.push((id, criterion));
+        parts.scales.push(own);
+        parts.own_scale.push(t.get("scale").is_some());
+        parts.measured.push(is_measured);
+        parts.groups.push(group);
+        parts.group_written.push(t.get("group").is_some());
+        parts.weights.push(weight);
+        parts.weight_written.push(t.get("weight").is_some());
+        parts.names.push(cname.unwrap_or_else(|| name.clone()));
+        parts.spans.push(t.span.clone());
     }
-    if !written.is_empty() && !defaulted.is_empty() {
+    // With percentages, a defaulted weight is an error of its own.
+    if !percent && !written.is_empty() && !defaulted.is_empty() {
         partly_weighted(&written, &defaulted, out.len(), sink);
     }
-    if !weights.is_empty() && weights.len() == out.len() {
+    if !weights.is_empty() && weights.len() == out.len() && group_ids.is_empty() {
         if weights.iter().all(|w| w.value == 0.0) {
             let span = weights.first().map(|w| w.span.clone());
             sink.push(
@@ -920,7 +1522,8 @@ fn read_criteria(root: &Table<'_, '_>, scale: Option<&Scale>, sink: &mut Sink<'_
             );
         }
     }
-    out
+    parts.criteria = out;
+    parts
 }
 
 /// A number as the file writes it, for quoting in a message.
@@ -1012,7 +1615,14 @@ struct OptionsReader<'h> {
     order: Vec<Option<&'h str>>,
     n_criteria: usize,
     scale: Option<&'h Scale>,
+    head: &'h Head,
     seen: HashMap<String, Span>,
+    /// Option references used so far, and where.
+    refs: HashMap<String, Span>,
+    /// Where the baseline option is marked, once one is.
+    baseline: Option<Span>,
+    /// Version-2 features the options use, and where.
+    used: Vec<(String, Span)>,
     map: SourceMap,
     out: Vec<Option<AppraisalOption>>,
 }
@@ -1029,15 +1639,20 @@ impl<'h> OptionsReader<'h> {
                 .collect(),
             n_criteria: head.criteria.len(),
             scale: head.scale.as_ref(),
+            head,
             seen: HashMap::new(),
+            refs: HashMap::new(),
+            baseline: None,
+            used: Vec::new(),
             map: SourceMap::default(),
             out: Vec::new(),
         }
     }
 
-    /// The options read (`None` where one was invalid) and where they are.
-    fn into_parts(self) -> (Vec<Option<AppraisalOption>>, SourceMap) {
-        (self.out, self.map)
+    /// The options read (`None` where one was invalid), where they are, and
+    /// the version-2 features they use.
+    fn into_parts(self) -> OptionsRead {
+        (self.out, self.map, self.used)
     }
 
     /// Reads a piece's options from their plain tables (see [`fast_options`])
@@ -1045,6 +1660,9 @@ impl<'h> OptionsReader<'h> {
     /// them. Otherwise it changes nothing and returns false, and the caller
     /// reads the piece the ordinary way, which says exactly what is wrong.
     fn read_plain(&mut self, options: &[RawOption<'_>], text: &str, offset: usize) -> bool {
+        if !self.head.plain() {
+            return false;
+        }
         let mut fresh: HashMap<String, Span> = HashMap::new();
         let mut built = Vec::with_capacity(options.len());
         for raw in options {
@@ -1163,6 +1781,7 @@ impl<'h> OptionsReader<'h> {
             table: at(&raw.header),
             published_total: published.map(|p| p.1),
             scores: raw.scores.as_ref().map(|(header, _)| at(header)),
+            ..crate::load::OptionSpans::default()
         };
         Some((option, spans, id_span))
     }
@@ -1249,7 +1868,24 @@ impl<'h> OptionsReader<'h> {
                 let Some(v) = number(value, "a score", sink) else {
                     continue;
                 };
-                if let Some(scale) = self.scale {
+                if self.head.measured.get(c).copied().unwrap_or(false) {
+                    sink.push(
+                        Diagnostic::error(
+                            "score-for-measured",
+                            format!(
+                                "`{}` is a measured criterion, so its score comes from the option's raw value, not from `scores`",
+                                shorten(key.get_ref())
+                            ),
+                            Some(v.span.clone()),
+                        )
+                        .with_help(format!(
+                            "give the raw value instead, under [options.measures]: {} = ...",
+                            shorten(key.get_ref())
+                        )),
+                    );
+                    continue;
+                }
+                if let Some(scale) = self.head.scales.get(c).and_then(Option::as_ref) {
                     match scale.check(v.value) {
                         Ok(()) => scores[c] = Some(v.value),
                         Err(e) => {
@@ -1270,16 +1906,22 @@ impl<'h> OptionsReader<'h> {
                     .filter(|n| !n.trim().is_empty());
             }
         }
+        let extra = self.read_v2(&t, group.as_deref(), sink);
         self.map.options.push(crate::load::OptionSpans {
             table: t.span.clone(),
             published_total: published.as_ref().map(|p| p.span.clone()),
             scores: scores_table.as_ref().map(|s| s.span.clone()),
+            published_rank: t.get("published_rank").map(|v| sink.at(v)),
+            published_percent: t.get("published_percent").map(|v| sink.at(v)),
+            published_subtotals: extra.subtotal_spans.clone(),
+            screening: t.get("screening").map(|v| sink.at(v)),
         });
         let built = match (id, oname) {
             (Some(id), Some(n)) => {
                 AppraisalOption::new(id, &n, self.n_criteria)
                     .ok()
                     .map(|mut o| {
+                        extra.apply(&mut o);
                         o.group = group;
                         o.description = description;
                         o.strengths = strengths;
@@ -1295,6 +1937,272 @@ impl<'h> OptionsReader<'h> {
             _ => None,
         };
         self.out.push(built);
+    }
+}
+
+/// The version-2 parts of one option, as read.
+#[derive(Default)]
+struct OptionExtra {
+    reference: Option<String>,
+    baseline: bool,
+    evidence: Vec<(usize, crate::model::Evidence)>,
+    measures: Vec<Option<f64>>,
+    screening: Vec<Option<crate::screening::ScreenResult>>,
+    published_rank: Option<u32>,
+    published_percent: Option<Published>,
+    subtotals: Vec<(usize, Published)>,
+    subtotal_spans: Vec<(usize, Span)>,
+}
+
+impl OptionExtra {
+    fn apply(self, o: &mut AppraisalOption) {
+        // Checked as read, so these cannot fail.
+        let _ = o.set_reference(self.reference);
+        o.set_baseline(self.baseline);
+        for (c, e) in self.evidence {
+            let _ = o.set_evidence(c, e);
+        }
+        o.set_measures_unchecked(self.measures);
+        o.set_screening(self.screening);
+        o.published_rank = self.published_rank;
+        o.published_percent = self.published_percent;
+        o.set_published_subtotals(self.subtotals);
+    }
+}
+
+impl OptionsReader<'_> {
+    /// Reads an option's reference, baseline mark, evidence, raw values,
+    /// screening results and published rank, percentage and subtotals.
+    fn read_v2(
+        &mut self,
+        t: &Table<'_, '_>,
+        group: Option<&str>,
+        sink: &mut Sink<'_>,
+    ) -> OptionExtra {
+        use crate::load_v2 as v2;
+        let mut x = OptionExtra {
+            measures: vec![None; self.n_criteria],
+            screening: vec![None; self.head.screens.len()],
+            ..OptionExtra::default()
+        };
+        for key in [
+            "ref",
+            "baseline",
+            "evidence",
+            "measures",
+            "screening",
+            "published_rank",
+            "published_percent",
+            "published_subtotals",
+        ] {
+            if let Some(v) = t.get(key) {
+                let feature = match key {
+                    "ref" => "option references (`ref`)",
+                    "baseline" => "a baseline option",
+                    "evidence" => "evidence for and against",
+                    "measures" => "measured values",
+                    "screening" => "screening results",
+                    _ => "published ranks, percentages and subtotals",
+                };
+                v2::uses(feature, sink.at(v), &mut self.used);
+            }
+        }
+        if let Some(g) = group
+            && !self.head.option_groups.is_empty()
+            && !self.head.option_groups.iter().any(|og| og.name == g)
+        {
+            let names: Vec<&str> = self
+                .head
+                .option_groups
+                .iter()
+                .map(|og| og.name.as_str())
+                .collect();
+            let mut d = Diagnostic::error(
+                "unknown-option-group",
+                format!(
+                    "the group \"{}\" is not one of the option groups declared in [[option_groups]]",
+                    shorten(g)
+                ),
+                t.get("group").map(|v| sink.at(v)),
+            );
+            d = match did_you_mean(g, &names) {
+                Some(s) => d
+                    .with_label(format!("did you mean \"{s}\"?"))
+                    .with_help(format!(
+                        "write group = \"{s}\", or declare the group in [[option_groups]]"
+                    )),
+                None => d.with_help(format!(
+                    "use one of: {}",
+                    names
+                        .iter()
+                        .map(|n| format!("\"{n}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            };
+            sink.push(d);
+        }
+        if let Some(r) = v2::read_reference(t, sink) {
+            if let Some(first) = self.refs.get(&r.value) {
+                let line = sink.line_of(first);
+                sink.push(
+                    Diagnostic::error(
+                        "duplicate-ref",
+                        format!(
+                            "the option reference \"{}\" is used twice",
+                            shorten(&r.value)
+                        ),
+                        Some(r.span.clone()),
+                    )
+                    .with_label(format!("already used on line {line}"))
+                    .with_help("give each option its own reference, as the source numbers them"),
+                );
+            } else {
+                self.refs.insert(r.value.clone(), r.span.clone());
+                x.reference = Some(r.value);
+            }
+        }
+        if let Some(v) = t.get("baseline")
+            && let Some(b) = v2::boolean(v, "`baseline`", "baseline = true", sink)
+            && b
+        {
+            let span = sink.at(v);
+            match &self.baseline {
+                Some(first) => {
+                    let line = sink.line_of(first);
+                    sink.push(
+                        Diagnostic::error("duplicate-baseline", "only one option can be the baseline", Some(span))
+                            .with_label(format!("the baseline is already marked on line {line}"))
+                            .with_help("mark only the business-as-usual (or do-minimum) option with baseline = true"),
+                    );
+                }
+                None => {
+                    self.baseline = Some(span);
+                    x.baseline = true;
+                }
+            }
+        }
+        if let Some(et) = t.table("evidence", "the evidence table", sink) {
+            for (k, (key, value)) in et.entries.iter().enumerate() {
+                let Some(c) = self.key_criterion(k, key, "evidence", sink) else {
+                    continue;
+                };
+                if let Some(e) = v2::read_evidence(value, key.get_ref(), sink) {
+                    x.evidence.push((c, e));
+                }
+            }
+        }
+        if let Some(mt) = t.table("measures", "the measures table", sink) {
+            for (k, (key, value)) in mt.entries.iter().enumerate() {
+                let Some(c) = self.key_criterion(k, key, "measured value", sink) else {
+                    continue;
+                };
+                let Some(v) = number(value, "a measured value", sink) else {
+                    continue;
+                };
+                if !self.head.measured.get(c).copied().unwrap_or(false) {
+                    sink.push(
+                        Diagnostic::error(
+                            "not-measured",
+                            format!("`{}` is not a measured criterion, so it takes a score, not a raw value", shorten(key.get_ref())),
+                            Some(v.span.clone()),
+                        )
+                        .with_help("move it to [options.scores], or make the criterion measured with better = \"lower\" and value = \"linear\" in its [[criteria]] section"),
+                    );
+                    continue;
+                }
+                let measure = self
+                    .head
+                    .criteria
+                    .get(c)
+                    .and_then(|(_, k)| k.as_ref())
+                    .and_then(|k| k.measure());
+                if let Some(m) = measure
+                    && let Err(e) = m.check(v.value)
+                {
+                    let help = match e {
+                        crate::value_fn::ValueError::NoBand(_) => {
+                            "add a band that covers this value (a last band without a test takes any value), or check the value"
+                        }
+                        crate::value_fn::ValueError::NotPositive(_) => {
+                            "check the value; a price or cost scored relative to the best must be above zero"
+                        }
+                        crate::value_fn::ValueError::NotFinite => {
+                            "write the value as an ordinary number"
+                        }
+                    };
+                    sink.push(
+                        Diagnostic::error(
+                            "invalid-measure",
+                            format!(
+                                "the value for `{}` cannot be scored: {e}",
+                                shorten(key.get_ref())
+                            ),
+                            Some(v.span.clone()),
+                        )
+                        .with_help(help),
+                    );
+                    continue;
+                }
+                x.measures[c] = Some(v.value);
+            }
+        }
+        if let Some(st) = t.table("screening", "the screening table", sink) {
+            for (key, value) in st.entries.iter() {
+                let Some(&i) = self.head.screen_ids.get(key.get_ref().as_ref()) else {
+                    let mut known: Vec<&str> =
+                        self.head.screen_ids.keys().map(String::as_str).collect();
+                    known.sort_unstable();
+                    let mut d = Diagnostic::error(
+                        "unknown-screen",
+                        format!(
+                            "`{}` is not the id of any screening test",
+                            shorten(key.get_ref())
+                        ),
+                        Some(sink.at(key)),
+                    );
+                    d = match did_you_mean(key.get_ref(), &known) {
+                        Some(s) => d
+                            .with_label(format!("did you mean `{s}`?"))
+                            .with_help(format!(
+                                "rename it to `{s}`, or add a [[screening]] test with that id"
+                            )),
+                        None if known.is_empty() => d.with_help(
+                            "declare the test first: a [[screening]] section with an id and a name",
+                        ),
+                        None => d.with_help(format!(
+                            "use one of the screening test ids: {}",
+                            known.join(", ")
+                        )),
+                    };
+                    sink.push(d);
+                    continue;
+                };
+                x.screening[i] = v2::read_screen_result(value, key.get_ref(), sink);
+            }
+        }
+        if let Some(v) = t.get("published_rank") {
+            x.published_rank = v2::published_rank(v, sink);
+        }
+        if let Some(v) = t.get("published_percent") {
+            x.published_percent = v2::published(v, "`published_percent`", sink);
+        }
+        if let Some(pt) = t.table("published_subtotals", "the published subtotals", sink) {
+            for (key, value) in pt.entries.iter() {
+                let r = At {
+                    value: key.get_ref().to_string(),
+                    span: sink.at(key),
+                };
+                let Some(g) = v2::resolve_group(&r, &self.head.group_ids, sink) else {
+                    continue;
+                };
+                if let Some(p) = v2::published(value, "a published subtotal", sink) {
+                    x.subtotals.push((g, p));
+                    x.subtotal_spans.push((g, sink.at(value)));
+                }
+            }
+        }
+        x
     }
 }
 

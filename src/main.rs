@@ -47,7 +47,7 @@ struct Cli {
 enum Command {
     /// Check appraisal files for problems; exit 0 if all are valid, 1 if any is not.
     Check(cmd::check::Args),
-    /// Export report tables and charts as md, html, csv, xlsx, docx, json or svg.
+    /// Export report tables and charts as md, html, csv, xlsx, docx, json, svg or png.
     Export(cmd::export::Args),
     /// Print options ranked by weighted total.
     Rank(cmd::rank::Args),
@@ -61,11 +61,11 @@ enum Command {
     Panel(cmd::panel::Args),
     /// Test how sure the ranking is: weight and score sensitivity, leave-one-out, Monte Carlo.
     Sensitivity(cmd::sensitivity::Args),
-    /// Read a score matrix from a spreadsheet (XLSX, ODS, CSV) into a new appraisal file.
+    /// Read a score matrix from a spreadsheet (XLSX, XLS, ODS, CSV) or a Word table (DOCX) into a new appraisal file.
     Import(cmd::import::Args),
     /// What changed between two versions of an appraisal: scores, weights, notes, ranks, sensitivity.
     Diff(cmd::diff::Args),
-    /// Start a new appraisal: write a commented skeleton file to fill in.
+    /// Start a new appraisal: asks question by question on a terminal, or writes a commented skeleton to fill in.
     New(cmd::new::Args),
     /// Print shell completions for bash, zsh, fish or PowerShell.
     Completions(cmd::completions::Args),
@@ -143,5 +143,31 @@ fn cap_rayon_threads() {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(cmd::MAX_THREADS)
             .build_global();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, ValueEnum};
+
+    use super::Cli;
+
+    /// The one-line help of `export` names every format `--format` takes, so
+    /// a format added later cannot go unmentioned in `appraise --help`.
+    #[test]
+    fn export_help_names_every_format() {
+        let cli = Cli::command();
+        let export = cli
+            .find_subcommand("export")
+            .expect("export is a subcommand");
+        let about = export.get_about().expect("export has help").to_string();
+        for f in crate::cmd::export::FormatArg::value_variants() {
+            let name = f.to_possible_value().expect("format has a name");
+            assert!(
+                about.contains(name.get_name()),
+                "export's help {about:?} does not name {}",
+                name.get_name()
+            );
+        }
     }
 }

@@ -87,6 +87,33 @@ pub enum ModelError {
     /// An index was out of bounds.
     #[error("there is no {0} at position {1}")]
     NoSuchIndex(&'static str, usize),
+    /// A screening failure was recorded without saying why.
+    #[error(
+        "a failed screening test needs a reason, so the long list can say why the option was dropped"
+    )]
+    FailWithoutReason,
+    /// A criterion or group names a group that does not exist.
+    #[error("there is no criteria group `{0}`")]
+    UnknownGroup(String),
+    /// Groups that contain each other.
+    #[error("the criteria group `{0}` is inside itself (through the groups it belongs to)")]
+    GroupCycle(String),
+    /// A group with no criteria under it.
+    #[error("the criteria group `{0}` has no criteria in it")]
+    EmptyGroup(String),
+    /// A group carries weight but every member weighs zero.
+    #[error(
+        "the criteria group `{0}` has a weight, but everything in it weighs zero, so its weight would be lost"
+    )]
+    GroupWeightless(String),
+    /// A score was set by hand on a criterion whose scores come from measured values.
+    #[error(
+        "`{0}` is a measured criterion: its scores come from the raw values, so set the value instead"
+    )]
+    Measured(String),
+    /// A value, reference or flag that must be unique is used twice.
+    #[error("{0}")]
+    NotUnique(String),
 }
 
 /// What a control character is, in words, for [`ModelError::ControlCharacter`].
@@ -434,6 +461,12 @@ pub struct Criterion {
     weight: f64,
     /// What the criterion asks of an option.
     pub description: Option<String>,
+    // Index into the appraisal's criteria groups.
+    group: Option<usize>,
+    // Its own scale; `None` means the appraisal's scale.
+    scale: Option<Scale>,
+    // Set for a measured criterion, whose scores come from raw values.
+    measure: Option<crate::value_fn::Measure>,
 }
 
 impl Criterion {
@@ -446,7 +479,44 @@ impl Criterion {
             name: name.to_owned(),
             weight,
             description: None,
+            group: None,
+            scale: None,
+            measure: None,
         })
+    }
+
+    /// The criterion placed in the group at `group` (an index into the
+    /// appraisal's groups, checked when the appraisal is assembled).
+    pub fn in_group(mut self, group: Option<usize>) -> Criterion {
+        self.group = group;
+        self
+    }
+
+    /// The criterion scored on a scale of its own.
+    pub fn with_scale(mut self, scale: Option<Scale>) -> Criterion {
+        self.scale = scale;
+        self
+    }
+
+    /// The criterion measured: its scores come from raw values.
+    pub fn measured(mut self, measure: Option<crate::value_fn::Measure>) -> Criterion {
+        self.measure = measure;
+        self
+    }
+
+    /// The group it belongs to, as an index into [`Appraisal::groups`].
+    pub fn group(&self) -> Option<usize> {
+        self.group
+    }
+
+    /// Its own scale, if it has one (otherwise the appraisal's applies).
+    pub fn own_scale(&self) -> Option<&Scale> {
+        self.scale.as_ref()
+    }
+
+    /// How its raw values become scores, for a measured criterion.
+    pub fn measure(&self) -> Option<&crate::value_fn::Measure> {
+        self.measure.as_ref()
     }
 
     /// The criterion's id.
@@ -470,6 +540,103 @@ impl Criterion {
         self.name = name.to_owned();
         Ok(())
     }
+}
+
+/// A heading under which criteria (and other groups) sit, with its own
+/// weight: a branch of the value tree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CriterionGroup {
+    id: Id,
+    name: String,
+    weight: f64,
+    /// What the group covers.
+    pub description: Option<String>,
+    parent: Option<usize>,
+}
+
+impl CriterionGroup {
+    /// A group with a checked name and weight; `parent` is the index of the
+    /// group it sits in, checked when the appraisal is assembled.
+    pub fn new(
+        id: Id,
+        name: &str,
+        weight: f64,
+        parent: Option<usize>,
+    ) -> Result<CriterionGroup, ModelError> {
+        check_name(name)?;
+        check_weight(weight)?;
+        Ok(CriterionGroup {
+            id,
+            name: name.to_owned(),
+            weight,
+            description: None,
+            parent,
+        })
+    }
+
+    /// The group's id.
+    pub fn id(&self) -> &Id {
+        &self.id
+    }
+
+    /// The group's display name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Its weight as written, relative to the other members of its parent
+    /// (or to the other top-level groups and criteria).
+    pub fn weight(&self) -> f64 {
+        self.weight
+    }
+
+    /// The group it sits in, as an index into [`Appraisal::groups`].
+    pub fn parent(&self) -> Option<usize> {
+        self.parent
+    }
+}
+
+/// A heading for options, such as a strategic group, with a description.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptionGroup {
+    /// The name options give as their `group`.
+    pub name: String,
+    /// What the options in the group have in common.
+    pub description: Option<String>,
+}
+
+/// Points for (+) and against (−) a score, beside its free note.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Evidence {
+    /// Points in favour, one per entry.
+    pub for_: Vec<String>,
+    /// Points against, one per entry.
+    pub against: Vec<String>,
+}
+
+impl Evidence {
+    /// Whether there is no evidence either way.
+    pub fn is_empty(&self) -> bool {
+        self.for_.is_empty() && self.against.is_empty()
+    }
+}
+
+/// The parts of a version-2 appraisal that a version-1 file has none of.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Structure {
+    /// The format version the file declares or uses (1 or 2).
+    pub version: u8,
+    /// Criteria groups, in file order.
+    pub groups: Vec<CriterionGroup>,
+    /// Whether weights are written as percentages (each set adds up to 100).
+    pub percent_weights: bool,
+    /// Option groups with descriptions, in file order.
+    pub option_groups: Vec<OptionGroup>,
+    /// Pass/fail screening tests, in file order.
+    pub screens: Vec<crate::screening::Screen>,
+    /// Whether the file has no `[scale]`: every criterion has its own, and a
+    /// total is a sum of weight × a 0-1 value.
+    pub no_common_scale: bool,
 }
 
 fn check_weight(w: f64) -> Result<(), ModelError> {
@@ -591,9 +758,24 @@ pub struct AppraisalOption {
     pub weaknesses: Vec<String>,
     // The total the source document states, for reconciliation.
     published: Option<Published>,
+    /// The rank the source document gives, for reconciliation.
+    pub published_rank: Option<u32>,
+    /// The percentage the source document gives, for reconciliation.
+    pub published_percent: Option<Published>,
+    // Group subtotals the source gives: (group index, figure).
+    published_subtotals: Vec<(usize, Published)>,
+    // The option's number or letter in the source ("1", "A"); unique.
+    reference: Option<String>,
+    // The business-as-usual or do-minimum option; at most one.
+    baseline: bool,
     // Aligned with the appraisal's criteria; `None` means "not yet scored".
+    // For a measured criterion the score is derived from `measures`.
     scores: Vec<Option<f64>>,
     notes: Vec<Option<String>>,
+    evidence: Vec<Evidence>,
+    measures: Vec<Option<f64>>,
+    // Aligned with the appraisal's screening tests.
+    screening: Vec<Option<crate::screening::ScreenResult>>,
 }
 
 impl AppraisalOption {
@@ -608,9 +790,108 @@ impl AppraisalOption {
             strengths: Vec::new(),
             weaknesses: Vec::new(),
             published: None,
+            published_rank: None,
+            published_percent: None,
+            published_subtotals: Vec::new(),
+            reference: None,
+            baseline: false,
             scores: vec![None; criteria],
             notes: vec![None; criteria],
+            evidence: vec![Evidence::default(); criteria],
+            measures: vec![None; criteria],
+            screening: Vec::new(),
         })
+    }
+
+    /// The option's number or letter in the source, such as "3" or "B".
+    pub fn reference(&self) -> Option<&str> {
+        self.reference.as_deref()
+    }
+
+    /// "3. Name" where the option has a reference, else the name: how
+    /// tables name an option.
+    pub fn label(&self) -> String {
+        match &self.reference {
+            Some(r) => format!("{r}. {}", self.name),
+            None => self.name.clone(),
+        }
+    }
+
+    /// Sets the reference (checked for uniqueness when the appraisal is assembled).
+    pub fn set_reference(&mut self, reference: Option<String>) -> Result<(), ModelError> {
+        if let Some(r) = &reference {
+            check_name(r)?;
+        }
+        self.reference = reference;
+        Ok(())
+    }
+
+    /// Whether this is the baseline (business as usual or do minimum).
+    pub fn is_baseline(&self) -> bool {
+        self.baseline
+    }
+
+    /// Marks or unmarks the baseline (one per appraisal, checked on assembly).
+    pub fn set_baseline(&mut self, baseline: bool) {
+        self.baseline = baseline;
+    }
+
+    /// Group subtotals the source gives: (group index, figure).
+    pub fn published_subtotals(&self) -> &[(usize, Published)] {
+        &self.published_subtotals
+    }
+
+    /// Sets the published subtotals (group indices checked on assembly).
+    pub fn set_published_subtotals(&mut self, subtotals: Vec<(usize, Published)>) {
+        self.published_subtotals = subtotals;
+    }
+
+    /// Evidence for and against, in criterion order.
+    pub fn evidence(&self) -> &[Evidence] {
+        &self.evidence
+    }
+
+    /// Sets the evidence on criterion `c`, checking its text.
+    pub fn set_evidence(&mut self, c: usize, evidence: Evidence) -> Result<(), ModelError> {
+        for t in evidence.for_.iter().chain(&evidence.against) {
+            check_text(t)?;
+        }
+        let slot = self
+            .evidence
+            .get_mut(c)
+            .ok_or(ModelError::NoSuchIndex("criterion", c))?;
+        *slot = evidence;
+        Ok(())
+    }
+
+    /// Raw values of measured criteria, in criterion order.
+    pub fn measures(&self) -> &[Option<f64>] {
+        &self.measures
+    }
+
+    /// The raw value on criterion `c`, if it is measured and given.
+    pub fn measure(&self, c: usize) -> Option<f64> {
+        self.measures.get(c).copied().flatten()
+    }
+
+    /// Replaces the raw values; the appraisal checks them on assembly.
+    pub(crate) fn set_measures_unchecked(&mut self, measures: Vec<Option<f64>>) {
+        self.measures = measures;
+    }
+
+    /// Screening results, in the order of the appraisal's tests.
+    pub fn screening(&self) -> &[Option<crate::screening::ScreenResult>] {
+        &self.screening
+    }
+
+    /// Replaces the screening results (aligned on assembly).
+    pub fn set_screening(&mut self, results: Vec<Option<crate::screening::ScreenResult>>) {
+        self.screening = results;
+    }
+
+    /// Whether the option failed any screening test.
+    pub fn screened_out(&self) -> bool {
+        self.screening.iter().flatten().any(|r| !r.pass)
     }
 
     /// The option's id.
@@ -707,7 +988,7 @@ impl AppraisalOption {
     }
 }
 
-/// A whole appraisal: options scored against weighted criteria on one scale.
+/// A whole appraisal: options scored against weighted criteria.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Appraisal {
     /// Title, organisation and other descriptive details.
@@ -715,15 +996,29 @@ pub struct Appraisal {
     scale: Scale,
     criteria: Vec<Criterion>,
     options: Vec<AppraisalOption>,
+    structure: Structure,
 }
 
 impl Appraisal {
-    /// Assembles an appraisal, checking every cross-cutting rule.
+    /// Assembles a version-1 appraisal, checking every cross-cutting rule.
     pub fn new(
         meta: Meta,
         scale: Scale,
         criteria: Vec<Criterion>,
         options: Vec<AppraisalOption>,
+    ) -> Result<Appraisal, ModelError> {
+        Appraisal::with_structure(meta, scale, criteria, options, Structure::default())
+    }
+
+    /// Assembles an appraisal with groups, screening and the other parts of
+    /// version 2, checking every cross-cutting rule, then derives the scores
+    /// of measured criteria from their raw values.
+    pub fn with_structure(
+        meta: Meta,
+        scale: Scale,
+        criteria: Vec<Criterion>,
+        mut options: Vec<AppraisalOption>,
+        mut structure: Structure,
     ) -> Result<Appraisal, ModelError> {
         check_name(&meta.title)?;
         if criteria.is_empty() {
@@ -732,6 +1027,8 @@ impl Appraisal {
         if options.is_empty() {
             return Err(ModelError::WouldBeEmpty("option"));
         }
+        structure.version = structure.version.max(1);
+        check_groups(&structure.groups, &criteria)?;
         // Sets, not pairwise comparison: appraisals can have thousands of options.
         let mut seen = std::collections::HashSet::new();
         for c in &criteria {
@@ -740,24 +1037,308 @@ impl Appraisal {
             }
         }
         let mut seen = std::collections::HashSet::new();
-        for o in &options {
-            if !seen.insert(o.id.as_str()) {
-                return Err(ModelError::DuplicateId(o.id.to_string()));
-            }
-            if o.scores.len() != criteria.len() || o.notes.len() != criteria.len() {
-                return Err(ModelError::NoSuchIndex("criterion", criteria.len()));
-            }
-            for s in o.scores.iter().flatten() {
-                scale.check(*s)?;
+        for s in &structure.screens {
+            if !seen.insert(s.id().as_str()) {
+                return Err(ModelError::DuplicateId(s.id().to_string()));
             }
         }
-        check_weights(&criteria, &scale)?;
-        Ok(Appraisal {
+        let mut seen = std::collections::HashSet::new();
+        let mut refs = std::collections::HashSet::new();
+        let mut baselines = 0;
+        for o in &mut options {
+            if !seen.insert(o.id.as_str().to_owned()) {
+                return Err(ModelError::DuplicateId(o.id.to_string()));
+            }
+            if let Some(r) = &o.reference
+                && !refs.insert(r.clone())
+            {
+                return Err(ModelError::NotUnique(format!(
+                    "the option reference \"{r}\" is used twice"
+                )));
+            }
+            baselines += usize::from(o.baseline);
+            if o.scores.len() != criteria.len()
+                || o.notes.len() != criteria.len()
+                || o.evidence.len() != criteria.len()
+                || o.measures.len() != criteria.len()
+            {
+                return Err(ModelError::NoSuchIndex("criterion", criteria.len()));
+            }
+            o.screening.resize(structure.screens.len(), None);
+            for (c, crit) in criteria.iter().enumerate() {
+                match &crit.measure {
+                    Some(m) => {
+                        if let Some(raw) = o.measures[c] {
+                            m.check(raw)
+                                .map_err(|e| ModelError::InvalidScale(e.to_string()))?;
+                        }
+                    }
+                    None => {
+                        if o.measures[c].is_some() {
+                            return Err(ModelError::NoSuchIndex("measured criterion", c));
+                        }
+                        if let Some(s) = o.scores[c] {
+                            crit.scale.as_ref().unwrap_or(&scale).check(s)?;
+                        }
+                    }
+                }
+            }
+            for (g, _) in &o.published_subtotals {
+                if *g >= structure.groups.len() {
+                    return Err(ModelError::NoSuchIndex("group", *g));
+                }
+            }
+            if let Some(g) = &o.group
+                && !structure.option_groups.is_empty()
+                && !structure.option_groups.iter().any(|og| &og.name == g)
+            {
+                return Err(ModelError::UnknownGroup(g.clone()));
+            }
+        }
+        if baselines > 1 {
+            return Err(ModelError::NotUnique(
+                "only one option can be the baseline".into(),
+            ));
+        }
+        check_weights(&criteria, &structure.groups, &scale)?;
+        let mut a = Appraisal {
             meta,
             scale,
             criteria,
             options,
+            structure,
+        };
+        a.derive();
+        Ok(a)
+    }
+
+    /// The format version: 1 for a file that uses nothing new, else 2.
+    pub fn version(&self) -> u8 {
+        self.structure.version
+    }
+
+    /// Whether the appraisal uses anything a version-1 file cannot hold, so
+    /// that outputs add the parts that describe it.
+    pub fn is_v2(&self) -> bool {
+        self.structure.version >= 2
+    }
+
+    /// Criteria groups, in file order.
+    pub fn groups(&self) -> &[CriterionGroup] {
+        &self.structure.groups
+    }
+
+    /// Whether weights are written as percentages.
+    pub fn percent_weights(&self) -> bool {
+        self.structure.percent_weights
+    }
+
+    /// Option groups with descriptions, in file order.
+    pub fn option_groups(&self) -> &[OptionGroup] {
+        &self.structure.option_groups
+    }
+
+    /// Screening tests, in file order.
+    pub fn screens(&self) -> &[crate::screening::Screen] {
+        &self.structure.screens
+    }
+
+    /// Whether the file has no common `[scale]`, so totals are sums of
+    /// weight × a 0-1 value.
+    pub fn no_common_scale(&self) -> bool {
+        self.structure.no_common_scale
+    }
+
+    /// The scale criterion `c` is scored on: its own, or the appraisal's.
+    pub fn scale_of(&self, c: usize) -> &Scale {
+        self.criteria
+            .get(c)
+            .and_then(|k| k.scale.as_ref())
+            .unwrap_or(&self.scale)
+    }
+
+    /// The option marked as the baseline, if any.
+    pub fn baseline(&self) -> Option<usize> {
+        self.options.iter().position(|o| o.baseline)
+    }
+
+    /// Which options are on the shortlist: not screened out.
+    pub fn shortlisted(&self) -> Vec<bool> {
+        self.options.iter().map(|o| !o.screened_out()).collect()
+    }
+
+    /// Group `g` and every group above it, innermost first.
+    pub fn group_path(&self, g: usize) -> Vec<usize> {
+        let mut path = Vec::new();
+        let mut at = Some(g);
+        while let Some(i) = at {
+            if path.contains(&i) || i >= self.structure.groups.len() {
+                break;
+            }
+            path.push(i);
+            at = self.structure.groups[i].parent;
+        }
+        path
+    }
+
+    /// Whether criterion `c` sits in group `g`, directly or through subgroups.
+    pub fn in_group(&self, c: usize, g: usize) -> bool {
+        self.criteria
+            .get(c)
+            .and_then(|k| k.group)
+            .is_some_and(|inner| self.group_path(inner).contains(&g))
+    }
+
+    /// Each criterion's effective weight: its weight as written for a
+    /// criterion outside any group; inside a group, the group's effective
+    /// weight shared among the group's members in proportion to their weights.
+    pub fn effective_weights(&self) -> Vec<f64> {
+        effective_weights(&self.criteria, &self.structure.groups)
+    }
+
+    /// The effective weight of each group, in the same units.
+    pub fn group_weights(&self) -> Vec<f64> {
+        group_effective(&self.criteria, &self.structure.groups)
+    }
+
+    /// Criterion `c`'s score for option `o` as points on the appraisal's
+    /// scale: the same fraction of the appraisal's range as the score is of
+    /// the criterion's own range (exactly the score where the scales match).
+    pub fn points(&self, o: usize, c: usize) -> Option<f64> {
+        let s = self.options.get(o)?.score(c)?;
+        Some(self.to_points(c, s))
+    }
+
+    /// A score on criterion `c`'s own scale as points on the appraisal's scale.
+    pub fn to_points(&self, c: usize, s: f64) -> f64 {
+        match self.criteria.get(c).and_then(|k| k.scale.as_ref()) {
+            Some(own) if own.min() != self.scale.min() || own.max() != self.scale.max() => {
+                let v = (s - own.min()) / (own.max() - own.min());
+                self.scale.min() + v * (self.scale.max() - self.scale.min())
+            }
+            _ => s,
+        }
+    }
+
+    /// One option's row of points, in criterion order (see [`Appraisal::points`]).
+    pub fn points_row(&self, o: usize) -> Vec<Option<f64>> {
+        (0..self.criteria.len())
+            .map(|c| self.points(o, c))
+            .collect()
+    }
+
+    /// Whether every score is already points on one scale with weights as
+    /// written: the file uses no groups, own scales or screening, so every
+    /// analysis can run on it as it is.
+    pub fn is_flat(&self) -> bool {
+        self.structure.groups.is_empty()
+            && self.criteria.iter().all(|c| {
+                c.scale
+                    .as_ref()
+                    .is_none_or(|s| s.min() == self.scale.min() && s.max() == self.scale.max())
+            })
+            && !self.options.iter().any(AppraisalOption::screened_out)
+    }
+
+    /// The appraisal as the analyses see it: the shortlisted options only,
+    /// each criterion at its effective weight, every score as points on the
+    /// appraisal's scale (between its steps where a criterion has its own
+    /// scale or is measured). Totals and ranks are the same as
+    /// [`crate::compute::compute`] gives for the shortlist.
+    pub fn for_analysis(&self) -> std::borrow::Cow<'_, Appraisal> {
+        if self.is_flat() {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let weights = self.effective_weights();
+        let mut criteria = self.criteria.clone();
+        for (c, w) in criteria.iter_mut().zip(&weights) {
+            c.weight = *w;
+            c.group = None;
+            c.scale = None;
+            c.measure = None;
+        }
+        let mut scale = self.scale.clone();
+        scale.between_steps = true;
+        let options = self
+            .options
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| !o.screened_out())
+            .map(|(i, o)| {
+                let mut o = o.clone();
+                o.scores = self.points_row(i);
+                o.measures = vec![None; criteria.len()];
+                o.screening = Vec::new();
+                o.published_subtotals = Vec::new();
+                o
+            })
+            .collect();
+        std::borrow::Cow::Owned(Appraisal {
+            meta: self.meta.clone(),
+            scale,
+            criteria,
+            options,
+            structure: Structure {
+                version: self.structure.version,
+                ..Structure::default()
+            },
         })
+    }
+
+    /// Recomputes the scores of measured criteria from the raw values; the
+    /// local functions use the shortlist's worst and best.
+    fn derive(&mut self) {
+        let counts = self.shortlisted();
+        for c in 0..self.criteria.len() {
+            let Some(m) = self.criteria[c].measure.clone() else {
+                continue;
+            };
+            let scale = self.scale_of(c).clone();
+            let raws: Vec<Option<f64>> = self.options.iter().map(|o| o.measures[c]).collect();
+            let derived = m.derive_all(scale.min(), scale.max(), &raws, &counts);
+            for (o, d) in self.options.iter_mut().zip(derived) {
+                o.scores[c] = d.map(|d| d.score);
+            }
+        }
+    }
+
+    /// How criterion `c`'s score for every option was derived from its raw
+    /// value (`None` where it is not measured or has no value).
+    pub fn derivations(&self, c: usize) -> Vec<Option<crate::value_fn::Derived>> {
+        let Some(m) = self.criteria.get(c).and_then(|k| k.measure.as_ref()) else {
+            return vec![None; self.options.len()];
+        };
+        let scale = self.scale_of(c);
+        let raws: Vec<Option<f64>> = self.options.iter().map(|o| o.measures[c]).collect();
+        m.derive_all(scale.min(), scale.max(), &raws, &self.shortlisted())
+    }
+
+    /// Sets or clears the raw value of measured criterion `c` for option
+    /// `o`, then derives the scores again (a local scale can move them all).
+    pub fn set_measure(
+        &mut self,
+        o: usize,
+        c: usize,
+        value: Option<f64>,
+    ) -> Result<(), ModelError> {
+        let crit = self
+            .criteria
+            .get(c)
+            .ok_or(ModelError::NoSuchIndex("criterion", c))?;
+        let Some(m) = &crit.measure else {
+            return Err(ModelError::NoSuchIndex("measured criterion", c));
+        };
+        if let Some(v) = value {
+            m.check(v)
+                .map_err(|e| ModelError::InvalidScale(e.to_string()))?;
+        }
+        let opt = self
+            .options
+            .get_mut(o)
+            .ok_or(ModelError::NoSuchIndex("option", o))?;
+        opt.measures[c] = value;
+        self.derive();
+        Ok(())
     }
 
     /// The scoring scale.
@@ -795,20 +1376,26 @@ impl Appraisal {
         self.options.iter().position(|o| o.id.as_str() == id)
     }
 
-    /// Weights in criterion order.
+    /// Effective weights in criterion order: the weights as written where
+    /// there are no criteria groups (see [`Appraisal::effective_weights`]).
     pub fn weights(&self) -> Vec<f64> {
-        self.criteria.iter().map(|c| c.weight).collect()
+        self.effective_weights()
     }
 
-    /// The sum of all weights.
+    /// The sum of all effective weights.
     pub fn total_weight(&self) -> f64 {
-        self.criteria.iter().map(|c| c.weight).sum()
+        self.effective_weights().iter().sum()
     }
 
     /// Sets or clears one score, checking it against the scale.
     pub fn set_score(&mut self, o: usize, c: usize, value: Option<f64>) -> Result<(), ModelError> {
+        if let Some(k) = self.criteria.get(c)
+            && k.measure.is_some()
+        {
+            return Err(ModelError::Measured(k.id.to_string()));
+        }
         if let Some(v) = value {
-            self.scale.check(v)?;
+            self.scale_of(c).check(v)?;
         }
         let v = value.map(snap);
         let opt = self
@@ -832,7 +1419,7 @@ impl Appraisal {
             .ok_or(ModelError::NoSuchIndex("criterion", c))?
             .weight;
         self.criteria[c].weight = weight;
-        if let Err(e) = check_weights(&self.criteria, &self.scale) {
+        if let Err(e) = check_weights(&self.criteria, &self.structure.groups, &self.scale) {
             self.criteria[c].weight = old;
             return Err(e);
         }
@@ -847,11 +1434,11 @@ impl Appraisal {
         for w in weights {
             check_weight(*w)?;
         }
-        let old = self.weights();
+        let old: Vec<f64> = self.criteria.iter().map(|c| c.weight).collect();
         for (c, w) in self.criteria.iter_mut().zip(weights) {
             c.weight = *w;
         }
-        if let Err(e) = check_weights(&self.criteria, &self.scale) {
+        if let Err(e) = check_weights(&self.criteria, &self.structure.groups, &self.scale) {
             for (c, w) in self.criteria.iter_mut().zip(old) {
                 c.weight = w;
             }
@@ -869,14 +1456,26 @@ impl Appraisal {
         if self.option_index(option.id.as_str()).is_some() {
             return Err(ModelError::DuplicateId(option.id.to_string()));
         }
-        if option.scores.len() != self.criteria.len() || option.notes.len() != self.criteria.len() {
+        let n = self.criteria.len();
+        if option.scores.len() != n
+            || option.notes.len() != n
+            || option.evidence.len() != n
+            || option.measures.len() != n
+        {
             return Err(ModelError::NoSuchIndex("criterion", option.scores.len()));
         }
-        for s in option.scores.iter().flatten() {
-            self.scale.check(*s)?;
+        for (c, s) in option.scores.iter().enumerate() {
+            if let Some(s) = s
+                && self.criteria[c].measure.is_none()
+            {
+                self.scale_of(c).check(*s)?;
+            }
         }
+        let mut option = option;
+        option.screening.resize(self.structure.screens.len(), None);
         let at = at.min(self.options.len());
         self.options.insert(at, option);
+        self.derive();
         Ok(at)
     }
 
@@ -931,17 +1530,29 @@ impl Appraisal {
                 scores.len().min(notes.len()),
             ));
         }
+        let own = criterion.scale.as_ref().unwrap_or(&self.scale);
         for s in scores.iter().flatten() {
-            self.scale.check(*s)?;
+            own.check(*s)?;
+        }
+        if criterion.measure.is_some() && scores.iter().any(Option::is_some) {
+            return Err(ModelError::Measured(criterion.id.to_string()));
+        }
+        if criterion
+            .group
+            .is_some_and(|g| g >= self.structure.groups.len())
+        {
+            return Err(ModelError::UnknownGroup(criterion.id.to_string()));
         }
         let mut with = self.criteria.clone();
         let at = at.min(with.len());
         with.insert(at, criterion);
-        check_weights(&with, &self.scale)?;
+        check_weights(&with, &self.structure.groups, &self.scale)?;
         self.criteria = with;
         for ((o, s), note) in self.options.iter_mut().zip(scores).zip(notes) {
             o.scores.insert(at, s);
             o.notes.insert(at, note);
+            o.evidence.insert(at, Evidence::default());
+            o.measures.insert(at, None);
         }
         Ok(at)
     }
@@ -956,13 +1567,16 @@ impl Appraisal {
         }
         let mut rest = self.criteria.clone();
         rest.remove(c);
-        check_weights(&rest, &self.scale)?;
+        check_weights(&rest, &self.structure.groups, &self.scale)?;
+        check_groups(&self.structure.groups, &rest)?;
         let criterion = self.criteria.remove(c);
         let mut scores = Vec::with_capacity(self.options.len());
         let mut notes = Vec::with_capacity(self.options.len());
         for o in &mut self.options {
             scores.push(o.scores.remove(c));
             notes.push(o.notes.remove(c));
+            o.evidence.remove(c);
+            o.measures.remove(c);
         }
         Ok(RemovedCriterion {
             criterion,
@@ -984,6 +1598,10 @@ impl Appraisal {
             o.scores.insert(to, s);
             let note = o.notes.remove(from);
             o.notes.insert(to, note);
+            let e = o.evidence.remove(from);
+            o.evidence.insert(to, e);
+            let m = o.measures.remove(from);
+            o.measures.insert(to, m);
         }
         Ok(())
     }
@@ -1000,14 +1618,147 @@ pub struct RemovedCriterion {
     pub notes: Vec<Option<String>>,
 }
 
-fn check_weights(criteria: &[Criterion], scale: &Scale) -> Result<(), ModelError> {
-    if !criteria.iter().any(|c| c.weight > 0.0) {
+fn check_weights(
+    criteria: &[Criterion],
+    groups: &[CriterionGroup],
+    scale: &Scale,
+) -> Result<(), ModelError> {
+    let weights = effective_weights(criteria, groups);
+    if !weights.iter().any(|&w| w > 0.0) {
         return Err(ModelError::AllWeightsZero);
     }
-    if !scale.totals_finite(criteria.iter().map(|c| c.weight)) {
+    if !scale.totals_finite(weights.iter().copied()) {
         return Err(ModelError::TotalOverflow);
     }
     Ok(())
+}
+
+/// Checks that every group a criterion or group names exists, that no group
+/// is inside itself, that every group holds at least one criterion, and
+/// that no group's weight is lost because all its members weigh zero.
+fn check_groups(groups: &[CriterionGroup], criteria: &[Criterion]) -> Result<(), ModelError> {
+    let n = groups.len();
+    let mut seen = std::collections::HashSet::new();
+    for g in groups {
+        if !seen.insert(g.id.as_str()) {
+            return Err(ModelError::DuplicateId(g.id.to_string()));
+        }
+        if g.parent.is_some_and(|p| p >= n) {
+            return Err(ModelError::NoSuchIndex("group", g.parent.unwrap_or(0)));
+        }
+    }
+    for c in criteria {
+        if c.group.is_some_and(|g| g >= n) {
+            return Err(ModelError::NoSuchIndex("group", c.group.unwrap_or(0)));
+        }
+    }
+    for (i, g) in groups.iter().enumerate() {
+        let mut at = g.parent;
+        let mut steps = 0;
+        while let Some(p) = at {
+            if p == i || steps > n {
+                return Err(ModelError::GroupCycle(g.id.to_string()));
+            }
+            at = groups[p].parent;
+            steps += 1;
+        }
+    }
+    // A group holds a criterion if one sits in it or in a group inside it.
+    let mut holds = vec![false; n];
+    for c in criteria {
+        let mut at = c.group;
+        while let Some(g) = at {
+            holds[g] = true;
+            at = groups[g].parent;
+        }
+    }
+    if let Some(g) = holds.iter().position(|h| !h) {
+        return Err(ModelError::EmptyGroup(groups[g].id.to_string()));
+    }
+    for (i, g) in groups.iter().enumerate() {
+        let members = criteria
+            .iter()
+            .filter(|c| c.group == Some(i))
+            .map(|c| c.weight)
+            .chain(
+                groups
+                    .iter()
+                    .filter(|h| h.parent == Some(i))
+                    .map(|h| h.weight),
+            );
+        if g.weight > 0.0 && members.sum::<f64>() <= 0.0 {
+            return Err(ModelError::GroupWeightless(g.id.to_string()));
+        }
+    }
+    Ok(())
+}
+
+/// The sum of the written weights of the members of group `g` (criteria
+/// and groups directly in it), or of the top level for `None`.
+fn members_weight(criteria: &[Criterion], groups: &[CriterionGroup], g: Option<usize>) -> f64 {
+    criteria
+        .iter()
+        .filter(|c| c.group == g)
+        .map(|c| c.weight)
+        .chain(groups.iter().filter(|h| h.parent == g).map(|h| h.weight))
+        .sum()
+}
+
+/// Each group's effective weight: as written at the top level, else its
+/// parent's effective weight × its weight ÷ the weight of its parent's members.
+fn group_effective(criteria: &[Criterion], groups: &[CriterionGroup]) -> Vec<f64> {
+    fn of(
+        g: usize,
+        criteria: &[Criterion],
+        groups: &[CriterionGroup],
+        memo: &mut Vec<Option<f64>>,
+        depth: usize,
+    ) -> f64 {
+        if let Some(w) = memo[g] {
+            return w;
+        }
+        let w = match groups[g].parent {
+            // The depth bound guards against a cycle, which assembly rejects.
+            Some(p) if depth <= groups.len() => {
+                let total = members_weight(criteria, groups, Some(p));
+                let parent = of(p, criteria, groups, memo, depth + 1);
+                if total > 0.0 {
+                    parent * groups[g].weight / total
+                } else {
+                    0.0
+                }
+            }
+            _ => groups[g].weight,
+        };
+        memo[g] = Some(w);
+        w
+    }
+    let mut memo = vec![None; groups.len()];
+    (0..groups.len())
+        .map(|g| of(g, criteria, groups, &mut memo, 0))
+        .collect()
+}
+
+/// See [`Appraisal::effective_weights`].
+fn effective_weights(criteria: &[Criterion], groups: &[CriterionGroup]) -> Vec<f64> {
+    if groups.is_empty() || criteria.iter().all(|c| c.group.is_none()) {
+        return criteria.iter().map(|c| c.weight).collect();
+    }
+    let gw = group_effective(criteria, groups);
+    criteria
+        .iter()
+        .map(|c| match c.group {
+            Some(g) if g < groups.len() => {
+                let total = members_weight(criteria, groups, Some(g));
+                if total > 0.0 {
+                    gw[g] * c.weight / total
+                } else {
+                    0.0
+                }
+            }
+            _ => c.weight,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -126,13 +126,23 @@ pub fn decimals(x: f64, dp: u32) -> String {
 /// A number quoted back in a message about it, in full: the shortest form
 /// that reads back as the same value, so 4.0000001 stays 4.0000001 rather
 /// than being rounded into a value that would have been accepted.
+///
+/// Very small magnitudes are written in scientific notation (`1e-300`), as
+/// TOML reads them, rather than as hundreds of digits (large ones already are).
 pub fn as_given(x: f64) -> String {
     if let Some(s) = special(x) {
         return s;
     }
+    let a = x.abs();
+    if a != 0.0 && a < AS_GIVEN_SMALLEST {
+        return format!("{x:e}");
+    }
     let s = format!("{x}");
     if s == "-0" { "0".into() } else { s }
 }
+
+/// Below this magnitude [`as_given`] writes scientific notation.
+const AS_GIVEN_SMALLEST: f64 = 1e-9;
 
 /// A score, a point or step of the scale, or a spread of scores: exact, as a
 /// person would write it (at most six decimals, which any real step needs).
@@ -367,6 +377,10 @@ mod tests {
         assert_eq!(decimals(f64::INFINITY, 2), "infinity");
         assert_eq!(decimals(1e26, 2), "1e26");
         assert_eq!(as_given(4.0000001), "4.0000001");
+        assert_eq!(as_given(1e-300), "1e-300");
+        assert_eq!(as_given(-2.5e-12), "-2.5e-12");
+        assert_eq!(as_given(3e20), "3e20");
+        assert_eq!(as_given(0.000_000_5), "0.0000005");
         assert_eq!(as_given(4.0), "4");
     }
 

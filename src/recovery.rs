@@ -520,6 +520,71 @@ mod tests {
 
     const SMALL: &str = "[appraisal]\ntitle = \"Library review\"\n";
 
+    /// Writes another machine's lock beside `plain`, last refreshed
+    /// `quiet` seconds ago; returns its path.
+    fn lock_from_another_machine(plain: &Path, quiet: u64) -> PathBuf {
+        let lock = with_suffix(&lock_prefix(plain).unwrap(), ".other-pc-4242");
+        let owner = Owner {
+            user: "alice".to_owned(),
+            host: "other-pc".to_owned(),
+            pid: 4242,
+            since: now_secs() - quiet - 600,
+            recovery: file_name(plain),
+        };
+        std::fs::write(&lock, owner.to_text()).unwrap();
+        let then = std::time::SystemTime::now() - Duration::from_secs(quiet);
+        std::fs::File::options()
+            .write(true)
+            .open(&lock)
+            .unwrap()
+            .set_modified(then)
+            .unwrap();
+        lock
+    }
+
+    #[test]
+    fn another_machines_lock_is_live_while_refreshed_and_stale_after_two_minutes() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join(".review.toml.appraise-recovery");
+        // Alice, on another machine, has unsaved work in the plain recovery file.
+        write_recovery(&plain, SMALL).unwrap();
+
+        // Refreshed 90 s ago (heartbeats every 30 s can be late on a slow
+        // share): she is taken to be still working.
+        let lock = lock_from_another_machine(&plain, 90);
+        let claim = Claim::take(&plain);
+        let alice = &claim.others()[0];
+        assert!(alice.live, "quiet for {} s", alice.quiet_for);
+        assert_ne!(claim.recovery(), plain, "her recovery file is left to her");
+        assert!(
+            orphans(&plain, claim.others()).is_empty(),
+            "her work is not offered while she works"
+        );
+        drop(claim);
+
+        // Quiet for longer than STALE_AFTER: her copy stopped without
+        // removing its lock (a crash, a dropped network drive).
+        let lock = {
+            std::fs::remove_file(&lock).unwrap();
+            lock_from_another_machine(&plain, STALE_AFTER.as_secs() + 5)
+        };
+        let claim = Claim::take(&plain);
+        let alice = &claim.others()[0];
+        assert!(!alice.live, "quiet for {} s", alice.quiet_for);
+        assert!(alice.quiet_for >= STALE_AFTER.as_secs());
+        assert_eq!(claim.recovery(), plain, "the plain recovery file is free");
+        let found = orphans(&plain, claim.others());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, plain);
+        let left_by = found[0].1.as_ref().expect("who left it");
+        assert_eq!(left_by.owner.user, "alice");
+        assert_eq!(left_by.owner.host, "other-pc");
+        assert!(
+            lock.exists(),
+            "a lock from another machine is only judged, never removed, until the work is dealt with"
+        );
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_link_planted_at_the_recovery_path_is_replaced_not_followed() {

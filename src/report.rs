@@ -85,9 +85,12 @@ pub fn summarise_warnings(warns: &[Warning]) -> Vec<String> {
     let mut at: HashMap<&str, usize> = HashMap::new();
     for w in warns {
         match w.kind {
-            WarningKind::PublishedTotalMismatch | WarningKind::PublishedRoundingHidesOrder => {
-                lines.push(w.message.clone())
-            }
+            WarningKind::PublishedTotalMismatch
+            | WarningKind::PublishedRoundingHidesOrder
+            | WarningKind::PublishedRankMismatch
+            | WarningKind::PublishedPercentMismatch
+            | WarningKind::PublishedSubtotalMismatch
+            | WarningKind::MissingScreening => lines.push(w.message.clone()),
             WarningKind::MissingScore => match at.get(w.option.as_str()) {
                 Some(&k) => missing[k].1 += 1,
                 None => {
@@ -125,6 +128,12 @@ pub struct RankedOption<'a> {
     pub complete: bool,
     /// The total the source document states, if any.
     pub published_total: Option<f64>,
+    /// How many decimals the source printed it with (`3.8` has 1, `24` none):
+    /// the precision it is compared at.
+    pub published_decimals: Option<u32>,
+    /// Version-2 details (reference, subtotals, derived scores), where used.
+    #[serde(flatten)]
+    pub detail: crate::detail::OptionDetail<'a>,
 }
 
 /// The scale's bounds in the JSON output.
@@ -147,10 +156,13 @@ pub struct RankJson<'a> {
     pub scale: ScaleJson,
     /// The highest total possible.
     pub max_total: f64,
-    /// Options in rank order.
+    /// Options in rank order (the shortlist, where options are screened out).
     pub options: Vec<RankedOption<'a>>,
     /// Every warning.
     pub warnings: Vec<Warning>,
+    /// Version-2 details (groups, criteria, the long list), where used.
+    #[serde(flatten)]
+    pub detail: crate::detail::StructureDetail<'a>,
 }
 
 /// Builds the `rank --format json` document.
@@ -170,6 +182,8 @@ pub fn rank_json<'a>(appraisal: &'a Appraisal, results: &Results) -> RankJson<'a
                 rank: r.rank,
                 complete: r.complete,
                 published_total: o.published_total(),
+                published_decimals: o.published().map(|p| p.decimals()),
+                detail: crate::detail::option(appraisal, results, i),
             }
         })
         .collect();
@@ -183,5 +197,6 @@ pub fn rank_json<'a>(appraisal: &'a Appraisal, results: &Results) -> RankJson<'a
         max_total: results.max_total,
         options,
         warnings: warnings(appraisal, results),
+        detail: crate::detail::structure(appraisal, results),
     }
 }

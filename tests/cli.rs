@@ -131,6 +131,7 @@ fn rank_json_has_the_documented_fields() {
     assert_eq!(options[0]["rank"], 1);
     assert_eq!(options[0]["complete"], true);
     assert_eq!(options[0]["published_total"], 33.0);
+    assert_eq!(options[0]["published_decimals"], 0);
     let ranks: Vec<u64> = options
         .iter()
         .map(|o| o["rank"].as_u64().expect("rank"))

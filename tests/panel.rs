@@ -389,7 +389,12 @@ fn the_sheet_example_in_the_format_docs_is_valid() {
         .skip(1)
         .map(|b| b.split("```").next().unwrap_or(""))
         .collect();
-    assert_eq!(blocks.len(), 2, "an appraisal example and a sheet example");
+    // The version-2 example follows them (tested in tests/v2_model.rs).
+    assert_eq!(
+        blocks.len(),
+        3,
+        "an appraisal example, a sheet example and the version-2 example"
+    );
     let a = appraise::load::load_str("format.md", blocks[0])
         .expect("appraisal")
         .appraisal;
@@ -829,4 +834,50 @@ fn counts_in_panel_messages_agree_in_number() {
         .stderr(predicate::str::contains(
             "0 scores changed, 0 notes updated, 0 cells left",
         ));
+}
+
+/// Means that exact arithmetic makes equal (0 + 0 + 5/3 and 0 + 1/3 + 4/3)
+/// differ in floating point; the consensus must still tie them.
+#[test]
+fn consensus_totals_equal_in_exact_arithmetic_tie() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let review = dir.path().join("review.toml");
+    std::fs::write(
+        &review,
+        "[appraisal]\ntitle = \"Thirds\"\n\n[scale]\nmin = 0\nmax = 5\n\n\
+         [[criteria]]\nid = \"x\"\nname = \"Ex\"\n\n[[criteria]]\nid = \"y\"\nname = \"Why\"\n\n\
+         [[criteria]]\nid = \"z\"\nname = \"Zed\"\n\n\
+         [[options]]\nid = \"a\"\nname = \"Option A\"\n\n[[options]]\nid = \"b\"\nname = \"Option B\"\n",
+    )
+    .expect("write");
+    let members = [("M1", [1, 1], 0), ("M2", [2, 1], 0), ("M3", [2, 2], 1)];
+    let mut paths = Vec::new();
+    for (m, [az, bz], by) in members {
+        let p = dir.path().join(format!("{m}.sheet.toml"));
+        std::fs::write(
+            &p,
+            format!(
+                "[sheet]\nappraisal = \"review.toml\"\nmember = \"{m}\"\n\n\
+                 [scores.a]\nx = 0\ny = 0\nz = {az}\n\n[scores.b]\nx = 0\ny = {by}\nz = {bz}\n"
+            ),
+        )
+        .expect("write");
+        paths.push(p);
+    }
+    let out = appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).expect("json");
+    let consensus = doc["consensus"].as_array().expect("consensus");
+    assert_eq!(consensus[0]["rank"], 1, "{doc}");
+    assert_eq!(consensus[1]["rank"], 1, "{doc}");
+    assert_eq!(consensus[0]["total"], consensus[1]["total"], "{doc}");
+    assert_eq!(doc["leaders"].as_array().expect("leaders").len(), 2);
 }

@@ -224,3 +224,28 @@ fn a_huge_rayon_thread_count_is_capped() {
     assert!(out.status.success());
     assert!(!String::from_utf8_lossy(&out.stderr).contains("RAYON_NUM_THREADS"));
 }
+
+#[test]
+fn rank_json_carries_the_precision_a_total_was_published_with() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("published.toml");
+    std::fs::write(
+        &path,
+        APPRAISAL.replace(
+            "name = \"Option B\"",
+            "name = \"Option B\"\npublished_total = 4.0",
+        ),
+    )
+    .expect("write");
+    let out = appraise()
+        .args(["rank", "--format", "json"])
+        .arg(&path)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let b = &v["options"][0];
+    assert_eq!(b["id"], "b");
+    assert_eq!(b["published_total"], 4.0);
+    assert_eq!(b["published_decimals"], 1, "4.0 was printed to one decimal");
+}

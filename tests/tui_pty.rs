@@ -486,6 +486,63 @@ fn sigterm_while_idle_keeps_the_edit_and_ends_at_once() {
     assert_eq!(a.options()[0].score(0), Some(4.0), "the edit was kept");
 }
 
+/// In a shared folder (anyone may write it), another user's file: the
+/// scoring screen asks the system whether this user may write it, not the
+/// mode bits, and does not save over it; where an ACL lets this user write
+/// it but saving would make the file theirs, it says so and does not save.
+#[test]
+fn the_screen_does_not_save_over_another_users_file() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let test = "the_screen_does_not_save_over_another_users_file";
+    let Some(runuser) = common::users::second_user(test) else {
+        return;
+    };
+    let Some(setfacl) = common::tools::find(test, "setfacl", "APPRAISE_TEST_SETFACL") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    let path = dir.path().join("review.toml");
+    std::fs::write(&path, FILE).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let owner = std::fs::metadata(&path).unwrap().uid();
+    let mut s = Session::start_as(
+        &runuser,
+        common::users::OTHER_USER,
+        &["tui", "review.toml"],
+        dir.path(),
+    );
+    s.wait_for("Keep all branches");
+    s.keys(b"4");
+    s.keys(CTRL_S);
+    s.wait_for_words("review.toml is read-only");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), FILE);
+    // An ACL lets this user write the file, but replacing it would hand it
+    // to them: refused, with the reason.
+    let acl = format!("u:{}:rw", common::users::OTHER_USER);
+    assert!(
+        std::process::Command::new(&setfacl)
+            .args(["-m", &acl])
+            .arg(&path)
+            .status()
+            .unwrap()
+            .success()
+    );
+    s.keys(b"\x1b");
+    s.keys(CTRL_S);
+    s.wait_for_words("belongs to another user");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), FILE);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().uid(),
+        owner,
+        "still theirs"
+    );
+    s.keys(b"q");
+    s.wait_for("Unsaved changes");
+    s.keys(b"n");
+    assert!(s.wait_exit());
+}
+
 #[test]
 fn export_asks_before_replacing_a_file() {
     let dir = tempfile::tempdir().unwrap();

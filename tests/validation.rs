@@ -126,10 +126,10 @@ fn unknown_key_suggests_the_nearest() {
 #[test]
 fn unknown_top_level_key() {
     only(
-        &format!("version = 2\n{VALID}"),
+        &format!("colour = 2\n{VALID}"),
         "unknown-key",
         "1:1",
-        "unknown key `version`",
+        "unknown key `colour`",
     );
 }
 

@@ -90,9 +90,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         score_spread: args.score_spread,
     };
+    // The shortlist at effective weights, every score as points on one scale.
+    let appraisal = loaded.appraisal.for_analysis();
     // A million samples on a large appraisal take a while: show how far it is.
     let bar = super::progress::counted(config.samples, "Monte Carlo", "samples");
-    let result = sensitivity::analyse_with_progress(&loaded.appraisal, &config, &|p| {
+    let result = sensitivity::analyse_with_progress(&appraisal, &config, &|p| {
         bar.set_length(p.total);
         bar.set_position(p.done);
     });
@@ -102,11 +104,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.format {
         Format::Table => {
             print_warnings(&loaded);
-            let report = export::sensitivity::terminal_report(&loaded.appraisal, &result);
+            let report = export::sensitivity::terminal_report(&appraisal, &result);
             terminal::write_report(&mut out, &report, stdout_style(), true)?;
         }
         Format::Json => {
-            let doc = output::document(&loaded.appraisal, &result);
+            let doc = output::document(&appraisal, &result);
             serde_json::to_writer_pretty(&mut out, &doc).context("writing JSON")?;
             writeln!(out)?;
         }

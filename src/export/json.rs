@@ -102,6 +102,9 @@ pub struct OptionJson<'a> {
     pub weaknesses: &'a [String],
     /// The total the source document states.
     pub published_total: Option<f64>,
+    /// How many decimals the source printed it with (`3.8` has 1, `24`
+    /// none): the precision it is compared at.
+    pub published_decimals: Option<u32>,
     /// One entry per criterion, in criterion order.
     pub scores: Vec<ScoreJson<'a>>,
 }
@@ -217,6 +220,7 @@ pub fn document<'a>(
                 strengths: &o.strengths,
                 weaknesses: &o.weaknesses,
                 published_total: o.published_total(),
+                published_decimals: o.published().map(|p| p.decimals()),
                 scores: appraisal
                     .criteria()
                     .iter()

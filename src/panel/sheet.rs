@@ -171,7 +171,6 @@ pub fn parse_sheet(
         .enumerate()
         .map(|(i, c)| (c.id().as_str(), i))
         .collect();
-    let scale = appraisal.scale();
     let mut seen_scores = vec![false; n_opt];
     let mut warnings = Vec::new();
 
@@ -225,6 +224,22 @@ pub fn parse_sheet(
                 let Some(v) = number(cvalue, "a score", &mut sink) else {
                     continue;
                 };
+                // Measured values belong to the appraisal, not to members.
+                if appraisal.criteria()[c].measure().is_some() {
+                    sink.push(
+                        Diagnostic::error(
+                            "score-for-measured",
+                            format!(
+                                "`{}` is a measured criterion: its scores come from the appraisal's raw values, so a member cannot score it",
+                                numbers::shorten(ckey.get_ref())
+                            ),
+                            Some(v.span.clone()),
+                        )
+                        .with_help("remove this score from the scoresheet; measured values are set in the appraisal file"),
+                    );
+                    continue;
+                }
+                let scale = appraisal.scale_of(c);
                 match scale.check(v.value) {
                     Ok(()) => sheet.scores[o][c] = Some(v.value),
                     Err(e) => {
@@ -456,7 +471,24 @@ pub fn blank_sheet(appraisal: &Appraisal, appraisal_ref: &str, member: &str) -> 
             o.id()
         ));
         for c in appraisal.criteria() {
-            out.push_str(&format!("{} = \"\"  # {}\n", c.id(), one_line(c.name())));
+            // Measured criteria are scored from the appraisal's raw values.
+            if c.measure().is_some() {
+                continue;
+            }
+            let own = match c.own_scale() {
+                Some(s) if s != appraisal.scale() => format!(
+                    " (scored {} to {} in steps of {})",
+                    numbers::score(s.min()),
+                    numbers::score(s.max()),
+                    numbers::score(s.step())
+                ),
+                _ => String::new(),
+            };
+            out.push_str(&format!(
+                "{} = \"\"  # {}{own}\n",
+                c.id(),
+                one_line(c.name())
+            ));
         }
         out.push_str(&format!("\n[notes.{}]\n", o.id()));
     }

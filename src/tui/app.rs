@@ -601,6 +601,7 @@ impl App {
         app.note_other_copies();
         app.offer_recovery();
         app.note_published_totals();
+        app.note_weights();
         Ok(app)
     }
 
@@ -639,6 +640,17 @@ impl App {
             crate::compute::total_phrase(a),
             crate::numbers::total(computed)
         ));
+    }
+
+    /// Mentions, in the message line, what the file's checks say of the
+    /// weights (checked again whenever they change).
+    pub fn note_weights(&mut self) {
+        if self.view.message.is_some() {
+            return;
+        }
+        if let Some(first) = self.doc.weight_notes().first() {
+            self.view.info(format!("Weights: {first}"));
+        }
     }
 
     /// Says, in the message line, who else has the file open.

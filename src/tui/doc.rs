@@ -101,6 +101,30 @@ pub struct Doc {
     /// This copy's lock beside the file and its own recovery file, when
     /// opened for real; shared by clones, released with the last.
     claim: Option<Arc<recovery::Claim>>,
+    /// What the file's checks say of the weights (a weight too small to
+    /// show in a total, some criteria weighted and the rest left to 1), as
+    /// of the weights in `weights_checked`.
+    weight_notes: Vec<String>,
+    /// The weights `weight_notes` was worked out for.
+    weights_checked: Vec<f64>,
+}
+
+/// The kinds of the file's warnings that are about the weights, which the
+/// screen checks again whenever the weights change.
+pub const WEIGHT_WARNINGS: &[&str] = &["weight-too-small", "criteria-partly-weighted"];
+
+/// The weights' warnings among `warnings`, as sentences.
+pub fn weight_notes(warnings: &[crate::diagnostic::Diagnostic]) -> Vec<String> {
+    warnings
+        .iter()
+        .filter(|d| WEIGHT_WARNINGS.contains(&d.kind))
+        .map(|d| d.message.clone())
+        .collect()
+}
+
+/// The criteria's weights, in order.
+pub fn weights_of(a: &Appraisal) -> Vec<f64> {
+    a.criteria().iter().map(|c| c.weight()).collect()
 }
 
 /// When the recovery writer is next sent the whole document.
@@ -115,6 +139,7 @@ enum WholeDue {
 impl Doc {
     /// The document for a loaded appraisal; `path` is `None` for the bundled example.
     pub fn new(loaded: Loaded, path: Option<PathBuf>) -> Doc {
+        let notes = weight_notes(&loaded.warnings);
         let (original, fingerprint) = match &path {
             Some(p) => {
                 let (text, fp) = save::as_on_disk(p, loaded.source.text);
@@ -122,13 +147,15 @@ impl Doc {
             }
             None => (loaded.source.text, None),
         };
-        Doc::with(
+        let mut doc = Doc::with(
             loaded.appraisal,
             original,
             fingerprint,
             path,
             Target::Appraisal,
-        )
+        );
+        doc.weight_notes = notes;
+        doc
     }
 
     /// The document for a member's opened scoresheet.
@@ -159,6 +186,8 @@ impl Doc {
     ) -> Doc {
         let results = compute(&appraisal);
         Doc {
+            weight_notes: Vec::new(),
+            weights_checked: weights_of(&appraisal),
             saved: appraisal.clone(),
             summary: Summary::of(&appraisal, &results),
             results,
@@ -262,6 +291,45 @@ impl Doc {
     /// The text on disk as last loaded or saved.
     pub fn original(&self) -> &str {
         &self.original
+    }
+
+    /// The same, shared rather than copied, for work off the key path.
+    pub fn original_shared(&self) -> Arc<str> {
+        Arc::clone(&self.original)
+    }
+
+    /// What the file's checks say of the weights as they were last checked.
+    pub fn weight_notes(&self) -> &[String] {
+        &self.weight_notes
+    }
+
+    /// Whether the weights have changed since they were last checked (only
+    /// the appraisal file's weights are checked: a member cannot change them).
+    pub fn weights_unchecked(&self) -> bool {
+        self.target.member().is_none()
+            && (self.weights_checked.len() != self.appraisal.criteria().len()
+                || self
+                    .weights_checked
+                    .iter()
+                    .zip(self.appraisal.criteria())
+                    .any(|(w, c)| *w != c.weight()))
+    }
+
+    /// Takes in what the checks say of `weights`; returns whether that
+    /// changed what is known. Ignored if the weights have moved on since
+    /// (another check is then on its way).
+    pub fn weights_checked(&mut self, weights: &[f64], notes: Vec<String>) -> bool {
+        if weights != weights_of(&self.appraisal).as_slice() || notes == self.weight_notes {
+            return false;
+        }
+        self.weight_notes = notes;
+        true
+    }
+
+    /// Notes that the weights as they stand are being checked.
+    pub fn checking_weights(&mut self) -> Vec<f64> {
+        self.weights_checked = weights_of(&self.appraisal);
+        self.weights_checked.clone()
     }
 
     /// The fingerprint of the file as last loaded or saved.

@@ -50,6 +50,8 @@ pub enum Effect {
     /// Turn mouse capture on (clicks select cells) or off (the terminal
     /// selects text).
     Mouse(bool),
+    /// The weights changed: run the file's checks on them again.
+    CheckWeights(CheckJob),
 }
 
 /// What a job sends back.
@@ -80,6 +82,55 @@ pub enum Done {
     },
     /// The live analysis was worked out.
     Analysed(Box<Live>),
+    /// The weights were checked.
+    WeightsChecked {
+        /// The weights checked.
+        weights: Vec<f64>,
+        /// What the checks say of them.
+        notes: Vec<String>,
+    },
+}
+
+/// Running the file's checks on the weights, off the key path: the
+/// document as it would be saved is read again as a file is, so the rules
+/// are the loader's own (a weight too small to show in a total, some
+/// criteria weighted and the rest left to 1).
+#[derive(Debug, Clone)]
+pub struct CheckJob {
+    target: super::target::Target,
+    original: Arc<str>,
+    appraisal: Appraisal,
+    path: Option<PathBuf>,
+    name: String,
+    weights: Vec<f64>,
+}
+
+impl CheckJob {
+    /// A check of `app`'s weights as they now stand.
+    pub fn of(app: &mut App) -> CheckJob {
+        CheckJob {
+            weights: app.doc.checking_weights(),
+            target: app.doc.target().clone(),
+            original: app.doc.original_shared(),
+            appraisal: app.doc.appraisal().clone(),
+            path: app.doc.path().map(Path::to_path_buf),
+            name: app.doc.display_name(),
+        }
+    }
+
+    /// Runs the checks.
+    pub fn run(self) -> Done {
+        let text = self
+            .target
+            .render(&self.original, &self.appraisal, self.path.as_deref());
+        let notes = crate::load::load_str(&self.name, &text)
+            .map(|l| super::doc::weight_notes(&l.warnings))
+            .unwrap_or_default();
+        Done::WeightsChecked {
+            weights: self.weights,
+            notes,
+        }
+    }
 }
 
 /// Reading members' sheets for the panel view, off the key path.
@@ -232,6 +283,7 @@ pub fn perform_now(app: &mut App, effects: Vec<Effect>) {
                 None
             }
             Effect::Mouse(_) => None,
+            Effect::CheckWeights(job) => Some(job.run()),
         };
         if let Some(done) = done {
             queue.extend(super::update::finish(app, done));

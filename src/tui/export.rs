@@ -229,7 +229,7 @@ impl ExportJob {
             appraisal: doc.appraisal().clone(),
             stem: file_stem(doc.path()),
             target: doc.target().clone(),
-            original: std::sync::Arc::from(doc.original()),
+            original: doc.original_shared(),
             doc_path: doc.path().map(Path::to_path_buf),
         }
     }

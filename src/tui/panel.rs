@@ -329,10 +329,13 @@ pub fn grid_title(p: &PanelState) -> String {
 
 /// What opening the panel says: how many sheets, and any left out.
 pub fn opened_message(p: &PanelState, beside: Option<&str>) -> String {
-    let n = p.sheets().len();
+    let sheets = match p.sheets().len() {
+        1 => "1 member's sheet".to_owned(),
+        n => format!("{n} members' sheets"),
+    };
     let mut text = match beside {
-        Some(name) => format!("Opened the panel: {n} members' sheets found beside {name}"),
-        None => format!("Opened the panel: {n} members' sheets"),
+        Some(name) => format!("Opened the panel: {sheets} found beside {name}"),
+        None => format!("Opened the panel: {sheets}"),
     };
     match p.problems.len() {
         0 => {}
@@ -341,11 +344,10 @@ pub fn opened_message(p: &PanelState, beside: Option<&str>) -> String {
             "; {k} sheets could not be used (the details say why)"
         )),
     }
-    if !p.left_out.is_empty() {
-        text.push_str(&format!(
-            "; {} more with other file names were not opened",
-            p.left_out.len()
-        ));
+    match p.left_out.len() {
+        0 => {}
+        1 => text.push_str("; 1 more with another file name was not opened"),
+        n => text.push_str(&format!("; {n} more with other file names were not opened")),
     }
     text
 }

@@ -287,6 +287,7 @@ impl Jobs {
                 }
             }
             Effect::Release(claim) => drop(claim),
+            Effect::CheckWeights(job) => self.spawn("weights", move || job.run()),
             Effect::Mouse(on) => {
                 if on != self.mouse {
                     self.mouse = on;

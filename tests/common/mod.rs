@@ -8,3 +8,4 @@ pub mod ooxml;
 pub mod pty;
 pub mod screen;
 pub mod tools;
+pub mod users;

@@ -38,6 +38,14 @@ impl Session {
         Session::spawn(cmd, cwd, state_dir, cols)
     }
 
+    /// Starts `appraise ARGS` in `cwd` as `user`, through `runuser`.
+    pub fn start_as(runuser: &Path, user: &str, args: &[&str], cwd: &Path) -> Session {
+        let mut cmd = CommandBuilder::new(runuser);
+        cmd.args(["-u", user, "--", env!("CARGO_BIN_EXE_appraise")]);
+        cmd.args(args);
+        Session::spawn(cmd, cwd, None, 80)
+    }
+
     /// Starts `appraise ARGS` in `cwd` from a shell that ignores SIGHUP
     /// and writes appraise's exit code to `status` once it ends. The shell
     /// leads the terminal's session, so when the terminal goes away the
@@ -204,6 +212,22 @@ impl Session {
         }
         panic!(
             "the screen never showed {text:?}; it shows:\n{}",
+            self.contents()
+        );
+    }
+
+    /// Waits until the screen shows `words`, however the lines wrap them.
+    pub fn wait_for_words(&self, words: &str) {
+        let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(20) {
+            if flat(&self.contents()).contains(words) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "the screen never showed {words:?}; it shows:\n{}",
             self.contents()
         );
     }

@@ -223,7 +223,8 @@ fn clash(app: &mut App, mut k: Box<Clashes>, action: Action, fx: &mut Effects) {
                 k.take_yours.iter().filter(|&&t| t).count()
             };
             app.view.info(format!(
-                "Restored your unsaved work on {kept} of {n} cells over the file as it now is: Ctrl-s to save, u to undo"
+                "Restored your unsaved work on {kept} of {} over the file as it now is: Ctrl-s to save, u to undo",
+                crate::numbers::count(n as f64, "cell", "cells")
             ));
             return;
         }

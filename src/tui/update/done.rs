@@ -65,6 +65,18 @@ pub fn finish(app: &mut App, done: Done) -> Effects {
                 p.seconds = seconds;
             }
         }
+        Done::WeightsChecked { weights, notes } => {
+            let had = !app.doc.weight_notes().is_empty();
+            if app.doc.weights_checked(&weights, notes) {
+                match app.doc.weight_notes().first() {
+                    Some(first) => app.view.error(format!("Weights: {first}")),
+                    None if had => app
+                        .view
+                        .info("Weights: the warning about them no longer applies"),
+                    None => {}
+                }
+            }
+        }
         Done::Analysed(live) => {
             if !app.doc.set_live(*live) && app.view.mode == Mode::Sensitivity {
                 // Worked out for a state that has changed since: again.

@@ -93,6 +93,9 @@ fn settle(app: &mut App, fx: &mut Effects) {
     if app.showing() == super::app::Showing::Panel {
         panel::refresh(app);
     }
+    if app.doc.weights_unchecked() {
+        fx.push(Effect::CheckWeights(super::effect::CheckJob::of(app)));
+    }
     if app.doc.recovery_news_due() && !fx.iter().any(|e| matches!(e, Effect::KeepRecovery)) {
         fx.push(Effect::KeepRecovery);
     }

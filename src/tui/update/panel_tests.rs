@@ -791,7 +791,7 @@ fn p_says_when_sheets_with_other_names_were_not_opened() {
     update(&mut app, Action::Panel);
     assert_eq!(app.showing(), Showing::Panel);
     assert!(
-        message(&app).contains("1 more with other file names were not opened"),
+        message(&app).contains("1 more with another file name was not opened"),
         "{}",
         message(&app)
     );

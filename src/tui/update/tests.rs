@@ -7,7 +7,7 @@ use super::*;
 use crate::load::load_str;
 use crate::tui::action::Input;
 use crate::tui::app::{Confirm, Focus, Severity, Sort, View};
-use crate::tui::effect::perform_now;
+use crate::tui::effect::{Done, perform_now};
 use crate::tui::key_to_action;
 use crate::tui::keymap as keys;
 use crate::tui::swing::SwingStep;
@@ -943,6 +943,76 @@ fn export_asks_for_a_format_and_a_file() {
     assert_eq!(message(&app), "Nothing exported");
 }
 
+/// The export is a job the runner does in the background: the screen
+/// shows its stage and time, and takes keys meanwhile.
+#[test]
+fn an_export_runs_in_the_background_with_its_progress_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = example();
+    update(&mut app, Action::Export);
+    update(&mut app, Action::Input(Input::Enter)); // Word, the first format
+    clear_prompt(&mut app);
+    let target = dir.path().join("review.docx");
+    type_text(&mut app, target.to_str().unwrap());
+    let fx = super::update(&mut app, Action::Input(Input::Enter));
+    let job = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Export(job) => Some(job.clone()),
+            _ => None,
+        })
+        .expect("the export is asked of the runner");
+    assert!(!target.exists(), "nothing is written by update itself");
+    assert_eq!(app.view.mode, Mode::Normal);
+    let line = |app: &App| {
+        let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+        t.draw(|f| crate::tui::view::draw(f, app)).unwrap();
+        let buf = t.backend().buffer().clone();
+        (0..24)
+            .map(|y| (0..80).map(|x| buf[(x, y)].symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(line(&app).contains("Exporting"), "{}", line(&app));
+    // The runner reports the stage and the seconds as the job goes.
+    let _ = finish(
+        &mut app,
+        Done::Progress {
+            stage: "writing the word document".into(),
+            seconds: 3,
+        },
+    );
+    let screen = line(&app);
+    assert!(
+        screen.contains("writing the word document… 3 s"),
+        "{screen}"
+    );
+    // Keys are taken meanwhile: a score, and a second export is refused.
+    let before = score(&app, 0, 0);
+    update(
+        &mut app,
+        Action::Digit(if before == Some(1.0) { 2 } else { 1 }),
+    );
+    assert_ne!(score(&app, 0, 0), before, "the grid takes scores meanwhile");
+    assert!(app.jobs.export.is_some());
+    // The job, run as the runner would, comes back through finish.
+    let outcome = job.clone().run(&mut |_| {});
+    let _ = finish(
+        &mut app,
+        Done::Exported {
+            job: Box::new(job),
+            outcome,
+        },
+    );
+    assert!(app.jobs.export.is_none());
+    assert!(
+        message(&app).starts_with("Exported to"),
+        "{}",
+        message(&app)
+    );
+    assert!(std::fs::metadata(&target).unwrap().len() > 0);
+}
+
 #[test]
 fn export_to_a_bad_path_explains_and_stays_open() {
     let mut app = example();
@@ -1111,6 +1181,147 @@ fn recovery_file_is_written_offered_and_restored() {
     update(&mut again, Action::Save);
     assert!(!rec.exists(), "a successful save removes the recovery file");
     assert_eq!(crate::load::load_path(&path).unwrap().appraisal, edited);
+}
+
+/// Pretends a copy on another machine (a shared network drive) had the
+/// file open, writing to `rec`, and last refreshed its lock `quiet` seconds ago.
+fn lock_from_another_machine(rec: &std::path::Path, quiet: u64) -> PathBuf {
+    let name = rec.file_name().unwrap().to_string_lossy().into_owned();
+    let lock = rec.with_file_name(format!(
+        "{}.other-pc-4242",
+        name.replace(".appraise-recovery", ".appraise-lock")
+    ));
+    std::fs::write(
+        &lock,
+        format!(
+            "user = alice\nhost = other-pc\npid = 4242\nsince = 1700000000\nrecovery = {name}\n"
+        ),
+    )
+    .unwrap();
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(quiet);
+    std::fs::File::options()
+        .write(true)
+        .open(&lock)
+        .unwrap()
+        .set_modified(then)
+        .unwrap();
+    lock
+}
+
+#[test]
+fn work_left_on_another_machine_is_offered_only_once_its_lock_is_stale() {
+    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
+    update(&mut app, Action::Digit(0));
+    app.doc.flush_recovery().unwrap();
+    let rec = app.doc.recovery_path().unwrap().to_owned();
+    let edited = app.doc.appraisal().clone();
+    drop(app);
+    // Alice's copy on another machine refreshed its lock a minute ago: it
+    // is still running, so its work is neither offered nor touched.
+    let lock = lock_from_another_machine(&rec, 60);
+    let fresh = App::open(&path).unwrap();
+    assert_eq!(fresh.view.mode, Mode::Normal);
+    assert!(
+        message(&fresh).contains("Also open by alice on other-pc"),
+        "{}",
+        message(&fresh)
+    );
+    assert_ne!(fresh.doc.recovery_path(), Some(rec.as_path()));
+    drop(fresh);
+    assert!(rec.exists() && lock.exists());
+    // Quiet for longer than the heartbeat rule allows: stale.
+    let quiet = crate::recovery::STALE_AFTER.as_secs() + 60;
+    let lock = lock_from_another_machine(&rec, quiet);
+    let mut stale = App::open(&path).unwrap();
+    match &stale.view.mode {
+        Mode::Confirm(Confirm::Recovery { left_by, .. }) => {
+            let who = left_by.as_deref().unwrap_or_default();
+            assert!(
+                who.contains("alice on other-pc, last seen 3 minutes ago"),
+                "{who}"
+            );
+        }
+        other => panic!("not offered: {other:?}"),
+    }
+    update(&mut stale, Action::Input(Input::Char('r')));
+    assert_eq!(stale.doc.appraisal(), &edited);
+    assert!(
+        !lock.exists(),
+        "the stale lock goes once its work is dealt with"
+    );
+}
+
+const PARTLY_WEIGHTED: &str = r#"
+[appraisal]
+title = "Partly weighted"
+[scale]
+min = 0
+max = 5
+[[criteria]]
+id = "cost"
+name = "Cost"
+weight = 2
+[[criteria]]
+id = "reach"
+name = "Reach"
+[[options]]
+id = "x"
+name = "X"
+scores = { cost = 3, reach = 4 }
+"#;
+
+#[test]
+fn the_weights_warnings_are_checked_again_as_the_weights_change() {
+    let (_dir, _path, mut app) = on_disk(PARTLY_WEIGHTED);
+    let opened = App::open(&_path).unwrap();
+    assert!(
+        message(&opened).contains(
+            "Weights: 1 of 2 criteria has a weight (2) and the other (Reach) weighs 1 by default"
+        ),
+        "{}",
+        message(&opened)
+    );
+    // Giving Reach a weight of its own: the check runs again, off the key
+    // path, and the warning goes.
+    update(&mut app, Action::Right);
+    update(&mut app, Action::EditWeight);
+    let fx = super::update(&mut app, Action::Input(Input::Char('3')));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::CheckWeights(_))));
+    let fx = super::update(&mut app, Action::Input(Input::Enter));
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::CheckWeights(_))),
+        "a weight edit asks for the check: {fx:?}"
+    );
+    perform_now(&mut app, fx);
+    assert!(
+        app.doc.weight_notes().is_empty(),
+        "{:?}",
+        app.doc.weight_notes()
+    );
+    assert_eq!(
+        message(&app),
+        "Weights: the warning about them no longer applies"
+    );
+    // A weight too small to show in a total.
+    update(&mut app, Action::EditWeight);
+    type_text(&mut app, "0.0001");
+    update(&mut app, Action::Input(Input::Enter));
+    assert!(
+        message(&app).starts_with("Weights: a weight of 0.0001 is too small to show"),
+        "{}",
+        message(&app)
+    );
+    assert!(is_error(&app));
+    // Undone, the check runs again.
+    update(&mut app, Action::Undo);
+    assert!(
+        app.doc.weight_notes().is_empty(),
+        "{:?}",
+        app.doc.weight_notes()
+    );
+    // A score changes no weight: no check.
+    let fx = super::update(&mut app, Action::Digit(2));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::CheckWeights(_))));
 }
 
 #[test]

@@ -190,9 +190,14 @@ impl ClashBox<'_> {
         };
         let mut lines = vec![
             Line::from(format!(
-                "Someone changed {} after this work was kept. {} cells differ; choose whose version each keeps.",
+                "Someone changed {} after this work was kept. {} {}; choose whose version each keeps.",
                 self.doc_name,
-                k.cells.len()
+                numbers::count(k.cells.len() as f64, "cell", "cells"),
+                if k.cells.len() == 1 {
+                    "differs"
+                } else {
+                    "differ"
+                }
             )),
             Line::styled(
                 "↑↓ cell · Space yours/theirs · y all yours · t all theirs · Enter restore as chosen · q quit",

@@ -645,11 +645,8 @@ fn grid_title(app: &App, g: &GridGeometry) -> String {
             "SHARED scores from {}, read-only · c or Esc: back to yours",
             m.appraisal_name()
         ),
-        (_, Some(m), _) => format!(
-            "{}'s scores · {n_opt} options × {n_crit} criteria",
-            m.member
-        ),
-        _ => format!("Scores · {} options × {} criteria", n_opt, n_crit),
+        (_, Some(m), _) => format!("{}'s scores · {}", m.member, sizes(n_opt, n_crit)),
+        _ => format!("Scores · {}", sizes(n_opt, n_crit)),
     };
     if last_row - first_row < n_opt {
         title.push_str(&format!(" · rows {}-{}", first_row + 1, last_row));
@@ -661,6 +658,15 @@ fn grid_title(app: &App, g: &GridGeometry) -> String {
         title.push_str(" · by rank");
     }
     title
+}
+
+/// "8 options × 1 criterion": an appraisal's size, in the right number.
+fn sizes(options: usize, criteria: usize) -> String {
+    format!(
+        "{} × {}",
+        numbers::count(options as f64, "option", "options"),
+        numbers::count(criteria as f64, "criterion", "criteria")
+    )
 }
 
 /// A criterion's code, as the grid, the key and the reports name it: C1, C2, ...
@@ -859,7 +865,8 @@ fn message_text(app: &App) -> (String, Style) {
                 .map_or(0, |m| m.flagged().len());
             (
                 format!(
-                    " Panel view, read-only · {flagged} cells flagged · f next flagged · m method · p or Esc close"
+                    " Panel view, read-only · {} flagged · f next flagged · m method · p or Esc close",
+                    numbers::count(flagged as f64, "cell", "cells")
                 ),
                 Style::default().add_modifier(Modifier::DIM),
             )
@@ -883,7 +890,10 @@ fn message_text(app: &App) -> (String, Style) {
                 " All changes saved".to_owned()
             };
             if unscored > 0 {
-                s.push_str(&format!(" · {unscored} cells to score (·)"));
+                s.push_str(&format!(
+                    " · {} to score (·)",
+                    numbers::count(unscored as f64, "cell", "cells")
+                ));
             }
             if summary.incomplete {
                 s.push_str(" · * total of scored cells only");
@@ -1208,6 +1218,27 @@ mod tests {
         assert_eq!(total_text(20.82, 1, 5), "20.8");
         assert_eq!(total_text(106.25, 2, 5), "106.3");
         assert_eq!(total_text(1234.56, 2, 5), "1235");
+    }
+
+    #[test]
+    fn counts_agree_in_number() {
+        assert_eq!(sizes(1, 1), "1 option × 1 criterion");
+        assert_eq!(sizes(8, 0), "8 options × 0 criteria");
+        let mut app = App::new(crate::load::load_example().unwrap(), None);
+        app.view.size = (120, 40);
+        let mut recovered = app.doc.appraisal().clone();
+        let new = if recovered.options()[0].score(0) == Some(1.0) {
+            2.0
+        } else {
+            1.0
+        };
+        recovered.set_score(0, 0, Some(new)).unwrap();
+        let k = app::Clashes::between(recovered, app.doc.appraisal(), "r".into()).unwrap();
+        app.view.mode = Mode::Confirm(Confirm::RecoveryClash(Box::new(k)));
+        let mut buf = Buffer::empty(Rect::new(0, 0, 120, 40));
+        (&app).render(buf.area, &mut buf);
+        let text: String = buf.content.iter().map(|c| c.symbol()).collect();
+        assert!(text.contains("kept. 1 cell differs; choose"), "{text}");
     }
 
     #[test]

@@ -1,0 +1,528 @@
+//! Measured criteria: a raw value per option (a cost, a time, tonnes of CO2)
+//! and the value function that turns it into a score on the criterion's scale.
+//!
+//! Four functions are offered, each with its rule written once here and in
+//! words in `docs/format.md`:
+//! - linear between two reference points: the options' own worst and best
+//!   (a local scale) or fixed bounds written in the file;
+//! - piecewise linear through given points;
+//! - bands ("under £1m scores 5, £1m to £2m scores 4, ...");
+//! - relative to the best, the procurement price formula
+//!   (score = maximum × lowest price ÷ this price).
+
+use serde::Serialize;
+
+use crate::numbers::{as_given, score};
+
+/// Which way a measured criterion improves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Better {
+    /// More is better (benefits, capacity).
+    Higher,
+    /// Less is better (cost, time, emissions).
+    Lower,
+}
+
+impl Better {
+    /// The word used in the file and in messages: "higher" or "lower".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Better::Higher => "higher",
+            Better::Lower => "lower",
+        }
+    }
+
+    /// Whether `a` is at least as good as `b`.
+    fn at_least_as_good(self, a: f64, b: f64) -> bool {
+        match self {
+            Better::Higher => a >= b,
+            Better::Lower => a <= b,
+        }
+    }
+}
+
+/// How a band tests a raw value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Comparison {
+    /// `raw < limit`.
+    Below,
+    /// `raw <= limit`.
+    UpTo,
+    /// `raw > limit`.
+    Above,
+    /// `raw >= limit`.
+    AtLeast,
+}
+
+impl Comparison {
+    /// The key that writes this test in a file (`below`, `up_to`, ...).
+    pub fn key(self) -> &'static str {
+        match self {
+            Comparison::Below => "below",
+            Comparison::UpTo => "up_to",
+            Comparison::Above => "above",
+            Comparison::AtLeast => "at_least",
+        }
+    }
+
+    /// The test in words, for derivations ("under", "up to", ...).
+    fn words(self) -> &'static str {
+        match self {
+            Comparison::Below => "under",
+            Comparison::UpTo => "up to",
+            Comparison::Above => "over",
+            Comparison::AtLeast => "at least",
+        }
+    }
+
+    fn holds(self, raw: f64, limit: f64) -> bool {
+        match self {
+            Comparison::Below => raw < limit,
+            Comparison::UpTo => raw <= limit,
+            Comparison::Above => raw > limit,
+            Comparison::AtLeast => raw >= limit,
+        }
+    }
+}
+
+/// One band: a test on the raw value (none for "any other value") and the
+/// score a value passing it gets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Band {
+    /// The test and its limit; `None` matches every value.
+    pub test: Option<(Comparison, f64)>,
+    /// The score for a value in the band.
+    pub score: f64,
+}
+
+/// How a raw value becomes a score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "function", rename_all = "kebab-case")]
+pub enum ValueFunction {
+    /// Linear from the worst reference point (scale minimum) to the best
+    /// (scale maximum). Without bounds the points are the shortlisted
+    /// options' own worst and best values (a local scale).
+    Linear {
+        /// Fixed (worst, best) raw values; values beyond them are held at the ends.
+        bounds: Option<(f64, f64)>,
+    },
+    /// Straight lines through (raw, score) points in increasing raw order;
+    /// values beyond the first and last point take their scores.
+    Piecewise {
+        /// The points, raw values strictly increasing.
+        points: Vec<(f64, f64)>,
+    },
+    /// The first band whose test the value passes gives the score.
+    Bands {
+        /// The bands, tried in order.
+        bands: Vec<Band>,
+    },
+    /// min + (max − min) × best ÷ value when lower is better, or
+    /// × value ÷ best when higher is better; best among the shortlist.
+    RelativeToBest,
+}
+
+impl ValueFunction {
+    /// The function's name as the file writes it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ValueFunction::Linear { .. } => "linear",
+            ValueFunction::Piecewise { .. } => "piecewise",
+            ValueFunction::Bands { .. } => "bands",
+            ValueFunction::RelativeToBest => "relative-to-best",
+        }
+    }
+
+    /// Whether the score depends on the other options' values.
+    pub fn is_local(&self) -> bool {
+        matches!(
+            self,
+            ValueFunction::Linear { bounds: None } | ValueFunction::RelativeToBest
+        )
+    }
+}
+
+/// A measured criterion's raw-value rules.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Measure {
+    /// The unit, such as "£m" or "months".
+    pub unit: Option<String>,
+    /// Which way is better.
+    pub better: Better,
+    /// How a raw value becomes a score.
+    pub function: ValueFunction,
+}
+
+/// A derived score and how it was reached.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Derived {
+    /// The score on the criterion's own scale.
+    pub score: f64,
+    /// How it was derived, in words a reader can check by hand.
+    pub derivation: String,
+}
+
+/// Why a raw value gives no score.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueError {
+    /// No band's test holds for the value.
+    NoBand(String),
+    /// The relative-to-best formula needs values above zero.
+    NotPositive(String),
+    /// The value is not a finite number.
+    NotFinite,
+}
+
+impl std::fmt::Display for ValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ValueError::NoBand(v) => write!(f, "{v} falls in none of the bands"),
+            ValueError::NotPositive(v) => write!(
+                f,
+                "{v} cannot be scored relative to the best: the formula divides by values, so every value must be above zero"
+            ),
+            ValueError::NotFinite => f.write_str("the value is not an ordinary finite number"),
+        }
+    }
+}
+
+impl Measure {
+    /// A raw value with its unit, as derivations show it: "£8.4m"-style units
+    /// that start with a currency sign go before the number, others after.
+    pub fn with_unit(&self, raw: f64) -> String {
+        with_unit(self.unit.as_deref(), raw)
+    }
+
+    /// Checks a raw value against rules that do not depend on other options.
+    pub fn check(&self, raw: f64) -> Result<(), ValueError> {
+        if !raw.is_finite() {
+            return Err(ValueError::NotFinite);
+        }
+        match &self.function {
+            ValueFunction::RelativeToBest => {
+                let ok = match self.better {
+                    Better::Lower => raw > 0.0,
+                    Better::Higher => raw >= 0.0,
+                };
+                if !ok {
+                    return Err(ValueError::NotPositive(self.with_unit(raw)));
+                }
+            }
+            ValueFunction::Bands { bands }
+                if !bands
+                    .iter()
+                    .any(|b| b.test.is_none_or(|(c, l)| c.holds(raw, l))) =>
+            {
+                return Err(ValueError::NoBand(self.with_unit(raw)));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Scores every raw value (in option order; `None` where there is none).
+    /// `counts` says which options set the local reference points (the
+    /// shortlist); every option with a value is scored against them.
+    pub fn derive_all(
+        &self,
+        min: f64,
+        max: f64,
+        raws: &[Option<f64>],
+        counts: &[bool],
+    ) -> Vec<Option<Derived>> {
+        let shortlist: Vec<f64> = raws
+            .iter()
+            .zip(counts)
+            .filter_map(|(r, &c)| r.filter(|_| c))
+            .collect();
+        let best = shortlist.iter().copied().reduce(|a, b| {
+            if self.better.at_least_as_good(a, b) {
+                a
+            } else {
+                b
+            }
+        });
+        let worst = shortlist.iter().copied().reduce(|a, b| {
+            if self.better.at_least_as_good(a, b) {
+                b
+            } else {
+                a
+            }
+        });
+        raws.iter()
+            .map(|r| r.and_then(|raw| self.derive(min, max, raw, worst, best)))
+            .collect()
+    }
+
+    /// One score; `worst`/`best` are the shortlist's, for the local functions.
+    fn derive(
+        &self,
+        min: f64,
+        max: f64,
+        raw: f64,
+        worst: Option<f64>,
+        best: Option<f64>,
+    ) -> Option<Derived> {
+        self.check(raw).ok()?;
+        let u = |x: f64| self.with_unit(x);
+        let span = max - min;
+        let (score, derivation) = match &self.function {
+            ValueFunction::Linear { bounds } => {
+                let (local, (w, b)) = match bounds {
+                    Some(wb) => (false, *wb),
+                    None => (true, (worst?, best?)),
+                };
+                let whose = if local { "the options' " } else { "" };
+                if w == b {
+                    (
+                        max,
+                        format!(
+                            "{}: every option has the same value, so each scores the maximum, {}",
+                            u(raw),
+                            score(max)
+                        ),
+                    )
+                } else {
+                    let t = ((raw - w) / (b - w)).clamp(0.0, 1.0);
+                    let s = min + span * t;
+                    let held = if (raw - w) / (b - w) > 1.0 || (raw - w) / (b - w) < 0.0 {
+                        "; beyond the bounds, so held at the end"
+                    } else {
+                        ""
+                    };
+                    (
+                        s,
+                        format!(
+                            "{}: linear from {whose}worst, {} (scores {}), to {whose}best, {} (scores {}){held}",
+                            u(raw),
+                            u(w),
+                            score(min),
+                            u(b),
+                            score(max)
+                        ),
+                    )
+                }
+            }
+            ValueFunction::Piecewise { points } => {
+                let first = points.first()?;
+                let last = points.last()?;
+                if raw <= first.0 {
+                    (
+                        first.1,
+                        format!(
+                            "{}: at or below the first point, {}, which scores {}",
+                            u(raw),
+                            u(first.0),
+                            score(first.1)
+                        ),
+                    )
+                } else if raw >= last.0 {
+                    (
+                        last.1,
+                        format!(
+                            "{}: at or above the last point, {}, which scores {}",
+                            u(raw),
+                            u(last.0),
+                            score(last.1)
+                        ),
+                    )
+                } else {
+                    let k = points.windows(2).position(|w| raw <= w[1].0)?;
+                    let (a, b) = (points[k], points[k + 1]);
+                    let s = a.1 + (b.1 - a.1) * (raw - a.0) / (b.0 - a.0);
+                    (
+                        s,
+                        format!(
+                            "{}: on the line from {} (scores {}) to {} (scores {})",
+                            u(raw),
+                            u(a.0),
+                            score(a.1),
+                            u(b.0),
+                            score(b.1)
+                        ),
+                    )
+                }
+            }
+            ValueFunction::Bands { bands } => {
+                let band = bands
+                    .iter()
+                    .find(|b| b.test.is_none_or(|(c, l)| c.holds(raw, l)))?;
+                let words = match band.test {
+                    Some((c, l)) => format!("{} {}", c.words(), u(l)),
+                    None => "any other value".to_string(),
+                };
+                (
+                    band.score,
+                    format!(
+                        "{}: in the band {words}, which scores {}",
+                        u(raw),
+                        score(band.score)
+                    ),
+                )
+            }
+            ValueFunction::RelativeToBest => {
+                let best = best?;
+                let (ratio, formula) = match self.better {
+                    Better::Lower => (
+                        best / raw,
+                        format!("{} ÷ {}", as_given(best), as_given(raw)),
+                    ),
+                    Better::Higher => {
+                        if best == 0.0 {
+                            (1.0, "1 (every value is zero)".to_string())
+                        } else {
+                            (
+                                raw / best,
+                                format!("{} ÷ {}", as_given(raw), as_given(best)),
+                            )
+                        }
+                    }
+                };
+                let s = min + span * ratio;
+                let lead = if min == 0.0 {
+                    score(max)
+                } else {
+                    format!("{} + {}", score(min), score(span))
+                };
+                (
+                    s,
+                    format!(
+                        "{}: relative to the best, {}: {lead} × {formula}",
+                        u(raw),
+                        u(best)
+                    ),
+                )
+            }
+        };
+        Some(Derived {
+            score: crate::model::snap(score.clamp(min, max)),
+            derivation,
+        })
+    }
+}
+
+/// A number with its unit: a unit starting with a currency sign goes before
+/// the number ("£8.4m"), any other after it with a space ("18 months").
+pub fn with_unit(unit: Option<&str>, raw: f64) -> String {
+    let n = as_given(raw);
+    match unit {
+        None => n,
+        Some(u) if u.starts_with(['£', '$', '€']) => match u.char_indices().nth(1) {
+            Some((i, _)) => format!("{}{n}{}", &u[..i], &u[i..]),
+            None => format!("{u}{n}"),
+        },
+        Some("%") => format!("{n}%"),
+        Some(u) => format!("{n} {u}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(better: Better, function: ValueFunction) -> Measure {
+        Measure {
+            unit: Some("£m".into()),
+            better,
+            function,
+        }
+    }
+
+    fn scores(measure: &Measure, raws: &[f64]) -> Vec<f64> {
+        let raws: Vec<Option<f64>> = raws.iter().copied().map(Some).collect();
+        measure
+            .derive_all(0.0, 5.0, &raws, &vec![true; raws.len()])
+            .into_iter()
+            .map(|d| d.map_or(f64::NAN, |d| d.score))
+            .collect()
+    }
+
+    #[test]
+    fn local_linear_runs_from_the_worst_option_to_the_best() {
+        let f = m(Better::Lower, ValueFunction::Linear { bounds: None });
+        assert_eq!(scores(&f, &[4.0, 8.0, 12.0]), vec![5.0, 2.5, 0.0]);
+        let f = m(Better::Higher, ValueFunction::Linear { bounds: None });
+        assert_eq!(scores(&f, &[4.0, 8.0, 12.0]), vec![0.0, 2.5, 5.0]);
+        // Everyone equal: everyone best.
+        assert_eq!(scores(&f, &[3.0, 3.0]), vec![5.0, 5.0]);
+    }
+
+    #[test]
+    fn the_shortlist_alone_sets_a_local_scale() {
+        let f = m(Better::Lower, ValueFunction::Linear { bounds: None });
+        let raws = [Some(4.0), Some(8.0), Some(100.0)];
+        let d = f.derive_all(0.0, 5.0, &raws, &[true, true, false]);
+        assert_eq!(d[0].as_ref().map(|d| d.score), Some(5.0));
+        assert_eq!(d[1].as_ref().map(|d| d.score), Some(0.0));
+        assert_eq!(d[2].as_ref().map(|d| d.score), Some(0.0), "held at the end");
+    }
+
+    #[test]
+    fn fixed_bounds_hold_values_beyond_them() {
+        let f = m(
+            Better::Lower,
+            ValueFunction::Linear {
+                bounds: Some((10.0, 0.0)),
+            },
+        );
+        assert_eq!(scores(&f, &[2.0, 12.0, -1.0]), vec![4.0, 0.0, 5.0]);
+    }
+
+    #[test]
+    fn piecewise_interpolates_between_points() {
+        let f = m(
+            Better::Lower,
+            ValueFunction::Piecewise {
+                points: vec![(0.0, 5.0), (10.0, 3.0), (20.0, 0.0)],
+            },
+        );
+        assert_eq!(
+            scores(&f, &[-5.0, 5.0, 15.0, 30.0]),
+            vec![5.0, 4.0, 1.5, 0.0]
+        );
+    }
+
+    #[test]
+    fn bands_take_the_first_that_holds() {
+        let f = m(
+            Better::Lower,
+            ValueFunction::Bands {
+                bands: vec![
+                    Band {
+                        test: Some((Comparison::Below, 1.0)),
+                        score: 5.0,
+                    },
+                    Band {
+                        test: Some((Comparison::UpTo, 2.0)),
+                        score: 4.0,
+                    },
+                ],
+            },
+        );
+        assert_eq!(scores(&f, &[0.5, 1.0, 2.0]), vec![5.0, 4.0, 4.0]);
+        assert_eq!(f.check(2.5), Err(ValueError::NoBand("£2.5m".into())));
+    }
+
+    #[test]
+    fn relative_to_best_is_the_price_formula() {
+        let f = m(Better::Lower, ValueFunction::RelativeToBest);
+        assert_eq!(scores(&f, &[4.0, 8.0, 5.0]), vec![5.0, 2.5, 4.0]);
+        let d = f.derive_all(0.0, 5.0, &[Some(4.0), Some(8.0)], &[true, true]);
+        assert_eq!(
+            d[1].as_ref().map(|d| d.derivation.as_str()),
+            Some("£8m: relative to the best, £4m: 5 × 4 ÷ 8")
+        );
+        assert!(f.check(0.0).is_err());
+    }
+
+    #[test]
+    fn units_read_as_a_person_writes_them() {
+        assert_eq!(with_unit(Some("£m"), 8.4), "£8.4m");
+        assert_eq!(with_unit(Some("£"), 120.0), "£120");
+        assert_eq!(with_unit(Some("months"), 18.0), "18 months");
+        assert_eq!(with_unit(Some("%"), 12.5), "12.5%");
+        assert_eq!(with_unit(None, 3.0), "3");
+    }
+}
