@@ -273,36 +273,68 @@ fn write_body(
             }
             plan.push((closes, b, text_width, charts));
         }
-        let parts: Vec<String> = plan
-            .par_iter()
-            .map(|&(closes, b, text_width, chart)| {
-                let mut s = String::new();
-                if let Some(orientation) = closes {
-                    // Close the current section with its own orientation.
-                    let _ = write!(s, "<w:p><w:pPr>{}</w:pPr></w:p>", sect_pr(orientation));
-                }
-                match b {
-                    Block::Heading(h) => s.push_str(&paragraph(Some("Heading1"), h)),
-                    Block::Subheading(h) => s.push_str(&paragraph(Some("Heading2"), h)),
-                    Block::Paragraph(p) => s.push_str(&paragraph(None, p)),
-                    Block::Table(t) => table_xml(&mut s, t, text_width),
-                    Block::Chart(c) => {
-                        if let Some(m) = chart.checked_sub(1).and_then(|k| media.get(k)) {
-                            chart_xml(&mut s, c, m, chart, text_width);
-                        }
+        // A very large table (a matrix of thousands of options) is written
+        // on its own, a few rows at a time, rather than made whole first.
+        let big = |b: &Block| {
+            matches!(b, Block::Table(t) if t.rows.len() * t.columns.len() > BIG_TABLE_CELLS)
+        };
+        let block_xml = |s: &mut String,
+                         (closes, b, text_width, chart): (Option<bool>, &Block, u32, usize),
+                         flush: &mut dyn FnMut(&mut String) -> std::io::Result<()>|
+         -> std::io::Result<()> {
+            if let Some(orientation) = closes {
+                // Close the current section with its own orientation.
+                let _ = write!(s, "<w:p><w:pPr>{}</w:pPr></w:p>", sect_pr(orientation));
+            }
+            match b {
+                Block::Heading(h) => s.push_str(&paragraph(Some("Heading1"), h)),
+                Block::Subheading(h) => s.push_str(&paragraph(Some("Heading2"), h)),
+                Block::Paragraph(p) => s.push_str(&paragraph(None, p)),
+                Block::Table(t) => table_xml(s, t, text_width, flush)?,
+                Block::Chart(c) => {
+                    if let Some(m) = chart.checked_sub(1).and_then(|k| media.get(k)) {
+                        chart_xml(s, c, m, chart, text_width);
                     }
                 }
-                s
+            }
+            Ok(())
+        };
+        let parts: Vec<Option<String>> = plan
+            .par_iter()
+            .map(|&step| {
+                if big(step.1) {
+                    return None;
+                }
+                let mut s = String::new();
+                let _ = block_xml(&mut s, step, &mut |_| Ok(()));
+                Some(s)
             })
             .collect();
-        for p in parts {
-            out.write_all(p.as_bytes())?;
+        for (&step, part) in plan.iter().zip(parts) {
+            match part {
+                Some(p) => out.write_all(p.as_bytes())?,
+                None => {
+                    let mut s = String::new();
+                    block_xml(&mut s, step, &mut |s: &mut String| {
+                        out.write_all(s.as_bytes())?;
+                        s.clear();
+                        Ok(())
+                    })?;
+                    out.write_all(s.as_bytes())?;
+                }
+            }
         }
         Ok::<(), ExportError>(())
     })?;
     out.write_all(format!("{}</w:body></w:document>", sect_pr(landscape)).as_bytes())?;
     Ok(())
 }
+
+/// Cells past which a table's XML is written a few rows at a time.
+const BIG_TABLE_CELLS: usize = 200_000;
+
+/// Bytes of a large table's XML made before they are written.
+const FLUSH_BYTES: usize = 1 << 20;
 
 /// About this many twips per character at the table's 10 pt, plus cell margins.
 const TWIPS_PER_CHAR: f64 = 112.0;
@@ -481,7 +513,15 @@ fn parts_note(t: &ReportTable, headers: &[String], parts: usize) -> String {
     format!("This table is shown in {parts} parts{repeated}: {why}.")
 }
 
-fn table_xml(s: &mut String, t: &ReportTable, text_width: u32) {
+/// Adds a table (in parts when it is too wide for one Word table) to `s`,
+/// handing `s` to `flush` now and then so a large table need not be held
+/// whole.
+fn table_xml(
+    s: &mut String,
+    t: &ReportTable,
+    text_width: u32,
+    flush: &mut dyn FnMut(&mut String) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     // A score matrix names its criteria by code, with a key, so its score
     // columns fit the page without breaking words.
     let coded = t.coded_headers();
@@ -526,7 +566,7 @@ fn table_xml(s: &mut String, t: &ReportTable, text_width: u32) {
             .map(|&c| wants.get(c).copied().flatten())
             .collect();
         let widths = widths_from(&part_wants, text_width);
-        grid_xml(s, t, cols, &headers, &widths, text_width, &caption);
+        grid_xml(s, t, cols, &headers, &widths, text_width, &caption, flush)?;
         if k + 1 < count {
             // Word joins two tables that touch; an empty paragraph keeps them apart.
             s.push_str("<w:p><w:pPr><w:pStyle w:val=\"TableNote\"/></w:pPr></w:p>");
@@ -539,10 +579,13 @@ fn table_xml(s: &mut String, t: &ReportTable, text_width: u32) {
         // Word joins two tables that touch; an empty paragraph keeps them apart.
         s.push_str("<w:p><w:pPr><w:pStyle w:val=\"TableNote\"/></w:pPr></w:p>");
     }
+    Ok(())
 }
 
 /// One Word table: the columns `cols` of `t`, headed by `headers` (indexed
-/// by `t`'s columns), `widths` wide, with `caption` as its accessible name.
+/// by `t`'s columns), `widths` wide, with `caption` as its accessible name;
+/// `s` goes to `flush` whenever it holds a megabyte.
+#[allow(clippy::too_many_arguments)]
 fn grid_xml(
     s: &mut String,
     t: &ReportTable,
@@ -551,7 +594,8 @@ fn grid_xml(
     widths: &[u32],
     text_width: u32,
     caption: &str,
-) {
+    flush: &mut dyn FnMut(&mut String) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let border = |side: &str| {
         format!("<w:{side} w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"808080\"/>")
     };
@@ -597,8 +641,12 @@ fn grid_xml(
             cell_xml(s, w, fill, align, &text, bold, italic, false);
         }
         s.push_str("</w:tr>");
+        if s.len() >= FLUSH_BYTES {
+            flush(s)?;
+        }
     }
     s.push_str("</w:tbl>");
+    Ok(())
 }
 
 /// A caption paragraph: "Table 5: title", the number as a Word `SEQ` field
@@ -737,6 +785,37 @@ mod tests {
         t.columns[1] = Column::text("Evaluation");
         let w = column_widths(&t, 9638);
         assert_eq!(w.iter().sum::<u32>(), 9638);
+    }
+
+    #[test]
+    fn a_table_written_in_pieces_is_the_table_written_whole() {
+        let mut t = ReportTable::new(
+            "t",
+            "T",
+            vec![Column::text("Option"), Column::prose("Note")],
+        );
+        for i in 0..4_000 {
+            t.rows.push(Row::body(vec![
+                Cell::text(format!("Option {i}")),
+                Cell::text("a note of some length & <markup> ".repeat(4)),
+            ]));
+        }
+        let mut whole = String::new();
+        table_xml(&mut whole, &t, 9638, &mut |_| Ok(())).unwrap();
+        assert!(whole.len() > 2 * FLUSH_BYTES, "{}", whole.len());
+        let mut pieces = String::new();
+        let mut flushes = 0;
+        let mut s = String::new();
+        table_xml(&mut s, &t, 9638, &mut |s: &mut String| {
+            pieces.push_str(s);
+            s.clear();
+            flushes += 1;
+            Ok(())
+        })
+        .unwrap();
+        pieces.push_str(&s);
+        assert!(flushes >= 2, "{flushes}");
+        assert_eq!(pieces, whole);
     }
 
     #[test]
