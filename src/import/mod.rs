@@ -448,14 +448,6 @@ fn means_unscored(t: &str) -> bool {
     )
 }
 
-/// A number typed as a percentage in a CSV ("30%"), for weights.
-fn percent_number(v: &Value) -> Option<f64> {
-    v.number().or_else(|| {
-        let t = v.text()?.trim().strip_suffix('%')?;
-        t.trim().parse::<f64>().ok().filter(|x| x.is_finite())
-    })
-}
-
 /// A short list of names for the summary.
 fn some_names(names: &[String]) -> String {
     const SHOWN: usize = 4;
@@ -630,7 +622,7 @@ fn read_matrix(
             None => 1.0,
             Some(l) => {
                 let cell = view.get(l, x);
-                match percent_number(cell) {
+                match layout::percent_number(cell) {
                     Some(w) if w >= 0.0 => w,
                     Some(w) => {
                         problems.push(Problem {
@@ -695,6 +687,14 @@ fn read_matrix(
                 }
                 v => match v.number() {
                     Some(s) => Some(s),
+                    None if layout::percent_number(v).is_some() => {
+                        problems.push(Problem {
+                            place: view.at(l, x),
+                            message: format!("'{}' is a percentage, not a score", v.shown()),
+                            help: "type the score as a point on the scale (a weight may be a percentage; a score may not)".into(),
+                        });
+                        None
+                    }
                     None => {
                         problems.push(Problem {
                             place: view.at(l, x),
