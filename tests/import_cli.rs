@@ -665,3 +665,43 @@ fn csv_weights_written_as_percentages_are_read_as_weights() {
         ));
     assert!(!dir.path().join("s.toml").exists());
 }
+
+#[test]
+fn an_exported_word_report_imports_with_criterion_names_not_codes() {
+    // The Word export heads the matrix's criteria C1...C8 with a key under
+    // the table; the import reads the key, and picks the matrix (the one
+    // table with a weight row) from the report's other tables by itself.
+    let dir = tempfile::tempdir().unwrap();
+    let docx = dir.path().join("review.docx");
+    appraise()
+        .args(["export"])
+        .arg(example_path())
+        .args(["--format", "docx", "--out"])
+        .arg(&docx)
+        .assert()
+        .success();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "review.docx", "--scale", "0-5"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("sheet \"Table 6\""));
+    let back = load(&dir.path().join("review.toml"));
+    let example = load(&example_path());
+    let names = |a: &Appraisal| -> Vec<(String, f64)> {
+        a.criteria()
+            .iter()
+            .map(|c| (c.name().to_string(), c.weight()))
+            .collect()
+    };
+    assert_eq!(names(&back), names(&example));
+    for o in example.options() {
+        let b = back
+            .options()
+            .iter()
+            .find(|b| b.name() == o.name())
+            .unwrap_or_else(|| panic!("{} imported", o.name()));
+        assert_eq!(b.scores(), o.scores(), "{}", o.name());
+        assert_eq!(b.published_total(), o.published_total(), "{}", o.name());
+    }
+}

@@ -389,6 +389,19 @@ pub fn text_role(text: &str) -> Role {
     }
 }
 
+/// Whether a row or a column along the block's edges is headed as weights.
+pub fn has_weights(sheet: &Sheet, block: &Block) -> bool {
+    let weight = |text: String| number_role(&text) == Role::Weight;
+    block
+        .rows
+        .iter()
+        .any(|&r| weight(sheet.get(r, block.label_col).shown()))
+        || block
+            .cols
+            .iter()
+            .any(|&c| weight(sheet.get(block.header_row, c).shown()))
+}
+
 /// Evidence about which way round a block is: positive for options as
 /// rows, negative for options as columns, with the reasons.
 pub fn orientation_evidence(sheet: &Sheet, block: &Block) -> (i32, Vec<String>) {

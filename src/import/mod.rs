@@ -275,14 +275,31 @@ pub fn import(path: &Path, settings: &Settings) -> Result<Draft, ImportError> {
     find(&path.display().to_string(), &book, settings, path)
 }
 
-/// The sheets of `book` that hold a matrix, by index.
+/// The sheets of `book` that hold a matrix, by index. Where several hold
+/// a block of figures, those with a line of weights (a report's other
+/// tables, such as ranks or sensitivity figures, have none); and of those,
+/// one that holds at least twice the figures of any other (a report's table
+/// of criteria has weights too, but a matrix has a score per option and
+/// criterion).
 fn candidates(book: &Book) -> Vec<usize> {
-    book.sheets
+    let blocks: Vec<(usize, layout::Block)> = book
+        .sheets
         .iter()
         .enumerate()
-        .filter(|(_, s)| !s.hidden && layout::find_block(s).is_some())
-        .map(|(i, _)| i)
-        .collect()
+        .filter(|(_, s)| !s.hidden)
+        .filter_map(|(i, s)| layout::find_block(s).map(|b| (i, b)))
+        .collect();
+    let mut weighted: Vec<(usize, usize)> = blocks
+        .iter()
+        .filter(|(i, b)| layout::has_weights(&book.sheets[*i], b))
+        .map(|(i, b)| (b.numbers, *i))
+        .collect();
+    weighted.sort_unstable_by(|a, b| b.cmp(a));
+    match weighted.as_slice() {
+        [(_, one)] => vec![*one],
+        [(most, one), (next, _), ..] if *most >= 2 * *next => vec![*one],
+        _ => blocks.into_iter().map(|(i, _)| i).collect(),
+    }
 }
 
 /// Finds the matrix in `book` (read from `path`, named `file` in messages)
