@@ -505,34 +505,52 @@ fn matched(
     kept
 }
 
-fn criteria(old: &Appraisal, new: &Appraisal, changes: &mut Vec<Change>) {
-    let weight = |a: &Appraisal, k: usize| {
-        format!(
-            "weight {}",
-            crate::numbers::weight(a.criteria()[k].weight())
-        )
-    };
+/// Matches weighted things (criteria, or criteria groups) by id, as
+/// [`matched`] does, each summarised by its weight; for each one kept,
+/// records its weight change, and returns it for the caller's other fields.
+fn matched_weighted(
+    lists: (&Listed, &Listed),
+    weights: (&[f64], &[f64]),
+    subject: impl Fn(&str, &str) -> Subject,
+    changes: &mut Vec<Change>,
+) -> Vec<(usize, usize, Subject)> {
+    let summary = |w: &[f64], k: usize| format!("weight {}", crate::numbers::weight(w[k]));
     let kept = matched(
-        &Listed::criteria(old),
-        &Listed::criteria(new),
-        |id, name| Subject::Criterion {
-            id: id.to_string(),
-            name: name.to_string(),
-        },
-        |k| weight(old, k),
-        |k| weight(new, k),
+        lists.0,
+        lists.1,
+        subject,
+        |k| summary(weights.0, k),
+        |k| summary(weights.1, k),
         changes,
     );
+    let mut out = Vec::with_capacity(kept.len());
     for (i, j, s) in kept {
-        let (was, c) = (&old.criteria()[i], &new.criteria()[j]);
         number_change(
             changes,
             &s,
             "weight",
-            Some(was.weight()),
-            Some(c.weight()),
+            Some(weights.0[i]),
+            Some(weights.1[j]),
             crate::numbers::weight,
         );
+        out.push((i, j, s));
+    }
+    out
+}
+
+fn criteria(old: &Appraisal, new: &Appraisal, changes: &mut Vec<Change>) {
+    let w = |a: &Appraisal| -> Vec<f64> { a.criteria().iter().map(|c| c.weight()).collect() };
+    let kept = matched_weighted(
+        (&Listed::criteria(old), &Listed::criteria(new)),
+        (&w(old), &w(new)),
+        |id, name| Subject::Criterion {
+            id: id.to_string(),
+            name: name.to_string(),
+        },
+        changes,
+    );
+    for (i, j, s) in kept {
+        let (was, c) = (&old.criteria()[i], &new.criteria()[j]);
         text_change(
             changes,
             &s,
@@ -598,30 +616,18 @@ fn groups(old: &Appraisal, new: &Appraisal, changes: &mut Vec<Change>) {
     if old.groups().is_empty() && new.groups().is_empty() {
         return;
     }
-    let weight = |a: &Appraisal, k: usize| {
-        format!("weight {}", crate::numbers::weight(a.groups()[k].weight()))
-    };
-    let kept = matched(
-        &Listed::groups(old),
-        &Listed::groups(new),
+    let w = |a: &Appraisal| -> Vec<f64> { a.groups().iter().map(|g| g.weight()).collect() };
+    let kept = matched_weighted(
+        (&Listed::groups(old), &Listed::groups(new)),
+        (&w(old), &w(new)),
         |id, name| Subject::Group {
             id: id.to_string(),
             name: name.to_string(),
         },
-        |k| weight(old, k),
-        |k| weight(new, k),
         changes,
     );
     for (i, j, s) in kept {
         let (was, g) = (&old.groups()[i], &new.groups()[j]);
-        number_change(
-            changes,
-            &s,
-            "weight",
-            Some(was.weight()),
-            Some(g.weight()),
-            crate::numbers::weight,
-        );
         let parent = |a: &Appraisal, p: Option<usize>| {
             p.and_then(|p| a.groups().get(p))
                 .map(|p| p.name().to_string())
