@@ -662,18 +662,6 @@ pub fn bullets(items: impl IntoIterator<Item = String>) -> String {
         .join("\n")
 }
 
-/// The sensitivity report as terminal text (see [`terminal_report`]).
-pub fn terminal_text(
-    appraisal: &Appraisal,
-    a: &Sensitivity,
-    style: crate::terminal::TextStyle,
-) -> String {
-    let mut out = Vec::new();
-    // Writing into memory cannot fail.
-    let _ = crate::terminal::write_report(&mut out, &terminal_report(appraisal, a), style, true);
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// The sensitivity part of the JSON export: the document
 /// `appraise sensitivity --format json` prints, field for field, with
 /// `monte_carlo` null when no samples were asked for.
