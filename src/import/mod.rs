@@ -1,7 +1,7 @@
 //! Importing a score matrix from a spreadsheet: XLSX, XLSM, XLS or ODS
 //! (read by `calamine`), CSV (`csv`), or a table in a Word document.
 //!
-//! [`read::read`] turns the file into grids of cells; [`find`] finds the
+//! [`read_file`] turns the file into grids of cells; [`find`] finds the
 //! matrix in them ([`layout`]: the block of numbers, which edge holds the
 //! options, the weights, totals, notes, groups and descriptions beside it)
 //! and reads it into a [`Draft`], collecting every problem with its sheet
@@ -17,6 +17,7 @@ mod comments;
 mod docx;
 pub mod layout;
 pub mod read;
+mod spreadsheet;
 mod workbook;
 pub mod write;
 
@@ -269,9 +270,24 @@ pub struct Draft {
     pub weights_found: bool,
 }
 
+/// Reads every sheet of the file at `path`, choosing the reader by extension.
+pub fn read_file(path: &Path) -> Result<Book, ImportError> {
+    let ext = read::extension(path);
+    match ext.as_str() {
+        "csv" | "tsv" | "txt" => {
+            spreadsheet::read_csv(path, if ext == "tsv" { b'\t' } else { b',' })
+        }
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => spreadsheet::read_workbook(path),
+        "docx" => docx::read(path),
+        _ => Err(ImportError::Unsupported {
+            path: path.to_path_buf(),
+        }),
+    }
+}
+
 /// Reads `path` and finds its matrix, as [`find`] does.
 pub fn import(path: &Path, settings: &Settings) -> Result<Draft, ImportError> {
-    let book = read::read(path)?;
+    let book = read_file(path)?;
     find(&path.display().to_string(), &book, settings, path)
 }
 
