@@ -154,8 +154,11 @@ pub fn document<'a>(
     results: &Results,
     options: &ExportOptions,
 ) -> Result<ExportJson<'a>, ExportError> {
-    let analyses = super::sensitivity::analyse(appraisal, options)?;
-    let sensitivity = super::sensitivity::json(appraisal, &analyses);
+    // The analyses see the shortlist at effective weights, as `appraise
+    // sensitivity` does.
+    let analysed = appraisal.for_analysis();
+    let analyses = super::sensitivity::analyse(&analysed, options)?;
+    let sensitivity = super::sensitivity::json(&analysed, &analyses);
     let meta = &appraisal.meta;
     let total_weight = appraisal.total_weight();
     let mismatches = reconcile(appraisal, results);

@@ -558,13 +558,25 @@ fn charted_criteria(weights: &[sensitivity::CriterionSensitivity]) -> Vec<usize>
     order.into_iter().map(|(_, c)| c).collect()
 }
 
-/// The whole sensitivity section, running the analyses the options ask for.
+/// The whole sensitivity section, running the analyses the options ask for
+/// on the appraisal as analysed ([`Appraisal::for_analysis`]: the shortlist
+/// at effective weights), so that a version-2 file's shares and leaders are
+/// those `appraise sensitivity` gives.
 pub fn blocks(
     appraisal: &Appraisal,
     results: &Results,
     options: &ExportOptions,
 ) -> Result<Vec<Block>, ExportError> {
-    Ok(section(appraisal, results, &analyse(appraisal, options)?))
+    let analysed = appraisal.for_analysis();
+    let own;
+    let results = match &analysed {
+        std::borrow::Cow::Borrowed(_) => results,
+        std::borrow::Cow::Owned(a) => {
+            own = crate::compute::compute(a);
+            &own
+        }
+    };
+    Ok(section(&analysed, results, &analyse(&analysed, options)?))
 }
 
 /// The sensitivity section for analyses already run: key findings, weight
@@ -648,18 +660,6 @@ pub fn bullets(items: impl IntoIterator<Item = String>) -> String {
         .map(|s| format!("- {s}"))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// The sensitivity report as terminal text (see [`terminal_report`]).
-pub fn terminal_text(
-    appraisal: &Appraisal,
-    a: &Sensitivity,
-    style: crate::terminal::TextStyle,
-) -> String {
-    let mut out = Vec::new();
-    // Writing into memory cannot fail.
-    let _ = crate::terminal::write_report(&mut out, &terminal_report(appraisal, a), style, true);
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The sensitivity part of the JSON export: the document

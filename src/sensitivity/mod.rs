@@ -40,7 +40,8 @@ use crate::compute::{Results, compute};
 use crate::model::Appraisal;
 
 pub use constraints::{
-    ConstraintError, ConstraintParseError, Sampler, WeightConstraint, WeightConstraints,
+    AgreedEntry, ConstraintError, ConstraintParseError, Sampler, WeightConstraint,
+    WeightConstraints,
 };
 pub use kernel::{ISA_VAR, Isa, IsaError};
 pub use leave_out::{LeaveOneOut, RankMove, leave_one_out};
