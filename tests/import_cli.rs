@@ -705,3 +705,62 @@ fn an_exported_word_report_imports_with_criterion_names_not_codes() {
         assert_eq!(b.published_total(), o.published_total(), "{}", o.name());
     }
 }
+
+#[test]
+fn cell_comments_survive_libreoffice_as_ods_and_an_xls_imports_its_scores() {
+    let test = "cell_comments_survive_libreoffice_as_ods_and_an_xls_imports_its_scores";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("commented.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Matrix").unwrap();
+    fill(ws, ROWS);
+    ws.insert_note(
+        5,
+        3,
+        &Note::new("Two branches close on Sundays").set_author("Officer"),
+    )
+    .unwrap();
+    wb.save(&path).unwrap();
+    let out = dir.path().join("lo");
+    std::fs::create_dir_all(&out).unwrap();
+    let Some(ods) = libreoffice(test, &path, "ods", &out) else {
+        return;
+    };
+    appraise()
+        .current_dir(dir.path())
+        .arg("import")
+        .arg(&ods)
+        .args(["--out", "from-ods.toml"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "1 cell comment on scores, kept as notes",
+        ));
+    let a = load(&dir.path().join("from-ods.toml"));
+    // LibreOffice keeps the author line Excel starts a note with as text of
+    // the note, without saying who the author is, so it stays in the note.
+    assert_eq!(
+        a.options()[1].note(1),
+        Some("Officer:\nTwo branches close on Sundays")
+    );
+    // The old binary format: calamine reads its cells (not its comments).
+    let Some(xls) = libreoffice(test, &path, "xls:MS Excel 97", &out) else {
+        return;
+    };
+    appraise()
+        .current_dir(dir.path())
+        .arg("import")
+        .arg(&xls)
+        .args(["--out", "from-xls.toml"])
+        .assert()
+        .success();
+    let b = load(&dir.path().join("from-xls.toml"));
+    assert_eq!(b.options().len(), 3);
+    for (x, y) in a.options().iter().zip(b.options()) {
+        assert_eq!((x.name(), x.scores()), (y.name(), y.scores()));
+        assert_eq!(x.published_total(), y.published_total());
+    }
+    let weights = |a: &Appraisal| a.criteria().iter().map(|c| c.weight()).collect::<Vec<_>>();
+    assert_eq!(weights(&a), weights(&b));
+}
