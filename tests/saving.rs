@@ -409,10 +409,11 @@ fn a_file_replaced_while_open_is_never_overwritten_without_asking() {
     update(&mut app, Action::Save);
     assert!(
         matches!(
-            app.view.mode,
-            appraise::tui::app::Mode::Confirm(appraise::tui::app::Confirm::Conflict { .. })
+            &app.view.mode,
+            appraise::tui::app::Mode::Confirm(appraise::tui::app::Confirm::RecoveryClash(k))
+                if k.save.is_some()
         ),
-        "asks before overwriting"
+        "asks before overwriting, showing what differs"
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
     // Cancelling keeps both: their file on disk, our work in the app.
@@ -424,7 +425,7 @@ fn a_file_replaced_while_open_is_never_overwritten_without_asking() {
     );
     assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
     assert!(app.doc.is_dirty());
-    // Choosing to overwrite writes ours whole.
+    // Choosing all of ours (o, or y) writes ours whole.
     update(&mut app, Action::Save);
     update(
         &mut app,
@@ -478,13 +479,15 @@ fn the_running_tui_warns_when_its_file_is_deleted_or_replaced() {
     std::fs::write(&path, &theirs).unwrap();
     s.wait_for("review.toml was changed elsewhere; Ctrl-s will ask before overwriting it");
     s.keys(b"\x13");
-    s.wait_for("was changed by another program since you opened it");
+    s.wait_for("The file was changed elsewhere since you opened it");
     s.keys(b"\x1b");
     s.wait_for("Not saved. Your changes are still here");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
     s.keys(b"\x13");
-    s.wait_for("was changed by another program");
-    s.keys(b"o");
+    s.wait_for("The file was changed elsewhere since you opened it");
+    // Their new name is offered on a line of its own, kept unless chosen.
+    s.wait_for("Weights, names and descriptions");
+    s.keys(b"y");
     s.wait_for("Saved to");
     let back = appraise::load_path(&path).unwrap().appraisal;
     assert_eq!(back.options()[0].score(0), Some(4.0));

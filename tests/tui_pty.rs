@@ -304,7 +304,9 @@ fn the_panel_view_opens_from_the_command_line_and_leaves_sheets_alone() {
         ],
         dir.path(),
     );
-    s.wait_for("Panel consensus · median of 2 members · 1 flagged");
+    // Neither sheet scores Merge two branches: the title counts the warnings.
+    s.wait_for("Panel consensus · median of 2 members · ⚠ 2 warnings · 1 flagged");
+    s.wait_for("a.toml: the sheet has no scores for Merge two branches");
     s.keys(b"f");
     s.wait_for("Flagged 1 of 1: Keep all branches / Cost, spread 3 steps");
     s.wait_for("Cllr B thinks so");
@@ -706,4 +708,128 @@ fn m_lets_the_terminal_select_text_and_the_cursor_follows_the_selection() {
     assert!(s.mouse_captured());
     s.keys(b"q");
     assert!(s.wait_exit());
+}
+
+#[test]
+fn saving_over_a_colleagues_save_lets_you_keep_their_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.toml");
+    std::fs::write(&path, FILE).unwrap();
+    let mut s = Session::start(&["tui", "review.toml"], dir.path());
+    s.wait_for("Keep all branches");
+    // This copy scores Keep all branches / Cost 2.
+    s.keys(b"2");
+    s.wait_for("Unsaved changes");
+    // Meanwhile a colleague changes Merge two branches / Reach and saves.
+    let theirs = FILE.replace(
+        "scores = { cost = 3, reach = 3 }",
+        "scores = { cost = 3, reach = 4 }",
+    );
+    std::fs::write(&path, &theirs).unwrap();
+    s.keys(CTRL_S);
+    s.wait_for("The file was changed elsewhere since you opened it");
+    s.wait_for_words("1 change of theirs");
+    // Both cells are listed, each keeping the version of whoever changed it.
+    s.wait_for("Keep all branches / Cost");
+    s.wait_for("Merge two branches / Reach");
+    let screen = s.contents();
+    let line = |cell: &str| {
+        screen
+            .lines()
+            .find(|l| l.contains(cell))
+            .unwrap_or_else(|| panic!("{cell} is listed:\n{screen}"))
+            .to_owned()
+    };
+    assert!(
+        line("Keep all branches / Cost").contains("YOURS"),
+        "{screen}"
+    );
+    assert!(
+        line("Merge two branches / Reach").contains("THEIRS"),
+        "{screen}"
+    );
+    for l in screen.lines() {
+        assert!(l.chars().count() <= 80, "{l}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        theirs,
+        "nothing written yet"
+    );
+    // Enter saves as chosen.
+    s.keys(b"\r");
+    s.wait_for("Saved to");
+    s.keys(b"q");
+    assert!(s.wait_exit());
+    let saved = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        saved,
+        theirs.replace("cost = 1    # expensive", "cost = 2    # expensive"),
+        "your score and their score, and nothing else changed"
+    );
+}
+
+#[test]
+fn export_from_the_screen_shows_progress_and_replaces_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    // Large enough that writing the document takes a visible moment.
+    let text = appraise::synth::appraisal_toml(appraise::synth::Spec {
+        options: 200,
+        criteria: 12,
+        notes: true,
+        seed: 3,
+    });
+    std::fs::write(dir.path().join("review.toml"), &text).unwrap();
+    let out = dir.path().join("review.docx");
+    std::fs::write(&out, "an earlier paper\n").unwrap();
+    let mut s = Session::start(&["tui", "review.toml"], dir.path());
+    s.wait_for("Scores");
+    s.keys(b"e");
+    s.wait_for("Choose a format");
+    // Word is the first format.
+    s.wait_for("▶ Word document");
+    s.keys(b"\r");
+    s.wait_for("Export: Word document");
+    s.wait_for("review.docx");
+    s.keys(b"\r");
+    s.wait_for("Replace file?");
+    s.wait_for_words("review.docx already holds a file of that name");
+    s.keys(b"\x1b");
+    s.wait_for("Nothing was replaced");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "an earlier paper\n");
+    s.keys(b"\r");
+    s.wait_for("Replace file?");
+    s.keys(b"y");
+    // The message line says what it is doing while it works, and keys still work.
+    s.wait_for("Exporting review.docx");
+    s.keys(DOWN);
+    // A busy machine may take a while over the document itself.
+    let start = Instant::now();
+    while !s.contents().contains("Exported to review.docx") {
+        assert!(
+            start.elapsed() < Duration::from_secs(180),
+            "never exported:\n{}",
+            s.contents()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    s.keys(b"q");
+    assert!(s.wait_exit());
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(
+        bytes.starts_with(b"PK"),
+        "a Word package, not the earlier file"
+    );
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let mut body = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut body)
+        .unwrap();
+    let first = appraise::load_str("r", &text).unwrap().appraisal.options()[0]
+        .name()
+        .to_owned();
+    assert!(body.contains(&first), "the document lists {first}");
+    common::ooxml::validate(
+        "export_from_the_screen_shows_progress_and_replaces_only_when_asked",
+        &[("review.docx".to_owned(), bytes)],
+    );
 }

@@ -212,9 +212,10 @@ pub enum Confirm {
         /// What is there already, in words ("review.md", "3 .csv files").
         existing: String,
     },
-    /// A recovery file was found, but the file changed on disk after the
-    /// work was kept (a colleague's edits): choose, cell by cell or as a
-    /// whole, between the restored work and the file as it is now.
+    /// Two versions of the document to choose between, cell by cell or as
+    /// a whole: a recovery file found after the file changed on disk (a
+    /// colleague's edits since the work was kept), or a save that found the
+    /// file changed since it was loaded ([`Clashes::save`] is then set).
     RecoveryClash(Box<Clashes>),
     /// Esc in a box holding changes: throw them away?
     Discard {
@@ -247,6 +248,46 @@ pub struct Clash {
     pub yours: (Option<f64>, Option<String>),
     /// The score and note in the file now.
     pub theirs: (Option<f64>, Option<String>),
+    /// The score and note both started from (the file as loaded), when
+    /// known: it tells who changed the cell.
+    pub base: Option<(Option<f64>, Option<String>)>,
+}
+
+impl Clash {
+    /// Who changed the cell since the version both started from, if known.
+    pub fn changed_by(&self) -> Option<ChangedBy> {
+        let base = self.base.as_ref()?;
+        Some(match (self.yours != *base, self.theirs != *base) {
+            (true, false) => ChangedBy::You,
+            (false, true) => ChangedBy::Them,
+            _ => ChangedBy::Both,
+        })
+    }
+}
+
+/// Who changed a cell since the version both sides started from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangedBy {
+    /// Only this copy.
+    You,
+    /// Only whoever saved the file since.
+    Them,
+    /// Both, differently.
+    Both,
+}
+
+/// A save that found the file changed on disk: the file as it now is,
+/// for the choice between it and the document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveClash {
+    /// Quit once saved.
+    pub then_quit: bool,
+    /// The file's text as it now is, byte-order mark and line endings kept.
+    pub text: String,
+    /// Its fingerprint, which the merged save expects to find.
+    pub fingerprint: crate::save::Fingerprint,
+    /// The file as it now is, read.
+    pub theirs: Appraisal,
 }
 
 /// Restored work set against the file as it now is.
@@ -266,6 +307,18 @@ pub struct Clashes {
     pub selected: usize,
     /// Whether more than cells differ (weights, names, options, criteria).
     pub beyond_cells: bool,
+    /// For a save: the file as it now is (the choice is then saved).
+    pub save: Option<Box<SaveClash>>,
+    /// For a save: how many lines hold a change made on disk (a cell
+    /// changed by them, or by both; the weights and names, if they changed
+    /// them). With none, nothing of theirs is at stake.
+    pub their_changes: usize,
+    /// For a save whose weights, names or descriptions differ from the
+    /// file's: whether to keep yours (`Some(true)`) or theirs. It is the
+    /// first line of the list, chosen as a cell is.
+    pub frame: Option<bool>,
+    /// Who changed the weights and names, when they differ and that is known.
+    pub frame_by: Option<ChangedBy>,
 }
 
 impl Clashes {
@@ -298,6 +351,7 @@ impl Clashes {
                         c,
                         yours: y,
                         theirs: t,
+                        base: None,
                     });
                 }
             }
@@ -315,19 +369,116 @@ impl Clashes {
             cells,
             selected: 0,
             beyond_cells,
+            save: None,
+            frame: None,
+            frame_by: None,
+            their_changes: 0,
         })
     }
 
-    /// The file as it now is, with the cells chosen from the restored work.
-    pub fn merged(&self, now: &Appraisal) -> Appraisal {
-        let mut out = now.clone();
-        for (cell, &yours) in self.cells.iter().zip(&self.take_yours) {
-            if yours {
-                set_cell(&mut out, cell.o, cell.c, &cell.yours);
+    /// A save's choice: the document (`yours`) against the file as it now
+    /// is (`save.theirs`), both from `base`, the file as loaded. Each cell
+    /// keeps by default the version of whoever changed it, yours where both
+    /// did; so does the rest (weights, names), so that nobody's change is
+    /// undone unless chosen. `None` if the options or criteria differ, so
+    /// that cells cannot be matched.
+    pub fn for_save(yours: Appraisal, base: &Appraisal, save: SaveClash) -> Option<Clashes> {
+        let mut k = Clashes::between(yours, &save.theirs, PathBuf::new())?;
+        let shaped = Clashes::between(base.clone(), &save.theirs, PathBuf::new()).is_some();
+        for (cell, take) in k.cells.iter_mut().zip(k.take_yours.iter_mut()) {
+            if shaped {
+                cell.base = Some((
+                    base.options().get(cell.o).and_then(|x| x.score(cell.c)),
+                    base.options()
+                        .get(cell.o)
+                        .and_then(|x| x.note(cell.c))
+                        .map(str::to_owned),
+                ));
             }
+            *take = cell.changed_by() != Some(ChangedBy::Them);
+            k.their_changes += usize::from(cell.changed_by() != Some(ChangedBy::You));
+        }
+        if k.beyond_cells {
+            // Yours unless only they changed the rest.
+            let yours_changed = !shaped || !same_frame(&k.recovered, base);
+            let theirs_changed = !shaped || !same_frame(&save.theirs, base);
+            k.frame = Some(yours_changed || !theirs_changed);
+            k.their_changes += usize::from(theirs_changed);
+            k.frame_by = shaped.then_some(match (yours_changed, theirs_changed) {
+                (true, false) => ChangedBy::You,
+                (false, true) => ChangedBy::Them,
+                _ => ChangedBy::Both,
+            });
+        }
+        k.save = Some(Box::new(save));
+        Some(k)
+    }
+
+    /// Lines in the list: the rest (weights, names) if it differs, then the cells.
+    pub fn rows(&self) -> usize {
+        self.cells.len() + usize::from(self.frame.is_some())
+    }
+
+    /// The cell on list line `row`, or `None` for the line of the rest.
+    pub fn cell_at(&self, row: usize) -> Option<usize> {
+        match self.frame {
+            Some(_) => row.checked_sub(1),
+            None => Some(row),
+        }
+    }
+
+    /// Switches the selected line between yours and theirs.
+    pub fn toggle(&mut self) {
+        match self.cell_at(self.selected) {
+            None => self.frame = self.frame.map(|f| !f),
+            Some(i) => {
+                if let Some(t) = self.take_yours.get_mut(i) {
+                    *t = !*t;
+                }
+            }
+        }
+    }
+
+    /// Whether the selected line keeps yours.
+    pub fn selected_yours(&self) -> Option<bool> {
+        match self.cell_at(self.selected) {
+            None => self.frame,
+            Some(i) => self.take_yours.get(i).copied(),
+        }
+    }
+
+    /// The file as it now is, with the cells chosen from the restored work
+    /// (for a save, the choice between the document and `save.theirs`,
+    /// `now` being ignored).
+    pub fn merged(&self, now: &Appraisal) -> Appraisal {
+        let mut out = match (&self.save, self.frame) {
+            (Some(_), Some(true)) => self.recovered.clone(),
+            (Some(s), _) => s.theirs.clone(),
+            (None, _) => now.clone(),
+        };
+        for (cell, &yours) in self.cells.iter().zip(&self.take_yours) {
+            set_cell(
+                &mut out,
+                cell.o,
+                cell.c,
+                if yours { &cell.yours } else { &cell.theirs },
+            );
         }
         out
     }
+}
+
+/// Whether `a` and `b` (with the same options and criteria) differ only in
+/// their scores and notes.
+fn same_frame(a: &Appraisal, b: &Appraisal) -> bool {
+    let mut x = b.clone();
+    for (o, opt) in a.options().iter().enumerate() {
+        for c in 0..a.criteria().len() {
+            let cell = (opt.score(c), opt.note(c).map(str::to_owned));
+            set_cell(&mut x, o, c, &cell);
+        }
+    }
+    x == *a
 }
 
 fn set_cell(a: &mut Appraisal, o: usize, c: usize, (score, note): &(Option<f64>, Option<String>)) {

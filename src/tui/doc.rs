@@ -542,6 +542,24 @@ impl Doc {
         }
     }
 
+    /// Takes the file as it now is on disk (`text`, `fingerprint`, read as
+    /// `theirs`) as the version the document was loaded from, so that the
+    /// next save edits that text and expects that file: after a save found
+    /// the file changed elsewhere and the user chose what to keep. The
+    /// document itself is left as it is (changed with an undoable edit).
+    pub fn rebase(&mut self, text: String, fingerprint: Fingerprint, theirs: Appraisal) {
+        self.original = Arc::from(text);
+        self.fingerprint = Some(fingerprint);
+        self.saved = theirs;
+        self.settle_dirty();
+        self.whole_due = Some(WholeDue::Now);
+    }
+
+    /// The appraisal as last loaded or saved.
+    pub fn saved_appraisal(&self) -> &Appraisal {
+        &self.saved
+    }
+
     /// What the recovery writer has not heard yet: the whole document (on
     /// opening and after a save) or the edits since it last heard. `None`
     /// when it is up to date, or there is nowhere to keep the work.
@@ -678,6 +696,14 @@ impl SaveJob {
             self.force,
         ) {
             Ok(s) => s,
+            Err(SaveError::Conflict { path }) => {
+                // Read what is there now, here off the key path, so that the
+                // user can choose between it and the document cell by cell.
+                return match self.read_theirs(&path) {
+                    Some(theirs) => SaveOutcome::Changed(Box::new(theirs)),
+                    None => SaveOutcome::Failed(SaveError::Conflict { path }),
+                };
+            }
             Err(e) => return SaveOutcome::Failed(e),
         };
         let moved = self.from.as_deref() != Some(self.to.as_path());
@@ -711,9 +737,32 @@ impl SaveJob {
     }
 }
 
+impl SaveJob {
+    /// The file at `path` as it now is, read as the document's kind of
+    /// file; `None` if it cannot be read (then only overwriting it whole,
+    /// or saving elsewhere, is offered).
+    fn read_theirs(&self, path: &Path) -> Option<super::app::SaveClash> {
+        let bytes = std::fs::read(path).ok()?;
+        let fingerprint = Fingerprint::of(&bytes);
+        let text = String::from_utf8(bytes).ok()?;
+        let body = text.strip_prefix(crate::document::BOM).unwrap_or(&text);
+        let name = path.display().to_string();
+        let theirs = self.target.read(&name, body, Some(path)).ok()?;
+        Some(super::app::SaveClash {
+            then_quit: false,
+            text,
+            fingerprint,
+            theirs,
+        })
+    }
+}
+
 /// How a save ended.
 #[derive(Debug)]
 pub enum SaveOutcome {
+    /// Not written: the file changed on disk since it was loaded; here it
+    /// is as it now is, to choose between.
+    Changed(Box<super::app::SaveClash>),
     /// Written.
     Saved(Box<SavedFile>),
     /// Another file is there: ask before replacing it.

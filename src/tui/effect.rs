@@ -20,7 +20,7 @@ use super::app::App;
 use super::doc::{SaveJob, SaveOutcome};
 use super::export::{ExportJob, ExportOutcome};
 use super::live::Live;
-use super::panel::PanelState;
+use super::panel::{DisagreementJob, PanelState};
 
 /// Something for the runner to do.
 #[derive(Debug, Clone)]
@@ -52,6 +52,9 @@ pub enum Effect {
     Mouse(bool),
     /// The weights changed: run the file's checks on them again.
     CheckWeights(CheckJob),
+    /// The panel's merge changed: work out how sure its ranking is, given
+    /// the members' disagreement.
+    PanelDisagreement(DisagreementJob),
 }
 
 /// What a job sends back.
@@ -82,6 +85,14 @@ pub enum Done {
     },
     /// The live analysis was worked out.
     Analysed(Box<Live>),
+    /// The panel's disagreement analysis was worked out, for the merge of
+    /// this generation.
+    PanelDisagreement {
+        /// The merge it was worked out for.
+        generation: u64,
+        /// The analysis, or why it could not be done.
+        result: Result<crate::sensitivity::disagreement::Disagreement, String>,
+    },
     /// The weights were checked.
     WeightsChecked {
         /// The weights checked.
@@ -284,6 +295,7 @@ pub fn perform_now(app: &mut App, effects: Vec<Effect>) {
             }
             Effect::Mouse(_) => None,
             Effect::CheckWeights(job) => Some(job.run()),
+            Effect::PanelDisagreement(job) => Some(job.done()),
         };
         if let Some(done) = done {
             queue.extend(super::update::finish(app, done));

@@ -84,6 +84,12 @@ pub const FORMATS: &[Format] = &[
         kind: Kind::Report(ReportFormat::Svg),
     },
     Format {
+        label: "PNG pictures",
+        extension: "png",
+        hint: "a folder with one picture per chart, for slides and web pages that take no SVG",
+        kind: Kind::Report(ReportFormat::Png),
+    },
+    Format {
         label: "JSON",
         extension: "json",
         hint: "everything, for other programs",
@@ -178,7 +184,7 @@ pub fn export_samples(a: &Appraisal) -> Option<u64> {
 }
 
 /// A count with its thousands marked, as a report writes it: 100,000.
-fn grouped(n: u64) -> String {
+pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {

@@ -1324,6 +1324,15 @@ pub fn confirm_keys(c: &Confirm) -> Vec<(&'static str, &'static str, &'static [c
             ("d", "discard them and open the file as saved", &['d', 'n']),
             ("q", "quit and decide later", &['q']),
         ],
+        Confirm::RecoveryClash(k) if k.save.is_some() => vec![
+            ("↑↓", "line", &[]),
+            ("Space", "yours/theirs", &[' ']),
+            ("Enter", "save as chosen", &['\n']),
+            ("y", "all yours", &['y', 'o']),
+            ("t", "all theirs (take the file as it is)", &['t']),
+            ("a", "save yours as another file", &['a']),
+            ("Esc", "don't save yet", &['n']),
+        ],
         Confirm::RecoveryClash(_) => vec![
             ("↑↓", "cell", &[]),
             ("Space", "yours/theirs", &[' ']),

@@ -15,6 +15,10 @@ use crate::load::LoadError;
 use crate::model::{Appraisal, Scale};
 use crate::numbers;
 use crate::panel::{self, MergeOptions, Merged, MergedCell, Method, Sheet};
+use crate::sensitivity::disagreement::{self, DisagreementConfig};
+
+/// The disagreement analysis of [`crate::sensitivity::disagreement`].
+pub type Analysis = disagreement::Disagreement;
 
 /// Members' sheets and their merge, kept up to date with the appraisal.
 #[derive(Debug, Clone)]
@@ -33,6 +37,46 @@ pub struct PanelState {
     problems: Vec<String>,
     /// Sheets beside the appraisal under other names, not opened.
     left_out: Vec<PathBuf>,
+    /// Counts the merges worked out, so that an analysis of one can tell
+    /// whether it still matches.
+    generation: u64,
+    /// The analysis of the members' disagreement as score uncertainty, for
+    /// the merge of generation `.0`, worked out off the key path.
+    disagreement: Option<(u64, Result<Analysis, String>)>,
+    /// The generation an analysis was last asked for.
+    disagreement_asked: Option<u64>,
+}
+
+/// Monte Carlo samples for the disagreement analysis in the panel view: few
+/// enough to be worked out in a moment on one thread, as the live view's.
+pub const DISAGREEMENT_SAMPLES: u64 = 5_000;
+
+/// Working out the panel's disagreement analysis, off the key path.
+#[derive(Debug, Clone)]
+pub struct DisagreementJob {
+    merged: Merged,
+    generation: u64,
+}
+
+impl DisagreementJob {
+    /// Runs it: the samples drawn from the members' own scores, seeded.
+    pub fn run(self) -> (u64, Result<Analysis, String>) {
+        let config = DisagreementConfig {
+            samples: DISAGREEMENT_SAMPLES,
+            seed: 1,
+            threads: Some(1),
+        };
+        (
+            self.generation,
+            disagreement::panel_disagreement(&self.merged, &config).map_err(|e| e.to_string()),
+        )
+    }
+
+    /// Runs it, as the news a job sends back.
+    pub fn done(self) -> super::effect::Done {
+        let (generation, result) = self.run();
+        super::effect::Done::PanelDisagreement { generation, result }
+    }
 }
 
 /// A sheet's first error as one line: "file:line:column: what is wrong".
@@ -68,6 +112,9 @@ impl PanelState {
             error: None,
             problems: Vec::new(),
             left_out: Vec::new(),
+            generation: 0,
+            disagreement: None,
+            disagreement_asked: None,
         }
     }
 
@@ -95,6 +142,57 @@ impl PanelState {
     /// Sheets that could not be used, each with its first error.
     pub fn problems(&self) -> &[String] {
         &self.problems
+    }
+
+    /// What reading the sheets warned of (a score read as blank, an option
+    /// a sheet has no scores for), each as "file:line:column: what", as
+    /// `appraise panel` prints them.
+    pub fn warnings(&self) -> Vec<String> {
+        self.sheets
+            .iter()
+            .flat_map(|s| {
+                s.warnings
+                    .iter()
+                    .map(move |d| format!("{}: {}", d.location(&s.source), d.message))
+            })
+            .collect()
+    }
+
+    /// How many warnings reading the sheets gave.
+    pub fn warning_count(&self) -> usize {
+        self.sheets.iter().map(|s| s.warnings.len()).sum()
+    }
+
+    /// The disagreement analysis, if it is worked out for the merge as it
+    /// now stands (or why it could not be).
+    pub fn disagreement(&self) -> Option<&Result<Analysis, String>> {
+        self.disagreement
+            .as_ref()
+            .filter(|(g, _)| *g == self.generation && self.merged.is_some())
+            .map(|(_, d)| d)
+    }
+
+    /// The analysis to work out, if the merge has none and none has been
+    /// asked for; notes that it has been.
+    pub fn disagreement_job(&mut self) -> Option<DisagreementJob> {
+        let merged = self.merged.as_ref()?;
+        if self.disagreement_asked == Some(self.generation) || self.disagreement().is_some() {
+            return None;
+        }
+        self.disagreement_asked = Some(self.generation);
+        Some(DisagreementJob {
+            merged: merged.clone(),
+            generation: self.generation,
+        })
+    }
+
+    /// Takes in a worked-out analysis; one for an earlier merge is dropped.
+    pub fn set_disagreement(&mut self, generation: u64, d: Result<Analysis, String>) -> bool {
+        let current = generation == self.generation;
+        if current {
+            self.disagreement = Some((generation, d));
+        }
+        current
     }
 
     /// Notes sheets beside the appraisal that have other names and were not opened.
@@ -159,6 +257,7 @@ impl PanelState {
             self.option_ids = option_ids;
             self.criterion_ids = criterion_ids;
         }
+        self.generation += 1;
         match panel::merge(appraisal, &self.sheets, self.options) {
             Ok(m) => {
                 self.merged = Some(m);
@@ -311,19 +410,29 @@ pub fn any_note(sheets: &[Sheet], o: usize, c: usize) -> bool {
     })
 }
 
-/// The grid's title in the panel view.
+/// The grid's title in the panel view: what it shows, and before the
+/// flagged cells (so that it is seen at 80 columns) sheets left out and
+/// warnings, which the details pane lists.
 pub fn grid_title(p: &PanelState) -> String {
     let n = p.sheets().len();
     let flagged = p.merged().map_or(0, |m| m.flagged().len());
     let mut title = format!(
-        "Panel consensus · {} of {n} member{} · {flagged} flagged ! (spread ≥ {})",
+        "Panel consensus · {} of {n} member{}",
         method_words(p.options().method),
         if n == 1 { "" } else { "s" },
-        numbers::count(p.options().flag_steps, "step", "steps")
     );
     if !p.problems.is_empty() {
         title.push_str(&format!(" · ⚠ {} sheet(s) left out", p.problems.len()));
     }
+    match p.warning_count() {
+        0 => {}
+        1 => title.push_str(" · ⚠ 1 warning"),
+        k => title.push_str(&format!(" · ⚠ {k} warnings")),
+    }
+    title.push_str(&format!(
+        " · {flagged} flagged ! (≥ {})",
+        numbers::count(p.options().flag_steps, "step", "steps")
+    ));
     title
 }
 
@@ -384,6 +493,22 @@ pub fn details_lines(
         ));
         for e in &p.problems {
             lines.push(Line::from(format!("  {e}")));
+        }
+        lines.push(Line::from(""));
+    }
+    let warnings = p.warnings();
+    if !warnings.is_empty() {
+        let n = warnings.len();
+        lines.push(Line::styled(
+            format!(
+                "⚠ Reading the sheets gave {} (the sheets are used; check {}):",
+                numbers::count(n as f64, "warning", "warnings"),
+                if n == 1 { "it" } else { "them" }
+            ),
+            bold(),
+        ));
+        for w in warnings {
+            lines.push(Line::from(format!("  {w}")));
         }
         lines.push(Line::from(""));
     }
@@ -502,6 +627,8 @@ pub fn details_lines(
         lines.push(Line::from(format!("• {s}")));
     }
     lines.push(Line::from(""));
+    disagreement_lines(p, a, m, &mut lines);
+    lines.push(Line::from(""));
     lines.push(Line::styled(
         "Agreement of each member's ranking with the consensus (Kendall tau, 1 = same order)",
         bold(),
@@ -534,6 +661,74 @@ pub fn details_lines(
         dim(),
     ));
     lines
+}
+
+/// Ranks shown in the table of the disagreement analysis, so that it fits 80 columns.
+const RANKS_SHOWN: usize = 8;
+
+/// The disagreement analysis in the details pane: its statements and each
+/// option's chance of each rank, options in the consensus's order.
+fn disagreement_lines(p: &PanelState, a: &Appraisal, m: &Merged, lines: &mut Vec<Line<'static>>) {
+    lines.push(Line::styled(
+        "How sure is the ranking, given how much the members disagree?",
+        bold(),
+    ));
+    let d = match p.disagreement() {
+        None => {
+            lines.push(Line::styled(
+                "Working it out (each score drawn from the members' own scores for that cell)…",
+                dim(),
+            ));
+            return;
+        }
+        Some(Err(e)) => {
+            lines.push(Line::from(format!("It could not be worked out: {e}")));
+            return;
+        }
+        Some(Ok(d)) => d,
+    };
+    let order = m.results.rank_order();
+    let leader = order.first().copied().unwrap_or(0);
+    for s in disagreement::statements(&m.consensus, d, leader) {
+        lines.push(Line::from(format!("• {}", s.text)));
+    }
+    if d.varying_cells == 0 {
+        return;
+    }
+    let n = d.options.len();
+    let shown = n.min(RANKS_SHOWN);
+    let name_w = 24;
+    let mut head = format!("{:<name_w$}", "Chance of each rank (%)");
+    for r in 1..=shown {
+        head.push_str(&format!(" {:>6}", format!("#{r}")));
+    }
+    lines.push(Line::styled(head, bold()));
+    for &i in &order {
+        let (Some(o), Some(opt)) = (d.options.get(i), a.options().get(i)) else {
+            continue;
+        };
+        let name: String = if opt.name().chars().count() > name_w {
+            let mut t: String = opt.name().chars().take(name_w - 1).collect();
+            t.push('…');
+            t
+        } else {
+            opt.name().to_owned()
+        };
+        let mut row = format!("{name:<name_w$}");
+        for b in o.acceptability.iter().take(shown) {
+            row.push_str(&format!(" {:>6}", numbers::probability_figure(*b)));
+        }
+        lines.push(Line::from(row));
+    }
+    let mut note = format!(
+        "From {} seeded samples, the weights as they are.",
+        super::export::grouped(d.config.samples)
+    );
+    if shown < n {
+        note.push_str(&format!(" Ranks 1 to {shown} of {n} shown."));
+    }
+    note.push_str(" appraise panel --disagreement runs more for a report.");
+    lines.push(Line::styled(note, dim()));
 }
 
 #[cfg(test)]

@@ -288,6 +288,7 @@ impl Jobs {
             }
             Effect::Release(claim) => drop(claim),
             Effect::CheckWeights(job) => self.spawn("weights", move || job.run()),
+            Effect::PanelDisagreement(job) => self.spawn("disagreement", move || job.done()),
             Effect::Mouse(on) => {
                 if on != self.mouse {
                     self.mouse = on;

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::super::action::{Action, Input};
-use super::super::app::{App, Clashes, Confirm, Mode, PromptKind};
+use super::super::app::{App, Clashes, Confirm, Mode, PromptKind, SaveClash};
 use super::super::edit::Edit;
 use super::super::effect::Effect;
 use super::super::keymap;
@@ -178,15 +178,14 @@ fn discarded(from: PathBuf, stale_lock: Option<PathBuf>) -> Vec<PathBuf> {
 
 /// The choice between restored work and the file as it now is.
 fn clash(app: &mut App, mut k: Box<Clashes>, action: Action, fx: &mut Effects) {
+    if k.save.is_some() {
+        return save_clash(app, k, action, fx);
+    }
     let n = k.cells.len();
     match action {
         Action::Input(Input::Up) => k.selected = k.selected.saturating_sub(1),
-        Action::Input(Input::Down) => k.selected = (k.selected + 1).min(n.saturating_sub(1)),
-        Action::Input(Input::Char(' ') | Input::Tab) => {
-            if let Some(t) = k.take_yours.get_mut(k.selected) {
-                *t = !*t;
-            }
-        }
+        Action::Input(Input::Down) => k.selected = (k.selected + 1).min(k.rows().saturating_sub(1)),
+        Action::Input(Input::Char(' ') | Input::Tab) => k.toggle(),
         Action::Input(Input::Char('t' | 'T')) => {
             // All theirs: the file as it is; the kept work is no longer needed.
             fx.push(Effect::Remove(discarded(k.from, k.stale_lock)));
@@ -241,11 +240,133 @@ fn clash(app: &mut App, mut k: Box<Clashes>, action: Action, fx: &mut Effects) {
         }
         _ => {}
     }
-    if let Some(t) = k.take_yours.get(k.selected) {
-        let what = if *t { "yours" } else { "theirs" };
+    if let Some(t) = k.selected_yours() {
+        let what = if t { "yours" } else { "theirs" };
         if !matches!(action, Action::Input(Input::Esc)) {
             app.view.info(format!("This cell keeps {what}"));
         }
     }
     app.view.mode = Mode::Confirm(Confirm::RecoveryClash(k));
+}
+
+/// A save found the file changed on disk since it was loaded: unless the
+/// cells cannot be matched (options or criteria added, removed or moved),
+/// show what differs and let the user choose, rather than overwrite it.
+pub(super) fn changed_on_disk(app: &mut App, theirs: SaveClash, fx: &mut Effects) {
+    let then_quit = theirs.then_quit;
+    let yours = app.doc.appraisal().clone();
+    match Clashes::for_save(yours, app.doc.saved_appraisal(), theirs) {
+        Some(k) if k.their_changes == 0 => {
+            // Their change is not in the scores, notes, weights or names
+            // (comments, layout), so nothing of theirs is at stake: keep it,
+            // and save on top of it.
+            save_merged(app, k, Whole::AsChosen, fx);
+        }
+        Some(k) => {
+            let theirs = k.their_changes;
+            app.view.mode = Mode::Confirm(Confirm::RecoveryClash(Box::new(k)));
+            app.view.error(format!(
+                "Not saved yet: {} was changed elsewhere ({} of theirs); choose what to keep",
+                app.doc.display_name(),
+                crate::numbers::count(theirs as f64, "change", "changes")
+            ));
+        }
+        None => app.view.mode = Mode::Confirm(Confirm::Conflict { then_quit }),
+    }
+}
+
+/// Which version a save's choice takes as a whole, if it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Whole {
+    /// Each line as chosen.
+    AsChosen,
+    /// Everything yours.
+    Yours,
+    /// Everything theirs: the file as it is.
+    Theirs,
+}
+
+/// The keys of a save's choice between the document and the file.
+fn save_clash(app: &mut App, mut k: Box<Clashes>, action: Action, fx: &mut Effects) {
+    let then_quit = k.save.as_ref().is_some_and(|s| s.then_quit);
+    match action {
+        Action::Input(Input::Up) => k.selected = k.selected.saturating_sub(1),
+        Action::Input(Input::Down) => k.selected = (k.selected + 1).min(k.rows().saturating_sub(1)),
+        Action::Input(Input::Char(' ') | Input::Tab) => k.toggle(),
+        Action::Input(Input::Enter) => return save_merged(app, *k, Whole::AsChosen, fx),
+        Action::Input(Input::Char('y' | 'Y' | 'o' | 'O')) => {
+            return save_merged(app, *k, Whole::Yours, fx);
+        }
+        Action::Input(Input::Char('t' | 'T')) => return save_merged(app, *k, Whole::Theirs, fx),
+        Action::Input(Input::Char('a' | 'A')) => return open_save_as(app, then_quit),
+        Action::Input(Input::Esc | Input::Char('n' | 'N')) => {
+            app.view
+                .info("Not saved. Your changes are still here; Ctrl-s to try again");
+            return;
+        }
+        Action::Help => {
+            open_help(app, Mode::Confirm(Confirm::RecoveryClash(k)));
+            return;
+        }
+        other => {
+            if let Some(key) = pressed(&other) {
+                app.view.info(format!(
+                    "{key} does nothing here: {}",
+                    keymap::confirm_choices(&Confirm::RecoveryClash(k.clone()))
+                ));
+            }
+            app.view.mode = Mode::Confirm(Confirm::RecoveryClash(k));
+            return;
+        }
+    }
+    if let Some(t) = k.selected_yours() {
+        let what = match (k.cell_at(k.selected), t) {
+            (None, true) => "The weights and names keep yours",
+            (None, false) => "The weights and names keep theirs",
+            (Some(_), true) => "This cell keeps yours",
+            (Some(_), false) => "This cell keeps theirs",
+        };
+        app.view.info(what);
+    }
+    app.view.mode = Mode::Confirm(Confirm::RecoveryClash(k));
+}
+
+/// Takes the file as it now is as the document's base, puts the chosen
+/// version in the document (one edit: `u` undoes it) and saves it, where
+/// the save again checks that nobody changed the file meanwhile.
+fn save_merged(app: &mut App, k: Clashes, whole: Whole, fx: &mut Effects) {
+    let Some(file) = k.save.clone() else {
+        return;
+    };
+    let new = match whole {
+        Whole::Yours => k.recovered.clone(),
+        Whole::Theirs => file.theirs.clone(),
+        Whole::AsChosen => k.merged(&file.theirs),
+    };
+    let old = app.doc.appraisal().clone();
+    if new != old
+        && !apply(
+            app,
+            Edit::Replace {
+                old: Box::new(old),
+                new: Box::new(new),
+            },
+        )
+    {
+        return;
+    }
+    let SaveClash {
+        then_quit,
+        text,
+        fingerprint,
+        theirs,
+    } = *file;
+    app.doc.rebase(text, fingerprint, theirs);
+    if whole == Whole::Theirs {
+        app.view.info(
+            "Took the file as it was saved elsewhere: your changes are undone (u brings them back)",
+        );
+        return;
+    }
+    save(app, None, false, then_quit, fx);
 }

@@ -8,7 +8,7 @@ use super::super::app::{App, Confirm, Mode, PromptKind};
 use super::super::doc::SaveOutcome;
 use super::super::effect::{Done, Effect};
 use super::super::export::ExportOutcome;
-use super::{Effects, may_interrupt, open_prompt, panel, settle, step};
+use super::{Effects, dialogs, may_interrupt, open_prompt, panel, settle, step};
 
 /// Takes in a job's result, returning what follows from it.
 pub fn finish(app: &mut App, done: Done) -> Effects {
@@ -65,6 +65,12 @@ pub fn finish(app: &mut App, done: Done) -> Effects {
                 p.seconds = seconds;
             }
         }
+        Done::PanelDisagreement { generation, result } => {
+            if let Some(p) = app.grid.panel_mut() {
+                // One for an earlier merge is dropped; settling asks again.
+                p.set_disagreement(generation, result);
+            }
+        }
         Done::WeightsChecked { weights, notes } => {
             let had = !app.doc.weight_notes().is_empty();
             if app.doc.weights_checked(&weights, notes) {
@@ -113,6 +119,13 @@ fn saved(app: &mut App, outcome: SaveOutcome, then_quit: bool, fx: &mut Effects)
             app.view
                 .error(format!("{} is a folder: add a file name", path.display()));
         }
+        SaveOutcome::Changed(mut theirs) if may_interrupt(app) => {
+            theirs.then_quit = then_quit;
+            dialogs::changed_on_disk(app, *theirs, fx);
+        }
+        SaveOutcome::Changed(_) => app.view.error(
+            "Not saved: the file was changed elsewhere; press Ctrl-s to choose what to keep",
+        ),
         SaveOutcome::Failed(SaveError::Conflict { .. }) if may_interrupt(app) => {
             app.view.mode = Mode::Confirm(Confirm::Conflict { then_quit });
         }

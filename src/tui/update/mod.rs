@@ -92,6 +92,7 @@ fn settle(app: &mut App, fx: &mut Effects) {
     }
     if app.showing() == super::app::Showing::Panel {
         panel::refresh(app);
+        panel::analyse(app, fx);
     }
     if app.doc.weights_unchecked() {
         fx.push(Effect::CheckWeights(super::effect::CheckJob::of(app)));

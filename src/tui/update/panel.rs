@@ -107,6 +107,14 @@ pub(super) fn refresh(app: &mut App) {
     }
 }
 
+/// Asks for the panel's disagreement analysis, off the key path, if the
+/// merge as it stands has none yet.
+pub(super) fn analyse(app: &mut App, fx: &mut Effects) {
+    if let Some(job) = app.grid.panel_mut().and_then(PanelState::disagreement_job) {
+        fx.push(Effect::PanelDisagreement(job));
+    }
+}
+
 fn cycle_method(app: &mut App) {
     let Some(p) = app.grid.panel_mut() else {
         return;

@@ -285,11 +285,14 @@ fn a_sheet_changed_on_disk_is_not_overwritten_without_asking() {
     std::fs::write(&sheet, &theirs).unwrap();
     assert!(app.doc.changed_on_disk());
     update(&mut app, Action::Save);
-    assert!(matches!(
-        app.view.mode,
-        Mode::Confirm(Confirm::Conflict { .. })
-    ));
+    let Mode::Confirm(Confirm::RecoveryClash(k)) = &app.view.mode else {
+        panic!("asks first: {:?}", app.view.mode);
+    };
+    // The member's own cell and the one changed on disk, each as changed.
+    assert_eq!(k.cells.len(), 2);
+    assert_eq!(k.take_yours, [true, false]);
     assert_eq!(std::fs::read_to_string(&sheet).unwrap(), theirs);
+    // All yours, as overwriting did.
     update(&mut app, Action::Input(Input::Char('o')));
     let saved = std::fs::read_to_string(&sheet).unwrap();
     assert!(saved.contains("cost = 0      # the leases are cheap"));
@@ -808,5 +811,117 @@ fn p_says_when_sheets_with_other_names_were_not_opened() {
     assert!(
         !details.contains("other.toml") && !details.contains("notes.toml"),
         "{details}"
+    );
+}
+
+/// The details pane's text for the selected cell.
+fn details_text(app: &App) -> String {
+    crate::tui::panel::details_lines(
+        app.panel().unwrap(),
+        app.doc.appraisal(),
+        (app.view.option, app.view.criterion),
+        &app.doc.display_name(),
+    )
+    .iter()
+    .map(|l| l.to_string() + "\n")
+    .collect()
+}
+
+#[test]
+fn the_panel_view_shows_what_reading_the_sheets_warned_of() {
+    let (_dir, review, paths) = panel_dir();
+    // A score of spaces in quotes is read as blank, with a warning.
+    let text = std::fs::read_to_string(&paths[1]).unwrap();
+    std::fs::write(&paths[1], text.replace("reach = 2", "reach = \"  \"")).unwrap();
+    let mut app = App::open(&review).unwrap();
+    update(&mut app, Action::Resize(80, 24));
+    update(&mut app, Action::Panel);
+    assert_eq!(app.showing(), Showing::Panel, "{}", message(&app));
+    let p = app.panel().unwrap();
+    assert_eq!(p.warning_count(), 1);
+    let title = crate::tui::panel::grid_title(p);
+    assert!(title.contains("⚠ 1 warning"), "{title}");
+    // Counted before the flags, so that it is on screen at 80 columns.
+    assert!(title.find("warning") < title.find("flagged"), "{title}");
+    let details = details_text(&app);
+    assert!(details.contains("review.m2.sheet.toml:7:9"), "{details}");
+    assert!(details.contains("read as blank"), "{details}");
+}
+
+#[test]
+fn the_panel_views_disagreement_analysis_is_worked_out_off_the_key_path() {
+    let (_dir, review, paths) = panel_dir();
+    let mut app = panel_app(&review, &paths);
+    // Opening the panel asks for the analysis as an effect, and once only.
+    let fx = super::update(&mut app, Action::Panel);
+    assert_eq!(app.showing(), Showing::Panel);
+    let job = fx.iter().find_map(|e| match e {
+        Effect::PanelDisagreement(job) => Some(job.clone()),
+        _ => None,
+    });
+    let job = job.expect("the analysis is asked for");
+    assert!(
+        details_text(&app).contains("Working it out"),
+        "{}",
+        details_text(&app)
+    );
+    let again = super::update(&mut app, Action::Down);
+    assert!(
+        !again
+            .iter()
+            .any(|e| matches!(e, Effect::PanelDisagreement(_))),
+        "not asked for twice: {again:?}"
+    );
+    // Its result, once in, is in the details: statements and the table.
+    let fx = finish(&mut app, job.clone().done());
+    assert!(
+        fx.iter()
+            .all(|e| !matches!(e, Effect::PanelDisagreement(_)))
+    );
+    let details = details_text(&app);
+    assert!(
+        details.contains("How sure is the ranking, given how much the members disagree?"),
+        "{details}"
+    );
+    let d = app
+        .panel()
+        .unwrap()
+        .disagreement()
+        .unwrap()
+        .as_ref()
+        .unwrap()
+        .clone();
+    let a = &merged(&app).consensus;
+    let leader = merged(&app).results.rank_order()[0];
+    for s in crate::sensitivity::disagreement::statements(a, &d, leader) {
+        assert!(details.contains(&s.text), "{} in\n{details}", s.text);
+    }
+    assert!(details.contains("Chance of each rank (%)"), "{details}");
+    let first = crate::numbers::probability_figure(d.first_share(leader));
+    let leader_name = app.doc.appraisal().options()[leader].name();
+    let row = details
+        .lines()
+        .skip_while(|l| !l.starts_with("Chance of each rank"))
+        .find(|l| l.starts_with(leader_name))
+        .unwrap_or_else(|| panic!("{leader_name}'s row in\n{details}"));
+    assert!(row.contains(&first), "{row}");
+    assert_eq!(d.config.samples, 5_000);
+    // A change of weight is a new merge: the analysis is asked for again, and
+    // an answer for the old merge is dropped.
+    let old = job;
+    update(&mut app, Action::Panel);
+    update(&mut app, Action::EditWeight);
+    type_text(&mut app, "3");
+    let fx = super::update(&mut app, Action::Input(Input::Enter));
+    let _ = fx;
+    let fx = super::update(&mut app, Action::Panel);
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::PanelDisagreement(_))),
+        "{fx:?}"
+    );
+    finish(&mut app, old.done());
+    assert!(
+        app.panel().unwrap().disagreement().is_none(),
+        "stale result dropped"
     );
 }

@@ -445,40 +445,179 @@ fn save_as_asks_before_replacing_another_file() {
     assert_eq!(app.doc.path(), Some(other.as_path()));
 }
 
-#[test]
-fn save_conflict_asks_before_overwriting() {
-    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
+/// The example on disk, with this copy's score of option 0's first cell
+/// set to 1, and a colleague's save since of `partnerships = 0` on option 0.
+fn colleague_saved_meanwhile() -> (tempfile::TempDir, PathBuf, App, String) {
+    let (dir, path, mut app) = on_disk(crate::load::EXAMPLE);
     update(&mut app, Action::Digit(1));
-    // Someone else saves the file meanwhile.
-    let theirs = crate::load::EXAMPLE.replace("partnerships = 5", "partnerships = 0");
+    let theirs = crate::load::EXAMPLE.replacen("partnerships = 5", "partnerships = 0", 1);
     std::fs::write(&path, &theirs).unwrap();
     assert!(app.doc.changed_on_disk());
-    update(&mut app, Action::Save);
-    assert!(matches!(
-        app.view.mode,
-        Mode::Confirm(Confirm::Conflict { then_quit: false })
-    ));
+    (dir, path, app, theirs)
+}
+
+/// The save's choice open on screen.
+fn save_choice(app: &App) -> &crate::tui::app::Clashes {
+    match &app.view.mode {
+        Mode::Confirm(Confirm::RecoveryClash(k)) if k.save.is_some() => k,
+        other => panic!("the save's choice is not open: {other:?}"),
+    }
+}
+
+#[test]
+fn saving_over_a_colleagues_save_shows_each_cell_and_keeps_theirs() {
+    let (_dir, path, mut app, theirs) = colleague_saved_meanwhile();
+    // Ctrl-s asks for a save; the save finds the file changed and reads it.
+    let fx = super::update(&mut app, Action::Save);
+    assert!(matches!(fx.as_slice(), [Effect::Save { .. }, ..]), "{fx:?}");
+    perform_now(&mut app, fx);
     assert_eq!(
         std::fs::read_to_string(&path).unwrap(),
         theirs,
         "nothing written yet"
     );
+    let k = save_choice(&app);
+    let cells: Vec<_> = k.cells.iter().map(|c| (c.o, c.c, c.changed_by())).collect();
+    use crate::tui::app::ChangedBy;
+    assert_eq!(
+        cells,
+        [(0, 0, Some(ChangedBy::You)), (0, 1, Some(ChangedBy::Them))]
+    );
+    // Each keeps the version of whoever changed it, unless chosen otherwise.
+    assert_eq!(k.take_yours, [true, false]);
+    assert!(
+        message(&app).contains("1 change of theirs"),
+        "{}",
+        message(&app)
+    );
+    // Enter saves as chosen: a save (checked again against the file) follows.
+    let fx = super::update(&mut app, Action::Input(Input::Enter));
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Save { job, .. } if !job.force())),
+        "{fx:?}"
+    );
+    perform_now(&mut app, fx);
+    assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
+    let now = crate::load::load_path(&path).unwrap().appraisal;
+    assert_eq!(now.options()[0].score(0), Some(1.0), "your edit");
+    assert_eq!(now.options()[0].score(1), Some(0.0), "their edit is kept");
+    assert!(!app.doc.is_dirty());
+    // Only the two values changed from the file as they left it.
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        text,
+        theirs.replacen("child-focused = 4", "child-focused = 1", 1)
+    );
+    // One edit: undo gives back the document as it was before the choice.
+    update(&mut app, Action::Undo);
+    assert_eq!(score(&app, 0, 1), Some(5.0));
+}
+
+#[test]
+fn a_save_choice_can_take_all_yours_all_theirs_or_cancel() {
+    // Esc: nothing saved, nothing changed.
+    let (_dir, path, mut app, theirs) = colleague_saved_meanwhile();
+    update(&mut app, Action::Save);
+    save_choice(&app);
     update(&mut app, Action::Input(Input::Esc));
     assert_eq!(app.view.mode, Mode::Normal);
+    assert!(message(&app).contains("Not saved"), "{}", message(&app));
     assert!(app.doc.is_dirty());
     assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
-    // Save as another file instead.
+    // Space switches a cell; the message says which version it keeps now.
     update(&mut app, Action::Save);
+    update(&mut app, Action::Input(Input::Down));
+    update(&mut app, Action::Input(Input::Char(' ')));
+    assert_eq!(save_choice(&app).take_yours, [true, true]);
+    assert!(message(&app).contains("keeps yours"), "{}", message(&app));
+    // a: save yours as another file instead.
     update(&mut app, Action::Input(Input::Char('a')));
     assert!(matches!(app.view.mode, Mode::Prompt(_)));
     update(&mut app, Action::Input(Input::Esc));
-    // Or overwrite.
+    // y: all yours, over theirs (what overwriting did), still one checked save.
     update(&mut app, Action::Save);
+    update(&mut app, Action::Input(Input::Char('y')));
+    assert!(!app.doc.is_dirty());
+    let now = crate::load::load_path(&path).unwrap().appraisal;
+    assert_eq!(now.options()[0].score(0), Some(1.0));
+    assert_eq!(now.options()[0].score(1), Some(5.0), "your version won");
+
+    // t: all theirs: the document becomes the file as it is, undoably.
+    let (_dir, path, mut app, theirs) = colleague_saved_meanwhile();
+    update(&mut app, Action::Save);
+    update(&mut app, Action::Input(Input::Char('t')));
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert!(!app.doc.is_dirty());
+    assert_eq!(score(&app, 0, 1), Some(0.0));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
+    update(&mut app, Action::Undo);
+    assert_eq!(score(&app, 0, 0), Some(1.0), "u brings yours back");
+    assert!(app.doc.is_dirty());
+    // Saved now, over the file as taken, without asking again.
+    update(&mut app, Action::Save);
+    assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
+}
+
+#[test]
+fn a_save_over_a_change_only_in_comments_keeps_it_without_asking() {
+    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
+    update(&mut app, Action::Digit(1));
+    let theirs = format!("# Checked by the clerk.\n{}", crate::load::EXAMPLE);
+    std::fs::write(&path, &theirs).unwrap();
+    update(&mut app, Action::Save);
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.starts_with("# Checked by the clerk."),
+        "their comment is kept"
+    );
+    assert_eq!(
+        crate::load::load_path(&path).unwrap().appraisal.options()[0].score(0),
+        Some(1.0)
+    );
+}
+
+#[test]
+fn a_save_choice_offers_the_weights_when_they_differ() {
+    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
+    update(&mut app, Action::Digit(1));
+    // They change a weight (and nothing else): it is kept unless chosen.
+    let theirs = crate::load::EXAMPLE.replacen("weight = 1", "weight = 3", 1);
+    assert_ne!(theirs, crate::load::EXAMPLE);
+    std::fs::write(&path, &theirs).unwrap();
+    update(&mut app, Action::Save);
+    let k = save_choice(&app);
+    assert_eq!(
+        k.frame,
+        Some(false),
+        "their weights, which only they changed"
+    );
+    assert_eq!(k.rows(), 2);
+    update(&mut app, Action::Input(Input::Enter));
+    let now = crate::load::load_path(&path).unwrap().appraisal;
+    assert_eq!(now.criteria()[0].weight(), 3.0);
+    assert_eq!(now.options()[0].score(0), Some(1.0));
+}
+
+#[test]
+fn a_save_whose_options_no_longer_match_asks_to_overwrite_or_save_elsewhere() {
+    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
+    update(&mut app, Action::Digit(1));
+    let mut a = crate::load::load_path(&path).unwrap().appraisal;
+    a.move_option(0, 1).unwrap();
+    let theirs = crate::document::update_document(crate::load::EXAMPLE, &a).unwrap();
+    std::fs::write(&path, &theirs).unwrap();
+    update(&mut app, Action::Save);
+    assert!(matches!(
+        app.view.mode,
+        Mode::Confirm(Confirm::Conflict { then_quit: false })
+    ));
     update(&mut app, Action::Input(Input::Char('o')));
     assert!(!app.doc.is_dirty());
     let now = crate::load::load_path(&path).unwrap().appraisal;
     assert_eq!(now.options()[0].score(0), Some(1.0));
-    assert_eq!(now.options()[0].score(1), Some(5.0), "our version won");
 }
 
 #[test]
@@ -919,8 +1058,8 @@ fn export_asks_for_a_format_and_a_file() {
     let mut app = example();
     update(&mut app, Action::Export);
     assert!(matches!(app.view.mode, Mode::Export(_)));
-    // JSON is the seventh format.
-    for _ in 0..6 {
+    // JSON is the eighth format.
+    for _ in 0..7 {
         update(&mut app, Action::Input(Input::Down));
     }
     update(&mut app, Action::Input(Input::Enter));

@@ -12,7 +12,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use crate::model::Appraisal;
 use crate::numbers;
 
-use super::super::app::{Clashes, ExportChooser, NoteEditor, Prompt};
+use super::super::app::{ChangedBy, Clashes, ExportChooser, NoteEditor, Prompt};
 use super::super::export;
 use super::super::swing::{Swing, SwingStep};
 use super::super::target::Target;
@@ -85,24 +85,29 @@ impl PromptBox<'_> {
         let p = self.prompt;
         let (title, help) = (self.title, self.help);
         let w = area.width.saturating_sub(4).min(72);
-        let inner = popup(area, w, 6, &title, buf);
+        let keys = if p.input.is_selected() {
+            "Typing replaces the text · ← → edit it · Enter accept · Esc cancel"
+        } else {
+            "Enter accept · Esc cancel"
+        };
+        // Room for the help and the keys however they wrap, so neither is cut.
+        let inner_w = usize::from(w.saturating_sub(2));
+        let text_h = wrapped_height(&help, inner_w) + wrapped_height(keys, inner_w);
+        let inner = popup(area, w, 4 + text_h as u16, &title, buf);
         if inner.height < 3 {
             return None;
         }
         let line: Vec<String> = p.input.lines().collect();
         let field = Rect::new(inner.x, inner.y, inner.width, 1);
         let at = draw_input(&line, p.input.cursor(), field, buf);
-        let keys = if p.input.is_selected() {
+        if p.input.is_selected() {
             // The pre-filled text is selected: shown reversed, replaced by typing.
             let n = line.first().map_or(0, |l| l.chars().count()) as u16;
             buf.set_style(
                 Rect::new(field.x, field.y, n.min(field.width), 1),
                 Style::default().add_modifier(Modifier::REVERSED),
             );
-            "Typing replaces the text · ← → edit it · Enter accept · Esc cancel"
-        } else {
-            "Enter accept · Esc cancel"
-        };
+        }
         let hint = Paragraph::new(vec![
             Line::styled(help, Style::default().add_modifier(Modifier::DIM)),
             Line::styled(keys, Style::default().add_modifier(Modifier::DIM)),
@@ -142,14 +147,18 @@ impl QuestionBox {
         for (k, d) in keys {
             body.push(format!("{:<key_w$}  {d}", k.replace(' ', ", ")));
         }
-        let w = body
+        let w = (body
             .iter()
             .map(|l| l.chars().count() as u16)
             .max()
             .unwrap_or(20)
-            .max(title.len() as u16 + 4)
-            + 4;
-        let inner = popup(area, w.min(area.width), body.len() as u16 + 2, title, buf);
+            .max(title.chars().count() as u16 + 4)
+            + 4)
+        .min(area.width.saturating_sub(4).clamp(20, 76));
+        // A long line wraps: the box is as tall as the lines it wraps to.
+        let inner_w = usize::from(w.saturating_sub(2)).max(1);
+        let h: usize = body.iter().map(|l| wrapped_height(l, inner_w)).sum();
+        let inner = popup(area, w.min(area.width), h as u16 + 2, title, buf);
         Paragraph::new(body.into_iter().map(Line::from).collect::<Vec<_>>())
             .wrap(Wrap { trim: false })
             .render(inner, buf);
@@ -157,9 +166,11 @@ impl QuestionBox {
     }
 }
 
-/// Restored work against the file as it now is: one line per differing
-/// cell, saying whose version will be kept.
-#[derive(Debug, Clone, Copy)]
+/// Two versions to choose between, one line per differing cell (and one
+/// for the weights and names, if those differ), saying whose version will
+/// be kept and, where it is known, who changed it: restored work against
+/// the file as it now is, or a save against the file changed elsewhere.
+#[derive(Debug, Clone)]
 pub struct ClashBox<'a> {
     /// The cells and the choices made.
     pub clashes: &'a Clashes,
@@ -167,6 +178,8 @@ pub struct ClashBox<'a> {
     pub appraisal: &'a Appraisal,
     /// The file's name.
     pub doc_name: &'a str,
+    /// Its keys and what each does.
+    pub keys: Vec<(&'static str, &'static str)>,
 }
 
 impl ClashBox<'_> {
@@ -174,13 +187,13 @@ impl ClashBox<'_> {
     pub fn draw(self, area: Rect, buf: &mut Buffer) -> Option<Position> {
         let (k, a) = (self.clashes, self.appraisal);
         let w = area.width.saturating_sub(2).min(84);
-        let inner = popup(
-            area,
-            w,
-            area.height,
-            "Unsaved work found, and the file has changed since",
-            buf,
-        );
+        let title = if k.save.is_some() {
+            "The file was changed elsewhere since you opened it"
+        } else {
+            "Unsaved work found, and the file has changed since"
+        };
+        let inner = popup(area, w, area.height, title, buf);
+        let inner_w = usize::from(inner.width).max(1);
         let show = |(s, n): &(Option<f64>, Option<String>)| {
             let score = s.map_or_else(|| "·".to_owned(), crate::numbers::as_given);
             match n {
@@ -188,53 +201,140 @@ impl ClashBox<'_> {
                 None => score,
             }
         };
-        let mut lines = vec![
-            Line::from(format!(
-                "Someone changed {} after this work was kept. {} {}; choose whose version each keeps.",
+        let dim = Style::default().add_modifier(Modifier::DIM);
+        let n = k.cells.len();
+        let differ = format!(
+            "{} {}",
+            numbers::count(n as f64, "cell", "cells"),
+            if n == 1 { "differs" } else { "differ" }
+        );
+        let intro = if k.save.is_some() {
+            format!(
+                "Someone saved {} after you opened it. {differ}{}; choose whose version each keeps, then Enter saves.",
                 self.doc_name,
-                numbers::count(k.cells.len() as f64, "cell", "cells"),
-                if k.cells.len() == 1 {
-                    "differs"
+                if k.frame.is_some() {
+                    ", and so do weights or names"
                 } else {
-                    "differ"
+                    ""
                 }
-            )),
-            Line::styled(
-                "↑↓ cell · Space yours/theirs · y all yours · t all theirs · Enter restore as chosen · q quit",
-                Style::default().add_modifier(Modifier::DIM),
-            ),
-        ];
-        if k.beyond_cells {
-            lines.push(Line::from(
+            )
+        } else {
+            format!(
+                "Someone changed {} after this work was kept. {differ}; choose whose version each keeps.",
+                self.doc_name
+            )
+        };
+        let keys = self
+            .keys
+            .iter()
+            .map(|(k, d)| format!("{} {d}", k.split(' ').collect::<Vec<_>>().join("/")))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        let mut head = vec![Line::from(intro), Line::styled(keys, dim)];
+        if k.beyond_cells && k.save.is_none() {
+            head.push(Line::from(
                 "Weights, names or other parts differ too: only y (all yours) restores those.",
             ));
         }
-        lines.push(Line::from(""));
-        let list_h = usize::from(inner.height).saturating_sub(lines.len()).max(1);
+        let head_h: usize = head
+            .iter()
+            .map(|l| wrapped_height(&l.to_string(), inner_w))
+            .sum();
+        let who_known = k.frame_by.is_some() || k.cells.iter().any(|c| c.base.is_some());
+        let who_w = if who_known { 11 } else { 0 };
+        let name_w = inner_w
+            .saturating_sub(2 + 11 + 11 + 7 + who_w)
+            .clamp(10, 44);
+        let mut rows = vec![
+            Line::from(""),
+            Line::styled(
+                fit(
+                    &format!(
+                        "  {:<name_w$} {:<10} {:<10} {:<6}{}",
+                        "Cell",
+                        "Yours",
+                        "Theirs",
+                        "Keeps",
+                        if who_known { " Changed by" } else { "" }
+                    ),
+                    inner_w,
+                ),
+                bold(),
+            ),
+        ];
+        let list_h = usize::from(inner.height)
+            .saturating_sub(head_h + rows.len())
+            .max(1);
         let top = k.selected.saturating_sub(list_h - 1);
-        let name_w = usize::from(inner.width).saturating_sub(44).clamp(12, 40);
-        for (i, cell) in k.cells.iter().enumerate().skip(top).take(list_h) {
-            let opt = a.options().get(cell.o).map_or("", |x| x.name());
-            let crit = a.criteria().get(cell.c).map_or("", |x| x.name());
-            let yours = k.take_yours.get(i).copied().unwrap_or(true);
-            let text = format!(
-                "{} {:<name_w$} yours {:<10} theirs {:<10} keep {}",
-                if i == k.selected { "▶" } else { " " },
-                fit(&format!("{opt} / {crit}"), name_w),
-                show(&cell.yours),
-                show(&cell.theirs),
-                if yours { "YOURS" } else { "THEIRS" }
+        for row in (0..k.rows()).skip(top).take(list_h) {
+            let (name, yours, theirs, keep_yours, who) = match k.cell_at(row) {
+                None => (
+                    "Weights, names and descriptions".to_owned(),
+                    "differ".to_owned(),
+                    "differ".to_owned(),
+                    k.frame.unwrap_or(false),
+                    k.frame_by,
+                ),
+                Some(i) => {
+                    let Some(cell) = k.cells.get(i) else { continue };
+                    let opt = a.options().get(cell.o).map_or("", |x| x.name());
+                    let crit = a.criteria().get(cell.c).map_or("", |x| x.name());
+                    (
+                        format!("{opt} / {crit}"),
+                        show(&cell.yours),
+                        show(&cell.theirs),
+                        k.take_yours.get(i).copied().unwrap_or(true),
+                        cell.changed_by(),
+                    )
+                }
+            };
+            let who = match who {
+                Some(ChangedBy::You) => " you",
+                Some(ChangedBy::Them) => " them",
+                Some(ChangedBy::Both) => " both of you",
+                None => "",
+            };
+            let sel = row == k.selected;
+            let text = fit(
+                &format!(
+                    "{} {:<name_w$} {:<10} {:<10} {:<6}{who}",
+                    if sel { "▶" } else { " " },
+                    fit(&name, name_w),
+                    fit(&yours, 10),
+                    fit(&theirs, 10),
+                    if keep_yours { "YOURS" } else { "THEIRS" }
+                ),
+                inner_w,
             );
-            lines.push(if i == k.selected {
+            rows.push(if sel {
                 Line::styled(text, Style::default().add_modifier(Modifier::REVERSED))
             } else {
                 Line::from(text)
             });
         }
-        Paragraph::new(lines)
+        let head_area = Rect::new(
+            inner.x,
+            inner.y,
+            inner.width,
+            (head_h as u16).min(inner.height),
+        );
+        Paragraph::new(head)
             .wrap(Wrap { trim: false })
-            .render(inner, buf);
-        Some(inner.as_position())
+            .render(head_area, buf);
+        let list_area = Rect::new(
+            inner.x,
+            head_area.bottom(),
+            inner.width,
+            inner.bottom().saturating_sub(head_area.bottom()),
+        );
+        let cursor_row = 2 + k.selected.saturating_sub(top) as u16;
+        Paragraph::new(rows).render(list_area, buf);
+        let at = Position::new(list_area.x, list_area.y + cursor_row);
+        Some(if at.y < list_area.bottom() {
+            at
+        } else {
+            inner.as_position()
+        })
     }
 }
 
@@ -357,26 +457,61 @@ pub struct ExportMenu<'a> {
 
 impl ExportMenu<'_> {
     /// Draws the menu; returns where the terminal's cursor goes.
+    ///
+    /// Each line names a format and what it writes; what the highlighted
+    /// format is for is said, wrapped, under the list, so that nothing is
+    /// cut off however narrow the window.
     pub fn draw(self, area: Rect, buf: &mut Buffer) -> Option<Position> {
         let ch = self.chooser;
         let w = area.width.saturating_sub(4).min(76);
-        let inner = popup(area, w, export::FORMATS.len() as u16 + 5, "Export", buf);
+        let inner_w = usize::from(w.saturating_sub(2)).max(1);
+        let dim = Style::default().add_modifier(Modifier::DIM);
+        let keys = "↑↓ choose · Enter pick a file name · Esc cancel · ? help";
+        let about = export::FORMATS.get(ch.selected).map(|f| {
+            let mut about = f.hint.to_owned();
+            if let Some(first) = about.get(..1) {
+                let upper = first.to_uppercase();
+                about.replace_range(..1, &upper);
+            }
+            about
+        });
+        let about_h = about
+            .as_deref()
+            .map_or(0, |t| wrapped_height(t, inner_w) as u16);
+        let keys_h = wrapped_height(keys, inner_w) as u16;
+        let n = export::FORMATS.len() as u16;
+        // "Choose a format:", the list, a blank line, what it is for, the keys.
+        let want = 1 + n + 1 + about_h + keys_h + 2;
+        let inner = popup(area, w, want, "Export", buf);
+        let list_h = inner.height.saturating_sub(2 + about_h + keys_h).max(1);
         let start = ch
             .selected
-            .saturating_sub(usize::from(inner.height.saturating_sub(4)).max(1) - 1);
+            .saturating_sub(usize::from(list_h).saturating_sub(1));
+        let label_w = export::FORMATS
+            .iter()
+            .map(|f| export::label(self.target, f).chars().count())
+            .max()
+            .unwrap_or(10);
         let mut lines = vec![Line::from("Choose a format:")];
-        for (i, f) in export::FORMATS.iter().enumerate().skip(start) {
+        for (i, f) in export::FORMATS
+            .iter()
+            .enumerate()
+            .skip(start)
+            .take(usize::from(list_h))
+        {
             let sel = i == ch.selected;
             let ext = if f.is_folder() {
-                format!("folder of .{}", f.extension)
+                format!("a folder of .{} files", f.extension)
             } else {
                 format!(".{}", f.extension)
             };
-            let text = format!(
-                "{} {} ({ext}): {}",
-                if sel { "▶" } else { " " },
-                export::label(self.target, f),
-                f.hint
+            let text = fit(
+                &format!(
+                    "{} {:<label_w$}  {ext}",
+                    if sel { "▶" } else { " " },
+                    export::label(self.target, f),
+                ),
+                inner_w,
             );
             lines.push(if sel {
                 Line::styled(text, Style::default().add_modifier(Modifier::REVERSED))
@@ -385,12 +520,29 @@ impl ExportMenu<'_> {
             });
         }
         lines.push(Line::from(""));
-        lines.push(Line::styled(
-            "↑↓ choose · Enter pick a file name · Esc cancel · ? help",
-            Style::default().add_modifier(Modifier::DIM),
-        ));
-        Paragraph::new(lines).render(inner, buf);
+        let list = Rect::new(inner.x, inner.y, inner.width, lines.len() as u16);
+        Paragraph::new(lines).render(list.intersection(inner), buf);
+        let below = Rect::new(
+            inner.x,
+            list.bottom(),
+            inner.width,
+            inner.bottom().saturating_sub(list.bottom()),
+        );
+        let mut tail = Vec::new();
+        if let Some(a) = about {
+            tail.push(Line::from(a));
+        }
+        tail.push(Line::styled(keys, dim));
+        Paragraph::new(tail)
+            .wrap(Wrap { trim: true })
+            .render(below, buf);
         let row = inner.y + 1 + (ch.selected - start) as u16;
         (row < inner.bottom()).then_some(Position::new(inner.x, row))
     }
+}
+
+/// How many lines `text` takes wrapped word by word at `width`.
+fn wrapped_height(text: &str, width: usize) -> usize {
+    let chars: Vec<char> = text.chars().collect();
+    super::segments(&chars, width.max(1)).len()
 }

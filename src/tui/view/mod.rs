@@ -505,10 +505,14 @@ fn render_all(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
             }
             .draw(mid, buf)
         }
-        Mode::Confirm(Confirm::RecoveryClash(clashes)) => dialogs::ClashBox {
+        Mode::Confirm(c @ Confirm::RecoveryClash(clashes)) => dialogs::ClashBox {
             clashes,
             appraisal: app.doc.appraisal(),
             doc_name: &app.doc.display_name(),
+            keys: keymap::confirm_keys(c)
+                .into_iter()
+                .map(|(k, d, _)| (k, d))
+                .collect(),
         }
         .draw(mid, buf),
         Mode::Confirm(c) => {
@@ -1082,7 +1086,7 @@ fn prompt_words(app: &App, kind: &PromptKind) -> (String, String) {
                 "Weight of {}",
                 a.criteria().get(*c).map_or("", |x| x.name())
             ),
-            "A number of 0 or more; only the ratios between weights matter".to_owned(),
+            "A number of 0 or more (only the ratios between weights matter), or a share of the total weight with %: 20% makes it a fifth".to_owned(),
         ),
         PromptKind::RenameOption(_) => ("Rename option".to_owned(), "One line of text".to_owned()),
         PromptKind::RenameCriterion(_) => {
@@ -1147,7 +1151,7 @@ fn question_words(app: &App, c: &Confirm) -> (&'static str, Vec<String>) {
                     "{} was changed by another program since you opened it.",
                     app.doc.display_name()
                 ),
-                "Saving now would overwrite those changes.".into(),
+                "Its options or criteria no longer match yours (added, removed or moved), or it cannot be read, so the two cannot be merged cell by cell: saving now would overwrite those changes.".into(),
             ],
         ),
         Confirm::ReplaceExport { existing, path, .. } => (
