@@ -543,6 +543,7 @@ const TOP_KEYS: &[&str] = &[
     "criteria",
     "screening",
     "option_groups",
+    "agreed_weights",
     "options",
 ];
 const META_KEYS: &[&str] = &[
@@ -588,6 +589,8 @@ const OPTION_KEYS: &[&str] = &[
 
 /// The parts of an appraisal read before its options.
 struct Head {
+    /// `[agreed_weights]`, checked once the appraisal is assembled.
+    agreed: crate::load_v2::AgreedRead,
     meta: Option<Meta>,
     scale: Option<Scale>,
     criteria: CriteriaRead,
@@ -705,7 +708,9 @@ fn read_head(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Head {
         .filter_map(|(i, s)| s.as_ref().map(|s| (s.id().to_string(), i)))
         .collect();
     let option_groups = crate::load_v2::read_option_groups(root, &mut used, sink);
+    let agreed = crate::load_v2::read_agreed(root, &mut used, sink);
     Head {
+        agreed,
         criteria_span: read.spans.first().cloned(),
         meta,
         scale,
@@ -1023,9 +1028,10 @@ fn finish(
         option_groups: head.option_groups,
         screens,
         no_common_scale: head.no_common_scale,
+        agreed: head.agreed.agreed.clone(),
     };
     match Appraisal::with_structure(meta, scale, criteria, options, structure) {
-        Ok(a) => Some((a, map)),
+        Ok(a) => crate::load_v2::check_agreed(&a, &head.agreed, sink).then_some((a, map)),
         Err(e) => {
             let (kind, help) = match e {
                 ModelError::AllWeightsZero => (

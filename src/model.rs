@@ -637,6 +637,26 @@ impl Evidence {
     }
 }
 
+/// What a panel agreed about the weights, recorded in the file under
+/// `[agreed_weights]` so that its position stands next to its scores. Each
+/// entry is written as `appraise sensitivity` takes the matching flag.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AgreedWeights {
+    /// Orders of importance, as `--order` takes them (`child > workforce > rest`).
+    pub order: Vec<String>,
+    /// Bounds on a criterion's share, as `--share` takes them (`risk=10%..30%`).
+    pub share: Vec<String>,
+    /// Fixed shares, as `--fix` takes them (`cost=20%`).
+    pub fixed: Vec<String>,
+}
+
+impl AgreedWeights {
+    /// Whether nothing was agreed.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty() && self.share.is_empty() && self.fixed.is_empty()
+    }
+}
+
 /// The parts of a version-2 appraisal that a version-1 file has none of.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Structure {
@@ -653,6 +673,8 @@ pub struct Structure {
     /// Whether the file has no `[scale]`: every criterion has its own, and a
     /// total is a sum of weight × a 0-1 value.
     pub no_common_scale: bool,
+    /// What the panel agreed about the weights.
+    pub agreed: AgreedWeights,
 }
 
 fn check_weight(w: f64) -> Result<(), ModelError> {
@@ -1173,6 +1195,11 @@ impl Appraisal {
     /// Screening tests, in file order.
     pub fn screens(&self) -> &[crate::screening::Screen] {
         &self.structure.screens
+    }
+
+    /// What the panel agreed about the weights (`[agreed_weights]`).
+    pub fn agreed_weights(&self) -> &AgreedWeights {
+        &self.structure.agreed
     }
 
     /// Whether the file has no common `[scale]`, so totals are sums of

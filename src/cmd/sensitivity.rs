@@ -21,7 +21,8 @@ use super::{load_or_example, print_warnings, stdout_style};
     appraise sensitivity --order \"child>rest\"      if the panel agrees only that child matters most\n  \
     appraise sensitivity --order \"child>workforce>rest\" --share risk=10%..30% --fix cost=20%\n\n\
     Criteria are named by id or name. --order, --share and --fix may be given more than once;\n\
-    the Monte Carlo then samples only the weightings that meet all of them.\n\
+    the Monte Carlo then samples only the weightings that meet all of them, and those the\n\
+    file records under [agreed_weights] (add --record to record them there).\n\
     With criteria groups, --hierarchy level (the default) draws each group's share, then each\n\
     criterion's share within its group; --hierarchy flat draws the criteria's shares directly.\n\
     The same seed and sample count give the same numbers whatever --threads is.")]
@@ -52,6 +53,12 @@ pub struct Args {
     /// What the panel agrees on: a criterion's share fixed ("cost=20%").
     #[arg(long, value_name = "C=S")]
     pub fix: Vec<String>,
+    /// Leave out what the file records under [agreed_weights].
+    #[arg(long)]
+    pub ignore_agreed: bool,
+    /// Record --order, --share and --fix in the file's [agreed_weights] (replacing what it records; none of them clears it), keeping the rest of the file as it is.
+    #[arg(long, conflicts_with = "ignore_agreed")]
+    pub record: bool,
     /// With criteria groups, how the Monte Carlo draws weightings: "level" (uniform shares at each level of the groups; the default) or "flat" (uniform over the criteria's effective weights, the groups set aside; the default with --order, --share, --fix or --weight-spread).
     #[arg(long, value_enum, value_name = "H")]
     pub hierarchy: Option<HierarchyArg>,
@@ -120,7 +127,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // The shortlist at effective weights, every score as points on one scale.
     let appraisal = loaded.appraisal.for_analysis();
     let a = &appraisal;
-    let mut constraints = WeightConstraints::new();
+    if args.record {
+        return record(&args, &loaded);
+    }
+    let mut constraints = if args.ignore_agreed {
+        WeightConstraints::new()
+    } else {
+        // Checked when the file was loaded, so this reads.
+        WeightConstraints::agreed(a, loaded.appraisal.agreed_weights())
+            .map_err(|(_, e)| anyhow::anyhow!("[agreed_weights]: {e}"))?
+    };
     for text in &args.order {
         constraints.parse_order(a, text).context("--order")?;
     }
@@ -162,5 +178,49 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             writeln!(out)?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--record`: writes the flags' constraints into the file's
+/// `[agreed_weights]`, after checking that they read and that the file
+/// still loads with them.
+fn record(args: &Args, loaded: &appraise::Loaded) -> anyhow::Result<ExitCode> {
+    let Some(path) = args.file.as_deref() else {
+        anyhow::bail!("--record writes to an appraisal file: name the file");
+    };
+    let agreed = appraise::model::AgreedWeights {
+        order: args.order.clone(),
+        share: args.share.clone(),
+        fixed: args.fix.clone(),
+    };
+    let analysed = loaded.appraisal.for_analysis();
+    WeightConstraints::agreed(&analysed, &agreed).map_err(|(entry, e)| {
+        let flag = match entry {
+            sensitivity::AgreedEntry::Order(_) => "--order",
+            sensitivity::AgreedEntry::Share(_) => "--share",
+            sensitivity::AgreedEntry::Fixed(_) => "--fix",
+        };
+        anyhow::anyhow!("{flag}: {e}")
+    })?;
+    let original =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = appraise::document::set_agreed_weights(&original, &agreed)?;
+    if let Err(e) = appraise::load_str(&path.display().to_string(), &text) {
+        anyhow::bail!(
+            "the file would not load with the agreed weights recorded, so nothing was written:\n{}",
+            e.render(false)
+        );
+    }
+    appraise::atomic::write(path, text.as_bytes())?;
+    let what = if agreed.is_empty() {
+        "cleared the agreed weights in".to_string()
+    } else {
+        let n = agreed.order.len() + agreed.share.len() + agreed.fixed.len();
+        format!(
+            "recorded {} under [agreed_weights] in",
+            appraise::numbers::count(n as f64, "constraint", "constraints")
+        )
+    };
+    eprintln!("{what} {}", terminal::sanitise(&path.display().to_string()));
     Ok(ExitCode::SUCCESS)
 }

@@ -833,7 +833,10 @@ fn charted_criteria(weights: &[sensitivity::CriterionSensitivity]) -> Vec<usize>
 }
 
 /// The whole sensitivity section, running the analyses the options ask
-/// for, for the appraisal as written and its results.
+/// for, for the appraisal as written and its results: the analyses run on
+/// the appraisal as analysed ([`Appraisal::for_analysis`]: the shortlist at
+/// effective weights), so that a version-2 file's shares and leaders are
+/// those `appraise sensitivity` gives.
 pub fn blocks(
     appraisal: &Appraisal,
     results: &Results,
@@ -946,18 +949,6 @@ pub fn bullets(items: impl IntoIterator<Item = String>) -> String {
         .map(|s| format!("- {s}"))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// The sensitivity report as terminal text (see [`terminal_report`]).
-pub fn terminal_text(
-    appraisal: &Appraisal,
-    a: &Sensitivity,
-    style: crate::terminal::TextStyle,
-) -> String {
-    let mut out = Vec::new();
-    // Writing into memory cannot fail.
-    let _ = crate::terminal::write_report(&mut out, &terminal_report(appraisal, a), style, true);
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The sensitivity part of the JSON export: the document

@@ -43,7 +43,8 @@ use crate::compute::{Results, compute};
 use crate::model::Appraisal;
 
 pub use constraints::{
-    ConstraintError, ConstraintParseError, Sampler, WeightConstraint, WeightConstraints,
+    AgreedEntry, ConstraintError, ConstraintParseError, Sampler, WeightConstraint,
+    WeightConstraints,
 };
 pub use groups::Hierarchy;
 pub use kernel::{ISA_VAR, Isa, IsaError};
