@@ -42,6 +42,58 @@ pub fn update_document(original: &str, appraisal: &Appraisal) -> Result<String, 
     })
 }
 
+/// Records what a panel agreed about the weights in `original`'s
+/// `[agreed_weights]` table (created at the end, replaced if there, removed
+/// when nothing is agreed), leaving the rest of the text as it was.
+pub fn set_agreed_weights(
+    original: &str,
+    agreed: &crate::model::AgreedWeights,
+) -> Result<String, DocumentError> {
+    keeping_layout(original, |body| {
+        let mut doc: DocumentMut = body.parse()?;
+        if agreed.is_empty() {
+            doc.remove("agreed_weights");
+            return Ok(doc.to_string());
+        }
+        let fresh = !doc.contains_key("agreed_weights");
+        let table = doc
+            .entry("agreed_weights")
+            .or_insert_with(|| Item::Table(Table::new()))
+            .as_table_mut()
+            .ok_or_else(|| DocumentError::Layout("`agreed_weights` is not a table".into()))?;
+        if fresh {
+            table.decor_mut().set_prefix(
+                "\n# What the panel agreed about the weights; `appraise sensitivity` samples only\n# the weightings that meet it (recorded with --record).\n",
+            );
+        }
+        for key in ["order", "share", "fixed"] {
+            table.remove(key);
+        }
+        match agreed.order.as_slice() {
+            [] => {}
+            [one] => {
+                table.insert("order", toml_edit::value(one.as_str()));
+            }
+            many => {
+                let list: Array = many.iter().map(String::as_str).collect();
+                table.insert("order", toml_edit::value(list));
+            }
+        }
+        for (key, entries) in [("share", &agreed.share), ("fixed", &agreed.fixed)] {
+            if entries.is_empty() {
+                continue;
+            }
+            let mut inline = toml_edit::InlineTable::new();
+            for e in entries {
+                let (id, v) = e.split_once('=').unwrap_or((e.as_str(), ""));
+                inline.insert(id.trim(), Value::from(v.trim()));
+            }
+            table.insert(key, toml_edit::value(inline));
+        }
+        Ok(doc.to_string())
+    })
+}
+
 /// The UTF-8 byte-order mark, as some Windows editors start a file with it.
 pub const BOM: char = '\u{feff}';
 
@@ -744,6 +796,25 @@ cost = "Saves one lease."
             .filter(|(x, y)| x != y)
             .map(|(x, y)| (x.to_owned(), y.to_owned()))
             .collect()
+    }
+
+    #[test]
+    fn agreed_weights_replace_their_table_keeping_its_comment_and_line_endings() {
+        let agreed = crate::model::AgreedWeights {
+            order: vec!["a>rest".into(), "b>c".into()],
+            share: vec!["c=10%..30%".into()],
+            fixed: Vec::new(),
+        };
+        let crlf = SMALL.replace('\n', "\r\n")
+            + "\r\n# Agreed at the March meeting.\r\n[agreed_weights]\r\norder = \"x>rest\"\r\nfixed = { x = \"5%\" }\r\n";
+        let out = set_agreed_weights(&crlf, &agreed).unwrap();
+        assert!(out.starts_with(&SMALL.replace('\n', "\r\n")), "{out}");
+        assert!(
+            out.ends_with("# Agreed at the March meeting.\r\n[agreed_weights]\r\norder = [\"a>rest\", \"b>c\"]\r\nshare = { c = \"10%..30%\" }\r\n"),
+            "{out:?}"
+        );
+        let cleared = set_agreed_weights(&out, &crate::model::AgreedWeights::default()).unwrap();
+        assert!(!cleared.contains("agreed_weights"), "{cleared}");
     }
 
     #[test]

@@ -543,6 +543,7 @@ const TOP_KEYS: &[&str] = &[
     "criteria",
     "screening",
     "option_groups",
+    "agreed_weights",
     "options",
 ];
 const META_KEYS: &[&str] = &[
@@ -564,6 +565,7 @@ const CRITERION_KEYS: &[&str] = &[
     "unit",
     "better",
     "value",
+    "cost",
 ];
 const OPTION_KEYS: &[&str] = &[
     "id",
@@ -587,6 +589,8 @@ const OPTION_KEYS: &[&str] = &[
 
 /// The parts of an appraisal read before its options.
 struct Head {
+    /// `[agreed_weights]`, checked once the appraisal is assembled.
+    agreed: crate::load_v2::AgreedRead,
     meta: Option<Meta>,
     scale: Option<Scale>,
     criteria: CriteriaRead,
@@ -704,7 +708,9 @@ fn read_head(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Head {
         .filter_map(|(i, s)| s.as_ref().map(|s| (s.id().to_string(), i)))
         .collect();
     let option_groups = crate::load_v2::read_option_groups(root, &mut used, sink);
+    let agreed = crate::load_v2::read_agreed(root, &mut used, sink);
     Head {
+        agreed,
         criteria_span: read.spans.first().cloned(),
         meta,
         scale,
@@ -1022,9 +1028,10 @@ fn finish(
         option_groups: head.option_groups,
         screens,
         no_common_scale: head.no_common_scale,
+        agreed: head.agreed.agreed.clone(),
     };
     match Appraisal::with_structure(meta, scale, criteria, options, structure) {
-        Ok(a) => Some((a, map)),
+        Ok(a) => crate::load_v2::check_agreed(&a, &head.agreed, sink).then_some((a, map)),
         Err(e) => {
             let (kind, help) = match e {
                 ModelError::AllWeightsZero => (
@@ -1415,6 +1422,8 @@ fn read_criteria(
     // Criteria with a weight written (its text) and without one (name, header).
     let mut written: Vec<String> = Vec::new();
     let mut defaulted: Vec<(String, Span)> = Vec::new();
+    // The criterion marked as the cost, if any: at most one may be.
+    let mut first_cost: Option<String> = None;
     for ((entries, span), name) in items.into_iter().zip(&names) {
         let t = Table {
             entries,
@@ -1447,6 +1456,14 @@ fn read_criteria(
         };
         let (is_measured, measure) =
             crate::load_v2::read_measure(&t, this_scale.map(|s| (s.min(), s.max())), used, sink);
+        let cost = crate::load_v2::read_cost(
+            &t,
+            is_measured,
+            measure.as_ref(),
+            &mut first_cost,
+            used,
+            sink,
+        );
         if let Some(w) = &weight {
             weights.push(w.clone());
         }
@@ -1477,7 +1494,11 @@ fn read_criteria(
                     && (!is_measured || measure.is_some()) =>
             {
                 Criterion::new(id.clone(), &n, w.value).ok().map(|c| {
-                    let mut c = c.in_group(group).with_scale(own.clone()).measured(measure);
+                    let mut c = c
+                        .in_group(group)
+                        .with_scale(own.clone())
+                        .measured(measure)
+                        .as_cost(cost);
                     c.description = description;
                     c
                 })

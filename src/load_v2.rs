@@ -245,6 +245,67 @@ pub(crate) fn read_measure(
     }
 }
 
+/// Reads a criterion's `cost = true`: the appraisal's cost, for value for
+/// money. Only a measured criterion where lower is better can be the cost,
+/// and only one criterion; `first` names the one already marked.
+pub(crate) fn read_cost(
+    t: &Table<'_, '_>,
+    is_measured: bool,
+    measure: Option<&Measure>,
+    first: &mut Option<String>,
+    used: &mut Vec<(String, Span)>,
+    sink: &mut Sink<'_>,
+) -> bool {
+    let Some(v) = t.get("cost") else {
+        return false;
+    };
+    uses("the cost", sink.at(v), used);
+    if boolean(v, "`cost`", "cost = true", sink) != Some(true) {
+        return false;
+    }
+    let span = sink.at(v);
+    if !is_measured {
+        sink.push(
+            Diagnostic::error(
+                "invalid-cost",
+                format!("{} is marked as the cost but is not measured", t.name),
+                Some(span),
+            )
+            .with_help("the cost must be a measured criterion: add unit = \"£m\", better = \"lower\" and value = \"linear\" (or another value function), with each option's cost under `measures`; or remove cost = true"),
+        );
+        return false;
+    }
+    if measure.is_some_and(|m| m.better != Better::Lower) {
+        sink.push(
+            Diagnostic::error(
+                "invalid-cost",
+                format!(
+                    "{} is marked as the cost, but says higher is better",
+                    t.name
+                ),
+                Some(span),
+            )
+            .with_help(
+                "a cost is better when lower: write better = \"lower\", or remove cost = true",
+            ),
+        );
+        return false;
+    }
+    if let Some(other) = first {
+        sink.push(
+            Diagnostic::error(
+                "duplicate-cost",
+                format!("{} is marked as the cost, but {other} already is", t.name),
+                Some(span),
+            )
+            .with_help("mark one criterion as the cost (the whole cost, such as the whole-life cost) and remove cost = true from the others"),
+        );
+        return false;
+    }
+    *first = Some(t.name.to_string());
+    measure.is_some()
+}
+
 /// Reads a value function: `"linear"`, `"relative-to-best"` or a table
 /// with `function` and its parameters.
 fn read_function(
@@ -898,4 +959,140 @@ pub(crate) fn published_rank(v: &toml::Spanned<DeValue<'_>>, sink: &mut Sink<'_>
         .with_help("write the rank the source gives, such as published_rank = 1"),
     );
     None
+}
+
+/// `[agreed_weights]` as read, with where each entry is, for checking once
+/// the criteria are known.
+#[derive(Debug, Default)]
+pub(crate) struct AgreedRead {
+    /// The entries, in the syntax of `appraise sensitivity`'s flags.
+    pub agreed: crate::model::AgreedWeights,
+    /// Where each `order` entry is.
+    pub order: Vec<Span>,
+    /// Where each `share` entry is.
+    pub share: Vec<Span>,
+    /// Where each `fixed` entry is.
+    pub fixed: Vec<Span>,
+}
+
+const AGREED_KEYS: &[&str] = &["order", "share", "fixed"];
+
+/// Reads `[agreed_weights]`: `order` (text, or a list of text), and `share`
+/// and `fixed` (tables of criterion id → text such as "10%..30%" or "20%";
+/// a fixed share may be a plain number of percent).
+pub(crate) fn read_agreed(
+    root: &Table<'_, '_>,
+    used: &mut Vec<(String, Span)>,
+    sink: &mut Sink<'_>,
+) -> AgreedRead {
+    let mut out = AgreedRead::default();
+    let Some(v) = root.get("agreed_weights") else {
+        return out;
+    };
+    uses("agreed weights ([agreed_weights])", sink.at(v), used);
+    let Some(t) = root.table("agreed_weights", "[agreed_weights]", sink) else {
+        return out;
+    };
+    t.check_keys(AGREED_KEYS, sink);
+    if let Some(order) = t.get("order") {
+        let items: Vec<At<String>> = match order.get_ref() {
+            DeValue::String(_) => crate::raw::string(order, "`order`", sink)
+                .into_iter()
+                .collect(),
+            _ => t.string_list("order", sink),
+        };
+        for item in items {
+            out.agreed.order.push(item.value);
+            out.order.push(item.span);
+        }
+    }
+    for (key, name) in [
+        ("share", "`share` in [agreed_weights]"),
+        ("fixed", "`fixed` in [agreed_weights]"),
+    ] {
+        let Some(table) = t.table(key, name, sink) else {
+            continue;
+        };
+        for (k, v) in table.entries.iter() {
+            let id: &str = k.get_ref();
+            let text = match v.get_ref() {
+                DeValue::String(s) => Some(s.to_string()),
+                DeValue::Integer(_) | DeValue::Float(_) if key == "fixed" => {
+                    crate::raw::number(v, "a fixed share", sink)
+                        .map(|n| crate::numbers::as_given(n.value))
+                }
+                _ => {
+                    sink.push(
+                        Diagnostic::error(
+                            "wrong-type",
+                            if key == "share" {
+                                format!(
+                                    "the agreed share of `{}` must be a range of percentages in quotes",
+                                    shorten(id)
+                                )
+                            } else {
+                                format!(
+                                    "the fixed share of `{}` must be a percentage, such as \"20%\"",
+                                    shorten(id)
+                                )
+                            },
+                            Some(sink.at(v)),
+                        )
+                        .with_help(if key == "share" {
+                            format!("write it in quotes as a range of percentages: {id} = \"10%..30%\" (either end may be left open: \"..30%\")")
+                        } else {
+                            format!("write it in quotes as a percentage: {id} = \"20%\"")
+                        }),
+                    );
+                    None
+                }
+            };
+            let Some(text) = text else { continue };
+            let entry = format!("{id}={text}");
+            if key == "share" {
+                out.agreed.share.push(entry);
+                out.share.push(sink.at(v));
+            } else {
+                out.agreed.fixed.push(entry);
+                out.fixed.push(sink.at(v));
+            }
+        }
+    }
+    out
+}
+
+/// Checks `[agreed_weights]` against the appraisal's criteria (as the
+/// analyses see them); false, with a diagnostic, where an entry cannot be
+/// read.
+pub(crate) fn check_agreed(
+    appraisal: &crate::model::Appraisal,
+    read: &AgreedRead,
+    sink: &mut Sink<'_>,
+) -> bool {
+    if read.agreed.is_empty() {
+        return true;
+    }
+    let analysed = appraisal.for_analysis();
+    match crate::sensitivity::WeightConstraints::agreed(&analysed, &read.agreed) {
+        Ok(_) => true,
+        Err((entry, e)) => {
+            use crate::sensitivity::AgreedEntry;
+            let (span, how) = match entry {
+                AgreedEntry::Order(i) => (
+                    read.order.get(i),
+                    "order = \"child-focused > workforce > rest\" (most important first; commas join criteria of equal standing; rest is every other weighted criterion)",
+                ),
+                AgreedEntry::Share(i) => (
+                    read.share.get(i),
+                    "share = { risk = \"10%..30%\" } (either end may be left open)",
+                ),
+                AgreedEntry::Fixed(i) => (read.fixed.get(i), "fixed = { cost = \"20%\" }"),
+            };
+            sink.push(
+                Diagnostic::error("invalid-agreed-weights", e.to_string(), span.cloned())
+                    .with_help(format!("write each entry as `appraise sensitivity` takes its flag, naming criteria by id or name: {how}")),
+            );
+            false
+        }
+    }
 }

@@ -467,6 +467,8 @@ pub struct Criterion {
     scale: Option<Scale>,
     // Set for a measured criterion, whose scores come from raw values.
     measure: Option<crate::value_fn::Measure>,
+    // Whether it is the appraisal's cost, for value for money.
+    cost: bool,
 }
 
 impl Criterion {
@@ -482,6 +484,7 @@ impl Criterion {
             group: None,
             scale: None,
             measure: None,
+            cost: false,
         })
     }
 
@@ -502,6 +505,19 @@ impl Criterion {
     pub fn measured(mut self, measure: Option<crate::value_fn::Measure>) -> Criterion {
         self.measure = measure;
         self
+    }
+
+    /// The criterion marked as the appraisal's cost (a measured criterion
+    /// where lower is better; checked when the appraisal is assembled).
+    pub fn as_cost(mut self, cost: bool) -> Criterion {
+        self.cost = cost;
+        self
+    }
+
+    /// Whether it is the appraisal's cost, which value for money sets
+    /// against the benefit of the other criteria.
+    pub fn is_cost(&self) -> bool {
+        self.cost
     }
 
     /// The group it belongs to, as an index into [`Appraisal::groups`].
@@ -621,6 +637,26 @@ impl Evidence {
     }
 }
 
+/// What a panel agreed about the weights, recorded in the file under
+/// `[agreed_weights]` so that its position stands next to its scores. Each
+/// entry is written as `appraise sensitivity` takes the matching flag.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AgreedWeights {
+    /// Orders of importance, as `--order` takes them (`child > workforce > rest`).
+    pub order: Vec<String>,
+    /// Bounds on a criterion's share, as `--share` takes them (`risk=10%..30%`).
+    pub share: Vec<String>,
+    /// Fixed shares, as `--fix` takes them (`cost=20%`).
+    pub fixed: Vec<String>,
+}
+
+impl AgreedWeights {
+    /// Whether nothing was agreed.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty() && self.share.is_empty() && self.fixed.is_empty()
+    }
+}
+
 /// The parts of a version-2 appraisal that a version-1 file has none of.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Structure {
@@ -637,6 +673,8 @@ pub struct Structure {
     /// Whether the file has no `[scale]`: every criterion has its own, and a
     /// total is a sum of weight × a 0-1 value.
     pub no_common_scale: bool,
+    /// What the panel agreed about the weights.
+    pub agreed: AgreedWeights,
 }
 
 fn check_weight(w: f64) -> Result<(), ModelError> {
@@ -1036,6 +1074,22 @@ impl Appraisal {
                 return Err(ModelError::DuplicateId(c.id.to_string()));
             }
         }
+        for c in criteria.iter().filter(|c| c.cost) {
+            if c.measure
+                .as_ref()
+                .is_none_or(|m| m.better != crate::value_fn::Better::Lower)
+            {
+                return Err(ModelError::NotUnique(format!(
+                    "the cost `{}` must be a measured criterion where lower is better",
+                    c.id
+                )));
+            }
+        }
+        if criteria.iter().filter(|c| c.cost).count() > 1 {
+            return Err(ModelError::NotUnique(
+                "only one criterion can be the cost".into(),
+            ));
+        }
         let mut seen = std::collections::HashSet::new();
         for s in &structure.screens {
             if !seen.insert(s.id().as_str()) {
@@ -1141,6 +1195,11 @@ impl Appraisal {
     /// Screening tests, in file order.
     pub fn screens(&self) -> &[crate::screening::Screen] {
         &self.structure.screens
+    }
+
+    /// What the panel agreed about the weights (`[agreed_weights]`).
+    pub fn agreed_weights(&self) -> &AgreedWeights {
+        &self.structure.agreed
     }
 
     /// Whether the file has no common `[scale]`, so totals are sums of

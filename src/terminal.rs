@@ -94,6 +94,14 @@ pub fn shown(path: &(impl AsRef<std::ffi::OsStr> + ?Sized)) -> Shown<'_> {
 /// choice between naming criteria in full and by code.
 pub const PLAIN_WIDTH: usize = 120;
 
+/// A report as terminal text, as [`write_report`] writes it with notes.
+pub fn report_text(report: &Report, style: TextStyle) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write_report(&mut out, report, style, true);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Writes a report for a terminal: the title and byline, then each block.
 /// Headings stand on their own line after a blank one; a table's title is
 /// shown unless the heading just above says the same, or the table opens a

@@ -442,3 +442,55 @@ fn dash_means_standard_output() {
         "no file named -"
     );
 }
+
+/// The sensitivity section of a version-2 export analyses what `appraise
+/// sensitivity` analyses: the shortlist, each criterion at its effective
+/// weight. Before, it used the weights inside each group (Staffing plan
+/// "carries 100%") and let the screened-out Bidder C lead.
+#[test]
+fn a_version_2_export_analyses_the_shortlist_at_effective_weights() {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/v2/waste-contract.toml"
+    );
+    let md = appraise()
+        .args(["export", file, "--format", "md"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let md = String::from_utf8(md).unwrap();
+    let at = md
+        .find("\n## Sensitivity\n")
+        .expect("a sensitivity section")
+        + 1;
+    let end = md[at + 3..].find("\n## ").map_or(md.len(), |e| at + 3 + e);
+    let section = &md[at..end];
+    assert!(
+        section.contains("Bidder B stays first unless Mobilisation time carries more than 43.0% of the total weight (it now carries 12.0%); then Council in-house bid leads."),
+        "{section}"
+    );
+    assert!(!section.contains("it now carries 100.0%"), "{section}");
+    assert!(
+        !section.contains("Bidder C"),
+        "a screened-out option in the analysis:\n{section}"
+    );
+    let json = appraise()
+        .args(["export", file, "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let shares: Vec<f64> = v["sensitivity"]["weights"]
+        .as_array()
+        .map(|rows| rows.iter().filter_map(|r| r["share"].as_f64()).collect())
+        .unwrap_or_default();
+    assert_eq!(shares.len(), 4, "{}", v["sensitivity"]);
+    let expect = [0.18, 0.12, 0.30, 0.40];
+    for (got, want) in shares.iter().zip(expect) {
+        assert!((got - want).abs() < 1e-9, "{shares:?}");
+    }
+}

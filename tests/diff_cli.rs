@@ -259,3 +259,81 @@ fn diff_compares_the_monte_carlo_statements_when_asked() {
         statements(&["--samples", "2000", "--seed", "7"])
     );
 }
+
+/// The version-2 example after a meeting: Quality reweighted 70/30, Bidder
+/// B's cost revised to £7.5m, new and withdrawn evidence, Bidder C
+/// renumbered and its licence now accepted.
+fn v2_pair(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v2/waste-contract.toml");
+    let old = std::fs::read_to_string(fixture).unwrap();
+    let swap = |s: String, a: &str, b: &str| {
+        assert!(s.contains(a), "{a}");
+        s.replacen(a, b, 1)
+    };
+    let mut new = swap(
+        old.clone(),
+        "weight = 60\ndescription = \"How well",
+        "weight = 70\ndescription = \"How well",
+    );
+    new = swap(
+        new,
+        "name = \"Price\"\nweight = 40",
+        "name = \"Price\"\nweight = 30",
+    );
+    new = swap(new, "cost = 8 }", "cost = 7.5 }");
+    new = swap(
+        new,
+        "for = [\"Existing depot and fleet\"], against = [\"Ageing vehicles\"]",
+        "for = [\"Existing depot and fleet\", \"Staff already trained\"], against = []",
+    );
+    new = swap(new, "ref = \"C\"", "ref = \"3\"");
+    new = swap(
+        new,
+        "screening = { licence = { pass = false, reason = \"Licence lapsed in 2025 and has not been renewed\" } }",
+        "screening = { licence = true }",
+    );
+    let (a, b) = (dir.join("old.toml"), dir.join("new.toml"));
+    std::fs::write(&a, old).unwrap();
+    std::fs::write(&b, new).unwrap();
+    (a, b)
+}
+
+#[test]
+fn diff_of_version_2_files_names_groups_evidence_measures_screening_and_refs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = v2_pair(dir.path());
+    let out = appraise()
+        .args(["diff", "--format", "md"])
+        .arg(&old)
+        .arg(&new)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let md = String::from_utf8(out).unwrap();
+    for want in [
+        "| group Quality (quality) | weight | 60 | 70 |",
+        "| group Price (price) | weight | 40 | 30 |",
+        "| Bidder B: Whole-life cost | measured value | £8m | £7.5m |",
+        "| Bidder B: Whole-life cost | derived score | 1 | 0.8 |",
+        "| Council in-house bid: Method statement | evidence for |  | added: Staff already trained |",
+        "| Council in-house bid: Method statement | evidence against | removed: Ageing vehicles |  |",
+        "| Bidder C (bidder-c) | ref | C | 3 |",
+        "| Bidder C (bidder-c) | screening: Holds a waste carrier's licence | fails: Licence lapsed in 2025 and has not been renewed | passes |",
+        // Screened out before: no rank, and its total is marked.
+        "| Bidder C | 58/100 (screened out) | 51/100 | −7 | screened out | 3 |",
+    ] {
+        assert!(md.contains(want), "missing {want:?} in:\n{md}");
+    }
+    // The sensitivity statements are those of the shortlist at effective
+    // weights: Staffing plan carries 30% of the weight (60% x 50%), not
+    // 100% (its weight inside its own group), and before the change the
+    // screened-out Bidder C leads nowhere.
+    assert!(
+        md.contains("unless Mobilisation time carries more than 43.0% of the total weight (it now carries 12.0%)"),
+        "{md}"
+    );
+    assert!(!md.contains("it now carries 100.0%"), "{md}");
+}

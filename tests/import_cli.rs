@@ -628,3 +628,139 @@ fn the_matrix_exported_as_csv_imports_with_its_scale_scores_and_totals() {
         assert_eq!(o.published_total(), b.options()[i].published_total());
     }
 }
+
+#[test]
+fn csv_weights_written_as_percentages_are_read_as_weights() {
+    // A spreadsheet saved as CSV writes a percentage-formatted weight as "30%".
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("w.csv"),
+        "Option,Cost,Quality,Risk\nWeight,30%,50%,20%\nA,3,4,2\nB,5,2,3\n",
+    )
+    .unwrap();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "w.csv", "--scale", "0-5"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("row 2 holds weights"));
+    let a = load(&dir.path().join("w.toml"));
+    let weights: Vec<f64> = a.criteria().iter().map(|c| c.weight()).collect();
+    assert_eq!(weights, [30.0, 50.0, 20.0]);
+    assert_eq!(a.options()[0].score(1), Some(4.0));
+
+    // A score typed as a percentage is refused, saying why, and nothing is written.
+    std::fs::write(
+        dir.path().join("s.csv"),
+        "Option,Cost,Quality,Risk\nWeight,30%,50%,20%\nA,3,40%,2\nB,5,2,3\n",
+    )
+    .unwrap();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "s.csv", "--scale", "0-5"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "s.csv: 3:3 (cell C3): '40%' is a percentage, not a score",
+        ));
+    assert!(!dir.path().join("s.toml").exists());
+}
+
+#[test]
+fn an_exported_word_report_imports_with_criterion_names_not_codes() {
+    // The Word export heads the matrix's criteria C1...C8 with a key under
+    // the table; the import reads the key, and picks the matrix (the one
+    // table with a weight row) from the report's other tables by itself.
+    let dir = tempfile::tempdir().unwrap();
+    let docx = dir.path().join("review.docx");
+    appraise()
+        .args(["export"])
+        .arg(example_path())
+        .args(["--format", "docx", "--out"])
+        .arg(&docx)
+        .assert()
+        .success();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "review.docx", "--scale", "0-5"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("sheet \"Table 6\""));
+    let back = load(&dir.path().join("review.toml"));
+    let example = load(&example_path());
+    let names = |a: &Appraisal| -> Vec<(String, f64)> {
+        a.criteria()
+            .iter()
+            .map(|c| (c.name().to_string(), c.weight()))
+            .collect()
+    };
+    assert_eq!(names(&back), names(&example));
+    for o in example.options() {
+        let b = back
+            .options()
+            .iter()
+            .find(|b| b.name() == o.name())
+            .unwrap_or_else(|| panic!("{} imported", o.name()));
+        assert_eq!(b.scores(), o.scores(), "{}", o.name());
+        assert_eq!(b.published_total(), o.published_total(), "{}", o.name());
+    }
+}
+
+#[test]
+fn cell_comments_survive_libreoffice_as_ods_and_an_xls_imports_its_scores() {
+    let test = "cell_comments_survive_libreoffice_as_ods_and_an_xls_imports_its_scores";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("commented.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Matrix").unwrap();
+    fill(ws, ROWS);
+    ws.insert_note(
+        5,
+        3,
+        &Note::new("Two branches close on Sundays").set_author("Officer"),
+    )
+    .unwrap();
+    wb.save(&path).unwrap();
+    let out = dir.path().join("lo");
+    std::fs::create_dir_all(&out).unwrap();
+    let Some(ods) = libreoffice(test, &path, "ods", &out) else {
+        return;
+    };
+    appraise()
+        .current_dir(dir.path())
+        .arg("import")
+        .arg(&ods)
+        .args(["--out", "from-ods.toml"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "1 cell comment on scores, kept as notes",
+        ));
+    let a = load(&dir.path().join("from-ods.toml"));
+    // LibreOffice keeps the author line Excel starts a note with as text of
+    // the note, without saying who the author is, so it stays in the note.
+    assert_eq!(
+        a.options()[1].note(1),
+        Some("Officer:\nTwo branches close on Sundays")
+    );
+    // The old binary format: calamine reads its cells (not its comments).
+    let Some(xls) = libreoffice(test, &path, "xls:MS Excel 97", &out) else {
+        return;
+    };
+    appraise()
+        .current_dir(dir.path())
+        .arg("import")
+        .arg(&xls)
+        .args(["--out", "from-xls.toml"])
+        .assert()
+        .success();
+    let b = load(&dir.path().join("from-xls.toml"));
+    assert_eq!(b.options().len(), 3);
+    for (x, y) in a.options().iter().zip(b.options()) {
+        assert_eq!((x.name(), x.scores()), (y.name(), y.scores()));
+        assert_eq!(x.published_total(), y.published_total());
+    }
+    let weights = |a: &Appraisal| a.criteria().iter().map(|c| c.weight()).collect::<Vec<_>>();
+    assert_eq!(weights(&a), weights(&b));
+}

@@ -341,7 +341,10 @@ proptest! {
             score_spread: if case.score_spread { 1.0 } else { 0.0 },
         };
         let s = sensitivity::analyse(&a, &config).expect("analysis");
-        let text = appraise::export::sensitivity::terminal_text(&a, &s, style);
+        let text = appraise::terminal::report_text(
+            &appraise::export::sensitivity::terminal_report(&a, &s),
+            style,
+        );
         let doc = json(&sensitivity::output::document(&a, &s));
         let ranges: Vec<(String, WeightRange)> = doc["weights"]
             .as_array()

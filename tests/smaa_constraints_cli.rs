@@ -181,3 +181,71 @@ fn no_constraints_give_exactly_the_plain_run() {
     assert_eq!(plain["monte_carlo"]["constraints"], serde_json::json!([]));
     assert_eq!(plain["monte_carlo"]["sampler"]["kind"], "direct");
 }
+
+/// The panel's agreed position, recorded in the file with `--record`, is
+/// used by every later run (and says so), kept when the file is read back,
+/// left out with `--ignore-agreed`, and cleared by `--record` alone; the
+/// rest of the file is untouched.
+#[test]
+fn agreed_weights_are_recorded_in_the_file_and_used_from_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("review.toml");
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/appraisals/children-services-ama-2017.toml"
+    ))
+    .unwrap();
+    std::fs::write(&file, &example).unwrap();
+    let f = file.to_str().unwrap();
+    let flags = ["--order", "child-focused>rest", "--share", "risk=10%..30%"];
+    // The same constraints given as flags, for comparison.
+    let by_flags = run(&[&[f][..], &flags[..]].concat());
+    let mut record = vec!["sensitivity", f, "--record"];
+    record.extend_from_slice(&flags);
+    appraise()
+        .args(&record)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "recorded 2 constraints under [agreed_weights]",
+        ));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.starts_with(&example),
+        "the rest of the file is untouched"
+    );
+    assert!(
+        text.contains(
+            "[agreed_weights]\norder = \"child-focused>rest\"\nshare = { risk = \"10%..30%\" }\n"
+        ),
+        "{text}"
+    );
+    let from_file = run(&[f]);
+    assert_eq!(from_file, by_flags);
+    assert!(from_file.contains("If the panel agrees only that Child focused matters most and Risk carries between 10% and 30% of the weight"), "{from_file}");
+    let ignored = run(&[f, "--ignore-agreed"]);
+    assert!(!ignored.contains("If the panel agrees"), "{ignored}");
+    appraise().args(["check", f]).assert().success();
+    // Recording nothing clears it, leaving the file as it was.
+    appraise()
+        .args(["sensitivity", f, "--record"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("cleared the agreed weights"));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap().trim_end(),
+        example.trim_end()
+    );
+    // What cannot be read is refused before anything is written.
+    appraise()
+        .args(["sensitivity", f, "--record", "--order", "nobody>rest"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "--order: `nobody>rest`: there is no criterion `nobody`",
+        ));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap().trim_end(),
+        example.trim_end()
+    );
+}

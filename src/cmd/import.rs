@@ -158,7 +158,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         title: args.title.clone(),
     };
     let bar = super::progress::spinner(format!("reading {}", args.file.display()));
-    let book = import::read::read(&args.file);
+    let book = import::read_file(&args.file);
     bar.finish_and_clear();
     let book = match book {
         Ok(b) => b,

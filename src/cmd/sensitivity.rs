@@ -1,4 +1,4 @@
-//! `appraise sensitivity FILE [--samples N] [--seed S] [--threads T] [--weight-spread P] [--score-spread D] [--order O] [--share C=LO..HI] [--fix C=S] [--format table|json]`
+//! `appraise sensitivity FILE [--samples N] [--seed S] [--threads T] [--weight-spread P] [--score-spread D] [--order O] [--share C=LO..HI] [--fix C=S] [--hierarchy level|flat] [--format table|json]`
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -21,7 +21,10 @@ use super::{load_or_example, print_warnings, stdout_style};
     appraise sensitivity --order \"child>rest\"      if the panel agrees only that child matters most\n  \
     appraise sensitivity --order \"child>workforce>rest\" --share risk=10%..30% --fix cost=20%\n\n\
     Criteria are named by id or name. --order, --share and --fix may be given more than once;\n\
-    the Monte Carlo then samples only the weightings that meet all of them.\n\
+    the Monte Carlo then samples only the weightings that meet all of them, and those the\n\
+    file records under [agreed_weights] (add --record to record them there).\n\
+    With criteria groups, --hierarchy level (the default) draws each group's share, then each\n\
+    criterion's share within its group; --hierarchy flat draws the criteria's shares directly.\n\
     The same seed and sample count give the same numbers whatever --threads is.")]
 pub struct Args {
     /// Appraisal file (default: the bundled example).
@@ -50,9 +53,27 @@ pub struct Args {
     /// What the panel agrees on: a criterion's share fixed ("cost=20%").
     #[arg(long, value_name = "C=S")]
     pub fix: Vec<String>,
+    /// Leave out what the file records under [agreed_weights].
+    #[arg(long)]
+    pub ignore_agreed: bool,
+    /// Record --order, --share and --fix in the file's [agreed_weights] (replacing what it records; none of them clears it), keeping the rest of the file as it is.
+    #[arg(long, conflicts_with = "ignore_agreed")]
+    pub record: bool,
+    /// With criteria groups, how the Monte Carlo draws weightings: "level" (uniform shares at each level of the groups; the default) or "flat" (uniform over the criteria's effective weights, the groups set aside; the default with --order, --share, --fix or --weight-spread).
+    #[arg(long, value_enum, value_name = "H")]
+    pub hierarchy: Option<HierarchyArg>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// `--hierarchy` values.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum HierarchyArg {
+    /// Uniform shares at each level: each group's share, then each criterion's share within its group.
+    Level,
+    /// Uniform over the criteria's effective weights, as if there were no groups.
+    Flat,
 }
 
 /// Output formats for `sensitivity`.
@@ -106,7 +127,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // The shortlist at effective weights, every score as points on one scale.
     let appraisal = loaded.appraisal.for_analysis();
     let a = &appraisal;
-    let mut constraints = WeightConstraints::new();
+    if args.record {
+        return record(&args, &loaded);
+    }
+    let mut constraints = if args.ignore_agreed {
+        WeightConstraints::new()
+    } else {
+        // Checked when the file was loaded, so this reads.
+        WeightConstraints::agreed(a, loaded.appraisal.agreed_weights())
+            .map_err(|(_, e)| anyhow::anyhow!("[agreed_weights]: {e}"))?
+    };
     for text in &args.order {
         constraints.parse_order(a, text).context("--order")?;
     }
@@ -118,10 +148,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     // A million samples on a large appraisal take a while: show how far it is.
     let bar = super::progress::counted(config.samples, "Monte Carlo", "samples");
-    let result = sensitivity::analyse_constrained(a, &config, &constraints, &|p| {
-        bar.set_length(p.total);
-        bar.set_position(p.done);
+    let hierarchy = args.hierarchy.map(|h| match h {
+        HierarchyArg::Level => sensitivity::Hierarchy::Level,
+        HierarchyArg::Flat => sensitivity::Hierarchy::Flat,
     });
+    let result = sensitivity::analyse_written(
+        &loaded.appraisal,
+        a,
+        &config,
+        &constraints,
+        hierarchy,
+        &|p| {
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+        },
+    );
     bar.finish_and_clear();
     let result = result?;
     let mut out = std::io::stdout().lock();
@@ -137,5 +178,49 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             writeln!(out)?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--record`: writes the flags' constraints into the file's
+/// `[agreed_weights]`, after checking that they read and that the file
+/// still loads with them.
+fn record(args: &Args, loaded: &appraise::Loaded) -> anyhow::Result<ExitCode> {
+    let Some(path) = args.file.as_deref() else {
+        anyhow::bail!("--record writes to an appraisal file: name the file");
+    };
+    let agreed = appraise::model::AgreedWeights {
+        order: args.order.clone(),
+        share: args.share.clone(),
+        fixed: args.fix.clone(),
+    };
+    let analysed = loaded.appraisal.for_analysis();
+    WeightConstraints::agreed(&analysed, &agreed).map_err(|(entry, e)| {
+        let flag = match entry {
+            sensitivity::AgreedEntry::Order(_) => "--order",
+            sensitivity::AgreedEntry::Share(_) => "--share",
+            sensitivity::AgreedEntry::Fixed(_) => "--fix",
+        };
+        anyhow::anyhow!("{flag}: {e}")
+    })?;
+    let original =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = appraise::document::set_agreed_weights(&original, &agreed)?;
+    if let Err(e) = appraise::load_str(&path.display().to_string(), &text) {
+        anyhow::bail!(
+            "the file would not load with the agreed weights recorded, so nothing was written:\n{}",
+            e.render(false)
+        );
+    }
+    appraise::atomic::write(path, text.as_bytes())?;
+    let what = if agreed.is_empty() {
+        "cleared the agreed weights in".to_string()
+    } else {
+        let n = agreed.order.len() + agreed.share.len() + agreed.fixed.len();
+        format!(
+            "recorded {} under [agreed_weights] in",
+            appraise::numbers::count(n as f64, "constraint", "constraints")
+        )
+    };
+    eprintln!("{what} {}", terminal::sanitise(&path.display().to_string()));
     Ok(ExitCode::SUCCESS)
 }

@@ -43,6 +43,13 @@ pub enum Subject {
         /// Its name.
         name: String,
     },
+    /// A criteria group (version 2), by id, with its name.
+    Group {
+        /// The group's id.
+        id: String,
+        /// Its name.
+        name: String,
+    },
     /// One option's score or note against one criterion.
     Cell {
         /// The option's id.
@@ -152,6 +159,9 @@ pub struct Place {
     pub rank: usize,
     /// Whether every criterion was scored.
     pub complete: bool,
+    /// Whether it failed a screening test (version 2), so it has no rank.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub screened_out: bool,
 }
 
 impl Standing {
@@ -159,7 +169,10 @@ impl Standing {
     pub fn moved(&self) -> bool {
         match (&self.old, &self.new) {
             (Some(a), Some(b)) => {
-                a.rank != b.rank || a.total != b.total || a.max_total != b.max_total
+                a.rank != b.rank
+                    || a.total != b.total
+                    || a.max_total != b.max_total
+                    || a.screened_out != b.screened_out
             }
             _ => true,
         }
@@ -238,6 +251,7 @@ pub fn diff(old: &Appraisal, new: &Appraisal, options: &DiffOptions) -> Diff {
     let mut changes = Vec::new();
     details(old, new, &mut changes);
     scale(old, new, &mut changes);
+    groups(old, new, &mut changes);
     criteria(old, new, &mut changes);
     option_changes(old, new, &mut changes);
     cells(old, new, &mut changes);
@@ -400,6 +414,13 @@ impl Listed<'_> {
         }
     }
 
+    fn groups(a: &Appraisal) -> Listed<'_> {
+        Listed {
+            ids: a.groups().iter().map(|g| g.id().as_str()).collect(),
+            names: a.groups().iter().map(|g| g.name()).collect(),
+        }
+    }
+
     fn options(a: &Appraisal) -> Listed<'_> {
         Listed {
             ids: a.options().iter().map(|o| o.id().as_str()).collect(),
@@ -484,40 +505,146 @@ fn matched(
     kept
 }
 
-fn criteria(old: &Appraisal, new: &Appraisal, changes: &mut Vec<Change>) {
-    let weight = |a: &Appraisal, k: usize| {
-        format!(
-            "weight {}",
-            crate::numbers::weight(a.criteria()[k].weight())
-        )
-    };
+/// Matches weighted things (criteria, or criteria groups) by id, as
+/// [`matched`] does, each summarised by its weight; for each one kept,
+/// records its weight change, and returns it for the caller's other fields.
+fn matched_weighted(
+    lists: (&Listed, &Listed),
+    weights: (&[f64], &[f64]),
+    subject: impl Fn(&str, &str) -> Subject,
+    changes: &mut Vec<Change>,
+) -> Vec<(usize, usize, Subject)> {
+    let summary = |w: &[f64], k: usize| format!("weight {}", crate::numbers::weight(w[k]));
     let kept = matched(
-        &Listed::criteria(old),
-        &Listed::criteria(new),
-        |id, name| Subject::Criterion {
-            id: id.to_string(),
-            name: name.to_string(),
-        },
-        |k| weight(old, k),
-        |k| weight(new, k),
+        lists.0,
+        lists.1,
+        subject,
+        |k| summary(weights.0, k),
+        |k| summary(weights.1, k),
         changes,
     );
+    let mut out = Vec::with_capacity(kept.len());
     for (i, j, s) in kept {
-        let (was, c) = (&old.criteria()[i], &new.criteria()[j]);
         number_change(
             changes,
             &s,
             "weight",
-            Some(was.weight()),
-            Some(c.weight()),
+            Some(weights.0[i]),
+            Some(weights.1[j]),
             crate::numbers::weight,
         );
+        out.push((i, j, s));
+    }
+    out
+}
+
+fn criteria(old: &Appraisal, new: &Appraisal, changes: &mut Vec<Change>) {
+    let w = |a: &Appraisal| -> Vec<f64> { a.criteria().iter().map(|c| c.weight()).collect() };
+    let kept = matched_weighted(
+        (&Listed::criteria(old), &Listed::criteria(new)),
+        (&w(old), &w(new)),
+        |id, name| Subject::Criterion {
+            id: id.to_string(),
+            name: name.to_string(),
+        },
+        changes,
+    );
+    for (i, j, s) in kept {
+        let (was, c) = (&old.criteria()[i], &new.criteria()[j]);
         text_change(
             changes,
             &s,
             "description",
             was.description.as_deref(),
             c.description.as_deref(),
+        );
+        let group = |a: &Appraisal, g: Option<usize>| {
+            g.and_then(|g| a.groups().get(g))
+                .map(|g| g.name().to_string())
+        };
+        text_change(
+            changes,
+            &s,
+            "group",
+            group(old, was.group()).as_deref(),
+            group(new, c.group()).as_deref(),
+        );
+        let scale = |x: &crate::model::Criterion| {
+            x.own_scale().map(|k| {
+                format!(
+                    "{} to {} in steps of {}",
+                    crate::numbers::score(k.min()),
+                    crate::numbers::score(k.max()),
+                    crate::numbers::score(k.step())
+                )
+            })
+        };
+        text_change(
+            changes,
+            &s,
+            "own scale",
+            scale(was).as_deref(),
+            scale(c).as_deref(),
+        );
+        let measured = |x: &crate::model::Criterion| {
+            x.measure().map(|m| {
+                let unit = m
+                    .unit
+                    .as_deref()
+                    .map(|u| format!(" in {u}"))
+                    .unwrap_or_default();
+                format!(
+                    "measured{unit}, {} is better, {}",
+                    m.better.as_str(),
+                    m.function.name()
+                )
+            })
+        };
+        text_change(
+            changes,
+            &s,
+            "measured",
+            measured(was).as_deref(),
+            measured(c).as_deref(),
+        );
+    }
+}
+
+/// Criteria groups (version 2): added, removed, renamed, moved, reweighted,
+/// moved to another parent, redescribed.
+fn groups(old: &Appraisal, new: &Appraisal, changes: &mut Vec<Change>) {
+    if old.groups().is_empty() && new.groups().is_empty() {
+        return;
+    }
+    let w = |a: &Appraisal| -> Vec<f64> { a.groups().iter().map(|g| g.weight()).collect() };
+    let kept = matched_weighted(
+        (&Listed::groups(old), &Listed::groups(new)),
+        (&w(old), &w(new)),
+        |id, name| Subject::Group {
+            id: id.to_string(),
+            name: name.to_string(),
+        },
+        changes,
+    );
+    for (i, j, s) in kept {
+        let (was, g) = (&old.groups()[i], &new.groups()[j]);
+        let parent = |a: &Appraisal, p: Option<usize>| {
+            p.and_then(|p| a.groups().get(p))
+                .map(|p| p.name().to_string())
+        };
+        text_change(
+            changes,
+            &s,
+            "inside group",
+            parent(old, was.parent()).as_deref(),
+            parent(new, g.parent()).as_deref(),
+        );
+        text_change(
+            changes,
+            &s,
+            "description",
+            was.description.as_deref(),
+            g.description.as_deref(),
         );
     }
 }
@@ -557,6 +684,10 @@ fn option_changes(old: &Appraisal, new: &Appraisal, changes: &mut Vec<Change>) {
             was.description.as_deref(),
             o.description.as_deref(),
         );
+        text_change(changes, &s, "ref", was.reference(), o.reference());
+        let baseline = |x: &crate::model::AppraisalOption| x.is_baseline().then_some("baseline");
+        text_change(changes, &s, "baseline", baseline(was), baseline(o));
+        screening_changes(old, new, i, j, &s, changes);
         list_change(changes, &s, "strengths", &was.strengths, &o.strengths);
         list_change(changes, &s, "weaknesses", &was.weaknesses, &o.weaknesses);
         let (p, q) = (was.published(), o.published());
@@ -571,6 +702,56 @@ fn option_changes(old: &Appraisal, new: &Appraisal, changes: &mut Vec<Change>) {
                     old_text: p.map_or_else(|| "none".to_string(), |p| p.text()),
                     new_text: q.map_or_else(|| "none".to_string(), |q| q.text()),
                 },
+            );
+        }
+    }
+}
+
+/// One option's screening results (version 2), test by test, matched by
+/// the test's id.
+fn screening_changes(
+    old: &Appraisal,
+    new: &Appraisal,
+    i: usize,
+    j: usize,
+    s: &Subject,
+    changes: &mut Vec<Change>,
+) {
+    let result = |a: &Appraisal, o: usize, t: usize| {
+        a.options()[o]
+            .screening()
+            .get(t)
+            .and_then(Option::as_ref)
+            .map(|r| match (r.pass, r.reason.as_deref()) {
+                (true, None) => "passes".to_string(),
+                (true, Some(why)) => format!("passes: {why}"),
+                (false, why) => format!("fails: {}", why.unwrap_or_default()),
+            })
+    };
+    let old_at = positions(old.screens().iter().map(|t| t.id().as_str()));
+    for (tj, test) in new.screens().iter().enumerate() {
+        let was = old_at
+            .get(test.id().as_str())
+            .and_then(|&ti| result(old, i, ti));
+        let now = result(new, j, tj);
+        text_change(
+            changes,
+            s,
+            &format!("screening: {}", test.name()),
+            was.as_deref(),
+            now.as_deref(),
+        );
+    }
+    let new_at = positions(new.screens().iter().map(|t| t.id().as_str()));
+    for (ti, test) in old.screens().iter().enumerate() {
+        if !new_at.contains_key(test.id().as_str()) {
+            let was = result(old, i, ti);
+            text_change(
+                changes,
+                s,
+                &format!("screening: {}", test.name()),
+                was.as_deref(),
+                None,
             );
         }
     }
@@ -595,15 +776,51 @@ fn cells(old: &Appraisal, new: &Appraisal, changes: &mut Vec<Change>) {
                 criterion: c.id().to_string(),
                 criterion_name: c.name().to_string(),
             };
+            // A measured criterion's score is derived from raw values (and,
+            // on a local scale, from the other options' values), so it is
+            // told apart from a score someone typed.
+            let field = if c.measure().is_some() {
+                "derived score"
+            } else {
+                "score"
+            };
             number_change(
                 changes,
                 &s,
-                "score",
+                field,
                 was.score(ci),
                 o.score(cj),
                 crate::numbers::score,
             );
             text_change(changes, &s, "note", was.note(ci), o.note(cj));
+            let none = crate::model::Evidence::default();
+            let (e0, e1) = (
+                was.evidence().get(ci).unwrap_or(&none),
+                o.evidence().get(cj).unwrap_or(&none),
+            );
+            list_change(changes, &s, "evidence for", &e0.for_, &e1.for_);
+            list_change(changes, &s, "evidence against", &e0.against, &e1.against);
+            let (m0, m1) = (was.measure(ci), o.measure(cj));
+            if m0 != m1 {
+                let unit = c.measure().and_then(|m| m.unit.as_deref());
+                let show = |v: Option<f64>| {
+                    v.map_or_else(
+                        || "none".to_string(),
+                        |v| crate::value_fn::with_unit(unit, v),
+                    )
+                };
+                push(
+                    changes,
+                    s.clone(),
+                    What::Number {
+                        field: "measured value",
+                        old: m0,
+                        new: m1,
+                        old_text: show(m0),
+                        new_text: show(m1),
+                    },
+                );
+            }
         }
     }
 }
@@ -615,6 +832,7 @@ fn place(r: &Results, i: usize) -> Option<Place> {
         max_total: r.max_total,
         rank: o.rank,
         complete: o.complete,
+        screened_out: o.screened_out,
     })
 }
 
@@ -664,6 +882,9 @@ fn leaders(old: &Appraisal, new: &Appraisal, a: &Results, b: &Results) -> Leader
 }
 
 fn all_statements(a: &Appraisal, options: &DiffOptions) -> Vec<Statement> {
+    // As `appraise sensitivity` sees it: the shortlist at effective weights.
+    let analysed = a.for_analysis();
+    let a: &Appraisal = &analysed;
     let exact = sensitivity::exact(a);
     let mut out = sensitivity::statements::exact_statements(a, &exact);
     if let Some(samples) = options.samples {

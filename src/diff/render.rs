@@ -174,7 +174,9 @@ fn place_total(p: &Option<Place>) -> Cell {
                 max: p.max_total,
                 display: numbers::total_of(p.total, p.max_total),
             });
-            if !p.complete {
+            if p.screened_out {
+                c = c.with_remark("screened out");
+            } else if !p.complete {
                 c = c.with_remark("incomplete");
             }
             c
@@ -185,6 +187,7 @@ fn place_total(p: &Option<Place>) -> Cell {
 
 fn place_rank(p: &Option<Place>) -> Cell {
     match p {
+        Some(p) if p.screened_out => Cell::text("screened out"),
         Some(p) => Cell::new(Value::Number {
             value: p.rank as f64,
             display: p.rank.to_string(),
@@ -253,7 +256,7 @@ fn grouped(changes: &[Change]) -> Vec<(&'static str, &'static str, Vec<&Change>)
         let k = match c.subject {
             Subject::Appraisal => 0,
             Subject::Scale => 1,
-            Subject::Criterion { .. } => 2,
+            Subject::Criterion { .. } | Subject::Group { .. } => 2,
             Subject::Option { .. } => 3,
             Subject::Cell { .. } => 4,
         };
@@ -290,6 +293,7 @@ fn changes_table(key: &str, title: &str, changes: &[&Change]) -> ReportTable {
             Subject::Criterion { id, name } | Subject::Option { id, name } => {
                 format!("{name} ({id})")
             }
+            Subject::Group { id, name } => format!("group {name} ({id})"),
             Subject::Cell {
                 option_name,
                 criterion_name,

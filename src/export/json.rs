@@ -154,6 +154,10 @@ pub fn document<'a>(
     results: &Results,
     options: &ExportOptions,
 ) -> Result<ExportJson<'a>, ExportError> {
+    // The analyses see the shortlist at effective weights, as `appraise
+    // sensitivity` does.
+    // Run on the appraisal as written, for its groups and costs; the
+    // document describes the shortlist at effective weights.
     let analyses = super::sensitivity::analyse(appraisal, options)?;
     let sensitivity = super::sensitivity::json(appraisal, &analyses);
     let meta = &appraisal.meta;

@@ -45,7 +45,11 @@ pub fn read(path: &Path) -> Result<Book, ImportError> {
         .descendants()
         .filter(|n| is(n, "tbl"))
         .enumerate()
-        .map(|(k, tbl)| table(k + 1, tbl))
+        .map(|(k, tbl)| {
+            let mut sheet = table(k + 1, tbl);
+            decode_headers(&mut sheet, &key_after(tbl));
+            sheet
+        })
         .collect();
     Ok(Book {
         kind: Kind::Docx,
@@ -104,6 +108,73 @@ fn table(number: usize, tbl: roxmltree::Node) -> Sheet {
     sheet
 }
 
+/// The key to a table's coded headers, from the paragraphs just after it:
+/// a wide matrix heads its criteria `C1`, `C2`, ... and gives a note such as
+/// "Key: C1 Child focused; C2 Partnerships." (as `appraise export` writes
+/// it), so the names come back instead of the codes.
+fn key_after(tbl: roxmltree::Node) -> Vec<(String, String)> {
+    let mut next = tbl.next_sibling_element();
+    for _ in 0..4 {
+        let Some(p) = next.filter(|n| is(n, "p")) else {
+            break;
+        };
+        let text: String = p
+            .descendants()
+            .filter(|n| is(n, "t"))
+            .filter_map(|n| n.text())
+            .collect();
+        let key = parse_key(&text);
+        if !key.is_empty() {
+            return key;
+        }
+        next = p.next_sibling_element();
+    }
+    Vec::new()
+}
+
+/// The codes and names of a key "Key: C1 name; C2 name; ... Cn name.", in
+/// order; empty unless the codes run C1, C2, ... with none missing.
+fn parse_key(text: &str) -> Vec<(String, String)> {
+    let Some(start) = text.find("Key: C1 ") else {
+        return Vec::new();
+    };
+    let mut rest = &text[start + "Key: ".len()..];
+    let mut key = Vec::new();
+    for k in 1.. {
+        let code = format!("C{k}");
+        let Some(after) = rest.strip_prefix(&format!("{code} ")) else {
+            break;
+        };
+        let next = format!("; C{} ", k + 1);
+        let (name, tail) = match after.find(&next) {
+            Some(i) => (&after[..i], &after[i + 2..]),
+            None => (after.trim_end().strip_suffix('.').unwrap_or(after), ""),
+        };
+        key.push((code, name.trim().to_string()));
+        rest = tail;
+        if rest.is_empty() {
+            break;
+        }
+    }
+    key
+}
+
+/// Replaces header cells that hold exactly a code of `key` with its name.
+fn decode_headers(sheet: &mut Sheet, key: &[(String, String)]) {
+    if key.is_empty() {
+        return;
+    }
+    for row in sheet.rows.iter_mut().take(3) {
+        for cell in row.iter_mut() {
+            if let Value::Text(t) = cell
+                && let Some((_, name)) = key.iter().find(|(code, _)| code == t)
+            {
+                *t = name.clone();
+            }
+        }
+    }
+}
+
 /// A cell's text: its paragraphs one per line, tabs as spaces, line breaks
 /// kept; the text of tables nested in it left to those tables.
 fn cell_text(tc: roxmltree::Node) -> String {
@@ -122,4 +193,24 @@ fn cell_text(tc: roxmltree::Node) -> String {
         paragraphs.push(line);
     }
     paragraphs.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_gives_each_code_its_name_even_with_semicolons_in_names() {
+        let key = parse_key("Note: Key: C1 Child focused; C2 Cost; risk and return; C3 Risk.");
+        assert_eq!(
+            key,
+            [
+                ("C1".to_string(), "Child focused".to_string()),
+                ("C2".to_string(), "Cost; risk and return".to_string()),
+                ("C3".to_string(), "Risk".to_string()),
+            ]
+        );
+        assert!(parse_key("Key: C2 Cost.").is_empty());
+        assert!(parse_key("No key here.").is_empty());
+    }
 }

@@ -125,12 +125,29 @@ pub struct Block {
     pub numbers: usize,
 }
 
+/// A number typed as a percentage in a CSV ("30%"), as weights often are
+/// (a spreadsheet saved as CSV writes a percentage-formatted cell so): the
+/// figure before the sign, since weights are relative.
+pub fn percent_number(v: &Value) -> Option<f64> {
+    v.number().or_else(|| {
+        let t = v.text()?.trim().strip_suffix('%')?;
+        t.trim().parse::<f64>().ok().filter(|x| x.is_finite())
+    })
+}
+
+/// Whether a cell holds a figure, for finding the block: a number, or a
+/// percentage (which only a weight may be; a score typed so is reported
+/// when the scores are read).
+fn figure(v: &Value) -> bool {
+    percent_number(v).is_some()
+}
+
 /// Finds the largest block of numbers with names above and beside it.
 pub fn find_block(sheet: &Sheet) -> Option<Block> {
     let height = sheet.rows.len();
     let numeric_cols = |r: usize| -> Vec<usize> {
         (0..sheet.rows[r].len())
-            .filter(|&c| sheet.get(r, c).number().is_some())
+            .filter(|&c| figure(sheet.get(r, c)))
             .collect()
     };
     let blank = |r: usize| sheet.rows[r].iter().all(Value::is_empty);
@@ -169,10 +186,7 @@ pub fn find_block(sheet: &Sheet) -> Option<Block> {
         let width = rows.iter().map(|&r| sheet.rows[r].len()).max().unwrap_or(0);
         let cols: Vec<usize> = (0..width)
             .filter(|&c| {
-                let n = rows
-                    .iter()
-                    .filter(|&&r| sheet.get(r, c).number().is_some())
-                    .count();
+                let n = rows.iter().filter(|&&r| figure(sheet.get(r, c))).count();
                 n * 3 >= rows.len() && n > 0
             })
             .collect();
@@ -216,11 +230,7 @@ pub fn find_block(sheet: &Sheet) -> Option<Block> {
         };
         let numbers = rows
             .iter()
-            .map(|&r| {
-                cols.iter()
-                    .filter(|&&c| sheet.get(r, c).number().is_some())
-                    .count()
-            })
+            .map(|&r| cols.iter().filter(|&&c| figure(sheet.get(r, c))).count())
             .sum();
         let block = Block {
             rows,
@@ -377,6 +387,19 @@ pub fn text_role(text: &str) -> Role {
     } else {
         Role::Plain
     }
+}
+
+/// Whether a row or a column along the block's edges is headed as weights.
+pub fn has_weights(sheet: &Sheet, block: &Block) -> bool {
+    let weight = |text: String| number_role(&text) == Role::Weight;
+    block
+        .rows
+        .iter()
+        .any(|&r| weight(sheet.get(r, block.label_col).shown()))
+        || block
+            .cols
+            .iter()
+            .any(|&c| weight(sheet.get(block.header_row, c).shown()))
 }
 
 /// Evidence about which way round a block is: positive for options as

@@ -1,7 +1,7 @@
 //! Importing a score matrix from a spreadsheet: XLSX, XLSM, XLS or ODS
 //! (read by `calamine`), CSV (`csv`), or a table in a Word document.
 //!
-//! [`read::read`] turns the file into grids of cells; [`find`] finds the
+//! [`read_file`] turns the file into grids of cells; [`find`] finds the
 //! matrix in them ([`layout`]: the block of numbers, which edge holds the
 //! options, the weights, totals, notes, groups and descriptions beside it)
 //! and reads it into a [`Draft`], collecting every problem with its sheet
@@ -17,6 +17,7 @@ mod comments;
 mod docx;
 pub mod layout;
 pub mod read;
+mod spreadsheet;
 mod workbook;
 pub mod write;
 
@@ -269,20 +270,52 @@ pub struct Draft {
     pub weights_found: bool,
 }
 
+/// Reads every sheet of the file at `path`, choosing the reader by extension.
+pub fn read_file(path: &Path) -> Result<Book, ImportError> {
+    let ext = read::extension(path);
+    match ext.as_str() {
+        "csv" | "tsv" | "txt" => {
+            spreadsheet::read_csv(path, if ext == "tsv" { b'\t' } else { b',' })
+        }
+        "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => spreadsheet::read_workbook(path),
+        "docx" => docx::read(path),
+        _ => Err(ImportError::Unsupported {
+            path: path.to_path_buf(),
+        }),
+    }
+}
+
 /// Reads `path` and finds its matrix, as [`find`] does.
 pub fn import(path: &Path, settings: &Settings) -> Result<Draft, ImportError> {
-    let book = read::read(path)?;
+    let book = read_file(path)?;
     find(&path.display().to_string(), &book, settings, path)
 }
 
-/// The sheets of `book` that hold a matrix, by index.
+/// The sheets of `book` that hold a matrix, by index. Where several hold
+/// a block of figures, those with a line of weights (a report's other
+/// tables, such as ranks or sensitivity figures, have none); and of those,
+/// one that holds at least twice the figures of any other (a report's table
+/// of criteria has weights too, but a matrix has a score per option and
+/// criterion).
 fn candidates(book: &Book) -> Vec<usize> {
-    book.sheets
+    let blocks: Vec<(usize, layout::Block)> = book
+        .sheets
         .iter()
         .enumerate()
-        .filter(|(_, s)| !s.hidden && layout::find_block(s).is_some())
-        .map(|(i, _)| i)
-        .collect()
+        .filter(|(_, s)| !s.hidden)
+        .filter_map(|(i, s)| layout::find_block(s).map(|b| (i, b)))
+        .collect();
+    let mut weighted: Vec<(usize, usize)> = blocks
+        .iter()
+        .filter(|(i, b)| layout::has_weights(&book.sheets[*i], b))
+        .map(|(i, b)| (b.numbers, *i))
+        .collect();
+    weighted.sort_unstable_by(|a, b| b.cmp(a));
+    match weighted.as_slice() {
+        [(_, one)] => vec![*one],
+        [(most, one), (next, _), ..] if *most >= 2 * *next => vec![*one],
+        _ => blocks.into_iter().map(|(i, _)| i).collect(),
+    }
 }
 
 /// Finds the matrix in `book` (read from `path`, named `file` in messages)
@@ -446,14 +479,6 @@ fn means_unscored(t: &str) -> bool {
         t.trim().to_lowercase().as_str(),
         "-" | "–" | "—" | "n/a" | "na" | "tbc" | "tbd" | "?" | "not scored"
     )
-}
-
-/// A number typed as a percentage in a CSV ("30%"), for weights.
-fn percent_number(v: &Value) -> Option<f64> {
-    v.number().or_else(|| {
-        let t = v.text()?.trim().strip_suffix('%')?;
-        t.trim().parse::<f64>().ok().filter(|x| x.is_finite())
-    })
 }
 
 /// A short list of names for the summary.
@@ -630,7 +655,7 @@ fn read_matrix(
             None => 1.0,
             Some(l) => {
                 let cell = view.get(l, x);
-                match percent_number(cell) {
+                match layout::percent_number(cell) {
                     Some(w) if w >= 0.0 => w,
                     Some(w) => {
                         problems.push(Problem {
@@ -695,6 +720,14 @@ fn read_matrix(
                 }
                 v => match v.number() {
                     Some(s) => Some(s),
+                    None if layout::percent_number(v).is_some() => {
+                        problems.push(Problem {
+                            place: view.at(l, x),
+                            message: format!("'{}' is a percentage, not a score", v.shown()),
+                            help: "type the score as a point on the scale (a weight may be a percentage; a score may not)".into(),
+                        });
+                        None
+                    }
                     None => {
                         problems.push(Problem {
                             place: view.at(l, x),

@@ -271,6 +271,41 @@ pub enum ConstraintParseError {
     },
 }
 
+/// Which entry of `[agreed_weights]` a constraint came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgreedEntry {
+    /// The `order` entry with this index.
+    Order(usize),
+    /// The `share` entry with this index.
+    Share(usize),
+    /// The `fixed` entry with this index.
+    Fixed(usize),
+}
+
+impl WeightConstraints {
+    /// The constraints a panel recorded in its file, read against
+    /// `appraisal` (as analysed), or the first entry that cannot be read.
+    pub fn agreed(
+        appraisal: &Appraisal,
+        agreed: &crate::model::AgreedWeights,
+    ) -> Result<WeightConstraints, (AgreedEntry, ConstraintParseError)> {
+        let mut c = WeightConstraints::new();
+        for (i, t) in agreed.order.iter().enumerate() {
+            c.parse_order(appraisal, t)
+                .map_err(|e| (AgreedEntry::Order(i), e))?;
+        }
+        for (i, t) in agreed.share.iter().enumerate() {
+            c.parse_share(appraisal, t)
+                .map_err(|e| (AgreedEntry::Share(i), e))?;
+        }
+        for (i, t) in agreed.fixed.iter().enumerate() {
+            c.parse_fixed(appraisal, t)
+                .map_err(|e| (AgreedEntry::Fixed(i), e))?;
+        }
+        Ok(c)
+    }
+}
+
 const ORDER_EXAMPLE: &str = "\"child>workforce>rest\" or \"child,risk>rest\"";
 const SHARE_EXAMPLE: &str = "\"risk=10%..30%\", \"risk=..30%\" or \"risk=10%..\"";
 const FIX_EXAMPLE: &str = "\"cost=20%\"";

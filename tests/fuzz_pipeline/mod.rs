@@ -240,7 +240,10 @@ fn sensitivities(a: &Appraisal) {
         }
         let doc = sensitivity::output::document(a, &s);
         serde_json::to_string(&doc).expect("sensitivity JSON");
-        let _ = appraise::export::sensitivity::terminal_text(a, &s, TextStyle::default());
+        let _ = appraise::terminal::report_text(
+            &appraise::export::sensitivity::terminal_report(a, &s),
+            TextStyle::default(),
+        );
         for st in sensitivity::statements(a, &s) {
             assert!(!st.text.is_empty());
         }
