@@ -465,7 +465,8 @@ pub fn warnings(appraisal: &Appraisal, results: &Results) -> Vec<Warning> {
     let mut out = Vec::new();
     for o in appraisal.options() {
         for (c, crit) in appraisal.criteria().iter().enumerate() {
-            if o.score(c).is_none() {
+            // An option screened out is not scored: nothing is missing.
+            if o.score(c).is_none() && !o.screened_out() {
                 let what = if crit.measure().is_some() {
                     "value"
                 } else {

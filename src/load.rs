@@ -565,6 +565,7 @@ const CRITERION_KEYS: &[&str] = &[
     "unit",
     "better",
     "value",
+    "cost",
 ];
 const OPTION_KEYS: &[&str] = &[
     "id",
@@ -1421,6 +1422,8 @@ fn read_criteria(
     // Criteria with a weight written (its text) and without one (name, header).
     let mut written: Vec<String> = Vec::new();
     let mut defaulted: Vec<(String, Span)> = Vec::new();
+    // The criterion marked as the cost, if any: at most one may be.
+    let mut first_cost: Option<String> = None;
     for ((entries, span), name) in items.into_iter().zip(&names) {
         let t = Table {
             entries,
@@ -1453,6 +1456,14 @@ fn read_criteria(
         };
         let (is_measured, measure) =
             crate::load_v2::read_measure(&t, this_scale.map(|s| (s.min(), s.max())), used, sink);
+        let cost = crate::load_v2::read_cost(
+            &t,
+            is_measured,
+            measure.as_ref(),
+            &mut first_cost,
+            used,
+            sink,
+        );
         if let Some(w) = &weight {
             weights.push(w.clone());
         }
@@ -1483,7 +1494,11 @@ fn read_criteria(
                     && (!is_measured || measure.is_some()) =>
             {
                 Criterion::new(id.clone(), &n, w.value).ok().map(|c| {
-                    let mut c = c.in_group(group).with_scale(own.clone()).measured(measure);
+                    let mut c = c
+                        .in_group(group)
+                        .with_scale(own.clone())
+                        .measured(measure)
+                        .as_cost(cost);
                     c.description = description;
                     c
                 })

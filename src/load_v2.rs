@@ -245,6 +245,67 @@ pub(crate) fn read_measure(
     }
 }
 
+/// Reads a criterion's `cost = true`: the appraisal's cost, for value for
+/// money. Only a measured criterion where lower is better can be the cost,
+/// and only one criterion; `first` names the one already marked.
+pub(crate) fn read_cost(
+    t: &Table<'_, '_>,
+    is_measured: bool,
+    measure: Option<&Measure>,
+    first: &mut Option<String>,
+    used: &mut Vec<(String, Span)>,
+    sink: &mut Sink<'_>,
+) -> bool {
+    let Some(v) = t.get("cost") else {
+        return false;
+    };
+    uses("the cost", sink.at(v), used);
+    if boolean(v, "`cost`", "cost = true", sink) != Some(true) {
+        return false;
+    }
+    let span = sink.at(v);
+    if !is_measured {
+        sink.push(
+            Diagnostic::error(
+                "invalid-cost",
+                format!("{} is marked as the cost but is not measured", t.name),
+                Some(span),
+            )
+            .with_help("the cost must be a measured criterion: add unit = \"£m\", better = \"lower\" and value = \"linear\" (or another value function), with each option's cost under `measures`; or remove cost = true"),
+        );
+        return false;
+    }
+    if measure.is_some_and(|m| m.better != Better::Lower) {
+        sink.push(
+            Diagnostic::error(
+                "invalid-cost",
+                format!(
+                    "{} is marked as the cost, but says higher is better",
+                    t.name
+                ),
+                Some(span),
+            )
+            .with_help(
+                "a cost is better when lower: write better = \"lower\", or remove cost = true",
+            ),
+        );
+        return false;
+    }
+    if let Some(other) = first {
+        sink.push(
+            Diagnostic::error(
+                "duplicate-cost",
+                format!("{} is marked as the cost, but {other} already is", t.name),
+                Some(span),
+            )
+            .with_help("mark one criterion as the cost (the whole cost, such as the whole-life cost) and remove cost = true from the others"),
+        );
+        return false;
+    }
+    *first = Some(t.name.to_string());
+    measure.is_some()
+}
+
 /// Reads a value function: `"linear"`, `"relative-to-best"` or a table
 /// with `function` and its parameters.
 fn read_function(

@@ -467,6 +467,8 @@ pub struct Criterion {
     scale: Option<Scale>,
     // Set for a measured criterion, whose scores come from raw values.
     measure: Option<crate::value_fn::Measure>,
+    // Whether it is the appraisal's cost, for value for money.
+    cost: bool,
 }
 
 impl Criterion {
@@ -482,6 +484,7 @@ impl Criterion {
             group: None,
             scale: None,
             measure: None,
+            cost: false,
         })
     }
 
@@ -502,6 +505,19 @@ impl Criterion {
     pub fn measured(mut self, measure: Option<crate::value_fn::Measure>) -> Criterion {
         self.measure = measure;
         self
+    }
+
+    /// The criterion marked as the appraisal's cost (a measured criterion
+    /// where lower is better; checked when the appraisal is assembled).
+    pub fn as_cost(mut self, cost: bool) -> Criterion {
+        self.cost = cost;
+        self
+    }
+
+    /// Whether it is the appraisal's cost, which value for money sets
+    /// against the benefit of the other criteria.
+    pub fn is_cost(&self) -> bool {
+        self.cost
     }
 
     /// The group it belongs to, as an index into [`Appraisal::groups`].
@@ -1057,6 +1073,22 @@ impl Appraisal {
             if !seen.insert(c.id.as_str()) {
                 return Err(ModelError::DuplicateId(c.id.to_string()));
             }
+        }
+        for c in criteria.iter().filter(|c| c.cost) {
+            if c.measure
+                .as_ref()
+                .is_none_or(|m| m.better != crate::value_fn::Better::Lower)
+            {
+                return Err(ModelError::NotUnique(format!(
+                    "the cost `{}` must be a measured criterion where lower is better",
+                    c.id
+                )));
+            }
+        }
+        if criteria.iter().filter(|c| c.cost).count() > 1 {
+            return Err(ModelError::NotUnique(
+                "only one criterion can be the cost".into(),
+            ));
         }
         let mut seen = std::collections::HashSet::new();
         for s in &structure.screens {

@@ -188,3 +188,31 @@ fn the_version_2_example_in_the_format_docs_is_valid_and_adds_up_as_it_says() {
     assert!((r.options[0].subtotals[0] - 37.8).abs() < 1e-9);
     assert!(r.options[1].screened_out);
 }
+
+#[test]
+fn an_option_screened_out_unscored_raises_no_missing_score_warning() {
+    // Bidder C fails screening; take its scores away, as a long list that
+    // was never scored would have them.
+    let text = std::fs::read_to_string(CONTRACT).unwrap().replace(
+        "scores = { method = 5, staffing = 1 }\nmeasures = { mobilisation = 9, cost = 6 }\n",
+        "",
+    );
+    assert!(!text.contains("method = 5"), "the scores were taken out");
+    let l = load_str("contract.toml", &text).unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let r = compute(&l.appraisal);
+    let w = warnings(&l.appraisal, &r);
+    assert!(
+        w.iter().all(|w| w.option != "bidder-c"),
+        "{:?}",
+        w.iter().map(|w| &w.message).collect::<Vec<_>>()
+    );
+    // A shortlisted option with a gap is still warned about.
+    let gap = text.replace(
+        "scores = { method = 4, staffing = 3 }",
+        "scores = { method = 4 }",
+    );
+    let l = load_str("contract.toml", &gap).unwrap_or_else(|e| panic!("{}", e.render(false)));
+    let r = compute(&l.appraisal);
+    assert!(warnings(&l.appraisal, &r).iter().any(|w| w.option == "bidder-b"
+        && w.message.contains("has no score for Staffing plan")));
+}

@@ -1,4 +1,4 @@
-//! `appraise sensitivity FILE [--samples N] [--seed S] [--threads T] [--weight-spread P] [--score-spread D] [--order O] [--share C=LO..HI] [--fix C=S] [--format table|json]`
+//! `appraise sensitivity FILE [--samples N] [--seed S] [--threads T] [--weight-spread P] [--score-spread D] [--order O] [--share C=LO..HI] [--fix C=S] [--hierarchy level|flat] [--format table|json]`
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -23,6 +23,8 @@ use super::{load_or_example, print_warnings, stdout_style};
     Criteria are named by id or name. --order, --share and --fix may be given more than once;\n\
     the Monte Carlo then samples only the weightings that meet all of them, and those the\n\
     file records under [agreed_weights] (add --record to record them there).\n\
+    With criteria groups, --hierarchy level (the default) draws each group's share, then each\n\
+    criterion's share within its group; --hierarchy flat draws the criteria's shares directly.\n\
     The same seed and sample count give the same numbers whatever --threads is.")]
 pub struct Args {
     /// Appraisal file (default: the bundled example).
@@ -57,9 +59,21 @@ pub struct Args {
     /// Record --order, --share and --fix in the file's [agreed_weights] (replacing what it records; none of them clears it), keeping the rest of the file as it is.
     #[arg(long, conflicts_with = "ignore_agreed")]
     pub record: bool,
+    /// With criteria groups, how the Monte Carlo draws weightings: "level" (uniform shares at each level of the groups; the default) or "flat" (uniform over the criteria's effective weights, the groups set aside; the default with --order, --share, --fix or --weight-spread).
+    #[arg(long, value_enum, value_name = "H")]
+    pub hierarchy: Option<HierarchyArg>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// `--hierarchy` values.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum HierarchyArg {
+    /// Uniform shares at each level: each group's share, then each criterion's share within its group.
+    Level,
+    /// Uniform over the criteria's effective weights, as if there were no groups.
+    Flat,
 }
 
 /// Output formats for `sensitivity`.
@@ -134,10 +148,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     // A million samples on a large appraisal take a while: show how far it is.
     let bar = super::progress::counted(config.samples, "Monte Carlo", "samples");
-    let result = sensitivity::analyse_constrained(a, &config, &constraints, &|p| {
-        bar.set_length(p.total);
-        bar.set_position(p.done);
+    let hierarchy = args.hierarchy.map(|h| match h {
+        HierarchyArg::Level => sensitivity::Hierarchy::Level,
+        HierarchyArg::Flat => sensitivity::Hierarchy::Flat,
     });
+    let result = sensitivity::analyse_written(
+        &loaded.appraisal,
+        a,
+        &config,
+        &constraints,
+        hierarchy,
+        &|p| {
+            bar.set_length(p.total);
+            bar.set_position(p.done);
+        },
+    );
     bar.finish_and_clear();
     let result = result?;
     let mut out = std::io::stdout().lock();

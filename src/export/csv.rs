@@ -9,9 +9,10 @@
 
 use std::io::Write;
 
-use super::ExportError;
-use super::doc::{Cell, ReportTable, Value};
+use super::doc::{Block, Cell, ReportTable, Value};
+use super::stream::ReportStream;
 use super::text::neutralise_formula;
+use super::{ExportError, Format};
 use crate::numbers;
 
 /// The byte order mark that tells Excel a CSV file is UTF-8.
@@ -164,6 +165,36 @@ pub fn write_table(t: &ReportTable, bom: bool, out: &mut impl Write) -> Result<(
     }
     w.flush()?;
     Ok(())
+}
+
+/// Writes the report's one table as CSV. A selection of no table or of
+/// several is refused, naming them, without building the annex.
+pub fn write_stream(
+    report: &ReportStream<'_>,
+    bom: bool,
+    out: &mut impl Write,
+) -> Result<(), ExportError> {
+    match report.table_count() {
+        0 => Err(ExportError::NothingToWrite {
+            format: Format::Csv,
+            what: "tables",
+            hint: "choose a group such as `ranking` with --tables",
+        }),
+        1 => report.runs(|blocks| {
+            for b in blocks {
+                if let Block::Table(t) = b {
+                    write_table(t, bom, out)?;
+                }
+            }
+            Ok(())
+        }),
+        count => Err(ExportError::NeedsOneItem {
+            format: Format::Csv,
+            what: "table",
+            count,
+            keys: report.table_keys(),
+        }),
+    }
 }
 
 fn csv_error(e: csv::Error) -> ExportError {

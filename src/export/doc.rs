@@ -707,6 +707,41 @@ pub enum ChartKind {
     Lines(LineChart),
     /// Horizontal bars split into stacked shares that add up to 100%.
     Stacked(StackedChart),
+    /// Labelled points against two axes, such as benefit against cost,
+    /// with an optional line through some of them.
+    Scatter(ScatterChart),
+}
+
+/// A chart of labelled points.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScatterChart {
+    /// The x axis label.
+    pub x_label: String,
+    /// The y axis label.
+    pub y_label: String,
+    /// The x range drawn.
+    pub x_range: (f64, f64),
+    /// The y range drawn.
+    pub y_range: (f64, f64),
+    /// The points, each labelled beside its marker.
+    pub points: Vec<ScatterPoint>,
+    /// A line through some points (such as the efficient frontier), in
+    /// increasing x, labelled in the key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<Series>,
+}
+
+/// One labelled point.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScatterPoint {
+    /// The name drawn beside it.
+    pub label: String,
+    /// Where it sits on the x axis.
+    pub x: f64,
+    /// Where it sits on the y axis.
+    pub y: f64,
+    /// Drawn filled (such as an efficient option) rather than hollow.
+    pub highlight: bool,
 }
 
 /// A horizontal bar chart.

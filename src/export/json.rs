@@ -156,9 +156,10 @@ pub fn document<'a>(
 ) -> Result<ExportJson<'a>, ExportError> {
     // The analyses see the shortlist at effective weights, as `appraise
     // sensitivity` does.
-    let analysed = appraisal.for_analysis();
-    let analyses = super::sensitivity::analyse(&analysed, options)?;
-    let sensitivity = super::sensitivity::json(&analysed, &analyses);
+    // Run on the appraisal as written, for its groups and costs; the
+    // document describes the shortlist at effective weights.
+    let analyses = super::sensitivity::analyse(appraisal, options)?;
+    let sensitivity = super::sensitivity::json(appraisal, &analyses);
     let meta = &appraisal.meta;
     let total_weight = appraisal.total_weight();
     let mismatches = reconcile(appraisal, results);

@@ -263,6 +263,22 @@ impl Default for ExportOptions {
 /// same as `appraise sensitivity`'s, so the two give the same figures.
 pub const DEFAULT_SEED: u64 = 1;
 
+/// Keys named in a message: the first few and how many more, so a selection
+/// of thousands of annex tables gives a message a person can read.
+fn listed(keys: &[String]) -> String {
+    const SHOWN: usize = 12;
+    let mut s = keys
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if keys.len() > SHOWN {
+        s.push_str(&format!(" and {} more", keys.len() - SHOWN));
+    }
+    s
+}
+
 /// Why an export could not be produced.
 #[derive(Debug, Error)]
 pub enum ExportError {
@@ -289,7 +305,7 @@ pub enum ExportError {
     #[error(
         "{format} holds one {what} per file, and this selection has {count}: {}; \
          choose one with --tables NAME, or give --out a folder to write one file each",
-        keys.join(", ")
+        listed(keys)
     )]
     NeedsOneItem {
         /// The format.
@@ -540,8 +556,9 @@ pub fn export(
             out,
         ),
         // A Word package is finished by going back to its start, and a
-        // workbook is written from another thread: both are made in memory
-        // (a fraction of the report's size) and then copied out.
+        // workbook is written from another thread (see [`export_to`] for a
+        // file): here both are made in memory (a fraction of the report's
+        // size) and then copied out.
         Format::Docx => {
             let report = stream::ReportStream::new(appraisal, results, options)?;
             let mut bytes = io::Cursor::new(Vec::new());
@@ -550,16 +567,40 @@ pub fn export(
             Ok(())
         }
         Format::Xlsx => {
-            let report = stream::ReportStream::new(appraisal, results, options)?;
             let mut bytes = Vec::new();
-            xlsx::write_stream(&report, &xlsx::Settings::default(), &mut bytes)?;
+            export_to(appraisal, results, options, format, &mut bytes)?;
             out.write_all(&bytes)?;
             Ok(())
         }
-        Format::Csv | Format::Svg | Format::Png => {
+        // Whether the selection is one table is known before the annex is
+        // built: a refusal of 10,000 annex tables costs no annex.
+        Format::Csv => {
+            let report = stream::ReportStream::new(appraisal, results, options)?;
+            csv::write_stream(&report, options.excel_bom, out)
+        }
+        Format::Svg | Format::Png => {
             let report = build(appraisal, results, options)?;
             write_report(&report, options, format, out)
         }
+    }
+}
+
+/// [`export`] into a writer that may be handed to another thread, such as
+/// a file: a workbook (written from another thread) then goes straight into
+/// it instead of being made whole in memory first.
+pub fn export_to<W: Write + Send>(
+    appraisal: &Appraisal,
+    results: &Results,
+    options: &ExportOptions,
+    format: Format,
+    out: &mut W,
+) -> Result<(), ExportError> {
+    match format {
+        Format::Xlsx => {
+            let report = stream::ReportStream::new(appraisal, results, options)?;
+            xlsx::write_stream(&report, &xlsx::Settings::default(), out)
+        }
+        _ => export(appraisal, results, options, format, out),
     }
 }
 
@@ -582,23 +623,7 @@ pub fn write_report(
             writeln!(out)?;
             Ok(())
         }
-        Format::Csv => {
-            let tables: Vec<&ReportTable> = report.tables().collect();
-            match tables.as_slice() {
-                [t] => csv::write_table(t, options.excel_bom, out),
-                [] => Err(ExportError::NothingToWrite {
-                    format,
-                    what: "tables",
-                    hint: "choose a group such as `ranking` with --tables",
-                }),
-                many => Err(ExportError::NeedsOneItem {
-                    format,
-                    what: "table",
-                    count: many.len(),
-                    keys: many.iter().map(|t| t.key.clone()).collect(),
-                }),
-            }
-        }
+        Format::Csv => csv::write_stream(&report.into(), options.excel_bom, out),
         Format::Svg | Format::Png => {
             let charts: Vec<&Chart> = report.charts().collect();
             match charts.as_slice() {
@@ -763,8 +788,31 @@ mod tests {
         // Five tables, four for sensitivity, eight annex tables.
         // Six tables (the scale among them), four for sensitivity, eight annex tables.
         assert_eq!(files.len(), 6 + 4 + 8);
+        // One annex table to one stream is the file the folder holds.
+        let mut one = Vec::new();
+        export(&a, &r, &opts("annex-shared-service"), Format::Csv, &mut one).unwrap();
+        let file = files
+            .iter()
+            .find(|f| f.name == "annex-shared-service.csv")
+            .unwrap();
+        assert_eq!(one, file.bytes);
         let err = export(&a, &r, &opts("criteria"), Format::Svg, &mut out).unwrap_err();
         assert!(matches!(err, ExportError::NothingToWrite { .. }), "{err}");
+    }
+
+    #[test]
+    fn a_refusal_names_a_few_tables_and_counts_the_rest() {
+        let keys: Vec<String> = (0..20).map(|i| format!("annex-o{i}")).collect();
+        let msg = ExportError::NeedsOneItem {
+            format: Format::Csv,
+            what: "table",
+            count: keys.len(),
+            keys,
+        }
+        .to_string();
+        assert!(msg.contains("has 20: annex-o0, annex-o1,"), "{msg}");
+        assert!(msg.contains("annex-o11 and 8 more;"), "{msg}");
+        assert!(!msg.contains("annex-o12"), "{msg}");
     }
 
     #[test]

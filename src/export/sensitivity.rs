@@ -6,11 +6,12 @@
 use crate::compute::Results;
 use crate::model::Appraisal;
 use crate::numbers::{self, WeightRange};
+use crate::sensitivity::groups::{Hierarchy, Member};
 use crate::sensitivity::{self, Sensitivity, Smaa, SmaaConfig, StatementKind, WeightModel};
 
 use super::doc::{
     Band, Block, Cell, Chart, ChartKind, Column, LineChart, Marker, Report, ReportTable, Row,
-    Series, StackedBar, StackedChart, Value,
+    ScatterChart, ScatterPoint, Series, StackedBar, StackedChart, Value,
 };
 use super::{ExportError, ExportOptions};
 
@@ -26,13 +27,26 @@ pub fn smaa_config(samples: u64, seed: u64) -> SmaaConfig {
     }
 }
 
-/// Runs the analyses the options ask for.
+/// Runs the analyses the options ask for on the appraisal as written: the
+/// analyses run on its [`Appraisal::for_analysis`] (the shortlist at
+/// effective weights), with the group-level and value-for-money analyses
+/// and, where the criteria sit in groups, the Monte Carlo drawn level by
+/// level through them (the default of `appraise sensitivity`).
 pub fn analyse(appraisal: &Appraisal, options: &ExportOptions) -> Result<Sensitivity, ExportError> {
-    match options.samples {
-        Some(n) => sensitivity::analyse(appraisal, &smaa_config(n, options.seed))
-            .map_err(|e| ExportError::Sensitivity(e.to_string())),
-        None => Ok(sensitivity::analyse_exact(appraisal)),
-    }
+    let analysed = appraisal.for_analysis();
+    let s = match options.samples {
+        Some(n) => sensitivity::analyse_written(
+            appraisal,
+            &analysed,
+            &smaa_config(n, options.seed),
+            &sensitivity::WeightConstraints::new(),
+            None,
+            &|_| {},
+        )
+        .map_err(|e| ExportError::Sensitivity(e.to_string()))?,
+        None => sensitivity::analyse_exact(&analysed).with_structure(appraisal, &analysed),
+    };
+    Ok(s)
 }
 
 fn option_name(appraisal: &Appraisal, i: usize) -> String {
@@ -70,6 +84,8 @@ fn topic(kind: StatementKind) -> &'static str {
         StatementKind::Scores => "Scores",
         StatementKind::LeaveOneOut => "Leaving a criterion out",
         StatementKind::MonteCarlo => "Any weighting",
+        StatementKind::Groups => "Groups",
+        StatementKind::ValueForMoney => "Value for money",
     }
 }
 
@@ -216,29 +232,10 @@ pub fn leave_one_out_table(appraisal: &Appraisal, a: &Sensitivity) -> ReportTabl
                 .collect::<Vec<_>>()
                 .join(" and ")
         };
-        let moved = if l.moved.is_empty() {
-            "none".to_string()
-        } else {
-            // The biggest moves first; a long list is cut, since in a large
-            // appraisal nearly every option shifts a place or two.
-            let mut moves: Vec<_> = l.moved.iter().collect();
-            if moves.len() > MOVES_LISTED {
-                moves.sort_by_key(|m| (std::cmp::Reverse(m.from.abs_diff(m.to)), m.from));
-            }
-            let mut lines: Vec<String> = moves
-                .iter()
-                .take(MOVES_LISTED)
-                .map(|m| format!("{} {} → {}", option_name(appraisal, m.option), m.from, m.to))
-                .collect();
-            if moves.len() > MOVES_LISTED {
-                lines.push(format!("and {} more", moves.len() - MOVES_LISTED));
-            }
-            lines.join("\n")
-        };
         t.rows.push(Row::body(vec![
             Cell::text(c.name()),
             Cell::text(first),
-            Cell::text(moved),
+            Cell::text(moves_text(appraisal, &l.moved)),
         ]));
     }
     t.notes.push(
@@ -246,6 +243,285 @@ pub fn leave_one_out_table(appraisal: &Appraisal, a: &Sensitivity) -> ReportTabl
             .into(),
     );
     t
+}
+
+/// The options whose rank changes, one per line as "A 2 → 3", the biggest
+/// moves first when the list is cut at [`MOVES_LISTED`]; "none" for none.
+fn moves_text(appraisal: &Appraisal, moved: &[sensitivity::RankMove]) -> String {
+    if moved.is_empty() {
+        return "none".to_string();
+    }
+    // The biggest moves first; a long list is cut, since in a large
+    // appraisal nearly every option shifts a place or two.
+    let mut moves: Vec<_> = moved.iter().collect();
+    if moves.len() > MOVES_LISTED {
+        moves.sort_by_key(|m| (std::cmp::Reverse(m.from.abs_diff(m.to)), m.from));
+    }
+    let mut lines: Vec<String> = moves
+        .iter()
+        .take(MOVES_LISTED)
+        .map(|m| format!("{} {} → {}", option_name(appraisal, m.option), m.from, m.to))
+        .collect();
+    if moves.len() > MOVES_LISTED {
+        lines.push(format!("and {} more", moves.len() - MOVES_LISTED));
+    }
+    lines.join("\n")
+}
+
+/// Group weight stability: for each group, its share of its parent's
+/// weight (of the total weight at the top level), and for each criterion
+/// in a group its share of the group's weight, with the range over which
+/// the leader stays first and who leads outside it.
+pub fn group_weights_table(
+    appraisal: &Appraisal,
+    g: &sensitivity::groups::GroupAnalysis,
+) -> ReportTable {
+    let tree = &g.tree;
+    let mut t = ReportTable::new(
+        "sensitivity-group-weights",
+        "Group weight stability: how far each group's share, and each criterion's share of its group, can move before the leader changes",
+        vec![
+            Column::text("Group or criterion"),
+            Column::text("Share of"),
+            Column::number("Share now"),
+            Column::number("Leader first from"),
+            Column::number("to"),
+            Column::text("Leads below that"),
+            Column::text("Leads above that"),
+        ],
+    )
+    .with_row_header(0)
+    .with_short_name("Group weight stability");
+    let mut shared_equally = false;
+    for m in &g.weights {
+        let cs = &m.within;
+        shared_equally |= cs.others_shared_equally;
+        let who = |i: Option<usize>| match i {
+            Some(i) => Cell::text(option_name(appraisal, i)),
+            None => Cell::text("nobody"),
+        };
+        let of = match m.parent {
+            Some(p) => tree.name(Member::Group(p), appraisal),
+            None => "the total weight".to_string(),
+        };
+        let [share, from, to] = range_cells(&cs.shown());
+        t.rows.push(Row::body(vec![
+            Cell::text(tree.name(m.member, appraisal)),
+            Cell::text(of),
+            share,
+            from,
+            to,
+            who(cs.below),
+            who(cs.above),
+        ]));
+    }
+    if let Some(m) = g.weights.first() {
+        t.notes.push(format!(
+            "The leader is {}. Each row moves one share from 0% to 100%: a top-level group's share of the total weight, or a member's share of its group's weight with the group's own weight fixed; the other members keep their proportions to each other.",
+            option_name(appraisal, m.within.leader)
+        ));
+    }
+    if shared_equally {
+        t.notes.push(
+            "Where a member's siblings all have no weight, the rest of the weight is shared equally between them.".into(),
+        );
+    }
+    t
+}
+
+/// The ranking with each group left out in turn: its weight set to zero,
+/// so its siblings share its parent's weight in their proportions.
+pub fn group_leave_out_table(
+    appraisal: &Appraisal,
+    g: &sensitivity::groups::GroupAnalysis,
+) -> ReportTable {
+    let tree = &g.tree;
+    let mut t = ReportTable::new(
+        "sensitivity-group-leave-one-out",
+        "Leaving one group out",
+        vec![
+            Column::text("Group left out"),
+            Column::text("First"),
+            Column::prose("Options whose rank changes"),
+        ],
+    )
+    .with_row_header(0)
+    .with_short_name("Leave a group out");
+    for l in &g.leave_one_out {
+        let first = if l.no_weight_left {
+            "no weight left".to_string()
+        } else {
+            l.leaders
+                .iter()
+                .map(|&i| option_name(appraisal, i))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        };
+        t.rows.push(Row::body(vec![
+            Cell::text(tree.name(Member::Group(l.group), appraisal)),
+            Cell::text(first),
+            Cell::text(moves_text(appraisal, &l.moved)),
+        ]));
+    }
+    t.notes.push(
+        "Each row ranks the options with one group's weight set to zero; the other members of its parent group share the parent's weight in their proportions."
+            .into(),
+    );
+    t
+}
+
+/// Value for money: each option's cost and its benefit (the total without
+/// the cost), cheapest first, whether it is efficient or which option
+/// dominates it, and the extra cost per extra benefit point from the
+/// previous option along the frontier.
+pub fn value_table(appraisal: &Appraisal, v: &sensitivity::value::ValueForMoney) -> ReportTable {
+    let cost_name = appraisal
+        .criteria()
+        .get(v.cost_criterion)
+        .map_or("Cost".to_string(), |c| c.name().to_string());
+    let cost_header = match &v.unit {
+        Some(u) => format!("{cost_name} ({u})"),
+        None => cost_name.clone(),
+    };
+    let mut t = ReportTable::new(
+        "sensitivity-value-for-money",
+        "Value for money: benefit against cost",
+        vec![
+            Column::text("Option"),
+            Column::number(cost_header),
+            Column::number(format!(
+                "Benefit (out of {})",
+                numbers::total(v.benefit_max)
+            )),
+            Column::text("Efficient"),
+            Column::text("Dominated by"),
+            Column::number("Extra cost per extra benefit point"),
+        ],
+    )
+    .with_row_header(0)
+    .with_short_name("Value for money");
+    let mut order: Vec<&sensitivity::value::OptionValue> = v.options.iter().collect();
+    order.sort_by(|a, b| match (a.cost, b.cost) {
+        (Some(x), Some(y)) => x
+            .total_cmp(&y)
+            .then(b.benefit.total_cmp(&a.benefit))
+            .then(a.option.cmp(&b.option)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.option.cmp(&b.option),
+    });
+    for o in order {
+        let step = v.steps.iter().find(|s| s.to == o.option);
+        let per_point = match step.and_then(|s| s.cost_per_point) {
+            Some(r) => {
+                let shown = sensitivity::statements::per_point(r);
+                Cell::new(Value::Number {
+                    value: shown,
+                    display: numbers::as_given(shown),
+                })
+            }
+            None => Cell::new(Value::Missing),
+        };
+        t.rows.push(Row::body(vec![
+            Cell::text(option_name(appraisal, o.option)),
+            match o.cost {
+                Some(c) => Cell::new(Value::Number {
+                    value: c,
+                    display: numbers::as_given(c),
+                }),
+                None => Cell::new(Value::Missing),
+            },
+            Cell::new(Value::Number {
+                value: o.benefit,
+                display: numbers::total(o.benefit),
+            }),
+            Cell::text(if o.efficient {
+                "yes"
+            } else if o.cost.is_none() {
+                "no cost recorded"
+            } else {
+                "no"
+            }),
+            Cell::text(
+                o.dominated_by
+                    .map_or(String::new(), |k| option_name(appraisal, k)),
+            ),
+            per_point,
+        ]));
+    }
+    t.notes.push(format!(
+        "Benefit is each option's weighted total without {cost_name}. An option is dominated when another costs no more and gives at least as much benefit, and is better on one; the efficient options are the rest, and each step along them is priced per extra benefit point, from the next cheaper efficient option."
+    ));
+    t
+}
+
+/// The value-for-money chart: each option's benefit against its cost, the
+/// efficient options filled and joined by the frontier; `None` when no
+/// option has a cost.
+pub fn value_chart(appraisal: &Appraisal, v: &sensitivity::value::ValueForMoney) -> Option<Chart> {
+    let priced: Vec<&sensitivity::value::OptionValue> =
+        v.options.iter().filter(|o| o.cost.is_some()).collect();
+    let costs: Vec<f64> = priced.iter().filter_map(|o| o.cost).collect();
+    let lo = costs.iter().copied().reduce(f64::min)?;
+    let hi = costs.iter().copied().reduce(f64::max)?;
+    let margin = if hi > lo {
+        (hi - lo) * 0.1
+    } else {
+        lo.abs().max(1.0) * 0.1
+    };
+    let cost_name = appraisal
+        .criteria()
+        .get(v.cost_criterion)
+        .map_or("Cost".to_string(), |c| c.name().to_string());
+    let x_label = match &v.unit {
+        Some(u) => format!("{cost_name} ({u})"),
+        None => cost_name.clone(),
+    };
+    let frontier: Vec<(f64, f64)> = v
+        .frontier
+        .iter()
+        .filter_map(|&i| {
+            let o = v.options.get(i)?;
+            Some((o.cost?, o.benefit))
+        })
+        .collect();
+    let efficient: Vec<String> = v
+        .frontier
+        .iter()
+        .map(|&i| option_name(appraisal, i))
+        .collect();
+    Some(Chart {
+        key: "chart-value-for-money".into(),
+        title: "Value for money: benefit against cost".into(),
+        description: format!(
+            "Scatter chart of each option's benefit (its total without {cost_name}) against its {}; the efficient options, {}, are filled and joined by the efficient frontier.",
+            cost_name.to_lowercase(),
+            numbers::join_and(&efficient)
+        ),
+        number: None,
+        kind: ChartKind::Scatter(ScatterChart {
+            x_label,
+            y_label: format!("Benefit (out of {})", numbers::total(v.benefit_max)),
+            x_range: (
+                (lo - margin).max(if lo >= 0.0 { 0.0 } else { f64::MIN }),
+                hi + margin,
+            ),
+            y_range: (v.benefit_min, v.benefit_max),
+            points: priced
+                .iter()
+                .map(|o| ScatterPoint {
+                    label: option_name(appraisal, o.option),
+                    x: o.cost.unwrap_or(0.0),
+                    y: o.benefit,
+                    highlight: o.efficient,
+                })
+                .collect(),
+            line: (frontier.len() > 1).then(|| Series {
+                label: "Efficient frontier".into(),
+                points: frontier,
+            }),
+        }),
+    })
 }
 
 /// Ordinal names for ranks: 1st, 2nd, 3rd, 4th, … 11th, 12th, 13th, 21st.
@@ -300,6 +576,12 @@ fn acceptability_of(m: &Smaa, i: usize) -> Option<&sensitivity::OptionAcceptabil
 /// its value and each score within 1 step".
 pub fn sampling_words(m: &Smaa) -> String {
     let weights = match m.config.weights {
+        WeightModel::Uniform if m.hierarchy == Some(Hierarchy::Level) => {
+            "drawn level by level: the groups' shares uniformly from every split, and each group's criteria likewise within it".to_string()
+        }
+        WeightModel::Uniform if m.hierarchy == Some(Hierarchy::Flat) => {
+            "drawn uniformly from all possible weightings of the criteria, the groups set aside".to_string()
+        }
         WeightModel::Uniform => "drawn uniformly from all possible weightings".to_string(),
         WeightModel::Spread { percent } if percent > 0.0 => format!(
             "with each weight drawn within {}% of its value",
@@ -487,15 +769,7 @@ pub fn weight_chart(
     })
 }
 
-/// A name as a possessive: "Risk's", but "Partnerships'" for a name that
-/// ends in s.
-pub fn possessive(name: &str) -> String {
-    if name.ends_with(['s', 'S']) {
-        format!("{name}'")
-    } else {
-        format!("{name}'s")
-    }
-}
+pub use crate::sensitivity::statements::possessive;
 
 /// The stacked bar chart of rank acceptability.
 pub fn acceptability_chart(appraisal: &Appraisal, results: &Results, m: &Smaa) -> Chart {
@@ -558,25 +832,24 @@ fn charted_criteria(weights: &[sensitivity::CriterionSensitivity]) -> Vec<usize>
     order.into_iter().map(|(_, c)| c).collect()
 }
 
-/// The whole sensitivity section, running the analyses the options ask for
-/// on the appraisal as analysed ([`Appraisal::for_analysis`]: the shortlist
-/// at effective weights), so that a version-2 file's shares and leaders are
+/// The whole sensitivity section, running the analyses the options ask
+/// for, for the appraisal as written and its results: the analyses run on
+/// the appraisal as analysed ([`Appraisal::for_analysis`]: the shortlist at
+/// effective weights), so that a version-2 file's shares and leaders are
 /// those `appraise sensitivity` gives.
 pub fn blocks(
     appraisal: &Appraisal,
     results: &Results,
     options: &ExportOptions,
 ) -> Result<Vec<Block>, ExportError> {
+    let a = analyse(appraisal, options)?;
     let analysed = appraisal.for_analysis();
-    let own;
-    let results = match &analysed {
-        std::borrow::Cow::Borrowed(_) => results,
-        std::borrow::Cow::Owned(a) => {
-            own = crate::compute::compute(a);
-            &own
-        }
-    };
-    Ok(section(&analysed, results, &analyse(&analysed, options)?))
+    Ok(match &analysed {
+        std::borrow::Cow::Borrowed(_) => section(appraisal, results, &a),
+        // The shortlist at effective weights: its own results, so that
+        // option indices agree with the analyses.
+        std::borrow::Cow::Owned(an) => section(an, &a.exact.results, &a),
+    })
 }
 
 /// The sensitivity section for analyses already run: key findings, weight
@@ -616,10 +889,26 @@ pub fn section(appraisal: &Appraisal, results: &Results, a: &Sensitivity) -> Vec
         out.push(Block::Subheading("Leaving one criterion out".into()));
         out.push(Block::Table(leave_one_out_table(appraisal, a)));
     }
+    if let Some(g) = &a.groups
+        && appraisal.options().len() > 1
+    {
+        out.push(Block::Subheading("Groups".into()));
+        if !g.weights.is_empty() {
+            out.push(Block::Table(group_weights_table(appraisal, g)));
+        }
+        out.push(Block::Table(group_leave_out_table(appraisal, g)));
+    }
     if let Some(m) = &a.smaa {
         out.push(Block::Subheading("Rank acceptability".into()));
         out.push(Block::Table(acceptability_table(appraisal, results, m)));
         out.push(Block::Chart(acceptability_chart(appraisal, results, m)));
+    }
+    if let Some(v) = &a.value {
+        out.push(Block::Subheading("Value for money".into()));
+        out.push(Block::Table(value_table(appraisal, v)));
+        if let Some(c) = value_chart(appraisal, v) {
+            out.push(Block::Chart(c));
+        }
     }
     out
 }
@@ -666,7 +955,8 @@ pub fn bullets(items: impl IntoIterator<Item = String>) -> String {
 /// `appraise sensitivity --format json` prints, field for field, with
 /// `monte_carlo` null when no samples were asked for.
 pub fn json(appraisal: &Appraisal, a: &Sensitivity) -> sensitivity::output::Document {
-    sensitivity::output::document(appraisal, a)
+    // The analyses ran on the shortlist at effective weights.
+    sensitivity::output::document(&appraisal.for_analysis(), a)
 }
 
 #[cfg(test)]
@@ -767,6 +1057,64 @@ mod tests {
         );
         let again = super::blocks(&a, &r, &opts).unwrap();
         assert_eq!(blocks, again, "the same seed gives the same numbers");
+    }
+
+    #[test]
+    fn groups_and_value_for_money_come_in_every_export() {
+        let text = include_str!("../../tests/fixtures/v2/bridge-value.toml");
+        let a = crate::load::load_str("bridge.toml", text)
+            .unwrap()
+            .appraisal;
+        let r = crate::compute(&a);
+        let blocks = blocks(&a, &r, &ExportOptions::default()).unwrap();
+        let table = |key: &str| {
+            blocks.iter().find_map(|b| match b {
+                Block::Table(t) if t.key == key => Some(t.clone()),
+                _ => None,
+            })
+        };
+        let v = table("sensitivity-value-for-money").expect("value for money");
+        // Cheapest first: Do minimum, Repair, Repair and widen, Replace, Rebuild.
+        let names: Vec<String> = v.rows.iter().map(|r| r.cells[0].value.display()).collect();
+        assert_eq!(
+            names,
+            [
+                "Do minimum",
+                "Repair",
+                "Repair and widen",
+                "Replace",
+                "Rebuild downstream"
+            ]
+        );
+        assert_eq!(v.rows[2].cells[4].value.display(), "Repair");
+        assert_eq!(v.rows[1].cells[5].value.display(), "0.0952");
+        let groups = table("sensitivity-group-weights").expect("group weights");
+        assert!(
+            groups
+                .rows
+                .iter()
+                .any(|r| r.cells[0].value.display() == "Benefits")
+        );
+        assert!(table("sensitivity-group-leave-one-out").is_some());
+        let chart = blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Chart(c) if c.key == "chart-value-for-money" => Some(c),
+                _ => None,
+            })
+            .expect("a scatter chart");
+        let ChartKind::Scatter(sc) = &chart.kind else {
+            panic!("a scatter chart")
+        };
+        assert_eq!(sc.points.len(), 5);
+        assert_eq!(sc.line.as_ref().map(|l| l.points.len()), Some(3));
+        let svg = super::super::svg::chart_svg(chart);
+        assert_eq!(
+            svg.matches("<circle").count(),
+            5 + 2,
+            "five points and two in the key"
+        );
+        assert!(svg.contains("Efficient frontier"));
     }
 
     #[test]

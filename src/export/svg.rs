@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use super::ExportError;
-use super::doc::{BarChart, Chart, ChartKind, LineChart, StackedChart};
+use super::doc::{BarChart, Chart, ChartKind, LineChart, ScatterChart, StackedChart};
 use super::text::xml;
 
 /// Width of every chart, in pixels (CSS px; 96 per inch).
@@ -120,6 +120,31 @@ pub fn values_text(chart: &Chart) -> String {
                 .collect();
             format!("Values: {}.", bars.join("; "))
         }
+        ChartKind::Scatter(sc) => {
+            let points: Vec<String> = sc
+                .points
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{} {} {}, {} {}",
+                        p.label,
+                        sc.x_label,
+                        crate::numbers::as_given(p.x),
+                        sc.y_label,
+                        crate::numbers::total(p.y)
+                    )
+                })
+                .collect();
+            let mut s = format!("Values: {}.", points.join("; "));
+            if let Some(line) = &sc.line {
+                s.push_str(&format!(
+                    " The line ({}) joins {} points.",
+                    line.label,
+                    line.points.len()
+                ));
+            }
+            s
+        }
     }
 }
 
@@ -130,6 +155,7 @@ pub fn chart_svg(chart: &Chart) -> String {
         ChartKind::Bars(b) => bars(b, &id),
         ChartKind::Lines(l) => lines(l, &id),
         ChartKind::Stacked(s) => stacked(s, &id),
+        ChartKind::Scatter(sc) => scatter(sc),
     };
     let mut out = String::new();
     let _ = write!(
@@ -656,6 +682,135 @@ fn lines(chart: &LineChart, id: &str) -> (f64, String) {
         y = n(cy)
     );
     (y1 + 50.0, s)
+}
+
+/// A scatter chart: labelled points, filled where highlighted, and a line
+/// through some of them with a key entry below the plot.
+fn scatter(chart: &ScatterChart) -> (f64, String) {
+    let mut s = String::new();
+    let x0 = PAD + 58.0;
+    let x1 = WIDTH - PAD - 24.0;
+    let y0 = TOP + 24.0;
+    let plot_h = 340.0;
+    let y1 = y0 + plot_h;
+    let (xlo, xhi) = ordered(chart.x_range);
+    let (ylo, yhi) = ordered(chart.y_range);
+    let sx = |v: f64| x0 + (v.clamp(xlo, xhi) - xlo) / (xhi - xlo) * (x1 - x0);
+    let sy = |v: f64| y1 - (v.clamp(ylo, yhi) - ylo) / (yhi - ylo) * (y1 - y0);
+    for t in ticks(ylo, yhi, 8) {
+        let y = sy(t);
+        let _ = writeln!(
+            s,
+            "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#d0d0d0\" stroke-width=\"1\"/>",
+            n(x0),
+            n(x1),
+            y = n(y)
+        );
+        s.push_str(&label(x0 - 6.0, y + 4.0, "end", &tick_label(t), 50.0, ""));
+    }
+    for t in ticks(xlo, xhi, 10) {
+        let x = sx(t);
+        let _ = writeln!(
+            s,
+            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"#e4e4e4\" stroke-width=\"1\"/>",
+            n(y0),
+            n(y1),
+            x = n(x)
+        );
+        s.push_str(&label(x, y1 + 16.0, "middle", &tick_label(t), 50.0, ""));
+    }
+    let _ = writeln!(
+        s,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#1a1a1a\" stroke-width=\"1\"/>",
+        n(x0),
+        n(y0),
+        n(x1 - x0),
+        n(plot_h)
+    );
+    let (colour, _, _) = series_style(0);
+    if let Some(line) = &chart.line {
+        let d: Vec<String> = line
+            .points
+            .iter()
+            .map(|(x, y)| format!("{} {}", n(sx(*x)), n(sy(*y))))
+            .collect();
+        if !d.is_empty() {
+            let _ = writeln!(
+                s,
+                "<path d=\"M{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"><title>{}</title></path>",
+                d.join(" L"),
+                xml(&line.label)
+            );
+        }
+    }
+    let label_w = 180.0;
+    for p in &chart.points {
+        let (x, y) = (sx(p.x), sy(p.y));
+        let fill = if p.highlight { colour } else { "#ffffff" };
+        let _ = writeln!(
+            s,
+            "<circle cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"{fill}\" stroke=\"{colour}\" stroke-width=\"1.6\"><title>{}</title></circle>",
+            n(x),
+            n(y),
+            xml(&p.label)
+        );
+        // Labels go to the side with room, above the point.
+        let (anchor, dx) = if x > (x0 + x1) / 2.0 {
+            ("end", -8.0)
+        } else {
+            ("start", 8.0)
+        };
+        s.push_str(&label(x + dx, y - 6.0, anchor, &p.label, label_w, ""));
+    }
+    // The key: what filled and hollow points and the line mean.
+    let ky = y1 + 56.0;
+    let mut kx = x0;
+    if let Some(line) = &chart.line {
+        let _ = writeln!(
+            s,
+            "<path d=\"M{} {}L{} {}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"/>",
+            n(kx),
+            n(ky - 4.0),
+            n(kx + 28.0),
+            n(ky - 4.0)
+        );
+        s.push_str(&label(kx + 34.0, ky, "start", &line.label, 260.0, ""));
+        kx += 34.0 + text_width(&line.label, FONT_SIZE).min(260.0) + 24.0;
+    }
+    if chart.points.iter().any(|p| !p.highlight) && chart.points.iter().any(|p| p.highlight) {
+        let _ = writeln!(
+            s,
+            "<circle cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"{colour}\" stroke=\"{colour}\" stroke-width=\"1.6\"/>",
+            n(kx + 5.0),
+            n(ky - 4.0)
+        );
+        s.push_str(&label(kx + 14.0, ky, "start", "efficient", 120.0, ""));
+        kx += 14.0 + text_width("efficient", FONT_SIZE) + 20.0;
+        let _ = writeln!(
+            s,
+            "<circle cx=\"{}\" cy=\"{}\" r=\"5\" fill=\"#ffffff\" stroke=\"{colour}\" stroke-width=\"1.6\"/>",
+            n(kx + 5.0),
+            n(ky - 4.0)
+        );
+        s.push_str(&label(kx + 14.0, ky, "start", "dominated", 120.0, ""));
+    }
+    s.push_str(&label(
+        (x0 + x1) / 2.0,
+        y1 + 34.0,
+        "middle",
+        &chart.x_label,
+        x1 - x0 + 40.0,
+        "",
+    ));
+    let cy = (y0 + y1) / 2.0;
+    let _ = writeln!(
+        s,
+        "<text x=\"{x}\" y=\"{y}\" text-anchor=\"middle\" transform=\"rotate(-90 {x} {y})\">{}</text>",
+        xml(&fit(&chart.y_label, plot_h, FONT_SIZE)),
+        x = n(PAD + 8.0),
+        y = n(cy)
+    );
+    (ky + 20.0, s)
 }
 
 /// Size of the band's label.

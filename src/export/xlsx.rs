@@ -41,10 +41,9 @@ fn xerr(e: XlsxError) -> ExportError {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settings {
     /// Whether worksheets keep only their current row in memory and write
-    /// the rest to a temporary file (rust_xlsxwriter's "low memory" mode:
-    /// each sheet's cells go to disk a row at a time, and text still goes
-    /// into the workbook's one table of shared strings, as Excel writes it);
-    /// `None` chooses by size ([`CONSTANT_MEMORY_CELLS`]).
+    /// the rest to a temporary file (see [`disk_sheet`]: each sheet's cells
+    /// go to disk a row at a time); `None` chooses by size
+    /// ([`CONSTANT_MEMORY_CELLS`]).
     pub constant_memory: Option<bool>,
     /// Where those temporary files go; the system's temporary folder when
     /// `None`.
@@ -130,6 +129,8 @@ pub fn write_stream<W: Write + Send>(
     let mut first = Some(first);
     // Each annex table's key and sheet, for the ids sheet.
     let mut annex_sheets: Vec<(String, String)> = Vec::new();
+    // Whether a sheet already added keeps its text in the shared strings.
+    let mut shared = false;
     report.runs(|blocks| {
         let tables = match first.take() {
             Some(tables) => tables,
@@ -148,7 +149,8 @@ pub fn write_stream<W: Write + Send>(
         on_disk -= split;
         let (disk, memory) = tables.split_at(split);
         for (t, name) in disk {
-            let mut ws = wb.new_worksheet_with_low_memory().map_err(xerr)?;
+            let mut ws = disk_sheet(&mut wb, shared)?;
+            shared = true;
             ws.set_name(name).map_err(xerr)?;
             let next = write_sheet(&mut ws, t, refs)?;
             // rust_xlsxwriter 0.102 writes a sheet's last row twice when it
@@ -169,6 +171,7 @@ pub fn write_stream<W: Write + Send>(
             .collect();
         for ws in built {
             wb.push_worksheet(ws?);
+            shared = true;
         }
         Ok::<(), ExportError>(())
     })?;
@@ -189,6 +192,22 @@ pub fn write_stream<W: Write + Send>(
         wb.set_zip_compression_level(1);
     }
     wb.save_to_writer(out).map_err(xerr)
+}
+
+/// A new worksheet that is written to disk a row at a time. The first
+/// keeps its text in the workbook's table of shared strings, as Excel does
+/// (rust_xlsxwriter's "low memory" mode); once a sheet does (`shared`), the
+/// rest keep their text in their own cells (its "constant memory" mode,
+/// inline strings), so that the table, held in memory until the workbook is
+/// saved, does not grow with the annex's million notes. Excel, LibreOffice
+/// and the validator read both; Excel only rewrites a workbook whose text is
+/// all inline, by moving it into a table, which this one already has.
+fn disk_sheet(wb: &mut Workbook, shared: bool) -> Result<Worksheet, ExportError> {
+    if shared {
+        wb.new_worksheet_with_constant_memory().map_err(xerr)
+    } else {
+        wb.new_worksheet_with_low_memory().map_err(xerr)
+    }
 }
 
 /// How many worksheets may keep a temporary file open: raises the limit on

@@ -57,12 +57,38 @@ pub fn leave_out(appraisal: &Appraisal, results: &Results, k: usize) -> LeaveOne
     if let Some(w) = weights.get_mut(k) {
         *w = 0.0;
     }
+    let r = rerank(appraisal, results, &weights);
+    LeaveOneOut {
+        criterion: k,
+        totals: r.totals,
+        ranks: r.ranks,
+        ranking: r.ranking,
+        leaders: r.leaders,
+        moved: r.moved,
+        no_weight_left: r.no_weight_left,
+    }
+}
+
+/// A ranking at other weights, compared with the ranking now.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Reranked {
+    pub totals: Vec<f64>,
+    pub ranks: Vec<usize>,
+    pub ranking: Vec<usize>,
+    pub leaders: Vec<usize>,
+    pub moved: Vec<RankMove>,
+    pub no_weight_left: bool,
+}
+
+/// The totals and ranks at `weights` (one per criterion, in the
+/// appraisal's units), and the options whose rank differs from `results`.
+pub(crate) fn rerank(appraisal: &Appraisal, results: &Results, weights: &[f64]) -> Reranked {
     let no_weight_left = !weights.iter().any(|&w| w > 0.0);
     // Summed afresh rather than subtracted, so ties come out exactly as `compute` finds them.
     let totals: Vec<f64> = appraisal
         .options()
         .iter()
-        .map(|o| crate::compute::weighted_total(&weights, o.scores()))
+        .map(|o| crate::compute::weighted_total(weights, o.scores()))
         .collect();
     let ranks = competition_ranks(&totals);
     let mut ranking: Vec<usize> = (0..totals.len()).collect();
@@ -79,8 +105,7 @@ pub fn leave_out(appraisal: &Appraisal, results: &Results, k: usize) -> LeaveOne
             })
         })
         .collect();
-    LeaveOneOut {
-        criterion: k,
+    Reranked {
         totals,
         ranks,
         ranking,

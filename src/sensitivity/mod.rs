@@ -23,15 +23,18 @@
 pub mod bench_support;
 pub mod constraints;
 pub mod disagreement;
+pub mod groups;
 pub mod hit_and_run;
 mod kernel;
 pub mod leave_out;
+pub mod levels;
 pub mod output;
 pub mod scores;
 pub mod smaa;
 pub mod statements;
 #[cfg(test)]
 mod testutil;
+pub mod value;
 pub mod weights;
 
 use serde::Serialize;
@@ -43,11 +46,13 @@ pub use constraints::{
     AgreedEntry, ConstraintError, ConstraintParseError, Sampler, WeightConstraint,
     WeightConstraints,
 };
+pub use groups::Hierarchy;
 pub use kernel::{ISA_VAR, Isa, IsaError};
 pub use leave_out::{LeaveOneOut, RankMove, leave_one_out};
 pub use scores::{Challenge, Direction, ScoreChange, ScoreRobustness, score_robustness};
 pub use smaa::{
     OptionAcceptability, Smaa, SmaaConfig, SmaaError, WeightModel, smaa, smaa_constrained,
+    smaa_levels,
 };
 pub use statements::{Statement, StatementKind, statements};
 pub use weights::{
@@ -93,14 +98,33 @@ pub fn exact(appraisal: &Appraisal) -> Exact {
     }
 }
 
-/// Everything a sensitivity report holds: always the exact analyses, and
-/// the Monte Carlo run when one was asked for.
+/// Everything a sensitivity report holds: always the exact analyses, the
+/// Monte Carlo run when one was asked for, and, for an appraisal whose
+/// criteria sit in groups or that has a cost, the group-level and
+/// value-for-money analyses ([`Sensitivity::with_structure`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sensitivity {
     /// The exact analyses.
     pub exact: Exact,
     /// The Monte Carlo run, if any.
     pub smaa: Option<Smaa>,
+    /// Group-level analyses, when the criteria sit in groups.
+    pub groups: Option<groups::GroupAnalysis>,
+    /// Value for money, when a criterion is marked as the cost.
+    pub value: Option<value::ValueForMoney>,
+}
+
+impl Sensitivity {
+    /// Adds the analyses that need the appraisal as written: group level
+    /// (its criteria groups) and value for money (its raw costs).
+    /// `original` is the appraisal as written; `self` was run on its
+    /// [`Appraisal::for_analysis`], which is `analysed`.
+    pub fn with_structure(mut self, original: &Appraisal, analysed: &Appraisal) -> Sensitivity {
+        self.groups = groups::Tree::of(original)
+            .map(|t| groups::group_analysis(analysed, &self.exact.results, &t));
+        self.value = value::value_for_money(original, analysed);
+        self
+    }
 }
 
 /// The exact analyses alone, without a Monte Carlo run.
@@ -108,7 +132,74 @@ pub fn analyse_exact(appraisal: &Appraisal) -> Sensitivity {
     Sensitivity {
         exact: exact(appraisal),
         smaa: None,
+        groups: None,
+        value: None,
     }
+}
+
+/// The analyses the scoring screen can show live for the appraisal as
+/// written: the exact analyses of [`Appraisal::for_analysis`] with the
+/// group-level and value-for-money analyses, no Monte Carlo. Cheap enough
+/// to call after every edit. Returns the appraisal as analysed too, since
+/// option indices in the results count its shortlist.
+pub fn exact_written(original: &Appraisal) -> (std::borrow::Cow<'_, Appraisal>, Sensitivity) {
+    let analysed = original.for_analysis();
+    let s = analyse_exact(&analysed).with_structure(original, &analysed);
+    (analysed, s)
+}
+
+/// Every analysis of an appraisal as written (`original`; `analysed` is
+/// its [`Appraisal::for_analysis`]), as `appraise sensitivity` runs them:
+/// the exact analyses, the Monte Carlo run, and the group-level and
+/// value-for-money analyses.
+///
+/// Where the criteria sit in groups, `hierarchy` chooses how the Monte
+/// Carlo draws weightings; `None` takes the default, level by level
+/// ([`groups::Hierarchy::Level`]) unless weight constraints or a weight
+/// spread are given, which are on the criteria's effective weights and so
+/// are drawn flat. Asking for level-by-level draws together with either is
+/// an error, as is choosing a hierarchy for an appraisal without groups.
+pub fn analyse_written(
+    original: &Appraisal,
+    analysed: &Appraisal,
+    config: &SmaaConfig,
+    constraints: &WeightConstraints,
+    hierarchy: Option<groups::Hierarchy>,
+    progress: &dyn Fn(smaa::Progress),
+) -> Result<Sensitivity, SmaaError> {
+    let tree = groups::Tree::of(original);
+    let uniform = config.weights == WeightModel::Uniform;
+    let chosen = match (&tree, hierarchy) {
+        (None, Some(_)) => return Err(SmaaError::NoGroups),
+        (None, None) => None,
+        (Some(_), Some(groups::Hierarchy::Level)) if !constraints.is_empty() => {
+            return Err(SmaaError::LevelsWithConstraints);
+        }
+        (Some(_), Some(groups::Hierarchy::Level)) if !uniform => {
+            return Err(SmaaError::LevelsWithSpread);
+        }
+        (Some(_), Some(h)) => Some(h),
+        (Some(_), None) if constraints.is_empty() && uniform => Some(groups::Hierarchy::Level),
+        (Some(_), None) => Some(groups::Hierarchy::Flat),
+    };
+    let smaa = match (&tree, chosen) {
+        (Some(t), Some(groups::Hierarchy::Level)) => {
+            smaa::smaa_levels(analysed, config, t, progress)?
+        }
+        _ => {
+            let mut m =
+                smaa::smaa_constrained_with_progress(analysed, config, constraints, progress)?;
+            m.hierarchy = chosen;
+            m
+        }
+    };
+    Ok(Sensitivity {
+        exact: exact(analysed),
+        smaa: Some(smaa),
+        groups: None,
+        value: None,
+    }
+    .with_structure(original, analysed))
 }
 
 /// Runs every analysis.
@@ -125,6 +216,8 @@ pub fn analyse_with_progress(
     Ok(Sensitivity {
         exact: exact(appraisal),
         smaa: Some(smaa::smaa_with_progress(appraisal, config, progress)?),
+        groups: None,
+        value: None,
     })
 }
 
@@ -145,5 +238,7 @@ pub fn analyse_constrained(
             constraints,
             progress,
         )?),
+        groups: None,
+        value: None,
     })
 }

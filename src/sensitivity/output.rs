@@ -43,8 +43,14 @@ pub struct Document {
     pub scores: ScoresEntry,
     /// Leave-one-criterion-out rankings.
     pub leave_one_out: Vec<LeaveOutEntry>,
+    /// Group-level analyses; absent when the criteria have no groups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub groups: Option<GroupsEntry>,
     /// Monte Carlo results; null when no Monte Carlo run was asked for.
     pub monte_carlo: Option<MonteCarloEntry>,
+    /// Value for money; absent when no criterion is the cost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value_for_money: Option<ValueEntry>,
     /// The plain-English statements.
     pub statements: Vec<String>,
 }
@@ -201,6 +207,10 @@ pub struct MonteCarloEntry {
     pub weight_spread_percent: Option<f64>,
     /// Score perturbation half-width in scale steps (0 for none).
     pub score_spread_steps: f64,
+    /// With criteria groups, "level" (uniform shares at each level of the
+    /// tree) or "flat" (uniform over the effective weights); absent without groups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hierarchy: Option<&'static str>,
     /// Criterion ids whose weights were varied.
     pub sampled_criteria: Vec<String>,
     /// What the panel agrees on about the weights, assumed by the run
@@ -347,10 +357,279 @@ pub fn document(appraisal: &Appraisal, s: &Sensitivity) -> Document {
         weights,
         scores,
         leave_one_out,
+        groups: s
+            .groups
+            .as_ref()
+            .map(|g| groups_entry(appraisal, g, &rank_order, &oid)),
         monte_carlo,
+        value_for_money: s
+            .value
+            .as_ref()
+            .map(|v| value_entry(appraisal, v, &oid, &cid)),
         statements: statements(appraisal, s)
             .into_iter()
             .map(|st| st.text)
+            .collect(),
+    }
+}
+
+/// The group-level analyses, keyed by group and criterion ids.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GroupsEntry {
+    /// Every group, in file order.
+    pub tree: Vec<TreeEntry>,
+    /// Weight stability of every group, and of every criterion within its group.
+    pub weights: Vec<MemberEntry>,
+    /// The ranking with each group left out, in file order.
+    pub leave_one_out: Vec<GroupOutEntry>,
+}
+
+/// One group of the tree.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TreeEntry {
+    /// Group id.
+    pub group: String,
+    /// Its name.
+    pub name: String,
+    /// The group it sits in, or null at the top level.
+    pub parent: Option<String>,
+    /// Its weight as written.
+    pub weight: f64,
+    /// Its share of its parent's weight (of the total at the top level).
+    pub share_of_parent: f64,
+    /// Its effective share of the total weight.
+    pub share: f64,
+}
+
+/// One member's weight stability within its parent.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct MemberEntry {
+    /// The group's or criterion's id.
+    pub member: String,
+    /// "group" or "criterion".
+    pub kind: &'static str,
+    /// The group whose weight it shares; null for the total weight.
+    pub parent: Option<String>,
+    /// That group's share of the total weight (1 at the top level).
+    pub parent_share: f64,
+    /// Its share of the parent's weight now.
+    pub share: f64,
+    /// Lowest share of the parent's weight at which the leader is still first.
+    pub stable_from: f64,
+    /// Highest such share.
+    pub stable_to: f64,
+    /// Who leads just below `stable_from`, or null.
+    pub below: Option<String>,
+    /// Who leads just above `stable_to`, or null.
+    pub above: Option<String>,
+    /// True when its siblings weigh nothing and so share the rest equally.
+    pub others_shared_equally: bool,
+    /// Who leads where as the share runs from 0 to 1.
+    pub segments: Vec<SegmentEntry>,
+    /// Each option's total as a line in the share.
+    pub lines: Vec<LineEntry>,
+    /// Every share where two charted options change order.
+    pub swaps: Vec<SwapEntry>,
+}
+
+/// The ranking with one group left out.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GroupOutEntry {
+    /// Group id left out.
+    pub group: String,
+    /// The first-ranked option (first in file order if tied).
+    pub leader: String,
+    /// Every option ranked first.
+    pub leaders: Vec<String>,
+    /// Option ids by rank.
+    pub ranking: Vec<String>,
+    /// Competition ranks in `ranking` order.
+    pub ranks: Vec<usize>,
+    /// Options whose rank changes.
+    pub moved: Vec<MoveEntry>,
+    /// True when no weight is left without this group.
+    pub no_weight_left: bool,
+}
+
+/// Value for money, keyed by option ids.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ValueEntry {
+    /// The criterion that is the cost.
+    pub cost_criterion: String,
+    /// Its unit, or null.
+    pub unit: Option<String>,
+    /// The least benefit possible.
+    pub benefit_min: f64,
+    /// The most benefit possible.
+    pub benefit_max: f64,
+    /// Every option, in order.
+    pub options: Vec<ValueOptionEntry>,
+    /// The efficient options, cheapest first.
+    pub frontier: Vec<String>,
+    /// Each step between successive frontier options.
+    pub steps: Vec<StepEntry>,
+}
+
+/// One option's cost and benefit.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ValueOptionEntry {
+    /// Option id.
+    pub option: String,
+    /// Raw cost, or null when none is recorded.
+    pub cost: Option<f64>,
+    /// The weighted total without the cost criterion.
+    pub benefit: f64,
+    /// The option that dominates it, or null.
+    pub dominated_by: Option<String>,
+    /// Whether it is on the efficient frontier.
+    pub efficient: bool,
+}
+
+/// One step along the frontier.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StepEntry {
+    /// The cheaper option.
+    pub from: String,
+    /// The next option along the frontier.
+    pub to: String,
+    /// Extra cost.
+    pub extra_cost: f64,
+    /// Extra benefit points.
+    pub extra_benefit: f64,
+    /// Extra cost per extra benefit point, or null when both are equal.
+    pub cost_per_point: Option<f64>,
+}
+
+fn groups_entry(
+    appraisal: &Appraisal,
+    g: &super::groups::GroupAnalysis,
+    rank_order: &[usize],
+    oid: &dyn Fn(usize) -> String,
+) -> GroupsEntry {
+    use super::groups::Member;
+    let tree = &g.tree;
+    let gid = |k: usize| tree.groups.get(k).map_or(String::new(), |x| x.id.clone());
+    GroupsEntry {
+        tree: tree
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(k, x)| TreeEntry {
+                group: x.id.clone(),
+                name: x.name.clone(),
+                parent: x.parent.map(gid),
+                weight: x.weight,
+                share_of_parent: tree.local_share(Member::Group(k)),
+                share: g.group_shares.get(k).copied().unwrap_or(0.0),
+            })
+            .collect(),
+        weights: g
+            .weights
+            .iter()
+            .map(|m| {
+                let cs = &m.within;
+                MemberEntry {
+                    member: tree.id(m.member, appraisal),
+                    kind: match m.member {
+                        Member::Group(_) => "group",
+                        Member::Criterion(_) => "criterion",
+                    },
+                    parent: m.parent.map(gid),
+                    parent_share: m.parent_share,
+                    share: cs.share,
+                    stable_from: cs.stable_from,
+                    stable_to: cs.stable_to,
+                    below: cs.below.map(oid),
+                    above: cs.above.map(oid),
+                    others_shared_equally: cs.others_shared_equally,
+                    segments: cs
+                        .segments
+                        .iter()
+                        .map(|x| SegmentEntry {
+                            from: x.from,
+                            to: x.to,
+                            leader: oid(x.leader),
+                        })
+                        .collect(),
+                    lines: cs
+                        .lines
+                        .iter()
+                        .map(|l| LineEntry {
+                            option: oid(l.option),
+                            at_zero: l.at_zero,
+                            at_one: l.at_one,
+                            slope: l.slope,
+                        })
+                        .collect(),
+                    swaps: cs
+                        .swap_points_among(&cs.chart_options(rank_order, super::CHART_OPTIONS))
+                        .iter()
+                        .map(|w| SwapEntry {
+                            share: w.share,
+                            ahead_below: oid(w.ahead_below),
+                            ahead_above: oid(w.ahead_above),
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+        leave_one_out: g
+            .leave_one_out
+            .iter()
+            .map(|l| GroupOutEntry {
+                group: gid(l.group),
+                leader: l.leaders.first().map_or(String::new(), |&i| oid(i)),
+                leaders: l.leaders.iter().map(|&i| oid(i)).collect(),
+                ranking: l.ranking.iter().map(|&i| oid(i)).collect(),
+                ranks: l.ranking.iter().map(|&i| l.ranks[i]).collect(),
+                moved: l
+                    .moved
+                    .iter()
+                    .map(|mv| MoveEntry {
+                        option: oid(mv.option),
+                        from: mv.from,
+                        to: mv.to,
+                    })
+                    .collect(),
+                no_weight_left: l.no_weight_left,
+            })
+            .collect(),
+    }
+}
+
+fn value_entry(
+    _appraisal: &Appraisal,
+    v: &super::value::ValueForMoney,
+    oid: &dyn Fn(usize) -> String,
+    cid: &dyn Fn(usize) -> String,
+) -> ValueEntry {
+    ValueEntry {
+        cost_criterion: cid(v.cost_criterion),
+        unit: v.unit.clone(),
+        benefit_min: v.benefit_min,
+        benefit_max: v.benefit_max,
+        options: v
+            .options
+            .iter()
+            .map(|o| ValueOptionEntry {
+                option: oid(o.option),
+                cost: o.cost,
+                benefit: o.benefit,
+                dominated_by: o.dominated_by.map(oid),
+                efficient: o.efficient,
+            })
+            .collect(),
+        frontier: v.frontier.iter().map(|&i| oid(i)).collect(),
+        steps: v
+            .steps
+            .iter()
+            .map(|s| StepEntry {
+                from: oid(s.from),
+                to: oid(s.to),
+                extra_cost: s.extra_cost,
+                extra_benefit: s.extra_benefit,
+                cost_per_point: s.cost_per_point,
+            })
             .collect(),
     }
 }
@@ -389,6 +668,7 @@ fn monte_carlo(
             WeightModel::Spread { percent } => Some(percent),
         },
         score_spread_steps: m.config.score_spread,
+        hierarchy: m.hierarchy.map(|h| h.as_str()),
         sampled_criteria: m.sampled_criteria.iter().map(|&k| cid(k)).collect(),
         constraints: m.constraints.entries(appraisal),
         sampler: m.sampler.clone(),

@@ -111,6 +111,21 @@ pub enum SmaaError {
     /// The weight constraints cannot be sampled.
     #[error(transparent)]
     Constraints(#[from] ConstraintError),
+    /// Weights drawn through the value tree were asked for with a weight spread.
+    #[error(
+        "drawing weights level by level through the groups (--hierarchy level) describes every possible weighting, so it goes with uniform weights, not a weight spread"
+    )]
+    LevelsWithSpread,
+    /// Weights drawn through the value tree were asked for with weight constraints.
+    #[error(
+        "weight constraints are on the criteria's shares of the total weight, so they are sampled flat (--hierarchy flat), not level by level through the groups"
+    )]
+    LevelsWithConstraints,
+    /// A hierarchy was chosen for an appraisal without criteria groups.
+    #[error(
+        "this appraisal has no criteria groups, so there is no hierarchy to choose (--hierarchy is for appraisals with [[groups]])"
+    )]
+    NoGroups,
     /// Weight constraints were given with a weight spread.
     #[error(
         "weight constraints describe which weightings are possible, so they go with uniform weights, not a weight spread"
@@ -155,6 +170,10 @@ pub struct Smaa {
     pub constraints: WeightConstraints,
     /// How the weights were sampled.
     pub sampler: Sampler,
+    /// For an appraisal whose criteria sit in groups, whether the weights
+    /// were drawn level by level through the tree or flat over the
+    /// effective weights; `None` without groups.
+    pub hierarchy: Option<super::groups::Hierarchy>,
 }
 
 impl Smaa {
@@ -715,7 +734,101 @@ fn finish(
         options,
         constraints: WeightConstraints::new(),
         sampler: Sampler::Direct,
+        hierarchy: None,
     })
+}
+
+/// Runs the SMAA-2 simulation with the weights drawn level by level
+/// through `tree` (uniform shares at each level; see [`super::levels`]):
+/// the appraisal is the one analysed (criteria at their effective
+/// weights), `tree` the value tree as written. `config.weights` must be
+/// [`WeightModel::Uniform`]. The numbers depend only on the seed and the
+/// sample count.
+pub fn smaa_levels(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    tree: &super::groups::Tree,
+    progress: &dyn Fn(Progress),
+) -> Result<Smaa, SmaaError> {
+    check(config, appraisal)?;
+    if config.weights != WeightModel::Uniform {
+        return Err(SmaaError::LevelsWithSpread);
+    }
+    let (p, crit) = problem(appraisal, config);
+    let plan = super::levels::LevelPlan::new(tree, &crit);
+    let (n, m) = (p.n, p.m);
+    let scale = appraisal.scale();
+    let mut scores = Vec::with_capacity(n * m);
+    let mut present = Vec::with_capacity(n * m);
+    for o in appraisal.options() {
+        for &j in &crit {
+            scores.push(o.score(j).unwrap_or(0.0));
+            present.push(o.score(j).is_some());
+        }
+    }
+    let ls = super::levels::LevelScores {
+        n,
+        m,
+        scores,
+        present,
+        spread: config.score_spread * scale.step(),
+        lo: scale.min(),
+        hi: scale.max(),
+    };
+    let mut teller = Teller::new(progress, config);
+    let sizes = chunk_sizes(config.samples);
+    // Streams apart from every other pass: three long jumps.
+    let mut base = Xoshiro256PlusPlus::seed_from_u64(config.seed);
+    for _ in 0..3 {
+        base.long_jump();
+    }
+    let mut rngs: Vec<Xoshiro256PlusPlus> = sizes
+        .iter()
+        .map(|_| {
+            let g = base.clone();
+            base.jump();
+            g
+        })
+        .collect();
+    let serial = config.threads == Some(1);
+    let mut tally = ChunkTally::new(n, m);
+    let mut batches = 0;
+    let mut work: Vec<(usize, &mut Xoshiro256PlusPlus)> =
+        sizes.iter().copied().zip(rngs.iter_mut()).collect();
+    for batch in work.chunks_mut(BATCH_CHUNKS) {
+        let parts: Vec<(ChunkTally, usize)> = if serial {
+            batch
+                .iter_mut()
+                .map(|(s, r)| super::levels::chunk(&plan, &ls, r, *s))
+                .collect()
+        } else {
+            in_pool(config.threads, || {
+                batch
+                    .par_iter_mut()
+                    .map(|(s, r)| super::levels::chunk(&plan, &ls, r, *s))
+                    .collect()
+            })?
+        };
+        for (part, b) in &parts {
+            tally.add(part);
+            batches += b;
+        }
+        teller.tell(batch.iter().map(|(s, _)| *s as u64).sum());
+    }
+    let mut smaa = finish(
+        appraisal,
+        config,
+        &p,
+        crit,
+        &tally,
+        Errors {
+            batches,
+            acceptability_se: None,
+        },
+        &mut teller,
+    )?;
+    smaa.hierarchy = Some(super::groups::Hierarchy::Level);
+    Ok(smaa)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::Sensitivity;
 use super::constraints::Sampler;
+use super::groups::Hierarchy;
 use super::smaa::{Smaa, WeightModel};
 
 /// Chains whose largest potential scale reduction factor is at most this
@@ -33,6 +34,10 @@ pub enum StatementKind {
     LeaveOneOut,
     /// Monte Carlo rank acceptability.
     MonteCarlo,
+    /// Group-level weight stability and leaving a group out.
+    Groups,
+    /// Value for money: benefit against cost.
+    ValueForMoney,
 }
 
 /// One sentence (or two) for a report.
@@ -51,10 +56,253 @@ fn st(kind: StatementKind, text: String) -> Statement {
 /// Every statement for a full analysis, in reading order.
 pub fn statements(appraisal: &Appraisal, s: &Sensitivity) -> Vec<Statement> {
     let mut out = exact_statements(appraisal, &s.exact);
+    if let Some(g) = &s.groups
+        && appraisal.options().len() > 1
+    {
+        out.extend(group_statements(appraisal, &s.exact, g));
+    }
     if let Some(m) = &s.smaa {
         out.extend(smaa_statements(appraisal, &s.exact.results, m));
     }
+    if let Some(v) = &s.value {
+        out.extend(value_statements(appraisal, v));
+    }
     out
+}
+
+/// A name as a possessive: "Risk's", but "Partnerships'" for a name that
+/// ends in s.
+pub fn possessive(name: &str) -> String {
+    if name.ends_with(['s', 'S']) {
+        format!("{name}'")
+    } else {
+        format!("{name}'s")
+    }
+}
+
+/// Statements for the group-level analyses: how far each group's share,
+/// and each criterion's share within its group, can move, and leaving each
+/// group out. `appraisal` is the appraisal as analysed.
+pub fn group_statements(
+    appraisal: &Appraisal,
+    e: &super::Exact,
+    g: &super::groups::GroupAnalysis,
+) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let opt = |i: usize| {
+        appraisal
+            .options()
+            .get(i)
+            .map_or("?".to_string(), |o| o.name().to_string())
+    };
+    let tree = &g.tree;
+    let lname = opt(e.scores.leader);
+    let whole = |p: Option<usize>| match p {
+        Some(p) => format!(
+            "{} weight",
+            possessive(&tree.name(super::groups::Member::Group(p), appraisal))
+        ),
+        None => "the total weight".to_string(),
+    };
+    // Members that hold throughout, gathered by the weight they share.
+    let mut holds: Vec<(Option<usize>, Vec<String>)> = Vec::new();
+    for m in &g.weights {
+        let name = tree.name(m.member, appraisal);
+        if m.within.holds_throughout() {
+            match holds.iter_mut().find(|(p, _)| *p == m.parent) {
+                Some((_, names)) => names.push(name),
+                None => holds.push((m.parent, vec![name])),
+            }
+            continue;
+        }
+        out.push(st(
+            StatementKind::Groups,
+            weight_sentence_of(&lname, &name, &m.within, &opt, &whole(m.parent)),
+        ));
+    }
+    for (parent, names) in holds {
+        let who = if names.len() == 1 {
+            names[0].clone()
+        } else {
+            format!("any one of {}", join_with(&names, "or"))
+        };
+        out.push(st(
+            StatementKind::Groups,
+            format!(
+                "{lname} stays first however much or little of {} {who} carries.",
+                whole(parent)
+            ),
+        ));
+    }
+    let group_name = |k: usize| tree.name(super::groups::Member::Group(k), appraisal);
+    let mut changed = false;
+    for l in &g.leave_one_out {
+        if l.no_weight_left {
+            out.push(st(
+                StatementKind::Groups,
+                format!(
+                    "Leaving out the group {} leaves no weight to rank by.",
+                    group_name(l.group)
+                ),
+            ));
+        } else if !l.same_leaders(&e.results) {
+            changed = true;
+            let names: Vec<String> = l.leaders.iter().map(|&i| opt(i)).collect();
+            let who = if names.len() > 1 {
+                format!("leaves {} tied for first", join_and(&names))
+            } else {
+                format!("puts {} first", join_and(&names))
+            };
+            out.push(st(
+                StatementKind::Groups,
+                format!("Leaving out the group {} {who}.", group_name(l.group)),
+            ));
+        }
+    }
+    if !changed {
+        let text = if e.results.leaders().len() > 1 {
+            "Leaving out any one group keeps the same options tied for first.".to_string()
+        } else {
+            format!("Leaving out any one group, {lname} stays first.")
+        };
+        out.push(st(StatementKind::Groups, text));
+    }
+    out
+}
+
+/// Statements for value for money: the efficient options, what each step
+/// along the frontier costs per benefit point, and which options are
+/// dominated. `appraisal` is the appraisal as analysed.
+pub fn value_statements(appraisal: &Appraisal, v: &super::value::ValueForMoney) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let opt = |i: usize| {
+        appraisal
+            .options()
+            .get(i)
+            .map_or("?".to_string(), |o| o.name().to_string())
+    };
+    let cost_name = appraisal
+        .criteria()
+        .get(v.cost_criterion)
+        .map_or("the cost".to_string(), |c| c.name().to_string());
+    let money = |x: f64| v.with_unit(crate::model::snap(x));
+    let benefit = numbers::total;
+    let missing: Vec<String> = v
+        .options
+        .iter()
+        .filter(|o| o.cost.is_none())
+        .map(|o| opt(o.option))
+        .collect();
+    if !missing.is_empty() {
+        out.push(st(
+            StatementKind::ValueForMoney,
+            format!(
+                "{} {} no {cost_name} recorded, so {} left out of the value-for-money comparison.",
+                join_and(&missing),
+                if missing.len() == 1 { "has" } else { "have" },
+                if missing.len() == 1 {
+                    "it is"
+                } else {
+                    "they are"
+                }
+            ),
+        ));
+    }
+    let point = |o: usize| {
+        let x = &v.options[o];
+        format!(
+            "{} ({}, benefit {})",
+            opt(o),
+            x.cost.map_or_else(String::new, money),
+            benefit(x.benefit)
+        )
+    };
+    let of = format!(
+        "the total without {cost_name}, out of {}",
+        benefit(v.benefit_max)
+    );
+    match v.frontier.as_slice() {
+        [] => {}
+        [one] => out.push(st(
+            StatementKind::ValueForMoney,
+            format!(
+                "On value for money, {} is the only efficient option: every other option costs more or gives less benefit ({of}).",
+                point(*one)
+            ),
+        )),
+        many => {
+            let names: Vec<String> = many.iter().map(|&o| point(o)).collect();
+            out.push(st(
+                StatementKind::ValueForMoney,
+                format!(
+                    "On value for money, the efficient options, cheapest first, are {}: for each, no other option is both cheaper and at least as good (benefit is {of}).",
+                    join_and(&names)
+                ),
+            ));
+        }
+    }
+    for step in &v.steps {
+        let text = match step.cost_per_point {
+            Some(r) => format!(
+                "Choosing {} over {} costs {} more for {} more benefit points: {} a point.",
+                opt(step.to),
+                opt(step.from),
+                money(step.extra_cost),
+                benefit(step.extra_benefit),
+                v.with_unit(per_point(r))
+            ),
+            None => format!(
+                "{} and {} have the same cost and benefit.",
+                opt(step.from),
+                opt(step.to)
+            ),
+        };
+        out.push(st(StatementKind::ValueForMoney, text));
+    }
+    for o in &v.options {
+        let (Some(k), Some(c)) = (o.dominated_by, o.cost) else {
+            continue;
+        };
+        let d = &v.options[k];
+        let dc = d.cost.unwrap_or(c);
+        let cost_words = if dc < c {
+            format!("costs less ({} against {})", money(dc), money(c))
+        } else {
+            format!("costs the same ({})", money(c))
+        };
+        let benefit_words = if d.benefit > o.benefit {
+            format!(
+                "gives more benefit ({} against {})",
+                benefit(d.benefit),
+                benefit(o.benefit)
+            )
+        } else {
+            format!("gives as much benefit ({})", benefit(o.benefit))
+        };
+        out.push(st(
+            StatementKind::ValueForMoney,
+            format!(
+                "{} is dominated: {} {cost_words} and {benefit_words}.",
+                opt(o.option),
+                opt(k)
+            ),
+        ));
+    }
+    out
+}
+
+/// An extra cost per benefit point to three significant figures, as a
+/// number that prints as such.
+pub fn per_point(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let digits = 2 - x.abs().log10().floor() as i32;
+    if digits <= 0 {
+        x.round()
+    } else {
+        numbers::round_nearest(x, digits as u32)
+    }
 }
 
 /// Statements for the exact analyses only (caveats, ranking, weights, scores, leave-one-out).
@@ -312,6 +560,18 @@ fn weight_sentence(
     cs: &CriterionSensitivity,
     opt: &dyn Fn(usize) -> String,
 ) -> String {
+    weight_sentence_of(lname, cname, cs, opt, "the total weight")
+}
+
+/// [`weight_sentence`] for a share of `whole` ("the total weight",
+/// "Quality's weight").
+fn weight_sentence_of(
+    lname: &str,
+    cname: &str,
+    cs: &CriterionSensitivity,
+    opt: &dyn Fn(usize) -> String,
+    whole: &str,
+) -> String {
     let shown = cs.shown();
     let now = if cs.share > 0.0 {
         format!("it now carries {}", shown.share_text())
@@ -328,17 +588,17 @@ fn weight_sentence(
             opt(b)
         ),
         (None, Some(a)) => format!(
-            "{lname} stays first unless {cname} carries more than {} of the total weight ({now}); then {} leads.",
+            "{lname} stays first unless {cname} carries more than {} of {whole} ({now}); then {} leads.",
             shown.to_text(),
             opt(a)
         ),
         (Some(b), None) => format!(
-            "{lname} stays first unless {cname} carries less than {} of the total weight ({now}); then {} leads.",
+            "{lname} stays first unless {cname} carries less than {} of {whole} ({now}); then {} leads.",
             shown.from_text(),
             opt(b)
         ),
         (Some(b), Some(a)) => format!(
-            "{lname} stays first while {cname} carries between {} and {} of the total weight ({now}); below that {} leads, above it {}.",
+            "{lname} stays first while {cname} carries between {} and {} of {whole} ({now}); below that {} leads, above it {}.",
             shown.from_text(),
             shown.to_text(),
             opt(b),
@@ -393,11 +653,26 @@ pub fn smaa_statements(
             how
         }
         WeightModel::Uniform => {
+            let base = match m.hierarchy {
+                Some(Hierarchy::Level) => {
+                    "Under any weighting of the groups, and of the criteria within each group (the shares at each level drawn uniformly)"
+                }
+                Some(Hierarchy::Flat) => {
+                    "Under any weighting of the criteria (drawn uniformly over their effective weights, the groups set aside)"
+                }
+                None => "Under any weighting of the criteria",
+            };
             if unweighted.is_empty() {
-                "Under any weighting of the criteria".to_string()
-            } else {
+                base.to_string()
+            } else if m.hierarchy.is_none() {
                 format!(
                     "Under any weighting of the criteria that carry weight (leaving out {}, which carr{} none)",
+                    join_and(&unweighted),
+                    if unweighted.len() == 1 { "ies" } else { "y" }
+                )
+            } else {
+                format!(
+                    "{base}, leaving out {}, which carr{} no weight",
                     join_and(&unweighted),
                     if unweighted.len() == 1 { "ies" } else { "y" }
                 )

@@ -229,6 +229,21 @@ pub fn criterion_sensitivity(
         .get(k)
         .map_or(0.0, |c| c.weight() / total_weight);
     let (lines, equal) = option_lines(appraisal, results, k);
+    stability(k, share, lines, equal, results)
+}
+
+/// The stability interval, who leads beyond it and the upper envelope, from
+/// every option's line in a share whose current value is `share`; `index`
+/// names what moves (a criterion, or for group-level analysis a group or a
+/// criterion within its group).
+pub(crate) fn stability(
+    index: usize,
+    share: f64,
+    lines: Vec<OptionLine>,
+    equal: bool,
+    results: &Results,
+) -> CriterionSensitivity {
+    let k = index;
     let leader = results.rank_order().first().copied().unwrap_or(0);
     let segments = upper_envelope(&lines, results);
 
