@@ -389,11 +389,11 @@ fn the_sheet_example_in_the_format_docs_is_valid() {
         .skip(1)
         .map(|b| b.split("```").next().unwrap_or(""))
         .collect();
-    // The version-2 example follows them (tested in tests/v2_model.rs).
-    assert_eq!(
-        blocks.len(),
-        3,
-        "an appraisal example, a sheet example and the version-2 example"
+    // The first two blocks are the appraisal and the sheet examples; the
+    // later ones (version 2, agreed weights) are tested beside their features.
+    assert!(
+        blocks.len() >= 2 && blocks[1].contains("member ="),
+        "docs/format.md should open with an appraisal example and then a sheet example"
     );
     let a = appraise::load::load_str("format.md", blocks[0])
         .expect("appraisal")

@@ -249,3 +249,34 @@ fn agreed_weights_are_recorded_in_the_file_and_used_from_it() {
         example.trim_end()
     );
 }
+
+/// The `[agreed_weights]` example in docs/format.md, added to the bundled
+/// review, loads with no warning of its own (the review's one published-total
+/// warning stays) and is used by the analysis.
+#[test]
+fn the_agreed_weights_example_in_the_format_docs_is_valid() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/format.md")).unwrap();
+    let block = doc
+        .split("```toml\n[agreed_weights]")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("docs/format.md shows an [agreed_weights] block");
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/appraisals/children-services-ama-2017.toml"
+    ))
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("review.toml");
+    std::fs::write(&file, format!("{example}\n[agreed_weights]{block}")).unwrap();
+    let f = file.to_str().unwrap();
+    appraise()
+        .args(["check", f])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok (1 warning)"))
+        .stderr(predicate::str::contains("agreed").not());
+    let out = run(&[f]);
+    assert!(out.contains("If the panel agrees"), "{out}");
+}
