@@ -62,6 +62,14 @@ impl Results {
             .collect()
     }
 
+    /// Option `i`'s subtotal for group `g` less the baseline option's,
+    /// where there is a baseline.
+    pub fn subtotal_vs_baseline(&self, i: usize, g: usize, baseline: usize) -> Option<f64> {
+        let own = self.options.get(i)?.subtotals.get(g)?;
+        let base = self.options.get(baseline)?.subtotals.get(g)?;
+        Some(own - base)
+    }
+
     /// The options ranked first (more than one when tied).
     pub fn leaders(&self) -> Vec<usize> {
         self.options
@@ -124,9 +132,26 @@ fn subtotals(appraisal: &Appraisal, weights: &[f64], points: &[Option<f64>]) -> 
         .map(|g| {
             (0..appraisal.criteria().len())
                 .filter(|&c| appraisal.in_group(c, g))
-                .filter_map(|c| points[c].map(|p| weights[c] * p))
+                .filter_map(|c| contribution(weights, points, c))
                 .sum()
         })
+        .collect()
+}
+
+/// What criterion `c` adds to a total: its effective weight × its points
+/// on the appraisal's scale; `None` where it is not scored.
+fn contribution(weights: &[f64], points: &[Option<f64>], c: usize) -> Option<f64> {
+    Some(weights.get(c)? * (*points.get(c)?)?)
+}
+
+/// What each criterion adds to option `o`'s total, in criterion order
+/// (`None` where unscored): the terms of the sum [`compute`] adds up, for
+/// tables that show them.
+pub fn contributions(appraisal: &Appraisal, o: usize) -> Vec<Option<f64>> {
+    let weights = appraisal.weights();
+    let points = appraisal.points_row(o);
+    (0..appraisal.criteria().len())
+        .map(|c| contribution(&weights, &points, c))
         .collect()
 }
 

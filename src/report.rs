@@ -26,17 +26,38 @@ pub fn share_percent(appraisal: &Appraisal, c: usize) -> String {
 /// room for), the score matrix and the ranking.
 pub fn summary_report(appraisal: &Appraisal, results: &Results) -> Report {
     let mut report = tables::frame(appraisal);
-    let criteria = terminal::without_columns(&tables::criteria_table(appraisal), |c| c.wide);
+    let narrow = |t: &crate::export::ReportTable| terminal::without_columns(t, |c| c.wide);
+    let criteria = narrow(&tables::criteria_table(appraisal));
     report.blocks.extend([
         Block::Heading("Criteria".into()),
         Block::Paragraph(tables::scale_sentence(appraisal)),
-        Block::Table(tables::scale_table(appraisal)),
-        Block::Table(criteria),
+    ]);
+    report.blocks.extend(
+        tables::scale_tables(appraisal)
+            .into_iter()
+            .map(Block::Table),
+    );
+    report.blocks.push(Block::Table(criteria));
+    report
+        .blocks
+        .extend(tables::groups_table(appraisal, results).map(|t| Block::Table(narrow(&t))));
+    if let Some(t) = tables::long_list_table(appraisal) {
+        report
+            .blocks
+            .extend([Block::Heading("Long list".into()), Block::Table(t)]);
+    }
+    report.blocks.extend([
         Block::Heading("Scores".into()),
         Block::Table(tables::matrix_table(appraisal, results)),
         Block::Heading("Ranking".into()),
         Block::Table(tables::ranking_table(appraisal, results)),
     ]);
+    if let Some(t) = tables::baseline_table(appraisal, results) {
+        report.blocks.extend([
+            Block::Heading("Against the baseline".into()),
+            Block::Table(t),
+        ]);
+    }
     report
 }
 

@@ -118,7 +118,7 @@ pub fn write_report(
         writeln!(out, "{}", sanitise_line(&report.title))?;
     }
     for line in &report.byline {
-        writeln!(out, "{}", sanitise_line(line))?;
+        writeln!(out, "{}", wrap(&sanitise_line(line), style.width))?;
     }
     // The heading just written, if nothing has followed it yet.
     let mut heading: Option<&str> = None;
@@ -246,7 +246,7 @@ fn draw(t: &ReportTable, style: TextStyle) -> String {
         _ => CellAlignment::Left,
     };
     for row in &t.rows {
-        let bold = row.kind == RowKind::Total;
+        let bold = matches!(row.kind, RowKind::Total | RowKind::Heading);
         table.add_row(row.cells.iter().enumerate().map(|(i, c)| {
             styled(
                 comfy_table::Cell::new(sanitise(&c.display()))

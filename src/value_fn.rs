@@ -68,7 +68,7 @@ impl Comparison {
     }
 
     /// The test in words, for derivations ("under", "up to", ...).
-    fn words(self) -> &'static str {
+    pub fn words(self) -> &'static str {
         match self {
             Comparison::Below => "under",
             Comparison::UpTo => "up to",

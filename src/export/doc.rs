@@ -351,6 +351,10 @@ pub enum RowKind {
     /// A row of parameters above the body, such as the weights over a score
     /// matrix, shown in italics.
     Parameters,
+    /// A heading over the rows that follow it, such as an option group and
+    /// its description (the review's Table 4), shown in bold on a shaded
+    /// row instead of repeating the group on every row.
+    Heading,
 }
 
 /// One table row.
@@ -367,6 +371,14 @@ impl Row {
     pub fn body(cells: Vec<Cell>) -> Row {
         Row {
             kind: RowKind::Body,
+            cells,
+        }
+    }
+
+    /// A heading row over the rows that follow it (see [`RowKind::Heading`]).
+    pub fn heading(cells: Vec<Cell>) -> Row {
+        Row {
+            kind: RowKind::Heading,
             cells,
         }
     }

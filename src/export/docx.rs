@@ -629,6 +629,7 @@ fn grid_xml(
             RowKind::Body => (false, false, None),
             RowKind::Total => (true, false, Some("F2F2F2")),
             RowKind::Parameters => (false, true, Some("F2F2F2")),
+            RowKind::Heading => (true, false, Some("DEEAF6")),
         };
         for (k, &c) in cols.iter().enumerate() {
             let w = widths.get(k).copied().unwrap_or(0);

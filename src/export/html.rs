@@ -250,12 +250,25 @@ pub fn write_table(t: &ReportTable, out: &mut impl Write) -> Result<(), ExportEr
             RowKind::Body => "",
             RowKind::Total => " class=\"total\"",
             RowKind::Parameters => " class=\"parameters\"",
+            // Styled inline: the shared stylesheet stays as it was for
+            // tables that have no heading rows.
+            RowKind::Heading => " class=\"heading\" style=\"font-weight:bold;background:#deeaf6\"",
         };
         write!(out, "<tr{class}>")?;
+        let heading = row.kind == RowKind::Heading;
         for (i, col) in t.columns.iter().enumerate() {
             let html = row.cells.get(i).map(cell_html).unwrap_or_default();
-            let tag = if t.row_header == Some(i) { "th" } else { "td" };
-            let scope = if tag == "th" { " scope=\"row\"" } else { "" };
+            // A heading row's first cell heads the group of rows below it.
+            let tag = if t.row_header == Some(i) || (heading && i == 0) {
+                "th"
+            } else {
+                "td"
+            };
+            let scope = match tag {
+                "th" if heading => " scope=\"rowgroup\"",
+                "th" => " scope=\"row\"",
+                _ => "",
+            };
             let class = if col.wide && tag == "td" {
                 " class=\"prose\""
             } else {

@@ -31,6 +31,16 @@ pub struct ExportJson<'a> {
     pub warnings: Vec<Warning>,
     /// The sensitivity analysis, in the schema of `appraise sensitivity --format json`.
     pub sensitivity: crate::sensitivity::output::Document,
+    /// The format version, where it is 2.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<u8>,
+    /// Criteria groups with effective weights, as `rank --format json`
+    /// gives them (absent without groups).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<crate::detail::GroupDetail<'a>>,
+    /// Options screened out, with why (absent without any).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub long_list: Vec<crate::detail::ScreenedOut<'a>>,
 }
 
 /// Descriptive details.
@@ -83,6 +93,10 @@ pub struct CriterionJson<'a> {
     pub share: f64,
     /// Description.
     pub description: Option<&'a str>,
+    /// Version-2 details: group, effective weight, own scale, value
+    /// function (absent for a version-1 file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_2: Option<crate::detail::CriterionDetail<'a>>,
 }
 
 /// One option.
@@ -118,6 +132,19 @@ pub struct ScoreJson<'a> {
     pub score: Option<f64>,
     /// The evaluation note.
     pub note: Option<&'a str>,
+    /// Evidence for and against the score, where any is recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<EvidenceJson<'a>>,
+}
+
+/// Points for (+) and against (–) a score.
+#[derive(Debug, Serialize)]
+pub struct EvidenceJson<'a> {
+    /// Points in favour.
+    #[serde(rename = "for")]
+    pub for_: &'a [String],
+    /// Points against.
+    pub against: &'a [String],
 }
 
 /// Totals and ranks.
@@ -146,6 +173,10 @@ pub struct RankJson<'a> {
     pub complete: bool,
     /// The published total, when it differs from `total`.
     pub published_total_differs: Option<f64>,
+    /// Version-2 details (reference, subtotals, baseline difference,
+    /// derived scores), where used.
+    #[serde(flatten)]
+    pub detail: crate::detail::OptionDetail<'a>,
 }
 
 /// Builds the export document.
@@ -162,6 +193,9 @@ pub fn document<'a>(
     let sensitivity = super::sensitivity::json(appraisal, &analyses);
     let meta = &appraisal.meta;
     let total_weight = appraisal.total_weight();
+    let effective = appraisal.effective_weights();
+    let structure = crate::detail::structure(appraisal, results);
+    let mut criteria_detail = structure.criteria.into_iter();
     let mismatches = reconcile(appraisal, results);
     let ranking = results
         .rank_order()
@@ -176,6 +210,7 @@ pub fn document<'a>(
                 percent: r.percent,
                 complete: r.complete,
                 published_total_differs: mismatches.iter().find(|m| m.0 == i).map(|m| m.1),
+                detail: crate::detail::option(appraisal, results, i),
             })
         })
         .collect();
@@ -205,12 +240,15 @@ pub fn document<'a>(
         criteria: appraisal
             .criteria()
             .iter()
-            .map(|c| CriterionJson {
+            .zip(&effective)
+            .map(|(c, e)| CriterionJson {
                 id: c.id().as_str(),
                 name: c.name(),
                 weight: c.weight(),
-                share: c.weight() / total_weight,
+                // At the effective weight: the weight as written without groups.
+                share: e / total_weight,
                 description: c.description.as_deref(),
+                version_2: criteria_detail.next(),
             })
             .collect(),
         options: appraisal
@@ -233,6 +271,12 @@ pub fn document<'a>(
                         criterion: crit.id().as_str(),
                         score: o.score(c),
                         note: o.note(c),
+                        evidence: o.evidence().get(c).filter(|e| !e.is_empty()).map(|e| {
+                            EvidenceJson {
+                                for_: &e.for_,
+                                against: &e.against,
+                            }
+                        }),
                     })
                     .collect(),
             })
@@ -244,6 +288,9 @@ pub fn document<'a>(
         },
         warnings: warnings(appraisal, results),
         sensitivity,
+        version: structure.version,
+        groups: structure.groups,
+        long_list: structure.long_list,
     })
 }
 

@@ -102,7 +102,7 @@ pub fn write_table(t: &ReportTable, out: &mut impl Write) -> Result<(), ExportEr
                     .unwrap_or_default();
                 match row.kind {
                     _ if text.is_empty() => text,
-                    RowKind::Total => format!("**{text}**"),
+                    RowKind::Total | RowKind::Heading => format!("**{text}**"),
                     RowKind::Parameters => format!("*{text}*"),
                     RowKind::Body => text,
                 }

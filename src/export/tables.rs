@@ -5,8 +5,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::compute::{Results, reconcile};
-use crate::model::Appraisal;
+use crate::model::{Appraisal, Scale};
 use crate::numbers;
+use crate::value_fn::{Better, Measure, ValueFunction};
 
 use super::doc::{
     Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Live, NoteFigure, Origin, Report,
@@ -21,10 +22,14 @@ pub enum TableName {
     Criteria,
     /// Options by group, with descriptions.
     Options,
+    /// The long list: every option's screening results (version 2).
+    LongList,
     /// Strengths, weaknesses and score of each option.
     Summary,
     /// Rank, total and percent, with the totals chart.
     Ranking,
+    /// Each option against the baseline (version 2).
+    Baseline,
     /// The full score matrix with weights, totals and ranks.
     Matrix,
     /// The sensitivity statements, tables and charts.
@@ -35,11 +40,13 @@ pub enum TableName {
 
 impl TableName {
     /// Every group, in the order a report presents them.
-    pub const ALL: [TableName; 7] = [
+    pub const ALL: [TableName; 9] = [
         TableName::Criteria,
         TableName::Options,
+        TableName::LongList,
         TableName::Summary,
         TableName::Ranking,
+        TableName::Baseline,
         TableName::Matrix,
         TableName::Sensitivity,
         TableName::Annex,
@@ -50,6 +57,8 @@ impl TableName {
         match self {
             TableName::Criteria => "criteria",
             TableName::Options => "options",
+            TableName::LongList => "long-list",
+            TableName::Baseline => "baseline",
             TableName::Summary => "summary",
             TableName::Ranking => "ranking",
             TableName::Matrix => "matrix",
@@ -76,24 +85,98 @@ impl FromStr for TableName {
     }
 }
 
+/// Whether criteria are scored on scales that differ from the appraisal's
+/// (version 2), so each score counts as a fraction of its own scale.
+pub fn several_scales(appraisal: &Appraisal) -> bool {
+    (0..appraisal.criteria().len()).any(|c| {
+        let s = appraisal.scale_of(c);
+        s.min() != appraisal.scale().min() || s.max() != appraisal.scale().max()
+    })
+}
+
 /// The scale in one sentence; [`scale_table`] gives what the scores mean.
 pub fn scale_sentence(appraisal: &Appraisal) -> String {
     let s = appraisal.scale();
+    if !several_scales(appraisal) {
+        return format!(
+            "Each option is scored from {} to {} in steps of {} against each criterion.",
+            numbers::score(s.min()),
+            numbers::score(s.max()),
+            numbers::score(s.step())
+        );
+    }
+    let counted = if appraisal.no_common_scale() {
+        "and that fraction, from 0 to 1, is what its weight multiplies".to_string()
+    } else {
+        format!(
+            "and that fraction of the appraisal's scale, {} to {}, is what its weight multiplies",
+            numbers::score(s.min()),
+            numbers::score(s.max())
+        )
+    };
     format!(
-        "Each option is scored from {} to {} in steps of {} against each criterion.",
-        numbers::score(s.min()),
-        numbers::score(s.max()),
-        numbers::score(s.step())
+        "Criteria are scored on scales of their own, listed below. Each score counts as the fraction of its own scale it reaches (2 on a scale of 1 to 3 is halfway, 0.5), {counted}."
     )
 }
 
 /// The scoring scale: its lowest and highest scores and every anchor, with
 /// what each means (the review's scoring key).
 pub fn scale_table(appraisal: &Appraisal) -> ReportTable {
-    let s = appraisal.scale();
+    scale_table_of(appraisal.scale(), "scale", "Scoring scale".into())
+}
+
+/// Each distinct scale criteria are scored on, with the criteria that use
+/// it: one table where every criterion shares the appraisal's scale.
+pub fn scale_tables(appraisal: &Appraisal) -> Vec<ReportTable> {
+    if !several_scales(appraisal) {
+        return vec![scale_table(appraisal)];
+    }
+    let mut scales: Vec<(&Scale, Vec<String>)> = Vec::new();
+    // A measured criterion's scores come from its value function, which
+    // the criteria table states; its scale has no wording to list.
+    for (c, crit) in appraisal
+        .criteria()
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| k.measure().is_none())
+    {
+        let s = appraisal.scale_of(c);
+        match scales.iter_mut().find(|(x, _)| *x == s) {
+            Some((_, names)) => names.push(crit.name().to_string()),
+            None => scales.push((s, vec![crit.name().to_string()])),
+        }
+    }
+    scales
+        .into_iter()
+        .enumerate()
+        .map(|(k, (s, names))| {
+            let key = if k == 0 {
+                "scale".to_string()
+            } else {
+                format!("scale-{}", k + 1)
+            };
+            let mut t = scale_table_of(
+                s,
+                &key,
+                format!(
+                    "Scoring scale {} to {}: {}",
+                    numbers::score(s.min()),
+                    numbers::score(s.max()),
+                    names.join(", ")
+                ),
+            );
+            if k > 0 {
+                t.short_name = Some(format!("Scale {}", k + 1));
+            }
+            t
+        })
+        .collect()
+}
+
+fn scale_table_of(s: &Scale, key: &str, title: String) -> ReportTable {
     let mut t = ReportTable::new(
-        "scale",
-        "Scoring scale",
+        key,
+        title,
         vec![Column::number("Score"), Column::prose("Meaning")],
     )
     .with_row_header(0)
@@ -163,9 +246,10 @@ fn score_cell(score: Option<f64>) -> Cell {
     }
 }
 
-/// A weight's share of the total weight, 0-100.
+/// A criterion's share of the total weight, 0-100, at its effective weight
+/// (its weight as written where there are no criteria groups).
 fn share(appraisal: &Appraisal, c: usize) -> f64 {
-    let w = appraisal.criteria().get(c).map_or(0.0, |c| c.weight());
+    let w = appraisal.effective_weights().get(c).copied().unwrap_or(0.0);
     100.0 * w / appraisal.total_weight()
 }
 
@@ -173,55 +257,334 @@ fn all_weights_one(appraisal: &Appraisal) -> bool {
     appraisal.criteria().iter().all(|c| c.weight() == 1.0)
 }
 
-/// The criteria with weights, shares and descriptions (the review's Table 3).
-pub fn criteria_table(appraisal: &Appraisal) -> ReportTable {
-    let mut t = ReportTable::new(
-        "criteria",
-        "Evaluation criteria and weights",
-        vec![
-            Column::text("#"),
-            Column::text("Criterion"),
-            Column::number("Weight"),
-            Column::number("Share of total weight"),
-            Column::prose("Description"),
-        ],
-    )
-    .with_row_header(1)
-    .with_short_name("Criteria");
-    for (c, crit) in appraisal.criteria().iter().enumerate() {
-        t.rows.push(Row::body(vec![
-            Cell::text(format!("C{}", c + 1)),
-            Cell::text(crit.name()),
-            Cell::new(number(crit.weight(), numbers::weight))
-                .with_live(Live::Weight { criterion: c }),
-            Cell::new(percent(share(appraisal, c))).with_live(Live::Share { criterion: c }),
-            text_or_empty(crit.description.as_deref()),
-        ]));
+/// A group's name with the groups above it, outermost first:
+/// "Quality / Service delivery".
+pub fn group_path(appraisal: &Appraisal, g: usize) -> String {
+    let mut path: Vec<&str> = appraisal
+        .group_path(g)
+        .into_iter()
+        .filter_map(|x| appraisal.groups().get(x).map(|x| x.name()))
+        .collect();
+    path.reverse();
+    path.join(" / ")
+}
+
+/// The sum of the weights of group `g`'s members (its criteria and the
+/// groups directly inside it), or of the top level for `None`.
+fn members_weight(appraisal: &Appraisal, g: Option<usize>) -> f64 {
+    let criteria: f64 = appraisal
+        .criteria()
+        .iter()
+        .filter(|c| c.group() == g)
+        .map(|c| c.weight())
+        .sum();
+    let groups: f64 = appraisal
+        .groups()
+        .iter()
+        .filter(|x| x.parent() == g)
+        .map(|x| x.weight())
+        .sum();
+    criteria + groups
+}
+
+/// A member's weight as a share of its siblings' (0-1; 0 when they all weigh nothing).
+fn share_of_siblings(appraisal: &Appraisal, weight: f64, parent: Option<usize>) -> f64 {
+    let sum = members_weight(appraisal, parent);
+    if sum > 0.0 { weight / sum } else { 0.0 }
+}
+
+/// How a measured criterion's raw values become scores, in words a reader
+/// can check: "linear, lowest £1.2m = 5 to highest £3.4m = 0". The local
+/// functions name the shortlist's best and worst values, read from the
+/// scores the model derived.
+pub fn value_rule(appraisal: &Appraisal, c: usize) -> Option<String> {
+    let m: &Measure = appraisal.criteria().get(c)?.measure()?;
+    let scale = appraisal.scale_of(c);
+    let (min, max) = (scale.min(), scale.max());
+    let u = |x: f64| m.with_unit(x);
+    let sc = numbers::score;
+    // The shortlist's raw values with the scores they were given.
+    let shortlisted = appraisal.shortlisted();
+    let scored: Vec<(f64, f64)> = appraisal
+        .derivations(c)
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| shortlisted.get(*i).copied().unwrap_or(false))
+        .filter_map(|(i, d)| Some((appraisal.options().get(i)?.measure(c)?, d?.score)))
+        .collect();
+    let top = scored
+        .iter()
+        .copied()
+        .reduce(|a, b| if b.1 > a.1 { b } else { a });
+    let bottom = scored
+        .iter()
+        .copied()
+        .reduce(|a, b| if b.1 < a.1 { b } else { a });
+    let (best_word, worst_word) = match m.better {
+        Better::Lower => ("lowest", "highest"),
+        Better::Higher => ("highest", "lowest"),
+    };
+    let rule = match &m.function {
+        ValueFunction::Linear { bounds: None } => match (top, bottom) {
+            (Some(t), Some(b)) if t.0 != b.0 => format!(
+                "linear, {best_word} {} = {} to {worst_word} {} = {}",
+                u(t.0),
+                sc(max),
+                u(b.0),
+                sc(min)
+            ),
+            _ => format!(
+                "linear from the shortlist's {worst_word} value (= {}) to its {best_word} (= {})",
+                sc(min),
+                sc(max)
+            ),
+        },
+        ValueFunction::Linear {
+            bounds: Some((w, b)),
+        } => format!(
+            "linear, {} = {} to {} = {}, held at the ends beyond them",
+            u(*b),
+            sc(max),
+            u(*w),
+            sc(min)
+        ),
+        ValueFunction::Piecewise { points } => {
+            let pts: Vec<String> = points
+                .iter()
+                .map(|(x, y)| format!("{} = {}", u(*x), sc(*y)))
+                .collect();
+            format!(
+                "piecewise linear through {}, held beyond the ends",
+                pts.join(", ")
+            )
+        }
+        ValueFunction::Bands { bands } => {
+            let bs: Vec<String> = bands
+                .iter()
+                .map(|b| match b.test {
+                    Some((cmp, limit)) => format!("{} {} = {}", cmp.words(), u(limit), sc(b.score)),
+                    None => format!("any other value = {}", sc(b.score)),
+                })
+                .collect();
+            format!("bands, {}", bs.join("; "))
+        }
+        ValueFunction::RelativeToBest => {
+            let lead = if min == 0.0 {
+                sc(max)
+            } else {
+                format!("{} + {}", sc(min), sc(max - min))
+            };
+            let formula = match m.better {
+                Better::Lower => "lowest ÷ this value",
+                Better::Higher => "this value ÷ highest",
+            };
+            match top {
+                Some(t) => format!(
+                    "relative to the best, {lead} × {formula} ({best_word} on the shortlist {})",
+                    u(t.0)
+                ),
+                None => format!("relative to the best, {lead} × {formula}"),
+            }
+        }
+    };
+    Some(rule)
+}
+
+/// Criterion `c`'s scale as the criteria table's Scale column shows it:
+/// "0 to 5", with "measured" for a criterion whose scores are derived.
+pub fn scale_cell(appraisal: &Appraisal, c: usize) -> String {
+    let s = appraisal.scale_of(c);
+    let range = format!("{} to {}", numbers::score(s.min()), numbers::score(s.max()));
+    match appraisal.criteria().get(c).and_then(|k| k.measure()) {
+        Some(_) => format!("{range}, measured"),
+        None => range,
     }
-    let total = numbers::weight(appraisal.total_weight());
-    t.note_figures.push(NoteFigure {
-        note: t.notes.len(),
-        shown: total.clone(),
-        live: Live::TotalWeight,
-    });
-    t.notes.push(format!(
-        "The weights add up to {total}. A criterion's share is its weight divided by that sum."
-    ));
+}
+
+/// How a measured criterion is scored, in a sentence: its unit, which way
+/// is better and its value function ([`value_rule`]).
+pub fn measured_sentence(appraisal: &Appraisal, c: usize) -> Option<String> {
+    let k = appraisal.criteria().get(c)?;
+    let m = k.measure()?;
+    let unit = match &m.unit {
+        Some(u) => format!(" in {u}"),
+        None => String::new(),
+    };
+    Some(format!(
+        "{} is measured{unit} ({} is better) and scored by its value function: {}.",
+        k.name(),
+        m.better.as_str(),
+        value_rule(appraisal, c)?
+    ))
+}
+
+/// The criteria with weights, shares and descriptions (the review's Table 3).
+/// With criteria groups it shows each criterion's group, its share of the
+/// group, the group's share and the effective weight; with scales that
+/// differ, or measured criteria, how each is scored.
+pub fn criteria_table(appraisal: &Appraisal) -> ReportTable {
+    let grouped = !appraisal.groups().is_empty();
+    let scales =
+        several_scales(appraisal) || appraisal.criteria().iter().any(|c| c.measure().is_some());
+    let mut columns = vec![Column::text("#"), Column::text("Criterion")];
+    if grouped {
+        columns.push(Column::text("Group"));
+    }
+    columns.push(Column::number("Weight"));
+    if grouped {
+        columns.push(Column::number("Share of group"));
+        columns.push(Column::number("Group's share"));
+        columns.push(Column::number("Effective weight"));
+    }
+    columns.push(Column::number("Share of total weight"));
+    if scales {
+        columns.push(Column::text("Scale"));
+    }
+    columns.push(Column::prose("Description"));
+    let mut t = ReportTable::new("criteria", "Evaluation criteria and weights", columns)
+        .with_row_header(1)
+        .with_short_name("Criteria");
+    let eff = appraisal.effective_weights();
+    let gw = appraisal.group_weights();
+    let total_weight = appraisal.total_weight();
+    let mut example = None;
+    for (c, crit) in appraisal.criteria().iter().enumerate() {
+        let mut cells = vec![Cell::text(format!("C{}", c + 1)), Cell::text(crit.name())];
+        let weight = Cell::new(number(crit.weight(), numbers::weight));
+        if !grouped {
+            cells.push(weight.with_live(Live::Weight { criterion: c }));
+            cells.push(
+                Cell::new(percent(share(appraisal, c))).with_live(Live::Share { criterion: c }),
+            );
+        } else {
+            let e = eff.get(c).copied().unwrap_or(0.0);
+            match crit.group() {
+                Some(g) => {
+                    let within = share_of_siblings(appraisal, crit.weight(), Some(g));
+                    let gshare = gw.get(g).copied().unwrap_or(0.0) / total_weight;
+                    if example.is_none() && e > 0.0 {
+                        example = Some((c, g, within, gshare, e));
+                    }
+                    cells.push(text_or_empty(appraisal.groups().get(g).map(|x| x.name())));
+                    cells.push(weight);
+                    cells.push(Cell::new(percent(100.0 * within)));
+                    cells.push(Cell::new(percent(100.0 * gshare)));
+                }
+                None => {
+                    cells.push(Cell::empty());
+                    cells.push(weight);
+                    cells.push(Cell::empty());
+                    cells.push(Cell::empty());
+                }
+            }
+            cells.push(Cell::new(number(e, numbers::weight)));
+            cells.push(Cell::new(percent(share(appraisal, c))));
+        }
+        if scales {
+            cells.push(Cell::text(scale_cell(appraisal, c)));
+        }
+        cells.push(text_or_empty(crit.description.as_deref()));
+        t.rows.push(Row::body(cells));
+    }
+    let total = numbers::weight(total_weight);
+    if !grouped {
+        t.note_figures.push(NoteFigure {
+            note: t.notes.len(),
+            shown: total.clone(),
+            live: Live::TotalWeight,
+        });
+        t.notes.push(format!(
+            "The weights add up to {total}. A criterion's share is its weight divided by that sum."
+        ));
+    } else {
+        t.notes.push(format!(
+            "A criterion's weight counts within its group: its share of the group is its weight divided by the sum of the weights in the group (its criteria and the groups inside it). Its effective weight is that share times the group's effective weight, so its share of the total weight is its share of the group times the group's share. The effective weights add up to {total}."
+        ));
+        if let Some((c, g, within, gshare, e)) = example {
+            let name = appraisal.criteria().get(c).map_or("", |k| k.name());
+            let group = appraisal.groups().get(g).map_or("", |x| x.name());
+            t.notes.push(format!(
+                "For example, {name} has {} of {group}, which has {} of the total weight: {} × {} = {}, an effective weight of {} of {total}.",
+                numbers::share(within),
+                numbers::share(gshare),
+                numbers::share(within),
+                numbers::share(gshare),
+                numbers::share(within * gshare),
+                numbers::weight(e)
+            ));
+        }
+    }
+    if appraisal.percent_weights() {
+        t.notes
+            .push("Weights are written as percentages: each set of weights adds up to 100.".into());
+    }
+    t.notes
+        .extend((0..appraisal.criteria().len()).filter_map(|c| measured_sentence(appraisal, c)));
     t
 }
 
+/// The criteria groups (the value tree): each group's weight, its share of
+/// the group it sits in, its share of the total weight and its highest
+/// possible subtotal. `None` without groups.
+pub fn groups_table(appraisal: &Appraisal, results: &Results) -> Option<ReportTable> {
+    if appraisal.groups().is_empty() {
+        return None;
+    }
+    let mut t = ReportTable::new(
+        "groups",
+        "Criteria groups and weights",
+        vec![
+            Column::text("Group"),
+            Column::number("Weight"),
+            Column::number("Share of parent"),
+            Column::number("Share of total weight"),
+            Column::number("Highest subtotal"),
+            Column::prose("Description"),
+        ],
+    )
+    .with_row_header(0)
+    .with_short_name("Groups");
+    let gw = appraisal.group_weights();
+    let total_weight = appraisal.total_weight();
+    for (g, x) in appraisal.groups().iter().enumerate() {
+        t.rows.push(Row::body(vec![
+            Cell::text(group_path(appraisal, g)),
+            Cell::new(number(x.weight(), numbers::weight)),
+            Cell::new(percent(
+                100.0 * share_of_siblings(appraisal, x.weight(), x.parent()),
+            )),
+            Cell::new(percent(
+                100.0 * gw.get(g).copied().unwrap_or(0.0) / total_weight,
+            )),
+            Cell::new(number(
+                results.max_subtotals.get(g).copied().unwrap_or(0.0),
+                numbers::total,
+            )),
+            text_or_empty(x.description.as_deref()),
+        ]));
+    }
+    t.notes.push(
+        "A group's weight counts against the other members of the group it sits in (or the other top-level groups and criteria). Its share of the total weight is its share of its parent times the parent's share; its highest subtotal is that share of the highest possible total.".into(),
+    );
+    Some(t)
+}
+
 /// Options by group, with descriptions (the review's Table 4). Options keep
-/// file order within each group; groups appear in order of first use.
+/// file order within each group; groups appear in order of first use. Where
+/// the file declares option groups (version 2), each group is a heading row
+/// with its description over its options, instead of a column repeated on
+/// every row.
 pub fn options_table(appraisal: &Appraisal) -> ReportTable {
     let grouped = appraisal.options().iter().any(|o| o.group.is_some());
+    let headed = grouped && !appraisal.option_groups().is_empty();
     let mut columns = Vec::new();
-    if grouped {
+    if grouped && !headed {
         columns.push(Column::text("Group"));
     }
     columns.push(Column::text("Option"));
     columns.push(Column::prose("Description"));
     let mut t = ReportTable::new("options", "Options by group", columns)
-        .with_row_header(usize::from(grouped))
+        .with_row_header(usize::from(grouped && !headed))
         .with_short_name("Options");
     let mut groups: Vec<Option<&str>> = Vec::new();
     for o in appraisal.options() {
@@ -230,16 +593,32 @@ pub fn options_table(appraisal: &Appraisal) -> ReportTable {
         }
     }
     for g in groups {
+        if headed {
+            let described = appraisal
+                .option_groups()
+                .iter()
+                .find(|x| Some(x.name.as_str()) == g);
+            t.rows.push(Row::heading(vec![
+                Cell::text(g.unwrap_or("Not in a group")),
+                text_or_empty(described.and_then(|x| x.description.as_deref())),
+            ]));
+        }
         for o in appraisal
             .options()
             .iter()
             .filter(|o| o.group.as_deref() == g)
         {
             let mut cells = Vec::new();
-            if grouped {
+            if grouped && !headed {
                 cells.push(text_or_empty(g));
             }
-            cells.push(Cell::text(o.name()));
+            let mut name = Cell::text(o.label());
+            if o.screened_out() {
+                name.remark = Some("screened out".into());
+            } else if o.is_baseline() {
+                name.remark = Some("baseline".into());
+            }
+            cells.push(name);
             cells.push(text_or_empty(o.description.as_deref()));
             t.rows.push(Row::body(cells));
         }
@@ -247,7 +626,78 @@ pub fn options_table(appraisal: &Appraisal) -> ReportTable {
     if !grouped {
         t.title = "Options".into();
     }
+    if headed {
+        t.notes.push(
+            "Each group's row gives what its options have in common; its options follow it.".into(),
+        );
+    }
+    if appraisal.options().iter().any(|o| o.screened_out()) {
+        t.notes.push(
+            "An option marked screened out failed a screening test and is not ranked; the long list gives the reasons.".into(),
+        );
+    }
     t
+}
+
+/// The long list: every option with its result on each screening test
+/// (pass or fail), whether it went on to the shortlist, and the reason
+/// recorded for each failure. `None` without screening tests.
+pub fn long_list_table(appraisal: &Appraisal) -> Option<ReportTable> {
+    let screens = appraisal.screens();
+    if screens.is_empty() {
+        return None;
+    }
+    let mut columns = vec![Column::text("Option")];
+    columns.extend(screens.iter().map(|s| Column::text(s.name())));
+    columns.push(Column::text("Outcome"));
+    columns.push(Column::prose("Reasons for failing"));
+    let mut t = ReportTable::new("long-list", "Long list: screening of options", columns)
+        .with_row_header(0)
+        .with_short_name("Long list");
+    let mut untested = false;
+    for o in appraisal.options() {
+        let mut cells = vec![Cell::text(o.label())];
+        let mut reasons = Vec::new();
+        for (k, screen) in screens.iter().enumerate() {
+            cells.push(match o.screening().get(k).and_then(Option::as_ref) {
+                Some(r) if r.pass => Cell::text("Pass"),
+                Some(r) => {
+                    let reason = r.reason.as_deref().unwrap_or("");
+                    reasons.push(if screens.len() > 1 {
+                        format!("{}: {reason}", screen.name())
+                    } else {
+                        reason.to_string()
+                    });
+                    Cell::text("Fail")
+                }
+                None => {
+                    untested = true;
+                    Cell::new(Value::Missing)
+                }
+            });
+        }
+        cells.push(Cell::text(if o.screened_out() {
+            "Screened out"
+        } else {
+            "Shortlisted"
+        }));
+        cells.push(Cell::new(Value::List { items: reasons }));
+        t.rows.push(Row::body(cells));
+    }
+    for s in screens {
+        if let Some(d) = &s.description {
+            t.notes.push(format!("{}: {d}", s.name()));
+        }
+    }
+    t.notes.push(
+        "An option that fails any test is screened out: it takes no part in ranking, in the local scales of measured criteria, or in sensitivity.".into(),
+    );
+    if untested {
+        t.notes.push(
+            "– marks a test with no result yet; the option stays on the shortlist until it has one.".into(),
+        );
+    }
+    Some(t)
 }
 
 /// The remark and note for an option's total: incomplete scoring and
@@ -292,6 +742,7 @@ fn push_unique(notes: &mut Vec<String>, new: Vec<String>) {
 }
 
 /// Strengths, weaknesses and score of each option, in file order (the review's Table 5).
+/// An option screened out shows that instead of a score.
 pub fn summary_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     let mut t = ReportTable::new(
         "summary",
@@ -305,14 +756,21 @@ pub fn summary_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     )
     .with_row_header(0)
     .with_short_name("Summary");
+    let mut screened = false;
     for (i, (o, r)) in appraisal.options().iter().zip(&results.options).enumerate() {
-        let (remark, notes) = total_remark(appraisal, results, i);
-        push_unique(&mut t.notes, notes);
-        let mut score =
-            Cell::new(out_of(r.total, results.max_total)).with_live(Live::Total { option: i });
-        score.remark = remark;
+        let score = if r.screened_out {
+            screened = true;
+            Cell::text("screened out")
+        } else {
+            let (remark, notes) = total_remark(appraisal, results, i);
+            push_unique(&mut t.notes, notes);
+            let mut score =
+                Cell::new(out_of(r.total, results.max_total)).with_live(Live::Total { option: i });
+            score.remark = remark;
+            score
+        };
         t.rows.push(Row::body(vec![
-            Cell::text(o.name()),
+            Cell::text(o.label()),
             Cell::new(Value::List {
                 items: o.strengths.clone(),
             }),
@@ -322,23 +780,66 @@ pub fn summary_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
             score,
         ]));
     }
+    if screened {
+        t.notes.push(screened_note());
+    }
     t
 }
 
-/// Rank, option, total and percent, best first (the review's Table 6).
+fn screened_note() -> String {
+    "An option screened out failed a screening test, so it is not scored against the shortlist or ranked; the long list gives the reasons.".into()
+}
+
+/// The top-level criteria groups that carry weight, in file order: the
+/// groups a ranking shows subtotals for.
+pub fn top_groups(appraisal: &Appraisal) -> Vec<usize> {
+    let gw = appraisal.group_weights();
+    appraisal
+        .groups()
+        .iter()
+        .enumerate()
+        .filter(|(g, x)| x.parent().is_none() && gw.get(*g).is_some_and(|w| *w > 0.0))
+        .map(|(g, _)| g)
+        .collect()
+}
+
+/// A difference from the baseline, signed: "+21.8", "-3", "0".
+fn difference(d: f64) -> Value {
+    let shown = numbers::total(d);
+    Value::Number {
+        value: d,
+        display: if d > 0.0 && shown != "0" {
+            format!("+{shown}")
+        } else {
+            shown
+        },
+    }
+}
+
+/// The remark on a figure the source published differently: "published as 2".
+fn published_as(text: String) -> String {
+    format!("published as {text}")
+}
+
+/// Rank, option, total and percent, best first (the review's Table 6), with
+/// each top-level criteria group's subtotal beside the total where there
+/// are groups. Options screened out are not ranked and are left out.
 pub fn ranking_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
-    let mut t = ReportTable::new(
-        "ranking",
-        "Ranking of options",
-        vec![
-            Column::number("Rank"),
-            Column::text("Option"),
-            Column::number("Total"),
-            Column::number("Percent"),
-        ],
-    )
-    .with_row_header(1)
-    .with_short_name("Ranking");
+    let tops = top_groups(appraisal);
+    let mut columns = vec![Column::number("Rank"), Column::text("Option")];
+    for &g in &tops {
+        let name = appraisal.groups().get(g).map_or("", |x| x.name());
+        let max = results.max_subtotals.get(g).copied().unwrap_or(0.0);
+        columns.push(Column::number(format!(
+            "{name} (of {})",
+            numbers::total(max)
+        )));
+    }
+    columns.push(Column::number("Total"));
+    columns.push(Column::number("Percent"));
+    let mut t = ReportTable::new("ranking", "Ranking of options", columns)
+        .with_row_header(1)
+        .with_short_name("Ranking");
     for i in results.rank_order() {
         let (Some(o), Some(r)) = (appraisal.options().get(i), results.options.get(i)) else {
             continue;
@@ -348,18 +849,42 @@ pub fn ranking_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         let mut total =
             Cell::new(out_of(r.total, results.max_total)).with_live(Live::Total { option: i });
         total.remark = remark;
-        t.rows.push(Row::body(vec![
-            Cell::new(Value::Number {
-                value: r.rank as f64,
-                display: r.rank.to_string(),
-            })
-            .with_live(Live::Rank { option: i }),
-            Cell::text(o.name()),
-            total,
-            Cell::new(percent(r.percent)).with_live(Live::Percent { option: i }),
-        ]));
+        let mut rank = Cell::new(Value::Number {
+            value: r.rank as f64,
+            display: r.rank.to_string(),
+        })
+        .with_live(Live::Rank { option: i });
+        if let Some(p) = o.published_rank
+            && p as usize != r.rank
+        {
+            rank.remark = Some(published_as(p.to_string()));
+        }
+        let mut cells = vec![rank, Cell::text(o.label())];
+        for &g in &tops {
+            let value = r.subtotals.get(g).copied().unwrap_or(0.0);
+            let mut cell = Cell::new(number(value, numbers::total));
+            if let Some((_, p)) = o.published_subtotals().iter().find(|(x, _)| *x == g)
+                && !p.agrees_with(value)
+            {
+                cell.remark = Some(published_as(p.text()));
+            }
+            cells.push(cell);
+        }
+        cells.push(total);
+        let mut pct = Cell::new(percent(r.percent)).with_live(Live::Percent { option: i });
+        if let Some(p) = o.published_percent
+            && !p.agrees_with(r.percent)
+        {
+            pct.remark = Some(published_as(format!("{}%", p.text())));
+        }
+        cells.push(pct);
+        t.rows.push(Row::body(cells));
     }
-    let mut ranks: Vec<usize> = results.options.iter().map(|r| r.rank).collect();
+    let mut ranks: Vec<usize> = results
+        .rank_order()
+        .into_iter()
+        .filter_map(|i| results.options.get(i).map(|r| r.rank))
+        .collect();
     ranks.sort_unstable();
     if ranks.windows(2).any(|w| w[0] == w[1]) {
         t.notes.push(
@@ -379,7 +904,130 @@ pub fn ranking_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
     for (_, note) in crate::compute::rounding_notes(appraisal, results) {
         t.notes.push(format!("{note}."));
     }
+    if !tops.is_empty() {
+        let ungrouped = appraisal
+            .criteria()
+            .iter()
+            .zip(appraisal.effective_weights())
+            .any(|(c, w)| c.group().is_none() && w > 0.0);
+        t.notes.push(format!(
+            "Each group's subtotal is what the criteria in it add to the total{}.",
+            if ungrouped {
+                "; criteria outside any group add to the total directly"
+            } else {
+                ", and the subtotals add up to the total"
+            }
+        ));
+    }
+    // Published ranks, percentages and subtotals, checked as totals are.
+    for w in crate::compute::published_figures(appraisal, results) {
+        t.notes.push(format!("{}.", w.message));
+    }
+    let agreeing = published_agreeing(appraisal, results);
+    if !agreeing.is_empty() {
+        t.notes.push(format!(
+            "Figures the source published that these results reproduce: {}.",
+            agreeing.join("; ")
+        ));
+    }
+    let out: Vec<String> = results
+        .long_list()
+        .into_iter()
+        .filter_map(|i| appraisal.options().get(i).map(|o| o.label()))
+        .collect();
+    if !out.is_empty() {
+        t.notes.push(format!(
+            "Not ranked, as screened out: {} (the long list gives the reasons).",
+            numbers::join_and(&out)
+        ));
+    }
     t
+}
+
+/// The published ranks, percentages and subtotals that agree with the
+/// results, each as "A. Name: rank 1".
+fn published_agreeing(appraisal: &Appraisal, results: &Results) -> Vec<String> {
+    let mut out = Vec::new();
+    for (o, r) in appraisal.options().iter().zip(&results.options) {
+        if r.screened_out {
+            continue;
+        }
+        let mut figures = Vec::new();
+        if o.published_rank.is_some_and(|p| p as usize == r.rank) {
+            figures.push(format!("rank {}", r.rank));
+        }
+        if let Some(p) = o.published_percent
+            && p.agrees_with(r.percent)
+        {
+            figures.push(format!("{}%", p.text()));
+        }
+        for (g, p) in o.published_subtotals() {
+            if r.subtotals.get(*g).is_some_and(|v| p.agrees_with(*v)) {
+                let name = appraisal.groups().get(*g).map_or("", |x| x.name());
+                figures.push(format!("{name} subtotal {}", p.text()));
+            }
+        }
+        if !figures.is_empty() {
+            out.push(format!("{}: {}", o.label(), figures.join(", ")));
+        }
+    }
+    out
+}
+
+/// Each shortlisted option against the baseline (business as usual or do
+/// minimum), as the Green Book asks: its total and its difference from the
+/// baseline's, in total and for each top-level criteria group. `None`
+/// without a baseline.
+pub fn baseline_table(appraisal: &Appraisal, results: &Results) -> Option<ReportTable> {
+    let b = appraisal.baseline()?;
+    let base = appraisal.options().get(b)?;
+    let tops = top_groups(appraisal);
+    let mut columns = vec![
+        Column::text("Option"),
+        Column::number("Total"),
+        Column::number("Difference from baseline"),
+    ];
+    for &g in &tops {
+        let name = appraisal.groups().get(g).map_or("", |x| x.name());
+        columns.push(Column::number(format!("Difference in {name}")));
+    }
+    let mut t = ReportTable::new("baseline", "Options against the baseline", columns)
+        .with_row_header(0)
+        .with_short_name("Baseline");
+    for i in results.rank_order() {
+        let (Some(o), Some(r)) = (appraisal.options().get(i), results.options.get(i)) else {
+            continue;
+        };
+        let mut name = Cell::text(o.label());
+        if i == b {
+            name.remark = Some("baseline".into());
+        }
+        let mut cells = vec![
+            name,
+            Cell::new(out_of(r.total, results.max_total)),
+            match r.vs_baseline {
+                Some(d) => Cell::new(difference(d)),
+                None => Cell::new(Value::Missing),
+            },
+        ];
+        for &g in &tops {
+            cells.push(match results.subtotal_vs_baseline(i, g, b) {
+                Some(d) => Cell::new(difference(d)),
+                None => Cell::new(Value::Missing),
+            });
+        }
+        t.rows.push(Row::body(cells));
+    }
+    t.notes.push(format!(
+        "The baseline is {}. Each difference is the option's total (or group subtotal) less the baseline's: above zero scores better than the baseline.",
+        base.label()
+    ));
+    if base.screened_out() {
+        t.notes.push(
+            "The baseline is screened out, so it is not ranked, but the shortlist is still compared with it.".into(),
+        );
+    }
+    Some(t)
 }
 
 /// The full score matrix in rank order: a weight row, one row per option,
@@ -520,16 +1168,35 @@ pub struct Annex<'a> {
     results: &'a Results,
     weighted: bool,
     score_unit: String,
+    grouped: bool,
+    several_scales: bool,
+    measured: bool,
+    derivations: Vec<Vec<Option<crate::value_fn::Derived>>>,
+    top_groups: Vec<usize>,
 }
 
 impl<'a> Annex<'a> {
     /// The annex of `appraisal`, with its `results`.
     pub fn new(appraisal: &'a Appraisal, results: &'a Results) -> Annex<'a> {
+        let grouped = !appraisal.groups().is_empty();
+        let several = several_scales(appraisal);
+        let measured = appraisal.criteria().iter().any(|c| c.measure().is_some());
         Annex {
             appraisal,
             results,
-            weighted: !all_weights_one(appraisal),
+            weighted: !all_weights_one(appraisal) || grouped || several,
             score_unit: scale_range(appraisal),
+            grouped,
+            several_scales: several,
+            measured,
+            derivations: if measured {
+                (0..appraisal.criteria().len())
+                    .map(|c| appraisal.derivations(c))
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            top_groups: top_groups(appraisal),
         }
     }
 
@@ -559,15 +1226,30 @@ impl<'a> Annex<'a> {
     /// the previous table.
     pub fn blocks(&self, i: usize) -> Option<[Block; 2]> {
         let o = self.appraisal.options().get(i)?;
-        Some([
-            Block::Subheading(o.name().to_string()),
-            Block::Table(self.table(i)?),
-        ])
+        Some([Block::Subheading(o.label()), Block::Table(self.table(i)?)])
+    }
+
+    /// The evaluation cell: the note, then the evidence for (+) and
+    /// against (–) the score, one point a line.
+    fn evaluation(&self, i: usize, c: usize) -> Cell {
+        let Some(o) = self.appraisal.options().get(i) else {
+            return Cell::empty();
+        };
+        let evidence = o.evidence().get(c).filter(|e| !e.is_empty());
+        let Some(e) = evidence else {
+            return text_or_empty(o.note(c));
+        };
+        let mut lines: Vec<String> = o.note(c).map(str::to_string).into_iter().collect();
+        lines.extend(e.for_.iter().map(|p| format!("+ {p}")));
+        lines.extend(e.against.iter().map(|p| format!("– {p}")));
+        Cell::text(lines.join("\n"))
     }
 
     /// Option `i`'s table: criterion, evaluation note, score and a TOTAL
     /// row (the review's Annex 1), with weight columns when any weight is
-    /// not 1.
+    /// not 1. Version 2 adds, where used: the measured value and how its
+    /// score was derived, each criterion's scale and the points its score
+    /// counts as, effective weights, and each top-level group's subtotal.
     pub fn table(&self, i: usize) -> Option<ReportTable> {
         let appraisal = self.appraisal;
         let results = self.results;
@@ -575,66 +1257,196 @@ impl<'a> Annex<'a> {
         let o = appraisal.options().get(i)?;
         let r = results.options.get(i)?;
         let mut columns = vec![Column::text("Criterion"), Column::prose("Evaluation")];
-        if weighted {
-            columns.push(Column::number("Weight"));
+        if self.measured {
+            columns.push(Column::prose("Measured value and how it is scored"));
         }
-        columns.push(Column::number("Score").with_unit(self.score_unit.clone()));
-        if weighted {
-            columns.push(Column::number("Weighted score").with_unit("weight × score"));
+        if self.several_scales {
+            columns.push(Column::text("Scale"));
         }
+        if weighted {
+            columns.push(Column::number(if self.grouped {
+                "Effective weight"
+            } else {
+                "Weight"
+            }));
+        }
+        let mut score = Column::number("Score");
+        if !self.several_scales {
+            score = score.with_unit(self.score_unit.clone());
+        }
+        columns.push(score);
+        if self.several_scales {
+            let unit = if appraisal.no_common_scale() {
+                "0 to 1".to_string()
+            } else {
+                self.score_unit.clone()
+            };
+            columns.push(Column::number("Points").with_unit(unit));
+        }
+        if weighted {
+            columns.push(
+                Column::number("Weighted score").with_unit(if self.several_scales {
+                    "weight × points"
+                } else {
+                    "weight × score"
+                }),
+            );
+        }
+        let v2 = self.grouped || self.several_scales || self.measured;
         let mut t = ReportTable::new(
             annex_key(o.id().as_str()),
-            format!("Annex: {}", o.name()),
+            format!("Annex: {}", o.label()),
             columns,
         )
         .with_row_header(0)
-        .with_short_name(format!("Annex - {}", o.name()));
+        .with_short_name(format!("Annex - {}", o.label()));
         t.intro = o.description.clone();
         t.rows.reserve(appraisal.criteria().len() + 1);
         let mut any_missing = false;
+        let contributions = if v2 {
+            crate::compute::contributions(appraisal, i)
+        } else {
+            Vec::new()
+        };
+        let eff = appraisal.effective_weights();
         for (c, crit) in appraisal.criteria().iter().enumerate() {
             let score = o.score(c);
             any_missing |= score.is_none();
             let mut cells = Vec::with_capacity(t.columns.len());
             cells.push(Cell::text(crit.name()));
-            cells.push(text_or_empty(o.note(c)));
+            cells.push(self.evaluation(i, c));
+            if self.measured {
+                let derived = self
+                    .derivations
+                    .get(c)
+                    .and_then(|d| d.get(i))
+                    .and_then(Option::as_ref);
+                cells.push(match (crit.measure(), derived) {
+                    (Some(_), Some(d)) => Cell::text(d.derivation.clone()),
+                    (Some(_), None) => Cell::new(Value::Missing),
+                    (None, _) => Cell::empty(),
+                });
+            }
+            if self.several_scales {
+                let s = appraisal.scale_of(c);
+                cells.push(Cell::text(format!(
+                    "{} to {}",
+                    numbers::score(s.min()),
+                    numbers::score(s.max())
+                )));
+            }
             if weighted {
-                cells.push(
+                let w = if v2 {
+                    Cell::new(number(eff.get(c).copied().unwrap_or(0.0), numbers::weight))
+                } else {
                     Cell::new(number(crit.weight(), numbers::weight))
-                        .with_live(Live::Weight { criterion: c }),
-                );
+                        .with_live(Live::Weight { criterion: c })
+                };
+                cells.push(w);
             }
             cells.push(score_cell(score).with_live(Live::Score {
                 option: i,
                 criterion: c,
             }));
-            if weighted {
-                let weighted = match score {
-                    Some(s) => Cell::new(number(s * crit.weight(), numbers::total)),
+            if self.several_scales {
+                cells.push(match appraisal.points(i, c) {
+                    Some(p) => Cell::new(number(p, numbers::total)),
                     None => Cell::new(Value::Missing),
+                });
+            }
+            if weighted {
+                let weighted = if v2 {
+                    match contributions.get(c).copied().flatten() {
+                        Some(x) => Cell::new(number(x, numbers::total)),
+                        None => Cell::new(Value::Missing),
+                    }
+                } else {
+                    match score {
+                        Some(s) => Cell::new(number(s * crit.weight(), numbers::total)).with_live(
+                            Live::WeightedScore {
+                                option: i,
+                                criterion: c,
+                            },
+                        ),
+                        None => Cell::new(Value::Missing).with_live(Live::WeightedScore {
+                            option: i,
+                            criterion: c,
+                        }),
+                    }
                 };
-                cells.push(weighted.with_live(Live::WeightedScore {
-                    option: i,
-                    criterion: c,
-                }));
+                cells.push(weighted);
             }
             t.rows.push(Row::body(cells));
         }
         let (remark, notes) = total_remark(appraisal, results, i);
         t.notes = notes;
+        let width = t.columns.len();
+        for &g in &self.top_groups {
+            let Some(group) = appraisal.groups().get(g) else {
+                continue;
+            };
+            let value = r.subtotals.get(g).copied().unwrap_or(0.0);
+            let max = results.max_subtotals.get(g).copied().unwrap_or(0.0);
+            let mut cells = vec![Cell::text(format!("Subtotal: {}", group.name()))];
+            cells.resize(width - 1, Cell::empty());
+            cells.push(Cell::new(out_of(value, max)));
+            t.rows.push(Row {
+                kind: RowKind::Total,
+                cells,
+            });
+        }
         let mut total =
             Cell::new(out_of(r.total, results.max_total)).with_live(Live::Total { option: i });
         total.remark = remark;
-        let mut cells = vec![Cell::text("TOTAL"), Cell::empty()];
-        if weighted {
-            cells.push(Cell::empty());
-            cells.push(Cell::empty());
+        if r.screened_out {
+            total.remark = Some(match total.remark.take() {
+                Some(x) => format!("{x}; screened out, not ranked"),
+                None => "screened out, not ranked".into(),
+            });
         }
+        let mut cells = vec![Cell::text("TOTAL")];
+        cells.resize(width - 1, Cell::empty());
         cells.push(total);
         t.rows.push(Row {
             kind: RowKind::Total,
             cells,
         });
+        if r.screened_out {
+            let reasons: Vec<String> = appraisal
+                .screens()
+                .iter()
+                .zip(o.screening())
+                .filter_map(|(s, x)| {
+                    let x = x.as_ref().filter(|x| !x.pass)?;
+                    Some(format!(
+                        "{} ({})",
+                        s.name(),
+                        x.reason.as_deref().unwrap_or("no reason given")
+                    ))
+                })
+                .collect();
+            t.notes.push(format!(
+                "{} is screened out: it failed {}. Its total is shown for the record; it is not ranked.",
+                o.label(),
+                reasons.join("; ")
+            ));
+        }
+        if self.several_scales {
+            t.notes.push(format!(
+                "Each score counts as the same fraction of {} as it is of its own scale (its points); the weighted score is the weight times the points.",
+                if appraisal.no_common_scale() {
+                    "0 to 1".to_string()
+                } else {
+                    format!("the appraisal's scale, {}", self.score_unit)
+                }
+            ));
+        }
+        if o.evidence().iter().any(|e| !e.is_empty()) {
+            t.notes.push(
+                "+ marks evidence for a score and – evidence against it, after the evaluation note."
+                    .into(),
+            );
+        }
         if any_missing {
             t.notes
                 .push("– marks a score not yet given; it counts as nothing in the total.".into());
@@ -670,7 +1482,7 @@ pub fn totals_chart(appraisal: &Appraisal, results: &Results) -> Chart {
                 .then(|| o.published())
                 .flatten();
             Some(Bar {
-                label: o.name().to_string(),
+                label: o.label(),
                 value: r.total,
                 display: match published {
                     // Marked here too: the chart is often pasted on its own.
@@ -773,12 +1585,25 @@ pub fn group_blocks(
         TableName::Criteria => {
             blocks.push(Block::Heading("Criteria".into()));
             blocks.push(Block::Paragraph(scale_sentence(appraisal)));
-            blocks.push(Block::Table(scale_table(appraisal)));
+            blocks.extend(scale_tables(appraisal).into_iter().map(Block::Table));
             blocks.push(Block::Table(criteria_table(appraisal)));
+            blocks.extend(groups_table(appraisal, results).map(Block::Table));
         }
         TableName::Options => {
             blocks.push(Block::Heading("Options".into()));
             blocks.push(Block::Table(options_table(appraisal)));
+        }
+        TableName::LongList => {
+            if let Some(t) = long_list_table(appraisal) {
+                blocks.push(Block::Heading("Long list".into()));
+                blocks.push(Block::Table(t));
+            }
+        }
+        TableName::Baseline => {
+            if let Some(t) = baseline_table(appraisal, results) {
+                blocks.push(Block::Heading("Against the baseline".into()));
+                blocks.push(Block::Table(t));
+            }
         }
         TableName::Summary => {
             blocks.push(Block::Heading("Summary".into()));

@@ -832,6 +832,7 @@ fn row_format(kind: RowKind) -> Format {
             .set_border_top(FormatBorder::Medium)
             .set_border_top_color("#000000"),
         RowKind::Parameters => f.set_italic().set_background_color("#F2F2F2"),
+        RowKind::Heading => f.set_bold().set_background_color("#DEEAF6"),
     }
 }
 
