@@ -5,9 +5,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::compute::{Results, reconcile};
+use crate::model::value_fn::{Better, Measure, ValueFunction};
 use crate::model::{Appraisal, Scale};
 use crate::numbers;
-use crate::value_fn::{Better, Measure, ValueFunction};
 
 use super::doc::{
     Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Live, NoteFigure, Origin, Report,
@@ -1171,7 +1171,7 @@ pub struct Annex<'a> {
     grouped: bool,
     several_scales: bool,
     measured: bool,
-    derivations: Vec<Vec<Option<crate::value_fn::Derived>>>,
+    derivations: Vec<Vec<Option<crate::model::value_fn::Derived>>>,
     top_groups: Vec<usize>,
 }
 
@@ -1723,5 +1723,188 @@ mod tests {
             assert_eq!(t.as_str().parse::<TableName>(), Ok(t));
         }
         assert!("tables".parse::<TableName>().is_err());
+    }
+
+    fn v2(text: &str) -> (Appraisal, Results) {
+        let a = crate::load::load_str("t.toml", text).unwrap().appraisal;
+        let r = crate::compute(&a);
+        (a, r)
+    }
+
+    /// Two options on one measured criterion with the value function `value`.
+    fn measured(value: &str, better: &str) -> (Appraisal, Results) {
+        v2(&format!(
+            "version = 2\n[appraisal]\ntitle = \"T\"\n[scale]\nmin = 0\nmax = 5\n\
+             [[criteria]]\nid = \"time\"\nname = \"Time\"\nunit = \"months\"\nbetter = \"{better}\"\nvalue = {value}\n\
+             [[criteria]]\nid = \"q\"\nname = \"Quality\"\n\
+             [[options]]\nid = \"a\"\nname = \"A\"\nscores = {{ q = 3 }}\nmeasures = {{ time = 4 }}\n\
+             [[options]]\nid = \"b\"\nname = \"B\"\nscores = {{ q = 4 }}\nmeasures = {{ time = 10 }}\n"
+        ))
+    }
+
+    #[test]
+    fn each_value_function_reads_in_words() {
+        let cases = [
+            (
+                "\"linear\"",
+                "lower",
+                "linear, lowest 4 months = 5 to highest 10 months = 0",
+            ),
+            (
+                "\"linear\"",
+                "higher",
+                "linear, highest 10 months = 5 to lowest 4 months = 0",
+            ),
+            (
+                "{ function = \"linear\", worst = 12, best = 2 }",
+                "lower",
+                "linear, 2 months = 5 to 12 months = 0, held at the ends beyond them",
+            ),
+            (
+                "{ function = \"piecewise\", points = [[2, 5], [6, 3], [12, 0]] }",
+                "lower",
+                "piecewise linear through 2 months = 5, 6 months = 3, 12 months = 0, held beyond the ends",
+            ),
+            (
+                "{ function = \"bands\", bands = [{ below = 6, score = 5 }, { at_least = 6, score = 1 }] }",
+                "lower",
+                "bands, under 6 months = 5; at least 6 months = 1",
+            ),
+            (
+                "\"relative-to-best\"",
+                "lower",
+                "relative to the best, 5 × lowest ÷ this value (lowest on the shortlist 4 months)",
+            ),
+        ];
+        for (value, better, words) in cases {
+            let (a, _) = measured(value, better);
+            assert_eq!(value_rule(&a, 0).as_deref(), Some(words), "{value}");
+            assert_eq!(value_rule(&a, 1), None);
+        }
+    }
+
+    #[test]
+    fn a_version_2_criteria_table_shows_groups_and_effective_weights() {
+        let (a, r) = v2(include_str!("../../tests/fixtures/v2/waste-contract.toml"));
+        let t = criteria_table(&a);
+        let headers: Vec<&str> = t.columns.iter().map(|c| c.header.as_str()).collect();
+        assert_eq!(
+            headers,
+            [
+                "#",
+                "Criterion",
+                "Group",
+                "Weight",
+                "Share of group",
+                "Group's share",
+                "Effective weight",
+                "Share of total weight",
+                "Scale",
+                "Description"
+            ]
+        );
+        let row: Vec<String> = t.rows[0].cells.iter().map(Cell::display).collect();
+        assert_eq!(
+            row,
+            [
+                "C1",
+                "Method statement",
+                "Service delivery",
+                "60",
+                "60.0%",
+                "30.0%",
+                "18",
+                "18.0%",
+                "0 to 5",
+                ""
+            ]
+        );
+        assert!(t.notes.iter().any(|n| n.contains("60.0% × 30.0% = 18.0%")));
+        let g = groups_table(&a, &r).unwrap();
+        assert_eq!(g.rows[1].cells[0].display(), "Quality / Service delivery");
+        assert_eq!(g.rows[1].cells[4].display(), "30");
+    }
+
+    #[test]
+    fn screened_out_options_are_not_ranked_and_the_long_list_says_why() {
+        let (a, r) = v2(include_str!("../../tests/fixtures/v2/waste-contract.toml"));
+        let t = ranking_table(&a, &r);
+        let names: Vec<String> = t.rows.iter().map(|row| row.cells[1].display()).collect();
+        assert_eq!(names, ["B. Bidder B", "A. Council in-house bid"]);
+        assert!(t.rows.iter().all(|row| row.cells[0].display() != "0"));
+        let l = long_list_table(&a).unwrap();
+        let c: Vec<String> = l.rows[2].cells.iter().map(Cell::display).collect();
+        assert_eq!(
+            c,
+            [
+                "C. Bidder C",
+                "Fail",
+                "Screened out",
+                "Licence lapsed in 2025 and has not been renewed"
+            ]
+        );
+        let s = summary_table(&a, &r);
+        assert_eq!(s.rows[2].cells[3].display(), "screened out");
+    }
+
+    #[test]
+    fn option_groups_are_heading_rows() {
+        let (a, _) = v2(include_str!("../../tests/fixtures/v2/waste-contract.toml"));
+        let t = options_table(&a);
+        let kinds: Vec<RowKind> = t.rows.iter().map(|r| r.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                RowKind::Heading,
+                RowKind::Body,
+                RowKind::Heading,
+                RowKind::Body,
+                RowKind::Body
+            ]
+        );
+        assert_eq!(
+            t.columns.len(),
+            2,
+            "no Group column beside the heading rows"
+        );
+        assert_eq!(
+            t.rows[0].cells[1].display(),
+            "The council runs the service itself."
+        );
+        assert_eq!(
+            t.rows[1].cells[0].display(),
+            "A. Council in-house bid (baseline)"
+        );
+    }
+
+    #[test]
+    fn the_baseline_table_subtracts_totals_and_subtotals() {
+        let (a, r) = v2(include_str!("../../tests/fixtures/v2/waste-contract.toml"));
+        let t = baseline_table(&a, &r).unwrap();
+        // Bidder B: 91.6 - 69.8; Quality 51.6 - 37.8; Price 40 - 32.
+        let row: Vec<String> = t.rows[0].cells.iter().map(Cell::display).collect();
+        assert_eq!(row, ["B. Bidder B", "91.6/100", "+21.8", "+13.8", "+8"]);
+        assert!(baseline_table(&example().0, &example().1).is_none());
+    }
+
+    #[test]
+    fn the_annex_shows_evidence_points_and_subtotals() {
+        let (a, r) = v2(include_str!("../../tests/fixtures/v2/waste-contract.toml"));
+        let t = Annex::new(&a, &r).table(0).unwrap();
+        assert_eq!(
+            t.rows[0].cells[1].display(),
+            "+ Existing depot and fleet\n– Ageing vehicles"
+        );
+        let labels: Vec<String> = t.rows[4..]
+            .iter()
+            .map(|row| row.cells[0].display())
+            .collect();
+        assert_eq!(labels, ["Subtotal: Quality", "Subtotal: Price", "TOTAL"]);
+        // The staffing score 2 on 1 to 3 counts as 0.5, times 30.
+        let staffing: Vec<String> = t.rows[2].cells.iter().map(Cell::display).collect();
+        assert_eq!(
+            staffing,
+            ["Staffing plan", "", "", "1 to 3", "30", "2", "0.5", "15"]
+        );
     }
 }
