@@ -96,6 +96,8 @@ fn run_guided(args: Args) -> anyhow::Result<ExitCode> {
         scale: (args.min, args.max, args.step),
         labels: Vec::new(),
         criteria: Vec::new(),
+        groups: Vec::new(),
+        criterion_groups: Vec::new(),
         options: Vec::new(),
     };
     eprintln!("A new appraisal, {}.", args.file.display());
@@ -148,6 +150,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         scale: (args.min, args.max, args.step),
         labels: Vec::new(),
         criteria: fill(args.criterion_names, args.criteria, "Criterion"),
+        groups: Vec::new(),
+        criterion_groups: Vec::new(),
         options: fill(args.option_names, args.options, "Option"),
     };
     match skeleton::write_new(&args.file, &plan) {
@@ -163,7 +167,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         Err(
             e
-            @ (SkeletonError::Text { .. } | SkeletonError::Scale(_) | SkeletonError::Count { .. }),
+            @ (SkeletonError::Text { .. }
+            | SkeletonError::Scale(_)
+            | SkeletonError::Groups(_)
+            | SkeletonError::Count { .. }),
         ) => {
             eprintln!("error: {e}; nothing was written");
             Ok(ExitCode::from(2))
