@@ -246,7 +246,12 @@ pub fn skeleton(plan: &Plan) -> Result<String, SkeletonError> {
             q(id)
         ));
         out.push_str(&format!("name = {}\n", q(name)));
-        if let Some((gid, _, _)) = in_group.get(k).copied().flatten().and_then(|g| groups.get(g)) {
+        if let Some((gid, _, _)) = in_group
+            .get(k)
+            .copied()
+            .flatten()
+            .and_then(|g| groups.get(g))
+        {
             out.push_str(&format!("group = {}\n", q(gid)));
         }
         out.push_str("weight = 1\n");
@@ -588,7 +593,12 @@ mod tests {
     fn grouped_criteria_make_a_version_2_file_with_equal_weights() {
         let plan = Plan {
             groups: vec!["Quality".into(), "Cost".into()],
-            criteria: vec!["Method".into(), "Staffing".into(), "Cost".into(), "Risk".into()],
+            criteria: vec![
+                "Method".into(),
+                "Staffing".into(),
+                "Cost".into(),
+                "Risk".into(),
+            ],
             criterion_groups: vec![Some(0), Some(0), Some(1), None],
             ..Plan::numbered(0, 2)
         };
@@ -621,7 +631,10 @@ mod tests {
             ..plan.clone()
         };
         let err = skeleton(&empty).unwrap_err();
-        assert!(err.to_string().contains("\"Cost\" has no criteria"), "{err}");
+        assert!(
+            err.to_string().contains("\"Cost\" has no criteria"),
+            "{err}"
+        );
         let stray = Plan {
             criterion_groups: vec![Some(0), Some(1), Some(2), None],
             ..plan
