@@ -178,9 +178,10 @@ pub fn skeleton(plan: &Plan) -> Result<String, SkeletonError> {
     out.push_str(&format!(
         "# {}: a new appraisal, started with `appraise new`.\n\
          #\n\
-         # Next: name the criteria and options, set the weights, then score each\n\
-         # option, by hand here or on screen with `appraise tui FILE`. `appraise\n\
-         # check FILE` checks the file; docs/format.md describes every key.\n\
+         # Next: check the names of the criteria and options, set the weights,\n\
+         # then score each option, by hand here or on screen with `appraise tui\n\
+         # FILE`. `appraise check FILE` checks the file; docs/format.md describes\n\
+         # every key.\n\
          # Lines starting with '#' are comments: remove the '#' to use one.\n\n",
         one_line(&plan.title)
     ));
@@ -214,12 +215,12 @@ pub fn skeleton(plan: &Plan) -> Result<String, SkeletonError> {
              # labels = {{ {lo} = \"Does not meet the criterion\", {hi} = \"Fully meets the criterion\" }}\n"
         ));
     } else {
-        let labels: Vec<String> = scale
-            .labels()
-            .iter()
-            .map(|(v, t)| format!("{} = {}", q(&numbers::score(*v)), q(t)))
-            .collect();
-        out.push_str(&format!("labels = {{ {} }}\n", labels.join(", ")));
+        // A line each, so that the wording reads as a list and each point's
+        // change shows on its own line in a diff.
+        out.push_str("\n[scale.labels]   # what the points mean, for the panel\n");
+        for (v, t) in scale.labels() {
+            out.push_str(&format!("{} = {}\n", q(&numbers::score(*v)), q(t)));
+        }
     }
     if !groups.is_empty() {
         out.push_str(

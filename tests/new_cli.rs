@@ -190,10 +190,11 @@ fn on_a_terminal_new_guides_each_step_then_opens_the_scoring_screen() {
         "nothing is written before the last step"
     );
     s.keys(b"\r");
-    // Straight into scoring: score the first cell and save.
-    s.wait_for("Charitable trust");
+    // Straight into scoring: score the first cell and save. The key is
+    // typed at once, as the screens change over, and still reaches the grid.
+    s.keys_now(b"3");
+    s.wait_for("Scores · 2 options × 3 criteria");
     s.wait_for("Library service");
-    s.keys(b"3");
     s.wait_for("Unsaved changes");
     s.keys(CTRL_S);
     s.wait_for("Saved to");
@@ -254,7 +255,7 @@ fn the_guided_start_asks_before_replacing_a_file_and_leaving_writes_nothing() {
         s.keys(b"\x7f");
     }
     s.keys(b"other.toml\r");
-    s.wait_for("Keep");
+    s.wait_for("Scores · 1 option × 1 criterion");
     s.keys(b"q");
     assert!(s.wait_exit(), "{}", s.contents());
     assert_eq!(std::fs::read_to_string(&mine).unwrap(), "# my work\n");
@@ -277,4 +278,17 @@ fn the_guided_start_asks_before_replacing_a_file_and_leaving_writes_nothing() {
         s.contents()
     );
     assert!(!dir.path().join("third.toml").exists());
+}
+
+#[test]
+fn a_signal_during_the_guided_start_restores_the_terminal_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = common::pty::Session::start(&["new", "review.toml"], dir.path());
+    s.wait_for("What is this appraisal called?");
+    s.keys(b"Half done\r");
+    s.wait_for("What scale is each option scored on?");
+    s.signal("TERM");
+    assert_eq!(s.wait_code(), 143);
+    assert!(s.terminal_is_cooked() && s.on_main_screen());
+    assert!(!dir.path().join("review.toml").exists());
 }

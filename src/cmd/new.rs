@@ -137,7 +137,12 @@ fn run_start_screen(args: Args) -> anyhow::Result<ExitCode> {
     let start = appraise::tui::start::run(start).context("the terminal stopped working")?;
     let Some(path) = start.written else {
         eprintln!("left the guided start; nothing was written");
-        return Ok(ExitCode::from(EXIT_FAILURE));
+        // As a shell reports a process ended by a signal: 128 + its number.
+        return Ok(ExitCode::from(match start.stopped_by {
+            Some("SIGHUP" | appraise::tui::runner::TERMINAL_LOST) => 129,
+            Some(_) => 143,
+            None => EXIT_FAILURE,
+        }));
     };
     eprintln!("wrote {}", path.display());
     super::tui::run(super::tui::Args {

@@ -71,6 +71,8 @@ pub enum Place {
     StartField,
     /// The guided start: a line of a list (groups, criteria, options).
     StartList,
+    /// The guided start: a criterion's name, when there are groups to put it in.
+    StartGroupedList,
     /// The guided start: a criterion's group.
     StartGroup,
     /// The guided start: the last step, before the file is written.
@@ -78,9 +80,10 @@ pub enum Place {
 }
 
 /// The places of the guided start, whose hints and help are its own.
-const START_PLACES: [Place; 4] = [
+const START_PLACES: [Place; 5] = [
     Place::StartField,
     Place::StartList,
+    Place::StartGroupedList,
     Place::StartGroup,
     Place::StartReview,
 ];
@@ -1049,6 +1052,7 @@ pub static KEYS: &[Binding] = &[
         hints: &[
             (P::StartField, 0, "next step"),
             (P::StartList, 0, "next line"),
+            (P::StartGroupedList, 0, "next line"),
             (P::StartGroup, 0, "next line"),
             (P::StartReview, 0, "write the file and start scoring"),
         ],
@@ -1067,6 +1071,7 @@ pub static KEYS: &[Binding] = &[
         hints: &[
             (P::StartField, 1, "back"),
             (P::StartList, 1, "back"),
+            (P::StartGroupedList, 1, "back"),
             (P::StartGroup, 1, "back"),
             (P::StartReview, 1, "back"),
         ],
@@ -1081,7 +1086,11 @@ pub static KEYS: &[Binding] = &[
         label: "Tab Shift-Tab",
         does: Does::Act(Action::Input(Input::Tab)),
         modes: START,
-        hints: &[(P::StartField, 2, "field"), (P::StartGroup, 2, "field")],
+        hints: &[
+            (P::StartField, 2, "field"),
+            (P::StartGroupedList, 2, "group"),
+            (P::StartGroup, 2, "name"),
+        ],
         when: When::Always,
         help: (Group::Start, "the next or previous field"),
     },
@@ -1117,7 +1126,11 @@ pub static KEYS: &[Binding] = &[
         label: "↑ ↓",
         does: Does::Act(Action::Input(Input::Up)),
         modes: START,
-        hints: &[(P::StartField, 3, "field"), (P::StartList, 2, "line")],
+        hints: &[
+            (P::StartField, 3, "field"),
+            (P::StartList, 2, "line"),
+            (P::StartGroupedList, 3, "line"),
+        ],
         when: When::Always,
         help: (Group::Start, "the field or line above or below"),
     },
@@ -1135,7 +1148,11 @@ pub static KEYS: &[Binding] = &[
         label: "Ctrl-d",
         does: Does::Act(Action::Input(Input::Remove)),
         modes: START,
-        hints: &[(P::StartList, 3, "remove"), (P::StartGroup, 5, "remove")],
+        hints: &[
+            (P::StartList, 3, "remove"),
+            (P::StartGroupedList, 4, "remove"),
+            (P::StartGroup, 5, "remove"),
+        ],
         when: When::Always,
         help: (
             Group::Start,
@@ -1207,6 +1224,7 @@ pub static KEYS: &[Binding] = &[
         hints: &[
             (P::StartField, 9, "help"),
             (P::StartList, 9, "help"),
+            (P::StartGroupedList, 9, "help"),
             (P::StartGroup, 9, "help"),
             (P::StartReview, 9, "help"),
         ],
@@ -1221,6 +1239,7 @@ pub static KEYS: &[Binding] = &[
         hints: &[
             (P::StartField, 8, "leave"),
             (P::StartList, 8, "leave"),
+            (P::StartGroupedList, 8, "leave"),
             (P::StartGroup, 8, "leave"),
             (P::StartReview, 8, "leave"),
         ],

@@ -122,10 +122,23 @@ pub(crate) enum Incoming {
 }
 
 /// Where the terminal's events go: the screen running now (the guided
-/// start of a new appraisal, then the scoring screen).
-static EVENT_SINK: Mutex<Option<mpsc::Sender<Incoming>>> = Mutex::new(None);
+/// start of a new appraisal, then the scoring screen), and what arrived
+/// while no screen was taking them, kept for the next.
+struct EventSink {
+    to: Option<mpsc::Sender<Incoming>>,
+    waiting: Vec<Incoming>,
+}
+
+static EVENT_SINK: Mutex<EventSink> = Mutex::new(EventSink {
+    to: None,
+    waiting: Vec::new(),
+});
 /// The one thread that reads the terminal, started by the first screen.
 static EVENT_READER: Once = Once::new();
+
+fn event_sink() -> std::sync::MutexGuard<'static, EventSink> {
+    EVENT_SINK.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// Reads terminal events on a thread of its own and passes them to `tx`.
 ///
@@ -134,10 +147,17 @@ static EVENT_READER: Once = Once::new();
 /// forever), so it must not run on the loop that notices signals and
 /// writes the recovery file; [`Hangup`] tells the loop instead. Nor can it
 /// be stopped, so one thread serves every screen of the process, each
-/// taking over its events in turn: a second reader would take keys from
-/// the first.
+/// taking over its events in turn ([`hand_back`] ends a screen's turn): a
+/// second reader would take keys from the first. Keys typed between two
+/// screens go to the second.
 pub(crate) fn read_events(tx: mpsc::Sender<Incoming>) {
-    *EVENT_SINK.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx);
+    {
+        let mut sink = event_sink();
+        for msg in std::mem::take(&mut sink.waiting) {
+            let _ = tx.send(msg);
+        }
+        sink.to = Some(tx);
+    }
     EVENT_READER.call_once(|| {
         let _ = std::thread::Builder::new()
             .name("terminal input".into())
@@ -148,19 +168,33 @@ pub(crate) fn read_events(tx: mpsc::Sender<Incoming>) {
                         Err(e) => Incoming::ReadFailed(e),
                     };
                     let failed = matches!(msg, Incoming::ReadFailed(_));
-                    if let Some(tx) = EVENT_SINK
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .as_ref()
-                    {
-                        let _ = tx.send(msg);
+                    let mut sink = event_sink();
+                    let unsent = match &sink.to {
+                        Some(tx) => tx.send(msg).err().map(|e| e.0),
+                        None => Some(msg),
+                    };
+                    if let Some(msg) = unsent {
+                        sink.to = None;
+                        sink.waiting.push(msg);
                     }
+                    drop(sink);
                     if failed {
                         return;
                     }
                 }
             });
     });
+}
+
+/// Ends a screen's turn at the terminal's events: those it has not taken
+/// from `rx` yet, and any that come before the next screen starts, are
+/// kept for the next screen.
+pub(crate) fn hand_back(rx: mpsc::Receiver<Incoming>) {
+    let mut sink = event_sink();
+    sink.to = None;
+    let mut untaken: Vec<Incoming> = rx.try_iter().collect();
+    untaken.append(&mut sink.waiting);
+    sink.waiting = untaken;
 }
 
 /// Notices when the terminal has gone without a signal saying so (the

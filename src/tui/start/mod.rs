@@ -287,6 +287,9 @@ pub struct Start {
     pub written: Option<PathBuf>,
     /// Set when the user leaves without writing.
     pub left: bool,
+    /// What ended the start, when not the user: "SIGTERM", "SIGHUP", or
+    /// [`super::runner::TERMINAL_LOST`]. Nothing is written then.
+    pub stopped_by: Option<&'static str>,
 }
 
 /// What the runner does for the guided start.
@@ -385,6 +388,7 @@ impl Start {
             size: (80, 24),
             written: None,
             left: false,
+            stopped_by: None,
         };
         s.word_the_scale();
         if existed {
@@ -428,6 +432,7 @@ impl Start {
         match self.step {
             Step::Title | Step::Scale | Step::Wording => Place::StartField,
             Step::Criteria if self.criteria.on_group && self.has_groups() => Place::StartGroup,
+            Step::Criteria if self.has_groups() => Place::StartGroupedList,
             Step::Groups | Step::Criteria | Step::Options => Place::StartList,
             Step::Review => Place::StartReview,
         }
@@ -445,7 +450,16 @@ impl Start {
         if self.help.is_some() {
             return vec![("↑↓".to_owned(), "scroll"), ("Esc".to_owned(), "close")];
         }
-        super::keymap::start_hints(self.place())
+        let mut hints = super::keymap::start_hints(self.place());
+        // One field: no other to move to. On the first step Esc leaves,
+        // as Ctrl-c does, so it is not offered as "back".
+        if matches!(self.step, Step::Title | Step::Review) {
+            hints.retain(|(_, w)| *w != "field");
+        }
+        if self.step == Step::Title {
+            hints.retain(|(k, _)| k != "Esc");
+        }
+        hints
     }
 
     /// Whether any group has been named.

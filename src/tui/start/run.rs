@@ -13,7 +13,8 @@ use ratatui::backend::CrosstermBackend;
 use super::super::action::Action;
 use super::super::keymap::start_action;
 use super::super::runner::{
-    Hangup, Incoming, TICK, TerminalGuard, caught, install_panic_hook, read_events, watch_signals,
+    Hangup, Incoming, TERMINAL_LOST, TICK, TerminalGuard, caught, hand_back, install_panic_hook,
+    read_events, watch_signals,
 };
 use super::{Start, StartEffect, update};
 use crate::skeleton;
@@ -21,14 +22,25 @@ use crate::skeleton;
 /// Runs the guided start until the file is written ([`Start::written`]) or
 /// the user leaves ([`Start::left`]); a signal or a lost terminal counts as
 /// leaving, with nothing written. The terminal is restored however it ends.
-pub fn run(mut start: Start) -> io::Result<Start> {
+pub fn run(start: Start) -> io::Result<Start> {
+    let (tx, rx) = mpsc::channel();
+    let outcome = run_with(start, tx, &rx);
+    // Keys typed after the last step go to the scoring screen.
+    hand_back(rx);
+    outcome
+}
+
+fn run_with(
+    mut start: Start,
+    tx: mpsc::Sender<Incoming>,
+    rx: &mpsc::Receiver<Incoming>,
+) -> io::Result<Start> {
     install_panic_hook();
     let signals = watch_signals();
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = terminal.size()?;
     update(&mut start, Action::Resize(size.width, size.height));
-    let (tx, rx) = mpsc::channel();
     let hangup = Hangup::watch();
     read_events(tx);
     loop {
@@ -36,8 +48,10 @@ pub fn run(mut start: Start) -> io::Result<Start> {
         if start.written.is_some() || start.left {
             return Ok(start);
         }
-        if caught(&signals).is_some() || hangup.hung_up() {
+        let stop = caught(&signals).or_else(|| hangup.hung_up().then_some(TERMINAL_LOST));
+        if let Some(why) = stop {
             start.left = true;
+            start.stopped_by = Some(why);
             return Ok(start);
         }
         let mut next = match rx.recv_timeout(TICK) {
@@ -45,6 +59,7 @@ pub fn run(mut start: Start) -> io::Result<Start> {
             Err(mpsc::RecvTimeoutError::Timeout) => None,
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 start.left = true;
+                start.stopped_by = Some(TERMINAL_LOST);
                 return Ok(start);
             }
         };
@@ -65,6 +80,7 @@ pub fn run(mut start: Start) -> io::Result<Start> {
                 Incoming::ReadFailed(e) => {
                     if hangup.hung_up() {
                         start.left = true;
+                        start.stopped_by = Some(TERMINAL_LOST);
                         return Ok(start);
                     }
                     return Err(e);

@@ -167,7 +167,7 @@ fn words(s: &Start) -> (&'static str, String, &'static str) {
         Step::Wording => (
             "What does each point of the scale mean?",
             "The panel sees these words as they score. Standard wording is filled in: type over it, or clear a point (Backspace) to leave it without words.".to_owned(),
-            "For example: 3  Meets it adequately, with some concerns",
+            "For example: Meets it adequately, with some concerns",
         ),
         Step::Groups => (
             "Should the criteria be grouped under headings?",
