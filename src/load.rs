@@ -1217,7 +1217,7 @@ fn read_scale_table(t: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Scale> {
             };
             let help = match e {
                 ModelError::TooManySteps(_) => {
-                    "a score is a judgement on a short scale, so a scale may have at most 10,000 steps (this keeps typing, stepping and the score-change analysis quick); to score a measure such as a cost in pounds, turn it into points first (for example 0 for the dearest option to 10 for the cheapest) and put the figures in the notes"
+                    "a score is a judgement on a short scale, so a scale may have at most 10,000 steps (this keeps typing, stepping and the score-change analysis quick); a measure such as a cost in pounds is not a score: make the criterion measured (in a version-2 file, give it unit = \"£\", better = \"lower\" and value = \"linear\", with each option's cost under `measures`; see docs/format.md), and appraise turns the figures into scores, or turn them into points yourself (for example 0 for the dearest option to 10 for the cheapest)"
                 }
                 _ => "make max greater than min, with max a whole number of steps above min",
             };
@@ -1421,6 +1421,8 @@ fn read_criteria(
     let mut weights = Vec::with_capacity(items.len());
     // Criteria with a weight written (its text) and without one (name, header).
     let mut written: Vec<String> = Vec::new();
+    // Weights of 1 beside defaults of 1 are equal weights, as meant.
+    let mut written_all_one = true;
     let mut defaulted: Vec<(String, Span)> = Vec::new();
     // The criterion marked as the cost, if any: at most one may be.
     let mut first_cost: Option<String> = None;
@@ -1470,6 +1472,7 @@ fn read_criteria(
         if t.get("weight").is_some() {
             if let Some(w) = &weight {
                 written.push(written_text(sink, &w.span));
+                written_all_one &= w.value == 1.0;
                 if let (Some(scale), Some(n)) = (this_scale, &cname) {
                     tiny_weight(w, n, scale, sink);
                 }
@@ -1517,7 +1520,7 @@ fn read_criteria(
         parts.spans.push(t.span.clone());
     }
     // With percentages, a defaulted weight is an error of its own.
-    if !percent && !written.is_empty() && !defaulted.is_empty() {
+    if !percent && !written.is_empty() && !defaulted.is_empty() && !written_all_one {
         partly_weighted(&written, &defaulted, out.len(), sink);
     }
     if !weights.is_empty() && weights.len() == out.len() && group_ids.is_empty() {
