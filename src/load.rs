@@ -225,6 +225,21 @@ pub fn load_str(name: &str, text: &str) -> Result<Loaded, LoadError> {
     load_string(name, text.to_owned())
 }
 
+/// A warning for text (its first byte-order mark already taken off) that
+/// starts with a second one: two programs each added one, and most editors
+/// show neither. Appraisal files and scoresheets alike.
+pub(crate) fn doubled_byte_order_mark(text: &str) -> Option<Diagnostic> {
+    text.starts_with('\u{feff}').then(|| {
+        Diagnostic::warning(
+            "doubled-byte-order-mark",
+            "the file starts with two byte-order marks (invisible characters that say the file is UTF-8); one is enough",
+            Some(0..'\u{feff}'.len_utf8()),
+        )
+        .with_label("a second byte-order mark")
+        .with_help("save the file again as UTF-8 in your editor, or delete the invisible first character of the file")
+    })
+}
+
 /// [`load_str`] for text already owned, which the result keeps without a
 /// copy (for a large file, a copy costs as much time as checking it).
 fn load_string(name: &str, text: String) -> Result<Loaded, LoadError> {
@@ -243,16 +258,7 @@ fn load_string(name: &str, text: String) -> Result<Loaded, LoadError> {
         Some(result) => result,
         None => read_whole(&file.text),
     };
-    // A second mark means two programs each added one; most editors show neither.
-    let doubled_mark = file.text.starts_with('\u{feff}').then(|| {
-        Diagnostic::warning(
-            "doubled-byte-order-mark",
-            "the file starts with two byte-order marks (invisible characters that say the file is UTF-8); one is enough",
-            Some(0..'\u{feff}'.len_utf8()),
-        )
-        .with_label("a second byte-order mark")
-        .with_help("save the file again as UTF-8 in your editor, or delete the invisible first character of the file")
-    });
+    let doubled_mark = doubled_byte_order_mark(&file.text);
     let result = result.map_err(|mut diagnostics| {
         diagnostics.extend(doubled_mark.clone());
         diagnostics
