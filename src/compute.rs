@@ -172,10 +172,7 @@ fn option_total(appraisal: &Appraisal, weights: &[f64], o: usize) -> f64 {
 /// Competition ranks of the shortlisted options; 0 for those screened out.
 fn shortlist_ranks(totals: &[f64], shortlisted: &[bool], span: f64) -> Vec<usize> {
     let kept: Vec<usize> = (0..totals.len()).filter(|&i| shortlisted[i]).collect();
-    let ranks = competition_ranks(
-        &kept.iter().map(|&i| totals[i]).collect::<Vec<_>>(),
-        span,
-    );
+    let ranks = competition_ranks(&kept.iter().map(|&i| totals[i]).collect::<Vec<_>>(), span);
     let mut out = vec![0; totals.len()];
     for (&i, r) in kept.iter().zip(ranks) {
         out[i] = r;
@@ -719,9 +716,14 @@ mod tests {
             [[criteria]]\nid = \"z\"\nname = \"Zed\"\nweight = 0.3\n\n\
             [[options]]\nid = \"a\"\nname = \"A\"\nscores = { x = 0, y = 0, z = 1 }\n\n\
             [[options]]\nid = \"b\"\nname = \"B\"\nscores = { x = 1, y = 1, z = 0 }\n";
-        let a = crate::load::load_str("noise.toml", text).expect("valid").appraisal;
+        let a = crate::load::load_str("noise.toml", text)
+            .expect("valid")
+            .appraisal;
         let mut r = compute(&a);
-        assert_ne!(r.options[0].total, r.options[1].total, "the case needs binary noise");
+        assert_ne!(
+            r.options[0].total, r.options[1].total,
+            "the case needs binary noise"
+        );
         assert_eq!((r.options[0].rank, r.options[1].rank), (1, 1));
         assert_eq!(r.leaders(), [0, 1]);
         assert!(r.tied(0, 1));

@@ -61,19 +61,41 @@ pub const RECOVERY_HEADER: &str = "# appraise recovery file: unsaved changes, ke
 
 /// Writes the recovery file for unsaved work (atomically, creating its folder).
 pub fn write_recovery(recovery: &Path, text: &str) -> Result<(), WriteError> {
-    write_recovery_on(recovery, text, None)
+    write_recovery_on(recovery, text, None, None)
 }
 
 /// The line that records which version of the file the work was based on.
 const BASE_LINE: &str = "# based on the file with fingerprint ";
 
+/// The line after the work that opens the copy of the version it was based
+/// on; each line of that copy follows as a comment, so that the recovery
+/// file stays an appraisal that loads as the work.
+const BASE_TEXT_LINE: &str =
+    "# the file as this work found it, kept to tell your changes from later ones made elsewhere:\n";
+
+/// The prefix of each line of the kept copy of the base version.
+const BASE_TEXT_PREFIX: &str = "#| ";
+
+/// Unsaved work read back from a recovery file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kept {
+    /// The appraisal text of the work.
+    pub text: String,
+    /// The fingerprint of the version of the file the work was based on.
+    pub base: Option<Fingerprint>,
+    /// That version's text, when the file kept it (older files did not).
+    pub base_text: Option<String>,
+}
+
 /// Writes the recovery file for work based on the version of the file with
-/// fingerprint `base`, so that a restore can tell whether the file has
-/// changed since (a colleague's edits) and show what differs.
+/// fingerprint `base` and text `base_text`, so that a restore can tell
+/// whether the file has changed since (a colleague's edits) and, cell by
+/// cell, who changed what.
 pub fn write_recovery_on(
     recovery: &Path,
     text: &str,
     base: Option<Fingerprint>,
+    base_text: Option<&str>,
 ) -> Result<(), WriteError> {
     if let Some(dir) = recovery.parent()
         && !dir.as_os_str().is_empty()
@@ -85,12 +107,27 @@ pub fn write_recovery_on(
     }
     // A byte-order mark belongs at the start of a file, not after the header.
     let text = text.strip_prefix(crate::document::BOM).unwrap_or(text);
-    let mut body = String::with_capacity(RECOVERY_HEADER.len() + text.len());
+    let base_len = base_text.map_or(0, |b| b.len() + b.lines().count() * 4);
+    let mut body = String::with_capacity(RECOVERY_HEADER.len() + text.len() + base_len + 128);
     body.push_str(RECOVERY_HEADER);
     if let Some(b) = base {
         body.push_str(&format!("{BASE_LINE}{}\n", b.to_text()));
     }
     body.push_str(text);
+    if let Some(b) = base_text {
+        if !body.ends_with('\n') {
+            body.push('\n');
+        }
+        body.push_str(BASE_TEXT_LINE);
+        let b = b.strip_prefix(crate::document::BOM).unwrap_or(b);
+        for line in b.split_inclusive('\n') {
+            body.push_str(BASE_TEXT_PREFIX);
+            body.push_str(line);
+        }
+        if !body.ends_with('\n') {
+            body.push('\n');
+        }
+    }
     // Recovery files may hold confidential scoring: owner-only, like temp files.
     write_file(
         recovery,
@@ -102,22 +139,42 @@ pub fn write_recovery_on(
 
 /// Reads a recovery file, returning the appraisal text without its header.
 pub fn read_recovery(recovery: &Path) -> Option<String> {
-    read_recovery_on(recovery).map(|(text, _)| text)
+    read_recovery_on(recovery).map(|k| k.text)
 }
 
-/// Reads a recovery file: the appraisal text, and the fingerprint of the
-/// version of the file it was based on, if recorded.
-pub fn read_recovery_on(recovery: &Path) -> Option<(String, Option<Fingerprint>)> {
+/// Reads a recovery file: the work, and what is known of the version of the
+/// file it was based on.
+pub fn read_recovery_on(recovery: &Path) -> Option<Kept> {
     let text = std::fs::read_to_string(recovery).ok()?;
     let Some(rest) = text.strip_prefix(RECOVERY_HEADER) else {
-        return Some((text, None));
+        return Some(Kept {
+            text,
+            base: None,
+            base_text: None,
+        });
     };
-    if let Some(after) = rest.strip_prefix(BASE_LINE)
-        && let Some((fp, body)) = after.split_once('\n')
+    let (base, rest) = match rest
+        .strip_prefix(BASE_LINE)
+        .and_then(|a| a.split_once('\n'))
     {
-        return Some((body.to_owned(), Fingerprint::parse(fp.trim())));
-    }
-    Some((rest.to_owned(), None))
+        Some((fp, body)) => (Fingerprint::parse(fp.trim()), body),
+        None => (None, rest),
+    };
+    let (work, base_text) = match rest.rfind(BASE_TEXT_LINE) {
+        Some(at) if at == 0 || rest[..at].ends_with('\n') => {
+            let kept: String = rest[at + BASE_TEXT_LINE.len()..]
+                .split_inclusive('\n')
+                .map(|l| l.strip_prefix(BASE_TEXT_PREFIX).unwrap_or(l))
+                .collect();
+            (&rest[..at], Some(kept))
+        }
+        _ => (rest, None),
+    };
+    Some(Kept {
+        text: work.to_owned(),
+        base,
+        base_text,
+    })
 }
 
 /// Removes a recovery file; a file that is already gone is fine.
@@ -611,6 +668,31 @@ mod tests {
         write_recovery(&rec, "again").unwrap();
         let mode = std::fs::metadata(&rec).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn the_base_version_kept_beside_the_work_reads_back_apart_from_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let rec = dir.path().join(".review.toml.appraise-recovery");
+        let base =
+            "\u{feff}[appraisal]\r\ntitle = \"T\"\r\n#| a comment that looks like ours\r\nlast = 1";
+        let fp = Fingerprint::of(base.as_bytes());
+        write_recovery_on(&rec, SMALL, Some(fp), Some(base)).unwrap();
+        let kept = read_recovery_on(&rec).unwrap();
+        assert_eq!(kept.text, SMALL);
+        assert_eq!(kept.base, Some(fp));
+        assert_eq!(
+            kept.base_text.as_deref(),
+            Some("[appraisal]\r\ntitle = \"T\"\r\n#| a comment that looks like ours\r\nlast = 1\n")
+        );
+        // The file as a whole still reads as the work, the copy being comments.
+        let whole = std::fs::read_to_string(&rec).unwrap();
+        let whole: toml::Table = toml::from_str(&whole).unwrap();
+        assert_eq!(whole, toml::from_str::<toml::Table>(SMALL).unwrap());
+        // A file written without the copy (as older versions did) reads as before.
+        write_recovery_on(&rec, SMALL, Some(fp), None).unwrap();
+        let old = read_recovery_on(&rec).unwrap();
+        assert_eq!((old.text.as_str(), old.base_text), (SMALL, None));
     }
 
     #[test]

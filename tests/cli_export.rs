@@ -522,3 +522,42 @@ fn a_weighted_mismatch_is_named_as_the_weighted_total_in_exports() {
             .stdout(predicate::str::contains("sum of the scores").not());
     }
 }
+
+/// Characters the bundled font cannot draw are named when an export draws
+/// PNG pictures of the charts, since they show there as empty boxes; the
+/// bundled example, all in Latin script, raises no such warning.
+#[test]
+fn png_pictures_name_the_characters_they_cannot_draw() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/appraisals/children-services-ama-2017.toml"
+    ))
+    .unwrap();
+    let file = dir.path().join("review.toml");
+    std::fs::write(
+        &file,
+        example.replacen(
+            "name = \"Joint Venture\"",
+            "name = \"Joint Venture 🚀 日本語\"",
+            1,
+        ),
+    )
+    .unwrap();
+    appraise()
+        .arg("export")
+        .arg(&file)
+        .args(["-f", "png", "--out"])
+        .arg(format!("{}/png/", dir.path().display()))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: the PNG pictures cannot draw 🚀 日 本 語: the bundled font has no such characters",
+        ));
+    appraise()
+        .args(["export", "-f", "docx", "--out"])
+        .arg(dir.path().join("r.docx"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("cannot draw").not());
+}

@@ -900,12 +900,26 @@ fn a_sheets_doubled_byte_order_mark_and_missing_option_are_located() {
         .stderr(predicate::str::contains(
             "warning[doubled-byte-order-mark]: the file starts with two byte-order marks",
         ))
-        .stderr(predicate::str::contains(format!("{}:1:1", doubled.display())));
+        .stderr(predicate::str::contains(format!(
+            "{}:1:1",
+            doubled.display()
+        )));
     let partial = dir.path().join("partial.sheet.toml");
-    let only_a = text.split("\n[scores.b]").next().expect("a first").to_string();
+    let only_a = text
+        .split("\n[scores.b]")
+        .next()
+        .expect("a first")
+        .to_string();
     std::fs::write(&partial, &only_a).expect("write");
     let last_line = only_a.trim_end().lines().count();
-    let last_col = only_a.trim_end().lines().last().expect("a line").chars().count() + 1;
+    let last_col = only_a
+        .trim_end()
+        .lines()
+        .last()
+        .expect("a line")
+        .chars()
+        .count()
+        + 1;
     appraise()
         .arg("panel")
         .arg(&review)

@@ -20,7 +20,7 @@ use appraise::document;
 use appraise::export::{self, ExportOptions, Format};
 use appraise::save::{self, SaveError};
 use appraise::tui::{Action, App};
-use common::screen::update;
+use common::screen::{screen, update};
 
 mod common;
 use common::pty::Session;
@@ -874,11 +874,24 @@ fn restoring_work_after_a_colleague_changed_the_file_shows_each_cell() {
     };
     let cells: Vec<(usize, usize)> = k.cells.iter().map(|c| (c.o, c.c)).collect();
     assert_eq!(cells, [(0, 0), (1, 1), (2, 1), (3, 1)]);
-    // Keep the colleague's three cells, and this copy's own one.
-    for _ in 0..3 {
-        update(&mut app, Action::Input(Input::Down));
-        update(&mut app, Action::Input(Input::Char(' ')));
-    }
+    // The recovery file kept the version the work started from, so each cell
+    // says who changed it and keeps that person's version unless told
+    // otherwise: restoring never silently undoes the colleague's edits.
+    use appraise::tui::app::ChangedBy;
+    let who: Vec<_> = k.cells.iter().map(|c| c.changed_by()).collect();
+    assert_eq!(
+        who,
+        [
+            Some(ChangedBy::You),
+            Some(ChangedBy::Them),
+            Some(ChangedBy::Them),
+            Some(ChangedBy::Them)
+        ]
+    );
+    assert_eq!(k.take_yours, [true, false, false, false]);
+    let shown = screen(&app);
+    assert!(shown.contains("Changed by"), "{shown}");
+    assert!(shown.contains("THEIRS"), "{shown}");
     update(&mut app, Action::Input(Input::Enter));
     assert!(
         message(&app).contains("on 1 of 4 cells"),

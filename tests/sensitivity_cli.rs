@@ -325,7 +325,12 @@ fn totals_equal_in_exact_arithmetic_tie_in_every_output() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|o| (o["id"].as_str().unwrap().to_string(), o["rank"].as_u64().unwrap()))
+        .map(|o| {
+            (
+                o["id"].as_str().unwrap().to_string(),
+                o["rank"].as_u64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         ranks,
@@ -369,7 +374,9 @@ fn totals_equal_in_exact_arithmetic_tie_in_every_output() {
         "{text}"
     );
     appraise()
-        .args(["export", "--format", "csv", "--tables", "ranking", "--out", "-"])
+        .args([
+            "export", "--format", "csv", "--tables", "ranking", "--out", "-",
+        ])
         .arg(&file)
         .assert()
         .success()

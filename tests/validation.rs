@@ -758,7 +758,11 @@ fn some_criteria_weighted_and_the_rest_left_at_one_is_warned_about() {
     assert_eq!(warnings_of(&none), []);
     // Nor do weights of 1 beside a default of 1: the weights are equal, as meant.
     let ones = with("weight = 2", "weight = 1").replacen("weight = 1\n", "\n", 1);
-    assert_ne!(ones, with("weight = 2", "weight = 1"), "one weight left out");
+    assert_ne!(
+        ones,
+        with("weight = 2", "weight = 1"),
+        "one weight left out"
+    );
     assert_eq!(warnings_of(&ones), []);
 }
 
@@ -789,7 +793,10 @@ fn a_scale_with_too_many_steps_says_why_and_what_to_do() {
     assert!(help.contains("10,000"), "{help}");
     assert!(help.contains("cost in pounds"), "{help}");
     // The way to hold such a measure: a measured criterion with a value function.
-    assert!(help.contains("better = \"lower\" and value = \"linear\""), "{help}");
+    assert!(
+        help.contains("better = \"lower\" and value = \"linear\""),
+        "{help}"
+    );
     assert!(help.contains("`measures`"), "{help}");
 }
 

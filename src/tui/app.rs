@@ -376,6 +376,31 @@ impl Clashes {
         })
     }
 
+    /// Restored work (`recovered`) against the file as it now is (`now`).
+    /// With `base`, the version the work started from, each cell keeps by
+    /// default the version of whoever changed it (yours where both did), so
+    /// that a restore never silently undoes a colleague's later edit;
+    /// without it, every cell keeps yours. `None` if the options or
+    /// criteria differ.
+    pub fn for_restore(
+        recovered: Appraisal,
+        base: Option<&Appraisal>,
+        now: &Appraisal,
+        from: PathBuf,
+    ) -> Option<Clashes> {
+        let mut k = Clashes::between(recovered, now, from)?;
+        let Some(base) =
+            base.filter(|b| Clashes::between((*b).clone(), now, PathBuf::new()).is_some())
+        else {
+            return Some(k);
+        };
+        for (cell, take) in k.cells.iter_mut().zip(k.take_yours.iter_mut()) {
+            cell.base = Some(cell_of(base, cell.o, cell.c));
+            *take = cell.changed_by() != Some(ChangedBy::Them);
+        }
+        Some(k)
+    }
+
     /// A save's choice: the document (`yours`) against the file as it now
     /// is (`save.theirs`), both from `base`, the file as loaded. Each cell
     /// keeps by default the version of whoever changed it, yours where both
@@ -387,13 +412,7 @@ impl Clashes {
         let shaped = Clashes::between(base.clone(), &save.theirs, PathBuf::new()).is_some();
         for (cell, take) in k.cells.iter_mut().zip(k.take_yours.iter_mut()) {
             if shaped {
-                cell.base = Some((
-                    base.options().get(cell.o).and_then(|x| x.score(cell.c)),
-                    base.options()
-                        .get(cell.o)
-                        .and_then(|x| x.note(cell.c))
-                        .map(str::to_owned),
-                ));
+                cell.base = Some(cell_of(base, cell.o, cell.c));
             }
             *take = cell.changed_by() != Some(ChangedBy::Them);
             k.their_changes += usize::from(cell.changed_by() != Some(ChangedBy::You));
@@ -479,6 +498,15 @@ fn same_frame(a: &Appraisal, b: &Appraisal) -> bool {
         }
     }
     x == *a
+}
+
+/// A cell's score and note in `a`.
+fn cell_of(a: &Appraisal, o: usize, c: usize) -> (Option<f64>, Option<String>) {
+    let opt = a.options().get(o);
+    (
+        opt.and_then(|x| x.score(c)),
+        opt.and_then(|x| x.note(c)).map(str::to_owned),
+    )
 }
 
 fn set_cell(a: &mut Appraisal, o: usize, c: usize, (score, note): &(Option<f64>, Option<String>)) {
@@ -839,11 +867,17 @@ impl App {
             found.retain(|(p, _)| Some(p.as_path()) == self.doc.recovery_path());
         }
         for (rec, left_by) in found {
-            let Some((text, base)) = recovery::read_recovery_on(&rec) else {
+            let Some(kept) = recovery::read_recovery_on(&rec) else {
                 continue;
             };
+            let base = kept.base;
             let name = rec.display().to_string();
-            let read = self.doc.target().read(&name, &text, self.doc.path());
+            let read = self.doc.target().read(&name, &kept.text, self.doc.path());
+            // The version the work started from, kept in the same file as
+            // the work: it tells your changes from those made on disk since.
+            let started_from = kept
+                .base_text
+                .and_then(|t| self.doc.target().read(&name, &t, self.doc.path()).ok());
             match read {
                 Ok(recovered)
                     if recovered != *self.doc.appraisal()
@@ -851,7 +885,12 @@ impl App {
                         && base != self.doc.fingerprint() =>
                 {
                     // The file changed after the work was kept: show what differs.
-                    match Clashes::between(recovered.clone(), self.doc.appraisal(), rec.clone()) {
+                    match Clashes::for_restore(
+                        recovered.clone(),
+                        started_from.as_ref(),
+                        self.doc.appraisal(),
+                        rec.clone(),
+                    ) {
                         Some(mut clashes) => {
                             clashes.stale_lock = left_by.map(|o| o.lock);
                             self.view.mode =

@@ -76,7 +76,7 @@ impl Mirror {
             let text =
                 self.target
                     .render(&self.original, &self.appraisal, self.doc_path.as_deref());
-            recovery::write_recovery_on(&self.path, &text, self.base)
+            recovery::write_recovery_on(&self.path, &text, self.base, Some(&self.original))
         } else {
             recovery::remove_recovery(&self.path)
         }
