@@ -707,6 +707,40 @@ fn a_panel_can_total_its_members_points() {
         .stdout(predicate::str::contains(
             "Consensus ranking (sum of members' scores)",
         ));
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .args(["--method", "sum", "--format", "html"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Consensus ranking (sum of members&#39; scores)",
+        ))
+        .stdout(predicate::str::contains(
+            "On the sum of 3 members&#39; scores",
+        ));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let book = dir.path().join("sum.xlsx");
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .args(["--method", "sum", "--format", "xlsx", "--out"])
+        .arg(&book)
+        .assert()
+        .success();
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&book).expect("workbook");
+    let names = wb.sheet_names();
+    let named = names.iter().any(|n| {
+        wb.worksheet_range(n).is_ok_and(|r| {
+            r.rows()
+                .flatten()
+                .any(|c| c.to_string().contains("sum of members' scores"))
+        })
+    });
+    assert!(named, "the workbook names the method");
     // A sum is not on the appraisal's scale, so it cannot be written into it.
     let before = std::fs::read(&review).expect("read");
     appraise()
