@@ -84,42 +84,38 @@ pub(super) fn rule(sink: &mut Sink, kind: Kind, err: &ModelError, span: &Span, h
     sink.push(Diagnostic::error(kind, err.to_string(), Some(span.clone())).with_help(help));
 }
 
-pub(crate) fn checked_name(
+/// `v` with what `check` (a model rule) gives for it; a value that breaks
+/// the rule is reported as `invalid-text`, with `help` saying what to do.
+fn checked_by<T>(
     v: Option<At<String>>,
-    what: &str,
+    check: impl FnOnce(&str) -> Result<T, ModelError>,
+    help: impl FnOnce() -> String,
     sink: &mut Sink<'_>,
-) -> Option<String> {
+) -> Option<(String, T)> {
     let v = v?;
-    match check_name(&v.value) {
-        Ok(()) => Some(v.value),
+    match check(&v.value) {
+        Ok(checked) => Some((v.value, checked)),
         Err(e) => {
-            rule(
-                sink,
-                Kind::InvalidText,
-                &e,
-                &v.span,
-                &format!("give {what} as one line of ordinary text"),
-            );
+            rule(sink, Kind::InvalidText, &e, &v.span, &help());
             None
         }
     }
 }
 
+/// A one-line name checked by [`check_name`]; `what` names it in the advice.
+pub(crate) fn checked_name(
+    v: Option<At<String>>,
+    what: &str,
+    sink: &mut Sink<'_>,
+) -> Option<String> {
+    let help = || format!("give {what} as one line of ordinary text");
+    checked_by(v, check_name, help, sink).map(|(name, ())| name)
+}
+
+/// Free text checked by [`check_text`].
 pub(crate) fn checked_text(v: Option<At<String>>, sink: &mut Sink<'_>) -> Option<String> {
-    let v = v?;
-    match check_text(&v.value) {
-        Ok(()) => Some(v.value),
-        Err(e) => {
-            rule(
-                sink,
-                Kind::InvalidText,
-                &e,
-                &v.span,
-                "remove the control character from the text",
-            );
-            None
-        }
-    }
+    let help = || "remove the control character from the text".to_string();
+    checked_by(v, check_text, help, sink).map(|(text, ())| text)
 }
 
 /// A note checked by the note rule ([`check_note`]): `None` for blank text,
@@ -129,14 +125,8 @@ pub(crate) fn checked_note(
     help: &str,
     sink: &mut Sink<'_>,
 ) -> Option<String> {
-    let v = v?;
-    match check_note(&v.value) {
-        Ok(note) => note.is_some().then_some(v.value),
-        Err(e) => {
-            rule(sink, Kind::InvalidText, &e, &v.span, help);
-            None
-        }
-    }
+    let kept = |t: &str| check_note(t).map(|note| note.is_some());
+    checked_by(v, kept, || help.to_string(), sink).and_then(|(note, kept)| kept.then_some(note))
 }
 
 /// Reads an id, reporting bad characters and duplicates (`seen` maps id to the line it was first used).
