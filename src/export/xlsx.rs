@@ -482,9 +482,13 @@ fn width_for(t: &ReportTable, c: usize) -> f64 {
     if col_wide {
         return 50.0;
     }
+    // A grouped matrix's group names wrap in their row, so that its score
+    // columns stay as narrow as their figures and headers.
+    let grouped = t.weighted_sum.as_ref().is_some_and(|w| w.grouped.is_some());
     let longest_cell = t
         .rows
         .iter()
+        .filter(|r| !(grouped && r.kind == RowKind::Parameters))
         .filter_map(|r| r.cells.get(c))
         .map(|cell| {
             cell.value
@@ -1385,7 +1389,9 @@ fn write_sheet(
             let wrap = t.columns.get(c).is_some_and(|col| col.wide);
             let cell = row.cells.get(c);
             let value = cell.map_or(&Value::Empty, |cell| &cell.value);
-            let wrap = wrap || matches!(value, Value::List { .. });
+            let wrap = wrap
+                || matches!(value, Value::List { .. })
+                || (kind == RowKind::Parameters && own.is_some_and(|m| m.grouped.is_some()));
             // A version-2 matrix's effective weights, derived scores,
             // subtotals, totals and ranks follow its entries.
             if let Some(formula) = own.and_then(|m| m.grouped_cell(t, r, c)) {
@@ -1825,13 +1831,18 @@ fn write_grouped_block(
                 .map_err(xerr)?,
         };
     }
-    ws.write_string_with_format(
+    let last = g.span.1.max(2);
+    let wrap = label.clone().set_text_wrap().set_align(FormatAlign::Top);
+    ws.merge_range(
         p + 6,
         1,
+        p + 6,
+        last,
         "Entered on this sheet only: scores, weights within groups, the groups' own weights (in the weight row, over each group's subtotal), each criterion's lowest and highest score and step (above), raw values of measured criteria and the scale of the totals. Every other figure in the workbook follows them by formula, except the sensitivity sheets, which show the analysis as exported. A measured criterion's score is worked out from its raw value as the notes say.",
-        &label,
+        &wrap,
     )
     .map_err(xerr)?;
+    ws.set_row_height(p + 6, 4.0 * LINE_HEIGHT).map_err(xerr)?;
     // Each judged criterion's cells take a score on its own scale, or
     // nothing; a measured criterion's raw cells take a number.
     let (top, bottom) = g.body;
