@@ -657,3 +657,152 @@ fn version_2_changes_flow_through_the_uprating_workbook() {
         false,
     );
 }
+
+/// Every value function, with raw values inside and beyond its bounds.
+const EVERY_FUNCTION: &str = r#"version = 2
+
+[appraisal]
+title = "Every value function"
+
+[[criteria]]
+id = "judged"
+name = "Judged"
+scale = { min = 0, max = 5 }
+
+[[criteria]]
+id = "fixed"
+name = "Fixed bounds"
+unit = "£m"
+better = "lower"
+value = { function = "linear", worst = 12, best = 4 }
+scale = { min = 0, max = 10 }
+
+[[criteria]]
+id = "points"
+name = "Piecewise"
+unit = "weeks"
+better = "lower"
+value = { function = "piecewise", points = [[0, 5], [10, 3], [20, 0]] }
+scale = { min = 0, max = 5 }
+
+[[criteria]]
+id = "output"
+name = "Output"
+unit = "t"
+better = "higher"
+value = "relative-to-best"
+scale = { min = 1, max = 5 }
+weight = 2
+
+[[criteria]]
+id = "banded"
+name = "Banded"
+unit = "km"
+better = "lower"
+value = { function = "bands", bands = [{ below = 1, score = 5 }, { at_least = 3, score = 1 }, { score = 3 }] }
+scale = { min = 0, max = 5 }
+
+[[criteria]]
+id = "local"
+name = "Local"
+unit = "days"
+better = "lower"
+value = "linear"
+scale = { min = 1, max = 3, step = 1 }
+
+[[options]]
+id = "a"
+name = "A"
+scores = { judged = 4 }
+measures = { fixed = 2, points = 5, output = 30, banded = 0.5, local = 10 }
+
+[[options]]
+id = "b"
+name = "B"
+scores = { judged = 1 }
+measures = { fixed = 14, points = 15, output = 12, banded = 1, local = 25 }
+
+[[options]]
+id = "c"
+name = "C"
+measures = { fixed = 7, points = 25, output = 0, banded = 3, local = 16 }
+"#;
+
+#[test]
+fn derived_scores_in_the_workbook_follow_every_value_function() {
+    let test = "derived_scores_in_the_workbook_follow_every_value_function";
+    let a = appraise::load::load_str("every.toml", EVERY_FUNCTION)
+        .expect("loads")
+        .appraisal;
+    let bytes = xlsx(&a);
+    let Some(recalculated) = recalculate(test, &bytes) else {
+        return;
+    };
+    // The cached figures are appraise's own; LibreOffice's come from the formulas.
+    let (mut got, mut want) = (open(&recalculated), open(&bytes));
+    let (g, w) = (cells(&mut got, "Matrix"), cells(&mut want, "Matrix"));
+    // Every figure up to the totals (the remarks after them are text).
+    let total_col = w
+        .iter()
+        .find(|((r, _), v)| *r == 2 && v.starts_with("Total (of "))
+        .map(|((_, c), _)| *c)
+        .expect("a Total column");
+    // The matrix itself, above its notes (an empty result cached in the
+    // block below reads back as 0 in calamine).
+    let notes = w
+        .iter()
+        .find(|(_, v)| v.starts_with("Note: "))
+        .map_or(u32::MAX, |((r, _), _)| *r);
+    let scores = |c: &BTreeMap<(u32, u32), String>| -> BTreeMap<(u32, u32), String> {
+        c.iter()
+            .filter(|((r, col), v)| *r < notes && *col <= total_col && v.parse::<f64>().is_ok())
+            .map(|(k, v)| (*k, v.clone()))
+            .collect()
+    };
+    let (g, w) = (scores(&g), scores(&w));
+    assert!(w.len() > 30, "{w:?}");
+    let differ: Vec<_> = w
+        .iter()
+        .filter(|(k, v)| g.get(k) != Some(v))
+        .map(|(k, v)| (k, v, g.get(k)))
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "(cell, appraise, LibreOffice): {differ:?}"
+    );
+    assert_eq!(g.len(), w.len());
+    // Spot checks against the rules in docs/format.md.
+    let matrix = cells(&mut want, "Matrix");
+    let row = |name: &str| {
+        matrix
+            .iter()
+            .find(|((_, c), v)| *c == 1 && **v == name)
+            .map(|((r, _), _)| *r)
+            .expect("row")
+    };
+    let col = |head: &str| {
+        matrix
+            .iter()
+            .find(|((r, _), v)| *r == 2 && v.starts_with(head))
+            .map(|((_, c), _)| *c)
+            .expect("column")
+    };
+    let at = |o: &str, h: &str| g.get(&(row(o), col(h))).cloned().unwrap_or_default();
+    assert_eq!(
+        at("B", "Fixed bounds: score"),
+        "0.000000000",
+        "held at the worst"
+    );
+    assert_eq!(
+        at("A", "Fixed bounds: score"),
+        "10.000000000",
+        "held at the best"
+    );
+    assert_eq!(at("B", "Piecewise: score"), "1.500000000");
+    assert_eq!(at("C", "Output: score"), "1.000000000");
+    assert_eq!(at("B", "Output: score"), "2.600000000");
+    assert_eq!(at("B", "Banded: score"), "3.000000000");
+    assert_eq!(at("C", "Banded: score"), "1.000000000");
+    assert_eq!(at("C", "Local: score"), "2.200000000");
+    common::ooxml::validate(test, &[("every.xlsx".into(), bytes)]);
+}

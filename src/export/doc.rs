@@ -296,6 +296,26 @@ pub enum Live {
     },
     /// The sum of the weights.
     TotalWeight,
+    /// A criterion's effective weight: its weight × its group's share
+    /// (its weight as written outside any group).
+    EffectiveWeight {
+        /// The criterion.
+        criterion: usize,
+    },
+    /// An option's subtotal for a criteria group.
+    Subtotal {
+        /// The option.
+        option: usize,
+        /// The group, in file order.
+        group: usize,
+    },
+    /// A measured criterion's raw value for an option.
+    Raw {
+        /// The option.
+        option: usize,
+        /// The criterion.
+        criterion: usize,
+    },
 }
 
 /// A figure inside a table note that a spreadsheet can keep live: the
@@ -456,7 +476,7 @@ pub struct SumCriterion {
     /// The group it sits in directly.
     pub group: Option<usize>,
     /// How a raw value becomes its score, for a measured criterion.
-    pub measure: Option<crate::value_fn::Measure>,
+    pub measure: Option<crate::model::value_fn::Measure>,
 }
 
 /// One criteria group of a [`GroupedSum`].

@@ -571,7 +571,7 @@ fn scale_words(s: &crate::model::Scale) -> String {
 /// How a measured criterion's score is found from its raw value, in words
 /// a reader can check by hand.
 fn value_rule(appraisal: &Appraisal, c: usize) -> Option<String> {
-    use crate::value_fn::{Better, ValueFunction};
+    use crate::model::value_fn::{Better, ValueFunction};
     let k = appraisal.criteria().get(c)?;
     let m = k.measure()?;
     let s = appraisal.scale_of(c);
@@ -608,10 +608,10 @@ fn value_rule(appraisal: &Appraisal, c: usize) -> Option<String> {
                 .map(|b| match b.test {
                     Some((cmp, limit)) => {
                         let test = match cmp {
-                            crate::value_fn::Comparison::Below => "under",
-                            crate::value_fn::Comparison::UpTo => "up to",
-                            crate::value_fn::Comparison::Above => "over",
-                            crate::value_fn::Comparison::AtLeast => "at least",
+                            crate::model::value_fn::Comparison::Below => "under",
+                            crate::model::value_fn::Comparison::UpTo => "up to",
+                            crate::model::value_fn::Comparison::Above => "over",
+                            crate::model::value_fn::Comparison::AtLeast => "at least",
                         };
                         format!("{test} {} scores {}", u(limit), numbers::score(b.score))
                     }

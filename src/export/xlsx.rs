@@ -748,7 +748,7 @@ impl GroupedRefs {
     /// row `r`, as the value function gives it (held at the scale's ends);
     /// `None` for a function no formula follows.
     fn derived(&self, k: &super::doc::SumCriterion, r: u32) -> Option<String> {
-        use crate::value_fn::{Better, Comparison, ValueFunction};
+        use crate::model::value_fn::{Better, Comparison, ValueFunction};
         let m = k.measure.as_ref()?;
         let rc = column_number_to_name(k.raw_column? as u16);
         let sc = column_number_to_name(k.column as u16);
@@ -978,6 +978,11 @@ impl MatrixRefs {
                 format!("=IF({hi}={lo},0,({total}-{lo})/({hi}-{lo}))")
             }
             Live::TotalWeight => format!("=SUM({})", self.weights()),
+            // A version-1 matrix's weights are its effective weights.
+            Live::EffectiveWeight { criterion } => {
+                format!("={s}!{}${}", crit(criterion)?, self.weight_row)
+            }
+            Live::Subtotal { .. } | Live::Raw { .. } => return None,
         })
     }
 
@@ -1019,6 +1024,34 @@ impl MatrixRefs {
                 format!("=IF({hi}={lo},0,({total}-{lo})/({hi}-{lo}))")
             }
             Live::TotalWeight => format!("={}", g.total_weight(s)),
+            Live::EffectiveWeight { criterion } => {
+                format!("={s}{}${}", crit(criterion)?, g.effective_row)
+            }
+            Live::Subtotal { option, group } => {
+                let c = g.spec.groups.get(group)?.column as u16;
+                format!("={s}{}{}", Self::col(c), row(option)?)
+            }
+            Live::Raw { option, criterion } => {
+                let c = g.spec.criteria.get(criterion)?.raw_column? as u16;
+                let r = row(option)?;
+                format!("=IF(ISNUMBER({s}{c}{r}),{s}{c}{r},\"\")", c = Self::col(c))
+            }
+        })
+    }
+
+    /// Whether column `c` holds a measured criterion's scores that its value
+    /// function may put between the scale's steps (any function but bands).
+    fn between_steps(&self, c: usize) -> bool {
+        self.grouped.as_ref().is_some_and(|g| {
+            g.spec.criteria.iter().any(|k| {
+                k.column == c
+                    && k.measure.as_ref().is_some_and(|m| {
+                        !matches!(
+                            m.function,
+                            crate::model::value_fn::ValueFunction::Bands { .. }
+                        )
+                    })
+            })
         })
     }
 
@@ -1160,6 +1193,8 @@ enum NumberFormat {
     Percent,
     /// A total shown as "T/max".
     OutOf(f64),
+    /// Two decimals, for a derived score that may fall between steps.
+    Decimals2,
 }
 
 impl BodyFormats {
@@ -1182,6 +1217,7 @@ impl BodyFormats {
                 f = match number {
                     NumberFormat::General => f,
                     NumberFormat::Percent => f.set_num_format("0.0%"),
+                    NumberFormat::Decimals2 => f.set_num_format("0.00"),
                     NumberFormat::OutOf(max) => {
                         f.set_num_format(format!("General\"/{}\"", plain_number(max)))
                     }
@@ -1395,7 +1431,13 @@ fn write_sheet(
             // A version-2 matrix's effective weights, derived scores,
             // subtotals, totals and ranks follow its entries.
             if let Some(formula) = own.and_then(|m| m.grouped_cell(t, r, c)) {
-                let f = formats.get(kind, false, NumberFormat::General, false);
+                // Scores a value function puts between steps show two decimals.
+                let number = if own.is_some_and(|m| m.between_steps(c)) {
+                    NumberFormat::Decimals2
+                } else {
+                    NumberFormat::General
+                };
+                let f = formats.get(kind, false, number, false);
                 ws.write_formula_with_format(xr, xc, formula, f)
                     .map_err(xerr)?;
                 continue;
