@@ -356,7 +356,11 @@ fn each_sheet_says_what_follows_the_matrix_and_what_does_not() {
 /// Sheets whose tables do not yet show version 2 (their builder is being
 /// reworked for groups and own scales): a difference there is reported as
 /// skipped rather than failed, and the Matrix is checked against the JSON.
-const NOT_YET_VERSION_2: &[&str] = &["Criteria", "Summary", "Annex - "];
+// Groups, Ranking (its subtotal columns) and Baseline now show version 2,
+// but as figures, not yet as formulas on the Matrix sheet.
+const NOT_YET_VERSION_2: &[&str] = &[
+    "Criteria", "Summary", "Annex - ", "Groups", "Ranking", "Baseline",
+];
 
 /// One change made on a version-2 Matrix sheet, and the same change made
 /// to the appraisal file's text.
