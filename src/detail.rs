@@ -61,7 +61,7 @@ pub struct CriterionDetail<'a> {
     /// Its own scale: (min, max, step), if it has one.
     pub scale: Option<(f64, f64, f64)>,
     /// How its raw values become scores, if measured.
-    pub measure: Option<&'a crate::value_fn::Measure>,
+    pub measure: Option<&'a crate::model::value_fn::Measure>,
 }
 
 /// An option screened out.

@@ -287,8 +287,8 @@ fn scale_value(s: &Scale) -> Value {
 }
 
 /// A value function as the file writes it.
-fn function_value(f: &crate::value_fn::ValueFunction) -> Value {
-    use crate::value_fn::ValueFunction;
+fn function_value(f: &crate::model::value_fn::ValueFunction) -> Value {
+    use crate::model::value_fn::ValueFunction;
     let mut t = toml_edit::InlineTable::new();
     t.insert("function", Value::from(f.name()));
     match f {

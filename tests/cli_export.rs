@@ -494,3 +494,42 @@ fn a_version_2_export_analyses_the_shortlist_at_effective_weights() {
         assert!((got - want).abs() < 1e-9, "{shares:?}");
     }
 }
+
+/// Characters the bundled font cannot draw are named when an export draws
+/// PNG pictures of the charts, since they show there as empty boxes; the
+/// bundled example, all in Latin script, raises no such warning.
+#[test]
+fn png_pictures_name_the_characters_they_cannot_draw() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/appraisals/children-services-ama-2017.toml"
+    ))
+    .unwrap();
+    let file = dir.path().join("review.toml");
+    std::fs::write(
+        &file,
+        example.replacen(
+            "name = \"Joint Venture\"",
+            "name = \"Joint Venture 🚀 日本語\"",
+            1,
+        ),
+    )
+    .unwrap();
+    appraise()
+        .arg("export")
+        .arg(&file)
+        .args(["-f", "png", "--out"])
+        .arg(format!("{}/png/", dir.path().display()))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: the PNG pictures cannot draw 🚀 日 本 語: the bundled font has no such characters",
+        ));
+    appraise()
+        .args(["export", "-f", "docx", "--out"])
+        .arg(dir.path().join("r.docx"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("cannot draw").not());
+}

@@ -930,3 +930,35 @@ fn charts_read_well_and_say_their_values() {
     );
     assert!(pngs.iter().any(|f| f.name == "chart-totals.png"));
 }
+
+/// Charts in the Word document are laid out for the page: fitted to its text
+/// width, their 12-pixel labels print at 10 pt or more (clear-print guidance),
+/// not the 7.6 pt the web page's 760-pixel layout would give.
+#[test]
+fn word_charts_print_their_labels_at_ten_points_or_more() {
+    let (a, r) = example();
+    let docx = bytes(&a, &r, Format::Docx, "all");
+    let doc = zip_part(&docx, "word/document.xml");
+    let widths: Vec<f64> = doc
+        .match_indices("<wp:extent cx=\"")
+        .map(|(i, m)| {
+            let rest = &doc[i + m.len()..];
+            rest[..rest.find('"').unwrap()].parse::<f64>().unwrap()
+        })
+        .collect();
+    assert_eq!(widths.len(), 9, "the totals chart and one per criterion");
+    for (i, cx) in widths.iter().enumerate() {
+        let svg = zip_part(&docx, &format!("word/media/chart{}.svg", i + 1));
+        let at = svg.find(" width=\"").unwrap() + 8;
+        let px: f64 = svg[at..at + svg[at..].find('"').unwrap()].parse().unwrap();
+        assert!(svg.contains("font-size=\"12\""), "labels are 12 px");
+        // EMU to points: 914,400 per inch, 72 points per inch.
+        let pt_per_px = cx / 914_400.0 * 72.0 / px;
+        assert!(
+            12.0 * pt_per_px >= 10.0,
+            "chart {}: {:.1} pt",
+            i + 1,
+            12.0 * pt_per_px
+        );
+    }
+}

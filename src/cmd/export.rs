@@ -136,6 +136,39 @@ fn report_error(e: &ExportError) -> ExitCode {
     }
 }
 
+/// Says which characters of the names the PNG pictures of the charts cannot
+/// draw (emoji, scripts the bundled font lacks), since they come out there as
+/// empty boxes.
+fn warn_undrawable(appraisal: &appraise::model::Appraisal, format: Format) {
+    let missing = appraise::export::png::undrawable_in(appraisal);
+    if missing.is_empty() {
+        return;
+    }
+    let shown: String = missing
+        .iter()
+        .take(12)
+        .collect::<Vec<_>>()
+        .iter()
+        .map(|c| format!("{c} "))
+        .collect();
+    let more = missing.len().saturating_sub(12);
+    let where_ = if format == Format::Docx {
+        "the chart pictures LibreOffice and Word before 2016 show (Word 2016 and later draw the charts with your own fonts)"
+    } else {
+        "the PNG pictures"
+    };
+    let _ = writeln!(
+        std::io::stderr(),
+        "warning: {where_} cannot draw {}{}: the bundled font has no such characters, so they show as empty boxes; the tables and the SVG charts show them as typed",
+        appraise::terminal::sanitise(shown.trim_end()),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    );
+}
+
 /// Exports the appraisal.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let format = Format::from(args.format);
@@ -175,6 +208,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     print_warnings(&loaded);
     let appraisal = &loaded.appraisal;
+    if matches!(format, Format::Png | Format::Docx) {
+        warn_undrawable(appraisal, format);
+    }
     let results = appraise::compute(appraisal);
     let options = ExportOptions {
         tables,

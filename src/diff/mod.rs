@@ -806,7 +806,7 @@ fn cells(old: &Appraisal, new: &Appraisal, changes: &mut Vec<Change>) {
                 let show = |v: Option<f64>| {
                     v.map_or_else(
                         || "none".to_string(),
-                        |v| crate::value_fn::with_unit(unit, v),
+                        |v| crate::model::value_fn::with_unit(unit, v),
                     )
                 };
                 push(

@@ -25,7 +25,7 @@ use super::doc::{
 };
 use super::png::svg_to_png;
 use super::stream::ReportStream;
-use super::svg::{WIDTH as SVG_WIDTH, chart_svg};
+use super::svg::{PRINT_WIDTH, chart_svg_for_print};
 use super::text::{push_xml, xml};
 
 /// Page size and margins, in twentieths of a point (twips): A4 with 2 cm margins.
@@ -72,7 +72,7 @@ pub fn write_stream<W: Write + Seek>(
     let media = charts
         .par_iter()
         .map(|c| {
-            let svg = chart_svg(c);
+            let svg = chart_svg_for_print(c);
             Ok(Media {
                 png: svg_to_png(&svg, super::png::CHART_SCALE)?,
                 svg: svg.into_bytes(),
@@ -723,7 +723,7 @@ fn chart_xml(s: &mut String, chart: &Chart, m: &Media, i: usize, text_width: u32
     let (w_px, h_px) = std::str::from_utf8(&m.svg)
         .ok()
         .and_then(svg_size)
-        .unwrap_or((SVG_WIDTH, SVG_WIDTH * 0.6));
+        .unwrap_or((PRINT_WIDTH, PRINT_WIDTH * 0.6));
     // Fit the chart to the text width, keeping its proportions.
     let cx = u64::from(text_width) * EMU_PER_TWIP;
     let cy = (cx as f64 * h_px / w_px).round() as u64;

@@ -27,6 +27,63 @@ fn fonts() -> Arc<fontdb::Database> {
     .clone()
 }
 
+/// The characters of `text` that the bundled font has no glyph for, in the
+/// order first met, each once. They come out as empty boxes in the PNG
+/// pictures (the SVG charts leave them to the reader's fonts, and the
+/// tables show them as typed), so an export that draws PNGs says so.
+pub fn undrawable(text: &str) -> Vec<char> {
+    use skrifa::MetadataProvider;
+    static MAP: OnceLock<Option<Vec<(u32, u32)>>> = OnceLock::new();
+    // The font's characters as sorted ranges, read once.
+    let ranges = MAP.get_or_init(|| {
+        let font = skrifa::FontRef::new(dejavu::sans::regular()).ok()?;
+        let mut out: Vec<(u32, u32)> = Vec::new();
+        for (ch, _) in font.charmap().mappings() {
+            match out.last_mut() {
+                Some((_, hi)) if *hi + 1 == ch => *hi = ch,
+                _ => out.push((ch, ch)),
+            }
+        }
+        Some(out)
+    });
+    let Some(ranges) = ranges else {
+        return Vec::new();
+    };
+    let covered = |c: char| {
+        let c = u32::from(c);
+        let i = ranges.partition_point(|&(lo, _)| lo <= c);
+        i > 0 && ranges[i - 1].1 >= c
+    };
+    let mut out = Vec::new();
+    for c in text.chars() {
+        // Spaces, controls and joiners draw nothing in any font.
+        if c.is_whitespace() || c.is_control() || matches!(c, '\u{200d}' | '\u{fe0f}') {
+            continue;
+        }
+        if !covered(c) && !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The characters of the names a chart can show (the title, options,
+/// criteria and their groups) that the PNG pictures cannot draw.
+pub fn undrawable_in(a: &crate::model::Appraisal) -> Vec<char> {
+    let mut text = a.meta.title.clone();
+    for name in a
+        .options()
+        .iter()
+        .map(|o| o.name())
+        .chain(a.criteria().iter().map(|c| c.name()))
+        .chain(a.groups().iter().map(|g| g.name()))
+    {
+        text.push(' ');
+        text.push_str(name);
+    }
+    undrawable(&text)
+}
+
 /// How much larger than its SVG size a chart is drawn as a PNG: 1520 pixels
 /// wide, sharp in print and on high-density screens.
 pub const CHART_SCALE: f32 = 2.0;
@@ -74,6 +131,16 @@ pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, ExportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn characters_the_bundled_font_cannot_draw_are_named_once() {
+        assert_eq!(
+            undrawable("Peer Practice Partner £5m → 10% • Ωmega Привет"),
+            Vec::<char>::new()
+        );
+        assert_eq!(undrawable("Hub 🚀 日本語 🚀"), vec!['🚀', '日', '本', '語']);
+        assert_eq!(undrawable("👍\u{fe0f} a\u{200d}b"), vec!['👍']);
+    }
 
     #[test]
     fn renders_text_with_the_bundled_font() {

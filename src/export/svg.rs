@@ -150,12 +150,27 @@ pub fn values_text(chart: &Chart) -> String {
 
 /// The SVG for a chart, without an XML declaration (for inlining in HTML).
 pub fn chart_svg(chart: &Chart) -> String {
+    chart_svg_at(chart, WIDTH)
+}
+
+/// The width of a chart laid out for print: a Word page's text column is
+/// about 6.7 inches, so a chart this wide shows its 12-pixel text at 10 pt
+/// and more, where the screen width would shrink it to 7.6 pt.
+pub const PRINT_WIDTH: f64 = 560.0;
+
+/// The SVG for a chart laid out for a printed page ([`PRINT_WIDTH`]).
+pub fn chart_svg_for_print(chart: &Chart) -> String {
+    chart_svg_at(chart, PRINT_WIDTH)
+}
+
+/// The SVG for a chart laid out `width` pixels wide.
+fn chart_svg_at(chart: &Chart, width: f64) -> String {
     let id = safe_id(&chart.key);
     let (height, body) = match &chart.kind {
-        ChartKind::Bars(b) => bars(b, &id),
-        ChartKind::Lines(l) => lines(l, &id),
-        ChartKind::Stacked(s) => stacked(s, &id),
-        ChartKind::Scatter(sc) => scatter(sc),
+        ChartKind::Bars(b) => bars(b, &id, width),
+        ChartKind::Lines(l) => lines(l, &id, width),
+        ChartKind::Stacked(s) => stacked(s, &id, width),
+        ChartKind::Scatter(sc) => scatter(sc, width),
     };
     let mut out = String::new();
     let _ = write!(
@@ -165,7 +180,7 @@ pub fn chart_svg(chart: &Chart) -> String {
          <title id=\"{id}-title\">{title}</title>\n<desc id=\"{id}-desc\">{desc}</desc>\n\
          <rect width=\"{w}\" height=\"{h}\" fill=\"#ffffff\"/>\n\
          <text x=\"{pad}\" y=\"22\" font-size=\"{TITLE_SIZE}\" font-weight=\"bold\">{title}</text>\n",
-        w = n(WIDTH),
+        w = n(width),
         h = n(height),
         title = xml(&chart.title),
         desc = xml(&format!("{} {}", chart.description, values_text(chart))),
@@ -284,11 +299,17 @@ pub fn ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
     out
 }
 
+/// How many ticks an axis `length` pixels long has room for, at most
+/// `most`: a tick label such as "100%" needs about 40 pixels.
+fn tick_count(length: f64, most: usize) -> usize {
+    ((length / 40.0).floor() as usize).clamp(2, most)
+}
+
 fn tick_label(v: f64) -> String {
     crate::numbers::decimals(v, 2)
 }
 
-fn bars(chart: &BarChart, id: &str) -> (f64, String) {
+fn bars(chart: &BarChart, id: &str, width: f64) -> (f64, String) {
     let _ = id;
     let mut s = String::new();
     let label_w = chart
@@ -296,16 +317,16 @@ fn bars(chart: &BarChart, id: &str) -> (f64, String) {
         .iter()
         .map(|b| text_width(&b.label, FONT_SIZE))
         .fold(60.0, f64::max)
-        .min(250.0);
+        .min(250.0_f64.min(width * 0.36));
     let value_w = chart
         .bars
         .iter()
         .map(|b| text_width(&b.display, FONT_SIZE))
         .fold(30.0, f64::max)
         // Room for a mark such as "(published as 24)" after the figure.
-        .min(200.0);
+        .min(200.0_f64.min(width * 0.29));
     let x0 = PAD + label_w + 8.0;
-    let x1 = WIDTH - PAD - value_w - 8.0;
+    let x1 = width - PAD - value_w - 8.0;
     let bar_h = 20.0;
     let gap = 8.0;
     let y0 = TOP + 6.0;
@@ -318,7 +339,7 @@ fn bars(chart: &BarChart, id: &str) -> (f64, String) {
     let sx = |v: f64| x0 + (v.clamp(lo, hi) - lo) / (hi - lo) * (x1 - x0);
     // Grid and ticks.
     let axis_y = y0 + plot_h;
-    for t in ticks(lo, hi, 8) {
+    for t in ticks(lo, hi, tick_count(x1 - x0, 8)) {
         let x = sx(t);
         let _ = writeln!(
             s,
@@ -503,7 +524,7 @@ pub fn spread(wanted: &[f64], gap: f64, lo: f64, hi: f64) -> Vec<f64> {
     out
 }
 
-fn lines(chart: &LineChart, id: &str) -> (f64, String) {
+fn lines(chart: &LineChart, id: &str, width: f64) -> (f64, String) {
     let _ = id;
     let mut s = String::new();
     let key_w = 34.0;
@@ -512,9 +533,9 @@ fn lines(chart: &LineChart, id: &str) -> (f64, String) {
         .iter()
         .map(|se| text_width(&se.label, FONT_SIZE))
         .fold(40.0, f64::max)
-        .min(200.0);
+        .min(200.0_f64.min(width * 0.32));
     let x0 = PAD + 58.0;
-    let x1 = WIDTH - PAD - label_w - key_w - 16.0;
+    let x1 = width - PAD - label_w - key_w - 16.0;
     let y0 = TOP + 24.0;
     let row_gap = 16.0;
     let plot_h = (chart.series.len() as f64 * row_gap).max(300.0);
@@ -547,7 +568,7 @@ fn lines(chart: &LineChart, id: &str) -> (f64, String) {
         );
         s.push_str(&label(x0 - 6.0, y + 4.0, "end", &tick_label(t), 50.0, ""));
     }
-    for t in ticks(xlo, xhi, 10) {
+    for t in ticks(xlo, xhi, tick_count(x1 - x0, 10)) {
         let x = sx(t);
         let text = if chart.x_percent {
             format!("{}%", tick_label(100.0 * t))
@@ -686,10 +707,10 @@ fn lines(chart: &LineChart, id: &str) -> (f64, String) {
 
 /// A scatter chart: labelled points, filled where highlighted, and a line
 /// through some of them with a key entry below the plot.
-fn scatter(chart: &ScatterChart) -> (f64, String) {
+fn scatter(chart: &ScatterChart, width: f64) -> (f64, String) {
     let mut s = String::new();
     let x0 = PAD + 58.0;
-    let x1 = WIDTH - PAD - 24.0;
+    let x1 = width - PAD - 24.0;
     let y0 = TOP + 24.0;
     let plot_h = 340.0;
     let y1 = y0 + plot_h;
@@ -708,7 +729,7 @@ fn scatter(chart: &ScatterChart) -> (f64, String) {
         );
         s.push_str(&label(x0 - 6.0, y + 4.0, "end", &tick_label(t), 50.0, ""));
     }
-    for t in ticks(xlo, xhi, 10) {
+    for t in ticks(xlo, xhi, tick_count(x1 - x0, 10)) {
         let x = sx(t);
         let _ = writeln!(
             s,
@@ -922,16 +943,16 @@ fn segment_style(k: usize) -> (&'static str, &'static str, usize) {
     STYLES[k % STYLES.len()]
 }
 
-fn stacked(chart: &StackedChart, id: &str) -> (f64, String) {
+fn stacked(chart: &StackedChart, id: &str, width: f64) -> (f64, String) {
     let mut s = segment_defs(id, chart.segments.len());
     let label_w = chart
         .bars
         .iter()
         .map(|b| text_width(&b.label, FONT_SIZE))
         .fold(60.0, f64::max)
-        .min(250.0);
+        .min(250.0_f64.min(width * 0.36));
     let x0 = PAD + label_w + 8.0;
-    let x1 = WIDTH - PAD - 10.0;
+    let x1 = width - PAD - 10.0;
     let bar_h = 22.0;
     let gap = 8.0;
     // Legend first, under the title, wrapping as needed.
@@ -956,7 +977,7 @@ fn stacked(chart: &StackedChart, id: &str) -> (f64, String) {
     let plot_h = chart.bars.len() as f64 * (bar_h + gap);
     let axis_y = y0 + plot_h;
     let sx = |v: f64| x0 + v.clamp(0.0, 1.0) * (x1 - x0);
-    for t in ticks(0.0, 1.0, 10) {
+    for t in ticks(0.0, 1.0, tick_count(x1 - x0, 10)) {
         let x = sx(t);
         let _ = writeln!(
             s,

@@ -65,7 +65,7 @@ pub struct ValueForMoney {
 impl ValueForMoney {
     /// A cost with its unit, as derivations show it ("£8m", "12 months").
     pub fn with_unit(&self, raw: f64) -> String {
-        crate::value_fn::with_unit(self.unit.as_deref(), raw)
+        crate::model::value_fn::with_unit(self.unit.as_deref(), raw)
     }
 }
 

@@ -397,7 +397,7 @@ impl Measure {
             }
         };
         Some(Derived {
-            score: crate::model::snap(score.clamp(min, max)),
+            score: super::scale::snap(score.clamp(min, max)),
             derivation,
         })
     }

@@ -5,7 +5,8 @@
 
 use serde::Serialize;
 
-use crate::model::{Id, ModelError, check_name};
+use super::error::ModelError;
+use super::text::{Id, check_name, check_text};
 
 /// One pass/fail test.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,7 +60,7 @@ impl ScreenResult {
         if reason.trim().is_empty() {
             return Err(ModelError::FailWithoutReason);
         }
-        crate::model::check_text(&reason)?;
+        check_text(&reason)?;
         Ok(ScreenResult {
             pass: false,
             reason: Some(reason),

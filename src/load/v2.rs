@@ -10,11 +10,11 @@ use std::collections::HashMap;
 use toml::de::DeValue;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::model::screening::{Screen, ScreenResult};
+use crate::model::value_fn::{Band, Better, Comparison, Measure, ValueFunction};
 use crate::model::{Evidence, Id, OptionGroup, Published, check_name};
 use crate::numbers::{self, shorten};
 use crate::raw::{At, Sink, Span, Table, number, type_name};
-use crate::screening::{Screen, ScreenResult};
-use crate::value_fn::{Band, Better, Comparison, Measure, ValueFunction};
 
 /// Keys of a `[[groups]]` entry.
 pub(crate) const GROUP_KEYS: &[&str] = &["id", "name", "weight", "description", "group"];
@@ -76,15 +76,15 @@ pub(crate) fn read_groups(
         };
         t.check_keys(GROUP_KEYS, sink);
         let id_span = t.get("id").map_or(span.clone(), |v| sink.at(v));
-        let id = crate::load::read_id(&t, &mut seen, "group", sink);
-        let gname = crate::load::checked_name(
+        let id = super::read_id(&t, &mut seen, "group", sink);
+        let gname = super::checked_name(
             t.string("name", Some("\"Quality\""), sink),
             "the name",
             sink,
         );
         let weight_written = t.get("weight").is_some();
-        let weight = crate::load::read_weight(&t, sink);
-        let description = crate::load::checked_text(t.string("description", None, sink), sink);
+        let weight = super::read_weight(&t, sink);
+        let description = super::checked_text(t.string("description", None, sink), sink);
         let parent = t.string("group", None, sink);
         out.push(GroupRead {
             id,
@@ -142,7 +142,7 @@ pub(crate) fn read_measure(
     used: &mut Vec<(String, Span)>,
     sink: &mut Sink<'_>,
 ) -> (bool, Option<Measure>) {
-    let unit = crate::load::checked_name(t.string("unit", None, sink), "the unit", sink);
+    let unit = super::checked_name(t.string("unit", None, sink), "the unit", sink);
     let better = t.string("better", None, sink);
     let value = t.get("value");
     for key in ["unit", "better", "value"] {
@@ -680,8 +680,8 @@ pub(crate) fn read_screens(
             name,
         };
         t.check_keys(SCREEN_KEYS, sink);
-        let id = crate::load::read_id(&t, &mut seen, "screening test", sink);
-        let sname = crate::load::checked_name(
+        let id = super::read_id(&t, &mut seen, "screening test", sink);
+        let sname = super::checked_name(
             t.string(
                 "name",
                 Some("\"Affordable within the capital budget\""),
@@ -690,7 +690,7 @@ pub(crate) fn read_screens(
             "the name",
             sink,
         );
-        let description = crate::load::checked_text(t.string("description", None, sink), sink);
+        let description = super::checked_text(t.string("description", None, sink), sink);
         out.push(match (id, sname) {
             (Some(id), Some(n)) => Screen::new(id, &n).ok().map(|mut s| {
                 s.description = description;
@@ -727,9 +727,9 @@ pub(crate) fn read_option_groups(
         };
         t.check_keys(OPTION_GROUP_KEYS, sink);
         let raw = t.string("name", Some("\"Collaborative in house\""), sink);
-        let description = crate::load::checked_text(t.string("description", None, sink), sink);
+        let description = super::checked_text(t.string("description", None, sink), sink);
         let Some(raw) = raw else { continue };
-        let Some(gname) = crate::load::checked_name(Some(raw.clone()), "the name", sink) else {
+        let Some(gname) = super::checked_name(Some(raw.clone()), "the name", sink) else {
             continue;
         };
         if let Some(first) = seen.get(&gname) {
@@ -846,7 +846,7 @@ pub(crate) fn read_evidence(
     let list = |key: &str, sink: &mut Sink<'_>| -> Vec<String> {
         t.string_list(key, sink)
             .into_iter()
-            .filter_map(|s| crate::load::checked_text(Some(s), sink))
+            .filter_map(|s| super::checked_text(Some(s), sink))
             .filter(|s| !s.trim().is_empty())
             .collect()
     };
@@ -883,7 +883,7 @@ pub(crate) fn read_screen_result(
                     return None;
                 }
             };
-            let reason = crate::load::checked_text(t.string("reason", None, sink), sink);
+            let reason = super::checked_text(t.string("reason", None, sink), sink);
             (pass, reason, span.clone())
         }
         other => {
