@@ -5,9 +5,9 @@
 //! results, shared by the views and by `update`.
 
 use crate::compute::Results;
+use crate::model::value_fn::{Better, Measure, ValueFunction};
 use crate::model::{Appraisal, Scale};
 use crate::numbers;
-use crate::value_fn::{Better, Measure, ValueFunction};
 
 /// The grid's columns, as criterion indices in order: every criterion,
 /// except that a folded group shows as one column, held by its first
@@ -202,8 +202,8 @@ pub fn function_words(m: &Measure, scale: &Scale) -> String {
     format!("{better}; {how}")
 }
 
-fn comparison_words(c: crate::value_fn::Comparison) -> &'static str {
-    use crate::value_fn::Comparison;
+fn comparison_words(c: crate::model::value_fn::Comparison) -> &'static str {
+    use crate::model::value_fn::Comparison;
     match c {
         Comparison::Below => "under",
         Comparison::UpTo => "up to",
