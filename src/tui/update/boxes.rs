@@ -421,13 +421,9 @@ pub(super) fn weight_from_answer(a: &Appraisal, c: usize, answer: &str) -> Resul
         return answer.parse::<f64>().map_err(|_| not_a_number());
     };
     let share: f64 = share.trim().parse().map_err(|_| not_a_number())?;
-    let others: f64 = a
-        .weights()
-        .iter()
-        .enumerate()
-        .filter(|&(i, _)| i != c)
-        .map(|(_, w)| w)
-        .sum();
+    // A share of what the weight is relative to: the other criteria (and
+    // groups) beside it, within its group if it is in one.
+    let others = super::super::v2::others_weight(a, c);
     if !(0.0..100.0).contains(&share) {
         return Err(format!(
             "A share must be from 0% to less than 100% of the total weight; {answer} is not"

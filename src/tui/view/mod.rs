@@ -1182,13 +1182,27 @@ fn draw_input(
 fn prompt_words(app: &App, kind: &PromptKind) -> (String, String) {
     let a = app.doc.appraisal();
     match kind {
-        PromptKind::Weight(c) => (
-            format!(
-                "Weight of {}",
-                a.criteria().get(*c).map_or("", |x| x.name())
+        PromptKind::Weight(c) => match a
+            .criteria()
+            .get(*c)
+            .and_then(|k| Some((k, a.groups().get(k.group()?)?)))
+        {
+            Some((k, g)) => (
+                format!("Weight of {} within {}", k.name(), g.name()),
+                format!(
+                    "Now {}. A number of 0 or more, relative to the others in {} (only the ratios matter), or a share of the group with %",
+                    super::v2::weight_words(a, *c),
+                    g.name()
+                ),
             ),
-            "A number of 0 or more (only the ratios between weights matter), or a share of the total weight with %: 20% makes it a fifth".to_owned(),
-        ),
+            None => (
+                format!(
+                    "Weight of {}",
+                    a.criteria().get(*c).map_or("", |x| x.name())
+                ),
+                "A number of 0 or more (only the ratios between weights matter), or a share of the total weight with %: 20% makes it a fifth".to_owned(),
+            ),
+        },
         PromptKind::Measure(o, c) => {
             let crit = a.criteria().get(*c);
             let m = crit.and_then(|k| k.measure());
