@@ -62,6 +62,21 @@ impl Results {
             .collect()
     }
 
+    /// The range of possible totals (highest possible less lowest), which
+    /// the tie rule is relative to.
+    pub fn span(&self) -> f64 {
+        self.max_total - self.min_total
+    }
+
+    /// Whether options `a` and `b` have the same total by the one tie rule
+    /// ([`TIE`]); false for an index out of range.
+    pub fn tied(&self, a: usize, b: usize) -> bool {
+        match (self.options.get(a), self.options.get(b)) {
+            (Some(x), Some(y)) => same_total(x.total, y.total, self.span()),
+            _ => false,
+        }
+    }
+
     /// The options ranked first (more than one when tied).
     pub fn leaders(&self) -> Vec<usize> {
         self.options
@@ -81,13 +96,61 @@ pub fn weighted_total(weights: &[f64], scores: &[Option<f64>]) -> f64 {
         .sum()
 }
 
-/// Competition ranks of `totals`, highest first; ties share the better rank.
-pub fn competition_ranks(totals: &[f64]) -> Vec<usize> {
+/// Totals closer than this share of the range of possible totals are the
+/// same total. This is the one tie rule: ranks, leaders, a panel's consensus,
+/// the sensitivity analyses and every export decide ties by it (through
+/// [`same_total`], [`settle_ties`] and [`competition_ranks`]). Totals that
+/// exact arithmetic makes equal can differ in their last bits (0.1 + 0.2
+/// against 0.3, or a mean of 5/3 summed as 0 + 0 + 5/3 and 0 + 1/3 + 4/3),
+/// while totals that really differ do so by at least one weight times one
+/// step, far more than this.
+pub const TIE: f64 = 1e-9;
+
+/// How far apart two totals may be and still tie, on a range of possible
+/// totals `span` (the highest possible total less the lowest).
+pub fn tie_margin(span: f64) -> f64 {
+    let span = span.abs();
+    TIE * if span.is_finite() && span > 0.0 {
+        span
+    } else {
+        f64::MIN_POSITIVE
+    }
+}
+
+/// Whether totals `a` and `b` are the same total, by the one tie rule, on a
+/// range of possible totals `span`.
+pub fn same_total(a: f64, b: f64, span: f64) -> bool {
+    (a - b).abs() <= tie_margin(span)
+}
+
+/// Gives totals that tie by the one rule (in a run, highest first, each
+/// within the margin of the run's first) that first total, so that they are
+/// exactly equal. A run is anchored at its first total, so a long chain of
+/// near values cannot drift into a tie with a clearly lower one.
+pub fn settle_ties(totals: &mut [f64], span: f64) {
     let mut order: Vec<usize> = (0..totals.len()).collect();
     order.sort_by(|&a, &b| totals[b].total_cmp(&totals[a]));
-    let mut ranks = vec![0; totals.len()];
+    let margin = tie_margin(span);
+    let mut anchor: Option<f64> = None;
+    for &i in &order {
+        match anchor {
+            Some(a) if a - totals[i] <= margin => totals[i] = a,
+            _ => anchor = Some(totals[i]),
+        }
+    }
+}
+
+/// Competition ranks of `totals`, highest first, on a range of possible
+/// totals `span`; totals that tie by the one rule ([`TIE`]) share the better
+/// rank (1, 2, 2, 4).
+pub fn competition_ranks(totals: &[f64], span: f64) -> Vec<usize> {
+    let mut settled = totals.to_vec();
+    settle_ties(&mut settled, span);
+    let mut order: Vec<usize> = (0..settled.len()).collect();
+    order.sort_by(|&a, &b| settled[b].total_cmp(&settled[a]));
+    let mut ranks = vec![0; settled.len()];
     for (pos, &i) in order.iter().enumerate() {
-        ranks[i] = if pos > 0 && totals[order[pos - 1]] == totals[i] {
+        ranks[i] = if pos > 0 && settled[order[pos - 1]] == settled[i] {
             ranks[order[pos - 1]]
         } else {
             pos + 1
@@ -107,9 +170,9 @@ fn option_total(appraisal: &Appraisal, weights: &[f64], o: usize) -> f64 {
 }
 
 /// Competition ranks of the shortlisted options; 0 for those screened out.
-fn shortlist_ranks(totals: &[f64], shortlisted: &[bool]) -> Vec<usize> {
+fn shortlist_ranks(totals: &[f64], shortlisted: &[bool], span: f64) -> Vec<usize> {
     let kept: Vec<usize> = (0..totals.len()).filter(|&i| shortlisted[i]).collect();
-    let ranks = competition_ranks(&kept.iter().map(|&i| totals[i]).collect::<Vec<_>>());
+    let ranks = competition_ranks(&kept.iter().map(|&i| totals[i]).collect::<Vec<_>>(), span);
     let mut out = vec![0; totals.len()];
     for (&i, r) in kept.iter().zip(ranks) {
         out[i] = r;
@@ -143,7 +206,7 @@ pub fn compute(appraisal: &Appraisal) -> Results {
         .map(|o| option_total(appraisal, &weights, o))
         .collect();
     let shortlisted = appraisal.shortlisted();
-    let ranks = shortlist_ranks(&totals, &shortlisted);
+    let ranks = shortlist_ranks(&totals, &shortlisted, span);
     let grouped = !appraisal.groups().is_empty();
     let baseline = appraisal.baseline().map(|b| totals[b]);
     let max_points: Vec<Option<f64>> = vec![Some(scale.max()); appraisal.criteria().len()];
@@ -204,7 +267,11 @@ pub fn recompute_option(results: &mut Results, appraisal: &Appraisal, o: usize) 
         r.complete = option.is_complete();
     }
     let totals: Vec<f64> = results.options.iter().map(|r| r.total).collect();
-    for (r, rank) in results.options.iter_mut().zip(competition_ranks(&totals)) {
+    for (r, rank) in results
+        .options
+        .iter_mut()
+        .zip(competition_ranks(&totals, span))
+    {
         r.rank = rank;
     }
 }
@@ -368,7 +435,7 @@ fn distinct_totals(values: &[f64]) -> Vec<String> {
 /// Where the rounding of published figures hides or reverses the order of
 /// options whose figures agree with their totals: (option to point at, sentence).
 pub fn rounding_notes(appraisal: &Appraisal, results: &Results) -> Vec<(usize, String)> {
-    let tol = 1e-9 * (results.max_total - results.min_total).abs().max(1.0);
+    let span = results.span();
     let agreeing: Vec<(usize, Published, f64)> = appraisal
         .options()
         .iter()
@@ -401,7 +468,7 @@ pub fn rounding_notes(appraisal: &Appraisal, results: &Results) -> Vec<(usize, S
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), t| {
                 (lo.min(t), hi.max(t))
             });
-        if group.len() < 2 || spread.1 - spread.0 <= tol {
+        if group.len() < 2 || same_total(spread.1, spread.0, span) {
             continue;
         }
         group.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.0.cmp(&y.0)));
@@ -437,7 +504,7 @@ pub fn rounding_notes(appraisal: &Appraisal, results: &Results) -> Vec<(usize, S
     // when the figures were printed with different precisions).
     for x in &agreeing {
         for y in &agreeing {
-            if x.1.value() > y.1.value() && x.2 + tol < y.2 {
+            if x.1.value() > y.1.value() && x.2 < y.2 && !same_total(x.2, y.2, span) {
                 let totals = distinct_totals(&[y.2, x.2]);
                 out.push((
                     x.0.max(y.0),
@@ -606,11 +673,63 @@ mod tests {
     #[test]
     fn ties_share_the_better_rank() {
         assert_eq!(
-            competition_ranks(&[10.0, 20.0, 20.0, 5.0]),
+            competition_ranks(&[10.0, 20.0, 20.0, 5.0], 40.0),
             vec![3, 1, 1, 4]
         );
-        assert_eq!(competition_ranks(&[3.0, 3.0, 3.0]), vec![1, 1, 1]);
-        assert_eq!(competition_ranks(&[]), Vec::<usize>::new());
+        assert_eq!(competition_ranks(&[3.0, 3.0, 3.0], 40.0), vec![1, 1, 1]);
+        assert_eq!(competition_ranks(&[], 40.0), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn totals_equal_in_exact_arithmetic_tie_by_the_one_rule() {
+        // 0.1 + 0.2 is 0.30000000000000004 in binary, 0.3 is 0.3.
+        let noisy: f64 = 0.1 + 0.2;
+        assert_ne!(noisy, 0.3, "the case needs binary noise");
+        assert!(same_total(noisy, 0.3, 3.0));
+        assert_eq!(competition_ranks(&[0.3, noisy, 0.0], 3.0), [1, 1, 3]);
+        // 0 + 0 + 5/3 and 0 + 1/3 + 4/3.
+        let a: f64 = 0.0 + 0.0 + 5.0 / 3.0;
+        let b: f64 = 0.0 + 1.0 / 3.0 + 4.0 / 3.0;
+        assert_ne!(a, b, "the case needs binary noise");
+        let mut totals = vec![b, a, 1.0];
+        settle_ties(&mut totals, 5.0);
+        assert_eq!(totals[0], totals[1]);
+        assert_eq!(competition_ranks(&[b, a, 1.0], 5.0), [1, 1, 3]);
+        // Totals that really differ, even by a millionth of a point, keep their order.
+        assert_eq!(competition_ranks(&[1.0, 1.0 + 1e-6, 0.5], 5.0), [2, 1, 3]);
+        assert!(!same_total(1.0, 1.0 + 1e-6, 5.0));
+        // A run is anchored at its first total: a chain of near values does not drift.
+        let m = tie_margin(1.0);
+        let chain = [1.0, 1.0 - 0.6 * m, 1.0 - 1.2 * m];
+        assert_eq!(competition_ranks(&chain, 1.0), [1, 1, 3]);
+        // A zero or non-finite range still gives a usable margin.
+        assert!(same_total(0.0, 0.0, 0.0));
+        assert!(!same_total(0.0, 1e-300, f64::NAN));
+    }
+
+    #[test]
+    fn an_appraisal_with_noisy_equal_totals_ranks_them_together() {
+        // Weights 0.1, 0.2, 0.3: A scores (0, 0, 1) = 0.3, B (1, 1, 0) = 0.1 + 0.2.
+        let text = "[appraisal]\ntitle = \"Noise\"\n\n[scale]\nmin = 0\nmax = 5\n\n\
+            [[criteria]]\nid = \"x\"\nname = \"Ex\"\nweight = 0.1\n\n\
+            [[criteria]]\nid = \"y\"\nname = \"Why\"\nweight = 0.2\n\n\
+            [[criteria]]\nid = \"z\"\nname = \"Zed\"\nweight = 0.3\n\n\
+            [[options]]\nid = \"a\"\nname = \"A\"\nscores = { x = 0, y = 0, z = 1 }\n\n\
+            [[options]]\nid = \"b\"\nname = \"B\"\nscores = { x = 1, y = 1, z = 0 }\n";
+        let a = crate::load::load_str("noise.toml", text)
+            .expect("valid")
+            .appraisal;
+        let mut r = compute(&a);
+        assert_ne!(
+            r.options[0].total, r.options[1].total,
+            "the case needs binary noise"
+        );
+        assert_eq!((r.options[0].rank, r.options[1].rank), (1, 1));
+        assert_eq!(r.leaders(), [0, 1]);
+        assert!(r.tied(0, 1));
+        // Recomputing one option ranks by the same rule.
+        recompute_option(&mut r, &a, 1);
+        assert_eq!((r.options[0].rank, r.options[1].rank), (1, 1));
     }
 
     #[test]

@@ -495,6 +495,34 @@ fn a_version_2_export_analyses_the_shortlist_at_effective_weights() {
     }
 }
 
+/// A published total beside weights that are not all 1: every export names
+/// the figure it shows as the weighted total, not "the sum of the scores".
+#[test]
+fn a_weighted_mismatch_is_named_as_the_weighted_total_in_exports() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("weighted.toml");
+    std::fs::write(
+        &file,
+        "[appraisal]\ntitle = \"Weighted\"\n\n[scale]\nmin = 0\nmax = 5\n\n\
+         [[criteria]]\nid = \"x\"\nname = \"Ex\"\nweight = 0.25\n\n\
+         [[criteria]]\nid = \"y\"\nname = \"Why\"\nweight = 3\n\n\
+         [[options]]\nid = \"a\"\nname = \"Option A\"\nscores = { x = 4, y = 5 }\npublished_total = 3.0\n\n\
+         [[options]]\nid = \"b\"\nname = \"Option B\"\nscores = { x = 2, y = 4 }\n",
+    )
+    .expect("write");
+    for format in ["md", "html"] {
+        appraise()
+            .args(["export", "--format", format])
+            .arg(&file)
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(
+                "the source document gives a total of 3.0, but its weighted total from the scores recorded is 16. The total shown is the weighted total.",
+            ))
+            .stdout(predicate::str::contains("sum of the scores").not());
+    }
+}
+
 /// Characters the bundled font cannot draw are named when an export draws
 /// PNG pictures of the charts, since they show there as empty boxes; the
 /// bundled example, all in Latin script, raises no such warning.

@@ -707,6 +707,40 @@ fn a_panel_can_total_its_members_points() {
         .stdout(predicate::str::contains(
             "Consensus ranking (sum of members' scores)",
         ));
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .args(["--method", "sum", "--format", "html"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Consensus ranking (sum of members&#39; scores)",
+        ))
+        .stdout(predicate::str::contains(
+            "On the sum of 3 members&#39; scores",
+        ));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let book = dir.path().join("sum.xlsx");
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .args(["--method", "sum", "--format", "xlsx", "--out"])
+        .arg(&book)
+        .assert()
+        .success();
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&book).expect("workbook");
+    let names = wb.sheet_names();
+    let named = names.iter().any(|n| {
+        wb.worksheet_range(n).is_ok_and(|r| {
+            r.rows()
+                .flatten()
+                .any(|c| c.to_string().contains("sum of members' scores"))
+        })
+    });
+    assert!(named, "the workbook names the method");
     // A sum is not on the appraisal's scale, so it cannot be written into it.
     let before = std::fs::read(&review).expect("read");
     appraise()
@@ -880,4 +914,58 @@ fn consensus_totals_equal_in_exact_arithmetic_tie() {
     assert_eq!(consensus[1]["rank"], 1, "{doc}");
     assert_eq!(consensus[0]["total"], consensus[1]["total"], "{doc}");
     assert_eq!(doc["leaders"].as_array().expect("leaders").len(), 2);
+}
+
+/// A sheet saved by two programs that each added a byte-order mark is
+/// warned about at 1:1, as an appraisal file is; an option the sheet leaves
+/// out is warned about at the end of the sheet, where its scores would go.
+#[test]
+fn a_sheets_doubled_byte_order_mark_and_missing_option_are_located() {
+    let (dir, review, _) = panel_dir();
+    let doubled = dir.path().join("doubled.sheet.toml");
+    let text = sheet("M9", ("4", "2"), ("3", "5"));
+    std::fs::write(&doubled, format!("\u{feff}\u{feff}{text}")).expect("write");
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .arg(&doubled)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning[doubled-byte-order-mark]: the file starts with two byte-order marks",
+        ))
+        .stderr(predicate::str::contains(format!(
+            "{}:1:1",
+            doubled.display()
+        )));
+    let partial = dir.path().join("partial.sheet.toml");
+    let only_a = text
+        .split("\n[scores.b]")
+        .next()
+        .expect("a first")
+        .to_string();
+    std::fs::write(&partial, &only_a).expect("write");
+    let last_line = only_a.trim_end().lines().count();
+    let last_col = only_a
+        .trim_end()
+        .lines()
+        .last()
+        .expect("a line")
+        .chars()
+        .count()
+        + 1;
+    appraise()
+        .arg("panel")
+        .arg(&review)
+        .arg(&partial)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning[missing-option]: the sheet has no scores for Option B (`b`)",
+        ))
+        .stderr(predicate::str::contains(format!(
+            "{}:{last_line}:{last_col}",
+            partial.display()
+        )))
+        .stderr(predicate::str::contains("[scores.b]"));
 }

@@ -294,3 +294,92 @@ fn central_weights_are_headed_by_criterion_names_where_they_fit() {
         "{central}"
     );
 }
+
+/// Weights 0.1, 0.2 and 0.3: A scores (0, 0, 1), a total of 0.3, and B
+/// (1, 1, 0), a total of 0.1 + 0.2, which binary arithmetic makes
+/// 0.30000000000000004. The one tie rule makes them tie in every output.
+const NOISY_TIE: &str = "[appraisal]\ntitle = \"Noise\"\n\n[scale]\nmin = 0\nmax = 5\n\n\
+    [[criteria]]\nid = \"x\"\nname = \"Ex\"\nweight = 0.1\n\n\
+    [[criteria]]\nid = \"y\"\nname = \"Why\"\nweight = 0.2\n\n\
+    [[criteria]]\nid = \"z\"\nname = \"Zed\"\nweight = 0.3\n\n\
+    [[options]]\nid = \"a\"\nname = \"Option A\"\nscores = { x = 0, y = 0, z = 1 }\n\n\
+    [[options]]\nid = \"b\"\nname = \"Option B\"\nscores = { x = 1, y = 1, z = 0 }\n\n\
+    [[options]]\nid = \"c\"\nname = \"Option C\"\nscores = { x = 0, y = 0, z = 0 }\n";
+
+#[test]
+fn totals_equal_in_exact_arithmetic_tie_in_every_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("noise.toml");
+    std::fs::write(&file, NOISY_TIE).unwrap();
+    let out = appraise()
+        .arg("rank")
+        .arg(&file)
+        .args(["--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let ranks: Vec<(String, u64)> = v["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["id"].as_str().unwrap().to_string(),
+                o["rank"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ranks,
+        [("a".into(), 1), ("b".into(), 1), ("c".into(), 3)],
+        "tied, in file order"
+    );
+    let totals: Vec<f64> = v["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["total"].as_f64().unwrap())
+        .collect();
+    assert_ne!(totals[0], totals[1], "the case needs binary noise");
+    appraise()
+        .arg("rank")
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("│    1 ┆ Option A ┆ 0.3/3"))
+        .stdout(predicate::str::contains("│    1 ┆ Option B ┆ 0.3/3"));
+    let text = appraise()
+        .arg("sensitivity")
+        .arg(&file)
+        .args(["--samples", "2000", "--threads", "1"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(text).unwrap();
+    assert!(
+        text.contains(
+            "- Option A and Option B are tied for first with 0.3 each; the analysis below follows Option A, the first listed."
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Option B is already level with it"), "{text}");
+    // Criterion Zed: a tie now, so the leader's range ends at the share now.
+    assert!(
+        text.contains("Giving Zed any less weight (it now carries 50.0%) would put Option B ahead of Option A."),
+        "{text}"
+    );
+    appraise()
+        .args([
+            "export", "--format", "csv", "--tables", "ranking", "--out", "-",
+        ])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1,\"Option A\",0.3,"))
+        .stdout(predicate::str::contains("1,\"Option B\",0.3,"));
+}

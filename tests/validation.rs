@@ -756,6 +756,14 @@ fn some_criteria_weighted_and_the_rest_left_at_one_is_warned_about() {
     // No weights at all means equal weights, on purpose.
     let none = with("weight = 2\n", "").replace("weight = 1\n", "\n");
     assert_eq!(warnings_of(&none), []);
+    // Nor do weights of 1 beside a default of 1: the weights are equal, as meant.
+    let ones = with("weight = 2", "weight = 1").replacen("weight = 1\n", "\n", 1);
+    assert_ne!(
+        ones,
+        with("weight = 2", "weight = 1"),
+        "one weight left out"
+    );
+    assert_eq!(warnings_of(&ones), []);
 }
 
 #[test]
@@ -784,6 +792,12 @@ fn a_scale_with_too_many_steps_says_why_and_what_to_do() {
     let help = help_of(&text);
     assert!(help.contains("10,000"), "{help}");
     assert!(help.contains("cost in pounds"), "{help}");
+    // The way to hold such a measure: a measured criterion with a value function.
+    assert!(
+        help.contains("better = \"lower\" and value = \"linear\""),
+        "{help}"
+    );
+    assert!(help.contains("`measures`"), "{help}");
 }
 
 #[test]

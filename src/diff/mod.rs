@@ -162,6 +162,9 @@ pub struct Place {
     /// Whether it failed a screening test (version 2), so it has no rank.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub screened_out: bool,
+    /// The range of possible totals in that version, which the tie rule is relative to.
+    #[serde(skip)]
+    pub span: f64,
 }
 
 impl Standing {
@@ -170,7 +173,7 @@ impl Standing {
         match (&self.old, &self.new) {
             (Some(a), Some(b)) => {
                 a.rank != b.rank
-                    || a.total != b.total
+                    || !crate::compute::same_total(a.total, b.total, a.span.max(b.span))
                     || a.max_total != b.max_total
                     || a.screened_out != b.screened_out
             }
@@ -833,6 +836,7 @@ fn place(r: &Results, i: usize) -> Option<Place> {
         rank: o.rank,
         complete: o.complete,
         screened_out: o.screened_out,
+        span: r.span(),
     })
 }
 

@@ -233,6 +233,21 @@ pub fn load_str(name: &str, text: &str) -> Result<Loaded, LoadError> {
     load_string(name, text.to_owned())
 }
 
+/// A warning for text (its first byte-order mark already taken off) that
+/// starts with a second one: two programs each added one, and most editors
+/// show neither. Appraisal files and scoresheets alike.
+pub(crate) fn doubled_byte_order_mark(text: &str) -> Option<Diagnostic> {
+    text.starts_with('\u{feff}').then(|| {
+        Diagnostic::warning(
+            "doubled-byte-order-mark",
+            "the file starts with two byte-order marks (invisible characters that say the file is UTF-8); one is enough",
+            Some(0..'\u{feff}'.len_utf8()),
+        )
+        .with_label("a second byte-order mark")
+        .with_help("save the file again as UTF-8 in your editor, or delete the invisible first character of the file")
+    })
+}
+
 /// [`load_str`] for text already owned, which the result keeps without a
 /// copy (for a large file, a copy costs as much time as checking it).
 fn load_string(name: &str, text: String) -> Result<Loaded, LoadError> {
@@ -251,16 +266,7 @@ fn load_string(name: &str, text: String) -> Result<Loaded, LoadError> {
         Some(result) => result,
         None => read_whole(&file.text),
     };
-    // A second mark means two programs each added one; most editors show neither.
-    let doubled_mark = file.text.starts_with('\u{feff}').then(|| {
-        Diagnostic::warning(
-            "doubled-byte-order-mark",
-            "the file starts with two byte-order marks (invisible characters that say the file is UTF-8); one is enough",
-            Some(0..'\u{feff}'.len_utf8()),
-        )
-        .with_label("a second byte-order mark")
-        .with_help("save the file again as UTF-8 in your editor, or delete the invisible first character of the file")
-    });
+    let doubled_mark = doubled_byte_order_mark(&file.text);
     let result = result.map_err(|mut diagnostics| {
         diagnostics.extend(doubled_mark.clone());
         diagnostics
@@ -946,7 +952,7 @@ fn read_scale_table(t: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Scale> {
             };
             let help = match e {
                 ModelError::TooManySteps(_) => {
-                    "a score is a judgement on a short scale, so a scale may have at most 10,000 steps (this keeps typing, stepping and the score-change analysis quick); to score a measure such as a cost in pounds, turn it into points first (for example 0 for the dearest option to 10 for the cheapest) and put the figures in the notes"
+                    "a score is a judgement on a short scale, so a scale may have at most 10,000 steps (this keeps typing, stepping and the score-change analysis quick); a measure such as a cost in pounds is not a score: make the criterion measured (in a version-2 file, give it unit = \"£\", better = \"lower\" and value = \"linear\", with each option's cost under `measures`; see docs/format.md), and appraise turns the figures into scores, or turn them into points yourself (for example 0 for the dearest option to 10 for the cheapest)"
                 }
                 _ => "make max greater than min, with max a whole number of steps above min",
             };
@@ -1086,6 +1092,8 @@ fn read_criteria(
     let mut weights = Vec::with_capacity(items.len());
     // Criteria with a weight written (its text) and without one (name, header).
     let mut written: Vec<String> = Vec::new();
+    // Weights of 1 beside defaults of 1 are equal weights, as meant.
+    let mut written_all_one = true;
     let mut defaulted: Vec<(String, Span)> = Vec::new();
     // The criterion marked as the cost, if any: at most one may be.
     let mut first_cost: Option<String> = None;
@@ -1135,6 +1143,7 @@ fn read_criteria(
         if t.get("weight").is_some() {
             if let Some(w) = &weight {
                 written.push(written_text(sink, &w.span));
+                written_all_one &= w.value == 1.0;
                 if let (Some(scale), Some(n)) = (this_scale, &cname) {
                     tiny_weight(w, n, scale, sink);
                 }
@@ -1182,7 +1191,7 @@ fn read_criteria(
         parts.spans.push(t.span.clone());
     }
     // With percentages, a defaulted weight is an error of its own.
-    if !percent && !written.is_empty() && !defaulted.is_empty() {
+    if !percent && !written.is_empty() && !defaulted.is_empty() && !written_all_one {
         partly_weighted(&written, &defaulted, out.len(), sink);
     }
     if !weights.is_empty() && weights.len() == out.len() && group_ids.is_empty() {

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::compute::{Results, competition_ranks, compute, weighted_total};
+use crate::compute::{Results, competition_ranks, compute, settle_ties, weighted_total};
 use crate::model::{Appraisal, ModelError, Scale, snap};
 use crate::panel::sheet::Sheet;
 
@@ -218,6 +218,9 @@ pub fn merge(
     let results = with_exact_ties(compute(&consensus));
 
     let weights = appraisal.weights();
+    // Members score on the appraisal's own scale: its range of possible totals.
+    let member_span =
+        weights.iter().sum::<f64>() * (appraisal.scale().max() - appraisal.scale().min());
     let views = sheets
         .iter()
         .map(|s| {
@@ -226,7 +229,7 @@ pub fn merge(
                 .iter()
                 .map(|row| weighted_total(&weights, row))
                 .collect();
-            let ranks = competition_ranks(&totals);
+            let ranks = competition_ranks(&totals, member_span);
             let consensus_totals: Vec<f64> = results.options.iter().map(|r| r.total).collect();
             MemberView {
                 member: s.member.clone(),
@@ -243,9 +246,8 @@ pub fn merge(
     let mut pivotal = Vec::new();
     if sheets.len() > 1 {
         for m in 0..sheets.len() {
-            let mut totals = consensus_totals(appraisal, sheets, Some(m), &consensus, options);
-            settle_ties(&mut totals, consensus_span(&results));
-            let ranks = competition_ranks(&totals);
+            let totals = consensus_totals(appraisal, sheets, Some(m), &consensus, options);
+            let ranks = competition_ranks(&totals, results.span());
             let new_leaders: Vec<usize> = (0..ranks.len()).filter(|&i| ranks[i] == 1).collect();
             if new_leaders != leaders {
                 pivotal.push((m, new_leaders));
@@ -264,42 +266,14 @@ pub fn merge(
     })
 }
 
-/// How close two consensus totals must be to count as equal, as a share of
-/// the range of possible totals. A consensus is a mean of scores on the
-/// scale's steps, so two totals that exact arithmetic makes equal can differ
-/// in their last bits (5/3 summed as 0 + 0 + 5/3 or as 0 + 1/3 + 4/3), while
-/// totals that really differ do so by far more than this.
-const TIE: f64 = 1e-9;
-
-/// The range of possible consensus totals, never zero.
-fn consensus_span(results: &Results) -> f64 {
-    (results.max_total - results.min_total)
-        .abs()
-        .max(f64::MIN_POSITIVE)
-}
-
-/// Gives totals within [`TIE`] of each other (in a run, highest first) the
-/// same value, the first of the run's, so that they tie exactly.
-fn settle_ties(totals: &mut [f64], span: f64) {
-    let mut order: Vec<usize> = (0..totals.len()).collect();
-    order.sort_by(|&a, &b| totals[b].total_cmp(&totals[a]));
-    let tol = TIE * span;
-    let mut anchor: Option<f64> = None;
-    for &i in &order {
-        match anchor {
-            Some(a) if a - totals[i] <= tol => totals[i] = a,
-            _ => anchor = Some(totals[i]),
-        }
-    }
-}
-
-/// The consensus results with binary noise kept out of the ranking: totals
-/// that are equal in exact arithmetic are equal here, with the same
-/// percentage and a shared rank.
+/// The consensus results with binary noise kept out of the totals as well
+/// as the ranks: totals that tie by the one rule ([`crate::compute::TIE`])
+/// are made equal here, with the same percentage, so a reader of the
+/// consensus sees the same figure beside the shared rank.
 fn with_exact_ties(mut results: Results) -> Results {
     let mut totals: Vec<f64> = results.options.iter().map(|r| r.total).collect();
-    settle_ties(&mut totals, consensus_span(&results));
-    let ranks = competition_ranks(&totals);
+    settle_ties(&mut totals, results.span());
+    let ranks = competition_ranks(&totals, results.span());
     let by_total: Vec<(f64, f64)> = results
         .options
         .iter()
@@ -478,22 +452,6 @@ mod tests {
         let ten = [0.0, 0.0, 1.0, 2.0, 2.0, 3.0, 3.0, 4.0, 5.0, 5.0];
         assert_eq!(combine(&ten, Method::TrimmedMean), Some(2.5));
         assert_eq!(combine(&[], Method::Mean), None);
-    }
-
-    #[test]
-    fn totals_equal_in_exact_arithmetic_tie_exactly() {
-        // 0 + 0 + 5/3 and 0 + 1/3 + 4/3 in floating point.
-        let a: f64 = 0.0 + 0.0 + 5.0 / 3.0;
-        let b: f64 = 0.0 + 1.0 / 3.0 + 4.0 / 3.0;
-        assert_ne!(a, b, "the case needs binary noise");
-        let mut totals = vec![b, a, 1.0];
-        settle_ties(&mut totals, 5.0);
-        assert_eq!(totals[0], totals[1]);
-        assert_eq!(competition_ranks(&totals), [1, 1, 3]);
-        // Totals that really differ keep their order.
-        let mut apart = vec![1.0, 1.0 + 1e-6, 0.5];
-        settle_ties(&mut apart, 5.0);
-        assert_eq!(competition_ranks(&apart), [2, 1, 3]);
     }
 
     #[test]

@@ -308,7 +308,12 @@ pub fn parse_sheet(
             file,
         });
     }
-    sheet.warnings = warnings;
+    sheet.warnings = crate::load::doubled_byte_order_mark(&file.text)
+        .into_iter()
+        .chain(warnings)
+        .collect();
+    // Pointed at the end of the sheet, where its scores would be added.
+    let end = file.text.trim_end().len();
     for (o, seen) in seen_scores.iter().enumerate() {
         if !seen {
             let opt = &appraisal.options()[o];
@@ -316,9 +321,13 @@ pub fn parse_sheet(
                 Diagnostic::warning(
                     "missing-option",
                     format!("the sheet has no scores for {} (`{}`)", opt.name(), opt.id()),
-                    None,
+                    Some(end..end),
                 )
-                .with_help("the option may have been added after the sheet was made; its cells count as not scored"),
+                .with_label("no [scores] table for this option")
+                .with_help(format!(
+                    "the option may have been added after the sheet was made; its cells count as not scored until a [scores.{}] table is added",
+                    opt.id()
+                )),
             );
         }
     }

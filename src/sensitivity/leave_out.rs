@@ -90,7 +90,8 @@ pub(crate) fn rerank(appraisal: &Appraisal, results: &Results, weights: &[f64]) 
         .iter()
         .map(|o| crate::compute::weighted_total(weights, o.scores()))
         .collect();
-    let ranks = competition_ranks(&totals);
+    // The one tie rule, on the range of possible totals as analysed.
+    let ranks = competition_ranks(&totals, results.span());
     let mut ranking: Vec<usize> = (0..totals.len()).collect();
     ranking.sort_by_key(|&i| (ranks[i], i));
     let leaders = ranking.iter().copied().filter(|&i| ranks[i] == 1).collect();

@@ -13,9 +13,6 @@ use serde::Serialize;
 use crate::compute::Results;
 use crate::model::Appraisal;
 
-/// Tolerance, relative to the range of possible totals, for judging a gap closed.
-const GAP_TOL: f64 = 1e-9;
-
 /// Which way a score is moved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -108,10 +105,8 @@ pub fn score_robustness(appraisal: &Appraisal, results: &Results) -> ScoreRobust
     let order = results.rank_order();
     let leader = order.first().copied().unwrap_or(0);
     let has_unscored = appraisal.options().iter().any(|o| !o.is_complete());
-    let tol = GAP_TOL
-        * (results.max_total - results.min_total)
-            .abs()
-            .max(f64::MIN_POSITIVE);
+    // A gap is closed when the totals tie by the one rule.
+    let tol = crate::compute::tie_margin(results.span());
     let leader_cells = cells(appraisal, leader, Direction::Down);
     let rank_of = |i: usize| results.options.get(i).map_or(usize::MAX, |r| r.rank);
 

@@ -260,7 +260,7 @@ pub(crate) fn stability(
             // The leader's advantage over this option, at each end of the range.
             let a = l.at_zero - line.at_zero;
             let b = l.at_one - line.at_one;
-            let tied_now = results.options[line.option].total == results.options[leader].total;
+            let tied_now = results.tied(line.option, leader);
             if a >= 0.0 && b >= 0.0 {
                 continue;
             }
