@@ -234,7 +234,7 @@ pub fn measured_words(a: &Appraisal, o: usize, c: usize) -> Option<String> {
                 Some(d) => format!(
                     "raw {} → score {} of {} ({})",
                     m.with_unit(r),
-                    numbers::score(d.score),
+                    numbers::total(d.score),
                     numbers::score(scale.max()),
                     d.derivation
                 ),
@@ -302,6 +302,47 @@ pub fn long_list_row(a: &Appraisal, order: &[usize]) -> Option<usize> {
 pub fn subtotal(results: &Results, o: usize, g: usize) -> Option<(f64, f64)> {
     let r = results.options.get(o)?;
     Some((*r.subtotals.get(g)?, *results.max_subtotals.get(g)?))
+}
+
+/// What the details pane says of folded group `g` for option `o`: its
+/// path, weight, subtotal, description and criteria.
+pub fn group_lines(a: &Appraisal, results: &Results, o: usize, g: usize) -> Vec<String> {
+    let Some(group) = a.groups().get(g) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let eff = a.group_weights().get(g).copied().unwrap_or(0.0);
+    let total: f64 = a.effective_weights().iter().sum();
+    let share = numbers::share(if total > 0.0 { eff / total } else { 0.0 });
+    out.push(format!(
+        "{} (folded; o unfolds): weight {}, effective weight {}, {share} of the total weight",
+        group.name(),
+        numbers::weight(group.weight()),
+        numbers::weight(eff)
+    ));
+    if let Some((v, max)) = subtotal(results, o, g) {
+        out.push(format!(
+            "Subtotal for {}: {} of {}",
+            a.options().get(o).map_or(String::new(), |x| x.label()),
+            numbers::total(v),
+            numbers::total(max)
+        ));
+    }
+    if let Some(d) = &group.description {
+        out.push(d.clone());
+    }
+    out.push(String::new());
+    out.push("Criteria in it:".to_owned());
+    for (c, k) in a.criteria().iter().enumerate() {
+        if a.in_group(c, g) {
+            out.push(format!(
+                "  {} (effective weight {})",
+                k.name(),
+                numbers::weight(a.effective_weights().get(c).copied().unwrap_or(0.0))
+            ));
+        }
+    }
+    out
 }
 
 /// The number of criteria in group `g`, directly or through subgroups.

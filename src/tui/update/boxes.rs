@@ -281,9 +281,14 @@ fn submit_measure(app: &mut App, o: usize, c: usize, answer: &str) -> bool {
         return false;
     }
     let a = app.doc.appraisal();
-    if let Some(words) = super::super::v2::measured_words(a, o, c) {
-        app.view.info(words);
-    }
+    let m = a.criteria().get(c).and_then(|k| k.measure());
+    let show = |v: Option<f64>| match (v, m) {
+        (Some(v), Some(m)) => m.with_unit(v),
+        (Some(v), None) => crate::numbers::as_given(v),
+        (None, _) => "empty".to_owned(),
+    };
+    let text = format!("Raw value {} → {}: u undoes it", show(old), show(new));
+    app.view.info(text);
     true
 }
 

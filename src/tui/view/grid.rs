@@ -215,7 +215,7 @@ impl Widget for GridView<'_> {
                 let w = usize::from(right_x - x0);
                 let text = format!(
                     "{:─<w$}",
-                    "── Screened out, not ranked (reasons below the grid) "
+                    "── Screened out, not ranked (select one to see why) "
                 );
                 buf.set_stringn(
                     x0,
