@@ -3,6 +3,7 @@
 //! Rendering follows cargo's TOML errors: `path:line:column`, the offending
 //! line, a caret under the problem, and a help line.
 
+use std::fmt;
 use std::ops::Range;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
@@ -96,6 +97,180 @@ impl LineIndex {
     }
 }
 
+/// Declares [`Kind`] with each kind's name as output writes it, once.
+macro_rules! kinds {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal,)*) => {
+        /// The kind of a problem: a stable kebab-case name in output and JSON
+        /// (`missing-score`), listed with its meaning in `docs/format.md`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Kind {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Kind {
+            /// Every kind, in the order declared.
+            pub const ALL: &'static [Kind] = &[$(Kind::$variant),*];
+
+            /// The name as output writes it, such as `missing-score`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Kind::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+kinds! {
+    /// Not valid TOML.
+    Syntax = "syntax",
+    /// A key that is not part of the format.
+    UnknownKey = "unknown-key",
+    /// A required key or section is missing.
+    MissingKey = "missing-key",
+    /// A value of the wrong type.
+    WrongType = "wrong-type",
+    /// An id with characters other than `a-z`, `0-9` and `-`.
+    InvalidId = "invalid-id",
+    /// An id used twice.
+    DuplicateId = "duplicate-id",
+    /// A score or note names no criterion.
+    UnknownCriterion = "unknown-criterion",
+    /// A score outside the scale.
+    ScoreOutOfRange = "score-out-of-range",
+    /// A score between the scale's steps.
+    ScoreOffStep = "score-off-step",
+    /// A negative, NaN or infinite weight.
+    InvalidWeight = "invalid-weight",
+    /// No criterion weighs more than zero.
+    AllWeightsZero = "all-weights-zero",
+    /// Weights so large a total cannot be computed.
+    WeightOverflow = "weight-overflow",
+    /// No criteria.
+    NoCriteria = "no-criteria",
+    /// No options.
+    NoOptions = "no-options",
+    /// A scale whose maximum is not above its minimum, or with a bad step.
+    InvalidScale = "invalid-scale",
+    /// A scale label whose key is not a point on the scale.
+    LabelOffScale = "label-off-scale",
+    /// Control characters or line separators in text.
+    InvalidText = "invalid-text",
+    /// A value the format does not allow, such as a non-finite total.
+    InvalidValue = "invalid-value",
+    /// A whole number beyond 64 bits.
+    NumberTooLarge = "number-too-large",
+    /// An empty file.
+    EmptyFile = "empty-file",
+    /// A file that is not UTF-8 text.
+    NotUtf8 = "not-utf8",
+    /// A file that cannot be read.
+    Unreadable = "unreadable",
+    /// A `version` other than 1 or 2.
+    InvalidVersion = "invalid-version",
+    /// A version-2 feature in a file that says it is version 1.
+    Version1Feature = "version-1-feature",
+    /// A `group` that names no criteria group.
+    UnknownGroup = "unknown-group",
+    /// A criteria group inside itself.
+    GroupCycle = "group-cycle",
+    /// A criteria group that holds no criterion.
+    EmptyGroup = "empty-group",
+    /// A criteria group with weight whose members all weigh zero.
+    GroupWeightless = "group-weightless",
+    /// Percentage weights that do not add up to 100.
+    WeightsNotPercent = "weights-not-percent",
+    /// A weight left out where weights are percentages.
+    PercentWeightMissing = "percent-weight-missing",
+    /// A value function that cannot turn raw values into scores.
+    InvalidValueFunction = "invalid-value-function",
+    /// A score given for a measured criterion.
+    ScoreForMeasured = "score-for-measured",
+    /// A raw value given for a criterion that is not measured.
+    NotMeasured = "not-measured",
+    /// A raw value the criterion's value function cannot score.
+    InvalidMeasure = "invalid-measure",
+    /// A screening result for no declared test.
+    UnknownScreen = "unknown-screen",
+    /// A failed screening test without a reason.
+    FailWithoutReason = "fail-without-reason",
+    /// Every option fails screening.
+    AllScreenedOut = "all-screened-out",
+    /// An option reference that is not short text or a whole number.
+    InvalidRef = "invalid-ref",
+    /// An option reference used twice.
+    DuplicateRef = "duplicate-ref",
+    /// More than one baseline option.
+    DuplicateBaseline = "duplicate-baseline",
+    /// An option's group that is not among the declared option groups.
+    UnknownOptionGroup = "unknown-option-group",
+    /// A `cost` mark that cannot stand.
+    InvalidCost = "invalid-cost",
+    /// More than one criterion marked as the cost.
+    DuplicateCost = "duplicate-cost",
+    /// An `[agreed_weights]` entry that cannot be read.
+    InvalidAgreedWeights = "invalid-agreed-weights",
+    /// A scoresheet that names options or criteria of another appraisal, or
+    /// belongs to another appraisal file.
+    SheetMismatch = "sheet-mismatch",
+    /// A scoresheet whose appraisal file does not exist.
+    MissingAppraisal = "missing-appraisal",
+    /// Two scoresheets for one member.
+    DuplicateMember = "duplicate-member",
+    /// A member's scoresheet that does not fit the appraisal's scores.
+    InvalidScore = "invalid-score",
+    /// A scoresheet that cannot be created.
+    Unwritable = "unwritable",
+    /// A scoresheet opened for one member that belongs to another.
+    WrongMember = "wrong-member",
+    /// A model rule that the reader's own checks missed: a safety net,
+    /// never expected.
+    Invalid = "invalid",
+    /// A cell not yet scored.
+    MissingScore = "missing-score",
+    /// A published total that disagrees with the computed one.
+    PublishedTotalMismatch = "published-total-mismatch",
+    /// Published figures whose rounding hides the order of the totals.
+    PublishedRoundingHidesOrder = "published-rounding-hides-order",
+    /// A published rank that disagrees with the computed one.
+    PublishedRankMismatch = "published-rank-mismatch",
+    /// A published percentage that disagrees with the computed one.
+    PublishedPercentMismatch = "published-percent-mismatch",
+    /// A published subtotal that disagrees with the computed one.
+    PublishedSubtotalMismatch = "published-subtotal-mismatch",
+    /// An option with no result for a screening test.
+    MissingScreening = "missing-screening",
+    /// Some criteria weighted and the rest left at the default 1.
+    CriteriaPartlyWeighted = "criteria-partly-weighted",
+    /// A weight too small to change any total as shown.
+    WeightTooSmall = "weight-too-small",
+    /// A file that starts with two byte-order marks.
+    DoubledByteOrderMark = "doubled-byte-order-mark",
+    /// A blank score written as spaces in quotes.
+    BlankScoreWithSpaces = "blank-score-with-spaces",
+    /// A scoresheet with no table for one of the appraisal's options.
+    MissingOption = "missing-option",
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Lets code and tests compare a kind with its written name.
+impl PartialEq<&str> for Kind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -111,8 +286,8 @@ pub enum Severity {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// A stable kebab-case name for the kind of problem, e.g. `unknown-key`.
-    pub kind: &'static str,
+    /// The kind of problem, written as a stable kebab-case name such as `unknown-key`.
+    pub kind: Kind,
     /// What is wrong, in one sentence.
     pub message: String,
     /// Where in the file, as a byte range; `None` for whole-file problems.
@@ -126,11 +301,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error of `kind` at `span`.
-    pub fn error(
-        kind: &'static str,
-        message: impl Into<String>,
-        span: Option<Range<usize>>,
-    ) -> Self {
+    pub fn error(kind: Kind, message: impl Into<String>, span: Option<Range<usize>>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             kind,
@@ -142,11 +313,7 @@ impl Diagnostic {
     }
 
     /// A warning of `kind` at `span`.
-    pub fn warning(
-        kind: &'static str,
-        message: impl Into<String>,
-        span: Option<Range<usize>>,
-    ) -> Self {
+    pub fn warning(kind: Kind, message: impl Into<String>, span: Option<Range<usize>>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(kind, message, span)
@@ -201,7 +368,7 @@ impl Diagnostic {
         let message = sanitise(&self.message);
         let label = self.label.as_deref().map(sanitise);
         let help = self.help.as_deref().map(sanitise);
-        let title = level.primary_title(message.as_ref()).id(self.kind);
+        let title = level.primary_title(message.as_ref()).id(self.kind.as_str());
         let mut group = Group::with_title(title);
         let excerpt;
         if let Some(span) = &self.span {
@@ -359,7 +526,7 @@ mod tests {
     #[test]
     fn hostile_text_in_a_diagnostic_reaches_the_terminal_escaped() {
         let file = SourceFile::new("e\u{1b}[2Jvil.toml", "member = \"x\"\n");
-        let d = Diagnostic::error("k", "named \u{1b}]0;pwned\u{7} here", Some(0..6))
+        let d = Diagnostic::error(Kind::Syntax, "named \u{1b}]0;pwned\u{7} here", Some(0..6))
             .with_label("looked for \u{1b}[2J\u{202e}")
             .with_help("try \u{9b}31m");
         for color in [false, true] {
@@ -383,9 +550,13 @@ mod tests {
     #[test]
     fn render_shows_path_line_column_and_caret() {
         let file = SourceFile::new("f.toml", "[scale]\nmin = 0\nmxa = 5\n");
-        let d = Diagnostic::error("unknown-key", "unknown key `mxa` in [scale]", Some(16..19))
-            .with_label("did you mean `max`?")
-            .with_help("rename it to `max`");
+        let d = Diagnostic::error(
+            Kind::UnknownKey,
+            "unknown key `mxa` in [scale]",
+            Some(16..19),
+        )
+        .with_label("did you mean `max`?")
+        .with_help("rename it to `max`");
         let out = d.render(&file, false);
         assert!(out.contains("f.toml:3:1"), "{out}");
         assert!(out.contains("mxa = 5"), "{out}");
@@ -398,7 +569,7 @@ mod tests {
     fn long_spans_are_cut_to_a_few_lines() {
         let text = "x\n".repeat(100);
         let file = SourceFile::new("f", text.clone());
-        let d = Diagnostic::error("k", "m", Some(0..text.len()));
+        let d = Diagnostic::error(Kind::Syntax, "m", Some(0..text.len()));
         let out = d.render(&file, false);
         assert!(out.lines().count() < 20, "{out}");
     }
@@ -415,5 +586,48 @@ mod tests {
         assert_eq!(levenshtein("kitten", "sitting"), 3);
         assert_eq!(levenshtein("ab", "ba"), 1);
         assert_eq!(levenshtein("", "abc"), 3);
+    }
+
+    /// The kinds named in the first column of every `| kind | meaning |`
+    /// table of `docs/format.md`.
+    fn documented_kinds() -> Vec<String> {
+        let doc = include_str!("../docs/format.md");
+        let mut kinds = Vec::new();
+        let mut in_table = false;
+        for line in doc.lines() {
+            if line.starts_with("| kind | meaning |") {
+                in_table = true;
+                continue;
+            }
+            if !line.starts_with('|') {
+                in_table = false;
+            }
+            if !in_table || line.starts_with("|---") {
+                continue;
+            }
+            let first = line.split('|').nth(1).unwrap_or_default();
+            kinds.extend(first.split('`').skip(1).step_by(2).map(str::to_string));
+        }
+        kinds
+    }
+
+    #[test]
+    fn the_format_docs_list_exactly_the_diagnostic_kinds() {
+        let mut documented = documented_kinds();
+        let count = documented.len();
+        documented.sort();
+        documented.dedup();
+        assert_eq!(documented.len(), count, "a kind is listed twice");
+        let mut kinds: Vec<String> = Kind::ALL.iter().map(|k| k.to_string()).collect();
+        kinds.sort();
+        assert_eq!(documented, kinds);
+    }
+
+    #[test]
+    fn kinds_are_written_by_name_in_json() {
+        let d = Diagnostic::warning(Kind::MissingScore, "m", None);
+        let json = serde_json::to_string(&d).expect("serialises");
+        assert!(json.contains(r#""kind":"missing-score""#), "{json}");
+        assert_eq!(Kind::MissingScore, "missing-score");
     }
 }

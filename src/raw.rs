@@ -9,7 +9,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, Kind, did_you_mean};
 use crate::numbers::shorten;
 
 /// A byte range in the source text.
@@ -120,7 +120,7 @@ pub fn number(v: &Spanned<DeValue<'_>>, what: &str, sink: &mut Sink<'_>) -> Opti
                 let written = sink.text.get(span.clone()).unwrap_or(i.as_str());
                 sink.push(
                     Diagnostic::error(
-                        "number-too-large",
+                        Kind::NumberTooLarge,
                         format!(
                             "{} is too large for a whole number: TOML allows whole numbers from {} to {}",
                             shorten(written),
@@ -152,7 +152,7 @@ pub fn number(v: &Spanned<DeValue<'_>>, what: &str, sink: &mut Sink<'_>) -> Opti
             };
             sink.push(
                 Diagnostic::error(
-                    "wrong-type",
+                    Kind::WrongType,
                     format!("{what} must be a number, not text"),
                     Some(span),
                 )
@@ -164,7 +164,7 @@ pub fn number(v: &Spanned<DeValue<'_>>, what: &str, sink: &mut Sink<'_>) -> Opti
         other => {
             sink.push(
                 Diagnostic::error(
-                    "wrong-type",
+                    Kind::WrongType,
                     format!("{what} must be a number, not {}", type_name(other)),
                     Some(span),
                 )
@@ -178,7 +178,7 @@ pub fn number(v: &Spanned<DeValue<'_>>, what: &str, sink: &mut Sink<'_>) -> Opti
         None => {
             sink.push(
                 Diagnostic::error(
-                    "wrong-type",
+                    Kind::WrongType,
                     format!("{what} is not a number this tool can read"),
                     Some(span),
                 )
@@ -199,7 +199,7 @@ pub fn string(v: &Spanned<DeValue<'_>>, what: &str, sink: &mut Sink<'_>) -> Opti
         other => {
             sink.push(
                 Diagnostic::error(
-                    "wrong-type",
+                    Kind::WrongType,
                     format!("{what} must be text, not {}", type_name(other)),
                     Some(sink.at(v)),
                 )
@@ -235,7 +235,7 @@ impl<'t, 'i> Table<'t, 'i> {
                 continue;
             }
             let mut d = Diagnostic::error(
-                "unknown-key",
+                Kind::UnknownKey,
                 format!("unknown key `{}` in {}", shorten(k), self.name),
                 Some(sink.at(key)),
             );
@@ -281,7 +281,7 @@ impl<'t, 'i> Table<'t, 'i> {
         }
         sink.push(
             Diagnostic::error(
-                "missing-key",
+                Kind::MissingKey,
                 format!("{} is missing the required key `{key}`", self.name),
                 Some(self.span.clone()),
             )
@@ -338,7 +338,7 @@ impl<'t, 'i> Table<'t, 'i> {
             other => {
                 sink.push(
                     Diagnostic::error(
-                        "wrong-type",
+                        Kind::WrongType,
                         format!("`{key}` must be a list of text, not {}", type_name(other)),
                         Some(sink.at(v)),
                     )
@@ -361,7 +361,7 @@ impl<'t, 'i> Table<'t, 'i> {
             other => {
                 sink.push(
                     Diagnostic::error(
-                        "wrong-type",
+                        Kind::WrongType,
                         format!(
                             "`{key}` in {} must be a table, not {}",
                             self.name,
@@ -393,7 +393,7 @@ impl<'t, 'i> Table<'t, 'i> {
                         DeValue::Table(t) => out.push((t, sink.at(item))),
                         other => sink.push(
                             Diagnostic::error(
-                                "wrong-type",
+                                Kind::WrongType,
                                 format!(
                                     "each entry of `{key}` must be a table, not {}",
                                     type_name(other)
@@ -409,7 +409,7 @@ impl<'t, 'i> Table<'t, 'i> {
             DeValue::Table(_) => {
                 sink.push(
                     Diagnostic::error(
-                        "wrong-type",
+                        Kind::WrongType,
                         format!("`{key}` must be a list of tables, written [[{key}]], not a single [{key}] table"),
                         Some(sink.at(v)),
                     )
@@ -420,7 +420,7 @@ impl<'t, 'i> Table<'t, 'i> {
             other => {
                 sink.push(
                     Diagnostic::error(
-                        "wrong-type",
+                        Kind::WrongType,
                         format!("`{key}` must be a list of tables, not {}", type_name(other)),
                         Some(sink.at(v)),
                     )

@@ -32,6 +32,12 @@ pub struct Plan {
     pub labels: Vec<(f64, String)>,
     /// The criteria's names, in order.
     pub criteria: Vec<String>,
+    /// Headings the criteria are grouped under (version-2 `[[groups]]`),
+    /// in order; empty for a flat list of criteria.
+    pub groups: Vec<String>,
+    /// For each criterion, the index in `groups` of the group it sits in;
+    /// empty when no criterion is in a group.
+    pub criterion_groups: Vec<Option<usize>>,
     /// The options' names, in order.
     pub options: Vec<String>,
 }
@@ -45,6 +51,8 @@ impl Plan {
             scale: (0.0, 5.0, 1.0),
             labels: Vec::new(),
             criteria: (1..=criteria).map(|k| format!("Criterion {k}")).collect(),
+            groups: Vec::new(),
+            criterion_groups: Vec::new(),
             options: (1..=options).map(|k| format!("Option {k}")).collect(),
         }
     }
@@ -64,6 +72,10 @@ pub enum SkeletonError {
     /// The scale is not a scale.
     #[error("the scale is not usable: {0}")]
     Scale(ModelError),
+    /// The groups do not fit the criteria: a criterion in a group that is
+    /// not there, or a group with no criterion in it.
+    #[error("{0}")]
+    Groups(String),
     /// No criteria or no options, or too many.
     #[error("an appraisal needs from 1 to {MAX_ITEMS} {what}; {given} were asked for")]
     Count {
@@ -114,7 +126,24 @@ pub fn skeleton(plan: &Plan) -> Result<String, SkeletonError> {
     for (k, name) in plan.options.iter().enumerate() {
         check_name(name).map_err(text_error(format!("option {}'s name", k + 1)))?;
     }
+    let in_group = check_groups(plan)?;
+    for (k, name) in plan.groups.iter().enumerate() {
+        check_name(name).map_err(text_error(format!("group {}'s name", k + 1)))?;
+    }
+    // Groups and criteria get ids from one set, so that no id names both.
     let mut used = HashSet::new();
+    let groups: Vec<(String, &str, usize)> = plan
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(k, n)| {
+            (
+                naming::unique_id(n, "group", k + 1, &mut used).to_string(),
+                n.as_str(),
+                in_group.iter().filter(|g| **g == Some(k)).count(),
+            )
+        })
+        .collect();
     let criteria: Vec<(String, &str)> = plan
         .criteria
         .iter()
@@ -142,12 +171,17 @@ pub fn skeleton(plan: &Plan) -> Result<String, SkeletonError> {
     let q = |s: &str| toml_edit::Value::from(s).to_string();
     let (lo, hi) = (numbers::score(min), numbers::score(max));
     let mut out = String::new();
+    if !groups.is_empty() {
+        // Criteria groups are a version-2 feature: say so, as docs/format.md asks.
+        out.push_str("version = 2\n\n");
+    }
     out.push_str(&format!(
         "# {}: a new appraisal, started with `appraise new`.\n\
          #\n\
-         # Next: name the criteria and options, set the weights, then score each\n\
-         # option, by hand here or on screen with `appraise tui FILE`. `appraise\n\
-         # check FILE` checks the file; docs/format.md describes every key.\n\
+         # Next: check the names of the criteria and options, set the weights,\n\
+         # then score each option, by hand here or on screen with `appraise tui\n\
+         # FILE`. `appraise check FILE` checks the file; docs/format.md describes\n\
+         # every key.\n\
          # Lines starting with '#' are comments: remove the '#' to use one.\n\n",
         one_line(&plan.title)
     ));
@@ -181,24 +215,46 @@ pub fn skeleton(plan: &Plan) -> Result<String, SkeletonError> {
              # labels = {{ {lo} = \"Does not meet the criterion\", {hi} = \"Fully meets the criterion\" }}\n"
         ));
     } else {
-        let labels: Vec<String> = scale
-            .labels()
-            .iter()
-            .map(|(v, t)| format!("{} = {}", q(&numbers::score(*v)), q(t)))
-            .collect();
-        out.push_str(&format!("labels = {{ {} }}\n", labels.join(", ")));
+        // A line each, so that the wording reads as a list and each point's
+        // change shows on its own line in a diff.
+        out.push_str("\n[scale.labels]   # what the points mean, for the panel\n");
+        for (v, t) in scale.labels() {
+            out.push_str(&format!("{} = {}\n", q(&numbers::score(*v)), q(t)));
+        }
+    }
+    if !groups.is_empty() {
+        out.push_str(
+            "\n# Headings the criteria are grouped under. A group's weight is shared among\n\
+             # the criteria in it; each weighs as many as it holds, so that every\n\
+             # criterion counts the same until the weights are set.\n",
+        );
+    }
+    for (id, name, count) in &groups {
+        out.push_str("\n[[groups]]\n");
+        out.push_str(&format!("id = {}\n", q(id)));
+        out.push_str(&format!("name = {}\n", q(name)));
+        out.push_str(&format!("weight = {count}\n"));
+        out.push_str("# description = \"What the group covers.\"\n");
     }
     out.push_str(
         "\n# One [[criteria]] section per criterion, in the order they are shown.\n\
          # A total is the sum of weight x score; weights need not add up to anything.\n",
     );
-    for (id, name) in &criteria {
+    for (k, (id, name)) in criteria.iter().enumerate() {
         out.push_str("\n[[criteria]]\n");
         out.push_str(&format!(
             "id = {}   # a short handle for scores: a-z, 0-9 and '-'\n",
             q(id)
         ));
         out.push_str(&format!("name = {}\n", q(name)));
+        if let Some((gid, _, _)) = in_group
+            .get(k)
+            .copied()
+            .flatten()
+            .and_then(|g| groups.get(g))
+        {
+            out.push_str(&format!("group = {}\n", q(gid)));
+        }
         out.push_str("weight = 1\n");
         out.push_str("# description = \"What the criterion asks of an option.\"\n");
     }
@@ -226,11 +282,60 @@ pub fn skeleton(plan: &Plan) -> Result<String, SkeletonError> {
     Ok(out)
 }
 
+/// Each criterion's group, checked against the groups: every index names
+/// a group, and every group holds a criterion (`empty-group` otherwise).
+fn check_groups(plan: &Plan) -> Result<Vec<Option<usize>>, SkeletonError> {
+    let in_group: Vec<Option<usize>> = if plan.criterion_groups.is_empty() {
+        vec![None; plan.criteria.len()]
+    } else {
+        plan.criterion_groups.clone()
+    };
+    if in_group.len() != plan.criteria.len() {
+        return Err(SkeletonError::Groups(format!(
+            "{} criteria were given groups, but there are {} criteria",
+            in_group.len(),
+            plan.criteria.len()
+        )));
+    }
+    if let Some(k) = in_group
+        .iter()
+        .position(|g| g.is_some_and(|g| g >= plan.groups.len()))
+    {
+        return Err(SkeletonError::Groups(format!(
+            "criterion {} is in a group that is not listed",
+            k + 1
+        )));
+    }
+    if let Some((_, name)) = plan
+        .groups
+        .iter()
+        .enumerate()
+        .find(|(g, _)| !in_group.contains(&Some(*g)))
+    {
+        return Err(SkeletonError::Groups(format!(
+            "the group \"{}\" has no criteria in it; put a criterion in it, or remove it",
+            one_line(name)
+        )));
+    }
+    Ok(in_group)
+}
+
 /// Writes the skeleton for `plan` to `path`, which must not exist yet; the
 /// file is written whole or not at all.
 pub fn write_new(path: &Path, plan: &Plan) -> Result<String, SkeletonError> {
+    write(path, plan, false)
+}
+
+/// Writes the skeleton for `plan` to `path`, whole or not at all; a file
+/// already there is replaced only with `replace` (the user was asked).
+pub fn write(path: &Path, plan: &Plan, replace: bool) -> Result<String, SkeletonError> {
     let text = skeleton(plan)?;
-    match atomic::write_new(path, text.as_bytes()) {
+    let written = if replace {
+        atomic::write(path, text.as_bytes())
+    } else {
+        atomic::write_new(path, text.as_bytes())
+    };
+    match written {
         Ok(()) => Ok(text),
         Err(WriteError::Exists { path }) => Err(SkeletonError::Exists { path }),
         Err(e) => Err(SkeletonError::Write(e)),
@@ -310,6 +415,8 @@ pub fn ask_plan(
         scale: (min, max, step),
         labels,
         criteria,
+        groups: Vec::new(),
+        criterion_groups: Vec::new(),
         options,
     }))
 }
@@ -446,6 +553,8 @@ mod tests {
             scale: (1.0, 3.0, 0.5),
             labels: vec![(1.0, "Poor".into()), (3.0, "Good".into())],
             criteria: vec!["Cost".into(), "cost".into(), "Accès".into()],
+            groups: Vec::new(),
+            criterion_groups: Vec::new(),
             options: vec!["Keep in house".into()],
         };
         let text = skeleton(&plan).unwrap();
@@ -479,6 +588,59 @@ mod tests {
             skeleton(&upside_down),
             Err(SkeletonError::Scale(_))
         ));
+    }
+
+    #[test]
+    fn grouped_criteria_make_a_version_2_file_with_equal_weights() {
+        let plan = Plan {
+            groups: vec!["Quality".into(), "Cost".into()],
+            criteria: vec![
+                "Method".into(),
+                "Staffing".into(),
+                "Cost".into(),
+                "Risk".into(),
+            ],
+            criterion_groups: vec![Some(0), Some(0), Some(1), None],
+            ..Plan::numbered(0, 2)
+        };
+        let text = skeleton(&plan).unwrap();
+        assert!(text.starts_with("version = 2\n"), "{text}");
+        let a = load::load_str("new.toml", &text).unwrap().appraisal;
+        let groups: Vec<(&str, &str, f64)> = a
+            .groups()
+            .iter()
+            .map(|g| (g.id().as_str(), g.name(), g.weight()))
+            .collect();
+        assert_eq!(groups, [("quality", "Quality", 2.0), ("cost", "Cost", 1.0)]);
+        // The criterion named as a group gets an id of its own.
+        let ids: Vec<(&str, Option<usize>)> = a
+            .criteria()
+            .iter()
+            .map(|c| (c.id().as_str(), c.group()))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("method", Some(0)),
+                ("staffing", Some(0)),
+                ("cost-2", Some(1)),
+                ("risk", None)
+            ]
+        );
+        let empty = Plan {
+            criterion_groups: vec![Some(0), Some(0), None, None],
+            ..plan.clone()
+        };
+        let err = skeleton(&empty).unwrap_err();
+        assert!(
+            err.to_string().contains("\"Cost\" has no criteria"),
+            "{err}"
+        );
+        let stray = Plan {
+            criterion_groups: vec![Some(0), Some(1), Some(2), None],
+            ..plan
+        };
+        assert!(matches!(skeleton(&stray), Err(SkeletonError::Groups(_))));
     }
 
     #[test]

@@ -174,7 +174,7 @@ fn the_example_in_the_format_docs_is_valid() {
     let end = start + doc[start..].find("```").expect("block end");
     let loaded = appraise::load::load_str("docs/format.md", &doc[start..end])
         .expect("the documented example loads");
-    let kinds: Vec<&str> = loaded.warnings.iter().map(|w| w.kind).collect();
+    let kinds: Vec<&str> = loaded.warnings.iter().map(|w| w.kind.as_str()).collect();
     assert_eq!(kinds, ["missing-score"]);
     assert_eq!(loaded.appraisal.criteria()[0].weight(), 2.0);
     assert_eq!(

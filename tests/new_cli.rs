@@ -136,63 +136,159 @@ fn new_never_replaces_a_file_and_refuses_bad_input() {
     assert!(!dir.path().join("other.toml").exists());
 }
 
+const RIGHT: &[u8] = b"\x1b[C";
+const ESC: &[u8] = b"\x1b";
+const CTRL_S: &[u8] = b"\x13";
+
 #[test]
-fn on_a_terminal_new_asks_question_by_question_then_opens_the_scoring_screen() {
+fn on_a_terminal_new_guides_each_step_then_opens_the_scoring_screen() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = common::pty::Session::start(&["new", "libraries.toml"], dir.path());
-    s.wait_for("Title [New appraisal]:");
+    s.wait_for("What is this appraisal called?");
+    s.wait_for("step 1 of 7");
+    // Typing replaces the suggested title.
     s.keys(b"Library service\r");
-    s.wait_for("Lowest score [0]:");
-    s.keys(b"\r");
-    s.wait_for("Highest score [5]:");
+    s.wait_for("What scale is each option scored on?");
+    s.keys(b"\t");
     s.keys(b"ten\r");
-    s.wait_for("'ten' is not a number. Try again.");
-    s.keys(b"4\r");
-    s.wait_for("Step between scores");
-    s.keys(b"\r");
-    for (point, words) in [
-        ("0", "Poor"),
-        ("1", ""),
-        ("2", ""),
-        ("3", ""),
-        ("4", "Good"),
-    ] {
-        s.wait_for(&format!("  {point}: "));
-        s.keys(format!("{words}\r").as_bytes());
+    s.wait_for("'ten' is not a number");
+    // Backspace clears the word, then a number.
+    for _ in 0.."ten".len() {
+        s.keys(b"\x7f");
     }
-    s.wait_for("criterion 1:");
-    s.keys(b"Cost\r");
-    s.keys(b"Access for residents\r");
+    s.keys(b"4\r");
+    s.wait_for("What does each point of the scale mean?");
+    s.wait_for("Fully meets it, with no concerns");
+    // Esc goes back a step, and what was typed is still there.
+    s.keys(ESC);
+    s.wait_for("A score can be 0, 1, 2, 3 or 4.");
     s.keys(b"\r");
-    s.wait_for("option 1:");
+    s.wait_for("What does each point of the scale mean?");
+    s.keys(b"\r");
+    s.wait_for("Should the criteria be grouped under headings?");
+    s.keys(b"Quality\r");
+    s.keys(b"Cost\r");
+    s.keys(b"\r");
+    s.wait_for("What is each option judged against?");
+    // Method in Quality; Staffing follows it there; Price in group 2, Cost.
+    s.keys(b"Method\t");
+    s.keys(RIGHT);
+    s.wait_for("Quality");
+    s.keys(b"\r");
+    s.keys(b"Staffing\r");
+    s.keys(b"Price\t");
+    s.keys(b"2\r");
+    s.keys(b"\r");
+    s.wait_for("What are the options?");
     s.keys(b"Keep in house\r");
     s.keys(b"Charitable trust\r");
     s.keys(b"\r");
-    // Straight into scoring.
-    s.wait_for("Charitable trust");
-    s.wait_for("Access for");
+    s.wait_for("Ready to write the appraisal");
+    s.wait_for("Quality (2), Cost (1)");
+    assert!(
+        !dir.path().join("libraries.toml").exists(),
+        "nothing is written before the last step"
+    );
+    s.keys(b"\r");
+    // Straight into scoring: score the first cell and save. The key is
+    // typed at once, as the screens change over, and still reaches the grid.
+    s.keys_now(b"3");
+    s.wait_for("Scores · 2 options × 3 criteria");
+    s.wait_for("Library service");
+    s.wait_for("Unsaved changes");
+    s.keys(CTRL_S);
+    s.wait_for("Saved to");
     s.keys(b"q");
     assert!(s.wait_exit(), "{}", s.contents());
-    let loaded = appraise::load_path(&dir.path().join("libraries.toml")).expect("loads");
+    assert!(s.terminal_is_cooked() && s.on_main_screen());
+    let file = dir.path().join("libraries.toml");
+    let loaded = appraise::load_path(&file).expect("loads");
     let a = &loaded.appraisal;
     assert_eq!(a.meta.title, "Library service");
-    assert_eq!(a.scale().max(), 4.0);
-    assert_eq!(a.scale().label(4.0), Some("Good"));
-    let names: Vec<&str> = a.criteria().iter().map(|c| c.name()).collect();
-    assert_eq!(names, ["Cost", "Access for residents"]);
-    assert_eq!(a.options()[1].id().as_str(), "charitable-trust");
+    assert_eq!((a.scale().min(), a.scale().max()), (0.0, 4.0));
+    assert_eq!(
+        a.scale().label(4.0),
+        Some("Fully meets it, with no concerns")
+    );
+    assert_eq!(a.scale().label(0.0), Some("Does not meet the criterion"));
+    let groups: Vec<&str> = a.groups().iter().map(|g| g.name()).collect();
+    assert_eq!(groups, ["Quality", "Cost"]);
+    let criteria: Vec<(&str, Option<usize>)> =
+        a.criteria().iter().map(|c| (c.name(), c.group())).collect();
+    assert_eq!(
+        criteria,
+        [
+            ("Method", Some(0)),
+            ("Staffing", Some(0)),
+            ("Price", Some(1))
+        ]
+    );
+    let options: Vec<&str> = a.options().iter().map(|o| o.name()).collect();
+    assert_eq!(options, ["Keep in house", "Charitable trust"]);
+    assert_eq!(a.options()[0].score(0), Some(3.0));
+    appraise().args(["check"]).arg(&file).assert().success();
 }
 
 #[test]
-fn a_guided_start_stopped_part_way_writes_nothing() {
+fn the_guided_start_asks_before_replacing_a_file_and_leaving_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mine = dir.path().join("review.toml");
+    std::fs::write(&mine, "# my work\n").unwrap();
+    let mut s = common::pty::Session::start(&["new", "review.toml"], dir.path());
+    s.wait_for_words("review.toml already exists. It is kept");
+    for _ in 0..4 {
+        s.keys(b"\r");
+    }
+    s.wait_for("What is each option judged against?");
+    s.keys(b"Cost\r\r");
+    s.wait_for("What are the options?");
+    s.keys(b"Keep\r\r");
+    s.wait_for("Ready to write the appraisal");
+    s.keys(b"\r");
+    s.wait_for("review.toml already exists");
+    s.wait_for("keep it and choose another name");
+    s.keys(b"n");
+    s.wait_for("Type another name for the file");
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "# my work\n");
+    // Another name: clear the field and type it.
+    for _ in 0.."review.toml".len() {
+        s.keys(b"\x7f");
+    }
+    s.keys(b"other.toml\r");
+    s.wait_for("Scores · 1 option × 1 criterion");
+    s.keys(b"q");
+    assert!(s.wait_exit(), "{}", s.contents());
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "# my work\n");
+    let other = appraise::load_path(&dir.path().join("other.toml")).expect("loads");
+    assert_eq!(other.appraisal.criteria()[0].name(), "Cost");
+
+    // Ctrl-c part way asks, and leaving writes nothing.
+    let mut s = common::pty::Session::start(&["new", "third.toml"], dir.path());
+    s.wait_for("What is this appraisal called?");
+    s.keys(b"Half done\r");
+    s.wait_for("What scale is each option scored on?");
+    s.keys(b"\x03");
+    s.wait_for("Leave without writing anything?");
+    s.keys(b"y");
+    assert!(!s.wait_exit());
+    assert!(s.terminal_is_cooked() && s.on_main_screen());
+    assert!(
+        s.contents().contains("nothing was written"),
+        "{}",
+        s.contents()
+    );
+    assert!(!dir.path().join("third.toml").exists());
+}
+
+#[test]
+fn a_signal_during_the_guided_start_restores_the_terminal_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = common::pty::Session::start(&["new", "review.toml"], dir.path());
-    s.wait_for("Title [New appraisal]:");
+    s.wait_for("What is this appraisal called?");
     s.keys(b"Half done\r");
-    s.wait_for("Lowest score [0]:");
-    // Ctrl-D: the input ends.
-    s.keys(b"\x04");
-    s.wait_for("stopped; nothing was written");
-    assert!(!s.wait_exit());
+    s.wait_for("What scale is each option scored on?");
+    s.signal("TERM");
+    assert_eq!(s.wait_code(), 143);
+    assert!(s.terminal_is_cooked() && s.on_main_screen());
     assert!(!dir.path().join("review.toml").exists());
 }

@@ -57,7 +57,7 @@ fn problems(text: &str) -> Vec<Found> {
 fn found(file: &appraise::diagnostic::SourceFile, d: &Diagnostic) -> Found {
     let loc = d.location(file);
     Found {
-        kind: d.kind,
+        kind: d.kind.as_str(),
         at: loc.trim_start_matches("t.toml:").to_string(),
         message: d.message.clone(),
         help: d.help.is_some(),

@@ -1,21 +1,23 @@
 //! `appraise new FILE [--criteria N] [--options N] [--title T] [--criterion NAME]... [--option NAME]...`
 //!
-//! On a terminal, with neither counts nor names, it asks for the title,
-//! scale, wording, criteria and options in turn, writes the file and opens
-//! the scoring screen on it.
+//! On a terminal, with neither counts nor names, it opens the guided start
+//! screen (title, scale, wording, groups, criteria, options), writes the
+//! file and opens the scoring screen on it.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use appraise::skeleton::{self, Plan, SkeletonError};
+use appraise::tui::start::Start;
 
 use super::EXIT_FAILURE;
 
 /// Arguments for `new`.
 #[derive(clap::Args)]
 #[command(after_help = "Examples:\n  \
-    appraise new review.toml                     on a terminal: asks question by question, then opens the scoring screen\n  \
+    appraise new review.toml                     on a terminal: a guided start, step by step, then the scoring screen\n  \
     appraise new review.toml --criteria 6 --options 4\n  \
     appraise new libraries.toml --title \"Options for the library service\" \\\n      \
     --criterion Cost --criterion \"Access for residents\" --option \"Keep in house\" --option Trust\n  \
@@ -81,8 +83,13 @@ fn guided(args: &Args) -> bool {
         && std::io::stderr().is_terminal()
 }
 
-/// Asks for the plan, writes it and opens the scoring screen on it.
+/// Asks for the plan, writes it and opens the scoring screen on it: on a
+/// terminal the TUI can use, in the guided start screen; with only a
+/// terminal for input and messages, question by question.
 fn run_guided(args: Args) -> anyhow::Result<ExitCode> {
+    if super::tui::interactive() {
+        return run_start_screen(args);
+    }
     // Say so now, not after every question has been answered.
     if args.file.exists() {
         eprintln!(
@@ -96,6 +103,8 @@ fn run_guided(args: Args) -> anyhow::Result<ExitCode> {
         scale: (args.min, args.max, args.step),
         labels: Vec::new(),
         criteria: Vec::new(),
+        groups: Vec::new(),
+        criterion_groups: Vec::new(),
         options: Vec::new(),
     };
     eprintln!("A new appraisal, {}.", args.file.display());
@@ -117,12 +126,27 @@ fn run_guided(args: Args) -> anyhow::Result<ExitCode> {
         plan.criteria.len(),
         plan.options.len()
     );
-    if !super::tui::interactive() {
-        eprintln!("next: score it with `appraise tui {}`", args.file.display());
-        return Ok(ExitCode::SUCCESS);
-    }
+    eprintln!("next: score it with `appraise tui {}`", args.file.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The guided start screen, then the scoring screen on the file it wrote.
+fn run_start_screen(args: Args) -> anyhow::Result<ExitCode> {
+    let start = Start::new(&args.file, args.file.exists())
+        .suggest(&args.title, (args.min, args.max, args.step));
+    let start = appraise::tui::start::run(start).context("the terminal stopped working")?;
+    let Some(path) = start.written else {
+        eprintln!("left the guided start; nothing was written");
+        // As a shell reports a process ended by a signal: 128 + its number.
+        return Ok(ExitCode::from(match start.stopped_by {
+            Some("SIGHUP" | appraise::tui::runner::TERMINAL_LOST) => 129,
+            Some(_) => 143,
+            None => EXIT_FAILURE,
+        }));
+    };
+    eprintln!("wrote {}", path.display());
     super::tui::run(super::tui::Args {
-        file: Some(args.file),
+        file: Some(path),
         ..Default::default()
     })
 }
@@ -148,6 +172,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         scale: (args.min, args.max, args.step),
         labels: Vec::new(),
         criteria: fill(args.criterion_names, args.criteria, "Criterion"),
+        groups: Vec::new(),
+        criterion_groups: Vec::new(),
         options: fill(args.option_names, args.options, "Option"),
     };
     match skeleton::write_new(&args.file, &plan) {
@@ -162,8 +188,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(
-            e
-            @ (SkeletonError::Text { .. } | SkeletonError::Scale(_) | SkeletonError::Count { .. }),
+            e @ (SkeletonError::Text { .. }
+            | SkeletonError::Scale(_)
+            | SkeletonError::Groups(_)
+            | SkeletonError::Count { .. }),
         ) => {
             eprintln!("error: {e}; nothing was written");
             Ok(ExitCode::from(2))

@@ -100,6 +100,11 @@ pub struct Column {
     /// formats that show bare numbers under the header (CSV).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// The short code a narrow writer heads the column with ("C2"), where
+    /// the column holds one criterion's figures and the table's criteria
+    /// columns are not simply in criterion order (a grouped score matrix).
+    #[serde(skip)]
+    pub code: Option<String>,
 }
 
 impl Column {
@@ -110,6 +115,7 @@ impl Column {
             align: Align::Left,
             wide: false,
             unit: None,
+            code: None,
         }
     }
 
@@ -120,7 +126,14 @@ impl Column {
             align: Align::Left,
             wide: true,
             unit: None,
+            code: None,
         }
+    }
+
+    /// The column with the code a narrow writer heads it with.
+    pub fn with_code(mut self, code: impl Into<String>) -> Column {
+        self.code = Some(code.into());
+        self
     }
 
     /// The column with the unit of its figures.
@@ -136,6 +149,7 @@ impl Column {
             align: Align::Right,
             wide: false,
             unit: None,
+            code: None,
         }
     }
 }
@@ -282,6 +296,26 @@ pub enum Live {
     },
     /// The sum of the weights.
     TotalWeight,
+    /// A criterion's effective weight: its weight × its group's share
+    /// (its weight as written outside any group).
+    EffectiveWeight {
+        /// The criterion.
+        criterion: usize,
+    },
+    /// An option's subtotal for a criteria group.
+    Subtotal {
+        /// The option.
+        option: usize,
+        /// The group, in file order.
+        group: usize,
+    },
+    /// A measured criterion's raw value for an option.
+    Raw {
+        /// The option.
+        option: usize,
+        /// The criterion.
+        criterion: usize,
+    },
 }
 
 /// A figure inside a table note that a spreadsheet can keep live: the
@@ -403,6 +437,59 @@ pub struct WeightedSum {
     /// figure and still agree with it (the figure's own precision; see
     /// [`crate::model::Published::allowance`]); 0 where none was published.
     pub published_allowance: Vec<f64>,
+    /// A version-2 matrix's structure: criteria groups, each criterion's
+    /// own scale and measured values. `columns` then spans every criterion,
+    /// raw-value and subtotal column, and `weight_row` holds each
+    /// criterion's weight within its group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grouped: Option<Box<GroupedSum>>,
+}
+
+/// How a version-2 score matrix's totals are made, for spreadsheets that
+/// keep them live: each score becomes a value from 0 to 1 on its
+/// criterion's own scale, then points on the appraisal's scale, weighted by
+/// its effective weight (its weight × its group's share).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupedSum {
+    /// One entry per criterion, in file order.
+    pub criteria: Vec<SumCriterion>,
+    /// The criteria groups, in file order.
+    pub groups: Vec<SumGroup>,
+    /// The row that holds the effective weights, where it differs from the
+    /// weight row (the file has groups).
+    pub effective_row: Option<usize>,
+    /// The appraisal's scale (lowest, highest), which totals are counted in.
+    pub points: (f64, f64),
+}
+
+/// One criterion of a [`GroupedSum`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SumCriterion {
+    /// The criterion's name.
+    pub name: String,
+    /// The column of its scores.
+    pub column: usize,
+    /// The column of its raw values, for a measured criterion.
+    pub raw_column: Option<usize>,
+    /// Its own scale: lowest, highest, step.
+    pub scale: (f64, f64, f64),
+    /// The group it sits in directly.
+    pub group: Option<usize>,
+    /// How a raw value becomes its score, for a measured criterion.
+    pub measure: Option<crate::model::value_fn::Measure>,
+}
+
+/// One criteria group of a [`GroupedSum`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SumGroup {
+    /// The group's name.
+    pub name: String,
+    /// The group it sits in.
+    pub parent: Option<usize>,
+    /// Its weight relative to its siblings, as written.
+    pub weight: f64,
+    /// The column of its subtotals.
+    pub column: usize,
 }
 
 /// Tables wanting more characters across than this print on landscape pages.
@@ -589,6 +676,20 @@ impl ReportTable {
     /// code (see [`ReportTable::with_coded_criteria`]), and the key to the
     /// codes, without copying the table.
     pub fn coded_headers(&self) -> Option<(Vec<String>, String)> {
+        if self.columns.iter().any(|c| c.code.is_some()) {
+            let mut headers = Vec::new();
+            let mut key = Vec::new();
+            for c in &self.columns {
+                match &c.code {
+                    Some(code) => {
+                        key.push(format!("{code} {}", c.header));
+                        headers.push(code.clone());
+                    }
+                    None => headers.push(c.header.clone()),
+                }
+            }
+            return Some((headers, format!("Key: {}.", key.join("; "))));
+        }
         let range = match &self.criteria_columns {
             Some(r) => r.clone(),
             None => self.weighted_sum.as_ref()?.columns.clone(),

@@ -227,7 +227,12 @@ pub fn write_table(t: &ReportTable, out: &mut impl Write) -> Result<(), ExportEr
     // table), with the full name as the code's title and a key under the
     // table, so its score columns stay as narrow as their figures.
     let coded = t.weighted_sum.as_ref().map(|w| w.columns.clone());
+    // A grouped matrix's columns carry their own codes (not in criterion order).
+    let own_codes = t.columns.iter().any(|c| c.code.is_some());
     let code = |i: usize| {
+        if own_codes {
+            return t.columns.get(i).and_then(|c| c.code.clone());
+        }
         coded
             .as_ref()
             .filter(|r| r.contains(&i))
@@ -267,14 +272,20 @@ pub fn write_table(t: &ReportTable, out: &mut impl Write) -> Result<(), ExportEr
     }
     writeln!(out, "</tbody>\n</table></div>")?;
     if let Some(r) = &coded {
-        let key: Vec<String> = t
-            .columns
-            .get(r.clone())
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .map(|(k, c)| format!("C{} {}", k + 1, xml(&c.header)))
-            .collect();
+        let key: Vec<String> = if own_codes {
+            t.columns
+                .iter()
+                .filter_map(|c| Some(format!("{} {}", c.code.as_ref()?, xml(&c.header))))
+                .collect()
+        } else {
+            t.columns
+                .get(r.clone())
+                .unwrap_or_default()
+                .iter()
+                .enumerate()
+                .map(|(k, c)| format!("C{} {}", k + 1, xml(&c.header)))
+                .collect()
+        };
         writeln!(out, "<p class=\"note\">Key: {}.</p>", key.join("; "))?;
     }
     for note in &t.notes {

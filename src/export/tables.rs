@@ -385,6 +385,9 @@ pub fn ranking_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
 /// The full score matrix in rank order: a weight row, one row per option,
 /// totals and ranks. Spreadsheets keep the totals and ranks live.
 pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
+    if appraisal.is_v2() {
+        return grouped_matrix(appraisal, results);
+    }
     let n = appraisal.criteria().len();
     let mut columns = vec![Column::number("Rank"), Column::text("Option")];
     columns.extend(
@@ -492,9 +495,418 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         total_label: "Total".into(),
         published_column: published.then_some(3 + n),
         published_allowance,
+        grouped: None,
     });
     t.notes
         .push("Each total is the sum of every score multiplied by its criterion's weight.".into());
+    t.notes.extend(remarks);
+    if any_missing {
+        t.notes
+            .push("– marks a score not yet given; it counts as nothing in the total.".into());
+    }
+    t
+}
+
+/// One column of a version-2 score matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MatrixColumn {
+    /// A measured criterion's raw values.
+    Raw(usize),
+    /// A criterion's scores (derived, for a measured criterion).
+    Score(usize),
+    /// A criteria group's subtotals.
+    Subtotal(usize),
+}
+
+/// The columns of a version-2 matrix in the value tree's order: at each
+/// level the criteria outside any deeper group (a measured one's raw value
+/// just before its score), then each group in turn, its subtotal after its
+/// own columns, so a group's columns sit together under it.
+fn matrix_columns(appraisal: &Appraisal) -> Vec<MatrixColumn> {
+    fn walk(a: &Appraisal, parent: Option<usize>, depth: usize, out: &mut Vec<MatrixColumn>) {
+        for (c, k) in a.criteria().iter().enumerate() {
+            if k.group() == parent {
+                if k.measure().is_some() {
+                    out.push(MatrixColumn::Raw(c));
+                }
+                out.push(MatrixColumn::Score(c));
+            }
+        }
+        // The depth bound guards against a cycle, which loading rejects.
+        if depth > a.groups().len() {
+            return;
+        }
+        for (g, group) in a.groups().iter().enumerate() {
+            if group.parent() == parent {
+                walk(a, Some(g), depth + 1, out);
+                out.push(MatrixColumn::Subtotal(g));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(appraisal, None, 0, &mut out);
+    out
+}
+
+/// A group's name with the groups above it: "Quality > Service delivery".
+fn matrix_group_path(appraisal: &Appraisal, g: usize) -> String {
+    let mut path: Vec<&str> = appraisal
+        .group_path(g)
+        .into_iter()
+        .filter_map(|x| appraisal.groups().get(x).map(|x| x.name()))
+        .collect();
+    path.reverse();
+    path.join(" > ")
+}
+
+/// A criterion's scale as a column unit: "of 5" from zero, else "1 to 3".
+fn scale_words(s: &crate::model::Scale) -> String {
+    if s.min() == 0.0 {
+        format!("of {}", numbers::score(s.max()))
+    } else {
+        format!("{} to {}", numbers::score(s.min()), numbers::score(s.max()))
+    }
+}
+
+/// How a measured criterion's score is found from its raw value, in words
+/// a reader can check by hand.
+fn value_rule(appraisal: &Appraisal, c: usize) -> Option<String> {
+    use crate::model::value_fn::{Better, ValueFunction};
+    let k = appraisal.criteria().get(c)?;
+    let m = k.measure()?;
+    let s = appraisal.scale_of(c);
+    let (lo, hi) = (numbers::score(s.min()), numbers::score(s.max()));
+    let u = |x: f64| m.with_unit(x);
+    let better = match m.better {
+        Better::Lower => "lower is better",
+        Better::Higher => "higher is better",
+    };
+    let rule = match &m.function {
+        ValueFunction::Linear { bounds: None } => format!(
+            "a straight line from the shortlisted options' worst value (scores {lo}) to their best (scores {hi}); if every value is the same, each scores {hi}"
+        ),
+        ValueFunction::Linear {
+            bounds: Some((w, b)),
+        } => format!(
+            "a straight line from {} (scores {lo}) to {} (scores {hi}), values beyond them held at the ends",
+            u(*w),
+            u(*b)
+        ),
+        ValueFunction::Piecewise { points } => {
+            let pts: Vec<String> = points
+                .iter()
+                .map(|(x, y)| format!("{} scores {}", u(*x), numbers::score(*y)))
+                .collect();
+            format!(
+                "straight lines through the points {}; values beyond the first or last point take its score",
+                pts.join(", ")
+            )
+        }
+        ValueFunction::Bands { bands } => {
+            let words: Vec<String> = bands
+                .iter()
+                .map(|b| match b.test {
+                    Some((cmp, limit)) => {
+                        let test = match cmp {
+                            crate::model::value_fn::Comparison::Below => "under",
+                            crate::model::value_fn::Comparison::UpTo => "up to",
+                            crate::model::value_fn::Comparison::Above => "over",
+                            crate::model::value_fn::Comparison::AtLeast => "at least",
+                        };
+                        format!("{test} {} scores {}", u(limit), numbers::score(b.score))
+                    }
+                    None => format!("any other value scores {}", numbers::score(b.score)),
+                })
+                .collect();
+            format!("bands, the first that holds: {}", words.join("; "))
+        }
+        ValueFunction::RelativeToBest => {
+            let lead = if s.min() == 0.0 {
+                hi.clone()
+            } else {
+                format!("{lo} + ({hi} − {lo}) ×")
+            };
+            let lead = if s.min() == 0.0 {
+                format!("{lead} ×")
+            } else {
+                lead
+            };
+            match m.better {
+                Better::Lower => format!(
+                    "its value relative to the best: {lead} the lowest value on the shortlist ÷ this value"
+                ),
+                Better::Higher => format!(
+                    "its value relative to the best: {lead} this value ÷ the highest value on the shortlist"
+                ),
+            }
+        }
+    };
+    let unit = m
+        .unit
+        .as_deref()
+        .map_or(String::new(), |u| format!(" in {u}"));
+    Some(format!(
+        "{} is measured{unit} ({better}); its score comes from {rule}.",
+        k.name()
+    ))
+}
+
+/// The version-2 score matrix: criteria under their groups with a subtotal
+/// column per group, each criterion's own scale in its header, a measured
+/// criterion's raw value beside its derived score, the shortlist only (the
+/// long list holds the options screened out), options named "3. Name".
+fn grouped_matrix(appraisal: &Appraisal, results: &Results) -> ReportTable {
+    let layout = matrix_columns(appraisal);
+    let grouped = !appraisal.groups().is_empty();
+    let first = 2;
+    let total_col = first + layout.len();
+    let eff = appraisal.effective_weights();
+    let group_eff = appraisal.group_weights();
+    let scale = appraisal.scale();
+    let mut columns = vec![Column::number("Rank"), Column::text("Option")];
+    for col in &layout {
+        columns.push(match *col {
+            MatrixColumn::Raw(c) => {
+                let k = &appraisal.criteria()[c];
+                let unit = k.measure().and_then(|m| m.unit.clone());
+                let what = unit.clone().unwrap_or_else(|| "raw value".into());
+                Column::number(format!("{} ({what})", k.name())).with_code(format!(
+                    "C{} {}",
+                    c + 1,
+                    unit.unwrap_or_else(|| "value".into())
+                ))
+            }
+            MatrixColumn::Score(c) => {
+                let k = &appraisal.criteria()[c];
+                let words = scale_words(appraisal.scale_of(c));
+                let header = if k.measure().is_some() {
+                    format!("{}: score ({words})", k.name())
+                } else {
+                    format!("{} ({words})", k.name())
+                };
+                Column::number(header).with_code(format!("C{}", c + 1))
+            }
+            MatrixColumn::Subtotal(g) => {
+                let max = results.max_subtotals.get(g).copied().unwrap_or(0.0);
+                Column::number(format!(
+                    "{} subtotal (of {})",
+                    appraisal.groups()[g].name(),
+                    numbers::total(max)
+                ))
+                .with_code(format!("G{}", g + 1))
+            }
+        });
+    }
+    columns.push(Column::number(format!(
+        "Total (of {})",
+        numbers::total(results.max_total)
+    )));
+    let published = appraisal
+        .options()
+        .iter()
+        .any(|o| o.published_total().is_some());
+    if published {
+        columns.push(Column::number("Published total"));
+    }
+    let width = columns.len();
+    let mut t = ReportTable::new(
+        "matrix",
+        "Full score matrix: weights, scores, totals and ranks",
+        columns,
+    )
+    .with_row_header(1)
+    .with_short_name("Matrix");
+    let parameters = |label: &str, cell: &dyn Fn(MatrixColumn) -> Cell| {
+        let mut cells = vec![Cell::empty(), Cell::text(label)];
+        cells.extend(layout.iter().map(|&col| cell(col)));
+        cells.resize(width, Cell::empty());
+        Row {
+            kind: RowKind::Parameters,
+            cells,
+        }
+    };
+    if grouped {
+        t.rows.push(parameters("Group", &|col| {
+            let g = match col {
+                MatrixColumn::Raw(c) | MatrixColumn::Score(c) => appraisal.criteria()[c].group(),
+                MatrixColumn::Subtotal(g) => Some(g),
+            };
+            g.map_or(Cell::empty(), |g| {
+                Cell::text(matrix_group_path(appraisal, g))
+            })
+        }));
+    }
+    let weight_row = t.rows.len();
+    t.rows.push(parameters(
+        if grouped { "Weight in group" } else { "Weight" },
+        &|col| match col {
+            MatrixColumn::Score(c) => {
+                Cell::new(number(appraisal.criteria()[c].weight(), numbers::weight))
+            }
+            MatrixColumn::Subtotal(g) => {
+                Cell::new(number(appraisal.groups()[g].weight(), numbers::weight))
+            }
+            MatrixColumn::Raw(_) => Cell::empty(),
+        },
+    ));
+    let effective_row = grouped.then_some(t.rows.len());
+    if grouped {
+        t.rows
+            .push(parameters("Effective weight", &|col| match col {
+                MatrixColumn::Score(c) => Cell::new(number(eff[c], numbers::weight)),
+                MatrixColumn::Subtotal(g) => Cell::new(number(group_eff[g], numbers::weight)),
+                MatrixColumn::Raw(_) => Cell::empty(),
+            }));
+    }
+    let body_start = t.rows.len();
+    let mut order = Vec::new();
+    let mut any_missing = false;
+    let mut remarks = Vec::new();
+    for i in results.rank_order() {
+        let (Some(o), Some(r)) = (appraisal.options().get(i), results.options.get(i)) else {
+            continue;
+        };
+        any_missing |= !r.complete;
+        let (remark, notes) = total_remark(appraisal, results, i);
+        push_unique(&mut remarks, notes);
+        let mut cells = vec![
+            Cell::new(Value::Number {
+                value: r.rank as f64,
+                display: r.rank.to_string(),
+            }),
+            Cell::text(o.label()),
+        ];
+        for col in &layout {
+            cells.push(match *col {
+                MatrixColumn::Raw(c) => match (o.measure(c), appraisal.criteria()[c].measure()) {
+                    (Some(v), Some(m)) => Cell::new(Value::Number {
+                        value: v,
+                        display: m.with_unit(v),
+                    }),
+                    _ => Cell::new(Value::Missing),
+                },
+                MatrixColumn::Score(c) => score_cell(o.score(c)),
+                MatrixColumn::Subtotal(g) => Cell::new(number(
+                    r.subtotals.get(g).copied().unwrap_or(0.0),
+                    numbers::total,
+                )),
+            });
+        }
+        let mut total = Cell::new(number(r.total, numbers::total));
+        total.remark = remark;
+        cells.push(total);
+        if published {
+            cells.push(match o.published() {
+                Some(p) => Cell::new(Value::Number {
+                    value: p.value(),
+                    display: p.text(),
+                }),
+                None => Cell::empty(),
+            });
+        }
+        t.rows.push(Row::body(cells));
+        order.push(i);
+    }
+    let published_allowance = order
+        .iter()
+        .map(|&i| {
+            appraisal
+                .options()
+                .get(i)
+                .and_then(|o| o.published())
+                .map_or(0.0, |p| p.allowance())
+        })
+        .collect();
+    let column_of = |want: MatrixColumn| {
+        layout
+            .iter()
+            .position(|&c| c == want)
+            .map_or(0, |p| first + p)
+    };
+    let sum_criteria = appraisal
+        .criteria()
+        .iter()
+        .enumerate()
+        .map(|(c, k)| {
+            let s = appraisal.scale_of(c);
+            super::doc::SumCriterion {
+                name: k.name().to_string(),
+                column: column_of(MatrixColumn::Score(c)),
+                raw_column: k.measure().map(|_| column_of(MatrixColumn::Raw(c))),
+                scale: (s.min(), s.max(), s.step()),
+                group: k.group(),
+                measure: k.measure().cloned(),
+            }
+        })
+        .collect();
+    let sum_groups = appraisal
+        .groups()
+        .iter()
+        .enumerate()
+        .map(|(g, group)| super::doc::SumGroup {
+            name: group.name().to_string(),
+            parent: group.parent(),
+            weight: group.weight(),
+            column: column_of(MatrixColumn::Subtotal(g)),
+        })
+        .collect();
+    t.weighted_sum = Some(WeightedSum {
+        weight_row,
+        rows: body_start..t.rows.len(),
+        columns: first..total_col,
+        total_column: total_col,
+        rank_column: Some(0),
+        options: order,
+        scale: (scale.min(), scale.max(), scale.step()),
+        totals: (results.min_total, results.max_total),
+        total_label: "Total".into(),
+        published_column: published.then_some(total_col + 1),
+        published_allowance,
+        grouped: Some(Box::new(super::doc::GroupedSum {
+            criteria: sum_criteria,
+            groups: sum_groups,
+            effective_row,
+            points: (scale.min(), scale.max()),
+        })),
+    });
+    let own_scales = (0..appraisal.criteria().len()).any(|c| {
+        let s = appraisal.scale_of(c);
+        s.min() != scale.min() || s.max() != scale.max()
+    });
+    let mut note = if own_scales && appraisal.no_common_scale() {
+        "Each total adds up, over the criteria, the score as a value from 0 to 1 on the criterion's own scale ((score − lowest) ÷ (highest − lowest)) multiplied by the criterion's effective weight".to_string()
+    } else if own_scales {
+        format!(
+            "Each total adds up, over the criteria, the score as a value from 0 to 1 on the criterion's own scale ((score − lowest) ÷ (highest − lowest)), taken as points on the appraisal's scale from {} to {}, multiplied by the criterion's effective weight",
+            numbers::score(scale.min()),
+            numbers::score(scale.max())
+        )
+    } else {
+        "Each total is the sum of every score multiplied by its criterion's effective weight"
+            .to_string()
+    };
+    if !grouped {
+        note = note.replace("effective weight", "weight");
+    }
+    t.notes.push(format!("{note}."));
+    if grouped {
+        t.notes.push(
+            "A criterion's effective weight is its weight in its group × the group's effective weight ÷ the sum of the weights in the group (its criteria and the groups inside it); a top-level group's effective weight is its own weight. A group's subtotal is the same sum over the criteria inside it.".into(),
+        );
+    }
+    for c in 0..appraisal.criteria().len() {
+        if let Some(rule) = value_rule(appraisal, c) {
+            t.notes.push(rule);
+        }
+    }
+    let out = results.long_list().len();
+    if out > 0 {
+        t.notes.push(format!(
+            "{} screened out on a pass/fail test {} not in the matrix and not ranked: the long list says why.",
+            numbers::count(out as f64, "option", "options"),
+            if out == 1 { "is" } else { "are" }
+        ));
+    }
     t.notes.extend(remarks);
     if any_missing {
         t.notes

@@ -482,9 +482,13 @@ fn width_for(t: &ReportTable, c: usize) -> f64 {
     if col_wide {
         return 50.0;
     }
+    // A grouped matrix's group names wrap in their row, so that its score
+    // columns stay as narrow as their figures and headers.
+    let grouped = t.weighted_sum.as_ref().is_some_and(|w| w.grouped.is_some());
     let longest_cell = t
         .rows
         .iter()
+        .filter(|r| !(grouped && r.kind == RowKind::Parameters))
         .filter_map(|r| r.cells.get(c))
         .map(|cell| {
             cell.value
@@ -605,6 +609,229 @@ struct MatrixRefs {
     /// How far each option's total (by file order) may be from its
     /// published figure and still agree, as the loader's check allows.
     published_allowance: Vec<f64>,
+    /// A version-2 matrix's groups, scales and measured values.
+    grouped: Option<GroupedRefs>,
+}
+
+/// Where a version-2 matrix keeps what its totals are made of. Rows are
+/// 1-based as in formulas. Under the matrix's notes come each criterion's
+/// scale (lowest, highest, step) in the criterion's own column, then each
+/// score as a value from 0 to 1 in the same columns, one row per option,
+/// then the scale totals are counted in and the possible totals.
+struct GroupedRefs {
+    spec: super::doc::GroupedSum,
+    /// The weights within groups (and the groups' own weights, in their
+    /// subtotal columns).
+    weight_row: u32,
+    /// The effective weights (the weight row itself without groups).
+    effective_row: u32,
+    /// The rows of every criterion's lowest score, highest score and step.
+    min_row: u32,
+    max_row: u32,
+    step_row: u32,
+    /// The first row of values from 0 to 1 (one per matrix row, in order).
+    value_row: u32,
+    /// Each option's row of values from 0 to 1, by file order.
+    value_rows: Vec<Option<u32>>,
+    /// The rows of the appraisal scale's lowest and highest points, the
+    /// total weight, and the highest and lowest possible totals.
+    points_row: u32,
+    /// The first and last column of the criteria (with raw values and subtotals).
+    span: (u16, u16),
+    /// The first row (0-based) of the block under the notes.
+    block_row: u32,
+    /// The matrix's first and last body rows (1-based).
+    body: (u32, u32),
+}
+
+impl GroupedRefs {
+    /// Whether criterion `c` sits in group `g`, directly or further down.
+    fn in_group(&self, c: usize, g: usize) -> bool {
+        let mut at = self.spec.criteria.get(c).and_then(|k| k.group);
+        for _ in 0..=self.spec.groups.len() {
+            match at {
+                Some(x) if x == g => return true,
+                Some(x) => at = self.spec.groups.get(x).and_then(|h| h.parent),
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// The first and last column of group `g`'s criteria and raw values.
+    fn group_span(&self, g: usize) -> Option<(u16, u16)> {
+        let cols = (0..self.spec.criteria.len())
+            .filter(|&c| self.in_group(c, g))
+            .flat_map(|c| {
+                let k = &self.spec.criteria[c];
+                [Some(k.column), k.raw_column]
+            })
+            .flatten();
+        let (lo, hi) = cols.fold((usize::MAX, 0), |(lo, hi), x| (lo.min(x), hi.max(x)));
+        (lo <= hi).then_some((lo as u16, hi as u16))
+    }
+
+    /// The sum of the weights of `g`'s members: its own criteria (which sit
+    /// together, with their raw values) and the groups directly inside it.
+    fn members_weight(&self, s: &str, g: usize) -> String {
+        let mut parts = Vec::new();
+        let own: Vec<usize> = self
+            .spec
+            .criteria
+            .iter()
+            .filter(|k| k.group == Some(g))
+            .map(|k| k.column)
+            .collect();
+        if let (Some(&a), Some(&b)) = (own.iter().min(), own.iter().max()) {
+            parts.push(format!(
+                "{s}${}${r}:${}${r}",
+                column_number_to_name(a as u16),
+                column_number_to_name(b as u16),
+                r = self.weight_row
+            ));
+        }
+        for h in self.spec.groups.iter().filter(|h| h.parent == Some(g)) {
+            parts.push(format!(
+                "{s}${}${}",
+                column_number_to_name(h.column as u16),
+                self.weight_row
+            ));
+        }
+        if parts.is_empty() {
+            "0".into()
+        } else {
+            format!("SUM({})", parts.join(","))
+        }
+    }
+
+    /// A weight shared out of group `parent` (or taken as written at the top).
+    fn share_of(&self, s: &str, col: u16, parent: Option<usize>) -> String {
+        let w = format!("{s}{}${}", column_number_to_name(col), self.weight_row);
+        match parent.and_then(|p| self.spec.groups.get(p).map(|h| (p, h))) {
+            None => w,
+            Some((p, h)) => {
+                let members = self.members_weight(s, p);
+                let eff = format!(
+                    "{s}${}${}",
+                    column_number_to_name(h.column as u16),
+                    self.effective_row
+                );
+                format!("IF({members}=0,0,{w}*{eff}/{members})")
+            }
+        }
+    }
+
+    fn lowest(&self, s: &str) -> String {
+        format!("{s}$C${}", self.points_row)
+    }
+
+    fn highest(&self, s: &str) -> String {
+        format!("{s}$C${}", self.points_row + 1)
+    }
+
+    fn total_weight(&self, s: &str) -> String {
+        format!("{s}$C${}", self.points_row + 2)
+    }
+
+    /// The weighted sum of one row of values over columns `a..=b`, as
+    /// points on the appraisal's scale: unscored criteria add nothing.
+    fn weighted(&self, s: &str, (a, b): (u16, u16), value_row: u32) -> String {
+        let (a, b) = (column_number_to_name(a), column_number_to_name(b));
+        let e = self.effective_row;
+        let (lo, hi) = (self.lowest(s), self.highest(s));
+        format!(
+            "SUMPRODUCT({s}${a}${e}:${b}${e},{s}{a}{value_row}:{b}{value_row})*({hi}-{lo})+{lo}*SUMPRODUCT({s}${a}${e}:${b}${e},--ISNUMBER({s}{a}{value_row}:{b}{value_row}))"
+        )
+    }
+
+    /// The derived score of a measured criterion from its raw value in
+    /// row `r`, as the value function gives it (held at the scale's ends);
+    /// `None` for a function no formula follows.
+    fn derived(&self, k: &super::doc::SumCriterion, r: u32) -> Option<String> {
+        use crate::model::value_fn::{Better, Comparison, ValueFunction};
+        let m = k.measure.as_ref()?;
+        let rc = column_number_to_name(k.raw_column? as u16);
+        let sc = column_number_to_name(k.column as u16);
+        let raw = format!("{rc}{r}");
+        let all = format!("${rc}${}:${rc}${}", self.body.0, self.body.1);
+        let (mn, mx) = (
+            format!("{sc}${}", self.min_row),
+            format!("{sc}${}", self.max_row),
+        );
+        let n = plain_number;
+        let line = |t: String| format!("{mn}+({mx}-{mn})*MAX(0,MIN(1,{t}))");
+        let held = |e: String| format!("ROUND(MAX({mn},MIN({mx},{e})),9)");
+        let (best, worst) = match m.better {
+            Better::Lower => (format!("MIN({all})"), format!("MAX({all})")),
+            Better::Higher => (format!("MAX({all})"), format!("MIN({all})")),
+        };
+        let body = match &m.function {
+            ValueFunction::Linear {
+                bounds: Some((w, b)),
+            } => held(line(format!(
+                "({raw}-({w}))/({b}-({w}))",
+                w = n(*w),
+                b = n(*b)
+            ))),
+            ValueFunction::Linear { bounds: None } => format!(
+                "IF({best}={worst},{mx},{})",
+                held(line(format!("({raw}-{worst})/({best}-{worst})")))
+            ),
+            ValueFunction::Piecewise { points } => {
+                if points.is_empty() || points.len() > 30 {
+                    return None;
+                }
+                let (first, last) = (points[0], points[points.len() - 1]);
+                let mut e = n(last.1);
+                for w in points.windows(2).rev() {
+                    let (a, b) = (w[0], w[1]);
+                    e = format!(
+                        "IF({raw}<={},{}+({}-({}))*({raw}-({}))/({}-({})),{e})",
+                        n(b.0),
+                        n(a.1),
+                        n(b.1),
+                        n(a.1),
+                        n(a.0),
+                        n(b.0),
+                        n(a.0)
+                    );
+                }
+                held(format!("IF({raw}<={},{},{e})", n(first.0), n(first.1)))
+            }
+            ValueFunction::Bands { bands } => {
+                if bands.len() > 30 {
+                    return None;
+                }
+                let mut e = "\"\"".to_string();
+                for b in bands.iter().rev() {
+                    e = match b.test {
+                        None => n(b.score),
+                        Some((cmp, limit)) => {
+                            let op = match cmp {
+                                Comparison::Below => "<",
+                                Comparison::UpTo => "<=",
+                                Comparison::Above => ">",
+                                Comparison::AtLeast => ">=",
+                            };
+                            format!("IF({raw}{op}{},{},{e})", n(limit), n(b.score))
+                        }
+                    };
+                }
+                e
+            }
+            ValueFunction::RelativeToBest => match m.better {
+                Better::Lower => format!(
+                    "IF({raw}>0,{},\"\")",
+                    held(format!("{mn}+({mx}-{mn})*{best}/{raw}"))
+                ),
+                Better::Higher => format!(
+                    "IF({raw}>=0,IF({best}=0,{mx},{}),\"\")",
+                    held(format!("{mn}+({mx}-{mn})*{raw}/{best}"))
+                ),
+            },
+        };
+        Some(format!("=IF(ISNUMBER({raw}),{body},\"\")"))
+    }
 }
 
 impl MatrixRefs {
@@ -635,7 +862,43 @@ impl MatrixRefs {
                 *slot = a;
             }
         }
+        let block_row = BODY_ROW
+            + t.rows.len() as u32
+            + 1
+            + (t.notes.len() + workbook_notes(t, true).len()) as u32
+            + 1;
+        let grouped = spec.grouped.as_ref().map(|g| {
+            let weight_row = BODY_ROW + spec.weight_row as u32 + 1;
+            // Values from 0 to 1 follow the matrix's rows, in its order.
+            let value_row = block_row + 6 + 1;
+            let mut value_rows = vec![None; most];
+            for (k, &o) in spec.options.iter().enumerate() {
+                if let Some(slot) = value_rows.get_mut(o) {
+                    *slot = Some(value_row + k as u32);
+                }
+            }
+            GroupedRefs {
+                spec: (**g).clone(),
+                weight_row,
+                effective_row: g
+                    .effective_row
+                    .map_or(weight_row, |e| BODY_ROW + e as u32 + 1),
+                min_row: block_row + 2,
+                max_row: block_row + 3,
+                step_row: block_row + 4,
+                value_row,
+                value_rows,
+                points_row: value_row + spec.options.len() as u32 + 2,
+                span: (spec.columns.start as u16, (spec.columns.end - 1) as u16),
+                block_row,
+                body: (
+                    BODY_ROW + spec.rows.start as u32 + 1,
+                    BODY_ROW + spec.rows.end as u32,
+                ),
+            }
+        });
         Some(MatrixRefs {
+            grouped,
             sheet: format!("'{}'", name.replace('\'', "''")),
             weight_row: BODY_ROW + spec.weight_row as u32 + 1,
             first_col: spec.columns.start as u16,
@@ -643,11 +906,7 @@ impl MatrixRefs {
             rows,
             total_col: spec.total_column as u16,
             rank_col: spec.rank_column.map(|c| c as u16),
-            block_row: BODY_ROW
-                + t.rows.len() as u32
-                + 1
-                + (t.notes.len() + workbook_notes(t, true).len()) as u32
-                + 1,
+            block_row,
             scale: spec.scale,
             totals: spec.totals,
             published_col: spec.published_column.filter(|&c| c < n).map(|c| c as u16),
@@ -673,12 +932,22 @@ impl MatrixRefs {
 
     /// The cell of the highest (or lowest) possible total.
     fn bound(&self, highest: bool) -> String {
+        if let Some(g) = &self.grouped {
+            return format!(
+                "{}!$C${}",
+                self.sheet,
+                g.points_row + if highest { 3 } else { 4 }
+            );
+        }
         let row = self.block_row + if highest { 5 } else { 6 } + 1;
         format!("{}!$C${row}", self.sheet)
     }
 
     /// A formula for `live`, or `None` when the matrix does not hold it.
     fn formula(&self, live: Live) -> Option<String> {
+        if self.grouped.is_some() {
+            return self.grouped_formula(live);
+        }
         let s = &self.sheet;
         let crit = |c: usize| (c < self.criteria).then(|| Self::col(self.first_col + c as u16));
         let row = |o: usize| self.rows.get(o).copied().flatten();
@@ -709,7 +978,147 @@ impl MatrixRefs {
                 format!("=IF({hi}={lo},0,({total}-{lo})/({hi}-{lo}))")
             }
             Live::TotalWeight => format!("=SUM({})", self.weights()),
+            // A version-1 matrix's weights are its effective weights.
+            Live::EffectiveWeight { criterion } => {
+                format!("={s}!{}${}", crit(criterion)?, self.weight_row)
+            }
+            Live::Subtotal { .. } | Live::Raw { .. } => return None,
         })
+    }
+
+    /// [`MatrixRefs::formula`] for a version-2 matrix: scores on each
+    /// criterion's own scale, effective weights, points on the appraisal's
+    /// scale.
+    fn grouped_formula(&self, live: Live) -> Option<String> {
+        let g = self.grouped.as_ref()?;
+        let p = format!("{}!", self.sheet);
+        let s = p.as_str();
+        let crit = |c: usize| g.spec.criteria.get(c).map(|k| Self::col(k.column as u16));
+        let row = |o: usize| self.rows.get(o).copied().flatten();
+        Some(match live {
+            Live::Score { option, criterion } => {
+                let (c, r) = (crit(criterion)?, row(option)?);
+                format!("=IF(ISNUMBER({s}{c}{r}),{s}{c}{r},\"\")")
+            }
+            Live::Weight { criterion } => format!("={s}{}${}", crit(criterion)?, g.weight_row),
+            Live::Share { criterion } => format!(
+                "={s}{}${}/{}",
+                crit(criterion)?,
+                g.effective_row,
+                g.total_weight(s)
+            ),
+            Live::WeightedScore { option, criterion } => {
+                let c = crit(criterion)?;
+                let v = g.value_rows.get(option).copied().flatten()?;
+                let (lo, hi) = (g.lowest(s), g.highest(s));
+                format!(
+                    "=IF(ISNUMBER({s}{c}{v}),{s}{c}${e}*({lo}+{s}{c}{v}*({hi}-{lo})),\"\")",
+                    e = g.effective_row
+                )
+            }
+            Live::Total { option } => format!("={s}{}{}", Self::col(self.total_col), row(option)?),
+            Live::Rank { option } => format!("={s}{}{}", Self::col(self.rank_col?), row(option)?),
+            Live::Percent { option } => {
+                let total = format!("{s}{}{}", Self::col(self.total_col), row(option)?);
+                let (hi, lo) = (self.bound(true), self.bound(false));
+                format!("=IF({hi}={lo},0,({total}-{lo})/({hi}-{lo}))")
+            }
+            Live::TotalWeight => format!("={}", g.total_weight(s)),
+            Live::EffectiveWeight { criterion } => {
+                format!("={s}{}${}", crit(criterion)?, g.effective_row)
+            }
+            Live::Subtotal { option, group } => {
+                let c = g.spec.groups.get(group)?.column as u16;
+                format!("={s}{}{}", Self::col(c), row(option)?)
+            }
+            Live::Raw { option, criterion } => {
+                let c = g.spec.criteria.get(criterion)?.raw_column? as u16;
+                let r = row(option)?;
+                format!("=IF(ISNUMBER({s}{c}{r}),{s}{c}{r},\"\")", c = Self::col(c))
+            }
+        })
+    }
+
+    /// Whether column `c` holds a measured criterion's scores that its value
+    /// function may put between the scale's steps (any function but bands).
+    fn between_steps(&self, c: usize) -> bool {
+        self.grouped.as_ref().is_some_and(|g| {
+            g.spec.criteria.iter().any(|k| {
+                k.column == c
+                    && k.measure.as_ref().is_some_and(|m| {
+                        !matches!(
+                            m.function,
+                            crate::model::value_fn::ValueFunction::Bands { .. }
+                        )
+                    })
+            })
+        })
+    }
+
+    /// A version-2 matrix's subtotal header for column `c` as a formula
+    /// whose maximum (the group's effective weight × the highest point)
+    /// follows the weights; `None` for any other column.
+    fn subtotal_header(&self, c: usize, header: &str) -> Option<String> {
+        let g = self.grouped.as_ref()?;
+        let h = g.spec.groups.iter().find(|h| h.column == c)?;
+        let stem = header.rsplit_once(" (of ").map_or(header, |(a, _)| a);
+        Some(format!(
+            "=\"{} (of \"&TEXT(${}${}*{},\"General\")&\")\"",
+            stem.replace('"', "\"\""),
+            Self::col(h.column as u16),
+            g.effective_row,
+            g.highest("")
+        ))
+    }
+
+    /// A version-2 matrix's own formula for body row `r`, column `c` (both
+    /// counted in the table): an effective weight, a derived score, a
+    /// subtotal, a total or a rank. `None` for an entry.
+    fn grouped_cell(&self, t: &ReportTable, r: usize, c: usize) -> Option<Formula> {
+        let g = self.grouped.as_ref()?;
+        let spec = t.weighted_sum.as_ref()?;
+        let er = BODY_ROW + r as u32 + 1;
+        let cached = || {
+            let v = t.cell(r, c).map(|cell| &cell.value);
+            match v {
+                Some(Value::Number { value, .. }) => plain_number(*value),
+                _ => String::new(),
+            }
+        };
+        let formula = if spec.grouped.as_ref()?.effective_row == Some(r) {
+            // An effective weight: a criterion's, or a group's.
+            if let Some(k) = g.spec.criteria.iter().find(|k| k.column == c) {
+                format!("={}", g.share_of("", c as u16, k.group))
+            } else if let Some(h) = g.spec.groups.iter().find(|h| h.column == c) {
+                format!("={}", g.share_of("", c as u16, h.parent))
+            } else {
+                return None;
+            }
+        } else if spec.rows.contains(&r) {
+            let k = spec.rows.clone().position(|x| x == r)?;
+            let vr = g.value_row + k as u32;
+            if c == spec.total_column {
+                format!("={}", g.weighted("", g.span, vr))
+            } else if spec.rank_column == Some(c) {
+                let tc = Self::col(self.total_col);
+                format!("=RANK({tc}{er},${tc}${}:${tc}${})", g.body.0, g.body.1)
+            } else if let Some(h) = g.spec.groups.iter().position(|h| h.column == c) {
+                format!("={}", g.weighted("", g.group_span(h)?, vr))
+            } else if let Some(k) = g
+                .spec
+                .criteria
+                .iter()
+                .find(|k| k.column == c && k.measure.is_some())
+            {
+                g.derived(k, er)?
+            } else {
+                return None;
+            }
+        } else {
+            return None;
+        };
+        let result = cached();
+        Some(Formula::new(formula).set_result(result))
     }
 
     /// A note whose figures follow the matrix, as a formula: its text in
@@ -784,6 +1193,8 @@ enum NumberFormat {
     Percent,
     /// A total shown as "T/max".
     OutOf(f64),
+    /// Two decimals, for a derived score that may fall between steps.
+    Decimals2,
 }
 
 impl BodyFormats {
@@ -806,6 +1217,7 @@ impl BodyFormats {
                 f = match number {
                     NumberFormat::General => f,
                     NumberFormat::Percent => f.set_num_format("0.0%"),
+                    NumberFormat::Decimals2 => f.set_num_format("0.00"),
                     NumberFormat::OutOf(max) => {
                         f.set_num_format(format!("General\"/{}\"", plain_number(max)))
                     }
@@ -863,7 +1275,7 @@ fn weighted_sum_formula(
     r: usize,
     c: usize,
 ) -> Option<Formula> {
-    if !spec.rows.contains(&r) {
+    if !spec.rows.contains(&r) || spec.grouped.is_some() {
         return None;
     }
     let number = |col: usize| {
@@ -966,6 +1378,17 @@ fn write_sheet(
                 .map_err(xerr)?;
             }
             _ => match (own, &t.weighted_sum) {
+                // A group's subtotal header names its maximum, which follows the weights.
+                (Some(m), Some(_)) if m.subtotal_header(c, &col.header).is_some() => {
+                    let label = m.subtotal_header(c, &col.header).unwrap_or_default();
+                    ws.write_formula_with_format(
+                        header_row,
+                        c as u16,
+                        Formula::new(label).set_result(clean(&col.header)),
+                        &f,
+                    )
+                    .map_err(xerr)?;
+                }
                 // The matrix's own total header names a maximum that follows its weights.
                 (Some(m), Some(spec)) if spec.total_column == c => {
                     let label = format!(
@@ -1002,7 +1425,23 @@ fn write_sheet(
             let wrap = t.columns.get(c).is_some_and(|col| col.wide);
             let cell = row.cells.get(c);
             let value = cell.map_or(&Value::Empty, |cell| &cell.value);
-            let wrap = wrap || matches!(value, Value::List { .. });
+            let wrap = wrap
+                || matches!(value, Value::List { .. })
+                || (kind == RowKind::Parameters && own.is_some_and(|m| m.grouped.is_some()));
+            // A version-2 matrix's effective weights, derived scores,
+            // subtotals, totals and ranks follow its entries.
+            if let Some(formula) = own.and_then(|m| m.grouped_cell(t, r, c)) {
+                // Scores a value function puts between steps show two decimals.
+                let number = if own.is_some_and(|m| m.between_steps(c)) {
+                    NumberFormat::Decimals2
+                } else {
+                    NumberFormat::General
+                };
+                let f = formats.get(kind, false, number, false);
+                ws.write_formula_with_format(xr, xc, formula, f)
+                    .map_err(xerr)?;
+                continue;
+            }
             // The matrix's totals and ranks follow its scores and weights.
             if let Some(formula) = sum.and_then(|spec| weighted_sum_formula(t, spec, r, c)) {
                 ws.write_formula_with_format(xr, xc, formula, &base_format())
@@ -1150,7 +1589,7 @@ fn write_sheet(
     }
     let mut next = first_note + (t.notes.len() + extra.len()) as u32;
     if let Some(m) = own {
-        next = write_matrix_block(ws, m)?;
+        next = write_matrix_block(ws, t, m)?;
     }
     let freeze_col = t.row_header.map_or(0, |c| (c + 1) as u16);
     ws.set_freeze_panes(body_row, freeze_col).map_err(xerr)?;
@@ -1193,7 +1632,14 @@ fn write_text(
 /// totals (which follow the weights), and checks on every score cell so an
 /// entry off the scale is refused with a message saying what is allowed.
 /// Returns the first row after the block.
-fn write_matrix_block(ws: &mut Worksheet, m: &MatrixRefs) -> Result<u32, ExportError> {
+fn write_matrix_block(
+    ws: &mut Worksheet,
+    t: &ReportTable,
+    m: &MatrixRefs,
+) -> Result<u32, ExportError> {
+    if let Some(g) = &m.grouped {
+        return write_grouped_block(ws, t, m, g);
+    }
     let (min, max, step) = m.scale;
     let r = m.block_row;
     let bold = Format::new().set_bold();
@@ -1288,6 +1734,230 @@ fn write_matrix_block(ws: &mut Worksheet, m: &MatrixRefs) -> Result<u32, ExportE
         .map_err(xerr)?;
     }
     Ok(r + 9)
+}
+
+/// Under a version-2 matrix's notes: each criterion's scale in its own
+/// column, each score as a value from 0 to 1, the scale totals are counted
+/// in and the possible totals, and checks on every score and raw value.
+/// Returns the first row after the block.
+fn write_grouped_block(
+    ws: &mut Worksheet,
+    t: &ReportTable,
+    m: &MatrixRefs,
+    g: &GroupedRefs,
+) -> Result<u32, ExportError> {
+    let r = g.block_row;
+    let bold = Format::new().set_bold();
+    let label = Format::new();
+    let entry = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_border_color("#808080");
+    let Some(spec) = t.weighted_sum.as_ref() else {
+        return Ok(r);
+    };
+    ws.write_string_with_format(r, 1, "Each criterion's scale", &bold)
+        .map_err(xerr)?;
+    for (k, text) in ["Lowest score", "Highest score", "Step between scores"]
+        .into_iter()
+        .enumerate()
+    {
+        let row = r + 1 + k as u32;
+        ws.write_string_with_format(row, 1, text, &label)
+            .map_err(xerr)?;
+        for c in &g.spec.criteria {
+            let v = match k {
+                0 => c.scale.0,
+                1 => c.scale.1,
+                _ => c.scale.2,
+            };
+            ws.write_number_with_format(row, c.column as u16, v, &entry)
+                .map_err(xerr)?;
+        }
+    }
+    ws.write_string_with_format(
+        r + 5,
+        1,
+        "Each score as a value from 0 to 1 on its criterion's scale: (score − lowest) ÷ (highest − lowest)",
+        &bold,
+    )
+    .map_err(xerr)?;
+    let value_fmt = Format::new().set_num_format("0.000");
+    for (k, mr) in spec.rows.clone().enumerate() {
+        let row = g.value_row - 1 + k as u32;
+        let matrix_row = BODY_ROW + mr as u32 + 1;
+        let name = t
+            .cell(mr, t.row_header.unwrap_or(1))
+            .map(|cell| cell.value.display())
+            .unwrap_or_default();
+        ws.write_formula(
+            row,
+            1,
+            Formula::new(format!("=$B{matrix_row}")).set_result(clean(&name)),
+        )
+        .map_err(xerr)?;
+        for c in &g.spec.criteria {
+            let x = column_number_to_name(c.column as u16);
+            let (lo, hi) = (c.scale.0, c.scale.1);
+            let cached = t
+                .cell(mr, c.column)
+                .and_then(|cell| cell.value.number())
+                .map(|v| plain_number((v - lo) / (hi - lo)))
+                .unwrap_or_default();
+            let f = format!(
+                "=IF(ISNUMBER({x}{matrix_row}),({x}{matrix_row}-{x}${min})/({x}${max}-{x}${min}),\"\")",
+                min = g.min_row,
+                max = g.max_row
+            );
+            ws.write_formula_with_format(
+                row,
+                c.column as u16,
+                Formula::new(f).set_result(cached),
+                &value_fmt,
+            )
+            .map_err(xerr)?;
+        }
+    }
+    let p = g.points_row - 1;
+    ws.write_string_with_format(p - 1, 1, "Scale of the totals and possible totals", &bold)
+        .map_err(xerr)?;
+    let (a, b) = (
+        column_number_to_name(g.span.0),
+        column_number_to_name(g.span.1),
+    );
+    let e = g.effective_row;
+    let total_weight: f64 = g
+        .spec
+        .criteria
+        .iter()
+        .filter_map(|c| {
+            let er = spec
+                .grouped
+                .as_ref()?
+                .effective_row
+                .unwrap_or(spec.weight_row);
+            t.cell(er, c.column)?.value.number()
+        })
+        .sum();
+    let rows: [(&str, Option<String>, f64); 5] = [
+        ("Lowest point (totals)", None, g.spec.points.0),
+        ("Highest point (totals)", None, g.spec.points.1),
+        (
+            "Total effective weight",
+            Some(format!(
+                "=SUMPRODUCT(${a}${e}:${b}${e},--ISNUMBER(${a}${min}:${b}${min}))",
+                min = g.min_row
+            )),
+            total_weight,
+        ),
+        (
+            "Highest possible total",
+            Some(format!("=$C${}*$C${}", p + 3, p + 2)),
+            m.totals.1,
+        ),
+        (
+            "Lowest possible total",
+            Some(format!("=$C${}*$C${}", p + 3, p + 1)),
+            m.totals.0,
+        ),
+    ];
+    for (k, (text, formula, value)) in rows.into_iter().enumerate() {
+        let row = p + k as u32;
+        ws.write_string_with_format(row, 1, text, &label)
+            .map_err(xerr)?;
+        match formula {
+            Some(f) => ws
+                .write_formula(row, 2, Formula::new(f).set_result(plain_number(value)))
+                .map_err(xerr)?,
+            None => ws
+                .write_number_with_format(row, 2, value, &entry)
+                .map_err(xerr)?,
+        };
+    }
+    let last = g.span.1.max(2);
+    let wrap = label.clone().set_text_wrap().set_align(FormatAlign::Top);
+    ws.merge_range(
+        p + 6,
+        1,
+        p + 6,
+        last,
+        "Entered on this sheet only: scores, weights within groups, the groups' own weights (in the weight row, over each group's subtotal), each criterion's lowest and highest score and step (above), raw values of measured criteria and the scale of the totals. Every other figure in the workbook follows them by formula, except the sensitivity sheets, which show the analysis as exported. A measured criterion's score is worked out from its raw value as the notes say.",
+        &wrap,
+    )
+    .map_err(xerr)?;
+    ws.set_row_height(p + 6, 4.0 * LINE_HEIGHT).map_err(xerr)?;
+    // Each judged criterion's cells take a score on its own scale, or
+    // nothing; a measured criterion's raw cells take a number.
+    let (top, bottom) = g.body;
+    if top <= bottom {
+        for c in &g.spec.criteria {
+            let (lo, hi, st) = c.scale;
+            let (col, rule, v) = match c.raw_column {
+                None => {
+                    let x = column_number_to_name(c.column as u16);
+                    let cell = format!("{x}{top}");
+                    let rule = format!(
+                        "=AND(ISNUMBER({cell}),{cell}>=${x}${mn},{cell}<=${x}${mx},MOD(ROUND(({cell}-${x}${mn})/${x}${sp},6),1)=0)",
+                        mn = g.min_row,
+                        mx = g.max_row,
+                        sp = g.step_row
+                    );
+                    let words = format!(
+                        "from {} to {} in steps of {}",
+                        plain_number(lo),
+                        plain_number(hi),
+                        plain_number(st)
+                    );
+                    let v = DataValidation::new()
+                        .set_error_title("Not a score on the scale")
+                        .map_err(xerr)?
+                        .set_error_message(format!(
+                            "{}: enter a score {words}, or leave the cell empty if it is not scored yet.",
+                            short(&c.name, 120)
+                        ))
+                        .map_err(xerr)?
+                        .set_input_title("Score")
+                        .map_err(xerr)?
+                        .set_input_message(format!("From {words}."))
+                        .map_err(xerr)?;
+                    (c.column, rule, v)
+                }
+                Some(raw) => {
+                    let x = column_number_to_name(raw as u16);
+                    let rule = format!("=ISNUMBER({x}{top})");
+                    let v = DataValidation::new()
+                        .set_error_title("Not a number")
+                        .map_err(xerr)?
+                        .set_error_message(format!(
+                            "{}: enter the raw value as a number, or leave the cell empty.",
+                            short(&c.name, 120)
+                        ))
+                        .map_err(xerr)?
+                        .set_input_title("Raw value")
+                        .map_err(xerr)?
+                        .set_input_message(
+                            "The score beside it is worked out from this value, as the notes under the matrix say.",
+                        )
+                        .map_err(xerr)?;
+                    (raw, rule, v)
+                }
+            };
+            let v = v.allow_custom(Formula::new(rule));
+            ws.add_data_validation(top - 1, col as u16, bottom - 1, col as u16, &v)
+                .map_err(xerr)?;
+        }
+    }
+    Ok(p + 7)
+}
+
+/// At most `n` characters of `s`, for messages with a length limit.
+fn short(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(n - 1).collect();
+        out.push('…');
+        out
+    }
 }
 
 #[cfg(test)]

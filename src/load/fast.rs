@@ -24,9 +24,9 @@ use toml_parser::decoder::{Encoding, IntegerRadix, ScalarKind};
 use toml_parser::parser::EventReceiver;
 use toml_parser::{ErrorSink, ParseError, Raw, Source, Span};
 
-use super::options::OptionsReader;
+use super::options::{OptionFields, OptionsReader};
 use super::{Built, OptionSpans, criterion_ids, finish, read_head, read_whole};
-use crate::model::{AppraisalOption, Id, Published, check_name, check_text};
+use crate::model::{AppraisalOption, Id, check_name, check_note, check_score, check_text};
 use crate::raw::{Sink, Table};
 
 /// A value on the right of `=`.
@@ -514,7 +514,8 @@ impl OptionsReader<'_> {
         offset: usize,
         fresh: &std::collections::HashMap<String, Range<usize>>,
     ) -> Option<(AppraisalOption, OptionSpans, Range<usize>)> {
-        let scale = self.scale?;
+        // Without a common scale the head has failed; the ordinary path says why.
+        self.scale?;
         let at = |r: &Range<usize>| r.start + offset..r.end + offset;
         let mut text: [Option<(&str, Range<usize>)>; 4] = [None, None, None, None];
         let mut published = None;
@@ -574,8 +575,9 @@ impl OptionsReader<'_> {
             let (Scalar::Number(v), None) = (value, scores.get(c)?) else {
                 return None;
             };
-            scale.check(*v).ok()?;
-            scores[c] = Some(*v);
+            let measured = self.head.measured.get(c).copied().unwrap_or(false);
+            let scale = self.head.scales.get(c).and_then(Option::as_ref);
+            scores[c] = Some(check_score(measured, scale, *v).ok()?);
         }
         let mut notes = vec![None; self.n_criteria];
         let mut noted = vec![false; self.n_criteria];
@@ -584,23 +586,20 @@ impl OptionsReader<'_> {
             let (Scalar::Text(t), false) = (value, noted.get(c).copied()?) else {
                 return None;
             };
-            check_text(t).ok()?;
             noted[c] = true;
-            notes[c] = (!t.trim().is_empty()).then(|| t.to_string());
+            notes[c] = check_note(t).ok()?.map(str::to_owned);
         }
-        let mut option = AppraisalOption::new(id, name?.0, self.n_criteria).ok()?;
         let [strengths, weaknesses] = lists;
-        option.group = group;
-        option.description = description;
-        option.strengths = strengths.unwrap_or_default();
-        option.weaknesses = weaknesses.unwrap_or_default();
-        option.set_published(
-            published
-                .as_ref()
-                .and_then(|(x, span)| Some(Published::written(*x, whole.get(span.clone())?))),
-        );
-        option.set_notes_unchecked(notes);
-        option.set_scores_unchecked(scores);
+        let fields = OptionFields {
+            group,
+            description,
+            strengths: strengths.unwrap_or_default(),
+            weaknesses: weaknesses.unwrap_or_default(),
+            published: published.clone(),
+            notes,
+            scores,
+        };
+        let option = fields.build(id, name?.0, whole)?;
         let spans = OptionSpans {
             table: at(&raw.header),
             published_total: published.map(|p| p.1),

@@ -6,8 +6,8 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::model::{Id, ModelError, Scale, check_name, check_text};
+use crate::diagnostic::{Diagnostic, Kind, did_you_mean};
+use crate::model::{Id, ModelError, Scale, check_name, check_note, check_text};
 use crate::numbers::{self, shorten};
 use crate::raw::{At, Sink, Span, Table};
 
@@ -17,7 +17,7 @@ pub(crate) fn syntax_error(e: &toml::de::Error, text: &str, blank_hint: &str) ->
     let span = e.span().unwrap_or(0..0);
     if let Some(key) = crate::raw::percent_key(text, span.start) {
         return Diagnostic::error(
-            "syntax",
+            Kind::Syntax,
             format!(
                 "`{}` is written with a % sign, which TOML does not allow in a number",
                 shorten(key)
@@ -35,7 +35,7 @@ pub(crate) fn syntax_error(e: &toml::de::Error, text: &str, blank_hint: &str) ->
         .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
     {
         return Diagnostic::error(
-            "syntax",
+            Kind::Syntax,
             format!(
                 "this is not valid TOML: the text holds an invisible control character (code {:#04x})",
                 c as u32
@@ -74,52 +74,59 @@ pub(crate) fn syntax_error(e: &toml::de::Error, text: &str, blank_hint: &str) ->
     } else if lower.contains("invalid string") || lower.contains("expected `\"`") {
         help = "text must be in double quotes; a quote inside text is written \\\"".into();
     }
-    Diagnostic::error("syntax", said, Some(span))
+    Diagnostic::error(Kind::Syntax, said, Some(span))
         .with_label(label)
         .with_help(help)
 }
 
 /// Reports a model rule broken by a value at `span`.
-pub(super) fn rule(sink: &mut Sink, kind: &'static str, err: &ModelError, span: &Span, help: &str) {
+pub(super) fn rule(sink: &mut Sink, kind: Kind, err: &ModelError, span: &Span, help: &str) {
     sink.push(Diagnostic::error(kind, err.to_string(), Some(span.clone())).with_help(help));
 }
 
+/// `v` with what `check` (a model rule) gives for it; a value that breaks
+/// the rule is reported as `invalid-text`, with `help` saying what to do.
+fn checked_by<T>(
+    v: Option<At<String>>,
+    check: impl FnOnce(&str) -> Result<T, ModelError>,
+    help: impl FnOnce() -> String,
+    sink: &mut Sink<'_>,
+) -> Option<(String, T)> {
+    let v = v?;
+    match check(&v.value) {
+        Ok(checked) => Some((v.value, checked)),
+        Err(e) => {
+            rule(sink, Kind::InvalidText, &e, &v.span, &help());
+            None
+        }
+    }
+}
+
+/// A one-line name checked by [`check_name`]; `what` names it in the advice.
 pub(crate) fn checked_name(
     v: Option<At<String>>,
     what: &str,
     sink: &mut Sink<'_>,
 ) -> Option<String> {
-    let v = v?;
-    match check_name(&v.value) {
-        Ok(()) => Some(v.value),
-        Err(e) => {
-            rule(
-                sink,
-                "invalid-text",
-                &e,
-                &v.span,
-                &format!("give {what} as one line of ordinary text"),
-            );
-            None
-        }
-    }
+    let help = || format!("give {what} as one line of ordinary text");
+    checked_by(v, check_name, help, sink).map(|(name, ())| name)
 }
 
+/// Free text checked by [`check_text`].
 pub(crate) fn checked_text(v: Option<At<String>>, sink: &mut Sink<'_>) -> Option<String> {
-    let v = v?;
-    match check_text(&v.value) {
-        Ok(()) => Some(v.value),
-        Err(e) => {
-            rule(
-                sink,
-                "invalid-text",
-                &e,
-                &v.span,
-                "remove the control character from the text",
-            );
-            None
-        }
-    }
+    let help = || "remove the control character from the text".to_string();
+    checked_by(v, check_text, help, sink).map(|(text, ())| text)
+}
+
+/// A note checked by the note rule ([`check_note`]): `None` for blank text,
+/// and after reporting a control character (`help` says what to do).
+pub(crate) fn checked_note(
+    v: Option<At<String>>,
+    help: &str,
+    sink: &mut Sink<'_>,
+) -> Option<String> {
+    let kept = |t: &str| check_note(t).map(|note| note.is_some());
+    checked_by(v, kept, || help.to_string(), sink).and_then(|(note, kept)| kept.then_some(note))
 }
 
 /// Reads an id, reporting bad characters and duplicates (`seen` maps id to the line it was first used).
@@ -141,7 +148,7 @@ pub(crate) fn read_id(
             } else {
                 "use lowercase letters, digits and '-', for example \"child-focused\"".to_string()
             };
-            rule(sink, "invalid-id", &e, &raw.span, &help);
+            rule(sink, Kind::InvalidId, &e, &raw.span, &help);
             return None;
         }
     };
@@ -149,7 +156,7 @@ pub(crate) fn read_id(
         let line = sink.line_of(first);
         sink.push(
             Diagnostic::error(
-                "duplicate-id",
+                Kind::DuplicateId,
                 format!("the {what} id `{id}` is used twice"),
                 Some(raw.span.clone()),
             )
@@ -170,7 +177,7 @@ pub(crate) fn read_weight(t: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<At<f
             let e = ModelError::InvalidWeight(written_text(sink, &w.span));
             rule(
                 sink,
-                "invalid-weight",
+                Kind::InvalidWeight,
                 &e,
                 &w.span,
                 "use a weight of zero or more, such as 1",
@@ -215,7 +222,7 @@ pub(crate) fn score_problem(
         && written.parse::<f64>().is_ok_and(|x| !x.is_finite())
     {
         return Diagnostic::error(
-            "score-out-of-range",
+            Kind::ScoreOutOfRange,
             format!(
                 "the score for `{}` is {written}, which is not an ordinary number",
                 shorten(key)
@@ -226,7 +233,7 @@ pub(crate) fn score_problem(
     }
     let (kind, e) = match e {
         ModelError::ScoreOffStep { min, step, .. } => (
-            "score-off-step",
+            Kind::ScoreOffStep,
             ModelError::ScoreOffStep {
                 value: written,
                 min,
@@ -234,14 +241,14 @@ pub(crate) fn score_problem(
             },
         ),
         ModelError::ScoreOutOfRange { min, max, .. } => (
-            "score-out-of-range",
+            Kind::ScoreOutOfRange,
             ModelError::ScoreOutOfRange {
                 value: written,
                 min,
                 max,
             },
         ),
-        other => ("score-out-of-range", other),
+        other => (Kind::ScoreOutOfRange, other),
     };
     Diagnostic::error(
         kind,
@@ -264,7 +271,7 @@ pub(super) fn criterion_key(
         return Some(c);
     }
     let mut d = Diagnostic::error(
-        "unknown-criterion",
+        Kind::UnknownCriterion,
         format!(
             "this {what} names `{}`, which is not the id of any criterion",
             shorten(key)

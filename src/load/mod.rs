@@ -8,7 +8,7 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 
 use crate::compute::{self, Warning, WarningKind};
-use crate::diagnostic::{Diagnostic, SourceFile, did_you_mean, render_all};
+use crate::diagnostic::{Diagnostic, Kind, SourceFile, did_you_mean, render_all};
 use crate::model::{Appraisal, AppraisalOption, Criterion, Id, Meta, ModelError, Scale};
 use crate::numbers::{self, shorten};
 use crate::raw::{At, Sink, Span, Table, string};
@@ -21,7 +21,7 @@ pub(crate) mod v2;
 pub use fast::pieces_agree;
 use fast::read_in_pieces;
 pub(crate) use fields::{
-    checked_name, checked_text, read_id, read_weight, score_problem, syntax_error,
+    checked_name, checked_note, checked_text, read_id, read_weight, score_problem, syntax_error,
 };
 use fields::{rule, written_text};
 use options::OptionsReader;
@@ -99,6 +99,37 @@ pub struct Loaded {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// The diagnostic kind a computed warning is reported as. (`compute` sits
+/// above `diagnostic`'s dependencies, so the mapping lives here; a test
+/// checks that both give the same name.)
+fn warning_kind(k: WarningKind) -> Kind {
+    match k {
+        WarningKind::MissingScore => Kind::MissingScore,
+        WarningKind::PublishedTotalMismatch => Kind::PublishedTotalMismatch,
+        WarningKind::PublishedRoundingHidesOrder => Kind::PublishedRoundingHidesOrder,
+        WarningKind::PublishedRankMismatch => Kind::PublishedRankMismatch,
+        WarningKind::PublishedPercentMismatch => Kind::PublishedPercentMismatch,
+        WarningKind::PublishedSubtotalMismatch => Kind::PublishedSubtotalMismatch,
+        WarningKind::MissingScreening => Kind::MissingScreening,
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn warnings_keep_their_names_as_diagnostics() {
+    for k in [
+        WarningKind::MissingScore,
+        WarningKind::PublishedTotalMismatch,
+        WarningKind::PublishedRoundingHidesOrder,
+        WarningKind::PublishedRankMismatch,
+        WarningKind::PublishedPercentMismatch,
+        WarningKind::PublishedSubtotalMismatch,
+        WarningKind::MissingScreening,
+    ] {
+        assert_eq!(warning_kind(k).as_str(), k.as_str());
+    }
+}
+
 impl SourceMap {
     /// Turns a model-level warning into a positioned diagnostic.
     pub fn locate(&self, appraisal: &Appraisal, w: &Warning) -> Diagnostic {
@@ -163,7 +194,7 @@ impl SourceMap {
                 "record whether the option passes the test; an option fails only when a failure is recorded",
             ),
         };
-        Diagnostic::warning(w.kind.as_str(), w.message.clone(), span)
+        Diagnostic::warning(warning_kind(w.kind), w.message.clone(), span)
             .with_label(label)
             .with_help(help)
     }
@@ -189,7 +220,9 @@ pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
             };
             Err(LoadError {
                 file: SourceFile::new(name, ""),
-                diagnostics: vec![Diagnostic::error("unreadable", message, None).with_help(help)],
+                diagnostics: vec![
+                    Diagnostic::error(Kind::Unreadable, message, None).with_help(help),
+                ],
             })
         }
     }
@@ -214,7 +247,7 @@ pub fn load_bytes(name: &str, bytes: Vec<u8>) -> Result<Loaded, LoadError> {
             Err(LoadError {
                 file: SourceFile::new(name, text),
                 diagnostics: vec![
-                    Diagnostic::error("not-utf8", "the file is not UTF-8 text", Some(span))
+                    Diagnostic::error(Kind::NotUtf8, "the file is not UTF-8 text", Some(span))
                         .with_label("this byte is not valid UTF-8")
                         .with_help(help),
                 ],
@@ -239,7 +272,7 @@ pub fn load_str(name: &str, text: &str) -> Result<Loaded, LoadError> {
 pub(crate) fn doubled_byte_order_mark(text: &str) -> Option<Diagnostic> {
     text.starts_with('\u{feff}').then(|| {
         Diagnostic::warning(
-            "doubled-byte-order-mark",
+            Kind::DoubledByteOrderMark,
             "the file starts with two byte-order marks (invisible characters that say the file is UTF-8); one is enough",
             Some(0..'\u{feff}'.len_utf8()),
         )
@@ -255,7 +288,7 @@ fn load_string(name: &str, text: String) -> Result<Loaded, LoadError> {
     if file.text.trim().is_empty() {
         return Err(LoadError {
             diagnostics: vec![
-                Diagnostic::error("empty-file", "the file is empty", Some(0..0)).with_help(
+                Diagnostic::error(Kind::EmptyFile, "the file is empty", Some(0..0)).with_help(
                     "start from the commented example in docs/format.md, or from a copy of appraisals/children-services-ama-2017.toml",
                 ),
             ],
@@ -410,7 +443,7 @@ fn read_head(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Head {
     {
         sink.push(
             Diagnostic::error(
-                "invalid-version",
+                Kind::InvalidVersion,
                 format!(
                     "this tool reads format versions 1 and 2, not {}",
                     written_text(sink, &v.span)
@@ -445,7 +478,7 @@ fn read_head(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Head {
     };
     if root.get("scale").is_none() && !some_own_scale {
         sink.push(
-            Diagnostic::error("missing-key", "the file has no [scale] table", Some(0..0))
+            Diagnostic::error(Kind::MissingKey, "the file has no [scale] table", Some(0..0))
                 .with_help("add a [scale] section with the lowest and highest scores: a line [scale], then min = 0 and max = 5 on lines of their own"),
         );
     }
@@ -458,7 +491,7 @@ fn read_head(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Head {
             if !own && let Some(span) = read.spans.get(c) {
                 sink.push(
                     Diagnostic::error(
-                        "missing-key",
+                        Kind::MissingKey,
                         "this criterion has no scale of its own and the file has no [scale] table",
                         Some(span.clone()),
                     )
@@ -546,7 +579,7 @@ fn resolve_groups(
         if cyclic[i] {
             sink.push(
                 Diagnostic::error(
-                    "group-cycle",
+                    Kind::GroupCycle,
                     format!(
                         "the group `{}` is inside itself, through the groups it belongs to",
                         g.id.as_ref().map_or("?", |id| id.as_str())
@@ -582,7 +615,7 @@ fn resolve_groups(
         if !holds[i] && !cyclic[i] && !misspelt && g.id.is_some() {
             sink.push(
                 Diagnostic::error(
-                    "empty-group",
+                    Kind::EmptyGroup,
                     format!(
                         "the group `{}` has no criteria in it",
                         g.id.as_ref().map_or("?", |id| id.as_str())
@@ -638,7 +671,7 @@ fn resolve_groups(
         {
             sink.push(
                 Diagnostic::error(
-                    "group-weightless",
+                    Kind::GroupWeightless,
                     format!("{set_name} has a weight, but everything in it weighs zero, so its weight would be lost"),
                     Some(reads[i].span.clone()),
                 )
@@ -683,7 +716,7 @@ fn check_percent(
         let names: Vec<String> = defaulted.iter().map(|m| shorten(&m.3)).collect();
         sink.push(
             Diagnostic::error(
-                "percent-weight-missing",
+                Kind::PercentWeightMissing,
                 format!(
                     "weights are percentages, but {} in {set_name} {} no weight",
                     numbers::join_and(&names),
@@ -729,7 +762,7 @@ fn check_percent(
     };
     sink.push(
         Diagnostic::error(
-            "weights-not-percent",
+            Kind::WeightsNotPercent,
             format!(
                 "weights are percentages, but the weights in {set_name} add up to {} ({}), not 100",
                 numbers::as_given(sum),
@@ -762,7 +795,7 @@ fn finish(
             if reported.insert(feature.clone()) {
                 sink.push(
                     Diagnostic::error(
-                        "version-1-feature",
+                        Kind::Version1Feature,
                         format!("{feature} belong to format version 2, but the file says version = 1"),
                         Some(span.clone()),
                     )
@@ -778,7 +811,7 @@ fn finish(
     {
         sink.push(
             Diagnostic::error(
-                "all-screened-out",
+                Kind::AllScreenedOut,
                 "every option fails a screening test, so none is left to rank",
                 map.options.first().map(|o| o.table.clone()),
             )
@@ -813,15 +846,15 @@ fn finish(
         Err(e) => {
             let (kind, help) = match e {
                 ModelError::AllWeightsZero => (
-                    "all-weights-zero",
+                    Kind::AllWeightsZero,
                     "give at least one criterion a weight above zero, such as 1",
                 ),
                 ModelError::TotalOverflow => (
-                    "weight-overflow",
+                    Kind::WeightOverflow,
                     "use smaller weights; only their ratios matter for the ranking",
                 ),
                 // Validation above mirrors every other model rule, so this is a safety net.
-                _ => ("invalid", "correct the file as the message says"),
+                _ => (Kind::Invalid, "correct the file as the message says"),
             };
             let span = head.criteria_span.clone().unwrap_or(0..0);
             sink.push(Diagnostic::error(kind, e.to_string(), Some(span)).with_help(help));
@@ -839,7 +872,7 @@ fn build(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<(Appraisal, Source
         None => {
             if root.get("options").is_none() {
                 sink.push(
-                    Diagnostic::error("no-options", "the file has no options", Some(0..0))
+                    Diagnostic::error(Kind::NoOptions, "the file has no options", Some(0..0))
                         .with_help("add at least one [[options]] section with an id and a name"),
                 );
             }
@@ -848,7 +881,7 @@ fn build(root: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<(Appraisal, Source
             if items.is_empty() {
                 let span = root.get("options").map(|v| sink.at(v));
                 sink.push(
-                    Diagnostic::error("no-options", "the list of options is empty", span)
+                    Diagnostic::error(Kind::NoOptions, "the list of options is empty", span)
                         .with_help("add at least one [[options]] section with an id and a name"),
                 );
             }
@@ -878,7 +911,7 @@ fn read_meta(
         if root.get("appraisal").is_none() {
             sink.push(
                 Diagnostic::error(
-                    "missing-key",
+                    Kind::MissingKey,
                     "the file has no [appraisal] table",
                     Some(0..0),
                 )
@@ -897,7 +930,7 @@ fn read_meta(
                 other => {
                     sink.push(
                         Diagnostic::error(
-                            "invalid-value",
+                            Kind::InvalidValue,
                             format!("`weights` must be \"percent\" or \"relative\", not \"{}\"", shorten(other)),
                             Some(w.span),
                         )
@@ -956,7 +989,7 @@ fn read_scale_table(t: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Scale> {
                 }
                 _ => "make max greater than min, with max a whole number of steps above min",
             };
-            rule(sink, "invalid-scale", &e, &span, help);
+            rule(sink, Kind::InvalidScale, &e, &span, help);
             return None;
         }
     };
@@ -976,7 +1009,7 @@ fn read_scale_table(t: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Scale> {
             let Ok(point) = key_text.trim().parse::<f64>() else {
                 sink.push(
                     Diagnostic::error(
-                        "label-off-scale",
+                        Kind::LabelOffScale,
                         format!("the label key `{}` is not a number", shorten(&key_text)),
                         Some(sink.at(key)),
                     )
@@ -1000,9 +1033,9 @@ fn read_scale_table(t: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<Scale> {
                     ),
                 };
                 let kind = if matches!(e, ModelError::ControlCharacter(_)) {
-                    "invalid-text"
+                    Kind::InvalidText
                 } else {
-                    "label-off-scale"
+                    Kind::LabelOffScale
                 };
                 sink.push(
                     Diagnostic::error(
@@ -1068,7 +1101,7 @@ fn read_criteria(
     let Some(items) = root.array_of_tables("criteria", sink) else {
         if root.get("criteria").is_none() {
             sink.push(
-                Diagnostic::error("no-criteria", "the file has no criteria", Some(0..0))
+                Diagnostic::error(Kind::NoCriteria, "the file has no criteria", Some(0..0))
                     .with_help("add at least one [[criteria]] section with an id and a name"),
             );
         }
@@ -1077,7 +1110,7 @@ fn read_criteria(
     if items.is_empty() {
         sink.push(
             Diagnostic::error(
-                "no-criteria",
+                Kind::NoCriteria,
                 "the list of criteria is empty",
                 root.get("criteria").map(|v| sink.at(v)),
             )
@@ -1199,7 +1232,7 @@ fn read_criteria(
             let span = weights.first().map(|w| w.span.clone());
             sink.push(
                 Diagnostic::error(
-                    "all-weights-zero",
+                    Kind::AllWeightsZero,
                     "every criterion has a weight of zero",
                     span,
                 )
@@ -1209,7 +1242,7 @@ fn read_criteria(
             let biggest = weights.iter().max_by(|a, b| a.value.total_cmp(&b.value));
             sink.push(
                 Diagnostic::error(
-                    "weight-overflow",
+                    Kind::WeightOverflow,
                     ModelError::TotalOverflow.to_string(),
                     biggest.map(|w| w.span.clone()),
                 )
@@ -1233,7 +1266,7 @@ fn tiny_weight(w: &At<f64>, name: &str, scale: &Scale, sink: &mut Sink<'_>) {
         return;
     }
     let d = Diagnostic::warning(
-        "weight-too-small",
+        Kind::WeightTooSmall,
         format!(
             "a weight of {} is too small to show: a one-step change of score on {} moves a total by {}, and totals are shown to two decimals",
             written_text(sink, &w.span),
@@ -1284,7 +1317,7 @@ fn partly_weighted(
     );
     sink.push(
         Diagnostic::warning(
-            "criteria-partly-weighted",
+            Kind::CriteriaPartlyWeighted,
             message,
             Some(defaulted[0].1.clone()),
         )

@@ -7,10 +7,12 @@ use std::collections::HashMap;
 
 use toml::de::DeTable;
 
-use super::fields::{checked_name, checked_text, criterion_key, read_id, score_problem};
+use super::fields::{
+    checked_name, checked_note, checked_text, criterion_key, read_id, score_problem,
+};
 use super::{Head, OPTION_KEYS, OptionSpans, OptionsRead, SourceMap};
-use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::model::{AppraisalOption, Published, Scale};
+use crate::diagnostic::{Diagnostic, Kind, did_you_mean};
+use crate::model::{AppraisalOption, Id, Published, Scale, ScoreFault, check_score};
 use crate::numbers::shorten;
 use crate::raw::{At, Sink, Span, Table, number, string};
 
@@ -128,7 +130,7 @@ impl<'h> OptionsReader<'h> {
         {
             sink.push(
                 Diagnostic::error(
-                    "invalid-value",
+                    Kind::InvalidValue,
                     "`published_total` must be an ordinary finite number",
                     Some(p.span.clone()),
                 )
@@ -146,10 +148,13 @@ impl<'h> OptionsReader<'h> {
                 let Some(v) = number(value, "a score", sink) else {
                     continue;
                 };
-                if self.head.measured.get(c).copied().unwrap_or(false) {
-                    sink.push(
+                let measured = self.head.measured.get(c).copied().unwrap_or(false);
+                let scale = self.head.scales.get(c).and_then(Option::as_ref);
+                match check_score(measured, scale, v.value) {
+                    Ok(score) => scores[c] = Some(score),
+                    Err(ScoreFault::Measured) => sink.push(
                         Diagnostic::error(
-                            "score-for-measured",
+                            Kind::ScoreForMeasured,
                             format!(
                                 "`{}` is a measured criterion, so its score comes from the option's raw value, not from `scores`",
                                 shorten(key.get_ref())
@@ -160,13 +165,10 @@ impl<'h> OptionsReader<'h> {
                             "give the raw value instead, under [options.measures]: {} = ...",
                             shorten(key.get_ref())
                         )),
-                    );
-                    continue;
-                }
-                if let Some(scale) = self.head.scales.get(c).and_then(Option::as_ref) {
-                    match scale.check(v.value) {
-                        Ok(()) => scores[c] = Some(v.value),
-                        Err(e) => {
+                    ),
+                    Err(ScoreFault::NoScale) => {}
+                    Err(ScoreFault::OffScale(e)) => {
+                        if let Some(scale) = scale {
                             let d = score_problem(key.get_ref(), e, scale, &v.span, sink, "");
                             sink.push(d);
                         }
@@ -180,8 +182,11 @@ impl<'h> OptionsReader<'h> {
                 let Some(c) = self.key_criterion(k, key, "note", sink) else {
                     continue;
                 };
-                notes[c] = checked_text(string(value, "a note", sink), sink)
-                    .filter(|n| !n.trim().is_empty());
+                notes[c] = checked_note(
+                    string(value, "a note", sink),
+                    "remove the control character from the text",
+                    sink,
+                );
             }
         }
         let extra = self.read_v2(&t, group.as_deref(), sink);
@@ -194,27 +199,59 @@ impl<'h> OptionsReader<'h> {
             published_subtotals: extra.subtotal_spans.clone(),
             screening: t.get("screening").map(|v| sink.at(v)),
         });
+        let fields = OptionFields {
+            group,
+            description,
+            strengths,
+            weaknesses,
+            published: published.map(|p| (p.value, p.span)),
+            notes,
+            scores,
+        };
         let built = match (id, oname) {
-            (Some(id), Some(n)) => {
-                AppraisalOption::new(id, &n, self.n_criteria)
-                    .ok()
-                    .map(|mut o| {
-                        extra.apply(&mut o);
-                        o.group = group;
-                        o.description = description;
-                        o.strengths = strengths;
-                        o.weaknesses = weaknesses;
-                        o.set_published(published.and_then(|p| {
-                            Some(Published::written(p.value, sink.text.get(p.span)?))
-                        }));
-                        o.set_notes_unchecked(notes);
-                        o.set_scores_unchecked(scores);
-                        o
-                    })
-            }
+            (Some(id), Some(n)) => fields.build(id, &n, sink.text).map(|mut o| {
+                extra.apply(&mut o);
+                o
+            }),
             _ => None,
         };
         self.out.push(built);
+    }
+}
+
+/// An option's own fields, each already checked by its rule: what both
+/// readers of options (this one and [`super::fast`]) make an
+/// [`AppraisalOption`] from.
+pub(super) struct OptionFields {
+    pub(super) group: Option<String>,
+    pub(super) description: Option<String>,
+    pub(super) strengths: Vec<String>,
+    pub(super) weaknesses: Vec<String>,
+    /// The published total and where its text is in the file.
+    pub(super) published: Option<(f64, Span)>,
+    /// One per criterion, checked by [`crate::model::check_note`].
+    pub(super) notes: Vec<Option<String>>,
+    /// One per criterion, checked by [`check_score`].
+    pub(super) scores: Vec<Option<f64>>,
+}
+
+impl OptionFields {
+    /// The option `id` named `name` with these fields; `text` is the file,
+    /// whose published total keeps the precision it is written with. `None`
+    /// if the name breaks its rule, which the diagnostic reader has reported.
+    pub(super) fn build(self, id: Id, name: &str, text: &str) -> Option<AppraisalOption> {
+        let mut o = AppraisalOption::new(id, name, self.scores.len()).ok()?;
+        o.group = self.group;
+        o.description = self.description;
+        o.strengths = self.strengths;
+        o.weaknesses = self.weaknesses;
+        o.set_published(
+            self.published
+                .and_then(|(value, span)| Some(Published::written(value, text.get(span)?))),
+        );
+        o.set_notes_unchecked(self.notes);
+        o.set_scores_unchecked(self.scores);
+        Some(o)
     }
 }
 
@@ -296,7 +333,7 @@ impl OptionsReader<'_> {
                 .map(|og| og.name.as_str())
                 .collect();
             let mut d = Diagnostic::error(
-                "unknown-option-group",
+                Kind::UnknownOptionGroup,
                 format!(
                     "the group \"{}\" is not one of the option groups declared in [[option_groups]]",
                     shorten(g)
@@ -325,7 +362,7 @@ impl OptionsReader<'_> {
                 let line = sink.line_of(first);
                 sink.push(
                     Diagnostic::error(
-                        "duplicate-ref",
+                        Kind::DuplicateRef,
                         format!(
                             "the option reference \"{}\" is used twice",
                             shorten(&r.value)
@@ -349,7 +386,7 @@ impl OptionsReader<'_> {
                 Some(first) => {
                     let line = sink.line_of(first);
                     sink.push(
-                        Diagnostic::error("duplicate-baseline", "only one option can be the baseline", Some(span))
+                        Diagnostic::error(Kind::DuplicateBaseline, "only one option can be the baseline", Some(span))
                             .with_label(format!("the baseline is already marked on line {line}"))
                             .with_help("mark only the business-as-usual (or do-minimum) option with baseline = true"),
                     );
@@ -381,7 +418,7 @@ impl OptionsReader<'_> {
                 if !self.head.measured.get(c).copied().unwrap_or(false) {
                     sink.push(
                         Diagnostic::error(
-                            "not-measured",
+                            Kind::NotMeasured,
                             format!("`{}` is not a measured criterion, so it takes a score, not a raw value", shorten(key.get_ref())),
                             Some(v.span.clone()),
                         )
@@ -411,7 +448,7 @@ impl OptionsReader<'_> {
                     };
                     sink.push(
                         Diagnostic::error(
-                            "invalid-measure",
+                            Kind::InvalidMeasure,
                             format!(
                                 "the value for `{}` cannot be scored: {e}",
                                 shorten(key.get_ref())
@@ -432,7 +469,7 @@ impl OptionsReader<'_> {
                         self.head.screen_ids.keys().map(String::as_str).collect();
                     known.sort_unstable();
                     let mut d = Diagnostic::error(
-                        "unknown-screen",
+                        Kind::UnknownScreen,
                         format!(
                             "`{}` is not the id of any screening test",
                             shorten(key.get_ref())

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use toml::de::DeValue;
 
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, Kind, did_you_mean};
 use crate::model::screening::{Screen, ScreenResult};
 use crate::model::value_fn::{Band, Better, Comparison, Measure, ValueFunction};
 use crate::model::{Evidence, Id, OptionGroup, Published, check_name};
@@ -112,7 +112,7 @@ pub(crate) fn resolve_group(
     let mut known: Vec<&str> = ids.keys().map(String::as_str).collect();
     known.sort_unstable();
     let mut d = Diagnostic::error(
-        "unknown-group",
+        Kind::UnknownGroup,
         format!(
             "`{}` is not the id of any criteria group",
             shorten(&r.value)
@@ -154,7 +154,7 @@ pub(crate) fn read_measure(
         if let Some(b) = &better {
             sink.push(
                 Diagnostic::error(
-                    "invalid-value-function",
+                    Kind::InvalidValueFunction,
                     format!("{} says which way is better but has no value function", t.name),
                     Some(b.span.clone()),
                 )
@@ -165,7 +165,7 @@ pub(crate) fn read_measure(
         if t.get("unit").is_some() {
             sink.push(
                 Diagnostic::error(
-                    "invalid-value-function",
+                    Kind::InvalidValueFunction,
                     format!("{} has a unit but no value function", t.name),
                     t.get("unit").map(|v| sink.at(v)),
                 )
@@ -182,7 +182,7 @@ pub(crate) fn read_measure(
             other => {
                 sink.push(
                     Diagnostic::error(
-                        "invalid-value-function",
+                        Kind::InvalidValueFunction,
                         format!("`better` must be \"higher\" or \"lower\", not \"{}\"", shorten(other)),
                         Some(b.span.clone()),
                     )
@@ -194,7 +194,7 @@ pub(crate) fn read_measure(
         None => {
             sink.push(
                 Diagnostic::error(
-                    "missing-key",
+                    Kind::MissingKey,
                     format!("{} is measured but does not say which way is better", t.name),
                     Some(sink.at(value)),
                 )
@@ -217,7 +217,7 @@ pub(crate) fn read_measure(
                 if !agrees {
                     sink.push(
                         Diagnostic::error(
-                            "invalid-value-function",
+                            Kind::InvalidValueFunction,
                             format!(
                                 "the bounds run the wrong way: better = \"{}\", but best = {} is not {} than worst = {}",
                                 better.as_str(),
@@ -267,7 +267,7 @@ pub(crate) fn read_cost(
     if !is_measured {
         sink.push(
             Diagnostic::error(
-                "invalid-cost",
+                Kind::InvalidCost,
                 format!("{} is marked as the cost but is not measured", t.name),
                 Some(span),
             )
@@ -278,7 +278,7 @@ pub(crate) fn read_cost(
     if measure.is_some_and(|m| m.better != Better::Lower) {
         sink.push(
             Diagnostic::error(
-                "invalid-cost",
+                Kind::InvalidCost,
                 format!(
                     "{} is marked as the cost, but says higher is better",
                     t.name
@@ -294,7 +294,7 @@ pub(crate) fn read_cost(
     if let Some(other) = first {
         sink.push(
             Diagnostic::error(
-                "duplicate-cost",
+                Kind::DuplicateCost,
                 format!("{} is marked as the cost, but {other} already is", t.name),
                 Some(span),
             )
@@ -316,7 +316,7 @@ fn read_function(
     let span = sink.at(v);
     let unknown = |name: &str, span: Span, sink: &mut Sink<'_>| {
         let mut d = Diagnostic::error(
-            "invalid-value-function",
+            Kind::InvalidValueFunction,
             format!("there is no value function called \"{}\"", shorten(name)),
             Some(span),
         );
@@ -349,7 +349,7 @@ fn read_function(
         other => {
             sink.push(
                 Diagnostic::error(
-                    "wrong-type",
+                    Kind::WrongType,
                     format!("`value` must be text or a table, not {}", type_name(other)),
                     Some(span),
                 )
@@ -376,7 +376,7 @@ fn read_function(
     let needs = |key: &str, example: &str, sink: &mut Sink<'_>| {
         sink.push(
             Diagnostic::error(
-                "invalid-value-function",
+                Kind::InvalidValueFunction,
                 format!("the {} value function needs `{key}`", name.value),
                 Some(span.clone()),
             )
@@ -398,7 +398,7 @@ fn read_function(
                     if !w.value.is_finite() || !b.value.is_finite() || w.value == b.value {
                         sink.push(
                             Diagnostic::error(
-                                "invalid-value-function",
+                                Kind::InvalidValueFunction,
                                 "`worst` and `best` must be two different ordinary numbers",
                                 Some(b.span),
                             )
@@ -449,7 +449,7 @@ fn off_scale(s: &At<f64>, min_max: Option<(f64, f64)>, sink: &mut Sink<'_>) -> b
     }
     sink.push(
         Diagnostic::error(
-            "invalid-value-function",
+            Kind::InvalidValueFunction,
             format!(
                 "the score {} is outside the criterion's scale, {} to {}",
                 numbers::as_given(s.value),
@@ -472,7 +472,7 @@ fn read_points(
     let DeValue::Array(items) = v.get_ref() else {
         sink.push(
             Diagnostic::error(
-                "wrong-type",
+                Kind::WrongType,
                 "`points` must be a list of [raw value, score] pairs",
                 Some(sink.at(v)),
             )
@@ -492,7 +492,7 @@ fn read_points(
             _ => {
                 sink.push(
                     Diagnostic::error(
-                        "wrong-type",
+                        Kind::WrongType,
                         "each point must be a pair [raw value, score]",
                         Some(sink.at(item)),
                     )
@@ -511,7 +511,7 @@ fn read_points(
         if !raw.value.is_finite() {
             sink.push(
                 Diagnostic::error(
-                    "invalid-value-function",
+                    Kind::InvalidValueFunction,
                     "a point's raw value must be an ordinary finite number",
                     Some(raw.span.clone()),
                 )
@@ -525,7 +525,7 @@ fn read_points(
         {
             sink.push(
                 Diagnostic::error(
-                    "invalid-value-function",
+                    Kind::InvalidValueFunction,
                     "the points' raw values must increase from one point to the next",
                     Some(raw.span.clone()),
                 )
@@ -540,7 +540,7 @@ fn read_points(
     if out.len() < 2 && ok {
         sink.push(
             Diagnostic::error(
-                "invalid-value-function",
+                Kind::InvalidValueFunction,
                 "a piecewise value function needs at least two points",
                 Some(sink.at(v)),
             )
@@ -560,7 +560,7 @@ fn read_bands(
     let DeValue::Array(items) = v.get_ref() else {
         sink.push(
             Diagnostic::error(
-                "wrong-type",
+                Kind::WrongType,
                 "`bands` must be a list of bands",
                 Some(sink.at(v)),
             )
@@ -575,7 +575,7 @@ fn read_bands(
         let DeValue::Table(entries) = item.get_ref() else {
             sink.push(
                 Diagnostic::error(
-                    "wrong-type",
+                    Kind::WrongType,
                     "each band must be a table such as { below = 1, score = 5 }",
                     Some(sink.at(item)),
                 )
@@ -604,7 +604,7 @@ fn read_bands(
         if let Some((_, limit)) = tests.iter().find(|(_, v)| !v.value.is_finite()) {
             sink.push(
                 Diagnostic::error(
-                    "invalid-value-function",
+                    Kind::InvalidValueFunction,
                     "a band's limit must be an ordinary finite number",
                     Some(limit.span.clone()),
                 )
@@ -614,7 +614,7 @@ fn read_bands(
         }
         if tests.len() > 1 {
             sink.push(
-                Diagnostic::error("invalid-value-function", "a band may test the value only once", Some(t.span.clone()))
+                Diagnostic::error(Kind::InvalidValueFunction, "a band may test the value only once", Some(t.span.clone()))
                     .with_help("use one of below, up_to, above or at_least in each band; a range is two bands in order"),
             );
             ok = false;
@@ -622,7 +622,7 @@ fn read_bands(
         if tests.is_empty() && k + 1 < n {
             sink.push(
                 Diagnostic::error(
-                    "invalid-value-function",
+                    Kind::InvalidValueFunction,
                     "only the last band may leave out its test; the bands after this one could never apply",
                     Some(t.span.clone()),
                 )
@@ -645,7 +645,7 @@ fn read_bands(
     if out.is_empty() && ok {
         sink.push(
             Diagnostic::error(
-                "invalid-value-function",
+                Kind::InvalidValueFunction,
                 "the list of bands is empty",
                 Some(sink.at(v)),
             )
@@ -736,7 +736,7 @@ pub(crate) fn read_option_groups(
             let line = sink.line_of(first);
             sink.push(
                 Diagnostic::error(
-                    "duplicate-id",
+                    Kind::DuplicateId,
                     format!("the option group \"{}\" is declared twice", shorten(&gname)),
                     Some(raw.span.clone()),
                 )
@@ -764,7 +764,7 @@ pub(crate) fn read_reference(t: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<A
         other => {
             sink.push(
                 Diagnostic::error(
-                    "wrong-type",
+                    Kind::WrongType,
                     format!("`ref` must be text or a whole number, not {}", type_name(other)),
                     Some(span),
                 )
@@ -777,7 +777,7 @@ pub(crate) fn read_reference(t: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<A
     if check_name(&text).is_err() || text.chars().count() > MAX_REF {
         sink.push(
             Diagnostic::error(
-                "invalid-ref",
+                Kind::InvalidRef,
                 format!("\"{}\" is not a usable option reference", shorten(&text)),
                 Some(span),
             )
@@ -802,7 +802,7 @@ pub(crate) fn boolean(
         other => {
             sink.push(
                 Diagnostic::error(
-                    "wrong-type",
+                    Kind::WrongType,
                     format!("{what} must be true or false, not {}", type_name(other)),
                     Some(sink.at(v)),
                 )
@@ -822,7 +822,7 @@ pub(crate) fn read_evidence(
     let DeValue::Table(entries) = v.get_ref() else {
         sink.push(
             Diagnostic::error(
-                "wrong-type",
+                Kind::WrongType,
                 format!(
                     "the evidence for `{}` must be a table, not {}",
                     shorten(criterion),
@@ -889,7 +889,7 @@ pub(crate) fn read_screen_result(
         other => {
             sink.push(
                 Diagnostic::error(
-                    "wrong-type",
+                    Kind::WrongType,
                     format!(
                         "a screening result must be true, false or a table, not {}",
                         type_name(other)
@@ -909,7 +909,7 @@ pub(crate) fn read_screen_result(
         None => {
             sink.push(
                 Diagnostic::error(
-                    "fail-without-reason",
+                    Kind::FailWithoutReason,
                     format!("the option fails `{}` but no reason is given", shorten(test)),
                     Some(at),
                 )
@@ -930,7 +930,7 @@ pub(crate) fn published(
     if !n.value.is_finite() {
         sink.push(
             Diagnostic::error(
-                "invalid-value",
+                Kind::InvalidValue,
                 format!("{what} must be an ordinary finite number"),
                 Some(n.span),
             )
@@ -949,7 +949,7 @@ pub(crate) fn published_rank(v: &toml::Spanned<DeValue<'_>>, sink: &mut Sink<'_>
     }
     sink.push(
         Diagnostic::error(
-            "invalid-value",
+            Kind::InvalidValue,
             format!(
                 "a rank is a whole number from 1, not {}",
                 shorten(sink.text.get(n.span.clone()).unwrap_or(""))
@@ -1024,7 +1024,7 @@ pub(crate) fn read_agreed(
                 _ => {
                     sink.push(
                         Diagnostic::error(
-                            "wrong-type",
+                            Kind::WrongType,
                             if key == "share" {
                                 format!(
                                     "the agreed share of `{}` must be a range of percentages in quotes",
@@ -1089,7 +1089,7 @@ pub(crate) fn check_agreed(
                 AgreedEntry::Fixed(i) => (read.fixed.get(i), "fixed = { cost = \"20%\" }"),
             };
             sink.push(
-                Diagnostic::error("invalid-agreed-weights", e.to_string(), span.cloned())
+                Diagnostic::error(Kind::InvalidAgreedWeights, e.to_string(), span.cloned())
                     .with_help(format!("write each entry as `appraise sensitivity` takes its flag, naming criteria by id or name: {how}")),
             );
             false

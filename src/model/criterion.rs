@@ -239,3 +239,29 @@ pub(super) fn check_weight(w: f64) -> Result<(), ModelError> {
         Err(ModelError::InvalidWeight(as_given(w)))
     }
 }
+
+/// Why a score cannot stand in its cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScoreFault {
+    /// The criterion is measured: its scores come from the options' raw
+    /// values, so it takes none.
+    Measured,
+    /// The criterion's scale is itself broken (and reported where it is
+    /// written), so the score cannot be checked or kept.
+    NoScale,
+    /// The score is not on the criterion's scale.
+    OffScale(ModelError),
+}
+
+/// The rule for one score, which every reader of scores (the appraisal
+/// file, large files, scoresheets) applies: a measured criterion takes no
+/// score, and any other score lies on the criterion's `scale`. Gives the
+/// score to keep.
+pub fn check_score(measured: bool, scale: Option<&Scale>, value: f64) -> Result<f64, ScoreFault> {
+    if measured {
+        return Err(ScoreFault::Measured);
+    }
+    let scale = scale.ok_or(ScoreFault::NoScale)?;
+    scale.check(value).map_err(ScoreFault::OffScale)?;
+    Ok(value)
+}

@@ -21,13 +21,16 @@ pub mod text;
 pub mod value_fn;
 
 pub use appraisal::{Appraisal, Meta, RemovedCriterion};
-pub use criterion::{AgreedWeights, Criterion, CriterionGroup, Evidence, OptionGroup, Structure};
+pub use criterion::{
+    AgreedWeights, Criterion, CriterionGroup, Evidence, OptionGroup, ScoreFault, Structure,
+    check_score,
+};
 pub use error::{MAX_ID_LEN, ModelError};
 pub use option::AppraisalOption;
 pub use published::{Published, written_decimals};
 pub(crate) use scale::snap;
 pub use scale::{MAX_SCALE_POINTS, Scale};
-pub use text::{Id, check_name, check_text, slug};
+pub use text::{Id, check_name, check_note, check_text, slug};
 
 #[cfg(test)]
 mod tests;

@@ -104,3 +104,11 @@ pub fn check_text(text: &str) -> Result<(), ModelError> {
         None => Ok(()),
     }
 }
+
+/// The rule for a note on a score: free text ([`check_text`]), where blank
+/// text is no note. Every reader of notes (the appraisal file, large files,
+/// scoresheets) applies this.
+pub fn check_note(text: &str) -> Result<Option<&str>, ModelError> {
+    check_text(text)?;
+    Ok((!text.trim().is_empty()).then_some(text))
+}

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::load::LoadError;
 use crate::model::Appraisal;
 use crate::numbers;
@@ -65,7 +65,7 @@ pub fn load_each_sheet(
             errors.push(LoadError {
                 diagnostics: vec![
                     Diagnostic::error(
-                        "duplicate-member",
+                        Kind::DuplicateMember,
                         format!(
                             "{} already has a sheet in this panel",
                             numbers::shorten(&s.member)

@@ -19,9 +19,9 @@ use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, Kind, SourceFile};
 use crate::load::LoadError;
-use crate::model::{Appraisal, check_name, check_text};
+use crate::model::{Appraisal, ScoreFault, check_name, check_score};
 use crate::numbers;
 use crate::raw::{Sink, Span, Table, number, string};
 
@@ -68,7 +68,7 @@ pub fn load_sheet(
                     file: SourceFile::new(name, String::from_utf8_lossy(e.as_bytes()).into_owned()),
                     diagnostics: vec![
                         Diagnostic::error(
-                            "not-utf8",
+                            Kind::NotUtf8,
                             "the scoresheet is not UTF-8 text",
                             Some(valid..valid + 1),
                         )
@@ -82,7 +82,7 @@ pub fn load_sheet(
                 file: SourceFile::new(name, ""),
                 diagnostics: vec![
                     Diagnostic::error(
-                        "unreadable",
+                        Kind::Unreadable,
                         format!("cannot read the scoresheet: {e}"),
                         None,
                     )
@@ -141,7 +141,7 @@ pub fn parse_sheet(
                         sheet.member_span = m.span;
                     }
                     Err(e) => sink.push(
-                        Diagnostic::error("invalid-text", e.to_string(), Some(m.span))
+                        Diagnostic::error(Kind::InvalidText, e.to_string(), Some(m.span))
                             .with_help("write the member's name on one line, such as member = \"Cllr A. Example\""),
                     ),
                 }
@@ -151,7 +151,7 @@ pub fn parse_sheet(
             }
         }
         None if top.get("sheet").is_none() => sink.push(
-            Diagnostic::error("missing-key", "the scoresheet has no [sheet] table", Some(0..0)).with_help(
+            Diagnostic::error(Kind::MissingKey, "the scoresheet has no [sheet] table", Some(0..0)).with_help(
                 "start the sheet with [sheet], then appraisal = \"review.toml\" and member = \"Your name\"; \
                  `appraise sheet new` writes one for you",
             ),
@@ -207,7 +207,7 @@ pub fn parse_sheet(
                     if !s.is_empty() {
                         warnings.push(
                             Diagnostic::warning(
-                                "blank-score-with-spaces",
+                                Kind::BlankScoreWithSpaces,
                                 format!(
                                     "the score for `{}` is {:?}, spaces in quotes; it is read as blank (not scored)",
                                     numbers::shorten(ckey.get_ref()),
@@ -225,10 +225,13 @@ pub fn parse_sheet(
                     continue;
                 };
                 // Measured values belong to the appraisal, not to members.
-                if appraisal.criteria()[c].measure().is_some() {
-                    sink.push(
+                let measured = appraisal.criteria()[c].measure().is_some();
+                let scale = appraisal.scale_of(c);
+                match check_score(measured, Some(scale), v.value) {
+                    Ok(score) => sheet.scores[o][c] = Some(score),
+                    Err(ScoreFault::Measured) => sink.push(
                         Diagnostic::error(
-                            "score-for-measured",
+                            Kind::ScoreForMeasured,
                             format!(
                                 "`{}` is a measured criterion: its scores come from the appraisal's raw values, so a member cannot score it",
                                 numbers::shorten(ckey.get_ref())
@@ -236,13 +239,10 @@ pub fn parse_sheet(
                             Some(v.span.clone()),
                         )
                         .with_help("remove this score from the scoresheet; measured values are set in the appraisal file"),
-                    );
-                    continue;
-                }
-                let scale = appraisal.scale_of(c);
-                match scale.check(v.value) {
-                    Ok(()) => sheet.scores[o][c] = Some(v.value),
-                    Err(e) => {
+                    ),
+                    // The appraisal loaded, so every criterion has a scale.
+                    Err(ScoreFault::NoScale) => {}
+                    Err(ScoreFault::OffScale(e)) => {
                         let d = crate::load::score_problem(
                             ckey.get_ref(),
                             e,
@@ -258,7 +258,7 @@ pub fn parse_sheet(
         }
     } else if top.get("scores").is_none() {
         sink.push(
-            Diagnostic::error("missing-key", "the scoresheet has no [scores] tables", Some(0..0))
+            Diagnostic::error(Kind::MissingKey, "the scoresheet has no [scores] tables", Some(0..0))
                 .with_help("add a [scores.OPTION-ID] table for each option; `appraise sheet new` writes them for you"),
         );
     }
@@ -288,15 +288,12 @@ pub fn parse_sheet(
                 ) else {
                     continue;
                 };
-                if let Some(t) = string(cvalue, "a note", &mut sink) {
-                    match check_text(&t.value) {
-                        Ok(()) if t.value.trim().is_empty() => {}
-                        Ok(()) => sheet.notes[o][c] = Some(t.value),
-                        Err(e) => sink.push(
-                            Diagnostic::error("invalid-text", e.to_string(), Some(t.span))
-                                .with_help("remove the control character from the note"),
-                        ),
-                    }
+                if let Some(note) = crate::load::checked_note(
+                    string(cvalue, "a note", &mut sink),
+                    "remove the control character from the note",
+                    &mut sink,
+                ) {
+                    sheet.notes[o][c] = Some(note);
                 }
             }
         }
@@ -319,7 +316,7 @@ pub fn parse_sheet(
             let opt = &appraisal.options()[o];
             sheet.warnings.push(
                 Diagnostic::warning(
-                    "missing-option",
+                    Kind::MissingOption,
                     format!("the sheet has no scores for {} (`{}`)", opt.name(), opt.id()),
                     Some(end..end),
                 )
@@ -345,7 +342,7 @@ fn as_table<'t, 'i>(
         other => {
             sink.push(
                 Diagnostic::error(
-                    "wrong-type",
+                    Kind::WrongType,
                     format!(
                         "{} must be a table of criterion scores, not {}",
                         numbers::shorten(name),
@@ -375,7 +372,7 @@ fn lookup(
     let mut known: Vec<&str> = ids.keys().copied().collect();
     known.sort_unstable();
     let mut d = Diagnostic::error(
-        "sheet-mismatch",
+        Kind::SheetMismatch,
         format!(
             "this sheet names the {what} `{}`, which is not in the appraisal",
             numbers::shorten(key)
@@ -416,7 +413,7 @@ fn check_appraisal_ref(
         (Ok(a), Ok(b)) if a == b => {}
         (Ok(a), Ok(_)) => sink.push(
             Diagnostic::error(
-                "sheet-mismatch",
+                Kind::SheetMismatch,
                 format!("this sheet belongs to {}, not to {}", a.display(), expected.display()),
                 Some(span.clone()),
             )
@@ -425,7 +422,7 @@ fn check_appraisal_ref(
         (Err(_), _) if same_name => {}
         (Err(_), _) => sink.push(
             Diagnostic::error(
-                "missing-appraisal",
+                Kind::MissingAppraisal,
                 format!(
                     "this sheet points at {}, which does not exist",
                     numbers::shorten(value)

@@ -41,6 +41,8 @@ pub enum Input {
     Tab,
     /// Shift-Tab: previous step or field.
     BackTab,
+    /// Remove the line (Ctrl-d), in a list of the guided start.
+    Remove,
 }
 
 impl Input {
@@ -64,6 +66,7 @@ impl Input {
             Input::MoveDown => "J",
             Input::Tab => "Tab",
             Input::BackTab => "Shift-Tab",
+            Input::Remove => "Ctrl-d",
         }
         .to_owned()
     }

@@ -117,7 +117,7 @@ pub const WEIGHT_WARNINGS: &[&str] = &["weight-too-small", "criteria-partly-weig
 pub fn weight_notes(warnings: &[crate::diagnostic::Diagnostic]) -> Vec<String> {
     warnings
         .iter()
-        .filter(|d| WEIGHT_WARNINGS.contains(&d.kind))
+        .filter(|d| WEIGHT_WARNINGS.contains(&d.kind.as_str()))
         .map(|d| d.message.clone())
         .collect()
 }

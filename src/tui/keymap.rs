@@ -34,6 +34,10 @@ pub enum KeyMode {
     Export,
     /// A question (its own keys are in [`confirm_keys`]).
     Question,
+    /// The guided start of a new appraisal: a text field.
+    StartField,
+    /// The guided start: a criterion's group, chosen rather than typed.
+    StartGroup,
 }
 
 /// Where the hint bar is shown, to choose and order its hints.
@@ -63,7 +67,26 @@ pub enum Place {
     SwingValue,
     /// The export menu.
     Export,
+    /// The guided start: a field of one answer (title, scale, wording).
+    StartField,
+    /// The guided start: a line of a list (groups, criteria, options).
+    StartList,
+    /// The guided start: a criterion's name, when there are groups to put it in.
+    StartGroupedList,
+    /// The guided start: a criterion's group.
+    StartGroup,
+    /// The guided start: the last step, before the file is written.
+    StartReview,
 }
+
+/// The places of the guided start, whose hints and help are its own.
+const START_PLACES: [Place; 5] = [
+    Place::StartField,
+    Place::StartList,
+    Place::StartGroupedList,
+    Place::StartGroup,
+    Place::StartReview,
+];
 
 /// A key as it is bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,6 +170,8 @@ pub enum Group {
     Files,
     /// Boxes and dialogs.
     Boxes,
+    /// The guided start of a new appraisal (its own help, not the grid's).
+    Start,
 }
 
 impl Group {
@@ -161,6 +186,7 @@ impl Group {
             Group::Panels => "Members and panels",
             Group::Files => "Undo, save and leave",
             Group::Boxes => "In boxes and dialogs",
+            Group::Start => "Starting a new appraisal",
         }
     }
 }
@@ -191,6 +217,7 @@ use Place as P;
 
 const SCREEN: &[KeyMode] = &[M::Screen];
 const TEXT: &[KeyMode] = &[M::Note, M::Prompt];
+const START: &[KeyMode] = &[M::StartField, M::StartGroup];
 
 /// Every key.
 pub static KEYS: &[Binding] = &[
@@ -1016,6 +1043,218 @@ pub static KEYS: &[Binding] = &[
         when: When::Always,
         help: (Group::Boxes, ""),
     },
+    // The guided start of a new appraisal (`appraise new`).
+    Binding {
+        keys: &[Code(KeyCode::Enter)],
+        label: "Enter",
+        does: Does::Act(Action::Input(Input::Enter)),
+        modes: START,
+        hints: &[
+            (P::StartField, 0, "next step"),
+            (P::StartList, 0, "next line"),
+            (P::StartGroupedList, 0, "next line"),
+            (P::StartGroup, 0, "next line"),
+            (P::StartReview, 0, "write the file and start scoring"),
+        ],
+        when: When::Always,
+        help: (
+            Group::Start,
+            "go on to the next step. In a list, go to the next line (a new \
+             one at the end); Enter on the empty last line goes on to the next step",
+        ),
+    },
+    Binding {
+        keys: &[Code(KeyCode::Esc)],
+        label: "Esc",
+        does: Does::Act(Action::Input(Input::Esc)),
+        modes: START,
+        hints: &[
+            (P::StartField, 1, "back"),
+            (P::StartList, 1, "back"),
+            (P::StartGroupedList, 1, "back"),
+            (P::StartGroup, 1, "back"),
+            (P::StartReview, 1, "back"),
+        ],
+        when: When::Always,
+        help: (
+            Group::Start,
+            "back a step; everything typed is kept. On the first step, leave (asks first)",
+        ),
+    },
+    Binding {
+        keys: &[Code(KeyCode::Tab)],
+        label: "Tab Shift-Tab",
+        does: Does::Act(Action::Input(Input::Tab)),
+        modes: START,
+        hints: &[
+            (P::StartField, 2, "field"),
+            (P::StartGroupedList, 2, "group"),
+            (P::StartGroup, 2, "name"),
+        ],
+        when: When::Always,
+        help: (Group::Start, "the next or previous field"),
+    },
+    Binding {
+        keys: &[Code(KeyCode::BackTab)],
+        label: "Shift-Tab",
+        does: Does::Act(Action::Input(Input::BackTab)),
+        modes: START,
+        hints: &[],
+        when: When::Always,
+        help: (Group::Start, ""),
+    },
+    Binding {
+        keys: &[Shift(KeyCode::Up)],
+        label: "Shift-↑ Shift-↓",
+        does: Does::Act(Action::Input(Input::MoveUp)),
+        modes: START,
+        hints: &[],
+        when: When::Always,
+        help: (Group::Start, "in a list: move the line up or down"),
+    },
+    Binding {
+        keys: &[Shift(KeyCode::Down)],
+        label: "Shift-↓",
+        does: Does::Act(Action::Input(Input::MoveDown)),
+        modes: START,
+        hints: &[],
+        when: When::Always,
+        help: (Group::Start, ""),
+    },
+    Binding {
+        keys: &[Code(KeyCode::Up)],
+        label: "↑ ↓",
+        does: Does::Act(Action::Input(Input::Up)),
+        modes: START,
+        hints: &[
+            (P::StartField, 3, "field"),
+            (P::StartList, 2, "line"),
+            (P::StartGroupedList, 3, "line"),
+        ],
+        when: When::Always,
+        help: (Group::Start, "the field or line above or below"),
+    },
+    Binding {
+        keys: &[Code(KeyCode::Down)],
+        label: "↓",
+        does: Does::Act(Action::Input(Input::Down)),
+        modes: START,
+        hints: &[],
+        when: When::Always,
+        help: (Group::Start, ""),
+    },
+    Binding {
+        keys: &[Ctrl('d')],
+        label: "Ctrl-d",
+        does: Does::Act(Action::Input(Input::Remove)),
+        modes: START,
+        hints: &[
+            (P::StartList, 3, "remove"),
+            (P::StartGroupedList, 4, "remove"),
+            (P::StartGroup, 5, "remove"),
+        ],
+        when: When::Always,
+        help: (
+            Group::Start,
+            "in a list: remove the line (a line left empty is dropped too)",
+        ),
+    },
+    Binding {
+        keys: &[Code(KeyCode::Left)],
+        label: "← →",
+        does: Does::Act(Action::Input(Input::Left)),
+        modes: START,
+        hints: &[(P::StartGroup, 4, "group")],
+        when: When::Always,
+        help: (
+            Group::Start,
+            "move in the text; in a criterion's group column, choose its group (also Space)",
+        ),
+    },
+    Binding {
+        keys: &[Code(KeyCode::Right)],
+        label: "→",
+        does: Does::Act(Action::Input(Input::Right)),
+        modes: START,
+        hints: &[],
+        when: When::Always,
+        help: (Group::Start, ""),
+    },
+    Binding {
+        keys: &[Code(KeyCode::Home)],
+        label: "Home",
+        does: Does::Act(Action::Input(Input::Home)),
+        modes: &[M::StartField],
+        hints: &[],
+        when: When::Always,
+        help: (Group::Start, ""),
+    },
+    Binding {
+        keys: &[Code(KeyCode::End)],
+        label: "End",
+        does: Does::Act(Action::Input(Input::End)),
+        modes: &[M::StartField],
+        hints: &[],
+        when: When::Always,
+        help: (Group::Start, ""),
+    },
+    Binding {
+        keys: &[Code(KeyCode::Backspace)],
+        label: "Backspace",
+        does: Does::Act(Action::Input(Input::Backspace)),
+        modes: &[M::StartField],
+        hints: &[],
+        when: When::Always,
+        help: (Group::Start, ""),
+    },
+    Binding {
+        keys: &[Code(KeyCode::Delete)],
+        label: "Delete",
+        does: Does::Act(Action::Input(Input::Delete)),
+        modes: &[M::StartField],
+        hints: &[],
+        when: When::Always,
+        help: (Group::Start, ""),
+    },
+    Binding {
+        keys: &[Code(KeyCode::F(1))],
+        label: "F1",
+        does: Does::Act(Action::Help),
+        modes: START,
+        hints: &[
+            (P::StartField, 9, "help"),
+            (P::StartList, 9, "help"),
+            (P::StartGroupedList, 9, "help"),
+            (P::StartGroup, 9, "help"),
+            (P::StartReview, 9, "help"),
+        ],
+        when: When::Always,
+        help: (Group::Start, "this help (any key closes it)"),
+    },
+    Binding {
+        keys: &[Ctrl('c'), Ctrl('q')],
+        label: "Ctrl-c",
+        does: Does::Act(Action::Quit),
+        modes: START,
+        hints: &[
+            (P::StartField, 8, "leave"),
+            (P::StartList, 8, "leave"),
+            (P::StartGroupedList, 8, "leave"),
+            (P::StartGroup, 8, "leave"),
+            (P::StartReview, 8, "leave"),
+        ],
+        when: When::Always,
+        help: (Group::Start, "leave without writing anything (asks first)"),
+    },
+    Binding {
+        keys: &[Key::Printable],
+        label: "",
+        does: Does::Type,
+        modes: START,
+        hints: &[],
+        when: When::Always,
+        help: (Group::Start, ""),
+    },
 ];
 
 /// Legends of the grid's marks, for the help screen after the keys.
@@ -1218,7 +1457,11 @@ fn digits_hint(s: &Scale) -> String {
 /// line separates groups.
 pub fn help_lines() -> Vec<(&'static str, &'static str)> {
     let mut out = Vec::new();
-    let mut groups: Vec<Group> = KEYS.iter().map(|b| b.help.0).collect();
+    let mut groups: Vec<Group> = KEYS
+        .iter()
+        .map(|b| b.help.0)
+        .filter(|g| *g != Group::Start)
+        .collect();
     groups.sort();
     groups.dedup();
     for g in groups {
@@ -1393,6 +1636,95 @@ pub fn unbound_hint(app: &App, key: &str) -> String {
     format!("{key} does nothing {here}: ? lists every key")
 }
 
+/// What a key does on the guided start of a new appraisal, in `mode`
+/// (a field, a criterion's group, a question or its help), from the table.
+pub fn start_action(mode: KeyMode, key: KeyEvent) -> Option<Action> {
+    if key.kind == KeyEventKind::Release
+        || matches!(
+            key.code,
+            KeyCode::Modifier(_) | KeyCode::Null | KeyCode::CapsLock | KeyCode::NumLock
+        )
+    {
+        return None;
+    }
+    Some(action_for(mode, key).unwrap_or_else(|| Action::Unbound(key_name(key))))
+}
+
+/// The hint bar of the guided start at `place`, most useful first.
+pub fn start_hints(place: Place) -> Vec<(String, &'static str)> {
+    let mut found: Vec<(u8, String, &'static str)> = KEYS
+        .iter()
+        .flat_map(|b| {
+            b.hints
+                .iter()
+                .filter(move |(p, _, _)| *p == place && START_PLACES.contains(p))
+                .map(move |&(_, order, word)| {
+                    let label = match b.label {
+                        "Tab Shift-Tab" => "Tab".to_owned(),
+                        "↑ ↓" => "↑↓".to_owned(),
+                        "← →" => "←→".to_owned(),
+                        "Ctrl-d" => "^D".to_owned(),
+                        "Ctrl-c" => "^C".to_owned(),
+                        l => l.to_owned(),
+                    };
+                    (order, label, word)
+                })
+        })
+        .collect();
+    found.sort_by_key(|(order, _, _)| *order);
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    for (_, label, word) in found {
+        match out.iter_mut().find(|(_, w)| *w == word) {
+            Some((l, _)) => {
+                l.push(' ');
+                l.push_str(&label);
+            }
+            None => out.push((label, word)),
+        }
+    }
+    out
+}
+
+/// The guided start's help: (key, what it does), from the table.
+pub fn start_help_lines() -> Vec<(&'static str, &'static str)> {
+    let mut out = vec![(Group::Start.heading(), "")];
+    out.extend(
+        KEYS.iter()
+            .filter(|b| b.help.0 == Group::Start && !b.help.1.is_empty())
+            .map(|b| (b.label, b.help.1)),
+    );
+    out
+}
+
+/// A question the guided start asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartQuestion {
+    /// Leave without writing anything?
+    Leave,
+    /// The file is there already: replace it?
+    Replace,
+}
+
+/// The keys a question of the guided start takes, as [`confirm_keys`]
+/// gives them: (keys as shown, what they do, the characters accepted, with
+/// `\n` for Enter and `\x1b` for Esc).
+pub fn start_question_keys(q: StartQuestion) -> Vec<(&'static str, &'static str, &'static [char])> {
+    match q {
+        StartQuestion::Leave => vec![
+            ("y", "leave; nothing is written", &['y']),
+            ("n Enter Esc", "go back to the start", &['n', '\n', '\x1b']),
+        ],
+        StartQuestion::Replace => vec![
+            ("y", "replace it with the new appraisal", &['y']),
+            (
+                "n Enter Esc",
+                "keep it and choose another name",
+                &['n', '\n', '\x1b'],
+            ),
+        ],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1512,9 +1844,17 @@ mod tests {
                 "{word}"
             );
         }
-        // Every binding with help is in the help, under its own label.
+        // Every binding with help is in the help, under its own label: the
+        // grid's help, or the guided start's.
+        let start = start_help_lines();
         for b in KEYS.iter().filter(|b| !b.help.1.is_empty()) {
-            assert!(help.contains(&(b.label, b.help.1)), "{}", b.label);
+            let (shown, other) = if b.help.0 == Group::Start {
+                (&start, &help)
+            } else {
+                (&help, &start)
+            };
+            assert!(shown.contains(&(b.label, b.help.1)), "{}", b.label);
+            assert!(!other.contains(&(b.label, b.help.1)), "{}", b.label);
         }
         // And the help lists no key the table does not have.
         let legend: Vec<&str> = LEGEND.iter().map(|(k, _)| *k).collect();

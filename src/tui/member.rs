@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::compute::{Results, compute};
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::{Diagnostic, Kind, SourceFile};
 use crate::load::{self, LoadError};
 use crate::model::{Appraisal, check_name};
 use crate::panel::member::{create_blank_sheet, folder_of, member_appraisal};
@@ -50,7 +50,7 @@ impl MemberSheet {
         )?;
         member_appraisal(&self.shared, &sheet).map_err(|e| LoadError {
             file: SourceFile::new(name, text),
-            diagnostics: vec![Diagnostic::error("invalid-score", e.to_string(), None)],
+            diagnostics: vec![Diagnostic::error(Kind::InvalidScore, e.to_string(), None)],
         })
     }
 }
@@ -92,7 +92,7 @@ pub fn open(
             "--member",
             member,
             Diagnostic::error(
-                "invalid-text",
+                Kind::InvalidText,
                 format!("the member name is not usable: {e}"),
                 None,
             )
@@ -112,7 +112,7 @@ pub fn open(
             &sheet_path.display().to_string(),
             "",
             Diagnostic::error(
-                "unwritable",
+                Kind::Unwritable,
                 format!("cannot create the scoresheet: {e}"),
                 None,
             )
@@ -124,7 +124,7 @@ pub fn open(
         return Err(LoadError {
             diagnostics: vec![
                 Diagnostic::error(
-                    "wrong-member",
+                    Kind::WrongMember,
                     format!(
                         "this scoresheet belongs to {}, not to {member}",
                         sheet.member
@@ -143,7 +143,7 @@ pub fn open(
         problem(
             &sheet.source.name,
             &sheet.source.text,
-            Diagnostic::error("invalid-score", e.to_string(), None),
+            Diagnostic::error(Kind::InvalidScore, e.to_string(), None),
         )
     })?;
     let warnings = sheet

@@ -36,6 +36,7 @@ pub mod measure;
 pub mod member;
 pub mod panel;
 pub mod runner;
+pub mod start;
 pub mod swing;
 pub mod target;
 pub mod text;

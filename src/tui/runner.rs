@@ -5,9 +5,9 @@
 //! error, with a panic, or on SIGTERM or SIGHUP.
 
 use std::io::{self, Stdout};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
+use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{
@@ -48,10 +48,11 @@ pub fn restore_terminal() {
 }
 
 /// Restores the terminal when dropped, so an early return or error cannot leave it raw.
-struct TerminalGuard;
+pub(crate) struct TerminalGuard;
 
 impl TerminalGuard {
-    fn enter() -> io::Result<TerminalGuard> {
+    /// Enters raw mode and the alternate screen, with mouse and bracketed paste.
+    pub(crate) fn enter() -> io::Result<TerminalGuard> {
         enable_raw_mode()?;
         let guard = TerminalGuard;
         // Bracketed paste makes a paste one event, so pasted text can never
@@ -74,7 +75,7 @@ impl Drop for TerminalGuard {
 
 /// Makes a panic restore the terminal before its message is printed, so the
 /// message is readable and the shell usable.
-fn install_panic_hook() {
+pub(crate) fn install_panic_hook() {
     chain_panic_hook(restore_terminal);
 }
 
@@ -96,7 +97,7 @@ pub fn colour_allowed() -> bool {
 /// request to stop (SIGTERM, as from `kill` or a shutdown). Either way the
 /// unsaved work is written to the recovery file and the terminal restored
 /// before the process ends.
-fn watch_signals() -> Arc<AtomicUsize> {
+pub(crate) fn watch_signals() -> Arc<AtomicUsize> {
     let caught = Arc::new(AtomicUsize::new(0));
     #[cfg(unix)]
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {
@@ -108,10 +109,10 @@ fn watch_signals() -> Arc<AtomicUsize> {
 
 /// How often the loop wakes while waiting for keys, to notice a signal, a
 /// lost terminal, or a finished job.
-const TICK: Duration = Duration::from_millis(50);
+pub(crate) const TICK: Duration = Duration::from_millis(50);
 
 /// What reaches the loop: a terminal event, or a job's result.
-enum Incoming {
+pub(crate) enum Incoming {
     /// A key, click, paste or resize.
     Event(Event),
     /// The terminal could not be read.
@@ -120,39 +121,93 @@ enum Incoming {
     Done(Done),
 }
 
-/// Reads terminal events on a thread of its own and passes them on.
+/// Where the terminal's events go: the screen running now (the guided
+/// start of a new appraisal, then the scoring screen), and what arrived
+/// while no screen was taking them, kept for the next.
+struct EventSink {
+    to: Option<mpsc::Sender<Incoming>>,
+    waiting: Vec<Incoming>,
+}
+
+static EVENT_SINK: Mutex<EventSink> = Mutex::new(EventSink {
+    to: None,
+    waiting: Vec::new(),
+});
+/// The one thread that reads the terminal, started by the first screen.
+static EVENT_READER: Once = Once::new();
+
+fn event_sink() -> std::sync::MutexGuard<'static, EventSink> {
+    EVENT_SINK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Reads terminal events on a thread of its own and passes them to `tx`.
 ///
 /// Crossterm's reader never returns once the terminal has gone (a closed
 /// pseudo-terminal reads as end-of-file, and it reads again at once,
 /// forever), so it must not run on the loop that notices signals and
-/// writes the recovery file; [`Hangup`] tells the loop instead.
-fn read_events(tx: mpsc::Sender<Incoming>) {
-    let _ = std::thread::Builder::new()
-        .name("terminal input".into())
-        .spawn(move || {
-            loop {
-                let msg = match event::read() {
-                    Ok(ev) => Incoming::Event(ev),
-                    Err(e) => Incoming::ReadFailed(e),
-                };
-                let failed = matches!(msg, Incoming::ReadFailed(_));
-                if tx.send(msg).is_err() || failed {
-                    return;
+/// writes the recovery file; [`Hangup`] tells the loop instead. Nor can it
+/// be stopped, so one thread serves every screen of the process, each
+/// taking over its events in turn ([`hand_back`] ends a screen's turn): a
+/// second reader would take keys from the first. Keys typed between two
+/// screens go to the second.
+pub(crate) fn read_events(tx: mpsc::Sender<Incoming>) {
+    {
+        let mut sink = event_sink();
+        for msg in std::mem::take(&mut sink.waiting) {
+            let _ = tx.send(msg);
+        }
+        sink.to = Some(tx);
+    }
+    EVENT_READER.call_once(|| {
+        let _ = std::thread::Builder::new()
+            .name("terminal input".into())
+            .spawn(move || {
+                loop {
+                    let msg = match event::read() {
+                        Ok(ev) => Incoming::Event(ev),
+                        Err(e) => Incoming::ReadFailed(e),
+                    };
+                    let failed = matches!(msg, Incoming::ReadFailed(_));
+                    let mut sink = event_sink();
+                    let unsent = match &sink.to {
+                        Some(tx) => tx.send(msg).err().map(|e| e.0),
+                        None => Some(msg),
+                    };
+                    if let Some(msg) = unsent {
+                        sink.to = None;
+                        sink.waiting.push(msg);
+                    }
+                    drop(sink);
+                    if failed {
+                        return;
+                    }
                 }
-            }
-        });
+            });
+    });
+}
+
+/// Ends a screen's turn at the terminal's events: those it has not taken
+/// from `rx` yet, and any that come before the next screen starts, are
+/// kept for the next screen.
+pub(crate) fn hand_back(rx: mpsc::Receiver<Incoming>) {
+    let mut sink = event_sink();
+    sink.to = None;
+    let mut untaken: Vec<Incoming> = rx.try_iter().collect();
+    untaken.append(&mut sink.waiting);
+    sink.waiting = untaken;
 }
 
 /// Notices when the terminal has gone without a signal saying so (the
 /// terminal emulator or tmux server killed, the pseudo-terminal's other end
 /// closed): the terminal then reports a hang-up when polled.
-struct Hangup {
+pub(crate) struct Hangup {
     #[cfg(unix)]
     tty: Option<std::fs::File>,
 }
 
 impl Hangup {
-    fn watch() -> Hangup {
+    /// Watches the terminal the events are read from.
+    pub(crate) fn watch() -> Hangup {
         #[cfg(unix)]
         {
             use std::io::IsTerminal;
@@ -170,7 +225,7 @@ impl Hangup {
     }
 
     /// Whether the terminal has hung up.
-    fn hung_up(&self) -> bool {
+    pub(crate) fn hung_up(&self) -> bool {
         #[cfg(unix)]
         {
             use rustix::event::{PollFd, PollFlags, poll};
@@ -516,7 +571,7 @@ fn check_disk(app: &mut App, warned_about: &mut Option<Option<Fingerprint>>) {
 }
 
 /// The signal caught, if any, by name.
-fn caught(signals: &AtomicUsize) -> Option<&'static str> {
+pub(crate) fn caught(signals: &AtomicUsize) -> Option<&'static str> {
     #[cfg(unix)]
     match signals.load(Ordering::SeqCst) as i32 {
         0 => None,

@@ -97,7 +97,7 @@ pub(super) fn note(app: &mut App, mut editor: NoteEditor, action: Action, fx: &m
             Input::Down | Input::MoveDown => editor.input.down(),
             Input::Home => editor.input.home(),
             Input::End => editor.input.end(),
-            Input::BackTab => {}
+            Input::BackTab | Input::Remove => {}
             // Enter keeps the note, as Enter confirms a spreadsheet cell.
             Input::Enter => {
                 commit_note(app, &editor);
