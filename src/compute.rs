@@ -2,7 +2,6 @@
 
 use serde::Serialize;
 
-use crate::diagnostic::Kind;
 use crate::model::{Appraisal, Published};
 use crate::numbers;
 
@@ -298,22 +297,17 @@ pub enum WarningKind {
 }
 
 impl WarningKind {
-    /// The diagnostic kind this warning is reported as.
-    pub fn kind(self) -> Kind {
-        match self {
-            WarningKind::MissingScore => Kind::MissingScore,
-            WarningKind::PublishedTotalMismatch => Kind::PublishedTotalMismatch,
-            WarningKind::PublishedRoundingHidesOrder => Kind::PublishedRoundingHidesOrder,
-            WarningKind::PublishedRankMismatch => Kind::PublishedRankMismatch,
-            WarningKind::PublishedPercentMismatch => Kind::PublishedPercentMismatch,
-            WarningKind::PublishedSubtotalMismatch => Kind::PublishedSubtotalMismatch,
-            WarningKind::MissingScreening => Kind::MissingScreening,
-        }
-    }
-
     /// The stable kebab-case name used in JSON and messages.
     pub fn as_str(self) -> &'static str {
-        self.kind().as_str()
+        match self {
+            WarningKind::MissingScore => "missing-score",
+            WarningKind::PublishedTotalMismatch => "published-total-mismatch",
+            WarningKind::PublishedRoundingHidesOrder => "published-rounding-hides-order",
+            WarningKind::PublishedRankMismatch => "published-rank-mismatch",
+            WarningKind::PublishedPercentMismatch => "published-percent-mismatch",
+            WarningKind::PublishedSubtotalMismatch => "published-subtotal-mismatch",
+            WarningKind::MissingScreening => "missing-screening",
+        }
     }
 }
 
