@@ -426,7 +426,7 @@ fn panel_renders_through_the_report_writers() {
         "{md}"
     );
     assert!(
-        md.contains("| Option A | 3.67 (spread 3) | 3 (spread 2) |"),
+        md.contains("| Option A | 3.67 (spread 3 steps) | 3 (spread 2 steps) |"),
         "{md}"
     );
 
@@ -968,4 +968,47 @@ fn a_sheets_doubled_byte_order_mark_and_missing_option_are_located() {
             partial.display()
         )))
         .stderr(predicate::str::contains("[scores.b]"));
+}
+
+/// On a half-point scale a spread of 1 point is 2 steps: the cells to
+/// discuss count it in steps, as their title and the threshold do.
+#[test]
+fn spreads_are_shown_in_the_steps_the_threshold_counts() {
+    let a = ["70", "71", "70.5", "70"];
+    let b = ["70.5", "70.5", "70.5", "71"];
+    let cells: Vec<[(&str, &str, &str); 2]> = (0..4)
+        .map(|m| [("a", "q", a[m]), ("b", "q", b[m])])
+        .collect();
+    let members: Vec<(&str, Cells<'_>)> = ["M1", "M2", "M3", "M4"]
+        .iter()
+        .zip(&cells)
+        .map(|(m, c)| (*m, c.as_slice()))
+        .collect();
+    let (_dir, review, paths) = custom_panel(&half_point_scale("100"), &members);
+    let out = appraise()
+        .arg("panel")
+        .arg(&review)
+        .args(&paths)
+        .args(["--format", "md"])
+        .assert()
+        .success();
+    let md = String::from_utf8(out.get_output().stdout.clone()).expect("utf8");
+    assert!(
+        md.contains("**Cells to discuss (spread of 2 steps or more)**"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "| Option | Criterion | M1 | M2 | M3 | M4 | Consensus | Spread (steps) | Scored by |"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains("| A | Quality | 70 | 71 | 70.5 | 70 | 70.38 | 2 | 4 of 4 |"),
+        "{md}"
+    );
+    assert!(md.contains("| A | 70.38 (spread 2 steps) |"), "{md}");
+    // The JSON keeps the spread in points.
+    let v = panel_json(&review, &paths, &[]);
+    assert_eq!(v["cells"][0]["spread"], 1.0);
 }

@@ -26,8 +26,12 @@ pub fn member_appraisal(shared: &Appraisal, sheet: &Sheet) -> Result<Appraisal, 
         let row = sheet.scores.get(o);
         let notes = sheet.notes.get(o);
         for c in 0..n_crit {
-            let score = row.and_then(|r| r.get(c)).copied().flatten();
-            a.set_score(o, c, score)?;
+            // A measured criterion's scores come from the appraisal's raw
+            // values, which a sheet never holds (the sheet reader refuses them).
+            if a.criteria().get(c).is_none_or(|k| k.measure().is_none()) {
+                let score = row.and_then(|r| r.get(c)).copied().flatten();
+                a.set_score(o, c, score)?;
+            }
             let note = notes.and_then(|r| r.get(c)).cloned().flatten();
             if let Some(opt) = a.option_mut(o) {
                 opt.set_note(c, note)?;

@@ -74,14 +74,17 @@ pub fn panel_report(appraisal: &Appraisal, merged: &Merged) -> Report {
     let mut grid = ReportTable::new("panel-consensus", "Consensus score per cell", columns)
         .with_short_name("Consensus grid")
         .with_row_header(0);
+    // Spreads are shown in the scale's steps, the unit of the threshold.
+    let step = appraisal.scale().step();
     for (o, row) in merged.cells.iter().enumerate() {
         let mut cells = vec![Cell::text(appraisal.options()[o].name())];
         for cell in row {
             let c = Cell::new(maybe(cell.consensus, numbers::total));
             cells.push(if cell.flagged {
+                // In steps, as the note and the threshold count them.
                 c.with_remark(format!(
                     "spread {}",
-                    numbers::score(cell.spread.unwrap_or(0.0))
+                    numbers::count(cell.spread.unwrap_or(0.0) / step, "step", "steps")
                 ))
             } else {
                 c
@@ -101,7 +104,7 @@ pub fn panel_report(appraisal: &Appraisal, merged: &Merged) -> Report {
         columns.extend(merged.members.iter().map(|m| Column::number(m.as_str())));
         columns.extend([
             Column::number("Consensus"),
-            Column::number("Spread"),
+            Column::number("Spread (steps)"),
             Column::number("Scored by"),
         ]);
         let title = format!(
@@ -123,7 +126,10 @@ pub fn panel_report(appraisal: &Appraisal, merged: &Merged) -> Report {
                     .map(|s| Cell::new(maybe(*s, numbers::score))),
             );
             cells.push(Cell::new(maybe(cell.consensus, numbers::total)));
-            cells.push(Cell::new(maybe(cell.spread, numbers::score)));
+            cells.push(Cell::new(maybe(
+                cell.spread.map(|x| x / step),
+                numbers::score,
+            )));
             cells.push(Cell::text(format!(
                 "{} of {}",
                 cell.scored,

@@ -179,11 +179,10 @@ impl WeightConstraints {
     }
 }
 
-/// A share as a percentage, without trailing zeros.
+/// A share as a percentage, as a person writes it (up to four decimals,
+/// trailing zeros dropped), rounded by the rule in `numbers`.
 fn pct(x: f64) -> String {
-    let s = format!("{:.4}", x * 100.0);
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    format!("{s}%")
+    format!("{}%", crate::numbers::decimals(100.0 * x, 4))
 }
 
 /// The constraints a Monte Carlo run assumes, in the order given.

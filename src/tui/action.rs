@@ -144,6 +144,11 @@ pub enum Action {
     MoveCriterion(i8),
     /// Switch between file order and rank order.
     ToggleSort,
+    /// Fold the selected criterion's group into one column of subtotals,
+    /// or unfold the folded group selected.
+    Fold,
+    /// Fold every top-level criteria group, or unfold them all.
+    FoldAll,
     /// Open the swing-weighting assistant.
     Swing,
     /// Open or close the live sensitivity view.

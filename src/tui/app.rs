@@ -156,6 +156,8 @@ pub enum Sort {
 pub enum PromptKind {
     /// A new weight for criterion `c`.
     Weight(usize),
+    /// The raw value of measured criterion `c` (the second) for option `o`.
+    Measure(usize, usize),
     /// A new name for option `o`.
     RenameOption(usize),
     /// A new name for criterion `c`.
@@ -628,6 +630,8 @@ pub struct View {
     /// Whether the mouse selects cells (on) or is left to the terminal for
     /// selecting and copying text (off).
     pub mouse: bool,
+    /// Criteria groups folded into one column of subtotals, by index.
+    pub folded: Vec<usize>,
 }
 
 impl Default for View {
@@ -646,6 +650,7 @@ impl Default for View {
             digits: None,
             colour: true,
             mouse: true,
+            folded: Vec::new(),
         }
     }
 }
@@ -953,31 +958,56 @@ impl App {
         out
     }
 
-    /// The option indices in the order the rows are shown.
+    /// The option indices in the order the rows are shown: options screened
+    /// out come last, apart from the shortlist.
     pub fn display_order(&self) -> Vec<usize> {
-        match self.view.sort {
-            Sort::File => (0..self.doc.appraisal().options().len()).collect(),
+        let a = self.doc.appraisal();
+        let order = match self.view.sort {
+            Sort::File => (0..a.options().len()).collect(),
             Sort::Rank => {
-                let order = self.shown_results().rank_order();
+                let shown = self.shown_results();
                 // The shown results cover the same options; fall back if not.
-                if order.len() == self.doc.appraisal().options().len() {
-                    order
+                if shown.options.len() == a.options().len() {
+                    shown.rank_order()
                 } else {
                     self.doc.results().rank_order()
                 }
             }
-        }
+        };
+        super::v2::shortlist_first(a, order, self.doc.results())
+    }
+
+    /// The grid's columns, as criterion indices (a folded group shows as
+    /// one column, held by its first criterion).
+    pub fn columns(&self) -> Vec<usize> {
+        super::v2::columns(self.doc.appraisal(), &self.view.folded)
+    }
+
+    /// The column position of the selected criterion (that of its folded
+    /// group, if it is in one).
+    pub fn selected_column(&self) -> usize {
+        let cols = self.columns();
+        let c = self.view.criterion;
+        let a = self.doc.appraisal();
+        let at = match super::v2::folded_group_of(a, c, &self.view.folded) {
+            Some(g) => cols
+                .iter()
+                .position(|&k| super::v2::folded_group_of(a, k, &self.view.folded) == Some(g)),
+            None => cols.iter().position(|&k| k == c),
+        };
+        at.unwrap_or(0)
+    }
+
+    /// The folded group the selection is on, if it is on one.
+    pub fn selected_fold(&self) -> Option<usize> {
+        super::v2::folded_group_of(self.doc.appraisal(), self.view.criterion, &self.view.folded)
     }
 
     /// The display row of the selected option.
     pub fn selected_row(&self) -> usize {
-        match self.view.sort {
-            Sort::File => self.view.option,
-            Sort::Rank => self
-                .display_order()
-                .iter()
-                .position(|&o| o == self.view.option)
-                .unwrap_or(0),
-        }
+        self.display_order()
+            .iter()
+            .position(|&o| o == self.view.option)
+            .unwrap_or(0)
     }
 }

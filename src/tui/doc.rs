@@ -46,7 +46,7 @@ impl Summary {
             published_differ: 0,
         };
         for (i, o) in a.options().iter().enumerate() {
-            let missing = o.unscored();
+            let missing = to_score(o);
             s.unscored += missing;
             s.incomplete |= missing > 0;
             s.longest_name = s.longest_name.max(o.name().chars().count());
@@ -54,6 +54,12 @@ impl Summary {
         }
         s
     }
+}
+
+/// Cells of an option still to score: none for an option screened out,
+/// which takes no part in the ranking.
+fn to_score(o: &crate::model::AppraisalOption) -> usize {
+    if o.screened_out() { 0 } else { o.unscored() }
 }
 
 /// Whether option `o`'s published total (if it has one) differs from the
@@ -430,7 +436,7 @@ impl Doc {
             let a = self.appraisal.options().get(o)?;
             let s = self.saved.options().get(o)?;
             let differs = published_differs(&self.appraisal, &self.results, o);
-            Some((o, differing, a != s, a.unscored(), differs))
+            Some((o, differing, a != s, to_score(a), differs))
         });
         let out = change(self);
         let Some((o, differing, was_different, was_unscored, was_published_differ)) = before else {
@@ -443,7 +449,7 @@ impl Doc {
             return out;
         };
         let is_different = a != s;
-        let unscored = a.unscored();
+        let unscored = to_score(a);
         self.version += 1;
         crate::compute::recompute_option(&mut self.results, &self.appraisal, o);
         self.summary.unscored = self.summary.unscored + unscored - was_unscored;

@@ -21,6 +21,18 @@ pub enum Edit {
         /// The score after.
         new: Option<f64>,
     },
+    /// A measured criterion's raw value set, changed or cleared (its
+    /// derived scores follow).
+    Measure {
+        /// Option index.
+        o: usize,
+        /// Criterion index.
+        c: usize,
+        /// The raw value before.
+        old: Option<f64>,
+        /// The raw value after.
+        new: Option<f64>,
+    },
     /// A note set, changed or cleared.
     Note {
         /// Option index.
@@ -122,6 +134,7 @@ impl Edit {
     pub fn apply(&self, a: &mut Appraisal) -> Result<(), ModelError> {
         match self {
             Edit::Score { o, c, new, .. } => a.set_score(*o, *c, *new),
+            Edit::Measure { o, c, new, .. } => a.set_measure(*o, *c, *new),
             Edit::Note { o, c, new, .. } => a
                 .option_mut(*o)
                 .ok_or(ModelError::NoSuchIndex("option", *o))?
@@ -169,6 +182,12 @@ impl Edit {
                 new: old,
             },
             Edit::Note { o, c, old, new } => Edit::Note {
+                o,
+                c,
+                old: new,
+                new: old,
+            },
+            Edit::Measure { o, c, old, new } => Edit::Measure {
                 o,
                 c,
                 old: new,
@@ -222,6 +241,17 @@ impl Edit {
                 score(new)
             ),
             Edit::Note { o, c, .. } => format!("note on {} / {}", oname(o), cname(c)),
+            Edit::Measure { o, c, old, new } => {
+                let raw = |v: &Option<f64>| {
+                    let m = a.criteria().get(*c).and_then(|k| k.measure());
+                    match (v, m) {
+                        (Some(v), Some(m)) => m.with_unit(*v),
+                        (Some(v), None) => numbers::as_given(*v),
+                        (None, _) => "empty".to_owned(),
+                    }
+                };
+                format!("{} on {}: {} → {}", oname(o), cname(c), raw(old), raw(new))
+            }
             Edit::Weight { c, old, new } => format!(
                 "weight of {}: {} → {}",
                 cname(c),

@@ -149,6 +149,8 @@ pub enum When {
     Appraisal,
     /// Once a panel has been opened.
     PanelKept,
+    /// When the appraisal has criteria groups.
+    Grouped,
 }
 
 /// A heading of the help screen.
@@ -566,6 +568,32 @@ pub static KEYS: &[Binding] = &[
             Group::Structure,
             "remove the selected criterion (asks first)",
         ),
+    },
+    Binding {
+        keys: &[Char('o')],
+        label: "o O",
+        does: Does::Act(Action::Fold),
+        modes: SCREEN,
+        hints: &[
+            (P::Grid, 9, "fold"),
+            (P::MemberGrid, 9, "fold"),
+            (P::Panel, 6, "fold"),
+        ],
+        when: When::Grouped,
+        help: (
+            Group::Moving,
+            "fold the selected criterion's group into one column of subtotals, \
+             or unfold it (O folds or unfolds every group)",
+        ),
+    },
+    Binding {
+        keys: &[Char('O')],
+        label: "O",
+        does: Does::Act(Action::FoldAll),
+        modes: SCREEN,
+        hints: &[],
+        when: When::Grouped,
+        help: (Group::Moving, ""),
     },
     Binding {
         keys: &[Char('s')],
@@ -1380,7 +1408,17 @@ fn offered(b: &Binding, app: &App) -> bool {
         When::Always => true,
         When::Appraisal => app.doc.member().is_none(),
         When::PanelKept => app.panel().is_some(),
+        When::Grouped => !app.doc.appraisal().groups().is_empty(),
     }
+}
+
+/// Whether the selected criterion is measured, so digits type a raw value.
+fn measured_selected(app: &App) -> bool {
+    app.doc
+        .appraisal()
+        .criteria()
+        .get(app.view.criterion)
+        .is_some_and(|k| k.measure().is_some())
 }
 
 /// Key hints for the bottom line, most useful first; as many as fit are shown.
@@ -1400,9 +1438,13 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
                 .iter()
                 .filter(move |(p, _, _)| *p == here)
                 .map(move |&(_, order, word)| {
+                    if b.does == Does::Digit && here != Place::SwingValue && measured_selected(app)
+                    {
+                        return (order, "0-9".to_owned(), "raw value");
+                    }
                     let label = match (&b.does, b.label) {
                         (Does::Digit, _) if here != Place::SwingValue => {
-                            digits_hint(app.doc.appraisal().scale())
+                            digits_hint(app.doc.appraisal().scale_of(app.view.criterion))
                         }
                         (_, "← ↑ ↓ →") if here == Place::Details => "↑↓".to_owned(),
                         (_, "← ↑ ↓ →") => "←↑↓→".to_owned(),
@@ -1456,6 +1498,12 @@ fn digits_hint(s: &Scale) -> String {
 /// what it does). A line with an empty description is a heading; an empty
 /// line separates groups.
 pub fn help_lines() -> Vec<(&'static str, &'static str)> {
+    help_lines_for(true)
+}
+
+/// The help's lines for an appraisal with or without criteria groups (the
+/// keys that fold groups are left out without them).
+pub fn help_lines_for(grouped: bool) -> Vec<(&'static str, &'static str)> {
     let mut out = Vec::new();
     let mut groups: Vec<Group> = KEYS
         .iter()
@@ -1472,6 +1520,7 @@ pub fn help_lines() -> Vec<(&'static str, &'static str)> {
         for b in KEYS
             .iter()
             .filter(|b| b.help.0 == g && !b.help.1.is_empty())
+            .filter(|b| grouped || b.when != When::Grouped)
         {
             out.push((b.label, b.help.1));
         }

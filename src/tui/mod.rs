@@ -41,6 +41,7 @@ pub mod swing;
 pub mod target;
 pub mod text;
 pub mod update;
+pub mod v2;
 pub mod view;
 
 pub use action::{Action, Input, mouse_to_action};

@@ -174,6 +174,7 @@ fn submit(app: &mut App, prompt: &Prompt, fx: &mut Effects) -> bool {
     let answer = text.trim();
     match &prompt.kind {
         PromptKind::Weight(c) => submit_weight(app, *c, answer),
+        PromptKind::Measure(o, c) => submit_measure(app, *o, *c, answer),
         PromptKind::RenameOption(_) | PromptKind::RenameCriterion(_) => {
             rename(app, &prompt.kind, answer)
         }
@@ -239,6 +240,79 @@ fn submit_weight(app: &mut App, c: usize, answer: &str) -> bool {
         }
     };
     old == new || apply(app, Edit::Weight { c, old, new })
+}
+
+/// Sets a measured criterion's raw value from the box; an empty answer
+/// clears it. The unit may be typed with the number ("£10m", "9 months").
+fn submit_measure(app: &mut App, o: usize, c: usize, answer: &str) -> bool {
+    let a = app.doc.appraisal();
+    let (Some(m), Some(opt)) = (
+        a.criteria().get(c).and_then(|k| k.measure()),
+        a.options().get(o),
+    ) else {
+        return true;
+    };
+    let old = opt.measure(c);
+    let new = if answer.is_empty() {
+        None
+    } else {
+        match raw_from_answer(m.unit.as_deref(), answer) {
+            Some(v) => Some(v),
+            None => {
+                app.view.error(format!(
+                    "{answer:?} is not a number: type the raw value{}, such as 12.5 (Esc leaves it as it was)",
+                    m.unit.as_deref().map(|u| format!(" in {u}")).unwrap_or_default()
+                ));
+                return false;
+            }
+        }
+    };
+    if let Some(v) = new
+        && let Err(e) = m.check(v)
+    {
+        app.view
+            .error(format!("{e}: the raw value stays as it was"));
+        return false;
+    }
+    if old == new {
+        return true;
+    }
+    if !apply(app, Edit::Measure { o, c, old, new }) {
+        return false;
+    }
+    let a = app.doc.appraisal();
+    let m = a.criteria().get(c).and_then(|k| k.measure());
+    let show = |v: Option<f64>| match (v, m) {
+        (Some(v), Some(m)) => m.with_unit(v),
+        (Some(v), None) => crate::numbers::as_given(v),
+        (None, _) => "empty".to_owned(),
+    };
+    let text = format!("Raw value {} → {}: u undoes it", show(old), show(new));
+    app.view.info(text);
+    true
+}
+
+/// A raw value as typed: a number, with the criterion's unit (or a
+/// thousands comma) allowed around it.
+pub(super) fn raw_from_answer(unit: Option<&str>, answer: &str) -> Option<f64> {
+    let mut t = answer.trim().to_owned();
+    if let Some(u) = unit.filter(|u| !u.is_empty()) {
+        // A currency unit such as "£m" is written around the number.
+        let (lead, tail) = match u.char_indices().nth(1) {
+            Some((i, _)) if !u.starts_with(|ch: char| ch.is_alphanumeric() || ch == '%') => {
+                (&u[..i], &u[i..])
+            }
+            _ => ("", u),
+        };
+        t = t.replace(u, "");
+        if !lead.is_empty() {
+            t = t.trim().trim_start_matches(lead).to_owned();
+            t = t.trim().trim_end_matches(tail).to_owned();
+        }
+    }
+    let t = t.trim().replace(',', "");
+    let v: f64 = t.parse().ok()?;
+    v.is_finite().then_some(v)
 }
 
 /// Renames the option or criterion the prompt is for.
@@ -352,13 +426,9 @@ pub(super) fn weight_from_answer(a: &Appraisal, c: usize, answer: &str) -> Resul
         return answer.parse::<f64>().map_err(|_| not_a_number());
     };
     let share: f64 = share.trim().parse().map_err(|_| not_a_number())?;
-    let others: f64 = a
-        .weights()
-        .iter()
-        .enumerate()
-        .filter(|&(i, _)| i != c)
-        .map(|(_, w)| w)
-        .sum();
+    // A share of what the weight is relative to: the other criteria (and
+    // groups) beside it, within its group if it is in one.
+    let others = super::super::v2::others_weight(a, c);
     if !(0.0..100.0).contains(&share) {
         return Err(format!(
             "A share must be from 0% to less than 100% of the total weight; {answer} is not"

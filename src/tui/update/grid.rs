@@ -62,6 +62,12 @@ pub(super) fn grid(app: &mut App, action: Action, fx: &mut Effects) {
         app.view.error(text);
         return;
     }
+    if action.edits_cell()
+        && let Some(text) = read_only_cell(app)
+    {
+        app.view.error(text);
+        return;
+    }
     if app.showing() == Showing::Shared {
         if action.edits_cell() {
             app.view
@@ -116,6 +122,7 @@ pub(super) fn grid(app: &mut App, action: Action, fx: &mut Effects) {
         | Action::CycleMethod
         | Action::NextFlagged(_) => views(app, action, fx),
         Action::Help => open_help(app, Mode::Normal),
+        Action::Fold | Action::FoldAll => fold(app, &action),
         Action::ToggleMouse => {
             app.view.mouse = !app.view.mouse;
             fx.push(Effect::Mouse(app.view.mouse));
@@ -135,6 +142,78 @@ pub(super) fn grid(app: &mut App, action: Action, fx: &mut Effects) {
         }
         Action::Dismiss | Action::Resize(..) | Action::Input(_) | Action::Paste(_) => {}
     }
+}
+
+/// Folds or unfolds criteria groups: the view changes, the document does not.
+fn fold(app: &mut App, action: &Action) {
+    let a = app.doc.appraisal();
+    if a.groups().is_empty() {
+        app.view
+            .info("This appraisal has no criteria groups to fold");
+        return;
+    }
+    let name = |a: &crate::model::Appraisal, g: usize| {
+        a.groups().get(g).map_or("", |x| x.name()).to_owned()
+    };
+    if *action == Action::FoldAll {
+        if app.view.folded.is_empty() {
+            app.view.folded = (0..a.groups().len())
+                .filter(|&g| a.groups()[g].parent().is_none())
+                .collect();
+            app.view
+                .info("Every group folded into its subtotals: O unfolds them all");
+        } else {
+            app.view.folded.clear();
+            app.view.info("Every group unfolded");
+        }
+        return;
+    }
+    if let Some(g) = app.selected_fold() {
+        app.view.folded.retain(|&f| f != g);
+        let text = format!("{} unfolded: o folds it again", name(a, g));
+        app.view.info(text);
+        return;
+    }
+    let c = app.view.criterion;
+    let Some(g) = super::super::v2::top_group(a, c) else {
+        let text = format!(
+            "{} is in no group: o folds a group of criteria into its subtotals",
+            a.criteria().get(c).map_or("", |k| k.name())
+        );
+        app.view.info(text);
+        return;
+    };
+    let text = format!(
+        "{} folded: the column shows each option's subtotal; o unfolds it",
+        name(a, g)
+    );
+    app.view.folded.push(g);
+    // The selection stays on the group's column, held by its first criterion.
+    if let Some(first) = (0..a.criteria().len()).find(|&k| a.in_group(k, g)) {
+        app.view.criterion = first;
+    }
+    app.view.info(text);
+}
+
+/// Why the selected cell cannot be edited here, if it cannot: a folded
+/// group's subtotal, or in member mode a measured criterion's raw value,
+/// which belongs to the appraisal.
+fn read_only_cell(app: &App) -> Option<String> {
+    let a = app.doc.appraisal();
+    if let Some(g) = app.selected_fold() {
+        return Some(format!(
+            "This column is {}'s subtotal, worked out from its criteria: o unfolds the group to score them",
+            a.groups().get(g).map_or("", |x| x.name())
+        ));
+    }
+    let crit = a.criteria().get(app.view.criterion)?;
+    crit.measure()?;
+    let m = app.doc.member()?;
+    Some(format!(
+        "{} is measured: its raw values belong to {}, not to members' sheets, so here it is read-only",
+        crit.name(),
+        m.appraisal_name()
+    ))
 }
 
 /// Why a structural edit is refused in member mode.
@@ -160,8 +239,8 @@ fn at_edge(app: &App, action: &Action) -> Option<&'static str> {
         Action::Down | Action::PageDown | Action::Last if grid && row >= last_row => {
             Some("Already at the last option")
         }
-        Action::Left if app.view.criterion == 0 => Some("Already at the first criterion"),
-        Action::Right if app.view.criterion + 1 >= n_criteria(app) => {
+        Action::Left if app.selected_column() == 0 => Some("Already at the first criterion"),
+        Action::Right if app.selected_column() + 1 >= app.columns().len() => {
             Some("Already at the last criterion")
         }
         _ => None,
@@ -182,12 +261,18 @@ fn moving(app: &mut App, action: Action) {
                 }
             }
         }
-        Action::Left => {
-            app.view.criterion = app.view.criterion.saturating_sub(1);
-            app.view.details_scroll = 0;
-        }
-        Action::Right => {
-            app.view.criterion += 1;
+        Action::Left | Action::Right => {
+            // By column, so a folded group is one step.
+            let cols = app.columns();
+            let at = app.selected_column();
+            let to = if action == Action::Left {
+                at.saturating_sub(1)
+            } else {
+                at + 1
+            };
+            if let Some(&c) = cols.get(to) {
+                app.view.criterion = c;
+            }
             app.view.details_scroll = 0;
         }
         Action::PageUp => move_rows(app, -page),
@@ -253,6 +338,14 @@ fn scroll(app: &mut App, n: i32) {
 
 /// Scores, notes, undo and redo.
 fn scoring(app: &mut App, action: Action) {
+    if matches!(
+        action,
+        Action::Digit(_) | Action::Half | Action::Step(_) | Action::Clear
+    ) && measured(app)
+    {
+        raw_value(app, &action);
+        return;
+    }
     match action {
         Action::Digit(d) => digit(app, d),
         Action::Half => half(app),
@@ -298,6 +391,59 @@ fn scoring(app: &mut App, action: Action) {
     }
 }
 
+/// Whether the selected criterion is measured: its cells take raw values.
+fn measured(app: &App) -> bool {
+    app.doc
+        .appraisal()
+        .criteria()
+        .get(app.view.criterion)
+        .is_some_and(|k| k.measure().is_some())
+}
+
+/// A scoring key on a measured cell: a digit, `-` or `.` starts typing the
+/// raw value in a box (it may be negative, large or have decimals, so it
+/// cannot be one keystroke), `+` opens the box on the value as it is, and
+/// clearing clears the raw value.
+fn raw_value(app: &mut App, action: &Action) {
+    let (o, c) = (app.view.option, app.view.criterion);
+    let old = app
+        .doc
+        .appraisal()
+        .options()
+        .get(o)
+        .and_then(|x| x.measure(c));
+    let start = match action {
+        Action::Clear => {
+            if old.is_none() {
+                app.view.info("This cell has no raw value");
+            } else {
+                apply(
+                    app,
+                    Edit::Measure {
+                        o,
+                        c,
+                        old,
+                        new: None,
+                    },
+                );
+            }
+            return;
+        }
+        Action::Digit(d) => d.to_string(),
+        Action::Step(d) if *d < 0 => "-".to_owned(),
+        Action::Half => ".".to_owned(),
+        _ => {
+            let text = old.map(numbers::as_given).unwrap_or_default();
+            open_prompt(app, PromptKind::Measure(o, c), &text);
+            return;
+        }
+    };
+    app.view.mode = Mode::Prompt(super::super::app::Prompt {
+        kind: PromptKind::Measure(o, c),
+        input: super::super::text::TextInput::single(&start),
+    });
+}
+
 /// The selected cell's score.
 fn selected_score(app: &App) -> Option<f64> {
     app.doc
@@ -311,7 +457,7 @@ fn selected_score(app: &App) -> Option<f64> {
 /// user sees what changed.
 fn follow_edit(app: &mut App, e: &Edit) {
     match e {
-        Edit::Score { o, c, .. } | Edit::Note { o, c, .. } => {
+        Edit::Score { o, c, .. } | Edit::Note { o, c, .. } | Edit::Measure { o, c, .. } => {
             app.view.option = *o;
             app.view.criterion = *c;
         }
@@ -334,7 +480,7 @@ fn set_score(app: &mut App, new: Option<f64>) -> bool {
     };
     let old = opt.score(c);
     if let Some(v) = new
-        && let Err(e) = app.doc.appraisal().scale().check(v)
+        && let Err(e) = app.doc.appraisal().scale_of(c).check(v)
     {
         app.view
             .error(format!("{}: {}", friendly(&e), scale_range(app)));
@@ -352,7 +498,7 @@ fn digit(app: &mut App, d: u8) {
         Some((po, pc, s)) if po == o && pc == c => s,
         _ => String::new(),
     };
-    let scale = app.doc.appraisal().scale().clone();
+    let scale = app.doc.appraisal().scale_of(c).clone();
     let next = format!("{typed}{d}");
     if !typed.is_empty() {
         // A second digit on the same cell: "1" then "0" makes 10 where the
@@ -379,7 +525,7 @@ fn digit(app: &mut App, d: u8) {
 }
 
 fn half(app: &mut App) {
-    let scale = app.doc.appraisal().scale().clone();
+    let scale = app.doc.appraisal().scale_of(app.view.criterion).clone();
     let halves = 0.5 / scale.step();
     if (halves - halves.round()).abs() > 1e-9 || halves < 1.0 - 1e-9 {
         app.view.error(format!(
@@ -405,7 +551,7 @@ fn half(app: &mut App) {
 }
 
 fn step(app: &mut App, delta: i64) {
-    let scale = app.doc.appraisal().scale().clone();
+    let scale = app.doc.appraisal().scale_of(app.view.criterion).clone();
     let new = match selected_score(app) {
         None if delta > 0 => scale.min(),
         None => scale.max(),

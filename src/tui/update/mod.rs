@@ -184,7 +184,8 @@ fn ensure_visible(app: &mut App) {
     let cols = g.cols_visible.max(1);
     let row = app.selected_row();
     let no = n_options(app);
-    let nc = n_criteria(app);
+    let nc = app.columns().len();
+    let col = app.selected_column();
     let v = &mut app.view;
     if row < v.row_offset {
         v.row_offset = row;
@@ -192,10 +193,10 @@ fn ensure_visible(app: &mut App) {
         v.row_offset = row + 1 - rows;
     }
     v.row_offset = v.row_offset.min(no.saturating_sub(rows));
-    if v.criterion < v.col_offset {
-        v.col_offset = v.criterion;
-    } else if v.criterion >= v.col_offset + cols {
-        v.col_offset = v.criterion + 1 - cols;
+    if col < v.col_offset {
+        v.col_offset = col;
+    } else if col >= v.col_offset + cols {
+        v.col_offset = col + 1 - cols;
     }
     v.col_offset = v.col_offset.min(nc.saturating_sub(cols));
 }
@@ -251,7 +252,7 @@ fn expand_home(p: &str) -> PathBuf {
 
 /// "use 0 to 5 in steps of 1": what a scale allows, for refusals.
 fn scale_range(app: &App) -> String {
-    let scale = app.doc.appraisal().scale();
+    let scale = app.doc.appraisal().scale_of(app.view.criterion);
     format!(
         "use {} to {} in steps of {}",
         numbers::score(scale.min()),

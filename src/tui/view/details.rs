@@ -10,9 +10,9 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use crate::compute::Results;
 use crate::model::{Appraisal, Scale};
 use crate::numbers;
-use crate::report::share_percent;
 
 use super::super::doc::published_differs;
+use super::super::v2;
 use super::{bold, code, pane_title};
 
 /// A pane of lines under a title, scrolled: the details, or the members on
@@ -111,11 +111,44 @@ pub fn cell_details(
     let (Some(opt), Some(crit)) = (a.options().get(o), a.criteria().get(c)) else {
         return Vec::new();
     };
-    let scale = a.scale();
+    let scale = a.scale_of(c);
     let mut lines = Vec::new();
     let score = opt.score(c);
+    if let Some(why) = v2::screened_reason(a, o) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} is screened out", opt.label()), bold()),
+            Span::raw(format!(" (not ranked): {why}")),
+        ]));
+    }
+    // A measured criterion: the raw value, the score it gives and how.
+    if let Some(m) = crit.measure() {
+        let unit = m
+            .unit
+            .as_deref()
+            .map(|u| format!(" in {u}"))
+            .unwrap_or_default();
+        lines.push(Line::from(vec![
+            Span::styled(format!("Measured{unit}: "), bold()),
+            Span::raw(v2::function_words(m, scale)),
+        ]));
+        if let Some(words) = v2::measured_words(a, o, c) {
+            let mut words = words;
+            if let Some(first) = words.get(..1) {
+                words = first.to_uppercase() + &words[1..];
+            }
+            lines.push(Line::from(words));
+        }
+    }
     // What the points of the scale mean, first: it is what a score is given by.
     lines.push(scale_line(scale, score));
+    if let Some(e) = opt.evidence().get(c).filter(|e| !e.is_empty()) {
+        for s in &e.for_ {
+            lines.push(Line::from(format!("+ {s}")));
+        }
+        for s in &e.against {
+            lines.push(Line::from(format!("− {s}")));
+        }
+    }
     match opt.note(c) {
         Some(n) => {
             for (i, l) in n.lines().enumerate() {
@@ -155,12 +188,22 @@ pub fn cell_details(
     };
     lines.push(Line::from(vec![
         Span::styled(head, bold()),
-        Span::raw(format!(
-            "(weight {}, {} of the total weight)",
-            numbers::weight(crit.weight()),
-            share_percent(a, c)
-        )),
+        Span::raw(format!("({})", v2::weight_words(a, c))),
     ]));
+    if let Some(path) = v2::group_path_words(a, c) {
+        let sub = v2::top_group(a, c)
+            .and_then(|g| Some((g, v2::subtotal(results, o, g)?)))
+            .and_then(|(g, (v, max))| {
+                Some(format!(
+                    "; {}'s subtotal for this option {} of {}",
+                    a.groups().get(g)?.name(),
+                    numbers::total(v),
+                    numbers::total(max)
+                ))
+            })
+            .unwrap_or_default();
+        lines.push(Line::from(format!("In {path}{sub}")));
+    }
     if let Some(d) = &crit.description {
         lines.push(Line::from(d.clone()));
     }
@@ -184,7 +227,7 @@ pub fn cell_details(
                 "  {:<4} {} (w{})",
                 code(i),
                 k.name(),
-                numbers::weight(k.weight())
+                numbers::weight(v2::shown_weight(a, i))
             )));
         }
     }

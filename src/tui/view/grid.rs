@@ -11,12 +11,13 @@ use crate::compute::Results;
 use crate::model::Appraisal;
 use crate::numbers;
 use crate::panel::{Merged, Sheet};
-use crate::report::share_percent;
 
 use super::super::doc::published_differs;
 use super::super::panel;
+use super::super::v2;
 use super::{
-    GridGeometry, RIGHT_W, bold, code, fit, heat, mark, pane_title, total_text, two_lines,
+    GridGeometry, RIGHT_W, bold, code, fit, heat, heat_at, mark, mark_at, pane_title, row_line,
+    total_text, two_lines,
 };
 
 /// What the grid draws, and nothing more.
@@ -37,8 +38,15 @@ pub struct GridView<'a> {
     pub option: usize,
     /// The selected criterion.
     pub criterion: usize,
-    /// The first row and column shown.
+    /// The first row and column shown (a column is a position in `columns`).
     pub offsets: (usize, usize),
+    /// The columns, as criterion indices (a folded group's first criterion
+    /// stands for the group).
+    pub columns: Vec<usize>,
+    /// The folded groups.
+    pub folded: Vec<usize>,
+    /// The display row of the heading over options screened out, if shown.
+    pub heading: Option<usize>,
     /// Where everything goes.
     pub geometry: GridGeometry,
     /// The pane's title.
@@ -53,12 +61,20 @@ pub struct GridView<'a> {
     pub cell_line: Line<'static>,
 }
 
+/// Whether criterion `c` is measured (its cells hold raw values).
+fn crit_measured(a: &Appraisal, c: usize) -> bool {
+    a.criteria().get(c).is_some_and(|k| k.measure().is_some())
+}
+
 /// Competition rank as written in UK tables: "3=" for a tie.
 fn rank_text(results: &Results, o: usize) -> String {
     let r = &results.options;
     let Some(me) = r.get(o) else {
         return String::new();
     };
+    if me.screened_out {
+        return "out".to_owned();
+    }
     let tied = r.iter().filter(|x| x.rank == me.rank).count() > 1;
     if tied {
         format!("{}=", me.rank)
@@ -73,10 +89,11 @@ impl Widget for GridView<'_> {
         let a = self.appraisal;
         let res = self.results;
         let merged = self.merged;
-        let scale = a.scale();
         let order = &self.order;
         let n_opt = order.len();
-        let n_crit = a.criteria().len();
+        let columns = &self.columns;
+        let n_crit = columns.len();
+        let fold_of = |c: usize| v2::folded_group_of(a, c, &self.folded);
         let first_row = self.offsets.0.min(n_opt);
         let last_row = (first_row + g.rows_visible).min(n_opt);
         let first_col = self.offsets.1.min(n_crit);
@@ -103,32 +120,72 @@ impl Widget for GridView<'_> {
         let head = bold();
         // The weights line is the header's last.
         let wy = y0 + g.header_h - 1;
+        let col_x = |pos: usize| x0 + g.name_w + g.cell_w * (pos - first_col) as u16 + 1;
+        // With criteria groups, the first line heads each run of columns
+        // under the same top-level group, and the criteria start below it.
+        let grouped = !a.groups().is_empty();
+        let y0 = if grouped {
+            let mut pos = first_col;
+            while pos < last_col {
+                let top = v2::top_group(a, columns[pos]);
+                let mut end = pos + 1;
+                while end < last_col && v2::top_group(a, columns[end]) == top {
+                    end += 1;
+                }
+                if let Some(name) = top.and_then(|t| a.groups().get(t)).map(|t| t.name()) {
+                    let w = usize::from(g.cell_w) * (end - pos) - 1;
+                    let text = format!(" {} ", fit(name, w.saturating_sub(2)));
+                    buf.set_stringn(col_x(pos), y0, format!("{text:─^w$}"), w, head);
+                }
+                pos = end;
+            }
+            y0 + 1
+        } else {
+            y0
+        };
         // Frozen header: option column, criteria, totals.
         let left_hint = if first_col > 0 { "◀ more" } else { "" };
         buf.set_stringn(x0, y0, "Option", usize::from(g.name_w), head);
         buf.set_stringn(x0, wy, left_hint, usize::from(g.name_w), Style::default());
-        for c in first_col..last_col {
+        let selected_fold = fold_of(self.criterion);
+        for (pos, &c) in columns.iter().enumerate().take(last_col).skip(first_col) {
             let crit = &a.criteria()[c];
-            let x = x0 + g.name_w + g.cell_w * (c - first_col) as u16 + 1;
-            let sel = c == self.criterion;
+            let x = col_x(pos);
+            let fold = fold_of(c);
+            let sel = match fold {
+                Some(g) => selected_fold == Some(g),
+                None => c == self.criterion,
+            };
             let style = if sel {
                 head.add_modifier(Modifier::REVERSED)
             } else {
                 head
             };
+            let (name, figure) = match fold.and_then(|f| a.groups().get(f).map(|x| (f, x))) {
+                Some((f, group)) => (
+                    format!("+{}", group.name()),
+                    a.group_weights().get(f).copied().unwrap_or(0.0),
+                ),
+                None => (crit.name().to_owned(), v2::shown_weight(a, c)),
+            };
             if g.codes {
-                buf.set_stringn(x, y0, format!("{:^cw$}", code(c)), cw, style);
+                let label = if fold.is_some() {
+                    fit(&name, cw)
+                } else {
+                    code(c)
+                };
+                buf.set_stringn(x, y0, format!("{label:^cw$}"), cw, style);
             } else {
-                let (l1, l2) = two_lines(crit.name(), cw);
+                let (l1, l2) = two_lines(&name, cw);
                 buf.set_stringn(x, y0, format!("{l1:^cw$}"), cw, style);
                 buf.set_stringn(x, y0 + 1, format!("{l2:^cw$}"), cw, style);
             }
-            let figure = numbers::weight(crit.weight());
+            let figure = numbers::weight(figure);
             let mut w = format!("w{figure}");
             if w.chars().count() > cw {
                 w = figure;
-            } else if cw >= 10 {
-                w.push_str(&format!(" {}", share_percent(a, c)));
+            } else if cw >= 10 && fold.is_none() {
+                w.push_str(&format!(" {}", v2::share(a, c)));
             }
             let wstyle = if sel {
                 Style::default().add_modifier(Modifier::REVERSED)
@@ -150,41 +207,97 @@ impl Widget for GridView<'_> {
                 Style::default(),
             );
         }
+        // The heading over the options screened out.
+        let heading = self.heading.filter(|&h| h >= first_row && h < last_row);
+        if let Some(h) = heading {
+            let y = row_line(&g, first_row, None, h);
+            if y < inner.bottom() {
+                let w = usize::from(right_x - x0);
+                let text = format!(
+                    "{:─<w$}",
+                    "── Screened out, not ranked (select one to see why) "
+                );
+                buf.set_stringn(
+                    x0,
+                    y,
+                    &text,
+                    w,
+                    Style::default().add_modifier(Modifier::DIM),
+                );
+            }
+        }
         // Option rows.
         for (i, &o) in order[first_row..last_row].iter().enumerate() {
-            let y = g.first_row_y() + i as u16;
+            let y = row_line(&g, first_row, heading, first_row + i);
             if y >= inner.bottom() {
                 break;
             }
             let opt = &a.options()[o];
+            let out = opt.screened_out();
             let selected_row = o == self.option;
-            let name_style = if selected_row {
-                bold()
-            } else {
-                Style::default()
+            let name_style = match (selected_row, out) {
+                (true, _) => bold(),
+                (false, true) => Style::default().add_modifier(Modifier::DIM),
+                (false, false) => Style::default(),
             };
             let marker = if selected_row { "▶ " } else { "  " };
             let nw = usize::from(g.name_w);
-            buf.set_stringn(
-                x0,
-                y,
-                format!("{marker}{}", fit(opt.name(), nw.saturating_sub(3))),
-                nw,
-                name_style,
-            );
-            for c in first_col..last_col {
-                let x = x0 + g.name_w + g.cell_w * (c - first_col) as u16 + 1;
-                let selected = selected_row && c == self.criterion;
-                let panel_cell = merged.and_then(|m| m.cells.get(o)).and_then(|r| r.get(c));
+            let room = nw.saturating_sub(3);
+            let label = opt.label();
+            let shown = if !opt.is_baseline() {
+                fit(&label, room)
+            } else if label.chars().count() + 11 <= room {
+                format!("{label} (baseline)")
+            } else {
+                format!("{} (base)", fit(&label, room.saturating_sub(7)))
+            };
+            buf.set_stringn(x0, y, format!("{marker}{shown}"), nw, name_style);
+            for (pos, &c) in columns.iter().enumerate().take(last_col).skip(first_col) {
+                let x = col_x(pos);
+                let fold = fold_of(c);
+                let selected = selected_row
+                    && match fold {
+                        Some(g) => selected_fold == Some(g),
+                        None => c == self.criterion,
+                    };
+                let scale = a.scale_of(c);
+                let measured = crit_measured(a, c);
+                let panel_cell = merged
+                    .filter(|_| fold.is_none())
+                    .and_then(|m| m.cells.get(o))
+                    .and_then(|r| r.get(c));
                 let (text, mut style) = match (panel_cell, opt.score(c)) {
+                    _ if fold.is_some() => {
+                        let sub = fold.and_then(|f| v2::subtotal(res, o, f));
+                        match sub {
+                            Some((v, max)) => {
+                                let f = if max > 0.0 { v / max } else { 0.0 };
+                                let t = numbers::total(v);
+                                let text = format!("{:^cw$}", format!("{t} {}", mark_at(f)));
+                                let style = if colour && !out {
+                                    let (bg, fg) = heat_at(f);
+                                    Style::default().bg(bg).fg(fg)
+                                } else {
+                                    Style::default()
+                                };
+                                (text, style)
+                            }
+                            None => (format!("{:^cw$}", "·"), Style::default()),
+                        }
+                    }
                     (Some(cell), _) => panel::cell_show(cell, cw, colour),
                     (None, score) => match score {
                         Some(v) => {
-                            let s = numbers::score(v);
+                            // A measured cell shows its raw value; the bar
+                            // and colour show the score derived from it.
+                            let s = match opt.measure(c).filter(|_| measured) {
+                                Some(raw) => v2::raw_text(raw),
+                                None => numbers::score(v),
+                            };
                             let score_w = g.score_w;
                             let text =
                                 format!("{:^cw$}", format!("{s:>score_w$} {}", mark(scale, v)));
-                            let style = if colour {
+                            let style = if colour && !out {
                                 let (bg, fg) = heat(scale, v);
                                 Style::default().bg(bg).fg(fg)
                             } else {
@@ -198,7 +311,11 @@ impl Widget for GridView<'_> {
                         ),
                     },
                 };
+                if out {
+                    style = style.add_modifier(Modifier::DIM);
+                }
                 let has_note = match self.sheets {
+                    _ if fold.is_some() => false,
                     Some(sheets) => panel::any_note(sheets, o, c),
                     None => opt.note(c).is_some(),
                 };
@@ -243,12 +360,12 @@ impl Widget for GridView<'_> {
                     total_text(r.total, places, width),
                     if flags.is_empty() { " " } else { &flags }
                 );
-                let line = format!(
-                    "{:>6}{:>6}{:>5}",
-                    total,
-                    numbers::percent_figure(r.percent),
-                    rank_text(res, o)
-                );
+                let percent = if out {
+                    String::new()
+                } else {
+                    numbers::percent_figure(r.percent)
+                };
+                let line = format!("{:>6}{:>6}{:>5}", total, percent, rank_text(res, o));
                 let style = if r.rank == 1 {
                     bold()
                 } else {
@@ -259,7 +376,7 @@ impl Widget for GridView<'_> {
         }
         // The selected cell, in words: the option's full name, the criterion
         // (by code and name) and the score.
-        let cell_y = g.first_row_y() + g.rows_visible as u16;
+        let cell_y = g.first_row_y() + g.rows_visible as u16 + u16::from(self.heading.is_some());
         if g.cell_line_h > 0 && cell_y < inner.bottom() {
             let area = Rect::new(
                 x0,

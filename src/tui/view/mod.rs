@@ -119,7 +119,9 @@ pub fn screen_layout(app: &App, area: Rect) -> ScreenLayout {
         let n = u16::try_from(a.options().len()).unwrap_or(u16::MAX);
         let fixed = {
             let g = geometry_in(app, Rect::new(area.x, mid_y, area.width, mid_h));
-            1 + g.header_h + g.cell_line_h
+            // The heading over options screened out takes a row too.
+            let heading = super::v2::long_list_row(a, &app.display_order()).is_some();
+            1 + g.header_h + g.cell_line_h + u16::from(heading)
         };
         let wanted = fixed.saturating_add(n.max(1));
         // The live sensitivity panel needs more room than the details do.
@@ -199,8 +201,14 @@ fn geometry_in(app: &App, pane: Rect) -> GridGeometry {
         pane.height.saturating_sub(1),
     );
     let a = app.doc.appraisal();
-    let n = a.criteria().len().max(1) as u16;
-    let score_w = score_width(a.scale());
+    let columns = app.columns();
+    let n = columns.len().max(1) as u16;
+    // The widest score on any criterion's scale, or raw value of a measured one.
+    let score_w = (0..a.criteria().len())
+        .map(|c| cell_value_width(a, c))
+        .max()
+        .unwrap_or(1)
+        .max(score_width(a.scale()));
     // What a cell must hold: a score and its bar (a consensus and its mark
     // in the panel view), the weight, and the code when shown by code.
     let content = if app.showing() == Showing::Panel {
@@ -208,14 +216,16 @@ fn geometry_in(app: &App, pane: Rect) -> GridGeometry {
     } else {
         score_w + 2
     };
-    let weight_w = a
-        .criteria()
-        .iter()
-        .map(|c| numbers::weight(c.weight()).chars().count())
+    let weight_w = (0..a.criteria().len())
+        .map(|c| {
+            numbers::weight(super::v2::shown_weight(a, c))
+                .chars()
+                .count()
+        })
         .max()
         .unwrap_or(1)
         .min(6);
-    let code_w = format!("C{n}").len();
+    let code_w = format!("C{}", a.criteria().len().max(1)).len();
     let cell_min = content.max(weight_w).max(code_w) as u16 + 1;
     let longest = app.doc.summary().longest_name.min(usize::from(NAME_MAX)) as u16;
     let name_full = (longest + NAME_PAD).max(12);
@@ -249,9 +259,16 @@ fn geometry_in(app: &App, pane: Rect) -> GridGeometry {
     let cols_visible = usize::from(cell_room / cell_w.max(1))
         .min(usize::from(n))
         .max(1);
-    let header_h = if codes { 2 } else { 3 };
+    // Criteria groups add a line of group headings above the criteria.
+    let header_h = if codes { 2 } else { 3 } + u16::from(!a.groups().is_empty());
     let cell_line_h = cell_line_height(app, inner.width);
-    let rows_visible = usize::from(inner.height.saturating_sub(header_h + cell_line_h));
+    // The heading over options screened out takes a row.
+    let heading = u16::from(super::v2::long_list_row(a, &app.display_order()).is_some());
+    let rows_visible = usize::from(
+        inner
+            .height
+            .saturating_sub(header_h + cell_line_h + heading),
+    );
     GridGeometry {
         inner,
         name_w,
@@ -265,23 +282,63 @@ fn geometry_in(app: &App, pane: Rect) -> GridGeometry {
     }
 }
 
+/// Characters a cell needs for criterion `c`'s scores, or for a measured
+/// criterion's raw values.
+fn cell_value_width(a: &crate::model::Appraisal, c: usize) -> usize {
+    let own = score_width(a.scale_of(c));
+    if a.criteria().get(c).and_then(|k| k.measure()).is_none() {
+        return own;
+    }
+    a.options()
+        .iter()
+        .filter_map(|o| o.measure(c))
+        .map(|r| super::v2::raw_text(r).chars().count())
+        .max()
+        .unwrap_or(1)
+        .clamp(1, 6)
+}
+
+/// The display row of the heading over the options screened out, when
+/// it is on screen (at or below the first row shown).
+pub fn heading_row(app: &App) -> Option<usize> {
+    super::v2::long_list_row(app.doc.appraisal(), &app.display_order())
+        .filter(|&h| h >= app.view.row_offset)
+}
+
+/// The screen line of display row `row`, counting from the first row shown.
+pub fn row_line(g: &GridGeometry, first_row: usize, heading: Option<usize>, row: usize) -> u16 {
+    let below = u16::from(heading.is_some_and(|h| row >= h));
+    g.first_row_y() + (row - first_row) as u16 + below
+}
+
 /// The option (file index) and criterion under a screen position, if any.
 pub fn hit_test(app: &App, x: u16, y: u16) -> Option<(usize, Option<usize>)> {
     let g = grid_geometry(app);
     let top = g.first_row_y();
-    let bottom = top + g.rows_visible as u16;
+    let heading = heading_row(app);
+    let extra = u16::from(heading.is_some());
+    let bottom = top + g.rows_visible as u16 + extra;
     if y < top || y >= bottom || x < g.inner.x || x >= g.inner.right() {
         return None;
     }
-    let row = app.view.row_offset + usize::from(y - top);
+    let mut row = app.view.row_offset + usize::from(y - top);
+    if let Some(h) = heading {
+        match row.cmp(&h) {
+            std::cmp::Ordering::Less => {}
+            std::cmp::Ordering::Equal => return None,
+            std::cmp::Ordering::Greater => row -= 1,
+        }
+    }
     let option = *app.display_order().get(row)?;
     let cx = x - g.inner.x;
     let criterion = if cx < g.name_w {
         None
     } else {
         let col = usize::from((cx - g.name_w) / g.cell_w);
-        let c = app.view.col_offset + col;
-        (col < g.cols_visible && c < app.doc.appraisal().criteria().len()).then_some(c)
+        let columns = app.columns();
+        (col < g.cols_visible)
+            .then(|| columns.get(app.view.col_offset + col).copied())
+            .flatten()
     };
     Some((option, criterion))
 }
@@ -303,8 +360,13 @@ pub fn help_max_scroll(app: &App) -> u16 {
     let area = help_area(app, Rect::new(0, 0, w, h));
     let rows = area.height.saturating_sub(1);
     let width = usize::from(area.width.saturating_sub(2));
-    let lines = help_screen_lines(app.doc.appraisal().scale(), width).len();
+    let lines = help_screen_lines(app.doc.appraisal().scale(), width, grouped(app)).len();
     (lines as u16).saturating_sub(rows)
+}
+
+/// Whether the appraisal has criteria groups (so the fold keys apply).
+fn grouped(app: &App) -> bool {
+    !app.doc.appraisal().groups().is_empty()
 }
 
 /// Width of the key column on the help screen.
@@ -312,11 +374,11 @@ const HELP_KEY_W: usize = 18;
 
 /// The help screen's lines for a width: each description wrapped at word
 /// boundaries under its own column, so nothing is cut off on narrow screens.
-fn help_screen_lines(scale: &Scale, width: usize) -> Vec<Line<'static>> {
+fn help_screen_lines(scale: &Scale, width: usize, grouped: bool) -> Vec<Line<'static>> {
     let room = width.saturating_sub(HELP_KEY_W).max(20);
     let mut out = Vec::new();
     let scale_lines = keymap::scale_help(scale);
-    let key_lines = keymap::help_lines();
+    let key_lines = keymap::help_lines_for(grouped);
     let all = scale_lines
         .iter()
         .map(|(k, d)| (k.as_str(), d.as_str()))
@@ -405,7 +467,12 @@ fn fraction(scale: &Scale, v: f64) -> f64 {
 }
 
 fn mark(scale: &Scale, v: f64) -> char {
-    let i = (fraction(scale, v) * 7.0).round() as usize;
+    mark_at(fraction(scale, v))
+}
+
+/// The mark for a fraction of the way up, from 0 to 1.
+fn mark_at(f: f64) -> char {
+    let i = (f.clamp(0.0, 1.0) * 7.0).round() as usize;
     MARKS[i.min(7)]
 }
 
@@ -424,7 +491,12 @@ const HEAT: [(u8, Color); 6] = [
 
 /// A score's heat-map colours: (background, text).
 fn heat(scale: &Scale, v: f64) -> (Color, Color) {
-    let i = (fraction(scale, v) * (HEAT.len() - 1) as f64).round() as usize;
+    heat_at(fraction(scale, v))
+}
+
+/// The heat-map colours for a fraction of the way up, from 0 to 1.
+fn heat_at(f: f64) -> (Color, Color) {
+    let i = (f.clamp(0.0, 1.0) * (HEAT.len() - 1) as f64).round() as usize;
     let (bg, fg) = HEAT[i.min(HEAT.len() - 1)];
     (Color::Indexed(bg), fg)
 }
@@ -544,13 +616,14 @@ fn render_all(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
 
 /// Where the selected cell's score is on screen, if it is showing.
 fn cell_position(app: &App, g: &GridGeometry) -> Option<Position> {
-    let row = app.selected_row().checked_sub(app.view.row_offset)?;
-    let col = app.view.criterion.checked_sub(app.view.col_offset)?;
+    let at = app.selected_row();
+    let row = at.checked_sub(app.view.row_offset)?;
+    let col = app.selected_column().checked_sub(app.view.col_offset)?;
     if row >= g.rows_visible || col >= g.cols_visible {
         return None;
     }
     let x = g.inner.x + g.name_w + g.cell_w * col as u16 + 1;
-    let y = g.first_row_y() + row as u16;
+    let y = row_line(g, app.view.row_offset, heading_row(app), at);
     (x < g.inner.right() && y < g.inner.bottom()).then_some(Position::new(x, y))
 }
 
@@ -639,10 +712,11 @@ fn grid_title(app: &App, g: &GridGeometry) -> String {
     let showing = app.showing();
     let n_opt = app.doc.appraisal().options().len();
     let n_crit = app.doc.appraisal().criteria().len();
+    let n_col = app.columns().len();
     let first_row = app.view.row_offset.min(n_opt);
     let last_row = (first_row + g.rows_visible).min(n_opt);
-    let first_col = app.view.col_offset.min(n_crit);
-    let last_col = (first_col + g.cols_visible).min(n_crit);
+    let first_col = app.view.col_offset.min(n_col);
+    let last_col = (first_col + g.cols_visible).min(n_col);
     let mut title = match (showing, app.doc.member(), app.panel()) {
         (Showing::Panel, _, Some(p)) => panel::grid_title(p),
         (Showing::Shared, Some(m), _) => format!(
@@ -655,7 +729,7 @@ fn grid_title(app: &App, g: &GridGeometry) -> String {
     if last_row - first_row < n_opt {
         title.push_str(&format!(" · rows {}-{}", first_row + 1, last_row));
     }
-    if last_col - first_col < n_crit {
+    if last_col - first_col < n_col {
         title.push_str(&format!(" · columns {}-{}", first_col + 1, last_col));
     }
     if app.view.sort == Sort::Rank {
@@ -693,9 +767,24 @@ fn cell_line(app: &App, codes: bool) -> Line<'static> {
     let (Some(opt), Some(crit)) = (a.options().get(o), a.criteria().get(c)) else {
         return Line::default();
     };
-    let scale = a.scale();
+    let scale = a.scale_of(c);
     let of = |v: f64| format!("{} of {}", numbers::score(v), numbers::score(scale.max()));
+    let fold = app.selected_fold();
     let what = match app.showing() {
+        _ if fold.is_some() => {
+            let g = fold.unwrap_or_default();
+            let sub = super::v2::subtotal(app.shown_results(), o, g).map_or_else(
+                || "no subtotal".to_owned(),
+                |(v, max)| format!("subtotal {} of {}", numbers::total(v), numbers::total(max)),
+            );
+            format!(
+                "{sub} over {} criteria (folded: o unfolds)",
+                super::v2::criteria_in(a, g)
+            )
+        }
+        Showing::Own if crit.measure().is_some() => {
+            super::v2::measured_words(a, o, c).unwrap_or_default()
+        }
         Showing::Own => opt.score(c).map_or_else(
             || "not scored yet".to_owned(),
             |v| format!("score {}", of(v)),
@@ -734,14 +823,22 @@ fn cell_line(app: &App, codes: bool) -> Line<'static> {
     };
     let mut spans = vec![
         Span::raw("▶ "),
-        Span::styled(opt.name().to_owned(), bold()),
+        Span::styled(super::v2::option_label(a, o), bold()),
         Span::raw(" · "),
     ];
-    if codes {
-        spans.push(Span::styled(format!("{} ", code(c)), bold()));
+    match fold.and_then(|g| a.groups().get(g)) {
+        Some(g) => spans.push(Span::styled(g.name().to_owned(), bold())),
+        None => {
+            if codes {
+                spans.push(Span::styled(format!("{} ", code(c)), bold()));
+            }
+            spans.push(Span::styled(crit.name().to_owned(), bold()));
+        }
     }
-    spans.push(Span::styled(crit.name().to_owned(), bold()));
     spans.push(Span::raw(format!(" · {what}")));
+    if let Some(why) = super::v2::screened_reason(a, o) {
+        spans.push(Span::raw(format!(" · screened out: {why}")));
+    }
     if app.showing() != Showing::Panel
         && let Some(p) = opt
             .published()
@@ -780,6 +877,20 @@ fn render_details(app: &App, pane: Rect, codes: bool, buf: &mut Buffer) {
         return;
     }
     let (o, c) = (app.view.option, app.view.criterion);
+    if let Some(g) = app.selected_fold() {
+        let lines = super::v2::group_lines(app.shown_appraisal(), app.shown_results(), o, g)
+            .into_iter()
+            .map(Line::from)
+            .collect();
+        details::DetailsPane {
+            title: format!("Group{hint}"),
+            focused,
+            lines,
+            scroll: app.view.details_scroll,
+        }
+        .render(pane, buf);
+        return;
+    }
     let (what, lines) = match (app.showing(), app.panel()) {
         (Showing::Panel, Some(p)) => (
             "Members on this cell",
@@ -824,6 +935,9 @@ fn grid_view(app: &App, g: GridGeometry) -> grid::GridView<'_> {
         option: app.view.option,
         criterion: app.view.criterion,
         offsets: (app.view.row_offset, app.view.col_offset),
+        columns: app.columns(),
+        folded: app.view.folded.clone(),
+        heading: super::v2::long_list_row(app.doc.appraisal(), &app.display_order()),
         title: grid_title(app, &g),
         focused: app.view.focus == Focus::Grid,
         shared: app.showing() == Showing::Shared,
@@ -970,6 +1084,7 @@ fn render_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
     let lines = help_screen_lines(
         app.doc.appraisal().scale(),
         usize::from(area.width.saturating_sub(2)),
+        grouped(app),
     );
     let inner = Rect::new(
         area.x + 1.min(area.width),
@@ -1081,13 +1196,46 @@ fn draw_input(
 fn prompt_words(app: &App, kind: &PromptKind) -> (String, String) {
     let a = app.doc.appraisal();
     match kind {
-        PromptKind::Weight(c) => (
-            format!(
-                "Weight of {}",
-                a.criteria().get(*c).map_or("", |x| x.name())
+        PromptKind::Weight(c) => match a
+            .criteria()
+            .get(*c)
+            .and_then(|k| Some((k, a.groups().get(k.group()?)?)))
+        {
+            Some((k, g)) => (
+                format!("Weight of {} within {}", k.name(), g.name()),
+                format!(
+                    "Now {}. A number of 0 or more, relative to the others in {} (only the ratios matter), or a share of the group with %",
+                    super::v2::weight_words(a, *c),
+                    g.name()
+                ),
             ),
-            "A number of 0 or more (only the ratios between weights matter), or a share of the total weight with %: 20% makes it a fifth".to_owned(),
-        ),
+            None => (
+                format!(
+                    "Weight of {}",
+                    a.criteria().get(*c).map_or("", |x| x.name())
+                ),
+                "A number of 0 or more (only the ratios between weights matter), or a share of the total weight with %: 20% makes it a fifth".to_owned(),
+            ),
+        },
+        PromptKind::Measure(o, c) => {
+            let crit = a.criteria().get(*c);
+            let m = crit.and_then(|k| k.measure());
+            let unit = m
+                .and_then(|m| m.unit.as_deref())
+                .map(|u| format!(" ({u})"))
+                .unwrap_or_default();
+            let how = m
+                .map(|m| super::v2::function_words(m, a.scale_of(*c)))
+                .unwrap_or_default();
+            (
+                format!(
+                    "Raw value{unit}: {} on {}",
+                    a.options().get(*o).map_or(String::new(), |x| x.label()),
+                    crit.map_or("", |k| k.name())
+                ),
+                format!("A number; empty clears it. The score follows: {how}"),
+            )
+        }
         PromptKind::RenameOption(_) => ("Rename option".to_owned(), "One line of text".to_owned()),
         PromptKind::RenameCriterion(_) => {
             ("Rename criterion".to_owned(), "One line of text".to_owned())
