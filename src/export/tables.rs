@@ -239,6 +239,33 @@ fn text_or_empty(s: Option<&str>) -> Cell {
     }
 }
 
+/// An option's published total as the source printed it (3.80 keeps both
+/// decimals), or an empty cell.
+fn published_cell(o: &crate::model::AppraisalOption) -> Cell {
+    match o.published() {
+        Some(p) => Cell::new(Value::Number {
+            value: p.value(),
+            display: p.text(),
+        }),
+        None => Cell::empty(),
+    }
+}
+
+/// How far each listed option's total may stray from its published figure
+/// and still agree with it (the published figure's own rounding).
+fn published_allowances(appraisal: &Appraisal, order: &[usize]) -> Vec<f64> {
+    order
+        .iter()
+        .map(|&i| {
+            appraisal
+                .options()
+                .get(i)
+                .and_then(|o| o.published())
+                .map_or(0.0, |p| p.allowance())
+        })
+        .collect()
+}
+
 fn score_cell(score: Option<f64>) -> Cell {
     match score {
         Some(s) => Cell::new(number(s, numbers::score)),
@@ -1105,28 +1132,12 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         total.remark = remark;
         cells.push(total);
         if published {
-            cells.push(match o.published() {
-                // As the source printed it: 3.80 keeps both decimals.
-                Some(p) => Cell::new(Value::Number {
-                    value: p.value(),
-                    display: p.text(),
-                }),
-                None => Cell::empty(),
-            });
+            cells.push(published_cell(o));
         }
         t.rows.push(Row::body(cells));
         order.push(i);
     }
-    let published_allowance = order
-        .iter()
-        .map(|&i| {
-            appraisal
-                .options()
-                .get(i)
-                .and_then(|o| o.published())
-                .map_or(0.0, |p| p.allowance())
-        })
-        .collect();
+    let published_allowance = published_allowances(appraisal, &order);
     t.weighted_sum = Some(WeightedSum {
         weight_row: 0,
         rows: 1..t.rows.len(),
@@ -1444,27 +1455,12 @@ fn grouped_matrix(appraisal: &Appraisal, results: &Results) -> ReportTable {
         total.remark = remark;
         cells.push(total);
         if published {
-            cells.push(match o.published() {
-                Some(p) => Cell::new(Value::Number {
-                    value: p.value(),
-                    display: p.text(),
-                }),
-                None => Cell::empty(),
-            });
+            cells.push(published_cell(o));
         }
         t.rows.push(Row::body(cells));
         order.push(i);
     }
-    let published_allowance = order
-        .iter()
-        .map(|&i| {
-            appraisal
-                .options()
-                .get(i)
-                .and_then(|o| o.published())
-                .map_or(0.0, |p| p.allowance())
-        })
-        .collect();
+    let published_allowance = published_allowances(appraisal, &order);
     let column_of = |want: MatrixColumn| {
         layout
             .iter()
