@@ -353,15 +353,6 @@ fn each_sheet_says_what_follows_the_matrix_and_what_does_not() {
     assert!(!c.values().any(|v| v.contains("Every weight was 1")));
 }
 
-/// Sheets whose tables do not yet show version 2 (their builder is being
-/// reworked for groups and own scales): a difference there is reported as
-/// skipped rather than failed, and the Matrix is checked against the JSON.
-// Groups, Ranking (its subtotal columns) and Baseline now show version 2,
-// but as figures, not yet as formulas on the Matrix sheet.
-const NOT_YET_VERSION_2: &[&str] = &[
-    "Criteria", "Summary", "Annex - ", "Groups", "Ranking", "Baseline",
-];
-
 /// One change made on a version-2 Matrix sheet, and the same change made
 /// to the appraisal file's text.
 struct Change {
@@ -550,11 +541,7 @@ fn version_2_changes_flow(test: &str, file: &str, changes: &[Change], relative: 
         } else {
             g == w
         };
-        if !same && NOT_YET_VERSION_2.iter().any(|p| name.starts_with(p)) {
-            eprintln!(
-                "SKIPPED {test}: sheet {name:?} differs; its table does not yet show version 2 (effective weights, own scales), so the fresh export itself is not the reference yet"
-            );
-        } else if !same {
+        if !same {
             eprintln!("{name} differs:\n got {g:?}\nwant {w:?}");
             differ.push(name.clone());
         }
