@@ -1609,6 +1609,9 @@ fn annex_key(id: &str) -> String {
     format!("annex-{id}")
 }
 
+/// The header of an annex's column of measured values and how each is scored.
+pub const MEASURED_HEADER: &str = "Measured value and how it is scored";
+
 /// The heading of the annex section.
 pub const ANNEX_HEADING: &str = "Annex: full option appraisal";
 
@@ -1711,7 +1714,7 @@ impl<'a> Annex<'a> {
         let r = results.options.get(i)?;
         let mut columns = vec![Column::text("Criterion"), Column::prose("Evaluation")];
         if self.measured {
-            columns.push(Column::prose("Measured value and how it is scored"));
+            columns.push(Column::prose(MEASURED_HEADER));
         }
         if self.several_scales {
             columns.push(Column::text("Scale"));

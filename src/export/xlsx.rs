@@ -1313,7 +1313,16 @@ impl MatrixRefs {
     /// [`MatrixRefs::remark_formula`] does; joined with "; " in column
     /// order. `None` when no figure of the row has a published check.
     fn row_remark_formula(&self, t: &ReportTable, cells: &[super::doc::Cell]) -> Option<String> {
-        if !cells.iter().any(|c| c.published.is_some()) {
+        // Version 2 only, so that version-1 workbooks keep their bytes; and
+        // only where a figure decides a remark beside a remark it does not.
+        let checked = cells.iter().any(|c| c.published.is_some());
+        let total = cells
+            .iter()
+            .any(|c| matches!(c.live, Some(Live::Total { .. })));
+        let other = cells
+            .iter()
+            .any(|c| c.remark.is_some() && !matches!(c.live, Some(Live::Total { .. })));
+        if self.grouped.is_none() || !(checked || (total && other)) {
             return None;
         }
         let mut pieces = Vec::new();
@@ -1503,6 +1512,12 @@ fn write_sheet(
 ) -> Result<u32, ExportError> {
     let remarks = has_remarks(t);
     let n = t.columns.len();
+    // A formula whose figure is blank or text that is empty caches an
+    // empty text, not the library's 0, which readers that do not
+    // recalculate would show. (Version 1 keeps its bytes.)
+    if refs.is_some_and(|m| m.grouped.is_some()) {
+        ws.set_formula_result_default("");
+    }
     let mut widths: Vec<f64> = (0..n).map(|c| width_for(t, c)).collect();
     if remarks {
         widths.push(REMARKS_WIDTH);
@@ -1776,6 +1791,15 @@ fn write_sheet(
     }
     let first_note = body_row + t.rows.len() as u32 + 1;
     let mut extra = workbook_notes(t, own.is_some() || refs.is_some());
+    let measured = t
+        .columns
+        .iter()
+        .any(|c| c.header == super::tables::MEASURED_HEADER);
+    if measured && refs.is_some() {
+        extra.push(
+            "The measured values and how they are scored are written as exported; the scores, points and weighted scores beside them follow the raw values and weights on the Matrix sheet.",
+        );
+    }
     if screened {
         extra.push(
             "This option is screened out, so the Matrix sheet does not list it: its figures were worked out when the workbook was exported and do not follow changes made there. Export again to bring them up to date.",
