@@ -647,12 +647,15 @@ fn version_2_changes_flow_through_the_uprating_workbook() {
             new: "weight = 2",
         },
         Change {
+            // A group that weighs nothing at export has no subtotal column
+            // outside the Matrix (the workbook's notes say so), so the
+            // weighted group is changed.
             what: "a group's weight",
             row: "Weight in group".into(),
-            column: "Outcomes for clients (Annex A, not weighted) subtotal".into(),
+            column: "Scored criteria (Table 10) subtotal".into(),
             value: 2.0,
-            anchor: "id = \"outcomes\"",
-            old: "weight = 0",
+            anchor: "id = \"scored\"",
+            old: "weight = 4",
             new: "weight = 2",
         },
         Change {

@@ -835,16 +835,15 @@ fn screened_note() -> String {
     "An option screened out failed a screening test, so it is not scored against the shortlist or ranked; the long list gives the reasons.".into()
 }
 
-/// The top-level criteria groups, in file order: the groups a ranking
-/// shows subtotals for. A group that weighs nothing is shown too, as the
-/// matrix shows it, so that a workbook whose group weight is changed from
-/// 0 has the subtotal to follow it.
+/// The top-level criteria groups that carry weight, in file order: the
+/// groups a ranking shows subtotals for.
 pub fn top_groups(appraisal: &Appraisal) -> Vec<usize> {
+    let gw = appraisal.group_weights();
     appraisal
         .groups()
         .iter()
         .enumerate()
-        .filter(|(_, x)| x.parent().is_none())
+        .filter(|(g, x)| x.parent().is_none() && gw.get(*g).is_some_and(|w| *w > 0.0))
         .map(|(g, _)| g)
         .collect()
 }

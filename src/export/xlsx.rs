@@ -1800,6 +1800,20 @@ fn write_sheet(
             "The measured values and how they are scored are written as exported; the scores, points and weighted scores beside them follow the raw values and weights on the Matrix sheet.",
         );
     }
+    let unweighted_group = refs.and_then(|m| m.grouped.as_ref()).is_some_and(|g| {
+        g.spec.groups.iter().any(|h| h.parent.is_none() && h.weight == 0.0)
+    });
+    let subtotals = t.rows.iter().flat_map(|r| &r.cells).any(|c| {
+        matches!(
+            c.live,
+            Some(Live::Subtotal { .. } | Live::SubtotalVsBaseline { .. })
+        )
+    });
+    if unweighted_group && subtotals {
+        extra.push(
+            "A top-level group that weighed nothing when the workbook was exported has no subtotal on this sheet. If its weight is changed on the Matrix sheet, the totals here follow it and its subtotal is on the Matrix sheet; export again for a column here.",
+        );
+    }
     if screened {
         extra.push(
             "This option is screened out, so the Matrix sheet does not list it: its figures were worked out when the workbook was exported and do not follow changes made there. Export again to bring them up to date.",
