@@ -25,6 +25,7 @@ pub mod save;
 pub mod sensitivity;
 pub mod skeleton;
 pub mod synth;
+pub mod sanitise;
 pub mod terminal;
 pub mod tui;
 
