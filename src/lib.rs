@@ -21,11 +21,11 @@ pub mod panel;
 pub mod raw;
 pub mod recovery;
 pub mod report;
+pub mod sanitise;
 pub mod save;
 pub mod sensitivity;
 pub mod skeleton;
 pub mod synth;
-pub mod sanitise;
 pub mod terminal;
 pub mod tui;
 

@@ -231,7 +231,11 @@ impl Value {
                 .collect::<Vec<_>>()
                 .join("\n"),
             Value::List { items } => items.join("\n"),
-            Value::Evidence { note, for_, against } => {
+            Value::Evidence {
+                note,
+                for_,
+                against,
+            } => {
                 let mut lines: Vec<String> = note.iter().cloned().collect();
                 lines.extend(for_.iter().map(|p| format!("+ {p}")));
                 lines.extend(against.iter().map(|p| format!("– {p}")));

@@ -42,8 +42,6 @@ td.num { white-space: nowrap; }
 tr.total th, tr.total td { font-weight: bold; border-top: 2px solid #333; }
 tr.parameters th, tr.parameters td { font-style: italic; background: #f4f4f4; }
 td ul { margin: 0; padding-left: 1.1rem; }
-td ul.evidence { list-style: none; padding-left: 0; }
-td p { margin: 0 0 0.3em; }
 .intro { margin: 1rem 0 0.25rem; }
 .note { font-size: 0.85rem; color: #222; margin: 0.25rem 0; }
 figure.chart { margin: 1.25rem 0; }
@@ -203,10 +201,13 @@ fn cell_html(cell: &Cell) -> String {
                         .map(|p| format!("<li>– {}</li>", with_breaks(p))),
                 )
                 .collect();
-            let note = note
-                .as_deref()
-                .map_or(String::new(), |n| format!("<p>{}</p>", with_breaks(n)));
-            format!("{note}<ul class=\"evidence\">{}</ul>", lis.join(""))
+            let note = note.as_deref().map_or(String::new(), |n| {
+                format!("<p style=\"margin:0 0 0.3em\">{}</p>", with_breaks(n))
+            });
+            format!(
+                "{note}<ul class=\"evidence\" style=\"list-style:none;padding-left:0\">{}</ul>",
+                lis.join("")
+            )
         }
         v => with_breaks(&v.display()),
     };

@@ -1606,10 +1606,12 @@ impl<'a> Annex<'a> {
                 };
                 cells.push(w);
             }
-            cells.push(criterion_score_cell(appraisal, c, score).with_live(Live::Score {
-                option: i,
-                criterion: c,
-            }));
+            cells.push(
+                criterion_score_cell(appraisal, c, score).with_live(Live::Score {
+                    option: i,
+                    criterion: c,
+                }),
+            );
             if self.several_scales {
                 cells.push(match appraisal.points(i, c) {
                     Some(p) => Cell::new(number(p, numbers::total)),
@@ -2051,7 +2053,9 @@ mod tests {
             let sentence = measured_sentence(&a, 0).unwrap();
             assert_eq!(
                 sentence,
-                format!("Time is measured in months ({better} is better); its score comes from {words}.")
+                format!(
+                    "Time is measured in months ({better} is better); its score comes from {words}."
+                )
             );
         }
     }

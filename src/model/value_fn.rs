@@ -531,7 +531,11 @@ fn singular(unit: &str) -> std::borrow::Cow<'_, str> {
             return Cow::Borrowed(&unit[..unit.len() - 2]);
         }
     }
-    if unit.ends_with('s') && !unit.ends_with("ss") && !unit.ends_with("us") && !unit.ends_with("is") {
+    if unit.ends_with('s')
+        && !unit.ends_with("ss")
+        && !unit.ends_with("us")
+        && !unit.ends_with("is")
+    {
         return Cow::Borrowed(&unit[..unit.len() - 1]);
     }
     Cow::Borrowed(unit)
@@ -672,7 +676,10 @@ mod tests {
             f.rule(0.0, 5.0, Some((3.0, 3.0))),
             "a straight line from the shortlist's worst value to its best; every value is £3m, so each scores 5"
         );
-        assert!(f.rule(0.0, 5.0, None).contains("if every value is the same"));
+        assert!(
+            f.rule(0.0, 5.0, None)
+                .contains("if every value is the same")
+        );
         let r = m(Better::Lower, ValueFunction::RelativeToBest);
         assert_eq!(
             r.rule(1.0, 5.0, ends),

@@ -155,7 +155,11 @@ pub fn shown_weight(a: &Appraisal, c: usize) -> f64 {
 /// every table uses ([`Appraisal::value_rule`]).
 pub fn function_words(a: &Appraisal, c: usize) -> Option<String> {
     let m = a.criteria().get(c)?.measure()?;
-    Some(format!("{} is better; {}", m.better.as_str(), a.value_rule(c)?))
+    Some(format!(
+        "{} is better; {}",
+        m.better.as_str(),
+        a.value_rule(c)?
+    ))
 }
 
 /// A raw value as the grid cell shows it, without its unit.
