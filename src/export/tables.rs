@@ -9,8 +9,8 @@ use crate::model::{Appraisal, Scale};
 use crate::numbers;
 
 use super::doc::{
-    Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Live, NoteFigure, Origin, PublishedCheck, Report,
-    ReportTable, Row, RowKind, Value, WeightedSum,
+    Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Live, NoteFigure, Origin, PublishedCheck,
+    Report, ReportTable, Row, RowKind, Value, WeightedSum,
 };
 use super::{ExportError, ExportOptions};
 
@@ -507,7 +507,8 @@ pub fn groups_table(appraisal: &Appraisal, results: &Results) -> Option<ReportTa
     for (g, x) in appraisal.groups().iter().enumerate() {
         t.rows.push(Row::body(vec![
             Cell::text(group_path(appraisal, g)),
-            Cell::new(number(x.weight(), numbers::weight)).with_live(Live::GroupWeight { group: g }),
+            Cell::new(number(x.weight(), numbers::weight))
+                .with_live(Live::GroupWeight { group: g }),
             Cell::new(percent(
                 100.0 * share_of_siblings(appraisal, x.weight(), x.parent()),
             ))
@@ -829,8 +830,10 @@ pub fn ranking_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         let mut cells = vec![rank, Cell::text(o.label())];
         for &g in &tops {
             let value = r.subtotals.get(g).copied().unwrap_or(0.0);
-            let mut cell = Cell::new(number(value, numbers::total))
-                .with_live(Live::Subtotal { option: i, group: g });
+            let mut cell = Cell::new(number(value, numbers::total)).with_live(Live::Subtotal {
+                option: i,
+                group: g,
+            });
             if let Some((_, p)) = o.published_subtotals().iter().find(|(x, _)| *x == g) {
                 if !p.agrees_with(value) {
                     cell.remark = Some(published_as(p.text()));
@@ -1709,7 +1712,10 @@ impl<'a> Annex<'a> {
             let max = results.max_subtotals.get(g).copied().unwrap_or(0.0);
             let mut cells = vec![Cell::text(format!("Subtotal: {}", group.name()))];
             cells.resize(width - 1, Cell::empty());
-            cells.push(Cell::new(out_of(value, max)).with_live(Live::Subtotal { option: i, group: g }));
+            cells.push(Cell::new(out_of(value, max)).with_live(Live::Subtotal {
+                option: i,
+                group: g,
+            }));
             t.rows.push(Row {
                 kind: RowKind::Total,
                 cells,

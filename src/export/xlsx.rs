@@ -1439,9 +1439,7 @@ fn subtotal_group(t: &ReportTable, c: usize) -> Option<usize> {
     let mut found = None;
     for live in t.rows.iter().filter_map(|r| r.cells.get(c)?.live) {
         match live {
-            Live::Subtotal { group, .. } if found.is_none_or(|g| g == group) => {
-                found = Some(group)
-            }
+            Live::Subtotal { group, .. } if found.is_none_or(|g| g == group) => found = Some(group),
             _ => return None,
         }
     }
@@ -1801,7 +1799,10 @@ fn write_sheet(
         );
     }
     let unweighted_group = refs.and_then(|m| m.grouped.as_ref()).is_some_and(|g| {
-        g.spec.groups.iter().any(|h| h.parent.is_none() && h.weight == 0.0)
+        g.spec
+            .groups
+            .iter()
+            .any(|h| h.parent.is_none() && h.weight == 0.0)
     });
     let subtotals = t.rows.iter().flat_map(|r| &r.cells).any(|c| {
         matches!(
