@@ -496,6 +496,22 @@ impl RawRange {
         }
     }
 
+    /// The range and the point estimate it is scored at, as tables and the
+    /// scoring screen show it: "£2m–£3m, scored at its midpoint, £2.5m",
+    /// or "..., scored at its likely value, £2.4m".
+    pub fn described(&self, unit: Option<&str>) -> String {
+        let which = if self.likely.is_some() {
+            "likely value"
+        } else {
+            "midpoint"
+        };
+        format!(
+            "{}, scored at its {which}, {}",
+            self.words(unit),
+            with_unit(unit, self.point())
+        )
+    }
+
     /// Every value the range can take that a value function could treat
     /// differently: its ends, the likely value, each band limit inside it
     /// and the midpoints between them. A rule that holds for all of these
