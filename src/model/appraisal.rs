@@ -203,6 +203,13 @@ impl Appraisal {
         &self.structure.agreed
     }
 
+    /// Replaces the agreed orders of importance (`[agreed_weights] order`),
+    /// each as `--order` takes it; `appraise sensitivity` checks them when
+    /// it runs, naming any that do not read.
+    pub fn set_agreed_order(&mut self, order: Vec<String>) {
+        self.structure.agreed.order = order;
+    }
+
     /// Whether the file has no common `[scale]`, so totals are sums of
     /// weight × a 0-1 value.
     pub fn no_common_scale(&self) -> bool {

@@ -32,6 +32,22 @@ pub(super) fn swing(app: &mut App, mut swing: Swing, action: Action) {
         (_, Input::Down) => swing.select(1),
         (SwingStep::Order, Input::MoveUp) => swing.move_selected(-1),
         (SwingStep::Order, Input::MoveDown) => swing.move_selected(1),
+        // Record the ranking as the panel's agreed order of importance,
+        // saved with the file under [agreed_weights] order.
+        (SwingStep::Order, Input::Char('o')) => match swing.order_text(app.doc.appraisal()) {
+            Some(text) => {
+                let old = app.doc.appraisal().agreed_weights().order.clone();
+                let new = vec![text.clone()];
+                if old == new {
+                    app.view.info(format!("The agreed order is already {text}"));
+                } else if apply(app, Edit::AgreedOrder { old, new }) {
+                    app.view.info(format!(
+                        "Agreed order recorded: {text} (saved under [agreed_weights] with the file; u to undo)"
+                    ));
+                }
+            }
+            None => app.view.error("An order needs at least two criteria"),
+        },
         (SwingStep::Order, Input::Enter | Input::Tab) => {
             swing.step = SwingStep::Value;
             swing.selected = usize::from(swing.order.len() > 1);
