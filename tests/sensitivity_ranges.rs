@@ -40,7 +40,9 @@ const TRIANGULAR: &str = "tests/fixtures/v2/ranges-triangular.toml";
 fn first(v: &Value, id: &str) -> (f64, f64) {
     let mc = &v["monte_carlo"];
     let b = mc["acceptability"][id][0].as_f64().expect("acceptability");
-    let se = mc["acceptability_se"][id][0].as_f64().expect("standard error");
+    let se = mc["acceptability_se"][id][0]
+        .as_f64()
+        .expect("standard error");
     (b, se)
 }
 
@@ -52,7 +54,10 @@ fn uniform_ranges_on_a_local_scale_give_the_acceptability_worked_out_by_hand() {
     assert!((b - 7.0 / 8.0).abs() < 4.0 * se, "A first in {b}, want 7/8");
     let (bb, _) = first(&v, "b");
     assert!((b + bb - 1.0).abs() < 1e-12, "two options share rank 1");
-    assert_eq!(v["monte_carlo"]["drawn_ranges"], serde_json::json!(["cost"]));
+    assert_eq!(
+        v["monte_carlo"]["drawn_ranges"],
+        serde_json::json!(["cost"])
+    );
 }
 
 #[test]
@@ -91,8 +96,8 @@ fn the_numbers_do_not_depend_on_threads_or_the_instruction_set() {
 
 #[test]
 fn statements_say_the_ranges_were_drawn_and_the_point_estimate_ranks() {
-    let text = String::from_utf8(run(&["sensitivity", UNIFORM, "--samples", "1000"], &[]))
-        .expect("text");
+    let text =
+        String::from_utf8(run(&["sensitivity", UNIFORM, "--samples", "1000"], &[])).expect("text");
     assert!(
         text.contains("with the raw values of Cost drawn from the ranges the file gives"),
         "{text}"
@@ -109,8 +114,14 @@ fn statements_say_the_ranges_were_drawn_and_the_point_estimate_ranks() {
 #[test]
 fn the_report_shows_the_range_beside_the_raw_value() {
     let text = String::from_utf8(run(&["report", UNIFORM], &[])).expect("text");
-    assert!(text.contains("£2m–£3m"), "{text}");
-    assert!(text.contains("midpoint"), "{text}");
+    assert!(text.contains("£2.5m (£2m–£3m)"), "{text}");
+    // The annex says which point of the range was scored.
+    let md =
+        String::from_utf8(run(&["export", UNIFORM, "-f", "md", "--out", "-"], &[])).expect("text");
+    assert!(
+        md.contains("£2m–£3m, scored at its midpoint, £2.5m; £2.5m: linear"),
+        "{md}"
+    );
 }
 
 #[test]

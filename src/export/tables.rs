@@ -1441,7 +1441,9 @@ fn grouped_matrix(appraisal: &Appraisal, results: &Results) -> ReportTable {
                     (Some(v), Some(m)) => Cell::new(Value::Number {
                         value: v,
                         display: match o.range(c) {
-                            Some(r) => format!("{} ({})", m.with_unit(v), r.words(m.unit.as_deref())),
+                            Some(r) => {
+                                format!("{} ({})", m.with_unit(v), r.words(m.unit.as_deref()))
+                            }
                             None => m.with_unit(v),
                         },
                     }),

@@ -453,6 +453,9 @@ impl OptionsReader<'_> {
                         crate::model::value_fn::RangeError::LikelyOutside(_) => {
                             "give a likely value between low and high, or leave likely out to use the midpoint"
                         }
+                        crate::model::value_fn::RangeError::NotFinite => {
+                            "write low, likely and high as ordinary numbers, such as { low = 2, high = 3 }"
+                        }
                         crate::model::value_fn::RangeError::Value(_) => {
                             "narrow the range to values the value function can score, or add a band that covers them"
                         }

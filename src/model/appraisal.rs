@@ -701,7 +701,10 @@ pub struct RemovedCriterion {
 }
 
 /// A measured criterion's range of raw values, by the measure's own check.
-fn check_range(m: &super::value_fn::Measure, r: &super::value_fn::RawRange) -> Result<(), ModelError> {
+fn check_range(
+    m: &super::value_fn::Measure,
+    r: &super::value_fn::RawRange,
+) -> Result<(), ModelError> {
     m.check_range(r)
         .map_err(|e| ModelError::InvalidScale(e.to_string()))
 }

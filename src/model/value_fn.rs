@@ -310,11 +310,13 @@ impl Measure {
                 if w == b {
                     (
                         max,
-                        say(&|| format!(
-                            "{}: every option has the same value, so each scores the maximum, {}",
-                            u(raw),
-                            score(max)
-                        )),
+                        say(&|| {
+                            format!(
+                                "{}: every option has the same value, so each scores the maximum, {}",
+                                u(raw),
+                                score(max)
+                            )
+                        }),
                     )
                 } else {
                     let t = ((raw - w) / (b - w)).clamp(0.0, 1.0);
@@ -326,14 +328,16 @@ impl Measure {
                     };
                     (
                         s,
-                        say(&|| format!(
-                            "{}: linear from {whose}worst, {} (scores {}), to {whose}best, {} (scores {}){held}",
-                            u(raw),
-                            u(w),
-                            score(min),
-                            u(b),
-                            score(max)
-                        )),
+                        say(&|| {
+                            format!(
+                                "{}: linear from {whose}worst, {} (scores {}), to {whose}best, {} (scores {}){held}",
+                                u(raw),
+                                u(w),
+                                score(min),
+                                u(b),
+                                score(max)
+                            )
+                        }),
                     )
                 }
             }
@@ -343,22 +347,26 @@ impl Measure {
                 if raw <= first.0 {
                     (
                         first.1,
-                        say(&|| format!(
-                            "{}: at or below the first point, {}, which scores {}",
-                            u(raw),
-                            u(first.0),
-                            score(first.1)
-                        )),
+                        say(&|| {
+                            format!(
+                                "{}: at or below the first point, {}, which scores {}",
+                                u(raw),
+                                u(first.0),
+                                score(first.1)
+                            )
+                        }),
                     )
                 } else if raw >= last.0 {
                     (
                         last.1,
-                        say(&|| format!(
-                            "{}: at or above the last point, {}, which scores {}",
-                            u(raw),
-                            u(last.0),
-                            score(last.1)
-                        )),
+                        say(&|| {
+                            format!(
+                                "{}: at or above the last point, {}, which scores {}",
+                                u(raw),
+                                u(last.0),
+                                score(last.1)
+                            )
+                        }),
                     )
                 } else {
                     let k = points.windows(2).position(|w| raw <= w[1].0)?;
@@ -366,14 +374,16 @@ impl Measure {
                     let s = a.1 + (b.1 - a.1) * (raw - a.0) / (b.0 - a.0);
                     (
                         s,
-                        say(&|| format!(
-                            "{}: on the line from {} (scores {}) to {} (scores {})",
-                            u(raw),
-                            u(a.0),
-                            score(a.1),
-                            u(b.0),
-                            score(b.1)
-                        )),
+                        say(&|| {
+                            format!(
+                                "{}: on the line from {} (scores {}) to {} (scores {})",
+                                u(raw),
+                                u(a.0),
+                                score(a.1),
+                                u(b.0),
+                                score(b.1)
+                            )
+                        }),
                     )
                 }
             }
@@ -387,11 +397,13 @@ impl Measure {
                 };
                 (
                     band.score,
-                    say(&|| format!(
-                        "{}: in the band {words}, which scores {}",
-                        u(raw),
-                        score(band.score)
-                    )),
+                    say(&|| {
+                        format!(
+                            "{}: in the band {words}, which scores {}",
+                            u(raw),
+                            score(band.score)
+                        )
+                    }),
                 )
             }
             ValueFunction::RelativeToBest => {
@@ -420,11 +432,13 @@ impl Measure {
                 };
                 (
                     s,
-                    say(&|| format!(
-                        "{}: relative to the best, {}: {lead} × {formula}",
-                        u(raw),
-                        u(best)
-                    )),
+                    say(&|| {
+                        format!(
+                            "{}: relative to the best, {}: {lead} × {formula}",
+                            u(raw),
+                            u(best)
+                        )
+                    }),
                 )
             }
         };
@@ -542,6 +556,8 @@ pub enum RangeError {
     LowAboveHigh(f64, f64),
     /// The likely value is outside low to high.
     LikelyOutside(f64),
+    /// Low, likely or high is not an ordinary finite number.
+    NotFinite,
     /// A value in the range gives no score.
     Value(ValueError),
 }
@@ -560,7 +576,10 @@ impl std::fmt::Display for RangeError {
                 "the likely value, {}, is outside the range from low to high",
                 as_given(*c)
             ),
-            RangeError::Value(e) => write!(f, "a value in the range {e}"),
+            RangeError::NotFinite => {
+                f.write_str("low, likely and high must be ordinary finite numbers")
+            }
+            RangeError::Value(e) => write!(f, "a value in the range: {e}"),
         }
     }
 }
@@ -571,7 +590,7 @@ impl Measure {
     pub fn check_range(&self, r: &RawRange) -> Result<(), RangeError> {
         for v in [r.low, r.high].into_iter().chain(r.likely) {
             if !v.is_finite() {
-                return Err(RangeError::Value(ValueError::NotFinite));
+                return Err(RangeError::NotFinite);
             }
         }
         if r.low > r.high {

@@ -169,7 +169,12 @@ impl Problem<'_> {
             *proposals += 1;
             simplex(rng, k, cuts, g);
             let ok = self.reject.iter().all(|h| {
-                h.coeffs.iter().zip(g.iter()).map(|(c, x)| c * x).sum::<f64>() <= h.bound
+                h.coeffs
+                    .iter()
+                    .zip(g.iter())
+                    .map(|(c, x)| c * x)
+                    .sum::<f64>()
+                    <= h.bound
             });
             if !ok {
                 continue;
@@ -229,7 +234,8 @@ impl Problem<'_> {
         let mut pts = vec![0.0; n * m];
         let mut totals = vec![0.0; n];
         while (t.samples as usize) < size {
-            if central.is_none() && !self.weights(&mut rng, &mut cuts, &mut g, &mut w, &mut t.proposals)
+            if central.is_none()
+                && !self.weights(&mut rng, &mut cuts, &mut g, &mut w, &mut t.proposals)
             {
                 break;
             }
@@ -238,8 +244,7 @@ impl Problem<'_> {
             if let Some(central) = central {
                 for (i, cw) in central.iter().enumerate() {
                     let Some(cw) = cw else { continue };
-                    let total =
-                        |k: usize| (0..m).map(|j| cw[j] * pts[k * m + j]).sum::<f64>();
+                    let total = |k: usize| (0..m).map(|j| cw[j] * pts[k * m + j]).sum::<f64>();
                     let ti = total(i);
                     if (0..n).all(|k| total(k) <= ti) {
                         t.firsts[i] += 1;
@@ -408,7 +413,11 @@ pub fn smaa_ranges(
     };
     let rejecting = !p.reject.is_empty();
     if rejecting {
-        let pilot = p.chunk(Xoshiro256PlusPlus::seed_from_u64(0x5EED_0FC0_5747), 4096, None);
+        let pilot = p.chunk(
+            Xoshiro256PlusPlus::seed_from_u64(0x5EED_0FC0_5747),
+            4096,
+            None,
+        );
         let acceptance = pilot.samples as f64 / pilot.proposals.max(1) as f64;
         if acceptance < MIN_ACCEPTANCE {
             return Err(SmaaError::RangesTooTight { acceptance });
@@ -467,7 +476,15 @@ pub fn smaa_ranges(
         .collect();
     // Confidence factors: raw values drawn again (streams after one long
     // jump), weights at each option's central weights.
-    let c = tally(&p, config, 1, Some(&central), progress, &mut done, total_work)?;
+    let c = tally(
+        &p,
+        config,
+        1,
+        Some(&central),
+        progress,
+        &mut done,
+        total_work,
+    )?;
     for (o, f) in options.iter_mut().zip(&c.firsts) {
         if o.central_weights.is_some() {
             let share = *f as f64 / total;

@@ -56,8 +56,16 @@ pub(super) fn swing(app: &mut App, mut swing: Swing, action: Action) {
         // Esc cancels the assistant, as it cancels every box, asking first
         // if anything was changed in it.
         (_, Input::Esc) => {
-            let fresh = Swing::start(app.doc.appraisal());
-            if swing.order != fresh.order || swing.values != fresh.values {
+            let a = app.doc.appraisal();
+            let fresh = Swing::start(a);
+            // An order just recorded is kept, not a change to discard.
+            let recorded = swing
+                .order_text(a)
+                .is_some_and(|t| a.agreed_weights().order == [t]);
+            if recorded && swing.values == fresh.values {
+                app.view
+                    .info("Weights unchanged; the agreed order stays recorded (u to undo)");
+            } else if swing.order != fresh.order || swing.values != fresh.values {
                 app.view.mode = Mode::Confirm(Confirm::Discard {
                     what: "the order and values set in the swing assistant".to_owned(),
                     back: Box::new(Mode::Swing(swing)),
