@@ -260,9 +260,9 @@ impl Problem<'_> {
                 let rank = totals.iter().filter(|&&x| x > ti).count();
                 t.counts[i * n + rank] += 1;
                 if rank == 0 {
-                    for j in 0..m {
-                        t.cw[i * m + j] += w[j];
-                        t.cw2[i * m + j] += w[j] * w[j];
+                    for (j, &wj) in w.iter().enumerate() {
+                        t.cw[i * m + j] += wj;
+                        t.cw2[i * m + j] += wj * wj;
                     }
                 }
             }
