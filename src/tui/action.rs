@@ -124,6 +124,8 @@ pub enum Action {
     Help,
     /// Edit the selected cell's note.
     EditNote,
+    /// Edit the points for and against the selected score.
+    EditEvidence,
     /// Edit the selected criterion's weight.
     EditWeight,
     /// Rename the selected option.
@@ -208,7 +210,12 @@ impl Action {
     pub fn edits_cell(&self) -> bool {
         matches!(
             self,
-            Action::Digit(_) | Action::Half | Action::Step(_) | Action::Clear | Action::EditNote
+            Action::Digit(_)
+                | Action::Half
+                | Action::Step(_)
+                | Action::Clear
+                | Action::EditNote
+                | Action::EditEvidence
         )
     }
 }

@@ -542,6 +542,11 @@ impl NoteEditor {
         }
     }
 
+    /// Opens the points for and against on cell (`o`, `c`), one a line.
+    pub fn evidence(o: usize, c: usize, e: &crate::model::Evidence) -> NoteEditor {
+        NoteEditor::open(o, c, &super::evidence::to_text(e))
+    }
+
     /// Whether the text differs from the note as it was.
     pub fn changed(&self) -> bool {
         self.input.text() != self.was
@@ -570,6 +575,9 @@ pub enum Mode {
     },
     /// Editing a note.
     Note(NoteEditor),
+    /// Editing the points for and against a score, one a line
+    /// ([`super::evidence`]).
+    Evidence(NoteEditor),
     /// Asking for a line of text.
     Prompt(Prompt),
     /// Asking a question.

@@ -28,6 +28,7 @@ pub mod app;
 pub mod doc;
 pub mod edit;
 pub mod effect;
+pub mod evidence;
 pub mod export;
 pub mod keep;
 pub mod keymap;

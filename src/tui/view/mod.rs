@@ -568,6 +568,15 @@ fn render_all(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
             }
             .draw(mid, buf)
         }
+        Mode::Evidence(editor) => {
+            let a = app.doc.appraisal();
+            dialogs::EvidenceBox {
+                editor,
+                option: a.options().get(editor.o).map_or("", |o| o.name()),
+                criterion: a.criteria().get(editor.c).map_or("", |c| c.name()),
+            }
+            .draw(mid, buf)
+        }
         Mode::Prompt(prompt) => {
             let (title, help) = prompt_words(app, &prompt.kind);
             dialogs::PromptBox {
