@@ -1615,7 +1615,7 @@ pub fn confirm_keys(c: &Confirm) -> Vec<(&'static str, &'static str, &'static [c
             ("y Enter", "save, then quit", &['y', 's', '\n']),
             (
                 "n",
-                "quit without saving (the changes are lost)",
+                "quit, losing the changes",
                 &['n', 'd'],
             ),
             ("Esc", "keep working", &['c']),
