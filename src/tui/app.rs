@@ -9,7 +9,7 @@ use crate::model::Appraisal;
 use crate::recovery;
 
 use super::doc::clean_up_after_crashes;
-pub use super::doc::{Doc, Summary, published_differs};
+pub use super::doc::{Doc, SaveClash, Summary, published_differs};
 use super::member;
 use super::panel::PanelState;
 use super::swing::Swing;
@@ -276,20 +276,6 @@ pub enum ChangedBy {
     Them,
     /// Both, differently.
     Both,
-}
-
-/// A save that found the file changed on disk: the file as it now is,
-/// for the choice between it and the document.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SaveClash {
-    /// Quit once saved.
-    pub then_quit: bool,
-    /// The file's text as it now is, byte-order mark and line endings kept.
-    pub text: String,
-    /// Its fingerprint, which the merged save expects to find.
-    pub fingerprint: crate::save::Fingerprint,
-    /// The file as it now is, read.
-    pub theirs: Appraisal,
 }
 
 /// Restored work set against the file as it now is.

@@ -600,7 +600,7 @@ fn stability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'static
     let w = usize::from(width);
     let name_w = longest_name.max(9);
     let table = fixed + name_w + 1 + longest_then <= w;
-    let mut headed: &[usize] = &[];
+    let mut headed: Vec<usize> = Vec::new();
     let mut headings = |path: &[usize], lines: &mut Vec<Line<'static>>, table: bool| {
         let same = headed.iter().zip(path).take_while(|(x, y)| x == y).count();
         for (depth, &g) in path.iter().enumerate().skip(same) {
@@ -625,7 +625,7 @@ fn stability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'static
             };
             lines.push(Line::styled(text, bold()));
         }
-        headed = path;
+        headed = path.to_vec();
     };
     if !table {
         // Too narrow for the table: each criterion in words over two lines,

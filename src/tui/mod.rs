@@ -30,6 +30,7 @@ pub mod edit;
 pub mod effect;
 pub mod evidence;
 pub mod export;
+pub mod hint_bar;
 pub mod keep;
 pub mod keymap;
 pub mod live;
@@ -45,8 +46,9 @@ pub mod update;
 pub mod v2;
 pub mod view;
 
-pub use action::{Action, Input, mouse_to_action};
+pub use action::{Action, Input};
 pub use app::App;
 pub use keymap::key_to_action;
 pub use runner::run;
 pub use update::{finish, update};
+pub use view::mouse_to_action;
