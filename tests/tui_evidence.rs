@@ -87,7 +87,10 @@ fn points_are_added_changed_and_removed_with_undo() {
     press(&mut app, KeyCode::Char('E'));
     assert!(matches!(app.view.mode, Mode::Evidence(_)));
     let s = screen(&app);
-    assert!(s.contains("Evidence: Council in-house bid / Method statement"), "{s}");
+    assert!(
+        s.contains("Evidence: Council in-house bid / Method statement"),
+        "{s}"
+    );
     assert!(s.contains("+ Existing depot and fleet"), "{s}");
     assert!(s.contains("− Ageing vehicles"), "{s}");
     insta::assert_snapshot!("evidence_box_80x24", s);
@@ -109,7 +112,10 @@ fn points_are_added_changed_and_removed_with_undo() {
     assert!(fx.iter().any(|e| matches!(e, Effect::KeepRecovery)));
     assert_eq!(app.view.mode, Mode::Normal);
     let want = points(
-        &["Existing depot and fleet at Sheffield Road", "Local recruitment"],
+        &[
+            "Existing depot and fleet at Sheffield Road",
+            "Local recruitment",
+        ],
         &["Ageing vehicles", "Drivers' contracts end in 2027"],
     );
     assert_eq!(evidence(&app, 0, 0), want);
@@ -162,7 +168,11 @@ fn a_line_without_a_sign_keeps_the_box_open_with_the_text() {
     let Mode::Evidence(ed) = &app.view.mode else {
         panic!("the box stays open: {:?}", app.view.mode);
     };
-    assert!(ed.input.text().ends_with("\nno sign"), "{}", ed.input.text());
+    assert!(
+        ed.input.text().ends_with("\nno sign"),
+        "{}",
+        ed.input.text()
+    );
     let m = app.view.message.clone().unwrap();
     assert!(m.text.contains("Line 3 needs a sign"), "{}", m.text);
     assert_eq!(
@@ -179,7 +189,10 @@ fn a_line_without_a_sign_keeps_the_box_open_with_the_text() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(
         evidence(&app, 0, 0),
-        points(&["Existing depot and fleet", "no sign"], &["Ageing vehicles"])
+        points(
+            &["Existing depot and fleet", "no sign"],
+            &["Ageing vehicles"]
+        )
     );
 }
 
@@ -288,7 +301,11 @@ fn members_are_told_the_evidence_belongs_to_the_appraisal() {
     press(&mut app, KeyCode::Char('E'));
     assert_eq!(app.view.mode, Mode::Normal);
     let m = app.view.message.clone().unwrap();
-    assert!(m.text.contains("evidence for and against is kept in"), "{}", m.text);
+    assert!(
+        m.text.contains("evidence for and against is kept in"),
+        "{}",
+        m.text
+    );
     assert!(!screen(&app).contains("E evidence"));
 }
 

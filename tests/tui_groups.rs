@@ -112,9 +112,14 @@ fn the_live_weight_table_shows_each_groups_share() {
     let rows: Vec<&str> = s
         .lines()
         .filter(|l| {
-            ["Quality", "Service delivery", "Staffing and social", "Price"]
-                .iter()
-                .any(|g| l.contains(g))
+            [
+                "Quality",
+                "Service delivery",
+                "Staffing and social",
+                "Price",
+            ]
+            .iter()
+            .any(|g| l.contains(g))
                 && l.contains('%')
         })
         .collect();

@@ -101,7 +101,10 @@ mod tests {
         let e = parse("- a\n\n – b \n+   c  \n+\n—d").unwrap();
         assert_eq!(e.for_, vec!["c"]);
         assert_eq!(e.against, vec!["a", "b", "d"]);
-        assert_eq!(parse(&to_text(&Evidence::default())), Ok(Evidence::default()));
+        assert_eq!(
+            parse(&to_text(&Evidence::default())),
+            Ok(Evidence::default())
+        );
     }
 
     #[test]

@@ -1613,11 +1613,7 @@ pub fn confirm_keys(c: &Confirm) -> Vec<(&'static str, &'static str, &'static [c
     match c {
         Confirm::Quit => vec![
             ("y Enter", "save, then quit", &['y', 's', '\n']),
-            (
-                "n",
-                "quit, losing the changes",
-                &['n', 'd'],
-            ),
+            ("n", "quit, losing the changes", &['n', 'd']),
             ("Esc", "keep working", &['c']),
         ],
         Confirm::RemoveOption(_) | Confirm::RemoveCriterion(_) => vec![

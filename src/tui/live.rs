@@ -578,9 +578,10 @@ fn stability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'static
     let longest_name = (0..a.criteria().len())
         .filter_map(|c| {
             let p = group_path(a, c);
-            let groups = p.iter().enumerate().filter_map(|(d, &g)| {
-                Some(2 * d + a.groups().get(g)?.name().chars().count())
-            });
+            let groups = p
+                .iter()
+                .enumerate()
+                .filter_map(|(d, &g)| Some(2 * d + a.groups().get(g)?.name().chars().count()));
             let own = 2 * p.len() + a.criteria().get(c)?.name().chars().count();
             groups.chain([own]).max()
         })

@@ -6,8 +6,8 @@ use crate::model::{Appraisal, AppraisalOption, Criterion, Id, RemovedCriterion};
 use super::super::action::{Action, Input};
 use super::super::app::{App, Confirm, Mode, NoteEditor, Prompt, PromptKind};
 use super::super::edit::Edit;
-use super::super::evidence;
 use super::super::effect::Effect;
+use super::super::evidence;
 use super::super::export::ExportJob;
 use super::super::swing::SwingStep;
 use super::grid::typed_path;
@@ -159,7 +159,11 @@ fn commit_evidence(app: &mut App, editor: &NoteEditor) -> bool {
         return true;
     }
     let before = a.version();
-    let after = if new.is_empty() { before } else { before.max(2) };
+    let after = if new.is_empty() {
+        before
+    } else {
+        before.max(2)
+    };
     let (n_for, n_against) = (new.for_.len(), new.against.len());
     if apply(
         app,
