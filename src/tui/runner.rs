@@ -607,45 +607,6 @@ fn handle(app: &mut App, ev: Event) -> Vec<Effect> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::Mutex;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    static ORDER: Mutex<Vec<&str>> = Mutex::new(Vec::new());
-    static RESTORED: AtomicUsize = AtomicUsize::new(0);
-
-    fn restore() {
-        RESTORED.fetch_add(1, Ordering::SeqCst);
-        ORDER
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push("restore");
-    }
-
-    #[test]
-    fn a_panic_restores_first_and_still_reports() {
-        // The hook is process-wide; this is the only test in the crate that sets one.
-        let before = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {
-            ORDER
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push("message");
-        }));
-        chain_panic_hook(restore);
-        let outcome = std::thread::spawn(|| panic!("boom")).join();
-        std::panic::set_hook(before);
-        assert!(outcome.is_err());
-        assert_eq!(RESTORED.load(Ordering::SeqCst), 1);
-        assert_eq!(
-            *ORDER.lock().unwrap_or_else(|e| e.into_inner()),
-            ["restore", "message"]
-        );
-    }
-}
-
 /// Performs `effects` here and now, feeding each job's result back through
 /// [`super::update::finish`] until nothing is left to do. This is what the
 /// runner does, without threads; tests use it to go from a key to the disk.
@@ -694,5 +655,44 @@ pub fn perform_now(app: &mut App, effects: Vec<Effect>) {
         if let Some(done) = done {
             queue.extend(super::update::finish(app, done));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static ORDER: Mutex<Vec<&str>> = Mutex::new(Vec::new());
+    static RESTORED: AtomicUsize = AtomicUsize::new(0);
+
+    fn restore() {
+        RESTORED.fetch_add(1, Ordering::SeqCst);
+        ORDER
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push("restore");
+    }
+
+    #[test]
+    fn a_panic_restores_first_and_still_reports() {
+        // The hook is process-wide; this is the only test in the crate that sets one.
+        let before = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {
+            ORDER
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push("message");
+        }));
+        chain_panic_hook(restore);
+        let outcome = std::thread::spawn(|| panic!("boom")).join();
+        std::panic::set_hook(before);
+        assert!(outcome.is_err());
+        assert_eq!(RESTORED.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            *ORDER.lock().unwrap_or_else(|e| e.into_inner()),
+            ["restore", "message"]
+        );
     }
 }

@@ -233,11 +233,9 @@ pub(super) fn evidence(app: &mut App, mut editor: NoteEditor, action: Action, fx
                 return;
             }
         },
-        Action::Save => {
-            if commit_evidence(app, &editor) {
-                save(app, None, false, false, fx);
-                return;
-            }
+        Action::Save if commit_evidence(app, &editor) => {
+            save(app, None, false, false, fx);
+            return;
         }
         Action::Help => {
             open_help(app, Mode::Evidence(editor));
