@@ -1301,7 +1301,12 @@ fn grouped_matrix(appraisal: &Appraisal, results: &Results) -> ReportTable {
                 MatrixColumn::Raw(c) => match (o.measure(c), appraisal.criteria()[c].measure()) {
                     (Some(v), Some(m)) => Cell::new(Value::Number {
                         value: v,
-                        display: m.with_unit(v),
+                        display: match o.range(c) {
+                            Some(r) => {
+                                format!("{} ({})", m.with_unit(v), r.words(m.unit.as_deref()))
+                            }
+                            None => m.with_unit(v),
+                        },
                     }),
                     _ => Cell::new(Value::Missing),
                 },
@@ -1586,7 +1591,10 @@ impl<'a> Annex<'a> {
                     .and_then(|d| d.get(i))
                     .and_then(Option::as_ref);
                 cells.push(match (crit.measure(), derived) {
-                    (Some(_), Some(d)) => Cell::text(d.derivation.clone()),
+                    (Some(m), Some(d)) => Cell::text(match o.range(c) {
+                        Some(r) => format!("{}; {}", r.described(m.unit.as_deref()), d.derivation),
+                        None => d.derivation.clone(),
+                    }),
                     (Some(_), None) => Cell::new(Value::Missing),
                     (None, _) => Cell::empty(),
                 });
