@@ -182,6 +182,7 @@ fn apply(doc: &mut DocumentMut, a: &Appraisal) -> Result<(), DocumentError> {
         });
     }
     write_lists(root, a);
+    write_agreed_order(root, a);
     {
         let item = root
             .entry("options")
@@ -361,6 +362,55 @@ fn add_criterion_v2(t: &mut Table, a: &Appraisal, c: &Criterion) {
     }
 }
 
+/// `[agreed_weights] order` as the model has it (set by the swing
+/// assistant), written only where it differs from the text, so a file whose
+/// order did not change keeps every byte; the table's other keys and its
+/// comments stay as they are.
+fn write_agreed_order(root: &mut Table, a: &Appraisal) {
+    let want = &a.agreed_weights().order;
+    let written: Vec<String> = match root.get("agreed_weights").and_then(|t| t.get("order")) {
+        Some(item) => match item.as_value() {
+            Some(Value::String(s)) => vec![s.value().clone()],
+            Some(Value::Array(list)) => list
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            _ => return,
+        },
+        None => Vec::new(),
+    };
+    if &written == want {
+        return;
+    }
+    let fresh = !root.contains_key("agreed_weights");
+    if want.is_empty() && fresh {
+        return;
+    }
+    let Some(table) = root
+        .entry("agreed_weights")
+        .or_insert_with(|| Item::Table(Table::new()))
+        .as_table_like_mut()
+    else {
+        return;
+    };
+    match want.as_slice() {
+        [] => {
+            table.remove("order");
+        }
+        [one] => replace_value(table, "order", Value::from(one.as_str())),
+        many => replace_value(
+            table,
+            "order",
+            Value::Array(many.iter().map(String::as_str).collect()),
+        ),
+    }
+    if fresh && let Some(t) = root.get_mut("agreed_weights").and_then(Item::as_table_mut) {
+        t.decor_mut().set_prefix(
+            "\n# What the panel agreed about the weights; `appraise sensitivity` samples only\n# the weightings that meet it (the order from the swing assistant).\n",
+        );
+    }
+}
+
 /// A published figure as written, so 3.80 keeps its two decimals.
 fn published_value(p: &crate::model::Published) -> Value {
     p.text()
@@ -375,7 +425,11 @@ fn add_option_v2(t: &mut Table, a: &Appraisal, o: &AppraisalOption) {
     let criteria = a.criteria();
     sync_cells(t, "measures", criteria, |c| {
         criteria[c].measure()?;
-        o.measure(c).map(num_value)
+        // A range stays a range; its point estimate is not written over it.
+        match o.range(c) {
+            Some(r) => Some(range_value(&r)),
+            None => o.measure(c).map(num_value),
+        }
     });
     if let Some(r) = o.reference()
         && !t.contains_key("ref")
@@ -723,6 +777,18 @@ pub(crate) fn num_value(x: f64) -> Value {
     }
 }
 
+/// A range of raw values as its inline table, `{ low = 2, likely = 2.4, high = 3 }`.
+fn range_value(r: &crate::model::value_fn::RawRange) -> Value {
+    let mut t = toml_edit::InlineTable::new();
+    t.insert("low", num_value(r.low));
+    if let Some(c) = r.likely {
+        t.insert("likely", num_value(c));
+    }
+    t.insert("high", num_value(r.high));
+    t.fmt();
+    Value::InlineTable(t)
+}
+
 /// Whether an existing value already says `new`, so it can be left as
 /// written: equal numbers (`4` and `4.0`), equal strings, equal arrays, and a
 /// blank string however many spaces it holds (a scoresheet's `""` placeholder).
@@ -737,7 +803,15 @@ pub(crate) fn same_value(old: &Value, new: &Value) -> bool {
                 (Some(x), Some(y)) => {
                     x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| same_value(p, q))
                 }
-                _ => false,
+                _ => match (a.as_inline_table(), b.as_inline_table()) {
+                    // A range, `{ low = 2, high = 3 }`, in any key order.
+                    (Some(x), Some(y)) => {
+                        x.len() == y.len()
+                            && x.iter()
+                                .all(|(k, p)| y.get(k).is_some_and(|q| same_value(p, q)))
+                    }
+                    _ => false,
+                },
             },
         },
     }

@@ -75,6 +75,14 @@ pub enum Edit {
         /// The weights after.
         new: Vec<f64>,
     },
+    /// The order of importance recorded under `[agreed_weights] order`
+    /// (the swing assistant's ranking).
+    AgreedOrder {
+        /// The orders before.
+        old: Vec<String>,
+        /// The orders after.
+        new: Vec<String>,
+    },
     /// An option renamed.
     RenameOption {
         /// Option index.
@@ -165,6 +173,10 @@ impl Edit {
                 .map(|_| ()),
             Edit::Weight { c, new, .. } => a.set_weight(*c, *new),
             Edit::Weights { new, .. } => a.set_weights(new),
+            Edit::AgreedOrder { new, .. } => {
+                a.set_agreed_order(new.clone());
+                Ok(())
+            }
             Edit::RenameOption { o, new, .. } => a
                 .option_mut(*o)
                 .ok_or(ModelError::NoSuchIndex("option", *o))?
@@ -236,6 +248,7 @@ impl Edit {
                 new: old,
             },
             Edit::Weights { old, new } => Edit::Weights { old: new, new: old },
+            Edit::AgreedOrder { old, new } => Edit::AgreedOrder { old: new, new: old },
             Edit::RenameOption { o, old, new } => Edit::RenameOption {
                 o,
                 old: new,
@@ -299,6 +312,7 @@ impl Edit {
                 numbers::weight(*new)
             ),
             Edit::Weights { .. } => "all weights".to_owned(),
+            Edit::AgreedOrder { .. } => "the agreed order of importance".to_owned(),
             Edit::RenameOption { old, new, .. } | Edit::RenameCriterion { old, new, .. } => {
                 format!("rename {old} → {new}")
             }

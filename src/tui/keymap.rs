@@ -239,6 +239,18 @@ pub static KEYS: &[Binding] = &[
         ),
     },
     Binding {
+        keys: &[Char('o')],
+        label: "o",
+        does: Does::Act(Action::Input(Input::Char('o'))),
+        modes: &[M::SwingOrder],
+        hints: &[(P::SwingOrder, 2, "record order")],
+        when: When::Always,
+        help: (
+            Group::Boxes,
+            "swing assistant, step 1: record this ranking as the panel's agreed order of importance ([agreed_weights] order, saved with the file)",
+        ),
+    },
+    Binding {
         keys: &[Shift(KeyCode::Down), Char('J')],
         label: "J",
         does: Does::Act(Action::MoveOption(1)),

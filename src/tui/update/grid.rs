@@ -495,7 +495,7 @@ fn follow_edit(app: &mut App, e: &Edit) {
         Edit::InsertCriterion { at, .. } => app.view.criterion = *at,
         Edit::RemoveCriterion { at, .. } => app.view.criterion = at.saturating_sub(1),
         Edit::MoveCriterion { to, .. } => app.view.criterion = *to,
-        Edit::Weights { .. } | Edit::Replace { .. } => {}
+        Edit::Weights { .. } | Edit::AgreedOrder { .. } | Edit::Replace { .. } => {}
     }
 }
 
