@@ -209,8 +209,15 @@ fn write_structure(root: &mut Table, a: &Appraisal) {
     if !a.is_v2() {
         return;
     }
-    if !root.contains_key("version") {
-        root.insert("version", toml_edit::value(2));
+    // A file that said version 1 and has been given what only version 2
+    // holds (evidence, on the scoring screen) now says version 2.
+    match root.get("version").and_then(Item::as_integer) {
+        Some(v) if v >= 2 => {}
+        Some(_) => replace_value(root, "version", Value::from(2)),
+        None if root.contains_key("version") => {}
+        None => {
+            root.insert("version", toml_edit::value(2));
+        }
     }
     if a.percent_weights()
         && let Some(meta) = root.get_mut("appraisal").and_then(Item::as_table_like_mut)
@@ -468,25 +475,73 @@ fn add_option_v2(t: &mut Table, a: &Appraisal, o: &AppraisalOption) {
         }
         t.insert("screening", Item::Value(Value::InlineTable(sub)));
     }
-    if o.evidence().iter().any(|e| !e.is_empty()) && !t.contains_key("evidence") {
-        let mut sub = Table::new();
-        for (c, e) in criteria.iter().zip(o.evidence()) {
-            if e.is_empty() {
-                continue;
-            }
-            let mut et = toml_edit::InlineTable::new();
-            for (key, items) in [("for", &e.for_), ("against", &e.against)] {
-                if !items.is_empty() {
-                    let mut arr = Array::new();
-                    for s in items {
-                        arr.push(s.as_str());
-                    }
-                    et.insert(key, Value::Array(arr));
-                }
-            }
-            sub.insert(c.id().as_str(), Item::Value(Value::InlineTable(et)));
+    sync_evidence(t, criteria, o);
+}
+
+/// Brings an option's `evidence` table in line with the model, which the
+/// scoring screen edits: one entry per criterion with points, its `for` and
+/// `against` lists changed only where they differ (so the rest of the text
+/// keeps its comments and layout), entries without points removed. New
+/// entries follow the table's own form: `[options.evidence.id]` sections
+/// beside sections, `id = { for = [...] }` lines otherwise.
+fn sync_evidence(t: &mut Table, criteria: &[Criterion], o: &AppraisalOption) {
+    let wanted: Vec<(&str, &crate::model::Evidence)> = criteria
+        .iter()
+        .zip(o.evidence())
+        .map(|(c, e)| (c.id().as_str(), e))
+        .collect();
+    if !t.contains_key("evidence") {
+        if wanted.iter().all(|(_, e)| e.is_empty()) {
+            return;
         }
-        t.insert("evidence", Item::Table(sub));
+        t.insert("evidence", Item::Table(Table::new()));
+    }
+    let Some(item) = t.get_mut("evidence") else {
+        return;
+    };
+    let as_sections = item
+        .as_table()
+        .is_some_and(|x| x.iter().next().is_some_and(|(_, v)| v.is_table()));
+    let Some(sub) = item.as_table_like_mut() else {
+        return;
+    };
+    let stale: Vec<String> = sub
+        .iter()
+        .map(|(k, _)| k.to_owned())
+        .filter(|k| !wanted.iter().any(|(id, _)| id == k))
+        .collect();
+    for k in stale {
+        sub.remove(&k);
+    }
+    for (id, e) in wanted {
+        if e.is_empty() {
+            sub.remove(id);
+            continue;
+        }
+        if let Some(et) = sub.get_mut(id).and_then(Item::as_table_like_mut) {
+            set_list(et, "for", &e.for_);
+            set_list(et, "against", &e.against);
+            continue;
+        }
+        let mut et = toml_edit::InlineTable::new();
+        for (key, items) in [("for", &e.for_), ("against", &e.against)] {
+            if !items.is_empty() {
+                let mut arr = Array::new();
+                for s in items {
+                    arr.push(s.as_str());
+                }
+                et.insert(key, Value::Array(arr));
+            }
+        }
+        let entry = if as_sections {
+            Item::Table(et.into_table())
+        } else {
+            Item::Value(Value::InlineTable(et))
+        };
+        sub.insert(id, entry);
+    }
+    if sub.is_empty() {
+        t.remove("evidence");
     }
 }
 

@@ -375,8 +375,8 @@ pub fn criteria_table(appraisal: &Appraisal) -> ReportTable {
     }
     columns.push(Column::number("Weight"));
     if grouped {
-        columns.push(Column::number("Share of group"));
-        columns.push(Column::number("Group's share"));
+        columns.push(Column::number("Share of group").as_working());
+        columns.push(Column::number("Group's share").as_working());
         columns.push(Column::number("Effective weight"));
     }
     columns.push(Column::number("Share of total weight"));
@@ -1301,6 +1301,7 @@ fn grouped_matrix(appraisal: &Appraisal, results: &Results) -> ReportTable {
             cells,
         }
     };
+    let group_row = grouped.then_some(t.rows.len());
     if grouped {
         t.rows.push(parameters("Group", &|col| {
             let g = match col {
@@ -1415,6 +1416,7 @@ fn grouped_matrix(appraisal: &Appraisal, results: &Results) -> ReportTable {
             criteria: sum_criteria,
             groups: sum_groups,
             effective_row,
+            group_row,
             points: (scale.min(), scale.max()),
         })),
     });

@@ -444,6 +444,32 @@ impl Appraisal {
         self.options.get_mut(o)
     }
 
+    /// Sets the evidence for and against on cell (`o`, `c`). Evidence is a
+    /// version-2 part of the format, so a version-1 appraisal given some
+    /// becomes version 2, as the file saved would load; `version` says the
+    /// version to leave it at instead (an undo puts back the version the
+    /// edit changed). Returns the version before.
+    pub fn set_evidence(
+        &mut self,
+        o: usize,
+        c: usize,
+        evidence: Evidence,
+        version: Option<u8>,
+    ) -> Result<u8, ModelError> {
+        let before = self.structure.version;
+        let grows = !evidence.is_empty();
+        self.options
+            .get_mut(o)
+            .ok_or(ModelError::NoSuchIndex("option", o))?
+            .set_evidence(c, evidence)?;
+        self.structure.version = match version {
+            Some(v) => v.clamp(1, 2),
+            None if grows => before.max(2),
+            None => before,
+        };
+        Ok(before)
+    }
+
     /// The criterion at `c`, for edits that cannot break cross-item rules.
     pub fn criterion_mut(&mut self, c: usize) -> Option<&mut Criterion> {
         self.criteria.get_mut(c)

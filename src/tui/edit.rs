@@ -4,7 +4,7 @@
 //! inverse. This costs memory in proportion to the edit, not the appraisal,
 //! which matters on large appraisals where a snapshot per keystroke would not.
 
-use crate::model::{Appraisal, AppraisalOption, ModelError, RemovedCriterion};
+use crate::model::{Appraisal, AppraisalOption, Evidence, ModelError, RemovedCriterion};
 use crate::numbers;
 
 /// One change to an appraisal, with enough detail to reverse it.
@@ -43,6 +43,21 @@ pub enum Edit {
         old: Option<String>,
         /// The note after.
         new: Option<String>,
+    },
+    /// The points for and against on a cell set, changed or cleared.
+    Evidence {
+        /// Option index.
+        o: usize,
+        /// Criterion index.
+        c: usize,
+        /// The points before.
+        old: Evidence,
+        /// The points after.
+        new: Evidence,
+        /// The format version before and after: the first evidence given to
+        /// a version-1 appraisal makes it version 2, and undoing that puts
+        /// version 1 back, so the file saves as it was.
+        versions: (u8, u8),
     },
     /// One weight changed.
     Weight {
@@ -147,6 +162,15 @@ impl Edit {
                 .option_mut(*o)
                 .ok_or(ModelError::NoSuchIndex("option", *o))?
                 .set_note(*c, new.clone()),
+            Edit::Evidence {
+                o,
+                c,
+                new,
+                versions,
+                ..
+            } => a
+                .set_evidence(*o, *c, new.clone(), Some(versions.1))
+                .map(|_| ()),
             Edit::Weight { c, new, .. } => a.set_weight(*c, *new),
             Edit::Weights { new, .. } => a.set_weights(new),
             Edit::AgreedOrder { new, .. } => {
@@ -205,6 +229,19 @@ impl Edit {
                 old: new,
                 new: old,
             },
+            Edit::Evidence {
+                o,
+                c,
+                old,
+                new,
+                versions: (before, after),
+            } => Edit::Evidence {
+                o,
+                c,
+                old: new,
+                new: old,
+                versions: (after, before),
+            },
             Edit::Weight { c, old, new } => Edit::Weight {
                 c,
                 old: new,
@@ -254,6 +291,9 @@ impl Edit {
                 score(new)
             ),
             Edit::Note { o, c, .. } => format!("note on {} / {}", oname(o), cname(c)),
+            Edit::Evidence { o, c, .. } => {
+                format!("points for and against on {} / {}", oname(o), cname(c))
+            }
             Edit::Measure { o, c, old, new } => {
                 let raw = |v: &Option<f64>| {
                     let m = a.criteria().get(*c).and_then(|k| k.measure());

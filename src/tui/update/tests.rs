@@ -7,9 +7,10 @@ use super::*;
 use crate::load::load_str;
 use crate::tui::action::Input;
 use crate::tui::app::{Confirm, Focus, Severity, Sort, View};
-use crate::tui::effect::{Done, perform_now};
+use crate::tui::effect::Done;
 use crate::tui::key_to_action;
 use crate::tui::keymap as keys;
+use crate::tui::runner::perform_now;
 use crate::tui::swing::SwingStep;
 
 /// Applies `action` and performs the effects it asks for in place, as the
