@@ -1373,6 +1373,9 @@ enum NumberFormat {
     OutOf(f64),
     /// Two decimals, for a derived score that may fall between steps.
     Decimals2,
+    /// A difference with its sign, "+21.8" or "-3.0" (General would overflow
+    /// a narrow column once signed).
+    Signed,
 }
 
 impl BodyFormats {
@@ -1396,6 +1399,7 @@ impl BodyFormats {
                     NumberFormat::General => f,
                     NumberFormat::Percent => f.set_num_format("0.0%"),
                     NumberFormat::Decimals2 => f.set_num_format("0.00"),
+                    NumberFormat::Signed => f.set_num_format("+0.0#;-0.0#;0"),
                     NumberFormat::OutOf(max) => {
                         f.set_num_format(format!("General\"/{}\"", plain_number(max)))
                     }
@@ -1670,8 +1674,13 @@ fn write_sheet(
                 .and_then(|cell| cell.live)
                 .and_then(|l| refs.and_then(|m| m.formula(l)));
             if let Some(formula) = formula {
+                let signed = matches!(
+                    cell.and_then(|c| c.live),
+                    Some(Live::VsBaseline { .. } | Live::SubtotalVsBaseline { .. })
+                );
                 let number = match value {
                     Value::Percent { .. } => NumberFormat::Percent,
+                    _ if signed => NumberFormat::Signed,
                     _ => NumberFormat::General,
                 };
                 let cached = match value {
