@@ -1014,6 +1014,7 @@ cost = "Saves one lease."
             criterion,
             scores,
             notes,
+            ..
         } = a.remove_criterion(0).unwrap();
         a.insert_criterion(1, criterion, scores, notes).unwrap();
         let c = Criterion::new(Id::new("speed").unwrap(), "Speed", 0.5).unwrap();

@@ -710,22 +710,108 @@ impl Appraisal {
         check_weights(&rest, &self.structure.groups, &self.scale)?;
         check_groups(&self.structure.groups, &rest)?;
         let criterion = self.criteria.remove(c);
-        let mut scores = Vec::with_capacity(self.options.len());
-        let mut notes = Vec::with_capacity(self.options.len());
+        let n = self.options.len();
+        let mut scores = Vec::with_capacity(n);
+        let mut notes = Vec::with_capacity(n);
+        let mut evidence = Vec::with_capacity(n);
+        let mut measures = Vec::with_capacity(n);
+        let mut ranges = Vec::with_capacity(n);
         for o in &mut self.options {
             scores.push(o.scores.remove(c));
             notes.push(o.notes.remove(c));
-            o.evidence.remove(c);
-            o.measures.remove(c);
-            if !o.ranges.is_empty() {
-                o.ranges.remove(c);
-            }
+            evidence.push(o.evidence.remove(c));
+            measures.push(o.measures.remove(c));
+            ranges.push(if o.ranges.is_empty() {
+                None
+            } else {
+                o.ranges.remove(c)
+            });
         }
+        self.derive();
         Ok(RemovedCriterion {
             criterion,
             scores,
             notes,
+            evidence,
+            measures,
+            ranges,
         })
+    }
+
+    /// Criterion `c` with a copy of its whole column, as
+    /// [`Appraisal::remove_criterion`] would return it (what an undoable
+    /// removal keeps).
+    pub fn criterion_column(&self, c: usize) -> Option<RemovedCriterion> {
+        let criterion = self.criteria.get(c).cloned()?;
+        let o = &self.options;
+        Some(RemovedCriterion {
+            criterion,
+            scores: o
+                .iter()
+                .map(|o| o.scores.get(c).copied().flatten())
+                .collect(),
+            notes: o
+                .iter()
+                .map(|o| o.notes.get(c).cloned().flatten())
+                .collect(),
+            evidence: o
+                .iter()
+                .map(|o| o.evidence.get(c).cloned().unwrap_or_default())
+                .collect(),
+            measures: o
+                .iter()
+                .map(|o| o.measures.get(c).copied().flatten())
+                .collect(),
+            ranges: o
+                .iter()
+                .map(|o| o.ranges.get(c).copied().flatten())
+                .collect(),
+        })
+    }
+
+    /// Puts back a criterion that [`Appraisal::remove_criterion`] took out,
+    /// at `at`, with everything its column held: scores, notes, points for
+    /// and against, raw values and their ranges. Undo uses it, so nothing
+    /// of the column is lost on the way out and back.
+    pub fn restore_criterion(
+        &mut self,
+        at: usize,
+        removed: RemovedCriterion,
+    ) -> Result<usize, ModelError> {
+        let RemovedCriterion {
+            criterion,
+            scores,
+            notes,
+            evidence,
+            measures,
+            ranges,
+        } = removed;
+        // A measured criterion's scores are derived again from its values.
+        let scores = if criterion.measure.is_some() {
+            Vec::new()
+        } else {
+            scores
+        };
+        let at = self.insert_criterion(at, criterion, scores, notes)?;
+        let n = self.criteria.len();
+        for (i, o) in self.options.iter_mut().enumerate() {
+            if let (Some(e), Some(slot)) = (evidence.get(i), o.evidence.get_mut(at)) {
+                *slot = e.clone();
+            }
+            if let (Some(m), Some(slot)) = (measures.get(i), o.measures.get_mut(at)) {
+                *slot = *m;
+            }
+            if let Some(r) = ranges.get(i).copied().flatten() {
+                if o.ranges.is_empty() {
+                    o.ranges = vec![None; n];
+                }
+                if let Some(slot) = o.ranges.get_mut(at) {
+                    *slot = Some(r);
+                }
+            }
+        }
+        self.derive();
+        Ok(at)
     }
 
     /// Moves the criterion at `from` (and its column) to position `to`.
@@ -763,6 +849,12 @@ pub struct RemovedCriterion {
     pub scores: Vec<Option<f64>>,
     /// Its notes, one per option in option order.
     pub notes: Vec<Option<String>>,
+    /// Its points for and against, one per option (empty: none).
+    pub evidence: Vec<Evidence>,
+    /// Its raw values, one per option, for a measured criterion (empty: none).
+    pub measures: Vec<Option<f64>>,
+    /// The ranges its raw values were given as, one per option (empty: none).
+    pub ranges: Vec<Option<RawRange>>,
 }
 
 /// A measured criterion's range of raw values, by the measure's own check.

@@ -116,6 +116,45 @@ fn criteria_move_with_their_columns() {
 }
 
 #[test]
+fn a_removed_column_comes_back_whole_with_evidence_raw_values_and_ranges() {
+    let text = std::fs::read_to_string("tests/fixtures/v2/waste-contract.toml").unwrap();
+    let mut a = crate::load::load_str("w.toml", &text).unwrap().appraisal;
+    let before = a.clone();
+    let (mut evidence, mut measured) = (false, false);
+    for c in 0..a.criteria().len() {
+        let copy = a.criterion_column(c).unwrap();
+        // The last criterion of a group cannot go; the others can.
+        let Ok(removed) = a.remove_criterion(c) else {
+            continue;
+        };
+        assert_eq!(removed, copy, "criterion {c}");
+        evidence |= removed.evidence.iter().any(|e| !e.is_empty());
+        measured |= removed.measures.iter().any(Option::is_some);
+        a.restore_criterion(c, removed).unwrap();
+        assert_eq!(a, before, "criterion {c}");
+    }
+    // Columns holding each kind went out and came back.
+    assert!(
+        evidence && measured,
+        "evidence {evidence}, measured {measured}"
+    );
+    let text = std::fs::read_to_string("tests/fixtures/v2/ranges-closed-form.toml").unwrap();
+    let mut r = crate::load::load_str("r.toml", &text).unwrap().appraisal;
+    let before = r.clone();
+    // The only criterion cannot go; add one, then take the ranged one out and back.
+    let extra =
+        crate::model::Criterion::new(crate::model::Id::new("q").unwrap(), "Q", 1.0).unwrap();
+    r.insert_criterion(1, extra, Vec::new(), Vec::new())
+        .unwrap();
+    let with = r.clone();
+    let removed = r.remove_criterion(0).unwrap();
+    assert!(removed.ranges.iter().all(Option::is_some));
+    r.restore_criterion(0, removed).unwrap();
+    assert_eq!(r, with);
+    assert_eq!(r.options()[0].range(0), before.options()[0].range(0));
+}
+
+#[test]
 fn the_last_option_and_duplicates_are_refused() {
     let mut a = tiny();
     let dup = AppraisalOption::new(Id::new("x").unwrap(), "X again", 2).unwrap();

@@ -202,13 +202,7 @@ impl Edit {
             Edit::RemoveOption { at, .. } => a.remove_option(*at).map(|_| ()),
             Edit::MoveOption { from, to } => a.move_option(*from, *to),
             Edit::InsertCriterion { at, column } => {
-                let RemovedCriterion {
-                    criterion,
-                    scores,
-                    notes,
-                } = (**column).clone();
-                a.insert_criterion(*at, criterion, scores, notes)
-                    .map(|_| ())
+                a.restore_criterion(*at, (**column).clone()).map(|_| ())
             }
             Edit::RemoveCriterion { at, .. } => a.remove_criterion(*at).map(|_| ()),
             Edit::MoveCriterion { from, to } => a.move_criterion(*from, *to),
@@ -477,6 +471,9 @@ mod tests {
                     criterion: Criterion::new(Id::new("new").unwrap(), "New", 1.0).unwrap(),
                     scores: Vec::new(),
                     notes: Vec::new(),
+                    evidence: Vec::new(),
+                    measures: Vec::new(),
+                    ranges: Vec::new(),
                 }),
             },
             Edit::MoveCriterion { from: 1, to: 5 },
@@ -504,6 +501,9 @@ mod tests {
                     .iter()
                     .map(|o| o.note(5).map(str::to_owned))
                     .collect(),
+                evidence: Vec::new(),
+                measures: Vec::new(),
+                ranges: Vec::new(),
             }),
         };
         h.apply(&mut a, removed).unwrap();

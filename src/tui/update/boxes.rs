@@ -530,6 +530,9 @@ fn add_criterion(app: &mut App, answer: &str) -> bool {
                 criterion,
                 scores: Vec::new(),
                 notes: Vec::new(),
+                evidence: Vec::new(),
+                measures: Vec::new(),
+                ranges: Vec::new(),
             }),
         },
     ) {

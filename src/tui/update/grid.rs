@@ -758,17 +758,7 @@ fn nudge_weight(app: &mut App, d: i8) {
 /// The removed criterion `c` of `app`'s appraisal, with its column, so the
 /// removal can be undone.
 pub(super) fn criterion_column(app: &App, c: usize) -> Option<RemovedCriterion> {
-    let a = app.doc.appraisal();
-    let criterion = a.criteria().get(c).cloned()?;
-    Some(RemovedCriterion {
-        criterion,
-        scores: a.options().iter().map(|o| o.score(c)).collect(),
-        notes: a
-            .options()
-            .iter()
-            .map(|o| o.note(c).map(str::to_owned))
-            .collect(),
-    })
+    app.doc.appraisal().criterion_column(c)
 }
 
 /// Saving, exporting and leaving.
