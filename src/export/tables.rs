@@ -1972,6 +1972,16 @@ pub fn frame(appraisal: &Appraisal) -> Report {
             .iter()
             .map(|o| (o.id().to_string(), o.name().to_string()))
             .collect(),
+        groups: appraisal
+            .groups()
+            .iter()
+            .map(|g| (g.id().to_string(), g.name().to_string()))
+            .collect(),
+        screens: appraisal
+            .screens()
+            .iter()
+            .map(|s| (s.id().to_string(), s.name().to_string()))
+            .collect(),
     };
     Report {
         title: meta.title.clone(),

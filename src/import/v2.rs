@@ -284,7 +284,8 @@ pub fn read(
             .unwrap_or_default()
     };
     let mut groups: Vec<Group> = Vec::new();
-    let mut used = HashSet::new();
+    let mut used: HashSet<String> = ids.groups.iter().map(|(id, _)| id.clone()).collect();
+    let mut made_ids = 0;
     let mut group_id: HashMap<Vec<String>, String> = HashMap::new();
     let mut add_path = |path: &[String], groups: &mut Vec<Group>| -> Option<String> {
         let mut parent = None;
@@ -294,8 +295,17 @@ pub fn read(
                 Some(id) => id.clone(),
                 None => {
                     let name = path[depth - 1].clone();
-                    let id = naming::unique_id(&name, "group", groups.len() + 1, &mut used)
-                        .to_string();
+                    let id = match ids.groups.iter().find(|(id, n)| *n == name && !used.contains(id)) {
+                        Some((id, _)) => {
+                            used.insert(id.clone());
+                            id.clone()
+                        }
+                        None => {
+                            made_ids += 1;
+                            naming::unique_id(&name, "group", groups.len() + 1, &mut used)
+                                .to_string()
+                        }
+                    };
                     group_id.insert(key, id.clone());
                     groups.push(Group {
                         id: id.clone(),
@@ -566,21 +576,29 @@ pub fn read(
     }
     // Screening, from the long list.
     let mut screens = Vec::new();
+    let mut made_screen_ids = 0;
     if let Some(s) = sheet(book, "Long list")
         && let Some((r, c)) = find_cell(s, "Option")
     {
         let w = s.rows[r].len();
         let outcome = (c + 1..w).find(|&x| s.get(r, x).shown() == "Outcome").unwrap_or(w);
         let reasons_at = (c + 1..w).find(|&x| s.get(r, x).shown() == "Reasons for failing");
-        let mut used = HashSet::new();
+        let mut used: HashSet<String> = ids.screens.iter().map(|(id, _)| id.clone()).collect();
         let long_notes = notes(s);
         for x in c + 1..outcome {
             let name = s.get(r, x).shown();
             let description = long_notes
                 .iter()
                 .find_map(|n| n.strip_prefix(&format!("{name}: ")).map(str::to_string));
+            let id = match ids.screens.iter().find(|(_, n)| *n == name) {
+                Some((id, _)) => id.clone(),
+                None => {
+                    made_screen_ids += 1;
+                    naming::unique_id(&name, "test", screens.len() + 1, &mut used).to_string()
+                }
+            };
             screens.push(Screen {
-                id: naming::unique_id(&name, "test", screens.len() + 1, &mut used).to_string(),
+                id,
                 name,
                 description,
             });
@@ -822,15 +840,17 @@ pub fn read(
         }
     }
     // What a workbook does not hold.
-    if !groups.is_empty() {
-        not_recovered.push(
-            "group ids: the workbook holds group names only, so each id is made from its name".into(),
-        );
+    if made_ids > 0 {
+        not_recovered.push(format!(
+            "the id of {}: the Ids sheet does not name it (a workbook exported before it kept group ids, or a group added in the workbook), so the id is made from the name",
+            numbers::count(f64::from(made_ids), "group", "groups")
+        ));
     }
-    if !screens.is_empty() {
-        not_recovered.push(
-            "screening test ids: made from the tests' names, as the workbook holds no ids".into(),
-        );
+    if made_screen_ids > 0 {
+        not_recovered.push(format!(
+            "the id of {}: made from the name, as the Ids sheet does not name it",
+            numbers::count(f64::from(made_screen_ids), "screening test", "screening tests")
+        ));
     }
     not_recovered.push(
         "published ranks, percentages and subtotals (published_rank, published_percent, published_subtotals), agreed weights, a cost marking (cost = true), labels of a criterion's own scale, whether a weight was written as a percentage, and comments in the source file: a workbook does not hold them in a form that reads back; add them again from the source".into(),

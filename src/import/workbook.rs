@@ -18,6 +18,10 @@ pub struct Ids {
     pub criteria: Vec<(String, String)>,
     /// Each option's (id, name, annex sheet), in file order.
     pub options: Vec<(String, String, Option<String>)>,
+    /// Each criteria group's (id, name), in file order (version 2).
+    pub groups: Vec<(String, String)>,
+    /// Each screening test's (id, name), in file order (version 2).
+    pub screens: Vec<(String, String)>,
 }
 
 /// The Ids sheet of an appraise workbook, if `book` is one.
@@ -33,6 +37,8 @@ pub fn ids_sheet(book: &Book) -> Option<Ids> {
         match text(0).as_str() {
             "appraisal" => ids.details.push((text(1), text(2))),
             "criterion" => ids.criteria.push((text(1), text(2))),
+            "group" => ids.groups.push((text(1), text(2))),
+            "screening" => ids.screens.push((text(1), text(2))),
             "option" => {
                 let annex = Some(text(3)).filter(|s| !s.is_empty());
                 ids.options.push((text(1), text(2), annex));
