@@ -286,6 +286,7 @@ pub fn read(
     let mut groups: Vec<Group> = Vec::new();
     let mut used: HashSet<String> = ids.groups.iter().map(|(id, _)| id.clone()).collect();
     let mut made_ids = 0;
+    let mut claimed: HashSet<String> = HashSet::new();
     let mut group_id: HashMap<Vec<String>, String> = HashMap::new();
     let mut add_path = |path: &[String], groups: &mut Vec<Group>| -> Option<String> {
         let mut parent = None;
@@ -295,9 +296,13 @@ pub fn read(
                 Some(id) => id.clone(),
                 None => {
                     let name = path[depth - 1].clone();
-                    let id = match ids.groups.iter().find(|(id, n)| *n == name && !used.contains(id)) {
+                    let id = match ids
+                        .groups
+                        .iter()
+                        .find(|(id, n)| *n == name && !claimed.contains(id))
+                    {
                         Some((id, _)) => {
-                            used.insert(id.clone());
+                            claimed.insert(id.clone());
                             id.clone()
                         }
                         None => {
@@ -818,7 +823,9 @@ pub fn read(
             let (Some(v), Some(t)) = (s.get(row, c).number(), text(s.get(row, c + 1))) else {
                 break;
             };
-            draft.labels.push((v, t));
+            if !super::workbook::exported_end_label(v, &t, draft.scale) {
+                draft.labels.push((v, t));
+            }
         }
     }
     if let Some(s) = sheet(book, "Summary")
@@ -853,7 +860,7 @@ pub fn read(
         ));
     }
     not_recovered.push(
-        "published ranks, percentages and subtotals (published_rank, published_percent, published_subtotals), agreed weights, a cost marking (cost = true), labels of a criterion's own scale, whether a weight was written as a percentage, and comments in the source file: a workbook does not hold them in a form that reads back; add them again from the source".into(),
+        "published ranks, percentages and subtotals (published_rank, published_percent, published_subtotals), agreed weights, a cost marking (cost = true), labels of a criterion's own scale, an own scale that is the same as the appraisal's (it is left out, which changes no score), whether a weight was written as a percentage, and comments in the source file: a workbook does not hold them in a form that reads back; add them again from the source".into(),
     );
     // Groups that hold no criterion would not load; a subtotal column of a
     // group all of whose criteria were removed in the workbook.

@@ -120,6 +120,12 @@ fn order_of<T>(
     (sorted, idx)
 }
 
+/// Whether `text` at `value` is the wording the export gives an end of the
+/// scale that has none ("The lowest score."), which is not the file's own.
+pub fn exported_end_label(value: f64, text: &str, (min, max, _): (f64, f64, f64)) -> bool {
+    (value == min && text == "The lowest score.") || (value == max && text == "The highest score.")
+}
+
 /// Fills `draft` from the rest of an appraise workbook.
 pub fn enrich(book: &Book, ids: Ids, draft: &mut Draft, settings: &Settings) {
     draft.from_appraise = true;
@@ -224,6 +230,10 @@ pub fn enrich(book: &Book, ids: Ids, draft: &mut Draft, settings: &Settings) {
             draft.scale_source = ScaleSource::Read;
         }
     }
+    let scale = draft.scale;
+    draft
+        .labels
+        .retain(|(v, t)| !exported_end_label(*v, t, scale));
     let criterion_at: HashMap<String, usize> = draft
         .criteria
         .iter()
