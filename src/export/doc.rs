@@ -41,6 +41,8 @@ pub struct Origin {
     pub groups: Vec<(String, String)>,
     /// Each screening test's (id, name), in file order (version 2).
     pub screens: Vec<(String, String)>,
+    /// The file format's version (1 or 2).
+    pub version: u8,
 }
 
 /// One piece of a report.

@@ -1982,6 +1982,7 @@ pub fn frame(appraisal: &Appraisal) -> Report {
             .iter()
             .map(|s| (s.id().to_string(), s.name().to_string()))
             .collect(),
+        version: appraisal.version(),
     };
     Report {
         title: meta.title.clone(),

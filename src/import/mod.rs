@@ -376,7 +376,7 @@ pub fn find(
     let sheet = &book.sheets[index];
     if let Some(ids) = ids.clone()
         && sheet.name == "Matrix"
-        && v2::is_version_2(book)
+        && (ids.version.is_some_and(|v| v >= 2) || v2::is_version_2(book))
     {
         let mut draft = v2::read(file, book, ids, settings)?;
         if let Some(t) = &settings.title {

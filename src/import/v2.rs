@@ -102,15 +102,16 @@ pub fn is_version_2(book: &Book) -> bool {
     let Some(m) = book.sheets.iter().find(|s| s.name == "Matrix") else {
         return false;
     };
+    // The version-2 criteria table has a Scale column, and the matrix of a
+    // grouped file a Weight in group row; a version-1 workbook has neither.
     let labelled = (0..m.rows.len()).any(|r| {
-        (0..m.rows[r].len().min(3)).any(|c| {
-            matches!(
-                m.get(r, c).shown().as_str(),
-                "Weight in group" | "Lowest score" | "Lowest point (totals)"
-            )
-        })
+        (0..m.rows[r].len().min(3)).any(|c| m.get(r, c).shown() == "Weight in group")
     });
+    let scaled = sheet(book, "Criteria")
+        .and_then(|s| find_cell(s, "Criterion").map(|(r, _)| (s, r)))
+        .is_some_and(|(s, r)| (0..s.rows[r].len()).any(|c| s.get(r, c).shown() == "Scale"));
     labelled
+        || scaled
         || book
             .sheets
             .iter()
@@ -241,8 +242,9 @@ pub fn read(
                 .iter()
                 .enumerate()
                 .filter(|(_, n)| {
-                    h.strip_prefix(n.as_str())
-                        .is_some_and(|r| r.starts_with(" (") || r.starts_with(": score ("))
+                    h.strip_prefix(n.as_str()).is_some_and(|r| {
+                        r.is_empty() || r.starts_with(" (") || r.starts_with(": score (")
+                    })
                 })
                 .max_by_key(|(_, n)| n.len());
             match matched {

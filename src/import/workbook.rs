@@ -22,6 +22,9 @@ pub struct Ids {
     pub groups: Vec<(String, String)>,
     /// Each screening test's (id, name), in file order (version 2).
     pub screens: Vec<(String, String)>,
+    /// The version of the file the workbook was exported from, where the
+    /// Ids sheet says (workbooks exported from version-1 files do not).
+    pub version: Option<u8>,
 }
 
 /// The Ids sheet of an appraise workbook, if `book` is one.
@@ -38,6 +41,7 @@ pub fn ids_sheet(book: &Book) -> Option<Ids> {
             "appraisal" => ids.details.push((text(1), text(2))),
             "criterion" => ids.criteria.push((text(1), text(2))),
             "group" => ids.groups.push((text(1), text(2))),
+            "format" if text(1) == "version" => ids.version = text(2).parse().ok(),
             "screening" => ids.screens.push((text(1), text(2))),
             "option" => {
                 let annex = Some(text(3)).filter(|s| !s.is_empty());
