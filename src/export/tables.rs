@@ -173,6 +173,16 @@ pub fn scale_tables(appraisal: &Appraisal) -> Vec<ReportTable> {
         .collect()
 }
 
+/// The meaning a scale table gives an end of the scale that has no label
+/// of its own (`import` knows it is not the file's wording).
+pub fn unlabelled_end(highest: bool) -> &'static str {
+    if highest {
+        "The highest score."
+    } else {
+        "The lowest score."
+    }
+}
+
 fn scale_table_of(s: &Scale, key: &str, title: String) -> ReportTable {
     let mut t = ReportTable::new(
         key,
@@ -182,9 +192,9 @@ fn scale_table_of(s: &Scale, key: &str, title: String) -> ReportTable {
     .with_row_header(0)
     .with_short_name("Scale");
     let mut points: Vec<(f64, String)> = s.labels().to_vec();
-    for (end, word) in [(s.min(), "lowest score"), (s.max(), "highest score")] {
+    for (end, highest) in [(s.min(), false), (s.max(), true)] {
         if !points.iter().any(|(v, _)| *v == end) {
-            points.push((end, format!("The {word}.")));
+            points.push((end, unlabelled_end(highest).to_string()));
         }
     }
     points.sort_by(|a, b| a.0.total_cmp(&b.0));

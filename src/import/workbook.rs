@@ -127,7 +127,8 @@ fn order_of<T>(
 /// Whether `text` at `value` is the wording the export gives an end of the
 /// scale that has none ("The lowest score."), which is not the file's own.
 pub fn exported_end_label(value: f64, text: &str, (min, max, _): (f64, f64, f64)) -> bool {
-    (value == min && text == "The lowest score.") || (value == max && text == "The highest score.")
+    use crate::export::tables::unlabelled_end;
+    (value == min && text == unlabelled_end(false)) || (value == max && text == unlabelled_end(true))
 }
 
 /// Fills `draft` from the rest of an appraise workbook.
