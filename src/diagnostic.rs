@@ -9,7 +9,7 @@ use std::ops::Range;
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use serde::Serialize;
 
-use crate::terminal::{sanitise, sanitise_line};
+use crate::sanitise::{sanitise, sanitise_line};
 
 /// A file's name (as the user gave it) and its text.
 #[derive(Debug, Clone, PartialEq)]

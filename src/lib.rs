@@ -21,6 +21,7 @@ pub mod panel;
 pub mod raw;
 pub mod recovery;
 pub mod report;
+pub mod sanitise;
 pub mod save;
 pub mod sensitivity;
 pub mod skeleton;

@@ -106,7 +106,7 @@ fn main() -> ExitCode {
             let _ = writeln!(
                 std::io::stderr(),
                 "error: {}",
-                appraise::terminal::sanitise(&message)
+                appraise::sanitise::sanitise(&message)
             );
             ExitCode::from(cmd::EXIT_FAILURE)
         }

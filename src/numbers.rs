@@ -155,6 +155,13 @@ pub fn weight(x: f64) -> String {
     decimals(x, EXACT_DECIMALS)
 }
 
+/// A score derived from a measured value by its value function: it can fall
+/// anywhere on the scale (3.333...), so it is shown as a total is, at most
+/// two decimals, where a judged score is exact.
+pub fn derived_score(x: f64) -> String {
+    decimals(x, 2)
+}
+
 /// A weighted total, the highest or lowest possible total, a gap between
 /// totals, or a panel's consensus for a cell: at most two decimals.
 pub fn total(x: f64) -> String {

@@ -9,16 +9,9 @@ use serde::Serialize;
 use crate::compute::{Results, Warning, WarningKind, warnings};
 use crate::export::{Block, Report, tables};
 use crate::model::Appraisal;
-use crate::numbers;
-use crate::terminal;
+use crate::{sanitise, terminal};
 
 pub use crate::terminal::TextStyle;
-
-/// A weight's share of the total weight, as [`numbers::share`] shows it.
-pub fn share_percent(appraisal: &Appraisal, c: usize) -> String {
-    let w = appraisal.criteria()[c].weight();
-    numbers::share(w / appraisal.total_weight())
-}
 
 /// The readable summary as report blocks, built by the same table builders
 /// as the exports: the frame (title, byline, description), the scale and
@@ -91,7 +84,7 @@ pub fn write_report(
     if !warns.is_empty() {
         writeln!(out, "\nWarnings")?;
         for w in summarise_warnings(&warns) {
-            writeln!(out, "  ! {}", terminal::sanitise(&w))?;
+            writeln!(out, "  ! {}", sanitise::sanitise(&w))?;
         }
     }
     Ok(())

@@ -208,7 +208,7 @@ fn markdown_has_heading_rows_evidence_and_the_long_list() {
     assert!(md.contains("| 0.9%: linear from the options' worst, -2.2% (scores 1), to the options' best, 2.3% (scores 5) |"), "{md}");
     has_line(
         &md,
-        "Note: Change in real value, April 2020 to April 2024 is measured in % (higher is better) and scored by its value function: linear, highest 2.3% = 5 to lowest -2.2% = 1.",
+        "Note: Change in real value, April 2020 to April 2024 is measured in % (higher is better); its score comes from a straight line from the shortlist's worst value, -2.2% (scores 1), to its best, 2.3% (scores 5).",
     );
     // The published rank is reconciled.
     assert!(md.contains(
@@ -233,11 +233,11 @@ fn markdown_of_the_format_example() {
     );
     has_line(
         &md,
-        "Note: Mobilisation time is measured in months (lower is better) and scored by its value function: bands, up to 3 months = 5; up to 6 months = 3; any other value = 0.",
+        "Note: Mobilisation time is measured in months (lower is better); its score comes from bands, the first that holds: up to 3 months scores 5; up to 6 months scores 3; any other value scores 0.",
     );
     has_line(
         &md,
-        "Note: Whole-life cost is measured in £m (lower is better) and scored by its value function: relative to the best, 1 × lowest ÷ this value (lowest on the shortlist £8m).",
+        "Note: Whole-life cost is measured in £m (lower is better); its score comes from its value relative to the best: 1 × the lowest value on the shortlist (£8m) ÷ this value.",
     );
     // Bidder C failed screening: its annex says so, and it is not ranked.
     assert!(md.contains("| **TOTAL** |  |  |  |  |  |  | **58/100 (screened out, not ranked)** |"));
@@ -267,6 +267,21 @@ fn html_marks_heading_rows_as_row_groups() {
     );
     assert!(html.contains("51.6 <span class=\"remark\">(published as 43)</span>"));
     assert!(html.contains("Options against the baseline"));
+}
+
+#[test]
+fn html_gives_the_evidence_for_and_against_as_a_list_after_the_note() {
+    let html = text(UPRATING, Format::Html, "annex");
+    assert!(
+        html.contains("<ul class=\"evidence\" style=\"list-style:none;padding-left:0\"><li>+ An established headline measure with a long record as a National Statistic</li><li>+ A rate already measured, not a forecast</li>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<li>– Leaves out owner occupiers&#39; housing costs such as council tax"),
+        "{html}"
+    );
+    // A point is one list item, not a line broken inside a paragraph.
+    assert!(!html.contains("<br>\n+ "), "{html}");
 }
 
 // ------------------------------------------------------------ csv

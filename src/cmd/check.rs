@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use appraise::load;
-use appraise::terminal::shown;
+use appraise::sanitise::shown;
 
 use super::{EXIT_FAILURE, print_load_error, print_warnings};
 

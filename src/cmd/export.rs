@@ -123,7 +123,7 @@ fn report_error(e: &ExportError) -> ExitCode {
     let _ = writeln!(
         std::io::stderr(),
         "error: {}",
-        appraise::terminal::sanitise(&e.to_string())
+        appraise::sanitise::sanitise(&e.to_string())
     );
     match e {
         ExportError::EmptySelection
@@ -160,7 +160,7 @@ fn warn_undrawable(appraisal: &appraise::model::Appraisal, format: Format) {
     let _ = writeln!(
         std::io::stderr(),
         "warning: {where_} cannot draw {}{}: the bundled font has no such characters, so they show as empty boxes; the tables and the SVG charts show them as typed",
-        appraise::terminal::sanitise(shown.trim_end()),
+        appraise::sanitise::sanitise(shown.trim_end()),
         if more > 0 {
             format!(" and {more} more")
         } else {
@@ -260,10 +260,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "wrote {} {} to {}",
             written.len(),
             if written.len() == 1 { "file" } else { "files" },
-            appraise::terminal::shown(&out)
+            appraise::sanitise::shown(&out)
         );
     } else {
-        let _ = writeln!(err, "wrote {}", appraise::terminal::shown(&out));
+        let _ = writeln!(err, "wrote {}", appraise::sanitise::shown(&out));
     }
     Ok(ExitCode::SUCCESS)
 }

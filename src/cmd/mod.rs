@@ -75,7 +75,7 @@ pub fn print_load_error(e: &LoadError) {
     let _ = writeln!(
         err,
         "{}: {n} {} found; nothing was changed",
-        appraise::terminal::sanitise_line(&e.file.name),
+        appraise::sanitise::sanitise_line(&e.file.name),
         if n == 1 { "problem" } else { "problems" }
     );
 }

@@ -9,7 +9,8 @@ use appraise::export;
 use appraise::numbers;
 use appraise::panel::{self, MergeOptions, Method};
 use appraise::report::TextStyle;
-use appraise::terminal::{self, shown};
+use appraise::sanitise::shown;
+use appraise::terminal;
 use clap::ValueEnum;
 
 use appraise::{load, save, sensitivity};

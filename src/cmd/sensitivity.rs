@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use appraise::sensitivity::{self, SmaaConfig, WeightConstraints, WeightModel, output};
-use appraise::{export, terminal};
+use appraise::{export, sanitise, terminal};
 use clap::ValueEnum;
 
 use super::{load_or_example, print_warnings, stdout_style};
@@ -221,6 +221,6 @@ fn record(args: &Args, loaded: &appraise::Loaded) -> anyhow::Result<ExitCode> {
             appraise::numbers::count(n as f64, "constraint", "constraints")
         )
     };
-    eprintln!("{what} {}", terminal::sanitise(&path.display().to_string()));
+    eprintln!("{what} {}", sanitise::sanitise(&path.display().to_string()));
     Ok(ExitCode::SUCCESS)
 }

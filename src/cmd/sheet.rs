@@ -79,14 +79,14 @@ fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
         Ok(()) => {}
         Err(atomic::WriteError::Exists { .. }) => bail!(
             "{} already exists; use --force to replace it or --out to choose another name",
-            appraise::terminal::shown(&out)
+            appraise::sanitise::shown(&out)
         ),
         Err(e) => bail!("the sheet was not written: {e}"),
     }
     println!(
         "wrote {} for {}",
-        appraise::terminal::shown(&out),
-        appraise::terminal::shown(&args.member)
+        appraise::sanitise::shown(&out),
+        appraise::sanitise::shown(&args.member)
     );
     Ok(ExitCode::SUCCESS)
 }

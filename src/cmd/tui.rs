@@ -136,7 +136,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let _ = writeln!(
             std::io::stderr(),
             "Unsaved changes are kept in {}; open the file again to restore them.",
-            appraise::terminal::shown(&r)
+            appraise::sanitise::shown(&r)
         );
     }
     Ok(match app.stopped_by {

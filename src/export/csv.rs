@@ -58,7 +58,11 @@ pub fn shared_max(t: &ReportTable, c: usize) -> Option<f64> {
     {
         match v {
             Value::OutOf { max: m, .. } if max.is_none_or(|x| x == *m) => max = Some(*m),
-            Value::Empty | Value::Missing | Value::Text { .. } | Value::List { .. } => {}
+            Value::Empty
+            | Value::Missing
+            | Value::Text { .. }
+            | Value::List { .. }
+            | Value::Evidence { .. } => {}
             _ => return None,
         }
     }
@@ -119,7 +123,9 @@ fn field(value: &Value) -> String {
         Value::Number { value, .. } | Value::Percent { value, .. } | Value::OutOf { value, .. } => {
             plain_number(*value)
         }
-        Value::Text { .. } | Value::List { .. } => neutralise_formula(&value.display()),
+        Value::Text { .. } | Value::List { .. } | Value::Evidence { .. } => {
+            neutralise_formula(&value.display())
+        }
     }
 }
 

@@ -181,6 +181,19 @@ pub enum Value {
         /// The items.
         items: Vec<String>,
     },
+    /// A score's free note with the points of evidence for (+) and against
+    /// (–) it (the review's Annex 1). Text formats show a line per point
+    /// after the note; HTML makes the points a list.
+    Evidence {
+        /// The free note, if any.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+        /// Points for the score.
+        #[serde(rename = "for")]
+        for_: Vec<String>,
+        /// Points against the score.
+        against: Vec<String>,
+    },
     /// A number.
     Number {
         /// The value, stored as a number in spreadsheets.
@@ -224,6 +237,16 @@ impl Value {
                 .collect::<Vec<_>>()
                 .join("\n"),
             Value::List { items } => items.join("\n"),
+            Value::Evidence {
+                note,
+                for_,
+                against,
+            } => {
+                let mut lines: Vec<String> = note.iter().cloned().collect();
+                lines.extend(for_.iter().map(|p| format!("+ {p}")));
+                lines.extend(against.iter().map(|p| format!("– {p}")));
+                lines.join("\n")
+            }
             Value::Number { display, .. }
             | Value::Percent { display, .. }
             | Value::OutOf { display, .. } => display.clone(),

@@ -185,6 +185,30 @@ fn cell_html(cell: &Cell) -> String {
                 .collect();
             format!("<ul>{}</ul>", lis.join(""))
         }
+        Value::Evidence {
+            note,
+            for_,
+            against,
+        } => {
+            // The + and – stay in the text, so the points read the same
+            // without the style sheet and to a screen reader.
+            let lis: Vec<String> = for_
+                .iter()
+                .map(|p| format!("<li>+ {}</li>", with_breaks(p)))
+                .chain(
+                    against
+                        .iter()
+                        .map(|p| format!("<li>– {}</li>", with_breaks(p))),
+                )
+                .collect();
+            let note = note.as_deref().map_or(String::new(), |n| {
+                format!("<p style=\"margin:0 0 0.3em\">{}</p>", with_breaks(n))
+            });
+            format!(
+                "{note}<ul class=\"evidence\" style=\"list-style:none;padding-left:0\">{}</ul>",
+                lis.join("")
+            )
+        }
         v => with_breaks(&v.display()),
     };
     if let Some(r) = &cell.remark {

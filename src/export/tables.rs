@@ -5,7 +5,6 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::compute::{Results, reconcile};
-use crate::model::value_fn::{Better, Measure, ValueFunction};
 use crate::model::{Appraisal, Scale};
 use crate::numbers;
 
@@ -283,6 +282,19 @@ fn score_cell(score: Option<f64>) -> Cell {
     }
 }
 
+/// Criterion `c`'s score cell: exact for a judged score, at most two
+/// decimals for one derived from a measured value.
+fn criterion_score_cell(appraisal: &Appraisal, c: usize, score: Option<f64>) -> Cell {
+    let measured = appraisal
+        .criteria()
+        .get(c)
+        .is_some_and(|k| k.measure().is_some());
+    match score {
+        Some(s) if measured => Cell::new(number(s, numbers::derived_score)),
+        _ => score_cell(score),
+    }
+}
+
 /// A criterion's share of the total weight, 0-100, at its effective weight
 /// (its weight as written where there are no criteria groups).
 fn share(appraisal: &Appraisal, c: usize) -> f64 {
@@ -330,103 +342,6 @@ fn share_of_siblings(appraisal: &Appraisal, weight: f64, parent: Option<usize>) 
     if sum > 0.0 { weight / sum } else { 0.0 }
 }
 
-/// How a measured criterion's raw values become scores, in words a reader
-/// can check: "linear, lowest £1.2m = 5 to highest £3.4m = 0". The local
-/// functions name the shortlist's best and worst values, read from the
-/// scores the model derived.
-pub fn value_rule(appraisal: &Appraisal, c: usize) -> Option<String> {
-    let m: &Measure = appraisal.criteria().get(c)?.measure()?;
-    let scale = appraisal.scale_of(c);
-    let (min, max) = (scale.min(), scale.max());
-    let u = |x: f64| m.with_unit(x);
-    let sc = numbers::score;
-    // The shortlist's raw values with the scores they were given.
-    let shortlisted = appraisal.shortlisted();
-    let scored: Vec<(f64, f64)> = appraisal
-        .derivations(c)
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| shortlisted.get(*i).copied().unwrap_or(false))
-        .filter_map(|(i, d)| Some((appraisal.options().get(i)?.measure(c)?, d?.score)))
-        .collect();
-    let top = scored
-        .iter()
-        .copied()
-        .reduce(|a, b| if b.1 > a.1 { b } else { a });
-    let bottom = scored
-        .iter()
-        .copied()
-        .reduce(|a, b| if b.1 < a.1 { b } else { a });
-    let (best_word, worst_word) = match m.better {
-        Better::Lower => ("lowest", "highest"),
-        Better::Higher => ("highest", "lowest"),
-    };
-    let rule = match &m.function {
-        ValueFunction::Linear { bounds: None } => match (top, bottom) {
-            (Some(t), Some(b)) if t.0 != b.0 => format!(
-                "linear, {best_word} {} = {} to {worst_word} {} = {}",
-                u(t.0),
-                sc(max),
-                u(b.0),
-                sc(min)
-            ),
-            _ => format!(
-                "linear from the shortlist's {worst_word} value (= {}) to its {best_word} (= {})",
-                sc(min),
-                sc(max)
-            ),
-        },
-        ValueFunction::Linear {
-            bounds: Some((w, b)),
-        } => format!(
-            "linear, {} = {} to {} = {}, held at the ends beyond them",
-            u(*b),
-            sc(max),
-            u(*w),
-            sc(min)
-        ),
-        ValueFunction::Piecewise { points } => {
-            let pts: Vec<String> = points
-                .iter()
-                .map(|(x, y)| format!("{} = {}", u(*x), sc(*y)))
-                .collect();
-            format!(
-                "piecewise linear through {}, held beyond the ends",
-                pts.join(", ")
-            )
-        }
-        ValueFunction::Bands { bands } => {
-            let bs: Vec<String> = bands
-                .iter()
-                .map(|b| match b.test {
-                    Some((cmp, limit)) => format!("{} {} = {}", cmp.words(), u(limit), sc(b.score)),
-                    None => format!("any other value = {}", sc(b.score)),
-                })
-                .collect();
-            format!("bands, {}", bs.join("; "))
-        }
-        ValueFunction::RelativeToBest => {
-            let lead = if min == 0.0 {
-                sc(max)
-            } else {
-                format!("{} + {}", sc(min), sc(max - min))
-            };
-            let formula = match m.better {
-                Better::Lower => "lowest ÷ this value",
-                Better::Higher => "this value ÷ highest",
-            };
-            match top {
-                Some(t) => format!(
-                    "relative to the best, {lead} × {formula} ({best_word} on the shortlist {})",
-                    u(t.0)
-                ),
-                None => format!("relative to the best, {lead} × {formula}"),
-            }
-        }
-    };
-    Some(rule)
-}
-
 /// Criterion `c`'s scale as the criteria table's Scale column shows it:
 /// "0 to 5", with "measured" for a criterion whose scores are derived.
 pub fn scale_cell(appraisal: &Appraisal, c: usize) -> String {
@@ -439,19 +354,20 @@ pub fn scale_cell(appraisal: &Appraisal, c: usize) -> String {
 }
 
 /// How a measured criterion is scored, in a sentence: its unit, which way
-/// is better and its value function ([`value_rule`]).
+/// is better and its value function ([`Appraisal::value_rule`]). The
+/// criteria section and the score matrix's notes both say it so.
 pub fn measured_sentence(appraisal: &Appraisal, c: usize) -> Option<String> {
     let k = appraisal.criteria().get(c)?;
     let m = k.measure()?;
-    let unit = match &m.unit {
-        Some(u) => format!(" in {u}"),
-        None => String::new(),
-    };
+    let unit = m
+        .unit
+        .as_deref()
+        .map_or(String::new(), |u| format!(" in {u}"));
     Some(format!(
-        "{} is measured{unit} ({} is better) and scored by its value function: {}.",
+        "{} is measured{unit} ({} is better); its score comes from {}.",
         k.name(),
         m.better.as_str(),
-        value_rule(appraisal, c)?
+        appraisal.value_rule(c)?
     ))
 }
 
@@ -1120,33 +1036,15 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
         kind: RowKind::Parameters,
         cells: weights,
     });
-    let mut order = Vec::new();
-    let mut any_missing = false;
-    let mut remarks = Vec::new();
-    for i in results.rank_order() {
-        let (Some(o), Some(r)) = (appraisal.options().get(i), results.options.get(i)) else {
-            continue;
-        };
-        any_missing |= !r.complete;
-        let (remark, notes) = total_remark(appraisal, results, i);
-        push_unique(&mut remarks, notes);
-        let mut cells = vec![
-            Cell::new(Value::Number {
-                value: r.rank as f64,
-                display: r.rank.to_string(),
-            }),
-            Cell::text(o.name()),
-        ];
-        cells.extend(o.scores().iter().map(|s| score_cell(*s)));
-        let mut total = Cell::new(number(r.total, numbers::total));
-        total.remark = remark;
-        cells.push(total);
-        if published {
-            cells.push(published_cell(o));
-        }
-        t.rows.push(Row::body(cells));
-        order.push(i);
-    }
+    let MatrixBody {
+        rows,
+        order,
+        any_missing,
+        remarks,
+    } = matrix_body(appraisal, results, published, |o, _| {
+        o.scores().iter().map(|s| score_cell(*s)).collect()
+    });
+    t.rows.extend(rows);
     let published_allowance = published_allowances(appraisal, &order);
     t.weighted_sum = Some(WeightedSum {
         weight_row: 0,
@@ -1237,87 +1135,59 @@ fn scale_words(s: &crate::model::Scale) -> String {
     }
 }
 
-/// How a measured criterion's score is found from its raw value, in words
-/// a reader can check by hand.
-fn matrix_value_rule(appraisal: &Appraisal, c: usize) -> Option<String> {
-    use crate::model::value_fn::{Better, ValueFunction};
-    let k = appraisal.criteria().get(c)?;
-    let m = k.measure()?;
-    let s = appraisal.scale_of(c);
-    let (lo, hi) = (numbers::score(s.min()), numbers::score(s.max()));
-    let u = |x: f64| m.with_unit(x);
-    let better = match m.better {
-        Better::Lower => "lower is better",
-        Better::Higher => "higher is better",
+/// The score matrix's body, as both versions' matrices build it.
+struct MatrixBody {
+    /// A row per ranked option, best first.
+    rows: Vec<Row>,
+    /// The options in row order.
+    order: Vec<usize>,
+    /// Whether any option still has scores to give.
+    any_missing: bool,
+    /// The notes the totals' remarks need, once each.
+    remarks: Vec<String>,
+}
+
+/// The score matrix's body rows, one per ranked option in rank order: its
+/// rank, the option as tables name it, the cells `scores` gives for it, its
+/// total with any remark, and its published total when the table has that
+/// column. The two matrices differ only in `scores`.
+fn matrix_body(
+    appraisal: &Appraisal,
+    results: &Results,
+    published: bool,
+    scores: impl Fn(&crate::model::AppraisalOption, &crate::compute::OptionResult) -> Vec<Cell>,
+) -> MatrixBody {
+    let mut body = MatrixBody {
+        rows: Vec::new(),
+        order: Vec::new(),
+        any_missing: false,
+        remarks: Vec::new(),
     };
-    let rule = match &m.function {
-        ValueFunction::Linear { bounds: None } => format!(
-            "a straight line from the shortlisted options' worst value (scores {lo}) to their best (scores {hi}); if every value is the same, each scores {hi}"
-        ),
-        ValueFunction::Linear {
-            bounds: Some((w, b)),
-        } => format!(
-            "a straight line from {} (scores {lo}) to {} (scores {hi}), values beyond them held at the ends",
-            u(*w),
-            u(*b)
-        ),
-        ValueFunction::Piecewise { points } => {
-            let pts: Vec<String> = points
-                .iter()
-                .map(|(x, y)| format!("{} scores {}", u(*x), numbers::score(*y)))
-                .collect();
-            format!(
-                "straight lines through the points {}; values beyond the first or last point take its score",
-                pts.join(", ")
-            )
+    for i in results.rank_order() {
+        let (Some(o), Some(r)) = (appraisal.options().get(i), results.options.get(i)) else {
+            continue;
+        };
+        body.any_missing |= !r.complete;
+        let (remark, notes) = total_remark(appraisal, results, i);
+        push_unique(&mut body.remarks, notes);
+        let mut cells = vec![
+            Cell::new(Value::Number {
+                value: r.rank as f64,
+                display: r.rank.to_string(),
+            }),
+            Cell::text(o.label()),
+        ];
+        cells.extend(scores(o, r));
+        let mut total = Cell::new(number(r.total, numbers::total));
+        total.remark = remark;
+        cells.push(total);
+        if published {
+            cells.push(published_cell(o));
         }
-        ValueFunction::Bands { bands } => {
-            let words: Vec<String> = bands
-                .iter()
-                .map(|b| match b.test {
-                    Some((cmp, limit)) => {
-                        let test = match cmp {
-                            crate::model::value_fn::Comparison::Below => "under",
-                            crate::model::value_fn::Comparison::UpTo => "up to",
-                            crate::model::value_fn::Comparison::Above => "over",
-                            crate::model::value_fn::Comparison::AtLeast => "at least",
-                        };
-                        format!("{test} {} scores {}", u(limit), numbers::score(b.score))
-                    }
-                    None => format!("any other value scores {}", numbers::score(b.score)),
-                })
-                .collect();
-            format!("bands, the first that holds: {}", words.join("; "))
-        }
-        ValueFunction::RelativeToBest => {
-            let lead = if s.min() == 0.0 {
-                hi.clone()
-            } else {
-                format!("{lo} + ({hi} − {lo}) ×")
-            };
-            let lead = if s.min() == 0.0 {
-                format!("{lead} ×")
-            } else {
-                lead
-            };
-            match m.better {
-                Better::Lower => format!(
-                    "its value relative to the best: {lead} the lowest value on the shortlist ÷ this value"
-                ),
-                Better::Higher => format!(
-                    "its value relative to the best: {lead} this value ÷ the highest value on the shortlist"
-                ),
-            }
-        }
-    };
-    let unit = m
-        .unit
-        .as_deref()
-        .map_or(String::new(), |u| format!(" in {u}"));
-    Some(format!(
-        "{} is measured{unit} ({better}); its score comes from {rule}.",
-        k.name()
-    ))
+        body.rows.push(Row::body(cells));
+        body.order.push(i);
+    }
+    body
 }
 
 /// The version-2 score matrix: criteria under their groups with a subtotal
@@ -1428,25 +1298,15 @@ fn grouped_matrix(appraisal: &Appraisal, results: &Results) -> ReportTable {
             }));
     }
     let body_start = t.rows.len();
-    let mut order = Vec::new();
-    let mut any_missing = false;
-    let mut remarks = Vec::new();
-    for i in results.rank_order() {
-        let (Some(o), Some(r)) = (appraisal.options().get(i), results.options.get(i)) else {
-            continue;
-        };
-        any_missing |= !r.complete;
-        let (remark, notes) = total_remark(appraisal, results, i);
-        push_unique(&mut remarks, notes);
-        let mut cells = vec![
-            Cell::new(Value::Number {
-                value: r.rank as f64,
-                display: r.rank.to_string(),
-            }),
-            Cell::text(o.label()),
-        ];
-        for col in &layout {
-            cells.push(match *col {
+    let MatrixBody {
+        rows,
+        order,
+        any_missing,
+        remarks,
+    } = matrix_body(appraisal, results, published, |o, r| {
+        layout
+            .iter()
+            .map(|col| match *col {
                 MatrixColumn::Raw(c) => match (o.measure(c), appraisal.criteria()[c].measure()) {
                     (Some(v), Some(m)) => Cell::new(Value::Number {
                         value: v,
@@ -1454,22 +1314,15 @@ fn grouped_matrix(appraisal: &Appraisal, results: &Results) -> ReportTable {
                     }),
                     _ => Cell::new(Value::Missing),
                 },
-                MatrixColumn::Score(c) => score_cell(o.score(c)),
+                MatrixColumn::Score(c) => criterion_score_cell(appraisal, c, o.score(c)),
                 MatrixColumn::Subtotal(g) => Cell::new(number(
                     r.subtotals.get(g).copied().unwrap_or(0.0),
                     numbers::total,
                 )),
-            });
-        }
-        let mut total = Cell::new(number(r.total, numbers::total));
-        total.remark = remark;
-        cells.push(total);
-        if published {
-            cells.push(published_cell(o));
-        }
-        t.rows.push(Row::body(cells));
-        order.push(i);
-    }
+            })
+            .collect()
+    });
+    t.rows.extend(rows);
     let published_allowance = published_allowances(appraisal, &order);
     let column_of = |want: MatrixColumn| {
         layout
@@ -1549,7 +1402,7 @@ fn grouped_matrix(appraisal: &Appraisal, results: &Results) -> ReportTable {
         );
     }
     for c in 0..appraisal.criteria().len() {
-        if let Some(rule) = matrix_value_rule(appraisal, c) {
+        if let Some(rule) = measured_sentence(appraisal, c) {
             t.notes.push(rule);
         }
     }
@@ -1657,10 +1510,11 @@ impl<'a> Annex<'a> {
         let Some(e) = evidence else {
             return text_or_empty(o.note(c));
         };
-        let mut lines: Vec<String> = o.note(c).map(str::to_string).into_iter().collect();
-        lines.extend(e.for_.iter().map(|p| format!("+ {p}")));
-        lines.extend(e.against.iter().map(|p| format!("– {p}")));
-        Cell::text(lines.join("\n"))
+        Cell::new(Value::Evidence {
+            note: o.note(c).map(str::to_string),
+            for_: e.for_.clone(),
+            against: e.against.clone(),
+        })
     }
 
     /// Option `i`'s table: criterion, evaluation note, score and a TOTAL
@@ -1762,10 +1616,12 @@ impl<'a> Annex<'a> {
                 };
                 cells.push(w);
             }
-            cells.push(score_cell(score).with_live(Live::Score {
-                option: i,
-                criterion: c,
-            }));
+            cells.push(
+                criterion_score_cell(appraisal, c, score).with_live(Live::Score {
+                    option: i,
+                    criterion: c,
+                }),
+            );
             if self.several_scales {
                 cells.push(match appraisal.points(i, c) {
                     Some(p) => Cell::new(number(p, numbers::total)),
@@ -2177,38 +2033,51 @@ mod tests {
             (
                 "\"linear\"",
                 "lower",
-                "linear, lowest 4 months = 5 to highest 10 months = 0",
+                "a straight line from the shortlist's worst value, 10 months (scores 0), to its best, 4 months (scores 5)",
             ),
             (
                 "\"linear\"",
                 "higher",
-                "linear, highest 10 months = 5 to lowest 4 months = 0",
+                "a straight line from the shortlist's worst value, 4 months (scores 0), to its best, 10 months (scores 5)",
             ),
             (
                 "{ function = \"linear\", worst = 12, best = 2 }",
                 "lower",
-                "linear, 2 months = 5 to 12 months = 0, held at the ends beyond them",
+                "a straight line from 12 months (scores 0) to 2 months (scores 5), values beyond them held at the ends",
             ),
             (
                 "{ function = \"piecewise\", points = [[2, 5], [6, 3], [12, 0]] }",
                 "lower",
-                "piecewise linear through 2 months = 5, 6 months = 3, 12 months = 0, held beyond the ends",
+                "straight lines through the points 2 months scores 5, 6 months scores 3 and 12 months scores 0; values beyond the first or last point take its score",
             ),
             (
                 "{ function = \"bands\", bands = [{ below = 6, score = 5 }, { at_least = 6, score = 1 }] }",
                 "lower",
-                "bands, under 6 months = 5; at least 6 months = 1",
+                "bands, the first that holds: under 6 months scores 5; at least 6 months scores 1",
             ),
             (
                 "\"relative-to-best\"",
                 "lower",
-                "relative to the best, 5 × lowest ÷ this value (lowest on the shortlist 4 months)",
+                "its value relative to the best: 5 × the lowest value on the shortlist (4 months) ÷ this value",
+            ),
+            (
+                "\"relative-to-best\"",
+                "higher",
+                "its value relative to the best: 5 × this value ÷ the highest value on the shortlist (10 months)",
             ),
         ];
         for (value, better, words) in cases {
             let (a, _) = measured(value, better);
-            assert_eq!(value_rule(&a, 0).as_deref(), Some(words), "{value}");
-            assert_eq!(value_rule(&a, 1), None);
+            assert_eq!(a.value_rule(0).as_deref(), Some(words), "{value}");
+            assert_eq!(a.value_rule(1), None);
+            // The criteria section and the matrix notes say it in one sentence.
+            let sentence = measured_sentence(&a, 0).unwrap();
+            assert_eq!(
+                sentence,
+                format!(
+                    "Time is measured in months ({better} is better); its score comes from {words}."
+                )
+            );
         }
     }
 

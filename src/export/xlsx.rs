@@ -1438,7 +1438,7 @@ fn write_sheet(
             let cell = row.cells.get(c);
             let value = cell.map_or(&Value::Empty, |cell| &cell.value);
             let wrap = wrap
-                || matches!(value, Value::List { .. })
+                || matches!(value, Value::List { .. } | Value::Evidence { .. })
                 || (kind == RowKind::Parameters && own.is_some_and(|m| m.grouped.is_some()));
             // A version-2 matrix's effective weights, derived scores,
             // subtotals, totals and ranks follow its entries.
@@ -1505,7 +1505,7 @@ fn write_sheet(
                     let f = formats.get(kind, wrap, NumberFormat::General, false);
                     ws.write_blank(xr, xc, f).map_err(xerr)?;
                 }
-                Value::Text { .. } | Value::List { .. } => {
+                Value::Text { .. } | Value::List { .. } | Value::Evidence { .. } => {
                     let text = cell_text(value);
                     let wrap = wrap || text.contains('\n');
                     lines = lines.max(wrapped_lines(&text, width));

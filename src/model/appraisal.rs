@@ -369,6 +369,17 @@ impl Appraisal {
         m.derive_all(scale.min(), scale.max(), &raws, &self.shortlisted())
     }
 
+    /// How measured criterion `c`'s raw values become scores, in words a
+    /// reader can check ([`Measure::rule`]), naming the shortlist's worst
+    /// and best values; `None` for a judged criterion.
+    pub fn value_rule(&self, c: usize) -> Option<String> {
+        let m = self.criteria.get(c)?.measure.as_ref()?;
+        let scale = self.scale_of(c);
+        let raws: Vec<Option<f64>> = self.options.iter().map(|o| o.measures[c]).collect();
+        let ends = m.extremes(&raws, &self.shortlisted());
+        Some(m.rule(scale.min(), scale.max(), ends))
+    }
+
     /// Sets or clears the raw value of measured criterion `c` for option
     /// `o`, then derives the scores again (a local scale can move them all).
     pub fn set_measure(

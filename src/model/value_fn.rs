@@ -222,6 +222,31 @@ impl Measure {
         Ok(())
     }
 
+    /// The shortlist's (worst, best) raw values: the reference points of the
+    /// local functions. `counts` says which options are on the shortlist.
+    pub fn extremes(&self, raws: &[Option<f64>], counts: &[bool]) -> Option<(f64, f64)> {
+        let shortlist = || {
+            raws.iter()
+                .zip(counts)
+                .filter_map(|(r, &c)| r.filter(|_| c))
+        };
+        let best = shortlist().reduce(|a, b| {
+            if self.better.at_least_as_good(a, b) {
+                a
+            } else {
+                b
+            }
+        })?;
+        let worst = shortlist().reduce(|a, b| {
+            if self.better.at_least_as_good(a, b) {
+                b
+            } else {
+                a
+            }
+        })?;
+        Some((worst, best))
+    }
+
     /// Scores every raw value (in option order; `None` where there is none).
     /// `counts` says which options set the local reference points (the
     /// shortlist); every option with a value is scored against them.
@@ -232,28 +257,89 @@ impl Measure {
         raws: &[Option<f64>],
         counts: &[bool],
     ) -> Vec<Option<Derived>> {
-        let shortlist: Vec<f64> = raws
-            .iter()
-            .zip(counts)
-            .filter_map(|(r, &c)| r.filter(|_| c))
-            .collect();
-        let best = shortlist.iter().copied().reduce(|a, b| {
-            if self.better.at_least_as_good(a, b) {
-                a
-            } else {
-                b
-            }
-        });
-        let worst = shortlist.iter().copied().reduce(|a, b| {
-            if self.better.at_least_as_good(a, b) {
-                b
-            } else {
-                a
-            }
-        });
+        let ends = self.extremes(raws, counts);
+        let (worst, best) = (ends.map(|e| e.0), ends.map(|e| e.1));
         raws.iter()
             .map(|r| r.and_then(|raw| self.derive(min, max, raw, worst, best)))
             .collect()
+    }
+
+    /// How raw values become scores on a `min`..`max` scale, in words a
+    /// reader can check by hand. This is the one wording of a value function,
+    /// used by every table, export and the scoring screen. `extremes` are the
+    /// shortlist's (worst, best) raw values ([`Measure::extremes`]), named by
+    /// the local functions when known.
+    pub fn rule(&self, min: f64, max: f64, extremes: Option<(f64, f64)>) -> String {
+        let u = |x: f64| self.with_unit(x);
+        let (lo, hi) = (score(min), score(max));
+        let (best_word, _) = match self.better {
+            Better::Lower => ("lowest", "highest"),
+            Better::Higher => ("highest", "lowest"),
+        };
+        match &self.function {
+            ValueFunction::Linear { bounds: None } => match extremes {
+                Some((w, b)) if w != b => format!(
+                    "a straight line from the shortlist's worst value, {} (scores {lo}), to its best, {} (scores {hi})",
+                    u(w),
+                    u(b)
+                ),
+                Some((w, _)) => format!(
+                    "a straight line from the shortlist's worst value to its best; every value is {}, so each scores {hi}",
+                    u(w)
+                ),
+                None => format!(
+                    "a straight line from the shortlist's worst value (scores {lo}) to its best (scores {hi}); if every value is the same, each scores {hi}"
+                ),
+            },
+            ValueFunction::Linear {
+                bounds: Some((w, b)),
+            } => format!(
+                "a straight line from {} (scores {lo}) to {} (scores {hi}), values beyond them held at the ends",
+                u(*w),
+                u(*b)
+            ),
+            ValueFunction::Piecewise { points } => {
+                let pts: Vec<String> = points
+                    .iter()
+                    .map(|(x, y)| format!("{} scores {}", u(*x), score(*y)))
+                    .collect();
+                format!(
+                    "straight lines through the points {}; values beyond the first or last point take its score",
+                    and_list(&pts)
+                )
+            }
+            ValueFunction::Bands { bands } => {
+                let words: Vec<String> = bands
+                    .iter()
+                    .map(|b| match b.test {
+                        Some((cmp, limit)) => {
+                            format!("{} {} scores {}", cmp.words(), u(limit), score(b.score))
+                        }
+                        None => format!("any other value scores {}", score(b.score)),
+                    })
+                    .collect();
+                format!("bands, the first that holds: {}", words.join("; "))
+            }
+            ValueFunction::RelativeToBest => {
+                let lead = if min == 0.0 {
+                    format!("{hi} ×")
+                } else {
+                    format!("{lo} + ({hi} − {lo}) ×")
+                };
+                let best = match extremes {
+                    Some((_, b)) => format!("the {best_word} value on the shortlist ({})", u(b)),
+                    None => format!("the {best_word} value on the shortlist"),
+                };
+                match self.better {
+                    Better::Lower => {
+                        format!("its value relative to the best: {lead} {best} ÷ this value")
+                    }
+                    Better::Higher => {
+                        format!("its value relative to the best: {lead} this value ÷ {best}")
+                    }
+                }
+            }
+        }
     }
 
     /// One score; `worst`/`best` are the shortlist's, for the local functions.
@@ -414,8 +500,45 @@ pub fn with_unit(unit: Option<&str>, raw: f64) -> String {
             None => format!("{u}{n}"),
         },
         Some("%") => format!("{n}%"),
+        Some(u) if raw.abs() == 1.0 => format!("{n} {}", singular(u)),
         Some(u) => format!("{n} {u}"),
     }
+}
+
+/// A list in words: "a", "a and b", "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The singular of a unit written as one plural English word, so that a
+/// value of exactly one reads "1 month", not "1 months". Units that are not
+/// plain lower-case words ("tCO2e", "£m", "kWh") and words that do not look
+/// plural ("bus", "class") are kept as written.
+fn singular(unit: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    if unit.len() < 4 || !unit.chars().all(|c| c.is_ascii_lowercase()) {
+        return Cow::Borrowed(unit);
+    }
+    if let Some(stem) = unit.strip_suffix("ies") {
+        return Cow::Owned(format!("{stem}y"));
+    }
+    for end in ["ches", "shes", "sses", "xes"] {
+        if unit.ends_with(end) {
+            return Cow::Borrowed(&unit[..unit.len() - 2]);
+        }
+    }
+    if unit.ends_with('s')
+        && !unit.ends_with("ss")
+        && !unit.ends_with("us")
+        && !unit.ends_with("is")
+    {
+        return Cow::Borrowed(&unit[..unit.len() - 1]);
+    }
+    Cow::Borrowed(unit)
 }
 
 #[cfg(test)]
@@ -524,5 +647,44 @@ mod tests {
         assert_eq!(with_unit(Some("months"), 18.0), "18 months");
         assert_eq!(with_unit(Some("%"), 12.5), "12.5%");
         assert_eq!(with_unit(None, 3.0), "3");
+    }
+
+    #[test]
+    fn a_value_of_one_takes_the_singular_of_a_plain_word_unit() {
+        assert_eq!(with_unit(Some("months"), 1.0), "1 month");
+        assert_eq!(with_unit(Some("months"), -1.0), "-1 month");
+        assert_eq!(with_unit(Some("months"), 1.5), "1.5 months");
+        assert_eq!(with_unit(Some("libraries"), 1.0), "1 library");
+        assert_eq!(with_unit(Some("branches"), 1.0), "1 branch");
+        assert_eq!(with_unit(Some("bus"), 1.0), "1 bus");
+        assert_eq!(with_unit(Some("class"), 1.0), "1 class");
+        assert_eq!(with_unit(Some("tCO2e"), 1.0), "1 tCO2e");
+        assert_eq!(with_unit(Some("£m"), 1.0), "£1m");
+        assert_eq!(with_unit(Some("hours per week"), 1.0), "1 hours per week");
+    }
+
+    #[test]
+    fn the_rule_names_the_shortlists_ends_when_it_has_them() {
+        let f = m(Better::Lower, ValueFunction::Linear { bounds: None });
+        let ends = f.extremes(&[Some(4.0), Some(8.0), Some(1.0)], &[true, true, false]);
+        assert_eq!(ends, Some((8.0, 4.0)));
+        assert_eq!(
+            f.rule(0.0, 5.0, ends),
+            "a straight line from the shortlist's worst value, £8m (scores 0), to its best, £4m (scores 5)"
+        );
+        assert_eq!(
+            f.rule(0.0, 5.0, Some((3.0, 3.0))),
+            "a straight line from the shortlist's worst value to its best; every value is £3m, so each scores 5"
+        );
+        assert!(
+            f.rule(0.0, 5.0, None)
+                .contains("if every value is the same")
+        );
+        let r = m(Better::Lower, ValueFunction::RelativeToBest);
+        assert_eq!(
+            r.rule(1.0, 5.0, ends),
+            "its value relative to the best: 1 + (5 − 1) × the lowest value on the shortlist (£4m) ÷ this value"
+        );
+        assert_eq!(f.extremes(&[None, Some(2.0)], &[true, false]), None);
     }
 }

@@ -5,8 +5,7 @@
 //! results, shared by the views and by `update`.
 
 use crate::compute::Results;
-use crate::model::value_fn::{Better, Measure, ValueFunction};
-use crate::model::{Appraisal, Scale};
+use crate::model::Appraisal;
 use crate::numbers;
 
 /// The grid's columns, as criterion indices in order: every criterion,
@@ -151,65 +150,16 @@ pub fn shown_weight(a: &Appraisal, c: usize) -> f64 {
     }
 }
 
-/// A value function in words, for the criterion's scale.
-pub fn function_words(m: &Measure, scale: &Scale) -> String {
-    let u = |x: f64| m.with_unit(x);
-    let (lo, hi) = (numbers::score(scale.min()), numbers::score(scale.max()));
-    let better = match m.better {
-        Better::Lower => "lower is better",
-        Better::Higher => "higher is better",
-    };
-    let how = match &m.function {
-        ValueFunction::Linear { bounds: None } => format!(
-            "a straight line from the shortlist's worst value (scores {lo}) to its best (scores {hi})"
-        ),
-        ValueFunction::Linear {
-            bounds: Some((w, b)),
-        } => format!(
-            "a straight line from {} (scores {lo}) to {} (scores {hi}), held at the ends beyond them",
-            u(*w),
-            u(*b)
-        ),
-        ValueFunction::Piecewise { points } => {
-            let pts: Vec<String> = points
-                .iter()
-                .map(|(r, s)| format!("{} scores {}", u(*r), numbers::score(*s)))
-                .collect();
-            format!("straight lines through {}", pts.join(", "))
-        }
-        ValueFunction::Bands { bands } => {
-            let parts: Vec<String> = bands
-                .iter()
-                .map(|b| match b.test {
-                    Some((c, l)) => format!(
-                        "{} {} scores {}",
-                        comparison_words(c),
-                        u(l),
-                        numbers::score(b.score)
-                    ),
-                    None => format!("any other value scores {}", numbers::score(b.score)),
-                })
-                .collect();
-            format!("bands: {}", parts.join("; "))
-        }
-        ValueFunction::RelativeToBest => match m.better {
-            Better::Lower => format!("relative to the best: {hi} × the lowest value ÷ this value"),
-            Better::Higher => {
-                format!("relative to the best: {hi} × this value ÷ the highest value")
-            }
-        },
-    };
-    format!("{better}; {how}")
-}
-
-fn comparison_words(c: crate::model::value_fn::Comparison) -> &'static str {
-    use crate::model::value_fn::Comparison;
-    match c {
-        Comparison::Below => "under",
-        Comparison::UpTo => "up to",
-        Comparison::Above => "over",
-        Comparison::AtLeast => "at least",
-    }
+/// How measured criterion `c` is scored, for the details pane and the raw
+/// value prompt: "lower is better; " and the value function in the words
+/// every table uses ([`Appraisal::value_rule`]).
+pub fn function_words(a: &Appraisal, c: usize) -> Option<String> {
+    let m = a.criteria().get(c)?.measure()?;
+    Some(format!(
+        "{} is better; {}",
+        m.better.as_str(),
+        a.value_rule(c)?
+    ))
 }
 
 /// A raw value as the grid cell shows it, without its unit.

@@ -129,7 +129,7 @@ pub fn cell_details(
             .unwrap_or_default();
         lines.push(Line::from(vec![
             Span::styled(format!("Measured{unit}: "), bold()),
-            Span::raw(v2::function_words(m, scale)),
+            Span::raw(v2::function_words(a, c).unwrap_or_default()),
         ]));
         if let Some(words) = v2::measured_words(a, o, c) {
             let mut words = words;

@@ -1224,9 +1224,7 @@ fn prompt_words(app: &App, kind: &PromptKind) -> (String, String) {
                 .and_then(|m| m.unit.as_deref())
                 .map(|u| format!(" ({u})"))
                 .unwrap_or_default();
-            let how = m
-                .map(|m| super::v2::function_words(m, a.scale_of(*c)))
-                .unwrap_or_default();
+            let how = super::v2::function_words(a, *c).unwrap_or_default();
             (
                 format!(
                     "Raw value{unit}: {} on {}",
