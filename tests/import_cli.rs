@@ -844,7 +844,14 @@ fn every_bundled_example_comes_back_from_its_workbook_with_the_same_totals_and_r
             "{}",
             file.display()
         );
-        for key in ["scale", "max_total", "version", "groups", "criteria", "long_list"] {
+        for key in [
+            "scale",
+            "max_total",
+            "version",
+            "groups",
+            "criteria",
+            "long_list",
+        ] {
             assert_eq!(a[key], b[key], "{}: {key}", file.display());
         }
         for (x, y) in a["options"]
@@ -853,7 +860,14 @@ fn every_bundled_example_comes_back_from_its_workbook_with_the_same_totals_and_r
             .iter()
             .zip(b["options"].as_array().unwrap())
         {
-            for key in ["name", "ref", "group", "subtotals", "measured", "published_total"] {
+            for key in [
+                "name",
+                "ref",
+                "group",
+                "subtotals",
+                "measured",
+                "published_total",
+            ] {
                 assert_eq!(x[key], y[key], "{}: {key} of {}", file.display(), x["id"]);
             }
         }
@@ -866,8 +880,8 @@ fn every_bundled_example_comes_back_from_its_workbook_with_the_same_totals_and_r
 /// workbook cannot hold is listed at the top of the file written.
 #[test]
 fn a_version_2_workbook_gives_back_its_evidence_screening_and_groups() {
-    let original = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("appraisals/social-security-uprating-2024.toml");
+    let original =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("appraisals/social-security-uprating-2024.toml");
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("v2.xlsx");
     appraise()
@@ -882,7 +896,9 @@ fn a_version_2_workbook_gives_back_its_evidence_screening_and_groups() {
         .args(["import", "v2.xlsx"])
         .assert()
         .success()
-        .stderr(predicate::str::contains("5 criteria in 2 groups, 9 options (1 screened out)"));
+        .stderr(predicate::str::contains(
+            "5 criteria in 2 groups, 9 options (1 screened out)",
+        ));
     let back = dir.path().join("v2.toml");
     let text = std::fs::read_to_string(&back).unwrap();
     assert!(text.contains("version = 2"), "{text}");
@@ -892,7 +908,8 @@ fn a_version_2_workbook_gives_back_its_evidence_screening_and_groups() {
         "{text}"
     );
     let (a, b) = (load(&original), load(&back));
-    let ids = |x: &Appraisal| -> Vec<String> { x.groups().iter().map(|g| g.id().to_string()).collect() };
+    let ids =
+        |x: &Appraisal| -> Vec<String> { x.groups().iter().map(|g| g.id().to_string()).collect() };
     assert_eq!(ids(&a), ids(&b));
     assert_eq!(a.option_groups(), b.option_groups());
     assert_eq!(a.screens(), b.screens());

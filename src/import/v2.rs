@@ -104,9 +104,8 @@ pub fn is_version_2(book: &Book) -> bool {
     };
     // The version-2 criteria table has a Scale column, and the matrix of a
     // grouped file a Weight in group row; a version-1 workbook has neither.
-    let labelled = (0..m.rows.len()).any(|r| {
-        (0..m.rows[r].len().min(3)).any(|c| m.get(r, c).shown() == "Weight in group")
-    });
+    let labelled = (0..m.rows.len())
+        .any(|r| (0..m.rows[r].len().min(3)).any(|c| m.get(r, c).shown() == "Weight in group"));
     let scaled = sheet(book, "Criteria")
         .and_then(|s| find_cell(s, "Criterion").map(|(r, _)| (s, r)))
         .is_some_and(|(s, r)| (0..s.rows[r].len()).any(|c| s.get(r, c).shown() == "Scale"));
@@ -138,7 +137,12 @@ fn find_cell(s: &Sheet, want: &str) -> Option<(usize, usize)> {
 /// The notes under a sheet's table ("Note: ..."), without the prefix.
 fn notes(s: &Sheet) -> Vec<String> {
     (0..s.rows.len())
-        .filter_map(|r| s.get(r, 0).shown().strip_prefix("Note: ").map(str::to_string))
+        .filter_map(|r| {
+            s.get(r, 0)
+                .shown()
+                .strip_prefix("Note: ")
+                .map(str::to_string)
+        })
         .collect()
 }
 
@@ -191,12 +195,7 @@ fn split_label(label: &str, names: &[String]) -> (Option<String>, String) {
 }
 
 /// Reads a version-2 appraise workbook.
-pub fn read(
-    file: &str,
-    book: &Book,
-    ids: Ids,
-    settings: &Settings,
-) -> Result<Draft, ImportError> {
+pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Draft, ImportError> {
     let no_matrix = || ImportError::NoMatrix {
         file: file.to_string(),
         sheets: vec!["Matrix".into()],
@@ -274,8 +273,16 @@ pub fn read(
         cols.push((c, kind));
     }
     let all_names: Vec<String> = crit_names.iter().chain(&new_criteria).cloned().collect();
-    let score_col = |k: usize| cols.iter().find(|(_, x)| *x == Col::Score(k)).map(|(c, _)| *c);
-    let raw_col = |k: usize| cols.iter().find(|(_, x)| *x == Col::Raw(k)).map(|(c, _)| *c);
+    let score_col = |k: usize| {
+        cols.iter()
+            .find(|(_, x)| *x == Col::Score(k))
+            .map(|(c, _)| *c)
+    };
+    let raw_col = |k: usize| {
+        cols.iter()
+            .find(|(_, x)| *x == Col::Raw(k))
+            .map(|(c, _)| *c)
+    };
 
     // Groups: each subtotal column's path in the Group row, its weight above it.
     let path_at = |c: usize| -> Vec<String> {
@@ -360,8 +367,10 @@ pub fn read(
     }
 
     // Criteria and their scales.
-    let total_min = find_cell(m, "Lowest point (totals)").and_then(|(r, c)| m.get(r, c + 1).number());
-    let total_max = find_cell(m, "Highest point (totals)").and_then(|(r, c)| m.get(r, c + 1).number());
+    let total_min =
+        find_cell(m, "Lowest point (totals)").and_then(|(r, c)| m.get(r, c + 1).number());
+    let total_max =
+        find_cell(m, "Highest point (totals)").and_then(|(r, c)| m.get(r, c + 1).number());
     let mut criteria = Vec::new();
     let mut extras = Vec::new();
     let mut scales = Vec::new();
@@ -500,8 +509,13 @@ pub fn read(
     let mut options: Vec<DraftOption> = Vec::new();
     let mut opt_extra: Vec<OptionExtra> = Vec::new();
     let ncrit = criteria.len();
-    let kept: Vec<usize> = (0..all_names.len()).filter(|&k| score_col(k).is_some()).collect();
-    let published_col = cols.iter().find(|(_, k)| *k == Col::Published).map(|(c, _)| *c);
+    let kept: Vec<usize> = (0..all_names.len())
+        .filter(|&k| score_col(k).is_some())
+        .collect();
+    let published_col = cols
+        .iter()
+        .find(|(_, k)| *k == Col::Published)
+        .map(|(c, _)| *c);
     for &r in &body {
         let (reference, name) = split_label(&label(r), &opt_names);
         let mut scores = Vec::new();
@@ -521,7 +535,8 @@ pub fn read(
                             problems.push(Problem {
                                 place: m.at(r, rc),
                                 message: format!("'{}' is not a number", v.shown()),
-                                help: "type the raw value as a figure, or leave the cell empty".into(),
+                                help: "type the raw value as a figure, or leave the cell empty"
+                                    .into(),
                             });
                             None
                         }
@@ -559,9 +574,8 @@ pub fn read(
                 },
             });
         }
-        let published = published_col.and_then(|c| {
-            m.get(r, c).number().map(|t| (t, m.at(r, c).to_string()))
-        });
+        let published =
+            published_col.and_then(|c| m.get(r, c).number().map(|t| (t, m.at(r, c).to_string())));
         options.push(DraftOption {
             id: String::new(),
             name,
@@ -588,7 +602,9 @@ pub fn read(
         && let Some((r, c)) = find_cell(s, "Option")
     {
         let w = s.rows[r].len();
-        let outcome = (c + 1..w).find(|&x| s.get(r, x).shown() == "Outcome").unwrap_or(w);
+        let outcome = (c + 1..w)
+            .find(|&x| s.get(r, x).shown() == "Outcome")
+            .unwrap_or(w);
         let reasons_at = (c + 1..w).find(|&x| s.get(r, x).shown() == "Reasons for failing");
         let mut used: HashSet<String> = ids.screens.iter().map(|(id, _)| id.clone()).collect();
         let long_notes = notes(s);
@@ -663,7 +679,12 @@ pub fn read(
                                 .find_map(|l| l.strip_prefix(&prefix).map(str::to_string))
                                 .or_else(|| (failing == 1).then(|| reasons.join("\n")))
                         };
-                        Some((false, reason.filter(|r| !r.is_empty()).or(Some("(reason not found in the workbook)".into()))))
+                        Some((
+                            false,
+                            reason
+                                .filter(|r| !r.is_empty())
+                                .or(Some("(reason not found in the workbook)".into())),
+                        ))
                     }
                     _ => None,
                 })
@@ -698,7 +719,12 @@ pub fn read(
         .map(|(i, (id, _, _))| (id.as_str(), i))
         .collect();
     let mut idx: Vec<usize> = (0..options.len()).collect();
-    idx.sort_by_key(|&i| order.get(options[i].id.as_str()).copied().unwrap_or(usize::MAX - options.len() + i));
+    idx.sort_by_key(|&i| {
+        order
+            .get(options[i].id.as_str())
+            .copied()
+            .unwrap_or(usize::MAX - options.len() + i)
+    });
     let mut options: Vec<DraftOption> = idx.iter().map(|&i| options[i].clone()).collect();
     let mut opt_extra: Vec<OptionExtra> = idx.iter().map(|&i| opt_extra[i].clone()).collect();
 
@@ -709,7 +735,8 @@ pub fn read(
     {
         let w = s.rows[r].len();
         let find = |h: &str| (0..w).find(|&x| s.get(r, x).shown() == h);
-        let (group_col, desc_col, remark_col) = (find("Group"), find("Description"), find("Remarks"));
+        let (group_col, desc_col, remark_col) =
+            (find("Group"), find("Description"), find("Remarks"));
         let mut heading: Option<String> = None;
         for row in r + 1..s.rows.len() {
             let lab = s.get(row, c).shown();
@@ -725,8 +752,8 @@ pub fn read(
                         Some(g) => text(s.get(row, g)),
                         None => heading.clone().filter(|h| h != "Not in a group"),
                     };
-                    opt_extra[i].baseline = remark_col
-                        .is_some_and(|x| s.get(row, x).shown().contains("baseline"));
+                    opt_extra[i].baseline =
+                        remark_col.is_some_and(|x| s.get(row, x).shown().contains("baseline"));
                 }
                 None if group_col.is_none() => {
                     if lab != "Not in a group" {
@@ -782,7 +809,8 @@ pub fn read(
         sheet: m.name.clone(),
         from_appraise: true,
         found: vec![
-            "layout: options as rows, criteria under their groups (an appraise version-2 workbook)".into(),
+            "layout: options as rows, criteria under their groups (an appraise version-2 workbook)"
+                .into(),
             format!(
                 "an appraise workbook: ids and details from its Ids sheet; groups, weights in group, scales and raw values from its Matrix sheet; screening from its Long list; descriptions, option groups, strengths, weaknesses and {} with evidence from its other sheets",
                 numbers::count(f64::from(noted), "note", "notes")
@@ -801,7 +829,11 @@ pub fn read(
         title: String::new(),
         details: Vec::new(),
         scale: (min, max, step),
-        scale_source: if settings.scale.is_some() { ScaleSource::Given } else { ScaleSource::Read },
+        scale_source: if settings.scale.is_some() {
+            ScaleSource::Given
+        } else {
+            ScaleSource::Read
+        },
         labels: Vec::new(),
         criteria,
         options,
@@ -858,7 +890,11 @@ pub fn read(
     if made_screen_ids > 0 {
         not_recovered.push(format!(
             "the id of {}: made from the name, as the Ids sheet does not name it",
-            numbers::count(f64::from(made_screen_ids), "screening test", "screening tests")
+            numbers::count(
+                f64::from(made_screen_ids),
+                "screening test",
+                "screening tests"
+            )
         ));
     }
     not_recovered.push(
@@ -906,12 +942,20 @@ pub fn to_toml(draft: &Draft, x: &Extra) -> String {
     out.push_str("[appraisal]\n");
     out.push_str(&format!("title = {}\n", q(&draft.title)));
     for (key, value) in &draft.details {
-        if matches!(key.as_str(), "organisation" | "date" | "source" | "description") {
+        if matches!(
+            key.as_str(),
+            "organisation" | "date" | "source" | "description"
+        ) {
             out.push_str(&format!("{key} = {}\n", q(value)));
         }
     }
     out.push_str("\n[scale]\n");
-    out.push_str(&format!("min = {}\nmax = {}\nstep = {}\n", n(min), n(max), n(step)));
+    out.push_str(&format!(
+        "min = {}\nmax = {}\nstep = {}\n",
+        n(min),
+        n(max),
+        n(step)
+    ));
     let labels: Vec<String> = draft
         .labels
         .iter()
@@ -923,7 +967,12 @@ pub fn to_toml(draft: &Draft, x: &Extra) -> String {
     }
     for g in &x.groups {
         out.push_str("\n[[groups]]\n");
-        out.push_str(&format!("id = {}\nname = {}\nweight = {}\n", q(&g.id), q(&g.name), n(g.weight)));
+        out.push_str(&format!(
+            "id = {}\nname = {}\nweight = {}\n",
+            q(&g.id),
+            q(&g.name),
+            n(g.weight)
+        ));
         if let Some(p) = &g.parent {
             out.push_str(&format!("group = {}\n", q(p)));
         }
@@ -949,7 +998,12 @@ pub fn to_toml(draft: &Draft, x: &Extra) -> String {
             out.push_str(&format!("value = {}\n", m.value));
         }
         if let Some((a, b, s)) = e.scale {
-            out.push_str(&format!("scale = {{ min = {}, max = {}, step = {} }}\n", n(a), n(b), n(s)));
+            out.push_str(&format!(
+                "scale = {{ min = {}, max = {}, step = {} }}\n",
+                n(a),
+                n(b),
+                n(s)
+            ));
         }
         if let Some(d) = &c.description {
             out.push_str(&format!("description = {}\n", q(d)));

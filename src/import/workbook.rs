@@ -128,7 +128,8 @@ fn order_of<T>(
 /// scale that has none ("The lowest score."), which is not the file's own.
 pub fn exported_end_label(value: f64, text: &str, (min, max, _): (f64, f64, f64)) -> bool {
     use crate::export::tables::unlabelled_end;
-    (value == min && text == unlabelled_end(false)) || (value == max && text == unlabelled_end(true))
+    (value == min && text == unlabelled_end(false))
+        || (value == max && text == unlabelled_end(true))
 }
 
 /// Fills `draft` from the rest of an appraise workbook.
