@@ -441,7 +441,10 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
             };
             let rule = note.and_then(|n| n.split_once("its score comes from ").map(|(_, r)| r));
             let (value, value_read) = match rule {
-                Some(r) if r.starts_with("a straight line from the shortlisted options' worst value") => ("\"linear\"".to_string(), true),
+                // The wording of main since the one value-function rule, and before.
+                Some(r)
+                    if r.starts_with("a straight line from the shortlist's worst value")
+                        || r.starts_with("a straight line from the shortlisted options' worst value") => ("\"linear\"".to_string(), true),
                 Some(r) if r.starts_with("its value relative to the best") => ("\"relative-to-best\"".to_string(), true),
                 other => {
                     not_recovered.push(format!(
