@@ -837,7 +837,18 @@ fn every_bundled_example_comes_back_from_its_workbook_with_the_same_totals_and_r
             String::from_utf8_lossy(&out.stderr)
         );
         appraise().arg("check").arg(&back).assert().success();
-        let (a, b) = (rank_json(file), rank_json(&back));
+        let (mut a, b) = (rank_json(file), rank_json(&back));
+        // A criterion's own scale that is the appraisal's scale is not held
+        // by the workbook (docs/importing.md says so); it changes no score.
+        let scale = &a["scale"];
+        let same = serde_json::json!([scale["min"], scale["max"], scale["step"]]);
+        if let Some(list) = a["criteria"].as_array_mut() {
+            for c in list {
+                if c["scale"] == same {
+                    c["scale"] = serde_json::Value::Null;
+                }
+            }
+        }
         assert_eq!(
             totals_and_ranks(&a),
             totals_and_ranks(&b),
