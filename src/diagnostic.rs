@@ -190,6 +190,9 @@ kinds! {
     NotMeasured = "not-measured",
     /// A raw value the criterion's value function cannot score.
     InvalidMeasure = "invalid-measure",
+    /// A raw value given as a range that is not one: low above high, the
+    /// likely value outside them, a key other than low, likely and high.
+    InvalidRange = "invalid-range",
     /// A screening result for no declared test.
     UnknownScreen = "unknown-screen",
     /// A failed screening test without a reason.

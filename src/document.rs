@@ -182,6 +182,7 @@ fn apply(doc: &mut DocumentMut, a: &Appraisal) -> Result<(), DocumentError> {
         });
     }
     write_lists(root, a);
+    write_agreed_order(root, a);
     {
         let item = root
             .entry("options")
@@ -208,8 +209,15 @@ fn write_structure(root: &mut Table, a: &Appraisal) {
     if !a.is_v2() {
         return;
     }
-    if !root.contains_key("version") {
-        root.insert("version", toml_edit::value(2));
+    // A file that said version 1 and has been given what only version 2
+    // holds (evidence, on the scoring screen) now says version 2.
+    match root.get("version").and_then(Item::as_integer) {
+        Some(v) if v >= 2 => {}
+        Some(_) => replace_value(root, "version", Value::from(2)),
+        None if root.contains_key("version") => {}
+        None => {
+            root.insert("version", toml_edit::value(2));
+        }
     }
     if a.percent_weights()
         && let Some(meta) = root.get_mut("appraisal").and_then(Item::as_table_like_mut)
@@ -354,6 +362,55 @@ fn add_criterion_v2(t: &mut Table, a: &Appraisal, c: &Criterion) {
     }
 }
 
+/// `[agreed_weights] order` as the model has it (set by the swing
+/// assistant), written only where it differs from the text, so a file whose
+/// order did not change keeps every byte; the table's other keys and its
+/// comments stay as they are.
+fn write_agreed_order(root: &mut Table, a: &Appraisal) {
+    let want = &a.agreed_weights().order;
+    let written: Vec<String> = match root.get("agreed_weights").and_then(|t| t.get("order")) {
+        Some(item) => match item.as_value() {
+            Some(Value::String(s)) => vec![s.value().clone()],
+            Some(Value::Array(list)) => list
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            _ => return,
+        },
+        None => Vec::new(),
+    };
+    if &written == want {
+        return;
+    }
+    let fresh = !root.contains_key("agreed_weights");
+    if want.is_empty() && fresh {
+        return;
+    }
+    let Some(table) = root
+        .entry("agreed_weights")
+        .or_insert_with(|| Item::Table(Table::new()))
+        .as_table_like_mut()
+    else {
+        return;
+    };
+    match want.as_slice() {
+        [] => {
+            table.remove("order");
+        }
+        [one] => replace_value(table, "order", Value::from(one.as_str())),
+        many => replace_value(
+            table,
+            "order",
+            Value::Array(many.iter().map(String::as_str).collect()),
+        ),
+    }
+    if fresh && let Some(t) = root.get_mut("agreed_weights").and_then(Item::as_table_mut) {
+        t.decor_mut().set_prefix(
+            "\n# What the panel agreed about the weights; `appraise sensitivity` samples only\n# the weightings that meet it (the order from the swing assistant).\n",
+        );
+    }
+}
+
 /// A published figure as written, so 3.80 keeps its two decimals.
 fn published_value(p: &crate::model::Published) -> Value {
     p.text()
@@ -368,7 +425,11 @@ fn add_option_v2(t: &mut Table, a: &Appraisal, o: &AppraisalOption) {
     let criteria = a.criteria();
     sync_cells(t, "measures", criteria, |c| {
         criteria[c].measure()?;
-        o.measure(c).map(num_value)
+        // A range stays a range; its point estimate is not written over it.
+        match o.range(c) {
+            Some(r) => Some(range_value(&r)),
+            None => o.measure(c).map(num_value),
+        }
     });
     if let Some(r) = o.reference()
         && !t.contains_key("ref")
@@ -414,25 +475,73 @@ fn add_option_v2(t: &mut Table, a: &Appraisal, o: &AppraisalOption) {
         }
         t.insert("screening", Item::Value(Value::InlineTable(sub)));
     }
-    if o.evidence().iter().any(|e| !e.is_empty()) && !t.contains_key("evidence") {
-        let mut sub = Table::new();
-        for (c, e) in criteria.iter().zip(o.evidence()) {
-            if e.is_empty() {
-                continue;
-            }
-            let mut et = toml_edit::InlineTable::new();
-            for (key, items) in [("for", &e.for_), ("against", &e.against)] {
-                if !items.is_empty() {
-                    let mut arr = Array::new();
-                    for s in items {
-                        arr.push(s.as_str());
-                    }
-                    et.insert(key, Value::Array(arr));
-                }
-            }
-            sub.insert(c.id().as_str(), Item::Value(Value::InlineTable(et)));
+    sync_evidence(t, criteria, o);
+}
+
+/// Brings an option's `evidence` table in line with the model, which the
+/// scoring screen edits: one entry per criterion with points, its `for` and
+/// `against` lists changed only where they differ (so the rest of the text
+/// keeps its comments and layout), entries without points removed. New
+/// entries follow the table's own form: `[options.evidence.id]` sections
+/// beside sections, `id = { for = [...] }` lines otherwise.
+fn sync_evidence(t: &mut Table, criteria: &[Criterion], o: &AppraisalOption) {
+    let wanted: Vec<(&str, &crate::model::Evidence)> = criteria
+        .iter()
+        .zip(o.evidence())
+        .map(|(c, e)| (c.id().as_str(), e))
+        .collect();
+    if !t.contains_key("evidence") {
+        if wanted.iter().all(|(_, e)| e.is_empty()) {
+            return;
         }
-        t.insert("evidence", Item::Table(sub));
+        t.insert("evidence", Item::Table(Table::new()));
+    }
+    let Some(item) = t.get_mut("evidence") else {
+        return;
+    };
+    let as_sections = item
+        .as_table()
+        .is_some_and(|x| x.iter().next().is_some_and(|(_, v)| v.is_table()));
+    let Some(sub) = item.as_table_like_mut() else {
+        return;
+    };
+    let stale: Vec<String> = sub
+        .iter()
+        .map(|(k, _)| k.to_owned())
+        .filter(|k| !wanted.iter().any(|(id, _)| id == k))
+        .collect();
+    for k in stale {
+        sub.remove(&k);
+    }
+    for (id, e) in wanted {
+        if e.is_empty() {
+            sub.remove(id);
+            continue;
+        }
+        if let Some(et) = sub.get_mut(id).and_then(Item::as_table_like_mut) {
+            set_list(et, "for", &e.for_);
+            set_list(et, "against", &e.against);
+            continue;
+        }
+        let mut et = toml_edit::InlineTable::new();
+        for (key, items) in [("for", &e.for_), ("against", &e.against)] {
+            if !items.is_empty() {
+                let mut arr = Array::new();
+                for s in items {
+                    arr.push(s.as_str());
+                }
+                et.insert(key, Value::Array(arr));
+            }
+        }
+        let entry = if as_sections {
+            Item::Table(et.into_table())
+        } else {
+            Item::Value(Value::InlineTable(et))
+        };
+        sub.insert(id, entry);
+    }
+    if sub.is_empty() {
+        t.remove("evidence");
     }
 }
 
@@ -668,6 +777,18 @@ pub(crate) fn num_value(x: f64) -> Value {
     }
 }
 
+/// A range of raw values as its inline table, `{ low = 2, likely = 2.4, high = 3 }`.
+fn range_value(r: &crate::model::value_fn::RawRange) -> Value {
+    let mut t = toml_edit::InlineTable::new();
+    t.insert("low", num_value(r.low));
+    if let Some(c) = r.likely {
+        t.insert("likely", num_value(c));
+    }
+    t.insert("high", num_value(r.high));
+    t.fmt();
+    Value::InlineTable(t)
+}
+
 /// Whether an existing value already says `new`, so it can be left as
 /// written: equal numbers (`4` and `4.0`), equal strings, equal arrays, and a
 /// blank string however many spaces it holds (a scoresheet's `""` placeholder).
@@ -682,7 +803,15 @@ pub(crate) fn same_value(old: &Value, new: &Value) -> bool {
                 (Some(x), Some(y)) => {
                     x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| same_value(p, q))
                 }
-                _ => false,
+                _ => match (a.as_inline_table(), b.as_inline_table()) {
+                    // A range, `{ low = 2, high = 3 }`, in any key order.
+                    (Some(x), Some(y)) => {
+                        x.len() == y.len()
+                            && x.iter()
+                                .all(|(k, p)| y.get(k).is_some_and(|q| same_value(p, q)))
+                    }
+                    _ => false,
+                },
             },
         },
     }

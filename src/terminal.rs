@@ -123,11 +123,19 @@ fn natural_width(t: &ReportTable) -> usize {
     1 + widths.iter().map(|w| w + 3).sum::<usize>()
 }
 
-/// One table as terminal text, fitted to the style's width. A score matrix
-/// too wide to name its criteria in full names them by code, with the key
+/// One table as terminal text, fitted to the style's width. A table too
+/// wide for the terminal first leaves out its working columns
+/// ([`Column::working`]); a score matrix still too wide to name its
+/// criteria in full names them (and its groups) by code, with the key
 /// beneath, as the Word export does.
 pub fn table(t: &ReportTable, style: TextStyle, notes: bool) -> String {
     let limit = style.width.map_or(PLAIN_WIDTH, usize::from);
+    // Too wide for a terminal: the steps of the working (a criterion's share
+    // of its group, the group's share) go first; the result stays.
+    let lean =
+        (style.width.is_some() && natural_width(t) > limit && t.columns.iter().any(|c| c.working))
+            .then(|| without_columns(t, |c| c.working));
+    let t = lean.as_ref().unwrap_or(t);
     let coded = (natural_width(t) > limit)
         .then(|| t.with_coded_criteria())
         .flatten();

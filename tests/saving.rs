@@ -115,7 +115,7 @@ fn a_read_only_file_is_never_replaced_and_the_user_is_told() {
         .doc
         .save_job(Some(&copy), false, false)
         .expect("save as");
-    appraise::tui::effect::perform_now(
+    appraise::tui::runner::perform_now(
         &mut app,
         vec![appraise::tui::effect::Effect::Save {
             job,

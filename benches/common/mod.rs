@@ -1,7 +1,8 @@
 //! Helpers shared by the TUI benchmarks.
 
-use appraise::tui::effect::{Effect, perform_now};
+use appraise::tui::effect::Effect;
 use appraise::tui::live::analyse_in_frame;
+use appraise::tui::runner::perform_now;
 use appraise::tui::{Action, App, key_to_action, update};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;

@@ -111,6 +111,11 @@ pub struct Column {
     /// columns are not simply in criterion order (a grouped score matrix).
     #[serde(skip)]
     pub code: Option<String>,
+    /// Whether the column shows a step of the working that the table's
+    /// notes also explain (a criterion's share of its group, its group's
+    /// share), which a terminal short of room leaves out.
+    #[serde(skip)]
+    pub working: bool,
 }
 
 impl Column {
@@ -122,6 +127,7 @@ impl Column {
             wide: false,
             unit: None,
             code: None,
+            working: false,
         }
     }
 
@@ -133,12 +139,19 @@ impl Column {
             wide: true,
             unit: None,
             code: None,
+            working: false,
         }
     }
 
     /// The column with the code a narrow writer heads it with.
     pub fn with_code(mut self, code: impl Into<String>) -> Column {
         self.code = Some(code.into());
+        self
+    }
+
+    /// The column marked as a step of the working (see [`Column::working`]).
+    pub fn as_working(mut self) -> Column {
+        self.working = true;
         self
     }
 
@@ -156,6 +169,7 @@ impl Column {
             wide: false,
             unit: None,
             code: None,
+            working: false,
         }
     }
 }
@@ -499,6 +513,8 @@ pub struct GroupedSum {
     /// The row that holds the effective weights, where it differs from the
     /// weight row (the file has groups).
     pub effective_row: Option<usize>,
+    /// The row that names each column's criteria group, if the table has one.
+    pub group_row: Option<usize>,
     /// The appraisal's scale (lowest, highest), which totals are counted in.
     pub points: (f64, f64),
 }
@@ -708,8 +724,52 @@ impl ReportTable {
         for (col, h) in t.columns.iter_mut().zip(headers) {
             col.header = h;
         }
+        t.code_group_row();
         t.notes.insert(0, key);
         Some(t)
+    }
+
+    /// A coded version-2 matrix's group row gives each column's group by the
+    /// code of its subtotal column ("G1"), which the key spells out, instead
+    /// of repeating the group's full name above every criterion.
+    fn code_group_row(&mut self) {
+        let Some(g) = self
+            .weighted_sum
+            .as_ref()
+            .and_then(|w| w.grouped.as_deref())
+        else {
+            return;
+        };
+        let Some(row) = g.group_row else {
+            return;
+        };
+        let code_of = |group: usize| {
+            g.groups
+                .get(group)
+                .and_then(|x| self.columns.get(x.column))
+                .and_then(|c| c.code.clone())
+        };
+        let mut codes: Vec<(usize, String)> = Vec::new();
+        for c in &g.criteria {
+            if let Some(code) = c.group.and_then(code_of) {
+                codes.push((c.column, code.clone()));
+                if let Some(raw) = c.raw_column {
+                    codes.push((raw, code));
+                }
+            }
+        }
+        for (i, x) in g.groups.iter().enumerate() {
+            if let Some(code) = code_of(i) {
+                codes.push((x.column, code));
+            }
+        }
+        if let Some(r) = self.rows.get_mut(row) {
+            for (column, code) in codes {
+                if let Some(cell) = r.cells.get_mut(column) {
+                    *cell = Cell::text(code);
+                }
+            }
+        }
     }
 
     /// For a score matrix, or any table with a column per criterion: every

@@ -385,8 +385,8 @@ pub fn criteria_table(appraisal: &Appraisal) -> ReportTable {
     }
     columns.push(Column::number("Weight"));
     if grouped {
-        columns.push(Column::number("Share of group"));
-        columns.push(Column::number("Group's share"));
+        columns.push(Column::number("Share of group").as_working());
+        columns.push(Column::number("Group's share").as_working());
         columns.push(Column::number("Effective weight"));
     }
     columns.push(Column::number("Share of total weight"));
@@ -1264,6 +1264,7 @@ fn grouped_matrix(appraisal: &Appraisal, results: &Results) -> ReportTable {
             cells,
         }
     };
+    let group_row = grouped.then_some(t.rows.len());
     if grouped {
         t.rows.push(parameters("Group", &|col| {
             let g = match col {
@@ -1310,7 +1311,12 @@ fn grouped_matrix(appraisal: &Appraisal, results: &Results) -> ReportTable {
                 MatrixColumn::Raw(c) => match (o.measure(c), appraisal.criteria()[c].measure()) {
                     (Some(v), Some(m)) => Cell::new(Value::Number {
                         value: v,
-                        display: m.with_unit(v),
+                        display: match o.range(c) {
+                            Some(r) => {
+                                format!("{} ({})", m.with_unit(v), r.words(m.unit.as_deref()))
+                            }
+                            None => m.with_unit(v),
+                        },
                     }),
                     _ => Cell::new(Value::Missing),
                 },
@@ -1373,6 +1379,7 @@ fn grouped_matrix(appraisal: &Appraisal, results: &Results) -> ReportTable {
             criteria: sum_criteria,
             groups: sum_groups,
             effective_row,
+            group_row,
             points: (scale.min(), scale.max()),
         })),
     });
@@ -1594,7 +1601,10 @@ impl<'a> Annex<'a> {
                     .and_then(|d| d.get(i))
                     .and_then(Option::as_ref);
                 cells.push(match (crit.measure(), derived) {
-                    (Some(_), Some(d)) => Cell::text(d.derivation.clone()),
+                    (Some(m), Some(d)) => Cell::text(match o.range(c) {
+                        Some(r) => format!("{}; {}", r.described(m.unit.as_deref()), d.derivation),
+                        None => d.derivation.clone(),
+                    }),
                     (Some(_), None) => Cell::new(Value::Missing),
                     (None, _) => Cell::empty(),
                 });

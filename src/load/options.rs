@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use toml::de::DeTable;
+use toml::de::{DeTable, DeValue};
 
 use super::fields::{
     checked_name, checked_note, checked_text, criterion_key, read_id, score_problem,
@@ -262,6 +262,7 @@ pub(super) struct OptionExtra {
     baseline: bool,
     evidence: Vec<(usize, crate::model::Evidence)>,
     measures: Vec<Option<f64>>,
+    ranges: Vec<Option<crate::model::value_fn::RawRange>>,
     screening: Vec<Option<crate::model::screening::ScreenResult>>,
     published_rank: Option<u32>,
     published_percent: Option<Published>,
@@ -278,6 +279,7 @@ impl OptionExtra {
             let _ = o.set_evidence(c, e);
         }
         o.set_measures_unchecked(self.measures);
+        o.set_ranges_unchecked(self.ranges);
         o.set_screening(self.screening);
         o.published_rank = self.published_rank;
         o.published_percent = self.published_percent;
@@ -412,8 +414,17 @@ impl OptionsReader<'_> {
                 let Some(c) = self.key_criterion(k, key, "measured value", sink) else {
                     continue;
                 };
-                let Some(v) = number(value, "a measured value", sink) else {
-                    continue;
+                let (v, range) = match value.get_ref() {
+                    DeValue::Table(_) => {
+                        let Some((v, r)) = read_range(value, key.get_ref(), sink) else {
+                            continue;
+                        };
+                        (v, Some(r))
+                    }
+                    _ => match number(value, "a measured value", sink) {
+                        Some(v) => (v, None),
+                        None => continue,
+                    },
                 };
                 if !self.head.measured.get(c).copied().unwrap_or(false) {
                     sink.push(
@@ -432,7 +443,38 @@ impl OptionsReader<'_> {
                     .get(c)
                     .and_then(|(_, k)| k.as_ref())
                     .and_then(|k| k.measure());
-                if let Some(m) = measure
+                if let (Some(m), Some(r)) = (measure, &range)
+                    && let Err(e) = m.check_range(r)
+                {
+                    let help = match e {
+                        crate::model::value_fn::RangeError::LowAboveHigh(..) => {
+                            "swap them: write the lowest value thought possible as low and the highest as high, such as { low = 2, high = 3 }"
+                        }
+                        crate::model::value_fn::RangeError::LikelyOutside(_) => {
+                            "give a likely value between low and high, or leave likely out to use the midpoint"
+                        }
+                        crate::model::value_fn::RangeError::NotFinite => {
+                            "write low, likely and high as ordinary numbers, such as { low = 2, high = 3 }"
+                        }
+                        crate::model::value_fn::RangeError::Value(_) => {
+                            "narrow the range to values the value function can score, or add a band that covers them"
+                        }
+                    };
+                    sink.push(
+                        Diagnostic::error(
+                            Kind::InvalidRange,
+                            format!(
+                                "the range for `{}` cannot be used: {e}",
+                                shorten(key.get_ref())
+                            ),
+                            Some(v.span.clone()),
+                        )
+                        .with_help(help),
+                    );
+                    continue;
+                }
+                if range.is_none()
+                    && let Some(m) = measure
                     && let Err(e) = m.check(v.value)
                 {
                     let help = match e {
@@ -460,6 +502,12 @@ impl OptionsReader<'_> {
                     continue;
                 }
                 x.measures[c] = Some(v.value);
+                if let Some(r) = range {
+                    if x.ranges.is_empty() {
+                        x.ranges = vec![None; self.n_criteria];
+                    }
+                    x.ranges[c] = Some(r);
+                }
             }
         }
         if let Some(st) = t.table("screening", "the screening table", sink) {
@@ -520,3 +568,65 @@ impl OptionsReader<'_> {
         x
     }
 }
+
+/// Reads a raw value given as a range, `{ low = 2, high = 3 }` or
+/// `{ low = 2, likely = 2.4, high = 3 }`, for criterion `key`: the point
+/// estimate (at the whole table's place, for later messages) and the range.
+/// Whether low, likely and high agree is checked by the criterion's rules.
+fn read_range(
+    value: &toml::Spanned<DeValue<'_>>,
+    key: &str,
+    sink: &mut Sink<'_>,
+) -> Option<(At<f64>, crate::model::value_fn::RawRange)> {
+    let DeValue::Table(entries) = value.get_ref() else {
+        return None;
+    };
+    let span = sink.at(value);
+    let name = format!("the range for `{}`", shorten(key));
+    let t = Table {
+        entries,
+        span: span.clone(),
+        name: &name,
+    };
+    let before = sink.diagnostics.len();
+    for k in t.entries.keys() {
+        if !RANGE_KEYS.contains(&k.get_ref().as_ref()) {
+            let mut d = Diagnostic::error(
+                Kind::InvalidRange,
+                format!("unknown key `{}` in {name}", shorten(k.get_ref())),
+                Some(sink.at(k)),
+            );
+            d = match did_you_mean(k.get_ref(), RANGE_KEYS) {
+                Some(s) => d
+                    .with_label(format!("did you mean `{s}`?"))
+                    .with_help(format!("rename `{}` to `{s}`", shorten(k.get_ref()))),
+                None => d.with_help(
+                    "a range takes low and high, and may take likely: write { low = 2, likely = 2.4, high = 3 }",
+                ),
+            };
+            sink.push(d);
+        }
+    }
+    let example = "2, as in { low = 2, high = 3 }";
+    let low = t.number("low", Some(example), sink);
+    let likely = t.number("likely", None, sink);
+    let high = t.number("high", Some(example), sink);
+    if sink.diagnostics.len() > before {
+        return None;
+    }
+    let range = crate::model::value_fn::RawRange {
+        low: low?.value,
+        likely: likely.map(|v| v.value),
+        high: high?.value,
+    };
+    Some((
+        At {
+            value: range.point(),
+            span,
+        },
+        range,
+    ))
+}
+
+/// The keys a range of raw values takes.
+const RANGE_KEYS: &[&str] = &["low", "likely", "high"];

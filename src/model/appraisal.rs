@@ -112,6 +112,7 @@ impl Appraisal {
                 || o.notes.len() != criteria.len()
                 || o.evidence.len() != criteria.len()
                 || o.measures.len() != criteria.len()
+                || !(o.ranges.is_empty() || o.ranges.len() == criteria.len())
             {
                 return Err(ModelError::NoSuchIndex("criterion", criteria.len()));
             }
@@ -123,9 +124,12 @@ impl Appraisal {
                             m.check(raw)
                                 .map_err(|e| ModelError::InvalidScale(e.to_string()))?;
                         }
+                        if let Some(r) = o.range(c) {
+                            check_range(m, &r)?;
+                        }
                     }
                     None => {
-                        if o.measures[c].is_some() {
+                        if o.measures[c].is_some() || o.range(c).is_some() {
                             return Err(ModelError::NoSuchIndex("measured criterion", c));
                         }
                         if let Some(s) = o.scores[c] {
@@ -197,6 +201,13 @@ impl Appraisal {
     /// What the panel agreed about the weights (`[agreed_weights]`).
     pub fn agreed_weights(&self) -> &AgreedWeights {
         &self.structure.agreed
+    }
+
+    /// Replaces the agreed orders of importance (`[agreed_weights] order`),
+    /// each as `--order` takes it; `appraise sensitivity` checks them when
+    /// it runs, naming any that do not read.
+    pub fn set_agreed_order(&mut self, order: Vec<String>) {
+        self.structure.agreed.order = order;
     }
 
     /// Whether the file has no common `[scale]`, so totals are sums of
@@ -324,6 +335,7 @@ impl Appraisal {
                 let mut o = o.clone();
                 o.scores = self.points_row(i);
                 o.measures = vec![None; criteria.len()];
+                o.ranges = Vec::new();
                 o.screening = Vec::new();
                 o.published_subtotals = Vec::new();
                 o
@@ -404,6 +416,10 @@ impl Appraisal {
             .get_mut(o)
             .ok_or(ModelError::NoSuchIndex("option", o))?;
         opt.measures[c] = value;
+        // A value typed over a range replaces it.
+        if let Some(r) = opt.ranges.get_mut(c) {
+            *r = None;
+        }
         self.derive();
         Ok(())
     }
@@ -426,6 +442,32 @@ impl Appraisal {
     /// The option at `o`, for edits that cannot break cross-item rules.
     pub fn option_mut(&mut self, o: usize) -> Option<&mut AppraisalOption> {
         self.options.get_mut(o)
+    }
+
+    /// Sets the evidence for and against on cell (`o`, `c`). Evidence is a
+    /// version-2 part of the format, so a version-1 appraisal given some
+    /// becomes version 2, as the file saved would load; `version` says the
+    /// version to leave it at instead (an undo puts back the version the
+    /// edit changed). Returns the version before.
+    pub fn set_evidence(
+        &mut self,
+        o: usize,
+        c: usize,
+        evidence: Evidence,
+        version: Option<u8>,
+    ) -> Result<u8, ModelError> {
+        let before = self.structure.version;
+        let grows = !evidence.is_empty();
+        self.options
+            .get_mut(o)
+            .ok_or(ModelError::NoSuchIndex("option", o))?
+            .set_evidence(c, evidence)?;
+        self.structure.version = match version {
+            Some(v) => v.clamp(1, 2),
+            None if grows => before.max(2),
+            None => before,
+        };
+        Ok(before)
     }
 
     /// The criterion at `c`, for edits that cannot break cross-item rules.
@@ -620,6 +662,9 @@ impl Appraisal {
             o.notes.insert(at, note);
             o.evidence.insert(at, Evidence::default());
             o.measures.insert(at, None);
+            if !o.ranges.is_empty() {
+                o.ranges.insert(at, None);
+            }
         }
         Ok(at)
     }
@@ -644,6 +689,9 @@ impl Appraisal {
             notes.push(o.notes.remove(c));
             o.evidence.remove(c);
             o.measures.remove(c);
+            if !o.ranges.is_empty() {
+                o.ranges.remove(c);
+            }
         }
         Ok(RemovedCriterion {
             criterion,
@@ -669,6 +717,10 @@ impl Appraisal {
             o.evidence.insert(to, e);
             let m = o.measures.remove(from);
             o.measures.insert(to, m);
+            if !o.ranges.is_empty() {
+                let r = o.ranges.remove(from);
+                o.ranges.insert(to, r);
+            }
         }
         Ok(())
     }
@@ -683,6 +735,15 @@ pub struct RemovedCriterion {
     pub scores: Vec<Option<f64>>,
     /// Its notes, one per option in option order.
     pub notes: Vec<Option<String>>,
+}
+
+/// A measured criterion's range of raw values, by the measure's own check.
+fn check_range(
+    m: &super::value_fn::Measure,
+    r: &super::value_fn::RawRange,
+) -> Result<(), ModelError> {
+    m.check_range(r)
+        .map_err(|e| ModelError::InvalidScale(e.to_string()))
 }
 
 fn check_weights(

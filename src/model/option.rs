@@ -5,6 +5,7 @@ use super::error::ModelError;
 use super::published::Published;
 use super::screening::ScreenResult;
 use super::text::{Id, check_name, check_text};
+use super::value_fn::RawRange;
 
 /// One option under appraisal, with its scores and notes per criterion.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +38,9 @@ pub struct AppraisalOption {
     pub(super) notes: Vec<Option<String>>,
     pub(super) evidence: Vec<Evidence>,
     pub(super) measures: Vec<Option<f64>>,
+    // Raw values given as ranges, aligned with the criteria, or empty when
+    // there are none; `measures` then holds each range's point estimate.
+    pub(super) ranges: Vec<Option<RawRange>>,
     // Aligned with the appraisal's screening tests.
     pub(super) screening: Vec<Option<ScreenResult>>,
 }
@@ -62,6 +66,7 @@ impl AppraisalOption {
             notes: vec![None; criteria],
             evidence: vec![Evidence::default(); criteria],
             measures: vec![None; criteria],
+            ranges: Vec::new(),
             screening: Vec::new(),
         })
     }
@@ -140,6 +145,33 @@ impl AppraisalOption {
     /// Replaces the raw values; the appraisal checks them on assembly.
     pub(crate) fn set_measures_unchecked(&mut self, measures: Vec<Option<f64>>) {
         self.measures = measures;
+    }
+
+    /// The range criterion `c`'s raw value was given as, if it was given as
+    /// one (its point estimate is [`AppraisalOption::measure`]).
+    pub fn range(&self, c: usize) -> Option<RawRange> {
+        self.ranges.get(c).copied().flatten()
+    }
+
+    /// Whether any raw value of this option is a range.
+    pub fn has_ranges(&self) -> bool {
+        self.ranges.iter().any(Option::is_some)
+    }
+
+    /// Gives raw values as ranges (aligned with the criteria); each
+    /// range's point estimate becomes the raw value. The appraisal checks
+    /// them on assembly.
+    pub(crate) fn set_ranges_unchecked(&mut self, ranges: Vec<Option<RawRange>>) {
+        for (c, r) in ranges.iter().enumerate() {
+            if let (Some(r), Some(slot)) = (r, self.measures.get_mut(c)) {
+                *slot = Some(r.point());
+            }
+        }
+        self.ranges = if ranges.iter().any(Option::is_some) {
+            ranges
+        } else {
+            Vec::new()
+        };
     }
 
     /// Screening results, in the order of the appraisal's tests.

@@ -257,10 +257,39 @@ impl Measure {
         raws: &[Option<f64>],
         counts: &[bool],
     ) -> Vec<Option<Derived>> {
+        self.derive_all_with(min, max, raws, counts, true)
+    }
+
+    /// The scores alone of [`Measure::derive_all`], without the words: what
+    /// the Monte Carlo calls once per draw of uncertain raw values. The
+    /// scores are the same bit for bit.
+    pub fn scores_all(
+        &self,
+        min: f64,
+        max: f64,
+        raws: &[Option<f64>],
+        counts: &[bool],
+    ) -> Vec<Option<f64>> {
+        self.derive_all_with(min, max, raws, counts, false)
+            .into_iter()
+            .map(|d| d.map(|d| d.score))
+            .collect()
+    }
+
+    /// [`Measure::derive_all`], with the derivations in words only when
+    /// `words` (one rule for the scores either way).
+    fn derive_all_with(
+        &self,
+        min: f64,
+        max: f64,
+        raws: &[Option<f64>],
+        counts: &[bool],
+        words: bool,
+    ) -> Vec<Option<Derived>> {
         let ends = self.extremes(raws, counts);
         let (worst, best) = (ends.map(|e| e.0), ends.map(|e| e.1));
         raws.iter()
-            .map(|r| r.and_then(|raw| self.derive(min, max, raw, worst, best)))
+            .map(|r| r.and_then(|raw| self.derive(min, max, raw, worst, best, words)))
             .collect()
     }
 
@@ -350,8 +379,11 @@ impl Measure {
         raw: f64,
         worst: Option<f64>,
         best: Option<f64>,
+        words: bool,
     ) -> Option<Derived> {
         self.check(raw).ok()?;
+        // The words cost far more than the score; a draw needs only the score.
+        let say = |f: &dyn Fn() -> String| if words { f() } else { String::new() };
         let u = |x: f64| self.with_unit(x);
         let span = max - min;
         let (score, derivation) = match &self.function {
@@ -364,11 +396,13 @@ impl Measure {
                 if w == b {
                     (
                         max,
-                        format!(
-                            "{}: every option has the same value, so each scores the maximum, {}",
-                            u(raw),
-                            score(max)
-                        ),
+                        say(&|| {
+                            format!(
+                                "{}: every option has the same value, so each scores the maximum, {}",
+                                u(raw),
+                                score(max)
+                            )
+                        }),
                     )
                 } else {
                     let t = ((raw - w) / (b - w)).clamp(0.0, 1.0);
@@ -380,14 +414,16 @@ impl Measure {
                     };
                     (
                         s,
-                        format!(
-                            "{}: linear from {whose}worst, {} (scores {}), to {whose}best, {} (scores {}){held}",
-                            u(raw),
-                            u(w),
-                            score(min),
-                            u(b),
-                            score(max)
-                        ),
+                        say(&|| {
+                            format!(
+                                "{}: linear from {whose}worst, {} (scores {}), to {whose}best, {} (scores {}){held}",
+                                u(raw),
+                                u(w),
+                                score(min),
+                                u(b),
+                                score(max)
+                            )
+                        }),
                     )
                 }
             }
@@ -397,22 +433,26 @@ impl Measure {
                 if raw <= first.0 {
                     (
                         first.1,
-                        format!(
-                            "{}: at or below the first point, {}, which scores {}",
-                            u(raw),
-                            u(first.0),
-                            score(first.1)
-                        ),
+                        say(&|| {
+                            format!(
+                                "{}: at or below the first point, {}, which scores {}",
+                                u(raw),
+                                u(first.0),
+                                score(first.1)
+                            )
+                        }),
                     )
                 } else if raw >= last.0 {
                     (
                         last.1,
-                        format!(
-                            "{}: at or above the last point, {}, which scores {}",
-                            u(raw),
-                            u(last.0),
-                            score(last.1)
-                        ),
+                        say(&|| {
+                            format!(
+                                "{}: at or above the last point, {}, which scores {}",
+                                u(raw),
+                                u(last.0),
+                                score(last.1)
+                            )
+                        }),
                     )
                 } else {
                     let k = points.windows(2).position(|w| raw <= w[1].0)?;
@@ -420,14 +460,16 @@ impl Measure {
                     let s = a.1 + (b.1 - a.1) * (raw - a.0) / (b.0 - a.0);
                     (
                         s,
-                        format!(
-                            "{}: on the line from {} (scores {}) to {} (scores {})",
-                            u(raw),
-                            u(a.0),
-                            score(a.1),
-                            u(b.0),
-                            score(b.1)
-                        ),
+                        say(&|| {
+                            format!(
+                                "{}: on the line from {} (scores {}) to {} (scores {})",
+                                u(raw),
+                                u(a.0),
+                                score(a.1),
+                                u(b.0),
+                                score(b.1)
+                            )
+                        }),
                     )
                 }
             }
@@ -441,11 +483,13 @@ impl Measure {
                 };
                 (
                     band.score,
-                    format!(
-                        "{}: in the band {words}, which scores {}",
-                        u(raw),
-                        score(band.score)
-                    ),
+                    say(&|| {
+                        format!(
+                            "{}: in the band {words}, which scores {}",
+                            u(raw),
+                            score(band.score)
+                        )
+                    }),
                 )
             }
             ValueFunction::RelativeToBest => {
@@ -474,11 +518,13 @@ impl Measure {
                 };
                 (
                     s,
-                    format!(
-                        "{}: relative to the best, {}: {lead} × {formula}",
-                        u(raw),
-                        u(best)
-                    ),
+                    say(&|| {
+                        format!(
+                            "{}: relative to the best, {}: {lead} × {formula}",
+                            u(raw),
+                            u(best)
+                        )
+                    }),
                 )
             }
         };
@@ -486,6 +532,165 @@ impl Measure {
             score: super::scale::snap(score.clamp(min, max)),
             derivation,
         })
+    }
+}
+
+/// A raw value known only as a range: from `low` to `high`, perhaps with
+/// a most likely value between them (docs/format.md, "Uncertain raw
+/// values"). The point estimate that totals and ranks use is the likely
+/// value, or the midpoint without one; the Monte Carlo draws from the
+/// range (uniform from low to high, or triangular through the likely value).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RawRange {
+    /// The lowest value thought possible.
+    pub low: f64,
+    /// The most likely value, if given.
+    pub likely: Option<f64>,
+    /// The highest value thought possible.
+    pub high: f64,
+}
+
+impl RawRange {
+    /// The point estimate: the likely value, or the midpoint of low and high.
+    pub fn point(&self) -> f64 {
+        self.likely
+            .unwrap_or_else(|| self.low + (self.high - self.low) / 2.0)
+    }
+
+    /// The value at `u` in [0, 1) of the distribution (its inverse
+    /// cumulative distribution): uniform from low to high, or triangular
+    /// with its peak at the likely value. Plain double-precision arithmetic
+    /// and a square root, so the same on every machine.
+    pub fn at(&self, u: f64) -> f64 {
+        let (a, b) = (self.low, self.high);
+        let w = b - a;
+        match self.likely {
+            None => a + u * w,
+            Some(c) if w > 0.0 => {
+                let f = (c - a) / w;
+                if u < f {
+                    a + (u * w * (c - a)).sqrt()
+                } else {
+                    b - ((1.0 - u) * w * (b - c)).sqrt()
+                }
+            }
+            Some(_) => a,
+        }
+    }
+
+    /// "£2m–£3m", or "£2m–£2.4m–£3m" with a likely value: the range as
+    /// tables and the scoring screen show it.
+    pub fn words(&self, unit: Option<&str>) -> String {
+        match self.likely {
+            Some(c) => format!(
+                "{}–{}–{}",
+                with_unit(unit, self.low),
+                with_unit(unit, c),
+                with_unit(unit, self.high)
+            ),
+            None => format!(
+                "{}–{}",
+                with_unit(unit, self.low),
+                with_unit(unit, self.high)
+            ),
+        }
+    }
+
+    /// The range and the point estimate it is scored at, as tables and the
+    /// scoring screen show it: "£2m–£3m, scored at its midpoint, £2.5m",
+    /// or "..., scored at its likely value, £2.4m".
+    pub fn described(&self, unit: Option<&str>) -> String {
+        let which = if self.likely.is_some() {
+            "likely value"
+        } else {
+            "midpoint"
+        };
+        format!(
+            "{}, scored at its {which}, {}",
+            self.words(unit),
+            with_unit(unit, self.point())
+        )
+    }
+
+    /// Every value the range can take that a value function could treat
+    /// differently: its ends, the likely value, each band limit inside it
+    /// and the midpoints between them. A rule that holds for all of these
+    /// holds for the whole range, since band tests are thresholds.
+    pub fn critical_values(&self, measure: &Measure) -> Vec<f64> {
+        let mut v = vec![self.low, self.high];
+        v.extend(self.likely);
+        if let ValueFunction::Bands { bands } = &measure.function {
+            v.extend(
+                bands
+                    .iter()
+                    .filter_map(|b| b.test.map(|(_, l)| l))
+                    .filter(|&l| l > self.low && l < self.high),
+            );
+        }
+        v.sort_by(f64::total_cmp);
+        v.dedup();
+        let mids: Vec<f64> = v.windows(2).map(|w| w[0] + (w[1] - w[0]) / 2.0).collect();
+        v.extend(mids);
+        v
+    }
+}
+
+/// Why a range of raw values cannot be used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RangeError {
+    /// The low end is above the high end.
+    LowAboveHigh(f64, f64),
+    /// The likely value is outside low to high.
+    LikelyOutside(f64),
+    /// Low, likely or high is not an ordinary finite number.
+    NotFinite,
+    /// A value in the range gives no score.
+    Value(ValueError),
+}
+
+impl std::fmt::Display for RangeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RangeError::LowAboveHigh(l, h) => write!(
+                f,
+                "the low end, {}, is above the high end, {}",
+                as_given(*l),
+                as_given(*h)
+            ),
+            RangeError::LikelyOutside(c) => write!(
+                f,
+                "the likely value, {}, is outside the range from low to high",
+                as_given(*c)
+            ),
+            RangeError::NotFinite => {
+                f.write_str("low, likely and high must be ordinary finite numbers")
+            }
+            RangeError::Value(e) => write!(f, "a value in the range: {e}"),
+        }
+    }
+}
+
+impl Measure {
+    /// Checks a range: low at most high, the likely value between them,
+    /// and every value in it one the value function can score.
+    pub fn check_range(&self, r: &RawRange) -> Result<(), RangeError> {
+        for v in [r.low, r.high].into_iter().chain(r.likely) {
+            if !v.is_finite() {
+                return Err(RangeError::NotFinite);
+            }
+        }
+        if r.low > r.high {
+            return Err(RangeError::LowAboveHigh(r.low, r.high));
+        }
+        if let Some(c) = r.likely
+            && !(r.low..=r.high).contains(&c)
+        {
+            return Err(RangeError::LikelyOutside(c));
+        }
+        for v in r.critical_values(self) {
+            self.check(v).map_err(RangeError::Value)?;
+        }
+        Ok(())
     }
 }
 

@@ -29,6 +29,7 @@ mod kernel;
 pub mod leave_out;
 pub mod levels;
 pub mod output;
+pub mod ranges;
 pub mod scores;
 pub mod smaa;
 pub mod statements;
@@ -182,7 +183,20 @@ pub fn analyse_written(
         (Some(_), None) if constraints.is_empty() && uniform => Some(groups::Hierarchy::Level),
         (Some(_), None) => Some(groups::Hierarchy::Flat),
     };
+    let ranged = ranges::has_ranges(original);
+    let chosen = match chosen {
+        Some(groups::Hierarchy::Level) if ranged && hierarchy.is_some() => {
+            return Err(SmaaError::RangesWithLevels);
+        }
+        Some(_) if ranged => Some(groups::Hierarchy::Flat),
+        other => other,
+    };
     let smaa = match (&tree, chosen) {
+        _ if ranged => {
+            let mut m = ranges::smaa_ranges(original, analysed, config, constraints, progress)?;
+            m.hierarchy = chosen;
+            m
+        }
         (Some(t), Some(groups::Hierarchy::Level)) => {
             smaa::smaa_levels(analysed, config, t, progress)?
         }

@@ -218,6 +218,11 @@ pub struct MonteCarloEntry {
     pub constraints: Vec<super::constraints::ConstraintEntry>,
     /// How the weights were sampled, with hit-and-run's mixing diagnostics.
     pub sampler: super::Sampler,
+    /// Ids of the measured criteria whose raw values were drawn from the
+    /// ranges the file gives (uniform from low to high, triangular through
+    /// a likely value); absent when none were.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub drawn_ranges: Vec<String>,
     /// b_i^r per option: share of samples at rank 1, 2, ...
     pub acceptability: Ordered<Vec<f64>>,
     /// Standard errors of the acceptabilities.
@@ -672,6 +677,7 @@ fn monte_carlo(
         sampled_criteria: m.sampled_criteria.iter().map(|&k| cid(k)).collect(),
         constraints: m.constraints.entries(appraisal),
         sampler: m.sampler.clone(),
+        drawn_ranges: m.drawn_ranges.iter().map(|&k| cid(k)).collect(),
         acceptability: Ordered(
             m.options
                 .iter()

@@ -126,6 +126,30 @@ pub enum SmaaError {
         "this appraisal has no criteria groups, so there is no hierarchy to choose (--hierarchy is for appraisals with [[groups]])"
     )]
     NoGroups,
+    /// Raw values given as ranges, with a weight spread.
+    #[error(
+        "raw values given as ranges are drawn with uniform weights (every weighting, or those the panel agrees on), not a weight spread"
+    )]
+    RangesWithSpread,
+    /// Raw values given as ranges, with a score spread.
+    #[error(
+        "raw values given as ranges are themselves the uncertainty in the scores, so they go without a score spread (--score-spread)"
+    )]
+    RangesWithScoreSpread,
+    /// Raw values given as ranges, with weights drawn level by level.
+    #[error(
+        "raw values given as ranges are drawn with the weights flat over the criteria's effective weights (--hierarchy flat), not level by level through the groups"
+    )]
+    RangesWithLevels,
+    /// Raw values given as ranges, with constraints too tight for rejection.
+    #[error(
+        "with raw values given as ranges, the weight constraints must let at least 2% of uniform weightings through, and these let {:.3}% through: loosen them, or give the raw values as single figures",
+        acceptance * 100.0
+    )]
+    RangesTooTight {
+        /// Share of the pilot's proposals that passed.
+        acceptance: f64,
+    },
     /// Weight constraints were given with a weight spread.
     #[error(
         "weight constraints describe which weightings are possible, so they go with uniform weights, not a weight spread"
@@ -174,6 +198,10 @@ pub struct Smaa {
     /// were drawn level by level through the tree or flat over the
     /// effective weights; `None` without groups.
     pub hierarchy: Option<super::groups::Hierarchy>,
+    /// The measured criteria (by index as written) whose raw values were
+    /// drawn from the ranges the file gives; empty when none were.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub drawn_ranges: Vec<usize>,
 }
 
 impl Smaa {
@@ -735,6 +763,7 @@ fn finish(
         constraints: WeightConstraints::new(),
         sampler: Sampler::Direct,
         hierarchy: None,
+        drawn_ranges: Vec::new(),
     })
 }
 

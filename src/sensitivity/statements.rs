@@ -692,6 +692,18 @@ pub fn smaa_statements(
             numbers::count(points, "point", "points")
         ));
     }
+    if !m.drawn_ranges.is_empty() {
+        let names: Vec<String> = m
+            .drawn_ranges
+            .iter()
+            .filter_map(|&c| appraisal.criteria().get(c))
+            .map(|c| c.name().to_string())
+            .collect();
+        how.push_str(&format!(
+            ", with the raw values of {} drawn from the ranges the file gives (uniformly from low to high, or triangularly through the likely value)",
+            join_and(&names)
+        ));
+    }
     let b1 = lo.acceptability.first().copied().unwrap_or(0.0);
     let se1 = lo.acceptability_se.first().copied().unwrap_or(0.0);
     out.push(st(

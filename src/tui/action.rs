@@ -1,10 +1,6 @@
-//! What the user asked for ([`Action`]), and the mouse's part in it. Keys
-//! are turned into actions by the key table in [`super::keymap`].
-
-use crossterm::event::{MouseEvent, MouseEventKind};
-
-use super::app::{App, Mode};
-use super::view;
+//! What the user asked for ([`Action`]). Keys are turned into actions by
+//! the key table in [`super::keymap`], the mouse by
+//! [`super::view::mouse_to_action`], which knows where things are drawn.
 
 /// A key typed into an open editor, prompt or dialog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +120,8 @@ pub enum Action {
     Help,
     /// Edit the selected cell's note.
     EditNote,
+    /// Edit the points for and against the selected score.
+    EditEvidence,
     /// Edit the selected criterion's weight.
     EditWeight,
     /// Rename the selected option.
@@ -208,24 +206,12 @@ impl Action {
     pub fn edits_cell(&self) -> bool {
         matches!(
             self,
-            Action::Digit(_) | Action::Half | Action::Step(_) | Action::Clear | Action::EditNote
+            Action::Digit(_)
+                | Action::Half
+                | Action::Step(_)
+                | Action::Clear
+                | Action::EditNote
+                | Action::EditEvidence
         )
-    }
-}
-
-/// Turns a mouse event into an action: a click selects the cell under it,
-/// the wheel scrolls the grid.
-pub fn mouse_to_action(app: &App, mouse: MouseEvent) -> Option<Action> {
-    match mouse.kind {
-        MouseEventKind::ScrollDown => Some(Action::Scroll(3)),
-        MouseEventKind::ScrollUp => Some(Action::Scroll(-3)),
-        MouseEventKind::Down(crossterm::event::MouseButton::Left) => {
-            if !matches!(app.view.mode, Mode::Normal | Mode::Sensitivity) || !app.view.mouse {
-                return None;
-            }
-            view::hit_test(app, mouse.column, mouse.row)
-                .map(|(option, criterion)| Action::Select { option, criterion })
-        }
-        _ => None,
     }
 }

@@ -9,7 +9,7 @@ use crate::model::Appraisal;
 use crate::recovery;
 
 use super::doc::clean_up_after_crashes;
-pub use super::doc::{Doc, Summary, published_differs};
+pub use super::doc::{Doc, SaveClash, Summary, published_differs};
 use super::member;
 use super::panel::PanelState;
 use super::swing::Swing;
@@ -278,20 +278,6 @@ pub enum ChangedBy {
     Both,
 }
 
-/// A save that found the file changed on disk: the file as it now is,
-/// for the choice between it and the document.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SaveClash {
-    /// Quit once saved.
-    pub then_quit: bool,
-    /// The file's text as it now is, byte-order mark and line endings kept.
-    pub text: String,
-    /// Its fingerprint, which the merged save expects to find.
-    pub fingerprint: crate::save::Fingerprint,
-    /// The file as it now is, read.
-    pub theirs: Appraisal,
-}
-
 /// Restored work set against the file as it now is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Clashes {
@@ -542,6 +528,11 @@ impl NoteEditor {
         }
     }
 
+    /// Opens the points for and against on cell (`o`, `c`), one a line.
+    pub fn evidence(o: usize, c: usize, e: &crate::model::Evidence) -> NoteEditor {
+        NoteEditor::open(o, c, &super::evidence::to_text(e))
+    }
+
     /// Whether the text differs from the note as it was.
     pub fn changed(&self) -> bool {
         self.input.text() != self.was
@@ -570,6 +561,9 @@ pub enum Mode {
     },
     /// Editing a note.
     Note(NoteEditor),
+    /// Editing the points for and against a score, one a line
+    /// ([`super::evidence`]).
+    Evidence(NoteEditor),
     /// Asking for a line of text.
     Prompt(Prompt),
     /// Asking a question.

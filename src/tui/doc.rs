@@ -747,14 +747,14 @@ impl SaveJob {
     /// The file at `path` as it now is, read as the document's kind of
     /// file; `None` if it cannot be read (then only overwriting it whole,
     /// or saving elsewhere, is offered).
-    fn read_theirs(&self, path: &Path) -> Option<super::app::SaveClash> {
+    fn read_theirs(&self, path: &Path) -> Option<SaveClash> {
         let bytes = std::fs::read(path).ok()?;
         let fingerprint = Fingerprint::of(&bytes);
         let text = String::from_utf8(bytes).ok()?;
         let body = text.strip_prefix(crate::document::BOM).unwrap_or(&text);
         let name = path.display().to_string();
         let theirs = self.target.read(&name, body, Some(path)).ok()?;
-        Some(super::app::SaveClash {
+        Some(SaveClash {
             then_quit: false,
             text,
             fingerprint,
@@ -763,12 +763,26 @@ impl SaveJob {
     }
 }
 
+/// A save that found the file changed on disk: the file as it now is,
+/// for the choice between it and the document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveClash {
+    /// Quit once saved.
+    pub then_quit: bool,
+    /// The file's text as it now is, byte-order mark and line endings kept.
+    pub text: String,
+    /// Its fingerprint, which the merged save expects to find.
+    pub fingerprint: crate::save::Fingerprint,
+    /// The file as it now is, read.
+    pub theirs: Appraisal,
+}
+
 /// How a save ended.
 #[derive(Debug)]
 pub enum SaveOutcome {
     /// Not written: the file changed on disk since it was loaded; here it
     /// is as it now is, to choose between.
-    Changed(Box<super::app::SaveClash>),
+    Changed(Box<SaveClash>),
     /// Written.
     Saved(Box<SavedFile>),
     /// Another file is there: ask before replacing it.

@@ -4,7 +4,7 @@
 //! inverse. This costs memory in proportion to the edit, not the appraisal,
 //! which matters on large appraisals where a snapshot per keystroke would not.
 
-use crate::model::{Appraisal, AppraisalOption, ModelError, RemovedCriterion};
+use crate::model::{Appraisal, AppraisalOption, Evidence, ModelError, RemovedCriterion};
 use crate::numbers;
 
 /// One change to an appraisal, with enough detail to reverse it.
@@ -44,6 +44,21 @@ pub enum Edit {
         /// The note after.
         new: Option<String>,
     },
+    /// The points for and against on a cell set, changed or cleared.
+    Evidence {
+        /// Option index.
+        o: usize,
+        /// Criterion index.
+        c: usize,
+        /// The points before.
+        old: Evidence,
+        /// The points after.
+        new: Evidence,
+        /// The format version before and after: the first evidence given to
+        /// a version-1 appraisal makes it version 2, and undoing that puts
+        /// version 1 back, so the file saves as it was.
+        versions: (u8, u8),
+    },
     /// One weight changed.
     Weight {
         /// Criterion index.
@@ -59,6 +74,14 @@ pub enum Edit {
         old: Vec<f64>,
         /// The weights after.
         new: Vec<f64>,
+    },
+    /// The order of importance recorded under `[agreed_weights] order`
+    /// (the swing assistant's ranking).
+    AgreedOrder {
+        /// The orders before.
+        old: Vec<String>,
+        /// The orders after.
+        new: Vec<String>,
     },
     /// An option renamed.
     RenameOption {
@@ -139,8 +162,21 @@ impl Edit {
                 .option_mut(*o)
                 .ok_or(ModelError::NoSuchIndex("option", *o))?
                 .set_note(*c, new.clone()),
+            Edit::Evidence {
+                o,
+                c,
+                new,
+                versions,
+                ..
+            } => a
+                .set_evidence(*o, *c, new.clone(), Some(versions.1))
+                .map(|_| ()),
             Edit::Weight { c, new, .. } => a.set_weight(*c, *new),
             Edit::Weights { new, .. } => a.set_weights(new),
+            Edit::AgreedOrder { new, .. } => {
+                a.set_agreed_order(new.clone());
+                Ok(())
+            }
             Edit::RenameOption { o, new, .. } => a
                 .option_mut(*o)
                 .ok_or(ModelError::NoSuchIndex("option", *o))?
@@ -193,12 +229,26 @@ impl Edit {
                 old: new,
                 new: old,
             },
+            Edit::Evidence {
+                o,
+                c,
+                old,
+                new,
+                versions: (before, after),
+            } => Edit::Evidence {
+                o,
+                c,
+                old: new,
+                new: old,
+                versions: (after, before),
+            },
             Edit::Weight { c, old, new } => Edit::Weight {
                 c,
                 old: new,
                 new: old,
             },
             Edit::Weights { old, new } => Edit::Weights { old: new, new: old },
+            Edit::AgreedOrder { old, new } => Edit::AgreedOrder { old: new, new: old },
             Edit::RenameOption { o, old, new } => Edit::RenameOption {
                 o,
                 old: new,
@@ -241,6 +291,9 @@ impl Edit {
                 score(new)
             ),
             Edit::Note { o, c, .. } => format!("note on {} / {}", oname(o), cname(c)),
+            Edit::Evidence { o, c, .. } => {
+                format!("points for and against on {} / {}", oname(o), cname(c))
+            }
             Edit::Measure { o, c, old, new } => {
                 let raw = |v: &Option<f64>| {
                     let m = a.criteria().get(*c).and_then(|k| k.measure());
@@ -259,6 +312,7 @@ impl Edit {
                 numbers::weight(*new)
             ),
             Edit::Weights { .. } => "all weights".to_owned(),
+            Edit::AgreedOrder { .. } => "the agreed order of importance".to_owned(),
             Edit::RenameOption { old, new, .. } | Edit::RenameCriterion { old, new, .. } => {
                 format!("rename {old} → {new}")
             }

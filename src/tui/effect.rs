@@ -6,7 +6,7 @@
 //! exporting, reading members' sheets, the live analysis of a large
 //! appraisal) as background jobs whose results come back through
 //! [`super::update::finish`], as gitui's async jobs do. Tests assert the
-//! effects, or perform them in place with [`perform_now`].
+//! effects, or perform them in place with [`super::runner::perform_now`].
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -252,53 +252,11 @@ impl LiveJob {
     }
 }
 
-/// Performs `effects` here and now, feeding each job's result back through
-/// [`super::update::finish`] until nothing is left to do. This is what the
-/// runner does, without threads; tests use it to go from a key to the disk.
-pub fn perform_now(app: &mut App, effects: Vec<Effect>) {
-    let mut queue: std::collections::VecDeque<Effect> = effects.into();
-    while let Some(effect) = queue.pop_front() {
-        let done = match effect {
-            Effect::Save { job, then_quit } => Some(Done::Saved {
-                outcome: job.run(),
-                then_quit,
-            }),
-            Effect::LoadPanel(job) => Some(Done::PanelLoaded(Box::new(job.run()))),
-            Effect::Export(job) => {
-                let outcome = job.clone().run(&mut |_| {});
-                Some(Done::Exported {
-                    job: Box::new(job),
-                    outcome,
-                })
-            }
-            Effect::Analyse => (!app.doc.live_is_current())
-                .then(|| Done::Analysed(Box::new(LiveJob::of(app).run()))),
-            Effect::KeepRecovery => {
-                let _ = app.doc.flush_recovery();
-                None
-            }
-            Effect::DiscardRecovery => {
-                if let Some(r) = app.doc.recovery_path() {
-                    let _ = recovery::remove_recovery(r);
-                }
-                None
-            }
-            Effect::Remove(paths) => {
-                for p in paths {
-                    let _ = std::fs::remove_file(p);
-                }
-                None
-            }
-            Effect::Release(claim) => {
-                drop(claim);
-                None
-            }
-            Effect::Mouse(_) => None,
-            Effect::CheckWeights(job) => Some(job.run()),
-            Effect::PanelDisagreement(job) => Some(job.done()),
-        };
-        if let Some(done) = done {
-            queue.extend(super::update::finish(app, done));
-        }
+impl DisagreementJob {
+    /// Runs it, as the news a job sends back. (Here rather than beside the
+    /// job in `panel`, so that `panel` need not know the effects.)
+    pub fn done(self) -> Done {
+        let (generation, result) = self.run();
+        Done::PanelDisagreement { generation, result }
     }
 }

@@ -59,6 +59,8 @@ pub enum Place {
     Help,
     /// A note.
     Note,
+    /// The points for and against a score.
+    Evidence,
     /// A one-line box.
     Prompt,
     /// The swing assistant, step 1.
@@ -234,6 +236,18 @@ pub static KEYS: &[Binding] = &[
         help: (
             Group::Structure,
             "move the option up or down (also Shift-↑ Shift-↓)",
+        ),
+    },
+    Binding {
+        keys: &[Char('o')],
+        label: "o",
+        does: Does::Act(Action::Input(Input::Char('o'))),
+        modes: &[M::SwingOrder],
+        hints: &[(P::SwingOrder, 2, "record order")],
+        when: When::Always,
+        help: (
+            Group::Boxes,
+            "swing assistant, step 1: record this ranking as the panel's agreed order of importance ([agreed_weights] order, saved with the file)",
         ),
     },
     Binding {
@@ -460,6 +474,20 @@ pub static KEYS: &[Binding] = &[
         help: (
             Group::Scoring,
             "write or edit the cell's note (¶ marks cells with notes)",
+        ),
+    },
+    Binding {
+        keys: &[Char('E')],
+        label: "E",
+        does: Does::Act(Action::EditEvidence),
+        modes: SCREEN,
+        hints: &[(P::Grid, 7, "evidence"), (P::Details, 3, "evidence")],
+        when: When::Appraisal,
+        help: (
+            Group::Scoring,
+            "the evidence for (+) and against (−) the selected score: add, \
+             change or remove points, one a line (Tab switches a line between \
+             for and against; u undoes it all)",
         ),
     },
     // Weights.
@@ -736,6 +764,7 @@ pub static KEYS: &[Binding] = &[
             (P::Shared, 4, "save"),
             (P::Live, 7, "save"),
             (P::Note, 3, "keep and save"),
+            (P::Evidence, 4, "save"),
         ],
         when: When::Always,
         help: (
@@ -836,7 +865,11 @@ pub static KEYS: &[Binding] = &[
         label: "F1",
         does: Does::Act(Action::Help),
         modes: TEXT,
-        hints: &[(P::Note, 9, "help"), (P::Prompt, 9, "help")],
+        hints: &[
+            (P::Note, 9, "help"),
+            (P::Evidence, 9, "help"),
+            (P::Prompt, 9, "help"),
+        ],
         when: When::Always,
         help: (Group::Boxes, ""),
     },
@@ -854,6 +887,7 @@ pub static KEYS: &[Binding] = &[
         ],
         hints: &[
             (P::Note, 0, "keep"),
+            (P::Evidence, 0, "keep"),
             (P::Prompt, 0, "accept"),
             (P::SwingOrder, 3, "next"),
             (P::SwingValue, 3, "write weights"),
@@ -881,6 +915,7 @@ pub static KEYS: &[Binding] = &[
         ],
         hints: &[
             (P::Note, 1, "cancel"),
+            (P::Evidence, 1, "cancel"),
             (P::Prompt, 1, "cancel"),
             (P::SwingOrder, 4, "cancel"),
             (P::SwingValue, 5, "cancel"),
@@ -899,9 +934,12 @@ pub static KEYS: &[Binding] = &[
         label: "Alt-Enter Ctrl-j",
         does: Does::Act(Action::Input(Input::NewLine)),
         modes: &[M::Note],
-        hints: &[(P::Note, 2, "new line")],
+        hints: &[(P::Note, 2, "new line"), (P::Evidence, 2, "new point")],
         when: When::Always,
-        help: (Group::Boxes, "in a note: start a new line"),
+        help: (
+            Group::Boxes,
+            "in a note: start a new line; in the evidence: a new point",
+        ),
     },
     Binding {
         keys: &[Shift(KeyCode::Up), Char('K')],
@@ -1067,9 +1105,12 @@ pub static KEYS: &[Binding] = &[
         label: "Tab",
         does: Does::Act(Action::Input(Input::Tab)),
         modes: &[M::Note, M::Prompt, M::SwingOrder],
-        hints: &[],
+        hints: &[(P::Evidence, 3, "+/−")],
         when: When::Always,
-        help: (Group::Boxes, ""),
+        help: (
+            Group::Boxes,
+            "in the evidence: switch the line between for (+) and against (−)",
+        ),
     },
     // The guided start of a new appraisal (`appraise new`).
     Binding {
@@ -1317,7 +1358,7 @@ pub fn key_mode(app: &App) -> KeyMode {
     match &app.view.mode {
         Mode::Normal | Mode::Sensitivity => KeyMode::Screen,
         Mode::Help { .. } => KeyMode::Help,
-        Mode::Note(_) => KeyMode::Note,
+        Mode::Note(_) | Mode::Evidence(_) => KeyMode::Note,
         Mode::Prompt(_) => KeyMode::Prompt,
         Mode::Swing(s) if s.step == SwingStep::Order => KeyMode::SwingOrder,
         Mode::Swing(_) => KeyMode::SwingValue,
@@ -1339,6 +1380,7 @@ pub fn place(app: &App) -> Place {
         },
         Mode::Help { .. } => Place::Help,
         Mode::Note(_) => Place::Note,
+        Mode::Evidence(_) => Place::Evidence,
         Mode::Prompt(_) => Place::Prompt,
         Mode::Swing(s) if s.step == SwingStep::Order => Place::SwingOrder,
         Mode::Swing(_) => Place::SwingValue,
@@ -1583,11 +1625,7 @@ pub fn confirm_keys(c: &Confirm) -> Vec<(&'static str, &'static str, &'static [c
     match c {
         Confirm::Quit => vec![
             ("y Enter", "save, then quit", &['y', 's', '\n']),
-            (
-                "n",
-                "quit without saving (the changes are lost)",
-                &['n', 'd'],
-            ),
+            ("n", "quit, losing the changes", &['n', 'd']),
             ("Esc", "keep working", &['c']),
         ],
         Confirm::RemoveOption(_) | Confirm::RemoveCriterion(_) => vec![

@@ -560,10 +560,31 @@ fn stability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'static
         (None, Some(u)) => format!("↑ {}", name(u)),
         (Some(b), Some(u)) => format!("↓ {} ↑ {}", name(b), name(u)),
     };
-    let longest_name = a
-        .criteria()
+    // A grouped appraisal's criteria sit under headings for their groups,
+    // each with its weight as written and its share of the total weight
+    // (the subtotal of its criteria's shares), indented by depth.
+    let paths: Vec<Vec<usize>> = live
+        .exact
+        .weights
         .iter()
-        .map(|c| c.name().chars().count())
+        .map(|s| group_path(a, s.criterion))
+        .collect();
+    let total: f64 = a.effective_weights().iter().sum();
+    let group_weights = a.group_weights();
+    let group_share = |g: usize| {
+        let w = group_weights.get(g).copied().unwrap_or(0.0);
+        numbers::share(if total > 0.0 { w / total } else { 0.0 })
+    };
+    let longest_name = (0..a.criteria().len())
+        .filter_map(|c| {
+            let p = group_path(a, c);
+            let groups = p
+                .iter()
+                .enumerate()
+                .filter_map(|(d, &g)| Some(2 * d + a.groups().get(g)?.name().chars().count()));
+            let own = 2 * p.len() + a.criteria().get(c)?.name().chars().count();
+            groups.chain([own]).max()
+        })
         .max()
         .unwrap_or(9)
         .max(9);
@@ -580,18 +601,47 @@ fn stability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'static
     let w = usize::from(width);
     let name_w = longest_name.max(9);
     let table = fixed + name_w + 1 + longest_then <= w;
+    let mut headed: Vec<usize> = Vec::new();
+    let mut headings = |path: &[usize], lines: &mut Vec<Line<'static>>, table: bool| {
+        let same = headed.iter().zip(path).take_while(|(x, y)| x == y).count();
+        for (depth, &g) in path.iter().enumerate().skip(same) {
+            let Some(group) = a.groups().get(g) else {
+                continue;
+            };
+            let indent = "  ".repeat(depth);
+            let text = if table {
+                format!(
+                    "  {:<name_w$} {:>6} {:>7}",
+                    shorten(&format!("{indent}{}", group.name()), name_w),
+                    numbers::weight(group.weight()),
+                    group_share(g)
+                )
+            } else {
+                format!(
+                    "  {indent}{}: weight {} · {} of the total weight",
+                    group.name(),
+                    numbers::weight(group.weight()),
+                    group_share(g)
+                )
+            };
+            lines.push(Line::styled(text, bold()));
+        }
+        headed = path.to_vec();
+    };
     if !table {
         // Too narrow for the table: each criterion in words over two lines,
         // which wrap rather than cut anything off.
-        for s in &live.exact.weights {
+        for (s, path) in live.exact.weights.iter().zip(&paths) {
             let Some(crit) = a.criteria().get(s.criterion) else {
                 continue;
             };
+            headings(path, &mut lines, false);
+            let indent = "  ".repeat(path.len());
             let shown = s.shown();
             let sel = s.criterion == app.criterion;
             let style = if sel { bold() } else { Style::default() };
             lines.push(Line::styled(
-                format!("{} {}", if sel { "▶" } else { " " }, crit.name()),
+                format!("{} {indent}{}", if sel { "▶" } else { " " }, crit.name()),
                 style,
             ));
             let then = match (s.below, s.above) {
@@ -599,7 +649,7 @@ fn stability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'static
                 _ => format!("then {}", then_of(s)),
             };
             lines.push(Line::from(format!(
-                "    w{} · {} · first from {} to {} · {then}",
+                "    {indent}w{} · {} · first from {} to {} · {then}",
                 numbers::weight(crit.weight()),
                 shown.share_text(),
                 shown.from_text(),
@@ -615,17 +665,19 @@ fn stability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'static
         ),
         Style::default().add_modifier(Modifier::UNDERLINED),
     ));
-    for s in &live.exact.weights {
+    for (s, path) in live.exact.weights.iter().zip(&paths) {
         let Some(crit) = a.criteria().get(s.criterion) else {
             continue;
         };
+        headings(path, &mut lines, true);
+        let indent = "  ".repeat(path.len());
         let shown = s.shown();
         let range = format!("{} to {}", shown.from_text(), shown.to_text());
         let sel = s.criterion == app.criterion;
         let text = format!(
             "{} {:<name_w$} {:>6} {:>7}  {:<17} {}",
             if sel { "▶" } else { " " },
-            shorten(crit.name(), name_w),
+            shorten(&format!("{indent}{}", crit.name()), name_w),
             numbers::weight(crit.weight()),
             shown.share_text(),
             range,
@@ -638,6 +690,16 @@ fn stability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'static
         });
     }
     lines
+}
+
+/// The groups criterion `c` sits in, outermost first (none outside groups).
+fn group_path(a: &Appraisal, c: usize) -> Vec<usize> {
+    let Some(inner) = a.criteria().get(c).and_then(|k| k.group()) else {
+        return Vec::new();
+    };
+    let mut path = a.group_path(inner);
+    path.reverse();
+    path
 }
 
 fn draw_stability(app: &LivePanel, live: &Live, r: Rect, buf: &mut Buffer) {

@@ -71,12 +71,6 @@ impl DisagreementJob {
             disagreement::panel_disagreement(&self.merged, &config).map_err(|e| e.to_string()),
         )
     }
-
-    /// Runs it, as the news a job sends back.
-    pub fn done(self) -> super::effect::Done {
-        let (generation, result) = self.run();
-        super::effect::Done::PanelDisagreement { generation, result }
-    }
 }
 
 /// A sheet's first error as one line: "file:line:column: what is wrong".

@@ -21,13 +21,15 @@ use crossterm::terminal::{
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-use super::action::{Action, mouse_to_action};
+use super::action::Action;
 use super::app::{App, Mode};
 use super::effect::{Done, Effect, LiveJob};
 use super::keep::{Keep, RecoveryWriter};
 use super::keymap::key_to_action;
 use super::live::analyse_in_frame;
 use super::update::{finish, update};
+use super::view::mouse_to_action;
+use crate::recovery;
 use crate::save::Fingerprint;
 
 /// How long after the last key the app counts as idle (and checks the disk).
@@ -602,6 +604,57 @@ fn handle(app: &mut App, ev: Event) -> Vec<Effect> {
     match action {
         Some(a) => update(app, a),
         None => Vec::new(),
+    }
+}
+
+/// Performs `effects` here and now, feeding each job's result back through
+/// [`super::update::finish`] until nothing is left to do. This is what the
+/// runner does, without threads; tests use it to go from a key to the disk.
+pub fn perform_now(app: &mut App, effects: Vec<Effect>) {
+    let mut queue: std::collections::VecDeque<Effect> = effects.into();
+    while let Some(effect) = queue.pop_front() {
+        let done = match effect {
+            Effect::Save { job, then_quit } => Some(Done::Saved {
+                outcome: job.run(),
+                then_quit,
+            }),
+            Effect::LoadPanel(job) => Some(Done::PanelLoaded(Box::new(job.run()))),
+            Effect::Export(job) => {
+                let outcome = job.clone().run(&mut |_| {});
+                Some(Done::Exported {
+                    job: Box::new(job),
+                    outcome,
+                })
+            }
+            Effect::Analyse => (!app.doc.live_is_current())
+                .then(|| Done::Analysed(Box::new(LiveJob::of(app).run()))),
+            Effect::KeepRecovery => {
+                let _ = app.doc.flush_recovery();
+                None
+            }
+            Effect::DiscardRecovery => {
+                if let Some(r) = app.doc.recovery_path() {
+                    let _ = recovery::remove_recovery(r);
+                }
+                None
+            }
+            Effect::Remove(paths) => {
+                for p in paths {
+                    let _ = std::fs::remove_file(p);
+                }
+                None
+            }
+            Effect::Release(claim) => {
+                drop(claim);
+                None
+            }
+            Effect::Mouse(_) => None,
+            Effect::CheckWeights(job) => Some(job.run()),
+            Effect::PanelDisagreement(job) => Some(job.done()),
+        };
+        if let Some(done) = done {
+            queue.extend(super::update::finish(app, done));
+        }
     }
 }
 

@@ -144,6 +144,22 @@ impl Swing {
         Ok(weights)
     }
 
+    /// The ranking as an order of importance for `[agreed_weights] order`,
+    /// criteria by id, most important first: `"child > workforce > cost"`
+    /// (as `--order` takes it). `None` with fewer than two criteria, which
+    /// make no order.
+    pub fn order_text(&self, a: &Appraisal) -> Option<String> {
+        if self.order.len() < 2 {
+            return None;
+        }
+        let ids: Option<Vec<&str>> = self
+            .order
+            .iter()
+            .map(|&c| a.criteria().get(c).map(|k| k.id().as_str()))
+            .collect();
+        Some(ids?.join(" > "))
+    }
+
     /// Positions whose value is above the one before, which usually means the
     /// order in step 1 should change.
     pub fn out_of_order(&self) -> Vec<usize> {

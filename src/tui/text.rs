@@ -100,6 +100,25 @@ impl TextInput {
         &mut self.lines[row]
     }
 
+    /// The line the cursor is on.
+    pub fn current_line(&self) -> String {
+        self.lines
+            .get(self.row)
+            .map(|l| l.iter().collect())
+            .unwrap_or_default()
+    }
+
+    /// Replaces the line the cursor is on with `text` (one line), moving
+    /// the cursor by `shift` characters along it.
+    pub fn replace_line(&mut self, text: &str, shift: isize) {
+        self.selected = false;
+        let col = self.col;
+        let line = self.line();
+        *line = text.chars().filter(|c| *c != '\n').collect();
+        let len = line.len();
+        self.col = col.saturating_add_signed(shift).min(len);
+    }
+
     /// Types a character at the cursor. Control characters are ignored.
     pub fn insert(&mut self, ch: char) {
         if ch.is_control() {

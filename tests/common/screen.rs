@@ -36,6 +36,6 @@ pub fn screen(app: &App) -> String {
 /// place, as the runner would without threads; returns the effects.
 pub fn update(app: &mut App, action: appraise::tui::Action) -> Vec<appraise::tui::effect::Effect> {
     let fx = appraise::tui::update(app, action);
-    appraise::tui::effect::perform_now(app, fx.clone());
+    appraise::tui::runner::perform_now(app, fx.clone());
     fx
 }

@@ -137,18 +137,8 @@ fn note_line(s: &Start) -> Line<'static> {
 }
 
 fn render_hints(s: &Start, area: Rect, buf: &mut Buffer) {
-    let key_style = Style::default().add_modifier(Modifier::REVERSED);
-    let mut x = area.x;
-    for (k, label) in s.hints() {
-        let need = (k.chars().count() + label.chars().count() + 3) as u16;
-        if x + need > area.right() {
-            break;
-        }
-        buf.set_string(x + 1, area.y, &k, key_style);
-        let kx = x + 1 + k.chars().count() as u16;
-        buf.set_string(kx, area.y, format!(" {label}"), Style::default());
-        x += need;
-    }
+    let hints = s.hints();
+    super::super::hint_bar::HintBar { hints: &hints }.render(area, buf);
 }
 
 /// What a step asks, in a sentence, what it is for, and an example.

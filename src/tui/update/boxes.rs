@@ -7,6 +7,7 @@ use super::super::action::{Action, Input};
 use super::super::app::{App, Confirm, Mode, NoteEditor, Prompt, PromptKind};
 use super::super::edit::Edit;
 use super::super::effect::Effect;
+use super::super::evidence;
 use super::super::export::ExportJob;
 use super::super::swing::SwingStep;
 use super::grid::typed_path;
@@ -18,7 +19,7 @@ use super::{Effects, apply, friendly, open_help, save, save_asking};
 pub(super) fn paste(app: &mut App, text: &str) {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     match &mut app.view.mode {
-        Mode::Note(editor) => {
+        Mode::Note(editor) | Mode::Evidence(editor) => {
             for ch in text.chars() {
                 match ch {
                     '\n' => editor.input.newline(),
@@ -132,6 +133,120 @@ pub(super) fn note(app: &mut App, mut editor: NoteEditor, action: Action, fx: &m
         _ => {}
     }
     app.view.mode = Mode::Note(editor);
+}
+
+/// Reads the evidence box back into points and applies them; `false`
+/// (the box stays open, nothing lost) when a line has no sign.
+fn commit_evidence(app: &mut App, editor: &NoteEditor) -> bool {
+    let new = match evidence::parse(&editor.input.text()) {
+        Ok(e) => e,
+        Err(line) => {
+            app.view.error(format!(
+                "Line {line} needs a sign at its start: + for a point for, − (or -) for a point against; Tab adds one"
+            ));
+            return false;
+        }
+    };
+    let a = app.doc.appraisal();
+    let old = a
+        .options()
+        .get(editor.o)
+        .and_then(|x| x.evidence().get(editor.c))
+        .cloned()
+        .unwrap_or_default();
+    if old == new {
+        app.view.info("Evidence closed, unchanged");
+        return true;
+    }
+    let before = a.version();
+    let after = if new.is_empty() {
+        before
+    } else {
+        before.max(2)
+    };
+    let (n_for, n_against) = (new.for_.len(), new.against.len());
+    if apply(
+        app,
+        Edit::Evidence {
+            o: editor.o,
+            c: editor.c,
+            old,
+            new,
+            versions: (before, after),
+        },
+    ) {
+        let points = |n: usize| if n == 1 { "point" } else { "points" };
+        app.view.info(format!(
+            "Evidence kept: {n_for} {} for, {n_against} against (u to undo){}",
+            points(n_for),
+            if after > before {
+                "; the file is saved as format version 2, which holds evidence"
+            } else {
+                ""
+            }
+        ));
+    }
+    true
+}
+
+/// The evidence box: a note-like box of points, one a line, each starting
+/// with + (for) or − (against). Enter keeps it, Alt-Enter starts the next
+/// point with the same sign, Tab switches the line's sign.
+pub(super) fn evidence(app: &mut App, mut editor: NoteEditor, action: Action, fx: &mut Effects) {
+    match action {
+        Action::Input(i) => match i {
+            Input::Char(ch) => editor.input.insert(ch),
+            Input::Tab | Input::BackTab => {
+                let (line, shift) = evidence::flip(&editor.input.current_line());
+                editor.input.replace_line(&line, shift);
+            }
+            Input::NewLine => {
+                let sign = evidence::sign_after(&editor.input.current_line());
+                editor.input.end();
+                editor.input.newline();
+                editor.input.insert(sign);
+                editor.input.insert(' ');
+            }
+            Input::Backspace => editor.input.backspace(),
+            Input::Delete => editor.input.delete(),
+            Input::Left => editor.input.left(),
+            Input::Right => editor.input.right(),
+            Input::Up | Input::MoveUp => editor.input.up(),
+            Input::Down | Input::MoveDown => editor.input.down(),
+            Input::Home => editor.input.home(),
+            Input::End => editor.input.end(),
+            Input::Remove => {}
+            Input::Enter => {
+                if commit_evidence(app, &editor) {
+                    return;
+                }
+            }
+            Input::Esc => {
+                if editor.changed() {
+                    app.view.mode = Mode::Confirm(Confirm::Discard {
+                        what: "your changes to the evidence".to_owned(),
+                        back: Box::new(Mode::Evidence(editor)),
+                    });
+                } else {
+                    app.view.info("Evidence closed, unchanged");
+                }
+                return;
+            }
+        },
+        Action::Save if commit_evidence(app, &editor) => {
+            save(app, None, false, false, fx);
+            return;
+        }
+        Action::Help => {
+            open_help(app, Mode::Evidence(editor));
+            return;
+        }
+        Action::Unbound(k) => app.view.info(format!(
+            "{k} does nothing in the evidence: Enter keeps it, Esc cancels"
+        )),
+        _ => {}
+    }
+    app.view.mode = Mode::Evidence(editor);
 }
 
 pub(super) fn prompt(app: &mut App, mut prompt: Prompt, action: Action, fx: &mut Effects) {

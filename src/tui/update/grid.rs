@@ -62,6 +62,16 @@ pub(super) fn grid(app: &mut App, action: Action, fx: &mut Effects) {
         app.view.error(text);
         return;
     }
+    if action == Action::EditEvidence
+        && let Some(m) = app.doc.member()
+    {
+        let text = format!(
+            "The evidence for and against is kept in {}: in your sheet you score and write notes (n)",
+            m.appraisal_name()
+        );
+        app.view.error(text);
+        return;
+    }
     if action.edits_cell()
         && let Some(text) = read_only_cell(app)
     {
@@ -102,7 +112,8 @@ pub(super) fn grid(app: &mut App, action: Action, fx: &mut Effects) {
         | Action::Clear
         | Action::Undo
         | Action::Redo
-        | Action::EditNote => scoring(app, action),
+        | Action::EditNote
+        | Action::EditEvidence => scoring(app, action),
         Action::EditWeight
         | Action::NudgeWeight(_)
         | Action::Swing
@@ -387,6 +398,18 @@ fn scoring(app: &mut App, action: Action) {
                 .to_owned();
             app.view.mode = Mode::Note(NoteEditor::open(o, c, &text));
         }
+        Action::EditEvidence => {
+            let (o, c) = (app.view.option, app.view.criterion);
+            let none = crate::model::Evidence::default();
+            let e = app
+                .doc
+                .appraisal()
+                .options()
+                .get(o)
+                .and_then(|x| x.evidence().get(c))
+                .unwrap_or(&none);
+            app.view.mode = Mode::Evidence(NoteEditor::evidence(o, c, e));
+        }
         _ => {}
     }
 }
@@ -457,7 +480,10 @@ fn selected_score(app: &App) -> Option<f64> {
 /// user sees what changed.
 fn follow_edit(app: &mut App, e: &Edit) {
     match e {
-        Edit::Score { o, c, .. } | Edit::Note { o, c, .. } | Edit::Measure { o, c, .. } => {
+        Edit::Score { o, c, .. }
+        | Edit::Note { o, c, .. }
+        | Edit::Evidence { o, c, .. }
+        | Edit::Measure { o, c, .. } => {
             app.view.option = *o;
             app.view.criterion = *c;
         }
@@ -469,7 +495,7 @@ fn follow_edit(app: &mut App, e: &Edit) {
         Edit::InsertCriterion { at, .. } => app.view.criterion = *at,
         Edit::RemoveCriterion { at, .. } => app.view.criterion = at.saturating_sub(1),
         Edit::MoveCriterion { to, .. } => app.view.criterion = *to,
-        Edit::Weights { .. } | Edit::Replace { .. } => {}
+        Edit::Weights { .. } | Edit::AgreedOrder { .. } | Edit::Replace { .. } => {}
     }
 }
 

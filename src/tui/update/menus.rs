@@ -32,6 +32,22 @@ pub(super) fn swing(app: &mut App, mut swing: Swing, action: Action) {
         (_, Input::Down) => swing.select(1),
         (SwingStep::Order, Input::MoveUp) => swing.move_selected(-1),
         (SwingStep::Order, Input::MoveDown) => swing.move_selected(1),
+        // Record the ranking as the panel's agreed order of importance,
+        // saved with the file under [agreed_weights] order.
+        (SwingStep::Order, Input::Char('o')) => match swing.order_text(app.doc.appraisal()) {
+            Some(text) => {
+                let old = app.doc.appraisal().agreed_weights().order.clone();
+                let new = vec![text.clone()];
+                if old == new {
+                    app.view.info(format!("The agreed order is already {text}"));
+                } else if apply(app, Edit::AgreedOrder { old, new }) {
+                    app.view.info(format!(
+                        "Agreed order recorded: {text} (saved under [agreed_weights] with the file; u to undo)"
+                    ));
+                }
+            }
+            None => app.view.error("An order needs at least two criteria"),
+        },
         (SwingStep::Order, Input::Enter | Input::Tab) => {
             swing.step = SwingStep::Value;
             swing.selected = usize::from(swing.order.len() > 1);
@@ -40,8 +56,16 @@ pub(super) fn swing(app: &mut App, mut swing: Swing, action: Action) {
         // Esc cancels the assistant, as it cancels every box, asking first
         // if anything was changed in it.
         (_, Input::Esc) => {
-            let fresh = Swing::start(app.doc.appraisal());
-            if swing.order != fresh.order || swing.values != fresh.values {
+            let a = app.doc.appraisal();
+            let fresh = Swing::start(a);
+            // An order just recorded is kept, not a change to discard.
+            let recorded = swing
+                .order_text(a)
+                .is_some_and(|t| a.agreed_weights().order == [t]);
+            if recorded && swing.values == fresh.values {
+                app.view
+                    .info("Weights unchanged; the agreed order stays recorded (u to undo)");
+            } else if swing.order != fresh.order || swing.values != fresh.values {
                 app.view.mode = Mode::Confirm(Confirm::Discard {
                     what: "the order and values set in the swing assistant".to_owned(),
                     back: Box::new(Mode::Swing(swing)),

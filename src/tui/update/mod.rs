@@ -73,6 +73,7 @@ fn step(app: &mut App, action: Action, fx: &mut Effects) {
         Mode::Sensitivity => grid::live_view(app, action, fx),
         Mode::Help { scroll, back } => menus::help(app, scroll, *back, action, fx),
         Mode::Note(editor) => boxes::note(app, editor, action, fx),
+        Mode::Evidence(editor) => boxes::evidence(app, editor, action, fx),
         Mode::Prompt(prompt) => boxes::prompt(app, prompt, action, fx),
         Mode::Confirm(confirm) => dialogs::confirm(app, confirm, action, fx),
         Mode::Swing(swing) => menus::swing(app, swing, action),

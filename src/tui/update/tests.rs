@@ -7,9 +7,10 @@ use super::*;
 use crate::load::load_str;
 use crate::tui::action::Input;
 use crate::tui::app::{Confirm, Focus, Severity, Sort, View};
-use crate::tui::effect::{Done, perform_now};
+use crate::tui::effect::Done;
 use crate::tui::key_to_action;
 use crate::tui::keymap as keys;
+use crate::tui::runner::perform_now;
 use crate::tui::swing::SwingStep;
 
 /// Applies `action` and performs the effects it asks for in place, as the
@@ -1768,4 +1769,116 @@ fn the_quit_dialog_saves_and_quits_on_enter() {
     assert!(app.quit);
     let back = crate::load::load_path(&path).unwrap().appraisal;
     assert_eq!(back.options()[0].score(0), Some(2.0));
+}
+
+#[test]
+fn the_swing_ranking_is_saved_as_the_agreed_order_keeping_comments() {
+    let text = crate::load::EXAMPLE;
+    let (_dir, path, mut app) = on_disk(text);
+    update(&mut app, Action::Swing);
+    // Step 1: move the last criterion (Risk) to the top, then record.
+    for _ in 0..7 {
+        update(&mut app, Action::Input(Input::Down));
+    }
+    for _ in 0..7 {
+        update(&mut app, Action::Input(Input::MoveUp));
+    }
+    update(&mut app, Action::Input(Input::Char('o')));
+    assert!(
+        message(&app).starts_with("Agreed order recorded"),
+        "{}",
+        message(&app)
+    );
+    assert!(
+        matches!(app.view.mode, Mode::Swing(_)),
+        "still in the assistant"
+    );
+    let ids: Vec<String> = app
+        .doc
+        .appraisal()
+        .criteria()
+        .iter()
+        .map(|c| c.id().to_string())
+        .collect();
+    let order = app.doc.appraisal().agreed_weights().order.clone();
+    assert_eq!(order.len(), 1);
+    assert!(
+        order[0].starts_with(&format!("{} > {} > ", ids[7], ids[0])),
+        "{order:?}"
+    );
+    // Leave the assistant without changing weights, and save.
+    update(&mut app, Action::Input(Input::Esc));
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert!(
+        message(&app).contains("agreed order stays recorded"),
+        "{}",
+        message(&app)
+    );
+    update(&mut app, Action::Save);
+    assert!(
+        message(&app).starts_with("Saved to"),
+        "{} {:?}",
+        message(&app),
+        app.view.mode
+    );
+    let saved = std::fs::read_to_string(&path).unwrap();
+    // Every line of the file is kept, comments too; the table is added.
+    assert!(
+        saved.starts_with(text.trim_end()),
+        "the rest of the file is as it was"
+    );
+    assert!(saved.contains("[agreed_weights]"), "{saved}");
+    assert!(
+        saved.contains(&format!("order = \"{}\"", order[0])),
+        "{saved}"
+    );
+    // It loads back as the same order, which the sensitivity analysis reads.
+    let back = load_str("back.toml", &saved).unwrap();
+    assert_eq!(back.appraisal.agreed_weights().order, order);
+    let analysed = back.appraisal.for_analysis();
+    let c =
+        crate::sensitivity::WeightConstraints::agreed(&analysed, back.appraisal.agreed_weights())
+            .unwrap();
+    assert!(!c.is_empty());
+    // Undo takes it away again; saving then removes the order.
+    update(&mut app, Action::Undo);
+    assert!(app.doc.appraisal().agreed_weights().order.is_empty());
+}
+
+#[test]
+fn saving_a_file_with_ranges_keeps_them_as_written() {
+    let text = std::fs::read_to_string("tests/fixtures/v2/ranges-closed-form.toml").unwrap();
+    let text = text.replace(
+        "measures = { cost = { low = 2.5, high = 3.5 } }",
+        "measures = { cost = { low = 2.5, high = 3.5 } }   # the second quote",
+    );
+    let mut a = load_str("r.toml", &text).unwrap().appraisal;
+    // Change a note elsewhere: the ranges stay byte for byte.
+    a.option_mut(0)
+        .unwrap()
+        .set_note(0, Some("checked".into()))
+        .unwrap();
+    let saved = crate::document::update_document(&text, &a).unwrap();
+    assert!(
+        saved.contains("measures = { cost = { low = 2, high = 3 } }"),
+        "{saved}"
+    );
+    assert!(
+        saved.contains("measures = { cost = { low = 2.5, high = 3.5 } }   # the second quote"),
+        "{saved}"
+    );
+    let back = load_str("back.toml", &saved).unwrap();
+    assert_eq!(
+        back.appraisal.options()[0]
+            .range(0)
+            .map(|r| (r.low, r.high)),
+        Some((2.0, 3.0))
+    );
+    // Typing a raw value over a range replaces it with that figure.
+    a.set_measure(1, 0, Some(3.2)).unwrap();
+    let saved = crate::document::update_document(&text, &a).unwrap();
+    assert!(
+        saved.contains("measures = { cost = 3.2 }   # the second quote"),
+        "{saved}"
+    );
 }

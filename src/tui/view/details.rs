@@ -138,6 +138,16 @@ pub fn cell_details(
             }
             lines.push(Line::from(words));
         }
+        // A range is read-only here: typing a value replaces it.
+        if let Some(r) = opt.range(c) {
+            lines.push(Line::from(vec![
+                Span::styled("Range: ", bold()),
+                Span::raw(format!(
+                    "{} (the Monte Carlo draws from it; typing a value replaces it)",
+                    r.described(m.unit.as_deref())
+                )),
+            ]));
+        }
     }
     // What the points of the scale mean, first: it is what a score is given by.
     lines.push(scale_line(scale, score));

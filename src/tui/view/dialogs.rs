@@ -68,6 +68,59 @@ impl NoteBox<'_> {
     }
 }
 
+/// The points for and against a score, one a line, in a box titled with
+/// its cell; the line above the points says how a line is read. Its keys
+/// are on the hint bar, from the key table.
+#[derive(Debug, Clone, Copy)]
+pub struct EvidenceBox<'a> {
+    /// The points and the cursor.
+    pub editor: &'a NoteEditor,
+    /// The cell's option.
+    pub option: &'a str,
+    /// The cell's criterion.
+    pub criterion: &'a str,
+}
+
+impl EvidenceBox<'_> {
+    /// Draws the box; returns where the typing goes.
+    pub fn draw(self, area: Rect, buf: &mut Buffer) -> Option<Position> {
+        let ed = self.editor;
+        let title = format!("Evidence: {} / {}", self.option, self.criterion);
+        let w = area.width.saturating_sub(4).min(76);
+        let h = area.height.saturating_sub(2).min(16);
+        let inner = popup(
+            area,
+            w,
+            h,
+            &fit(&title, usize::from(w.saturating_sub(4))),
+            buf,
+        );
+        if inner.height < 3 {
+            return None;
+        }
+        let rule = "One point a line: + for the score, − against it. Tab switches a line; an empty line is dropped";
+        let rule_h = if rule.chars().count() <= usize::from(inner.width) || inner.height < 5 {
+            1
+        } else {
+            2
+        };
+        Paragraph::new(Line::styled(
+            rule,
+            Style::default().add_modifier(Modifier::DIM),
+        ))
+        .wrap(Wrap { trim: true })
+        .render(Rect::new(inner.x, inner.y, inner.width, rule_h), buf);
+        let text_area = Rect::new(
+            inner.x,
+            inner.y + rule_h,
+            inner.width,
+            inner.height - rule_h,
+        );
+        let lines: Vec<String> = ed.input.lines().collect();
+        draw_input(&lines, ed.input.cursor(), text_area, buf)
+    }
+}
+
 /// A one-line box: its question, a line of help, and the answer typed.
 #[derive(Debug, Clone)]
 pub struct PromptBox<'a> {

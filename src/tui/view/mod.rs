@@ -311,6 +311,27 @@ pub fn row_line(g: &GridGeometry, first_row: usize, heading: Option<usize>, row:
     g.first_row_y() + (row - first_row) as u16 + below
 }
 
+/// Turns a mouse event into an action: a click selects the cell under it,
+/// the wheel scrolls the grid.
+pub fn mouse_to_action(
+    app: &App,
+    mouse: crossterm::event::MouseEvent,
+) -> Option<super::action::Action> {
+    use super::action::Action;
+    match mouse.kind {
+        crossterm::event::MouseEventKind::ScrollDown => Some(Action::Scroll(3)),
+        crossterm::event::MouseEventKind::ScrollUp => Some(Action::Scroll(-3)),
+        crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left) => {
+            if !matches!(app.view.mode, Mode::Normal | Mode::Sensitivity) || !app.view.mouse {
+                return None;
+            }
+            hit_test(app, mouse.column, mouse.row)
+                .map(|(option, criterion)| Action::Select { option, criterion })
+        }
+        _ => None,
+    }
+}
+
 /// The option (file index) and criterion under a screen position, if any.
 pub fn hit_test(app: &App, x: u16, y: u16) -> Option<(usize, Option<usize>)> {
     let g = grid_geometry(app);
@@ -562,6 +583,15 @@ fn render_all(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         Mode::Note(editor) => {
             let a = app.doc.appraisal();
             dialogs::NoteBox {
+                editor,
+                option: a.options().get(editor.o).map_or("", |o| o.name()),
+                criterion: a.criteria().get(editor.c).map_or("", |c| c.name()),
+            }
+            .draw(mid, buf)
+        }
+        Mode::Evidence(editor) => {
+            let a = app.doc.appraisal();
+            dialogs::EvidenceBox {
                 editor,
                 option: a.options().get(editor.o).map_or("", |o| o.name()),
                 criterion: a.criteria().get(editor.c).map_or("", |c| c.name()),
@@ -1059,19 +1089,7 @@ fn render_message(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn render_keys(app: &App, area: Rect, buf: &mut Buffer) {
     let hints = keymap::hints(app);
-    let key_style = Style::default().add_modifier(Modifier::REVERSED);
-    let mut x = area.x;
-    let right = area.right();
-    for (k, label) in hints {
-        let need = (k.chars().count() + label.chars().count() + 3) as u16;
-        if x + need > right {
-            break;
-        }
-        buf.set_string(x + 1, area.y, &k, key_style);
-        let kx = x + 1 + k.chars().count() as u16;
-        buf.set_string(kx, area.y, format!(" {label}"), Style::default());
-        x += need;
-    }
+    super::hint_bar::HintBar { hints: &hints }.render(area, buf);
 }
 
 fn render_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
