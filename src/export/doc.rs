@@ -292,6 +292,10 @@ pub struct Cell {
     /// a copy that would go stale when a score or weight is edited.
     #[serde(skip)]
     pub live: Option<Live>,
+    /// A published figure the live figure is checked against (its remark
+    /// then follows the matrix too).
+    #[serde(skip)]
+    pub published: Option<Box<PublishedCheck>>,
 }
 
 /// A figure derived from the scores and weights. Options and criteria are
@@ -359,6 +363,69 @@ pub enum Live {
         /// The criterion.
         criterion: usize,
     },
+    /// A criterion's weight as a share of the weights in its group (0-1).
+    ShareOfGroup {
+        /// The criterion.
+        criterion: usize,
+    },
+    /// A criteria group's weight as written.
+    GroupWeight {
+        /// The group, in file order.
+        group: usize,
+    },
+    /// A criteria group's weight as a share of its siblings' (0-1).
+    GroupShareOfParent {
+        /// The group, in file order.
+        group: usize,
+    },
+    /// A criteria group's effective weight as a share of the total weight (0-1).
+    GroupShare {
+        /// The group, in file order.
+        group: usize,
+    },
+    /// A criteria group's highest possible subtotal.
+    MaxSubtotal {
+        /// The group, in file order.
+        group: usize,
+    },
+    /// An option's score on a criterion as points on the appraisal's scale.
+    Points {
+        /// The option.
+        option: usize,
+        /// The criterion.
+        criterion: usize,
+    },
+    /// An option's total less the baseline option's.
+    VsBaseline {
+        /// The option.
+        option: usize,
+        /// The baseline option.
+        baseline: usize,
+    },
+    /// An option's subtotal for a group less the baseline option's.
+    SubtotalVsBaseline {
+        /// The option.
+        option: usize,
+        /// The group, in file order.
+        group: usize,
+        /// The baseline option.
+        baseline: usize,
+    },
+}
+
+/// A figure the source published for a live cell, so that a spreadsheet
+/// can say "published as …" only while the live figure disagrees with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublishedCheck {
+    /// The published figure, in the live figure's units after `scale`.
+    pub value: f64,
+    /// How far the live figure × `scale` may be from it and still agree.
+    pub allowance: f64,
+    /// What multiplies the live figure before comparing (100 for a percentage
+    /// held as a fraction).
+    pub scale: f64,
+    /// The remark while they disagree, such as "published as 43".
+    pub remark: String,
 }
 
 /// A figure inside a table note that a spreadsheet can keep live: the
@@ -380,12 +447,19 @@ impl Cell {
             value,
             remark: None,
             live: None,
+            published: None,
         }
     }
 
     /// Says what the figure is in terms of the score matrix (see [`Live`]).
     pub fn with_live(mut self, live: Live) -> Cell {
         self.live = Some(live);
+        self
+    }
+
+    /// Checks the live figure against a published one (see [`PublishedCheck`]).
+    pub fn with_published(mut self, check: PublishedCheck) -> Cell {
+        self.published = Some(Box::new(check));
         self
     }
 

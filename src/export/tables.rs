@@ -9,8 +9,8 @@ use crate::model::{Appraisal, Scale};
 use crate::numbers;
 
 use super::doc::{
-    Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Live, NoteFigure, Origin, Report,
-    ReportTable, Row, RowKind, Value, WeightedSum,
+    Bar, BarChart, Block, Cell, Chart, ChartKind, Column, Live, NoteFigure, Origin, PublishedCheck,
+    Report, ReportTable, Row, RowKind, Value, WeightedSum,
 };
 use super::{ExportError, ExportOptions};
 
@@ -419,19 +419,29 @@ pub fn criteria_table(appraisal: &Appraisal) -> ReportTable {
                         example = Some((c, g, within, gshare, e));
                     }
                     cells.push(text_or_empty(appraisal.groups().get(g).map(|x| x.name())));
-                    cells.push(weight);
-                    cells.push(Cell::new(percent(100.0 * within)));
-                    cells.push(Cell::new(percent(100.0 * gshare)));
+                    cells.push(weight.with_live(Live::Weight { criterion: c }));
+                    cells.push(
+                        Cell::new(percent(100.0 * within))
+                            .with_live(Live::ShareOfGroup { criterion: c }),
+                    );
+                    cells.push(
+                        Cell::new(percent(100.0 * gshare)).with_live(Live::GroupShare { group: g }),
+                    );
                 }
                 None => {
                     cells.push(Cell::empty());
-                    cells.push(weight);
+                    cells.push(weight.with_live(Live::Weight { criterion: c }));
                     cells.push(Cell::empty());
                     cells.push(Cell::empty());
                 }
             }
-            cells.push(Cell::new(number(e, numbers::weight)));
-            cells.push(Cell::new(percent(share(appraisal, c))));
+            cells.push(
+                Cell::new(number(e, numbers::weight))
+                    .with_live(Live::EffectiveWeight { criterion: c }),
+            );
+            cells.push(
+                Cell::new(percent(share(appraisal, c))).with_live(Live::Share { criterion: c }),
+            );
         }
         if scales {
             cells.push(Cell::text(scale_cell(appraisal, c)));
@@ -450,6 +460,11 @@ pub fn criteria_table(appraisal: &Appraisal) -> ReportTable {
             "The weights add up to {total}. A criterion's share is its weight divided by that sum."
         ));
     } else {
+        t.note_figures.push(NoteFigure {
+            note: t.notes.len(),
+            shown: total.clone(),
+            live: Live::TotalWeight,
+        });
         t.notes.push(format!(
             "A criterion's weight counts within its group: its share of the group is its weight divided by the sum of the weights in the group (its criteria and the groups inside it). Its effective weight is that share times the group's effective weight, so its share of the total weight is its share of the group times the group's share. The effective weights add up to {total}."
         ));
@@ -502,17 +517,21 @@ pub fn groups_table(appraisal: &Appraisal, results: &Results) -> Option<ReportTa
     for (g, x) in appraisal.groups().iter().enumerate() {
         t.rows.push(Row::body(vec![
             Cell::text(group_path(appraisal, g)),
-            Cell::new(number(x.weight(), numbers::weight)),
+            Cell::new(number(x.weight(), numbers::weight))
+                .with_live(Live::GroupWeight { group: g }),
             Cell::new(percent(
                 100.0 * share_of_siblings(appraisal, x.weight(), x.parent()),
-            )),
+            ))
+            .with_live(Live::GroupShareOfParent { group: g }),
             Cell::new(percent(
                 100.0 * gw.get(g).copied().unwrap_or(0.0) / total_weight,
-            )),
+            ))
+            .with_live(Live::GroupShare { group: g }),
             Cell::new(number(
                 results.max_subtotals.get(g).copied().unwrap_or(0.0),
                 numbers::total,
-            )),
+            ))
+            .with_live(Live::MaxSubtotal { group: g }),
             text_or_empty(x.description.as_deref()),
         ]));
     }
@@ -807,28 +826,49 @@ pub fn ranking_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
             display: r.rank.to_string(),
         })
         .with_live(Live::Rank { option: i });
-        if let Some(p) = o.published_rank
-            && p as usize != r.rank
-        {
-            rank.remark = Some(published_as(p.to_string()));
+        if let Some(p) = o.published_rank {
+            if p as usize != r.rank {
+                rank.remark = Some(published_as(p.to_string()));
+            }
+            rank = rank.with_published(PublishedCheck {
+                value: f64::from(p),
+                allowance: 0.0,
+                scale: 1.0,
+                remark: published_as(p.to_string()),
+            });
         }
         let mut cells = vec![rank, Cell::text(o.label())];
         for &g in &tops {
             let value = r.subtotals.get(g).copied().unwrap_or(0.0);
-            let mut cell = Cell::new(number(value, numbers::total));
-            if let Some((_, p)) = o.published_subtotals().iter().find(|(x, _)| *x == g)
-                && !p.agrees_with(value)
-            {
-                cell.remark = Some(published_as(p.text()));
+            let mut cell = Cell::new(number(value, numbers::total)).with_live(Live::Subtotal {
+                option: i,
+                group: g,
+            });
+            if let Some((_, p)) = o.published_subtotals().iter().find(|(x, _)| *x == g) {
+                if !p.agrees_with(value) {
+                    cell.remark = Some(published_as(p.text()));
+                }
+                cell = cell.with_published(PublishedCheck {
+                    value: p.value(),
+                    allowance: p.allowance(),
+                    scale: 1.0,
+                    remark: published_as(p.text()),
+                });
             }
             cells.push(cell);
         }
         cells.push(total);
         let mut pct = Cell::new(percent(r.percent)).with_live(Live::Percent { option: i });
-        if let Some(p) = o.published_percent
-            && !p.agrees_with(r.percent)
-        {
-            pct.remark = Some(published_as(format!("{}%", p.text())));
+        if let Some(p) = o.published_percent {
+            if !p.agrees_with(r.percent) {
+                pct.remark = Some(published_as(format!("{}%", p.text())));
+            }
+            pct = pct.with_published(PublishedCheck {
+                value: p.value(),
+                allowance: p.allowance(),
+                scale: 100.0,
+                remark: published_as(format!("{}%", p.text())),
+            });
         }
         cells.push(pct);
         t.rows.push(Row::body(cells));
@@ -957,15 +997,22 @@ pub fn baseline_table(appraisal: &Appraisal, results: &Results) -> Option<Report
         }
         let mut cells = vec![
             name,
-            Cell::new(out_of(r.total, results.max_total)),
+            Cell::new(out_of(r.total, results.max_total)).with_live(Live::Total { option: i }),
             match r.vs_baseline {
-                Some(d) => Cell::new(difference(d)),
+                Some(d) => Cell::new(difference(d)).with_live(Live::VsBaseline {
+                    option: i,
+                    baseline: b,
+                }),
                 None => Cell::new(Value::Missing),
             },
         ];
         for &g in &tops {
             cells.push(match results.subtotal_vs_baseline(i, g, b) {
-                Some(d) => Cell::new(difference(d)),
+                Some(d) => Cell::new(difference(d)).with_live(Live::SubtotalVsBaseline {
+                    option: i,
+                    group: g,
+                    baseline: b,
+                }),
                 None => Cell::new(Value::Missing),
             });
         }
@@ -1434,6 +1481,9 @@ fn annex_key(id: &str) -> String {
     format!("annex-{id}")
 }
 
+/// The header of an annex's column of measured values and how each is scored.
+pub const MEASURED_HEADER: &str = "Measured value and how it is scored";
+
 /// The heading of the annex section.
 pub const ANNEX_HEADING: &str = "Annex: full option appraisal";
 
@@ -1537,7 +1587,7 @@ impl<'a> Annex<'a> {
         let r = results.options.get(i)?;
         let mut columns = vec![Column::text("Criterion"), Column::prose("Evaluation")];
         if self.measured {
-            columns.push(Column::prose("Measured value and how it is scored"));
+            columns.push(Column::prose(MEASURED_HEADER));
         }
         if self.several_scales {
             columns.push(Column::text("Scale"));
@@ -1620,6 +1670,7 @@ impl<'a> Annex<'a> {
             if weighted {
                 let w = if v2 {
                     Cell::new(number(eff.get(c).copied().unwrap_or(0.0), numbers::weight))
+                        .with_live(Live::EffectiveWeight { criterion: c })
                 } else {
                     Cell::new(number(crit.weight(), numbers::weight))
                         .with_live(Live::Weight { criterion: c })
@@ -1633,16 +1684,24 @@ impl<'a> Annex<'a> {
                 }),
             );
             if self.several_scales {
+                let points = Live::Points {
+                    option: i,
+                    criterion: c,
+                };
                 cells.push(match appraisal.points(i, c) {
-                    Some(p) => Cell::new(number(p, numbers::total)),
-                    None => Cell::new(Value::Missing),
+                    Some(p) => Cell::new(number(p, numbers::total)).with_live(points),
+                    None => Cell::new(Value::Missing).with_live(points),
                 });
             }
             if weighted {
                 let weighted = if v2 {
+                    let live = Live::WeightedScore {
+                        option: i,
+                        criterion: c,
+                    };
                     match contributions.get(c).copied().flatten() {
-                        Some(x) => Cell::new(number(x, numbers::total)),
-                        None => Cell::new(Value::Missing),
+                        Some(x) => Cell::new(number(x, numbers::total)).with_live(live),
+                        None => Cell::new(Value::Missing).with_live(live),
                     }
                 } else {
                     match score {
@@ -1673,7 +1732,10 @@ impl<'a> Annex<'a> {
             let max = results.max_subtotals.get(g).copied().unwrap_or(0.0);
             let mut cells = vec![Cell::text(format!("Subtotal: {}", group.name()))];
             cells.resize(width - 1, Cell::empty());
-            cells.push(Cell::new(out_of(value, max)));
+            cells.push(Cell::new(out_of(value, max)).with_live(Live::Subtotal {
+                option: i,
+                group: g,
+            }));
             t.rows.push(Row {
                 kind: RowKind::Total,
                 cells,

@@ -685,15 +685,30 @@ impl GroupedRefs {
     /// The sum of the weights of `g`'s members: its own criteria (which sit
     /// together, with their raw values) and the groups directly inside it.
     fn members_weight(&self, s: &str, g: usize) -> String {
+        self.siblings_weight(s, Some(g))
+    }
+
+    /// The sum of the weights of the members of `g`, or of the top level
+    /// (the top-level groups and the criteria outside any group) for `None`.
+    fn siblings_weight(&self, s: &str, g: Option<usize>) -> String {
         let mut parts = Vec::new();
         let own: Vec<usize> = self
             .spec
             .criteria
             .iter()
-            .filter(|k| k.group == Some(g))
+            .filter(|k| k.group == g)
             .map(|k| k.column)
             .collect();
-        if let (Some(&a), Some(&b)) = (own.iter().min(), own.iter().max()) {
+        if g.is_none() {
+            // Criteria outside any group need not sit side by side.
+            for c in &own {
+                parts.push(format!(
+                    "{s}${}${}",
+                    column_number_to_name(*c as u16),
+                    self.weight_row
+                ));
+            }
+        } else if let (Some(&a), Some(&b)) = (own.iter().min(), own.iter().max()) {
             parts.push(format!(
                 "{s}${}${r}:${}${r}",
                 column_number_to_name(a as u16),
@@ -701,7 +716,7 @@ impl GroupedRefs {
                 r = self.weight_row
             ));
         }
-        for h in self.spec.groups.iter().filter(|h| h.parent == Some(g)) {
+        for h in self.spec.groups.iter().filter(|h| h.parent == g) {
             parts.push(format!(
                 "{s}${}${}",
                 column_number_to_name(h.column as u16),
@@ -993,7 +1008,16 @@ impl MatrixRefs {
             Live::EffectiveWeight { criterion } => {
                 format!("={s}!{}${}", crit(criterion)?, self.weight_row)
             }
-            Live::Subtotal { .. } | Live::Raw { .. } => return None,
+            Live::Subtotal { .. }
+            | Live::Raw { .. }
+            | Live::ShareOfGroup { .. }
+            | Live::GroupWeight { .. }
+            | Live::GroupShareOfParent { .. }
+            | Live::GroupShare { .. }
+            | Live::MaxSubtotal { .. }
+            | Live::Points { .. }
+            | Live::VsBaseline { .. }
+            | Live::SubtotalVsBaseline { .. } => return None,
         })
     }
 
@@ -1047,7 +1071,71 @@ impl MatrixRefs {
                 let r = row(option)?;
                 format!("=IF(ISNUMBER({s}{c}{r}),{s}{c}{r},\"\")", c = Self::col(c))
             }
+            Live::ShareOfGroup { criterion } => {
+                let k = g.spec.criteria.get(criterion)?;
+                let members = g.members_weight(s, k.group?);
+                format!(
+                    "=IF({members}=0,0,{s}${}${}/{members})",
+                    Self::col(k.column as u16),
+                    g.weight_row
+                )
+            }
+            Live::GroupWeight { group } => {
+                let c = g.spec.groups.get(group)?.column as u16;
+                format!("={s}${}${}", Self::col(c), g.weight_row)
+            }
+            Live::GroupShareOfParent { group } => {
+                let h = g.spec.groups.get(group)?;
+                let members = g.siblings_weight(s, h.parent);
+                format!(
+                    "=IF({members}=0,0,{s}${}${}/{members})",
+                    Self::col(h.column as u16),
+                    g.weight_row
+                )
+            }
+            Live::GroupShare { group } => {
+                let c = g.spec.groups.get(group)?.column as u16;
+                let total = g.total_weight(s);
+                format!(
+                    "=IF({total}=0,0,{s}${}${}/{total})",
+                    Self::col(c),
+                    g.effective_row
+                )
+            }
+            Live::MaxSubtotal { group } => format!("={}", self.max_subtotal(group)?),
+            Live::Points { option, criterion } => {
+                let c = crit(criterion)?;
+                let v = g.value_rows.get(option).copied().flatten()?;
+                let (lo, hi) = (g.lowest(s), g.highest(s));
+                format!("=IF(ISNUMBER({s}{c}{v}),{lo}+{s}{c}{v}*({hi}-{lo}),\"\")")
+            }
+            Live::VsBaseline { option, baseline } => {
+                let t = Self::col(self.total_col);
+                format!("={s}{t}{}-{s}{t}{}", row(option)?, row(baseline)?)
+            }
+            Live::SubtotalVsBaseline {
+                option,
+                group,
+                baseline,
+            } => {
+                let c = Self::col(g.spec.groups.get(group)?.column as u16);
+                format!("={s}{c}{}-{s}{c}{}", row(option)?, row(baseline)?)
+            }
         })
+    }
+
+    /// Group `group`'s highest possible subtotal: its effective weight ×
+    /// the appraisal scale's highest point, as the subtotal's header says.
+    fn max_subtotal(&self, group: usize) -> Option<String> {
+        let g = self.grouped.as_ref()?;
+        let s = format!("{}!", self.sheet);
+        let c = g.spec.groups.get(group)?.column as u16;
+        Some(format!(
+            "{s}${}${}*{}",
+            Self::col(c),
+            g.effective_row,
+            g.highest(&s)
+        ))
     }
 
     /// Whether column `c` holds a measured criterion's scores that its value
@@ -1182,11 +1270,101 @@ impl MatrixRefs {
     /// "(out of N)" as a formula that follows the weights: for a header or
     /// a total row's label.
     fn out_of_label(&self, label: &str) -> String {
+        self.out_of_label_for(label, None)
+    }
+
+    /// [`MatrixRefs::out_of_label`] for the figure `live`: a group's
+    /// subtotal is out of the group's highest subtotal, anything else out
+    /// of the highest possible total.
+    fn out_of_label_for(&self, label: &str, live: Option<Live>) -> String {
+        let max = match live {
+            Some(Live::Subtotal { group, .. }) => self.max_subtotal(group),
+            _ => None,
+        };
         format!(
             "=\"{} (out of \"&TEXT({},\"General\")&\")\"",
             label.replace('"', "\"\""),
-            self.bound(true)
+            max.unwrap_or_else(|| self.bound(true))
         )
+    }
+
+    /// A header "Name (of N)" over a column of group `group`'s subtotals,
+    /// as a formula whose N follows the weights.
+    fn of_max_header(&self, header: &str, group: usize) -> Option<String> {
+        let (stem, _) = header.rsplit_once(" (of ")?;
+        Some(format!(
+            "=\"{} (of \"&TEXT({},\"General\")&\")\"",
+            stem.replace('"', "\"\""),
+            self.max_subtotal(group)?
+        ))
+    }
+
+    /// Whether a figure of `t` is about an option the matrix does not list
+    /// (one screened out), so the table cannot follow the matrix.
+    fn misses_option(&self, t: &ReportTable) -> bool {
+        let absent = |o: usize| self.rows.get(o).copied().flatten().is_none();
+        t.rows.iter().flat_map(|r| &r.cells).any(|c| match c.live {
+            Some(
+                Live::Score { option, .. }
+                | Live::WeightedScore { option, .. }
+                | Live::Total { option }
+                | Live::Rank { option }
+                | Live::Percent { option }
+                | Live::Subtotal { option, .. }
+                | Live::Raw { option, .. }
+                | Live::Points { option, .. },
+            ) => absent(option),
+            _ => false,
+        })
+    }
+
+    /// The remarks of body row `cells` as a formula that follows the
+    /// matrix: each live figure with a published one says "H: published as
+    /// N" while they disagree, and the total says so as
+    /// [`MatrixRefs::remark_formula`] does; joined with "; " in column
+    /// order. `None` when no figure of the row has a published check.
+    fn row_remark_formula(&self, t: &ReportTable, cells: &[super::doc::Cell]) -> Option<String> {
+        // Version 2 only, so that version-1 workbooks keep their bytes; and
+        // only where a figure decides a remark beside a remark it does not.
+        let checked = cells.iter().any(|c| c.published.is_some());
+        let total = cells
+            .iter()
+            .any(|c| matches!(c.live, Some(Live::Total { .. })));
+        let other = cells
+            .iter()
+            .any(|c| c.remark.is_some() && !matches!(c.live, Some(Live::Total { .. })));
+        if self.grouped.is_none() || !(checked || (total && other)) {
+            return None;
+        }
+        let mut pieces = Vec::new();
+        for (k, cell) in cells.iter().enumerate() {
+            let header = t.columns.get(k).map_or("", |c| c.header.as_str());
+            let h = super::csv::remark_header(header);
+            if let Some(Live::Total { option }) = cell.live {
+                let f = self.remark_formula(option, h)?;
+                let f = f.strip_prefix('=').unwrap_or(&f).to_string();
+                pieces.push(format!("IF(({f})=\"\",\"\",\"; \"&({f}))"));
+                continue;
+            }
+            let (Some(live), Some(p)) = (cell.live, cell.published.as_deref()) else {
+                if cell.remark.is_some() {
+                    // A remark the matrix does not decide stays as written.
+                    let text = format!("; {h}: {}", cell.remark.as_deref().unwrap_or(""));
+                    pieces.push(text_literal(&clean(&text)));
+                }
+                continue;
+            };
+            let f = self.formula(live)?;
+            let f = f.strip_prefix('=').unwrap_or(&f).to_string();
+            let text = text_literal(&clean(&format!("; {h}: {}", p.remark)));
+            pieces.push(format!(
+                "IF(AND(ISNUMBER({f}),ABS(({f})*{}-({}))>{}),{text},\"\")",
+                plain_number(p.scale),
+                plain_number(p.value),
+                plain_number(p.allowance)
+            ));
+        }
+        Some(format!("=MID({},3,32767)", pieces.join("&")))
     }
 }
 
@@ -1206,6 +1384,9 @@ enum NumberFormat {
     OutOf(f64),
     /// Two decimals, for a derived score that may fall between steps.
     Decimals2,
+    /// A difference with its sign, "+21.8" or "-3.0" (General would overflow
+    /// a narrow column once signed).
+    Signed,
 }
 
 impl BodyFormats {
@@ -1229,6 +1410,7 @@ impl BodyFormats {
                     NumberFormat::General => f,
                     NumberFormat::Percent => f.set_num_format("0.0%"),
                     NumberFormat::Decimals2 => f.set_num_format("0.00"),
+                    NumberFormat::Signed => f.set_num_format("+0.0#;-0.0#;0"),
                     NumberFormat::OutOf(max) => {
                         f.set_num_format(format!("General\"/{}\"", plain_number(max)))
                     }
@@ -1265,6 +1447,18 @@ fn cell_text(value: &Value) -> Cow<'_, str> {
         Value::Text { text } => Cow::Borrowed(text),
         v => Cow::Owned(v.display()),
     }
+}
+
+/// The group whose subtotals column `c` of `t` holds, if it holds any.
+fn subtotal_group(t: &ReportTable, c: usize) -> Option<usize> {
+    let mut found = None;
+    for live in t.rows.iter().filter_map(|r| r.cells.get(c)?.live) {
+        match live {
+            Live::Subtotal { group, .. } if found.is_none_or(|g| g == group) => found = Some(group),
+            _ => return None,
+        }
+    }
+    found
 }
 
 /// Whether `spec` fits its table, so its formulas refer to real cells.
@@ -1331,6 +1525,12 @@ fn write_sheet(
 ) -> Result<u32, ExportError> {
     let remarks = has_remarks(t);
     let n = t.columns.len();
+    // A formula whose figure is blank or text that is empty caches an
+    // empty text, not the library's 0, which readers that do not
+    // recalculate would show. (Version 1 keeps its bytes.)
+    if refs.is_some_and(|m| m.grouped.is_some()) {
+        ws.set_formula_result_default("");
+    }
     let mut widths: Vec<f64> = (0..n).map(|c| width_for(t, c)).collect();
     if remarks {
         widths.push(REMARKS_WIDTH);
@@ -1350,6 +1550,10 @@ fn write_sheet(
     // the matrix, whose scores and weights are the workbook's entries.
     let own = refs.filter(|_| t.weighted_sum.is_some());
     let refs = refs.filter(|_| t.weighted_sum.is_none());
+    // A table about an option screened out, which the matrix does not list,
+    // keeps its figures as exported (and says so).
+    let screened = refs.is_some_and(|m| m.grouped.is_some() && m.misses_option(t));
+    let refs = refs.filter(|_| !screened);
     let sum = t
         .weighted_sum
         .as_ref()
@@ -1385,6 +1589,23 @@ fn write_sheet(
                     header_row,
                     c as u16,
                     Formula::new(m.out_of_label(&col.header)).set_result(clean(&result)),
+                    &f,
+                )
+                .map_err(xerr)?;
+            }
+            // A column of a group's subtotals names its maximum, which follows the weights.
+            Some(m)
+                if subtotal_group(t, c)
+                    .and_then(|g| m.of_max_header(&col.header, g))
+                    .is_some() =>
+            {
+                let label = subtotal_group(t, c)
+                    .and_then(|g| m.of_max_header(&col.header, g))
+                    .unwrap_or_default();
+                ws.write_formula_with_format(
+                    header_row,
+                    c as u16,
+                    Formula::new(label).set_result(clean(&col.header)),
                     &f,
                 )
                 .map_err(xerr)?;
@@ -1464,8 +1685,13 @@ fn write_sheet(
                 .and_then(|cell| cell.live)
                 .and_then(|l| refs.and_then(|m| m.formula(l)));
             if let Some(formula) = formula {
+                let signed = matches!(
+                    cell.and_then(|c| c.live),
+                    Some(Live::VsBaseline { .. } | Live::SubtotalVsBaseline { .. })
+                );
                 let number = match value {
                     Value::Percent { .. } => NumberFormat::Percent,
+                    _ if signed => NumberFormat::Signed,
                     _ => NumberFormat::General,
                 };
                 let cached = match value {
@@ -1491,10 +1717,16 @@ fn write_sheet(
                 })
             {
                 let shown = super::csv::total_label(t, &row.cells, text);
+                let live = row.cells.iter().enumerate().find_map(|(k, cell)| {
+                    matches!(cell.value, Value::OutOf { .. })
+                        .then_some(())
+                        .filter(|_| shared_max(t, k).is_none())
+                        .and(cell.live)
+                });
                 ws.write_formula_with_format(
                     xr,
                     xc,
-                    Formula::new(m.out_of_label(text)).set_result(clean(&shown)),
+                    Formula::new(m.out_of_label_for(text, live)).set_result(clean(&shown)),
                     formats.get(kind, wrap, NumberFormat::General, false),
                 )
                 .map_err(xerr)?;
@@ -1548,9 +1780,12 @@ fn write_sheet(
                 Some((spec.total_column, *spec.options.get(at)?))
             });
             let refs_here = refs.or(own);
-            let formula = live_total.and_then(|(k, option)| {
-                let header = t.columns.get(k).map_or("", |c| c.header.as_str());
-                refs_here?.remark_formula(option, super::csv::remark_header(header))
+            let general = refs.and_then(|m| m.row_remark_formula(t, &row.cells));
+            let formula = general.or_else(|| {
+                live_total.and_then(|(k, option)| {
+                    let header = t.columns.get(k).map_or("", |c| c.header.as_str());
+                    refs_here?.remark_formula(option, super::csv::remark_header(header))
+                })
             });
             match formula {
                 Some(formula) => {
@@ -1573,7 +1808,38 @@ fn write_sheet(
         fit_row(ws, xr, lines)?;
     }
     let first_note = body_row + t.rows.len() as u32 + 1;
-    let extra = workbook_notes(t, own.is_some() || refs.is_some());
+    let mut extra = workbook_notes(t, own.is_some() || refs.is_some());
+    let measured = t
+        .columns
+        .iter()
+        .any(|c| c.header == super::tables::MEASURED_HEADER);
+    if measured && refs.is_some() {
+        extra.push(
+            "The measured values and how they are scored are written as exported; the scores, points and weighted scores beside them follow the raw values and weights on the Matrix sheet.",
+        );
+    }
+    let unweighted_group = refs.and_then(|m| m.grouped.as_ref()).is_some_and(|g| {
+        g.spec
+            .groups
+            .iter()
+            .any(|h| h.parent.is_none() && h.weight == 0.0)
+    });
+    let subtotals = t.rows.iter().flat_map(|r| &r.cells).any(|c| {
+        matches!(
+            c.live,
+            Some(Live::Subtotal { .. } | Live::SubtotalVsBaseline { .. })
+        )
+    });
+    if unweighted_group && subtotals {
+        extra.push(
+            "A top-level group that weighed nothing when the workbook was exported has no subtotal on this sheet. If its weight is changed on the Matrix sheet, the totals here follow it and its subtotal is on the Matrix sheet; export again for a column here.",
+        );
+    }
+    if screened {
+        extra.push(
+            "This option is screened out, so the Matrix sheet does not list it: its figures were worked out when the workbook was exported and do not follow changes made there. Export again to bring them up to date.",
+        );
+    }
     let notes = t
         .notes
         .iter()
