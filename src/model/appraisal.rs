@@ -9,7 +9,7 @@ use super::option::AppraisalOption;
 use super::scale::{Scale, snap};
 use super::screening::Screen;
 use super::text::check_name;
-use super::value_fn::{Better, Derived};
+use super::value_fn::{Better, Derived, RawRange};
 
 /// Descriptive details of the appraisal as a whole.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -421,6 +421,34 @@ impl Appraisal {
             *r = None;
         }
         self.derive();
+        Ok(())
+    }
+
+    /// Sets option `o`'s raw value on measured criterion `c` to a value, a
+    /// range (whose point estimate becomes the value) or nothing. Undo and
+    /// redo use it, so a range typed over or cleared comes back as a range.
+    pub fn set_raw(
+        &mut self,
+        o: usize,
+        c: usize,
+        value: Option<f64>,
+        range: Option<RawRange>,
+    ) -> Result<(), ModelError> {
+        self.set_measure(o, c, range.map(|r| r.point()).or(value))?;
+        if let Some(r) = range {
+            let n = self.criteria.len();
+            let opt = self
+                .options
+                .get_mut(o)
+                .ok_or(ModelError::NoSuchIndex("option", o))?;
+            if opt.ranges.is_empty() {
+                opt.ranges = vec![None; n];
+            }
+            if let Some(slot) = opt.ranges.get_mut(c) {
+                *slot = Some(r);
+            }
+            self.derive();
+        }
         Ok(())
     }
 

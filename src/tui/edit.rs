@@ -32,6 +32,11 @@ pub enum Edit {
         old: Option<f64>,
         /// The raw value after.
         new: Option<f64>,
+        /// The range the value was given as before, if any (typing a value
+        /// over a range replaces it; undo brings the range back).
+        old_range: Option<crate::model::value_fn::RawRange>,
+        /// The range after, if any.
+        new_range: Option<crate::model::value_fn::RawRange>,
     },
     /// A note set, changed or cleared.
     Note {
@@ -157,7 +162,13 @@ impl Edit {
     pub fn apply(&self, a: &mut Appraisal) -> Result<(), ModelError> {
         match self {
             Edit::Score { o, c, new, .. } => a.set_score(*o, *c, *new),
-            Edit::Measure { o, c, new, .. } => a.set_measure(*o, *c, *new),
+            Edit::Measure {
+                o,
+                c,
+                new,
+                new_range,
+                ..
+            } => a.set_raw(*o, *c, *new, *new_range),
             Edit::Note { o, c, new, .. } => a
                 .option_mut(*o)
                 .ok_or(ModelError::NoSuchIndex("option", *o))?
@@ -223,11 +234,20 @@ impl Edit {
                 old: new,
                 new: old,
             },
-            Edit::Measure { o, c, old, new } => Edit::Measure {
+            Edit::Measure {
+                o,
+                c,
+                old,
+                new,
+                old_range,
+                new_range,
+            } => Edit::Measure {
                 o,
                 c,
                 old: new,
                 new: old,
+                old_range: new_range,
+                new_range: old_range,
             },
             Edit::Evidence {
                 o,
@@ -294,7 +314,7 @@ impl Edit {
             Edit::Evidence { o, c, .. } => {
                 format!("points for and against on {} / {}", oname(o), cname(c))
             }
-            Edit::Measure { o, c, old, new } => {
+            Edit::Measure { o, c, old, new, .. } => {
                 let raw = |v: &Option<f64>| {
                     let m = a.criteria().get(*c).and_then(|k| k.measure());
                     match (v, m) {

@@ -392,7 +392,21 @@ fn submit_measure(app: &mut App, o: usize, c: usize, answer: &str) -> bool {
     if old == new {
         return true;
     }
-    if !apply(app, Edit::Measure { o, c, old, new }) {
+    let old_range = app
+        .doc
+        .appraisal()
+        .options()
+        .get(o)
+        .and_then(|x| x.range(c));
+    let edit = Edit::Measure {
+        o,
+        c,
+        old,
+        new,
+        old_range,
+        new_range: None,
+    };
+    if !apply(app, edit) {
         return false;
     }
     let a = app.doc.appraisal();

@@ -447,6 +447,13 @@ fn raw_value(app: &mut App, action: &Action) {
                         c,
                         old,
                         new: None,
+                        old_range: app
+                            .doc
+                            .appraisal()
+                            .options()
+                            .get(o)
+                            .and_then(|x| x.range(c)),
+                        new_range: None,
                     },
                 );
             }

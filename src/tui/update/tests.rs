@@ -1882,3 +1882,33 @@ fn saving_a_file_with_ranges_keeps_them_as_written() {
         "{saved}"
     );
 }
+
+#[test]
+fn undoing_a_cleared_range_brings_the_range_back() {
+    let text = std::fs::read_to_string("tests/fixtures/v2/ranges-closed-form.toml").unwrap();
+    let mut app = from_text(&text, None);
+    let range = |app: &App| {
+        app.doc.appraisal().options()[0]
+            .range(0)
+            .map(|r| (r.low, r.high))
+    };
+    assert_eq!(range(&app), Some((2.0, 3.0)));
+    let before = app.doc.appraisal().options()[0].measure(0);
+    // Clearing the cell takes the range away; undo restores it, not just
+    // its midpoint, and redo clears it again.
+    update(&mut app, Action::Clear);
+    assert_eq!(range(&app), None);
+    assert_eq!(app.doc.appraisal().options()[0].measure(0), None);
+    update(&mut app, Action::Undo);
+    assert_eq!(range(&app), Some((2.0, 3.0)));
+    assert_eq!(app.doc.appraisal().options()[0].measure(0), before);
+    update(&mut app, Action::Redo);
+    assert_eq!(range(&app), None);
+    update(&mut app, Action::Undo);
+    // Saving after the undo writes the range as it was written.
+    let saved = crate::document::update_document(&text, app.doc.appraisal()).unwrap();
+    assert!(
+        saved.contains("measures = { cost = { low = 2, high = 3 } }"),
+        "{saved}"
+    );
+}
