@@ -936,6 +936,41 @@ fn a_version_2_workbook_gives_back_its_evidence_screening_and_groups() {
         assert_eq!(x.screening(), y.screening(), "{}", x.name());
         assert_eq!(x.scores(), y.scores(), "{}", x.name());
     }
+    // The same workbook saved by LibreOffice as ODS reads back the same.
+    let test = "a_version_2_workbook_gives_back_its_evidence_screening_and_groups";
+    if let Some(ods) = libreoffice(test, &xlsx, "ods", dir.path()) {
+        let again = dir.path().join("from-ods.toml");
+        appraise()
+            .arg("import")
+            .arg(&ods)
+            .arg("--out")
+            .arg(&again)
+            .assert()
+            .success();
+        let c = load(&again);
+        for (x, y) in b.options().iter().zip(c.options()) {
+            assert_eq!(
+                (
+                    x.id(),
+                    x.scores(),
+                    x.measures(),
+                    x.evidence(),
+                    x.screening()
+                ),
+                (
+                    y.id(),
+                    y.scores(),
+                    y.measures(),
+                    y.evidence(),
+                    y.screening()
+                )
+            );
+        }
+        assert_eq!(
+            totals_and_ranks(&rank_json(&back)),
+            totals_and_ranks(&rank_json(&again))
+        );
+    }
     for (x, y) in a.criteria().iter().zip(b.criteria()) {
         assert_eq!(
             (x.id(), x.name(), x.weight(), x.group(), &x.description),
