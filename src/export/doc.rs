@@ -37,6 +37,12 @@ pub struct Origin {
     pub criteria: Vec<(String, String)>,
     /// Each option's (id, name), in file order.
     pub options: Vec<(String, String)>,
+    /// Each criteria group's (id, name), in file order (version 2).
+    pub groups: Vec<(String, String)>,
+    /// Each screening test's (id, name), in file order (version 2).
+    pub screens: Vec<(String, String)>,
+    /// The file format's version (1 or 2).
+    pub version: u8,
 }
 
 /// One piece of a report.

@@ -172,6 +172,16 @@ pub fn scale_tables(appraisal: &Appraisal) -> Vec<ReportTable> {
         .collect()
 }
 
+/// The meaning a scale table gives an end of the scale that has no label
+/// of its own (`import` knows it is not the file's wording).
+pub fn unlabelled_end(highest: bool) -> &'static str {
+    if highest {
+        "The highest score."
+    } else {
+        "The lowest score."
+    }
+}
+
 fn scale_table_of(s: &Scale, key: &str, title: String) -> ReportTable {
     let mut t = ReportTable::new(
         key,
@@ -181,9 +191,9 @@ fn scale_table_of(s: &Scale, key: &str, title: String) -> ReportTable {
     .with_row_header(0)
     .with_short_name("Scale");
     let mut points: Vec<(f64, String)> = s.labels().to_vec();
-    for (end, word) in [(s.min(), "lowest score"), (s.max(), "highest score")] {
+    for (end, highest) in [(s.min(), false), (s.max(), true)] {
         if !points.iter().any(|(v, _)| *v == end) {
-            points.push((end, format!("The {word}.")));
+            points.push((end, unlabelled_end(highest).to_string()));
         }
     }
     points.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -1900,6 +1910,17 @@ pub fn frame(appraisal: &Appraisal) -> Report {
             .iter()
             .map(|o| (o.id().to_string(), o.name().to_string()))
             .collect(),
+        groups: appraisal
+            .groups()
+            .iter()
+            .map(|g| (g.id().to_string(), g.name().to_string()))
+            .collect(),
+        screens: appraisal
+            .screens()
+            .iter()
+            .map(|s| (s.id().to_string(), s.name().to_string()))
+            .collect(),
+        version: appraisal.version(),
     };
     Report {
         title: meta.title.clone(),

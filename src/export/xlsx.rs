@@ -363,6 +363,17 @@ fn ids_sheet(
     for (id, name) in &origin.criteria {
         put(&mut ws, [Some("criterion"), Some(id), Some(name), None])?;
     }
+    // The version, groups and tests: version 2 only, so a version-1 workbook
+    // is as before.
+    if origin.version >= 2 {
+        let v = origin.version.to_string();
+        put(&mut ws, [Some("format"), Some("version"), Some(&v), None])?;
+    }
+    for (kind, list) in [("group", &origin.groups), ("screening", &origin.screens)] {
+        for (id, name) in list {
+            put(&mut ws, [Some(kind), Some(id), Some(name), None])?;
+        }
+    }
     for (id, name) in &origin.options {
         let annex = annex_sheet(id);
         put(

@@ -18,6 +18,7 @@ mod docx;
 pub mod layout;
 pub mod read;
 mod spreadsheet;
+pub mod v2;
 mod workbook;
 pub mod write;
 
@@ -268,6 +269,8 @@ pub struct Draft {
     pub options: Vec<DraftOption>,
     /// Whether there was a weight row or column.
     pub weights_found: bool,
+    /// The version-2 parts, for a version-2 appraise workbook.
+    pub version2: Option<Box<v2::Extra>>,
 }
 
 /// Reads every sheet of the file at `path`, choosing the reader by extension.
@@ -371,6 +374,16 @@ pub fn find(
         },
     };
     let sheet = &book.sheets[index];
+    if let Some(ids) = ids.clone()
+        && sheet.name == "Matrix"
+        && (ids.version.is_some_and(|v| v >= 2) || v2::is_version_2(book))
+    {
+        let mut draft = v2::read(file, book, ids, settings)?;
+        if let Some(t) = &settings.title {
+            draft.title = t.clone();
+        }
+        return Ok(draft);
+    }
     let block = layout::find_block(sheet).ok_or_else(|| ImportError::NoMatrix {
         file: file.to_string(),
         sheets: vec![sheet.name.clone()],
@@ -897,6 +910,7 @@ fn read_matrix(
         criteria,
         options,
         weights_found: weight_line.is_some(),
+        version2: None,
     })
 }
 

@@ -18,6 +18,13 @@ pub struct Ids {
     pub criteria: Vec<(String, String)>,
     /// Each option's (id, name, annex sheet), in file order.
     pub options: Vec<(String, String, Option<String>)>,
+    /// Each criteria group's (id, name), in file order (version 2).
+    pub groups: Vec<(String, String)>,
+    /// Each screening test's (id, name), in file order (version 2).
+    pub screens: Vec<(String, String)>,
+    /// The version of the file the workbook was exported from, where the
+    /// Ids sheet says (workbooks exported from version-1 files do not).
+    pub version: Option<u8>,
 }
 
 /// The Ids sheet of an appraise workbook, if `book` is one.
@@ -33,6 +40,9 @@ pub fn ids_sheet(book: &Book) -> Option<Ids> {
         match text(0).as_str() {
             "appraisal" => ids.details.push((text(1), text(2))),
             "criterion" => ids.criteria.push((text(1), text(2))),
+            "group" => ids.groups.push((text(1), text(2))),
+            "format" if text(1) == "version" => ids.version = text(2).parse().ok(),
+            "screening" => ids.screens.push((text(1), text(2))),
             "option" => {
                 let annex = Some(text(3)).filter(|s| !s.is_empty());
                 ids.options.push((text(1), text(2), annex));
@@ -112,6 +122,14 @@ fn order_of<T>(
     let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
     let sorted = idx.iter().filter_map(|&i| slots[i].take()).collect();
     (sorted, idx)
+}
+
+/// Whether `text` at `value` is the wording the export gives an end of the
+/// scale that has none ("The lowest score."), which is not the file's own.
+pub fn exported_end_label(value: f64, text: &str, (min, max, _): (f64, f64, f64)) -> bool {
+    use crate::export::tables::unlabelled_end;
+    (value == min && text == unlabelled_end(false))
+        || (value == max && text == unlabelled_end(true))
 }
 
 /// Fills `draft` from the rest of an appraise workbook.
@@ -218,6 +236,10 @@ pub fn enrich(book: &Book, ids: Ids, draft: &mut Draft, settings: &Settings) {
             draft.scale_source = ScaleSource::Read;
         }
     }
+    let scale = draft.scale;
+    draft
+        .labels
+        .retain(|(v, t)| !exported_end_label(*v, t, scale));
     let criterion_at: HashMap<String, usize> = draft
         .criteria
         .iter()

@@ -5,17 +5,17 @@ use crate::load;
 use crate::numbers;
 
 /// A string as a TOML value (quoted and escaped).
-fn q(s: &str) -> String {
+pub(super) fn q(s: &str) -> String {
     toml_edit::Value::from(s).to_string().trim().to_string()
 }
 
 /// A number as TOML writes it: whole numbers without a decimal point.
-fn n(x: f64) -> String {
+pub(super) fn n(x: f64) -> String {
     crate::document::num_value(x).to_string().trim().to_string()
 }
 
 /// Text flattened for a `#` comment.
-fn one_line(s: &str) -> String {
+pub(super) fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -23,6 +23,16 @@ fn one_line(s: &str) -> String {
 /// say where it came from and what to check. The text is loaded before it
 /// is returned, so a file that would not pass `check` is never written.
 pub fn to_toml(draft: &Draft) -> Result<String, ImportError> {
+    if let Some(extra) = &draft.version2 {
+        let out = super::v2::to_toml(draft, extra);
+        return match load::load_str(&draft.file, &out) {
+            Ok(_) => Ok(out),
+            Err(e) => Err(ImportError::Invalid {
+                file: draft.file.clone(),
+                rendered: e.render(false),
+            }),
+        };
+    }
     let mut out = String::new();
     let (min, max, step) = draft.scale;
     out.push_str(&format!(
