@@ -32,40 +32,66 @@ pub struct NoteBox<'a> {
 impl NoteBox<'_> {
     /// Draws the box; returns where the typing goes.
     pub fn draw(self, area: Rect, buf: &mut Buffer) -> Option<Position> {
-        let ed = self.editor;
         let title = format!("Note: {} / {}", self.option, self.criterion);
-        let w = area.width.saturating_sub(4).min(76);
-        let h = area.height.saturating_sub(2).min(16);
-        let inner = popup(
-            area,
-            w,
-            h,
-            &fit(&title, usize::from(w.saturating_sub(4))),
-            buf,
-        );
-        if inner.height < 2 {
-            return None;
-        }
         let keys = "Enter keep the note · Esc cancel · Alt-Enter or Ctrl-j new line · Ctrl-s keep and save · F1 help";
-        let keys_h = if keys.chars().count() <= usize::from(inner.width) || inner.height < 4 {
+        text_box(area, buf, &title, self.editor, (keys, Guide::Below), 2)
+    }
+}
+
+/// Where a text box's dim guide line sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Guide {
+    /// Above the text: how a line is read.
+    Above,
+    /// Below the text: the keys.
+    Below,
+}
+
+/// A box titled with its cell holding a many-line editor and a dim guide
+/// line, wrapped to two lines when it does not fit and the box has room;
+/// the note and evidence boxes differ only in their guide. Nothing is
+/// drawn inside a box under `min_height` rows. Returns where the typing goes.
+fn text_box(
+    area: Rect,
+    buf: &mut Buffer,
+    title: &str,
+    editor: &NoteEditor,
+    (guide, at): (&str, Guide),
+    min_height: u16,
+) -> Option<Position> {
+    let w = area.width.saturating_sub(4).min(76);
+    let h = area.height.saturating_sub(2).min(16);
+    let inner = popup(
+        area,
+        w,
+        h,
+        &fit(title, usize::from(w.saturating_sub(4))),
+        buf,
+    );
+    if inner.height < min_height {
+        return None;
+    }
+    // Two lines of guide only where two rows are left for the text.
+    let guide_h =
+        if guide.chars().count() <= usize::from(inner.width) || inner.height < min_height + 2 {
             1
         } else {
             2
         };
-        let text_area = Rect::new(inner.x, inner.y, inner.width, inner.height - keys_h);
-        let lines: Vec<String> = ed.input.lines().collect();
-        let at = draw_input(&lines, ed.input.cursor(), text_area, buf);
-        Paragraph::new(Line::styled(
-            keys,
-            Style::default().add_modifier(Modifier::DIM),
-        ))
-        .wrap(Wrap { trim: true })
-        .render(
-            Rect::new(inner.x, inner.bottom() - keys_h, inner.width, keys_h),
-            buf,
-        );
-        at
-    }
+    let (guide_y, text_y) = match at {
+        Guide::Above => (inner.y, inner.y + guide_h),
+        Guide::Below => (inner.bottom() - guide_h, inner.y),
+    };
+    let text_area = Rect::new(inner.x, text_y, inner.width, inner.height - guide_h);
+    let lines: Vec<String> = editor.input.lines().collect();
+    let cursor = draw_input(&lines, editor.input.cursor(), text_area, buf);
+    Paragraph::new(Line::styled(
+        guide,
+        Style::default().add_modifier(Modifier::DIM),
+    ))
+    .wrap(Wrap { trim: true })
+    .render(Rect::new(inner.x, guide_y, inner.width, guide_h), buf);
+    cursor
 }
 
 /// The points for and against a score, one a line, in a box titled with
@@ -84,40 +110,9 @@ pub struct EvidenceBox<'a> {
 impl EvidenceBox<'_> {
     /// Draws the box; returns where the typing goes.
     pub fn draw(self, area: Rect, buf: &mut Buffer) -> Option<Position> {
-        let ed = self.editor;
         let title = format!("Evidence: {} / {}", self.option, self.criterion);
-        let w = area.width.saturating_sub(4).min(76);
-        let h = area.height.saturating_sub(2).min(16);
-        let inner = popup(
-            area,
-            w,
-            h,
-            &fit(&title, usize::from(w.saturating_sub(4))),
-            buf,
-        );
-        if inner.height < 3 {
-            return None;
-        }
         let rule = "One point a line: + for the score, − against it. Tab switches a line; an empty line is dropped";
-        let rule_h = if rule.chars().count() <= usize::from(inner.width) || inner.height < 5 {
-            1
-        } else {
-            2
-        };
-        Paragraph::new(Line::styled(
-            rule,
-            Style::default().add_modifier(Modifier::DIM),
-        ))
-        .wrap(Wrap { trim: true })
-        .render(Rect::new(inner.x, inner.y, inner.width, rule_h), buf);
-        let text_area = Rect::new(
-            inner.x,
-            inner.y + rule_h,
-            inner.width,
-            inner.height - rule_h,
-        );
-        let lines: Vec<String> = ed.input.lines().collect();
-        draw_input(&lines, ed.input.cursor(), text_area, buf)
+        text_box(area, buf, &title, self.editor, (rule, Guide::Above), 3)
     }
 }
 
