@@ -10,6 +10,7 @@ use super::super::effect::Effect;
 use super::super::evidence;
 use super::super::export::ExportJob;
 use super::super::swing::SwingStep;
+use super::super::text::TextInput;
 use super::grid::typed_path;
 use super::{Effects, apply, friendly, open_help, save, save_asking};
 
@@ -80,6 +81,22 @@ fn commit_note(app: &mut App, editor: &NoteEditor) {
     }
 }
 
+/// The keys that move and delete in a many-line box, the same in the note
+/// and the evidence boxes.
+fn edit_keys(input: &mut TextInput, key: Input) {
+    match key {
+        Input::Backspace => input.backspace(),
+        Input::Delete => input.delete(),
+        Input::Left => input.left(),
+        Input::Right => input.right(),
+        Input::Up | Input::MoveUp => input.up(),
+        Input::Down | Input::MoveDown => input.down(),
+        Input::Home => input.home(),
+        Input::End => input.end(),
+        _ => {}
+    }
+}
+
 pub(super) fn note(app: &mut App, mut editor: NoteEditor, action: Action, fx: &mut Effects) {
     match action {
         Action::Input(i) => match i {
@@ -90,14 +107,16 @@ pub(super) fn note(app: &mut App, mut editor: NoteEditor, action: Action, fx: &m
                 }
             }
             Input::NewLine => editor.input.newline(),
-            Input::Backspace => editor.input.backspace(),
-            Input::Delete => editor.input.delete(),
-            Input::Left => editor.input.left(),
-            Input::Right => editor.input.right(),
-            Input::Up | Input::MoveUp => editor.input.up(),
-            Input::Down | Input::MoveDown => editor.input.down(),
-            Input::Home => editor.input.home(),
-            Input::End => editor.input.end(),
+            i @ (Input::Backspace
+            | Input::Delete
+            | Input::Left
+            | Input::Right
+            | Input::Up
+            | Input::MoveUp
+            | Input::Down
+            | Input::MoveDown
+            | Input::Home
+            | Input::End) => edit_keys(&mut editor.input, i),
             Input::BackTab | Input::Remove => {}
             // Enter keeps the note, as Enter confirms a spreadsheet cell.
             Input::Enter => {
@@ -207,14 +226,16 @@ pub(super) fn evidence(app: &mut App, mut editor: NoteEditor, action: Action, fx
                 editor.input.insert(sign);
                 editor.input.insert(' ');
             }
-            Input::Backspace => editor.input.backspace(),
-            Input::Delete => editor.input.delete(),
-            Input::Left => editor.input.left(),
-            Input::Right => editor.input.right(),
-            Input::Up | Input::MoveUp => editor.input.up(),
-            Input::Down | Input::MoveDown => editor.input.down(),
-            Input::Home => editor.input.home(),
-            Input::End => editor.input.end(),
+            i @ (Input::Backspace
+            | Input::Delete
+            | Input::Left
+            | Input::Right
+            | Input::Up
+            | Input::MoveUp
+            | Input::Down
+            | Input::MoveDown
+            | Input::Home
+            | Input::End) => edit_keys(&mut editor.input, i),
             Input::Remove => {}
             Input::Enter => {
                 if commit_evidence(app, &editor) {
