@@ -478,6 +478,19 @@ fn add_option_v2(t: &mut Table, a: &Appraisal, o: &AppraisalOption) {
     sync_evidence(t, criteria, o);
 }
 
+/// Removes every key of `sub` that is not among `keep` (criteria the model
+/// no longer has, or renamed), keeping the rest as written.
+fn drop_keys_but<'a>(sub: &mut dyn TableLike, keep: impl Iterator<Item = &'a str> + Clone) {
+    let stale: Vec<String> = sub
+        .iter()
+        .map(|(k, _)| k.to_owned())
+        .filter(|k| !keep.clone().any(|id| id == k))
+        .collect();
+    for k in stale {
+        sub.remove(&k);
+    }
+}
+
 /// Brings an option's `evidence` table in line with the model, which the
 /// scoring screen edits: one entry per criterion with points, its `for` and
 /// `against` lists changed only where they differ (so the rest of the text
@@ -505,14 +518,7 @@ fn sync_evidence(t: &mut Table, criteria: &[Criterion], o: &AppraisalOption) {
     let Some(sub) = item.as_table_like_mut() else {
         return;
     };
-    let stale: Vec<String> = sub
-        .iter()
-        .map(|(k, _)| k.to_owned())
-        .filter(|k| !wanted.iter().any(|(id, _)| id == k))
-        .collect();
-    for k in stale {
-        sub.remove(&k);
-    }
+    drop_keys_but(sub, wanted.iter().map(|(id, _)| *id));
     for (id, e) in wanted {
         if e.is_empty() {
             sub.remove(id);
@@ -750,14 +756,7 @@ fn sync_cells(
     let Some(sub) = t.get_mut(key).and_then(Item::as_table_like_mut) else {
         return;
     };
-    let stale: Vec<String> = sub
-        .iter()
-        .map(|(k, _)| k.to_owned())
-        .filter(|k| !wanted.iter().any(|(id, _)| id == k))
-        .collect();
-    for k in stale {
-        sub.remove(&k);
-    }
+    drop_keys_but(sub, wanted.iter().map(|(id, _)| *id));
     for (id, v) in wanted {
         match v {
             Some(v) => replace_value(sub, id, v),
