@@ -23,6 +23,7 @@
 pub mod bench_support;
 pub mod constraints;
 pub mod disagreement;
+mod draws;
 pub mod groups;
 pub mod hit_and_run;
 mod kernel;
@@ -183,26 +184,21 @@ pub fn analyse_written(
         (Some(_), None) if constraints.is_empty() && uniform => Some(groups::Hierarchy::Level),
         (Some(_), None) => Some(groups::Hierarchy::Flat),
     };
+    // Raw values given as ranges are drawn with whichever weights are.
     let ranged = ranges::has_ranges(original);
-    let chosen = match chosen {
-        Some(groups::Hierarchy::Level) if ranged && hierarchy.is_some() => {
-            return Err(SmaaError::RangesWithLevels);
-        }
-        Some(_) if ranged => Some(groups::Hierarchy::Flat),
-        other => other,
-    };
     let smaa = match (&tree, chosen) {
-        _ if ranged => {
-            let mut m = ranges::smaa_ranges(original, analysed, config, constraints, progress)?;
-            m.hierarchy = chosen;
-            m
+        (Some(t), Some(groups::Hierarchy::Level)) if ranged => {
+            ranges::smaa_ranges_levels(original, analysed, config, t, progress)?
         }
         (Some(t), Some(groups::Hierarchy::Level)) => {
             smaa::smaa_levels(analysed, config, t, progress)?
         }
         _ => {
-            let mut m =
-                smaa::smaa_constrained_with_progress(analysed, config, constraints, progress)?;
+            let mut m = if ranged {
+                ranges::smaa_ranges(original, analysed, config, constraints, progress)?
+            } else {
+                smaa::smaa_constrained_with_progress(analysed, config, constraints, progress)?
+            };
             m.hierarchy = chosen;
             m
         }

@@ -22,8 +22,10 @@ use thiserror::Error;
 use super::constraints::{
     self, ConstraintError, MIN_ACCEPTANCE, Region, Sampler, WeightConstraints,
 };
+use super::draws;
 use super::hit_and_run;
 use super::kernel::{self, ChunkTally, Isa, IsaError, LANES, LaneRng, Problem, WeightDraw};
+use super::ranges::RangeDraw;
 use crate::model::Appraisal;
 
 /// Samples per chunk: the unit of parallel work and of random stream assignment.
@@ -126,30 +128,6 @@ pub enum SmaaError {
         "this appraisal has no criteria groups, so there is no hierarchy to choose (--hierarchy is for appraisals with [[groups]])"
     )]
     NoGroups,
-    /// Raw values given as ranges, with a weight spread.
-    #[error(
-        "raw values given as ranges are drawn with uniform weights (every weighting, or those the panel agrees on), not a weight spread"
-    )]
-    RangesWithSpread,
-    /// Raw values given as ranges, with a score spread.
-    #[error(
-        "raw values given as ranges are themselves the uncertainty in the scores, so they go without a score spread (--score-spread)"
-    )]
-    RangesWithScoreSpread,
-    /// Raw values given as ranges, with weights drawn level by level.
-    #[error(
-        "raw values given as ranges are drawn with the weights flat over the criteria's effective weights (--hierarchy flat), not level by level through the groups"
-    )]
-    RangesWithLevels,
-    /// Raw values given as ranges, with constraints too tight for rejection.
-    #[error(
-        "with raw values given as ranges, the weight constraints must let at least 2% of uniform weightings through, and these let {:.3}% through: loosen them, or give the raw values as single figures",
-        acceptance * 100.0
-    )]
-    RangesTooTight {
-        /// Share of the pilot's proposals that passed.
-        acceptance: f64,
-    },
     /// Weight constraints were given with a weight spread.
     #[error(
         "weight constraints describe which weightings are possible, so they go with uniform weights, not a weight spread"
@@ -215,15 +193,20 @@ impl Smaa {
     }
 }
 
-/// Builds the flattened problem for the kernel.
-fn problem(appraisal: &Appraisal, config: &SmaaConfig) -> (Problem, Vec<usize>) {
-    let crit: Vec<usize> = appraisal
+/// The criteria a run samples: those with positive weight, in file order.
+fn sampled(appraisal: &Appraisal) -> Vec<usize> {
+    appraisal
         .criteria()
         .iter()
         .enumerate()
         .filter(|(_, c)| c.weight() > 0.0)
         .map(|(j, _)| j)
-        .collect();
+        .collect()
+}
+
+/// Builds the flattened problem for the kernel.
+fn problem(appraisal: &Appraisal, config: &SmaaConfig) -> (Problem, Vec<usize>) {
+    let crit = sampled(appraisal);
     let n = appraisal.options().len();
     let m = crit.len();
     let scale = appraisal.scale();
@@ -337,6 +320,60 @@ fn in_pool<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Res
     }
 }
 
+/// Runs `job` on every chunk (its size and stream), [`BATCH_CHUNKS`] at a
+/// time in parallel (on the caller's thread for one thread), handing the
+/// results to `merge` in chunk order and telling `teller` after each batch:
+/// the one way every pass of every sampler is run, so none depends on the
+/// thread count.
+fn chunked<J: Send, T: Send>(
+    config: &SmaaConfig,
+    jobs: &mut [(usize, J)],
+    job: impl Fn(&mut J, usize) -> T + Sync,
+    mut merge: impl FnMut(T),
+    teller: &mut Teller,
+) -> Result<(), SmaaError> {
+    for batch in jobs.chunks_mut(BATCH_CHUNKS) {
+        let parts: Vec<T> = if config.threads == Some(1) {
+            batch.iter_mut().map(|(s, r)| job(r, *s)).collect()
+        } else {
+            in_pool(config.threads, || {
+                batch.par_iter_mut().map(|(s, r)| job(r, *s)).collect()
+            })?
+        };
+        parts.into_iter().for_each(&mut merge);
+        teller.tell(batch.iter().map(|(s, _)| *s as u64).sum());
+    }
+    Ok(())
+}
+
+/// Runs the per-sample loop ([`draws::chunk`]) over the run's chunks, each
+/// with weights from `weights` (given the chunk's stream, which a chain
+/// burns in with) and scores from `scores`, on the streams after
+/// `long_jumps` long jumps.
+fn per_sample<W: draws::Weights>(
+    config: &SmaaConfig,
+    weights: impl Fn(&mut Xoshiro256PlusPlus) -> W + Sync,
+    scores: &draws::Scores,
+    long_jumps: usize,
+    teller: &mut Teller,
+) -> Result<draws::ChainTally, SmaaError> {
+    let sizes = chunk_sizes(config.samples);
+    let mut jobs: Vec<(usize, Xoshiro256PlusPlus)> = sizes
+        .iter()
+        .copied()
+        .zip(draws::streams(config.seed, long_jumps, sizes.len()))
+        .collect();
+    let mut tally = draws::ChainTally::new(scores.n, scores.m);
+    chunked(
+        config,
+        &mut jobs,
+        |rng, s| draws::chunk(&mut weights(rng), scores, rng, s),
+        |part| tally.add(&part),
+        teller,
+    )?;
+    Ok(tally)
+}
+
 /// Runs the SMAA-2 simulation on `appraisal`.
 pub fn smaa(appraisal: &Appraisal, config: &SmaaConfig) -> Result<Smaa, SmaaError> {
     smaa_with_progress(appraisal, config, &|_| {})
@@ -361,7 +398,8 @@ pub fn smaa_with_progress(
 ) -> Result<Smaa, SmaaError> {
     check(config, appraisal)?;
     let (p, crit) = problem(appraisal, config);
-    run(appraisal, config, p, crit, progress).map(|(smaa, _)| smaa)
+    let mut teller = Teller::new(progress, config, false);
+    run(appraisal, config, p, crit, &mut teller).map(|(smaa, _)| smaa)
 }
 
 /// Proposals in the pilot run that decides whether rejection is fast
@@ -381,7 +419,7 @@ pub fn smaa_constrained(
     config: &SmaaConfig,
     constraints: &WeightConstraints,
 ) -> Result<Smaa, SmaaError> {
-    constrained_with(appraisal, config, constraints, false, &|_| {})
+    constrained_with(appraisal, config, constraints, false, None, &|_| {})
 }
 
 /// [`smaa_constrained`], telling `progress` after each batch of samples
@@ -392,16 +430,80 @@ pub fn smaa_constrained_with_progress(
     constraints: &WeightConstraints,
     progress: &dyn Fn(Progress),
 ) -> Result<Smaa, SmaaError> {
-    constrained_with(appraisal, config, constraints, false, progress)
+    constrained_with(appraisal, config, constraints, false, None, progress)
+}
+
+/// The scores of `appraisal`'s sampled criteria `crit` in double
+/// precision, spread as `config` says, with the raw values `ranges` draws:
+/// what the per-sample loop draws from when raw values or weights level by
+/// level are drawn.
+fn exact_scores<'a>(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    crit: &[usize],
+    ranges: Option<&'a RangeDraw<'a>>,
+) -> draws::Scores<'a> {
+    let scale = appraisal.scale();
+    let mut base = Vec::with_capacity(appraisal.options().len() * crit.len());
+    let mut present = Vec::with_capacity(base.capacity());
+    for o in appraisal.options() {
+        for &j in crit {
+            base.push(o.score(j).unwrap_or(0.0));
+            present.push(o.score(j).is_some());
+        }
+    }
+    draws::Scores {
+        n: appraisal.options().len(),
+        m: crit.len(),
+        base,
+        present,
+        spread: config.score_spread * scale.step(),
+        lo: scale.min(),
+        hi: scale.max(),
+        ranges,
+    }
+}
+
+/// The Monte Carlo run of [`super::ranges::smaa_ranges`]: the flat
+/// samplers of [`smaa_constrained`] (or a weight spread) with raw values
+/// drawn from their ranges.
+pub(crate) fn ranged_constrained(
+    original: &Appraisal,
+    analysed: &Appraisal,
+    config: &SmaaConfig,
+    constraints: &WeightConstraints,
+    progress: &dyn Fn(Progress),
+) -> Result<Smaa, SmaaError> {
+    let draw = RangeDraw::new(original, analysed, &sampled(analysed));
+    let mut smaa = constrained_with(analysed, config, constraints, false, Some(&draw), progress)?;
+    smaa.drawn_ranges = super::ranges::drawn_criteria(original);
+    Ok(smaa)
+}
+
+/// The Monte Carlo run of [`super::ranges::smaa_ranges_levels`].
+pub(crate) fn ranged_levels(
+    original: &Appraisal,
+    analysed: &Appraisal,
+    config: &SmaaConfig,
+    tree: &super::groups::Tree,
+    progress: &dyn Fn(Progress),
+) -> Result<Smaa, SmaaError> {
+    let draw = RangeDraw::new(original, analysed, &sampled(analysed));
+    let mut smaa = levels_with(analysed, config, tree, Some(&draw), progress)?;
+    smaa.drawn_ranges = super::ranges::drawn_criteria(original);
+    Ok(smaa)
 }
 
 /// [`smaa_constrained`], with hit-and-run whatever the acceptance rate when
-/// `always_hit_and_run` (for the tests that check it against exact answers).
+/// `always_hit_and_run` (for the tests that check it against exact answers),
+/// and with raw values drawn by `ranges` if given (then a weight spread is
+/// drawn too, and the whole run goes through the per-sample loop).
 fn constrained_with(
     appraisal: &Appraisal,
     config: &SmaaConfig,
     constraints: &WeightConstraints,
     always_hit_and_run: bool,
+    ranges: Option<&RangeDraw>,
     progress: &dyn Fn(Progress),
 ) -> Result<Smaa, SmaaError> {
     check(config, appraisal)?;
@@ -421,92 +523,108 @@ fn constrained_with(
             .map_or(0, |rng| kernel::count_accepted(&p, rng, PILOT_BLOCKS));
         pilot_acceptance = passed as f64 / (PILOT_BLOCKS * kernel::BLOCK) as f64;
     }
+    let ranged = ranges.map(|r| exact_scores(appraisal, config, &crit, Some(r)));
+    let mut teller = Teller::new(progress, config, ranged.is_some());
     let mut smaa = if always_hit_and_run || (rejecting && pilot_acceptance < MIN_ACCEPTANCE) {
+        let scores = ranged.unwrap_or_else(|| problem_scores(&p));
         hit_and_run(
             appraisal,
             config,
-            p,
+            &p,
             crit,
-            &plan.region,
-            pilot_acceptance,
-            progress,
+            (&plan.region, pilot_acceptance),
+            &scores,
+            &mut teller,
         )?
+    } else if let Some(scores) = &ranged {
+        let base = &p.base.iter().map(|&b| f64::from(b)).collect::<Vec<_>>();
+        let spread = match config.weights {
+            WeightModel::Uniform => None,
+            WeightModel::Spread { percent } => Some((base.as_slice(), percent / 100.0)),
+        };
+        let weights = |_: &mut Xoshiro256PlusPlus| draws::Flat {
+            affine: p.affine.as_ref(),
+            reject: &p.reject,
+            spread,
+            cuts: Vec::with_capacity(p.m),
+        };
+        let tally = per_sample(config, weights, scores, 0, &mut teller)?;
+        let smaa = finish_tally(
+            appraisal,
+            config,
+            &p,
+            crit,
+            &tally.tally,
+            Errors {
+                batches: tally.batches,
+                acceptability_se: None,
+            },
+            ranged.as_ref(),
+            &mut teller,
+        )?;
+        sampled_as(smaa, rejecting, &tally.tally)
     } else {
-        let (mut smaa, tally) = run(appraisal, config, p, crit, progress)?;
-        if rejecting {
-            smaa.sampler = Sampler::Rejection {
-                acceptance: tally.samples as f64 / tally.proposals.max(1) as f64,
-            };
-        }
-        smaa
+        let (smaa, tally) = run(appraisal, config, p, crit, &mut teller)?;
+        sampled_as(smaa, rejecting, &tally)
     };
     smaa.constraints = constraints.clone();
     Ok(smaa)
 }
 
-/// The simulation with weights from hit-and-run chains, one per chunk.
+/// `smaa` with its sampler: by rejection, with the acceptance rate of
+/// `tally`, when `rejecting`.
+fn sampled_as(mut smaa: Smaa, rejecting: bool, tally: &ChunkTally) -> Smaa {
+    if rejecting {
+        smaa.sampler = Sampler::Rejection {
+            acceptance: tally.samples as f64 / tally.proposals.max(1) as f64,
+        };
+    }
+    smaa
+}
+
+/// The kernel's scores in double precision (as the kernel holds them, in
+/// its score unit), for the per-sample loop.
+fn problem_scores(p: &Problem) -> draws::Scores<'static> {
+    draws::Scores {
+        n: p.n,
+        m: p.m,
+        base: p.scores.iter().map(|&x| f64::from(x)).collect(),
+        present: p.present.clone(),
+        spread: f64::from(p.score_spread),
+        lo: f64::from(p.lo),
+        hi: f64::from(p.hi),
+        ranges: None,
+    }
+}
+
+/// The simulation with weights from hit-and-run chains through `region`
+/// (with the pilot's acceptance rate, which said why), one per chunk.
 fn hit_and_run(
     appraisal: &Appraisal,
     config: &SmaaConfig,
-    p: Problem,
+    p: &Problem,
     crit: Vec<usize>,
-    region: &Region,
-    pilot_acceptance: f64,
-    progress: &dyn Fn(Progress),
+    (region, pilot_acceptance): (&Region, f64),
+    scores: &draws::Scores,
+    teller: &mut Teller,
 ) -> Result<Smaa, SmaaError> {
-    let mut teller = Teller::new(progress, config);
-    let (n, m) = (p.n, p.m);
-    let sizes = chunk_sizes(config.samples);
     // Streams apart from the rank pass (the seed's stream) and the
     // confidence pass (after one long jump).
-    let mut base = Xoshiro256PlusPlus::seed_from_u64(config.seed);
-    base.long_jump();
-    base.long_jump();
-    let mut rngs: Vec<Xoshiro256PlusPlus> = sizes
-        .iter()
-        .map(|_| {
-            let g = base.clone();
-            base.jump();
-            g
-        })
-        .collect();
-    let serial = config.threads == Some(1);
-    let mut tally = hit_and_run::ChainTally::empty(n, m);
-    let mut work: Vec<(usize, &mut Xoshiro256PlusPlus)> =
-        sizes.iter().copied().zip(rngs.iter_mut()).collect();
-    for batch in work.chunks_mut(BATCH_CHUNKS) {
-        let parts: Vec<hit_and_run::ChainTally> = if serial {
-            batch
-                .iter_mut()
-                .map(|(s, r)| hit_and_run::chain(&p, region, r, *s))
-                .collect()
-        } else {
-            in_pool(config.threads, || {
-                batch
-                    .par_iter_mut()
-                    .map(|(s, r)| hit_and_run::chain(&p, region, r, *s))
-                    .collect()
-            })?
-        };
-        for part in &parts {
-            tally.add(part);
-        }
-        teller.tell(batch.iter().map(|(s, _)| *s as u64).sum());
-    }
-    let se = tally.acceptability_se(n);
-    let psrf = tally.psrf();
-    let batches = tally.batches;
-    let mut smaa = finish(
+    let chain = |rng: &mut Xoshiro256PlusPlus| hit_and_run::Chain::new(region, p.m, rng);
+    let tally = per_sample(config, chain, scores, 2, teller)?;
+    let se = tally.acceptability_se(p.n);
+    let mut smaa = finish_tally(
         appraisal,
         config,
-        &p,
+        p,
         crit,
         &tally.tally,
         Errors {
-            batches,
+            batches: tally.batches,
             acceptability_se: Some(&se),
         },
-        &mut teller,
+        scores.ranges.is_some().then_some(scores),
+        teller,
     )?;
     let total = config.samples as f64;
     let effective_samples = smaa
@@ -521,11 +639,11 @@ fn hit_and_run(
     let thin = hit_and_run::thinning(region.free.len());
     smaa.sampler = Sampler::HitAndRun {
         pilot_acceptance,
-        chains: sizes.len(),
+        chains: chunk_sizes(config.samples).len(),
         burn_in: (hit_and_run::BURN_IN_SAMPLES * thin) as u64,
         thinning: thin as u64,
         effective_samples,
-        psrf,
+        psrf: tally.psrf(),
     };
     Ok(smaa)
 }
@@ -538,9 +656,14 @@ struct Teller<'a> {
 }
 
 impl<'a> Teller<'a> {
-    /// For a run of `config` (two passes when scores vary).
-    fn new(progress: &'a dyn Fn(Progress), config: &SmaaConfig) -> Teller<'a> {
-        let passes = if config.score_spread > 0.0 { 2 } else { 1 };
+    /// For a run of `config` (two passes when scores vary: with a score
+    /// spread, or with raw values drawn when `ranged`).
+    fn new(progress: &'a dyn Fn(Progress), config: &SmaaConfig, ranged: bool) -> Teller<'a> {
+        let passes = if config.score_spread > 0.0 || ranged {
+            2
+        } else {
+            1
+        };
         Teller {
             progress,
             done: 0,
@@ -564,45 +687,22 @@ fn run(
     config: &SmaaConfig,
     p: Problem,
     crit: Vec<usize>,
-    progress: &dyn Fn(Progress),
+    teller: &mut Teller,
 ) -> Result<(Smaa, ChunkTally), SmaaError> {
     let isa = Isa::chosen()?;
     let (n, m) = (p.n, p.m);
     let sizes = chunk_sizes(config.samples);
-    let mut teller = Teller::new(progress, config);
-    let mut rngs = streams(Xoshiro256PlusPlus::seed_from_u64(config.seed), sizes.len());
-    let serial = config.threads == Some(1);
-
+    let rngs = streams(Xoshiro256PlusPlus::seed_from_u64(config.seed), sizes.len());
+    let mut jobs: Vec<(usize, LaneRng)> = sizes.iter().copied().zip(rngs).collect();
     let mut tally = ChunkTally::new(n, m);
-    let mut work: Vec<(usize, &mut LaneRng)> = sizes.iter().copied().zip(rngs.iter_mut()).collect();
-    for batch in work.chunks_mut(BATCH_CHUNKS) {
-        let parts: Vec<ChunkTally> = if serial {
-            batch
-                .iter_mut()
-                .map(|(s, r)| kernel::run_chunk(isa, &p, r, *s))
-                .collect()
-        } else {
-            in_pool(config.threads, || {
-                batch
-                    .par_iter_mut()
-                    .map(|(s, r)| kernel::run_chunk(isa, &p, r, *s))
-                    .collect()
-            })?
-        };
-        for part in &parts {
-            tally.add(part);
-        }
-        teller.tell(batch.iter().map(|(s, _)| *s as u64).sum());
-    }
-    if tally.samples != config.samples {
-        // Rejection gave up on a chunk (far below the pilot's acceptance).
-        return Err(ConstraintError::TooTight {
-            acceptance: tally.samples as f64 / tally.proposals.max(1) as f64,
-        }
-        .into());
-    }
-
-    let smaa = finish(
+    chunked(
+        config,
+        &mut jobs,
+        |r, s| kernel::run_chunk(isa, &p, r, s),
+        |part| tally.add(&part),
+        teller,
+    )?;
+    let smaa = finish_tally(
         appraisal,
         config,
         &p,
@@ -612,7 +712,8 @@ fn run(
             batches: sizes.len() * kernel::BLOCK,
             acceptability_se: None,
         },
-        &mut teller,
+        None,
+        teller,
     )?;
     let summary = ChunkTally {
         counts: Vec::new(),
@@ -635,9 +736,33 @@ struct Errors<'a> {
     acceptability_se: Option<&'a [f64]>,
 }
 
+/// [`finish`], after checking that the tally counted every sample asked
+/// for (rejection gives up on a chunk far below the pilot's acceptance).
+#[allow(clippy::too_many_arguments)]
+fn finish_tally(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    p: &Problem,
+    crit: Vec<usize>,
+    tally: &ChunkTally,
+    errors: Errors,
+    ranged: Option<&draws::Scores>,
+    teller: &mut Teller,
+) -> Result<Smaa, SmaaError> {
+    if tally.samples != config.samples {
+        return Err(ConstraintError::TooTight {
+            acceptance: tally.samples as f64 / tally.proposals.max(1) as f64,
+        }
+        .into());
+    }
+    finish(appraisal, config, p, crit, tally, errors, ranged, teller)
+}
+
 /// Results from a merged tally of `batches` batches: acceptabilities (with
 /// standard errors `sqrt(b (1 - b) / N)` for independent samples, or those
-/// given, `i * n + r`), central weights and confidence factors.
+/// given, `i * n + r`), central weights and confidence factors (with raw
+/// values drawn as `ranged` draws them, if given).
+#[allow(clippy::too_many_arguments)]
 fn finish(
     appraisal: &Appraisal,
     config: &SmaaConfig,
@@ -645,6 +770,7 @@ fn finish(
     crit: Vec<usize>,
     tally: &ChunkTally,
     errors: Errors,
+    ranged: Option<&draws::Scores>,
     teller: &mut Teller,
 ) -> Result<Smaa, SmaaError> {
     let Errors {
@@ -653,7 +779,6 @@ fn finish(
     } = errors;
     let (n, m) = (p.n, p.m);
     let sizes = chunk_sizes(config.samples);
-    let serial = config.threads == Some(1);
     let total = config.samples as f64;
     let mut central: Vec<Option<Vec<f64>>> = Vec::with_capacity(n);
     let mut options: Vec<OptionAcceptability> = (0..n)
@@ -709,51 +834,51 @@ fn finish(
         })
         .collect();
 
-    // Confidence factors: exact when scores are fixed, simulated otherwise.
-    if p.score_spread > 0.0 {
-        let mut base2 = Xoshiro256PlusPlus::seed_from_u64(config.seed);
-        base2.long_jump();
-        let mut rngs2 = streams(base2, sizes.len());
-        let mut firsts = vec![0u64; n];
-        let mut work: Vec<(usize, &mut LaneRng)> =
-            sizes.iter().copied().zip(rngs2.iter_mut()).collect();
-        for batch in work.chunks_mut(BATCH_CHUNKS) {
-            let parts: Vec<Vec<u64>> = if serial {
-                batch
-                    .iter_mut()
-                    .map(|(s, r)| kernel::confidence_chunk(p, &central, r, *s))
-                    .collect()
-            } else {
-                in_pool(config.threads, || {
-                    batch
-                        .par_iter_mut()
-                        .map(|(s, r)| kernel::confidence_chunk(p, &central, r, *s))
-                        .collect()
-                })?
-            };
-            for part in &parts {
-                for (a, b) in firsts.iter_mut().zip(part) {
-                    *a += b;
+    // Confidence factors: exact when scores are fixed, simulated otherwise
+    // (on the streams after one long jump).
+    let firsts = if let Some(scores) = ranged {
+        let mut jobs: Vec<(usize, Xoshiro256PlusPlus)> = sizes
+            .iter()
+            .copied()
+            .zip(draws::streams(config.seed, 1, sizes.len()))
+            .collect();
+        Some(confidence_pass(config, &mut jobs, teller, n, |r, s| {
+            draws::confidence(scores, &central, r, s)
+        })?)
+    } else if p.score_spread > 0.0 {
+        let mut base = Xoshiro256PlusPlus::seed_from_u64(config.seed);
+        base.long_jump();
+        let mut jobs: Vec<(usize, LaneRng)> = sizes
+            .iter()
+            .copied()
+            .zip(streams(base, sizes.len()))
+            .collect();
+        Some(confidence_pass(config, &mut jobs, teller, n, |r, s| {
+            kernel::confidence_chunk(p, &central, r, s)
+        })?)
+    } else {
+        None
+    };
+    match firsts {
+        Some(firsts) => {
+            for (o, f) in options.iter_mut().zip(&firsts) {
+                if o.central_weights.is_some() {
+                    let c = *f as f64 / total;
+                    o.confidence = Some(c);
+                    o.confidence_se = Some((c * (1.0 - c) / total).sqrt());
                 }
             }
-            teller.tell(batch.iter().map(|(s, _)| *s as u64).sum());
         }
-        for (o, f) in options.iter_mut().zip(&firsts) {
-            if o.central_weights.is_some() {
-                let c = *f as f64 / total;
-                o.confidence = Some(c);
-                o.confidence_se = Some((c * (1.0 - c) / total).sqrt());
+        None => {
+            for (i, o) in options.iter_mut().enumerate() {
+                let Some(cw) = &central[i] else { continue };
+                let totals: Vec<f64> = (0..n)
+                    .map(|k| (0..m).map(|j| f64::from(p.scores[k * m + j]) * cw[j]).sum())
+                    .collect();
+                let first = totals.iter().all(|&t| t <= totals[i]);
+                o.confidence = Some(if first { 1.0 } else { 0.0 });
+                o.confidence_se = Some(0.0);
             }
-        }
-    } else {
-        for (i, o) in options.iter_mut().enumerate() {
-            let Some(cw) = &central[i] else { continue };
-            let totals: Vec<f64> = (0..n)
-                .map(|k| (0..m).map(|j| f64::from(p.scores[k * m + j]) * cw[j]).sum())
-                .collect();
-            let first = totals.iter().all(|&t| t <= totals[i]);
-            o.confidence = Some(if first { 1.0 } else { 0.0 });
-            o.confidence_se = Some(0.0);
         }
     }
     Ok(Smaa {
@@ -765,6 +890,30 @@ fn finish(
         hierarchy: None,
         drawn_ranges: Vec::new(),
     })
+}
+
+/// The confidence pass: each chunk's count of samples in which each
+/// option is first under its central weights, added up.
+fn confidence_pass<J: Send>(
+    config: &SmaaConfig,
+    jobs: &mut [(usize, J)],
+    teller: &mut Teller,
+    n: usize,
+    job: impl Fn(&mut J, usize) -> Vec<u64> + Sync,
+) -> Result<Vec<u64>, SmaaError> {
+    let mut firsts = vec![0u64; n];
+    chunked(
+        config,
+        jobs,
+        job,
+        |part| {
+            for (a, b) in firsts.iter_mut().zip(&part) {
+                *a += b;
+            }
+        },
+        teller,
+    )?;
+    Ok(firsts)
 }
 
 /// Runs the SMAA-2 simulation with the weights drawn level by level
@@ -779,81 +928,39 @@ pub fn smaa_levels(
     tree: &super::groups::Tree,
     progress: &dyn Fn(Progress),
 ) -> Result<Smaa, SmaaError> {
+    levels_with(appraisal, config, tree, None, progress)
+}
+
+/// [`smaa_levels`], with raw values drawn by `ranges` if given.
+fn levels_with(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    tree: &super::groups::Tree,
+    ranges: Option<&RangeDraw>,
+    progress: &dyn Fn(Progress),
+) -> Result<Smaa, SmaaError> {
     check(config, appraisal)?;
     if config.weights != WeightModel::Uniform {
         return Err(SmaaError::LevelsWithSpread);
     }
     let (p, crit) = problem(appraisal, config);
     let plan = super::levels::LevelPlan::new(tree, &crit);
-    let (n, m) = (p.n, p.m);
-    let scale = appraisal.scale();
-    let mut scores = Vec::with_capacity(n * m);
-    let mut present = Vec::with_capacity(n * m);
-    for o in appraisal.options() {
-        for &j in &crit {
-            scores.push(o.score(j).unwrap_or(0.0));
-            present.push(o.score(j).is_some());
-        }
-    }
-    let ls = super::levels::LevelScores {
-        n,
-        m,
-        scores,
-        present,
-        spread: config.score_spread * scale.step(),
-        lo: scale.min(),
-        hi: scale.max(),
-    };
-    let mut teller = Teller::new(progress, config);
-    let sizes = chunk_sizes(config.samples);
+    let scores = exact_scores(appraisal, config, &crit, ranges);
+    let mut teller = Teller::new(progress, config, ranges.is_some());
     // Streams apart from every other pass: three long jumps.
-    let mut base = Xoshiro256PlusPlus::seed_from_u64(config.seed);
-    for _ in 0..3 {
-        base.long_jump();
-    }
-    let mut rngs: Vec<Xoshiro256PlusPlus> = sizes
-        .iter()
-        .map(|_| {
-            let g = base.clone();
-            base.jump();
-            g
-        })
-        .collect();
-    let serial = config.threads == Some(1);
-    let mut tally = ChunkTally::new(n, m);
-    let mut batches = 0;
-    let mut work: Vec<(usize, &mut Xoshiro256PlusPlus)> =
-        sizes.iter().copied().zip(rngs.iter_mut()).collect();
-    for batch in work.chunks_mut(BATCH_CHUNKS) {
-        let parts: Vec<(ChunkTally, usize)> = if serial {
-            batch
-                .iter_mut()
-                .map(|(s, r)| super::levels::chunk(&plan, &ls, r, *s))
-                .collect()
-        } else {
-            in_pool(config.threads, || {
-                batch
-                    .par_iter_mut()
-                    .map(|(s, r)| super::levels::chunk(&plan, &ls, r, *s))
-                    .collect()
-            })?
-        };
-        for (part, b) in &parts {
-            tally.add(part);
-            batches += b;
-        }
-        teller.tell(batch.iter().map(|(s, _)| *s as u64).sum());
-    }
+    let levels = |_: &mut Xoshiro256PlusPlus| super::levels::LevelDraw::new(&plan);
+    let tally = per_sample(config, levels, &scores, 3, &mut teller)?;
     let mut smaa = finish(
         appraisal,
         config,
         &p,
         crit,
-        &tally,
+        &tally.tally,
         Errors {
-            batches,
+            batches: tally.batches,
             acceptability_se: None,
         },
+        ranges.is_some().then_some(&scores),
         &mut teller,
     )?;
     smaa.hierarchy = Some(super::groups::Hierarchy::Level);
