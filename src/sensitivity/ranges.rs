@@ -187,3 +187,289 @@ pub fn smaa_ranges_levels(
 ) -> Result<Smaa, SmaaError> {
     smaa::ranged_levels(original, analysed, config, tree, progress)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sensitivity::constraints::Sampler;
+    use crate::sensitivity::groups::Hierarchy;
+    use crate::sensitivity::smaa::WeightModel;
+
+    fn load(text: &str) -> Appraisal {
+        crate::load::load_str("t.toml", text).unwrap().appraisal
+    }
+
+    fn cfg(samples: u64, seed: u64, threads: usize) -> SmaaConfig {
+        SmaaConfig {
+            samples,
+            seed,
+            threads: Some(threads),
+            ..SmaaConfig::default()
+        }
+    }
+
+    fn within(x: f64, want: f64, se: f64) {
+        assert!(
+            (x - want).abs() <= 4.0 * se,
+            "{x} is not within 4 standard errors ({se}) of {want}"
+        );
+    }
+
+    fn flat(a: &Appraisal, config: &SmaaConfig, c: &WeightConstraints) -> Smaa {
+        smaa_ranges(a, &a.for_analysis(), config, c, &|_| {}).unwrap()
+    }
+
+    fn levels(a: &Appraisal, config: &SmaaConfig) -> Smaa {
+        let tree = Tree::of(a).unwrap();
+        smaa_ranges_levels(a, &a.for_analysis(), config, &tree, &|_| {}).unwrap()
+    }
+
+    /// tests/fixtures/v2/ranges-closed-form.toml with a judged criterion
+    /// on which the two quotes score the same, in a group of its own: the
+    /// weights cannot change the order, so A is first with 7/8 under any
+    /// way of drawing them.
+    const EVEN_QUALITY: &str = r#"version = 2
+[appraisal]
+title = "T"
+[scale]
+min = 0
+max = 10
+[[groups]]
+id = "q"
+name = "Quality"
+[[groups]]
+id = "p"
+name = "Price"
+[[criteria]]
+id = "quality"
+name = "Quality"
+group = "q"
+[[criteria]]
+id = "cost"
+name = "Cost"
+group = "p"
+unit = "£m"
+better = "lower"
+value = "linear"
+[[options]]
+id = "a"
+name = "A"
+scores = { quality = 3 }
+measures = { cost = { low = 2, high = 3 } }
+[[options]]
+id = "b"
+name = "B"
+scores = { quality = 3 }
+measures = { cost = { low = 2.5, high = 3.5 } }
+"#;
+
+    #[test]
+    fn ranges_go_with_every_way_of_drawing_weights() {
+        let a = load(EVEN_QUALITY);
+        let config = cfg(100_000, 3, 2);
+        let check = |r: &Smaa| {
+            let o = &r.options[0];
+            within(o.acceptability[0], 7.0 / 8.0, o.acceptability_se[0]);
+            assert_eq!(r.drawn_ranges, vec![1]);
+        };
+        let spread = SmaaConfig {
+            weights: WeightModel::Spread { percent: 50.0 },
+            ..config
+        };
+        check(&flat(&a, &config, &WeightConstraints::new()));
+        check(&flat(&a, &spread, &WeightConstraints::new()));
+        // Price between 30% and 50%: a fifth of the simplex, by rejection.
+        let bounds = WeightConstraints::new().share(1, 0.3, 0.5).clone();
+        let r = flat(&a, &config, &bounds);
+        assert!(matches!(r.sampler, Sampler::Rejection { .. }), "{:?}", r.sampler);
+        check(&r);
+        // Between 39.5% and 40.5%: too narrow for rejection, by hit-and-run.
+        let narrow = WeightConstraints::new().share(1, 0.395, 0.405).clone();
+        let r = flat(&a, &config, &narrow);
+        assert!(matches!(r.sampler, Sampler::HitAndRun { .. }), "{:?}", r.sampler);
+        check(&r);
+        for o in &r.options {
+            if let Some(w) = &o.central_weights {
+                assert!((0.395 - 1e-9..=0.405 + 1e-9).contains(&w[1]), "{w:?}");
+            }
+        }
+        // An order, directly.
+        let order = WeightConstraints::new().order(&[&[1], &[0]]).clone();
+        let r = flat(&a, &config, &order);
+        assert_eq!(r.sampler, Sampler::Direct);
+        check(&r);
+        // Level by level through the groups.
+        let r = levels(&a, &config);
+        assert_eq!(r.hierarchy, Some(Hierarchy::Level));
+        check(&r);
+    }
+
+    #[test]
+    fn every_combination_gives_the_same_numbers_whatever_the_threads() {
+        let a = load(EVEN_QUALITY);
+        let samples = 2 * crate::sensitivity::smaa::CHUNK_SAMPLES as u64 + 77;
+        let narrow = WeightConstraints::new().share(1, 0.395, 0.405).clone();
+        let bounds = WeightConstraints::new().share(1, 0.3, 0.5).clone();
+        let spread = |t| SmaaConfig {
+            weights: WeightModel::Spread { percent: 50.0 },
+            score_spread: 1.0,
+            ..cfg(samples, 5, t)
+        };
+        let scored = |t| SmaaConfig {
+            score_spread: 1.0,
+            ..cfg(samples, 5, t)
+        };
+        let runs = |t: usize| {
+            vec![
+                flat(&a, &spread(t), &WeightConstraints::new()),
+                flat(&a, &scored(t), &bounds),
+                flat(&a, &scored(t), &narrow),
+                levels(&a, &scored(t)),
+            ]
+        };
+        let one = runs(1);
+        for t in [2, 3] {
+            for (x, y) in one.iter().zip(runs(t)) {
+                assert_eq!(x.options, y.options);
+                assert_eq!(x.sampler, y.sampler);
+            }
+        }
+        // A different seed gives different numbers.
+        let other = flat(&a, &SmaaConfig { seed: 6, ..spread(1) }, &WeightConstraints::new());
+        assert_ne!(other.options, one[0].options);
+    }
+
+    #[test]
+    fn a_weight_spread_with_a_range_that_cannot_change_the_order() {
+        // A = (5, 1) and B = (2, 3) with weights (1, 1) each varied by up
+        // to 100%: A is first with 2/3 (as without ranges; see the weight
+        // spread's closed form in smaa.rs). C's cost, 4.5-5 on fixed bounds,
+        // scores at most 0.5 on price and 0 on quality, so C is always last.
+        let a = load(
+            r#"version = 2
+[appraisal]
+title = "T"
+[scale]
+min = 0
+max = 5
+[[criteria]]
+id = "quality"
+name = "Quality"
+[[criteria]]
+id = "cost"
+name = "Cost"
+unit = "£m"
+better = "lower"
+value = { function = "linear", worst = 5, best = 0 }
+[[options]]
+id = "a"
+name = "A"
+scores = { quality = 5 }
+measures = { cost = 4 }
+[[options]]
+id = "b"
+name = "B"
+scores = { quality = 2 }
+measures = { cost = 2 }
+[[options]]
+id = "c"
+name = "C"
+scores = { quality = 0 }
+measures = { cost = { low = 4.5, high = 5 } }
+"#,
+        );
+        let config = SmaaConfig {
+            weights: WeightModel::Spread { percent: 100.0 },
+            ..cfg(200_000, 11, 2)
+        };
+        let r = flat(&a, &config, &WeightConstraints::new());
+        let o = &r.options[0];
+        within(o.acceptability[0], 2.0 / 3.0, o.acceptability_se[0]);
+        assert_eq!(r.options[2].acceptability[2], 1.0);
+    }
+
+    #[test]
+    fn a_score_spread_on_the_judged_criterion_and_a_range_on_the_measured() {
+        // Shares fixed at a half each. Quality: A = 3, B = 2, each varied by
+        // up to one step (x, y uniform on -1..1); cost on fixed bounds, A's
+        // score uniform on 4-6 against B's 5, and not spread (it is drawn).
+        // A is first when 1 + x - y + (s - 5) >= 0: a sum of three uniforms
+        // on 0-1 at least 1, with probability 1 - 1/6 = 5/6.
+        let a = load(
+            r#"version = 2
+[appraisal]
+title = "T"
+[scale]
+min = 0
+max = 10
+[[criteria]]
+id = "quality"
+name = "Quality"
+[[criteria]]
+id = "cost"
+name = "Cost"
+unit = "£m"
+better = "lower"
+value = { function = "linear", worst = 10, best = 0 }
+[[options]]
+id = "a"
+name = "A"
+scores = { quality = 3 }
+measures = { cost = { low = 4, high = 6 } }
+[[options]]
+id = "b"
+name = "B"
+scores = { quality = 2 }
+measures = { cost = 5 }
+"#,
+        );
+        let config = SmaaConfig {
+            score_spread: 1.0,
+            ..cfg(300_000, 2, 2)
+        };
+        let half = WeightConstraints::new().fixed(0, 0.5).clone();
+        let r = flat(&a, &config, &half);
+        let o = &r.options[0];
+        within(o.acceptability[0], 5.0 / 6.0, o.acceptability_se[0]);
+        // At its central weights (a half each), the confidence factor is
+        // the same probability.
+        within(o.confidence.unwrap(), 5.0 / 6.0, o.confidence_se.unwrap());
+    }
+
+    #[test]
+    fn bounds_that_do_not_bind_give_the_unconstrained_numbers() {
+        let a = load(EVEN_QUALITY);
+        let config = cfg(50_000, 9, 2);
+        let plain = flat(&a, &config, &WeightConstraints::new());
+        let loose = WeightConstraints::new()
+            .share(0, 0.0, 1.0)
+            .share(1, 0.0, 1.0)
+            .clone();
+        let r = flat(&a, &config, &loose);
+        assert_eq!(r.options, plain.options);
+        assert_eq!(r.sampler, Sampler::Direct);
+    }
+
+    #[test]
+    fn a_range_that_cannot_change_the_order_gives_the_level_by_level_closed_form() {
+        // tests/fixtures/v2/levels-closed-form.toml with criterion A
+        // measured on fixed bounds and X's value a range beyond the best,
+        // so it always scores 1: X is first with 2 ln(4/3), as without the
+        // range (docs/methods.md, "Level by level").
+        let text = std::fs::read_to_string("tests/fixtures/v2/levels-closed-form.toml")
+            .unwrap()
+            .replace(
+                "id = \"a\"\nname = \"A\"\n",
+                "id = \"a\"\nname = \"A\"\nunit = \"t\"\nbetter = \"higher\"\nvalue = { function = \"linear\", worst = 0, best = 1 }\n",
+            )
+            .replace("scores = { a = 1, b = 0, c = 0 }", "scores = { b = 0, c = 0 }\nmeasures = { a = { low = 1, high = 2 } }")
+            .replace("scores = { a = 0, b = 1, c = 0 }", "scores = { b = 1, c = 0 }\nmeasures = { a = 0 }")
+            .replace("scores = { a = 0, b = 0, c = 1 }", "scores = { b = 0, c = 1 }\nmeasures = { a = 0 }");
+        let a = load(&text);
+        assert!(has_ranges(&a));
+        let r = levels(&a, &cfg(200_000, 4, 2));
+        let o = &r.options[0];
+        within(o.acceptability[0], 2.0 * (4.0f64 / 3.0).ln(), o.acceptability_se[0]);
+        assert_eq!(r.drawn_ranges, vec![0]);
+    }
+}

@@ -1551,7 +1551,7 @@ mod tests {
     }
 
     fn hit_and_run_run(a: &Appraisal, config: &SmaaConfig, c: &WeightConstraints) -> Smaa {
-        let r = constrained_with(a, config, c, true, &|_| {}).unwrap();
+        let r = constrained_with(a, config, c, true, None, &|_| {}).unwrap();
         let Sampler::HitAndRun {
             chains,
             effective_samples,
