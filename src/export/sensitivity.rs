@@ -589,14 +589,25 @@ pub fn sampling_words(m: &Smaa) -> String {
         ),
         WeightModel::Spread { .. } => "with the weights held at their values".to_string(),
     };
+    let ranged = !m.drawn_ranges.is_empty();
+    let mut words = weights;
     if m.config.score_spread > 0.0 {
-        format!(
-            "{weights}, and each score within {} of its value",
+        words.push_str(&format!(
+            ", and each score{} within {} of its value",
+            if ranged { " not drawn from a range" } else { "" },
             numbers::count(m.config.score_spread, "scale step", "scale steps")
-        )
-    } else {
-        weights
+        ));
     }
+    if ranged {
+        words.push_str(", and raw values given as ranges drawn from them");
+    }
+    words
+}
+
+/// Whether a Monte Carlo run varied the scores (a score spread, or raw
+/// values drawn from ranges), so that its confidence factors say something.
+fn scores_varied(m: &Smaa) -> bool {
+    m.config.score_spread > 0.0 || !m.drawn_ranges.is_empty()
 }
 
 /// The table of rank acceptability: each option's share of random
@@ -608,7 +619,7 @@ pub fn acceptability_table(appraisal: &Appraisal, results: &Results, m: &Smaa) -
     columns.extend(shown_ranks(n).into_iter().map(Column::number));
     // With the scores held as given the confidence factor is always 0 or
     // 100%, which says nothing a reader could use.
-    let confidence = m.config.score_spread > 0.0;
+    let confidence = scores_varied(m);
     if confidence {
         columns.push(Column::number("Confidence"));
     }

@@ -685,24 +685,45 @@ pub fn smaa_statements(
         WeightModel::Spread { .. } => "With the weights held at their current values".to_string(),
     };
     let scale = appraisal.scale();
-    if m.config.score_spread > 0.0 {
-        let points = m.config.score_spread * scale.step();
-        how.push_str(&format!(
-            " and every score varied at random by up to {} either way",
-            numbers::count(points, "point", "points")
-        ));
-    }
-    if !m.drawn_ranges.is_empty() {
+    let ranged = !m.drawn_ranges.is_empty();
+    let spread = (m.config.score_spread > 0.0).then(|| {
+        format!(
+            "every score{} varied at random by up to {} either way",
+            if ranged { " not drawn from a range" } else { "" },
+            numbers::count(m.config.score_spread * scale.step(), "point", "points")
+        )
+    });
+    let drawn = ranged.then(|| {
         let names: Vec<String> = m
             .drawn_ranges
             .iter()
             .filter_map(|&c| appraisal.criteria().get(c))
             .map(|c| c.name().to_string())
             .collect();
-        how.push_str(&format!(
-            ", with the raw values of {} drawn from the ranges the file gives (uniformly from low to high, or triangularly through the likely value)",
+        format!(
+            "the raw values of {} drawn from the ranges the file gives (uniformly from low to high, or triangularly through the likely value)",
             join_and(&names)
-        ));
+        )
+    });
+    if m.config.weights == WeightModel::Uniform && !m.constraints.is_empty() {
+        // "If the panel agrees only that ..., with ... and ..."
+        let clauses: Vec<String> = spread.into_iter().chain(drawn).collect();
+        if !clauses.is_empty() {
+            how.push_str(", with ");
+            how.push_str(&clauses.join(" and "));
+        }
+    } else {
+        if let Some(spread) = spread {
+            how.push_str(" and ");
+            how.push_str(&spread);
+        }
+        if let Some(drawn) = drawn {
+            // "With each weight varied ... and the raw values ...", but
+            // "Under any weighting ..., with the raw values ...".
+            let spread = matches!(m.config.weights, WeightModel::Spread { .. });
+            how.push_str(if spread { " and " } else { ", with " });
+            how.push_str(&drawn);
+        }
     }
     let b1 = lo.acceptability.first().copied().unwrap_or(0.0);
     let se1 = lo.acceptability_se.first().copied().unwrap_or(0.0);
@@ -772,15 +793,20 @@ pub fn smaa_statements(
             ),
         ));
     }
-    if m.config.score_spread > 0.0
+    if (m.config.score_spread > 0.0 || ranged)
         && let (Some(c), Some(se)) = (lo.confidence, lo.confidence_se)
     {
         out.push(st(
             StatementKind::MonteCarlo,
             format!(
-                "Using the weights under which it typically wins (its central weights), {} stays first in {} of the score variations (standard error {}).",
+                "Using the weights under which it typically wins (its central weights), {} stays first in {} of the {} (standard error {}).",
                 opt(leader),
                 numbers::probability_words(c),
+                if m.config.score_spread > 0.0 {
+                    "score variations"
+                } else {
+                    "draws of the raw values"
+                },
                 numbers::standard_error(se)
             ),
         ));
