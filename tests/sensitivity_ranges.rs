@@ -162,7 +162,11 @@ fn ranges_go_with_constraints_spreads_and_level_by_level_weights() {
             a
         };
         let base = run(&with("1"), &[]);
-        assert_eq!(base, run(&with("2"), &[]), "{extra:?}: one thread against two");
+        assert_eq!(
+            base,
+            run(&with("2"), &[]),
+            "{extra:?}: one thread against two"
+        );
         assert_eq!(
             base,
             run(&with("1"), &[("APPRAISE_SIMD", "scalar")]),

@@ -594,7 +594,11 @@ pub fn sampling_words(m: &Smaa) -> String {
     if m.config.score_spread > 0.0 {
         words.push_str(&format!(
             ", and each score{} within {} of its value",
-            if ranged { " not drawn from a range" } else { "" },
+            if ranged {
+                " not drawn from a range"
+            } else {
+                ""
+            },
             numbers::count(m.config.score_spread, "scale step", "scale steps")
         ));
     }

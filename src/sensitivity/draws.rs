@@ -95,7 +95,8 @@ impl Flat<'_> {
             None => w.copy_from_slice(&g[..w.len()]),
             Some(a) => {
                 for (j, slot) in w.iter_mut().enumerate() {
-                    *slot = a.offset[j] + (0..a.k).map(|q| a.matrix[j * a.k + q] * g[q]).sum::<f64>();
+                    *slot =
+                        a.offset[j] + (0..a.k).map(|q| a.matrix[j * a.k + q] * g[q]).sum::<f64>();
                 }
             }
         }
@@ -118,9 +119,10 @@ impl Weights for Flat<'_> {
             *proposals += 1;
             simplex(rng, k, &mut self.cuts);
             let g = &self.cuts;
-            let inside = self.reject.iter().all(|h| {
-                h.coeffs.iter().zip(g).map(|(c, x)| c * x).sum::<f64>() <= h.bound
-            });
+            let inside = self
+                .reject
+                .iter()
+                .all(|h| h.coeffs.iter().zip(g).map(|(c, x)| c * x).sum::<f64>() <= h.bound);
             if inside {
                 self.shares(w);
                 return true;

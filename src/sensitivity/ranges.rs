@@ -89,7 +89,11 @@ impl<'a> RangeDraw<'a> {
     /// The draws for `original` as written, `analysed` its
     /// [`Appraisal::for_analysis`], sampling the criteria `crit` (those
     /// that carry weight, in file order).
-    pub(crate) fn new(original: &'a Appraisal, analysed: &Appraisal, crit: &[usize]) -> RangeDraw<'a> {
+    pub(crate) fn new(
+        original: &'a Appraisal,
+        analysed: &Appraisal,
+        crit: &[usize],
+    ) -> RangeDraw<'a> {
         let mut shortlist: Vec<usize> = (0..original.options().len())
             .filter(|&i| !original.options()[i].screened_out())
             .collect();
@@ -281,12 +285,20 @@ measures = { cost = { low = 2.5, high = 3.5 } }
         // Price between 30% and 50%: a fifth of the simplex, by rejection.
         let bounds = WeightConstraints::new().share(1, 0.3, 0.5).clone();
         let r = flat(&a, &config, &bounds);
-        assert!(matches!(r.sampler, Sampler::Rejection { .. }), "{:?}", r.sampler);
+        assert!(
+            matches!(r.sampler, Sampler::Rejection { .. }),
+            "{:?}",
+            r.sampler
+        );
         check(&r);
         // Between 39.5% and 40.5%: too narrow for rejection, by hit-and-run.
         let narrow = WeightConstraints::new().share(1, 0.395, 0.405).clone();
         let r = flat(&a, &config, &narrow);
-        assert!(matches!(r.sampler, Sampler::HitAndRun { .. }), "{:?}", r.sampler);
+        assert!(
+            matches!(r.sampler, Sampler::HitAndRun { .. }),
+            "{:?}",
+            r.sampler
+        );
         check(&r);
         for o in &r.options {
             if let Some(w) = &o.central_weights {
@@ -335,7 +347,14 @@ measures = { cost = { low = 2.5, high = 3.5 } }
             }
         }
         // A different seed gives different numbers.
-        let other = flat(&a, &SmaaConfig { seed: 6, ..spread(1) }, &WeightConstraints::new());
+        let other = flat(
+            &a,
+            &SmaaConfig {
+                seed: 6,
+                ..spread(1)
+            },
+            &WeightConstraints::new(),
+        );
         assert_ne!(other.options, one[0].options);
     }
 
@@ -469,7 +488,11 @@ measures = { cost = 5 }
         assert!(has_ranges(&a));
         let r = levels(&a, &cfg(200_000, 4, 2));
         let o = &r.options[0];
-        within(o.acceptability[0], 2.0 * (4.0f64 / 3.0).ln(), o.acceptability_se[0]);
+        within(
+            o.acceptability[0],
+            2.0 * (4.0f64 / 3.0).ln(),
+            o.acceptability_se[0],
+        );
         assert_eq!(r.drawn_ranges, vec![0]);
     }
 }

@@ -689,7 +689,11 @@ pub fn smaa_statements(
     let spread = (m.config.score_spread > 0.0).then(|| {
         format!(
             "every score{} varied at random by up to {} either way",
-            if ranged { " not drawn from a range" } else { "" },
+            if ranged {
+                " not drawn from a range"
+            } else {
+                ""
+            },
             numbers::count(m.config.score_spread * scale.step(), "point", "points")
         )
     });
