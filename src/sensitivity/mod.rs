@@ -50,7 +50,7 @@ pub use constraints::{
 };
 pub use groups::Hierarchy;
 pub use kernel::{ISA_VAR, Isa, IsaError};
-pub use leave_out::{LeaveOneOut, RankMove, leave_one_out};
+pub use leave_out::{LeaveOneOut, RankMove, Reranked, leave_one_out};
 pub use scores::{Challenge, Direction, ScoreChange, ScoreRobustness, score_robustness};
 pub use smaa::{
     OptionAcceptability, Smaa, SmaaConfig, SmaaError, WeightModel, smaa, smaa_constrained,

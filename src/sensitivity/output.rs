@@ -169,6 +169,14 @@ pub struct ChallengerEntry {
 pub struct LeaveOutEntry {
     /// Criterion id left out.
     pub criterion: String,
+    /// The ranking without it.
+    #[serde(flatten)]
+    pub ranked: RerankedEntry,
+}
+
+/// A ranking with a criterion or a group left out, keyed by option ids.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RerankedEntry {
     /// The first-ranked option (first in file order if tied).
     pub leader: String,
     /// Every option ranked first.
@@ -179,8 +187,30 @@ pub struct LeaveOutEntry {
     pub ranks: Vec<usize>,
     /// Options whose rank changes.
     pub moved: Vec<MoveEntry>,
-    /// True when no weight is left without this criterion.
+    /// True when no weight is left without what was left out.
     pub no_weight_left: bool,
+}
+
+impl RerankedEntry {
+    /// `r` with options named by `oid`.
+    fn of(r: &super::Reranked, oid: &dyn Fn(usize) -> String) -> RerankedEntry {
+        RerankedEntry {
+            leader: r.leaders.first().map_or(String::new(), |&i| oid(i)),
+            leaders: r.leaders.iter().map(|&i| oid(i)).collect(),
+            ranking: r.ranking.iter().map(|&i| oid(i)).collect(),
+            ranks: r.ranking.iter().map(|&i| r.ranks[i]).collect(),
+            moved: r
+                .moved
+                .iter()
+                .map(|mv| MoveEntry {
+                    option: oid(mv.option),
+                    from: mv.from,
+                    to: mv.to,
+                })
+                .collect(),
+            no_weight_left: r.no_weight_left,
+        }
+    }
 }
 
 /// An option's change of rank.
@@ -333,20 +363,7 @@ pub fn document(appraisal: &Appraisal, s: &Sensitivity) -> Document {
         .iter()
         .map(|l| LeaveOutEntry {
             criterion: cid(l.criterion),
-            leader: l.leaders.first().map_or(String::new(), |&i| oid(i)),
-            leaders: l.leaders.iter().map(|&i| oid(i)).collect(),
-            ranking: l.ranking.iter().map(|&i| oid(i)).collect(),
-            ranks: l.ranking.iter().map(|&i| l.ranks[i]).collect(),
-            moved: l
-                .moved
-                .iter()
-                .map(|mv| MoveEntry {
-                    option: oid(mv.option),
-                    from: mv.from,
-                    to: mv.to,
-                })
-                .collect(),
-            no_weight_left: l.no_weight_left,
+            ranked: RerankedEntry::of(l, &oid),
         })
         .collect();
     let monte_carlo = s
@@ -442,18 +459,9 @@ pub struct MemberEntry {
 pub struct GroupOutEntry {
     /// Group id left out.
     pub group: String,
-    /// The first-ranked option (first in file order if tied).
-    pub leader: String,
-    /// Every option ranked first.
-    pub leaders: Vec<String>,
-    /// Option ids by rank.
-    pub ranking: Vec<String>,
-    /// Competition ranks in `ranking` order.
-    pub ranks: Vec<usize>,
-    /// Options whose rank changes.
-    pub moved: Vec<MoveEntry>,
-    /// True when no weight is left without this group.
-    pub no_weight_left: bool,
+    /// The ranking without it.
+    #[serde(flatten)]
+    pub ranked: RerankedEntry,
 }
 
 /// Value for money, keyed by option ids.
@@ -583,20 +591,7 @@ fn groups_entry(
             .iter()
             .map(|l| GroupOutEntry {
                 group: gid(l.group),
-                leader: l.leaders.first().map_or(String::new(), |&i| oid(i)),
-                leaders: l.leaders.iter().map(|&i| oid(i)).collect(),
-                ranking: l.ranking.iter().map(|&i| oid(i)).collect(),
-                ranks: l.ranking.iter().map(|&i| l.ranks[i]).collect(),
-                moved: l
-                    .moved
-                    .iter()
-                    .map(|mv| MoveEntry {
-                        option: oid(mv.option),
-                        from: mv.from,
-                        to: mv.to,
-                    })
-                    .collect(),
-                no_weight_left: l.no_weight_left,
+                ranked: RerankedEntry::of(l, &oid),
             })
             .collect(),
     }

@@ -177,7 +177,12 @@ pub fn smaa_ranges(
     constraints: &WeightConstraints,
     progress: &dyn Fn(Progress),
 ) -> Result<Smaa, SmaaError> {
-    smaa::ranged_constrained(original, analysed, config, constraints, progress)
+    let draw = RangeDraw::new(original, analysed, &smaa::sampled(analysed));
+    let run = smaa::constrained_with(analysed, config, constraints, false, Some(&draw), progress);
+    run.map(|m| Smaa {
+        drawn_ranges: drawn_criteria(original),
+        ..m
+    })
 }
 
 /// [`smaa_ranges`] with the weights drawn level by level through `tree`
@@ -189,7 +194,12 @@ pub fn smaa_ranges_levels(
     tree: &Tree,
     progress: &dyn Fn(Progress),
 ) -> Result<Smaa, SmaaError> {
-    smaa::ranged_levels(original, analysed, config, tree, progress)
+    let draw = RangeDraw::new(original, analysed, &smaa::sampled(analysed));
+    let run = smaa::levels_with(analysed, config, tree, Some(&draw), progress);
+    run.map(|m| Smaa {
+        drawn_ranges: drawn_criteria(original),
+        ..m
+    })
 }
 
 #[cfg(test)]
@@ -198,25 +208,21 @@ mod tests {
     use crate::sensitivity::constraints::Sampler;
     use crate::sensitivity::groups::Hierarchy;
     use crate::sensitivity::smaa::WeightModel;
+    use crate::sensitivity::testutil::{cfg, within};
 
     fn load(text: &str) -> Appraisal {
         crate::load::load_str("t.toml", text).unwrap().appraisal
     }
 
-    fn cfg(samples: u64, seed: u64, threads: usize) -> SmaaConfig {
-        SmaaConfig {
-            samples,
-            seed,
-            threads: Some(threads),
-            ..SmaaConfig::default()
-        }
-    }
-
-    fn within(x: f64, want: f64, se: f64) {
-        assert!(
-            (x - want).abs() <= 4.0 * se,
-            "{x} is not within 4 standard errors ({se}) of {want}"
-        );
+    /// A judged Quality and a measured Cost (£m, lower better, linear
+    /// from `top` to 0 on a scale of 0 to `top`), with `options`.
+    fn quality_and_cost(top: u32, options: &str) -> Appraisal {
+        load(&format!(
+            "version = 2\n[appraisal]\ntitle = \"T\"\n[scale]\nmin = 0\nmax = {top}\n\
+             [[criteria]]\nid = \"quality\"\nname = \"Quality\"\n\
+             [[criteria]]\nid = \"cost\"\nname = \"Cost\"\nunit = \"£m\"\nbetter = \"lower\"\n\
+             value = {{ function = \"linear\", worst = {top}, best = 0 }}\n{options}"
+        ))
     }
 
     fn flat(a: &Appraisal, config: &SmaaConfig, c: &WeightConstraints) -> Smaa {
@@ -232,44 +238,13 @@ mod tests {
     /// on which the two quotes score the same, in a group of its own: the
     /// weights cannot change the order, so A is first with 7/8 under any
     /// way of drawing them.
-    const EVEN_QUALITY: &str = r#"version = 2
-[appraisal]
-title = "T"
-[scale]
-min = 0
-max = 10
-[[groups]]
-id = "q"
-name = "Quality"
-[[groups]]
-id = "p"
-name = "Price"
-[[criteria]]
-id = "quality"
-name = "Quality"
-group = "q"
-[[criteria]]
-id = "cost"
-name = "Cost"
-group = "p"
-unit = "£m"
-better = "lower"
-value = "linear"
-[[options]]
-id = "a"
-name = "A"
-scores = { quality = 3 }
-measures = { cost = { low = 2, high = 3 } }
-[[options]]
-id = "b"
-name = "B"
-scores = { quality = 3 }
-measures = { cost = { low = 2.5, high = 3.5 } }
-"#;
+    fn even_quality() -> Appraisal {
+        load(&std::fs::read_to_string("tests/fixtures/v2/ranges-even-quality.toml").unwrap())
+    }
 
     #[test]
     fn ranges_go_with_every_way_of_drawing_weights() {
-        let a = load(EVEN_QUALITY);
+        let a = even_quality();
         let config = cfg(100_000, 3, 2);
         let check = |r: &Smaa| {
             let o = &r.options[0];
@@ -318,7 +293,7 @@ measures = { cost = { low = 2.5, high = 3.5 } }
 
     #[test]
     fn every_combination_gives_the_same_numbers_whatever_the_threads() {
-        let a = load(EVEN_QUALITY);
+        let a = even_quality();
         let samples = 2 * crate::sensitivity::smaa::CHUNK_SAMPLES as u64 + 77;
         let narrow = WeightConstraints::new().share(1, 0.395, 0.405).clone();
         let bounds = WeightConstraints::new().share(1, 0.3, 0.5).clone();
@@ -364,23 +339,9 @@ measures = { cost = { low = 2.5, high = 3.5 } }
         // to 100%: A is first with 2/3 (as without ranges; see the weight
         // spread's closed form in smaa.rs). C's cost, 4.5-5 on fixed bounds,
         // scores at most 0.5 on price and 0 on quality, so C is always last.
-        let a = load(
-            r#"version = 2
-[appraisal]
-title = "T"
-[scale]
-min = 0
-max = 5
-[[criteria]]
-id = "quality"
-name = "Quality"
-[[criteria]]
-id = "cost"
-name = "Cost"
-unit = "£m"
-better = "lower"
-value = { function = "linear", worst = 5, best = 0 }
-[[options]]
+        let a = quality_and_cost(
+            5,
+            r#"[[options]]
 id = "a"
 name = "A"
 scores = { quality = 5 }
@@ -414,23 +375,9 @@ measures = { cost = { low = 4.5, high = 5 } }
         // score uniform on 4-6 against B's 5, and not spread (it is drawn).
         // A is first when 1 + x - y + (s - 5) >= 0: a sum of three uniforms
         // on 0-1 at least 1, with probability 1 - 1/6 = 5/6.
-        let a = load(
-            r#"version = 2
-[appraisal]
-title = "T"
-[scale]
-min = 0
-max = 10
-[[criteria]]
-id = "quality"
-name = "Quality"
-[[criteria]]
-id = "cost"
-name = "Cost"
-unit = "£m"
-better = "lower"
-value = { function = "linear", worst = 10, best = 0 }
-[[options]]
+        let a = quality_and_cost(
+            10,
+            r#"[[options]]
 id = "a"
 name = "A"
 scores = { quality = 3 }
@@ -457,7 +404,7 @@ measures = { cost = 5 }
 
     #[test]
     fn bounds_that_do_not_bind_give_the_unconstrained_numbers() {
-        let a = load(EVEN_QUALITY);
+        let a = even_quality();
         let config = cfg(50_000, 9, 2);
         let plain = flat(&a, &config, &WeightConstraints::new());
         let loose = WeightConstraints::new()

@@ -185,16 +185,20 @@ pub struct Smaa {
 impl Smaa {
     /// Share of samples in which option `i` ranks first (0 if out of range).
     pub fn first_share(&self, i: usize) -> f64 {
-        self.options
-            .get(i)
-            .and_then(|o| o.acceptability.first())
-            .copied()
-            .unwrap_or(0.0)
+        first_of(self.options.get(i).map(|o| o.acceptability.as_slice()))
     }
 }
 
+/// The share at rank 1 of an option's rank acceptabilities (0 without them).
+pub(crate) fn first_of(acceptability: Option<&[f64]>) -> f64 {
+    acceptability
+        .and_then(|a| a.first())
+        .copied()
+        .unwrap_or(0.0)
+}
+
 /// The criteria a run samples: those with positive weight, in file order.
-fn sampled(appraisal: &Appraisal) -> Vec<usize> {
+pub(crate) fn sampled(appraisal: &Appraisal) -> Vec<usize> {
     appraisal
         .criteria()
         .iter()
@@ -259,13 +263,28 @@ fn score_unit(lo: f64, hi: f64) -> f64 {
     2f64.powi(big.log2().floor() as i32)
 }
 
+/// What every Monte Carlo run needs of its size: at most [`MAX_OPTIONS`]
+/// options, 1 to [`MAX_SAMPLES`] samples, and at least one thread if a
+/// number is given.
+pub(crate) fn check_size(
+    options: usize,
+    samples: u64,
+    threads: Option<usize>,
+) -> Result<(), SmaaError> {
+    if options > MAX_OPTIONS {
+        return Err(SmaaError::TooManyOptions(options));
+    }
+    if samples == 0 || samples > MAX_SAMPLES {
+        return Err(SmaaError::Samples(samples));
+    }
+    if threads == Some(0) {
+        return Err(SmaaError::Threads);
+    }
+    Ok(())
+}
+
 fn check(config: &SmaaConfig, appraisal: &Appraisal) -> Result<(), SmaaError> {
-    if appraisal.options().len() > MAX_OPTIONS {
-        return Err(SmaaError::TooManyOptions(appraisal.options().len()));
-    }
-    if config.samples == 0 || config.samples > MAX_SAMPLES {
-        return Err(SmaaError::Samples(config.samples));
-    }
+    check_size(appraisal.options().len(), config.samples, config.threads)?;
     if let WeightModel::Spread { percent } = config.weights
         && !(0.0..=100.0).contains(&percent)
     {
@@ -273,9 +292,6 @@ fn check(config: &SmaaConfig, appraisal: &Appraisal) -> Result<(), SmaaError> {
     }
     if !(config.score_spread >= 0.0 && config.score_spread.is_finite()) {
         return Err(SmaaError::ScoreSpread(config.score_spread));
-    }
-    if config.threads == Some(0) {
-        return Err(SmaaError::Threads);
     }
     Ok(())
 }
@@ -304,6 +320,14 @@ fn chunk_sizes(samples: u64) -> Vec<usize> {
         sizes.push(rest);
     }
     sizes
+}
+
+/// The run's chunks: each one's size, with the stream `streams` gives it
+/// (called with the number of chunks).
+fn jobs<R>(config: &SmaaConfig, streams: impl FnOnce(usize) -> Vec<R>) -> Vec<(usize, R)> {
+    let sizes = chunk_sizes(config.samples);
+    let rngs = streams(sizes.len());
+    sizes.into_iter().zip(rngs).collect()
 }
 
 /// Runs `f` in a pool of `threads` threads, or rayon's global pool for `None`.
@@ -357,12 +381,7 @@ fn per_sample<W: draws::Weights>(
     long_jumps: usize,
     teller: &mut Teller,
 ) -> Result<draws::ChainTally, SmaaError> {
-    let sizes = chunk_sizes(config.samples);
-    let mut jobs: Vec<(usize, Xoshiro256PlusPlus)> = sizes
-        .iter()
-        .copied()
-        .zip(draws::streams(config.seed, long_jumps, sizes.len()))
-        .collect();
+    let mut jobs = jobs(config, |c| draws::streams(config.seed, long_jumps, c));
     let mut tally = draws::ChainTally::new(scores.n, scores.m);
     chunked(
         config,
@@ -464,41 +483,11 @@ fn exact_scores<'a>(
     }
 }
 
-/// The Monte Carlo run of [`super::ranges::smaa_ranges`]: the flat
-/// samplers of [`smaa_constrained`] (or a weight spread) with raw values
-/// drawn from their ranges.
-pub(crate) fn ranged_constrained(
-    original: &Appraisal,
-    analysed: &Appraisal,
-    config: &SmaaConfig,
-    constraints: &WeightConstraints,
-    progress: &dyn Fn(Progress),
-) -> Result<Smaa, SmaaError> {
-    let draw = RangeDraw::new(original, analysed, &sampled(analysed));
-    let mut smaa = constrained_with(analysed, config, constraints, false, Some(&draw), progress)?;
-    smaa.drawn_ranges = super::ranges::drawn_criteria(original);
-    Ok(smaa)
-}
-
-/// The Monte Carlo run of [`super::ranges::smaa_ranges_levels`].
-pub(crate) fn ranged_levels(
-    original: &Appraisal,
-    analysed: &Appraisal,
-    config: &SmaaConfig,
-    tree: &super::groups::Tree,
-    progress: &dyn Fn(Progress),
-) -> Result<Smaa, SmaaError> {
-    let draw = RangeDraw::new(original, analysed, &sampled(analysed));
-    let mut smaa = levels_with(analysed, config, tree, Some(&draw), progress)?;
-    smaa.drawn_ranges = super::ranges::drawn_criteria(original);
-    Ok(smaa)
-}
-
 /// [`smaa_constrained`], with hit-and-run whatever the acceptance rate when
 /// `always_hit_and_run` (for the tests that check it against exact answers),
 /// and with raw values drawn by `ranges` if given (then a weight spread is
 /// drawn too, and the whole run goes through the per-sample loop).
-fn constrained_with(
+pub(crate) fn constrained_with(
     appraisal: &Appraisal,
     config: &SmaaConfig,
     constraints: &WeightConstraints,
@@ -548,27 +537,50 @@ fn constrained_with(
             spread,
             cuts: Vec::with_capacity(p.m),
         };
-        let tally = per_sample(config, weights, scores, 0, &mut teller)?;
-        let smaa = finish_tally(
+        let (smaa, tally) = independent(
             appraisal,
             config,
-            &p,
-            crit,
-            &tally.tally,
-            Errors {
-                batches: tally.batches,
-                acceptability_se: None,
-            },
-            ranged.as_ref(),
+            (&p, crit),
+            weights,
+            scores,
+            0,
             &mut teller,
         )?;
-        sampled_as(smaa, rejecting, &tally.tally)
+        sampled_as(smaa, rejecting, &tally)
     } else {
         let (smaa, tally) = run(appraisal, config, p, crit, &mut teller)?;
         sampled_as(smaa, rejecting, &tally)
     };
     smaa.constraints = constraints.clone();
     Ok(smaa)
+}
+
+/// A run of the per-sample loop ([`per_sample`]), whose samples are
+/// independent, made into results for `p` and its sampled criteria, with
+/// the merged tally.
+fn independent<W: draws::Weights>(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    (p, crit): (&Problem, Vec<usize>),
+    weights: impl Fn(&mut Xoshiro256PlusPlus) -> W + Sync,
+    scores: &draws::Scores,
+    long_jumps: usize,
+    teller: &mut Teller,
+) -> Result<(Smaa, ChunkTally), SmaaError> {
+    let tally = per_sample(config, weights, scores, long_jumps, teller)?;
+    let ranged = scores.ranges.is_some().then_some(scores);
+    let errors = Errors::independent(tally.batches);
+    let smaa = finish(
+        appraisal,
+        config,
+        p,
+        crit,
+        &tally.tally,
+        errors,
+        ranged,
+        teller,
+    )?;
+    Ok((smaa, tally.tally))
 }
 
 /// `smaa` with its sampler: by rejection, with the acceptance rate of
@@ -613,7 +625,7 @@ fn hit_and_run(
     let chain = |rng: &mut Xoshiro256PlusPlus| hit_and_run::Chain::new(region, p.m, rng);
     let tally = per_sample(config, chain, scores, 2, teller)?;
     let se = tally.acceptability_se(p.n);
-    let mut smaa = finish_tally(
+    let mut smaa = finish(
         appraisal,
         config,
         p,
@@ -691,9 +703,9 @@ fn run(
 ) -> Result<(Smaa, ChunkTally), SmaaError> {
     let isa = Isa::chosen()?;
     let (n, m) = (p.n, p.m);
-    let sizes = chunk_sizes(config.samples);
-    let rngs = streams(Xoshiro256PlusPlus::seed_from_u64(config.seed), sizes.len());
-    let mut jobs: Vec<(usize, LaneRng)> = sizes.iter().copied().zip(rngs).collect();
+    let mut jobs = jobs(config, |c| {
+        streams(Xoshiro256PlusPlus::seed_from_u64(config.seed), c)
+    });
     let mut tally = ChunkTally::new(n, m);
     chunked(
         config,
@@ -702,16 +714,13 @@ fn run(
         |part| tally.add(&part),
         teller,
     )?;
-    let smaa = finish_tally(
+    let smaa = finish(
         appraisal,
         config,
         &p,
         crit,
         &tally,
-        Errors {
-            batches: sizes.len() * kernel::BLOCK,
-            acceptability_se: None,
-        },
+        Errors::independent(jobs.len() * kernel::BLOCK),
         None,
         teller,
     )?;
@@ -736,29 +745,18 @@ struct Errors<'a> {
     acceptability_se: Option<&'a [f64]>,
 }
 
-/// [`finish`], after checking that the tally counted every sample asked
-/// for (rejection gives up on a chunk far below the pilot's acceptance).
-#[allow(clippy::too_many_arguments)]
-fn finish_tally(
-    appraisal: &Appraisal,
-    config: &SmaaConfig,
-    p: &Problem,
-    crit: Vec<usize>,
-    tally: &ChunkTally,
-    errors: Errors,
-    ranged: Option<&draws::Scores>,
-    teller: &mut Teller,
-) -> Result<Smaa, SmaaError> {
-    if tally.samples != config.samples {
-        return Err(ConstraintError::TooTight {
-            acceptance: tally.samples as f64 / tally.proposals.max(1) as f64,
+impl Errors<'_> {
+    /// For independent samples tallied in `batches` batches.
+    fn independent(batches: usize) -> Errors<'static> {
+        Errors {
+            batches,
+            acceptability_se: None,
         }
-        .into());
     }
-    finish(appraisal, config, p, crit, tally, errors, ranged, teller)
 }
 
-/// Results from a merged tally of `batches` batches: acceptabilities (with
+/// Results from a merged tally of `batches` batches, which must have
+/// counted every sample asked for: acceptabilities (with
 /// standard errors `sqrt(b (1 - b) / N)` for independent samples, or those
 /// given, `i * n + r`), central weights and confidence factors (with raw
 /// values drawn as `ranged` draws them, if given).
@@ -773,12 +771,18 @@ fn finish(
     ranged: Option<&draws::Scores>,
     teller: &mut Teller,
 ) -> Result<Smaa, SmaaError> {
+    if tally.samples != config.samples {
+        // Rejection gave up on a chunk (far below the pilot's acceptance).
+        return Err(ConstraintError::TooTight {
+            acceptance: tally.samples as f64 / tally.proposals.max(1) as f64,
+        }
+        .into());
+    }
     let Errors {
         batches,
         acceptability_se,
     } = errors;
     let (n, m) = (p.n, p.m);
-    let sizes = chunk_sizes(config.samples);
     let total = config.samples as f64;
     let mut central: Vec<Option<Vec<f64>>> = Vec::with_capacity(n);
     let mut options: Vec<OptionAcceptability> = (0..n)
@@ -837,22 +841,14 @@ fn finish(
     // Confidence factors: exact when scores are fixed, simulated otherwise
     // (on the streams after one long jump).
     let firsts = if let Some(scores) = ranged {
-        let mut jobs: Vec<(usize, Xoshiro256PlusPlus)> = sizes
-            .iter()
-            .copied()
-            .zip(draws::streams(config.seed, 1, sizes.len()))
-            .collect();
+        let mut jobs = jobs(config, |c| draws::streams(config.seed, 1, c));
         Some(confidence_pass(config, &mut jobs, teller, n, |r, s| {
             draws::confidence(scores, &central, r, s)
         })?)
     } else if p.score_spread > 0.0 {
         let mut base = Xoshiro256PlusPlus::seed_from_u64(config.seed);
         base.long_jump();
-        let mut jobs: Vec<(usize, LaneRng)> = sizes
-            .iter()
-            .copied()
-            .zip(streams(base, sizes.len()))
-            .collect();
+        let mut jobs = jobs(config, |c| streams(base, c));
         Some(confidence_pass(config, &mut jobs, teller, n, |r, s| {
             kernel::confidence_chunk(p, &central, r, s)
         })?)
@@ -932,7 +928,7 @@ pub fn smaa_levels(
 }
 
 /// [`smaa_levels`], with raw values drawn by `ranges` if given.
-fn levels_with(
+pub(crate) fn levels_with(
     appraisal: &Appraisal,
     config: &SmaaConfig,
     tree: &super::groups::Tree,
@@ -949,18 +945,13 @@ fn levels_with(
     let mut teller = Teller::new(progress, config, ranges.is_some());
     // Streams apart from every other pass: three long jumps.
     let levels = |_: &mut Xoshiro256PlusPlus| super::levels::LevelDraw::new(&plan);
-    let tally = per_sample(config, levels, &scores, 3, &mut teller)?;
-    let mut smaa = finish(
+    let (mut smaa, _) = independent(
         appraisal,
         config,
-        &p,
-        crit,
-        &tally.tally,
-        Errors {
-            batches: tally.batches,
-            acceptability_se: None,
-        },
-        ranges.is_some().then_some(&scores),
+        (&p, crit),
+        levels,
+        &scores,
+        3,
         &mut teller,
     )?;
     smaa.hierarchy = Some(super::groups::Hierarchy::Level);
@@ -971,25 +962,10 @@ fn levels_with(
 mod tests {
     use super::*;
     use crate::model::Appraisal;
+    use crate::sensitivity::testutil::{cfg, within};
 
     fn appraisal(weights: &[f64], rows: &[&[f64]]) -> Appraisal {
         crate::sensitivity::testutil::full(weights, rows)
-    }
-
-    fn cfg(samples: u64, seed: u64, threads: usize) -> SmaaConfig {
-        SmaaConfig {
-            samples,
-            seed,
-            threads: Some(threads),
-            ..SmaaConfig::default()
-        }
-    }
-
-    fn within(x: f64, want: f64, se: f64) {
-        assert!(
-            (x - want).abs() <= 4.0 * se,
-            "{x} is not within 4 standard errors ({se}) of {want}"
-        );
     }
 
     #[test]

@@ -147,12 +147,7 @@ pub fn group_statements(
             ));
         } else if !l.same_leaders(&e.results) {
             changed = true;
-            let names: Vec<String> = l.leaders.iter().map(|&i| opt(i)).collect();
-            let who = if names.len() > 1 {
-                format!("leaves {} tied for first", join_and(&names))
-            } else {
-                format!("puts {} first", join_and(&names))
-            };
+            let who = who_leads(&l.leaders, &opt);
             out.push(st(
                 StatementKind::Groups,
                 format!("Leaving out the group {} {who}.", group_name(l.group)),
@@ -539,12 +534,7 @@ pub fn exact_statements(appraisal: &Appraisal, e: &super::Exact) -> Vec<Statemen
         out.push(st(StatementKind::LeaveOneOut, text));
     } else {
         for l in changed {
-            let names: Vec<String> = l.leaders.iter().map(|&i| opt(i)).collect();
-            let who = if names.len() > 1 {
-                format!("leaves {} tied for first", join_and(&names))
-            } else {
-                format!("puts {} first", join_and(&names))
-            };
+            let who = who_leads(&l.leaders, &opt);
             out.push(st(
                 StatementKind::LeaveOneOut,
                 format!("Leaving out {} {who}.", crit(l.criterion)),
@@ -607,6 +597,17 @@ fn weight_sentence_of(
         (None, None) => {
             format!("{lname} stays first however much or little weight {cname} carries.")
         }
+    }
+}
+
+/// What leaving something out does to the lead: "puts B first", "leaves A
+/// and B tied for first".
+fn who_leads(leaders: &[usize], opt: &dyn Fn(usize) -> String) -> String {
+    let names: Vec<String> = leaders.iter().map(|&i| opt(i)).collect();
+    if names.len() > 1 {
+        format!("leaves {} tied for first", join_and(&names))
+    } else {
+        format!("puts {} first", join_and(&names))
     }
 }
 
