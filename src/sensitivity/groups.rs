@@ -438,14 +438,7 @@ fn member_sensitivity(
                     .map(|&s| tree.weight(s) / sib_weight * tree.value(s, row))
                     .sum()
             };
-            let at_zero = outside + pw * rest;
-            let at_one = outside + pw * mine;
-            OptionLine {
-                option: i,
-                at_zero,
-                at_one,
-                slope: at_one - at_zero,
-            }
+            OptionLine::new(i, outside + pw * rest, outside + pw * mine)
         })
         .collect();
     let index = match m {

@@ -89,12 +89,7 @@ pub fn group_statements(
     g: &super::groups::GroupAnalysis,
 ) -> Vec<Statement> {
     let mut out = Vec::new();
-    let opt = |i: usize| {
-        appraisal
-            .options()
-            .get(i)
-            .map_or("?".to_string(), |o| o.name().to_string())
-    };
+    let opt = |i: usize| option_name(appraisal, i);
     let tree = &g.tree;
     let lname = opt(e.scores.leader);
     let whole = |p: Option<usize>| match p {
@@ -170,12 +165,7 @@ pub fn group_statements(
 /// dominated. `appraisal` is the appraisal as analysed.
 pub fn value_statements(appraisal: &Appraisal, v: &super::value::ValueForMoney) -> Vec<Statement> {
     let mut out = Vec::new();
-    let opt = |i: usize| {
-        appraisal
-            .options()
-            .get(i)
-            .map_or("?".to_string(), |o| o.name().to_string())
-    };
+    let opt = |i: usize| option_name(appraisal, i);
     let cost_name = appraisal
         .criteria()
         .get(v.cost_criterion)
@@ -303,12 +293,7 @@ pub fn per_point(x: f64) -> f64 {
 /// Statements for the exact analyses only (caveats, ranking, weights, scores, leave-one-out).
 pub fn exact_statements(appraisal: &Appraisal, e: &super::Exact) -> Vec<Statement> {
     let mut out = Vec::new();
-    let opt = |i: usize| {
-        appraisal
-            .options()
-            .get(i)
-            .map_or("?".to_string(), |o| o.name().to_string())
-    };
+    let opt = |i: usize| option_name(appraisal, i);
     let crit = |k: usize| {
         appraisal
             .criteria()
@@ -600,6 +585,14 @@ fn weight_sentence_of(
     }
 }
 
+/// Option `i`'s name ("?" if there is none).
+fn option_name(appraisal: &Appraisal, i: usize) -> String {
+    appraisal
+        .options()
+        .get(i)
+        .map_or("?".to_string(), |o| o.name().to_string())
+}
+
 /// What leaving something out does to the lead: "puts B first", "leaves A
 /// and B tied for first".
 fn who_leads(leaders: &[usize], opt: &dyn Fn(usize) -> String) -> String {
@@ -621,12 +614,7 @@ pub fn smaa_statements(
     if appraisal.options().len() < 2 {
         return out;
     }
-    let opt = |i: usize| {
-        appraisal
-            .options()
-            .get(i)
-            .map_or("?".to_string(), |o| o.name().to_string())
-    };
+    let opt = |i: usize| option_name(appraisal, i);
     let leader = results.rank_order().first().copied().unwrap_or(0);
     let Some(lo) = m.options.get(leader) else {
         return out;
