@@ -593,10 +593,10 @@ fn ranges_line(live: &Live) -> Option<String> {
     Some(match live.drew_ranges() {
         (false, _) => return None,
         (true, true) => format!(
-            "Raw values drawn from their ranges: each sample picks {names} at random within the range given, in both figures."
+            "Raw values drawn from their ranges: in every sample, each value of {names} given as a range is picked at random within it."
         ),
         (true, false) => format!(
-            "Raw values drawn from their ranges: each sample of the bar picks {names} at random within the range given; \"near\" takes each range's likely value, or its midpoint."
+            "Raw values drawn from their ranges: in every sample of the bar, each value of {names} given as a range is picked at random within it; \"near\" uses each range's likely value, or its midpoint."
         ),
     })
 }
