@@ -95,7 +95,11 @@ fn the_live_view_shows_the_figures_appraise_sensitivity_gives_for_the_same_seed(
         .arg(m.config.samples.to_string())
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let mc = &json["monte_carlo"];
     assert_eq!(mc["drawn_ranges"], serde_json::json!(["cost"]));

@@ -156,7 +156,11 @@ impl Live {
 /// The run near the current weights: raw values drawn from their ranges
 /// where the library can draw them with a weight spread, and otherwise
 /// (until it can) their point estimates, which the panel then says.
-fn near_run(written: &Appraisal, analysed: &Appraisal, near: &SmaaConfig) -> Result<Smaa, SmaaError> {
+fn near_run(
+    written: &Appraisal,
+    analysed: &Appraisal,
+    near: &SmaaConfig,
+) -> Result<Smaa, SmaaError> {
     if ranges::has_ranges(written) {
         match ranges::smaa_ranges(written, analysed, near, &WeightConstraints::new(), &|_| {}) {
             Err(SmaaError::RangesWithSpread) => {}
@@ -632,7 +636,13 @@ fn stability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'static
     // Options by their analysed index; criteria and groups as written.
     let a = &live.written;
     let analysed = live.analysed();
-    let name = |o: usize| analysed.options().get(o).map_or("", |x| x.name()).to_owned();
+    let name = |o: usize| {
+        analysed
+            .options()
+            .get(o)
+            .map_or("", |x| x.name())
+            .to_owned()
+    };
     let leader = live
         .exact
         .weights
