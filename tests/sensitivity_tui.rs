@@ -87,20 +87,16 @@ fn the_live_view_shows_the_figures_appraise_sensitivity_gives_for_the_same_seed(
     let live = app.doc.live().expect("worked out");
     let m = live.smaa.as_ref().expect("the Monte Carlo ran");
     assert_eq!(m.drawn_ranges, vec![2], "Cost's ranges were drawn");
+    let samples = m.config.samples.to_string();
+    let seed = appraise::tui::live::LIVE_SEED.to_string();
+    let args = ["sensitivity", RANGES, "--format", "json", "--seed", &seed];
     let out = assert_cmd::Command::cargo_bin("appraise")
         .expect("binary")
-        .args(["sensitivity", RANGES, "--format", "json", "--seed"])
-        .arg(appraise::tui::live::LIVE_SEED.to_string())
-        .arg("--samples")
-        .arg(m.config.samples.to_string())
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        .args(args)
+        .args(["--samples", &samples])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
     let mc = &json["monte_carlo"];
     assert_eq!(mc["drawn_ranges"], serde_json::json!(["cost"]));
     let text = screen(&app);
