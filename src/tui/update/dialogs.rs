@@ -12,6 +12,19 @@ use super::boxes;
 use super::grid::{criterion_column, open_save_as};
 use super::{Effects, apply, open_help, open_prompt, pressed, quit_now, save};
 
+/// Removes an option or criterion (`what`), given its name and the edit
+/// that removes it if it was found, and says so. Returns whether it was removed.
+fn remove(app: &mut App, found: Option<(String, Edit)>, what: &str) -> bool {
+    let Some((name, edit)) = found else {
+        return false;
+    };
+    let removed = apply(app, edit);
+    if removed {
+        app.view.info(format!("Removed {what} {name} (u to undo)"));
+    }
+    removed
+}
+
 pub(super) fn confirm(app: &mut App, confirm: Confirm, action: Action, fx: &mut Effects) {
     let confirm = match confirm {
         Confirm::RecoveryClash(k) => return clash(app, k, action, fx),
@@ -62,34 +75,29 @@ pub(super) fn confirm(app: &mut App, confirm: Confirm, action: Action, fx: &mut 
         (Confirm::Quit, Some('n' | 'd')) => quit_now(app, fx),
         (Confirm::Quit, _) => app.view.info("Still here: nothing was lost"),
         (Confirm::RemoveOption(o), Some('y')) => {
-            if let Some(option) = app.doc.appraisal().options().get(o).cloned() {
+            let found = app.doc.appraisal().options().get(o).cloned().map(|option| {
                 let name = option.name().to_owned();
-                if apply(
-                    app,
-                    Edit::RemoveOption {
-                        at: o,
-                        option: Box::new(option),
-                    },
-                ) {
-                    app.view.option = o.saturating_sub(1);
-                    app.view.info(format!("Removed option {name} (u to undo)"));
-                }
+                let edit = Edit::RemoveOption {
+                    at: o,
+                    option: Box::new(option),
+                };
+                (name, edit)
+            });
+            if remove(app, found, "option") {
+                app.view.option = o.saturating_sub(1);
             }
         }
         (Confirm::RemoveCriterion(c), Some('y')) => {
-            if let Some(column) = criterion_column(app, c) {
+            let found = criterion_column(app, c).map(|column| {
                 let name = column.criterion.name().to_owned();
-                if apply(
-                    app,
-                    Edit::RemoveCriterion {
-                        at: c,
-                        column: Box::new(column),
-                    },
-                ) {
-                    app.view.criterion = c.saturating_sub(1);
-                    app.view
-                        .info(format!("Removed criterion {name} (u to undo)"));
-                }
+                let edit = Edit::RemoveCriterion {
+                    at: c,
+                    column: Box::new(column),
+                };
+                (name, edit)
+            });
+            if remove(app, found, "criterion") {
+                app.view.criterion = c.saturating_sub(1);
             }
         }
         (Confirm::RemoveOption(_) | Confirm::RemoveCriterion(_), _) => {
