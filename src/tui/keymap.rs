@@ -223,6 +223,20 @@ const SCREEN: &[KeyMode] = &[M::Screen];
 const TEXT: &[KeyMode] = &[M::Note, M::Prompt];
 const START: &[KeyMode] = &[M::StartField, M::StartGroup];
 
+/// A key that edits a text field of the guided start, as in any text box:
+/// no hint and no line of help of its own.
+const fn field_key(keys: &'static [Key], label: &'static str, input: Input) -> Binding {
+    Binding {
+        keys,
+        label,
+        does: Does::Act(Action::Input(input)),
+        modes: &[M::StartField],
+        hints: &[],
+        when: When::Always,
+        help: (Group::Start, ""),
+    }
+}
+
 /// Every key.
 pub static KEYS: &[Binding] = &[
     // Moving around.
@@ -1249,42 +1263,10 @@ pub static KEYS: &[Binding] = &[
         when: When::Always,
         help: (Group::Start, ""),
     },
-    Binding {
-        keys: &[Code(KeyCode::Home)],
-        label: "Home",
-        does: Does::Act(Action::Input(Input::Home)),
-        modes: &[M::StartField],
-        hints: &[],
-        when: When::Always,
-        help: (Group::Start, ""),
-    },
-    Binding {
-        keys: &[Code(KeyCode::End)],
-        label: "End",
-        does: Does::Act(Action::Input(Input::End)),
-        modes: &[M::StartField],
-        hints: &[],
-        when: When::Always,
-        help: (Group::Start, ""),
-    },
-    Binding {
-        keys: &[Code(KeyCode::Backspace)],
-        label: "Backspace",
-        does: Does::Act(Action::Input(Input::Backspace)),
-        modes: &[M::StartField],
-        hints: &[],
-        when: When::Always,
-        help: (Group::Start, ""),
-    },
-    Binding {
-        keys: &[Code(KeyCode::Delete)],
-        label: "Delete",
-        does: Does::Act(Action::Input(Input::Delete)),
-        modes: &[M::StartField],
-        hints: &[],
-        when: When::Always,
-        help: (Group::Start, ""),
-    },
+    field_key(&[Code(KeyCode::Home)], "Home", Input::Home),
+    field_key(&[Code(KeyCode::End)], "End", Input::End),
+    field_key(&[Code(KeyCode::Backspace)], "Backspace", Input::Backspace),
+    field_key(&[Code(KeyCode::Delete)], "Delete", Input::Delete),
     Binding {
         keys: &[Code(KeyCode::F(1))],
         label: "F1",

@@ -12,12 +12,9 @@ use super::boxes;
 use super::grid::{criterion_column, open_save_as};
 use super::{Effects, apply, open_help, open_prompt, pressed, quit_now, save};
 
-/// Removes an option or criterion (`what`), given its name and the edit
-/// that removes it if it was found, and says so. Returns whether it was removed.
-fn remove(app: &mut App, found: Option<(String, Edit)>, what: &str) -> bool {
-    let Some((name, edit)) = found else {
-        return false;
-    };
+/// Removes an option or criterion (`what`, called `name`) by `edit`, and
+/// says so. Returns whether it was removed.
+fn remove(app: &mut App, edit: Edit, name: &str, what: &str) -> bool {
     let removed = apply(app, edit);
     if removed {
         app.view.info(format!("Removed {what} {name} (u to undo)"));
@@ -75,29 +72,26 @@ pub(super) fn confirm(app: &mut App, confirm: Confirm, action: Action, fx: &mut 
         (Confirm::Quit, Some('n' | 'd')) => quit_now(app, fx),
         (Confirm::Quit, _) => app.view.info("Still here: nothing was lost"),
         (Confirm::RemoveOption(o), Some('y')) => {
-            let found = app.doc.appraisal().options().get(o).cloned().map(|option| {
+            if let Some(option) = app.doc.appraisal().options().get(o).cloned() {
                 let name = option.name().to_owned();
-                let edit = Edit::RemoveOption {
-                    at: o,
-                    option: Box::new(option),
-                };
-                (name, edit)
-            });
-            if remove(app, found, "option") {
-                app.view.option = o.saturating_sub(1);
+                let option = Box::new(option);
+                if remove(app, Edit::RemoveOption { at: o, option }, &name, "option") {
+                    app.view.option = o.saturating_sub(1);
+                }
             }
         }
         (Confirm::RemoveCriterion(c), Some('y')) => {
-            let found = criterion_column(app, c).map(|column| {
+            if let Some(column) = criterion_column(app, c) {
                 let name = column.criterion.name().to_owned();
-                let edit = Edit::RemoveCriterion {
-                    at: c,
-                    column: Box::new(column),
-                };
-                (name, edit)
-            });
-            if remove(app, found, "criterion") {
-                app.view.criterion = c.saturating_sub(1);
+                let column = Box::new(column);
+                if remove(
+                    app,
+                    Edit::RemoveCriterion { at: c, column },
+                    &name,
+                    "criterion",
+                ) {
+                    app.view.criterion = c.saturating_sub(1);
+                }
             }
         }
         (Confirm::RemoveOption(_) | Confirm::RemoveCriterion(_), _) => {

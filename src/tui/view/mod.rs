@@ -876,26 +876,19 @@ fn render_details(app: &App, pane: Rect, codes: bool, buf: &mut Buffer) {
         return;
     }
     let (o, c) = (app.view.option, app.view.criterion);
-    if let Some(g) = app.selected_fold() {
-        let lines = super::v2::group_lines(app.shown_appraisal(), app.shown_results(), o, g)
-            .into_iter()
-            .map(Line::from)
-            .collect();
-        details::DetailsPane {
-            title: format!("Group{hint}"),
-            focused,
-            lines,
-            scroll: app.view.details_scroll,
-        }
-        .render(pane, buf);
-        return;
-    }
-    let (what, lines) = match (app.showing(), app.panel()) {
-        (Showing::Panel, Some(p)) => (
+    let (what, lines) = match (app.selected_fold(), app.showing(), app.panel()) {
+        (Some(g), _, _) => (
+            "Group",
+            super::v2::group_lines(app.shown_appraisal(), app.shown_results(), o, g)
+                .into_iter()
+                .map(Line::from)
+                .collect(),
+        ),
+        (None, Showing::Panel, Some(p)) => (
             "Members on this cell",
             panel::details_lines(p, app.doc.appraisal(), (o, c), &app.doc.display_name()),
         ),
-        (showing, _) => (
+        (None, showing, _) => (
             if showing == Showing::Shared {
                 "Details, shared scores"
             } else {
