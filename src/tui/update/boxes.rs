@@ -255,11 +255,10 @@ pub(super) fn text_box(
                 return;
             }
         },
-        Action::Save => {
-            if kind.commit(app, &editor) {
-                save(app, None, false, false, fx);
-                return;
-            }
+        // A box that cannot be read stays open, nothing lost.
+        Action::Save if kind.commit(app, &editor) => {
+            save(app, None, false, false, fx);
+            return;
         }
         Action::Help => {
             open_help(app, kind.mode(editor));
