@@ -982,3 +982,73 @@ fn a_version_2_workbook_gives_back_its_evidence_screening_and_groups() {
         );
     }
 }
+
+#[test]
+fn a_semicolon_csv_with_decimal_commas_imports_as_excel_wrote_it() {
+    // Excel in many European locales writes CSV with semicolons between the
+    // fields and a comma as the decimal mark.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("eu.csv"),
+        "\u{feff}Option;Cost;Quality;Risk;Total\nWeight;30%;50%;20%;\nA;3;4,5;2;\"3,65\"\nB;5;2;3;3,1\n",
+    )
+    .unwrap();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "eu.csv", "--scale", "0-5/0.5"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("row 2 holds weights"));
+    let a = load(&dir.path().join("eu.toml"));
+    let names: Vec<&str> = a.criteria().iter().map(|c| c.name()).collect();
+    assert_eq!(names, ["Cost", "Quality", "Risk"]);
+    let weights: Vec<f64> = a.criteria().iter().map(|c| c.weight()).collect();
+    assert_eq!(weights, [30.0, 50.0, 20.0]);
+    assert_eq!(a.options()[0].score(1), Some(4.5));
+    assert_eq!(a.options()[1].score(2), Some(3.0));
+    assert_eq!(a.options()[1].published_total(), Some(3.1));
+}
+
+#[test]
+fn a_csv_with_another_separator_names_the_delimiter_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bar.csv"),
+        "Option|Cost|Quality\nWeight|1|2\nA|3|4\nB|5|2\n",
+    )
+    .unwrap();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "bar.csv", "--scale", "0-5"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no score matrix found"))
+        .stderr(predicate::str::contains(
+            "its fields were read as separated by commas; if they are separated otherwise, say how with --delimiter",
+        ));
+    assert!(!dir.path().join("bar.toml").exists());
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "bar.csv", "--scale", "0-5", "--delimiter", "|"])
+        .assert()
+        .success();
+    let a = load(&dir.path().join("bar.toml"));
+    assert_eq!(a.options()[1].score(0), Some(5.0));
+    // A tab is named as a word; a letter is refused with what to give.
+    std::fs::write(
+        dir.path().join("tab.txt"),
+        "Option\tCost\tQuality\nWeight\t1\t2\nA\t3\t4\nB\t5\t2\n",
+    )
+    .unwrap();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "tab.txt", "--scale", "0-5", "--delimiter", "tab"])
+        .assert()
+        .success();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "bar.csv", "--delimiter", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the word tab"));
+}

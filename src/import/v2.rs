@@ -199,6 +199,7 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
     let no_matrix = || ImportError::NoMatrix {
         file: file.to_string(),
         sheets: vec!["Matrix".into()],
+        separator: None,
     };
     let m = sheet(book, "Matrix").ok_or_else(no_matrix)?;
     let (header, name_at) = find_cell(m, "Option").ok_or_else(no_matrix)?;
