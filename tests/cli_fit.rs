@@ -186,17 +186,50 @@ fn scoresheet_file_names_are_safe_recognisable_and_never_shared() {
         .args(["sheet", "new", "review.toml", "--member", "Cllr A Clark"])
         .assert()
         .failure()
-        .stderr(
-            predicate::str::contains(b.as_str()).and(predicate::str::contains("already exists")),
-        );
-    // The panel merges all five.
-    let sheets: Vec<String> = std::fs::read_dir(dir.path())
+        .stderr(predicate::str::contains(format!(
+            "{b} is already the sheet of Cllr A Clark; score it with `appraise tui review.toml --member 'Cllr A Clark'`"
+        )));
+    // Émile is émile to a panel (names are compared without regard to
+    // case, so that one member's two sheets are not two votes): told whose
+    // the file is and what to do, and not offered --force, which would
+    // blank émile's sheet.
+    let refused = appraise()
+        .current_dir(dir.path())
+        .args(["sheet", "new", "review.toml", "--member", "Émile"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "review.emile.sheet.toml is already the sheet of émile, and a panel counts Émile as the same member",
+        ))
+        .stderr(predicate::str::contains("add an initial"));
+    let said = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(!said.contains("--force"), "{said}");
+    // Émile D. is someone else, with a file of their own.
+    assert_eq!(
+        sheet_new(dir.path(), "Émile D."),
+        "review.emile-d.sheet.toml"
+    );
+    let mut sheets: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".sheet.toml"))
         .collect();
-    assert_eq!(sheets.len(), 5, "{sheets:?}");
+    sheets.sort();
+    assert_eq!(sheets.len(), 6, "{sheets:?}");
+    // The panel takes all six as six members: no two share a file.
+    let out = appraise()
+        .current_dir(dir.path())
+        .args(["panel", "review.toml", "--format", "json"])
+        .args(&sheets)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!said.contains("already has a sheet"), "{said}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {said}");
+    });
+    assert_eq!(json["members"].as_array().map(Vec::len), Some(6), "{json}");
 }
 
 #[test]

@@ -547,7 +547,7 @@ pub fn default_sheet_path(appraisal_path: &Path, member: &str) -> PathBuf {
     for p in &paths {
         match sheet_member(p) {
             Holder::Nobody => return p.clone(),
-            Holder::Member(m) if m.trim().to_lowercase() == key => return p.clone(),
+            Holder::Member(m) if same_member(&m, member) => return p.clone(),
             // A file that is not a readable sheet is shown to this member,
             // rather than passed over for a new, empty one.
             Holder::Unknown => return p.clone(),
@@ -572,6 +572,21 @@ pub const MAX_SLUG_CHARS: usize = 40;
 /// word to [`MAX_SLUG_CHARS`]. Empty when nothing readable is left.
 pub fn member_slug(member: &str) -> String {
     crate::naming::slug(member, MAX_SLUG_CHARS)
+}
+
+/// The member a sheet file at `path` names, if it is a readable sheet.
+pub fn sheet_holder(path: &Path) -> Option<String> {
+    match sheet_member(path) {
+        Holder::Member(m) => Some(m),
+        Holder::Nobody | Holder::Unknown => None,
+    }
+}
+
+/// Whether two member names are the same member, as panels count them:
+/// regardless of case and of spaces around them (so that one member's two
+/// sheets are never merged as two votes).
+pub fn same_member(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
 /// Who a sheet file at a path belongs to.
