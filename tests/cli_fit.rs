@@ -187,7 +187,7 @@ fn scoresheet_file_names_are_safe_recognisable_and_never_shared() {
         .assert()
         .failure()
         .stderr(predicate::str::contains(format!(
-            "{b} is already the sheet of Cllr A Clark; score it with `appraise tui review.toml --member 'Cllr A Clark'`"
+            "{b} already exists: it is the sheet of Cllr A Clark; score it with `appraise tui review.toml --member 'Cllr A Clark'`"
         )));
     // Émile is émile to a panel (names are compared without regard to
     // case, so that one member's two sheets are not two votes): told whose
@@ -199,7 +199,7 @@ fn scoresheet_file_names_are_safe_recognisable_and_never_shared() {
         .assert()
         .failure()
         .stderr(predicate::str::contains(
-            "review.emile.sheet.toml is already the sheet of émile, and a panel counts Émile as the same member",
+            "review.emile.sheet.toml already exists: it is the sheet of émile, and a panel counts Émile as the same member",
         ))
         .stderr(predicate::str::contains("add an initial"));
     let said = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();

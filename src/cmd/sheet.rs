@@ -89,7 +89,7 @@ fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
             match panel::sheet::sheet_holder(&out) {
                 // The same name exactly: the member's sheet is there already.
                 Some(m) if m == args.member => bail!(
-                    "{shown} is already the sheet of {}; score it with `{}`, or replace it with a blank one with --force",
+                    "{shown} already exists: it is the sheet of {}; score it with `{}`, or replace it with a blank one with --force",
                     appraise::sanitise::shown(&m),
                     score(&m)
                 ),
@@ -97,7 +97,7 @@ fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
                 // merged as a second vote, so there is none, and --force (which
                 // would blank the first) is not offered.
                 Some(m) => bail!(
-                    "{shown} is already the sheet of {}, and a panel counts {} as the same member (names are compared without regard to case); score it with `{}`, or, if they are two people, give a name that tells them apart (add an initial)",
+                    "{shown} already exists: it is the sheet of {}, and a panel counts {} as the same member (names are compared without regard to case); score it with `{}`, or, if they are two people, give a name that tells them apart (add an initial)",
                     appraise::sanitise::shown(&m),
                     appraise::sanitise::shown(&args.member),
                     score(&m)
