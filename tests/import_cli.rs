@@ -799,19 +799,30 @@ fn totals_and_ranks(json: &serde_json::Value) -> Vec<(String, f64, u64)> {
 }
 
 /// Every file in appraisals/ (read from the folder, so a new example is
-/// covered without touching this test): exported as a workbook and imported
-/// again, it passes `check` and ranks as the original does, and its
-/// groups, criteria, raw values and long list read back the same.
+/// covered without touching this test), and fixtures with every kind of
+/// value function, ranges of raw values, percentage and agreed weights,
+/// own scales with wording and published ranks, percentages and subtotals:
+/// exported as a workbook and imported again, each passes `check`, gives
+/// the same `rank --format json`, and loads as the same appraisal (names,
+/// references, weights, scores, notes, evidence, raw values and their
+/// ranges, value functions, scales, published figures, agreed weights).
 #[test]
-fn every_bundled_example_comes_back_from_its_workbook_with_the_same_totals_and_ranks() {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("appraisals");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
+fn every_bundled_example_comes_back_from_its_workbook_as_the_same_appraisal() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("appraisals"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     files.sort();
     assert!(files.len() >= 2, "{files:?}");
+    for fixture in [
+        "every-value-function.toml",
+        "waste-contract.toml",
+        "ranges-triangular.toml",
+    ] {
+        files.push(root.join("tests/fixtures/v2").join(fixture));
+    }
     let dir = tempfile::tempdir().unwrap();
     for (k, file) in files.iter().enumerate() {
         let xlsx = dir.path().join(format!("{k}.xlsx"));
@@ -837,52 +848,85 @@ fn every_bundled_example_comes_back_from_its_workbook_with_the_same_totals_and_r
             String::from_utf8_lossy(&out.stderr)
         );
         appraise().arg("check").arg(&back).assert().success();
-        let (mut a, b) = (rank_json(file), rank_json(&back));
-        // A criterion's own scale that is the appraisal's scale is not held
-        // by the workbook (docs/importing.md says so); it changes no score.
-        let scale = &a["scale"];
-        let same = serde_json::json!([scale["min"], scale["max"], scale["step"]]);
-        if let Some(list) = a["criteria"].as_array_mut() {
-            for c in list {
-                if c["scale"] == same {
-                    c["scale"] = serde_json::Value::Null;
-                }
-            }
-        }
-        assert_eq!(
-            totals_and_ranks(&a),
-            totals_and_ranks(&b),
-            "{}",
-            file.display()
-        );
-        for key in [
-            "scale",
-            "max_total",
-            "version",
-            "groups",
-            "criteria",
-            "long_list",
-        ] {
-            assert_eq!(a[key], b[key], "{}: {key}", file.display());
-        }
-        for (x, y) in a["options"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .zip(b["options"].as_array().unwrap())
-        {
-            for key in [
-                "name",
-                "ref",
-                "group",
-                "subtotals",
-                "measured",
-                "published_total",
-            ] {
-                assert_eq!(x[key], y[key], "{}: {key} of {}", file.display(), x["id"]);
-            }
+        let text = std::fs::read_to_string(&back).unwrap();
+        assert!(!text.contains("CHECK: the value function"), "{text}");
+        assert_eq!(rank_json(file), rank_json(&back), "{}", file.display());
+        let (a, b) = (load(file), load(&back));
+        let shown = file.display();
+        assert_eq!(a.meta, b.meta, "{shown}");
+        assert_eq!(a.scale(), b.scale(), "{shown}");
+        assert_eq!(a.groups(), b.groups(), "{shown}");
+        assert_eq!(a.criteria(), b.criteria(), "{shown}");
+        assert_eq!(a.screens(), b.screens(), "{shown}");
+        assert_eq!(a.option_groups(), b.option_groups(), "{shown}");
+        assert_eq!(a.percent_weights(), b.percent_weights(), "{shown}");
+        assert_eq!(a.agreed_weights(), b.agreed_weights(), "{shown}");
+        assert_eq!(a.options().len(), b.options().len(), "{shown}");
+        for (x, y) in a.options().iter().zip(b.options()) {
+            assert_eq!(x, y, "{shown}: {}", x.id());
         }
     }
+}
+
+/// A workbook whose weights were changed so that they no longer add up to
+/// 100 still imports: the percentage setting is left out, and the file
+/// says so.
+#[test]
+fn carried_settings_that_no_longer_fit_the_workbook_are_left_out_and_said_so() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("w.xlsx");
+    appraise()
+        .arg("export")
+        .arg(root.join("tests/fixtures/v2/every-value-function.toml"))
+        .args(["--format", "xlsx", "--out"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    // Change the first criterion's weight in group on the Matrix sheet, as
+    // an officer would in Excel, by rewriting the cell in the sheet's XML.
+    let edited = dir.path().join("edited.xlsx");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&edited).unwrap());
+    let book = calamine::open_workbook_auto(&xlsx).unwrap();
+    let names = calamine::Reader::sheet_names(&book);
+    let matrix = names.iter().position(|n| n == "Matrix").unwrap() + 1;
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut bytes).unwrap();
+        if name == format!("xl/worksheets/sheet{matrix}.xml") {
+            let text = String::from_utf8(bytes).unwrap();
+            // The weight in group of "Quality of the site" is 30.
+            let cell = "<v>30</v>";
+            assert!(text.contains(cell), "{text}");
+            bytes = text.replacen(cell, "<v>35</v>", 1).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, &bytes).unwrap();
+    }
+    out.finish().unwrap();
+    let back = dir.path().join("back.toml");
+    appraise()
+        .arg("import")
+        .arg(&edited)
+        .arg("--out")
+        .arg(&back)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&back).unwrap();
+    assert!(
+        text.contains(
+            "weights and agreed_weights from the workbook: the file would not load with them"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("weights = \"percent\""), "{text}");
+    let b = load(&back);
+    assert!(!b.percent_weights());
+    assert_eq!(b.criteria()[0].weight(), 35.0);
 }
 
 /// The second bundled example (version 2): what its workbook holds comes
@@ -915,7 +959,7 @@ fn a_version_2_workbook_gives_back_its_evidence_screening_and_groups() {
     assert!(text.contains("version = 2"), "{text}");
     assert!(
         text.contains("# Not recovered from the workbook")
-            && text.contains("published ranks, percentages and subtotals"),
+            && text.contains("comments in the source file"),
         "{text}"
     );
     let (a, b) = (load(&original), load(&back));

@@ -13,6 +13,7 @@
 //! strengths, weaknesses, scale and notes from the workbook's other sheets,
 //! so that export followed by import gives the appraisal back.
 
+mod carried;
 mod comments;
 mod docx;
 pub mod layout;
@@ -292,6 +293,10 @@ pub struct Draft {
     pub weights_found: bool,
     /// The version-2 parts, for a version-2 appraise workbook.
     pub version2: Option<Box<v2::Extra>>,
+    /// Settings of the whole appraisal that an appraise workbook carries
+    /// ([`crate::carried`]): `weights` and `agreed_weights`, as (key,
+    /// value as written).
+    pub carried: Vec<(String, String)>,
 }
 
 /// Reads every sheet of the file at `path`, choosing the reader by extension.
@@ -980,6 +985,7 @@ fn read_matrix(
         options,
         weights_found: weight_line.is_some(),
         version2: None,
+        carried: Vec::new(),
     })
 }
 
