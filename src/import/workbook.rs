@@ -25,20 +25,19 @@ pub struct Ids {
     /// The version of the file the workbook was exported from, where the
     /// Ids sheet says (workbooks exported from version-1 files do not).
     pub version: Option<u8>,
-    /// What the visible sheets do not hold ([`crate::carried`]), as (kind,
-    /// id, inline TOML table); none in a workbook exported before it was kept.
-    pub carried: Vec<(String, String, String)>,
+    /// What the visible sheets do not hold ([`crate::carried`]): by (kind,
+    /// id), the keys and values as written; none in a workbook exported
+    /// before it was kept.
+    pub carried: HashMap<(String, String), Vec<(String, String)>>,
 }
 
 impl Ids {
     /// The keys and values (as written) carried for `id` of `kind`.
     pub fn carried(&self, kind: &str, id: &str) -> Vec<(String, String)> {
         self.carried
-            .iter()
-            .filter(|(k, i, _)| k == kind && i == id)
-            .filter_map(|(_, _, t)| crate::carried::entries(t))
-            .flatten()
-            .collect()
+            .get(&(kind.to_string(), id.to_string()))
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// The value (as written) carried for `key` of `id` of `kind`.
@@ -73,7 +72,14 @@ pub fn ids_sheet(book: &Book) -> Option<Ids> {
             ]
             .contains(&k) =>
             {
-                ids.carried.push((text(0), text(1), text(2)));
+                // A record that does not read (cut, or edited) is left out,
+                // and import falls back on the visible sheets.
+                if let Some(entries) = crate::carried::entries(&text(2)) {
+                    ids.carried
+                        .entry((text(0), text(1)))
+                        .or_default()
+                        .extend(entries);
+                }
             }
             "option" => {
                 let annex = Some(text(3)).filter(|s| !s.is_empty());
