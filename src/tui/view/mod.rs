@@ -981,8 +981,6 @@ fn grid_view(app: &App, g: GridGeometry) -> grid::GridView<'_> {
 pub fn live_panel(app: &App) -> super::live::LivePanel<'_> {
     super::live::LivePanel {
         live: app.doc.live(),
-        appraisal: app.doc.appraisal(),
-        results: app.doc.results(),
         criterion: app.view.criterion,
         option: app.view.option,
         colour: app.view.colour,
