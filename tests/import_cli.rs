@@ -798,9 +798,9 @@ fn totals_and_ranks(json: &serde_json::Value) -> Vec<(String, f64, u64)> {
     rows
 }
 
-/// Every file in appraisals/ (read from the folder, so a new example is
-/// covered without touching this test), and fixtures with every kind of
-/// value function, ranges of raw values, percentage and agreed weights,
+/// Every file in appraisals/ and tests/fixtures/v2/ (read from the
+/// folders, so a new example is covered without touching this test), among
+/// them one with every kind of value function, ranges of raw values, percentage and agreed weights,
 /// own scales with wording and published ranks, percentages and subtotals:
 /// exported as a workbook and imported again, each passes `check`, gives
 /// the same `rank --format json`, and loads as the same appraisal (names,
@@ -809,20 +809,25 @@ fn totals_and_ranks(json: &serde_json::Value) -> Vec<(String, f64, u64)> {
 #[test]
 fn every_bundled_example_comes_back_from_its_workbook_as_the_same_appraisal() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("appraisals"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
+    let tomls = |folder: &str| {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(folder))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        files
+    };
+    let mut files = tomls("appraisals");
     assert!(files.len() >= 2, "{files:?}");
-    for fixture in [
-        "every-value-function.toml",
-        "waste-contract.toml",
-        "ranges-triangular.toml",
-    ] {
-        files.push(root.join("tests/fixtures/v2").join(fixture));
-    }
+    let fixtures = tomls("tests/fixtures/v2");
+    assert!(
+        fixtures
+            .iter()
+            .any(|f| f.ends_with("every-value-function.toml")),
+        "{fixtures:?}"
+    );
+    files.extend(fixtures);
     let dir = tempfile::tempdir().unwrap();
     for (k, file) in files.iter().enumerate() {
         let xlsx = dir.path().join(format!("{k}.xlsx"));
