@@ -1101,3 +1101,36 @@ fn a_csv_with_another_separator_names_the_delimiter_flag() {
         .code(2)
         .stderr(predicate::str::contains("the word tab"));
 }
+
+/// A version-1 file's `[agreed_weights]` come back from its workbook as
+/// they were written.
+#[test]
+fn a_version_1_workbook_gives_back_its_agreed_weights() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("v1.toml");
+    let mut text = std::fs::read_to_string(example_path()).unwrap();
+    text.push_str(
+        "\n[agreed_weights]\norder = \"child-focused > rest\"\nshare = { partnerships = \"5%..30%\" }\n",
+    );
+    std::fs::write(&file, text).unwrap();
+    let xlsx = dir.path().join("v1.xlsx");
+    appraise()
+        .arg("export")
+        .arg(&file)
+        .args(["--format", "xlsx", "--out"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    let back = dir.path().join("back.toml");
+    appraise()
+        .arg("import")
+        .arg(&xlsx)
+        .arg("--out")
+        .arg(&back)
+        .assert()
+        .success();
+    let (a, b) = (load(&file), load(&back));
+    assert!(!a.agreed_weights().is_empty());
+    assert_eq!(a.agreed_weights(), b.agreed_weights());
+    same_appraisal(&a, &b);
+}
