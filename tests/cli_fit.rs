@@ -260,3 +260,43 @@ fn a_reader_that_stops_early_is_not_an_error() {
         );
     }
 }
+
+#[test]
+fn a_long_export_and_a_large_import_show_a_spinner_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join(EXAMPLE);
+    let example = example.to_string_lossy();
+    let mut session = common::pty::Session::start(
+        &[
+            "export",
+            &example,
+            "--format",
+            "xlsx",
+            "--samples",
+            "1000000000",
+            "--out",
+            "big.xlsx",
+        ],
+        dir.path(),
+    );
+    session.wait_for("exporting xlsx");
+    session.kill().expect("stopped");
+    // A CSV of 20,000 options by 40 criteria takes a while to read.
+    let mut csv = String::from("Option");
+    for c in 1..=40 {
+        csv.push_str(&format!(",C{c}"));
+    }
+    csv.push_str("\nWeight");
+    csv.push_str(&",1".repeat(40));
+    for o in 1..=20_000 {
+        csv.push_str(&format!("\nOption {o}"));
+        for c in 0..40 {
+            csv.push_str(&format!(",{}", (o + c) % 6));
+        }
+    }
+    csv.push('\n');
+    std::fs::write(dir.path().join("big.csv"), csv).unwrap();
+    let mut session = common::pty::Session::start(&["import", "big.csv"], dir.path());
+    session.wait_for("reading big.csv");
+    session.kill().expect("stopped");
+}

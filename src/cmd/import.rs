@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use appraise::atomic::{self, WriteError};
+use appraise::atomic::WriteError;
 use appraise::import::layout::Orientation;
 use appraise::import::{self, ImportError, Question, Settings};
 use appraise::load;
@@ -255,12 +255,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         return write_stdout(text.as_bytes());
     }
-    let written = if args.force {
-        atomic::write(&out, text.as_bytes())
-    } else {
-        atomic::write_new(&out, text.as_bytes())
-    };
-    match written {
+    match super::write_file(&out, text.as_bytes(), args.force) {
         Ok(()) => {}
         Err(WriteError::Exists { path }) => {
             eprintln!(

@@ -70,12 +70,7 @@ fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
     let text = panel::blank_sheet(&loaded.appraisal, &reference, &args.member);
     // Written whole or not at all: a full disk or a crash never leaves half a
     // sheet that a later `panel` would read as a member's partial scores.
-    let written = if args.force {
-        atomic::write(&out, text.as_bytes())
-    } else {
-        atomic::write_new(&out, text.as_bytes())
-    };
-    match written {
+    match super::write_file(&out, text.as_bytes(), args.force) {
         Ok(()) => {}
         Err(atomic::WriteError::Exists { .. }) => {
             let shown = appraise::sanitise::shown(&out);

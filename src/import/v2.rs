@@ -205,6 +205,30 @@ fn split_label(label: &str, names: &[String]) -> (Option<String>, String) {
     }
 }
 
+/// The (name, description) pairs of a sheet's table headed `heading` and
+/// `Description` (the Groups and Criteria sheets), down to the first blank
+/// name.
+fn described(book: &Book, sheet_name: &str, heading: &str) -> Vec<(String, Option<String>)> {
+    let Some(s) = sheet(book, sheet_name) else {
+        return Vec::new();
+    };
+    let Some((r, c)) = find_cell(s, heading) else {
+        return Vec::new();
+    };
+    let Some(d) = (c..s.rows[r].len()).find(|&x| s.get(r, x).shown() == "Description") else {
+        return Vec::new();
+    };
+    (r + 1..s.rows.len())
+        .map(|row| {
+            (
+                s.get(row, c).shown().trim().to_string(),
+                text(s.get(row, d)),
+            )
+        })
+        .take_while(|(name, _)| !name.is_empty())
+        .collect()
+}
+
 /// Reads a version-2 appraise workbook.
 pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Draft, ImportError> {
     let no_matrix = || ImportError::NoMatrix {
@@ -362,19 +386,9 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
             }
         }
     }
-    if let Some(s) = sheet(book, "Groups")
-        && let Some((r, c)) = find_cell(s, "Group")
-        && let Some(d) = (c..s.rows[r].len()).find(|&x| s.get(r, x).shown() == "Description")
-    {
-        for row in r + 1..s.rows.len() {
-            let name = s.get(row, c).shown();
-            if name.is_empty() {
-                break;
-            }
-            let name = name.trim().to_string();
-            if let Some(g) = groups.iter_mut().find(|g| g.name == name) {
-                g.description = text(s.get(row, d));
-            }
+    for (name, description) in described(book, "Groups", "Group") {
+        if let Some(g) = groups.iter_mut().find(|g| g.name == name) {
+            g.description = description;
         }
     }
 
@@ -496,18 +510,9 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
             scale_text,
         });
     }
-    if let Some(s) = sheet(book, "Criteria")
-        && let Some((r, c)) = find_cell(s, "Criterion")
-        && let Some(d) = (c..s.rows[r].len()).find(|&x| s.get(r, x).shown() == "Description")
-    {
-        for row in r + 1..s.rows.len() {
-            let name = s.get(row, c).shown();
-            if name.is_empty() {
-                break;
-            }
-            if let Some(k) = criteria.iter_mut().find(|k| k.name == name) {
-                k.description = text(s.get(row, d));
-            }
+    for (name, description) in described(book, "Criteria", "Criterion") {
+        if let Some(k) = criteria.iter_mut().find(|k| k.name == name) {
+            k.description = description;
         }
     }
     // The appraisal's scale: the totals' range, in the step most criteria on

@@ -14,7 +14,7 @@ use crate::model::screening::{Screen, ScreenResult};
 use crate::model::value_fn::{Band, Better, Comparison, Measure, ValueFunction};
 use crate::model::{Evidence, Id, OptionGroup, Published, check_name};
 use crate::numbers::{self, shorten};
-use crate::raw::{At, Sink, Span, Table, number, type_name};
+use crate::raw::{At, Sink, Span, Table, number};
 
 /// Keys of a `[[groups]]` entry.
 pub(crate) const GROUP_KEYS: &[&str] = &["id", "name", "weight", "description", "group"];
@@ -346,16 +346,13 @@ fn read_function(
             let name = t.string("function", Some("\"linear\""), sink)?;
             (name, Some(t))
         }
-        other => {
-            sink.push(
-                Diagnostic::error(
-                    Kind::WrongType,
-                    format!("`value` must be text or a table, not {}", type_name(other)),
-                    Some(span),
-                )
-                .with_help(
-                    "write value = \"linear\", or value = { function = \"bands\", bands = [...] }",
-                ),
+        _ => {
+            sink.wrong_type(
+                v,
+                "`value`",
+                "text or a table",
+                "write value = \"linear\", or value = { function = \"bands\", bands = [...] }"
+                    .into(),
             );
             return None;
         }
@@ -761,14 +758,12 @@ pub(crate) fn read_reference(t: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<A
     let text = match v.get_ref() {
         DeValue::String(s) => s.to_string(),
         DeValue::Integer(_) => sink.text.get(span.clone())?.trim().to_string(),
-        other => {
-            sink.push(
-                Diagnostic::error(
-                    Kind::WrongType,
-                    format!("`ref` must be text or a whole number, not {}", type_name(other)),
-                    Some(span),
-                )
-                .with_help("write the option's number or letter as the source does, such as ref = \"3\" or ref = \"B\""),
+        _ => {
+            sink.wrong_type(
+                v,
+                "`ref`",
+                "text or a whole number",
+                "write the option's number or letter as the source does, such as ref = \"3\" or ref = \"B\"".into(),
             );
             return None;
         }
@@ -799,14 +794,12 @@ pub(crate) fn boolean(
 ) -> Option<bool> {
     match v.get_ref() {
         DeValue::Boolean(b) => Some(*b),
-        other => {
-            sink.push(
-                Diagnostic::error(
-                    Kind::WrongType,
-                    format!("{what} must be true or false, not {}", type_name(other)),
-                    Some(sink.at(v)),
-                )
-                .with_help(format!("write {example}, without quotes")),
+        _ => {
+            sink.wrong_type(
+                v,
+                what,
+                "true or false",
+                format!("write {example}, without quotes"),
             );
             None
         }
@@ -820,19 +813,11 @@ pub(crate) fn read_evidence(
     sink: &mut Sink<'_>,
 ) -> Option<Evidence> {
     let DeValue::Table(entries) = v.get_ref() else {
-        sink.push(
-            Diagnostic::error(
-                Kind::WrongType,
-                format!(
-                    "the evidence for `{}` must be a table, not {}",
-                    shorten(criterion),
-                    type_name(v.get_ref())
-                ),
-                Some(sink.at(v)),
-            )
-            .with_help(format!(
-                "write {criterion} = {{ for = [\"...\"], against = [\"...\"] }}"
-            )),
+        sink.wrong_type(
+            v,
+            &format!("the evidence for `{}`", shorten(criterion)),
+            "a table",
+            format!("write {criterion} = {{ for = [\"...\"], against = [\"...\"] }}"),
         );
         return None;
     };
@@ -886,18 +871,8 @@ pub(crate) fn read_screen_result(
             let reason = super::checked_text(t.string("reason", None, sink), sink);
             (pass, reason, span.clone())
         }
-        other => {
-            sink.push(
-                Diagnostic::error(
-                    Kind::WrongType,
-                    format!(
-                        "a screening result must be true, false or a table, not {}",
-                        type_name(other)
-                    ),
-                    Some(span),
-                )
-                .with_help(help),
-            );
+        _ => {
+            sink.wrong_type(v, "a screening result", "true, false or a table", help);
             return None;
         }
     };

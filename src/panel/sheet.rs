@@ -175,30 +175,15 @@ pub fn parse_sheet(
     let mut warnings = Vec::new();
 
     if let Some(scores) = top.table("scores", "[scores]", &mut sink) {
-        for (okey, ovalue) in scores.entries.iter() {
-            let Some(o) = lookup(
-                okey.get_ref(),
-                &okey.span(),
-                &option_ids,
-                "option",
-                &mut sink,
-            ) else {
-                continue;
-            };
-            seen_scores[o] = true;
-            let Some(cells) = as_table(ovalue, &format!("[scores.{}]", okey.get_ref()), &mut sink)
-            else {
-                continue;
-            };
-            for (ckey, cvalue) in cells.iter() {
-                let Some(c) = lookup(
-                    ckey.get_ref(),
-                    &ckey.span(),
-                    &criterion_ids,
-                    "criterion",
-                    &mut sink,
-                ) else {
-                    continue;
+        each_cell(
+            &scores,
+            "scores",
+            (&option_ids, &criterion_ids),
+            &mut sink,
+            |o, cell, sink| {
+                seen_scores[o] = true;
+                let Some((c, ckey, cvalue)) = cell else {
+                    return;
                 };
                 // "" is the placeholder `sheet new` writes for a blank score.
                 if let DeValue::String(s) = cvalue.get_ref()
@@ -210,7 +195,7 @@ pub fn parse_sheet(
                                 Kind::BlankScoreWithSpaces,
                                 format!(
                                     "the score for `{}` is {:?}, spaces in quotes; it is read as blank (not scored)",
-                                    numbers::shorten(ckey.get_ref()),
+                                    numbers::shorten(ckey),
                                     s.as_ref()
                                 ),
                                 Some(cvalue.span()),
@@ -219,10 +204,10 @@ pub fn parse_sheet(
                             .with_help("write \"\" to leave the score blank on purpose, or the score as a number"),
                         );
                     }
-                    continue;
+                    return;
                 }
-                let Some(v) = number(cvalue, "a score", &mut sink) else {
-                    continue;
+                let Some(v) = number(cvalue, "a score", sink) else {
+                    return;
                 };
                 // Measured values belong to the appraisal, not to members.
                 let measured = appraisal.criteria()[c].measure().is_some();
@@ -234,7 +219,7 @@ pub fn parse_sheet(
                             Kind::ScoreForMeasured,
                             format!(
                                 "`{}` is a measured criterion: its scores come from the appraisal's raw values, so a member cannot score it",
-                                numbers::shorten(ckey.get_ref())
+                                numbers::shorten(ckey)
                             ),
                             Some(v.span.clone()),
                         )
@@ -244,18 +229,18 @@ pub fn parse_sheet(
                     Err(ScoreFault::NoScale) => {}
                     Err(ScoreFault::OffScale(e)) => {
                         let d = crate::load::score_problem(
-                            ckey.get_ref(),
+                            ckey,
                             e,
                             scale,
                             &v.span,
-                            &sink,
+                            sink,
                             ", or \"\" to leave it blank",
                         );
                         sink.push(d);
                     }
                 }
-            }
-        }
+            },
+        );
     } else if top.get("scores").is_none() {
         sink.push(
             Diagnostic::error(Kind::MissingKey, "the scoresheet has no [scores] tables", Some(0..0))
@@ -264,39 +249,24 @@ pub fn parse_sheet(
     }
 
     if let Some(notes) = top.table("notes", "[notes]", &mut sink) {
-        for (okey, ovalue) in notes.entries.iter() {
-            let Some(o) = lookup(
-                okey.get_ref(),
-                &okey.span(),
-                &option_ids,
-                "option",
-                &mut sink,
-            ) else {
-                continue;
-            };
-            let Some(cells) = as_table(ovalue, &format!("[notes.{}]", okey.get_ref()), &mut sink)
-            else {
-                continue;
-            };
-            for (ckey, cvalue) in cells.iter() {
-                let Some(c) = lookup(
-                    ckey.get_ref(),
-                    &ckey.span(),
-                    &criterion_ids,
-                    "criterion",
-                    &mut sink,
-                ) else {
-                    continue;
+        each_cell(
+            &notes,
+            "notes",
+            (&option_ids, &criterion_ids),
+            &mut sink,
+            |o, cell, sink| {
+                let Some((c, _, cvalue)) = cell else {
+                    return;
                 };
                 if let Some(note) = crate::load::checked_note(
-                    string(cvalue, "a note", &mut sink),
+                    string(cvalue, "a note", sink),
                     "remove the control character from the note",
-                    &mut sink,
+                    sink,
                 ) {
                     sheet.notes[o][c] = Some(note);
                 }
-            }
-        }
+            },
+        );
     }
 
     if sink.has_errors() {
@@ -330,6 +300,42 @@ pub fn parse_sheet(
     }
     sheet.source = file;
     Ok(sheet)
+}
+
+/// Option and criterion ids by id, each with its index.
+type IdsByKey<'a, 'k> = (&'a HashMap<&'k str, usize>, &'a HashMap<&'k str, usize>);
+
+/// Visits a `[scores]` or `[notes]` table (`section`): each option it names
+/// (with no cell), then each cell under it with its criterion's index, key
+/// and value, in the file's order. A key that names no option or criterion
+/// is reported and passed over.
+fn each_cell<'t, 'i, 's>(
+    table: &crate::raw::Table<'t, 'i>,
+    section: &str,
+    (option_ids, criterion_ids): IdsByKey<'_, '_>,
+    sink: &mut Sink<'s>,
+    mut visit: impl FnMut(
+        usize,
+        Option<(usize, &'t str, &'t toml::Spanned<DeValue<'i>>)>,
+        &mut Sink<'s>,
+    ),
+) {
+    for (okey, ovalue) in table.entries.iter() {
+        let Some(o) = lookup(okey.get_ref(), &okey.span(), option_ids, "option", sink) else {
+            continue;
+        };
+        visit(o, None, sink);
+        let Some(cells) = as_table(ovalue, &format!("[{section}.{}]", okey.get_ref()), sink) else {
+            continue;
+        };
+        for (ckey, cvalue) in cells.iter() {
+            let key: &'t str = ckey.get_ref();
+            let Some(c) = lookup(key, &ckey.span(), criterion_ids, "criterion", sink) else {
+                continue;
+            };
+            visit(o, Some((c, key, cvalue)), sink);
+        }
+    }
 }
 
 fn as_table<'t, 'i>(
