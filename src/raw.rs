@@ -61,16 +61,22 @@ impl<'s> Sink<'s> {
         self.diagnostics.push(d);
     }
 
+    /// Records an error of `kind` at `span`, with `help` saying what to do.
+    pub fn error(
+        &mut self,
+        span: Span,
+        kind: Kind,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.push(Diagnostic::error(kind, message, Some(span)).with_help(help));
+    }
+
     /// Reports `v` as a value of the wrong type: "{what} must be {want},
     /// not {its type}", with `help` saying how to write it.
     pub fn wrong_type(&mut self, v: &Spanned<DeValue<'_>>, what: &str, want: &str, help: String) {
-        let d = Diagnostic::error(
-            Kind::WrongType,
-            format!("{what} must be {want}, not {}", type_name(v.get_ref())),
-            Some(self.at(v)),
-        )
-        .with_help(help);
-        self.push(d);
+        let message = format!("{what} must be {want}, not {}", type_name(v.get_ref()));
+        self.error(self.at(v), Kind::WrongType, message, help);
     }
 
     /// Whether any error (not warning) has been recorded.

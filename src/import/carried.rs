@@ -138,16 +138,8 @@ mod tests {
             ("published_rank".to_string(), "2".to_string()),
         ];
         let mut o = DraftOption {
-            id: "x".into(),
-            name: "X".into(),
-            group: None,
-            description: None,
-            strengths: Vec::new(),
-            weaknesses: Vec::new(),
-            published: None,
             scores: vec![Some(1.0), None],
-            notes: vec![None, None],
-            score_places: Vec::new(),
+            ..DraftOption::named("X".into(), 2)
         };
         apply_to_option(&carried, &["a".into(), "b".into()], &mut o, &mut x);
         assert_eq!(

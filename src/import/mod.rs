@@ -243,6 +243,25 @@ pub struct DraftOption {
     pub score_places: Vec<Place>,
 }
 
+impl DraftOption {
+    /// An option called `name` with no id yet, and no score, note or
+    /// anything else for any of its `criteria` criteria.
+    pub fn named(name: String, criteria: usize) -> DraftOption {
+        DraftOption {
+            id: String::new(),
+            name,
+            group: None,
+            description: None,
+            strengths: Vec::new(),
+            weaknesses: Vec::new(),
+            published: None,
+            scores: vec![None; criteria],
+            notes: vec![None; criteria],
+            score_places: Vec::new(),
+        }
+    }
+}
+
 /// How the scale was settled, for the comment in the file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScaleSource {

@@ -614,16 +614,10 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
         let published =
             published_col.and_then(|c| m.get(r, c).number().map(|t| (t, m.at(r, c).to_string())));
         options.push(DraftOption {
-            id: String::new(),
-            name,
-            group: None,
-            description: None,
-            strengths: Vec::new(),
-            weaknesses: Vec::new(),
             published,
             scores,
-            notes: vec![None; ncrit],
             score_places: places,
+            ..DraftOption::named(name, ncrit)
         });
         opt_extra.push(OptionExtra {
             reference,
@@ -673,16 +667,8 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
                 Some(i) => i,
                 None => {
                     options.push(DraftOption {
-                        id: String::new(),
-                        name,
-                        group: None,
-                        description: None,
-                        strengths: Vec::new(),
-                        weaknesses: Vec::new(),
-                        published: None,
-                        scores: vec![None; ncrit],
-                        notes: vec![None; ncrit],
                         score_places: vec![s.at(row, c); ncrit],
+                        ..DraftOption::named(name, ncrit)
                     });
                     opt_extra.push(OptionExtra {
                         reference,
@@ -1092,7 +1078,14 @@ pub fn to_toml(draft: &Draft, x: &Extra) -> String {
             out.push_str(&format!("description = {}\n", q(d)));
         }
     }
-    let inline = |pairs: Vec<String>| format!("{{ {} }}", pairs.join(", "));
+    // `key = { a = 1, b = 2 }`, or nothing when there are no pairs.
+    let inline = |key: &str, pairs: Vec<String>| {
+        if pairs.is_empty() {
+            String::new()
+        } else {
+            format!("{key} = {{ {} }}\n", pairs.join(", "))
+        }
+    };
     for (o, e) in draft.options.iter().zip(&x.options) {
         out.push_str("\n[[options]]\n");
         out.push_str(&format!("id = {}\n", q(&o.id)));
@@ -1131,9 +1124,7 @@ pub fn to_toml(draft: &Draft, x: &Extra) -> String {
             .zip(&o.scores)
             .filter_map(|(c, s)| s.map(|s| format!("{} = {}", q(&c.id), n(s))))
             .collect();
-        if !scores.is_empty() {
-            out.push_str(&format!("scores = {}\n", inline(scores)));
-        }
+        out.push_str(&inline("scores", scores));
         let measures: Vec<String> = draft
             .criteria
             .iter()
@@ -1147,9 +1138,7 @@ pub fn to_toml(draft: &Draft, x: &Extra) -> String {
                 Some(format!("{} = {written}", q(&c.id)))
             })
             .collect();
-        if !measures.is_empty() {
-            out.push_str(&format!("measures = {}\n", inline(measures)));
-        }
+        out.push_str(&inline("measures", measures));
         let screening: Vec<String> = x
             .screens
             .iter()
@@ -1165,9 +1154,7 @@ pub fn to_toml(draft: &Draft, x: &Extra) -> String {
                 })
             })
             .collect();
-        if !screening.is_empty() {
-            out.push_str(&format!("screening = {}\n", inline(screening)));
-        }
+        out.push_str(&inline("screening", screening));
         if o.notes.iter().any(Option::is_some) {
             out.push_str("\n[options.notes]\n");
             for (c, note) in draft.criteria.iter().zip(&o.notes) {
