@@ -20,7 +20,7 @@ use crate::sensitivity::{
     WeightModel, ranges,
 };
 
-use super::measure::wrapped_height;
+use super::measure::{fit, wrapped_height};
 
 /// How far each weight may wander in the "near your weights" Monte Carlo run.
 pub const NEAR_PERCENT: f64 = 25.0;
@@ -568,7 +568,7 @@ fn acceptability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'st
                 let share = m.first_share(o);
                 let filled = ((share * bar_w as f64).round() as usize).min(bar_w);
                 let name = a.options().get(o).map_or("", |x| x.name());
-                let name = shorten(name, name_w);
+                let name = fit(name, name_w);
                 lines.push(Line::from(vec![
                     Span::raw(format!("{name:<name_w$} ")),
                     Span::styled("█".repeat(filled), bar_style(app)),
@@ -603,16 +603,6 @@ fn ranges_line(live: &Live) -> Option<String> {
             "Raw values drawn from their ranges: in every sample of the bar, each value of {names} given as a range is picked at random within it; \"near\" uses each range's likely value, or its midpoint."
         ),
     })
-}
-
-/// `s` cut to `w` characters, with an ellipsis when cut.
-fn shorten(s: &str, w: usize) -> String {
-    if s.chars().count() <= w {
-        return s.to_owned();
-    }
-    let mut out: String = s.chars().take(w.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }
 
 fn draw_acceptability(app: &LivePanel, live: &Live, r: Rect, buf: &mut Buffer) {
@@ -712,7 +702,7 @@ fn stability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'static
             let text = if table {
                 format!(
                     "  {:<name_w$} {:>6} {:>7}",
-                    shorten(&format!("{indent}{}", group.name()), name_w),
+                    fit(&format!("{indent}{}", group.name()), name_w),
                     numbers::weight(group.weight()),
                     group_share(g)
                 )
@@ -777,7 +767,7 @@ fn stability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'static
         let text = format!(
             "{} {:<name_w$} {:>6} {:>7}  {:<17} {}",
             if sel { "▶" } else { " " },
-            shorten(&format!("{indent}{}", crit.name()), name_w),
+            fit(&format!("{indent}{}", crit.name()), name_w),
             numbers::weight(crit.weight()),
             shown.share_text(),
             range,
