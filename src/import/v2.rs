@@ -843,7 +843,12 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
             "layout: options as rows, criteria under their groups (an appraise version-2 workbook)"
                 .into(),
             format!(
-                "an appraise workbook: ids and details from its Ids sheet; groups, weights in group, scales and raw values from its Matrix sheet; screening from its Long list; descriptions, option groups, strengths, weaknesses and {} with evidence from its other sheets",
+                "an appraise workbook: ids and details from its Ids sheet{}; groups, weights in group, scales and raw values from its Matrix sheet; screening from its Long list; descriptions, option groups, strengths, weaknesses and {} with evidence from its other sheets",
+                if ids.carried.is_empty() {
+                    ""
+                } else {
+                    ", with the value functions, own scales, published figures, ranges and weight settings of the source file"
+                },
                 numbers::count(f64::from(noted), "note", "notes")
             ),
             format!(
