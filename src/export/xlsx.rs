@@ -152,7 +152,7 @@ pub fn write_stream<W: Write + Send>(
             let mut ws = disk_sheet(&mut wb, shared)?;
             shared = true;
             ws.set_name(name).map_err(xerr)?;
-            let next = write_sheet(&mut ws, t, refs)?;
+            let next = write_sheet(&mut ws, t, refs, true)?;
             // rust_xlsxwriter 0.102 writes a sheet's last row twice when it
             // kept that row on disk and the row has a height of its own (a
             // note's wrapped lines): Excel would then repair the file. A blank
@@ -165,7 +165,7 @@ pub fn write_stream<W: Write + Send>(
             .map(|(t, name)| {
                 let mut ws = Worksheet::new();
                 ws.set_name(name).map_err(xerr)?;
-                write_sheet(&mut ws, t, refs)?;
+                write_sheet(&mut ws, t, refs, false)?;
                 Ok(ws)
             })
             .collect();
@@ -548,14 +548,44 @@ fn wrapped_lines(text: &str, width: f64) -> usize {
         .max(1)
 }
 
-/// Sets a row's height to fit its wrapped text. Excel fits rows itself when
-/// it opens a file, but LibreOffice and printing do not, so it is set here.
-fn fit_row(ws: &mut Worksheet, row: u32, lines: usize) -> Result<(), ExportError> {
-    if lines > 1 {
-        let h = (lines as f64 * LINE_HEIGHT).min(MAX_ROW_HEIGHT);
-        ws.set_row_height(row, h).map_err(xerr)?;
+/// The height in points of a row of `lines` lines.
+fn row_height(lines: usize) -> f64 {
+    (lines as f64 * LINE_HEIGHT).min(MAX_ROW_HEIGHT)
+}
+
+/// Sets a row's height to fit its wrapped text, unless the sheet's rows are
+/// `usual` lines high by default. Excel fits rows itself when it opens a
+/// file, but LibreOffice and printing do not, so it is set here.
+fn fit_row(ws: &mut Worksheet, row: u32, lines: usize, usual: usize) -> Result<(), ExportError> {
+    if lines != usual {
+        ws.set_row_height(row, row_height(lines)).map_err(xerr)?;
     }
     Ok(())
+}
+
+/// The number of lines most of `t`'s body rows take (the fewest among
+/// equally common), by the wrapping of their text and remarks as
+/// [`write_sheet`] reckons it.
+fn usual_lines(t: &ReportTable, widths: &[f64]) -> usize {
+    let remarks = has_remarks(t);
+    let mut counts: Vec<usize> = Vec::new();
+    for row in &t.rows {
+        let mut lines = 1;
+        for (cell, &width) in row.cells.iter().zip(widths) {
+            if let Value::Text { .. } | Value::List { .. } | Value::Evidence { .. } = cell.value {
+                lines = lines.max(wrapped_lines(&cell_text(&cell.value), width));
+            }
+        }
+        if remarks {
+            lines = lines.max(wrapped_lines(&row_remarks(t, &row.cells), REMARKS_WIDTH));
+        }
+        if counts.len() <= lines {
+            counts.resize(lines + 1, 0);
+        }
+        counts[lines] += 1;
+    }
+    let most = counts.iter().copied().max().unwrap_or(0);
+    counts.iter().position(|&c| c == most && c > 0).unwrap_or(1)
 }
 
 /// Writes a paragraph (intro or note) merged across the table's width, wrapped.
@@ -565,6 +595,7 @@ fn write_paragraph(
     widths: &[f64],
     text: &str,
     format: &Format,
+    usual: usize,
 ) -> Result<(), ExportError> {
     let text = clean(text);
     let format = format.clone().set_text_wrap().set_align(FormatAlign::Top);
@@ -582,7 +613,7 @@ fn write_paragraph(
             .map_err(xerr)?;
     }
     let total: f64 = widths.iter().sum();
-    fit_row(ws, row, wrapped_lines(&text, total))
+    fit_row(ws, row, wrapped_lines(&text, total), usual)
 }
 
 /// The row (0-based) of a sheet's header; the title is in row 0 and any intro in row 1.
@@ -1379,14 +1410,62 @@ struct BodyFormats {
 #[derive(Clone, PartialEq)]
 enum NumberFormat {
     General,
-    Percent,
-    /// A total shown as "T/max".
-    OutOf(f64),
-    /// Two decimals, for a derived score that may fall between steps.
-    Decimals2,
+    /// A number with this many decimals (at least one).
+    Fixed(usize),
+    /// A fraction shown as a percentage with this many decimals.
+    Percent(usize),
+    /// A total shown as "T/max", the total with this many decimals.
+    OutOf(f64, usize),
     /// A difference with its sign, "+21.8" or "-3.0" (General would overflow
     /// a narrow column once signed).
     Signed,
+}
+
+impl NumberFormat {
+    /// The format that shows `value` with the decimals the other formats
+    /// show it with (the figure's own, aligned down its column), so that a
+    /// live figure such as 12.857142857 reads 12.86 and not in General's
+    /// ten digits. Whole figures stay General, which still shows the
+    /// decimals a changed score or weight may bring.
+    fn of(value: &Value) -> NumberFormat {
+        let d = value.shown_decimals();
+        match value {
+            Value::Percent { .. } => NumberFormat::Percent(d),
+            Value::OutOf { max, .. } => NumberFormat::OutOf(*max, d),
+            Value::Number { .. } if d > 0 => NumberFormat::Fixed(d),
+            _ => NumberFormat::General,
+        }
+    }
+
+    /// [`NumberFormat::of`] for a figure that follows the matrix: a total
+    /// out of a maximum shows only the total, since the maximum follows the
+    /// weights (the column's header says it).
+    fn live(value: &Value) -> NumberFormat {
+        match NumberFormat::of(value) {
+            NumberFormat::OutOf(_, 0) => NumberFormat::General,
+            NumberFormat::OutOf(_, d) => NumberFormat::Fixed(d),
+            other => other,
+        }
+    }
+
+    /// The Excel number format code.
+    fn code(&self) -> Option<String> {
+        let zeros = |d: usize| {
+            if d == 0 {
+                "0".to_string()
+            } else {
+                format!("0.{}", "0".repeat(d))
+            }
+        };
+        match self {
+            NumberFormat::General => None,
+            NumberFormat::Fixed(d) => Some(zeros(*d)),
+            NumberFormat::Percent(d) => Some(format!("{}%", zeros(*d))),
+            NumberFormat::Signed => Some("+0.0#;-0.0#;0".to_string()),
+            NumberFormat::OutOf(max, 0) => Some(format!("General\"/{}\"", plain_number(*max))),
+            NumberFormat::OutOf(max, d) => Some(format!("{}\"/{}\"", zeros(*d), plain_number(*max))),
+        }
+    }
 }
 
 impl BodyFormats {
@@ -1406,15 +1485,9 @@ impl BodyFormats {
                 if wrap {
                     f = f.set_text_wrap();
                 }
-                f = match number {
-                    NumberFormat::General => f,
-                    NumberFormat::Percent => f.set_num_format("0.0%"),
-                    NumberFormat::Decimals2 => f.set_num_format("0.00"),
-                    NumberFormat::Signed => f.set_num_format("+0.0#;-0.0#;0"),
-                    NumberFormat::OutOf(max) => {
-                        f.set_num_format(format!("General\"/{}\"", plain_number(max)))
-                    }
-                };
+                if let Some(code) = number.code() {
+                    f = f.set_num_format(code);
+                }
                 if quote {
                     f = f.set_quote_prefix();
                 }
@@ -1518,10 +1591,17 @@ fn weighted_sum_formula(
 /// Writes one table as a worksheet, strictly row after row (a sheet kept
 /// on disk cannot go back to a row it has left). Returns the first row
 /// after everything written.
+///
+/// A sheet `on_disk` keeps every row's height until the workbook is saved,
+/// so its rows take their most usual height by default and only the others
+/// have one of their own: an annex sheet's hundred two-line rows would
+/// otherwise hold 28 KB each, 280 MB over 10,000 options. (The score
+/// matrix keeps one line as usual, like a sheet in memory.)
 fn write_sheet(
     ws: &mut Worksheet,
     t: &ReportTable,
     refs: Option<&MatrixRefs>,
+    on_disk: bool,
 ) -> Result<u32, ExportError> {
     let remarks = has_remarks(t);
     let n = t.columns.len();
@@ -1538,11 +1618,20 @@ fn write_sheet(
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w).map_err(xerr)?;
     }
+    let usual = if on_disk && t.weighted_sum.is_none() {
+        usual_lines(t, &widths)
+    } else {
+        1
+    };
+    if usual != 1 {
+        ws.set_default_row_height(row_height(usual));
+    }
     let title_fmt = Format::new().set_bold().set_font_size(14);
     ws.write_string_with_format(0, 0, clean(&t.title), &title_fmt)
         .map_err(xerr)?;
+    fit_row(ws, 0, 1, usual)?;
     if let Some(intro) = &t.intro {
-        write_paragraph(ws, 1, &widths, intro, &Format::new())?;
+        write_paragraph(ws, 1, &widths, intro, &Format::new(), usual)?;
     }
     let header_row = HEADER_ROW;
     let body_row = BODY_ROW;
@@ -1644,7 +1733,7 @@ fn write_sheet(
         let lines = wrapped_lines(&col.header, widths.get(c).copied().unwrap_or(10.0) - 1.0);
         header_lines = header_lines.max(lines);
     }
-    fit_row(ws, header_row, header_lines)?;
+    fit_row(ws, header_row, header_lines, usual)?;
     if remarks {
         write_text(ws, header_row, n as u16, "Remarks", &header_fmt)?;
     }
@@ -1664,11 +1753,16 @@ fn write_sheet(
             // A version-2 matrix's effective weights, derived scores,
             // subtotals, totals and ranks follow its entries.
             if let Some(formula) = own.and_then(|m| m.grouped_cell(t, r, c)) {
-                // Scores a value function puts between steps show two decimals.
-                let number = if own.is_some_and(|m| m.between_steps(c)) {
-                    NumberFormat::Decimals2
-                } else {
-                    NumberFormat::General
+                // Scores a value function puts between steps show at least two
+                // decimals, as the matrix's own figures show theirs.
+                let number = match NumberFormat::live(value) {
+                    NumberFormat::Fixed(d) if own.is_some_and(|m| m.between_steps(c)) => {
+                        NumberFormat::Fixed(d.max(2))
+                    }
+                    NumberFormat::General if own.is_some_and(|m| m.between_steps(c)) => {
+                        NumberFormat::Fixed(2)
+                    }
+                    other => other,
                 };
                 let f = formats.get(kind, false, number, false);
                 ws.write_formula_with_format(xr, xc, formula, f)
@@ -1677,7 +1771,8 @@ fn write_sheet(
             }
             // The matrix's totals and ranks follow its scores and weights.
             if let Some(formula) = sum.and_then(|spec| weighted_sum_formula(t, spec, r, c)) {
-                ws.write_formula_with_format(xr, xc, formula, &base_format())
+                let f = formats.get(kind, false, NumberFormat::live(value), false);
+                ws.write_formula_with_format(xr, xc, formula, f)
                     .map_err(xerr)?;
                 continue;
             }
@@ -1689,10 +1784,10 @@ fn write_sheet(
                     cell.and_then(|c| c.live),
                     Some(Live::VsBaseline { .. } | Live::SubtotalVsBaseline { .. })
                 );
-                let number = match value {
-                    Value::Percent { .. } => NumberFormat::Percent,
-                    _ if signed => NumberFormat::Signed,
-                    _ => NumberFormat::General,
+                let number = if signed {
+                    NumberFormat::Signed
+                } else {
+                    NumberFormat::live(value)
                 };
                 let cached = match value {
                     Value::Percent { value, .. } => plain_number(value / 100.0),
@@ -1745,19 +1840,13 @@ fn write_sheet(
                     let f = formats.get(kind, wrap, NumberFormat::General, is_formula_like(&text));
                     ws.write_string_with_format(xr, xc, text, f).map_err(xerr)?;
                 }
-                Value::Number { value, .. } => {
-                    let f = formats.get(kind, wrap, NumberFormat::General, false);
-                    ws.write_number_with_format(xr, xc, *value, f)
-                        .map_err(xerr)?;
+                Value::Number { value: x, .. } | Value::OutOf { value: x, .. } => {
+                    let f = formats.get(kind, wrap, NumberFormat::of(value), false);
+                    ws.write_number_with_format(xr, xc, *x, f).map_err(xerr)?;
                 }
-                Value::Percent { value, .. } => {
-                    let f = formats.get(kind, wrap, NumberFormat::Percent, false);
-                    ws.write_number_with_format(xr, xc, value / 100.0, f)
-                        .map_err(xerr)?;
-                }
-                Value::OutOf { value, max, .. } => {
-                    let f = formats.get(kind, wrap, NumberFormat::OutOf(*max), false);
-                    ws.write_number_with_format(xr, xc, *value, f)
+                Value::Percent { value: x, .. } => {
+                    let f = formats.get(kind, wrap, NumberFormat::of(value), false);
+                    ws.write_number_with_format(xr, xc, x / 100.0, f)
                         .map_err(xerr)?;
                 }
             }
@@ -1805,7 +1894,7 @@ fn write_sheet(
                 }
             }
         }
-        fit_row(ws, xr, lines)?;
+        fit_row(ws, xr, lines, usual)?;
     }
     let first_note = body_row + t.rows.len() as u32 + 1;
     let mut extra = workbook_notes(t, own.is_some() || refs.is_some());
@@ -1847,7 +1936,7 @@ fn write_sheet(
         .chain(extra.iter().copied());
     for (k, (note_row, note)) in (first_note..).zip(notes).enumerate() {
         let text = format!("Note: {note}");
-        write_paragraph(ws, note_row, &widths, &text, &Format::new())?;
+        write_paragraph(ws, note_row, &widths, &text, &Format::new(), usual)?;
         // A figure such as the sum of the weights follows the matrix.
         let figures: Vec<&super::doc::NoteFigure> =
             t.note_figures.iter().filter(|f| f.note == k).collect();
