@@ -2012,13 +2012,7 @@ pub fn build_report(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::load_example;
-
-    fn example() -> (Appraisal, Results) {
-        let a = load_example().unwrap().appraisal;
-        let r = crate::compute(&a);
-        (a, r)
-    }
+    use crate::export::tests::example;
 
     #[test]
     fn ranking_marks_the_published_mismatch() {

@@ -110,7 +110,7 @@ pub fn write_stream<W: Write + Send>(
     // Each sheet written a row at a time keeps its temporary file open
     // until the workbook is saved; past what the system allows, the rest
     // are built in memory.
-    let mut on_disk = if constant {
+    let on_disk = if constant {
         if let Some(dir) = &settings.tempdir {
             wb.set_tempdir(dir).map_err(xerr)?;
         }
@@ -129,12 +129,82 @@ pub fn write_stream<W: Write + Send>(
     let mut first = Some(first);
     // Each annex table's key and sheet, for the ids sheet.
     let mut annex_sheets: Vec<(String, String)> = Vec::new();
-    // Whether a sheet already added keeps its text in the shared strings.
-    let mut shared = false;
+    // A sheet on disk opens a temporary file when it is made, which on some
+    // file systems takes longer than writing it (10,000 took 3 to 10 s on
+    // ext4): another thread makes them ahead, and adds each sheet to the
+    // workbook once it is written, in report order.
+    let disk_sheets = on_disk.min(sheets);
+    let (fresh_tx, fresh) = std::sync::mpsc::channel::<Result<Worksheet, ExportError>>();
+    let (done, done_rx) = std::sync::mpsc::channel::<(Worksheet, bool)>();
+    let wb_ref = &mut wb;
+    std::thread::scope(|scope| {
+        scope.spawn(move || make_and_add_sheets(wb_ref, disk_sheets, &fresh_tx, &done_rx));
+        write_sheets(report, &fresh, done, &mut first, &mut used, on_disk, refs, &mut annex_sheets)
+    })?;
+    finish(wb, report, sheets, cells, &mut used, &annex_sheets, out)
+}
+
+/// How many sheets on disk [`make_and_add_sheets`] keeps made ahead of
+/// the writer, each with its temporary file open.
+const SHEETS_AHEAD: usize = 16;
+
+/// Makes `count` sheets on disk for the writer, a few ahead (the first
+/// keeps its text in the shared strings, the rest in their cells: see
+/// [`disk_sheet`]), and adds each sheet the writer has written (from disk
+/// or not) to the workbook in the order they come, until the writer is
+/// done.
+fn make_and_add_sheets(
+    wb: &mut Workbook,
+    count: usize,
+    fresh: &std::sync::mpsc::Sender<Result<Worksheet, ExportError>>,
+    done: &std::sync::mpsc::Receiver<(Worksheet, bool)>,
+) {
+    let (mut made, mut back) = (0, 0);
+    loop {
+        while let Ok((ws, on_disk)) = done.try_recv() {
+            back += usize::from(on_disk);
+            wb.push_worksheet(ws);
+        }
+        if made < count && made - back < SHEETS_AHEAD {
+            let ws = disk_sheet(wb, made > 0);
+            let failed = ws.is_err();
+            made += 1;
+            if fresh.send(ws).is_err() || failed {
+                made = count;
+            }
+            continue;
+        }
+        match done.recv() {
+            Ok((ws, on_disk)) => {
+                back += usize::from(on_disk);
+                wb.push_worksheet(ws);
+            }
+            // The writer is done (or has failed).
+            Err(_) => return,
+        }
+    }
+}
+
+/// Writes every table of `report` as a sheet, in report order: the first
+/// `on_disk` into the sheets `fresh` brings, the rest built in memory on
+/// every core; each written sheet goes to `done`, with whether it is on
+/// disk.
+#[allow(clippy::too_many_arguments)]
+fn write_sheets<'b>(
+    report: &'b ReportStream<'_>,
+    fresh: &std::sync::mpsc::Receiver<Result<Worksheet, ExportError>>,
+    done: std::sync::mpsc::Sender<(Worksheet, bool)>,
+    first: &mut Option<Vec<(&'b ReportTable, String)>>,
+    used: &mut HashSet<String>,
+    mut on_disk: usize,
+    refs: Option<&MatrixRefs>,
+    annex_sheets: &mut Vec<(String, String)>,
+) -> Result<(), ExportError> {
+    let gone = || ExportError::Xlsx("the thread making worksheets stopped".into());
     report.runs(|blocks| {
         let tables = match first.take() {
             Some(tables) => tables,
-            None => named(blocks, &mut used),
+            None => named(blocks, used),
         };
         // Sheets on disk are written one after another, so that formats
         // are numbered in the same order every time; sheets in memory are
@@ -149,8 +219,7 @@ pub fn write_stream<W: Write + Send>(
         on_disk -= split;
         let (disk, memory) = tables.split_at(split);
         for (t, name) in disk {
-            let mut ws = disk_sheet(&mut wb, shared)?;
-            shared = true;
+            let mut ws = fresh.recv().map_err(|_| gone())??;
             ws.set_name(name).map_err(xerr)?;
             let next = write_sheet(&mut ws, t, refs, true)?;
             // rust_xlsxwriter 0.102 writes a sheet's last row twice when it
@@ -158,7 +227,7 @@ pub fn write_stream<W: Write + Send>(
             // note's wrapped lines): Excel would then repair the file. A blank
             // cell in the row after, with no format or height, is last instead.
             ws.write_blank(next, 0, &Format::new()).map_err(xerr)?;
-            wb.push_worksheet(ws);
+            done.send((ws, true)).map_err(|_| gone())?;
         }
         let built: Vec<Result<Worksheet, ExportError>> = memory
             .par_iter()
@@ -170,14 +239,26 @@ pub fn write_stream<W: Write + Send>(
             })
             .collect();
         for ws in built {
-            wb.push_worksheet(ws?);
-            shared = true;
+            done.send((ws?, false)).map_err(|_| gone())?;
         }
         Ok::<(), ExportError>(())
-    })?;
+    })
+}
+
+/// Adds the ids sheet (or, with no tables, a sheet saying so) and saves
+/// the workbook to `out`.
+fn finish<W: Write + Send>(
+    mut wb: Workbook,
+    report: &ReportStream<'_>,
+    sheets: usize,
+    cells: usize,
+    used: &mut HashSet<String>,
+    annex_sheets: &[(String, String)],
+    out: W,
+) -> Result<(), ExportError> {
     if let Some(origin) = report.origin().filter(|_| sheets > 0) {
-        let name = sheet_name(IDS_SHEET, &mut used);
-        let ws = ids_sheet(&name, origin, &annex_sheets)?;
+        let name = sheet_name(IDS_SHEET, used);
+        let ws = ids_sheet(&name, origin, annex_sheets)?;
         wb.push_worksheet(ws);
     }
     if sheets == 0 {
@@ -1001,10 +1082,33 @@ impl MatrixRefs {
     }
 
     /// A formula for `live`, or `None` when the matrix does not hold it.
+    /// An option's total, rank and percentage are read the same way from
+    /// either version's matrix; the rest as [`MatrixRefs::plain_formula`] or
+    /// [`MatrixRefs::grouped_formula`] says.
     fn formula(&self, live: Live) -> Option<String> {
-        if self.grouped.is_some() {
-            return self.grouped_formula(live);
+        let s = &self.sheet;
+        let row = |o: usize| self.rows.get(o).copied().flatten();
+        let total = |o: usize| Some(format!("{s}!{}{}", Self::col(self.total_col), row(o)?));
+        match live {
+            Live::Total { option } => Some(format!("={}", total(option)?)),
+            Live::Rank { option } => Some(format!(
+                "={s}!{}{}",
+                Self::col(self.rank_col?),
+                row(option)?
+            )),
+            Live::Percent { option } => {
+                let total = total(option)?;
+                let (hi, lo) = (self.bound(true), self.bound(false));
+                Some(format!("=IF({hi}={lo},0,({total}-{lo})/({hi}-{lo}))"))
+            }
+            _ if self.grouped.is_some() => self.grouped_formula(live),
+            _ => self.plain_formula(live),
         }
+    }
+
+    /// [`MatrixRefs::formula`] for a version-1 matrix: scores and weights
+    /// as entered, weights as the effective weights.
+    fn plain_formula(&self, live: Live) -> Option<String> {
         let s = &self.sheet;
         let crit = |c: usize| (c < self.criteria).then(|| Self::col(self.first_col + c as u16));
         let row = |o: usize| self.rows.get(o).copied().flatten();
@@ -1027,19 +1131,15 @@ impl MatrixRefs {
                     self.weight_row
                 )
             }
-            Live::Total { option } => format!("={s}!{}{}", Self::col(self.total_col), row(option)?),
-            Live::Rank { option } => format!("={s}!{}{}", Self::col(self.rank_col?), row(option)?),
-            Live::Percent { option } => {
-                let total = format!("{s}!{}{}", Self::col(self.total_col), row(option)?);
-                let (hi, lo) = (self.bound(true), self.bound(false));
-                format!("=IF({hi}={lo},0,({total}-{lo})/({hi}-{lo}))")
-            }
             Live::TotalWeight => format!("=SUM({})", self.weights()),
             // A version-1 matrix's weights are its effective weights.
             Live::EffectiveWeight { criterion } => {
                 format!("={s}!{}${}", crit(criterion)?, self.weight_row)
             }
-            Live::Subtotal { .. }
+            Live::Total { .. }
+            | Live::Rank { .. }
+            | Live::Percent { .. }
+            | Live::Subtotal { .. }
             | Live::Raw { .. }
             | Live::ShareOfGroup { .. }
             | Live::GroupWeight { .. }
@@ -1082,13 +1182,8 @@ impl MatrixRefs {
                     e = g.effective_row
                 )
             }
-            Live::Total { option } => format!("={s}{}{}", Self::col(self.total_col), row(option)?),
-            Live::Rank { option } => format!("={s}{}{}", Self::col(self.rank_col?), row(option)?),
-            Live::Percent { option } => {
-                let total = format!("{s}{}{}", Self::col(self.total_col), row(option)?);
-                let (hi, lo) = (self.bound(true), self.bound(false));
-                format!("=IF({hi}={lo},0,({total}-{lo})/({hi}-{lo}))")
-            }
+            // Read alike from either matrix, in `formula`.
+            Live::Total { .. } | Live::Rank { .. } | Live::Percent { .. } => return None,
             Live::TotalWeight => format!("={}", g.total_weight(s)),
             Live::EffectiveWeight { criterion } => {
                 format!("={s}{}${}", crit(criterion)?, g.effective_row)
@@ -2329,6 +2424,54 @@ fn short(s: &str, n: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn figures_show_the_decimals_the_other_formats_show() {
+        let number = |value: f64, display: &str| Value::Number {
+            value,
+            display: display.into(),
+        };
+        let code = |f: NumberFormat| f.code();
+        // A figure of 12.857142857 reads 12.86, as in the text exports,
+        // not General's 12.85714286.
+        assert_eq!(
+            code(NumberFormat::of(&number(12.857_142_857, "12.86"))).as_deref(),
+            Some("0.00")
+        );
+        assert_eq!(
+            code(NumberFormat::of(&number(3.0, "3.0"))).as_deref(),
+            Some("0.0")
+        );
+        // Whole figures stay General, which shows what an edit brings.
+        assert_eq!(code(NumberFormat::of(&number(3.0, "3"))), None);
+        let percent = Value::Percent {
+            value: 65.0,
+            display: "65.00%".into(),
+        };
+        assert_eq!(
+            code(NumberFormat::of(&percent)).as_deref(),
+            Some("0.00%")
+        );
+        let out_of = |value: f64, display: &str| Value::OutOf {
+            value,
+            max: 40.0,
+            display: display.into(),
+        };
+        assert_eq!(
+            code(NumberFormat::of(&out_of(33.0, "33/40"))).as_deref(),
+            Some("General\"/40\"")
+        );
+        assert_eq!(
+            code(NumberFormat::of(&out_of(32.5, "32.50/40"))).as_deref(),
+            Some("0.00\"/40\"")
+        );
+        // A live total's maximum follows the weights, so only the total shows.
+        assert_eq!(
+            code(NumberFormat::live(&out_of(32.5, "32.50/40"))).as_deref(),
+            Some("0.00")
+        );
+        assert_eq!(code(NumberFormat::live(&out_of(33.0, "33/40"))), None);
+    }
+
     #[test]
     fn overlong_text_is_cut_to_fit_a_cell() {
         let long = "x".repeat(40_000);
