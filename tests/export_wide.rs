@@ -284,8 +284,8 @@ fn a_sheet_written_a_row_at_a_time_gives_its_rows_the_heights_of_one_built_in_me
     let (memory, disk) = (write(false), write(true));
     let sheets = zip::ZipArchive::new(Cursor::new(&memory))
         .expect("zip")
-        .file_names()
-        .filter(|n| n.starts_with("xl/worksheets/sheet"))
+        .file_names_raw()
+        .filter(|n| n.starts_with(b"xl/worksheets/sheet"))
         .count();
     let mut two_line_default = 0;
     for n in 1..=sheets {
