@@ -40,3 +40,98 @@ fn the_live_view_rounds_a_boundary_as_the_sentence_and_table_elsewhere_do() {
     assert!(row.contains("33.4% to 100.0%"), "{row}");
     assert!(!text.contains("33.3%"), "{text}");
 }
+
+/// Three quotes, two of whose costs are ranges.
+const RANGES: &str = "tests/fixtures/v2/ranges-live.toml";
+
+fn press(app: &mut App, code: KeyCode) {
+    if let Some(a) = key_to_action(app, KeyEvent::new(code, KeyModifiers::NONE)) {
+        update(app, a);
+    }
+}
+
+/// The live view of (a copy of) the appraisal with ranges, at `w` × `h`.
+fn ranges_live_view(dir: &tempfile::TempDir, w: u16, h: u16) -> App {
+    let path = dir.path().join("library.toml");
+    std::fs::copy(RANGES, &path).expect("copied");
+    let mut app = App::open(&path).expect("opens");
+    app.view.colour = true;
+    app.view.message = None;
+    update(&mut app, Action::Resize(w, h));
+    press(&mut app, KeyCode::Char('v'));
+    app
+}
+
+#[test]
+fn the_live_view_says_it_draws_raw_values_from_their_ranges_80x24() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut app = ranges_live_view(&dir, 80, 24);
+    // Down the panel to the chance of ranking first.
+    press(&mut app, KeyCode::Tab);
+    for _ in 0..23 {
+        press(&mut app, KeyCode::Down);
+    }
+    let text = screen(&app);
+    assert!(
+        text.contains("Raw values drawn from their ranges"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn the_live_view_shows_the_figures_appraise_sensitivity_gives_for_the_same_seed() {
+    // Tall enough for the whole panel, under the grid.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let app = ranges_live_view(&dir, 80, 90);
+    let live = app.doc.live().expect("worked out");
+    let m = live.smaa.as_ref().expect("the Monte Carlo ran");
+    assert_eq!(m.drawn_ranges, vec![2], "Cost's ranges were drawn");
+    let samples = m.config.samples.to_string();
+    let seed = appraise::tui::live::LIVE_SEED.to_string();
+    let args = ["sensitivity", RANGES, "--format", "json", "--seed", &seed];
+    let out = assert_cmd::Command::cargo_bin("appraise")
+        .expect("binary")
+        .args(args)
+        .args(["--samples", &samples])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
+    let mc = &json["monte_carlo"];
+    assert_eq!(mc["drawn_ranges"], serde_json::json!(["cost"]));
+    let text = screen(&app);
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (i, o) in live.analysed().options().iter().enumerate() {
+        let id = o.id().as_str();
+        let cli = mc["acceptability"][id][0].as_f64().expect("acceptability");
+        let here = m.options[i].acceptability[0];
+        assert!((cli - here).abs() < 1e-12, "{id}: screen {here}, CLI {cli}");
+        // And the screen shows it, rounded as everywhere.
+        let row = text
+            .lines()
+            .find(|l| l.contains(o.name()) && l.contains("near"))
+            .unwrap_or_else(|| panic!("{}'s bar: {text}", o.name()));
+        let shown = appraise::numbers::probability(cli);
+        assert!(row.contains(&format!(" {shown}  near")), "{row}");
+    }
+    // The statement in words is the command's own.
+    let leader = json["statements"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .filter_map(|s| s.as_str())
+        .find(|s| s.contains("drawn from the ranges"))
+        .expect("the Monte Carlo statement");
+    assert!(words.contains(leader), "{leader}\n{text}");
+}
+
+#[test]
+fn without_ranges_the_live_view_says_nothing_of_them() {
+    let loaded = appraise::load_str("third.toml", THIRD).expect("valid");
+    let mut app = App::new(loaded, None);
+    update(&mut app, Action::Resize(120, 80));
+    press(&mut app, KeyCode::Char('v'));
+    let text = screen(&app);
+    assert!(text.contains("Chance of ranking first"), "{text}");
+    assert!(!text.contains("ranges"), "{text}");
+}

@@ -528,7 +528,7 @@ fn every_dialog_says_its_keys() {
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('n'));
     let text = screen(&app);
-    assert!(text.contains("Enter keep the note"), "{text}");
+    assert!(text.contains("Enter keep · Esc cancel"), "{text}");
     assert!(text.contains("Esc cancel"), "{text}");
     press(&mut app, KeyCode::Esc);
     press(&mut app, KeyCode::Char('W'));

@@ -182,36 +182,90 @@ pub enum Action {
     Paste(String),
 }
 
+/// What an action on the grid is about, which decides the handler that
+/// takes it and the rules that apply (a member's sheet holds no structure;
+/// a read-only cell takes no score).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Moving the selection, scrolling, switching pane, confirming a score.
+    Moving,
+    /// The selected cell's score, note or evidence.
+    Cell,
+    /// Undo and redo.
+    History,
+    /// The appraisal's weights, names, options and criteria.
+    Structure,
+    /// The order the options are listed in.
+    Sort,
+    /// Saving, exporting, quitting.
+    Files,
+    /// What the grid shows: the live view, the shared scores, the panel.
+    Views,
+    /// Anything else (help, folding, the mouse, keys for a box or dialog).
+    Other,
+}
+
 impl Action {
+    /// What the action is about.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Action::Up
+            | Action::Down
+            | Action::Left
+            | Action::Right
+            | Action::PageUp
+            | Action::PageDown
+            | Action::First
+            | Action::Last
+            | Action::Select { .. }
+            | Action::Scroll(_)
+            | Action::SwitchPane
+            | Action::Confirm => Kind::Moving,
+            Action::Digit(_)
+            | Action::Half
+            | Action::Step(_)
+            | Action::Clear
+            | Action::EditNote
+            | Action::EditEvidence => Kind::Cell,
+            Action::Undo | Action::Redo => Kind::History,
+            Action::EditWeight
+            | Action::NudgeWeight(_)
+            | Action::Swing
+            | Action::RenameOption
+            | Action::RenameCriterion
+            | Action::AddOption
+            | Action::AddCriterion
+            | Action::RemoveOption
+            | Action::RemoveCriterion
+            | Action::MoveOption(_)
+            | Action::MoveCriterion(_) => Kind::Structure,
+            Action::ToggleSort => Kind::Sort,
+            Action::Save | Action::SaveAs | Action::Quit | Action::Export => Kind::Files,
+            Action::Sensitivity
+            | Action::ToggleShared
+            | Action::Panel
+            | Action::CycleMethod
+            | Action::NextFlagged(_) => Kind::Views,
+            Action::Help
+            | Action::Fold
+            | Action::FoldAll
+            | Action::ToggleMouse
+            | Action::Unbound(_)
+            | Action::Dismiss
+            | Action::Resize(..)
+            | Action::Input(_)
+            | Action::Paste(_) => Kind::Other,
+        }
+    }
+
     /// Whether the action changes the appraisal's weights, names, options or
     /// criteria, which a member's scoresheet does not hold.
     pub fn changes_structure(&self) -> bool {
-        matches!(
-            self,
-            Action::EditWeight
-                | Action::NudgeWeight(_)
-                | Action::Swing
-                | Action::RenameOption
-                | Action::RenameCriterion
-                | Action::AddOption
-                | Action::AddCriterion
-                | Action::RemoveOption
-                | Action::RemoveCriterion
-                | Action::MoveOption(_)
-                | Action::MoveCriterion(_)
-        )
+        self.kind() == Kind::Structure
     }
 
     /// Whether the action changes the selected cell's score or note.
     pub fn edits_cell(&self) -> bool {
-        matches!(
-            self,
-            Action::Digit(_)
-                | Action::Half
-                | Action::Step(_)
-                | Action::Clear
-                | Action::EditNote
-                | Action::EditEvidence
-        )
+        self.kind() == Kind::Cell
     }
 }

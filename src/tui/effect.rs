@@ -248,7 +248,7 @@ impl LiveJob {
 
     /// Works it out.
     pub fn run(self) -> Live {
-        Live::compute(&self.appraisal, self.version)
+        Live::compute(self.appraisal, self.version)
     }
 }
 

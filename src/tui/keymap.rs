@@ -223,6 +223,20 @@ const SCREEN: &[KeyMode] = &[M::Screen];
 const TEXT: &[KeyMode] = &[M::Note, M::Prompt];
 const START: &[KeyMode] = &[M::StartField, M::StartGroup];
 
+/// A key that edits a text field of the guided start, as in any text box:
+/// no hint and no line of help of its own.
+const fn field_key(keys: &'static [Key], label: &'static str, input: Input) -> Binding {
+    Binding {
+        keys,
+        label,
+        does: Does::Act(Action::Input(input)),
+        modes: &[M::StartField],
+        hints: &[],
+        when: When::Always,
+        help: (Group::Start, ""),
+    }
+}
+
 /// Every key.
 pub static KEYS: &[Binding] = &[
     // Moving around.
@@ -1249,42 +1263,10 @@ pub static KEYS: &[Binding] = &[
         when: When::Always,
         help: (Group::Start, ""),
     },
-    Binding {
-        keys: &[Code(KeyCode::Home)],
-        label: "Home",
-        does: Does::Act(Action::Input(Input::Home)),
-        modes: &[M::StartField],
-        hints: &[],
-        when: When::Always,
-        help: (Group::Start, ""),
-    },
-    Binding {
-        keys: &[Code(KeyCode::End)],
-        label: "End",
-        does: Does::Act(Action::Input(Input::End)),
-        modes: &[M::StartField],
-        hints: &[],
-        when: When::Always,
-        help: (Group::Start, ""),
-    },
-    Binding {
-        keys: &[Code(KeyCode::Backspace)],
-        label: "Backspace",
-        does: Does::Act(Action::Input(Input::Backspace)),
-        modes: &[M::StartField],
-        hints: &[],
-        when: When::Always,
-        help: (Group::Start, ""),
-    },
-    Binding {
-        keys: &[Code(KeyCode::Delete)],
-        label: "Delete",
-        does: Does::Act(Action::Input(Input::Delete)),
-        modes: &[M::StartField],
-        hints: &[],
-        when: When::Always,
-        help: (Group::Start, ""),
-    },
+    field_key(&[Code(KeyCode::Home)], "Home", Input::Home),
+    field_key(&[Code(KeyCode::End)], "End", Input::End),
+    field_key(&[Code(KeyCode::Backspace)], "Backspace", Input::Backspace),
+    field_key(&[Code(KeyCode::Delete)], "Delete", Input::Delete),
     Binding {
         keys: &[Code(KeyCode::F(1))],
         label: "F1",
@@ -1463,50 +1445,52 @@ fn measured_selected(app: &App) -> bool {
         .is_some_and(|k| k.measure().is_some())
 }
 
-/// Key hints for the bottom line, most useful first; as many as fit are shown.
-pub fn hints(app: &App) -> Vec<(String, &'static str)> {
-    if let Mode::Confirm(c) = &app.view.mode {
-        return confirm_keys(c)
-            .into_iter()
-            .map(|(k, d, _)| (k.to_owned(), d))
-            .collect();
-    }
-    let here = place(app);
-    let mut found: Vec<(u8, String, &'static str)> = KEYS
+/// The table's hints at `place`, in their order there (the table's order
+/// among equals): each binding with the word beside its key. The hint bar,
+/// the note box's key line, the swing assistant's sentence and the guided
+/// start all read their keys from here, so they cannot order them apart.
+fn hints_at(place: Place) -> Vec<(&'static Binding, &'static str)> {
+    let mut found: Vec<(u8, &'static Binding, &'static str)> = KEYS
         .iter()
-        .filter(|b| offered(b, app))
         .flat_map(|b| {
             b.hints
                 .iter()
-                .filter(move |(p, _, _)| *p == here)
-                .map(move |&(_, order, word)| {
-                    if b.does == Does::Digit && here != Place::SwingValue && measured_selected(app)
-                    {
-                        return (order, "0-9".to_owned(), "raw value");
-                    }
-                    let label = match (&b.does, b.label) {
-                        (Does::Digit, _) if here != Place::SwingValue => {
-                            digits_hint(app.doc.appraisal().scale_of(app.view.criterion))
-                        }
-                        (_, "← ↑ ↓ →") if here == Place::Details => "↑↓".to_owned(),
-                        (_, "← ↑ ↓ →") => "←↑↓→".to_owned(),
-                        (_, "←") if here == Place::Live => "←→".to_owned(),
-                        (_, "u Ctrl-z") => "u".to_owned(),
-                        (_, "q Ctrl-c") => "q".to_owned(),
-                        (_, "? F1") => "?".to_owned(),
-                        (_, "Ctrl-s") => "^S".to_owned(),
-                        (_, "Alt-Enter Ctrl-j") => "Alt-Enter ^J".to_owned(),
-                        (_, "x Delete") => "x".to_owned(),
-                        (_, l) => l.to_owned(),
-                    };
-                    (order, label, word)
-                })
+                .filter(move |(p, _, _)| *p == place)
+                .map(move |&(_, order, word)| (order, b, word))
         })
         .collect();
     found.sort_by_key(|(order, _, _)| *order);
-    // Two keys with one word (p and Esc to close) are shown together.
+    found.into_iter().map(|(_, b, word)| (b, word)).collect()
+}
+
+/// A binding's keys as short as the hint bar writes them.
+fn short_label(label: &'static str, here: Place) -> String {
+    match label {
+        "← ↑ ↓ →" if here == Place::Details => "↑↓",
+        "← ↑ ↓ →" => "←↑↓→",
+        "←" if here == Place::Live => "←→",
+        "u Ctrl-z" => "u",
+        "q Ctrl-c" => "q",
+        "? F1" => "?",
+        "Ctrl-s" => "^S",
+        "Alt-Enter Ctrl-j" => "Alt-Enter ^J",
+        "x Delete" => "x",
+        "Tab Shift-Tab" => "Tab",
+        "↑ ↓" => "↑↓",
+        "← →" => "←→",
+        "Ctrl-d" => "^D",
+        "Ctrl-c" => "^C",
+        l => l,
+    }
+    .to_owned()
+}
+
+/// Hints with one word for two keys (p and Esc to close) shown together.
+fn merge_words(
+    found: impl IntoIterator<Item = (String, &'static str)>,
+) -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> = Vec::new();
-    for (_, label, word) in found {
+    for (label, word) in found {
         match out.iter_mut().find(|(_, w)| *w == word) {
             Some((l, _)) => {
                 l.push(' ');
@@ -1516,6 +1500,48 @@ pub fn hints(app: &App) -> Vec<(String, &'static str)> {
         }
     }
     out
+}
+
+/// Key hints for the bottom line, most useful first; as many as fit are shown.
+pub fn hints(app: &App) -> Vec<(String, &'static str)> {
+    if let Mode::Confirm(c) = &app.view.mode {
+        return confirm_keys(c)
+            .into_iter()
+            .map(|(k, d, _)| (k.to_owned(), d))
+            .collect();
+    }
+    let here = place(app);
+    let found = hints_at(here)
+        .into_iter()
+        .filter(|(b, _)| offered(b, app))
+        .map(|(b, word)| {
+            if b.does == Does::Digit && here != Place::SwingValue && measured_selected(app) {
+                return ("0-9".to_owned(), "raw value");
+            }
+            let label = match b.does {
+                Does::Digit if here != Place::SwingValue => {
+                    digits_hint(app.doc.appraisal().scale_of(app.view.criterion))
+                }
+                _ => short_label(b.label, here),
+            };
+            (label, word)
+        });
+    merge_words(found)
+}
+
+/// The keys of a box at `place` written out in full, for a line inside the
+/// box: "Enter keep · Esc cancel · Alt-Enter or Ctrl-j new line · …".
+pub fn box_keys(place: Place) -> String {
+    hints_at(place)
+        .into_iter()
+        .map(|(b, word)| {
+            format!(
+                "{} {word}",
+                b.label.split(' ').collect::<Vec<_>>().join(" or ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }
 
 /// The score keys for this scale: "0-5", or "0-5 ." with half points.
@@ -1694,19 +1720,9 @@ pub fn swing_choices(step: SwingStep) -> String {
         SwingStep::Order => Place::SwingOrder,
         SwingStep::Value => Place::SwingValue,
     };
-    let mut found: Vec<(u8, &str, &str)> = KEYS
+    hints_at(place)
         .iter()
-        .flat_map(|b| {
-            b.hints
-                .iter()
-                .filter(move |(p, _, _)| *p == place)
-                .map(move |&(_, o, w)| (o, b.label, w))
-        })
-        .collect();
-    found.sort_by_key(|f| f.0);
-    found
-        .iter()
-        .map(|(_, k, w)| format!("{k} {w}"))
+        .map(|(b, w)| format!("{} {w}", b.label))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -1739,37 +1755,14 @@ pub fn start_action(mode: KeyMode, key: KeyEvent) -> Option<Action> {
 
 /// The hint bar of the guided start at `place`, most useful first.
 pub fn start_hints(place: Place) -> Vec<(String, &'static str)> {
-    let mut found: Vec<(u8, String, &'static str)> = KEYS
-        .iter()
-        .flat_map(|b| {
-            b.hints
-                .iter()
-                .filter(move |(p, _, _)| *p == place && START_PLACES.contains(p))
-                .map(move |&(_, order, word)| {
-                    let label = match b.label {
-                        "Tab Shift-Tab" => "Tab".to_owned(),
-                        "↑ ↓" => "↑↓".to_owned(),
-                        "← →" => "←→".to_owned(),
-                        "Ctrl-d" => "^D".to_owned(),
-                        "Ctrl-c" => "^C".to_owned(),
-                        l => l.to_owned(),
-                    };
-                    (order, label, word)
-                })
-        })
-        .collect();
-    found.sort_by_key(|(order, _, _)| *order);
-    let mut out: Vec<(String, &'static str)> = Vec::new();
-    for (_, label, word) in found {
-        match out.iter_mut().find(|(_, w)| *w == word) {
-            Some((l, _)) => {
-                l.push(' ');
-                l.push_str(&label);
-            }
-            None => out.push((label, word)),
-        }
+    if !START_PLACES.contains(&place) {
+        return Vec::new();
     }
-    out
+    merge_words(
+        hints_at(place)
+            .into_iter()
+            .map(|(b, word)| (short_label(b.label, place), word)),
+    )
 }
 
 /// The guided start's help: (key, what it does), from the table.
@@ -1818,6 +1811,14 @@ mod tests {
 
     fn key(code: KeyCode, m: KeyModifiers) -> KeyEvent {
         KeyEvent::new(code, m)
+    }
+
+    #[test]
+    fn the_note_box_lists_the_table_s_note_keys_in_full() {
+        assert_eq!(
+            box_keys(Place::Note),
+            "Enter keep · Esc cancel · Alt-Enter or Ctrl-j new line · Ctrl-s keep and save · F1 help"
+        );
     }
 
     #[test]

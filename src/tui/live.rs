@@ -15,10 +15,12 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Widget, Wrap}
 use crate::model::Appraisal;
 use crate::numbers;
 use crate::sensitivity::statements::{exact_statements, smaa_statements};
-use crate::sensitivity::{self, Exact, Smaa, SmaaConfig, Statement, StatementKind, WeightModel};
+use crate::sensitivity::{
+    self, Exact, Smaa, SmaaConfig, SmaaError, Statement, StatementKind, WeightConstraints,
+    WeightModel, ranges,
+};
 
-use super::measure::wrapped_height;
-use crate::compute::Results;
+use super::measure::{fit, wrapped_height};
 
 /// How far each weight may wander in the "near your weights" Monte Carlo run.
 pub const NEAR_PERCENT: f64 = 25.0;
@@ -48,10 +50,23 @@ pub fn live_samples(options: usize, criteria: usize) -> u64 {
 }
 
 /// The analysis behind the live view, for one state of the appraisal.
+///
+/// It is worked out as `appraise sensitivity` works it out: on the
+/// shortlist at effective weights ([`Appraisal::for_analysis`]), with the
+/// Monte Carlo run of [`sensitivity::analyse_written`], so raw values given
+/// as ranges are drawn from their ranges. It keeps the appraisal it was
+/// worked out for, so the panel draws from one consistent state even while
+/// a newer one is being analysed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Live {
     /// Which edit of the document this was computed for.
     pub version: u64,
+    /// The appraisal as written: its groups, and weights as the file writes them.
+    pub written: Appraisal,
+    /// The appraisal as analysed, where it differs from `written`.
+    analysed: Option<Appraisal>,
+    /// For each option analysed, its index in `written` (file order).
+    pub shortlist: Vec<usize>,
     /// Weight stability, score robustness and leave-one-out.
     pub exact: Exact,
     /// Monte Carlo rank acceptability over any weights, or why it could not run.
@@ -64,30 +79,48 @@ pub struct Live {
 }
 
 impl Live {
-    /// Runs the analyses for `appraisal` as it stands at `version`.
-    pub fn compute(appraisal: &Appraisal, version: u64) -> Live {
-        let exact = sensitivity::exact(appraisal);
+    /// Runs the analyses for `written`, the appraisal as it stands at `version`.
+    pub fn compute(written: Appraisal, version: u64) -> Live {
+        let analysed = match written.for_analysis() {
+            std::borrow::Cow::Borrowed(_) => None,
+            std::borrow::Cow::Owned(a) => Some(a),
+        };
+        let a = analysed.as_ref().unwrap_or(&written);
         let config = SmaaConfig {
-            samples: live_samples(appraisal.options().len(), appraisal.criteria().len()),
+            samples: live_samples(a.options().len(), a.criteria().len()),
             seed: LIVE_SEED,
             threads: Some(1),
             weights: WeightModel::Uniform,
             score_spread: 0.0,
         };
-        let smaa = sensitivity::smaa(appraisal, &config).map_err(|e| e.to_string());
+        // The live view shows every weighting; the panel's agreed weights
+        // are for the report (`appraise sensitivity`).
+        let any = WeightConstraints::new();
+        let (exact, smaa) =
+            match sensitivity::analyse_written(&written, a, &config, &any, None, &|_| {}) {
+                Ok(s) => (s.exact, s.smaa.ok_or_else(|| "no samples".to_owned())),
+                Err(e) => (sensitivity::exact(a), Err(e.to_string())),
+            };
         let near = SmaaConfig {
             weights: WeightModel::Spread {
                 percent: NEAR_PERCENT,
             },
             ..config
         };
-        let smaa_near = sensitivity::smaa(appraisal, &near).map_err(|e| e.to_string());
-        let mut statements = exact_statements(appraisal, &exact);
+        let smaa_near = near_run(&written, a, &near).map_err(|e| e.to_string());
+        let mut statements = exact_statements(a, &exact);
         if let Ok(m) = &smaa {
-            statements.extend(smaa_statements(appraisal, &exact.results, m));
+            statements.extend(smaa_statements(a, &exact.results, m));
         }
+        let shortlist = (0..written.options().len())
+            .filter(|&i| written.options().get(i).is_some_and(|o| !o.screened_out()))
+            .take(a.options().len())
+            .collect();
         Live {
             version,
+            written,
+            analysed,
+            shortlist,
             exact,
             smaa,
             smaa_near,
@@ -99,6 +132,42 @@ impl Live {
     pub fn is_current(&self, version: u64) -> bool {
         self.version == version
     }
+
+    /// The appraisal as analysed: the shortlist at effective weights.
+    /// Option indices in the analyses count its options.
+    pub fn analysed(&self) -> &Appraisal {
+        self.analysed.as_ref().unwrap_or(&self.written)
+    }
+
+    /// The analysed index of option `o` of the appraisal as written, if it
+    /// is on the shortlist.
+    pub fn analysed_index(&self, o: usize) -> Option<usize> {
+        self.shortlist.iter().position(|&i| i == o)
+    }
+
+    /// Whether each Monte Carlo run (over any weights, near the current
+    /// ones) drew raw values from their ranges.
+    pub fn drew_ranges(&self) -> (bool, bool) {
+        let drew = |m: &Result<Smaa, String>| m.as_ref().is_ok_and(|m| !m.drawn_ranges.is_empty());
+        (drew(&self.smaa), drew(&self.smaa_near))
+    }
+}
+
+/// The run near the current weights: raw values drawn from their ranges
+/// where the library can draw them with a weight spread, and otherwise
+/// (until it can) their point estimates, which the panel then says.
+fn near_run(
+    written: &Appraisal,
+    analysed: &Appraisal,
+    near: &SmaaConfig,
+) -> Result<Smaa, SmaaError> {
+    if ranges::has_ranges(written) {
+        match ranges::smaa_ranges(written, analysed, near, &WeightConstraints::new(), &|_| {}) {
+            Err(SmaaError::RangesWithSpread) => {}
+            other => return other,
+        }
+    }
+    sensitivity::smaa(analysed, near)
 }
 
 /// Colours for the chart's lines, when colour is allowed.
@@ -130,15 +199,11 @@ fn bold() -> Style {
 /// The live panel: what it draws, and nothing more.
 #[derive(Debug, Clone, Copy)]
 pub struct LivePanel<'a> {
-    /// The analysis, once worked out.
+    /// The analysis, once worked out, with the appraisal it is of.
     pub live: Option<&'a Live>,
-    /// The appraisal analysed.
-    pub appraisal: &'a Appraisal,
-    /// Its totals and ranks.
-    pub results: &'a Results,
     /// The selected criterion, which the chart is about.
     pub criterion: usize,
-    /// The selected option, always charted.
+    /// The selected option (in file order), always charted if shortlisted.
     pub option: usize,
     /// Whether colour may be used.
     pub colour: bool,
@@ -209,8 +274,8 @@ struct Section {
 }
 
 fn sections(app: &LivePanel, live: &Live, width: u16) -> Vec<Section> {
-    let n_opt = app.appraisal.options().len();
-    let n_crit = app.appraisal.criteria().len();
+    let n_opt = live.analysed().options().len();
+    let n_crit = live.analysed().criteria().len();
     let blank = || Section {
         height: 1,
         draw: draw_blank,
@@ -292,7 +357,7 @@ fn draw_in_words(_: &LivePanel, live: &Live, r: Rect, buf: &mut Buffer) {
 
 /// One sentence on the selected criterion: how far its share can move.
 fn criterion_lines(app: &LivePanel, live: &Live) -> Vec<Line<'static>> {
-    let a = app.appraisal;
+    let a = live.analysed();
     let c = app.criterion;
     let (Some(crit), Some(s)) = (a.criteria().get(c), live.exact.weights.get(c)) else {
         return Vec::new();
@@ -335,16 +400,20 @@ fn draw_criterion(app: &LivePanel, live: &Live, r: Rect, buf: &mut Buffer) {
 
 /// The options the chart shows: the best few at the current weights, and the
 /// selected option if it is not among them.
-fn charted(app: &LivePanel) -> Vec<usize> {
-    let mut shown: Vec<usize> = app
+fn charted(app: &LivePanel, live: &Live) -> Vec<usize> {
+    let mut shown: Vec<usize> = live
+        .exact
         .results
         .rank_order()
         .into_iter()
         .take(CHART_OPTIONS)
         .collect();
-    if !shown.contains(&app.option) && shown.len() == CHART_OPTIONS {
+    if let Some(selected) = live.analysed_index(app.option)
+        && !shown.contains(&selected)
+        && shown.len() == CHART_OPTIONS
+    {
         shown.pop();
-        shown.push(app.option);
+        shown.push(selected);
     }
     shown
 }
@@ -352,7 +421,7 @@ fn charted(app: &LivePanel) -> Vec<usize> {
 /// The chart's title, which wraps on a narrow screen.
 fn chart_title(app: &LivePanel, live: &Live) -> String {
     let c = app.criterion;
-    match (app.appraisal.criteria().get(c), live.exact.weights.get(c)) {
+    match (live.analysed().criteria().get(c), live.exact.weights.get(c)) {
         (Some(crit), Some(sens)) => format!(
             "Each option's total as {}'s share moves from 0% to 100% (│ marks now, {})",
             crit.name(),
@@ -363,12 +432,12 @@ fn chart_title(app: &LivePanel, live: &Live) -> String {
 }
 
 fn draw_chart(app: &LivePanel, live: &Live, r: Rect, buf: &mut Buffer) {
-    let a = app.appraisal;
+    let a = live.analysed();
     let c = app.criterion;
     let (Some(_), Some(sens)) = (a.criteria().get(c), live.exact.weights.get(c)) else {
         return;
     };
-    let shown = charted(app);
+    let shown = charted(app, live);
     let points: Vec<[(f64, f64); 2]> = shown
         .iter()
         .filter_map(|&o| sens.lines.get(o))
@@ -456,7 +525,7 @@ fn draw_chart(app: &LivePanel, live: &Live, r: Rect, buf: &mut Buffer) {
 
 /// Each option's chance of ranking first, as bars, the likeliest first.
 fn acceptability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'static>> {
-    let a = app.appraisal;
+    let a = live.analysed();
     let mut lines = Vec::new();
     match (&live.smaa, &live.smaa_near) {
         (Err(e), _) | (_, Err(e)) => {
@@ -474,6 +543,9 @@ fn acceptability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'st
                 ),
                 bold(),
             ));
+            if let Some(text) = ranges_line(live) {
+                lines.push(Line::from(text));
+            }
             let mut order: Vec<usize> = (0..a.options().len()).collect();
             order.sort_by(|&x, &y| {
                 m.first_share(y)
@@ -496,7 +568,7 @@ fn acceptability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'st
                 let share = m.first_share(o);
                 let filled = ((share * bar_w as f64).round() as usize).min(bar_w);
                 let name = a.options().get(o).map_or("", |x| x.name());
-                let name = shorten(name, name_w);
+                let name = fit(name, name_w);
                 lines.push(Line::from(vec![
                     Span::raw(format!("{name:<name_w$} ")),
                     Span::styled("█".repeat(filled), bar_style(app)),
@@ -513,14 +585,24 @@ fn acceptability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'st
     lines
 }
 
-/// `s` cut to `w` characters, with an ellipsis when cut.
-fn shorten(s: &str, w: usize) -> String {
-    if s.chars().count() <= w {
-        return s.to_owned();
-    }
-    let mut out: String = s.chars().take(w.saturating_sub(1)).collect();
-    out.push('…');
-    out
+/// What the figures did with raw values given as ranges, in words, when
+/// the appraisal has any.
+fn ranges_line(live: &Live) -> Option<String> {
+    let drawn = live.smaa.as_ref().ok()?.drawn_ranges.iter();
+    let names: Vec<String> = drawn
+        .filter_map(|&c| live.written.criteria().get(c))
+        .map(|c| c.name().to_owned())
+        .collect();
+    let names = numbers::join_and(&names);
+    Some(match live.drew_ranges() {
+        (false, _) => return None,
+        (true, true) => format!(
+            "Raw values drawn from their ranges: in every sample, each value of {names} given as a range is picked at random within it."
+        ),
+        (true, false) => format!(
+            "Raw values drawn from their ranges: in every sample of the bar, each value of {names} given as a range is picked at random within it; \"near\" uses each range's likely value, or its midpoint."
+        ),
+    })
 }
 
 fn draw_acceptability(app: &LivePanel, live: &Live, r: Rect, buf: &mut Buffer) {
@@ -541,8 +623,16 @@ fn bar_style(app: &LivePanel) -> Style {
 /// Where the whole row does not fit the width, the option that would then
 /// lead goes on a line of its own under it, so nothing is cut off.
 fn stability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'static>> {
-    let a = app.appraisal;
-    let name = |o: usize| a.options().get(o).map_or("", |x| x.name()).to_owned();
+    // Options by their analysed index; criteria and groups as written.
+    let a = &live.written;
+    let analysed = live.analysed();
+    let name = |o: usize| {
+        analysed
+            .options()
+            .get(o)
+            .map_or("", |x| x.name())
+            .to_owned()
+    };
     let leader = live
         .exact
         .weights
@@ -612,7 +702,7 @@ fn stability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'static
             let text = if table {
                 format!(
                     "  {:<name_w$} {:>6} {:>7}",
-                    shorten(&format!("{indent}{}", group.name()), name_w),
+                    fit(&format!("{indent}{}", group.name()), name_w),
                     numbers::weight(group.weight()),
                     group_share(g)
                 )
@@ -677,7 +767,7 @@ fn stability_lines(app: &LivePanel, live: &Live, width: u16) -> Vec<Line<'static
         let text = format!(
             "{} {:<name_w$} {:>6} {:>7}  {:<17} {}",
             if sel { "▶" } else { " " },
-            shorten(&format!("{indent}{}", crit.name()), name_w),
+            fit(&format!("{indent}{}", crit.name()), name_w),
             numbers::weight(crit.weight()),
             shown.share_text(),
             range,

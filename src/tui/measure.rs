@@ -1,5 +1,6 @@
-//! How much room text takes on screen once wrapped, measured the way ratatui
-//! wraps it, so that layouts give wrapped text exactly the rows it needs.
+//! How much room text takes on screen: once wrapped, measured the way
+//! ratatui wraps it, so that layouts give wrapped text exactly the rows it
+//! needs; and cut to a width.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -22,9 +23,29 @@ pub fn wrapped_height(lines: &[Line], width: u16) -> u16 {
         .map_or(0, |y| y + 1)
 }
 
+/// `s` cut to `w` characters, ending with an ellipsis when cut.
+pub fn fit(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        return s.to_owned();
+    }
+    if w == 0 {
+        return String::new();
+    }
+    let mut out: String = s.chars().take(w - 1).collect();
+    out.push('…');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_cut_with_an_ellipsis_only_when_too_long() {
+        assert_eq!(fit("abcdef", 6), "abcdef");
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("abcdef", 0), "");
+    }
 
     #[test]
     fn wrapped_text_is_measured_as_drawn() {

@@ -42,6 +42,7 @@ pub mod start;
 pub mod swing;
 pub mod target;
 pub mod text;
+pub mod title_bar;
 pub mod update;
 pub mod v2;
 pub mod view;

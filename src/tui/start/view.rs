@@ -10,8 +10,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 use crate::numbers;
 
 use super::super::keymap::{self, start_question_keys};
-use super::super::measure::wrapped_height;
+use super::super::measure::{fit, wrapped_height};
 use super::super::text::TextInput;
+use super::super::title_bar::TitleBar;
 use super::{List, Start, Step, question_words};
 
 /// Widest a name field gets.
@@ -84,28 +85,13 @@ pub fn render(s: &Start, area: Rect, buf: &mut Buffer) -> Option<Position> {
 }
 
 fn render_title(s: &Start, area: Rect, buf: &mut Buffer) {
-    let style = Style::default().add_modifier(Modifier::REVERSED);
-    buf.set_style(area, style);
     let right = format!(" step {} of {} ", s.step.number(), Step::ALL.len());
-    let right_w = right.chars().count() as u16;
     let left = format!(" appraise │ A new appraisal: {}", s.file.text().trim());
-    let left_w = usize::from(area.width.saturating_sub(right_w));
-    buf.set_stringn(
-        area.x,
-        area.y,
-        fit(&left, left_w),
-        left_w,
-        style.add_modifier(Modifier::BOLD),
-    );
-    if area.width > right_w {
-        buf.set_stringn(
-            area.right() - right_w,
-            area.y,
-            &right,
-            right_w as usize,
-            style,
-        );
+    TitleBar {
+        left: &left,
+        right: &right,
     }
+    .render(area, buf);
 }
 
 /// The line of steps: done ones plain, this one marked, later ones dim.
@@ -591,14 +577,4 @@ pub fn help_max_scroll(s: &Start) -> u16 {
     let lines = help_lines(usize::from(w.saturating_sub(2)));
     let rows = h.saturating_sub(5);
     (wrapped_height(&lines, w.saturating_sub(2))).saturating_sub(rows)
-}
-
-/// Truncates to `w` characters, ending with an ellipsis when cut.
-fn fit(s: &str, w: usize) -> String {
-    if s.chars().count() <= w {
-        return s.to_owned();
-    }
-    let mut out: String = s.chars().take(w.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }

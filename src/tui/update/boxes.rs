@@ -60,7 +60,7 @@ fn commit_note(app: &mut App, editor: &NoteEditor) {
     let text = editor.input.text();
     let new = (!text.trim().is_empty()).then_some(text);
     if old == new {
-        app.view.info("Note closed, unchanged");
+        app.view.info(closed_unchanged(TextBox::Note));
         return;
     }
     let removed = new.is_none();
@@ -97,63 +97,6 @@ fn edit_keys(input: &mut TextInput, key: Input) {
     }
 }
 
-pub(super) fn note(app: &mut App, mut editor: NoteEditor, action: Action, fx: &mut Effects) {
-    match action {
-        Action::Input(i) => match i {
-            Input::Char(ch) => editor.input.insert(ch),
-            Input::Tab => {
-                for _ in 0..4 {
-                    editor.input.insert(' ');
-                }
-            }
-            Input::NewLine => editor.input.newline(),
-            i @ (Input::Backspace
-            | Input::Delete
-            | Input::Left
-            | Input::Right
-            | Input::Up
-            | Input::MoveUp
-            | Input::Down
-            | Input::MoveDown
-            | Input::Home
-            | Input::End) => edit_keys(&mut editor.input, i),
-            Input::BackTab | Input::Remove => {}
-            // Enter keeps the note, as Enter confirms a spreadsheet cell.
-            Input::Enter => {
-                commit_note(app, &editor);
-                return;
-            }
-            // Esc cancels, as in every box; typed changes are not thrown
-            // away without asking.
-            Input::Esc => {
-                if editor.changed() {
-                    app.view.mode = Mode::Confirm(Confirm::Discard {
-                        what: "your changes to this note".to_owned(),
-                        back: Box::new(Mode::Note(editor)),
-                    });
-                } else {
-                    app.view.info("Note closed, unchanged");
-                }
-                return;
-            }
-        },
-        Action::Save => {
-            commit_note(app, &editor);
-            save(app, None, false, false, fx);
-            return;
-        }
-        Action::Help => {
-            open_help(app, Mode::Note(editor));
-            return;
-        }
-        Action::Unbound(k) => app.view.info(format!(
-            "{k} does nothing in a note: Enter keeps it, Esc cancels"
-        )),
-        _ => {}
-    }
-    app.view.mode = Mode::Note(editor);
-}
-
 /// Reads the evidence box back into points and applies them; `false`
 /// (the box stays open, nothing lost) when a line has no sign.
 fn commit_evidence(app: &mut App, editor: &NoteEditor) -> bool {
@@ -174,7 +117,7 @@ fn commit_evidence(app: &mut App, editor: &NoteEditor) -> bool {
         .cloned()
         .unwrap_or_default();
     if old == new {
-        app.view.info("Evidence closed, unchanged");
+        app.view.info(closed_unchanged(TextBox::Evidence));
         return true;
     }
     let before = a.version();
@@ -208,66 +151,136 @@ fn commit_evidence(app: &mut App, editor: &NoteEditor) -> bool {
     true
 }
 
-/// The evidence box: a note-like box of points, one a line, each starting
-/// with + (for) or − (against). Enter keeps it, Alt-Enter starts the next
-/// point with the same sign, Tab switches the line's sign.
-pub(super) fn evidence(app: &mut App, mut editor: NoteEditor, action: Action, fx: &mut Effects) {
+/// Which many-line box is open: a note, or the evidence for and against a
+/// score (a note-like box of points, one a line, each starting with + for
+/// or − against).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum TextBox {
+    /// The cell's note.
+    Note,
+    /// The cell's evidence.
+    Evidence,
+}
+
+impl TextBox {
+    fn mode(self, editor: NoteEditor) -> Mode {
+        match self {
+            TextBox::Note => Mode::Note(editor),
+            TextBox::Evidence => Mode::Evidence(editor),
+        }
+    }
+
+    /// What the box holds, as messages name it.
+    fn what(self) -> (&'static str, &'static str) {
+        match self {
+            TextBox::Note => ("this note", "a note"),
+            TextBox::Evidence => ("the evidence", "the evidence"),
+        }
+    }
+
+    /// Keeps what the box holds; `false` (the box stays open, nothing
+    /// lost) when it cannot be read.
+    fn commit(self, app: &mut App, editor: &NoteEditor) -> bool {
+        match self {
+            TextBox::Note => {
+                commit_note(app, editor);
+                true
+            }
+            TextBox::Evidence => commit_evidence(app, editor),
+        }
+    }
+}
+
+/// A key in a note or the evidence box. Enter keeps it, as Enter confirms
+/// a spreadsheet cell; Esc cancels, as in every box, asking before typed
+/// changes are thrown away. In the evidence, Alt-Enter starts the next
+/// point with the same sign and Tab switches the line's sign; in a note
+/// they start a new line and indent.
+pub(super) fn text_box(
+    app: &mut App,
+    kind: TextBox,
+    mut editor: NoteEditor,
+    action: Action,
+    fx: &mut Effects,
+) {
     match action {
-        Action::Input(i) => match i {
-            Input::Char(ch) => editor.input.insert(ch),
-            Input::Tab | Input::BackTab => {
+        Action::Input(i) => match (kind, i) {
+            (_, Input::Char(ch)) => editor.input.insert(ch),
+            (TextBox::Note, Input::Tab) => {
+                for _ in 0..4 {
+                    editor.input.insert(' ');
+                }
+            }
+            (TextBox::Evidence, Input::Tab | Input::BackTab) => {
                 let (line, shift) = evidence::flip(&editor.input.current_line());
                 editor.input.replace_line(&line, shift);
             }
-            Input::NewLine => {
+            (TextBox::Note, Input::NewLine) => editor.input.newline(),
+            (TextBox::Evidence, Input::NewLine) => {
                 let sign = evidence::sign_after(&editor.input.current_line());
                 editor.input.end();
                 editor.input.newline();
                 editor.input.insert(sign);
                 editor.input.insert(' ');
             }
-            i @ (Input::Backspace
-            | Input::Delete
-            | Input::Left
-            | Input::Right
-            | Input::Up
-            | Input::MoveUp
-            | Input::Down
-            | Input::MoveDown
-            | Input::Home
-            | Input::End) => edit_keys(&mut editor.input, i),
-            Input::Remove => {}
-            Input::Enter => {
-                if commit_evidence(app, &editor) {
+            (
+                _,
+                i @ (Input::Backspace
+                | Input::Delete
+                | Input::Left
+                | Input::Right
+                | Input::Up
+                | Input::MoveUp
+                | Input::Down
+                | Input::MoveDown
+                | Input::Home
+                | Input::End),
+            ) => edit_keys(&mut editor.input, i),
+            (_, Input::BackTab | Input::Remove) => {}
+            (_, Input::Enter) => {
+                if kind.commit(app, &editor) {
                     return;
                 }
             }
-            Input::Esc => {
+            (_, Input::Esc) => {
+                let (this, _) = kind.what();
                 if editor.changed() {
                     app.view.mode = Mode::Confirm(Confirm::Discard {
-                        what: "your changes to the evidence".to_owned(),
-                        back: Box::new(Mode::Evidence(editor)),
+                        what: format!("your changes to {this}"),
+                        back: Box::new(kind.mode(editor)),
                     });
                 } else {
-                    app.view.info("Evidence closed, unchanged");
+                    app.view.info(closed_unchanged(kind));
                 }
                 return;
             }
         },
-        Action::Save if commit_evidence(app, &editor) => {
+        // A box that cannot be read stays open, nothing lost.
+        Action::Save if kind.commit(app, &editor) => {
             save(app, None, false, false, fx);
             return;
         }
         Action::Help => {
-            open_help(app, Mode::Evidence(editor));
+            open_help(app, kind.mode(editor));
             return;
         }
-        Action::Unbound(k) => app.view.info(format!(
-            "{k} does nothing in the evidence: Enter keeps it, Esc cancels"
-        )),
+        Action::Unbound(k) => {
+            let (_, within) = kind.what();
+            app.view.info(format!(
+                "{k} does nothing in {within}: Enter keeps it, Esc cancels"
+            ));
+        }
         _ => {}
     }
-    app.view.mode = Mode::Evidence(editor);
+    app.view.mode = kind.mode(editor);
+}
+
+/// What the message line says when a box closes with nothing changed.
+fn closed_unchanged(kind: TextBox) -> &'static str {
+    match kind {
+        TextBox::Note => "Note closed, unchanged",
+        TextBox::Evidence => "Evidence closed, unchanged",
+    }
 }
 
 pub(super) fn prompt(app: &mut App, mut prompt: Prompt, action: Action, fx: &mut Effects) {

@@ -12,6 +12,16 @@ use super::boxes;
 use super::grid::{criterion_column, open_save_as};
 use super::{Effects, apply, open_help, open_prompt, pressed, quit_now, save};
 
+/// Removes an option or criterion (`what`, called `name`) by `edit`, and
+/// says so. Returns whether it was removed.
+fn remove(app: &mut App, edit: Edit, name: &str, what: &str) -> bool {
+    let removed = apply(app, edit);
+    if removed {
+        app.view.info(format!("Removed {what} {name} (u to undo)"));
+    }
+    removed
+}
+
 pub(super) fn confirm(app: &mut App, confirm: Confirm, action: Action, fx: &mut Effects) {
     let confirm = match confirm {
         Confirm::RecoveryClash(k) => return clash(app, k, action, fx),
@@ -64,31 +74,23 @@ pub(super) fn confirm(app: &mut App, confirm: Confirm, action: Action, fx: &mut 
         (Confirm::RemoveOption(o), Some('y')) => {
             if let Some(option) = app.doc.appraisal().options().get(o).cloned() {
                 let name = option.name().to_owned();
-                if apply(
-                    app,
-                    Edit::RemoveOption {
-                        at: o,
-                        option: Box::new(option),
-                    },
-                ) {
+                let option = Box::new(option);
+                if remove(app, Edit::RemoveOption { at: o, option }, &name, "option") {
                     app.view.option = o.saturating_sub(1);
-                    app.view.info(format!("Removed option {name} (u to undo)"));
                 }
             }
         }
         (Confirm::RemoveCriterion(c), Some('y')) => {
             if let Some(column) = criterion_column(app, c) {
                 let name = column.criterion.name().to_owned();
-                if apply(
+                let column = Box::new(column);
+                if remove(
                     app,
-                    Edit::RemoveCriterion {
-                        at: c,
-                        column: Box::new(column),
-                    },
+                    Edit::RemoveCriterion { at: c, column },
+                    &name,
+                    "criterion",
                 ) {
                     app.view.criterion = c.saturating_sub(1);
-                    app.view
-                        .info(format!("Removed criterion {name} (u to undo)"));
                 }
             }
         }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use crate::model::{ModelError, RemovedCriterion};
 use crate::numbers;
 
-use super::super::action::Action;
+use super::super::action::{Action, Kind};
 use super::super::app::{
     App, Confirm, ExportChooser, Focus, Grid, Mode, NoteEditor, PromptKind, Showing, Sort,
 };
@@ -93,45 +93,15 @@ pub(super) fn grid(app: &mut App, action: Action, fx: &mut Effects) {
         app.view.info(edge);
         return;
     }
+    match action.kind() {
+        Kind::Moving => return moving(app, action),
+        Kind::Cell | Kind::History => return scoring(app, action),
+        Kind::Structure | Kind::Sort => return structure(app, action),
+        Kind::Files => return files(app, action, fx),
+        Kind::Views => return views(app, action, fx),
+        Kind::Other => {}
+    }
     match action {
-        Action::Up
-        | Action::Down
-        | Action::Left
-        | Action::Right
-        | Action::PageUp
-        | Action::PageDown
-        | Action::First
-        | Action::Last
-        | Action::Select { .. }
-        | Action::Scroll(_)
-        | Action::SwitchPane
-        | Action::Confirm => moving(app, action),
-        Action::Digit(_)
-        | Action::Half
-        | Action::Step(_)
-        | Action::Clear
-        | Action::Undo
-        | Action::Redo
-        | Action::EditNote
-        | Action::EditEvidence => scoring(app, action),
-        Action::EditWeight
-        | Action::NudgeWeight(_)
-        | Action::Swing
-        | Action::RenameOption
-        | Action::RenameCriterion
-        | Action::AddOption
-        | Action::AddCriterion
-        | Action::RemoveOption
-        | Action::RemoveCriterion
-        | Action::MoveOption(_)
-        | Action::MoveCriterion(_)
-        | Action::ToggleSort => structure(app, action),
-        Action::Save | Action::SaveAs | Action::Quit | Action::Export => files(app, action, fx),
-        Action::Sensitivity
-        | Action::ToggleShared
-        | Action::Panel
-        | Action::CycleMethod
-        | Action::NextFlagged(_) => views(app, action, fx),
         Action::Help => open_help(app, Mode::Normal),
         Action::Fold | Action::FoldAll => fold(app, &action),
         Action::ToggleMouse => {
@@ -151,7 +121,8 @@ pub(super) fn grid(app: &mut App, action: Action, fx: &mut Effects) {
             app.grid = Grid::Own;
             app.view.info("Back to your own scores");
         }
-        Action::Dismiss | Action::Resize(..) | Action::Input(_) | Action::Paste(_) => {}
+        // Taken by their kind's handler above, or nothing to do on the grid.
+        _ => {}
     }
 }
 
@@ -620,27 +591,19 @@ fn structure(app: &mut App, action: Action) {
         }
         Action::NudgeWeight(d) => nudge_weight(app, d),
         Action::Swing => app.view.mode = Mode::Swing(Swing::start(app.doc.appraisal())),
-        Action::RenameOption => {
-            let o = app.view.option;
-            let name = app
-                .doc
-                .appraisal()
-                .options()
-                .get(o)
-                .map_or("", |x| x.name())
-                .to_owned();
-            open_prompt(app, PromptKind::RenameOption(o), &name);
-        }
-        Action::RenameCriterion => {
-            let c = app.view.criterion;
-            let name = app
-                .doc
-                .appraisal()
-                .criteria()
-                .get(c)
-                .map_or("", |x| x.name())
-                .to_owned();
-            open_prompt(app, PromptKind::RenameCriterion(c), &name);
+        Action::RenameOption | Action::RenameCriterion => {
+            let a = app.doc.appraisal();
+            let (kind, name) = if action == Action::RenameOption {
+                let o = app.view.option;
+                let name = a.options().get(o).map(|x| x.name());
+                (PromptKind::RenameOption(o), name)
+            } else {
+                let c = app.view.criterion;
+                let name = a.criteria().get(c).map(|x| x.name());
+                (PromptKind::RenameCriterion(c), name)
+            };
+            let name = name.unwrap_or_default().to_owned();
+            open_prompt(app, kind, &name);
         }
         Action::AddOption => open_prompt(app, PromptKind::AddOption, ""),
         Action::AddCriterion => open_prompt(app, PromptKind::AddCriterion, ""),

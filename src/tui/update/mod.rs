@@ -72,8 +72,10 @@ fn step(app: &mut App, action: Action, fx: &mut Effects) {
         Mode::Normal => grid::grid(app, action, fx),
         Mode::Sensitivity => grid::live_view(app, action, fx),
         Mode::Help { scroll, back } => menus::help(app, scroll, *back, action, fx),
-        Mode::Note(editor) => boxes::note(app, editor, action, fx),
-        Mode::Evidence(editor) => boxes::evidence(app, editor, action, fx),
+        Mode::Note(editor) => boxes::text_box(app, boxes::TextBox::Note, editor, action, fx),
+        Mode::Evidence(editor) => {
+            boxes::text_box(app, boxes::TextBox::Evidence, editor, action, fx)
+        }
         Mode::Prompt(prompt) => boxes::prompt(app, prompt, action, fx),
         Mode::Confirm(confirm) => dialogs::confirm(app, confirm, action, fx),
         Mode::Swing(swing) => menus::swing(app, swing, action),

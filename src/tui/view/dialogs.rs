@@ -18,29 +18,70 @@ use super::super::swing::{Swing, SwingStep};
 use super::super::target::Target;
 use super::{bold, draw_input, fit, popup};
 
-/// A note being written, in a box titled with its cell.
-#[derive(Debug, Clone, Copy)]
-pub struct NoteBox<'a> {
-    /// The note and its cursor.
+/// A note, or the points for and against a score, being written in a box
+/// titled with its cell, with a dim guide line: under a note its keys
+/// (from the key table), over the evidence how a line is read (its keys
+/// are on the hint bar).
+#[derive(Debug, Clone)]
+pub struct TextBox<'a> {
+    /// The text and its cursor.
     pub editor: &'a NoteEditor,
-    /// The cell's option.
-    pub option: &'a str,
-    /// The cell's criterion.
-    pub criterion: &'a str,
+    /// The box's title.
+    pub title: String,
+    /// The guide line.
+    pub guide: String,
+    /// Where the guide sits.
+    pub at: Guide,
 }
 
-impl NoteBox<'_> {
-    /// Draws the box; returns where the typing goes.
+impl<'a> TextBox<'a> {
+    /// A note on the cell of `option` and `criterion`, with the note box's `keys`.
+    pub fn note(
+        editor: &'a NoteEditor,
+        option: &str,
+        criterion: &str,
+        keys: String,
+    ) -> TextBox<'a> {
+        TextBox {
+            editor,
+            title: format!("Note: {option} / {criterion}"),
+            guide: keys,
+            at: Guide::Below,
+        }
+    }
+
+    /// The evidence for and against the score of `option` on `criterion`.
+    pub fn evidence(editor: &'a NoteEditor, option: &str, criterion: &str) -> TextBox<'a> {
+        TextBox {
+            editor,
+            title: format!("Evidence: {option} / {criterion}"),
+            guide: "One point a line: + for the score, − against it. Tab switches a line; an empty line is dropped".to_owned(),
+            at: Guide::Above,
+        }
+    }
+
+    /// Draws the box, and nothing inside it when it is too short to hold
+    /// the guide and a line of text (and, over the evidence, one more);
+    /// returns where the typing goes.
     pub fn draw(self, area: Rect, buf: &mut Buffer) -> Option<Position> {
-        let title = format!("Note: {} / {}", self.option, self.criterion);
-        let keys = "Enter keep the note · Esc cancel · Alt-Enter or Ctrl-j new line · Ctrl-s keep and save · F1 help";
-        text_box(area, buf, &title, self.editor, (keys, Guide::Below), 2)
+        let min_height = match self.at {
+            Guide::Below => 2,
+            Guide::Above => 3,
+        };
+        text_box(
+            area,
+            buf,
+            &self.title,
+            self.editor,
+            (&self.guide, self.at),
+            min_height,
+        )
     }
 }
 
 /// Where a text box's dim guide line sits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Guide {
+pub enum Guide {
     /// Above the text: how a line is read.
     Above,
     /// Below the text: the keys.
@@ -48,9 +89,9 @@ enum Guide {
 }
 
 /// A box titled with its cell holding a many-line editor and a dim guide
-/// line, wrapped to two lines when it does not fit and the box has room;
-/// the note and evidence boxes differ only in their guide. Nothing is
-/// drawn inside a box under `min_height` rows. Returns where the typing goes.
+/// line, wrapped to two lines when it does not fit and the box has room.
+/// Nothing is drawn inside a box under `min_height` rows. Returns where
+/// the typing goes.
 fn text_box(
     area: Rect,
     buf: &mut Buffer,
@@ -92,28 +133,6 @@ fn text_box(
     .wrap(Wrap { trim: true })
     .render(Rect::new(inner.x, guide_y, inner.width, guide_h), buf);
     cursor
-}
-
-/// The points for and against a score, one a line, in a box titled with
-/// its cell; the line above the points says how a line is read. Its keys
-/// are on the hint bar, from the key table.
-#[derive(Debug, Clone, Copy)]
-pub struct EvidenceBox<'a> {
-    /// The points and the cursor.
-    pub editor: &'a NoteEditor,
-    /// The cell's option.
-    pub option: &'a str,
-    /// The cell's criterion.
-    pub criterion: &'a str,
-}
-
-impl EvidenceBox<'_> {
-    /// Draws the box; returns where the typing goes.
-    pub fn draw(self, area: Rect, buf: &mut Buffer) -> Option<Position> {
-        let title = format!("Evidence: {} / {}", self.option, self.criterion);
-        let rule = "One point a line: + for the score, − against it. Tab switches a line; an empty line is dropped";
-        text_box(area, buf, &title, self.editor, (rule, Guide::Above), 3)
-    }
 }
 
 /// A one-line box: its question, a line of help, and the answer typed.

@@ -17,7 +17,9 @@ use crate::numbers;
 use super::app::{self, App, Confirm, Focus, Mode, PromptKind, Severity, Showing, Sort};
 use super::export;
 use super::keymap;
+use super::measure::fit;
 use super::panel;
+use super::title_bar::TitleBar;
 
 pub mod details;
 pub mod dialogs;
@@ -431,19 +433,6 @@ fn help_screen_lines(scale: &Scale, width: usize, grouped: bool) -> Vec<Line<'st
     out
 }
 
-/// Truncates to `w` characters, ending with an ellipsis when cut.
-fn fit(s: &str, w: usize) -> String {
-    if s.chars().count() <= w {
-        return s.to_owned();
-    }
-    if w == 0 {
-        return String::new();
-    }
-    let mut out: String = s.chars().take(w - 1).collect();
-    out.push('…');
-    out
-}
-
 /// Splits a header into two lines of at most `w` characters, breaking at a
 /// space where possible: "Child focused" -> ("Child", "focused").
 fn two_lines(s: &str, w: usize) -> (String, String) {
@@ -580,23 +569,21 @@ fn render_all(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         layout.message.y.saturating_sub(layout.grid.y),
     );
     let dialog = match &app.view.mode {
-        Mode::Note(editor) => {
+        Mode::Note(editor) | Mode::Evidence(editor) => {
             let a = app.doc.appraisal();
-            dialogs::NoteBox {
-                editor,
-                option: a.options().get(editor.o).map_or("", |o| o.name()),
-                criterion: a.criteria().get(editor.c).map_or("", |c| c.name()),
-            }
-            .draw(mid, buf)
-        }
-        Mode::Evidence(editor) => {
-            let a = app.doc.appraisal();
-            dialogs::EvidenceBox {
-                editor,
-                option: a.options().get(editor.o).map_or("", |o| o.name()),
-                criterion: a.criteria().get(editor.c).map_or("", |c| c.name()),
-            }
-            .draw(mid, buf)
+            let option = a.options().get(editor.o).map_or("", |o| o.name());
+            let criterion = a.criteria().get(editor.c).map_or("", |c| c.name());
+            let text_box = if matches!(app.view.mode, Mode::Note(_)) {
+                dialogs::TextBox::note(
+                    editor,
+                    option,
+                    criterion,
+                    keymap::box_keys(keymap::Place::Note),
+                )
+            } else {
+                dialogs::TextBox::evidence(editor, option, criterion)
+            };
+            text_box.draw(mid, buf)
         }
         Mode::Prompt(prompt) => {
             let (title, help) = prompt_words(app, &prompt.kind);
@@ -686,39 +673,21 @@ fn bold() -> Style {
 }
 
 fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
-    let style = Style::default().add_modifier(Modifier::REVERSED);
-    buf.set_style(area, style);
     let right = format!(
         " {}{} ",
         app.doc.display_name(),
         if app.doc.is_dirty() { " ●" } else { "" }
     );
-    let right_w = right.chars().count() as u16;
-    let left_w = area.width.saturating_sub(right_w) as usize;
     let whose = match app.doc.member() {
         Some(m) => format!(" · {}'s scoresheet", m.member),
         None => String::new(),
     };
-    let left = fit(
-        &format!(" appraise │ {}{whose}", app.doc.appraisal().meta.title),
-        left_w,
-    );
-    buf.set_stringn(
-        area.x,
-        area.y,
-        &left,
-        left_w,
-        style.add_modifier(Modifier::BOLD),
-    );
-    if area.width > right_w {
-        buf.set_stringn(
-            area.right() - right_w,
-            area.y,
-            &right,
-            right_w as usize,
-            style,
-        );
+    let left = format!(" appraise │ {}{whose}", app.doc.appraisal().meta.title);
+    TitleBar {
+        left: &left,
+        right: &right,
     }
+    .render(area, buf);
 }
 
 fn pane_title(area: Rect, buf: &mut Buffer, title: &str, focused: bool) {
@@ -907,26 +876,19 @@ fn render_details(app: &App, pane: Rect, codes: bool, buf: &mut Buffer) {
         return;
     }
     let (o, c) = (app.view.option, app.view.criterion);
-    if let Some(g) = app.selected_fold() {
-        let lines = super::v2::group_lines(app.shown_appraisal(), app.shown_results(), o, g)
-            .into_iter()
-            .map(Line::from)
-            .collect();
-        details::DetailsPane {
-            title: format!("Group{hint}"),
-            focused,
-            lines,
-            scroll: app.view.details_scroll,
-        }
-        .render(pane, buf);
-        return;
-    }
-    let (what, lines) = match (app.showing(), app.panel()) {
-        (Showing::Panel, Some(p)) => (
+    let (what, lines) = match (app.selected_fold(), app.showing(), app.panel()) {
+        (Some(g), _, _) => (
+            "Group",
+            super::v2::group_lines(app.shown_appraisal(), app.shown_results(), o, g)
+                .into_iter()
+                .map(Line::from)
+                .collect(),
+        ),
+        (None, Showing::Panel, Some(p)) => (
             "Members on this cell",
             panel::details_lines(p, app.doc.appraisal(), (o, c), &app.doc.display_name()),
         ),
-        (showing, _) => (
+        (None, showing, _) => (
             if showing == Showing::Shared {
                 "Details, shared scores"
             } else {
@@ -981,8 +943,6 @@ fn grid_view(app: &App, g: GridGeometry) -> grid::GridView<'_> {
 pub fn live_panel(app: &App) -> super::live::LivePanel<'_> {
     super::live::LivePanel {
         live: app.doc.live(),
-        appraisal: app.doc.appraisal(),
-        results: app.doc.results(),
         criterion: app.view.criterion,
         option: app.view.option,
         colour: app.view.colour,
