@@ -302,5 +302,8 @@ fn a_sheet_written_a_row_at_a_time_gives_its_rows_the_heights_of_one_built_in_me
         }
     }
     // The annex sheets (one per option) hold their rows' usual height once.
-    assert!(two_line_default >= 4, "{two_line_default} sheets with a two-line default");
+    assert!(
+        two_line_default >= 4,
+        "{two_line_default} sheets with a two-line default"
+    );
 }

@@ -874,10 +874,7 @@ mod tests {
         ]));
         let w = column_widths(&t, 9638);
         assert_eq!(w.iter().sum::<u32>(), 9638);
-        assert!(
-            f64::from(w[2]) >= chars(longest.chars().count()),
-            "{w:?}"
-        );
+        assert!(f64::from(w[2]) >= chars(longest.chars().count()), "{w:?}");
     }
 
     #[test]

@@ -686,15 +686,34 @@ fn lines(chart: &LineChart, id: &str, width: f64) -> (f64, String) {
             "",
         ));
     }
-    axis_titles(&mut s, (x0, y0, x1, y1), 36.0, &chart.x_label, &chart.y_label);
+    axis_titles(
+        &mut s,
+        (x0, y0, x1, y1),
+        36.0,
+        &chart.x_label,
+        &chart.y_label,
+    );
     (y1 + 50.0, s)
 }
 
 /// The axis titles of a plot whose area is `(x0, y0, x1, y1)`: the x title
 /// centred `below` under the plot, the y title turned up the left edge,
 /// each shortened to fit its axis.
-fn axis_titles(s: &mut String, (x0, y0, x1, y1): (f64, f64, f64, f64), below: f64, x: &str, y: &str) {
-    s.push_str(&label((x0 + x1) / 2.0, y1 + below, "middle", x, x1 - x0 + 40.0, ""));
+fn axis_titles(
+    s: &mut String,
+    (x0, y0, x1, y1): (f64, f64, f64, f64),
+    below: f64,
+    x: &str,
+    y: &str,
+) {
+    s.push_str(&label(
+        (x0 + x1) / 2.0,
+        y1 + below,
+        "middle",
+        x,
+        x1 - x0 + 40.0,
+        "",
+    ));
     let _ = writeln!(
         s,
         "<text x=\"{x}\" y=\"{y}\" text-anchor=\"middle\" transform=\"rotate(-90 {x} {y})\">{}</text>",
@@ -814,7 +833,13 @@ fn scatter(chart: &ScatterChart, width: f64) -> (f64, String) {
         );
         s.push_str(&label(kx + 14.0, ky, "start", "dominated", 120.0, ""));
     }
-    axis_titles(&mut s, (x0, y0, x1, y1), 34.0, &chart.x_label, &chart.y_label);
+    axis_titles(
+        &mut s,
+        (x0, y0, x1, y1),
+        34.0,
+        &chart.x_label,
+        &chart.y_label,
+    );
     (ky + 20.0, s)
 }
 

@@ -139,7 +139,16 @@ pub fn write_stream<W: Write + Send>(
     let wb_ref = &mut wb;
     std::thread::scope(|scope| {
         scope.spawn(move || make_and_add_sheets(wb_ref, disk_sheets, &fresh_tx, &done_rx));
-        write_sheets(report, &fresh, done, &mut first, &mut used, on_disk, refs, &mut annex_sheets)
+        write_sheets(
+            report,
+            &fresh,
+            done,
+            &mut first,
+            &mut used,
+            on_disk,
+            refs,
+            &mut annex_sheets,
+        )
     })?;
     finish(wb, report, sheets, cells, &mut used, &annex_sheets, out)
 }
@@ -1558,7 +1567,9 @@ impl NumberFormat {
             NumberFormat::Percent(d) => Some(format!("{}%", zeros(*d))),
             NumberFormat::Signed => Some("+0.0#;-0.0#;0".to_string()),
             NumberFormat::OutOf(max, 0) => Some(format!("General\"/{}\"", plain_number(*max))),
-            NumberFormat::OutOf(max, d) => Some(format!("{}\"/{}\"", zeros(*d), plain_number(*max))),
+            NumberFormat::OutOf(max, d) => {
+                Some(format!("{}\"/{}\"", zeros(*d), plain_number(*max)))
+            }
         }
     }
 }
@@ -2447,10 +2458,7 @@ mod tests {
             value: 65.0,
             display: "65.00%".into(),
         };
-        assert_eq!(
-            code(NumberFormat::of(&percent)).as_deref(),
-            Some("0.00%")
-        );
+        assert_eq!(code(NumberFormat::of(&percent)).as_deref(), Some("0.00%"));
         let out_of = |value: f64, display: &str| Value::OutOf {
             value,
             max: 40.0,
