@@ -395,14 +395,7 @@ fn bars(chart: &BarChart, id: &str, width: f64) -> (f64, String) {
         y0 = n(y0),
         ay = n(axis_y)
     );
-    s.push_str(&label(
-        (x0 + x1) / 2.0,
-        axis_y + 36.0,
-        "middle",
-        &chart.axis_label,
-        x1 - x0,
-        "",
-    ));
+    axis_title_below(&mut s, x0, x1, axis_y, &chart.axis_label);
     (axis_y + 50.0, s)
 }
 
@@ -694,6 +687,19 @@ fn lines(chart: &LineChart, id: &str, width: f64) -> (f64, String) {
         &chart.y_label,
     );
     (y1 + 50.0, s)
+}
+
+/// A bar chart's value-axis title, centred under the axis at `axis_y`
+/// that runs from `x0` to `x1`.
+fn axis_title_below(s: &mut String, x0: f64, x1: f64, axis_y: f64, text: &str) {
+    s.push_str(&label(
+        (x0 + x1) / 2.0,
+        axis_y + 36.0,
+        "middle",
+        text,
+        x1 - x0,
+        "",
+    ));
 }
 
 /// The axis titles of a plot whose area is `(x0, y0, x1, y1)`: the x title
@@ -1064,14 +1070,7 @@ fn stacked(chart: &StackedChart, id: &str, width: f64) -> (f64, String) {
         x1 = n(x1),
         ay = n(axis_y)
     );
-    s.push_str(&label(
-        (x0 + x1) / 2.0,
-        axis_y + 36.0,
-        "middle",
-        &chart.axis_label,
-        x1 - x0,
-        "",
-    ));
+    axis_title_below(&mut s, x0, x1, axis_y, &chart.axis_label);
     (axis_y + 50.0, s)
 }
 

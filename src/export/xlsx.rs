@@ -483,9 +483,15 @@ const FAST_DEFLATE_CELLS: usize = 1_000_000;
 /// Removes characters that cannot appear in worksheet XML (the model already
 /// refuses most control characters; this is a last line of defence).
 fn clean(s: &str) -> String {
+    let keep = |c: char| matches!(c, '\n' | '\t') || (!c.is_control() && is_xml_char(c));
+    // Most text has nothing to remove and fits: copy it whole (a million
+    // notes in a large workbook).
+    if s.len() <= CELL_CHARS && s.chars().all(keep) {
+        return s.to_string();
+    }
     let mut out: String = s
         .chars()
-        .filter(|&c| matches!(c, '\n' | '\t') || (!c.is_control() && is_xml_char(c)))
+        .filter(|&c| keep(c))
         .take(CELL_CHARS + 1)
         .collect();
     if out.chars().count() > CELL_CHARS {
@@ -592,8 +598,7 @@ fn width_for(t: &ReportTable, c: usize) -> f64 {
         .filter(|r| !(grouped && r.kind == RowKind::Parameters))
         .filter_map(|r| r.cells.get(c))
         .map(|cell| {
-            cell.value
-                .display()
+            cell_text(&cell.value)
                 .lines()
                 .map(|l| l.chars().count())
                 .max()
