@@ -8,6 +8,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+pub(super) mod carried;
+
 use super::read::{Book, Sheet, Value};
 use super::workbook::Ids;
 use super::{Draft, DraftCriterion, DraftOption, ImportError, Problem, ScaleSource, Settings};
@@ -51,6 +53,11 @@ pub struct CriterionExtra {
     pub scale: Option<(f64, f64, f64)>,
     /// Set for a measured criterion.
     pub measured: Option<Measured>,
+    /// Its own scale as the source file wrote it, with its wording, where
+    /// the workbook carries it and the Matrix still shows that scale.
+    pub scale_text: Option<String>,
+    /// Whether it is the appraisal's cost (`cost = true`).
+    pub cost: bool,
 }
 
 /// A screening test.
@@ -77,6 +84,12 @@ pub struct OptionExtra {
     pub screening: Vec<Option<(bool, Option<String>)>>,
     /// Evidence for and against, per criterion.
     pub evidence: Vec<(Vec<String>, Vec<String>)>,
+    /// Per criterion, a raw value's range as written (`{ low = 2, high = 3 }`),
+    /// where the workbook carries one whose point estimate the Matrix shows.
+    pub ranges: Vec<Option<String>>,
+    /// Published ranks, percentages and subtotals, as (key, value as
+    /// written), carried by the workbook.
+    pub published: Vec<(String, String)>,
 }
 
 /// The version-2 parts of a draft.
@@ -194,11 +207,36 @@ fn split_label(label: &str, names: &[String]) -> (Option<String>, String) {
     }
 }
 
+/// The (name, description) pairs of a sheet's table headed `heading` and
+/// `Description` (the Groups and Criteria sheets), down to the first blank
+/// name.
+fn described(book: &Book, sheet_name: &str, heading: &str) -> Vec<(String, Option<String>)> {
+    let Some(s) = sheet(book, sheet_name) else {
+        return Vec::new();
+    };
+    let Some((r, c)) = find_cell(s, heading) else {
+        return Vec::new();
+    };
+    let Some(d) = (c..s.rows[r].len()).find(|&x| s.get(r, x).shown() == "Description") else {
+        return Vec::new();
+    };
+    (r + 1..s.rows.len())
+        .map(|row| {
+            (
+                s.get(row, c).shown().trim().to_string(),
+                text(s.get(row, d)),
+            )
+        })
+        .take_while(|(name, _)| !name.is_empty())
+        .collect()
+}
+
 /// Reads a version-2 appraise workbook.
 pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Draft, ImportError> {
     let no_matrix = || ImportError::NoMatrix {
         file: file.to_string(),
         sheets: vec!["Matrix".into()],
+        separator: None,
     };
     let m = sheet(book, "Matrix").ok_or_else(no_matrix)?;
     let (header, name_at) = find_cell(m, "Option").ok_or_else(no_matrix)?;
@@ -350,19 +388,9 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
             }
         }
     }
-    if let Some(s) = sheet(book, "Groups")
-        && let Some((r, c)) = find_cell(s, "Group")
-        && let Some(d) = (c..s.rows[r].len()).find(|&x| s.get(r, x).shown() == "Description")
-    {
-        for row in r + 1..s.rows.len() {
-            let name = s.get(row, c).shown();
-            if name.is_empty() {
-                break;
-            }
-            let name = name.trim().to_string();
-            if let Some(g) = groups.iter_mut().find(|g| g.name == name) {
-                g.description = text(s.get(row, d));
-            }
+    for (name, description) in described(book, "Groups", "Group") {
+        if let Some(g) = groups.iter_mut().find(|g| g.name == name) {
+            g.description = description;
         }
     }
 
@@ -440,7 +468,11 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
                 }
             };
             let rule = note.and_then(|n| n.split_once("its score comes from ").map(|(_, r)| r));
-            let (value, value_read) = match rule {
+            let carried = ids.carried_value(crate::carried::CRITERION, &id, "value");
+            let (value, value_read) = match (carried, rule) {
+                // The function exactly as the file wrote it.
+                (Some(v), _) => (v, true),
+                (None, rule) => match rule {
                 // The wording of main since the one value-function rule, and before.
                 Some(r)
                     if r.starts_with("a straight line from the shortlist's worst value")
@@ -453,6 +485,7 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
                     ));
                     ("\"linear\"".to_string(), false)
                 }
+                },
             };
             Measured {
                 unit,
@@ -461,6 +494,10 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
                 value_read,
             }
         });
+        let cost = ids
+            .carried_value(crate::carried::CRITERION, &id, "cost")
+            .is_some_and(|v| v == "true");
+        let scale_text = ids.carried_value(crate::carried::CRITERION, &id, "scale");
         criteria.push(DraftCriterion {
             id,
             name: name.clone(),
@@ -471,20 +508,13 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
             group,
             scale: None,
             measured,
+            cost,
+            scale_text,
         });
     }
-    if let Some(s) = sheet(book, "Criteria")
-        && let Some((r, c)) = find_cell(s, "Criterion")
-        && let Some(d) = (c..s.rows[r].len()).find(|&x| s.get(r, x).shown() == "Description")
-    {
-        for row in r + 1..s.rows.len() {
-            let name = s.get(row, c).shown();
-            if name.is_empty() {
-                break;
-            }
-            if let Some(k) = criteria.iter_mut().find(|k| k.name == name) {
-                k.description = text(s.get(row, d));
-            }
+    for (name, description) in described(book, "Criteria", "Criterion") {
+        if let Some(k) = criteria.iter_mut().find(|k| k.name == name) {
+            k.description = description;
         }
     }
     // The appraisal's scale: the totals' range, in the step most criteria on
@@ -504,6 +534,12 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
         let own = (a.unwrap_or(min), b.unwrap_or(max), s);
         if own != (min, max, step) {
             x.scale = Some(own);
+        }
+        // The file's own scale, with its wording, where the Matrix still
+        // shows it; a scale changed in the workbook is taken as shown.
+        match x.scale_text.as_deref().and_then(carried::scale_of) {
+            Some(written) if written == own => x.scale = Some(own),
+            _ => x.scale_text = None,
         }
     }
 
@@ -580,16 +616,10 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
         let published =
             published_col.and_then(|c| m.get(r, c).number().map(|t| (t, m.at(r, c).to_string())));
         options.push(DraftOption {
-            id: String::new(),
-            name,
-            group: None,
-            description: None,
-            strengths: Vec::new(),
-            weaknesses: Vec::new(),
             published,
             scores,
-            notes: vec![None; ncrit],
             score_places: places,
+            ..DraftOption::named(name, ncrit)
         });
         opt_extra.push(OptionExtra {
             reference,
@@ -639,16 +669,8 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
                 Some(i) => i,
                 None => {
                     options.push(DraftOption {
-                        id: String::new(),
-                        name,
-                        group: None,
-                        description: None,
-                        strengths: Vec::new(),
-                        weaknesses: Vec::new(),
-                        published: None,
-                        scores: vec![None; ncrit],
-                        notes: vec![None; ncrit],
                         score_places: vec![s.at(row, c); ncrit],
+                        ..DraftOption::named(name, ncrit)
                     });
                     opt_extra.push(OptionExtra {
                         reference,
@@ -807,7 +829,15 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
         }
     }
 
+    // Published figures and ranges of raw values, as the file wrote them.
+    let crit_ids: Vec<String> = criteria.iter().map(|c| c.id.clone()).collect();
+    for (o, x) in options.iter_mut().zip(&mut opt_extra) {
+        let carried = ids.carried(crate::carried::OPTION, &o.id);
+        carried::apply_to_option(&carried, &crit_ids, o, x);
+    }
+    let carried = ids.carried(crate::carried::APPRAISAL, "appraisal");
     let mut draft = Draft {
+        carried,
         file: file.to_string(),
         sheet: m.name.clone(),
         from_appraise: true,
@@ -815,7 +845,12 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
             "layout: options as rows, criteria under their groups (an appraise version-2 workbook)"
                 .into(),
             format!(
-                "an appraise workbook: ids and details from its Ids sheet; groups, weights in group, scales and raw values from its Matrix sheet; screening from its Long list; descriptions, option groups, strengths, weaknesses and {} with evidence from its other sheets",
+                "an appraise workbook: ids and details from its Ids sheet{}; groups, weights in group, scales and raw values from its Matrix sheet; screening from its Long list; descriptions, option groups, strengths, weaknesses and {} with evidence from its other sheets",
+                if ids.carried.is_empty() {
+                    ""
+                } else {
+                    ", with the value functions, own scales, published figures, ranges and weight settings of the source file"
+                },
                 numbers::count(f64::from(noted), "note", "notes")
             ),
             format!(
@@ -900,9 +935,12 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
             )
         ));
     }
-    not_recovered.push(
-        "published ranks, percentages and subtotals (published_rank, published_percent, published_subtotals), agreed weights, a cost marking (cost = true), labels of a criterion's own scale, an own scale that is the same as the appraisal's (it is left out, which changes no score), whether a weight was written as a percentage, and comments in the source file: a workbook does not hold them in a form that reads back; add them again from the source".into(),
-    );
+    not_recovered.push(if ids.carried.is_empty() {
+        // A workbook exported before its Ids sheet carried these.
+        "published ranks, percentages and subtotals (published_rank, published_percent, published_subtotals), agreed weights, a cost marking (cost = true), labels of a criterion's own scale, an own scale that is the same as the appraisal's (it is left out, which changes no score), whether a weight was written as a percentage, ranges of raw values (their point estimates are kept), and comments in the source file: this workbook does not hold them in a form that reads back (export it again with this version to keep them); add them again from the source".into()
+    } else {
+        "comments in the source file: a workbook does not hold them".into()
+    });
     // Groups that hold no criterion would not load; a subtotal column of a
     // group all of whose criteria were removed in the workbook.
     let holding: HashSet<&str> = extras.iter().filter_map(|x| x.group.as_deref()).collect();
@@ -917,201 +955,4 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
         not_recovered,
     }));
     Ok(draft)
-}
-
-use super::write::{n, one_line, q};
-
-/// The version-2 appraisal file for `draft`.
-pub fn to_toml(draft: &Draft, x: &Extra) -> String {
-    let mut out = String::new();
-    let (min, max, step) = draft.scale;
-    out.push_str(&format!(
-        "# {}\n#\n# Imported with `appraise import` from {}, sheet \"{}\".\n",
-        one_line(&draft.title),
-        one_line(&draft.file),
-        one_line(&draft.sheet)
-    ));
-    out.push_str("# What was found:\n");
-    for line in &draft.found {
-        out.push_str(&format!("#   {}\n", one_line(line)));
-    }
-    out.push_str("# Not recovered from the workbook (CHECK these against the source):\n");
-    for line in &x.not_recovered {
-        out.push_str(&format!("#   - {}\n", one_line(line)));
-    }
-    out.push_str(
-        "# `appraise check FILE` checks the file; `appraise rank FILE` gives its totals.\nversion = 2\n\n",
-    );
-    out.push_str("[appraisal]\n");
-    out.push_str(&format!("title = {}\n", q(&draft.title)));
-    for (key, value) in &draft.details {
-        if matches!(
-            key.as_str(),
-            "organisation" | "date" | "source" | "description"
-        ) {
-            out.push_str(&format!("{key} = {}\n", q(value)));
-        }
-    }
-    out.push_str("\n[scale]\n");
-    out.push_str(&format!(
-        "min = {}\nmax = {}\nstep = {}\n",
-        n(min),
-        n(max),
-        n(step)
-    ));
-    let labels: Vec<String> = draft
-        .labels
-        .iter()
-        .filter(|(v, _)| *v >= min && *v <= max)
-        .map(|(v, t)| format!("{} = {}", q(&numbers::score(*v)), q(t)))
-        .collect();
-    if !labels.is_empty() {
-        out.push_str(&format!("labels = {{ {} }}\n", labels.join(", ")));
-    }
-    for g in &x.groups {
-        out.push_str("\n[[groups]]\n");
-        out.push_str(&format!(
-            "id = {}\nname = {}\nweight = {}\n",
-            q(&g.id),
-            q(&g.name),
-            n(g.weight)
-        ));
-        if let Some(p) = &g.parent {
-            out.push_str(&format!("group = {}\n", q(p)));
-        }
-        if let Some(d) = &g.description {
-            out.push_str(&format!("description = {}\n", q(d)));
-        }
-    }
-    for (c, e) in draft.criteria.iter().zip(&x.criteria) {
-        out.push_str("\n[[criteria]]\n");
-        out.push_str(&format!("id = {}\nname = {}\n", q(&c.id), q(&c.name)));
-        if let Some(g) = &e.group {
-            out.push_str(&format!("group = {}\n", q(g)));
-        }
-        out.push_str(&format!("weight = {}\n", n(c.weight)));
-        if let Some(m) = &e.measured {
-            if let Some(u) = &m.unit {
-                out.push_str(&format!("unit = {}\n", q(u)));
-            }
-            out.push_str(&format!("better = {}\n", q(&m.better)));
-            if !m.value_read {
-                out.push_str("# CHECK: the value function could not be read back; see the top of the file.\n");
-            }
-            out.push_str(&format!("value = {}\n", m.value));
-        }
-        if let Some((a, b, s)) = e.scale {
-            out.push_str(&format!(
-                "scale = {{ min = {}, max = {}, step = {} }}\n",
-                n(a),
-                n(b),
-                n(s)
-            ));
-        }
-        if let Some(d) = &c.description {
-            out.push_str(&format!("description = {}\n", q(d)));
-        }
-    }
-    for s in &x.screens {
-        out.push_str("\n[[screening]]\n");
-        out.push_str(&format!("id = {}\nname = {}\n", q(&s.id), q(&s.name)));
-        if let Some(d) = &s.description {
-            out.push_str(&format!("description = {}\n", q(d)));
-        }
-    }
-    for (name, d) in &x.option_groups {
-        out.push_str("\n[[option_groups]]\n");
-        out.push_str(&format!("name = {}\n", q(name)));
-        if let Some(d) = d {
-            out.push_str(&format!("description = {}\n", q(d)));
-        }
-    }
-    let inline = |pairs: Vec<String>| format!("{{ {} }}", pairs.join(", "));
-    for (o, e) in draft.options.iter().zip(&x.options) {
-        out.push_str("\n[[options]]\n");
-        out.push_str(&format!("id = {}\n", q(&o.id)));
-        if let Some(r) = &e.reference {
-            out.push_str(&format!("ref = {}\n", q(r)));
-        }
-        out.push_str(&format!("name = {}\n", q(&o.name)));
-        if let Some(g) = &o.group {
-            out.push_str(&format!("group = {}\n", q(g)));
-        }
-        if e.baseline {
-            out.push_str("baseline = true\n");
-        }
-        if let Some(d) = &o.description {
-            out.push_str(&format!("description = {}\n", q(d)));
-        }
-        for (key, list) in [("strengths", &o.strengths), ("weaknesses", &o.weaknesses)] {
-            if !list.is_empty() {
-                let items: Vec<String> = list.iter().map(|i| q(i)).collect();
-                out.push_str(&format!("{key} = [{}]\n", items.join(", ")));
-            }
-        }
-        if let Some((total, at)) = &o.published {
-            out.push_str(&format!(
-                "published_total = {}   # the workbook's published total, {}\n",
-                n(*total),
-                one_line(at)
-            ));
-        }
-        let scores: Vec<String> = draft
-            .criteria
-            .iter()
-            .zip(&o.scores)
-            .filter_map(|(c, s)| s.map(|s| format!("{} = {}", q(&c.id), n(s))))
-            .collect();
-        if !scores.is_empty() {
-            out.push_str(&format!("scores = {}\n", inline(scores)));
-        }
-        let measures: Vec<String> = draft
-            .criteria
-            .iter()
-            .zip(&e.measures)
-            .filter_map(|(c, v)| v.map(|v| format!("{} = {}", q(&c.id), n(v))))
-            .collect();
-        if !measures.is_empty() {
-            out.push_str(&format!("measures = {}\n", inline(measures)));
-        }
-        let screening: Vec<String> = x
-            .screens
-            .iter()
-            .zip(&e.screening)
-            .filter_map(|(s, r)| {
-                r.as_ref().map(|(pass, reason)| match (pass, reason) {
-                    (true, _) => format!("{} = true", q(&s.id)),
-                    (false, r) => format!(
-                        "{} = {{ pass = false, reason = {} }}",
-                        q(&s.id),
-                        q(r.as_deref().unwrap_or(""))
-                    ),
-                })
-            })
-            .collect();
-        if !screening.is_empty() {
-            out.push_str(&format!("screening = {}\n", inline(screening)));
-        }
-        if o.notes.iter().any(Option::is_some) {
-            out.push_str("\n[options.notes]\n");
-            for (c, note) in draft.criteria.iter().zip(&o.notes) {
-                if let Some(note) = note {
-                    out.push_str(&format!("{} = {}\n", q(&c.id), q(note)));
-                }
-            }
-        }
-        for (c, (pro, con)) in draft.criteria.iter().zip(&e.evidence) {
-            if pro.is_empty() && con.is_empty() {
-                continue;
-            }
-            out.push_str(&format!("\n[options.evidence.{}]\n", q(&c.id)));
-            for (key, list) in [("for", pro), ("against", con)] {
-                if !list.is_empty() {
-                    let items: Vec<String> = list.iter().map(|i| q(i)).collect();
-                    out.push_str(&format!("{key} = [{}]\n", items.join(", ")));
-                }
-            }
-        }
-    }
-    out
 }
