@@ -84,10 +84,18 @@ pub fn others_weight(a: &Appraisal, c: usize) -> f64 {
 
 /// Criterion `c`'s share of the total weight, at its effective weight.
 pub fn share(a: &Appraisal, c: usize) -> String {
-    let w = a.effective_weights();
-    let sum: f64 = w.iter().sum();
-    let mine = w.get(c).copied().unwrap_or(0.0);
-    numbers::share(if sum > 0.0 { mine / sum } else { 0.0 })
+    share_of(a, a.effective_weights().get(c).copied().unwrap_or(0.0))
+}
+
+/// Group `g`'s share of the total weight, as a folded column heads it.
+pub fn group_share(a: &Appraisal, g: usize) -> String {
+    share_of(a, a.group_weights().get(g).copied().unwrap_or(0.0))
+}
+
+/// An effective weight as a share of the total weight.
+fn share_of(a: &Appraisal, weight: f64) -> String {
+    let sum: f64 = a.effective_weights().iter().sum();
+    numbers::share(if sum > 0.0 { weight / sum } else { 0.0 })
 }
 
 /// How criterion `c`'s effective weight comes from the weights written:
