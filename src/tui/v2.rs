@@ -87,6 +87,16 @@ pub fn share(a: &Appraisal, c: usize) -> String {
     share_of(a, a.effective_weights().get(c).copied().unwrap_or(0.0))
 }
 
+/// What `o` does on group `g`'s folded column, in words: a group inside
+/// another widens the fold to it, a top-level group unfolds.
+pub fn fold_key_words(a: &Appraisal, g: usize) -> &'static str {
+    if a.groups().get(g).and_then(|x| x.parent()).is_some() {
+        "o folds the group around it"
+    } else {
+        "o unfolds"
+    }
+}
+
 /// Group `g`'s share of the total weight, as a folded column heads it.
 pub fn group_share(a: &Appraisal, g: usize) -> String {
     share_of(a, a.group_weights().get(g).copied().unwrap_or(0.0))
@@ -270,11 +280,11 @@ pub fn group_lines(a: &Appraisal, results: &Results, o: usize, g: usize) -> Vec<
     };
     let mut out = Vec::new();
     let eff = a.group_weights().get(g).copied().unwrap_or(0.0);
-    let total: f64 = a.effective_weights().iter().sum();
-    let share = numbers::share(if total > 0.0 { eff / total } else { 0.0 });
+    let share = group_share(a, g);
     out.push(format!(
-        "{} (folded; o unfolds): weight {}, effective weight {}, {share} of the total weight",
+        "{} (folded; {}): weight {}, effective weight {}, {share} of the total weight",
         group.name(),
+        fold_key_words(a, g),
         numbers::weight(group.weight()),
         numbers::weight(eff)
     ));

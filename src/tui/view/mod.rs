@@ -796,8 +796,9 @@ fn cell_line(app: &App, codes: bool) -> Line<'static> {
                 |(v, max)| format!("subtotal {} of {}", numbers::total(v), numbers::total(max)),
             );
             format!(
-                "{sub} over {} criteria (folded: o unfolds)",
-                super::v2::criteria_in(a, g)
+                "{sub} over {} criteria (folded: {})",
+                super::v2::criteria_in(a, g),
+                super::v2::fold_key_words(a, g)
             )
         }
         Showing::Own if crit.measure().is_some() => {
