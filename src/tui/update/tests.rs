@@ -66,6 +66,14 @@ fn save_asked(fx: &Effects) -> Option<(&crate::tui::doc::SaveJob, bool)> {
     })
 }
 
+/// The export among `fx`.
+fn export_asked(fx: &Effects) -> Option<crate::tui::export::ExportJob> {
+    fx.iter().find_map(|e| match e {
+        Effect::Export(job) => Some(job.clone()),
+        _ => None,
+    })
+}
+
 fn score(app: &App, o: usize, c: usize) -> Option<f64> {
     app.doc.appraisal().options()[o].score(c)
 }
@@ -1093,13 +1101,7 @@ fn export_asks_for_a_format_and_a_file() {
     type_text(&mut app, "/nonexistent-appraise-test/ranks.json");
     let fx = pure(&mut app, Action::Input(Input::Enter));
     assert_eq!(app.view.mode, Mode::Normal);
-    let job = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Export(job) => Some(job.clone()),
-            _ => None,
-        })
-        .expect("the export is asked of the runner");
+    let job = export_asked(&fx).expect("the export is asked of the runner");
     assert_eq!(crate::tui::export::FORMATS[job.format].extension, "json");
     assert_eq!(
         job.path,
@@ -1135,13 +1137,7 @@ fn an_export_runs_in_the_background_with_its_progress_shown() {
     let target = dir.path().join("review.docx");
     type_text(&mut app, target.to_str().unwrap());
     let fx = super::update(&mut app, Action::Input(Input::Enter));
-    let job = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Export(job) => Some(job.clone()),
-            _ => None,
-        })
-        .expect("the export is asked of the runner");
+    let job = export_asked(&fx).expect("the export is asked of the runner");
     assert!(!target.exists(), "nothing is written by update itself");
     assert_eq!(app.view.mode, Mode::Normal);
     let line = |app: &App| {
