@@ -69,29 +69,45 @@ pub fn set_agreed_weights(
         for key in ["order", "share", "fixed"] {
             table.remove(key);
         }
-        match agreed.order.as_slice() {
-            [] => {}
-            [one] => {
-                table.insert("order", toml_edit::value(one.as_str()));
+        if let Some(Value::InlineTable(entries)) = agreed_weights_value(agreed) {
+            for (key, value) in entries.iter() {
+                table.insert(key, toml_edit::value(value.clone()));
             }
-            many => {
-                let list: Array = many.iter().map(String::as_str).collect();
-                table.insert("order", toml_edit::value(list));
-            }
-        }
-        for (key, entries) in [("share", &agreed.share), ("fixed", &agreed.fixed)] {
-            if entries.is_empty() {
-                continue;
-            }
-            let mut inline = toml_edit::InlineTable::new();
-            for e in entries {
-                let (id, v) = e.split_once('=').unwrap_or((e.as_str(), ""));
-                inline.insert(id.trim(), Value::from(v.trim()));
-            }
-            table.insert(key, toml_edit::value(inline));
         }
         Ok(doc.to_string())
     })
+}
+
+/// What a panel agreed about the weights as the file writes it under
+/// `[agreed_weights]`: `order` (text, or a list of text), `share` and
+/// `fixed` (criterion = text); `None` when nothing is agreed.
+pub(crate) fn agreed_weights_value(agreed: &crate::model::AgreedWeights) -> Option<Value> {
+    if agreed.is_empty() {
+        return None;
+    }
+    let mut t = toml_edit::InlineTable::new();
+    match agreed.order.as_slice() {
+        [] => {}
+        [one] => {
+            t.insert("order", Value::from(one.as_str()));
+        }
+        many => {
+            let list: Array = many.iter().map(String::as_str).collect();
+            t.insert("order", Value::Array(list));
+        }
+    }
+    for (key, entries) in [("share", &agreed.share), ("fixed", &agreed.fixed)] {
+        if entries.is_empty() {
+            continue;
+        }
+        let mut inline = toml_edit::InlineTable::new();
+        for e in entries {
+            let (id, v) = e.split_once('=').unwrap_or((e.as_str(), ""));
+            inline.insert(id.trim(), Value::from(v.trim()));
+        }
+        t.insert(key, Value::InlineTable(inline));
+    }
+    Some(Value::InlineTable(t))
 }
 
 /// The UTF-8 byte-order mark, as some Windows editors start a file with it.
@@ -274,7 +290,7 @@ fn write_lists(root: &mut Table, a: &Appraisal) {
 }
 
 /// A scale as an inline table: `{ min = 1, max = 3, labels = { ... } }`.
-fn scale_value(s: &Scale) -> Value {
+pub(crate) fn scale_value(s: &Scale) -> Value {
     let mut t = toml_edit::InlineTable::new();
     t.insert("min", num_value(s.min()));
     t.insert("max", num_value(s.max()));
@@ -295,7 +311,7 @@ fn scale_value(s: &Scale) -> Value {
 }
 
 /// A value function as the file writes it.
-fn function_value(f: &crate::model::value_fn::ValueFunction) -> Value {
+pub(crate) fn function_value(f: &crate::model::value_fn::ValueFunction) -> Value {
     use crate::model::value_fn::ValueFunction;
     let mut t = toml_edit::InlineTable::new();
     t.insert("function", Value::from(f.name()));
@@ -412,7 +428,7 @@ fn write_agreed_order(root: &mut Table, a: &Appraisal) {
 }
 
 /// A published figure as written, so 3.80 keeps its two decimals.
-fn published_value(p: &crate::model::Published) -> Value {
+pub(crate) fn published_value(p: &crate::model::Published) -> Value {
     p.text()
         .parse::<Value>()
         .unwrap_or_else(|_| num_value(p.value()))
@@ -777,7 +793,7 @@ pub(crate) fn num_value(x: f64) -> Value {
 }
 
 /// A range of raw values as its inline table, `{ low = 2, likely = 2.4, high = 3 }`.
-fn range_value(r: &crate::model::value_fn::RawRange) -> Value {
+pub(crate) fn range_value(r: &crate::model::value_fn::RawRange) -> Value {
     let mut t = toml_edit::InlineTable::new();
     t.insert("low", num_value(r.low));
     if let Some(c) = r.likely {

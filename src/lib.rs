@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod atomic;
+pub mod carried;
 pub mod compute;
 pub mod detail;
 pub mod diagnostic;

@@ -61,6 +61,24 @@ impl<'s> Sink<'s> {
         self.diagnostics.push(d);
     }
 
+    /// Records an error of `kind` at `span`, with `help` saying what to do.
+    pub fn error(
+        &mut self,
+        span: Span,
+        kind: Kind,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) {
+        self.push(Diagnostic::error(kind, message, Some(span)).with_help(help));
+    }
+
+    /// Reports `v` as a value of the wrong type: "{what} must be {want},
+    /// not {its type}", with `help` saying how to write it.
+    pub fn wrong_type(&mut self, v: &Spanned<DeValue<'_>>, what: &str, want: &str, help: String) {
+        let message = format!("{what} must be {want}, not {}", type_name(v.get_ref()));
+        self.error(self.at(v), Kind::WrongType, message, help);
+    }
+
     /// Whether any error (not warning) has been recorded.
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
@@ -161,14 +179,12 @@ pub fn number(v: &Spanned<DeValue<'_>>, what: &str, sink: &mut Sink<'_>) -> Opti
             );
             return None;
         }
-        other => {
-            sink.push(
-                Diagnostic::error(
-                    Kind::WrongType,
-                    format!("{what} must be a number, not {}", type_name(other)),
-                    Some(span),
-                )
-                .with_help(format!("write {what} as a number, such as 3")),
+        _ => {
+            sink.wrong_type(
+                v,
+                what,
+                "a number",
+                format!("write {what} as a number, such as 3"),
             );
             return None;
         }
@@ -196,14 +212,12 @@ pub fn string(v: &Spanned<DeValue<'_>>, what: &str, sink: &mut Sink<'_>) -> Opti
             value: s.to_string(),
             span: sink.at(v),
         }),
-        other => {
-            sink.push(
-                Diagnostic::error(
-                    Kind::WrongType,
-                    format!("{what} must be text, not {}", type_name(other)),
-                    Some(sink.at(v)),
-                )
-                .with_help(format!("put {what} in double quotes, like \"...\"")),
+        _ => {
+            sink.wrong_type(
+                v,
+                what,
+                "text",
+                format!("put {what} in double quotes, like \"...\""),
             );
             None
         }
@@ -296,15 +310,7 @@ impl<'t, 'i> Table<'t, 'i> {
         required: Option<&str>,
         sink: &mut Sink<'_>,
     ) -> Option<At<String>> {
-        match self.get(key) {
-            Some(v) => string(v, &format!("`{key}`"), sink),
-            None => {
-                if let Some(example) = required {
-                    self.missing(key, example, sink);
-                }
-                None
-            }
-        }
+        self.read(key, required, sink, string)
     }
 
     /// Reads a number; reports it if required and absent.
@@ -314,8 +320,20 @@ impl<'t, 'i> Table<'t, 'i> {
         required: Option<&str>,
         sink: &mut Sink<'_>,
     ) -> Option<At<f64>> {
+        self.read(key, required, sink, number)
+    }
+
+    /// Reads `key` with `read`; when it is absent, reports it if `required`
+    /// (an example value for the help).
+    fn read<T>(
+        &self,
+        key: &str,
+        required: Option<&str>,
+        sink: &mut Sink<'_>,
+        read: impl FnOnce(&Spanned<DeValue<'i>>, &str, &mut Sink<'_>) -> Option<T>,
+    ) -> Option<T> {
         match self.get(key) {
-            Some(v) => number(v, &format!("`{key}`"), sink),
+            Some(v) => read(v, &format!("`{key}`"), sink),
             None => {
                 if let Some(example) = required {
                     self.missing(key, example, sink);
@@ -335,14 +353,12 @@ impl<'t, 'i> Table<'t, 'i> {
                 .iter()
                 .filter_map(|item| string(item, &format!("each entry of `{key}`"), sink))
                 .collect(),
-            other => {
-                sink.push(
-                    Diagnostic::error(
-                        Kind::WrongType,
-                        format!("`{key}` must be a list of text, not {}", type_name(other)),
-                        Some(sink.at(v)),
-                    )
-                    .with_help(format!("write {key} = [\"first\", \"second\"]")),
+            _ => {
+                sink.wrong_type(
+                    v,
+                    &format!("`{key}`"),
+                    "a list of text",
+                    format!("write {key} = [\"first\", \"second\"]"),
                 );
                 Vec::new()
             }
@@ -358,20 +374,12 @@ impl<'t, 'i> Table<'t, 'i> {
                 span: sink.at(v),
                 name,
             }),
-            other => {
-                sink.push(
-                    Diagnostic::error(
-                        Kind::WrongType,
-                        format!(
-                            "`{key}` in {} must be a table, not {}",
-                            self.name,
-                            type_name(other)
-                        ),
-                        Some(sink.at(v)),
-                    )
-                    .with_help(format!(
-                        "write {key} = {{ ... }} or start a [{key}] section"
-                    )),
+            _ => {
+                sink.wrong_type(
+                    v,
+                    &format!("`{key}` in {}", self.name),
+                    "a table",
+                    format!("write {key} = {{ ... }} or start a [{key}] section"),
                 );
                 None
             }
@@ -391,16 +399,11 @@ impl<'t, 'i> Table<'t, 'i> {
                 for item in items.iter() {
                     match item.get_ref() {
                         DeValue::Table(t) => out.push((t, sink.at(item))),
-                        other => sink.push(
-                            Diagnostic::error(
-                                Kind::WrongType,
-                                format!(
-                                    "each entry of `{key}` must be a table, not {}",
-                                    type_name(other)
-                                ),
-                                Some(sink.at(item)),
-                            )
-                            .with_help(format!("start each entry with a [[{key}]] line")),
+                        _ => sink.wrong_type(
+                            item,
+                            &format!("each entry of `{key}`"),
+                            "a table",
+                            format!("start each entry with a [[{key}]] line"),
                         ),
                     }
                 }
@@ -417,14 +420,12 @@ impl<'t, 'i> Table<'t, 'i> {
                 );
                 None
             }
-            other => {
-                sink.push(
-                    Diagnostic::error(
-                        Kind::WrongType,
-                        format!("`{key}` must be a list of tables, not {}", type_name(other)),
-                        Some(sink.at(v)),
-                    )
-                    .with_help(format!("start each entry with a [[{key}]] line")),
+            _ => {
+                sink.wrong_type(
+                    v,
+                    &format!("`{key}`"),
+                    "a list of tables",
+                    format!("start each entry with a [[{key}]] line"),
                 );
                 None
             }

@@ -186,17 +186,50 @@ fn scoresheet_file_names_are_safe_recognisable_and_never_shared() {
         .args(["sheet", "new", "review.toml", "--member", "Cllr A Clark"])
         .assert()
         .failure()
-        .stderr(
-            predicate::str::contains(b.as_str()).and(predicate::str::contains("already exists")),
-        );
-    // The panel merges all five.
-    let sheets: Vec<String> = std::fs::read_dir(dir.path())
+        .stderr(predicate::str::contains(format!(
+            "{b} already exists: it is the sheet of Cllr A Clark; score it with `appraise tui review.toml --member 'Cllr A Clark'`"
+        )));
+    // Émile is émile to a panel (names are compared without regard to
+    // case, so that one member's two sheets are not two votes): told whose
+    // the file is and what to do, and not offered --force, which would
+    // blank émile's sheet.
+    let refused = appraise()
+        .current_dir(dir.path())
+        .args(["sheet", "new", "review.toml", "--member", "Émile"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "review.emile.sheet.toml already exists: it is the sheet of émile, and a panel counts Émile as the same member",
+        ))
+        .stderr(predicate::str::contains("add an initial"));
+    let said = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(!said.contains("--force"), "{said}");
+    // Émile D. is someone else, with a file of their own.
+    assert_eq!(
+        sheet_new(dir.path(), "Émile D."),
+        "review.emile-d.sheet.toml"
+    );
+    let mut sheets: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".sheet.toml"))
         .collect();
-    assert_eq!(sheets.len(), 5, "{sheets:?}");
+    sheets.sort();
+    assert_eq!(sheets.len(), 6, "{sheets:?}");
+    // The panel takes all six as six members: no two share a file.
+    let out = appraise()
+        .current_dir(dir.path())
+        .args(["panel", "review.toml", "--format", "json"])
+        .args(&sheets)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!said.contains("already has a sheet"), "{said}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {said}");
+    });
+    assert_eq!(json["members"].as_array().map(Vec::len), Some(6), "{json}");
 }
 
 #[test]
@@ -226,4 +259,44 @@ fn a_reader_that_stops_early_is_not_an_error() {
             "{args:?}: {err}"
         );
     }
+}
+
+#[test]
+fn a_long_export_and_a_large_import_show_a_spinner_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join(EXAMPLE);
+    let example = example.to_string_lossy();
+    let mut session = common::pty::Session::start(
+        &[
+            "export",
+            &example,
+            "--format",
+            "xlsx",
+            "--samples",
+            "1000000000",
+            "--out",
+            "big.xlsx",
+        ],
+        dir.path(),
+    );
+    session.wait_for("exporting xlsx");
+    session.kill().expect("stopped");
+    // A CSV of 20,000 options by 40 criteria takes a while to read.
+    let mut csv = String::from("Option");
+    for c in 1..=40 {
+        csv.push_str(&format!(",C{c}"));
+    }
+    csv.push_str("\nWeight");
+    csv.push_str(&",1".repeat(40));
+    for o in 1..=20_000 {
+        csv.push_str(&format!("\nOption {o}"));
+        for c in 0..40 {
+            csv.push_str(&format!(",{}", (o + c) % 6));
+        }
+    }
+    csv.push('\n');
+    std::fs::write(dir.path().join("big.csv"), csv).unwrap();
+    let mut session = common::pty::Session::start(&["import", "big.csv"], dir.path());
+    session.wait_for("reading big.csv");
+    session.kill().expect("stopped");
 }

@@ -798,20 +798,36 @@ fn totals_and_ranks(json: &serde_json::Value) -> Vec<(String, f64, u64)> {
     rows
 }
 
-/// Every file in appraisals/ (read from the folder, so a new example is
-/// covered without touching this test): exported as a workbook and imported
-/// again, it passes `check` and ranks as the original does, and its
-/// groups, criteria, raw values and long list read back the same.
+/// Every file in appraisals/ and tests/fixtures/v2/ (read from the
+/// folders, so a new example is covered without touching this test), among
+/// them one with every kind of value function, ranges of raw values, percentage and agreed weights,
+/// own scales with wording and published ranks, percentages and subtotals:
+/// exported as a workbook and imported again, each passes `check`, gives
+/// the same `rank --format json`, and loads as the same appraisal (names,
+/// references, weights, scores, notes, evidence, raw values and their
+/// ranges, value functions, scales, published figures, agreed weights).
 #[test]
-fn every_bundled_example_comes_back_from_its_workbook_with_the_same_totals_and_ranks() {
-    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("appraisals");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&folder)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
+fn every_bundled_example_comes_back_from_its_workbook_as_the_same_appraisal() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tomls = |folder: &str| {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(folder))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        files
+    };
+    let mut files = tomls("appraisals");
     assert!(files.len() >= 2, "{files:?}");
+    let fixtures = tomls("tests/fixtures/v2");
+    assert!(
+        fixtures
+            .iter()
+            .any(|f| f.ends_with("every-value-function.toml")),
+        "{fixtures:?}"
+    );
+    files.extend(fixtures);
     let dir = tempfile::tempdir().unwrap();
     for (k, file) in files.iter().enumerate() {
         let xlsx = dir.path().join(format!("{k}.xlsx"));
@@ -837,52 +853,85 @@ fn every_bundled_example_comes_back_from_its_workbook_with_the_same_totals_and_r
             String::from_utf8_lossy(&out.stderr)
         );
         appraise().arg("check").arg(&back).assert().success();
-        let (mut a, b) = (rank_json(file), rank_json(&back));
-        // A criterion's own scale that is the appraisal's scale is not held
-        // by the workbook (docs/importing.md says so); it changes no score.
-        let scale = &a["scale"];
-        let same = serde_json::json!([scale["min"], scale["max"], scale["step"]]);
-        if let Some(list) = a["criteria"].as_array_mut() {
-            for c in list {
-                if c["scale"] == same {
-                    c["scale"] = serde_json::Value::Null;
-                }
-            }
-        }
-        assert_eq!(
-            totals_and_ranks(&a),
-            totals_and_ranks(&b),
-            "{}",
-            file.display()
-        );
-        for key in [
-            "scale",
-            "max_total",
-            "version",
-            "groups",
-            "criteria",
-            "long_list",
-        ] {
-            assert_eq!(a[key], b[key], "{}: {key}", file.display());
-        }
-        for (x, y) in a["options"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .zip(b["options"].as_array().unwrap())
-        {
-            for key in [
-                "name",
-                "ref",
-                "group",
-                "subtotals",
-                "measured",
-                "published_total",
-            ] {
-                assert_eq!(x[key], y[key], "{}: {key} of {}", file.display(), x["id"]);
-            }
+        let text = std::fs::read_to_string(&back).unwrap();
+        assert!(!text.contains("CHECK: the value function"), "{text}");
+        assert_eq!(rank_json(file), rank_json(&back), "{}", file.display());
+        let (a, b) = (load(file), load(&back));
+        let shown = file.display();
+        assert_eq!(a.meta, b.meta, "{shown}");
+        assert_eq!(a.scale(), b.scale(), "{shown}");
+        assert_eq!(a.groups(), b.groups(), "{shown}");
+        assert_eq!(a.criteria(), b.criteria(), "{shown}");
+        assert_eq!(a.screens(), b.screens(), "{shown}");
+        assert_eq!(a.option_groups(), b.option_groups(), "{shown}");
+        assert_eq!(a.percent_weights(), b.percent_weights(), "{shown}");
+        assert_eq!(a.agreed_weights(), b.agreed_weights(), "{shown}");
+        assert_eq!(a.options().len(), b.options().len(), "{shown}");
+        for (x, y) in a.options().iter().zip(b.options()) {
+            assert_eq!(x, y, "{shown}: {}", x.id());
         }
     }
+}
+
+/// A workbook whose weights were changed so that they no longer add up to
+/// 100 still imports: the percentage setting is left out, and the file
+/// says so.
+#[test]
+fn carried_settings_that_no_longer_fit_the_workbook_are_left_out_and_said_so() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("w.xlsx");
+    appraise()
+        .arg("export")
+        .arg(root.join("tests/fixtures/v2/every-value-function.toml"))
+        .args(["--format", "xlsx", "--out"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    // Change the first criterion's weight in group on the Matrix sheet, as
+    // an officer would in Excel, by rewriting the cell in the sheet's XML.
+    let edited = dir.path().join("edited.xlsx");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&xlsx).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(&edited).unwrap());
+    let book = calamine::open_workbook_auto(&xlsx).unwrap();
+    let names = calamine::Reader::sheet_names(&book);
+    let matrix = names.iter().position(|n| n == "Matrix").unwrap() + 1;
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut f, &mut bytes).unwrap();
+        if name == format!("xl/worksheets/sheet{matrix}.xml") {
+            let text = String::from_utf8(bytes).unwrap();
+            // The weight in group of "Quality of the site" is 30.
+            let cell = "<v>30</v>";
+            assert!(text.contains(cell), "{text}");
+            bytes = text.replacen(cell, "<v>35</v>", 1).into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut out, &bytes).unwrap();
+    }
+    out.finish().unwrap();
+    let back = dir.path().join("back.toml");
+    appraise()
+        .arg("import")
+        .arg(&edited)
+        .arg("--out")
+        .arg(&back)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&back).unwrap();
+    assert!(
+        text.contains(
+            "weights and agreed_weights from the workbook: the file would not load with them"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("weights = \"percent\""), "{text}");
+    let b = load(&back);
+    assert!(!b.percent_weights());
+    assert_eq!(b.criteria()[0].weight(), 35.0);
 }
 
 /// The second bundled example (version 2): what its workbook holds comes
@@ -915,7 +964,7 @@ fn a_version_2_workbook_gives_back_its_evidence_screening_and_groups() {
     assert!(text.contains("version = 2"), "{text}");
     assert!(
         text.contains("# Not recovered from the workbook")
-            && text.contains("published ranks, percentages and subtotals"),
+            && text.contains("comments in the source file"),
         "{text}"
     );
     let (a, b) = (load(&original), load(&back));
@@ -981,4 +1030,107 @@ fn a_version_2_workbook_gives_back_its_evidence_screening_and_groups() {
             y.measure().map(|m| (&m.unit, &m.better))
         );
     }
+}
+
+#[test]
+fn a_semicolon_csv_with_decimal_commas_imports_as_excel_wrote_it() {
+    // Excel in many European locales writes CSV with semicolons between the
+    // fields and a comma as the decimal mark.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("eu.csv"),
+        "\u{feff}Option;Cost;Quality;Risk;Total\nWeight;30%;50%;20%;\nA;3;4,5;2;\"3,65\"\nB;5;2;3;3,1\n",
+    )
+    .unwrap();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "eu.csv", "--scale", "0-5/0.5"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("row 2 holds weights"));
+    let a = load(&dir.path().join("eu.toml"));
+    let names: Vec<&str> = a.criteria().iter().map(|c| c.name()).collect();
+    assert_eq!(names, ["Cost", "Quality", "Risk"]);
+    let weights: Vec<f64> = a.criteria().iter().map(|c| c.weight()).collect();
+    assert_eq!(weights, [30.0, 50.0, 20.0]);
+    assert_eq!(a.options()[0].score(1), Some(4.5));
+    assert_eq!(a.options()[1].score(2), Some(3.0));
+    assert_eq!(a.options()[1].published_total(), Some(3.1));
+}
+
+#[test]
+fn a_csv_with_another_separator_names_the_delimiter_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bar.csv"),
+        "Option|Cost|Quality\nWeight|1|2\nA|3|4\nB|5|2\n",
+    )
+    .unwrap();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "bar.csv", "--scale", "0-5"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no score matrix found"))
+        .stderr(predicate::str::contains(
+            "its fields were read as separated by commas; if they are separated otherwise, say how with --delimiter",
+        ));
+    assert!(!dir.path().join("bar.toml").exists());
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "bar.csv", "--scale", "0-5", "--delimiter", "|"])
+        .assert()
+        .success();
+    let a = load(&dir.path().join("bar.toml"));
+    assert_eq!(a.options()[1].score(0), Some(5.0));
+    // A tab is named as a word; a letter is refused with what to give.
+    std::fs::write(
+        dir.path().join("tab.txt"),
+        "Option\tCost\tQuality\nWeight\t1\t2\nA\t3\t4\nB\t5\t2\n",
+    )
+    .unwrap();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "tab.txt", "--scale", "0-5", "--delimiter", "tab"])
+        .assert()
+        .success();
+    appraise()
+        .current_dir(dir.path())
+        .args(["import", "bar.csv", "--delimiter", "x"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the word tab"));
+}
+
+/// A version-1 file's `[agreed_weights]` come back from its workbook as
+/// they were written.
+#[test]
+fn a_version_1_workbook_gives_back_its_agreed_weights() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("v1.toml");
+    let mut text = std::fs::read_to_string(example_path()).unwrap();
+    text.push_str(
+        "\n[agreed_weights]\norder = \"child-focused > rest\"\nshare = { partnerships = \"5%..30%\" }\n",
+    );
+    std::fs::write(&file, text).unwrap();
+    let xlsx = dir.path().join("v1.xlsx");
+    appraise()
+        .arg("export")
+        .arg(&file)
+        .args(["--format", "xlsx", "--out"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    let back = dir.path().join("back.toml");
+    appraise()
+        .arg("import")
+        .arg(&xlsx)
+        .arg("--out")
+        .arg(&back)
+        .assert()
+        .success();
+    let (a, b) = (load(&file), load(&back));
+    assert!(!a.agreed_weights().is_empty());
+    assert_eq!(a.agreed_weights(), b.agreed_weights());
+    same_appraisal(&a, &b);
 }

@@ -5,7 +5,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use appraise::atomic::{self, WriteError};
+use appraise::atomic::WriteError;
 use appraise::import::layout::Orientation;
 use appraise::import::{self, ImportError, Question, Settings};
 use appraise::load;
@@ -18,6 +18,7 @@ use super::{EXIT_FAILURE, print_warnings, write_stdout};
     appraise import scores.xlsx                       writes scores.toml beside it\n  \
     appraise import review.ods --sheet Matrix --out review.toml\n  \
     appraise import matrix.csv --options columns --scale 1-10\n  \
+    appraise import matrix.csv --delimiter ';'        fields separated by semicolons\n  \
     appraise import scores.xlsx --dry-run             show what was found, write nothing\n  \
     appraise import report.docx --sheet \"Table 3\"     the scoring table of a Word report\n\n\
     The layout found (options as rows or columns, the criteria, weights, totals and\n\
@@ -45,6 +46,11 @@ pub struct Args {
     /// instead of inferring it from the scores.
     #[arg(long, value_name = "MIN-MAX[/STEP]", value_parser = parse_scale)]
     pub scale: Option<(f64, f64, f64)>,
+    /// How a CSV file separates its fields: `,`, `;`, `tab` or another
+    /// single character (default: found from the file, which works for the
+    /// comma, the semicolon and the tab).
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
     /// The appraisal's title (default: the text above the matrix).
     #[arg(long)]
     pub title: Option<String>,
@@ -89,6 +95,18 @@ fn parse_scale(s: &str) -> Result<(f64, f64, f64), String> {
         .parse::<f64>()
         .map_err(|e| format!("max: {e}"))?;
     Ok((min, max, step))
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ => match s.as_bytes() {
+            [b] if b.is_ascii() && !b.is_ascii_alphanumeric() && *b != b'"' && *b != b'\n' => {
+                Ok(*b)
+            }
+            _ => Err("give one character, such as ';' or ',', or the word tab".into()),
+        },
+    }
 }
 
 /// Asks a question on the terminal; `None` when the answer is no use.
@@ -158,7 +176,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         title: args.title.clone(),
     };
     let bar = super::progress::spinner(format!("reading {}", args.file.display()));
-    let book = import::read_file(&args.file);
+    let book = import::read_file_with(&args.file, args.delimiter);
     bar.finish_and_clear();
     let book = match book {
         Ok(b) => b,
@@ -237,12 +255,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         return write_stdout(text.as_bytes());
     }
-    let written = if args.force {
-        atomic::write(&out, text.as_bytes())
-    } else {
-        atomic::write_new(&out, text.as_bytes())
-    };
-    match written {
+    match super::write_file(&out, text.as_bytes(), args.force) {
         Ok(()) => {}
         Err(WriteError::Exists { path }) => {
             eprintln!(

@@ -93,6 +93,21 @@ pub fn print_warnings(loaded: &Loaded) {
     );
 }
 
+/// Writes a new file whole or not at all: with `force` replacing one that
+/// is there, otherwise failing with [`appraise::atomic::WriteError::Exists`]
+/// rather than touching it.
+pub fn write_file(
+    path: &Path,
+    bytes: &[u8],
+    force: bool,
+) -> Result<(), appraise::atomic::WriteError> {
+    if force {
+        appraise::atomic::write(path, bytes)
+    } else {
+        appraise::atomic::write_new(path, bytes)
+    }
+}
+
 /// Writes `bytes` to standard output; a reader that stops early (`| head`)
 /// is not a failure.
 pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<ExitCode> {

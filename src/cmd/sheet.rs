@@ -70,17 +70,38 @@ fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
     let text = panel::blank_sheet(&loaded.appraisal, &reference, &args.member);
     // Written whole or not at all: a full disk or a crash never leaves half a
     // sheet that a later `panel` would read as a member's partial scores.
-    let written = if args.force {
-        atomic::write(&out, text.as_bytes())
-    } else {
-        atomic::write_new(&out, text.as_bytes())
-    };
-    match written {
+    match super::write_file(&out, text.as_bytes(), args.force) {
         Ok(()) => {}
-        Err(atomic::WriteError::Exists { .. }) => bail!(
-            "{} already exists; use --force to replace it or --out to choose another name",
-            appraise::sanitise::shown(&out)
-        ),
+        Err(atomic::WriteError::Exists { .. }) => {
+            let shown = appraise::sanitise::shown(&out);
+            let score = |m: &str| {
+                format!(
+                    "appraise tui {} --member {}",
+                    appraise::sanitise::shown(&args.appraisal),
+                    shell_word(m)
+                )
+            };
+            match panel::sheet::sheet_holder(&out) {
+                // The same name exactly: the member's sheet is there already.
+                Some(m) if m == args.member => bail!(
+                    "{shown} already exists: it is the sheet of {}; score it with `{}`, or replace it with a blank one with --force",
+                    appraise::sanitise::shown(&m),
+                    score(&m)
+                ),
+                // Another spelling of the same member: a second sheet would be
+                // merged as a second vote, so there is none, and --force (which
+                // would blank the first) is not offered.
+                Some(m) => bail!(
+                    "{shown} already exists: it is the sheet of {}, and a panel counts {} as the same member (names are compared without regard to case); score it with `{}`, or, if they are two people, give a name that tells them apart (add an initial)",
+                    appraise::sanitise::shown(&m),
+                    appraise::sanitise::shown(&args.member),
+                    score(&m)
+                ),
+                None => bail!(
+                    "{shown} already exists; use --force to replace it or --out to choose another name"
+                ),
+            }
+        }
         Err(e) => bail!("the sheet was not written: {e}"),
     }
     println!(
@@ -89,4 +110,14 @@ fn new(args: NewArgs) -> anyhow::Result<ExitCode> {
         appraise::sanitise::shown(&args.member)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `s` as one word for a shell command shown to the user: quoted when it
+/// holds anything but letters, digits and `.-_`.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || "._-".contains(c)) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
 }

@@ -43,6 +43,9 @@ pub struct Origin {
     pub screens: Vec<(String, String)>,
     /// The file format's version (1 or 2).
     pub version: u8,
+    /// What the visible tables do not hold, for `appraise import` to read
+    /// back exactly (value functions, published figures, ranges, ...).
+    pub carried: Vec<crate::carried::Record>,
 }
 
 /// One piece of a report.

@@ -1921,6 +1921,7 @@ pub fn frame(appraisal: &Appraisal) -> Report {
             .map(|s| (s.id().to_string(), s.name().to_string()))
             .collect(),
         version: appraisal.version(),
+        carried: crate::carried::records(appraisal),
     };
     Report {
         title: meta.title.clone(),

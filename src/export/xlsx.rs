@@ -381,6 +381,10 @@ fn ids_sheet(
             [Some("option"), Some(id), Some(name), annex.as_deref()],
         )?;
     }
+    // What the visible sheets do not hold, as TOML (crate::carried).
+    for r in &origin.carried {
+        put(&mut ws, [Some(r.kind), Some(&r.id), Some(&r.toml), None])?;
+    }
     ws.set_column_width(1, 24).map_err(xerr)?;
     ws.set_column_width(2, 50).map_err(xerr)?;
     ws.set_column_width(3, 30).map_err(xerr)?;

@@ -13,6 +13,7 @@
 //! strengths, weaknesses, scale and notes from the workbook's other sheets,
 //! so that export followed by import gives the appraisal back.
 
+mod carried;
 mod comments;
 mod docx;
 pub mod layout;
@@ -108,14 +109,17 @@ pub enum ImportError {
     },
     /// No sheet holds a matrix of scores.
     #[error(
-        "{file}: no score matrix found{}; a matrix needs option names down one side, criterion names across the top and at least two columns of numbers",
-        if sheets.len() == 1 { format!(" on sheet \"{}\"", sheets[0]) } else { String::new() }
+        "{file}: no score matrix found{}; a matrix needs option names down one side, criterion names across the top and at least two columns of numbers{}",
+        if sheets.len() == 1 { format!(" on sheet \"{}\"", sheets[0]) } else { String::new() },
+        separator.map(separator_hint).unwrap_or_default()
     )]
     NoMatrix {
         /// The file.
         file: String,
         /// The sheets looked at.
         sheets: Vec<String>,
+        /// For a CSV file, the separator its fields were split at.
+        separator: Option<u8>,
     },
     /// A choice is needed.
     #[error("{file}: {}", question_text(question))]
@@ -152,6 +156,24 @@ pub enum ImportError {
         /// The load diagnostics, rendered.
         rendered: String,
     },
+}
+
+/// How a CSV file was split, and the flag that splits it otherwise.
+fn separator_hint(sep: u8) -> String {
+    format!(
+        " (its fields were read as separated by {}; if they are separated otherwise, say how with --delimiter, such as --delimiter ';' or --delimiter tab)",
+        separator_name(sep)
+    )
+}
+
+/// A separator as a summary names it.
+fn separator_name(sep: u8) -> String {
+    match sep {
+        b'\t' => "tabs".to_string(),
+        b',' => "commas".to_string(),
+        b';' => "semicolons".to_string(),
+        other => format!("'{}'", char::from(other)),
+    }
 }
 
 fn question_text(q: &Question) -> String {
@@ -221,6 +243,25 @@ pub struct DraftOption {
     pub score_places: Vec<Place>,
 }
 
+impl DraftOption {
+    /// An option called `name` with no id yet, and no score, note or
+    /// anything else for any of its `criteria` criteria.
+    pub fn named(name: String, criteria: usize) -> DraftOption {
+        DraftOption {
+            id: String::new(),
+            name,
+            group: None,
+            description: None,
+            strengths: Vec::new(),
+            weaknesses: Vec::new(),
+            published: None,
+            scores: vec![None; criteria],
+            notes: vec![None; criteria],
+            score_places: Vec::new(),
+        }
+    }
+}
+
 /// How the scale was settled, for the comment in the file.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ScaleSource {
@@ -271,14 +312,26 @@ pub struct Draft {
     pub weights_found: bool,
     /// The version-2 parts, for a version-2 appraise workbook.
     pub version2: Option<Box<v2::Extra>>,
+    /// Settings of the whole appraisal that an appraise workbook carries
+    /// ([`crate::carried`]): `weights` and `agreed_weights`, as (key,
+    /// value as written).
+    pub carried: Vec<(String, String)>,
 }
 
 /// Reads every sheet of the file at `path`, choosing the reader by extension.
 pub fn read_file(path: &Path) -> Result<Book, ImportError> {
+    read_file_with(path, None)
+}
+
+/// Reads the file at `path` as [`read_file`] does; a CSV file's fields are
+/// split at `delimiter` when it is given (a `.tsv` file's at a tab), and
+/// otherwise at the separator found from the file
+/// ([`spreadsheet::detect_separator`]).
+pub fn read_file_with(path: &Path, delimiter: Option<u8>) -> Result<Book, ImportError> {
     let ext = read::extension(path);
     match ext.as_str() {
         "csv" | "tsv" | "txt" => {
-            spreadsheet::read_csv(path, if ext == "tsv" { b'\t' } else { b',' })
+            spreadsheet::read_csv(path, delimiter.or_else(|| (ext == "tsv").then_some(b'\t')))
         }
         "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => spreadsheet::read_workbook(path),
         "docx" => docx::read(path),
@@ -329,6 +382,43 @@ pub fn find(
     settings: &Settings,
     path: &Path,
 ) -> Result<Draft, ImportError> {
+    let mut draft = find_in(file, book, settings, path).map_err(|e| match (e, book.kind) {
+        // A CSV file split at the wrong separator holds no matrix: say how
+        // it was split, and how to split it otherwise.
+        (ImportError::NoMatrix { file, sheets, .. }, read::Kind::Csv { delimiter }) => {
+            ImportError::NoMatrix {
+                file,
+                sheets,
+                separator: Some(delimiter),
+            }
+        }
+        (e, _) => e,
+    })?;
+    if let read::Kind::Csv { delimiter } = book.kind
+        && delimiter != b','
+    {
+        draft.found.insert(
+            0,
+            format!(
+                "fields separated by {}{}",
+                separator_name(delimiter),
+                if delimiter == b';' {
+                    ", with a decimal comma (4,5 is 4.5)"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
+    Ok(draft)
+}
+
+fn find_in(
+    file: &str,
+    book: &Book,
+    settings: &Settings,
+    path: &Path,
+) -> Result<Draft, ImportError> {
     let ids = workbook::ids_sheet(book);
     let names: Vec<String> = book.sheets.iter().map(|s| s.name.clone()).collect();
     let index = match &settings.sheet {
@@ -358,6 +448,7 @@ pub fn find(
                         return Err(ImportError::NoMatrix {
                             file: file.to_string(),
                             sheets: names,
+                            separator: None,
                         });
                     }
                     [one] => *one,
@@ -387,6 +478,7 @@ pub fn find(
     let block = layout::find_block(sheet).ok_or_else(|| ImportError::NoMatrix {
         file: file.to_string(),
         sheets: vec![sheet.name.clone()],
+        separator: None,
     })?;
     let (evidence, why) = layout::orientation_evidence(sheet, &block);
     let orientation = match settings.orientation {
@@ -599,6 +691,7 @@ fn read_matrix(
         return Err(ImportError::NoMatrix {
             file: file.to_string(),
             sheets: vec![sheet.name.clone()],
+            separator: None,
         });
     }
 
@@ -911,6 +1004,7 @@ fn read_matrix(
         options,
         weights_found: weight_line.is_some(),
         version2: None,
+        carried: Vec::new(),
     })
 }
 

@@ -158,8 +158,11 @@ pub fn column_name(col: usize) -> String {
 pub enum Kind {
     /// An Excel or OpenDocument workbook.
     Workbook,
-    /// A CSV file.
-    Csv,
+    /// A CSV file, with the separator its fields were read with.
+    Csv {
+        /// The separator (`,`, `;`, a tab, ...).
+        delimiter: u8,
+    },
     /// A Word document's tables.
     Docx,
 }

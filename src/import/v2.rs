@@ -51,6 +51,11 @@ pub struct CriterionExtra {
     pub scale: Option<(f64, f64, f64)>,
     /// Set for a measured criterion.
     pub measured: Option<Measured>,
+    /// Its own scale as the source file wrote it, with its wording, where
+    /// the workbook carries it and the Matrix still shows that scale.
+    pub scale_text: Option<String>,
+    /// Whether it is the appraisal's cost (`cost = true`).
+    pub cost: bool,
 }
 
 /// A screening test.
@@ -77,6 +82,12 @@ pub struct OptionExtra {
     pub screening: Vec<Option<(bool, Option<String>)>>,
     /// Evidence for and against, per criterion.
     pub evidence: Vec<(Vec<String>, Vec<String>)>,
+    /// Per criterion, a raw value's range as written (`{ low = 2, high = 3 }`),
+    /// where the workbook carries one whose point estimate the Matrix shows.
+    pub ranges: Vec<Option<String>>,
+    /// Published ranks, percentages and subtotals, as (key, value as
+    /// written), carried by the workbook.
+    pub published: Vec<(String, String)>,
 }
 
 /// The version-2 parts of a draft.
@@ -194,11 +205,36 @@ fn split_label(label: &str, names: &[String]) -> (Option<String>, String) {
     }
 }
 
+/// The (name, description) pairs of a sheet's table headed `heading` and
+/// `Description` (the Groups and Criteria sheets), down to the first blank
+/// name.
+fn described(book: &Book, sheet_name: &str, heading: &str) -> Vec<(String, Option<String>)> {
+    let Some(s) = sheet(book, sheet_name) else {
+        return Vec::new();
+    };
+    let Some((r, c)) = find_cell(s, heading) else {
+        return Vec::new();
+    };
+    let Some(d) = (c..s.rows[r].len()).find(|&x| s.get(r, x).shown() == "Description") else {
+        return Vec::new();
+    };
+    (r + 1..s.rows.len())
+        .map(|row| {
+            (
+                s.get(row, c).shown().trim().to_string(),
+                text(s.get(row, d)),
+            )
+        })
+        .take_while(|(name, _)| !name.is_empty())
+        .collect()
+}
+
 /// Reads a version-2 appraise workbook.
 pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Draft, ImportError> {
     let no_matrix = || ImportError::NoMatrix {
         file: file.to_string(),
         sheets: vec!["Matrix".into()],
+        separator: None,
     };
     let m = sheet(book, "Matrix").ok_or_else(no_matrix)?;
     let (header, name_at) = find_cell(m, "Option").ok_or_else(no_matrix)?;
@@ -350,19 +386,9 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
             }
         }
     }
-    if let Some(s) = sheet(book, "Groups")
-        && let Some((r, c)) = find_cell(s, "Group")
-        && let Some(d) = (c..s.rows[r].len()).find(|&x| s.get(r, x).shown() == "Description")
-    {
-        for row in r + 1..s.rows.len() {
-            let name = s.get(row, c).shown();
-            if name.is_empty() {
-                break;
-            }
-            let name = name.trim().to_string();
-            if let Some(g) = groups.iter_mut().find(|g| g.name == name) {
-                g.description = text(s.get(row, d));
-            }
+    for (name, description) in described(book, "Groups", "Group") {
+        if let Some(g) = groups.iter_mut().find(|g| g.name == name) {
+            g.description = description;
         }
     }
 
@@ -440,7 +466,11 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
                 }
             };
             let rule = note.and_then(|n| n.split_once("its score comes from ").map(|(_, r)| r));
-            let (value, value_read) = match rule {
+            let carried = ids.carried_value(crate::carried::CRITERION, &id, "value");
+            let (value, value_read) = match (carried, rule) {
+                // The function exactly as the file wrote it.
+                (Some(v), _) => (v, true),
+                (None, rule) => match rule {
                 // The wording of main since the one value-function rule, and before.
                 Some(r)
                     if r.starts_with("a straight line from the shortlist's worst value")
@@ -453,6 +483,7 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
                     ));
                     ("\"linear\"".to_string(), false)
                 }
+                },
             };
             Measured {
                 unit,
@@ -461,6 +492,10 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
                 value_read,
             }
         });
+        let cost = ids
+            .carried_value(crate::carried::CRITERION, &id, "cost")
+            .is_some_and(|v| v == "true");
+        let scale_text = ids.carried_value(crate::carried::CRITERION, &id, "scale");
         criteria.push(DraftCriterion {
             id,
             name: name.clone(),
@@ -471,20 +506,13 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
             group,
             scale: None,
             measured,
+            cost,
+            scale_text,
         });
     }
-    if let Some(s) = sheet(book, "Criteria")
-        && let Some((r, c)) = find_cell(s, "Criterion")
-        && let Some(d) = (c..s.rows[r].len()).find(|&x| s.get(r, x).shown() == "Description")
-    {
-        for row in r + 1..s.rows.len() {
-            let name = s.get(row, c).shown();
-            if name.is_empty() {
-                break;
-            }
-            if let Some(k) = criteria.iter_mut().find(|k| k.name == name) {
-                k.description = text(s.get(row, d));
-            }
+    for (name, description) in described(book, "Criteria", "Criterion") {
+        if let Some(k) = criteria.iter_mut().find(|k| k.name == name) {
+            k.description = description;
         }
     }
     // The appraisal's scale: the totals' range, in the step most criteria on
@@ -504,6 +532,12 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
         let own = (a.unwrap_or(min), b.unwrap_or(max), s);
         if own != (min, max, step) {
             x.scale = Some(own);
+        }
+        // The file's own scale, with its wording, where the Matrix still
+        // shows it; a scale changed in the workbook is taken as shown.
+        match x.scale_text.as_deref().and_then(super::carried::scale_of) {
+            Some(written) if written == own => x.scale = Some(own),
+            _ => x.scale_text = None,
         }
     }
 
@@ -580,16 +614,10 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
         let published =
             published_col.and_then(|c| m.get(r, c).number().map(|t| (t, m.at(r, c).to_string())));
         options.push(DraftOption {
-            id: String::new(),
-            name,
-            group: None,
-            description: None,
-            strengths: Vec::new(),
-            weaknesses: Vec::new(),
             published,
             scores,
-            notes: vec![None; ncrit],
             score_places: places,
+            ..DraftOption::named(name, ncrit)
         });
         opt_extra.push(OptionExtra {
             reference,
@@ -639,16 +667,8 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
                 Some(i) => i,
                 None => {
                     options.push(DraftOption {
-                        id: String::new(),
-                        name,
-                        group: None,
-                        description: None,
-                        strengths: Vec::new(),
-                        weaknesses: Vec::new(),
-                        published: None,
-                        scores: vec![None; ncrit],
-                        notes: vec![None; ncrit],
                         score_places: vec![s.at(row, c); ncrit],
+                        ..DraftOption::named(name, ncrit)
                     });
                     opt_extra.push(OptionExtra {
                         reference,
@@ -807,7 +827,15 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
         }
     }
 
+    // Published figures and ranges of raw values, as the file wrote them.
+    let crit_ids: Vec<String> = criteria.iter().map(|c| c.id.clone()).collect();
+    for (o, x) in options.iter_mut().zip(&mut opt_extra) {
+        let carried = ids.carried(crate::carried::OPTION, &o.id);
+        super::carried::apply_to_option(&carried, &crit_ids, o, x);
+    }
+    let carried = ids.carried(crate::carried::APPRAISAL, "appraisal");
     let mut draft = Draft {
+        carried,
         file: file.to_string(),
         sheet: m.name.clone(),
         from_appraise: true,
@@ -900,9 +928,12 @@ pub fn read(file: &str, book: &Book, ids: Ids, settings: &Settings) -> Result<Dr
             )
         ));
     }
-    not_recovered.push(
-        "published ranks, percentages and subtotals (published_rank, published_percent, published_subtotals), agreed weights, a cost marking (cost = true), labels of a criterion's own scale, an own scale that is the same as the appraisal's (it is left out, which changes no score), whether a weight was written as a percentage, and comments in the source file: a workbook does not hold them in a form that reads back; add them again from the source".into(),
-    );
+    not_recovered.push(if ids.carried.is_empty() {
+        // A workbook exported before its Ids sheet carried these.
+        "published ranks, percentages and subtotals (published_rank, published_percent, published_subtotals), agreed weights, a cost marking (cost = true), labels of a criterion's own scale, an own scale that is the same as the appraisal's (it is left out, which changes no score), whether a weight was written as a percentage, ranges of raw values (their point estimates are kept), and comments in the source file: this workbook does not hold them in a form that reads back (export it again with this version to keep them); add them again from the source".into()
+    } else {
+        "comments in the source file: a workbook does not hold them".into()
+    });
     // Groups that hold no criterion would not load; a subtotal column of a
     // group all of whose criteria were removed in the workbook.
     let holding: HashSet<&str> = extras.iter().filter_map(|x| x.group.as_deref()).collect();
@@ -923,18 +954,8 @@ use super::write::{n, one_line, q};
 
 /// The version-2 appraisal file for `draft`.
 pub fn to_toml(draft: &Draft, x: &Extra) -> String {
-    let mut out = String::new();
     let (min, max, step) = draft.scale;
-    out.push_str(&format!(
-        "# {}\n#\n# Imported with `appraise import` from {}, sheet \"{}\".\n",
-        one_line(&draft.title),
-        one_line(&draft.file),
-        one_line(&draft.sheet)
-    ));
-    out.push_str("# What was found:\n");
-    for line in &draft.found {
-        out.push_str(&format!("#   {}\n", one_line(line)));
-    }
+    let mut out = super::write::header(draft);
     out.push_str("# Not recovered from the workbook (CHECK these against the source):\n");
     for line in &x.not_recovered {
         out.push_str(&format!("#   - {}\n", one_line(line)));
@@ -952,21 +973,47 @@ pub fn to_toml(draft: &Draft, x: &Extra) -> String {
             out.push_str(&format!("{key} = {}\n", q(value)));
         }
     }
-    out.push_str("\n[scale]\n");
-    out.push_str(&format!(
-        "min = {}\nmax = {}\nstep = {}\n",
-        n(min),
-        n(max),
-        n(step)
-    ));
-    let labels: Vec<String> = draft
-        .labels
+    for (key, value) in &draft.carried {
+        if key == "weights" {
+            out.push_str(&format!("weights = {value}\n"));
+        }
+    }
+    // The scale as the source file wrote it (with its wording, or none at
+    // all), where the workbook carries it and the Matrix still shows it.
+    let carried_scale = draft
+        .carried
         .iter()
-        .filter(|(v, _)| *v >= min && *v <= max)
-        .map(|(v, t)| format!("{} = {}", q(&numbers::score(*v)), q(t)))
-        .collect();
-    if !labels.is_empty() {
-        out.push_str(&format!("labels = {{ {} }}\n", labels.join(", ")));
+        .find(|(k, _)| k == "scale")
+        .map(|(_, v)| v.as_str());
+    let own_everywhere = x.criteria.iter().all(|c| c.scale.is_some());
+    match carried_scale {
+        Some("false") if own_everywhere => out.push_str(
+            "\n# No [scale]: every criterion has a scale of its own, as in the source file.\n",
+        ),
+        Some(t) if super::carried::scale_of(t) == Some((min, max, step)) => {
+            out.push_str("\n[scale]\n");
+            for (key, value) in crate::carried::entries(t).unwrap_or_default() {
+                out.push_str(&format!("{key} = {value}\n"));
+            }
+        }
+        _ => {
+            out.push_str("\n[scale]\n");
+            out.push_str(&format!(
+                "min = {}\nmax = {}\nstep = {}\n",
+                n(min),
+                n(max),
+                n(step)
+            ));
+            let labels: Vec<String> = draft
+                .labels
+                .iter()
+                .filter(|(v, _)| *v >= min && *v <= max)
+                .map(|(v, t)| format!("{} = {}", q(&numbers::score(*v)), q(t)))
+                .collect();
+            if !labels.is_empty() {
+                out.push_str(&format!("labels = {{ {} }}\n", labels.join(", ")));
+            }
+        }
     }
     for g in &x.groups {
         out.push_str("\n[[groups]]\n");
@@ -1000,7 +1047,12 @@ pub fn to_toml(draft: &Draft, x: &Extra) -> String {
             }
             out.push_str(&format!("value = {}\n", m.value));
         }
-        if let Some((a, b, s)) = e.scale {
+        if e.cost {
+            out.push_str("cost = true\n");
+        }
+        if let Some(t) = &e.scale_text {
+            out.push_str(&format!("scale = {t}\n"));
+        } else if let Some((a, b, s)) = e.scale {
             out.push_str(&format!(
                 "scale = {{ min = {}, max = {}, step = {} }}\n",
                 n(a),
@@ -1026,7 +1078,14 @@ pub fn to_toml(draft: &Draft, x: &Extra) -> String {
             out.push_str(&format!("description = {}\n", q(d)));
         }
     }
-    let inline = |pairs: Vec<String>| format!("{{ {} }}", pairs.join(", "));
+    // `key = { a = 1, b = 2 }`, or nothing when there are no pairs.
+    let inline = |key: &str, pairs: Vec<String>| {
+        if pairs.is_empty() {
+            String::new()
+        } else {
+            format!("{key} = {{ {} }}\n", pairs.join(", "))
+        }
+    };
     for (o, e) in draft.options.iter().zip(&x.options) {
         out.push_str("\n[[options]]\n");
         out.push_str(&format!("id = {}\n", q(&o.id)));
@@ -1056,24 +1115,30 @@ pub fn to_toml(draft: &Draft, x: &Extra) -> String {
                 one_line(at)
             ));
         }
+        for (key, value) in &e.published {
+            out.push_str(&format!("{key} = {value}\n"));
+        }
         let scores: Vec<String> = draft
             .criteria
             .iter()
             .zip(&o.scores)
             .filter_map(|(c, s)| s.map(|s| format!("{} = {}", q(&c.id), n(s))))
             .collect();
-        if !scores.is_empty() {
-            out.push_str(&format!("scores = {}\n", inline(scores)));
-        }
+        out.push_str(&inline("scores", scores));
         let measures: Vec<String> = draft
             .criteria
             .iter()
             .zip(&e.measures)
-            .filter_map(|(c, v)| v.map(|v| format!("{} = {}", q(&c.id), n(v))))
+            .enumerate()
+            .filter_map(|(j, (c, v))| {
+                let written = match e.ranges.get(j).cloned().flatten() {
+                    Some(range) => range,
+                    None => n((*v)?),
+                };
+                Some(format!("{} = {written}", q(&c.id)))
+            })
             .collect();
-        if !measures.is_empty() {
-            out.push_str(&format!("measures = {}\n", inline(measures)));
-        }
+        out.push_str(&inline("measures", measures));
         let screening: Vec<String> = x
             .screens
             .iter()
@@ -1089,9 +1154,7 @@ pub fn to_toml(draft: &Draft, x: &Extra) -> String {
                 })
             })
             .collect();
-        if !screening.is_empty() {
-            out.push_str(&format!("screening = {}\n", inline(screening)));
-        }
+        out.push_str(&inline("screening", screening));
         if o.notes.iter().any(Option::is_some) {
             out.push_str("\n[options.notes]\n");
             for (c, note) in draft.criteria.iter().zip(&o.notes) {

@@ -25,6 +25,28 @@ pub struct Ids {
     /// The version of the file the workbook was exported from, where the
     /// Ids sheet says (workbooks exported from version-1 files do not).
     pub version: Option<u8>,
+    /// What the visible sheets do not hold ([`crate::carried`]): by (kind,
+    /// id), the keys and values as written; none in a workbook exported
+    /// before it was kept.
+    pub carried: HashMap<(String, String), Vec<(String, String)>>,
+}
+
+impl Ids {
+    /// The keys and values (as written) carried for `id` of `kind`.
+    pub fn carried(&self, kind: &str, id: &str) -> Vec<(String, String)> {
+        self.carried
+            .get(&(kind.to_string(), id.to_string()))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The value (as written) carried for `key` of `id` of `kind`.
+    pub fn carried_value(&self, kind: &str, id: &str, key: &str) -> Option<String> {
+        self.carried(kind, id)
+            .into_iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
+    }
 }
 
 /// The Ids sheet of an appraise workbook, if `book` is one.
@@ -43,6 +65,22 @@ pub fn ids_sheet(book: &Book) -> Option<Ids> {
             "group" => ids.groups.push((text(1), text(2))),
             "format" if text(1) == "version" => ids.version = text(2).parse().ok(),
             "screening" => ids.screens.push((text(1), text(2))),
+            k if [
+                crate::carried::CRITERION,
+                crate::carried::OPTION,
+                crate::carried::APPRAISAL,
+            ]
+            .contains(&k) =>
+            {
+                // A record that does not read (cut, or edited) is left out,
+                // and import falls back on the visible sheets.
+                if let Some(entries) = crate::carried::entries(&text(2)) {
+                    ids.carried
+                        .entry((text(0), text(1)))
+                        .or_default()
+                        .extend(entries);
+                }
+            }
             "option" => {
                 let annex = Some(text(3)).filter(|s| !s.is_empty());
                 ids.options.push((text(1), text(2), annex));
@@ -135,6 +173,7 @@ pub fn exported_end_label(value: f64, text: &str, (min, max, _): (f64, f64, f64)
 /// Fills `draft` from the rest of an appraise workbook.
 pub fn enrich(book: &Book, ids: Ids, draft: &mut Draft, settings: &Settings) {
     draft.from_appraise = true;
+    draft.carried = ids.carried(crate::carried::APPRAISAL, "appraisal");
     for (key, value) in ids.details {
         if key == "title" {
             draft.title = value;

@@ -23,28 +23,85 @@ pub(super) fn one_line(s: &str) -> String {
 /// say where it came from and what to check. The text is loaded before it
 /// is returned, so a file that would not pass `check` is never written.
 pub fn to_toml(draft: &Draft) -> Result<String, ImportError> {
-    if let Some(extra) = &draft.version2 {
-        let out = super::v2::to_toml(draft, extra);
-        return match load::load_str(&draft.file, &out) {
-            Ok(_) => Ok(out),
-            Err(e) => Err(ImportError::Invalid {
-                file: draft.file.clone(),
-                rendered: e.render(false),
-            }),
-        };
+    let out = match &draft.version2 {
+        Some(extra) => super::v2::to_toml(draft, extra),
+        None => version_1(draft),
+    };
+    let out = with_agreed_weights(draft, out);
+    match load::load_str(&draft.file, &out) {
+        Ok(_) => Ok(out),
+        // Settings the workbook carried that no longer fit what was edited
+        // in it (weights that no longer add up to 100, an agreed weight
+        // naming a criterion removed): left out, and the file says so.
+        Err(_) if draft.carried.iter().any(|(k, _)| loose(k)) => {
+            let mut d = draft.clone();
+            let keys: Vec<String> = d
+                .carried
+                .iter()
+                .filter(|(k, _)| loose(k))
+                .map(|(k, _)| k.clone())
+                .collect();
+            d.carried.retain(|(k, _)| !loose(k));
+            let note = format!(
+                "{} from the workbook: the file would not load with them (weights or criteria were changed in the workbook), so they are left out: add them again from the source",
+                numbers::join_and(&keys)
+            );
+            match d.version2.as_mut() {
+                Some(x) => x.not_recovered.push(note),
+                None => d.found.push(format!("not kept: {note}")),
+            }
+            to_toml(&d)
+        }
+        Err(e) => Err(ImportError::Invalid {
+            file: draft.file.clone(),
+            rendered: e.render(false),
+        }),
     }
-    let mut out = String::new();
-    let (min, max, step) = draft.scale;
-    out.push_str(&format!(
+}
+
+/// Whether a carried setting can stop the file loading once the workbook
+/// was edited (the scale is only used where the Matrix still shows it).
+fn loose(key: &str) -> bool {
+    matches!(key, "weights" | "agreed_weights")
+}
+
+/// The file's opening comments: where it came from and what was found.
+pub(super) fn header(draft: &Draft) -> String {
+    let mut out = format!(
         "# {}\n#\n# Imported with `appraise import` from {}, sheet \"{}\".\n",
         one_line(&draft.title),
         one_line(&draft.file),
         one_line(&draft.sheet)
-    ));
+    );
     out.push_str("# What was found:\n");
     for line in &draft.found {
         out.push_str(&format!("#   {}\n", one_line(line)));
     }
+    out
+}
+
+/// `text` with the `[agreed_weights]` the workbook carried, as the source
+/// file wrote them, after everything else.
+fn with_agreed_weights(draft: &Draft, mut text: String) -> String {
+    let Some(entries) = draft
+        .carried
+        .iter()
+        .find(|(k, _)| k == "agreed_weights")
+        .and_then(|(_, v)| crate::carried::entries(v))
+    else {
+        return text;
+    };
+    text.push_str("\n# What the panel agreed about the weights, as the source file recorded it.\n[agreed_weights]\n");
+    for (key, value) in entries {
+        text.push_str(&format!("{key} = {value}\n"));
+    }
+    text
+}
+
+/// The file for a draft from a version-1 workbook or any other spreadsheet.
+fn version_1(draft: &Draft) -> String {
+    let (min, max, step) = draft.scale;
+    let mut out = header(draft);
     out.push_str(
         "# Check the names, weights and scale against the source; `appraise check FILE`\n\
          # checks the file and compares each option's total with the spreadsheet's.\n\n",
@@ -158,11 +215,5 @@ pub fn to_toml(draft: &Draft) -> Result<String, ImportError> {
             }
         }
     }
-    if let Err(e) = load::load_str(&draft.file, &out) {
-        return Err(ImportError::Invalid {
-            file: draft.file.clone(),
-            rendered: e.render(false),
-        });
-    }
-    Ok(out)
+    out
 }

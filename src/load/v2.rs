@@ -14,7 +14,7 @@ use crate::model::screening::{Screen, ScreenResult};
 use crate::model::value_fn::{Band, Better, Comparison, Measure, ValueFunction};
 use crate::model::{Evidence, Id, OptionGroup, Published, check_name};
 use crate::numbers::{self, shorten};
-use crate::raw::{At, Sink, Span, Table, number, type_name};
+use crate::raw::{At, Sink, Span, Table, number};
 
 /// Keys of a `[[groups]]` entry.
 pub(crate) const GROUP_KEYS: &[&str] = &["id", "name", "weight", "description", "group"];
@@ -152,13 +152,11 @@ pub(crate) fn read_measure(
     }
     let Some(value) = value else {
         if let Some(b) = &better {
-            sink.push(
-                Diagnostic::error(
-                    Kind::InvalidValueFunction,
-                    format!("{} says which way is better but has no value function", t.name),
-                    Some(b.span.clone()),
-                )
-                .with_help("a measured criterion needs value = \"linear\" (or another value function; see docs/format.md) to turn its raw values into scores"),
+            sink.error(
+                b.span.clone(),
+                Kind::InvalidValueFunction,
+                format!("{} says which way is better but has no value function", t.name),
+                "a measured criterion needs value = \"linear\" (or another value function; see docs/format.md) to turn its raw values into scores",
             );
             return (true, None);
         }
@@ -192,13 +190,11 @@ pub(crate) fn read_measure(
             }
         },
         None => {
-            sink.push(
-                Diagnostic::error(
-                    Kind::MissingKey,
-                    format!("{} is measured but does not say which way is better", t.name),
-                    Some(sink.at(value)),
-                )
-                .with_help("add better = \"lower\" (for a cost or a time) or better = \"higher\" (for a benefit)"),
+            sink.error(
+                sink.at(value),
+                Kind::MissingKey,
+                format!("{} is measured but does not say which way is better", t.name),
+                "add better = \"lower\" (for a cost or a time) or better = \"higher\" (for a benefit)",
             );
             None
         }
@@ -215,19 +211,17 @@ pub(crate) fn read_measure(
                     Better::Higher => best > worst,
                 };
                 if !agrees {
-                    sink.push(
-                        Diagnostic::error(
-                            Kind::InvalidValueFunction,
-                            format!(
-                                "the bounds run the wrong way: better = \"{}\", but best = {} is not {} than worst = {}",
-                                better.as_str(),
-                                numbers::as_given(best),
-                                better.as_str(),
-                                numbers::as_given(worst)
-                            ),
-                            Some(sink.at(value)),
-                        )
-                        .with_help("swap `worst` and `best`, or correct `better`"),
+                    sink.error(
+                        sink.at(value),
+                        Kind::InvalidValueFunction,
+                        format!(
+                        "the bounds run the wrong way: better = \"{}\", but best = {} is not {} than worst = {}",
+                        better.as_str(),
+                        numbers::as_given(best),
+                        better.as_str(),
+                        numbers::as_given(worst)
+                    ),
+                        "swap `worst` and `best`, or correct `better`",
                     );
                     return (true, None);
                 }
@@ -265,40 +259,32 @@ pub(crate) fn read_cost(
     }
     let span = sink.at(v);
     if !is_measured {
-        sink.push(
-            Diagnostic::error(
-                Kind::InvalidCost,
-                format!("{} is marked as the cost but is not measured", t.name),
-                Some(span),
-            )
-            .with_help("the cost must be a measured criterion: add unit = \"£m\", better = \"lower\" and value = \"linear\" (or another value function), with each option's cost under `measures`; or remove cost = true"),
+        sink.error(
+            span,
+            Kind::InvalidCost,
+            format!("{} is marked as the cost but is not measured", t.name),
+            "the cost must be a measured criterion: add unit = \"£m\", better = \"lower\" and value = \"linear\" (or another value function), with each option's cost under `measures`; or remove cost = true",
         );
         return false;
     }
     if measure.is_some_and(|m| m.better != Better::Lower) {
-        sink.push(
-            Diagnostic::error(
-                Kind::InvalidCost,
-                format!(
-                    "{} is marked as the cost, but says higher is better",
-                    t.name
-                ),
-                Some(span),
-            )
-            .with_help(
-                "a cost is better when lower: write better = \"lower\", or remove cost = true",
+        sink.error(
+            span,
+            Kind::InvalidCost,
+            format!(
+                "{} is marked as the cost, but says higher is better",
+                t.name
             ),
+            "a cost is better when lower: write better = \"lower\", or remove cost = true",
         );
         return false;
     }
     if let Some(other) = first {
-        sink.push(
-            Diagnostic::error(
-                Kind::DuplicateCost,
-                format!("{} is marked as the cost, but {other} already is", t.name),
-                Some(span),
-            )
-            .with_help("mark one criterion as the cost (the whole cost, such as the whole-life cost) and remove cost = true from the others"),
+        sink.error(
+            span,
+            Kind::DuplicateCost,
+            format!("{} is marked as the cost, but {other} already is", t.name),
+            "mark one criterion as the cost (the whole cost, such as the whole-life cost) and remove cost = true from the others",
         );
         return false;
     }
@@ -346,16 +332,13 @@ fn read_function(
             let name = t.string("function", Some("\"linear\""), sink)?;
             (name, Some(t))
         }
-        other => {
-            sink.push(
-                Diagnostic::error(
-                    Kind::WrongType,
-                    format!("`value` must be text or a table, not {}", type_name(other)),
-                    Some(span),
-                )
-                .with_help(
-                    "write value = \"linear\", or value = { function = \"bands\", bands = [...] }",
-                ),
+        _ => {
+            sink.wrong_type(
+                v,
+                "`value`",
+                "text or a table",
+                "write value = \"linear\", or value = { function = \"bands\", bands = [...] }"
+                    .into(),
             );
             return None;
         }
@@ -374,16 +357,14 @@ fn read_function(
         t.check_keys(keys, sink);
     }
     let needs = |key: &str, example: &str, sink: &mut Sink<'_>| {
-        sink.push(
-            Diagnostic::error(
-                Kind::InvalidValueFunction,
-                format!("the {} value function needs `{key}`", name.value),
-                Some(span.clone()),
-            )
-            .with_help(format!(
+        sink.error(
+            span.clone(),
+            Kind::InvalidValueFunction,
+            format!("the {} value function needs `{key}`", name.value),
+            format!(
                 "write value = {{ function = \"{}\", {key} = {example} }}",
                 name.value
-            )),
+            ),
         );
     };
     match name.value.as_str() {
@@ -396,13 +377,11 @@ fn read_function(
                 (None, None) => Some(ValueFunction::Linear { bounds: None }),
                 (Some(w), Some(b)) => {
                     if !w.value.is_finite() || !b.value.is_finite() || w.value == b.value {
-                        sink.push(
-                            Diagnostic::error(
-                                Kind::InvalidValueFunction,
-                                "`worst` and `best` must be two different ordinary numbers",
-                                Some(b.span),
-                            )
-                            .with_help("give the raw values that score the scale's minimum (worst) and maximum (best)"),
+                        sink.error(
+                            b.span,
+                            Kind::InvalidValueFunction,
+                            "`worst` and `best` must be two different ordinary numbers",
+                            "give the raw values that score the scale's minimum (worst) and maximum (best)",
                         );
                         return None;
                     }
@@ -447,18 +426,16 @@ fn off_scale(s: &At<f64>, min_max: Option<(f64, f64)>, sink: &mut Sink<'_>) -> b
     if s.value.is_finite() && s.value >= min && s.value <= max {
         return false;
     }
-    sink.push(
-        Diagnostic::error(
-            Kind::InvalidValueFunction,
-            format!(
-                "the score {} is outside the criterion's scale, {} to {}",
-                numbers::as_given(s.value),
-                numbers::score(min),
-                numbers::score(max)
-            ),
-            Some(s.span.clone()),
-        )
-        .with_help("every score a value function gives must lie on the criterion's scale"),
+    sink.error(
+        s.span.clone(),
+        Kind::InvalidValueFunction,
+        format!(
+            "the score {} is outside the criterion's scale, {} to {}",
+            numbers::as_given(s.value),
+            numbers::score(min),
+            numbers::score(max)
+        ),
+        "every score a value function gives must lie on the criterion's scale",
     );
     true
 }
@@ -470,13 +447,11 @@ fn read_points(
 ) -> Option<Vec<(f64, f64)>> {
     let help = "write points = [[4, 5], [8, 3], [12, 0]]: each point is [raw value, score], raw values increasing";
     let DeValue::Array(items) = v.get_ref() else {
-        sink.push(
-            Diagnostic::error(
-                Kind::WrongType,
-                "`points` must be a list of [raw value, score] pairs",
-                Some(sink.at(v)),
-            )
-            .with_help(help),
+        sink.error(
+            sink.at(v),
+            Kind::WrongType,
+            "`points` must be a list of [raw value, score] pairs",
+            help,
         );
         return None;
     };
@@ -490,13 +465,11 @@ fn read_points(
                 raw.zip(score)
             }
             _ => {
-                sink.push(
-                    Diagnostic::error(
-                        Kind::WrongType,
-                        "each point must be a pair [raw value, score]",
-                        Some(sink.at(item)),
-                    )
-                    .with_help(help),
+                sink.error(
+                    sink.at(item),
+                    Kind::WrongType,
+                    "each point must be a pair [raw value, score]",
+                    help,
                 );
                 None
             }
@@ -509,13 +482,11 @@ fn read_points(
             ok = false;
         }
         if !raw.value.is_finite() {
-            sink.push(
-                Diagnostic::error(
-                    Kind::InvalidValueFunction,
-                    "a point's raw value must be an ordinary finite number",
-                    Some(raw.span.clone()),
-                )
-                .with_help(help),
+            sink.error(
+                raw.span.clone(),
+                Kind::InvalidValueFunction,
+                "a point's raw value must be an ordinary finite number",
+                help,
             );
             ok = false;
             continue;
@@ -523,28 +494,22 @@ fn read_points(
         if let Some(prev) = out.last()
             && raw.value <= prev.0
         {
-            sink.push(
-                Diagnostic::error(
-                    Kind::InvalidValueFunction,
-                    "the points' raw values must increase from one point to the next",
-                    Some(raw.span.clone()),
-                )
-                .with_help(
-                    "list the points in order of raw value, smallest first, each value once",
-                ),
+            sink.error(
+                raw.span.clone(),
+                Kind::InvalidValueFunction,
+                "the points' raw values must increase from one point to the next",
+                "list the points in order of raw value, smallest first, each value once",
             );
             ok = false;
         }
         out.push((raw.value, score.value));
     }
     if out.len() < 2 && ok {
-        sink.push(
-            Diagnostic::error(
-                Kind::InvalidValueFunction,
-                "a piecewise value function needs at least two points",
-                Some(sink.at(v)),
-            )
-            .with_help(help),
+        sink.error(
+            sink.at(v),
+            Kind::InvalidValueFunction,
+            "a piecewise value function needs at least two points",
+            help,
         );
         ok = false;
     }
@@ -558,13 +523,11 @@ fn read_bands(
 ) -> Option<Vec<Band>> {
     let help = "write bands = [{ below = 1, score = 5 }, { below = 2, score = 4 }, { score = 3 }]; each band tests the value with one of below, up_to, above or at_least, and a last band without a test takes any other value";
     let DeValue::Array(items) = v.get_ref() else {
-        sink.push(
-            Diagnostic::error(
-                Kind::WrongType,
-                "`bands` must be a list of bands",
-                Some(sink.at(v)),
-            )
-            .with_help(help),
+        sink.error(
+            sink.at(v),
+            Kind::WrongType,
+            "`bands` must be a list of bands",
+            help,
         );
         return None;
     };
@@ -573,13 +536,11 @@ fn read_bands(
     let n = items.len();
     for (k, item) in items.iter().enumerate() {
         let DeValue::Table(entries) = item.get_ref() else {
-            sink.push(
-                Diagnostic::error(
-                    Kind::WrongType,
-                    "each band must be a table such as { below = 1, score = 5 }",
-                    Some(sink.at(item)),
-                )
-                .with_help(help),
+            sink.error(
+                sink.at(item),
+                Kind::WrongType,
+                "each band must be a table such as { below = 1, score = 5 }",
+                help,
             );
             ok = false;
             continue;
@@ -602,13 +563,11 @@ fn read_bands(
         .filter_map(|c| t.number(c.key(), None, sink).map(|v| (c, v)))
         .collect();
         if let Some((_, limit)) = tests.iter().find(|(_, v)| !v.value.is_finite()) {
-            sink.push(
-                Diagnostic::error(
-                    Kind::InvalidValueFunction,
-                    "a band's limit must be an ordinary finite number",
-                    Some(limit.span.clone()),
-                )
-                .with_help(help),
+            sink.error(
+                limit.span.clone(),
+                Kind::InvalidValueFunction,
+                "a band's limit must be an ordinary finite number",
+                help,
             );
             ok = false;
         }
@@ -620,13 +579,11 @@ fn read_bands(
             ok = false;
         }
         if tests.is_empty() && k + 1 < n {
-            sink.push(
-                Diagnostic::error(
-                    Kind::InvalidValueFunction,
-                    "only the last band may leave out its test; the bands after this one could never apply",
-                    Some(t.span.clone()),
-                )
-                .with_help("give this band a test such as below = 2, or move it to the end"),
+            sink.error(
+                t.span.clone(),
+                Kind::InvalidValueFunction,
+                "only the last band may leave out its test; the bands after this one could never apply",
+                "give this band a test such as below = 2, or move it to the end",
             );
             ok = false;
         }
@@ -643,13 +600,11 @@ fn read_bands(
         });
     }
     if out.is_empty() && ok {
-        sink.push(
-            Diagnostic::error(
-                Kind::InvalidValueFunction,
-                "the list of bands is empty",
-                Some(sink.at(v)),
-            )
-            .with_help(help),
+        sink.error(
+            sink.at(v),
+            Kind::InvalidValueFunction,
+            "the list of bands is empty",
+            help,
         );
         ok = false;
     }
@@ -761,14 +716,12 @@ pub(crate) fn read_reference(t: &Table<'_, '_>, sink: &mut Sink<'_>) -> Option<A
     let text = match v.get_ref() {
         DeValue::String(s) => s.to_string(),
         DeValue::Integer(_) => sink.text.get(span.clone())?.trim().to_string(),
-        other => {
-            sink.push(
-                Diagnostic::error(
-                    Kind::WrongType,
-                    format!("`ref` must be text or a whole number, not {}", type_name(other)),
-                    Some(span),
-                )
-                .with_help("write the option's number or letter as the source does, such as ref = \"3\" or ref = \"B\""),
+        _ => {
+            sink.wrong_type(
+                v,
+                "`ref`",
+                "text or a whole number",
+                "write the option's number or letter as the source does, such as ref = \"3\" or ref = \"B\"".into(),
             );
             return None;
         }
@@ -799,14 +752,12 @@ pub(crate) fn boolean(
 ) -> Option<bool> {
     match v.get_ref() {
         DeValue::Boolean(b) => Some(*b),
-        other => {
-            sink.push(
-                Diagnostic::error(
-                    Kind::WrongType,
-                    format!("{what} must be true or false, not {}", type_name(other)),
-                    Some(sink.at(v)),
-                )
-                .with_help(format!("write {example}, without quotes")),
+        _ => {
+            sink.wrong_type(
+                v,
+                what,
+                "true or false",
+                format!("write {example}, without quotes"),
             );
             None
         }
@@ -820,19 +771,11 @@ pub(crate) fn read_evidence(
     sink: &mut Sink<'_>,
 ) -> Option<Evidence> {
     let DeValue::Table(entries) = v.get_ref() else {
-        sink.push(
-            Diagnostic::error(
-                Kind::WrongType,
-                format!(
-                    "the evidence for `{}` must be a table, not {}",
-                    shorten(criterion),
-                    type_name(v.get_ref())
-                ),
-                Some(sink.at(v)),
-            )
-            .with_help(format!(
-                "write {criterion} = {{ for = [\"...\"], against = [\"...\"] }}"
-            )),
+        sink.wrong_type(
+            v,
+            &format!("the evidence for `{}`", shorten(criterion)),
+            "a table",
+            format!("write {criterion} = {{ for = [\"...\"], against = [\"...\"] }}"),
         );
         return None;
     };
@@ -886,18 +829,8 @@ pub(crate) fn read_screen_result(
             let reason = super::checked_text(t.string("reason", None, sink), sink);
             (pass, reason, span.clone())
         }
-        other => {
-            sink.push(
-                Diagnostic::error(
-                    Kind::WrongType,
-                    format!(
-                        "a screening result must be true, false or a table, not {}",
-                        type_name(other)
-                    ),
-                    Some(span),
-                )
-                .with_help(help),
-            );
+        _ => {
+            sink.wrong_type(v, "a screening result", "true, false or a table", help);
             return None;
         }
     };
@@ -907,13 +840,11 @@ pub(crate) fn read_screen_result(
     match reason.filter(|r| !r.trim().is_empty()) {
         Some(r) => ScreenResult::fail(r).ok(),
         None => {
-            sink.push(
-                Diagnostic::error(
-                    Kind::FailWithoutReason,
-                    format!("the option fails `{}` but no reason is given", shorten(test)),
-                    Some(at),
-                )
-                .with_help(format!("write {test} = {{ pass = false, reason = \"...\" }}: the long list says why each option was dropped")),
+            sink.error(
+                at,
+                Kind::FailWithoutReason,
+                format!("the option fails `{}` but no reason is given", shorten(test)),
+                format!("write {test} = {{ pass = false, reason = \"...\" }}: the long list says why each option was dropped"),
             );
             None
         }
@@ -928,13 +859,11 @@ pub(crate) fn published(
 ) -> Option<Published> {
     let n = number(v, what, sink)?;
     if !n.value.is_finite() {
-        sink.push(
-            Diagnostic::error(
-                Kind::InvalidValue,
-                format!("{what} must be an ordinary finite number"),
-                Some(n.span),
-            )
-            .with_help("write the figure as the source document prints it"),
+        sink.error(
+            n.span,
+            Kind::InvalidValue,
+            format!("{what} must be an ordinary finite number"),
+            "write the figure as the source document prints it",
         );
         return None;
     }
@@ -947,16 +876,15 @@ pub(crate) fn published_rank(v: &toml::Spanned<DeValue<'_>>, sink: &mut Sink<'_>
     if n.value >= 1.0 && n.value.fract() == 0.0 && n.value <= f64::from(u32::MAX) {
         return Some(n.value as u32);
     }
-    sink.push(
-        Diagnostic::error(
-            Kind::InvalidValue,
-            format!(
-                "a rank is a whole number from 1, not {}",
-                shorten(sink.text.get(n.span.clone()).unwrap_or(""))
-            ),
-            Some(n.span),
-        )
-        .with_help("write the rank the source gives, such as published_rank = 1"),
+    let message = format!(
+        "a rank is a whole number from 1, not {}",
+        shorten(sink.text.get(n.span.clone()).unwrap_or(""))
+    );
+    sink.error(
+        n.span,
+        Kind::InvalidValue,
+        message,
+        "write the rank the source gives, such as published_rank = 1",
     );
     None
 }
@@ -1022,27 +950,25 @@ pub(crate) fn read_agreed(
                         .map(|n| crate::numbers::as_given(n.value))
                 }
                 _ => {
-                    sink.push(
-                        Diagnostic::error(
-                            Kind::WrongType,
-                            if key == "share" {
-                                format!(
-                                    "the agreed share of `{}` must be a range of percentages in quotes",
-                                    shorten(id)
-                                )
-                            } else {
-                                format!(
-                                    "the fixed share of `{}` must be a percentage, such as \"20%\"",
-                                    shorten(id)
-                                )
-                            },
-                            Some(sink.at(v)),
+                    sink.error(
+                        sink.at(v),
+                        Kind::WrongType,
+                        if key == "share" {
+                        format!(
+                            "the agreed share of `{}` must be a range of percentages in quotes",
+                            shorten(id)
                         )
-                        .with_help(if key == "share" {
-                            format!("write it in quotes as a range of percentages: {id} = \"10%..30%\" (either end may be left open: \"..30%\")")
-                        } else {
-                            format!("write it in quotes as a percentage: {id} = \"20%\"")
-                        }),
+                    } else {
+                        format!(
+                            "the fixed share of `{}` must be a percentage, such as \"20%\"",
+                            shorten(id)
+                        )
+                    },
+                        if key == "share" {
+                        format!("write it in quotes as a range of percentages: {id} = \"10%..30%\" (either end may be left open: \"..30%\")")
+                    } else {
+                        format!("write it in quotes as a percentage: {id} = \"20%\"")
+                    },
                     );
                     None
                 }

@@ -247,16 +247,20 @@ pub fn find_sheets(appraisal_path: &Path) -> Vec<PathBuf> {
                 n.starts_with(&prefix) && n.ends_with(".sheet.toml") && n.len() > prefix.len()
             }) && p.is_file()
         })
-        .map(|p| match appraisal_path.parent() {
-            // Keep the folder as the user wrote it, so messages name files as they know them.
-            Some(dir) if dir.as_os_str().is_empty() => {
-                p.file_name().map_or(p.clone(), PathBuf::from)
-            }
-            _ => p,
-        })
+        .map(|p| as_given_beside(appraisal_path, p))
         .collect();
     found.sort();
     found
+}
+
+/// `p`, found in the appraisal's folder, named as the user named the
+/// appraisal: a bare file name when the appraisal was given without a
+/// folder, so messages name files as the user knows them.
+fn as_given_beside(appraisal_path: &Path, p: PathBuf) -> PathBuf {
+    match appraisal_path.parent() {
+        Some(dir) if dir.as_os_str().is_empty() => p.file_name().map_or(p.clone(), PathBuf::from),
+        _ => p,
+    }
 }
 
 /// Scoresheets for the appraisal at `appraisal_path` that sit beside it
@@ -296,12 +300,7 @@ pub fn other_sheets(appraisal_path: &Path) -> Vec<PathBuf> {
                 .and_then(|a| Path::new(a).file_name().map(|n| n == own))
                 .unwrap_or(false)
         })
-        .map(|p| match appraisal_path.parent() {
-            Some(dir) if dir.as_os_str().is_empty() => {
-                p.file_name().map_or(p.clone(), PathBuf::from)
-            }
-            _ => p,
-        })
+        .map(|p| as_given_beside(appraisal_path, p))
         .collect();
     found.sort();
     found

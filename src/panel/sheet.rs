@@ -175,30 +175,15 @@ pub fn parse_sheet(
     let mut warnings = Vec::new();
 
     if let Some(scores) = top.table("scores", "[scores]", &mut sink) {
-        for (okey, ovalue) in scores.entries.iter() {
-            let Some(o) = lookup(
-                okey.get_ref(),
-                &okey.span(),
-                &option_ids,
-                "option",
-                &mut sink,
-            ) else {
-                continue;
-            };
-            seen_scores[o] = true;
-            let Some(cells) = as_table(ovalue, &format!("[scores.{}]", okey.get_ref()), &mut sink)
-            else {
-                continue;
-            };
-            for (ckey, cvalue) in cells.iter() {
-                let Some(c) = lookup(
-                    ckey.get_ref(),
-                    &ckey.span(),
-                    &criterion_ids,
-                    "criterion",
-                    &mut sink,
-                ) else {
-                    continue;
+        each_cell(
+            &scores,
+            "scores",
+            (&option_ids, &criterion_ids),
+            &mut sink,
+            |o, cell, sink| {
+                seen_scores[o] = true;
+                let Some((c, ckey, cvalue)) = cell else {
+                    return;
                 };
                 // "" is the placeholder `sheet new` writes for a blank score.
                 if let DeValue::String(s) = cvalue.get_ref()
@@ -210,7 +195,7 @@ pub fn parse_sheet(
                                 Kind::BlankScoreWithSpaces,
                                 format!(
                                     "the score for `{}` is {:?}, spaces in quotes; it is read as blank (not scored)",
-                                    numbers::shorten(ckey.get_ref()),
+                                    numbers::shorten(ckey),
                                     s.as_ref()
                                 ),
                                 Some(cvalue.span()),
@@ -219,10 +204,10 @@ pub fn parse_sheet(
                             .with_help("write \"\" to leave the score blank on purpose, or the score as a number"),
                         );
                     }
-                    continue;
+                    return;
                 }
-                let Some(v) = number(cvalue, "a score", &mut sink) else {
-                    continue;
+                let Some(v) = number(cvalue, "a score", sink) else {
+                    return;
                 };
                 // Measured values belong to the appraisal, not to members.
                 let measured = appraisal.criteria()[c].measure().is_some();
@@ -234,7 +219,7 @@ pub fn parse_sheet(
                             Kind::ScoreForMeasured,
                             format!(
                                 "`{}` is a measured criterion: its scores come from the appraisal's raw values, so a member cannot score it",
-                                numbers::shorten(ckey.get_ref())
+                                numbers::shorten(ckey)
                             ),
                             Some(v.span.clone()),
                         )
@@ -244,18 +229,18 @@ pub fn parse_sheet(
                     Err(ScoreFault::NoScale) => {}
                     Err(ScoreFault::OffScale(e)) => {
                         let d = crate::load::score_problem(
-                            ckey.get_ref(),
+                            ckey,
                             e,
                             scale,
                             &v.span,
-                            &sink,
+                            sink,
                             ", or \"\" to leave it blank",
                         );
                         sink.push(d);
                     }
                 }
-            }
-        }
+            },
+        );
     } else if top.get("scores").is_none() {
         sink.push(
             Diagnostic::error(Kind::MissingKey, "the scoresheet has no [scores] tables", Some(0..0))
@@ -264,39 +249,24 @@ pub fn parse_sheet(
     }
 
     if let Some(notes) = top.table("notes", "[notes]", &mut sink) {
-        for (okey, ovalue) in notes.entries.iter() {
-            let Some(o) = lookup(
-                okey.get_ref(),
-                &okey.span(),
-                &option_ids,
-                "option",
-                &mut sink,
-            ) else {
-                continue;
-            };
-            let Some(cells) = as_table(ovalue, &format!("[notes.{}]", okey.get_ref()), &mut sink)
-            else {
-                continue;
-            };
-            for (ckey, cvalue) in cells.iter() {
-                let Some(c) = lookup(
-                    ckey.get_ref(),
-                    &ckey.span(),
-                    &criterion_ids,
-                    "criterion",
-                    &mut sink,
-                ) else {
-                    continue;
+        each_cell(
+            &notes,
+            "notes",
+            (&option_ids, &criterion_ids),
+            &mut sink,
+            |o, cell, sink| {
+                let Some((c, _, cvalue)) = cell else {
+                    return;
                 };
                 if let Some(note) = crate::load::checked_note(
-                    string(cvalue, "a note", &mut sink),
+                    string(cvalue, "a note", sink),
                     "remove the control character from the note",
-                    &mut sink,
+                    sink,
                 ) {
                     sheet.notes[o][c] = Some(note);
                 }
-            }
-        }
+            },
+        );
     }
 
     if sink.has_errors() {
@@ -330,6 +300,42 @@ pub fn parse_sheet(
     }
     sheet.source = file;
     Ok(sheet)
+}
+
+/// Option and criterion ids by id, each with its index.
+type IdsByKey<'a, 'k> = (&'a HashMap<&'k str, usize>, &'a HashMap<&'k str, usize>);
+
+/// Visits a `[scores]` or `[notes]` table (`section`): each option it names
+/// (with no cell), then each cell under it with its criterion's index, key
+/// and value, in the file's order. A key that names no option or criterion
+/// is reported and passed over.
+fn each_cell<'t, 'i, 's>(
+    table: &crate::raw::Table<'t, 'i>,
+    section: &str,
+    (option_ids, criterion_ids): IdsByKey<'_, '_>,
+    sink: &mut Sink<'s>,
+    mut visit: impl FnMut(
+        usize,
+        Option<(usize, &'t str, &'t toml::Spanned<DeValue<'i>>)>,
+        &mut Sink<'s>,
+    ),
+) {
+    for (okey, ovalue) in table.entries.iter() {
+        let Some(o) = lookup(okey.get_ref(), &okey.span(), option_ids, "option", sink) else {
+            continue;
+        };
+        visit(o, None, sink);
+        let Some(cells) = as_table(ovalue, &format!("[{section}.{}]", okey.get_ref()), sink) else {
+            continue;
+        };
+        for (ckey, cvalue) in cells.iter() {
+            let key: &'t str = ckey.get_ref();
+            let Some(c) = lookup(key, &ckey.span(), criterion_ids, "criterion", sink) else {
+                continue;
+            };
+            visit(o, Some((c, key, cvalue)), sink);
+        }
+    }
 }
 
 fn as_table<'t, 'i>(
@@ -547,7 +553,7 @@ pub fn default_sheet_path(appraisal_path: &Path, member: &str) -> PathBuf {
     for p in &paths {
         match sheet_member(p) {
             Holder::Nobody => return p.clone(),
-            Holder::Member(m) if m.trim().to_lowercase() == key => return p.clone(),
+            Holder::Member(m) if same_member(&m, member) => return p.clone(),
             // A file that is not a readable sheet is shown to this member,
             // rather than passed over for a new, empty one.
             Holder::Unknown => return p.clone(),
@@ -572,6 +578,21 @@ pub const MAX_SLUG_CHARS: usize = 40;
 /// word to [`MAX_SLUG_CHARS`]. Empty when nothing readable is left.
 pub fn member_slug(member: &str) -> String {
     crate::naming::slug(member, MAX_SLUG_CHARS)
+}
+
+/// The member a sheet file at `path` names, if it is a readable sheet.
+pub fn sheet_holder(path: &Path) -> Option<String> {
+    match sheet_member(path) {
+        Holder::Member(m) => Some(m),
+        Holder::Nobody | Holder::Unknown => None,
+    }
+}
+
+/// Whether two member names are the same member, as panels count them:
+/// regardless of case and of spaces around them (so that one member's two
+/// sheets are never merged as two votes).
+pub fn same_member(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
 /// Who a sheet file at a path belongs to.
