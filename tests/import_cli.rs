@@ -1134,3 +1134,39 @@ fn a_version_1_workbook_gives_back_its_agreed_weights() {
     assert_eq!(a.agreed_weights(), b.agreed_weights());
     same_appraisal(&a, &b);
 }
+
+/// The workbook of the fixture with every kind of value function, saved by
+/// LibreOffice as ODS, still carries what its Ids sheet holds: the import
+/// ranks as the original does and loads as the same appraisal.
+#[test]
+fn every_value_function_survives_libreoffice_as_ods() {
+    let test = "every_value_function_survives_libreoffice_as_ods";
+    let original =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v2/every-value-function.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let xlsx = dir.path().join("every.xlsx");
+    appraise()
+        .arg("export")
+        .arg(&original)
+        .args(["--format", "xlsx", "--out"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    let Some(ods) = libreoffice(test, &xlsx, "ods", dir.path()) else {
+        return;
+    };
+    let back = dir.path().join("back.toml");
+    appraise()
+        .arg("import")
+        .arg(&ods)
+        .arg("--out")
+        .arg(&back)
+        .assert()
+        .success();
+    assert_eq!(rank_json(&original), rank_json(&back));
+    let (a, b) = (load(&original), load(&back));
+    assert_eq!(a.criteria(), b.criteria());
+    assert_eq!(a.options(), b.options());
+    assert_eq!(a.agreed_weights(), b.agreed_weights());
+    assert!(b.percent_weights());
+}

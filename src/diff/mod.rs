@@ -254,6 +254,7 @@ pub fn diff(old: &Appraisal, new: &Appraisal, options: &DiffOptions) -> Diff {
     let mut changes = Vec::new();
     details(old, new, &mut changes);
     scale(old, new, &mut changes);
+    agreed(old, new, &mut changes);
     groups(old, new, &mut changes);
     criteria(old, new, &mut changes);
     option_changes(old, new, &mut changes);
@@ -367,6 +368,19 @@ fn details(old: &Appraisal, new: &Appraisal, changes: &mut Vec<Change>) {
         a.description.as_deref(),
         b.description.as_deref(),
     );
+}
+
+/// What the panel agreed about the weights (`[agreed_weights]`), and
+/// whether weights are written as percentages: an appraisal's settings,
+/// listed with its details.
+fn agreed(old: &Appraisal, new: &Appraisal, changes: &mut Vec<Change>) {
+    let (a, b) = (old.agreed_weights(), new.agreed_weights());
+    let s = Subject::Appraisal;
+    list_change(changes, &s, "agreed order", &a.order, &b.order);
+    list_change(changes, &s, "agreed share", &a.share, &b.share);
+    list_change(changes, &s, "agreed fixed share", &a.fixed, &b.fixed);
+    let percent = |x: &Appraisal| x.percent_weights().then_some("percent");
+    text_change(changes, &s, "weights", percent(old), percent(new));
 }
 
 fn scale(old: &Appraisal, new: &Appraisal, changes: &mut Vec<Change>) {

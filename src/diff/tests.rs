@@ -206,3 +206,42 @@ fn the_text_and_markdown_say_the_same_things() {
     assert!(md.contains("Trust \\| charity: Cost"), "{md}");
     assert!(md.contains("| What | Change | Before | Now |"), "{md}");
 }
+
+#[test]
+fn agreed_weights_alone_are_a_change() {
+    let agreed = |body: &str| SMALL.replacen("[[criteria]]", &format!("{body}\n\n[[criteria]]"), 1);
+    let old = agreed("[agreed_weights]\norder = \"cost > access\"");
+    let new =
+        agreed("[agreed_weights]\norder = \"access > cost\"\nshare = { cost = \"40%..70%\" }");
+    let d = diff(&load(&old), &load(&new), &DiffOptions::default());
+    assert!(!d.is_empty(), "only the agreed weights changed");
+    let lists: Vec<_> = d
+        .changes
+        .iter()
+        .filter_map(|c| match (&c.subject, &c.what) {
+            (
+                Subject::Appraisal,
+                What::List {
+                    field,
+                    removed,
+                    added,
+                },
+            ) => Some((*field, removed.clone(), added.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        lists,
+        [
+            (
+                "agreed order",
+                vec!["cost > access".to_string()],
+                vec!["access > cost".to_string()]
+            ),
+            ("agreed share", vec![], vec!["cost=40%..70%".to_string()]),
+        ]
+    );
+    // Dropping them is a change too, and the same file has none.
+    assert!(!diff(&load(&old), &load(SMALL), &DiffOptions::default()).is_empty());
+    assert!(diff(&load(&new), &load(&new), &DiffOptions::default()).is_empty());
+}

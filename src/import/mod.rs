@@ -13,7 +13,6 @@
 //! strengths, weaknesses, scale and notes from the workbook's other sheets,
 //! so that export followed by import gives the appraisal back.
 
-mod carried;
 mod comments;
 mod docx;
 pub mod layout;

@@ -4,6 +4,8 @@ use super::{Draft, ImportError, ScaleSource};
 use crate::load;
 use crate::numbers;
 
+mod v2;
+
 /// A string as a TOML value (quoted and escaped).
 pub(super) fn q(s: &str) -> String {
     toml_edit::Value::from(s).to_string().trim().to_string()
@@ -24,7 +26,7 @@ pub(super) fn one_line(s: &str) -> String {
 /// is returned, so a file that would not pass `check` is never written.
 pub fn to_toml(draft: &Draft) -> Result<String, ImportError> {
     let out = match &draft.version2 {
-        Some(extra) => super::v2::to_toml(draft, extra),
+        Some(extra) => v2::to_toml(draft, extra),
         None => version_1(draft),
     };
     let out = with_agreed_weights(draft, out);

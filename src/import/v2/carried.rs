@@ -3,8 +3,8 @@
 //! the file as the source file wrote it, where the visible sheets still
 //! agree with it.
 
-use super::DraftOption;
-use super::v2::OptionExtra;
+use super::OptionExtra;
+use crate::import::DraftOption;
 
 /// A number in an inline table's text, by key.
 fn number_in(table: &toml_edit::InlineTable, key: &str) -> Option<f64> {
@@ -23,7 +23,7 @@ fn inline(text: &str) -> Option<toml_edit::InlineTable> {
 }
 
 /// The (min, max, step) of a scale written as an inline table.
-pub(super) fn scale_of(text: &str) -> Option<(f64, f64, f64)> {
+pub(in crate::import) fn scale_of(text: &str) -> Option<(f64, f64, f64)> {
     let t = inline(text)?;
     Some((
         number_in(&t, "min")?,
