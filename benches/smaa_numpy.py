@@ -23,7 +23,13 @@ order, the criteria in file order: numpy sorts each sample's shares),
 simplex shifted up by the lower bound and reject samples outside), `tight`
 (the eighth criterion between 30% and 31% and the sixth at most 2%: numpy
 rejects from the shifted simplex, about 1.4% passing, appraise walks
-hit-and-run chains), or `all`.
+hit-and-run chains), `ranges` (issue 18 §4: the example with a ninth,
+measured criterion whose transition costs are ranges,
+tests/fixtures/v2/ranges-example.toml, which this case always reads: both
+tools draw each option's cost uniformly from its range in every sample and
+score it on a local linear scale, the cheapest of that sample scoring 5 and
+the dearest 0, then draw the costs again for the confidence factors at the
+central weights), or `all` (every case but `ranges`).
 """
 
 import argparse
@@ -43,6 +49,7 @@ import numpy as np  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
 DEFAULT = HERE.parent / "appraisals" / "children-services-ama-2017.toml"
+RANGES = HERE.parent / "tests" / "fixtures" / "v2" / "ranges-example.toml"
 
 
 def load(path):
@@ -55,6 +62,60 @@ def load(path):
         [[float(o.get("scores", {}).get(c, 0.0)) for c in ids] for o in doc["options"]]
     )
     return names, scores, ids
+
+
+def load_ranges(path):
+    """The judged scores as `load` gives them, and each option's (low, high)
+    for the one measured criterion, which comes last."""
+    doc = tomllib.loads(pathlib.Path(path).read_text())
+    judged = [c["id"] for c in doc["criteria"] if "unit" not in c]
+    measured = [c["id"] for c in doc["criteria"] if "unit" in c]
+    assert len(measured) == 1 and doc["criteria"][-1]["id"] == measured[0]
+    scores = np.array([[float(o["scores"].get(c, 0.0)) for c in judged] for o in doc["options"]])
+    ranges = np.array([[o["measures"][measured[0]]["low"], o["measures"][measured[0]]["high"]] for o in doc["options"]])
+    return [o["name"] for o in doc["options"]], scores, ranges
+
+
+def ranged_scores(rng, ranges, k, top=5.0):
+    """k draws of every option's cost, scored on the local linear scale
+    (lower is better): (n, k) scores."""
+    low, high = ranges[:, :1], ranges[:, 1:]
+    raw = low + rng.random((ranges.shape[0], k)) * (high - low)
+    best, worst = raw.min(axis=0), raw.max(axis=0)
+    return top * (raw - worst) / (best - worst)
+
+
+def smaa_ranges(scores, ranges, samples, seed, chunk=65_536):
+    """The rank pass and the confidence pass with costs drawn from ranges,
+    in double precision, as appraise runs them."""
+    n, m = scores.shape
+    rng = np.random.default_rng(seed)
+    counts = np.zeros(n * n, dtype=np.int64)
+    cw = np.zeros((n, m + 1))
+    offsets = (np.arange(n, dtype=np.int16) * n)[:, None]
+    done = 0
+    while done < samples:
+        k = min(chunk, samples - done)
+        w = rng.standard_exponential((m + 1, k))
+        w /= w.sum(axis=0)
+        t = scores @ w[:m] + ranged_scores(rng, ranges, k) * w[m]
+        r = np.add.reduce(t[None, :, :] > t[:, None, :], axis=1, dtype=np.int16)
+        counts += np.bincount((r + offsets).ravel(), minlength=n * n)
+        cw += (r == 0).astype(np.float64) @ w.T
+        done += k
+    firsts = counts.reshape(n, n)[:, 0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        central = cw / firsts[:, None]
+    confidence = np.zeros(n)
+    done = 0
+    while done < samples:
+        k = min(chunk, samples - done)
+        cost = ranged_scores(rng, ranges, k)
+        for i in np.nonzero(firsts)[0]:
+            t = scores @ central[i, :m][:, None] + cost * central[i, m]
+            confidence[i] += np.count_nonzero(t[i] >= t.max(axis=0))
+        done += k
+    return counts.reshape(n, n) / samples, central, confidence / samples
 
 
 CASES = ["plain", "order", "share", "tight"]
@@ -148,16 +209,18 @@ def appraise_seconds(binary, file, isa, samples, extra=()):
     return elapsed if done.returncode == 0 else None
 
 
-def compare(a, scores, ids, case):
+def compare(a, peer, extra, case):
     # The portable path is slow (no FMA instruction at the SSE2 baseline),
-    # so it runs fewer samples.
+    # so it runs fewer samples; the ranges run is not dispatched by
+    # instruction set, and runs 2M samples on every path.
     millions = {"scalar": 1, "avx2": 10, "avx512": 10}
-    extra = flags(case, ids)
+    if case == "ranges":
+        millions = {isa: 2 for isa in millions}
     best_numpy = float("inf")
     best = {isa: float("inf") for isa in millions}
     for _ in range(a.repeat):
         t0 = own_clock()
-        smaa(scores, 1_000_000, a.seed, case=case)
+        peer(1_000_000, a.seed)
         best_numpy = min(best_numpy, own_clock() - t0)
         for isa, mil in millions.items():
             long = appraise_seconds(a.compare, a.file, isa, mil * 1_000_000, extra)
@@ -193,23 +256,41 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=10)
     ap.add_argument("--compare", metavar="BINARY", help="time this appraise build too")
-    ap.add_argument("--case", choices=CASES + ["all"], default="plain", help="weight constraints")
+    ap.add_argument("--case", choices=CASES + ["all", "ranges"], default="plain", help="weight constraints, or raw values as ranges")
     ap.add_argument("--cpu-time", action="store_true", help="compare CPU time, not wall time (for a busy machine)")
     a = ap.parse_args()
     global CPU_TIME
     CPU_TIME = a.cpu_time
+    if a.case == "ranges":
+        a.file = str(RANGES)
+        names, scores, ranges = load_ranges(a.file)
+        peer = lambda samples, seed: smaa_ranges(scores, ranges, samples, seed)  # noqa: E731
+        if a.compare:
+            compare(a, peer, [], "ranges")
+            return
+        best = float("inf")
+        for _ in range(a.repeat):
+            t0 = time.perf_counter()
+            acc, _, _ = peer(a.samples, a.seed)
+            best = min(best, time.perf_counter() - t0)
+        report(a, names, acc, best, scores.shape[1] + 1)
+        return
     names, scores, ids = load(a.file)
     cases = CASES if a.case == "all" else [a.case]
     if a.compare:
         for case in cases:
-            compare(a, scores, ids, case)
+            compare(a, lambda samples, seed: smaa(scores, samples, seed, case=case), flags(case, ids), case)
         return
     best = float("inf")
     for _ in range(a.repeat):
         t0 = time.perf_counter()
         acc, central = smaa(scores, a.samples, a.seed, case=cases[0])
         best = min(best, time.perf_counter() - t0)
-    print(f"numpy {np.__version__}: {a.samples} samples, {scores.shape[0]} options x {scores.shape[1]} criteria")
+    report(a, names, acc, best, scores.shape[1])
+
+
+def report(a, names, acc, best, criteria):
+    print(f"numpy {np.__version__}: {a.samples} samples, {len(names)} options x {criteria} criteria")
     print(f"best of {a.repeat}: {best * 1000:.1f} ms")
     for name, b in zip(names, acc[:, 0]):
         se = (b * (1 - b) / a.samples) ** 0.5

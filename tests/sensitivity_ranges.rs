@@ -124,13 +124,59 @@ fn the_report_shows_the_range_beside_the_raw_value() {
     );
 }
 
+/// A panel that records "cost is £2m–£3m" and agrees "price between 30%
+/// and 50%", or varies the weights or scores, gets an answer, the same
+/// whatever the thread count or instruction set.
 #[test]
-fn ranges_with_a_score_spread_are_refused_with_a_reason() {
-    let out = appraise()
-        .args(["sensitivity", UNIFORM, "--score-spread", "1"])
-        .output()
-        .expect("runs");
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("ranges"), "{err}");
+fn ranges_go_with_constraints_spreads_and_level_by_level_weights() {
+    let cases: [&[&str]; 4] = [
+        &["--share", "cost=30%..50%", "--score-spread", "1"],
+        &["--weight-spread", "20", "--score-spread", "1"],
+        &["--share", "cost=39.5%..40.5%"],
+        &["--hierarchy", "level"],
+    ];
+    // The waste contract with the middle tender's cost known only as £7m–£9.5m.
+    let text = std::fs::read_to_string("tests/fixtures/v2/waste-contract.toml").expect("fixture");
+    assert!(text.contains("cost = 8 }"));
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = dir.path().join("waste.toml");
+    std::fs::write(
+        &file,
+        text.replace("cost = 8 }", "cost = { low = 7, high = 9.5 } }"),
+    )
+    .expect("written");
+    let file = file.to_str().expect("a UTF-8 path");
+    for extra in cases {
+        let mut args = vec![
+            "sensitivity",
+            file,
+            "--format",
+            "json",
+            "--samples",
+            "70000",
+        ];
+        args.extend_from_slice(extra);
+        let with = |threads: &'static str| {
+            let mut a = args.clone();
+            a.extend_from_slice(&["--threads", threads]);
+            a
+        };
+        let base = run(&with("1"), &[]);
+        assert_eq!(
+            base,
+            run(&with("2"), &[]),
+            "{extra:?}: one thread against two"
+        );
+        assert_eq!(
+            base,
+            run(&with("1"), &[("APPRAISE_SIMD", "scalar")]),
+            "{extra:?}: the portable path"
+        );
+        let v: Value = serde_json::from_slice(&base).expect("JSON");
+        assert_eq!(
+            v["monte_carlo"]["drawn_ranges"],
+            serde_json::json!(["cost"]),
+            "{extra:?}"
+        );
+    }
 }

@@ -108,20 +108,41 @@ pub fn findings_table(appraisal: &Appraisal, a: &Sensitivity) -> ReportTable {
     t
 }
 
+/// The columns of a weight stability table after those naming the row.
+fn stability_columns(mut names: Vec<Column>) -> Vec<Column> {
+    names.extend([
+        Column::number("Share now"),
+        Column::number("Leader first from"),
+        Column::number("to"),
+        Column::text("Leads below that"),
+        Column::text("Leads above that"),
+    ]);
+    names
+}
+
+/// A row of a weight stability table: the cells naming it, then the share
+/// now, the stable range and who leads below and above it.
+fn stability_row(
+    appraisal: &Appraisal,
+    mut cells: Vec<Cell>,
+    cs: &sensitivity::CriterionSensitivity,
+) -> Row {
+    let who = |i: Option<usize>| match i {
+        Some(i) => Cell::text(option_name(appraisal, i)),
+        None => Cell::text("nobody"),
+    };
+    cells.extend(range_cells(&cs.shown()));
+    cells.extend([who(cs.below), who(cs.above)]);
+    Row::body(cells)
+}
+
 /// Weight stability: for each criterion, the range of its share of the total
 /// weight over which the leader stays first, and who leads outside it.
 pub fn weights_table(appraisal: &Appraisal, a: &Sensitivity) -> ReportTable {
     let mut t = ReportTable::new(
         "sensitivity-weights",
         "Weight stability: how far each criterion's weight can move before the leader changes",
-        vec![
-            Column::text("Criterion"),
-            Column::number("Share now"),
-            Column::number("Leader first from"),
-            Column::number("to"),
-            Column::text("Leads below that"),
-            Column::text("Leads above that"),
-        ],
+        stability_columns(vec![Column::text("Criterion")]),
     )
     .with_row_header(0)
     .with_short_name("Weight stability");
@@ -131,19 +152,8 @@ pub fn weights_table(appraisal: &Appraisal, a: &Sensitivity) -> ReportTable {
             continue;
         };
         shared_equally |= cs.others_shared_equally;
-        let who = |i: Option<usize>| match i {
-            Some(i) => Cell::text(option_name(appraisal, i)),
-            None => Cell::text("nobody"),
-        };
-        let [share, from, to] = range_cells(&cs.shown());
-        t.rows.push(Row::body(vec![
-            Cell::text(c.name()),
-            share,
-            from,
-            to,
-            who(cs.below),
-            who(cs.above),
-        ]));
+        t.rows
+            .push(stability_row(appraisal, vec![Cell::text(c.name())], cs));
     }
     if let Some(cs) = a.exact.weights.first() {
         t.notes.push(format!(
@@ -223,26 +233,32 @@ pub fn leave_one_out_table(appraisal: &Appraisal, a: &Sensitivity) -> ReportTabl
         let Some(c) = appraisal.criteria().get(l.criterion) else {
             continue;
         };
-        let first = if l.no_weight_left {
-            "no weight left".to_string()
-        } else {
-            l.leaders
-                .iter()
-                .map(|&i| option_name(appraisal, i))
-                .collect::<Vec<_>>()
-                .join(" and ")
-        };
-        t.rows.push(Row::body(vec![
-            Cell::text(c.name()),
-            Cell::text(first),
-            Cell::text(moves_text(appraisal, &l.moved)),
-        ]));
+        t.rows.push(left_out_row(appraisal, c.name(), l));
     }
     t.notes.push(
         "Each row ranks the options on the other criteria only; \"A 2 → 3\" means A moves from rank 2 to rank 3."
             .into(),
     );
     t
+}
+
+/// A row of a leave-one-out table: what was left out (`name`), who is
+/// first without it, and whose rank changes.
+fn left_out_row(appraisal: &Appraisal, name: &str, r: &sensitivity::Reranked) -> Row {
+    let first = if r.no_weight_left {
+        "no weight left".to_string()
+    } else {
+        r.leaders
+            .iter()
+            .map(|&i| option_name(appraisal, i))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    };
+    Row::body(vec![
+        Cell::text(name),
+        Cell::text(first),
+        Cell::text(moves_text(appraisal, &r.moved)),
+    ])
 }
 
 /// The options whose rank changes, one per line as "A 2 → 3", the biggest
@@ -280,15 +296,7 @@ pub fn group_weights_table(
     let mut t = ReportTable::new(
         "sensitivity-group-weights",
         "Group weight stability: how far each group's share, and each criterion's share of its group, can move before the leader changes",
-        vec![
-            Column::text("Group or criterion"),
-            Column::text("Share of"),
-            Column::number("Share now"),
-            Column::number("Leader first from"),
-            Column::number("to"),
-            Column::text("Leads below that"),
-            Column::text("Leads above that"),
-        ],
+        stability_columns(vec![Column::text("Group or criterion"), Column::text("Share of")]),
     )
     .with_row_header(0)
     .with_short_name("Group weight stability");
@@ -296,24 +304,12 @@ pub fn group_weights_table(
     for m in &g.weights {
         let cs = &m.within;
         shared_equally |= cs.others_shared_equally;
-        let who = |i: Option<usize>| match i {
-            Some(i) => Cell::text(option_name(appraisal, i)),
-            None => Cell::text("nobody"),
-        };
         let of = match m.parent {
             Some(p) => tree.name(Member::Group(p), appraisal),
             None => "the total weight".to_string(),
         };
-        let [share, from, to] = range_cells(&cs.shown());
-        t.rows.push(Row::body(vec![
-            Cell::text(tree.name(m.member, appraisal)),
-            Cell::text(of),
-            share,
-            from,
-            to,
-            who(cs.below),
-            who(cs.above),
-        ]));
+        let names = vec![Cell::text(tree.name(m.member, appraisal)), Cell::text(of)];
+        t.rows.push(stability_row(appraisal, names, cs));
     }
     if let Some(m) = g.weights.first() {
         t.notes.push(format!(
@@ -348,20 +344,8 @@ pub fn group_leave_out_table(
     .with_row_header(0)
     .with_short_name("Leave a group out");
     for l in &g.leave_one_out {
-        let first = if l.no_weight_left {
-            "no weight left".to_string()
-        } else {
-            l.leaders
-                .iter()
-                .map(|&i| option_name(appraisal, i))
-                .collect::<Vec<_>>()
-                .join(" and ")
-        };
-        t.rows.push(Row::body(vec![
-            Cell::text(tree.name(Member::Group(l.group), appraisal)),
-            Cell::text(first),
-            Cell::text(moves_text(appraisal, &l.moved)),
-        ]));
+        let name = tree.name(Member::Group(l.group), appraisal);
+        t.rows.push(left_out_row(appraisal, &name, l));
     }
     t.notes.push(
         "Each row ranks the options with one group's weight set to zero; the other members of its parent group share the parent's weight in their proportions."
@@ -589,14 +573,29 @@ pub fn sampling_words(m: &Smaa) -> String {
         ),
         WeightModel::Spread { .. } => "with the weights held at their values".to_string(),
     };
+    let ranged = !m.drawn_ranges.is_empty();
+    let mut words = weights;
     if m.config.score_spread > 0.0 {
-        format!(
-            "{weights}, and each score within {} of its value",
+        words.push_str(&format!(
+            ", and each score{} within {} of its value",
+            if ranged {
+                " not drawn from a range"
+            } else {
+                ""
+            },
             numbers::count(m.config.score_spread, "scale step", "scale steps")
-        )
-    } else {
-        weights
+        ));
     }
+    if ranged {
+        words.push_str(", and raw values given as ranges drawn from them");
+    }
+    words
+}
+
+/// Whether a Monte Carlo run varied the scores (a score spread, or raw
+/// values drawn from ranges), so that its confidence factors say something.
+fn scores_varied(m: &Smaa) -> bool {
+    m.config.score_spread > 0.0 || !m.drawn_ranges.is_empty()
 }
 
 /// The table of rank acceptability: each option's share of random
@@ -608,7 +607,7 @@ pub fn acceptability_table(appraisal: &Appraisal, results: &Results, m: &Smaa) -
     columns.extend(shown_ranks(n).into_iter().map(Column::number));
     // With the scores held as given the confidence factor is always 0 or
     // 100%, which says nothing a reader could use.
-    let confidence = m.config.score_spread > 0.0;
+    let confidence = scores_varied(m);
     if confidence {
         columns.push(Column::number("Confidence"));
     }

@@ -319,11 +319,7 @@ impl WeightConstraints {
         appraisal: &Appraisal,
         text: &str,
     ) -> Result<&mut WeightConstraints, ConstraintParseError> {
-        let syntax = |problem: &str| ConstraintParseError::Syntax {
-            text: text.to_string(),
-            problem: problem.to_string(),
-            example: ORDER_EXAMPLE,
-        };
+        let syntax = |problem: &str| syntax(text, problem, ORDER_EXAMPLE);
         let parts: Vec<&str> = text.split('>').map(|t| t.trim_start_matches('=')).collect();
         if parts.len() < 2 {
             return Err(syntax("an order needs at least two tiers separated by `>`"));
@@ -356,12 +352,9 @@ impl WeightConstraints {
         if tiers.iter().filter(|t| t.is_none()).count() > 1 {
             return Err(syntax("`rest` can appear only once"));
         }
-        let rest: Vec<usize> = appraisal
-            .criteria()
-            .iter()
-            .enumerate()
-            .filter(|(j, c)| c.weight() > 0.0 && !named.contains(j))
-            .map(|(j, _)| j)
+        let rest: Vec<usize> = super::smaa::sampled(appraisal)
+            .into_iter()
+            .filter(|j| !named.contains(j))
             .collect();
         let tiers: Vec<Vec<usize>> = tiers
             .into_iter()
@@ -379,15 +372,8 @@ impl WeightConstraints {
         appraisal: &Appraisal,
         text: &str,
     ) -> Result<&mut WeightConstraints, ConstraintParseError> {
-        let syntax = |problem: &str| ConstraintParseError::Syntax {
-            text: text.to_string(),
-            problem: problem.to_string(),
-            example: SHARE_EXAMPLE,
-        };
-        let (name, range) = text
-            .split_once('=')
-            .ok_or_else(|| syntax("name the criterion, then `=`"))?;
-        let j = find(appraisal, text, name.trim())?;
+        let syntax = |problem: &str| syntax(text, problem, SHARE_EXAMPLE);
+        let (j, range) = named(appraisal, text, SHARE_EXAMPLE)?;
         let (lo, hi) = range
             .split_once("..")
             .ok_or_else(|| syntax("give the range as low..high"))?;
@@ -413,15 +399,8 @@ impl WeightConstraints {
         appraisal: &Appraisal,
         text: &str,
     ) -> Result<&mut WeightConstraints, ConstraintParseError> {
-        let syntax = |problem: &str| ConstraintParseError::Syntax {
-            text: text.to_string(),
-            problem: problem.to_string(),
-            example: FIX_EXAMPLE,
-        };
-        let (name, value) = text
-            .split_once('=')
-            .ok_or_else(|| syntax("name the criterion, then `=`"))?;
-        let j = find(appraisal, text, name.trim())?;
+        let syntax = |problem: &str| syntax(text, problem, FIX_EXAMPLE);
+        let (j, value) = named(appraisal, text, FIX_EXAMPLE)?;
         let share = percent(value.trim()).ok_or_else(|| {
             syntax(&format!(
                 "`{}` is not a percentage from 0 to 100",
@@ -443,13 +422,7 @@ impl WeightConstraints {
                 .get(j)
                 .map_or_else(|| format!("criterion {}", j + 1), |c| c.name().to_string())
         };
-        let weighted: Vec<usize> = appraisal
-            .criteria()
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.weight() > 0.0)
-            .map(|(j, _)| j)
-            .collect();
+        let weighted = super::smaa::sampled(appraisal);
         // Order steps gathered by the criterion that matters more, in the
         // order first given.
         let mut above: Vec<(usize, Vec<usize>)> = Vec::new();
@@ -539,6 +512,28 @@ impl WeightConstraints {
 fn percent(text: &str) -> Option<f64> {
     let x: f64 = text.trim().trim_end_matches('%').trim().parse().ok()?;
     (0.0..=100.0).contains(&x).then_some(x / 100.0)
+}
+
+/// A constraint in words that cannot be read: `problem`, with `example`.
+fn syntax(text: &str, problem: &str, example: &'static str) -> ConstraintParseError {
+    ConstraintParseError::Syntax {
+        text: text.to_string(),
+        problem: problem.to_string(),
+        example,
+    }
+}
+
+/// `criterion=rest`, as `--share` and `--fix` take them: the criterion
+/// (found as [`find`] finds it) and the text after `=`.
+fn named<'t>(
+    appraisal: &Appraisal,
+    text: &'t str,
+    example: &'static str,
+) -> Result<(usize, &'t str), ConstraintParseError> {
+    let (name, rest) = text
+        .split_once('=')
+        .ok_or_else(|| syntax(text, "name the criterion, then `=`", example))?;
+    Ok((find(appraisal, text, name.trim())?, rest))
 }
 
 /// The criterion with this id, or else this name (any case).

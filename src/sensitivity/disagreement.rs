@@ -22,7 +22,7 @@ use rand_xoshiro::rand_core::{Rng, SeedableRng};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::smaa::{CHUNK_SAMPLES, MAX_OPTIONS, MAX_SAMPLES, SmaaError};
+use super::smaa::{CHUNK_SAMPLES, SmaaError};
 use super::statements::{Statement, StatementKind};
 use crate::model::Appraisal;
 use crate::numbers;
@@ -78,11 +78,7 @@ pub struct Disagreement {
 impl Disagreement {
     /// Share of samples in which option `i` ranks first (0 if out of range).
     pub fn first_share(&self, i: usize) -> f64 {
-        self.options
-            .get(i)
-            .and_then(|o| o.acceptability.first())
-            .copied()
-            .unwrap_or(0.0)
+        super::smaa::first_of(self.options.get(i).map(|o| o.acceptability.as_slice()))
     }
 }
 
@@ -108,15 +104,7 @@ pub fn disagreement(
 ) -> Result<Disagreement, SmaaError> {
     let n = appraisal.options().len();
     let m = appraisal.criteria().len();
-    if n > MAX_OPTIONS {
-        return Err(SmaaError::TooManyOptions(n));
-    }
-    if config.samples == 0 || config.samples > MAX_SAMPLES {
-        return Err(SmaaError::Samples(config.samples));
-    }
-    if config.threads == Some(0) {
-        return Err(SmaaError::Threads);
-    }
+    super::smaa::check_size(n, config.samples, config.threads)?;
     let weights = appraisal.weights();
     let cells: Vec<&[f64]> = (0..n * m)
         .map(|at| scores.get(at).map_or(&[][..], Vec::as_slice))

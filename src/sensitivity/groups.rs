@@ -12,7 +12,7 @@
 
 use serde::Serialize;
 
-use super::leave_out::{RankMove, rerank};
+use super::leave_out::{Reranked, rerank};
 use super::weights::{CriterionSensitivity, OptionLine, stability};
 use crate::compute::Results;
 use crate::model::Appraisal;
@@ -329,24 +329,16 @@ pub struct MemberSensitivity {
 pub struct GroupLeftOut {
     /// The group left out, by index.
     pub group: usize,
-    /// Totals without it, in option order.
-    pub totals: Vec<f64>,
-    /// Competition ranks without it.
-    pub ranks: Vec<usize>,
-    /// Option indices by rank, then file order.
-    pub ranking: Vec<usize>,
-    /// The options ranked first.
-    pub leaders: Vec<usize>,
-    /// Options whose rank changes.
-    pub moved: Vec<RankMove>,
-    /// True when nothing with weight is left.
-    pub no_weight_left: bool,
+    /// The ranking without it (its fields read through this one).
+    #[serde(flatten)]
+    pub ranked: Reranked,
 }
 
-impl GroupLeftOut {
-    /// Whether the options ranked first are the same as with every group.
-    pub fn same_leaders(&self, results: &Results) -> bool {
-        self.leaders == results.leaders()
+impl std::ops::Deref for GroupLeftOut {
+    type Target = Reranked;
+
+    fn deref(&self) -> &Reranked {
+        &self.ranked
     }
 }
 
@@ -389,15 +381,9 @@ pub fn group_analysis(analysed: &Appraisal, results: &Results, tree: &Tree) -> G
             let mut without = gw.clone();
             without[g] = 0.0;
             let (w, _) = tree.effective_with(&tree.criterion_weight, &without);
-            let r = rerank(analysed, results, &w);
             GroupLeftOut {
                 group: g,
-                totals: r.totals,
-                ranks: r.ranks,
-                ranking: r.ranking,
-                leaders: r.leaders,
-                moved: r.moved,
-                no_weight_left: r.no_weight_left,
+                ranked: rerank(analysed, results, &w),
             }
         })
         .collect();
@@ -452,14 +438,7 @@ fn member_sensitivity(
                     .map(|&s| tree.weight(s) / sib_weight * tree.value(s, row))
                     .sum()
             };
-            let at_zero = outside + pw * rest;
-            let at_one = outside + pw * mine;
-            OptionLine {
-                option: i,
-                at_zero,
-                at_one,
-                slope: at_one - at_zero,
-            }
+            OptionLine::new(i, outside + pw * rest, outside + pw * mine)
         })
         .collect();
     let index = match m {

@@ -33,10 +33,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rand_xoshiro::rand_core::Rng;
 
 use super::constraints::Region;
-use super::kernel::{ChunkTally, Problem};
-
-/// Consecutive samples in one batch, for the batch-means standard errors.
-pub const BATCH: usize = 1_024;
+use super::draws::{Weights, unit};
 
 /// Steps between kept samples, per free criterion: a sample is kept every
 /// `THIN_PER_CRITERION * k` steps, `k` the number of free criteria (each
@@ -51,116 +48,6 @@ pub const BURN_IN_SAMPLES: usize = 200;
 /// Steps between samples for `k` free criteria.
 pub fn thinning(k: usize) -> usize {
     (THIN_PER_CRITERION * k).max(1)
-}
-
-/// One chain's tally, with what the mixing diagnostics need.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct ChainTally {
-    /// Rank counts and central weight sums, batch by batch as the kernel's.
-    pub tally: ChunkTally,
-    /// `count_x2[i * n + r]`: sum over batches of the squared count.
-    pub count_x2: Vec<f64>,
-    /// `count_xk[i * n + r]`: sum over batches of the count times the batch size.
-    pub count_xk: Vec<f64>,
-    /// Sum over batches of the squared batch size.
-    pub len2: f64,
-    /// Number of batches.
-    pub batches: usize,
-    /// Per chain: samples, and the mean and sample variance of each share.
-    pub chains: Vec<ChainMoments>,
-}
-
-/// One chain's samples, mean and variance of each sampled share.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct ChainMoments {
-    /// Samples kept.
-    pub samples: usize,
-    /// Mean of each share.
-    pub mean: Vec<f64>,
-    /// Sample variance of each share.
-    pub var: Vec<f64>,
-}
-
-impl ChainTally {
-    fn new(n: usize, m: usize) -> ChainTally {
-        ChainTally {
-            tally: ChunkTally::new(n, m),
-            count_x2: vec![0.0; n * n],
-            count_xk: vec![0.0; n * n],
-            len2: 0.0,
-            batches: 0,
-            chains: Vec::new(),
-        }
-    }
-
-    /// Adds another chain's tally (merged in chunk order).
-    pub fn add(&mut self, other: &ChainTally) {
-        self.tally.add(&other.tally);
-        for (a, b) in self.count_x2.iter_mut().zip(&other.count_x2) {
-            *a += b;
-        }
-        for (a, b) in self.count_xk.iter_mut().zip(&other.count_xk) {
-            *a += b;
-        }
-        self.len2 += other.len2;
-        self.batches += other.batches;
-        self.chains.extend(other.chains.iter().cloned());
-    }
-
-    /// An empty tally to merge chains into.
-    pub fn empty(n: usize, m: usize) -> ChainTally {
-        ChainTally::new(n, m)
-    }
-
-    /// Batch-means standard error of every acceptability, `i * n + r`.
-    pub fn acceptability_se(&self, n: usize) -> Vec<f64> {
-        let total = self.tally.samples as f64;
-        let b = self.batches as f64;
-        let correction = if b > 1.0 { b / (b - 1.0) } else { 0.0 };
-        (0..n * n)
-            .map(|at| {
-                let p = self.tally.counts[at] as f64 / total;
-                // Sum over batches of (C_b - p K_b)^2.
-                let ss =
-                    (self.count_x2[at] - 2.0 * p * self.count_xk[at] + p * p * self.len2).max(0.0);
-                (ss * correction).sqrt() / total
-            })
-            .collect()
-    }
-
-    /// The largest potential scale reduction factor over the shares that
-    /// vary; 1 when there is one chain or nothing varies.
-    pub fn psrf(&self) -> f64 {
-        let chains = &self.chains;
-        let c = chains.len();
-        let len = chains.iter().map(|x| x.samples).min().unwrap_or(0);
-        if c < 2 || len < 2 {
-            return 1.0;
-        }
-        let (cf, nf) = (c as f64, len as f64);
-        let shares = chains[0].mean.len();
-        let mut worst: f64 = 1.0;
-        for j in 0..shares {
-            let w = chains.iter().map(|x| x.var[j]).sum::<f64>() / cf;
-            if w <= 1e-24 {
-                continue;
-            }
-            let grand = chains.iter().map(|x| x.mean[j]).sum::<f64>() / cf;
-            let between = chains
-                .iter()
-                .map(|x| (x.mean[j] - grand).powi(2))
-                .sum::<f64>()
-                / (cf - 1.0);
-            let pooled = (nf - 1.0) / nf * w + between;
-            worst = worst.max((pooled / w).sqrt());
-        }
-        worst
-    }
-}
-
-/// A uniform on [0, 1) from the top 53 bits.
-fn unit(x: u64) -> f64 {
-    (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
 }
 
 /// Order steps at each free criterion: `(other, above)` with `above` true
@@ -230,131 +117,39 @@ impl Walker<'_> {
     }
 }
 
-/// Runs one chain of `samples` kept samples of the rank acceptability
-/// simulation (fixed scores, or scores spread as the kernel spreads them).
-pub(crate) fn chain(
-    p: &Problem,
-    region: &Region,
-    rng: &mut Xoshiro256PlusPlus,
-    samples: usize,
-) -> ChainTally {
-    let (n, m) = (p.n, p.m);
-    let thin = thinning(region.free.len());
-    let mut walker = Walker {
-        region,
-        adj: adjacency(region, m),
-        w: region.start(),
-    };
-    for _ in 0..BURN_IN_SAMPLES * thin {
-        walker.step(rng);
-    }
-    let mut out = ChainTally::new(n, m);
-    let base: Vec<f64> = p.scores.iter().map(|&x| f64::from(x)).collect();
-    let mut s = base.clone();
-    let spread = f64::from(p.score_spread);
-    let (slo, shi) = (f64::from(p.lo), f64::from(p.hi));
-    let mut totals = vec![0.0; n];
-    // This batch's counts and central weight sums.
-    let mut counts = vec![0u64; n * n];
-    let mut cw = vec![0.0; n * m];
-    let mut firsts = vec![0u64; n];
-    let mut in_batch = 0usize;
-    let mut sum = vec![0.0; m];
-    let mut sum2 = vec![0.0; m];
-    let close = |out: &mut ChainTally,
-                 counts: &mut [u64],
-                 cw: &mut [f64],
-                 firsts: &mut [u64],
-                 len: usize| {
-        let len = len as f64;
-        out.len2 += len * len;
-        out.batches += 1;
-        for (at, c) in counts.iter_mut().enumerate() {
-            let x = *c as f64;
-            out.tally.counts[at] += *c;
-            out.count_x2[at] += x * x;
-            out.count_xk[at] += x * len;
-            *c = 0;
-        }
-        for (i, first) in firsts.iter_mut().enumerate() {
-            let kk = *first as f64;
-            out.tally.k2[i] += kk * kk;
-            for j in 0..m {
-                let at = i * m + j;
-                let x = cw[at];
-                out.tally.cw[at] += x;
-                out.tally.cw_x2[at] += x * x;
-                out.tally.cw_xk[at] += x * kk;
-                cw[at] = 0.0;
-            }
-            *first = 0;
-        }
-    };
-    for _ in 0..samples {
-        for _ in 0..thin {
+/// A hit-and-run chain as a source of weightings: started at
+/// [`Region::start`] and run for the burn-in when made, then
+/// [`thinning`] steps between the weightings it gives.
+pub(crate) struct Chain<'a> {
+    walker: Walker<'a>,
+    thin: usize,
+}
+
+impl<'a> Chain<'a> {
+    /// A chain through `region` for `m` sampled criteria, burnt in with `rng`.
+    pub fn new(region: &'a Region, m: usize, rng: &mut Xoshiro256PlusPlus) -> Chain<'a> {
+        let thin = thinning(region.free.len());
+        let mut walker = Walker {
+            region,
+            adj: adjacency(region, m),
+            w: region.start(),
+        };
+        for _ in 0..BURN_IN_SAMPLES * thin {
             walker.step(rng);
         }
-        let w = &walker.w;
-        if spread > 0.0 {
-            for (at, x) in s.iter_mut().enumerate() {
-                *x = if p.present[at] {
-                    let u = unit(rng.next_u64());
-                    (base[at] + spread * (2.0 * u - 1.0)).clamp(slo, shi)
-                } else {
-                    0.0
-                };
-            }
-        }
-        for (i, t) in totals.iter_mut().enumerate() {
-            *t = s[i * m..(i + 1) * m]
-                .iter()
-                .zip(w)
-                .map(|(a, b)| a * b)
-                .sum();
-        }
-        for i in 0..n {
-            let ti = totals[i];
-            let rank = totals.iter().filter(|&&t| t > ti).count();
-            counts[i * n + rank] += 1;
-            if rank == 0 {
-                firsts[i] += 1;
-                for (acc, &x) in cw[i * m..(i + 1) * m].iter_mut().zip(w) {
-                    *acc += x;
-                }
-            }
-        }
-        for j in 0..m {
-            sum[j] += w[j];
-            sum2[j] += w[j] * w[j];
-        }
-        in_batch += 1;
-        if in_batch == BATCH {
-            close(&mut out, &mut counts, &mut cw, &mut firsts, in_batch);
-            in_batch = 0;
-        }
+        Chain { walker, thin }
     }
-    if in_batch > 0 {
-        close(&mut out, &mut counts, &mut cw, &mut firsts, in_batch);
+}
+
+impl Weights for Chain<'_> {
+    fn draw(&mut self, rng: &mut Xoshiro256PlusPlus, w: &mut [f64], proposals: &mut u64) -> bool {
+        for _ in 0..self.thin {
+            self.walker.step(rng);
+        }
+        w.copy_from_slice(&self.walker.w);
+        *proposals += 1;
+        true
     }
-    out.tally.samples = samples as u64;
-    out.tally.proposals = samples as u64;
-    let ns = samples as f64;
-    out.chains.push(ChainMoments {
-        samples,
-        mean: sum.iter().map(|x| x / ns).collect(),
-        var: sum
-            .iter()
-            .zip(&sum2)
-            .map(|(s1, s2)| {
-                if samples > 1 {
-                    ((s2 - s1 * s1 / ns) / (ns - 1.0)).max(0.0)
-                } else {
-                    0.0
-                }
-            })
-            .collect(),
-    });
-    out
 }
 
 #[cfg(test)]
@@ -419,34 +214,5 @@ mod tests {
         assert!((mean - (0.45 + 0.1 / 3.0)).abs() < 1e-3, "{mean}");
         let below = ws.iter().filter(|w| w[0] < 0.5).count() as f64 / ws.len() as f64;
         assert!((below - 0.75).abs() < 0.01, "{below}");
-    }
-
-    #[test]
-    fn batch_means_and_psrf_on_known_numbers() {
-        // Two batches of 2 samples; option 0 first in 2 then 0.
-        let mut t = ChainTally::new(1, 1);
-        t.tally.samples = 4;
-        t.tally.counts = vec![2];
-        t.count_x2 = vec![4.0];
-        t.count_xk = vec![4.0];
-        t.len2 = 8.0;
-        t.batches = 2;
-        // p = 0.5: ss = 4 - 2 * 0.5 * 4 + 0.25 * 8 = 2; se = sqrt(2 * 2) / 4.
-        assert!((t.acceptability_se(1)[0] - 0.5).abs() < 1e-12);
-        // Two chains with the same variance 1 and means 0 and 2, 3 samples each:
-        // W = 1, B/n = 2, pooled = 2/3 + 2: PSRF = sqrt(8/3).
-        t.chains = vec![
-            ChainMoments {
-                samples: 3,
-                mean: vec![0.0],
-                var: vec![1.0],
-            },
-            ChainMoments {
-                samples: 3,
-                mean: vec![2.0],
-                var: vec![1.0],
-            },
-        ];
-        assert!((t.psrf() - (8.0f64 / 3.0).sqrt()).abs() < 1e-12);
     }
 }

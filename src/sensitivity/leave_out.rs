@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::compute::{Results, competition_ranks};
 use crate::model::Appraisal;
 
-/// An option whose rank changes when a criterion is left out.
+/// An option whose rank changes when a criterion or a group is left out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct RankMove {
     /// Index of the option.
@@ -22,24 +22,16 @@ pub struct RankMove {
 pub struct LeaveOneOut {
     /// Index of the criterion left out.
     pub criterion: usize,
-    /// Totals without it, in file order.
-    pub totals: Vec<f64>,
-    /// Competition ranks without it, in file order (ties share the better rank).
-    pub ranks: Vec<usize>,
-    /// Option indices by rank, then file order.
-    pub ranking: Vec<usize>,
-    /// The options ranked first (more than one when tied).
-    pub leaders: Vec<usize>,
-    /// Options whose rank changes, in the new ranking's order.
-    pub moved: Vec<RankMove>,
-    /// True when the criterion carried all the weight, so nothing is left to rank by.
-    pub no_weight_left: bool,
+    /// The ranking without it (its fields read through this one).
+    #[serde(flatten)]
+    pub ranked: Reranked,
 }
 
-impl LeaveOneOut {
-    /// Whether the set of options ranked first is the same as with every criterion.
-    pub fn same_leaders(&self, results: &Results) -> bool {
-        self.leaders == results.leaders()
+impl std::ops::Deref for LeaveOneOut {
+    type Target = Reranked;
+
+    fn deref(&self) -> &Reranked {
+        &self.ranked
     }
 }
 
@@ -57,27 +49,35 @@ pub fn leave_out(appraisal: &Appraisal, results: &Results, k: usize) -> LeaveOne
     if let Some(w) = weights.get_mut(k) {
         *w = 0.0;
     }
-    let r = rerank(appraisal, results, &weights);
     LeaveOneOut {
         criterion: k,
-        totals: r.totals,
-        ranks: r.ranks,
-        ranking: r.ranking,
-        leaders: r.leaders,
-        moved: r.moved,
-        no_weight_left: r.no_weight_left,
+        ranked: rerank(appraisal, results, &weights),
     }
 }
 
-/// A ranking at other weights, compared with the ranking now.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Reranked {
+/// A ranking at other weights (with a criterion or a group left out),
+/// compared with the ranking now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reranked {
+    /// Totals at those weights, in file order.
     pub totals: Vec<f64>,
+    /// Competition ranks, in file order (ties share the better rank).
     pub ranks: Vec<usize>,
+    /// Option indices by rank, then file order.
     pub ranking: Vec<usize>,
+    /// The options ranked first (more than one when tied).
     pub leaders: Vec<usize>,
+    /// Options whose rank changes, in the new ranking's order.
     pub moved: Vec<RankMove>,
+    /// True when nothing with weight is left to rank by.
     pub no_weight_left: bool,
+}
+
+impl Reranked {
+    /// Whether the set of options ranked first is the same as now.
+    pub fn same_leaders(&self, results: &Results) -> bool {
+        self.leaders == results.leaders()
+    }
 }
 
 /// The totals and ranks at `weights` (one per criterion, in the

@@ -12,13 +12,9 @@
 //! the other samplers', and [`super::smaa`] turns them into results.
 
 use rand_xoshiro::Xoshiro256PlusPlus;
-use rand_xoshiro::rand_core::Rng;
 
+use super::draws::{Weights, simplex};
 use super::groups::{Member, Tree};
-use super::kernel::ChunkTally;
-
-/// Samples per batch for the central weights' standard errors.
-pub const BATCH: usize = 1_024;
 
 /// Where a drawn share goes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -96,32 +92,20 @@ impl LevelPlan {
     }
 
     /// Draws one weighting into `w` (one weight per sampled criterion,
-    /// adding up to 1), using `share` and `u` as scratch.
+    /// adding up to 1), using `share` (one per node) and `gaps` as scratch.
     fn draw(
         &self,
         rng: &mut Xoshiro256PlusPlus,
         w: &mut [f64],
         share: &mut [f64],
-        u: &mut Vec<f64>,
+        gaps: &mut Vec<f64>,
     ) {
         share[0] = 1.0;
         for (k, node) in self.nodes.iter().enumerate() {
             let whole = share[k];
-            let count = node.targets.len();
-            // Spacings of count - 1 sorted uniforms, inserted in order.
-            u.clear();
-            u.push(0.0);
-            for _ in 1..count {
-                let x = unit(rng.next_u64());
-                let mut p = u.len();
-                while p > 1 && u[p - 1] > x {
-                    p -= 1;
-                }
-                u.insert(p, x);
-            }
-            u.push(1.0);
-            for (t, gap) in node.targets.iter().zip(u.windows(2)) {
-                let s = whole * (gap[1] - gap[0]);
+            simplex(rng, node.targets.len(), gaps);
+            for (t, gap) in node.targets.iter().zip(gaps.iter()) {
+                let s = whole * gap;
                 match *t {
                     Target::Node(child) => share[child] = s,
                     Target::Weight(jj) => w[jj] = s,
@@ -131,111 +115,30 @@ impl LevelPlan {
     }
 }
 
-/// A uniform on [0, 1) from the top 53 bits.
-fn unit(x: u64) -> f64 {
-    (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+/// A [`LevelPlan`] as a source of weightings, with its scratch.
+pub(crate) struct LevelDraw<'a> {
+    plan: &'a LevelPlan,
+    share: Vec<f64>,
+    gaps: Vec<f64>,
 }
 
-/// What a chunk needs besides the plan: the scores of the sampled
-/// criteria (`n` rows of `m`, unscored cells 0 and not present) and the
-/// score spread in points, with the scale's ends.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LevelScores {
-    /// Options.
-    pub n: usize,
-    /// Sampled criteria.
-    pub m: usize,
-    /// `scores[i * m + jj]`.
-    pub scores: Vec<f64>,
-    /// Whether each cell is scored.
-    pub present: Vec<bool>,
-    /// Half-width of the uniform score perturbation, in points (0: none).
-    pub spread: f64,
-    /// The scale's minimum, in points.
-    pub lo: f64,
-    /// The scale's maximum, in points.
-    pub hi: f64,
+impl<'a> LevelDraw<'a> {
+    /// Draws weightings from `plan`.
+    pub fn new(plan: &'a LevelPlan) -> LevelDraw<'a> {
+        LevelDraw {
+            plan,
+            share: vec![0.0; plan.nodes.len().max(1)],
+            gaps: Vec::with_capacity(plan.widest()),
+        }
+    }
 }
 
-/// One chunk of `samples` samples, tallied as the kernel tallies (batches
-/// of [`BATCH`] consecutive samples for the central weights), with the
-/// number of batches.
-pub fn chunk(
-    plan: &LevelPlan,
-    p: &LevelScores,
-    rng: &mut Xoshiro256PlusPlus,
-    samples: usize,
-) -> (ChunkTally, usize) {
-    let (n, m) = (p.n, p.m.min(plan.m));
-    let mut out = ChunkTally::new(n, m);
-    let mut w = vec![0.0; m];
-    let mut share = vec![0.0; plan.nodes.len().max(1)];
-    let mut u = Vec::with_capacity(plan.widest() + 1);
-    let mut s = p.scores.clone();
-    let mut totals = vec![0.0; n];
-    let mut cw = vec![0.0; n * m];
-    let mut firsts = vec![0u64; n];
-    let mut batches = 0;
-    let mut in_batch = 0;
-    let close = |out: &mut ChunkTally, cw: &mut [f64], firsts: &mut [u64]| {
-        for (i, first) in firsts.iter_mut().enumerate() {
-            let kk = *first as f64;
-            out.k2[i] += kk * kk;
-            for j in 0..m {
-                let at = i * m + j;
-                let x = cw[at];
-                out.cw[at] += x;
-                out.cw_x2[at] += x * x;
-                out.cw_xk[at] += x * kk;
-                cw[at] = 0.0;
-            }
-            *first = 0;
-        }
-    };
-    for _ in 0..samples {
-        plan.draw(rng, &mut w, &mut share, &mut u);
-        if p.spread > 0.0 {
-            for (at, x) in s.iter_mut().enumerate() {
-                *x = if p.present[at] {
-                    let v = unit(rng.next_u64());
-                    (p.scores[at] + p.spread * (2.0 * v - 1.0)).clamp(p.lo, p.hi)
-                } else {
-                    0.0
-                };
-            }
-        }
-        for (i, t) in totals.iter_mut().enumerate() {
-            *t = s[i * m..(i + 1) * m]
-                .iter()
-                .zip(&w)
-                .map(|(a, b)| a * b)
-                .sum();
-        }
-        for i in 0..n {
-            let ti = totals[i];
-            let rank = totals.iter().filter(|&&t| t > ti).count();
-            out.counts[i * n + rank] += 1;
-            if rank == 0 {
-                firsts[i] += 1;
-                for (acc, &x) in cw[i * m..(i + 1) * m].iter_mut().zip(&w) {
-                    *acc += x;
-                }
-            }
-        }
-        in_batch += 1;
-        if in_batch == BATCH {
-            close(&mut out, &mut cw, &mut firsts);
-            batches += 1;
-            in_batch = 0;
-        }
+impl Weights for LevelDraw<'_> {
+    fn draw(&mut self, rng: &mut Xoshiro256PlusPlus, w: &mut [f64], proposals: &mut u64) -> bool {
+        self.plan.draw(rng, w, &mut self.share, &mut self.gaps);
+        *proposals += 1;
+        true
     }
-    if in_batch > 0 {
-        close(&mut out, &mut cw, &mut firsts);
-        batches += 1;
-    }
-    out.samples = samples as u64;
-    out.proposals = samples as u64;
-    (out, batches)
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@
 pub mod bench_support;
 pub mod constraints;
 pub mod disagreement;
+mod draws;
 pub mod groups;
 pub mod hit_and_run;
 mod kernel;
@@ -49,7 +50,7 @@ pub use constraints::{
 };
 pub use groups::Hierarchy;
 pub use kernel::{ISA_VAR, Isa, IsaError};
-pub use leave_out::{LeaveOneOut, RankMove, leave_one_out};
+pub use leave_out::{LeaveOneOut, RankMove, Reranked, leave_one_out};
 pub use scores::{Challenge, Direction, ScoreChange, ScoreRobustness, score_robustness};
 pub use smaa::{
     OptionAcceptability, Smaa, SmaaConfig, SmaaError, WeightModel, smaa, smaa_constrained,
@@ -183,26 +184,21 @@ pub fn analyse_written(
         (Some(_), None) if constraints.is_empty() && uniform => Some(groups::Hierarchy::Level),
         (Some(_), None) => Some(groups::Hierarchy::Flat),
     };
+    // Raw values given as ranges are drawn with whichever weights are.
     let ranged = ranges::has_ranges(original);
-    let chosen = match chosen {
-        Some(groups::Hierarchy::Level) if ranged && hierarchy.is_some() => {
-            return Err(SmaaError::RangesWithLevels);
-        }
-        Some(_) if ranged => Some(groups::Hierarchy::Flat),
-        other => other,
-    };
     let smaa = match (&tree, chosen) {
-        _ if ranged => {
-            let mut m = ranges::smaa_ranges(original, analysed, config, constraints, progress)?;
-            m.hierarchy = chosen;
-            m
+        (Some(t), Some(groups::Hierarchy::Level)) if ranged => {
+            ranges::smaa_ranges_levels(original, analysed, config, t, progress)?
         }
         (Some(t), Some(groups::Hierarchy::Level)) => {
             smaa::smaa_levels(analysed, config, t, progress)?
         }
         _ => {
-            let mut m =
-                smaa::smaa_constrained_with_progress(analysed, config, constraints, progress)?;
+            let mut m = if ranged {
+                ranges::smaa_ranges(original, analysed, config, constraints, progress)?
+            } else {
+                smaa::smaa_constrained_with_progress(analysed, config, constraints, progress)?
+            };
             m.hierarchy = chosen;
             m
         }

@@ -60,7 +60,16 @@ pub struct Document {
 pub struct WeightEntry {
     /// Criterion id.
     pub criterion: String,
-    /// Current share of the total weight (0-1).
+    /// Its share of the total weight and how far it can move.
+    #[serde(flatten)]
+    pub stability: StabilityEntry,
+}
+
+/// How far a share (of the total weight, or of a group's) can move before
+/// the leader changes, keyed by option ids.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StabilityEntry {
+    /// The share now (0-1).
     pub share: f64,
     /// Lowest share at which the leader is still first.
     pub stable_from: f64,
@@ -70,14 +79,61 @@ pub struct WeightEntry {
     pub below: Option<String>,
     /// Who leads just above `stable_to`, or null.
     pub above: Option<String>,
-    /// True when the other criteria have no weight and so share the rest equally.
+    /// True when the others sharing the weight have none, and so share the rest equally.
     pub others_shared_equally: bool,
-    /// Who leads where over the whole range.
+    /// Who leads where as the share runs from 0 to 1.
     pub segments: Vec<SegmentEntry>,
     /// Each option's total as a line in the share.
     pub lines: Vec<LineEntry>,
-    /// Every share where two options change order.
+    /// Every share where two charted options change order.
     pub swaps: Vec<SwapEntry>,
+}
+
+impl StabilityEntry {
+    /// `cs` with options named by `oid`, swaps among the options charted
+    /// for the ranking `rank_order`.
+    fn of(
+        cs: &super::CriterionSensitivity,
+        rank_order: &[usize],
+        oid: &dyn Fn(usize) -> String,
+    ) -> StabilityEntry {
+        StabilityEntry {
+            share: cs.share,
+            stable_from: cs.stable_from,
+            stable_to: cs.stable_to,
+            below: cs.below.map(oid),
+            above: cs.above.map(oid),
+            others_shared_equally: cs.others_shared_equally,
+            segments: cs
+                .segments
+                .iter()
+                .map(|g| SegmentEntry {
+                    from: g.from,
+                    to: g.to,
+                    leader: oid(g.leader),
+                })
+                .collect(),
+            lines: cs
+                .lines
+                .iter()
+                .map(|l| LineEntry {
+                    option: oid(l.option),
+                    at_zero: l.at_zero,
+                    at_one: l.at_one,
+                    slope: l.slope,
+                })
+                .collect(),
+            swaps: cs
+                .swap_points_among(&cs.chart_options(rank_order, super::CHART_OPTIONS))
+                .iter()
+                .map(|w| SwapEntry {
+                    share: w.share,
+                    ahead_below: oid(w.ahead_below),
+                    ahead_above: oid(w.ahead_above),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A stretch of shares with one leader.
@@ -169,6 +225,14 @@ pub struct ChallengerEntry {
 pub struct LeaveOutEntry {
     /// Criterion id left out.
     pub criterion: String,
+    /// The ranking without it.
+    #[serde(flatten)]
+    pub ranked: RerankedEntry,
+}
+
+/// A ranking with a criterion or a group left out, keyed by option ids.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RerankedEntry {
     /// The first-ranked option (first in file order if tied).
     pub leader: String,
     /// Every option ranked first.
@@ -179,8 +243,30 @@ pub struct LeaveOutEntry {
     pub ranks: Vec<usize>,
     /// Options whose rank changes.
     pub moved: Vec<MoveEntry>,
-    /// True when no weight is left without this criterion.
+    /// True when no weight is left without what was left out.
     pub no_weight_left: bool,
+}
+
+impl RerankedEntry {
+    /// `r` with options named by `oid`.
+    fn of(r: &super::Reranked, oid: &dyn Fn(usize) -> String) -> RerankedEntry {
+        RerankedEntry {
+            leader: r.leaders.first().map_or(String::new(), |&i| oid(i)),
+            leaders: r.leaders.iter().map(|&i| oid(i)).collect(),
+            ranking: r.ranking.iter().map(|&i| oid(i)).collect(),
+            ranks: r.ranking.iter().map(|&i| r.ranks[i]).collect(),
+            moved: r
+                .moved
+                .iter()
+                .map(|mv| MoveEntry {
+                    option: oid(mv.option),
+                    from: mv.from,
+                    to: mv.to,
+                })
+                .collect(),
+            no_weight_left: r.no_weight_left,
+        }
+    }
 }
 
 /// An option's change of rank.
@@ -258,40 +344,7 @@ pub fn document(appraisal: &Appraisal, s: &Sensitivity) -> Document {
         .iter()
         .map(|cs| WeightEntry {
             criterion: cid(cs.criterion),
-            share: cs.share,
-            stable_from: cs.stable_from,
-            stable_to: cs.stable_to,
-            below: cs.below.map(oid),
-            above: cs.above.map(oid),
-            others_shared_equally: cs.others_shared_equally,
-            segments: cs
-                .segments
-                .iter()
-                .map(|g| SegmentEntry {
-                    from: g.from,
-                    to: g.to,
-                    leader: oid(g.leader),
-                })
-                .collect(),
-            lines: cs
-                .lines
-                .iter()
-                .map(|l| LineEntry {
-                    option: oid(l.option),
-                    at_zero: l.at_zero,
-                    at_one: l.at_one,
-                    slope: l.slope,
-                })
-                .collect(),
-            swaps: cs
-                .swap_points_among(&cs.chart_options(&rank_order, super::CHART_OPTIONS))
-                .iter()
-                .map(|w| SwapEntry {
-                    share: w.share,
-                    ahead_below: oid(w.ahead_below),
-                    ahead_above: oid(w.ahead_above),
-                })
-                .collect(),
+            stability: StabilityEntry::of(cs, &rank_order, &oid),
         })
         .collect();
     let sr = &e.scores;
@@ -333,20 +386,7 @@ pub fn document(appraisal: &Appraisal, s: &Sensitivity) -> Document {
         .iter()
         .map(|l| LeaveOutEntry {
             criterion: cid(l.criterion),
-            leader: l.leaders.first().map_or(String::new(), |&i| oid(i)),
-            leaders: l.leaders.iter().map(|&i| oid(i)).collect(),
-            ranking: l.ranking.iter().map(|&i| oid(i)).collect(),
-            ranks: l.ranking.iter().map(|&i| l.ranks[i]).collect(),
-            moved: l
-                .moved
-                .iter()
-                .map(|mv| MoveEntry {
-                    option: oid(mv.option),
-                    from: mv.from,
-                    to: mv.to,
-                })
-                .collect(),
-            no_weight_left: l.no_weight_left,
+            ranked: RerankedEntry::of(l, &oid),
         })
         .collect();
     let monte_carlo = s
@@ -417,24 +457,9 @@ pub struct MemberEntry {
     pub parent: Option<String>,
     /// That group's share of the total weight (1 at the top level).
     pub parent_share: f64,
-    /// Its share of the parent's weight now.
-    pub share: f64,
-    /// Lowest share of the parent's weight at which the leader is still first.
-    pub stable_from: f64,
-    /// Highest such share.
-    pub stable_to: f64,
-    /// Who leads just below `stable_from`, or null.
-    pub below: Option<String>,
-    /// Who leads just above `stable_to`, or null.
-    pub above: Option<String>,
-    /// True when its siblings weigh nothing and so share the rest equally.
-    pub others_shared_equally: bool,
-    /// Who leads where as the share runs from 0 to 1.
-    pub segments: Vec<SegmentEntry>,
-    /// Each option's total as a line in the share.
-    pub lines: Vec<LineEntry>,
-    /// Every share where two charted options change order.
-    pub swaps: Vec<SwapEntry>,
+    /// Its share of the parent's weight and how far it can move.
+    #[serde(flatten)]
+    pub stability: StabilityEntry,
 }
 
 /// The ranking with one group left out.
@@ -442,18 +467,9 @@ pub struct MemberEntry {
 pub struct GroupOutEntry {
     /// Group id left out.
     pub group: String,
-    /// The first-ranked option (first in file order if tied).
-    pub leader: String,
-    /// Every option ranked first.
-    pub leaders: Vec<String>,
-    /// Option ids by rank.
-    pub ranking: Vec<String>,
-    /// Competition ranks in `ranking` order.
-    pub ranks: Vec<usize>,
-    /// Options whose rank changes.
-    pub moved: Vec<MoveEntry>,
-    /// True when no weight is left without this group.
-    pub no_weight_left: bool,
+    /// The ranking without it.
+    #[serde(flatten)]
+    pub ranked: RerankedEntry,
 }
 
 /// Value for money, keyed by option ids.
@@ -531,51 +547,15 @@ fn groups_entry(
         weights: g
             .weights
             .iter()
-            .map(|m| {
-                let cs = &m.within;
-                MemberEntry {
-                    member: tree.id(m.member, appraisal),
-                    kind: match m.member {
-                        Member::Group(_) => "group",
-                        Member::Criterion(_) => "criterion",
-                    },
-                    parent: m.parent.map(gid),
-                    parent_share: m.parent_share,
-                    share: cs.share,
-                    stable_from: cs.stable_from,
-                    stable_to: cs.stable_to,
-                    below: cs.below.map(oid),
-                    above: cs.above.map(oid),
-                    others_shared_equally: cs.others_shared_equally,
-                    segments: cs
-                        .segments
-                        .iter()
-                        .map(|x| SegmentEntry {
-                            from: x.from,
-                            to: x.to,
-                            leader: oid(x.leader),
-                        })
-                        .collect(),
-                    lines: cs
-                        .lines
-                        .iter()
-                        .map(|l| LineEntry {
-                            option: oid(l.option),
-                            at_zero: l.at_zero,
-                            at_one: l.at_one,
-                            slope: l.slope,
-                        })
-                        .collect(),
-                    swaps: cs
-                        .swap_points_among(&cs.chart_options(rank_order, super::CHART_OPTIONS))
-                        .iter()
-                        .map(|w| SwapEntry {
-                            share: w.share,
-                            ahead_below: oid(w.ahead_below),
-                            ahead_above: oid(w.ahead_above),
-                        })
-                        .collect(),
-                }
+            .map(|m| MemberEntry {
+                member: tree.id(m.member, appraisal),
+                kind: match m.member {
+                    Member::Group(_) => "group",
+                    Member::Criterion(_) => "criterion",
+                },
+                parent: m.parent.map(gid),
+                parent_share: m.parent_share,
+                stability: StabilityEntry::of(&m.within, rank_order, &oid),
             })
             .collect(),
         leave_one_out: g
@@ -583,20 +563,7 @@ fn groups_entry(
             .iter()
             .map(|l| GroupOutEntry {
                 group: gid(l.group),
-                leader: l.leaders.first().map_or(String::new(), |&i| oid(i)),
-                leaders: l.leaders.iter().map(|&i| oid(i)).collect(),
-                ranking: l.ranking.iter().map(|&i| oid(i)).collect(),
-                ranks: l.ranking.iter().map(|&i| l.ranks[i]).collect(),
-                moved: l
-                    .moved
-                    .iter()
-                    .map(|mv| MoveEntry {
-                        option: oid(mv.option),
-                        from: mv.from,
-                        to: mv.to,
-                    })
-                    .collect(),
-                no_weight_left: l.no_weight_left,
+                ranked: RerankedEntry::of(l, &oid),
             })
             .collect(),
     }

@@ -12,27 +12,26 @@
 //!   take their reference points from the drawn values of that sample, as
 //!   they take them from the written values for the point estimate: the
 //!   rule is the same, only its inputs move.
-//! - Weights are uniform over every weighting of the criteria at their
-//!   effective weights (flat, not level by level through the groups), or
-//!   over those that meet the panel's constraints where they can be met by
-//!   the direct or rejection samplers.
+//! - Drawing raw values is independent of drawing weights, so the ranges go
+//!   with every way of drawing weights: uniform over every weighting, a
+//!   weight spread, the panel's constraints (directly, by rejection or by
+//!   hit-and-run), and level by level through the groups. A score spread
+//!   still applies to the criteria whose raw values are not drawn; those
+//!   that are take their uncertainty from the ranges.
 //!
-//! Reproducibility: chunk `c` of [`CHUNK_SAMPLES`] samples draws from the
-//! seed's stream advanced by `jump()` `c` times; chunks are tallied apart
-//! and merged in chunk order, so the numbers depend only on the seed and
-//! the sample count, never on the thread count. The arithmetic is plain
-//! double precision (sums, products and square roots) in code that is not
-//! dispatched by instruction set, so it is the same on every machine.
-//! The mathematics is in `docs/methods.md`, "Uncertain raw values".
+//! The samples run through the per-sample loop of [`super::draws`], whose
+//! arithmetic is plain double precision (sums, products and square roots)
+//! in code that is not dispatched by instruction set, so the numbers are
+//! the same on every machine and whatever the thread count. The
+//! mathematics is in `docs/methods.md`, "Uncertain raw values".
 
 use rand_xoshiro::Xoshiro256PlusPlus;
-use rand_xoshiro::rand_core::{Rng, SeedableRng};
-use rayon::prelude::*;
+use rand_xoshiro::rand_core::Rng;
 
-use super::constraints::{self, ConstraintError, MIN_ACCEPTANCE, Sampler, WeightConstraints};
-use super::kernel::{Affine, Halfspace};
-use super::smaa::{CHUNK_SAMPLES, MAX_OPTIONS, MAX_SAMPLES, OptionAcceptability, Smaa, SmaaConfig};
-use super::smaa::{Progress, SmaaError, WeightModel};
+use super::constraints::WeightConstraints;
+use super::draws::unit;
+use super::groups::Tree;
+use super::smaa::{self, Progress, Smaa, SmaaConfig, SmaaError};
 use crate::model::Appraisal;
 use crate::model::value_fn::RawRange;
 
@@ -74,136 +73,81 @@ enum Value {
     Range(RawRange),
 }
 
-/// The flattened problem.
-struct Problem<'a> {
+/// How a sample's uncertain raw values are drawn and scored: what the
+/// Monte Carlo needs of the appraisal as written.
+pub struct RangeDraw<'a> {
     original: &'a Appraisal,
     /// Shortlisted options, by index as written.
     shortlist: Vec<usize>,
     counts: Vec<bool>,
-    n: usize,
-    m: usize,
-    /// Points of every option on every sampled criterion, `i * m + j`
-    /// (unscored 0), for the criteria not drawn.
-    points: Vec<f64>,
     drawn: Vec<Drawn>,
-    affine: Option<Affine>,
-    reject: Vec<Halfspace>,
+    /// Whether each sampled criterion is drawn.
+    columns: Vec<bool>,
 }
 
-/// One chunk's tally.
-#[derive(Clone)]
-struct Tally {
-    counts: Vec<u64>,
-    /// Sums of the weights where each option ranks first, `i * m + j`.
-    cw: Vec<f64>,
-    cw2: Vec<f64>,
-    firsts: Vec<u64>,
-    samples: u64,
-    proposals: u64,
-}
-
-impl Tally {
-    fn new(n: usize, m: usize) -> Tally {
-        Tally {
-            counts: vec![0; n * n],
-            cw: vec![0.0; n * m],
-            cw2: vec![0.0; n * m],
-            firsts: vec![0; n],
-            samples: 0,
-            proposals: 0,
+impl<'a> RangeDraw<'a> {
+    /// The draws for `original` as written, `analysed` its
+    /// [`Appraisal::for_analysis`], sampling the criteria `crit` (those
+    /// that carry weight, in file order).
+    pub(crate) fn new(
+        original: &'a Appraisal,
+        analysed: &Appraisal,
+        crit: &[usize],
+    ) -> RangeDraw<'a> {
+        let mut shortlist: Vec<usize> = (0..original.options().len())
+            .filter(|&i| !original.options()[i].screened_out())
+            .collect();
+        // `analysed` is the shortlist in the same order; never index past it.
+        shortlist.truncate(analysed.options().len());
+        let drawn: Vec<Drawn> = drawn_criteria(original)
+            .into_iter()
+            .map(|c| Drawn {
+                at: crit.iter().position(|&j| j == c),
+                c,
+                values: original
+                    .options()
+                    .iter()
+                    .map(|o| match o.range(c) {
+                        Some(r) if !o.screened_out() => Value::Range(r),
+                        _ => Value::Fixed(o.measure(c)),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let mut columns = vec![false; crit.len()];
+        for j in drawn.iter().filter_map(|d| d.at) {
+            columns[j] = true;
+        }
+        RangeDraw {
+            original,
+            counts: original.shortlisted(),
+            shortlist,
+            drawn,
+            columns,
         }
     }
 
-    fn add(&mut self, o: &Tally) {
-        for (a, b) in self.counts.iter_mut().zip(&o.counts) {
-            *a += b;
-        }
-        for (a, b) in self.cw.iter_mut().zip(&o.cw) {
-            *a += b;
-        }
-        for (a, b) in self.cw2.iter_mut().zip(&o.cw2) {
-            *a += b;
-        }
-        for (a, b) in self.firsts.iter_mut().zip(&o.firsts) {
-            *a += b;
-        }
-        self.samples += o.samples;
-        self.proposals += o.proposals;
+    /// Whether sampled criterion `j`'s raw values are drawn.
+    pub(crate) fn draws(&self, j: usize) -> bool {
+        self.columns.get(j).copied().unwrap_or(false)
     }
-}
 
-/// A uniform number in [0, 1) from 53 random bits.
-fn unit(rng: &mut Xoshiro256PlusPlus) -> f64 {
-    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
-
-/// A point uniform on the simplex of `k` coordinates, as the gaps between
-/// `k - 1` sorted uniforms (exact: no logarithms).
-fn simplex(rng: &mut Xoshiro256PlusPlus, k: usize, cuts: &mut Vec<f64>, out: &mut [f64]) {
-    cuts.clear();
-    cuts.extend((1..k).map(|_| unit(rng)));
-    cuts.sort_by(f64::total_cmp);
-    let mut last = 0.0;
-    for (q, slot) in out.iter_mut().enumerate().take(k) {
-        let next = cuts.get(q).copied().unwrap_or(1.0);
-        *slot = next - last;
-        last = next;
-    }
-}
-
-impl Problem<'_> {
-    /// Draws a weighting that meets the constraints (proposals counted), or
-    /// `None` after too many proposals fail.
-    fn weights(
+    /// Draws the uncertain raw values and writes the shortlist's points for
+    /// that draw into the drawn columns of `pts` (`i * m + j`).
+    pub(crate) fn points(
         &self,
         rng: &mut Xoshiro256PlusPlus,
-        cuts: &mut Vec<f64>,
-        g: &mut Vec<f64>,
-        w: &mut [f64],
-        proposals: &mut u64,
-    ) -> bool {
-        let k = self.affine.as_ref().map_or(self.m, |a| a.k);
-        g.resize(k, 0.0);
-        // Far below the pilot's acceptance: give up rather than loop.
-        for _ in 0..100_000 {
-            *proposals += 1;
-            simplex(rng, k, cuts, g);
-            let ok = self.reject.iter().all(|h| {
-                h.coeffs
-                    .iter()
-                    .zip(g.iter())
-                    .map(|(c, x)| c * x)
-                    .sum::<f64>()
-                    <= h.bound
-            });
-            if !ok {
-                continue;
-            }
-            match &self.affine {
-                None => w.copy_from_slice(&g[..self.m]),
-                Some(a) => {
-                    for (j, slot) in w.iter_mut().enumerate() {
-                        *slot = a.offset[j]
-                            + (0..a.k).map(|q| a.matrix[j * a.k + q] * g[q]).sum::<f64>();
-                    }
-                }
-            }
-            return true;
-        }
-        false
-    }
-
-    /// Draws the uncertain raw values and fills `pts` (`i * m + j`) with
-    /// the points of the shortlist for that draw.
-    fn points(&self, rng: &mut Xoshiro256PlusPlus, raws: &mut Vec<Option<f64>>, pts: &mut [f64]) {
-        pts.copy_from_slice(&self.points);
+        raws: &mut Vec<Option<f64>>,
+        pts: &mut [f64],
+        m: usize,
+    ) {
         for d in &self.drawn {
             raws.clear();
             // Every option draws, whether it counts or not, so the streams
             // do not depend on which criterion weighs nothing.
             raws.extend(d.values.iter().map(|v| match v {
                 Value::Fixed(x) => *x,
-                Value::Range(r) => Some(r.at(unit(rng))),
+                Value::Range(r) => Some(r.at(unit(rng.next_u64()))),
             }));
             let Some(j) = d.at else { continue };
             let Some(measure) = self.original.criteria()[d.c].measure() else {
@@ -212,136 +156,20 @@ impl Problem<'_> {
             let scale = self.original.scale_of(d.c);
             let scores = measure.scores_all(scale.min(), scale.max(), raws, &self.counts);
             for (i, &o) in self.shortlist.iter().enumerate() {
-                pts[i * self.m + j] = scores[o].map_or(0.0, |s| self.original.to_points(d.c, s));
+                pts[i * m + j] = scores[o].map_or(0.0, |s| self.original.to_points(d.c, s));
             }
         }
     }
-
-    /// One chunk of `size` samples; with `central`, the confidence pass
-    /// (weights fixed at each option's central weights, only raw values drawn).
-    fn chunk(
-        &self,
-        mut rng: Xoshiro256PlusPlus,
-        size: usize,
-        central: Option<&[Option<Vec<f64>>]>,
-    ) -> Tally {
-        let (n, m) = (self.n, self.m);
-        let mut t = Tally::new(n, m);
-        let mut cuts = Vec::with_capacity(m);
-        let mut g = Vec::with_capacity(m);
-        let mut w = vec![0.0; m];
-        let mut raws = Vec::with_capacity(self.original.options().len());
-        let mut pts = vec![0.0; n * m];
-        let mut totals = vec![0.0; n];
-        while (t.samples as usize) < size {
-            if central.is_none()
-                && !self.weights(&mut rng, &mut cuts, &mut g, &mut w, &mut t.proposals)
-            {
-                break;
-            }
-            self.points(&mut rng, &mut raws, &mut pts);
-            t.samples += 1;
-            if let Some(central) = central {
-                for (i, cw) in central.iter().enumerate() {
-                    let Some(cw) = cw else { continue };
-                    let total = |k: usize| (0..m).map(|j| cw[j] * pts[k * m + j]).sum::<f64>();
-                    let ti = total(i);
-                    if (0..n).all(|k| total(k) <= ti) {
-                        t.firsts[i] += 1;
-                    }
-                }
-                continue;
-            }
-            for (i, slot) in totals.iter_mut().enumerate() {
-                *slot = (0..m).map(|j| w[j] * pts[i * m + j]).sum();
-            }
-            for i in 0..n {
-                let ti = totals[i];
-                let rank = totals.iter().filter(|&&x| x > ti).count();
-                t.counts[i * n + rank] += 1;
-                if rank == 0 {
-                    for (j, &wj) in w.iter().enumerate() {
-                        t.cw[i * m + j] += wj;
-                        t.cw2[i * m + j] += wj * wj;
-                    }
-                }
-            }
-        }
-        t
-    }
-}
-
-/// Chunks of `samples`, each with its stream: the seed's stream advanced by
-/// `jump()` once per chunk (after `long_jumps` long jumps).
-fn work(seed: u64, samples: u64, long_jumps: usize) -> Vec<(usize, Xoshiro256PlusPlus)> {
-    let full = (samples / CHUNK_SAMPLES as u64) as usize;
-    let rest = (samples % CHUNK_SAMPLES as u64) as usize;
-    let mut sizes = vec![CHUNK_SAMPLES; full];
-    if rest > 0 {
-        sizes.push(rest);
-    }
-    let mut base = Xoshiro256PlusPlus::seed_from_u64(seed);
-    for _ in 0..long_jumps {
-        base.long_jump();
-    }
-    sizes
-        .into_iter()
-        .map(|s| {
-            let g = base.clone();
-            base.jump();
-            (s, g)
-        })
-        .collect()
-}
-
-/// Runs the chunks, in parallel unless one thread was asked for, merged in
-/// chunk order.
-fn tally(
-    p: &Problem,
-    config: &SmaaConfig,
-    long_jumps: usize,
-    central: Option<&[Option<Vec<f64>>]>,
-    progress: &dyn Fn(Progress),
-    done: &mut u64,
-    total: u64,
-) -> Result<Tally, SmaaError> {
-    let mut out = Tally::new(p.n, p.m);
-    let jobs = work(config.seed, config.samples, long_jumps);
-    let run = |job: &(usize, Xoshiro256PlusPlus)| p.chunk(job.1.clone(), job.0, central);
-    let pool = match config.threads {
-        Some(t) if t > 1 => Some(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(t)
-                .build()
-                .map_err(|_| SmaaError::Pool(t))?,
-        ),
-        _ => None,
-    };
-    for batch in jobs.chunks(64) {
-        let parts: Vec<Tally> = match (config.threads, &pool) {
-            (Some(1), _) => batch.iter().map(run).collect(),
-            (_, Some(pool)) => pool.install(|| batch.par_iter().map(run).collect()),
-            _ => batch.par_iter().map(run).collect(),
-        };
-        for part in &parts {
-            out.add(part);
-        }
-        *done += batch.iter().map(|(s, _)| *s as u64).sum::<u64>();
-        progress(Progress {
-            done: (*done).min(total),
-            total,
-        });
-    }
-    Ok(out)
 }
 
 /// The Monte Carlo run with uncertain raw values drawn from their ranges:
 /// `original` is the appraisal as written (its ranges and value
 /// functions), `analysed` its [`Appraisal::for_analysis`]. Weights are
-/// uniform over the weightings that meet `constraints` (all of them when
-/// there are none), flat over the effective weights. A weight spread, a
-/// score spread, and constraints that only hit-and-run could sample are
-/// refused with a reason.
+/// drawn flat over the effective weights as [`smaa::smaa_constrained`]
+/// draws them: uniform over the weightings that meet `constraints` (all
+/// of them when there are none; by hit-and-run when rejection would be
+/// too slow), or within `config`'s weight spread; `config`'s score spread
+/// applies to the criteria whose raw values are not drawn.
 pub fn smaa_ranges(
     original: &Appraisal,
     analysed: &Appraisal,
@@ -349,162 +177,269 @@ pub fn smaa_ranges(
     constraints: &WeightConstraints,
     progress: &dyn Fn(Progress),
 ) -> Result<Smaa, SmaaError> {
-    let n = analysed.options().len();
-    if n > MAX_OPTIONS {
-        return Err(SmaaError::TooManyOptions(n));
-    }
-    if config.samples == 0 || config.samples > MAX_SAMPLES {
-        return Err(SmaaError::Samples(config.samples));
-    }
-    if config.threads == Some(0) {
-        return Err(SmaaError::Threads);
-    }
-    if config.weights != WeightModel::Uniform {
-        return Err(SmaaError::RangesWithSpread);
-    }
-    if config.score_spread != 0.0 {
-        return Err(SmaaError::RangesWithScoreSpread);
-    }
-    let crit: Vec<usize> = analysed
-        .criteria()
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.weight() > 0.0)
-        .map(|(j, _)| j)
-        .collect();
-    let m = crit.len();
-    let plan = constraints::plan(analysed, &crit, constraints)?;
-    let mut shortlist: Vec<usize> = (0..original.options().len())
-        .filter(|&i| !original.options()[i].screened_out())
-        .collect();
-    // `analysed` is the shortlist in the same order; never index past it.
-    shortlist.truncate(n);
-    let mut points = Vec::with_capacity(n * m);
-    for o in analysed.options() {
-        for &j in &crit {
-            points.push(o.score(j).unwrap_or(0.0));
-        }
-    }
-    let drawn = drawn_criteria(original)
-        .into_iter()
-        .map(|c| Drawn {
-            at: crit.iter().position(|&j| j == c),
-            c,
-            values: original
-                .options()
-                .iter()
-                .map(|o| match o.range(c) {
-                    Some(r) if !o.screened_out() => Value::Range(r),
-                    _ => Value::Fixed(o.measure(c)),
-                })
-                .collect(),
-        })
-        .collect();
-    let p = Problem {
-        original,
-        counts: original.shortlisted(),
-        shortlist,
-        n,
-        m,
-        points,
-        drawn,
-        affine: plan.affine,
-        reject: plan.reject,
-    };
-    let rejecting = !p.reject.is_empty();
-    if rejecting {
-        let pilot = p.chunk(
-            Xoshiro256PlusPlus::seed_from_u64(0x5EED_0FC0_5747),
-            4096,
-            None,
-        );
-        let acceptance = pilot.samples as f64 / pilot.proposals.max(1) as f64;
-        if acceptance < MIN_ACCEPTANCE {
-            return Err(SmaaError::RangesTooTight { acceptance });
-        }
-    }
-    let total_work = config.samples.saturating_mul(2);
-    let mut done = 0;
-    let t = tally(&p, config, 0, None, progress, &mut done, total_work)?;
-    if t.samples != config.samples {
-        return Err(ConstraintError::TooTight {
-            acceptance: t.samples as f64 / t.proposals.max(1) as f64,
-        }
-        .into());
-    }
-    let total = config.samples as f64;
-    let k_all = analysed.criteria().len();
-    let mut central: Vec<Option<Vec<f64>>> = Vec::with_capacity(n);
-    let mut options: Vec<OptionAcceptability> = (0..n)
-        .map(|i| {
-            let counts = &t.counts[i * n..(i + 1) * n];
-            let acceptability: Vec<f64> = counts.iter().map(|&c| c as f64 / total).collect();
-            let acceptability_se = acceptability
-                .iter()
-                .map(|&b| (b * (1.0 - b) / total).sqrt())
-                .collect();
-            let firsts = counts.first().copied().unwrap_or(0);
-            let (cw, cw_se) = if firsts == 0 {
-                (None, None)
-            } else {
-                let k = firsts as f64;
-                let mut full = vec![0.0; k_all];
-                let mut full_se = vec![0.0; k_all];
-                for (jj, &j) in crit.iter().enumerate() {
-                    let mean = t.cw[i * m + jj] / k;
-                    let var = (t.cw2[i * m + jj] / k - mean * mean).max(0.0);
-                    full[j] = mean;
-                    full_se[j] = if k > 1.0 {
-                        (var * k / (k - 1.0) / k).sqrt()
-                    } else {
-                        0.0
-                    };
-                }
-                (Some(full), Some(full_se))
-            };
-            central.push(cw.as_ref().map(|v| crit.iter().map(|&j| v[j]).collect()));
-            OptionAcceptability {
-                option: i,
-                acceptability,
-                acceptability_se,
-                central_weights: cw,
-                central_weights_se: cw_se,
-                confidence: None,
-                confidence_se: None,
-            }
-        })
-        .collect();
-    // Confidence factors: raw values drawn again (streams after one long
-    // jump), weights at each option's central weights.
-    let c = tally(
-        &p,
-        config,
-        1,
-        Some(&central),
-        progress,
-        &mut done,
-        total_work,
-    )?;
-    for (o, f) in options.iter_mut().zip(&c.firsts) {
-        if o.central_weights.is_some() {
-            let share = *f as f64 / total;
-            o.confidence = Some(share);
-            o.confidence_se = Some((share * (1.0 - share) / total).sqrt());
-        }
-    }
-    Ok(Smaa {
-        config: *config,
-        sampled_criteria: crit,
-        options,
-        constraints: constraints.clone(),
-        sampler: if rejecting {
-            Sampler::Rejection {
-                acceptance: t.samples as f64 / t.proposals.max(1) as f64,
-            }
-        } else {
-            Sampler::Direct
-        },
-        hierarchy: None,
+    let draw = RangeDraw::new(original, analysed, &smaa::sampled(analysed));
+    let run = smaa::constrained_with(analysed, config, constraints, false, Some(&draw), progress);
+    run.map(|m| Smaa {
         drawn_ranges: drawn_criteria(original),
+        ..m
     })
+}
+
+/// [`smaa_ranges`] with the weights drawn level by level through `tree`
+/// (the value tree as written) as [`smaa::smaa_levels`] draws them.
+pub fn smaa_ranges_levels(
+    original: &Appraisal,
+    analysed: &Appraisal,
+    config: &SmaaConfig,
+    tree: &Tree,
+    progress: &dyn Fn(Progress),
+) -> Result<Smaa, SmaaError> {
+    let draw = RangeDraw::new(original, analysed, &smaa::sampled(analysed));
+    let run = smaa::levels_with(analysed, config, tree, Some(&draw), progress);
+    run.map(|m| Smaa {
+        drawn_ranges: drawn_criteria(original),
+        ..m
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sensitivity::constraints::Sampler;
+    use crate::sensitivity::groups::Hierarchy;
+    use crate::sensitivity::smaa::WeightModel;
+    use crate::sensitivity::testutil::{cfg, within};
+
+    fn load(text: &str) -> Appraisal {
+        crate::load::load_str("t.toml", text).unwrap().appraisal
+    }
+
+    /// A judged Quality and a measured Cost (£m, lower better, linear
+    /// from `top` to 0 on a scale of 0 to `top`), with `options`.
+    fn quality_and_cost(top: u32, options: &str) -> Appraisal {
+        load(&format!(
+            "version = 2\n[appraisal]\ntitle = \"T\"\n[scale]\nmin = 0\nmax = {top}\n\
+             [[criteria]]\nid = \"quality\"\nname = \"Quality\"\n\
+             [[criteria]]\nid = \"cost\"\nname = \"Cost\"\nunit = \"£m\"\nbetter = \"lower\"\n\
+             value = {{ function = \"linear\", worst = {top}, best = 0 }}\n{options}"
+        ))
+    }
+
+    fn flat(a: &Appraisal, config: &SmaaConfig, c: &WeightConstraints) -> Smaa {
+        smaa_ranges(a, &a.for_analysis(), config, c, &|_| {}).unwrap()
+    }
+
+    fn levels(a: &Appraisal, config: &SmaaConfig) -> Smaa {
+        let tree = Tree::of(a).unwrap();
+        smaa_ranges_levels(a, &a.for_analysis(), config, &tree, &|_| {}).unwrap()
+    }
+
+    /// tests/fixtures/v2/ranges-closed-form.toml with a judged criterion
+    /// on which the two quotes score the same, in a group of its own: the
+    /// weights cannot change the order, so A is first with 7/8 under any
+    /// way of drawing them.
+    fn even_quality() -> Appraisal {
+        load(&std::fs::read_to_string("tests/fixtures/v2/ranges-even-quality.toml").unwrap())
+    }
+
+    #[test]
+    fn ranges_go_with_every_way_of_drawing_weights() {
+        let a = even_quality();
+        let config = cfg(100_000, 3, 2);
+        let check = |r: &Smaa| {
+            let o = &r.options[0];
+            within(o.acceptability[0], 7.0 / 8.0, o.acceptability_se[0]);
+            assert_eq!(r.drawn_ranges, vec![1]);
+        };
+        let spread = SmaaConfig {
+            weights: WeightModel::Spread { percent: 50.0 },
+            ..config
+        };
+        check(&flat(&a, &config, &WeightConstraints::new()));
+        check(&flat(&a, &spread, &WeightConstraints::new()));
+        // Price between 30% and 50%: a fifth of the simplex, by rejection.
+        let bounds = WeightConstraints::new().share(1, 0.3, 0.5).clone();
+        let r = flat(&a, &config, &bounds);
+        assert!(
+            matches!(r.sampler, Sampler::Rejection { .. }),
+            "{:?}",
+            r.sampler
+        );
+        check(&r);
+        // Between 39.5% and 40.5%: too narrow for rejection, by hit-and-run.
+        let narrow = WeightConstraints::new().share(1, 0.395, 0.405).clone();
+        let r = flat(&a, &config, &narrow);
+        assert!(
+            matches!(r.sampler, Sampler::HitAndRun { .. }),
+            "{:?}",
+            r.sampler
+        );
+        check(&r);
+        for o in &r.options {
+            if let Some(w) = &o.central_weights {
+                assert!((0.395 - 1e-9..=0.405 + 1e-9).contains(&w[1]), "{w:?}");
+            }
+        }
+        // An order, directly.
+        let order = WeightConstraints::new().order(&[&[1], &[0]]).clone();
+        let r = flat(&a, &config, &order);
+        assert_eq!(r.sampler, Sampler::Direct);
+        check(&r);
+        // Level by level through the groups.
+        let r = levels(&a, &config);
+        assert_eq!(r.hierarchy, Some(Hierarchy::Level));
+        check(&r);
+    }
+
+    #[test]
+    fn every_combination_gives_the_same_numbers_whatever_the_threads() {
+        let a = even_quality();
+        let samples = 2 * crate::sensitivity::smaa::CHUNK_SAMPLES as u64 + 77;
+        let narrow = WeightConstraints::new().share(1, 0.395, 0.405).clone();
+        let bounds = WeightConstraints::new().share(1, 0.3, 0.5).clone();
+        let spread = |t| SmaaConfig {
+            weights: WeightModel::Spread { percent: 50.0 },
+            score_spread: 1.0,
+            ..cfg(samples, 5, t)
+        };
+        let scored = |t| SmaaConfig {
+            score_spread: 1.0,
+            ..cfg(samples, 5, t)
+        };
+        let runs = |t: usize| {
+            vec![
+                flat(&a, &spread(t), &WeightConstraints::new()),
+                flat(&a, &scored(t), &bounds),
+                flat(&a, &scored(t), &narrow),
+                levels(&a, &scored(t)),
+            ]
+        };
+        let one = runs(1);
+        for t in [2, 3] {
+            for (x, y) in one.iter().zip(runs(t)) {
+                assert_eq!(x.options, y.options);
+                assert_eq!(x.sampler, y.sampler);
+            }
+        }
+        // A different seed gives different numbers.
+        let other = flat(
+            &a,
+            &SmaaConfig {
+                seed: 6,
+                ..spread(1)
+            },
+            &WeightConstraints::new(),
+        );
+        assert_ne!(other.options, one[0].options);
+    }
+
+    #[test]
+    fn a_weight_spread_with_a_range_that_cannot_change_the_order() {
+        // A = (5, 1) and B = (2, 3) with weights (1, 1) each varied by up
+        // to 100%: A is first with 2/3 (as without ranges; see the weight
+        // spread's closed form in smaa.rs). C's cost, 4.5-5 on fixed bounds,
+        // scores at most 0.5 on price and 0 on quality, so C is always last.
+        let a = quality_and_cost(
+            5,
+            r#"[[options]]
+id = "a"
+name = "A"
+scores = { quality = 5 }
+measures = { cost = 4 }
+[[options]]
+id = "b"
+name = "B"
+scores = { quality = 2 }
+measures = { cost = 2 }
+[[options]]
+id = "c"
+name = "C"
+scores = { quality = 0 }
+measures = { cost = { low = 4.5, high = 5 } }
+"#,
+        );
+        let config = SmaaConfig {
+            weights: WeightModel::Spread { percent: 100.0 },
+            ..cfg(200_000, 11, 2)
+        };
+        let r = flat(&a, &config, &WeightConstraints::new());
+        let o = &r.options[0];
+        within(o.acceptability[0], 2.0 / 3.0, o.acceptability_se[0]);
+        assert_eq!(r.options[2].acceptability[2], 1.0);
+    }
+
+    #[test]
+    fn a_score_spread_on_the_judged_criterion_and_a_range_on_the_measured() {
+        // Shares fixed at a half each. Quality: A = 3, B = 2, each varied by
+        // up to one step (x, y uniform on -1..1); cost on fixed bounds, A's
+        // score uniform on 4-6 against B's 5, and not spread (it is drawn).
+        // A is first when 1 + x - y + (s - 5) >= 0: a sum of three uniforms
+        // on 0-1 at least 1, with probability 1 - 1/6 = 5/6.
+        let a = quality_and_cost(
+            10,
+            r#"[[options]]
+id = "a"
+name = "A"
+scores = { quality = 3 }
+measures = { cost = { low = 4, high = 6 } }
+[[options]]
+id = "b"
+name = "B"
+scores = { quality = 2 }
+measures = { cost = 5 }
+"#,
+        );
+        let config = SmaaConfig {
+            score_spread: 1.0,
+            ..cfg(300_000, 2, 2)
+        };
+        let half = WeightConstraints::new().fixed(0, 0.5).clone();
+        let r = flat(&a, &config, &half);
+        let o = &r.options[0];
+        within(o.acceptability[0], 5.0 / 6.0, o.acceptability_se[0]);
+        // At its central weights (a half each), the confidence factor is
+        // the same probability.
+        within(o.confidence.unwrap(), 5.0 / 6.0, o.confidence_se.unwrap());
+    }
+
+    #[test]
+    fn bounds_that_do_not_bind_give_the_unconstrained_numbers() {
+        let a = even_quality();
+        let config = cfg(50_000, 9, 2);
+        let plain = flat(&a, &config, &WeightConstraints::new());
+        let loose = WeightConstraints::new()
+            .share(0, 0.0, 1.0)
+            .share(1, 0.0, 1.0)
+            .clone();
+        let r = flat(&a, &config, &loose);
+        assert_eq!(r.options, plain.options);
+        assert_eq!(r.sampler, Sampler::Direct);
+    }
+
+    #[test]
+    fn a_range_that_cannot_change_the_order_gives_the_level_by_level_closed_form() {
+        // tests/fixtures/v2/levels-closed-form.toml with criterion A
+        // measured on fixed bounds and X's value a range beyond the best,
+        // so it always scores 1: X is first with 2 ln(4/3), as without the
+        // range (docs/methods.md, "Level by level").
+        let text = std::fs::read_to_string("tests/fixtures/v2/levels-closed-form.toml")
+            .unwrap()
+            .replace(
+                "id = \"a\"\nname = \"A\"\n",
+                "id = \"a\"\nname = \"A\"\nunit = \"t\"\nbetter = \"higher\"\nvalue = { function = \"linear\", worst = 0, best = 1 }\n",
+            )
+            .replace("scores = { a = 1, b = 0, c = 0 }", "scores = { b = 0, c = 0 }\nmeasures = { a = { low = 1, high = 2 } }")
+            .replace("scores = { a = 0, b = 1, c = 0 }", "scores = { b = 1, c = 0 }\nmeasures = { a = 0 }")
+            .replace("scores = { a = 0, b = 0, c = 1 }", "scores = { b = 0, c = 1 }\nmeasures = { a = 0 }");
+        let a = load(&text);
+        assert!(has_ranges(&a));
+        let r = levels(&a, &cfg(200_000, 4, 2));
+        let o = &r.options[0];
+        within(
+            o.acceptability[0],
+            2.0 * (4.0f64 / 3.0).ln(),
+            o.acceptability_se[0],
+        );
+        assert_eq!(r.drawn_ranges, vec![0]);
+    }
 }

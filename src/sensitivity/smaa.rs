@@ -22,8 +22,10 @@ use thiserror::Error;
 use super::constraints::{
     self, ConstraintError, MIN_ACCEPTANCE, Region, Sampler, WeightConstraints,
 };
+use super::draws;
 use super::hit_and_run;
 use super::kernel::{self, ChunkTally, Isa, IsaError, LANES, LaneRng, Problem, WeightDraw};
+use super::ranges::RangeDraw;
 use crate::model::Appraisal;
 
 /// Samples per chunk: the unit of parallel work and of random stream assignment.
@@ -126,30 +128,13 @@ pub enum SmaaError {
         "this appraisal has no criteria groups, so there is no hierarchy to choose (--hierarchy is for appraisals with [[groups]])"
     )]
     NoGroups,
-    /// Raw values given as ranges, with a weight spread.
+    /// No longer returned: raw values given as ranges are drawn with a
+    /// weight spread as with any other weights. Kept so that callers that
+    /// fall back on it still build; nothing produces it.
     #[error(
-        "raw values given as ranges are drawn with uniform weights (every weighting, or those the panel agrees on), not a weight spread"
+        "raw values given as ranges could not be drawn with a weight spread (no longer refused)"
     )]
     RangesWithSpread,
-    /// Raw values given as ranges, with a score spread.
-    #[error(
-        "raw values given as ranges are themselves the uncertainty in the scores, so they go without a score spread (--score-spread)"
-    )]
-    RangesWithScoreSpread,
-    /// Raw values given as ranges, with weights drawn level by level.
-    #[error(
-        "raw values given as ranges are drawn with the weights flat over the criteria's effective weights (--hierarchy flat), not level by level through the groups"
-    )]
-    RangesWithLevels,
-    /// Raw values given as ranges, with constraints too tight for rejection.
-    #[error(
-        "with raw values given as ranges, the weight constraints must let at least 2% of uniform weightings through, and these let {:.3}% through: loosen them, or give the raw values as single figures",
-        acceptance * 100.0
-    )]
-    RangesTooTight {
-        /// Share of the pilot's proposals that passed.
-        acceptance: f64,
-    },
     /// Weight constraints were given with a weight spread.
     #[error(
         "weight constraints describe which weightings are possible, so they go with uniform weights, not a weight spread"
@@ -207,23 +192,32 @@ pub struct Smaa {
 impl Smaa {
     /// Share of samples in which option `i` ranks first (0 if out of range).
     pub fn first_share(&self, i: usize) -> f64 {
-        self.options
-            .get(i)
-            .and_then(|o| o.acceptability.first())
-            .copied()
-            .unwrap_or(0.0)
+        first_of(self.options.get(i).map(|o| o.acceptability.as_slice()))
     }
 }
 
-/// Builds the flattened problem for the kernel.
-fn problem(appraisal: &Appraisal, config: &SmaaConfig) -> (Problem, Vec<usize>) {
-    let crit: Vec<usize> = appraisal
+/// The share at rank 1 of an option's rank acceptabilities (0 without them).
+pub(crate) fn first_of(acceptability: Option<&[f64]>) -> f64 {
+    acceptability
+        .and_then(|a| a.first())
+        .copied()
+        .unwrap_or(0.0)
+}
+
+/// The criteria a run samples: those with positive weight, in file order.
+pub(crate) fn sampled(appraisal: &Appraisal) -> Vec<usize> {
+    appraisal
         .criteria()
         .iter()
         .enumerate()
         .filter(|(_, c)| c.weight() > 0.0)
         .map(|(j, _)| j)
-        .collect();
+        .collect()
+}
+
+/// Builds the flattened problem for the kernel.
+fn problem(appraisal: &Appraisal, config: &SmaaConfig) -> (Problem, Vec<usize>) {
+    let crit = sampled(appraisal);
     let n = appraisal.options().len();
     let m = crit.len();
     let scale = appraisal.scale();
@@ -276,13 +270,28 @@ fn score_unit(lo: f64, hi: f64) -> f64 {
     2f64.powi(big.log2().floor() as i32)
 }
 
+/// What every Monte Carlo run needs of its size: at most [`MAX_OPTIONS`]
+/// options, 1 to [`MAX_SAMPLES`] samples, and at least one thread if a
+/// number is given.
+pub(crate) fn check_size(
+    options: usize,
+    samples: u64,
+    threads: Option<usize>,
+) -> Result<(), SmaaError> {
+    if options > MAX_OPTIONS {
+        return Err(SmaaError::TooManyOptions(options));
+    }
+    if samples == 0 || samples > MAX_SAMPLES {
+        return Err(SmaaError::Samples(samples));
+    }
+    if threads == Some(0) {
+        return Err(SmaaError::Threads);
+    }
+    Ok(())
+}
+
 fn check(config: &SmaaConfig, appraisal: &Appraisal) -> Result<(), SmaaError> {
-    if appraisal.options().len() > MAX_OPTIONS {
-        return Err(SmaaError::TooManyOptions(appraisal.options().len()));
-    }
-    if config.samples == 0 || config.samples > MAX_SAMPLES {
-        return Err(SmaaError::Samples(config.samples));
-    }
+    check_size(appraisal.options().len(), config.samples, config.threads)?;
     if let WeightModel::Spread { percent } = config.weights
         && !(0.0..=100.0).contains(&percent)
     {
@@ -290,9 +299,6 @@ fn check(config: &SmaaConfig, appraisal: &Appraisal) -> Result<(), SmaaError> {
     }
     if !(config.score_spread >= 0.0 && config.score_spread.is_finite()) {
         return Err(SmaaError::ScoreSpread(config.score_spread));
-    }
-    if config.threads == Some(0) {
-        return Err(SmaaError::Threads);
     }
     Ok(())
 }
@@ -323,6 +329,14 @@ fn chunk_sizes(samples: u64) -> Vec<usize> {
     sizes
 }
 
+/// The run's chunks: each one's size, with the stream `streams` gives it
+/// (called with the number of chunks).
+fn jobs<R>(config: &SmaaConfig, streams: impl FnOnce(usize) -> Vec<R>) -> Vec<(usize, R)> {
+    let sizes = chunk_sizes(config.samples);
+    let rngs = streams(sizes.len());
+    sizes.into_iter().zip(rngs).collect()
+}
+
 /// Runs `f` in a pool of `threads` threads, or rayon's global pool for `None`.
 fn in_pool<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T, SmaaError> {
     match threads {
@@ -335,6 +349,55 @@ fn in_pool<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Res
             Ok(pool.install(f))
         }
     }
+}
+
+/// Runs `job` on every chunk (its size and stream), [`BATCH_CHUNKS`] at a
+/// time in parallel (on the caller's thread for one thread), handing the
+/// results to `merge` in chunk order and telling `teller` after each batch:
+/// the one way every pass of every sampler is run, so none depends on the
+/// thread count.
+fn chunked<J: Send, T: Send>(
+    config: &SmaaConfig,
+    jobs: &mut [(usize, J)],
+    job: impl Fn(&mut J, usize) -> T + Sync,
+    mut merge: impl FnMut(T),
+    teller: &mut Teller,
+) -> Result<(), SmaaError> {
+    for batch in jobs.chunks_mut(BATCH_CHUNKS) {
+        let parts: Vec<T> = if config.threads == Some(1) {
+            batch.iter_mut().map(|(s, r)| job(r, *s)).collect()
+        } else {
+            in_pool(config.threads, || {
+                batch.par_iter_mut().map(|(s, r)| job(r, *s)).collect()
+            })?
+        };
+        parts.into_iter().for_each(&mut merge);
+        teller.tell(batch.iter().map(|(s, _)| *s as u64).sum());
+    }
+    Ok(())
+}
+
+/// Runs the per-sample loop ([`draws::chunk`]) over the run's chunks, each
+/// with weights from `weights` (given the chunk's stream, which a chain
+/// burns in with) and scores from `scores`, on the streams after
+/// `long_jumps` long jumps.
+fn per_sample<W: draws::Weights>(
+    config: &SmaaConfig,
+    weights: impl Fn(&mut Xoshiro256PlusPlus) -> W + Sync,
+    scores: &draws::Scores,
+    long_jumps: usize,
+    teller: &mut Teller,
+) -> Result<draws::ChainTally, SmaaError> {
+    let mut jobs = jobs(config, |c| draws::streams(config.seed, long_jumps, c));
+    let mut tally = draws::ChainTally::new(scores.n, scores.m);
+    chunked(
+        config,
+        &mut jobs,
+        |rng, s| draws::chunk(&mut weights(rng), scores, rng, s),
+        |part| tally.add(&part),
+        teller,
+    )?;
+    Ok(tally)
 }
 
 /// Runs the SMAA-2 simulation on `appraisal`.
@@ -361,7 +424,8 @@ pub fn smaa_with_progress(
 ) -> Result<Smaa, SmaaError> {
     check(config, appraisal)?;
     let (p, crit) = problem(appraisal, config);
-    run(appraisal, config, p, crit, progress).map(|(smaa, _)| smaa)
+    let mut teller = Teller::new(progress, config, false);
+    run(appraisal, config, p, crit, &mut teller).map(|(smaa, _)| smaa)
 }
 
 /// Proposals in the pilot run that decides whether rejection is fast
@@ -381,7 +445,7 @@ pub fn smaa_constrained(
     config: &SmaaConfig,
     constraints: &WeightConstraints,
 ) -> Result<Smaa, SmaaError> {
-    constrained_with(appraisal, config, constraints, false, &|_| {})
+    constrained_with(appraisal, config, constraints, false, None, &|_| {})
 }
 
 /// [`smaa_constrained`], telling `progress` after each batch of samples
@@ -392,16 +456,50 @@ pub fn smaa_constrained_with_progress(
     constraints: &WeightConstraints,
     progress: &dyn Fn(Progress),
 ) -> Result<Smaa, SmaaError> {
-    constrained_with(appraisal, config, constraints, false, progress)
+    constrained_with(appraisal, config, constraints, false, None, progress)
+}
+
+/// The scores of `appraisal`'s sampled criteria `crit` in double
+/// precision, spread as `config` says, with the raw values `ranges` draws:
+/// what the per-sample loop draws from when raw values or weights level by
+/// level are drawn.
+fn exact_scores<'a>(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    crit: &[usize],
+    ranges: Option<&'a RangeDraw<'a>>,
+) -> draws::Scores<'a> {
+    let scale = appraisal.scale();
+    let mut base = Vec::with_capacity(appraisal.options().len() * crit.len());
+    let mut present = Vec::with_capacity(base.capacity());
+    for o in appraisal.options() {
+        for &j in crit {
+            base.push(o.score(j).unwrap_or(0.0));
+            present.push(o.score(j).is_some());
+        }
+    }
+    draws::Scores {
+        n: appraisal.options().len(),
+        m: crit.len(),
+        base,
+        present,
+        spread: config.score_spread * scale.step(),
+        lo: scale.min(),
+        hi: scale.max(),
+        ranges,
+    }
 }
 
 /// [`smaa_constrained`], with hit-and-run whatever the acceptance rate when
-/// `always_hit_and_run` (for the tests that check it against exact answers).
-fn constrained_with(
+/// `always_hit_and_run` (for the tests that check it against exact answers),
+/// and with raw values drawn by `ranges` if given (then a weight spread is
+/// drawn too, and the whole run goes through the per-sample loop).
+pub(crate) fn constrained_with(
     appraisal: &Appraisal,
     config: &SmaaConfig,
     constraints: &WeightConstraints,
     always_hit_and_run: bool,
+    ranges: Option<&RangeDraw>,
     progress: &dyn Fn(Progress),
 ) -> Result<Smaa, SmaaError> {
     check(config, appraisal)?;
@@ -421,92 +519,131 @@ fn constrained_with(
             .map_or(0, |rng| kernel::count_accepted(&p, rng, PILOT_BLOCKS));
         pilot_acceptance = passed as f64 / (PILOT_BLOCKS * kernel::BLOCK) as f64;
     }
+    let ranged = ranges.map(|r| exact_scores(appraisal, config, &crit, Some(r)));
+    let mut teller = Teller::new(progress, config, ranged.is_some());
     let mut smaa = if always_hit_and_run || (rejecting && pilot_acceptance < MIN_ACCEPTANCE) {
+        let scores = ranged.unwrap_or_else(|| problem_scores(&p));
         hit_and_run(
             appraisal,
             config,
-            p,
+            &p,
             crit,
-            &plan.region,
-            pilot_acceptance,
-            progress,
+            (&plan.region, pilot_acceptance),
+            &scores,
+            &mut teller,
         )?
+    } else if let Some(scores) = &ranged {
+        let base = &p.base.iter().map(|&b| f64::from(b)).collect::<Vec<_>>();
+        let spread = match config.weights {
+            WeightModel::Uniform => None,
+            WeightModel::Spread { percent } => Some((base.as_slice(), percent / 100.0)),
+        };
+        let weights = |_: &mut Xoshiro256PlusPlus| draws::Flat {
+            affine: p.affine.as_ref(),
+            reject: &p.reject,
+            spread,
+            cuts: Vec::with_capacity(p.m),
+        };
+        let (smaa, tally) = independent(
+            appraisal,
+            config,
+            (&p, crit),
+            weights,
+            scores,
+            0,
+            &mut teller,
+        )?;
+        sampled_as(smaa, rejecting, &tally)
     } else {
-        let (mut smaa, tally) = run(appraisal, config, p, crit, progress)?;
-        if rejecting {
-            smaa.sampler = Sampler::Rejection {
-                acceptance: tally.samples as f64 / tally.proposals.max(1) as f64,
-            };
-        }
-        smaa
+        let (smaa, tally) = run(appraisal, config, p, crit, &mut teller)?;
+        sampled_as(smaa, rejecting, &tally)
     };
     smaa.constraints = constraints.clone();
     Ok(smaa)
 }
 
-/// The simulation with weights from hit-and-run chains, one per chunk.
+/// A run of the per-sample loop ([`per_sample`]), whose samples are
+/// independent, made into results for `p` and its sampled criteria, with
+/// the merged tally.
+fn independent<W: draws::Weights>(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    (p, crit): (&Problem, Vec<usize>),
+    weights: impl Fn(&mut Xoshiro256PlusPlus) -> W + Sync,
+    scores: &draws::Scores,
+    long_jumps: usize,
+    teller: &mut Teller,
+) -> Result<(Smaa, ChunkTally), SmaaError> {
+    let tally = per_sample(config, weights, scores, long_jumps, teller)?;
+    let ranged = scores.ranges.is_some().then_some(scores);
+    let errors = Errors::independent(tally.batches);
+    let smaa = finish(
+        appraisal,
+        config,
+        p,
+        crit,
+        &tally.tally,
+        errors,
+        ranged,
+        teller,
+    )?;
+    Ok((smaa, tally.tally))
+}
+
+/// `smaa` with its sampler: by rejection, with the acceptance rate of
+/// `tally`, when `rejecting`.
+fn sampled_as(mut smaa: Smaa, rejecting: bool, tally: &ChunkTally) -> Smaa {
+    if rejecting {
+        smaa.sampler = Sampler::Rejection {
+            acceptance: tally.samples as f64 / tally.proposals.max(1) as f64,
+        };
+    }
+    smaa
+}
+
+/// The kernel's scores in double precision (as the kernel holds them, in
+/// its score unit), for the per-sample loop.
+fn problem_scores(p: &Problem) -> draws::Scores<'static> {
+    draws::Scores {
+        n: p.n,
+        m: p.m,
+        base: p.scores.iter().map(|&x| f64::from(x)).collect(),
+        present: p.present.clone(),
+        spread: f64::from(p.score_spread),
+        lo: f64::from(p.lo),
+        hi: f64::from(p.hi),
+        ranges: None,
+    }
+}
+
+/// The simulation with weights from hit-and-run chains through `region`
+/// (with the pilot's acceptance rate, which said why), one per chunk.
 fn hit_and_run(
     appraisal: &Appraisal,
     config: &SmaaConfig,
-    p: Problem,
+    p: &Problem,
     crit: Vec<usize>,
-    region: &Region,
-    pilot_acceptance: f64,
-    progress: &dyn Fn(Progress),
+    (region, pilot_acceptance): (&Region, f64),
+    scores: &draws::Scores,
+    teller: &mut Teller,
 ) -> Result<Smaa, SmaaError> {
-    let mut teller = Teller::new(progress, config);
-    let (n, m) = (p.n, p.m);
-    let sizes = chunk_sizes(config.samples);
     // Streams apart from the rank pass (the seed's stream) and the
     // confidence pass (after one long jump).
-    let mut base = Xoshiro256PlusPlus::seed_from_u64(config.seed);
-    base.long_jump();
-    base.long_jump();
-    let mut rngs: Vec<Xoshiro256PlusPlus> = sizes
-        .iter()
-        .map(|_| {
-            let g = base.clone();
-            base.jump();
-            g
-        })
-        .collect();
-    let serial = config.threads == Some(1);
-    let mut tally = hit_and_run::ChainTally::empty(n, m);
-    let mut work: Vec<(usize, &mut Xoshiro256PlusPlus)> =
-        sizes.iter().copied().zip(rngs.iter_mut()).collect();
-    for batch in work.chunks_mut(BATCH_CHUNKS) {
-        let parts: Vec<hit_and_run::ChainTally> = if serial {
-            batch
-                .iter_mut()
-                .map(|(s, r)| hit_and_run::chain(&p, region, r, *s))
-                .collect()
-        } else {
-            in_pool(config.threads, || {
-                batch
-                    .par_iter_mut()
-                    .map(|(s, r)| hit_and_run::chain(&p, region, r, *s))
-                    .collect()
-            })?
-        };
-        for part in &parts {
-            tally.add(part);
-        }
-        teller.tell(batch.iter().map(|(s, _)| *s as u64).sum());
-    }
-    let se = tally.acceptability_se(n);
-    let psrf = tally.psrf();
-    let batches = tally.batches;
+    let chain = |rng: &mut Xoshiro256PlusPlus| hit_and_run::Chain::new(region, p.m, rng);
+    let tally = per_sample(config, chain, scores, 2, teller)?;
+    let se = tally.acceptability_se(p.n);
     let mut smaa = finish(
         appraisal,
         config,
-        &p,
+        p,
         crit,
         &tally.tally,
         Errors {
-            batches,
+            batches: tally.batches,
             acceptability_se: Some(&se),
         },
-        &mut teller,
+        scores.ranges.is_some().then_some(scores),
+        teller,
     )?;
     let total = config.samples as f64;
     let effective_samples = smaa
@@ -521,11 +658,11 @@ fn hit_and_run(
     let thin = hit_and_run::thinning(region.free.len());
     smaa.sampler = Sampler::HitAndRun {
         pilot_acceptance,
-        chains: sizes.len(),
+        chains: chunk_sizes(config.samples).len(),
         burn_in: (hit_and_run::BURN_IN_SAMPLES * thin) as u64,
         thinning: thin as u64,
         effective_samples,
-        psrf,
+        psrf: tally.psrf(),
     };
     Ok(smaa)
 }
@@ -538,9 +675,14 @@ struct Teller<'a> {
 }
 
 impl<'a> Teller<'a> {
-    /// For a run of `config` (two passes when scores vary).
-    fn new(progress: &'a dyn Fn(Progress), config: &SmaaConfig) -> Teller<'a> {
-        let passes = if config.score_spread > 0.0 { 2 } else { 1 };
+    /// For a run of `config` (two passes when scores vary: with a score
+    /// spread, or with raw values drawn when `ranged`).
+    fn new(progress: &'a dyn Fn(Progress), config: &SmaaConfig, ranged: bool) -> Teller<'a> {
+        let passes = if config.score_spread > 0.0 || ranged {
+            2
+        } else {
+            1
+        };
         Teller {
             progress,
             done: 0,
@@ -564,55 +706,30 @@ fn run(
     config: &SmaaConfig,
     p: Problem,
     crit: Vec<usize>,
-    progress: &dyn Fn(Progress),
+    teller: &mut Teller,
 ) -> Result<(Smaa, ChunkTally), SmaaError> {
     let isa = Isa::chosen()?;
     let (n, m) = (p.n, p.m);
-    let sizes = chunk_sizes(config.samples);
-    let mut teller = Teller::new(progress, config);
-    let mut rngs = streams(Xoshiro256PlusPlus::seed_from_u64(config.seed), sizes.len());
-    let serial = config.threads == Some(1);
-
+    let mut jobs = jobs(config, |c| {
+        streams(Xoshiro256PlusPlus::seed_from_u64(config.seed), c)
+    });
     let mut tally = ChunkTally::new(n, m);
-    let mut work: Vec<(usize, &mut LaneRng)> = sizes.iter().copied().zip(rngs.iter_mut()).collect();
-    for batch in work.chunks_mut(BATCH_CHUNKS) {
-        let parts: Vec<ChunkTally> = if serial {
-            batch
-                .iter_mut()
-                .map(|(s, r)| kernel::run_chunk(isa, &p, r, *s))
-                .collect()
-        } else {
-            in_pool(config.threads, || {
-                batch
-                    .par_iter_mut()
-                    .map(|(s, r)| kernel::run_chunk(isa, &p, r, *s))
-                    .collect()
-            })?
-        };
-        for part in &parts {
-            tally.add(part);
-        }
-        teller.tell(batch.iter().map(|(s, _)| *s as u64).sum());
-    }
-    if tally.samples != config.samples {
-        // Rejection gave up on a chunk (far below the pilot's acceptance).
-        return Err(ConstraintError::TooTight {
-            acceptance: tally.samples as f64 / tally.proposals.max(1) as f64,
-        }
-        .into());
-    }
-
+    chunked(
+        config,
+        &mut jobs,
+        |r, s| kernel::run_chunk(isa, &p, r, s),
+        |part| tally.add(&part),
+        teller,
+    )?;
     let smaa = finish(
         appraisal,
         config,
         &p,
         crit,
         &tally,
-        Errors {
-            batches: sizes.len() * kernel::BLOCK,
-            acceptability_se: None,
-        },
-        &mut teller,
+        Errors::independent(jobs.len() * kernel::BLOCK),
+        None,
+        teller,
     )?;
     let summary = ChunkTally {
         counts: Vec::new(),
@@ -635,9 +752,22 @@ struct Errors<'a> {
     acceptability_se: Option<&'a [f64]>,
 }
 
-/// Results from a merged tally of `batches` batches: acceptabilities (with
+impl Errors<'_> {
+    /// For independent samples tallied in `batches` batches.
+    fn independent(batches: usize) -> Errors<'static> {
+        Errors {
+            batches,
+            acceptability_se: None,
+        }
+    }
+}
+
+/// Results from a merged tally of `batches` batches, which must have
+/// counted every sample asked for: acceptabilities (with
 /// standard errors `sqrt(b (1 - b) / N)` for independent samples, or those
-/// given, `i * n + r`), central weights and confidence factors.
+/// given, `i * n + r`), central weights and confidence factors (with raw
+/// values drawn as `ranged` draws them, if given).
+#[allow(clippy::too_many_arguments)]
 fn finish(
     appraisal: &Appraisal,
     config: &SmaaConfig,
@@ -645,15 +775,21 @@ fn finish(
     crit: Vec<usize>,
     tally: &ChunkTally,
     errors: Errors,
+    ranged: Option<&draws::Scores>,
     teller: &mut Teller,
 ) -> Result<Smaa, SmaaError> {
+    if tally.samples != config.samples {
+        // Rejection gave up on a chunk (far below the pilot's acceptance).
+        return Err(ConstraintError::TooTight {
+            acceptance: tally.samples as f64 / tally.proposals.max(1) as f64,
+        }
+        .into());
+    }
     let Errors {
         batches,
         acceptability_se,
     } = errors;
     let (n, m) = (p.n, p.m);
-    let sizes = chunk_sizes(config.samples);
-    let serial = config.threads == Some(1);
     let total = config.samples as f64;
     let mut central: Vec<Option<Vec<f64>>> = Vec::with_capacity(n);
     let mut options: Vec<OptionAcceptability> = (0..n)
@@ -709,51 +845,43 @@ fn finish(
         })
         .collect();
 
-    // Confidence factors: exact when scores are fixed, simulated otherwise.
-    if p.score_spread > 0.0 {
-        let mut base2 = Xoshiro256PlusPlus::seed_from_u64(config.seed);
-        base2.long_jump();
-        let mut rngs2 = streams(base2, sizes.len());
-        let mut firsts = vec![0u64; n];
-        let mut work: Vec<(usize, &mut LaneRng)> =
-            sizes.iter().copied().zip(rngs2.iter_mut()).collect();
-        for batch in work.chunks_mut(BATCH_CHUNKS) {
-            let parts: Vec<Vec<u64>> = if serial {
-                batch
-                    .iter_mut()
-                    .map(|(s, r)| kernel::confidence_chunk(p, &central, r, *s))
-                    .collect()
-            } else {
-                in_pool(config.threads, || {
-                    batch
-                        .par_iter_mut()
-                        .map(|(s, r)| kernel::confidence_chunk(p, &central, r, *s))
-                        .collect()
-                })?
-            };
-            for part in &parts {
-                for (a, b) in firsts.iter_mut().zip(part) {
-                    *a += b;
+    // Confidence factors: exact when scores are fixed, simulated otherwise
+    // (on the streams after one long jump).
+    let firsts = if let Some(scores) = ranged {
+        let mut jobs = jobs(config, |c| draws::streams(config.seed, 1, c));
+        Some(confidence_pass(config, &mut jobs, teller, n, |r, s| {
+            draws::confidence(scores, &central, r, s)
+        })?)
+    } else if p.score_spread > 0.0 {
+        let mut base = Xoshiro256PlusPlus::seed_from_u64(config.seed);
+        base.long_jump();
+        let mut jobs = jobs(config, |c| streams(base, c));
+        Some(confidence_pass(config, &mut jobs, teller, n, |r, s| {
+            kernel::confidence_chunk(p, &central, r, s)
+        })?)
+    } else {
+        None
+    };
+    match firsts {
+        Some(firsts) => {
+            for (o, f) in options.iter_mut().zip(&firsts) {
+                if o.central_weights.is_some() {
+                    let c = *f as f64 / total;
+                    o.confidence = Some(c);
+                    o.confidence_se = Some((c * (1.0 - c) / total).sqrt());
                 }
             }
-            teller.tell(batch.iter().map(|(s, _)| *s as u64).sum());
         }
-        for (o, f) in options.iter_mut().zip(&firsts) {
-            if o.central_weights.is_some() {
-                let c = *f as f64 / total;
-                o.confidence = Some(c);
-                o.confidence_se = Some((c * (1.0 - c) / total).sqrt());
+        None => {
+            for (i, o) in options.iter_mut().enumerate() {
+                let Some(cw) = &central[i] else { continue };
+                let totals: Vec<f64> = (0..n)
+                    .map(|k| (0..m).map(|j| f64::from(p.scores[k * m + j]) * cw[j]).sum())
+                    .collect();
+                let first = totals.iter().all(|&t| t <= totals[i]);
+                o.confidence = Some(if first { 1.0 } else { 0.0 });
+                o.confidence_se = Some(0.0);
             }
-        }
-    } else {
-        for (i, o) in options.iter_mut().enumerate() {
-            let Some(cw) = &central[i] else { continue };
-            let totals: Vec<f64> = (0..n)
-                .map(|k| (0..m).map(|j| f64::from(p.scores[k * m + j]) * cw[j]).sum())
-                .collect();
-            let first = totals.iter().all(|&t| t <= totals[i]);
-            o.confidence = Some(if first { 1.0 } else { 0.0 });
-            o.confidence_se = Some(0.0);
         }
     }
     Ok(Smaa {
@@ -765,6 +893,30 @@ fn finish(
         hierarchy: None,
         drawn_ranges: Vec::new(),
     })
+}
+
+/// The confidence pass: each chunk's count of samples in which each
+/// option is first under its central weights, added up.
+fn confidence_pass<J: Send>(
+    config: &SmaaConfig,
+    jobs: &mut [(usize, J)],
+    teller: &mut Teller,
+    n: usize,
+    job: impl Fn(&mut J, usize) -> Vec<u64> + Sync,
+) -> Result<Vec<u64>, SmaaError> {
+    let mut firsts = vec![0u64; n];
+    chunked(
+        config,
+        jobs,
+        job,
+        |part| {
+            for (a, b) in firsts.iter_mut().zip(&part) {
+                *a += b;
+            }
+        },
+        teller,
+    )?;
+    Ok(firsts)
 }
 
 /// Runs the SMAA-2 simulation with the weights drawn level by level
@@ -779,81 +931,34 @@ pub fn smaa_levels(
     tree: &super::groups::Tree,
     progress: &dyn Fn(Progress),
 ) -> Result<Smaa, SmaaError> {
+    levels_with(appraisal, config, tree, None, progress)
+}
+
+/// [`smaa_levels`], with raw values drawn by `ranges` if given.
+pub(crate) fn levels_with(
+    appraisal: &Appraisal,
+    config: &SmaaConfig,
+    tree: &super::groups::Tree,
+    ranges: Option<&RangeDraw>,
+    progress: &dyn Fn(Progress),
+) -> Result<Smaa, SmaaError> {
     check(config, appraisal)?;
     if config.weights != WeightModel::Uniform {
         return Err(SmaaError::LevelsWithSpread);
     }
     let (p, crit) = problem(appraisal, config);
     let plan = super::levels::LevelPlan::new(tree, &crit);
-    let (n, m) = (p.n, p.m);
-    let scale = appraisal.scale();
-    let mut scores = Vec::with_capacity(n * m);
-    let mut present = Vec::with_capacity(n * m);
-    for o in appraisal.options() {
-        for &j in &crit {
-            scores.push(o.score(j).unwrap_or(0.0));
-            present.push(o.score(j).is_some());
-        }
-    }
-    let ls = super::levels::LevelScores {
-        n,
-        m,
-        scores,
-        present,
-        spread: config.score_spread * scale.step(),
-        lo: scale.min(),
-        hi: scale.max(),
-    };
-    let mut teller = Teller::new(progress, config);
-    let sizes = chunk_sizes(config.samples);
+    let scores = exact_scores(appraisal, config, &crit, ranges);
+    let mut teller = Teller::new(progress, config, ranges.is_some());
     // Streams apart from every other pass: three long jumps.
-    let mut base = Xoshiro256PlusPlus::seed_from_u64(config.seed);
-    for _ in 0..3 {
-        base.long_jump();
-    }
-    let mut rngs: Vec<Xoshiro256PlusPlus> = sizes
-        .iter()
-        .map(|_| {
-            let g = base.clone();
-            base.jump();
-            g
-        })
-        .collect();
-    let serial = config.threads == Some(1);
-    let mut tally = ChunkTally::new(n, m);
-    let mut batches = 0;
-    let mut work: Vec<(usize, &mut Xoshiro256PlusPlus)> =
-        sizes.iter().copied().zip(rngs.iter_mut()).collect();
-    for batch in work.chunks_mut(BATCH_CHUNKS) {
-        let parts: Vec<(ChunkTally, usize)> = if serial {
-            batch
-                .iter_mut()
-                .map(|(s, r)| super::levels::chunk(&plan, &ls, r, *s))
-                .collect()
-        } else {
-            in_pool(config.threads, || {
-                batch
-                    .par_iter_mut()
-                    .map(|(s, r)| super::levels::chunk(&plan, &ls, r, *s))
-                    .collect()
-            })?
-        };
-        for (part, b) in &parts {
-            tally.add(part);
-            batches += b;
-        }
-        teller.tell(batch.iter().map(|(s, _)| *s as u64).sum());
-    }
-    let mut smaa = finish(
+    let levels = |_: &mut Xoshiro256PlusPlus| super::levels::LevelDraw::new(&plan);
+    let (mut smaa, _) = independent(
         appraisal,
         config,
-        &p,
-        crit,
-        &tally,
-        Errors {
-            batches,
-            acceptability_se: None,
-        },
+        (&p, crit),
+        levels,
+        &scores,
+        3,
         &mut teller,
     )?;
     smaa.hierarchy = Some(super::groups::Hierarchy::Level);
@@ -864,25 +969,10 @@ pub fn smaa_levels(
 mod tests {
     use super::*;
     use crate::model::Appraisal;
+    use crate::sensitivity::testutil::{cfg, within};
 
     fn appraisal(weights: &[f64], rows: &[&[f64]]) -> Appraisal {
         crate::sensitivity::testutil::full(weights, rows)
-    }
-
-    fn cfg(samples: u64, seed: u64, threads: usize) -> SmaaConfig {
-        SmaaConfig {
-            samples,
-            seed,
-            threads: Some(threads),
-            ..SmaaConfig::default()
-        }
-    }
-
-    fn within(x: f64, want: f64, se: f64) {
-        assert!(
-            (x - want).abs() <= 4.0 * se,
-            "{x} is not within 4 standard errors ({se}) of {want}"
-        );
     }
 
     #[test]
@@ -1444,7 +1534,7 @@ mod tests {
     }
 
     fn hit_and_run_run(a: &Appraisal, config: &SmaaConfig, c: &WeightConstraints) -> Smaa {
-        let r = constrained_with(a, config, c, true, &|_| {}).unwrap();
+        let r = constrained_with(a, config, c, true, None, &|_| {}).unwrap();
         let Sampler::HitAndRun {
             chains,
             effective_samples,

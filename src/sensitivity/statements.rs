@@ -89,12 +89,7 @@ pub fn group_statements(
     g: &super::groups::GroupAnalysis,
 ) -> Vec<Statement> {
     let mut out = Vec::new();
-    let opt = |i: usize| {
-        appraisal
-            .options()
-            .get(i)
-            .map_or("?".to_string(), |o| o.name().to_string())
-    };
+    let opt = |i: usize| option_name(appraisal, i);
     let tree = &g.tree;
     let lname = opt(e.scores.leader);
     let whole = |p: Option<usize>| match p {
@@ -147,12 +142,7 @@ pub fn group_statements(
             ));
         } else if !l.same_leaders(&e.results) {
             changed = true;
-            let names: Vec<String> = l.leaders.iter().map(|&i| opt(i)).collect();
-            let who = if names.len() > 1 {
-                format!("leaves {} tied for first", join_and(&names))
-            } else {
-                format!("puts {} first", join_and(&names))
-            };
+            let who = who_leads(&l.leaders, &opt);
             out.push(st(
                 StatementKind::Groups,
                 format!("Leaving out the group {} {who}.", group_name(l.group)),
@@ -175,12 +165,7 @@ pub fn group_statements(
 /// dominated. `appraisal` is the appraisal as analysed.
 pub fn value_statements(appraisal: &Appraisal, v: &super::value::ValueForMoney) -> Vec<Statement> {
     let mut out = Vec::new();
-    let opt = |i: usize| {
-        appraisal
-            .options()
-            .get(i)
-            .map_or("?".to_string(), |o| o.name().to_string())
-    };
+    let opt = |i: usize| option_name(appraisal, i);
     let cost_name = appraisal
         .criteria()
         .get(v.cost_criterion)
@@ -308,12 +293,7 @@ pub fn per_point(x: f64) -> f64 {
 /// Statements for the exact analyses only (caveats, ranking, weights, scores, leave-one-out).
 pub fn exact_statements(appraisal: &Appraisal, e: &super::Exact) -> Vec<Statement> {
     let mut out = Vec::new();
-    let opt = |i: usize| {
-        appraisal
-            .options()
-            .get(i)
-            .map_or("?".to_string(), |o| o.name().to_string())
-    };
+    let opt = |i: usize| option_name(appraisal, i);
     let crit = |k: usize| {
         appraisal
             .criteria()
@@ -539,12 +519,7 @@ pub fn exact_statements(appraisal: &Appraisal, e: &super::Exact) -> Vec<Statemen
         out.push(st(StatementKind::LeaveOneOut, text));
     } else {
         for l in changed {
-            let names: Vec<String> = l.leaders.iter().map(|&i| opt(i)).collect();
-            let who = if names.len() > 1 {
-                format!("leaves {} tied for first", join_and(&names))
-            } else {
-                format!("puts {} first", join_and(&names))
-            };
+            let who = who_leads(&l.leaders, &opt);
             out.push(st(
                 StatementKind::LeaveOneOut,
                 format!("Leaving out {} {who}.", crit(l.criterion)),
@@ -610,6 +585,25 @@ fn weight_sentence_of(
     }
 }
 
+/// Option `i`'s name ("?" if there is none).
+fn option_name(appraisal: &Appraisal, i: usize) -> String {
+    appraisal
+        .options()
+        .get(i)
+        .map_or("?".to_string(), |o| o.name().to_string())
+}
+
+/// What leaving something out does to the lead: "puts B first", "leaves A
+/// and B tied for first".
+fn who_leads(leaders: &[usize], opt: &dyn Fn(usize) -> String) -> String {
+    let names: Vec<String> = leaders.iter().map(|&i| opt(i)).collect();
+    if names.len() > 1 {
+        format!("leaves {} tied for first", join_and(&names))
+    } else {
+        format!("puts {} first", join_and(&names))
+    }
+}
+
 /// Statements for a Monte Carlo run.
 pub fn smaa_statements(
     appraisal: &Appraisal,
@@ -620,12 +614,7 @@ pub fn smaa_statements(
     if appraisal.options().len() < 2 {
         return out;
     }
-    let opt = |i: usize| {
-        appraisal
-            .options()
-            .get(i)
-            .map_or("?".to_string(), |o| o.name().to_string())
-    };
+    let opt = |i: usize| option_name(appraisal, i);
     let leader = results.rank_order().first().copied().unwrap_or(0);
     let Some(lo) = m.options.get(leader) else {
         return out;
@@ -685,24 +674,49 @@ pub fn smaa_statements(
         WeightModel::Spread { .. } => "With the weights held at their current values".to_string(),
     };
     let scale = appraisal.scale();
-    if m.config.score_spread > 0.0 {
-        let points = m.config.score_spread * scale.step();
-        how.push_str(&format!(
-            " and every score varied at random by up to {} either way",
-            numbers::count(points, "point", "points")
-        ));
-    }
-    if !m.drawn_ranges.is_empty() {
+    let ranged = !m.drawn_ranges.is_empty();
+    let spread = (m.config.score_spread > 0.0).then(|| {
+        format!(
+            "every score{} varied at random by up to {} either way",
+            if ranged {
+                " not drawn from a range"
+            } else {
+                ""
+            },
+            numbers::count(m.config.score_spread * scale.step(), "point", "points")
+        )
+    });
+    let drawn = ranged.then(|| {
         let names: Vec<String> = m
             .drawn_ranges
             .iter()
             .filter_map(|&c| appraisal.criteria().get(c))
             .map(|c| c.name().to_string())
             .collect();
-        how.push_str(&format!(
-            ", with the raw values of {} drawn from the ranges the file gives (uniformly from low to high, or triangularly through the likely value)",
+        format!(
+            "the raw values of {} drawn from the ranges the file gives (uniformly from low to high, or triangularly through the likely value)",
             join_and(&names)
-        ));
+        )
+    });
+    if m.config.weights == WeightModel::Uniform && !m.constraints.is_empty() {
+        // "If the panel agrees only that ..., with ... and ..."
+        let clauses: Vec<String> = spread.into_iter().chain(drawn).collect();
+        if !clauses.is_empty() {
+            how.push_str(", with ");
+            how.push_str(&clauses.join(" and "));
+        }
+    } else {
+        if let Some(spread) = spread {
+            how.push_str(" and ");
+            how.push_str(&spread);
+        }
+        if let Some(drawn) = drawn {
+            // "With each weight varied ... and the raw values ...", but
+            // "Under any weighting ..., with the raw values ...".
+            let spread = matches!(m.config.weights, WeightModel::Spread { .. });
+            how.push_str(if spread { " and " } else { ", with " });
+            how.push_str(&drawn);
+        }
     }
     let b1 = lo.acceptability.first().copied().unwrap_or(0.0);
     let se1 = lo.acceptability_se.first().copied().unwrap_or(0.0);
@@ -772,15 +786,20 @@ pub fn smaa_statements(
             ),
         ));
     }
-    if m.config.score_spread > 0.0
+    if (m.config.score_spread > 0.0 || ranged)
         && let (Some(c), Some(se)) = (lo.confidence, lo.confidence_se)
     {
         out.push(st(
             StatementKind::MonteCarlo,
             format!(
-                "Using the weights under which it typically wins (its central weights), {} stays first in {} of the score variations (standard error {}).",
+                "Using the weights under which it typically wins (its central weights), {} stays first in {} of the {} (standard error {}).",
                 opt(leader),
                 numbers::probability_words(c),
+                if m.config.score_spread > 0.0 {
+                    "score variations"
+                } else {
+                    "draws of the raw values"
+                },
                 numbers::standard_error(se)
             ),
         ));

@@ -51,3 +51,23 @@ pub fn full(weights: &[f64], rows: &[&[f64]]) -> Appraisal {
     let refs: Vec<&[Option<f64>]> = rows.iter().map(|r| r.as_slice()).collect();
     build(weights, &refs, 1.0)
 }
+
+/// Monte Carlo settings: `samples` samples, `seed`, on `threads` threads,
+/// uniform weights and no score spread.
+pub fn cfg(samples: u64, seed: u64, threads: usize) -> crate::sensitivity::SmaaConfig {
+    crate::sensitivity::SmaaConfig {
+        samples,
+        seed,
+        threads: Some(threads),
+        ..crate::sensitivity::SmaaConfig::default()
+    }
+}
+
+/// Asserts that a Monte Carlo estimate `x` is within 4 standard errors
+/// `se` of the exact `want`.
+pub fn within(x: f64, want: f64, se: f64) {
+    assert!(
+        (x - want).abs() <= 4.0 * se,
+        "{x} is not within 4 standard errors ({se}) of {want}"
+    );
+}

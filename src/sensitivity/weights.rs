@@ -32,6 +32,17 @@ pub struct OptionLine {
 }
 
 impl OptionLine {
+    /// Option `option`'s line from its total `at_zero` at share 0 to
+    /// `at_one` at share 1.
+    pub fn new(option: usize, at_zero: f64, at_one: f64) -> OptionLine {
+        OptionLine {
+            option,
+            at_zero,
+            at_one,
+            slope: at_one - at_zero,
+        }
+    }
+
     /// The total at share `p`.
     pub fn at(&self, p: f64) -> f64 {
         // Interpolating between the endpoints keeps both ends exact.
@@ -202,13 +213,7 @@ pub fn option_lines(appraisal: &Appraisal, results: &Results, k: usize) -> (Vec<
                     .sum();
                 total_weight * sum / others as f64
             };
-            let at_one = total_weight * s;
-            OptionLine {
-                option: i,
-                at_zero,
-                at_one,
-                slope: at_one - at_zero,
-            }
+            OptionLine::new(i, at_zero, total_weight * s)
         })
         .collect();
     (lines, equal)

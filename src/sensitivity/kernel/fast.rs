@@ -87,42 +87,44 @@ pub fn run(isa: Isa, p: &Problem, plan: &Plan, rng: &mut LaneRng, samples: usize
     by_size!(on_scalar, p, Scalar, p, plan, rng, samples)
 }
 
-/// The loop compiled for the baseline instruction set.
-fn on_scalar<const NP: usize, const RP: usize>(
-    s: Scalar,
-    p: &Problem,
-    plan: &Plan,
-    rng: &mut LaneRng,
-    samples: usize,
-) -> ChunkTally {
-    run_sized::<_, NP, RP>(s, p, plan, rng, samples)
+/// The register loop compiled for one instruction set: `$name` runs
+/// [`run_sized`] on vectors `$vector`, under the attributes given (the
+/// target features to enable; none for the baseline), so the one generic
+/// loop is written once.
+macro_rules! compiled_for {
+    ($(#[$attr:meta])* $name:ident, $vector:ty) => {
+        $(#[$attr])*
+        fn $name<const NP: usize, const RP: usize>(
+            s: $vector,
+            p: &Problem,
+            plan: &Plan,
+            rng: &mut LaneRng,
+            samples: usize,
+        ) -> ChunkTally {
+            run_sized::<_, NP, RP>(s, p, plan, rng, samples)
+        }
+    };
 }
 
-/// The loop compiled for AVX-512.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")]
-fn on_avx512<const NP: usize, const RP: usize>(
-    s: super::simd::Avx512,
-    p: &Problem,
-    plan: &Plan,
-    rng: &mut LaneRng,
-    samples: usize,
-) -> ChunkTally {
-    run_sized::<_, NP, RP>(s, p, plan, rng, samples)
-}
-
-/// The loop compiled for AVX2 with FMA.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn on_avx2<const NP: usize, const RP: usize>(
-    s: super::simd::Avx2,
-    p: &Problem,
-    plan: &Plan,
-    rng: &mut LaneRng,
-    samples: usize,
-) -> ChunkTally {
-    run_sized::<_, NP, RP>(s, p, plan, rng, samples)
-}
+compiled_for!(
+    /// The loop compiled for the baseline instruction set.
+    on_scalar,
+    Scalar
+);
+compiled_for!(
+    /// The loop compiled for AVX-512.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512bw,avx512dq,avx512vl,avx2,fma")]
+    on_avx512,
+    super::simd::Avx512
+);
+compiled_for!(
+    /// The loop compiled for AVX2 with FMA.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    on_avx2,
+    super::simd::Avx2
+);
 
 /// The sorting network for `RP` values, built at compile time.
 struct Net<const RP: usize>;
