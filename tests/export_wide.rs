@@ -237,3 +237,73 @@ fn a_workbook_written_a_row_at_a_time_holds_what_one_built_in_memory_holds() {
         &[("constant-memory.xlsx".to_string(), disk)],
     );
 }
+
+/// Each row's height in a worksheet's XML, by row number: its own, or
+/// the sheet's default.
+fn row_heights(xml: &str) -> (f64, Vec<(String, f64)>) {
+    let doc = roxmltree::Document::parse(xml).expect("well-formed sheet");
+    let default = doc
+        .descendants()
+        .find(|n| n.has_tag_name("sheetFormatPr"))
+        .and_then(|n| n.attribute("defaultRowHeight"))
+        .and_then(|h| h.parse().ok())
+        .unwrap_or(15.0);
+    let rows = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("row"))
+        .map(|n| {
+            let r = n.attribute("r").unwrap_or("?").to_string();
+            let h = n.attribute("ht").and_then(|h| h.parse().ok());
+            (r, h.unwrap_or(default))
+        })
+        .collect();
+    (default, rows)
+}
+
+#[test]
+fn a_sheet_written_a_row_at_a_time_gives_its_rows_the_heights_of_one_built_in_memory() {
+    // Every cell has a note, so every annex row wraps onto two lines.
+    let a = synth::appraisal(Spec {
+        options: 4,
+        criteria: 12,
+        notes: true,
+        seed: 1,
+    });
+    let r = compute(&a);
+    let opts = ExportOptions::default();
+    let write = |constant: bool| {
+        let report = ReportStream::new(&a, &r, &opts).expect("report");
+        let settings = xlsx::Settings {
+            constant_memory: Some(constant),
+            tempdir: None,
+        };
+        let mut out = Vec::new();
+        xlsx::write_stream(&report, &settings, &mut out).expect("workbook");
+        out
+    };
+    let (memory, disk) = (write(false), write(true));
+    let sheets = zip::ZipArchive::new(Cursor::new(&memory))
+        .expect("zip")
+        .file_names_raw()
+        .filter(|n| n.starts_with(b"xl/worksheets/sheet"))
+        .count();
+    let mut two_line_default = 0;
+    for n in 1..=sheets {
+        let name = format!("xl/worksheets/sheet{n}.xml");
+        let (_, m) = row_heights(&zip_part(&memory, &name));
+        let (default, d) = row_heights(&zip_part(&disk, &name));
+        // The blank row written after a sheet on disk (see `write_stream`) is extra.
+        let d: Vec<_> = d.into_iter().take(m.len()).collect();
+        assert_eq!(m, d, "row heights of sheet {n}");
+        // Such a sheet keeps no height of its own for its two-line rows
+        // until it is saved: 280 MB for 10,000 options of 100 criteria.
+        if default == 30.0 {
+            two_line_default += 1;
+        }
+    }
+    // The annex sheets (one per option) hold their rows' usual height once.
+    assert!(
+        two_line_default >= 4,
+        "{two_line_default} sheets with a two-line default"
+    );
+}

@@ -89,14 +89,22 @@ fn the_live_view_shows_the_figures_appraise_sensitivity_gives_for_the_same_seed(
     assert_eq!(m.drawn_ranges, vec![2], "Cost's ranges were drawn");
     let samples = m.config.samples.to_string();
     let seed = appraise::tui::live::LIVE_SEED.to_string();
-    let args = ["sensitivity", RANGES, "--format", "json", "--seed", &seed];
-    let out = assert_cmd::Command::cargo_bin("appraise")
-        .expect("binary")
-        .args(args)
-        .args(["--samples", &samples])
-        .assert()
-        .success();
-    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
+    let cli = |extra: &[&str]| -> serde_json::Value {
+        let args = ["sensitivity", RANGES, "--format", "json", "--seed", &seed];
+        let out = assert_cmd::Command::cargo_bin("appraise")
+            .expect("binary")
+            .args(args)
+            .args(["--samples", &samples])
+            .args(extra)
+            .assert()
+            .success();
+        serde_json::from_slice(&out.get_output().stdout).expect("JSON")
+    };
+    let json = cli(&[]);
+    // "Near" is the same run with each weight within 25% of now.
+    let near_json = cli(&["--weight-spread", "25"]);
+    let near = live.smaa_near.as_ref().expect("the near run ran");
+    assert_eq!(near.drawn_ranges, vec![2], "near draws the ranges too");
     let mc = &json["monte_carlo"];
     assert_eq!(mc["drawn_ranges"], serde_json::json!(["cost"]));
     let text = screen(&app);
@@ -113,6 +121,16 @@ fn the_live_view_shows_the_figures_appraise_sensitivity_gives_for_the_same_seed(
             .unwrap_or_else(|| panic!("{}'s bar: {text}", o.name()));
         let shown = appraise::numbers::probability(cli);
         assert!(row.contains(&format!(" {shown}  near")), "{row}");
+        let cli_near = near_json["monte_carlo"]["acceptability"][id][0]
+            .as_f64()
+            .expect("acceptability");
+        let here = near.options[i].acceptability[0];
+        assert!(
+            (cli_near - here).abs() < 1e-12,
+            "{id} near: screen {here}, CLI {cli_near}"
+        );
+        let shown = appraise::numbers::probability(cli_near);
+        assert!(row.ends_with(&format!("near {shown:>6}")), "{row}");
     }
     // The statement in words is the command's own.
     let leader = json["statements"]

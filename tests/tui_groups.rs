@@ -66,9 +66,16 @@ fn a_group_of_groups_folds_into_its_subtotal_and_unfolds_whole() {
     assert_eq!(app.columns().len(), 4);
 
     // o on Staffing plan (in Staffing and social value, inside Quality)
-    // folds all of Quality: its three criteria become one column.
+    // folds its own group alone; o again folds the group around it, all
+    // of Quality: its three criteria become one column.
     press(&mut app, KeyCode::Right);
     press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Char('o'));
+    assert_eq!(app.view.folded, vec![people]);
+    assert_eq!(app.columns().len(), 4);
+    let s = screen(&app);
+    assert!(s.contains("+Staffing"), "{s}");
+    assert!(s.contains("o folds the group around it"), "{s}");
     press(&mut app, KeyCode::Char('o'));
     assert_eq!(app.view.folded, vec![quality]);
     assert_eq!(app.columns().len(), 2);

@@ -78,6 +78,10 @@ fn docs_example_opens_with_groups_scales_and_the_long_list() {
 fn folding_a_group_shows_its_subtotals() {
     let dir = tempfile::tempdir().unwrap();
     let (mut app, _) = open(dir.path(), "waste.toml", &docs_example());
+    // Method statement is in Service delivery, inside Quality: o folds
+    // Service delivery, and o again all of Quality.
+    press(&mut app, KeyCode::Char('o'));
+    assert!(screen(&app).contains("+Service"), "{}", screen(&app));
     press(&mut app, KeyCode::Char('o'));
     let s = screen(&app);
     assert!(s.contains("+Quality"), "{s}");

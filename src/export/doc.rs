@@ -279,6 +279,14 @@ impl Value {
             _ => None,
         }
     }
+
+    /// How many decimals the value's figure shows ("12.86" two, "33/40"
+    /// none): a spreadsheet shows the number with as many, so a column
+    /// reads as it does in the other formats once its decimals are aligned
+    /// ([`ReportTable::align_decimals`]).
+    pub fn shown_decimals(&self) -> usize {
+        figure_text(self).map_or(0, decimals)
+    }
 }
 
 /// One cell: a value and an optional short remark shown after it in brackets,

@@ -346,13 +346,28 @@ const MIN_PROSE: f64 = 2800.0;
 /// document with a wider one.
 pub const WORD_MAX_COLUMNS: usize = 63;
 
-/// What an ordinary column wants and needs in twips, (wanted, least), for
-/// column `c` of `t` under `header`; `None` for a prose column.
-fn column_want(t: &ReportTable, c: usize, header: &str) -> Option<(f64, f64)> {
+/// What a column wants and needs across the page, in twips.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Want {
+    /// Room for its longest line (up to a limit).
+    wanted: f64,
+    /// The least it can take.
+    least: f64,
+    /// Prose, which shares whatever the other columns leave.
+    prose: bool,
+    /// Text (not figures), which takes any room left over when no prose
+    /// column does, so that a figure's column stays as wide as its figures.
+    text: bool,
+}
+
+/// Longest line a prose column is kept wide enough for, in characters: a
+/// list of short lines ("Shared Service 2 → 3") then reads one item a line.
+const PROSE_LINE: usize = 40;
+
+/// What column `c` of `t`, under `header`, wants and needs.
+fn column_want(t: &ReportTable, c: usize, header: &str) -> Want {
     let chars = |n: usize| n as f64 * TWIPS_PER_CHAR + CELL_MARGINS;
-    if t.columns.get(c).is_none_or(|col| col.wide) {
-        return None;
-    }
+    let col = t.columns.get(c);
     let longest = t
         .rows
         .iter()
@@ -365,6 +380,20 @@ fn column_want(t: &ReportTable, c: usize, header: &str) -> Option<(f64, f64)> {
         })
         .max()
         .unwrap_or(0);
+    if col.is_none_or(|col| col.wide) {
+        // A prose column of short lines needs its longest line.
+        let least = if longest <= PROSE_LINE {
+            chars(longest).max(MIN_PROSE)
+        } else {
+            MIN_PROSE
+        };
+        return Want {
+            wanted: least,
+            least,
+            prose: true,
+            text: true,
+        };
+    }
     let header_word = header
         .split_whitespace()
         .map(|w| w.chars().count())
@@ -372,14 +401,19 @@ fn column_want(t: &ReportTable, c: usize, header: &str) -> Option<(f64, f64)> {
         .unwrap_or(0);
     let wanted = chars(longest.max(header_word).clamp(3, 34));
     let least = chars(header_word.max(longest.min(8)).clamp(3, 16)).min(wanted);
-    Some((wanted, least))
+    Want {
+        wanted,
+        least,
+        prose: false,
+        text: col.is_some_and(|col| col.align == super::doc::Align::Left),
+    }
 }
 
 /// Column widths in twips that fill `total`. Each ordinary column wants room
 /// for its longest line (up to a limit) and needs room for the longest word
 /// of its header; prose columns share whatever is left.
 pub fn column_widths(t: &ReportTable, total: u32) -> Vec<u32> {
-    let wants: Vec<Option<(f64, f64)>> = t
+    let wants: Vec<Want> = t
         .columns
         .iter()
         .enumerate()
@@ -388,46 +422,62 @@ pub fn column_widths(t: &ReportTable, total: u32) -> Vec<u32> {
     widths_from(&wants, total)
 }
 
-/// [`column_widths`] from each column's (wanted, least) width.
-fn widths_from(wants: &[Option<(f64, f64)>], total: u32) -> Vec<u32> {
+/// [`column_widths`] from each column's want.
+fn widths_from(wants: &[Want], total: u32) -> Vec<u32> {
     let total_f = f64::from(total);
-    let prose = wants.iter().filter(|w| w.is_none()).count() as f64;
-    let want_sum: f64 = wants.iter().flatten().map(|w| w.0).sum();
-    let least_sum: f64 = wants.iter().flatten().map(|w| w.1).sum();
+    let prose = wants.iter().filter(|w| w.prose).count() as f64;
+    let ordinary = || wants.iter().filter(|w| !w.prose);
+    let want_sum: f64 = ordinary().map(|w| w.wanted).sum();
+    let least_sum: f64 = ordinary().map(|w| w.least).sum();
+    let prose_least: f64 = wants.iter().filter(|w| w.prose).map(|w| w.least).sum();
     // Room the ordinary columns may take, leaving prose columns their minimum.
-    let room = (total_f - prose * MIN_PROSE).max(0.0);
-    let ordinary: Vec<f64> = wants
+    let room = (total_f - prose_least).max(0.0);
+    // Without prose, text columns share the slack (all columns when none is text).
+    let text_want: f64 = ordinary().filter(|w| w.text).map(|w| w.wanted).sum();
+    let widths: Vec<f64> = wants
         .iter()
-        .map(|w| match w {
-            None => 0.0,
-            Some((wanted, least)) => {
-                if want_sum <= room {
-                    if prose > 0.0 {
-                        *wanted
+        .map(|w| {
+            if w.prose {
+                0.0
+            } else if want_sum <= room {
+                if prose > 0.0 {
+                    w.wanted
+                } else if text_want > 0.0 {
+                    if w.text {
+                        w.wanted + (total_f - want_sum) * w.wanted / text_want
                     } else {
-                        // No prose column to absorb the slack: spread it.
-                        wanted * total_f / want_sum.max(1.0)
+                        w.wanted
                     }
-                } else if least_sum <= room && want_sum > least_sum {
-                    least + (wanted - least) * (room - least_sum) / (want_sum - least_sum)
                 } else {
-                    least * room / least_sum.max(1.0)
+                    // No prose column to absorb the slack: spread it.
+                    w.wanted * total_f / want_sum.max(1.0)
                 }
+            } else if least_sum <= room && want_sum > least_sum {
+                w.least + (w.wanted - w.least) * (room - least_sum) / (want_sum - least_sum)
+            } else {
+                w.least * room / least_sum.max(1.0)
             }
         })
         .collect();
-    let used: f64 = ordinary.iter().sum();
-    let prose_each = if prose > 0.0 {
-        ((total_f - used) / prose).max(0.0)
-    } else {
-        0.0
-    };
+    let used: f64 = widths.iter().sum();
+    // Prose columns share what is left.
+    let left = (total_f - used).max(0.0);
     let mut widths: Vec<u32> = wants
         .iter()
-        .zip(&ordinary)
-        .map(|(w, o)| match w {
-            None => prose_each.floor() as u32,
-            Some(_) => o.floor() as u32,
+        .zip(&widths)
+        .map(|(w, o)| {
+            if w.prose {
+                // Each its least and an equal share of the rest, or a
+                // share of its least when there is less room.
+                let share = if left >= prose_least {
+                    w.least + (left - prose_least) / prose
+                } else {
+                    left * w.least / prose_least
+                };
+                share.floor() as u32
+            } else {
+                o.floor() as u32
+            }
         })
         .collect();
     if widths.is_empty() {
@@ -446,12 +496,9 @@ fn widths_from(wants: &[Option<(f64, f64)>], total: u32) -> Vec<u32> {
 /// and has no more than [`WORD_MAX_COLUMNS`]; otherwise consecutive runs of
 /// the columns after the row header, each part repeating the columns up to
 /// and including the row header (a matrix's rank and option name).
-fn word_parts(t: &ReportTable, wants: &[Option<(f64, f64)>], text_width: u32) -> Vec<Vec<usize>> {
+fn word_parts(t: &ReportTable, wants: &[Want], text_width: u32) -> Vec<Vec<usize>> {
     let n = wants.len();
-    let least = |c: usize| match wants.get(c) {
-        Some(Some((_, least))) => *least,
-        _ => MIN_PROSE,
-    };
+    let least = |c: usize| wants.get(c).map_or(MIN_PROSE, |w| w.least);
     let width = f64::from(text_width);
     let all: f64 = (0..n).map(least).sum();
     let lead = t.row_header.map_or(0, |c| c + 1).min(n);
@@ -534,7 +581,7 @@ fn table_xml(
         notes.push(key);
     }
     notes.extend(t.notes.iter().map(String::as_str));
-    let wants: Vec<Option<(f64, f64)>> = headers
+    let wants: Vec<Want> = headers
         .iter()
         .enumerate()
         .map(|(c, h)| column_want(t, c, h))
@@ -561,10 +608,7 @@ fn table_xml(
             (format!("{}{of}", t.title), format!("{}{of}", t.caption()))
         };
         caption_xml(s, TABLE_LABEL, t.number, &title, k > 0);
-        let part_wants: Vec<Option<(f64, f64)>> = cols
-            .iter()
-            .map(|&c| wants.get(c).copied().flatten())
-            .collect();
+        let part_wants: Vec<Want> = cols.iter().filter_map(|&c| wants.get(c).copied()).collect();
         let widths = widths_from(&part_wants, text_width);
         grid_xml(s, t, cols, &headers, &widths, text_width, &caption, flush)?;
         if k + 1 < count {
@@ -786,6 +830,51 @@ mod tests {
         t.columns[1] = Column::text("Evaluation");
         let w = column_widths(&t, 9638);
         assert_eq!(w.iter().sum::<u32>(), 9638);
+    }
+
+    #[test]
+    fn figures_keep_their_width_and_short_prose_lines_do_not_wrap() {
+        let chars = |n: usize| n as f64 * TWIPS_PER_CHAR + CELL_MARGINS;
+        // An annex part without prose: the criterion takes the slack, the
+        // score columns stay as wide as their headers and figures.
+        let mut t = ReportTable::new(
+            "t",
+            "T",
+            vec![
+                Column::text("Criterion"),
+                Column::number("Score"),
+                Column::number("Weighted score"),
+            ],
+        );
+        t.rows.push(Row::body(vec![
+            Cell::text("Change in real value, April 2020 to April 2024"),
+            Cell::text("3.76"),
+            Cell::text("0"),
+        ]));
+        let w = column_widths(&t, 9638);
+        assert_eq!(w.iter().sum::<u32>(), 9638);
+        assert!(f64::from(w[1]) < chars(7), "{w:?}");
+        assert!(f64::from(w[2]) < chars(10), "{w:?}");
+        // A list of moves ("Community Interest Company 2 → 3") keeps each
+        // move on one line beside two text columns that can wrap.
+        let mut t = ReportTable::new(
+            "t",
+            "T",
+            vec![
+                Column::text("Criterion left out"),
+                Column::text("First"),
+                Column::prose("Options whose rank changes"),
+            ],
+        );
+        let longest = "Wholly owned company (Trust) 4 → 3";
+        t.rows.push(Row::body(vec![
+            Cell::text("Political oversight and governance arrangements"),
+            Cell::text("Peer Practice Partner"),
+            Cell::text(format!("{longest}\nCommunity Interest Company 2 → 3")),
+        ]));
+        let w = column_widths(&t, 9638);
+        assert_eq!(w.iter().sum::<u32>(), 9638);
+        assert!(f64::from(w[2]) >= chars(longest.chars().count()), "{w:?}");
     }
 
     #[test]

@@ -730,11 +730,12 @@ pub fn export_files(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::load::load_example;
 
-    fn example() -> (Appraisal, Results) {
+    /// The bundled example and its results, for the export modules' tests.
+    pub(crate) fn example() -> (Appraisal, Results) {
         let a = load_example().unwrap().appraisal;
         let r = crate::compute(&a);
         (a, r)

@@ -395,14 +395,7 @@ fn bars(chart: &BarChart, id: &str, width: f64) -> (f64, String) {
         y0 = n(y0),
         ay = n(axis_y)
     );
-    s.push_str(&label(
-        (x0 + x1) / 2.0,
-        axis_y + 36.0,
-        "middle",
-        &chart.axis_label,
-        x1 - x0,
-        "",
-    ));
+    axis_title_below(&mut s, x0, x1, axis_y, &chart.axis_label);
     (axis_y + 50.0, s)
 }
 
@@ -686,23 +679,54 @@ fn lines(chart: &LineChart, id: &str, width: f64) -> (f64, String) {
             "",
         ));
     }
+    axis_titles(
+        &mut s,
+        (x0, y0, x1, y1),
+        36.0,
+        &chart.x_label,
+        &chart.y_label,
+    );
+    (y1 + 50.0, s)
+}
+
+/// A bar chart's value-axis title, centred under the axis at `axis_y`
+/// that runs from `x0` to `x1`.
+fn axis_title_below(s: &mut String, x0: f64, x1: f64, axis_y: f64, text: &str) {
     s.push_str(&label(
         (x0 + x1) / 2.0,
-        y1 + 36.0,
+        axis_y + 36.0,
         "middle",
-        &chart.x_label,
+        text,
+        x1 - x0,
+        "",
+    ));
+}
+
+/// The axis titles of a plot whose area is `(x0, y0, x1, y1)`: the x title
+/// centred `below` under the plot, the y title turned up the left edge,
+/// each shortened to fit its axis.
+fn axis_titles(
+    s: &mut String,
+    (x0, y0, x1, y1): (f64, f64, f64, f64),
+    below: f64,
+    x: &str,
+    y: &str,
+) {
+    s.push_str(&label(
+        (x0 + x1) / 2.0,
+        y1 + below,
+        "middle",
+        x,
         x1 - x0 + 40.0,
         "",
     ));
-    let cy = (y0 + y1) / 2.0;
     let _ = writeln!(
         s,
         "<text x=\"{x}\" y=\"{y}\" text-anchor=\"middle\" transform=\"rotate(-90 {x} {y})\">{}</text>",
-        xml(&fit(&chart.y_label, plot_h, FONT_SIZE)),
+        xml(&fit(y, y1 - y0, FONT_SIZE)),
         x = n(PAD + 8.0),
-        y = n(cy)
+        y = n((y0 + y1) / 2.0)
     );
-    (y1 + 50.0, s)
 }
 
 /// A scatter chart: labelled points, filled where highlighted, and a line
@@ -815,21 +839,12 @@ fn scatter(chart: &ScatterChart, width: f64) -> (f64, String) {
         );
         s.push_str(&label(kx + 14.0, ky, "start", "dominated", 120.0, ""));
     }
-    s.push_str(&label(
-        (x0 + x1) / 2.0,
-        y1 + 34.0,
-        "middle",
+    axis_titles(
+        &mut s,
+        (x0, y0, x1, y1),
+        34.0,
         &chart.x_label,
-        x1 - x0 + 40.0,
-        "",
-    ));
-    let cy = (y0 + y1) / 2.0;
-    let _ = writeln!(
-        s,
-        "<text x=\"{x}\" y=\"{y}\" text-anchor=\"middle\" transform=\"rotate(-90 {x} {y})\">{}</text>",
-        xml(&fit(&chart.y_label, plot_h, FONT_SIZE)),
-        x = n(PAD + 8.0),
-        y = n(cy)
+        &chart.y_label,
     );
     (ky + 20.0, s)
 }
@@ -1055,14 +1070,7 @@ fn stacked(chart: &StackedChart, id: &str, width: f64) -> (f64, String) {
         x1 = n(x1),
         ay = n(axis_y)
     );
-    s.push_str(&label(
-        (x0 + x1) / 2.0,
-        axis_y + 36.0,
-        "middle",
-        &chart.axis_label,
-        x1 - x0,
-        "",
-    ));
+    axis_title_below(&mut s, x0, x1, axis_y, &chart.axis_label);
     (axis_y + 50.0, s)
 }
 

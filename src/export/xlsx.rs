@@ -110,7 +110,7 @@ pub fn write_stream<W: Write + Send>(
     // Each sheet written a row at a time keeps its temporary file open
     // until the workbook is saved; past what the system allows, the rest
     // are built in memory.
-    let mut on_disk = if constant {
+    let on_disk = if constant {
         if let Some(dir) = &settings.tempdir {
             wb.set_tempdir(dir).map_err(xerr)?;
         }
@@ -129,12 +129,91 @@ pub fn write_stream<W: Write + Send>(
     let mut first = Some(first);
     // Each annex table's key and sheet, for the ids sheet.
     let mut annex_sheets: Vec<(String, String)> = Vec::new();
-    // Whether a sheet already added keeps its text in the shared strings.
-    let mut shared = false;
+    // A sheet on disk opens a temporary file when it is made, which on some
+    // file systems takes longer than writing it (10,000 took 3 to 10 s on
+    // ext4): another thread makes them ahead, and adds each sheet to the
+    // workbook once it is written, in report order.
+    let disk_sheets = on_disk.min(sheets);
+    let (fresh_tx, fresh) = std::sync::mpsc::channel::<Result<Worksheet, ExportError>>();
+    let (done, done_rx) = std::sync::mpsc::channel::<(Worksheet, bool)>();
+    let wb_ref = &mut wb;
+    std::thread::scope(|scope| {
+        scope.spawn(move || make_and_add_sheets(wb_ref, disk_sheets, &fresh_tx, &done_rx));
+        write_sheets(
+            report,
+            &fresh,
+            done,
+            &mut first,
+            &mut used,
+            on_disk,
+            refs,
+            &mut annex_sheets,
+        )
+    })?;
+    finish(wb, report, sheets, cells, &mut used, &annex_sheets, out)
+}
+
+/// How many sheets on disk [`make_and_add_sheets`] keeps made ahead of
+/// the writer, each with its temporary file open.
+const SHEETS_AHEAD: usize = 16;
+
+/// Makes `count` sheets on disk for the writer, a few ahead (the first
+/// keeps its text in the shared strings, the rest in their cells: see
+/// [`disk_sheet`]), and adds each sheet the writer has written (from disk
+/// or not) to the workbook in the order they come, until the writer is
+/// done.
+fn make_and_add_sheets(
+    wb: &mut Workbook,
+    count: usize,
+    fresh: &std::sync::mpsc::Sender<Result<Worksheet, ExportError>>,
+    done: &std::sync::mpsc::Receiver<(Worksheet, bool)>,
+) {
+    let (mut made, mut back) = (0, 0);
+    loop {
+        while let Ok((ws, on_disk)) = done.try_recv() {
+            back += usize::from(on_disk);
+            wb.push_worksheet(ws);
+        }
+        if made < count && made - back < SHEETS_AHEAD {
+            let ws = disk_sheet(wb, made > 0);
+            let failed = ws.is_err();
+            made += 1;
+            if fresh.send(ws).is_err() || failed {
+                made = count;
+            }
+            continue;
+        }
+        match done.recv() {
+            Ok((ws, on_disk)) => {
+                back += usize::from(on_disk);
+                wb.push_worksheet(ws);
+            }
+            // The writer is done (or has failed).
+            Err(_) => return,
+        }
+    }
+}
+
+/// Writes every table of `report` as a sheet, in report order: the first
+/// `on_disk` into the sheets `fresh` brings, the rest built in memory on
+/// every core; each written sheet goes to `done`, with whether it is on
+/// disk.
+#[allow(clippy::too_many_arguments)]
+fn write_sheets<'b>(
+    report: &'b ReportStream<'_>,
+    fresh: &std::sync::mpsc::Receiver<Result<Worksheet, ExportError>>,
+    done: std::sync::mpsc::Sender<(Worksheet, bool)>,
+    first: &mut Option<Vec<(&'b ReportTable, String)>>,
+    used: &mut HashSet<String>,
+    mut on_disk: usize,
+    refs: Option<&MatrixRefs>,
+    annex_sheets: &mut Vec<(String, String)>,
+) -> Result<(), ExportError> {
+    let gone = || ExportError::Xlsx("the thread making worksheets stopped".into());
     report.runs(|blocks| {
         let tables = match first.take() {
             Some(tables) => tables,
-            None => named(blocks, &mut used),
+            None => named(blocks, used),
         };
         // Sheets on disk are written one after another, so that formats
         // are numbered in the same order every time; sheets in memory are
@@ -149,35 +228,46 @@ pub fn write_stream<W: Write + Send>(
         on_disk -= split;
         let (disk, memory) = tables.split_at(split);
         for (t, name) in disk {
-            let mut ws = disk_sheet(&mut wb, shared)?;
-            shared = true;
+            let mut ws = fresh.recv().map_err(|_| gone())??;
             ws.set_name(name).map_err(xerr)?;
-            let next = write_sheet(&mut ws, t, refs)?;
+            let next = write_sheet(&mut ws, t, refs, true)?;
             // rust_xlsxwriter 0.102 writes a sheet's last row twice when it
             // kept that row on disk and the row has a height of its own (a
             // note's wrapped lines): Excel would then repair the file. A blank
             // cell in the row after, with no format or height, is last instead.
             ws.write_blank(next, 0, &Format::new()).map_err(xerr)?;
-            wb.push_worksheet(ws);
+            done.send((ws, true)).map_err(|_| gone())?;
         }
         let built: Vec<Result<Worksheet, ExportError>> = memory
             .par_iter()
             .map(|(t, name)| {
                 let mut ws = Worksheet::new();
                 ws.set_name(name).map_err(xerr)?;
-                write_sheet(&mut ws, t, refs)?;
+                write_sheet(&mut ws, t, refs, false)?;
                 Ok(ws)
             })
             .collect();
         for ws in built {
-            wb.push_worksheet(ws?);
-            shared = true;
+            done.send((ws?, false)).map_err(|_| gone())?;
         }
         Ok::<(), ExportError>(())
-    })?;
+    })
+}
+
+/// Adds the ids sheet (or, with no tables, a sheet saying so) and saves
+/// the workbook to `out`.
+fn finish<W: Write + Send>(
+    mut wb: Workbook,
+    report: &ReportStream<'_>,
+    sheets: usize,
+    cells: usize,
+    used: &mut HashSet<String>,
+    annex_sheets: &[(String, String)],
+    out: W,
+) -> Result<(), ExportError> {
     if let Some(origin) = report.origin().filter(|_| sheets > 0) {
-        let name = sheet_name(IDS_SHEET, &mut used);
-        let ws = ids_sheet(&name, origin, &annex_sheets)?;
+        let name = sheet_name(IDS_SHEET, used);
+        let ws = ids_sheet(&name, origin, annex_sheets)?;
         wb.push_worksheet(ws);
     }
     if sheets == 0 {
@@ -397,9 +487,15 @@ const FAST_DEFLATE_CELLS: usize = 1_000_000;
 /// Removes characters that cannot appear in worksheet XML (the model already
 /// refuses most control characters; this is a last line of defence).
 fn clean(s: &str) -> String {
+    let keep = |c: char| matches!(c, '\n' | '\t') || (!c.is_control() && is_xml_char(c));
+    // Most text has nothing to remove and fits: copy it whole (a million
+    // notes in a large workbook).
+    if s.len() <= CELL_CHARS && s.chars().all(keep) {
+        return s.to_string();
+    }
     let mut out: String = s
         .chars()
-        .filter(|&c| matches!(c, '\n' | '\t') || (!c.is_control() && is_xml_char(c)))
+        .filter(|&c| keep(c))
         .take(CELL_CHARS + 1)
         .collect();
     if out.chars().count() > CELL_CHARS {
@@ -506,8 +602,7 @@ fn width_for(t: &ReportTable, c: usize) -> f64 {
         .filter(|r| !(grouped && r.kind == RowKind::Parameters))
         .filter_map(|r| r.cells.get(c))
         .map(|cell| {
-            cell.value
-                .display()
+            cell_text(&cell.value)
                 .lines()
                 .map(|l| l.chars().count())
                 .max()
@@ -552,14 +647,44 @@ fn wrapped_lines(text: &str, width: f64) -> usize {
         .max(1)
 }
 
-/// Sets a row's height to fit its wrapped text. Excel fits rows itself when
-/// it opens a file, but LibreOffice and printing do not, so it is set here.
-fn fit_row(ws: &mut Worksheet, row: u32, lines: usize) -> Result<(), ExportError> {
-    if lines > 1 {
-        let h = (lines as f64 * LINE_HEIGHT).min(MAX_ROW_HEIGHT);
-        ws.set_row_height(row, h).map_err(xerr)?;
+/// The height in points of a row of `lines` lines.
+fn row_height(lines: usize) -> f64 {
+    (lines as f64 * LINE_HEIGHT).min(MAX_ROW_HEIGHT)
+}
+
+/// Sets a row's height to fit its wrapped text, unless the sheet's rows are
+/// `usual` lines high by default. Excel fits rows itself when it opens a
+/// file, but LibreOffice and printing do not, so it is set here.
+fn fit_row(ws: &mut Worksheet, row: u32, lines: usize, usual: usize) -> Result<(), ExportError> {
+    if lines != usual {
+        ws.set_row_height(row, row_height(lines)).map_err(xerr)?;
     }
     Ok(())
+}
+
+/// The number of lines most of `t`'s body rows take (the fewest among
+/// equally common), by the wrapping of their text and remarks as
+/// [`write_sheet`] reckons it.
+fn usual_lines(t: &ReportTable, widths: &[f64]) -> usize {
+    let remarks = has_remarks(t);
+    let mut counts: Vec<usize> = Vec::new();
+    for row in &t.rows {
+        let mut lines = 1;
+        for (cell, &width) in row.cells.iter().zip(widths) {
+            if let Value::Text { .. } | Value::List { .. } | Value::Evidence { .. } = cell.value {
+                lines = lines.max(wrapped_lines(&cell_text(&cell.value), width));
+            }
+        }
+        if remarks {
+            lines = lines.max(wrapped_lines(&row_remarks(t, &row.cells), REMARKS_WIDTH));
+        }
+        if counts.len() <= lines {
+            counts.resize(lines + 1, 0);
+        }
+        counts[lines] += 1;
+    }
+    let most = counts.iter().copied().max().unwrap_or(0);
+    counts.iter().position(|&c| c == most && c > 0).unwrap_or(1)
 }
 
 /// Writes a paragraph (intro or note) merged across the table's width, wrapped.
@@ -569,6 +694,7 @@ fn write_paragraph(
     widths: &[f64],
     text: &str,
     format: &Format,
+    usual: usize,
 ) -> Result<(), ExportError> {
     let text = clean(text);
     let format = format.clone().set_text_wrap().set_align(FormatAlign::Top);
@@ -586,7 +712,7 @@ fn write_paragraph(
             .map_err(xerr)?;
     }
     let total: f64 = widths.iter().sum();
-    fit_row(ws, row, wrapped_lines(&text, total))
+    fit_row(ws, row, wrapped_lines(&text, total), usual)
 }
 
 /// The row (0-based) of a sheet's header; the title is in row 0 and any intro in row 1.
@@ -974,10 +1100,33 @@ impl MatrixRefs {
     }
 
     /// A formula for `live`, or `None` when the matrix does not hold it.
+    /// An option's total, rank and percentage are read the same way from
+    /// either version's matrix; the rest as [`MatrixRefs::plain_formula`] or
+    /// [`MatrixRefs::grouped_formula`] says.
     fn formula(&self, live: Live) -> Option<String> {
-        if self.grouped.is_some() {
-            return self.grouped_formula(live);
+        let s = &self.sheet;
+        let row = |o: usize| self.rows.get(o).copied().flatten();
+        let total = |o: usize| Some(format!("{s}!{}{}", Self::col(self.total_col), row(o)?));
+        match live {
+            Live::Total { option } => Some(format!("={}", total(option)?)),
+            Live::Rank { option } => Some(format!(
+                "={s}!{}{}",
+                Self::col(self.rank_col?),
+                row(option)?
+            )),
+            Live::Percent { option } => {
+                let total = total(option)?;
+                let (hi, lo) = (self.bound(true), self.bound(false));
+                Some(format!("=IF({hi}={lo},0,({total}-{lo})/({hi}-{lo}))"))
+            }
+            _ if self.grouped.is_some() => self.grouped_formula(live),
+            _ => self.plain_formula(live),
         }
+    }
+
+    /// [`MatrixRefs::formula`] for a version-1 matrix: scores and weights
+    /// as entered, weights as the effective weights.
+    fn plain_formula(&self, live: Live) -> Option<String> {
         let s = &self.sheet;
         let crit = |c: usize| (c < self.criteria).then(|| Self::col(self.first_col + c as u16));
         let row = |o: usize| self.rows.get(o).copied().flatten();
@@ -1000,19 +1149,15 @@ impl MatrixRefs {
                     self.weight_row
                 )
             }
-            Live::Total { option } => format!("={s}!{}{}", Self::col(self.total_col), row(option)?),
-            Live::Rank { option } => format!("={s}!{}{}", Self::col(self.rank_col?), row(option)?),
-            Live::Percent { option } => {
-                let total = format!("{s}!{}{}", Self::col(self.total_col), row(option)?);
-                let (hi, lo) = (self.bound(true), self.bound(false));
-                format!("=IF({hi}={lo},0,({total}-{lo})/({hi}-{lo}))")
-            }
             Live::TotalWeight => format!("=SUM({})", self.weights()),
             // A version-1 matrix's weights are its effective weights.
             Live::EffectiveWeight { criterion } => {
                 format!("={s}!{}${}", crit(criterion)?, self.weight_row)
             }
-            Live::Subtotal { .. }
+            Live::Total { .. }
+            | Live::Rank { .. }
+            | Live::Percent { .. }
+            | Live::Subtotal { .. }
             | Live::Raw { .. }
             | Live::ShareOfGroup { .. }
             | Live::GroupWeight { .. }
@@ -1055,13 +1200,8 @@ impl MatrixRefs {
                     e = g.effective_row
                 )
             }
-            Live::Total { option } => format!("={s}{}{}", Self::col(self.total_col), row(option)?),
-            Live::Rank { option } => format!("={s}{}{}", Self::col(self.rank_col?), row(option)?),
-            Live::Percent { option } => {
-                let total = format!("{s}{}{}", Self::col(self.total_col), row(option)?);
-                let (hi, lo) = (self.bound(true), self.bound(false));
-                format!("=IF({hi}={lo},0,({total}-{lo})/({hi}-{lo}))")
-            }
+            // Read alike from either matrix, in `formula`.
+            Live::Total { .. } | Live::Rank { .. } | Live::Percent { .. } => return None,
             Live::TotalWeight => format!("={}", g.total_weight(s)),
             Live::EffectiveWeight { criterion } => {
                 format!("={s}{}${}", crit(criterion)?, g.effective_row)
@@ -1383,14 +1523,64 @@ struct BodyFormats {
 #[derive(Clone, PartialEq)]
 enum NumberFormat {
     General,
-    Percent,
-    /// A total shown as "T/max".
-    OutOf(f64),
-    /// Two decimals, for a derived score that may fall between steps.
-    Decimals2,
+    /// A number with this many decimals (at least one).
+    Fixed(usize),
+    /// A fraction shown as a percentage with this many decimals.
+    Percent(usize),
+    /// A total shown as "T/max", the total with this many decimals.
+    OutOf(f64, usize),
     /// A difference with its sign, "+21.8" or "-3.0" (General would overflow
     /// a narrow column once signed).
     Signed,
+}
+
+impl NumberFormat {
+    /// The format that shows `value` with the decimals the other formats
+    /// show it with (the figure's own, aligned down its column), so that a
+    /// live figure such as 12.857142857 reads 12.86 and not in General's
+    /// ten digits. Whole figures stay General, which still shows the
+    /// decimals a changed score or weight may bring.
+    fn of(value: &Value) -> NumberFormat {
+        let d = value.shown_decimals();
+        match value {
+            Value::Percent { .. } => NumberFormat::Percent(d),
+            Value::OutOf { max, .. } => NumberFormat::OutOf(*max, d),
+            Value::Number { .. } if d > 0 => NumberFormat::Fixed(d),
+            _ => NumberFormat::General,
+        }
+    }
+
+    /// [`NumberFormat::of`] for a figure that follows the matrix: a total
+    /// out of a maximum shows only the total, since the maximum follows the
+    /// weights (the column's header says it).
+    fn live(value: &Value) -> NumberFormat {
+        match NumberFormat::of(value) {
+            NumberFormat::OutOf(_, 0) => NumberFormat::General,
+            NumberFormat::OutOf(_, d) => NumberFormat::Fixed(d),
+            other => other,
+        }
+    }
+
+    /// The Excel number format code.
+    fn code(&self) -> Option<String> {
+        let zeros = |d: usize| {
+            if d == 0 {
+                "0".to_string()
+            } else {
+                format!("0.{}", "0".repeat(d))
+            }
+        };
+        match self {
+            NumberFormat::General => None,
+            NumberFormat::Fixed(d) => Some(zeros(*d)),
+            NumberFormat::Percent(d) => Some(format!("{}%", zeros(*d))),
+            NumberFormat::Signed => Some("+0.0#;-0.0#;0".to_string()),
+            NumberFormat::OutOf(max, 0) => Some(format!("General\"/{}\"", plain_number(*max))),
+            NumberFormat::OutOf(max, d) => {
+                Some(format!("{}\"/{}\"", zeros(*d), plain_number(*max)))
+            }
+        }
+    }
 }
 
 impl BodyFormats {
@@ -1410,15 +1600,9 @@ impl BodyFormats {
                 if wrap {
                     f = f.set_text_wrap();
                 }
-                f = match number {
-                    NumberFormat::General => f,
-                    NumberFormat::Percent => f.set_num_format("0.0%"),
-                    NumberFormat::Decimals2 => f.set_num_format("0.00"),
-                    NumberFormat::Signed => f.set_num_format("+0.0#;-0.0#;0"),
-                    NumberFormat::OutOf(max) => {
-                        f.set_num_format(format!("General\"/{}\"", plain_number(max)))
-                    }
-                };
+                if let Some(code) = number.code() {
+                    f = f.set_num_format(code);
+                }
                 if quote {
                     f = f.set_quote_prefix();
                 }
@@ -1522,10 +1706,17 @@ fn weighted_sum_formula(
 /// Writes one table as a worksheet, strictly row after row (a sheet kept
 /// on disk cannot go back to a row it has left). Returns the first row
 /// after everything written.
+///
+/// A sheet `on_disk` keeps every row's height until the workbook is saved,
+/// so its rows take their most usual height by default and only the others
+/// have one of their own: an annex sheet's hundred two-line rows would
+/// otherwise hold 28 KB each, 280 MB over 10,000 options. (The score
+/// matrix keeps one line as usual, like a sheet in memory.)
 fn write_sheet(
     ws: &mut Worksheet,
     t: &ReportTable,
     refs: Option<&MatrixRefs>,
+    on_disk: bool,
 ) -> Result<u32, ExportError> {
     let remarks = has_remarks(t);
     let n = t.columns.len();
@@ -1542,11 +1733,20 @@ fn write_sheet(
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, *w).map_err(xerr)?;
     }
+    let usual = if on_disk && t.weighted_sum.is_none() {
+        usual_lines(t, &widths)
+    } else {
+        1
+    };
+    if usual != 1 {
+        ws.set_default_row_height(row_height(usual));
+    }
     let title_fmt = Format::new().set_bold().set_font_size(14);
     ws.write_string_with_format(0, 0, clean(&t.title), &title_fmt)
         .map_err(xerr)?;
+    fit_row(ws, 0, 1, usual)?;
     if let Some(intro) = &t.intro {
-        write_paragraph(ws, 1, &widths, intro, &Format::new())?;
+        write_paragraph(ws, 1, &widths, intro, &Format::new(), usual)?;
     }
     let header_row = HEADER_ROW;
     let body_row = BODY_ROW;
@@ -1648,7 +1848,7 @@ fn write_sheet(
         let lines = wrapped_lines(&col.header, widths.get(c).copied().unwrap_or(10.0) - 1.0);
         header_lines = header_lines.max(lines);
     }
-    fit_row(ws, header_row, header_lines)?;
+    fit_row(ws, header_row, header_lines, usual)?;
     if remarks {
         write_text(ws, header_row, n as u16, "Remarks", &header_fmt)?;
     }
@@ -1668,11 +1868,16 @@ fn write_sheet(
             // A version-2 matrix's effective weights, derived scores,
             // subtotals, totals and ranks follow its entries.
             if let Some(formula) = own.and_then(|m| m.grouped_cell(t, r, c)) {
-                // Scores a value function puts between steps show two decimals.
-                let number = if own.is_some_and(|m| m.between_steps(c)) {
-                    NumberFormat::Decimals2
-                } else {
-                    NumberFormat::General
+                // Scores a value function puts between steps show at least two
+                // decimals, as the matrix's own figures show theirs.
+                let number = match NumberFormat::live(value) {
+                    NumberFormat::Fixed(d) if own.is_some_and(|m| m.between_steps(c)) => {
+                        NumberFormat::Fixed(d.max(2))
+                    }
+                    NumberFormat::General if own.is_some_and(|m| m.between_steps(c)) => {
+                        NumberFormat::Fixed(2)
+                    }
+                    other => other,
                 };
                 let f = formats.get(kind, false, number, false);
                 ws.write_formula_with_format(xr, xc, formula, f)
@@ -1681,7 +1886,8 @@ fn write_sheet(
             }
             // The matrix's totals and ranks follow its scores and weights.
             if let Some(formula) = sum.and_then(|spec| weighted_sum_formula(t, spec, r, c)) {
-                ws.write_formula_with_format(xr, xc, formula, &base_format())
+                let f = formats.get(kind, false, NumberFormat::live(value), false);
+                ws.write_formula_with_format(xr, xc, formula, f)
                     .map_err(xerr)?;
                 continue;
             }
@@ -1693,10 +1899,10 @@ fn write_sheet(
                     cell.and_then(|c| c.live),
                     Some(Live::VsBaseline { .. } | Live::SubtotalVsBaseline { .. })
                 );
-                let number = match value {
-                    Value::Percent { .. } => NumberFormat::Percent,
-                    _ if signed => NumberFormat::Signed,
-                    _ => NumberFormat::General,
+                let number = if signed {
+                    NumberFormat::Signed
+                } else {
+                    NumberFormat::live(value)
                 };
                 let cached = match value {
                     Value::Percent { value, .. } => plain_number(value / 100.0),
@@ -1749,19 +1955,13 @@ fn write_sheet(
                     let f = formats.get(kind, wrap, NumberFormat::General, is_formula_like(&text));
                     ws.write_string_with_format(xr, xc, text, f).map_err(xerr)?;
                 }
-                Value::Number { value, .. } => {
-                    let f = formats.get(kind, wrap, NumberFormat::General, false);
-                    ws.write_number_with_format(xr, xc, *value, f)
-                        .map_err(xerr)?;
+                Value::Number { value: x, .. } | Value::OutOf { value: x, .. } => {
+                    let f = formats.get(kind, wrap, NumberFormat::of(value), false);
+                    ws.write_number_with_format(xr, xc, *x, f).map_err(xerr)?;
                 }
-                Value::Percent { value, .. } => {
-                    let f = formats.get(kind, wrap, NumberFormat::Percent, false);
-                    ws.write_number_with_format(xr, xc, value / 100.0, f)
-                        .map_err(xerr)?;
-                }
-                Value::OutOf { value, max, .. } => {
-                    let f = formats.get(kind, wrap, NumberFormat::OutOf(*max), false);
-                    ws.write_number_with_format(xr, xc, *value, f)
+                Value::Percent { value: x, .. } => {
+                    let f = formats.get(kind, wrap, NumberFormat::of(value), false);
+                    ws.write_number_with_format(xr, xc, x / 100.0, f)
                         .map_err(xerr)?;
                 }
             }
@@ -1809,7 +2009,7 @@ fn write_sheet(
                 }
             }
         }
-        fit_row(ws, xr, lines)?;
+        fit_row(ws, xr, lines, usual)?;
     }
     let first_note = body_row + t.rows.len() as u32 + 1;
     let mut extra = workbook_notes(t, own.is_some() || refs.is_some());
@@ -1851,7 +2051,7 @@ fn write_sheet(
         .chain(extra.iter().copied());
     for (k, (note_row, note)) in (first_note..).zip(notes).enumerate() {
         let text = format!("Note: {note}");
-        write_paragraph(ws, note_row, &widths, &text, &Format::new())?;
+        write_paragraph(ws, note_row, &widths, &text, &Format::new(), usual)?;
         // A figure such as the sum of the weights follows the matrix.
         let figures: Vec<&super::doc::NoteFigure> =
             t.note_figures.iter().filter(|f| f.note == k).collect();
@@ -2244,6 +2444,51 @@ fn short(s: &str, n: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn figures_show_the_decimals_the_other_formats_show() {
+        let number = |value: f64, display: &str| Value::Number {
+            value,
+            display: display.into(),
+        };
+        let code = |f: NumberFormat| f.code();
+        // A figure of 12.857142857 reads 12.86, as in the text exports,
+        // not General's 12.85714286.
+        assert_eq!(
+            code(NumberFormat::of(&number(12.857_142_857, "12.86"))).as_deref(),
+            Some("0.00")
+        );
+        assert_eq!(
+            code(NumberFormat::of(&number(3.0, "3.0"))).as_deref(),
+            Some("0.0")
+        );
+        // Whole figures stay General, which shows what an edit brings.
+        assert_eq!(code(NumberFormat::of(&number(3.0, "3"))), None);
+        let percent = Value::Percent {
+            value: 65.0,
+            display: "65.00%".into(),
+        };
+        assert_eq!(code(NumberFormat::of(&percent)).as_deref(), Some("0.00%"));
+        let out_of = |value: f64, display: &str| Value::OutOf {
+            value,
+            max: 40.0,
+            display: display.into(),
+        };
+        assert_eq!(
+            code(NumberFormat::of(&out_of(33.0, "33/40"))).as_deref(),
+            Some("General\"/40\"")
+        );
+        assert_eq!(
+            code(NumberFormat::of(&out_of(32.5, "32.50/40"))).as_deref(),
+            Some("0.00\"/40\"")
+        );
+        // A live total's maximum follows the weights, so only the total shows.
+        assert_eq!(
+            code(NumberFormat::live(&out_of(32.5, "32.50/40"))).as_deref(),
+            Some("0.00")
+        );
+        assert_eq!(code(NumberFormat::live(&out_of(33.0, "33/40"))), None);
+    }
+
     #[test]
     fn overlong_text_is_cut_to_fit_a_cell() {
         let long = "x".repeat(40_000);

@@ -682,6 +682,11 @@ impl SaveJob {
         self.force
     }
 
+    /// The appraisal it writes.
+    pub fn appraisal(&self) -> &Appraisal {
+        &self.appraisal
+    }
+
     /// Writes the file: checks first that it may (a folder, another file to
     /// be replaced, a change on disk since loading), then writes it safely,
     /// takes a hold on the new file if the save moved the document, and

@@ -624,8 +624,9 @@ pub static KEYS: &[Binding] = &[
         when: When::Grouped,
         help: (
             Group::Moving,
-            "fold the selected criterion's group into one column of subtotals, \
-             or unfold it (O folds or unfolds every group)",
+            "fold the selected criterion's group into one column of subtotals; \
+             on a folded group, fold the group around it, or unfold a top-level \
+             one (O folds or unfolds every group)",
         ),
     },
     Binding {

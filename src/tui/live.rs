@@ -144,30 +144,20 @@ impl Live {
     pub fn analysed_index(&self, o: usize) -> Option<usize> {
         self.shortlist.iter().position(|&i| i == o)
     }
-
-    /// Whether each Monte Carlo run (over any weights, near the current
-    /// ones) drew raw values from their ranges.
-    pub fn drew_ranges(&self) -> (bool, bool) {
-        let drew = |m: &Result<Smaa, String>| m.as_ref().is_ok_and(|m| !m.drawn_ranges.is_empty());
-        (drew(&self.smaa), drew(&self.smaa_near))
-    }
 }
 
-/// The run near the current weights: raw values drawn from their ranges
-/// where the library can draw them with a weight spread, and otherwise
-/// (until it can) their point estimates, which the panel then says.
+/// The run near the current weights, with raw values given as ranges
+/// drawn from their ranges as in the run over any weights.
 fn near_run(
     written: &Appraisal,
     analysed: &Appraisal,
     near: &SmaaConfig,
 ) -> Result<Smaa, SmaaError> {
     if ranges::has_ranges(written) {
-        match ranges::smaa_ranges(written, analysed, near, &WeightConstraints::new(), &|_| {}) {
-            Err(SmaaError::RangesWithSpread) => {}
-            other => return other,
-        }
+        ranges::smaa_ranges(written, analysed, near, &WeightConstraints::new(), &|_| {})
+    } else {
+        sensitivity::smaa(analysed, near)
     }
-    sensitivity::smaa(analysed, near)
 }
 
 /// Colours for the chart's lines, when colour is allowed.
@@ -594,15 +584,12 @@ fn ranges_line(live: &Live) -> Option<String> {
         .map(|c| c.name().to_owned())
         .collect();
     let names = numbers::join_and(&names);
-    Some(match live.drew_ranges() {
-        (false, _) => return None,
-        (true, true) => format!(
-            "Raw values drawn from their ranges: in every sample, each value of {names} given as a range is picked at random within it."
-        ),
-        (true, false) => format!(
-            "Raw values drawn from their ranges: in every sample of the bar, each value of {names} given as a range is picked at random within it; \"near\" uses each range's likely value, or its midpoint."
-        ),
-    })
+    if names.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "Raw values drawn from their ranges: in every sample, each value of {names} given as a range is picked at random within it."
+    ))
 }
 
 fn draw_acceptability(app: &LivePanel, live: &Live, r: Rect, buf: &mut Buffer) {

@@ -84,10 +84,28 @@ pub fn others_weight(a: &Appraisal, c: usize) -> f64 {
 
 /// Criterion `c`'s share of the total weight, at its effective weight.
 pub fn share(a: &Appraisal, c: usize) -> String {
-    let w = a.effective_weights();
-    let sum: f64 = w.iter().sum();
-    let mine = w.get(c).copied().unwrap_or(0.0);
-    numbers::share(if sum > 0.0 { mine / sum } else { 0.0 })
+    share_of(a, a.effective_weights().get(c).copied().unwrap_or(0.0))
+}
+
+/// What `o` does on group `g`'s folded column, in words: a group inside
+/// another widens the fold to it, a top-level group unfolds.
+pub fn fold_key_words(a: &Appraisal, g: usize) -> &'static str {
+    if a.groups().get(g).and_then(|x| x.parent()).is_some() {
+        "o folds the group around it"
+    } else {
+        "o unfolds"
+    }
+}
+
+/// Group `g`'s share of the total weight, as a folded column heads it.
+pub fn group_share(a: &Appraisal, g: usize) -> String {
+    share_of(a, a.group_weights().get(g).copied().unwrap_or(0.0))
+}
+
+/// An effective weight as a share of the total weight.
+fn share_of(a: &Appraisal, weight: f64) -> String {
+    let sum: f64 = a.effective_weights().iter().sum();
+    numbers::share(if sum > 0.0 { weight / sum } else { 0.0 })
 }
 
 /// How criterion `c`'s effective weight comes from the weights written:
@@ -262,11 +280,11 @@ pub fn group_lines(a: &Appraisal, results: &Results, o: usize, g: usize) -> Vec<
     };
     let mut out = Vec::new();
     let eff = a.group_weights().get(g).copied().unwrap_or(0.0);
-    let total: f64 = a.effective_weights().iter().sum();
-    let share = numbers::share(if total > 0.0 { eff / total } else { 0.0 });
+    let share = group_share(a, g);
     out.push(format!(
-        "{} (folded; o unfolds): weight {}, effective weight {}, {share} of the total weight",
+        "{} (folded; {}): weight {}, effective weight {}, {share} of the total weight",
         group.name(),
+        fold_key_words(a, g),
         numbers::weight(group.weight()),
         numbers::weight(eff)
     ));

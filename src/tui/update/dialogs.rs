@@ -22,6 +22,20 @@ fn remove(app: &mut App, edit: Edit, name: &str, what: &str) -> bool {
     removed
 }
 
+/// Says that the key named (if it has a name) does nothing in the
+/// question, with the keys that do, and keeps the question open.
+fn not_taken(app: &mut App, confirm: Confirm, key: Option<String>) {
+    if let Some(k) = key {
+        app.view.info(format!(
+            "{k} does nothing here: {}",
+            keymap::confirm_choices(&confirm)
+        ));
+    }
+    app.view.mode = Mode::Confirm(confirm);
+}
+
+/// A key in a question: the keys its line of the table lists are
+/// answered by the question's own handler below; any other says so.
 pub(super) fn confirm(app: &mut App, confirm: Confirm, action: Action, fx: &mut Effects) {
     let confirm = match confirm {
         Confirm::RecoveryClash(k) => return clash(app, k, action, fx),
@@ -35,16 +49,7 @@ pub(super) fn confirm(app: &mut App, confirm: Confirm, action: Action, fx: &mut 
         Action::Input(Input::Char(c)) => Some(c.to_ascii_lowercase()),
         Action::Input(Input::Esc) => None,
         Action::Input(Input::Enter) => Some('\n'),
-        other => {
-            if let Some(k) = pressed(&other) {
-                app.view.info(format!(
-                    "{k} does nothing here: {}",
-                    keymap::confirm_choices(&confirm)
-                ));
-            }
-            app.view.mode = Mode::Confirm(confirm);
-            return;
-        }
+        other => return not_taken(app, confirm, pressed(&other)),
     };
     if let Some(k) = key.filter(|k| !keymap::confirm_takes(&confirm, *k)) {
         let name = if k == '\n' {
@@ -52,25 +57,41 @@ pub(super) fn confirm(app: &mut App, confirm: Confirm, action: Action, fx: &mut 
         } else {
             k.to_string()
         };
-        app.view.info(format!(
-            "{name} does nothing here: {}",
-            keymap::confirm_choices(&confirm)
-        ));
-        app.view.mode = Mode::Confirm(confirm);
-        return;
+        return not_taken(app, confirm, Some(name));
     }
-    match (confirm, key) {
-        (Confirm::Discard { .. }, Some('y')) => app.view.info("Closed: nothing was changed"),
-        (Confirm::Discard { back, .. }, _) => app.view.mode = *back,
-        (Confirm::Quit, Some('y' | 's' | '\n')) => {
+    match confirm {
+        Confirm::Discard { back, .. } => match key {
+            Some('y') => app.view.info("Closed: nothing was changed"),
+            _ => app.view.mode = *back,
+        },
+        Confirm::Quit => quit_answer(app, key, fx),
+        Confirm::RemoveOption(_) | Confirm::RemoveCriterion(_) => remove_answer(app, confirm, key),
+        Confirm::Conflict { .. } | Confirm::Replace { .. } | Confirm::ReplaceExport { .. } => {
+            saving_answer(app, confirm, key, fx)
+        }
+        Confirm::Recovery { .. } => recovery_answer(app, confirm, key, fx),
+        c => app.view.mode = Mode::Confirm(c),
+    }
+}
+
+/// Quit with unsaved changes? Save first, quit losing them, or stay.
+fn quit_answer(app: &mut App, key: Option<char>, fx: &mut Effects) {
+    match key {
+        Some('y' | 's' | '\n') => {
             if app.doc.path().is_some() {
                 save(app, None, false, true, fx);
             } else {
                 open_save_as(app, true);
             }
         }
-        (Confirm::Quit, Some('n' | 'd')) => quit_now(app, fx),
-        (Confirm::Quit, _) => app.view.info("Still here: nothing was lost"),
+        Some('n' | 'd') => quit_now(app, fx),
+        _ => app.view.info("Still here: nothing was lost"),
+    }
+}
+
+/// Remove the option or criterion?
+fn remove_answer(app: &mut App, confirm: Confirm, key: Option<char>) {
+    match (confirm, key) {
         (Confirm::RemoveOption(o), Some('y')) => {
             if let Some(option) = app.doc.appraisal().options().get(o).cloned() {
                 let name = option.name().to_owned();
@@ -94,9 +115,16 @@ pub(super) fn confirm(app: &mut App, confirm: Confirm, action: Action, fx: &mut 
                 }
             }
         }
-        (Confirm::RemoveOption(_) | Confirm::RemoveCriterion(_), _) => {
+        _ => {
             app.view.info("Nothing was removed");
         }
+    }
+}
+
+/// A save or export that needs a word first: the file changed on disk, or
+/// another file is there.
+fn saving_answer(app: &mut App, confirm: Confirm, key: Option<char>, fx: &mut Effects) {
+    match (confirm, key) {
         (Confirm::Conflict { then_quit }, Some('o')) => save(app, None, true, then_quit, fx),
         (Confirm::Conflict { then_quit }, Some('a')) => open_save_as(app, then_quit),
         (Confirm::Conflict { .. }, _) => {
@@ -127,6 +155,13 @@ pub(super) fn confirm(app: &mut App, confirm: Confirm, action: Action, fx: &mut 
             app.view
                 .info("Nothing was replaced: type another name, or Esc");
         }
+        (c, _) => app.view.mode = Mode::Confirm(c),
+    }
+}
+
+/// Unsaved work from last time: restore it, discard it, or quit.
+fn recovery_answer(app: &mut App, confirm: Confirm, key: Option<char>, fx: &mut Effects) {
+    match (confirm, key) {
         (
             Confirm::Recovery {
                 recovered,
@@ -163,12 +198,11 @@ pub(super) fn confirm(app: &mut App, confirm: Confirm, action: Action, fx: &mut 
             app.view.info("Discarded the unsaved work from last time");
         }
         (Confirm::Recovery { .. }, Some('q')) => app.quit = true,
-        (c @ Confirm::Recovery { .. }, _) => {
+        (c, _) => {
             app.view.mode = Mode::Confirm(c);
             app.view
                 .error("Press r to restore the unsaved work, or d to discard it");
         }
-        (c, _) => app.view.mode = Mode::Confirm(c),
     }
 }
 

@@ -150,31 +150,52 @@ fn fold(app: &mut App, action: &Action) {
         }
         return;
     }
-    if let Some(g) = app.selected_fold() {
-        app.view.folded.retain(|&f| f != g);
-        let text = format!("{} unfolded: o folds it again", name(a, g));
-        app.view.info(text);
-        return;
-    }
+    // On a folded group, o widens the fold to the group around it; on a
+    // folded top-level group it unfolds it, sub-groups and all. So o
+    // pressed again and again folds a criterion's groups from the inside
+    // out, then opens them up.
     let c = app.view.criterion;
-    let Some(g) = super::super::v2::top_group(a, c) else {
-        let text = format!(
-            "{} is in no group: o folds a group of criteria into its subtotals",
-            a.criteria().get(c).map_or("", |k| k.name())
-        );
-        app.view.info(text);
-        return;
+    let to_fold = match app.selected_fold() {
+        Some(g) => match a.groups().get(g).and_then(|x| x.parent()) {
+            Some(parent) => parent,
+            None => {
+                app.view.folded.retain(|&f| f != g && !within(a, f, g));
+                let text = format!("{} unfolded: o folds it again", name(a, g));
+                app.view.info(text);
+                return;
+            }
+        },
+        None => match a.criteria().get(c).and_then(|k| k.group()) {
+            Some(inner) => inner,
+            None => {
+                let text = format!(
+                    "{} is in no group: o folds a group of criteria into its subtotals",
+                    a.criteria().get(c).map_or("", |k| k.name())
+                );
+                app.view.info(text);
+                return;
+            }
+        },
     };
+    let g = to_fold;
     let text = format!(
-        "{} folded: the column shows each option's subtotal; o unfolds it",
-        name(a, g)
+        "{} folded: the column shows each option's subtotal; {}",
+        name(a, g),
+        super::super::v2::fold_key_words(a, g)
     );
+    // The groups inside it are now hidden in its one column.
+    app.view.folded.retain(|&f| !within(a, f, g));
     app.view.folded.push(g);
     // The selection stays on the group's column, held by its first criterion.
     if let Some(first) = (0..a.criteria().len()).find(|&k| a.in_group(k, g)) {
         app.view.criterion = first;
     }
     app.view.info(text);
+}
+
+/// Whether group `inner` sits inside group `outer` (at any depth, not itself).
+fn within(a: &crate::model::Appraisal, inner: usize, outer: usize) -> bool {
+    inner != outer && a.group_path(inner).contains(&outer)
 }
 
 /// Why the selected cell cannot be edited here, if it cannot: a folded

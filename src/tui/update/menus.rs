@@ -9,6 +9,8 @@ use super::super::swing::{Swing, SwingStep};
 use super::super::view;
 use super::{Effects, apply, n_criteria, open_help, open_prompt, pressed, step};
 
+/// A key in the swing-weighting assistant: step 1 orders the criteria,
+/// step 2 values each swing against the top one.
 pub(super) fn swing(app: &mut App, mut swing: Swing, action: Action) {
     let input = match action {
         Action::Input(input) => input,
@@ -34,20 +36,7 @@ pub(super) fn swing(app: &mut App, mut swing: Swing, action: Action) {
         (SwingStep::Order, Input::MoveDown) => swing.move_selected(1),
         // Record the ranking as the panel's agreed order of importance,
         // saved with the file under [agreed_weights] order.
-        (SwingStep::Order, Input::Char('o')) => match swing.order_text(app.doc.appraisal()) {
-            Some(text) => {
-                let old = app.doc.appraisal().agreed_weights().order.clone();
-                let new = vec![text.clone()];
-                if old == new {
-                    app.view.info(format!("The agreed order is already {text}"));
-                } else if apply(app, Edit::AgreedOrder { old, new }) {
-                    app.view.info(format!(
-                        "Agreed order recorded: {text} (saved under [agreed_weights] with the file; u to undo)"
-                    ));
-                }
-            }
-            None => app.view.error("An order needs at least two criteria"),
-        },
+        (SwingStep::Order, Input::Char('o')) => record_order(app, &swing),
         (SwingStep::Order, Input::Enter | Input::Tab) => {
             swing.step = SwingStep::Value;
             swing.selected = usize::from(swing.order.len() > 1);
@@ -55,26 +44,7 @@ pub(super) fn swing(app: &mut App, mut swing: Swing, action: Action) {
         }
         // Esc cancels the assistant, as it cancels every box, asking first
         // if anything was changed in it.
-        (_, Input::Esc) => {
-            let a = app.doc.appraisal();
-            let fresh = Swing::start(a);
-            // An order just recorded is kept, not a change to discard.
-            let recorded = swing
-                .order_text(a)
-                .is_some_and(|t| a.agreed_weights().order == [t]);
-            if recorded && swing.values == fresh.values {
-                app.view
-                    .info("Weights unchanged; the agreed order stays recorded (u to undo)");
-            } else if swing.order != fresh.order || swing.values != fresh.values {
-                app.view.mode = Mode::Confirm(Confirm::Discard {
-                    what: "the order and values set in the swing assistant".to_owned(),
-                    back: Box::new(Mode::Swing(swing)),
-                });
-            } else {
-                app.view.info("Weights unchanged");
-            }
-            return;
-        }
+        (_, Input::Esc) => return cancel_swing(app, swing),
         (SwingStep::Value, Input::BackTab) => {
             swing.step = SwingStep::Order;
             swing.selected = 0;
@@ -84,17 +54,8 @@ pub(super) fn swing(app: &mut App, mut swing: Swing, action: Action) {
         }
         (SwingStep::Value, Input::Backspace | Input::Delete) => swing.backspace(),
         (SwingStep::Value, Input::Enter) => {
-            let n = n_criteria(app);
-            match swing.weights(n) {
-                Ok(new) => {
-                    let old = app.doc.appraisal().weights();
-                    if old == new || apply(app, Edit::Weights { old, new }) {
-                        app.view
-                            .info("Weights set from the swing values (u to undo)");
-                        return;
-                    }
-                }
-                Err(msg) => app.view.error(msg),
+            if write_weights(app, &swing) {
+                return;
             }
         }
         (step, other) => app.view.info(format!(
@@ -104,6 +65,65 @@ pub(super) fn swing(app: &mut App, mut swing: Swing, action: Action) {
         )),
     }
     app.view.mode = Mode::Swing(swing);
+}
+
+/// Records the assistant's ranking as the panel's agreed order of
+/// importance, saved with the file under `[agreed_weights] order`.
+fn record_order(app: &mut App, swing: &Swing) {
+    match swing.order_text(app.doc.appraisal()) {
+        Some(text) => {
+            let old = app.doc.appraisal().agreed_weights().order.clone();
+            let new = vec![text.clone()];
+            if old == new {
+                app.view.info(format!("The agreed order is already {text}"));
+            } else if apply(app, Edit::AgreedOrder { old, new }) {
+                app.view.info(format!(
+                    "Agreed order recorded: {text} (saved under [agreed_weights] with the file; u to undo)"
+                ));
+            }
+        }
+        None => app.view.error("An order needs at least two criteria"),
+    }
+}
+
+/// Esc in the assistant: cancels it, as it cancels every box, asking first
+/// if anything was changed in it.
+fn cancel_swing(app: &mut App, swing: Swing) {
+    let a = app.doc.appraisal();
+    let fresh = Swing::start(a);
+    // An order just recorded is kept, not a change to discard.
+    let recorded = swing
+        .order_text(a)
+        .is_some_and(|t| a.agreed_weights().order == [t]);
+    if recorded && swing.values == fresh.values {
+        app.view
+            .info("Weights unchanged; the agreed order stays recorded (u to undo)");
+    } else if swing.order != fresh.order || swing.values != fresh.values {
+        app.view.mode = Mode::Confirm(Confirm::Discard {
+            what: "the order and values set in the swing assistant".to_owned(),
+            back: Box::new(Mode::Swing(swing)),
+        });
+    } else {
+        app.view.info("Weights unchanged");
+    }
+}
+
+/// Writes the swing values as the criteria's weights; `false` (the
+/// assistant stays open) when they cannot be.
+fn write_weights(app: &mut App, swing: &Swing) -> bool {
+    let n = n_criteria(app);
+    match swing.weights(n) {
+        Ok(new) => {
+            let old = app.doc.appraisal().weights();
+            if old == new || apply(app, Edit::Weights { old, new }) {
+                app.view
+                    .info("Weights set from the swing values (u to undo)");
+                return true;
+            }
+        }
+        Err(msg) => app.view.error(msg),
+    }
+    false
 }
 
 pub(super) fn export(app: &mut App, mut chooser: ExportChooser, action: Action) {

@@ -44,6 +44,36 @@ fn on_disk(text: &str) -> (tempfile::TempDir, PathBuf, App) {
     (dir, path, app)
 }
 
+/// A file that is never written: the tests that open it assert the
+/// effects `update` returns, and perform none of them.
+const NOWHERE: &str = "/nonexistent-appraise-test/review.toml";
+
+/// The example opened as if from [`NOWHERE`].
+fn example_at_nowhere() -> App {
+    from_text(crate::load::EXAMPLE, Some(PathBuf::from(NOWHERE)))
+}
+
+/// Applies `action` and returns the effects asked for, performing none.
+fn pure(app: &mut App, action: Action) -> Effects {
+    super::update(app, action)
+}
+
+/// The save among `fx`, and whether quitting follows it.
+fn save_asked(fx: &Effects) -> Option<(&crate::tui::doc::SaveJob, bool)> {
+    fx.iter().find_map(|e| match e {
+        Effect::Save { job, then_quit } => Some((job, *then_quit)),
+        _ => None,
+    })
+}
+
+/// The export among `fx`.
+fn export_asked(fx: &Effects) -> Option<crate::tui::export::ExportJob> {
+    fx.iter().find_map(|e| match e {
+        Effect::Export(job) => Some(job.clone()),
+        _ => None,
+    })
+}
+
 fn score(app: &App, o: usize, c: usize) -> Option<f64> {
     app.doc.appraisal().options()[o].score(c)
 }
@@ -624,24 +654,25 @@ fn a_save_whose_options_no_longer_match_asks_to_overwrite_or_save_elsewhere() {
 #[test]
 fn quit_asks_only_when_there_are_unsaved_changes() {
     let mut app = example();
-    update(&mut app, Action::Quit);
+    let fx = pure(&mut app, Action::Quit);
     assert!(app.quit);
+    assert!(save_asked(&fx).is_none(), "nothing to save: {fx:?}");
 
-    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
-    update(&mut app, Action::Digit(0));
-    update(&mut app, Action::Quit);
+    let mut app = example_at_nowhere();
+    pure(&mut app, Action::Digit(0));
+    pure(&mut app, Action::Quit);
     assert!(!app.quit);
     assert_eq!(app.view.mode, Mode::Confirm(Confirm::Quit));
-    update(&mut app, Action::Input(Input::Esc));
+    pure(&mut app, Action::Input(Input::Esc));
     assert!(!app.quit);
     assert_eq!(app.view.mode, Mode::Normal);
-    update(&mut app, Action::Quit);
-    update(&mut app, Action::Input(Input::Char('y')));
-    assert!(app.quit, "saved, then quit");
-    assert_eq!(
-        crate::load::load_path(&path).unwrap().appraisal.options()[0].score(0),
-        Some(0.0)
-    );
+    pure(&mut app, Action::Quit);
+    let fx = pure(&mut app, Action::Input(Input::Char('y')));
+    let (job, then_quit) = save_asked(&fx).expect("y saves");
+    assert!(then_quit, "and quits once it is written");
+    assert!(!app.quit, "not before");
+    assert_eq!(job.to(), std::path::Path::new(NOWHERE));
+    assert_eq!(job.appraisal().options()[0].score(0), Some(0.0));
 }
 
 #[test]
@@ -726,18 +757,17 @@ fn notes_are_edited_over_several_lines() {
 
 #[test]
 fn ctrl_s_in_a_note_keeps_it_and_saves() {
-    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
-    update(&mut app, Action::EditNote);
+    let mut app = example_at_nowhere();
+    pure(&mut app, Action::EditNote);
     type_text(&mut app, " Checked.");
-    update(&mut app, Action::Save);
+    let fx = pure(&mut app, Action::Save);
     assert_eq!(app.view.mode, Mode::Normal);
-    let back = crate::load::load_path(&path).unwrap().appraisal;
-    assert!(
-        back.options()[0]
-            .note(0)
-            .unwrap()
-            .ends_with("stability. Checked.")
-    );
+    let (job, then_quit) = save_asked(&fx).expect("saves");
+    assert!(!then_quit);
+    assert_eq!(job.to(), std::path::Path::new(NOWHERE));
+    let note = job.appraisal().options()[0].note(0).unwrap();
+    assert!(note.ends_with("stability. Checked."), "{note}");
+    assert_eq!(app.doc.appraisal(), job.appraisal(), "the note is kept too");
 }
 
 #[test]
@@ -1055,31 +1085,43 @@ fn esc_cancels_the_swing_assistant_asking_first_if_values_were_typed() {
 
 #[test]
 fn export_asks_for_a_format_and_a_file() {
-    let dir = tempfile::tempdir().unwrap();
     let mut app = example();
-    update(&mut app, Action::Export);
+    pure(&mut app, Action::Export);
     assert!(matches!(app.view.mode, Mode::Export(_)));
     // JSON is the eighth format.
     for _ in 0..7 {
-        update(&mut app, Action::Input(Input::Down));
+        pure(&mut app, Action::Input(Input::Down));
     }
-    update(&mut app, Action::Input(Input::Enter));
+    pure(&mut app, Action::Input(Input::Enter));
     let Mode::Prompt(p) = &app.view.mode else {
         panic!("asks for a file");
     };
     assert_eq!(p.input.text(), "appraisal.json");
     clear_prompt(&mut app);
-    let target = dir.path().join("ranks.json");
-    type_text(&mut app, target.to_str().unwrap());
-    update(&mut app, Action::Input(Input::Enter));
+    type_text(&mut app, "/nonexistent-appraise-test/ranks.json");
+    let fx = pure(&mut app, Action::Input(Input::Enter));
     assert_eq!(app.view.mode, Mode::Normal);
-    assert!(message(&app).starts_with("Exported to"));
-    let json = std::fs::read_to_string(&target).unwrap();
-    assert!(json.contains("peer-practice-partner"));
-    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert!(json.is_object());
-    update(&mut app, Action::Export);
-    update(&mut app, Action::Input(Input::Esc));
+    let job = export_asked(&fx).expect("the export is asked of the runner");
+    assert_eq!(crate::tui::export::FORMATS[job.format].extension, "json");
+    assert_eq!(
+        job.path,
+        PathBuf::from("/nonexistent-appraise-test/ranks.json")
+    );
+    // What the runner sends back once it is written.
+    let written = vec![job.path.clone()];
+    let _ = finish(
+        &mut app,
+        Done::Exported {
+            job: Box::new(job),
+            outcome: crate::tui::export::ExportOutcome::Written(written),
+        },
+    );
+    assert_eq!(
+        message(&app),
+        "Exported to /nonexistent-appraise-test/ranks.json"
+    );
+    pure(&mut app, Action::Export);
+    pure(&mut app, Action::Input(Input::Esc));
     assert_eq!(message(&app), "Nothing exported");
 }
 
@@ -1095,13 +1137,7 @@ fn an_export_runs_in_the_background_with_its_progress_shown() {
     let target = dir.path().join("review.docx");
     type_text(&mut app, target.to_str().unwrap());
     let fx = super::update(&mut app, Action::Input(Input::Enter));
-    let job = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::Export(job) => Some(job.clone()),
-            _ => None,
-        })
-        .expect("the export is asked of the runner");
+    let job = export_asked(&fx).expect("the export is asked of the runner");
     assert!(!target.exists(), "nothing is written by update itself");
     assert_eq!(app.view.mode, Mode::Normal);
     let line = |app: &App| {

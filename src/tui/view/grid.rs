@@ -184,8 +184,14 @@ impl Widget for GridView<'_> {
             let mut w = format!("w{figure}");
             if w.chars().count() > cw {
                 w = figure;
-            } else if cw >= 10 && fold.is_none() {
-                w.push_str(&format!(" {}", v2::share(a, c)));
+            } else if cw >= 10 {
+                // A folded group shows its share as a criterion does, so
+                // the weights line reads alike across the columns.
+                let share = match fold {
+                    Some(f) => v2::group_share(a, f),
+                    None => v2::share(a, c),
+                };
+                w.push_str(&format!(" {share}"));
             }
             let wstyle = if sel {
                 Style::default().add_modifier(Modifier::REVERSED)

@@ -543,7 +543,10 @@ pub fn draw(frame: &mut ratatui::Frame, app: &App) {
 /// Draws everything into `buf`; returns where the terminal's cursor goes.
 fn render_all(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     if too_small((area.width, area.height)) {
-        render_too_small(app, area, buf);
+        TooSmall {
+            dirty: app.doc.is_dirty(),
+        }
+        .render(area, buf);
         return None;
     }
     let layout = screen_layout(app, area);
@@ -552,7 +555,12 @@ fn render_all(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
     let mut cursor = None;
     match &app.view.mode {
         Mode::Help { scroll, .. } => {
-            render_help(app, *scroll, help_area(app, area), buf);
+            HelpScreen {
+                scale: app.doc.appraisal().scale(),
+                grouped: grouped(app),
+                scroll: *scroll,
+            }
+            .render(help_area(app, area), buf);
         }
         _ => {
             grid_view(app, g).render(layout.grid, buf);
@@ -560,7 +568,8 @@ fn render_all(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
             cursor = cell_position(app, &g);
         }
     }
-    render_message(app, layout.message, buf);
+    let (text, style) = message_text(app);
+    MessageLine { text, style }.render(layout.message, buf);
     render_keys(app, layout.keys, buf);
     let mid = Rect::new(
         area.x,
@@ -646,26 +655,36 @@ fn cell_position(app: &App, g: &GridGeometry) -> Option<Position> {
 
 /// The notice shown instead of the screen when the window is too small to
 /// work in; nothing typed is taken meanwhile except saving and quitting.
-fn render_too_small(app: &App, area: Rect, buf: &mut Buffer) {
-    let (w, h) = MIN_SIZE;
-    let mut lines = vec![
-        Line::styled("Make the window larger", bold()),
-        Line::from(""),
-        Line::from(format!(
-            "appraise needs at least {w} columns and {h} rows to show the scores; this window has {} × {}.",
-            area.width, area.height
-        )),
-        Line::from("Nothing you type is taken until it is larger."),
-        Line::from(""),
-    ];
-    lines.push(Line::from(if app.doc.is_dirty() {
-        "Your unsaved changes are safe. Ctrl-s saves; q asks before quitting."
-    } else {
-        "Your work is safe. q quits."
-    }));
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: true })
-        .render(area, buf);
+/// What a window too small for the grid shows: how large it must be, and
+/// that the work is safe.
+#[derive(Debug, Clone, Copy)]
+struct TooSmall {
+    /// Whether there are unsaved changes.
+    dirty: bool,
+}
+
+impl Widget for TooSmall {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let (w, h) = MIN_SIZE;
+        let mut lines = vec![
+            Line::styled("Make the window larger", bold()),
+            Line::from(""),
+            Line::from(format!(
+                "appraise needs at least {w} columns and {h} rows to show the scores; this window has {} × {}.",
+                area.width, area.height
+            )),
+            Line::from("Nothing you type is taken until it is larger."),
+            Line::from(""),
+        ];
+        lines.push(Line::from(if self.dirty {
+            "Your unsaved changes are safe. Ctrl-s saves; q asks before quitting."
+        } else {
+            "Your work is safe. q quits."
+        }));
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .render(area, buf);
+    }
 }
 
 fn bold() -> Style {
@@ -777,8 +796,9 @@ fn cell_line(app: &App, codes: bool) -> Line<'static> {
                 |(v, max)| format!("subtotal {} of {}", numbers::total(v), numbers::total(max)),
             );
             format!(
-                "{sub} over {} criteria (folded: o unfolds)",
-                super::v2::criteria_in(a, g)
+                "{sub} over {} criteria (folded: {})",
+                super::v2::criteria_in(a, g),
+                super::v2::fold_key_words(a, g)
             )
         }
         Showing::Own if crit.measure().is_some() => {
@@ -1033,18 +1053,26 @@ fn job_line(jobs: &app::Jobs) -> String {
     }
 }
 
-fn render_message(app: &App, area: Rect, buf: &mut Buffer) {
-    let (text, style) = message_text(app);
-    // One column of margin, kept on every line when the message wraps.
-    let inner = Rect::new(
-        area.x + 1.min(area.width),
-        area.y,
-        area.width.saturating_sub(1),
-        area.height,
-    );
-    Paragraph::new(Line::styled(text.trim_start().to_owned(), style))
-        .wrap(Wrap { trim: false })
-        .render(inner, buf);
+/// The message line: the latest message, or what the grid shows, in its style.
+#[derive(Debug, Clone)]
+struct MessageLine {
+    text: String,
+    style: Style,
+}
+
+impl Widget for MessageLine {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        // One column of margin, kept on every line when the message wraps.
+        let inner = Rect::new(
+            area.x + 1.min(area.width),
+            area.y,
+            area.width.saturating_sub(1),
+            area.height,
+        );
+        Paragraph::new(Line::styled(self.text.trim_start().to_owned(), self.style))
+            .wrap(Wrap { trim: false })
+            .render(inner, buf);
+    }
 }
 
 fn render_keys(app: &App, area: Rect, buf: &mut Buffer) {
@@ -1052,25 +1080,40 @@ fn render_keys(app: &App, area: Rect, buf: &mut Buffer) {
     super::hint_bar::HintBar { hints: &hints }.render(area, buf);
 }
 
-fn render_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
-    pane_title(
-        area,
-        buf,
-        "Help: the scale and every key (↑↓ scroll, any other key closes)",
-        true,
-    );
-    let lines = help_screen_lines(
-        app.doc.appraisal().scale(),
-        usize::from(area.width.saturating_sub(2)),
-        grouped(app),
-    );
-    let inner = Rect::new(
-        area.x + 1.min(area.width),
-        area.y + 1.min(area.height),
-        area.width.saturating_sub(2),
-        area.height.saturating_sub(1),
-    );
-    Paragraph::new(lines).scroll((scroll, 0)).render(inner, buf);
+/// The help screen: what the scale means, then every key, scrolled.
+#[derive(Debug, Clone, Copy)]
+struct HelpScreen<'a> {
+    /// The appraisal's scale.
+    scale: &'a crate::model::Scale,
+    /// Whether the appraisal has criteria groups (for the folding keys).
+    grouped: bool,
+    /// Lines scrolled.
+    scroll: u16,
+}
+
+impl Widget for HelpScreen<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        pane_title(
+            area,
+            buf,
+            "Help: the scale and every key (↑↓ scroll, any other key closes)",
+            true,
+        );
+        let lines = help_screen_lines(
+            self.scale,
+            usize::from(area.width.saturating_sub(2)),
+            self.grouped,
+        );
+        let inner = Rect::new(
+            area.x + 1.min(area.width),
+            area.y + 1.min(area.height),
+            area.width.saturating_sub(2),
+            area.height.saturating_sub(1),
+        );
+        Paragraph::new(lines)
+            .scroll((self.scroll, 0))
+            .render(inner, buf);
+    }
 }
 
 /// A box centred in `area`, cleared and framed, returning its inside.
