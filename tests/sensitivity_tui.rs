@@ -153,3 +153,42 @@ fn without_ranges_the_live_view_says_nothing_of_them() {
     assert!(text.contains("Chance of ranking first"), "{text}");
     assert!(!text.contains("ranges"), "{text}");
 }
+
+#[test]
+fn the_live_view_says_in_words_all_that_appraise_sensitivity_says() {
+    // Criteria in groups and a cost: group-level and value-for-money
+    // statements as well as the rest.
+    let file = "tests/fixtures/v2/bridge-value.toml";
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = dir.path().join("bridge.toml");
+    std::fs::copy(file, &path).expect("copied");
+    let mut app = App::open(&path).expect("opens");
+    app.view.message = None;
+    update(&mut app, Action::Resize(100, 160));
+    press(&mut app, KeyCode::Char('v'));
+    let live = app.doc.live().expect("worked out");
+    let m = live.smaa.as_ref().expect("the Monte Carlo ran");
+    let out = assert_cmd::Command::cargo_bin("appraise")
+        .expect("binary")
+        .args(["sensitivity", file, "--format", "json"])
+        .args(["--seed", &appraise::tui::live::LIVE_SEED.to_string()])
+        .args(["--samples", &m.config.samples.to_string()])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).expect("JSON");
+    let words = screen(&app)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let said: Vec<&str> = json["statements"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .filter_map(|s| s.as_str())
+        .collect();
+    assert!(said.iter().any(|s| s.contains("Leaving out the group")));
+    assert!(said.iter().any(|s| s.contains("value for money")));
+    for s in said {
+        assert!(words.contains(s), "the screen does not say: {s}\n{words}");
+    }
+}

@@ -14,7 +14,7 @@ use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph, Widget, Wrap}
 
 use crate::model::Appraisal;
 use crate::numbers;
-use crate::sensitivity::statements::{exact_statements, smaa_statements};
+use crate::sensitivity::statements::statements;
 use crate::sensitivity::{
     self, Exact, Smaa, SmaaConfig, SmaaError, Statement, StatementKind, WeightConstraints,
     WeightModel, ranges,
@@ -96,11 +96,21 @@ impl Live {
         // The live view shows every weighting; the panel's agreed weights
         // are for the report (`appraise sensitivity`).
         let any = WeightConstraints::new();
-        let (exact, smaa) =
+        let (s, failed) =
             match sensitivity::analyse_written(&written, a, &config, &any, None, &|_| {}) {
-                Ok(s) => (s.exact, s.smaa.ok_or_else(|| "no samples".to_owned())),
-                Err(e) => (sensitivity::exact(a), Err(e.to_string())),
+                Ok(s) => (s, None),
+                Err(e) => (
+                    sensitivity::analyse_exact(a).with_structure(&written, a),
+                    Some(e.to_string()),
+                ),
             };
+        // Every kind of statement the report makes, group level and value
+        // for money included, in the report's reading order.
+        let statements = statements(a, &s);
+        let smaa = s
+            .smaa
+            .ok_or_else(|| failed.unwrap_or_else(|| "no samples".to_owned()));
+        let exact = s.exact;
         let near = SmaaConfig {
             weights: WeightModel::Spread {
                 percent: NEAR_PERCENT,
@@ -108,10 +118,6 @@ impl Live {
             ..config
         };
         let smaa_near = near_run(&written, a, &near).map_err(|e| e.to_string());
-        let mut statements = exact_statements(a, &exact);
-        if let Ok(m) = &smaa {
-            statements.extend(smaa_statements(a, &exact.results, m));
-        }
         let shortlist = (0..written.options().len())
             .filter(|&i| written.options().get(i).is_some_and(|o| !o.screened_out()))
             .take(a.options().len())
@@ -316,11 +322,14 @@ const HEADLINE: &[StatementKind] = &[
     StatementKind::Scores,
 ];
 
-/// Statements at the end: the weights and leave-one-out findings in words.
+/// Statements at the end: the weights, leave-one-out, group-level and
+/// value-for-money findings in words.
 const IN_WORDS: &[StatementKind] = &[
     StatementKind::Weights,
     StatementKind::LeaveOneOut,
+    StatementKind::Groups,
     StatementKind::MonteCarlo,
+    StatementKind::ValueForMoney,
 ];
 
 fn statement_lines(live: &Live, kinds: &[StatementKind]) -> Vec<Line<'static>> {
