@@ -247,29 +247,18 @@ pub fn statements(appraisal: &Appraisal, d: &Disagreement, leader: usize) -> Vec
         numbers::probability_words(lo.acceptability[0]),
         numbers::standard_error(lo.acceptability_se[0])
     )));
-    let runner = d
+    let firsts = d
         .options
         .iter()
-        .filter(|o| o.option != leader)
-        .max_by(|a, b| {
-            a.acceptability[0]
-                .total_cmp(&b.acceptability[0])
-                .then(b.option.cmp(&a.option))
-        });
-    if let Some(r) = runner {
-        out.push(st(if r.acceptability[0] > 0.0 {
-            format!(
-                "The option most often first otherwise is {}, in {} of cases (standard error {}).",
-                opt(r.option),
-                numbers::probability_words(r.acceptability[0]),
-                numbers::standard_error(r.acceptability_se[0])
-            )
-        } else {
-            format!(
-                "No other option ranked first in any of the {} samples.",
-                d.config.samples
-            )
-        }));
+        .map(|o| (o.option, o.acceptability[0], o.acceptability_se[0]));
+    if let Some(text) = super::statements::strongest_alternative(
+        appraisal,
+        leader,
+        lo.acceptability[0],
+        firsts,
+        d.config.samples,
+    ) {
+        out.push(st(text));
     }
     out
 }

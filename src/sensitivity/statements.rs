@@ -586,6 +586,39 @@ fn weight_sentence_of(
 }
 
 /// Option `i`'s name ("?" if there is none).
+/// The sentence on the strongest alternative to `leader` in a Monte Carlo
+/// run of `samples`: `firsts` gives each option's chance of ranking first
+/// and its standard error, and `leader_first` is the leader's own chance.
+/// An option first more often than the leader is said to be so, not called
+/// a runner-up. `None` when there is no other option.
+pub(super) fn strongest_alternative(
+    appraisal: &Appraisal,
+    leader: usize,
+    leader_first: f64,
+    firsts: impl Iterator<Item = (usize, f64, f64)>,
+    samples: u64,
+) -> Option<String> {
+    let (runner, b, se) = firsts
+        .filter(|(o, _, _)| *o != leader)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
+    let opt = |i: usize| option_name(appraisal, i);
+    let (p, se) = (numbers::probability_words(b), numbers::standard_error(se));
+    Some(if b > leader_first {
+        format!(
+            "{} ranks first more often than {}, in {p} of cases (standard error {se}).",
+            opt(runner),
+            opt(leader)
+        )
+    } else if b > 0.0 {
+        format!(
+            "The option most often first otherwise is {}, in {p} of cases (standard error {se}).",
+            opt(runner)
+        )
+    } else {
+        format!("No other option ranked first in any of the {samples} samples.")
+    })
+}
+
 fn option_name(appraisal: &Appraisal, i: usize) -> String {
     appraisal
         .options()
@@ -729,33 +762,15 @@ pub fn smaa_statements(
             numbers::standard_error(se1)
         ),
     ));
-    // The strongest alternative.
-    let runner = m
-        .options
-        .iter()
-        .filter(|o| o.option != leader)
-        .max_by(|a, b| {
-            a.acceptability
-                .first()
-                .unwrap_or(&0.0)
-                .total_cmp(b.acceptability.first().unwrap_or(&0.0))
-                .then(b.option.cmp(&a.option))
-        });
-    if let Some(r) = runner {
-        let b = r.acceptability.first().copied().unwrap_or(0.0);
-        let text = if b > 0.0 {
-            format!(
-                "The option most often first otherwise is {}, in {} of cases (standard error {}).",
-                opt(r.option),
-                numbers::probability_words(b),
-                numbers::standard_error(r.acceptability_se.first().copied().unwrap_or(0.0))
-            )
-        } else {
-            format!(
-                "No other option ranked first in any of the {} samples.",
-                m.config.samples
-            )
-        };
+    let firsts = m.options.iter().map(|o| {
+        let first = |v: &[f64]| v.first().copied().unwrap_or(0.0);
+        (
+            o.option,
+            first(&o.acceptability),
+            first(&o.acceptability_se),
+        )
+    });
+    if let Some(text) = strongest_alternative(appraisal, leader, b1, firsts, m.config.samples) {
         out.push(st(StatementKind::MonteCarlo, text));
     }
     if let Sampler::HitAndRun {
@@ -840,6 +855,29 @@ mod tests {
         assert!(t.iter().any(|s| s.starts_with(
             "At least 1 single-point score change would be needed for another option to overtake Option 1; Option 2 is already level with it."
         )), "{t:#?}");
+    }
+
+    #[test]
+    fn an_option_first_more_often_than_the_leader_is_not_called_a_runner_up() {
+        // At weights 3:1, Option 1 (4, 0) leads Option 2 (0, 5) by 3 to
+        // 1.25; over any weighting Option 2 is first in 5/9 of cases.
+        let t = texts(&full(&[3.0, 1.0], &[&[4.0, 0.0], &[0.0, 5.0]]));
+        assert!(
+            t.iter()
+                .any(|s| s.starts_with("Option 2 ranks first more often than Option 1, in 5")),
+            "{t:#?}"
+        );
+        assert!(
+            !t.iter().any(|s| s.contains("most often first otherwise")),
+            "{t:#?}"
+        );
+        // Where the leader is also most often first, the runner-up wording stays.
+        let t = texts(&full(&[1.0, 1.0], &[&[4.0, 3.0], &[0.0, 5.0]]));
+        assert!(
+            t.iter()
+                .any(|s| s.starts_with("The option most often first otherwise is Option 2")),
+            "{t:#?}"
+        );
     }
 
     #[test]
