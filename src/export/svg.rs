@@ -305,6 +305,27 @@ fn tick_count(length: f64, most: usize) -> usize {
     ((length / 40.0).floor() as usize).clamp(2, most)
 }
 
+/// The value axis's gridlines across the plot, from `x0` to `x1`, each
+/// labelled at its left end; `sy` places a value.
+fn y_gridlines(
+    s: &mut String,
+    (ylo, yhi): (f64, f64),
+    sy: &dyn Fn(f64) -> f64,
+    (x0, x1): (f64, f64),
+) {
+    for t in ticks(ylo, yhi, 8) {
+        let y = sy(t);
+        let _ = writeln!(
+            s,
+            "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#d0d0d0\" stroke-width=\"1\"/>",
+            n(x0),
+            n(x1),
+            y = n(y)
+        );
+        s.push_str(&label(x0 - 6.0, y + 4.0, "end", &tick_label(t), 50.0, ""));
+    }
+}
+
 fn tick_label(v: f64) -> String {
     crate::numbers::decimals(v, 2)
 }
@@ -550,17 +571,7 @@ fn lines(chart: &LineChart, id: &str, width: f64) -> (f64, String) {
         );
         band_label = Some((a, c, b.label.clone()));
     }
-    for t in ticks(ylo, yhi, 8) {
-        let y = sy(t);
-        let _ = writeln!(
-            s,
-            "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#d0d0d0\" stroke-width=\"1\"/>",
-            n(x0),
-            n(x1),
-            y = n(y)
-        );
-        s.push_str(&label(x0 - 6.0, y + 4.0, "end", &tick_label(t), 50.0, ""));
-    }
+    y_gridlines(&mut s, (ylo, yhi), &sy, (x0, x1));
     for t in ticks(xlo, xhi, tick_count(x1 - x0, 10)) {
         let x = sx(t);
         let text = if chart.x_percent {
@@ -742,17 +753,7 @@ fn scatter(chart: &ScatterChart, width: f64) -> (f64, String) {
     let (ylo, yhi) = ordered(chart.y_range);
     let sx = |v: f64| x0 + (v.clamp(xlo, xhi) - xlo) / (xhi - xlo) * (x1 - x0);
     let sy = |v: f64| y1 - (v.clamp(ylo, yhi) - ylo) / (yhi - ylo) * (y1 - y0);
-    for t in ticks(ylo, yhi, 8) {
-        let y = sy(t);
-        let _ = writeln!(
-            s,
-            "<line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"#d0d0d0\" stroke-width=\"1\"/>",
-            n(x0),
-            n(x1),
-            y = n(y)
-        );
-        s.push_str(&label(x0 - 6.0, y + 4.0, "end", &tick_label(t), 50.0, ""));
-    }
+    y_gridlines(&mut s, (ylo, yhi), &sy, (x0, x1));
     for t in ticks(xlo, xhi, tick_count(x1 - x0, 10)) {
         let x = sx(t);
         let _ = writeln!(
