@@ -128,13 +128,6 @@ pub enum SmaaError {
         "this appraisal has no criteria groups, so there is no hierarchy to choose (--hierarchy is for appraisals with [[groups]])"
     )]
     NoGroups,
-    /// No longer returned: raw values given as ranges are drawn with a
-    /// weight spread as with any other weights. Kept so that callers that
-    /// fall back on it still build; nothing produces it.
-    #[error(
-        "raw values given as ranges could not be drawn with a weight spread (no longer refused)"
-    )]
-    RangesWithSpread,
     /// Weight constraints were given with a weight spread.
     #[error(
         "weight constraints describe which weightings are possible, so they go with uniform weights, not a weight spread"
