@@ -280,3 +280,31 @@ fn the_agreed_weights_example_in_the_format_docs_is_valid() {
     let out = run(&[f]);
     assert!(out.contains("If the panel agrees"), "{out}");
 }
+
+#[test]
+fn the_acceptability_table_says_which_weightings_it_sampled() {
+    // A constrained run's table is not "under any weighting".
+    let text = run(&["--order", "child-focused>rest"]);
+    assert!(
+        text.contains("Rank acceptability within the weight constraints (Monte Carlo)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("drawn uniformly from the weightings that meet the constraints: Child focused matters most"),
+        "{text}"
+    );
+    assert!(!text.contains("under any weighting"), "{text}");
+    // Nor is a run with each weight near its value.
+    let text = run(&["--weight-spread", "25"]);
+    assert!(
+        text.contains("Rank acceptability with the weights varied (Monte Carlo)"),
+        "{text}"
+    );
+    assert!(!text.contains("under any weighting"), "{text}");
+    // Only a run over every weighting says so.
+    let text = run(&[]);
+    assert!(
+        text.contains("Rank acceptability under any weighting (Monte Carlo)"),
+        "{text}"
+    );
+}

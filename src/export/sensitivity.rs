@@ -558,8 +558,12 @@ fn acceptability_of(m: &Smaa, i: usize) -> Option<&sensitivity::OptionAcceptabil
 /// How a Monte Carlo run drew its weightings and scores, in words: "drawn
 /// uniformly from all possible weightings", "with each weight within 20% of
 /// its value and each score within 1 step".
-pub fn sampling_words(m: &Smaa) -> String {
+pub fn sampling_words(appraisal: &Appraisal, m: &Smaa) -> String {
     let weights = match m.config.weights {
+        WeightModel::Uniform if !m.constraints.is_empty() => format!(
+            "drawn uniformly from the weightings that meet the constraints: {}",
+            m.constraints.clause(appraisal)
+        ),
         WeightModel::Uniform if m.hierarchy == Some(Hierarchy::Level) => {
             "drawn level by level: the groups' shares uniformly from every split, and each group's criteria likewise within it".to_string()
         }
@@ -592,6 +596,18 @@ pub fn sampling_words(m: &Smaa) -> String {
     words
 }
 
+/// The acceptability table's title: "under any weighting" only where
+/// every weighting was open to the run.
+fn acceptability_title(m: &Smaa) -> &'static str {
+    match m.config.weights {
+        WeightModel::Uniform if m.constraints.is_empty() => {
+            "Rank acceptability under any weighting (Monte Carlo)"
+        }
+        WeightModel::Uniform => "Rank acceptability within the weight constraints (Monte Carlo)",
+        WeightModel::Spread { .. } => "Rank acceptability with the weights varied (Monte Carlo)",
+    }
+}
+
 /// Whether a Monte Carlo run varied the scores (a score spread, or raw
 /// values drawn from ranges), so that its confidence factors say something.
 fn scores_varied(m: &Smaa) -> bool {
@@ -611,13 +627,9 @@ pub fn acceptability_table(appraisal: &Appraisal, results: &Results, m: &Smaa) -
     if confidence {
         columns.push(Column::number("Confidence"));
     }
-    let mut t = ReportTable::new(
-        "sensitivity-acceptability",
-        "Rank acceptability under any weighting (Monte Carlo)",
-        columns,
-    )
-    .with_row_header(0)
-    .with_short_name("Rank acceptability");
+    let mut t = ReportTable::new("sensitivity-acceptability", acceptability_title(m), columns)
+        .with_row_header(0)
+        .with_short_name("Rank acceptability");
     let mut max_se: f64 = 0.0;
     for i in results.rank_order() {
         let Some(o) = acceptability_of(m, i) else {
@@ -641,7 +653,7 @@ pub fn acceptability_table(appraisal: &Appraisal, results: &Results, m: &Smaa) -
     t.notes.push(format!(
         "Each column is the share of {} random weightings ({}, seed {}) in which the option takes that rank; ties share the better rank. The largest standard error is {}.",
         group_thousands(m.config.samples),
-        sampling_words(m),
+        sampling_words(appraisal, m),
         m.config.seed,
         numbers::standard_error(max_se)
     ));
@@ -787,7 +799,9 @@ pub fn acceptability_chart(appraisal: &Appraisal, results: &Results, m: &Smaa) -
         .collect();
     Chart {
         key: "chart-acceptability".into(),
-        title: "Rank acceptability under any weighting".into(),
+        title: acceptability_title(m)
+            .trim_end_matches(" (Monte Carlo)")
+            .into(),
         description: format!(
             "Stacked bar chart: for each option, the share of {} random weightings in which it ranks 1st, 2nd and so on.",
             group_thousands(m.config.samples)
