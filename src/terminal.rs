@@ -7,7 +7,9 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use comfy_table::{Attribute, CellAlignment, ContentArrangement, Table, presets};
+use comfy_table::{
+    Attribute, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets,
+};
 
 use crate::export::doc::Align;
 use crate::export::{Block, Column, Report, ReportTable, RowKind};
@@ -47,7 +49,7 @@ pub fn write_report(
     notes: bool,
 ) -> io::Result<()> {
     if !report.title.is_empty() {
-        writeln!(out, "{}", sanitise_line(&report.title))?;
+        writeln!(out, "{}", wrap(&sanitise_line(&report.title), style.width))?;
     }
     for line in &report.byline {
         writeln!(out, "{}", wrap(&sanitise_line(line), style.width))?;
@@ -127,34 +129,93 @@ fn natural_width(t: &ReportTable) -> usize {
 /// wide for the terminal first leaves out its working columns
 /// ([`Column::working`]); a score matrix still too wide to name its
 /// criteria in full names them (and its groups) by code, with the key
-/// beneath, as the Word export does.
+/// beneath, as the Word export does. With a width set, a table still too
+/// wide heads the columns that have one with their short header
+/// ([`Column::short`]), the key saying what the full one did, and leaves
+/// out the columns that repeat other cells ([`Column::repeats`]) when it
+/// could not otherwise be drawn without breaking words.
 pub fn table(t: &ReportTable, style: TextStyle, notes: bool) -> String {
     let limit = style.width.map_or(PLAIN_WIDTH, usize::from);
+    let narrow = |t: &ReportTable| style.width.is_some() && natural_width(t) > limit;
+    let mut t = Cow::Borrowed(t);
     // Too wide for a terminal: the steps of the working (a criterion's share
     // of its group, the group's share) go first; the result stays.
-    let lean =
-        (style.width.is_some() && natural_width(t) > limit && t.columns.iter().any(|c| c.working))
-            .then(|| without_columns(t, |c| c.working));
-    let t = lean.as_ref().unwrap_or(t);
-    let coded = (natural_width(t) > limit)
-        .then(|| t.with_coded_criteria())
-        .flatten();
-    let (t, key) = match &coded {
-        // The key is the coded table's first note.
-        Some(c) => (c, c.notes.first()),
-        None => (t, None),
-    };
-    let mut out = draw(t, style);
+    if narrow(&t) && t.columns.iter().any(|c| c.working) {
+        t = Cow::Owned(without_columns(&t, |c| c.working));
+    }
+    // The key, when there is one, is the table's first note.
+    let mut keyed = false;
+    if natural_width(&t) > limit
+        && let Some(coded) = t.with_coded_criteria()
+    {
+        t = Cow::Owned(coded);
+        keyed = true;
+    }
+    if narrow(&t) && t.columns.iter().any(|c| c.short.is_some()) {
+        let mut short = t.into_owned();
+        let said = shorten_headers(&mut short);
+        match short.notes.first_mut() {
+            Some(key) if keyed => {
+                key.push(' ');
+                key.push_str(&said);
+            }
+            _ => short.notes.insert(0, said),
+        }
+        keyed = true;
+        t = Cow::Owned(short);
+    }
+    if narrow(&t) && !words_fit(&t, limit) && t.columns.iter().any(|c| c.repeats) {
+        t = Cow::Owned(without_columns(&t, |c| c.repeats));
+    }
+    let mut out = draw(&t, style);
     let shown: Vec<&String> = if notes {
         t.notes.iter().collect()
     } else {
-        key.into_iter().collect()
+        t.notes.iter().take(usize::from(keyed)).collect()
     };
     for n in shown {
         out.push('\n');
         out.push_str(&wrap(&sanitise(n), style.width));
     }
     out
+}
+
+/// Heads each column that has a short header with it, and returns the
+/// sentences that say what the full headers did.
+fn shorten_headers(t: &mut ReportTable) -> String {
+    let mut said = Vec::new();
+    for c in &mut t.columns {
+        if let Some((header, key)) = c.short.take() {
+            c.header = header;
+            said.push(key);
+        }
+    }
+    said.join(" ")
+}
+
+/// Whether every column can be as wide as its longest word within `width`.
+fn words_fit(t: &ReportTable, width: usize) -> bool {
+    // A rule at each side and between columns, and a space each side of each.
+    let drawn = 1 + longest_words(t).iter().map(|n| n + 3).sum::<usize>();
+    drawn <= width
+}
+
+/// The longest word of each column, header and cells alike: the narrowest
+/// the column can be without breaking a word.
+fn longest_words(t: &ReportTable) -> Vec<usize> {
+    let longest = |s: &str| {
+        s.split_whitespace()
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let mut widths: Vec<usize> = t.columns.iter().map(|c| longest(&c.header)).collect();
+    for row in &t.rows {
+        for (w, c) in widths.iter_mut().zip(&row.cells) {
+            *w = (*w).max(longest(&c.display()));
+        }
+    }
+    widths
 }
 
 fn draw(t: &ReportTable, style: TextStyle) -> String {
@@ -194,6 +255,18 @@ fn draw(t: &ReportTable, style: TextStyle) -> String {
                 bold,
             )
         }));
+    }
+    // Where every column can be as wide as its longest word, none is made
+    // narrower, so no word is broken across lines (comfy-table would split
+    // "Transparency" to share the width evenly).
+    if let Some(w) = style.width
+        && words_fit(t, usize::from(w))
+    {
+        for (column, n) in table.column_iter_mut().zip(longest_words(t)) {
+            // The boundary counts the column's padding, one space each side.
+            let n = u16::try_from(n + 2).unwrap_or(u16::MAX);
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(n)));
+        }
     }
     table.to_string()
 }

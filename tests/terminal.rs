@@ -249,3 +249,109 @@ fn rank_json_carries_the_precision_a_total_was_published_with() {
     assert_eq!(b["published_total"], 4.0);
     assert_eq!(b["published_decimals"], 1, "4.0 was printed to one decimal");
 }
+
+// ------------------------------------------------ the matrix at 80 columns
+
+const V1_EXAMPLE: &str = "appraisals/children-services-ama-2017.toml";
+const V2_EXAMPLE: &str = "appraisals/social-security-uprating-2024.toml";
+
+/// `report`'s text for `file` at `width` columns (`None`: piped).
+fn report_at(file: &str, width: Option<u16>) -> String {
+    let a = appraise::load::load_path(Path::new(file))
+        .expect("the example loads")
+        .appraisal;
+    let r = appraise::compute::compute(&a);
+    let style = appraise::report::TextStyle {
+        width,
+        color: false,
+    };
+    appraise::terminal::report_text(&appraise::report::summary_report(&a, &r), style)
+}
+
+/// The words of a terminal text: what is left between spaces and the
+/// tables' rules.
+fn words(text: &str) -> std::collections::BTreeSet<&str> {
+    text.split(|c: char| c.is_whitespace() || ('\u{2500}'..='\u{257f}').contains(&c))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// The rows of the score matrix's header, between its top rule and the
+/// rule under the header.
+fn matrix_header(text: &str) -> Vec<&str> {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("Full score matrix"))
+        .expect("the report has a score matrix");
+    lines[at + 2..]
+        .iter()
+        .take_while(|l| !l.starts_with('╞'))
+        .copied()
+        .collect()
+}
+
+#[test]
+fn the_score_matrix_at_80_columns_breaks_no_word_and_keeps_its_totals_whole() {
+    for (file, out_of) in [(V2_EXAMPLE, "20"), (V1_EXAMPLE, "40")] {
+        let narrow = report_at(file, Some(80));
+        // The total's header is one word, and the key says what it is out of.
+        let said = format!("Totals are out of {out_of}.");
+        let key = narrow
+            .lines()
+            .skip_while(|l| !l.starts_with("Key: C1"))
+            .take_while(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            key.contains(&format!(". {said}")),
+            "{file}: the key is {key:?}"
+        );
+        let header = matrix_header(&narrow);
+        assert_eq!(
+            header.len(),
+            1,
+            "{file}: the header wraps:\n{}",
+            header.join("\n")
+        );
+        let last = header[0].trim_end_matches('│').rsplit('┆').next();
+        assert_eq!(last.map(str::trim), Some("Total"), "{file}: {}", header[0]);
+        // Every word at 80 columns is a whole word of the report as it is
+        // piped or drawn without a limit.
+        let known = report_at(file, None) + &report_at(file, Some(1000));
+        let known = words(&known);
+        let narrow = narrow.replace(&said, "");
+        let broken: Vec<&str> = words(&narrow)
+            .into_iter()
+            .filter(|w| !known.contains(w))
+            .collect();
+        assert!(
+            broken.is_empty(),
+            "{file}: broken words {broken:?} in\n{narrow}"
+        );
+        for line in narrow.lines() {
+            assert!(
+                line.chars().count() <= 80 || !line.contains(' '),
+                "{file}: {} characters:\n{line}",
+                line.chars().count()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_score_matrix_at_120_columns_keeps_its_full_total_header_and_published_totals() {
+    let wide = report_at(V1_EXAMPLE, Some(120));
+    let header = matrix_header(&wide);
+    assert_eq!(header.len(), 1, "{}", header.join("\n"));
+    assert!(
+        header[0].ends_with("┆ Total (of 40)        ┆ Published total │"),
+        "{}",
+        header[0]
+    );
+    assert!(!wide.contains("Totals are out of"), "{wide}");
+    // At 80 the published totals go, and the one that differs is still said.
+    let narrow = report_at(V1_EXAMPLE, Some(80));
+    assert!(!narrow.contains("Published"), "{narrow}");
+    assert!(narrow.contains("26 (published"), "{narrow}");
+}

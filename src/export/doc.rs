@@ -119,6 +119,16 @@ pub struct Column {
     /// share), which a terminal short of room leaves out.
     #[serde(skip)]
     pub working: bool,
+    /// Whether the column repeats what other cells say (the published
+    /// totals, which the totals' remarks give wherever they differ), which
+    /// a terminal leaves out rather than break words to fit it.
+    #[serde(skip)]
+    pub repeats: bool,
+    /// A shorter header for a writer short of room ("Total"), and the
+    /// sentence its key adds to say what the full header did ("Totals are
+    /// out of 40.").
+    #[serde(skip)]
+    pub short: Option<(String, String)>,
 }
 
 impl Column {
@@ -131,6 +141,8 @@ impl Column {
             unit: None,
             code: None,
             working: false,
+            repeats: false,
+            short: None,
         }
     }
 
@@ -143,12 +155,27 @@ impl Column {
             unit: None,
             code: None,
             working: false,
+            repeats: false,
+            short: None,
         }
     }
 
     /// The column with the code a narrow writer heads it with.
     pub fn with_code(mut self, code: impl Into<String>) -> Column {
         self.code = Some(code.into());
+        self
+    }
+
+    /// The column with a shorter header and the sentence that says what it
+    /// leaves out (see [`Column::short`]).
+    pub fn with_short(mut self, header: impl Into<String>, key: impl Into<String>) -> Column {
+        self.short = Some((header.into(), key.into()));
+        self
+    }
+
+    /// The column marked as repeating other cells (see [`Column::repeats`]).
+    pub fn as_repeating(mut self) -> Column {
+        self.repeats = true;
         self
     }
 
@@ -173,6 +200,8 @@ impl Column {
             unit: None,
             code: None,
             working: false,
+            repeats: false,
+            short: None,
         }
     }
 }

@@ -1030,6 +1030,25 @@ pub fn baseline_table(appraisal: &Appraisal, results: &Results) -> Option<Report
     Some(t)
 }
 
+/// A score matrix's totals column, which a narrow terminal heads "Total"
+/// and says what the totals are out of in its key.
+fn total_column(results: &Results) -> Column {
+    let max = numbers::total(results.max_total);
+    Column::number(format!("Total (of {max})"))
+        .with_short("Total", format!("Totals are out of {max}."))
+}
+
+/// A score matrix's column of the totals a source document printed, beside
+/// the ones the scores give, when any option has one. A terminal short of
+/// room leaves it out: the totals' remarks say wherever they differ.
+fn published_column(appraisal: &Appraisal) -> Option<Column> {
+    let any = appraisal
+        .options()
+        .iter()
+        .any(|o| o.published_total().is_some());
+    any.then(|| Column::number("Published total").as_repeating())
+}
+
 /// The full score matrix in rank order: a weight row, one row per option,
 /// totals and ranks. Spreadsheets keep the totals and ranks live.
 pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
@@ -1044,23 +1063,15 @@ pub fn matrix_table(appraisal: &Appraisal, results: &Results) -> ReportTable {
             .iter()
             .map(|c| Column::number(c.name()).with_unit(scale_range(appraisal))),
     );
-    columns.push(Column::number(format!(
-        "Total (of {})",
-        numbers::total(results.max_total)
-    )));
+    columns.push(total_column(results));
     debug_assert!(
         columns
             .last()
             .is_some_and(|c| c.header.starts_with("Total (of "))
     );
-    // The totals a source document printed, beside the ones the scores give.
-    let published = appraisal
-        .options()
-        .iter()
-        .any(|o| o.published_total().is_some());
-    if published {
-        columns.push(Column::number("Published total"));
-    }
+    let published_col = published_column(appraisal);
+    let published = published_col.is_some();
+    columns.extend(published_col);
     let mut t = ReportTable::new(
         "matrix",
         "Full score matrix: weights, scores, totals and ranks",
@@ -1285,17 +1296,10 @@ fn grouped_matrix(appraisal: &Appraisal, results: &Results) -> ReportTable {
             }
         });
     }
-    columns.push(Column::number(format!(
-        "Total (of {})",
-        numbers::total(results.max_total)
-    )));
-    let published = appraisal
-        .options()
-        .iter()
-        .any(|o| o.published_total().is_some());
-    if published {
-        columns.push(Column::number("Published total"));
-    }
+    columns.push(total_column(results));
+    let published_col = published_column(appraisal);
+    let published = published_col.is_some();
+    columns.extend(published_col);
     let width = columns.len();
     let mut t = ReportTable::new(
         "matrix",
