@@ -56,6 +56,48 @@ fn load(path: &Path) -> Appraisal {
         .appraisal
 }
 
+/// Writes `source` as `format` (with any `extra` arguments) to `out`; the
+/// export must succeed.
+fn export_as(source: &Path, format: &str, extra: &[&str], out: &Path) {
+    appraise()
+        .arg("export")
+        .arg(source)
+        .args(["--format", format])
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+}
+
+/// Imports `input` into `out`; the import must succeed.
+fn import_into(input: &Path, out: &Path) {
+    let run = appraise()
+        .arg("import")
+        .arg(input)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}: {}",
+        input.display(),
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+/// The round trip: `source` exported as the workbook `{stem}.xlsx` in `dir`
+/// and imported back into `{stem}-back.toml`, both of which must succeed;
+/// the workbook's path and the file written.
+fn round_trip(source: &Path, dir: &Path, stem: &str) -> (PathBuf, PathBuf) {
+    let xlsx = dir.join(format!("{stem}.xlsx"));
+    let back = dir.join(format!("{stem}-back.toml"));
+    export_as(source, "xlsx", &[], &xlsx);
+    import_into(&xlsx, &back);
+    (xlsx, back)
+}
+
 /// Every value the round trip must keep, option by option.
 fn same_appraisal(a: &Appraisal, b: &Appraisal) {
     assert_eq!(a.meta, b.meta);
@@ -87,14 +129,12 @@ fn same_appraisal(a: &Appraisal, b: &Appraisal) {
 #[test]
 fn an_exported_workbook_imports_as_the_same_appraisal() {
     let dir = tempfile::tempdir().unwrap();
-    let xlsx = dir.path().join("review.xlsx");
-    appraise()
-        .args(["export"])
-        .arg(example_path())
-        .args(["--format", "xlsx", "--out"])
-        .arg(&xlsx)
-        .assert()
-        .success();
+    export_as(
+        &example_path(),
+        "xlsx",
+        &[],
+        &dir.path().join("review.xlsx"),
+    );
     let out = appraise()
         .current_dir(dir.path())
         .args(["import", "review.xlsx"])
@@ -157,26 +197,14 @@ fn a_workbook_saved_by_libreoffice_imports_as_the_same_appraisal() {
     let test = "a_workbook_saved_by_libreoffice_imports_as_the_same_appraisal";
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("review.xlsx");
-    appraise()
-        .args(["export"])
-        .arg(example_path())
-        .args(["--format", "xlsx", "--out"])
-        .arg(&xlsx)
-        .assert()
-        .success();
+    export_as(&example_path(), "xlsx", &[], &xlsx);
     let out = dir.path().join("lo");
     std::fs::create_dir_all(&out).unwrap();
     let Some(ods) = libreoffice(test, &xlsx, "ods", &out) else {
         return;
     };
     let imported = dir.path().join("from-ods.toml");
-    appraise()
-        .arg("import")
-        .arg(&ods)
-        .arg("--out")
-        .arg(&imported)
-        .assert()
-        .success();
+    import_into(&ods, &imported);
     same_appraisal(&load(&example_path()), &load(&imported));
 }
 
@@ -503,22 +531,7 @@ fn notes_on_several_lines_keep_their_lines_through_a_workbook() {
     );
     let source = dir.path().join("lines.toml");
     std::fs::write(&source, edited).unwrap();
-    let xlsx = dir.path().join("lines.xlsx");
-    appraise()
-        .arg("export")
-        .arg(&source)
-        .args(["--format", "xlsx", "--out"])
-        .arg(&xlsx)
-        .assert()
-        .success();
-    let back = dir.path().join("back.toml");
-    appraise()
-        .arg("import")
-        .arg(&xlsx)
-        .arg("--out")
-        .arg(&back)
-        .assert()
-        .success();
+    let (_, back) = round_trip(&source, dir.path(), "lines");
     same_appraisal(&load(&source), &load(&back));
     assert_eq!(
         load(&back).options()[0].note(load(&back).criterion_index(key.trim()).unwrap()),
@@ -596,13 +609,7 @@ fn the_scoring_table_of_a_word_document_written_by_libreoffice() {
 fn the_matrix_exported_as_csv_imports_with_its_scale_scores_and_totals() {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("matrix.csv");
-    appraise()
-        .arg("export")
-        .arg(example_path())
-        .args(["--format", "csv", "--tables", "matrix", "--out"])
-        .arg(&csv)
-        .assert()
-        .success();
+    export_as(&example_path(), "csv", &["--tables", "matrix"], &csv);
     appraise()
         .current_dir(dir.path())
         .args(["import", "matrix.csv"])
@@ -672,14 +679,12 @@ fn an_exported_word_report_imports_with_criterion_names_not_codes() {
     // the table; the import reads the key, and picks the matrix (the one
     // table with a weight row) from the report's other tables by itself.
     let dir = tempfile::tempdir().unwrap();
-    let docx = dir.path().join("review.docx");
-    appraise()
-        .args(["export"])
-        .arg(example_path())
-        .args(["--format", "docx", "--out"])
-        .arg(&docx)
-        .assert()
-        .success();
+    export_as(
+        &example_path(),
+        "docx",
+        &[],
+        &dir.path().join("review.docx"),
+    );
     appraise()
         .current_dir(dir.path())
         .args(["import", "review.docx", "--scale", "0-5"])
@@ -830,28 +835,7 @@ fn every_bundled_example_comes_back_from_its_workbook_as_the_same_appraisal() {
     files.extend(fixtures);
     let dir = tempfile::tempdir().unwrap();
     for (k, file) in files.iter().enumerate() {
-        let xlsx = dir.path().join(format!("{k}.xlsx"));
-        let back = dir.path().join(format!("{k}.toml"));
-        appraise()
-            .arg("export")
-            .arg(file)
-            .args(["--format", "xlsx", "--out"])
-            .arg(&xlsx)
-            .assert()
-            .success();
-        let out = appraise()
-            .arg("import")
-            .arg(&xlsx)
-            .arg("--out")
-            .arg(&back)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}: {}",
-            file.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let (_, back) = round_trip(file, dir.path(), &k.to_string());
         appraise().arg("check").arg(&back).assert().success();
         let text = std::fs::read_to_string(&back).unwrap();
         assert!(!text.contains("CHECK: the value function"), "{text}");
@@ -881,13 +865,8 @@ fn carried_settings_that_no_longer_fit_the_workbook_are_left_out_and_said_so() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("w.xlsx");
-    appraise()
-        .arg("export")
-        .arg(root.join("tests/fixtures/v2/every-value-function.toml"))
-        .args(["--format", "xlsx", "--out"])
-        .arg(&xlsx)
-        .assert()
-        .success();
+    let fixture = root.join("tests/fixtures/v2/every-value-function.toml");
+    export_as(&fixture, "xlsx", &[], &xlsx);
     // Change the first criterion's weight in group on the Matrix sheet, as
     // an officer would in Excel, by rewriting the cell in the sheet's XML.
     let edited = dir.path().join("edited.xlsx");
@@ -914,13 +893,7 @@ fn carried_settings_that_no_longer_fit_the_workbook_are_left_out_and_said_so() {
     }
     out.finish().unwrap();
     let back = dir.path().join("back.toml");
-    appraise()
-        .arg("import")
-        .arg(&edited)
-        .arg("--out")
-        .arg(&back)
-        .assert()
-        .success();
+    import_into(&edited, &back);
     let text = std::fs::read_to_string(&back).unwrap();
     assert!(
         text.contains(
@@ -944,13 +917,7 @@ fn a_version_2_workbook_gives_back_its_evidence_screening_and_groups() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("appraisals/social-security-uprating-2024.toml");
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("v2.xlsx");
-    appraise()
-        .arg("export")
-        .arg(&original)
-        .args(["--format", "xlsx", "--out"])
-        .arg(&xlsx)
-        .assert()
-        .success();
+    export_as(&original, "xlsx", &[], &xlsx);
     appraise()
         .current_dir(dir.path())
         .args(["import", "v2.xlsx"])
@@ -989,13 +956,7 @@ fn a_version_2_workbook_gives_back_its_evidence_screening_and_groups() {
     let test = "a_version_2_workbook_gives_back_its_evidence_screening_and_groups";
     if let Some(ods) = libreoffice(test, &xlsx, "ods", dir.path()) {
         let again = dir.path().join("from-ods.toml");
-        appraise()
-            .arg("import")
-            .arg(&ods)
-            .arg("--out")
-            .arg(&again)
-            .assert()
-            .success();
+        import_into(&ods, &again);
         let c = load(&again);
         for (x, y) in b.options().iter().zip(c.options()) {
             assert_eq!(
@@ -1113,22 +1074,7 @@ fn a_version_1_workbook_gives_back_its_agreed_weights() {
         "\n[agreed_weights]\norder = \"child-focused > rest\"\nshare = { partnerships = \"5%..30%\" }\n",
     );
     std::fs::write(&file, text).unwrap();
-    let xlsx = dir.path().join("v1.xlsx");
-    appraise()
-        .arg("export")
-        .arg(&file)
-        .args(["--format", "xlsx", "--out"])
-        .arg(&xlsx)
-        .assert()
-        .success();
-    let back = dir.path().join("back.toml");
-    appraise()
-        .arg("import")
-        .arg(&xlsx)
-        .arg("--out")
-        .arg(&back)
-        .assert()
-        .success();
+    let (_, back) = round_trip(&file, dir.path(), "v1");
     let (a, b) = (load(&file), load(&back));
     assert!(!a.agreed_weights().is_empty());
     assert_eq!(a.agreed_weights(), b.agreed_weights());
@@ -1145,24 +1091,12 @@ fn every_value_function_survives_libreoffice_as_ods() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v2/every-value-function.toml");
     let dir = tempfile::tempdir().unwrap();
     let xlsx = dir.path().join("every.xlsx");
-    appraise()
-        .arg("export")
-        .arg(&original)
-        .args(["--format", "xlsx", "--out"])
-        .arg(&xlsx)
-        .assert()
-        .success();
+    export_as(&original, "xlsx", &[], &xlsx);
     let Some(ods) = libreoffice(test, &xlsx, "ods", dir.path()) else {
         return;
     };
     let back = dir.path().join("back.toml");
-    appraise()
-        .arg("import")
-        .arg(&ods)
-        .arg("--out")
-        .arg(&back)
-        .assert()
-        .success();
+    import_into(&ods, &back);
     assert_eq!(rank_json(&original), rank_json(&back));
     let (a, b) = (load(&original), load(&back));
     assert_eq!(a.criteria(), b.criteria());
