@@ -551,30 +551,43 @@ pub fn rounding_notes(appraisal: &Appraisal, results: &Results) -> Vec<(usize, S
     out
 }
 
+/// The criteria `option` still has no score (or value) for, each a
+/// `missing-score` warning; none for an option screened out, which is not
+/// scored.
+pub fn unscored<'a>(
+    appraisal: &'a Appraisal,
+    option: &'a crate::model::AppraisalOption,
+) -> impl Iterator<Item = usize> + 'a {
+    let n = if option.screened_out() {
+        0
+    } else {
+        appraisal.criteria().len()
+    };
+    (0..n).filter(|&c| option.score(c).is_none())
+}
+
 /// Every warning for the appraisal: unscored cells, then published totals
 /// that disagree, then published figures whose rounding hides an order.
 pub fn warnings(appraisal: &Appraisal, results: &Results) -> Vec<Warning> {
     let mut out = Vec::new();
     for o in appraisal.options() {
-        for (c, crit) in appraisal.criteria().iter().enumerate() {
-            // An option screened out is not scored: nothing is missing.
-            if o.score(c).is_none() && !o.screened_out() {
-                let what = if crit.measure().is_some() {
-                    "value"
-                } else {
-                    "score"
-                };
-                out.push(Warning {
-                    kind: WarningKind::MissingScore,
-                    option: o.id().to_string(),
-                    criterion: Some(crit.id().to_string()),
-                    message: format!(
-                        "{} has no {what} for {} yet; its total counts only the criteria that are scored",
-                        o.name(),
-                        crit.name()
-                    ),
-                });
-            }
+        for c in unscored(appraisal, o) {
+            let crit = &appraisal.criteria()[c];
+            let what = if crit.measure().is_some() {
+                "value"
+            } else {
+                "score"
+            };
+            out.push(Warning {
+                kind: WarningKind::MissingScore,
+                option: o.id().to_string(),
+                criterion: Some(crit.id().to_string()),
+                message: format!(
+                    "{} has no {what} for {} yet; its total counts only the criteria that are scored",
+                    o.name(),
+                    crit.name()
+                ),
+            });
         }
         for (s, screen) in appraisal.screens().iter().enumerate() {
             if o.screening().get(s).is_none_or(Option::is_none) {

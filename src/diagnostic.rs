@@ -447,13 +447,64 @@ impl Excerpt {
 
 /// Renders every diagnostic, errors first, separated by blank lines.
 pub fn render_all(file: &SourceFile, diagnostics: &[Diagnostic], color: bool) -> String {
+    render_with(file, diagnostics, color, None)
+}
+
+/// The most warnings of one kind [`render_summarised`] shows in full.
+pub const WARNINGS_IN_FULL: usize = 5;
+
+/// How many warnings of one kind [`render_summarised`] shows before summing
+/// up the rest, when there are more than [`WARNINGS_IN_FULL`].
+pub const WARNINGS_SHOWN: usize = 3;
+
+/// Renders as [`render_all`] does, except that a kind of warning that comes
+/// more than [`WARNINGS_IN_FULL`] times shows its first [`WARNINGS_SHOWN`]
+/// and then, in place of the rest, the diagnostic `more` gives for the kind
+/// and the number left out: a skeleton's hundreds of unscored cells read
+/// as a few examples and one line. Errors are always shown in full.
+pub fn render_summarised(
+    file: &SourceFile,
+    diagnostics: &[Diagnostic],
+    color: bool,
+    more: &dyn Fn(Kind, usize) -> Diagnostic,
+) -> String {
+    render_with(file, diagnostics, color, Some(more))
+}
+
+fn render_with(
+    file: &SourceFile,
+    diagnostics: &[Diagnostic],
+    color: bool,
+    more: Option<&dyn Fn(Kind, usize) -> Diagnostic>,
+) -> String {
     let mut out = String::new();
     let lines = LineIndex::new(&file.text);
     let errors = diagnostics.iter().filter(|d| d.is_error());
     let warnings = diagnostics.iter().filter(|d| !d.is_error());
+    let mut of_kind: std::collections::HashMap<Kind, (usize, usize)> = Default::default();
+    if more.is_some() {
+        for d in warnings.clone() {
+            of_kind.entry(d.kind).or_default().0 += 1;
+        }
+    }
     for d in errors.chain(warnings) {
+        let (total, seen) = match of_kind.get_mut(&d.kind) {
+            Some((total, seen)) if !d.is_error() => {
+                *seen += 1;
+                (*total, *seen)
+            }
+            _ => (0, 0),
+        };
+        let summed = total > WARNINGS_IN_FULL;
+        if summed && seen > WARNINGS_SHOWN {
+            continue;
+        }
         out.push_str(&d.render_indexed(file, &lines, color));
         out.push_str("\n\n");
+        if let Some(more) = more.filter(|_| summed && seen == WARNINGS_SHOWN) {
+            out.push_str(&more(d.kind, total - WARNINGS_SHOWN).render_indexed(file, &lines, color));
+            out.push_str("\n\n");
+        }
     }
     out
 }
@@ -632,5 +683,54 @@ mod tests {
         let json = serde_json::to_string(&d).expect("serialises");
         assert!(json.contains(r#""kind":"missing-score""#), "{json}");
         assert_eq!(Kind::MissingScore, "missing-score");
+    }
+
+    #[test]
+    fn many_warnings_of_a_kind_are_summed_up_and_errors_never() {
+        let file = SourceFile::new("f.toml", "a = 1\n");
+        let mut all = Vec::new();
+        for i in 0..7 {
+            all.push(Diagnostic::warning(
+                Kind::MissingScore,
+                format!("cell {i}"),
+                None,
+            ));
+            all.push(Diagnostic::error(
+                Kind::UnknownKey,
+                format!("key {i}"),
+                None,
+            ));
+        }
+        for i in 0..5 {
+            all.push(Diagnostic::warning(
+                Kind::MissingScreening,
+                format!("test {i}"),
+                None,
+            ));
+        }
+        let more = |kind: Kind, n: usize| Diagnostic::warning(kind, format!("{n} more"), None);
+        let out = render_summarised(&file, &all, false, &more);
+        for i in 0..7 {
+            assert!(out.contains(&format!("key {i}")), "{out}");
+        }
+        for i in 0..3 {
+            assert!(out.contains(&format!("cell {i}")), "{out}");
+        }
+        for i in 3..7 {
+            assert!(!out.contains(&format!("cell {i}")), "{out}");
+        }
+        assert!(out.contains("warning[missing-score]: 4 more"), "{out}");
+        // Five of a kind are shown in full, with no summary.
+        for i in 0..5 {
+            assert!(out.contains(&format!("test {i}")), "{out}");
+        }
+        assert_eq!(out.matches("more").count(), 1, "{out}");
+        // The summary follows the last warning shown of its kind.
+        let at = |s: &str| out.find(s).unwrap_or(usize::MAX);
+        assert!(
+            at("cell 2") < at("4 more") && at("4 more") < at("test 0"),
+            "{out}"
+        );
+        assert_eq!(render_all(&file, &all, false).matches("cell ").count(), 7);
     }
 }

@@ -292,3 +292,104 @@ fn a_signal_during_the_guided_start_restores_the_terminal_and_writes_nothing() {
     assert!(s.terminal_is_cooked() && s.on_main_screen());
     assert!(!dir.path().join("review.toml").exists());
 }
+
+/// A skeleton of `options` × `criteria` with no scores, in `dir`.
+fn skeleton(dir: &std::path::Path, criteria: &str, options: &str) -> std::path::PathBuf {
+    appraise()
+        .current_dir(dir)
+        .args(["new", "skeleton.toml", "--criteria", criteria])
+        .args(["--options", options])
+        .assert()
+        .success();
+    dir.join("skeleton.toml")
+}
+
+/// What `appraise ARGS FILE` writes to stdout and stderr, with its exit code.
+fn run(args: &[&str], file: &std::path::Path) -> (String, String, Option<i32>) {
+    let out = appraise().args(args).arg(file).output().unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        out.status.code(),
+    )
+}
+
+#[test]
+fn check_on_a_new_skeleton_shows_a_few_unscored_cells_and_sums_up_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = skeleton(dir.path(), "4", "6");
+    let (out, err, code) = run(&["check"], &file);
+    assert_eq!(code, Some(0), "{err}");
+    // Every warning still counts.
+    assert!(out.ends_with("skeleton.toml: ok (24 warnings)\n"), "{out}");
+    // The first three in full, with place, text and help as ever.
+    assert_eq!(
+        err.matches("warning[missing-score]: Option").count(),
+        3,
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("help: add the score when it is agreed").count(),
+        3
+    );
+    assert!(err.contains("skeleton.toml:"), "{err}");
+    assert!(
+        err.contains("Option 1 has no score for Criterion 3 yet")
+            && !err.contains("for Criterion 4 yet"),
+        "{err}"
+    );
+    // Then one line for the rest, and how to see them all.
+    assert!(
+        err.contains(
+            "warning[missing-score]: … and 21 more missing scores (24 in all, across 6 options and 4 criteria)"
+        ),
+        "{err}"
+    );
+    let all = format!(
+        "help: `appraise check --all {}` lists every one",
+        file.display()
+    );
+    assert_eq!(err.matches(&all).count(), 1, "{err}");
+
+    // --all lists every one, and sums nothing up.
+    let (out, err, code) = run(&["check", "--all"], &file);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.ends_with("skeleton.toml: ok (24 warnings)\n"), "{out}");
+    assert_eq!(
+        err.matches("warning[missing-score]: Option").count(),
+        24,
+        "{err}"
+    );
+    assert!(!err.contains("more missing scores"), "{err}");
+
+    // The other commands sum up the same way; JSON lists everything.
+    let (_, err, code) = run(&["rank"], &file);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        err.matches("warning[missing-score]: Option").count(),
+        3,
+        "{err}"
+    );
+    assert!(err.contains("… and 21 more missing scores"), "{err}");
+    let (json, _, _) = run(&["rank", "--format", "json"], &file);
+    let v: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let warnings = v["warnings"].as_array().expect("a list of warnings");
+    assert_eq!(warnings.len(), 24);
+    assert!(warnings.iter().all(|w| w["kind"] == "missing-score"));
+}
+
+#[test]
+fn check_shows_up_to_five_warnings_of_a_kind_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = skeleton(dir.path(), "5", "1");
+    let (out, err, code) = run(&["check"], &file);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.ends_with("skeleton.toml: ok (5 warnings)\n"), "{out}");
+    assert_eq!(
+        err.matches("warning[missing-score]: Option").count(),
+        5,
+        "{err}"
+    );
+    assert!(!err.contains("more missing scores"), "{err}");
+    assert!(!err.contains("--all"), "{err}");
+}

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use appraise::load;
 use appraise::sanitise::shown;
 
-use super::{EXIT_FAILURE, print_load_error, print_warnings};
+use super::{EXIT_FAILURE, print_load_error, write_warnings};
 
 /// Arguments for `check`.
 #[derive(clap::Args)]
@@ -16,11 +16,16 @@ use super::{EXIT_FAILURE, print_load_error, print_warnings};
     appraise check appraisals/*.toml\n\n\
     Errors and warnings go to stderr as file:line:column with the offending line. \
     Warnings (unscored cells, published totals that differ from the scores) do not \
-    make the check fail.")]
+    make the check fail. Every error is shown; of a kind of warning that comes more \
+    than 5 times (a new file's unscored cells), the first 3 are shown and one line \
+    sums up the rest, unless --all is given.")]
 pub struct Args {
     /// The files to check.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// Show every warning in full, not the first few of each kind and a line for the rest.
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// Checks every file, reporting all problems; fails if any file is invalid.
@@ -30,7 +35,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for path in &args.files {
         match load::load_path(path) {
             Ok(loaded) => {
-                print_warnings(&loaded);
+                write_warnings(&loaded, args.all);
                 let n = loaded.warnings.len();
                 let summary = match n {
                     0 => String::new(),

@@ -4,7 +4,8 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use appraise::diagnostic::render_all;
+use appraise::compute::unscored;
+use appraise::diagnostic::{Diagnostic, Kind, render_all, render_summarised};
 use appraise::load::{self, LoadError, Loaded};
 use appraise::report::TextStyle;
 
@@ -80,17 +81,72 @@ pub fn print_load_error(e: &LoadError) {
     );
 }
 
-/// Prints a loaded file's warnings to stderr.
+/// Prints a loaded file's warnings to stderr; of a kind that comes many
+/// times, the first few and one line for the rest (see [`write_warnings`]).
 pub fn print_warnings(loaded: &Loaded) {
+    write_warnings(loaded, false);
+}
+
+/// Prints a loaded file's warnings to stderr: every one in full when
+/// `every` (`check --all`), otherwise summed up past the first few of each
+/// kind, the summary saying how to see them all.
+pub fn write_warnings(loaded: &Loaded, every: bool) {
     if loaded.warnings.is_empty() {
         return;
     }
+    let colour = stderr_colour();
+    let text = if every {
+        render_all(&loaded.source, &loaded.warnings, colour)
+    } else {
+        render_summarised(&loaded.source, &loaded.warnings, colour, &|kind, n| {
+            more_warnings(loaded, kind, n)
+        })
+    };
     let mut err = std::io::stderr().lock();
-    let _ = write!(
-        err,
-        "{}",
-        render_all(&loaded.source, &loaded.warnings, stderr_colour())
-    );
+    let _ = write!(err, "{text}");
+}
+
+/// The line that stands for `n` more warnings of `kind` in `loaded`: for
+/// unscored cells, how many there are and across how many options and
+/// criteria.
+fn more_warnings(loaded: &Loaded, kind: Kind, n: usize) -> Diagnostic {
+    let count = |n: usize, one: &str, many: &str| appraise::numbers::count(n as f64, one, many);
+    let message = match kind {
+        Kind::MissingScore => {
+            let a = &loaded.appraisal;
+            let (mut cells, mut options) = (0, 0);
+            let mut criteria = vec![false; a.criteria().len()];
+            for o in a.options() {
+                let before = cells;
+                for c in unscored(a, o) {
+                    cells += 1;
+                    if let Some(x) = criteria.get_mut(c) {
+                        *x = true;
+                    }
+                }
+                options += usize::from(cells > before);
+            }
+            let criteria = criteria.iter().filter(|&&x| x).count();
+            format!(
+                "… and {} ({cells} in all, across {} and {})",
+                count(n, "more missing score", "more missing scores"),
+                count(options, "option", "options"),
+                count(criteria, "criterion", "criteria"),
+            )
+        }
+        _ => format!(
+            "… and {} like these",
+            count(
+                n,
+                &format!("more {} warning", kind.as_str()),
+                &format!("more {} warnings", kind.as_str())
+            )
+        ),
+    };
+    Diagnostic::warning(kind, message, None).with_help(format!(
+        "`appraise check --all {}` lists every one",
+        loaded.source.name
+    ))
 }
 
 /// Writes a new file whole or not at all: with `force` replacing one that
