@@ -11,7 +11,7 @@ use comfy_table::{
     Attribute, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets,
 };
 
-use crate::export::doc::Align;
+use crate::export::doc::{Align, column_parts, repeating};
 use crate::export::{Block, Column, Report, ReportTable, RowKind};
 use crate::sanitise::{sanitise, sanitise_line};
 
@@ -167,7 +167,29 @@ pub fn table(t: &ReportTable, style: TextStyle, notes: bool) -> String {
     if narrow(&t) && !words_fit(&t, limit) && t.columns.iter().any(|c| c.repeats) {
         t = Cow::Owned(without_columns(&t, |c| c.repeats));
     }
-    let mut out = draw(&t, style);
+    let mut out = match parts_to_fit(&t, style) {
+        Some(parts) => {
+            let headers: Vec<String> = t.columns.iter().map(|c| c.header.clone()).collect();
+            let note = format!(
+                "Shown in {} parts{}, to fit {limit} columns.",
+                parts.len(),
+                repeating(&t, &headers)
+            );
+            let mut out = wrap(&sanitise(&note), style.width).into_owned();
+            for part in &parts {
+                let mut keep = vec![false; t.columns.len()];
+                for &c in part {
+                    if let Some(k) = keep.get_mut(c) {
+                        *k = true;
+                    }
+                }
+                out.push('\n');
+                out.push_str(&draw(&keep_columns(&t, &keep), style));
+            }
+            out
+        }
+        None => draw(&t, style),
+    };
     let shown: Vec<&String> = if notes {
         t.notes.iter().collect()
     } else {
@@ -178,6 +200,26 @@ pub fn table(t: &ReportTable, style: TextStyle, notes: bool) -> String {
         out.push_str(&wrap(&sanitise(n), style.width));
     }
     out
+}
+
+/// The parts a table with a row header is drawn in when, with a width set,
+/// its columns cannot all be as wide as their longest words side by side
+/// (see [`column_parts`]); `None` when it fits whole, or when parts would
+/// not fit either.
+fn parts_to_fit(t: &ReportTable, style: TextStyle) -> Option<Vec<Vec<usize>>> {
+    let width = usize::from(style.width?);
+    if words_fit(t, width) {
+        return None;
+    }
+    let lead = t.row_header? + 1;
+    // A rule at each side and between columns, and a space each side of each.
+    let least: Vec<f64> = longest_words(t).iter().map(|&n| (n + 3) as f64).collect();
+    let room = width as f64 - 1.0 - least.iter().take(lead).sum::<f64>();
+    if lead >= least.len() || least.iter().skip(lead).any(|&w| w > room) {
+        return None;
+    }
+    let parts = column_parts(&least, lead, room, usize::MAX);
+    (parts.len() > 1).then_some(parts)
 }
 
 /// Heads each column that has a short header with it, and returns the
@@ -275,6 +317,11 @@ fn draw(t: &ReportTable, style: TextStyle) -> String {
 /// leaves out what it has no room for (a criteria table's descriptions).
 pub fn without_columns(t: &ReportTable, drop: impl Fn(&Column) -> bool) -> ReportTable {
     let keep: Vec<bool> = t.columns.iter().map(|c| !drop(c)).collect();
+    keep_columns(t, &keep)
+}
+
+/// The table with only the columns `keep` marks.
+fn keep_columns(t: &ReportTable, keep: &[bool]) -> ReportTable {
     fn kept<T>(v: &mut Vec<T>, keep: &[bool]) {
         let mut i = 0;
         v.retain(|_| {
@@ -283,9 +330,9 @@ pub fn without_columns(t: &ReportTable, drop: impl Fn(&Column) -> bool) -> Repor
         });
     }
     let mut out = t.clone();
-    kept(&mut out.columns, &keep);
+    kept(&mut out.columns, keep);
     for row in &mut out.rows {
-        kept(&mut row.cells, &keep);
+        kept(&mut row.cells, keep);
     }
     // Formulas and row headers refer to column positions that have moved.
     out.weighted_sum = None;

@@ -254,6 +254,8 @@ fn rank_json_carries_the_precision_a_total_was_published_with() {
 
 const V1_EXAMPLE: &str = "appraisals/children-services-ama-2017.toml";
 const V2_EXAMPLE: &str = "appraisals/social-security-uprating-2024.toml";
+/// The format's commented version-2 example: a matrix of 13 columns.
+const WASTE: &str = "tests/fixtures/v2/waste-contract.toml";
 
 /// `report`'s text for `file` at `width` columns (`None`: piped).
 fn report_at(file: &str, width: Option<u16>) -> String {
@@ -276,24 +278,36 @@ fn words(text: &str) -> std::collections::BTreeSet<&str> {
         .collect()
 }
 
-/// The rows of the score matrix's header, between its top rule and the
-/// rule under the header.
-fn matrix_header(text: &str) -> Vec<&str> {
+/// The score matrix's headers, one for each part it is shown in: the rows
+/// between each part's top rule and the rule under its header.
+fn matrix_headers(text: &str) -> Vec<Vec<&str>> {
     let lines: Vec<&str> = text.lines().collect();
     let at = lines
         .iter()
         .position(|l| l.starts_with("Full score matrix"))
         .expect("the report has a score matrix");
-    lines[at + 2..]
+    let end = lines[at..]
         .iter()
-        .take_while(|l| !l.starts_with('╞'))
-        .copied()
-        .collect()
+        .position(|l| l.starts_with("Key: "))
+        .map_or(lines.len(), |k| at + k);
+    let mut headers = Vec::new();
+    for (i, l) in lines.iter().enumerate().take(end).skip(at) {
+        if l.starts_with('┌') {
+            headers.push(
+                lines[i + 1..]
+                    .iter()
+                    .take_while(|l| !l.starts_with('╞'))
+                    .copied()
+                    .collect(),
+            );
+        }
+    }
+    headers
 }
 
 #[test]
 fn the_score_matrix_at_80_columns_breaks_no_word_and_keeps_its_totals_whole() {
-    for (file, out_of) in [(V2_EXAMPLE, "20"), (V1_EXAMPLE, "40")] {
+    for (file, out_of) in [(V2_EXAMPLE, "20"), (V1_EXAMPLE, "40"), (WASTE, "100")] {
         let narrow = report_at(file, Some(80));
         // The total's header is one word, and the key says what it is out of.
         let said = format!("Totals are out of {out_of}.");
@@ -307,20 +321,34 @@ fn the_score_matrix_at_80_columns_breaks_no_word_and_keeps_its_totals_whole() {
             key.contains(&format!(". {said}")),
             "{file}: the key is {key:?}"
         );
-        let header = matrix_header(&narrow);
-        assert_eq!(
-            header.len(),
-            1,
-            "{file}: the header wraps:\n{}",
-            header.join("\n")
-        );
-        let last = header[0].trim_end_matches('│').rsplit('┆').next();
-        assert_eq!(last.map(str::trim), Some("Total"), "{file}: {}", header[0]);
+        let headers = matrix_headers(&narrow);
+        for header in &headers {
+            assert_eq!(
+                header.len(),
+                1,
+                "{file}: a header wraps:\n{}",
+                header.join("\n")
+            );
+        }
+        let last = headers
+            .last()
+            .and_then(|h| h.first())
+            .copied()
+            .unwrap_or_default();
+        let cell = last.trim_end_matches('│').rsplit('┆').next();
+        assert_eq!(cell.map(str::trim), Some("Total"), "{file}: {last}");
+        // Only a matrix too wide for 80 columns at its words' widths (the
+        // waste contract's 13 columns) is shown in parts.
+        let parts = if file == WASTE { 2 } else { 1 };
+        assert_eq!(headers.len(), parts, "{file}:\n{narrow}");
+        let note =
+            "Shown in 2 parts, each repeating the Rank and Option columns, to fit 80 columns.";
+        assert_eq!(narrow.contains(note), parts == 2, "{file}");
         // Every word at 80 columns is a whole word of the report as it is
         // piped or drawn without a limit.
         let known = report_at(file, None) + &report_at(file, Some(1000));
         let known = words(&known);
-        let narrow = narrow.replace(&said, "");
+        let narrow = narrow.replace(&said, "").replace(note, "");
         let broken: Vec<&str> = words(&narrow)
             .into_iter()
             .filter(|w| !known.contains(w))
@@ -342,12 +370,13 @@ fn the_score_matrix_at_80_columns_breaks_no_word_and_keeps_its_totals_whole() {
 #[test]
 fn the_score_matrix_at_120_columns_keeps_its_full_total_header_and_published_totals() {
     let wide = report_at(V1_EXAMPLE, Some(120));
-    let header = matrix_header(&wide);
-    assert_eq!(header.len(), 1, "{}", header.join("\n"));
+    let headers = matrix_headers(&wide);
+    assert_eq!(headers.len(), 1, "{wide}");
+    assert_eq!(headers[0].len(), 1, "{}", headers[0].join("\n"));
     assert!(
-        header[0].ends_with("┆ Total (of 40)        ┆ Published total │"),
+        headers[0][0].ends_with("┆ Total (of 40)        ┆ Published total │"),
         "{}",
-        header[0]
+        headers[0][0]
     );
     assert!(!wide.contains("Totals are out of"), "{wide}");
     // At 80 the published totals go, and the one that differs is still said.

@@ -926,6 +926,64 @@ impl ReportTable {
     }
 }
 
+/// The parts a table too wide for its room is shown in: consecutive runs
+/// of the columns after the first `lead` (a matrix's rank and option name),
+/// each part starting with those `lead` columns, none holding more than
+/// `most` of the rest or wider than `room` at the columns' `least` widths
+/// (a column wider than that has a part to itself). Parts of about the same
+/// width are preferred to a last part of a few columns. Used by the Word
+/// export and the terminal.
+pub fn column_parts(least: &[f64], lead: usize, room: f64, most: usize) -> Vec<Vec<usize>> {
+    let n = least.len();
+    let least = |c: usize| least.get(c).copied().unwrap_or(0.0);
+    let mut parts = Vec::new();
+    let mut part: Vec<usize> = (0..lead).collect();
+    let mut used = 0.0;
+    for c in lead..n {
+        let w = least(c);
+        if part.len() > lead && (part.len() - lead == most || used + w > room) {
+            parts.push(std::mem::replace(&mut part, (0..lead).collect()));
+            used = 0.0;
+        }
+        part.push(c);
+        used += w;
+    }
+    parts.push(part);
+    // As many parts again, but even: a last part of a few columns stretched
+    // across the page reads worse than parts of about the same width.
+    let k = parts.len();
+    let per = n.saturating_sub(lead).div_ceil(k).max(1);
+    let even: Vec<Vec<usize>> = (lead..n)
+        .collect::<Vec<_>>()
+        .chunks(per)
+        .map(|chunk| (0..lead).chain(chunk.iter().copied()).collect())
+        .collect();
+    let fits = |p: &Vec<usize>| {
+        p.len() - lead <= most && p.iter().skip(lead).map(|&c| least(c)).sum::<f64>() <= room
+    };
+    if even.len() == k && even.iter().all(fits) {
+        even
+    } else {
+        parts
+    }
+}
+
+/// ", each repeating the Rank and Option columns": what each part of a
+/// table shown in parts repeats (its columns up to the row header), headed
+/// as `headers`.
+pub fn repeating(t: &ReportTable, headers: &[String]) -> String {
+    let lead = t.row_header.map_or(0, |c| c + 1).min(t.columns.len());
+    let repeated: Vec<&str> = headers.iter().take(lead).map(String::as_str).collect();
+    match repeated.as_slice() {
+        [] => String::new(),
+        [one] => format!(", each repeating the {one} column"),
+        [init @ .., last] => format!(
+            ", each repeating the {} and {last} columns",
+            init.join(", ")
+        ),
+    }
+}
+
 /// The display text of a numeric value, where decimals can be aligned.
 fn figure_text(v: &Value) -> Option<&str> {
     match v {

@@ -22,6 +22,7 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 use super::ExportError;
 use super::doc::{
     Align, Block, Chart, FIGURE_LABEL, Numbering, Report, ReportTable, RowKind, TABLE_LABEL,
+    column_parts, repeating,
 };
 use super::png::svg_to_png;
 use super::stream::ReportStream;
@@ -506,37 +507,8 @@ fn word_parts(t: &ReportTable, wants: &[Want], text_width: u32) -> Vec<Vec<usize
         return vec![(0..n).collect()];
     }
     let room = width - (0..lead).map(least).sum::<f64>();
-    let most = WORD_MAX_COLUMNS - lead;
-    let mut parts = Vec::new();
-    let mut part: Vec<usize> = (0..lead).collect();
-    let mut used = 0.0;
-    for c in lead..n {
-        let w = least(c);
-        if part.len() > lead && (part.len() - lead == most || used + w > room) {
-            parts.push(std::mem::replace(&mut part, (0..lead).collect()));
-            used = 0.0;
-        }
-        part.push(c);
-        used += w;
-    }
-    parts.push(part);
-    // As many parts again, but even: a last part of a few columns stretched
-    // across the page reads worse than parts of about the same width.
-    let k = parts.len();
-    let per = (n - lead).div_ceil(k);
-    let even: Vec<Vec<usize>> = (lead..n)
-        .collect::<Vec<_>>()
-        .chunks(per)
-        .map(|chunk| (0..lead).chain(chunk.iter().copied()).collect())
-        .collect();
-    let fits = |p: &Vec<usize>| {
-        p.len() - lead <= most && p.iter().skip(lead).map(|&c| least(c)).sum::<f64>() <= room
-    };
-    if even.len() == k && even.iter().all(fits) {
-        even
-    } else {
-        parts
-    }
+    let least: Vec<f64> = (0..n).map(least).collect();
+    column_parts(&least, lead, room, WORD_MAX_COLUMNS - lead)
 }
 
 /// The sentence before a table shown in `parts` Word tables.
@@ -547,17 +519,10 @@ fn parts_note(t: &ReportTable, headers: &[String], parts: usize) -> String {
     } else {
         format!("its {n} columns do not fit across the page at a readable size")
     };
-    let lead = t.row_header.map_or(0, |c| c + 1).min(n);
-    let repeated: Vec<&str> = headers.iter().take(lead).map(String::as_str).collect();
-    let repeated = match repeated.as_slice() {
-        [] => String::new(),
-        [one] => format!(", each repeating the {one} column"),
-        [init @ .., last] => format!(
-            ", each repeating the {} and {last} columns",
-            init.join(", ")
-        ),
-    };
-    format!("This table is shown in {parts} parts{repeated}: {why}.")
+    format!(
+        "This table is shown in {parts} parts{}: {why}.",
+        repeating(t, headers)
+    )
 }
 
 /// Adds a table (in parts when it is too wide for one Word table) to `s`,
