@@ -756,7 +756,10 @@ pub(crate) mod tests {
         let e = ExportError::from(rust_xlsxwriter::XlsxError::SheetnameCannotBeBlank(
             String::new(),
         ));
-        assert!(e.to_string().starts_with("building the spreadsheet failed: "));
+        assert!(
+            e.to_string()
+                .starts_with("building the spreadsheet failed: ")
+        );
         assert!(e.source().is_some());
         let e = ExportError::from(zip::result::ZipError::FileNotFound);
         assert!(e.source().is_some());
