@@ -687,6 +687,17 @@ impl SaveJob {
         &self.appraisal
     }
 
+    /// The text it writes, worked out without writing it (so that `update`'s
+    /// saves can be checked without a disk).
+    pub fn text(&self) -> Result<String, SaveError> {
+        self.target.saved_text(
+            self.from.as_deref(),
+            &self.to,
+            &self.original,
+            &self.appraisal,
+        )
+    }
+
     /// Writes the file: checks first that it may (a folder, another file to
     /// be replaced, a change on disk since loading), then writes it safely,
     /// takes a hold on the new file if the save moved the document, and

@@ -54,20 +54,63 @@ fn example_at_nowhere() -> App {
 }
 
 /// Applies `action` and returns the effects asked for, performing none.
-fn pure(app: &mut App, action: Action) -> Effects {
+pub(super) fn pure(app: &mut App, action: Action) -> Effects {
     super::update(app, action)
 }
 
+/// Types `s` into whatever box is open, performing no effect.
+pub(super) fn pure_text(app: &mut App, s: &str) {
+    for ch in s.chars() {
+        pure(app, Action::Input(Input::Char(ch)));
+    }
+}
+
+/// Empties the open one-line box, performing no effect.
+pub(super) fn pure_clear(app: &mut App) {
+    for _ in 0..200 {
+        pure(app, Action::Input(Input::Backspace));
+    }
+}
+
 /// The save among `fx`, and whether quitting follows it.
-fn save_asked(fx: &Effects) -> Option<(&crate::tui::doc::SaveJob, bool)> {
+pub(super) fn save_asked(fx: &Effects) -> Option<(&crate::tui::doc::SaveJob, bool)> {
     fx.iter().find_map(|e| match e {
         Effect::Save { job, then_quit } => Some((job, *then_quit)),
         _ => None,
     })
 }
 
+/// The one save among `fx`: it must be there, and alone.
+pub(super) fn the_save(fx: &Effects) -> (&crate::tui::doc::SaveJob, bool) {
+    let saves = fx
+        .iter()
+        .filter(|e| matches!(e, Effect::Save { .. }))
+        .count();
+    assert_eq!(saves, 1, "one save is asked for: {fx:?}");
+    save_asked(fx).unwrap()
+}
+
+/// What the runner sends back once `job` is written, made from the job's
+/// own text without writing anything. For a save into the document's own
+/// file: one that moves it elsewhere also takes a recovery file and a hold
+/// there, which only running the job does.
+pub(super) fn written(job: &crate::tui::doc::SaveJob, then_quit: bool) -> Done {
+    let text = job.text().unwrap();
+    Done::Saved {
+        outcome: crate::tui::doc::SaveOutcome::Saved(Box::new(crate::tui::doc::SavedFile {
+            path: job.to().to_owned(),
+            fingerprint: crate::save::Fingerprint::of(text.as_bytes()),
+            text,
+            appraisal: job.appraisal().clone(),
+            recovery: None,
+            claim: None,
+        })),
+        then_quit,
+    }
+}
+
 /// The export among `fx`.
-fn export_asked(fx: &Effects) -> Option<crate::tui::export::ExportJob> {
+pub(super) fn export_asked(fx: &Effects) -> Option<crate::tui::export::ExportJob> {
     fx.iter().find_map(|e| match e {
         Effect::Export(job) => Some(job.clone()),
         _ => None,
