@@ -447,12 +447,16 @@ fn undo_moves_the_selection_to_the_change() {
 #[test]
 fn save_writes_only_what_changed() {
     let text = crate::load::EXAMPLE;
-    let (_dir, path, mut app) = on_disk(text);
-    update(&mut app, Action::Digit(2));
-    update(&mut app, Action::Save);
+    let mut app = example_at_nowhere();
+    pure(&mut app, Action::Digit(2));
+    let fx = pure(&mut app, Action::Save);
+    let (job, then_quit) = the_save(&fx);
+    assert_eq!(job.to(), std::path::Path::new(NOWHERE));
+    let saved = job.text().unwrap();
+    let done = written(job, then_quit);
+    finish(&mut app, done);
     assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
     assert!(!app.doc.is_dirty());
-    let saved = std::fs::read_to_string(&path).unwrap();
     let changed: Vec<_> = text
         .lines()
         .zip(saved.lines())
@@ -463,11 +467,11 @@ fn save_writes_only_what_changed() {
 
 #[test]
 fn saving_the_example_asks_where_and_then_writes_there() {
-    let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("copy.toml");
+    let target = PathBuf::from("/nonexistent-appraise-test/copy.toml");
     let mut app = example();
-    update(&mut app, Action::Digit(3));
-    update(&mut app, Action::Save);
+    pure(&mut app, Action::Digit(3));
+    let fx = pure(&mut app, Action::Save);
+    assert!(save_asked(&fx).is_none(), "no file to save to: {fx:?}");
     assert!(matches!(
         app.view.mode,
         Mode::Prompt(Prompt {
@@ -475,21 +479,34 @@ fn saving_the_example_asks_where_and_then_writes_there() {
             ..
         })
     ));
-    clear_prompt(&mut app);
-    update(&mut app, Action::Input(Input::Enter));
+    pure_clear(&mut app);
+    let fx = pure(&mut app, Action::Input(Input::Enter));
     assert!(is_error(&app), "an empty name is refused");
-    type_text(&mut app, target.to_str().unwrap());
-    update(&mut app, Action::Input(Input::Enter));
+    assert!(save_asked(&fx).is_none(), "{fx:?}");
+    pure_text(&mut app, target.to_str().unwrap());
+    let fx = pure(&mut app, Action::Input(Input::Enter));
     assert_eq!(app.view.mode, Mode::Normal);
-    assert_eq!(app.doc.path(), Some(target.as_path()));
-    let back = crate::load::load_path(&target).unwrap().appraisal;
+    let (job, then_quit) = the_save(&fx);
+    assert_eq!(job.to(), target.as_path());
+    let back = load_str("back.toml", &job.text().unwrap())
+        .unwrap()
+        .appraisal;
     assert_eq!(&back, app.doc.appraisal());
+    let done = written(job, then_quit);
+    finish(&mut app, done);
+    assert_eq!(app.doc.path(), Some(target.as_path()));
     // Saving again goes straight to the new file.
-    update(&mut app, Action::Digit(1));
-    update(&mut app, Action::Save);
+    pure(&mut app, Action::Digit(1));
+    let fx = pure(&mut app, Action::Save);
     assert_eq!(app.view.mode, Mode::Normal);
+    let (job, _) = the_save(&fx);
+    assert_eq!(job.to(), target.as_path());
     assert_eq!(
-        crate::load::load_path(&target).unwrap().appraisal.options()[0].score(0),
+        load_str("back.toml", &job.text().unwrap())
+            .unwrap()
+            .appraisal
+            .options()[0]
+            .score(0),
         Some(1.0)
     );
 }
@@ -1840,29 +1857,36 @@ fn the_mouse_can_be_turned_off_for_copying_text() {
 
 #[test]
 fn the_quit_dialog_saves_and_quits_on_enter() {
-    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
-    update(&mut app, Action::Digit(2));
-    update(&mut app, Action::Quit);
+    let mut app = example_at_nowhere();
+    pure(&mut app, Action::Digit(2));
+    pure(&mut app, Action::Quit);
     assert!(keys::confirm_takes(&Confirm::Quit, '\n'));
-    update(&mut app, Action::Input(Input::Enter));
-    assert!(app.quit);
-    let back = crate::load::load_path(&path).unwrap().appraisal;
+    let fx = pure(&mut app, Action::Input(Input::Enter));
+    let (job, then_quit) = the_save(&fx);
+    assert!(then_quit);
+    assert_eq!(job.to(), std::path::Path::new(NOWHERE));
+    let back = load_str("back.toml", &job.text().unwrap())
+        .unwrap()
+        .appraisal;
     assert_eq!(back.options()[0].score(0), Some(2.0));
+    let done = written(job, then_quit);
+    finish(&mut app, done);
+    assert!(app.quit);
 }
 
 #[test]
 fn the_swing_ranking_is_saved_as_the_agreed_order_keeping_comments() {
     let text = crate::load::EXAMPLE;
-    let (_dir, path, mut app) = on_disk(text);
-    update(&mut app, Action::Swing);
+    let mut app = example_at_nowhere();
+    pure(&mut app, Action::Swing);
     // Step 1: move the last criterion (Risk) to the top, then record.
     for _ in 0..7 {
-        update(&mut app, Action::Input(Input::Down));
+        pure(&mut app, Action::Input(Input::Down));
     }
     for _ in 0..7 {
-        update(&mut app, Action::Input(Input::MoveUp));
+        pure(&mut app, Action::Input(Input::MoveUp));
     }
-    update(&mut app, Action::Input(Input::Char('o')));
+    pure(&mut app, Action::Input(Input::Char('o')));
     assert!(
         message(&app).starts_with("Agreed order recorded"),
         "{}",
@@ -1886,21 +1910,25 @@ fn the_swing_ranking_is_saved_as_the_agreed_order_keeping_comments() {
         "{order:?}"
     );
     // Leave the assistant without changing weights, and save.
-    update(&mut app, Action::Input(Input::Esc));
+    pure(&mut app, Action::Input(Input::Esc));
     assert_eq!(app.view.mode, Mode::Normal);
     assert!(
         message(&app).contains("agreed order stays recorded"),
         "{}",
         message(&app)
     );
-    update(&mut app, Action::Save);
+    let fx = pure(&mut app, Action::Save);
+    let (job, then_quit) = the_save(&fx);
+    assert_eq!(job.to(), std::path::Path::new(NOWHERE));
+    let saved = job.text().unwrap();
+    let done = written(job, then_quit);
+    finish(&mut app, done);
     assert!(
         message(&app).starts_with("Saved to"),
         "{} {:?}",
         message(&app),
         app.view.mode
     );
-    let saved = std::fs::read_to_string(&path).unwrap();
     // Every line of the file is kept, comments too; the table is added.
     assert!(
         saved.starts_with(text.trim_end()),
@@ -1920,7 +1948,7 @@ fn the_swing_ranking_is_saved_as_the_agreed_order_keeping_comments() {
             .unwrap();
     assert!(!c.is_empty());
     // Undo takes it away again; saving then removes the order.
-    update(&mut app, Action::Undo);
+    pure(&mut app, Action::Undo);
     assert!(app.doc.appraisal().agreed_weights().order.is_empty());
 }
 
