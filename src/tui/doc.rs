@@ -682,6 +682,13 @@ impl SaveJob {
         self.force
     }
 
+    /// The fingerprint the file must still have for the save to go ahead
+    /// (unless forced): the file as loaded or last taken, if it is the
+    /// document's own.
+    pub fn expected(&self) -> Option<Fingerprint> {
+        self.expected
+    }
+
     /// The appraisal it writes.
     pub fn appraisal(&self) -> &Appraisal {
         &self.appraisal

@@ -850,13 +850,19 @@ fn exporting_a_copy_in_member_mode_copies_the_sheet() {
         job.copy_text(),
         SHEET.replace("cost = 2      # the leases", "cost = 5      # the leases")
     );
-    // What the runner sends back once it is written.
-    let written = vec![target.clone()];
+    // The job, run as the runner runs it, writes exactly that text.
+    let outcome = job.clone().run(&mut |_| {});
+    assert!(
+        matches!(&outcome, crate::tui::export::ExportOutcome::Written(f) if f == std::slice::from_ref(&target)),
+        "{outcome:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), job.copy_text());
+    // And what it sends back is reported.
     finish(
         &mut app,
         Done::Exported {
             job: Box::new(job),
-            outcome: crate::tui::export::ExportOutcome::Written(written),
+            outcome,
         },
     );
     assert_eq!(message(&app), format!("Exported to {}", target.display()));

@@ -511,8 +511,10 @@ fn saving_the_example_asks_where_and_then_writes_there() {
     );
 }
 
+/// End to end: the save is performed, since it is the save that finds
+/// another file at the name.
 #[test]
-fn save_as_asks_before_replacing_another_file() {
+fn end_to_end_save_as_asks_before_replacing_another_file() {
     let (dir, _path, mut app) = on_disk(crate::load::EXAMPLE);
     let other = dir.path().join("other.toml");
     std::fs::write(&other, "keep me").unwrap();
@@ -547,6 +549,39 @@ fn colleague_saved_meanwhile() -> (tempfile::TempDir, PathBuf, App, String) {
     (dir, path, app, theirs)
 }
 
+/// What the runner sends back when a save found the file changed on disk
+/// to `theirs`, read as [`crate::tui::doc::SaveJob::run`] reads it; nothing
+/// is on disk.
+fn found_changed(theirs: &str, then_quit: bool) -> Done {
+    Done::Saved {
+        outcome: crate::tui::doc::SaveOutcome::Changed(Box::new(crate::tui::doc::SaveClash {
+            then_quit: false,
+            text: theirs.to_owned(),
+            fingerprint: crate::save::Fingerprint::of(theirs.as_bytes()),
+            theirs: load_str("theirs.toml", theirs).unwrap().appraisal,
+        })),
+        then_quit,
+    }
+}
+
+/// Ctrl-s, and the save it asks for finding the file changed to `theirs`.
+fn save_finds(app: &mut App, theirs: &str) {
+    let fx = pure(app, Action::Save);
+    let (_, then_quit) = the_save(&fx);
+    finish(app, found_changed(theirs, then_quit));
+}
+
+/// As [`colleague_saved_meanwhile`] with nothing on disk: the example, this
+/// copy's first score set to 1, and Ctrl-s pressed, the save finding a
+/// colleague's save of `partnerships = 0` on option 0.
+fn colleague_saved_meanwhile_found() -> (App, String) {
+    let mut app = example_at_nowhere();
+    pure(&mut app, Action::Digit(1));
+    let theirs = crate::load::EXAMPLE.replacen("partnerships = 5", "partnerships = 0", 1);
+    save_finds(&mut app, &theirs);
+    (app, theirs)
+}
+
 /// The save's choice open on screen.
 fn save_choice(app: &App) -> &crate::tui::app::Clashes {
     match &app.view.mode {
@@ -555,8 +590,10 @@ fn save_choice(app: &App) -> &crate::tui::app::Clashes {
     }
 }
 
+/// End to end: the saves are performed, since it is the save that finds
+/// the file changed on disk, and reads it.
 #[test]
-fn saving_over_a_colleagues_save_shows_each_cell_and_keeps_theirs() {
+fn end_to_end_saving_over_a_colleagues_save_shows_each_cell_and_keeps_theirs() {
     let (_dir, path, mut app, theirs) = colleague_saved_meanwhile();
     // Ctrl-s asks for a save; the save finds the file changed and reads it.
     let fx = super::update(&mut app, Action::Save);
@@ -608,77 +645,110 @@ fn saving_over_a_colleagues_save_shows_each_cell_and_keeps_theirs() {
 #[test]
 fn a_save_choice_can_take_all_yours_all_theirs_or_cancel() {
     // Esc: nothing saved, nothing changed.
-    let (_dir, path, mut app, theirs) = colleague_saved_meanwhile();
-    update(&mut app, Action::Save);
+    let (mut app, theirs) = colleague_saved_meanwhile_found();
     save_choice(&app);
-    update(&mut app, Action::Input(Input::Esc));
+    let fx = pure(&mut app, Action::Input(Input::Esc));
+    assert!(save_asked(&fx).is_none(), "nothing saved: {fx:?}");
     assert_eq!(app.view.mode, Mode::Normal);
     assert!(message(&app).contains("Not saved"), "{}", message(&app));
     assert!(app.doc.is_dirty());
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
     // Space switches a cell; the message says which version it keeps now.
-    update(&mut app, Action::Save);
-    update(&mut app, Action::Input(Input::Down));
-    update(&mut app, Action::Input(Input::Char(' ')));
+    save_finds(&mut app, &theirs);
+    pure(&mut app, Action::Input(Input::Down));
+    pure(&mut app, Action::Input(Input::Char(' ')));
     assert_eq!(save_choice(&app).take_yours, [true, true]);
     assert!(message(&app).contains("keeps yours"), "{}", message(&app));
     // a: save yours as another file instead.
-    update(&mut app, Action::Input(Input::Char('a')));
+    let fx = pure(&mut app, Action::Input(Input::Char('a')));
+    assert!(save_asked(&fx).is_none(), "{fx:?}");
     assert!(matches!(app.view.mode, Mode::Prompt(_)));
-    update(&mut app, Action::Input(Input::Esc));
+    pure(&mut app, Action::Input(Input::Esc));
     // y: all yours, over theirs (what overwriting did), still one checked save.
-    update(&mut app, Action::Save);
-    update(&mut app, Action::Input(Input::Char('y')));
-    assert!(!app.doc.is_dirty());
-    let now = crate::load::load_path(&path).unwrap().appraisal;
+    save_finds(&mut app, &theirs);
+    let fx = pure(&mut app, Action::Input(Input::Char('y')));
+    let (job, then_quit) = the_save(&fx);
+    assert!(!job.force());
+    assert_eq!(
+        job.expected(),
+        Some(crate::save::Fingerprint::of(theirs.as_bytes())),
+        "checked against the file as it was found"
+    );
+    let now = load_str("now.toml", &job.text().unwrap())
+        .unwrap()
+        .appraisal;
     assert_eq!(now.options()[0].score(0), Some(1.0));
     assert_eq!(now.options()[0].score(1), Some(5.0), "your version won");
+    let done = written(job, then_quit);
+    finish(&mut app, done);
+    assert!(!app.doc.is_dirty());
 
     // t: all theirs: the document becomes the file as it is, undoably.
-    let (_dir, path, mut app, theirs) = colleague_saved_meanwhile();
-    update(&mut app, Action::Save);
-    update(&mut app, Action::Input(Input::Char('t')));
+    let (mut app, theirs) = colleague_saved_meanwhile_found();
+    let fx = pure(&mut app, Action::Input(Input::Char('t')));
+    assert!(
+        save_asked(&fx).is_none(),
+        "the file is left as it is: {fx:?}"
+    );
     assert_eq!(app.view.mode, Mode::Normal);
     assert!(!app.doc.is_dirty());
     assert_eq!(score(&app, 0, 1), Some(0.0));
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
-    update(&mut app, Action::Undo);
+    pure(&mut app, Action::Undo);
     assert_eq!(score(&app, 0, 0), Some(1.0), "u brings yours back");
     assert!(app.doc.is_dirty());
     // Saved now, over the file as taken, without asking again.
-    update(&mut app, Action::Save);
+    let fx = pure(&mut app, Action::Save);
+    let (job, then_quit) = the_save(&fx);
+    assert!(!job.force());
+    assert_eq!(
+        job.expected(),
+        Some(crate::save::Fingerprint::of(theirs.as_bytes()))
+    );
+    // Their file, edited back to yours.
+    assert_eq!(
+        job.text().unwrap(),
+        theirs
+            .replacen("child-focused = 4", "child-focused = 1", 1)
+            .replacen("partnerships = 0", "partnerships = 5", 1)
+    );
+    let done = written(job, then_quit);
+    finish(&mut app, done);
     assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
 }
 
 #[test]
 fn a_save_over_a_change_only_in_comments_keeps_it_without_asking() {
-    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
-    update(&mut app, Action::Digit(1));
+    let mut app = example_at_nowhere();
+    pure(&mut app, Action::Digit(1));
     let theirs = format!("# Checked by the clerk.\n{}", crate::load::EXAMPLE);
-    std::fs::write(&path, &theirs).unwrap();
-    update(&mut app, Action::Save);
+    let fx = pure(&mut app, Action::Save);
+    let (_, then_quit) = the_save(&fx);
+    // The save found their comment: it saves again at once, on top of it.
+    let fx = finish(&mut app, found_changed(&theirs, then_quit));
     assert_eq!(app.view.mode, Mode::Normal);
-    assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
-    let text = std::fs::read_to_string(&path).unwrap();
+    let (job, then_quit) = the_save(&fx);
+    let text = job.text().unwrap();
     assert!(
         text.starts_with("# Checked by the clerk."),
         "their comment is kept"
     );
     assert_eq!(
-        crate::load::load_path(&path).unwrap().appraisal.options()[0].score(0),
+        load_str("now.toml", &text).unwrap().appraisal.options()[0].score(0),
         Some(1.0)
     );
+    let done = written(job, then_quit);
+    finish(&mut app, done);
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
 }
 
 #[test]
 fn a_save_choice_offers_the_weights_when_they_differ() {
-    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
-    update(&mut app, Action::Digit(1));
+    let mut app = example_at_nowhere();
+    pure(&mut app, Action::Digit(1));
     // They change a weight (and nothing else): it is kept unless chosen.
     let theirs = crate::load::EXAMPLE.replacen("weight = 1", "weight = 3", 1);
     assert_ne!(theirs, crate::load::EXAMPLE);
-    std::fs::write(&path, &theirs).unwrap();
-    update(&mut app, Action::Save);
+    save_finds(&mut app, &theirs);
     let k = save_choice(&app);
     assert_eq!(
         k.frame,
@@ -686,29 +756,37 @@ fn a_save_choice_offers_the_weights_when_they_differ() {
         "their weights, which only they changed"
     );
     assert_eq!(k.rows(), 2);
-    update(&mut app, Action::Input(Input::Enter));
-    let now = crate::load::load_path(&path).unwrap().appraisal;
+    let fx = pure(&mut app, Action::Input(Input::Enter));
+    let (job, _) = the_save(&fx);
+    let now = load_str("now.toml", &job.text().unwrap())
+        .unwrap()
+        .appraisal;
     assert_eq!(now.criteria()[0].weight(), 3.0);
     assert_eq!(now.options()[0].score(0), Some(1.0));
 }
 
 #[test]
 fn a_save_whose_options_no_longer_match_asks_to_overwrite_or_save_elsewhere() {
-    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
-    update(&mut app, Action::Digit(1));
-    let mut a = crate::load::load_path(&path).unwrap().appraisal;
+    let mut app = example_at_nowhere();
+    pure(&mut app, Action::Digit(1));
+    let mut a = load_str("a.toml", crate::load::EXAMPLE).unwrap().appraisal;
     a.move_option(0, 1).unwrap();
     let theirs = crate::document::update_document(crate::load::EXAMPLE, &a).unwrap();
-    std::fs::write(&path, &theirs).unwrap();
-    update(&mut app, Action::Save);
+    save_finds(&mut app, &theirs);
     assert!(matches!(
         app.view.mode,
         Mode::Confirm(Confirm::Conflict { then_quit: false })
     ));
-    update(&mut app, Action::Input(Input::Char('o')));
-    assert!(!app.doc.is_dirty());
-    let now = crate::load::load_path(&path).unwrap().appraisal;
+    let fx = pure(&mut app, Action::Input(Input::Char('o')));
+    let (job, then_quit) = the_save(&fx);
+    assert!(job.force(), "overwrites the file whole");
+    let now = load_str("now.toml", &job.text().unwrap())
+        .unwrap()
+        .appraisal;
     assert_eq!(now.options()[0].score(0), Some(1.0));
+    let done = written(job, then_quit);
+    finish(&mut app, done);
+    assert!(!app.doc.is_dirty());
 }
 
 #[test]
@@ -1606,8 +1684,9 @@ fn a_corrupt_recovery_file_is_reported_not_fatal() {
     assert!(rec.exists(), "left in place for the user");
 }
 
+/// End to end: the save is performed, since it is the write that fails.
 #[test]
-fn an_unwritable_folder_gives_a_message_not_a_crash() {
+fn end_to_end_an_unwritable_folder_gives_a_message_not_a_crash() {
     let (dir, path, mut app) = on_disk(crate::load::EXAMPLE);
     update(&mut app, Action::Digit(0));
     // Make saving impossible by replacing the file with a folder.
