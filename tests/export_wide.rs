@@ -307,3 +307,60 @@ fn a_sheet_written_a_row_at_a_time_gives_its_rows_the_heights_of_one_built_in_me
         "{two_line_default} sheets with a two-line default"
     );
 }
+
+/// The workbook of `a` written a row at a time on disk, on a pool of
+/// `threads` threads.
+fn workbook_on(a: &appraise::Appraisal, threads: usize) -> Vec<u8> {
+    let r = compute(a);
+    let opts = ExportOptions::default();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a thread pool");
+    pool.install(|| {
+        let report = ReportStream::new(a, &r, &opts).expect("report");
+        let settings = xlsx::Settings {
+            constant_memory: Some(true),
+            tempdir: None,
+        };
+        let mut out = Vec::new();
+        xlsx::write_stream(&report, &settings, &mut out).expect("workbook");
+        out
+    })
+}
+
+#[test]
+fn sheets_on_disk_written_side_by_side_give_the_bytes_of_one_thread() {
+    // Each appraisal brings its own formats: published totals that differ,
+    // groups, value functions with raw values, screening, notes that look
+    // like formulas. A format first used by a later sheet must still get
+    // the number it gets when the sheets are written one after another.
+    let mut appraisals = vec![
+        load_example().expect("example").appraisal,
+        synth::appraisal(Spec {
+            options: 40,
+            criteria: 12,
+            notes: true,
+            seed: 7,
+        }),
+    ];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in [
+        "appraisals/social-security-uprating-2024.toml",
+        "tests/fixtures/v2/every-value-function.toml",
+        "tests/fixtures/v2/waste-contract.toml",
+    ] {
+        let loaded = appraise::load::load_path(&dir.join(file)).expect(file);
+        appraisals.push(loaded.appraisal);
+    }
+    for a in &appraisals {
+        let one = workbook_on(a, 1);
+        for threads in [2, 3, 4, 2] {
+            assert!(
+                workbook_on(a, threads) == one,
+                "{}: {threads} threads wrote other bytes than one",
+                a.meta.title
+            );
+        }
+    }
+}

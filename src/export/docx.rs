@@ -37,7 +37,7 @@ const MARGIN: u32 = 1134;
 const EMU_PER_TWIP: u64 = 635;
 
 fn zerr(e: zip::result::ZipError) -> ExportError {
-    ExportError::Docx(e.to_string())
+    ExportError::Docx(e)
 }
 
 /// Writes the report as a Word document.

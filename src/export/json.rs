@@ -302,7 +302,7 @@ pub fn write(
     out: &mut impl Write,
 ) -> Result<(), ExportError> {
     let doc = document(appraisal, results, options)?;
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(|e| ExportError::Json(e.to_string()))?;
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)?;
     Ok(())
 }

@@ -371,19 +371,31 @@ pub enum ExportError {
     Io(#[from] io::Error),
     /// The spreadsheet library reported a problem.
     #[error("building the spreadsheet failed: {0}")]
-    Xlsx(String),
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    /// A thread building the spreadsheet stopped before its part was done
+    /// (it failed, and its own error is reported in its place).
+    #[error("building the spreadsheet failed: {0}")]
+    XlsxStopped(&'static str),
     /// Building the Word document's archive failed.
     #[error("building the Word document failed: {0}")]
-    Docx(String),
+    Docx(#[from] zip::result::ZipError),
     /// Drawing a chart as an image failed.
     #[error("drawing a chart failed: {0}")]
-    Chart(String),
+    Chart(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A chart is too large, or too small, to draw as an image.
+    #[error("drawing a chart failed: cannot make a {width}x{height} image")]
+    ChartSize {
+        /// The image's width in pixels.
+        width: u32,
+        /// Its height in pixels.
+        height: u32,
+    },
     /// The sensitivity analysis could not run (for example, an invalid sample count).
     #[error("the sensitivity analysis failed: {0}")]
-    Sensitivity(String),
+    Sensitivity(#[from] crate::sensitivity::SmaaError),
     /// Serialising JSON failed.
     #[error("writing JSON failed: {0}")]
-    Json(String),
+    Json(#[from] serde_json::Error),
 }
 
 /// Builds the report for the selected tables and charts, the annex
@@ -618,8 +630,7 @@ pub fn write_report(
         Format::Xlsx => xlsx::write(report, out),
         Format::Docx => docx::write(report, out),
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, report)
-                .map_err(|e| ExportError::Json(e.to_string()))?;
+            serde_json::to_writer_pretty(&mut *out, report)?;
             writeln!(out)?;
             Ok(())
         }

@@ -106,7 +106,7 @@ pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, ExportError> {
         },
         ..usvg::Options::default()
     };
-    let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| ExportError::Chart(e.to_string()))?;
+    let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| ExportError::Chart(Box::new(e)))?;
     let size = tree.size();
     let scale = if scale.is_finite() && scale > 0.0 {
         scale
@@ -115,8 +115,10 @@ pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, ExportError> {
     };
     let w = (size.width() * scale).ceil().clamp(1.0, 8192.0) as u32;
     let h = (size.height() * scale).ceil().clamp(1.0, 8192.0) as u32;
-    let mut pixmap = Pixmap::new(w, h)
-        .ok_or_else(|| ExportError::Chart(format!("cannot make a {w}x{h} image")))?;
+    let mut pixmap = Pixmap::new(w, h).ok_or(ExportError::ChartSize {
+        width: w,
+        height: h,
+    })?;
     pixmap.fill(resvg::tiny_skia::Color::WHITE);
     resvg::render(
         &tree,
@@ -125,7 +127,7 @@ pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, ExportError> {
     );
     pixmap
         .encode_png()
-        .map_err(|e| ExportError::Chart(e.to_string()))
+        .map_err(|e| ExportError::Chart(Box::new(e)))
 }
 
 #[cfg(test)]

@@ -42,8 +42,7 @@ pub fn analyse(appraisal: &Appraisal, options: &ExportOptions) -> Result<Sensiti
             &sensitivity::WeightConstraints::new(),
             None,
             &|_| {},
-        )
-        .map_err(|e| ExportError::Sensitivity(e.to_string()))?,
+        )?,
         None => sensitivity::analyse_exact(&analysed).with_structure(appraisal, &analysed),
     };
     Ok(s)

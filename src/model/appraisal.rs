@@ -121,8 +121,7 @@ impl Appraisal {
                 match &crit.measure {
                     Some(m) => {
                         if let Some(raw) = o.measures[c] {
-                            m.check(raw)
-                                .map_err(|e| ModelError::InvalidScale(e.to_string()))?;
+                            m.check(raw).map_err(ModelError::InvalidValue)?;
                         }
                         if let Some(r) = o.range(c) {
                             check_range(m, &r)?;
@@ -408,8 +407,7 @@ impl Appraisal {
             return Err(ModelError::NoSuchIndex("measured criterion", c));
         };
         if let Some(v) = value {
-            m.check(v)
-                .map_err(|e| ModelError::InvalidScale(e.to_string()))?;
+            m.check(v).map_err(ModelError::InvalidValue)?;
         }
         let opt = self
             .options
@@ -862,8 +860,7 @@ fn check_range(
     m: &super::value_fn::Measure,
     r: &super::value_fn::RawRange,
 ) -> Result<(), ModelError> {
-    m.check_range(r)
-        .map_err(|e| ModelError::InvalidScale(e.to_string()))
+    m.check_range(r).map_err(ModelError::InvalidRange)
 }
 
 fn check_weights(

@@ -66,6 +66,12 @@ pub enum ModelError {
     /// The scale itself is malformed.
     #[error("{0}")]
     InvalidScale(String),
+    /// A measured value falls outside what its criterion's value function takes.
+    #[error(transparent)]
+    InvalidValue(#[from] super::value_fn::ValueError),
+    /// A range of measured values cannot be used.
+    #[error(transparent)]
+    InvalidRange(#[from] super::value_fn::RangeError),
     /// The scale has more steps than a score can sensibly be typed on.
     #[error("the scale has {0} steps from its min to its max; at most 10,000 are allowed")]
     TooManySteps(String),

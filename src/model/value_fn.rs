@@ -188,6 +188,8 @@ impl std::fmt::Display for ValueError {
     }
 }
 
+impl std::error::Error for ValueError {}
+
 impl Measure {
     /// A raw value with its unit, as derivations show it: "£8.4m"-style units
     /// that start with a currency sign go before the number, others after.
@@ -666,6 +668,15 @@ impl std::fmt::Display for RangeError {
                 f.write_str("low, likely and high must be ordinary finite numbers")
             }
             RangeError::Value(e) => write!(f, "a value in the range: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for RangeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RangeError::Value(e) => Some(e),
+            _ => None,
         }
     }
 }

@@ -150,7 +150,7 @@ pub enum ExportError {
     Write(#[from] atomic::WriteError),
     /// Building the text report failed.
     #[error("{0}")]
-    Text(String),
+    Text(#[source] std::io::Error),
 }
 
 /// What exporting `format` to `path` would replace, in words, or `None` if
@@ -329,7 +329,7 @@ impl ExportJob {
                         color: false,
                     },
                 )
-                .map_err(|e| ExportError::Text(e.to_string()))?;
+                .map_err(ExportError::Text)?;
                 atomic::write(path, &out)?;
                 Ok(vec![path.to_owned()])
             }

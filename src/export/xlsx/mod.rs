@@ -18,12 +18,15 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::Write;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, Sender};
 
 use rayon::prelude::*;
 
 use rust_xlsxwriter::{
     DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula,
-    Workbook, Worksheet, XlsxError, utility::column_number_to_name,
+    Workbook, Worksheet, utility::column_number_to_name,
 };
 
 use super::ExportError;
@@ -32,9 +35,8 @@ use super::doc::{Block, Live, Report, ReportTable, RowKind, Value};
 use super::stream::ReportStream;
 use super::text::{is_formula_like, is_xml_char};
 
-fn xerr(e: XlsxError) -> ExportError {
-    ExportError::Xlsx(e.to_string())
-}
+mod sheet;
+use sheet::{CellFormat, FormatOrder, Sheet};
 
 /// How a workbook is assembled. The defaults suit any size: small
 /// workbooks are built in memory, large ones a row at a time on disk.
@@ -96,7 +98,7 @@ pub fn write_stream<W: Write + Send>(
     out: W,
 ) -> Result<(), ExportError> {
     let mut wb = Workbook::new();
-    let created = ExcelDateTime::from_ymd(2000, 1, 1).map_err(xerr)?;
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     let props = DocProperties::new()
         .set_title(clean(report.title()))
         .set_comment("Made with appraise")
@@ -112,7 +114,7 @@ pub fn write_stream<W: Write + Send>(
     // are built in memory.
     let on_disk = if constant {
         if let Some(dir) = &settings.tempdir {
-            wb.set_tempdir(dir).map_err(xerr)?;
+            wb.set_tempdir(dir)?;
         }
         open_file_room(sheets)
     } else {
@@ -134,8 +136,13 @@ pub fn write_stream<W: Write + Send>(
     // ext4): another thread makes them ahead, and adds each sheet to the
     // workbook once it is written, in report order.
     let disk_sheets = on_disk.min(sheets);
-    let (fresh_tx, fresh) = std::sync::mpsc::channel::<Result<Worksheet, ExportError>>();
-    let (done, done_rx) = std::sync::mpsc::channel::<(Worksheet, bool)>();
+    let order = match disk_sheets {
+        0 => None,
+        _ => Some(FormatOrder::new(wb.new_worksheet_with_constant_memory()?)),
+    };
+    let (fresh_tx, fresh) = mpsc::channel::<Result<Worksheet, ExportError>>();
+    let fresh = Mutex::new(fresh);
+    let (done, done_rx) = mpsc::channel::<(Worksheet, bool)>();
     let wb_ref = &mut wb;
     std::thread::scope(|scope| {
         scope.spawn(move || make_and_add_sheets(wb_ref, disk_sheets, &fresh_tx, &done_rx));
@@ -148,6 +155,7 @@ pub fn write_stream<W: Write + Send>(
             on_disk,
             refs,
             &mut annex_sheets,
+            order.as_ref(),
         )
     })?;
     finish(wb, report, sheets, cells, &mut used, &annex_sheets, out)
@@ -165,8 +173,8 @@ const SHEETS_AHEAD: usize = 16;
 fn make_and_add_sheets(
     wb: &mut Workbook,
     count: usize,
-    fresh: &std::sync::mpsc::Sender<Result<Worksheet, ExportError>>,
-    done: &std::sync::mpsc::Receiver<(Worksheet, bool)>,
+    fresh: &Sender<Result<Worksheet, ExportError>>,
+    done: &Receiver<(Worksheet, bool)>,
 ) {
     let (mut made, mut back) = (0, 0);
     loop {
@@ -195,30 +203,28 @@ fn make_and_add_sheets(
 }
 
 /// Writes every table of `report` as a sheet, in report order: the first
-/// `on_disk` into the sheets `fresh` brings, the rest built in memory on
-/// every core; each written sheet goes to `done`, with whether it is on
-/// disk.
+/// `on_disk` into the sheets `fresh` brings (see [`write_on_disk`]), the
+/// rest built in memory on every core; each written sheet goes to `done`,
+/// with whether it is on disk, in report order.
 #[allow(clippy::too_many_arguments)]
 fn write_sheets<'b>(
     report: &'b ReportStream<'_>,
-    fresh: &std::sync::mpsc::Receiver<Result<Worksheet, ExportError>>,
-    done: std::sync::mpsc::Sender<(Worksheet, bool)>,
+    fresh: &Mutex<Receiver<Result<Worksheet, ExportError>>>,
+    done: Sender<(Worksheet, bool)>,
     first: &mut Option<Vec<(&'b ReportTable, String)>>,
     used: &mut HashSet<String>,
     mut on_disk: usize,
     refs: Option<&MatrixRefs>,
     annex_sheets: &mut Vec<(String, String)>,
+    order: Option<&FormatOrder>,
 ) -> Result<(), ExportError> {
-    let gone = || ExportError::Xlsx("the thread making worksheets stopped".into());
+    // Sheets on disk are numbered across the report's runs, for `order`.
+    let mut disk_written = 0;
     report.runs(|blocks| {
         let tables = match first.take() {
             Some(tables) => tables,
             None => named(blocks, used),
         };
-        // Sheets on disk are written one after another, so that formats
-        // are numbered in the same order every time; sheets in memory are
-        // built on every core and added in report order, so the bytes do
-        // not depend on the thread count.
         for (t, name) in &tables {
             if t.key.starts_with(ANNEX_KEY_PREFIX) {
                 annex_sheets.push((t.key.clone(), name.clone()));
@@ -227,31 +233,133 @@ fn write_sheets<'b>(
         let split = on_disk.min(tables.len());
         on_disk -= split;
         let (disk, memory) = tables.split_at(split);
-        for (t, name) in disk {
-            let mut ws = fresh.recv().map_err(|_| gone())??;
-            ws.set_name(name).map_err(xerr)?;
-            let next = write_sheet(&mut ws, t, refs, true)?;
-            // rust_xlsxwriter 0.102 writes a sheet's last row twice when it
-            // kept that row on disk and the row has a height of its own (a
-            // note's wrapped lines): Excel would then repair the file. A blank
-            // cell in the row after, with no format or height, is last instead.
-            ws.write_blank(next, 0, &Format::new()).map_err(xerr)?;
-            done.send((ws, true)).map_err(|_| gone())?;
+        if let Some(order) = order {
+            write_on_disk(disk, disk_written, fresh, &done, refs, order)?;
+            disk_written += disk.len();
         }
+        // Sheets in memory number their formats themselves, and the
+        // workbook numbers them again in the order they are added, so
+        // they are built on every core and added in report order.
         let built: Vec<Result<Worksheet, ExportError>> = memory
             .par_iter()
             .map(|(t, name)| {
                 let mut ws = Worksheet::new();
-                ws.set_name(name).map_err(xerr)?;
-                write_sheet(&mut ws, t, refs, false)?;
+                ws.set_name(name)?;
+                write_sheet(&mut Sheet::alone(&mut ws), t, refs, false)?;
                 Ok(ws)
             })
             .collect();
         for ws in built {
-            done.send((ws?, false)).map_err(|_| gone())?;
+            done.send((ws?, false)).map_err(|_| maker_gone())?;
         }
         Ok::<(), ExportError>(())
     })
+}
+
+/// The error for the thread making worksheets having stopped (its own
+/// failure is reported instead).
+fn maker_gone() -> ExportError {
+    ExportError::XlsxStopped("the thread making worksheets stopped")
+}
+
+/// Writes `tables` into the sheets on disk that `fresh` brings, side by
+/// side on up to one thread per core, and sends them to `done` in their
+/// order. They are sheets `first`, `first + 1`, ... of `order`, which
+/// numbers their formats as if they were written one after another, so
+/// the bytes do not depend on the thread count or on which thread is
+/// quicker.
+fn write_on_disk(
+    tables: &[(&ReportTable, String)],
+    first: usize,
+    fresh: &Mutex<Receiver<Result<Worksheet, ExportError>>>,
+    done: &Sender<(Worksheet, bool)>,
+    refs: Option<&MatrixRefs>,
+    order: &FormatOrder,
+) -> Result<(), ExportError> {
+    if tables.is_empty() {
+        return Ok(());
+    }
+    let threads = rayon::current_num_threads().clamp(1, tables.len());
+    // The next table to write. A table is taken with its sheet, under the
+    // lock on the sheets, so the earliest table being written always has
+    // one (the sheets come only a few ahead of those sent to `done`).
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (written_tx, written) = mpsc::channel::<(usize, Result<Worksheet, ExportError>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let written_tx = written_tx.clone();
+            let (next, stop) = (&next, &stop);
+            scope.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let Ok(sheets) = fresh.lock() else { break };
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    if k >= tables.len() {
+                        break;
+                    }
+                    let ws = sheets.recv();
+                    drop(sheets);
+                    let turn = order.turn(first + k);
+                    let result = match ws {
+                        Ok(Ok(mut ws)) => {
+                            write_disk_sheet(&mut ws, &tables[k], refs, &turn).map(|()| ws)
+                        }
+                        Ok(Err(e)) => Err(e),
+                        Err(_) => Err(maker_gone()),
+                    };
+                    drop(turn);
+                    if result.is_err() {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                    if written_tx.send((k, result)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(written_tx);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut due = 0;
+        let mut failed: Option<(usize, ExportError)> = None;
+        for (k, result) in written {
+            match result {
+                Ok(ws) => {
+                    waiting.insert(k, ws);
+                }
+                // The earliest table's failure is the one reported.
+                Err(e) if failed.as_ref().is_none_or(|(j, _)| k < *j) => failed = Some((k, e)),
+                Err(_) => {}
+            }
+            while let Some(ws) = waiting.remove(&due) {
+                due += 1;
+                if failed.is_none() && done.send((ws, true)).is_err() {
+                    stop.store(true, Ordering::Relaxed);
+                    failed = Some((due, maker_gone()));
+                }
+            }
+        }
+        match failed {
+            Some((_, e)) => Err(e),
+            None => Ok(()),
+        }
+    })
+}
+
+/// Writes table `t` into sheet on disk `ws` as sheet `name`, in its turn.
+fn write_disk_sheet(
+    ws: &mut Worksheet,
+    (t, name): &(&ReportTable, String),
+    refs: Option<&MatrixRefs>,
+    turn: &sheet::Turn<'_>,
+) -> Result<(), ExportError> {
+    ws.set_name(name)?;
+    let mut sheet = Sheet::in_turn(ws, turn);
+    let next = write_sheet(&mut sheet, t, refs, true)?;
+    // rust_xlsxwriter 0.102 writes a sheet's last row twice when it kept
+    // that row on disk and the row has a height of its own (a note's
+    // wrapped lines): Excel would then repair the file. A blank cell in the
+    // row after, with no format or height, is last instead.
+    sheet.write_blank(next, 0, &Format::new())
 }
 
 /// Adds the ids sheet (or, with no tables, a sheet saying so) and saves
@@ -273,15 +381,15 @@ fn finish<W: Write + Send>(
     if sheets == 0 {
         // A workbook needs a sheet; say why it is empty rather than fail.
         let ws = wb.add_worksheet();
-        ws.write_string(0, 0, "No tables were selected.")
-            .map_err(xerr)?;
+        ws.write_string(0, 0, "No tables were selected.")?;
     }
     // Compressing dominates saving a large workbook: past a million cells,
     // the fastest level saves seconds for a file about half as large again.
     if cells > FAST_DEFLATE_CELLS {
         wb.set_zip_compression_level(1);
     }
-    wb.save_to_writer(out).map_err(xerr)
+    wb.save_to_writer(out)?;
+    Ok(())
 }
 
 /// A new worksheet that is written to disk a row at a time. The first
@@ -294,9 +402,9 @@ fn finish<W: Write + Send>(
 /// all inline, by moving it into a table, which this one already has.
 fn disk_sheet(wb: &mut Workbook, shared: bool) -> Result<Worksheet, ExportError> {
     if shared {
-        wb.new_worksheet_with_constant_memory().map_err(xerr)
+        Ok(wb.new_worksheet_with_constant_memory()?)
     } else {
-        wb.new_worksheet_with_low_memory().map_err(xerr)
+        Ok(wb.new_worksheet_with_low_memory()?)
     }
 }
 
@@ -408,14 +516,14 @@ fn ids_sheet(
     annex_sheets: &[(String, String)],
 ) -> Result<Worksheet, ExportError> {
     let mut ws = Worksheet::new();
-    ws.set_name(name).map_err(xerr)?;
+    ws.set_name(name)?;
     ws.set_hidden(true);
+    let mut sheet = Sheet::alone(&mut ws);
     let bold = Format::new().set_bold();
     let plain = Format::new();
-    ws.write_string_with_format(0, 0, IDS_SHEET_TITLE, &bold)
-        .map_err(xerr)?;
+    sheet.write_string_with_format(0, 0, IDS_SHEET_TITLE, &bold)?;
     write_text(
-        &mut ws,
+        &mut sheet,
         1,
         0,
         "appraise import reads this sheet to give back the appraisal's ids and details. Change names, scores and notes on the other sheets; leave this one as it is.",
@@ -425,8 +533,7 @@ fn ids_sheet(
         .iter()
         .enumerate()
     {
-        ws.write_string_with_format(3, c as u16, *header, &bold)
-            .map_err(xerr)?;
+        sheet.write_string_with_format(3, c as u16, *header, &bold)?;
     }
     // By key: a large appraisal has thousands of annex sheets.
     let by_key: std::collections::HashMap<&str, &str> = annex_sheets
@@ -438,7 +545,7 @@ fn ids_sheet(
         by_key.get(key.as_str()).map(|name| name.to_string())
     };
     let mut row = 4;
-    let mut put = |ws: &mut Worksheet, cells: [Option<&str>; 4]| -> Result<(), ExportError> {
+    let mut put = |ws: &mut Sheet<'_, '_>, cells: [Option<&str>; 4]| -> Result<(), ExportError> {
         for (c, text) in cells.iter().enumerate() {
             if let Some(text) = text {
                 write_text(ws, row, c as u16, text, &plain)?;
@@ -448,36 +555,39 @@ fn ids_sheet(
         Ok(())
     };
     for (key, text) in &origin.details {
-        put(&mut ws, [Some("appraisal"), Some(key), Some(text), None])?;
+        put(&mut sheet, [Some("appraisal"), Some(key), Some(text), None])?;
     }
     for (id, name) in &origin.criteria {
-        put(&mut ws, [Some("criterion"), Some(id), Some(name), None])?;
+        put(&mut sheet, [Some("criterion"), Some(id), Some(name), None])?;
     }
     // The version, groups and tests: version 2 only, so a version-1 workbook
     // is as before.
     if origin.version >= 2 {
         let v = origin.version.to_string();
-        put(&mut ws, [Some("format"), Some("version"), Some(&v), None])?;
+        put(
+            &mut sheet,
+            [Some("format"), Some("version"), Some(&v), None],
+        )?;
     }
     for (kind, list) in [("group", &origin.groups), ("screening", &origin.screens)] {
         for (id, name) in list {
-            put(&mut ws, [Some(kind), Some(id), Some(name), None])?;
+            put(&mut sheet, [Some(kind), Some(id), Some(name), None])?;
         }
     }
     for (id, name) in &origin.options {
         let annex = annex_sheet(id);
         put(
-            &mut ws,
+            &mut sheet,
             [Some("option"), Some(id), Some(name), annex.as_deref()],
         )?;
     }
     // What the visible sheets do not hold, as TOML (crate::carried).
     for r in &origin.carried {
-        put(&mut ws, [Some(r.kind), Some(&r.id), Some(&r.toml), None])?;
+        put(&mut sheet, [Some(r.kind), Some(&r.id), Some(&r.toml), None])?;
     }
-    ws.set_column_width(1, 24).map_err(xerr)?;
-    ws.set_column_width(2, 50).map_err(xerr)?;
-    ws.set_column_width(3, 30).map_err(xerr)?;
+    sheet.set_column_width(1, 24.0)?;
+    sheet.set_column_width(2, 50.0)?;
+    sheet.set_column_width(3, 30.0)?;
     Ok(ws)
 }
 
@@ -655,9 +765,14 @@ fn row_height(lines: usize) -> f64 {
 /// Sets a row's height to fit its wrapped text, unless the sheet's rows are
 /// `usual` lines high by default. Excel fits rows itself when it opens a
 /// file, but LibreOffice and printing do not, so it is set here.
-fn fit_row(ws: &mut Worksheet, row: u32, lines: usize, usual: usize) -> Result<(), ExportError> {
+fn fit_row(
+    ws: &mut Sheet<'_, '_>,
+    row: u32,
+    lines: usize,
+    usual: usize,
+) -> Result<(), ExportError> {
     if lines != usual {
-        ws.set_row_height(row, row_height(lines)).map_err(xerr)?;
+        ws.set_row_height(row, row_height(lines))?;
     }
     Ok(())
 }
@@ -689,7 +804,7 @@ fn usual_lines(t: &ReportTable, widths: &[f64]) -> usize {
 
 /// Writes a paragraph (intro or note) merged across the table's width, wrapped.
 fn write_paragraph(
-    ws: &mut Worksheet,
+    ws: &mut Sheet<'_, '_>,
     row: u32,
     widths: &[f64],
     text: &str,
@@ -705,11 +820,9 @@ fn write_paragraph(
     };
     let last = widths.len().saturating_sub(1) as u16;
     if last == 0 {
-        ws.write_string_with_format(row, 0, &text, &format)
-            .map_err(xerr)?;
+        ws.write_string_with_format(row, 0, &text, &format)?;
     } else {
-        ws.merge_range(row, 0, row, last, &text, &format)
-            .map_err(xerr)?;
+        ws.merge_range(row, 0, row, last, &text, &format)?;
     }
     let total: f64 = widths.iter().sum();
     fit_row(ws, row, wrapped_lines(&text, total), usual)
@@ -1588,9 +1701,17 @@ impl BodyFormats {
         BodyFormats { made: Vec::new() }
     }
 
-    /// The format for a cell in a row of `kind`: wrapped or not, with a
-    /// number format, and quote-prefixed (text Excel would run) or not.
-    fn get(&mut self, kind: RowKind, wrap: bool, number: NumberFormat, quote: bool) -> &Format {
+    /// The format for a cell of `sheet` in a row of `kind`: wrapped or
+    /// not, with a number format, and quote-prefixed (text Excel would
+    /// run) or not; numbered in the workbook the first time it is asked for.
+    fn get(
+        &mut self,
+        sheet: &Sheet<'_, '_>,
+        kind: RowKind,
+        wrap: bool,
+        number: NumberFormat,
+        quote: bool,
+    ) -> Result<CellFormat<'_>, ExportError> {
         let key = (kind, wrap, number, quote);
         let at = match self.made.iter().position(|(k, _)| *k == key) {
             Some(at) => at,
@@ -1606,11 +1727,12 @@ impl BodyFormats {
                 if quote {
                     f = f.set_quote_prefix();
                 }
+                sheet.number(&f)?;
                 self.made.push((key, f));
                 self.made.len() - 1
             }
         };
-        &self.made[at].1
+        Ok(CellFormat::numbered(&self.made[at].1))
     }
 }
 
@@ -1713,7 +1835,7 @@ fn weighted_sum_formula(
 /// otherwise hold 28 KB each, 280 MB over 10,000 options. (The score
 /// matrix keeps one line as usual, like a sheet in memory.)
 fn write_sheet(
-    ws: &mut Worksheet,
+    ws: &mut Sheet<'_, '_>,
     t: &ReportTable,
     refs: Option<&MatrixRefs>,
     on_disk: bool,
@@ -1731,7 +1853,7 @@ fn write_sheet(
         widths.push(REMARKS_WIDTH);
     }
     for (c, w) in widths.iter().enumerate() {
-        ws.set_column_width(c as u16, *w).map_err(xerr)?;
+        ws.set_column_width(c as u16, *w)?;
     }
     let usual = if on_disk && t.weighted_sum.is_none() {
         usual_lines(t, &widths)
@@ -1742,8 +1864,7 @@ fn write_sheet(
         ws.set_default_row_height(row_height(usual));
     }
     let title_fmt = Format::new().set_bold().set_font_size(14);
-    ws.write_string_with_format(0, 0, clean(&t.title), &title_fmt)
-        .map_err(xerr)?;
+    ws.write_string_with_format(0, 0, clean(&t.title), &title_fmt)?;
     fit_row(ws, 0, 1, usual)?;
     if let Some(intro) = &t.intro {
         write_paragraph(ws, 1, &widths, intro, &Format::new(), usual)?;
@@ -1794,8 +1915,7 @@ fn write_sheet(
                     c as u16,
                     Formula::new(m.out_of_label(&col.header)).set_result(clean(&result)),
                     &f,
-                )
-                .map_err(xerr)?;
+                )?;
             }
             // A column of a group's subtotals names its maximum, which follows the weights.
             Some(m)
@@ -1811,8 +1931,7 @@ fn write_sheet(
                     c as u16,
                     Formula::new(label).set_result(clean(&col.header)),
                     &f,
-                )
-                .map_err(xerr)?;
+                )?;
             }
             _ => match (own, &t.weighted_sum) {
                 // A group's subtotal header names its maximum, which follows the weights.
@@ -1823,8 +1942,7 @@ fn write_sheet(
                         c as u16,
                         Formula::new(label).set_result(clean(&col.header)),
                         &f,
-                    )
-                    .map_err(xerr)?;
+                    )?;
                 }
                 // The matrix's own total header names a maximum that follows its weights.
                 (Some(m), Some(spec)) if spec.total_column == c => {
@@ -1838,8 +1956,7 @@ fn write_sheet(
                         c as u16,
                         Formula::new(label).set_result(clean(&col.header)),
                         &f,
-                    )
-                    .map_err(xerr)?;
+                    )?;
                 }
                 _ => write_text(ws, header_row, c as u16, &col.header, &f)?,
             },
@@ -1879,16 +1996,14 @@ fn write_sheet(
                     }
                     other => other,
                 };
-                let f = formats.get(kind, false, number, false);
-                ws.write_formula_with_format(xr, xc, formula, f)
-                    .map_err(xerr)?;
+                let f = formats.get(ws, kind, false, number, false)?;
+                ws.write_formula_with_format(xr, xc, formula, f)?;
                 continue;
             }
             // The matrix's totals and ranks follow its scores and weights.
             if let Some(formula) = sum.and_then(|spec| weighted_sum_formula(t, spec, r, c)) {
-                let f = formats.get(kind, false, NumberFormat::live(value), false);
-                ws.write_formula_with_format(xr, xc, formula, f)
-                    .map_err(xerr)?;
+                let f = formats.get(ws, kind, false, NumberFormat::live(value), false)?;
+                ws.write_formula_with_format(xr, xc, formula, f)?;
                 continue;
             }
             let formula = cell
@@ -1912,9 +2027,8 @@ fn write_sheet(
                     xr,
                     xc,
                     Formula::new(formula).set_result(cached),
-                    formats.get(kind, wrap, number, false),
-                )
-                .map_err(xerr)?;
+                    formats.get(ws, kind, wrap, number, false)?,
+                )?;
                 continue;
             }
             // A total row's label names the maximum, which follows the weights.
@@ -1937,32 +2051,36 @@ fn write_sheet(
                     xr,
                     xc,
                     Formula::new(m.out_of_label_for(text, live)).set_result(clean(&shown)),
-                    formats.get(kind, wrap, NumberFormat::General, false),
-                )
-                .map_err(xerr)?;
+                    formats.get(ws, kind, wrap, NumberFormat::General, false)?,
+                )?;
                 continue;
             }
             match value {
                 Value::Empty | Value::Missing => {
-                    let f = formats.get(kind, wrap, NumberFormat::General, false);
-                    ws.write_blank(xr, xc, f).map_err(xerr)?;
+                    let f = formats.get(ws, kind, wrap, NumberFormat::General, false)?;
+                    ws.write_blank(xr, xc, f)?;
                 }
                 Value::Text { .. } | Value::List { .. } | Value::Evidence { .. } => {
                     let text = cell_text(value);
                     let wrap = wrap || text.contains('\n');
                     lines = lines.max(wrapped_lines(&text, width));
                     let text = clean(&text);
-                    let f = formats.get(kind, wrap, NumberFormat::General, is_formula_like(&text));
-                    ws.write_string_with_format(xr, xc, text, f).map_err(xerr)?;
+                    let f = formats.get(
+                        ws,
+                        kind,
+                        wrap,
+                        NumberFormat::General,
+                        is_formula_like(&text),
+                    )?;
+                    ws.write_string_with_format(xr, xc, text, f)?;
                 }
                 Value::Number { value: x, .. } | Value::OutOf { value: x, .. } => {
-                    let f = formats.get(kind, wrap, NumberFormat::of(value), false);
-                    ws.write_number_with_format(xr, xc, *x, f).map_err(xerr)?;
+                    let f = formats.get(ws, kind, wrap, NumberFormat::of(value), false)?;
+                    ws.write_number_with_format(xr, xc, *x, f)?;
                 }
                 Value::Percent { value: x, .. } => {
-                    let f = formats.get(kind, wrap, NumberFormat::of(value), false);
-                    ws.write_number_with_format(xr, xc, x / 100.0, f)
-                        .map_err(xerr)?;
+                    let f = formats.get(ws, kind, wrap, NumberFormat::of(value), false)?;
+                    ws.write_number_with_format(xr, xc, x / 100.0, f)?;
                 }
             }
         }
@@ -1997,15 +2115,19 @@ fn write_sheet(
                         xr,
                         n as u16,
                         Formula::new(formula).set_result(clean(&text)),
-                        formats.get(kind, true, NumberFormat::General, false),
-                    )
-                    .map_err(xerr)?;
+                        formats.get(ws, kind, true, NumberFormat::General, false)?,
+                    )?;
                 }
                 None => {
                     let text = clean(&text);
-                    let f = formats.get(kind, true, NumberFormat::General, is_formula_like(&text));
-                    ws.write_string_with_format(xr, n as u16, text, f)
-                        .map_err(xerr)?;
+                    let f = formats.get(
+                        ws,
+                        kind,
+                        true,
+                        NumberFormat::General,
+                        is_formula_like(&text),
+                    )?;
+                    ws.write_string_with_format(xr, n as u16, text, f)?;
                 }
             }
         }
@@ -2065,8 +2187,7 @@ fn write_sheet(
                 0,
                 Formula::new(formula).set_result(clean(&text)),
                 &f,
-            )
-            .map_err(xerr)?;
+            )?;
         }
     }
     let mut next = first_note + (t.notes.len() + extra.len()) as u32;
@@ -2074,13 +2195,13 @@ fn write_sheet(
         next = write_matrix_block(ws, t, m)?;
     }
     let freeze_col = t.row_header.map_or(0, |c| (c + 1) as u16);
-    ws.set_freeze_panes(body_row, freeze_col).map_err(xerr)?;
+    ws.set_freeze_panes(body_row, freeze_col)?;
     ws.set_paper_size(9);
     if widths.iter().sum::<f64>() > PORTRAIT_WIDTH {
         ws.set_landscape();
     }
     ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(header_row, header_row).map_err(xerr)?;
+    ws.set_repeat_rows(header_row, header_row)?;
     Ok(next)
 }
 
@@ -2093,7 +2214,7 @@ const PORTRAIT_WIDTH: f64 = 100.0;
 /// Writes text as text: formula-like text gets Excel's quote prefix so it is
 /// shown as written and never run.
 fn write_text(
-    ws: &mut Worksheet,
+    ws: &mut Sheet<'_, '_>,
     row: u32,
     col: u16,
     text: &str,
@@ -2105,8 +2226,7 @@ fn write_text(
     } else {
         format.clone()
     };
-    ws.write_string_with_format(row, col, text, &f)
-        .map_err(xerr)?;
+    ws.write_string_with_format(row, col, text, &f)?;
     Ok(())
 }
 
@@ -2115,7 +2235,7 @@ fn write_text(
 /// entry off the scale is refused with a message saying what is allowed.
 /// Returns the first row after the block.
 fn write_matrix_block(
-    ws: &mut Worksheet,
+    ws: &mut Sheet<'_, '_>,
     t: &ReportTable,
     m: &MatrixRefs,
 ) -> Result<u32, ExportError> {
@@ -2126,8 +2246,7 @@ fn write_matrix_block(
     let r = m.block_row;
     let bold = Format::new().set_bold();
     let label = Format::new();
-    ws.write_string_with_format(r, 1, "Scale and possible totals", &bold)
-        .map_err(xerr)?;
+    ws.write_string_with_format(r, 1, "Scale and possible totals", &bold)?;
     let weights = m.weights();
     let rows: [(&str, Option<String>, f64); 6] = [
         ("Lowest score", None, min),
@@ -2147,8 +2266,7 @@ fn write_matrix_block(
     ];
     for (k, (text, formula, value)) in rows.into_iter().enumerate() {
         let row = r + 1 + k as u32;
-        ws.write_string_with_format(row, 1, text, &label)
-            .map_err(xerr)?;
+        ws.write_string_with_format(row, 1, text, &label)?;
         match formula {
             Some(f) => {
                 // The total weight is the span of possible totals over the scale's span.
@@ -2157,11 +2275,10 @@ fn write_matrix_block(
                 } else {
                     value
                 };
-                ws.write_formula(row, 2, Formula::new(f).set_result(plain_number(cached)))
-                    .map_err(xerr)?;
+                ws.write_formula(row, 2, Formula::new(f).set_result(plain_number(cached)))?;
             }
             None => {
-                ws.write_number(row, 2, value).map_err(xerr)?;
+                ws.write_number(row, 2, value)?;
             }
         }
     }
@@ -2170,8 +2287,7 @@ fn write_matrix_block(
         1,
         "Scores and weights are entered on this sheet only; every other figure in the workbook follows them, except the sensitivity sheets, which show the analysis as exported. The Scale sheet says what each score means.",
         &label,
-    )
-    .map_err(xerr)?;
+    )?;
     // Every score cell takes only a score on the scale, or nothing.
     let first_row = m.rows.iter().flatten().copied().min();
     let last_row = m.rows.iter().flatten().copied().max();
@@ -2188,32 +2304,27 @@ fn write_matrix_block(
         );
         let v = DataValidation::new()
             .allow_custom(Formula::new(rule))
-            .set_error_title("Not a score on the scale")
-            .map_err(xerr)?
+            .set_error_title("Not a score on the scale")?
             .set_error_message(format!(
                 "Enter a score from {} to {} in steps of {}, or leave the cell empty if it is not scored yet.",
                 plain_number(min),
                 plain_number(max),
                 plain_number(step)
-            ))
-            .map_err(xerr)?
-            .set_input_title("Score")
-            .map_err(xerr)?
+            ))?
+            .set_input_title("Score")?
             .set_input_message(format!(
                 "From {} to {} in steps of {}.",
                 plain_number(min),
                 plain_number(max),
                 plain_number(step)
-            ))
-            .map_err(xerr)?;
+            ))?;
         ws.add_data_validation(
             top - 1,
             m.first_col,
             bottom - 1,
             m.first_col + m.criteria as u16 - 1,
             &v,
-        )
-        .map_err(xerr)?;
+        )?;
     }
     Ok(r + 9)
 }
@@ -2223,7 +2334,7 @@ fn write_matrix_block(
 /// in and the possible totals, and checks on every score and raw value.
 /// Returns the first row after the block.
 fn write_grouped_block(
-    ws: &mut Worksheet,
+    ws: &mut Sheet<'_, '_>,
     t: &ReportTable,
     m: &MatrixRefs,
     g: &GroupedRefs,
@@ -2237,23 +2348,20 @@ fn write_grouped_block(
     let Some(spec) = t.weighted_sum.as_ref() else {
         return Ok(r);
     };
-    ws.write_string_with_format(r, 1, "Each criterion's scale", &bold)
-        .map_err(xerr)?;
+    ws.write_string_with_format(r, 1, "Each criterion's scale", &bold)?;
     for (k, text) in ["Lowest score", "Highest score", "Step between scores"]
         .into_iter()
         .enumerate()
     {
         let row = r + 1 + k as u32;
-        ws.write_string_with_format(row, 1, text, &label)
-            .map_err(xerr)?;
+        ws.write_string_with_format(row, 1, text, &label)?;
         for c in &g.spec.criteria {
             let v = match k {
                 0 => c.scale.0,
                 1 => c.scale.1,
                 _ => c.scale.2,
             };
-            ws.write_number_with_format(row, c.column as u16, v, &entry)
-                .map_err(xerr)?;
+            ws.write_number_with_format(row, c.column as u16, v, &entry)?;
         }
     }
     ws.write_string_with_format(
@@ -2261,8 +2369,7 @@ fn write_grouped_block(
         1,
         "Each score as a value from 0 to 1 on its criterion's scale: (score − lowest) ÷ (highest − lowest)",
         &bold,
-    )
-    .map_err(xerr)?;
+    )?;
     let value_fmt = Format::new().set_num_format("0.000");
     for (k, mr) in spec.rows.clone().enumerate() {
         let row = g.value_row - 1 + k as u32;
@@ -2275,8 +2382,7 @@ fn write_grouped_block(
             row,
             1,
             Formula::new(format!("=$B{matrix_row}")).set_result(clean(&name)),
-        )
-        .map_err(xerr)?;
+        )?;
         for c in &g.spec.criteria {
             let x = column_number_to_name(c.column as u16);
             let (lo, hi) = (c.scale.0, c.scale.1);
@@ -2295,13 +2401,11 @@ fn write_grouped_block(
                 c.column as u16,
                 Formula::new(f).set_result(cached),
                 &value_fmt,
-            )
-            .map_err(xerr)?;
+            )?;
         }
     }
     let p = g.points_row - 1;
-    ws.write_string_with_format(p - 1, 1, "Scale of the totals and possible totals", &bold)
-        .map_err(xerr)?;
+    ws.write_string_with_format(p - 1, 1, "Scale of the totals and possible totals", &bold)?;
     let (a, b) = (
         column_number_to_name(g.span.0),
         column_number_to_name(g.span.1),
@@ -2344,15 +2448,10 @@ fn write_grouped_block(
     ];
     for (k, (text, formula, value)) in rows.into_iter().enumerate() {
         let row = p + k as u32;
-        ws.write_string_with_format(row, 1, text, &label)
-            .map_err(xerr)?;
+        ws.write_string_with_format(row, 1, text, &label)?;
         match formula {
-            Some(f) => ws
-                .write_formula(row, 2, Formula::new(f).set_result(plain_number(value)))
-                .map_err(xerr)?,
-            None => ws
-                .write_number_with_format(row, 2, value, &entry)
-                .map_err(xerr)?,
+            Some(f) => ws.write_formula(row, 2, Formula::new(f).set_result(plain_number(value)))?,
+            None => ws.write_number_with_format(row, 2, value, &entry)?,
         };
     }
     let last = g.span.1.max(2);
@@ -2364,9 +2463,8 @@ fn write_grouped_block(
         last,
         "Entered on this sheet only: scores, weights within groups, the groups' own weights (in the weight row, over each group's subtotal), each criterion's lowest and highest score and step (above), raw values of measured criteria and the scale of the totals. Every other figure in the workbook follows them by formula, except the sensitivity sheets, which show the analysis as exported. A measured criterion's score is worked out from its raw value as the notes say.",
         &wrap,
-    )
-    .map_err(xerr)?;
-    ws.set_row_height(p + 6, 4.0 * LINE_HEIGHT).map_err(xerr)?;
+    )?;
+    ws.set_row_height(p + 6, 4.0 * LINE_HEIGHT)?;
     // Each judged criterion's cells take a score on its own scale, or
     // nothing; a measured criterion's raw cells take a number.
     let (top, bottom) = g.body;
@@ -2390,42 +2488,33 @@ fn write_grouped_block(
                         plain_number(st)
                     );
                     let v = DataValidation::new()
-                        .set_error_title("Not a score on the scale")
-                        .map_err(xerr)?
+                        .set_error_title("Not a score on the scale")?
                         .set_error_message(format!(
                             "{}: enter a score {words}, or leave the cell empty if it is not scored yet.",
                             short(&c.name, 120)
-                        ))
-                        .map_err(xerr)?
-                        .set_input_title("Score")
-                        .map_err(xerr)?
-                        .set_input_message(format!("From {words}."))
-                        .map_err(xerr)?;
+                        ))?
+                        .set_input_title("Score")?
+                        .set_input_message(format!("From {words}."))?;
                     (c.column, rule, v)
                 }
                 Some(raw) => {
                     let x = column_number_to_name(raw as u16);
                     let rule = format!("=ISNUMBER({x}{top})");
                     let v = DataValidation::new()
-                        .set_error_title("Not a number")
-                        .map_err(xerr)?
+                        .set_error_title("Not a number")?
                         .set_error_message(format!(
                             "{}: enter the raw value as a number, or leave the cell empty.",
                             short(&c.name, 120)
-                        ))
-                        .map_err(xerr)?
-                        .set_input_title("Raw value")
-                        .map_err(xerr)?
+                        ))?
+                        .set_input_title("Raw value")?
                         .set_input_message(
                             "The score beside it is worked out from this value, as the notes under the matrix say.",
-                        )
-                        .map_err(xerr)?;
+                        )?;
                     (raw, rule, v)
                 }
             };
             let v = v.allow_custom(Formula::new(rule));
-            ws.add_data_validation(top - 1, col as u16, bottom - 1, col as u16, &v)
-                .map_err(xerr)?;
+            ws.add_data_validation(top - 1, col as u16, bottom - 1, col as u16, &v)?;
         }
     }
     Ok(p + 7)
