@@ -745,6 +745,28 @@ pub(crate) mod tests {
     use super::*;
     use crate::load::load_example;
 
+    #[test]
+    fn errors_from_the_libraries_keep_their_cause() {
+        use std::error::Error as _;
+        let json = serde_json::from_str::<u8>("x").unwrap_err();
+        let text = json.to_string();
+        let e = ExportError::from(json);
+        assert_eq!(e.to_string(), format!("writing JSON failed: {text}"));
+        assert_eq!(e.source().map(ToString::to_string), Some(text));
+        let e = ExportError::from(rust_xlsxwriter::XlsxError::SheetnameCannotBeBlank(
+            String::new(),
+        ));
+        assert!(
+            e.to_string()
+                .starts_with("building the spreadsheet failed: ")
+        );
+        assert!(e.source().is_some());
+        let e = ExportError::from(zip::result::ZipError::FileNotFound);
+        assert!(e.source().is_some());
+        let e = ExportError::from(crate::sensitivity::SmaaError::NoGroups);
+        assert!(e.source().is_some());
+    }
+
     /// The bundled example and its results, for the export modules' tests.
     pub(crate) fn example() -> (Appraisal, Results) {
         let a = load_example().unwrap().appraisal;
