@@ -15,16 +15,14 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use appraise::model::Appraisal;
-use appraise::sensitivity::{
-    self, Isa, Sampler, SmaaConfig, WeightConstraints, WeightModel, ranges,
-};
+use appraise::sensitivity::{self, Isa, Sampler, SmaaConfig, WeightConstraints, WeightModel, smaa};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const FILE: &str = "tests/fixtures/v2/ranges-example.toml";
 
 fn drawn(original: &Appraisal, config: &SmaaConfig, c: &WeightConstraints) -> sensitivity::Smaa {
     let analysed = original.for_analysis();
-    ranges::smaa_ranges(original, &analysed, config, c, &|_| {}).unwrap()
+    smaa::smaa_ranges(original, &analysed, config, c, &|_| {}).unwrap()
 }
 
 fn with_ranges(c: &mut Criterion) {

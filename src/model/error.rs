@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::numbers::as_given;
+
 /// Longest id accepted; ids are short labels, not prose.
 pub const MAX_ID_LEN: usize = 64;
 
@@ -68,10 +70,10 @@ pub enum ModelError {
     InvalidScale(String),
     /// A measured value falls outside what its criterion's value function takes.
     #[error(transparent)]
-    InvalidValue(#[from] super::value_fn::ValueError),
+    InvalidValue(#[from] ValueError),
     /// A range of measured values cannot be used.
     #[error(transparent)]
-    InvalidRange(#[from] super::value_fn::RangeError),
+    InvalidRange(#[from] RangeError),
     /// The scale has more steps than a score can sensibly be typed on.
     #[error("the scale has {0} steps from its min to its max; at most 10,000 are allowed")]
     TooManySteps(String),
@@ -119,5 +121,75 @@ fn control_message(code: u32) -> String {
         _ => format!(
             "the text contains an invisible control character (code {code:#04x}), which can corrupt tables and terminals; remove it"
         ),
+    }
+}
+
+/// Why a raw value gives no score.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ValueError {
+    /// No band's test holds for the value.
+    NoBand(String),
+    /// The relative-to-best formula needs values above zero.
+    NotPositive(String),
+    /// The value is not a finite number.
+    NotFinite,
+}
+
+impl std::fmt::Display for ValueError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ValueError::NoBand(v) => write!(f, "{v} falls in none of the bands"),
+            ValueError::NotPositive(v) => write!(
+                f,
+                "{v} cannot be scored relative to the best: the formula divides by values, so every value must be above zero"
+            ),
+            ValueError::NotFinite => f.write_str("the value is not an ordinary finite number"),
+        }
+    }
+}
+
+impl std::error::Error for ValueError {}
+
+/// Why a range of raw values cannot be used.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RangeError {
+    /// The low end is above the high end.
+    LowAboveHigh(f64, f64),
+    /// The likely value is outside low to high.
+    LikelyOutside(f64),
+    /// Low, likely or high is not an ordinary finite number.
+    NotFinite,
+    /// A value in the range gives no score.
+    Value(ValueError),
+}
+
+impl std::fmt::Display for RangeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RangeError::LowAboveHigh(l, h) => write!(
+                f,
+                "the low end, {}, is above the high end, {}",
+                as_given(*l),
+                as_given(*h)
+            ),
+            RangeError::LikelyOutside(c) => write!(
+                f,
+                "the likely value, {}, is outside the range from low to high",
+                as_given(*c)
+            ),
+            RangeError::NotFinite => {
+                f.write_str("low, likely and high must be ordinary finite numbers")
+            }
+            RangeError::Value(e) => write!(f, "a value in the range: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for RangeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RangeError::Value(e) => Some(e),
+            _ => None,
+        }
     }
 }

@@ -12,6 +12,7 @@
 
 use serde::Serialize;
 
+pub use super::error::{RangeError, ValueError};
 use crate::numbers::{as_given, score};
 
 /// Which way a measured criterion improves.
@@ -163,32 +164,6 @@ pub struct Derived {
     /// How it was derived, in words a reader can check by hand.
     pub derivation: String,
 }
-
-/// Why a raw value gives no score.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ValueError {
-    /// No band's test holds for the value.
-    NoBand(String),
-    /// The relative-to-best formula needs values above zero.
-    NotPositive(String),
-    /// The value is not a finite number.
-    NotFinite,
-}
-
-impl std::fmt::Display for ValueError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ValueError::NoBand(v) => write!(f, "{v} falls in none of the bands"),
-            ValueError::NotPositive(v) => write!(
-                f,
-                "{v} cannot be scored relative to the best: the formula divides by values, so every value must be above zero"
-            ),
-            ValueError::NotFinite => f.write_str("the value is not an ordinary finite number"),
-        }
-    }
-}
-
-impl std::error::Error for ValueError {}
 
 impl Measure {
     /// A raw value with its unit, as derivations show it: "£8.4m"-style units
@@ -634,50 +609,6 @@ impl RawRange {
         let mids: Vec<f64> = v.windows(2).map(|w| w[0] + (w[1] - w[0]) / 2.0).collect();
         v.extend(mids);
         v
-    }
-}
-
-/// Why a range of raw values cannot be used.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RangeError {
-    /// The low end is above the high end.
-    LowAboveHigh(f64, f64),
-    /// The likely value is outside low to high.
-    LikelyOutside(f64),
-    /// Low, likely or high is not an ordinary finite number.
-    NotFinite,
-    /// A value in the range gives no score.
-    Value(ValueError),
-}
-
-impl std::fmt::Display for RangeError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RangeError::LowAboveHigh(l, h) => write!(
-                f,
-                "the low end, {}, is above the high end, {}",
-                as_given(*l),
-                as_given(*h)
-            ),
-            RangeError::LikelyOutside(c) => write!(
-                f,
-                "the likely value, {}, is outside the range from low to high",
-                as_given(*c)
-            ),
-            RangeError::NotFinite => {
-                f.write_str("low, likely and high must be ordinary finite numbers")
-            }
-            RangeError::Value(e) => write!(f, "a value in the range: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for RangeError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            RangeError::Value(e) => Some(e),
-            _ => None,
-        }
     }
 }
 

@@ -352,7 +352,7 @@ impl WeightConstraints {
         if tiers.iter().filter(|t| t.is_none()).count() > 1 {
             return Err(syntax("`rest` can appear only once"));
         }
-        let rest: Vec<usize> = super::smaa::sampled(appraisal)
+        let rest: Vec<usize> = super::draws::sampled(appraisal)
             .into_iter()
             .filter(|j| !named.contains(j))
             .collect();
@@ -422,7 +422,7 @@ impl WeightConstraints {
                 .get(j)
                 .map_or_else(|| format!("criterion {}", j + 1), |c| c.name().to_string())
         };
-        let weighted = super::smaa::sampled(appraisal);
+        let weighted = super::draws::sampled(appraisal);
         // Order steps gathered by the criterion that matters more, in the
         // order first given.
         let mut above: Vec<(usize, Vec<usize>)> = Vec::new();

@@ -21,6 +21,8 @@ use rand_xoshiro::rand_core::{Rng, SeedableRng};
 
 use super::kernel::{Affine, ChunkTally, Halfspace};
 use super::ranges::RangeDraw;
+pub(crate) use super::uniform::{simplex, unit};
+use crate::model::Appraisal;
 
 /// Consecutive samples in one batch, for the batch-means standard errors.
 pub const BATCH: usize = 1_024;
@@ -29,24 +31,15 @@ pub const BATCH: usize = 1_024;
 /// below any acceptance rate rejection is used at).
 const MAX_PROPOSALS: usize = 100_000;
 
-/// A uniform on [0, 1) from the top 53 bits.
-pub(crate) fn unit(x: u64) -> f64 {
-    (x >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-}
-
-/// A point uniform on the simplex of `k` coordinates, left in `cuts`: the
-/// gaps between `0`, `k - 1` sorted uniforms and `1` (exact: no logarithm).
-pub(crate) fn simplex(rng: &mut Xoshiro256PlusPlus, k: usize, cuts: &mut Vec<f64>) {
-    cuts.clear();
-    if k == 0 {
-        return;
-    }
-    cuts.extend((1..k).map(|_| unit(rng.next_u64())));
-    cuts.sort_by(f64::total_cmp);
-    cuts.push(1.0);
-    for q in (1..k).rev() {
-        cuts[q] -= cuts[q - 1];
-    }
+/// The criteria a run samples: those with positive weight, in file order.
+pub(crate) fn sampled(appraisal: &Appraisal) -> Vec<usize> {
+    appraisal
+        .criteria()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.weight() > 0.0)
+        .map(|(j, _)| j)
+        .collect()
 }
 
 /// The streams of the chunks of a pass: the seed's stream after

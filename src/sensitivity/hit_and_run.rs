@@ -33,7 +33,8 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rand_xoshiro::rand_core::Rng;
 
 use super::constraints::Region;
-use super::draws::{Weights, unit};
+use super::draws::Weights;
+use super::uniform::unit;
 
 /// Steps between kept samples, per free criterion: a sample is kept every
 /// `THIN_PER_CRITERION * k` steps, `k` the number of free criteria (each

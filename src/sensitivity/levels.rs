@@ -13,8 +13,9 @@
 
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use super::draws::{Weights, simplex};
+use super::draws::Weights;
 use super::groups::{Member, Tree};
+use super::uniform::simplex;
 
 /// Where a drawn share goes.
 #[derive(Debug, Clone, Copy, PartialEq)]

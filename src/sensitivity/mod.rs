@@ -36,6 +36,7 @@ pub mod smaa;
 pub mod statements;
 #[cfg(test)]
 mod testutil;
+mod uniform;
 pub mod value;
 pub mod weights;
 
@@ -188,14 +189,14 @@ pub fn analyse_written(
     let ranged = ranges::has_ranges(original);
     let smaa = match (&tree, chosen) {
         (Some(t), Some(groups::Hierarchy::Level)) if ranged => {
-            ranges::smaa_ranges_levels(original, analysed, config, t, progress)?
+            smaa::smaa_ranges_levels(original, analysed, config, t, progress)?
         }
         (Some(t), Some(groups::Hierarchy::Level)) => {
             smaa::smaa_levels(analysed, config, t, progress)?
         }
         _ => {
             let mut m = if ranged {
-                ranges::smaa_ranges(original, analysed, config, constraints, progress)?
+                smaa::smaa_ranges(original, analysed, config, constraints, progress)?
             } else {
                 smaa::smaa_constrained_with_progress(analysed, config, constraints, progress)?
             };

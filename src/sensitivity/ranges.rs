@@ -28,10 +28,7 @@
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rand_xoshiro::rand_core::Rng;
 
-use super::constraints::WeightConstraints;
-use super::draws::unit;
-use super::groups::Tree;
-use super::smaa::{self, Progress, Smaa, SmaaConfig, SmaaError};
+use super::uniform::unit;
 use crate::model::Appraisal;
 use crate::model::value_fn::RawRange;
 
@@ -162,52 +159,14 @@ impl<'a> RangeDraw<'a> {
     }
 }
 
-/// The Monte Carlo run with uncertain raw values drawn from their ranges:
-/// `original` is the appraisal as written (its ranges and value
-/// functions), `analysed` its [`Appraisal::for_analysis`]. Weights are
-/// drawn flat over the effective weights as [`smaa::smaa_constrained`]
-/// draws them: uniform over the weightings that meet `constraints` (all
-/// of them when there are none; by hit-and-run when rejection would be
-/// too slow), or within `config`'s weight spread; `config`'s score spread
-/// applies to the criteria whose raw values are not drawn.
-pub fn smaa_ranges(
-    original: &Appraisal,
-    analysed: &Appraisal,
-    config: &SmaaConfig,
-    constraints: &WeightConstraints,
-    progress: &dyn Fn(Progress),
-) -> Result<Smaa, SmaaError> {
-    let draw = RangeDraw::new(original, analysed, &smaa::sampled(analysed));
-    let run = smaa::constrained_with(analysed, config, constraints, false, Some(&draw), progress);
-    run.map(|m| Smaa {
-        drawn_ranges: drawn_criteria(original),
-        ..m
-    })
-}
-
-/// [`smaa_ranges`] with the weights drawn level by level through `tree`
-/// (the value tree as written) as [`smaa::smaa_levels`] draws them.
-pub fn smaa_ranges_levels(
-    original: &Appraisal,
-    analysed: &Appraisal,
-    config: &SmaaConfig,
-    tree: &Tree,
-    progress: &dyn Fn(Progress),
-) -> Result<Smaa, SmaaError> {
-    let draw = RangeDraw::new(original, analysed, &smaa::sampled(analysed));
-    let run = smaa::levels_with(analysed, config, tree, Some(&draw), progress);
-    run.map(|m| Smaa {
-        drawn_ranges: drawn_criteria(original),
-        ..m
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sensitivity::constraints::Sampler;
-    use crate::sensitivity::groups::Hierarchy;
-    use crate::sensitivity::smaa::WeightModel;
+    use crate::sensitivity::constraints::{Sampler, WeightConstraints};
+    use crate::sensitivity::groups::{Hierarchy, Tree};
+    use crate::sensitivity::smaa::{
+        Smaa, SmaaConfig, WeightModel, smaa_ranges, smaa_ranges_levels,
+    };
     use crate::sensitivity::testutil::{cfg, within};
 
     fn load(text: &str) -> Appraisal {

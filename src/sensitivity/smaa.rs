@@ -22,7 +22,7 @@ use thiserror::Error;
 use super::constraints::{
     self, ConstraintError, MIN_ACCEPTANCE, Region, Sampler, WeightConstraints,
 };
-use super::draws;
+use super::draws::{self, sampled};
 use super::hit_and_run;
 use super::kernel::{self, ChunkTally, Isa, IsaError, LANES, LaneRng, Problem, WeightDraw};
 use super::ranges::RangeDraw;
@@ -195,17 +195,6 @@ pub(crate) fn first_of(acceptability: Option<&[f64]>) -> f64 {
         .and_then(|a| a.first())
         .copied()
         .unwrap_or(0.0)
-}
-
-/// The criteria a run samples: those with positive weight, in file order.
-pub(crate) fn sampled(appraisal: &Appraisal) -> Vec<usize> {
-    appraisal
-        .criteria()
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.weight() > 0.0)
-        .map(|(j, _)| j)
-        .collect()
 }
 
 /// Builds the flattened problem for the kernel.
@@ -956,6 +945,46 @@ pub(crate) fn levels_with(
     )?;
     smaa.hierarchy = Some(super::groups::Hierarchy::Level);
     Ok(smaa)
+}
+
+/// The Monte Carlo run with uncertain raw values drawn from their ranges:
+/// `original` is the appraisal as written (its ranges and value
+/// functions), `analysed` its [`Appraisal::for_analysis`]. Weights are
+/// drawn flat over the effective weights as [`smaa_constrained`]
+/// draws them: uniform over the weightings that meet `constraints` (all
+/// of them when there are none; by hit-and-run when rejection would be
+/// too slow), or within `config`'s weight spread; `config`'s score spread
+/// applies to the criteria whose raw values are not drawn.
+pub fn smaa_ranges(
+    original: &Appraisal,
+    analysed: &Appraisal,
+    config: &SmaaConfig,
+    constraints: &WeightConstraints,
+    progress: &dyn Fn(Progress),
+) -> Result<Smaa, SmaaError> {
+    let draw = RangeDraw::new(original, analysed, &sampled(analysed));
+    let run = constrained_with(analysed, config, constraints, false, Some(&draw), progress);
+    run.map(|m| Smaa {
+        drawn_ranges: super::ranges::drawn_criteria(original),
+        ..m
+    })
+}
+
+/// [`smaa_ranges`] with the weights drawn level by level through `tree`
+/// (the value tree as written) as [`smaa_levels`] draws them.
+pub fn smaa_ranges_levels(
+    original: &Appraisal,
+    analysed: &Appraisal,
+    config: &SmaaConfig,
+    tree: &super::groups::Tree,
+    progress: &dyn Fn(Progress),
+) -> Result<Smaa, SmaaError> {
+    let draw = RangeDraw::new(original, analysed, &sampled(analysed));
+    let run = levels_with(analysed, config, tree, Some(&draw), progress);
+    run.map(|m| Smaa {
+        drawn_ranges: super::ranges::drawn_criteria(original),
+        ..m
+    })
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use crate::numbers;
 use crate::sensitivity::statements::statements;
 use crate::sensitivity::{
     self, Exact, Smaa, SmaaConfig, SmaaError, Statement, StatementKind, WeightConstraints,
-    WeightModel, ranges,
+    WeightModel, ranges, smaa,
 };
 
 use super::measure::{fit, wrapped_height};
@@ -160,7 +160,7 @@ fn near_run(
     near: &SmaaConfig,
 ) -> Result<Smaa, SmaaError> {
     if ranges::has_ranges(written) {
-        ranges::smaa_ranges(written, analysed, near, &WeightConstraints::new(), &|_| {})
+        smaa::smaa_ranges(written, analysed, near, &WeightConstraints::new(), &|_| {})
     } else {
         sensitivity::smaa(analysed, near)
     }
