@@ -126,6 +126,19 @@ pub struct Saved {
     pub fingerprint: Fingerprint,
 }
 
+/// The text [`save`] writes for `appraisal` at `path`: `original` edited,
+/// keeping the byte-order mark of the file there, or written afresh.
+pub fn text(
+    path: &Path,
+    original: Option<&str>,
+    appraisal: &Appraisal,
+) -> Result<String, SaveError> {
+    Ok(match original {
+        Some(o) => document::update_document(&with_mark_on_disk(path, o), appraisal)?,
+        None => document::to_toml(appraisal),
+    })
+}
+
 /// Saves `appraisal` to `path`, editing `original` (the text it was loaded
 /// from, if any) so that untouched parts stay byte-identical.
 ///
@@ -147,10 +160,7 @@ pub fn save(
             });
         }
     }
-    let text = match original {
-        Some(o) => document::update_document(&with_mark_on_disk(path, o), appraisal)?,
-        None => document::to_toml(appraisal),
-    };
+    let text = text(path, original, appraisal)?;
     atomic::write(path, text.as_bytes())?;
     let fingerprint = Fingerprint::of(text.as_bytes());
     Ok(Saved { text, fingerprint })

@@ -682,9 +682,27 @@ impl SaveJob {
         self.force
     }
 
+    /// The fingerprint the file must still have for the save to go ahead
+    /// (unless forced): the file as loaded or last taken, if it is the
+    /// document's own.
+    pub fn expected(&self) -> Option<Fingerprint> {
+        self.expected
+    }
+
     /// The appraisal it writes.
     pub fn appraisal(&self) -> &Appraisal {
         &self.appraisal
+    }
+
+    /// The text it writes, worked out without writing it (so that `update`'s
+    /// saves can be checked without a disk).
+    pub fn text(&self) -> Result<String, SaveError> {
+        self.target.saved_text(
+            self.from.as_deref(),
+            &self.to,
+            &self.original,
+            &self.appraisal,
+        )
     }
 
     /// Writes the file: checks first that it may (a folder, another file to

@@ -247,6 +247,13 @@ impl ExportJob {
             .map_or("export", |f| label(&self.target, f))
     }
 
+    /// The text a copy of the document is written as: the appraisal file
+    /// as it now stands, or in member mode the member's sheet.
+    pub fn copy_text(&self) -> String {
+        self.target
+            .render(&self.original, &self.appraisal, self.doc_path.as_deref())
+    }
+
     /// Writes the export, telling `progress` what it is doing at each stage
     /// (working out the figures, writing the document, saving it). Asks
     /// first ([`ExportOutcome::WouldReplace`]) if it would replace files,
@@ -329,10 +336,7 @@ impl ExportJob {
             Kind::Copy => {
                 progress("writing the copy");
                 // In member mode this is the member's sheet as it now stands.
-                let text = self
-                    .target
-                    .render(&self.original, a, self.doc_path.as_deref());
-                atomic::write(path, text.as_bytes())?;
+                atomic::write(path, self.copy_text().as_bytes())?;
                 Ok(vec![path.to_owned()])
             }
         }

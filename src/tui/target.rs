@@ -54,6 +54,30 @@ impl Target {
         }
     }
 
+    /// The text [`Target::save`] writes: `original` with `appraisal`'s
+    /// changes applied, and a sheet's `appraisal` path rewritten if it moves
+    /// to another folder. Nothing is written.
+    pub fn saved_text(
+        &self,
+        from: Option<&Path>,
+        to: &Path,
+        original: &str,
+        appraisal: &Appraisal,
+    ) -> Result<String, SaveError> {
+        match self {
+            Target::Appraisal => save::text(to, Some(original), appraisal),
+            Target::Sheet(m) => {
+                let reference = member::moves_folder(from, to)
+                    .then(|| sheets::relative_path(&m.appraisal_path, sheets::folder_of(to)));
+                Ok(sheets::update_sheet(
+                    original,
+                    appraisal,
+                    reference.as_deref(),
+                )?)
+            }
+        }
+    }
+
     /// Saves `appraisal` to `to` (the document was read from `from`),
     /// editing `original`, and refusing to overwrite a file changed on disk
     /// since it matched `expected` unless `force`. A sheet saved into another
@@ -70,7 +94,7 @@ impl Target {
     ) -> Result<Saved, SaveError> {
         match self {
             Target::Appraisal => save::save(to, Some(original), appraisal, expected, force),
-            Target::Sheet(m) => {
+            Target::Sheet(_) => {
                 if let (Some(expected), false) = (expected, force)
                     && Fingerprint::of_file(to).is_some_and(|now| now != expected)
                 {
@@ -78,9 +102,7 @@ impl Target {
                         path: to.to_owned(),
                     });
                 }
-                let reference = member::moves_folder(from, to)
-                    .then(|| sheets::relative_path(&m.appraisal_path, sheets::folder_of(to)));
-                let text = sheets::update_sheet(original, appraisal, reference.as_deref())?;
+                let text = self.saved_text(from, to, original, appraisal)?;
                 atomic::write(to, text.as_bytes())?;
                 Ok(Saved {
                     fingerprint: Fingerprint::of(text.as_bytes()),

@@ -3,11 +3,15 @@
 
 use std::path::{Path, PathBuf};
 
-use super::tests::{is_error, message, type_text, update};
+use super::tests::{
+    export_asked, is_error, message, pure, pure_clear, pure_text, save_asked, the_save, type_text,
+    update, written,
+};
 use super::*;
 use crate::panel::{MergeOptions, Method};
 use crate::tui::action::Input;
 use crate::tui::app::{Confirm, Showing};
+use crate::tui::effect::{Done, PanelJob, PanelLoad};
 use crate::tui::panel::PanelState;
 
 const REVIEW: &str = r#"# Library review: the shared scores, agreed in March.
@@ -114,29 +118,41 @@ fn member_mode_shows_the_members_own_scores() {
     assert!(message(&app).contains("Scoring as Cllr A. Clark"));
 }
 
+/// The sheet's text read as a panel reads it, against the shared appraisal
+/// in `review`; `sheet` is where the text is to be, whose folder its
+/// `appraisal` path is relative to.
+fn read_as_panel(text: &str, sheet: &Path, review: &Path) -> crate::panel::Sheet {
+    let a = crate::load::load_path(review).unwrap().appraisal;
+    let file = crate::diagnostic::SourceFile::new(sheet.display().to_string(), text);
+    crate::panel::parse_sheet(file, &a, Some(review), sheet.parent().unwrap()).unwrap()
+}
+
 #[test]
 fn member_edits_save_into_the_sheet_keeping_its_comments() {
     let (_dir, review, sheet) = member_dir();
     let mut app = open_member(&review, None);
     // Keep / Reach: the "" placeholder becomes 3.
-    update(&mut app, Action::Right);
-    update(&mut app, Action::Digit(3));
+    pure(&mut app, Action::Right);
+    pure(&mut app, Action::Digit(3));
     // Merge / Reach: clear the 4, back to "".
-    update(&mut app, Action::Down);
-    update(&mut app, Action::Clear);
+    pure(&mut app, Action::Down);
+    pure(&mut app, Action::Clear);
     // Hub / Cost: 5, with a note.
-    update(&mut app, Action::Down);
-    update(&mut app, Action::Left);
-    update(&mut app, Action::Digit(5));
-    update(&mut app, Action::EditNote);
-    type_text(&mut app, "Cheapest to run");
-    update(&mut app, Action::Input(Input::Enter));
+    pure(&mut app, Action::Down);
+    pure(&mut app, Action::Left);
+    pure(&mut app, Action::Digit(5));
+    pure(&mut app, Action::EditNote);
+    pure_text(&mut app, "Cheapest to run");
+    pure(&mut app, Action::Input(Input::Enter));
     assert!(app.doc.is_dirty());
-    update(&mut app, Action::Save);
-    assert!(!is_error(&app), "{}", message(&app));
-    assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
-    assert!(!app.doc.is_dirty());
-    let saved = std::fs::read_to_string(&sheet).unwrap();
+    let fx = pure(&mut app, Action::Save);
+    let (job, then_quit) = the_save(&fx);
+    assert!(!then_quit);
+    // Into the sheet; the appraisal file itself is not written.
+    assert_eq!(job.to(), sheet.as_path());
+    assert_ne!(job.to(), review.as_path());
+    assert!(!job.force());
+    let saved = job.text().unwrap();
     let expected = SHEET
         .replace("reach = \"\"    # Reach", "reach = 3    # Reach")
         .replace("reach = 4     # Reach", "reach = \"\"     # Reach")
@@ -144,39 +160,71 @@ fn member_edits_save_into_the_sheet_keeping_its_comments() {
     // The hub had no [notes] table: one is added with the note.
     let expected = format!("{expected}\n[notes.hub]\ncost = \"Cheapest to run\"\n");
     assert_eq!(saved, expected);
-    // The appraisal file itself is untouched.
-    assert_eq!(std::fs::read_to_string(&review).unwrap(), REVIEW);
     // And the sheet merges as a panel would read it.
-    let a = crate::load::load_path(&review).unwrap().appraisal;
-    let s = crate::panel::load_sheet(&sheet, &a, Some(&review)).unwrap();
+    let s = read_as_panel(&saved, &sheet, &review);
     assert_eq!(s.scores[0], vec![Some(2.0), Some(3.0)]);
     assert_eq!(s.scores[1], vec![None, None]);
     assert_eq!(s.scores[2], vec![Some(5.0), None]);
     assert_eq!(s.notes[2][0].as_deref(), Some("Cheapest to run"));
+    // Once the runner says it is written, nothing is unsaved.
+    let done = written(job, then_quit);
+    finish(&mut app, done);
+    assert!(!is_error(&app), "{}", message(&app));
+    assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
+    assert!(!app.doc.is_dirty());
+}
+
+/// End to end: the save is performed, into a real sheet on disk, which
+/// then reads back as the panel reads it.
+#[test]
+fn end_to_end_a_member_save_writes_the_sheet_and_not_the_appraisal() {
+    let (_dir, review, sheet) = member_dir();
+    let mut app = open_member(&review, None);
+    update(&mut app, Action::Right);
+    update(&mut app, Action::Digit(3));
+    update(&mut app, Action::Save);
+    assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
+    assert!(!app.doc.is_dirty());
+    let on_disk = std::fs::read_to_string(&sheet).unwrap();
+    assert_eq!(
+        on_disk,
+        SHEET.replace("reach = \"\"    # Reach", "reach = 3    # Reach")
+    );
+    assert_eq!(std::fs::read_to_string(&review).unwrap(), REVIEW);
+    let a = crate::load::load_path(&review).unwrap().appraisal;
+    let s = crate::panel::load_sheet(&sheet, &a, Some(&review)).unwrap();
+    assert_eq!(s.scores[0], vec![Some(2.0), Some(3.0)]);
 }
 
 #[test]
 fn member_undo_redo_and_quit_guard_work_as_for_an_appraisal() {
     let (_dir, review, sheet) = member_dir();
     let mut app = open_member(&review, None);
-    update(&mut app, Action::Digit(4));
-    update(&mut app, Action::Step(1));
+    pure(&mut app, Action::Digit(4));
+    pure(&mut app, Action::Step(1));
     assert_eq!(score(&app, 0, 0), Some(5.0));
-    update(&mut app, Action::Undo);
-    update(&mut app, Action::Undo);
+    pure(&mut app, Action::Undo);
+    pure(&mut app, Action::Undo);
     assert_eq!(score(&app, 0, 0), Some(2.0));
     assert!(!app.doc.is_dirty(), "back as loaded");
-    update(&mut app, Action::Redo);
+    pure(&mut app, Action::Redo);
     assert_eq!(score(&app, 0, 0), Some(4.0));
-    update(&mut app, Action::Quit);
+    let fx = pure(&mut app, Action::Quit);
+    assert!(save_asked(&fx).is_none(), "asks first: {fx:?}");
     assert!(matches!(app.view.mode, Mode::Confirm(Confirm::Quit)));
-    update(&mut app, Action::Input(Input::Char('y')));
-    assert!(app.quit, "saved, then quit");
-    let saved = std::fs::read_to_string(&sheet).unwrap();
+    let fx = pure(&mut app, Action::Input(Input::Char('y')));
+    let (job, then_quit) = the_save(&fx);
+    assert!(then_quit, "saves, then quits");
+    assert!(!app.quit, "not before it is written");
+    assert_eq!(job.to(), sheet.as_path());
+    let saved = job.text().unwrap();
     assert!(
         saved.contains("cost = 4      # the leases are cheap"),
         "{saved}"
     );
+    let done = written(job, then_quit);
+    finish(&mut app, done);
+    assert!(app.quit, "saved, then quit");
 }
 
 #[test]
@@ -276,15 +324,18 @@ fn the_shared_view_is_only_for_members() {
     assert_eq!(app.showing(), Showing::Own);
 }
 
+/// End to end: the save is performed, since it is the save that finds the
+/// sheet changed on disk.
 #[test]
-fn a_sheet_changed_on_disk_is_not_overwritten_without_asking() {
+fn end_to_end_a_sheet_changed_on_disk_is_not_overwritten_without_asking() {
     let (_dir, review, sheet) = member_dir();
     let mut app = open_member(&review, None);
     update(&mut app, Action::Digit(0));
     let theirs = SHEET.replace("reach = 4     # Reach", "reach = 1     # Reach");
     std::fs::write(&sheet, &theirs).unwrap();
     assert!(app.doc.changed_on_disk());
-    update(&mut app, Action::Save);
+    let fx = update(&mut app, Action::Save);
+    assert_eq!(the_save(&fx).0.to(), sheet.as_path());
     let Mode::Confirm(Confirm::RecoveryClash(k)) = &app.view.mode else {
         panic!("asks first: {:?}", app.view.mode);
     };
@@ -299,8 +350,10 @@ fn a_sheet_changed_on_disk_is_not_overwritten_without_asking() {
     assert!(saved.contains("reach = 4     # Reach"), "our version won");
 }
 
+/// End to end: the recovery file is written and read on disk, and the save
+/// that follows is performed, since it is the save that removes it.
 #[test]
-fn unsaved_member_work_is_recovered_into_the_sheet() {
+fn end_to_end_unsaved_member_work_is_recovered_into_the_sheet() {
     let (_dir, review, sheet) = member_dir();
     let mut app = open_member(&review, None);
     update(&mut app, Action::Right);
@@ -337,21 +390,20 @@ fn a_sheet_saved_into_another_folder_still_finds_its_appraisal() {
     let (dir, review, _sheet) = member_dir();
     std::fs::create_dir(dir.path().join("sheets")).unwrap();
     let mut app = open_member(&review, None);
-    update(&mut app, Action::Digit(1));
-    update(&mut app, Action::SaveAs);
-    for _ in 0..200 {
-        update(&mut app, Action::Input(Input::Backspace));
-    }
+    pure(&mut app, Action::Digit(1));
+    pure(&mut app, Action::SaveAs);
+    pure_clear(&mut app);
     let target = dir.path().join("sheets").join("clark.toml");
-    type_text(&mut app, &target.display().to_string());
-    update(&mut app, Action::Input(Input::Enter));
-    let text = std::fs::read_to_string(&target).unwrap();
+    pure_text(&mut app, &target.display().to_string());
+    let fx = pure(&mut app, Action::Input(Input::Enter));
+    let (job, _) = the_save(&fx);
+    assert_eq!(job.to(), target.as_path());
+    let text = job.text().unwrap();
     assert!(
         text.contains("appraisal = \"../review.toml\"   # beside this sheet"),
         "{text}"
     );
-    let a = crate::load::load_path(&review).unwrap().appraisal;
-    let s = crate::panel::load_sheet(&target, &a, Some(&review)).unwrap();
+    let s = read_as_panel(&text, &target, &review);
     assert_eq!(s.scores[0][0], Some(1.0));
 }
 
@@ -528,13 +580,19 @@ fn no_flagged_cells_is_said_plainly() {
 #[test]
 fn the_panel_view_is_read_only() {
     let (_dir, review, paths) = panel_dir();
-    let before: Vec<String> = paths
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect();
     let mut app = panel_app(&review, &paths);
-    update(&mut app, Action::Panel);
+    pure(&mut app, Action::Panel);
     let appraisal = app.doc.appraisal().clone();
+    // Nothing asks for a file to be written: no save, export or removal.
+    let writes_nothing = |fx: &Effects, what: &Action| {
+        assert!(
+            !fx.iter().any(|e| matches!(
+                e,
+                Effect::Save { .. } | Effect::Export(_) | Effect::Remove(_)
+            )),
+            "{what:?}: {fx:?}"
+        );
+    };
     for a in [
         Action::Digit(3),
         Action::Clear,
@@ -546,7 +604,8 @@ fn the_panel_view_is_read_only() {
         Action::RemoveCriterion,
         Action::Undo,
     ] {
-        update(&mut app, a.clone());
+        let fx = pure(&mut app, a.clone());
+        writes_nothing(&fx, &a);
         assert!(is_error(&app), "{a:?}");
         assert!(
             message(&app).contains("read-only"),
@@ -555,23 +614,28 @@ fn the_panel_view_is_read_only() {
         );
         assert_eq!(app.showing(), Showing::Panel, "{a:?}");
     }
-    update(&mut app, Action::Sensitivity);
+    let fx = pure(&mut app, Action::Sensitivity);
+    writes_nothing(&fx, &Action::Sensitivity);
     assert!(is_error(&app));
     assert_eq!(app.showing(), Showing::Panel);
-    update(&mut app, Action::Save);
+    // Ctrl-s still saves the appraisal's own file, unchanged; no sheet.
+    let fx = pure(&mut app, Action::Save);
+    let (job, _) = the_save(&fx);
+    assert_eq!(job.to(), review.as_path(), "sheets untouched");
+    assert_eq!(job.appraisal(), &appraisal);
+    assert_eq!(job.text().unwrap(), REVIEW);
+    let done = written(job, false);
+    let fx = finish(&mut app, done);
+    writes_nothing(&fx, &Action::Save);
+    assert_eq!(app.showing(), Showing::Panel);
     assert_eq!(app.doc.appraisal(), &appraisal);
-    for (p, text) in paths.iter().zip(&before) {
-        assert_eq!(
-            &std::fs::read_to_string(p).unwrap(),
-            text,
-            "sheets untouched"
-        );
-    }
     // Moving, help and quitting still work.
-    update(&mut app, Action::Right);
+    let fx = pure(&mut app, Action::Right);
+    writes_nothing(&fx, &Action::Right);
     assert_eq!(app.view.criterion, 1);
     assert_eq!(app.showing(), Showing::Panel);
-    update(&mut app, Action::Quit);
+    let fx = pure(&mut app, Action::Quit);
+    writes_nothing(&fx, &Action::Quit);
     assert!(app.quit, "nothing unsaved");
 }
 
@@ -608,8 +672,76 @@ fn the_panel_follows_weights_changed_outside_it() {
     );
 }
 
+/// The one panel load among `fx`.
+fn the_panel_load(fx: &Effects) -> PanelJob {
+    let mut jobs = fx.iter().filter_map(|e| match e {
+        Effect::LoadPanel(job) => Some(job.clone()),
+        _ => None,
+    });
+    let job = jobs
+        .next()
+        .unwrap_or_else(|| panic!("a panel load: {fx:?}"));
+    assert!(jobs.next().is_none(), "one panel load: {fx:?}");
+    job
+}
+
+/// Runs the panel load `job` (which reads the folder, as the runner's job
+/// does) and gives `app` what it found.
+fn read_sheets(app: &mut App, job: PanelJob) -> Effects {
+    finish(app, Done::PanelLoaded(Box::new(job.run())))
+}
+
 #[test]
-fn p_finds_sheets_beside_the_appraisal() {
+fn p_asks_for_the_sheets_beside_the_appraisal_to_be_read() {
+    let (_dir, review, paths) = panel_dir();
+    let mut app = App::open(&review).unwrap();
+    pure(&mut app, Action::Resize(80, 24));
+    let fx = pure(&mut app, Action::Panel);
+    let job = the_panel_load(&fx);
+    assert_eq!(job.sheets, None, "the sheets beside the appraisal");
+    assert_eq!(job.appraisal_path, review);
+    assert_eq!(&job.appraisal, app.doc.appraisal());
+    assert_eq!(job.options, MergeOptions::default());
+    assert_eq!(job.then, None);
+    assert!(
+        message(&app).starts_with("Reading the members' sheets beside review.toml"),
+        "{}",
+        message(&app)
+    );
+    // Asked for once: p again while they are read waits.
+    let fx = pure(&mut app, Action::Panel);
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::LoadPanel(_))),
+        "{fx:?}"
+    );
+    assert!(
+        message(&app).starts_with("Still reading"),
+        "{}",
+        message(&app)
+    );
+    // What the job sends back: the three sheets, found beside it.
+    let panel = PanelState::load(
+        &paths,
+        &job.appraisal,
+        Some(&review),
+        MergeOptions::default(),
+    )
+    .unwrap();
+    let load = PanelLoad {
+        panel: Ok(panel),
+        found_beside: true,
+        then: None,
+    };
+    finish(&mut app, Done::PanelLoaded(Box::new(load)));
+    assert_eq!(app.showing(), Showing::Panel, "{}", message(&app));
+    assert!(message(&app).starts_with("Opened the panel: 3 members' sheets"));
+    assert_eq!(merged(&app).members, vec!["M1", "M2", "M3"]);
+}
+
+/// End to end: p's panel load is performed, finding and reading the
+/// sheets beside the appraisal on disk.
+#[test]
+fn end_to_end_p_finds_sheets_beside_the_appraisal() {
     let (_dir, review, _paths) = panel_dir();
     let mut app = App::open(&review).unwrap();
     update(&mut app, Action::Resize(80, 24));
@@ -625,7 +757,8 @@ fn p_without_sheets_or_with_a_bad_one_explains() {
     let review = dir.path().join("review.toml");
     std::fs::write(&review, REVIEW).unwrap();
     let mut app = App::open(&review).unwrap();
-    update(&mut app, Action::Panel);
+    let job = the_panel_load(&pure(&mut app, Action::Panel));
+    read_sheets(&mut app, job);
     assert!(is_error(&app));
     assert!(message(&app).contains("--panel"), "{}", message(&app));
     assert_eq!(app.view.mode, Mode::Normal);
@@ -634,7 +767,9 @@ fn p_without_sheets_or_with_a_bad_one_explains() {
         "[sheet]\nappraisal = \"review.toml\"\nmember = \"X\"\n[scores.keep]\ncost = 9\n",
     )
     .unwrap();
-    update(&mut app, Action::CycleMethod);
+    let job = the_panel_load(&pure(&mut app, Action::CycleMethod));
+    assert_eq!(job.then, Some(Action::CycleMethod), "done once it is open");
+    read_sheets(&mut app, job);
     assert!(is_error(&app));
     assert!(
         message(&app).contains("review.x.sheet.toml:5:8"),
@@ -642,8 +777,13 @@ fn p_without_sheets_or_with_a_bad_one_explains() {
         message(&app)
     );
     assert!(app.panel().is_none());
+    // With no file of its own there is nowhere to look: nothing is asked for.
     let mut example = App::new(crate::load::load_example().unwrap(), None);
-    update(&mut example, Action::Panel);
+    let fx = pure(&mut example, Action::Panel);
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::LoadPanel(_))),
+        "{fx:?}"
+    );
     assert!(message(&example).contains("--panel"));
 }
 
@@ -661,10 +801,12 @@ fn a_sheet_missing_an_option_says_so_and_gains_it_when_scored() {
         "{}",
         message(&app)
     );
-    update(&mut app, Action::Last);
-    update(&mut app, Action::Digit(2));
-    update(&mut app, Action::Save);
-    let saved = std::fs::read_to_string(&sheet).unwrap();
+    pure(&mut app, Action::Last);
+    pure(&mut app, Action::Digit(2));
+    let fx = pure(&mut app, Action::Save);
+    let (job, _) = the_save(&fx);
+    assert_eq!(job.to(), sheet.as_path());
+    let saved = job.text().unwrap();
     // The new table goes after the others; the sheet's closing blank line stays last.
     assert_eq!(
         saved,
@@ -676,7 +818,7 @@ fn a_sheet_missing_an_option_says_so_and_gains_it_when_scored() {
 fn exporting_a_copy_in_member_mode_copies_the_sheet() {
     let (dir, review, _sheet) = member_dir();
     let mut app = open_member(&review, None);
-    update(&mut app, Action::Digit(5));
+    pure(&mut app, Action::Digit(5));
     let copy = crate::tui::export::FORMATS
         .iter()
         .position(|f| f.kind == crate::tui::export::Kind::Copy)
@@ -685,17 +827,46 @@ fn exporting_a_copy_in_member_mode_copies_the_sheet() {
         crate::tui::export::label(app.doc.target(), &crate::tui::export::FORMATS[copy]),
         "Copy of your scoresheet"
     );
+    // Chosen from the menu, as a user does.
+    pure(&mut app, Action::Export);
+    for _ in 0..copy {
+        pure(&mut app, Action::Input(Input::Down));
+    }
+    pure(&mut app, Action::Input(Input::Enter));
+    let Mode::Prompt(p) = &app.view.mode else {
+        panic!("asks for a file: {:?}", app.view.mode);
+    };
+    assert_eq!(p.input.text(), "review.cllr-a-clark.sheet-copy.toml");
+    pure_clear(&mut app);
     let target = dir.path().join("copy.toml");
-    let job = crate::tui::export::ExportJob::new(&app.doc, copy, target.clone(), false);
-    assert!(matches!(
-        job.run(&mut |_| {}),
-        crate::tui::export::ExportOutcome::Written(_)
-    ));
-    let text = std::fs::read_to_string(&target).unwrap();
+    pure_text(&mut app, &target.display().to_string());
+    let fx = pure(&mut app, Action::Input(Input::Enter));
+    assert!(save_asked(&fx).is_none(), "a copy, not a save: {fx:?}");
+    let job = export_asked(&fx).expect("the export is asked of the runner");
+    assert_eq!(job.format, copy);
+    assert_eq!(job.path, target);
+    assert_eq!(job.label(), "Copy of your scoresheet");
     assert_eq!(
-        text,
+        job.copy_text(),
         SHEET.replace("cost = 2      # the leases", "cost = 5      # the leases")
     );
+    // The job, run as the runner runs it, writes exactly that text.
+    let outcome = job.clone().run(&mut |_| {});
+    assert!(
+        matches!(&outcome, crate::tui::export::ExportOutcome::Written(f) if f == std::slice::from_ref(&target)),
+        "{outcome:?}"
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), job.copy_text());
+    // And what it sends back is reported.
+    finish(
+        &mut app,
+        Done::Exported {
+            job: Box::new(job),
+            outcome,
+        },
+    );
+    assert_eq!(message(&app), format!("Exported to {}", target.display()));
+    assert!(app.doc.is_dirty(), "a copy leaves the sheet unsaved");
 }
 
 #[test]
@@ -752,8 +923,9 @@ fn one_bad_sheet_leaves_the_others_shown_with_its_error() {
         p.problems()
     );
     let mut app = App::open(&review).unwrap();
-    update(&mut app, Action::Resize(80, 24));
-    update(&mut app, Action::Panel);
+    pure(&mut app, Action::Resize(80, 24));
+    let job = the_panel_load(&pure(&mut app, Action::Panel));
+    read_sheets(&mut app, job);
     assert_eq!(app.showing(), Showing::Panel, "{}", message(&app));
     assert_eq!(merged(&app).members, vec!["M1", "M2", "M3"]);
     assert!(
@@ -790,8 +962,9 @@ fn p_says_when_sheets_with_other_names_were_not_opened() {
     .unwrap();
     std::fs::write(dir.path().join("notes.toml"), "title = \"x\"\n").unwrap();
     let mut app = App::open(&review).unwrap();
-    update(&mut app, Action::Resize(80, 24));
-    update(&mut app, Action::Panel);
+    pure(&mut app, Action::Resize(80, 24));
+    let job = the_panel_load(&pure(&mut app, Action::Panel));
+    read_sheets(&mut app, job);
     assert_eq!(app.showing(), Showing::Panel);
     assert!(
         message(&app).contains("1 more with another file name was not opened"),
@@ -834,8 +1007,9 @@ fn the_panel_view_shows_what_reading_the_sheets_warned_of() {
     let text = std::fs::read_to_string(&paths[1]).unwrap();
     std::fs::write(&paths[1], text.replace("reach = 2", "reach = \"  \"")).unwrap();
     let mut app = App::open(&review).unwrap();
-    update(&mut app, Action::Resize(80, 24));
-    update(&mut app, Action::Panel);
+    pure(&mut app, Action::Resize(80, 24));
+    let job = the_panel_load(&pure(&mut app, Action::Panel));
+    read_sheets(&mut app, job);
     assert_eq!(app.showing(), Showing::Panel, "{}", message(&app));
     let p = app.panel().unwrap();
     assert_eq!(p.warning_count(), 1);

@@ -54,20 +54,63 @@ fn example_at_nowhere() -> App {
 }
 
 /// Applies `action` and returns the effects asked for, performing none.
-fn pure(app: &mut App, action: Action) -> Effects {
+pub(super) fn pure(app: &mut App, action: Action) -> Effects {
     super::update(app, action)
 }
 
+/// Types `s` into whatever box is open, performing no effect.
+pub(super) fn pure_text(app: &mut App, s: &str) {
+    for ch in s.chars() {
+        pure(app, Action::Input(Input::Char(ch)));
+    }
+}
+
+/// Empties the open one-line box, performing no effect.
+pub(super) fn pure_clear(app: &mut App) {
+    for _ in 0..200 {
+        pure(app, Action::Input(Input::Backspace));
+    }
+}
+
 /// The save among `fx`, and whether quitting follows it.
-fn save_asked(fx: &Effects) -> Option<(&crate::tui::doc::SaveJob, bool)> {
+pub(super) fn save_asked(fx: &Effects) -> Option<(&crate::tui::doc::SaveJob, bool)> {
     fx.iter().find_map(|e| match e {
         Effect::Save { job, then_quit } => Some((job, *then_quit)),
         _ => None,
     })
 }
 
+/// The one save among `fx`: it must be there, and alone.
+pub(super) fn the_save(fx: &Effects) -> (&crate::tui::doc::SaveJob, bool) {
+    let saves = fx
+        .iter()
+        .filter(|e| matches!(e, Effect::Save { .. }))
+        .count();
+    assert_eq!(saves, 1, "one save is asked for: {fx:?}");
+    save_asked(fx).unwrap()
+}
+
+/// What the runner sends back once `job` is written, made from the job's
+/// own text without writing anything. For a save into the document's own
+/// file: one that moves it elsewhere also takes a recovery file and a hold
+/// there, which only running the job does.
+pub(super) fn written(job: &crate::tui::doc::SaveJob, then_quit: bool) -> Done {
+    let text = job.text().unwrap();
+    Done::Saved {
+        outcome: crate::tui::doc::SaveOutcome::Saved(Box::new(crate::tui::doc::SavedFile {
+            path: job.to().to_owned(),
+            fingerprint: crate::save::Fingerprint::of(text.as_bytes()),
+            text,
+            appraisal: job.appraisal().clone(),
+            recovery: None,
+            claim: None,
+        })),
+        then_quit,
+    }
+}
+
 /// The export among `fx`.
-fn export_asked(fx: &Effects) -> Option<crate::tui::export::ExportJob> {
+pub(super) fn export_asked(fx: &Effects) -> Option<crate::tui::export::ExportJob> {
     fx.iter().find_map(|e| match e {
         Effect::Export(job) => Some(job.clone()),
         _ => None,
@@ -404,12 +447,16 @@ fn undo_moves_the_selection_to_the_change() {
 #[test]
 fn save_writes_only_what_changed() {
     let text = crate::load::EXAMPLE;
-    let (_dir, path, mut app) = on_disk(text);
-    update(&mut app, Action::Digit(2));
-    update(&mut app, Action::Save);
+    let mut app = example_at_nowhere();
+    pure(&mut app, Action::Digit(2));
+    let fx = pure(&mut app, Action::Save);
+    let (job, then_quit) = the_save(&fx);
+    assert_eq!(job.to(), std::path::Path::new(NOWHERE));
+    let saved = job.text().unwrap();
+    let done = written(job, then_quit);
+    finish(&mut app, done);
     assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
     assert!(!app.doc.is_dirty());
-    let saved = std::fs::read_to_string(&path).unwrap();
     let changed: Vec<_> = text
         .lines()
         .zip(saved.lines())
@@ -420,11 +467,11 @@ fn save_writes_only_what_changed() {
 
 #[test]
 fn saving_the_example_asks_where_and_then_writes_there() {
-    let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("copy.toml");
+    let target = PathBuf::from("/nonexistent-appraise-test/copy.toml");
     let mut app = example();
-    update(&mut app, Action::Digit(3));
-    update(&mut app, Action::Save);
+    pure(&mut app, Action::Digit(3));
+    let fx = pure(&mut app, Action::Save);
+    assert!(save_asked(&fx).is_none(), "no file to save to: {fx:?}");
     assert!(matches!(
         app.view.mode,
         Mode::Prompt(Prompt {
@@ -432,27 +479,42 @@ fn saving_the_example_asks_where_and_then_writes_there() {
             ..
         })
     ));
-    clear_prompt(&mut app);
-    update(&mut app, Action::Input(Input::Enter));
+    pure_clear(&mut app);
+    let fx = pure(&mut app, Action::Input(Input::Enter));
     assert!(is_error(&app), "an empty name is refused");
-    type_text(&mut app, target.to_str().unwrap());
-    update(&mut app, Action::Input(Input::Enter));
+    assert!(save_asked(&fx).is_none(), "{fx:?}");
+    pure_text(&mut app, target.to_str().unwrap());
+    let fx = pure(&mut app, Action::Input(Input::Enter));
     assert_eq!(app.view.mode, Mode::Normal);
-    assert_eq!(app.doc.path(), Some(target.as_path()));
-    let back = crate::load::load_path(&target).unwrap().appraisal;
+    let (job, then_quit) = the_save(&fx);
+    assert_eq!(job.to(), target.as_path());
+    let back = load_str("back.toml", &job.text().unwrap())
+        .unwrap()
+        .appraisal;
     assert_eq!(&back, app.doc.appraisal());
+    let done = written(job, then_quit);
+    finish(&mut app, done);
+    assert_eq!(app.doc.path(), Some(target.as_path()));
     // Saving again goes straight to the new file.
-    update(&mut app, Action::Digit(1));
-    update(&mut app, Action::Save);
+    pure(&mut app, Action::Digit(1));
+    let fx = pure(&mut app, Action::Save);
     assert_eq!(app.view.mode, Mode::Normal);
+    let (job, _) = the_save(&fx);
+    assert_eq!(job.to(), target.as_path());
     assert_eq!(
-        crate::load::load_path(&target).unwrap().appraisal.options()[0].score(0),
+        load_str("back.toml", &job.text().unwrap())
+            .unwrap()
+            .appraisal
+            .options()[0]
+            .score(0),
         Some(1.0)
     );
 }
 
+/// End to end: the save is performed, since it is the save that finds
+/// another file at the name.
 #[test]
-fn save_as_asks_before_replacing_another_file() {
+fn end_to_end_save_as_asks_before_replacing_another_file() {
     let (dir, _path, mut app) = on_disk(crate::load::EXAMPLE);
     let other = dir.path().join("other.toml");
     std::fs::write(&other, "keep me").unwrap();
@@ -487,6 +549,39 @@ fn colleague_saved_meanwhile() -> (tempfile::TempDir, PathBuf, App, String) {
     (dir, path, app, theirs)
 }
 
+/// What the runner sends back when a save found the file changed on disk
+/// to `theirs`, read as [`crate::tui::doc::SaveJob::run`] reads it; nothing
+/// is on disk.
+fn found_changed(theirs: &str, then_quit: bool) -> Done {
+    Done::Saved {
+        outcome: crate::tui::doc::SaveOutcome::Changed(Box::new(crate::tui::doc::SaveClash {
+            then_quit: false,
+            text: theirs.to_owned(),
+            fingerprint: crate::save::Fingerprint::of(theirs.as_bytes()),
+            theirs: load_str("theirs.toml", theirs).unwrap().appraisal,
+        })),
+        then_quit,
+    }
+}
+
+/// Ctrl-s, and the save it asks for finding the file changed to `theirs`.
+fn save_finds(app: &mut App, theirs: &str) {
+    let fx = pure(app, Action::Save);
+    let (_, then_quit) = the_save(&fx);
+    finish(app, found_changed(theirs, then_quit));
+}
+
+/// As [`colleague_saved_meanwhile`] with nothing on disk: the example, this
+/// copy's first score set to 1, and Ctrl-s pressed, the save finding a
+/// colleague's save of `partnerships = 0` on option 0.
+fn colleague_saved_meanwhile_found() -> (App, String) {
+    let mut app = example_at_nowhere();
+    pure(&mut app, Action::Digit(1));
+    let theirs = crate::load::EXAMPLE.replacen("partnerships = 5", "partnerships = 0", 1);
+    save_finds(&mut app, &theirs);
+    (app, theirs)
+}
+
 /// The save's choice open on screen.
 fn save_choice(app: &App) -> &crate::tui::app::Clashes {
     match &app.view.mode {
@@ -495,8 +590,10 @@ fn save_choice(app: &App) -> &crate::tui::app::Clashes {
     }
 }
 
+/// End to end: the saves are performed, since it is the save that finds
+/// the file changed on disk, and reads it.
 #[test]
-fn saving_over_a_colleagues_save_shows_each_cell_and_keeps_theirs() {
+fn end_to_end_saving_over_a_colleagues_save_shows_each_cell_and_keeps_theirs() {
     let (_dir, path, mut app, theirs) = colleague_saved_meanwhile();
     // Ctrl-s asks for a save; the save finds the file changed and reads it.
     let fx = super::update(&mut app, Action::Save);
@@ -548,77 +645,110 @@ fn saving_over_a_colleagues_save_shows_each_cell_and_keeps_theirs() {
 #[test]
 fn a_save_choice_can_take_all_yours_all_theirs_or_cancel() {
     // Esc: nothing saved, nothing changed.
-    let (_dir, path, mut app, theirs) = colleague_saved_meanwhile();
-    update(&mut app, Action::Save);
+    let (mut app, theirs) = colleague_saved_meanwhile_found();
     save_choice(&app);
-    update(&mut app, Action::Input(Input::Esc));
+    let fx = pure(&mut app, Action::Input(Input::Esc));
+    assert!(save_asked(&fx).is_none(), "nothing saved: {fx:?}");
     assert_eq!(app.view.mode, Mode::Normal);
     assert!(message(&app).contains("Not saved"), "{}", message(&app));
     assert!(app.doc.is_dirty());
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
     // Space switches a cell; the message says which version it keeps now.
-    update(&mut app, Action::Save);
-    update(&mut app, Action::Input(Input::Down));
-    update(&mut app, Action::Input(Input::Char(' ')));
+    save_finds(&mut app, &theirs);
+    pure(&mut app, Action::Input(Input::Down));
+    pure(&mut app, Action::Input(Input::Char(' ')));
     assert_eq!(save_choice(&app).take_yours, [true, true]);
     assert!(message(&app).contains("keeps yours"), "{}", message(&app));
     // a: save yours as another file instead.
-    update(&mut app, Action::Input(Input::Char('a')));
+    let fx = pure(&mut app, Action::Input(Input::Char('a')));
+    assert!(save_asked(&fx).is_none(), "{fx:?}");
     assert!(matches!(app.view.mode, Mode::Prompt(_)));
-    update(&mut app, Action::Input(Input::Esc));
+    pure(&mut app, Action::Input(Input::Esc));
     // y: all yours, over theirs (what overwriting did), still one checked save.
-    update(&mut app, Action::Save);
-    update(&mut app, Action::Input(Input::Char('y')));
-    assert!(!app.doc.is_dirty());
-    let now = crate::load::load_path(&path).unwrap().appraisal;
+    save_finds(&mut app, &theirs);
+    let fx = pure(&mut app, Action::Input(Input::Char('y')));
+    let (job, then_quit) = the_save(&fx);
+    assert!(!job.force());
+    assert_eq!(
+        job.expected(),
+        Some(crate::save::Fingerprint::of(theirs.as_bytes())),
+        "checked against the file as it was found"
+    );
+    let now = load_str("now.toml", &job.text().unwrap())
+        .unwrap()
+        .appraisal;
     assert_eq!(now.options()[0].score(0), Some(1.0));
     assert_eq!(now.options()[0].score(1), Some(5.0), "your version won");
+    let done = written(job, then_quit);
+    finish(&mut app, done);
+    assert!(!app.doc.is_dirty());
 
     // t: all theirs: the document becomes the file as it is, undoably.
-    let (_dir, path, mut app, theirs) = colleague_saved_meanwhile();
-    update(&mut app, Action::Save);
-    update(&mut app, Action::Input(Input::Char('t')));
+    let (mut app, theirs) = colleague_saved_meanwhile_found();
+    let fx = pure(&mut app, Action::Input(Input::Char('t')));
+    assert!(
+        save_asked(&fx).is_none(),
+        "the file is left as it is: {fx:?}"
+    );
     assert_eq!(app.view.mode, Mode::Normal);
     assert!(!app.doc.is_dirty());
     assert_eq!(score(&app, 0, 1), Some(0.0));
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), theirs);
-    update(&mut app, Action::Undo);
+    pure(&mut app, Action::Undo);
     assert_eq!(score(&app, 0, 0), Some(1.0), "u brings yours back");
     assert!(app.doc.is_dirty());
     // Saved now, over the file as taken, without asking again.
-    update(&mut app, Action::Save);
+    let fx = pure(&mut app, Action::Save);
+    let (job, then_quit) = the_save(&fx);
+    assert!(!job.force());
+    assert_eq!(
+        job.expected(),
+        Some(crate::save::Fingerprint::of(theirs.as_bytes()))
+    );
+    // Their file, edited back to yours.
+    assert_eq!(
+        job.text().unwrap(),
+        theirs
+            .replacen("child-focused = 4", "child-focused = 1", 1)
+            .replacen("partnerships = 0", "partnerships = 5", 1)
+    );
+    let done = written(job, then_quit);
+    finish(&mut app, done);
     assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
 }
 
 #[test]
 fn a_save_over_a_change_only_in_comments_keeps_it_without_asking() {
-    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
-    update(&mut app, Action::Digit(1));
+    let mut app = example_at_nowhere();
+    pure(&mut app, Action::Digit(1));
     let theirs = format!("# Checked by the clerk.\n{}", crate::load::EXAMPLE);
-    std::fs::write(&path, &theirs).unwrap();
-    update(&mut app, Action::Save);
+    let fx = pure(&mut app, Action::Save);
+    let (_, then_quit) = the_save(&fx);
+    // The save found their comment: it saves again at once, on top of it.
+    let fx = finish(&mut app, found_changed(&theirs, then_quit));
     assert_eq!(app.view.mode, Mode::Normal);
-    assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
-    let text = std::fs::read_to_string(&path).unwrap();
+    let (job, then_quit) = the_save(&fx);
+    let text = job.text().unwrap();
     assert!(
         text.starts_with("# Checked by the clerk."),
         "their comment is kept"
     );
     assert_eq!(
-        crate::load::load_path(&path).unwrap().appraisal.options()[0].score(0),
+        load_str("now.toml", &text).unwrap().appraisal.options()[0].score(0),
         Some(1.0)
     );
+    let done = written(job, then_quit);
+    finish(&mut app, done);
+    assert_eq!(app.view.mode, Mode::Normal);
+    assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
 }
 
 #[test]
 fn a_save_choice_offers_the_weights_when_they_differ() {
-    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
-    update(&mut app, Action::Digit(1));
+    let mut app = example_at_nowhere();
+    pure(&mut app, Action::Digit(1));
     // They change a weight (and nothing else): it is kept unless chosen.
     let theirs = crate::load::EXAMPLE.replacen("weight = 1", "weight = 3", 1);
     assert_ne!(theirs, crate::load::EXAMPLE);
-    std::fs::write(&path, &theirs).unwrap();
-    update(&mut app, Action::Save);
+    save_finds(&mut app, &theirs);
     let k = save_choice(&app);
     assert_eq!(
         k.frame,
@@ -626,29 +756,37 @@ fn a_save_choice_offers_the_weights_when_they_differ() {
         "their weights, which only they changed"
     );
     assert_eq!(k.rows(), 2);
-    update(&mut app, Action::Input(Input::Enter));
-    let now = crate::load::load_path(&path).unwrap().appraisal;
+    let fx = pure(&mut app, Action::Input(Input::Enter));
+    let (job, _) = the_save(&fx);
+    let now = load_str("now.toml", &job.text().unwrap())
+        .unwrap()
+        .appraisal;
     assert_eq!(now.criteria()[0].weight(), 3.0);
     assert_eq!(now.options()[0].score(0), Some(1.0));
 }
 
 #[test]
 fn a_save_whose_options_no_longer_match_asks_to_overwrite_or_save_elsewhere() {
-    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
-    update(&mut app, Action::Digit(1));
-    let mut a = crate::load::load_path(&path).unwrap().appraisal;
+    let mut app = example_at_nowhere();
+    pure(&mut app, Action::Digit(1));
+    let mut a = load_str("a.toml", crate::load::EXAMPLE).unwrap().appraisal;
     a.move_option(0, 1).unwrap();
     let theirs = crate::document::update_document(crate::load::EXAMPLE, &a).unwrap();
-    std::fs::write(&path, &theirs).unwrap();
-    update(&mut app, Action::Save);
+    save_finds(&mut app, &theirs);
     assert!(matches!(
         app.view.mode,
         Mode::Confirm(Confirm::Conflict { then_quit: false })
     ));
-    update(&mut app, Action::Input(Input::Char('o')));
-    assert!(!app.doc.is_dirty());
-    let now = crate::load::load_path(&path).unwrap().appraisal;
+    let fx = pure(&mut app, Action::Input(Input::Char('o')));
+    let (job, then_quit) = the_save(&fx);
+    assert!(job.force(), "overwrites the file whole");
+    let now = load_str("now.toml", &job.text().unwrap())
+        .unwrap()
+        .appraisal;
     assert_eq!(now.options()[0].score(0), Some(1.0));
+    let done = written(job, then_quit);
+    finish(&mut app, done);
+    assert!(!app.doc.is_dirty());
 }
 
 #[test]
@@ -1546,8 +1684,9 @@ fn a_corrupt_recovery_file_is_reported_not_fatal() {
     assert!(rec.exists(), "left in place for the user");
 }
 
+/// End to end: the save is performed, since it is the write that fails.
 #[test]
-fn an_unwritable_folder_gives_a_message_not_a_crash() {
+fn end_to_end_an_unwritable_folder_gives_a_message_not_a_crash() {
     let (dir, path, mut app) = on_disk(crate::load::EXAMPLE);
     update(&mut app, Action::Digit(0));
     // Make saving impossible by replacing the file with a folder.
@@ -1797,29 +1936,36 @@ fn the_mouse_can_be_turned_off_for_copying_text() {
 
 #[test]
 fn the_quit_dialog_saves_and_quits_on_enter() {
-    let (_dir, path, mut app) = on_disk(crate::load::EXAMPLE);
-    update(&mut app, Action::Digit(2));
-    update(&mut app, Action::Quit);
+    let mut app = example_at_nowhere();
+    pure(&mut app, Action::Digit(2));
+    pure(&mut app, Action::Quit);
     assert!(keys::confirm_takes(&Confirm::Quit, '\n'));
-    update(&mut app, Action::Input(Input::Enter));
-    assert!(app.quit);
-    let back = crate::load::load_path(&path).unwrap().appraisal;
+    let fx = pure(&mut app, Action::Input(Input::Enter));
+    let (job, then_quit) = the_save(&fx);
+    assert!(then_quit);
+    assert_eq!(job.to(), std::path::Path::new(NOWHERE));
+    let back = load_str("back.toml", &job.text().unwrap())
+        .unwrap()
+        .appraisal;
     assert_eq!(back.options()[0].score(0), Some(2.0));
+    let done = written(job, then_quit);
+    finish(&mut app, done);
+    assert!(app.quit);
 }
 
 #[test]
 fn the_swing_ranking_is_saved_as_the_agreed_order_keeping_comments() {
     let text = crate::load::EXAMPLE;
-    let (_dir, path, mut app) = on_disk(text);
-    update(&mut app, Action::Swing);
+    let mut app = example_at_nowhere();
+    pure(&mut app, Action::Swing);
     // Step 1: move the last criterion (Risk) to the top, then record.
     for _ in 0..7 {
-        update(&mut app, Action::Input(Input::Down));
+        pure(&mut app, Action::Input(Input::Down));
     }
     for _ in 0..7 {
-        update(&mut app, Action::Input(Input::MoveUp));
+        pure(&mut app, Action::Input(Input::MoveUp));
     }
-    update(&mut app, Action::Input(Input::Char('o')));
+    pure(&mut app, Action::Input(Input::Char('o')));
     assert!(
         message(&app).starts_with("Agreed order recorded"),
         "{}",
@@ -1843,21 +1989,25 @@ fn the_swing_ranking_is_saved_as_the_agreed_order_keeping_comments() {
         "{order:?}"
     );
     // Leave the assistant without changing weights, and save.
-    update(&mut app, Action::Input(Input::Esc));
+    pure(&mut app, Action::Input(Input::Esc));
     assert_eq!(app.view.mode, Mode::Normal);
     assert!(
         message(&app).contains("agreed order stays recorded"),
         "{}",
         message(&app)
     );
-    update(&mut app, Action::Save);
+    let fx = pure(&mut app, Action::Save);
+    let (job, then_quit) = the_save(&fx);
+    assert_eq!(job.to(), std::path::Path::new(NOWHERE));
+    let saved = job.text().unwrap();
+    let done = written(job, then_quit);
+    finish(&mut app, done);
     assert!(
         message(&app).starts_with("Saved to"),
         "{} {:?}",
         message(&app),
         app.view.mode
     );
-    let saved = std::fs::read_to_string(&path).unwrap();
     // Every line of the file is kept, comments too; the table is added.
     assert!(
         saved.starts_with(text.trim_end()),
@@ -1877,7 +2027,7 @@ fn the_swing_ranking_is_saved_as_the_agreed_order_keeping_comments() {
             .unwrap();
     assert!(!c.is_empty());
     // Undo takes it away again; saving then removes the order.
-    update(&mut app, Action::Undo);
+    pure(&mut app, Action::Undo);
     assert!(app.doc.appraisal().agreed_weights().order.is_empty());
 }
 

@@ -1,6 +1,9 @@
 //! Drawing the TUI. Rendering is pure: everything on screen comes from `&App`
 //! (`impl Widget for &App`), so tests can render to a `TestBackend` and
-//! compare the lines.
+//! compare the lines. `render_all` composes the screen: the glue functions
+//! turn the `App` into each widget's inputs, and the content functions
+//! (the selected cell's line, the details, the message and title lines)
+//! are made from those inputs alone.
 //!
 //! The geometry functions here are shared with `update` (to keep the selection
 //! on screen) and with the mouse handling (to find the cell under a click).
@@ -11,13 +14,16 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget, Wrap};
 
-use crate::model::Scale;
+use crate::compute::Results;
+use crate::model::{Appraisal, Scale};
 use crate::numbers;
 
 use super::app::{self, App, Confirm, Focus, Mode, PromptKind, Severity, Showing, Sort};
+use super::doc::Summary;
 use super::export;
 use super::keymap;
 use super::measure::fit;
+use super::member::MemberSheet;
 use super::panel;
 use super::title_bar::TitleBar;
 
@@ -74,7 +80,7 @@ pub struct ScreenLayout {
 
 /// The message as shown: its text and style, wrapped to `width`.
 fn message_rows(app: &App, width: u16) -> u16 {
-    let (text, _) = message_text(app);
+    let (text, _) = message_text(&message_of(app));
     let text = text.trim_start();
     if text.chars().count() < usize::from(width) {
         return 1;
@@ -550,7 +556,12 @@ fn render_all(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         return None;
     }
     let layout = screen_layout(app, area);
-    render_title(app, layout.title, buf);
+    let (left, right) = title_words(&title_of(app));
+    TitleBar {
+        left: &left,
+        right: &right,
+    }
+    .render(layout.title, buf);
     let g = geometry_in(app, layout.grid);
     let mut cursor = None;
     match &app.view.mode {
@@ -564,11 +575,11 @@ fn render_all(app: &App, area: Rect, buf: &mut Buffer) -> Option<Position> {
         }
         _ => {
             grid_view(app, g).render(layout.grid, buf);
-            render_details(app, layout.side, g.codes, buf);
+            side_pane(app, g.codes).render(layout.side, buf);
             cursor = cell_position(app, &g);
         }
     }
-    let (text, style) = message_text(app);
+    let (text, style) = message_text(&message_of(app));
     MessageLine { text, style }.render(layout.message, buf);
     render_keys(app, layout.keys, buf);
     let mid = Rect::new(
@@ -691,22 +702,259 @@ fn bold() -> Style {
     Style::default().add_modifier(Modifier::BOLD)
 }
 
-fn render_title(app: &App, area: Rect, buf: &mut Buffer) {
-    let right = format!(
-        " {}{} ",
-        app.doc.display_name(),
-        if app.doc.is_dirty() { " ●" } else { "" }
-    );
-    let whose = match app.doc.member() {
-        Some(m) => format!(" · {}'s scoresheet", m.member),
+/// Lines the selected cell's description takes at `width`: one, or two for
+/// an option name too long for one.
+fn cell_line_height(app: &App, width: u16) -> u16 {
+    let len: usize = cell_line(&selected_cell(app), true).width();
+    if len <= usize::from(width) { 1 } else { 2 }
+}
+
+// From the app to the widgets' inputs. `render_all` composes the screen:
+// these functions are the one place that reads the whole `App` for it,
+// handing each content function below only what it is made from.
+
+/// The selected cell as the app shows it.
+fn selected_cell(app: &App) -> SelectedCell<'_> {
+    SelectedCell {
+        appraisal: app.shown_appraisal(),
+        results: app.shown_results(),
+        own: app.doc.appraisal(),
+        showing: app.showing(),
+        at: (app.view.option, app.view.criterion),
+        fold: app.selected_fold(),
+        panel: app.panel(),
+    }
+}
+
+/// The title bar's inputs, from the app.
+fn title_of(app: &App) -> TitleInputs<'_> {
+    TitleInputs {
+        title: &app.doc.appraisal().meta.title,
+        member: app.doc.member().map(|m| m.member.as_str()),
+        file: app.doc.display_name(),
+        dirty: app.doc.is_dirty(),
+    }
+}
+
+/// The grid pane title's inputs, from the app and the grid's geometry.
+fn grid_title_of<'a>(app: &'a App, g: &GridGeometry) -> GridTitleInputs<'a> {
+    GridTitleInputs {
+        showing: app.showing(),
+        member: app.doc.member(),
+        panel: app.panel(),
+        options: app.doc.appraisal().options().len(),
+        criteria: app.doc.appraisal().criteria().len(),
+        columns: app.columns().len(),
+        offsets: (app.view.row_offset, app.view.col_offset),
+        visible: (g.rows_visible, g.cols_visible),
+        by_rank: app.view.sort == Sort::Rank,
+    }
+}
+
+/// The message line's inputs, from the app.
+fn message_of(app: &App) -> MessageInputs<'_> {
+    MessageInputs {
+        message: app.view.message.as_ref(),
+        colour: app.view.colour,
+        jobs: &app.jobs,
+        showing: app.showing(),
+        panel: app.panel(),
+        member: app.doc.member(),
+        dirty: app.doc.is_dirty(),
+        summary: app.doc.summary(),
+    }
+}
+
+/// The grid as the app shows it.
+fn grid_view(app: &App, g: GridGeometry) -> grid::GridView<'_> {
+    let panel = match app.showing() {
+        Showing::Panel => app.panel(),
+        Showing::Own | Showing::Shared => None,
+    };
+    grid::GridView {
+        appraisal: app.shown_appraisal(),
+        results: app.shown_results(),
+        merged: panel.and_then(panel::PanelState::merged),
+        sheets: panel.map(panel::PanelState::sheets),
+        order: app.display_order(),
+        option: app.view.option,
+        criterion: app.view.criterion,
+        offsets: (app.view.row_offset, app.view.col_offset),
+        columns: app.columns(),
+        folded: app.view.folded.clone(),
+        heading: super::v2::long_list_row(app.doc.appraisal(), &app.display_order()),
+        title: grid_title(&grid_title_of(app, &g)),
+        focused: app.view.focus == Focus::Grid,
+        shared: app.showing() == Showing::Shared,
+        colour: app.view.colour,
+        cell_line: cell_line(&selected_cell(app), g.codes),
+        geometry: g,
+    }
+}
+
+/// The pane under (or beside) the grid as the app shows it: the live
+/// analysis in its view, or else the details of the selected cell.
+fn side_pane(app: &App, codes: bool) -> SidePane<'_> {
+    let focused = app.view.focus == Focus::Details;
+    let hint = if focused {
+        " (↑↓ scroll, Tab back)"
+    } else {
+        " (Tab to scroll)"
+    };
+    if app.view.mode == Mode::Sensitivity {
+        let state = if app.doc.live_is_current() {
+            ""
+        } else {
+            " · updating…"
+        };
+        return SidePane::Live {
+            title: format!("Sensitivity, live{state}{hint}"),
+            focused,
+            panel: live_panel(app),
+        };
+    }
+    let (what, lines) = details_content(&selected_cell(app), &app.doc.display_name(), codes);
+    SidePane::Details(details::DetailsPane {
+        title: format!("{what}{hint}"),
+        focused,
+        lines,
+        scroll: app.view.details_scroll,
+    })
+}
+
+/// The live panel as the app shows it.
+pub fn live_panel(app: &App) -> super::live::LivePanel<'_> {
+    super::live::LivePanel {
+        live: app.doc.live(),
+        criterion: app.view.criterion,
+        option: app.view.option,
+        colour: app.view.colour,
+        scroll: app.view.details_scroll,
+    }
+}
+
+// What the widgets show, each made only from its inputs.
+
+/// The selected cell and what it is read against: what the line under the
+/// grid and the details pane are made from.
+#[derive(Debug, Clone, Copy)]
+struct SelectedCell<'a> {
+    /// The appraisal the grid shows (own, shared, or the panel's consensus).
+    appraisal: &'a Appraisal,
+    /// Its results.
+    results: &'a Results,
+    /// The document's own appraisal: in the shared view, the member's scores.
+    own: &'a Appraisal,
+    /// Which scores the grid shows.
+    showing: Showing,
+    /// The selected option and criterion.
+    at: (usize, usize),
+    /// The criteria group folded into the selected column, if it is one.
+    fold: Option<usize>,
+    /// The panel, if one is open.
+    panel: Option<&'a panel::PanelState>,
+}
+
+/// What the title bar says of the document.
+#[derive(Debug, Clone)]
+struct TitleInputs<'a> {
+    /// The appraisal's title.
+    title: &'a str,
+    /// The member whose sheet this is, in member mode.
+    member: Option<&'a str>,
+    /// The file, as the document names it.
+    file: String,
+    /// Whether there are unsaved changes.
+    dirty: bool,
+}
+
+/// What the grid pane's title is made from.
+#[derive(Debug, Clone, Copy)]
+struct GridTitleInputs<'a> {
+    /// Which scores the grid shows.
+    showing: Showing,
+    /// The member and shared appraisal, in member mode.
+    member: Option<&'a MemberSheet>,
+    /// The panel, if one is open.
+    panel: Option<&'a panel::PanelState>,
+    /// How many options and criteria the appraisal has.
+    options: usize,
+    /// How many criteria.
+    criteria: usize,
+    /// How many columns the grid has (a folded group is one).
+    columns: usize,
+    /// The first row and column on screen.
+    offsets: (usize, usize),
+    /// How many rows and columns are on screen.
+    visible: (usize, usize),
+    /// Whether the rows are in rank order.
+    by_rank: bool,
+}
+
+/// What the message line is made from.
+#[derive(Debug, Clone, Copy)]
+struct MessageInputs<'a> {
+    /// The latest message, if any.
+    message: Option<&'a app::Message>,
+    /// Whether colour may be used.
+    colour: bool,
+    /// Work under way in the background.
+    jobs: &'a app::Jobs,
+    /// Which scores the grid shows.
+    showing: Showing,
+    /// The panel, if one is open.
+    panel: Option<&'a panel::PanelState>,
+    /// The member and shared appraisal, in member mode.
+    member: Option<&'a MemberSheet>,
+    /// Whether there are unsaved changes.
+    dirty: bool,
+    /// How the work stands: cells to score, totals of scored cells only.
+    summary: &'a Summary,
+}
+
+/// The pane under (or beside) the grid.
+enum SidePane<'a> {
+    /// The live sensitivity analysis, under its title.
+    Live {
+        /// The pane's title.
+        title: String,
+        /// Whether the pane has the keyboard.
+        focused: bool,
+        /// The analysis.
+        panel: super::live::LivePanel<'a>,
+    },
+    /// The selected cell's details, the group folded there, or the members on it.
+    Details(details::DetailsPane),
+}
+
+impl Widget for SidePane<'_> {
+    fn render(self, pane: Rect, buf: &mut Buffer) {
+        if pane.height == 0 {
+            return;
+        }
+        match self {
+            SidePane::Live {
+                title,
+                focused,
+                panel,
+            } => {
+                pane_title(pane, buf, &title, focused);
+                panel.render(details::inner(pane), buf);
+            }
+            SidePane::Details(d) => d.render(pane, buf),
+        }
+    }
+}
+
+/// The title bar's words: the appraisal (and whose scoresheet) on the left,
+/// the file and whether it is unsaved on the right.
+fn title_words(t: &TitleInputs) -> (String, String) {
+    let right = format!(" {}{} ", t.file, if t.dirty { " ●" } else { "" });
+    let whose = match t.member {
+        Some(m) => format!(" · {m}'s scoresheet"),
         None => String::new(),
     };
-    let left = format!(" appraise │ {}{whose}", app.doc.appraisal().meta.title);
-    TitleBar {
-        left: &left,
-        right: &right,
-    }
-    .render(area, buf);
+    (format!(" appraise │ {}{whose}", t.title), right)
 }
 
 fn pane_title(area: Rect, buf: &mut Buffer, title: &str, focused: bool) {
@@ -726,16 +974,13 @@ fn pane_title(area: Rect, buf: &mut Buffer, title: &str, focused: bool) {
 }
 
 /// The grid pane's title: what it shows, which rows and columns, the order.
-fn grid_title(app: &App, g: &GridGeometry) -> String {
-    let showing = app.showing();
-    let n_opt = app.doc.appraisal().options().len();
-    let n_crit = app.doc.appraisal().criteria().len();
-    let n_col = app.columns().len();
-    let first_row = app.view.row_offset.min(n_opt);
-    let last_row = (first_row + g.rows_visible).min(n_opt);
-    let first_col = app.view.col_offset.min(n_col);
-    let last_col = (first_col + g.cols_visible).min(n_col);
-    let mut title = match (showing, app.doc.member(), app.panel()) {
+fn grid_title(t: &GridTitleInputs) -> String {
+    let (n_opt, n_crit, n_col) = (t.options, t.criteria, t.columns);
+    let first_row = t.offsets.0.min(n_opt);
+    let last_row = (first_row + t.visible.0).min(n_opt);
+    let first_col = t.offsets.1.min(n_col);
+    let last_col = (first_col + t.visible.1).min(n_col);
+    let mut title = match (t.showing, t.member, t.panel) {
         (Showing::Panel, _, Some(p)) => panel::grid_title(p),
         (Showing::Shared, Some(m), _) => format!(
             "SHARED scores from {}, read-only · c or Esc: back to yours",
@@ -750,7 +995,7 @@ fn grid_title(app: &App, g: &GridGeometry) -> String {
     if last_col - first_col < n_col {
         title.push_str(&format!(" · columns {}-{}", first_col + 1, last_col));
     }
-    if app.view.sort == Sort::Rank {
+    if t.by_rank {
         title.push_str(" · by rank");
     }
     title
@@ -770,28 +1015,21 @@ pub fn code(c: usize) -> String {
     format!("C{}", c + 1)
 }
 
-/// Lines the selected cell's description takes at `width`: one, or two for
-/// an option name too long for one.
-fn cell_line_height(app: &App, width: u16) -> u16 {
-    let len: usize = cell_line(app, true).width();
-    if len <= usize::from(width) { 1 } else { 2 }
-}
-
 /// The selected cell in words, for the line under the grid: the option's
 /// full name, the criterion, and the score (or consensus) there.
-fn cell_line(app: &App, codes: bool) -> Line<'static> {
-    let a = app.shown_appraisal();
-    let (o, c) = (app.view.option, app.view.criterion);
+fn cell_line(cell: &SelectedCell, codes: bool) -> Line<'static> {
+    let a = cell.appraisal;
+    let (o, c) = cell.at;
     let (Some(opt), Some(crit)) = (a.options().get(o), a.criteria().get(c)) else {
         return Line::default();
     };
     let scale = a.scale_of(c);
     let of = |v: f64| format!("{} of {}", numbers::score(v), numbers::score(scale.max()));
-    let fold = app.selected_fold();
-    let what = match app.showing() {
+    let fold = cell.fold;
+    let what = match cell.showing {
         _ if fold.is_some() => {
             let g = fold.unwrap_or_default();
-            let sub = super::v2::subtotal(app.shown_results(), o, g).map_or_else(
+            let sub = super::v2::subtotal(cell.results, o, g).map_or_else(
                 || "no subtotal".to_owned(),
                 |(v, max)| format!("subtotal {} of {}", numbers::total(v), numbers::total(max)),
             );
@@ -809,9 +1047,8 @@ fn cell_line(app: &App, codes: bool) -> Line<'static> {
             |v| format!("score {}", of(v)),
         ),
         Showing::Shared => {
-            let yours = app
-                .doc
-                .appraisal()
+            let yours = cell
+                .own
                 .options()
                 .get(o)
                 .and_then(|x| x.score(c))
@@ -825,8 +1062,8 @@ fn cell_line(app: &App, codes: bool) -> Line<'static> {
             }
         }
         Showing::Panel => {
-            let cell = app
-                .panel()
+            let cell = cell
+                .panel
                 .and_then(panel::PanelState::merged)
                 .and_then(|m| m.cells.get(o))
                 .and_then(|r| r.get(c));
@@ -858,55 +1095,36 @@ fn cell_line(app: &App, codes: bool) -> Line<'static> {
     if let Some(why) = super::v2::screened_reason(a, o) {
         spans.push(Span::raw(format!(" · screened out: {why}")));
     }
-    if app.showing() != Showing::Panel
+    if cell.showing != Showing::Panel
         && let Some(p) = opt
             .published()
-            .filter(|_| app::published_differs(a, app.shown_results(), o))
+            .filter(|_| app::published_differs(a, cell.results, o))
     {
         spans.push(Span::raw(format!(" · ≠ published total {}", p.text())));
     }
     Line::from(spans)
 }
 
-/// The pane under (or beside) the grid: the live analysis in its view, the
-/// members on the cell in the panel view, or the cell's details.
-fn render_details(app: &App, pane: Rect, codes: bool, buf: &mut Buffer) {
-    if pane.height == 0 {
-        return;
-    }
-    let focused = app.view.focus == Focus::Details;
-    let hint = if focused {
-        " (↑↓ scroll, Tab back)"
-    } else {
-        " (Tab to scroll)"
-    };
-    if app.view.mode == Mode::Sensitivity {
-        let state = if app.doc.live_is_current() {
-            ""
-        } else {
-            " · updating…"
-        };
-        pane_title(
-            pane,
-            buf,
-            &format!("Sensitivity, live{state}{hint}"),
-            focused,
-        );
-        live_panel(app).render(details::inner(pane), buf);
-        return;
-    }
-    let (o, c) = (app.view.option, app.view.criterion);
-    let (what, lines) = match (app.selected_fold(), app.showing(), app.panel()) {
+/// The details pane's heading and lines for the selected cell: the group
+/// folded there, the members on it in the panel view, or its details.
+/// `doc_name` is the document's file, as the panel names it.
+fn details_content(
+    cell: &SelectedCell,
+    doc_name: &str,
+    codes: bool,
+) -> (&'static str, Vec<Line<'static>>) {
+    let (o, c) = cell.at;
+    match (cell.fold, cell.showing, cell.panel) {
         (Some(g), _, _) => (
             "Group",
-            super::v2::group_lines(app.shown_appraisal(), app.shown_results(), o, g)
+            super::v2::group_lines(cell.appraisal, cell.results, o, g)
                 .into_iter()
                 .map(Line::from)
                 .collect(),
         ),
         (None, Showing::Panel, Some(p)) => (
             "Members on this cell",
-            panel::details_lines(p, app.doc.appraisal(), (o, c), &app.doc.display_name()),
+            panel::details_lines(p, cell.own, (o, c), doc_name),
         ),
         (None, showing, _) => (
             if showing == Showing::Shared {
@@ -915,82 +1133,37 @@ fn render_details(app: &App, pane: Rect, codes: bool, buf: &mut Buffer) {
                 "Details"
             },
             details::cell_details(
-                app.shown_appraisal(),
-                app.shown_results(),
+                cell.appraisal,
+                cell.results,
                 (o, c),
                 showing == Showing::Shared,
                 codes,
             ),
         ),
-    };
-    details::DetailsPane {
-        title: format!("{what}{hint}"),
-        focused,
-        lines,
-        scroll: app.view.details_scroll,
-    }
-    .render(pane, buf);
-}
-
-/// The grid as the app shows it.
-fn grid_view(app: &App, g: GridGeometry) -> grid::GridView<'_> {
-    let panel = match app.showing() {
-        Showing::Panel => app.panel(),
-        Showing::Own | Showing::Shared => None,
-    };
-    grid::GridView {
-        appraisal: app.shown_appraisal(),
-        results: app.shown_results(),
-        merged: panel.and_then(panel::PanelState::merged),
-        sheets: panel.map(panel::PanelState::sheets),
-        order: app.display_order(),
-        option: app.view.option,
-        criterion: app.view.criterion,
-        offsets: (app.view.row_offset, app.view.col_offset),
-        columns: app.columns(),
-        folded: app.view.folded.clone(),
-        heading: super::v2::long_list_row(app.doc.appraisal(), &app.display_order()),
-        title: grid_title(app, &g),
-        focused: app.view.focus == Focus::Grid,
-        shared: app.showing() == Showing::Shared,
-        colour: app.view.colour,
-        cell_line: cell_line(app, g.codes),
-        geometry: g,
-    }
-}
-
-/// The live panel as the app shows it.
-pub fn live_panel(app: &App) -> super::live::LivePanel<'_> {
-    super::live::LivePanel {
-        live: app.doc.live(),
-        criterion: app.view.criterion,
-        option: app.view.option,
-        colour: app.view.colour,
-        scroll: app.view.details_scroll,
     }
 }
 
 /// The message line's text and style: the latest message, or else what
 /// the grid shows and how the work stands.
-fn message_text(app: &App) -> (String, Style) {
-    match &app.view.message {
-        Some(m) if m.severity == Severity::Error => {
-            let style = if app.view.colour {
+fn message_text(m: &MessageInputs) -> (String, Style) {
+    match m.message {
+        Some(msg) if msg.severity == Severity::Error => {
+            let style = if m.colour {
                 bold().fg(Color::Red)
             } else {
                 bold()
             };
-            (format!(" ⚠ {}", m.text), style)
+            (format!(" ⚠ {}", msg.text), style)
         }
-        Some(m) => (format!(" {}", m.text), Style::default()),
-        None if app.jobs.export.is_some() || app.jobs.loading_panel => {
-            (format!(" {}", job_line(&app.jobs)), bold())
+        Some(msg) => (format!(" {}", msg.text), Style::default()),
+        None if m.jobs.export.is_some() || m.jobs.loading_panel => {
+            (format!(" {}", job_line(m.jobs)), bold())
         }
-        None if app.showing() == Showing::Panel => {
-            let flagged = app
-                .panel()
+        None if m.showing == Showing::Panel => {
+            let flagged = m
+                .panel
                 .and_then(panel::PanelState::merged)
-                .map_or(0, |m| m.flagged().len());
+                .map_or(0, |merged| merged.flagged().len());
             (
                 format!(
                     " Panel view, read-only · {} flagged · f next flagged · m method · p or Esc close",
@@ -999,20 +1172,19 @@ fn message_text(app: &App) -> (String, Style) {
                 Style::default().add_modifier(Modifier::DIM),
             )
         }
-        None if app.showing() == Showing::Shared => (
+        None if m.showing == Showing::Shared => (
             format!(
                 " Shared scores from {}, read-only · c or Esc: back to your own scores",
-                app.doc
-                    .member()
-                    .map(|m| m.appraisal_name())
+                m.member
+                    .map(MemberSheet::appraisal_name)
                     .unwrap_or_default()
             ),
             bold(),
         ),
         None => {
-            let summary = app.doc.summary();
+            let summary = m.summary;
             let unscored = summary.unscored;
-            let mut s = if app.doc.is_dirty() {
+            let mut s = if m.dirty {
                 " ● Unsaved changes".to_owned()
             } else {
                 " All changes saved".to_owned()
@@ -1410,6 +1582,131 @@ mod tests {
         (&app).render(buf.area, &mut buf);
         let text: String = buf.content.iter().map(|c| c.symbol()).collect();
         assert!(text.contains("kept. 1 cell differs; choose"), "{text}");
+    }
+
+    /// Each content function is made from its inputs alone, with no `App`.
+    #[test]
+    fn the_selected_cell_line_reads_the_shared_and_own_scores_given() {
+        let shared = crate::load::load_example().unwrap().appraisal;
+        let mut own = shared.clone();
+        own.set_score(0, 0, Some(2.0)).unwrap();
+        let results = crate::compute::compute(&shared);
+        let cell = SelectedCell {
+            appraisal: &shared,
+            results: &results,
+            own: &own,
+            showing: Showing::Shared,
+            at: (0, 0),
+            fold: None,
+            panel: None,
+        };
+        assert_eq!(
+            cell_line(&cell, false).to_string(),
+            "▶ Peer Practice Partner · Child focused · shared score 4 of 5 (yours 2)"
+        );
+        assert_eq!(
+            cell_line(&cell, true).to_string(),
+            "▶ Peer Practice Partner · C1 Child focused · shared score 4 of 5 (yours 2)"
+        );
+        let own_view = SelectedCell {
+            showing: Showing::Own,
+            at: (7, 0),
+            ..cell
+        };
+        // Shared Service's published total (24) is not its scores' sum (26).
+        assert_eq!(
+            cell_line(&own_view, false).to_string(),
+            "▶ Shared Service · Child focused · score 4 of 5 · ≠ published total 24"
+        );
+        let (what, lines) = details_content(&cell, "review.toml", false);
+        assert_eq!(what, "Details, shared scores");
+        assert_eq!(
+            lines,
+            details::cell_details(&shared, &results, (0, 0), true, false)
+        );
+        let outside = SelectedCell {
+            at: (99, 0),
+            ..cell
+        };
+        assert_eq!(cell_line(&outside, false), Line::default());
+    }
+
+    #[test]
+    fn the_title_and_message_line_say_what_their_inputs_hold() {
+        let title = TitleInputs {
+            title: "Library review",
+            member: Some("Cllr A. Clark"),
+            file: "review.cllr-a-clark.sheet.toml".to_owned(),
+            dirty: true,
+        };
+        assert_eq!(
+            title_words(&title),
+            (
+                " appraise │ Library review · Cllr A. Clark's scoresheet".to_owned(),
+                " review.cllr-a-clark.sheet.toml ● ".to_owned()
+            )
+        );
+        let error = app::Message {
+            severity: Severity::Error,
+            text: "Not saved".to_owned(),
+        };
+        let jobs = app::Jobs::default();
+        let summary = Summary {
+            unscored: 3,
+            incomplete: true,
+            longest_name: 10,
+            published_differ: 0,
+        };
+        let m = MessageInputs {
+            message: Some(&error),
+            colour: false,
+            jobs: &jobs,
+            showing: Showing::Own,
+            panel: None,
+            member: None,
+            dirty: true,
+            summary: &summary,
+        };
+        assert_eq!(message_text(&m), (" ⚠ Not saved".to_owned(), bold()));
+        assert_eq!(
+            message_text(&MessageInputs { colour: true, ..m }).1,
+            bold().fg(Color::Red)
+        );
+        assert_eq!(
+            message_text(&MessageInputs { message: None, ..m }),
+            (
+                " ● Unsaved changes · 3 cells to score (·) · * total of scored cells only"
+                    .to_owned(),
+                Style::default().add_modifier(Modifier::DIM)
+            )
+        );
+        let reading = app::Jobs {
+            loading_panel: true,
+            ..app::Jobs::default()
+        };
+        assert_eq!(
+            message_text(&MessageInputs {
+                message: None,
+                jobs: &reading,
+                ..m
+            }),
+            (" Reading the members' sheets…".to_owned(), bold())
+        );
+        let grid = GridTitleInputs {
+            showing: Showing::Own,
+            member: None,
+            panel: None,
+            options: 8,
+            criteria: 8,
+            columns: 8,
+            offsets: (2, 0),
+            visible: (3, 8),
+            by_rank: true,
+        };
+        assert_eq!(
+            grid_title(&grid),
+            "Scores · 8 options × 8 criteria · rows 3-5 · by rank"
+        );
     }
 
     #[test]
