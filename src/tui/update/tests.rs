@@ -90,6 +90,19 @@ pub(super) fn the_save(fx: &Effects) -> (&crate::tui::doc::SaveJob, bool) {
     save_asked(fx).unwrap()
 }
 
+/// Presses save on an app whose file is [`NOWHERE`], checks that one save
+/// of that file is asked for, feeds back that it was written, and returns
+/// the text it wrote.
+fn save_into_its_file(app: &mut App) -> String {
+    let fx = pure(app, Action::Save);
+    let (job, then_quit) = the_save(&fx);
+    assert_eq!(job.to(), std::path::Path::new(NOWHERE));
+    let saved = job.text().unwrap();
+    let done = written(job, then_quit);
+    finish(app, done);
+    saved
+}
+
 /// What the runner sends back once `job` is written, made from the job's
 /// own text without writing anything. For a save into the document's own
 /// file: one that moves it elsewhere also takes a recovery file and a hold
@@ -449,12 +462,7 @@ fn save_writes_only_what_changed() {
     let text = crate::load::EXAMPLE;
     let mut app = example_at_nowhere();
     pure(&mut app, Action::Digit(2));
-    let fx = pure(&mut app, Action::Save);
-    let (job, then_quit) = the_save(&fx);
-    assert_eq!(job.to(), std::path::Path::new(NOWHERE));
-    let saved = job.text().unwrap();
-    let done = written(job, then_quit);
-    finish(&mut app, done);
+    let saved = save_into_its_file(&mut app);
     assert!(message(&app).starts_with("Saved to"), "{}", message(&app));
     assert!(!app.doc.is_dirty());
     let changed: Vec<_> = text
@@ -1996,12 +2004,7 @@ fn the_swing_ranking_is_saved_as_the_agreed_order_keeping_comments() {
         "{}",
         message(&app)
     );
-    let fx = pure(&mut app, Action::Save);
-    let (job, then_quit) = the_save(&fx);
-    assert_eq!(job.to(), std::path::Path::new(NOWHERE));
-    let saved = job.text().unwrap();
-    let done = written(job, then_quit);
-    finish(&mut app, done);
+    let saved = save_into_its_file(&mut app);
     assert!(
         message(&app).starts_with("Saved to"),
         "{} {:?}",
