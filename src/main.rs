@@ -114,10 +114,15 @@ fn main() -> ExitCode {
 }
 
 /// Whether an error comes from writing to a pipe whose reader has gone.
+/// serde_json keeps the write's error inside its own and does not give it
+/// as its source, so it is asked for the kind itself.
 fn broken_pipe(err: &anyhow::Error) -> bool {
+    let pipe = Some(std::io::ErrorKind::BrokenPipe);
     err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+        e.downcast_ref::<std::io::Error>().map(std::io::Error::kind) == pipe
+            || e.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == pipe
     })
 }
 

@@ -176,9 +176,12 @@ fn large_appraisal(dir: &Path) -> PathBuf {
 fn a_reader_that_stops_early_ends_the_program_quietly() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = large_appraisal(dir.path());
-    for command in ["report", "rank"] {
+    // JSON too: serde_json hides the closed pipe inside its own error.
+    let runs: [&[&str]; 3] = [&["report"], &["rank"], &["rank", "--format", "json"]];
+    for args in runs {
+        let command = args.join(" ");
         let mut child = StdCommand::new(cargo_bin("appraise"))
-            .arg(command)
+            .args(args)
             .arg(&path)
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
